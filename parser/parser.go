@@ -1,0 +1,159 @@
+// Package parser turns .snn source text into the lang AST using a
+// participle grammar (grammar.go) and a conversion step (convert.go).
+package parser
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/snnc/snnc/lang"
+)
+
+// Parse parses one file. It always returns a File (possibly partial) and the
+// diagnostics found; a syntax error stops at the first one, as the grammar
+// cannot resynchronise, but conversion problems are all collected.
+func Parse(filename string, src []byte) (*lang.File, lang.Diagnostics) {
+	var diags lang.Diagnostics
+	if !utf8.Valid(src) {
+		p := firstInvalidUTF8(filename, src)
+		diags.Errorf(p, p, "file is not valid UTF-8 text").Hint = "a .snn file must be UTF-8 text; is this a binary file?"
+		return &lang.File{Name: filename}, diags
+	}
+	if i := bytes.IndexByte(src, 0); i >= 0 {
+		p := posAt(filename, src, i)
+		diags.Errorf(p, p, "file contains a NUL byte").Hint = "a .snn file must be text; is this a binary file?"
+		return &lang.File{Name: filename}, diags
+	}
+	g, err := grammar.ParseBytes(filename, src)
+	if err != nil {
+		syntaxError(&diags, filename, src, err)
+		return &lang.File{Name: filename}, diags
+	}
+	c := &converter{diags: &diags}
+	f := c.file(filename, g)
+	f.Comments = comments(filename, src)
+	return f, diags
+}
+
+func syntaxError(diags *lang.Diagnostics, filename string, src []byte, err error) {
+	var perr participle.Error
+	if !errors.As(err, &perr) {
+		p := lang.Pos{File: filename, Line: 1, Col: 1}
+		diags.Errorf(p, p, "%s", err.Error())
+		return
+	}
+	p := pos(perr.Position())
+	if p.File == "" {
+		p.File = filename
+	}
+	msg := perr.Message()
+	var hint string
+	var ute *participle.UnexpectedTokenError
+	if errors.As(err, &ute) {
+		tok := ute.Unexpected
+		what := describeToken(tok)
+		msg = "unexpected " + what
+		if ute.Expect != "" {
+			msg += ", expected " + ute.Expect
+		}
+		if tok.EOF() {
+			if open, ok := unclosedBrace(filename, src); ok {
+				hint = fmt.Sprintf("the `{` at %d:%d is never closed", open.Line, open.Col)
+			}
+		} else if tok.Value == "\n" {
+			hint = "an item ended here; continue a long line after an operator or inside parentheses"
+		}
+	} else if strings.Contains(msg, "invalid input text") {
+		msg = "invalid character in source"
+		hint = "identifiers use letters, digits and _; comments start with #; strings use double quotes"
+	}
+	d := diags.Errorf(p, p, "%s", msg)
+	d.Hint = hint
+}
+
+func describeToken(t lexer.Token) string {
+	switch {
+	case t.EOF():
+		return "end of file"
+	case t.Value == "\n":
+		return "end of line"
+	case t.Type == tokIdent:
+		return fmt.Sprintf("name %q", t.Value)
+	case t.Type == tokNumber:
+		return fmt.Sprintf("number %s", t.Value)
+	case t.Type == tokString:
+		return "string " + t.Value
+	default:
+		return fmt.Sprintf("%q", t.Value)
+	}
+}
+
+// rawTokens lexes src without the newline filter; errors end the stream.
+func rawTokens(filename string, src []byte) []lexer.Token {
+	l, err := rawLexer.LexString(filename, string(src))
+	if err != nil {
+		return nil
+	}
+	var out []lexer.Token
+	for {
+		t, err := l.Next()
+		if err != nil || t.EOF() {
+			return out
+		}
+		out = append(out, t)
+	}
+}
+
+func unclosedBrace(filename string, src []byte) (lang.Pos, bool) {
+	var stack []lexer.Position
+	for _, t := range rawTokens(filename, src) {
+		if t.Type != tokPunct {
+			continue
+		}
+		switch t.Value {
+		case "{":
+			stack = append(stack, t.Pos)
+		case "}":
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+		}
+	}
+	if len(stack) == 0 {
+		return lang.Pos{}, false
+	}
+	return pos(stack[len(stack)-1]), true
+}
+
+func comments(filename string, src []byte) []*lang.Comment {
+	var out []*lang.Comment
+	for _, t := range rawTokens(filename, src) {
+		if t.Type == tokComment {
+			out = append(out, &lang.Comment{Span: lang.Span{Pos: pos(t.Pos), End: pos(endOf(t))}, Text: strings.TrimRight(t.Value, " \t\r")})
+		}
+	}
+	return out
+}
+
+func posAt(filename string, src []byte, off int) lang.Pos {
+	line := 1 + bytes.Count(src[:off], []byte("\n"))
+	start := bytes.LastIndexByte(src[:off], '\n') + 1
+	return lang.Pos{File: filename, Offset: off, Line: line, Col: 1 + utf8.RuneCount(src[start:off])}
+}
+
+func firstInvalidUTF8(filename string, src []byte) lang.Pos {
+	for i := 0; i < len(src); {
+		r, n := utf8.DecodeRune(src[i:])
+		if r == utf8.RuneError && n <= 1 {
+			return posAt(filename, src, i)
+		}
+		i += n
+	}
+	return lang.Pos{File: filename, Line: 1, Col: 1}
+}
