@@ -296,9 +296,11 @@ type InputDecl struct {
 	Port   *Ident
 }
 
-// ProjectDecl is `project A, B -> C : port using Syn { settings }`.
+// ProjectDecl is `project [name =] A, B -> C : port using Syn { settings }`;
+// the optional name lets `record weights(name)` refer to it.
 type ProjectDecl struct {
 	Span
+	Name    *Ident
 	Pre     []*Ident
 	Post    []*Ident
 	Port    *Ident

@@ -289,7 +289,7 @@ func (c *converter) netItem(g *gNetItem) lang.NetItem {
 			Target: c.name(g.Input.Target), Port: c.name(g.Input.Port)}
 	case g.Project != nil:
 		gp := g.Project
-		p := &lang.ProjectDecl{Span: sp, Port: c.name(gp.Port), Synapse: c.name(gp.Synapse)}
+		p := &lang.ProjectDecl{Span: sp, Name: c.name(gp.Name), Port: c.name(gp.Port), Synapse: c.name(gp.Synapse)}
 		for _, n := range gp.Pre {
 			p.Pre = append(p.Pre, c.name(n))
 		}

@@ -19,373 +19,374 @@ type gPos struct {
 
 type gFile struct {
 	gPos
-	Decls []*gDecl `( NL | ";" | @@ )*`
+	Decls []*gDecl `parser:"( NL | \";\" | @@ )*"`
 }
 
 type gDecl struct {
 	gPos
-	Import  *gImport  `  @@`
-	Func    *gFunc    `| @@`
-	Type    *gType    `| @@`
-	Network *gNetwork `| @@`
-	Run     *gRun     `| @@`
+	Import  *gImport  `parser:"  @@"`
+	Func    *gFunc    `parser:"| @@"`
+	Type    *gType    `parser:"| @@"`
+	Network *gNetwork `parser:"| @@"`
+	Run     *gRun     `parser:"| @@"`
 }
 
 type gName struct {
 	gPos
-	Name string `@Ident`
+	Name string `parser:"@Ident"`
 }
 
 type gString struct {
 	gPos
-	Value string `@String`
+	Value string `parser:"@String"`
 }
 
 type gImport struct {
 	gPos
-	Path *gString `"import" @@`
+	Path *gString `parser:"\"import\" @@"`
 }
 
 type gFunc struct {
 	gPos
-	Name   *gName     `"function" @@ "("`
-	Params []*gParam  `( @@ ( "," @@ )* )? ")"`
-	Result *gUnitAnn  `( ":" @@ )?`
-	Body   *gExpr     `"=" @@`
+	Name   *gName    `parser:"\"function\" @@ \"(\""`
+	Params []*gParam `parser:"( @@ ( \",\" @@ )* )? \")\""`
+	Result *gUnitAnn `parser:"( \":\" @@ )?"`
+	Body   *gExpr    `parser:"\"=\" @@"`
 }
 
 type gParam struct {
 	gPos
-	Name *gName    `@@`
-	Unit *gUnitAnn `( ":" @@ )?`
+	Name *gName    `parser:"@@"`
+	Unit *gUnitAnn `parser:"( \":\" @@ )?"`
 }
 
 type gType struct {
 	gPos
-	Kind    string     `@( "neuron" | "synapse" )`
-	Name    *gName     `@@ "{"`
-	Members []*gMember `( NL | ";" | @@ )* "}"`
+	Kind    string     `parser:"@( \"neuron\" | \"synapse\" )"`
+	Name    *gName     `parser:"@@ \"{\""`
+	Members []*gMember `parser:"( NL | \";\" | @@ )* \"}\""`
 }
 
 type gMember struct {
 	gPos
-	Vars    *gVarBlock    `  @@`
-	Eqs     *gEquations   `| @@`
-	Inputs  *gInputs      `| @@`
-	On      *gOn          `| @@`
-	Dend    *gDendrite    `| @@`
-	Comp    *gCompartment `| @@`
-	Setting *gSetting     `| @@`
+	Vars    *gVarBlock    `parser:"  @@"`
+	Eqs     *gEquations   `parser:"| @@"`
+	Inputs  *gInputs      `parser:"| @@"`
+	On      *gOn          `parser:"| @@"`
+	Dend    *gDendrite    `parser:"| @@"`
+	Comp    *gCompartment `parser:"| @@"`
+	Setting *gSetting     `parser:"| @@"`
 }
 
 type gVarBlock struct {
 	gPos
-	Kind string     `@( "parameters" | "state" ) "{"`
-	Vars []*gVarDecl `( NL | ";" | @@ )* "}"`
+	Kind string      `parser:"@( \"parameters\" | \"state\" ) \"{\""`
+	Vars []*gVarDecl `parser:"( NL | \";\" | @@ )* \"}\""`
 }
 
 type gVarDecl struct {
 	gPos
-	Name  *gName    `@@`
-	Unit  *gUnitAnn `( ":" @@ )?`
-	Value *gExpr    `"=" @@`
+	Name  *gName    `parser:"@@"`
+	Unit  *gUnitAnn `parser:"( \":\" @@ )?"`
+	Value *gExpr    `parser:"\"=\" @@"`
 }
 
 type gEquations struct {
 	gPos
-	Items []*gEqItem `"equations" "{" ( NL | ";" | @@ )* "}"`
+	Items []*gEqItem `parser:"\"equations\" \"{\" ( NL | \";\" | @@ )* \"}\""`
 }
 
 type gEqItem struct {
 	gPos
-	Method *gName `(   "method" @@`
-	Lhs    *gName `  | @@`
-	Prime  bool   `    ( @"'"`
-	DDt    bool   `    | @"/" "dt" )?`
-	Rhs    *gExpr `    "=" @@`
-	Unless bool   `    @( "unless" "refractory" )? )`
+	Method *gName `parser:"(   \"method\" @@"`
+	Lhs    *gName `parser:"  | @@"`
+	Prime  bool   `parser:"    ( @\"'\""`
+	DDt    bool   `parser:"    | @\"/\" \"dt\" )?"`
+	Rhs    *gExpr `parser:"    \"=\" @@"`
+	Unless bool   `parser:"    @( \"unless\" \"refractory\" )? )"`
 }
 
 type gInputs struct {
 	gPos
-	Ports []*gPort `"inputs" "{" ( NL | ";" | @@ )* "}"`
+	Ports []*gPort `parser:"\"inputs\" \"{\" ( NL | \";\" | @@ )* \"}\""`
 }
 
 type gPort struct {
 	gPos
-	Name    *gName    `@@ ":"`
-	Braced  bool      `(   @"{"`
-	Body    []*gStmt  `    ( NL | ";" | @@ )* "}"`
-	Current bool      `  | @"current"`
-	Cont    bool      `  | @"continuous"`
-	Unit    *gUnitAnn `    @@?`
-	Single  *gStmt    `  | @@ )`
+	Name    *gName    `parser:"@@ \":\""`
+	Braced  bool      `parser:"(   @\"{\""`
+	Body    []*gStmt  `parser:"    ( NL | \";\" | @@ )* \"}\""`
+	Current bool      `parser:"  | @\"current\""`
+	Cont    bool      `parser:"  | @\"continuous\""`
+	Unit    *gUnitAnn `parser:"    @@?"`
+	Single  *gStmt    `parser:"  | @@ )"`
 }
 
 type gOn struct {
 	gPos
-	Event  *gName   `"on" @@`
-	Cond   *gExpr   `@@?`
-	Active bool     `@"active"? "{"`
-	Body   []*gStmt `( NL | ";" | @@ )* "}"`
+	Event  *gName   `parser:"\"on\" @@"`
+	Cond   *gExpr   `parser:"@@?"`
+	Active bool     `parser:"@\"active\"? \"{\""`
+	Body   []*gStmt `parser:"( NL | \";\" | @@ )* \"}\""`
 }
 
 type gDendrite struct {
 	gPos
-	Name       *gName      `"dendrite" @@`
-	Continuous bool        `@"continuous"? "{"`
-	Settings   []*gSetting `( NL | ";" | @@ )* "}"`
+	Name       *gName      `parser:"\"dendrite\" @@"`
+	Continuous bool        `parser:"@\"continuous\"? \"{\""`
+	Settings   []*gSetting `parser:"( NL | \";\" | @@ )* \"}\""`
 }
 
 type gCompartment struct {
 	gPos
-	Name    *gName     `"compartment" @@ "{"`
-	Members []*gMember `( NL | ";" | @@ )* "}"`
+	Name    *gName     `parser:"\"compartment\" @@ \"{\""`
+	Members []*gMember `parser:"( NL | \";\" | @@ )* \"}\""`
 }
 
 type gSetting struct {
 	gPos
-	Name       *gName      `@@`
-	Value      *gExpr      `(   "=" @@`
-	ExceptSelf bool        `    @( "except" "self" )?`
-	IsBlock    bool        `  | @"{"`
-	Block      []*gSetting `    ( NL | ";" | @@ )* "}" )`
+	Name       *gName      `parser:"@@"`
+	Value      *gExpr      `parser:"(   \"=\" @@"`
+	ExceptSelf bool        `parser:"    @( \"except\" \"self\" )?"`
+	IsBlock    bool        `parser:"  | @\"{\""`
+	Block      []*gSetting `parser:"    ( NL | \";\" | @@ )* \"}\" )"`
 }
 
 // ---- statements ----
 
 type gStmt struct {
 	gPos
-	If         *gIf       `  @@`
-	Refractory *gExpr     `| "refractory" @@`
-	Deliver    *gDeliver  `| @@`
-	Assign     *gAssign   `| @@`
+	If         *gIf      `parser:"  @@"`
+	Refractory *gExpr    `parser:"| \"refractory\" @@"`
+	Deliver    *gDeliver `parser:"| @@"`
+	Assign     *gAssign  `parser:"| @@"`
 }
 
 type gIf struct {
 	gPos
-	Cond   *gExpr   `"if" @@ "{"`
-	Then   []*gStmt `( NL | ";" | @@ )* "}"`
-	ElseIf *gIf     `( "else" ( @@`
-	Else   []*gStmt `          | "{" ( NL | ";" | @@ )* "}" ) )?`
+	Cond   *gExpr   `parser:"\"if\" @@ \"{\""`
+	Then   []*gStmt `parser:"( NL | \";\" | @@ )* \"}\""`
+	ElseIf *gIf     `parser:"( \"else\" ( @@"`
+	Else   []*gStmt `parser:"          | \"{\" ( NL | \";\" | @@ )* \"}\" ) )?"`
 }
 
 type gDeliver struct {
 	gPos
-	Value *gExpr `"deliver" @@`
-	Port  *gName `( "to" @@ )?`
+	Value *gExpr `parser:"\"deliver\" @@"`
+	Port  *gName `parser:"( \"to\" @@ )?"`
 }
 
 type gAssign struct {
 	gPos
-	Target *gPostfix `@@`
-	Op     string    `@( "=" | "+=" | "-=" | "*=" | "/=" )`
-	Value  *gExpr    `@@`
+	Target *gPostfix `parser:"@@"`
+	Op     string    `parser:"@( \"=\" | \"+=\" | \"-=\" | \"*=\" | \"/=\" )"`
+	Value  *gExpr    `parser:"@@"`
 }
 
 // ---- networks ----
 
 type gNetwork struct {
 	gPos
-	Name  *gName     `"network" @@ "{"`
-	Items []*gNetItem `( NL | ";" | @@ )* "}"`
+	Name  *gName      `parser:"\"network\" @@ \"{\""`
+	Items []*gNetItem `parser:"( NL | \";\" | @@ )* \"}\""`
 }
 
 type gNetItem struct {
 	gPos
-	Pop     *gPopulation `  @@`
-	Input   *gInput      `| @@`
-	Project *gProject    `| @@`
-	Record  *gRecord     `| @@`
-	Setting *gSetting    `| @@`
+	Pop     *gPopulation `parser:"  @@"`
+	Input   *gInput      `parser:"| @@"`
+	Project *gProject    `parser:"| @@"`
+	Record  *gRecord     `parser:"| @@"`
+	Setting *gSetting    `parser:"| @@"`
 }
 
 type gPopulation struct {
 	gPos
-	Name      *gName      `"population" @@ "="`
-	Type      *gName      `@@`
-	Shape     []*gExpr    `( "[" @@ ( "," @@ )* "]" )?`
-	Braced    bool        `( @"{"`
-	Overrides []*gSetting `  ( NL | ";" | @@ )* "}" )?`
+	Name      *gName      `parser:"\"population\" @@ \"=\""`
+	Type      *gName      `parser:"@@"`
+	Shape     []*gExpr    `parser:"( \"[\" @@ ( \",\" @@ )* \"]\" )?"`
+	Braced    bool        `parser:"( @\"{\""`
+	Overrides []*gSetting `parser:"  ( NL | \";\" | @@ )* \"}\" )?"`
 }
 
 type gInput struct {
 	gPos
-	Name   *gName `"input" @@ "="`
-	Source *gCall `@@`
-	Target *gName `( "->" @@`
-	Port   *gName `  ":" @@ )?`
+	Name   *gName `parser:"\"input\" @@ \"=\""`
+	Source *gCall `parser:"@@"`
+	Target *gName `parser:"( \"->\" @@"`
+	Port   *gName `parser:"  \":\" @@ )?"`
 }
 
 type gProject struct {
 	gPos
-	Pre     []*gName     `"project" @@ ( "," @@ )*`
-	Post    []*gName     `"->" @@ ( "," @@ )*`
-	Port    *gName       `":" @@`
-	Synapse *gName       `( "using" @@ )?`
-	Braced  bool         `( @"{"`
-	Items   []*gProjItem `  ( NL | ";" | @@ )* "}" )?`
+	Name    *gName       `parser:"\"project\" ( @@ \"=\" )?"`
+	Pre     []*gName     `parser:"@@ ( \",\" @@ )*"`
+	Post    []*gName     `parser:"\"->\" @@ ( \",\" @@ )*"`
+	Port    *gName       `parser:"\":\" @@"`
+	Synapse *gName       `parser:"( \"using\" @@ )?"`
+	Braced  bool         `parser:"( @\"{\""`
+	Items   []*gProjItem `parser:"  ( NL | \";\" | @@ )* \"}\" )?"`
 }
 
 type gProjItem struct {
 	gPos
-	Normalize *gNormalize `  @@`
-	Modulator *gModulator `| @@`
-	Setting   *gSetting   `| @@`
+	Normalize *gNormalize `parser:"  @@"`
+	Modulator *gModulator `parser:"| @@"`
+	Setting   *gSetting   `parser:"| @@"`
 }
 
 type gNormalize struct {
 	gPos
-	Func   *gName `"normalize" @@ "("`
-	Var    *gName `@@ ")" "="`
-	Target *gExpr `@@`
-	Every  *gExpr `"every" @@`
+	Func   *gName `parser:"\"normalize\" @@ \"(\""`
+	Var    *gName `parser:"@@ \")\" \"=\""`
+	Target *gExpr `parser:"@@"`
+	Every  *gExpr `parser:"\"every\" @@"`
 }
 
 type gModulator struct {
 	gPos
-	Name   *gName `"modulator" @@ "="`
-	Source *gName `@@`
+	Name   *gName `parser:"\"modulator\" @@ \"=\""`
+	Source *gName `parser:"@@"`
 }
 
 type gRecord struct {
 	gPos
-	Targets []*gExpr `"record" @@ ( "," @@ )*`
-	Every   *gExpr   `( "every" @@ )?`
+	Targets []*gExpr `parser:"\"record\" @@ ( \",\" @@ )*"`
+	Every   *gExpr   `parser:"( \"every\" @@ )?"`
 }
 
 type gRun struct {
 	gPos
-	Network  *gName      `"run" @@`
-	Duration *gExpr      `"for" @@`
-	Braced   bool        `( @"{"`
-	Settings []*gSetting `  ( NL | ";" | @@ )* "}" )?`
+	Network  *gName      `parser:"\"run\" @@"`
+	Duration *gExpr      `parser:"\"for\" @@"`
+	Braced   bool        `parser:"( @\"{\""`
+	Settings []*gSetting `parser:"  ( NL | \";\" | @@ )* \"}\" )?"`
 }
 
 // ---- expressions, one level per precedence ----
 
 type gExpr struct {
 	gPos
-	X    *gAnd   `@@`
-	Rest []*gAnd `( "or" @@ )*`
+	X    *gAnd   `parser:"@@"`
+	Rest []*gAnd `parser:"( \"or\" @@ )*"`
 }
 
 type gAnd struct {
 	gPos
-	X    *gNot   `@@`
-	Rest []*gNot `( "and" @@ )*`
+	X    *gNot   `parser:"@@"`
+	Rest []*gNot `parser:"( \"and\" @@ )*"`
 }
 
 type gNot struct {
 	gPos
-	Not *gNot `  "not" @@`
-	Cmp *gCmp `| @@`
+	Not *gNot `parser:"  \"not\" @@"`
+	Cmp *gCmp `parser:"| @@"`
 }
 
 type gCmp struct {
 	gPos
-	X  *gSum  `@@`
-	Op string `( @( "<" | "<=" | ">" | ">=" | "==" | "!=" )`
-	Y  *gSum  `  @@ )?`
+	X  *gSum  `parser:"@@"`
+	Op string `parser:"( @( \"<\" | \"<=\" | \">\" | \">=\" | \"==\" | \"!=\" )"`
+	Y  *gSum  `parser:"  @@ )?"`
 }
 
 type gSum struct {
 	gPos
-	X    *gProd     `@@`
-	Rest []*gOpProd `@@*`
+	X    *gProd     `parser:"@@"`
+	Rest []*gOpProd `parser:"@@*"`
 }
 
 type gOpProd struct {
 	gPos
-	Op string `@( "+" | "-" )`
-	X  *gProd `@@`
+	Op string `parser:"@( \"+\" | \"-\" )"`
+	X  *gProd `parser:"@@"`
 }
 
 type gProd struct {
 	gPos
-	X    *gUnary     `@@`
-	Rest []*gOpUnary `@@*`
+	X    *gUnary     `parser:"@@"`
+	Rest []*gOpUnary `parser:"@@*"`
 }
 
 type gOpUnary struct {
 	gPos
-	Op string  `@( "*" | "/" | "%" )`
-	X  *gUnary `@@`
+	Op string  `parser:"@( \"*\" | \"/\" | \"%\" )"`
+	X  *gUnary `parser:"@@"`
 }
 
 type gUnary struct {
 	gPos
-	Op  string  `(   @( "-" | "+" )`
-	X   *gUnary `    @@`
-	Pow *gPow   `  | @@ )`
+	Op  string  `parser:"(   @( \"-\" | \"+\" )"`
+	X   *gUnary `parser:"    @@"`
+	Pow *gPow   `parser:"  | @@ )"`
 }
 
 type gPow struct {
 	gPos
-	X   *gPostfix `@@`
-	Exp *gUnary   `( "^" @@ )?`
+	X   *gPostfix `parser:"@@"`
+	Exp *gUnary   `parser:"( \"^\" @@ )?"`
 }
 
 type gPostfix struct {
 	gPos
-	X        *gPrimary  `@@`
-	Suffixes []*gSuffix `@@*`
+	X        *gPrimary  `parser:"@@"`
+	Suffixes []*gSuffix `parser:"@@*"`
 }
 
 type gSuffix struct {
 	gPos
-	Field   *gName `(   "." @@`
-	Bracket bool   `  | @"["`
-	Lo      *gExpr `    @@?`
-	Colon   bool   `    @":"?`
-	Hi      *gExpr `    @@? "]" )`
+	Field   *gName `parser:"(   \".\" @@"`
+	Bracket bool   `parser:"  | @\"[\""`
+	Lo      *gExpr `parser:"    @@?"`
+	Colon   bool   `parser:"    @\":\"?"`
+	Hi      *gExpr `parser:"    @@? \"]\" )"`
 }
 
 type gPrimary struct {
 	gPos
-	Number *gNumber `  @@`
-	String *gString `| @@`
-	Bool   *gBool   `| @@`
-	If     *gIfExpr `| @@`
-	Call   *gCall   `| @@`
-	Ident  *gName   `| @@`
-	Paren  *gExpr   `| "(" @@ ")"`
-	List   *gList   `| @@`
+	Number *gNumber `parser:"  @@"`
+	String *gString `parser:"| @@"`
+	Bool   *gBool   `parser:"| @@"`
+	If     *gIfExpr `parser:"| @@"`
+	Call   *gCall   `parser:"| @@"`
+	Ident  *gName   `parser:"| @@"`
+	Paren  *gExpr   `parser:"| \"(\" @@ \")\""`
+	List   *gList   `parser:"| @@"`
 }
 
 type gNumber struct {
 	gPos
-	Value string    `@Number`
-	Unit  *gUnitLit `@@?`
+	Value string    `parser:"@Number"`
+	Unit  *gUnitLit `parser:"@@?"`
 }
 
 type gBool struct {
 	gPos
-	Value string `@( "true" | "false" )`
+	Value string `parser:"@( \"true\" | \"false\" )"`
 }
 
 type gIfExpr struct {
 	gPos
-	Cond *gExpr `"if" @@`
-	Then *gExpr `"then" @@`
-	Else *gExpr `"else" @@`
+	Cond *gExpr `parser:"\"if\" @@"`
+	Then *gExpr `parser:"\"then\" @@"`
+	Else *gExpr `parser:"\"else\" @@"`
 }
 
 type gCall struct {
 	gPos
-	Fun  *gName  `@@ "("`
-	Args []*gArg `( @@ ( "," @@ )* ","? )? ")"`
+	Fun  *gName  `parser:"@@ \"(\""`
+	Args []*gArg `parser:"( @@ ( \",\" @@ )* \",\"? )? \")\""`
 }
 
 type gArg struct {
 	gPos
-	Name  *gName `( @@ "=" )?`
-	Value *gExpr `@@`
+	Name  *gName `parser:"( @@ \"=\" )?"`
+	Value *gExpr `parser:"@@"`
 }
 
 type gList struct {
 	gPos
-	Elems []*gExpr `"[" ( @@ ( "," @@ )* ","? )? "]"`
+	Elems []*gExpr `parser:"\"[\" ( @@ ( \",\" @@ )* \",\"? )? \"]\""`
 }
 
 // ---- units (hand-written: the grammar depends on the unit table) ----
