@@ -183,7 +183,7 @@ type Port struct {
 // OnBlock is an event handler.
 type OnBlock struct {
 	Span
-	Event string // "threshold", "pre", "post", "modulator", "dendrite", "spike"
+	Event string // "threshold", "pre", "post", "modulator", "dendrite"
 	Cond  Expr   // threshold condition
 	Name  *Ident // modulator or dendrite name
 	Body  []Stmt

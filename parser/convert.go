@@ -165,14 +165,14 @@ func (c *converter) ode(it *gEqItem) *lang.ODE {
 	return o
 }
 
-var events = map[string]bool{"threshold": true, "pre": true, "post": true, "spike": true, "modulator": true, "dendrite": true}
+var events = map[string]bool{"threshold": true, "pre": true, "post": true, "modulator": true, "dendrite": true}
 
 func (c *converter) on(g *gOn) *lang.OnBlock {
 	b := &lang.OnBlock{Span: span(g.gPos), Event: g.Event.Name, Body: c.stmts(g.Body)}
 	ev := span(g.Event.gPos)
 	if !events[b.Event] {
 		c.diags.Errorf(ev.Pos, ev.End, "unknown event %q", b.Event).Hint =
-			"handlers are: on threshold <condition>, on pre, on post, on spike, on modulator <name>, on dendrite <name> active"
+			"handlers are: on threshold <condition>, on pre, on post, on modulator <name>, on dendrite <name> active"
 		return b
 	}
 	switch b.Event {

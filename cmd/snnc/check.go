@@ -1,0 +1,64 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
+
+	"github.com/snnc/snnc"
+	"github.com/snnc/snnc/lang"
+)
+
+func newCheck(stdout, stderr io.Writer) *cobra.Command {
+	var quiet bool
+	cmd := &cobra.Command{
+		Use:   "check FILE...",
+		Short: "Parse and check models: names, imports, units, ranges",
+		Long: `Check parses each model, resolves names and imports, and checks the units of
+every expression. Every error is reported as file:line:col with the source
+line and a caret; the exit status is 1 if any file has an error.
+
+Examples:
+  snnc check examples/cuba.snn
+  snnc check stdlib/*.snn examples/*.snn`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			failed := false
+			for _, path := range args {
+				prog, diags := snnc.CheckFile(path)
+				printDiags(stderr, prog, diags)
+				if diags.HasErrors() {
+					failed = true
+				} else if !quiet {
+					fmt.Fprintf(stdout, "%s: ok\n", path)
+				}
+			}
+			if failed {
+				return errSilent{}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print nothing for files without errors")
+	return cmd
+}
+
+// printDiags prints diagnostics with their source lines, in colour on a terminal.
+func printDiags(w io.Writer, prog *lang.Program, diags lang.Diagnostics) {
+	if len(diags) == 0 {
+		return
+	}
+	var src lang.Sources
+	if prog != nil {
+		src = prog.Sources
+	}
+	diags.Print(w, src, useColor(w))
+}
+
+func useColor(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && os.Getenv("NO_COLOR") == "" && isatty.IsTerminal(f.Fd())
+}

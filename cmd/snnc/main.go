@@ -1,0 +1,71 @@
+// Command snnc is the .snn compiler: it checks, formats and (in later
+// phases) runs and builds spiking-network models. The logic lives in the
+// library packages; this file only wires flags to them.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// Version is set at build time with -ldflags "-X main.Version=...".
+var Version = "0.1.0-dev"
+
+// errSilent marks a failure already reported to stderr (diagnostics).
+type errSilent struct{}
+
+func (errSilent) Error() string { return "" }
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes the CLI with args and returns the exit status; tests call it
+// directly.
+func run(args []string, stdout, stderr io.Writer) int {
+	root := newRoot(stdout, stderr)
+	root.SetArgs(args)
+	if err := root.Execute(); err != nil {
+		if _, ok := err.(errSilent); !ok {
+			fmt.Fprintf(stderr, "snnc: error: %v\n", err)
+		}
+		return 1
+	}
+	return 0
+}
+
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "snnc",
+		Short: "snnc compiles .snn spiking-neural-network models",
+		Long: `snnc compiles .snn models: neurons as ODEs with physical units, dendritic
+segments, plasticity rules and network topology, all in one file.
+
+Examples:
+  snnc check examples/cuba.snn        check a model and report every error
+  snnc fmt -w examples/*.snn          rewrite files in canonical form
+  snnc fmt --check stdlib/*.snn       list files that are not formatted
+  snnc version`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.AddCommand(newCheck(stdout, stderr), newFmt(stdout, stderr), newVersion(stdout))
+	return root
+}
+
+func newVersion(stdout io.Writer) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the snnc version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			fmt.Fprintf(stdout, "snnc %s\n", Version)
+			return nil
+		},
+	}
+}

@@ -1,0 +1,725 @@
+package lang
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/snnc/snnc/lang/units"
+)
+
+// env is the scope an expression is checked in.
+type env struct {
+	c     *checker
+	typ   *TypeInfo          // enclosing neuron, synapse or compartment
+	local map[string]*Symbol // weight, input, function parameters
+	net   *NetInfo
+	// synapse bodies are checked once per type with pre./post. deferred,
+	// then once per projection with the bound neuron types.
+	pre, post *TypeInfo
+	noRandom  string // why random draws are not allowed here ("" = allowed)
+	noTime    bool   // `t` is not available (parameters, functions)
+	weight    *Type  // a synapse's `weight` bound to a projection
+}
+
+var timeSym = &Symbol{Name: "t", Kind: TimeSym, Type: timeT}
+
+func (e *env) lookup(name string) *Symbol {
+	if s, ok := e.local[name]; ok {
+		return s
+	}
+	for t := e.typ; t != nil; t = t.Parent {
+		if s, ok := t.Scope[name]; ok {
+			return s
+		}
+	}
+	if e.net != nil {
+		if s, ok := e.net.Scope[name]; ok {
+			return s
+		}
+	}
+	if name == "t" && !e.noTime {
+		return timeSym
+	}
+	return nil
+}
+
+// visible lists the names in scope, for did-you-mean hints.
+func (e *env) visible() []string {
+	var out []string
+	for n := range e.local {
+		out = append(out, n)
+	}
+	for t := e.typ; t != nil; t = t.Parent {
+		for n := range t.Scope {
+			out = append(out, n)
+		}
+	}
+	if e.net != nil {
+		for n := range e.net.Scope {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (e *env) record(x Expr, t Type) Type {
+	e.c.prog.Exprs[x] = t
+	return t
+}
+
+// expr checks x and returns its type.
+func (e *env) expr(x Expr) Type {
+	if x == nil {
+		return invalidT
+	}
+	return e.record(x, e.expr1(x))
+}
+
+// spoiled returns the type that an operation on ts yields when one of them
+// is invalid (already reported) or deferred.
+func spoiled(ts ...Type) (Type, bool) {
+	deferred := false
+	for _, t := range ts {
+		if t.Kind == Invalid {
+			return invalidT, true
+		}
+		if t.Kind == Deferred {
+			deferred = true
+		}
+	}
+	if deferred {
+		return Type{Kind: Deferred}, true
+	}
+	return Type{}, false
+}
+
+func (e *env) expr1(x Expr) Type {
+	c := e.c
+	switch x := x.(type) {
+	case *NumberLit:
+		u, ok := e.unitOfLit(x)
+		if !ok {
+			return invalidT
+		}
+		if math.IsInf(x.Value, 0) {
+			return invalidT
+		}
+		return num(u.Dim)
+	case *StringLit:
+		return stringT
+	case *BoolLit:
+		return boolT
+	case *Ident:
+		return e.ident(x)
+	case *ParenExpr:
+		return e.expr(x.X)
+	case *UnaryExpr:
+		t := e.expr(x.X)
+		if s, bad := spoiled(t); bad {
+			return s
+		}
+		if x.Op == "not" {
+			if t.Kind != Bool {
+				c.errorf(x, "not needs a boolean, not %s", t)
+				return invalidT
+			}
+			return boolT
+		}
+		if t.Kind != Number {
+			c.errorf(x, "%s needs a number, not %s", x.Op, t)
+			return invalidT
+		}
+		return t
+	case *BinaryExpr:
+		return e.binary(x)
+	case *CallExpr:
+		return e.call(x)
+	case *FieldExpr:
+		return e.field(x)
+	case *IndexExpr:
+		e.expr(x.X)
+		c.errorf(x, "indexing is only allowed in record targets, as in record E.v[0:10]")
+		return invalidT
+	case *IfExpr:
+		ct := e.expr(x.Cond)
+		a, b := e.expr(x.Then), e.expr(x.Else)
+		if ct.Kind != Bool && ct.Kind != Invalid && ct.Kind != Deferred {
+			c.errorf(x.Cond, "the condition of if must be boolean, not %s", ct)
+		}
+		if s, bad := spoiled(a, b); bad {
+			return s
+		}
+		if a.Kind != b.Kind {
+			c.errorf(x, "the branches of if differ: %s and %s", a, b)
+			return invalidT
+		}
+		if !c.sameDim(x, "the branches of if have different units:", a, b) {
+			return invalidT
+		}
+		return a
+	case *ListExpr:
+		var t Type
+		for i, el := range x.Elems {
+			et := e.expr(el)
+			if s, bad := spoiled(et); bad {
+				return s
+			}
+			if et.Kind != Number {
+				c.errorf(el, "list elements must be numbers, not %s", et)
+				return invalidT
+			}
+			if i == 0 {
+				t = et
+			} else if !c.sameDim(el, "list elements must share one unit:", t, et) {
+				return invalidT
+			}
+		}
+		return Type{Kind: List, Dim: t.Dim}
+	}
+	c.errorf(x, "unexpected expression")
+	return invalidT
+}
+
+// unitOfLit resolves the unit written after a number literal. A unit atom
+// that is also a name in scope is an error that says which is which.
+func (e *env) unitOfLit(x *NumberLit) (units.Unit, bool) {
+	u := units.One
+	if x.Unit == nil {
+		return u, true
+	}
+	ok := true
+	for _, f := range x.Unit.Factors {
+		a, found := units.Lookup(f.Name)
+		sym := e.lookup(f.Name)
+		switch {
+		case !found && sym != nil:
+			d := e.c.errorf(f, "%s after a number is read as a unit, but %s is a %s, not a unit", f.Name, f.Name, sym.describe())
+			d.Hint = fmt.Sprintf("to multiply, write %s * %s", x.Text, f.Name)
+			ok = false
+			continue
+		case !found:
+			d := e.c.errorf(f, "unknown unit %s", f.Name)
+			if s := units.Suggest(f.Name); s != "" && (strings.EqualFold(s, f.Name) || len(f.Name) > 3) {
+				d.Hint = fmt.Sprintf("did you mean %s?", s)
+			} else {
+				d.Hint = "a name after a number is read as its unit; separate two items on one line with ';'"
+			}
+			ok = false
+			continue
+		case sym != nil:
+			d := e.c.errorf(f, "%s after a number is read as the unit %s, but %s is also a %s here", f.Name, f.Name, f.Name, sym.describe())
+			d.Hint = fmt.Sprintf("write (%s) * %s to use the %s, or rename it", x.Text, f.Name, sym.describe())
+			ok = false
+			continue
+		}
+		a = a.Pow(f.Exp)
+		if f.Div {
+			u = u.Div(a)
+		} else {
+			u = u.Mul(a)
+		}
+	}
+	return u, ok
+}
+
+func (e *env) ident(x *Ident) Type {
+	c := e.c
+	s := e.lookup(x.Name)
+	if s == nil {
+		if g, ok := c.global[x.Name]; ok {
+			switch g.decl.(type) {
+			case *FuncDecl:
+				c.errorf(x, "function %s used as a value; call it: %s(...)", x.Name, x.Name)
+			case *TypeDecl:
+				c.errorf(x, "%s is a type, not a value", x.Name)
+			default:
+				c.errorf(x, "%s is a network, not a value", x.Name)
+			}
+			return invalidT
+		}
+		if builtins[x.Name] != nil {
+			c.errorf(x, "built-in function %s used as a value; call it: %s(...)", x.Name, x.Name)
+			return invalidT
+		}
+		if _, isUnit := units.Lookup(x.Name); isUnit {
+			d := c.errorf(x, "%s is a unit, not a value", x.Name)
+			d.Hint = fmt.Sprintf("a unit goes right after a number: write 1 %s", x.Name)
+			return invalidT
+		}
+		if x.Name == "weight" {
+			if e.typ != nil && e.typ.Kind == SynapseKind && e.typ.Parent == nil && !e.noTime {
+				// A synapse's `weight` is its projection's weight setting,
+				// in the unit of the target port: known per projection.
+				e.typ.UsesWeight = true
+				if e.weight != nil {
+					return *e.weight
+				}
+				c.deferredSyn[e.typ] = true
+				return Type{Kind: Deferred}
+			}
+			c.errorf(x, "weight is only defined inside an event input port (`exc: ge += weight`) or a synapse's handlers")
+			return invalidT
+		}
+		c.unknown(x, "name", e.visible())
+		return invalidT
+	}
+	c.prog.Uses[x] = s
+	switch s.Kind {
+	case AliasSym:
+		if c.aliasHook != nil {
+			c.aliasHook(s)
+		}
+	case CompSym:
+		c.errorf(x, "%s is a compartment; read its variables as %s.<name>", x.Name, x.Name)
+		return invalidT
+	case PopSym, ProjSym:
+		c.errorf(x, "%s is a %s, not a value", x.Name, s.describe())
+		return invalidT
+	}
+	return s.Type
+}
+
+func (e *env) field(x *FieldExpr) Type {
+	c := e.c
+	id, ok := x.X.(*Ident)
+	if !ok {
+		e.expr(x.X)
+		c.errorf(x, "a field can only follow a name (compartment, pre or post)")
+		return invalidT
+	}
+	if e.typ != nil && e.typ.Kind == SynapseKind && (id.Name == "pre" || id.Name == "post") {
+		side := e.pre
+		if id.Name == "post" {
+			side = e.post
+		}
+		if side == nil {
+			c.deferredSyn[e.typ] = true
+			if id.Name == "pre" {
+				c.deferredPre[e.typ] = true
+			}
+			return Type{Kind: Deferred}
+		}
+		s, ok := side.Scope[x.Name.Name]
+		if !ok || (s.Kind != ParamSym && s.Kind != StateSym && s.Kind != AliasSym) {
+			d := c.errorf(x.Name, "the %s neuron type %s has no variable %s", id.Name, side.Name, x.Name.Name)
+			if m := DidYouMean(x.Name.Name, varNames(side)); m != "" {
+				d.Hint = fmt.Sprintf("did you mean %s.%s?", id.Name, m)
+			}
+			return invalidT
+		}
+		c.prog.Uses[x.Name] = s
+		return s.Type
+	}
+	s := e.lookup(id.Name)
+	if s == nil {
+		c.unknown(id, "name", e.visible())
+		return invalidT
+	}
+	c.prog.Uses[id] = s
+	if s.Kind != CompSym {
+		c.errorf(x, "%s is a %s and has no fields", id.Name, s.describe())
+		return invalidT
+	}
+	m, ok := s.Comp.Scope[x.Name.Name]
+	if !ok {
+		d := c.errorf(x.Name, "compartment %s has no variable %s", id.Name, x.Name.Name)
+		if h := DidYouMean(x.Name.Name, varNames(s.Comp)); h != "" {
+			d.Hint = fmt.Sprintf("did you mean %s.%s?", id.Name, h)
+		}
+		return invalidT
+	}
+	c.prog.Uses[x.Name] = m
+	return m.Type
+}
+
+func varNames(t *TypeInfo) []string {
+	var out []string
+	for n := range t.Scope {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+var opWords = map[string]string{"+": "cannot add", "-": "cannot subtract", "%": "cannot take the remainder of"}
+
+func (e *env) binary(x *BinaryExpr) Type {
+	c := e.c
+	a, b := e.expr(x.X), e.expr(x.Y)
+	if s, bad := spoiled(a, b); bad {
+		return s
+	}
+	switch x.Op {
+	case "and", "or":
+		for _, p := range []struct {
+			t Type
+			n Expr
+		}{{a, x.X}, {b, x.Y}} {
+			if p.t.Kind != Bool {
+				c.errorf(p.n, "%s needs booleans, not %s", x.Op, p.t)
+				return invalidT
+			}
+		}
+		return boolT
+	case "==", "!=":
+		if a.Kind == Bool && b.Kind == Bool {
+			return boolT
+		}
+		fallthrough
+	case "<", "<=", ">", ">=":
+		if a.Kind != Number || b.Kind != Number {
+			c.errorf(x, "cannot compare %s and %s with %s", a, b, x.Op)
+			return invalidT
+		}
+		if !c.sameDim(x, "cannot compare", a, b) {
+			return invalidT
+		}
+		return boolT
+	}
+	if a.Kind != Number || b.Kind != Number {
+		c.errorf(x, "%s needs numbers, not %s and %s", x.Op, a, b)
+		return invalidT
+	}
+	switch x.Op {
+	case "+", "-", "%":
+		if !c.sameDim(x, opWords[x.Op], a, b) {
+			return invalidT
+		}
+		return a
+	case "*":
+		return num(a.Dim.Mul(b.Dim))
+	case "/":
+		return num(a.Dim.Div(b.Dim))
+	case "^":
+		return e.power(x, x.Y, a, b)
+	}
+	c.errorf(x, "unknown operator %s", x.Op)
+	return invalidT
+}
+
+// power types base^exp: a quantity with units needs a constant integer
+// exponent so the result has a dimension.
+func (e *env) power(n Node, expNode Expr, base, exp Type) Type {
+	c := e.c
+	if !exp.Dim.IsDimensionless() {
+		c.errorf(expNode, "an exponent must be dimensionless, not %s", exp)
+		return invalidT
+	}
+	if base.Dim.IsDimensionless() {
+		return dimless
+	}
+	v, ok := constValue(expNode)
+	if !ok || v != math.Trunc(v) || math.Abs(v) > 16 {
+		d := c.errorf(expNode, "a quantity with units (%s) can only be raised to a constant whole power", base)
+		d.Hint = "divide by a unit first to make it dimensionless, e.g. (v / 1 mV)^1.5"
+		return invalidT
+	}
+	return num(base.Dim.Pow(int(v)))
+}
+
+// ---- calls ----
+
+// builtin checks a call of a built-in function given its argument types.
+type builtin func(e *env, x *CallExpr, args []Type) Type
+
+var builtins map[string]builtin
+
+func init() {
+	dimlessFn := func(e *env, x *CallExpr, args []Type) Type {
+		if !e.arity(x, args, 1, 1) {
+			return invalidT
+		}
+		if !e.c.expect(x.Args[0].Value, args[0], dimless, "the argument of "+x.Fun.Name) {
+			return invalidT
+		}
+		return dimless
+	}
+	sameFn := func(min, max int) builtin {
+		return func(e *env, x *CallExpr, args []Type) Type {
+			if !e.arity(x, args, min, max) {
+				return invalidT
+			}
+			return e.sameArgs(x, args)
+		}
+	}
+	random := func(min, max int) builtin {
+		return func(e *env, x *CallExpr, args []Type) Type {
+			if e.noRandom != "" {
+				e.c.errorf(x, "random draw %s() is not allowed %s", x.Fun.Name, e.noRandom)
+				return invalidT
+			}
+			if !e.arity(x, args, min, max) {
+				return invalidT
+			}
+			if len(args) == 0 {
+				return dimless
+			}
+			return e.sameArgs(x, args)
+		}
+	}
+	builtins = map[string]builtin{
+		"exp": dimlessFn, "log": dimlessFn, "sin": dimlessFn, "cos": dimlessFn,
+		"tanh": dimlessFn, "sigmoid": dimlessFn,
+		"abs": sameFn(1, 1), "floor": sameFn(1, 1), "ceil": sameFn(1, 1), "round": sameFn(1, 1),
+		"min": sameFn(2, 16), "max": sameFn(2, 16), "clip": sameFn(3, 3),
+		"sqrt": func(e *env, x *CallExpr, args []Type) Type {
+			if !e.arity(x, args, 1, 1) || !e.isNumber(x.Args[0].Value, args[0]) {
+				return invalidT
+			}
+			d, ok := args[0].Dim.Root(2)
+			if !ok {
+				e.c.errorf(x, "sqrt of %s has no unit (odd powers)", args[0])
+				return invalidT
+			}
+			return num(d)
+		},
+		"pow": func(e *env, x *CallExpr, args []Type) Type {
+			if !e.arity(x, args, 2, 2) || !e.isNumber(x.Args[0].Value, args[0]) || !e.isNumber(x.Args[1].Value, args[1]) {
+				return invalidT
+			}
+			return e.power(x, x.Args[1].Value, args[0], args[1])
+		},
+		"uniform": random(2, 2), "normal": random(2, 2), "rand": random(0, 0),
+	}
+}
+
+func (e *env) arity(x *CallExpr, args []Type, min, max int) bool {
+	for _, a := range x.Args {
+		if a.Name != nil {
+			e.c.errorf(a.Name, "%s takes no named arguments", x.Fun.Name)
+			return false
+		}
+	}
+	if len(args) < min || len(args) > max {
+		want := fmt.Sprint(min)
+		if max > min {
+			want = fmt.Sprintf("%d to %d", min, max)
+		}
+		e.c.errorf(x, "%s takes %s argument(s), got %d", x.Fun.Name, want, len(args))
+		return false
+	}
+	return true
+}
+
+func (e *env) isNumber(n Node, t Type) bool {
+	if t.Kind != Number {
+		e.c.errorf(n, "expected a number, not %s", t)
+		return false
+	}
+	return true
+}
+
+// sameArgs requires all arguments to be numbers of one dimension.
+func (e *env) sameArgs(x *CallExpr, args []Type) Type {
+	for i, a := range args {
+		if !e.isNumber(x.Args[i].Value, a) {
+			return invalidT
+		}
+		if i > 0 && !e.c.sameDim(x.Args[i].Value, "the arguments of "+x.Fun.Name+" must share one unit:", args[0], a) {
+			return invalidT
+		}
+	}
+	return args[0]
+}
+
+// network-level callables, named so that using one in an expression gets a
+// useful message.
+var netCallables = map[string]string{
+	"poisson": "an input", "spikes": "an input", "spike_times": "an input", "current_step": "an input",
+	"dataset": "an input", "all_to_all": "a connector", "one_to_one": "a connector",
+	"bernoulli": "a connector", "fan_in": "a connector", "fan_out": "a connector",
+	"gaussian": "a connector", "from_file": "a connector", "weights": "a recording", "spikes_of": "a recording",
+}
+
+func (e *env) call(x *CallExpr) Type {
+	c := e.c
+	args := make([]Type, len(x.Args))
+	for i, a := range x.Args {
+		args[i] = e.expr(a.Value)
+	}
+	name := x.Fun.Name
+	if b := builtins[name]; b != nil {
+		if s, bad := spoiled(args...); bad {
+			return s
+		}
+		return b(e, x, args)
+	}
+	if g, ok := c.global[name]; ok {
+		fn, isFn := g.decl.(*FuncDecl)
+		if !isFn {
+			c.errorf(x.Fun, "%s is not a function", name)
+			return invalidT
+		}
+		return e.callUser(x, fn, args)
+	}
+	if what, ok := netCallables[name]; ok {
+		c.errorf(x.Fun, "%s is %s and belongs in a network, not in an expression", name, what)
+		return invalidT
+	}
+	cands := []string{}
+	for n := range builtins {
+		cands = append(cands, n)
+	}
+	cands = append(cands, c.globalNames(func(d Decl) bool { _, ok := d.(*FuncDecl); return ok })...)
+	c.unknown(x.Fun, "function", cands)
+	return invalidT
+}
+
+// callUser checks a call of a user function by checking its body with the
+// argument types bound to unannotated parameters (functions are unit
+// polymorphic templates).
+func (e *env) callUser(x *CallExpr, fn *FuncDecl, args []Type) Type {
+	c := e.c
+	if len(args) != len(fn.Params) {
+		c.errorf(x, "%s takes %d argument(s), got %d", fn.Name.Name, len(fn.Params), len(args))
+		return invalidT
+	}
+	for _, a := range x.Args {
+		if a.Name != nil {
+			c.errorf(a.Name, "%s takes no named arguments", fn.Name.Name)
+			return invalidT
+		}
+	}
+	for _, n := range c.funcStk {
+		if n == fn.Name.Name {
+			c.errorf(x, "recursive call of %s: functions cannot call themselves", n)
+			return invalidT
+		}
+	}
+	bound := make([]Type, len(args))
+	for i, p := range fn.Params {
+		bound[i] = args[i]
+		if p.Unit != nil {
+			want, ok := e.unitAnn(p.Unit)
+			if !ok {
+				return invalidT
+			}
+			if args[i].Kind != Invalid && args[i].Kind != Deferred && !c.expect(x.Args[i].Value, args[i], num(want.Dim), "argument "+p.Name.Name+" of "+fn.Name.Name) {
+				return invalidT
+			}
+			bound[i] = num(want.Dim)
+		}
+	}
+	if s, bad := spoiled(bound...); bad {
+		return s
+	}
+	return c.funcBody(fn, bound, e.noRandom)
+}
+
+// funcBody checks fn's body with the given parameter types.
+func (c *checker) funcBody(fn *FuncDecl, params []Type, noRandom string) Type {
+	c.funcStk = append(c.funcStk, fn.Name.Name)
+	defer func() { c.funcStk = c.funcStk[:len(c.funcStk)-1] }()
+	fe := &env{c: c, local: map[string]*Symbol{}, noRandom: noRandom, noTime: true}
+	for i, p := range fn.Params {
+		fe.local[p.Name.Name] = &Symbol{Name: p.Name.Name, Kind: FuncParamSym, Type: params[i], Decl: p}
+	}
+	t := fe.expr(fn.Body)
+	if fn.Result != nil && t.Kind == Number {
+		if want, ok := fe.unitAnn(fn.Result); ok {
+			c.expect(fn.Body, t, num(want.Dim), "the result of "+fn.Name.Name)
+		}
+	}
+	return t
+}
+
+func (c *checker) checkFuncDecl(fn *FuncDecl) {
+	e := &env{c: c}
+	seen := map[string]bool{}
+	params := make([]Type, len(fn.Params))
+	for i, p := range fn.Params {
+		if seen[p.Name.Name] {
+			c.errorf(p.Name, "parameter %s is declared twice", p.Name.Name)
+		}
+		seen[p.Name.Name] = true
+		params[i] = Type{Kind: Deferred}
+		if p.Unit != nil {
+			if u, ok := e.unitAnn(p.Unit); ok {
+				params[i] = num(u.Dim)
+			} else {
+				params[i] = invalidT
+			}
+		}
+	}
+	c.funcBody(fn, params, "")
+}
+
+// unitAnn resolves a unit annotation such as `: mV/ms`.
+func (e *env) unitAnn(u *UnitExpr) (units.Unit, bool) {
+	out := units.One
+	for _, f := range u.Factors {
+		if f.Name == "1" {
+			continue
+		}
+		a, ok := units.Lookup(f.Name)
+		if !ok {
+			d := e.c.errorf(f, "unknown unit %s", f.Name)
+			if s := units.Suggest(f.Name); s != "" {
+				d.Hint = fmt.Sprintf("did you mean %s?", s)
+			}
+			return out, false
+		}
+		a = a.Pow(f.Exp)
+		if f.Div {
+			out = out.Div(a)
+		} else {
+			out = out.Mul(a)
+		}
+	}
+	return out, true
+}
+
+// ---- literal arithmetic for range checks ----
+
+// constValue evaluates an expression built from literals only, in SI units.
+func constValue(x Expr) (float64, bool) {
+	switch x := x.(type) {
+	case *NumberLit:
+		v := x.Value
+		if x.Unit != nil {
+			for _, f := range x.Unit.Factors {
+				u, ok := units.Lookup(f.Name)
+				if !ok {
+					return 0, false
+				}
+				s := math.Pow(u.Scale, float64(f.Exp))
+				if f.Div {
+					v /= s
+				} else {
+					v *= s
+				}
+			}
+		}
+		return v, true
+	case *ParenExpr:
+		return constValue(x.X)
+	case *UnaryExpr:
+		v, ok := constValue(x.X)
+		if x.Op == "-" {
+			v = -v
+		}
+		return v, ok && x.Op != "not"
+	case *BinaryExpr:
+		a, ok1 := constValue(x.X)
+		b, ok2 := constValue(x.Y)
+		if !ok1 || !ok2 {
+			return 0, false
+		}
+		switch x.Op {
+		case "+":
+			return a + b, true
+		case "-":
+			return a - b, true
+		case "*":
+			return a * b, true
+		case "/":
+			return a / b, true
+		case "^":
+			return math.Pow(a, b), true
+		}
+	}
+	return 0, false
+}

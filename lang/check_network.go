@@ -1,0 +1,899 @@
+package lang
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/snnc/snnc/lang/units"
+)
+
+// Checking of networks: populations, inputs, projections and recordings.
+
+var (
+	hertzT = num(units.Dim{units.Time: -1})
+)
+
+// argSpec describes one argument of a network-level call such as
+// poisson(n, rate = 15 Hz).
+type argSpec struct {
+	name       string
+	want       string // int, count, prob, time, time0, rate, string, timelist, intlist, number, positive
+	required   bool
+	positional bool
+}
+
+type callSig struct {
+	args []argSpec
+	doc  string
+}
+
+var inputSigs = map[string]callSig{
+	"poisson":      {[]argSpec{{"n", "int", true, true}, {"rate", "rate", true, false}}, "poisson(n, rate = 15 Hz)"},
+	"spikes":       {[]argSpec{{"file", "string", true, true}, {"n", "int", false, false}}, `spikes("file.csv", n = 100)`},
+	"spike_times":  {[]argSpec{{"n", "int", true, true}, {"times", "timelist", true, false}, {"indices", "intlist", false, false}, {"period", "time", false, false}}, "spike_times(10, times = [1 ms, 26 ms], period = 75 ms)"},
+	"current_step": {[]argSpec{{"amplitude", "number", true, false}, {"start", "time0", false, false}, {"stop", "time", false, false}}, "current_step(amplitude = 200 pA, start = 10 ms, stop = 100 ms) -> E : I_ext"},
+	"dataset":      {[]argSpec{{"file", "string", true, true}, {"present", "time", true, false}, {"rest", "time0", false, false}, {"rate", "rate", false, false}, {"n", "int", false, false}}, `dataset("digits.csv", present = 350 ms, rest = 150 ms, rate = 63.75 Hz)`},
+}
+
+var connectorSigs = map[string]callSig{
+	"all_to_all": {nil, "all_to_all"},
+	"one_to_one": {nil, "one_to_one"},
+	"bernoulli":  {[]argSpec{{"p", "prob", true, true}}, "bernoulli(0.02)"},
+	"fan_in":     {[]argSpec{{"k", "int", true, true}}, "fan_in(20)"},
+	"fan_out":    {[]argSpec{{"k", "int", true, true}}, "fan_out(20)"},
+	"gaussian":   {[]argSpec{{"sigma", "positive", true, true}, {"p", "prob", false, false}}, "gaussian(sigma = 2, p = 1)"},
+	"from_file":  {[]argSpec{{"file", "string", true, true}}, `from_file("edges.csv")`},
+}
+
+// checkSig matches a call's arguments to a signature and checks each; it
+// returns the arguments by name with their constant values where known.
+func (c *checker) checkSig(e *env, call *CallExpr, sig callSig) (map[string]*Arg, map[string]float64) {
+	byName := map[string]*Arg{}
+	vals := map[string]float64{}
+	pos := 0
+	for _, a := range call.Args {
+		var sp *argSpec
+		if a.Name == nil {
+			if pos < len(sig.args) && sig.args[pos].positional {
+				sp = &sig.args[pos]
+				pos++
+			} else {
+				c.errorf(a, "too many positional arguments to %s", call.Fun.Name).Hint = "usage: " + sig.doc
+				continue
+			}
+		} else {
+			for i := range sig.args {
+				if sig.args[i].name == a.Name.Name {
+					sp = &sig.args[i]
+				}
+			}
+			if sp == nil {
+				names := make([]string, len(sig.args))
+				for i, s := range sig.args {
+					names[i] = s.name
+				}
+				d := c.errorf(a.Name, "%s has no argument %s", call.Fun.Name, a.Name.Name)
+				if m := DidYouMean(a.Name.Name, names); m != "" {
+					d.Hint = fmt.Sprintf("did you mean %s? usage: %s", m, sig.doc)
+				} else {
+					d.Hint = "usage: " + sig.doc
+				}
+				continue
+			}
+		}
+		if byName[sp.name] != nil {
+			c.errorf(a, "argument %s given twice", sp.name)
+			continue
+		}
+		byName[sp.name] = a
+		if v, ok := c.checkArg(e, a.Value, sp); ok {
+			vals[sp.name] = v
+		}
+	}
+	for _, sp := range sig.args {
+		if sp.required && byName[sp.name] == nil {
+			c.errorf(call, "%s needs the argument %s", call.Fun.Name, sp.name).Hint = "usage: " + sig.doc
+		}
+	}
+	return byName, vals
+}
+
+// checkArg checks one argument against its wanted kind and range.
+func (c *checker) checkArg(e *env, x Expr, sp *argSpec) (float64, bool) {
+	t := e.expr(x)
+	if t.Kind == Invalid {
+		return 0, false
+	}
+	what := "argument " + sp.name
+	switch sp.want {
+	case "string":
+		if t.Kind != String {
+			c.errorf(x, "%s must be a file name in quotes, not %s", what, t)
+		}
+		return 0, false
+	case "timelist", "intlist":
+		want := timeT.Dim
+		if sp.want == "intlist" {
+			want = units.Dimensionless
+		}
+		if t.Kind != List || (t.Dim != want && len(x.(*ListExpr).Elems) > 0) {
+			c.errorf(x, "%s must be a list of %s, as in [1 ms, 2 ms]", what, units.Describe(want))
+			return 0, false
+		}
+		for _, el := range x.(*ListExpr).Elems {
+			if v, ok := constValue(el); ok && v < 0 {
+				c.errorf(el, "%s: values must not be negative", what)
+			}
+		}
+		return 0, false
+	case "number":
+		if t.Kind != Number {
+			c.errorf(x, "%s must be a number, not %s", what, t)
+		}
+		return 0, false
+	}
+	want := dimless
+	switch sp.want {
+	case "time", "time0":
+		want = timeT
+	case "rate":
+		want = hertzT
+	}
+	if !c.expect(x, t, want, what) {
+		return 0, false
+	}
+	v, ok := constValue(x)
+	if !ok {
+		return 0, false
+	}
+	switch sp.want {
+	case "int":
+		return v, c.checkInt(x, v, 1, what)
+	case "prob":
+		return v, c.checkProb(x, v, what)
+	case "time", "positive":
+		if v <= 0 {
+			c.errorf(x, "%s must be positive", what)
+			return v, false
+		}
+	case "time0", "rate":
+		if v < 0 {
+			c.errorf(x, "%s must not be negative", what)
+			return v, false
+		}
+	}
+	return v, true
+}
+
+func (c *checker) checkNetwork(nd *NetworkDecl) *NetInfo {
+	ni := &NetInfo{Decl: nd, Pops: map[string]*PopInfo{}, Scope: map[string]*Symbol{}}
+	declare := func(id *Ident, s *Symbol) bool {
+		if id == nil {
+			return false
+		}
+		if prev, ok := ni.Scope[id.Name]; ok {
+			c.errorf(id, "%s is declared twice in network %s", id.Name, nd.Name.Name).Hint =
+				fmt.Sprintf("the first is a %s at %s", prev.describe(), prev.Decl.Range().Pos)
+			return false
+		}
+		ni.Scope[id.Name] = s
+		return true
+	}
+	// names first, so items may refer to later ones
+	for _, it := range nd.Items {
+		switch it := it.(type) {
+		case *PopulationDecl:
+			p := &PopInfo{Name: it.Name.Name, Pop: it}
+			if declare(it.Name, &Symbol{Name: it.Name.Name, Kind: PopSym, Decl: it, Pop: p}) {
+				ni.Pops[p.Name] = p
+			}
+		case *InputDecl:
+			p := &PopInfo{Name: it.Name.Name, Input: it}
+			if declare(it.Name, &Symbol{Name: it.Name.Name, Kind: PopSym, Decl: it, Pop: p}) {
+				ni.Pops[p.Name] = p
+			}
+		case *ProjectDecl:
+			pi := &ProjInfo{Decl: it}
+			ni.Projs = append(ni.Projs, pi)
+			if it.Name != nil {
+				declare(it.Name, &Symbol{Name: it.Name.Name, Kind: ProjSym, Decl: it, Proj: pi})
+			}
+		}
+	}
+	var settings []*Setting
+	for _, it := range nd.Items {
+		switch it := it.(type) {
+		case *Setting:
+			settings = append(settings, it)
+		case *PopulationDecl:
+			c.population(ni, ni.Pops[it.Name.Name], it)
+		case *InputDecl:
+			c.input(ni, it)
+		}
+	}
+	c.settings(settings, []settingSpec{{name: "dt", kind: "time"}, {name: "seed", kind: "int", min: 0}},
+		"a network (populations, inputs, projections and records have their own keywords)", nd.Name, nil)
+	for _, pi := range ni.Projs {
+		c.projection(ni, pi)
+	}
+	for _, it := range nd.Items {
+		if r, ok := it.(*RecordDecl); ok {
+			c.record(ni, r)
+		}
+	}
+	return ni
+}
+
+func (c *checker) neuronType(id *Ident) *TypeInfo {
+	t, ok := c.prog.Types[id.Name]
+	if !ok {
+		var cands []string
+		for n, t := range c.prog.Types {
+			if t.Kind == NeuronKind {
+				cands = append(cands, n)
+			}
+		}
+		sort.Strings(cands)
+		c.unknown(id, "neuron type", cands)
+		if len(cands) == 0 {
+			c.diags[len(c.diags)-1].Hint = `no neuron types are declared; import "std/neurons" or declare one`
+		}
+		return nil
+	}
+	if t.Kind != NeuronKind {
+		c.errorf(id, "%s is a %s type; a population needs a neuron type", id.Name, t.Kind)
+		return nil
+	}
+	return t
+}
+
+func (c *checker) population(ni *NetInfo, p *PopInfo, d *PopulationDecl) {
+	if p == nil || p.Pop != d {
+		return
+	}
+	p.Type = c.neuronType(d.Type)
+	size := 1
+	e := &env{c: c, noTime: true}
+	for _, x := range d.Shape {
+		t := e.expr(x)
+		if !c.expect(x, t, dimless, "a population size") {
+			size = 0
+			continue
+		}
+		v, ok := constValue(x)
+		if !ok {
+			c.errorf(x, "a population size must be a constant")
+			size = 0
+			continue
+		}
+		if !c.checkInt(x, v, 1, "a population size") {
+			size = 0
+			continue
+		}
+		p.Shape = append(p.Shape, int(v))
+		if size > 0 && float64(size)*v <= 1<<31 {
+			size *= int(v)
+		} else {
+			c.errorf(x, "population %s is too large (more than 2^31 neurons)", d.Name.Name)
+			size = 0
+		}
+	}
+	if len(d.Shape) == 0 {
+		c.errorf(d.Type, "population %s needs a size: %s[N]", d.Name.Name, d.Type.Name)
+		size = 0
+	}
+	p.Size = size
+	if p.Type != nil {
+		c.overrides(p.Type, d.Overrides, "neuron type "+p.Type.Name)
+	}
+}
+
+// overrides checks `name = value` settings that replace a type's parameter
+// or initial value (for populations and projections).
+func (c *checker) overrides(t *TypeInfo, list []*Setting, where string) {
+	seen := map[string]bool{}
+	for _, s := range list {
+		c.override(t, s, where, seen)
+	}
+}
+
+func (c *checker) override(t *TypeInfo, s *Setting, where string, seen map[string]bool) {
+	sym, ok := t.Scope[s.Name.Name]
+	if !ok || (sym.Kind != ParamSym && sym.Kind != StateSym) {
+		d := c.errorf(s.Name, "%s has no parameter or state variable %s", where, s.Name.Name)
+		var cands []string
+		for _, o := range t.Order {
+			if o.Kind != AliasSym {
+				cands = append(cands, o.Name)
+			}
+		}
+		if m := DidYouMean(s.Name.Name, cands); m != "" {
+			d.Hint = fmt.Sprintf("did you mean %s?", m)
+		}
+		return
+	}
+	if seen[s.Name.Name] {
+		c.errorf(s.Name, "%s is set twice", s.Name.Name)
+		return
+	}
+	seen[s.Name.Name] = true
+	c.prog.Uses[s.Name] = sym
+	if s.IsBlock || s.ExceptSelf {
+		c.errorf(s, "%s takes a value: %s = ...", s.Name.Name, s.Name.Name)
+		return
+	}
+	e := &env{c: c, typ: t, noTime: true}
+	vt := e.expr(s.Value)
+	if vt.Kind == Invalid || sym.Type.Kind == Invalid {
+		return
+	}
+	if vt.Kind != sym.Type.Kind {
+		c.errorf(s.Value, "%s is %s, not %s", s.Name.Name, sym.Type, vt)
+		return
+	}
+	c.sameDim(s.Value, "cannot set "+s.Name.Name+":", sym.Type, vt)
+}
+
+func (c *checker) input(ni *NetInfo, d *InputDecl) {
+	p := ni.Pops[d.Name.Name]
+	if p == nil || p.Input != d {
+		return
+	}
+	name := d.Source.Fun.Name
+	sig, ok := inputSigs[name]
+	if !ok {
+		d := c.errorf(d.Source.Fun, "unknown input %s", name)
+		if m := DidYouMean(name, mapKeys(inputSigs)); m != "" {
+			d.Hint = fmt.Sprintf("did you mean %s?", m)
+		} else {
+			d.Hint = "inputs: poisson, spikes, spike_times, current_step, dataset"
+		}
+		return
+	}
+	e := &env{c: c, noTime: true}
+	args, vals := c.checkSig(e, d.Source, sig)
+	if n, ok := vals["n"]; ok {
+		p.Size = int(n)
+	}
+	if name == "spike_times" && args["times"] != nil && args["indices"] != nil {
+		if l1, ok := args["times"].Value.(*ListExpr); ok {
+			if l2, ok := args["indices"].Value.(*ListExpr); ok && len(l1.Elems) != len(l2.Elems) {
+				c.errorf(args["indices"], "times and indices must have the same length (%d vs %d)", len(l1.Elems), len(l2.Elems))
+			}
+		}
+		if l2, ok := args["indices"].Value.(*ListExpr); ok {
+			for _, el := range l2.Elems {
+				if v, ok := constValue(el); ok && p.Size > 0 && (v < 0 || v >= float64(p.Size) || v != math.Trunc(v)) {
+					c.errorf(el, "index %v is outside 0..%d", v, p.Size-1)
+				}
+			}
+		}
+	}
+	if start, ok := vals["start"]; ok {
+		if stop, ok := vals["stop"]; ok && stop <= start {
+			c.errorf(args["stop"], "stop must come after start")
+		}
+	}
+	if name != "current_step" {
+		if d.Target != nil {
+			c.errorf(d.Target, "a spike input connects with `project %s -> %s : port`, not `->` on the input", d.Name.Name, d.Target.Name).Hint =
+				"only continuous inputs such as current_step drive a port directly"
+		}
+		return
+	}
+	if d.Target == nil {
+		c.errorf(d, "current_step drives a continuous port: add `-> Population : port`")
+		return
+	}
+	ts, ok := ni.Scope[d.Target.Name]
+	if !ok || ts.Pop == nil || ts.Pop.Type == nil {
+		if !ok {
+			c.unknown(d.Target, "population", popNames(ni, false))
+		} else if ts.Pop != nil && ts.Pop.Input != nil {
+			c.errorf(d.Target, "%s is an input; a current drives a population", d.Target.Name)
+		}
+		return
+	}
+	c.prog.Uses[d.Target] = ts
+	port, ok := ts.Pop.Type.Ports[d.Port.Name]
+	if !ok || !port.Continuous {
+		de := c.errorf(d.Port, "%s has no continuous input port %s", ts.Pop.Type.Name, d.Port.Name)
+		var cands []string
+		for n, p := range ts.Pop.Type.Ports {
+			if p.Continuous {
+				cands = append(cands, n)
+			}
+		}
+		if m := DidYouMean(d.Port.Name, cands); m != "" {
+			de.Hint = fmt.Sprintf("did you mean %s?", m)
+		} else if len(cands) == 0 {
+			de.Hint = fmt.Sprintf("declare one in %s: inputs { I_ext: current }", ts.Pop.Type.Name)
+		}
+		return
+	}
+	if a := args["amplitude"]; a != nil {
+		c.expect(a.Value, c.prog.Exprs[a.Value], num(port.Dim), "the amplitude for port "+d.Port.Name)
+	}
+}
+
+func popNames(ni *NetInfo, inputs bool) []string {
+	var out []string
+	for n, p := range ni.Pops {
+		if p.Type != nil || inputs {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// spikeSource resolves a presynaptic name: a population or a spike input.
+func (c *checker) popRef(ni *NetInfo, id *Ident, pre bool) *PopInfo {
+	s, ok := ni.Scope[id.Name]
+	if !ok {
+		c.unknown(id, "population", popNames(ni, pre))
+		return nil
+	}
+	c.prog.Uses[id] = s
+	if s.Pop == nil {
+		c.errorf(id, "%s is a %s, not a population", id.Name, s.describe())
+		return nil
+	}
+	if s.Pop.Input != nil {
+		if !pre {
+			c.errorf(id, "%s is an input and cannot receive a projection", id.Name)
+			return nil
+		}
+		if s.Pop.Input.Source.Fun.Name == "current_step" {
+			c.errorf(id, "%s is a current, not a spike source", id.Name).Hint = "a current drives a port directly: input I = current_step(...) -> Pop : port"
+			return nil
+		}
+	}
+	return s.Pop
+}
+
+func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
+	d := pi.Decl
+	var pres, posts []*PopInfo
+	for _, id := range d.Pre {
+		if p := c.popRef(ni, id, true); p != nil {
+			pres = append(pres, p)
+		}
+	}
+	for _, id := range d.Post {
+		if p := c.popRef(ni, id, false); p != nil {
+			posts = append(posts, p)
+		}
+	}
+	if d.Synapse != nil {
+		t, ok := c.prog.Types[d.Synapse.Name]
+		switch {
+		case !ok:
+			var cands []string
+			for n, t := range c.prog.Types {
+				if t.Kind == SynapseKind {
+					cands = append(cands, n)
+				}
+			}
+			c.unknown(d.Synapse, "synapse type", cands)
+		case t.Kind != SynapseKind:
+			c.errorf(d.Synapse, "%s is a neuron type; `using` needs a synapse type", d.Synapse.Name)
+		default:
+			pi.Synapse = t
+		}
+	}
+	// the port must exist on every postsynaptic type
+	var ports []*PortInfo
+	for i, p := range posts {
+		if p.Type == nil {
+			continue
+		}
+		port, ok := p.Type.Ports[d.Port.Name]
+		if !ok {
+			de := c.errorf(d.Port, "neuron type %s (population %s) has no input %s", p.Type.Name, p.Name, d.Port.Name)
+			var cands []string
+			for n, pp := range p.Type.Ports {
+				if !pp.Continuous {
+					cands = append(cands, n)
+				}
+			}
+			sort.Strings(cands)
+			if m := DidYouMean(d.Port.Name, cands); m != "" {
+				de.Hint = fmt.Sprintf("did you mean %s?", m)
+			} else if len(cands) > 0 {
+				de.Hint = fmt.Sprintf("%s has the inputs %v", p.Type.Name, cands)
+			}
+			continue
+		}
+		if port.Continuous {
+			c.errorf(d.Port, "%s is a continuous port of %s; spikes need an event port (name: var += weight) or a segment dendrite", d.Port.Name, p.Type.Name).Hint =
+				"drive a continuous port with input I = current_step(...) -> " + d.Post[i].Name + " : " + d.Port.Name
+			continue
+		}
+		ports = append(ports, port)
+	}
+	toDendrite := len(ports) > 0 && ports[0].Dendrite != nil
+	if toDendrite && pi.Synapse != nil {
+		c.errorf(d.Synapse, "a projection onto the dendrite %s learns by the dendrite's own rule; drop `using %s`", d.Port.Name, d.Synapse.Name)
+	}
+	// bind the synapse to each (pre, post, port): it may read pre./post.
+	// and its projection's weight, and what it delivers must suit the port.
+	var weightT *Type
+	for _, it := range d.Items {
+		if s, ok := it.(*Setting); ok && s.Name.Name == "weight" && !s.IsBlock {
+			t := (&env{c: c, noTime: true}).expr(s.Value)
+			weightT = &t
+		}
+	}
+	if syn := pi.Synapse; syn != nil && !toDendrite {
+		if syn.UsesWeight && weightT == nil {
+			c.errorf(d.Synapse, "synapse %s reads its projection's weight: add weight = ... to this projection", syn.Name)
+		}
+		for i, pre := range pres {
+			if pre.Type == nil && c.deferredPre[syn] {
+				c.errorf(d.Pre[i], "synapse %s reads pre.<variable>, but %s is an input without neuron state", syn.Name, pre.Name)
+				continue
+			}
+			for _, post := range posts {
+				if post.Type == nil {
+					continue
+				}
+				port := post.Type.Ports[d.Port.Name]
+				if port == nil || port.Continuous {
+					continue
+				}
+				w := num(port.Weight)
+				deliver := c.recheckSynapse(syn, pre.Type, post.Type, &w)
+				if deliver != nil && deliver.Kind == Number && deliver.Dim != port.Weight {
+					de := c.errorf(d.Synapse, "synapse %s delivers %s but input %s of %s expects %s", syn.Name, *deliver, d.Port.Name, post.Type.Name, w)
+					de.Hint = fmt.Sprintf("units: %s vs %s", unitOf(deliver.Dim), unitOf(port.Weight))
+				}
+			}
+		}
+	}
+	seen := map[string]bool{}
+	hasConnect, hasWeight := false, false
+	for _, it := range d.Items {
+		switch it := it.(type) {
+		case *Setting:
+			switch it.Name.Name {
+			case "connect":
+				hasConnect = true
+				c.connector(it, pres, posts)
+			case "weight":
+				hasWeight = true
+				c.weightSetting(it, pi, ports, toDendrite)
+			case "delay":
+				e := &env{c: c, noTime: true}
+				c.wantNonNegative(it.Value, e.expr(it.Value), timeT, "delay")
+			default:
+				if pi.Synapse == nil {
+					d := c.errorf(it.Name, "unknown setting %s in a projection", it.Name.Name)
+					if m := DidYouMean(it.Name.Name, []string{"connect", "weight", "delay"}); m != "" {
+						d.Hint = fmt.Sprintf("did you mean %s?", m)
+					} else {
+						d.Hint = "a projection without `using` takes connect, weight and delay"
+					}
+					continue
+				}
+				c.override(pi.Synapse, it, "synapse type "+pi.Synapse.Name, seen)
+				continue
+			}
+			if seen[it.Name.Name] {
+				c.errorf(it.Name, "%s is set twice", it.Name.Name)
+			}
+			seen[it.Name.Name] = true
+			if it.ExceptSelf && it.Name.Name != "connect" {
+				c.errorf(it, "`except self` belongs to connect")
+			}
+		case *NormalizeStmt:
+			c.normalize(it, pi)
+		case *ModulatorItem:
+			if pi.Synapse == nil {
+				c.errorf(it, "a modulator needs a synapse type with `on modulator %s`: add `using`", it.Name.Name)
+				continue
+			}
+			if !pi.Synapse.Mods[it.Name.Name] {
+				c.errorf(it.Name, "synapse %s has no `on modulator %s` handler", pi.Synapse.Name, it.Name.Name)
+			}
+			c.popRef(ni, it.Source, true)
+		}
+	}
+	if !hasConnect {
+		c.errorf(d, "projection needs connect = ..., e.g. connect = bernoulli(0.02)")
+	}
+	if !hasWeight && pi.Synapse == nil && !toDendrite {
+		c.errorf(d, "projection without a synapse type needs weight = ...").Hint = "or bind a synapse: using Static"
+	}
+}
+
+// recheckSynapse checks a synapse's bodies again with pre./post. and
+// weight bound, and returns what it delivers in that binding.
+func (c *checker) recheckSynapse(syn, pre, post *TypeInfo, weight *Type) *Type {
+	if !c.deferredSyn[syn] {
+		return syn.Deliver
+	}
+	key := bindKey{syn, pre, post, *weight}
+	if t, ok := c.rechecked[key]; ok {
+		return t
+	}
+	tc := &typeChecker{c: c, info: syn, aliases: map[*Symbol]*Alias{}, status: map[*Symbol]int{}, odes: map[*Symbol]bool{},
+		pre: pre, post: post, weight: weight}
+	hook, deliver := c.aliasHook, syn.Deliver
+	c.aliasHook, syn.Deliver = nil, nil
+	tc.body(syn, syn.Decl.Members)
+	bound := syn.Deliver
+	c.aliasHook, syn.Deliver = hook, deliver
+	c.rechecked[key] = bound
+	return bound
+}
+
+type bindKey struct {
+	syn, pre, post *TypeInfo
+	weight         Type
+}
+
+func (c *checker) connector(s *Setting, pres, posts []*PopInfo) {
+	if s.IsBlock {
+		c.errorf(s, "connect takes a connector: connect = bernoulli(0.02)")
+		return
+	}
+	var call *CallExpr
+	switch v := s.Value.(type) {
+	case *CallExpr:
+		call = v
+	case *Ident:
+		call = &CallExpr{Span: v.Span, Fun: v}
+	default:
+		c.errorf(s.Value, "connect needs a connector such as all_to_all or bernoulli(0.02)")
+		return
+	}
+	sig, ok := connectorSigs[call.Fun.Name]
+	if !ok {
+		d := c.errorf(call.Fun, "unknown connector %s", call.Fun.Name)
+		if m := DidYouMean(call.Fun.Name, mapKeys(connectorSigs)); m != "" {
+			d.Hint = fmt.Sprintf("did you mean %s?", m)
+		} else {
+			d.Hint = "connectors: all_to_all, one_to_one, bernoulli(p), fan_in(k), fan_out(k), gaussian(sigma), from_file(\"f.csv\")"
+		}
+		return
+	}
+	_, vals := c.checkSig(&env{c: c, noTime: true}, call, sig)
+	switch call.Fun.Name {
+	case "one_to_one":
+		for _, a := range pres {
+			for _, b := range posts {
+				if a.Size > 0 && b.Size > 0 && a.Size != b.Size {
+					c.errorf(s.Value, "one_to_one needs equal sizes, but %s has %d and %s has %d", a.Name, a.Size, b.Name, b.Size)
+				}
+			}
+		}
+	case "fan_in":
+		for _, a := range pres {
+			if k, ok := vals["k"]; ok && a.Size > 0 && int(k) > a.Size {
+				c.errorf(s.Value, "fan_in(%d) asks for more inputs than %s has (%d)", int(k), a.Name, a.Size)
+			}
+		}
+	case "fan_out":
+		for _, b := range posts {
+			if k, ok := vals["k"]; ok && b.Size > 0 && int(k) > b.Size {
+				c.errorf(s.Value, "fan_out(%d) asks for more targets than %s has (%d)", int(k), b.Name, b.Size)
+			}
+		}
+	case "gaussian":
+		for _, p := range append(append([]*PopInfo{}, pres...), posts...) {
+			if p.Pop != nil && len(p.Shape) < 2 {
+				c.errorf(s.Value, "gaussian needs shaped populations such as %s[28, 28]; %s is one-dimensional", "Type", p.Name)
+				break
+			}
+		}
+	}
+}
+
+func (c *checker) weightSetting(s *Setting, pi *ProjInfo, ports []*PortInfo, toDendrite bool) {
+	if toDendrite {
+		c.errorf(s, "a projection onto a dendrite has permanences, not weights; drop weight")
+		return
+	}
+	if pi.Synapse != nil && !pi.Synapse.UsesWeight {
+		c.errorf(s.Name, "synapse %s does not read weight; set its own variables instead", pi.Synapse.Name).Hint =
+			"e.g. w = uniform(0, w_max)"
+		return
+	}
+	e := &env{c: c, noTime: true}
+	t := e.expr(s.Value)
+	if t.Kind == Invalid {
+		return
+	}
+	for _, p := range ports {
+		if p.Dendrite == nil && !c.expect(s.Value, t, num(p.Weight), "the weight for input "+p.Name) {
+			return
+		}
+	}
+}
+
+func (c *checker) normalize(n *NormalizeStmt, pi *ProjInfo) {
+	if n.Func.Name != "sum" {
+		c.errorf(n.Func, "normalize supports sum(...), not %s(...)", n.Func.Name)
+	}
+	e := &env{c: c, noTime: true}
+	target := e.expr(n.Target)
+	c.wantPositive(n.Every, e.expr(n.Every), timeT, "the normalisation interval")
+	if pi.Synapse == nil {
+		c.errorf(n, "normalize needs a plastic synapse: add `using <Synapse>`")
+		return
+	}
+	s, ok := pi.Synapse.Scope[n.Var.Name]
+	if !ok || s.Kind != StateSym {
+		d := c.errorf(n.Var, "synapse %s has no state variable %s", pi.Synapse.Name, n.Var.Name)
+		if m := DidYouMean(n.Var.Name, varNames(pi.Synapse)); m != "" {
+			d.Hint = fmt.Sprintf("did you mean %s?", m)
+		}
+		return
+	}
+	c.prog.Uses[n.Var] = s
+	if target.Kind == Number && s.Type.Kind == Number {
+		c.sameDim(n.Target, "the normalisation target must have the unit of "+n.Var.Name+":", s.Type, target)
+	}
+	if v, ok := constValue(n.Target); ok && v < 0 {
+		c.errorf(n.Target, "the normalisation target must not be negative")
+	}
+}
+
+// record checks `record spikes(A, B)`, `record weights(P)`, `record P.v[0:5]`.
+func (c *checker) record(ni *NetInfo, r *RecordDecl) {
+	stateful := false
+	for _, x := range r.Targets {
+		switch x := x.(type) {
+		case *CallExpr:
+			switch x.Fun.Name {
+			case "spikes":
+				if len(x.Args) == 0 {
+					c.errorf(x, "spikes(...) needs at least one population")
+				}
+				for _, a := range x.Args {
+					id, ok := a.Value.(*Ident)
+					if !ok || a.Name != nil {
+						c.errorf(a, "spikes(...) takes population names")
+						continue
+					}
+					c.popRef(ni, id, true)
+				}
+			case "weights":
+				stateful = true
+				c.recordWeights(ni, x)
+			default:
+				d := c.errorf(x.Fun, "cannot record %s(...)", x.Fun.Name)
+				d.Hint = "record spikes(Pop), Pop.var, Pop.var[0:10] or weights(projection)"
+			}
+		default:
+			stateful = true
+			c.recordVar(ni, x)
+		}
+	}
+	if r.Every != nil {
+		e := &env{c: c, noTime: true}
+		c.wantPositive(r.Every, e.expr(r.Every), timeT, "the recording interval")
+		if !stateful {
+			c.errorf(r.Every, "spikes are recorded as events; `every` applies to state variables and weights")
+		}
+	}
+}
+
+func (c *checker) recordWeights(ni *NetInfo, x *CallExpr) {
+	if len(x.Args) != 1 {
+		c.errorf(x, "weights(...) takes one named projection")
+		return
+	}
+	id, ok := x.Args[0].Value.(*Ident)
+	if !ok {
+		c.errorf(x.Args[0], "weights(...) takes the name of a projection (project name = A -> B ...)")
+		return
+	}
+	s, ok := ni.Scope[id.Name]
+	if !ok || s.Kind != ProjSym {
+		d := c.errorf(id, "%s is not a named projection", id.Name)
+		var cands []string
+		for n, s := range ni.Scope {
+			if s.Kind == ProjSym {
+				cands = append(cands, n)
+			}
+		}
+		if m := DidYouMean(id.Name, cands); m != "" {
+			d.Hint = fmt.Sprintf("did you mean %s?", m)
+		} else {
+			d.Hint = "name the projection: project name = A -> B : port ..."
+		}
+		return
+	}
+	c.prog.Uses[id] = s
+	if syn := s.Proj.Synapse; syn != nil {
+		if w, ok := syn.Scope["w"]; !ok || w.Kind != StateSym {
+			c.errorf(x, "synapse %s has no state variable w; record %s.<variable> instead", syn.Name, id.Name)
+		}
+	}
+}
+
+func (c *checker) recordVar(ni *NetInfo, x Expr) {
+	var lo, hi Expr
+	slice := false
+	if ix, ok := x.(*IndexExpr); ok {
+		lo, hi, slice = ix.Lo, ix.Hi, ix.IsSlice
+		x = ix.X
+	}
+	f, ok := x.(*FieldExpr)
+	if !ok {
+		c.errorf(x, "cannot record this; record spikes(Pop), Pop.var, Pop.var[0:10] or weights(projection)")
+		return
+	}
+	id, ok := f.X.(*Ident)
+	if !ok {
+		c.errorf(f.X, "expected a population or projection name")
+		return
+	}
+	s, ok := ni.Scope[id.Name]
+	if !ok {
+		c.unknown(id, "population", popNames(ni, false))
+		return
+	}
+	c.prog.Uses[id] = s
+	var t *TypeInfo
+	size := 0
+	switch {
+	case s.Kind == ProjSym:
+		t = s.Proj.Synapse
+		if t == nil {
+			c.errorf(f, "projection %s has no synapse type; record weights(%s)", id.Name, id.Name)
+			return
+		}
+	case s.Pop != nil && s.Pop.Type != nil:
+		t, size = s.Pop.Type, s.Pop.Size
+	default:
+		c.errorf(id, "%s is an input and has no state to record", id.Name)
+		return
+	}
+	v, ok := t.Scope[f.Name.Name]
+	if !ok || (v.Kind != StateSym && v.Kind != AliasSym && v.Kind != PortSym) {
+		d := c.errorf(f.Name, "%s has no variable %s to record", t.Name, f.Name.Name)
+		if m := DidYouMean(f.Name.Name, varNames(t)); m != "" {
+			d.Hint = fmt.Sprintf("did you mean %s?", m)
+		}
+		return
+	}
+	c.prog.Uses[f.Name] = v
+	e := &env{c: c, noTime: true}
+	for _, b := range []Expr{lo, hi} {
+		if b == nil {
+			continue
+		}
+		bt := e.expr(b)
+		if !c.expect(b, bt, dimless, "an index") {
+			continue
+		}
+		val, ok := constValue(b)
+		if !ok {
+			c.errorf(b, "an index must be a constant")
+			continue
+		}
+		max := float64(size)
+		if !slice {
+			max = float64(size - 1)
+		}
+		if c.checkInt(b, val, 0, "an index") && size > 0 && val > max {
+			c.errorf(b, "index %v is out of range: %s has %d neurons", val, id.Name, size)
+		}
+	}
+	if l, ok := constValue0(lo); ok {
+		if h, ok := constValue0(hi); ok && slice && h <= l {
+			c.errorf(hi, "empty slice: %v:%v", l, h)
+		}
+	}
+}
+
+func constValue0(x Expr) (float64, bool) {
+	if x == nil {
+		return 0, false
+	}
+	return constValue(x)
+}

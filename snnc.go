@@ -1,0 +1,80 @@
+// Package snnc wires the compiler pipeline together:
+//
+//	source ──parser──▶ AST ──lang.Check (names, imports, units)──▶ checked program
+//
+// Later phases (ir.Build, passes, backends) hang off Check's result.
+package snnc
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/snnc/snnc/lang"
+	"github.com/snnc/snnc/parser"
+	"github.com/snnc/snnc/stdlib"
+)
+
+func init() { lang.SetStdNames(stdlib.Names()) }
+
+// CheckFile reads, parses and checks the model in path.
+func CheckFile(path string) (*lang.Program, lang.Diagnostics) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		var d lang.Diagnostics
+		d.Errorf(lang.Pos{File: path}, lang.Pos{}, "cannot read %s: %v", path, unwrapPathError(err))
+		return nil, d
+	}
+	return Check(path, src)
+}
+
+// Check parses and checks src as the file named path. The returned program
+// carries the sources of every file read, for printing diagnostics.
+func Check(path string, src []byte) (*lang.Program, lang.Diagnostics) {
+	f, diags := parser.Parse(path, src)
+	if diags.HasErrors() {
+		diags.Sort()
+		return &lang.Program{Sources: lang.Sources{path: src}}, diags
+	}
+	prog, cdiags := lang.Check(f, src, Load)
+	diags = append(diags, cdiags...)
+	diags.Sort()
+	return prog, diags
+}
+
+// Load resolves an import: "std/NAME" from the embedded standard library,
+// anything else as a path relative to the importing file.
+func Load(from, path string) (*lang.File, []byte, lang.Diagnostics, error) {
+	var name string
+	var src []byte
+	if strings.HasPrefix(path, "std/") {
+		b, ok := stdlib.Lookup(path)
+		if !ok {
+			return nil, nil, nil, errors.New("no such standard library module")
+		}
+		name, src = path, b
+	} else {
+		name = path
+		if !filepath.IsAbs(path) {
+			name = filepath.Join(filepath.Dir(from), path)
+		}
+		name = filepath.Clean(name)
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return nil, nil, nil, unwrapPathError(err)
+		}
+		src = b
+	}
+	f, d := parser.Parse(name, src)
+	return f, src, d, nil
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%v", pe.Err)
+	}
+	return err
+}
