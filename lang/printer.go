@@ -38,7 +38,10 @@ package lang
 //   - Project bodies, population overrides and run settings print on one line,
 //     `{ connect = all_to_all  weight = 1 mV }` (two spaces between items),
 //     when the source had the whole declaration on one line and the printed
-//     line stays under 100 columns; otherwise one item per line.
+//     line stays under 100 columns; otherwise one item per line. When an
+//     item other than the last ends in a number without unit, the items are
+//     separated by `; ` instead (`{ a = 1; b = 2 }`): `1  b` would read as
+//     the number 1 with unit b.
 //   - In an equations block `method` comes first.
 //   - Comments are attached by position. A comment on its own line prints (at
 //     the current indentation) before the next item that starts after it;
@@ -422,15 +425,37 @@ func (p *printer) funcDecl(d *FuncDecl) string {
 
 // oneLine returns `head { items }` if the node at sp was written on one line,
 // holds no comment and the result fits.
-func (p *printer) oneLine(sp Span, head string, items []string) (string, bool) {
+func (p *printer) oneLine(sp Span, head string, items []inlineItem) (string, bool) {
 	if !sp.Pos.IsValid() || sp.Pos.Line != sp.End.Line || p.commentIn(sp) {
 		return "", false
 	}
-	s := head + " { " + strings.Join(items, "  ") + " }"
-	if len(items) == 0 {
-		s = head + " {}"
-	}
+	s := head + " " + joinInline(items)
 	return s, p.fits(s)
+}
+
+// inlineItem is the one-line form of a body item; open marks text that ends
+// in a number without unit, which would take a following name as its unit.
+type inlineItem struct {
+	text string
+	open bool
+}
+
+// joinInline returns `{ a = f(1)  b = 2 ms }`: items are separated by two
+// spaces, or by `; ` when an item other than the last ends in a bare number
+// (`{ a = 1; b = 2 }`, as `1  b` would read as the number 1 with unit b).
+func joinInline(items []inlineItem) string {
+	if len(items) == 0 {
+		return "{}"
+	}
+	sep := "  "
+	texts := make([]string, len(items))
+	for i, it := range items {
+		texts[i] = it.text
+		if it.open && i < len(items)-1 {
+			sep = "; "
+		}
+	}
+	return "{ " + strings.Join(texts, sep) + " }"
 }
 
 func (p *printer) fits(s string) bool {
@@ -625,22 +650,19 @@ func (p *printer) setting(s *Setting, align bool) entry {
 	}}
 }
 
-func settingInline(s *Setting) string {
+func settingInline(s *Setting) inlineItem {
 	if s.IsBlock {
-		if len(s.Block) == 0 {
-			return ident(s.Name) + " {}"
-		}
-		return ident(s.Name) + " { " + strings.Join(settingsInline(s.Block), "  ") + " }"
+		return inlineItem{text: ident(s.Name) + " " + joinInline(settingsInline(s.Block))}
 	}
 	str := ident(s.Name) + " = " + expr(s.Value)
 	if s.ExceptSelf {
-		str += " except self"
+		return inlineItem{text: str + " except self"}
 	}
-	return str
+	return inlineItem{str, endsInBareNumber(s.Value)}
 }
 
-func settingsInline(ss []*Setting) []string {
-	var out []string
+func settingsInline(ss []*Setting) []inlineItem {
+	var out []inlineItem
 	for _, s := range ss {
 		if s != nil {
 			out = append(out, settingInline(s))
@@ -778,7 +800,7 @@ func (p *printer) netItems(items []NetItem) []entry {
 				head += " using " + it.Synapse.Name
 				headEnd = it.Synapse.End
 			}
-			var inline []string
+			var inline []inlineItem
 			for _, pi := range it.Items {
 				if s, ok := projItemInline(pi); ok {
 					inline = append(inline, s)
@@ -799,7 +821,7 @@ func (p *printer) netItems(items []NetItem) []entry {
 
 // bodyEntry is a network item with an optional `{ ... }` body of n items:
 // one line when the source had it on one line and it fits.
-func (p *printer) bodyEntry(sp Span, head string, headEnd Pos, inline []string, items func() []entry, n int) entry {
+func (p *printer) bodyEntry(sp Span, head string, headEnd Pos, inline []inlineItem, items func() []entry, n int) entry {
 	if n == 0 {
 		return entry{sp, true, func() { p.line(head) }}
 	}
@@ -814,7 +836,7 @@ func (p *printer) bodyEntry(sp Span, head string, headEnd Pos, inline []string, 
 	}}
 }
 
-func projItemInline(it ProjItem) (string, bool) {
+func projItemInline(it ProjItem) (inlineItem, bool) {
 	switch it := it.(type) {
 	case *Setting:
 		if it != nil {
@@ -822,14 +844,14 @@ func projItemInline(it ProjItem) (string, bool) {
 		}
 	case *NormalizeStmt:
 		if it != nil {
-			return normalizeString(it), true
+			return inlineItem{normalizeString(it), endsInBareNumber(it.Every)}, true
 		}
 	case *ModulatorItem:
 		if it != nil {
-			return "modulator " + ident(it.Name) + " = " + ident(it.Source), true
+			return inlineItem{text: "modulator " + ident(it.Name) + " = " + ident(it.Source)}, true
 		}
 	}
-	return "", false
+	return inlineItem{}, false
 }
 
 func normalizeString(n *NormalizeStmt) string {
@@ -846,8 +868,8 @@ func (p *printer) projItems(items []ProjItem) []entry {
 			es = append(es, p.setting(s, false))
 			continue
 		}
-		if str, ok := projItemInline(it); ok {
-			es = append(es, entry{rangeOf(it), true, func() { p.line(str) }})
+		if item, ok := projItemInline(it); ok {
+			es = append(es, entry{rangeOf(it), true, func() { p.line(item.text) }})
 		}
 	}
 	return es
@@ -912,6 +934,26 @@ func openEnded(e Expr) bool {
 	case *BinaryExpr:
 		_, right := binaryNeedsParens(e)
 		return !right && openEnded(e.Y)
+	}
+	return false
+}
+
+// endsInBareNumber reports whether the printed form of e ends in a number
+// literal without unit.
+func endsInBareNumber(e Expr) bool {
+	switch e := e.(type) {
+	case *NumberLit:
+		return e != nil && (e.Unit == nil || len(e.Unit.Factors) == 0)
+	case *UnaryExpr:
+		return e != nil && !unaryNeedsParens(e) && endsInBareNumber(e.X)
+	case *BinaryExpr:
+		if e == nil {
+			return false
+		}
+		_, right := binaryNeedsParens(e)
+		return !right && endsInBareNumber(e.Y)
+	case *IfExpr:
+		return e != nil && endsInBareNumber(e.Else)
 	}
 	return false
 }

@@ -3,6 +3,7 @@ package lang_test
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -95,6 +96,41 @@ func TestFormatRoundTrip(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("no .snn files found")
+	}
+}
+
+// TestFormatCommentsEverywhere adds a comment at the end of every line and
+// an own-line comment before every line of each golden input and the tour;
+// no comment may be lost, duplicated or change the program.
+func TestFormatCommentsEverywhere(t *testing.T) {
+	files, _ := filepath.Glob("../testdata/fmt/*.snn")
+	files = append(files, "../testdata/parse/tour.snn")
+	for _, path := range files {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		orig := mustParse(t, path, src)
+		lines := strings.Split(strings.TrimSuffix(string(src), "\n"), "\n")
+		variants := map[string]func(i int, l string) string{
+			"trailing": func(i int, l string) string { return fmt.Sprintf("%s  # t%d", l, i) },
+			"own-line": func(i int, l string) string { return fmt.Sprintf("# o%d\n%s", i, l) },
+			"both":     func(i int, l string) string { return fmt.Sprintf("  # o%d\n%s # t%d", i, l, i) },
+		}
+		for name, edit := range variants {
+			t.Run(filepath.Base(path)+"/"+name, func(t *testing.T) {
+				var b strings.Builder
+				for i, l := range lines {
+					b.WriteString(edit(i, l) + "\n")
+				}
+				commented := []byte(b.String())
+				f := mustParse(t, path, commented)
+				if diff := cmp.Diff(orig, f, astOpts, cmpopts.IgnoreFields(lang.File{}, "Comments")); diff != "" {
+					t.Fatalf("adding comments changed the program:\n%s", diff)
+				}
+				checkFormat(t, path, commented)
+			})
+		}
 	}
 }
 
