@@ -34,7 +34,8 @@ func CheckFile(path string) (*lang.Program, lang.Diagnostics) {
 // carries the sources of every file read, for printing diagnostics.
 func Check(path string, src []byte) (*lang.Program, lang.Diagnostics) {
 	f, diags := parser.Parse(path, src)
-	if diags.HasErrors() {
+	if len(f.Decls) == 0 && diags.HasErrors() {
+		// a syntax error: there is no tree to check
 		diags.Sort()
 		return &lang.Program{Sources: lang.Sources{path: src}}, diags
 	}

@@ -178,6 +178,7 @@ type checker struct {
 	global      map[string]*globalSym
 	loading     map[string]bool // import cycle detection
 	loaded      map[string]bool
+	importStack []importEdge       // imports being followed, for cycle reports
 	funcStk     []string           // user functions being checked (recursion)
 	deferredSyn map[*TypeInfo]bool // synapses that read pre./post. or weight
 	deferredPre map[*TypeInfo]bool // synapses that read pre.
@@ -277,7 +278,24 @@ func (c *checker) importFile(from *File, imp *ImportDecl) {
 		return
 	}
 	if c.loading[f.Name] {
-		c.errorf(imp.Path, "import cycle: %s imports %q, which is already being imported", from.Name, imp.Path.Value).Hint =
+		// Report at the import that opened the cycle, with the whole chain.
+		start := 0
+		for i, e := range c.importStack {
+			if e.from == f.Name {
+				start = i
+				break
+			}
+		}
+		chain := []string{}
+		for _, e := range c.importStack[start:] {
+			chain = append(chain, e.from)
+		}
+		chain = append(chain, from.Name, f.Name)
+		at := imp.Path
+		if start < len(c.importStack) {
+			at = c.importStack[start].imp.Path
+		}
+		c.errorf(at, "import cycle: %s", strings.Join(chain, " -> ")).Hint =
 			"break the cycle by moving the shared declarations into a third file"
 		return
 	}
@@ -286,7 +304,14 @@ func (c *checker) importFile(from *File, imp *ImportDecl) {
 	}
 	c.prog.Sources[f.Name] = src
 	c.diags = append(c.diags, pd...)
+	c.importStack = append(c.importStack, importEdge{from.Name, imp})
 	c.addFile(f)
+	c.importStack = c.importStack[:len(c.importStack)-1]
+}
+
+type importEdge struct {
+	from string
+	imp  *ImportDecl
 }
 
 // stdNames lists the standard library for hints; set by the pipeline.
@@ -314,6 +339,7 @@ func (c *checker) checkAll() {
 			c.prog.Funcs[n] = fn
 		}
 	}
+	c.checkRecursion(names)
 	for _, n := range names {
 		if td, ok := c.global[n].decl.(*TypeDecl); ok {
 			c.prog.Types[n] = c.checkType(td)

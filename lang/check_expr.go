@@ -723,3 +723,71 @@ func constValue(x Expr) (float64, bool) {
 	}
 	return 0, false
 }
+
+// WalkExpr calls f for x and each sub-expression, parents first.
+func WalkExpr(x Expr, f func(Expr)) {
+	if x == nil {
+		return
+	}
+	f(x)
+	switch x := x.(type) {
+	case *ParenExpr:
+		WalkExpr(x.X, f)
+	case *UnaryExpr:
+		WalkExpr(x.X, f)
+	case *BinaryExpr:
+		WalkExpr(x.X, f)
+		WalkExpr(x.Y, f)
+	case *CallExpr:
+		for _, a := range x.Args {
+			WalkExpr(a.Value, f)
+		}
+	case *FieldExpr:
+		WalkExpr(x.X, f)
+	case *IndexExpr:
+		WalkExpr(x.X, f)
+		WalkExpr(x.Lo, f)
+		WalkExpr(x.Hi, f)
+	case *IfExpr:
+		WalkExpr(x.Cond, f)
+		WalkExpr(x.Then, f)
+		WalkExpr(x.Else, f)
+	case *ListExpr:
+		for _, e := range x.Elems {
+			WalkExpr(e, f)
+		}
+	}
+}
+
+// checkRecursion reports call cycles among user functions (they are
+// inlined, so recursion could never terminate), at the call closing a cycle.
+func (c *checker) checkRecursion(order []string) {
+	const (
+		unseen = iota
+		active
+		done
+	)
+	state := map[string]int{}
+	var visit func(name string)
+	visit = func(name string) {
+		state[name] = active
+		WalkExpr(c.prog.Funcs[name].Body, func(x Expr) {
+			call, ok := x.(*CallExpr)
+			if !ok || c.prog.Funcs[call.Fun.Name] == nil {
+				return
+			}
+			switch state[call.Fun.Name] {
+			case active:
+				c.errorf(call, "recursive call of %s: functions cannot call themselves", call.Fun.Name)
+			case unseen:
+				visit(call.Fun.Name)
+			}
+		})
+		state[name] = done
+	}
+	for _, n := range order {
+		if c.prog.Funcs[n] != nil && state[n] == unseen {
+			visit(n)
+		}
+	}
+}

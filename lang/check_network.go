@@ -603,7 +603,7 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 	if !hasConnect {
 		c.errorf(d, "projection needs connect = ..., e.g. connect = bernoulli(0.02)")
 	}
-	if !hasWeight && pi.Synapse == nil && !toDendrite {
+	if !hasWeight && d.Synapse == nil && !toDendrite {
 		c.errorf(d, "projection without a synapse type needs weight = ...").Hint = "or bind a synapse: using Static"
 	}
 }
@@ -809,7 +809,7 @@ func (c *checker) recordWeights(ni *NetInfo, x *CallExpr) {
 	}
 	c.prog.Uses[id] = s
 	if syn := s.Proj.Synapse; syn != nil {
-		if w, ok := syn.Scope["w"]; !ok || w.Kind != StateSym {
+		if w, ok := syn.Scope["w"]; (!ok || w.Kind != StateSym) && !syn.UsesWeight {
 			c.errorf(x, "synapse %s has no state variable w; record %s.<variable> instead", syn.Name, id.Name)
 		}
 	}
@@ -896,4 +896,29 @@ func constValue0(x Expr) (float64, bool) {
 		return 0, false
 	}
 	return constValue(x)
+}
+
+// ConstValue evaluates a literal-only expression in SI units (for the IR
+// builder; the checker has already reported non-constant ones).
+func ConstValue(x Expr) (float64, bool) { return constValue(x) }
+
+// NamedArgs maps the arguments of an input or connector call to their
+// parameter names, positional ones included.
+func NamedArgs(call *CallExpr) map[string]Expr {
+	sig, ok := inputSigs[call.Fun.Name]
+	if !ok {
+		sig = connectorSigs[call.Fun.Name]
+	}
+	out := map[string]Expr{}
+	pos := 0
+	for _, a := range call.Args {
+		switch {
+		case a.Name != nil:
+			out[a.Name.Name] = a.Value
+		case pos < len(sig.args):
+			out[sig.args[pos].name] = a.Value
+			pos++
+		}
+	}
+	return out
 }

@@ -12,11 +12,12 @@ import (
 // typeChecker carries the per-type state: alias resolution and which
 // state variables already have an equation.
 type typeChecker struct {
-	c       *checker
-	info    *TypeInfo
-	aliases map[*Symbol]*Alias
-	status  map[*Symbol]int // 1 resolving, 2 done (cycle detection)
-	odes    map[*Symbol]bool
+	c          *checker
+	info       *TypeInfo
+	aliases    map[*Symbol]*Alias
+	aliasOrder []*Symbol       // declaration order, for deterministic reports
+	status     map[*Symbol]int // 1 resolving, 2 done (cycle detection)
+	odes       map[*Symbol]bool
 	// pre, post and weight bind a synapse to a projection (see recheckSynapse).
 	pre, post *TypeInfo
 	weight    *Type
@@ -49,8 +50,18 @@ func newTypeInfo(td *TypeDecl, name string, kind TypeKind, parent *TypeInfo) *Ty
 // add declares a name in t, reporting duplicates across every kind of member.
 func (tc *typeChecker) add(t *TypeInfo, id *Ident, s *Symbol) bool {
 	if prev, ok := t.Scope[id.Name]; ok {
-		tc.c.errorf(id, "%s is declared twice in %s", id.Name, t.Name).Hint =
-			fmt.Sprintf("the first is a %s at %s", prev.describe(), prev.Decl.Range().Pos)
+		// Blocks are declared kind by kind, not in text order: report the
+		// later occurrence and keep the earlier one in scope.
+		first, firstSym, second := prev.Decl.Range().Pos, prev, id.Range()
+		if id.Pos.Offset < first.Offset {
+			first, firstSym = id.Pos, s
+			second = Span{Pos: prev.Decl.Range().Pos, End: Pos{File: id.End.File, Line: prev.Decl.Range().Pos.Line, Col: prev.Decl.Range().Pos.Col + len(id.Name), Offset: prev.Decl.Range().Pos.Offset + len(id.Name)}}
+			s.Owner = t
+			t.Scope[id.Name] = s
+			replaceOrder(t, prev, s)
+		}
+		tc.c.diags.Errorf(second.Pos, second.End, "%s is declared twice in %s", id.Name, t.Name).Hint =
+			fmt.Sprintf("the first is a %s at %s", firstSym.describe(), first)
 		return false
 	}
 	if p, ok := t.Ports[id.Name]; ok && s != nil && s.Kind != PortSym && s.Kind != DendriteSym {
@@ -67,6 +78,19 @@ func (tc *typeChecker) add(t *TypeInfo, id *Ident, s *Symbol) bool {
 		t.Order = append(t.Order, s)
 	}
 	return true
+}
+
+func replaceOrder(t *TypeInfo, old, new *Symbol) {
+	for i, o := range t.Order {
+		if o == old {
+			if new.Kind == ParamSym || new.Kind == StateSym || new.Kind == AliasSym {
+				t.Order[i] = new
+			} else {
+				t.Order = append(t.Order[:i], t.Order[i+1:]...)
+			}
+			return
+		}
+	}
 }
 
 func portPos(p *PortInfo) string {
@@ -124,6 +148,7 @@ func (tc *typeChecker) declare(t *TypeInfo, members []Member) {
 					s := &Symbol{Name: a.Name.Name, Kind: AliasSym, Decl: a}
 					if tc.add(t, a.Name, s) {
 						tc.aliases[s] = a
+						tc.aliasOrder = append(tc.aliasOrder, s)
 					}
 				}
 			}
@@ -231,9 +256,9 @@ func (tc *typeChecker) declareDendrite(t *TypeInfo, d *DendriteBlock) {
 // body checks equations, ports, handlers, dendrites and settings.
 func (tc *typeChecker) body(t *TypeInfo, members []Member) {
 	c := tc.c
-	for s, a := range tc.aliases {
+	for _, s := range tc.aliasOrder {
 		if s.Owner == t {
-			tc.resolveAlias(s, a)
+			tc.resolveAlias(s, tc.aliases[s])
 		}
 	}
 	handlers := map[string]*OnBlock{}
@@ -312,13 +337,17 @@ func (tc *typeChecker) equations(t *TypeInfo, b *EquationsBlock) {
 			continue
 		}
 		s := t.Scope[o.Var.Name]
+		if s == nil {
+			d := c.errorf(o.Var, "equation for undeclared variable %s", o.Var.Name)
+			d.Hint = fmt.Sprintf("declare it in state { %s = ... }", o.Var.Name)
+			// declare it as already-reported so its uses raise nothing more
+			t.Scope[o.Var.Name] = &Symbol{Name: o.Var.Name, Kind: StateSym, Type: invalidT, Decl: o.Var, Owner: t}
+		}
 		e := tc.env(t)
 		e.noRandom = "in equations (they are integrated deterministically)"
 		rhs := e.expr(o.Rhs)
 		switch {
 		case s == nil:
-			d := c.errorf(o.Var, "equation for undeclared variable %s", o.Var.Name)
-			d.Hint = fmt.Sprintf("declare it in state { %s = ... }", o.Var.Name)
 			continue
 		case s.Kind == ParamSym:
 			c.errorf(o.Var, "%s is a parameter; only state variables have equations", o.Var.Name).Hint = "move it to the state block"
@@ -388,6 +417,9 @@ func (tc *typeChecker) eventPort(t *TypeInfo, pi *PortInfo) {
 func (tc *typeChecker) handler(t *TypeInfo, h *OnBlock) {
 	c := tc.c
 	allowed := map[TypeKind][]string{NeuronKind: {"threshold", "dendrite"}, SynapseKind: {"pre", "post", "modulator"}}
+	if !contains(append(allowed[NeuronKind], allowed[SynapseKind]...), h.Event) {
+		return // the parser has reported the unknown event
+	}
 	if t.Parent != nil || !contains(allowed[t.Kind], h.Event) {
 		where := kindWord(t)
 		c.errorf(h, "`on %s` is not allowed in a %s", h.Event, where).Hint = fmt.Sprintf("a neuron handles: on threshold, on dendrite <name> active; a synapse: on pre, on post, on modulator <name>")
@@ -445,11 +477,12 @@ func (tc *typeChecker) stmt(e *env, s Stmt, ctx string) {
 		tt := target.Type
 		switch s.Op {
 		case "=":
-			if tt.Kind != vt.Kind {
-				c.errorf(s.Value, "cannot assign %s to %s (%s)", vt, target.Name, tt)
-				return
+			if tt.Kind != vt.Kind || (tt.Kind == Number && tt.Dim != vt.Dim) {
+				d := c.errorf(s.Value, "cannot assign %s to %s (%s)", vt, target.Name, tt)
+				if tt.Kind == Number && vt.Kind == Number {
+					d.Hint = fmt.Sprintf("units: %s vs %s", unitOf(vt.Dim), unitOf(tt.Dim))
+				}
 			}
-			c.sameDim(s, "cannot assign", vt, tt)
 		case "+=", "-=":
 			if tt.Kind != Number || vt.Kind != Number {
 				c.errorf(s, "%s needs numbers; %s is %s", s.Op, target.Name, tt)
@@ -696,7 +729,11 @@ func (c *checker) settings(list []*Setting, spec []settingSpec, where string, ow
 }
 
 func (c *checker) checkInt(n Node, v, min float64, what string) bool {
-	if v != math.Trunc(v) || math.IsInf(v, 0) || v > 1<<40 {
+	if math.Abs(v) > 1<<53 {
+		c.errorf(n, "%s is too large: %v", what, v)
+		return false
+	}
+	if v != math.Trunc(v) {
 		c.errorf(n, "%s must be a whole number, not %v", what, v)
 		return false
 	}

@@ -498,10 +498,13 @@ func parseUnitFactors(lex *lexer.PeekingLexer, leadingDiv bool) ([]*gUnitFactor,
 		}
 		cp := lex.MakeCheckpoint()
 		lex.Next()
-		if n := lex.Peek(); n.Type != tokIdent || !units.IsUnitName(n.Value) {
-			lex.LoadCheckpoint(cp)
+		n := lex.Next()
+		called := lex.Peek().Value == "(" // `2 mV * min(a, b)`: a call, not the unit minute
+		lex.LoadCheckpoint(cp)
+		if n.Type != tokIdent || !units.IsUnitName(n.Value) || called {
 			return fs, end, nil
 		}
+		lex.Next()
 		div = p.Value == "/"
 	}
 }

@@ -68,6 +68,11 @@ func syntaxError(diags *lang.Diagnostics, filename string, src []byte, err error
 			}
 		} else if tok.Value == "\n" {
 			hint = "an item ended here; continue a long line after an operator or inside parentheses"
+		} else if num, unit, ok := numberThenName(filename, src, tok); ok && strings.Contains(" = += -= *= /= ' : ", " "+tok.Value+" ") {
+			// `x = 3 y = 4`: the name after the number was taken as its unit
+			p = pos(unit.Pos)
+			msg = fmt.Sprintf("%s after the number %s is read as its unit, so %q cannot follow", unit.Value, num.Value, tok.Value)
+			hint = "two items on one line need ';' between them (x = 3; y = 4), or put each on its own line"
 		}
 	} else if strings.Contains(msg, "invalid input text") {
 		msg = "invalid character in source"
@@ -75,6 +80,24 @@ func syntaxError(diags *lang.Diagnostics, filename string, src []byte, err error
 	}
 	d := diags.Errorf(p, p, "%s", msg)
 	d.Hint = hint
+}
+
+// numberThenName reports whether the two significant tokens before tok are
+// a number and a name.
+func numberThenName(filename string, src []byte, tok lexer.Token) (num, name lexer.Token, ok bool) {
+	var sig []lexer.Token
+	for _, t := range rawTokens(filename, src) {
+		if t.Pos.Offset >= tok.Pos.Offset {
+			break
+		}
+		if t.Type != tokWS && t.Type != tokComment {
+			sig = append(sig, t)
+		}
+	}
+	if n := len(sig); n >= 2 && sig[n-1].Type == tokIdent && sig[n-2].Type == tokNumber {
+		return sig[n-2], sig[n-1], true
+	}
+	return num, name, false
 }
 
 func describeToken(t lexer.Token) string {

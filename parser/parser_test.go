@@ -53,6 +53,7 @@ func TestExprShapes(t *testing.T) {
 		{"2 mV / tau", bin("/", numU("2", 2, uf("mV", 1, false)), id("tau"))},
 		{"2 ms * x", bin("*", numU("2", 2, uf("ms", 1, false)), id("x"))},
 		{"1/ms", numU("1", 1, uf("ms", 1, true))},
+		{"2 mV * min(a, b)", bin("*", numU("2", 2, uf("mV", 1, false)), &lang.CallExpr{Fun: id("min"), Args: []*lang.Arg{{Value: id("a")}, {Value: id("b")}}})},
 		{"1 / tau", bin("/", numU("1", 1), id("tau"))},
 		{"3 um^2", numU("3", 3, uf("um", 2, false))},
 		{"5 m^-2", numU("5", 5, uf("m", -2, false))},
