@@ -33,6 +33,7 @@ func CheckFile(path string) (*lang.Program, lang.Diagnostics) {
 // Check parses and checks src as the file named path. The returned program
 // carries the sources of every file read, for printing diagnostics.
 func Check(path string, src []byte) (*lang.Program, lang.Diagnostics) {
+	path = filepath.Clean(path) // imports are resolved and compared by clean path
 	f, diags := parser.Parse(path, src)
 	if len(f.Decls) == 0 && diags.HasErrors() {
 		// a syntax error: there is no tree to check

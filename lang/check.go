@@ -129,11 +129,18 @@ type TypeInfo struct {
 	Order      []*Symbol // params, state and aliases in declaration order
 	Ports      map[string]*PortInfo
 	Dends      map[string]*DendriteBlock
-	Deliver    *Type             // synapse: type of `deliver`
-	UsesWeight bool              // synapse: reads its projection's `weight`
-	Delivers   bool              // synapse: has a deliver statement
-	Mods       map[string]bool   // synapse: modulator names handled
-	Method     map[string]string // neuron: ODE var -> method asked for, if any
+	Deliver    *Type                 // synapse: type of `deliver`
+	DeliverTo  map[string]*DeliverTo // synapse: `deliver x to port`
+	UsesWeight bool                  // synapse: reads its projection's `weight`
+	Delivers   bool                  // synapse: has a deliver statement
+	Mods       map[string]bool       // synapse: modulator names handled
+	Method     map[string]string     // neuron: ODE var -> method asked for, if any
+}
+
+// DeliverTo is a `deliver x to port` of a synapse.
+type DeliverTo struct {
+	Stmt *DeliverStmt
+	Type Type
 }
 
 // PortInfo is an input port of a neuron: an event port with the dimension of
@@ -178,11 +185,11 @@ type checker struct {
 	global      map[string]*globalSym
 	loading     map[string]bool // import cycle detection
 	loaded      map[string]bool
-	importStack []importEdge       // imports being followed, for cycle reports
-	funcStk     []string           // user functions being checked (recursion)
-	deferredSyn map[*TypeInfo]bool // synapses that read pre./post. or weight
-	deferredPre map[*TypeInfo]bool // synapses that read pre.
-	rechecked   map[bindKey]*Type  // synapse bound to a projection: its deliver type
+	importStack []importEdge         // imports being followed, for cycle reports
+	funcStk     []string             // user functions being checked (recursion)
+	deferredSyn map[*TypeInfo]bool   // synapses that read pre./post. or weight
+	deferredPre map[*TypeInfo]bool   // synapses that read pre.
+	rechecked   map[bindKey]delivery // synapse bound to a projection: its deliver type
 	// aliasHook types a named expression on first use (set per type).
 	aliasHook func(*Symbol)
 }
@@ -210,7 +217,7 @@ func Check(main *File, src []byte, load Loader) (*Program, Diagnostics) {
 		loaded:      map[string]bool{},
 		deferredSyn: map[*TypeInfo]bool{},
 		deferredPre: map[*TypeInfo]bool{},
-		rechecked:   map[bindKey]*Type{},
+		rechecked:   map[bindKey]delivery{},
 	}
 	c.addFile(main)
 	c.checkAll()
@@ -252,7 +259,7 @@ func (c *checker) addFile(f *File) {
 			continue
 		}
 		if prev, ok := c.global[name.Name]; ok {
-			c.errorf(name, "%s is declared twice", name.Name).Hint = "the other declaration is at " + prev.decl.Range().Pos.String()
+			c.errorf(name, "%s is declared twice", name.Name).Hint = "the other declaration is at " + declNamePos(prev.decl).String()
 			continue
 		}
 		if builtins[name.Name] != nil {

@@ -21,6 +21,27 @@ type env struct {
 	noRandom  string // why random draws are not allowed here ("" = allowed)
 	noTime    bool   // `t` is not available (parameters, functions)
 	weight    *Type  // a synapse's `weight` bound to a projection
+	// initOf is "parameters" or "state" while checking an initializer;
+	// later maps names declared further down to their kind.
+	initOf string
+	later  map[string]string
+}
+
+// initScope says why an initializer may not read s ("" if it may).
+func (e *env) initScope(s *Symbol) string {
+	switch {
+	case s.Kind == ParamSym:
+		return ""
+	case e.initOf == "parameters" && s.Kind == StateSym:
+		return fmt.Sprintf("a parameter can only use other parameters; %s is a state variable", s.Name)
+	case s.Kind == StateSym:
+		return ""
+	case s.Kind == AliasSym:
+		return fmt.Sprintf("named expression %s cannot be used in %s: it is computed from the state while the model runs", s.Name, e.initOf)
+	case s.Kind == PortSym || s.Kind == DendriteSym:
+		return fmt.Sprintf("%s (a %s) has no value before the run starts", s.Name, s.describe())
+	}
+	return ""
 }
 
 var timeSym = &Symbol{Name: "t", Kind: TimeSym, Type: timeT}
@@ -211,24 +232,84 @@ func (e *env) unitOfLit(x *NumberLit) (units.Unit, bool) {
 			continue
 		case sym != nil:
 			d := e.c.errorf(f, "%s after a number is read as the unit %s, but %s is also a %s here", f.Name, f.Name, f.Name, sym.describe())
-			d.Hint = fmt.Sprintf("write (%s) * %s to use the %s, or rename it", x.Text, f.Name, sym.describe())
+			d.Hint = fmt.Sprintf("write (%s) * %s to use the %s, or rename it", litBefore(x, f), f.Name, sym.describe())
+			ok = false
+			continue
+		}
+		if _, inRange := a.Dim.PowChecked(f.Exp); !inRange {
+			e.c.errorf(f, "unit exponent out of range in %s^%d", f.Name, f.Exp)
 			ok = false
 			continue
 		}
 		a = a.Pow(f.Exp)
+		d, inRange := u.Dim.MulChecked(a.Dim)
+		if f.Div {
+			d, inRange = u.Dim.DivChecked(a.Dim)
+		}
+		if !inRange {
+			e.c.errorf(x.Unit, "unit exponent out of range")
+			ok = false
+			continue
+		}
 		if f.Div {
 			u = u.Div(a)
 		} else {
 			u = u.Mul(a)
 		}
+		u.Dim = d
 	}
 	return u, ok
+}
+
+// litBefore renders a literal with the unit factors before f ("1 mV").
+func litBefore(x *NumberLit, f *UnitFactor) string {
+	s := x.Text
+	for i, g := range x.Unit.Factors {
+		if g == f {
+			break
+		}
+		switch {
+		case g.Div && i == 0:
+			s += " 1/"
+		case g.Div:
+			s += "/"
+		case i == 0:
+			s += " "
+		default:
+			s += "*"
+		}
+		s += g.Name
+		if g.Exp != 1 {
+			s += fmt.Sprintf("^%d", g.Exp)
+		}
+	}
+	return s
 }
 
 func (e *env) ident(x *Ident) Type {
 	c := e.c
 	s := e.lookup(x.Name)
+	if s != nil && e.initOf != "" {
+		if msg := e.initScope(s); msg != "" {
+			c.errorf(x, "%s", msg)
+			return invalidT
+		}
+	}
 	if s == nil {
+		if e.initOf != "" {
+			if kind, ok := e.later[x.Name]; ok {
+				c.errorf(x, "%s is used before it is declared (a %s declared below)", x.Name, kind).Hint = "declare it first, or reorder the declarations"
+				return invalidT
+			}
+		}
+		if x.Name == "t" && e.noTime {
+			c.errorf(x, "t (the simulation time) is not available here: parameters, functions and network settings are fixed before the run starts")
+			return invalidT
+		}
+		if (x.Name == "pre" || x.Name == "post") && (e.typ == nil || e.typ.Kind != SynapseKind) {
+			c.errorf(x, "%s.<variable> reads the %ssynaptic neuron and is only available in a synapse", x.Name, x.Name)
+			return invalidT
+		}
 		if g, ok := c.global[x.Name]; ok {
 			switch g.decl.(type) {
 			case *FuncDecl:
@@ -389,10 +470,16 @@ func (e *env) binary(x *BinaryExpr) Type {
 			return invalidT
 		}
 		return a
-	case "*":
-		return num(a.Dim.Mul(b.Dim))
-	case "/":
-		return num(a.Dim.Div(b.Dim))
+	case "*", "/":
+		d, ok := a.Dim.MulChecked(b.Dim)
+		if x.Op == "/" {
+			d, ok = a.Dim.DivChecked(b.Dim)
+		}
+		if !ok {
+			c.errorf(x, "unit exponent out of range in this %s", map[string]string{"*": "product", "/": "quotient"}[x.Op])
+			return invalidT
+		}
+		return num(d)
 	case "^":
 		return e.power(x, x.Y, a, b)
 	}
@@ -413,11 +500,16 @@ func (e *env) power(n Node, expNode Expr, base, exp Type) Type {
 	}
 	v, ok := constValue(expNode)
 	if !ok || v != math.Trunc(v) || math.Abs(v) > 16 {
-		d := c.errorf(expNode, "a quantity with units (%s) can only be raised to a constant whole power", base)
+		d := c.errorf(expNode, "%s can only be raised to a constant whole power", base)
 		d.Hint = "divide by a unit first to make it dimensionless, e.g. (v / 1 mV)^1.5"
 		return invalidT
 	}
-	return num(base.Dim.Pow(int(v)))
+	d, inRange := base.Dim.PowChecked(int(v))
+	if !inRange {
+		c.errorf(n, "unit exponent out of range")
+		return invalidT
+	}
+	return num(d)
 }
 
 // ---- calls ----
@@ -606,7 +698,21 @@ func (e *env) callUser(x *CallExpr, fn *FuncDecl, args []Type) Type {
 	if s, bad := spoiled(bound...); bad {
 		return s
 	}
-	return c.funcBody(fn, bound, e.noRandom)
+	before := len(c.diags)
+	t := c.funcBody(fn, bound, e.noRandom)
+	if len(c.diags) > before && c.diags[before].Severity == Error {
+		// The body is checked per call, with these argument units: the
+		// error belongs to this call, pointing into the body.
+		first := c.diags[before]
+		c.diags = c.diags[:before]
+		args := make([]string, len(args))
+		for i, a := range bound {
+			args[i] = a.String()
+		}
+		d := c.errorf(x, "%s (in %s, called here with %s)", first.Msg, fn.Name.Name, strings.Join(args, ", "))
+		d.Hint = fmt.Sprintf("inside %s at %s", fn.Name.Name, first.Pos)
+	}
+	return t
 }
 
 // funcBody checks fn's body with the given parameter types.

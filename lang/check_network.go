@@ -174,7 +174,7 @@ func (c *checker) checkNetwork(nd *NetworkDecl) *NetInfo {
 		}
 		if prev, ok := ni.Scope[id.Name]; ok {
 			c.errorf(id, "%s is declared twice in network %s", id.Name, nd.Name.Name).Hint =
-				fmt.Sprintf("the first is a %s at %s", prev.describe(), prev.Decl.Range().Pos)
+				fmt.Sprintf("the first is a %s at %s", prev.describe(), declNamePos(prev.Decl))
 			return false
 		}
 		ni.Scope[id.Name] = s
@@ -332,7 +332,7 @@ func (c *checker) override(t *TypeInfo, s *Setting, where string, seen map[strin
 		c.errorf(s.Value, "%s is %s, not %s", s.Name.Name, sym.Type, vt)
 		return
 	}
-	c.sameDim(s.Value, "cannot set "+s.Name.Name+":", sym.Type, vt)
+	c.expect(s.Value, vt, sym.Type, s.Name.Name)
 }
 
 func (c *checker) input(ni *NetInfo, d *InputDecl) {
@@ -513,8 +513,10 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 		}
 		ports = append(ports, port)
 	}
-	toDendrite := len(ports) > 0 && ports[0].Dendrite != nil
-	if toDendrite && pi.Synapse != nil {
+	// segment dendrites learn permanences; continuous ones sum weighted input
+	toDendrite := len(ports) > 0 && ports[0].Dendrite != nil && !ports[0].Dendrite.Continuous
+	toContinuous := len(ports) > 0 && ports[0].Dendrite != nil && ports[0].Dendrite.Continuous
+	if (toDendrite || toContinuous) && pi.Synapse != nil {
 		c.errorf(d.Synapse, "a projection onto the dendrite %s learns by the dendrite's own rule; drop `using %s`", d.Port.Name, d.Synapse.Name)
 	}
 	// bind the synapse to each (pre, post, port): it may read pre./post.
@@ -544,10 +546,10 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 					continue
 				}
 				w := num(port.Weight)
-				deliver := c.recheckSynapse(syn, pre.Type, post.Type, &w)
-				if deliver != nil && deliver.Kind == Number && deliver.Dim != port.Weight {
-					de := c.errorf(d.Synapse, "synapse %s delivers %s but input %s of %s expects %s", syn.Name, *deliver, d.Port.Name, post.Type.Name, w)
-					de.Hint = fmt.Sprintf("units: %s vs %s", unitOf(deliver.Dim), unitOf(port.Weight))
+				dl := c.recheckSynapse(syn, pre.Type, post.Type, &w)
+				c.checkDelivery(d, syn, post.Type, d.Port.Name, dl.plain)
+				for _, name := range sortedKeys(dl.to) {
+					c.checkDelivery(d, syn, post.Type, name, &dl.to[name].Type)
 				}
 			}
 		}
@@ -568,6 +570,9 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 				e := &env{c: c, noTime: true}
 				c.wantNonNegative(it.Value, e.expr(it.Value), timeT, "delay")
 			default:
+				if pi.Synapse == nil && d.Synapse != nil {
+					continue // the unknown synapse type is reported already
+				}
 				if pi.Synapse == nil {
 					d := c.errorf(it.Name, "unknown setting %s in a projection", it.Name.Name)
 					if m := DidYouMean(it.Name.Name, []string{"connect", "weight", "delay"}); m != "" {
@@ -588,8 +593,14 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 				c.errorf(it, "`except self` belongs to connect")
 			}
 		case *NormalizeStmt:
+			if pi.Synapse == nil && d.Synapse != nil {
+				continue
+			}
 			c.normalize(it, pi)
 		case *ModulatorItem:
+			if pi.Synapse == nil && d.Synapse != nil {
+				continue
+			}
 			if pi.Synapse == nil {
 				c.errorf(it, "a modulator needs a synapse type with `on modulator %s`: add `using`", it.Name.Name)
 				continue
@@ -603,28 +614,80 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 	if !hasConnect {
 		c.errorf(d, "projection needs connect = ..., e.g. connect = bernoulli(0.02)")
 	}
-	if !hasWeight && d.Synapse == nil && !toDendrite {
+	if !hasWeight && d.Synapse == nil && !toDendrite && !toContinuous {
 		c.errorf(d, "projection without a synapse type needs weight = ...").Hint = "or bind a synapse: using Static"
 	}
 }
 
+// checkDelivery checks what a synapse delivers into a port of post.
+func (c *checker) checkDelivery(d *ProjectDecl, syn, post *TypeInfo, port string, t *Type) {
+	if t == nil || t.Kind != Number {
+		return
+	}
+	p, ok := post.Ports[port]
+	if !ok || p.Continuous || p.Dendrite != nil {
+		de := c.errorf(d.Synapse, "synapse %s delivers to %s, which is not an event input of %s", syn.Name, port, post.Name)
+		if m := DidYouMean(port, mapKeys(post.Ports)); m != "" {
+			de.Hint = fmt.Sprintf("did you mean %s?", m)
+		}
+		return
+	}
+	if t.Dim != p.Weight {
+		de := c.errorf(d.Synapse, "synapse %s delivers %s but input %s of %s expects %s", syn.Name, *t, port, post.Name, num(p.Weight))
+		de.Hint = fmt.Sprintf("units: %s vs %s", unitOf(t.Dim), unitOf(p.Weight))
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := mapKeys(m)
+	sort.Strings(keys)
+	return keys
+}
+
+// delivery is what a synapse delivers in one binding.
+type delivery struct {
+	plain *Type
+	to    map[string]*DeliverTo
+}
+
 // recheckSynapse checks a synapse's bodies again with pre./post. and
 // weight bound, and returns what it delivers in that binding.
-func (c *checker) recheckSynapse(syn, pre, post *TypeInfo, weight *Type) *Type {
+func (c *checker) recheckSynapse(syn, pre, post *TypeInfo, weight *Type) delivery {
 	if !c.deferredSyn[syn] {
-		return syn.Deliver
+		return delivery{syn.Deliver, syn.DeliverTo}
 	}
 	key := bindKey{syn, pre, post, *weight}
-	if t, ok := c.rechecked[key]; ok {
-		return t
+	if dl, ok := c.rechecked[key]; ok {
+		return dl
 	}
 	tc := &typeChecker{c: c, info: syn, aliases: map[*Symbol]*Alias{}, status: map[*Symbol]int{}, odes: map[*Symbol]bool{},
 		pre: pre, post: post, weight: weight}
-	hook, deliver := c.aliasHook, syn.Deliver
-	c.aliasHook, syn.Deliver = nil, nil
+	// named expressions may read pre./post. too: type them again for this
+	// binding, and restore their type-level types afterwards
+	saved := map[*Symbol]Type{}
+	for _, s := range syn.Scope {
+		if a, ok := s.Decl.(*Alias); ok && s.Kind == AliasSym {
+			tc.aliases[s] = a
+			tc.aliasOrder = append(tc.aliasOrder, s)
+			saved[s] = s.Type
+		}
+	}
+	sort.Slice(tc.aliasOrder, func(i, j int) bool {
+		return tc.aliasOrder[i].Decl.Range().Pos.Offset < tc.aliasOrder[j].Decl.Range().Pos.Offset
+	})
+	hook, deliver, to := c.aliasHook, syn.Deliver, syn.DeliverTo
+	c.aliasHook = func(s *Symbol) {
+		if a, ok := tc.aliases[s]; ok {
+			tc.resolveAlias(s, a)
+		}
+	}
+	syn.Deliver, syn.DeliverTo = nil, map[string]*DeliverTo{}
 	tc.body(syn, syn.Decl.Members)
-	bound := syn.Deliver
-	c.aliasHook, syn.Deliver = hook, deliver
+	bound := delivery{syn.Deliver, syn.DeliverTo}
+	c.aliasHook, syn.Deliver, syn.DeliverTo = hook, deliver, to
+	for s, t := range saved {
+		s.Type = t
+	}
 	c.rechecked[key] = bound
 	return bound
 }
@@ -684,7 +747,7 @@ func (c *checker) connector(s *Setting, pres, posts []*PopInfo) {
 	case "gaussian":
 		for _, p := range append(append([]*PopInfo{}, pres...), posts...) {
 			if p.Pop != nil && len(p.Shape) < 2 {
-				c.errorf(s.Value, "gaussian needs shaped populations such as %s[28, 28]; %s is one-dimensional", "Type", p.Name)
+				c.errorf(s.Value, "gaussian needs shaped populations such as %s[28, 28]; %s is one-dimensional", typeName(p), p.Name)
 				break
 			}
 		}
@@ -707,7 +770,7 @@ func (c *checker) weightSetting(s *Setting, pi *ProjInfo, ports []*PortInfo, toD
 		return
 	}
 	for _, p := range ports {
-		if p.Dendrite == nil && !c.expect(s.Value, t, num(p.Weight), "the weight for input "+p.Name) {
+		if !c.expect(s.Value, t, num(p.Weight), "the weight for input "+p.Name) {
 			return
 		}
 	}
@@ -734,7 +797,7 @@ func (c *checker) normalize(n *NormalizeStmt, pi *ProjInfo) {
 	}
 	c.prog.Uses[n.Var] = s
 	if target.Kind == Number && s.Type.Kind == Number {
-		c.sameDim(n.Target, "the normalisation target must have the unit of "+n.Var.Name+":", s.Type, target)
+		c.expect(n.Target, target, s.Type, "the normalisation target (the unit of "+n.Var.Name+")")
 	}
 	if v, ok := constValue(n.Target); ok && v < 0 {
 		c.errorf(n.Target, "the normalisation target must not be negative")
@@ -808,6 +871,9 @@ func (c *checker) recordWeights(ni *NetInfo, x *CallExpr) {
 		return
 	}
 	c.prog.Uses[id] = s
+	if s.Proj.Synapse == nil && s.Proj.Decl.Synapse != nil {
+		return
+	}
 	if syn := s.Proj.Synapse; syn != nil {
 		if w, ok := syn.Scope["w"]; (!ok || w.Kind != StateSym) && !syn.UsesWeight {
 			c.errorf(x, "synapse %s has no state variable w; record %s.<variable> instead", syn.Name, id.Name)
@@ -843,12 +909,17 @@ func (c *checker) recordVar(ni *NetInfo, x Expr) {
 	switch {
 	case s.Kind == ProjSym:
 		t = s.Proj.Synapse
+		if t == nil && s.Proj.Decl.Synapse != nil {
+			return // unknown synapse type, reported
+		}
 		if t == nil {
 			c.errorf(f, "projection %s has no synapse type; record weights(%s)", id.Name, id.Name)
 			return
 		}
 	case s.Pop != nil && s.Pop.Type != nil:
 		t, size = s.Pop.Type, s.Pop.Size
+	case s.Pop != nil && s.Pop.Pop != nil:
+		return // a population of an unknown type, reported
 	default:
 		c.errorf(id, "%s is an input and has no state to record", id.Name)
 		return
@@ -921,4 +992,32 @@ func NamedArgs(call *CallExpr) map[string]Expr {
 		}
 	}
 	return out
+}
+
+func typeName(p *PopInfo) string {
+	if p.Type != nil {
+		return p.Type.Name
+	}
+	return "Type"
+}
+
+// declNamePos is where a declaration's name is (not its keyword).
+func declNamePos(n Node) Pos {
+	switch d := n.(type) {
+	case *PopulationDecl:
+		return d.Name.Pos
+	case *InputDecl:
+		return d.Name.Pos
+	case *ProjectDecl:
+		if d.Name != nil {
+			return d.Name.Pos
+		}
+	case *TypeDecl:
+		return d.Name.Pos
+	case *NetworkDecl:
+		return d.Name.Pos
+	case *FuncDecl:
+		return d.Name.Pos
+	}
+	return n.Range().Pos
 }

@@ -3,6 +3,7 @@ package lang
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/snnc/snnc/lang/units"
 )
@@ -15,8 +16,10 @@ type typeChecker struct {
 	c          *checker
 	info       *TypeInfo
 	aliases    map[*Symbol]*Alias
-	aliasOrder []*Symbol       // declaration order, for deterministic reports
-	status     map[*Symbol]int // 1 resolving, 2 done (cycle detection)
+	aliasOrder []*Symbol         // declaration order, for deterministic reports
+	later      map[string]string // variables not yet declared (initializers)
+	resolving  []*Symbol         // alias stack, to name cycles
+	status     map[*Symbol]int   // 1 resolving, 2 done (cycle detection)
 	odes       map[*Symbol]bool
 	// pre, post and weight bind a synapse to a projection (see recheckSynapse).
 	pre, post *TypeInfo
@@ -44,7 +47,7 @@ func (c *checker) checkType(td *TypeDecl) *TypeInfo {
 func newTypeInfo(td *TypeDecl, name string, kind TypeKind, parent *TypeInfo) *TypeInfo {
 	return &TypeInfo{Decl: td, Name: name, Kind: kind, Parent: parent,
 		Scope: map[string]*Symbol{}, Ports: map[string]*PortInfo{}, Dends: map[string]*DendriteBlock{},
-		Mods: map[string]bool{}, Method: map[string]string{}}
+		Mods: map[string]bool{}, Method: map[string]string{}, DeliverTo: map[string]*DeliverTo{}}
 }
 
 // add declares a name in t, reporting duplicates across every kind of member.
@@ -156,6 +159,16 @@ func (tc *typeChecker) declare(t *TypeInfo, members []Member) {
 	}
 	// parameters, then state, each in order: an initializer sees what was
 	// declared before it.
+	tc.later = map[string]string{}
+	for _, m := range members {
+		if vb, ok := m.(*VarBlock); ok {
+			for _, v := range vb.Vars {
+				if _, dup := tc.later[v.Name.Name]; !dup {
+					tc.later[v.Name.Name] = map[string]string{"parameters": "parameter", "state": "state variable"}[vb.Kind]
+				}
+			}
+		}
+	}
 	for _, kind := range []string{"parameters", "state"} {
 		for _, m := range members {
 			vb, ok := m.(*VarBlock)
@@ -164,6 +177,7 @@ func (tc *typeChecker) declare(t *TypeInfo, members []Member) {
 			}
 			for _, v := range vb.Vars {
 				tc.declareVar(t, vb.Kind, v)
+				delete(tc.later, v.Name.Name)
 			}
 		}
 	}
@@ -183,7 +197,7 @@ func kindWord(t *TypeInfo) string {
 func (tc *typeChecker) declareVar(t *TypeInfo, kind string, v *VarDecl) {
 	c := tc.c
 	sk := ParamSym
-	e := &env{c: c, typ: t, noTime: true}
+	e := &env{c: c, typ: t, noTime: true, initOf: kind, later: tc.later}
 	if kind == "state" {
 		sk = StateSym
 	} else {
@@ -308,12 +322,25 @@ func (tc *typeChecker) resolveAlias(s *Symbol, a *Alias) {
 	case 2:
 		return
 	case 1:
-		tc.c.errorf(a.Name, "named expression %s refers to itself", s.Name)
+		var chain []string
+		for i := len(tc.resolving) - 1; i >= 0; i-- {
+			chain = append([]string{tc.resolving[i].Name}, chain...)
+			if tc.resolving[i] == s {
+				break
+			}
+		}
+		if len(chain) <= 1 {
+			tc.c.errorf(a.Name, "named expression %s refers to itself", s.Name)
+		} else {
+			tc.c.errorf(a.Name, "named expressions %s refer to each other in a cycle", strings.Join(chain, " -> ")+" -> "+s.Name)
+		}
 		s.Type = invalidT
 		tc.status[s] = 2
 		return
 	}
 	tc.status[s] = 1
+	tc.resolving = append(tc.resolving, s)
+	defer func() { tc.resolving = tc.resolving[:len(tc.resolving)-1] }()
 	e := tc.env(s.Owner)
 	e.noRandom = "in equations (they are integrated deterministically)"
 	s.Type = e.expr(a.Value)
@@ -400,18 +427,66 @@ func (tc *typeChecker) eventPort(t *TypeInfo, pi *PortInfo) {
 	c := tc.c
 	w := &Symbol{Name: "weight", Kind: WeightSym, Type: dimless, Decl: pi.Port}
 	e := &env{c: c, typ: t, local: map[string]*Symbol{"weight": w}}
-	for _, st := range pi.Port.Body {
-		if a, ok := st.(*AssignStmt); ok && a.Op != "*=" && a.Op != "/=" {
-			if id, ok := a.Value.(*Ident); ok && id.Name == "weight" {
-				if tt := tc.target(e, a.Target, false); tt != nil && tt.Type.Kind == Number {
-					w.Type = tt.Type
+	w.Type = num(tc.inferWeight(e, w, pi.Port.Body))
+	pi.Weight = w.Type.Dim
+	tc.stmts(e, pi.Port.Body, "port")
+}
+
+// inferWeight finds the unit of `weight` from the first assignment that
+// uses it: `g += weight` gives g's unit, `v += 2 * weight / C` solves for
+// it. The value is checked on trial with a candidate unit, discarding the
+// trial's diagnostics.
+func (tc *typeChecker) inferWeight(e *env, w *Symbol, body []Stmt) units.Dim {
+	c := tc.c
+	var found units.Dim
+	done := false
+	var visit func([]Stmt)
+	visit = func(ss []Stmt) {
+		for _, st := range ss {
+			if done {
+				return
+			}
+			switch st := st.(type) {
+			case *IfStmt:
+				visit(st.Then)
+				visit(st.Else)
+			case *AssignStmt:
+				if st.Op == "*=" || st.Op == "/=" || !mentions(st.Value, "weight") {
+					continue
 				}
-				break
+				target := tc.target(e, st.Target, false)
+				if target == nil || target.Type.Kind != Number {
+					continue
+				}
+				want := target.Type.Dim
+				trial := func(d units.Dim) (Type, bool) {
+					n := len(c.diags)
+					w.Type = num(d)
+					t := e.expr(st.Value)
+					clean := len(c.diags) == n
+					c.diags = c.diags[:n]
+					return t, clean
+				}
+				if t, ok := trial(want); ok && t.Kind == Number && t.Dim == want {
+					found, done = want, true
+				} else if t, ok := trial(units.Dimensionless); ok && t.Kind == Number {
+					found, done = want.Div(t.Dim), true
+				}
 			}
 		}
 	}
-	pi.Weight = w.Type.Dim
-	tc.stmts(e, pi.Port.Body, "port")
+	visit(body)
+	return found
+}
+
+func mentions(x Expr, name string) bool {
+	found := false
+	WalkExpr(x, func(x Expr) {
+		if id, ok := x.(*Ident); ok && id.Name == name {
+			found = true
+		}
+	})
+	return found
 }
 
 func (tc *typeChecker) handler(t *TypeInfo, h *OnBlock) {
@@ -508,11 +583,16 @@ func (tc *typeChecker) stmt(e *env, s Stmt, ctx string) {
 			return
 		}
 		e.typ.Delivers = true
-		if vt.Kind == Invalid || vt.Kind == Deferred {
+		if vt.Kind != Number && vt.Kind != Invalid && vt.Kind != Deferred {
+			c.errorf(s.Value, "deliver needs a number, not %s", vt)
+			return
+		}
+		if s.Port != nil {
+			// checked against the postsynaptic type per projection
+			e.typ.DeliverTo[s.Port.Name] = &DeliverTo{Stmt: s, Type: vt}
 			return
 		}
 		if vt.Kind != Number {
-			c.errorf(s.Value, "deliver needs a number, not %s", vt)
 			return
 		}
 		if e.typ.Deliver != nil && e.typ.Deliver.Dim != vt.Dim {
@@ -689,7 +769,7 @@ func (c *checker) settings(list []*Setting, spec []settingSpec, where string, ow
 		case "choice":
 			id, ok := s.Value.(*Ident)
 			if !ok || !contains(sp.choices, id.Name) {
-				c.errorf(s.Value, "%s must be one of %v", sp.name, sp.choices)
+				c.errorf(s.Value, "%s must be %s or %s", sp.name, strings.Join(sp.choices[:len(sp.choices)-1], ", "), sp.choices[len(sp.choices)-1])
 			}
 		case "bool":
 			c.expect(s.Value, e.expr(s.Value), boolT, sp.name)
@@ -756,6 +836,9 @@ func (c *checker) checkProb(n Node, v float64, what string) bool {
 // synapse's default delay.
 func (tc *typeChecker) typeSetting(t *TypeInfo, s *Setting) {
 	c := tc.c
+	if Reserved[s.Name.Name] {
+		return // the parser has reported the keyword
+	}
 	if t.Kind != SynapseKind || t.Parent != nil || s.Name.Name != "delay" || s.IsBlock {
 		d := c.errorf(s, "unexpected setting %s in %s %s", s.Name.Name, kindWord(t), t.Name)
 		d.Hint = "variables go in parameters { } or state { }; a synapse may set delay = ..."

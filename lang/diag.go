@@ -429,6 +429,21 @@ func DidYouMean(name string, candidates []string) string {
 	nr := []rune(name)
 	nf := diagFold(nr)
 	limit := max(1, len(nr)/3)
+	if len(nr) <= 2 {
+		limit = 0 // one- and two-letter names: only a case slip is a real hint
+	}
+	if len(nr) >= 3 {
+		// a truncated name ("learn" for "learning") is a strong hint
+		var pre []string
+		for _, c := range candidates {
+			if len(c) > len(name) && strings.HasPrefix(c, name) {
+				pre = append(pre, c)
+			}
+		}
+		if len(pre) == 1 {
+			return pre[0]
+		}
+	}
 	best, bestD, bestCS := "", 0, 0
 	for _, c := range candidates {
 		if c == "" || c == name {

@@ -333,16 +333,19 @@ func TestDidYouMean(t *testing.T) {
 		cand []string
 		want string
 	}{
-		{"tau_n", cands, "tau_m"},     // tie with tau_s: lexical order decides
-		{"tau_M", cands, "tau_m"},     // case-insensitive distance 0; case-sensitive distance picks tau_m over TAU_M
-		{"tua_m", cands, "tau_m"},     // adjacent transposition is one edit
-		{"v_rst", cands, "v_rest"},    // deletion
-		{"i_syn", cands, "I_syn"},     // case only
-		{"v_reest", cands, "v_reset"}, // v_rest (deletion) and v_reset (transposition) tie: lexical order
-		{"foo", cands, ""},            // nothing close
-		{"tau", cands, ""},            // distance 2 > max(1, 3/3)
-		{"tau_m", cands, "TAU_M"},     // the name itself is not suggested
-		{"x", []string{"y", "xy"}, "xy"},
+		{"tau_n", cands, "tau_m"},                           // tie with tau_s: lexical order decides
+		{"tau_M", cands, "tau_m"},                           // case-insensitive distance 0; case-sensitive distance picks tau_m over TAU_M
+		{"tua_m", cands, "tau_m"},                           // adjacent transposition is one edit
+		{"v_rst", cands, "v_rest"},                          // deletion
+		{"i_syn", cands, "I_syn"},                           // case only
+		{"v_reest", cands, "v_reset"},                       // v_rest (deletion) and v_reset (transposition) tie: lexical order
+		{"foo", cands, ""},                                  // nothing close
+		{"tau", cands, ""},                                  // distance 2 > max(1, 3/3)
+		{"tau_m", cands, "TAU_M"},                           // the name itself is not suggested
+		{"x", []string{"y", "xy"}, ""},                      // one-letter names: any letter is one edit away, so no guess
+		{"v", []string{"V", "w"}, "V"},                      // ... except a case slip
+		{"learn", []string{"learning", "lean"}, "learning"}, // a unique longer name it starts
+		{"tau", []string{"tau_m", "tau_e"}, ""},             // an ambiguous prefix is no hint
 		{"", cands, ""},
 		{"tau_n", nil, ""},
 		{"日本語", []string{"日本", "中文"}, "日本"},

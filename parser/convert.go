@@ -20,23 +20,15 @@ func pos(p lexer.Position) lang.Pos {
 
 func span(g gPos) lang.Span { return lang.Span{Pos: pos(g.Pos), End: pos(g.EndPos)} }
 
-// reserved words can never name anything.
-var reserved = map[string]bool{
-	"and": true, "or": true, "not": true, "if": true, "then": true, "else": true,
-	"true": true, "false": true, "import": true, "function": true, "neuron": true,
-	"synapse": true, "network": true, "run": true, "unless": true, "every": true,
-	"except": true, "using": true, "project": true, "population": true,
-	"record": true, "deliver": true, "refractory": true,
-	"on": true, "dendrite": true, "compartment": true, "equations": true,
-	"parameters": true, "state": true, "inputs": true,
-}
-
 func (c *converter) name(g *gName) *lang.Ident {
 	if g == nil {
 		return nil
 	}
 	id := &lang.Ident{Span: span(g.gPos), Name: g.Name}
-	if reserved[g.Name] {
+	switch {
+	case g.Name == "else":
+		c.diags.Errorf(id.Pos, id.End, "else must follow the closing brace of its if on the same line: } else {")
+	case lang.Reserved[g.Name]:
 		c.diags.Errorf(id.Pos, id.End, "%q is a keyword and cannot be used as a name", g.Name)
 	}
 	return id

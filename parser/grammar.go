@@ -421,6 +421,13 @@ var afterNumber = map[string]bool{
 	"and": true, "or": true, "not": true, "then": true, "else": true,
 	"unless": true, "every": true, "except": true, "for": true, "to": true,
 	"using": true, "if": true, "active": true,
+	// words that start items: `w_max = 0.02  normalize sum(w) = ...`
+	"normalize": true, "modulator": true, "record": true, "input": true,
+	"population": true, "project": true, "deliver": true, "refractory": true,
+	"on": true, "dendrite": true, "compartment": true, "parameters": true,
+	"state": true, "equations": true, "inputs": true, "method": true,
+	"run": true, "import": true, "function": true, "neuron": true,
+	"synapse": true, "network": true,
 }
 
 func (u *gUnitLit) Parse(lex *lexer.PeekingLexer) error {
@@ -544,6 +551,6 @@ func init() {
 		participle.Lexer(snnLexer{}),
 		participle.Elide("Comment", "Whitespace"),
 		participle.Unquote("String"),
-		participle.UseLookahead(4),
+		participle.UseLookahead(1),
 	)
 }

@@ -71,6 +71,7 @@ type nlFilter struct {
 	init   bool
 	prefix int // prefix operators in a row
 	ifs    int // if-expressions in the current item
+	pows   int // ^ in the current item (right-associative: each one nests)
 }
 
 func tooDeep(t lexer.Token, what string) error {
@@ -94,7 +95,7 @@ func (f *nlFilter) Next() (lexer.Token, error) {
 				continue
 			}
 			f.last = true // collapse runs of newlines
-			f.ifs = 0
+			f.ifs, f.pows = 0, 0
 			return t, nil
 		case tokPunct:
 			switch t.Value {
@@ -113,6 +114,10 @@ func (f *nlFilter) Next() (lexer.Token, error) {
 			case "-", "+":
 				if f.last {
 					f.prefix++
+				}
+			case "^":
+				if f.pows++; f.pows > maxIfsItem {
+					return t, tooDeep(t, "powers")
 				}
 			}
 			if f.depth+f.braces > maxDepth {

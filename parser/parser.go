@@ -68,18 +68,69 @@ func syntaxError(diags *lang.Diagnostics, filename string, src []byte, err error
 			}
 		} else if tok.Value == "\n" {
 			hint = "an item ended here; continue a long line after an operator or inside parentheses"
+		} else if next, ok := afterItemStart(filename, src, tok); ok {
+			// `delivr w`, `w + = 1 mV`: the name started an item that then
+			// went wrong; point at what followed it
+			p = pos(next.Pos)
+			msg = fmt.Sprintf("unexpected %s after %s", describeToken(next), tok.Value)
+			hint = "an item is name = value, an assignment (x += ...), or starts with a keyword"
+			if tok.Value == "else" {
+				hint = "`else` must follow the closing brace on the same line: } else {"
+			} else if k := lang.DidYouMean(tok.Value, statementKeywords); k != "" {
+				hint = fmt.Sprintf("did you mean %s?", k)
+			}
 		} else if num, unit, ok := numberThenName(filename, src, tok); ok && strings.Contains(" = += -= *= /= ' : ", " "+tok.Value+" ") {
 			// `x = 3 y = 4`: the name after the number was taken as its unit
 			p = pos(unit.Pos)
 			msg = fmt.Sprintf("%s after the number %s is read as its unit, so %q cannot follow", unit.Value, num.Value, tok.Value)
 			hint = "two items on one line need ';' between them (x = 3; y = 4), or put each on its own line"
 		}
+	} else if strings.Contains(msg, "too many iterations") {
+		msg = "item too long: split it into several items"
 	} else if strings.Contains(msg, "invalid input text") {
 		msg = "invalid character in source"
 		hint = "identifiers use letters, digits and _; comments start with #; strings use double quotes"
 	}
 	d := diags.Errorf(p, p, "%s", msg)
 	d.Hint = hint
+}
+
+var statementKeywords = []string{"deliver", "refractory", "if", "else", "parameters", "state",
+	"equations", "inputs", "dendrite", "compartment", "population", "project", "input", "record",
+	"normalize", "modulator", "method", "import", "function", "neuron", "synapse", "network", "run"}
+
+// afterItemStart: tok is a name that starts an item (after a newline, '{'
+// or ';'); it returns the token that followed it if that cannot continue an
+// item (not an assignment, '\”, '/', ':', '(' or '.').
+func afterItemStart(filename string, src []byte, tok lexer.Token) (lexer.Token, bool) {
+	if tok.Type != tokIdent {
+		return tok, false
+	}
+	var prev, next *lexer.Token
+	toks := rawTokens(filename, src)
+	for i := range toks {
+		t := toks[i]
+		if t.Type == tokWS || t.Type == tokComment {
+			continue
+		}
+		if t.Pos.Offset < tok.Pos.Offset {
+			prev = &toks[i]
+		} else if t.Pos.Offset > tok.Pos.Offset {
+			next = &toks[i]
+			break
+		}
+	}
+	if prev != nil && prev.Type != tokNL && prev.Value != "{" && prev.Value != ";" {
+		return tok, false
+	}
+	if next == nil || next.Type == tokNL {
+		return tok, false
+	}
+	switch next.Value {
+	case "=", "+=", "-=", "*=", "/=", "'", "/", ":", "(", ".", "{", "}":
+		return tok, false
+	}
+	return *next, true
 }
 
 // numberThenName reports whether the two significant tokens before tok are

@@ -140,3 +140,13 @@ func (d Dim) String() string {
 	}
 	return b.String()
 }
+
+// MulChecked is Mul that also reports whether every exponent stayed in range
+// (the checker turns an overflow into an error instead of a wrong unit).
+func (d Dim) MulChecked(e Dim) (Dim, bool) { return d.add(e, 1) }
+
+// DivChecked is Div with the range report of MulChecked.
+func (d Dim) DivChecked(e Dim) (Dim, bool) { return d.add(e, -1) }
+
+// PowChecked is Pow with the range report of MulChecked.
+func (d Dim) PowChecked(n int) (Dim, bool) { return d.pow(n) }
