@@ -1,8 +1,9 @@
 // Package snnc wires the compiler pipeline together:
 //
-//	source ──parser──▶ AST ──lang.Check (names, imports, units)──▶ checked program
+//	source ──parser──▶ AST ──lang.Check──▶ checked program
+//	       ──ir.Build──▶ IR ──passes.Run (fold, ode, dce, ...)──▶ optimised IR
 //
-// Later phases (ir.Build, passes, backends) hang off Check's result.
+// Backends take the optimised IR from Compile.
 package snnc
 
 import (
@@ -12,8 +13,10 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/parser"
+	"github.com/snnc/snnc/passes"
 	"github.com/snnc/snnc/stdlib"
 )
 
@@ -44,6 +47,37 @@ func Check(path string, src []byte) (*lang.Program, lang.Diagnostics) {
 	diags = append(diags, cdiags...)
 	diags.Sort()
 	return prog, diags
+}
+
+// Options select what Compile builds and how the passes run.
+type Options struct {
+	Network string         // network to lower ("" = the one the run names)
+	Passes  passes.Options // -d, --after, --time-passes, verification
+}
+
+// Compile is the whole front half of the compiler: check the file, lower it
+// to IR and run the passes. The program is nil when there are errors.
+func Compile(path string, opt Options) (*ir.Program, lang.Sources, lang.Diagnostics) {
+	prog, diags := CheckFile(path)
+	var src lang.Sources
+	if prog != nil {
+		src = prog.Sources
+	}
+	if diags.HasErrors() {
+		return nil, src, diags
+	}
+	p, bd := ir.Build(prog, opt.Network)
+	diags = append(diags, bd...)
+	if bd.HasErrors() {
+		return nil, src, diags
+	}
+	pd := passes.Run(p, opt.Passes)
+	diags = append(diags, pd...)
+	diags.Sort()
+	if diags.HasErrors() {
+		return nil, src, diags
+	}
+	return p, src, diags
 }
 
 // Load resolves an import: "std/NAME" from the embedded standard library,

@@ -1,6 +1,8 @@
 package snnc_test
 
 import (
+	"fmt"
+	_ "github.com/snnc/snnc/internal/golden" // defines -update for go test ./... -update
 	"os"
 	"path/filepath"
 	"strings"
@@ -69,4 +71,91 @@ func BenchmarkCheckCuba(b *testing.B) {
 			b.Fatal(diags)
 		}
 	}
+}
+
+// BenchmarkCompileCuba measures building the IR and running every pass on
+// examples/cuba.snn (checking included).
+func BenchmarkCompileCuba(b *testing.B) {
+	for b.Loop() {
+		if p, _, diags := snnc.Compile("examples/cuba.snn", snnc.Options{}); p == nil {
+			b.Fatal(diags)
+		}
+	}
+}
+
+// BenchmarkCompileLarge: a generated model with 50 neuron types (a mix of
+// linear and nonlinear ODEs) in 50 populations and 200 projections.
+func BenchmarkCompileLarge(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "large.snn")
+	if err := os.WriteFile(path, []byte(largeModel(50, 200)), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if p, _, diags := snnc.Compile(path, snnc.Options{}); p == nil {
+			b.Fatal(diags)
+		}
+	}
+}
+
+// TestLargeModelCompiles keeps the benchmark's generated model valid.
+func TestLargeModelCompiles(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "large.snn")
+	if err := os.WriteFile(path, []byte(largeModel(50, 200)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, _, diags := snnc.Compile(path, snnc.Options{})
+	if p == nil {
+		t.Fatal(diags)
+	}
+	if len(p.Pops) != 50 || len(p.Projs) != 200 {
+		t.Errorf("%d populations, %d projections; want 50, 200", len(p.Pops), len(p.Projs))
+	}
+}
+
+func largeModel(types, projs int) string {
+	var sb strings.Builder
+	for i := 0; i < types; i++ {
+		nonlinear := ""
+		if i%3 == 0 {
+			nonlinear = " + 0.1 mV / ms * exp((v - v_th) / 2 mV)"
+		}
+		fmt.Fprintf(&sb, `neuron T%d {
+    parameters {
+        tau_m = %d ms
+        tau_e = 5 ms
+        v_th  = -50 mV
+    }
+    state {
+        v  = -65 mV
+        ge = 0 mV
+        a  = 0
+    }
+    equations {
+        v'  = (-65 mV - v + ge) / tau_m%s unless refractory
+        ge' = -ge / tau_e
+        a'  = -a / 100 ms
+    }
+    inputs {
+        exc: ge += weight
+    }
+    on threshold v > v_th {
+        v = -65 mV
+        a += 1
+        refractory 2 ms
+    }
+}
+`, i, 10+i%20, nonlinear)
+	}
+	sb.WriteString("network Big {\n")
+	for i := 0; i < types; i++ {
+		fmt.Fprintf(&sb, "    population P%d = T%d[100]\n", i, i)
+	}
+	for k := 0; k < projs; k++ {
+		fmt.Fprintf(&sb, "    project P%d -> P%d : exc { connect = bernoulli(0.05)  weight = 0.5 mV }\n", k%types, (k*7+1)%types)
+	}
+	for i := 0; i < types; i++ {
+		fmt.Fprintf(&sb, "    record spikes(P%d)\n", i)
+	}
+	sb.WriteString("}\nrun Big for 1 s\n")
+	return sb.String()
 }

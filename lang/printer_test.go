@@ -2,8 +2,8 @@ package lang_test
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
+	"github.com/snnc/snnc/internal/golden"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -17,7 +17,7 @@ import (
 	"github.com/snnc/snnc/parser"
 )
 
-var update = flag.Bool("update", false, "rewrite the testdata/fmt/*.golden files")
+var update = golden.Update
 
 func mustParse(t *testing.T, name string, src []byte) *lang.File {
 	t.Helper()

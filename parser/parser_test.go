@@ -1,6 +1,7 @@
 package parser
 
 import (
+	_ "github.com/snnc/snnc/internal/golden" // defines -update for go test ./... -update
 	"strings"
 	"testing"
 

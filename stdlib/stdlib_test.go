@@ -2,6 +2,7 @@ package stdlib
 
 import (
 	"bytes"
+	_ "github.com/snnc/snnc/internal/golden" // defines -update for go test ./... -update
 	"slices"
 	"testing"
 )

@@ -1,6 +1,7 @@
 package main
 
 import (
+	_ "github.com/snnc/snnc/internal/golden" // defines -update for go test ./... -update
 	"os"
 	"testing"
 

@@ -2,6 +2,7 @@ package units
 
 import (
 	"errors"
+	_ "github.com/snnc/snnc/internal/golden" // defines -update for go test ./... -update
 	"math"
 	"strings"
 	"testing"

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"encoding/json"
+
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/snnc/snnc"
+	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/lang"
+	"github.com/snnc/snnc/passes"
+)
+
+func newIR(stdout, stderr io.Writer) *cobra.Command {
+	var (
+		opt     snnc.Options
+		debug   []string
+		asJSON  bool
+		verbose bool
+	)
+	cmd := &cobra.Command{
+		Use:   "ir FILE",
+		Short: "Print the optimised intermediate representation of a model",
+		Long: `IR checks a model, lowers it to the IR (SI units, one neuron model per
+population, one synapse model per projection) and runs the passes
+(` + passes.Names() + `), then prints the result. The integration method chosen
+for every ODE system is shown, with the propagator of exact ones.
+
+Examples:
+  snnc ir examples/cuba.snn
+  snnc ir examples/cuba.snn --after fold      stop after a pass
+  snnc ir examples/cuba.snn -d dce=off        switch a pass off
+  snnc ir examples/cuba.snn -d ode=dump       print the IR after a pass too
+  snnc ir examples/cuba.snn --time-passes
+  snnc ir stdlib/neurons.snn --json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opt.Passes.Out = stdout
+			if err := passes.ParseDebug(debug, &opt.Passes); err != nil {
+				return err
+			}
+			p, src, diags := snnc.Compile(args[0], opt)
+			if !verbose {
+				diags = dropNotes(diags)
+			}
+			printDiags(stderr, &lang.Program{Sources: src}, diags)
+			if p == nil {
+				return errSilent{}
+			}
+			if asJSON {
+				enc := json.NewEncoder(stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(ir.JSON(p))
+			}
+			ir.Print(stdout, p)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&opt.Passes.After, "after", "", "stop after this pass")
+	cmd.Flags().StringArrayVarP(&debug, "debug", "d", nil, "pass switches: PASS=off, PASS=on, PASS=dump (repeatable)")
+	cmd.Flags().BoolVar(&opt.Passes.TimePasses, "time-passes", false, "report the time each pass takes")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the IR as JSON, for tools")
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "also print the passes' notes (what dce removed, ...)")
+	cmd.Flags().StringVar(&opt.Network, "network", "", "network to lower (default: the one `run` names)")
+	return cmd
+}
+
+func dropNotes(d lang.Diagnostics) lang.Diagnostics {
+	var out lang.Diagnostics
+	for _, x := range d {
+		if x.Severity != lang.Note {
+			out = append(out, x)
+		}
+	}
+	return out
+}

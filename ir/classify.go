@@ -1,0 +1,194 @@
+package ir
+
+// classify decides, for each state variable of a synapse model, where it is
+// stored and whether it can be integrated lazily:
+//
+//   - per-pre: written only in on_pre, from itself, constants and other
+//     per-pre variables, with an ODE that reads only those — a trace that
+//     depends on presynaptic spikes alone, stored once per presynaptic
+//     neuron (NESTML's co-generation does this by hand);
+//   - per-post: the same with on_post;
+//   - per-synapse: everything else.
+//
+// A variable with an ODE is lazy when its equation is linear, reads only
+// lazy variables (and constants), and no clock-driven equation reads it: it
+// is then only needed at events and can be advanced there exactly over the
+// elapsed time (Brian2 asks the user to mark this `(event-driven)`).
+func classify(m *Model) {
+	if m.Kind != SynapseModel {
+		return
+	}
+	ode := map[*Var]*ODE{}
+	for _, o := range m.ODEs {
+		ode[o.Var] = o
+	}
+	writers := map[*Var]map[string]bool{}
+	note := func(kernel string, ss []Stmt) {
+		WalkStmts(ss, func(s Stmt) {
+			if a, ok := s.(*Assign); ok && a.Var != nil {
+				if writers[a.Var] == nil {
+					writers[a.Var] = map[string]bool{}
+				}
+				writers[a.Var][kernel] = true
+			}
+		})
+	}
+	note("pre", m.OnPre)
+	note("post", m.OnPost)
+	for k, ss := range m.OnMod {
+		note("mod "+k, ss)
+	}
+	for _, side := range []struct {
+		kernel  string
+		stmts   []Stmt
+		storage Storage
+	}{{"pre", m.OnPre, PerPre}, {"post", m.OnPost, PerPost}} {
+		cand := map[*Var]bool{}
+		for _, v := range m.Vars {
+			w := writers[v]
+			if v.Kind == State && len(w) == 1 && w[side.kernel] && deterministic(v.Init) {
+				cand[v] = true
+			}
+		}
+		// drop candidates that read anything but candidates and constants
+		for changed := true; changed; {
+			changed = false
+			for v := range cand {
+				ok := onlyReads(ode[v], cand) && assignsOnlyFrom(side.stmts, v, cand)
+				if !ok {
+					delete(cand, v)
+					changed = true
+				}
+			}
+		}
+		for v := range cand {
+			v.Storage = side.storage
+		}
+	}
+	// lazy: equations that read only lazy variables, read by no clock-driven one
+	lazy := map[*Var]bool{}
+	for v := range ode {
+		lazy[v] = true
+	}
+	for changed := true; changed; {
+		changed = false
+		for v := range lazy {
+			if !onlyReads(ode[v], lazy) {
+				delete(lazy, v)
+				changed = true
+			}
+		}
+		// only linear equations have an exact solution over any interval
+		var xs []*Var
+		var rhs []Expr
+		for _, o := range m.ODEs {
+			if lazy[o.Var] {
+				xs, rhs = append(xs, o.Var), append(rhs, o.Rhs)
+			}
+		}
+		if _, bad, ok := Linearize(xs, rhs); !ok {
+			for i, r := range rhs {
+				if contains(r, bad) {
+					delete(lazy, xs[i])
+					changed = true
+				}
+			}
+		}
+		for _, o := range m.ODEs {
+			if lazy[o.Var] {
+				continue
+			}
+			Walk(o.Rhs, func(e Expr) bool {
+				if r, ok := e.(*Ref); ok && r.Side == Own && lazy[r.Var] {
+					delete(lazy, r.Var)
+					changed = true
+				}
+				return true
+			})
+		}
+	}
+	for _, v := range m.Vars {
+		v.Lazy = lazy[v]
+	}
+}
+
+// onlyReads: the ODE (if any) reads only variables in set (own side), no
+// time and no random draws.
+func onlyReads(o *ODE, set map[*Var]bool) bool {
+	if o == nil {
+		return true
+	}
+	return readsOnly(o.Rhs, set)
+}
+
+func readsOnly(e Expr, set map[*Var]bool) bool {
+	ok := true
+	Walk(e, func(e Expr) bool {
+		switch x := e.(type) {
+		case *Ref:
+			// parameters are constants of the model
+			if x.Side != Own || (!set[x.Var] && x.Var.Kind != Param) {
+				ok = false
+			}
+		case *Time, *WeightRef, *InputRef:
+			ok = false
+		case *Call:
+			if IsRandom(x.Fn) {
+				ok = false
+			}
+		}
+		return ok
+	})
+	return ok
+}
+
+// assignsOnlyFrom: every assignment to v in ss (and the conditions around
+// it) reads only variables in set.
+func assignsOnlyFrom(ss []Stmt, v *Var, set map[*Var]bool) bool {
+	ok := true
+	var visit func(ss []Stmt, conds []Expr)
+	visit = func(ss []Stmt, conds []Expr) {
+		for _, s := range ss {
+			switch s := s.(type) {
+			case *Assign:
+				if s.Var != v {
+					continue
+				}
+				if !readsOnly(s.Value, set) {
+					ok = false
+				}
+				for _, c := range conds {
+					if !readsOnly(c, set) {
+						ok = false
+					}
+				}
+			case *If:
+				cs := append(append([]Expr{}, conds...), s.Cond)
+				visit(s.Then, cs)
+				visit(s.Else, cs)
+			}
+		}
+	}
+	visit(ss, nil)
+	return ok
+}
+
+func deterministic(e Expr) bool {
+	ok := true
+	Walk(e, func(e Expr) bool {
+		if c, isCall := e.(*Call); isCall && IsRandom(c.Fn) {
+			ok = false
+		}
+		return ok
+	})
+	return ok
+}
+
+func contains(e, sub Expr) bool {
+	found := false
+	Walk(e, func(x Expr) bool {
+		found = found || x == sub
+		return !found
+	})
+	return found
+}

@@ -1,0 +1,318 @@
+// Package ir is snnc's typed intermediate representation: a checked model
+// lowered to numbers in SI units, expressions that keep their dimension,
+// kernels per neuron and synapse model, and the network as a graph.
+//
+// Every population gets its own neuron model (the type with the population's
+// overrides applied) and every (pre, post) pair of a projection its own
+// synapse model, so that parameters are plain constants after `fold` and a
+// propagator can be computed per model. The `fuse` pass merges identical
+// models again.
+package ir
+
+import (
+	"github.com/snnc/snnc/lang"
+	"github.com/snnc/snnc/lang/units"
+)
+
+// Program is the IR of one run of one network.
+type Program struct {
+	Network   string
+	Neurons   []*Model // one per population
+	Synapses  []*Model // one per projection (plastic ones)
+	Pops      []*Population
+	Inputs    []*Input
+	Projs     []*Projection
+	Records   []*Record
+	Schedule  Schedule
+	Removed   []string // what dce removed, for reports
+	Functions []string // user functions inlined (for the printer's header)
+}
+
+// Schedule says how long and how finely to simulate.
+type Schedule struct {
+	Dt       float64 // s
+	Duration float64 // s
+	Seed     uint64
+	Out      string // output directory ("" = default)
+}
+
+// ModelKind distinguishes neuron and synapse models.
+type ModelKind int
+
+const (
+	NeuronModel ModelKind = iota
+	SynapseModel
+)
+
+// VarKind classifies a model variable.
+type VarKind int
+
+const (
+	Param VarKind = iota
+	State
+	Alias // named expression, computed when read
+	ContinuousPort
+	DendriteOut // output of a continuous dendrite
+)
+
+var varKindNames = [...]string{"param", "state", "alias", "port", "dendrite"}
+
+func (k VarKind) String() string { return varKindNames[k] }
+
+// Storage says where a synapse variable lives.
+type Storage int
+
+const (
+	PerSynapse Storage = iota
+	PerPre             // a trace that depends only on presynaptic spikes
+	PerPost            // a trace that depends only on postsynaptic spikes
+)
+
+var storageNames = [...]string{"per-synapse", "per-pre", "per-post"}
+
+func (s Storage) String() string { return storageNames[s] }
+
+// Var is a variable of a model.
+type Var struct {
+	Name  string // compartment variables are "dend.v_d"
+	Kind  VarKind
+	Dim   units.Dim
+	Bool  bool
+	Unit  string // display unit the user wrote (or a preferred one)
+	Value Expr   // parameter value, alias expression
+	Init  Expr   // initial value of state (may draw random numbers)
+	Pos   lang.Span
+
+	// synapse state classification (set by the builder's analysis)
+	Storage Storage
+	Lazy    bool // only read at events: integrated over the elapsed time there
+}
+
+// Model is a neuron model (for one population) or a synapse model (for one
+// projection).
+type Model struct {
+	Name   string // e.g. "CubaLIF" with the population appended: "CubaLIF@E"
+	Type   string // the .snn type name
+	Kind   ModelKind
+	Vars   []*Var
+	ODEs   []*ODE
+	Update []*System // filled by the ode pass
+	Pos    lang.Span
+
+	// neuron kernels
+	Threshold Expr // nil: never spikes
+	ThreshPos lang.Span
+	Reset     []Stmt
+	Ports     []*Port
+	Dendrites []*Dendrite
+	OnActive  map[string][]Stmt // on dendrite NAME active
+
+	// synapse kernels
+	OnPre      []Stmt
+	OnPost     []Stmt
+	OnMod      map[string][]Stmt
+	Delay      Expr // default delay (nil: none)
+	DeliverDim units.Dim
+}
+
+// ODE is one differential equation of a model.
+type ODE struct {
+	Var              *Var
+	Rhs              Expr
+	UnlessRefractory bool
+	Method           string // asked for by the user ("" = choose)
+	MethodPos        lang.Span
+	Pos              lang.Span
+}
+
+// Method is how a system of ODEs is integrated.
+type Method string
+
+const (
+	Exact Method = "exact" // precomputed propagator (linear, constant coefficients)
+	RK4   Method = "rk4"
+	Euler Method = "euler"
+)
+
+// System is a set of coupled ODEs integrated together.
+type System struct {
+	Vars   []*Var
+	ODEs   []*ODE
+	Method Method
+	Why    string // why this method was chosen, for `snnc ir`
+	// For Exact: x(t+dt) = P·x(t) + Q·u + r, where u are the step-constant
+	// inputs (state without ODE, continuous ports). PRef is the propagator
+	// while the neuron is refractory (clamped variables held).
+	P, PRef    [][]float64
+	Inputs     []*Var
+	InputSides []Side // a synapse's inputs may be pre./post. variables
+	Q, QRef    [][]float64
+	R, RRef    []float64
+	Clamped    []bool // per var: held during refractoriness
+}
+
+// PortKind distinguishes input ports.
+type PortKind int
+
+const (
+	EventPort PortKind = iota
+	ContPort
+	DendritePort
+)
+
+// Port is an input of a neuron model.
+type Port struct {
+	Name   string
+	Kind   PortKind
+	Weight units.Dim // event port: unit of `weight`
+	Var    *Var      // continuous port: its variable
+	Body   []Stmt    // event port kernel
+	Pos    lang.Span
+}
+
+// Dendrite is a segment dendrite or a continuous dendrite.
+type Dendrite struct {
+	Name       string
+	Continuous bool
+	Settings   map[string]float64 // segments, synapses, threshold, permanence.connected, ...
+	Activation Expr               // continuous: f(input)
+	Combine    string             // continuous: max | sum | mean
+	Out        *Var               // continuous: its output variable
+	Pos        lang.Span
+}
+
+// ---- statements ----
+
+// Stmt is a kernel statement.
+type Stmt interface{ stmt() }
+
+// Assign is `Var op= Value` with Op one of = += -= *= /=.
+type Assign struct {
+	Var   *Var
+	Op    string
+	Value Expr
+	Pos   lang.Span
+}
+
+// Refractory starts the refractory period.
+type Refractory struct {
+	Duration Expr
+	Pos      lang.Span
+}
+
+// Deliver sends a value into the projection's port.
+type Deliver struct {
+	Value Expr
+	Pos   lang.Span
+}
+
+// If is a conditional.
+type If struct {
+	Cond       Expr
+	Then, Else []Stmt
+	Pos        lang.Span
+}
+
+func (*Assign) stmt()     {}
+func (*Refractory) stmt() {}
+func (*Deliver) stmt()    {}
+func (*If) stmt()         {}
+
+// ---- network ----
+
+// Population is a group of neurons of one model.
+type Population struct {
+	Name  string
+	Size  int
+	Shape []int
+	Model *Model
+	Pos   lang.Span
+}
+
+// Input is a spike source or a current.
+type Input struct {
+	Name   string
+	Kind   string // poisson, spikes, spike_times, current_step, dataset
+	Size   int    // 0: known only at run time (from a file)
+	Num    map[string]float64
+	Str    map[string]string
+	Lists  map[string][]float64
+	Target *Population // current inputs
+	Port   string
+	Pos    lang.Span
+}
+
+// Node is a projection end: a population or an input.
+type Node struct {
+	Pop   *Population
+	Input *Input
+}
+
+// Name returns the node's name.
+func (n Node) Name() string {
+	if n.Pop != nil {
+		return n.Pop.Name
+	}
+	return n.Input.Name
+}
+
+// Size returns the node's size (0 if unknown before run time).
+func (n Node) Size() int {
+	if n.Pop != nil {
+		return n.Pop.Size
+	}
+	return n.Input.Size
+}
+
+// Projection connects one presynaptic node to one postsynaptic population.
+type Projection struct {
+	Name       string // user name, or "pre->post:port"
+	Pre        Node
+	Post       *Population
+	Port       string
+	Synapse    *Model // nil: static weight
+	Connector  Connector
+	Weight     Expr // static weight, or the synapse's `weight`
+	Delay      Expr // nil: no delay
+	Storage    string
+	Normalize  *Normalize
+	Modulators map[string]Node
+	Pos        lang.Span
+}
+
+// Connector is the connection rule.
+type Connector struct {
+	Kind       string // all_to_all, one_to_one, bernoulli, fan_in, fan_out, gaussian, from_file
+	Num        map[string]float64
+	File       string
+	ExceptSelf bool
+}
+
+// Normalize is synaptic scaling of a synapse variable.
+type Normalize struct {
+	Var    *Var
+	Target float64
+	Every  float64
+	Pos    lang.Span
+}
+
+// RecordKind is what a record samples.
+type RecordKind int
+
+const (
+	RecSpikes RecordKind = iota
+	RecState
+	RecWeights
+)
+
+// Record is one recording.
+type Record struct {
+	Kind   RecordKind
+	Pop    *Population // spikes of populations; state
+	Input  *Input      // spikes of an input
+	Proj   *Projection // weights, synapse state
+	Var    *Var
+	Lo, Hi int // neuron range [Lo, Hi) for state
+	Every  float64
+	Pos    lang.Span
+}

@@ -1,0 +1,291 @@
+package ir
+
+import (
+	"fmt"
+
+	"github.com/snnc/snnc/lang"
+)
+
+// Lowering of a network: populations, inputs, projections, records and the
+// schedule.
+
+const defaultDt = 1e-4 // 0.1 ms, as in Brian2 and NEST
+
+func (b *builder) network(ni *lang.NetInfo, run *lang.RunDecl) {
+	p := b.out
+	p.Network = ni.Decl.Name.Name
+	p.Schedule.Dt = defaultDt
+	for _, it := range ni.Decl.Items {
+		if s, ok := it.(*lang.Setting); ok {
+			v, _ := lang.ConstValue(s.Value)
+			switch s.Name.Name {
+			case "dt":
+				p.Schedule.Dt = v
+			case "seed":
+				p.Schedule.Seed = uint64(v)
+			}
+		}
+	}
+	if run != nil {
+		p.Schedule.Duration, _ = lang.ConstValue(run.Duration)
+		for _, s := range run.Settings {
+			if str, ok := s.Value.(*lang.StringLit); ok && s.Name.Name == "out" {
+				p.Schedule.Out = str.Value
+			}
+		}
+	}
+	pops := map[string]*Population{}
+	inputs := map[string]*Input{}
+	for _, it := range ni.Decl.Items {
+		switch it := it.(type) {
+		case *lang.PopulationDecl:
+			pi := ni.Pops[it.Name.Name]
+			if pi == nil || pi.Type == nil {
+				continue
+			}
+			m := b.model(pi.Type, pi.Type.Name+"@"+pi.Name, it.Overrides, nil)
+			pop := &Population{Name: pi.Name, Size: pi.Size, Shape: pi.Shape, Model: m, Pos: it.Range()}
+			pops[pop.Name] = pop
+			p.Pops = append(p.Pops, pop)
+			p.Neurons = append(p.Neurons, m)
+		case *lang.InputDecl:
+			in := b.input(it, ni.Pops[it.Name.Name])
+			inputs[in.Name] = in
+			p.Inputs = append(p.Inputs, in)
+		}
+	}
+	// current inputs name their target population
+	for _, in := range p.Inputs {
+		if in.Kind == "current_step" {
+			for _, it := range ni.Decl.Items {
+				if d, ok := it.(*lang.InputDecl); ok && d.Name.Name == in.Name && d.Target != nil {
+					in.Target, in.Port = pops[d.Target.Name], d.Port.Name
+				}
+			}
+		}
+	}
+	node := func(name string) Node {
+		if pop, ok := pops[name]; ok {
+			return Node{Pop: pop}
+		}
+		return Node{Input: inputs[name]}
+	}
+	byDecl := map[*lang.ProjectDecl][]*Projection{}
+	for _, pi := range ni.Projs {
+		d := pi.Decl
+		for _, pre := range d.Pre {
+			for _, post := range d.Post {
+				prj := b.projection(pi, node(pre.Name), pops[post.Name], node)
+				if prj == nil {
+					continue
+				}
+				if len(d.Pre)*len(d.Post) == 1 && d.Name != nil {
+					prj.Name = d.Name.Name
+				} else if d.Name != nil {
+					prj.Name = fmt.Sprintf("%s[%s->%s]", d.Name.Name, pre.Name, post.Name)
+				}
+				if prj.Synapse != nil {
+					prj.Synapse.Name = prj.Synapse.Type + "@" + prj.Name
+				}
+				byDecl[d] = append(byDecl[d], prj)
+				p.Projs = append(p.Projs, prj)
+				if prj.Synapse != nil {
+					p.Synapses = append(p.Synapses, prj.Synapse)
+				}
+			}
+		}
+	}
+	for _, it := range ni.Decl.Items {
+		if r, ok := it.(*lang.RecordDecl); ok {
+			b.records(r, ni, pops, inputs, byDecl)
+		}
+	}
+}
+
+func (b *builder) input(d *lang.InputDecl, pi *lang.PopInfo) *Input {
+	in := &Input{Name: d.Name.Name, Kind: d.Source.Fun.Name, Num: map[string]float64{}, Str: map[string]string{},
+		Lists: map[string][]float64{}, Pos: d.Range()}
+	if pi != nil {
+		in.Size = pi.Size
+	}
+	for name, x := range lang.NamedArgs(d.Source) {
+		switch x := x.(type) {
+		case *lang.StringLit:
+			in.Str[name] = x.Value
+		case *lang.ListExpr:
+			vals := make([]float64, len(x.Elems))
+			for i, el := range x.Elems {
+				vals[i], _ = lang.ConstValue(el)
+			}
+			in.Lists[name] = vals
+		default:
+			if v, ok := lang.ConstValue(x); ok {
+				in.Num[name] = v
+			}
+		}
+	}
+	return in
+}
+
+func (b *builder) projection(pi *lang.ProjInfo, pre Node, post *Population, node func(string) Node) *Projection {
+	d := pi.Decl
+	if post == nil || (pre.Pop == nil && pre.Input == nil) {
+		return nil
+	}
+	prj := &Projection{Name: fmt.Sprintf("%s->%s:%s", pre.Name(), post.Name, d.Port.Name), Pre: pre, Post: post,
+		Port: d.Port.Name, Modulators: map[string]Node{}, Pos: d.Range(), Storage: "auto"}
+	var port *Port
+	for _, pt := range post.Model.Ports {
+		if pt.Name == d.Port.Name {
+			port = pt
+		}
+	}
+	var overrides []*lang.Setting
+	for _, it := range d.Items {
+		switch it := it.(type) {
+		case *lang.Setting:
+			switch it.Name.Name {
+			case "connect":
+				prj.Connector = connector(it)
+			case "weight", "delay":
+				l := &lower{b: b, m: &Model{}, byName: map[string]*Var{}}
+				e := l.expr(it.Value)
+				if it.Name.Name == "weight" {
+					prj.Weight = e
+				} else {
+					prj.Delay = e
+				}
+			default:
+				overrides = append(overrides, it)
+			}
+		case *lang.NormalizeStmt:
+			target, _ := lang.ConstValue(it.Target)
+			every, _ := lang.ConstValue(it.Every)
+			prj.Normalize = &Normalize{Target: target, Every: every, Pos: it.Range()}
+		case *lang.ModulatorItem:
+			prj.Modulators[it.Name.Name] = node(it.Source.Name)
+		}
+	}
+	if pi.Synapse != nil && port != nil && port.Kind != DendritePort {
+		var preModel *Model
+		if pre.Pop != nil {
+			preModel = pre.Pop.Model
+		}
+		m := b.model(pi.Synapse, pi.Synapse.Name+"@"+prj.Name, overrides, &binding{pre: preModel, post: post.Model, weight: port.Weight})
+		prj.Synapse = m
+		if prj.Delay == nil {
+			prj.Delay = m.Delay
+		}
+		if prj.Normalize != nil {
+			for _, it := range d.Items {
+				if n, ok := it.(*lang.NormalizeStmt); ok {
+					for _, v := range m.Vars {
+						if v.Name == n.Var.Name {
+							prj.Normalize.Var = v
+						}
+					}
+				}
+			}
+		}
+	}
+	return prj
+}
+
+func connector(s *lang.Setting) Connector {
+	c := Connector{Num: map[string]float64{}, ExceptSelf: s.ExceptSelf}
+	switch v := s.Value.(type) {
+	case *lang.Ident:
+		c.Kind = v.Name
+	case *lang.CallExpr:
+		c.Kind = v.Fun.Name
+		for name, x := range lang.NamedArgs(v) {
+			if str, ok := x.(*lang.StringLit); ok {
+				c.File = str.Value
+			} else if val, ok := lang.ConstValue(x); ok {
+				c.Num[name] = val
+			}
+		}
+	}
+	return c
+}
+
+func (b *builder) records(r *lang.RecordDecl, ni *lang.NetInfo, pops map[string]*Population, inputs map[string]*Input, byDecl map[*lang.ProjectDecl][]*Projection) {
+	every := b.out.Schedule.Dt
+	if r.Every != nil {
+		every, _ = lang.ConstValue(r.Every)
+	}
+	projsOf := func(name string) []*Projection {
+		if s, ok := ni.Scope[name]; ok && s.Proj != nil {
+			return byDecl[s.Proj.Decl]
+		}
+		return nil
+	}
+	for _, x := range r.Targets {
+		switch x := x.(type) {
+		case *lang.CallExpr:
+			for _, a := range x.Args {
+				id, ok := a.Value.(*lang.Ident)
+				if !ok {
+					continue
+				}
+				if x.Fun.Name == "spikes" {
+					rec := &Record{Kind: RecSpikes, Pop: pops[id.Name], Input: inputs[id.Name], Pos: x.Range()}
+					b.out.Records = append(b.out.Records, rec)
+					continue
+				}
+				for _, prj := range projsOf(id.Name) {
+					rec := &Record{Kind: RecWeights, Proj: prj, Every: every, Pos: x.Range()}
+					if r.Every == nil {
+						rec.Every = 0 // once, at the end of the run
+					}
+					if prj.Synapse != nil {
+						rec.Var = findVar(prj.Synapse, "w")
+					}
+					b.out.Records = append(b.out.Records, rec)
+				}
+			}
+		default:
+			var lo, hi lang.Expr
+			slice := false
+			if ix, ok := x.(*lang.IndexExpr); ok {
+				lo, hi, slice, x = ix.Lo, ix.Hi, ix.IsSlice, ix.X
+			}
+			f, ok := x.(*lang.FieldExpr)
+			if !ok {
+				continue
+			}
+			name := f.X.(*lang.Ident).Name
+			if pop, ok := pops[name]; ok {
+				rec := &Record{Kind: RecState, Pop: pop, Var: findVar(pop.Model, f.Name.Name), Lo: 0, Hi: pop.Size, Every: every, Pos: x.Range()}
+				if lo != nil {
+					v, _ := lang.ConstValue(lo)
+					rec.Lo = int(v)
+					if !slice {
+						rec.Hi = rec.Lo + 1
+					}
+				}
+				if hi != nil {
+					v, _ := lang.ConstValue(hi)
+					rec.Hi = int(v)
+				}
+				b.out.Records = append(b.out.Records, rec)
+				continue
+			}
+			for _, prj := range projsOf(name) {
+				b.out.Records = append(b.out.Records, &Record{Kind: RecState, Proj: prj, Var: findVar(prj.Synapse, f.Name.Name), Every: every, Pos: x.Range()})
+			}
+		}
+	}
+}
+
+func findVar(m *Model, name string) *Var {
+	if m == nil {
+		return nil
+	}
+	for _, v := range m.Vars {
+		if v.Name == name {
+			return v
+		}
+	}
+	return nil
+}

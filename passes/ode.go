@@ -1,0 +1,157 @@
+package passes
+
+import (
+	"fmt"
+
+	"github.com/snnc/snnc/ir"
+)
+
+// ode splits each model's ODEs into independent systems (variables coupled
+// directly or through aliases integrate together) and picks a method for
+// each: the exact propagator, precomputed with a matrix exponential, when
+// the system is linear with constant coefficients; RK4 otherwise; or what
+// the user asked for (`method euler|rk4|exact`; exact on a nonlinear system
+// is an error that points at the nonlinear term).
+func ode(ctx *Context) {
+	dt, why := ctx.Prog.Schedule.Dt, ""
+	if ctx.Prog.Network == "" {
+		dt, why = 1e-4, " (propagator for the default dt 0.1 ms)"
+	}
+	for _, m := range append(append([]*ir.Model{}, ctx.Prog.Neurons...), ctx.Prog.Synapses...) {
+		m.Update = nil
+		for _, group := range systems(m.ODEs) {
+			if s := choose(ctx, m, group, dt, why); s != nil {
+				m.Update = append(m.Update, s)
+			}
+		}
+	}
+}
+
+// systems groups ODEs into weakly connected components of the "reads"
+// relation, in the order of their first equation.
+func systems(odes []*ir.ODE) [][]*ir.ODE {
+	xs := make([]*ir.Var, len(odes))
+	rhs := make([]ir.Expr, len(odes))
+	for i, o := range odes {
+		xs[i], rhs[i] = o.Var, o.Rhs
+	}
+	parent := make([]int, len(odes))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for i, js := range ir.Couplings(xs, rhs) {
+		for _, j := range js {
+			a, b := find(i), find(j)
+			if a < b {
+				a, b = b, a
+			}
+			parent[a] = b
+		}
+	}
+	var out [][]*ir.ODE
+	index := map[int]int{}
+	for i, o := range odes {
+		r := find(i)
+		k, ok := index[r]
+		if !ok {
+			k = len(out)
+			index[r] = k
+			out = append(out, nil)
+		}
+		out[k] = append(out[k], o)
+	}
+	return out
+}
+
+func choose(ctx *Context, m *ir.Model, group []*ir.ODE, dt float64, why string) *ir.System {
+	s := &ir.System{Clamped: make([]bool, len(group))}
+	xs := make([]*ir.Var, len(group))
+	rhs := make([]ir.Expr, len(group))
+	asked := ""
+	var askedAt *ir.ODE
+	clamps := false
+	for i, o := range group {
+		xs[i], rhs[i] = o.Var, o.Rhs
+		s.Clamped[i] = o.UnlessRefractory
+		clamps = clamps || o.UnlessRefractory
+		if o.Method == "" {
+			continue
+		}
+		if asked != "" && o.Method != asked {
+			ctx.Diags.Errorf(o.MethodPos.Pos, o.MethodPos.End, "%s and %s are coupled but ask for different methods (%s and %s)",
+				askedAt.Var.Name, o.Var.Name, asked, o.Method).Hint = "coupled equations are integrated together; ask for one method"
+			return nil
+		}
+		asked, askedAt = o.Method, o
+	}
+	s.Vars, s.ODEs = xs, group
+	lin, bad, ok := ir.Linearize(xs, rhs)
+	switch {
+	case asked == "euler" || asked == "rk4":
+		s.Method, s.Why = ir.Method(asked), "asked for"
+		return s
+	case ok:
+		s.Method, s.Why = ir.Exact, "linear with constant coefficients"+why
+		if asked == "exact" {
+			s.Why = "asked for; linear with constant coefficients" + why
+		}
+	case asked == "exact":
+		sp := askedAt.MethodPos
+		ctx.Diags.Errorf(sp.Pos, sp.End, "method exact needs equations that are linear with constant coefficients, but %s' contains %s",
+			nonlinearOwner(group, bad), ir.ExprString(bad)).Hint = "use method rk4 (or euler) for nonlinear equations"
+		return nil
+	default:
+		s.Method, s.Why = ir.RK4, "nonlinear: "+ir.ExprString(bad)
+		return s
+	}
+	var err error
+	s.Inputs, s.InputSides = lin.Inputs, lin.Sides
+	s.P, s.Q, s.R, err = ir.Propagator(lin, dt, nil)
+	if err == nil && clamps {
+		s.PRef, s.QRef, s.RRef, err = ir.Propagator(lin, dt, s.Clamped)
+	}
+	if err != nil {
+		sp := group[0].Pos
+		ctx.Diags.Errorf(sp.Pos, sp.End, "cannot integrate %s over dt = %s: %v", names(xs), ir.Quantity(dt, ir.TimeDim, "ms"), err).Hint =
+			"a time constant is far shorter than dt, or a variable grows without bound; check the signs and units"
+		return nil
+	}
+	return s
+}
+
+// nonlinearOwner names the variable whose equation contains e.
+func nonlinearOwner(group []*ir.ODE, e ir.Expr) string {
+	for _, o := range group {
+		found := false
+		ir.Walk(o.Rhs, func(x ir.Expr) bool {
+			found = found || x == e
+			return !found
+		})
+		if found {
+			return o.Var.Name
+		}
+	}
+	return group[0].Var.Name
+}
+
+func names(vs []*ir.Var) string {
+	s := ""
+	for i, v := range vs {
+		if i > 0 {
+			s += ", "
+		}
+		s += v.Name
+	}
+	if len(vs) > 1 {
+		return fmt.Sprintf("the system [%s]", s)
+	}
+	return s
+}

@@ -1,0 +1,179 @@
+// Package passes holds snnc's optimisation and lowering passes over the IR.
+//
+// Passes are named values in one ordered table (as in Go's
+// cmd/compile/internal/ssa/compile.go); the ordering constraints carry their
+// reason and are checked when the package loads. Each pass lives in its own
+// file with its own golden test.
+package passes
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/lang"
+)
+
+// Pass is one transformation of the IR.
+type Pass struct {
+	Name     string
+	Doc      string
+	Run      func(*Context)
+	Required bool // backends depend on its result: it cannot be switched off
+}
+
+// Table lists the passes in the order they run.
+var Table = []*Pass{
+	{Name: "fold", Doc: "constant folding; parameters become constants", Run: fold},
+	{Name: "ode", Doc: "choose exact propagators or RK4/Euler per ODE system", Run: ode, Required: true},
+	{Name: "dce", Doc: "remove state, kernels, populations and projections no recording depends on", Run: dce},
+}
+
+// Constraint says pass Before must run before pass After, and why.
+type Constraint struct {
+	Before, After, Reason string
+}
+
+// Constraints are checked against Table at start-up (see CheckOrder).
+var Constraints = []Constraint{
+	{"fold", "ode", "propagators need numeric coefficients; parameters must be constants"},
+	{"fold", "dce", "a threshold or condition that folds to a constant decides what is dead"},
+	{"ode", "dce", "dce drops the systems of removed variables, so they must exist"},
+}
+
+func init() {
+	if err := CheckOrder(Table, Constraints); err != nil {
+		panic(err) // a programming error in this file, caught by every test
+	}
+}
+
+// CheckOrder reports a constraint the table violates.
+func CheckOrder(table []*Pass, cons []Constraint) error {
+	index := map[string]int{}
+	for i, p := range table {
+		index[p.Name] = i
+	}
+	for _, c := range cons {
+		b, ok1 := index[c.Before]
+		a, ok2 := index[c.After]
+		if !ok1 || !ok2 {
+			return fmt.Errorf("pass constraint names unknown pass: %s before %s", c.Before, c.After)
+		}
+		if b >= a {
+			return fmt.Errorf("pass %s must run before %s: %s", c.Before, c.After, c.Reason)
+		}
+	}
+	return nil
+}
+
+// Options select and instrument passes (the CLI's -d, --after, --time-passes).
+type Options struct {
+	Off        map[string]bool // passes switched off: -d dce=off
+	Dump       map[string]bool // print the IR after these: -d ode=dump
+	After      string          // stop after this pass: --after ode
+	TimePasses bool            // report each pass's time
+	Verify     bool            // run the verifier after every pass (tests)
+	Out        io.Writer       // dumps and timings
+}
+
+// ParseDebug reads -d flags: "NAME=off", "NAME=on", "NAME=dump".
+func ParseDebug(flags []string, o *Options) error {
+	if o.Off == nil {
+		o.Off = map[string]bool{}
+	}
+	if o.Dump == nil {
+		o.Dump = map[string]bool{}
+	}
+	for _, f := range flags {
+		for _, item := range strings.Split(f, ",") {
+			name, val, ok := strings.Cut(item, "=")
+			p := Lookup(name)
+			if !ok || p == nil {
+				return fmt.Errorf("-d %s: expected PASS=off|on|dump with PASS one of %s", item, Names())
+			}
+			switch val {
+			case "off":
+				if p.Required {
+					return fmt.Errorf("-d %s: pass %s is required (%s) and cannot be switched off", item, name, p.Doc)
+				}
+				o.Off[name] = true
+			case "on":
+				delete(o.Off, name)
+			case "dump":
+				o.Dump[name] = true
+			default:
+				return fmt.Errorf("-d %s: expected off, on or dump after %s=", item, name)
+			}
+		}
+	}
+	if o.After != "" && Lookup(o.After) == nil {
+		return fmt.Errorf("--after %s: no such pass; passes are %s", o.After, Names())
+	}
+	return nil
+}
+
+// Lookup finds a pass by name.
+func Lookup(name string) *Pass {
+	for _, p := range Table {
+		if p.Name == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// Names lists the passes in order.
+func Names() string {
+	var ns []string
+	for _, p := range Table {
+		ns = append(ns, p.Name)
+	}
+	return strings.Join(ns, ", ")
+}
+
+// Context is what a pass sees.
+type Context struct {
+	Prog  *ir.Program
+	Diags *lang.Diagnostics
+}
+
+// Run applies the passes to prog in table order and returns what they
+// reported (warnings, notes, and errors such as an overflowing propagator).
+func Run(prog *ir.Program, o Options) lang.Diagnostics {
+	var diags lang.Diagnostics
+	ctx := &Context{Prog: prog, Diags: &diags}
+	type timing struct {
+		name string
+		d    time.Duration
+	}
+	var times []timing
+	for _, p := range Table {
+		if o.Off[p.Name] {
+			continue
+		}
+		start := time.Now()
+		p.Run(ctx)
+		times = append(times, timing{p.Name, time.Since(start)})
+		if o.Verify {
+			for _, err := range ir.Verify(prog) {
+				diags.Errorf(lang.Pos{}, lang.Pos{}, "internal: IR invalid after pass %s: %v", p.Name, err)
+			}
+		}
+		if o.Dump[p.Name] && o.Out != nil {
+			fmt.Fprintf(o.Out, "# after %s\n", p.Name)
+			ir.Print(o.Out, prog)
+		}
+		if p.Name == o.After || diags.HasErrors() {
+			break
+		}
+	}
+	if o.TimePasses && o.Out != nil {
+		for _, t := range times {
+			fmt.Fprintf(o.Out, "pass %-6s %10.3f ms\n", t.name, float64(t.d.Microseconds())/1000)
+		}
+	}
+	diags.Sort()
+	return diags
+}
