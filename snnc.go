@@ -58,7 +58,21 @@ type Options struct {
 // Compile is the whole front half of the compiler: check the file, lower it
 // to IR and run the passes. The program is nil when there are errors.
 func Compile(path string, opt Options) (*ir.Program, lang.Sources, lang.Diagnostics) {
-	prog, diags := CheckFile(path)
+	return compile(CheckFile(path))(opt)
+}
+
+// CompileSource is Compile for source held in memory.
+func CompileSource(path string, src []byte, opt Options) (*ir.Program, lang.Sources, lang.Diagnostics) {
+	return compile(Check(path, src))(opt)
+}
+
+func compile(prog *lang.Program, diags lang.Diagnostics) func(Options) (*ir.Program, lang.Sources, lang.Diagnostics) {
+	return func(opt Options) (*ir.Program, lang.Sources, lang.Diagnostics) {
+		return lower(prog, diags, opt)
+	}
+}
+
+func lower(prog *lang.Program, diags lang.Diagnostics, opt Options) (*ir.Program, lang.Sources, lang.Diagnostics) {
 	var src lang.Sources
 	if prog != nil {
 		src = prog.Sources

@@ -3,10 +3,12 @@ package snnc_test
 import (
 	"fmt"
 	_ "github.com/snnc/snnc/internal/golden" // defines -update for go test ./... -update
+	"github.com/snnc/snnc/passes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/lang"
@@ -45,8 +47,8 @@ func TestShippedModelsCheck(t *testing.T) {
 	}
 }
 
-// FuzzCheck: parse and check must never panic or hang, and any error must
-// carry a position.
+// FuzzCheck: parse, check, IR lowering and the passes must never panic or
+// hang, and any error must carry a position.
 func FuzzCheck(f *testing.F) {
 	for _, p := range corpus(f) {
 		if src, err := os.ReadFile(p); err == nil {
@@ -54,7 +56,16 @@ func FuzzCheck(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		_, diags := snnc.Check("fuzz.snn", src)
+		done := make(chan struct{})
+		defer close(done)
+		go func() {
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				panic(fmt.Sprintf("compile took over 10 s on %q", src))
+			}
+		}()
+		_, _, diags := snnc.CompileSource("fuzz.snn", src, snnc.Options{Passes: passes.Options{Verify: true}})
 		for _, d := range diags {
 			if d.Severity == lang.Error && !d.Pos.IsValid() {
 				t.Fatalf("error without a position: %s", d.Msg)
