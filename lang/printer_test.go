@@ -17,7 +17,6 @@ import (
 	"github.com/snnc/snnc/parser"
 )
 
-var update = golden.Update
 
 func mustParse(t *testing.T, name string, src []byte) *lang.File {
 	t.Helper()
@@ -45,22 +44,14 @@ func TestFormatGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := lang.Format(mustParse(t, in, src))
-			golden := strings.TrimSuffix(in, ".snn") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
+			path := strings.TrimSuffix(in, ".snn") + ".golden"
+			golden.Check(t, path, got)
+			want, err := os.ReadFile(path)
 			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("Format(%s) differs from %s (-want +got):\n%s", in, golden, cmp.Diff(string(want), string(got)))
+				t.Fatal(err)
 			}
 			// The golden file is itself canonical.
-			checkFormat(t, golden, want)
+			checkFormat(t, path, want)
 		})
 	}
 }
