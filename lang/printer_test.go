@@ -17,7 +17,6 @@ import (
 	"github.com/snnc/snnc/parser"
 )
 
-
 func mustParse(t *testing.T, name string, src []byte) *lang.File {
 	t.Helper()
 	f, diags := parser.Parse(name, src)
