@@ -323,7 +323,11 @@ func (c *checker) override(t *TypeInfo, s *Setting, where string, seen map[strin
 		c.errorf(s, "%s takes a value: %s = ...", s.Name.Name, s.Name.Name)
 		return
 	}
-	e := &env{c: c, typ: t, noTime: true}
+	e := &env{c: c, typ: t, noTime: true, initOf: "state"}
+	if sym.Kind == ParamSym {
+		e.noRandom = "for a parameter (one value per population); to draw a value per neuron, make it a state variable"
+		e.initOf = "parameters"
+	}
 	vt := e.expr(s.Value)
 	if vt.Kind == Invalid || sym.Type.Kind == Invalid {
 		return

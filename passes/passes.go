@@ -22,6 +22,9 @@ type Pass struct {
 	Doc      string
 	Run      func(*Context)
 	Required bool // backends depend on its result: it cannot be switched off
+	// Always: the pass also runs when switched off, with Context.Off set,
+	// to lower the slow but simple way (e.g. every projection stored csr).
+	Always bool
 }
 
 // Table lists the passes in the order they run.
@@ -29,6 +32,8 @@ var Table = []*Pass{
 	{Name: "fold", Doc: "constant folding; parameters become constants", Run: fold},
 	{Name: "ode", Doc: "choose exact propagators or RK4/Euler per ODE system", Run: ode, Required: true},
 	{Name: "dce", Doc: "remove state, kernels, populations and projections no recording depends on", Run: dce},
+	{Name: "lazy", Doc: "event-driven synaptic traces, stored per neuron where they depend on one side", Run: lazy, Always: true},
+	{Name: "sparsity", Doc: "choose dense, csr or procedural connectivity per projection", Run: sparsity, Always: true},
 }
 
 // Constraint says pass Before must run before pass After, and why.
@@ -41,6 +46,9 @@ var Constraints = []Constraint{
 	{"fold", "ode", "propagators need numeric coefficients; parameters must be constants"},
 	{"fold", "dce", "a threshold or condition that folds to a constant decides what is dead"},
 	{"ode", "dce", "dce drops the systems of removed variables, so they must exist"},
+	{"dce", "lazy", "classify only the synapse state that survives"},
+	{"fold", "sparsity", "a weight is constant (stored once) only once folded"},
+	{"dce", "sparsity", "removed projections need no storage"},
 }
 
 func init() {
@@ -137,6 +145,7 @@ func Names() string {
 type Context struct {
 	Prog  *ir.Program
 	Diags *lang.Diagnostics
+	Off   bool // the pass was switched off (only Always passes run then)
 }
 
 // Run applies the passes to prog in table order and returns what they
@@ -150,9 +159,10 @@ func Run(prog *ir.Program, o Options) lang.Diagnostics {
 	}
 	var times []timing
 	for _, p := range Table {
-		if o.Off[p.Name] {
+		if o.Off[p.Name] && !p.Always {
 			continue
 		}
+		ctx.Off = o.Off[p.Name]
 		start := time.Now()
 		p.Run(ctx)
 		times = append(times, timing{p.Name, time.Since(start)})

@@ -1,0 +1,36 @@
+package passes
+
+import (
+	"github.com/snnc/snnc/ir"
+)
+
+// sparsity chooses each projection's connectivity storage:
+//   - dense: all_to_all — synapse s of row i is i·N_post + j, no index stored;
+//   - procedural: static random connectivity with a constant weight is
+//     regenerated from the seed at every spike instead of stored (as GeNN
+//     does), costing no memory;
+//   - csr: everything else (row pointers and one int32 target per synapse).
+//
+// A constant weight is stored once, never per synapse. Switched off, every
+// projection is csr.
+func sparsity(ctx *Context) {
+	for _, p := range ctx.Prog.Projs {
+		p.Storage = "csr"
+		if ctx.Off {
+			continue
+		}
+		_, constWeight := ir.ConstValue(p.Weight)
+		switch {
+		case p.Connector.Kind == "all_to_all" && !p.Connector.ExceptSelf:
+			p.Storage = "dense"
+		case p.Synapse == nil && constWeight && procedural[p.Connector.Kind]:
+			p.Storage = "procedural"
+		}
+		ctx.Diags.Notef(p.Pos.Pos, p.Pos.End, "sparsity: %s stored %s", p.Name, p.Storage)
+	}
+
+}
+
+// procedural lists the connectors whose rows can be regenerated one at a
+// time (fan_in needs whole columns).
+var procedural = map[string]bool{"bernoulli": true, "fan_out": true, "one_to_one": true}
