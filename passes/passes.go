@@ -166,6 +166,7 @@ func Run(prog *ir.Program, o Options) lang.Diagnostics {
 		start := time.Now()
 		p.Run(ctx)
 		times = append(times, timing{p.Name, time.Since(start)})
+		lostRecords(prog, p.Name, &diags)
 		if o.Verify {
 			for _, err := range ir.Verify(prog) {
 				diags.Errorf(lang.Pos{}, lang.Pos{}, "internal: IR invalid after pass %s: %v", p.Name, err)
@@ -186,4 +187,30 @@ func Run(prog *ir.Program, o Options) lang.Diagnostics {
 	}
 	diags.Sort()
 	return diags
+}
+
+// lostRecords reports a recording whose variable a pass removed: the run
+// could not produce it, so it is a positioned error, not a silent gap.
+func lostRecords(p *ir.Program, pass string, diags *lang.Diagnostics) {
+	for _, r := range p.Records {
+		if r.Kind != ir.RecState || r.Var == nil {
+			continue
+		}
+		var m *ir.Model
+		if r.Pop != nil {
+			m = r.Pop.Model
+		} else if r.Proj != nil {
+			m = r.Proj.Synapse
+		}
+		found := false
+		if m != nil {
+			for _, v := range m.Vars {
+				found = found || v == r.Var
+			}
+		}
+		if !found {
+			diags.Errorf(r.Pos.Pos, r.Pos.End, "%s cannot be recorded: pass %s removed it", r.Var.Name, pass).Hint =
+				fmt.Sprintf("switch the pass off with -d %s=off", pass)
+		}
+	}
 }

@@ -128,3 +128,25 @@ func TestDumpAndTimes(t *testing.T) {
 		t.Error("only fold was asked to dump")
 	}
 }
+
+// TestLostRecord: a pass that removes a recorded variable is caught with a
+// positioned error naming the pass (simulated by a rogue pass).
+func TestLostRecord(t *testing.T) {
+	rogue := &passes.Pass{Name: "rogue", Run: func(ctx *passes.Context) {
+		for _, pop := range ctx.Prog.Pops {
+			pop.Model.Vars = nil
+		}
+	}}
+	passes.Table = append(passes.Table, rogue)
+	defer func() { passes.Table = passes.Table[:len(passes.Table)-1] }()
+	p, diags := try("../testdata/passes/fold/never.snn", "")
+	if p != nil || len(diags) == 0 {
+		t.Fatal("want an error")
+	}
+	for _, d := range diags {
+		if d.Pos.Line == 19 && d.Pos.Col == 12 && strings.Contains(d.Msg, "v cannot be recorded: pass rogue removed it") {
+			return
+		}
+	}
+	t.Errorf("no positioned error about the lost record in %v", diags)
+}
