@@ -2,7 +2,7 @@
 GO      ?= go
 FUZZTIME ?= 15s
 
-.PHONY: all build test vet fmtcheck unit fuzz-short fuzz bench snnc-check clean
+.PHONY: all build test deps vet fmtcheck unit fuzz-short fuzz bench snnc-check clean
 
 all: build
 
@@ -11,7 +11,18 @@ build:
 
 # The whole suite: static checks, unit and golden tests, a short fuzz pass,
 # and the compiler run over every shipped model.
-test: vet fmtcheck unit fuzz-short snnc-check
+test: deps vet fmtcheck unit fuzz-short snnc-check
+
+# Debian packages the tests use: numpy reads back the .npy outputs. Installed
+# when missing (CI and fresh machines run as root); otherwise say what to do.
+deps:
+	@if ! /usr/bin/python3 -c 'import numpy' 2>/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "installing python3-numpy (needed by the output tests)"; \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-numpy) >/dev/null || \
+			{ echo "could not install python3-numpy: run apt-get install -y python3-numpy"; exit 1; }; \
+		else echo "the tests need numpy: apt-get install -y python3-numpy"; exit 1; fi; \
+	fi
 
 vet:
 	$(GO) vet ./...

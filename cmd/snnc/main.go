@@ -25,7 +25,17 @@ func main() {
 
 // run executes the CLI with args and returns the exit status; tests call it
 // directly.
-func run(args []string, stdout, stderr io.Writer) int {
+func run(args []string, stdout, stderr io.Writer) (status int) {
+	defer func() {
+		// a bug must still end in one readable line and status 1, not a trace
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "snnc: internal error: %v\n(please report this with the model that caused it; SNNC_TRACE=1 shows the stack)\n", r)
+			if os.Getenv("SNNC_TRACE") != "" {
+				panic(r)
+			}
+			status = 1
+		}
+	}()
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
 	if err := root.Execute(); err != nil {

@@ -1,0 +1,328 @@
+package gosim
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/runtime"
+)
+
+// Expressions are compiled once into closures (no tree walk per neuron per
+// step). Event kernels use scalar closures over a context; per-step work over
+// whole populations uses the vector closures in vector.go.
+
+// ctx is what a scalar closure reads: the indices of the neuron or synapse
+// being processed and the event's values.
+type ctx struct {
+	i      int // own neuron (neuron kernels) or synapse index (synapse kernels)
+	pre    int
+	post   int
+	weight float64
+	input  float64
+	t      float64
+	rng    *runtime.Stream
+}
+
+type sfn func(c *ctx) float64
+
+// slotOf tells the compiler where a variable's values live and how to index
+// them in a given context.
+type slotOf func(r *ir.Ref) (vals []float64, index func(c *ctx) int, err error)
+
+type compiler struct {
+	slot slotOf
+}
+
+func (cp *compiler) expr(e ir.Expr) (sfn, error) {
+	switch x := e.(type) {
+	case *ir.Const:
+		v := x.V
+		return func(*ctx) float64 { return v }, nil
+	case *ir.BoolConst:
+		v := b2f(x.V)
+		return func(*ctx) float64 { return v }, nil
+	case *ir.Time:
+		return func(c *ctx) float64 { return c.t }, nil
+	case *ir.WeightRef:
+		return func(c *ctx) float64 { return c.weight }, nil
+	case *ir.InputRef:
+		return func(c *ctx) float64 { return c.input }, nil
+	case *ir.Ref:
+		vals, index, err := cp.slot(x)
+		if err != nil {
+			return nil, err
+		}
+		if index == nil {
+			return func(c *ctx) float64 { return vals[c.i] }, nil
+		}
+		return func(c *ctx) float64 { return vals[index(c)] }, nil
+	case *ir.Unary:
+		f, err := cp.expr(x.X)
+		if err != nil {
+			return nil, err
+		}
+		if x.Op == "not" {
+			return func(c *ctx) float64 { return b2f(f(c) == 0) }, nil
+		}
+		return func(c *ctx) float64 { return -f(c) }, nil
+	case *ir.Binary:
+		a, err := cp.expr(x.X)
+		if err != nil {
+			return nil, err
+		}
+		b, err := cp.expr(x.Y)
+		if err != nil {
+			return nil, err
+		}
+		return binary(x.Op, a, b)
+	case *ir.Cond:
+		cnd, err := cp.expr(x.C)
+		if err != nil {
+			return nil, err
+		}
+		a, err := cp.expr(x.A)
+		if err != nil {
+			return nil, err
+		}
+		b, err := cp.expr(x.B)
+		if err != nil {
+			return nil, err
+		}
+		return func(c *ctx) float64 {
+			if cnd(c) != 0 {
+				return a(c)
+			}
+			return b(c)
+		}, nil
+	case *ir.Call:
+		args := make([]sfn, len(x.Args))
+		for i, a := range x.Args {
+			f, err := cp.expr(a)
+			if err != nil {
+				return nil, err
+			}
+			args[i] = f
+		}
+		return call(x.Fn, args)
+	}
+	return nil, fmt.Errorf("cannot compile %T", e)
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func binary(op string, a, b sfn) (sfn, error) {
+	switch op {
+	case "+":
+		return func(c *ctx) float64 { return a(c) + b(c) }, nil
+	case "-":
+		return func(c *ctx) float64 { return a(c) - b(c) }, nil
+	case "*":
+		return func(c *ctx) float64 { return a(c) * b(c) }, nil
+	case "/":
+		return func(c *ctx) float64 { return a(c) / b(c) }, nil
+	case "%":
+		return func(c *ctx) float64 { return math.Mod(a(c), b(c)) }, nil
+	case "^":
+		return func(c *ctx) float64 { return math.Pow(a(c), b(c)) }, nil
+	case "<":
+		return func(c *ctx) float64 { return b2f(a(c) < b(c)) }, nil
+	case "<=":
+		return func(c *ctx) float64 { return b2f(a(c) <= b(c)) }, nil
+	case ">":
+		return func(c *ctx) float64 { return b2f(a(c) > b(c)) }, nil
+	case ">=":
+		return func(c *ctx) float64 { return b2f(a(c) >= b(c)) }, nil
+	case "==":
+		return func(c *ctx) float64 { return b2f(a(c) == b(c)) }, nil
+	case "!=":
+		return func(c *ctx) float64 { return b2f(a(c) != b(c)) }, nil
+	case "and":
+		return func(c *ctx) float64 { return b2f(a(c) != 0 && b(c) != 0) }, nil
+	case "or":
+		return func(c *ctx) float64 { return b2f(a(c) != 0 || b(c) != 0) }, nil
+	}
+	return nil, fmt.Errorf("unknown operator %s", op)
+}
+
+func call(fn string, args []sfn) (sfn, error) {
+	switch fn {
+	case "rand":
+		return func(c *ctx) float64 { return c.rng.Float64() }, nil
+	case "uniform":
+		lo, hi := args[0], args[1]
+		return func(c *ctx) float64 { a := lo(c); return a + (hi(c)-a)*c.rng.Float64() }, nil
+	case "normal":
+		mu, sd := args[0], args[1]
+		return func(c *ctx) float64 { m := mu(c); return m + sd(c)*c.rng.Normal() }, nil
+	}
+	if len(args) == 1 {
+		a := args[0]
+		var f func(float64) float64
+		switch fn {
+		case "exp":
+			f = math.Exp
+		case "log":
+			f = math.Log
+		case "sqrt":
+			f = math.Sqrt
+		case "abs":
+			f = math.Abs
+		case "sin":
+			f = math.Sin
+		case "cos":
+			f = math.Cos
+		case "tanh":
+			f = math.Tanh
+		case "floor":
+			f = math.Floor
+		case "ceil":
+			f = math.Ceil
+		case "round":
+			f = math.Round
+		case "sigmoid":
+			f = func(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+		}
+		if f != nil {
+			return func(c *ctx) float64 { return f(a(c)) }, nil
+		}
+	}
+	switch fn {
+	case "pow":
+		a, b := args[0], args[1]
+		return func(c *ctx) float64 { return math.Pow(a(c), b(c)) }, nil
+	case "clip":
+		x, lo, hi := args[0], args[1], args[2]
+		return func(c *ctx) float64 { return math.Min(math.Max(x(c), lo(c)), hi(c)) }, nil
+	case "min", "max":
+		pick := math.Min
+		if fn == "max" {
+			pick = math.Max
+		}
+		return func(c *ctx) float64 {
+			m := args[0](c)
+			for _, a := range args[1:] {
+				m = pick(m, a(c))
+			}
+			return m
+		}, nil
+	}
+	return nil, fmt.Errorf("unknown function %s", fn)
+}
+
+// ---- statements ----
+
+// kernel runs a compiled statement list in a context.
+type kernel func(c *ctx)
+
+// target is where an assignment writes.
+type target struct {
+	vals  []float64
+	index func(c *ctx) int // nil: c.i
+}
+
+type stmtCompiler struct {
+	*compiler
+	target  func(v *ir.Var) (target, error)
+	refract func(c *ctx, dur float64) // refractory statement
+	deliver func(c *ctx, v float64)   // deliver statement
+}
+
+func (sc *stmtCompiler) stmts(ss []ir.Stmt) (kernel, error) {
+	ks := make([]kernel, 0, len(ss))
+	for _, s := range ss {
+		k, err := sc.stmt(s)
+		if err != nil {
+			return nil, err
+		}
+		ks = append(ks, k)
+	}
+	switch len(ks) {
+	case 0:
+		return func(*ctx) {}, nil
+	case 1:
+		return ks[0], nil
+	}
+	return func(c *ctx) {
+		for _, k := range ks {
+			k(c)
+		}
+	}, nil
+}
+
+func (sc *stmtCompiler) stmt(s ir.Stmt) (kernel, error) {
+	switch s := s.(type) {
+	case *ir.Assign:
+		val, err := sc.expr(s.Value)
+		if err != nil {
+			return nil, err
+		}
+		tg, err := sc.target(s.Var)
+		if err != nil {
+			return nil, err
+		}
+		vals, index := tg.vals, tg.index
+		if index == nil {
+			index = func(c *ctx) int { return c.i }
+		}
+		switch s.Op {
+		case "=":
+			return func(c *ctx) { v := val(c); vals[index(c)] = v }, nil
+		case "+=":
+			return func(c *ctx) { v := val(c); vals[index(c)] += v }, nil
+		case "-=":
+			return func(c *ctx) { v := val(c); vals[index(c)] -= v }, nil
+		case "*=":
+			return func(c *ctx) { v := val(c); vals[index(c)] *= v }, nil
+		case "/=":
+			return func(c *ctx) { v := val(c); vals[index(c)] /= v }, nil
+		}
+		return nil, fmt.Errorf("unknown assignment %s", s.Op)
+	case *ir.Refractory:
+		d, err := sc.expr(s.Duration)
+		if err != nil {
+			return nil, err
+		}
+		if sc.refract == nil {
+			return nil, fmt.Errorf("refractory outside a neuron's reset")
+		}
+		r := sc.refract
+		return func(c *ctx) { r(c, d(c)) }, nil
+	case *ir.Deliver:
+		v, err := sc.expr(s.Value)
+		if err != nil {
+			return nil, err
+		}
+		if sc.deliver == nil {
+			return nil, fmt.Errorf("deliver outside a synapse's on_pre")
+		}
+		dl := sc.deliver
+		return func(c *ctx) { dl(c, v(c)) }, nil
+	case *ir.If:
+		cnd, err := sc.expr(s.Cond)
+		if err != nil {
+			return nil, err
+		}
+		th, err := sc.stmts(s.Then)
+		if err != nil {
+			return nil, err
+		}
+		el, err := sc.stmts(s.Else)
+		if err != nil {
+			return nil, err
+		}
+		return func(c *ctx) {
+			if cnd(c) != 0 {
+				th(c)
+			} else {
+				el(c)
+			}
+		}, nil
+	}
+	return nil, fmt.Errorf("cannot compile statement %T", s)
+}

@@ -1,0 +1,206 @@
+package gosim_test
+
+import (
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/snnc/snnc"
+	"github.com/snnc/snnc/backends/gosim"
+	_ "github.com/snnc/snnc/internal/golden"
+	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/passes"
+	"github.com/snnc/snnc/runtime"
+)
+
+func compile(t *testing.T, path string, off ...string) *ir.Program {
+	t.Helper()
+	o := snnc.Options{Passes: passes.Options{Off: map[string]bool{}, Verify: true}}
+	for _, p := range off {
+		o.Passes.Off[p] = true
+	}
+	p, _, diags := snnc.Compile(path, o)
+	if p == nil {
+		t.Fatalf("%s: %v", path, diags)
+	}
+	return p
+}
+
+func run(t *testing.T, p *ir.Program, o gosim.Options) *gosim.Result {
+	t.Helper()
+	res, err := gosim.Run(p, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// TestLIFClosedForm: under a constant current the first spike comes when
+// v(t) = E + RI(1 - exp(-t/tau)) crosses the threshold, at T = tau·ln 3,
+// and then every refractory period plus T again. With dt steps: the spike is
+// stamped at the start of the step whose update crossed, so at
+// (ceil(T/dt) - 1)·dt, then every (tref/dt + ceil(T/dt) - 1) steps.
+func TestLIFClosedForm(t *testing.T) {
+	res := run(t, compile(t, "../../testdata/run/lif_step.snn"), gosim.Options{})
+	dt, tau, tref := 1e-4, 10e-3, 2e-3
+	T := tau * math.Log(3)
+	first := math.Ceil(T/dt) - 1
+	period := math.Round(tref/dt) + math.Ceil(T/dt) - 1
+	got := res.Spikes[0].T
+	if len(got) != int((1000-first)/period)+1 {
+		t.Fatalf("%d spikes, want %d: %v", len(got), int((1000-first)/period)+1, got)
+	}
+	for k, ts := range got {
+		want := (first + float64(k)*period) * dt
+		if math.Abs(ts-want) > 1e-12 {
+			t.Errorf("spike %d at %.6f ms, want %.6f ms", k, ts*1e3, want*1e3)
+		}
+	}
+	// the membrane between spikes follows the closed form exactly
+	v := res.States[0]
+	for n := 1; n <= int(first); n++ {
+		want := -70e-3 + 30e-3*(1-math.Exp(-float64(n)*dt/tau))
+		if d := math.Abs(v.V[n][0] - want); d > 1e-15 {
+			t.Errorf("v at step %d = %.17g, want %.17g", n, v.V[n][0], want)
+		}
+	}
+}
+
+// TestDeterminism: the same model and seed give the same spikes; another
+// seed gives others.
+func TestDeterminism(t *testing.T) {
+	p := compile(t, "../../examples/cuba.snn")
+	o := gosim.Options{Duration: 0.2}
+	a, b := run(t, p, o), run(t, compile(t, "../../examples/cuba.snn"), o)
+	if !reflect.DeepEqual(a.Spikes, b.Spikes) {
+		t.Error("two runs with one seed differ")
+	}
+	seed := uint64(99)
+	c := run(t, compile(t, "../../examples/cuba.snn"), gosim.Options{Duration: 0.2, Seed: &seed})
+	if reflect.DeepEqual(a.Spikes[0].I, c.Spikes[0].I) {
+		t.Error("another seed gave the same spikes")
+	}
+}
+
+// TestPassesPreserveSpikes: each pass leaves the recorded spikes
+// bit-identical (sparsity: procedural and dense rows equal stored ones; dce
+// removes only what no recording sees).
+func TestPassesPreserveSpikes(t *testing.T) {
+	for _, c := range []struct{ model, pass string }{
+		{"../../examples/cuba.snn", "sparsity"},
+		{"../../examples/cuba.snn", "dce"},
+		{"../../examples/coba.snn", "sparsity"},
+		{"../../examples/stdp_song2000.snn", "sparsity"},
+		{"../../testdata/passes/dce/unused.snn", "dce"},
+	} {
+		o := gosim.Options{Duration: 0.3}
+		on := run(t, compile(t, c.model), o)
+		off := run(t, compile(t, c.model, c.pass), o)
+		if !reflect.DeepEqual(on.Spikes, off.Spikes) {
+			t.Errorf("%s: spikes differ with %s on and off", c.model, c.pass)
+		}
+	}
+}
+
+// TestLazyPreservesLearning: event-driven traces (lazy on) and traces
+// integrated every step (lazy off) give the same output spikes and weights
+// equal to rounding.
+func TestLazyPreservesLearning(t *testing.T) {
+	o := gosim.Options{Duration: 2}
+	on := run(t, compile(t, "../../examples/stdp_song2000.snn"), o)
+	off := run(t, compile(t, "../../examples/stdp_song2000.snn", "lazy"), o)
+	if !reflect.DeepEqual(on.Spikes, off.Spikes) {
+		t.Fatalf("spikes differ: %d vs %d", len(on.Spikes[0].T), len(off.Spikes[0].T))
+	}
+	w1, w2 := on.Weights[0].V[0], off.Weights[0].V[0]
+	for k := range w1 {
+		if d := math.Abs(w1[k] - w2[k]); d > 1e-12*0.01 {
+			t.Fatalf("weight %d: %.17g lazy vs %.17g clocked", k, w1[k], w2[k])
+		}
+	}
+	if on.Summary.Projections[0].BytesPerSynapse >= off.Summary.Projections[0].BytesPerSynapse {
+		t.Errorf("per-neuron traces should use less memory per synapse: %.1f vs %.1f B",
+			on.Summary.Projections[0].BytesPerSynapse, off.Summary.Projections[0].BytesPerSynapse)
+	}
+}
+
+// TestNonFinite: NaN or Inf stops the run naming population, neuron,
+// variable and time.
+func TestNonFinite(t *testing.T) {
+	res, err := gosim.Run(compile(t, "../../testdata/run/blowup.snn"), gosim.Options{})
+	if err == nil || !strings.Contains(err.Error(), "P[0].v became") || !strings.Contains(err.Error(), "ms") {
+		t.Fatalf("got %v", err)
+	}
+	if res == nil || len(res.States[0].T) == 0 {
+		t.Error("what was recorded before the failure must be kept")
+	}
+}
+
+// TestInterrupt: a closed interrupt channel stops the run, keeps the
+// recording so far, and says so.
+func TestInterrupt(t *testing.T) {
+	stop := make(chan struct{})
+	close(stop)
+	res, err := gosim.Run(compile(t, "../../examples/cuba.snn"), gosim.Options{Interrupt: stop})
+	if err != nil || !res.Interrupted || res.Summary.Duration != 0 {
+		t.Fatalf("err %v, interrupted %v, duration %v", err, res.Interrupted, res.Summary.Duration)
+	}
+}
+
+// TestMemoryRefusal: connectivity that cannot fit is refused before any of
+// it is allocated, with the estimate.
+func TestMemoryRefusal(t *testing.T) {
+	_, err := gosim.Run(compile(t, "../../examples/cuba.snn", "sparsity"), gosim.Options{MemLimit: 1 << 20})
+	if err == nil || !strings.Contains(err.Error(), "needs about") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// TestOutputsReadableByNumpy: the .npy files load in numpy with the right
+// shapes (numpy from the system python, where python3-numpy installs it).
+func TestOutputsReadableByNumpy(t *testing.T) {
+	py := numpyPython(t)
+	res := run(t, compile(t, "../../testdata/run/lif_step.snn"), gosim.Options{})
+	dir := t.TempDir()
+	if _, err := res.Write(dir, true); err != nil {
+		t.Fatal(err)
+	}
+	script := `import numpy as np, json, sys
+d = sys.argv[1]
+t = np.load(d + "/spikes_P_t.npy"); i = np.load(d + "/spikes_P_i.npy")
+v = np.load(d + "/P_v.npy")
+s = json.load(open(d + "/summary.json"))
+assert i.dtype == np.int32 and t.dtype == np.float64 and len(t) == len(i) == s["populations"][0]["spikes"]
+assert v.shape == (1000, 1), v.shape
+print("ok")`
+	out, err := exec.Command(py, "-c", script, dir).CombinedOutput()
+	if err != nil || strings.TrimSpace(string(out)) != "ok" {
+		t.Fatalf("numpy: %v\n%s", err, out)
+	}
+	for _, png := range []string{"raster.png", "traces.png"} {
+		if fi, err := os.Stat(filepath.Join(dir, png)); err != nil || fi.Size() < 1000 {
+			t.Errorf("%s missing or empty: %v", png, err)
+		}
+	}
+}
+
+// numpyPython finds a python3 with numpy; CI installs python3-numpy (see
+// the Makefile), so its absence is a failure, not a skip.
+func numpyPython(t *testing.T) string {
+	for _, py := range []string{"/usr/bin/python3", "python3"} {
+		if exec.Command(py, "-c", "import numpy").Run() == nil {
+			return py
+		}
+	}
+	if os.Getenv("SNNC_NO_PYTHON") == "1" {
+		t.Skip("SNNC_NO_PYTHON=1: numpy check skipped on request")
+	}
+	t.Fatal("numpy is needed to check the .npy outputs: apt-get install -y python3-numpy")
+	return ""
+}
+
+var _ = runtime.Hash

@@ -1,0 +1,200 @@
+package gosim
+
+import (
+	"bufio"
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/runtime"
+)
+
+type spikeMon struct {
+	mon *runtime.SpikeMonitor
+	src node
+}
+
+// stateMon samples a neuron variable (or an alias, computed on demand) of
+// a range of neurons every `every` steps, at the start of the step.
+type stateMon struct {
+	mon   *runtime.StateMonitor
+	every int
+	get   func(i int) float64
+	lo    int
+	buf   []float64
+}
+
+func (m *stateMon) sample(s *sim) {
+	if s.n%m.every != 0 {
+		return
+	}
+	for k := range m.buf {
+		m.buf[k] = m.get(m.lo + k)
+	}
+	m.mon.Record(s.t, m.buf)
+}
+
+// weightMon samples a synapse variable of every synapse of a projection;
+// every 0 means once, at the end of the run.
+type weightMon struct {
+	mon   *runtime.WeightMonitor
+	pr    *proj
+	every int
+	get   func(syn int) float64
+	buf   []float64
+}
+
+func (m *weightMon) sample(s *sim) {
+	if m.every == 0 || (s.n+1)%m.every != 0 {
+		return
+	}
+	m.pr.catchUp(s)
+	m.take(s.t + s.dt)
+}
+
+func (m *weightMon) final(s *sim) {
+	if m.every == 0 {
+		m.take(s.t)
+	}
+}
+
+func (m *weightMon) take(t float64) {
+	for k := range m.buf {
+		m.buf[k] = m.get(k)
+	}
+	m.mon.Record(t, m.buf)
+}
+
+func (s *sim) monitors(p *ir.Program, byName map[string]node, popOf map[*ir.Population]*pop) error {
+	projOf := map[*ir.Projection]*proj{}
+	for k, ip := range p.Projs {
+		projOf[ip] = s.projs[k]
+	}
+	for _, r := range p.Records {
+		switch r.Kind {
+		case ir.RecSpikes:
+			name := ""
+			if r.Pop != nil {
+				name = r.Pop.Name
+			} else {
+				name = r.Input.Name
+			}
+			s.spikeMons = append(s.spikeMons, &spikeMon{mon: &runtime.SpikeMonitor{Name: name}, src: byName[name]})
+		case ir.RecState:
+			if r.Pop == nil {
+				return fmt.Errorf("recording synapse state %s is not supported yet; record weights(...)", r.Var.Name)
+			}
+			pp := popOf[r.Pop]
+			get, err := pp.reader(r.Var)
+			if err != nil {
+				return err
+			}
+			idx := make([]int, r.Hi-r.Lo)
+			for k := range idx {
+				idx[k] = r.Lo + k
+			}
+			every := max(1, int(math.Round(r.Every/s.dt)))
+			mon := &runtime.StateMonitor{Name: pp.nm, Var: r.Var.Name, Unit: r.Var.Unit, Index: idx}
+			s.stateMons = append(s.stateMons, &stateMon{mon: mon, every: every, get: get, lo: r.Lo, buf: make([]float64, len(idx))})
+		case ir.RecWeights:
+			pr := projOf[r.Proj]
+			if pr.proc != nil {
+				return fmt.Errorf("weights of %s: procedural connectivity has no synapse list to record", pr.name)
+			}
+			get := func(int) float64 { return pr.weight }
+			name := "weight"
+			if pr.weights != nil {
+				get = func(k int) float64 { return pr.weights[k] }
+			}
+			if r.Var != nil && pr.vals[r.Var] != nil {
+				vals := pr.vals[r.Var]
+				get, name = func(k int) float64 { return vals[k] }, r.Var.Name
+			}
+			mon := &runtime.WeightMonitor{Name: pr.name, Var: name, Pre: make([]int32, pr.nsyn), Post: make([]int32, pr.nsyn), Index: make([]int, pr.nsyn)}
+			for k := range mon.Index {
+				mon.Index[k] = k
+			}
+			for i := 0; i < pr.pre.size(); i++ {
+				first, targets := pr.row(i)
+				for k, j := range targets {
+					mon.Pre[first+int64(k)], mon.Post[first+int64(k)] = int32(i), j
+				}
+			}
+			every := 0
+			if r.Every > 0 {
+				every = max(1, int(math.Round(r.Every/s.dt)))
+			}
+			s.weightMons = append(s.weightMons, &weightMon{mon: mon, pr: pr, every: every, get: get, buf: make([]float64, pr.nsyn)})
+		}
+	}
+	return nil
+}
+
+// reader returns a function reading a variable of neuron i: state directly,
+// an alias through a compiled expression.
+func (p *pop) reader(v *ir.Var) (func(i int) float64, error) {
+	if vals, ok := p.vals[v]; ok {
+		return func(i int) float64 { return vals[i] }, nil
+	}
+	if v.Kind != ir.Alias {
+		return nil, fmt.Errorf("%s.%s has no values to record", p.nm, v.Name)
+	}
+	f, err := (&compiler{slot: p.slot}).expr(inlineAliases(v.Value))
+	if err != nil {
+		return nil, err
+	}
+	c := &ctx{}
+	return func(i int) float64 { c.i, c.t = i, p.t; return f(c) }, nil
+}
+
+// ---- memory ----
+
+// memoryBudget is the connectivity a run may allocate: 80 % of the memory
+// the machine has available now.
+func memoryBudget() int64 {
+	f, err := os.Open("/proc/meminfo")
+	if err != nil {
+		return 16 << 30
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "MemAvailable:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			if err == nil {
+				return kb * 1024 * 8 / 10
+			}
+		}
+	}
+	return 16 << 30
+}
+
+// checkMemory refuses a model whose connectivity cannot fit, before
+// allocating any of it.
+func (s *sim) checkMemory(p *ir.Program, byName map[string]node, limit int64) error {
+	total := 0.0
+	for _, ip := range p.Projs {
+		pre, post := byName[ip.Pre.Name()], byName[ip.Post.Name]
+		if pre == nil || post == nil {
+			continue
+		}
+		n := runtime.EstimateSynapses(connSpec(ip.Connector, false), geometry(pre), geometry(post))
+		per := 4.0 // a column index
+		if ip.Synapse != nil {
+			per += 8 * float64(len(ip.Synapse.Vars)) // state per synapse, at most
+			per += 16                                // column index for on_post
+		}
+		if ip.Storage == "procedural" && ip.Synapse == nil {
+			per = 0
+		}
+		total += n * per
+	}
+	if total > float64(limit) {
+		return fmt.Errorf("the connectivity needs about %.1f GB but %.1f GB is available; reduce the sizes or connection probabilities",
+			total/1e9, float64(limit)/1e9)
+	}
+	return nil
+}

@@ -1,0 +1,420 @@
+package gosim
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/runtime"
+)
+
+// plastic sets up a projection with a synapse model: state arrays by
+// storage class, lazy traces, and the kernels. Statements that only change
+// per-pre (per-post) state run once per presynaptic (postsynaptic) spike,
+// not once per synapse.
+func (pr *proj) plastic(s *sim, ip *ir.Projection, byName map[string]node) error {
+	m := ip.Synapse
+	pr.syn = m
+	pr.vals = map[*ir.Var][]float64{}
+	if pr.proc != nil {
+		return fmt.Errorf("a plastic projection needs stored connectivity")
+	}
+	if ip.Weight != nil {
+		w, ok := ir.ConstValue(ip.Weight)
+		if !ok {
+			return fmt.Errorf("the weight of a projection with a synapse type must be a constant")
+		}
+		pr.weight = w
+	}
+	pr.cx.weight = pr.weight
+	ode := map[*ir.Var]*ir.ODE{}
+	for _, o := range m.ODEs {
+		ode[o.Var] = o
+	}
+	for _, v := range m.Vars {
+		if v.Kind != ir.State {
+			continue
+		}
+		n := int(pr.nsyn)
+		switch v.Storage {
+		case ir.PerPre:
+			n = pr.pre.size()
+		case ir.PerPost:
+			n = pr.post.n
+		}
+		pr.vals[v] = make([]float64, n)
+		if o := ode[v]; o != nil {
+			lv, err := lazyOf(v, o, pr.vals[v])
+			if err != nil {
+				return fmt.Errorf("synapse %s: %w", m.Type, err)
+			}
+			if v.Lazy {
+				pr.lazy = append(pr.lazy, lv)
+			} else {
+				pr.clocked = append(pr.clocked, lv.clocked(s.dt))
+			}
+		}
+	}
+	cp := &compiler{slot: pr.slot}
+	if err := pr.init(s, cp); err != nil {
+		return err
+	}
+	sc := &stmtCompiler{compiler: cp, target: pr.target, deliver: func(c *ctx, v float64) {
+		pr.port.receive(&pr.portCx, c.post, v)
+	}}
+	var err error
+	if pr.onPreOne, pr.onPre, err = pr.split(sc, m.OnPre, ir.PerPre); err != nil {
+		return fmt.Errorf("synapse %s, on pre: %w", m.Type, err)
+	}
+	if pr.onPostOne, pr.onPost, err = pr.split(sc, m.OnPost, ir.PerPost); err != nil {
+		return fmt.Errorf("synapse %s, on post: %w", m.Type, err)
+	}
+	pr.onMod, pr.modSrc = map[string]kernel{}, map[string]node{}
+	for name, ss := range m.OnMod {
+		k, err := sc.stmts(ss)
+		if err != nil {
+			return fmt.Errorf("synapse %s, on modulator %s: %w", m.Type, name, err)
+		}
+		src, ok := ip.Modulators[name]
+		if !ok {
+			continue // no source bound: the handler never runs
+		}
+		pr.onMod[name], pr.modSrc[name] = k, byName[src.Name()]
+	}
+	if len(m.OnPost) > 0 || len(m.OnMod) > 0 || ip.Normalize != nil {
+		pr.columns()
+	}
+	if ip.Normalize != nil {
+		if ip.Normalize.Var == nil || ip.Normalize.Var.Storage != ir.PerSynapse {
+			return fmt.Errorf("normalize needs a per-synapse variable")
+		}
+		pr.norm = ip.Normalize
+		pr.normEvery = max(1, int(math.Round(ip.Normalize.Every/s.dt)))
+	}
+	return nil
+}
+
+// lazyOf reads the 1-variable linear equation x' = a·x + c of a trace.
+func lazyOf(v *ir.Var, o *ir.ODE, vals []float64) (*lazyVar, error) {
+	l, bad, ok := ir.Linearize([]*ir.Var{v}, []ir.Expr{o.Rhs})
+	if !ok || len(l.Inputs) > 0 {
+		what := "inputs"
+		if bad != nil {
+			what = ir.ExprString(bad)
+		}
+		return nil, fmt.Errorf("%s' is not a linear trace (%s); only those are event-driven", v.Name, what)
+	}
+	return &lazyVar{v: v, vals: vals, last: make([]float64, len(vals)), a: l.A[0][0], c: l.C[0], kind: v.Storage}, nil
+}
+
+// slot resolves synapse-model variables for the scalar closures.
+func (pr *proj) slot(r *ir.Ref) ([]float64, func(c *ctx) int, error) {
+	switch r.Side {
+	case ir.Pre:
+		p, ok := pr.pre.(*pop)
+		if !ok {
+			return nil, nil, fmt.Errorf("pre.%s: the presynaptic side is an input", r.Var.Name)
+		}
+		vals, ok := p.vals[r.Var]
+		if !ok {
+			return nil, nil, fmt.Errorf("pre.%s has no storage", r.Var.Name)
+		}
+		return vals, func(c *ctx) int { return c.pre }, nil
+	case ir.Post:
+		vals, ok := pr.post.vals[r.Var]
+		if !ok {
+			return nil, nil, fmt.Errorf("post.%s has no storage", r.Var.Name)
+		}
+		return vals, func(c *ctx) int { return c.post }, nil
+	}
+	vals, ok := pr.vals[r.Var]
+	if !ok {
+		return nil, nil, fmt.Errorf("%s has no storage in synapse %s", r.Var.Name, pr.syn.Type)
+	}
+	switch r.Var.Storage {
+	case ir.PerPre:
+		return vals, func(c *ctx) int { return c.pre }, nil
+	case ir.PerPost:
+		return vals, func(c *ctx) int { return c.post }, nil
+	}
+	return vals, nil, nil
+}
+
+func (pr *proj) target(v *ir.Var) (target, error) {
+	vals, index, err := pr.slot(&ir.Ref{Var: v})
+	if err != nil {
+		return target{}, err
+	}
+	return target{vals: vals, index: index}, nil
+}
+
+// init draws initial values, one stream per variable.
+func (pr *proj) init(s *sim, cp *compiler) error {
+	for _, v := range pr.syn.Vars {
+		if v.Kind != ir.State || v.Init == nil {
+			continue
+		}
+		f, err := cp.expr(inlineAliases(v.Init))
+		if err != nil {
+			return fmt.Errorf("initial value of %s: %w", v.Name, err)
+		}
+		c := &ctx{rng: runtime.NewStream(s.seed, runtime.Hash("init", pr.name, v.Name)), weight: pr.weight}
+		vals := pr.vals[v]
+		if v.Storage != ir.PerSynapse {
+			for i := range vals {
+				c.i, c.pre, c.post = i, i, i
+				vals[i] = f(c)
+			}
+			continue
+		}
+		for i := 0; i < pr.pre.size(); i++ {
+			first, targets := pr.row(i)
+			for k, j := range targets {
+				c.i, c.pre, c.post = int(first)+k, i, int(j)
+				vals[c.i] = f(c)
+			}
+		}
+	}
+	return nil
+}
+
+// split divides a handler into the statements on per-side state (run once
+// per spike) and the rest (run per synapse), keeping each statement's view
+// of the values: a per-side statement moves before the synapse loop when no
+// earlier per-synapse statement reads what it writes, else after the loop
+// when no later one does.
+func (pr *proj) split(sc *stmtCompiler, ss []ir.Stmt, side ir.Storage) (one, each kernel, err error) {
+	var before, after, per []ir.Stmt
+	isSide := func(st ir.Stmt) bool {
+		all := true
+		n := 0
+		ir.WalkStmts([]ir.Stmt{st}, func(x ir.Stmt) {
+			switch x := x.(type) {
+			case *ir.Assign:
+				n++
+				all = all && x.Var.Storage == side
+			case *ir.Deliver:
+				all = false
+			}
+		})
+		return n > 0 && all
+	}
+	reads := func(list []ir.Stmt, vars map[*ir.Var]bool) bool {
+		found := false
+		ir.StmtExprs(list, func(e ir.Expr) {
+			ir.Walk(e, func(x ir.Expr) bool {
+				if r, ok := x.(*ir.Ref); ok && r.Side == ir.Own && vars[r.Var] {
+					found = true
+				}
+				return !found
+			})
+		})
+		return found
+	}
+	for k, st := range ss {
+		if !isSide(st) {
+			per = append(per, st)
+			continue
+		}
+		written := map[*ir.Var]bool{}
+		ir.WalkStmts([]ir.Stmt{st}, func(x ir.Stmt) {
+			if a, ok := x.(*ir.Assign); ok {
+				written[a.Var] = true
+			}
+		})
+		var earlier, later []ir.Stmt
+		for _, o := range ss[:k] {
+			if !isSide(o) {
+				earlier = append(earlier, o)
+			}
+		}
+		for _, o := range ss[k+1:] {
+			if !isSide(o) {
+				later = append(later, o)
+			}
+		}
+		switch {
+		case !reads(earlier, written):
+			before = append(before, st)
+		case !reads(later, written):
+			after = append(after, st)
+		default:
+			return nil, nil, fmt.Errorf("a statement on per-neuron state sits between per-synapse statements that read it; reorder the handler")
+		}
+	}
+	if len(after) > 0 {
+		return nil, nil, fmt.Errorf("per-neuron statements after the per-synapse ones are not supported yet; move them first")
+	}
+	if one, err = sc.stmts(before); err != nil {
+		return nil, nil, err
+	}
+	each, err = sc.stmts(per)
+	return one, each, err
+}
+
+// advance brings the lazy traces an event touches up to now.
+func (pr *proj) advance(t float64, syn, pre, post int) {
+	for _, l := range pr.lazy {
+		switch l.kind {
+		case ir.PerPre:
+			if pre >= 0 {
+				l.advance(pre, t)
+			}
+		case ir.PerPost:
+			if post >= 0 {
+				l.advance(post, t)
+			}
+		default:
+			if syn >= 0 {
+				l.advance(syn, t)
+			}
+		}
+	}
+}
+
+func (pr *proj) preSpike(s *sim, i int, first int64, targets []int32) {
+	c := &pr.cx
+	c.t, c.pre, c.post, c.i = s.t, i, -1, -1
+	pr.advance(s.t, -1, i, -1)
+	pr.onPreOne(c)
+	for k, j := range targets {
+		c.i, c.post = int(first)+k, int(j)
+		pr.advance(s.t, c.i, -1, c.post)
+		pr.onPre(c)
+	}
+}
+
+// columns indexes synapses by postsynaptic neuron.
+func (pr *proj) columns() {
+	n := pr.post.n
+	pr.colPtr = make([]int64, n+1)
+	for i := 0; i < pr.pre.size(); i++ {
+		_, targets := pr.row(i)
+		for _, j := range targets {
+			pr.colPtr[j+1]++
+		}
+	}
+	for j := 0; j < n; j++ {
+		pr.colPtr[j+1] += pr.colPtr[j]
+	}
+	pr.colSyn = make([]int64, pr.nsyn)
+	next := append([]int64(nil), pr.colPtr[:n]...)
+	for i := 0; i < pr.pre.size(); i++ {
+		first, targets := pr.row(i)
+		for k, j := range targets {
+			pr.colSyn[next[j]] = first + int64(k)
+			next[j]++
+		}
+	}
+}
+
+// preOf finds the presynaptic neuron of synapse s (binary search in RowPtr).
+func (pr *proj) preOf(syn int64) int {
+	if pr.all != nil {
+		return int(syn / int64(len(pr.all)))
+	}
+	lo, hi := 0, pr.pre.size()
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if pr.csr.RowPtr[mid+1] <= syn {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+func (pr *proj) postSpikes(s *sim) {
+	if pr.syn == nil || len(pr.syn.OnPost) == 0 {
+		return
+	}
+	c := &pr.cx
+	c.t = s.t
+	for _, j := range pr.post.spikes {
+		c.i, c.pre, c.post = -1, -1, int(j)
+		pr.advance(s.t, -1, -1, int(j))
+		pr.onPostOne(c)
+		for k := pr.colPtr[j]; k < pr.colPtr[j+1]; k++ {
+			syn := pr.colSyn[k]
+			c.i, c.pre = int(syn), pr.preOf(syn)
+			pr.advance(s.t, c.i, c.pre, -1)
+			pr.onPost(c)
+		}
+	}
+}
+
+func (pr *proj) modulate(s *sim) {
+	if pr.syn == nil {
+		return
+	}
+	c := &pr.cx
+	c.t = s.t
+	for name, k := range pr.onMod {
+		for range pr.modSrc[name].fired() {
+			for i := 0; i < pr.pre.size(); i++ {
+				first, targets := pr.row(i)
+				for m, j := range targets {
+					c.i, c.pre, c.post = int(first)+m, i, int(j)
+					pr.advance(s.t, c.i, c.pre, c.post)
+					k(c)
+				}
+			}
+		}
+	}
+}
+
+// normalize rescales each postsynaptic neuron's incoming values so they sum
+// to the target (synaptic scaling).
+func (pr *proj) normalize(s *sim) {
+	if pr.norm == nil || s.n%pr.normEvery != 0 {
+		return
+	}
+	vals := pr.vals[pr.norm.Var]
+	for j := 0; j < pr.post.n; j++ {
+		sum := 0.0
+		for k := pr.colPtr[j]; k < pr.colPtr[j+1]; k++ {
+			sum += vals[pr.colSyn[k]]
+		}
+		if sum <= 0 {
+			continue
+		}
+		f := pr.norm.Target / sum
+		for k := pr.colPtr[j]; k < pr.colPtr[j+1]; k++ {
+			vals[pr.colSyn[k]] *= f
+		}
+	}
+}
+
+// catchUp advances every lazy trace to the current time.
+func (pr *proj) catchUp(s *sim) {
+	for _, l := range pr.lazy {
+		for i := range l.vals {
+			l.advance(i, s.t)
+		}
+	}
+}
+
+// clockVar is synaptic state integrated every step: x <- p·x + r.
+type clockVar struct {
+	vals []float64
+	p, r float64
+}
+
+// clocked is the one-step form of a trace's exact solution.
+func (l *lazyVar) clocked(dt float64) *clockVar {
+	if l.a == 0 {
+		return &clockVar{vals: l.vals, p: 1, r: l.c * dt}
+	}
+	e := math.Exp(l.a * dt)
+	return &clockVar{vals: l.vals, p: e, r: l.c * (e - 1) / l.a}
+}
+
+// tick advances clock-driven synaptic state by one step.
+func (pr *proj) tick() {
+	for _, l := range pr.clocked {
+		for i, x := range l.vals {
+			l.vals[i] = l.p*x + l.r
+		}
+	}
+}

@@ -1,0 +1,460 @@
+package gosim
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/runtime"
+)
+
+// pop is a population: state arrays, integrators and kernels.
+type pop struct {
+	nm         string
+	n          int
+	shape      []int
+	ir         *ir.Population
+	model      *ir.Model
+	vals       map[*ir.Var][]float64 // state variables and continuous ports
+	slots      map[*ir.Var]*[]float64
+	ports      map[string][]float64 // continuous port accumulators
+	events     map[string]*eventPort
+	refUntil   []int32 // refractory while step < refUntil
+	systems    []integrator
+	thresh     func() []float64
+	resetK     kernel
+	spikes     []int32
+	spikeCount int64
+	stateVars  []*ir.Var
+	t          float64
+	cx         ctx
+}
+
+func (p *pop) name() string   { return p.nm }
+func (p *pop) size() int      { return p.n }
+func (p *pop) fired() []int32 { return p.spikes }
+
+// eventPort is a compiled event input: either a direct `x += weight` or a
+// general kernel run with the weight in the context.
+type eventPort struct {
+	direct []float64 // x += weight
+	sign   float64
+	k      kernel
+}
+
+func (e *eventPort) receive(c *ctx, post int, w float64) {
+	if e.direct != nil {
+		e.direct[post] += e.sign * w
+		return
+	}
+	c.i, c.weight = post, w
+	e.k(c)
+}
+
+func newPop(s *sim, ip *ir.Population) (*pop, error) {
+	m := ip.Model
+	p := &pop{nm: ip.Name, n: ip.Size, shape: ip.Shape, ir: ip, model: m, vals: map[*ir.Var][]float64{}, slots: map[*ir.Var]*[]float64{},
+		ports: map[string][]float64{}, events: map[string]*eventPort{}, refUntil: make([]int32, ip.Size)}
+	for _, v := range m.Vars {
+		switch v.Kind {
+		case ir.State, ir.ContinuousPort:
+			buf := make([]float64, p.n)
+			p.vals[v] = buf
+			p.slots[v] = &buf
+			if v.Kind == ir.State {
+				p.stateVars = append(p.stateVars, v)
+			}
+		case ir.DendriteOut:
+			return nil, fmt.Errorf("population %s: continuous dendrites are not simulated yet (dendrite %s)", p.nm, v.Name)
+		}
+	}
+	if len(m.Dendrites) > 0 {
+		return nil, fmt.Errorf("population %s: dendritic segments are not simulated yet (dendrite %s)", p.nm, m.Dendrites[0].Name)
+	}
+	for _, port := range m.Ports {
+		if port.Kind == ir.ContPort {
+			p.ports[port.Name] = p.vals[port.Var]
+		}
+	}
+	cp := &compiler{slot: p.slot}
+	sc := &stmtCompiler{compiler: cp, target: p.target, refract: func(c *ctx, d float64) {
+		p.refUntil[c.i] = int32(s.n + int(math.Round(d/s.dt)))
+	}}
+	if err := p.init(s, cp); err != nil {
+		return nil, err
+	}
+	for _, port := range m.Ports {
+		if port.Kind != ir.EventPort {
+			continue
+		}
+		ep := &eventPort{}
+		if v, sign, ok := directAdd(port.Body); ok {
+			ep.direct, ep.sign = p.vals[v], sign
+		} else {
+			k, err := sc.stmts(port.Body)
+			if err != nil {
+				return nil, fmt.Errorf("population %s, port %s: %w", p.nm, port.Name, err)
+			}
+			ep.k = k
+		}
+		p.events[port.Name] = ep
+	}
+	k, err := sc.stmts(m.Reset)
+	if err != nil {
+		return nil, fmt.Errorf("population %s, reset: %w", p.nm, err)
+	}
+	p.resetK = k
+	vc := &vcompiler{n: p.n, t: &p.t, slot: func(v *ir.Var) *[]float64 { return p.slots[v] }}
+	if m.Threshold != nil {
+		node, err := vc.expr(m.Threshold)
+		if err != nil {
+			return nil, fmt.Errorf("population %s, threshold: %w", p.nm, err)
+		}
+		p.thresh = vc.vals(node)
+	}
+	for _, sys := range m.Update {
+		in, err := newIntegrator(p, sys, vc, s.dt)
+		if err != nil {
+			return nil, fmt.Errorf("population %s: %w", p.nm, err)
+		}
+		p.systems = append(p.systems, in)
+	}
+	return p, nil
+}
+
+// directAdd recognises the port body `x += weight` (or -=).
+func directAdd(body []ir.Stmt) (*ir.Var, float64, bool) {
+	if len(body) != 1 {
+		return nil, 0, false
+	}
+	a, ok := body[0].(*ir.Assign)
+	if !ok {
+		return nil, 0, false
+	}
+	if _, isW := a.Value.(*ir.WeightRef); !isW {
+		return nil, 0, false
+	}
+	switch a.Op {
+	case "+=":
+		return a.Var, 1, true
+	case "-=":
+		return a.Var, -1, true
+	}
+	return nil, 0, false
+}
+
+// slot resolves a neuron variable for scalar closures (indexed by c.i).
+func (p *pop) slot(r *ir.Ref) ([]float64, func(c *ctx) int, error) {
+	if r.Side != ir.Own {
+		return nil, nil, fmt.Errorf("%s.%s outside a synapse", sideName(r.Side), r.Var.Name)
+	}
+	if v, ok := p.vals[r.Var]; ok {
+		return v, nil, nil
+	}
+	if r.Var.Kind == ir.Alias {
+		return nil, nil, fmt.Errorf("alias %s must be inlined", r.Var.Name)
+	}
+	return nil, nil, fmt.Errorf("no storage for %s in %s", r.Var.Name, p.nm)
+}
+
+func (p *pop) target(v *ir.Var) (target, error) {
+	vals, ok := p.vals[v]
+	if !ok {
+		return target{}, fmt.Errorf("%s is not state of %s", v.Name, p.nm)
+	}
+	return target{vals: vals}, nil
+}
+
+// init sets initial values, drawing random ones from a stream per variable
+// (so removing one variable never shifts another's draws).
+func (p *pop) init(s *sim, cp *compiler) error {
+	for _, v := range p.stateVars {
+		if v.Init == nil {
+			continue
+		}
+		f, err := cp.expr(inlineAliases(v.Init))
+		if err != nil {
+			return fmt.Errorf("population %s, initial value of %s: %w", p.nm, v.Name, err)
+		}
+		c := &ctx{rng: runtime.NewStream(s.seed, runtime.Hash("init", p.nm, v.Name))}
+		vals := p.vals[v]
+		for i := range vals {
+			c.i = i
+			vals[i] = f(c)
+		}
+	}
+	return nil
+}
+
+// inlineAliases replaces references to aliases by their expressions.
+func inlineAliases(e ir.Expr) ir.Expr {
+	return ir.Rewrite(e, func(e ir.Expr) ir.Expr {
+		if r, ok := e.(*ir.Ref); ok && r.Var.Kind == ir.Alias && r.Side == ir.Own {
+			return inlineAliases(r.Var.Value)
+		}
+		return e
+	})
+}
+
+func (p *pop) refractory(s *sim, i int) bool { return int32(s.n) < p.refUntil[i] }
+
+func (p *pop) update(s *sim) {
+	p.t = s.t
+	for _, in := range p.systems {
+		in.step(s)
+	}
+}
+
+func (p *pop) threshold(s *sim) {
+	p.spikes = p.spikes[:0]
+	if p.thresh == nil {
+		return
+	}
+	p.t = s.t
+	c := p.thresh()
+	for i, v := range c {
+		if v != 0 && !p.refractory(s, i) {
+			p.spikes = append(p.spikes, int32(i))
+		}
+	}
+	p.spikeCount += int64(len(p.spikes))
+}
+
+func (p *pop) reset(s *sim) {
+	c := &p.cx
+	c.t = s.t
+	for _, i := range p.spikes {
+		c.i = int(i)
+		p.resetK(c)
+	}
+}
+
+// checkFinite stops the run at the first NaN or Inf, naming it.
+func (p *pop) checkFinite(s *sim) error {
+	for _, v := range p.stateVars {
+		if v.Bool {
+			continue
+		}
+		for i, x := range p.vals[v] {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return fmt.Errorf("%s[%d].%s became %v at t = %s", p.nm, i, v.Name, x, ir.Quantity(s.t+s.dt, ir.TimeDim, "ms"))
+			}
+		}
+	}
+	return nil
+}
+
+// ---- integrators ----
+
+type integrator interface{ step(s *sim) }
+
+func newIntegrator(p *pop, sys *ir.System, vc *vcompiler, dt float64) (integrator, error) {
+	switch sys.Method {
+	case ir.Exact:
+		e := &exact{p: p, sys: sys}
+		for _, v := range sys.Vars {
+			e.x = append(e.x, p.vals[v])
+		}
+		for k, v := range sys.Inputs {
+			if sys.InputSides != nil && sys.InputSides[k] != ir.Own {
+				return nil, fmt.Errorf("neuron equations cannot read pre./post. variables")
+			}
+			vals, ok := p.vals[v]
+			if !ok {
+				return nil, fmt.Errorf("input %s of the system of %s has no storage", v.Name, sys.Vars[0].Name)
+			}
+			e.u = append(e.u, vals)
+		}
+		e.rows = compileRows(sys.P, sys.Q, sys.R)
+		if sys.PRef != nil {
+			e.rowsRef = compileRows(sys.PRef, sys.QRef, sys.RRef)
+		}
+		e.xs = make([]float64, len(sys.Vars))
+		return e, nil
+	case ir.RK4, ir.Euler:
+		return newRK(p, sys, vc, dt)
+	}
+	return nil, fmt.Errorf("unknown method %s", sys.Method)
+}
+
+// row is one propagator row with its nonzero entries only.
+type row struct {
+	xi []int
+	xc []float64
+	ui []int
+	uc []float64
+	r  float64
+}
+
+func compileRows(P, Q [][]float64, r []float64) []row {
+	rows := make([]row, len(P))
+	for i := range P {
+		for j, c := range P[i] {
+			if c != 0 {
+				rows[i].xi, rows[i].xc = append(rows[i].xi, j), append(rows[i].xc, c)
+			}
+		}
+		for k, c := range Q[i] {
+			if c != 0 {
+				rows[i].ui, rows[i].uc = append(rows[i].ui, k), append(rows[i].uc, c)
+			}
+		}
+		rows[i].r = r[i]
+	}
+	return rows
+}
+
+// exact advances a linear system with its precomputed propagator:
+// x <- P·x + Q·u + r (PRef while refractory).
+type exact struct {
+	p       *pop
+	sys     *ir.System
+	x, u    [][]float64
+	rows    []row
+	rowsRef []row
+	xs      []float64
+}
+
+func (e *exact) step(s *sim) {
+	n := e.p.n
+	if len(e.x) == 1 && len(e.u) == 0 && e.rowsRef == nil {
+		// one decaying variable: the common synaptic trace
+		x, r := e.x[0], e.rows[0]
+		c, k := 0.0, r.r
+		if len(r.xc) == 1 {
+			c = r.xc[0]
+		}
+		for i := range x {
+			x[i] = c*x[i] + k
+		}
+		return
+	}
+	for i := 0; i < n; i++ {
+		rows := e.rows
+		if e.rowsRef != nil && e.p.refractory(s, i) {
+			rows = e.rowsRef
+		}
+		for j, x := range e.x {
+			e.xs[j] = x[i]
+		}
+		for j := range rows {
+			rw := &rows[j]
+			acc := 0.0
+			for k, col := range rw.xi {
+				acc += rw.xc[k] * e.xs[col]
+			}
+			for k, col := range rw.ui {
+				acc += rw.uc[k] * e.u[col][i]
+			}
+			e.x[j][i] = acc + rw.r
+		}
+	}
+}
+
+// rk integrates a (nonlinear) system with RK4 or Euler over whole
+// populations: each stage evaluates every right side as a vector. As in
+// Brian2, a clamped variable has a zero derivative while its neuron is
+// refractory, in every stage.
+type rk struct {
+	p       *pop
+	euler   bool
+	dt      float64
+	vars    []*ir.Var
+	rhs     []func() []float64
+	x0      [][]float64 // values at the start of the step
+	stage   [][]float64 // the point the right sides are evaluated at
+	k       [][]float64 // derivatives at the stage point
+	acc     [][]float64
+	clamped []bool
+	held    []bool // refractory this step
+}
+
+func newRK(p *pop, sys *ir.System, vc *vcompiler, dt float64) (*rk, error) {
+	r := &rk{p: p, euler: sys.Method == ir.Euler, dt: dt, vars: sys.Vars, clamped: sys.Clamped, held: make([]bool, p.n)}
+	for range sys.Vars {
+		r.x0 = append(r.x0, make([]float64, p.n))
+		r.stage = append(r.stage, make([]float64, p.n))
+		r.k = append(r.k, make([]float64, p.n))
+		r.acc = append(r.acc, make([]float64, p.n))
+	}
+	// The right sides read the system's variables through their slots,
+	// which point at the stage buffers while a step is computed.
+	for _, o := range sys.ODEs {
+		node, err := vc.expr(inlineAliases(o.Rhs))
+		if err != nil {
+			return nil, fmt.Errorf("equation of %s: %w", o.Var.Name, err)
+		}
+		r.rhs = append(r.rhs, vc.vals(node))
+	}
+	return r, nil
+}
+
+// eval computes the derivatives at the stage point into r.k and adds
+// weight·k to the accumulator.
+func (r *rk) eval(s *sim, at, weight float64, first bool) {
+	r.p.t = s.t + at
+	for j, f := range r.rhs {
+		copy(r.k[j], f())
+	}
+	for j, k := range r.k {
+		if r.clamped[j] {
+			for i, h := range r.held {
+				if h {
+					k[i] = 0
+				}
+			}
+		}
+		acc := r.acc[j]
+		if first {
+			for i := range acc {
+				acc[i] = weight * k[i]
+			}
+		} else {
+			for i := range acc {
+				acc[i] += weight * k[i]
+			}
+		}
+	}
+}
+
+// setStage moves the stage point to x0 + frac·dt·k.
+func (r *rk) setStage(frac float64) {
+	for j := range r.vars {
+		st, x0, k := r.stage[j], r.x0[j], r.k[j]
+		for i := range st {
+			st[i] = x0[i] + frac*r.dt*k[i]
+		}
+	}
+}
+
+func (r *rk) step(s *sim) {
+	p := r.p
+	for i := range r.held {
+		r.held[i] = p.refractory(s, i)
+	}
+	for j, v := range r.vars {
+		copy(r.x0[j], p.vals[v])
+		copy(r.stage[j], p.vals[v])
+		*p.slots[v] = r.stage[j]
+	}
+	h := r.dt
+	if r.euler {
+		r.eval(s, 0, 1, true)
+	} else {
+		r.eval(s, 0, 1.0/6, true)
+		r.setStage(0.5)
+		r.eval(s, h/2, 2.0/6, false)
+		r.setStage(0.5)
+		r.eval(s, h/2, 2.0/6, false)
+		r.setStage(1)
+		r.eval(s, h, 1.0/6, false)
+	}
+	p.t = s.t
+	for j, v := range r.vars {
+		*p.slots[v] = p.vals[v]
+		out, x0, acc := p.vals[v], r.x0[j], r.acc[j]
+		for i := range out {
+			out[i] = x0[i] + h*acc[i]
+		}
+	}
+}

@@ -1,0 +1,220 @@
+package gosim
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/runtime"
+)
+
+// proj is a projection: connectivity, a delay ring, static weights or a
+// synapse model with its state and kernels.
+type proj struct {
+	name    string
+	pre     node
+	post    *pop
+	port    *eventPort
+	csr     *runtime.CSR
+	proc    *runtime.Procedural
+	all     []int32 // dense storage: every postsynaptic index
+	rowBuf  []int32
+	storage string
+	nsyn    int64
+	ring    *runtime.DelayRing
+	delay   int
+
+	// static projections
+	weight  float64   // the same for every synapse
+	weights []float64 // per synapse, when drawn at random
+
+	// plastic projections
+	syn       *ir.Model
+	vals      map[*ir.Var][]float64
+	lazy      []*lazyVar
+	clocked   []*clockVar
+	onPre     kernel // per-synapse part of on_pre
+	onPreOne  kernel // statements on per-pre state: once per presynaptic spike
+	onPost    kernel
+	onPostOne kernel
+	onMod     map[string]kernel
+	modSrc    map[string]node
+	colPtr    []int64 // synapses by postsynaptic neuron (for on_post)
+	colSyn    []int64
+	norm      *ir.Normalize
+	normEvery int
+	cx        ctx
+	portCx    ctx // delivery into the postsynaptic port
+}
+
+// lazyVar is a synaptic trace advanced exactly at events:
+// x(t+Δ) = x·exp(aΔ) + c·(exp(aΔ)-1)/a.
+type lazyVar struct {
+	v    *ir.Var
+	vals []float64
+	last []float64 // time of the last update, per storage index
+	a, c float64
+	kind ir.Storage
+}
+
+func (l *lazyVar) advance(idx int, t float64) {
+	d := t - l.last[idx]
+	if d <= 0 {
+		return
+	}
+	l.last[idx] = t
+	if l.a == 0 {
+		l.vals[idx] += l.c * d
+		return
+	}
+	e := math.Exp(l.a * d)
+	l.vals[idx] = l.vals[idx]*e + l.c*(e-1)/l.a
+}
+
+func geometry(n node) runtime.Geometry {
+	g := runtime.Geometry{N: n.size()}
+	if p, ok := n.(*pop); ok && p.shape != nil {
+		g.Shape = p.shape
+	}
+	return g
+}
+
+func connSpec(c ir.Connector, samePop bool) runtime.ConnSpec {
+	spec := runtime.ConnSpec{Kind: c.Kind, P: c.Num["p"], K: int(c.Num["k"]), Sigma: c.Num["sigma"], File: c.File, ExceptSelf: c.ExceptSelf, SamePop: samePop}
+	if c.Kind == "gaussian" && spec.P == 0 {
+		spec.P = 1
+	}
+	return spec
+}
+
+func newProj(s *sim, ip *ir.Projection, pre node, post *pop, byName map[string]node) (*proj, error) {
+	if pre == nil || post == nil {
+		return nil, fmt.Errorf("missing end")
+	}
+	pr := &proj{name: ip.Name, pre: pre, post: post, storage: "csr"}
+	stream := runtime.NewStream(s.seed, runtime.Hash("connect", ip.Name))
+	spec := connSpec(ip.Connector, ip.Pre.Pop != nil && ip.Pre.Pop == postPop(post))
+	if ip.Storage == "dense" {
+		if ip.Connector.Kind != "all_to_all" || ip.Connector.ExceptSelf {
+			return nil, fmt.Errorf("dense storage needs all_to_all connectivity")
+		}
+		pr.storage = "dense"
+		pr.all = make([]int32, post.n)
+		for j := range pr.all {
+			pr.all[j] = int32(j)
+		}
+		pr.nsyn = int64(pre.size()) * int64(post.n)
+	} else if ip.Storage == "procedural" && ip.Synapse == nil {
+		proc, err := runtime.NewProcedural(spec, geometry(pre), geometry(post), stream)
+		if err != nil {
+			return nil, err
+		}
+		pr.proc, pr.storage = proc, "procedural"
+		pr.nsyn = int64(runtime.EstimateSynapses(spec, geometry(pre), geometry(post)))
+	} else {
+		csr, err := runtime.Connect(spec, geometry(pre), geometry(post), stream)
+		if err != nil {
+			return nil, err
+		}
+		pr.csr, pr.nsyn = csr, csr.NumSynapses()
+	}
+	if ip.Delay != nil {
+		d, ok := ir.ConstValue(ip.Delay)
+		if !ok {
+			return nil, fmt.Errorf("per-synapse random delays are not supported yet; use a constant delay")
+		}
+		pr.delay = int(math.Round(d / s.dt))
+	}
+	pr.ring = runtime.NewDelayRing(pr.delay)
+	ep, ok := post.events[ip.Port]
+	if !ok {
+		return nil, fmt.Errorf("%s has no event port %s", post.nm, ip.Port)
+	}
+	pr.port = ep
+	if ip.Synapse == nil {
+		return pr, pr.staticWeights(s, ip)
+	}
+	return pr, pr.plastic(s, ip, byName)
+}
+
+// postPop lets a population compare with an IR population by identity.
+func postPop(p *pop) *ir.Population { return p.ir }
+
+func (pr *proj) staticWeights(s *sim, ip *ir.Projection) error {
+	if ip.Weight == nil {
+		return fmt.Errorf("no weight")
+	}
+	if w, ok := ir.ConstValue(ip.Weight); ok {
+		pr.weight = w
+		return nil
+	}
+	if pr.proc != nil {
+		return fmt.Errorf("random weights need stored connectivity")
+	}
+	cp := &compiler{slot: func(r *ir.Ref) ([]float64, func(*ctx) int, error) {
+		return nil, nil, fmt.Errorf("a weight cannot read %s", r.Var.Name)
+	}}
+	f, err := cp.expr(ip.Weight)
+	if err != nil {
+		return err
+	}
+	c := &ctx{rng: runtime.NewStream(s.seed, runtime.Hash("weight", ip.Name))}
+	pr.weights = make([]float64, pr.nsyn)
+	for i := range pr.weights {
+		c.i = i
+		pr.weights[i] = f(c)
+	}
+	return nil
+}
+
+// row returns the synapses of presynaptic neuron i as (first synapse
+// index, targets).
+func (pr *proj) row(i int) (int64, []int32) {
+	if pr.all != nil {
+		return int64(i) * int64(len(pr.all)), pr.all
+	}
+	if pr.csr != nil {
+		a, b := pr.csr.RowPtr[i], pr.csr.RowPtr[i+1]
+		return a, pr.csr.Col[a:b]
+	}
+	pr.rowBuf = pr.proc.Row(i, pr.rowBuf[:0])
+	return -1, pr.rowBuf
+}
+
+func (pr *proj) bytes() int64 {
+	b := int64(0)
+	if pr.csr != nil {
+		b += pr.csr.Bytes()
+	}
+	b += int64(len(pr.weights)) * 8
+	for _, v := range pr.vals {
+		b += int64(len(v)) * 8
+	}
+	b += int64(len(pr.colPtr)+len(pr.colSyn)) * 8
+	return b
+}
+
+// propagate delivers this step's presynaptic spikes (after their delay).
+func (pr *proj) propagate(s *sim) {
+	for _, i := range pr.pre.fired() {
+		pr.ring.Push(pr.delay, i)
+	}
+	due := pr.ring.Current()
+	c := &pr.cx
+	c.t = s.t
+	for _, i := range due {
+		first, targets := pr.row(int(i))
+		if pr.syn == nil {
+			for k, j := range targets {
+				w := pr.weight
+				if pr.weights != nil {
+					w = pr.weights[first+int64(k)]
+				}
+				pr.port.receive(&pr.portCx, int(j), w)
+			}
+			continue
+		}
+		pr.preSpike(s, int(i), first, targets)
+	}
+	pr.ring.Advance()
+}

@@ -1,0 +1,309 @@
+// Package gosim is the interpreter backend behind `snnc run`: it compiles
+// the optimised IR into closures over the runtime's state arrays and steps
+// the network, clock-driven for neurons and event-driven for synapses.
+//
+// One time step, in Brian2's order (so the two can be compared spike for
+// spike): record state; drive continuous ports; integrate every population
+// (refractory neurons hold their clamped variables); thresholds; synaptic
+// events (on_pre with delays, then on_post); resets; record spikes.
+package gosim
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"time"
+
+	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/runtime"
+)
+
+// Options control a run.
+type Options struct {
+	Duration  float64 // 0: the run's duration
+	Seed      *uint64 // nil: the network's seed
+	Threads   int
+	BaseDir   string // directory the model's relative file names are read from
+	Progress  io.Writer
+	Interrupt <-chan struct{} // closed to stop early; what was recorded is kept
+	MemLimit  int64           // bytes of connectivity allowed; 0: from the machine
+}
+
+// Result is what a run produced.
+type Result struct {
+	Spikes      []*runtime.SpikeMonitor
+	States      []*runtime.StateMonitor
+	Weights     []*runtime.WeightMonitor
+	Summary     *runtime.Summary
+	Interrupted bool
+}
+
+// Run simulates p.
+func Run(p *ir.Program, o Options) (*Result, error) {
+	if p.Network == "" {
+		return nil, fmt.Errorf("the model has no network to run; add `network` and `run NET for T`")
+	}
+	s, err := build(p, o)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	res, err := s.run(o)
+	if res != nil {
+		res.Summary = s.summary(p, time.Since(start).Seconds())
+	}
+	return res, err
+}
+
+type sim struct {
+	dt         float64
+	steps      int
+	n          int     // current step
+	t          float64 // current time
+	seed       uint64
+	pops       []*pop
+	inputs     []*spikeInput
+	conts      []*contInput
+	projs      []*proj
+	spikeMons  []*spikeMon
+	stateMons  []*stateMon
+	weightMons []*weightMon
+}
+
+// node is a projection end: a population or a spike input.
+type node interface {
+	name() string
+	size() int
+	fired() []int32
+}
+
+type spikeInput struct {
+	nm     string
+	src    runtime.Source
+	spikes []int32
+}
+
+func (in *spikeInput) name() string   { return in.nm }
+func (in *spikeInput) size() int      { return in.src.Size() }
+func (in *spikeInput) fired() []int32 { return in.spikes }
+
+type contInput struct {
+	step runtime.CurrentStep
+	port []float64 // the target population's port accumulator
+}
+
+func build(p *ir.Program, o Options) (*sim, error) {
+	s := &sim{dt: p.Schedule.Dt, seed: p.Schedule.Seed}
+	if o.Seed != nil {
+		s.seed = *o.Seed
+	}
+	dur := p.Schedule.Duration
+	if o.Duration > 0 {
+		dur = o.Duration
+	}
+	s.steps = int(math.Round(dur / s.dt))
+	byName := map[string]node{}
+	popOf := map[*ir.Population]*pop{}
+	for _, ip := range p.Pops {
+		pp, err := newPop(s, ip)
+		if err != nil {
+			return nil, err
+		}
+		s.pops = append(s.pops, pp)
+		byName[ip.Name] = pp
+		popOf[ip] = pp
+	}
+	for _, in := range p.Inputs {
+		if in.Kind == "current_step" {
+			target := popOf[in.Target]
+			if target == nil {
+				continue
+			}
+			acc, ok := target.ports[in.Port]
+			if !ok {
+				return nil, fmt.Errorf("input %s: %s has no continuous port %s", in.Name, in.Target.Name, in.Port)
+			}
+			s.conts = append(s.conts, &contInput{step: runtime.CurrentStep{Amplitude: in.Num["amplitude"], Start: in.Num["start"], Stop: in.Num["stop"]}, port: acc})
+			continue
+		}
+		src, err := s.source(in, o.BaseDir)
+		if err != nil {
+			return nil, fmt.Errorf("input %s: %w", in.Name, err)
+		}
+		si := &spikeInput{nm: in.Name, src: src}
+		s.inputs = append(s.inputs, si)
+		byName[in.Name] = si
+	}
+	limit := o.MemLimit
+	if limit == 0 {
+		limit = memoryBudget()
+	}
+	if err := s.checkMemory(p, byName, limit); err != nil {
+		return nil, err
+	}
+	for _, ip := range p.Projs {
+		pr, err := newProj(s, ip, byName[ip.Pre.Name()], popOf[ip.Post], byName)
+		if err != nil {
+			return nil, fmt.Errorf("projection %s: %w", ip.Name, err)
+		}
+		s.projs = append(s.projs, pr)
+	}
+	if err := s.monitors(p, byName, popOf); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *sim) source(in *ir.Input, base string) (runtime.Source, error) {
+	stream := runtime.NewStream(s.seed, runtime.Hash("input", in.Name))
+	path := func(name string) string {
+		if filepath.IsAbs(name) || base == "" {
+			return name
+		}
+		return filepath.Join(base, name)
+	}
+	switch in.Kind {
+	case "poisson":
+		return runtime.NewPoisson(in.Size, in.Num["rate"], s.dt, stream), nil
+	case "spikes":
+		return runtime.LoadSpikeFile(path(in.Str["file"]), in.Size, s.dt)
+	case "spike_times":
+		var idx []int
+		for _, v := range in.Lists["indices"] {
+			idx = append(idx, int(v))
+		}
+		if in.Lists["indices"] == nil {
+			idx = nil
+		}
+		return runtime.NewSpikeTimes(in.Size, in.Lists["times"], idx, in.Num["period"], s.dt)
+	case "dataset":
+		src, _, err := runtime.LoadDataset(path(in.Str["file"]), in.Num["present"], in.Num["rest"], in.Num["rate"], s.dt, stream)
+		return src, err
+	}
+	return nil, fmt.Errorf("unknown input kind %s", in.Kind)
+}
+
+// run steps the network until the end or an interrupt.
+func (s *sim) run(o Options) (*Result, error) {
+	total := s.steps
+	prog := runtime.NewProgress(total, o.Progress, o.Progress != nil)
+	defer prog.Done()
+	res := &Result{}
+	for s.n = 0; s.n < total; s.n++ {
+		s.t = float64(s.n) * s.dt
+		if o.Interrupt != nil {
+			select {
+			case <-o.Interrupt:
+				res.Interrupted = true
+				s.collect(res)
+				return res, nil
+			default:
+			}
+		}
+		if err := s.step(); err != nil {
+			s.collect(res)
+			return res, err
+		}
+		if s.n%256 == 0 {
+			prog.Update(s.n)
+		}
+	}
+	s.t = float64(total) * s.dt
+	s.finish()
+	s.collect(res)
+	return res, nil
+}
+
+func (s *sim) step() error {
+	for _, m := range s.stateMons {
+		m.sample(s)
+	}
+	for _, p := range s.pops {
+		for _, acc := range p.ports {
+			clear(acc)
+		}
+	}
+	for _, c := range s.conts {
+		a := c.step.AtStep(s.n, s.dt)
+		if a != 0 {
+			for i := range c.port {
+				c.port[i] += a
+			}
+		}
+	}
+	for _, p := range s.pops {
+		p.update(s)
+		if err := p.checkFinite(s); err != nil {
+			return err
+		}
+	}
+	for _, pr := range s.projs {
+		pr.tick()
+	}
+	for _, p := range s.pops {
+		p.threshold(s)
+	}
+	for _, in := range s.inputs {
+		in.spikes = in.src.Step(s.n)
+	}
+	for _, pr := range s.projs {
+		pr.propagate(s)
+	}
+	for _, pr := range s.projs {
+		pr.postSpikes(s)
+		pr.modulate(s)
+		pr.normalize(s)
+	}
+	for _, p := range s.pops {
+		p.reset(s)
+	}
+	for _, m := range s.spikeMons {
+		m.mon.Record(s.t, m.src.fired())
+	}
+	for _, m := range s.weightMons {
+		m.sample(s)
+	}
+	return nil
+}
+
+// finish brings lazy synaptic state up to the end time (for recordings).
+func (s *sim) finish() {
+	for _, pr := range s.projs {
+		pr.catchUp(s)
+	}
+	for _, m := range s.weightMons {
+		m.final(s)
+	}
+}
+
+func (s *sim) collect(res *Result) {
+	for _, m := range s.spikeMons {
+		res.Spikes = append(res.Spikes, m.mon)
+	}
+	for _, m := range s.stateMons {
+		res.States = append(res.States, m.mon)
+	}
+	for _, m := range s.weightMons {
+		res.Weights = append(res.Weights, m.mon)
+	}
+}
+
+func (s *sim) summary(p *ir.Program, wall float64) *runtime.Summary {
+	sum := &runtime.Summary{Network: p.Network, Seed: s.seed, Dt: s.dt, Duration: float64(s.n) * s.dt, Threads: 1, WallSeconds: wall}
+	for _, pp := range s.pops {
+		rate := 0.0
+		if sum.Duration > 0 && pp.n > 0 {
+			rate = float64(pp.spikeCount) / float64(pp.n) / sum.Duration
+		}
+		sum.Populations = append(sum.Populations, runtime.PopSummary{Name: pp.nm, N: pp.n, Spikes: pp.spikeCount, RateHz: rate})
+	}
+	for _, pr := range s.projs {
+		ps := runtime.ProjSummary{Name: pr.name, Synapses: pr.nsyn, Storage: pr.storage, ConnectivityBytes: float64(pr.bytes())}
+		if pr.nsyn > 0 {
+			ps.BytesPerSynapse = ps.ConnectivityBytes / float64(pr.nsyn)
+		}
+		sum.Projections = append(sum.Projections, ps)
+	}
+	return sum
+}

@@ -1,0 +1,280 @@
+package gosim
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/snnc/snnc/ir"
+)
+
+// Vector closures evaluate an expression for a whole population at once:
+// each node runs one tight loop over the neurons per call, so the per-node
+// cost of interpretation is paid once per step, not once per neuron.
+
+// vnode is a compiled vector expression. A constant node has no function;
+// its value is c.
+type vnode struct {
+	f       func() []float64
+	isConst bool
+	c       float64
+}
+
+type vcompiler struct {
+	n    int
+	t    *float64                   // current time
+	slot func(v *ir.Var) *[]float64 // where a variable's values are now (RK4 swaps stage buffers)
+}
+
+func (vc *vcompiler) buf() []float64 { return make([]float64, vc.n) }
+
+// vals returns the node's values as a slice (materialising constants).
+func (vc *vcompiler) vals(v vnode) func() []float64 {
+	if !v.isConst {
+		return v.f
+	}
+	b := vc.buf()
+	for i := range b {
+		b[i] = v.c
+	}
+	return func() []float64 { return b }
+}
+
+func (vc *vcompiler) expr(e ir.Expr) (vnode, error) {
+	switch x := e.(type) {
+	case *ir.Const:
+		return vnode{isConst: true, c: x.V}, nil
+	case *ir.BoolConst:
+		return vnode{isConst: true, c: b2f(x.V)}, nil
+	case *ir.Time:
+		out := vc.buf()
+		t := vc.t
+		return vnode{f: func() []float64 {
+			for i := range out {
+				out[i] = *t
+			}
+			return out
+		}}, nil
+	case *ir.Ref:
+		if x.Side != ir.Own {
+			return vnode{}, fmt.Errorf("%s.%s in a neuron equation", sideName(x.Side), x.Var.Name)
+		}
+		p := vc.slot(x.Var)
+		if p == nil {
+			return vnode{}, fmt.Errorf("no storage for %s", x.Var.Name)
+		}
+		return vnode{f: func() []float64 { return *p }}, nil
+	case *ir.Unary:
+		a, err := vc.expr(x.X)
+		if err != nil {
+			return vnode{}, err
+		}
+		if a.isConst {
+			if x.Op == "not" {
+				return vnode{isConst: true, c: b2f(a.c == 0)}, nil
+			}
+			return vnode{isConst: true, c: -a.c}, nil
+		}
+		out := vc.buf()
+		not := x.Op == "not"
+		return vnode{f: func() []float64 {
+			v := a.f()
+			for i := range out {
+				if not {
+					out[i] = b2f(v[i] == 0)
+				} else {
+					out[i] = -v[i]
+				}
+			}
+			return out
+		}}, nil
+	case *ir.Binary:
+		a, err := vc.expr(x.X)
+		if err != nil {
+			return vnode{}, err
+		}
+		b, err := vc.expr(x.Y)
+		if err != nil {
+			return vnode{}, err
+		}
+		return vc.binary(x.Op, a, b)
+	case *ir.Cond:
+		cn, err := vc.expr(x.C)
+		if err != nil {
+			return vnode{}, err
+		}
+		a, err := vc.expr(x.A)
+		if err != nil {
+			return vnode{}, err
+		}
+		b, err := vc.expr(x.B)
+		if err != nil {
+			return vnode{}, err
+		}
+		cf, af, bf := vc.vals(cn), vc.vals(a), vc.vals(b)
+		out := vc.buf()
+		return vnode{f: func() []float64 {
+			c, av, bv := cf(), af(), bf()
+			for i := range out {
+				if c[i] != 0 {
+					out[i] = av[i]
+				} else {
+					out[i] = bv[i]
+				}
+			}
+			return out
+		}}, nil
+	case *ir.Call:
+		if ir.IsRandom(x.Fn) {
+			return vnode{}, fmt.Errorf("random draw %s in an equation", x.Fn)
+		}
+		args := make([]func() []float64, len(x.Args))
+		for i, a := range x.Args {
+			n, err := vc.expr(a)
+			if err != nil {
+				return vnode{}, err
+			}
+			args[i] = vc.vals(n)
+		}
+		out := vc.buf()
+		vals := make([]float64, len(args))
+		fn := x.Fn
+		return vnode{f: func() []float64 {
+			cols := make([][]float64, len(args))
+			for k, a := range args {
+				cols[k] = a()
+			}
+			for i := range out {
+				for k := range cols {
+					vals[k] = cols[k][i]
+				}
+				out[i], _ = ir.Eval1(fn, vals)
+			}
+			return out
+		}}, nil
+	}
+	return vnode{}, fmt.Errorf("cannot compile %T", e)
+}
+
+func sideName(s ir.Side) string {
+	if s == ir.Pre {
+		return "pre"
+	}
+	return "post"
+}
+
+func (vc *vcompiler) binary(op string, a, b vnode) (vnode, error) {
+	if a.isConst && b.isConst {
+		f, err := binary(op, func(*ctx) float64 { return a.c }, func(*ctx) float64 { return b.c })
+		if err != nil {
+			return vnode{}, err
+		}
+		return vnode{isConst: true, c: f(nil)}, nil
+	}
+	out := vc.buf()
+	// the common arithmetic cases get their own loops
+	switch {
+	case op == "+" && b.isConst:
+		k := b.c
+		return vnode{f: func() []float64 {
+			x := a.f()
+			for i := range out {
+				out[i] = x[i] + k
+			}
+			return out
+		}}, nil
+	case op == "*" && a.isConst:
+		k := a.c
+		return vnode{f: func() []float64 {
+			y := b.f()
+			for i := range out {
+				out[i] = k * y[i]
+			}
+			return out
+		}}, nil
+	case op == "*" && b.isConst:
+		k := b.c
+		return vnode{f: func() []float64 {
+			x := a.f()
+			for i := range out {
+				out[i] = x[i] * k
+			}
+			return out
+		}}, nil
+	case op == "/" && b.isConst:
+		k := b.c
+		return vnode{f: func() []float64 {
+			x := a.f()
+			for i := range out {
+				out[i] = x[i] / k
+			}
+			return out
+		}}, nil
+	}
+	af, bf := vc.vals(a), vc.vals(b)
+	var f func(x, y float64) float64
+	switch op {
+	case "+":
+		f = func(x, y float64) float64 { return x + y }
+	case "-":
+		f = func(x, y float64) float64 { return x - y }
+	case "*":
+		f = func(x, y float64) float64 { return x * y }
+	case "/":
+		f = func(x, y float64) float64 { return x / y }
+	case "%":
+		f = math.Mod
+	case "^":
+		f = math.Pow
+	case "<":
+		f = func(x, y float64) float64 { return b2f(x < y) }
+	case "<=":
+		f = func(x, y float64) float64 { return b2f(x <= y) }
+	case ">":
+		f = func(x, y float64) float64 { return b2f(x > y) }
+	case ">=":
+		f = func(x, y float64) float64 { return b2f(x >= y) }
+	case "==":
+		f = func(x, y float64) float64 { return b2f(x == y) }
+	case "!=":
+		f = func(x, y float64) float64 { return b2f(x != y) }
+	case "and":
+		f = func(x, y float64) float64 { return b2f(x != 0 && y != 0) }
+	case "or":
+		f = func(x, y float64) float64 { return b2f(x != 0 || y != 0) }
+	default:
+		return vnode{}, fmt.Errorf("unknown operator %s", op)
+	}
+	switch op {
+	case "+":
+		return vnode{f: func() []float64 {
+			x, y := af(), bf()
+			for i := range out {
+				out[i] = x[i] + y[i]
+			}
+			return out
+		}}, nil
+	case "-":
+		return vnode{f: func() []float64 {
+			x, y := af(), bf()
+			for i := range out {
+				out[i] = x[i] - y[i]
+			}
+			return out
+		}}, nil
+	case "*":
+		return vnode{f: func() []float64 {
+			x, y := af(), bf()
+			for i := range out {
+				out[i] = x[i] * y[i]
+			}
+			return out
+		}}, nil
+	}
+	return vnode{f: func() []float64 {
+		x, y := af(), bf()
+		for i := range out {
+			out[i] = f(x[i], y[i])
+		}
+		return out
+	}}, nil
+}

@@ -1,0 +1,446 @@
+package runtime
+
+import (
+	"bufio"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"codeberg.org/sbinet/npyio"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Output files (all in the run's out directory; <name> and <var> are the
+// model's names with anything outside [A-Za-z0-9_.-] replaced by '_'):
+//
+//	spikes_<name>_i.npy   int32 [spikes]        neuron index of each spike
+//	spikes_<name>_t.npy   float64 [spikes]      spike time in seconds
+//	spikes_<name>.csv     index,time_s
+//	<name>_<var>.npy      float64 [samples, k]  recorded values (SI units)
+//	<name>_<var>_t.npy    float64 [samples]     sample times in seconds
+//	<name>_<var>_index.npy int64 [k]            recorded neuron (or synapse) indices
+//	<name>_<var>.csv      t_s, then one column per recorded index
+//	<name>_<var>_pre.npy, <name>_<var>_post.npy int32 [k]  (weights only)
+//	summary.json
+//
+// Weight CSVs are in long form (t_s,synapse,pre,post,value): one row per
+// synapse per sample.
+
+// OutputDir writes outputs into Dir and remembers the files written (paths
+// relative to Dir), e.g. for Summary.Outputs.
+type OutputDir struct {
+	Dir   string
+	Files []string
+}
+
+// WriteSpikes writes m's spikes to dir (see OutputDir for the files).
+func WriteSpikes(dir string, m *SpikeMonitor) error {
+	return (&OutputDir{Dir: dir}).Spikes(m)
+}
+
+// WriteState writes m's samples to dir.
+func WriteState(dir string, m *StateMonitor) error {
+	return (&OutputDir{Dir: dir}).State(m)
+}
+
+// WriteWeights writes m's samples to dir.
+func WriteWeights(dir string, m *WeightMonitor) error {
+	return (&OutputDir{Dir: dir}).Weights(m)
+}
+
+// WriteSummary writes dir/summary.json (indented).
+func WriteSummary(dir string, s *Summary) error {
+	return (&OutputDir{Dir: dir}).Summary(s)
+}
+
+// SafeName maps a model name to a file-name part.
+func SafeName(s string) string {
+	if s == "" {
+		return "_"
+	}
+	b := []byte(s)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.') {
+			b[i] = '_'
+		}
+	}
+	if b[0] == '.' {
+		b[0] = '_'
+	}
+	return string(b)
+}
+
+func (o *OutputDir) create(name string, write func(w *bufio.Writer) error) error {
+	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
+		return err
+	}
+	path := filepath.Join(o.Dir, name)
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 1<<16)
+	err = write(w)
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	o.Files = append(o.Files, name)
+	return nil
+}
+
+// npy writes a 1-D slice ([]int32, []int64 or []float64).
+func (o *OutputDir) npy(name string, v any) error {
+	descr := ""
+	switch x := v.(type) {
+	case []int32:
+		if len(x) == 0 {
+			descr = "<i4"
+		}
+	case []int64:
+		if len(x) == 0 {
+			descr = "<i8"
+		}
+	case []float64:
+		if len(x) == 0 {
+			descr = "<f8"
+		}
+	}
+	if descr != "" {
+		// npyio writes an empty slice with shape (): write shape (0,) by hand
+		return o.create(name, func(w *bufio.Writer) error { return writeEmptyNpy(w, descr, "(0,)") })
+	}
+	return o.create(name, func(w *bufio.Writer) error { return npyio.Write(w, v) })
+}
+
+// npy2D writes rows as a float64 array of shape [len(rows), cols].
+func (o *OutputDir) npy2D(name string, rows [][]float64, cols int) error {
+	if len(rows) == 0 || cols == 0 {
+		// gonum's Dense cannot be empty: write the header by hand
+		return o.create(name, func(w *bufio.Writer) error {
+			return writeEmptyNpy(w, "<f8", fmt.Sprintf("(%d, %d)", len(rows), cols))
+		})
+	}
+	flat := make([]float64, 0, len(rows)*cols)
+	for s, r := range rows {
+		if len(r) != cols {
+			return fmt.Errorf("writing %s: sample %d has %d values, expected %d", name, s, len(r), cols)
+		}
+		flat = append(flat, r...)
+	}
+	return o.npy(name, mat.NewDense(len(rows), cols, flat))
+}
+
+// writeEmptyNpy writes a version 1.0 .npy file holding an empty array
+// (header only, padded to 64 bytes as numpy does).
+func writeEmptyNpy(w io.Writer, descr, shape string) error {
+	dict := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': %s, }", descr, shape)
+	total := 10 + len(dict) + 1
+	pad := (64 - total%64) % 64
+	dict += strings.Repeat(" ", pad) + "\n"
+	if _, err := w.Write([]byte("\x93NUMPY\x01\x00")); err != nil {
+		return err
+	}
+	if err := binary.Write(w, binary.LittleEndian, uint16(len(dict))); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, dict)
+	return err
+}
+
+func appendFloat(b []byte, v float64) []byte {
+	return strconv.AppendFloat(b, v, 'g', -1, 64)
+}
+
+// Spikes writes spikes_<name>_i.npy, spikes_<name>_t.npy and spikes_<name>.csv.
+func (o *OutputDir) Spikes(m *SpikeMonitor) error {
+	if len(m.I) != len(m.T) {
+		return fmt.Errorf("spike monitor %s: %d indices but %d times", m.Name, len(m.I), len(m.T))
+	}
+	base := "spikes_" + SafeName(m.Name)
+	i := m.I
+	if i == nil {
+		i = []int32{}
+	}
+	t := m.T
+	if t == nil {
+		t = []float64{}
+	}
+	if err := o.npy(base+"_i.npy", i); err != nil {
+		return err
+	}
+	if err := o.npy(base+"_t.npy", t); err != nil {
+		return err
+	}
+	return o.create(base+".csv", func(w *bufio.Writer) error {
+		w.WriteString("index,time_s\n")
+		var b []byte
+		for k := range m.I {
+			b = strconv.AppendInt(b[:0], int64(m.I[k]), 10)
+			b = append(b, ',')
+			b = appendFloat(b, m.T[k])
+			b = append(b, '\n')
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func header(v string, unit string, idx int) string {
+	h := v + "[" + strconv.Itoa(idx) + "]"
+	if unit != "" {
+		h += " (" + unit + ")"
+	}
+	return h
+}
+
+func toInt64(xs []int) []int64 {
+	out := make([]int64, len(xs))
+	for k, x := range xs {
+		out[k] = int64(x)
+	}
+	return out
+}
+
+func (o *OutputDir) samples(name, v string, index []int, t []float64, vals [][]float64) (string, error) {
+	if len(t) != len(vals) {
+		return "", fmt.Errorf("monitor %s.%s: %d times but %d samples", name, v, len(t), len(vals))
+	}
+	base := SafeName(name) + "_" + SafeName(v)
+	if err := o.npy2D(base+".npy", vals, len(index)); err != nil {
+		return "", err
+	}
+	tt := t
+	if tt == nil {
+		tt = []float64{}
+	}
+	if err := o.npy(base+"_t.npy", tt); err != nil {
+		return "", err
+	}
+	if err := o.npy(base+"_index.npy", toInt64(index)); err != nil {
+		return "", err
+	}
+	return base, nil
+}
+
+// State writes <name>_<var>.npy [samples, k], <name>_<var>_t.npy,
+// <name>_<var>_index.npy and <name>_<var>.csv.
+func (o *OutputDir) State(m *StateMonitor) error {
+	base, err := o.samples(m.Name, m.Var, m.Index, m.T, m.V)
+	if err != nil {
+		return err
+	}
+	return o.create(base+".csv", func(w *bufio.Writer) error {
+		w.WriteString("t_s")
+		for _, i := range m.Index {
+			w.WriteByte(',')
+			w.WriteString(header(m.Var, m.Unit, i))
+		}
+		w.WriteByte('\n')
+		var b []byte
+		for s, t := range m.T {
+			b = appendFloat(b[:0], t)
+			for _, v := range m.V[s] {
+				b = append(b, ',')
+				b = appendFloat(b, v)
+			}
+			b = append(b, '\n')
+			if _, err := w.Write(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Weights writes <name>_<var>.npy [samples, synapses], _t.npy, _index.npy,
+// _pre.npy, _post.npy and a long-form CSV.
+func (o *OutputDir) Weights(m *WeightMonitor) error {
+	if len(m.Pre) != len(m.Index) || len(m.Post) != len(m.Index) {
+		return fmt.Errorf("weight monitor %s: %d synapses but %d pre and %d post indices", m.Name, len(m.Index), len(m.Pre), len(m.Post))
+	}
+	base, err := o.samples(m.Name, m.Var, m.Index, m.T, m.V)
+	if err != nil {
+		return err
+	}
+	pre, post := m.Pre, m.Post
+	if pre == nil {
+		pre, post = []int32{}, []int32{}
+	}
+	if err := o.npy(base+"_pre.npy", pre); err != nil {
+		return err
+	}
+	if err := o.npy(base+"_post.npy", post); err != nil {
+		return err
+	}
+	return o.create(base+".csv", func(w *bufio.Writer) error {
+		w.WriteString("t_s,synapse,pre,post," + m.Var)
+		if m.Unit != "" {
+			w.WriteString(" (" + m.Unit + ")")
+		}
+		w.WriteByte('\n')
+		var b []byte
+		for s, t := range m.T {
+			for k, v := range m.V[s] {
+				b = appendFloat(b[:0], t)
+				b = append(b, ',')
+				b = strconv.AppendInt(b, int64(m.Index[k]), 10)
+				b = append(b, ',')
+				b = strconv.AppendInt(b, int64(m.Pre[k]), 10)
+				b = append(b, ',')
+				b = strconv.AppendInt(b, int64(m.Post[k]), 10)
+				b = append(b, ',')
+				b = appendFloat(b, v)
+				b = append(b, '\n')
+				if _, err := w.Write(b); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// Summary describes a finished (or interrupted) run.
+type Summary struct {
+	Model       string        `json:"model"`
+	Network     string        `json:"network"`
+	Seed        uint64        `json:"seed"`
+	Dt          float64       `json:"dt_s"`
+	Duration    float64       `json:"duration_s"`
+	Threads     int           `json:"threads"`
+	WallSeconds float64       `json:"wall_s"`
+	Populations []PopSummary  `json:"populations"`
+	Projections []ProjSummary `json:"projections"`
+	Outputs     []string      `json:"outputs"`
+}
+
+// PopSummary: spikes and mean rate of one population.
+type PopSummary struct {
+	Name   string  `json:"name"`
+	N      int     `json:"n"`
+	Spikes int64   `json:"spikes"`
+	RateHz float64 `json:"rate_hz"`
+}
+
+// ProjSummary: size and storage of one projection.
+type ProjSummary struct {
+	Name              string  `json:"name"`
+	Synapses          int64   `json:"synapses"`
+	Storage           string  `json:"storage"`
+	ConnectivityBytes float64 `json:"connectivity_bytes"`
+	BytesPerSynapse   float64 `json:"bytes_per_synapse"`
+}
+
+// MeanRate is spikes / (n · duration) in Hz (0 when undefined).
+func MeanRate(spikes int64, n int, duration float64) float64 {
+	if n <= 0 || !(duration > 0) {
+		return 0
+	}
+	return float64(spikes) / (float64(n) * duration)
+}
+
+// Summary writes summary.json.
+func (o *OutputDir) Summary(s *Summary) error {
+	c := *s
+	if c.Populations == nil {
+		c.Populations = []PopSummary{}
+	}
+	if c.Projections == nil {
+		c.Projections = []ProjSummary{}
+	}
+	if c.Outputs == nil {
+		c.Outputs = []string{}
+	}
+	for k := range c.Projections { // NaN and Inf are not JSON
+		if math.IsNaN(c.Projections[k].BytesPerSynapse) || math.IsInf(c.Projections[k].BytesPerSynapse, 0) {
+			c.Projections[k].BytesPerSynapse = 0
+		}
+	}
+	return o.create("summary.json", func(w *bufio.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(&c)
+	})
+}
+
+// Text writes a short readable report for the terminal.
+func (s *Summary) Text(w io.Writer) {
+	name := s.Network
+	if s.Model != "" {
+		name = s.Model + ": " + s.Network
+	}
+	threads := "1 thread"
+	if s.Threads > 1 {
+		threads = fmt.Sprintf("%d threads", s.Threads)
+	}
+	fmt.Fprintf(w, "%s — %s simulated at dt = %s, seed %d, in %s wall (%s)\n",
+		name, fmtDuration(s.Duration), fmtDuration(s.Dt), s.Seed, fmtDuration(s.WallSeconds), threads)
+	if len(s.Populations) > 0 {
+		fmt.Fprintln(w)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(tw, "population\tneurons\tspikes\trate (Hz)\t\n")
+		var n, sp int64
+		for _, p := range s.Populations {
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%.2f\t\n", p.Name, p.N, p.Spikes, p.RateHz)
+			n += int64(p.N)
+			sp += p.Spikes
+		}
+		if len(s.Populations) > 1 {
+			fmt.Fprintf(tw, "total\t%d\t%d\t%.2f\t\n", n, sp, MeanRate(sp, int(n), s.Duration))
+		}
+		tw.Flush()
+	}
+	if len(s.Projections) > 0 {
+		fmt.Fprintln(w)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(tw, "projection\tsynapses\tstorage\tmemory\tbytes/synapse\t\n")
+		for _, p := range s.Projections {
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%.2f\t\n", p.Name, p.Synapses, p.Storage, fmtBytes(p.ConnectivityBytes), p.BytesPerSynapse)
+		}
+		tw.Flush()
+	}
+	if len(s.Outputs) > 0 {
+		fmt.Fprintf(w, "\noutputs: %s\n", strings.Join(s.Outputs, ", "))
+	}
+}
+
+func fmtDuration(sec float64) string {
+	switch a := math.Abs(sec); {
+	case a == 0:
+		return "0 s"
+	case a < 1e-4:
+		return strconv.FormatFloat(sec*1e6, 'g', 4, 64) + " µs"
+	case a < 1:
+		return strconv.FormatFloat(sec*1e3, 'g', 4, 64) + " ms"
+	default:
+		return strconv.FormatFloat(sec, 'g', 4, 64) + " s"
+	}
+}
+
+func fmtBytes(b float64) string {
+	switch {
+	case b < 1<<10:
+		return fmt.Sprintf("%.0f B", b)
+	case b < 1<<20:
+		return fmt.Sprintf("%.1f KiB", b/(1<<10))
+	case b < 1<<30:
+		return fmt.Sprintf("%.1f MiB", b/(1<<20))
+	default:
+		return fmt.Sprintf("%.2f GiB", b/(1<<30))
+	}
+}

@@ -1,0 +1,394 @@
+package runtime
+
+import (
+	"bytes"
+	"encoding/json"
+	"image/color"
+	"image/png"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"codeberg.org/sbinet/npyio"
+	"gonum.org/v1/gonum/mat"
+)
+
+func readNpy(t *testing.T, path string, ptr any) npyio.Header {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := npyio.NewReader(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	if err := r.Read(ptr); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return r.Header
+}
+
+func readText(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func testMonitors() (*SpikeMonitor, *StateMonitor, *WeightMonitor) {
+	sm := &SpikeMonitor{Name: "E", N: 10}
+	sm.Record(0, []int32{1, 4})
+	sm.Record(1e-4, nil)
+	sm.Record(2e-4, []int32{0})
+	sm.Record(0.1, []int32{9})
+	st := &StateMonitor{Name: "E", Var: "v", Unit: "V", Index: []int{0, 3, 7}}
+	vals := []float64{-0.065, -0.06, -0.0501}
+	for s := 0; s < 4; s++ {
+		st.Record(float64(s)*1e-3, vals)
+		for k := range vals {
+			vals[k] += 1e-3 // the monitor must have copied
+		}
+	}
+	wm := &WeightMonitor{Name: "plastic", Var: "w", Index: []int{0, 1}, Pre: []int32{0, 2}, Post: []int32{5, 1}}
+	wm.Record(0, []float64{0.5, 0.25})
+	wm.Record(0.1, []float64{0.75, 1.0 / 3})
+	return sm, st, wm
+}
+
+func TestWriteOutputs(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out") // created by the writer
+	sm, st, wm := testMonitors()
+	o := &OutputDir{Dir: dir}
+	if err := o.Spikes(sm); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.State(st); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Weights(wm); err != nil {
+		t.Fatal(err)
+	}
+	empty := &StateMonitor{Name: "I", Var: "g e", Index: []int{1, 2}}
+	if err := WriteState(dir, empty); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteSpikes(dir, &SpikeMonitor{Name: "silent"}); err != nil {
+		t.Fatal(err)
+	}
+	wantFiles := []string{"spikes_E_i.npy", "spikes_E_t.npy", "spikes_E.csv", "E_v.npy", "E_v_t.npy", "E_v_index.npy", "E_v.csv",
+		"plastic_w.npy", "plastic_w_t.npy", "plastic_w_index.npy", "plastic_w_pre.npy", "plastic_w_post.npy", "plastic_w.csv"}
+	if !slices.Equal(o.Files, wantFiles) {
+		t.Errorf("files %v\nwant %v", o.Files, wantFiles)
+	}
+
+	// read back with npyio
+	var i []int32
+	if h := readNpy(t, filepath.Join(dir, "spikes_E_i.npy"), &i); strings.Trim(h.Descr.Type, "'") != "<i4" || !slices.Equal(h.Descr.Shape, []int{4}) {
+		t.Errorf("spikes_E_i header %+v", h.Descr)
+	}
+	var tt []float64
+	readNpy(t, filepath.Join(dir, "spikes_E_t.npy"), &tt)
+	if !slices.Equal(i, []int32{1, 4, 0, 9}) || !slices.Equal(tt, []float64{0, 0, 2e-4, 0.1}) {
+		t.Errorf("spikes read back: %v %v", i, tt)
+	}
+	var v mat.Dense
+	if h := readNpy(t, filepath.Join(dir, "E_v.npy"), &v); !slices.Equal(h.Descr.Shape, []int{4, 3}) || strings.Trim(h.Descr.Type, "'") != "<f8" {
+		t.Errorf("E_v header %+v", h.Descr)
+	}
+	if v.At(0, 0) != -0.065 || math.Abs(v.At(3, 2)-(-0.0501+3e-3)) > 1e-15 || v.At(1, 1) != -0.06+1e-3 {
+		t.Errorf("E_v read back:\n%v", mat.Formatted(&v))
+	}
+	var idx []int64
+	readNpy(t, filepath.Join(dir, "E_v_index.npy"), &idx)
+	if !slices.Equal(idx, []int64{0, 3, 7}) {
+		t.Errorf("index %v", idx)
+	}
+	var pre []int32
+	readNpy(t, filepath.Join(dir, "plastic_w_pre.npy"), &pre)
+	if !slices.Equal(pre, []int32{0, 2}) {
+		t.Errorf("pre %v", pre)
+	}
+	var w mat.Dense
+	readNpy(t, filepath.Join(dir, "plastic_w.npy"), &w)
+	if w.At(1, 1) != 1.0/3 {
+		t.Errorf("w read back %v", w.At(1, 1))
+	}
+	// the empty 2-D file (hand-written header) parses too
+	f, _ := os.Open(filepath.Join(dir, "I_g_e.npy"))
+	r, err := npyio.NewReader(f)
+	f.Close()
+	if err != nil || !slices.Equal(r.Header.Descr.Shape, []int{0, 2}) {
+		t.Errorf("empty state file: %v %+v", err, r)
+	}
+
+	// CSV
+	if got, want := readText(t, filepath.Join(dir, "spikes_E.csv")), "index,time_s\n1,0\n4,0\n0,0.0002\n9,0.1\n"; got != want {
+		t.Errorf("spikes CSV:\n%s\nwant\n%s", got, want)
+	}
+	csv := readText(t, filepath.Join(dir, "E_v.csv"))
+	lines := strings.Split(strings.TrimSpace(csv), "\n")
+	if lines[0] != "t_s,v[0] (V),v[3] (V),v[7] (V)" || lines[1] != "0,-0.065,-0.06,-0.0501" || len(lines) != 5 {
+		t.Errorf("state CSV:\n%s", csv)
+	}
+	if got := readText(t, filepath.Join(dir, "plastic_w.csv")); !strings.HasPrefix(got, "t_s,synapse,pre,post,w\n0,0,0,5,0.5\n0,1,2,1,0.25\n0.1,0,0,5,0.75\n") {
+		t.Errorf("weights CSV:\n%s", got)
+	}
+	if got := readText(t, filepath.Join(dir, "spikes_silent.csv")); got != "index,time_s\n" {
+		t.Errorf("empty spikes CSV %q", got)
+	}
+
+	checkWithNumpy(t, dir)
+}
+
+// checkWithNumpy loads the files with numpy itself: the outputs exist to be
+// read there. numpy is required (apt-get install python3-numpy); set
+// SNNC_NO_PYTHON=1 to skip this check explicitly.
+func checkWithNumpy(t *testing.T, dir string) {
+	t.Helper()
+	if os.Getenv("SNNC_NO_PYTHON") == "1" {
+		t.Log("SNNC_NO_PYTHON=1: numpy check skipped")
+		return
+	}
+	python := pythonWithNumpy()
+	if python == "" {
+		t.Fatalf("the .npy outputs are checked with numpy, which no python3 here can import: install python3-numpy (apt-get install -y python3-numpy), point SNNC_PYTHON at a python with numpy, or set SNNC_NO_PYTHON=1 to skip")
+	}
+	script := `
+import sys, numpy as np
+d = sys.argv[1]
+i = np.load(d + "/spikes_E_i.npy"); t = np.load(d + "/spikes_E_t.npy")
+assert i.dtype == np.int32 and t.dtype == np.float64, (i.dtype, t.dtype)
+assert i.tolist() == [1, 4, 0, 9], i
+assert t.tolist() == [0, 0, 2e-4, 0.1], t
+v = np.load(d + "/E_v.npy")
+assert v.shape == (4, 3) and v.dtype == np.float64, v.shape
+assert v[0, 0] == -0.065 and abs(v[3, 2] - (-0.0501 + 3e-3)) < 1e-15, v
+assert np.load(d + "/E_v_t.npy").tolist() == [0, 1e-3, 2e-3, 3e-3]
+assert np.load(d + "/E_v_index.npy").tolist() == [0, 3, 7]
+e = np.load(d + "/I_g_e.npy")
+assert e.shape == (0, 2) and e.dtype == np.float64, e.shape
+w = np.load(d + "/plastic_w.npy")
+assert w.shape == (2, 2) and w[1, 1] == 1/3, w
+assert np.load(d + "/plastic_w_post.npy").tolist() == [5, 1]
+s = np.load(d + "/spikes_silent_i.npy")
+assert s.shape == (0,) and s.dtype == np.int32
+c = np.loadtxt(d + "/E_v.csv", delimiter=",", skiprows=1)
+assert np.array_equal(c[:, 1:], v) and np.array_equal(c[:, 0], np.load(d + "/E_v_t.npy"))
+c = np.loadtxt(d + "/spikes_E.csv", delimiter=",", skiprows=1)
+assert np.array_equal(c[:, 0], i) and np.array_equal(c[:, 1], t)
+print("ok")
+`
+	out, err := exec.Command(python, "-c", script, dir).CombinedOutput()
+	if err != nil || strings.TrimSpace(string(out)) != "ok" {
+		t.Errorf("numpy check failed: %v\n%s", err, out)
+	}
+}
+
+// pythonWithNumpy returns the first of $SNNC_PYTHON, python3 and
+// /usr/bin/python3 (Debian's python3-numpy, when python3 on PATH is another
+// installation, e.g. pyenv's) that can import numpy, or "".
+func pythonWithNumpy() string {
+	cands := []string{"python3", "/usr/bin/python3"}
+	if p := os.Getenv("SNNC_PYTHON"); p != "" {
+		cands = []string{p}
+	}
+	for _, p := range cands {
+		if exec.Command(p, "-c", "import numpy").Run() == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+func TestSummary(t *testing.T) {
+	dir := t.TempDir()
+	s := &Summary{
+		Model: "examples/cuba.snn", Network: "CUBA", Seed: 3, Dt: 1e-4, Duration: 1, Threads: 2, WallSeconds: 0.42,
+		Populations: []PopSummary{{Name: "E", N: 3200, Spikes: 19200, RateHz: MeanRate(19200, 3200, 1)}, {Name: "I", N: 800, Spikes: 4000, RateHz: 5}},
+		Projections: []ProjSummary{{Name: "E->E", Synapses: 204800, Storage: "csr", ConnectivityBytes: 844800, BytesPerSynapse: 4.125}},
+		Outputs:     []string{"spikes_E.csv"},
+	}
+	if s.Populations[0].RateHz != 6 {
+		t.Errorf("MeanRate = %g", s.Populations[0].RateHz)
+	}
+	if err := WriteSummary(dir, s); err != nil {
+		t.Fatal(err)
+	}
+	raw := readText(t, filepath.Join(dir, "summary.json"))
+	if !strings.Contains(raw, "\n  \"network\": \"CUBA\"") {
+		t.Errorf("summary.json not indented:\n%s", raw)
+	}
+	var back map[string]any
+	if err := json.Unmarshal([]byte(raw), &back); err != nil {
+		t.Fatal(err)
+	}
+	if back["seed"].(float64) != 3 || back["dt_s"].(float64) != 1e-4 || back["wall_s"].(float64) != 0.42 {
+		t.Errorf("summary fields: %v", back)
+	}
+	pops := back["populations"].([]any)
+	if p := pops[0].(map[string]any); p["name"] != "E" || p["spikes"].(float64) != 19200 || p["rate_hz"].(float64) != 6 {
+		t.Errorf("population: %v", p)
+	}
+	if p := back["projections"].([]any)[0].(map[string]any); p["bytes_per_synapse"].(float64) != 4.125 || p["storage"] != "csr" {
+		t.Errorf("projection: %v", p)
+	}
+	// empty lists are [] not null; NaN bytes/synapse (no synapses) is not JSON
+	if err := WriteSummary(dir, &Summary{Projections: []ProjSummary{{Name: "x", BytesPerSynapse: math.NaN()}}}); err != nil {
+		t.Fatal(err)
+	}
+	if raw := readText(t, filepath.Join(dir, "summary.json")); !strings.Contains(raw, `"populations": []`) {
+		t.Errorf("empty populations:\n%s", raw)
+	}
+
+	var buf bytes.Buffer
+	s.Text(&buf)
+	text := buf.String()
+	for _, want := range []string{"examples/cuba.snn: CUBA", "1 s simulated at dt = 0.1 ms", "420 ms wall (2 threads)", "population", "3200", "19200", "6.00", "total", "E->E", "csr", "825.0 KiB", "4.12", "outputs: spikes_E.csv"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("summary text lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+func TestSafeName(t *testing.T) {
+	for in, want := range map[string]string{"E": "E", "E.v": "E.v", "../x": "_._x", "a/b c": "a_b_c", "": "_", ".hidden": "_hidden"} {
+		if got := SafeName(in); got != want {
+			t.Errorf("SafeName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func checkPNG(t *testing.T, path string, minW, minH int) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	b := img.Bounds()
+	if b.Dx() < minW || b.Dy() < minH {
+		t.Errorf("%s: %dx%d, want at least %dx%d", path, b.Dx(), b.Dy(), minW, minH)
+	}
+	// non-trivial: many distinct colours (axes, text, dots in several colours)
+	colours := map[[4]uint32]bool{}
+	for y := b.Min.Y; y < b.Max.Y; y += 3 {
+		for x := b.Min.X; x < b.Max.X; x += 3 {
+			r, g, bl, a := img.At(x, y).RGBA()
+			colours[[4]uint32{r, g, bl, a}] = true
+		}
+	}
+	if len(colours) < 8 {
+		t.Errorf("%s: only %d colours: an empty plot?", path, len(colours))
+	}
+	if st, _ := f.Stat(); st.Size() < 10000 {
+		t.Errorf("%s: only %d bytes", path, st.Size())
+	}
+}
+
+func near(a, b color.Color) bool {
+	r1, g1, b1, _ := a.RGBA()
+	r2, g2, b2, _ := b.RGBA()
+	d := func(x, y uint32) bool { return x-y < 0x1800 || y-x < 0x1800 }
+	return d(r1, r2) && d(g1, g2) && d(b1, b2)
+}
+
+func TestPlots(t *testing.T) {
+	dir := t.TempDir()
+	e := &SpikeMonitor{Name: "E", N: 400}
+	i := &SpikeMonitor{Name: "I", N: 100}
+	src := NewPoisson(500, 20, 1e-4, NewStream(1))
+	for s := 0; s < 5000; s++ {
+		for _, k := range src.Step(s) {
+			if k < 400 {
+				e.Record(float64(s)*1e-4, []int32{k})
+			} else {
+				i.Record(float64(s)*1e-4, []int32{k - 400})
+			}
+		}
+	}
+	raster := filepath.Join(dir, "raster.png")
+	if err := PlotRaster(raster, []*SpikeMonitor{e, i}, 0.5); err != nil {
+		t.Fatal(err)
+	}
+	checkPNG(t, raster, 800, 500)
+	if os.Getenv("SNNC_KEEP_PLOTS") != "" {
+		exec.Command("cp", raster, os.Getenv("SNNC_KEEP_PLOTS")).Run()
+	}
+	// count E-coloured and I-coloured pixels: both populations drawn
+	f, _ := os.Open(raster)
+	img, _ := png.Decode(f)
+	f.Close()
+	reds, greens := 0, 0
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			c := img.At(x, y)
+			if near(c, popColor(0)) {
+				reds++
+			}
+			if near(c, popColor(1)) {
+				greens++
+			}
+		}
+	}
+	if reds < 300 || greens < 100 {
+		t.Errorf("raster: %d red (E) and %d green (I) pixels", reds, greens)
+	}
+
+	_, st, _ := testMonitors()
+	st2 := &StateMonitor{Name: "I", Var: "ge", Unit: "S", Index: []int{0}}
+	for s := 0; s < 100; s++ {
+		st2.Record(float64(s)*1e-4, []float64{math.Sin(float64(s) / 10)})
+	}
+	traces := filepath.Join(dir, "traces.png")
+	if err := PlotTraces(traces, []*StateMonitor{st, st2}); err != nil {
+		t.Fatal(err)
+	}
+	checkPNG(t, traces, 800, 400)
+	if os.Getenv("SNNC_KEEP_PLOTS") != "" {
+		exec.Command("cp", traces, os.Getenv("SNNC_KEEP_PLOTS")).Run()
+	}
+
+	if err := PlotRaster(raster, nil, 1); err == nil {
+		t.Error("raster without monitors: no error")
+	}
+	if err := PlotTraces(filepath.Join(dir, "no", "such", "dir.png"), []*StateMonitor{st}); err == nil {
+		t.Error("unwritable path: no error")
+	}
+}
+
+func TestProgress(t *testing.T) {
+	var buf bytes.Buffer
+	p := NewProgress(1000, &buf, false)
+	for s := 0; s <= 1000; s++ {
+		p.Update(s)
+	}
+	p.Done()
+	if buf.Len() != 0 {
+		t.Errorf("disabled progress wrote %q", buf.String())
+	}
+	p = NewProgress(1000, &buf, true)
+	for s := 0; s <= 1000; s++ {
+		p.Update(s)
+	}
+	p.Done()
+	p.Done()
+	if !strings.Contains(buf.String(), "simulating") {
+		t.Errorf("enabled progress wrote %q", buf.String())
+	}
+	if IsTerminal(&buf) {
+		t.Error("a buffer is not a terminal")
+	}
+}
