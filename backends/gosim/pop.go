@@ -22,6 +22,7 @@ type pop struct {
 	refUntil   []int32 // refractory while step < refUntil
 	systems    []integrator
 	thresh     func() []float64
+	fast       *fastThreshold
 	resetK     kernel
 	spikes     []int32
 	spikeCount int64
@@ -105,7 +106,9 @@ func newPop(s *sim, ip *ir.Population) (*pop, error) {
 	}
 	p.resetK = k
 	vc := &vcompiler{n: p.n, t: &p.t, slot: func(v *ir.Var) *[]float64 { return p.slots[v] }}
-	if m.Threshold != nil {
+	if v, op, c, ok := simpleThreshold(m.Threshold); ok {
+		p.fast = &fastThreshold{vals: p.vals[v], op: op, c: c}
+	} else if m.Threshold != nil {
 		node, err := vc.expr(m.Threshold)
 		if err != nil {
 			return nil, fmt.Errorf("population %s, threshold: %w", p.nm, err)
@@ -207,6 +210,11 @@ func (p *pop) update(s *sim) {
 
 func (p *pop) threshold(s *sim) {
 	p.spikes = p.spikes[:0]
+	if p.fast != nil {
+		p.fast.find(p, s)
+		p.spikeCount += int64(len(p.spikes))
+		return
+	}
 	if p.thresh == nil {
 		return
 	}
@@ -218,6 +226,51 @@ func (p *pop) threshold(s *sim) {
 		}
 	}
 	p.spikeCount += int64(len(p.spikes))
+}
+
+// fastThreshold is the common `v > constant` (or >=, <, <=) without the
+// vector machinery: one pass over the variable.
+type fastThreshold struct {
+	vals []float64
+	op   string
+	c    float64
+}
+
+func simpleThreshold(e ir.Expr) (*ir.Var, string, float64, bool) {
+	b, ok := e.(*ir.Binary)
+	if !ok {
+		return nil, "", 0, false
+	}
+	r, ok1 := b.X.(*ir.Ref)
+	c, ok2 := b.Y.(*ir.Const)
+	if !ok1 || !ok2 || r.Side != ir.Own || r.Var.Kind != ir.State {
+		return nil, "", 0, false
+	}
+	switch b.Op {
+	case ">", ">=", "<", "<=":
+		return r.Var, b.Op, c.V, true
+	}
+	return nil, "", 0, false
+}
+
+func (f *fastThreshold) find(p *pop, s *sim) {
+	n, ref, c := int32(s.n), p.refUntil, f.c
+	for i, v := range f.vals {
+		var hit bool
+		switch f.op {
+		case ">":
+			hit = v > c
+		case ">=":
+			hit = v >= c
+		case "<":
+			hit = v < c
+		default:
+			hit = v <= c
+		}
+		if hit && n >= ref[i] {
+			p.spikes = append(p.spikes, int32(i))
+		}
+	}
 }
 
 func (p *pop) reset(s *sim) {
@@ -236,7 +289,7 @@ func (p *pop) checkFinite(s *sim) error {
 			continue
 		}
 		for i, x := range p.vals[v] {
-			if math.IsNaN(x) || math.IsInf(x, 0) {
+			if x-x != 0 { // NaN or ±Inf: one comparison instead of two calls
 				return fmt.Errorf("%s[%d].%s became %v at t = %s", p.nm, i, v.Name, x, ir.Quantity(s.t+s.dt, ir.TimeDim, "ms"))
 			}
 		}
@@ -270,6 +323,7 @@ func newIntegrator(p *pop, sys *ir.System, vc *vcompiler, dt float64) (integrato
 			e.rowsRef = compileRows(sys.PRef, sys.QRef, sys.RRef)
 		}
 		e.xs = make([]float64, len(sys.Vars))
+		e.order = e.inPlaceOrder()
 		return e, nil
 	case ir.RK4, ir.Euler:
 		return newRK(p, sys, vc, dt)
@@ -309,6 +363,7 @@ func compileRows(P, Q [][]float64, r []float64) []row {
 type exact struct {
 	p       *pop
 	sys     *ir.System
+	order   []int // rows in an order that can be updated in place (nil: cyclic)
 	x, u    [][]float64
 	rows    []row
 	rowsRef []row
@@ -316,6 +371,10 @@ type exact struct {
 }
 
 func (e *exact) step(s *sim) {
+	if e.order != nil {
+		e.stepRows(s)
+		return
+	}
 	n := e.p.n
 	if len(e.x) == 1 && len(e.u) == 0 && e.rowsRef == nil {
 		// one decaying variable: the common synaptic trace
@@ -347,6 +406,127 @@ func (e *exact) step(s *sim) {
 				acc += rw.uc[k] * e.u[col][i]
 			}
 			e.x[j][i] = acc + rw.r
+		}
+	}
+}
+
+// inPlaceOrder finds an order of the rows in which each row is computed
+// before any other variable it reads is overwritten, so whole rows can be
+// updated in place as vector loops (CUBA: v first, then ge and gi). It
+// returns nil when the reads have a cycle, or when refractoriness changes a
+// row other than a clamped variable's own (those rows just skip refractory
+// neurons).
+func (e *exact) inPlaceOrder() []int {
+	n := len(e.rows)
+	if e.rowsRef != nil {
+		for j := 0; j < n; j++ {
+			if !e.sys.Clamped[j] && !sameRow(e.rows[j], e.rowsRef[j]) {
+				return nil
+			}
+		}
+	}
+	// row j must come before every k != j it reads
+	indeg := make([]int, n)
+	for j := 0; j < n; j++ {
+		for _, k := range e.rows[j].xi {
+			if k != j {
+				indeg[k]++
+			}
+		}
+	}
+	var order, ready []int
+	for j := 0; j < n; j++ {
+		if indeg[j] == 0 {
+			ready = append(ready, j)
+		}
+	}
+	for len(ready) > 0 {
+		j := ready[0]
+		ready = ready[1:]
+		order = append(order, j)
+		for _, k := range e.rows[j].xi {
+			if k != j {
+				if indeg[k]--; indeg[k] == 0 {
+					ready = append(ready, k)
+				}
+			}
+		}
+	}
+	if len(order) != n {
+		return nil
+	}
+	return order
+}
+
+func sameRow(a, b row) bool {
+	if len(a.xc) != len(b.xc) || len(a.uc) != len(b.uc) || a.r != b.r {
+		return false
+	}
+	for k := range a.xc {
+		if a.xi[k] != b.xi[k] || a.xc[k] != b.xc[k] {
+			return false
+		}
+	}
+	for k := range a.uc {
+		if a.ui[k] != b.ui[k] || a.uc[k] != b.uc[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// stepRows updates row by row, each a loop over the population; the same
+// arithmetic, in the same order per neuron, as the per-neuron loop. Rows of
+// one to three terms without inputs, the usual case, get their own loops.
+func (e *exact) stepRows(s *sim) {
+	ref, n := e.p.refUntil, int32(s.n)
+	for _, j := range e.order {
+		rw := &e.rows[j]
+		out := e.x[j]
+		held := e.sys.Clamped[j] && e.rowsRef != nil
+		r := rw.r
+		if len(rw.ui) == 0 && !held {
+			switch len(rw.xi) {
+			case 1:
+				a, c0 := e.x[rw.xi[0]], rw.xc[0]
+				a = a[:len(out)]
+				for i := range out {
+					out[i] = c0*a[i] + r
+				}
+				continue
+			case 2:
+				a, b, c0, c1 := e.x[rw.xi[0]], e.x[rw.xi[1]], rw.xc[0], rw.xc[1]
+				a, b = a[:len(out)], b[:len(out)]
+				for i := range out {
+					out[i] = c0*a[i] + c1*b[i] + r
+				}
+				continue
+			}
+		}
+		if len(rw.ui) == 0 && len(rw.xi) == 3 {
+			a, b, c := e.x[rw.xi[0]], e.x[rw.xi[1]], e.x[rw.xi[2]]
+			c0, c1, c2 := rw.xc[0], rw.xc[1], rw.xc[2]
+			a, b, c = a[:len(out)], b[:len(out)], c[:len(out)]
+			for i := range out {
+				if held && n < ref[i] {
+					continue // refractory: the clamped variable keeps its value
+				}
+				out[i] = c0*a[i] + c1*b[i] + c2*c[i] + r
+			}
+			continue
+		}
+		for i := range out {
+			if held && n < ref[i] {
+				continue
+			}
+			acc := 0.0
+			for k, col := range rw.xi {
+				acc += rw.xc[k] * e.x[col][i]
+			}
+			for k, col := range rw.ui {
+				acc += rw.uc[k] * e.u[col][i]
+			}
+			out[i] = acc + r
 		}
 	}
 }
