@@ -3,6 +3,7 @@ package gosim
 import (
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/runtime"
@@ -478,25 +479,30 @@ func sameRow(a, b row) bool {
 // stepRows updates row by row, each a loop over the population; the same
 // arithmetic, in the same order per neuron, as the per-neuron loop. Rows of
 // one to three terms without inputs, the usual case, get their own loops.
+// With several threads the population is cut into ranges: every neuron is
+// computed the same way whatever the cut, so results do not depend on it.
 func (e *exact) stepRows(s *sim) {
-	ref, n := e.p.refUntil, int32(s.n)
+	parallel(s.threads, e.p.n, func(lo, hi int) { e.rowsRange(s, lo, hi) })
+}
+
+func (e *exact) rowsRange(s *sim, lo, hi int) {
+	ref, n := e.p.refUntil[lo:hi], int32(s.n)
 	for _, j := range e.order {
 		rw := &e.rows[j]
-		out := e.x[j]
+		out := e.x[j][lo:hi]
 		held := e.sys.Clamped[j] && e.rowsRef != nil
 		r := rw.r
+		col := func(k int) []float64 { return e.x[rw.xi[k]][lo:hi] }
 		if len(rw.ui) == 0 && !held {
 			switch len(rw.xi) {
 			case 1:
-				a, c0 := e.x[rw.xi[0]], rw.xc[0]
-				a = a[:len(out)]
+				a, c0 := col(0), rw.xc[0]
 				for i := range out {
 					out[i] = c0*a[i] + r
 				}
 				continue
 			case 2:
-				a, b, c0, c1 := e.x[rw.xi[0]], e.x[rw.xi[1]], rw.xc[0], rw.xc[1]
-				a, b = a[:len(out)], b[:len(out)]
+				a, b, c0, c1 := col(0), col(1), rw.xc[0], rw.xc[1]
 				for i := range out {
 					out[i] = c0*a[i] + c1*b[i] + r
 				}
@@ -504,9 +510,8 @@ func (e *exact) stepRows(s *sim) {
 			}
 		}
 		if len(rw.ui) == 0 && len(rw.xi) == 3 {
-			a, b, c := e.x[rw.xi[0]], e.x[rw.xi[1]], e.x[rw.xi[2]]
+			a, b, c := col(0), col(1), col(2)
 			c0, c1, c2 := rw.xc[0], rw.xc[1], rw.xc[2]
-			a, b, c = a[:len(out)], b[:len(out)], c[:len(out)]
 			for i := range out {
 				if held && n < ref[i] {
 					continue // refractory: the clamped variable keeps its value
@@ -520,15 +525,35 @@ func (e *exact) stepRows(s *sim) {
 				continue
 			}
 			acc := 0.0
-			for k, col := range rw.xi {
-				acc += rw.xc[k] * e.x[col][i]
+			for k, c := range rw.xi {
+				acc += rw.xc[k] * e.x[c][lo+i]
 			}
-			for k, col := range rw.ui {
-				acc += rw.uc[k] * e.u[col][i]
+			for k, c := range rw.ui {
+				acc += rw.uc[k] * e.u[c][lo+i]
 			}
 			out[i] = acc + r
 		}
 	}
+}
+
+// parallel runs f over [0, n) cut into one range per thread (small
+// populations run on the calling goroutine).
+func parallel(threads, n int, f func(lo, hi int)) {
+	if threads <= 1 || n < 4096 {
+		f(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	chunk := (n + threads - 1) / threads
+	for lo := 0; lo < n; lo += chunk {
+		hi := min(lo+chunk, n)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(lo, hi)
+		}()
+	}
+	wg.Wait()
 }
 
 // rk integrates a (nonlinear) system with RK4 or Euler over whole

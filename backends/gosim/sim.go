@@ -57,6 +57,7 @@ func Run(p *ir.Program, o Options) (*Result, error) {
 }
 
 type sim struct {
+	threads    int
 	dt         float64
 	steps      int
 	n          int     // current step
@@ -94,7 +95,7 @@ type contInput struct {
 }
 
 func build(p *ir.Program, o Options) (*sim, error) {
-	s := &sim{dt: p.Schedule.Dt, seed: p.Schedule.Seed}
+	s := &sim{dt: p.Schedule.Dt, seed: p.Schedule.Seed, threads: max(1, o.Threads)}
 	if o.Seed != nil {
 		s.seed = *o.Seed
 	}
@@ -290,7 +291,7 @@ func (s *sim) collect(res *Result) {
 }
 
 func (s *sim) summary(p *ir.Program, wall float64) *runtime.Summary {
-	sum := &runtime.Summary{Network: p.Network, Seed: s.seed, Dt: s.dt, Duration: float64(s.n) * s.dt, Threads: 1, WallSeconds: wall}
+	sum := &runtime.Summary{Network: p.Network, Seed: s.seed, Dt: s.dt, Duration: float64(s.n) * s.dt, Threads: s.threads, WallSeconds: wall}
 	for _, pp := range s.pops {
 		rate := 0.0
 		if sum.Duration > 0 && pp.n > 0 {
