@@ -25,6 +25,7 @@ type pop struct {
 	thresh     func() []float64
 	fast       *fastThreshold
 	nonlinear  map[*ir.Var]bool // integrated by RK4/Euler
+	refList    []int32          // neurons refractory now (a superset until update prunes it)
 	resetK     kernel
 	spikes     []int32
 	spikeCount int64
@@ -81,7 +82,11 @@ func newPop(s *sim, ip *ir.Population) (*pop, error) {
 	}
 	cp := &compiler{slot: p.slot}
 	sc := &stmtCompiler{compiler: cp, target: p.target, refract: func(c *ctx, d float64) {
-		p.refUntil[c.i] = int32(s.n + int(math.Round(d/s.dt)))
+		until := int32(s.n + int(math.Round(d/s.dt)))
+		if p.refUntil[c.i] <= int32(s.n) && until > int32(s.n) {
+			p.refList = append(p.refList, int32(c.i))
+		}
+		p.refUntil[c.i] = until
 	}}
 	if err := p.init(s, cp); err != nil {
 		return nil, err
@@ -211,6 +216,14 @@ func (p *pop) refractory(s *sim, i int) bool { return int32(s.n) < p.refUntil[i]
 
 func (p *pop) update(s *sim) {
 	p.t = s.t
+	// drop the neurons whose refractory period is over
+	live := p.refList[:0]
+	for _, i := range p.refList {
+		if int32(s.n) < p.refUntil[i] {
+			live = append(live, i)
+		}
+	}
+	p.refList = live
 	for _, in := range p.systems {
 		in.step(s)
 	}
@@ -519,6 +532,30 @@ func (e *exact) rowsRange(s *sim, lo, hi int) {
 		out := e.x[j][lo:hi]
 		held := e.sys.Clamped[j] && e.rowsRef != nil
 		r := rw.r
+		if held && len(rw.ui) == 0 && len(rw.xi) == 3 {
+			// compute every neuron without a branch, then put the clamped
+			// values of the (few) refractory neurons back
+			var buf [64]float64 // per call: ranges may run in parallel
+			saved := buf[:0]
+			for _, i := range e.p.refList {
+				if int(i) >= lo && int(i) < hi {
+					saved = append(saved, out[int(i)-lo])
+				}
+			}
+			a, b, c := e.x[rw.xi[0]][lo:hi], e.x[rw.xi[1]][lo:hi], e.x[rw.xi[2]][lo:hi]
+			c0, c1, c2 := rw.xc[0], rw.xc[1], rw.xc[2]
+			for i := range out {
+				out[i] = c0*a[i] + c1*b[i] + c2*c[i] + r
+			}
+			k := 0
+			for _, i := range e.p.refList {
+				if int(i) >= lo && int(i) < hi {
+					out[int(i)-lo] = saved[k]
+					k++
+				}
+			}
+			continue
+		}
 		col := func(k int) []float64 { return e.x[rw.xi[k]][lo:hi] }
 		if len(rw.ui) == 0 && !held {
 			switch len(rw.xi) {
