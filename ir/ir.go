@@ -275,6 +275,7 @@ type Projection struct {
 	Weight     Expr // static weight, or the synapse's `weight`
 	Delay      Expr // nil: no delay
 	Storage    string
+	PruneBelow float64 // drop synapses with |weight| below this when building (0: none)
 	Normalize  *Normalize
 	Modulators map[string]Node
 	Pos        lang.Span

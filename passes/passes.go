@@ -31,6 +31,7 @@ type Pass struct {
 var Table = []*Pass{
 	{Name: "fold", Doc: "constant folding; parameters become constants", Run: fold},
 	{Name: "ode", Doc: "choose exact propagators or RK4/Euler per ODE system", Run: ode, Required: true},
+	{Name: "prune", Doc: "drop projections from silent sources and (with --prune-weights) tiny static weights", Run: prune},
 	{Name: "dce", Doc: "remove state, kernels, populations and projections no recording depends on", Run: dce},
 	{Name: "lazy", Doc: "event-driven synaptic traces, stored per neuron where they depend on one side", Run: lazy, Always: true},
 	{Name: "sparsity", Doc: "choose dense, csr or procedural connectivity per projection", Run: sparsity, Always: true},
@@ -47,6 +48,8 @@ var Constraints = []Constraint{
 	{"fold", "dce", "a threshold or condition that folds to a constant decides what is dead"},
 	{"ode", "dce", "dce drops the systems of removed variables, so they must exist"},
 	{"dce", "lazy", "classify only the synapse state that survives"},
+	{"fold", "prune", "a threshold that folds to false marks a population that can never spike"},
+	{"prune", "dce", "what prune cuts off, dce then removes"},
 	{"fold", "sparsity", "a weight is constant (stored once) only once folded"},
 	{"dce", "sparsity", "removed projections need no storage"},
 }
@@ -83,6 +86,7 @@ type Options struct {
 	After      string          // stop after this pass: --after ode
 	TimePasses bool            // report each pass's time
 	Verify     bool            // run the verifier after every pass (tests)
+	PruneBelow float64         // prune static synapses with |w| below this (0: keep all)
 	Out        io.Writer       // dumps and timings
 }
 
@@ -146,13 +150,14 @@ type Context struct {
 	Prog  *ir.Program
 	Diags *lang.Diagnostics
 	Off   bool // the pass was switched off (only Always passes run then)
+	Opts  Options
 }
 
 // Run applies the passes to prog in table order and returns what they
 // reported (warnings, notes, and errors such as an overflowing propagator).
 func Run(prog *ir.Program, o Options) lang.Diagnostics {
 	var diags lang.Diagnostics
-	ctx := &Context{Prog: prog, Diags: &diags}
+	ctx := &Context{Prog: prog, Diags: &diags, Opts: o}
 	type timing struct {
 		name string
 		d    time.Duration

@@ -94,7 +94,7 @@ func TestDebugFlags(t *testing.T) {
 		t.Errorf("dce=off,fold=dump: %v %+v", err, o)
 	}
 	for flag, want := range map[string]string{
-		"prune=off": "expected PASS=off|on|dump with PASS one of fold, ode, dce",
+		"nosuch=off": "expected PASS=off|on|dump with PASS one of fold, ode, prune, dce",
 		"ode=off":   "required",
 		"dce=maybe": "expected off, on or dump",
 		"dce":       "expected PASS=off",

@@ -204,3 +204,32 @@ func numpyPython(t *testing.T) string {
 }
 
 var _ = runtime.Hash
+
+// TestPrunePreservesSpikes: prune removes a projection from a population
+// that never spikes and (with --prune-weights) the zero-weight synapses;
+// the recorded spikes stay bit-identical and there are fewer synapses.
+func TestPrunePreservesSpikes(t *testing.T) {
+	path := "../../testdata/passes/prune/silent.snn"
+	mk := func(o passes.Options) *ir.Program {
+		o.Verify = true
+		p, _, diags := snnc.Compile(path, snnc.Options{Passes: o})
+		if p == nil {
+			t.Fatal(diags)
+		}
+		return p
+	}
+	base := run(t, mk(passes.Options{Off: map[string]bool{"prune": true}}), gosim.Options{})
+	pruned := run(t, mk(passes.Options{PruneBelow: 1e-9}), gosim.Options{})
+	if !reflect.DeepEqual(base.Spikes, pruned.Spikes) || len(base.Spikes[0].T) == 0 {
+		t.Fatalf("spikes differ (or none): %d vs %d", len(base.Spikes[0].T), len(pruned.Spikes[0].T))
+	}
+	count := func(r *gosim.Result) (n int64) {
+		for _, p := range r.Summary.Projections {
+			n += p.Synapses
+		}
+		return n
+	}
+	if count(pruned) >= count(base)*3/4 {
+		t.Errorf("synapses %d pruned vs %d: half of P->E and all of S->E should be gone", count(pruned), count(base))
+	}
+}

@@ -164,7 +164,31 @@ func (pr *proj) staticWeights(s *sim, ip *ir.Projection) error {
 		c.i = i
 		pr.weights[i] = f(c)
 	}
+	if ip.PruneBelow > 0 {
+		pr.pruneWeights(ip.PruneBelow)
+	}
 	return nil
+}
+
+// pruneWeights drops the synapses whose |weight| is below eps, keeping the
+// order of the rest (so delivery sums in the same order).
+func (pr *proj) pruneWeights(eps float64) {
+	csr := pr.csr
+	k := int64(0)
+	start := int64(0)
+	for i := 0; i < csr.NPre; i++ {
+		end := csr.RowPtr[i+1]
+		for s := start; s < end; s++ {
+			if math.Abs(pr.weights[s]) >= eps {
+				csr.Col[k], pr.weights[k] = csr.Col[s], pr.weights[s]
+				k++
+			}
+		}
+		start = end
+		csr.RowPtr[i+1] = k
+	}
+	csr.Col, pr.weights = csr.Col[:k], pr.weights[:k]
+	pr.nsyn = k
 }
 
 // row returns the synapses of presynaptic neuron i as (first synapse

@@ -64,6 +64,7 @@ Examples:
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the IR as JSON, for tools")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "also print the passes' notes (what dce removed, ...)")
 	cmd.Flags().StringVar(&opt.Network, "network", "", "network to lower (default: the one `run` names)")
+	cmd.Flags().Float64Var(&opt.Passes.PruneBelow, "prune-weights", 0, "drop static synapses whose |weight| (SI units) is below this")
 	return cmd
 }
 

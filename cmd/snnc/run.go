@@ -112,6 +112,7 @@ Examples:
 	f.BoolVar(&plot, "plot", false, "also write raster.png and traces.png")
 	f.BoolVarP(&quiet, "quiet", "q", false, "print nothing but errors")
 	f.StringArrayVarP(&debug, "debug", "d", nil, "pass switches: PASS=off, PASS=on, PASS=dump")
+	f.Float64Var(&opt.Passes.PruneBelow, "prune-weights", 0, "drop static synapses whose |weight| (SI units) is below this")
 	return cmd
 }
 
