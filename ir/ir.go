@@ -101,6 +101,7 @@ type Model struct {
 
 	// neuron kernels
 	Threshold Expr // nil: never spikes
+	Fused     bool // update, threshold and reset may run in one pass (fuse)
 	ThreshPos lang.Span
 	Reset     []Stmt
 	Ports     []*Port
@@ -275,7 +276,8 @@ type Projection struct {
 	Weight     Expr // static weight, or the synapse's `weight`
 	Delay      Expr // nil: no delay
 	Storage    string
-	PruneBelow float64 // drop synapses with |weight| below this when building (0: none)
+	PruneBelow float64       // drop synapses with |weight| below this when building (0: none)
+	Merged     []*Projection // same source, target, port, weight and delay: delivered with this one (fuse)
 	Normalize  *Normalize
 	Modulators map[string]Node
 	Pos        lang.Span

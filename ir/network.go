@@ -71,6 +71,7 @@ func (b *builder) network(ni *lang.NetInfo, run *lang.RunDecl) {
 		return Node{Input: inputs[name]}
 	}
 	byDecl := map[*lang.ProjectDecl][]*Projection{}
+	names := map[string]int{} // unnamed projections with the same ends get #2, #3: names key the RNG streams
 	for _, pi := range ni.Projs {
 		d := pi.Decl
 		for _, pre := range d.Pre {
@@ -83,6 +84,9 @@ func (b *builder) network(ni *lang.NetInfo, run *lang.RunDecl) {
 					prj.Name = d.Name.Name
 				} else if d.Name != nil {
 					prj.Name = fmt.Sprintf("%s[%s->%s]", d.Name.Name, pre.Name, post.Name)
+				}
+				if names[prj.Name]++; names[prj.Name] > 1 {
+					prj.Name = fmt.Sprintf("%s#%d", prj.Name, names[prj.Name])
 				}
 				if prj.Synapse != nil {
 					prj.Synapse.Name = prj.Synapse.Type + "@" + prj.Name

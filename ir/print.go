@@ -328,6 +328,9 @@ func (pr *printer) network(p *Program) {
 		if n := prj.Normalize; n != nil && n.Var != nil {
 			s += fmt.Sprintf(" normalize sum(%s) = %s every %s", n.Var.Name, num(n.Target), Quantity(n.Every, TimeDim, "ms"))
 		}
+		for _, m := range prj.Merged {
+			s += " merged " + m.Name
+		}
 		for _, k := range sortedKeys(prj.Modulators) {
 			s += fmt.Sprintf(" modulator %s = %s", k, prj.Modulators[k].Name())
 		}

@@ -33,6 +33,7 @@ var Table = []*Pass{
 	{Name: "ode", Doc: "choose exact propagators or RK4/Euler per ODE system", Run: ode, Required: true},
 	{Name: "prune", Doc: "drop projections from silent sources and (with --prune-weights) tiny static weights", Run: prune},
 	{Name: "dce", Doc: "remove state, kernels, populations and projections no recording depends on", Run: dce},
+	{Name: "fuse", Doc: "one pass for update+threshold+reset; merge parallel projections", Run: fuse},
 	{Name: "lazy", Doc: "event-driven synaptic traces, stored per neuron where they depend on one side", Run: lazy, Always: true},
 	{Name: "sparsity", Doc: "choose dense, csr or procedural connectivity per projection", Run: sparsity, Always: true},
 }
@@ -50,6 +51,8 @@ var Constraints = []Constraint{
 	{"dce", "lazy", "classify only the synapse state that survives"},
 	{"fold", "prune", "a threshold that folds to false marks a population that can never spike"},
 	{"prune", "dce", "what prune cuts off, dce then removes"},
+	{"dce", "fuse", "fuse looks at the kernels and projections that remain"},
+	{"fuse", "sparsity", "merged projections get one storage"},
 	{"fold", "sparsity", "a weight is constant (stored once) only once folded"},
 	{"dce", "sparsity", "removed projections need no storage"},
 }

@@ -95,9 +95,9 @@ func TestDebugFlags(t *testing.T) {
 	}
 	for flag, want := range map[string]string{
 		"nosuch=off": "expected PASS=off|on|dump with PASS one of fold, ode, prune, dce",
-		"ode=off":   "required",
-		"dce=maybe": "expected off, on or dump",
-		"dce":       "expected PASS=off",
+		"ode=off":    "required",
+		"dce=maybe":  "expected off, on or dump",
+		"dce":        "expected PASS=off",
 	} {
 		var o passes.Options
 		if err := passes.ParseDebug([]string{flag}, &o); err == nil || !strings.Contains(err.Error(), want) {

@@ -96,6 +96,10 @@ func TestPassesPreserveSpikes(t *testing.T) {
 		{"../../examples/coba.snn", "sparsity"},
 		{"../../examples/stdp_song2000.snn", "sparsity"},
 		{"../../testdata/passes/dce/unused.snn", "dce"},
+		{"../../examples/cuba.snn", "fuse"},
+		{"../../testdata/passes/fuse/merge.snn", "fuse"},
+		{"../../testdata/passes/fuse/voltage.snn", "fuse"},
+		{"../../examples/cuba.snn", "prune"},
 	} {
 		o := gosim.Options{Duration: 0.3}
 		on := run(t, compile(t, c.model), o)

@@ -26,6 +26,8 @@ type pop struct {
 	fast       *fastThreshold
 	nonlinear  map[*ir.Var]bool // integrated by RK4/Euler
 	refList    []int32          // neurons refractory now (a superset until update prunes it)
+	fused      bool             // update, threshold and reset in one pass (the fuse pass allows it)
+	fusedDone  bool             // this step's threshold and reset already ran
 	resetK     kernel
 	spikes     []int32
 	spikeCount int64
@@ -123,6 +125,7 @@ func newPop(s *sim, ip *ir.Population) (*pop, error) {
 		p.thresh = vc.vals(node)
 	}
 	p.nonlinear = map[*ir.Var]bool{}
+	p.fused = m.Fused && p.fast != nil
 	for _, sys := range m.Update {
 		if sys.Method != ir.Exact {
 			for _, v := range sys.Vars {
@@ -132,6 +135,9 @@ func newPop(s *sim, ip *ir.Population) (*pop, error) {
 		in, err := newIntegrator(p, sys, vc, s.dt)
 		if err != nil {
 			return nil, fmt.Errorf("population %s: %w", p.nm, err)
+		}
+		if e, ok := in.(*exact); !ok || e.order == nil {
+			p.fused = false // only in-place exact rows can run block by block
 		}
 		p.systems = append(p.systems, in)
 	}
@@ -224,12 +230,45 @@ func (p *pop) update(s *sim) {
 		}
 	}
 	p.refList = live
+	p.fusedDone = false
+	if p.fused && s.threads <= 1 {
+		p.fusedStep(s)
+		return
+	}
 	for _, in := range p.systems {
 		in.step(s)
 	}
 }
 
+// fusedStep integrates, tests and resets one block of neurons at a time,
+// while the block is in cache. The fuse pass has checked that the reset
+// commutes with the step's synaptic events, so the result is the same as
+// three separate passes.
+func (p *pop) fusedStep(s *sim) {
+	const block = 1024
+	p.spikes = p.spikes[:0]
+	c := &p.cx
+	c.t = s.t
+	for lo := 0; lo < p.n; lo += block {
+		hi := min(lo+block, p.n)
+		for _, in := range p.systems {
+			in.(*exact).rowsRange(s, lo, hi)
+		}
+		first := len(p.spikes)
+		p.fast.findRange(p, s, lo, hi)
+		for _, i := range p.spikes[first:] {
+			c.i = int(i)
+			p.resetK(c)
+		}
+	}
+	p.spikeCount += int64(len(p.spikes))
+	p.fusedDone = true
+}
+
 func (p *pop) threshold(s *sim) {
+	if p.fusedDone {
+		return
+	}
 	p.spikes = p.spikes[:0]
 	if p.fast != nil {
 		p.fast.find(p, s)
@@ -274,39 +313,45 @@ func simpleThreshold(e ir.Expr) (*ir.Var, string, float64, bool) {
 	return nil, "", 0, false
 }
 
-func (f *fastThreshold) find(p *pop, s *sim) {
-	n, ref, c, vals := int32(s.n), p.refUntil, f.c, f.vals
-	ref = ref[:len(vals)]
+func (f *fastThreshold) find(p *pop, s *sim) { f.findRange(p, s, 0, len(f.vals)) }
+
+// findRange appends the neurons in [lo, hi) that cross, in index order.
+func (f *fastThreshold) findRange(p *pop, s *sim, lo, hi int) {
+	n, c, vals := int32(s.n), f.c, f.vals[lo:hi]
+	ref := p.refUntil[lo:hi]
 	// one loop per operator keeps the comparison out of the inner branch
 	switch f.op {
 	case ">":
 		for i, v := range vals {
 			if v > c && n >= ref[i] {
-				p.spikes = append(p.spikes, int32(i))
+				p.spikes = append(p.spikes, int32(lo+i))
 			}
 		}
 	case ">=":
 		for i, v := range vals {
 			if v >= c && n >= ref[i] {
-				p.spikes = append(p.spikes, int32(i))
+				p.spikes = append(p.spikes, int32(lo+i))
 			}
 		}
 	case "<":
 		for i, v := range vals {
 			if v < c && n >= ref[i] {
-				p.spikes = append(p.spikes, int32(i))
+				p.spikes = append(p.spikes, int32(lo+i))
 			}
 		}
 	default:
 		for i, v := range vals {
 			if v <= c && n >= ref[i] {
-				p.spikes = append(p.spikes, int32(i))
+				p.spikes = append(p.spikes, int32(lo+i))
 			}
 		}
 	}
 }
 
 func (p *pop) reset(s *sim) {
+	if p.fusedDone {
+		return
+	}
 	c := &p.cx
 	c.t = s.t
 	for _, i := range p.spikes {

@@ -18,6 +18,8 @@ type proj struct {
 	csr     *runtime.CSR
 	proc    *runtime.Procedural
 	all     []int32 // dense storage: every postsynaptic index
+	parts   []*proj // merged projections (fuse): their rows follow this one's
+	joined  []int32
 	rowBuf  []int32
 	storage string
 	nsyn    int64
@@ -92,31 +94,18 @@ func newProj(s *sim, ip *ir.Projection, pre node, post *pop, byName map[string]n
 		return nil, fmt.Errorf("missing end")
 	}
 	pr := &proj{name: ip.Name, pre: pre, post: post, storage: "csr"}
-	stream := runtime.NewStream(s.seed, runtime.Hash("connect", ip.Name))
-	spec := connSpec(ip.Connector, ip.Pre.Pop != nil && ip.Pre.Pop == postPop(post))
-	if ip.Storage == "dense" {
-		if ip.Connector.Kind != "all_to_all" || ip.Connector.ExceptSelf {
-			return nil, fmt.Errorf("dense storage needs all_to_all connectivity")
+	if err := pr.connect(s, ip); err != nil {
+		return nil, err
+	}
+	// projections merged into this one (fuse): same source, port, constant
+	// weight and delay; a spike walks all their rows together
+	for _, m := range ip.Merged {
+		part := &proj{name: m.Name, pre: pre, post: post, storage: "csr"}
+		if err := part.connect(s, m); err != nil {
+			return nil, fmt.Errorf("merged %s: %w", m.Name, err)
 		}
-		pr.storage = "dense"
-		pr.all = make([]int32, post.n)
-		for j := range pr.all {
-			pr.all[j] = int32(j)
-		}
-		pr.nsyn = int64(pre.size()) * int64(post.n)
-	} else if ip.Storage == "procedural" && ip.Synapse == nil {
-		proc, err := runtime.NewProcedural(spec, geometry(pre), geometry(post), stream)
-		if err != nil {
-			return nil, err
-		}
-		pr.proc, pr.storage = proc, "procedural"
-		pr.nsyn = int64(runtime.EstimateSynapses(spec, geometry(pre), geometry(post)))
-	} else {
-		csr, err := runtime.Connect(spec, geometry(pre), geometry(post), stream)
-		if err != nil {
-			return nil, err
-		}
-		pr.csr, pr.nsyn = csr, csr.NumSynapses()
+		pr.parts = append(pr.parts, part)
+		pr.nsyn += part.nsyn
 	}
 	if ip.Delay != nil {
 		d, ok := ir.ConstValue(ip.Delay)
@@ -135,6 +124,40 @@ func newProj(s *sim, ip *ir.Projection, pre node, post *pop, byName map[string]n
 		return pr, pr.staticWeights(s, ip)
 	}
 	return pr, pr.plastic(s, ip, byName)
+}
+
+// connect builds the projection's own connectivity in the storage the
+// sparsity pass chose; the stream is keyed by the projection's name.
+func (pr *proj) connect(s *sim, ip *ir.Projection) error {
+	pre, post := pr.pre, pr.post
+	stream := runtime.NewStream(s.seed, runtime.Hash("connect", ip.Name))
+	spec := connSpec(ip.Connector, ip.Pre.Pop != nil && ip.Pre.Pop == postPop(post))
+	switch {
+	case ip.Storage == "dense":
+		if ip.Connector.Kind != "all_to_all" || ip.Connector.ExceptSelf {
+			return fmt.Errorf("dense storage needs all_to_all connectivity")
+		}
+		pr.storage = "dense"
+		pr.all = make([]int32, post.n)
+		for j := range pr.all {
+			pr.all[j] = int32(j)
+		}
+		pr.nsyn = int64(pre.size()) * int64(post.n)
+	case ip.Storage == "procedural" && ip.Synapse == nil:
+		proc, err := runtime.NewProcedural(spec, geometry(pre), geometry(post), stream)
+		if err != nil {
+			return err
+		}
+		pr.proc, pr.storage = proc, "procedural"
+		pr.nsyn = int64(runtime.EstimateSynapses(spec, geometry(pre), geometry(post)))
+	default:
+		csr, err := runtime.Connect(spec, geometry(pre), geometry(post), stream)
+		if err != nil {
+			return err
+		}
+		pr.csr, pr.nsyn = csr, csr.NumSynapses()
+	}
+	return nil
 }
 
 // postPop lets a population compare with an IR population by identity.
@@ -194,6 +217,20 @@ func (pr *proj) pruneWeights(eps float64) {
 // row returns the synapses of presynaptic neuron i as (first synapse
 // index, targets).
 func (pr *proj) row(i int) (int64, []int32) {
+	if pr.parts != nil {
+		// static and constant-weight: synapse indices are not needed
+		_, own := pr.ownRow(i)
+		pr.joined = append(pr.joined[:0], own...)
+		for _, part := range pr.parts {
+			_, t := part.ownRow(i)
+			pr.joined = append(pr.joined, t...)
+		}
+		return -1, pr.joined
+	}
+	return pr.ownRow(i)
+}
+
+func (pr *proj) ownRow(i int) (int64, []int32) {
 	if pr.all != nil {
 		return int64(i) * int64(len(pr.all)), pr.all
 	}
@@ -215,6 +252,9 @@ func (pr *proj) bytes() int64 {
 		b += int64(len(v)) * 8
 	}
 	b += int64(len(pr.colPtr)+len(pr.colSyn)) * 8
+	for _, part := range pr.parts {
+		b += part.bytes()
+	}
 	return b
 }
 
