@@ -746,6 +746,17 @@ func (r *rk) step(s *sim) {
 	for i := range r.held {
 		r.held[i] = p.refractory(s, i)
 	}
+	if r.euler {
+		// one stage at the current values: no stage buffers needed
+		r.eval(s, 0, 1, true)
+		for j, v := range r.vars {
+			out, k := p.vals[v], r.k[j]
+			for i := range out {
+				out[i] += r.dt * k[i]
+			}
+		}
+		return
+	}
 	for j, v := range r.vars {
 		copy(r.x0[j], p.vals[v])
 		copy(r.stage[j], p.vals[v])

@@ -171,44 +171,10 @@ func (vc *vcompiler) binary(op string, a, b vnode) (vnode, error) {
 		return vnode{isConst: true, c: f(nil)}, nil
 	}
 	out := vc.buf()
-	// the common arithmetic cases get their own loops
-	switch {
-	case op == "+" && b.isConst:
-		k := b.c
-		return vnode{f: func() []float64 {
-			x := a.f()
-			for i := range out {
-				out[i] = x[i] + k
-			}
-			return out
-		}}, nil
-	case op == "*" && a.isConst:
-		k := a.c
-		return vnode{f: func() []float64 {
-			y := b.f()
-			for i := range out {
-				out[i] = k * y[i]
-			}
-			return out
-		}}, nil
-	case op == "*" && b.isConst:
-		k := b.c
-		return vnode{f: func() []float64 {
-			x := a.f()
-			for i := range out {
-				out[i] = x[i] * k
-			}
-			return out
-		}}, nil
-	case op == "/" && b.isConst:
-		k := b.c
-		return vnode{f: func() []float64 {
-			x := a.f()
-			for i := range out {
-				out[i] = x[i] / k
-			}
-			return out
-		}}, nil
+	// arithmetic gets a loop per operator and operand shape: a closure call
+	// per node per step, none per neuron
+	if fn := arith(op, a, b, out); fn != nil {
+		return vnode{f: fn}, nil
 	}
 	af, bf := vc.vals(a), vc.vals(b)
 	var f func(x, y float64) float64
@@ -277,4 +243,124 @@ func (vc *vcompiler) binary(op string, a, b vnode) (vnode, error) {
 		}
 		return out
 	}}, nil
+}
+
+// arith returns a specialised loop for + - * / on (vector, vector),
+// (vector, constant) and (constant, vector), or nil for other operators.
+func arith(op string, a, b vnode, out []float64) func() []float64 {
+	switch {
+	case !a.isConst && !b.isConst:
+		af, bf := a.f, b.f
+		switch op {
+		case "+":
+			return func() []float64 {
+				x, y := af(), bf()
+				y = y[:len(x)]
+				for i := range x {
+					out[i] = x[i] + y[i]
+				}
+				return out
+			}
+		case "-":
+			return func() []float64 {
+				x, y := af(), bf()
+				y = y[:len(x)]
+				for i := range x {
+					out[i] = x[i] - y[i]
+				}
+				return out
+			}
+		case "*":
+			return func() []float64 {
+				x, y := af(), bf()
+				y = y[:len(x)]
+				for i := range x {
+					out[i] = x[i] * y[i]
+				}
+				return out
+			}
+		case "/":
+			return func() []float64 {
+				x, y := af(), bf()
+				y = y[:len(x)]
+				for i := range x {
+					out[i] = x[i] / y[i]
+				}
+				return out
+			}
+		}
+	case b.isConst:
+		af, k := a.f, b.c
+		switch op {
+		case "+":
+			return func() []float64 {
+				x := af()
+				for i := range x {
+					out[i] = x[i] + k
+				}
+				return out
+			}
+		case "-":
+			return func() []float64 {
+				x := af()
+				for i := range x {
+					out[i] = x[i] - k
+				}
+				return out
+			}
+		case "*":
+			return func() []float64 {
+				x := af()
+				for i := range x {
+					out[i] = x[i] * k
+				}
+				return out
+			}
+		case "/":
+			return func() []float64 {
+				x := af()
+				for i := range x {
+					out[i] = x[i] / k
+				}
+				return out
+			}
+		}
+	default:
+		k, bf := a.c, b.f
+		switch op {
+		case "+":
+			return func() []float64 {
+				y := bf()
+				for i := range y {
+					out[i] = k + y[i]
+				}
+				return out
+			}
+		case "-":
+			return func() []float64 {
+				y := bf()
+				for i := range y {
+					out[i] = k - y[i]
+				}
+				return out
+			}
+		case "*":
+			return func() []float64 {
+				y := bf()
+				for i := range y {
+					out[i] = k * y[i]
+				}
+				return out
+			}
+		case "/":
+			return func() []float64 {
+				y := bf()
+				for i := range y {
+					out[i] = k / y[i]
+				}
+				return out
+			}
+		}
+	}
+	return nil
 }
