@@ -379,6 +379,18 @@ func TestProgress(t *testing.T) {
 	if buf.Len() != 0 {
 		t.Errorf("disabled progress wrote %q", buf.String())
 	}
+	// a run shorter than a second shows no bar, even when enabled
+	p = NewProgress(1000, &buf, true)
+	for s := 0; s <= 1000; s++ {
+		p.Update(s)
+	}
+	p.Done()
+	if buf.Len() != 0 {
+		t.Errorf("a fast run drew a bar: %q", buf.String())
+	}
+	saved := barDelay
+	barDelay = 0
+	defer func() { barDelay = saved }()
 	p = NewProgress(1000, &buf, true)
 	for s := 0; s <= 1000; s++ {
 		p.Update(s)

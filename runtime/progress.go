@@ -16,14 +16,23 @@ type Progress interface {
 }
 
 // NewProgress returns a progress bar over total steps on w when enabled
-// (the caller decides: a terminal and a run expected to take over a
-// second), otherwise a no-op. Update is cheap: the bar is redrawn at most
+// (the caller decides: a terminal), otherwise a no-op; the bar shows only
+// once the run has taken a second. Update is cheap: the bar is redrawn at most
 // once per 1/500 of the run and throttled to 10 redraws a second.
 func NewProgress(total int, w io.Writer, enabled bool) Progress {
 	if !enabled || total <= 0 || w == nil {
 		return noProgress{}
 	}
-	bar := progressbar.NewOptions(total,
+	return &barProgress{w: w, every: max(1, total/500), total: total, start: time.Now()}
+}
+
+// barDelay is how long a run goes before its bar appears.
+var barDelay = time.Second
+
+// newBar draws the bar; it appears only once a run has taken a second, so
+// short runs stay quiet even on a terminal.
+func newBar(total int, w io.Writer) *progressbar.ProgressBar {
+	return progressbar.NewOptions(total,
 		progressbar.OptionSetWriter(w),
 		progressbar.OptionSetDescription("simulating"),
 		progressbar.OptionSetWidth(30),
@@ -34,7 +43,6 @@ func NewProgress(total int, w io.Writer, enabled bool) Progress {
 		progressbar.OptionClearOnFinish(),
 		progressbar.OptionSetItsString("steps"),
 	)
-	return &barProgress{bar: bar, every: max(1, total/500), total: total}
 }
 
 // IsTerminal reports whether w is a terminal (for NewProgress's enabled).
@@ -52,6 +60,8 @@ func (noProgress) Update(int) {}
 func (noProgress) Done()      {}
 
 type barProgress struct {
+	w     io.Writer
+	start time.Time
 	bar   *progressbar.ProgressBar
 	every int
 	last  int
@@ -64,6 +74,12 @@ func (p *barProgress) Update(step int) {
 		return
 	}
 	p.last = step
+	if p.bar == nil {
+		if time.Since(p.start) < barDelay {
+			return
+		}
+		p.bar = newBar(p.total, p.w)
+	}
 	p.bar.Set(step)
 }
 
@@ -72,5 +88,7 @@ func (p *barProgress) Done() {
 		return
 	}
 	p.done = true
-	p.bar.Finish()
+	if p.bar != nil {
+		p.bar.Finish()
+	}
 }
