@@ -49,6 +49,10 @@ func (cp *compiler) expr(e ir.Expr) (sfn, error) {
 	case *ir.InputRef:
 		return func(c *ctx) float64 { return c.input }, nil
 	case *ir.Ref:
+		if x.Var.Kind == ir.Param {
+			// fold switched off: a parameter is still a constant of its model
+			return cp.expr(x.Var.Value)
+		}
 		vals, index, err := cp.slot(x)
 		if err != nil {
 			return nil, err

@@ -100,6 +100,9 @@ func TestPassesPreserveSpikes(t *testing.T) {
 		{"../../testdata/passes/fuse/merge.snn", "fuse"},
 		{"../../testdata/passes/fuse/voltage.snn", "fuse"},
 		{"../../examples/cuba.snn", "prune"},
+		{"../../examples/cuba.snn", "fold"},
+		{"../../examples/coba.snn", "fold"},
+		{"../../examples/stdp_song2000.snn", "fold"},
 	} {
 		o := gosim.Options{Duration: 0.3}
 		on := run(t, compile(t, c.model), o)

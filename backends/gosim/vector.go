@@ -55,6 +55,9 @@ func (vc *vcompiler) expr(e ir.Expr) (vnode, error) {
 			return out
 		}}, nil
 	case *ir.Ref:
+		if x.Var.Kind == ir.Param {
+			return vc.expr(x.Var.Value) // fold switched off: still a constant
+		}
 		if x.Side != ir.Own {
 			return vnode{}, fmt.Errorf("%s.%s in a neuron equation", sideName(x.Side), x.Var.Name)
 		}
