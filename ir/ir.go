@@ -228,6 +228,12 @@ type Population struct {
 	Shape []int
 	Model *Model
 	Pos   lang.Span
+	// fuse: populations with identical models run as one loop. The first of
+	// a group lists the group in Members; every member points to it in
+	// Group and knows its Offset in the combined index range.
+	Group   *Population
+	Offset  int
+	Members []*Population
 }
 
 // Input is a spike source or a current.

@@ -278,7 +278,11 @@ func (pr *printer) network(p *Program) {
 			}
 			shape = " shape [" + strings.Join(dims, ", ") + "]"
 		}
-		pr.line("population %s = %s[%d]%s", pop.Name, pop.Model.Name, pop.Size, shape)
+		group := ""
+		if pop.Group != nil && pop.Group != pop {
+			group = fmt.Sprintf(" in one loop with %s at offset %d", pop.Group.Name, pop.Offset)
+		}
+		pr.line("population %s = %s[%d]%s%s", pop.Name, pop.Model.Name, pop.Size, shape, group)
 	}
 	for _, in := range p.Inputs {
 		var args []string

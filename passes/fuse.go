@@ -1,23 +1,29 @@
 package passes
 
 import (
+	"fmt"
 	"math"
+	"strings"
 
 	"github.com/snnc/snnc/ir"
 )
 
 // fuse lets a backend make fewer passes over memory:
+//
 //   - update + threshold + reset: when a population's reset touches nothing
 //     that synaptic delivery in the same step reads or writes, the reset can
 //     run right where the threshold fires, so the backend integrates, tests
 //     and resets each block of neurons while it is in cache (Model.Fused);
+//
 //   - projections from the same source onto the same port of the same
 //     population with the same constant weight and delay are merged, so a
 //     spike walks one row instead of several (their targets are summed in
 //     the same order, so results stay bit-identical).
 //
-// Merging populations with identical models into one loop is not done yet:
-// the backends would need index offsets in every projection and monitor.
+//   - populations whose models are identical (same equations, constants,
+//     kernels and ports once folded) are grouped: a backend runs one loop over
+//     the group, each member a range of it (Population.Group/Offset), with
+//     the members' own random streams for initial values.
 func fuse(ctx *Context) {
 	p := ctx.Prog
 	for _, pop := range p.Pops {
@@ -33,6 +39,46 @@ func fuse(ctx *Context) {
 		}
 	}
 	mergeProjections(ctx)
+	groupPopulations(ctx)
+}
+
+// groupPopulations groups 1-D populations with identical models.
+func groupPopulations(ctx *Context) {
+	p := ctx.Prog
+	leaders := map[string]*ir.Population{}
+	for _, pop := range p.Pops {
+		pop.Group, pop.Offset, pop.Members = nil, 0, nil
+	}
+	for _, pop := range p.Pops {
+		if len(pop.Shape) > 1 {
+			continue // distance-dependent connectivity needs the shape
+		}
+		sig := signature(pop.Model)
+		lead, ok := leaders[sig]
+		if !ok {
+			leaders[sig] = pop
+			continue
+		}
+		if lead.Members == nil {
+			lead.Members, lead.Group = []*ir.Population{lead}, lead
+		}
+		last := lead.Members[len(lead.Members)-1]
+		pop.Group, pop.Offset = lead, last.Offset+last.Size
+		lead.Members = append(lead.Members, pop)
+		ctx.Diags.Notef(pop.Pos.Pos, pop.Pos.End, "fuse: %s runs in one loop with %s (identical models)", pop.Name, lead.Name)
+	}
+}
+
+// signature is a model's printed form without its name: equal signatures
+// mean identical kernels and constants.
+func signature(m *ir.Model) string {
+	name := m.Name
+	m.Name = ""
+	defer func() { m.Name = name }()
+	var sb strings.Builder
+	ir.Print(&sb, &ir.Program{Neurons: []*ir.Model{m}})
+	fmt.Fprintf(&sb, "fused=%v", m.Fused)
+	return sb.String()
 }
 
 // resetCommutes: the reset writes nothing that the step's synaptic events

@@ -26,3 +26,19 @@ func TestFuseRefusesVoltageRead(t *testing.T) {
 		}
 	}
 }
+
+// TestFuseGroups: identical models share one loop; an override makes a
+// model different.
+func TestFuseGroups(t *testing.T) {
+	p, _ := compile(t, "../examples/cuba.snn", "fuse")
+	e, i := p.Pops[0], p.Pops[1]
+	if i.Group != e || i.Offset != 3200 || len(e.Members) != 2 {
+		t.Errorf("CUBA's I should run in E's loop at offset 3200: group %v offset %d", i.Group, i.Offset)
+	}
+	p, _ = compile(t, "../testdata/passes/fold/params.snn", "fuse")
+	for _, pop := range p.Pops {
+		if pop.Group != nil {
+			t.Errorf("%s grouped, but B overrides tau: the models differ", pop.Name)
+		}
+	}
+}

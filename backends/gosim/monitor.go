@@ -68,7 +68,7 @@ func (m *weightMon) take(t float64) {
 	m.mon.Record(t, m.buf)
 }
 
-func (s *sim) monitors(p *ir.Program, byName map[string]node, popOf map[*ir.Population]*pop) error {
+func (s *sim) monitors(p *ir.Program, byName map[string]node, popOf map[*ir.Population]*part) error {
 	projOf := map[*ir.Projection]*proj{}
 	for k, ip := range p.Projs {
 		projOf[ip] = s.projs[k]
@@ -133,21 +133,30 @@ func (s *sim) monitors(p *ir.Program, byName map[string]node, popOf map[*ir.Popu
 	return nil
 }
 
-// reader returns a function reading a variable of neuron i: state directly,
-// an alias through a compiled expression.
-func (p *pop) reader(v *ir.Var) (func(i int) float64, error) {
-	if vals, ok := p.vals[v]; ok {
+// reader returns a function reading a variable of neuron i of the part:
+// state directly, an alias through a compiled expression (the pop's own
+// alias of that name: fused members share the leader's model).
+func (pt *part) reader(v *ir.Var) (func(i int) float64, error) {
+	if vals := pt.vals(v); vals != nil {
 		return func(i int) float64 { return vals[i] }, nil
 	}
-	if v.Kind != ir.Alias {
-		return nil, fmt.Errorf("%s.%s has no values to record", p.nm, v.Name)
+	p := pt.p
+	var own *ir.Var
+	for _, x := range p.model.Vars {
+		if x.Name == v.Name && x.Kind == ir.Alias {
+			own = x
+		}
 	}
-	f, err := (&compiler{slot: p.slot}).expr(inlineAliases(v.Value))
+	if own == nil {
+		return nil, fmt.Errorf("%s.%s has no values to record", pt.nm, v.Name)
+	}
+	f, err := (&compiler{slot: p.slot}).expr(inlineAliases(own.Value))
 	if err != nil {
 		return nil, err
 	}
 	c := &ctx{}
-	return func(i int) float64 { c.i, c.t = i, p.t; return f(c) }, nil
+	off := pt.off
+	return func(i int) float64 { c.i, c.t = i+off, p.t; return f(c) }, nil
 }
 
 // ---- memory ----

@@ -60,7 +60,7 @@ func (pr *proj) plastic(s *sim, ip *ir.Projection, byName map[string]node) error
 		return err
 	}
 	sc := &stmtCompiler{compiler: cp, target: pr.target, deliver: func(c *ctx, v float64) {
-		pr.port.receive(&pr.portCx, c.post, v)
+		pr.port.receive(&pr.portCx, c.post+pr.post.off, v)
 	}}
 	var err error
 	if pr.onPreOne, pr.onPre, err = pr.split(sc, m.OnPre, ir.PerPre); err != nil {
@@ -111,18 +111,18 @@ func lazyOf(v *ir.Var, o *ir.ODE, vals []float64) (*lazyVar, error) {
 func (pr *proj) slot(r *ir.Ref) ([]float64, func(c *ctx) int, error) {
 	switch r.Side {
 	case ir.Pre:
-		p, ok := pr.pre.(*pop)
+		p, ok := pr.pre.(*part)
 		if !ok {
 			return nil, nil, fmt.Errorf("pre.%s: the presynaptic side is an input", r.Var.Name)
 		}
-		vals, ok := p.vals[r.Var]
-		if !ok {
+		vals := p.vals(r.Var)
+		if vals == nil {
 			return nil, nil, fmt.Errorf("pre.%s has no storage", r.Var.Name)
 		}
 		return vals, func(c *ctx) int { return c.pre }, nil
 	case ir.Post:
-		vals, ok := pr.post.vals[r.Var]
-		if !ok {
+		vals := pr.post.vals(r.Var)
+		if vals == nil {
 			return nil, nil, fmt.Errorf("post.%s has no storage", r.Var.Name)
 		}
 		return vals, func(c *ctx) int { return c.post }, nil
@@ -331,7 +331,7 @@ func (pr *proj) postSpikes(s *sim) {
 	}
 	c := &pr.cx
 	c.t = s.t
-	for _, j := range pr.post.spikes {
+	for _, j := range pr.post.fired() {
 		c.i, c.pre, c.post = -1, -1, int(j)
 		pr.advance(s.t, -1, -1, int(j))
 		pr.onPostOne(c)

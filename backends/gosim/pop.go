@@ -26,8 +26,11 @@ type pop struct {
 	fast       *fastThreshold
 	nonlinear  map[*ir.Var]bool // integrated by RK4/Euler
 	refList    []int32          // neurons refractory now (a superset until update prunes it)
-	fused      bool             // update, threshold and reset in one pass (the fuse pass allows it)
-	fusedDone  bool             // this step's threshold and reset already ran
+	members    []member         // the IR populations this one runs (several when fused)
+	byVar      map[string][]float64
+	lastStep   int  // step of the current spikes (parts filter them once per step)
+	fused      bool // update, threshold and reset in one pass (the fuse pass allows it)
+	fusedDone  bool // this step's threshold and reset already ran
 	resetK     kernel
 	spikes     []int32
 	spikeCount int64
@@ -36,9 +39,55 @@ type pop struct {
 	cx         ctx
 }
 
-func (p *pop) name() string   { return p.nm }
-func (p *pop) size() int      { return p.n }
-func (p *pop) fired() []int32 { return p.spikes }
+// member is one IR population inside a pop: neurons [off, off+n).
+type member struct {
+	name   string
+	off, n int
+}
+
+// part is how the rest of the simulation sees one IR population: a range
+// of a pop (all of it unless populations were fused).
+type part struct {
+	p      *pop
+	nm     string
+	off, n int
+	shape  []int
+	buf    []int32
+	step   int
+	count  int64
+}
+
+func (v *part) name() string { return v.nm }
+func (v *part) size() int    { return v.n }
+
+// fired returns this step's spikes of the part, as part indices.
+func (v *part) fired() []int32 {
+	all := v.p.spikes
+	if v.off == 0 && v.n == v.p.n {
+		return all
+	}
+	if v.step == v.p.lastStep && v.buf != nil {
+		return v.buf
+	}
+	v.step = v.p.lastStep
+	v.buf = v.buf[:0]
+	for _, i := range all { // ascending: could bisect, spikes are few
+		if int(i) >= v.off && int(i) < v.off+v.n {
+			v.buf = append(v.buf, i-int32(v.off))
+		}
+	}
+	return v.buf
+}
+
+// vals is the part's slice of a variable (found by name: fused members
+// have their own *ir.Var of the same name).
+func (v *part) vals(x *ir.Var) []float64 {
+	b, ok := v.p.byVar[x.Name]
+	if !ok {
+		return nil
+	}
+	return b[v.off : v.off+v.n]
+}
 
 // eventPort is a compiled event input: either a direct `x += weight` or a
 // general kernel run with the weight in the context.
@@ -59,14 +108,25 @@ func (e *eventPort) receive(c *ctx, post int, w float64) {
 
 func newPop(s *sim, ip *ir.Population) (*pop, error) {
 	m := ip.Model
-	p := &pop{nm: ip.Name, n: ip.Size, shape: ip.Shape, ir: ip, model: m, vals: map[*ir.Var][]float64{}, slots: map[*ir.Var]*[]float64{},
-		ports: map[string][]float64{}, events: map[string]*eventPort{}, refUntil: make([]int32, ip.Size)}
+	members := []member{{ip.Name, 0, ip.Size}}
+	n := ip.Size
+	if ip.Members != nil {
+		// a fused group: one loop over every member's neurons
+		members, n = nil, 0
+		for _, mp := range ip.Members {
+			members = append(members, member{mp.Name, mp.Offset, mp.Size})
+			n += mp.Size
+		}
+	}
+	p := &pop{nm: ip.Name, n: n, shape: ip.Shape, ir: ip, model: m, vals: map[*ir.Var][]float64{}, slots: map[*ir.Var]*[]float64{},
+		ports: map[string][]float64{}, events: map[string]*eventPort{}, refUntil: make([]int32, n), members: members, byVar: map[string][]float64{}}
 	for _, v := range m.Vars {
 		switch v.Kind {
 		case ir.State, ir.ContinuousPort:
 			buf := make([]float64, p.n)
 			p.vals[v] = buf
 			p.slots[v] = &buf
+			p.byVar[v.Name] = buf
 			if v.Kind == ir.State {
 				p.stateVars = append(p.stateVars, v)
 			}
@@ -198,11 +258,14 @@ func (p *pop) init(s *sim, cp *compiler) error {
 		if err != nil {
 			return fmt.Errorf("population %s, initial value of %s: %w", p.nm, v.Name, err)
 		}
-		c := &ctx{rng: runtime.NewStream(s.seed, runtime.Hash("init", p.nm, v.Name))}
+		// each member draws from its own stream, so fusing changes nothing
 		vals := p.vals[v]
-		for i := range vals {
-			c.i = i
-			vals[i] = f(c)
+		for _, mb := range p.members {
+			c := &ctx{rng: runtime.NewStream(s.seed, runtime.Hash("init", mb.name, v.Name))}
+			for i := mb.off; i < mb.off+mb.n; i++ {
+				c.i = i
+				vals[i] = f(c)
+			}
 		}
 	}
 	return nil
@@ -266,6 +329,7 @@ func (p *pop) fusedStep(s *sim) {
 }
 
 func (p *pop) threshold(s *sim) {
+	p.lastStep = s.n
 	if p.fusedDone {
 		return
 	}
@@ -376,7 +440,13 @@ func (p *pop) checkFinite(s *sim) error {
 				if !p.nonlinear[v] {
 					when = fmt.Sprintf("within the %s up to t = %s", ir.Quantity(64*s.dt, ir.TimeDim, "ms"), ir.Quantity(s.t+s.dt, ir.TimeDim, "ms"))
 				}
-				return fmt.Errorf("%s[%d].%s became %v %s", p.nm, i, v.Name, x, when)
+				name, k := p.nm, i
+				for _, mb := range p.members { // name the IR population, not the fused group
+					if i >= mb.off && i < mb.off+mb.n {
+						name, k = mb.name, i-mb.off
+					}
+				}
+				return fmt.Errorf("%s[%d].%s became %v %s", name, k, v.Name, x, when)
 			}
 		}
 	}

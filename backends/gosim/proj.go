@@ -13,7 +13,7 @@ import (
 type proj struct {
 	name    string
 	pre     node
-	post    *pop
+	post    *part
 	port    *eventPort
 	csr     *runtime.CSR
 	proc    *runtime.Procedural
@@ -75,7 +75,7 @@ func (l *lazyVar) advance(idx int, t float64) {
 
 func geometry(n node) runtime.Geometry {
 	g := runtime.Geometry{N: n.size()}
-	if p, ok := n.(*pop); ok && p.shape != nil {
+	if p, ok := n.(*part); ok && p.shape != nil {
 		g.Shape = p.shape
 	}
 	return g
@@ -89,7 +89,7 @@ func connSpec(c ir.Connector, samePop bool) runtime.ConnSpec {
 	return spec
 }
 
-func newProj(s *sim, ip *ir.Projection, pre node, post *pop, byName map[string]node) (*proj, error) {
+func newProj(s *sim, ip *ir.Projection, pre node, post *part, byName map[string]node) (*proj, error) {
 	if pre == nil || post == nil {
 		return nil, fmt.Errorf("missing end")
 	}
@@ -115,7 +115,7 @@ func newProj(s *sim, ip *ir.Projection, pre node, post *pop, byName map[string]n
 		pr.delay = int(math.Round(d / s.dt))
 	}
 	pr.ring = runtime.NewDelayRing(pr.delay)
-	ep, ok := post.events[ip.Port]
+	ep, ok := post.p.events[ip.Port]
 	if !ok {
 		return nil, fmt.Errorf("%s has no event port %s", post.nm, ip.Port)
 	}
@@ -131,7 +131,7 @@ func newProj(s *sim, ip *ir.Projection, pre node, post *pop, byName map[string]n
 func (pr *proj) connect(s *sim, ip *ir.Projection) error {
 	pre, post := pr.pre, pr.post
 	stream := runtime.NewStream(s.seed, runtime.Hash("connect", ip.Name))
-	spec := connSpec(ip.Connector, ip.Pre.Pop != nil && ip.Pre.Pop == postPop(post))
+	spec := connSpec(ip.Connector, ip.Pre.Pop != nil && ip.Pre.Pop.Name == post.nm)
 	switch {
 	case ip.Storage == "dense":
 		if ip.Connector.Kind != "all_to_all" || ip.Connector.ExceptSelf {
@@ -159,9 +159,6 @@ func (pr *proj) connect(s *sim, ip *ir.Projection) error {
 	}
 	return nil
 }
-
-// postPop lets a population compare with an IR population by identity.
-func postPop(p *pop) *ir.Population { return p.ir }
 
 func (pr *proj) staticWeights(s *sim, ip *ir.Projection) error {
 	if ip.Weight == nil {
@@ -274,7 +271,7 @@ func (pr *proj) propagate(s *sim) {
 				if pr.weights != nil {
 					w = pr.weights[first+int64(k)]
 				}
-				pr.port.receive(&pr.portCx, int(j), w)
+				pr.port.receive(&pr.portCx, int(j)+pr.post.off, w)
 			}
 			continue
 		}

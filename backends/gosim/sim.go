@@ -64,6 +64,7 @@ type sim struct {
 	t          float64 // current time
 	seed       uint64
 	pops       []*pop
+	parts      []*part // one per IR population
 	inputs     []*spikeInput
 	conts      []*contInput
 	projs      []*proj
@@ -105,15 +106,26 @@ func build(p *ir.Program, o Options) (*sim, error) {
 	}
 	s.steps = int(math.Round(dur / s.dt))
 	byName := map[string]node{}
-	popOf := map[*ir.Population]*pop{}
+	popOf := map[*ir.Population]*part{}
 	for _, ip := range p.Pops {
+		if ip.Group != nil && ip.Group != ip {
+			continue // runs inside its group's pop
+		}
 		pp, err := newPop(s, ip)
 		if err != nil {
 			return nil, err
 		}
 		s.pops = append(s.pops, pp)
-		byName[ip.Name] = pp
-		popOf[ip] = pp
+		members := []*ir.Population{ip}
+		if ip.Members != nil {
+			members = ip.Members
+		}
+		for _, mp := range members {
+			pt := &part{p: pp, nm: mp.Name, off: mp.Offset, n: mp.Size, shape: mp.Shape, step: -1}
+			s.parts = append(s.parts, pt)
+			byName[mp.Name] = pt
+			popOf[mp] = pt
+		}
 	}
 	for _, in := range p.Inputs {
 		if in.Kind == "current_step" {
@@ -121,10 +133,11 @@ func build(p *ir.Program, o Options) (*sim, error) {
 			if target == nil {
 				continue
 			}
-			acc, ok := target.ports[in.Port]
+			acc, ok := target.p.ports[in.Port]
 			if !ok {
 				return nil, fmt.Errorf("input %s: %s has no continuous port %s", in.Name, in.Target.Name, in.Port)
 			}
+			acc = acc[target.off : target.off+target.n]
 			s.conts = append(s.conts, &contInput{step: runtime.CurrentStep{Amplitude: in.Num["amplitude"], Start: in.Num["start"], Stop: in.Num["stop"]}, port: acc})
 			continue
 		}
@@ -259,6 +272,9 @@ func (s *sim) step() error {
 	for _, p := range s.pops {
 		p.reset(s)
 	}
+	for _, pt := range s.parts {
+		pt.count += int64(len(pt.fired()))
+	}
 	for _, m := range s.spikeMons {
 		m.mon.Record(s.t, m.src.fired())
 	}
@@ -292,12 +308,12 @@ func (s *sim) collect(res *Result) {
 
 func (s *sim) summary(p *ir.Program, wall float64) *runtime.Summary {
 	sum := &runtime.Summary{Network: p.Network, Seed: s.seed, Dt: s.dt, Duration: float64(s.n) * s.dt, Threads: s.threads, WallSeconds: wall}
-	for _, pp := range s.pops {
+	for _, pt := range s.parts {
 		rate := 0.0
-		if sum.Duration > 0 && pp.n > 0 {
-			rate = float64(pp.spikeCount) / float64(pp.n) / sum.Duration
+		if sum.Duration > 0 && pt.n > 0 {
+			rate = float64(pt.count) / float64(pt.n) / sum.Duration
 		}
-		sum.Populations = append(sum.Populations, runtime.PopSummary{Name: pp.nm, N: pp.n, Spikes: pp.spikeCount, RateHz: rate})
+		sum.Populations = append(sum.Populations, runtime.PopSummary{Name: pt.nm, N: pt.n, Spikes: pt.count, RateHz: rate})
 	}
 	for _, pr := range s.projs {
 		ps := runtime.ProjSummary{Name: pr.name, Synapses: pr.nsyn, Storage: pr.storage, ConnectivityBytes: float64(pr.bytes())}
