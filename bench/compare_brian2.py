@@ -2,12 +2,15 @@
 """Cross-check snnc against Brian2 on the same models (issue 4).
 
 Runs `snnc run` on examples/cuba.snn and examples/coba.snn (N = 4000, 1 s)
-for seeds 1..5 and on bench/brian2/lif_step.snn, and compares with the
+for the same seeds Brian2 was run with (20 by default: per-seed rates vary
+by about 6 %, so 5-seed means of two correct simulators differ by about
+3.6 % and a 5 % check would fail one time in six) and on
+bench/brian2/lif_step.snn, and compares with the
 Brian2 2.5 results stored in bench/brian2/results/raw/ (regenerate those
 with bench/brian2/run_all.sh, which needs `apt-get install -y python3-brian`;
 this script itself needs only Python 3 and Go).
 
-Criteria: mean firing rate over the 5 seeds within 5 % of Brian2's; the
+Criteria: mean firing rate over the seeds within 5 % of Brian2's; the
 LIF neuron under a current step spikes at the same times to within one
 time step. Writes bench/results/compare_brian2.json and exits 1 if a
 criterion fails.
@@ -49,6 +52,7 @@ def brian2_rates(name):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--snnc", default=None, help="snnc binary (default: go build it)")
+    ap.add_argument("--seeds", type=int, default=20, help="how many seeds (Brian2's results must have them)")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="snnc-brian2-")
     snnc = args.snnc
@@ -58,7 +62,7 @@ def main():
     report, ok = {"models": {}}, True
     for model, raw in [("cuba", "cuba_runtime_N4000.jsonl"), ("coba", "coba_runtime_N4000.jsonl")]:
         ref = brian2_rates(raw)
-        seeds = sorted(ref)[:5]
+        seeds = sorted(ref)[:args.seeds]
         ours = [mean_rate(snnc_run(snnc, f"examples/{model}.snn", s, os.path.join(tmp, f"{model}{s}"))) for s in seeds]
         theirs = [ref[s] for s in seeds]
         m1, m2 = statistics.mean(ours), statistics.mean(theirs)
