@@ -60,7 +60,7 @@ def main():
         snnc = os.path.join(tmp, "snnc")
         subprocess.run(["go", "build", "-o", snnc, "./cmd/snnc"], check=True, cwd=ROOT)
     report, ok = {"models": {}}, True
-    for model, raw in [("cuba", "cuba_runtime_N4000.jsonl"), ("coba", "coba_runtime_N4000.jsonl")]:
+    for model, raw in [("cuba", "cuba_runtime_N4000_20seeds.jsonl"), ("coba", "coba_runtime_N4000_20seeds.jsonl")]:
         ref = brian2_rates(raw)
         seeds = sorted(ref)[:args.seeds]
         ours = [mean_rate(snnc_run(snnc, f"examples/{model}.snn", s, os.path.join(tmp, f"{model}{s}"))) for s in seeds]
