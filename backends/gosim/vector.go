@@ -182,14 +182,6 @@ func (vc *vcompiler) binary(op string, a, b vnode) (vnode, error) {
 	af, bf := vc.vals(a), vc.vals(b)
 	var f func(x, y float64) float64
 	switch op {
-	case "+":
-		f = func(x, y float64) float64 { return x + y }
-	case "-":
-		f = func(x, y float64) float64 { return x - y }
-	case "*":
-		f = func(x, y float64) float64 { return x * y }
-	case "/":
-		f = func(x, y float64) float64 { return x / y }
 	case "%":
 		f = math.Mod
 	case "^":
@@ -212,32 +204,6 @@ func (vc *vcompiler) binary(op string, a, b vnode) (vnode, error) {
 		f = func(x, y float64) float64 { return b2f(x != 0 || y != 0) }
 	default:
 		return vnode{}, fmt.Errorf("unknown operator %s", op)
-	}
-	switch op {
-	case "+":
-		return vnode{f: func() []float64 {
-			x, y := af(), bf()
-			for i := range out {
-				out[i] = x[i] + y[i]
-			}
-			return out
-		}}, nil
-	case "-":
-		return vnode{f: func() []float64 {
-			x, y := af(), bf()
-			for i := range out {
-				out[i] = x[i] - y[i]
-			}
-			return out
-		}}, nil
-	case "*":
-		return vnode{f: func() []float64 {
-			x, y := af(), bf()
-			for i := range out {
-				out[i] = x[i] * y[i]
-			}
-			return out
-		}}, nil
 	}
 	return vnode{f: func() []float64 {
 		x, y := af(), bf()
