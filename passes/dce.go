@@ -147,6 +147,9 @@ func (l *liveness) step() {
 			if l.writesLive(m.OnActive[d.Name]) || (d.Out != nil && l.vars[d.Out]) {
 				l.reads(d.Activation)
 				l.markPortLive(pop, d.Name)
+				if learn, ok := d.Settings["learning"]; !d.Continuous && (!ok || learn != 0) {
+					l.markSpikes(pop.Name) // segments learn when their neuron fires
+				}
 			}
 		}
 		for _, port := range m.Ports {
@@ -321,10 +324,9 @@ func (l *liveness) sweepModel(m *ir.Model, owner string, spikes bool, removed *[
 	}
 	var ports []*ir.Port
 	for _, port := range m.Ports {
+		// an event port stays even when its body empties: a live
+		// projection may still deliver into it (to no effect)
 		port.Body = l.prune(port.Body)
-		if port.Kind == ir.EventPort && len(port.Body) == 0 {
-			continue
-		}
 		if port.Kind == ir.ContPort && !l.vars[port.Var] {
 			continue
 		}

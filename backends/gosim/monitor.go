@@ -47,12 +47,15 @@ type weightMon struct {
 	buf   []float64
 }
 
+// sample takes the values at the end of every `every`-th step, after that
+// step's synaptic scaling (so `normalize ... every T` and `record ... every
+// T` line up), stamped with the step's time.
 func (m *weightMon) sample(s *sim) {
-	if m.every == 0 || (s.n+1)%m.every != 0 {
+	if m.every == 0 || s.n%m.every != 0 {
 		return
 	}
 	m.pr.catchUp(s)
-	m.take(s.t + s.dt)
+	m.take(s.t)
 }
 
 func (m *weightMon) final(s *sim) {

@@ -31,6 +31,16 @@ func (pr *proj) plastic(s *sim, ip *ir.Projection, byName map[string]node) error
 	for _, o := range m.ODEs {
 		ode[o.Var] = o
 	}
+	// variables of coupled or nonlinear systems are integrated together,
+	// every step, element by element
+	inSystem := map[*ir.Var]*ir.System{}
+	for _, sys := range m.Update {
+		if len(sys.Vars) > 1 || sys.Method != ir.Exact {
+			for _, v := range sys.Vars {
+				inSystem[v] = sys
+			}
+		}
+	}
 	for _, v := range m.Vars {
 		if v.Kind != ir.State {
 			continue
@@ -43,7 +53,7 @@ func (pr *proj) plastic(s *sim, ip *ir.Projection, byName map[string]node) error
 			n = pr.post.n
 		}
 		pr.vals[v] = make([]float64, n)
-		if o := ode[v]; o != nil {
+		if o := ode[v]; o != nil && inSystem[v] == nil {
 			lv, err := lazyOf(v, o, pr.vals[v])
 			if err != nil {
 				return fmt.Errorf("synapse %s: %w", m.Type, err)
@@ -59,14 +69,24 @@ func (pr *proj) plastic(s *sim, ip *ir.Projection, byName map[string]node) error
 	if err := pr.init(s, cp); err != nil {
 		return err
 	}
+	for _, sys := range m.Update {
+		if inSystem[sys.Vars[0]] != sys {
+			continue
+		}
+		cs, err := pr.clockSystem(cp, sys, s.dt)
+		if err != nil {
+			return fmt.Errorf("synapse %s: %w", m.Type, err)
+		}
+		pr.systems = append(pr.systems, cs)
+	}
 	sc := &stmtCompiler{compiler: cp, target: pr.target, deliver: func(c *ctx, v float64) {
 		pr.port.receive(&pr.portCx, c.post+pr.post.off, v)
 	}}
 	var err error
-	if pr.onPreOne, pr.onPre, err = pr.split(sc, m.OnPre, ir.PerPre); err != nil {
+	if pr.onPreOne, pr.onPre, pr.onPreAfter, err = pr.split(sc, m.OnPre, ir.PerPre); err != nil {
 		return fmt.Errorf("synapse %s, on pre: %w", m.Type, err)
 	}
-	if pr.onPostOne, pr.onPost, err = pr.split(sc, m.OnPost, ir.PerPost); err != nil {
+	if pr.onPostOne, pr.onPost, pr.onPostAfter, err = pr.split(sc, m.OnPost, ir.PerPost); err != nil {
 		return fmt.Errorf("synapse %s, on post: %w", m.Type, err)
 	}
 	pr.onMod, pr.modSrc = map[string]kernel{}, map[string]node{}
@@ -182,9 +202,9 @@ func (pr *proj) init(s *sim, cp *compiler) error {
 // per spike) and the rest (run per synapse), keeping each statement's view
 // of the values: a per-side statement moves before the synapse loop when no
 // earlier per-synapse statement reads what it writes, else after the loop
-// when no later one does.
-func (pr *proj) split(sc *stmtCompiler, ss []ir.Stmt, side ir.Storage) (one, each kernel, err error) {
-	var before, after, per []ir.Stmt
+// when no later one does (a triplet rule reads its traces, then bumps them).
+func (pr *proj) split(sc *stmtCompiler, ss []ir.Stmt, side ir.Storage) (one, each, after kernel, err error) {
+	var before, afterLoop, per []ir.Stmt
 	isSide := func(st ir.Stmt) bool {
 		all := true
 		n := 0
@@ -237,19 +257,19 @@ func (pr *proj) split(sc *stmtCompiler, ss []ir.Stmt, side ir.Storage) (one, eac
 		case !reads(earlier, written):
 			before = append(before, st)
 		case !reads(later, written):
-			after = append(after, st)
+			afterLoop = append(afterLoop, st)
 		default:
-			return nil, nil, fmt.Errorf("a statement on per-neuron state sits between per-synapse statements that read it; reorder the handler")
+			return nil, nil, nil, fmt.Errorf("a statement on per-neuron state sits between per-synapse statements that read it; reorder the handler")
 		}
 	}
-	if len(after) > 0 {
-		return nil, nil, fmt.Errorf("per-neuron statements after the per-synapse ones are not supported yet; move them first")
-	}
 	if one, err = sc.stmts(before); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+	if after, err = sc.stmts(afterLoop); err != nil {
+		return nil, nil, nil, err
 	}
 	each, err = sc.stmts(per)
-	return one, each, err
+	return one, each, after, err
 }
 
 // advance brings the lazy traces an event touches up to now.
@@ -282,6 +302,8 @@ func (pr *proj) preSpike(s *sim, i int, first int64, targets []int32) {
 		pr.advance(s.t, c.i, -1, c.post)
 		pr.onPre(c)
 	}
+	c.i, c.post = -1, -1
+	pr.onPreAfter(c)
 }
 
 // columns indexes synapses by postsynaptic neuron.
@@ -341,6 +363,8 @@ func (pr *proj) postSpikes(s *sim) {
 			pr.advance(s.t, c.i, c.pre, -1)
 			pr.onPost(c)
 		}
+		c.i, c.pre = -1, -1
+		pr.onPostAfter(c)
 	}
 }
 
@@ -415,6 +439,117 @@ func (pr *proj) tick() {
 	for _, l := range pr.clocked {
 		for i, x := range l.vals {
 			l.vals[i] = l.p*x + l.r
+		}
+	}
+	for _, cs := range pr.systems {
+		cs.step()
+	}
+}
+
+// clockSys integrates a coupled or nonlinear system of per-synapse
+// variables every step, one synapse at a time (each synapse's equations
+// read only its own state, so updating in place is safe).
+type clockSys struct {
+	vals    [][]float64
+	rhs     []sfn
+	method  ir.Method
+	rows    []row // exact: propagator rows
+	dt      float64
+	x0, k   []float64
+	acc, xs []float64
+	c       ctx
+}
+
+func (pr *proj) clockSystem(cp *compiler, sys *ir.System, dt float64) (*clockSys, error) {
+	cs := &clockSys{method: sys.Method, dt: dt}
+	own := map[*ir.Var]bool{}
+	for _, v := range sys.Vars {
+		if v.Storage != ir.PerSynapse {
+			return nil, fmt.Errorf("%s is integrated every step with per-neuron storage; gosim needs per-synapse storage there (-d lazy=off)", v.Name)
+		}
+		own[v] = true
+		cs.vals = append(cs.vals, pr.vals[v])
+	}
+	for _, o := range sys.ODEs {
+		ok := true
+		ir.Walk(o.Rhs, func(e ir.Expr) bool {
+			if r, isRef := e.(*ir.Ref); isRef && r.Var.Kind != ir.Param && (r.Side != ir.Own || r.Var.Storage != ir.PerSynapse) {
+				ok = false
+			}
+			return ok
+		})
+		if !ok {
+			return nil, fmt.Errorf("%s' reads state of a neuron or per-neuron traces; gosim integrates such synapse equations only at events (make them linear traces)", o.Var.Name)
+		}
+		f, err := cp.expr(inlineAliases(o.Rhs))
+		if err != nil {
+			return nil, err
+		}
+		cs.rhs = append(cs.rhs, f)
+	}
+	if sys.Method == ir.Exact {
+		if len(sys.Inputs) > 0 {
+			return nil, fmt.Errorf("the system of %s reads inputs, which gosim does not support in synapses", sys.Vars[0].Name)
+		}
+		cs.rows = compileRows(sys.P, sys.Q, sys.R)
+	}
+	n := len(sys.Vars)
+	cs.x0, cs.k, cs.acc, cs.xs = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	return cs, nil
+}
+
+func (cs *clockSys) step() {
+	if len(cs.vals) == 0 {
+		return
+	}
+	c := &cs.c
+	h := cs.dt
+	for e := range cs.vals[0] {
+		c.i = e
+		if cs.method == ir.Exact {
+			for j, v := range cs.vals {
+				cs.xs[j] = v[e]
+			}
+			for j := range cs.rows {
+				rw := &cs.rows[j]
+				acc := 0.0
+				for k, col := range rw.xi {
+					acc += rw.xc[k] * cs.xs[col]
+				}
+				cs.vals[j][e] = acc + rw.r
+			}
+			continue
+		}
+		for j, v := range cs.vals {
+			cs.x0[j] = v[e]
+		}
+		stage := func(frac, weight float64, first bool) {
+			for j, f := range cs.rhs {
+				cs.k[j] = f(c)
+			}
+			for j := range cs.vals {
+				if first {
+					cs.acc[j] = weight * cs.k[j]
+				} else {
+					cs.acc[j] += weight * cs.k[j]
+				}
+			}
+			if frac > 0 {
+				for j, v := range cs.vals {
+					v[e] = cs.x0[j] + frac*h*cs.k[j]
+				}
+			}
+		}
+		if cs.method == ir.Euler {
+			stage(0, 1, true)
+		} else {
+			stage(0.5, 1.0/6, true)
+			stage(0.5, 2.0/6, false)
+			stage(1, 2.0/6, false)
+			stage(0, 1.0/6, false)
+		}
+		for j, v := range cs.vals {
+			v[e] = cs.x0[j] + h*cs.acc[j]
 		}
 	}
 }

@@ -31,22 +31,25 @@ type proj struct {
 	weights []float64 // per synapse, when drawn at random
 
 	// plastic projections
-	syn       *ir.Model
-	vals      map[*ir.Var][]float64
-	lazy      []*lazyVar
-	clocked   []*clockVar
-	onPre     kernel // per-synapse part of on_pre
-	onPreOne  kernel // statements on per-pre state: once per presynaptic spike
-	onPost    kernel
-	onPostOne kernel
-	onMod     map[string]kernel
-	modSrc    map[string]node
-	colPtr    []int64 // synapses by postsynaptic neuron (for on_post)
-	colSyn    []int64
-	norm      *ir.Normalize
-	normEvery int
-	cx        ctx
-	portCx    ctx // delivery into the postsynaptic port
+	syn         *ir.Model
+	vals        map[*ir.Var][]float64
+	lazy        []*lazyVar
+	clocked     []*clockVar
+	systems     []*clockSys
+	onPre       kernel // per-synapse part of on_pre
+	onPreOne    kernel // statements on per-pre state: once per presynaptic spike
+	onPost      kernel
+	onPostOne   kernel
+	onPreAfter  kernel // per-pre statements that must follow the synapse loop
+	onPostAfter kernel
+	onMod       map[string]kernel
+	modSrc      map[string]node
+	colPtr      []int64 // synapses by postsynaptic neuron (for on_post)
+	colSyn      []int64
+	norm        *ir.Normalize
+	normEvery   int
+	cx          ctx
+	portCx      ctx // delivery into the postsynaptic port
 }
 
 // lazyVar is a synaptic trace advanced exactly at events:
