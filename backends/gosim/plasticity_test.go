@@ -639,7 +639,7 @@ func tripletCheck(t *testing.T, decl, rule string, p tripletParams) {
 // increments moved first and the triplet term reading the trace minus the
 // increment (r2 - 1, o2 - 1), i.e. before its own spike: the same rule up to
 // rounding, written so that gosim runs it today (the stdlib form is in
-// TestKnownBug_TripletSTDPOnPreOrder).
+// TestTripletSTDPStdlib).
 const tripletIncrementsFirst = `
 synapse TripletReordered {
     parameters {
@@ -694,9 +694,9 @@ func TestTripletFrequencyMinimal(t *testing.T) {
 	t.Run("A3_minus", func(t *testing.T) { tripletCheckA3Minus(t, tripletIncrementsFirst, "TripletReordered") })
 }
 
-// TestKnownBug_TripletSTDPOnPreOrder: the same protocol through the
+// TestTripletSTDPStdlib: the same protocol through the
 // stdlib's TripletSTDP.
-func TestKnownBug_TripletSTDPOnPreOrder(t *testing.T) {
+func TestTripletSTDPStdlib(t *testing.T) {
 	t.Run("minimal", func(t *testing.T) { tripletCheck(t, "", "TripletSTDP", tripletMinimal) })
 	t.Run("A3_minus", func(t *testing.T) { tripletCheckA3Minus(t, "", "TripletSTDP") })
 }
@@ -822,8 +822,8 @@ func rstdpCheck(t *testing.T) {
 	}(), e.maxRel)
 }
 
-// TestKnownBug_RewardModulatedSTDP: RSTDP end to end (see rstdpCheck).
-func TestKnownBug_RewardModulatedSTDP(t *testing.T) {
+// TestRewardModulatedSTDP: RSTDP end to end (see rstdpCheck).
+func TestRewardModulatedSTDP(t *testing.T) {
 	rstdpCheck(t)
 }
 
@@ -990,11 +990,11 @@ run Net for 400 ms
 
 // ------------------------------------------------------------ known bugs
 
-// TestKnownBug_PlasticDeliveryIntoDeadPort: a plastic projection whose
+// TestPlasticDeliveryIntoDeadPort: a plastic projection whose
 // `deliver` lands in a port no recording depends on (its variable is dead)
 // must still run and learn: only its weights are recorded. The weights are
 // PairSTDP's window.
-func TestKnownBug_PlasticDeliveryIntoDeadPort(t *testing.T) {
+func TestPlasticDeliveryIntoDeadPort(t *testing.T) {
 	trains := []train{trainMS([]float64{100}, []float64{110}), trainMS([]float64{110}, []float64{100})}
 	src := strings.Replace(pairModel(trains, []plProj{{"P", "PairSTDP", []string{"w = 0.5"}}}, 200),
 		"project P = Pre -> Post : drive", "project P = Pre -> Post : sink", 1)
