@@ -497,7 +497,7 @@ func (tc *typeChecker) handler(t *TypeInfo, h *OnBlock) {
 	}
 	if t.Parent != nil || !contains(allowed[t.Kind], h.Event) {
 		where := kindWord(t)
-		c.errorf(h, "`on %s` is not allowed in a %s", h.Event, where).Hint = fmt.Sprintf("a neuron handles: on threshold, on dendrite <name> active; a synapse: on pre, on post, on modulator <name>")
+		c.errorf(h, "`on %s` is not allowed in a %s", h.Event, where).Hint = "a neuron handles: on threshold, on dendrite <name> active; a synapse: on pre, on post, on modulator <name>"
 		return
 	}
 	e := tc.env(t)
