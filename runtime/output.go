@@ -317,16 +317,32 @@ func (o *OutputDir) Weights(m *WeightMonitor) error {
 
 // Summary describes a finished (or interrupted) run.
 type Summary struct {
-	Model       string        `json:"model"`
-	Network     string        `json:"network"`
-	Seed        uint64        `json:"seed"`
-	Dt          float64       `json:"dt_s"`
-	Duration    float64       `json:"duration_s"`
-	Threads     int           `json:"threads"`
-	WallSeconds float64       `json:"wall_s"`
-	Populations []PopSummary  `json:"populations"`
-	Projections []ProjSummary `json:"projections"`
-	Outputs     []string      `json:"outputs"`
+	Model       string            `json:"model"`
+	Network     string            `json:"network"`
+	Seed        uint64            `json:"seed"`
+	Dt          float64           `json:"dt_s"`
+	Duration    float64           `json:"duration_s"`
+	Threads     int               `json:"threads"`
+	WallSeconds float64           `json:"wall_s"`
+	Populations []PopSummary      `json:"populations"`
+	Projections []ProjSummary     `json:"projections"`
+	Dendrites   []DendriteSummary `json:"dendrites,omitempty"`
+	Outputs     []string          `json:"outputs"`
+}
+
+// DendriteSummary: segments and synapses of one dendrite of one population
+// at the end of the run. Bytes is the memory of its segments and synapses
+// (segment dendrites: 6 bytes per synapse slot plus segment headers;
+// continuous: the segments' inputs); PoolBytes that of the candidate pools.
+type DendriteSummary struct {
+	Population      string  `json:"population"`
+	Name            string  `json:"name"`
+	Kind            string  `json:"kind"` // segments | continuous
+	Segments        int64   `json:"segments"`
+	Synapses        int64   `json:"synapses"`
+	Bytes           float64 `json:"bytes"`
+	BytesPerSynapse float64 `json:"bytes_per_synapse"`
+	PoolBytes       float64 `json:"pool_bytes,omitempty"`
 }
 
 // PopSummary: spikes and mean rate of one population.
@@ -411,6 +427,15 @@ func (s *Summary) Text(w io.Writer) {
 		fmt.Fprintf(tw, "projection\tsynapses\tstorage\tmemory\tbytes/synapse\t\n")
 		for _, p := range s.Projections {
 			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%.2f\t\n", p.Name, p.Synapses, p.Storage, fmtBytes(p.ConnectivityBytes), p.BytesPerSynapse)
+		}
+		tw.Flush()
+	}
+	if len(s.Dendrites) > 0 {
+		fmt.Fprintln(w)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(tw, "dendrite\tkind\tsegments\tsynapses\tmemory\tbytes/synapse\tpools\t\n")
+		for _, d := range s.Dendrites {
+			fmt.Fprintf(tw, "%s.%s\t%s\t%d\t%d\t%s\t%.2f\t%s\t\n", d.Population, d.Name, d.Kind, d.Segments, d.Synapses, fmtBytes(d.Bytes), d.BytesPerSynapse, fmtBytes(d.PoolBytes))
 		}
 		tw.Flush()
 	}

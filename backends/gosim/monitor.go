@@ -104,6 +104,9 @@ func (s *sim) monitors(p *ir.Program, byName map[string]node, popOf map[*ir.Popu
 			s.stateMons = append(s.stateMons, &stateMon{mon: mon, every: every, get: get, lo: r.Lo, buf: make([]float64, len(idx))})
 		case ir.RecWeights:
 			pr := projOf[r.Proj]
+			if pr.seg != nil {
+				return fmt.Errorf("weights of %s: a segment dendrite's synapses are permanences on segments that grow and die; they cannot be recorded as weights", pr.name)
+			}
 			if pr.proc != nil {
 				return fmt.Errorf("weights of %s: procedural connectivity has no synapse list to record", pr.name)
 			}

@@ -37,6 +37,9 @@ type pop struct {
 	stateVars  []*ir.Var
 	t          float64
 	cx         ctx
+	segDends   map[string]*segDendrite
+	contDends  map[string]*contDendrite
+	dendOrder  []string
 }
 
 // member is one IR population inside a pop: neurons [off, off+n).
@@ -131,11 +134,13 @@ func newPop(s *sim, ip *ir.Population) (*pop, error) {
 				p.stateVars = append(p.stateVars, v)
 			}
 		case ir.DendriteOut:
-			return nil, fmt.Errorf("population %s: continuous dendrites are not simulated yet (dendrite %s)", p.nm, v.Name)
+			// a continuous dendrite's output: written at the end of each
+			// step, read like a continuous port during the next
+			buf := make([]float64, p.n)
+			p.vals[v] = buf
+			p.slots[v] = &buf
+			p.byVar[v.Name] = buf
 		}
-	}
-	if len(m.Dendrites) > 0 {
-		return nil, fmt.Errorf("population %s: dendritic segments are not simulated yet (dendrite %s)", p.nm, m.Dendrites[0].Name)
 	}
 	for _, port := range m.Ports {
 		if port.Kind == ir.ContPort {
@@ -174,6 +179,9 @@ func newPop(s *sim, ip *ir.Population) (*pop, error) {
 		return nil, fmt.Errorf("population %s, reset: %w", p.nm, err)
 	}
 	p.resetK = k
+	if err := p.dendrites(s, sc); err != nil {
+		return nil, err
+	}
 	vc := &vcompiler{n: p.n, t: &p.t, slot: func(v *ir.Var) *[]float64 { return p.slots[v] }}
 	if v, op, c, ok := simpleThreshold(m.Threshold); ok {
 		p.fast = &fastThreshold{vals: p.vals[v], op: op, c: c}
@@ -202,6 +210,52 @@ func newPop(s *sim, ip *ir.Population) (*pop, error) {
 		p.systems = append(p.systems, in)
 	}
 	return p, nil
+}
+
+// dendrites builds the population's segment and continuous dendrites.
+func (p *pop) dendrites(s *sim, sc *stmtCompiler) error {
+	p.segDends, p.contDends = map[string]*segDendrite{}, map[string]*contDendrite{}
+	for _, d := range p.model.Dendrites {
+		if d.Continuous {
+			out := p.byVar[d.Name]
+			if out == nil {
+				continue // nothing reads its output (dce removed it)
+			}
+			cd, err := newContDendrite(s, p, d, out)
+			if err != nil {
+				return fmt.Errorf("population %s: %w", p.nm, err)
+			}
+			p.contDends[d.Name] = cd
+			s.dends = append(s.dends, cd)
+		} else {
+			var h kernel
+			if body, ok := p.model.OnActive[d.Name]; ok && len(body) > 0 {
+				k, err := sc.stmts(body)
+				if err != nil {
+					return fmt.Errorf("population %s, on dendrite %s active: %w", p.nm, d.Name, err)
+				}
+				h = k
+			}
+			sd, err := newSegDendrite(s, p, d, h)
+			if err != nil {
+				return fmt.Errorf("population %s: %w", p.nm, err)
+			}
+			p.segDends[d.Name] = sd
+			s.dends = append(s.dends, sd)
+		}
+		p.dendOrder = append(p.dendOrder, d.Name)
+	}
+	return nil
+}
+
+// hasDendrite reports whether the model declares a dendrite of that name.
+func (p *pop) hasDendrite(name string) bool {
+	for _, d := range p.model.Dendrites {
+		if d.Name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // directAdd recognises the port body `x += weight` (or -=).

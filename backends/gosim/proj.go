@@ -3,6 +3,7 @@ package gosim
 import (
 	"fmt"
 	"math"
+	"path/filepath"
 
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/runtime"
@@ -35,9 +36,9 @@ type proj struct {
 	vals        map[*ir.Var][]float64
 	lazy        []*lazyVar
 	clocked     []*clockVar
-	systems     []*clockSys
-	onPre       kernel // per-synapse part of on_pre
-	onPreOne    kernel // statements on per-pre state: once per presynaptic spike
+	systems     []*clockSys // coupled or nonlinear synapse equations
+	onPre       kernel      // per-synapse part of on_pre
+	onPreOne    kernel      // statements on per-pre state: once per presynaptic spike
 	onPost      kernel
 	onPostOne   kernel
 	onPreAfter  kernel // per-pre statements that must follow the synapse loop
@@ -50,6 +51,8 @@ type proj struct {
 	normEvery   int
 	cx          ctx
 	portCx      ctx // delivery into the postsynaptic port
+
+	dendProj // onto a dendrite instead of an event port (dendrite.go)
 }
 
 // lazyVar is a synaptic trace advanced exactly at events:
@@ -97,6 +100,9 @@ func newProj(s *sim, ip *ir.Projection, pre node, post *part, byName map[string]
 		return nil, fmt.Errorf("missing end")
 	}
 	pr := &proj{name: ip.Name, pre: pre, post: post, storage: "csr"}
+	pr.seg, pr.cont = post.p.segDends[ip.Port], post.p.contDends[ip.Port]
+	// a continuous dendrite whose output nothing reads is not simulated
+	pr.idle = pr.seg == nil && pr.cont == nil && post.p.hasDendrite(ip.Port)
 	if err := pr.connect(s, ip); err != nil {
 		return nil, err
 	}
@@ -104,6 +110,7 @@ func newProj(s *sim, ip *ir.Projection, pre node, post *part, byName map[string]
 	// weight and delay; a spike walks all their rows together
 	for _, m := range ip.Merged {
 		part := &proj{name: m.Name, pre: pre, post: post, storage: "csr"}
+		part.dendProj = dendProj{seg: pr.seg, cont: pr.cont, idle: pr.idle}
 		if err := part.connect(s, m); err != nil {
 			return nil, fmt.Errorf("merged %s: %w", m.Name, err)
 		}
@@ -118,6 +125,9 @@ func newProj(s *sim, ip *ir.Projection, pre node, post *part, byName map[string]
 		pr.delay = int(math.Round(d / s.dt))
 	}
 	pr.ring = runtime.NewDelayRing(pr.delay)
+	if pr.seg != nil || pr.cont != nil || pr.idle {
+		return pr, pr.toDendrite(s, ip)
+	}
 	ep, ok := post.p.events[ip.Port]
 	if !ok {
 		return nil, fmt.Errorf("%s has no event port %s", post.nm, ip.Port)
@@ -135,6 +145,9 @@ func (pr *proj) connect(s *sim, ip *ir.Projection) error {
 	pre, post := pr.pre, pr.post
 	stream := runtime.NewStream(s.seed, runtime.Hash("connect", ip.Name))
 	spec := connSpec(ip.Connector, ip.Pre.Pop != nil && ip.Pre.Pop.Name == post.nm)
+	if spec.File != "" && !filepath.IsAbs(spec.File) && s.baseDir != "" {
+		spec.File = filepath.Join(s.baseDir, spec.File) // relative to the model, like input files
+	}
 	switch {
 	case ip.Storage == "dense":
 		if ip.Connector.Kind != "all_to_all" || ip.Connector.ExceptSelf {
@@ -146,7 +159,8 @@ func (pr *proj) connect(s *sim, ip *ir.Projection) error {
 			pr.all[j] = int32(j)
 		}
 		pr.nsyn = int64(pre.size()) * int64(post.n)
-	case ip.Storage == "procedural" && ip.Synapse == nil:
+	case ip.Storage == "procedural" && ip.Synapse == nil && pr.seg == nil && pr.cont == nil && !pr.idle:
+		// (dendrites need their synapses stored: pools and segment numbers)
 		proc, err := runtime.NewProcedural(spec, geometry(pre), geometry(post), stream)
 		if err != nil {
 			return err
@@ -252,6 +266,7 @@ func (pr *proj) bytes() int64 {
 		b += int64(len(v)) * 8
 	}
 	b += int64(len(pr.colPtr)+len(pr.colSyn)) * 8
+	b += int64(len(pr.segOf)) * 2
 	for _, part := range pr.parts {
 		b += part.bytes()
 	}
@@ -260,10 +275,24 @@ func (pr *proj) bytes() int64 {
 
 // propagate delivers this step's presynaptic spikes (after their delay).
 func (pr *proj) propagate(s *sim) {
+	if pr.idle {
+		return // onto a dendrite that is not simulated
+	}
 	for _, i := range pr.pre.fired() {
 		pr.ring.Push(pr.delay, i)
 	}
 	due := pr.ring.Current()
+	if pr.seg != nil || pr.cont != nil {
+		for _, i := range due {
+			if pr.seg != nil {
+				pr.seg.spike(int32(pr.dendOff) + i)
+			} else {
+				pr.cont.deliver(pr, int(i))
+			}
+		}
+		pr.ring.Advance()
+		return
+	}
 	c := &pr.cx
 	c.t = s.t
 	for _, i := range due {
@@ -281,4 +310,23 @@ func (pr *proj) propagate(s *sim) {
 		pr.preSpike(s, int(i), first, targets)
 	}
 	pr.ring.Advance()
+}
+
+// toDendrite makes the projection the synapses of a dendrite: candidate
+// presynaptic cells of a segment dendrite, weighted inputs of a continuous
+// one (weight 1 when the projection gives none).
+func (pr *proj) toDendrite(s *sim, ip *ir.Projection) error {
+	if pr.seg != nil {
+		pr.seg.addProj(pr)
+		return nil
+	}
+	if ip.Weight == nil {
+		pr.weight = 1
+	} else if err := pr.staticWeights(s, ip); err != nil {
+		return err
+	}
+	if pr.cont != nil {
+		pr.cont.addProj(pr)
+	}
+	return nil
 }

@@ -5,7 +5,8 @@
 // One time step, in Brian2's order (so the two can be compared spike for
 // spike): record state; drive continuous ports; integrate every population
 // (refractory neurons hold their clamped variables); thresholds; synaptic
-// events (on_pre with delays, then on_post); resets; record spikes.
+// events (on_pre with delays, then on_post); resets; dendrites (segment
+// learning and activity, continuous outputs: see dendrite.go); record spikes.
 package gosim
 
 import (
@@ -37,6 +38,7 @@ type Result struct {
 	Weights     []*runtime.WeightMonitor
 	Summary     *runtime.Summary
 	Interrupted bool
+	segDends    []*segDendrite // for Segments
 }
 
 // Run simulates p.
@@ -63,8 +65,10 @@ type sim struct {
 	n          int     // current step
 	t          float64 // current time
 	seed       uint64
+	baseDir    string
 	pops       []*pop
-	parts      []*part // one per IR population
+	dends      []dendrite // end-of-step updates, in population and declaration order
+	parts      []*part    // one per IR population
 	inputs     []*spikeInput
 	conts      []*contInput
 	projs      []*proj
@@ -96,7 +100,7 @@ type contInput struct {
 }
 
 func build(p *ir.Program, o Options) (*sim, error) {
-	s := &sim{dt: p.Schedule.Dt, seed: p.Schedule.Seed, threads: max(1, o.Threads)}
+	s := &sim{dt: p.Schedule.Dt, seed: p.Schedule.Seed, threads: max(1, o.Threads), baseDir: o.BaseDir}
 	if o.Seed != nil {
 		s.seed = *o.Seed
 	}
@@ -162,6 +166,11 @@ func build(p *ir.Program, o Options) (*sim, error) {
 			return nil, fmt.Errorf("projection %s: %w", ip.Name, err)
 		}
 		s.projs = append(s.projs, pr)
+	}
+	for _, d := range s.dends {
+		if sd, ok := d.(*segDendrite); ok {
+			sd.finish()
+		}
 	}
 	if err := s.monitors(p, byName, popOf); err != nil {
 		return nil, err
@@ -272,6 +281,9 @@ func (s *sim) step() error {
 	for _, p := range s.pops {
 		p.reset(s)
 	}
+	for _, d := range s.dends {
+		d.endStep(s)
+	}
 	for _, pt := range s.parts {
 		pt.count += int64(len(pt.fired()))
 	}
@@ -295,6 +307,11 @@ func (s *sim) finish() {
 }
 
 func (s *sim) collect(res *Result) {
+	for _, d := range s.dends {
+		if sd, ok := d.(*segDendrite); ok {
+			res.segDends = append(res.segDends, sd)
+		}
+	}
 	for _, m := range s.spikeMons {
 		res.Spikes = append(res.Spikes, m.mon)
 	}
@@ -322,5 +339,6 @@ func (s *sim) summary(p *ir.Program, wall float64) *runtime.Summary {
 		}
 		sum.Projections = append(sum.Projections, ps)
 	}
+	sum.Dendrites = s.dendriteSummaries()
 	return sum
 }
