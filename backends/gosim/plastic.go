@@ -102,7 +102,9 @@ func (pr *proj) plastic(s *sim, ip *ir.Projection, byName map[string]node) error
 		pr.onMod[name], pr.modSrc[name] = k, byName[src.Name()]
 	}
 	if len(m.OnPost) > 0 || len(m.OnMod) > 0 || ip.Normalize != nil {
-		pr.columns()
+		if err := pr.columns(); err != nil {
+			return err
+		}
 	}
 	if ip.Normalize != nil {
 		if ip.Normalize.Var == nil || ip.Normalize.Var.Storage != ir.PerSynapse {
@@ -307,7 +309,7 @@ func (pr *proj) preSpike(s *sim, i int, first int64, targets []int32) {
 }
 
 // columns indexes synapses by postsynaptic neuron.
-func (pr *proj) columns() {
+func (pr *proj) columns() error {
 	n := pr.post.n
 	pr.colPtr = make([]int64, n+1)
 	for i := 0; i < pr.pre.size(); i++ {
@@ -319,15 +321,19 @@ func (pr *proj) columns() {
 	for j := 0; j < n; j++ {
 		pr.colPtr[j+1] += pr.colPtr[j]
 	}
-	pr.colSyn = make([]int64, pr.nsyn)
+	if pr.nsyn > math.MaxInt32 {
+		return fmt.Errorf("%d synapses with on_post: more than the 2^31 an int32 column index holds", pr.nsyn)
+	}
+	pr.colSyn = make([]int32, pr.nsyn) // 4 bytes a synapse: the column index
 	next := append([]int64(nil), pr.colPtr[:n]...)
 	for i := 0; i < pr.pre.size(); i++ {
 		first, targets := pr.row(i)
 		for k, j := range targets {
-			pr.colSyn[next[j]] = first + int64(k)
+			pr.colSyn[next[j]] = int32(first + int64(k))
 			next[j]++
 		}
 	}
+	return nil
 }
 
 // preOf finds the presynaptic neuron of synapse s (binary search in RowPtr).
@@ -358,7 +364,7 @@ func (pr *proj) postSpikes(s *sim) {
 		pr.advance(s.t, -1, -1, int(j))
 		pr.onPostOne(c)
 		for k := pr.colPtr[j]; k < pr.colPtr[j+1]; k++ {
-			syn := pr.colSyn[k]
+			syn := int64(pr.colSyn[k])
 			c.i, c.pre = int(syn), pr.preOf(syn)
 			pr.advance(s.t, c.i, c.pre, -1)
 			pr.onPost(c)

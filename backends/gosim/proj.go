@@ -46,7 +46,7 @@ type proj struct {
 	onMod       map[string]kernel
 	modSrc      map[string]node
 	colPtr      []int64 // synapses by postsynaptic neuron (for on_post)
-	colSyn      []int64
+	colSyn      []int32
 	norm        *ir.Normalize
 	normEvery   int
 	cx          ctx
@@ -265,7 +265,10 @@ func (pr *proj) bytes() int64 {
 	for _, v := range pr.vals {
 		b += int64(len(v)) * 8
 	}
-	b += int64(len(pr.colPtr)+len(pr.colSyn)) * 8
+	b += int64(len(pr.colPtr))*8 + int64(len(pr.colSyn))*4
+	for _, l := range pr.lazy {
+		b += int64(len(l.last)) * 8 // time of each trace's last update
+	}
 	b += int64(len(pr.segOf)) * 2
 	for _, part := range pr.parts {
 		b += part.bytes()
