@@ -1,0 +1,381 @@
+package gocode
+
+import "strings"
+
+// driver writes the part of the program that does not depend on the model:
+// the command line (the flags of `snnc run`), the run loop with progress
+// bar and Ctrl-C, the outputs, and small helpers the model code calls.
+func (g *gen) driver(b *buf, msScale float64) {
+	b.WriteString(strings.ReplaceAll(driverText, "MS_SCALE", g.litStr(msScale)))
+}
+
+const driverText = `
+// ---- the command line: the flags of snnc run ----
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+func run(args []string, stdout, stderr io.Writer) int {
+	prog := filepath.Base(os.Args[0])
+	fs := flag.NewFlagSet(prog, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		out, duration string
+		seed          int64
+		threads       int
+		plot, quiet   bool
+	)
+	fs.StringVar(&out, "out", "", "output directory (default: the run's out setting, else MODEL_out)")
+	fs.StringVar(&out, "o", "", "shorthand for --out")
+	fs.StringVar(&duration, "duration", "", "simulated time, e.g. 500ms or 2s (default: the run's)")
+	fs.Int64Var(&seed, "seed", 0, "random seed (default: the network's seed)")
+	fs.IntVar(&threads, "threads", 1, "worker goroutines")
+	fs.BoolVar(&plot, "plot", false, "also write raster.png and traces.png")
+	fs.BoolVar(&quiet, "quiet", false, "print nothing but errors")
+	fs.BoolVar(&quiet, "q", false, "shorthand for --quiet")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "%s simulates network %s (built by snnc build) and writes what it records:\n", prog, networkName)
+		fmt.Fprintf(stderr, "spikes and state as .npy and CSV, summary.json and, with --plot, PNG plots.\n\nUsage: %s [flags]\n\nFlags:\n", prog)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "%s: error: %v\n", prog, err)
+		return 1
+	}
+	if fs.NArg() > 0 {
+		return fail(fmt.Errorf("unexpected argument %q: the model is built into this program (flags: --out, --duration, --seed, --threads, --plot, -q)", fs.Arg(0)))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	dur := runDuration
+	if duration != "" {
+		d, err := parseDuration(duration)
+		if err != nil {
+			return fail(err)
+		}
+		dur = d
+	}
+	sd := uint64(networkSeed)
+	if set["seed"] {
+		if seed < 0 {
+			return fail(fmt.Errorf("--seed must not be negative"))
+		}
+		sd = uint64(seed)
+	}
+	s, err := newSim(sd, threads, int(math.Round(dur/dt)))
+	if err != nil {
+		return fail(err)
+	}
+	var progress io.Writer
+	if !quiet && rt.IsTerminal(stderr) {
+		progress = stderr
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	start := time.Now()
+	interrupted, runErr := s.run(ctx.Done(), progress)
+	sum := s.summary(time.Since(start).Seconds())
+	if out == "" {
+		out = runOut
+		if out != "" && !filepath.IsAbs(out) && baseDir != "" {
+			out = filepath.Join(baseDir, out) // as snnc run: relative to the model
+		}
+	}
+	if out == "" {
+		out = modelOut
+	}
+	files, err := s.write(out, plot, sum)
+	if err != nil {
+		return fail(fmt.Errorf("writing outputs to %s: %w", out, err))
+	}
+	if !quiet {
+		sum.Text(stdout)
+		fmt.Fprintf(stdout, "wrote %d files to %s\n", len(files), out)
+	}
+	if runErr != nil {
+		return fail(fmt.Errorf("%v (what was recorded up to then is in %s)", runErr, out))
+	}
+	if interrupted {
+		return fail(fmt.Errorf("interrupted at t = %.1f ms; what was recorded so far is in %s", sum.Duration*1e3, out))
+	}
+	return 0
+}
+
+// run steps the network until the end or an interrupt.
+func (s *sim) run(interrupt <-chan struct{}, progress io.Writer) (interrupted bool, err error) {
+	prog := rt.NewProgress(s.steps, progress, progress != nil)
+	defer prog.Done()
+	for s.n = 0; s.n < s.steps; s.n++ {
+		s.t = float64(s.n) * dt
+		select {
+		case <-interrupt:
+			return true, nil
+		default:
+		}
+		if err := s.step(); err != nil {
+			return false, err
+		}
+		if s.n%256 == 0 {
+			prog.Update(s.n)
+		}
+	}
+	s.t = float64(s.steps) * dt
+	s.finish()
+	return false, nil
+}
+
+// write saves the recordings (.npy and CSV), summary.json and, with plot,
+// raster.png and traces.png into dir; it returns the files written.
+func (s *sim) write(dir string, plot bool, sum *rt.Summary) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	spikes, states, weights := s.recordings()
+	for _, m := range spikes {
+		if err := rt.WriteSpikes(dir, m); err != nil {
+			return nil, err
+		}
+	}
+	for _, m := range states {
+		if err := rt.WriteState(dir, m); err != nil {
+			return nil, err
+		}
+	}
+	for _, m := range weights {
+		if err := rt.WriteWeights(dir, m); err != nil {
+			return nil, err
+		}
+	}
+	if plot {
+		if len(spikes) > 0 {
+			if err := rt.PlotRaster(filepath.Join(dir, "raster.png"), spikes, sum.Duration); err != nil {
+				return nil, fmt.Errorf("raster plot: %w", err)
+			}
+		}
+		if len(states) > 0 {
+			if err := rt.PlotTraces(filepath.Join(dir, "traces.png"), states); err != nil {
+				return nil, fmt.Errorf("trace plot: %w", err)
+			}
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var files []string
+	for _, e := range entries {
+		if e.Name() != "summary.json" {
+			files = append(files, e.Name())
+		}
+	}
+	sum.Outputs = files
+	if err := rt.WriteSummary(dir, sum); err != nil {
+		return nil, err
+	}
+	return append(files, "summary.json"), nil
+}
+
+// parseDuration reads "500ms", "2s", "1.5 s", "100 ms".
+func parseDuration(s string) (float64, error) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), " ", "")
+	for _, u := range []struct {
+		suffix string
+		scale  float64
+	}{{"ms", 1e-3}, {"us", 1e-6}, {"s", 1}, {"min", 60}} {
+		if num, ok := strings.CutSuffix(s, u.suffix); ok {
+			var v float64
+			if _, err := fmt.Sscan(num, &v); err == nil && v > 0 {
+				return v * u.scale, nil
+			}
+		}
+	}
+	return 0, fmt.Errorf("--duration %q: expected a positive time such as 500ms or 2s", s)
+}
+
+// ---- helpers of the model code ----
+
+// parallel runs f over [0, n) cut into one range per thread (small
+// populations run on the calling goroutine). Every neuron is computed the
+// same way whatever the cut.
+func parallel(threads, n int, f func(lo, hi int)) {
+	if threads <= 1 || n < 4096 {
+		f(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	chunk := (n + threads - 1) / threads
+	for lo := 0; lo < n; lo += chunk {
+		hi := min(lo+chunk, n)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(lo, hi)
+		}()
+	}
+	wg.Wait()
+}
+
+// partSpikes appends the spikes in [off, off+n) of a loop, as indices of
+// the population they belong to.
+func partSpikes(dst, all []int32, off, n int) []int32 {
+	for _, i := range all {
+		if int(i) >= off && int(i) < off+n {
+			dst = append(dst, i-int32(off))
+		}
+	}
+	return dst
+}
+
+// advance brings trace x[k] (x' = a·x + c) from last[k] up to time t.
+func advance(x, last []float64, k int, t, a, c float64) {
+	d := t - last[k]
+	if d <= 0 {
+		return
+	}
+	last[k] = t
+	if a == 0 {
+		x[k] += c * d
+		return
+	}
+	e := math.Exp(a * d)
+	x[k] = x[k]*e + c*(e-1)/a
+}
+
+// columns indexes the synapses of c by postsynaptic neuron (an int32
+// synapse index each, as the interpreter stores them).
+func columns(c *rt.CSR, n int) (ptr []int64, syn []int32) {
+	ptr = make([]int64, n+1)
+	for _, j := range c.Col {
+		ptr[j+1]++
+	}
+	for j := 0; j < n; j++ {
+		ptr[j+1] += ptr[j]
+	}
+	syn = make([]int32, len(c.Col))
+	next := append([]int64(nil), ptr[:n]...)
+	for i := 0; i < c.NPre; i++ {
+		for s := c.RowPtr[i]; s < c.RowPtr[i+1]; s++ {
+			j := c.Col[s]
+			syn[next[j]] = int32(s)
+			next[j]++
+		}
+	}
+	return ptr, syn
+}
+
+// preOf finds the presynaptic neuron of synapse syn.
+func preOf(rowPtr []int64, syn int) int {
+	lo, hi := 0, len(rowPtr)-1
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if rowPtr[mid+1] <= int64(syn) {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+// pruneWeights drops the synapses whose |weight| is below eps, keeping the
+// order of the rest; it returns the number left.
+func pruneWeights(csr *rt.CSR, weights *[]float64, eps float64) int64 {
+	w := *weights
+	k := int64(0)
+	start := int64(0)
+	for i := 0; i < csr.NPre; i++ {
+		end := csr.RowPtr[i+1]
+		for s := start; s < end; s++ {
+			if math.Abs(w[s]) >= eps {
+				csr.Col[k], w[k] = csr.Col[s], w[s]
+				k++
+			}
+		}
+		start = end
+		csr.RowPtr[i+1] = k
+	}
+	csr.Col, *weights = csr.Col[:k], w[:k]
+	return k
+}
+
+func indexRange(lo, hi int) []int {
+	idx := make([]int, hi-lo)
+	for k := range idx {
+		idx[k] = lo + k
+	}
+	return idx
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// sel is if c then a else b, for branches without random draws.
+func sel(c bool, a, b float64) float64 {
+	if c {
+		return a
+	}
+	return b
+}
+
+func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+
+func uniform(lo, hi float64, s *rt.Stream) float64 { return lo + (hi-lo)*s.Float64() }
+
+func normal(mu, sd float64, s *rt.Stream) float64 { return mu + sd*s.Normal() }
+
+// ms prints a time in ms as the interpreter's messages do.
+func ms(t float64) string { return strconv.FormatFloat(t/MS_SCALE, 'g', 12, 64) + " ms" }
+
+// inputPath resolves an input file name against the model's directory.
+func inputPath(name string) string {
+	if filepath.IsAbs(name) || baseDir == "" {
+		return name
+	}
+	return filepath.Join(baseDir, name)
+}
+
+func popSummary(name string, n int, spikes int64, duration float64) rt.PopSummary {
+	rate := 0.0
+	if duration > 0 && n > 0 {
+		rate = float64(spikes) / float64(n) / duration
+	}
+	return rt.PopSummary{Name: name, N: n, Spikes: spikes, RateHz: rate}
+}
+
+func projSummary(name string, nsyn int64, storage string, bytes int64) rt.ProjSummary {
+	ps := rt.ProjSummary{Name: name, Synapses: nsyn, Storage: storage, ConnectivityBytes: float64(bytes)}
+	if nsyn > 0 {
+		ps.BytesPerSynapse = ps.ConnectivityBytes / float64(nsyn)
+	}
+	return ps
+}
+
+// memoryBudget is the connectivity a run may allocate: 80 % of the memory
+// the machine has available now.
+func memoryBudget() int64 {
+	f, err := os.Open("/proc/meminfo")
+	if err != nil {
+		return 16 << 30
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "MemAvailable:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			if err == nil {
+				return kb * 1024 * 8 / 10
+			}
+		}
+	}
+	return 16 << 30
+}
+`

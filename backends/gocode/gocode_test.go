@@ -1,0 +1,507 @@
+package gocode_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"go/scanner"
+	"go/token"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/snnc/snnc"
+	"github.com/snnc/snnc/backends/gocode"
+	"github.com/snnc/snnc/backends/gosim"
+	"github.com/snnc/snnc/internal/golden"
+	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/passes"
+)
+
+// Every test builds into one cache directory of its own (the Go build
+// cache is shared, so a build takes about a second); a model is built once
+// and shared by the tests that run it.
+var (
+	cacheDir string
+	buildMu  sync.Mutex
+	builds   = map[string]*built{}
+)
+
+type built struct {
+	once sync.Once
+	bin  string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "snnc-gocode-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	cacheDir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func compile(t testing.TB, path string, off ...string) *ir.Program {
+	t.Helper()
+	o := snnc.Options{Passes: passes.Options{Off: map[string]bool{}, Verify: true}}
+	for _, p := range off {
+		o.Passes.Off[p] = true
+	}
+	p, _, diags := snnc.Compile(path, o)
+	if p == nil {
+		t.Fatalf("%s: %v", path, diags)
+	}
+	return p
+}
+
+func emit(t testing.TB, p *ir.Program, model string) []byte {
+	t.Helper()
+	src, err := gocode.Emit(p, gocode.Options{Model: model, BaseDir: filepath.Dir(model)})
+	if err != nil {
+		t.Fatalf("%s: %v", model, err)
+	}
+	return src
+}
+
+// binary builds the model (with passes switched off) once per test run.
+func binary(t testing.TB, model string, off ...string) string {
+	t.Helper()
+	key := model + " " + strings.Join(off, ",")
+	buildMu.Lock()
+	b := builds[key]
+	if b == nil {
+		b = &built{}
+		builds[key] = b
+	}
+	buildMu.Unlock()
+	b.once.Do(func() {
+		src := emit(t, compile(t, model, off...), model)
+		b.bin, _, b.err = gocode.Build(src, gocode.BuildOptions{CacheDir: cacheDir})
+	})
+	if b.err != nil {
+		t.Fatalf("building %s: %v", model, b.err)
+	}
+	return b.bin
+}
+
+// runBinary runs a built model; it returns stderr and whether it failed.
+func runBinary(t *testing.T, bin string, args ...string) (string, bool) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		t.Fatalf("running %s: %v", bin, err)
+	}
+	return stderr.String(), err != nil
+}
+
+type runCase struct {
+	model string
+	off   []string // passes switched off (both sides)
+	args  []string // binary flags besides --out and -q
+	opt   gosim.Options
+}
+
+// TestSameOutputs: the binary built from a model writes the same files as
+// snnc run's interpreter, byte for byte (spikes, state and weights, .npy and
+// CSV), and the same summary but for the wall time; where the interpreter
+// stops with an error, the binary stops with the same one. Every example
+// and every runnable test model is compared, some also with other seeds,
+// durations, thread counts and passes switched off.
+func TestSameOutputs(t *testing.T) {
+	seven := uint64(7)
+	var cases []runCase
+	for _, pattern := range []string{"../../examples/*.snn", "../../testdata/run/*.snn", "../../testdata/passes/*/*.snn", "../../testdata/gocode/*.snn"} {
+		models, _ := filepath.Glob(pattern)
+		for _, m := range models {
+			cases = append(cases, runCase{model: m})
+		}
+	}
+	cases = append(cases,
+		runCase{model: "../../examples/cuba.snn", args: []string{"--seed", "7", "--duration", "300ms"}, opt: gosim.Options{Seed: &seven, Duration: 0.3}},
+		runCase{model: "../../examples/cuba.snn", args: []string{"--threads", "2", "--duration", "200ms"}, opt: gosim.Options{Threads: 2, Duration: 0.2}},
+		runCase{model: "../../examples/coba.snn", args: []string{"--threads", "2", "--duration", "200ms"}, opt: gosim.Options{Threads: 2, Duration: 0.2}},
+		runCase{model: "../../testdata/gocode/features.snn", off: []string{"fuse"}},
+		runCase{model: "../../testdata/gocode/features.snn", off: []string{"sparsity", "fold"}},
+		runCase{model: "../../testdata/gocode/plastic.snn", off: []string{"lazy", "sparsity"}},
+		runCase{model: "../../testdata/passes/fuse/merge.snn", off: []string{"fuse"}},
+	)
+	for _, c := range cases {
+		name := strings.TrimSuffix(filepath.Base(c.model), ".snn")
+		if len(c.off) > 0 {
+			name += "/off=" + strings.Join(c.off, ",")
+		}
+		if len(c.args) > 0 {
+			name += "/" + strings.Join(c.args, "")
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			o := snnc.Options{Passes: passes.Options{Off: map[string]bool{}, Verify: true}}
+			for _, p := range c.off {
+				o.Passes.Off[p] = true
+			}
+			p, _, _ := snnc.Compile(c.model, o)
+			if p == nil {
+				t.Skip("the model does not compile (a checker test)")
+			}
+			want, got := t.TempDir(), t.TempDir()
+			c.opt.BaseDir = filepath.Dir(c.model)
+			res, err := gosim.Run(p, c.opt)
+			if res == nil {
+				// refused before running: Emit refuses with the same error
+				_, emitErr := gocode.Emit(compile(t, c.model, c.off...), gocode.Options{Model: c.model, BaseDir: filepath.Dir(c.model)})
+				if emitErr == nil || emitErr.Error() != err.Error() {
+					t.Fatalf("gocode: %v\ngosim:  %v", emitErr, err)
+				}
+				return
+			}
+			if _, err := res.Write(want, false); err != nil {
+				t.Fatal(err)
+			}
+			stderr, failed := runBinary(t, binary(t, c.model, c.off...), append([]string{"--out", got, "-q"}, c.args...)...)
+			if failed != (err != nil) {
+				t.Fatalf("binary failed: %v (%s); interpreter: %v", failed, stderr, err)
+			}
+			if err != nil && !strings.Contains(stderr, err.Error()) {
+				t.Errorf("binary says %q, interpreter %q", stderr, err)
+			}
+			sameDirs(t, want, got)
+		})
+	}
+}
+
+// sameDirs compares two output directories file by file.
+func sameDirs(t *testing.T, want, got string) {
+	t.Helper()
+	list := func(dir string) []string {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		sort.Strings(names)
+		return names
+	}
+	w, g := list(want), list(got)
+	if strings.Join(w, " ") != strings.Join(g, " ") {
+		t.Fatalf("files differ:\ninterpreter: %v\nbinary:      %v", w, g)
+	}
+	if len(w) < 2 {
+		t.Fatalf("nothing written: %v", w)
+	}
+	for _, name := range w {
+		a, _ := os.ReadFile(filepath.Join(want, name))
+		b, _ := os.ReadFile(filepath.Join(got, name))
+		if name == "summary.json" {
+			a, b = withoutWall(t, a), withoutWall(t, b)
+		}
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s differs:\ninterpreter: %.300s\nbinary:      %.300s", name, a, b)
+		}
+	}
+}
+
+func withoutWall(t *testing.T, b []byte) []byte {
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	delete(m, "wall_s")
+	out, _ := json.Marshal(m)
+	return out
+}
+
+// TestGolden: the generated code of the examples, reviewed with git diff
+// (refresh with go test ./backends/gocode/ -update).
+func TestGolden(t *testing.T) {
+	for _, name := range []string{"cuba", "coba", "stdp_song2000"} {
+		t.Run(name, func(t *testing.T) {
+			model := "../../examples/" + name + ".snn"
+			src, err := gocode.Emit(compile(t, model), gocode.Options{Model: "examples/" + name + ".snn", BaseDir: "examples"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden.Check(t, "../../testdata/gocode/"+name+".go.golden", src)
+		})
+	}
+}
+
+// TestDeterministic: emitting twice gives the same bytes.
+func TestDeterministic(t *testing.T) {
+	for _, m := range []string{"../../testdata/gocode/features.snn", "../../testdata/gocode/plastic.snn"} {
+		a := emit(t, compile(t, m), m)
+		b := emit(t, compile(t, m), m)
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s: two emissions differ", m)
+		}
+	}
+}
+
+// TestHostileNames: names from the model reach the generated program only
+// in comments and string literals. The model is emitted twice, once with
+// every name replaced by a harmless one; with comments and strings left
+// out, the two programs must be the same token for token. (TestSameOutputs
+// builds and runs the hostile model.)
+func TestHostileNames(t *testing.T) {
+	const model = "../../testdata/gocode/hostile.snn"
+	hostile := emit(t, compile(t, model), model)
+	p := compile(t, model)
+	renameAll(p)
+	plain := emit(t, p, model)
+	a, b := codeTokens(t, hostile), codeTokens(t, plain)
+	if strings.Join(a, " ") != strings.Join(b, " ") {
+		for i := range min(len(a), len(b)) {
+			if a[i] != b[i] {
+				t.Fatalf("token %d: %q with hostile names, %q with plain ones", i, a[i], b[i])
+			}
+		}
+		t.Fatalf("%d tokens with hostile names, %d with plain ones", len(a), len(b))
+	}
+	for _, name := range []string{"main", "func", "os", "init", "x_", "µ", "Ω", "p0v0", "nil", "return", "package", "rt", "sim", "s"} {
+		if !strings.Contains(string(hostile), name) {
+			t.Errorf("the hostile name %q does not appear at all: is the test model still hostile?", name)
+		}
+	}
+}
+
+// renameAll gives every named thing of p a name that cannot mean anything
+// in Go.
+func renameAll(p *ir.Program) {
+	n := 0
+	fresh := func() string { n++; return fmt.Sprintf("Zname%d", n) }
+	p.Network = fresh()
+	seen := map[*ir.Var]bool{}
+	for _, m := range append(append([]*ir.Model{}, p.Neurons...), p.Synapses...) {
+		m.Name, m.Type = fresh(), fresh()
+		for _, v := range m.Vars {
+			if !seen[v] {
+				seen[v] = true
+				v.Name = fresh()
+			}
+		}
+		for _, port := range m.Ports {
+			old := port.Name
+			port.Name = fresh()
+			for _, prj := range p.Projs {
+				if prj.Port == old && prj.Post.Model == m {
+					prj.Port = port.Name
+				}
+			}
+			for _, in := range p.Inputs {
+				if in.Port == old && in.Target != nil && in.Target.Model == m {
+					in.Port = port.Name
+				}
+			}
+		}
+	}
+	for _, pop := range p.Pops {
+		pop.Name = fresh()
+	}
+	for _, in := range p.Inputs {
+		in.Name = fresh()
+	}
+	for _, prj := range p.Projs {
+		prj.Name = fresh()
+	}
+}
+
+// codeTokens is the Go source without comments and string literals.
+func codeTokens(t *testing.T, src []byte) []string {
+	fset := token.NewFileSet()
+	var s scanner.Scanner
+	s.Init(fset.AddFile("main.go", -1, len(src)), src, func(pos token.Position, msg string) { t.Fatalf("%v: %s", pos, msg) }, 0)
+	var out []string
+	for {
+		_, tok, lit := s.Scan()
+		if tok == token.EOF {
+			return out
+		}
+		if tok == token.STRING || tok == token.COMMENT {
+			continue
+		}
+		if lit == "" {
+			lit = tok.String()
+		}
+		out = append(out, lit)
+	}
+}
+
+// TestInterpreterErrors: where the interpreter refuses a model, Emit gives
+// the same error.
+func TestInterpreterErrors(t *testing.T) {
+	for _, c := range []struct{ name, src string }{
+		{"random delay", `
+neuron C { state { v = 0 mV }; equations { v' = -v / 10 ms }; inputs { exc: v += weight }; on threshold v > 1 mV { v = 0 mV } }
+network N {
+    population A = C[5]
+    project A -> A : exc { connect = all_to_all  weight = 1 mV  delay = uniform(1 ms, 2 ms) }
+    record spikes(A)
+}
+run N for 10 ms`},
+		{"alias in threshold", `
+neuron C { state { v = 0 mV }; equations { v' = -v / 10 ms; d = v - 1 mV }; on threshold d > 0 mV { v = 0 mV } }
+network N {
+    population A = C[5]
+    record spikes(A)
+}
+run N for 10 ms`},
+		{"per-neuron state integrated every step", `
+import "std/neurons"
+import "std/plasticity"
+network N {
+    population E = LIF[5]
+    input P = poisson(4, rate = 30 Hz)
+    project pl = P -> E : exc using BCM { connect = all_to_all  weight = 3 mV }
+    record spikes(E)
+}
+run N for 10 ms`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p, _, diags := snnc.CompileSource("m.snn", []byte(c.src), snnc.Options{})
+			if p == nil {
+				t.Fatalf("%v", diags)
+			}
+			_, want := gosim.Run(p, gosim.Options{Duration: 1e-3})
+			if want == nil {
+				t.Skip("the interpreter runs this model now")
+			}
+			_, got := gocode.Emit(p, gocode.Options{})
+			if got == nil || got.Error() != want.Error() {
+				t.Errorf("gocode: %v\ngosim:  %v", got, want)
+			}
+		})
+	}
+}
+
+// TestRandomInHandler: the interpreter has no random stream in handlers
+// (it fails there); gocode refuses such a model with a reason.
+func TestRandomInHandler(t *testing.T) {
+	src := `
+neuron C { state { v = 0 mV }; equations { v' = (20 mV - v) / 10 ms }; on threshold v > 10 mV { v = rand() * 1 mV } }
+network N {
+    population A = C[2]
+    record spikes(A)
+}
+run N for 10 ms`
+	p, _, diags := snnc.CompileSource("m.snn", []byte(src), snnc.Options{})
+	if p == nil {
+		t.Fatalf("%v", diags)
+	}
+	_, err := gocode.Emit(p, gocode.Options{})
+	if err == nil || !strings.Contains(err.Error(), "random draw rand() in a neuron's handler is not supported") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// TestBuildCache: an unchanged program is a cache hit; a changed one is
+// built again.
+func TestBuildCache(t *testing.T) {
+	src := emit(t, compile(t, "../../testdata/run/lif_step.snn"), "../../testdata/run/lif_step.snn")
+	dir := t.TempDir()
+	bin1, hit, err := gocode.Build(src, gocode.BuildOptions{CacheDir: dir})
+	if err != nil || hit {
+		t.Fatalf("first build: hit %v, %v", hit, err)
+	}
+	start := time.Now()
+	bin2, hit, err := gocode.Build(src, gocode.BuildOptions{CacheDir: dir})
+	if err != nil || !hit || bin1 != bin2 {
+		t.Fatalf("second build: hit %v, %s vs %s, %v", hit, bin1, bin2, err)
+	}
+	t.Logf("cache hit in %v", time.Since(start))
+	changed := bytes.Replace(src, []byte("networkSeed = 0"), []byte("networkSeed = 1"), 1)
+	if bytes.Equal(changed, src) {
+		t.Fatal("could not change the program")
+	}
+	if _, hit, err := gocode.Build(changed, gocode.BuildOptions{CacheDir: dir}); err != nil || hit {
+		t.Fatalf("changed program: hit %v, %v", hit, err)
+	}
+}
+
+// TestCompileErrorNamesModel: when go build fails, the error names the
+// model's line (the generated code carries //line directives) and says
+// what happened, not only the compiler's output.
+func TestCompileErrorNamesModel(t *testing.T) {
+	model := "../../examples/cuba.snn"
+	src := emit(t, compile(t, model), model)
+	broken := bytes.Replace(src, []byte("p0v0[i] = -0.06\n"), []byte("p0v0[i] = undefinedThing\n"), 1)
+	if bytes.Equal(broken, src) {
+		t.Fatal("could not break the program")
+	}
+	_, _, err := gocode.Build(broken, gocode.BuildOptions{CacheDir: t.TempDir()})
+	if err == nil {
+		t.Fatal("built a broken program")
+	}
+	for _, want := range []string{"cuba.snn:41", "undefinedThing", "a bug in snnc"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not mention %q:\n%v", want, err)
+		}
+	}
+}
+
+// TestNoToolchain: a missing go command is reported with what to install.
+func TestNoToolchain(t *testing.T) {
+	_, _, err := gocode.Build([]byte("package main"), gocode.BuildOptions{Go: "/nonexistent/go", CacheDir: t.TempDir()})
+	if !errors.Is(err, gocode.ErrNoGo) || !strings.Contains(err.Error(), "https://go.dev/dl/") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// TestFindRoot: snnc finds its own source; a wrong SNNC_ROOT is named.
+func TestFindRoot(t *testing.T) {
+	root, err := gocode.FindRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "runtime", "doc.go")); err != nil {
+		t.Errorf("root %s has no runtime package: %v", root, err)
+	}
+	t.Setenv("SNNC_ROOT", t.TempDir())
+	if _, err := gocode.FindRoot(); err == nil || !strings.Contains(err.Error(), "SNNC_ROOT") {
+		t.Errorf("got %v", err)
+	}
+}
+
+// BenchmarkBuildCached: `snnc build` of an unchanged CUBA (compile, emit,
+// hash, cache hit); the target is under 0.2 s.
+func BenchmarkBuildCached(b *testing.B) {
+	model := "../../examples/cuba.snn"
+	dir := b.TempDir()
+	if _, _, err := gocode.Build(emit(b, compile(b, model), model), gocode.BuildOptions{CacheDir: dir}); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		src := emit(b, compile(b, model), model)
+		if _, hit, err := gocode.Build(src, gocode.BuildOptions{CacheDir: dir}); err != nil || !hit {
+			b.Fatalf("hit %v, %v", hit, err)
+		}
+	}
+}
+
+// BenchmarkBuildCold: `snnc build` of CUBA into an empty snnc cache (the Go
+// build cache warm, as after the first build on a machine); the target is
+// under 3 s.
+func BenchmarkBuildCold(b *testing.B) {
+	model := "../../examples/cuba.snn"
+	for b.Loop() {
+		src := emit(b, compile(b, model), model)
+		if _, hit, err := gocode.Build(src, gocode.BuildOptions{CacheDir: b.TempDir()}); err != nil || hit {
+			b.Fatalf("hit %v, %v", hit, err)
+		}
+	}
+}

@@ -1,0 +1,930 @@
+package gocode
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/snnc/snnc/ir"
+)
+
+// popGen is a population loop: one IR population, or a group of them with
+// identical models (fuse) run as one index range. Its state is one
+// []float64 per variable, fields p<k>v<j> (k: the population's index in the
+// program, j: the variable's index in the model).
+type popGen struct {
+	g         *gen
+	k         int
+	ip        *ir.Population
+	m         *ir.Model
+	n         int
+	field     map[*ir.Var]string
+	byName    map[string]*ir.Var // state and port variables by name
+	stateVars []*ir.Var
+	ports     map[string]*ir.Var // continuous ports
+	events    map[string]*eventGen
+	nonlinear map[*ir.Var]bool
+	fused     bool
+	fast      bool // the threshold is `variable op constant`
+	parts     []*partGen
+	stageRead map[string]bool // RK stage values the right sides read
+}
+
+// partGen is one IR population as the rest of the network sees it: a range
+// [off, off+n) of a population loop.
+type partGen struct {
+	k      int
+	ip     *ir.Population
+	pop    *popGen
+	off, n int
+}
+
+func (pt *partGen) whole() bool { return pt.off == 0 && pt.n == pt.pop.n }
+
+// fired is the part's spikes this step (indices within the part).
+func (pt *partGen) fired() string {
+	if pt.whole() {
+		return fmt.Sprintf("s.p%dspk", pt.pop.k)
+	}
+	return fmt.Sprintf("s.q%dspk", pt.k)
+}
+
+// eventGen is an event port: a direct `x += weight` (or -=), or a kernel
+// method.
+type eventGen struct {
+	direct *ir.Var
+	op     string // += or -=
+	method string
+}
+
+// fnb builds a function body, declaring the locals it uses at its top.
+type fnb struct {
+	buf
+	decl  []string
+	have  map[string]bool
+	hints []string // after the locals: bounds-check hints
+}
+
+func newFn() *fnb { return &fnb{have: map[string]bool{}} }
+
+func (f *fnb) local(name, init string) string {
+	if !f.have[name] {
+		f.have[name] = true
+		f.decl = append(f.decl, name+" := "+init)
+	}
+	return name
+}
+
+// write emits the function: header line (ending in "{"), locals, body.
+func (f *fnb) write(b *buf, header string) {
+	b.line("%s", header)
+	for _, d := range f.decl {
+		b.line("%s", d)
+	}
+	for _, h := range f.hints {
+		b.line("%s", h)
+	}
+	b.Write(f.Bytes())
+	b.line("}")
+	b.line("")
+}
+
+func (g *gen) newPop(k int, ip *ir.Population) (*popGen, error) {
+	m := ip.Model
+	pg := &popGen{g: g, k: k, ip: ip, m: m, field: map[*ir.Var]string{}, byName: map[string]*ir.Var{}, stageRead: map[string]bool{},
+		ports: map[string]*ir.Var{}, events: map[string]*eventGen{}, nonlinear: map[*ir.Var]bool{}}
+	members := []*ir.Population{ip}
+	if ip.Members != nil {
+		members = ip.Members
+	}
+	for _, mp := range members {
+		off := 0
+		if ip.Members != nil {
+			off = mp.Offset
+		}
+		pg.parts = append(pg.parts, &partGen{k: g.popIndex(mp), ip: mp, pop: pg, off: off, n: mp.Size})
+		pg.n += mp.Size
+	}
+	f := &g.fields
+	f.line("")
+	if len(members) > 1 {
+		names := make([]string, len(members))
+		for i, mp := range members {
+			names[i] = mp.Name
+		}
+		f.line("// population %s (%s): %d neurons, one loop for %s", comment(ip.Name), comment(m.Name), pg.n, comment(strings.Join(names, ", ")))
+	} else {
+		f.line("// population %s (%s): %d neurons", comment(ip.Name), comment(m.Name), pg.n)
+	}
+	for j, v := range m.Vars {
+		switch v.Kind {
+		case ir.State, ir.ContinuousPort:
+			name := fmt.Sprintf("p%dv%d", k, j)
+			pg.field[v] = name
+			pg.byName[v.Name] = v
+			f.line("%s []float64 // %s", name, comment(v.Name))
+			if v.Kind == ir.State {
+				pg.stateVars = append(pg.stateVars, v)
+			}
+		}
+	}
+	if len(m.Dendrites) > 0 {
+		kind := "segment"
+		if m.Dendrites[0].Continuous {
+			kind = "continuous"
+		}
+		return nil, fmt.Errorf("population %s: snnc build does not compile dendrites yet (%s dendrite %s); simulate this model with snnc run", ip.Name, kind, m.Dendrites[0].Name)
+	}
+	f.line("p%dref []int32 // refractory while step < p%dref[i]", k, k)
+	f.line("p%dspk []int32 // this step's spikes", k)
+	for _, pt := range pg.parts {
+		if !pt.whole() {
+			f.line("q%dspk []int32 // spikes of %s (neurons %d..%d of the loop)", pt.k, comment(pt.ip.Name), pt.off, pt.off+pt.n-1)
+		}
+		f.line("q%dcnt int64 // spikes of %s so far", pt.k, comment(pt.ip.Name))
+	}
+	for _, port := range m.Ports {
+		if port.Kind == ir.ContPort {
+			pg.ports[port.Name] = port.Var
+		}
+	}
+
+	// allocation and initial values
+	b := &g.build
+	b.line("")
+	b.line("// population %s", comment(ip.Name))
+	for _, v := range m.Vars {
+		if name, ok := pg.field[v]; ok {
+			b.line("s.%s = make([]float64, %d)", name, pg.n)
+		}
+	}
+	b.line("s.p%dref = make([]int32, %d)", k, pg.n)
+	if err := pg.init(); err != nil {
+		return nil, err
+	}
+	for j, port := range m.Ports {
+		if port.Kind != ir.EventPort {
+			continue
+		}
+		if v, op, ok := directAdd(port.Body); ok {
+			if _, has := pg.field[v]; !has {
+				return nil, fmt.Errorf("population %s, port %s: %s is not state of %s", ip.Name, port.Name, v.Name, ip.Name)
+			}
+			pg.events[port.Name] = &eventGen{direct: v, op: op}
+			continue
+		}
+		method := fmt.Sprintf("port%d_%d", k, j)
+		if err := pg.portKernel(method, port); err != nil {
+			return nil, fmt.Errorf("population %s, port %s: %w", ip.Name, port.Name, err)
+		}
+		pg.events[port.Name] = &eventGen{method: method}
+	}
+	if err := pg.resetMethod(); err != nil {
+		return nil, fmt.Errorf("population %s, reset: %w", ip.Name, err)
+	}
+	pg.fast = simpleThreshold(m.Threshold)
+	if err := pg.thresholdMethod(); err != nil {
+		return nil, fmt.Errorf("population %s, threshold: %w", ip.Name, err)
+	}
+	pg.fused = m.Fused && pg.fast
+	for _, sys := range m.Update {
+		if sys.Method != ir.Exact {
+			for _, v := range sys.Vars {
+				pg.nonlinear[v] = true
+			}
+		}
+		if sys.Method != ir.Exact || inPlaceOrder(sys) == nil {
+			// as in the interpreter: only in-place exact rows run fused (with
+			// RK4/Euler a reset could hide a NaN from the check after the update)
+			pg.fused = false
+		}
+		if sys.Method != ir.Exact && sys.Method != ir.RK4 && sys.Method != ir.Euler {
+			return nil, fmt.Errorf("population %s: unknown method %s", ip.Name, sys.Method)
+		}
+	}
+	if err := pg.updateMethods(); err != nil {
+		return nil, fmt.Errorf("population %s: %w", ip.Name, err)
+	}
+	pg.finiteMethod()
+	pg.refractMethod()
+	return pg, nil
+}
+
+func (g *gen) popIndex(ip *ir.Population) int {
+	for k, p := range g.p.Pops {
+		if p == ip {
+			return k
+		}
+	}
+	return -1
+}
+
+// directAdd recognises the port body `x += weight` (or -=).
+func directAdd(body []ir.Stmt) (*ir.Var, string, bool) {
+	if len(body) != 1 {
+		return nil, "", false
+	}
+	a, ok := body[0].(*ir.Assign)
+	if !ok {
+		return nil, "", false
+	}
+	if _, isW := a.Value.(*ir.WeightRef); !isW {
+		return nil, "", false
+	}
+	if a.Op == "+=" || a.Op == "-=" {
+		return a.Var, a.Op, true
+	}
+	return nil, "", false
+}
+
+func simpleThreshold(e ir.Expr) bool {
+	b, ok := e.(*ir.Binary)
+	if !ok {
+		return false
+	}
+	r, ok1 := b.X.(*ir.Ref)
+	_, ok2 := b.Y.(*ir.Const)
+	if !ok1 || !ok2 || r.Side != ir.Own || r.Var.Kind != ir.State {
+		return false
+	}
+	switch b.Op {
+	case ">", ">=", "<", "<=":
+		return true
+	}
+	return false
+}
+
+// scalarRef reads a neuron variable as the interpreter's scalar compiler
+// does (kernels, initial values, recorded aliases): array x<j> at idx.
+func (pg *popGen) scalarRef(f *fnb, idx, slice string) func(r *ir.Ref) (string, error) {
+	return func(r *ir.Ref) (string, error) {
+		if r.Side != ir.Own {
+			return "", fmt.Errorf("%s.%s outside a synapse", sideName(r.Side), r.Var.Name)
+		}
+		if name, ok := pg.field[r.Var]; ok {
+			return f.local(name, "s."+name+slice) + "[" + idx + "]", nil
+		}
+		if r.Var.Kind == ir.Alias {
+			return "", fmt.Errorf("alias %s must be inlined", r.Var.Name)
+		}
+		return "", fmt.Errorf("no storage for %s in %s", r.Var.Name, pg.ip.Name)
+	}
+}
+
+// vectorRef reads a neuron variable as the vector compiler does
+// (equations, thresholds); over maps a system's variables to the locals
+// holding their stage values.
+func (pg *popGen) vectorRef(f *fnb, idx, slice string, over map[*ir.Var]string) func(r *ir.Ref) (string, error) {
+	return func(r *ir.Ref) (string, error) {
+		if r.Side != ir.Own {
+			return "", fmt.Errorf("%s.%s in a neuron equation", sideName(r.Side), r.Var.Name)
+		}
+		if s, ok := over[r.Var]; ok {
+			pg.stageRead[s] = true
+			return s, nil
+		}
+		if name, ok := pg.field[r.Var]; ok {
+			return f.local(name, "s."+name+slice) + "[" + idx + "]", nil
+		}
+		return "", fmt.Errorf("no storage for %s", r.Var.Name)
+	}
+}
+
+func sideName(s ir.Side) string {
+	if s == ir.Pre {
+		return "pre"
+	}
+	return "post"
+}
+
+// inlineAliases replaces references to aliases by their expressions.
+func inlineAliases(e ir.Expr) ir.Expr {
+	return ir.Rewrite(e, func(e ir.Expr) ir.Expr {
+		if r, ok := e.(*ir.Ref); ok && r.Var.Kind == ir.Alias && r.Side == ir.Own {
+			return inlineAliases(r.Var.Value)
+		}
+		return e
+	})
+}
+
+// init draws initial values: per variable and member population, from the
+// stream ("init", population, variable), neuron by neuron.
+func (pg *popGen) init() error {
+	g, b := pg.g, &pg.g.build
+	for _, v := range pg.stateVars {
+		if v.Init == nil {
+			continue
+		}
+		for _, pt := range pg.parts {
+			f := newFn()
+			en := &env{g: g, ref: pg.scalarRef(f, "i", ""), time: val("0.0"), weight: "0.0",
+				rng: lazy(f, "rng", fmt.Sprintf("rt.NewStream(seed, rt.Hash(\"init\", %s, %s))", quote(pt.ip.Name), quote(v.Name)))}
+			value, err := en.num(inlineAliases(v.Init))
+			if err != nil {
+				return fmt.Errorf("population %s, initial value of %s: %w", pg.ip.Name, v.Name, err)
+			}
+			name := pg.field[v]
+			x := f.local(name, "s."+name)
+			back := g.lineTo(&f.buf, v.Pos.Pos.File, v.Pos.Pos.Line)
+			f.line("for i := %d; i < %d; i++ {", pt.off, pt.off+pt.n)
+			f.line("%s[i] = %s", x, value.s)
+			f.line("}")
+			back()
+			b.line("{ // %s.%s", comment(pt.ip.Name), comment(v.Name))
+			for _, d := range f.decl {
+				b.line("%s", d)
+			}
+			b.Write(f.Bytes())
+			b.line("}")
+		}
+	}
+	return nil
+}
+
+// neuronStmts compiles a neuron kernel (reset, event port) into f; idx is
+// the neuron's index expression.
+func (pg *popGen) neuronStmts(f *fnb, ss []ir.Stmt, idx string, time func() string, weight string) error {
+	g := pg.g
+	en := &env{g: g, ref: pg.scalarRef(f, idx, ""), time: time, weight: weight, where: "in a neuron's handler"}
+	sc := &stmtGen{g: g, f: f, en: en,
+		target: func(v *ir.Var) (string, error) {
+			name, ok := pg.field[v]
+			if !ok {
+				return "", fmt.Errorf("%s is not state of %s", v.Name, pg.ip.Name)
+			}
+			return f.local(name, "s."+name) + "[" + idx + "]", nil
+		},
+		refract: func(steps string) string { return fmt.Sprintf("s.refract%d(%s, %s)", pg.k, idx, steps) },
+	}
+	return sc.stmts(ss)
+}
+
+func (pg *popGen) portKernel(method string, port *ir.Port) error {
+	f := newFn()
+	// the interpreter's port context never sets the time: t reads 0 there
+	if err := pg.neuronStmts(f, port.Body, "i", val("0.0"), "w"); err != nil {
+		return err
+	}
+	f.write(&pg.g.funcs, fmt.Sprintf("// %s runs port %s of %s for neuron i and weight w.\nfunc (s *sim) %s(i int, w float64) {", method, comment(port.Name), comment(pg.ip.Name), method))
+	return nil
+}
+
+func (pg *popGen) resetMethod() error {
+	if len(pg.m.Reset) == 0 {
+		pg.g.funcs.line("func (s *sim) reset%d() {}", pg.k)
+		pg.g.funcs.line("")
+		return nil
+	}
+	f := newFn()
+	f.line("for _, i32 := range s.p%dspk {", pg.k)
+	f.line("i := int(i32)")
+	if err := pg.neuronStmts(f, pg.m.Reset, "i", lazy(f, "t", "s.t"), "0.0"); err != nil {
+		return err
+	}
+	f.line("}")
+	f.write(&pg.g.funcs, fmt.Sprintf("// reset%d runs the reset of %s for this step's spikes.\nfunc (s *sim) reset%d() {", pg.k, comment(pg.ip.Name), pg.k))
+	return nil
+}
+
+// thresholdCond is the threshold test of neuron i (refractoriness apart).
+func (pg *popGen) thresholdCond(f *fnb, slice string) (string, error) {
+	en := &env{g: pg.g, ref: pg.vectorRef(f, "i", slice, nil), time: lazy(f, "t", "s.t"), weight: "0.0", vector: true}
+	c, err := en.cond(pg.m.Threshold)
+	return c.s, err
+}
+
+func (pg *popGen) thresholdMethod() error {
+	f := newFn()
+	k := pg.k
+	if pg.m.Threshold == nil {
+		f.line("s.p%dspk = s.p%dspk[:0] // no threshold: never spikes", k, k)
+		f.write(&pg.g.funcs, fmt.Sprintf("func (s *sim) threshold%d() {", k))
+		return nil
+	}
+	cond, err := pg.thresholdCond(f, "")
+	if err != nil {
+		return err
+	}
+	f.local("n", "int32(s.n)")
+	ref := f.local("ref", fmt.Sprintf("s.p%dref", k))
+	f.local("spk", fmt.Sprintf("s.p%dspk[:0]", k))
+	back := pg.g.lineTo(&f.buf, pg.m.ThreshPos.Pos.File, pg.m.ThreshPos.Pos.Line)
+	f.line("for i := range %s {", ref)
+	f.line("if %s && n >= ref[i] {", cond)
+	f.line("spk = append(spk, int32(i))")
+	f.line("}")
+	f.line("}")
+	back()
+	f.line("s.p%dspk = spk", k)
+	f.write(&pg.g.funcs, fmt.Sprintf("// threshold%d finds the neurons of %s that spike.\nfunc (s *sim) threshold%d() {", k, comment(pg.ip.Name), k))
+	return nil
+}
+
+func (pg *popGen) refractMethod() {
+	k := pg.k
+	b := &pg.g.funcs
+	b.line("// refract%d makes neuron i of %s refractory for the next steps steps.", k, comment(pg.ip.Name))
+	b.line("func (s *sim) refract%d(i, steps int) {", k)
+	b.line("s.p%dref[i] = int32(s.n + steps)", k)
+	b.line("}")
+	b.line("")
+}
+
+// ---- integration ----
+
+// updateMethods writes update<k>(lo, hi), which integrates every system of
+// the population over neurons [lo, hi) in one loop, and, when the fuse pass
+// allows it, fused<k>(), which also tests the threshold and resets neuron
+// by neuron (the interpreter's blocked update+threshold+reset).
+func (pg *popGen) updateMethods() error {
+	k := pg.k
+	f := newFn()
+	if err := pg.loop(f, "[lo:hi]", false); err != nil {
+		return err
+	}
+	f.write(&pg.g.funcs, fmt.Sprintf("// update%d integrates %s over neurons [lo, hi).\nfunc (s *sim) update%d(lo, hi int) {", k, comment(pg.ip.Name), k))
+	if !pg.fused {
+		return nil
+	}
+	f = newFn()
+	if err := pg.loop(f, "", true); err != nil {
+		return err
+	}
+	f.line("s.p%dspk = spk", k)
+	f.write(&pg.g.funcs, fmt.Sprintf("// fused%d integrates %s, tests the threshold and resets, neuron by neuron.\nfunc (s *sim) fused%d() {", k, comment(pg.ip.Name), k))
+	return nil
+}
+
+// loop writes the loop over neurons: every system, and with fused the
+// threshold and reset.
+func (pg *popGen) loop(f *fnb, slice string, fused bool) error {
+	k := pg.k
+	ref := f.local("ref", fmt.Sprintf("s.p%dref%s", k, slice))
+	if fused {
+		f.local("spk", fmt.Sprintf("s.p%dspk[:0]", k))
+	}
+	var body buf
+	for _, sys := range pg.m.Update {
+		var err error
+		if sys.Method == ir.Exact {
+			err = pg.exact(f, &body, sys, slice)
+		} else {
+			err = pg.rk(f, &body, sys, slice)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if fused {
+		cond, err := pg.thresholdCond(f, slice)
+		if err != nil {
+			return err
+		}
+		f.local("n", "int32(s.n)")
+		body.line("if %s && n >= ref[i] {", cond)
+		body.line("spk = append(spk, int32(i))")
+		rf := newFn()
+		rf.have = f.have
+		if err := pg.neuronStmts(rf, pg.m.Reset, "i", lazy(rf, "t", "s.t"), "0.0"); err != nil {
+			return err
+		}
+		f.decl = append(f.decl, rf.decl...)
+		body.Write(rf.Bytes())
+		body.line("}")
+	}
+	// every array has the loop's length: no bounds checks in the loop
+	for _, v := range pg.m.Vars {
+		if name, ok := pg.field[v]; ok && f.have[name] {
+			f.hints = append(f.hints, fmt.Sprintf("%s = %s[:len(%s)]", name, name, ref))
+		}
+	}
+	f.line("for i := range %s {", ref)
+	f.Write(body.Bytes())
+	f.line("}")
+	return nil
+}
+
+// row is one propagator row with its nonzero entries only.
+type row struct {
+	xi []int
+	xc []float64
+	ui []int
+	uc []float64
+	r  float64
+}
+
+func compileRows(P, Q [][]float64, r []float64) []row {
+	rows := make([]row, len(P))
+	for i := range P {
+		for j, c := range P[i] {
+			if c != 0 {
+				rows[i].xi, rows[i].xc = append(rows[i].xi, j), append(rows[i].xc, c)
+			}
+		}
+		for k, c := range Q[i] {
+			if c != 0 {
+				rows[i].ui, rows[i].uc = append(rows[i].ui, k), append(rows[i].uc, c)
+			}
+		}
+		rows[i].r = r[i]
+	}
+	return rows
+}
+
+func sameRow(a, b row) bool {
+	if len(a.xc) != len(b.xc) || len(a.uc) != len(b.uc) || a.r != b.r {
+		return false
+	}
+	for k := range a.xc {
+		if a.xi[k] != b.xi[k] || a.xc[k] != b.xc[k] {
+			return false
+		}
+	}
+	for k := range a.uc {
+		if a.ui[k] != b.ui[k] || a.uc[k] != b.uc[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// inPlaceOrder is the interpreter's test for updating rows in place (nil
+// when the rows read each other in a cycle, or refractoriness changes a row
+// other than a clamped variable's own).
+func inPlaceOrder(sys *ir.System) []int {
+	rows := compileRows(sys.P, sys.Q, sys.R)
+	n := len(rows)
+	if sys.PRef != nil {
+		ref := compileRows(sys.PRef, sys.QRef, sys.RRef)
+		for j := 0; j < n; j++ {
+			if !sys.Clamped[j] && !sameRow(rows[j], ref[j]) {
+				return nil
+			}
+		}
+	}
+	indeg := make([]int, n)
+	for j := 0; j < n; j++ {
+		for _, k := range rows[j].xi {
+			if k != j {
+				indeg[k]++
+			}
+		}
+	}
+	var order, ready []int
+	for j := 0; j < n; j++ {
+		if indeg[j] == 0 {
+			ready = append(ready, j)
+		}
+	}
+	for len(ready) > 0 {
+		j := ready[0]
+		ready = ready[1:]
+		order = append(order, j)
+		for _, k := range rows[j].xi {
+			if k != j {
+				if indeg[k]--; indeg[k] == 0 {
+					ready = append(ready, k)
+				}
+			}
+		}
+	}
+	if len(order) != n {
+		return nil
+	}
+	return order
+}
+
+func (pg *popGen) varNames(vs []*ir.Var) string {
+	names := make([]string, len(vs))
+	for i, v := range vs {
+		names[i] = v.Name
+	}
+	return comment(strings.Join(names, ", "))
+}
+
+// exact writes one neuron's step of a linear system: x <- P·x + Q·u + r,
+// each row summed in the interpreter's order (every row reads the values
+// from the start of the step, which is what its in-place row order
+// guarantees).
+func (pg *popGen) exact(f *fnb, b *buf, sys *ir.System, slice string) error {
+	g := pg.g
+	arr := func(v *ir.Var) string {
+		name := pg.field[v]
+		return f.local(name, "s."+name+slice)
+	}
+	var xs, us []string
+	for _, v := range sys.Vars {
+		if _, ok := pg.field[v]; !ok {
+			return fmt.Errorf("no storage for %s", v.Name)
+		}
+		xs = append(xs, arr(v))
+	}
+	for k, v := range sys.Inputs {
+		if sys.InputSides != nil && sys.InputSides[k] != ir.Own {
+			return fmt.Errorf("neuron equations cannot read pre./post. variables")
+		}
+		if _, ok := pg.field[v]; !ok {
+			return fmt.Errorf("input %s of the system of %s has no storage", v.Name, sys.Vars[0].Name)
+		}
+		us = append(us, arr(v))
+	}
+	rows := compileRows(sys.P, sys.Q, sys.R)
+	var rowsRef []row
+	if sys.PRef != nil {
+		rowsRef = compileRows(sys.PRef, sys.QRef, sys.RRef)
+	}
+	order := inPlaceOrder(sys)
+	b.line("// %s: exact propagator", pg.varNames(sys.Vars))
+	b.line("{")
+	olds := make([]string, len(xs))
+	read := map[int]bool{} // columns some row reads
+	used := [][]row{rows}
+	if order == nil {
+		used = append(used, rowsRef) // the in-place path only skips refractory neurons
+	}
+	for _, rs := range used {
+		for _, rw := range rs {
+			for _, c := range rw.xi {
+				read[c] = true
+			}
+		}
+	}
+	if order == nil && len(xs) == 1 && len(us) == 0 && rowsRef == nil {
+		read[0] = true // c*a0 + k even when c is 0
+	}
+	for j, x := range xs {
+		olds[j] = fmt.Sprintf("a%d", j)
+		if read[j] {
+			b.line("a%d := %s[i]", j, x)
+		}
+	}
+	sum := func(rw row, lead bool) string {
+		var terms []string
+		if lead {
+			terms = append(terms, "0")
+		}
+		for k, c := range rw.xi {
+			terms = append(terms, g.litStr(rw.xc[k])+"*"+olds[c])
+		}
+		for k, c := range rw.ui {
+			terms = append(terms, g.litStr(rw.uc[k])+"*"+us[c]+"[i]")
+		}
+		if len(terms) == 0 {
+			return g.litStr(0 + rw.r)
+		}
+		return strings.Join(terms, " + ") + " + " + g.litStr(rw.r)
+	}
+	if order != nil {
+		// the interpreter's row loops: 1-3 terms without inputs as
+		// c0*a + c1*b + c2*c + r, other rows as 0 + Σ c·x + Σ q·u + r
+		for _, j := range order {
+			rw := rows[j]
+			held := sys.Clamped[j] && rowsRef != nil
+			lead := !(len(rw.ui) == 0 && ((!held && (len(rw.xi) == 1 || len(rw.xi) == 2)) || len(rw.xi) == 3))
+			expr := sum(rw, lead)
+			if held {
+				f.local("n", "int32(s.n)")
+				b.line("if n >= ref[i] { // %s is held while refractory", comment(sys.Vars[j].Name))
+				b.line("%s[i] = %s", xs[j], expr)
+				b.line("}")
+			} else {
+				b.line("%s[i] = %s", xs[j], expr)
+			}
+		}
+		b.line("}")
+		return nil
+	}
+	if len(xs) == 1 && len(us) == 0 && rowsRef == nil {
+		rw := rows[0]
+		c := 0.0
+		if len(rw.xc) == 1 {
+			c = rw.xc[0]
+		}
+		b.line("%s[i] = %s*a0 + %s", xs[0], g.litStr(c), g.litStr(rw.r))
+		b.line("}")
+		return nil
+	}
+	if rowsRef != nil {
+		f.local("n", "int32(s.n)")
+		b.line("if n < ref[i] { // refractory: the propagator with clamped variables held")
+		for j := range rowsRef {
+			b.line("%s[i] = %s", xs[j], sum(rowsRef[j], true))
+		}
+		b.line("} else {")
+	}
+	for j := range rows {
+		b.line("%s[i] = %s", xs[j], sum(rows[j], true))
+	}
+	if rowsRef != nil {
+		b.line("}")
+	}
+	b.line("}")
+	return nil
+}
+
+// rk writes one neuron's RK4 or Euler step, stage by stage as the
+// interpreter's vector stages compute it: derivatives of clamped variables
+// are 0 while refractory; RK4 accumulates k/6 + 2k/6 + 2k/6 + k/6.
+func (pg *popGen) rk(f *fnb, b *buf, sys *ir.System, slice string) error {
+	g := pg.g
+	dt := g.p.Schedule.Dt
+	euler := sys.Method == ir.Euler
+	pg.stageRead = map[string]bool{}
+	var xs []string
+	for _, v := range sys.Vars {
+		name, ok := pg.field[v]
+		if !ok {
+			return fmt.Errorf("no storage for %s", v.Name)
+		}
+		xs = append(xs, f.local(name, "s."+name+slice))
+	}
+	anyClamped := false
+	for _, c := range sys.Clamped {
+		anyClamped = anyClamped || c
+	}
+	// rhs returns the derivatives' code with the system's variables read
+	// from the given locals at time tm
+	rhs := func(vals []string, tm func() string) ([]string, error) {
+		over := map[*ir.Var]string{}
+		for j, v := range sys.Vars {
+			over[v] = vals[j]
+		}
+		en := &env{g: g, ref: pg.vectorRef(f, "i", slice, over), time: tm, weight: "0.0", vector: true}
+		out := make([]string, len(sys.ODEs))
+		for j, o := range sys.ODEs {
+			c, err := en.num(inlineAliases(o.Rhs))
+			if err != nil {
+				return nil, fmt.Errorf("equation of %s: %w", o.Var.Name, err)
+			}
+			out[j] = c.s
+		}
+		return out, nil
+	}
+	method := "RK4"
+	if euler {
+		method = "Euler"
+	}
+	b.line("// %s: %s", pg.varNames(sys.Vars), method)
+	b.line("{")
+	y := make([]string, len(xs))
+	for j := range xs {
+		y[j] = fmt.Sprintf("y%d", j)
+	}
+	// the values at the start of the step (Euler needs only those the right
+	// sides read)
+	start := func() {
+		for j, x := range xs {
+			if !euler || pg.stageRead[y[j]] {
+				b.line("y%d := %s[i]", j, x)
+			}
+		}
+		if anyClamped {
+			f.local("n", "int32(s.n)")
+			b.line("held := n < ref[i]")
+		}
+	}
+	// stage evaluates the derivatives into k<j> (declared with decl); pre
+	// writes what must come first, knowing which stage values are read
+	stage := func(vals []string, tm func() string, decl bool, pre func()) error {
+		ks, err := rhs(vals, tm)
+		if err != nil {
+			return err
+		}
+		if pre != nil {
+			pre()
+		}
+		op := "="
+		if decl {
+			op = ":="
+		}
+		for j, o := range sys.ODEs {
+			back := g.lineTo(b, o.Pos.Pos.File, o.Pos.Pos.Line)
+			b.line("k%d %s %s", j, op, ks[j])
+			back()
+		}
+		for j, c := range sys.Clamped {
+			if c {
+				b.line("if held {")
+				b.line("k%d = 0", j)
+				b.line("}")
+			}
+		}
+		return nil
+	}
+	t0 := lazy(f, "t", "s.t")
+	if euler {
+		if err := stage(y, t0, true, start); err != nil {
+			return err
+		}
+		for j, x := range xs {
+			b.line("%s[i] += %s * k%d", x, g.litStr(dt), j)
+		}
+		b.line("}")
+		return nil
+	}
+	tHalf := lazy(f, "tHalf", "s.t + "+g.litStr(dt/2))
+	tEnd := lazy(f, "tEnd", "s.t + "+g.litStr(dt))
+	third, sixth := g.litStr(2.0/6), g.litStr(1.0/6)
+	if err := stage(y, t0, true, start); err != nil {
+		return err
+	}
+	for j := range xs {
+		b.line("c%d := %s * k%d", j, sixth, j)
+	}
+	z := make([]string, len(xs))
+	for j := range xs {
+		z[j] = fmt.Sprintf("z%d", j)
+	}
+	for s, st := range []struct {
+		frac   float64
+		tm     func() string
+		weight string
+	}{{0.5, tHalf, third}, {0.5, tHalf, third}, {1, tEnd, sixth}} {
+		op := "="
+		if s == 0 {
+			op = ":="
+		}
+		err := stage(z, st.tm, false, func() {
+			for j := range xs {
+				if pg.stageRead[z[j]] { // (a stage value no right side reads is not computed)
+					b.line("z%d %s y%d + %s*k%d", j, op, j, g.litStr(st.frac*dt), j)
+				}
+			}
+		})
+		if err != nil {
+			return err
+		}
+		for j := range xs {
+			b.line("c%d += %s * k%d", j, st.weight, j)
+		}
+	}
+	for j, x := range xs {
+		b.line("%s[i] = y%d + %s*c%d", x, j, g.litStr(dt), j)
+	}
+	b.line("}")
+	return nil
+}
+
+// finiteMethod writes finite<k>(): the interpreter's check that stops the
+// run at the first NaN or Inf (RK4/Euler variables every step, the others
+// every 64 steps), naming the member population and neuron.
+func (pg *popGen) finiteMethod() {
+	g, k := pg.g, pg.k
+	b := &g.funcs
+	b.line("// finite%d stops the run at a NaN or Inf in %s.", k, comment(pg.ip.Name))
+	b.line("func (s *sim) finite%d() error {", k)
+	checks := 0
+	for _, v := range pg.stateVars {
+		if !v.Bool {
+			checks++
+		}
+	}
+	if checks == 0 {
+		b.line("return nil")
+		b.line("}")
+		b.line("")
+		return
+	}
+	exactVars := false
+	for _, v := range pg.stateVars {
+		exactVars = exactVars || (!v.Bool && !pg.nonlinear[v])
+	}
+	if exactVars {
+		b.line("all := s.n%%64 == 63 || s.n == s.steps-1")
+	}
+	for _, v := range pg.stateVars {
+		if v.Bool {
+			continue
+		}
+		if pg.nonlinear[v] {
+			b.line("{ // %s", comment(v.Name))
+		} else {
+			b.line("if all { // %s", comment(v.Name))
+		}
+		b.line("for i, x := range s.%s {", pg.field[v])
+		b.line("if x-x != 0 {")
+		when := `"at t = " + ms(s.t+dt)`
+		if !pg.nonlinear[v] {
+			when = fmt.Sprintf(`"within the %s up to t = " + ms(s.t+dt)`, msString(64*g.p.Schedule.Dt))
+		}
+		b.line("name, k := %s, i", quote(pg.ip.Name))
+		if len(pg.parts) > 1 {
+			for _, pt := range pg.parts {
+				b.line("if i >= %d && i < %d {", pt.off, pt.off+pt.n)
+				b.line("name, k = %s, i-%d", quote(pt.ip.Name), pt.off)
+				b.line("}")
+			}
+		}
+		b.line("return fmt.Errorf(\"%%s[%%d].%%s became %%v %%s\", name, k, %s, x, %s)", quote(v.Name), when)
+		b.line("}")
+		b.line("}")
+		b.line("}")
+	}
+	b.line("return nil")
+	b.line("}")
+	b.line("")
+}
+
+// msString is ir.Quantity(v, time, "ms").
+func msString(v float64) string {
+	return ir.Quantity(v, ir.TimeDim, "ms")
+}

@@ -1,0 +1,397 @@
+package gocode
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/snnc/snnc/ir"
+)
+
+// projGen is a projection: connectivity in the storage the sparsity pass
+// chose (fields c<k>...), a delay ring, static weights or a synapse model.
+type projGen struct {
+	g       *gen
+	k       int
+	ip      *ir.Projection
+	pre     node
+	post    *partGen
+	storage string // dense, csr or procedural
+	merged  []*connGen
+	delay   int
+	port    *eventGen
+	weight  float64 // constant weight (static), or the synapse's `weight`
+	random  bool    // static weights drawn per synapse (field c<k>w)
+
+	// plastic
+	syn      *ir.Model
+	field    map[*ir.Var]string
+	lazy     []*traceGen
+	clocked  []*traceGen
+	systems  []*fnb // coupled or nonlinear synapse equations, every step
+	columns  bool   // synapses indexed by postsynaptic neuron are needed
+	normVar  *ir.Var
+	normEach int
+}
+
+// connGen is connectivity of its own: a projection's, or one merged into it.
+type connGen struct {
+	ip      *ir.Projection
+	prefix  string // field prefix: c<k> or c<k>m<m>
+	storage string
+}
+
+// traceGen is a synapse variable with a linear equation x' = a·x + c.
+type traceGen struct {
+	v    *ir.Var
+	a, c float64
+	p, r float64 // one step of the exact solution (clock-driven)
+}
+
+func (g *gen) newProj(k int, ip *ir.Projection) (*projGen, error) {
+	pre, ok := g.nodes[ip.Pre.Name()]
+	post := g.partOf(ip.Post)
+	if !ok || post == nil {
+		return nil, fmt.Errorf("missing end")
+	}
+	pr := &projGen{g: g, k: k, ip: ip, pre: pre, post: post}
+	pr.storage = storageOf(ip)
+	if pr.storage == "dense" && (ip.Connector.Kind != "all_to_all" || ip.Connector.ExceptSelf) {
+		return nil, fmt.Errorf("dense storage needs all_to_all connectivity")
+	}
+	for m, mp := range ip.Merged {
+		st := storageOf(mp)
+		if st == "dense" && (mp.Connector.Kind != "all_to_all" || mp.Connector.ExceptSelf) {
+			return nil, fmt.Errorf("merged %s: dense storage needs all_to_all connectivity", mp.Name)
+		}
+		pr.merged = append(pr.merged, &connGen{ip: mp, prefix: fmt.Sprintf("c%dm%d", k, m), storage: st})
+	}
+	if ip.Delay != nil {
+		d, ok := ir.ConstValue(ip.Delay)
+		if !ok {
+			return nil, fmt.Errorf("per-synapse random delays are not supported yet; use a constant delay")
+		}
+		pr.delay = int(math.Round(d / g.p.Schedule.Dt))
+	}
+	ep, ok := post.pop.events[ip.Port]
+	if !ok {
+		return nil, fmt.Errorf("%s has no event port %s", post.ip.Name, ip.Port)
+	}
+	pr.port = ep
+	if len(ip.Merged) > 0 {
+		if _, ok := ir.ConstValue(ip.Weight); !ok || ip.Synapse != nil {
+			return nil, fmt.Errorf("merged projections need a constant weight and no synapse model")
+		}
+	}
+	f := &g.fields
+	f.line("")
+	f.line("// projection %s: %s -> %s:%s, %s", comment(ip.Name), comment(pre.name()), comment(post.ip.Name), comment(ip.Port), pr.storage)
+	pr.connFields(&connGen{ip: ip, prefix: fmt.Sprintf("c%d", k), storage: pr.storage})
+	for _, m := range pr.merged {
+		f.line("// merged: %s, %s", comment(m.ip.Name), m.storage)
+		pr.connFields(m)
+	}
+	if pr.delay > 0 {
+		f.line("c%dring *rt.DelayRing // spikes in flight (%d steps)", k, pr.delay)
+	}
+	if ip.Synapse == nil {
+		if err := pr.staticWeights(); err != nil {
+			return nil, err
+		}
+	} else if err := pr.plastic(); err != nil {
+		return nil, err
+	}
+	pr.propagateMethod()
+	pr.bytesMethod()
+	return pr, nil
+}
+
+// storageOf is the storage the interpreter uses: procedural only for
+// static projections.
+func storageOf(ip *ir.Projection) string {
+	switch {
+	case ip.Storage == "dense":
+		return "dense"
+	case ip.Storage == "procedural" && ip.Synapse == nil:
+		return "procedural"
+	}
+	return "csr"
+}
+
+func (g *gen) partOf(ip *ir.Population) *partGen {
+	for _, pg := range g.pops {
+		for _, pt := range pg.parts {
+			if pt.ip == ip {
+				return pt
+			}
+		}
+	}
+	return nil
+}
+
+func (pr *projGen) connFields(c *connGen) {
+	f := &pr.g.fields
+	switch c.storage {
+	case "csr":
+		f.line("%scsr *rt.CSR", c.prefix)
+	case "procedural":
+		f.line("%sproc *rt.Procedural", c.prefix)
+		f.line("%sbuf []int32 // a regenerated row", c.prefix)
+	}
+	f.line("%snsyn int64", c.prefix)
+}
+
+// connSpec is the runtime's description of a connector.
+func (g *gen) connSpec(c ir.Connector, samePop, resolve bool) string {
+	var parts []string
+	parts = append(parts, "Kind: "+quote(c.Kind))
+	p := c.Num["p"]
+	if c.Kind == "gaussian" && p == 0 {
+		p = 1
+	}
+	if p != 0 {
+		parts = append(parts, "P: "+g.litStr(p))
+	}
+	if k := int(c.Num["k"]); k != 0 {
+		parts = append(parts, fmt.Sprintf("K: %d", k))
+	}
+	if s := c.Num["sigma"]; s != 0 {
+		parts = append(parts, "Sigma: "+g.litStr(s))
+	}
+	if c.File != "" {
+		if resolve {
+			parts = append(parts, "File: inputPath("+quote(c.File)+")") // relative to the model, like input files
+		} else {
+			parts = append(parts, "File: "+quote(c.File))
+		}
+	}
+	if c.ExceptSelf {
+		parts = append(parts, "ExceptSelf: true")
+	}
+	if samePop {
+		parts = append(parts, "SamePop: true")
+	}
+	return "rt.ConnSpec{" + strings.Join(parts, ", ") + "}"
+}
+
+// connect writes the code that builds one connectivity (stream keyed by
+// its projection's name).
+func (pr *projGen) connect(b *buf, c *connGen, wrap string) {
+	g := pr.g
+	ip := c.ip
+	same := ip.Pre.Pop != nil && ip.Pre.Pop.Name == pr.post.ip.Name
+	b.line("{")
+	if c.storage == "dense" {
+		b.line("s.%snsyn = int64(%s) * int64(%d)", c.prefix, pr.pre.size(), pr.post.n)
+		b.line("}")
+		return
+	}
+	b.line("spec := %s", g.connSpec(ip.Connector, same, true))
+	b.line("pre, post := %s, %s", pr.pre.geometry(), node{part: pr.post}.geometry())
+	b.line("stream := rt.NewStream(seed, rt.Hash(\"connect\", %s))", quote(ip.Name))
+	if c.storage == "procedural" {
+		b.line("proc, err := rt.NewProcedural(spec, pre, post, stream)")
+		b.line("if err != nil {")
+		b.line("return nil, fmt.Errorf(%s, err)", quote(wrap+"%w"))
+		b.line("}")
+		b.line("s.%sproc = proc", c.prefix)
+		b.line("s.%snsyn = int64(rt.EstimateSynapses(spec, pre, post))", c.prefix)
+	} else {
+		b.line("csr, err := rt.Connect(spec, pre, post, stream)")
+		b.line("if err != nil {")
+		b.line("return nil, fmt.Errorf(%s, err)", quote(wrap+"%w"))
+		b.line("}")
+		b.line("s.%scsr = csr", c.prefix)
+		b.line("s.%snsyn = csr.NumSynapses()", c.prefix)
+	}
+	b.line("}")
+}
+
+// buildConn writes the projection's connectivity, merged parts and ring.
+func (pr *projGen) buildConn() {
+	b := &pr.g.build
+	k := pr.k
+	b.line("")
+	b.line("// projection %s", comment(pr.ip.Name))
+	wrap := fmt.Sprintf("projection %s: ", strings.ReplaceAll(pr.ip.Name, "%", "%%"))
+	pr.connect(b, &connGen{ip: pr.ip, prefix: fmt.Sprintf("c%d", k), storage: pr.storage}, wrap)
+	for _, m := range pr.merged {
+		pr.connect(b, m, wrap+"merged "+strings.ReplaceAll(m.ip.Name, "%", "%%")+": ")
+		b.line("s.c%dnsyn += s.%snsyn", k, m.prefix)
+	}
+	if pr.delay > 0 {
+		b.line("s.c%dring = rt.NewDelayRing(%d)", k, pr.delay)
+	}
+}
+
+func (pr *projGen) staticWeights() error {
+	g, ip, k := pr.g, pr.ip, pr.k
+	pr.buildConn()
+	if ip.Weight == nil {
+		return fmt.Errorf("no weight")
+	}
+	if w, ok := ir.ConstValue(ip.Weight); ok {
+		pr.weight = w
+		return nil
+	}
+	if pr.storage == "procedural" {
+		return fmt.Errorf("random weights need stored connectivity")
+	}
+	f := newFn()
+	en := &env{g: g, time: val("0.0"), weight: "0.0",
+		ref: func(r *ir.Ref) (string, error) { return "", fmt.Errorf("a weight cannot read %s", r.Var.Name) },
+		rng: lazy(f, "rng", fmt.Sprintf("rt.NewStream(seed, rt.Hash(\"weight\", %s))", quote(ip.Name)))}
+	w, err := en.num(ip.Weight)
+	if err != nil {
+		return err
+	}
+	if ip.PruneBelow > 0 && pr.storage != "csr" {
+		return fmt.Errorf("dropping small weights needs csr storage, not %s", pr.storage)
+	}
+	pr.random = true
+	g.fields.line("c%dw []float64 // weight of each synapse", k)
+	b := &g.build
+	b.line("{ // weights")
+	for _, d := range f.decl {
+		b.line("%s", d)
+	}
+	b.line("w := make([]float64, s.c%dnsyn)", k)
+	back := g.lineTo(b, ip.Pos.Pos.File, ip.Pos.Pos.Line)
+	b.line("for i := range w {")
+	b.line("w[i] = %s", w.s)
+	b.line("}")
+	back()
+	b.line("s.c%dw = w", k)
+	if ip.PruneBelow > 0 {
+		b.line("s.c%dnsyn = pruneWeights(s.c%dcsr, &s.c%dw, %s)", k, k, k, g.litStr(ip.PruneBelow))
+	}
+	b.line("}")
+	return nil
+}
+
+// deliverCode adds value v into the postsynaptic port at neuron index post
+// (within the post part).
+func (pr *projGen) deliverCode(f *fnb, post string, v code) string {
+	idx := post
+	if pr.post.off != 0 {
+		idx = fmt.Sprintf("%s+%d", post, pr.post.off)
+	}
+	if pr.port.method != "" {
+		return fmt.Sprintf("s.%s(%s, %s)", pr.port.method, idx, v.s)
+	}
+	name := pr.post.pop.field[pr.port.direct]
+	return fmt.Sprintf("%s[%s] %s %s", f.local(name, "s."+name), idx, pr.port.op, operand(v, precAdd, true))
+}
+
+// rows writes a loop over presynaptic neuron pre's synapses of connectivity
+// c, with syn (synapse index, when stored) and post declared; body is the
+// loop body.
+func (pr *projGen) rows(f *fnb, c *connGen, pre string, needSyn bool, body func()) {
+	n := pr.post.n
+	switch c.storage {
+	case "dense":
+		f.line("for post := 0; post < %d; post++ {", n)
+		if needSyn {
+			f.line("syn := %s*%d + post", pre, n)
+		}
+	case "csr":
+		rp := f.local(c.prefix+"rp", "s."+c.prefix+"csr.RowPtr")
+		col := f.local(c.prefix+"col", "s."+c.prefix+"csr.Col")
+		f.line("for syn := int(%s[%s]); syn < int(%s[%s+1]); syn++ {", rp, pre, rp, pre)
+		f.line("post := int(%s[syn])", col)
+	default:
+		f.line("s.%sbuf = s.%sproc.Row(%s, s.%sbuf[:0])", c.prefix, c.prefix, pre, c.prefix)
+		f.line("for _, j := range s.%sbuf {", c.prefix)
+		f.line("post := int(j)")
+	}
+	body()
+	f.line("}")
+}
+
+// due writes the loop over this step's due presynaptic spikes.
+func (pr *projGen) due(f *fnb) (open, close func()) {
+	fired := pr.pre.fired()
+	if pr.delay == 0 {
+		return func() { f.line("for _, i32 := range %s {", fired) }, func() { f.line("}") }
+	}
+	ring := f.local("ring", fmt.Sprintf("s.c%dring", pr.k))
+	return func() {
+			f.line("%s.PushAll(%d, %s)", ring, pr.delay, fired)
+			f.line("for _, i32 := range %s.Current() {", ring)
+		}, func() {
+			f.line("}")
+			f.line("%s.Advance()", ring)
+		}
+}
+
+func (pr *projGen) propagateMethod() {
+	g, k := pr.g, pr.k
+	f := newFn()
+	open, close := pr.due(f)
+	open()
+	f.line("pre := int(i32)")
+	if pr.syn == nil {
+		if pr.storage == "dense" && !pr.random && len(pr.merged) == 0 {
+			f.line("_ = pre // every presynaptic neuron reaches every postsynaptic one")
+		}
+		w := g.lit(pr.weight)
+		if pr.random {
+			w = atom(f.local("w", fmt.Sprintf("s.c%dw", k)) + "[syn]")
+		}
+		pr.rows(f, &connGen{ip: pr.ip, prefix: fmt.Sprintf("c%d", k), storage: pr.storage}, "pre", pr.random, func() {
+			f.line("%s", pr.deliverCode(f, "post", w))
+		})
+		for _, m := range pr.merged {
+			pr.rows(f, m, "pre", false, func() {
+				f.line("%s", pr.deliverCode(f, "post", g.lit(pr.weight)))
+			})
+		}
+	} else {
+		pr.preSpike(f)
+	}
+	close()
+	f.write(&g.funcs, fmt.Sprintf("// propagate%d delivers the spikes due on projection %s.\nfunc (s *sim) propagate%d() {", k, comment(pr.ip.Name), k))
+}
+
+// bytesMethod writes bytes<k>(), the connectivity memory the interpreter
+// reports for the projection.
+func (pr *projGen) bytesMethod() {
+	k := pr.k
+	b := &pr.g.funcs
+	b.line("func (s *sim) bytes%d() int64 {", k)
+	b.line("b := int64(0)")
+	conns := []*connGen{{prefix: fmt.Sprintf("c%d", k), storage: pr.storage}}
+	conns = append(conns, pr.merged...)
+	for i, c := range conns {
+		if c.storage == "csr" {
+			b.line("b += s.%scsr.Bytes()", c.prefix)
+		}
+		if i > 0 {
+			continue
+		}
+		if pr.random {
+			b.line("b += int64(len(s.c%dw)) * 8", k)
+		}
+		for _, v := range synVars(pr.syn) {
+			if name, ok := pr.field[v]; ok {
+				b.line("b += int64(len(s.%s)) * 8", name)
+			}
+		}
+		if pr.columns {
+			b.line("b += %d*8 + s.c%dnsyn*4 // synapses by postsynaptic neuron", pr.post.n+1, k)
+		}
+		for _, tr := range pr.lazy {
+			b.line("b += int64(len(s.%s)) * 8 // last updates of %s", strings.Replace(pr.field[tr.v], "s", "l", 1), comment(tr.v.Name))
+		}
+	}
+	b.line("return b")
+	b.line("}")
+	b.line("")
+}
+
+func synVars(m *ir.Model) []*ir.Var {
+	if m == nil {
+		return nil
+	}
+	return m.Vars
+}

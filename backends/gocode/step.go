@@ -1,0 +1,290 @@
+package gocode
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/snnc/snnc/ir"
+)
+
+// inputFields writes the spike sources and current steps.
+func (g *gen) inputFields() {
+	f, b := &g.fields, &g.build
+	for _, ig := range g.inputs {
+		in := ig.in
+		k := ig.k
+		f.line("")
+		f.line("// input %s: %s", comment(in.Name), comment(in.Kind))
+		f.line("in%d rt.Source", k)
+		f.line("in%dn int // its size", k)
+		f.line("in%dspk []int32", k)
+		b.line("")
+		b.line("{ // input %s", comment(in.Name))
+		wrap := quote("input " + strings.ReplaceAll(in.Name, "%", "%%") + ": %w")
+		stream := fmt.Sprintf("rt.NewStream(seed, rt.Hash(\"input\", %s))", quote(in.Name))
+		switch in.Kind {
+		case "poisson":
+			b.line("s.in%d = rt.NewPoisson(%d, %s, dt, %s)", k, in.Size, g.litStr(in.Num["rate"]), stream)
+		case "spikes":
+			b.line("src, err := rt.LoadSpikeFile(inputPath(%s), %d, dt)", quote(in.Str["file"]), in.Size)
+			b.line("if err != nil {")
+			b.line("return nil, fmt.Errorf(%s, err)", wrap)
+			b.line("}")
+			b.line("s.in%d = src", k)
+		case "spike_times":
+			idx := "nil"
+			if in.Lists["indices"] != nil {
+				var xs []string
+				for _, v := range in.Lists["indices"] {
+					xs = append(xs, fmt.Sprint(int(v)))
+				}
+				idx = "[]int{" + strings.Join(xs, ", ") + "}"
+			}
+			times := "nil"
+			if in.Lists["times"] != nil {
+				var xs []string
+				for _, v := range in.Lists["times"] {
+					xs = append(xs, g.litStr(v))
+				}
+				times = "[]float64{" + strings.Join(xs, ", ") + "}"
+			}
+			b.line("src, err := rt.NewSpikeTimes(%d, %s, %s, %s, dt)", in.Size, times, idx, g.litStr(in.Num["period"]))
+			b.line("if err != nil {")
+			b.line("return nil, fmt.Errorf(%s, err)", wrap)
+			b.line("}")
+			b.line("s.in%d = src", k)
+		case "dataset":
+			b.line("src, _, err := rt.LoadDataset(inputPath(%s), %s, %s, %s, dt, %s)", quote(in.Str["file"]),
+				g.litStr(in.Num["present"]), g.litStr(in.Num["rest"]), g.litStr(in.Num["rate"]), stream)
+			b.line("if err != nil {")
+			b.line("return nil, fmt.Errorf(%s, err)", wrap)
+			b.line("}")
+			b.line("s.in%d = src", k)
+		}
+		b.line("s.in%dn = s.in%d.Size()", k, k)
+		b.line("}")
+	}
+	if len(g.conts) > 0 {
+		g.funcs.line("// current inputs")
+		g.funcs.line("var (")
+		for _, c := range g.conts {
+			g.funcs.line("cur%d = rt.CurrentStep{Amplitude: %s, Start: %s, Stop: %s} // %s", c.k,
+				g.litStr(c.in.Num["amplitude"]), g.litStr(c.in.Num["start"]), g.litStr(c.in.Num["stop"]), comment(c.in.Name))
+		}
+		g.funcs.line(")")
+		g.funcs.line("")
+	}
+}
+
+// memoryCheck writes the interpreter's refusal of connectivity that cannot
+// fit, before any of it is allocated.
+func (g *gen) memoryCheck() {
+	if len(g.p.Projs) == 0 {
+		return
+	}
+	b := &g.build
+	b.line("")
+	b.line("// refuse connectivity that cannot fit, before allocating it")
+	b.line("total := 0.0")
+	for _, ip := range g.p.Projs {
+		pre, ok := g.nodes[ip.Pre.Name()]
+		post := g.partOf(ip.Post)
+		if !ok || post == nil {
+			continue
+		}
+		per := 4.0
+		if ip.Synapse != nil {
+			per += 8 * float64(len(ip.Synapse.Vars))
+			per += 16
+		}
+		if ip.Storage == "procedural" && ip.Synapse == nil {
+			per = 0
+		}
+		b.line("total += rt.EstimateSynapses(%s, %s, %s) * %s // %s", g.connSpec(ip.Connector, false, false), pre.geometry(), node{part: post}.geometry(), g.litStr(per), comment(ip.Name))
+	}
+	b.line("if limit := memoryBudget(); total > float64(limit) {")
+	b.line("return nil, fmt.Errorf(\"the connectivity needs about %%.1f GB but %%.1f GB is available; reduce the sizes or connection probabilities\", total/1e9, float64(limit)/1e9)")
+	b.line("}")
+}
+
+// stepBody writes (*sim).step, finish and summary.
+func (g *gen) stepBody() {
+	b := &g.step
+	states := false
+	for _, m := range g.mons {
+		if m.kind == ir.RecState {
+			if !states {
+				b.line("// record state at the start of the step")
+				states = true
+			}
+			b.line("if s.n%%%d == 0 {", m.every)
+			b.line("s.sample%d()", m.k)
+			b.line("}")
+		}
+	}
+	b.line("s.tp = s.t")
+	first := true
+	for _, pg := range g.pops {
+		for _, port := range pg.m.Ports {
+			if port.Kind != ir.ContPort {
+				continue
+			}
+			if first {
+				b.line("// continuous ports: this step's input")
+				first = false
+			}
+			b.line("clear(s.%s) // %s.%s", pg.field[port.Var], comment(pg.ip.Name), comment(port.Name))
+		}
+	}
+	for _, c := range g.conts {
+		target := g.partOf(c.in.Target)
+		b.line("if a := cur%d.AtStep(s.n, dt); a != 0 {", c.k)
+		b.line("port := s.%s[%d:%d]", c.port, target.off, target.off+target.n)
+		b.line("for i := range port {")
+		b.line("port[i] += a")
+		b.line("}")
+		b.line("}")
+	}
+	b.line("// integrate")
+	for _, pg := range g.pops {
+		b.line("if s.threads <= 1 {")
+		if pg.fused {
+			b.line("s.fused%d()", pg.k)
+		} else {
+			b.line("s.update%d(0, %d)", pg.k, pg.n)
+		}
+		b.line("} else {")
+		b.line("parallel(s.threads, %d, s.update%d)", pg.n, pg.k)
+		b.line("}")
+		b.line("if err := s.finite%d(); err != nil {", pg.k)
+		b.line("return err")
+		b.line("}")
+	}
+	for _, pr := range g.projs {
+		if len(pr.clocked) > 0 || len(pr.systems) > 0 {
+			b.line("s.tick%d()", pr.k)
+		}
+	}
+	b.line("// thresholds")
+	for _, pg := range g.pops {
+		if pg.fused {
+			b.line("if s.threads > 1 {")
+			b.line("s.threshold%d()", pg.k)
+			b.line("}")
+		} else {
+			b.line("s.threshold%d()", pg.k)
+		}
+		for _, pt := range pg.parts {
+			if !pt.whole() {
+				b.line("s.q%dspk = partSpikes(s.q%dspk[:0], s.p%dspk, %d, %d)", pt.k, pt.k, pg.k, pt.off, pt.n)
+			}
+		}
+	}
+	if len(g.inputs) > 0 {
+		b.line("// inputs")
+		for _, in := range g.inputs {
+			b.line("s.in%dspk = s.in%d.Step(s.n)", in.k, in.k)
+		}
+	}
+	if len(g.projs) > 0 {
+		b.line("// synaptic events")
+	}
+	for _, pr := range g.projs {
+		b.line("s.propagate%d()", pr.k)
+	}
+	for _, pr := range g.projs {
+		if pr.syn == nil {
+			continue
+		}
+		if len(pr.syn.OnPost) > 0 {
+			b.line("s.post%d()", pr.k)
+		}
+		for name := range pr.syn.OnMod {
+			if _, ok := pr.ip.Modulators[name]; ok {
+				b.line("s.modulate%d()", pr.k)
+				break
+			}
+		}
+		if pr.normVar != nil {
+			b.line("s.normalize%d()", pr.k)
+		}
+	}
+	b.line("// resets")
+	for _, pg := range g.pops {
+		if pg.fused {
+			b.line("if s.threads > 1 {")
+			b.line("s.reset%d()", pg.k)
+			b.line("}")
+		} else {
+			b.line("s.reset%d()", pg.k)
+		}
+	}
+	for _, pg := range g.pops {
+		for _, pt := range pg.parts {
+			b.line("s.q%dcnt += int64(len(%s))", pt.k, pt.fired())
+		}
+	}
+	for _, m := range g.mons {
+		if m.kind == ir.RecSpikes {
+			b.line("s.mon%d.Record(s.t, %s)", m.k, m.fired)
+		}
+	}
+	for _, m := range g.mons {
+		if m.kind == ir.RecWeights && m.every > 0 {
+			b.line("if s.n%%%d == 0 { // after the step's synaptic scaling", m.every)
+			if len(m.pr.lazy) > 0 {
+				b.line("s.catchUp%d()", m.pr.k)
+			}
+			b.line("s.take%d(s.t)", m.k)
+			b.line("}")
+		}
+	}
+
+	fs := &g.funcs
+	fs.line("// finish brings lazy synaptic state up to the end time and takes the")
+	fs.line("// recordings made once, at the end.")
+	fs.line("func (s *sim) finish() {")
+	for _, pr := range g.projs {
+		if len(pr.lazy) > 0 {
+			fs.line("s.catchUp%d()", pr.k)
+		}
+	}
+	for _, m := range g.mons {
+		if m.kind == ir.RecWeights && m.every == 0 {
+			fs.line("s.take%d(s.t)", m.k)
+		}
+	}
+	fs.line("}")
+	fs.line("")
+
+	fs.line("// recordings returns the monitors in the order of the model's records.")
+	fs.line("func (s *sim) recordings() (spikes []*rt.SpikeMonitor, states []*rt.StateMonitor, weights []*rt.WeightMonitor) {")
+	for _, m := range g.mons {
+		switch m.kind {
+		case ir.RecSpikes:
+			fs.line("spikes = append(spikes, s.mon%d)", m.k)
+		case ir.RecState:
+			fs.line("states = append(states, s.mon%d)", m.k)
+		case ir.RecWeights:
+			fs.line("weights = append(weights, s.mon%d)", m.k)
+		}
+	}
+	fs.line("return")
+	fs.line("}")
+	fs.line("")
+
+	fs.line("// summary describes the run as `snnc run` does.")
+	fs.line("func (s *sim) summary(wall float64) *rt.Summary {")
+	fs.line("sum := &rt.Summary{Network: networkName, Seed: s.seed, Dt: dt, Duration: float64(s.n) * dt, Threads: s.threads, WallSeconds: wall}")
+	for _, pg := range g.pops {
+		for _, pt := range pg.parts {
+			fs.line("sum.Populations = append(sum.Populations, popSummary(%s, %d, s.q%dcnt, sum.Duration))", quote(pt.ip.Name), pt.n, pt.k)
+		}
+	}
+	for _, pr := range g.projs {
+		fs.line("sum.Projections = append(sum.Projections, projSummary(%s, s.c%dnsyn, %s, s.bytes%d()))", quote(pr.ip.Name), pr.k, quote(pr.storage), pr.k)
+	}
+	fs.line("return sum")
+	fs.line("}")
+	fs.line("")
+}
