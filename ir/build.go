@@ -174,8 +174,51 @@ func (b *builder) model(ti *lang.TypeInfo, name string, overrides []*lang.Settin
 	}
 	l.prefix = ""
 	l.members(ti, ti.Decl.Members, "")
+	inlineKernelAliases(m)
 	classify(m)
 	return m
+}
+
+// inlineKernelAliases replaces named expressions by their definitions in
+// thresholds and event kernels, so backends never evaluate an alias there
+// (equations keep theirs: the ode pass and the backends inline them).
+func inlineKernelAliases(m *Model) {
+	var inline func(e Expr) Expr
+	inline = func(e Expr) Expr {
+		return Rewrite(e, func(e Expr) Expr {
+			if r, ok := e.(*Ref); ok && r.Side == Own && r.Var.Kind == Alias && r.Var.Value != nil {
+				return inline(r.Var.Value)
+			}
+			return e
+		})
+	}
+	if m.Threshold != nil {
+		m.Threshold = inline(m.Threshold)
+	}
+	kernels := [][]Stmt{m.Reset, m.OnPre, m.OnPost}
+	for _, p := range m.Ports {
+		kernels = append(kernels, p.Body)
+	}
+	for _, ss := range m.OnMod {
+		kernels = append(kernels, ss)
+	}
+	for _, ss := range m.OnActive {
+		kernels = append(kernels, ss)
+	}
+	for _, ss := range kernels {
+		WalkStmts(ss, func(s Stmt) {
+			switch s := s.(type) {
+			case *Assign:
+				s.Value = inline(s.Value)
+			case *Refractory:
+				s.Duration = inline(s.Duration)
+			case *Deliver:
+				s.Value = inline(s.Value)
+			case *If:
+				s.Cond = inline(s.Cond)
+			}
+		})
+	}
 }
 
 func symOrder(k lang.SymKind) int {

@@ -121,6 +121,18 @@ func (l *liveness) step() {
 				l.reads(v.Init)
 			}
 		}
+		// a system is integrated as a whole: one live variable keeps all
+		for _, sys := range m.Update {
+			live := false
+			for _, v := range sys.Vars {
+				live = live || l.vars[v]
+			}
+			if live {
+				for _, v := range sys.Vars {
+					l.markVar(v)
+				}
+			}
+		}
 		for _, o := range m.ODEs {
 			if l.vars[o.Var] {
 				l.reads(o.Rhs)

@@ -21,8 +21,10 @@ func sparsity(ctx *Context) {
 		}
 		_, constWeight := ir.ConstValue(p.Weight)
 		switch {
-		case p.Connector.Kind == "all_to_all" && !p.Connector.ExceptSelf:
+		case p.Connector.Kind == "all_to_all" && !p.Connector.ExceptSelf && p.PruneBelow == 0:
 			p.Storage = "dense"
+		case p.PruneBelow > 0:
+			// pruning drops synapses as they are built: only csr stores them one by one
 		case p.Synapse == nil && constWeight && procedural[p.Connector.Kind]:
 			p.Storage = "procedural"
 		}

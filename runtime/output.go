@@ -65,16 +65,23 @@ func SafeName(s string) string {
 	if s == "" {
 		return "_"
 	}
-	b := []byte(s)
-	for i, c := range b {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.') {
-			b[i] = '_'
+	// ASCII punctuation becomes _; other characters become _xHEX_ so that
+	// distinct names (µ, Ω) stay distinct
+	if s == "" {
+		return "_"
+	}
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || (r == '.' && i > 0):
+			b.WriteRune(r)
+		case r < 128:
+			b.WriteByte('_')
+		default:
+			fmt.Fprintf(&b, "_x%X_", r)
 		}
 	}
-	if b[0] == '.' {
-		b[0] = '_'
-	}
-	return string(b)
+	return b.String()
 }
 
 func (o *OutputDir) create(name string, write func(w *bufio.Writer) error) error {

@@ -259,7 +259,7 @@ func TestSummary(t *testing.T) {
 }
 
 func TestSafeName(t *testing.T) {
-	for in, want := range map[string]string{"E": "E", "E.v": "E.v", "../x": "_._x", "a/b c": "a_b_c", "": "_", ".hidden": "_hidden"} {
+	for in, want := range map[string]string{"E": "E", "E.v": "E.v", "../x": "_._x", "a/b c": "a_b_c", "": "_", ".hidden": "_hidden", "µ": "_xB5_", "Ω": "_x3A9_", "Ωµ": "_x3A9__xB5_"} {
 		if got := SafeName(in); got != want {
 			t.Errorf("SafeName(%q) = %q, want %q", in, got, want)
 		}

@@ -360,8 +360,7 @@ func (pg *popGen) neuronStmts(f *fnb, ss []ir.Stmt, idx string, time func() stri
 
 func (pg *popGen) portKernel(method string, port *ir.Port) error {
 	f := newFn()
-	// the interpreter's port context never sets the time: t reads 0 there
-	if err := pg.neuronStmts(f, port.Body, "i", val("0.0"), "w"); err != nil {
+	if err := pg.neuronStmts(f, port.Body, "i", val("s.t"), "w"); err != nil {
 		return err
 	}
 	f.write(&pg.g.funcs, fmt.Sprintf("// %s runs port %s of %s for neuron i and weight w.\nfunc (s *sim) %s(i int, w float64) {", method, comment(port.Name), comment(pg.ip.Name), method))

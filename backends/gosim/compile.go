@@ -32,6 +32,9 @@ type slotOf func(r *ir.Ref) (vals []float64, index func(c *ctx) int, err error)
 
 type compiler struct {
 	slot slotOf
+	// noRandom names the place when random draws have no stream there (event
+	// kernels); "" where a stream is provided (initial values, weights).
+	noRandom string
 }
 
 func (cp *compiler) expr(e ir.Expr) (sfn, error) {
@@ -107,6 +110,9 @@ func (cp *compiler) expr(e ir.Expr) (sfn, error) {
 				return nil, err
 			}
 			args[i] = f
+		}
+		if ir.IsRandom(x.Fn) && cp.noRandom != "" {
+			return nil, fmt.Errorf("random draw %s() %s is not supported: the interpreter has no random stream there", x.Fn, cp.noRandom)
 		}
 		return call(x.Fn, args)
 	}

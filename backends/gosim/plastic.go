@@ -3,6 +3,7 @@ package gosim
 import (
 	"fmt"
 	"math"
+	"sort"
 
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/runtime"
@@ -79,7 +80,8 @@ func (pr *proj) plastic(s *sim, ip *ir.Projection, byName map[string]node) error
 		}
 		pr.systems = append(pr.systems, cs)
 	}
-	sc := &stmtCompiler{compiler: cp, target: pr.target, deliver: func(c *ctx, v float64) {
+	sc := &stmtCompiler{compiler: &compiler{slot: pr.slot, noRandom: "in a synapse's handler"}, target: pr.target, deliver: func(c *ctx, v float64) {
+		pr.portCx.t = c.t
 		pr.port.receive(&pr.portCx, c.post+pr.post.off, v)
 	}}
 	var err error
@@ -380,7 +382,8 @@ func (pr *proj) modulate(s *sim) {
 	}
 	c := &pr.cx
 	c.t = s.t
-	for name, k := range pr.onMod {
+	for _, name := range sortedNames(pr.onMod) { // map order is random; runs must not be
+		k := pr.onMod[name]
 		for range pr.modSrc[name].fired() {
 			for i := 0; i < pr.pre.size(); i++ {
 				first, targets := pr.row(i)
@@ -558,4 +561,13 @@ func (cs *clockSys) step() {
 			v[e] = cs.x0[j] + h*cs.acc[j]
 		}
 	}
+}
+
+func sortedNames[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

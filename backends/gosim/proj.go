@@ -284,6 +284,7 @@ func (pr *proj) propagate(s *sim) {
 	for _, i := range pr.pre.fired() {
 		pr.ring.Push(pr.delay, i)
 	}
+	pr.portCx.t = s.t // port kernels may read t
 	due := pr.ring.Current()
 	if pr.seg != nil || pr.cont != nil {
 		for _, i := range due {
