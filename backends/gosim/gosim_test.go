@@ -263,3 +263,44 @@ func TestPrunePreservesSpikes(t *testing.T) {
 		t.Errorf("synapses %d pruned vs %d: half of P->E and all of S->E should be gone", count(pruned), count(base))
 	}
 }
+
+// TestSynapseNaN: a weight that becomes NaN stops the run naming the
+// projection, the synapse and its ends, and the time.
+func TestSynapseNaN(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "nan.snn")
+	src := `neuron Cell {
+    state {
+        v = 0 mV
+    }
+    inputs {
+        exc: v += weight
+    }
+    on threshold v > 100 mV {
+        v = 0 mV
+    }
+}
+synapse Bad {
+    state {
+        w = uniform(1 mV, 2 mV)
+    }
+    on pre {
+        w = w * log(-1)
+        deliver w
+    }
+}
+network N {
+    input P = spike_times(2, times = [3 ms])
+    population C = Cell[2]
+    project p = P -> C : exc using Bad { connect = one_to_one }
+    record spikes(C)
+}
+run N for 10 ms
+`
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := gosim.Run(compile(t, path), gosim.Options{})
+	if err == nil || !strings.Contains(err.Error(), "projection p, synapse 0 (pre 0 -> post 0): w became NaN at t = 3 ms") {
+		t.Fatalf("got %v", err)
+	}
+}

@@ -103,6 +103,20 @@ func (pr *proj) plastic(s *sim, ip *ir.Projection, byName map[string]node) error
 		}
 		pr.onMod[name], pr.modSrc[name] = k, byName[src.Name()]
 	}
+	// the per-synapse state the handlers write is checked at each event
+	kernels := [][]ir.Stmt{m.OnPre, m.OnPost}
+	for _, ss := range m.OnMod {
+		kernels = append(kernels, ss)
+	}
+	seen := map[*ir.Var]bool{}
+	for _, ss := range kernels {
+		ir.WalkStmts(ss, func(st ir.Stmt) {
+			if a, ok := st.(*ir.Assign); ok && !a.Var.Bool && !seen[a.Var] {
+				seen[a.Var] = true
+				pr.written = append(pr.written, a.Var)
+			}
+		})
+	}
 	if len(m.OnPost) > 0 || len(m.OnMod) > 0 || ip.Normalize != nil {
 		if err := pr.columns(); err != nil {
 			return err
@@ -301,10 +315,12 @@ func (pr *proj) preSpike(s *sim, i int, first int64, targets []int32) {
 	c.t, c.pre, c.post, c.i = s.t, i, -1, -1
 	pr.advance(s.t, -1, i, -1)
 	pr.onPreOne(c)
+	pr.checkSynapse(c)
 	for k, j := range targets {
 		c.i, c.post = int(first)+k, int(j)
 		pr.advance(s.t, c.i, -1, c.post)
 		pr.onPre(c)
+		pr.checkSynapse(c)
 	}
 	c.i, c.post = -1, -1
 	pr.onPreAfter(c)
@@ -370,6 +386,7 @@ func (pr *proj) postSpikes(s *sim) {
 			c.i, c.pre = int(syn), pr.preOf(syn)
 			pr.advance(s.t, c.i, c.pre, -1)
 			pr.onPost(c)
+			pr.checkSynapse(c)
 		}
 		c.i, c.pre = -1, -1
 		pr.onPostAfter(c)
@@ -391,6 +408,7 @@ func (pr *proj) modulate(s *sim) {
 					c.i, c.pre, c.post = int(first)+m, i, int(j)
 					pr.advance(s.t, c.i, c.pre, c.post)
 					k(c)
+					pr.checkSynapse(c)
 				}
 			}
 		}
@@ -570,4 +588,35 @@ func sortedNames[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// checkSynapse stops the run at the first NaN or infinite value a handler
+// wrote into synapse c.i, naming the projection, the synapse and the time.
+func (pr *proj) checkSynapse(c *ctx) {
+	if pr.err != nil {
+		return
+	}
+	for _, v := range pr.written {
+		k := c.i
+		switch v.Storage {
+		case ir.PerPre:
+			k = c.pre
+		case ir.PerPost:
+			k = c.post
+		}
+		if k < 0 {
+			continue
+		}
+		if x := pr.vals[v][k]; x-x != 0 {
+			where := fmt.Sprintf("synapse %d (pre %d -> post %d)", c.i, c.pre, c.post)
+			switch v.Storage {
+			case ir.PerPre:
+				where = fmt.Sprintf("presynaptic neuron %d", c.pre)
+			case ir.PerPost:
+				where = fmt.Sprintf("postsynaptic neuron %d", c.post)
+			}
+			pr.err = fmt.Errorf("projection %s, %s: %s became %v at t = %s", pr.name, where, v.Name, x, ir.Quantity(c.t, ir.TimeDim, "ms"))
+			return
+		}
+	}
 }

@@ -36,9 +36,11 @@ type proj struct {
 	vals        map[*ir.Var][]float64
 	lazy        []*lazyVar
 	clocked     []*clockVar
-	systems     []*clockSys // coupled or nonlinear synapse equations
-	onPre       kernel      // per-synapse part of on_pre
-	onPreOne    kernel      // statements on per-pre state: once per presynaptic spike
+	systems     []*clockSys
+	written     []*ir.Var // per-synapse state the handlers write (checked for NaN)
+	err         error     // the first non-finite synaptic value // coupled or nonlinear synapse equations
+	onPre       kernel    // per-synapse part of on_pre
+	onPreOne    kernel    // statements on per-pre state: once per presynaptic spike
 	onPost      kernel
 	onPostOne   kernel
 	onPreAfter  kernel // per-pre statements that must follow the synapse loop

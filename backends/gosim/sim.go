@@ -277,6 +277,9 @@ func (s *sim) step() error {
 		pr.postSpikes(s)
 		pr.modulate(s)
 		pr.normalize(s)
+		if pr.err != nil {
+			return pr.err
+		}
 	}
 	for _, p := range s.pops {
 		p.reset(s)
