@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/snnc/snnc"
+	"github.com/snnc/snnc/backends/fixed"
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/passes"
@@ -34,7 +35,8 @@ Examples:
   snnc ir examples/cuba.snn -d dce=off        switch a pass off
   snnc ir examples/cuba.snn -d ode=dump       print the IR after a pass too
   snnc ir examples/cuba.snn --time-passes
-  snnc ir stdlib/neurons.snn --json`,
+  snnc ir stdlib/neurons.snn --json
+  snnc ir examples/cuba.snn --target q16      integer IR, formats, range proofs`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opt.Passes.Out = stdout
@@ -48,6 +50,20 @@ Examples:
 			printDiags(stderr, &lang.Program{Sources: src}, diags)
 			if p == nil {
 				return errSilent{}
+			}
+			if opt.Passes.Target != "" && opt.Passes.After == "" {
+				// the integer IR the quantize pass attached
+				prof, err := fixed.LoadProfile(opt.Passes.Target)
+				if err != nil {
+					return err
+				}
+				q, qd := fixed.For(p, prof)
+				if q == nil {
+					printDiags(stderr, &lang.Program{Sources: src}, qd)
+					return errSilent{}
+				}
+				fixed.Print(stdout, q)
+				return nil
 			}
 			if asJSON {
 				enc := json.NewEncoder(stdout)
@@ -65,6 +81,7 @@ Examples:
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "also print the passes' notes (what dce removed, ...)")
 	cmd.Flags().StringVar(&opt.Network, "network", "", "network to lower (default: the one `run` names)")
 	cmd.Flags().Float64Var(&opt.Passes.PruneBelow, "prune-weights", 0, "drop static synapses whose |weight| (SI units) is below this")
+	cmd.Flags().StringVar(&opt.Passes.Target, "target", "", "print the integer IR for a fixed-point profile (q16, loihi, xylo or a JSON file), with each variable's format and proof")
 	return cmd
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/snnc/snnc"
+	"github.com/snnc/snnc/backends/fixed"
 	"github.com/snnc/snnc/backends/gosim"
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/passes"
@@ -28,6 +29,7 @@ func newRun(stdout, stderr io.Writer) *cobra.Command {
 		quiet    bool
 		debug    []string
 		opt      snnc.Options
+		target   string
 	)
 	cmd := &cobra.Command{
 		Use:   "run FILE",
@@ -41,10 +43,12 @@ Examples:
   snnc run examples/cuba.snn
   snnc run examples/cuba.snn --out /tmp/cuba --plot
   snnc run examples/cuba.snn --duration 200ms --seed 7
-  snnc run examples/coba.snn -d dce=off`,
+  snnc run examples/coba.snn -d dce=off
+  snnc run examples/cuba.snn --target q16    bit-accurate fixed point, error vs float64`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := args[0]
+			opt.Passes.Target = target
 			if err := passes.ParseDebug(debug, &opt.Passes); err != nil {
 				return err
 			}
@@ -74,7 +78,16 @@ Examples:
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 			defer stop()
 			o.Interrupt = ctx.Done()
-			res, runErr := gosim.Run(p, o)
+			var fx *fixed.Result
+			var res *gosim.Result
+			var runErr error
+			if target != "" {
+				if fx, runErr = fixed.RunTarget(p, target, o); fx != nil {
+					res = fx.Result
+				}
+			} else {
+				res, runErr = gosim.Run(p, o)
+			}
 			if res == nil {
 				return runErr
 			}
@@ -88,11 +101,19 @@ Examples:
 				out = filepath.Join(filepath.Dir(path), out)
 			}
 			files, err := res.Write(out, plot)
+			if err == nil && fx != nil {
+				var more []string
+				more, err = fx.Finish(out)
+				files = append(files, more...)
+			}
 			if err != nil {
 				return fmt.Errorf("writing outputs to %s: %w", out, err)
 			}
 			if !quiet {
 				res.Summary.Text(stdout)
+				if fx != nil && fx.Report != nil {
+					fx.Report.Text(stdout)
+				}
 				fmt.Fprintf(stdout, "wrote %d files to %s\n", len(files), out)
 			}
 			if runErr != nil {
@@ -113,6 +134,7 @@ Examples:
 	f.BoolVarP(&quiet, "quiet", "q", false, "print nothing but errors")
 	f.StringArrayVarP(&debug, "debug", "d", nil, "pass switches: PASS=off, PASS=on, PASS=dump")
 	f.Float64Var(&opt.Passes.PruneBelow, "prune-weights", 0, "drop static synapses whose |weight| (SI units) is below this")
+	f.StringVar(&target, "target", "", "run bit-accurate in fixed point for a profile (q16, loihi, xylo or a JSON file) and report the error against float64")
 	return cmd
 }
 

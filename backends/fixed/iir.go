@@ -1,0 +1,268 @@
+package fixed
+
+import (
+	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/lang"
+	"github.com/snnc/snnc/lang/units"
+)
+
+// The integer IR.
+//
+// A Program holds one Model per population. A model is a word of state per
+// neuron (Vars, each with its own width, signedness and SI scale) and four
+// kinds of kernel, each a straight-line list of Ops (an SSA DAG in
+// evaluation order, no loops, no memory beyond the neuron's own Vars):
+//
+//	Update     once per neuron per step; a Load reads the value the step
+//	           started with unless a Store to that variable came before it
+//	           in the same kernel (exact rows load everything first)
+//	Threshold  once per neuron per step, after Update; Out is the spike bit
+//	           (it includes "not refractory" when the model has a counter)
+//	Port NAME  once per synaptic event on that port; OpWeight is the
+//	           event's integer weight
+//	Reset      once per spiking neuron, after the step's synaptic events
+//
+// Every Op has an explicit result width and signedness (set by range
+// analysis: the narrowest that holds the op's proven interval, recorded in
+// Range), and the only ops that can lose information say how: OpShr has a
+// Rounding, OpResize an Overflow (wrap, saturate to [Lo, Hi], or proved:
+// range analysis showed the value always fits, so no hardware is needed;
+// the simulator treats a proved resize as a truncation to Width bits, which
+// cannot change the value).
+//
+// Arithmetic (arith.go) is on int64 and exact up to the widths given:
+// OpShr rounds trunc (toward zero), floor (arithmetic shift), nearest
+// ((x + 2^(n−1)) >> n: ties toward +∞) or stochastic ((x + r) >> n, r the
+// low n bits of the neuron's LFSR after one Galois step with the profile's
+// taps; the state shifted up when n exceeds its width); OpShiftDecay is
+// x − max(x >> n, 1 if x > 0 and MinStep).
+//
+// One network step, in the float interpreter's order (backends/gosim):
+//
+//  1. record state (the values the step starts with);
+//  2. clear the input variables that current inputs drive (Cleared) and add
+//     each current input's integer amplitude while it is on;
+//  3. decrement every nonzero refractory counter; a neuron is refractory
+//     this step while its counter is > 0 (OpRefractory); OpRefract in a
+//     reset sets the counter to Imm (the period in steps), so the neuron
+//     is held for the next Imm − 1 steps;
+//  4. Update every population; a Store with Hold is skipped for a
+//     refractory neuron;
+//  5. Threshold every population (spikes in ascending neuron order);
+//  6. spike inputs produce this step's spikes;
+//  7. every projection, in program order, pushes its sources' spikes into
+//     its delay ring and delivers those due now: source by source in ring
+//     order, targets in connectivity row order, then the rows of the
+//     projections merged into it; each event runs the port kernel with the
+//     projection's integer weight (its mantissa << Shift; with an input
+//     accumulator — Loihi — the mantissa, and the port's exponent Exp is
+//     applied in the update). With saturation the order matters, so it is
+//     part of the semantics;
+//  8. Reset the neurons that spiked; record spikes.
+//
+// Initial values are the float interpreter's (the same random streams),
+// quantized to each Var: round((x − Offset)/Scale) (ties away from zero),
+// saturated to [Lo, Hi]. A neuron's LFSR starts at the next value of the
+// stream runtime.NewStream(seed, Hash("lfsr", population)) masked to the
+// LFSR's width (0 becomes 1), neuron by neuron. The connectivity and the
+// random weights are drawn as the float interpreter draws them; a weight is
+// quantized to round(w/Unit) (ties away from zero), clipped to the
+// mantissa range, shifted left by the projection's Shift.
+type Program struct {
+	Profile *Profile
+	Network string
+	Dt      float64
+	Models  []*Model // one per population, in the program's order (or per neuron type without a network)
+	Projs   []*Proj
+}
+
+// VarKind says what a variable is for.
+type VarKind int
+
+const (
+	StateVar   VarKind = iota // a state variable of the model
+	InputVar                  // an input accumulator: a continuous port, or a port's spike input read by the next update
+	CounterVar                // the refractory counter: steps left; the neuron is refractory while it is > 0
+	LFSRVar                   // the neuron's LFSR for stochastic rounding
+)
+
+var varKindNames = [...]string{"state", "input", "counter", "lfsr"}
+
+func (k VarKind) String() string { return varKindNames[k] }
+
+// Var is one word of a neuron's state. The SI value it stands for is
+// Offset + Scale·x.
+type Var struct {
+	Name   string
+	Kind   VarKind
+	Width  int
+	Signed bool
+	Lo, Hi int64 // the range saturation keeps (the full range, or Loihi's symmetric one)
+	Scale  float64
+	Offset float64
+	Frac   int  // Scale = 2^-Frac when Pow2
+	Pow2   bool // a Q-format variable
+	Dim    units.Dim
+	Unit   string
+	Src    *ir.Var // the float variable (nil for counters, LFSRs, spike inputs)
+
+	Init    ir.Expr // initial value (SI, may draw random numbers); nil: InitInt
+	InitInt int64
+	Cleared bool // an input cleared every step (continuous port driven by current inputs)
+	Driven  bool // a continuous port some current input drives
+	Range   Interval
+	Proof   Overflow // Proved, or the overflow the variable's stores still need
+	Why     string   // range analysis: how the bound was found or why it could not be proved
+	Lag     bool     // Loihi's u: holds the current of the step before (see lower_compartment.go)
+	Drive   Interval // a driven continuous port: the range the current inputs give it
+	Max     int64    // the refractory counter: the longest period, in steps
+}
+
+// SI returns the SI value of x.
+func (v *Var) SI(x int64) float64 { return v.Offset + v.Scale*float64(x) }
+
+// Opcode is an operation of the integer IR.
+type Opcode int
+
+const (
+	OpConst      Opcode = iota // Imm
+	OpLoad                     // the neuron's Var
+	OpWeight                   // the synaptic event's integer weight (port kernels)
+	OpRefractory               // 1 while the neuron is refractory (its counter > 0)
+	OpAdd                      // Args[0] + Args[1]
+	OpSub                      // Args[0] − Args[1]
+	OpNeg                      // −Args[0]
+	OpMul                      // Args[0] · Args[1], exact
+	OpShl                      // Args[0] << Imm, exact
+	OpShr                      // Args[0] >> Imm with Round
+	OpResize                   // Args[0] to Width/Signed with Ovf (saturating to [Lo, Hi])
+	OpShiftDecay               // Args[0] − max(Args[0] >> Imm, 1 if Args[0] > 0 and MinStep)
+	OpMin                      // min(Args[0], Args[1])
+	OpMax                      // max(Args[0], Args[1])
+	OpAbs                      // |Args[0]|
+	OpCmp                      // Args[0] Cmp Args[1]: 1 or 0
+	OpAnd                      // 1-bit and
+	OpOr                       // 1-bit or
+	OpNot                      // 1-bit not
+	OpSelect                   // Args[0] ? Args[1] : Args[2]
+	OpStore                    // Var ← Args[0]; with Hold, not while the neuron is refractory
+	OpRefract                  // start a refractory period: counter ← Imm steps
+)
+
+var opNames = [...]string{"const", "load", "weight", "refractory", "add", "sub", "neg", "mul", "shl", "shr", "resize",
+	"shiftdecay", "min", "max", "abs", "cmp", "and", "or", "not", "select", "store", "refract"}
+
+func (c Opcode) String() string { return opNames[c] }
+
+// Op is one operation. Its result is an integer of Width bits (Signed or
+// not); Scale is the SI value of one unit of the result, for reading (0 for
+// flags and pure integers).
+type Op struct {
+	ID      int
+	Code    Opcode
+	Args    []*Op
+	Imm     int64
+	Var     *Var
+	Cmp     string   // OpCmp: > >= < <= == !=
+	Round   Rounding // OpShr
+	Ovf     Overflow // OpResize
+	Lo, Hi  int64    // OpResize: saturation range
+	MinStep bool     // OpShiftDecay
+	Hold    bool     // OpStore: skipped while refractory
+	Width   int
+	Signed  bool
+	Range   Interval // proven interval of the result
+	Scale   float64
+	Note    string // what it is, for readers: "decay of v (tau 20 ms)"
+}
+
+// Kernel is a straight-line list of ops.
+type Kernel struct {
+	Name string
+	Ops  []*Op
+	Out  *Op // Threshold: the spike bit
+}
+
+// Port is an event input of a model.
+type Port struct {
+	Name   string
+	Kernel *Kernel
+	Input  *Var // the accumulator the kernel adds to, when the profile buffers input (Loihi's a_in)
+	Exp    int  // input shift of the accumulator (Loihi's weight exponent), when Input is set
+	// the integer weight the kernel receives is this many SI units of the
+	// model's weight (for reading and for quantizing)
+	WeightScale float64
+	WeightDim   units.Dim
+	Events      int64    // range analysis: most events in one step (Σ fan-in)
+	Weights     Interval // range analysis: the integer weights the kernel can receive
+	Why         string   // where Events comes from
+}
+
+// Model is the integer form of one population's neuron model.
+type Model struct {
+	Name      string
+	Pop       string
+	Size      int
+	Src       *ir.Model
+	SrcPop    *ir.Population
+	Vars      []*Var
+	Update    *Kernel
+	Threshold *Kernel
+	Reset     *Kernel
+	Ports     []*Port
+	Ref       *Var // refractory counter (nil: no refractoriness)
+	LFSR      *Var // (nil: no stochastic rounding)
+	Consts    []Quantized
+	Notes     []string // what the lowering did that a reader should know
+	Pos       lang.Span
+	nextID    int
+}
+
+// Quantized reports one constant of the model: its SI value, the integer
+// it became and the SI value that integer stands for.
+type Quantized struct {
+	What   string
+	Value  float64 // SI
+	Int    int64
+	Got    float64 // SI value represented
+	Unit   string
+	Dim    units.Dim
+	Detail string
+}
+
+// Proj is a projection's weights in integers.
+type Proj struct {
+	Name   string
+	Src    *ir.Projection
+	Post   *Model
+	Port   *Port
+	Shift  int     // synapse shift (weight = mantissa << Shift)
+	Unit   float64 // SI weight of one mantissa step
+	Const  bool    // one weight for every synapse
+	Mant   int64   // the constant weight's mantissa
+	Weight float64 // the constant weight (SI)
+	MaxAbs float64 // largest |weight| the format was chosen for
+	Sign   int64   // −1 when the port subtracts the weight, so the range analysis sees what is added
+	Fanin  int64   // most synapses onto one postsynaptic neuron (range analysis)
+	Why    string
+}
+
+// Quantize returns the integer weight the port kernel receives for the
+// SI weight w, and whether it had to be clipped to the mantissa range.
+func (q *Proj) Quantize(w float64, bits int) (int64, bool) {
+	m := roundHalfAway(w / q.Unit)
+	lim := MaxOf(bits, true)
+	clipped := false
+	if m > lim {
+		m, clipped = lim, true
+	} else if m < -lim-1 {
+		m, clipped = -lim-1, true
+	}
+	return m << uint(q.Shift), clipped
+}
+
+// Interval is a closed integer interval; bounds at ±Inf mean unbounded.
+type Interval struct{ Lo, Hi int64 }
+
+// Inf is the magnitude treated as unbounded by the range analysis.
+const Inf = int64(1) << 62

@@ -1,0 +1,613 @@
+package fixed
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/lang"
+	"github.com/snnc/snnc/lang/units"
+)
+
+// Lower turns the optimised IR into the integer IR of a profile, then runs
+// the range analysis. Constructs the profile cannot express are positioned
+// errors naming the construct and the target; constants the profile's
+// widths cannot hold are errors giving the value and the closest
+// representable one. Notes say what the lowering chose and where range
+// analysis could not prove the absence of overflow (saturation or wrap-around
+// is then in the IR). The program is nil when there are errors.
+func Lower(p *ir.Program, prof *Profile) (*Program, lang.Diagnostics) {
+	l := &lowerer{p: p, prof: prof, out: &Program{Profile: prof, Network: p.Network, Dt: p.Schedule.Dt}, diags: &lang.Diagnostics{}}
+	if l.out.Dt == 0 {
+		l.out.Dt = 1e-4
+	}
+	l.gather()
+	if p.Network == "" {
+		for _, m := range p.Neurons {
+			l.model(nil, m)
+		}
+	} else {
+		for _, pop := range p.Pops {
+			l.model(pop, pop.Model)
+		}
+		for _, prj := range p.Projs {
+			l.projection(prj)
+		}
+	}
+	if l.diags.HasErrors() {
+		l.diags.Sort()
+		return nil, *l.diags
+	}
+	for _, m := range l.out.Models {
+		analyse(l.out, m)
+		l.report(m)
+	}
+	l.diags.Sort()
+	return l.out, *l.diags
+}
+
+type lowerer struct {
+	p     *ir.Program
+	prof  *Profile
+	out   *Program
+	diags *lang.Diagnostics
+	ins   map[*ir.Population]*popInputs
+	byPop map[*ir.Population]*Model
+}
+
+// popInputs is what drives a population: projections per port and current
+// inputs per continuous port.
+type popInputs struct {
+	ports    map[string][]*ir.Projection
+	currents map[string][]*ir.Input
+}
+
+func (l *lowerer) gather() {
+	l.ins = map[*ir.Population]*popInputs{}
+	l.byPop = map[*ir.Population]*Model{}
+	get := func(pop *ir.Population) *popInputs {
+		pi := l.ins[pop]
+		if pi == nil {
+			pi = &popInputs{ports: map[string][]*ir.Projection{}, currents: map[string][]*ir.Input{}}
+			l.ins[pop] = pi
+		}
+		return pi
+	}
+	for _, prj := range l.p.Projs {
+		pi := get(prj.Post)
+		pi.ports[prj.Port] = append(pi.ports[prj.Port], prj)
+		for _, m := range prj.Merged {
+			pi.ports[prj.Port] = append(pi.ports[prj.Port], m)
+		}
+	}
+	for _, in := range l.p.Inputs {
+		if in.Kind == "current_step" && in.Target != nil {
+			pi := get(in.Target)
+			pi.currents[in.Port] = append(pi.currents[in.Port], in)
+		}
+	}
+}
+
+func (l *lowerer) inputs(pop *ir.Population) *popInputs {
+	if pi := l.ins[pop]; pi != nil {
+		return pi
+	}
+	return &popInputs{ports: map[string][]*ir.Projection{}, currents: map[string][]*ir.Input{}}
+}
+
+// errorf reports a positioned error about a construct the target cannot express.
+func (l *lowerer) errorf(sp lang.Span, format string, args ...any) *lang.Diagnostic {
+	return l.diags.Errorf(sp.Pos, sp.End, format, args...)
+}
+
+func (l *lowerer) notef(sp lang.Span, format string, args ...any) {
+	l.diags.Notef(sp.Pos, sp.End, format, args...)
+}
+
+// model lowers one population's model (pop nil: a neuron type without a
+// network) with the profile's structure.
+func (l *lowerer) model(pop *ir.Population, m *ir.Model) {
+	out := &Model{Name: m.Name, Src: m, SrcPop: pop, Pos: m.Pos}
+	if pop != nil {
+		out.Pop, out.Size, out.Pos = pop.Name, pop.Size, pop.Pos
+	}
+	if !l.common(out, m) {
+		return
+	}
+	var ok bool
+	if l.prof.Structure == "compartment" {
+		ok = l.compartment(out, pop, m)
+	} else {
+		ok = l.general(out, pop, m)
+	}
+	if !ok {
+		return
+	}
+	l.out.Models = append(l.out.Models, out)
+	if pop != nil {
+		l.byPop[pop] = out
+	}
+}
+
+// common rejects what no profile expresses yet.
+func (l *lowerer) common(out *Model, m *ir.Model) bool {
+	ok := true
+	for _, d := range m.Dendrites {
+		l.errorf(d.Pos, "dendrite %s cannot be expressed on %s: the integer IR has no dendrites yet", d.Name, l.prof.Name)
+		ok = false
+	}
+	for _, v := range m.Vars {
+		if v.Kind == ir.State && v.Bool {
+			l.errorf(v.Pos, "boolean state %s cannot be expressed on %s yet", v.Name, l.prof.Name)
+			ok = false
+		}
+	}
+	return ok
+}
+
+// ---- kernel building ----
+
+type kb struct {
+	m *Model
+	k *Kernel
+}
+
+func newKernel(m *Model, name string) *kb { return &kb{m: m, k: &Kernel{Name: name}} }
+
+func (b *kb) add(o *Op) *Op {
+	o.ID = len(b.k.Ops)
+	b.k.Ops = append(b.k.Ops, o)
+	return o
+}
+
+func (b *kb) konst(v int64, scale float64, note string) *Op {
+	return b.add(&Op{Code: OpConst, Imm: v, Scale: scale, Note: note})
+}
+
+func (b *kb) load(v *Var) *Op { return b.add(&Op{Code: OpLoad, Var: v, Scale: v.Scale}) }
+
+func (b *kb) bin(code Opcode, x, y *Op) *Op {
+	s := x.Scale
+	if code == OpMul {
+		s = x.Scale * y.Scale
+	}
+	return b.add(&Op{Code: code, Args: []*Op{x, y}, Scale: s})
+}
+
+func (b *kb) shl(x *Op, n int) *Op {
+	if n == 0 {
+		return x
+	}
+	return b.add(&Op{Code: OpShl, Args: []*Op{x}, Imm: int64(n), Scale: x.Scale / math.Ldexp(1, n)})
+}
+
+func (b *kb) shr(x *Op, n int, r Rounding) *Op {
+	if n == 0 {
+		return x
+	}
+	if n < 0 {
+		return b.shl(x, -n)
+	}
+	return b.add(&Op{Code: OpShr, Args: []*Op{x}, Imm: int64(n), Round: r, Scale: x.Scale * math.Ldexp(1, n)})
+}
+
+func (b *kb) resize(x *Op, v *Var, ovf Overflow) *Op {
+	return b.add(&Op{Code: OpResize, Args: []*Op{x}, Width: v.Width, Signed: v.Signed, Ovf: ovf, Lo: v.Lo, Hi: v.Hi, Var: v, Scale: v.Scale})
+}
+
+func (b *kb) store(v *Var, x *Op, hold bool) *Op {
+	return b.add(&Op{Code: OpStore, Var: v, Args: []*Op{x}, Hold: hold, Scale: v.Scale})
+}
+
+func (b *kb) cmp(op string, x, y *Op) *Op {
+	return b.add(&Op{Code: OpCmp, Cmp: op, Args: []*Op{x, y}})
+}
+
+func (b *kb) not(x *Op) *Op { return b.add(&Op{Code: OpNot, Args: []*Op{x}}) }
+
+func (b *kb) and(x, y *Op) *Op { return b.add(&Op{Code: OpAnd, Args: []*Op{x, y}}) }
+
+func (b *kb) sel(c, x, y *Op) *Op {
+	return b.add(&Op{Code: OpSelect, Args: []*Op{c, x, y}, Scale: x.Scale})
+}
+
+// ---- variables ----
+
+func newVar(name string, kind VarKind, width int, signed bool, sym bool) *Var {
+	v := &Var{Name: name, Kind: kind, Width: width, Signed: signed, Lo: MinOf(width, signed), Hi: MaxOf(width, signed), Proof: Proved}
+	if sym && signed {
+		v.Lo = -v.Hi
+	}
+	return v
+}
+
+func (m *Model) addVar(v *Var) *Var {
+	m.Vars = append(m.Vars, v)
+	return v
+}
+
+func (m *Model) varOf(src *ir.Var) *Var {
+	for _, v := range m.Vars {
+		if v.Src == src {
+			return v
+		}
+	}
+	return nil
+}
+
+// refractory adds the refractory counter when a statement of the reset
+// starts a refractory period; it returns false (with an error) when the
+// profile has none.
+func (l *lowerer) refractory(out *Model, m *ir.Model) bool {
+	var longest float64
+	var at *ir.Refractory
+	ir.WalkStmts(m.Reset, func(s ir.Stmt) {
+		if r, ok := s.(*ir.Refractory); ok {
+			d, _ := ir.ConstValue(r.Duration)
+			if at == nil || d > longest {
+				longest, at = d, r
+			}
+		}
+	})
+	if at == nil {
+		return true
+	}
+	if !l.prof.Refractory {
+		l.errorf(at.Pos, "refractory periods cannot be expressed on %s: its neurons have none", l.prof.Name).Hint =
+			"remove the refractory statement for this target, or use a profile with refractory periods (q16, loihi)"
+		return false
+	}
+	if _, ok := ir.ConstValue(at.Duration); !ok {
+		l.errorf(at.Pos, "a refractory period that is not a constant cannot be expressed on %s", l.prof.Name)
+		return false
+	}
+	steps := int64(math.Round(longest / l.out.Dt))
+	w, _ := bitsFor(0, max(steps, 1))
+	out.Ref = out.addVar(newVar("refractory", CounterVar, w, false, false))
+	out.Ref.Max = max(steps, 0)
+	return true
+}
+
+// steps converts a refractory duration to steps, as gosim does.
+func (l *lowerer) steps(e ir.Expr) int64 {
+	d, _ := ir.ConstValue(e)
+	return int64(math.Round(d / l.out.Dt))
+}
+
+// ---- projections and weights ----
+
+// fanIn is the most synapses a projection can make onto one postsynaptic
+// neuron, from its connector alone (the connectivity itself is drawn at run
+// time), and why.
+func fanIn(prj *ir.Projection) (int64, string) {
+	npre := int64(prj.Pre.Size())
+	if npre == 0 {
+		return Inf, "the source's size is only known at run time"
+	}
+	self := prj.Connector.ExceptSelf && prj.Pre.Pop != nil && prj.Pre.Pop == prj.Post
+	if self {
+		npre--
+	}
+	c := prj.Connector
+	switch c.Kind {
+	case "one_to_one":
+		return 1, "one_to_one"
+	case "fan_in":
+		return int64(c.Num["k"]), fmt.Sprintf("fan_in(k = %d)", int64(c.Num["k"]))
+	case "all_to_all":
+		return npre, fmt.Sprintf("all %d of %s", npre, prj.Pre.Name())
+	}
+	return npre, fmt.Sprintf("%s may connect all %d of %s", c.Kind, npre, prj.Pre.Name())
+}
+
+// weightBound is the largest |weight| of a projection (SI) and whether it
+// is exact (a constant or a bounded draw) rather than a design value.
+func weightBound(e ir.Expr) (float64, bool) {
+	if e == nil {
+		return 0, true
+	}
+	if w, ok := ir.ConstValue(e); ok {
+		return math.Abs(w), true
+	}
+	lo, hi, sound := siInterval(e)
+	return math.Max(math.Abs(lo), math.Abs(hi)), sound
+}
+
+// siInterval bounds a constant expression that may draw random numbers;
+// sound is false when a draw is unbounded (normal: mean ± 5 sd is used).
+func siInterval(e ir.Expr) (lo, hi float64, sound bool) {
+	if v, ok := ir.ConstValue(e); ok {
+		return v, v, true
+	}
+	switch x := e.(type) {
+	case *ir.Unary:
+		a, b, s := siInterval(x.X)
+		if x.Op == "-" {
+			return -b, -a, s
+		}
+		return 0, 1, s
+	case *ir.Binary:
+		a1, a2, s1 := siInterval(x.X)
+		b1, b2, s2 := siInterval(x.Y)
+		switch x.Op {
+		case "+":
+			return a1 + b1, a2 + b2, s1 && s2
+		case "-":
+			return a1 - b2, a2 - b1, s1 && s2
+		case "*":
+			ps := []float64{a1 * b1, a1 * b2, a2 * b1, a2 * b2}
+			return minf(ps), maxf(ps), s1 && s2
+		case "/":
+			if b1 > 0 || b2 < 0 {
+				ps := []float64{a1 / b1, a1 / b2, a2 / b1, a2 / b2}
+				return minf(ps), maxf(ps), s1 && s2
+			}
+		}
+	case *ir.Call:
+		switch x.Fn {
+		case "rand":
+			return 0, 1, true
+		case "uniform":
+			a1, _, s1 := siInterval(x.Args[0])
+			_, b2, s2 := siInterval(x.Args[1])
+			return a1, b2, s1 && s2
+		case "normal":
+			m1, m2, _ := siInterval(x.Args[0])
+			_, sd, _ := siInterval(x.Args[1])
+			return m1 - 5*math.Abs(sd), m2 + 5*math.Abs(sd), false
+		case "abs":
+			a, b, s := siInterval(x.Args[0])
+			if a >= 0 {
+				return a, b, s
+			}
+			return 0, math.Max(-a, b), s
+		case "clip":
+			a, b, s := siInterval(x.Args[0])
+			lo, _, _ := siInterval(x.Args[1])
+			_, hi, _ := siInterval(x.Args[2])
+			return math.Max(a, lo), math.Min(b, hi), s
+		}
+	case *ir.Cond:
+		a1, a2, s1 := siInterval(x.A)
+		b1, b2, s2 := siInterval(x.B)
+		return math.Min(a1, b1), math.Max(a2, b2), s1 && s2
+	}
+	return math.Inf(-1), math.Inf(1), false
+}
+
+func minf(xs []float64) float64 {
+	m := xs[0]
+	for _, x := range xs[1:] {
+		m = math.Min(m, x)
+	}
+	return m
+}
+
+func maxf(xs []float64) float64 {
+	m := xs[0]
+	for _, x := range xs[1:] {
+		m = math.Max(m, x)
+	}
+	return m
+}
+
+// maxWeight is the largest |weight| over the projections into a port.
+func maxWeight(prjs []*ir.Projection) float64 {
+	m := 0.0
+	for _, prj := range prjs {
+		w, _ := weightBound(prj.Weight)
+		m = math.Max(m, w)
+	}
+	return m
+}
+
+// projection quantizes a projection's weights to its port's integer
+// weights.
+func (l *lowerer) projection(prj *ir.Projection) {
+	m := l.byPop[prj.Post]
+	if m == nil {
+		return
+	}
+	all := append([]*ir.Projection{prj}, prj.Merged...)
+	for _, x := range all {
+		if x.Synapse != nil && !staticSynapse(x.Synapse) {
+			l.errorf(x.Pos, "plastic synapse %s (projection %s) cannot be expressed on %s: the integer IR has no synaptic state yet",
+				x.Synapse.Type, x.Name, l.prof.Name)
+			return
+		}
+	}
+	var port *Port
+	for _, pt := range m.Ports {
+		if pt.Name == prj.Port {
+			port = pt
+		}
+	}
+	if port == nil {
+		l.errorf(prj.Pos, "%s has no event port %s", prj.Post.Name, prj.Port)
+		return
+	}
+	for _, x := range all {
+		q := l.weights(x, m, port)
+		if q != nil {
+			l.out.Projs = append(l.out.Projs, q)
+		}
+	}
+}
+
+// staticSynapse: a synapse model with no state whose on_pre only delivers
+// the weight (std/synapses Static).
+func staticSynapse(m *ir.Model) bool {
+	for _, v := range m.Vars {
+		if v.Kind == ir.State {
+			return false
+		}
+	}
+	if len(m.OnPost) > 0 || len(m.OnMod) > 0 || len(m.OnPre) != 1 {
+		return false
+	}
+	d, ok := m.OnPre[0].(*ir.Deliver)
+	if !ok {
+		return false
+	}
+	_, isW := d.Value.(*ir.WeightRef)
+	return isW
+}
+
+// weights chooses a projection's weight unit (mantissa of WeightBits bits
+// times a power-of-two shift) against its port's kernel scale.
+func (l *lowerer) weights(prj *ir.Projection, m *Model, port *Port) *Proj {
+	pf := l.prof
+	q := &Proj{Name: prj.Name, Src: prj, Post: m, Port: port, Sign: 1}
+	q.Fanin, q.Why = fanIn(prj)
+	wmax, _ := weightBound(prj.Weight)
+	q.MaxAbs = wmax
+	if w, ok := ir.ConstValue(prj.Weight); ok {
+		q.Const, q.Weight = true, w
+	}
+	unit := port.WeightScale // SI per integer unit the kernel receives
+	if unit == 0 || math.IsNaN(unit) {
+		l.errorf(prj.Pos, "internal: port %s of %s has no weight scale", port.Name, m.Name)
+		return nil
+	}
+	mantMax := float64(MaxOf(pf.WeightBits, true))
+	name := fmt.Sprintf("weight of %s", prj.Name)
+	switch pf.WeightShiftAt {
+	case "synapse":
+		// kernel integer = mantissa << shift; the smallest shift that holds wmax
+		shift := pf.WeightShiftMin
+		for shift < pf.WeightShiftMax && wmax/math.Abs(unit)/math.Ldexp(1, shift) > mantMax {
+			shift++
+		}
+		q.Shift = shift
+		q.Unit = unit * math.Ldexp(1, shift)
+	case "input":
+		// the port's exponent is shared by its projections (Loihi's
+		// weight exponent, applied to the accumulated input): the kernel
+		// receives the mantissa, worth WeightScale
+		q.Shift = 0
+		q.Unit = unit
+	}
+	if wmax/math.Abs(q.Unit) > mantMax+0.5 {
+		best := mantMax * math.Abs(q.Unit)
+		l.errorf(prj.Pos, "%s = %s cannot be held by %s's %d-bit weights (largest shift %d): the closest representable value is %s",
+			name, siString(wmax, port.WeightDim), pf.Name, pf.WeightBits, pf.WeightShiftMax, siString(best, port.WeightDim)).Hint =
+			"use smaller weights or a profile with wider weights"
+		return nil
+	}
+	if q.Const {
+		mi := roundHalfAway(q.Weight / q.Unit)
+		q.Mant = mi
+		got := float64(mi) * q.Unit
+		if mi == 0 && q.Weight != 0 {
+			l.errorf(prj.Pos, "%s = %s rounds to 0 on %s (one weight step is %s): the closest representable values are 0 and %s",
+				name, siString(q.Weight, port.WeightDim), pf.Name, siString(math.Abs(q.Unit), port.WeightDim), siString(math.Copysign(q.Unit, q.Weight), port.WeightDim)).Hint =
+				"the weight is below the resolution of the variable it is added to; use larger weights or a finer profile"
+			return nil
+		}
+		m.Consts = append(m.Consts, Quantized{What: name, Value: q.Weight, Int: mi, Got: got, Dim: port.WeightDim,
+			Detail: fmt.Sprintf("mantissa %d << %d", mi, q.Shift)})
+	}
+	return q
+}
+
+// roundHalfAway rounds to the nearest integer, ties away from zero (how
+// constants are quantized at compile time).
+func roundHalfAway(x float64) int64 {
+	if x >= 9.2e18 {
+		return math.MaxInt64
+	}
+	if x <= -9.2e18 {
+		return math.MinInt64
+	}
+	return int64(math.Round(x))
+}
+
+// siString prints an SI value in its preferred unit, to 6 significant
+// digits.
+func siString(v float64, d units.Dim) string {
+	if u, ok := units.Preferred(d); ok && u.Scale != 0 {
+		x := strconv.FormatFloat(v/u.Scale, 'g', 6, 64)
+		if d.IsDimensionless() || u.Symbol == "" || u.Symbol == "1" {
+			return x
+		}
+		return x + " " + u.Symbol
+	}
+	return strconv.FormatFloat(v, 'g', 6, 64) + " " + d.String()
+}
+
+// ---- notes ----
+
+func (l *lowerer) report(m *Model) {
+	for _, v := range m.Vars {
+		if v.Kind != StateVar && v.Kind != InputVar {
+			continue
+		}
+		sp := m.Pos
+		if v.Src != nil {
+			sp = v.Src.Pos
+		}
+		switch v.Proof {
+		case Proved:
+			l.notef(sp, "quantize (%s): %s.%s %s proved in %s", l.prof.Name, m.Name, v.Name, v.FormatString(), v.RangeString())
+		default:
+			l.notef(sp, "quantize (%s): %s.%s %s %s: %s", l.prof.Name, m.Name, v.Name, v.FormatString(), overflowVerb(v.Proof), v.Why)
+		}
+	}
+	for _, n := range m.Notes {
+		l.notef(m.Pos, "quantize (%s): %s: %s", l.prof.Name, m.Name, n)
+	}
+}
+
+func overflowVerb(o Overflow) string {
+	if o == Wrap {
+		return "may wrap around"
+	}
+	return "saturates"
+}
+
+// FormatString is "s16 Q2.13" or "s24 ×1.2 µV".
+func (v *Var) FormatString() string {
+	s := "u"
+	if v.Signed {
+		s = "s"
+	}
+	s += fmt.Sprint(v.Width)
+	switch {
+	case v.Kind == CounterVar || v.Kind == LFSRVar:
+	case v.Pow2:
+		s += fmt.Sprintf(" Q%d.%d", v.Width-v.Frac-1, v.Frac)
+	default:
+		s += " LSB " + siString(v.Scale, v.Dim)
+	}
+	if v.Offset != 0 {
+		s += " offset " + siString(v.Offset, v.Dim)
+	}
+	return s
+}
+
+// RangeString prints the proven range in SI.
+func (v *Var) RangeString() string {
+	if v.Kind == CounterVar || v.Kind == LFSRVar || v.Scale == 0 {
+		return fmt.Sprintf("[%d, %d]", v.Range.Lo, v.Range.Hi)
+	}
+	return fmt.Sprintf("[%s, %s]", siString(v.SI(v.Range.Lo), v.Dim), siString(v.SI(v.Range.Hi), v.Dim))
+}
+
+// unsupported is an expression the target cannot compute.
+type unsupported struct{ what string }
+
+func (u *unsupported) Error() string { return u.what }
+
+func unsup(format string, args ...any) error {
+	return &unsupported{fmt.Sprintf(format, args...)}
+}
+
+// describe names an expression for messages.
+func describe(e ir.Expr) string {
+	s := []rune(ir.ExprString(e))
+	if len(s) > 60 {
+		return string(s[:57]) + "..."
+	}
+	return string(s)
+}

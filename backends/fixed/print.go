@@ -1,0 +1,239 @@
+package fixed
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+
+	"github.com/snnc/snnc/ir"
+)
+
+// Print writes the integer IR: every variable with its format and proof
+// status, every kernel op with its result width, rounding and overflow,
+// the quantized constants and the projections' integer weights.
+func Print(w io.Writer, p *Program) {
+	pr := &printer{w: w}
+	pf := p.Profile
+	pr.line("# integer IR for target %s (%s): %s", pf.Name, pf.Structure, pf.Doc)
+	if p.Network != "" {
+		pr.line("# network %s: dt %s", p.Network, ir.Quantity(p.Dt, ir.TimeDim, "ms"))
+	}
+	for _, m := range p.Models {
+		fmt.Fprintln(w)
+		pr.model(m)
+	}
+	if len(p.Projs) > 0 {
+		fmt.Fprintln(w)
+		pr.open("projections")
+		for _, q := range p.Projs {
+			pr.proj(p, q)
+		}
+		pr.close()
+	}
+}
+
+// String returns the printed program.
+func (p *Program) String() string {
+	var sb strings.Builder
+	Print(&sb, p)
+	return sb.String()
+}
+
+type printer struct {
+	w      io.Writer
+	indent int
+}
+
+func (pr *printer) line(format string, args ...any) {
+	fmt.Fprintf(pr.w, "%s%s\n", strings.Repeat("    ", pr.indent), fmt.Sprintf(format, args...))
+}
+
+func (pr *printer) open(format string, args ...any) {
+	pr.line(format+" {", args...)
+	pr.indent++
+}
+
+func (pr *printer) close() {
+	pr.indent--
+	pr.line("}")
+}
+
+func (pr *printer) model(m *Model) {
+	head := "neuron " + m.Name
+	if m.Pop != "" {
+		head += fmt.Sprintf(" (population %s, %d neurons)", m.Pop, m.Size)
+	}
+	pr.open("%s", head)
+	pr.open("state")
+	for _, v := range m.Vars {
+		pr.variable(v)
+	}
+	pr.close()
+	if len(m.Consts) > 0 {
+		pr.open("constants")
+		for _, c := range m.Consts {
+			pr.constant(c)
+		}
+		pr.close()
+	}
+	for _, k := range []*Kernel{m.Update, m.Threshold, m.Reset} {
+		if k != nil {
+			pr.kernel(k.Name, k)
+		}
+	}
+	for _, pt := range m.Ports {
+		head := fmt.Sprintf("port %s (weight unit %s", pt.Name, siString(math.Abs(pt.WeightScale), pt.WeightDim))
+		if pt.Input != nil {
+			head += fmt.Sprintf(", into %s, exponent %d", pt.Input.Name, pt.Exp)
+		}
+		if pt.Events > 0 {
+			head += fmt.Sprintf("; up to %s events per step, weights in [%d, %d]", count(pt.Events), pt.Weights.Lo, pt.Weights.Hi)
+		}
+		pr.kernel(head+")", pt.Kernel)
+	}
+	pr.close()
+}
+
+func (pr *printer) variable(v *Var) {
+	s := fmt.Sprintf("%-12s %-7s %s", v.Name, v.Kind, v.FormatString())
+	switch v.Kind {
+	case CounterVar:
+		s += fmt.Sprintf("  # steps left, up to %d", v.Range.Hi)
+		pr.line("%s", s)
+		return
+	case LFSRVar:
+		s += "  # per-neuron LFSR for stochastic rounding"
+		pr.line("%s", s)
+		return
+	}
+	if v.Scale != 0 {
+		s += fmt.Sprintf(", range [%s, %s]", siString(v.SI(v.Lo), v.Dim), siString(v.SI(v.Hi), v.Dim))
+	}
+	if v.Lag {
+		s += ", one step late"
+	}
+	switch v.Proof {
+	case Proved:
+		s += "  # proved in " + v.RangeString()
+	default:
+		s += fmt.Sprintf("  # %s: %s", overflowVerb(v.Proof), v.Why)
+	}
+	pr.line("%s", s)
+}
+
+func (pr *printer) constant(c Quantized) {
+	if c.Dim.IsDimensionless() && c.Unit == "" && strings.HasPrefix(c.What, "decay") {
+		pr.line("%s: %.10g → %d: %s", c.What, c.Value, c.Int, c.Detail)
+		return
+	}
+	rel := ""
+	if c.Value != 0 {
+		rel = fmt.Sprintf(" (%+.3g %%)", 100*(c.Got-c.Value)/math.Abs(c.Value))
+	}
+	s := fmt.Sprintf("%s: %s → %d = %s%s", c.What, siString(c.Value, c.Dim), c.Int, siString(c.Got, c.Dim), rel)
+	if c.Detail != "" {
+		s += ": " + c.Detail
+	}
+	pr.line("%s", s)
+}
+
+func (pr *printer) kernel(head string, k *Kernel) {
+	pr.open("%s", head)
+	for _, o := range k.Ops {
+		pr.line("%s", opString(o))
+	}
+	if k.Out != nil {
+		pr.line("spike if %%%d", k.Out.ID)
+	}
+	pr.close()
+}
+
+func typ(o *Op) string {
+	if o.Width == 0 {
+		return ""
+	}
+	if o.Signed {
+		return fmt.Sprintf("s%d", o.Width)
+	}
+	return fmt.Sprintf("u%d", o.Width)
+}
+
+func opString(o *Op) string {
+	args := make([]string, len(o.Args))
+	for i, a := range o.Args {
+		args[i] = fmt.Sprintf("%%%d", a.ID)
+	}
+	a := strings.Join(args, ", ")
+	var body string
+	switch o.Code {
+	case OpConst:
+		body = fmt.Sprintf("const %d", o.Imm)
+	case OpLoad:
+		body = "load " + o.Var.Name
+	case OpWeight:
+		body = "weight"
+	case OpRefractory:
+		body = "refractory"
+	case OpShl:
+		body = fmt.Sprintf("shl %s, %d", a, o.Imm)
+	case OpShr:
+		body = fmt.Sprintf("shr %s, %d %s", a, o.Imm, o.Round)
+	case OpResize:
+		t := fmt.Sprintf("s%d", o.Width)
+		if !o.Signed {
+			t = fmt.Sprintf("u%d", o.Width)
+		}
+		body = fmt.Sprintf("resize %s to %s %s", a, t, o.Ovf)
+		if o.Ovf == Saturate && (o.Lo != MinOf(o.Width, o.Signed) || o.Hi != MaxOf(o.Width, o.Signed)) {
+			body += fmt.Sprintf(" [%d, %d]", o.Lo, o.Hi)
+		}
+	case OpShiftDecay:
+		body = fmt.Sprintf("shiftdecay %s, %d", a, o.Imm)
+		if o.MinStep {
+			body += " minstep"
+		}
+	case OpCmp:
+		body = fmt.Sprintf("cmp %s %s %%%d", args[0], o.Cmp, o.Args[1].ID)
+	case OpStore:
+		s := fmt.Sprintf("store %s ← %s", o.Var.Name, a)
+		if o.Hold {
+			s += " unless refractory"
+		}
+		return s
+	case OpRefract:
+		s := fmt.Sprintf("refract %d steps", o.Imm)
+		if len(o.Args) > 0 {
+			s += " if " + a
+		}
+		if o.Note != "" {
+			s += "  # " + o.Note
+		}
+		return s
+	default:
+		body = o.Code.String() + " " + a
+	}
+	s := fmt.Sprintf("%%%-3d = %-34s %-4s", o.ID, body, typ(o))
+	if o.Code != OpStore && o.Code != OpRefract && (o.Range.Lo != 0 || o.Range.Hi != 0) && o.Code != OpConst {
+		s += fmt.Sprintf(" [%d, %d]", o.Range.Lo, o.Range.Hi)
+	}
+	if o.Note != "" {
+		s += "  # " + o.Note
+	}
+	return strings.TrimRight(s, " ")
+}
+
+func (pr *printer) proj(p *Program, q *Proj) {
+	head := fmt.Sprintf("%s → %s.%s: fan-in up to %s", q.Name, q.Post.Pop, q.Port.Name, count(q.Fanin))
+	if q.Const {
+		got := float64(q.Mant) * q.Unit
+		rel := ""
+		if q.Weight != 0 {
+			rel = fmt.Sprintf(" (%+.3g %%)", 100*(got-q.Weight)/math.Abs(q.Weight))
+		}
+		pr.line("%s; weight %s → %d << %d = %s%s", head, siString(q.Weight, q.Port.WeightDim), q.Mant, q.Shift, siString(got, q.Port.WeightDim), rel)
+		return
+	}
+	pr.line("%s; weights %s drawn at run time, quantized to %d-bit mantissas × %s << %d", head, ir.ExprString(q.Src.Weight),
+		p.Profile.WeightBits, siString(math.Abs(q.Unit), q.Port.WeightDim), q.Shift)
+}

@@ -1,0 +1,373 @@
+package fixed_test
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/snnc/snnc"
+	"github.com/snnc/snnc/backends/fixed"
+	_ "github.com/snnc/snnc/internal/golden"
+	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/passes"
+)
+
+func compile(t *testing.T, path string) *ir.Program {
+	t.Helper()
+	p, _, diags := snnc.Compile(path, snnc.Options{Passes: passes.Options{Verify: true}})
+	if p == nil {
+		t.Fatalf("%s: %v", path, diags)
+	}
+	return p
+}
+
+func lower(t *testing.T, p *ir.Program, target string) *fixed.Program {
+	t.Helper()
+	prof, err := fixed.LoadProfile(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, diags := fixed.Lower(p, prof)
+	if q == nil {
+		t.Fatalf("lowering for %s: %v", target, diags)
+	}
+	return q
+}
+
+func run(t *testing.T, p *ir.Program, q *fixed.Program, o fixed.Options) *fixed.Result {
+	t.Helper()
+	res, err := fixed.Run(p, q, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// raw returns the recorded integers of pop.v for neuron 0, one per step.
+func raw(t *testing.T, res *fixed.Result, v string) []int64 {
+	t.Helper()
+	for _, m := range res.Raw {
+		if m.Var == v {
+			out := make([]int64, len(m.V))
+			for s, row := range m.V {
+				out[s] = row[0]
+			}
+			return out
+		}
+	}
+	t.Fatalf("no recording of %s", v)
+	return nil
+}
+
+func spikeSteps(res *fixed.Result, dt float64) []int {
+	var out []int
+	for _, tm := range res.Spikes[0].T {
+		out = append(out, int(tm/dt+0.5))
+	}
+	return out
+}
+
+func constant(t *testing.T, m *fixed.Model, what string) int64 {
+	t.Helper()
+	for _, c := range m.Consts {
+		if c.What == what {
+			return c.Int
+		}
+	}
+	t.Fatalf("%s has no constant %q: %+v", m.Name, what, m.Consts)
+	return 0
+}
+
+func TestBuiltinProfilesRoundTrip(t *testing.T) {
+	for _, name := range fixed.Profiles() {
+		p, err := fixed.LoadProfile(name)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		back, err := fixed.ParseProfile(p.JSON())
+		if err != nil {
+			t.Fatalf("%s: its JSON does not load back: %v", name, err)
+		}
+		if !reflect.DeepEqual(p, back) {
+			t.Errorf("%s changes through JSON:\n%+v\n%+v", name, p, back)
+		}
+	}
+	if got := fixed.Profiles(); !reflect.DeepEqual(got, []string{"loihi", "q16", "xylo"}) {
+		t.Errorf("profiles %v", got)
+	}
+}
+
+func TestProfileErrors(t *testing.T) {
+	q16, _ := fixed.LoadProfile("q16")
+	base := string(q16.JSON())
+	for _, c := range []struct{ edit, want string }{
+		{`"rounding": "nearest"`, `unknown field`},
+		{`"rounding": "banker"`, `rounding "banker"`},
+		{`"overflow": "clip"`, `overflow "clip"`},
+		{`"structure": "dsp"`, `structure "dsp"`},
+		{`"state_bits": 80`, `state_bits 80`},
+		{`"weight_shift_at": "input"`, `input accumulator`},
+	} {
+		src := base
+		if c.want == "unknown field" {
+			src = strings.Replace(base, `"rounding": "nearest"`, `"rounding": "nearest", "colour": "red"`, 1)
+		} else {
+			key := c.edit[:strings.Index(c.edit, ":")]
+			lines := strings.Split(src, "\n")
+			for i, l := range lines {
+				if strings.HasPrefix(strings.TrimSpace(l), key+":") {
+					comma := strings.HasSuffix(l, ",")
+					lines[i] = "  " + c.edit
+					if comma {
+						lines[i] += ","
+					}
+				}
+			}
+			src = strings.Join(lines, "\n")
+		}
+		_, err := fixed.ParseProfile([]byte(src))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want %q", c.edit, err, c.want)
+		}
+	}
+	if _, err := fixed.LoadProfile("loihi2"); err == nil || !strings.Contains(err.Error(), "loihi, q16, xylo") {
+		t.Errorf("unknown target: %v", err)
+	}
+}
+
+func TestShiftRight(t *testing.T) {
+	for _, c := range []struct {
+		x    int64
+		n    int
+		mode fixed.Rounding
+		want int64
+	}{
+		{7, 1, fixed.Trunc, 3}, {-7, 1, fixed.Trunc, -3},
+		{7, 1, fixed.Floor, 3}, {-7, 1, fixed.Floor, -4},
+		{7, 1, fixed.Nearest, 4}, {-7, 1, fixed.Nearest, -3}, // ties toward +∞
+		{5, 2, fixed.Nearest, 1}, {6, 2, fixed.Nearest, 2}, {-6, 2, fixed.Nearest, -1},
+		{-5, 0, fixed.Trunc, -5},
+		// Loihi's decay: -1000·3706 >> 12 toward zero is −904 (floor: −905)
+		{-1000 * 3706, 12, fixed.Trunc, -904}, {-1000 * 3706, 12, fixed.Floor, -905},
+	} {
+		if got := fixed.ShiftRight(c.x, c.n, c.mode, nil); got != c.want {
+			t.Errorf("ShiftRight(%d, %d, %s) = %d, want %d", c.x, c.n, c.mode, got, c.want)
+		}
+	}
+	// stochastic: (x + r) >> n with the given bits
+	if got := fixed.ShiftRight(5, 2, fixed.Stochastic, func(int) int64 { return 3 }); got != 2 {
+		t.Errorf("stochastic with r = 3: %d, want 2", got)
+	}
+	if got := fixed.ShiftRight(5, 2, fixed.Stochastic, func(int) int64 { return 2 }); got != 1 {
+		t.Errorf("stochastic with r = 2: %d, want 1", got)
+	}
+}
+
+func TestOverflow(t *testing.T) {
+	// Loihi's u wraps in 24 bits, v saturates at ±(2^23 − 1)
+	lim := int64(1)<<23 - 1
+	for _, c := range []struct {
+		x    int64
+		ovf  fixed.Overflow
+		want int64
+	}{
+		{lim + 1, fixed.Wrap, -lim - 1},
+		{lim + 5, fixed.Wrap, -lim + 3},
+		{-lim - 2, fixed.Wrap, lim},
+		{lim + 5, fixed.Saturate, lim},
+		{-lim - 5, fixed.Saturate, -lim},
+		{123, fixed.Saturate, 123},
+	} {
+		if got := fixed.Resize(c.x, 24, true, c.ovf, -lim, lim); got != c.want {
+			t.Errorf("Resize(%d, s24, %s) = %d, want %d", c.x, c.ovf, got, c.want)
+		}
+	}
+	if got := fixed.Resize(40000, 16, true, fixed.Saturate, -32768, 32767); got != 32767 {
+		t.Errorf("int16 saturation: %d", got)
+	}
+}
+
+func TestShiftDecay(t *testing.T) {
+	// Xylo: x − (x >> dash), at least 1 for positive x
+	for _, c := range []struct {
+		x    int64
+		dash int
+		want int64
+	}{
+		{1000, 3, 875}, {7, 3, 6}, {1, 3, 0}, {0, 3, 0}, {-1, 3, 0}, {-7, 3, -6}, {-1000, 3, -875}, {-9, 3, -7},
+	} {
+		if got := fixed.ShiftDecay(c.x, c.dash, true); got != c.want {
+			t.Errorf("ShiftDecay(%d, %d) = %d, want %d", c.x, c.dash, got, c.want)
+		}
+	}
+	if got := fixed.ShiftDecay(7, 3, false); got != 7 {
+		t.Errorf("without the minimum step 7 stays 7, got %d", got)
+	}
+}
+
+func TestLFSR(t *testing.T) {
+	// x^16 + x^14 + x^13 + x^11 + 1 (Galois mask 0xB400) is maximal: period 2^16 − 1
+	s, n := uint64(1), 0
+	for {
+		s = fixed.LFSRNext(s, 0xB400)
+		n++
+		if s == 1 || n > 1<<17 {
+			break
+		}
+	}
+	if n != 1<<16-1 {
+		t.Errorf("period %d, want 65535", n)
+	}
+	// the first steps by hand: 1 → 0xB400 → 0x5A00 → 0x2D00
+	s = 1
+	for _, want := range []uint64{0xB400, 0x5A00, 0x2D00} {
+		if s = fixed.LFSRNext(s, 0xB400); s != want {
+			t.Errorf("LFSR %#x, want %#x", s, want)
+		}
+	}
+}
+
+// TestLoihiTrace: testdata/fixed/loihi_lif.snn on loihi reproduces, integer
+// for integer, the Lava PyLifModelBitAcc rule computed by hand:
+//
+//	u[t] = trunc(u[t−1]·(4096 − 390) / 4096) + a_in << 6      (wraps in 24 bits)
+//	v[t] = trunc(v[t−1]·(4096 − 200) / 4096) + u[t] + 40960   (clipped to ±(2^23 − 1))
+//	spike if v > 65535 << 6, then v = 0 (u is not reset)
+//
+// with a_in = 71 << 7 (weight mantissa 71, exponent 7) in the step after
+// each input spike (t = 0, 1, 2, 10 ms). The values are recorded at the
+// start of each step.
+func TestLoihiTrace(t *testing.T) {
+	p := compile(t, "../../testdata/fixed/loihi_lif.snn")
+	q := lower(t, p, "loihi")
+	m := q.Models[0]
+	for what, want := range map[string]int64{"decay of u": 390, "decay of v": 200, "threshold": 65535 << 6, "bias of v": 2560 << 4, "weight of In->P:exc": 71} {
+		if got := constant(t, m, what); got != want {
+			t.Errorf("%s = %d, want %d", what, got, want)
+		}
+	}
+	if m.Ports[0].Exp != 7 {
+		t.Errorf("weight exponent %d, want 7", m.Ports[0].Exp)
+	}
+	res := run(t, p, q, fixed.Options{})
+	wantU := []int64{0, 0, 581632, 1107884, 1584028, 1433205, 1296742, 1173272, 1061559, 960482, 869029, 786284, 1293050, 1169932,
+		1058537, 957748, 866556, 784047, 709394, 641849, 580735, 525440, 475410, 430143, 389187, 352130, 318601, 288265, 260817,
+		235983, 213513, 193183, 174789, 158146, 143088, 129463, 117136, 105982, 95890, 86759}
+	wantV := []int64{0, 40960, 661552, 1778093, 3316260, 0, 1337702, 2486616, 3467718, 0, 909989, 1692799, 2944152, 4011286, 0,
+		998708, 1857458, 2591768, 3215570, 3741368, 4180379, 0, 516370, 962259, 1345420, 1672815, 1950695, 2184671, 2379774,
+		2540517, 2670941, 2774666, 2854933, 2914637, 2956368, 2982437, 2994906, 2995612, 2986191, 2968099}
+	if got := raw(t, res, "u"); !reflect.DeepEqual(got, wantU) {
+		t.Errorf("u\n got %v\nwant %v", got, wantU)
+	}
+	if got := raw(t, res, "v"); !reflect.DeepEqual(got, wantV) {
+		t.Errorf("v\n got %v\nwant %v", got, wantV)
+	}
+	if got := spikeSteps(res, 1e-3); !reflect.DeepEqual(got, []int{4, 8, 13, 20}) {
+		t.Errorf("spikes at steps %v, want [4 8 13 20]", got)
+	}
+	// the float model spikes at 4, 8, 13, 19 ms: the 0.5 % weight rounding moves the last by a step
+}
+
+// TestXyloTrace: testdata/fixed/xylo_lif.snn on xylo reproduces the
+// XyloSim IAF rule computed by hand:
+//
+//	i[t] = i − max(i >> 3, 1 if i > 0)
+//	v[t] = sat16(v − max(v >> 4, 1 if v > 0) + i[t])
+//	spike if v >= 16384, then v −= 16384
+//	a spike adds 88 << 4 to i (saturating) after the step's update
+//
+// with input spikes at t = 0, 1, 2, 3, 10 ms.
+func TestXyloTrace(t *testing.T) {
+	p := compile(t, "../../testdata/fixed/xylo_lif.snn")
+	q := lower(t, p, "xylo")
+	m := q.Models[0]
+	for what, want := range map[string]int64{"decay of i_syn": 3, "decay of v": 4, "threshold": 16384, "weight of In->P:exc": 88} {
+		if got := constant(t, m, what); got != want {
+			t.Errorf("%s = %d, want %d", what, got, want)
+		}
+	}
+	if q.Projs[0].Shift != 4 {
+		t.Errorf("weight shift %d, want 4", q.Projs[0].Shift)
+	}
+	res := run(t, p, q, fixed.Options{})
+	wantI := []int64{0, 1408, 2640, 3718, 4662, 4080, 3570, 3124, 2734, 2393, 2094, 3241, 2836, 2482, 2172, 1901, 1664, 1456,
+		1274, 1115, 976, 854, 748, 655, 574, 503, 441, 386, 338, 296}
+	wantV := []int64{0, 0, 1232, 3465, 6503, 10177, 13111, 15416, 803, 3146, 5044, 6562, 8988, 10909, 12400, 13526, 14345,
+		14905, 15248, 15410, 15423, 15314, 15105, 14816, 14464, 14063, 13626, 13161, 12677, 12181}
+	if got := raw(t, res, "i_syn"); !reflect.DeepEqual(got, wantI) {
+		t.Errorf("i_syn\n got %v\nwant %v", got, wantI)
+	}
+	if got := raw(t, res, "v"); !reflect.DeepEqual(got, wantV) {
+		t.Errorf("v\n got %v\nwant %v", got, wantV)
+	}
+	if got := spikeSteps(res, 1e-3); !reflect.DeepEqual(got, []int{7}) {
+		t.Errorf("spikes at steps %v, want [7]", got)
+	}
+}
+
+// TestQ16Rounding: x' = −x/τ with τ = dt/ln 2 halves x each step. With
+// frac 0 (LSB 1) the decay is one multiply-accumulate, x + ((−16384·x) >> 15)
+// rounded by the profile, so the hand traces from 1000 are:
+//
+//	nearest (ties up)  1000 500 250 125 63 32 16 8 4 2 1 1 1  (stops at 1: −½ rounds to 0)
+//	floor              1000 500 250 125 62 31 15 7 3 1 0 0 0
+//	trunc              1000 500 250 125 63 32 16 8 4 2 1 1 1
+//
+// The profiles differ only in their JSON rounding field.
+func TestQ16Rounding(t *testing.T) {
+	p := compile(t, "../../testdata/fixed/halving.snn")
+	for mode, want := range map[string][]int64{
+		"nearest": {1000, 500, 250, 125, 63, 32, 16, 8, 4, 2, 1, 1, 1},
+		"floor":   {1000, 500, 250, 125, 62, 31, 15, 7, 3, 1, 0, 0, 0},
+		"trunc":   {1000, 500, 250, 125, 63, 32, 16, 8, 4, 2, 1, 1, 1},
+	} {
+		q16, _ := fixed.LoadProfile("q16")
+		q16.Name, q16.Rounding, q16.Frac = "q16-"+mode, fixed.Rounding(mode), map[string]int{"x": 0}
+		path := filepath.Join(t.TempDir(), mode+".json")
+		if err := os.WriteFile(path, q16.JSON(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		q := lower(t, p, path)
+		res := run(t, p, q, fixed.Options{})
+		if got := raw(t, res, "x"); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: got %v, want %v", mode, got, want)
+		}
+	}
+}
+
+// TestStochasticRounding: with stochastic rounding the same decay does not
+// stop at 1, runs are reproducible, and the mean follows the float decay.
+func TestStochasticRounding(t *testing.T) {
+	p := compile(t, "../../testdata/fixed/halving.snn")
+	q16, _ := fixed.LoadProfile("q16")
+	q16.Name, q16.Rounding, q16.Frac = "q16-stochastic", fixed.Stochastic, map[string]int{"x": 0}
+	path := filepath.Join(t.TempDir(), "s.json")
+	if err := os.WriteFile(path, q16.JSON(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	q := lower(t, p, path)
+	if q.Models[0].LFSR == nil {
+		t.Fatal("no LFSR state for stochastic rounding")
+	}
+	ra, rb := run(t, p, q, fixed.Options{}), run(t, p, q, fixed.Options{})
+	if !reflect.DeepEqual(ra.Raw, rb.Raw) {
+		t.Error("two runs with one seed differ")
+	}
+	// every neuron starts at 1000; exact halvings stay exact, and the
+	// mean of the last step is below nearest rounding's stuck 1
+	m := ra.Raw[0]
+	last := m.V[len(m.V)-1]
+	sum, differ := 0.0, false
+	for k, x := range last {
+		sum += float64(x)
+		differ = differ || x != last[0]
+		if m.V[1][k] != 500 || m.V[2][k] != 250 {
+			t.Fatalf("neuron %d: exact halvings must stay exact: %v %v", k, m.V[1][k], m.V[2][k])
+		}
+	}
+	if mean := sum / float64(len(last)); mean > 0.6 || !differ {
+		t.Errorf("after 12 halvings of 1000 the mean is %g (float: 0.24), neurons differ: %v", mean, differ)
+	}
+}

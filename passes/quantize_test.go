@@ -1,0 +1,84 @@
+package passes_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/snnc/snnc"
+	"github.com/snnc/snnc/backends/fixed"
+	"github.com/snnc/snnc/lang"
+	"github.com/snnc/snnc/passes"
+)
+
+func quantized(t *testing.T, path, target string) (*fixed.Program, lang.Diagnostics) {
+	t.Helper()
+	p, _, diags := snnc.Compile(path, snnc.Options{Passes: passes.Options{Target: target, Verify: true}})
+	if p == nil {
+		return nil, diags
+	}
+	return fixed.Attached(p), diags
+}
+
+// TestQuantizeOnlyWithTarget: without a target the pass does nothing.
+func TestQuantizeOnlyWithTarget(t *testing.T) {
+	p, _ := compile(t, "../examples/cuba.snn", "")
+	if fixed.Attached(p) != nil {
+		t.Error("an integer program without --target")
+	}
+	if q, _ := quantized(t, "../examples/cuba.snn", "q16"); q == nil {
+		t.Fatal("no integer program with --target q16")
+	}
+}
+
+// TestQuantizeNotes: the pass says which variables are proved and where
+// saturation stays (notes, seen with -v).
+func TestQuantizeNotes(t *testing.T) {
+	q, diags := quantized(t, "../testdata/fixed/ranges.snn", "q16")
+	if q == nil {
+		t.Fatal(diags)
+	}
+	var notes []string
+	for _, d := range diags {
+		if d.Severity == lang.Note && strings.HasPrefix(d.Msg, "quantize (q16)") {
+			notes = append(notes, d.Error())
+		}
+	}
+	all := strings.Join(notes, "\n")
+	for _, want := range []string{
+		"LIF@Proved.ge s15 Q-2.16 proved in [0 mV, 210.281 mV]",
+		"LIF@Saturated.ge s16 Q-4.19 saturates: port exc may add 1000 events",
+		"ranges.snn:12:9: note: quantize (q16): LIF@Proved.ge", // at the declaration of ge
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no note with %q in\n%s", want, all)
+		}
+	}
+}
+
+// TestQuantizeErrors: what a target cannot express stops the compilation
+// with positioned errors; an unknown target is an error.
+func TestQuantizeErrors(t *testing.T) {
+	p, diags := quantized(t, "../examples/cuba.snn", "xylo")
+	if p != nil || !diags.HasErrors() {
+		t.Fatal("CUBA compiled for xylo")
+	}
+	want := "cuba.snn:42:9: error: refractory periods cannot be expressed on xylo: its neurons have none"
+	if !strings.Contains(diags.Error(), want) {
+		t.Errorf("got %v, want %s", diags, want)
+	}
+	_, diags = quantized(t, "../examples/cuba.snn", "loihi")
+	if !strings.Contains(diags.Error(), "cuba.snn:34:9: error: CubaLIF@E has 2 synaptic currents (ge, gi) but a loihi neuron has 1") {
+		t.Errorf("loihi: %v", diags)
+	}
+	_, diags = quantized(t, "../examples/cuba.snn", "tpu")
+	if !strings.Contains(diags.Error(), `--target: unknown target "tpu"`) {
+		t.Errorf("unknown target: %v", diags)
+	}
+}
+
+// TestQuantizeLast: quantize runs after every other pass.
+func TestQuantizeLast(t *testing.T) {
+	if last := passes.Table[len(passes.Table)-1]; last.Name != "quantize" {
+		t.Errorf("the last pass is %s", last.Name)
+	}
+}
