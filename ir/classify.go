@@ -46,7 +46,11 @@ func classify(m *Model) {
 		cand := map[*Var]bool{}
 		for _, v := range m.Vars {
 			w := writers[v]
-			if v.Kind == State && len(w) == 1 && w[side.kernel] && deterministic(v.Init) {
+			// written by this side's handler only — or by no handler, with an
+			// equation (BCM's theta follows the postsynaptic rate y)
+			sideOnly := len(w) == 1 && w[side.kernel]
+			noWriter := len(w) == 0 && ode[v] != nil && v.Storage == PerSynapse
+			if v.Kind == State && (sideOnly || noWriter) && deterministic(v.Init) {
 				cand[v] = true
 			}
 		}

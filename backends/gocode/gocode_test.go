@@ -361,16 +361,6 @@ network N {
     record spikes(A)
 }
 run N for 10 ms`},
-		{"per-neuron state integrated every step", `
-import "std/neurons"
-import "std/plasticity"
-network N {
-    population E = LIF[5]
-    input P = poisson(4, rate = 30 Hz)
-    project pl = P -> E : exc using BCM { connect = all_to_all  weight = 3 mV }
-    record spikes(E)
-}
-run N for 10 ms`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p, _, diags := snnc.CompileSource("m.snn", []byte(c.src), snnc.Options{})

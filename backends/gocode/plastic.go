@@ -544,9 +544,10 @@ func (pr *projGen) tickMethod() {
 func (pr *projGen) clockSystem(sys *ir.System) error {
 	g := pr.g
 	dt := g.p.Schedule.Dt
+	storage := sys.Vars[0].Storage
 	for _, v := range sys.Vars {
-		if v.Storage != ir.PerSynapse {
-			return fmt.Errorf("%s is integrated every step with per-neuron storage; gosim needs per-synapse storage there (-d lazy=off)", v.Name)
+		if v.Storage != storage {
+			return fmt.Errorf("the system of %s mixes per-synapse and per-neuron storage; gosim needs one (-d lazy=off)", sys.Vars[0].Name)
 		}
 	}
 	f := newFn()
@@ -575,13 +576,13 @@ func (pr *projGen) clockSystem(sys *ir.System) error {
 		for j, o := range sys.ODEs {
 			ok := true
 			ir.Walk(o.Rhs, func(e ir.Expr) bool {
-				if r, isRef := e.(*ir.Ref); isRef && r.Var.Kind != ir.Param && (r.Side != ir.Own || r.Var.Storage != ir.PerSynapse) {
+				if r, isRef := e.(*ir.Ref); isRef && r.Var.Kind != ir.Param && (r.Side != ir.Own || r.Var.Storage != storage) {
 					ok = false
 				}
 				return ok
 			})
 			if !ok {
-				return nil, fmt.Errorf("%s' reads state of a neuron or per-neuron traces; gosim integrates such synapse equations only at events (make them linear traces)", o.Var.Name)
+				return nil, fmt.Errorf("%s' reads state of a neuron or state stored differently; gosim integrates such synapse equations only at events (make them linear traces)", o.Var.Name)
 			}
 			c, err := en.num(inlineAliases(o.Rhs))
 			if err != nil {

@@ -489,24 +489,23 @@ type clockSys struct {
 
 func (pr *proj) clockSystem(cp *compiler, sys *ir.System, dt float64) (*clockSys, error) {
 	cs := &clockSys{method: sys.Method, dt: dt}
-	own := map[*ir.Var]bool{}
+	storage := sys.Vars[0].Storage // one storage for the whole system: element e of each
 	for _, v := range sys.Vars {
-		if v.Storage != ir.PerSynapse {
-			return nil, fmt.Errorf("%s is integrated every step with per-neuron storage; gosim needs per-synapse storage there (-d lazy=off)", v.Name)
+		if v.Storage != storage {
+			return nil, fmt.Errorf("the system of %s mixes per-synapse and per-neuron storage; gosim needs one (-d lazy=off)", sys.Vars[0].Name)
 		}
-		own[v] = true
 		cs.vals = append(cs.vals, pr.vals[v])
 	}
 	for _, o := range sys.ODEs {
 		ok := true
 		ir.Walk(o.Rhs, func(e ir.Expr) bool {
-			if r, isRef := e.(*ir.Ref); isRef && r.Var.Kind != ir.Param && (r.Side != ir.Own || r.Var.Storage != ir.PerSynapse) {
+			if r, isRef := e.(*ir.Ref); isRef && r.Var.Kind != ir.Param && (r.Side != ir.Own || r.Var.Storage != storage) {
 				ok = false
 			}
 			return ok
 		})
 		if !ok {
-			return nil, fmt.Errorf("%s' reads state of a neuron or per-neuron traces; gosim integrates such synapse equations only at events (make them linear traces)", o.Var.Name)
+			return nil, fmt.Errorf("%s' reads state of a neuron or state stored differently; gosim integrates such synapse equations only at events (make them linear traces)", o.Var.Name)
 		}
 		f, err := cp.expr(inlineAliases(o.Rhs))
 		if err != nil {
@@ -532,7 +531,7 @@ func (cs *clockSys) step() {
 	c := &cs.c
 	h := cs.dt
 	for e := range cs.vals[0] {
-		c.i = e
+		c.i, c.pre, c.post = e, e, e // every variable of the system has this storage
 		if cs.method == ir.Exact {
 			for j, v := range cs.vals {
 				cs.xs[j] = v[e]
