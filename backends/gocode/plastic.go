@@ -87,14 +87,14 @@ func (pr *projGen) plastic() error {
 			return fmt.Errorf("synapse %s: %w", m.Type, err)
 		}
 	}
-	one, each, after, err := split(m.OnPre, ir.PerPre)
+	one, each, after, err := ir.SplitHandler(m.OnPre, ir.PerPre)
 	if err != nil {
 		return fmt.Errorf("synapse %s, on pre: %w", m.Type, err)
 	}
 	if err := pr.check(one, after, each); err != nil {
 		return fmt.Errorf("synapse %s, on pre: %w", m.Type, err)
 	}
-	postOne, postEach, postAfter, err := split(m.OnPost, ir.PerPost)
+	postOne, postEach, postAfter, err := ir.SplitHandler(m.OnPost, ir.PerPost)
 	if err != nil {
 		return fmt.Errorf("synapse %s, on post: %w", m.Type, err)
 	}
@@ -238,73 +238,6 @@ func (pr *projGen) check(lists ...[]ir.Stmt) error {
 	return nil
 }
 
-// split divides a handler into the statements on per-side state (run once
-// per spike) and the rest (run per synapse), as the interpreter does: a
-// per-side statement moves before the synapse loop when no earlier
-// per-synapse statement reads what it writes, else after the loop when no
-// later one does.
-func split(ss []ir.Stmt, side ir.Storage) (one, each, after []ir.Stmt, err error) {
-	var before, afterLoop, per []ir.Stmt
-	isSide := func(st ir.Stmt) bool {
-		all := true
-		n := 0
-		ir.WalkStmts([]ir.Stmt{st}, func(x ir.Stmt) {
-			switch x := x.(type) {
-			case *ir.Assign:
-				n++
-				all = all && x.Var.Storage == side
-			case *ir.Deliver:
-				all = false
-			}
-		})
-		return n > 0 && all
-	}
-	reads := func(list []ir.Stmt, vars map[*ir.Var]bool) bool {
-		found := false
-		ir.StmtExprs(list, func(e ir.Expr) {
-			ir.Walk(e, func(x ir.Expr) bool {
-				if r, ok := x.(*ir.Ref); ok && r.Side == ir.Own && vars[r.Var] {
-					found = true
-				}
-				return !found
-			})
-		})
-		return found
-	}
-	for k, st := range ss {
-		if !isSide(st) {
-			per = append(per, st)
-			continue
-		}
-		written := map[*ir.Var]bool{}
-		ir.WalkStmts([]ir.Stmt{st}, func(x ir.Stmt) {
-			if a, ok := x.(*ir.Assign); ok {
-				written[a.Var] = true
-			}
-		})
-		var earlier, later []ir.Stmt
-		for _, o := range ss[:k] {
-			if !isSide(o) {
-				earlier = append(earlier, o)
-			}
-		}
-		for _, o := range ss[k+1:] {
-			if !isSide(o) {
-				later = append(later, o)
-			}
-		}
-		switch {
-		case !reads(earlier, written):
-			before = append(before, st)
-		case !reads(later, written):
-			afterLoop = append(afterLoop, st)
-		default:
-			return nil, nil, nil, fmt.Errorf("a statement on per-neuron state sits between per-synapse statements that read it; reorder the handler")
-		}
-	}
-	return before, per, afterLoop, nil
-}
-
 // advance writes the calls that bring lazy traces up to t: per-pre ones at
 // pre, per-post ones at post, per-synapse ones at syn ("" = not at this
 // point, as the interpreter passes -1).
@@ -336,7 +269,7 @@ func (pr *projGen) preSpike(f *fnb) {
 	var one, after fnb
 	one.have, after.have = f.have, f.have
 	pr.advance(&one, "", "pre", "", used)
-	o, e, a, _ := split(pr.syn.OnPre, ir.PerPre)
+	o, e, a, _ := ir.SplitHandler(pr.syn.OnPre, ir.PerPre)
 	_ = pr.handler(&one, o, used)
 	_ = pr.handler(&after, a, used)
 	f.decl = append(append(f.decl, one.decl...), after.decl...)

@@ -216,74 +216,18 @@ func (pr *proj) init(s *sim, cp *compiler) error {
 	return nil
 }
 
-// split divides a handler into the statements on per-side state (run once
-// per spike) and the rest (run per synapse), keeping each statement's view
-// of the values: a per-side statement moves before the synapse loop when no
-// earlier per-synapse statement reads what it writes, else after the loop
-// when no later one does (a triplet rule reads its traces, then bumps them).
+// split compiles a handler split by ir.SplitHandler: statements on
+// per-side state once per spike (before and after the synapse loop), the
+// rest per synapse.
 func (pr *proj) split(sc *stmtCompiler, ss []ir.Stmt, side ir.Storage) (one, each, after kernel, err error) {
-	var before, afterLoop, per []ir.Stmt
-	isSide := func(st ir.Stmt) bool {
-		all := true
-		n := 0
-		ir.WalkStmts([]ir.Stmt{st}, func(x ir.Stmt) {
-			switch x := x.(type) {
-			case *ir.Assign:
-				n++
-				all = all && x.Var.Storage == side
-			case *ir.Deliver:
-				all = false
-			}
-		})
-		return n > 0 && all
-	}
-	reads := func(list []ir.Stmt, vars map[*ir.Var]bool) bool {
-		found := false
-		ir.StmtExprs(list, func(e ir.Expr) {
-			ir.Walk(e, func(x ir.Expr) bool {
-				if r, ok := x.(*ir.Ref); ok && r.Side == ir.Own && vars[r.Var] {
-					found = true
-				}
-				return !found
-			})
-		})
-		return found
-	}
-	for k, st := range ss {
-		if !isSide(st) {
-			per = append(per, st)
-			continue
-		}
-		written := map[*ir.Var]bool{}
-		ir.WalkStmts([]ir.Stmt{st}, func(x ir.Stmt) {
-			if a, ok := x.(*ir.Assign); ok {
-				written[a.Var] = true
-			}
-		})
-		var earlier, later []ir.Stmt
-		for _, o := range ss[:k] {
-			if !isSide(o) {
-				earlier = append(earlier, o)
-			}
-		}
-		for _, o := range ss[k+1:] {
-			if !isSide(o) {
-				later = append(later, o)
-			}
-		}
-		switch {
-		case !reads(earlier, written):
-			before = append(before, st)
-		case !reads(later, written):
-			afterLoop = append(afterLoop, st)
-		default:
-			return nil, nil, nil, fmt.Errorf("a statement on per-neuron state sits between per-synapse statements that read it; reorder the handler")
-		}
+	before, per, later, err := ir.SplitHandler(ss, side)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	if one, err = sc.stmts(before); err != nil {
 		return nil, nil, nil, err
 	}
-	if after, err = sc.stmts(afterLoop); err != nil {
+	if after, err = sc.stmts(later); err != nil {
 		return nil, nil, nil, err
 	}
 	each, err = sc.stmts(per)
