@@ -313,6 +313,65 @@ func (tc *typeChecker) body(t *TypeInfo, members []Member) {
 		c.warnf(t.Decl.Name, "synapse %s never delivers anything (no `deliver` in on pre)", t.Name).Hint =
 			"add `deliver w` to on pre so the postsynaptic neuron receives the weight"
 	}
+	if t.Kind == SynapseKind && t.Parent == nil {
+		tc.unboundedWeights(t, members)
+	}
+}
+
+// unboundedWeights warns when a rule declares a bound for a variable
+// (x_max, or w_max/g_max for w) but a handler changes the variable without
+// clip, min or max: the weight can leave the range the rule promises.
+func (tc *typeChecker) unboundedWeights(t *TypeInfo, members []Member) {
+	bounded := func(name string) string {
+		for _, b := range []string{name + "_max", "w_max", "g_max", "gmax"} {
+			if s, ok := t.Scope[b]; ok && s.Kind == ParamSym && (b == name+"_max" || name == "w") {
+				return b
+			}
+		}
+		return ""
+	}
+	var visit func([]Stmt)
+	visit = func(ss []Stmt) {
+		for _, st := range ss {
+			switch st := st.(type) {
+			case *IfStmt:
+				visit(st.Then)
+				visit(st.Else)
+			case *AssignStmt:
+				id, ok := st.Target.(*Ident)
+				if !ok || st.Op == "*=" || st.Op == "/=" {
+					continue
+				}
+				b := bounded(id.Name)
+				if b == "" {
+					continue
+				}
+				if call, ok := unparen(st.Value).(*CallExpr); ok && (call.Fun.Name == "clip" || call.Fun.Name == "min" || call.Fun.Name == "max") {
+					continue
+				}
+				if st.Op == "=" && !mentions(st.Value, id.Name) {
+					continue // a plain reset to a value, not an update
+				}
+				tc.c.warnf(st, "%s is declared bounded by %s but this update does not clip it", id.Name, b).Hint =
+					fmt.Sprintf("write %s = clip(..., 0, %s)", id.Name, b)
+			}
+		}
+	}
+	for _, m := range members {
+		if h, ok := m.(*OnBlock); ok {
+			visit(h.Body)
+		}
+	}
+}
+
+func unparen(x Expr) Expr {
+	for {
+		p, ok := x.(*ParenExpr)
+		if !ok {
+			return x
+		}
+		x = p.X
+	}
 }
 
 // resolveAlias types a named expression, following references to other
