@@ -573,7 +573,8 @@ func compileRows(P, Q [][]float64, r []float64) []row {
 type exact struct {
 	p       *pop
 	sys     *ir.System
-	order   []int // rows in an order that can be updated in place (nil: cyclic)
+	order   []int     // rows in an order that can be updated in place (nil: cyclic)
+	saved   []float64 // clamped values of refractory neurons (whole-population path only)
 	x, u    [][]float64
 	rows    []row
 	rowsRef []row
@@ -704,25 +705,32 @@ func (e *exact) rowsRange(s *sim, lo, hi int) {
 		if held && len(rw.ui) == 0 && len(rw.xi) == 3 {
 			// compute every neuron without a branch, then put the clamped
 			// values of the (few) refractory neurons back
-			var buf [64]float64 // per call: ranges may run in parallel
-			saved := buf[:0]
-			for _, i := range e.p.refList {
-				if int(i) >= lo && int(i) < hi {
-					saved = append(saved, out[int(i)-lo])
-				}
-			}
 			a, b, c := e.x[rw.xi[0]][lo:hi], e.x[rw.xi[1]][lo:hi], e.x[rw.xi[2]][lo:hi]
 			c0, c1, c2 := rw.xc[0], rw.xc[1], rw.xc[2]
+			if hi-lo < e.p.n {
+				// a block (fuse, threads): skip its refractory neurons in
+				// the loop; the refractory list serves whole populations
+				for i := range out {
+					if n < ref[i] {
+						continue
+					}
+					out[i] = c0*a[i] + c1*b[i] + c2*c[i] + r
+				}
+				continue
+			}
+			// the whole population: compute every neuron without a branch,
+			// then put back the clamped values of the few refractory ones
+			saved := e.saved[:0]
+			for _, i := range e.p.refList {
+				saved = append(saved, out[i])
+			}
 			for i := range out {
 				out[i] = c0*a[i] + c1*b[i] + c2*c[i] + r
 			}
-			k := 0
-			for _, i := range e.p.refList {
-				if int(i) >= lo && int(i) < hi {
-					out[int(i)-lo] = saved[k]
-					k++
-				}
+			for k, i := range e.p.refList {
+				out[i] = saved[k]
 			}
+			e.saved = saved
 			continue
 		}
 		col := func(k int) []float64 { return e.x[rw.xi[k]][lo:hi] }
