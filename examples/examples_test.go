@@ -75,3 +75,35 @@ func TestSong2000Bimodal(t *testing.T) {
 	}
 	t.Logf("after 100 s: %.1f %% of weights below 0.1 g_max, %.1f %% above 0.9 g_max", 100*fl, 100*fh)
 }
+
+// TestPlasticityRules: every standard rule runs in one network; every
+// population fires and every plastic projection's weights move (the rules'
+// formulas are tested in backends/gosim).
+func TestPlasticityRules(t *testing.T) {
+	p, _, diags := snnc.Compile("plasticity_rules.snn", snnc.Options{Passes: passes.Options{Verify: true}})
+	if p == nil {
+		t.Fatal(diags)
+	}
+	res, err := gosim.Run(p, gosim.Options{Duration: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pop := range res.Summary.Populations {
+		if pop.Spikes == 0 {
+			t.Errorf("%s never fired", pop.Name)
+		}
+	}
+	if len(res.Weights) != 9 {
+		t.Fatalf("%d weight recordings, want 9 plastic projections", len(res.Weights))
+	}
+	for _, w := range res.Weights {
+		first, last := w.V[0], w.V[len(w.V)-1]
+		moved := false
+		for k := range first {
+			moved = moved || first[k] != last[k]
+		}
+		if !moved {
+			t.Errorf("%s: no weight changed in 2 s", w.Name)
+		}
+	}
+}
