@@ -11,7 +11,7 @@ build:
 
 # The whole suite: static checks, unit and golden tests, a short fuzz pass,
 # and the compiler run over every shipped model.
-test: deps vet fmtcheck unit fuzz-short snnc-check
+test: deps vet fmtcheck snnc-check fuzz-short unit
 
 # Debian packages the tests use: numpy reads back the .npy outputs. Installed
 # when missing (CI and fresh machines run as root); otherwise say what to do.
