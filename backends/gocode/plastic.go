@@ -538,12 +538,12 @@ func (pr *projGen) clockSystem(sys *ir.System) error {
 		f.line("y%d := %s[e]", j, x)
 	}
 	if sys.Method == ir.Exact {
-		for j, rw := range compileRows(sys.P, sys.Q, sys.R) {
+		for j, rw := range ir.Rows(sys.P, sys.Q, sys.R) {
 			terms := []string{"0"}
-			for k, c := range rw.xi {
-				terms = append(terms, g.litStr(rw.xc[k])+"*"+y[c])
+			for k, c := range rw.Xi {
+				terms = append(terms, g.litStr(rw.Xc[k])+"*"+y[c])
 			}
-			f.line("%s[e] = %s + %s", xs[j], strings.Join(terms, " + "), g.litStr(rw.r))
+			f.line("%s[e] = %s + %s", xs[j], strings.Join(terms, " + "), g.litStr(rw.R))
 		}
 		f.line("}")
 		pr.systems = append(pr.systems, f)

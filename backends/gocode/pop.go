@@ -192,7 +192,7 @@ func (g *gen) newPop(k int, ip *ir.Population) (*popGen, error) {
 				pg.nonlinear[v] = true
 			}
 		}
-		if sys.Method != ir.Exact || inPlaceOrder(sys) == nil {
+		if sys.Method != ir.Exact || ir.InPlaceOrder(sys) == nil {
 			// as in the interpreter: only in-place exact rows run fused (with
 			// RK4/Euler a reset could hide a NaN from the check after the update)
 			pg.fused = false
@@ -502,96 +502,6 @@ func (pg *popGen) loop(f *fnb, slice string, fused bool) error {
 	return nil
 }
 
-// row is one propagator row with its nonzero entries only.
-type row struct {
-	xi []int
-	xc []float64
-	ui []int
-	uc []float64
-	r  float64
-}
-
-func compileRows(P, Q [][]float64, r []float64) []row {
-	rows := make([]row, len(P))
-	for i := range P {
-		for j, c := range P[i] {
-			if c != 0 {
-				rows[i].xi, rows[i].xc = append(rows[i].xi, j), append(rows[i].xc, c)
-			}
-		}
-		for k, c := range Q[i] {
-			if c != 0 {
-				rows[i].ui, rows[i].uc = append(rows[i].ui, k), append(rows[i].uc, c)
-			}
-		}
-		rows[i].r = r[i]
-	}
-	return rows
-}
-
-func sameRow(a, b row) bool {
-	if len(a.xc) != len(b.xc) || len(a.uc) != len(b.uc) || a.r != b.r {
-		return false
-	}
-	for k := range a.xc {
-		if a.xi[k] != b.xi[k] || a.xc[k] != b.xc[k] {
-			return false
-		}
-	}
-	for k := range a.uc {
-		if a.ui[k] != b.ui[k] || a.uc[k] != b.uc[k] {
-			return false
-		}
-	}
-	return true
-}
-
-// inPlaceOrder is the interpreter's test for updating rows in place (nil
-// when the rows read each other in a cycle, or refractoriness changes a row
-// other than a clamped variable's own).
-func inPlaceOrder(sys *ir.System) []int {
-	rows := compileRows(sys.P, sys.Q, sys.R)
-	n := len(rows)
-	if sys.PRef != nil {
-		ref := compileRows(sys.PRef, sys.QRef, sys.RRef)
-		for j := 0; j < n; j++ {
-			if !sys.Clamped[j] && !sameRow(rows[j], ref[j]) {
-				return nil
-			}
-		}
-	}
-	indeg := make([]int, n)
-	for j := 0; j < n; j++ {
-		for _, k := range rows[j].xi {
-			if k != j {
-				indeg[k]++
-			}
-		}
-	}
-	var order, ready []int
-	for j := 0; j < n; j++ {
-		if indeg[j] == 0 {
-			ready = append(ready, j)
-		}
-	}
-	for len(ready) > 0 {
-		j := ready[0]
-		ready = ready[1:]
-		order = append(order, j)
-		for _, k := range rows[j].xi {
-			if k != j {
-				if indeg[k]--; indeg[k] == 0 {
-					ready = append(ready, k)
-				}
-			}
-		}
-	}
-	if len(order) != n {
-		return nil
-	}
-	return order
-}
-
 func (pg *popGen) varNames(vs []*ir.Var) string {
 	names := make([]string, len(vs))
 	for i, v := range vs {
@@ -626,23 +536,23 @@ func (pg *popGen) exact(f *fnb, b *buf, sys *ir.System, slice string) error {
 		}
 		us = append(us, arr(v))
 	}
-	rows := compileRows(sys.P, sys.Q, sys.R)
-	var rowsRef []row
+	rows := ir.Rows(sys.P, sys.Q, sys.R)
+	var rowsRef []ir.Row
 	if sys.PRef != nil {
-		rowsRef = compileRows(sys.PRef, sys.QRef, sys.RRef)
+		rowsRef = ir.Rows(sys.PRef, sys.QRef, sys.RRef)
 	}
-	order := inPlaceOrder(sys)
+	order := ir.InPlaceOrder(sys)
 	b.line("// %s: exact propagator", pg.varNames(sys.Vars))
 	b.line("{")
 	olds := make([]string, len(xs))
 	read := map[int]bool{} // columns some row reads
-	used := [][]row{rows}
+	used := [][]ir.Row{rows}
 	if order == nil {
 		used = append(used, rowsRef) // the in-place path only skips refractory neurons
 	}
 	for _, rs := range used {
 		for _, rw := range rs {
-			for _, c := range rw.xi {
+			for _, c := range rw.Xi {
 				read[c] = true
 			}
 		}
@@ -656,21 +566,21 @@ func (pg *popGen) exact(f *fnb, b *buf, sys *ir.System, slice string) error {
 			b.line("a%d := %s[i]", j, x)
 		}
 	}
-	sum := func(rw row, lead bool) string {
+	sum := func(rw ir.Row, lead bool) string {
 		var terms []string
 		if lead {
 			terms = append(terms, "0")
 		}
-		for k, c := range rw.xi {
-			terms = append(terms, g.litStr(rw.xc[k])+"*"+olds[c])
+		for k, c := range rw.Xi {
+			terms = append(terms, g.litStr(rw.Xc[k])+"*"+olds[c])
 		}
-		for k, c := range rw.ui {
-			terms = append(terms, g.litStr(rw.uc[k])+"*"+us[c]+"[i]")
+		for k, c := range rw.Ui {
+			terms = append(terms, g.litStr(rw.Uc[k])+"*"+us[c]+"[i]")
 		}
 		if len(terms) == 0 {
-			return g.litStr(0 + rw.r)
+			return g.litStr(0 + rw.R)
 		}
-		return strings.Join(terms, " + ") + " + " + g.litStr(rw.r)
+		return strings.Join(terms, " + ") + " + " + g.litStr(rw.R)
 	}
 	if order != nil {
 		// the interpreter's row loops: 1-3 terms without inputs as
@@ -678,7 +588,7 @@ func (pg *popGen) exact(f *fnb, b *buf, sys *ir.System, slice string) error {
 		for _, j := range order {
 			rw := rows[j]
 			held := sys.Clamped[j] && rowsRef != nil
-			lead := !(len(rw.ui) == 0 && ((!held && (len(rw.xi) == 1 || len(rw.xi) == 2)) || len(rw.xi) == 3))
+			lead := !(len(rw.Ui) == 0 && ((!held && (len(rw.Xi) == 1 || len(rw.Xi) == 2)) || len(rw.Xi) == 3))
 			expr := sum(rw, lead)
 			if held {
 				f.local("n", "int32(s.n)")
@@ -695,10 +605,10 @@ func (pg *popGen) exact(f *fnb, b *buf, sys *ir.System, slice string) error {
 	if len(xs) == 1 && len(us) == 0 && rowsRef == nil {
 		rw := rows[0]
 		c := 0.0
-		if len(rw.xc) == 1 {
-			c = rw.xc[0]
+		if len(rw.Xc) == 1 {
+			c = rw.Xc[0]
 		}
-		b.line("%s[i] = %s*a0 + %s", xs[0], g.litStr(c), g.litStr(rw.r))
+		b.line("%s[i] = %s*a0 + %s", xs[0], g.litStr(c), g.litStr(rw.R))
 		b.line("}")
 		return nil
 	}

@@ -424,7 +424,7 @@ type clockSys struct {
 	vals    [][]float64
 	rhs     []sfn
 	method  ir.Method
-	rows    []row // exact: propagator rows
+	rows    []ir.Row // exact: propagator rows
 	dt      float64
 	x0, k   []float64
 	acc, xs []float64
@@ -461,7 +461,7 @@ func (pr *proj) clockSystem(cp *compiler, sys *ir.System, dt float64) (*clockSys
 		if len(sys.Inputs) > 0 {
 			return nil, fmt.Errorf("the system of %s reads inputs, which gosim does not support in synapses", sys.Vars[0].Name)
 		}
-		cs.rows = compileRows(sys.P, sys.Q, sys.R)
+		cs.rows = ir.Rows(sys.P, sys.Q, sys.R)
 	}
 	n := len(sys.Vars)
 	cs.x0, cs.k, cs.acc, cs.xs = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
@@ -483,10 +483,10 @@ func (cs *clockSys) step() {
 			for j := range cs.rows {
 				rw := &cs.rows[j]
 				acc := 0.0
-				for k, col := range rw.xi {
-					acc += rw.xc[k] * cs.xs[col]
+				for k, col := range rw.Xi {
+					acc += rw.Xc[k] * cs.xs[col]
 				}
-				cs.vals[j][e] = acc + rw.r
+				cs.vals[j][e] = acc + rw.R
 			}
 			continue
 		}

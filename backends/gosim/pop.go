@@ -528,44 +528,17 @@ func newIntegrator(p *pop, sys *ir.System, vc *vcompiler, dt float64) (integrato
 			}
 			e.u = append(e.u, vals)
 		}
-		e.rows = compileRows(sys.P, sys.Q, sys.R)
+		e.rows = ir.Rows(sys.P, sys.Q, sys.R)
 		if sys.PRef != nil {
-			e.rowsRef = compileRows(sys.PRef, sys.QRef, sys.RRef)
+			e.rowsRef = ir.Rows(sys.PRef, sys.QRef, sys.RRef)
 		}
 		e.xs = make([]float64, len(sys.Vars))
-		e.order = e.inPlaceOrder()
+		e.order = ir.InPlaceOrder(sys)
 		return e, nil
 	case ir.RK4, ir.Euler:
 		return newRK(p, sys, vc, dt)
 	}
 	return nil, fmt.Errorf("unknown method %s", sys.Method)
-}
-
-// row is one propagator row with its nonzero entries only.
-type row struct {
-	xi []int
-	xc []float64
-	ui []int
-	uc []float64
-	r  float64
-}
-
-func compileRows(P, Q [][]float64, r []float64) []row {
-	rows := make([]row, len(P))
-	for i := range P {
-		for j, c := range P[i] {
-			if c != 0 {
-				rows[i].xi, rows[i].xc = append(rows[i].xi, j), append(rows[i].xc, c)
-			}
-		}
-		for k, c := range Q[i] {
-			if c != 0 {
-				rows[i].ui, rows[i].uc = append(rows[i].ui, k), append(rows[i].uc, c)
-			}
-		}
-		rows[i].r = r[i]
-	}
-	return rows
 }
 
 // exact advances a linear system with its precomputed propagator:
@@ -576,8 +549,8 @@ type exact struct {
 	order   []int     // rows in an order that can be updated in place (nil: cyclic)
 	saved   []float64 // clamped values of refractory neurons (whole-population path only)
 	x, u    [][]float64
-	rows    []row
-	rowsRef []row
+	rows    []ir.Row
+	rowsRef []ir.Row
 	xs      []float64
 }
 
@@ -590,9 +563,9 @@ func (e *exact) step(s *sim) {
 	if len(e.x) == 1 && len(e.u) == 0 && e.rowsRef == nil {
 		// one decaying variable: the common synaptic trace
 		x, r := e.x[0], e.rows[0]
-		c, k := 0.0, r.r
-		if len(r.xc) == 1 {
-			c = r.xc[0]
+		c, k := 0.0, r.R
+		if len(r.Xc) == 1 {
+			c = r.Xc[0]
 		}
 		for i := range x {
 			x[i] = c*x[i] + k
@@ -610,80 +583,15 @@ func (e *exact) step(s *sim) {
 		for j := range rows {
 			rw := &rows[j]
 			acc := 0.0
-			for k, col := range rw.xi {
-				acc += rw.xc[k] * e.xs[col]
+			for k, col := range rw.Xi {
+				acc += rw.Xc[k] * e.xs[col]
 			}
-			for k, col := range rw.ui {
-				acc += rw.uc[k] * e.u[col][i]
+			for k, col := range rw.Ui {
+				acc += rw.Uc[k] * e.u[col][i]
 			}
-			e.x[j][i] = acc + rw.r
+			e.x[j][i] = acc + rw.R
 		}
 	}
-}
-
-// inPlaceOrder finds an order of the rows in which each row is computed
-// before any other variable it reads is overwritten, so whole rows can be
-// updated in place as vector loops (CUBA: v first, then ge and gi). It
-// returns nil when the reads have a cycle, or when refractoriness changes a
-// row other than a clamped variable's own (those rows just skip refractory
-// neurons).
-func (e *exact) inPlaceOrder() []int {
-	n := len(e.rows)
-	if e.rowsRef != nil {
-		for j := 0; j < n; j++ {
-			if !e.sys.Clamped[j] && !sameRow(e.rows[j], e.rowsRef[j]) {
-				return nil
-			}
-		}
-	}
-	// row j must come before every k != j it reads
-	indeg := make([]int, n)
-	for j := 0; j < n; j++ {
-		for _, k := range e.rows[j].xi {
-			if k != j {
-				indeg[k]++
-			}
-		}
-	}
-	var order, ready []int
-	for j := 0; j < n; j++ {
-		if indeg[j] == 0 {
-			ready = append(ready, j)
-		}
-	}
-	for len(ready) > 0 {
-		j := ready[0]
-		ready = ready[1:]
-		order = append(order, j)
-		for _, k := range e.rows[j].xi {
-			if k != j {
-				if indeg[k]--; indeg[k] == 0 {
-					ready = append(ready, k)
-				}
-			}
-		}
-	}
-	if len(order) != n {
-		return nil
-	}
-	return order
-}
-
-func sameRow(a, b row) bool {
-	if len(a.xc) != len(b.xc) || len(a.uc) != len(b.uc) || a.r != b.r {
-		return false
-	}
-	for k := range a.xc {
-		if a.xi[k] != b.xi[k] || a.xc[k] != b.xc[k] {
-			return false
-		}
-	}
-	for k := range a.uc {
-		if a.ui[k] != b.ui[k] || a.uc[k] != b.uc[k] {
-			return false
-		}
-	}
-	return true
 }
 
 // stepRows updates row by row, each a loop over the population; the same
@@ -701,12 +609,12 @@ func (e *exact) rowsRange(s *sim, lo, hi int) {
 		rw := &e.rows[j]
 		out := e.x[j][lo:hi]
 		held := e.sys.Clamped[j] && e.rowsRef != nil
-		r := rw.r
-		if held && len(rw.ui) == 0 && len(rw.xi) == 3 {
+		r := rw.R
+		if held && len(rw.Ui) == 0 && len(rw.Xi) == 3 {
 			// compute every neuron without a branch, then put the clamped
 			// values of the (few) refractory neurons back
-			a, b, c := e.x[rw.xi[0]][lo:hi], e.x[rw.xi[1]][lo:hi], e.x[rw.xi[2]][lo:hi]
-			c0, c1, c2 := rw.xc[0], rw.xc[1], rw.xc[2]
+			a, b, c := e.x[rw.Xi[0]][lo:hi], e.x[rw.Xi[1]][lo:hi], e.x[rw.Xi[2]][lo:hi]
+			c0, c1, c2 := rw.Xc[0], rw.Xc[1], rw.Xc[2]
 			if hi-lo < e.p.n {
 				// a block (fuse, threads): skip its refractory neurons in
 				// the loop; the refractory list serves whole populations
@@ -733,26 +641,26 @@ func (e *exact) rowsRange(s *sim, lo, hi int) {
 			e.saved = saved
 			continue
 		}
-		col := func(k int) []float64 { return e.x[rw.xi[k]][lo:hi] }
-		if len(rw.ui) == 0 && !held {
-			switch len(rw.xi) {
+		col := func(k int) []float64 { return e.x[rw.Xi[k]][lo:hi] }
+		if len(rw.Ui) == 0 && !held {
+			switch len(rw.Xi) {
 			case 1:
-				a, c0 := col(0), rw.xc[0]
+				a, c0 := col(0), rw.Xc[0]
 				for i := range out {
 					out[i] = c0*a[i] + r
 				}
 				continue
 			case 2:
-				a, b, c0, c1 := col(0), col(1), rw.xc[0], rw.xc[1]
+				a, b, c0, c1 := col(0), col(1), rw.Xc[0], rw.Xc[1]
 				for i := range out {
 					out[i] = c0*a[i] + c1*b[i] + r
 				}
 				continue
 			}
 		}
-		if len(rw.ui) == 0 && len(rw.xi) == 3 {
+		if len(rw.Ui) == 0 && len(rw.Xi) == 3 {
 			a, b, c := col(0), col(1), col(2)
-			c0, c1, c2 := rw.xc[0], rw.xc[1], rw.xc[2]
+			c0, c1, c2 := rw.Xc[0], rw.Xc[1], rw.Xc[2]
 			for i := range out {
 				if held && n < ref[i] {
 					continue // refractory: the clamped variable keeps its value
@@ -766,11 +674,11 @@ func (e *exact) rowsRange(s *sim, lo, hi int) {
 				continue
 			}
 			acc := 0.0
-			for k, c := range rw.xi {
-				acc += rw.xc[k] * e.x[c][lo+i]
+			for k, c := range rw.Xi {
+				acc += rw.Xc[k] * e.x[c][lo+i]
 			}
-			for k, c := range rw.ui {
-				acc += rw.uc[k] * e.u[c][lo+i]
+			for k, c := range rw.Ui {
+				acc += rw.Uc[k] * e.u[c][lo+i]
 			}
 			out[i] = acc + r
 		}
