@@ -170,7 +170,7 @@ func (v *verifier) sameDim(where string, got, want units.Dim) {
 }
 
 var storages = map[string]map[string]bool{
-	"procedural": {"bernoulli": true, "fan_in": true, "fan_out": true, "all_to_all": true, "one_to_one": true, "gaussian": true},
+	"procedural": {"bernoulli": true, "fan_out": true, "all_to_all": true, "one_to_one": true, "gaussian": true},
 }
 
 func (v *verifier) projection(p *Projection) {
@@ -196,8 +196,8 @@ func (v *verifier) projection(p *Projection) {
 	} else if p.Weight != nil && port.Kind == EventPort && p.Weight.Dim() != port.Weight {
 		v.errorf("projection %s: weight %s into a port taking %s", p.Name, p.Weight.Dim(), port.Weight)
 	}
-	if p.Storage == "procedural" && (p.Synapse != nil || !storages["procedural"][p.Connector.Kind]) {
-		v.errorf("projection %s: procedural storage needs static random connectivity", p.Name)
+	if p.Storage == "procedural" && !storages["procedural"][p.Connector.Kind] {
+		v.errorf("projection %s: procedural storage needs connectivity drawn row by row, not %s", p.Name, p.Connector.Kind)
 	}
 }
 

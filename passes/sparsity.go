@@ -8,7 +8,9 @@ import (
 //   - dense: all_to_all — synapse s of row i is i·N_post + j, no index stored;
 //   - procedural: static random connectivity with a constant weight is
 //     regenerated from the seed at every spike instead of stored (as GeNN
-//     does), costing no memory;
+//     does), costing no memory; so is a plastic projection's, which then
+//     stores only its per-synapse state (numbered by row pointers, 8 bytes
+//     a presynaptic neuron), not a target index per synapse;
 //   - csr: everything else (row pointers and one int32 target per synapse).
 //
 // A constant weight is stored once, never per synapse. Switched off, every
@@ -25,7 +27,7 @@ func sparsity(ctx *Context) {
 			p.Storage = "dense"
 		case p.PruneBelow > 0:
 			// pruning drops synapses as they are built: only csr stores them one by one
-		case p.Synapse == nil && constWeight && procedural[p.Connector.Kind]:
+		case procedural[p.Connector.Kind] && !ontoDendrite(p) && (p.Synapse != nil || constWeight):
 			p.Storage = "procedural"
 		}
 		ctx.Diags.Notef(p.Pos.Pos, p.Pos.End, "sparsity: %s stored %s", p.Name, p.Storage)
@@ -36,3 +38,13 @@ func sparsity(ctx *Context) {
 // procedural lists the connectors whose rows can be regenerated one at a
 // time (fan_in needs whole columns).
 var procedural = map[string]bool{"bernoulli": true, "fan_out": true, "one_to_one": true}
+
+// ontoDendrite: dendrites keep their synapses stored (pools, segment numbers).
+func ontoDendrite(p *ir.Projection) bool {
+	for _, d := range p.Post.Model.Dendrites {
+		if d.Name == p.Port {
+			return true
+		}
+	}
+	return false
+}

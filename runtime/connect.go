@@ -696,8 +696,9 @@ func countDataLines(path string) int64 {
 // instead of stored: Row(i, buf) gives the targets of pre neuron i,
 // identical on every call and identical to Connect's row i. It holds a few
 // words, whatever the number of synapses, and is safe for concurrent use.
-// Synapse numbering: none is stored, so per-synapse state is impossible;
-// use it for static synapses with shared weights.
+// Synapse numbering: none is stored; a plastic projection that keeps
+// per-synapse state numbers its synapses by RowPointers (8 bytes a
+// presynaptic neuron instead of 4 bytes a synapse).
 type Procedural struct {
 	NPre, NPost int
 	g           *rowGen
@@ -733,3 +734,55 @@ func (p *Procedural) EstimateSynapses() float64 { return EstimateSynapses(p.spec
 
 // Bytes is the memory the generator holds (independent of the synapse count).
 func (p *Procedural) Bytes() int64 { return 160 }
+
+// RowPointers numbers the synapses as Connect would: row i holds synapses
+// ptr[i]..ptr[i+1]-1. Computed once by generating every row.
+func (p *Procedural) RowPointers() []int64 {
+	ptr := make([]int64, p.NPre+1)
+	var buf []int32
+	for i := 0; i < p.NPre; i++ {
+		buf = p.Row(i, buf)
+		ptr[i+1] = ptr[i] + int64(len(buf))
+	}
+	return ptr
+}
+
+// Columns indexes synapses by postsynaptic neuron: the synapses onto j are
+// syn[ptr[j]:ptr[j+1]], ascending. row(i) gives pre neuron i's targets and
+// rowPtr the first synapse of each row (CSR's, or RowPointers').
+func Columns(npost int, rowPtr []int64, row func(i int) []int32) (ptr []int64, syn []int32) {
+	npre := len(rowPtr) - 1
+	ptr = make([]int64, npost+1)
+	for i := 0; i < npre; i++ {
+		for _, j := range row(i) {
+			ptr[j+1]++
+		}
+	}
+	for j := 0; j < npost; j++ {
+		ptr[j+1] += ptr[j]
+	}
+	syn = make([]int32, rowPtr[npre])
+	next := append([]int64(nil), ptr[:npost]...)
+	for i := 0; i < npre; i++ {
+		for k, j := range row(i) {
+			syn[next[j]] = int32(rowPtr[i] + int64(k))
+			next[j]++
+		}
+	}
+	return ptr, syn
+}
+
+// PreOf finds the presynaptic neuron of synapse syn by binary search in
+// the row pointers.
+func PreOf(rowPtr []int64, syn int64) int {
+	lo, hi := 0, len(rowPtr)-1
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if rowPtr[mid+1] <= syn {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}

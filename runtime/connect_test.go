@@ -389,6 +389,10 @@ func TestProceduralMatchesCSR(t *testing.T) {
 		if total != c.NumSynapses() {
 			t.Fatal("totals differ")
 		}
+		if rp := p.RowPointers(); !slices.Equal(rp, c.RowPtr) {
+			t.Fatalf("%s: row pointers of regenerated rows differ from CSR's", spec.Kind)
+		}
+		checkColumns(t, c, p)
 	}
 	for _, k := range []string{"fan_in", "from_file"} {
 		_, err := NewProcedural(ConnSpec{Kind: k, K: 2, File: "x"}, g1(5), g1(5), NewStream(0))
@@ -535,6 +539,29 @@ func TestSortBelow(t *testing.T) {
 			sortBelow(a, m)
 			if !slices.Equal(a, want) {
 				t.Fatalf("k=%d m=%d: not sorted", k, m)
+			}
+		}
+	}
+}
+
+// checkColumns: Columns over regenerated rows lists, for each postsynaptic
+// neuron, exactly the CSR synapses onto it, ascending, and PreOf inverts
+// the row pointers.
+func checkColumns(t *testing.T, c *CSR, p *Procedural) {
+	t.Helper()
+	var buf []int32
+	ptr, syn := Columns(c.NPost, p.RowPointers(), func(i int) []int32 { buf = p.Row(i, buf); return buf })
+	if int64(len(syn)) != c.NumSynapses() || ptr[c.NPost] != c.NumSynapses() {
+		t.Fatalf("%d column entries for %d synapses", len(syn), c.NumSynapses())
+	}
+	for j := 0; j < c.NPost; j++ {
+		for k := ptr[j]; k < ptr[j+1]; k++ {
+			s := int64(syn[k])
+			if c.Col[s] != int32(j) || (k > ptr[j] && syn[k-1] >= syn[k]) {
+				t.Fatalf("column %d lists synapse %d onto %d (or out of order)", j, s, c.Col[s])
+			}
+			if i := PreOf(c.RowPtr, s); s < c.RowPtr[i] || s >= c.RowPtr[i+1] {
+				t.Fatalf("PreOf(%d) = %d, whose row is %d..%d", s, i, c.RowPtr[i], c.RowPtr[i+1])
 			}
 		}
 	}

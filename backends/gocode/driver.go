@@ -246,42 +246,6 @@ func advance(x, last []float64, k int, t, a, c float64) {
 	x[k] = x[k]*e + c*(e-1)/a
 }
 
-// columns indexes the synapses of c by postsynaptic neuron (an int32
-// synapse index each, as the interpreter stores them).
-func columns(c *rt.CSR, n int) (ptr []int64, syn []int32) {
-	ptr = make([]int64, n+1)
-	for _, j := range c.Col {
-		ptr[j+1]++
-	}
-	for j := 0; j < n; j++ {
-		ptr[j+1] += ptr[j]
-	}
-	syn = make([]int32, len(c.Col))
-	next := append([]int64(nil), ptr[:n]...)
-	for i := 0; i < c.NPre; i++ {
-		for s := c.RowPtr[i]; s < c.RowPtr[i+1]; s++ {
-			j := c.Col[s]
-			syn[next[j]] = int32(s)
-			next[j]++
-		}
-	}
-	return ptr, syn
-}
-
-// preOf finds the presynaptic neuron of synapse syn.
-func preOf(rowPtr []int64, syn int) int {
-	lo, hi := 0, len(rowPtr)-1
-	for lo < hi {
-		mid := (lo + hi) / 2
-		if rowPtr[mid+1] <= int64(syn) {
-			lo = mid + 1
-		} else {
-			hi = mid
-		}
-	}
-	return lo
-}
-
 // pruneWeights drops the synapses whose |weight| is below eps, keeping the
 // order of the rest; it returns the number left.
 func pruneWeights(csr *rt.CSR, weights *[]float64, eps float64) int64 {

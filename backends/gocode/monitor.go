@@ -71,7 +71,7 @@ func (g *gen) monitors() error {
 			if pr == nil {
 				return fmt.Errorf("record weights: projection %s was removed", r.Proj.Name)
 			}
-			if pr.storage == "procedural" {
+			if pr.storage == "procedural" && pr.syn == nil {
 				return fmt.Errorf("weights of %s: procedural connectivity has no synapse list to record", pr.ip.Name)
 			}
 			mg.pr = pr

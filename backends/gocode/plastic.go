@@ -19,9 +19,6 @@ func (pr *projGen) plastic() error {
 	pr.syn = m
 	pr.field = map[*ir.Var]string{}
 	pr.buildConn()
-	if pr.storage == "procedural" {
-		return fmt.Errorf("a plastic projection needs stored connectivity")
-	}
 	if ip.Weight != nil {
 		w, ok := ir.ConstValue(ip.Weight)
 		if !ok {
@@ -112,10 +109,14 @@ func (pr *projGen) plastic() error {
 		b.line("return nil, fmt.Errorf(%s, s.c%dnsyn)", quote("projection "+strings.ReplaceAll(ip.Name, "%", "%%")+": %d synapses with on_post: more than the 2^31 an int32 column index holds"), k)
 		b.line("}")
 	}
-	if pr.columns && pr.storage == "csr" {
+	if pr.columns && pr.storage != "dense" {
 		g.fields.line("c%dcolPtr []int64 // synapses by postsynaptic neuron", k)
 		g.fields.line("c%dcolSyn []int32", k)
-		b.line("s.c%dcolPtr, s.c%dcolSyn = columns(s.c%dcsr, %d)", k, k, k, pr.post.n)
+		if pr.storage == "csr" {
+			b.line("s.c%dcolPtr, s.c%dcolSyn = rt.Columns(%d, s.c%dcsr.RowPtr, func(i int) []int32 { return s.c%dcsr.Col[s.c%dcsr.RowPtr[i]:s.c%dcsr.RowPtr[i+1]] })", k, k, pr.post.n, k, k, k, k)
+		} else {
+			b.line("s.c%dcolPtr, s.c%dcolSyn = rt.Columns(%d, s.c%drp, func(i int) []int32 { s.c%dbuf = s.c%dproc.Row(i, s.c%dbuf); return s.c%dbuf })", k, k, pr.post.n, k, k, k, k, k)
+		}
 	}
 	if ip.Normalize != nil {
 		if ip.Normalize.Var == nil || ip.Normalize.Var.Storage != ir.PerSynapse {
@@ -309,8 +310,8 @@ func (pr *projGen) column(f *fnb, post string, needPre bool, body func()) {
 		f.line("for k := %s[%s]; k < %s[%s+1]; k++ {", cp, post, cp, post)
 		f.line("syn := int(%s[k])", cs)
 		if needPre {
-			rp := f.local(fmt.Sprintf("c%drp", pr.k), fmt.Sprintf("s.c%dcsr.RowPtr", pr.k))
-			f.line("pre := preOf(%s, syn)", rp)
+			rp := f.local(fmt.Sprintf("c%drp", pr.k), pr.rowPtr(&connGen{prefix: fmt.Sprintf("c%d", pr.k), storage: pr.storage}))
+			f.line("pre := rt.PreOf(%s, int64(syn))", rp)
 		}
 	}
 	body()

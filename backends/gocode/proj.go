@@ -106,16 +106,22 @@ func (g *gen) newProj(k int, ip *ir.Projection) (*projGen, error) {
 	return pr, nil
 }
 
-// storageOf is the storage the interpreter uses: procedural only for
-// static projections.
+// storageOf is the storage the interpreter uses.
 func storageOf(ip *ir.Projection) string {
-	switch {
-	case ip.Storage == "dense":
-		return "dense"
-	case ip.Storage == "procedural" && ip.Synapse == nil:
-		return "procedural"
+	switch ip.Storage {
+	case "dense", "procedural":
+		return ip.Storage
 	}
 	return "csr"
+}
+
+// rowPtr is the expression for the first synapse of each row: stored, or
+// numbered once over the regenerated rows of a plastic projection.
+func (pr *projGen) rowPtr(c *connGen) string {
+	if c.storage == "csr" {
+		return "s." + c.prefix + "csr.RowPtr"
+	}
+	return "s." + c.prefix + "rp"
 }
 
 func (g *gen) partOf(ip *ir.Population) *partGen {
@@ -137,6 +143,9 @@ func (pr *projGen) connFields(c *connGen) {
 	case "procedural":
 		f.line("%sproc *rt.Procedural", c.prefix)
 		f.line("%sbuf []int32 // a regenerated row", c.prefix)
+		if c.ip.Synapse != nil {
+			f.line("%srp []int64 // first synapse of each row", c.prefix)
+		}
 	}
 	f.line("%snsyn int64", c.prefix)
 }
@@ -195,7 +204,12 @@ func (pr *projGen) connect(b *buf, c *connGen, wrap string) {
 		b.line("return nil, fmt.Errorf(%s, err)", quote(wrap+"%w"))
 		b.line("}")
 		b.line("s.%sproc = proc", c.prefix)
-		b.line("s.%snsyn = int64(rt.EstimateSynapses(spec, pre, post))", c.prefix)
+		if ip.Synapse != nil { // per-synapse state: number the regenerated rows
+			b.line("s.%srp = proc.RowPointers()", c.prefix)
+			b.line("s.%snsyn = s.%srp[len(s.%srp)-1]", c.prefix, c.prefix, c.prefix)
+		} else {
+			b.line("s.%snsyn = int64(rt.EstimateSynapses(spec, pre, post))", c.prefix)
+		}
 	} else {
 		b.line("csr, err := rt.Connect(spec, pre, post, stream)")
 		b.line("if err != nil {")
@@ -301,7 +315,13 @@ func (pr *projGen) rows(f *fnb, c *connGen, pre string, needSyn bool, body func(
 		f.line("post := int(%s[syn])", col)
 	default:
 		f.line("s.%sbuf = s.%sproc.Row(%s, s.%sbuf[:0])", c.prefix, c.prefix, pre, c.prefix)
-		f.line("for _, j := range s.%sbuf {", c.prefix)
+		if needSyn {
+			rp := f.local(c.prefix+"rp", pr.rowPtr(c))
+			f.line("for k, j := range s.%sbuf {", c.prefix)
+			f.line("syn := int(%s[%s]) + k", rp, pre)
+		} else {
+			f.line("for _, j := range s.%sbuf {", c.prefix)
+		}
 		f.line("post := int(j)")
 	}
 	body()
@@ -365,6 +385,9 @@ func (pr *projGen) bytesMethod() {
 	for i, c := range conns {
 		if c.storage == "csr" {
 			b.line("b += s.%scsr.Bytes()", c.prefix)
+		}
+		if c.storage == "procedural" && pr.syn != nil && i == 0 {
+			b.line("b += int64(len(s.%srp)) * 8", c.prefix)
 		}
 		if i > 0 {
 			continue

@@ -92,13 +92,13 @@ func (g *gen) memoryCheck() {
 		if !ok || post == nil {
 			continue
 		}
-		per := 4.0
+		per := 4.0 // a stored target
+		if ip.Storage == "procedural" {
+			per = 0
+		}
 		if ip.Synapse != nil {
 			per += 8 * float64(len(ip.Synapse.Vars))
 			per += 16
-		}
-		if ip.Storage == "procedural" && ip.Synapse == nil {
-			per = 0
 		}
 		b.line("total += rt.EstimateSynapses(%s, %s, %s) * %s // %s", g.connSpec(ip.Connector, false, false), pre.geometry(), node{part: post}.geometry(), g.litStr(per), comment(ip.Name))
 	}

@@ -1,6 +1,7 @@
 package gosim_test
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -155,6 +156,66 @@ run N for 10 ms
 	b1, b2 := on.Summary.Projections[0].BytesPerSynapse, off.Summary.Projections[0].BytesPerSynapse
 	if b1 > 12.5 || b2 < 27 {
 		t.Errorf("bytes per synapse: %.2f with per-neuron traces (want <= 12.5), %.2f per synapse (want about 28)", b1, b2)
+	}
+}
+
+// TestProceduralPlastic: sparse random plastic connectivity regenerates its
+// rows and stores only the weight and the on_post column index: 12 bytes a
+// synapse (the marginal cost between two densities; per-neuron traces and
+// row pointers come on top), with the same synapses, weights and spikes as
+// stored CSR rows.
+func TestProceduralPlastic(t *testing.T) {
+	model := func(p float64) string {
+		path := filepath.Join(t.TempDir(), "p.snn")
+		src := fmt.Sprintf(`import "std/neurons"
+import "std/plasticity"
+network N {
+    input P = poisson(400, rate = 20 Hz)
+    population B = LIF[300]
+    project p = P -> B : exc using PairSTDP { connect = bernoulli(%g); weight = 1.5 mV }
+    record spikes(B)
+    record weights(p) every 100 ms
+}
+run N for 300 ms
+`, p)
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	sparse, dense := model(0.1), model(0.25)
+	proc := run(t, compile(t, dense), gosim.Options{})
+	csr := run(t, compile(t, dense, "sparsity"), gosim.Options{})
+	ps, cs := proc.Summary.Projections[0], csr.Summary.Projections[0]
+	if ps.Storage != "procedural" || cs.Storage != "csr" {
+		t.Fatalf("storages %s and %s, want procedural and csr", ps.Storage, cs.Storage)
+	}
+	if ps.Synapses != cs.Synapses || ps.Synapses < 25000 {
+		t.Fatalf("%d synapses procedural, %d stored", ps.Synapses, cs.Synapses)
+	}
+	marginal := func(off ...string) float64 {
+		a := run(t, compile(t, sparse, off...), gosim.Options{Duration: 0.001}).Summary.Projections[0]
+		b := run(t, compile(t, dense, off...), gosim.Options{Duration: 0.001}).Summary.Projections[0]
+		return (b.ConnectivityBytes - a.ConnectivityBytes) / float64(b.Synapses-a.Synapses)
+	}
+	if mp, mc := marginal(), marginal("sparsity"); mp != 12 || mc != 16 {
+		t.Errorf("bytes per added synapse: %g procedural (want 12), %g csr (want 16)", mp, mc)
+	}
+	if !reflect.DeepEqual(proc.Spikes[0].I, csr.Spikes[0].I) || len(proc.Spikes[0].I) == 0 {
+		t.Fatalf("spikes differ: %d procedural, %d stored", len(proc.Spikes[0].I), len(csr.Spikes[0].I))
+	}
+	pw, cw := proc.Weights[0], csr.Weights[0]
+	if !reflect.DeepEqual(pw.Pre, cw.Pre) || !reflect.DeepEqual(pw.Post, cw.Post) || !reflect.DeepEqual(pw.V, cw.V) {
+		t.Fatal("synapse lists or weights differ between procedural and stored rows")
+	}
+	moved := 0
+	for k := range pw.V[0] {
+		if pw.V[len(pw.V)-1][k] != pw.V[0][k] {
+			moved++
+		}
+	}
+	if moved == 0 {
+		t.Fatal("no weight changed: the test exercises no plasticity")
 	}
 }
 

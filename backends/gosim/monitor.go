@@ -107,7 +107,7 @@ func (s *sim) monitors(p *ir.Program, byName map[string]node, popOf map[*ir.Popu
 			if pr.seg != nil {
 				return fmt.Errorf("weights of %s: a segment dendrite's synapses are permanences on segments that grow and die; they cannot be recorded as weights", pr.name)
 			}
-			if pr.proc != nil {
+			if pr.proc != nil && pr.procPtr == nil {
 				return fmt.Errorf("weights of %s: procedural connectivity has no synapse list to record", pr.name)
 			}
 			get := func(int) float64 { return pr.weight }

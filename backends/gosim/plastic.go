@@ -17,8 +17,8 @@ func (pr *proj) plastic(s *sim, ip *ir.Projection, byName map[string]node) error
 	m := ip.Synapse
 	pr.syn = m
 	pr.vals = map[*ir.Var][]float64{}
-	if pr.proc != nil {
-		return fmt.Errorf("a plastic projection needs stored connectivity")
+	if pr.proc != nil && pr.procPtr == nil {
+		return fmt.Errorf("a plastic projection needs numbered synapses")
 	}
 	if ip.Weight != nil {
 		w, ok := ir.ConstValue(ip.Weight)
@@ -272,47 +272,35 @@ func (pr *proj) preSpike(s *sim, i int, first int64, targets []int32) {
 
 // columns indexes synapses by postsynaptic neuron.
 func (pr *proj) columns() error {
-	n := pr.post.n
-	pr.colPtr = make([]int64, n+1)
-	for i := 0; i < pr.pre.size(); i++ {
-		_, targets := pr.row(i)
-		for _, j := range targets {
-			pr.colPtr[j+1]++
-		}
-	}
-	for j := 0; j < n; j++ {
-		pr.colPtr[j+1] += pr.colPtr[j]
-	}
 	if pr.nsyn > math.MaxInt32 {
 		return fmt.Errorf("%d synapses with on_post: more than the 2^31 an int32 column index holds", pr.nsyn)
 	}
-	pr.colSyn = make([]int32, pr.nsyn) // 4 bytes a synapse: the column index
-	next := append([]int64(nil), pr.colPtr[:n]...)
-	for i := 0; i < pr.pre.size(); i++ {
-		first, targets := pr.row(i)
-		for k, j := range targets {
-			pr.colSyn[next[j]] = int32(first + int64(k))
-			next[j]++
+	if pr.all != nil {
+		rowPtr := make([]int64, pr.pre.size()+1)
+		for i := range rowPtr {
+			rowPtr[i] = int64(i) * int64(len(pr.all))
 		}
+		pr.colPtr, pr.colSyn = runtime.Columns(pr.post.n, rowPtr, func(int) []int32 { return pr.all })
+		return nil
 	}
+	pr.colPtr, pr.colSyn = runtime.Columns(pr.post.n, pr.rowPtr(), func(i int) []int32 { _, t := pr.row(i); return t })
 	return nil
 }
 
-// preOf finds the presynaptic neuron of synapse s (binary search in RowPtr).
+// rowPtr is the first synapse of each row of stored or procedural rows.
+func (pr *proj) rowPtr() []int64 {
+	if pr.csr != nil {
+		return pr.csr.RowPtr
+	}
+	return pr.procPtr
+}
+
+// preOf finds the presynaptic neuron of synapse s.
 func (pr *proj) preOf(syn int64) int {
 	if pr.all != nil {
 		return int(syn / int64(len(pr.all)))
 	}
-	lo, hi := 0, pr.pre.size()
-	for lo < hi {
-		mid := (lo + hi) / 2
-		if pr.csr.RowPtr[mid+1] <= syn {
-			lo = mid + 1
-		} else {
-			hi = mid
-		}
-	}
-	return lo
+	return runtime.PreOf(pr.rowPtr(), syn)
 }
 
 func (pr *proj) postSpikes(s *sim) {

@@ -18,6 +18,7 @@ type proj struct {
 	port    *eventPort
 	csr     *runtime.CSR
 	proc    *runtime.Procedural
+	procPtr []int64 // procedural rows of a plastic projection: first synapse of each
 	all     []int32 // dense storage: every postsynaptic index
 	parts   []*proj // merged projections (fuse): their rows follow this one's
 	joined  []int32
@@ -161,7 +162,7 @@ func (pr *proj) connect(s *sim, ip *ir.Projection) error {
 			pr.all[j] = int32(j)
 		}
 		pr.nsyn = int64(pre.size()) * int64(post.n)
-	case ip.Storage == "procedural" && ip.Synapse == nil && pr.seg == nil && pr.cont == nil && !pr.idle:
+	case ip.Storage == "procedural" && pr.seg == nil && pr.cont == nil && !pr.idle:
 		// (dendrites need their synapses stored: pools and segment numbers)
 		proc, err := runtime.NewProcedural(spec, geometry(pre), geometry(post), stream)
 		if err != nil {
@@ -169,6 +170,10 @@ func (pr *proj) connect(s *sim, ip *ir.Projection) error {
 		}
 		pr.proc, pr.storage = proc, "procedural"
 		pr.nsyn = int64(runtime.EstimateSynapses(spec, geometry(pre), geometry(post)))
+		if ip.Synapse != nil { // per-synapse state: number the regenerated rows
+			pr.procPtr = proc.RowPointers()
+			pr.nsyn = pr.procPtr[len(pr.procPtr)-1]
+		}
 	default:
 		csr, err := runtime.Connect(spec, geometry(pre), geometry(post), stream)
 		if err != nil {
@@ -255,6 +260,9 @@ func (pr *proj) ownRow(i int) (int64, []int32) {
 		return a, pr.csr.Col[a:b]
 	}
 	pr.rowBuf = pr.proc.Row(i, pr.rowBuf[:0])
+	if pr.procPtr != nil {
+		return pr.procPtr[i], pr.rowBuf
+	}
 	return -1, pr.rowBuf
 }
 
@@ -263,6 +271,7 @@ func (pr *proj) bytes() int64 {
 	if pr.csr != nil {
 		b += pr.csr.Bytes()
 	}
+	b += int64(len(pr.procPtr)) * 8
 	b += int64(len(pr.weights)) * 8
 	for _, v := range pr.vals {
 		b += int64(len(v)) * 8
