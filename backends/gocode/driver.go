@@ -54,7 +54,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	dur := runDuration
 	if duration != "" {
-		d, err := parseDuration(duration)
+		d, err := rt.ParseDuration(duration)
 		if err != nil {
 			return fail(err)
 		}
@@ -178,23 +178,6 @@ func (s *sim) write(dir string, plot bool, sum *rt.Summary) ([]string, error) {
 		return nil, err
 	}
 	return append(files, "summary.json"), nil
-}
-
-// parseDuration reads "500ms", "2s", "1.5 s", "100 ms".
-func parseDuration(s string) (float64, error) {
-	s = strings.ReplaceAll(strings.TrimSpace(s), " ", "")
-	for _, u := range []struct {
-		suffix string
-		scale  float64
-	}{{"ms", 1e-3}, {"us", 1e-6}, {"s", 1}, {"min", 60}} {
-		if num, ok := strings.CutSuffix(s, u.suffix); ok {
-			var v float64
-			if _, err := fmt.Sscan(num, &v); err == nil && v > 0 {
-				return v * u.scale, nil
-			}
-		}
-	}
-	return 0, fmt.Errorf("--duration %q: expected a positive time such as 500ms or 2s", s)
 }
 
 // ---- helpers of the model code ----
@@ -323,23 +306,4 @@ func projSummary(name string, nsyn int64, storage string, bytes int64) rt.ProjSu
 	return ps
 }
 
-// memoryBudget is the connectivity a run may allocate: 80 % of the memory
-// the machine has available now.
-func memoryBudget() int64 {
-	f, err := os.Open("/proc/meminfo")
-	if err != nil {
-		return 16 << 30
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "MemAvailable:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			if err == nil {
-				return kb * 1024 * 8 / 10
-			}
-		}
-	}
-	return 16 << 30
-}
 `

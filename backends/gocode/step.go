@@ -102,7 +102,7 @@ func (g *gen) memoryCheck() {
 		}
 		b.line("total += rt.EstimateSynapses(%s, %s, %s) * %s // %s", g.connSpec(ip.Connector, false, false), pre.geometry(), node{part: post}.geometry(), g.litStr(per), comment(ip.Name))
 	}
-	b.line("if limit := memoryBudget(); total > float64(limit) {")
+	b.line("if limit := rt.MemoryBudget(); total > float64(limit) {")
 	b.line("return nil, fmt.Errorf(\"the connectivity needs about %%.1f GB but %%.1f GB is available; reduce the sizes or connection probabilities\", total/1e9, float64(limit)/1e9)")
 	b.line("}")
 }

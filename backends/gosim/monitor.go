@@ -1,12 +1,8 @@
 package gosim
 
 import (
-	"bufio"
 	"fmt"
 	"math"
-	"os"
-	"strconv"
-	"strings"
 
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/runtime"
@@ -166,26 +162,6 @@ func (pt *part) reader(v *ir.Var) (func(i int) float64, error) {
 }
 
 // ---- memory ----
-
-// memoryBudget is the connectivity a run may allocate: 80 % of the memory
-// the machine has available now.
-func memoryBudget() int64 {
-	f, err := os.Open("/proc/meminfo")
-	if err != nil {
-		return 16 << 30
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "MemAvailable:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			if err == nil {
-				return kb * 1024 * 8 / 10
-			}
-		}
-	}
-	return 16 << 30
-}
 
 // checkMemory refuses a model whose connectivity cannot fit, before
 // allocating any of it.

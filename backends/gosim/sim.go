@@ -155,7 +155,7 @@ func build(p *ir.Program, o Options) (*sim, error) {
 	}
 	limit := o.MemLimit
 	if limit == 0 {
-		limit = memoryBudget()
+		limit = runtime.MemoryBudget()
 	}
 	if err := s.checkMemory(p, byName, limit); err != nil {
 		return nil, err

@@ -17,6 +17,7 @@ import (
 	"github.com/snnc/snnc/backends/gosim"
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/passes"
+	"github.com/snnc/snnc/runtime"
 )
 
 func newRun(stdout, stderr io.Writer) *cobra.Command {
@@ -59,7 +60,7 @@ Examples:
 			}
 			o := gosim.Options{Threads: threads, BaseDir: filepath.Dir(path)}
 			if duration != "" {
-				d, err := parseDuration(duration)
+				d, err := runtime.ParseDuration(duration)
 				if err != nil {
 					return err
 				}
@@ -136,21 +137,4 @@ Examples:
 	f.Float64Var(&opt.Passes.PruneBelow, "prune-weights", 0, "drop static synapses whose |weight| (SI units) is below this")
 	f.StringVar(&target, "target", "", "run bit-accurate in fixed point for a profile (q16, loihi, xylo or a JSON file) and report the error against float64")
 	return cmd
-}
-
-// parseDuration reads "500ms", "2s", "1.5 s", "100 ms".
-func parseDuration(s string) (float64, error) {
-	s = strings.ReplaceAll(strings.TrimSpace(s), " ", "")
-	for _, u := range []struct {
-		suffix string
-		scale  float64
-	}{{"ms", 1e-3}, {"us", 1e-6}, {"s", 1}, {"min", 60}} {
-		if num, ok := strings.CutSuffix(s, u.suffix); ok {
-			var v float64
-			if _, err := fmt.Sscan(num, &v); err == nil && v > 0 {
-				return v * u.scale, nil
-			}
-		}
-	}
-	return 0, fmt.Errorf("--duration %q: expected a positive time such as 500ms or 2s", s)
 }

@@ -1,0 +1,47 @@
+package runtime
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// ParseDuration reads a --duration flag: "500ms", "2s", "1.5 s", "100 ms".
+// Shared by snnc run and built binaries, so both accept the same spellings.
+func ParseDuration(s string) (float64, error) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), " ", "")
+	for _, u := range []struct {
+		suffix string
+		scale  float64
+	}{{"ms", 1e-3}, {"us", 1e-6}, {"s", 1}, {"min", 60}} {
+		if num, ok := strings.CutSuffix(s, u.suffix); ok {
+			var v float64
+			if _, err := fmt.Sscan(num, &v); err == nil && v > 0 {
+				return v * u.scale, nil
+			}
+		}
+	}
+	return 0, fmt.Errorf("--duration %q: expected a positive time such as 500ms or 2s", s)
+}
+
+// MemoryBudget is the connectivity a run may allocate: 80 % of the memory
+// the machine has available now (16 GiB where /proc/meminfo is missing).
+func MemoryBudget() int64 {
+	f, err := os.Open("/proc/meminfo")
+	if err != nil {
+		return 16 << 30
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "MemAvailable:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			if err == nil {
+				return kb * 1024 * 8 / 10
+			}
+		}
+	}
+	return 16 << 30
+}
