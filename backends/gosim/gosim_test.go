@@ -18,7 +18,7 @@ import (
 	"github.com/snnc/snnc/runtime"
 )
 
-func compile(t *testing.T, path string, off ...string) *ir.Program {
+func compile(t testing.TB, path string, off ...string) *ir.Program {
 	t.Helper()
 	o := snnc.Options{Passes: passes.Options{Off: map[string]bool{}, Verify: true}}
 	for _, p := range off {
