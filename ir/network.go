@@ -258,9 +258,14 @@ func (b *builder) records(r *lang.RecordDecl, ni *lang.NetInfo, pops map[string]
 			if !ok {
 				continue
 			}
+			varName := f.Name.Name
+			if inner, ok := f.X.(*lang.FieldExpr); ok { // Pop.comp.var: named comp.var in the model
+				varName = inner.Name.Name + "." + varName
+				f = inner
+			}
 			name := f.X.(*lang.Ident).Name
 			if pop, ok := pops[name]; ok {
-				rec := &Record{Kind: RecState, Pop: pop, Var: findVar(pop.Model, f.Name.Name), Lo: 0, Hi: pop.Size, Every: every, Pos: x.Range()}
+				rec := &Record{Kind: RecState, Pop: pop, Var: findVar(pop.Model, varName), Lo: 0, Hi: pop.Size, Every: every, Pos: x.Range()}
 				if lo != nil {
 					v, _ := lang.ConstValue(lo)
 					rec.Lo = int(v)

@@ -897,6 +897,12 @@ func (c *checker) recordVar(ni *NetInfo, x Expr) {
 		c.errorf(x, "cannot record this; record spikes(Pop), Pop.var, Pop.var[0:10] or weights(projection)")
 		return
 	}
+	// Pop.comp.var: a variable of one of the neuron's compartments
+	var comp *Ident
+	if inner, isField := f.X.(*FieldExpr); isField {
+		comp = inner.Name
+		f = &FieldExpr{Span: f.Span, X: inner.X, Name: f.Name}
+	}
 	id, ok := f.X.(*Ident)
 	if !ok {
 		c.errorf(f.X, "expected a population or projection name")
@@ -927,6 +933,16 @@ func (c *checker) recordVar(ni *NetInfo, x Expr) {
 	default:
 		c.errorf(id, "%s is an input and has no state to record", id.Name)
 		return
+	}
+	if comp != nil {
+		cs, ok := t.Scope[comp.Name]
+		if !ok || cs.Kind != CompSym {
+			d := c.errorf(comp, "%s has no compartment %s", t.Name, comp.Name)
+			d.Hint = "record Pop.var, or Pop.compartment.var for a variable of a compartment"
+			return
+		}
+		c.prog.Uses[comp] = cs
+		t = cs.Comp
 	}
 	v, ok := t.Scope[f.Name.Name]
 	if !ok || (v.Kind != StateSym && v.Kind != AliasSym && v.Kind != PortSym) {

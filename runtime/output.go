@@ -67,9 +67,6 @@ func SafeName(s string) string {
 	}
 	// ASCII punctuation becomes _; other characters become _xHEX_ so that
 	// distinct names (µ, Ω) stay distinct
-	if s == "" {
-		return "_"
-	}
 	var b strings.Builder
 	for i, r := range s {
 		switch {
