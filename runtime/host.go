@@ -3,6 +3,7 @@ package runtime
 import (
 	"bufio"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -17,8 +18,7 @@ func ParseDuration(s string) (float64, error) {
 		scale  float64
 	}{{"ms", 1e-3}, {"us", 1e-6}, {"s", 1}, {"min", 60}} {
 		if num, ok := strings.CutSuffix(s, u.suffix); ok {
-			var v float64
-			if _, err := fmt.Sscan(num, &v); err == nil && v > 0 {
+			if v, err := strconv.ParseFloat(num, 64); err == nil && v > 0 && !math.IsInf(v, 0) {
 				return v * u.scale, nil
 			}
 		}

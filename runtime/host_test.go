@@ -11,7 +11,7 @@ func TestParseDuration(t *testing.T) {
 			t.Errorf("ParseDuration(%q) = %g, %v; want %g", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"", "5", "-1s", "0ms", "1h", "ms", "1.5.2s"} {
+	for _, in := range []string{"", "5", "-1s", "0ms", "1h", "ms", "1.5.2s", "1e999s", "NaNs"} {
 		if _, err := ParseDuration(in); err == nil || !strings.Contains(err.Error(), "expected a positive time") {
 			t.Errorf("ParseDuration(%q): %v, want an error", in, err)
 		}
