@@ -257,6 +257,7 @@ func (g *gen) program() error {
 		}
 		g.projs = append(g.projs, pr)
 	}
+	g.finishDendrites()
 	if err := g.monitors(); err != nil {
 		return err
 	}

@@ -219,6 +219,7 @@ func (g *gen) stepBody() {
 			b.line("s.reset%d()", pg.k)
 		}
 	}
+	g.endDendrites(b)
 	for _, pg := range g.pops {
 		for _, pt := range pg.parts {
 			b.line("s.q%dcnt += int64(len(%s))", pt.k, pt.fired())
@@ -282,8 +283,9 @@ func (g *gen) stepBody() {
 		}
 	}
 	for _, pr := range g.projs {
-		fs.line("sum.Projections = append(sum.Projections, projSummary(%s, s.c%dnsyn, %s, s.bytes%d()))", quote(pr.ip.Name), pr.k, quote(pr.storage), pr.k)
+		fs.line("sum.Projections = append(sum.Projections, projSummary(%s, s.c%dnsyn, %s, s.bytes%d()))", quote(pr.ip.Name), pr.k, quote(pr.summaryStorage()), pr.k)
 	}
+	g.dendriteSummaries(fs)
 	fs.line("return sum")
 	fs.line("}")
 	fs.line("")
