@@ -53,6 +53,12 @@ func (g *gen) inputFields() {
 			b.line("return nil, fmt.Errorf(%s, err)", wrap)
 			b.line("}")
 			b.line("s.in%d = src", k)
+		case "patterns":
+			b.line("src, err := rt.NewPatterns(%d, %d, %s)", in.Size, int(in.Num["active"]), stream)
+			b.line("if err != nil {")
+			b.line("return nil, fmt.Errorf(%s, err)", wrap)
+			b.line("}")
+			b.line("s.in%d = src", k)
 		case "dataset":
 			b.line("src, _, err := rt.LoadDataset(inputPath(%s), %s, %s, %s, dt, %s)", quote(in.Str["file"]),
 				g.litStr(in.Num["present"]), g.litStr(in.Num["rest"]), g.litStr(in.Num["rate"]), stream)
