@@ -621,7 +621,7 @@ func (e *env) sameArgs(x *CallExpr, args []Type) Type {
 // useful message.
 var netCallables = map[string]string{
 	"poisson": "an input", "spikes": "an input", "spike_times": "an input", "current_step": "an input",
-	"dataset": "an input", "all_to_all": "a connector", "one_to_one": "a connector",
+	"dataset": "an input", "patterns": "an input", "all_to_all": "a connector", "one_to_one": "a connector",
 	"bernoulli": "a connector", "fan_in": "a connector", "fan_out": "a connector",
 	"gaussian": "a connector", "from_file": "a connector", "weights": "a recording", "spikes_of": "a recording",
 }

@@ -33,6 +33,7 @@ var inputSigs = map[string]callSig{
 	"spikes":       {[]argSpec{{"file", "string", true, true}, {"n", "int", false, false}}, `spikes("file.csv", n = 100)`},
 	"spike_times":  {[]argSpec{{"n", "int", true, true}, {"times", "timelist", true, false}, {"indices", "intlist", false, false}, {"period", "time", false, false}}, "spike_times(10, times = [1 ms, 26 ms], period = 75 ms)"},
 	"current_step": {[]argSpec{{"amplitude", "number", true, false}, {"start", "time0", false, false}, {"stop", "time", false, false}}, "current_step(amplitude = 200 pA, start = 10 ms, stop = 100 ms) -> E : I_ext"},
+	"patterns":     {[]argSpec{{"n", "int", true, true}, {"active", "count", true, false}}, "patterns(1000, active = 40)"},
 	"dataset":      {[]argSpec{{"file", "string", true, true}, {"present", "time", true, false}, {"rest", "time0", false, false}, {"rate", "rate", false, false}, {"n", "int", false, false}}, `dataset("digits.csv", present = 350 ms, rest = 150 ms, rate = 63.75 Hz)`},
 }
 
@@ -150,6 +151,8 @@ func (c *checker) checkArg(e *env, x Expr, sp *argSpec) (float64, bool) {
 	switch sp.want {
 	case "int":
 		return v, c.checkInt(x, v, 1, what)
+	case "count":
+		return v, c.checkInt(x, v, 0, what)
 	case "prob":
 		return v, c.checkProb(x, v, what)
 	case "time", "positive":
@@ -351,7 +354,7 @@ func (c *checker) input(ni *NetInfo, d *InputDecl) {
 		if m := DidYouMean(name, mapKeys(inputSigs)); m != "" {
 			d.Hint = fmt.Sprintf("did you mean %s?", m)
 		} else {
-			d.Hint = "inputs: poisson, spikes, spike_times, current_step, dataset"
+			d.Hint = "inputs: poisson, spikes, spike_times, patterns, current_step, dataset"
 		}
 		return
 	}
@@ -373,6 +376,9 @@ func (c *checker) input(ni *NetInfo, d *InputDecl) {
 				}
 			}
 		}
+	}
+	if k, ok := vals["active"]; ok && p.Size > 0 && k > float64(p.Size) {
+		c.errorf(args["active"].Value, "active must be at most n = %d, not %v", p.Size, k)
 	}
 	if start, ok := vals["start"]; ok {
 		if stop, ok := vals["stop"]; ok && stop <= start {

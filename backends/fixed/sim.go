@@ -234,6 +234,8 @@ func (s *sim) source(in *ir.Input, base string) (runtime.Source, error) {
 	case "dataset":
 		src, _, err := runtime.LoadDataset(path(in.Str["file"]), in.Num["present"], in.Num["rest"], in.Num["rate"], s.dt, stream)
 		return src, err
+	case "patterns":
+		return runtime.NewPatterns(in.Size, int(in.Num["active"]), stream)
 	}
 	return nil, fmt.Errorf("unknown input kind %s", in.Kind)
 }

@@ -63,6 +63,9 @@ type env struct {
 	vector bool
 	// where names the place for the error on a random draw without stream.
 	where string
+	// input is the Go expression of a continuous dendrite segment's input
+	// ("" elsewhere: 0).
+	input string
 }
 
 func (en *env) num(e ir.Expr) (code, error) {
@@ -82,6 +85,9 @@ func (en *env) num(e ir.Expr) (code, error) {
 	case *ir.WeightRef:
 		return atom(en.weight), nil
 	case *ir.InputRef:
+		if en.input != "" {
+			return atom(en.input), nil
+		}
 		return atom("0.0"), nil
 	case *ir.Unary:
 		if x.Op == "not" {

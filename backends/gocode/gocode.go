@@ -240,7 +240,7 @@ func (g *gen) program() error {
 			continue
 		}
 		switch in.Kind {
-		case "poisson", "spikes", "spike_times", "dataset":
+		case "poisson", "spikes", "spike_times", "dataset", "patterns":
 		default:
 			return fmt.Errorf("input %s: unknown input kind %s", in.Name, in.Kind)
 		}
@@ -257,6 +257,7 @@ func (g *gen) program() error {
 		}
 		g.projs = append(g.projs, pr)
 	}
+	g.finishDendrites()
 	if err := g.monitors(); err != nil {
 		return err
 	}

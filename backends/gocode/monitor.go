@@ -71,6 +71,9 @@ func (g *gen) monitors() error {
 			if pr == nil {
 				return fmt.Errorf("record weights: projection %s was removed", r.Proj.Name)
 			}
+			if pr.dend != nil && pr.dend.seg() {
+				return fmt.Errorf("weights of %s: a segment dendrite's synapses are permanences on segments that grow and die; they cannot be recorded as weights", pr.ip.Name)
+			}
 			if pr.storage == "procedural" && pr.syn == nil {
 				return fmt.Errorf("weights of %s: procedural connectivity has no synapse list to record", pr.ip.Name)
 			}

@@ -27,6 +27,9 @@ type popGen struct {
 	fast      bool // the threshold is `variable op constant`
 	parts     []*partGen
 	stageRead map[string]bool // RK stage values the right sides read
+	dends     map[string]*dendGen
+	dendOrder []*dendGen      // simulated dendrites, in declaration order
+	idleDends map[string]bool // continuous dendrites nothing reads: not simulated
 }
 
 // partGen is one IR population as the rest of the network sees it: a range
@@ -91,7 +94,7 @@ func (f *fnb) write(b *buf, header string) {
 func (g *gen) newPop(k int, ip *ir.Population) (*popGen, error) {
 	m := ip.Model
 	pg := &popGen{g: g, k: k, ip: ip, m: m, field: map[*ir.Var]string{}, byName: map[string]*ir.Var{}, stageRead: map[string]bool{},
-		ports: map[string]*ir.Var{}, events: map[string]*eventGen{}, nonlinear: map[*ir.Var]bool{}}
+		ports: map[string]*ir.Var{}, events: map[string]*eventGen{}, nonlinear: map[*ir.Var]bool{}, idleDends: map[string]bool{}}
 	members := []*ir.Population{ip}
 	if ip.Members != nil {
 		members = ip.Members
@@ -117,7 +120,7 @@ func (g *gen) newPop(k int, ip *ir.Population) (*popGen, error) {
 	}
 	for j, v := range m.Vars {
 		switch v.Kind {
-		case ir.State, ir.ContinuousPort:
+		case ir.State, ir.ContinuousPort, ir.DendriteOut:
 			name := fmt.Sprintf("p%dv%d", k, j)
 			pg.field[v] = name
 			pg.byName[v.Name] = v
@@ -126,13 +129,6 @@ func (g *gen) newPop(k int, ip *ir.Population) (*popGen, error) {
 				pg.stateVars = append(pg.stateVars, v)
 			}
 		}
-	}
-	if len(m.Dendrites) > 0 {
-		kind := "segment"
-		if m.Dendrites[0].Continuous {
-			kind = "continuous"
-		}
-		return nil, fmt.Errorf("population %s: snnc build does not compile dendrites yet (%s dendrite %s); simulate this model with snnc run", ip.Name, kind, m.Dendrites[0].Name)
 	}
 	f.line("p%dref []int32 // refractory while step < p%dref[i]", k, k)
 	f.line("p%dspk []int32 // this step's spikes", k)
@@ -159,6 +155,9 @@ func (g *gen) newPop(k int, ip *ir.Population) (*popGen, error) {
 	}
 	b.line("s.p%dref = make([]int32, %d)", k, pg.n)
 	if err := pg.init(); err != nil {
+		return nil, err
+	}
+	if err := pg.dendrites(); err != nil {
 		return nil, err
 	}
 	for j, port := range m.Ports {
@@ -495,6 +494,10 @@ func (pg *popGen) loop(f *fnb, slice string, fused bool) error {
 		if name, ok := pg.field[v]; ok && f.have[name] {
 			f.hints = append(f.hints, fmt.Sprintf("%s = %s[:len(%s)]", name, name, ref))
 		}
+	}
+	if body.Len() == 0 {
+		f.line("_ = %s // no equations", ref)
+		return nil
 	}
 	f.line("for i := range %s {", ref)
 	f.Write(body.Bytes())

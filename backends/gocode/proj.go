@@ -32,6 +32,10 @@ type projGen struct {
 	columns  bool   // synapses indexed by postsynaptic neuron are needed
 	normVar  *ir.Var
 	normEach int
+
+	// onto a dendrite (dendrite.go) instead of an event port
+	dend *dendGen
+	idle bool // onto a continuous dendrite nothing reads: not simulated
 }
 
 // connGen is connectivity of its own: a projection's, or one merged into it.
@@ -55,12 +59,19 @@ func (g *gen) newProj(k int, ip *ir.Projection) (*projGen, error) {
 		return nil, fmt.Errorf("missing end")
 	}
 	pr := &projGen{g: g, k: k, ip: ip, pre: pre, post: post}
+	pr.dend, pr.idle = post.pop.dends[ip.Port], post.pop.idleDends[ip.Port]
 	pr.storage = storageOf(ip)
+	if pr.storage == "procedural" && (pr.dend != nil || pr.idle) {
+		pr.storage = "csr" // dendrites need their synapses stored: pools and segment numbers
+	}
 	if pr.storage == "dense" && (ip.Connector.Kind != "all_to_all" || ip.Connector.ExceptSelf) {
 		return nil, fmt.Errorf("dense storage needs all_to_all connectivity")
 	}
 	for m, mp := range ip.Merged {
 		st := storageOf(mp)
+		if st == "procedural" && (pr.dend != nil || pr.idle) {
+			st = "csr"
+		}
 		if st == "dense" && (mp.Connector.Kind != "all_to_all" || mp.Connector.ExceptSelf) {
 			return nil, fmt.Errorf("merged %s: dense storage needs all_to_all connectivity", mp.Name)
 		}
@@ -73,6 +84,9 @@ func (g *gen) newProj(k int, ip *ir.Projection) (*projGen, error) {
 		}
 		pr.delay = int(math.Round(d / g.p.Schedule.Dt))
 	}
+	if pr.dend != nil || pr.idle {
+		return pr, pr.toDendrite()
+	}
 	ep, ok := post.pop.events[ip.Port]
 	if !ok {
 		return nil, fmt.Errorf("%s has no event port %s", post.ip.Name, ip.Port)
@@ -83,17 +97,7 @@ func (g *gen) newProj(k int, ip *ir.Projection) (*projGen, error) {
 			return nil, fmt.Errorf("merged projections need a constant weight and no synapse model")
 		}
 	}
-	f := &g.fields
-	f.line("")
-	f.line("// projection %s: %s -> %s:%s, %s", comment(ip.Name), comment(pre.name()), comment(post.ip.Name), comment(ip.Port), pr.storage)
-	pr.connFields(&connGen{ip: ip, prefix: fmt.Sprintf("c%d", k), storage: pr.storage})
-	for _, m := range pr.merged {
-		f.line("// merged: %s, %s", comment(m.ip.Name), m.storage)
-		pr.connFields(m)
-	}
-	if pr.delay > 0 {
-		f.line("c%dring *rt.DelayRing // spikes in flight (%d steps)", k, pr.delay)
-	}
+	pr.fields()
 	if ip.Synapse == nil {
 		if err := pr.staticWeights(); err != nil {
 			return nil, err
@@ -104,6 +108,21 @@ func (g *gen) newProj(k int, ip *ir.Projection) (*projGen, error) {
 	pr.propagateMethod()
 	pr.bytesMethod()
 	return pr, nil
+}
+
+// fields declares the projection's connectivity and ring.
+func (pr *projGen) fields() {
+	f, ip, k := &pr.g.fields, pr.ip, pr.k
+	f.line("")
+	f.line("// projection %s: %s -> %s:%s, %s", comment(ip.Name), comment(pr.pre.name()), comment(pr.post.ip.Name), comment(ip.Port), pr.storage)
+	pr.connFields(&connGen{ip: ip, prefix: fmt.Sprintf("c%d", k), storage: pr.storage})
+	for _, m := range pr.merged {
+		f.line("// merged: %s, %s", comment(m.ip.Name), m.storage)
+		pr.connFields(m)
+	}
+	if pr.delay > 0 {
+		f.line("c%dring *rt.DelayRing // spikes in flight (%d steps)", k, pr.delay)
+	}
 }
 
 // storageOf is the storage the interpreter uses.
@@ -347,10 +366,16 @@ func (pr *projGen) due(f *fnb) (open, close func()) {
 func (pr *projGen) propagateMethod() {
 	g, k := pr.g, pr.k
 	f := newFn()
+	if pr.idle {
+		f.write(&g.funcs, fmt.Sprintf("// propagate%d: projection %s is onto a dendrite nothing reads.\nfunc (s *sim) propagate%d() {", k, comment(pr.ip.Name), k))
+		return
+	}
 	open, close := pr.due(f)
 	open()
 	f.line("pre := int(i32)")
-	if pr.syn == nil {
+	if pr.dend != nil {
+		pr.dendritePropagate(f)
+	} else if pr.syn == nil {
 		if pr.storage == "dense" && !pr.random && len(pr.merged) == 0 {
 			f.line("_ = pre // every presynaptic neuron reaches every postsynaptic one")
 		}
@@ -379,12 +404,21 @@ func (pr *projGen) bytesMethod() {
 	k := pr.k
 	b := &pr.g.funcs
 	b.line("func (s *sim) bytes%d() int64 {", k)
+	if pr.dend != nil && pr.dend.seg() {
+		b.line("return 0 // the dendrite's pools hold the connectivity")
+		b.line("}")
+		b.line("")
+		return
+	}
 	b.line("b := int64(0)")
 	conns := []*connGen{{prefix: fmt.Sprintf("c%d", k), storage: pr.storage}}
 	conns = append(conns, pr.merged...)
 	for i, c := range conns {
 		if c.storage == "csr" {
 			b.line("b += s.%scsr.Bytes()", c.prefix)
+			if pr.dend != nil && pr.dend.nseg > 1 {
+				b.line("b += int64(len(s.%sseg)) * 2", c.prefix)
+			}
 		}
 		if c.storage == "procedural" && pr.syn != nil && i == 0 {
 			b.line("b += int64(len(s.%srp)) * 8", c.prefix)
@@ -417,4 +451,43 @@ func synVars(m *ir.Model) []*ir.Var {
 		return nil
 	}
 	return m.Vars
+}
+
+// toDendrite makes the projection the synapses of a dendrite: candidate
+// presynaptic cells of a segment dendrite, weighted inputs of a continuous
+// one (weight 1 when the projection gives none).
+func (pr *projGen) toDendrite() error {
+	pr.fields()
+	dg := pr.dend
+	if dg != nil && dg.seg() {
+		pr.buildConn()
+		pr.g.fields.line("c%ddoff int // first index of its source in the dendrite's presynaptic space", pr.k)
+		dg.projs = append(dg.projs, pr)
+	} else {
+		if pr.ip.Weight == nil {
+			pr.weight = 1
+			pr.buildConn()
+		} else if err := pr.staticWeights(); err != nil {
+			return err
+		}
+		if dg != nil {
+			pr.segOf(&connGen{ip: pr.ip, prefix: fmt.Sprintf("c%d", pr.k), storage: pr.storage})
+			for _, m := range pr.merged {
+				pr.segOf(m)
+			}
+			dg.projs = append(dg.projs, pr)
+		}
+	}
+	pr.propagateMethod()
+	pr.bytesMethod()
+	return nil
+}
+
+// summaryStorage is the storage the summary reports: a segment
+// dendrite's projections are its pools.
+func (pr *projGen) summaryStorage() string {
+	if pr.dend != nil && pr.dend.seg() {
+		return "pool"
+	}
+	return pr.storage
 }

@@ -53,6 +53,12 @@ func (g *gen) inputFields() {
 			b.line("return nil, fmt.Errorf(%s, err)", wrap)
 			b.line("}")
 			b.line("s.in%d = src", k)
+		case "patterns":
+			b.line("src, err := rt.NewPatterns(%d, %d, %s)", in.Size, int(in.Num["active"]), stream)
+			b.line("if err != nil {")
+			b.line("return nil, fmt.Errorf(%s, err)", wrap)
+			b.line("}")
+			b.line("s.in%d = src", k)
 		case "dataset":
 			b.line("src, _, err := rt.LoadDataset(inputPath(%s), %s, %s, %s, dt, %s)", quote(in.Str["file"]),
 				g.litStr(in.Num["present"]), g.litStr(in.Num["rest"]), g.litStr(in.Num["rate"]), stream)
@@ -219,6 +225,7 @@ func (g *gen) stepBody() {
 			b.line("s.reset%d()", pg.k)
 		}
 	}
+	g.endDendrites(b)
 	for _, pg := range g.pops {
 		for _, pt := range pg.parts {
 			b.line("s.q%dcnt += int64(len(%s))", pt.k, pt.fired())
@@ -282,8 +289,9 @@ func (g *gen) stepBody() {
 		}
 	}
 	for _, pr := range g.projs {
-		fs.line("sum.Projections = append(sum.Projections, projSummary(%s, s.c%dnsyn, %s, s.bytes%d()))", quote(pr.ip.Name), pr.k, quote(pr.storage), pr.k)
+		fs.line("sum.Projections = append(sum.Projections, projSummary(%s, s.c%dnsyn, %s, s.bytes%d()))", quote(pr.ip.Name), pr.k, quote(pr.summaryStorage()), pr.k)
 	}
+	g.dendriteSummaries(fs)
 	fs.line("return sum")
 	fs.line("}")
 	fs.line("")
