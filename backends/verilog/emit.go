@@ -307,9 +307,9 @@ func (e *emitter) core() error {
 		if n.size == 0 {
 			continue
 		}
-		hid := e.ident("h_" + n.id)
+		hid := "h_" + n.id
+		e.used[hid] = true
 		e.image(hid, 1, make([]int64, n.depth*n.size), false, fmt.Sprintf("spike history of %s, %d slot(s)", n.name, n.depth))
-		n.id = hid[2:] // keep h_X and sl_X in step
 		fmt.Fprintf(b, "    reg [%d:0] sl_%s; // slot of the current step\n", clog2(n.depth)-1, n.id)
 		if n.input {
 			e.amap.Inputs = append(e.amap.Inputs, MapInput{Name: n.name, Base: n.base, Size: n.size, History: hid})
@@ -409,7 +409,8 @@ func (e *emitter) core() error {
 		// update + threshold at neuron i
 		pre := "u_" + n.id
 		fmt.Fprintf(b, "\n    // population %s: update and threshold of neuron i\n", n.name)
-		fmt.Fprintf(b, "    wire [%d:0] %s_a = i[%d:0];\n", aw-1, pre, aw-1)
+		// the address is held outside the phase, so the logic stays quiet
+		fmt.Fprintf(b, "    wire [%d:0] %s_a = (ph == PH_UPD_%s) ? i[%d:0] : %d'd0;\n", aw-1, pre, n.id, aw-1, aw)
 		st := e.loads(g, n, pre, pre+"_a")
 		for vi, v := range m.Vars {
 			if v.Kind == fixed.InputVar && v.Cleared {
@@ -444,7 +445,7 @@ func (e *emitter) core() error {
 		if m.Reset != nil {
 			pre := "r_" + n.id
 			fmt.Fprintf(b, "\n    // population %s: reset of neuron i\n", n.name)
-			fmt.Fprintf(b, "    wire [%d:0] %s_a = i[%d:0];\n", aw-1, pre, aw-1)
+			fmt.Fprintf(b, "    wire [%d:0] %s_a = (ph == PH_RST_%s) ? i[%d:0] : %d'd0;\n", aw-1, pre, n.id, aw-1, aw)
 			fmt.Fprintf(b, "    wire %s_spk = h_%s[%s];\n", pre, n.id, e.histAddr(n, "sl_"+n.id, pre+"_a"))
 			st := e.loads(g, n, pre, pre+"_a")
 			g.kernel(m.Reset, pre+"_r", st)
@@ -461,7 +462,16 @@ func (e *emitter) core() error {
 		for pi, pt := range m.Ports {
 			pre := fmt.Sprintf("e_%s_%d", n.id, pi)
 			fmt.Fprintf(b, "\n    // population %s: port %s at the event's target\n", n.name, pt.Name)
-			fmt.Fprintf(b, "    wire [%d:0] %s_a = syn_tgt[%d:0];\n", aw-1, pre, aw-1)
+			var on []string
+			for _, ph := range phases {
+				if ph.kind == "PROP" && ph.proj.Post == n.name && ph.proj.Port == pi {
+					on = append(on, "ph == "+ph.id)
+				}
+			}
+			if len(on) == 0 {
+				on = []string{"1'b0"}
+			}
+			fmt.Fprintf(b, "    wire [%d:0] %s_a = (%s) ? syn_tgt[%d:0] : %d'd0;\n", aw-1, pre, strings.Join(on, " || "), aw-1, aw)
 			st := e.loads(g, n, pre, pre+"_a")
 			st.weight = sig{"syn_w", wmax}
 			g.kernel(pt.Kernel, pre+"_p", st)
