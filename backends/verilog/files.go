@@ -171,14 +171,20 @@ memories read asynchronously (distributed RAM).
 	return b.String()
 }
 
-// SynthScript is the yosys script: generic synthesis that leaves the
-// memories as $mem cells (counted in memory bits), then the statistics.
+// SynthScript is the yosys script: the memories are counted after proc
+// (mem.txt), then generic synthesis that leaves them as RAM cells
+// ($mem_v2, as an FPGA's block or distributed RAM would hold them) and the
+// cell statistics (stat.txt).
 const SynthScript = `read_verilog -D SYNTHESIS snn_core.v
-synth -top snn_core -run begin:fine
+hierarchy -top snn_core
+proc
+opt_clean
+tee -o mem.txt stat
+synth -top snn_core -run coarse:fine
 opt -fast -full
 techmap
 opt -fast
 abc -fast
 opt -fast
-stat
+tee -o stat.txt stat
 `
