@@ -79,6 +79,9 @@ type MapVar struct {
 	Scale  float64 `json:"scale"`
 	Offset float64 `json:"offset"`
 	Unit   string  `json:"unit,omitempty"`
+	// Cleared: a continuous port recomputed every step from the current
+	// inputs; its memory is only written (synthesis removes it)
+	Cleared bool `json:"cleared,omitempty"`
 }
 
 // MapInput is a spike input: its neurons are in_addr Base..Base+Size-1.
@@ -298,7 +301,7 @@ func (e *emitter) core() error {
 			id := e.ident("m_" + n.id + "_" + v.Name)
 			e.mems[n.name+"/"+v.Name] = id
 			e.image(id, v.Width, n.pop.Init[k], v.Signed, fmt.Sprintf("%s.%s (%s)", n.name, v.Name, v.Kind))
-			mp.Vars = append(mp.Vars, MapVar{Name: v.Name, Kind: v.Kind.String(), Memory: id, Width: v.Width, Signed: v.Signed, Scale: v.Scale, Offset: v.Offset, Unit: v.Unit})
+			mp.Vars = append(mp.Vars, MapVar{Name: v.Name, Kind: v.Kind.String(), Memory: id, Width: v.Width, Signed: v.Signed, Scale: v.Scale, Offset: v.Offset, Unit: v.Unit, Cleared: v.Cleared})
 		}
 		e.amap.Populations = append(e.amap.Populations, mp)
 	}
@@ -310,7 +313,9 @@ func (e *emitter) core() error {
 		hid := "h_" + n.id
 		e.used[hid] = true
 		e.image(hid, 1, make([]int64, n.depth*n.size), false, fmt.Sprintf("spike history of %s, %d slot(s)", n.name, n.depth))
-		fmt.Fprintf(b, "    reg [%d:0] sl_%s; // slot of the current step\n", clog2(n.depth)-1, n.id)
+		if n.depth > 1 {
+			fmt.Fprintf(b, "    reg [%d:0] sl_%s; // slot of the current step\n", clog2(n.depth)-1, n.id)
+		}
 		if n.input {
 			e.amap.Inputs = append(e.amap.Inputs, MapInput{Name: n.name, Base: n.base, Size: n.size, History: hid})
 		} else {
@@ -360,7 +365,12 @@ func (e *emitter) core() error {
 
 	// the synaptic event of the current PROP cycle
 	fmt.Fprintf(b, "\n    // the synaptic event of this cycle (PROP phases)\n")
-	tw := clog2(max(maxN, 2))
+	tw := 1
+	for _, ph := range phases {
+		if ph.kind == "PROP" {
+			tw = max(tw, clog2(e.byName[ph.proj.Post].size))
+		}
+	}
 	var tgt, wsel []string
 	for _, ph := range phases {
 		if ph.kind != "PROP" {
@@ -378,16 +388,20 @@ func (e *emitter) core() error {
 			fmt.Fprintf(b, "    wire [%d:0] %s = (sl_%s >= %d'd%d) ? sl_%s - %d'd%d : sl_%s + %d'd%d;\n", slw-1, rs, pre.id, slw, d, pre.id, slw, d, pre.id, slw, pre.depth-d)
 		}
 		hw := clog2(pre.depth * pre.size)
-		fmt.Fprintf(b, "    wire [%d:0] p%d_ha = %s;\n", hw-1, ph.k, e.histAddr(pre, rs, "i"))
+		fmt.Fprintf(b, "    wire [%d:0] p%d_ha = %s;\n", hw-1, ph.k, e.histAddr(pre, rs, "i", e.iw))
 		fmt.Fprintf(b, "    wire p%d_spk = h_%s[p%d_ha];\n", ph.k, pre.id, ph.k)
 		if !p.Dense {
-			fmt.Fprintf(b, "    wire [%d:0] p%d_lo = p%d_rp[i];\n    wire [%d:0] p%d_hi = p%d_rp[i + 1'b1];\n", e.kw-1, ph.k, ph.k, e.kw-1, ph.k, ph.k)
-			tgt = append(tgt, fmt.Sprintf("(ph == %s) ? %s : ", ph.id, zext(fmt.Sprintf("p%d_col[k]", ph.k), clog2(max(post.size, 2)), tw)))
+			rw := clog2(p.NPre + 1)
+			fmt.Fprintf(b, "    wire [%d:0] p%d_i1 = %s + 1'b1;\n", rw-1, ph.k, zext("i", e.iw, rw))
+			fmt.Fprintf(b, "    wire [%d:0] p%d_lo = p%d_rp[%s];\n    wire [%d:0] p%d_hi = p%d_rp[p%d_i1];\n", e.kw-1, ph.k, ph.k, zext("i", e.iw, rw),
+				e.kw-1, ph.k, ph.k, ph.k)
+			col := fmt.Sprintf("p%d_col[%s]", ph.k, zext("k", e.kw, clog2(max(1, len(p.Col)))))
+			tgt = append(tgt, fmt.Sprintf("(ph == %s) ? %s : ", ph.id, zext(col, clog2(max(post.size, 2)), tw)))
 		} else {
 			tgt = append(tgt, fmt.Sprintf("(ph == %s) ? %s : ", ph.id, zext("j", e.iw, tw)))
 		}
 		if p.W != nil {
-			wsel = append(wsel, fmt.Sprintf("(ph == %s) ? $signed(p%d_w[k]) : ", ph.id, ph.k))
+			wsel = append(wsel, fmt.Sprintf("(ph == %s) ? $signed(p%d_w[%s]) : ", ph.id, ph.k, zext("k", e.kw, clog2(max(1, len(p.W))))))
 		} else {
 			wsel = append(wsel, fmt.Sprintf("(ph == %s) ? %s : ", ph.id, lit(p.Weight, wmax)))
 		}
@@ -440,13 +454,13 @@ func (e *emitter) core() error {
 		fmt.Fprintf(b, "    wire %s_spk = %s;\n", pre, spk)
 		id := "PH_UPD_" + n.id
 		writes[id] = append(e.stores(n, st, pre+"_a"),
-			fmt.Sprintf("h_%s[%s] <= %s_spk;", n.id, e.histAddr(n, "sl_"+n.id, pre+"_a"), pre))
+			fmt.Sprintf("h_%s[%s] <= %s_spk;", n.id, e.histAddr(n, "sl_"+n.id, pre+"_a", aw), pre))
 		// reset of neuron i
 		if m.Reset != nil {
 			pre := "r_" + n.id
 			fmt.Fprintf(b, "\n    // population %s: reset of neuron i\n", n.name)
 			fmt.Fprintf(b, "    wire [%d:0] %s_a = (ph == PH_RST_%s) ? i[%d:0] : %d'd0;\n", aw-1, pre, n.id, aw-1, aw)
-			fmt.Fprintf(b, "    wire %s_spk = h_%s[%s];\n", pre, n.id, e.histAddr(n, "sl_"+n.id, pre+"_a"))
+			fmt.Fprintf(b, "    wire %s_spk = h_%s[%s];\n", pre, n.id, e.histAddr(n, "sl_"+n.id, pre+"_a", aw))
 			st := e.loads(g, n, pre, pre+"_a")
 			g.kernel(m.Reset, pre+"_r", st)
 			ws := e.stores(n, st, pre+"_a")
@@ -495,10 +509,15 @@ func (e *emitter) core() error {
 	fmt.Fprintf(b, "    assign out_addr = %s%d'd0;\n", strings.Join(oa, ""), oaw)
 
 	// the controller
+	for _, n := range e.nodes {
+		if n.input && n.size > 0 && n.base > 0 {
+			fmt.Fprintf(b, "    wire [%d:0] in_local_%s = in_addr - %d'd%d;\n", iaw-1, n.id, iaw, n.base)
+		}
+	}
 	fmt.Fprintf(b, "\n    always @(posedge clk) begin\n        done <= 1'b0;\n        if (rst) begin\n")
 	fmt.Fprintf(b, "            ph <= PH_IDLE;\n            busy <= 1'b0;\n            nstep <= 32'd0;\n            i <= %d'd0;\n            k <= %d'd0;\n            j <= %d'd0;\n            row <= 1'b0;\n", e.iw, e.kw, e.iw)
 	for _, n := range e.nodes {
-		if n.size > 0 {
+		if n.size > 0 && n.depth > 1 {
 			fmt.Fprintf(b, "            sl_%s <= %d'd0;\n", n.id, clog2(n.depth))
 		}
 	}
@@ -506,9 +525,19 @@ func (e *emitter) core() error {
 	fmt.Fprintf(b, "            PH_IDLE: begin\n")
 	for _, n := range e.nodes {
 		if n.input && n.size > 0 {
-			fmt.Fprintf(b, "                if (in_we && in_addr >= %d'd%d && in_addr < %d'd%d)\n", iaw+1, n.base, iaw+1, n.base+n.size)
-			local := fmt.Sprintf("(in_addr - %d'd%d)", iaw, n.base)
-			fmt.Fprintf(b, "                    h_%s[%s] <= 1'b1;\n", n.id, e.histAddr(n, "sl_"+n.id, local))
+			cond := []string{"in_we"}
+			if n.base > 0 {
+				cond = append(cond, fmt.Sprintf("in_addr >= %d'd%d", iaw, n.base))
+			}
+			if n.base+n.size < 1<<uint(iaw) {
+				cond = append(cond, fmt.Sprintf("in_addr < %d'd%d", iaw, n.base+n.size))
+			}
+			local := "in_addr"
+			if n.base > 0 {
+				local = fmt.Sprintf("in_local_%s", n.id)
+			}
+			fmt.Fprintf(b, "                if (%s)\n", strings.Join(cond, " && "))
+			fmt.Fprintf(b, "                    h_%s[%s] <= 1'b1;\n", n.id, e.histAddr(n, "sl_"+n.id, local, iaw))
 		}
 	}
 	first := "PH_FIN"
@@ -534,7 +563,7 @@ func (e *emitter) core() error {
 				if n.depth > 1 {
 					nx = fmt.Sprintf("((sl_%s == %d'd%d) ? %d'd0 : sl_%s + 1'b1)", n.id, clog2(n.depth), n.depth-1, clog2(n.depth), n.id)
 				}
-				fmt.Fprintf(b, "%sh_%s[%s] <= 1'b0;\n", ind, n.id, e.histAddr(n, nx, fmt.Sprintf("i[%d:0]", clog2(n.size)-1)))
+				fmt.Fprintf(b, "%sh_%s[%s] <= 1'b0;\n", ind, n.id, e.histAddr(n, nx, "i", e.iw))
 			}
 			fmt.Fprintf(b, "%sif (i == %d'd%d) begin\n%s    i <= %d'd0;\n%s    ph <= %s;\n%send else\n%s    i <= i + 1'b1;\n",
 				ind, e.iw, ph.node.size-1, ind, e.iw, ind, next, ind, ind)
@@ -585,14 +614,14 @@ func zext(x string, from, to int) string {
 	return fmt.Sprintf("{%d'd0, %s}", to-from, x)
 }
 
-// histAddr is the address of neuron idx (an unsigned expression) in slot
-// (an expression) of n's history.
-func (e *emitter) histAddr(n *node, slot, idx string) string {
+// histAddr is the address of neuron idx (an unsigned expression of idxw
+// bits) in slot (an expression) of n's history.
+func (e *emitter) histAddr(n *node, slot, idx string, idxw int) string {
 	if n.depth == 1 {
-		return idx
+		return zext(idx, idxw, clog2(n.size))
 	}
 	hw := clog2(n.depth * n.size)
-	return fmt.Sprintf("%s * %d'd%d + %s", slot, hw, n.size, idx)
+	return fmt.Sprintf("%s * %d'd%d + %s", zext(slot, clog2(n.depth), hw), hw, n.size, zext(idx, idxw, hw))
 }
 
 // loads reads every variable of n at address a into the kernel state.
