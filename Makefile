@@ -13,8 +13,10 @@ build:
 # and the compiler run over every shipped model.
 test: deps vet fmtcheck snnc-check fuzz-short unit
 
-# Debian packages the tests use: numpy reads back the .npy outputs. Installed
-# when missing (CI and fresh machines run as root); otherwise say what to do.
+# Debian packages the tests use: numpy reads back the .npy outputs;
+# iverilog, verilator and yosys run the generated Verilog (co-simulation,
+# lint, synthesis). Installed when missing (CI and fresh machines run as
+# root); otherwise say what to do.
 deps:
 	@if ! /usr/bin/python3 -c 'import numpy' 2>/dev/null; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
@@ -22,6 +24,13 @@ deps:
 			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-numpy) >/dev/null || \
 			{ echo "could not install python3-numpy: run apt-get install -y python3-numpy"; exit 1; }; \
 		else echo "the tests need numpy: apt-get install -y python3-numpy"; exit 1; fi; \
+	fi
+	@if ! command -v iverilog >/dev/null || ! command -v verilator >/dev/null || ! command -v yosys >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "installing iverilog verilator yosys (needed by the Verilog tests)"; \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iverilog verilator yosys) >/dev/null || \
+			{ echo "could not install them: run apt-get install -y iverilog verilator yosys"; exit 1; }; \
+		else echo "the Verilog tests need iverilog, verilator and yosys: apt-get install -y iverilog verilator yosys"; exit 1; fi; \
 	fi
 
 vet:

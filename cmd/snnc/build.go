@@ -23,6 +23,8 @@ func newBuild(stdout, stderr io.Writer) *cobra.Command {
 		quiet bool
 		debug []string
 		opt   snnc.Options
+		vf    verilogFlags
+		tgt   string
 	)
 	cmd := &cobra.Command{
 		Use:   "build FILE",
@@ -43,12 +45,32 @@ SNNC_ROOT to the directory holding snnc's go.mod.
 Examples:
   snnc build examples/cuba.snn -o cuba
   ./cuba --duration 2s --seed 7 --out /tmp/cuba
-  snnc build examples/cuba.snn --emit /tmp/cuba-src   write the Go source instead`,
+  snnc build examples/cuba.snn --emit /tmp/cuba-src   write the Go source instead
+
+With --target verilog, build writes a hardware design instead: synthesizable
+Verilog-2005 of the model's integer IR for a fixed-point profile (--profile,
+default q16), bit-identical to snnc run --target PROFILE, with memory images,
+a testbench and the input spikes of the run (--duration, --seed), into the
+directory -o; --synth also runs yosys and reports cells, flip-flops and
+memory bits.
+  snnc build --target verilog examples/cuba.snn -o cuba_hw --duration 100ms
+  snnc build --target verilog --synth bench/models/cuba256.snn -o cuba256_hw`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := args[0]
 			if err := passes.ParseDebug(debug, &opt.Passes); err != nil {
 				return err
+			}
+			switch tgt {
+			case "verilog":
+				vf.seedSet = cmd.Flags().Changed("seed")
+				return buildVerilog(stdout, stderr, path, out, quiet, opt, vf)
+			case "", "go":
+			default:
+				return fmt.Errorf("unknown --target %q: want go or verilog", tgt)
+			}
+			if vf.synth || cmd.Flags().Changed("profile") {
+				return fmt.Errorf("--synth and --profile need --target verilog")
 			}
 			start := time.Now()
 			p, src, diags := snnc.Compile(path, opt)
@@ -101,7 +123,12 @@ Examples:
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&out, "output", "o", "", "executable to write (default: the model's name)")
+	f.StringVarP(&out, "output", "o", "", "executable to write (default: the model's name); with --target verilog, the directory")
+	f.StringVar(&tgt, "target", "go", "go (an executable) or verilog (a hardware design)")
+	f.StringVar(&vf.profile, "profile", "q16", "--target verilog: fixed-point profile (q16, loihi, xylo or a JSON file)")
+	f.BoolVar(&vf.synth, "synth", false, "--target verilog: synthesize with yosys and report the resources")
+	f.StringVar(&vf.duration, "duration", "", "--target verilog: steps of the testbench, as simulated time (default: the run's)")
+	f.Int64Var(&vf.seed, "seed", 0, "--target verilog: seed of the input spikes and initial values (default: the network's)")
 	f.StringVar(&emit, "emit", "", "write the generated Go source (and go.mod) to this directory instead of building")
 	f.BoolVarP(&quiet, "quiet", "q", false, "print nothing but errors")
 	f.StringArrayVarP(&debug, "debug", "d", nil, "pass switches: PASS=off, PASS=on, PASS=dump")

@@ -1,0 +1,666 @@
+// Package verilog emits synthesizable Verilog-2005 from the integer IR of
+// backends/fixed: the same kernels, widths, roundings and overflow
+// policies the bit-accurate Go simulator executes, in the same step order,
+// so a design and `snnc run --target` give identical spikes and state.
+//
+// The design (module snn_core) is a time-multiplexed engine, one neuron
+// update or one synaptic event per clock, over memories initialised with
+// $readmemh:
+//
+//	m_POP_VAR   one word per neuron for each variable of the integer model
+//	h_NODE      spike history of a population or spike input: (D+1)·N bits,
+//	            slot n mod (D+1) holding step n's spikes (D: the longest
+//	            delay of a projection leaving it)
+//	PROJ_rp/_col/_w  connectivity as the simulator stores it: CSR row
+//	            pointers, targets and integer weights (no _rp/_col for a
+//	            dense all-to-all projection, no _w for a constant weight)
+//
+// A step (the simulator's order, backends/fixed/iir.go) runs these phases:
+//
+//	UPD POP    per neuron: clear driven inputs and add the current inputs,
+//	           count the refractory counter down, update, threshold; the
+//	           spike goes to h_POP and out to out_valid/out_addr
+//	PROP PROJ  per presynaptic neuron with a spike D steps ago, per synapse
+//	           in row order: the port kernel on the target
+//	RST POP    per neuron that spiked: the reset kernel
+//	CLR INPUT  clear the history slot the next step's input spikes go to
+//
+// The host writes a step's input spikes (in_we, in_addr: the global index
+// of a spike-input neuron) while the core is idle, pulses step and waits
+// for done.
+package verilog
+
+import (
+	"fmt"
+	"math/bits"
+	"strings"
+
+	"github.com/snnc/snnc/backends/fixed"
+)
+
+// Top is the name of the generated core module.
+const Top = "snn_core"
+
+// Design is a generated design: file name → contents.
+type Design struct {
+	Files map[string][]byte
+	Map   *AddressMap
+	Trace *fixed.Trace
+}
+
+// AddressMap describes the design's memories and index spaces (written as
+// memory_map.json).
+type AddressMap struct {
+	Top         string      `json:"top"`
+	Target      string      `json:"target"`
+	Steps       int         `json:"steps"`
+	Populations []MapPop    `json:"populations"`
+	Inputs      []MapInput  `json:"inputs"`
+	Projections []MapProj   `json:"projections"`
+	Memories    []MapMemory `json:"memories"`
+}
+
+// MapPop is a population: its neurons are out_addr Base..Base+Size-1.
+type MapPop struct {
+	Name    string   `json:"name"`
+	Base    int      `json:"base"`
+	Size    int      `json:"size"`
+	Vars    []MapVar `json:"vars"`
+	History string   `json:"history"`
+}
+
+// MapVar is a variable's memory: SI value = offset + scale·x.
+type MapVar struct {
+	Name   string  `json:"name"`
+	Kind   string  `json:"kind"`
+	Memory string  `json:"memory"`
+	Width  int     `json:"width"`
+	Signed bool    `json:"signed"`
+	Scale  float64 `json:"scale"`
+	Offset float64 `json:"offset"`
+	Unit   string  `json:"unit,omitempty"`
+	// Cleared: a continuous port recomputed every step from the current
+	// inputs; its memory is only written (synthesis removes it)
+	Cleared bool `json:"cleared,omitempty"`
+}
+
+// MapInput is a spike input: its neurons are in_addr Base..Base+Size-1.
+type MapInput struct {
+	Name    string `json:"name"`
+	Base    int    `json:"base"`
+	Size    int    `json:"size"`
+	History string `json:"history"`
+}
+
+// MapProj is a projection's synapse memories.
+type MapProj struct {
+	Name     string `json:"name"`
+	Pre      string `json:"pre"`
+	Post     string `json:"post"`
+	Port     string `json:"port"`
+	Delay    int    `json:"delay_steps"`
+	Storage  string `json:"storage"`
+	Synapses int    `json:"synapses"`
+	RowPtr   string `json:"rowptr,omitempty"`
+	Col      string `json:"col,omitempty"`
+	Weights  string `json:"weights,omitempty"`
+	Weight   *int64 `json:"weight,omitempty"` // the constant weight
+}
+
+// MapMemory is one memory and its image file.
+type MapMemory struct {
+	Name   string `json:"name"`
+	File   string `json:"file"`
+	Width  int    `json:"width"`
+	Depth  int    `json:"depth"`
+	Signed bool   `json:"signed"`
+	What   string `json:"what"`
+}
+
+// clog2 is the number of bits that index n values (at least 1).
+func clog2(n int) int {
+	if n <= 1 {
+		return 1
+	}
+	return bits.Len(uint(n - 1))
+}
+
+// ubits is the number of bits holding 0..n (at least 1).
+func ubits(n int64) int { return max(1, bits.Len64(uint64(n))) }
+
+type node struct {
+	name  string
+	id    string // identifier
+	size  int
+	depth int // history slots (D+1)
+	input bool
+	base  int
+	pop   *fixed.TracePop
+}
+
+type emitter struct {
+	tr     *fixed.Trace
+	b      strings.Builder
+	files  map[string][]byte
+	amap   *AddressMap
+	used   map[string]bool
+	nodes  []*node
+	byName map[string]*node
+	mems   map[string]string // var memory identifier per "pop/var"
+	iw     int               // neuron index register width
+	kw     int               // synapse index width
+}
+
+// ident makes a unique Verilog identifier from s.
+func (e *emitter) ident(s string) string {
+	var sb strings.Builder
+	for _, r := range s {
+		if r < 128 && (r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			sb.WriteRune(r)
+		} else {
+			sb.WriteByte('_')
+		}
+	}
+	id := sb.String()
+	if id == "" || id[0] >= '0' && id[0] <= '9' {
+		id = "x" + id
+	}
+	base := id
+	for k := 2; e.used[id]; k++ {
+		id = fmt.Sprintf("%s_%d", base, k)
+	}
+	e.used[id] = true
+	return id
+}
+
+// image writes a $readmemh file of width-bit words.
+func (e *emitter) image(name string, width int, words []int64, signed bool, what string) {
+	var sb strings.Builder
+	digits := (width + 3) / 4
+	for _, x := range words {
+		u := uint64(x)
+		if width < 64 {
+			u &= uint64(1)<<uint(width) - 1
+		}
+		fmt.Fprintf(&sb, "%0*x\n", digits, u)
+	}
+	file := name + ".hex"
+	e.files[file] = []byte(sb.String())
+	e.amap.Memories = append(e.amap.Memories, MapMemory{Name: name, File: file, Width: width, Depth: len(words), Signed: signed, What: what})
+	fmt.Fprintf(&e.b, "    reg [%d:0] %s [0:%d];\n", width-1, name, len(words)-1)
+	fmt.Fprintf(&e.b, "    initial $readmemh(\"%s\", %s);\n", file, name)
+}
+
+// Emit generates the design for a trace (fixed.RunTrace): the core, the
+// memory images, the testbench with the trace's input spikes, the
+// expected output spikes and the address map.
+func Emit(tr *fixed.Trace) (*Design, error) {
+	e := &emitter{tr: tr, files: map[string][]byte{}, used: map[string]bool{}, byName: map[string]*node{}, mems: map[string]string{},
+		amap: &AddressMap{Top: Top, Target: tr.Program.Profile.Name, Steps: tr.Steps}}
+	for _, kw := range []string{Top, "clk", "rst", "step", "in_we", "in_addr", "busy", "done", "out_valid", "out_addr", "nstep",
+		"ph", "i", "k", "j", "row", "syn_tgt", "syn_w", "tb", "dut"} {
+		e.used[kw] = true
+	}
+	if err := e.core(); err != nil {
+		return nil, err
+	}
+	e.files[Top+".v"] = []byte(e.b.String())
+	e.testbench()
+	return &Design{Files: e.files, Map: e.amap, Trace: tr}, nil
+}
+
+// phase is one state of the step controller.
+type phase struct {
+	id   string
+	kind string // UPD PROP RST CLR
+	pop  *fixed.TracePop
+	node *node
+	proj *fixed.TraceProj
+	k    int // projection index
+}
+
+func (e *emitter) core() error {
+	tr := e.tr
+	maxN, maxSyn := 1, int64(1)
+	obase, ibase := 0, 0
+	for _, tp := range tr.Pops {
+		n := &node{name: tp.Name, id: e.ident(tp.Name), size: tp.Size, depth: 1, base: obase, pop: tp}
+		obase += tp.Size
+		e.nodes = append(e.nodes, n)
+		e.byName[tp.Name] = n
+		maxN = max(maxN, tp.Size)
+	}
+	for _, ti := range tr.Inputs {
+		n := &node{name: ti.Name, id: e.ident(ti.Name), size: ti.Size, depth: 1, input: true, base: ibase}
+		ibase += ti.Size
+		e.nodes = append(e.nodes, n)
+		e.byName[ti.Name] = n
+		maxN = max(maxN, ti.Size)
+	}
+	for _, p := range tr.Projs {
+		n := e.byName[p.Pre]
+		if n == nil || e.byName[p.Post] == nil {
+			return fmt.Errorf("projection %s: unknown end", p.Name)
+		}
+		n.depth = max(n.depth, p.Delay+1)
+		maxSyn = max(maxSyn, int64(len(p.Col)), int64(p.NPre)*int64(e.byName[p.Post].size))
+	}
+	e.iw = ubits(int64(maxN))
+	e.kw = ubits(maxSyn)
+	oaw, iaw := clog2(max(obase, 1)), clog2(max(ibase, 1))
+	b := &e.b
+	fmt.Fprintf(b, "// Generated by snnc (backends/verilog) for target %s: do not edit.\n", tr.Program.Profile.Name)
+	fmt.Fprintf(b, "// One time step: UPD (update+threshold per neuron), PROP (one synaptic event per cycle),\n")
+	fmt.Fprintf(b, "// RST (reset per spiking neuron), CLR (input history); see memory_map.json and README.md.\n")
+	fmt.Fprintf(b, "`default_nettype none\n\n")
+	fmt.Fprintf(b, "module %s (\n", Top)
+	fmt.Fprintf(b, "    input  wire clk,\n    input  wire rst,\n    input  wire step,\n")
+	fmt.Fprintf(b, "    input  wire in_we,\n    input  wire [%d:0] in_addr,\n", iaw-1)
+	fmt.Fprintf(b, "    output reg  busy,\n    output reg  done,\n    output wire out_valid,\n    output wire [%d:0] out_addr,\n", oaw-1)
+	fmt.Fprintf(b, "    output reg  [31:0] nstep\n);\n")
+
+	// phases
+	var phases []*phase
+	for _, n := range e.nodes {
+		if !n.input && n.size > 0 {
+			phases = append(phases, &phase{id: "PH_UPD_" + n.id, kind: "UPD", pop: n.pop, node: n})
+		}
+	}
+	for k, p := range tr.Projs {
+		if p.NPre > 0 && e.byName[p.Post].size > 0 {
+			phases = append(phases, &phase{id: fmt.Sprintf("PH_PROP_%d", k), kind: "PROP", proj: p, k: k, node: e.byName[p.Pre]})
+		}
+	}
+	for _, n := range e.nodes {
+		if !n.input && n.size > 0 && n.pop.Model.Reset != nil {
+			phases = append(phases, &phase{id: "PH_RST_" + n.id, kind: "RST", pop: n.pop, node: n})
+		}
+	}
+	for _, n := range e.nodes {
+		if n.input && n.size > 0 {
+			phases = append(phases, &phase{id: "PH_CLR_" + n.id, kind: "CLR", node: n})
+		}
+	}
+	phw := clog2(len(phases) + 2)
+	fmt.Fprintf(b, "\n    // step controller\n")
+	fmt.Fprintf(b, "    localparam [%d:0] PH_IDLE = %d'd0;\n", phw-1, phw)
+	for k, ph := range phases {
+		fmt.Fprintf(b, "    localparam [%d:0] %s = %d'd%d;\n", phw-1, ph.id, phw, k+1)
+	}
+	fmt.Fprintf(b, "    localparam [%d:0] PH_FIN = %d'd%d;\n", phw-1, phw, len(phases)+1)
+	fmt.Fprintf(b, "    reg [%d:0] ph;\n    reg [%d:0] i;\n    reg [%d:0] k;\n    reg [%d:0] j;\n    reg row;\n", phw-1, e.iw-1, e.kw-1, e.iw-1)
+
+	// memories
+	fmt.Fprintf(b, "\n    // state memories\n")
+	for _, n := range e.nodes {
+		if n.input || n.size == 0 {
+			continue
+		}
+		mp := MapPop{Name: n.name, Base: n.base, Size: n.size}
+		for k, v := range n.pop.Model.Vars {
+			id := e.ident("m_" + n.id + "_" + v.Name)
+			e.mems[n.name+"/"+v.Name] = id
+			e.image(id, v.Width, n.pop.Init[k], v.Signed, fmt.Sprintf("%s.%s (%s)", n.name, v.Name, v.Kind))
+			mp.Vars = append(mp.Vars, MapVar{Name: v.Name, Kind: v.Kind.String(), Memory: id, Width: v.Width, Signed: v.Signed, Scale: v.Scale, Offset: v.Offset, Unit: v.Unit, Cleared: v.Cleared})
+		}
+		e.amap.Populations = append(e.amap.Populations, mp)
+	}
+	fmt.Fprintf(b, "\n    // spike histories: slot s of h_X holds the spikes of a step n with n mod depth = s\n")
+	for _, n := range e.nodes {
+		if n.size == 0 {
+			continue
+		}
+		hid := "h_" + n.id
+		e.used[hid] = true
+		e.image(hid, 1, make([]int64, n.depth*n.size), false, fmt.Sprintf("spike history of %s, %d slot(s)", n.name, n.depth))
+		if n.depth > 1 {
+			fmt.Fprintf(b, "    reg [%d:0] sl_%s; // slot of the current step\n", clog2(n.depth)-1, n.id)
+		}
+		if n.input {
+			e.amap.Inputs = append(e.amap.Inputs, MapInput{Name: n.name, Base: n.base, Size: n.size, History: hid})
+		} else {
+			for k := range e.amap.Populations {
+				if e.amap.Populations[k].Name == n.name {
+					e.amap.Populations[k].History = hid
+				}
+			}
+		}
+	}
+	fmt.Fprintf(b, "\n    // synapse memories\n")
+	wmax := 2
+	for k, p := range tr.Projs {
+		post := e.byName[p.Post]
+		mp := MapProj{Name: p.Name, Pre: p.Pre, Post: p.Post, Port: post.pop.Model.Ports[p.Port].Name, Delay: p.Delay, Storage: "csr", Synapses: len(p.Col)}
+		if p.Dense {
+			mp.Storage = "dense"
+		} else {
+			mp.RowPtr, mp.Col = fmt.Sprintf("p%d_rp", k), fmt.Sprintf("p%d_col", k)
+			e.image(mp.RowPtr, e.kw, p.RowPtr, false, p.Name+": CSR row pointers")
+			cols := make([]int64, max(1, len(p.Col)))
+			for s, c := range p.Col {
+				cols[s] = int64(c)
+			}
+			e.image(mp.Col, clog2(max(post.size, 2)), cols, false, p.Name+": CSR targets")
+		}
+		if p.W != nil {
+			lo, hi := int64(0), int64(0)
+			for _, w := range p.W {
+				lo, hi = min(lo, w), max(hi, w)
+			}
+			ww := max(need(lo), need(hi))
+			wmax = max(wmax, ww)
+			mp.Weights = fmt.Sprintf("p%d_w", k)
+			ws := p.W
+			if len(ws) == 0 {
+				ws = []int64{0}
+			}
+			e.image(mp.Weights, ww, ws, true, p.Name+": integer weights")
+		} else {
+			w := p.Weight
+			mp.Weight = &w
+			wmax = max(wmax, need(w))
+		}
+		e.amap.Projections = append(e.amap.Projections, mp)
+	}
+
+	// the synaptic event of the current PROP cycle
+	fmt.Fprintf(b, "\n    // the synaptic event of this cycle (PROP phases)\n")
+	tw := 1
+	for _, ph := range phases {
+		if ph.kind == "PROP" {
+			tw = max(tw, clog2(e.byName[ph.proj.Post].size))
+		}
+	}
+	var tgt, wsel []string
+	for _, ph := range phases {
+		if ph.kind != "PROP" {
+			continue
+		}
+		p := ph.proj
+		pre := ph.node
+		post := e.byName[p.Post]
+		// the history slot of the spikes due now
+		d := p.Delay
+		slw := clog2(pre.depth)
+		rs := fmt.Sprintf("sl_%s", pre.id)
+		if d > 0 {
+			rs = fmt.Sprintf("p%d_slot", ph.k)
+			fmt.Fprintf(b, "    wire [%d:0] %s = (sl_%s >= %d'd%d) ? sl_%s - %d'd%d : sl_%s + %d'd%d;\n", slw-1, rs, pre.id, slw, d, pre.id, slw, d, pre.id, slw, pre.depth-d)
+		}
+		hw := clog2(pre.depth * pre.size)
+		fmt.Fprintf(b, "    wire [%d:0] p%d_ha = %s;\n", hw-1, ph.k, e.histAddr(pre, rs, "i", e.iw))
+		fmt.Fprintf(b, "    wire p%d_spk = h_%s[p%d_ha];\n", ph.k, pre.id, ph.k)
+		if !p.Dense {
+			rw := clog2(p.NPre + 1)
+			fmt.Fprintf(b, "    wire [%d:0] p%d_i1 = %s + 1'b1;\n", rw-1, ph.k, zext("i", e.iw, rw))
+			fmt.Fprintf(b, "    wire [%d:0] p%d_lo = p%d_rp[%s];\n    wire [%d:0] p%d_hi = p%d_rp[p%d_i1];\n", e.kw-1, ph.k, ph.k, zext("i", e.iw, rw),
+				e.kw-1, ph.k, ph.k, ph.k)
+			col := fmt.Sprintf("p%d_col[%s]", ph.k, zext("k", e.kw, clog2(max(1, len(p.Col)))))
+			tgt = append(tgt, fmt.Sprintf("(ph == %s) ? %s : ", ph.id, zext(col, clog2(max(post.size, 2)), tw)))
+		} else {
+			tgt = append(tgt, fmt.Sprintf("(ph == %s) ? %s : ", ph.id, zext("j", e.iw, tw)))
+		}
+		if p.W != nil {
+			wsel = append(wsel, fmt.Sprintf("(ph == %s) ? $signed(p%d_w[%s]) : ", ph.id, ph.k, zext("k", e.kw, clog2(max(1, len(p.W))))))
+		} else {
+			wsel = append(wsel, fmt.Sprintf("(ph == %s) ? %s : ", ph.id, lit(p.Weight, wmax)))
+		}
+	}
+	fmt.Fprintf(b, "    wire [%d:0] syn_tgt = %s%d'd0;\n", tw-1, strings.Join(tgt, ""), tw)
+	fmt.Fprintf(b, "    wire signed [%d:0] syn_w = %s%s;\n", wmax-1, strings.Join(wsel, ""), lit(0, wmax))
+
+	// kernels
+	g := &kgen{b: b, taps: tr.Taps, lbits: tr.LFSRBits}
+	writes := map[string][]string{} // phase id → statements
+	portWrites := map[string][]string{}
+	fmt.Fprintf(b, "\n    // verilator lint_off WIDTH\n    // verilator lint_off UNUSED\n")
+	for _, n := range e.nodes {
+		if n.input || n.size == 0 {
+			continue
+		}
+		m := n.pop.Model
+		aw := clog2(n.size)
+		// update + threshold at neuron i
+		pre := "u_" + n.id
+		fmt.Fprintf(b, "\n    // population %s: update and threshold of neuron i\n", n.name)
+		// the address is held outside the phase, so the logic stays quiet
+		fmt.Fprintf(b, "    wire [%d:0] %s_a = (ph == PH_UPD_%s) ? i[%d:0] : %d'd0;\n", aw-1, pre, n.id, aw-1, aw)
+		st := e.loads(g, n, pre, pre+"_a")
+		for vi, v := range m.Vars {
+			if v.Kind == fixed.InputVar && v.Cleared {
+				sum := lit(0, 2)
+				for _, c := range tr.Currents {
+					if c.Pop == n.name && c.Var == vi {
+						on := fmt.Sprintf("nstep >= 32'd%d", c.Start)
+						if c.Stop >= 0 {
+							on += fmt.Sprintf(" && nstep < 32'd%d", c.Stop)
+						}
+						sum += fmt.Sprintf(" + ((%s) ? %s : %s)", on, lit(c.Amp, 2), lit(0, 2))
+					}
+				}
+				st.cur[v] = g.def(fmt.Sprintf("%s_clr%d", pre, vi), sw(v.Width, v.Signed), sum)
+			}
+		}
+		if m.Ref != nil {
+			c := st.cur[m.Ref]
+			st.cur[m.Ref] = g.def(pre+"_dec", c.w, fmt.Sprintf("(%s > 0) ? %s - %s : %s", c.name, c.name, lit(1, c.w), c.name))
+		}
+		g.kernel(m.Update, pre+"_u", st)
+		g.kernel(m.Threshold, pre+"_t", st)
+		spk := "1'b0"
+		if m.Threshold != nil && m.Threshold.Out != nil {
+			spk = fmt.Sprintf("(%s != 0)", st.vals[m.Threshold.Out].name)
+		}
+		fmt.Fprintf(b, "    wire %s_spk = %s;\n", pre, spk)
+		id := "PH_UPD_" + n.id
+		writes[id] = append(e.stores(n, st, pre+"_a"),
+			fmt.Sprintf("h_%s[%s] <= %s_spk;", n.id, e.histAddr(n, "sl_"+n.id, pre+"_a", aw), pre))
+		// reset of neuron i
+		if m.Reset != nil {
+			pre := "r_" + n.id
+			fmt.Fprintf(b, "\n    // population %s: reset of neuron i\n", n.name)
+			fmt.Fprintf(b, "    wire [%d:0] %s_a = (ph == PH_RST_%s) ? i[%d:0] : %d'd0;\n", aw-1, pre, n.id, aw-1, aw)
+			fmt.Fprintf(b, "    wire %s_spk = h_%s[%s];\n", pre, n.id, e.histAddr(n, "sl_"+n.id, pre+"_a", aw))
+			st := e.loads(g, n, pre, pre+"_a")
+			g.kernel(m.Reset, pre+"_r", st)
+			ws := e.stores(n, st, pre+"_a")
+			if len(ws) > 0 {
+				writes["PH_RST_"+n.id] = []string{fmt.Sprintf("if (%s_spk) begin", pre)}
+				for _, w := range ws {
+					writes["PH_RST_"+n.id] = append(writes["PH_RST_"+n.id], "    "+w)
+				}
+				writes["PH_RST_"+n.id] = append(writes["PH_RST_"+n.id], "end")
+			}
+		}
+		// ports at the event's target
+		for pi, pt := range m.Ports {
+			pre := fmt.Sprintf("e_%s_%d", n.id, pi)
+			fmt.Fprintf(b, "\n    // population %s: port %s at the event's target\n", n.name, pt.Name)
+			var on []string
+			for _, ph := range phases {
+				if ph.kind == "PROP" && ph.proj.Post == n.name && ph.proj.Port == pi {
+					on = append(on, "ph == "+ph.id)
+				}
+			}
+			if len(on) == 0 {
+				on = []string{"1'b0"}
+			}
+			fmt.Fprintf(b, "    wire [%d:0] %s_a = (%s) ? syn_tgt[%d:0] : %d'd0;\n", aw-1, pre, strings.Join(on, " || "), aw-1, aw)
+			st := e.loads(g, n, pre, pre+"_a")
+			st.weight = sig{"syn_w", wmax}
+			g.kernel(pt.Kernel, pre+"_p", st)
+			portWrites[n.name+"/"+pt.Name] = e.stores(n, st, pre+"_a")
+		}
+	}
+	fmt.Fprintf(b, "\n    // verilator lint_on UNUSED\n    // verilator lint_on WIDTH\n")
+
+	// outputs
+	var ov, oa []string
+	for _, ph := range phases {
+		if ph.kind == "UPD" {
+			ov = append(ov, fmt.Sprintf("(ph == %s && u_%s_spk)", ph.id, ph.node.id))
+			oa = append(oa, fmt.Sprintf("(ph == %s) ? %d'd%d + %s : ", ph.id, oaw, ph.node.base, zext("i", e.iw, oaw)))
+		}
+	}
+	if len(ov) == 0 {
+		ov = []string{"1'b0"}
+	}
+	fmt.Fprintf(b, "\n    assign out_valid = %s;\n", strings.Join(ov, " || "))
+	fmt.Fprintf(b, "    assign out_addr = %s%d'd0;\n", strings.Join(oa, ""), oaw)
+
+	// the controller
+	for _, n := range e.nodes {
+		if n.input && n.size > 0 && n.base > 0 {
+			fmt.Fprintf(b, "    wire [%d:0] in_local_%s = in_addr - %d'd%d;\n", iaw-1, n.id, iaw, n.base)
+		}
+	}
+	fmt.Fprintf(b, "\n    always @(posedge clk) begin\n        done <= 1'b0;\n        if (rst) begin\n")
+	fmt.Fprintf(b, "            ph <= PH_IDLE;\n            busy <= 1'b0;\n            nstep <= 32'd0;\n            i <= %d'd0;\n            k <= %d'd0;\n            j <= %d'd0;\n            row <= 1'b0;\n", e.iw, e.kw, e.iw)
+	for _, n := range e.nodes {
+		if n.size > 0 && n.depth > 1 {
+			fmt.Fprintf(b, "            sl_%s <= %d'd0;\n", n.id, clog2(n.depth))
+		}
+	}
+	fmt.Fprintf(b, "        end else begin\n            case (ph)\n")
+	fmt.Fprintf(b, "            PH_IDLE: begin\n")
+	for _, n := range e.nodes {
+		if n.input && n.size > 0 {
+			cond := []string{"in_we"}
+			if n.base > 0 {
+				cond = append(cond, fmt.Sprintf("in_addr >= %d'd%d", iaw, n.base))
+			}
+			if n.base+n.size < 1<<uint(iaw) {
+				cond = append(cond, fmt.Sprintf("in_addr < %d'd%d", iaw, n.base+n.size))
+			}
+			local := "in_addr"
+			if n.base > 0 {
+				local = fmt.Sprintf("in_local_%s", n.id)
+			}
+			fmt.Fprintf(b, "                if (%s)\n", strings.Join(cond, " && "))
+			fmt.Fprintf(b, "                    h_%s[%s] <= 1'b1;\n", n.id, e.histAddr(n, "sl_"+n.id, local, iaw))
+		}
+	}
+	first := "PH_FIN"
+	if len(phases) > 0 {
+		first = phases[0].id
+	}
+	fmt.Fprintf(b, "                if (step) begin\n                    ph <= %s;\n                    busy <= 1'b1;\n                    i <= %d'd0;\n                end\n            end\n", first, e.iw)
+	for k, ph := range phases {
+		next := "PH_FIN"
+		if k+1 < len(phases) {
+			next = phases[k+1].id
+		}
+		fmt.Fprintf(b, "            %s: begin\n", ph.id)
+		ind := "                "
+		switch ph.kind {
+		case "UPD", "RST", "CLR":
+			for _, w := range writes[ph.id] {
+				fmt.Fprintf(b, "%s%s\n", ind, w)
+			}
+			if ph.kind == "CLR" {
+				n := ph.node
+				nx := "sl_" + n.id
+				if n.depth > 1 {
+					nx = fmt.Sprintf("((sl_%s == %d'd%d) ? %d'd0 : sl_%s + 1'b1)", n.id, clog2(n.depth), n.depth-1, clog2(n.depth), n.id)
+				}
+				fmt.Fprintf(b, "%sh_%s[%s] <= 1'b0;\n", ind, n.id, e.histAddr(n, nx, "i", e.iw))
+			}
+			fmt.Fprintf(b, "%sif (i == %d'd%d) begin\n%s    i <= %d'd0;\n%s    ph <= %s;\n%send else\n%s    i <= i + 1'b1;\n",
+				ind, e.iw, ph.node.size-1, ind, e.iw, ind, next, ind, ind)
+		case "PROP":
+			p := ph.proj
+			post := e.byName[p.Post]
+			pw := portWrites[p.Post+"/"+post.pop.Model.Ports[p.Port].Name]
+			fmt.Fprintf(b, "%sif (!row) begin\n", ind)
+			fmt.Fprintf(b, "%s    if (i == %d'd%d) begin\n%s        i <= %d'd0;\n%s        ph <= %s;\n", ind, e.iw, p.NPre, ind, e.iw, ind, next)
+			if p.Dense {
+				fmt.Fprintf(b, "%s    end else if (p%d_spk) begin\n%s        row <= 1'b1;\n%s        j <= %d'd0;\n%s        k <= %s;\n",
+					ind, ph.k, ind, ind, e.iw, ind, fmt.Sprintf("%s * %d'd%d", zext("i", e.iw, e.kw), e.kw, post.size))
+			} else {
+				fmt.Fprintf(b, "%s    end else if (p%d_spk && p%d_lo != p%d_hi) begin\n%s        row <= 1'b1;\n%s        k <= p%d_lo;\n",
+					ind, ph.k, ph.k, ph.k, ind, ind, ph.k)
+			}
+			fmt.Fprintf(b, "%s    end else\n%s        i <= i + 1'b1;\n%send else begin\n", ind, ind, ind)
+			for _, w := range pw {
+				fmt.Fprintf(b, "%s    %s\n", ind, w)
+			}
+			last := fmt.Sprintf("k + 1'b1 == p%d_hi", ph.k)
+			if p.Dense {
+				last = fmt.Sprintf("j == %d'd%d", e.iw, post.size-1)
+			}
+			fmt.Fprintf(b, "%s    k <= k + 1'b1;\n%s    j <= j + 1'b1;\n%s    if (%s) begin\n%s        row <= 1'b0;\n%s        i <= i + 1'b1;\n%s    end\n%send\n",
+				ind, ind, ind, last, ind, ind, ind, ind)
+		}
+		fmt.Fprintf(b, "            end\n")
+	}
+	fmt.Fprintf(b, "            PH_FIN: begin\n                ph <= PH_IDLE;\n                busy <= 1'b0;\n                done <= 1'b1;\n                nstep <= nstep + 1'b1;\n")
+	for _, n := range e.nodes {
+		if n.size > 0 && n.depth > 1 {
+			fmt.Fprintf(b, "                sl_%s <= (sl_%s == %d'd%d) ? %d'd0 : sl_%s + 1'b1;\n", n.id, n.id, clog2(n.depth), n.depth-1, clog2(n.depth), n.id)
+		}
+	}
+	fmt.Fprintf(b, "            end\n            default: ph <= PH_IDLE;\n            endcase\n        end\n    end\nendmodule\n\n`default_nettype wire\n")
+	return nil
+}
+
+// zext widens an unsigned expression of width from to width to.
+func zext(x string, from, to int) string {
+	if from == to {
+		return x
+	}
+	if from > to {
+		return fmt.Sprintf("%s[%d:0]", x, to-1)
+	}
+	return fmt.Sprintf("{%d'd0, %s}", to-from, x)
+}
+
+// histAddr is the address of neuron idx (an unsigned expression of idxw
+// bits) in slot (an expression) of n's history.
+func (e *emitter) histAddr(n *node, slot, idx string, idxw int) string {
+	if n.depth == 1 {
+		return zext(idx, idxw, clog2(n.size))
+	}
+	hw := clog2(n.depth * n.size)
+	return fmt.Sprintf("%s * %d'd%d + %s", zext(slot, clog2(n.depth), hw), hw, n.size, zext(idx, idxw, hw))
+}
+
+// loads reads every variable of n at address a into the kernel state.
+func (e *emitter) loads(g *kgen, n *node, pre, a string) *kstate {
+	m := n.pop.Model
+	st := &kstate{cur: map[*fixed.Var]sig{}, loaded: map[*fixed.Var]sig{}, ref: m.Ref, vals: map[*fixed.Op]sig{}}
+	for k, v := range m.Vars {
+		mem := e.mems[n.name+"/"+v.Name]
+		if v.Kind == fixed.LFSRVar {
+			st.lfsr0 = fmt.Sprintf("%s_lfsr", pre)
+			fmt.Fprintf(g.b, "    wire [%d:0] %s = %s[%s];\n", v.Width-1, st.lfsr0, mem, a)
+			st.lfsr = st.lfsr0
+			continue
+		}
+		name := fmt.Sprintf("%s_v%d", pre, k)
+		if v.Signed {
+			st.cur[v] = g.def(name, v.Width, fmt.Sprintf("%s[%s]", mem, a))
+		} else {
+			st.cur[v] = g.def(name, v.Width+1, fmt.Sprintf("{1'b0, %s[%s]}", mem, a))
+		}
+		st.loaded[v] = st.cur[v]
+	}
+	return st
+}
+
+// stores are the memory writes of the variables a kernel chain changed.
+func (e *emitter) stores(n *node, st *kstate, a string) []string {
+	var out []string
+	for _, v := range n.pop.Model.Vars {
+		mem := e.mems[n.name+"/"+v.Name]
+		if v.Kind == fixed.LFSRVar {
+			if st.lfsr != st.lfsr0 {
+				out = append(out, fmt.Sprintf("%s[%s] <= %s;", mem, a, st.lfsr))
+			}
+			continue
+		}
+		if c := st.cur[v]; c != st.loaded[v] {
+			out = append(out, fmt.Sprintf("%s[%s] <= %s[%d:0];", mem, a, c.name, v.Width-1))
+		}
+	}
+	return out
+}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+
+	"github.com/snnc/snnc"
+	"github.com/snnc/snnc/backends/fixed"
+	"github.com/snnc/snnc/backends/gosim"
+	"github.com/snnc/snnc/backends/verilog"
+	"github.com/snnc/snnc/lang"
+)
+
+// verilogFlags are the flags of `snnc build --target verilog`.
+type verilogFlags struct {
+	profile  string
+	synth    bool
+	duration string
+	seed     int64
+	seedSet  bool
+}
+
+// buildVerilog writes the Verilog design of the model at path into out
+// (and synthesizes it with --synth).
+func buildVerilog(stdout, stderr io.Writer, path, out string, quiet bool, opt snnc.Options, vf verilogFlags) error {
+	opt.Passes.Target = vf.profile
+	p, src, diags := snnc.Compile(path, opt)
+	printDiags(stderr, &lang.Program{Sources: src}, dropNotes(diags))
+	if p == nil {
+		return errSilent{}
+	}
+	prof, err := fixed.LoadProfile(vf.profile)
+	if err != nil {
+		return err
+	}
+	q, ld := fixed.For(p, prof)
+	if q == nil {
+		printDiags(stderr, &lang.Program{Sources: src}, ld)
+		return errSilent{}
+	}
+	o := fixed.Options{Options: gosim.Options{BaseDir: filepath.Dir(path)}}
+	if vf.duration != "" {
+		if o.Duration, err = parseDuration(vf.duration); err != nil {
+			return err
+		}
+	}
+	if vf.seedSet {
+		if vf.seed < 0 {
+			return fmt.Errorf("--seed must not be negative")
+		}
+		s := uint64(vf.seed)
+		o.Seed = &s
+	}
+	d, err := verilog.Generate(p, q, o)
+	if err != nil {
+		return err
+	}
+	if out == "" {
+		out = strings.TrimSuffix(filepath.Base(path), ".snn") + "_verilog"
+	}
+	if err := d.Write(out); err != nil {
+		return err
+	}
+	if !quiet {
+		fmt.Fprintf(stdout, "%s -> %s/ (%s.v for %s, %d steps; see %s/README.md)\n", path, out, verilog.Top, prof.Name, d.Trace.Steps, out)
+	}
+	if vf.synth {
+		r, err := verilog.Synth(out)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "yosys: %s\n", r)
+	}
+	return nil
+}
