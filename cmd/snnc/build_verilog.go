@@ -11,6 +11,7 @@ import (
 	"github.com/snnc/snnc/backends/gosim"
 	"github.com/snnc/snnc/backends/verilog"
 	"github.com/snnc/snnc/lang"
+	"github.com/snnc/snnc/runtime"
 )
 
 // verilogFlags are the flags of `snnc build --target verilog`.
@@ -42,7 +43,7 @@ func buildVerilog(stdout, stderr io.Writer, path, out string, quiet bool, opt sn
 	}
 	o := fixed.Options{Options: gosim.Options{BaseDir: filepath.Dir(path)}}
 	if vf.duration != "" {
-		if o.Duration, err = parseDuration(vf.duration); err != nil {
+		if o.Duration, err = runtime.ParseDuration(vf.duration); err != nil {
 			return err
 		}
 	}
