@@ -90,12 +90,24 @@ type NetworkDecl struct {
 	Items []NetItem
 }
 
-// RunDecl is `run Net for 1 s` with optional settings `{ out = "dir" }`.
+// RunDecl is `run Net for 1 s` with optional settings `{ out = "dir" }`
+// and phases.
 type RunDecl struct {
 	Span
 	Network  *Ident
 	Duration Expr
 	Settings []*Setting
+	Phases   []*PhaseDecl
+}
+
+// PhaseDecl is `phase NAME at T { Pop.var = value ... }` in a run: at time T
+// the assignments set state variables of whole populations (a protocol
+// step: freeze learning, scale a gain).
+type PhaseDecl struct {
+	Span
+	Name *Ident
+	At   Expr
+	Body []Stmt
 }
 
 func (*ImportDecl) declNode()  {}

@@ -395,6 +395,7 @@ func (c *checker) checkRun(r *RunDecl, main bool) {
 			c.unknownSetting(s, []string{"out"}, "run")
 		}
 	}
+	c.checkPhases(r)
 }
 
 func (c *checker) globalNames(keep func(Decl) bool) []string {

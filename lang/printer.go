@@ -395,7 +395,7 @@ func (p *printer) declEntry(d Decl) entry {
 	case *RunDecl:
 		head := "run " + ident(d.Network) + " for " + expr(d.Duration)
 		return p.bodyEntry(sp, head, rangeOf(d.Duration).End, settingsInline(d.Settings),
-			func() []entry { return p.settings(d.Settings, true) }, len(d.Settings))
+			func() []entry { return p.runItems(d) }, len(d.Settings)+len(d.Phases))
 	}
 	return entry{sp, true, func() {}}
 }
@@ -836,6 +836,27 @@ func (p *printer) bodyEntry(sp Span, head string, headEnd Pos, inline []inlineIt
 	}}
 }
 
+// runItems prints a run's settings and phases in source order.
+func (p *printer) runItems(d *RunDecl) []entry {
+	es := p.settings(d.Settings, true)
+	for _, ph := range d.Phases {
+		if ph == nil {
+			continue
+		}
+		head := "phase " + ident(ph.Name) + " at " + expr(ph.At)
+		es = append(es, entry{ph.Span, false, func() {
+			p.block(head, rangeOf(ph.At).End, p.stmts(ph.Body), ph.End)
+		}})
+	}
+	slices.SortStableFunc(es, func(x, y entry) int {
+		if a, b := x.span.Pos, y.span.Pos; a.IsValid() && b.IsValid() {
+			return a.Offset - b.Offset
+		}
+		return 0
+	})
+	return es
+}
+
 func projItemInline(it ProjItem) (inlineItem, bool) {
 	switch it := it.(type) {
 	case *Setting:
@@ -1176,6 +1197,8 @@ func isNil(n Node) bool {
 	case *NetworkDecl:
 		return n == nil
 	case *RunDecl:
+		return n == nil
+	case *PhaseDecl:
 		return n == nil
 	case *VarBlock:
 		return n == nil

@@ -260,7 +260,21 @@ type gRun struct {
 	Network  *gName      `parser:"\"run\" @@"`
 	Duration *gExpr      `parser:"\"for\" @@"`
 	Braced   bool        `parser:"( @\"{\""`
-	Settings []*gSetting `parser:"  ( NL | \";\" | @@ )* \"}\" )?"`
+	Items    []*gRunItem `parser:"  ( NL | \";\" | @@ )* \"}\" )?"`
+}
+
+type gRunItem struct {
+	gPos
+	Phase   *gPhase   `parser:"  @@"`
+	Setting *gSetting `parser:"| @@"`
+}
+
+// gPhase is `phase NAME at T { Pop.var = value ... }` in a run.
+type gPhase struct {
+	gPos
+	Name *gName   `parser:"\"phase\" @@"`
+	At   *gExpr   `parser:"\"at\" @@ \"{\""`
+	Body []*gStmt `parser:"( NL | \";\" | @@ )* \"}\""`
 }
 
 // ---- expressions, one level per precedence ----
@@ -427,7 +441,7 @@ var afterNumber = map[string]bool{
 	"on": true, "dendrite": true, "compartment": true, "parameters": true,
 	"state": true, "equations": true, "inputs": true, "method": true,
 	"run": true, "import": true, "function": true, "neuron": true,
-	"synapse": true, "network": true,
+	"synapse": true, "network": true, "phase": true,
 }
 
 func (u *gUnitLit) Parse(lex *lexer.PeekingLexer) error {
