@@ -23,6 +23,7 @@ type Program struct {
 	Inputs    []*Input
 	Projs     []*Projection
 	Records   []*Record
+	Phases    []*Phase // protocol steps of the run, in time order
 	Schedule  Schedule
 	Removed   []string // what dce removed, for reports
 	Functions []string // user functions inlined (for the printer's header)
@@ -324,4 +325,24 @@ type Record struct {
 	Lo, Hi int // neuron range [Lo, Hi) for state
 	Every  float64
 	Pos    lang.Span
+}
+
+// Phase is a protocol step of a run: at time At (the start of step
+// round(At/dt)) each Set changes a state variable of every neuron of a
+// population.
+type Phase struct {
+	Name string
+	At   float64 // s
+	Sets []*PhaseSet
+	Pos  lang.Span
+}
+
+// PhaseSet is `Pop.var op value`; Value is a constant of the population's
+// model (a Const after fold).
+type PhaseSet struct {
+	Pop   *Population
+	Var   *Var
+	Op    string // = += -= *= /=
+	Value Expr
+	Pos   lang.Span
 }

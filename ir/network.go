@@ -104,6 +104,36 @@ func (b *builder) network(ni *lang.NetInfo, run *lang.RunDecl) {
 			b.records(r, ni, pops, inputs, byDecl)
 		}
 	}
+	if run != nil {
+		b.phases(run, pops)
+	}
+}
+
+// phases lowers a run's phases; a value is lowered in the scope of its
+// population's model, so it may use the population's parameters.
+func (b *builder) phases(run *lang.RunDecl, pops map[string]*Population) {
+	for _, d := range run.Phases {
+		at, _ := lang.ConstValue(d.At)
+		ph := &Phase{Name: d.Name.Name, At: at, Pos: d.Range()}
+		for _, s := range d.Body {
+			a, ok := s.(*lang.AssignStmt)
+			if !ok {
+				continue
+			}
+			f := a.Target.(*lang.FieldExpr)
+			pop := pops[f.X.(*lang.Ident).Name]
+			if pop == nil {
+				continue
+			}
+			l := &lower{b: b, m: pop.Model, byName: map[string]*Var{}}
+			for _, v := range pop.Model.Vars {
+				l.byName[v.Name] = v
+			}
+			ph.Sets = append(ph.Sets, &PhaseSet{Pop: pop, Var: findVar(pop.Model, f.Name.Name), Op: a.Op,
+				Value: l.expr(a.Value), Pos: a.Range()})
+		}
+		b.out.Phases = append(b.out.Phases, ph)
+	}
 }
 
 func (b *builder) input(d *lang.InputDecl, pi *lang.PopInfo) *Input {

@@ -343,6 +343,13 @@ func (pr *printer) network(p *Program) {
 	for _, r := range p.Records {
 		pr.line("record %s", recordString(r))
 	}
+	for _, ph := range p.Phases {
+		pr.open("phase %s at %s", ph.Name, Quantity(ph.At, TimeDim, "ms"))
+		for _, st := range ph.Sets {
+			pr.line("%s.%s %s %s", st.Pop.Name, st.Var.Name, st.Op, ExprString(st.Value))
+		}
+		pr.close()
+	}
 	pr.close()
 }
 

@@ -281,6 +281,20 @@ func (l *liveness) sweep(ctx *Context) {
 		ctx.Diags.Notef(in.Pos.Pos, in.Pos.End, "dce: input %s is removed: no recording depends on it", in.Name)
 	}
 	p.Inputs = inputs
+	// a phase that sets a removed variable has nothing left to set
+	live := map[*ir.Population]bool{}
+	for _, pop := range pops {
+		live[pop] = true
+	}
+	for _, ph := range p.Phases {
+		var sets []*ir.PhaseSet
+		for _, st := range ph.Sets {
+			if live[st.Pop] && l.vars[st.Var] {
+				sets = append(sets, st)
+			}
+		}
+		ph.Sets = sets
+	}
 	p.Removed = append(p.Removed, removed...)
 }
 

@@ -31,6 +31,11 @@ func fold(ctx *Context) {
 		p.Weight = f.expr(p.Weight)
 		p.Delay = f.expr(p.Delay)
 	}
+	for _, ph := range ctx.Prog.Phases {
+		for _, st := range ph.Sets {
+			st.Value = f.expr(st.Value)
+		}
+	}
 }
 
 type folder struct {

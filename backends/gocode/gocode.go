@@ -260,6 +260,9 @@ func (g *gen) program() error {
 	if err := g.monitors(); err != nil {
 		return err
 	}
+	if err := g.phases(); err != nil {
+		return err
+	}
 	g.stepBody()
 
 	// ---- assemble ----

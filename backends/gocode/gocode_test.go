@@ -138,6 +138,7 @@ func TestSameOutputs(t *testing.T) {
 		runCase{model: "../../testdata/gocode/features.snn", off: []string{"sparsity", "fold"}},
 		runCase{model: "../../testdata/gocode/plastic.snn", off: []string{"lazy", "sparsity"}},
 		runCase{model: "../../testdata/passes/fuse/merge.snn", off: []string{"fuse"}},
+		runCase{model: "../../testdata/gocode/phases.snn", off: []string{"fuse"}},
 	)
 	for _, c := range cases {
 		name := strings.TrimSuffix(filepath.Base(c.model), ".snn")

@@ -75,6 +75,7 @@ type sim struct {
 	spikeMons  []*spikeMon
 	stateMons  []*stateMon
 	weightMons []*weightMon
+	phases     []*phase
 }
 
 // node is a projection end: a population or a spike input.
@@ -175,6 +176,9 @@ func build(p *ir.Program, o Options) (*sim, error) {
 	if err := s.monitors(p, byName, popOf); err != nil {
 		return nil, err
 	}
+	if err := s.buildPhases(p, popOf); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -239,6 +243,7 @@ func (s *sim) run(o Options) (*Result, error) {
 }
 
 func (s *sim) step() error {
+	s.applyPhases()
 	for _, m := range s.stateMons {
 		m.sample(s)
 	}
