@@ -24,6 +24,7 @@ type Program struct {
 	Projs     []*Projection
 	Records   []*Record
 	Phases    []*Phase // protocol steps of the run, in time order
+	Wtas      []*Wta   // winner-take-all selections, one per population at most
 	Schedule  Schedule
 	Removed   []string // what dce removed, for reports
 	Functions []string // user functions inlined (for the printer's header)
@@ -300,6 +301,7 @@ type Connector struct {
 
 // Normalize is synaptic scaling of a synapse variable.
 type Normalize struct {
+	Func   string // "sum" (the values sum to Target) or "l2" (their Euclidean norm is Target)
 	Var    *Var
 	Target float64
 	Every  float64
@@ -345,4 +347,15 @@ type PhaseSet struct {
 	Op    string // = += -= *= /=
 	Value Expr
 	Pos   lang.Span
+}
+
+// Wta is winner-take-all selection on a population: of the neurons whose
+// threshold holds in a step (and that are not refractory), only the K with
+// the largest By spike; ties go to the lower index. The others neither
+// spike nor reset.
+type Wta struct {
+	Pop *Population
+	K   int
+	By  Expr // in the population's model
+	Pos lang.Span
 }

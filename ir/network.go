@@ -107,6 +107,31 @@ func (b *builder) network(ni *lang.NetInfo, run *lang.RunDecl) {
 	if run != nil {
 		b.phases(run, pops)
 	}
+	for _, it := range ni.Decl.Items {
+		if w, ok := it.(*lang.WtaDecl); ok && pops[w.Pop.Name] != nil {
+			b.wta(w, pops[w.Pop.Name])
+		}
+	}
+}
+
+// wta lowers `wta Pop { k = K; by = score }`; the score is in the scope of
+// the population's model.
+func (b *builder) wta(d *lang.WtaDecl, pop *Population) {
+	w := &Wta{Pop: pop, K: 1, Pos: d.Range()}
+	l := &lower{b: b, m: pop.Model, byName: map[string]*Var{}}
+	for _, v := range pop.Model.Vars {
+		l.byName[v.Name] = v
+	}
+	for _, s := range d.Settings {
+		switch s.Name.Name {
+		case "k":
+			k, _ := lang.ConstValue(s.Value)
+			w.K = int(k)
+		case "by":
+			w.By = l.expr(s.Value)
+		}
+	}
+	b.out.Wtas = append(b.out.Wtas, w)
 }
 
 // phases lowers a run's phases; a value is lowered in the scope of its
@@ -195,7 +220,7 @@ func (b *builder) projection(pi *lang.ProjInfo, pre Node, post *Population, node
 		case *lang.NormalizeStmt:
 			target, _ := lang.ConstValue(it.Target)
 			every, _ := lang.ConstValue(it.Every)
-			prj.Normalize = &Normalize{Target: target, Every: every, Pos: it.Range()}
+			prj.Normalize = &Normalize{Func: it.Func.Name, Target: target, Every: every, Pos: it.Range()}
 		case *lang.ModulatorItem:
 			prj.Modulators[it.Name.Name] = node(it.Source.Name)
 		}

@@ -330,7 +330,7 @@ func (pr *printer) network(p *Program) {
 		}
 		s += " storage " + prj.Storage
 		if n := prj.Normalize; n != nil && n.Var != nil {
-			s += fmt.Sprintf(" normalize sum(%s) = %s every %s", n.Var.Name, num(n.Target), Quantity(n.Every, TimeDim, "ms"))
+			s += fmt.Sprintf(" normalize %s(%s) = %s every %s", n.Func, n.Var.Name, num(n.Target), Quantity(n.Every, TimeDim, "ms"))
 		}
 		for _, m := range prj.Merged {
 			s += " merged " + m.Name
@@ -342,6 +342,9 @@ func (pr *printer) network(p *Program) {
 	}
 	for _, r := range p.Records {
 		pr.line("record %s", recordString(r))
+	}
+	for _, w := range p.Wtas {
+		pr.line("wta %s k %d by %s", w.Pop.Name, w.K, ExprString(w.By))
 	}
 	for _, ph := range p.Phases {
 		pr.open("phase %s at %s", ph.Name, Quantity(ph.At, TimeDim, "ms"))

@@ -353,6 +353,17 @@ type RecordDecl struct {
 	Every   Expr
 }
 
+// WtaDecl is `wta Pop { k = 1; by = score }`: of the neurons of Pop whose
+// threshold condition holds in a step, only the k with the largest score
+// spike (winner-take-all selection among candidates).
+type WtaDecl struct {
+	Span
+	Pop      *Ident
+	Settings []*Setting
+}
+
+func (*WtaDecl) netNode() {}
+
 func (*Setting) netNode()        {}
 func (*PopulationDecl) netNode() {}
 func (*InputDecl) netNode()      {}

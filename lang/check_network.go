@@ -222,6 +222,7 @@ func (c *checker) checkNetwork(nd *NetworkDecl) *NetInfo {
 			c.record(ni, r)
 		}
 	}
+	c.wtas(ni)
 	return ni
 }
 
@@ -781,8 +782,8 @@ func (c *checker) weightSetting(s *Setting, pi *ProjInfo, ports []*PortInfo, toD
 }
 
 func (c *checker) normalize(n *NormalizeStmt, pi *ProjInfo) {
-	if n.Func.Name != "sum" {
-		c.errorf(n.Func, "normalize supports sum(...), not %s(...)", n.Func.Name)
+	if n.Func.Name != "sum" && n.Func.Name != "l2" {
+		c.errorf(n.Func, "normalize supports sum(...) and l2(...), not %s(...)", n.Func.Name)
 	}
 	e := &env{c: c, noTime: true}
 	target := e.expr(n.Target)

@@ -808,6 +808,9 @@ func (p *printer) netItems(items []NetItem) []entry {
 			}
 			es = append(es, p.bodyEntry(sp, head, headEnd, inline,
 				func() []entry { return p.projItems(it.Items) }, len(it.Items)))
+		case *WtaDecl:
+			es = append(es, p.bodyEntry(sp, "wta "+ident(it.Pop), rangeOf(it.Pop).End, settingsInline(it.Settings),
+				func() []entry { return p.settings(it.Settings, true) }, len(it.Settings)))
 		case *RecordDecl:
 			s := "record " + exprList(it.Targets)
 			if it.Every != nil {
@@ -1199,6 +1202,8 @@ func isNil(n Node) bool {
 	case *RunDecl:
 		return n == nil
 	case *PhaseDecl:
+		return n == nil
+	case *WtaDecl:
 		return n == nil
 	case *VarBlock:
 		return n == nil

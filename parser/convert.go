@@ -311,6 +311,8 @@ func (c *converter) netItem(g *gNetItem) lang.NetItem {
 			}
 		}
 		return p
+	case g.Wta != nil:
+		return &lang.WtaDecl{Span: sp, Pop: c.name(g.Wta.Pop), Settings: c.settings(g.Wta.Settings)}
 	case g.Record != nil:
 		r := &lang.RecordDecl{Span: sp}
 		for _, t := range g.Record.Targets {

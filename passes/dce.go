@@ -148,6 +148,11 @@ func (l *liveness) step() {
 		if spikes {
 			l.markSpikes(pop.Name)
 			l.reads(m.Threshold)
+			for _, w := range l.prog.Wtas {
+				if w.Pop == pop {
+					l.reads(w.By) // the score decides who spikes
+				}
+			}
 			// refractoriness decides when the neuron can spike again
 			ir.WalkStmts(m.Reset, func(s ir.Stmt) {
 				if r, ok := s.(*ir.Refractory); ok {
@@ -281,6 +286,13 @@ func (l *liveness) sweep(ctx *Context) {
 		ctx.Diags.Notef(in.Pos.Pos, in.Pos.End, "dce: input %s is removed: no recording depends on it", in.Name)
 	}
 	p.Inputs = inputs
+	var wtas []*ir.Wta
+	for _, w := range p.Wtas {
+		if l.spikesOrStateLive(w.Pop) {
+			wtas = append(wtas, w)
+		}
+	}
+	p.Wtas = wtas
 	// a phase that sets a removed variable has nothing left to set
 	live := map[*ir.Population]bool{}
 	for _, pop := range pops {

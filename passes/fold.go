@@ -31,6 +31,9 @@ func fold(ctx *Context) {
 		p.Weight = f.expr(p.Weight)
 		p.Delay = f.expr(p.Delay)
 	}
+	for _, w := range ctx.Prog.Wtas {
+		w.By = f.expr(w.By)
+	}
 	for _, ph := range ctx.Prog.Phases {
 		for _, st := range ph.Sets {
 			st.Value = f.expr(st.Value)

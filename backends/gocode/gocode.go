@@ -263,6 +263,9 @@ func (g *gen) program() error {
 	if err := g.phases(); err != nil {
 		return err
 	}
+	if err := g.wtas(); err != nil {
+		return err
+	}
 	g.stepBody()
 
 	// ---- assemble ----

@@ -413,12 +413,21 @@ func (pr *projGen) normalizeMethod() {
 	vals := f.local("vals", "s."+pr.field[pr.normVar])
 	f.line("for post := 0; post < %d; post++ {", pr.post.n)
 	f.line("sum := 0.0")
+	l2 := pr.ip.Normalize.Func == "l2"
 	pr.column(f, "post", false, func() {
-		f.line("sum += %s[syn]", vals)
+		if l2 {
+			f.line("x := %s[syn]", vals)
+			f.line("sum += x * x")
+		} else {
+			f.line("sum += %s[syn]", vals)
+		}
 	})
 	f.line("if sum <= 0 {")
 	f.line("continue")
 	f.line("}")
+	if l2 {
+		f.line("sum = math.Sqrt(sum)")
+	}
 	f.line("f := %s / sum", g.litStr(pr.ip.Normalize.Target))
 	pr.column(f, "post", false, func() {
 		f.line("%s[syn] *= f", vals)

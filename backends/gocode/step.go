@@ -174,6 +174,9 @@ func (g *gen) stepBody() {
 		} else {
 			b.line("s.threshold%d()", pg.k)
 		}
+		if g.hasWta(pg) {
+			b.line("s.wta%d()", pg.k)
+		}
 		for _, pt := range pg.parts {
 			if !pt.whole() {
 				b.line("s.q%dspk = partSpikes(s.q%dspk[:0], s.p%dspk, %d, %d)", pt.k, pt.k, pg.k, pt.off, pt.n)

@@ -366,13 +366,21 @@ func (pr *proj) normalize(s *sim) {
 		return
 	}
 	vals := pr.vals[pr.norm.Var]
+	l2 := pr.norm.Func == "l2"
 	for j := 0; j < pr.post.n; j++ {
 		sum := 0.0
 		for k := pr.colPtr[j]; k < pr.colPtr[j+1]; k++ {
-			sum += vals[pr.colSyn[k]]
+			if x := vals[pr.colSyn[k]]; l2 {
+				sum += x * x
+			} else {
+				sum += x
+			}
 		}
 		if sum <= 0 {
 			continue
+		}
+		if l2 {
+			sum = math.Sqrt(sum)
 		}
 		f := pr.norm.Target / sum
 		for k := pr.colPtr[j]; k < pr.colPtr[j+1]; k++ {

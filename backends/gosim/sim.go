@@ -76,6 +76,7 @@ type sim struct {
 	stateMons  []*stateMon
 	weightMons []*weightMon
 	phases     []*phase
+	wtas       []*wta
 }
 
 // node is a projection end: a population or a spike input.
@@ -179,6 +180,9 @@ func build(p *ir.Program, o Options) (*sim, error) {
 	if err := s.buildPhases(p, popOf); err != nil {
 		return nil, err
 	}
+	if err := s.buildWtas(p, popOf); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -272,6 +276,7 @@ func (s *sim) step() error {
 	for _, p := range s.pops {
 		p.threshold(s)
 	}
+	s.selectWinners()
 	for _, in := range s.inputs {
 		in.spikes = in.src.Step(s.n)
 	}
