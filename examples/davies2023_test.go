@@ -28,7 +28,7 @@ const (
 )
 
 var dvTrainTimes = []float64{1, 26, 56} // rail spikes within a training slot
-const dvTeacher = 29.0                   // teacher spike within a training slot
+const dvTeacher = 29.0                  // teacher spike within a training slot
 
 // daviesStimulus writes the three spike files of davies2023.snn for the
 // trained patterns (one or two): training slots, check presentations (the

@@ -116,6 +116,7 @@ type Model struct {
 	OnMod      map[string][]Stmt
 	Delay      Expr // default delay (nil: none)
 	DeliverDim units.Dim
+	Summed     Expr // `summed = e`: every step, e summed over a neuron's synapses drives the continuous port
 }
 
 // ODE is one differential equation of a model.

@@ -230,7 +230,11 @@ func (b *builder) projection(pi *lang.ProjInfo, pre Node, post *Population, node
 		if pre.Pop != nil {
 			preModel = pre.Pop.Model
 		}
-		m := b.model(pi.Synapse, pi.Synapse.Name+"@"+prj.Name, overrides, &binding{pre: preModel, post: post.Model, weight: port.Weight})
+		w := port.Weight
+		if port.Kind == ContPort && port.Var != nil {
+			w = port.Var.Dim // a summed synapse's weight is in the port's unit
+		}
+		m := b.model(pi.Synapse, pi.Synapse.Name+"@"+prj.Name, overrides, &binding{pre: preModel, post: post.Model, weight: w})
 		prj.Synapse = m
 		if prj.Delay == nil {
 			prj.Delay = m.Delay

@@ -149,6 +149,9 @@ func (pr *printer) model(m *Model) {
 	for _, name := range sortedKeys(m.OnActive) {
 		pr.stmtBlock("on dendrite "+name+" active", m.OnActive[name])
 	}
+	if m.Summed != nil {
+		pr.line("summed %s", ExprString(m.Summed))
+	}
 	if m.Delay != nil {
 		pr.line("delay %s", ExprString(m.Delay))
 	}

@@ -207,6 +207,7 @@ func (l *liveness) step() {
 			if prj.Normalize != nil {
 				l.markVar(prj.Normalize.Var)
 			}
+			l.reads(s.Summed) // drives the continuous port every step
 		}
 	}
 	for _, in := range l.prog.Inputs {

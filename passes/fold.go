@@ -65,6 +65,7 @@ func (f *folder) model(m *ir.Model) {
 	}
 	m.Threshold = f.expr(m.Threshold)
 	m.Delay = f.expr(m.Delay)
+	m.Summed = f.expr(m.Summed)
 	f.stmts(m.Reset)
 	f.stmts(m.OnPre)
 	f.stmts(m.OnPost)

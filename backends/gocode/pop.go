@@ -496,6 +496,10 @@ func (pg *popGen) loop(f *fnb, slice string, fused bool) error {
 			f.hints = append(f.hints, fmt.Sprintf("%s = %s[:len(%s)]", name, name, ref))
 		}
 	}
+	if body.Len() == 0 {
+		f.line("_ = %s // nothing to integrate (a neuron without equations)", ref)
+		return nil
+	}
 	f.line("for i := range %s {", ref)
 	f.Write(body.Bytes())
 	f.line("}")

@@ -16,6 +16,7 @@ type projGen struct {
 	ip      *ir.Projection
 	pre     node
 	post    *partGen
+	summed  bool   // has a sum<k> method (a summed synapse)
 	storage string // dense, csr or procedural
 	merged  []*connGen
 	delay   int
@@ -73,9 +74,15 @@ func (g *gen) newProj(k int, ip *ir.Projection) (*projGen, error) {
 		}
 		pr.delay = int(math.Round(d / g.p.Schedule.Dt))
 	}
+	summed := ip.Synapse != nil && ip.Synapse.Summed != nil // drives a continuous port
 	ep, ok := post.pop.events[ip.Port]
-	if !ok {
+	if !ok && !summed {
 		return nil, fmt.Errorf("%s has no event port %s", post.ip.Name, ip.Port)
+	}
+	if summed {
+		if _, ok := post.pop.ports[ip.Port]; !ok {
+			return nil, fmt.Errorf("%s has no continuous port %s", post.ip.Name, ip.Port)
+		}
 	}
 	pr.port = ep
 	if len(ip.Merged) > 0 {

@@ -145,6 +145,11 @@ func (g *gen) stepBody() {
 		b.line("}")
 		b.line("}")
 	}
+	for _, pr := range g.projs {
+		if pr.summed {
+			b.line("s.sum%d()", pr.k)
+		}
+	}
 	b.line("// integrate")
 	for _, pg := range g.pops {
 		b.line("if s.threads <= 1 {")

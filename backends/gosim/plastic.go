@@ -117,6 +117,13 @@ func (pr *proj) plastic(s *sim, ip *ir.Projection, byName map[string]node) error
 			}
 		})
 	}
+	if m.Summed != nil {
+		f, err := (&compiler{slot: pr.slot, noRandom: "in a summed output"}).expr(inlineAliases(m.Summed))
+		if err != nil {
+			return fmt.Errorf("synapse %s, summed: %w", m.Type, err)
+		}
+		pr.summed = f
+	}
 	if len(m.OnPost) > 0 || len(m.OnMod) > 0 || ip.Normalize != nil {
 		if err := pr.columns(); err != nil {
 			return err
@@ -568,6 +575,26 @@ func (pr *proj) checkSynapse(c *ctx) {
 			}
 			pr.err = fmt.Errorf("projection %s, %s: %s became %v at t = %s", pr.name, where, v.Name, x, ir.Quantity(c.t, ir.TimeDim, "ms"))
 			return
+		}
+	}
+}
+
+// sum drives the continuous port: every step, each postsynaptic neuron
+// receives the sum of the synapse type's `summed` expression over its
+// synapses, in presynaptic order (lazy traces advanced to now).
+func (pr *proj) sum(s *sim) {
+	if pr.summed == nil {
+		return
+	}
+	c := &pr.cx
+	c.t = s.t
+	off := pr.post.off
+	for i := 0; i < pr.pre.size(); i++ {
+		first, targets := pr.row(i)
+		for m, j := range targets {
+			c.i, c.pre, c.post = int(first)+m, i, int(j)
+			pr.advance(s.t, c.i, c.pre, c.post)
+			pr.sumPort[off+int(j)] += pr.summed(c)
 		}
 	}
 }

@@ -264,6 +264,9 @@ func (s *sim) step() error {
 			}
 		}
 	}
+	for _, pr := range s.projs {
+		pr.sum(s)
+	}
 	for _, p := range s.pops {
 		p.update(s)
 		if err := p.checkFinite(s); err != nil {
