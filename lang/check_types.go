@@ -905,6 +905,10 @@ func (tc *typeChecker) typeSetting(t *TypeInfo, s *Setting) {
 	if t.Kind == SynapseKind && t.Parent == nil && s.Name.Name == "summed" && !s.IsBlock {
 		// summed = expr: every step, the sum over a neuron's synapses of expr
 		// drives the projection's continuous port (Brian2's `(summed)`)
+		if t.Summed != nil && t.Summed != s {
+			c.errorf(s.Name, "summed is set twice in synapse %s", t.Name)
+			return
+		}
 		e := tc.env(t)
 		e.noRandom = "in a summed output (it is computed every step)"
 		ty := e.expr(s.Value)

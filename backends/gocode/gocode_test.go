@@ -139,6 +139,7 @@ func TestSameOutputs(t *testing.T) {
 		runCase{model: "../../testdata/gocode/plastic.snn", off: []string{"lazy", "sparsity"}},
 		runCase{model: "../../testdata/passes/fuse/merge.snn", off: []string{"fuse"}},
 		runCase{model: "../../testdata/gocode/phases.snn", off: []string{"fuse"}},
+		runCase{model: "../../testdata/gocode/summed.snn", off: []string{"fuse", "lazy"}},
 	)
 	for _, c := range cases {
 		name := strings.TrimSuffix(filepath.Base(c.model), ".snn")
