@@ -332,7 +332,7 @@ type Record struct {
 
 // Phase is a protocol step of a run: at time At (the start of step
 // round(At/dt)) each Set changes a state variable of every neuron of a
-// population.
+// population or of every synapse of a projection.
 type Phase struct {
 	Name string
 	At   float64 // s
@@ -340,10 +340,12 @@ type Phase struct {
 	Pos  lang.Span
 }
 
-// PhaseSet is `Pop.var op value`; Value is a constant of the population's
-// model (a Const after fold).
+// PhaseSet is `Pop.var op value` (Proj nil) or `Proj.var op value` on
+// the synapses of one projection (Pop nil); Value is a constant of the
+// population's or synapse's model (a Const after fold).
 type PhaseSet struct {
 	Pop   *Population
+	Proj  *Projection
 	Var   *Var
 	Op    string // = += -= *= /=
 	Value Expr
@@ -359,4 +361,12 @@ type Wta struct {
 	K   int
 	By  Expr // in the population's model
 	Pos lang.Span
+}
+
+// Target names what the set changes: the population or the projection.
+func (st *PhaseSet) Target() string {
+	if st.Proj != nil {
+		return st.Proj.Name
+	}
+	return st.Pop.Name
 }

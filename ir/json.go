@@ -46,7 +46,7 @@ func JSON(p *Program) any {
 	for _, ph := range p.Phases {
 		j := jsonPhase{Name: ph.Name, At: ph.At}
 		for _, st := range ph.Sets {
-			j.Sets = append(j.Sets, st.Pop.Name+"."+st.Var.Name+" "+st.Op+" "+ExprString(st.Value))
+			j.Sets = append(j.Sets, st.Target()+"."+st.Var.Name+" "+st.Op+" "+ExprString(st.Value))
 		}
 		out.Phases = append(out.Phases, j)
 	}

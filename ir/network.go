@@ -105,7 +105,12 @@ func (b *builder) network(ni *lang.NetInfo, run *lang.RunDecl) {
 		}
 	}
 	if run != nil {
-		b.phases(run, pops)
+		b.phases(run, pops, func(name string) []*Projection {
+			if s, ok := ni.Scope[name]; ok && s.Proj != nil {
+				return byDecl[s.Proj.Decl]
+			}
+			return nil
+		})
 	}
 	for _, it := range ni.Decl.Items {
 		if w, ok := it.(*lang.WtaDecl); ok && pops[w.Pop.Name] != nil {
@@ -135,8 +140,10 @@ func (b *builder) wta(d *lang.WtaDecl, pop *Population) {
 }
 
 // phases lowers a run's phases; a value is lowered in the scope of its
-// population's model, so it may use the population's parameters.
-func (b *builder) phases(run *lang.RunDecl, pops map[string]*Population) {
+// population's (or projection's synapse) model, so it may use its
+// parameters. A named projection with several (pre, post) pairs gets one
+// set per pair.
+func (b *builder) phases(run *lang.RunDecl, pops map[string]*Population, projsOf func(string) []*Projection) {
 	for _, d := range run.Phases {
 		at, _ := lang.ConstValue(d.At)
 		ph := &Phase{Name: d.Name.Name, At: at, Pos: d.Range()}
@@ -146,16 +153,25 @@ func (b *builder) phases(run *lang.RunDecl, pops map[string]*Population) {
 				continue
 			}
 			f := a.Target.(*lang.FieldExpr)
-			pop := pops[f.X.(*lang.Ident).Name]
-			if pop == nil {
+			name := f.X.(*lang.Ident).Name
+			scoped := func(m *Model) Expr {
+				l := &lower{b: b, m: m, byName: map[string]*Var{}}
+				for _, v := range m.Vars {
+					l.byName[v.Name] = v
+				}
+				return l.expr(a.Value)
+			}
+			if pop := pops[name]; pop != nil {
+				ph.Sets = append(ph.Sets, &PhaseSet{Pop: pop, Var: findVar(pop.Model, f.Name.Name), Op: a.Op,
+					Value: scoped(pop.Model), Pos: a.Range()})
 				continue
 			}
-			l := &lower{b: b, m: pop.Model, byName: map[string]*Var{}}
-			for _, v := range pop.Model.Vars {
-				l.byName[v.Name] = v
+			for _, prj := range projsOf(name) {
+				if prj.Synapse != nil {
+					ph.Sets = append(ph.Sets, &PhaseSet{Proj: prj, Var: findVar(prj.Synapse, f.Name.Name), Op: a.Op,
+						Value: scoped(prj.Synapse), Pos: a.Range()})
+				}
 			}
-			ph.Sets = append(ph.Sets, &PhaseSet{Pop: pop, Var: findVar(pop.Model, f.Name.Name), Op: a.Op,
-				Value: l.expr(a.Value), Pos: a.Range()})
 		}
 		b.out.Phases = append(b.out.Phases, ph)
 	}

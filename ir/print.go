@@ -352,7 +352,7 @@ func (pr *printer) network(p *Program) {
 	for _, ph := range p.Phases {
 		pr.open("phase %s at %s", ph.Name, Quantity(ph.At, TimeDim, "ms"))
 		for _, st := range ph.Sets {
-			pr.line("%s.%s %s %s", st.Pop.Name, st.Var.Name, st.Op, ExprString(st.Value))
+			pr.line("%s.%s %s %s", st.Target(), st.Var.Name, st.Op, ExprString(st.Value))
 		}
 		pr.close()
 	}

@@ -6,8 +6,9 @@ import (
 
 // checkPhases checks the `phase NAME at T { Pop.var = value }` items of a
 // run: unique names, times in [0, duration) listed in order, and
-// assignments to state variables of the run's populations whose values are
-// constants of the population (numbers, its parameters, functions of them).
+// assignments to state variables of the run's populations (or of named
+// projections' synapses) whose values are constants of the population or
+// projection (numbers, its parameters, functions of them).
 func (c *checker) checkPhases(r *RunDecl) {
 	ni := c.prog.Networks[r.Network.Name]
 	dur, durOK := constValue(r.Duration)
@@ -71,14 +72,36 @@ func (c *checker) phaseStmt(ni *NetInfo, s Stmt) {
 		return
 	}
 	c.prog.Uses[id] = sym
-	if sym.Pop == nil || sym.Pop.Type == nil {
+	var t *TypeInfo
+	switch {
+	case sym.Kind == ProjSym && sym.Proj.Synapse != nil:
+		t = sym.Proj.Synapse // synapse state of a named projection
+		found := false
+		WalkExpr(a.Value, func(x Expr) {
+			if fe, ok := x.(*FieldExpr); ok && !found {
+				if id, ok := fe.X.(*Ident); ok && (id.Name == "pre" || id.Name == "post") {
+					found = true
+					c.errorf(fe, "a phase value is one constant for the projection; it cannot read %s.%s", id.Name, fe.Name.Name)
+				}
+			}
+		})
+		if found {
+			return
+		}
+	case sym.Kind == ProjSym:
+		if sym.Proj.Decl.Synapse == nil {
+			c.errorf(id, "projection %s has no synapse type, so no state to set", id.Name)
+		}
+		return
+	case sym.Pop == nil || sym.Pop.Type == nil:
 		if sym.Pop != nil && sym.Pop.Pop != nil {
 			return // a population of an unknown type, reported
 		}
-		c.errorf(id, "%s is not a population; a phase can only set neuron state", id.Name)
+		c.errorf(id, "%s is an input; a phase sets the state of a population or a named projection", id.Name)
 		return
+	default:
+		t = sym.Pop.Type
 	}
-	t := sym.Pop.Type
 	v, ok := t.Scope[f.Name.Name]
 	if !ok || v.Kind != StateSym {
 		what := "no state variable"
@@ -91,14 +114,15 @@ func (c *checker) phaseStmt(ni *NetInfo, s Stmt) {
 				d.Hint = fmt.Sprintf("did you mean %s?", m)
 			}
 		} else {
-			d.Hint = "a phase can only set state variables (parameters are constants; override them on the population)"
+			d.Hint = "a phase can only set state variables (parameters are constants; override them on the population or projection)"
 		}
 		return
 	}
 	c.prog.Uses[f.Name] = v
-	// the value is a constant of the population: its parameters, numbers
+	// the value is a constant of the population or projection: its
+	// parameters, numbers
 	e := &env{c: c, typ: t, noTime: true, initOf: "parameters",
-		noRandom: "in a phase (its value is one constant per population)"}
+		noRandom: "in a phase (its value is one constant per population or projection)"}
 	vt := e.expr(a.Value)
 	if vt.Kind == Invalid || vt.Kind == Deferred || v.Type.Kind == Invalid {
 		return

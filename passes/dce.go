@@ -302,7 +302,11 @@ func (l *liveness) sweep(ctx *Context) {
 	for _, ph := range p.Phases {
 		var sets []*ir.PhaseSet
 		for _, st := range ph.Sets {
-			if live[st.Pop] && l.vars[st.Var] {
+			owner := live[st.Pop]
+			if st.Proj != nil {
+				owner = l.projs[st.Proj] && l.spikesOrStateLive(st.Proj.Post)
+			}
+			if owner && l.vars[st.Var] {
 				sets = append(sets, st)
 			}
 		}

@@ -82,12 +82,13 @@ type gen struct {
 	mons   []*monGen
 	nodes  map[string]node
 
-	fields  buf // fields of type sim
-	build   buf // body of newSim
-	step    buf // body of (*sim).step
-	funcs   buf // methods and functions
-	out     buf
-	negZero bool
+	fields    buf // fields of type sim
+	build     buf // body of newSim
+	step      buf // body of (*sim).step
+	synPhases buf // phase sets on synapse state (placed in step after the synapse tick)
+	funcs     buf // methods and functions
+	out       buf
+	negZero   bool
 }
 
 // buf is a code buffer written line by line (go/format indents it).

@@ -140,6 +140,7 @@ func TestSameOutputs(t *testing.T) {
 		runCase{model: "../../testdata/passes/fuse/merge.snn", off: []string{"fuse"}},
 		runCase{model: "../../testdata/gocode/phases.snn", off: []string{"fuse"}},
 		runCase{model: "../../testdata/gocode/summed.snn", off: []string{"fuse", "lazy"}},
+		runCase{model: "../../testdata/gocode/phases_synapse.snn", off: []string{"lazy"}},
 	)
 	for _, c := range cases {
 		name := strings.TrimSuffix(filepath.Base(c.model), ".snn")

@@ -170,6 +170,7 @@ func (g *gen) stepBody() {
 			b.line("s.tick%d()", pr.k)
 		}
 	}
+	b.Write(g.synPhases.Bytes())
 	b.line("// thresholds")
 	for _, pg := range g.pops {
 		if pg.fused {

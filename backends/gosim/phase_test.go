@@ -63,3 +63,24 @@ func TestPhases(t *testing.T) {
 		t.Errorf("inter-spike interval %g ms before the gain doubles, %g ms after; want half", before*1e3, after*1e3)
 	}
 }
+
+// TestPhaseSynapses: testdata/gocode/phases_synapse.snn delivers w·x at
+// each input spike (x += 1 first, x decaying with tau = 2 ms). Spikes at 1
+// and 2 ms add w and w(1 + e^-0.5) with w = 2; at 5 ms the phase halves w
+// and sets x = 1, so the spike at 7 ms adds (w/2)(1 + e^-1) — x decays
+// from 5 ms, not from the last spike at 2 ms.
+func TestPhaseSynapses(t *testing.T) {
+	for _, off := range [][]string{nil, {"lazy"}} {
+		res := run(t, compile(t, "../../testdata/gocode/phases_synapse.snn", off...), gosim.Options{})
+		v := res.States[0]
+		got := v.V[len(v.V)-1][0]
+		w := 2.0
+		want := (w + w*(1+math.Exp(-0.5)) + w/2*(1+math.Exp(-1))) * 1e-3
+		if math.Abs(got-want) > 1e-15 {
+			t.Errorf("off=%v: v = %.15g mV, want %.15g mV", off, got*1e3, want*1e3)
+		}
+		if wf := res.Weights[0].V[len(res.Weights[0].V)-1]; wf[0] != 1 || wf[1] != 1 {
+			t.Errorf("off=%v: final weights %v, want 1 (2 halved)", off, wf)
+		}
+	}
+}

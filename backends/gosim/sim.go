@@ -247,7 +247,7 @@ func (s *sim) run(o Options) (*Result, error) {
 }
 
 func (s *sim) step() error {
-	s.applyPhases()
+	s.applyPhases(false)
 	for _, m := range s.stateMons {
 		m.sample(s)
 	}
@@ -276,6 +276,7 @@ func (s *sim) step() error {
 	for _, pr := range s.projs {
 		pr.tick()
 	}
+	s.applyPhases(true)
 	for _, p := range s.pops {
 		p.threshold(s)
 	}
