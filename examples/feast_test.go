@@ -51,8 +51,9 @@ func TestFeastStream(t *testing.T) {
 //     miss (an M spike), never two winners (wta k = 1);
 //   - the very first event is a miss: d = w.TS/|TS| <= 1 by Cauchy-Schwarz
 //     with unit-norm w, and every threshold starts at 1;
-//   - every neuron's weight vector has unit Euclidean norm at the end (to
-//     rounding), through learning and normalize l2;
+//   - every neuron's weight vector has unit Euclidean norm (to 1e-12) in
+//     every sample (every 500 ms, from t = 0), through learning and
+//     normalize l2;
 //   - the miss rate falls: most of the first ten presentations' events
 //     miss, under 2 % of the last fifty presentations' events do;
 //   - the learned features separate the two classes. Measure: each neuron
@@ -168,17 +169,21 @@ func checkUnitNorm(t *testing.T, res *gosim.Result) {
 		t.Fatalf("%d weight monitors", len(res.Weights))
 	}
 	m := res.Weights[0]
-	w := m.V[len(m.V)-1]
-	sum := map[int32]float64{}
-	for k, x := range w {
-		sum[m.Post[k]] += x * x
+	if len(m.V) < 10 {
+		t.Fatalf("%d weight samples, want one every 500 ms", len(m.V))
 	}
-	if len(sum) != 16 {
-		t.Fatalf("weights of %d neurons, want 16", len(sum))
-	}
-	for j, s := range sum {
-		if math.Abs(math.Sqrt(s)-1) > 1e-12 {
-			t.Errorf("neuron %d: |w| = %.15f, want 1", j, math.Sqrt(s))
+	for n, w := range m.V {
+		sum := map[int32]float64{}
+		for k, x := range w {
+			sum[m.Post[k]] += x * x
+		}
+		if len(sum) != 16 {
+			t.Fatalf("weights of %d neurons, want 16", len(sum))
+		}
+		for j, s := range sum {
+			if math.Abs(math.Sqrt(s)-1) > 1e-12 {
+				t.Errorf("at %g s, neuron %d: |w| = %.15f, want 1", m.T[n], j, math.Sqrt(s))
+			}
 		}
 	}
 }
