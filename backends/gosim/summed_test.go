@@ -16,23 +16,26 @@ import (
 func TestSummed(t *testing.T) {
 	for _, off := range [][]string{nil, {"fuse"}} {
 		res := run(t, compile(t, "../../testdata/gocode/summed.snn", off...), gosim.Options{})
-		w := map[[2]int]float64{} // (pre, post) -> w; F's neurons after E's
+		type key struct {
+			pop       string
+			pre, post int
+		}
+		w := map[key]float64{} // absent: no synapse
+		popOf := map[string]string{"tr[P->E]": "E", "tr[P->F]": "F", "trh": "H"}
 		for _, m := range res.Weights {
-			base := 0
-			if m.Name != res.Weights[0].Name {
-				base = 2 // F's neurons after E's
+			if popOf[m.Name] == "" {
+				t.Fatalf("weight monitor %q", m.Name)
 			}
 			for k, x := range m.V[len(m.V)-1] {
-				w[[2]int{int(m.Pre[k]), base + int(m.Post[k])}] = x
+				w[key{popOf[m.Name], int(m.Pre[k]), int(m.Post[k])}] = x
 			}
+		}
+		if len(w) == 3*5+3*4 || len(w) <= 3*5 {
+			t.Fatalf("%d synapses: H should be reached by some but not all pairs", len(w))
 		}
 		spikes := [][2]float64{{0, 1e-3}, {1, 2e-3}, {0, 2.5e-3}, {2, 6e-3}}
 		const dt, tau = 1e-4, 2e-3
 		for _, m := range res.States {
-			base := 0
-			if m.Name == "F" {
-				base = 2
-			}
 			for n, ts := range m.T {
 				if n == 0 {
 					continue
@@ -48,7 +51,9 @@ func TestSummed(t *testing.T) {
 					want := 0.0
 					for i := 0; i < 3; i++ { // presynaptic order, as the backends sum
 						if ti, ok := last[i]; ok {
-							want += w[[2]int{i, base + j}] * math.Exp(-(tDrive-ti)/tau)
+							if wij, ok := w[key{m.Name, i, j}]; ok {
+								want += wij * math.Exp(-(tDrive-ti)/tau)
+							}
 						}
 					}
 					if math.Abs(got-want) > 1e-12 {
