@@ -24,18 +24,27 @@ func init() { lang.SetStdNames(stdlib.Names()) }
 
 // CheckFile reads, parses and checks the model in path.
 func CheckFile(path string) (*lang.Program, lang.Diagnostics) {
+	return checkFile(path, nil)
+}
+
+func checkFile(path string, sets []string) (*lang.Program, lang.Diagnostics) {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		var d lang.Diagnostics
 		d.Errorf(lang.Pos{File: path}, lang.Pos{}, "cannot read %s: %v", path, unwrapPathError(err))
 		return nil, d
 	}
-	return Check(path, src)
+	return check(path, src, sets)
 }
 
 // Check parses and checks src as the file named path. The returned program
 // carries the sources of every file read, for printing diagnostics.
 func Check(path string, src []byte) (*lang.Program, lang.Diagnostics) {
+	return check(path, src, nil)
+}
+
+// check is Check with --set overrides applied to the parsed file first.
+func check(path string, src []byte, sets []string) (*lang.Program, lang.Diagnostics) {
 	path = filepath.Clean(path) // imports are resolved and compared by clean path
 	f, diags := parser.Parse(path, src)
 	if len(f.Decls) == 0 && diags.HasErrors() {
@@ -43,7 +52,16 @@ func Check(path string, src []byte) (*lang.Program, lang.Diagnostics) {
 		diags.Sort()
 		return &lang.Program{Sources: lang.Sources{path: src}}, diags
 	}
+	setSrc, sd := applySets(f, sets)
+	if sd.HasErrors() {
+		diags = append(diags, sd...)
+		diags.Sort()
+		return &lang.Program{Sources: lang.Sources{path: src, SetFile: setSrc}}, diags
+	}
 	prog, cdiags := lang.Check(f, src, Load)
+	if setSrc != nil && prog != nil && prog.Sources != nil {
+		prog.Sources[SetFile] = setSrc
+	}
 	diags = append(diags, cdiags...)
 	diags.Sort()
 	return prog, diags
@@ -53,17 +71,18 @@ func Check(path string, src []byte) (*lang.Program, lang.Diagnostics) {
 type Options struct {
 	Network string         // network to lower ("" = the one the run names)
 	Passes  passes.Options // -d, --after, --time-passes, verification
+	Set     []string       // --set NAME.PARAM=VALUE overrides (see applySets)
 }
 
 // Compile is the whole front half of the compiler: check the file, lower it
 // to IR and run the passes. The program is nil when there are errors.
 func Compile(path string, opt Options) (*ir.Program, lang.Sources, lang.Diagnostics) {
-	return compile(CheckFile(path))(opt)
+	return compile(checkFile(path, opt.Set))(opt)
 }
 
 // CompileSource is Compile for source held in memory.
 func CompileSource(path string, src []byte, opt Options) (*ir.Program, lang.Sources, lang.Diagnostics) {
-	return compile(Check(path, src))(opt)
+	return compile(check(path, src, opt.Set))(opt)
 }
 
 func compile(prog *lang.Program, diags lang.Diagnostics) func(Options) (*ir.Program, lang.Sources, lang.Diagnostics) {

@@ -195,6 +195,9 @@ func inlineKernelAliases(m *Model) {
 	if m.Threshold != nil {
 		m.Threshold = inline(m.Threshold)
 	}
+	if m.Summed != nil {
+		m.Summed = inline(m.Summed)
+	}
 	kernels := [][]Stmt{m.Reset, m.OnPre, m.OnPost}
 	for _, p := range m.Ports {
 		kernels = append(kernels, p.Body)
@@ -296,8 +299,11 @@ func (l *lower) members(ti *lang.TypeInfo, members []lang.Member, prefix string)
 				l.members(s.Comp, mem.Members, prefix+mem.Name.Name+".")
 			}
 		case *lang.Setting:
-			if mem.Name.Name == "delay" {
+			switch mem.Name.Name {
+			case "delay":
 				m.Delay = l.expr(mem.Value)
+			case "summed":
+				m.Summed = l.expr(mem.Value)
 			}
 		}
 	}

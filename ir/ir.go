@@ -23,6 +23,8 @@ type Program struct {
 	Inputs    []*Input
 	Projs     []*Projection
 	Records   []*Record
+	Phases    []*Phase // protocol steps of the run, in time order
+	Wtas      []*Wta   // winner-take-all selections, one per population at most
 	Schedule  Schedule
 	Removed   []string // what dce removed, for reports
 	Functions []string // user functions inlined (for the printer's header)
@@ -114,6 +116,7 @@ type Model struct {
 	OnMod      map[string][]Stmt
 	Delay      Expr // default delay (nil: none)
 	DeliverDim units.Dim
+	Summed     Expr // `summed = e`: every step, e summed over a neuron's synapses drives the continuous port
 }
 
 // ODE is one differential equation of a model.
@@ -299,6 +302,7 @@ type Connector struct {
 
 // Normalize is synaptic scaling of a synapse variable.
 type Normalize struct {
+	Func   string // "sum" (the values sum to Target) or "l2" (their Euclidean norm is Target)
 	Var    *Var
 	Target float64
 	Every  float64
@@ -324,4 +328,45 @@ type Record struct {
 	Lo, Hi int // neuron range [Lo, Hi) for state
 	Every  float64
 	Pos    lang.Span
+}
+
+// Phase is a protocol step of a run: at time At (the start of step
+// round(At/dt)) each Set changes a state variable of every neuron of a
+// population or of every synapse of a projection.
+type Phase struct {
+	Name string
+	At   float64 // s
+	Sets []*PhaseSet
+	Pos  lang.Span
+}
+
+// PhaseSet is `Pop.var op value` (Proj nil) or `Proj.var op value` on
+// the synapses of one projection (Pop nil); Value is a constant of the
+// population's or synapse's model (a Const after fold).
+type PhaseSet struct {
+	Pop   *Population
+	Proj  *Projection
+	Var   *Var
+	Op    string // = += -= *= /=
+	Value Expr
+	Pos   lang.Span
+}
+
+// Wta is winner-take-all selection on a population: of the neurons whose
+// threshold holds in a step (and that are not refractory), only the K with
+// the largest By spike; ties go to the lower index. The others neither
+// spike nor reset.
+type Wta struct {
+	Pop *Population
+	K   int
+	By  Expr // in the population's model
+	Pos lang.Span
+}
+
+// Target names what the set changes: the population or the projection.
+func (st *PhaseSet) Target() string {
+	if st.Proj != nil {
+		return st.Proj.Name
+	}
+	return st.Pop.Name
 }

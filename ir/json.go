@@ -40,7 +40,29 @@ func JSON(p *Program) any {
 	for _, r := range p.Records {
 		out.Records = append(out.Records, recordString(r))
 	}
+	for _, w := range p.Wtas {
+		out.Wtas = append(out.Wtas, jsonWta{Pop: w.Pop.Name, K: w.K, By: ExprString(w.By)})
+	}
+	for _, ph := range p.Phases {
+		j := jsonPhase{Name: ph.Name, At: ph.At}
+		for _, st := range ph.Sets {
+			j.Sets = append(j.Sets, st.Target()+"."+st.Var.Name+" "+st.Op+" "+ExprString(st.Value))
+		}
+		out.Phases = append(out.Phases, j)
+	}
 	return out
+}
+
+type jsonWta struct {
+	Pop string `json:"population"`
+	K   int    `json:"k"`
+	By  string `json:"by"`
+}
+
+type jsonPhase struct {
+	Name string   `json:"name"`
+	At   float64  `json:"at"` // s
+	Sets []string `json:"sets"`
 }
 
 type jsonProgram struct {
@@ -52,6 +74,8 @@ type jsonProgram struct {
 	Inputs      []jsonInput `json:"inputs,omitempty"`
 	Projections []jsonProj  `json:"projections,omitempty"`
 	Records     []string    `json:"records,omitempty"`
+	Wtas        []jsonWta   `json:"wta,omitempty"`
+	Phases      []jsonPhase `json:"phases,omitempty"`
 	Removed     []string    `json:"removed,omitempty"`
 }
 

@@ -104,6 +104,77 @@ func (b *builder) network(ni *lang.NetInfo, run *lang.RunDecl) {
 			b.records(r, ni, pops, inputs, byDecl)
 		}
 	}
+	if run != nil {
+		b.phases(run, pops, func(name string) []*Projection {
+			if s, ok := ni.Scope[name]; ok && s.Proj != nil {
+				return byDecl[s.Proj.Decl]
+			}
+			return nil
+		})
+	}
+	for _, it := range ni.Decl.Items {
+		if w, ok := it.(*lang.WtaDecl); ok && pops[w.Pop.Name] != nil {
+			b.wta(w, pops[w.Pop.Name])
+		}
+	}
+}
+
+// wta lowers `wta Pop { k = K; by = score }`; the score is in the scope of
+// the population's model.
+func (b *builder) wta(d *lang.WtaDecl, pop *Population) {
+	w := &Wta{Pop: pop, K: 1, Pos: d.Range()}
+	l := &lower{b: b, m: pop.Model, byName: map[string]*Var{}}
+	for _, v := range pop.Model.Vars {
+		l.byName[v.Name] = v
+	}
+	for _, s := range d.Settings {
+		switch s.Name.Name {
+		case "k":
+			k, _ := lang.ConstValue(s.Value)
+			w.K = int(k)
+		case "by":
+			w.By = l.expr(s.Value)
+		}
+	}
+	b.out.Wtas = append(b.out.Wtas, w)
+}
+
+// phases lowers a run's phases; a value is lowered in the scope of its
+// population's (or projection's synapse) model, so it may use its
+// parameters. A named projection with several (pre, post) pairs gets one
+// set per pair.
+func (b *builder) phases(run *lang.RunDecl, pops map[string]*Population, projsOf func(string) []*Projection) {
+	for _, d := range run.Phases {
+		at, _ := lang.ConstValue(d.At)
+		ph := &Phase{Name: d.Name.Name, At: at, Pos: d.Range()}
+		for _, s := range d.Body {
+			a, ok := s.(*lang.AssignStmt)
+			if !ok {
+				continue
+			}
+			f := a.Target.(*lang.FieldExpr)
+			name := f.X.(*lang.Ident).Name
+			scoped := func(m *Model) Expr {
+				l := &lower{b: b, m: m, byName: map[string]*Var{}}
+				for _, v := range m.Vars {
+					l.byName[v.Name] = v
+				}
+				return l.expr(a.Value)
+			}
+			if pop := pops[name]; pop != nil {
+				ph.Sets = append(ph.Sets, &PhaseSet{Pop: pop, Var: findVar(pop.Model, f.Name.Name), Op: a.Op,
+					Value: scoped(pop.Model), Pos: a.Range()})
+				continue
+			}
+			for _, prj := range projsOf(name) {
+				if prj.Synapse != nil {
+					ph.Sets = append(ph.Sets, &PhaseSet{Proj: prj, Var: findVar(prj.Synapse, f.Name.Name), Op: a.Op,
+						Value: scoped(prj.Synapse), Pos: a.Range()})
+				}
+			}
+		}
+		b.out.Phases = append(b.out.Phases, ph)
+	}
 }
 
 func (b *builder) input(d *lang.InputDecl, pi *lang.PopInfo) *Input {
@@ -165,7 +236,7 @@ func (b *builder) projection(pi *lang.ProjInfo, pre Node, post *Population, node
 		case *lang.NormalizeStmt:
 			target, _ := lang.ConstValue(it.Target)
 			every, _ := lang.ConstValue(it.Every)
-			prj.Normalize = &Normalize{Target: target, Every: every, Pos: it.Range()}
+			prj.Normalize = &Normalize{Func: it.Func.Name, Target: target, Every: every, Pos: it.Range()}
 		case *lang.ModulatorItem:
 			prj.Modulators[it.Name.Name] = node(it.Source.Name)
 		}
@@ -175,7 +246,11 @@ func (b *builder) projection(pi *lang.ProjInfo, pre Node, post *Population, node
 		if pre.Pop != nil {
 			preModel = pre.Pop.Model
 		}
-		m := b.model(pi.Synapse, pi.Synapse.Name+"@"+prj.Name, overrides, &binding{pre: preModel, post: post.Model, weight: port.Weight})
+		w := port.Weight
+		if port.Kind == ContPort && port.Var != nil {
+			w = port.Var.Dim // a summed synapse's weight is in the port's unit
+		}
+		m := b.model(pi.Synapse, pi.Synapse.Name+"@"+prj.Name, overrides, &binding{pre: preModel, post: post.Model, weight: w})
 		prj.Synapse = m
 		if prj.Delay == nil {
 			prj.Delay = m.Delay

@@ -149,6 +149,9 @@ func (pr *printer) model(m *Model) {
 	for _, name := range sortedKeys(m.OnActive) {
 		pr.stmtBlock("on dendrite "+name+" active", m.OnActive[name])
 	}
+	if m.Summed != nil {
+		pr.line("summed %s", ExprString(m.Summed))
+	}
 	if m.Delay != nil {
 		pr.line("delay %s", ExprString(m.Delay))
 	}
@@ -330,7 +333,7 @@ func (pr *printer) network(p *Program) {
 		}
 		s += " storage " + prj.Storage
 		if n := prj.Normalize; n != nil && n.Var != nil {
-			s += fmt.Sprintf(" normalize sum(%s) = %s every %s", n.Var.Name, num(n.Target), Quantity(n.Every, TimeDim, "ms"))
+			s += fmt.Sprintf(" normalize %s(%s) = %s every %s", n.Func, n.Var.Name, num(n.Target), Quantity(n.Every, TimeDim, "ms"))
 		}
 		for _, m := range prj.Merged {
 			s += " merged " + m.Name
@@ -342,6 +345,16 @@ func (pr *printer) network(p *Program) {
 	}
 	for _, r := range p.Records {
 		pr.line("record %s", recordString(r))
+	}
+	for _, w := range p.Wtas {
+		pr.line("wta %s k %d by %s", w.Pop.Name, w.K, ExprString(w.By))
+	}
+	for _, ph := range p.Phases {
+		pr.open("phase %s at %s", ph.Name, Quantity(ph.At, TimeDim, "ms"))
+		for _, st := range ph.Sets {
+			pr.line("%s.%s %s %s", st.Target(), st.Var.Name, st.Op, ExprString(st.Value))
+		}
+		pr.close()
 	}
 	pr.close()
 }

@@ -90,12 +90,24 @@ type NetworkDecl struct {
 	Items []NetItem
 }
 
-// RunDecl is `run Net for 1 s` with optional settings `{ out = "dir" }`.
+// RunDecl is `run Net for 1 s` with optional settings `{ out = "dir" }`
+// and phases.
 type RunDecl struct {
 	Span
 	Network  *Ident
 	Duration Expr
 	Settings []*Setting
+	Phases   []*PhaseDecl
+}
+
+// PhaseDecl is `phase NAME at T { Pop.var = value ... }` in a run: at time T
+// the assignments set state variables of whole populations (a protocol
+// step: freeze learning, scale a gain).
+type PhaseDecl struct {
+	Span
+	Name *Ident
+	At   Expr
+	Body []Stmt
 }
 
 func (*ImportDecl) declNode()  {}
@@ -340,6 +352,17 @@ type RecordDecl struct {
 	Targets []Expr
 	Every   Expr
 }
+
+// WtaDecl is `wta Pop { k = 1; by = score }`: of the neurons of Pop whose
+// threshold condition holds in a step, only the k with the largest score
+// spike (winner-take-all selection among candidates).
+type WtaDecl struct {
+	Span
+	Pop      *Ident
+	Settings []*Setting
+}
+
+func (*WtaDecl) netNode() {}
 
 func (*Setting) netNode()        {}
 func (*PopulationDecl) netNode() {}

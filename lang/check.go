@@ -133,6 +133,8 @@ type TypeInfo struct {
 	DeliverTo  map[string]*DeliverTo // synapse: `deliver x to port`
 	UsesWeight bool                  // synapse: reads its projection's `weight`
 	Delivers   bool                  // synapse: has a deliver statement
+	Summed     *Setting              // synapse: `summed = expr`, driven into a continuous port every step
+	SummedType *Type                 // its type (in the current binding)
 	Mods       map[string]bool       // synapse: modulator names handled
 	Method     map[string]string     // neuron: ODE var -> method asked for, if any
 }
@@ -395,6 +397,7 @@ func (c *checker) checkRun(r *RunDecl, main bool) {
 			c.unknownSetting(s, []string{"out"}, "run")
 		}
 	}
+	c.checkPhases(r)
 }
 
 func (c *checker) globalNames(keep func(Decl) bool) []string {

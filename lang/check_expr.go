@@ -384,7 +384,7 @@ func (e *env) field(x *FieldExpr) Type {
 			return Type{Kind: Deferred}
 		}
 		s, ok := side.Scope[x.Name.Name]
-		if !ok || (s.Kind != ParamSym && s.Kind != StateSym && s.Kind != AliasSym) {
+		if !ok || (s.Kind != ParamSym && s.Kind != StateSym && s.Kind != AliasSym && s.Kind != PortSym) {
 			d := c.errorf(x.Name, "the %s neuron type %s has no variable %s", id.Name, side.Name, x.Name.Name)
 			if m := DidYouMean(x.Name.Name, varNames(side)); m != "" {
 				d.Hint = fmt.Sprintf("did you mean %s.%s?", id.Name, m)

@@ -225,6 +225,7 @@ func (c *checker) checkNetwork(nd *NetworkDecl) *NetInfo {
 			c.record(ni, r)
 		}
 	}
+	c.wtas(ni)
 	return ni
 }
 
@@ -516,9 +517,21 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 			}
 			continue
 		}
+		if port.Continuous && port.Dendrite == nil && pi.Synapse != nil && pi.Synapse.Summed != nil {
+			// a summed synapse drives it; its weight is in the port's unit
+			cp := *port
+			cp.Weight = port.Dim
+			ports = append(ports, &cp)
+			continue
+		}
 		if port.Continuous {
 			c.errorf(d.Port, "%s is a continuous port of %s; spikes need an event port (name: var += weight) or a segment dendrite", d.Port.Name, p.Type.Name).Hint =
-				"drive a continuous port with input I = current_step(...) -> " + d.Post[i].Name + " : " + d.Port.Name
+				"drive a continuous port with input I = current_step(...) -> " + d.Post[i].Name + " : " + d.Port.Name + ", or a synapse with summed = ..."
+			continue
+		}
+		if pi.Synapse != nil && pi.Synapse.Summed != nil {
+			c.errorf(d.Port, "synapse %s has a summed output; %s must be a continuous port of %s", pi.Synapse.Name, d.Port.Name, p.Type.Name).Hint =
+				"declare it in inputs { " + d.Port.Name + ": continuous UNIT }"
 			continue
 		}
 		ports = append(ports, port)
@@ -552,7 +565,22 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 					continue
 				}
 				port := post.Type.Ports[d.Port.Name]
-				if port == nil || port.Continuous {
+				if port == nil {
+					continue
+				}
+				if syn.Summed != nil {
+					if !port.Continuous || port.Dendrite != nil {
+						continue // reported above
+					}
+					w := num(port.Dim)
+					dl := c.recheckSynapse(syn, pre.Type, post.Type, &w)
+					if st := dl.summed; st != nil && st.Kind == Number && st.Dim != port.Dim {
+						de := c.errorf(syn.Summed.Value, "synapse %s sums %s but input %s of %s is %s", syn.Name, *st, d.Port.Name, post.Type.Name, num(port.Dim))
+						de.Hint = fmt.Sprintf("units: %s vs %s", unitOf(st.Dim), unitOf(port.Dim))
+					}
+					continue
+				}
+				if port.Continuous {
 					continue
 				}
 				w := num(port.Weight)
@@ -656,15 +684,16 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // delivery is what a synapse delivers in one binding.
 type delivery struct {
-	plain *Type
-	to    map[string]*DeliverTo
+	plain  *Type
+	to     map[string]*DeliverTo
+	summed *Type
 }
 
 // recheckSynapse checks a synapse's bodies again with pre./post. and
 // weight bound, and returns what it delivers in that binding.
 func (c *checker) recheckSynapse(syn, pre, post *TypeInfo, weight *Type) delivery {
 	if !c.deferredSyn[syn] {
-		return delivery{syn.Deliver, syn.DeliverTo}
+		return delivery{syn.Deliver, syn.DeliverTo, syn.SummedType}
 	}
 	key := bindKey{syn, pre, post, *weight}
 	if dl, ok := c.rechecked[key]; ok {
@@ -685,7 +714,7 @@ func (c *checker) recheckSynapse(syn, pre, post *TypeInfo, weight *Type) deliver
 	sort.Slice(tc.aliasOrder, func(i, j int) bool {
 		return tc.aliasOrder[i].Decl.Range().Pos.Offset < tc.aliasOrder[j].Decl.Range().Pos.Offset
 	})
-	hook, deliver, to := c.aliasHook, syn.Deliver, syn.DeliverTo
+	hook, deliver, to, summed := c.aliasHook, syn.Deliver, syn.DeliverTo, syn.SummedType
 	c.aliasHook = func(s *Symbol) {
 		if a, ok := tc.aliases[s]; ok {
 			tc.resolveAlias(s, a)
@@ -693,8 +722,8 @@ func (c *checker) recheckSynapse(syn, pre, post *TypeInfo, weight *Type) deliver
 	}
 	syn.Deliver, syn.DeliverTo = nil, map[string]*DeliverTo{}
 	tc.body(syn, syn.Decl.Members)
-	bound := delivery{syn.Deliver, syn.DeliverTo}
-	c.aliasHook, syn.Deliver, syn.DeliverTo = hook, deliver, to
+	bound := delivery{syn.Deliver, syn.DeliverTo, syn.SummedType}
+	c.aliasHook, syn.Deliver, syn.DeliverTo, syn.SummedType = hook, deliver, to, summed
 	for s, t := range saved {
 		s.Type = t
 	}
@@ -787,8 +816,8 @@ func (c *checker) weightSetting(s *Setting, pi *ProjInfo, ports []*PortInfo, toD
 }
 
 func (c *checker) normalize(n *NormalizeStmt, pi *ProjInfo) {
-	if n.Func.Name != "sum" {
-		c.errorf(n.Func, "normalize supports sum(...), not %s(...)", n.Func.Name)
+	if n.Func.Name != "sum" && n.Func.Name != "l2" {
+		c.errorf(n.Func, "normalize supports sum(...) and l2(...), not %s(...)", n.Func.Name)
 	}
 	e := &env{c: c, noTime: true}
 	target := e.expr(n.Target)

@@ -309,7 +309,11 @@ func (tc *typeChecker) body(t *TypeInfo, members []Member) {
 			tc.typeSetting(t, m)
 		}
 	}
-	if t.Kind == SynapseKind && t.Parent == nil && !t.Delivers {
+	if t.Kind == SynapseKind && t.Parent == nil && t.Summed != nil && t.Delivers {
+		c.errorf(t.Summed, "synapse %s both delivers and has a summed output", t.Name).Hint =
+			"a summed synapse drives a continuous port every step; spikes go through another synapse type"
+	}
+	if t.Kind == SynapseKind && t.Parent == nil && !t.Delivers && t.Summed == nil {
 		c.warnf(t.Decl.Name, "synapse %s never delivers anything (no `deliver` in on pre)", t.Name).Hint =
 			"add `deliver w` to on pre so the postsynaptic neuron receives the weight"
 	}
@@ -898,9 +902,25 @@ func (tc *typeChecker) typeSetting(t *TypeInfo, s *Setting) {
 	if Reserved[s.Name.Name] {
 		return // the parser has reported the keyword
 	}
+	if t.Kind == SynapseKind && t.Parent == nil && s.Name.Name == "summed" && !s.IsBlock {
+		// summed = expr: every step, the sum over a neuron's synapses of expr
+		// drives the projection's continuous port (Brian2's `(summed)`)
+		if t.Summed != nil && t.Summed != s {
+			c.errorf(s.Name, "summed is set twice in synapse %s", t.Name)
+			return
+		}
+		e := tc.env(t)
+		e.noRandom = "in a summed output (it is computed every step)"
+		ty := e.expr(s.Value)
+		if ty.Kind != Number && ty.Kind != Invalid && ty.Kind != Deferred {
+			c.errorf(s.Value, "summed needs a number, not %s", ty)
+		}
+		t.Summed, t.SummedType = s, &ty
+		return
+	}
 	if t.Kind != SynapseKind || t.Parent != nil || s.Name.Name != "delay" || s.IsBlock {
 		d := c.errorf(s, "unexpected setting %s in %s %s", s.Name.Name, kindWord(t), t.Name)
-		d.Hint = "variables go in parameters { } or state { }; a synapse may set delay = ..."
+		d.Hint = "variables go in parameters { } or state { }; a synapse may set delay = ... and summed = ..."
 		return
 	}
 	e := &env{c: c, typ: t, noRandom: "in a synapse's default delay"}

@@ -395,7 +395,7 @@ func (p *printer) declEntry(d Decl) entry {
 	case *RunDecl:
 		head := "run " + ident(d.Network) + " for " + expr(d.Duration)
 		return p.bodyEntry(sp, head, rangeOf(d.Duration).End, settingsInline(d.Settings),
-			func() []entry { return p.settings(d.Settings, true) }, len(d.Settings))
+			func() []entry { return p.runItems(d) }, len(d.Settings)+len(d.Phases))
 	}
 	return entry{sp, true, func() {}}
 }
@@ -808,6 +808,9 @@ func (p *printer) netItems(items []NetItem) []entry {
 			}
 			es = append(es, p.bodyEntry(sp, head, headEnd, inline,
 				func() []entry { return p.projItems(it.Items) }, len(it.Items)))
+		case *WtaDecl:
+			es = append(es, p.bodyEntry(sp, "wta "+ident(it.Pop), rangeOf(it.Pop).End, settingsInline(it.Settings),
+				func() []entry { return p.settings(it.Settings, true) }, len(it.Settings)))
 		case *RecordDecl:
 			s := "record " + exprList(it.Targets)
 			if it.Every != nil {
@@ -834,6 +837,27 @@ func (p *printer) bodyEntry(sp Span, head string, headEnd Pos, inline []inlineIt
 		}
 		p.block(head, headEnd, items(), sp.End)
 	}}
+}
+
+// runItems prints a run's settings and phases in source order.
+func (p *printer) runItems(d *RunDecl) []entry {
+	es := p.settings(d.Settings, true)
+	for _, ph := range d.Phases {
+		if ph == nil {
+			continue
+		}
+		head := "phase " + ident(ph.Name) + " at " + expr(ph.At)
+		es = append(es, entry{ph.Span, false, func() {
+			p.block(head, rangeOf(ph.At).End, p.stmts(ph.Body), ph.End)
+		}})
+	}
+	slices.SortStableFunc(es, func(x, y entry) int {
+		if a, b := x.span.Pos, y.span.Pos; a.IsValid() && b.IsValid() {
+			return a.Offset - b.Offset
+		}
+		return 0
+	})
+	return es
 }
 
 func projItemInline(it ProjItem) (inlineItem, bool) {
@@ -1176,6 +1200,10 @@ func isNil(n Node) bool {
 	case *NetworkDecl:
 		return n == nil
 	case *RunDecl:
+		return n == nil
+	case *PhaseDecl:
+		return n == nil
+	case *WtaDecl:
 		return n == nil
 	case *VarBlock:
 		return n == nil

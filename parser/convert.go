@@ -65,8 +65,16 @@ func (c *converter) decl(g *gDecl) lang.Decl {
 		}
 		return n
 	case g.Run != nil:
-		return &lang.RunDecl{Span: span(g.gPos), Network: c.name(g.Run.Network),
-			Duration: c.expr(g.Run.Duration), Settings: c.settings(g.Run.Settings)}
+		r := &lang.RunDecl{Span: span(g.gPos), Network: c.name(g.Run.Network), Duration: c.expr(g.Run.Duration)}
+		for _, it := range g.Run.Items {
+			if it.Phase != nil {
+				r.Phases = append(r.Phases, &lang.PhaseDecl{Span: span(it.gPos), Name: c.name(it.Phase.Name),
+					At: c.expr(it.Phase.At), Body: c.stmts(it.Phase.Body)})
+			} else {
+				r.Settings = append(r.Settings, c.setting(it.Setting))
+			}
+		}
+		return r
 	}
 	return nil
 }
@@ -303,6 +311,8 @@ func (c *converter) netItem(g *gNetItem) lang.NetItem {
 			}
 		}
 		return p
+	case g.Wta != nil:
+		return &lang.WtaDecl{Span: sp, Pop: c.name(g.Wta.Pop), Settings: c.settings(g.Wta.Settings)}
 	case g.Record != nil:
 		r := &lang.RecordDecl{Span: sp}
 		for _, t := range g.Record.Targets {

@@ -197,7 +197,15 @@ type gNetItem struct {
 	Input   *gInput      `parser:"| @@"`
 	Project *gProject    `parser:"| @@"`
 	Record  *gRecord     `parser:"| @@"`
+	Wta     *gWta        `parser:"| @@"`
 	Setting *gSetting    `parser:"| @@"`
+}
+
+// gWta is `wta Pop { k = 1; by = expr }`.
+type gWta struct {
+	gPos
+	Pop      *gName      `parser:"\"wta\" @@ \"{\""`
+	Settings []*gSetting `parser:"( NL | \";\" | @@ )* \"}\""`
 }
 
 type gPopulation struct {
@@ -260,7 +268,21 @@ type gRun struct {
 	Network  *gName      `parser:"\"run\" @@"`
 	Duration *gExpr      `parser:"\"for\" @@"`
 	Braced   bool        `parser:"( @\"{\""`
-	Settings []*gSetting `parser:"  ( NL | \";\" | @@ )* \"}\" )?"`
+	Items    []*gRunItem `parser:"  ( NL | \";\" | @@ )* \"}\" )?"`
+}
+
+type gRunItem struct {
+	gPos
+	Phase   *gPhase   `parser:"  @@"`
+	Setting *gSetting `parser:"| @@"`
+}
+
+// gPhase is `phase NAME at T { Pop.var = value ... }` in a run.
+type gPhase struct {
+	gPos
+	Name *gName   `parser:"\"phase\" @@"`
+	At   *gExpr   `parser:"\"at\" @@ \"{\""`
+	Body []*gStmt `parser:"( NL | \";\" | @@ )* \"}\""`
 }
 
 // ---- expressions, one level per precedence ----
@@ -427,7 +449,7 @@ var afterNumber = map[string]bool{
 	"on": true, "dendrite": true, "compartment": true, "parameters": true,
 	"state": true, "equations": true, "inputs": true, "method": true,
 	"run": true, "import": true, "function": true, "neuron": true,
-	"synapse": true, "network": true,
+	"synapse": true, "network": true, "phase": true, "wta": true, "by": true,
 }
 
 func (u *gUnitLit) Parse(lex *lexer.PeekingLexer) error {

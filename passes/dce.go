@@ -148,6 +148,11 @@ func (l *liveness) step() {
 		if spikes {
 			l.markSpikes(pop.Name)
 			l.reads(m.Threshold)
+			for _, w := range l.prog.Wtas {
+				if w.Pop == pop {
+					l.reads(w.By) // the score decides who spikes
+				}
+			}
 			// refractoriness decides when the neuron can spike again
 			ir.WalkStmts(m.Reset, func(s ir.Stmt) {
 				if r, ok := s.(*ir.Refractory); ok {
@@ -202,6 +207,7 @@ func (l *liveness) step() {
 			if prj.Normalize != nil {
 				l.markVar(prj.Normalize.Var)
 			}
+			l.reads(s.Summed) // drives the continuous port every step
 		}
 	}
 	for _, in := range l.prog.Inputs {
@@ -281,6 +287,31 @@ func (l *liveness) sweep(ctx *Context) {
 		ctx.Diags.Notef(in.Pos.Pos, in.Pos.End, "dce: input %s is removed: no recording depends on it", in.Name)
 	}
 	p.Inputs = inputs
+	var wtas []*ir.Wta
+	for _, w := range p.Wtas {
+		if l.spikesOrStateLive(w.Pop) {
+			wtas = append(wtas, w)
+		}
+	}
+	p.Wtas = wtas
+	// a phase that sets a removed variable has nothing left to set
+	live := map[*ir.Population]bool{}
+	for _, pop := range pops {
+		live[pop] = true
+	}
+	for _, ph := range p.Phases {
+		var sets []*ir.PhaseSet
+		for _, st := range ph.Sets {
+			owner := live[st.Pop]
+			if st.Proj != nil {
+				owner = l.projs[st.Proj] && l.spikesOrStateLive(st.Proj.Post)
+			}
+			if owner && l.vars[st.Var] {
+				sets = append(sets, st)
+			}
+		}
+		ph.Sets = sets
+	}
 	p.Removed = append(p.Removed, removed...)
 }
 

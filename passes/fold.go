@@ -31,6 +31,14 @@ func fold(ctx *Context) {
 		p.Weight = f.expr(p.Weight)
 		p.Delay = f.expr(p.Delay)
 	}
+	for _, w := range ctx.Prog.Wtas {
+		w.By = f.expr(w.By)
+	}
+	for _, ph := range ctx.Prog.Phases {
+		for _, st := range ph.Sets {
+			st.Value = f.expr(st.Value)
+		}
+	}
 }
 
 type folder struct {
@@ -57,6 +65,7 @@ func (f *folder) model(m *ir.Model) {
 	}
 	m.Threshold = f.expr(m.Threshold)
 	m.Delay = f.expr(m.Delay)
+	m.Summed = f.expr(m.Summed)
 	f.stmts(m.Reset)
 	f.stmts(m.OnPre)
 	f.stmts(m.OnPost)

@@ -31,6 +31,10 @@ func fuse(ctx *Context) {
 		if m.Threshold == nil || len(m.Reset) == 0 {
 			continue
 		}
+		if hasWta(p, pop) {
+			ctx.Diags.Notef(pop.Pos.Pos, pop.Pos.End, "fuse: %s keeps separate passes: its wta chooses who spikes after every threshold is tested", pop.Name)
+			continue
+		}
 		if ok, why := resetCommutes(p, pop); ok {
 			m.Fused = true
 			ctx.Diags.Notef(pop.Pos.Pos, pop.Pos.End, "fuse: %s updates, tests the threshold and resets in one pass", pop.Name)
@@ -52,6 +56,9 @@ func groupPopulations(ctx *Context) {
 	for _, pop := range p.Pops {
 		if len(pop.Shape) > 1 {
 			continue // distance-dependent connectivity needs the shape
+		}
+		if hasWta(p, pop) {
+			continue // the selection runs over this population alone
 		}
 		sig := signature(pop.Model)
 		lead, ok := leaders[sig]
@@ -182,4 +189,13 @@ func mergeProjections(ctx *Context) {
 		kept = append(kept, prj)
 	}
 	p.Projs = kept
+}
+
+func hasWta(p *ir.Program, pop *ir.Population) bool {
+	for _, w := range p.Wtas {
+		if w.Pop == pop {
+			return true
+		}
+	}
+	return false
 }

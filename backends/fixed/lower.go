@@ -32,7 +32,17 @@ func Lower(p *ir.Program, prof *Profile) (*Program, lang.Diagnostics) {
 			l.model(pop, pop.Model)
 		}
 		for _, prj := range p.Projs {
+			if prj.Synapse != nil && prj.Synapse.Summed != nil {
+				l.errorf(prj.Pos, "the summed synapse of projection %s cannot be expressed on %s yet", prj.Name, prof.Name)
+				continue
+			}
 			l.projection(prj)
+		}
+		for _, w := range p.Wtas {
+			l.errorf(w.Pos, "wta on %s cannot be expressed on %s yet", w.Pop.Name, prof.Name)
+		}
+		for _, ph := range p.Phases {
+			l.errorf(ph.Pos, "phase %s cannot be expressed on %s yet: the fixed-point simulator runs one phase", ph.Name, prof.Name)
 		}
 	}
 	if l.diags.HasErrors() {

@@ -82,12 +82,13 @@ type gen struct {
 	mons   []*monGen
 	nodes  map[string]node
 
-	fields  buf // fields of type sim
-	build   buf // body of newSim
-	step    buf // body of (*sim).step
-	funcs   buf // methods and functions
-	out     buf
-	negZero bool
+	fields    buf // fields of type sim
+	build     buf // body of newSim
+	step      buf // body of (*sim).step
+	synPhases buf // phase sets on synapse state (placed in step after the synapse tick)
+	funcs     buf // methods and functions
+	out       buf
+	negZero   bool
 }
 
 // buf is a code buffer written line by line (go/format indents it).
@@ -259,6 +260,12 @@ func (g *gen) program() error {
 	}
 	g.finishDendrites()
 	if err := g.monitors(); err != nil {
+		return err
+	}
+	if err := g.phases(); err != nil {
+		return err
+	}
+	if err := g.wtas(); err != nil {
 		return err
 	}
 	g.stepBody()

@@ -133,6 +133,9 @@ func (pr *projGen) plastic() error {
 	if err := pr.modulateMethod(); err != nil {
 		return err
 	}
+	if err := pr.sumMethod(); err != nil {
+		return err
+	}
 	pr.normalizeMethod()
 	pr.catchUpMethod()
 	pr.tickMethod()
@@ -414,12 +417,21 @@ func (pr *projGen) normalizeMethod() {
 	vals := f.local("vals", "s."+pr.field[pr.normVar])
 	f.line("for post := 0; post < %d; post++ {", pr.post.n)
 	f.line("sum := 0.0")
+	l2 := pr.ip.Normalize.Func == "l2"
 	pr.column(f, "post", false, func() {
-		f.line("sum += %s[syn]", vals)
+		if l2 {
+			f.line("x := %s[syn]", vals)
+			f.line("sum += x * x")
+		} else {
+			f.line("sum += %s[syn]", vals)
+		}
 	})
 	f.line("if sum <= 0 {")
 	f.line("continue")
 	f.line("}")
+	if l2 {
+		f.line("sum = math.Sqrt(sum)")
+	}
 	f.line("f := %s / sum", g.litStr(pr.ip.Normalize.Target))
 	pr.column(f, "post", false, func() {
 		f.line("%s[syn] *= f", vals)
@@ -646,5 +658,38 @@ func (pr *projGen) init() error {
 		b.Write(f.Bytes())
 		b.line("}")
 	}
+	return nil
+}
+
+// sumMethod writes sum<k>, which adds the synapse type's `summed`
+// expression of every synapse to its postsynaptic neuron's continuous port,
+// in presynaptic order with lazy traces brought up to t, as gosim does.
+func (pr *projGen) sumMethod() error {
+	m := pr.syn
+	if m.Summed == nil {
+		return nil
+	}
+	g, k := pr.g, pr.k
+	f := newFn()
+	port := pr.post.pop.field[pr.post.pop.ports[pr.ip.Port]]
+	acc := f.local("acc", "s."+port)
+	var err error
+	f.line("for pre := 0; pre < %s; pre++ {", pr.pre.size())
+	pr.rows(f, &connGen{ip: pr.ip, prefix: fmt.Sprintf("c%d", k), storage: pr.storage}, "pre", true, func() {
+		used := map[string]bool{}
+		pr.advance(f, "syn", "pre", "post", used)
+		var v code
+		v, err = pr.synEnv(f, used, lazy(f, "t", "s.t")).num(m.Summed)
+		f.line("%s[post+%d] += %s", acc, pr.post.off, v.s)
+		if !used["syn"] {
+			f.line("_ = syn")
+		}
+	})
+	f.line("}")
+	if err != nil {
+		return fmt.Errorf("synapse %s, summed: %w", m.Type, err)
+	}
+	pr.summed = true
+	f.write(&g.funcs, fmt.Sprintf("// sum%d drives %s.%s with the summed output of projection %s.\nfunc (s *sim) sum%d() {", k, comment(pr.post.ip.Name), comment(pr.ip.Port), comment(pr.ip.Name), k))
 	return nil
 }

@@ -16,6 +16,7 @@ type projGen struct {
 	ip      *ir.Projection
 	pre     node
 	post    *partGen
+	summed  bool   // has a sum<k> method (a summed synapse)
 	storage string // dense, csr or procedural
 	merged  []*connGen
 	delay   int
@@ -87,9 +88,15 @@ func (g *gen) newProj(k int, ip *ir.Projection) (*projGen, error) {
 	if pr.dend != nil || pr.idle {
 		return pr, pr.toDendrite()
 	}
+	summed := ip.Synapse != nil && ip.Synapse.Summed != nil // drives a continuous port
 	ep, ok := post.pop.events[ip.Port]
-	if !ok {
+	if !ok && !summed {
 		return nil, fmt.Errorf("%s has no event port %s", post.ip.Name, ip.Port)
+	}
+	if summed {
+		if _, ok := post.pop.ports[ip.Port]; !ok {
+			return nil, fmt.Errorf("%s has no continuous port %s", post.ip.Name, ip.Port)
+		}
 	}
 	pr.port = ep
 	if len(ip.Merged) > 0 {
@@ -338,6 +345,7 @@ func (pr *projGen) rows(f *fnb, c *connGen, pre string, needSyn bool, body func(
 			rp := f.local(c.prefix+"rp", pr.rowPtr(c))
 			f.line("for k, j := range s.%sbuf {", c.prefix)
 			f.line("syn := int(%s[%s]) + k", rp, pre)
+			f.line("_ = syn")
 		} else {
 			f.line("for _, j := range s.%sbuf {", c.prefix)
 		}

@@ -151,6 +151,11 @@ func (g *gen) stepBody() {
 		b.line("}")
 		b.line("}")
 	}
+	for _, pr := range g.projs {
+		if pr.summed {
+			b.line("s.sum%d()", pr.k)
+		}
+	}
 	b.line("// integrate")
 	for _, pg := range g.pops {
 		b.line("if s.threads <= 1 {")
@@ -171,6 +176,7 @@ func (g *gen) stepBody() {
 			b.line("s.tick%d()", pr.k)
 		}
 	}
+	b.Write(g.synPhases.Bytes())
 	b.line("// thresholds")
 	for _, pg := range g.pops {
 		if pg.fused {
@@ -179,6 +185,9 @@ func (g *gen) stepBody() {
 			b.line("}")
 		} else {
 			b.line("s.threshold%d()", pg.k)
+		}
+		if g.hasWta(pg) {
+			b.line("s.wta%d()", pg.k)
 		}
 		for _, pt := range pg.parts {
 			if !pt.whole() {

@@ -117,6 +117,13 @@ func (pr *proj) plastic(s *sim, ip *ir.Projection, byName map[string]node) error
 			}
 		})
 	}
+	if m.Summed != nil {
+		f, err := (&compiler{slot: pr.slot, noRandom: "in a summed output"}).expr(inlineAliases(m.Summed))
+		if err != nil {
+			return fmt.Errorf("synapse %s, summed: %w", m.Type, err)
+		}
+		pr.summed = f
+	}
 	if len(m.OnPost) > 0 || len(m.OnMod) > 0 || ip.Normalize != nil {
 		if err := pr.columns(); err != nil {
 			return err
@@ -354,13 +361,21 @@ func (pr *proj) normalize(s *sim) {
 		return
 	}
 	vals := pr.vals[pr.norm.Var]
+	l2 := pr.norm.Func == "l2"
 	for j := 0; j < pr.post.n; j++ {
 		sum := 0.0
 		for k := pr.colPtr[j]; k < pr.colPtr[j+1]; k++ {
-			sum += vals[pr.colSyn[k]]
+			if x := vals[pr.colSyn[k]]; l2 {
+				sum += x * x
+			} else {
+				sum += x
+			}
 		}
 		if sum <= 0 {
 			continue
+		}
+		if l2 {
+			sum = math.Sqrt(sum)
 		}
 		f := pr.norm.Target / sum
 		for k := pr.colPtr[j]; k < pr.colPtr[j+1]; k++ {
@@ -548,6 +563,26 @@ func (pr *proj) checkSynapse(c *ctx) {
 			}
 			pr.err = fmt.Errorf("projection %s, %s: %s became %v at t = %s", pr.name, where, v.Name, x, ir.Quantity(c.t, ir.TimeDim, "ms"))
 			return
+		}
+	}
+}
+
+// sum drives the continuous port: every step, each postsynaptic neuron
+// receives the sum of the synapse type's `summed` expression over its
+// synapses, in presynaptic order (lazy traces advanced to now).
+func (pr *proj) sum(s *sim) {
+	if pr.summed == nil {
+		return
+	}
+	c := &pr.cx
+	c.t = s.t
+	off := pr.post.off
+	for i := 0; i < pr.pre.size(); i++ {
+		first, targets := pr.row(i)
+		for m, j := range targets {
+			c.i, c.pre, c.post = int(first)+m, i, int(j)
+			pr.advance(s.t, c.i, c.pre, c.post)
+			pr.sumPort[off+int(j)] += pr.summed(c)
 		}
 	}
 }

@@ -53,7 +53,9 @@ type proj struct {
 	norm        *ir.Normalize
 	normEvery   int
 	cx          ctx
-	portCx      ctx // delivery into the postsynaptic port
+	portCx      ctx       // delivery into the postsynaptic port
+	summed      sfn       // `summed = e` of the synapse type
+	sumPort     []float64 // the continuous port it drives (the whole population's)
 
 	dendProj // onto a dendrite instead of an event port (dendrite.go)
 }
@@ -130,6 +132,14 @@ func newProj(s *sim, ip *ir.Projection, pre node, post *part, byName map[string]
 	pr.ring = runtime.NewDelayRing(pr.delay)
 	if pr.seg != nil || pr.cont != nil || pr.idle {
 		return pr, pr.toDendrite(s, ip)
+	}
+	if ip.Synapse != nil && ip.Synapse.Summed != nil {
+		acc, ok := post.p.ports[ip.Port]
+		if !ok {
+			return nil, fmt.Errorf("%s has no continuous port %s", post.nm, ip.Port)
+		}
+		pr.sumPort = acc
+		return pr, pr.plastic(s, ip, byName)
 	}
 	ep, ok := post.p.events[ip.Port]
 	if !ok {

@@ -75,6 +75,8 @@ type sim struct {
 	spikeMons  []*spikeMon
 	stateMons  []*stateMon
 	weightMons []*weightMon
+	phases     []*phase
+	wtas       []*wta
 }
 
 // node is a projection end: a population or a spike input.
@@ -175,6 +177,12 @@ func build(p *ir.Program, o Options) (*sim, error) {
 	if err := s.monitors(p, byName, popOf); err != nil {
 		return nil, err
 	}
+	if err := s.buildPhases(p, popOf); err != nil {
+		return nil, err
+	}
+	if err := s.buildWtas(p, popOf); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -241,6 +249,7 @@ func (s *sim) run(o Options) (*Result, error) {
 }
 
 func (s *sim) step() error {
+	s.applyPhases(false)
 	for _, m := range s.stateMons {
 		m.sample(s)
 	}
@@ -257,6 +266,9 @@ func (s *sim) step() error {
 			}
 		}
 	}
+	for _, pr := range s.projs {
+		pr.sum(s)
+	}
 	for _, p := range s.pops {
 		p.update(s)
 		if err := p.checkFinite(s); err != nil {
@@ -266,9 +278,11 @@ func (s *sim) step() error {
 	for _, pr := range s.projs {
 		pr.tick()
 	}
+	s.applyPhases(true)
 	for _, p := range s.pops {
 		p.threshold(s)
 	}
+	s.selectWinners()
 	for _, in := range s.inputs {
 		in.spikes = in.src.Step(s.n)
 	}

@@ -134,6 +134,7 @@ Examples:
 	f.BoolVar(&plot, "plot", false, "also write raster.png and traces.png")
 	f.BoolVarP(&quiet, "quiet", "q", false, "print nothing but errors")
 	f.StringArrayVarP(&debug, "debug", "d", nil, "pass switches: PASS=off, PASS=on, PASS=dump")
+	f.StringArrayVar(&opt.Set, "set", nil, "override a parameter or initial value: NAME.PARAM=VALUE, NAME a population or named projection (repeatable)")
 	f.Float64Var(&opt.Passes.PruneBelow, "prune-weights", 0, "drop static synapses whose |weight| (SI units) is below this")
 	f.StringVar(&target, "target", "", "run bit-accurate in fixed point for a profile (q16, loihi, xylo or a JSON file) and report the error against float64")
 	return cmd

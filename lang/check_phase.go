@@ -1,0 +1,152 @@
+package lang
+
+import (
+	"fmt"
+)
+
+// checkPhases checks the `phase NAME at T { Pop.var = value }` items of a
+// run: unique names, times in [0, duration) listed in order, and
+// assignments to state variables of the run's populations (or of named
+// projections' synapses) whose values are constants of the population or
+// projection (numbers, its parameters, functions of them).
+func (c *checker) checkPhases(r *RunDecl) {
+	ni := c.prog.Networks[r.Network.Name]
+	dur, durOK := constValue(r.Duration)
+	seen := map[string]bool{}
+	last := -1.0
+	var lastName string
+	for _, ph := range r.Phases {
+		if seen[ph.Name.Name] {
+			c.errorf(ph.Name, "phase %s is declared twice", ph.Name.Name)
+		}
+		seen[ph.Name.Name] = true
+		e := &env{c: c, noTime: true}
+		if !c.expect(ph.At, e.expr(ph.At), timeT, "the time of a phase") {
+			continue
+		}
+		at, ok := constValue(ph.At)
+		if !ok {
+			c.errorf(ph.At, "the time of a phase must be a constant")
+			continue
+		}
+		switch {
+		case at < 0:
+			c.errorf(ph.At, "the time of a phase must not be negative")
+		case durOK && at >= dur:
+			d := c.errorf(ph.At, "phase %s starts at or after the end of the run", ph.Name.Name)
+			d.Hint = fmt.Sprintf("the run lasts %g ms", dur*1e3)
+		case at < last:
+			d := c.errorf(ph.At, "phase %s starts before phase %s", ph.Name.Name, lastName)
+			d.Hint = "list phases in the order they start"
+		}
+		last, lastName = at, ph.Name.Name
+		for _, s := range ph.Body {
+			c.phaseStmt(ni, s)
+		}
+	}
+}
+
+func (c *checker) phaseStmt(ni *NetInfo, s Stmt) {
+	a, ok := s.(*AssignStmt)
+	if !ok {
+		d := c.errorf(s, "a phase holds only assignments to population state")
+		d.Hint = "write Pop.var = value"
+		return
+	}
+	f, ok := a.Target.(*FieldExpr)
+	var id *Ident
+	if ok {
+		id, ok = f.X.(*Ident)
+	}
+	if !ok {
+		d := c.errorf(a.Target, "a phase assigns a variable of a population: Pop.var")
+		d.Hint = "write Pop.var = value"
+		return
+	}
+	if ni == nil {
+		return // unknown network, reported
+	}
+	sym, ok := ni.Scope[id.Name]
+	if !ok {
+		c.unknown(id, "population", popNames(ni, false))
+		return
+	}
+	c.prog.Uses[id] = sym
+	var t *TypeInfo
+	switch {
+	case sym.Kind == ProjSym && sym.Proj.Synapse != nil:
+		t = sym.Proj.Synapse // synapse state of a named projection
+		found := false
+		WalkExpr(a.Value, func(x Expr) {
+			if fe, ok := x.(*FieldExpr); ok && !found {
+				if id, ok := fe.X.(*Ident); ok && (id.Name == "pre" || id.Name == "post") {
+					found = true
+					c.errorf(fe, "a phase value is one constant for the projection; it cannot read %s.%s", id.Name, fe.Name.Name)
+				}
+			}
+		})
+		if found {
+			return
+		}
+	case sym.Kind == ProjSym:
+		if sym.Proj.Decl.Synapse == nil {
+			c.errorf(id, "projection %s has no synapse type, so no state to set", id.Name)
+		}
+		return
+	case sym.Pop == nil || sym.Pop.Type == nil:
+		if sym.Pop != nil && sym.Pop.Pop != nil {
+			return // a population of an unknown type, reported
+		}
+		c.errorf(id, "%s is an input; a phase sets the state of a population or a named projection", id.Name)
+		return
+	default:
+		t = sym.Pop.Type
+	}
+	v, ok := t.Scope[f.Name.Name]
+	if !ok || v.Kind != StateSym {
+		what := "no state variable"
+		if ok {
+			what = "a " + v.describe() + ","
+		}
+		d := c.errorf(f.Name, "%s has %s %s", t.Name, what, f.Name.Name)
+		if !ok {
+			if m := DidYouMean(f.Name.Name, varNames(t)); m != "" {
+				d.Hint = fmt.Sprintf("did you mean %s?", m)
+			}
+		} else {
+			d.Hint = "a phase can only set state variables (parameters are constants; override them on the population or projection)"
+		}
+		return
+	}
+	c.prog.Uses[f.Name] = v
+	// the value is a constant of the population or projection: its
+	// parameters, numbers
+	e := &env{c: c, typ: t, noTime: true, initOf: "parameters",
+		noRandom: "in a phase (its value is one constant per population or projection)"}
+	vt := e.expr(a.Value)
+	if vt.Kind == Invalid || vt.Kind == Deferred || v.Type.Kind == Invalid {
+		return
+	}
+	tt := v.Type
+	switch a.Op {
+	case "=":
+		if tt.Kind != vt.Kind || (tt.Kind == Number && tt.Dim != vt.Dim) {
+			d := c.errorf(a.Value, "cannot assign %s to %s (%s)", vt, f.Name.Name, tt)
+			if tt.Kind == Number && vt.Kind == Number {
+				d.Hint = fmt.Sprintf("units: %s vs %s", unitOf(vt.Dim), unitOf(tt.Dim))
+			}
+		}
+	case "+=", "-=":
+		if tt.Kind != Number || vt.Kind != Number {
+			c.errorf(a, "%s needs numbers; %s is %s", a.Op, f.Name.Name, tt)
+			return
+		}
+		c.sameDim(a, map[string]string{"+=": "cannot add", "-=": "cannot subtract"}[a.Op], tt, vt)
+	default:
+		if tt.Kind != Number {
+			c.errorf(a, "%s needs a number; %s is %s", a.Op, f.Name.Name, tt)
+			return
+		}
+		c.expect(a.Value, vt, dimless, "the factor in "+a.Op)
+	}
+}
