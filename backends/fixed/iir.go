@@ -245,6 +245,9 @@ type Proj struct {
 	Sign   int64   // −1 when the port subtracts the weight, so the range analysis sees what is added
 	Fanin  int64   // most synapses onto one postsynaptic neuron (range analysis)
 	Why    string
+	// Plastic is the projection's STDP rule (stdp.go); the port kernel then
+	// receives the weight its OnPre kernel delivers
+	Plastic *Plastic
 }
 
 // Quantize returns the integer weight the port kernel receives for the

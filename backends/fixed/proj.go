@@ -26,6 +26,7 @@ type xproj struct {
 	w       int64   // constant weight
 	ws      []int64 // per synapse
 	clipped int64
+	plastic *xplastic // an STDP rule (stdp.go)
 }
 
 func geometry(n node) runtime.Geometry {
@@ -66,6 +67,14 @@ func newProj(s *sim, ip *ir.Projection, pre node, post *xpop, byProj map[*ir.Pro
 	}
 	if err := pr.weights(s, ip, q); err != nil {
 		return nil, err
+	}
+	if q.Plastic != nil {
+		if pr.csr == nil && pr.all == nil {
+			return nil, fmt.Errorf("a plastic projection needs stored connectivity")
+		}
+		if err := newPlastic(s, pr, ip, q.Plastic); err != nil {
+			return nil, err
+		}
 	}
 	for _, m := range ip.Merged {
 		part := &xproj{name: m.Name, pre: pre, post: post, port: pr.port}
@@ -195,6 +204,14 @@ func (pr *xproj) bytes() int64 {
 func (pr *xproj) propagate() {
 	for _, i := range pr.pre.fired() {
 		pr.ring.Push(pr.delay, i)
+	}
+	if pr.plastic != nil {
+		pr.plastic.tick()
+		for _, i := range pr.ring.Current() {
+			pr.deliverPlastic(int(i))
+		}
+		pr.ring.Advance()
+		return
 	}
 	for _, i := range pr.ring.Current() {
 		pr.deliver(int(i))

@@ -94,17 +94,32 @@ type MapInput struct {
 
 // MapProj is a projection's synapse memories.
 type MapProj struct {
-	Name     string `json:"name"`
-	Pre      string `json:"pre"`
-	Post     string `json:"post"`
-	Port     string `json:"port"`
-	Delay    int    `json:"delay_steps"`
-	Storage  string `json:"storage"`
-	Synapses int    `json:"synapses"`
-	RowPtr   string `json:"rowptr,omitempty"`
-	Col      string `json:"col,omitempty"`
-	Weights  string `json:"weights,omitempty"`
-	Weight   *int64 `json:"weight,omitempty"` // the constant weight
+	Name     string      `json:"name"`
+	Pre      string      `json:"pre"`
+	Post     string      `json:"post"`
+	Port     string      `json:"port"`
+	Delay    int         `json:"delay_steps"`
+	Storage  string      `json:"storage"`
+	Synapses int         `json:"synapses"`
+	RowPtr   string      `json:"rowptr,omitempty"`
+	Col      string      `json:"col,omitempty"`
+	Weights  string      `json:"weights,omitempty"`
+	Weight   *int64      `json:"weight,omitempty"` // the constant weight
+	Plastic  *MapPlastic `json:"plastic,omitempty"`
+}
+
+// MapPlastic is a plastic projection's memories: w (unsigned, w =
+// W·2^-Frac), the traces (signed, same units) and the column index
+// (synapses by postsynaptic neuron) its postsynaptic updates walk.
+type MapPlastic struct {
+	Rule   string `json:"rule"`
+	Frac   int    `json:"frac"`
+	W      string `json:"w"`
+	Pre    string `json:"pre_trace"`
+	Post   string `json:"post_trace"`
+	ColPtr string `json:"colptr"`
+	ColSyn string `json:"colsyn"`
+	ColPre string `json:"colpre"`
 }
 
 // MapMemory is one memory and its image file.
@@ -268,7 +283,15 @@ func (e *emitter) core() error {
 	}
 	for k, p := range tr.Projs {
 		if p.NPre > 0 && e.byName[p.Post].size > 0 {
+			if p.Plastic != nil {
+				phases = append(phases, &phase{id: fmt.Sprintf("PH_TRC_%d", k), kind: "TRC", proj: p, k: k, node: e.byName[p.Pre]})
+			}
 			phases = append(phases, &phase{id: fmt.Sprintf("PH_PROP_%d", k), kind: "PROP", proj: p, k: k, node: e.byName[p.Pre]})
+		}
+	}
+	for k, p := range tr.Projs {
+		if p.Plastic != nil && p.NPre > 0 && e.byName[p.Post].size > 0 {
+			phases = append(phases, &phase{id: fmt.Sprintf("PH_POST_%d", k), kind: "POST", proj: p, k: k, node: e.byName[p.Post]})
 		}
 	}
 	for _, n := range e.nodes {
@@ -355,12 +378,93 @@ func (e *emitter) core() error {
 				ws = []int64{0}
 			}
 			e.image(mp.Weights, ww, ws, true, p.Name+": integer weights")
-		} else {
+		} else if p.Plastic == nil {
 			w := p.Weight
 			mp.Weight = &w
 			wmax = max(wmax, need(w))
 		}
+		if pl := p.Plastic; pl != nil {
+			mp.Plastic = &MapPlastic{Rule: pl.Rule, Frac: pl.Frac,
+				W: fmt.Sprintf("p%d_pw", k), Pre: fmt.Sprintf("p%d_px", k), Post: fmt.Sprintf("p%d_py", k),
+				ColPtr: fmt.Sprintf("p%d_cp", k), ColSyn: fmt.Sprintf("p%d_cs", k), ColPre: fmt.Sprintf("p%d_cq", k)}
+			nz := func(x []int64) []int64 {
+				if len(x) == 0 {
+					return []int64{0}
+				}
+				return x
+			}
+			e.image(mp.Plastic.W, pl.W.Width, nz(p.InitW), false, p.Name+": "+pl.W.Name+" per synapse")
+			e.image(mp.Plastic.Pre, pl.Pre.Width, nz(p.InitX), true, p.Name+": "+pl.Pre.Name+" per presynaptic neuron")
+			e.image(mp.Plastic.Post, pl.Post.Width, nz(p.InitY), true, p.Name+": "+pl.Post.Name+" per postsynaptic neuron")
+			cp, cs, cq := columns(p, post.size)
+			e.image(mp.Plastic.ColPtr, e.kw, cp, false, p.Name+": column pointers (synapses by postsynaptic neuron)")
+			e.image(mp.Plastic.ColSyn, e.kw, nz(cs), false, p.Name+": synapse of each column entry")
+			e.image(mp.Plastic.ColPre, clog2(max(p.NPre, 2)), nz(cq), false, p.Name+": presynaptic neuron of each column entry")
+		}
 		e.amap.Projections = append(e.amap.Projections, mp)
+	}
+	g := &kgen{b: b, taps: tr.Taps, lbits: tr.LFSRBits}
+	plWrites := map[string][]string{} // kernel id → statements
+	plOut := map[int]sig{}            // projection → the delivered weight
+	plastic := false
+	for _, p := range tr.Projs {
+		plastic = plastic || p.Plastic != nil
+	}
+	if plastic {
+		fmt.Fprintf(b, "\n    // verilator lint_off WIDTH\n    // verilator lint_off UNUSED\n")
+	}
+	for _, ph := range phases {
+		if ph.proj == nil || ph.proj.Plastic == nil || ph.kind != "TRC" {
+			continue
+		}
+		p, pl, k := ph.proj, ph.proj.Plastic, ph.k
+		post := e.byName[p.Post]
+		pw, px, py := fmt.Sprintf("p%d_pw", k), fmt.Sprintf("p%d_px", k), fmt.Sprintf("p%d_py", k)
+		xa, ya, sa := clog2(p.NPre), clog2(post.size), clog2(max(1, len(p.Col)))
+		fmt.Fprintf(b, "\n    // %s: %s\n", p.Name, pl.Rule)
+		gate := func(name string, w int, phase, expr string) string {
+			fmt.Fprintf(b, "    wire [%d:0] %s = (ph == %s) ? %s : %d'd0;\n", w-1, name, phase, expr, w)
+			return name
+		}
+		run := func(pre string, kk *fixed.Kernel, bs []bind) *kstate {
+			st := e.bind(g, pre, bs)
+			g.kernel(kk, pre, st)
+			plWrites[pre] = e.writeback(st, bs)
+			return st
+		}
+		a := gate(fmt.Sprintf("tx%d_a", k), xa, ph.id, zext("i", e.iw, xa))
+		run(fmt.Sprintf("tx%d", k), pl.TickPre, []bind{{pl.Pre, px, a}})
+		a = gate(fmt.Sprintf("ty%d_a", k), ya, ph.id, zext("i", e.iw, ya))
+		run(fmt.Sprintf("ty%d", k), pl.TickPost, []bind{{pl.Post, py, a}})
+		prop, postPh := fmt.Sprintf("PH_PROP_%d", k), fmt.Sprintf("PH_POST_%d", k)
+		a = gate(fmt.Sprintf("bx%d_a", k), xa, prop, zext("i", e.iw, xa))
+		run(fmt.Sprintf("bx%d", k), pl.PreOne, []bind{{pl.Pre, px, a}})
+		tgt := zext("j", e.iw, ya)
+		if !p.Dense {
+			tgt = zext(fmt.Sprintf("p%d_col[%s]", k, zext("k", e.kw, sa)), clog2(max(post.size, 2)), ya)
+		}
+		wa := gate(fmt.Sprintf("ow%d_a", k), sa, prop, zext("k", e.kw, sa))
+		ya2 := gate(fmt.Sprintf("oy%d_a", k), ya, prop, tgt)
+		st := run(fmt.Sprintf("op%d", k), pl.OnPre, []bind{{pl.W, pw, wa}, {pl.Post, py, ya2}})
+		plOut[k] = st.vals[pl.OnPre.Out]
+		wmax = max(wmax, plOut[k].w)
+		a = gate(fmt.Sprintf("by%d_a", k), ya, postPh, zext("i", e.iw, ya))
+		run(fmt.Sprintf("by%d", k), pl.PostOne, []bind{{pl.Post, py, a}})
+		wa = gate(fmt.Sprintf("qw%d_a", k), sa, postPh, zext(fmt.Sprintf("p%d_cs[%s]", k, zext("k", e.kw, sa)), e.kw, sa))
+		xa2 := gate(fmt.Sprintf("qx%d_a", k), xa, postPh, zext(fmt.Sprintf("p%d_cq[%s]", k, zext("k", e.kw, sa)), clog2(max(p.NPre, 2)), xa))
+		run(fmt.Sprintf("oq%d", k), pl.OnPost, []bind{{pl.W, pw, wa}, {pl.Pre, px, xa2}})
+		hw := clog2(post.depth * post.size)
+		if post.depth == 1 {
+			hw = ya
+		}
+		fmt.Fprintf(b, "    wire [%d:0] p%d_pha = %s;\n", hw-1, k, e.histAddr(post, "sl_"+post.id, zext("i", e.iw, ya), ya))
+		fmt.Fprintf(b, "    wire p%d_pspk = h_%s[p%d_pha];\n", k, post.id, k)
+		rw := clog2(post.size + 1)
+		fmt.Fprintf(b, "    wire [%d:0] p%d_j1 = %s + 1'b1;\n", rw-1, k, zext("i", e.iw, rw))
+		fmt.Fprintf(b, "    wire [%d:0] p%d_clo = p%d_cp[%s];\n    wire [%d:0] p%d_chi = p%d_cp[p%d_j1];\n", e.kw-1, k, k, zext("i", e.iw, rw), e.kw-1, k, k, k)
+	}
+	if plastic {
+		fmt.Fprintf(b, "    // verilator lint_on UNUSED\n    // verilator lint_on WIDTH\n")
 	}
 
 	// the synaptic event of the current PROP cycle
@@ -400,7 +504,9 @@ func (e *emitter) core() error {
 		} else {
 			tgt = append(tgt, fmt.Sprintf("(ph == %s) ? %s : ", ph.id, zext("j", e.iw, tw)))
 		}
-		if p.W != nil {
+		if p.Plastic != nil {
+			wsel = append(wsel, fmt.Sprintf("(ph == %s) ? %s : ", ph.id, plOut[ph.k].name))
+		} else if p.W != nil {
 			wsel = append(wsel, fmt.Sprintf("(ph == %s) ? $signed(p%d_w[%s]) : ", ph.id, ph.k, zext("k", e.kw, clog2(max(1, len(p.W))))))
 		} else {
 			wsel = append(wsel, fmt.Sprintf("(ph == %s) ? %s : ", ph.id, lit(p.Weight, wmax)))
@@ -410,7 +516,6 @@ func (e *emitter) core() error {
 	fmt.Fprintf(b, "    wire signed [%d:0] syn_w = %s%s;\n", wmax-1, strings.Join(wsel, ""), lit(0, wmax))
 
 	// kernels
-	g := &kgen{b: b, taps: tr.Taps, lbits: tr.LFSRBits}
 	writes := map[string][]string{} // phase id → statements
 	portWrites := map[string][]string{}
 	fmt.Fprintf(b, "\n    // verilator lint_off WIDTH\n    // verilator lint_off UNUSED\n")
@@ -571,16 +676,29 @@ func (e *emitter) core() error {
 			p := ph.proj
 			post := e.byName[p.Post]
 			pw := portWrites[p.Post+"/"+post.pop.Model.Ports[p.Port].Name]
-			fmt.Fprintf(b, "%sif (!row) begin\n", ind)
-			fmt.Fprintf(b, "%s    if (i == %d'd%d) begin\n%s        i <= %d'd0;\n%s        ph <= %s;\n", ind, e.iw, p.NPre, ind, e.iw, ind, next)
-			if p.Dense {
-				fmt.Fprintf(b, "%s    end else if (p%d_spk) begin\n%s        row <= 1'b1;\n%s        j <= %d'd0;\n%s        k <= %s;\n",
-					ind, ph.k, ind, ind, e.iw, ind, fmt.Sprintf("%s * %d'd%d", zext("i", e.iw, e.kw), e.kw, post.size))
-			} else {
-				fmt.Fprintf(b, "%s    end else if (p%d_spk && p%d_lo != p%d_hi) begin\n%s        row <= 1'b1;\n%s        k <= p%d_lo;\n",
-					ind, ph.k, ph.k, ph.k, ind, ind, ph.k)
+			if p.Plastic != nil {
+				pw = append(pw, plWrites[fmt.Sprintf("op%d", ph.k)]...)
 			}
-			fmt.Fprintf(b, "%s    end else\n%s        i <= i + 1'b1;\n%send else begin\n", ind, ind, ind)
+			start := fmt.Sprintf("p%d_spk && p%d_lo != p%d_hi", ph.k, ph.k, ph.k)
+			if p.Dense {
+				start = fmt.Sprintf("p%d_spk", ph.k)
+			}
+			fmt.Fprintf(b, "%sif (!row) begin\n", ind)
+			fmt.Fprintf(b, "%s    if (i == %d'd%d) begin\n%s        i <= %d'd0;\n%s        ph <= %s;\n%s    end else begin\n", ind, e.iw, p.NPre, ind, e.iw, ind, next, ind)
+			if p.Plastic != nil {
+				fmt.Fprintf(b, "%s        if (p%d_spk) begin\n", ind, ph.k)
+				for _, w := range plWrites[fmt.Sprintf("bx%d", ph.k)] {
+					fmt.Fprintf(b, "%s            %s\n", ind, w)
+				}
+				fmt.Fprintf(b, "%s        end\n", ind)
+			}
+			fmt.Fprintf(b, "%s        if (%s) begin\n%s            row <= 1'b1;\n", ind, start, ind)
+			if p.Dense {
+				fmt.Fprintf(b, "%s            j <= %d'd0;\n%s            k <= %s * %d'd%d;\n", ind, e.iw, ind, zext("i", e.iw, e.kw), e.kw, post.size)
+			} else {
+				fmt.Fprintf(b, "%s            k <= p%d_lo;\n", ind, ph.k)
+			}
+			fmt.Fprintf(b, "%s        end else\n%s            i <= i + 1'b1;\n%s    end\n%send else begin\n", ind, ind, ind, ind)
 			for _, w := range pw {
 				fmt.Fprintf(b, "%s    %s\n", ind, w)
 			}
@@ -590,6 +708,38 @@ func (e *emitter) core() error {
 			}
 			fmt.Fprintf(b, "%s    k <= k + 1'b1;\n%s    j <= j + 1'b1;\n%s    if (%s) begin\n%s        row <= 1'b0;\n%s        i <= i + 1'b1;\n%s    end\n%send\n",
 				ind, ind, ind, last, ind, ind, ind, ind)
+		case "TRC":
+			p := ph.proj
+			npost := e.byName[p.Post].size
+			for _, x := range []struct {
+				n   int
+				key string
+			}{{p.NPre, "tx"}, {npost, "ty"}} {
+				fmt.Fprintf(b, "%sif (i < %d'd%d) begin\n", ind, e.iw, x.n)
+				for _, w := range plWrites[fmt.Sprintf("%s%d", x.key, ph.k)] {
+					fmt.Fprintf(b, "%s    %s\n", ind, w)
+				}
+				fmt.Fprintf(b, "%send\n", ind)
+			}
+			fmt.Fprintf(b, "%sif (i == %d'd%d) begin\n%s    i <= %d'd0;\n%s    ph <= %s;\n%send else\n%s    i <= i + 1'b1;\n",
+				ind, e.iw, max(p.NPre, npost)-1, ind, e.iw, ind, next, ind, ind)
+		case "POST":
+			p := ph.proj
+			npost := e.byName[p.Post].size
+			fmt.Fprintf(b, "%sif (!row) begin\n", ind)
+			fmt.Fprintf(b, "%s    if (i == %d'd%d) begin\n%s        i <= %d'd0;\n%s        ph <= %s;\n", ind, e.iw, npost, ind, e.iw, ind, next)
+			fmt.Fprintf(b, "%s    end else if (p%d_pspk) begin\n", ind, ph.k)
+			for _, w := range plWrites[fmt.Sprintf("by%d", ph.k)] {
+				fmt.Fprintf(b, "%s        %s\n", ind, w)
+			}
+			fmt.Fprintf(b, "%s        if (p%d_clo != p%d_chi) begin\n%s            row <= 1'b1;\n%s            k <= p%d_clo;\n%s        end else\n%s            i <= i + 1'b1;\n",
+				ind, ph.k, ph.k, ind, ind, ph.k, ind, ind)
+			fmt.Fprintf(b, "%s    end else\n%s        i <= i + 1'b1;\n%send else begin\n", ind, ind, ind)
+			for _, w := range plWrites[fmt.Sprintf("oq%d", ph.k)] {
+				fmt.Fprintf(b, "%s    %s\n", ind, w)
+			}
+			fmt.Fprintf(b, "%s    k <= k + 1'b1;\n%s    if (k + 1'b1 == p%d_chi) begin\n%s        row <= 1'b0;\n%s        i <= i + 1'b1;\n%s    end\n%send\n",
+				ind, ind, ph.k, ind, ind, ind, ind)
 		}
 		fmt.Fprintf(b, "            end\n")
 	}
@@ -663,4 +813,62 @@ func (e *emitter) stores(n *node, st *kstate, a string) []string {
 		}
 	}
 	return out
+}
+
+// bind is a variable read from (and written back to) a memory at an
+// address.
+type bind struct {
+	v    *fixed.Var
+	mem  string
+	addr string
+}
+
+// bind loads the bound variables into a kernel state.
+func (e *emitter) bind(g *kgen, pre string, bs []bind) *kstate {
+	st := &kstate{cur: map[*fixed.Var]sig{}, loaded: map[*fixed.Var]sig{}, vals: map[*fixed.Op]sig{}}
+	for k, x := range bs {
+		name := fmt.Sprintf("%s_v%d", pre, k)
+		if x.v.Signed {
+			st.cur[x.v] = g.def(name, x.v.Width, fmt.Sprintf("%s[%s]", x.mem, x.addr))
+		} else {
+			st.cur[x.v] = g.def(name, x.v.Width+1, fmt.Sprintf("{1'b0, %s[%s]}", x.mem, x.addr))
+		}
+		st.loaded[x.v] = st.cur[x.v]
+	}
+	return st
+}
+
+// writeback is the memory writes of the bound variables a kernel changed.
+func (e *emitter) writeback(st *kstate, bs []bind) []string {
+	var out []string
+	for _, x := range bs {
+		if c := st.cur[x.v]; c != st.loaded[x.v] {
+			out = append(out, fmt.Sprintf("%s[%s] <= %s[%d:0];", x.mem, x.addr, c.name, x.v.Width-1))
+		}
+	}
+	return out
+}
+
+// columns indexes a projection's synapses by postsynaptic neuron, in the
+// simulator's order (presynaptic index, then row order): column pointers,
+// the synapse and the presynaptic neuron of each entry.
+func columns(p *fixed.TraceProj, npost int) (ptr, syn, pre []int64) {
+	ptr = make([]int64, npost+1)
+	for _, j := range p.Col {
+		ptr[j+1]++
+	}
+	for j := 0; j < npost; j++ {
+		ptr[j+1] += ptr[j]
+	}
+	syn = make([]int64, len(p.Col))
+	pre = make([]int64, len(p.Col))
+	next := append([]int64(nil), ptr[:npost]...)
+	for i := 0; i < p.NPre; i++ {
+		for s := p.RowPtr[i]; s < p.RowPtr[i+1]; s++ {
+			j := p.Col[s]
+			syn[next[j]], pre[next[j]] = s, int64(i)
+			next[j]++
+		}
+	}
+	return ptr, syn, pre
 }

@@ -118,6 +118,13 @@ func (e *emitter) testbench() {
 			fmt.Fprintf(&b, "        $writememh(\"final_%s.hex\", dut.%s);\n", v.Memory, v.Memory)
 		}
 	}
+	for _, p := range e.amap.Projections {
+		if pl := p.Plastic; pl != nil {
+			for _, m := range []string{pl.W, pl.Pre, pl.Post} {
+				fmt.Fprintf(&b, "        $writememh(\"final_%s.hex\", dut.%s);\n", m, m)
+			}
+		}
+	}
 	fmt.Fprintf(&b, "        $fclose(fout);\n        $finish;\n    end\nendmodule\n")
 	e.files["tb.v"] = []byte(b.String())
 	js, _ := json.MarshalIndent(e.amap, "", "  ")
