@@ -30,7 +30,9 @@ import (
 //	7b. per presynaptic spike due now: PreOne on X[i]; then per synapse in
 //	    row order OnPre: its Out, ((W·mantissa) >> Frac, rounded as the
 //	    profile rounds) << shift, is the event's integer weight for the
-//	    port kernel, then W is updated (deliver first, as written)
+//	    port kernel, then W is updated (deliver first, as written);
+//	    stochastic rounding is round to nearest in these kernels (a
+//	    synapse has no random source)
 //	7c. after every projection has propagated, per spike of the
 //	    postsynaptic population (ascending): PostOne on Y[j], then OnPost
 //	    on each synapse onto j, by presynaptic index and row order
@@ -297,17 +299,23 @@ func (l *lowerer) stdp(prj *ir.Projection, q *Proj) bool {
 	}
 	pl.PreOne = bumpKernel("pre "+sh.x.Name, pl.Pre, a, sh.aSet)
 	pl.PostOne = bumpKernel("post "+sh.y.Name, pl.Post, b, sh.bSet)
+	// the synapse kernels have no random source: stochastic rounding
+	// becomes round to nearest here
+	rnd := pf.Rounding
+	if rnd == Stochastic {
+		rnd = Nearest
+	}
 	// on pre: the delivered weight, then w += Y
 	k := &kb{k: &Kernel{Name: "on pre"}}
 	w := k.load(pl.W)
 	mant := k.konst(q.Mant, 0, "weight mantissa")
-	d := k.shr(k.bin(OpMul, w, mant), frac, pf.Rounding)
+	d := k.shr(k.bin(OpMul, w, mant), frac, rnd)
 	k.k.Out = k.shl(d, q.Shift)
 	k.k.Out.Note = "delivered weight"
-	wUpdate(k, pl, w, k.shr(k.load(pl.Post), pl.GuardY, pf.Rounding))
+	wUpdate(k, pl, w, k.shr(k.load(pl.Post), pl.GuardY, rnd))
 	pl.OnPre = k.k
 	k = &kb{k: &Kernel{Name: "on post"}}
-	wUpdate(k, pl, k.load(pl.W), k.shr(k.load(pl.Pre), pl.GuardX, pf.Rounding))
+	wUpdate(k, pl, k.load(pl.W), k.shr(k.load(pl.Pre), pl.GuardX, rnd))
 	pl.OnPost = k.k
 	for _, kk := range pl.kernels() {
 		sizeOps(kk)
