@@ -269,20 +269,27 @@ func (m *stateMon) sample(s *sim) {
 }
 
 type weightMon struct {
-	mon   *runtime.WeightMonitor
-	every int
-	vals  []float64
+	mon     *runtime.WeightMonitor
+	every   int
+	vals    []float64
+	refresh func() // a plastic w: read the integers again
 }
 
 func (m *weightMon) sample(s *sim) {
 	if m.every == 0 || (s.n+1)%m.every != 0 {
 		return
 	}
+	if m.refresh != nil {
+		m.refresh()
+	}
 	m.mon.Record(s.t+s.dt, m.vals)
 }
 
 func (m *weightMon) final(s *sim) {
 	if m.every == 0 {
+		if m.refresh != nil {
+			m.refresh()
+		}
 		m.mon.Record(s.t, m.vals)
 	}
 }
@@ -357,7 +364,16 @@ func (s *sim) monitors(p *ir.Program, byName map[string]node, popOf map[*ir.Popu
 			if r.Every > 0 {
 				every = max(1, int(math.Round(r.Every/s.dt)))
 			}
-			s.weightMons = append(s.weightMons, &weightMon{mon: mon, every: every, vals: vals})
+			wm := &weightMon{mon: mon, every: every, vals: vals}
+			if xp := pr.plastic; xp != nil && r.Var != nil && r.Var == xp.pl.W.Src {
+				mon.Var = r.Var.Name
+				wm.refresh = func() {
+					for k := range vals {
+						vals[k] = float64(xp.w[k]) * xp.pl.W.Scale
+					}
+				}
+			}
+			s.weightMons = append(s.weightMons, wm)
 		}
 	}
 	return nil
