@@ -1,6 +1,7 @@
 package verilog_test
 
 import (
+	"os"
 	"os/exec"
 	"testing"
 
@@ -55,5 +56,37 @@ func TestLint(t *testing.T) {
 	cmd.Dir = dir
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Errorf("verilator --lint-only -Wall: %v\n%s", err, out)
+	}
+}
+
+// TestCosimVerilator: the testbench built with Verilator 5 (the README's
+// command) gives the Go simulator's spikes and state too. The C++ build
+// took 65 s for two models on two busy cores, so it runs on request:
+// SNNC_VERILATOR=1 go test ./backends/verilog -run Verilator.
+func TestCosimVerilator(t *testing.T) {
+	if os.Getenv("SNNC_VERILATOR") == "" {
+		t.Skip("set SNNC_VERILATOR=1 to build the testbench with Verilator (about a minute on two busy cores)")
+	}
+	needTools(t)
+	for _, c := range []struct{ file, target string }{
+		{"../../testdata/verilog/small.snn", "q16"},
+		{"../../testdata/fixed/loihi_lif.snn", "loihi"},
+	} {
+		d := design(t, compileFile(t, c.file), c.target, 0, 3)
+		dir := t.TempDir()
+		if err := d.Write(dir); err != nil {
+			t.Fatal(err)
+		}
+		for _, args := range [][]string{
+			{"verilator", "--binary", "--timing", "-Wno-fatal", "--top-module", "tb", "tb.v", verilog.Top + ".v"},
+			{"./obj_dir/Vtb"},
+		} {
+			cmd := exec.Command(args[0], args[1:]...)
+			cmd.Dir = dir
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("%v: %v\n%s", args, err, out)
+			}
+		}
+		t.Logf("%s on %s: %d spikes identical", c.file, c.target, compare(t, d, dir))
 	}
 }
