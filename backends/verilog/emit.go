@@ -505,7 +505,9 @@ func (e *emitter) core() error {
 			tgt = append(tgt, fmt.Sprintf("(ph == %s) ? %s : ", ph.id, zext("j", e.iw, tw)))
 		}
 		if p.Plastic != nil {
-			wsel = append(wsel, fmt.Sprintf("(ph == %s) ? %s : ", ph.id, plOut[ph.k].name))
+			// the delivered weight, sign-extended to syn_w's width
+			fmt.Fprintf(b, "    // verilator lint_off WIDTH\n    wire signed [%d:0] p%d_dw = %s;\n    // verilator lint_on WIDTH\n", wmax-1, ph.k, plOut[ph.k].name)
+			wsel = append(wsel, fmt.Sprintf("(ph == %s) ? p%d_dw : ", ph.id, ph.k))
 		} else if p.W != nil {
 			wsel = append(wsel, fmt.Sprintf("(ph == %s) ? $signed(p%d_w[%s]) : ", ph.id, ph.k, zext("k", e.kw, clog2(max(1, len(p.W))))))
 		} else {

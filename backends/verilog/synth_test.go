@@ -43,19 +43,36 @@ func TestSynth(t *testing.T) {
 	t.Log(r)
 }
 
-// TestLint: the core passes verilator --lint-only -Wall.
+// TestLint: the core passes verilator --lint-only -Wall, with and without
+// plasticity, delays and stochastic rounding.
 func TestLint(t *testing.T) {
 	needTools(t)
-	p := compileFile(t, "../../testdata/verilog/small.snn")
-	d := design(t, p, "q16", 0, 3)
-	dir := t.TempDir()
-	if err := d.Write(dir); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("verilator", "--lint-only", "-Wall", verilog.Top+".v")
-	cmd.Dir = dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Errorf("verilator --lint-only -Wall: %v\n%s", err, out)
+	stdp := compileSrc(t, "stdp.snn", `import "std/neurons"
+import "std/plasticity"
+
+network Net {
+    dt = 0.1 ms
+    input In = poisson(10, rate = 50 Hz)
+    population P = Izhikevich[4]
+    project In -> P : exc using PairSTDP { connect = bernoulli(0.5)  weight = 4 mV  delay = 0.3 ms }
+    project P -> P : exc using NearestSTDP { connect = all_to_all  weight = 2 mV }
+}
+
+run Net for 10 ms
+`)
+	for _, d := range []*verilog.Design{
+		design(t, compileFile(t, "../../testdata/verilog/small.snn"), "q16", 0, 3),
+		design(t, stdp, stochastic(t), 0, 3),
+	} {
+		dir := t.TempDir()
+		if err := d.Write(dir); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command("verilator", "--lint-only", "-Wall", verilog.Top+".v")
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("verilator --lint-only -Wall: %v\n%s", err, out)
+		}
 	}
 }
 
