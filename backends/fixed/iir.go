@@ -59,8 +59,8 @@ import (
 //     applied in the update). With saturation the order matters, so it is
 //     part of the semantics; a projection with an STDP rule (Proj.Plastic,
 //     stdp.go) first decays its traces, and its events run the rule's
-//     kernels, which give the port kernel its weight;
-//  7½. the STDP rules' postsynaptic updates, projection by projection;
+//     kernels, which give the port kernel its weight; after every
+//     projection, the STDP rules' postsynaptic updates, in program order;
 //  8. Reset the neurons that spiked; record spikes.
 //
 // Initial values are the float interpreter's (the same random streams),
