@@ -270,7 +270,11 @@ func (e *emitter) core() error {
 	fmt.Fprintf(b, "`default_nettype none\n\n")
 	fmt.Fprintf(b, "module %s (\n", Top)
 	fmt.Fprintf(b, "    input  wire clk,\n    input  wire rst,\n    input  wire step,\n")
-	fmt.Fprintf(b, "    input  wire in_we,\n    input  wire [%d:0] in_addr,\n", iaw-1)
+	if ibase == 0 { // no spike input: the interface stays, unused
+		fmt.Fprintf(b, "    // verilator lint_off UNUSED\n    input  wire in_we,\n    input  wire [%d:0] in_addr,\n    // verilator lint_on UNUSED\n", iaw-1)
+	} else {
+		fmt.Fprintf(b, "    input  wire in_we,\n    input  wire [%d:0] in_addr,\n", iaw-1)
+	}
 	fmt.Fprintf(b, "    output reg  busy,\n    output reg  done,\n    output wire out_valid,\n    output wire [%d:0] out_addr,\n", oaw-1)
 	fmt.Fprintf(b, "    output reg  [31:0] nstep\n);\n")
 
@@ -311,7 +315,8 @@ func (e *emitter) core() error {
 		fmt.Fprintf(b, "    localparam [%d:0] %s = %d'd%d;\n", phw-1, ph.id, phw, k+1)
 	}
 	fmt.Fprintf(b, "    localparam [%d:0] PH_FIN = %d'd%d;\n", phw-1, phw, len(phases)+1)
-	fmt.Fprintf(b, "    reg [%d:0] ph;\n    reg [%d:0] i;\n    reg [%d:0] k;\n    reg [%d:0] j;\n    reg row;\n", phw-1, e.iw-1, e.kw-1, e.iw-1)
+	fmt.Fprintf(b, "    reg [%d:0] ph;\n    reg [%d:0] i;\n", phw-1, e.iw-1)
+	fmt.Fprintf(b, "    // verilator lint_off UNUSED\n    reg [%d:0] k; // synapse\n    reg [%d:0] j; // target of a dense row\n    reg row;      // walking a row or column\n    // verilator lint_on UNUSED\n", e.kw-1, e.iw-1)
 
 	// memories
 	fmt.Fprintf(b, "\n    // state memories\n")
@@ -514,8 +519,10 @@ func (e *emitter) core() error {
 			wsel = append(wsel, fmt.Sprintf("(ph == %s) ? %s : ", ph.id, lit(p.Weight, wmax)))
 		}
 	}
+	fmt.Fprintf(b, "    // verilator lint_off UNUSED\n")
 	fmt.Fprintf(b, "    wire [%d:0] syn_tgt = %s%d'd0;\n", tw-1, strings.Join(tgt, ""), tw)
 	fmt.Fprintf(b, "    wire signed [%d:0] syn_w = %s%s;\n", wmax-1, strings.Join(wsel, ""), lit(0, wmax))
+	fmt.Fprintf(b, "    // verilator lint_on UNUSED\n")
 
 	// kernels
 	writes := map[string][]string{} // phase id → statements
@@ -589,10 +596,11 @@ func (e *emitter) core() error {
 					on = append(on, "ph == "+ph.id)
 				}
 			}
-			if len(on) == 0 {
-				on = []string{"1'b0"}
+			if len(on) == 0 { // no projection reaches the port
+				fmt.Fprintf(b, "    wire [%d:0] %s_a = %d'd0;\n", aw-1, pre, aw)
+			} else {
+				fmt.Fprintf(b, "    wire [%d:0] %s_a = (%s) ? syn_tgt[%d:0] : %d'd0;\n", aw-1, pre, strings.Join(on, " || "), aw-1, aw)
 			}
-			fmt.Fprintf(b, "    wire [%d:0] %s_a = (%s) ? syn_tgt[%d:0] : %d'd0;\n", aw-1, pre, strings.Join(on, " || "), aw-1, aw)
 			st := e.loads(g, n, pre, pre+"_a")
 			st.weight = sig{"syn_w", wmax}
 			g.kernel(pt.Kernel, pre+"_p", st)
