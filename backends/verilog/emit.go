@@ -8,9 +8,10 @@
 // $readmemh:
 //
 //	m_POP_VAR   one word per neuron for each variable of the integer model
-//	h_NODE      spike history of a population or spike input: (D+1)·N bits,
-//	            slot n mod (D+1) holding step n's spikes (D: the longest
-//	            delay of a projection leaving it)
+//	sq_NODE, sc_NODE  spike lists of a population or spike input: D+1
+//	            slots (D: the longest delay of a projection leaving it),
+//	            slot n mod (D+1) holding step n's spikes: sc[s] of them,
+//	            ascending neuron indices from sq[s·N]
 //	PROJ_rp/_col/_w  connectivity as the simulator stores it: CSR row
 //	            pointers, targets and integer weights (no _rp/_col for a
 //	            dense all-to-all projection, no _w for a constant weight)
@@ -18,16 +19,24 @@
 // A step (the simulator's order, backends/fixed/iir.go) runs these phases:
 //
 //	UPD POP    per neuron: clear driven inputs and add the current inputs,
-//	           count the refractory counter down, update, threshold; the
-//	           spike goes to h_POP and out to out_valid/out_addr
-//	PROP PROJ  per presynaptic neuron with a spike D steps ago, per synapse
-//	           in row order: the port kernel on the target
-//	RST POP    per neuron that spiked: the reset kernel
-//	CLR INPUT  clear the history slot the next step's input spikes go to
+//	           count the refractory counter down, update, threshold; a
+//	           spike is appended to the POP's list and reported on
+//	           out_valid/out_addr
+//	TRC PROJ   (STDP) per presynaptic and postsynaptic neuron: trace decay
+//	PROP PROJ  per spike of the list d steps back (d: the delay), per
+//	           synapse in row order: the port kernel on the target (STDP:
+//	           the trace bump, then the rule's on-pre kernel per synapse)
+//	POST PROJ  (STDP) per spike of the postsynaptic population, per synapse
+//	           onto it (column index): the rule's on-post kernel
+//	RST POP    per spike of the step: the reset kernel
+//	CLR INPUT  empty the list slot the next step's input spikes go to
+//
+// so a step takes N cycles per population plus one per spike and per
+// synaptic event (and N_pre + N_post per STDP projection).
 //
 // The host writes a step's input spikes (in_we, in_addr: the global index
-// of a spike-input neuron) while the core is idle, pulses step and waits
-// for done.
+// of a spike-input neuron, in ascending order: the order their events are
+// delivered in) while the core is idle, pulses step and waits for done.
 package verilog
 
 import (
@@ -66,7 +75,8 @@ type MapPop struct {
 	Base    int      `json:"base"`
 	Size    int      `json:"size"`
 	Vars    []MapVar `json:"vars"`
-	History string   `json:"history"`
+	History string   `json:"history"` // spike list: slot·Size + k
+	Counts  string   `json:"counts"`  // spikes per slot
 }
 
 // MapVar is a variable's memory: SI value = offset + scale·x.
@@ -89,7 +99,8 @@ type MapInput struct {
 	Name    string `json:"name"`
 	Base    int    `json:"base"`
 	Size    int    `json:"size"`
-	History string `json:"history"`
+	History string `json:"history"` // spike list: slot·Size + k
+	Counts  string `json:"counts"`  // spikes per slot
 }
 
 // MapProj is a projection's synapse memories.
@@ -316,6 +327,7 @@ func (e *emitter) core() error {
 	}
 	fmt.Fprintf(b, "    localparam [%d:0] PH_FIN = %d'd%d;\n", phw-1, phw, len(phases)+1)
 	fmt.Fprintf(b, "    reg [%d:0] ph;\n    reg [%d:0] i;\n", phw-1, e.iw-1)
+	fmt.Fprintf(b, "    reg [%d:0] cnt; // spikes of the population being updated\n", ubits(int64(maxN))-1)
 	fmt.Fprintf(b, "    // verilator lint_off UNUSED\n    reg [%d:0] k; // synapse\n    reg [%d:0] j; // target of a dense row\n    reg row;      // walking a row or column\n    // verilator lint_on UNUSED\n", e.kw-1, e.iw-1)
 
 	// memories
@@ -333,23 +345,25 @@ func (e *emitter) core() error {
 		}
 		e.amap.Populations = append(e.amap.Populations, mp)
 	}
-	fmt.Fprintf(b, "\n    // spike histories: slot s of h_X holds the spikes of a step n with n mod depth = s\n")
+	fmt.Fprintf(b, "\n    // spike lists: slot s of node X holds the spikes of a step n with n mod depth = s:\n")
+	fmt.Fprintf(b, "    // sc_X[s] of them, ascending neuron indices from sq_X[s*N]\n")
 	for _, n := range e.nodes {
 		if n.size == 0 {
 			continue
 		}
-		hid := "h_" + n.id
-		e.used[hid] = true
-		e.image(hid, 1, make([]int64, n.depth*n.size), false, fmt.Sprintf("spike history of %s, %d slot(s)", n.name, n.depth))
+		lid, cid := "sq_"+n.id, "sc_"+n.id
+		e.used[lid], e.used[cid] = true, true
+		e.image(lid, clog2(n.size), make([]int64, n.depth*n.size), false, fmt.Sprintf("spike list of %s, %d slot(s) of %d", n.name, n.depth, n.size))
+		e.image(cid, ubits(int64(n.size)), make([]int64, n.depth), false, fmt.Sprintf("spike count of %s per slot", n.name))
 		if n.depth > 1 {
 			fmt.Fprintf(b, "    reg [%d:0] sl_%s; // slot of the current step\n", clog2(n.depth)-1, n.id)
 		}
 		if n.input {
-			e.amap.Inputs = append(e.amap.Inputs, MapInput{Name: n.name, Base: n.base, Size: n.size, History: hid})
+			e.amap.Inputs = append(e.amap.Inputs, MapInput{Name: n.name, Base: n.base, Size: n.size, History: lid, Counts: cid})
 		} else {
 			for k := range e.amap.Populations {
 				if e.amap.Populations[k].Name == n.name {
-					e.amap.Populations[k].History = hid
+					e.amap.Populations[k].History, e.amap.Populations[k].Counts = lid, cid
 				}
 			}
 		}
@@ -408,6 +422,39 @@ func (e *emitter) core() error {
 		}
 		e.amap.Projections = append(e.amap.Projections, mp)
 	}
+	// the presynaptic neuron of each PROP cycle: entry i of the spike list
+	// of the slot d steps back (d: the delay), and its row
+	fmt.Fprintf(b, "\n    // PROP: the i-th spike due now and its synapses\n")
+	for _, ph := range phases {
+		if ph.kind != "PROP" {
+			continue
+		}
+		p, pre := ph.proj, ph.node
+		d := p.Delay
+		slw := clog2(pre.depth)
+		rs := e.slot(pre)
+		if d > 0 {
+			rs = fmt.Sprintf("p%d_slot", ph.k)
+			fmt.Fprintf(b, "    wire [%d:0] %s = (sl_%s >= %d'd%d) ? sl_%s - %d'd%d : sl_%s + %d'd%d;\n", slw-1, rs, pre.id, slw, d, pre.id, slw, d, pre.id, slw, pre.depth-d)
+		}
+		lw := clog2(pre.size)
+		fmt.Fprintf(b, "    wire [%d:0] p%d_n = sc_%s[%s];\n", ubits(int64(pre.size))-1, ph.k, pre.id, rs)
+		fmt.Fprintf(b, "    wire [%d:0] p%d_pre = sq_%s[%s];\n", lw-1, ph.k, pre.id, e.histAddr(pre, rs, "i", e.iw))
+		if !p.Dense {
+			rw := clog2(p.NPre + 1)
+			fmt.Fprintf(b, "    wire [%d:0] p%d_i1 = %s + 1'b1;\n", rw-1, ph.k, zext(fmt.Sprintf("p%d_pre", ph.k), lw, rw))
+			fmt.Fprintf(b, "    wire [%d:0] p%d_lo = p%d_rp[%s];\n    wire [%d:0] p%d_hi = p%d_rp[p%d_i1];\n", e.kw-1, ph.k, ph.k, zext(fmt.Sprintf("p%d_pre", ph.k), lw, rw),
+				e.kw-1, ph.k, ph.k, ph.k)
+		}
+	}
+	for _, ph := range phases {
+		if ph.kind != "POST" {
+			continue
+		}
+		post := ph.node
+		fmt.Fprintf(b, "    wire [%d:0] p%d_pn = sc_%s[%s];\n", ubits(int64(post.size))-1, ph.k, post.id, e.slot(post))
+		fmt.Fprintf(b, "    wire [%d:0] p%d_pj = sq_%s[%s];\n", clog2(post.size)-1, ph.k, post.id, e.histAddr(post, e.slot(post), "i", e.iw))
+	}
 	g := &kgen{b: b, taps: tr.Taps, lbits: tr.LFSRBits}
 	plWrites := map[string][]string{} // kernel id → statements
 	plOut := map[int]sig{}            // projection → the delivered weight
@@ -442,7 +489,7 @@ func (e *emitter) core() error {
 		a = gate(fmt.Sprintf("ty%d_a", k), ya, ph.id, zext("i", e.iw, ya))
 		run(fmt.Sprintf("ty%d", k), pl.TickPost, []bind{{pl.Post, py, a}})
 		prop, postPh := fmt.Sprintf("PH_PROP_%d", k), fmt.Sprintf("PH_POST_%d", k)
-		a = gate(fmt.Sprintf("bx%d_a", k), xa, prop, zext("i", e.iw, xa))
+		a = gate(fmt.Sprintf("bx%d_a", k), xa, prop, zext(fmt.Sprintf("p%d_pre", k), clog2(ph.node.size), xa))
 		run(fmt.Sprintf("bx%d", k), pl.PreOne, []bind{{pl.Pre, px, a}})
 		tgt := zext("j", e.iw, ya)
 		if !p.Dense {
@@ -453,20 +500,14 @@ func (e *emitter) core() error {
 		st := run(fmt.Sprintf("op%d", k), pl.OnPre, []bind{{pl.W, pw, wa}, {pl.Post, py, ya2}})
 		plOut[k] = st.vals[pl.OnPre.Out]
 		wmax = max(wmax, plOut[k].w)
-		a = gate(fmt.Sprintf("by%d_a", k), ya, postPh, zext("i", e.iw, ya))
+		a = gate(fmt.Sprintf("by%d_a", k), ya, postPh, fmt.Sprintf("p%d_pj", k))
 		run(fmt.Sprintf("by%d", k), pl.PostOne, []bind{{pl.Post, py, a}})
 		wa = gate(fmt.Sprintf("qw%d_a", k), sa, postPh, zext(fmt.Sprintf("p%d_cs[%s]", k, zext("k", e.kw, sa)), e.kw, sa))
 		xa2 := gate(fmt.Sprintf("qx%d_a", k), xa, postPh, zext(fmt.Sprintf("p%d_cq[%s]", k, zext("k", e.kw, sa)), clog2(max(p.NPre, 2)), xa))
 		run(fmt.Sprintf("oq%d", k), pl.OnPost, []bind{{pl.W, pw, wa}, {pl.Pre, px, xa2}})
-		hw := clog2(post.depth * post.size)
-		if post.depth == 1 {
-			hw = ya
-		}
-		fmt.Fprintf(b, "    wire [%d:0] p%d_pha = %s;\n", hw-1, k, e.histAddr(post, "sl_"+post.id, zext("i", e.iw, ya), ya))
-		fmt.Fprintf(b, "    wire p%d_pspk = h_%s[p%d_pha];\n", k, post.id, k)
 		rw := clog2(post.size + 1)
-		fmt.Fprintf(b, "    wire [%d:0] p%d_j1 = %s + 1'b1;\n", rw-1, k, zext("i", e.iw, rw))
-		fmt.Fprintf(b, "    wire [%d:0] p%d_clo = p%d_cp[%s];\n    wire [%d:0] p%d_chi = p%d_cp[p%d_j1];\n", e.kw-1, k, k, zext("i", e.iw, rw), e.kw-1, k, k, k)
+		fmt.Fprintf(b, "    wire [%d:0] p%d_j1 = %s + 1'b1;\n", rw-1, k, zext(fmt.Sprintf("p%d_pj", k), ya, rw))
+		fmt.Fprintf(b, "    wire [%d:0] p%d_clo = p%d_cp[%s];\n    wire [%d:0] p%d_chi = p%d_cp[p%d_j1];\n", e.kw-1, k, k, zext(fmt.Sprintf("p%d_pj", k), ya, rw), e.kw-1, k, k, k)
 	}
 	if plastic {
 		fmt.Fprintf(b, "    // verilator lint_on UNUSED\n    // verilator lint_on WIDTH\n")
@@ -486,24 +527,8 @@ func (e *emitter) core() error {
 			continue
 		}
 		p := ph.proj
-		pre := ph.node
 		post := e.byName[p.Post]
-		// the history slot of the spikes due now
-		d := p.Delay
-		slw := clog2(pre.depth)
-		rs := fmt.Sprintf("sl_%s", pre.id)
-		if d > 0 {
-			rs = fmt.Sprintf("p%d_slot", ph.k)
-			fmt.Fprintf(b, "    wire [%d:0] %s = (sl_%s >= %d'd%d) ? sl_%s - %d'd%d : sl_%s + %d'd%d;\n", slw-1, rs, pre.id, slw, d, pre.id, slw, d, pre.id, slw, pre.depth-d)
-		}
-		hw := clog2(pre.depth * pre.size)
-		fmt.Fprintf(b, "    wire [%d:0] p%d_ha = %s;\n", hw-1, ph.k, e.histAddr(pre, rs, "i", e.iw))
-		fmt.Fprintf(b, "    wire p%d_spk = h_%s[p%d_ha];\n", ph.k, pre.id, ph.k)
 		if !p.Dense {
-			rw := clog2(p.NPre + 1)
-			fmt.Fprintf(b, "    wire [%d:0] p%d_i1 = %s + 1'b1;\n", rw-1, ph.k, zext("i", e.iw, rw))
-			fmt.Fprintf(b, "    wire [%d:0] p%d_lo = p%d_rp[%s];\n    wire [%d:0] p%d_hi = p%d_rp[p%d_i1];\n", e.kw-1, ph.k, ph.k, zext("i", e.iw, rw),
-				e.kw-1, ph.k, ph.k, ph.k)
 			col := fmt.Sprintf("p%d_col[%s]", ph.k, zext("k", e.kw, clog2(max(1, len(p.Col)))))
 			tgt = append(tgt, fmt.Sprintf("(ph == %s) ? %s : ", ph.id, zext(col, clog2(max(post.size, 2)), tw)))
 		} else {
@@ -568,23 +593,20 @@ func (e *emitter) core() error {
 		fmt.Fprintf(b, "    wire %s_spk = %s;\n", pre, spk)
 		id := "PH_UPD_" + n.id
 		writes[id] = append(e.stores(n, st, pre+"_a"),
-			fmt.Sprintf("h_%s[%s] <= %s_spk;", n.id, e.histAddr(n, "sl_"+n.id, pre+"_a", aw), pre))
+			fmt.Sprintf("if (%s_spk) begin", pre),
+			fmt.Sprintf("    sq_%s[%s] <= %s_a;", n.id, e.histAddr(n, e.slot(n), "cnt", ubits(int64(maxN))), pre),
+			"    cnt <= cnt + 1'b1;",
+			"end")
 		// reset of neuron i
 		if m.Reset != nil {
 			pre := "r_" + n.id
 			fmt.Fprintf(b, "\n    // population %s: reset of neuron i\n", n.name)
-			fmt.Fprintf(b, "    wire [%d:0] %s_a = (ph == PH_RST_%s) ? i[%d:0] : %d'd0;\n", aw-1, pre, n.id, aw-1, aw)
-			fmt.Fprintf(b, "    wire %s_spk = h_%s[%s];\n", pre, n.id, e.histAddr(n, "sl_"+n.id, pre+"_a", aw))
+			fmt.Fprintf(b, "    wire [%d:0] %s_n = sc_%s[%s];\n", ubits(int64(n.size))-1, pre, n.id, e.slot(n))
+			fmt.Fprintf(b, "    wire [%d:0] %s_a = (ph == PH_RST_%s) ? sq_%s[%s] : %d'd0;\n", aw-1, pre, n.id, n.id, e.histAddr(n, e.slot(n), "i", e.iw), aw)
 			st := e.loads(g, n, pre, pre+"_a")
 			g.kernel(m.Reset, pre+"_r", st)
 			ws := e.stores(n, st, pre+"_a")
-			if len(ws) > 0 {
-				writes["PH_RST_"+n.id] = []string{fmt.Sprintf("if (%s_spk) begin", pre)}
-				for _, w := range ws {
-					writes["PH_RST_"+n.id] = append(writes["PH_RST_"+n.id], "    "+w)
-				}
-				writes["PH_RST_"+n.id] = append(writes["PH_RST_"+n.id], "end")
-			}
+			writes["PH_RST_"+n.id] = ws
 		}
 		// ports at the event's target
 		for pi, pt := range m.Ports {
@@ -628,9 +650,12 @@ func (e *emitter) core() error {
 		if n.input && n.size > 0 && n.base > 0 {
 			fmt.Fprintf(b, "    wire [%d:0] in_local_%s = in_addr - %d'd%d;\n", iaw-1, n.id, iaw, n.base)
 		}
+		if n.input && n.size > 0 {
+			fmt.Fprintf(b, "    wire [%d:0] in_n_%s = sc_%s[%s]; // spikes written so far\n", ubits(int64(n.size))-1, n.id, n.id, e.slot(n))
+		}
 	}
 	fmt.Fprintf(b, "\n    always @(posedge clk) begin\n        done <= 1'b0;\n        if (rst) begin\n")
-	fmt.Fprintf(b, "            ph <= PH_IDLE;\n            busy <= 1'b0;\n            nstep <= 32'd0;\n            i <= %d'd0;\n            k <= %d'd0;\n            j <= %d'd0;\n            row <= 1'b0;\n", e.iw, e.kw, e.iw)
+	fmt.Fprintf(b, "            ph <= PH_IDLE;\n            busy <= 1'b0;\n            nstep <= 32'd0;\n            i <= %d'd0;\n            k <= %d'd0;\n            j <= %d'd0;\n            row <= 1'b0;\n            cnt <= %d'd0;\n", e.iw, e.kw, e.iw, ubits(int64(maxN)))
 	for _, n := range e.nodes {
 		if n.size > 0 && n.depth > 1 {
 			fmt.Fprintf(b, "            sl_%s <= %d'd0;\n", n.id, clog2(n.depth))
@@ -651,8 +676,9 @@ func (e *emitter) core() error {
 			if n.base > 0 {
 				local = fmt.Sprintf("in_local_%s", n.id)
 			}
-			fmt.Fprintf(b, "                if (%s)\n", strings.Join(cond, " && "))
-			fmt.Fprintf(b, "                    h_%s[%s] <= 1'b1;\n", n.id, e.histAddr(n, "sl_"+n.id, local, iaw))
+			fmt.Fprintf(b, "                if (%s) begin\n", strings.Join(cond, " && "))
+			fmt.Fprintf(b, "                    sq_%s[%s] <= %s;\n", n.id, e.histAddr(n, e.slot(n), fmt.Sprintf("in_n_%s", n.id), ubits(int64(n.size))), zext(local, iaw, clog2(n.size)))
+			fmt.Fprintf(b, "                    sc_%s[%s] <= in_n_%s + 1'b1;\n                end\n", n.id, e.slot(n), n.id)
 		}
 	}
 	first := "PH_FIN"
@@ -668,20 +694,29 @@ func (e *emitter) core() error {
 		fmt.Fprintf(b, "            %s: begin\n", ph.id)
 		ind := "                "
 		switch ph.kind {
-		case "UPD", "RST", "CLR":
+		case "UPD":
+			n := ph.node
 			for _, w := range writes[ph.id] {
 				fmt.Fprintf(b, "%s%s\n", ind, w)
 			}
-			if ph.kind == "CLR" {
-				n := ph.node
-				nx := "sl_" + n.id
-				if n.depth > 1 {
-					nx = fmt.Sprintf("((sl_%s == %d'd%d) ? %d'd0 : sl_%s + 1'b1)", n.id, clog2(n.depth), n.depth-1, clog2(n.depth), n.id)
-				}
-				fmt.Fprintf(b, "%sh_%s[%s] <= 1'b0;\n", ind, n.id, e.histAddr(n, nx, "i", e.iw))
+			cw := ubits(int64(maxN))
+			fmt.Fprintf(b, "%sif (i == %d'd%d) begin\n%s    sc_%s[%s] <= %s + %s;\n%s    cnt <= %d'd0;\n%s    i <= %d'd0;\n%s    ph <= %s;\n%send else\n%s    i <= i + 1'b1;\n",
+				ind, e.iw, n.size-1, ind, n.id, e.slot(n), zext("cnt", cw, ubits(int64(n.size))), zext("u_"+n.id+"_spk", 1, ubits(int64(n.size))), ind, cw, ind, e.iw, ind, next, ind, ind)
+		case "RST":
+			n := ph.node
+			fmt.Fprintf(b, "%sif (i == %s) begin\n%s    i <= %d'd0;\n%s    ph <= %s;\n%send else begin\n", ind, zext("r_"+n.id+"_n", ubits(int64(n.size)), e.iw), ind, e.iw, ind, next, ind)
+			for _, w := range writes[ph.id] {
+				fmt.Fprintf(b, "%s    %s\n", ind, w)
 			}
-			fmt.Fprintf(b, "%sif (i == %d'd%d) begin\n%s    i <= %d'd0;\n%s    ph <= %s;\n%send else\n%s    i <= i + 1'b1;\n",
-				ind, e.iw, ph.node.size-1, ind, e.iw, ind, next, ind, ind)
+			fmt.Fprintf(b, "%s    i <= i + 1'b1;\n%send\n", ind, ind)
+		case "CLR":
+			// the next step's input spikes start a new list
+			n := ph.node
+			nx := e.slot(n)
+			if n.depth > 1 {
+				nx = fmt.Sprintf("((sl_%s == %d'd%d) ? %d'd0 : sl_%s + 1'b1)", n.id, clog2(n.depth), n.depth-1, clog2(n.depth), n.id)
+			}
+			fmt.Fprintf(b, "%ssc_%s[%s] <= %d'd0;\n%sph <= %s;\n", ind, n.id, nx, ubits(int64(n.size)), ind, next)
 		case "PROP":
 			p := ph.proj
 			post := e.byName[p.Post]
@@ -689,22 +724,19 @@ func (e *emitter) core() error {
 			if p.Plastic != nil {
 				pw = append(pw, plWrites[fmt.Sprintf("op%d", ph.k)]...)
 			}
-			start := fmt.Sprintf("p%d_spk && p%d_lo != p%d_hi", ph.k, ph.k, ph.k)
+			start := fmt.Sprintf("p%d_lo != p%d_hi", ph.k, ph.k)
 			if p.Dense {
-				start = fmt.Sprintf("p%d_spk", ph.k)
+				start = "1'b1"
 			}
 			fmt.Fprintf(b, "%sif (!row) begin\n", ind)
-			fmt.Fprintf(b, "%s    if (i == %d'd%d) begin\n%s        i <= %d'd0;\n%s        ph <= %s;\n%s    end else begin\n", ind, e.iw, p.NPre, ind, e.iw, ind, next, ind)
-			if p.Plastic != nil {
-				fmt.Fprintf(b, "%s        if (p%d_spk) begin\n", ind, ph.k)
-				for _, w := range plWrites[fmt.Sprintf("bx%d", ph.k)] {
-					fmt.Fprintf(b, "%s            %s\n", ind, w)
-				}
-				fmt.Fprintf(b, "%s        end\n", ind)
+			fmt.Fprintf(b, "%s    if (i == %s) begin\n%s        i <= %d'd0;\n%s        ph <= %s;\n%s    end else begin\n", ind,
+				zext(fmt.Sprintf("p%d_n", ph.k), ubits(int64(ph.node.size)), e.iw), ind, e.iw, ind, next, ind)
+			for _, w := range plWrites[fmt.Sprintf("bx%d", ph.k)] {
+				fmt.Fprintf(b, "%s        %s\n", ind, w)
 			}
 			fmt.Fprintf(b, "%s        if (%s) begin\n%s            row <= 1'b1;\n", ind, start, ind)
 			if p.Dense {
-				fmt.Fprintf(b, "%s            j <= %d'd0;\n%s            k <= %s * %d'd%d;\n", ind, e.iw, ind, zext("i", e.iw, e.kw), e.kw, post.size)
+				fmt.Fprintf(b, "%s            j <= %d'd0;\n%s            k <= %s * %d'd%d;\n", ind, e.iw, ind, zext(fmt.Sprintf("p%d_pre", ph.k), clog2(ph.node.size), e.kw), e.kw, post.size)
 			} else {
 				fmt.Fprintf(b, "%s            k <= p%d_lo;\n", ind, ph.k)
 			}
@@ -734,17 +766,16 @@ func (e *emitter) core() error {
 			fmt.Fprintf(b, "%sif (i == %d'd%d) begin\n%s    i <= %d'd0;\n%s    ph <= %s;\n%send else\n%s    i <= i + 1'b1;\n",
 				ind, e.iw, max(p.NPre, npost)-1, ind, e.iw, ind, next, ind, ind)
 		case "POST":
-			p := ph.proj
-			npost := e.byName[p.Post].size
+			npost := ph.node.size
 			fmt.Fprintf(b, "%sif (!row) begin\n", ind)
-			fmt.Fprintf(b, "%s    if (i == %d'd%d) begin\n%s        i <= %d'd0;\n%s        ph <= %s;\n", ind, e.iw, npost, ind, e.iw, ind, next)
-			fmt.Fprintf(b, "%s    end else if (p%d_pspk) begin\n", ind, ph.k)
+			fmt.Fprintf(b, "%s    if (i == %s) begin\n%s        i <= %d'd0;\n%s        ph <= %s;\n", ind, zext(fmt.Sprintf("p%d_pn", ph.k), ubits(int64(npost)), e.iw), ind, e.iw, ind, next)
+			fmt.Fprintf(b, "%s    end else begin\n", ind)
 			for _, w := range plWrites[fmt.Sprintf("by%d", ph.k)] {
 				fmt.Fprintf(b, "%s        %s\n", ind, w)
 			}
 			fmt.Fprintf(b, "%s        if (p%d_clo != p%d_chi) begin\n%s            row <= 1'b1;\n%s            k <= p%d_clo;\n%s        end else\n%s            i <= i + 1'b1;\n",
 				ind, ph.k, ph.k, ind, ind, ph.k, ind, ind)
-			fmt.Fprintf(b, "%s    end else\n%s        i <= i + 1'b1;\n%send else begin\n", ind, ind, ind)
+			fmt.Fprintf(b, "%s    end\n%send else begin\n", ind, ind)
 			for _, w := range plWrites[fmt.Sprintf("oq%d", ph.k)] {
 				fmt.Fprintf(b, "%s    %s\n", ind, w)
 			}
@@ -772,6 +803,14 @@ func zext(x string, from, to int) string {
 		return fmt.Sprintf("%s[%d:0]", x, to-1)
 	}
 	return fmt.Sprintf("{%d'd0, %s}", to-from, x)
+}
+
+// slot is the current slot of n's spike list.
+func (e *emitter) slot(n *node) string {
+	if n.depth == 1 {
+		return "1'b0"
+	}
+	return "sl_" + n.id
 }
 
 // histAddr is the address of neuron idx (an unsigned expression of idxw

@@ -147,7 +147,7 @@ Files:
 - `+"`%s.v`"+`: the core (Verilog-2005): one neuron update or one synaptic event per clock
 - `+"`tb.v`"+`: testbench: reads `+"`input_spikes.txt`"+`, runs %d steps, writes
   `+"`output_spikes.txt`"+` ("step neuron") and the final state memories `+"`final_*.hex`"+`
-- `+"`*.hex`"+`: `+"`$readmemh`"+` images of the state, spike-history and synapse memories
+- `+"`*.hex`"+`: `+"`$readmemh`"+` images of the state, spike-list and synapse memories
 - `+"`memory_map.json`"+`: every memory (width, depth, what it holds, SI scale) and the
   neuron index ranges of the populations (out_addr) and spike inputs (in_addr)
 - `+"`input_spikes.txt`"+`: the spike inputs' events, drawn by the Go simulator (same seed)
@@ -173,7 +173,7 @@ or distributed RAM would hold them):
     yosys -s synth.ys
 
 Interface: while `+"`busy`"+` is low the host writes the step's input spikes
-(`+"`in_we`"+`, `+"`in_addr`"+`), pulses `+"`step`"+` and waits for the one-cycle `+"`done`"+`;
+(`+"`in_we`"+`, `+"`in_addr`"+`, in ascending order), pulses `+"`step`"+` and waits for the one-cycle `+"`done`"+`;
 `+"`out_valid`"+`/`+"`out_addr`"+` report each spike during the step. The
 memories read asynchronously (distributed RAM).
 `, e.tr.Program.Profile.Name, Top, e.tr.Steps, Top, Top, Top)
