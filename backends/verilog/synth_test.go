@@ -10,13 +10,12 @@ import (
 
 // TestSynth: yosys synthesizes the design of a small model; there are
 // cells and flip-flops, and the memory bits it counts are those of the
-// address map (Σ width·depth), so every memory became a RAM (but the
-// write-only ones of continuous ports, which synthesis removes, and the
-// one-word ones, which become registers).
+// address map (Σ width·depth): every memory became a RAM.
 func TestSynth(t *testing.T) {
 	needTools(t)
-	p := compileFile(t, "../../testdata/verilog/small.snn")
-	d := design(t, p, "q16", 0, 3)
+	// Xylo's shift decays need no multiplier: a quick synthesis
+	p := compileFile(t, "../../testdata/fixed/xylo_lif.snn")
+	d := design(t, p, "xylo", 0, 3)
 	dir := t.TempDir()
 	if err := d.Write(dir); err != nil {
 		t.Fatal(err)
@@ -25,7 +24,10 @@ func TestSynth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bits, mems := 0, 0
+	// every memory of the map is a RAM, but the write-only ones of
+	// continuous ports (synthesis removes them) and perhaps one-word ones
+	// (yosys may make them registers)
+	lo, hi, nlo, nhi := 0, 0, 0, 0
 	cleared := map[string]bool{}
 	for _, p := range d.Map.Populations {
 		for _, v := range p.Vars {
@@ -33,13 +35,16 @@ func TestSynth(t *testing.T) {
 		}
 	}
 	for _, m := range d.Map.Memories {
-		if !cleared[m.Name] && m.Depth > 1 { // yosys makes a one-word memory a register
-			bits += m.Width * m.Depth
-			mems++
+		if cleared[m.Name] {
+			continue
+		}
+		hi, nhi = hi+m.Width*m.Depth, nhi+1
+		if m.Depth > 1 {
+			lo, nlo = lo+m.Width*m.Depth, nlo+1
 		}
 	}
-	if r.Cells == 0 || r.FlipFlops == 0 || r.MemoryBits != bits || r.Memories != mems {
-		t.Errorf("%s; the address map has %d memories with %d bits (besides the write-only ones)", r, mems, bits)
+	if r.Cells == 0 || r.FlipFlops == 0 || r.MemoryBits < lo || r.MemoryBits > hi || r.Memories < nlo || r.Memories > nhi {
+		t.Errorf("%s; the address map has %d-%d memories with %d-%d bits", r, nlo, nhi, lo, hi)
 	}
 	t.Log(r)
 }
