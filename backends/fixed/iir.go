@@ -57,7 +57,10 @@ import (
 //     projection's integer weight (its mantissa << Shift; with an input
 //     accumulator — Loihi — the mantissa, and the port's exponent Exp is
 //     applied in the update). With saturation the order matters, so it is
-//     part of the semantics;
+//     part of the semantics; a projection with an STDP rule (Proj.Plastic,
+//     stdp.go) first decays its traces, and its events run the rule's
+//     kernels, which give the port kernel its weight; after every
+//     projection, the STDP rules' postsynaptic updates, in program order;
 //  8. Reset the neurons that spiked; record spikes.
 //
 // Initial values are the float interpreter's (the same random streams),
@@ -245,6 +248,9 @@ type Proj struct {
 	Sign   int64   // −1 when the port subtracts the weight, so the range analysis sees what is added
 	Fanin  int64   // most synapses onto one postsynaptic neuron (range analysis)
 	Why    string
+	// Plastic is the projection's STDP rule (stdp.go); the port kernel then
+	// receives the weight its OnPre kernel delivers
+	Plastic *Plastic
 }
 
 // Quantize returns the integer weight the port kernel receives for the

@@ -422,9 +422,14 @@ func (l *lowerer) projection(prj *ir.Projection) {
 	all := append([]*ir.Projection{prj}, prj.Merged...)
 	for _, x := range all {
 		if x.Synapse != nil && !staticSynapse(x.Synapse) {
-			l.errorf(x.Pos, "plastic synapse %s (projection %s) cannot be expressed on %s: the integer IR has no synaptic state yet",
-				x.Synapse.Type, x.Name, l.prof.Name)
-			return
+			if _, why := matchSTDP(x.Synapse, l.out.Dt); why != "" || len(all) > 1 {
+				if len(all) > 1 {
+					why = "merged projections cannot be plastic"
+				}
+				l.errorf(x.Pos, "plastic synapse %s (projection %s) cannot be expressed on %s: %s",
+					x.Synapse.Type, x.Name, l.prof.Name, why).Hint = "pair-trace STDP (std/plasticity PairSTDP, NearestSTDP) has an integer form"
+				return
+			}
 		}
 	}
 	var port *Port
@@ -439,6 +444,9 @@ func (l *lowerer) projection(prj *ir.Projection) {
 	}
 	for _, x := range all {
 		q := l.weights(x, m, port)
+		if q != nil && x.Synapse != nil && !staticSynapse(x.Synapse) && !l.stdp(x, q) {
+			q = nil
+		}
 		if q != nil {
 			l.out.Projs = append(l.out.Projs, q)
 		}

@@ -164,6 +164,7 @@ func TestPrintGolden(t *testing.T) {
 		{"../../testdata/fixed/ranges.snn", "q16", "ranges_q16.golden"},
 		{"../../testdata/fixed/loihi_lif.snn", "loihi", "loihi_lif.golden"},
 		{"../../testdata/fixed/xylo_lif.snn", "xylo", "xylo_lif.golden"},
+		{"../../testdata/fixed/stdp.snn", "q16", "stdp_q16.golden"},
 	} {
 		var out bytes.Buffer
 		fixed.Print(&out, lower(t, compile(t, c.path), c.target))

@@ -138,6 +138,33 @@ func (pr *printer) constant(c Quantized) {
 	pr.line("%s", s)
 }
 
+// plastic prints an STDP rule's formats, constants and kernels.
+func (pr *printer) plastic(pl *Plastic) {
+	pr.open("plastic %s", pl.Rule)
+	for _, v := range []*Var{pl.W, pl.Pre, pl.Post} {
+		sign := "u"
+		if v.Signed {
+			sign = "s"
+		}
+		pr.line("%-12s %s%d Q.%d, range [%g, %g]", v.Name, sign, v.Width, v.Frac, v.SI(v.Lo), v.SI(v.Hi))
+	}
+	for _, c := range pl.Consts {
+		pr.line("%s: %g → %d = %g", c.What, c.Value, c.Int, c.Got)
+	}
+	names := []string{"per step, each " + pl.Pre.Name, "per step, each " + pl.Post.Name, "on pre, once", "on pre, each synapse", "on post, once", "on post, each synapse"}
+	for k, kk := range pl.kernels() {
+		pr.open("%s", names[k])
+		for _, o := range kk.Ops {
+			pr.line("%s", opString(o))
+		}
+		if kk.Out != nil {
+			pr.line("deliver %%%d", kk.Out.ID)
+		}
+		pr.close()
+	}
+	pr.close()
+}
+
 func (pr *printer) kernel(head string, k *Kernel) {
 	pr.open("%s", head)
 	for _, o := range k.Ops {
@@ -232,6 +259,9 @@ func (pr *printer) proj(p *Program, q *Proj) {
 			rel = fmt.Sprintf(" (%+.3g %%)", 100*(got-q.Weight)/math.Abs(q.Weight))
 		}
 		pr.line("%s; weight %s → %d << %d = %s%s", head, siString(q.Weight, q.Port.WeightDim), q.Mant, q.Shift, siString(got, q.Port.WeightDim), rel)
+		if q.Plastic != nil {
+			pr.plastic(q.Plastic)
+		}
 		return
 	}
 	pr.line("%s; weights %s drawn at run time, quantized to %d-bit mantissas × %s << %d", head, ir.ExprString(q.Src.Weight),

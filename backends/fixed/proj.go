@@ -26,6 +26,7 @@ type xproj struct {
 	w       int64   // constant weight
 	ws      []int64 // per synapse
 	clipped int64
+	plastic *xplastic // an STDP rule (stdp.go)
 }
 
 func geometry(n node) runtime.Geometry {
@@ -66,6 +67,14 @@ func newProj(s *sim, ip *ir.Projection, pre node, post *xpop, byProj map[*ir.Pro
 	}
 	if err := pr.weights(s, ip, q); err != nil {
 		return nil, err
+	}
+	if q.Plastic != nil {
+		if pr.csr == nil && pr.all == nil {
+			return nil, fmt.Errorf("a plastic projection needs stored connectivity")
+		}
+		if err := newPlastic(s, pr, ip, q.Plastic); err != nil {
+			return nil, err
+		}
 	}
 	for _, m := range ip.Merged {
 		part := &xproj{name: m.Name, pre: pre, post: post, port: pr.port}
@@ -196,6 +205,14 @@ func (pr *xproj) propagate() {
 	for _, i := range pr.pre.fired() {
 		pr.ring.Push(pr.delay, i)
 	}
+	if pr.plastic != nil {
+		pr.plastic.tick()
+		for _, i := range pr.ring.Current() {
+			pr.deliverPlastic(int(i))
+		}
+		pr.ring.Advance()
+		return
+	}
 	for _, i := range pr.ring.Current() {
 		pr.deliver(int(i))
 		for _, part := range pr.parts {
@@ -252,20 +269,27 @@ func (m *stateMon) sample(s *sim) {
 }
 
 type weightMon struct {
-	mon   *runtime.WeightMonitor
-	every int
-	vals  []float64
+	mon     *runtime.WeightMonitor
+	every   int
+	vals    []float64
+	refresh func() // a plastic w: read the integers again
 }
 
 func (m *weightMon) sample(s *sim) {
 	if m.every == 0 || (s.n+1)%m.every != 0 {
 		return
 	}
+	if m.refresh != nil {
+		m.refresh()
+	}
 	m.mon.Record(s.t+s.dt, m.vals)
 }
 
 func (m *weightMon) final(s *sim) {
 	if m.every == 0 {
+		if m.refresh != nil {
+			m.refresh()
+		}
 		m.mon.Record(s.t, m.vals)
 	}
 }
@@ -340,7 +364,16 @@ func (s *sim) monitors(p *ir.Program, byName map[string]node, popOf map[*ir.Popu
 			if r.Every > 0 {
 				every = max(1, int(math.Round(r.Every/s.dt)))
 			}
-			s.weightMons = append(s.weightMons, &weightMon{mon: mon, every: every, vals: vals})
+			wm := &weightMon{mon: mon, every: every, vals: vals}
+			if xp := pr.plastic; xp != nil && r.Var != nil && r.Var == xp.pl.W.Src {
+				mon.Var = r.Var.Name
+				wm.refresh = func() {
+					for k := range vals {
+						vals[k] = float64(xp.w[k]) * xp.pl.W.Scale
+					}
+				}
+			}
+			s.weightMons = append(s.weightMons, wm)
 		}
 	}
 	return nil

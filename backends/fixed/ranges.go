@@ -767,6 +767,10 @@ func (v *Var) toInt(x float64) int64 {
 
 // weightRange is the integer range of a projection's weights.
 func (q *Proj) weightRange(pf *Profile) Interval {
+	if q.Plastic != nil {
+		o := q.Plastic.OnPre.Out.Range
+		return Interval{min(o.Lo, 0), max(o.Hi, 0)}
+	}
 	if q.Const {
 		w := q.Mant << uint(q.Shift)
 		return Interval{w, w}

@@ -294,6 +294,9 @@ func (s *sim) step() {
 	for _, pr := range s.projs {
 		pr.propagate()
 	}
+	for _, pr := range s.projs {
+		pr.postSpikes()
+	}
 	for _, p := range s.pops {
 		p.reset()
 	}

@@ -62,6 +62,11 @@ type TraceProj struct {
 	Col        []int32
 	W          []int64
 	Weight     int64
+	// an STDP rule: its kernels and the integers of w (per synapse), the
+	// presynaptic and the postsynaptic traces at the start and the end
+	Plastic                *Plastic
+	InitW, InitX, InitY    []int64
+	FinalW, FinalX, FinalY []int64
 }
 
 // TraceCurrent is a current input: while Start <= n < Stop (Stop < 0: no
@@ -141,6 +146,12 @@ func RunTrace(p *ir.Program, q *Program, o Options) (*Trace, error) {
 			tr.Pops[k].Final = append(tr.Pops[k].Final, slices.Clone(v))
 		}
 	}
+	for k, pr := range s.projs {
+		if xp := pr.plastic; xp != nil {
+			tp := tr.Projs[k]
+			tp.FinalW, tp.FinalX, tp.FinalY = slices.Clone(xp.w), slices.Clone(xp.x), slices.Clone(xp.y)
+		}
+	}
 	return tr, nil
 }
 
@@ -148,6 +159,10 @@ func traceProj(pr *xproj) (*TraceProj, error) {
 	tp := &TraceProj{Name: pr.name, Pre: pr.pre.name(), NPre: pr.pre.size(), Post: pr.post.nm, Port: pr.port, Delay: pr.delay,
 		Dense: pr.all != nil && len(pr.parts) == 0, Weight: pr.w}
 	_, tp.PreIsInput = pr.pre.(*spikeInput)
+	if xp := pr.plastic; xp != nil {
+		tp.Plastic = xp.pl
+		tp.InitW, tp.InitX, tp.InitY = slices.Clone(xp.w), slices.Clone(xp.x), slices.Clone(xp.y)
+	}
 	all := append([]*xproj{pr}, pr.parts...)
 	perSyn := false
 	for _, x := range all {

@@ -84,6 +84,9 @@ func TestCosimStdlib(t *testing.T) {
 			defs = neuronDefs(t, m.defs)
 		}
 		dur := 400 * m.dt
+		if m.name == "CondLIF" || m.name == "AdaptiveLIF" || m.name == "Izhikevich" {
+			dur = 250 * m.dt // RK4 kernels: the slowest to simulate
+		}
 		p := compileSrc(t, m.name+".snn", stdNet(defs, m.name, m.exc, m.inh, m.current, m.dt, dur))
 		short := compileSrc(t, m.name+".snn", stdNet(defs, m.name, m.exc, m.inh, m.current, m.dt, dur/2))
 		for _, target := range targets {

@@ -8,9 +8,10 @@
 // $readmemh:
 //
 //	m_POP_VAR   one word per neuron for each variable of the integer model
-//	h_NODE      spike history of a population or spike input: (D+1)·N bits,
-//	            slot n mod (D+1) holding step n's spikes (D: the longest
-//	            delay of a projection leaving it)
+//	sq_NODE, sc_NODE  spike lists of a population or spike input: D+1
+//	            slots (D: the longest delay of a projection leaving it),
+//	            slot n mod (D+1) holding step n's spikes: sc[s] of them,
+//	            ascending neuron indices from sq[s·N]
 //	PROJ_rp/_col/_w  connectivity as the simulator stores it: CSR row
 //	            pointers, targets and integer weights (no _rp/_col for a
 //	            dense all-to-all projection, no _w for a constant weight)
@@ -18,16 +19,24 @@
 // A step (the simulator's order, backends/fixed/iir.go) runs these phases:
 //
 //	UPD POP    per neuron: clear driven inputs and add the current inputs,
-//	           count the refractory counter down, update, threshold; the
-//	           spike goes to h_POP and out to out_valid/out_addr
-//	PROP PROJ  per presynaptic neuron with a spike D steps ago, per synapse
-//	           in row order: the port kernel on the target
-//	RST POP    per neuron that spiked: the reset kernel
-//	CLR INPUT  clear the history slot the next step's input spikes go to
+//	           count the refractory counter down, update, threshold; a
+//	           spike is appended to the POP's list and reported on
+//	           out_valid/out_addr
+//	TRC PROJ   (STDP) per presynaptic and postsynaptic neuron: trace decay
+//	PROP PROJ  per spike of the list d steps back (d: the delay), per
+//	           synapse in row order: the port kernel on the target (STDP:
+//	           the trace bump, then the rule's on-pre kernel per synapse)
+//	POST PROJ  (STDP) per spike of the postsynaptic population, per synapse
+//	           onto it (column index): the rule's on-post kernel
+//	RST POP    per spike of the step: the reset kernel
+//	CLR INPUT  empty the list slot the next step's input spikes go to
+//
+// so a step takes N cycles per population plus one per spike and per
+// synaptic event (and N_pre + N_post per STDP projection).
 //
 // The host writes a step's input spikes (in_we, in_addr: the global index
-// of a spike-input neuron) while the core is idle, pulses step and waits
-// for done.
+// of a spike-input neuron, in ascending order: the order their events are
+// delivered in) while the core is idle, pulses step and waits for done.
 package verilog
 
 import (
@@ -66,7 +75,8 @@ type MapPop struct {
 	Base    int      `json:"base"`
 	Size    int      `json:"size"`
 	Vars    []MapVar `json:"vars"`
-	History string   `json:"history"`
+	History string   `json:"history"` // spike list: slot·Size + k
+	Counts  string   `json:"counts"`  // spikes per slot
 }
 
 // MapVar is a variable's memory: SI value = offset + scale·x.
@@ -89,22 +99,38 @@ type MapInput struct {
 	Name    string `json:"name"`
 	Base    int    `json:"base"`
 	Size    int    `json:"size"`
-	History string `json:"history"`
+	History string `json:"history"` // spike list: slot·Size + k
+	Counts  string `json:"counts"`  // spikes per slot
 }
 
 // MapProj is a projection's synapse memories.
 type MapProj struct {
-	Name     string `json:"name"`
-	Pre      string `json:"pre"`
-	Post     string `json:"post"`
-	Port     string `json:"port"`
-	Delay    int    `json:"delay_steps"`
-	Storage  string `json:"storage"`
-	Synapses int    `json:"synapses"`
-	RowPtr   string `json:"rowptr,omitempty"`
-	Col      string `json:"col,omitempty"`
-	Weights  string `json:"weights,omitempty"`
-	Weight   *int64 `json:"weight,omitempty"` // the constant weight
+	Name     string      `json:"name"`
+	Pre      string      `json:"pre"`
+	Post     string      `json:"post"`
+	Port     string      `json:"port"`
+	Delay    int         `json:"delay_steps"`
+	Storage  string      `json:"storage"`
+	Synapses int         `json:"synapses"`
+	RowPtr   string      `json:"rowptr,omitempty"`
+	Col      string      `json:"col,omitempty"`
+	Weights  string      `json:"weights,omitempty"`
+	Weight   *int64      `json:"weight,omitempty"` // the constant weight
+	Plastic  *MapPlastic `json:"plastic,omitempty"`
+}
+
+// MapPlastic is a plastic projection's memories: w (unsigned, w =
+// W·2^-Frac), the traces (signed, same units) and the column index
+// (synapses by postsynaptic neuron) its postsynaptic updates walk.
+type MapPlastic struct {
+	Rule   string `json:"rule"`
+	Frac   int    `json:"frac"`
+	W      string `json:"w"`
+	Pre    string `json:"pre_trace"`
+	Post   string `json:"post_trace"`
+	ColPtr string `json:"colptr"`
+	ColSyn string `json:"colsyn"`
+	ColPre string `json:"colpre"`
 }
 
 // MapMemory is one memory and its image file.
@@ -149,6 +175,16 @@ type emitter struct {
 	mems   map[string]string // var memory identifier per "pop/var"
 	iw     int               // neuron index register width
 	kw     int               // synapse index width
+	maxN   int               // the largest node
+	// index spaces: out_addr (populations) and in_addr (spike inputs)
+	obase, ibase, oaw, iaw int
+	phases                 []*phase
+	wmax                   int // width of syn_w
+	g                      *kgen
+	plWrites               map[string][]string // STDP kernel → its memory writes
+	plOut                  map[int]sig         // plastic projection → the weight it delivers
+	writes                 map[string][]string // phase → memory writes
+	portWrites             map[string][]string // "pop/port" → memory writes
 }
 
 // ident makes a unique Verilog identifier from s.
@@ -219,23 +255,26 @@ type phase struct {
 	k    int // projection index
 }
 
+// core writes the module: the nodes and index widths, the interface, then
+// each part in declaration order.
 func (e *emitter) core() error {
 	tr := e.tr
-	maxN, maxSyn := 1, int64(1)
-	obase, ibase := 0, 0
+	maxSyn := int64(1)
+	e.maxN = 1
+	e.obase, e.ibase = 0, 0
 	for _, tp := range tr.Pops {
-		n := &node{name: tp.Name, id: e.ident(tp.Name), size: tp.Size, depth: 1, base: obase, pop: tp}
-		obase += tp.Size
+		n := &node{name: tp.Name, id: e.ident(tp.Name), size: tp.Size, depth: 1, base: e.obase, pop: tp}
+		e.obase += tp.Size
 		e.nodes = append(e.nodes, n)
 		e.byName[tp.Name] = n
-		maxN = max(maxN, tp.Size)
+		e.maxN = max(e.maxN, tp.Size)
 	}
 	for _, ti := range tr.Inputs {
-		n := &node{name: ti.Name, id: e.ident(ti.Name), size: ti.Size, depth: 1, input: true, base: ibase}
-		ibase += ti.Size
+		n := &node{name: ti.Name, id: e.ident(ti.Name), size: ti.Size, depth: 1, input: true, base: e.ibase}
+		e.ibase += ti.Size
 		e.nodes = append(e.nodes, n)
 		e.byName[ti.Name] = n
-		maxN = max(maxN, ti.Size)
+		e.maxN = max(e.maxN, ti.Size)
 	}
 	for _, p := range tr.Projs {
 		n := e.byName[p.Pre]
@@ -245,51 +284,84 @@ func (e *emitter) core() error {
 		n.depth = max(n.depth, p.Delay+1)
 		maxSyn = max(maxSyn, int64(len(p.Col)), int64(p.NPre)*int64(e.byName[p.Post].size))
 	}
-	e.iw = ubits(int64(maxN))
+	e.iw = ubits(int64(e.maxN))
 	e.kw = ubits(maxSyn)
-	oaw, iaw := clog2(max(obase, 1)), clog2(max(ibase, 1))
+	e.oaw, e.iaw = clog2(max(e.obase, 1)), clog2(max(e.ibase, 1))
 	b := &e.b
 	fmt.Fprintf(b, "// Generated by snnc (backends/verilog) for target %s: do not edit.\n", tr.Program.Profile.Name)
 	fmt.Fprintf(b, "// One time step: UPD (update+threshold per neuron), PROP (one synaptic event per cycle),\n")
-	fmt.Fprintf(b, "// RST (reset per spiking neuron), CLR (input history); see memory_map.json and README.md.\n")
-	fmt.Fprintf(b, "`default_nettype none\n\n")
+	fmt.Fprintf(b, "// TRC/POST (STDP traces, postsynaptic updates), RST (reset per spike), CLR (input spike lists);\n")
+	fmt.Fprintf(b, "// see memory_map.json and README.md.\n")
+	fmt.Fprintf(b, "`timescale 1ns/1ps\n`default_nettype none\n\n")
 	fmt.Fprintf(b, "module %s (\n", Top)
 	fmt.Fprintf(b, "    input  wire clk,\n    input  wire rst,\n    input  wire step,\n")
-	fmt.Fprintf(b, "    input  wire in_we,\n    input  wire [%d:0] in_addr,\n", iaw-1)
-	fmt.Fprintf(b, "    output reg  busy,\n    output reg  done,\n    output wire out_valid,\n    output wire [%d:0] out_addr,\n", oaw-1)
+	if e.ibase == 0 { // no spike input: the interface stays, unused
+		fmt.Fprintf(b, "    // verilator lint_off UNUSED\n    input  wire in_we,\n    input  wire [%d:0] in_addr,\n    // verilator lint_on UNUSED\n", e.iaw-1)
+	} else {
+		fmt.Fprintf(b, "    input  wire in_we,\n    input  wire [%d:0] in_addr,\n", e.iaw-1)
+	}
+	fmt.Fprintf(b, "    output reg  busy,\n    output reg  done,\n    output wire out_valid,\n    output wire [%d:0] out_addr,\n", e.oaw-1)
 	fmt.Fprintf(b, "    output reg  [31:0] nstep\n);\n")
+	e.phaseList()
+	e.memories()
+	e.propWires()
+	e.plasticKernels()
+	e.synEvent()
+	e.neuronKernels()
+	e.outputs()
+	e.controller()
+	return nil
+}
 
+// phaseList lists the step controller's phases in step order and declares
+// its registers.
+func (e *emitter) phaseList() {
+	b, tr := &e.b, e.tr
 	// phases
-	var phases []*phase
 	for _, n := range e.nodes {
 		if !n.input && n.size > 0 {
-			phases = append(phases, &phase{id: "PH_UPD_" + n.id, kind: "UPD", pop: n.pop, node: n})
+			e.phases = append(e.phases, &phase{id: "PH_UPD_" + n.id, kind: "UPD", pop: n.pop, node: n})
 		}
 	}
 	for k, p := range tr.Projs {
 		if p.NPre > 0 && e.byName[p.Post].size > 0 {
-			phases = append(phases, &phase{id: fmt.Sprintf("PH_PROP_%d", k), kind: "PROP", proj: p, k: k, node: e.byName[p.Pre]})
+			if p.Plastic != nil {
+				e.phases = append(e.phases, &phase{id: fmt.Sprintf("PH_TRC_%d", k), kind: "TRC", proj: p, k: k, node: e.byName[p.Pre]})
+			}
+			e.phases = append(e.phases, &phase{id: fmt.Sprintf("PH_PROP_%d", k), kind: "PROP", proj: p, k: k, node: e.byName[p.Pre]})
+		}
+	}
+	for k, p := range tr.Projs {
+		if p.Plastic != nil && p.NPre > 0 && e.byName[p.Post].size > 0 {
+			e.phases = append(e.phases, &phase{id: fmt.Sprintf("PH_POST_%d", k), kind: "POST", proj: p, k: k, node: e.byName[p.Post]})
 		}
 	}
 	for _, n := range e.nodes {
 		if !n.input && n.size > 0 && n.pop.Model.Reset != nil {
-			phases = append(phases, &phase{id: "PH_RST_" + n.id, kind: "RST", pop: n.pop, node: n})
+			e.phases = append(e.phases, &phase{id: "PH_RST_" + n.id, kind: "RST", pop: n.pop, node: n})
 		}
 	}
 	for _, n := range e.nodes {
 		if n.input && n.size > 0 {
-			phases = append(phases, &phase{id: "PH_CLR_" + n.id, kind: "CLR", node: n})
+			e.phases = append(e.phases, &phase{id: "PH_CLR_" + n.id, kind: "CLR", node: n})
 		}
 	}
-	phw := clog2(len(phases) + 2)
+	phw := clog2(len(e.phases) + 2)
 	fmt.Fprintf(b, "\n    // step controller\n")
 	fmt.Fprintf(b, "    localparam [%d:0] PH_IDLE = %d'd0;\n", phw-1, phw)
-	for k, ph := range phases {
+	for k, ph := range e.phases {
 		fmt.Fprintf(b, "    localparam [%d:0] %s = %d'd%d;\n", phw-1, ph.id, phw, k+1)
 	}
-	fmt.Fprintf(b, "    localparam [%d:0] PH_FIN = %d'd%d;\n", phw-1, phw, len(phases)+1)
-	fmt.Fprintf(b, "    reg [%d:0] ph;\n    reg [%d:0] i;\n    reg [%d:0] k;\n    reg [%d:0] j;\n    reg row;\n", phw-1, e.iw-1, e.kw-1, e.iw-1)
+	fmt.Fprintf(b, "    localparam [%d:0] PH_FIN = %d'd%d;\n", phw-1, phw, len(e.phases)+1)
+	fmt.Fprintf(b, "    reg [%d:0] ph;\n    reg [%d:0] i;\n", phw-1, e.iw-1)
+	fmt.Fprintf(b, "    reg [%d:0] cnt; // spikes of the population being updated\n", ubits(int64(e.maxN))-1)
+	fmt.Fprintf(b, "    // verilator lint_off UNUSED\n    reg [%d:0] k; // synapse\n    reg [%d:0] j; // target of a dense row\n    reg row;      // walking a row or column\n    // verilator lint_on UNUSED\n", e.kw-1, e.iw-1)
+}
 
+// memories declares the state, spike-list and synapse memories, writes
+// their images and fills the address map.
+func (e *emitter) memories() {
+	b, tr := &e.b, e.tr
 	// memories
 	fmt.Fprintf(b, "\n    // state memories\n")
 	for _, n := range e.nodes {
@@ -305,29 +377,31 @@ func (e *emitter) core() error {
 		}
 		e.amap.Populations = append(e.amap.Populations, mp)
 	}
-	fmt.Fprintf(b, "\n    // spike histories: slot s of h_X holds the spikes of a step n with n mod depth = s\n")
+	fmt.Fprintf(b, "\n    // spike lists: slot s of node X holds the spikes of a step n with n mod depth = s:\n")
+	fmt.Fprintf(b, "    // sc_X[s] of them, ascending neuron indices from sq_X[s*N]\n")
 	for _, n := range e.nodes {
 		if n.size == 0 {
 			continue
 		}
-		hid := "h_" + n.id
-		e.used[hid] = true
-		e.image(hid, 1, make([]int64, n.depth*n.size), false, fmt.Sprintf("spike history of %s, %d slot(s)", n.name, n.depth))
+		lid, cid := "sq_"+n.id, "sc_"+n.id
+		e.used[lid], e.used[cid] = true, true
+		e.image(lid, clog2(n.size), make([]int64, n.depth*n.size), false, fmt.Sprintf("spike list of %s, %d slot(s) of %d", n.name, n.depth, n.size))
+		e.image(cid, ubits(int64(n.size)), make([]int64, n.depth), false, fmt.Sprintf("spike count of %s per slot", n.name))
 		if n.depth > 1 {
 			fmt.Fprintf(b, "    reg [%d:0] sl_%s; // slot of the current step\n", clog2(n.depth)-1, n.id)
 		}
 		if n.input {
-			e.amap.Inputs = append(e.amap.Inputs, MapInput{Name: n.name, Base: n.base, Size: n.size, History: hid})
+			e.amap.Inputs = append(e.amap.Inputs, MapInput{Name: n.name, Base: n.base, Size: n.size, History: lid, Counts: cid})
 		} else {
 			for k := range e.amap.Populations {
 				if e.amap.Populations[k].Name == n.name {
-					e.amap.Populations[k].History = hid
+					e.amap.Populations[k].History, e.amap.Populations[k].Counts = lid, cid
 				}
 			}
 		}
 	}
 	fmt.Fprintf(b, "\n    // synapse memories\n")
-	wmax := 2
+	e.wmax = 2
 	for k, p := range tr.Projs {
 		post := e.byName[p.Post]
 		mp := MapProj{Name: p.Name, Pre: p.Pre, Post: p.Post, Port: post.pop.Model.Ports[p.Port].Name, Delay: p.Delay, Storage: "csr", Synapses: len(p.Col)}
@@ -348,71 +422,189 @@ func (e *emitter) core() error {
 				lo, hi = min(lo, w), max(hi, w)
 			}
 			ww := max(need(lo), need(hi))
-			wmax = max(wmax, ww)
+			e.wmax = max(e.wmax, ww)
 			mp.Weights = fmt.Sprintf("p%d_w", k)
 			ws := p.W
 			if len(ws) == 0 {
 				ws = []int64{0}
 			}
 			e.image(mp.Weights, ww, ws, true, p.Name+": integer weights")
-		} else {
+		} else if p.Plastic == nil {
 			w := p.Weight
 			mp.Weight = &w
-			wmax = max(wmax, need(w))
+			e.wmax = max(e.wmax, need(w))
+		}
+		if pl := p.Plastic; pl != nil {
+			mp.Plastic = &MapPlastic{Rule: pl.Rule, Frac: pl.Frac,
+				W: fmt.Sprintf("p%d_pw", k), Pre: fmt.Sprintf("p%d_px", k), Post: fmt.Sprintf("p%d_py", k),
+				ColPtr: fmt.Sprintf("p%d_cp", k), ColSyn: fmt.Sprintf("p%d_cs", k), ColPre: fmt.Sprintf("p%d_cq", k)}
+			nz := func(x []int64) []int64 {
+				if len(x) == 0 {
+					return []int64{0}
+				}
+				return x
+			}
+			e.image(mp.Plastic.W, pl.W.Width, nz(p.InitW), false, p.Name+": "+pl.W.Name+" per synapse")
+			e.image(mp.Plastic.Pre, pl.Pre.Width, nz(p.InitX), true, p.Name+": "+pl.Pre.Name+" per presynaptic neuron")
+			e.image(mp.Plastic.Post, pl.Post.Width, nz(p.InitY), true, p.Name+": "+pl.Post.Name+" per postsynaptic neuron")
+			cp, cs, cq := columns(p, post.size)
+			e.image(mp.Plastic.ColPtr, e.kw, cp, false, p.Name+": column pointers (synapses by postsynaptic neuron)")
+			e.image(mp.Plastic.ColSyn, e.kw, nz(cs), false, p.Name+": synapse of each column entry")
+			e.image(mp.Plastic.ColPre, clog2(max(p.NPre, 2)), nz(cq), false, p.Name+": presynaptic neuron of each column entry")
 		}
 		e.amap.Projections = append(e.amap.Projections, mp)
 	}
+}
 
+// propWires declares what a PROP (or POST) cycle reads: the spike due now
+// and its row.
+func (e *emitter) propWires() {
+	b := &e.b
+	// the presynaptic neuron of each PROP cycle: entry i of the spike list
+	// of the slot d steps back (d: the delay), and its row
+	fmt.Fprintf(b, "\n    // PROP: the i-th spike due now and its synapses\n")
+	for _, ph := range e.phases {
+		if ph.kind != "PROP" {
+			continue
+		}
+		p, pre := ph.proj, ph.node
+		d := p.Delay
+		slw := clog2(pre.depth)
+		rs := e.slot(pre)
+		if d > 0 {
+			rs = fmt.Sprintf("p%d_slot", ph.k)
+			fmt.Fprintf(b, "    wire [%d:0] %s = (sl_%s >= %d'd%d) ? sl_%s - %d'd%d : sl_%s + %d'd%d;\n", slw-1, rs, pre.id, slw, d, pre.id, slw, d, pre.id, slw, pre.depth-d)
+		}
+		lw := clog2(pre.size)
+		fmt.Fprintf(b, "    wire [%d:0] p%d_n = sc_%s[%s];\n", ubits(int64(pre.size))-1, ph.k, pre.id, rs)
+		fmt.Fprintf(b, "    wire [%d:0] p%d_pre = sq_%s[%s];\n", lw-1, ph.k, pre.id, e.histAddr(pre, rs, "i", e.iw))
+		if !p.Dense {
+			rw := clog2(p.NPre + 1)
+			fmt.Fprintf(b, "    wire [%d:0] p%d_i1 = %s + 1'b1;\n", rw-1, ph.k, zext(fmt.Sprintf("p%d_pre", ph.k), lw, rw))
+			fmt.Fprintf(b, "    wire [%d:0] p%d_lo = p%d_rp[%s];\n    wire [%d:0] p%d_hi = p%d_rp[p%d_i1];\n", e.kw-1, ph.k, ph.k, zext(fmt.Sprintf("p%d_pre", ph.k), lw, rw),
+				e.kw-1, ph.k, ph.k, ph.k)
+		}
+	}
+	for _, ph := range e.phases {
+		if ph.kind != "POST" {
+			continue
+		}
+		post := ph.node
+		fmt.Fprintf(b, "    wire [%d:0] p%d_pn = sc_%s[%s];\n", ubits(int64(post.size))-1, ph.k, post.id, e.slot(post))
+		fmt.Fprintf(b, "    wire [%d:0] p%d_pj = sq_%s[%s];\n", clog2(post.size)-1, ph.k, post.id, e.histAddr(post, e.slot(post), "i", e.iw))
+	}
+}
+
+// plasticKernels emits the STDP rules' kernels of every plastic projection.
+func (e *emitter) plasticKernels() {
+	b, tr := &e.b, e.tr
+	e.g = &kgen{b: b, taps: tr.Taps, lbits: tr.LFSRBits}
+	e.plWrites = map[string][]string{} // kernel id → statements
+	e.plOut = map[int]sig{}            // projection → the delivered weight
+	plastic := false
+	for _, p := range tr.Projs {
+		plastic = plastic || p.Plastic != nil
+	}
+	if plastic {
+		fmt.Fprintf(b, "\n    // verilator lint_off WIDTH\n    // verilator lint_off UNUSED\n")
+	}
+	for _, ph := range e.phases {
+		if ph.proj == nil || ph.proj.Plastic == nil || ph.kind != "TRC" {
+			continue
+		}
+		p, pl, k := ph.proj, ph.proj.Plastic, ph.k
+		post := e.byName[p.Post]
+		pw, px, py := fmt.Sprintf("p%d_pw", k), fmt.Sprintf("p%d_px", k), fmt.Sprintf("p%d_py", k)
+		xa, ya, sa := clog2(p.NPre), clog2(post.size), clog2(max(1, len(p.Col)))
+		fmt.Fprintf(b, "\n    // %s: %s\n", p.Name, pl.Rule)
+		gate := func(name string, w int, phase, expr string) string {
+			fmt.Fprintf(b, "    wire [%d:0] %s = (ph == %s) ? %s : %d'd0;\n", w-1, name, phase, expr, w)
+			return name
+		}
+		run := func(pre string, kk *fixed.Kernel, bs []bind) *kstate {
+			st := e.bind(e.g, pre, bs)
+			e.g.kernel(kk, pre, st)
+			e.plWrites[pre] = e.writeback(st, bs)
+			return st
+		}
+		a := gate(fmt.Sprintf("tx%d_a", k), xa, ph.id, zext("i", e.iw, xa))
+		run(fmt.Sprintf("tx%d", k), pl.TickPre, []bind{{pl.Pre, px, a}})
+		a = gate(fmt.Sprintf("ty%d_a", k), ya, ph.id, zext("i", e.iw, ya))
+		run(fmt.Sprintf("ty%d", k), pl.TickPost, []bind{{pl.Post, py, a}})
+		prop, postPh := fmt.Sprintf("PH_PROP_%d", k), fmt.Sprintf("PH_POST_%d", k)
+		a = gate(fmt.Sprintf("bx%d_a", k), xa, prop, zext(fmt.Sprintf("p%d_pre", k), clog2(ph.node.size), xa))
+		run(fmt.Sprintf("bx%d", k), pl.PreOne, []bind{{pl.Pre, px, a}})
+		tgt := zext("j", e.iw, ya)
+		if !p.Dense {
+			tgt = zext(fmt.Sprintf("p%d_col[%s]", k, zext("k", e.kw, sa)), clog2(max(post.size, 2)), ya)
+		}
+		wa := gate(fmt.Sprintf("ow%d_a", k), sa, prop, zext("k", e.kw, sa))
+		ya2 := gate(fmt.Sprintf("oy%d_a", k), ya, prop, tgt)
+		st := run(fmt.Sprintf("op%d", k), pl.OnPre, []bind{{pl.W, pw, wa}, {pl.Post, py, ya2}})
+		e.plOut[k] = st.vals[pl.OnPre.Out]
+		e.wmax = max(e.wmax, e.plOut[k].w)
+		a = gate(fmt.Sprintf("by%d_a", k), ya, postPh, fmt.Sprintf("p%d_pj", k))
+		run(fmt.Sprintf("by%d", k), pl.PostOne, []bind{{pl.Post, py, a}})
+		wa = gate(fmt.Sprintf("qw%d_a", k), sa, postPh, zext(fmt.Sprintf("p%d_cs[%s]", k, zext("k", e.kw, sa)), e.kw, sa))
+		xa2 := gate(fmt.Sprintf("qx%d_a", k), xa, postPh, zext(fmt.Sprintf("p%d_cq[%s]", k, zext("k", e.kw, sa)), clog2(max(p.NPre, 2)), xa))
+		run(fmt.Sprintf("oq%d", k), pl.OnPost, []bind{{pl.W, pw, wa}, {pl.Pre, px, xa2}})
+		rw := clog2(post.size + 1)
+		fmt.Fprintf(b, "    wire [%d:0] p%d_j1 = %s + 1'b1;\n", rw-1, k, zext(fmt.Sprintf("p%d_pj", k), ya, rw))
+		fmt.Fprintf(b, "    wire [%d:0] p%d_clo = p%d_cp[%s];\n    wire [%d:0] p%d_chi = p%d_cp[p%d_j1];\n", e.kw-1, k, k, zext(fmt.Sprintf("p%d_pj", k), ya, rw), e.kw-1, k, k, k)
+	}
+	if plastic {
+		fmt.Fprintf(b, "    // verilator lint_on UNUSED\n    // verilator lint_on WIDTH\n")
+	}
+}
+
+// synEvent declares syn_tgt and syn_w: the target and the integer weight
+// of this cycle's synaptic event.
+func (e *emitter) synEvent() {
+	b := &e.b
 	// the synaptic event of the current PROP cycle
 	fmt.Fprintf(b, "\n    // the synaptic event of this cycle (PROP phases)\n")
 	tw := 1
-	for _, ph := range phases {
+	for _, ph := range e.phases {
 		if ph.kind == "PROP" {
 			tw = max(tw, clog2(e.byName[ph.proj.Post].size))
 		}
 	}
 	var tgt, wsel []string
-	for _, ph := range phases {
+	for _, ph := range e.phases {
 		if ph.kind != "PROP" {
 			continue
 		}
 		p := ph.proj
-		pre := ph.node
 		post := e.byName[p.Post]
-		// the history slot of the spikes due now
-		d := p.Delay
-		slw := clog2(pre.depth)
-		rs := fmt.Sprintf("sl_%s", pre.id)
-		if d > 0 {
-			rs = fmt.Sprintf("p%d_slot", ph.k)
-			fmt.Fprintf(b, "    wire [%d:0] %s = (sl_%s >= %d'd%d) ? sl_%s - %d'd%d : sl_%s + %d'd%d;\n", slw-1, rs, pre.id, slw, d, pre.id, slw, d, pre.id, slw, pre.depth-d)
-		}
-		hw := clog2(pre.depth * pre.size)
-		fmt.Fprintf(b, "    wire [%d:0] p%d_ha = %s;\n", hw-1, ph.k, e.histAddr(pre, rs, "i", e.iw))
-		fmt.Fprintf(b, "    wire p%d_spk = h_%s[p%d_ha];\n", ph.k, pre.id, ph.k)
 		if !p.Dense {
-			rw := clog2(p.NPre + 1)
-			fmt.Fprintf(b, "    wire [%d:0] p%d_i1 = %s + 1'b1;\n", rw-1, ph.k, zext("i", e.iw, rw))
-			fmt.Fprintf(b, "    wire [%d:0] p%d_lo = p%d_rp[%s];\n    wire [%d:0] p%d_hi = p%d_rp[p%d_i1];\n", e.kw-1, ph.k, ph.k, zext("i", e.iw, rw),
-				e.kw-1, ph.k, ph.k, ph.k)
 			col := fmt.Sprintf("p%d_col[%s]", ph.k, zext("k", e.kw, clog2(max(1, len(p.Col)))))
 			tgt = append(tgt, fmt.Sprintf("(ph == %s) ? %s : ", ph.id, zext(col, clog2(max(post.size, 2)), tw)))
 		} else {
 			tgt = append(tgt, fmt.Sprintf("(ph == %s) ? %s : ", ph.id, zext("j", e.iw, tw)))
 		}
-		if p.W != nil {
+		if p.Plastic != nil {
+			// the delivered weight, sign-extended to syn_w's width
+			fmt.Fprintf(b, "    // verilator lint_off WIDTH\n    wire signed [%d:0] p%d_dw = %s;\n    // verilator lint_on WIDTH\n", e.wmax-1, ph.k, e.plOut[ph.k].name)
+			wsel = append(wsel, fmt.Sprintf("(ph == %s) ? p%d_dw : ", ph.id, ph.k))
+		} else if p.W != nil {
 			wsel = append(wsel, fmt.Sprintf("(ph == %s) ? $signed(p%d_w[%s]) : ", ph.id, ph.k, zext("k", e.kw, clog2(max(1, len(p.W))))))
 		} else {
-			wsel = append(wsel, fmt.Sprintf("(ph == %s) ? %s : ", ph.id, lit(p.Weight, wmax)))
+			wsel = append(wsel, fmt.Sprintf("(ph == %s) ? %s : ", ph.id, lit(p.Weight, e.wmax)))
 		}
 	}
+	fmt.Fprintf(b, "    // verilator lint_off UNUSED\n")
 	fmt.Fprintf(b, "    wire [%d:0] syn_tgt = %s%d'd0;\n", tw-1, strings.Join(tgt, ""), tw)
-	fmt.Fprintf(b, "    wire signed [%d:0] syn_w = %s%s;\n", wmax-1, strings.Join(wsel, ""), lit(0, wmax))
+	fmt.Fprintf(b, "    wire signed [%d:0] syn_w = %s%s;\n", e.wmax-1, strings.Join(wsel, ""), lit(0, e.wmax))
+	fmt.Fprintf(b, "    // verilator lint_on UNUSED\n")
+}
 
+// neuronKernels emits the update, threshold, reset and port kernels of
+// every population.
+func (e *emitter) neuronKernels() {
+	b, tr := &e.b, e.tr
 	// kernels
-	g := &kgen{b: b, taps: tr.Taps, lbits: tr.LFSRBits}
-	writes := map[string][]string{} // phase id → statements
-	portWrites := map[string][]string{}
+	e.writes = map[string][]string{} // phase id → statements
+	e.portWrites = map[string][]string{}
 	fmt.Fprintf(b, "\n    // verilator lint_off WIDTH\n    // verilator lint_off UNUSED\n")
 	for _, n := range e.nodes {
 		if n.input || n.size == 0 {
@@ -425,7 +617,7 @@ func (e *emitter) core() error {
 		fmt.Fprintf(b, "\n    // population %s: update and threshold of neuron i\n", n.name)
 		// the address is held outside the phase, so the logic stays quiet
 		fmt.Fprintf(b, "    wire [%d:0] %s_a = (ph == PH_UPD_%s) ? i[%d:0] : %d'd0;\n", aw-1, pre, n.id, aw-1, aw)
-		st := e.loads(g, n, pre, pre+"_a")
+		st := e.loads(e.g, n, pre, pre+"_a")
 		for vi, v := range m.Vars {
 			if v.Kind == fixed.InputVar && v.Cleared {
 				sum := lit(0, 2)
@@ -438,84 +630,93 @@ func (e *emitter) core() error {
 						sum += fmt.Sprintf(" + ((%s) ? %s : %s)", on, lit(c.Amp, 2), lit(0, 2))
 					}
 				}
-				st.cur[v] = g.def(fmt.Sprintf("%s_clr%d", pre, vi), sw(v.Width, v.Signed), sum)
+				st.cur[v] = e.g.def(fmt.Sprintf("%s_clr%d", pre, vi), sw(v.Width, v.Signed), sum)
 			}
 		}
 		if m.Ref != nil {
 			c := st.cur[m.Ref]
-			st.cur[m.Ref] = g.def(pre+"_dec", c.w, fmt.Sprintf("(%s > 0) ? %s - %s : %s", c.name, c.name, lit(1, c.w), c.name))
+			st.cur[m.Ref] = e.g.def(pre+"_dec", c.w, fmt.Sprintf("(%s > 0) ? %s - %s : %s", c.name, c.name, lit(1, c.w), c.name))
 		}
-		g.kernel(m.Update, pre+"_u", st)
-		g.kernel(m.Threshold, pre+"_t", st)
+		e.g.kernel(m.Update, pre+"_u", st)
+		e.g.kernel(m.Threshold, pre+"_t", st)
 		spk := "1'b0"
 		if m.Threshold != nil && m.Threshold.Out != nil {
 			spk = fmt.Sprintf("(%s != 0)", st.vals[m.Threshold.Out].name)
 		}
 		fmt.Fprintf(b, "    wire %s_spk = %s;\n", pre, spk)
 		id := "PH_UPD_" + n.id
-		writes[id] = append(e.stores(n, st, pre+"_a"),
-			fmt.Sprintf("h_%s[%s] <= %s_spk;", n.id, e.histAddr(n, "sl_"+n.id, pre+"_a", aw), pre))
+		e.writes[id] = append(e.stores(n, st, pre+"_a"),
+			fmt.Sprintf("if (%s_spk) begin", pre),
+			fmt.Sprintf("    sq_%s[%s] <= %s_a;", n.id, e.histAddr(n, e.slot(n), "cnt", ubits(int64(e.maxN))), pre),
+			"    cnt <= cnt + 1'b1;",
+			"end")
 		// reset of neuron i
 		if m.Reset != nil {
 			pre := "r_" + n.id
 			fmt.Fprintf(b, "\n    // population %s: reset of neuron i\n", n.name)
-			fmt.Fprintf(b, "    wire [%d:0] %s_a = (ph == PH_RST_%s) ? i[%d:0] : %d'd0;\n", aw-1, pre, n.id, aw-1, aw)
-			fmt.Fprintf(b, "    wire %s_spk = h_%s[%s];\n", pre, n.id, e.histAddr(n, "sl_"+n.id, pre+"_a", aw))
-			st := e.loads(g, n, pre, pre+"_a")
-			g.kernel(m.Reset, pre+"_r", st)
+			fmt.Fprintf(b, "    wire [%d:0] %s_n = sc_%s[%s];\n", ubits(int64(n.size))-1, pre, n.id, e.slot(n))
+			fmt.Fprintf(b, "    wire [%d:0] %s_a = (ph == PH_RST_%s) ? sq_%s[%s] : %d'd0;\n", aw-1, pre, n.id, n.id, e.histAddr(n, e.slot(n), "i", e.iw), aw)
+			st := e.loads(e.g, n, pre, pre+"_a")
+			e.g.kernel(m.Reset, pre+"_r", st)
 			ws := e.stores(n, st, pre+"_a")
-			if len(ws) > 0 {
-				writes["PH_RST_"+n.id] = []string{fmt.Sprintf("if (%s_spk) begin", pre)}
-				for _, w := range ws {
-					writes["PH_RST_"+n.id] = append(writes["PH_RST_"+n.id], "    "+w)
-				}
-				writes["PH_RST_"+n.id] = append(writes["PH_RST_"+n.id], "end")
-			}
+			e.writes["PH_RST_"+n.id] = ws
 		}
 		// ports at the event's target
 		for pi, pt := range m.Ports {
 			pre := fmt.Sprintf("e_%s_%d", n.id, pi)
 			fmt.Fprintf(b, "\n    // population %s: port %s at the event's target\n", n.name, pt.Name)
 			var on []string
-			for _, ph := range phases {
+			for _, ph := range e.phases {
 				if ph.kind == "PROP" && ph.proj.Post == n.name && ph.proj.Port == pi {
 					on = append(on, "ph == "+ph.id)
 				}
 			}
-			if len(on) == 0 {
-				on = []string{"1'b0"}
+			if len(on) == 0 { // no projection reaches the port
+				fmt.Fprintf(b, "    wire [%d:0] %s_a = %d'd0;\n", aw-1, pre, aw)
+			} else {
+				fmt.Fprintf(b, "    wire [%d:0] %s_a = (%s) ? syn_tgt[%d:0] : %d'd0;\n", aw-1, pre, strings.Join(on, " || "), aw-1, aw)
 			}
-			fmt.Fprintf(b, "    wire [%d:0] %s_a = (%s) ? syn_tgt[%d:0] : %d'd0;\n", aw-1, pre, strings.Join(on, " || "), aw-1, aw)
-			st := e.loads(g, n, pre, pre+"_a")
-			st.weight = sig{"syn_w", wmax}
-			g.kernel(pt.Kernel, pre+"_p", st)
-			portWrites[n.name+"/"+pt.Name] = e.stores(n, st, pre+"_a")
+			st := e.loads(e.g, n, pre, pre+"_a")
+			st.weight = sig{"syn_w", e.wmax}
+			e.g.kernel(pt.Kernel, pre+"_p", st)
+			e.portWrites[n.name+"/"+pt.Name] = e.stores(n, st, pre+"_a")
 		}
 	}
 	fmt.Fprintf(b, "\n    // verilator lint_on UNUSED\n    // verilator lint_on WIDTH\n")
+}
 
+// outputs drives out_valid and out_addr.
+func (e *emitter) outputs() {
+	b := &e.b
 	// outputs
 	var ov, oa []string
-	for _, ph := range phases {
+	for _, ph := range e.phases {
 		if ph.kind == "UPD" {
 			ov = append(ov, fmt.Sprintf("(ph == %s && u_%s_spk)", ph.id, ph.node.id))
-			oa = append(oa, fmt.Sprintf("(ph == %s) ? %d'd%d + %s : ", ph.id, oaw, ph.node.base, zext("i", e.iw, oaw)))
+			oa = append(oa, fmt.Sprintf("(ph == %s) ? %d'd%d + %s : ", ph.id, e.oaw, ph.node.base, zext("i", e.iw, e.oaw)))
 		}
 	}
 	if len(ov) == 0 {
 		ov = []string{"1'b0"}
 	}
 	fmt.Fprintf(b, "\n    assign out_valid = %s;\n", strings.Join(ov, " || "))
-	fmt.Fprintf(b, "    assign out_addr = %s%d'd0;\n", strings.Join(oa, ""), oaw)
+	fmt.Fprintf(b, "    assign out_addr = %s%d'd0;\n", strings.Join(oa, ""), e.oaw)
+}
 
+// controller emits the step controller: one case per phase.
+func (e *emitter) controller() {
+	b := &e.b
 	// the controller
 	for _, n := range e.nodes {
 		if n.input && n.size > 0 && n.base > 0 {
-			fmt.Fprintf(b, "    wire [%d:0] in_local_%s = in_addr - %d'd%d;\n", iaw-1, n.id, iaw, n.base)
+			fmt.Fprintf(b, "    wire [%d:0] in_local_%s = in_addr - %d'd%d;\n", e.iaw-1, n.id, e.iaw, n.base)
+		}
+		if n.input && n.size > 0 {
+			fmt.Fprintf(b, "    wire [%d:0] in_n_%s = sc_%s[%s]; // spikes written so far\n", ubits(int64(n.size))-1, n.id, n.id, e.slot(n))
 		}
 	}
 	fmt.Fprintf(b, "\n    always @(posedge clk) begin\n        done <= 1'b0;\n        if (rst) begin\n")
-	fmt.Fprintf(b, "            ph <= PH_IDLE;\n            busy <= 1'b0;\n            nstep <= 32'd0;\n            i <= %d'd0;\n            k <= %d'd0;\n            j <= %d'd0;\n            row <= 1'b0;\n", e.iw, e.kw, e.iw)
+	fmt.Fprintf(b, "            ph <= PH_IDLE;\n            busy <= 1'b0;\n            nstep <= 32'd0;\n            i <= %d'd0;\n            k <= %d'd0;\n            j <= %d'd0;\n            row <= 1'b0;\n            cnt <= %d'd0;\n", e.iw, e.kw, e.iw, ubits(int64(e.maxN)))
 	for _, n := range e.nodes {
 		if n.size > 0 && n.depth > 1 {
 			fmt.Fprintf(b, "            sl_%s <= %d'd0;\n", n.id, clog2(n.depth))
@@ -527,60 +728,80 @@ func (e *emitter) core() error {
 		if n.input && n.size > 0 {
 			cond := []string{"in_we"}
 			if n.base > 0 {
-				cond = append(cond, fmt.Sprintf("in_addr >= %d'd%d", iaw, n.base))
+				cond = append(cond, fmt.Sprintf("in_addr >= %d'd%d", e.iaw, n.base))
 			}
-			if n.base+n.size < 1<<uint(iaw) {
-				cond = append(cond, fmt.Sprintf("in_addr < %d'd%d", iaw, n.base+n.size))
+			if n.base+n.size < 1<<uint(e.iaw) {
+				cond = append(cond, fmt.Sprintf("in_addr < %d'd%d", e.iaw, n.base+n.size))
 			}
 			local := "in_addr"
 			if n.base > 0 {
 				local = fmt.Sprintf("in_local_%s", n.id)
 			}
-			fmt.Fprintf(b, "                if (%s)\n", strings.Join(cond, " && "))
-			fmt.Fprintf(b, "                    h_%s[%s] <= 1'b1;\n", n.id, e.histAddr(n, "sl_"+n.id, local, iaw))
+			fmt.Fprintf(b, "                if (%s) begin\n", strings.Join(cond, " && "))
+			fmt.Fprintf(b, "                    sq_%s[%s] <= %s;\n", n.id, e.histAddr(n, e.slot(n), fmt.Sprintf("in_n_%s", n.id), ubits(int64(n.size))), zext(local, e.iaw, clog2(n.size)))
+			fmt.Fprintf(b, "                    sc_%s[%s] <= in_n_%s + 1'b1;\n                end\n", n.id, e.slot(n), n.id)
 		}
 	}
 	first := "PH_FIN"
-	if len(phases) > 0 {
-		first = phases[0].id
+	if len(e.phases) > 0 {
+		first = e.phases[0].id
 	}
 	fmt.Fprintf(b, "                if (step) begin\n                    ph <= %s;\n                    busy <= 1'b1;\n                    i <= %d'd0;\n                end\n            end\n", first, e.iw)
-	for k, ph := range phases {
+	for k, ph := range e.phases {
 		next := "PH_FIN"
-		if k+1 < len(phases) {
-			next = phases[k+1].id
+		if k+1 < len(e.phases) {
+			next = e.phases[k+1].id
 		}
 		fmt.Fprintf(b, "            %s: begin\n", ph.id)
 		ind := "                "
 		switch ph.kind {
-		case "UPD", "RST", "CLR":
-			for _, w := range writes[ph.id] {
+		case "UPD":
+			n := ph.node
+			for _, w := range e.writes[ph.id] {
 				fmt.Fprintf(b, "%s%s\n", ind, w)
 			}
-			if ph.kind == "CLR" {
-				n := ph.node
-				nx := "sl_" + n.id
-				if n.depth > 1 {
-					nx = fmt.Sprintf("((sl_%s == %d'd%d) ? %d'd0 : sl_%s + 1'b1)", n.id, clog2(n.depth), n.depth-1, clog2(n.depth), n.id)
-				}
-				fmt.Fprintf(b, "%sh_%s[%s] <= 1'b0;\n", ind, n.id, e.histAddr(n, nx, "i", e.iw))
+			cw := ubits(int64(e.maxN))
+			fmt.Fprintf(b, "%sif (i == %d'd%d) begin\n%s    sc_%s[%s] <= %s + %s;\n%s    cnt <= %d'd0;\n%s    i <= %d'd0;\n%s    ph <= %s;\n%send else\n%s    i <= i + 1'b1;\n",
+				ind, e.iw, n.size-1, ind, n.id, e.slot(n), zext("cnt", cw, ubits(int64(n.size))), zext("u_"+n.id+"_spk", 1, ubits(int64(n.size))), ind, cw, ind, e.iw, ind, next, ind, ind)
+		case "RST":
+			n := ph.node
+			fmt.Fprintf(b, "%sif (i == %s) begin\n%s    i <= %d'd0;\n%s    ph <= %s;\n%send else begin\n", ind, zext("r_"+n.id+"_n", ubits(int64(n.size)), e.iw), ind, e.iw, ind, next, ind)
+			for _, w := range e.writes[ph.id] {
+				fmt.Fprintf(b, "%s    %s\n", ind, w)
 			}
-			fmt.Fprintf(b, "%sif (i == %d'd%d) begin\n%s    i <= %d'd0;\n%s    ph <= %s;\n%send else\n%s    i <= i + 1'b1;\n",
-				ind, e.iw, ph.node.size-1, ind, e.iw, ind, next, ind, ind)
+			fmt.Fprintf(b, "%s    i <= i + 1'b1;\n%send\n", ind, ind)
+		case "CLR":
+			// the next step's input spikes start a new list
+			n := ph.node
+			nx := e.slot(n)
+			if n.depth > 1 {
+				nx = fmt.Sprintf("((sl_%s == %d'd%d) ? %d'd0 : sl_%s + 1'b1)", n.id, clog2(n.depth), n.depth-1, clog2(n.depth), n.id)
+			}
+			fmt.Fprintf(b, "%ssc_%s[%s] <= %d'd0;\n%sph <= %s;\n", ind, n.id, nx, ubits(int64(n.size)), ind, next)
 		case "PROP":
 			p := ph.proj
 			post := e.byName[p.Post]
-			pw := portWrites[p.Post+"/"+post.pop.Model.Ports[p.Port].Name]
-			fmt.Fprintf(b, "%sif (!row) begin\n", ind)
-			fmt.Fprintf(b, "%s    if (i == %d'd%d) begin\n%s        i <= %d'd0;\n%s        ph <= %s;\n", ind, e.iw, p.NPre, ind, e.iw, ind, next)
-			if p.Dense {
-				fmt.Fprintf(b, "%s    end else if (p%d_spk) begin\n%s        row <= 1'b1;\n%s        j <= %d'd0;\n%s        k <= %s;\n",
-					ind, ph.k, ind, ind, e.iw, ind, fmt.Sprintf("%s * %d'd%d", zext("i", e.iw, e.kw), e.kw, post.size))
-			} else {
-				fmt.Fprintf(b, "%s    end else if (p%d_spk && p%d_lo != p%d_hi) begin\n%s        row <= 1'b1;\n%s        k <= p%d_lo;\n",
-					ind, ph.k, ph.k, ph.k, ind, ind, ph.k)
+			pw := e.portWrites[p.Post+"/"+post.pop.Model.Ports[p.Port].Name]
+			if p.Plastic != nil {
+				pw = append(pw, e.plWrites[fmt.Sprintf("op%d", ph.k)]...)
 			}
-			fmt.Fprintf(b, "%s    end else\n%s        i <= i + 1'b1;\n%send else begin\n", ind, ind, ind)
+			start := fmt.Sprintf("p%d_lo != p%d_hi", ph.k, ph.k)
+			if p.Dense {
+				start = "1'b1"
+			}
+			fmt.Fprintf(b, "%sif (!row) begin\n", ind)
+			fmt.Fprintf(b, "%s    if (i == %s) begin\n%s        i <= %d'd0;\n%s        ph <= %s;\n%s    end else begin\n", ind,
+				zext(fmt.Sprintf("p%d_n", ph.k), ubits(int64(ph.node.size)), e.iw), ind, e.iw, ind, next, ind)
+			for _, w := range e.plWrites[fmt.Sprintf("bx%d", ph.k)] {
+				fmt.Fprintf(b, "%s        %s\n", ind, w)
+			}
+			fmt.Fprintf(b, "%s        if (%s) begin\n%s            row <= 1'b1;\n", ind, start, ind)
+			if p.Dense {
+				fmt.Fprintf(b, "%s            j <= %d'd0;\n%s            k <= %s * %d'd%d;\n", ind, e.iw, ind, zext(fmt.Sprintf("p%d_pre", ph.k), clog2(ph.node.size), e.kw), e.kw, post.size)
+			} else {
+				fmt.Fprintf(b, "%s            k <= p%d_lo;\n", ind, ph.k)
+			}
+			fmt.Fprintf(b, "%s        end else\n%s            i <= i + 1'b1;\n%s    end\n%send else begin\n", ind, ind, ind, ind)
 			for _, w := range pw {
 				fmt.Fprintf(b, "%s    %s\n", ind, w)
 			}
@@ -590,6 +811,37 @@ func (e *emitter) core() error {
 			}
 			fmt.Fprintf(b, "%s    k <= k + 1'b1;\n%s    j <= j + 1'b1;\n%s    if (%s) begin\n%s        row <= 1'b0;\n%s        i <= i + 1'b1;\n%s    end\n%send\n",
 				ind, ind, ind, last, ind, ind, ind, ind)
+		case "TRC":
+			p := ph.proj
+			npost := e.byName[p.Post].size
+			for _, x := range []struct {
+				n   int
+				key string
+			}{{p.NPre, "tx"}, {npost, "ty"}} {
+				fmt.Fprintf(b, "%sif (i < %d'd%d) begin\n", ind, e.iw, x.n)
+				for _, w := range e.plWrites[fmt.Sprintf("%s%d", x.key, ph.k)] {
+					fmt.Fprintf(b, "%s    %s\n", ind, w)
+				}
+				fmt.Fprintf(b, "%send\n", ind)
+			}
+			fmt.Fprintf(b, "%sif (i == %d'd%d) begin\n%s    i <= %d'd0;\n%s    ph <= %s;\n%send else\n%s    i <= i + 1'b1;\n",
+				ind, e.iw, max(p.NPre, npost)-1, ind, e.iw, ind, next, ind, ind)
+		case "POST":
+			npost := ph.node.size
+			fmt.Fprintf(b, "%sif (!row) begin\n", ind)
+			fmt.Fprintf(b, "%s    if (i == %s) begin\n%s        i <= %d'd0;\n%s        ph <= %s;\n", ind, zext(fmt.Sprintf("p%d_pn", ph.k), ubits(int64(npost)), e.iw), ind, e.iw, ind, next)
+			fmt.Fprintf(b, "%s    end else begin\n", ind)
+			for _, w := range e.plWrites[fmt.Sprintf("by%d", ph.k)] {
+				fmt.Fprintf(b, "%s        %s\n", ind, w)
+			}
+			fmt.Fprintf(b, "%s        if (p%d_clo != p%d_chi) begin\n%s            row <= 1'b1;\n%s            k <= p%d_clo;\n%s        end else\n%s            i <= i + 1'b1;\n",
+				ind, ph.k, ph.k, ind, ind, ph.k, ind, ind)
+			fmt.Fprintf(b, "%s    end\n%send else begin\n", ind, ind)
+			for _, w := range e.plWrites[fmt.Sprintf("oq%d", ph.k)] {
+				fmt.Fprintf(b, "%s    %s\n", ind, w)
+			}
+			fmt.Fprintf(b, "%s    k <= k + 1'b1;\n%s    if (k + 1'b1 == p%d_chi) begin\n%s        row <= 1'b0;\n%s        i <= i + 1'b1;\n%s    end\n%send\n",
+				ind, ind, ph.k, ind, ind, ind, ind)
 		}
 		fmt.Fprintf(b, "            end\n")
 	}
@@ -600,7 +852,6 @@ func (e *emitter) core() error {
 		}
 	}
 	fmt.Fprintf(b, "            end\n            default: ph <= PH_IDLE;\n            endcase\n        end\n    end\nendmodule\n\n`default_nettype wire\n")
-	return nil
 }
 
 // zext widens an unsigned expression of width from to width to.
@@ -612,6 +863,14 @@ func zext(x string, from, to int) string {
 		return fmt.Sprintf("%s[%d:0]", x, to-1)
 	}
 	return fmt.Sprintf("{%d'd0, %s}", to-from, x)
+}
+
+// slot is the current slot of n's spike list.
+func (e *emitter) slot(n *node) string {
+	if n.depth == 1 {
+		return "1'b0"
+	}
+	return "sl_" + n.id
 }
 
 // histAddr is the address of neuron idx (an unsigned expression of idxw
@@ -663,4 +922,62 @@ func (e *emitter) stores(n *node, st *kstate, a string) []string {
 		}
 	}
 	return out
+}
+
+// bind is a variable read from (and written back to) a memory at an
+// address.
+type bind struct {
+	v    *fixed.Var
+	mem  string
+	addr string
+}
+
+// bind loads the bound variables into a kernel state.
+func (e *emitter) bind(g *kgen, pre string, bs []bind) *kstate {
+	st := &kstate{cur: map[*fixed.Var]sig{}, loaded: map[*fixed.Var]sig{}, vals: map[*fixed.Op]sig{}}
+	for k, x := range bs {
+		name := fmt.Sprintf("%s_v%d", pre, k)
+		if x.v.Signed {
+			st.cur[x.v] = g.def(name, x.v.Width, fmt.Sprintf("%s[%s]", x.mem, x.addr))
+		} else {
+			st.cur[x.v] = g.def(name, x.v.Width+1, fmt.Sprintf("{1'b0, %s[%s]}", x.mem, x.addr))
+		}
+		st.loaded[x.v] = st.cur[x.v]
+	}
+	return st
+}
+
+// writeback is the memory writes of the bound variables a kernel changed.
+func (e *emitter) writeback(st *kstate, bs []bind) []string {
+	var out []string
+	for _, x := range bs {
+		if c := st.cur[x.v]; c != st.loaded[x.v] {
+			out = append(out, fmt.Sprintf("%s[%s] <= %s[%d:0];", x.mem, x.addr, c.name, x.v.Width-1))
+		}
+	}
+	return out
+}
+
+// columns indexes a projection's synapses by postsynaptic neuron, in the
+// simulator's order (presynaptic index, then row order): column pointers,
+// the synapse and the presynaptic neuron of each entry.
+func columns(p *fixed.TraceProj, npost int) (ptr, syn, pre []int64) {
+	ptr = make([]int64, npost+1)
+	for _, j := range p.Col {
+		ptr[j+1]++
+	}
+	for j := 0; j < npost; j++ {
+		ptr[j+1] += ptr[j]
+	}
+	syn = make([]int64, len(p.Col))
+	pre = make([]int64, len(p.Col))
+	next := append([]int64(nil), ptr[:npost]...)
+	for i := 0; i < p.NPre; i++ {
+		for s := p.RowPtr[i]; s < p.RowPtr[i+1]; s++ {
+			j := p.Col[s]
+			syn[next[j]], pre[next[j]] = s, int64(i)
+			next[j]++
+		}
+	}
+	return ptr, syn, pre
 }

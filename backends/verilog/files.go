@@ -96,13 +96,14 @@ func (e *emitter) testbench() {
 // Reads input_spikes.txt ("step index" lines, the global spike-input index),
 // runs the steps (+steps=N to change their number), writes every spike to
 // output_spikes.txt ("step neuron", the global neuron index of
-// memory_map.json) and the final state memories to final_*.hex.
+// memory_map.json) and the final state memories to final_*.hex, and
+// prints the clock cycles the core was busy.
 `+"`timescale 1ns/1ps\n\n", Top)
 	fmt.Fprintf(&b, "module tb;\n    reg clk = 1'b0;\n    reg rst = 1'b1;\n    reg step = 1'b0;\n    reg in_we = 1'b0;\n    reg [%d:0] in_addr = %d'd0;\n", iaw-1, iaw)
 	fmt.Fprintf(&b, "    wire busy, done, out_valid;\n    wire [%d:0] out_addr;\n    wire [31:0] nstep;\n", oaw-1)
-	fmt.Fprintf(&b, "    integer fin, fout, rc, s, a, n, steps, have;\n\n")
+	fmt.Fprintf(&b, "    integer fin, fout, rc, s, a, n, steps, have;\n    integer cycles = 0; // clock cycles while the core is busy\n\n")
 	fmt.Fprintf(&b, "    %s dut (.clk(clk), .rst(rst), .step(step), .in_we(in_we), .in_addr(in_addr),\n        .busy(busy), .done(done), .out_valid(out_valid), .out_addr(out_addr), .nstep(nstep));\n\n", Top)
-	fmt.Fprintf(&b, "    always #5 clk = ~clk;\n\n")
+	fmt.Fprintf(&b, "    always #5 clk = ~clk;\n\n    always @(posedge clk)\n        if (busy) cycles = cycles + 1;\n\n")
 	fmt.Fprintf(&b, "    always @(posedge clk)\n        if (out_valid) $fwrite(fout, \"%%0d %%0d\\n\", nstep, out_addr);\n\n")
 	fmt.Fprintf(&b, "    initial begin\n        steps = %d;\n        rc = $value$plusargs(\"steps=%%d\", steps);\n", tr.Steps)
 	fmt.Fprintf(&b, "        fout = $fopen(\"output_spikes.txt\", \"w\");\n        fin = $fopen(\"input_spikes.txt\", \"r\");\n")
@@ -118,6 +119,14 @@ func (e *emitter) testbench() {
 			fmt.Fprintf(&b, "        $writememh(\"final_%s.hex\", dut.%s);\n", v.Memory, v.Memory)
 		}
 	}
+	for _, p := range e.amap.Projections {
+		if pl := p.Plastic; pl != nil {
+			for _, m := range []string{pl.W, pl.Pre, pl.Post} {
+				fmt.Fprintf(&b, "        $writememh(\"final_%s.hex\", dut.%s);\n", m, m)
+			}
+		}
+	}
+	fmt.Fprintf(&b, "        $display(\"%%0d steps, %%0d cycles\", steps, cycles);\n")
 	fmt.Fprintf(&b, "        $fclose(fout);\n        $finish;\n    end\nendmodule\n")
 	e.files["tb.v"] = []byte(b.String())
 	js, _ := json.MarshalIndent(e.amap, "", "  ")
@@ -138,7 +147,7 @@ Files:
 - `+"`%s.v`"+`: the core (Verilog-2005): one neuron update or one synaptic event per clock
 - `+"`tb.v`"+`: testbench: reads `+"`input_spikes.txt`"+`, runs %d steps, writes
   `+"`output_spikes.txt`"+` ("step neuron") and the final state memories `+"`final_*.hex`"+`
-- `+"`*.hex`"+`: `+"`$readmemh`"+` images of the state, spike-history and synapse memories
+- `+"`*.hex`"+`: `+"`$readmemh`"+` images of the state, spike-list and synapse memories
 - `+"`memory_map.json`"+`: every memory (width, depth, what it holds, SI scale) and the
   neuron index ranges of the populations (out_addr) and spike inputs (in_addr)
 - `+"`input_spikes.txt`"+`: the spike inputs' events, drawn by the Go simulator (same seed)
@@ -164,7 +173,7 @@ or distributed RAM would hold them):
     yosys -s synth.ys
 
 Interface: while `+"`busy`"+` is low the host writes the step's input spikes
-(`+"`in_we`"+`, `+"`in_addr`"+`), pulses `+"`step`"+` and waits for the one-cycle `+"`done`"+`;
+(`+"`in_we`"+`, `+"`in_addr`"+`, in ascending order), pulses `+"`step`"+` and waits for the one-cycle `+"`done`"+`;
 `+"`out_valid`"+`/`+"`out_addr`"+` report each spike during the step. The
 memories read asynchronously (distributed RAM).
 `, e.tr.Program.Profile.Name, Top, e.tr.Steps, Top, Top, Top)

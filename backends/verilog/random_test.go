@@ -43,8 +43,8 @@ var cells = []cell{
 
 // randomNet is a small random network for target: 1-3 populations of one
 // or two cell types, 1-2 Poisson inputs, projections with every connector
-// that needs no geometry, constant or per-synapse weights and delays of
-// 0-3 steps.
+// that needs no geometry, constant or per-synapse weights, pair STDP on a
+// third of the excitatory projections and delays of 0-3 steps.
 func randomNet(t testing.TB, seed uint64, target string) string {
 	r := rand.New(rand.NewPCG(seed, 99))
 	var types []cell
@@ -56,7 +56,7 @@ func randomNet(t testing.TB, seed uint64, target string) string {
 		}
 	}
 	var b strings.Builder
-	b.WriteString("import \"std/neurons\"\n\n")
+	b.WriteString("import \"std/neurons\"\nimport \"std/plasticity\"\n\n")
 	defs := map[string]bool{}
 	dts := []float64{0.1, 0.5, 1}
 	dt := dts[r.IntN(len(dts))]
@@ -123,7 +123,12 @@ func randomNet(t testing.TB, seed uint64, target string) string {
 		if d := r.IntN(4); d > 0 {
 			delay = fmt.Sprintf("  delay = %g ms", float64(d)*dt)
 		}
-		fmt.Fprintf(&net, "    project %s -> %s : %s { connect = %s  weight = %s%s }\n", pre.name, post.name, port, conn, w, delay)
+		using := ""
+		if port == "exc" && r.IntN(3) == 0 { // pair STDP; w starts uniform in [0, 1] per synapse
+			using = []string{" using PairSTDP", " using NearestSTDP"}[r.IntN(2)]
+			w = fmt.Sprintf("%.2f mV", hi)
+		}
+		fmt.Fprintf(&net, "    project %s -> %s : %s%s { connect = %s  weight = %s%s }\n", pre.name, post.name, port, using, conn, w, delay)
 	}
 	for k, p := range pops {
 		project(srcs[k%ni], p, true)
@@ -139,13 +144,14 @@ func randomNet(t testing.TB, seed uint64, target string) string {
 
 // TestCosimRandom: random small networks on q16, loihi and xylo (and q16
 // with stochastic rounding) give the Go bit-accurate simulator's spikes
-// and final state in Icarus Verilog, for 24 seeds.
+// and final state (weights and traces of the plastic projections
+// included) in Icarus Verilog, for 24 seeds.
 func TestCosimRandom(t *testing.T) {
 	needTools(t)
 	q16s := stochastic(t)
 	targets := []string{"q16", "loihi", "xylo", q16s}
 	names := []string{"q16", "loihi", "xylo", "q16"}
-	spikes := 0
+	spikes, plastic := 0, 0
 	for seed := uint64(1); seed <= 24; seed++ {
 		k := int(seed % 4)
 		src := randomNet(t, seed, names[k])
@@ -154,6 +160,11 @@ func TestCosimRandom(t *testing.T) {
 			d := design(t, p, targets[k], 0, seed)
 			n := compare(t, d, iverilog(t, d))
 			spikes += n
+			for _, tp := range d.Trace.Projs {
+				if tp.Plastic != nil {
+					plastic++
+				}
+			}
 			if t.Failed() {
 				t.Logf("model:\n%s", src)
 			}
@@ -162,5 +173,8 @@ func TestCosimRandom(t *testing.T) {
 	if spikes < 24*5 {
 		t.Errorf("only %d spikes over all seeds: the networks are too quiet to compare", spikes)
 	}
-	t.Logf("%d spikes identical", spikes)
+	if plastic < 5 {
+		t.Errorf("only %d plastic projections over all seeds", plastic)
+	}
+	t.Logf("%d spikes identical, %d plastic projections", spikes, plastic)
 }

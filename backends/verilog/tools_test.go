@@ -188,5 +188,24 @@ func compare(t testing.TB, d *verilog.Design, dir string) int {
 			}
 		}
 	}
+	for k, mp := range d.Map.Projections {
+		pl := mp.Plastic
+		if pl == nil {
+			continue
+		}
+		tp := d.Trace.Projs[k]
+		for _, c := range []struct {
+			mem   string
+			want  []int64
+			width int
+		}{{pl.W, tp.FinalW, tp.Plastic.W.Width}, {pl.Pre, tp.FinalX, tp.Plastic.Pre.Width}, {pl.Post, tp.FinalY, tp.Plastic.Post.Width}} {
+			words := readHex(t, filepath.Join(dir, "final_"+c.mem+".hex"))
+			for i, x := range c.want {
+				if words[i] != uint64(x)&(uint64(1)<<uint(c.width)-1) {
+					t.Fatalf("final %s[%d]: verilog %#x, Go %d", c.mem, i, words[i], x)
+				}
+			}
+		}
+	}
 	return bytes.Count(want, []byte("\n"))
 }

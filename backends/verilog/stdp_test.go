@@ -1,0 +1,62 @@
+package verilog_test
+
+import (
+	"fmt"
+	"testing"
+)
+
+// TestCosimSTDP: networks with pair-trace STDP (PairSTDP, NearestSTDP;
+// input and recurrent, CSR and dense, with delays) on q16, loihi and xylo
+// give in Icarus Verilog the Go bit-accurate simulator's spikes, neuron
+// state, weights and traces.
+func TestCosimSTDP(t *testing.T) {
+	needTools(t)
+	cases := []struct {
+		target, defs, cell, w, rule string
+		dt                          float64
+	}{
+		{"q16", "", "LIF", "5 mV", "PairSTDP", 0.1},
+		{"q16", "", "IF", "8 mV", "NearestSTDP", 0.1},
+		{"loihi", "../../testdata/fixed/cuba_one_current.snn", "LIF1", "6 mV", "PairSTDP", 0.1},
+		{"xylo", "../../testdata/fixed/xylo_lif.snn", "XyloLIF", "10 mV", "PairSTDP", 1},
+	}
+	for _, c := range cases {
+		t.Run(c.target+"/"+c.cell+"/"+c.rule, func(t *testing.T) {
+			defs := ""
+			if c.defs != "" {
+				defs = neuronDefs(t, c.defs)
+			}
+			src := fmt.Sprintf(`import "std/neurons"
+import "std/plasticity"
+%s
+network Net {
+    dt = %g ms
+    seed = 4
+    input In = poisson(10, rate = 120 Hz)
+    population P = %s[5]
+    population Q = %s[4]
+    project In -> P : exc using %s { connect = bernoulli(0.6)  weight = %s  delay = %g ms }
+    project In -> Q : exc using %s { connect = all_to_all  weight = %s  w = 0.6 }
+    project P -> Q : exc using %s { connect = bernoulli(0.7)  weight = %s  delay = %g ms  w = 0.8 }
+}
+
+run Net for %g ms
+`, defs, c.dt, c.cell, c.cell, c.rule, c.w, 2*c.dt, c.rule, c.w, c.rule, c.w, c.dt, 300*c.dt)
+			p := compileSrc(t, "stdp.snn", src)
+			d := design(t, p, c.target, 0, 4)
+			changed := 0
+			for _, tp := range d.Trace.Projs {
+				for k := range tp.FinalW {
+					if tp.FinalW[k] != tp.InitW[k] {
+						changed++
+					}
+				}
+			}
+			n := compare(t, d, iverilog(t, d))
+			if n == 0 || changed == 0 {
+				t.Errorf("%d spikes and %d weights changed: nothing to compare", n, changed)
+			}
+			t.Logf("%d spikes, %d changed weights identical", n, changed)
+		})
+	}
+}
