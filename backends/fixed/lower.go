@@ -406,7 +406,7 @@ func maxf(xs []float64) float64 {
 func maxWeight(prjs []*ir.Projection) float64 {
 	m := 0.0
 	for _, prj := range prjs {
-		w, _ := weightBound(prj.Weight)
+		w, _ := weightBound(weightOf(prj))
 		m = math.Max(m, w)
 	}
 	return m
@@ -443,7 +443,10 @@ func (l *lowerer) projection(prj *ir.Projection) {
 		return
 	}
 	for _, x := range all {
-		q := l.weights(x, m, port)
+		q := l.weights(bareWeight(x, port), m, port)
+		if q != nil {
+			q.Src = x
+		}
 		if q != nil && x.Synapse != nil && !staticSynapse(x.Synapse) && !l.stdp(x, q) {
 			q = nil
 		}
@@ -451,6 +454,30 @@ func (l *lowerer) projection(prj *ir.Projection) {
 			l.out.Projs = append(l.out.Projs, q)
 		}
 	}
+}
+
+// weightOf is the weight a projection multiplies its deliveries by. A
+// pair-STDP rule that delivers its w unscaled holds w in units of its clip
+// bound hi (see stdp), so its weight is hi.
+func weightOf(prj *ir.Projection) ir.Expr {
+	if prj.Synapse == nil || prj.Weight != nil {
+		return prj.Weight
+	}
+	if sh, _ := matchSTDP(prj.Synapse, 1); sh != nil && sh.bare {
+		return &ir.Const{V: sh.hi}
+	}
+	return prj.Weight
+}
+
+// bareWeight is prj with its weight set to weightOf's (in the port's unit).
+func bareWeight(prj *ir.Projection, port *Port) *ir.Projection {
+	w := weightOf(prj)
+	if w == prj.Weight {
+		return prj
+	}
+	c := *prj
+	c.Weight = &ir.Const{V: w.(*ir.Const).V, D: port.WeightDim}
+	return &c
 }
 
 // staticSynapse: a synapse model with no state whose on_pre only delivers

@@ -222,8 +222,56 @@ func (g *gen) design(x *Var, ins *popInputs) (float64, string) {
 		if w := maxWeight(ins.ports[port.Name]) * pf.WeightHeadroom; w > best {
 			best, why = w, fmt.Sprintf("%g × the largest weight on port %s", pf.WeightHeadroom, port.Name)
 		}
+		if load := poissonLoad(m, x.Src, ins.ports[port.Name]) * pf.Headroom; load > best {
+			best, why = load, fmt.Sprintf("%g × the mean its Poisson inputs drive on port %s", pf.Headroom, port.Name)
+		}
 	}
 	return best, why
+}
+
+// poissonLoad is the stationary mean of a variable that decays with time
+// constant τ (x' = −x/τ + ...) under events from Poisson inputs (Campbell's
+// theorem): Σ over its projections of mean fan-in · rate · |weight| · τ.
+// Many sources at a modest rate add up to far more than a few weights.
+func poissonLoad(m *ir.Model, x *ir.Var, prjs []*ir.Projection) float64 {
+	tau := 0.0
+	for _, o := range m.ODEs {
+		if o.Var != x {
+			continue
+		}
+		if lin, _, ok := ir.Linearize([]*ir.Var{x}, []ir.Expr{o.Rhs}); ok && lin.A[0][0] < 0 {
+			tau = -1 / lin.A[0][0]
+		}
+	}
+	load := 0.0
+	for _, prj := range prjs {
+		in := prj.Pre.Input
+		if tau == 0 || in == nil || in.Kind != "poisson" {
+			continue
+		}
+		w, _ := weightBound(weightOf(prj))
+		load += meanFanIn(prj) * in.Num["rate"] * w * tau
+	}
+	return load
+}
+
+// meanFanIn is the expected number of synapses onto one neuron.
+func meanFanIn(prj *ir.Projection) float64 {
+	n := float64(prj.Pre.Size())
+	c := prj.Connector
+	switch c.Kind {
+	case "one_to_one":
+		return 1
+	case "fan_in":
+		return c.Num["k"]
+	case "bernoulli":
+		return c.Num["p"] * n
+	case "fan_out":
+		if post := float64(prj.Post.Size); post > 0 {
+			return c.Num["k"] * n / post
+		}
+	}
+	return n
 }
 
 func refers(e ir.Expr, v *ir.Var) bool {

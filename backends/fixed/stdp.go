@@ -73,6 +73,7 @@ type stdpShape struct {
 	lo, hi         float64
 	tauDx, tauDy   float64 // decay per step
 	deliverFirst   bool
+	bare           bool // `deliver w`: w is in the port's unit, no weight setting
 	preOK, postOK  bool
 	preErr, postEr string
 }
@@ -174,7 +175,7 @@ func matchSTDP(m *ir.Model, dt float64) (*stdpShape, string) {
 		sh.lo, sh.hi = lo.V, hi.V
 		return true
 	}
-	shape := "the rule must read: on pre { deliver w * weight; X += a; w = clip(w + Y, lo, hi) }, on post { Y += b; w = clip(w + X, lo, hi) }"
+	shape := "the rule must read: on pre { deliver w * weight (or deliver w); X += a; w = clip(w + Y, lo, hi) }, on post { Y += b; w = clip(w + X, lo, hi) }"
 	before, each, after, err := ir.SplitHandler(m.OnPre, ir.PerPre)
 	if err != nil || len(before) != 1 || len(each) != 2 || len(after) != 0 {
 		return nil, shape
@@ -183,7 +184,10 @@ func matchSTDP(m *ir.Model, dt float64) (*stdpShape, string) {
 		return nil, shape
 	}
 	d, ok := each[0].(*ir.Deliver)
-	if !ok || !isWTimesWeight(d.Value, sh.w) || !update(each[1], sh.y) {
+	if r, isRef := d.Value.(*ir.Ref); ok && isRef && r.Var == sh.w {
+		sh.bare = true
+	}
+	if !ok || !(sh.bare || isWTimesWeight(d.Value, sh.w)) || !update(each[1], sh.y) {
 		return nil, shape
 	}
 	before, each, after, err = ir.SplitHandler(m.OnPost, ir.PerPost)
@@ -228,14 +232,21 @@ func (l *lowerer) stdp(prj *ir.Projection, q *Proj) bool {
 	}
 	wb := pf.WeightBits
 	hiMax := float64(MaxOf(wb, false))
+	// w is held in units of norm: 1, or for `deliver w` the clip bound hi
+	// (w/hi in [0, 1]; the projection's weight is then hi, see weights)
+	norm := 1.0
+	if sh.bare {
+		norm = sh.hi
+	}
 	frac := 0
-	for frac < 62 && sh.hi*math.Ldexp(1, frac+1) <= hiMax {
+	for frac < 62 && sh.hi/norm*math.Ldexp(1, frac+1) <= hiMax {
 		frac++
 	}
-	for frac > -62 && sh.hi*math.Ldexp(1, frac) > hiMax {
+	for frac > -62 && sh.hi/norm*math.Ldexp(1, frac) > hiMax {
 		frac--
 	}
-	scale := math.Ldexp(1, -frac)
+	scale := math.Ldexp(norm, -frac)
+	pow2 := norm == 1
 	pl := &Plastic{Rule: prj.Synapse.Type, Frac: frac, DecayX: sh.tauDx, DecayY: sh.tauDy, WInit: sh.w.Init}
 	pl.Lo, pl.Hi = roundHalfAway(sh.lo/scale), roundHalfAway(sh.hi/scale)
 	quant := func(what string, v float64, g int) (int64, bool) {
@@ -274,12 +285,12 @@ func (l *lowerer) stdp(prj *ir.Projection, q *Proj) bool {
 		w, _ := bitsFor(-bound(c, set, d), bound(c, set, d))
 		return w
 	}
-	pl.W = &Var{Name: sh.w.Name, Kind: StateVar, Width: wb, Lo: pl.Lo, Hi: pl.Hi, Scale: scale, Frac: frac, Pow2: true, Src: sh.w, Proof: Saturate}
+	pl.W = &Var{Name: sh.w.Name, Kind: StateVar, Width: wb, Lo: pl.Lo, Hi: pl.Hi, Scale: scale, Frac: frac, Pow2: pow2, Src: sh.w, Proof: Saturate}
 	xw, yw := tw(a, sh.aSet, sh.tauDx), tw(b, sh.bSet, sh.tauDy)
 	pl.Pre = &Var{Name: sh.x.Name, Kind: StateVar, Width: xw, Signed: true, Lo: MinOf(xw, true), Hi: MaxOf(xw, true),
-		Scale: math.Ldexp(scale, -pl.GuardX), Frac: frac + pl.GuardX, Pow2: true, Src: sh.x, Proof: Saturate}
+		Scale: math.Ldexp(scale, -pl.GuardX), Frac: frac + pl.GuardX, Pow2: pow2, Src: sh.x, Proof: Saturate}
 	pl.Post = &Var{Name: sh.y.Name, Kind: StateVar, Width: yw, Signed: true, Lo: MinOf(yw, true), Hi: MaxOf(yw, true),
-		Scale: math.Ldexp(scale, -pl.GuardY), Frac: frac + pl.GuardY, Pow2: true, Src: sh.y, Proof: Saturate}
+		Scale: math.Ldexp(scale, -pl.GuardY), Frac: frac + pl.GuardY, Pow2: pow2, Src: sh.y, Proof: Saturate}
 	for _, v := range []*Var{pl.W, pl.Pre, pl.Post} {
 		v.Range = Interval{v.Lo, v.Hi}
 	}
