@@ -140,6 +140,7 @@ func TestSameOutputs(t *testing.T) {
 		runCase{model: "../../testdata/passes/fuse/merge.snn", off: []string{"fuse"}},
 		runCase{model: "../../testdata/gocode/dendrites.snn", off: []string{"dce", "fuse"}},
 		runCase{model: "../../testdata/gocode/dendrites.snn", args: []string{"--threads", "2"}, opt: gosim.Options{Threads: 2}},
+		runCase{model: "../../examples/hao2018/hao2018.snn", args: []string{"--duration", "3s"}, opt: gosim.Options{Duration: 3}},
 	)
 	for _, c := range cases {
 		name := strings.TrimSuffix(filepath.Base(c.model), ".snn")
