@@ -17,8 +17,8 @@ import (
 )
 
 // Hao et al. 2018 (examples/hao2018/hao2018.snn): rows 0..999 of
-// testdata/digits train, rows 1000..1299 test; presentations are 350 ms
-// of input and 150 ms of rest.
+// testdata/digits train, rows 1000..1299 test with the weights frozen;
+// presentations are 350 ms of input and 150 ms of rest.
 const (
 	haoTrain, haoTest = 1000, 300
 	haoCycle          = 0.5 // s per sample
@@ -46,7 +46,7 @@ func digitLabels(t *testing.T) []int {
 // TestHao2018Digits: after one pass over 1000 digits with symmetric STDP,
 // synaptic scaling, adaptive thresholds and a teacher, the class neuron
 // that fires most during a test presentation names the digit. Measured:
-// 81.7 % of the 300 test digits (seed 1; chance is 10 %). The test asserts
+// 80.7 % of the 300 test digits (seed 1; chance is 10 %). The test asserts
 // at least 75 %.
 func TestHao2018Digits(t *testing.T) {
 	res, acc := haoRun(t, nil)
@@ -61,15 +61,15 @@ func TestHao2018Digits(t *testing.T) {
 }
 
 // TestHao2018Seeds (with SNNC_LONG=1, about a minute per seed): other
-// seeds learn too. Measured: 74.0 % with seed 2.
+// seeds learn too. Measured: 76.7 % with seed 2.
 func TestHao2018Seeds(t *testing.T) {
 	if os.Getenv("SNNC_LONG") == "" {
 		t.Skip("set SNNC_LONG=1 to run")
 	}
 	for _, seed := range []uint64{2, 3} {
 		_, acc := haoRun(t, &seed)
-		if acc < 0.6 {
-			t.Errorf("seed %d: test accuracy %.1f %%, want at least 60 %%", seed, 100*acc)
+		if acc < 0.7 {
+			t.Errorf("seed %d: test accuracy %.1f %%, want at least 70 %%", seed, 100*acc)
 		}
 	}
 }
