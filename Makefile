@@ -51,8 +51,8 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzCheck$$' -fuzztime=10m .
 
 snnc-check:
-	$(GO) run ./cmd/snnc check -q stdlib/*.snn examples/*.snn testdata/parse/*.snn
-	$(GO) run ./cmd/snnc fmt --check stdlib/*.snn examples/*.snn testdata/parse/*.snn
+	$(GO) run ./cmd/snnc check -q stdlib/*.snn examples/*.snn examples/*/*.snn testdata/parse/*.snn
+	$(GO) run ./cmd/snnc fmt --check stdlib/*.snn examples/*.snn examples/*/*.snn testdata/parse/*.snn
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./...

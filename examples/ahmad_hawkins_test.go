@@ -6,8 +6,10 @@ import (
 	"os"
 	"testing"
 
+	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/backends/gosim"
 	ah "github.com/snnc/snnc/examples/ahmad_hawkins2016"
+	"github.com/snnc/snnc/passes"
 )
 
 // counts returns, for a counter recorded every 100 ms, the hits summed
@@ -53,10 +55,15 @@ func withinSE(t *testing.T, what string, sim, p, se float64) {
 // closed forms — false matches vs θ and s, misses vs the number of noisy
 // cells, and the false matches of a union of M patterns on one segment
 // (n = 1000, a = 40; see the model's header). With SNNC_FIGURES=1 it
-// redraws docs/figures/ahmad_hawkins2016.png.
+// redraws docs/figures/ahmad_hawkins2016.png; with SNNC_LONG=1 it runs 25
+// times longer (10 million trials per point; about 30 s).
 func TestAhmadHawkins2016(t *testing.T) {
 	const n, a = 1000, 40
-	res := run(t, "ahmad_hawkins2016.snn")
+	seconds := 0.0 // the model's 2 s
+	if os.Getenv("SNNC_LONG") != "" {
+		seconds = 50 // 49 900 patterns: 10 million trials per point
+	}
+	res := runFor(t, "ahmad_hawkins2016.snn", seconds)
 	var panels [4]ah.Panel
 	panels[0] = ah.Panel{Title: "False match vs θ (n = 1000, a = 40, s = 24)", XLabel: "θ", YLabel: "P(false match)", LogY: true}
 	panels[1] = ah.Panel{Title: "False match vs s (n = 1000, a = 40, θ = 3)", XLabel: "s", YLabel: "P(false match)", LogY: true}
@@ -131,4 +138,17 @@ func TestAhmadHawkins2016(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+func runFor(t *testing.T, path string, seconds float64) *gosim.Result {
+	t.Helper()
+	p, _, diags := snnc.Compile(path, snnc.Options{Passes: passes.Options{Verify: true}})
+	if p == nil {
+		t.Fatal(diags)
+	}
+	res, err := gosim.Run(p, gosim.Options{Duration: seconds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }

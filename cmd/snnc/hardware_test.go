@@ -17,17 +17,20 @@ import (
 // go test ./cmd/snnc -run ExamplesOnHardware -update).
 func TestExamplesOnHardware(t *testing.T) {
 	models, _ := filepath.Glob("../../examples/*.snn")
+	more, _ := filepath.Glob("../../examples/*/*.snn")
+	models = append(models, more...)
 	if len(models) < 5 {
 		t.Fatalf("found %d examples", len(models))
 	}
 	for _, m := range models {
 		name := strings.TrimSuffix(filepath.Base(m), ".snn")
+		rel := strings.TrimPrefix(m, "../../")
 		var out bytes.Buffer
 		lowered := 0
 		for _, target := range []string{"q16", "loihi", "xylo"} {
 			var stdout, stderr bytes.Buffer
 			status := run([]string{"ir", "--target", target, m}, &stdout, &stderr)
-			fmt.Fprintf(&out, "==== snnc ir --target %s examples/%s.snn (exit %d)\n", target, name, status)
+			fmt.Fprintf(&out, "==== snnc ir --target %s %s (exit %d)\n", target, rel, status)
 			switch {
 			case status == 0 && stdout.Len() > 0 && stderr.Len() == 0:
 				lowered++
