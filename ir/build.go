@@ -483,12 +483,30 @@ func (l *lower) sideRef(side, name string) Expr {
 	if m != nil {
 		for _, v := range m.Vars {
 			if v.Name == name {
+				if v.Kind == Alias && v.Value != nil {
+					return onSide(v.Value, sd) // the synapse evaluates the neuron's definition
+				}
 				return &Ref{Var: v, Side: sd}
 			}
 		}
 	}
 	// type-level model without a binding: a placeholder variable
 	return &Ref{Var: &Var{Name: name, Kind: State}, Side: sd}
+}
+
+// onSide reads a neuron's expression from a synapse: its own variables
+// become the pre- or postsynaptic neuron's, its aliases are expanded.
+func onSide(e Expr, sd Side) Expr {
+	return Rewrite(e, func(e Expr) Expr {
+		r, ok := e.(*Ref)
+		if !ok || r.Side != Own {
+			return e
+		}
+		if r.Var.Kind == Alias && r.Var.Value != nil {
+			return onSide(r.Var.Value, sd)
+		}
+		return &Ref{Var: r.Var, Side: sd}
+	})
 }
 
 // inline substitutes a user function's body with its arguments bound.

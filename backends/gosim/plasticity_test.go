@@ -21,6 +21,7 @@ package gosim_test
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -1006,4 +1007,21 @@ func TestPlasticDeliveryIntoDeadPort(t *testing.T) {
 	e := &errTracker{t: t, rel: 1e-9}
 	e.check("pre->post", 0.5, w[0], 0.5+pairWindow(0.5, 10e-3), 0, 1)
 	e.check("post->pre", 0.5, w[1], 0.5+pairWindow(0.5, -10e-3), 0, 1)
+}
+
+// TestPostAlias: post.rate, an alias of the postsynaptic neuron, reads the
+// neuron's definition with its own population's parameters: the weights
+// equal those of a rule that writes the definition out.
+func TestPostAlias(t *testing.T) {
+	res := run(t, compile(t, "../../testdata/gocode/post_alias.snn"), gosim.Options{})
+	a, b := res.Weights[0], res.Weights[1]
+	if a.Name != "viaAlias" || b.Name != "viaExpr" {
+		t.Fatalf("recorded %s and %s", a.Name, b.Name)
+	}
+	if !reflect.DeepEqual(a.V, b.V) {
+		t.Fatal("weights differ between post.rate and its definition")
+	}
+	if last := a.V[len(a.V)-1]; last[0] == a.V[0][0] {
+		t.Fatal("no weight moved: the rule never read post.rate")
+	}
 }
