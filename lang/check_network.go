@@ -791,6 +791,18 @@ func (c *checker) connector(s *Setting, pres, posts []*PopInfo) {
 			}
 		}
 	}
+	if s.ExceptSelf {
+		// i -> i is dropped between any two populations (a cell and its
+		// partner, e.g. E -> I one to one, I -> E all but the partner)
+		for _, a := range pres {
+			for _, b := range posts {
+				if a.Size > 0 && b.Size > 0 && a.Size != b.Size {
+					d := c.errorf(s, "`except self` drops the synapse from neuron i to neuron i, but %s has %d neurons and %s %d", a.Name, a.Size, b.Name, b.Size)
+					d.Hint = "use it within one population or between populations of the same size"
+				}
+			}
+		}
+	}
 }
 
 func (c *checker) weightSetting(s *Setting, pi *ProjInfo, ports []*PortInfo, toDendrite bool) {

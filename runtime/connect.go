@@ -75,7 +75,7 @@ type ConnSpec struct {
 	K          int     // fan_in / fan_out
 	Sigma      float64 // gaussian, in grid units of the post grid
 	File       string  // from_file: CSV rows "pre,post" (0-based), '#' comments
-	ExceptSelf bool    // drop i->i (only meaningful when SamePop)
+	ExceptSelf bool    // drop i->i (within a population, or between two of the same size)
 	SamePop    bool
 }
 
@@ -87,7 +87,7 @@ type Geometry struct {
 	Shape []int
 }
 
-func (s ConnSpec) exceptSelf() bool { return s.ExceptSelf && s.SamePop }
+func (s ConnSpec) exceptSelf() bool { return s.ExceptSelf }
 
 func (s ConnSpec) gaussP() float64 {
 	if s.P == 0 {
@@ -153,6 +153,9 @@ func checkSpec(spec ConnSpec, pre, post Geometry) error {
 	}
 	if spec.SamePop && pre.N != post.N {
 		return fmt.Errorf("%s: a population onto itself with different sizes (%d and %d)", spec.Kind, pre.N, post.N)
+	}
+	if spec.ExceptSelf && pre.N != post.N {
+		return fmt.Errorf("%s except self: neuron i -> i needs a source and target of the same size, not %d and %d", spec.Kind, pre.N, post.N)
 	}
 	switch spec.Kind {
 	case "all_to_all", "from_file":

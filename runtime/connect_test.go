@@ -231,10 +231,13 @@ func TestConnectOneToOneAllToAll(t *testing.T) {
 	if c.NumSynapses() != 20 || slices.Contains(c.Row(2), 2) || len(c.Row(2)) != 4 {
 		t.Errorf("all_to_all except self: %d synapses, row 2 = %v", c.NumSynapses(), c.Row(2))
 	}
-	// except self is ignored between different populations
+	// between two populations of one size, except self drops each partner
 	c, _ = Connect(ConnSpec{Kind: "all_to_all", ExceptSelf: true}, g1(5), g1(5), nil)
-	if c.NumSynapses() != 25 {
-		t.Errorf("all_to_all between populations: %d", c.NumSynapses())
+	if c.NumSynapses() != 20 || slices.Contains(c.Row(3), 3) {
+		t.Errorf("all_to_all except self between populations: %d synapses, row 3 = %v", c.NumSynapses(), c.Row(3))
+	}
+	if _, err := Connect(ConnSpec{Kind: "bernoulli", P: 0.5, ExceptSelf: true}, g1(5), g1(6), NewStream(1)); err == nil || !strings.Contains(err.Error(), "same size") {
+		t.Errorf("except self between sizes 5 and 6: %v", err)
 	}
 	if EstimateSynapses(ConnSpec{Kind: "all_to_all", ExceptSelf: true, SamePop: true}, g1(5), g1(5)) != 20 {
 		t.Error("EstimateSynapses all_to_all except self")

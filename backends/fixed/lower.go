@@ -295,7 +295,7 @@ func fanIn(prj *ir.Projection) (int64, string) {
 	if npre == 0 {
 		return Inf, "the source's size is only known at run time"
 	}
-	self := prj.Connector.ExceptSelf && prj.Pre.Pop != nil && prj.Pre.Pop == prj.Post
+	self := prj.Connector.ExceptSelf
 	if self {
 		npre--
 	}
