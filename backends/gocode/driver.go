@@ -220,6 +220,26 @@ func parallel(threads, n int, f func(lo, hi int)) {
 	wg.Wait()
 }
 
+// split runs f(t, lo, hi) for thread t's share [lo, hi) of n items, all
+// threads at once (unlike parallel, also for small n).
+func split(threads, n int, f func(t, lo, hi int)) {
+	if threads <= 1 || n < 2 {
+		f(0, 0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	chunk := (n + threads - 1) / threads
+	for t, lo := 0, 0; lo < n; t, lo = t+1, lo+chunk {
+		hi := min(lo+chunk, n)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(t, lo, hi)
+		}()
+	}
+	wg.Wait()
+}
+
 // partSpikes appends the spikes in [off, off+n) of a loop, as indices of
 // the population they belong to.
 func partSpikes(dst, all []int32, off, n int) []int32 {

@@ -280,7 +280,7 @@ func (g *gen) program() error {
 	o.line("package main")
 	o.line("")
 	o.line("import (")
-	for _, imp := range []string{"bufio", "context", "errors", "flag", "fmt", "io", "math", "os", "os/signal", "path/filepath", "strconv", "strings", "sync", "time"} {
+	for _, imp := range []string{"bufio", "context", "errors", "flag", "fmt", "io", "math", "os", "os/signal", "path/filepath", "strconv", "strings", "sync", "sync/atomic", "time"} {
 		o.line("%q", imp)
 	}
 	o.line("")

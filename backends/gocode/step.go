@@ -145,11 +145,18 @@ func (g *gen) stepBody() {
 		b.line("}")
 		b.line("}")
 	}
+	ticks := false
+	for _, pr := range g.projs {
+		ticks = ticks || len(pr.clocked) > 0 || len(pr.systems) > 0
+	}
+	inLoop := func(pg *popGen) bool { return pg.fused || pg.threshInLoop && !ticks }
 	b.line("// integrate")
 	for _, pg := range g.pops {
 		b.line("if s.threads <= 1 {")
 		if pg.fused {
 			b.line("s.fused%d()", pg.k)
+		} else if inLoop(pg) {
+			b.line("s.updateThreshold%d()", pg.k)
 		} else {
 			b.line("s.update%d(0, %d)", pg.k, pg.n)
 		}
@@ -167,7 +174,7 @@ func (g *gen) stepBody() {
 	}
 	b.line("// thresholds")
 	for _, pg := range g.pops {
-		if pg.fused {
+		if inLoop(pg) {
 			b.line("if s.threads > 1 {")
 			b.line("s.threshold%d()", pg.k)
 			b.line("}")
@@ -190,7 +197,15 @@ func (g *gen) stepBody() {
 		b.line("// synaptic events")
 	}
 	for _, pr := range g.projs {
-		b.line("s.propagate%d()", pr.k)
+		if pr.parallelOK() {
+			b.line("if s.threads > 1 {")
+			b.line("s.propagatePar%d()", pr.k)
+			b.line("} else {")
+			b.line("s.propagate%d()", pr.k)
+			b.line("}")
+		} else {
+			b.line("s.propagate%d()", pr.k)
+		}
 	}
 	for _, pr := range g.projs {
 		if pr.syn == nil {

@@ -22,6 +22,7 @@ type proj struct {
 	parts   []*proj // merged projections (fuse): their rows follow this one's
 	joined  []int32
 	rowBuf  []int32
+	scratch runtime.RowScratch // procedural rows for delivery
 	storage string
 	nsyn    int64
 	ring    *runtime.DelayRing
@@ -258,6 +259,15 @@ func (pr *proj) ownRow(i int) (int64, []int32) {
 	return -1, pr.rowBuf
 }
 
+// targets is row for the delivery of static synapses: a procedural row
+// comes in draw order (Procedural.Targets), which is cheaper to generate.
+func (pr *proj) targets(i int) (int64, []int32) {
+	if pr.proc == nil || pr.parts != nil {
+		return pr.row(i)
+	}
+	return -1, pr.proc.Targets(i, &pr.scratch)
+}
+
 func (pr *proj) bytes() int64 {
 	b := int64(0)
 	if pr.csr != nil {
@@ -302,8 +312,8 @@ func (pr *proj) propagate(s *sim) {
 	c := &pr.cx
 	c.t = s.t
 	for _, i := range due {
-		first, targets := pr.row(int(i))
 		if pr.syn == nil {
+			first, targets := pr.targets(int(i))
 			for k, j := range targets {
 				w := pr.weight
 				if pr.weights != nil {
@@ -313,6 +323,7 @@ func (pr *proj) propagate(s *sim) {
 			}
 			continue
 		}
+		first, targets := pr.row(int(i))
 		pr.preSpike(s, int(i), first, targets)
 	}
 	pr.ring.Advance()
