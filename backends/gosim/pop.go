@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"sync/atomic"
 
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/runtime"
@@ -11,22 +12,25 @@ import (
 
 // pop is a population: state arrays, integrators and kernels.
 type pop struct {
-	nm         string
-	n          int
-	shape      []int
-	ir         *ir.Population
-	model      *ir.Model
-	vals       map[*ir.Var][]float64 // state variables and continuous ports
-	slots      map[*ir.Var]*[]float64
-	ports      map[string][]float64 // continuous port accumulators
-	events     map[string]*eventPort
-	refUntil   []int32 // refractory while step < refUntil
-	systems    []integrator
-	thresh     vfn
-	fast       *fastThreshold
-	nonlinear  map[*ir.Var]bool // integrated by RK4/Euler
-	refList    []int32          // neurons refractory now (a superset until update prunes it)
-	members    []member         // the IR populations this one runs (several when fused)
+	nm        string
+	n         int
+	shape     []int
+	ir        *ir.Population
+	model     *ir.Model
+	vals      map[*ir.Var][]float64 // state variables and continuous ports
+	slots     map[*ir.Var]*[]float64
+	ports     map[string][]float64 // continuous port accumulators
+	events    map[string]*eventPort
+	refUntil  []int32 // refractory while step < refUntil
+	systems   []integrator
+	thresh    vfn
+	fast      *fastThreshold
+	nonlinear map[*ir.Var]bool // integrated by RK4/Euler
+	// nonfinite: an RK4/Euler step wrote a NaN or Inf this step, so the
+	// finite check scans their variables (otherwise it need not)
+	nonfinite  atomic.Bool
+	refList    []int32  // neurons refractory now (a superset until update prunes it)
+	members    []member // the IR populations this one runs (several when fused)
 	byVar      map[string][]float64
 	lastStep   int  // step of the current spikes (parts filter them once per step)
 	fused      bool // update, threshold and reset in one pass (the fuse pass allows it)
@@ -485,7 +489,7 @@ func (p *pop) reset(s *sim) {
 func (p *pop) checkFinite(s *sim) error {
 	all := s.n%64 == 63 || s.n == s.steps-1
 	for _, v := range p.stateVars {
-		if v.Bool || (!all && !p.nonlinear[v]) {
+		if v.Bool || (!all && !p.nonlinear[v]) || (p.nonlinear[v] && !p.nonfinite.Load()) {
 			continue
 		}
 		for i, x := range p.vals[v] {
@@ -788,6 +792,7 @@ func (r *rk) evalRange(lo, hi int, weight float64, first bool) {
 			for i := range k {
 				out[i] += r.dt * k[i]
 			}
+			r.checkFinite(out)
 			continue
 		}
 		acc := r.acc[j][lo:hi]
@@ -849,6 +854,18 @@ func (r *rk) step(s *sim) {
 		out, x0, acc := p.vals[v], r.x0[j], r.acc[j]
 		for i := range out {
 			out[i] = x0[i] + h*acc[i]
+		}
+		r.checkFinite(out)
+	}
+}
+
+// checkFinite notes a NaN or Inf among new values for the population's
+// finite check (x-x is 0 for every finite x).
+func (r *rk) checkFinite(out []float64) {
+	for _, x := range out {
+		if x-x != 0 {
+			r.p.nonfinite.Store(true)
+			return
 		}
 	}
 }
