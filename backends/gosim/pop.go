@@ -12,25 +12,23 @@ import (
 
 // pop is a population: state arrays, integrators and kernels.
 type pop struct {
-	nm        string
-	n         int
-	shape     []int
-	ir        *ir.Population
-	model     *ir.Model
-	vals      map[*ir.Var][]float64 // state variables and continuous ports
-	slots     map[*ir.Var]*[]float64
-	ports     map[string][]float64 // continuous port accumulators
-	events    map[string]*eventPort
-	refUntil  []int32 // refractory while step < refUntil
-	systems   []integrator
-	thresh    vfn
-	fast      *fastThreshold
-	nonlinear map[*ir.Var]bool // integrated by RK4/Euler
-	// nonfinite: an RK4/Euler step wrote a NaN or Inf this step, so the
-	// finite check scans their variables (otherwise it need not)
-	nonfinite  atomic.Bool
-	refList    []int32  // neurons refractory now (a superset until update prunes it)
-	members    []member // the IR populations this one runs (several when fused)
+	nm         string
+	n          int
+	shape      []int
+	ir         *ir.Population
+	model      *ir.Model
+	vals       map[*ir.Var][]float64 // state variables and continuous ports
+	slots      map[*ir.Var]*[]float64
+	ports      map[string][]float64 // continuous port accumulators
+	events     map[string]*eventPort
+	refUntil   []int32 // refractory while step < refUntil
+	systems    []integrator
+	thresh     vfn
+	fast       *fastThreshold
+	nonlinear  map[*ir.Var]bool // integrated by RK4/Euler
+	nonfinite  atomic.Bool      // an RK4/Euler step wrote a NaN or Inf this step (else the finite check skips their variables)
+	refList    []int32          // neurons refractory now (a superset until update prunes it)
+	members    []member         // the IR populations this one runs (several when fused)
 	byVar      map[string][]float64
 	lastStep   int  // step of the current spikes (parts filter them once per step)
 	fused      bool // update, threshold and reset in one pass (the fuse pass allows it)
