@@ -220,6 +220,27 @@ func parallel(threads, n int, f func(lo, hi int)) {
 	wg.Wait()
 }
 
+// parallelSpikes runs f over [0, n) cut into one range per thread, each
+// appending the spikes of its range to its own buffer, and returns dst with
+// the buffers appended in order: the spikes in index order, as one thread
+// finds them.
+func parallelSpikes(threads, n int, dst []int32, parts *[][]int32, f func(lo, hi int, spk []int32) []int32) []int32 {
+	if threads <= 1 || n < 4096 {
+		return f(0, n, dst)
+	}
+	if len(*parts) < threads {
+		*parts = make([][]int32, threads)
+	}
+	ps := *parts
+	split(threads, n, func(t, lo, hi int) {
+		ps[t] = f(lo, hi, ps[t][:0])
+	})
+	for _, p := range ps {
+		dst = append(dst, p...)
+	}
+	return dst
+}
+
 // split runs f(t, lo, hi) for thread t's share [lo, hi) of n items, all
 // threads at once (unlike parallel, also for small n).
 func split(threads, n int, f func(t, lo, hi int)) {

@@ -140,6 +140,7 @@ func (g *gen) newPop(k int, ip *ir.Population) (*popGen, error) {
 	f.line("p%dref []int32 // refractory while step < p%dref[i]", k, k)
 	f.line("p%dbad atomic.Bool // an RK4/Euler update wrote a NaN or Inf", k)
 	f.line("p%dspk []int32 // this step's spikes", k)
+	f.line("p%dparts [][]int32 // each thread's spikes", k)
 	for _, pt := range pg.parts {
 		if !pt.whole() {
 			f.line("q%dspk []int32 // spikes of %s (neurons %d..%d of the loop)", pt.k, comment(pt.ip.Name), pt.off, pt.off+pt.n-1)
@@ -453,6 +454,18 @@ func (pg *popGen) updateMethods() error {
 		}
 		f.line("s.p%dspk = spk", k)
 		f.write(&pg.g.funcs, fmt.Sprintf("// fused%d integrates %s, tests the threshold and resets, neuron by neuron.\nfunc (s *sim) fused%d() {", k, comment(pg.ip.Name), k))
+	}
+	if pg.fused || pg.threshInLoop {
+		// with threads: each tests the threshold of its range in its loop
+		f = newFn()
+		f.have["spk"] = true // the argument
+		if err := pg.loop(f, "[lo:hi]", true, false); err != nil {
+			return err
+		}
+		f.line("return spk")
+		f.write(&pg.g.funcs, fmt.Sprintf("// updateRange%d integrates %s over neurons [lo, hi) and appends those that\n// cross the threshold to spk.\nfunc (s *sim) updateRange%d(lo, hi int, spk []int32) []int32 {", k, comment(pg.ip.Name), k))
+	}
+	if pg.fused {
 		return nil
 	}
 	if pg.threshInLoop {
@@ -496,7 +509,11 @@ func (pg *popGen) loop(f *fnb, slice string, thresh, reset bool) error {
 		}
 		f.local("n", "int32(s.n)")
 		body.line("if %s && n >= ref[i] {", cond)
-		body.line("spk = append(spk, int32(i))")
+		if slice != "" {
+			body.line("spk = append(spk, int32(lo+i))")
+		} else {
+			body.line("spk = append(spk, int32(i))")
+		}
 		body.line("}")
 	}
 	if fused {

@@ -370,37 +370,30 @@ func (pr *projGen) parallelOK() bool {
 		(pr.storage == "csr" || pr.storage == "procedural" && !pr.random)
 }
 
-// parallelMethod writes propagatePar<k>(), delivery with the threads: each
-// adds the events whose target lies in its share of the postsynaptic
-// neurons, walking the rows in spike order, so every target receives its
-// additions in the order one thread gives them (identical results).
-// Procedural rows are first regenerated with the spikes split between the
-// threads.
+// parallelMethod writes deliver<k>(lo, hi), which adds this step's events
+// whose target lies in [lo, hi) of the postsynaptic neurons, walking the
+// rows in spike order, so every target receives its additions in the order
+// one thread gives them; threads share a delivery by postsynaptic range
+// (deliverPar). Procedural rows are regenerated first by rows<k>(t), thread
+// t's share of the spikes.
 func (pr *projGen) parallelMethod() {
 	if !pr.parallelOK() {
 		return
 	}
 	g, k := pr.g, pr.k
 	f := newFn()
-	f.line("spk := %s", pr.pre.fired())
-	f.line("if len(spk) == 0 {")
-	f.line("return")
-	f.line("}")
 	w := g.lit(pr.weight)
 	if pr.random {
 		w = atom(f.local("w", fmt.Sprintf("s.c%dw", k)) + "[syn]")
 	}
 	if pr.storage == "procedural" {
-		f.line("if len(s.c%dbatch) < s.threads {", k)
-		f.line("s.c%dbatch = make([]rt.RowBatch, s.threads)", k)
-		f.line("}")
-		f.line("batch := s.c%dbatch", k)
-		f.line("split(s.threads, len(spk), func(t, lo, hi int) {")
-		f.line("batch[t].Fill(s.c%dproc, spk[lo:hi])", k)
-		f.line("})")
-		f.line("parallel(s.threads, %d, func(lo, hi int) {", pr.post.n)
-		f.line("for b := range batch {")
-		f.line("for _, j := range batch[b].Targets {")
+		r := newFn()
+		r.line("spk := %s", pr.pre.fired())
+		r.line("lo, hi := t*len(spk)/s.threads, (t+1)*len(spk)/s.threads")
+		r.line("s.c%dbatch[t].Fill(s.c%dproc, spk[lo:hi])", k, k)
+		r.write(&g.funcs, fmt.Sprintf("// rows%d regenerates thread t's share of the rows of projection %s.\nfunc (s *sim) rows%d(t int) {", k, comment(pr.ip.Name), k))
+		f.line("for b := range s.c%dbatch {", k)
+		f.line("for _, j := range s.c%dbatch[b].Targets {", k)
 		f.line("post := int(j)")
 		f.line("if post < lo || post >= hi {")
 		f.line("continue")
@@ -408,15 +401,10 @@ func (pr *projGen) parallelMethod() {
 		f.line("%s", pr.deliverCode(f, "post", w))
 		f.line("}")
 		f.line("}")
-		f.line("})")
-		f.line("for b := range batch {")
-		f.line("batch[b].Targets = batch[b].Targets[:0]")
-		f.line("}")
 	} else {
 		rp := f.local(fmt.Sprintf("c%drp", k), fmt.Sprintf("s.c%dcsr.RowPtr", k))
 		col := f.local(fmt.Sprintf("c%dcol", k), fmt.Sprintf("s.c%dcsr.Col", k))
-		f.line("parallel(s.threads, %d, func(lo, hi int) {", pr.post.n)
-		f.line("for _, i32 := range spk {")
+		f.line("for _, i32 := range %s {", pr.pre.fired())
 		f.line("pre := int(i32)")
 		f.line("for syn := int(%s[pre]); syn < int(%s[pre+1]); syn++ {", rp, rp)
 		f.line("post := int(%s[syn])", col)
@@ -428,9 +416,56 @@ func (pr *projGen) parallelMethod() {
 		f.line("}")
 		f.line("}")
 		f.line("}")
-		f.line("})")
 	}
-	f.write(&g.funcs, fmt.Sprintf("// propagatePar%d delivers the spikes of projection %s with the threads,\n// each adding the events onto its share of the postsynaptic neurons.\nfunc (s *sim) propagatePar%d() {", k, comment(pr.ip.Name), k))
+	f.write(&g.funcs, fmt.Sprintf("// deliver%d adds the events of projection %s onto postsynaptic neurons [lo, hi).\nfunc (s *sim) deliver%d(lo, hi int) {", k, comment(pr.ip.Name), k))
+}
+
+// deliverParMethod writes deliverPar(), every projection's delivery shared
+// between the threads by postsynaptic range (two fork-joins a step: the
+// procedural rows, then the additions), when every projection allows it.
+func (g *gen) deliverParMethod() bool {
+	if len(g.projs) == 0 {
+		return false
+	}
+	for _, pr := range g.projs {
+		if !pr.parallelOK() {
+			return false
+		}
+	}
+	b := &g.funcs
+	b.line("// deliverPar delivers every projection's events with the threads.")
+	b.line("func (s *sim) deliverPar() {")
+	b.line("T := s.threads")
+	var proc []*projGen
+	for _, pr := range g.projs {
+		if pr.storage == "procedural" {
+			proc = append(proc, pr)
+			b.line("if len(s.c%dbatch) < T {", pr.k)
+			b.line("s.c%dbatch = make([]rt.RowBatch, T)", pr.k)
+			b.line("}")
+		}
+	}
+	if len(proc) > 0 {
+		b.line("split(T, T, func(t, _, _ int) {")
+		for _, pr := range proc {
+			b.line("s.rows%d(t)", pr.k)
+		}
+		b.line("})")
+	}
+	b.line("split(T, T, func(t, _, _ int) {")
+	for _, pr := range g.projs {
+		n := pr.post.n
+		b.line("s.deliver%d(t*%d/T, (t+1)*%d/T)", pr.k, n, n)
+	}
+	b.line("})")
+	for _, pr := range proc {
+		b.line("for t := range s.c%dbatch {", pr.k)
+		b.line("s.c%dbatch[t].Targets = s.c%dbatch[t].Targets[:0]", pr.k, pr.k)
+		b.line("}")
+	}
+	b.line("}")
+	b.line("")
+	return true
 }
 
 // bytesMethod writes bytes<k>(), the connectivity memory the interpreter

@@ -161,7 +161,11 @@ func (g *gen) stepBody() {
 			b.line("s.update%d(0, %d)", pg.k, pg.n)
 		}
 		b.line("} else {")
-		b.line("parallel(s.threads, %d, s.update%d)", pg.n, pg.k)
+		if inLoop(pg) {
+			b.line("s.p%dspk = parallelSpikes(s.threads, %d, s.p%dspk[:0], &s.p%dparts, s.updateRange%d)", pg.k, pg.n, pg.k, pg.k, pg.k)
+		} else {
+			b.line("parallel(s.threads, %d, s.update%d)", pg.n, pg.k)
+		}
 		b.line("}")
 		b.line("if err := s.finite%d(); err != nil {", pg.k)
 		b.line("return err")
@@ -174,11 +178,7 @@ func (g *gen) stepBody() {
 	}
 	b.line("// thresholds")
 	for _, pg := range g.pops {
-		if inLoop(pg) {
-			b.line("if s.threads > 1 {")
-			b.line("s.threshold%d()", pg.k)
-			b.line("}")
-		} else {
+		if !inLoop(pg) {
 			b.line("s.threshold%d()", pg.k)
 		}
 		for _, pt := range pg.parts {
@@ -196,16 +196,17 @@ func (g *gen) stepBody() {
 	if len(g.projs) > 0 {
 		b.line("// synaptic events")
 	}
+	par := g.deliverParMethod()
+	if par {
+		b.line("if s.threads > 1 {")
+		b.line("s.deliverPar()")
+		b.line("} else {")
+	}
 	for _, pr := range g.projs {
-		if pr.parallelOK() {
-			b.line("if s.threads > 1 {")
-			b.line("s.propagatePar%d()", pr.k)
-			b.line("} else {")
-			b.line("s.propagate%d()", pr.k)
-			b.line("}")
-		} else {
-			b.line("s.propagate%d()", pr.k)
-		}
+		b.line("s.propagate%d()", pr.k)
+	}
+	if par {
+		b.line("}")
 	}
 	for _, pr := range g.projs {
 		if pr.syn == nil {
