@@ -297,73 +297,102 @@ func (pr *proj) parallelOK() bool {
 		pr.seg == nil && pr.cont == nil && !pr.idle && (pr.csr != nil || pr.proc != nil)
 }
 
-// propagatePar delivers with the threads: each adds the events whose target
-// lies in its share of the postsynaptic neurons, walking the rows in spike
-// order, so every target receives its additions in the order one thread
-// gives them. Procedural rows are first regenerated with the spikes split
-// between the threads.
-func (pr *proj) propagatePar(s *sim) {
-	due := pr.pre.fired()
-	if len(due) == 0 {
-		return
-	}
-	x, sign, off, w := pr.port.direct, pr.port.sign, pr.post.off, pr.weight
-	if pr.proc != nil {
-		if len(pr.batches) < s.threads {
-			pr.batches = make([]runtime.RowBatch, s.threads)
+// allParallel: every projection can share its delivery between threads.
+func allParallel(prs []*proj) bool {
+	for _, pr := range prs {
+		if !pr.parallelOK() {
+			return false
 		}
+	}
+	return len(prs) > 0
+}
+
+// deliverPar delivers every projection's events with the threads (all of
+// them parallelOK): each thread adds the events whose target lies in its
+// share of each projection's postsynaptic neurons, walking the rows in
+// spike order, so every target receives its additions in the order one
+// thread gives them. Procedural rows are first regenerated with the spikes
+// split between the threads. Two fork-joins a step.
+func deliverPar(s *sim, prs []*proj) {
+	T := s.threads
+	fork := func(f func(t int)) {
 		var wg sync.WaitGroup
-		chunk := (len(due) + s.threads - 1) / s.threads
-		for t, lo := 0, 0; lo < len(due); t, lo = t+1, lo+chunk {
+		for t := range T {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				pr.batches[t].Fill(pr.proc, due[lo:min(lo+chunk, len(due))])
+				f(t)
 			}()
 		}
 		wg.Wait()
-		parallel(s.threads, pr.post.n, func(lo, hi int) {
-			for b := range pr.batches {
-				for _, j := range pr.batches[b].Targets {
-					if int(j) >= lo && int(j) < hi {
-						x[int(j)+off] += sign * w
-					}
+	}
+	procs := false
+	for _, pr := range prs {
+		if pr.proc != nil {
+			procs = true
+			if len(pr.batches) < T {
+				pr.batches = make([]runtime.RowBatch, T)
+			}
+		}
+	}
+	if procs {
+		fork(func(t int) {
+			for _, pr := range prs {
+				if pr.proc != nil {
+					due := pr.pre.fired()
+					pr.batches[t].Fill(pr.proc, due[t*len(due)/T:(t+1)*len(due)/T])
 				}
 			}
 		})
+	}
+	fork(func(t int) {
+		for _, pr := range prs {
+			n := pr.post.n
+			pr.deliverRange(t*n/T, (t+1)*n/T)
+		}
+	})
+	for _, pr := range prs {
+		for t := range pr.batches {
+			pr.batches[t].Targets = pr.batches[t].Targets[:0]
+		}
+	}
+}
+
+// deliverRange adds this step's events onto postsynaptic neurons [lo, hi).
+func (pr *proj) deliverRange(lo, hi int) {
+	x, sign, off, w := pr.port.direct, pr.port.sign, pr.post.off, pr.weight
+	if pr.proc != nil {
 		for b := range pr.batches {
-			pr.batches[b].Targets = pr.batches[b].Targets[:0]
+			for _, j := range pr.batches[b].Targets {
+				if int(j) >= lo && int(j) < hi {
+					x[int(j)+off] += sign * w
+				}
+			}
 		}
 		return
 	}
 	rp, col := pr.csr.RowPtr, pr.csr.Col
-	parallel(s.threads, pr.post.n, func(lo, hi int) {
-		for _, i := range due {
-			for syn := rp[i]; syn < rp[i+1]; syn++ {
-				j := int(col[syn])
-				if j >= hi {
-					break // rows are ascending
+	for _, i := range pr.pre.fired() {
+		for syn := rp[i]; syn < rp[i+1]; syn++ {
+			j := int(col[syn])
+			if j >= hi {
+				break // rows are ascending
+			}
+			if j >= lo {
+				w := w
+				if pr.weights != nil {
+					w = pr.weights[syn]
 				}
-				if j >= lo {
-					w := w
-					if pr.weights != nil {
-						w = pr.weights[syn]
-					}
-					x[j+off] += sign * w
-				}
+				x[j+off] += sign * w
 			}
 		}
-	})
+	}
 }
 
 // propagate delivers this step's presynaptic spikes (after their delay).
 func (pr *proj) propagate(s *sim) {
 	if pr.idle {
 		return // onto a dendrite that is not simulated
-	}
-	if s.threads > 1 && pr.parallelOK() {
-		pr.propagatePar(s)
-		return
 	}
 	for _, i := range pr.pre.fired() {
 		pr.ring.Push(pr.delay, i)
