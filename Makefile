@@ -2,7 +2,7 @@
 GO      ?= go
 FUZZTIME ?= 15s
 
-.PHONY: all build test deps vet fmtcheck unit fuzz-short fuzz bench snnc-check clean
+.PHONY: all build test deps vet fmtcheck unit race fuzz-short fuzz bench snnc-check clean
 
 all: build
 
@@ -11,7 +11,7 @@ build:
 
 # The whole suite: static checks, unit and golden tests, a short fuzz pass,
 # and the compiler run over every shipped model.
-test: deps vet fmtcheck snnc-check fuzz-short unit
+test: deps vet fmtcheck snnc-check fuzz-short race unit
 
 # Debian packages the tests use: numpy reads back the .npy outputs;
 # iverilog, verilator and yosys run the generated Verilog (co-simulation,
@@ -42,6 +42,11 @@ fmtcheck:
 
 unit:
 	$(GO) test -count=1 ./...
+
+# The multi-threaded paths under the race detector: threads must give the
+# spikes of one thread, and a data race would make that a matter of luck.
+race:
+	$(GO) test -race -count=1 -run 'Threads' ./backends/gosim/
 
 # Parse+check must never panic, whatever the input.
 fuzz-short:

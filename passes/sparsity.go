@@ -8,31 +8,78 @@ import (
 //   - dense: all_to_all — synapse s of row i is i·N_post + j, no index stored;
 //   - procedural: static random connectivity with a constant weight is
 //     regenerated from the seed at every spike instead of stored (as GeNN
-//     does), costing no memory; so is a plastic projection's, which then
-//     stores only its per-synapse state (numbered by row pointers, 8 bytes
-//     a presynaptic neuron), not a target index per synapse;
+//     does), costing no memory (see the cost model below); so is a plastic
+//     projection's, which then stores only its per-synapse state (numbered
+//     by row pointers, 8 bytes a presynaptic neuron), not a target index
+//     per synapse;
 //   - csr: everything else (row pointers and one int32 target per synapse).
+//
+// Between csr and procedural for static rows the cost model is: stored rows
+// cost 4 bytes a synapse (plus 8 a row) for the whole run and about 1 ns an
+// event to read; regenerated rows cost no memory and about 8 ns an event
+// (Philox draws; measured, BENCHMARKS.md). The event count is unknown before
+// the run, but both costs grow with the synapse count, so the choice is a
+// memory budget: the network's regenerable rows are stored while all of them
+// together fit in storeBudget, and all are regenerated otherwise (CUBA at
+// N = 4000: 1.3 MB, stored; at N = 40000: 13 MB, regenerated, which keeps
+// its peak RSS under 30 MB).
 //
 // A constant weight is stored once, never per synapse. Switched off, every
 // projection is csr.
 func sparsity(ctx *Context) {
+	total := 0.0
+	for _, p := range ctx.Prog.Projs {
+		for _, q := range append([]*ir.Projection{p}, p.Merged...) {
+			if regenerable(q) {
+				total += storedBytes(q)
+			}
+		}
+	}
 	for _, p := range ctx.Prog.Projs {
 		p.Storage = "csr"
 		if ctx.Off {
 			continue
 		}
-		_, constWeight := ir.ConstValue(p.Weight)
 		switch {
 		case p.Connector.Kind == "all_to_all" && !p.Connector.ExceptSelf && p.PruneBelow == 0:
 			p.Storage = "dense"
 		case p.PruneBelow > 0:
 			// pruning drops synapses as they are built: only csr stores them one by one
-		case procedural[p.Connector.Kind] && !ontoDendrite(p) && (p.Synapse != nil || constWeight):
+		case p.Synapse != nil && procedural[p.Connector.Kind] && !ontoDendrite(p):
+			// per-synapse state is stored anyway; regenerating the row
+			// costs little next to the handlers run on each synapse
+			p.Storage = "procedural"
+		case regenerable(p) && total > storeBudget:
 			p.Storage = "procedural"
 		}
 		ctx.Diags.Notef(p.Pos.Pos, p.Pos.End, "sparsity: %s stored %s", p.Name, p.Storage)
 	}
+}
 
+// storeBudget is the memory the network's regenerable rows may take stored.
+const storeBudget = 4 << 20
+
+// regenerable: static random rows with one weight, which procedural storage
+// can regenerate.
+func regenerable(p *ir.Projection) bool {
+	_, constWeight := ir.ConstValue(p.Weight)
+	return p.Synapse == nil && constWeight && procedural[p.Connector.Kind] && p.PruneBelow == 0 &&
+		!(p.Connector.Kind == "all_to_all" && !p.Connector.ExceptSelf)
+}
+
+// storedBytes is the expected size of a projection's csr rows.
+func storedBytes(p *ir.Projection) float64 {
+	pre, post := float64(p.Pre.Size()), float64(p.Post.Size)
+	syn := 0.0
+	switch c := p.Connector; c.Kind {
+	case "bernoulli":
+		syn = c.Num["p"] * pre * post
+	case "fan_out":
+		syn = c.Num["k"] * pre
+	case "one_to_one":
+		syn = pre
+	}
+	return 4*syn + 8*(pre+1)
 }
 
 // procedural lists the connectors whose rows can be regenerated one at a

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"os"
 	"slices"
 	"strconv"
@@ -731,6 +732,92 @@ func NewProcedural(spec ConnSpec, pre, post Geometry, rng *Stream) (*Procedural,
 
 // Row returns the ascending targets of pre neuron i, reusing buf's storage.
 func (p *Procedural) Row(i int, buf []int32) []int32 { return p.g.row(i, buf[:0]) }
+
+// RowScratch is one goroutine's working memory for Procedural.Targets.
+type RowScratch struct {
+	buf  []int32
+	seen []uint64 // a bit per postsynaptic neuron, all clear between calls
+}
+
+// maxSeenBits bounds the scratch bitset (512 kB); larger targets use Row.
+const maxSeenBits = 1 << 22
+
+// Targets returns the same targets as Row(i) in draw order instead of
+// ascending: sparse bernoulli and fan_out rows find repeated draws with a
+// bitset instead of sorting. The draws, and so the set, are Row's (Row
+// draws the missing count in batches and keeps the distinct values, which
+// ends at exactly the draw where the k-th distinct value appears). Delivery
+// of one weight per row does not depend on the order (a row has no repeated
+// target), and this is 2-3 times cheaper. The result is valid until the
+// next call with sc; sc must not be shared between goroutines.
+func (p *Procedural) Targets(i int, sc *RowScratch) []int32 {
+	g := p.g
+	m := g.npost
+	if g.exceptSelf {
+		m--
+	}
+	if (g.kind != "bernoulli" && g.kind != "fan_out") || m > maxSeenBits {
+		sc.buf = g.row(i, sc.buf[:0])
+		return sc.buf
+	}
+	s := g.rng.Child(uint64(i))
+	k := g.k
+	if g.kind == "bernoulli" {
+		k = s.Binomial(m, g.p)
+	}
+	if k <= 0 || 4*k > m { // Row's selection sampling: ascending already
+		sc.buf = g.row(i, sc.buf[:0])
+		return sc.buf
+	}
+	if len(sc.seen) < (m+63)/64 {
+		sc.seen = make([]uint64, (m+63)/64)
+	}
+	buf, seen := sc.buf[:0], sc.seen
+	um := uint64(m)
+	for len(buf) < k {
+		// s.Intn(m), written out: this loop is the cost of a row
+		hi, lo := bits.Mul64(s.Uint64(), um)
+		if lo < um {
+			thresh := -um % um
+			for lo < thresh {
+				hi, lo = bits.Mul64(s.Uint64(), um)
+			}
+		}
+		x := int(hi)
+		w, b := x>>6, uint64(1)<<(x&63)
+		if seen[w]&b == 0 {
+			seen[w] |= b
+			buf = append(buf, int32(x))
+		}
+	}
+	for _, x := range buf {
+		seen[x>>6] = 0 // rows are sparse: clearing the word is enough
+	}
+	if g.exceptSelf {
+		for x := range buf {
+			if int(buf[x]) >= i {
+				buf[x]++
+			}
+		}
+	}
+	sc.buf = buf
+	return buf
+}
+
+// RowBatch is the targets of several rows, concatenated: one thread's share
+// of a step's spikes, regenerated in parallel with the other shares.
+type RowBatch struct {
+	sc      RowScratch
+	Targets []int32
+}
+
+// Fill regenerates the rows of spikes, in their order (as Targets does).
+func (b *RowBatch) Fill(p *Procedural, spikes []int32) {
+	b.Targets = b.Targets[:0]
+	for _, i := range spikes {
+		b.Targets = append(b.Targets, p.Targets(int(i), &b.sc)...)
+	}
+}
 
 // EstimateSynapses is the expected number of synapses.
 func (p *Procedural) EstimateSynapses() float64 { return EstimateSynapses(p.spec, p.pre, p.post) }

@@ -405,6 +405,40 @@ func TestProceduralMatchesCSR(t *testing.T) {
 	}
 }
 
+// Targets must give Row's set (in any order) for every kind, sparse and
+// dense rows, with and without self-connections, whatever the call order.
+func TestProceduralTargetsSameSetAsRow(t *testing.T) {
+	for _, spec := range []ConnSpec{
+		{Kind: "bernoulli", P: 0.02},
+		{Kind: "bernoulli", P: 0.3}, // dense rows: selection sampling
+		{Kind: "bernoulli", P: 0.05, ExceptSelf: true, SamePop: true},
+		{Kind: "fan_out", K: 40},
+		{Kind: "fan_out", K: 40, ExceptSelf: true, SamePop: true},
+		{Kind: "all_to_all"},
+		{Kind: "one_to_one"},
+	} {
+		p, err := NewProcedural(spec, g1(700), g1(700), NewStream(5, Hash("t")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sc RowScratch
+		var row []int32
+		for _, i := range []int{3, 699, 0, 3, 350, 351, 12} {
+			got := slices.Clone(p.Targets(i, &sc))
+			row = p.Row(i, row)
+			slices.Sort(got)
+			if !slices.Equal(got, row) {
+				t.Fatalf("%+v: Targets(%d) sorted = %v, Row = %v", spec, i, got, row)
+			}
+		}
+		for _, w := range sc.seen {
+			if w != 0 {
+				t.Fatalf("%+v: scratch bitset not cleared", spec)
+			}
+		}
+	}
+}
+
 func TestProceduralConcurrent(t *testing.T) {
 	spec := ConnSpec{Kind: "bernoulli", P: 0.1}
 	p, _ := NewProcedural(spec, g1(2000), g1(2000), NewStream(3))

@@ -126,7 +126,57 @@ func (o *OutputDir) npy(name string, v any) error {
 		// npyio writes an empty slice with shape (): write shape (0,) by hand
 		return o.create(name, func(w *bufio.Writer) error { return writeEmptyNpy(w, descr, "(0,)") })
 	}
-	return o.create(name, func(w *bufio.Writer) error { return npyio.Write(w, v) })
+	return o.create(name, func(w *bufio.Writer) error { return writeNpy1D(w, v) })
+}
+
+// writeNpy1D writes a non-empty 1-D []int32, []int64 or []float64 as
+// npyio.Write does, byte for byte (format 2.0, its header padding), without
+// its reflection: npyio builds strings per element, which made writing a
+// large spike recording the peak of a run's memory.
+func writeNpy1D(w io.Writer, v any) error {
+	var descr string
+	var n int
+	switch x := v.(type) {
+	case []int32:
+		descr, n = "<i4", len(x)
+	case []int64:
+		descr, n = "<i8", len(x)
+	case []float64:
+		descr, n = "<f8", len(x)
+	default:
+		return npyio.Write(w, v)
+	}
+	dict := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%d,), }", descr, n)
+	const hdrSize = 6 + 6 // magic, version, uint32 length
+	dict += strings.Repeat(" ", (hdrSize+len(dict)+1)%16) + "\n"
+	head := append([]byte("\x93NUMPY\x02\x00"), 0, 0, 0, 0)
+	binary.LittleEndian.PutUint32(head[8:], uint32(len(dict)))
+	if _, err := w.Write(append(head, dict...)); err != nil {
+		return err
+	}
+	var buf [4096]byte
+	b := buf[:0]
+	flush := func() error {
+		_, err := w.Write(b)
+		b = buf[:0]
+		return err
+	}
+	for i := range n {
+		if len(b) > len(buf)-8 {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		switch x := v.(type) {
+		case []int32:
+			b = binary.LittleEndian.AppendUint32(b, uint32(x[i]))
+		case []int64:
+			b = binary.LittleEndian.AppendUint64(b, uint64(x[i]))
+		case []float64:
+			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(x[i]))
+		}
+	}
+	return flush()
 }
 
 // npy2D writes rows as a float64 array of shape [len(rows), cols].

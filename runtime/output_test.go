@@ -404,3 +404,26 @@ func TestProgress(t *testing.T) {
 		t.Error("a buffer is not a terminal")
 	}
 }
+
+// TestNpy1DLikeNpyio: the hand-written 1-D writer gives npyio.Write's bytes
+// (header, padding and data) for every type and a range of lengths.
+func TestNpy1DLikeNpyio(t *testing.T) {
+	for _, n := range []int{1, 2, 7, 100, 12345, 183544} {
+		i32, i64, f64 := make([]int32, n), make([]int64, n), make([]float64, n)
+		for k := range n {
+			i32[k], i64[k], f64[k] = int32(k*7-3), int64(k)<<33-5, float64(k)*1e-4-0.5
+		}
+		for _, v := range []any{i32, i64, f64} {
+			var want, got bytes.Buffer
+			if err := npyio.Write(&want, v); err != nil {
+				t.Fatal(err)
+			}
+			if err := writeNpy1D(&got, v); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(want.Bytes(), got.Bytes()) {
+				t.Fatalf("%T of length %d: bytes differ from npyio's (%d vs %d bytes)", v, n, got.Len(), want.Len())
+			}
+		}
+	}
+}

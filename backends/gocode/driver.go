@@ -203,6 +203,47 @@ func parallel(threads, n int, f func(lo, hi int)) {
 	wg.Wait()
 }
 
+// parallelSpikes runs f over [0, n) cut into one range per thread, each
+// appending the spikes of its range to its own buffer, and returns dst with
+// the buffers appended in order: the spikes in index order, as one thread
+// finds them.
+func parallelSpikes(threads, n int, dst []int32, parts *[][]int32, f func(lo, hi int, spk []int32) []int32) []int32 {
+	if threads <= 1 || n < 4096 {
+		return f(0, n, dst)
+	}
+	if len(*parts) < threads {
+		*parts = make([][]int32, threads)
+	}
+	ps := *parts
+	split(threads, n, func(t, lo, hi int) {
+		ps[t] = f(lo, hi, ps[t][:0])
+	})
+	for _, p := range ps {
+		dst = append(dst, p...)
+	}
+	return dst
+}
+
+// split runs f(t, lo, hi) for thread t's share [lo, hi) of n items, all
+// threads at once (unlike parallel, also for small n).
+func split(threads, n int, f func(t, lo, hi int)) {
+	if threads <= 1 || n < 2 {
+		f(0, 0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	chunk := (n + threads - 1) / threads
+	for t, lo := 0, 0; lo < n; t, lo = t+1, lo+chunk {
+		hi := min(lo+chunk, n)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(t, lo, hi)
+		}()
+	}
+	wg.Wait()
+}
+
 // partSpikes appends the spikes in [off, off+n) of a loop, as indices of
 // the population they belong to.
 func partSpikes(dst, all []int32, off, n int) []int32 {

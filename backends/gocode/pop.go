@@ -24,12 +24,15 @@ type popGen struct {
 	events    map[string]*eventGen
 	nonlinear map[*ir.Var]bool
 	fused     bool
-	fast      bool // the threshold is `variable op constant`
-	parts     []*partGen
-	stageRead map[string]bool // RK stage values the right sides read
-	dends     map[string]*dendGen
-	dendOrder []*dendGen      // simulated dendrites, in declaration order
-	idleDends map[string]bool // continuous dendrites nothing reads: not simulated
+	// threshInLoop: a single thread tests the threshold in the update loop
+	// (not fused: the reset waits for the synaptic events)
+	threshInLoop bool
+	fast         bool // the threshold is `variable op constant`
+	parts        []*partGen
+	stageRead    map[string]bool // RK stage values the right sides read
+	dends        map[string]*dendGen
+	dendOrder    []*dendGen      // simulated dendrites, in declaration order
+	idleDends    map[string]bool // continuous dendrites nothing reads: not simulated
 }
 
 // partGen is one IR population as the rest of the network sees it: a range
@@ -131,7 +134,9 @@ func (g *gen) newPop(k int, ip *ir.Population) (*popGen, error) {
 		}
 	}
 	f.line("p%dref []int32 // refractory while step < p%dref[i]", k, k)
+	f.line("p%dbad atomic.Bool // an RK4/Euler update wrote a NaN or Inf", k)
 	f.line("p%dspk []int32 // this step's spikes", k)
+	f.line("p%dparts [][]int32 // each thread's spikes", k)
 	for _, pt := range pg.parts {
 		if !pt.whole() {
 			f.line("q%dspk []int32 // spikes of %s (neurons %d..%d of the loop)", pt.k, comment(pt.ip.Name), pt.off, pt.off+pt.n-1)
@@ -200,6 +205,7 @@ func (g *gen) newPop(k int, ip *ir.Population) (*popGen, error) {
 			return nil, fmt.Errorf("population %s: unknown method %s", ip.Name, sys.Method)
 		}
 	}
+	pg.threshInLoop = !pg.fused && pg.fast && m.Threshold != nil && len(m.Dendrites) == 0
 	if err := pg.updateMethods(); err != nil {
 		return nil, fmt.Errorf("population %s: %w", ip.Name, err)
 	}
@@ -436,28 +442,51 @@ func (pg *popGen) refractMethod() {
 func (pg *popGen) updateMethods() error {
 	k := pg.k
 	f := newFn()
-	if err := pg.loop(f, "[lo:hi]", false); err != nil {
+	if err := pg.loop(f, "[lo:hi]", false, false); err != nil {
 		return err
 	}
 	f.write(&pg.g.funcs, fmt.Sprintf("// update%d integrates %s over neurons [lo, hi).\nfunc (s *sim) update%d(lo, hi int) {", k, comment(pg.ip.Name), k))
-	if !pg.fused {
+	if pg.fused {
+		f = newFn()
+		if err := pg.loop(f, "", true, true); err != nil {
+			return err
+		}
+		f.line("s.p%dspk = spk", k)
+		f.write(&pg.g.funcs, fmt.Sprintf("// fused%d integrates %s, tests the threshold and resets, neuron by neuron.\nfunc (s *sim) fused%d() {", k, comment(pg.ip.Name), k))
+	}
+	if pg.fused || pg.threshInLoop {
+		// with threads: each tests the threshold of its range in its loop
+		f = newFn()
+		f.have["spk"] = true // the argument
+		if err := pg.loop(f, "[lo:hi]", true, false); err != nil {
+			return err
+		}
+		f.line("return spk")
+		f.write(&pg.g.funcs, fmt.Sprintf("// updateRange%d integrates %s over neurons [lo, hi) and appends those that\n// cross the threshold to spk.\nfunc (s *sim) updateRange%d(lo, hi int, spk []int32) []int32 {", k, comment(pg.ip.Name), k))
+	}
+	if pg.fused {
 		return nil
 	}
-	f = newFn()
-	if err := pg.loop(f, "", true); err != nil {
-		return err
+	if pg.threshInLoop {
+		f = newFn()
+		if err := pg.loop(f, "", true, false); err != nil {
+			return err
+		}
+		f.line("s.p%dspk = spk", k)
+		f.write(&pg.g.funcs, fmt.Sprintf("// updateThreshold%d integrates %s and tests the threshold in one pass\n// (the threshold sees the values the update wrote; the reset comes later).\nfunc (s *sim) updateThreshold%d() {", k, comment(pg.ip.Name), k))
 	}
-	f.line("s.p%dspk = spk", k)
-	f.write(&pg.g.funcs, fmt.Sprintf("// fused%d integrates %s, tests the threshold and resets, neuron by neuron.\nfunc (s *sim) fused%d() {", k, comment(pg.ip.Name), k))
 	return nil
 }
 
-// loop writes the loop over neurons: every system, and with fused the
-// threshold and reset.
-func (pg *popGen) loop(f *fnb, slice string, fused bool) error {
+// loop writes the loop over neurons: every system, with thresh the
+// threshold test and with reset (fused) the reset too. RK4/Euler systems
+// note a NaN or Inf in what they wrote in the flag p<k>bad, so that the
+// finite check scans their variables only when there is one.
+func (pg *popGen) loop(f *fnb, slice string, thresh, reset bool) error {
 	k := pg.k
+	fused := thresh && reset
 	ref := f.local("ref", fmt.Sprintf("s.p%dref%s", k, slice))
-	if fused {
+	if thresh {
 		f.local("spk", fmt.Sprintf("s.p%dspk[:0]", k))
 	}
 	var body buf
@@ -471,6 +500,20 @@ func (pg *popGen) loop(f *fnb, slice string, fused bool) error {
 		if err != nil {
 			return err
 		}
+	}
+	if thresh && !fused {
+		cond, err := pg.thresholdCond(f, slice)
+		if err != nil {
+			return err
+		}
+		f.local("n", "int32(s.n)")
+		body.line("if %s && n >= ref[i] {", cond)
+		if slice != "" {
+			body.line("spk = append(spk, int32(lo+i))")
+		} else {
+			body.line("spk = append(spk, int32(i))")
+		}
+		body.line("}")
 	}
 	if fused {
 		cond, err := pg.thresholdCond(f, slice)
@@ -502,6 +545,11 @@ func (pg *popGen) loop(f *fnb, slice string, fused bool) error {
 	f.line("for i := range %s {", ref)
 	f.Write(body.Bytes())
 	f.line("}")
+	if f.have["bad"] {
+		f.line("if bad {")
+		f.line("s.p%dbad.Store(true)", k)
+		f.line("}")
+	}
 	return nil
 }
 
@@ -723,13 +771,27 @@ func (pg *popGen) rk(f *fnb, b *buf, sys *ir.System, slice string) error {
 		return nil
 	}
 	t0 := lazy(f, "t", "s.t")
+	// check notes a NaN or Inf among the new values n<j> (x-x is 0 for
+	// every finite x and NaN otherwise)
+	check := func() {
+		f.local("bad", "false")
+		var terms []string
+		for j := range xs {
+			terms = append(terms, fmt.Sprintf("(n%d - n%d)", j, j))
+		}
+		b.line("if %s != 0 {", strings.Join(terms, " + "))
+		b.line("bad = true")
+		b.line("}")
+	}
 	if euler {
 		if err := stage(y, t0, true, start); err != nil {
 			return err
 		}
 		for j, x := range xs {
-			b.line("%s[i] += %s * k%d", x, g.litStr(dt), j)
+			b.line("n%d := %s[i] + %s*k%d", j, x, g.litStr(dt), j)
+			b.line("%s[i] = n%d", x, j)
 		}
+		check()
 		b.line("}")
 		return nil
 	}
@@ -770,8 +832,10 @@ func (pg *popGen) rk(f *fnb, b *buf, sys *ir.System, slice string) error {
 		}
 	}
 	for j, x := range xs {
-		b.line("%s[i] = y%d + %s*c%d", x, j, g.litStr(dt), j)
+		b.line("n%d := y%d + %s*c%d", j, j, g.litStr(dt), j)
+		b.line("%s[i] = n%d", x, j)
 	}
+	check()
 	b.line("}")
 	return nil
 }
@@ -808,7 +872,7 @@ func (pg *popGen) finiteMethod() {
 			continue
 		}
 		if pg.nonlinear[v] {
-			b.line("{ // %s", comment(v.Name))
+			b.line("if s.p%dbad.Load() { // %s: the update saw a NaN or Inf", k, comment(v.Name))
 		} else {
 			b.line("if all { // %s", comment(v.Name))
 		}

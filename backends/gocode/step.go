@@ -156,16 +156,27 @@ func (g *gen) stepBody() {
 			b.line("s.sum%d()", pr.k)
 		}
 	}
+	ticks := false
+	for _, pr := range g.projs {
+		ticks = ticks || len(pr.clocked) > 0 || len(pr.systems) > 0
+	}
+	inLoop := func(pg *popGen) bool { return pg.fused || pg.threshInLoop && !ticks }
 	b.line("// integrate")
 	for _, pg := range g.pops {
 		b.line("if s.threads <= 1 {")
 		if pg.fused {
 			b.line("s.fused%d()", pg.k)
+		} else if inLoop(pg) {
+			b.line("s.updateThreshold%d()", pg.k)
 		} else {
 			b.line("s.update%d(0, %d)", pg.k, pg.n)
 		}
 		b.line("} else {")
-		b.line("parallel(s.threads, %d, s.update%d)", pg.n, pg.k)
+		if inLoop(pg) {
+			b.line("s.p%dspk = parallelSpikes(s.threads, %d, s.p%dspk[:0], &s.p%dparts, s.updateRange%d)", pg.k, pg.n, pg.k, pg.k, pg.k)
+		} else {
+			b.line("parallel(s.threads, %d, s.update%d)", pg.n, pg.k)
+		}
 		b.line("}")
 		b.line("if err := s.finite%d(); err != nil {", pg.k)
 		b.line("return err")
@@ -179,11 +190,7 @@ func (g *gen) stepBody() {
 	b.Write(g.synPhases.Bytes())
 	b.line("// thresholds")
 	for _, pg := range g.pops {
-		if pg.fused {
-			b.line("if s.threads > 1 {")
-			b.line("s.threshold%d()", pg.k)
-			b.line("}")
-		} else {
+		if !inLoop(pg) {
 			b.line("s.threshold%d()", pg.k)
 		}
 		if g.hasWta(pg) {
@@ -204,8 +211,17 @@ func (g *gen) stepBody() {
 	if len(g.projs) > 0 {
 		b.line("// synaptic events")
 	}
+	par := g.deliverParMethod()
+	if par {
+		b.line("if s.threads > 1 {")
+		b.line("s.deliverPar()")
+		b.line("} else {")
+	}
 	for _, pr := range g.projs {
 		b.line("s.propagate%d()", pr.k)
+	}
+	if par {
+		b.line("}")
 	}
 	for _, pr := range g.projs {
 		if pr.syn == nil {

@@ -96,6 +96,7 @@ func TestPassesPreserveSpikes(t *testing.T) {
 		{"../../examples/cuba.snn", "dce"},
 		{"../../examples/coba.snn", "sparsity"},
 		{"../../examples/stdp_song2000.snn", "sparsity"},
+		{"../../testdata/gocode/procedural.snn", "sparsity"},
 		{"../../testdata/passes/dce/unused.snn", "dce"},
 		{"../../examples/cuba.snn", "fuse"},
 		{"../../testdata/passes/fuse/merge.snn", "fuse"},
@@ -363,5 +364,26 @@ run N for 10 ms
 	_, err := gosim.Run(compile(t, path), gosim.Options{})
 	if err == nil || !strings.Contains(err.Error(), "projection p, synapse 0 (pre 0 -> post 0): w became NaN at t = 3 ms") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// TestThreadsSameSpikes: 2 threads give the spikes of 1, for exact and
+// Euler populations, stored and procedural rows.
+func TestThreadsSameSpikes(t *testing.T) {
+	for _, c := range []struct {
+		model string
+		dur   float64
+	}{
+		{"../../examples/cuba.snn", 0.3},
+		{"../../examples/coba.snn", 0.3},
+		{"../../testdata/gocode/procedural.snn", 0.06},
+		{"../../bench/models/cuba40k.snn", 0.1},
+	} {
+		p := compile(t, c.model)
+		one := run(t, p, gosim.Options{Duration: c.dur, Threads: 1})
+		two := run(t, compile(t, c.model), gosim.Options{Duration: c.dur, Threads: 2})
+		if !reflect.DeepEqual(one.Spikes, two.Spikes) {
+			t.Errorf("%s: spikes differ between 1 and 2 threads", c.model)
+		}
 	}
 }

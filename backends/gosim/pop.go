@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"sync/atomic"
 
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/runtime"
@@ -22,9 +23,10 @@ type pop struct {
 	events     map[string]*eventPort
 	refUntil   []int32 // refractory while step < refUntil
 	systems    []integrator
-	thresh     func() []float64
+	thresh     vfn
 	fast       *fastThreshold
 	nonlinear  map[*ir.Var]bool // integrated by RK4/Euler
+	nonfinite  atomic.Bool      // an RK4/Euler step wrote a NaN or Inf this step (else the finite check skips their variables)
 	refList    []int32          // neurons refractory now (a superset until update prunes it)
 	members    []member         // the IR populations this one runs (several when fused)
 	byVar      map[string][]float64
@@ -397,7 +399,7 @@ func (p *pop) threshold(s *sim) {
 		return
 	}
 	p.t = s.t
-	c := p.thresh()
+	c := p.thresh(0, p.n)
 	for i, v := range c {
 		if v != 0 && !p.refractory(s, i) {
 			p.spikes = append(p.spikes, int32(i))
@@ -485,7 +487,7 @@ func (p *pop) reset(s *sim) {
 func (p *pop) checkFinite(s *sim) error {
 	all := s.n%64 == 63 || s.n == s.steps-1
 	for _, v := range p.stateVars {
-		if v.Bool || (!all && !p.nonlinear[v]) {
+		if v.Bool || (!all && !p.nonlinear[v]) || (p.nonlinear[v] && !p.nonfinite.Load()) {
 			continue
 		}
 		for i, x := range p.vals[v] {
@@ -714,7 +716,7 @@ type rk struct {
 	euler   bool
 	dt      float64
 	vars    []*ir.Var
-	rhs     []func() []float64
+	rhs     []vfn
 	x0      [][]float64 // values at the start of the step
 	stage   [][]float64 // the point the right sides are evaluated at
 	k       [][]float64 // derivatives at the stage point
@@ -743,22 +745,56 @@ func newRK(p *pop, sys *ir.System, vc *vcompiler, dt float64) (*rk, error) {
 	return r, nil
 }
 
+// rkBlock is the number of neurons whose right sides are evaluated
+// together: the temporaries of a block stay in cache.
+const rkBlock = 1024
+
 // eval computes the derivatives at the stage point into r.k and adds
-// weight·k to the accumulator.
+// weight·k to the accumulator (Euler: and takes the step), block by block;
+// with several threads the blocks are shared out (each neuron computed the
+// same way). Each call is one stage: the time the right sides read is the
+// same for every block.
 func (r *rk) eval(s *sim, at, weight float64, first bool) {
 	r.p.t = s.t + at
-	for j, f := range r.rhs {
-		copy(r.k[j], f())
+	n := r.p.n
+	blocks := (n + rkBlock - 1) / rkBlock
+	run := func(b0, b1 int) {
+		for lo := b0 * rkBlock; lo < min(b1*rkBlock, n); lo += rkBlock {
+			r.evalRange(lo, min(lo+rkBlock, n), weight, first)
+		}
 	}
+	if s.threads <= 1 || n < 4096 {
+		run(0, blocks)
+		return
+	}
+	parallel(s.threads, blocks*4096, func(lo, hi int) { run(lo/4096, hi/4096) })
+}
+
+func (r *rk) evalRange(lo, hi int, weight float64, first bool) {
+	for j, f := range r.rhs {
+		copy(r.k[j][lo:hi], f(lo, hi)[lo:hi])
+	}
+	held := r.held[lo:hi]
 	for j, k := range r.k {
+		k := k[lo:hi]
 		if r.clamped[j] {
-			for i, h := range r.held {
+			for i, h := range held {
 				if h {
 					k[i] = 0
 				}
 			}
 		}
-		acc := r.acc[j]
+		if r.euler {
+			out := r.p.vals[r.vars[j]][lo:hi]
+			out = out[:len(k)]
+			for i := range k {
+				out[i] += r.dt * k[i]
+			}
+			r.checkFinite(out)
+			continue
+		}
+		acc := r.acc[j][lo:hi]
+		acc = acc[:len(k)]
 		if first {
 			for i := range acc {
 				acc[i] = weight * k[i]
@@ -787,14 +823,10 @@ func (r *rk) step(s *sim) {
 		r.held[i] = p.refractory(s, i)
 	}
 	if r.euler {
-		// one stage at the current values: no stage buffers needed
+		// one stage at the current values: no stage buffers needed; each
+		// block takes its step once its right sides are evaluated (they
+		// read only their own neurons)
 		r.eval(s, 0, 1, true)
-		for j, v := range r.vars {
-			out, k := p.vals[v], r.k[j]
-			for i := range out {
-				out[i] += r.dt * k[i]
-			}
-		}
 		return
 	}
 	for j, v := range r.vars {
@@ -820,6 +852,18 @@ func (r *rk) step(s *sim) {
 		out, x0, acc := p.vals[v], r.x0[j], r.acc[j]
 		for i := range out {
 			out[i] = x0[i] + h*acc[i]
+		}
+		r.checkFinite(out)
+	}
+}
+
+// checkFinite notes a NaN or Inf among new values for the population's
+// finite check (x-x is 0 for every finite x).
+func (r *rk) checkFinite(out []float64) {
+	for _, x := range out {
+		if x-x != 0 {
+			r.p.nonfinite.Store(true)
+			return
 		}
 	}
 }

@@ -286,8 +286,12 @@ func (s *sim) step() error {
 	for _, in := range s.inputs {
 		in.spikes = in.src.Step(s.n)
 	}
-	for _, pr := range s.projs {
-		pr.propagate(s)
+	if s.threads > 1 && allParallel(s.projs) {
+		deliverPar(s, s.projs)
+	} else {
+		for _, pr := range s.projs {
+			pr.propagate(s)
+		}
 	}
 	for _, pr := range s.projs {
 		pr.postSpikes(s)

@@ -7,14 +7,20 @@ import (
 	"github.com/snnc/snnc/ir"
 )
 
-// Vector closures evaluate an expression for a whole population at once:
-// each node runs one tight loop over the neurons per call, so the per-node
-// cost of interpretation is paid once per step, not once per neuron.
+// Vector closures evaluate an expression for a range of neurons at once:
+// each node runs one tight loop over the range per call, so the per-node
+// cost of interpretation is paid once per block of neurons, not once per
+// neuron. A node's result is its buffer for the whole population, of which
+// the call computed [lo, hi): blocks keep the temporaries in cache, and
+// disjoint blocks can run on different threads.
+
+// vfn computes a node's values for neurons [lo, hi).
+type vfn = func(lo, hi int) []float64
 
 // vnode is a compiled vector expression. A constant node has no function;
 // its value is c.
 type vnode struct {
-	f       func() []float64
+	f       vfn
 	isConst bool
 	c       float64
 }
@@ -28,7 +34,7 @@ type vcompiler struct {
 func (vc *vcompiler) buf() []float64 { return make([]float64, vc.n) }
 
 // vals returns the node's values as a slice (materialising constants).
-func (vc *vcompiler) vals(v vnode) func() []float64 {
+func (vc *vcompiler) vals(v vnode) vfn {
 	if !v.isConst {
 		return v.f
 	}
@@ -36,7 +42,7 @@ func (vc *vcompiler) vals(v vnode) func() []float64 {
 	for i := range b {
 		b[i] = v.c
 	}
-	return func() []float64 { return b }
+	return func(lo, hi int) []float64 { return b }
 }
 
 func (vc *vcompiler) expr(e ir.Expr) (vnode, error) {
@@ -48,8 +54,8 @@ func (vc *vcompiler) expr(e ir.Expr) (vnode, error) {
 	case *ir.Time:
 		out := vc.buf()
 		t := vc.t
-		return vnode{f: func() []float64 {
-			for i := range out {
+		return vnode{f: func(lo, hi int) []float64 {
+			for i := lo; i < hi; i++ {
 				out[i] = *t
 			}
 			return out
@@ -65,7 +71,7 @@ func (vc *vcompiler) expr(e ir.Expr) (vnode, error) {
 		if p == nil {
 			return vnode{}, fmt.Errorf("no storage for %s", x.Var.Name)
 		}
-		return vnode{f: func() []float64 { return *p }}, nil
+		return vnode{f: func(lo, hi int) []float64 { return *p }}, nil
 	case *ir.Unary:
 		a, err := vc.expr(x.X)
 		if err != nil {
@@ -79,9 +85,9 @@ func (vc *vcompiler) expr(e ir.Expr) (vnode, error) {
 		}
 		out := vc.buf()
 		not := x.Op == "not"
-		return vnode{f: func() []float64 {
-			v := a.f()
-			for i := range out {
+		return vnode{f: func(lo, hi int) []float64 {
+			v := a.f(lo, hi)
+			for i := lo; i < hi; i++ {
 				if not {
 					out[i] = b2f(v[i] == 0)
 				} else {
@@ -115,9 +121,9 @@ func (vc *vcompiler) expr(e ir.Expr) (vnode, error) {
 		}
 		cf, af, bf := vc.vals(cn), vc.vals(a), vc.vals(b)
 		out := vc.buf()
-		return vnode{f: func() []float64 {
-			c, av, bv := cf(), af(), bf()
-			for i := range out {
+		return vnode{f: func(lo, hi int) []float64 {
+			c, av, bv := cf(lo, hi), af(lo, hi), bf(lo, hi)
+			for i := lo; i < hi; i++ {
 				if c[i] != 0 {
 					out[i] = av[i]
 				} else {
@@ -130,7 +136,7 @@ func (vc *vcompiler) expr(e ir.Expr) (vnode, error) {
 		if ir.IsRandom(x.Fn) {
 			return vnode{}, fmt.Errorf("random draw %s in an equation", x.Fn)
 		}
-		args := make([]func() []float64, len(x.Args))
+		args := make([]vfn, len(x.Args))
 		for i, a := range x.Args {
 			n, err := vc.expr(a)
 			if err != nil {
@@ -139,14 +145,14 @@ func (vc *vcompiler) expr(e ir.Expr) (vnode, error) {
 			args[i] = vc.vals(n)
 		}
 		out := vc.buf()
-		vals := make([]float64, len(args))
 		fn := x.Fn
-		return vnode{f: func() []float64 {
+		return vnode{f: func(lo, hi int) []float64 {
+			vals := make([]float64, len(args)) // per call: blocks may run at once
 			cols := make([][]float64, len(args))
 			for k, a := range args {
-				cols[k] = a()
+				cols[k] = a(lo, hi)
 			}
-			for i := range out {
+			for i := lo; i < hi; i++ {
 				for k := range cols {
 					vals[k] = cols[k][i]
 				}
@@ -205,9 +211,9 @@ func (vc *vcompiler) binary(op string, a, b vnode) (vnode, error) {
 	default:
 		return vnode{}, fmt.Errorf("unknown operator %s", op)
 	}
-	return vnode{f: func() []float64 {
-		x, y := af(), bf()
-		for i := range out {
+	return vnode{f: func(lo, hi int) []float64 {
+		x, y := af(lo, hi), bf(lo, hi)
+		for i := lo; i < hi; i++ {
 			out[i] = f(x[i], y[i])
 		}
 		return out
@@ -216,44 +222,44 @@ func (vc *vcompiler) binary(op string, a, b vnode) (vnode, error) {
 
 // arith returns a specialised loop for + - * / on (vector, vector),
 // (vector, constant) and (constant, vector), or nil for other operators.
-func arith(op string, a, b vnode, out []float64) func() []float64 {
+func arith(op string, a, b vnode, out []float64) vfn {
 	switch {
 	case !a.isConst && !b.isConst:
 		af, bf := a.f, b.f
 		switch op {
 		case "+":
-			return func() []float64 {
-				x, y := af(), bf()
-				y = y[:len(x)]
+			return func(lo, hi int) []float64 {
+				x, y, o := af(lo, hi)[lo:hi], bf(lo, hi)[lo:hi], out[lo:hi]
+				y, o = y[:len(x)], o[:len(x)]
 				for i := range x {
-					out[i] = x[i] + y[i]
+					o[i] = x[i] + y[i]
 				}
 				return out
 			}
 		case "-":
-			return func() []float64 {
-				x, y := af(), bf()
-				y = y[:len(x)]
+			return func(lo, hi int) []float64 {
+				x, y, o := af(lo, hi)[lo:hi], bf(lo, hi)[lo:hi], out[lo:hi]
+				y, o = y[:len(x)], o[:len(x)]
 				for i := range x {
-					out[i] = x[i] - y[i]
+					o[i] = x[i] - y[i]
 				}
 				return out
 			}
 		case "*":
-			return func() []float64 {
-				x, y := af(), bf()
-				y = y[:len(x)]
+			return func(lo, hi int) []float64 {
+				x, y, o := af(lo, hi)[lo:hi], bf(lo, hi)[lo:hi], out[lo:hi]
+				y, o = y[:len(x)], o[:len(x)]
 				for i := range x {
-					out[i] = x[i] * y[i]
+					o[i] = x[i] * y[i]
 				}
 				return out
 			}
 		case "/":
-			return func() []float64 {
-				x, y := af(), bf()
-				y = y[:len(x)]
+			return func(lo, hi int) []float64 {
+				x, y, o := af(lo, hi)[lo:hi], bf(lo, hi)[lo:hi], out[lo:hi]
+				y, o = y[:len(x)], o[:len(x)]
 				for i := range x {
-					out[i] = x[i] / y[i]
+					o[i] = x[i] / y[i]
 				}
 				return out
 			}
@@ -262,34 +268,38 @@ func arith(op string, a, b vnode, out []float64) func() []float64 {
 		af, k := a.f, b.c
 		switch op {
 		case "+":
-			return func() []float64 {
-				x := af()
+			return func(lo, hi int) []float64 {
+				x, o := af(lo, hi)[lo:hi], out[lo:hi]
+				o = o[:len(x)]
 				for i := range x {
-					out[i] = x[i] + k
+					o[i] = x[i] + k
 				}
 				return out
 			}
 		case "-":
-			return func() []float64 {
-				x := af()
+			return func(lo, hi int) []float64 {
+				x, o := af(lo, hi)[lo:hi], out[lo:hi]
+				o = o[:len(x)]
 				for i := range x {
-					out[i] = x[i] - k
+					o[i] = x[i] - k
 				}
 				return out
 			}
 		case "*":
-			return func() []float64 {
-				x := af()
+			return func(lo, hi int) []float64 {
+				x, o := af(lo, hi)[lo:hi], out[lo:hi]
+				o = o[:len(x)]
 				for i := range x {
-					out[i] = x[i] * k
+					o[i] = x[i] * k
 				}
 				return out
 			}
 		case "/":
-			return func() []float64 {
-				x := af()
+			return func(lo, hi int) []float64 {
+				x, o := af(lo, hi)[lo:hi], out[lo:hi]
+				o = o[:len(x)]
 				for i := range x {
-					out[i] = x[i] / k
+					o[i] = x[i] / k
 				}
 				return out
 			}
@@ -298,34 +308,38 @@ func arith(op string, a, b vnode, out []float64) func() []float64 {
 		k, bf := a.c, b.f
 		switch op {
 		case "+":
-			return func() []float64 {
-				y := bf()
+			return func(lo, hi int) []float64 {
+				y, o := bf(lo, hi)[lo:hi], out[lo:hi]
+				o = o[:len(y)]
 				for i := range y {
-					out[i] = k + y[i]
+					o[i] = k + y[i]
 				}
 				return out
 			}
 		case "-":
-			return func() []float64 {
-				y := bf()
+			return func(lo, hi int) []float64 {
+				y, o := bf(lo, hi)[lo:hi], out[lo:hi]
+				o = o[:len(y)]
 				for i := range y {
-					out[i] = k - y[i]
+					o[i] = k - y[i]
 				}
 				return out
 			}
 		case "*":
-			return func() []float64 {
-				y := bf()
+			return func(lo, hi int) []float64 {
+				y, o := bf(lo, hi)[lo:hi], out[lo:hi]
+				o = o[:len(y)]
 				for i := range y {
-					out[i] = k * y[i]
+					o[i] = k * y[i]
 				}
 				return out
 			}
 		case "/":
-			return func() []float64 {
-				y := bf()
+			return func(lo, hi int) []float64 {
+				y, o := bf(lo, hi)[lo:hi], out[lo:hi]
+				o = o[:len(y)]
 				for i := range y {
-					out[i] = k / y[i]
+					o[i] = k / y[i]
 				}
 				return out
 			}
