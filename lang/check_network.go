@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/snnc/snnc/lang/units"
 )
@@ -300,6 +301,71 @@ func (c *checker) overrides(t *TypeInfo, list []*Setting, where string) {
 	for _, s := range list {
 		c.override(t, s, where, seen)
 	}
+	c.overrideCycles(t, list)
+}
+
+// overrideCycles reports an override whose value depends on itself, directly
+// (`tau_m = 2 * tau_m`) or through other overrides and defaults (`a = b`
+// where b defaults to 2 * a): a type's own declarations only read earlier
+// ones, so only an override can close a cycle, and lowering it would recurse
+// forever.
+func (c *checker) overrideCycles(t *TypeInfo, list []*Setting) {
+	over := map[string]*Setting{}
+	for _, s := range list {
+		if sym, ok := t.Scope[s.Name.Name]; ok && (sym.Kind == ParamSym || sym.Kind == StateSym) && over[s.Name.Name] == nil {
+			over[s.Name.Name] = s
+		}
+	}
+	value := func(name string) Expr {
+		if s := over[name]; s != nil {
+			return s.Value
+		}
+		if sym, ok := t.Scope[name]; ok && (sym.Kind == ParamSym || sym.Kind == StateSym) {
+			if v, ok := sym.Decl.(*VarDecl); ok {
+				return v.Value
+			}
+		}
+		return nil
+	}
+	reported := map[string]bool{}
+	for _, s := range list {
+		name := s.Name.Name
+		if over[name] != s || reported[name] {
+			continue
+		}
+		// depth-first from s's value, looking for name; path[n] is how n was reached
+		path := map[string]string{}
+		var stack []string
+		push := func(from string, x Expr) {
+			WalkExpr(x, func(x Expr) {
+				if id, ok := x.(*Ident); ok {
+					if _, seen := path[id.Name]; !seen && value(id.Name) != nil {
+						path[id.Name] = from
+						stack = append(stack, id.Name)
+					}
+				}
+			})
+		}
+		push(name, s.Value)
+		for len(stack) > 0 && path[name] == "" {
+			n := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if n != name {
+				push(n, value(n))
+			}
+		}
+		if path[name] == "" {
+			continue
+		}
+		chain := []string{name}
+		for n := path[name]; n != name; n = path[n] {
+			chain = append([]string{n}, chain...)
+			reported[n] = true
+		}
+		chain = append([]string{name}, chain...)
+		d := c.errorf(s.Value, "the value of %s depends on itself (%s)", name, strings.Join(chain, " -> "))
+		d.Hint = "an override cannot refer to the value it replaces; write the value out"
+	}
 }
 
 func (c *checker) override(t *TypeInfo, s *Setting, where string, seen map[string]bool) {
@@ -594,6 +660,7 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 	}
 	seen := map[string]bool{}
 	hasConnect, hasWeight := false, false
+	var synOverrides []*Setting
 	for _, it := range d.Items {
 		switch it := it.(type) {
 		case *Setting:
@@ -621,6 +688,7 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 					continue
 				}
 				c.override(pi.Synapse, it, "synapse type "+pi.Synapse.Name, seen)
+				synOverrides = append(synOverrides, it)
 				continue
 			}
 			if seen[it.Name.Name] {
@@ -648,6 +716,9 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 			}
 			c.popRef(ni, it.Source, true)
 		}
+	}
+	if pi.Synapse != nil {
+		c.overrideCycles(pi.Synapse, synOverrides)
 	}
 	if !hasConnect {
 		c.errorf(d, "projection needs connect = ..., e.g. connect = bernoulli(0.02)")
