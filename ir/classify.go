@@ -14,7 +14,11 @@ package ir
 // lazy variables (and constants), and no clock-driven equation reads it: it
 // is then only needed at events and can be advanced there exactly over the
 // elapsed time (Brian2 asks the user to mark this `(event-driven)`).
-func classify(m *Model) {
+//
+// normalized, if not nil, is rescaled per postsynaptic neuron by the
+// projection's `normalize`, so it is written per synapse outside the
+// handlers and stays per-synapse.
+func classify(m *Model, normalized *Var) {
 	if m.Kind != SynapseModel {
 		return
 	}
@@ -32,6 +36,9 @@ func classify(m *Model) {
 				writers[a.Var][kernel] = true
 			}
 		})
+	}
+	if normalized != nil {
+		writers[normalized] = map[string]bool{"normalize": true}
 	}
 	note("pre", m.OnPre)
 	note("post", m.OnPost)
@@ -72,7 +79,7 @@ func classify(m *Model) {
 	// lazy: equations that read only lazy variables, read by no clock-driven one
 	lazy := map[*Var]bool{}
 	for v := range ode {
-		lazy[v] = true
+		lazy[v] = v != normalized // rescaling reads every synapse's current value
 	}
 	for changed := true; changed; {
 		changed = false

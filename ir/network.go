@@ -250,7 +250,13 @@ func (b *builder) projection(pi *lang.ProjInfo, pre Node, post *Population, node
 		if port.Kind == ContPort && port.Var != nil {
 			w = port.Var.Dim // a summed synapse's weight is in the port's unit
 		}
-		m := b.model(pi.Synapse, pi.Synapse.Name+"@"+prj.Name, overrides, &binding{pre: preModel, post: post.Model, weight: w})
+		bind := &binding{pre: preModel, post: post.Model, weight: w}
+		for _, it := range d.Items {
+			if n, ok := it.(*lang.NormalizeStmt); ok {
+				bind.normalize = n.Var.Name
+			}
+		}
+		m := b.model(pi.Synapse, pi.Synapse.Name+"@"+prj.Name, overrides, bind)
 		prj.Synapse = m
 		if prj.Delay == nil {
 			prj.Delay = m.Delay

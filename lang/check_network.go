@@ -661,6 +661,7 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 	seen := map[string]bool{}
 	hasConnect, hasWeight := false, false
 	var synOverrides []*Setting
+	normalized := false
 	for _, it := range d.Items {
 		switch it := it.(type) {
 		case *Setting:
@@ -702,6 +703,11 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 			if pi.Synapse == nil && d.Synapse != nil {
 				continue
 			}
+			if normalized {
+				c.errorf(it, "a projection has one normalize").Hint = "keep one normalize sum(...) or normalize l2(...)"
+				continue
+			}
+			normalized = true
 			c.normalize(it, pi)
 		case *ModulatorItem:
 			if pi.Synapse == nil && d.Synapse != nil {
@@ -906,6 +912,10 @@ func (c *checker) normalize(n *NormalizeStmt, pi *ProjInfo) {
 		return
 	}
 	c.prog.Uses[n.Var] = s
+	if s.Type.Kind == Bool {
+		c.errorf(n.Var, "normalize rescales numbers; %s is boolean", n.Var.Name)
+		return
+	}
 	if target.Kind == Number && s.Type.Kind == Number {
 		c.expect(n.Target, target, s.Type, "the normalisation target (the unit of "+n.Var.Name+")")
 	}
