@@ -221,9 +221,10 @@ func (c *checker) checkNetwork(nd *NetworkDecl) *NetInfo {
 	for _, pi := range ni.Projs {
 		c.projection(ni, pi)
 	}
+	recorded := map[string]Node{}
 	for _, it := range nd.Items {
 		if r, ok := it.(*RecordDecl); ok {
-			c.record(ni, r)
+			c.record(ni, r, recorded)
 		}
 	}
 	c.wtas(ni)
@@ -924,10 +925,52 @@ func (c *checker) normalize(n *NormalizeStmt, pi *ProjInfo) {
 	}
 }
 
+// recordedTwice reports a variable or weights(P) recorded by two targets:
+// both would write the same files (E_v.npy, ...), the second over the
+// first. (spikes(E) twice writes the same spikes twice, which loses nothing.)
+func (c *checker) recordedTwice(x Expr, seen map[string]Node) {
+	var key string
+	switch y := x.(type) {
+	case *CallExpr:
+		if y.Fun.Name != "weights" || len(y.Args) != 1 {
+			return
+		}
+		id, ok := y.Args[0].Value.(*Ident)
+		if !ok {
+			return
+		}
+		key = "weights(" + id.Name + ")"
+	default:
+		if ix, ok := y.(*IndexExpr); ok {
+			y = ix.X
+		}
+		for y != nil {
+			switch z := y.(type) {
+			case *FieldExpr:
+				key, y = "."+z.Name.Name+key, z.X
+			case *Ident:
+				key, y = z.Name+key, nil
+			default:
+				key, y = "", nil
+			}
+		}
+		if key == "" || !strings.Contains(key, ".") {
+			return
+		}
+	}
+	if first, dup := seen[key]; dup {
+		d := c.errorf(x, "%s is recorded twice (also on line %d); its files would hold only one of the recordings", key, first.Range().Pos.Line)
+		d.Hint = "record it once: a slice covering both, e.g. E.v[0:10] every 1 ms"
+		return
+	}
+	seen[key] = x
+}
+
 // record checks `record spikes(A, B)`, `record weights(P)`, `record P.v[0:5]`.
-func (c *checker) record(ni *NetInfo, r *RecordDecl) {
+func (c *checker) record(ni *NetInfo, r *RecordDecl, recorded map[string]Node) {
 	stateful := false
 	for _, x := range r.Targets {
+		before := len(c.diags) // check for duplicates only targets without errors
 		switch x := x.(type) {
 		case *CallExpr:
 			switch x.Fun.Name {
@@ -953,6 +996,9 @@ func (c *checker) record(ni *NetInfo, r *RecordDecl) {
 		default:
 			stateful = true
 			c.recordVar(ni, x)
+		}
+		if len(c.diags) == before {
+			c.recordedTwice(x, recorded)
 		}
 	}
 	if r.Every != nil {
