@@ -141,6 +141,7 @@ func TestSameOutputs(t *testing.T) {
 		runCase{model: "../../testdata/gocode/dendrites.snn", off: []string{"dce", "fuse"}},
 		runCase{model: "../../testdata/gocode/dendrites.snn", args: []string{"--threads", "2"}, opt: gosim.Options{Threads: 2}},
 		runCase{model: "../../testdata/gocode/phases.snn", off: []string{"fuse"}},
+		runCase{model: "../../testdata/gocode/phases.snn", off: []string{"fold"}},
 		runCase{model: "../../testdata/gocode/summed.snn", off: []string{"fuse", "lazy"}},
 		runCase{model: "../../testdata/gocode/phases_synapse.snn", off: []string{"lazy"}},
 		runCase{model: "../../testdata/gocode/wta.snn", args: []string{"--threads", "2"}, opt: gosim.Options{Threads: 2}},
