@@ -430,6 +430,10 @@ func (c *checker) input(ni *NetInfo, d *InputDecl) {
 	args, vals := c.checkSig(e, d.Source, sig)
 	if n, ok := vals["n"]; ok {
 		p.Size = int(n)
+		if n > 1<<31-1 { // as populations: neurons and sources are 32-bit indices
+			c.errorf(args["n"], "input %s is too large (more than 2^31 sources)", d.Name.Name)
+			p.Size = 0
+		}
 	}
 	if name == "spike_times" && args["times"] != nil && args["indices"] != nil {
 		if l1, ok := args["times"].Value.(*ListExpr); ok {
