@@ -13,15 +13,10 @@ import (
 func (c *checker) checkPhases(r *RunDecl) {
 	ni := c.prog.Networks[r.Network.Name]
 	dur, durOK := constValue(r.Duration)
-	dt := 1e-4 // the network's dt, as the IR reads it
-	if ni != nil {
-		for _, it := range ni.Decl.Items {
-			if s, ok := it.(*Setting); ok && s.Name.Name == "dt" {
-				if v, ok := constValue(s.Value); ok && v > 0 {
-					dt = v
-				}
-			}
-		}
+	dt := netDt(ni)
+	if durOK && dur > 0 && math.Round(dur/dt) < 1 {
+		d := c.errorf(r.Duration, "the run is shorter than half a time step: it would simulate nothing")
+		d.Hint = fmt.Sprintf("dt = %g ms; the run has round(duration/dt) steps", dt*1e3)
 	}
 	seen := map[string]bool{}
 	last := -1.0
@@ -64,6 +59,21 @@ func (c *checker) checkPhases(r *RunDecl) {
 			c.phaseStmt(ni, s)
 		}
 	}
+}
+
+// netDt is the network's dt, as the IR reads it (0.1 ms by default).
+func netDt(ni *NetInfo) float64 {
+	dt := 1e-4
+	if ni != nil {
+		for _, it := range ni.Decl.Items {
+			if s, ok := it.(*Setting); ok && s.Name.Name == "dt" {
+				if v, ok := constValue(s.Value); ok && v > 0 {
+					dt = v
+				}
+			}
+		}
+	}
+	return dt
 }
 
 func (c *checker) phaseStmt(ni *NetInfo, s Stmt) {
