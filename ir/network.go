@@ -361,8 +361,13 @@ func (b *builder) records(r *lang.RecordDecl, ni *lang.NetInfo, pops map[string]
 				b.out.Records = append(b.out.Records, rec)
 				continue
 			}
+			// no backend records synapse state yet: say so here, at the
+			// record, rather than when a backend starts
+			sp := x.Range()
+			b.diags.Errorf(sp.Pos, sp.End, "recording synapse state %s.%s is not supported yet", name, f.Name.Name).Hint =
+				"record weights(" + name + ") for w, or move the value into a neuron variable"
 			for _, prj := range projsOf(name) {
-				b.out.Records = append(b.out.Records, &Record{Kind: RecState, Proj: prj, Var: findVar(prj.Synapse, f.Name.Name), Every: every, Pos: x.Range()})
+				b.out.Records = append(b.out.Records, &Record{Kind: RecState, Proj: prj, Var: findVar(prj.Synapse, f.Name.Name), Every: every, Pos: sp})
 			}
 		}
 	}
