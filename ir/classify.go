@@ -71,6 +71,19 @@ func classify(m *Model, normalized *Var) {
 					changed = true
 				}
 			}
+			// and candidates that the equation of another variable reads:
+			// the two integrate as one system, which needs one storage
+			for _, o := range m.ODEs {
+				if cand[o.Var] {
+					continue
+				}
+				readsVia(o.Rhs, map[*Var]bool{}, func(v *Var) {
+					if cand[v] {
+						delete(cand, v)
+						changed = true
+					}
+				})
+			}
 		}
 		for v := range cand {
 			v.Storage = side.storage
@@ -121,6 +134,21 @@ func classify(m *Model, normalized *Var) {
 	for _, v := range m.Vars {
 		v.Lazy = lazy[v]
 	}
+}
+
+// readsVia calls f for each variable of the own side that e reads, also
+// through named expressions.
+func readsVia(e Expr, seen map[*Var]bool, f func(*Var)) {
+	Walk(e, func(e Expr) bool {
+		if r, ok := e.(*Ref); ok && r.Side == Own {
+			f(r.Var)
+			if r.Var.Kind == Alias && !seen[r.Var] {
+				seen[r.Var] = true
+				readsVia(r.Var.Value, seen, f)
+			}
+		}
+		return true
+	})
 }
 
 // onlyReads: the ODE (if any) reads only variables in set (own side), no

@@ -11,7 +11,8 @@ import (
 //     does), costing no memory; so is a plastic projection's, which then
 //     stores only its per-synapse state (numbered by row pointers, 8 bytes
 //     a presynaptic neuron), not a target index per synapse;
-//   - csr: everything else (row pointers and one int32 target per synapse).
+//   - csr: everything else (row pointers and one int32 target per synapse),
+//     static projections whose weights are recorded included.
 //
 // A constant weight is stored once, never per synapse. Switched off, every
 // projection is csr.
@@ -27,12 +28,24 @@ func sparsity(ctx *Context) {
 			p.Storage = "dense"
 		case p.PruneBelow > 0:
 			// pruning drops synapses as they are built: only csr stores them one by one
+		case p.Synapse == nil && weightsRecorded(ctx.Prog, p):
+			// recording weights(P) lists its synapses: static procedural
+			// rows have no synapse numbers to list them by
 		case procedural[p.Connector.Kind] && !ontoDendrite(p) && (p.Synapse != nil || constWeight):
 			p.Storage = "procedural"
 		}
 		ctx.Diags.Notef(p.Pos.Pos, p.Pos.End, "sparsity: %s stored %s", p.Name, p.Storage)
 	}
 
+}
+
+func weightsRecorded(prog *ir.Program, p *ir.Projection) bool {
+	for _, r := range prog.Records {
+		if r.Kind == ir.RecWeights && r.Proj == p {
+			return true
+		}
+	}
+	return false
 }
 
 // procedural lists the connectors whose rows can be regenerated one at a

@@ -62,3 +62,27 @@ func TestNormalizeTrace(t *testing.T) {
 		}
 	}
 }
+
+// TestCoupledTracesRun: testdata/gocode/coupled_traces.snn runs (both of
+// its shapes stopped the run at start), the recorded static weights are the
+// projection's 1 mV on every synapse, their number that of a stored
+// bernoulli(0.1) projection, and lazy integration changes no weight.
+func TestCoupledTracesRun(t *testing.T) {
+	a := run(t, compile(t, "../../testdata/gocode/coupled_traces.snn"), gosim.Options{})
+	b := run(t, compile(t, "../../testdata/gocode/coupled_traces.snn", "lazy", "sparsity"), gosim.Options{})
+	for k, m := range a.Weights {
+		last := m.V[len(m.V)-1]
+		want := b.Weights[k].V[len(b.Weights[k].V)-1]
+		if len(last) != len(want) || len(last) == 0 {
+			t.Fatalf("%s: %d synapses, %d with csr storage", m.Name, len(last), len(want))
+		}
+		for i, x := range last {
+			if m.Name == "st" && x != 1e-3 {
+				t.Errorf("st synapse %d: weight %v, want 1 mV", i, x)
+			}
+			if math.Abs(x-want[i]) > 1e-12 {
+				t.Errorf("%s synapse %d: %v, with lazy and sparsity off %v", m.Name, i, x, want[i])
+			}
+		}
+	}
+}
