@@ -678,7 +678,8 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 				hasWeight = true
 				c.weightSetting(it, pi, ports, toDendrite)
 			case "delay":
-				e := &env{c: c, noTime: true}
+				// the backends keep one delay per projection
+				e := &env{c: c, noTime: true, noRandom: "in a delay (one delay per projection)"}
 				c.wantNonNegative(it.Value, e.expr(it.Value), timeT, "delay")
 			default:
 				if pi.Synapse == nil && d.Synapse != nil {
@@ -886,6 +887,10 @@ func (c *checker) weightSetting(s *Setting, pi *ProjInfo, ports []*PortInfo, toD
 		return
 	}
 	e := &env{c: c, noTime: true}
+	if pi.Synapse != nil {
+		// the backends keep a synapse type's weight as one number
+		e.noRandom = "in the weight of a projection with a synapse type (draw the synapse's own state, e.g. w = uniform(0, w_max))"
+	}
 	t := e.expr(s.Value)
 	if t.Kind == Invalid {
 		return
