@@ -1049,6 +1049,14 @@ func (c *checker) recordWeights(ni *NetInfo, x *CallExpr) {
 	if s.Proj.Synapse == nil && s.Proj.Decl.Synapse != nil {
 		return
 	}
+	for _, post := range s.Proj.Decl.Post {
+		if p := ni.Pops[post.Name]; p != nil && p.Type != nil {
+			if port := p.Type.Ports[s.Proj.Decl.Port.Name]; port != nil && port.Dendrite != nil && !port.Dendrite.Continuous {
+				c.errorf(x, "%s projects onto the segment dendrite %s: its synapses are permanences on segments that grow and die, not weights to record", id.Name, port.Name)
+				return
+			}
+		}
+	}
 	if syn := s.Proj.Synapse; syn != nil {
 		if w, ok := syn.Scope["w"]; (!ok || w.Kind != StateSym) && !syn.UsesWeight {
 			c.errorf(x, "synapse %s has no state variable w; record %s.<variable> instead", syn.Name, id.Name)
