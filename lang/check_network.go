@@ -679,7 +679,7 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 				c.weightSetting(it, pi, ports, toDendrite)
 			case "delay":
 				// the backends keep one delay per projection
-				e := &env{c: c, noTime: true, noRandom: "in a delay (one delay per projection)"}
+				e := &env{c: c, noTime: true, noRandom: "in a delay: the backends keep one delay per projection (random delays are not supported yet)"}
 				c.wantNonNegative(it.Value, e.expr(it.Value), timeT, "delay")
 			default:
 				if pi.Synapse == nil && d.Synapse != nil {
@@ -889,7 +889,7 @@ func (c *checker) weightSetting(s *Setting, pi *ProjInfo, ports []*PortInfo, toD
 	e := &env{c: c, noTime: true}
 	if pi.Synapse != nil {
 		// the backends keep a synapse type's weight as one number
-		e.noRandom = "in the weight of a projection with a synapse type (draw the synapse's own state, e.g. w = uniform(0, w_max))"
+		e.noRandom = "in the weight of a projection with a synapse type: the backends keep it as one number (draw the synapse's own state instead, e.g. w = uniform(0, w_max))"
 	}
 	t := e.expr(s.Value)
 	if t.Kind == Invalid {
