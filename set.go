@@ -2,6 +2,7 @@ package snnc
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/parser"
@@ -24,31 +25,68 @@ func applySets(f *lang.File, sets []string) ([]byte, lang.Diagnostics) {
 		return nil, nil
 	}
 	// line 3+k of the synthetic file is set k, "PARAM = VALUE"
-	var src strings.Builder
-	src.WriteString("network _ {\npopulation _ = _[1] {\n")
-	type target struct{ name, param, value string }
+	const head = "network _ {\npopulation _ = _[1] {\n"
+	type target struct{ name, param, value, line string }
 	var ts []target
 	for _, s := range sets {
 		lhs, value, ok := strings.Cut(s, "=")
 		name, param, dot := strings.Cut(strings.TrimSpace(lhs), ".")
-		if !ok || !dot || name == "" || param == "" || strings.TrimSpace(value) == "" || strings.ContainsAny(s, "\n{}") {
+		param, value = strings.TrimSpace(param), strings.TrimSpace(value)
+		if !ok || !isName(name) || !dot || !isName(param) || value == "" || strings.ContainsAny(s, "\r\n{}") {
 			diags.Errorf(lang.Pos{File: SetFile}, lang.Pos{}, "--set %q: expected NAME.PARAM=VALUE", s).Hint =
 				"NAME is a population or a named projection, e.g. --set E.tau_m=10ms"
 			continue
 		}
-		ts = append(ts, target{name, strings.TrimSpace(param), strings.TrimSpace(value)})
-		src.WriteString(strings.TrimSpace(param) + " = " + strings.TrimSpace(value) + "\n")
+		ts = append(ts, target{name, param, value, param + " = " + value + "\n"})
+	}
+	var src strings.Builder
+	src.WriteString(head)
+	for _, t := range ts {
+		src.WriteString(t.line)
 	}
 	src.WriteString("}\n}\n")
 	text := []byte(src.String())
 	if diags.HasErrors() {
 		return text, diags
 	}
-	g, pd := parser.Parse(SetFile, text)
-	if pd.HasErrors() {
-		return text, pd
+	// Each set is parsed alone, at its own line and offset (the sets before
+	// it blanked out), so that a syntax error points into its value and not
+	// into the next set.
+	settings := make([]*lang.Setting, len(ts))
+	blank := head
+	for k, t := range ts {
+		at := lang.Pos{File: SetFile, Offset: len(blank) + len(t.param) + 3, Line: 3 + k, Col: len(t.param) + 4}
+		g, pd := parser.Parse(SetFile, []byte(blank+t.line+"}\n}\n"))
+		blank += strings.Repeat(" ", len(t.line)-1) + "\n"
+		var list []*lang.Setting
+		if !pd.HasErrors() {
+			list = g.Decls[0].(*lang.NetworkDecl).Items[0].(*lang.PopulationDecl).Overrides
+		}
+		switch {
+		case pd.HasErrors():
+			kept := false
+			for _, d := range pd {
+				if d.Pos.Line == at.Line {
+					diags = append(diags, d)
+					kept = true
+				}
+			}
+			if !kept { // the parser stopped elsewhere, e.g. after an unclosed "("
+				diags.Errorf(at, lang.Pos{}, "--set %s.%s: cannot read %q as a value", t.name, t.param, t.value)
+			}
+		case len(list) == 1 && list[0].Name.Name == t.param:
+			settings[k] = list[0]
+		case len(list) > 1: // a second setting came from the value: --set 'E.a=1 b=2'
+			s := list[1]
+			diags.Errorf(s.Name.Pos, s.Name.End, "--set takes one value; %s = ... is a second setting", s.Name.Name).Hint =
+				"repeat --set for each parameter: --set E.a=1 --set E.b=2"
+		default:
+			diags.Errorf(at, lang.Pos{}, "--set %s.%s: cannot read %q as a value", t.name, t.param, t.value)
+		}
 	}
-	settings := g.Decls[0].(*lang.NetworkDecl).Items[0].(*lang.PopulationDecl).Overrides
+	if diags.HasErrors() {
+		return text, diags
+	}
 	for k, t := range ts {
 		s := settings[k]
 		if !override(f, t.name, s) {
@@ -102,4 +140,14 @@ func override(f *lang.File, name string, s *lang.Setting) bool {
 		}
 	}
 	return found
+}
+
+// isName reports whether s is an identifier (NAME or PARAM of a --set).
+func isName(s string) bool {
+	for i, r := range s {
+		if !(r == '_' || unicode.IsLetter(r) || i > 0 && unicode.IsDigit(r)) {
+			return false
+		}
+	}
+	return s != ""
 }

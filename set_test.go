@@ -6,6 +6,7 @@ import (
 
 	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/lang"
 )
 
 // TestSet: --set replaces a population's parameter (here the one a phase
@@ -45,4 +46,38 @@ func TestSet(t *testing.T) {
 			t.Errorf("--set %s: %v, want %q", c.set, diags, c.want)
 		}
 	}
+}
+
+// FuzzSet: any --set value, alone or with another, on a model with phases,
+// a plastic named projection and compartments, gives a program or errors
+// with positions (in <--set> or the model), never a panic.
+// (`P.#=1` indexed past the parsed settings; `P.tau_m=tau_m` recursed
+// until the stack overflowed.)
+func FuzzSet(f *testing.F) {
+	const model = `import "std/neurons"
+import "std/plasticity"
+import "std/dendrites"
+network N {
+    population P = LIF[4]
+    population T = TwoCompartment[2]
+    input S = poisson(4, rate = 50 Hz)
+    project pl = S -> P : exc using PairSTDP { connect = one_to_one  weight = 6 mV }
+    record spikes(P), P.v, T.dend.v_d
+}
+run N for 5 ms {
+    phase a at 2 ms { P.v = v_reset }
+}
+`
+	for _, s := range []string{"P.tau_m=10 ms", "pl.w_max=0.5", "P.#=1", "P.tau_m=1 ms v_th = 3 mV", "P.tau_m=tau_m",
+		"P.v_th=v_reset", "P.tau_m=(", "P.tau_m==1 ms", "T.C_d=1 pF", "S.rate=1 Hz", "P.v=uniform(0 mV, 1 mV)", "pl.delay=-1 ms"} {
+		f.Add(s, "P.v_reset=-70 mV")
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		_, _, diags := snnc.CompileSource("m.snn", []byte(model), snnc.Options{Set: []string{a, b}})
+		for _, d := range diags {
+			if d.Severity == lang.Error && d.Pos.File == "" {
+				t.Fatalf("error without a file: %s", d.Msg)
+			}
+		}
+	})
 }

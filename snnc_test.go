@@ -2,6 +2,7 @@ package snnc_test
 
 import (
 	"fmt"
+	"github.com/rogpeppe/go-internal/txtar"
 	_ "github.com/snnc/snnc/internal/golden" // defines -update for go test ./... -update
 	"github.com/snnc/snnc/passes"
 	"os"
@@ -53,6 +54,17 @@ func FuzzCheck(f *testing.F) {
 	for _, p := range corpus(f) {
 		if src, err := os.ReadFile(p); err == nil {
 			f.Add(src)
+		}
+	}
+	// and the models of the CLI scripts (--set, phases, verilog, ...)
+	scripts, _ := filepath.Glob("testdata/script/*.txtar")
+	for _, p := range scripts {
+		if a, err := txtar.ParseFile(p); err == nil {
+			for _, file := range a.Files {
+				if strings.HasSuffix(file.Name, ".snn") {
+					f.Add(file.Data)
+				}
+			}
 		}
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {

@@ -68,6 +68,7 @@ func (b *builder) typesOnly(f *lang.File) {
 type binding struct {
 	pre, post *Model
 	weight    units.Dim
+	normalize string // the variable `normalize f(var)` rescales, if any
 }
 
 // lower holds the state of lowering one model's expressions.
@@ -175,7 +176,11 @@ func (b *builder) model(ti *lang.TypeInfo, name string, overrides []*lang.Settin
 	l.prefix = ""
 	l.members(ti, ti.Decl.Members, "")
 	inlineKernelAliases(m)
-	classify(m)
+	var normalized *Var
+	if bind != nil {
+		normalized = l.byName[bind.normalize]
+	}
+	classify(m, normalized)
 	return m
 }
 

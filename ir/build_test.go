@@ -145,3 +145,21 @@ run N for 10 ms
 		t.Errorf("deliver dim %v, want volts (LIF's exc takes mV)", syn.DeliverDim)
 	}
 }
+
+// TestCoupledTraceStorage: in testdata/gocode/coupled_traces.snn x alone
+// would be a presynaptic trace (stored per presynaptic neuron), but y's
+// equation reads it and y is per synapse: the two integrate as one system,
+// so x must be per synapse too (the backends refused the mixed system).
+func TestCoupledTraceStorage(t *testing.T) {
+	p := build(t, "../testdata/gocode/coupled_traces.snn")
+	for _, prj := range p.Projs {
+		if prj.Synapse == nil {
+			continue
+		}
+		for _, v := range prj.Synapse.Vars {
+			if v.Kind == ir.State && v.Storage != ir.PerSynapse {
+				t.Errorf("%s.%s stored %v, want per synapse", prj.Name, v.Name, v.Storage)
+			}
+		}
+	}
+}

@@ -14,7 +14,11 @@ package ir
 // lazy variables (and constants), and no clock-driven equation reads it: it
 // is then only needed at events and can be advanced there exactly over the
 // elapsed time (Brian2 asks the user to mark this `(event-driven)`).
-func classify(m *Model) {
+//
+// normalized, if not nil, is rescaled per postsynaptic neuron by the
+// projection's `normalize`, so it is written per synapse outside the
+// handlers and stays per-synapse.
+func classify(m *Model, normalized *Var) {
 	if m.Kind != SynapseModel {
 		return
 	}
@@ -32,6 +36,9 @@ func classify(m *Model) {
 				writers[a.Var][kernel] = true
 			}
 		})
+	}
+	if normalized != nil {
+		writers[normalized] = map[string]bool{"normalize": true}
 	}
 	note("pre", m.OnPre)
 	note("post", m.OnPost)
@@ -64,6 +71,19 @@ func classify(m *Model) {
 					changed = true
 				}
 			}
+			// and candidates that the equation of another variable reads:
+			// the two integrate as one system, which needs one storage
+			for _, o := range m.ODEs {
+				if cand[o.Var] {
+					continue
+				}
+				readsVia(o.Rhs, map[*Var]bool{}, func(v *Var) {
+					if cand[v] {
+						delete(cand, v)
+						changed = true
+					}
+				})
+			}
 		}
 		for v := range cand {
 			v.Storage = side.storage
@@ -72,7 +92,7 @@ func classify(m *Model) {
 	// lazy: equations that read only lazy variables, read by no clock-driven one
 	lazy := map[*Var]bool{}
 	for v := range ode {
-		lazy[v] = true
+		lazy[v] = v != normalized // rescaling reads every synapse's current value
 	}
 	for changed := true; changed; {
 		changed = false
@@ -114,6 +134,21 @@ func classify(m *Model) {
 	for _, v := range m.Vars {
 		v.Lazy = lazy[v]
 	}
+}
+
+// readsVia calls f for each variable of the own side that e reads, also
+// through named expressions.
+func readsVia(e Expr, seen map[*Var]bool, f func(*Var)) {
+	Walk(e, func(e Expr) bool {
+		if r, ok := e.(*Ref); ok && r.Side == Own {
+			f(r.Var)
+			if r.Var.Kind == Alias && !seen[r.Var] {
+				seen[r.Var] = true
+				readsVia(r.Var.Value, seen, f)
+			}
+		}
+		return true
+	})
 }
 
 // onlyReads: the ODE (if any) reads only variables in set (own side), no

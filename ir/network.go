@@ -250,7 +250,13 @@ func (b *builder) projection(pi *lang.ProjInfo, pre Node, post *Population, node
 		if port.Kind == ContPort && port.Var != nil {
 			w = port.Var.Dim // a summed synapse's weight is in the port's unit
 		}
-		m := b.model(pi.Synapse, pi.Synapse.Name+"@"+prj.Name, overrides, &binding{pre: preModel, post: post.Model, weight: w})
+		bind := &binding{pre: preModel, post: post.Model, weight: w}
+		for _, it := range d.Items {
+			if n, ok := it.(*lang.NormalizeStmt); ok {
+				bind.normalize = n.Var.Name
+			}
+		}
+		m := b.model(pi.Synapse, pi.Synapse.Name+"@"+prj.Name, overrides, bind)
 		prj.Synapse = m
 		if prj.Delay == nil {
 			prj.Delay = m.Delay
@@ -355,8 +361,13 @@ func (b *builder) records(r *lang.RecordDecl, ni *lang.NetInfo, pops map[string]
 				b.out.Records = append(b.out.Records, rec)
 				continue
 			}
+			// no backend records synapse state yet: say so here, at the
+			// record, rather than when a backend starts
+			sp := x.Range()
+			b.diags.Errorf(sp.Pos, sp.End, "recording synapse state %s.%s is not supported yet", name, f.Name.Name).Hint =
+				"record weights(" + name + ") for w, or move the value into a neuron variable"
 			for _, prj := range projsOf(name) {
-				b.out.Records = append(b.out.Records, &Record{Kind: RecState, Proj: prj, Var: findVar(prj.Synapse, f.Name.Name), Every: every, Pos: x.Range()})
+				b.out.Records = append(b.out.Records, &Record{Kind: RecState, Proj: prj, Var: findVar(prj.Synapse, f.Name.Name), Every: every, Pos: sp})
 			}
 		}
 	}

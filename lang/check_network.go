@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/snnc/snnc/lang/units"
 )
@@ -220,9 +221,10 @@ func (c *checker) checkNetwork(nd *NetworkDecl) *NetInfo {
 	for _, pi := range ni.Projs {
 		c.projection(ni, pi)
 	}
+	recorded := map[string]Node{}
 	for _, it := range nd.Items {
 		if r, ok := it.(*RecordDecl); ok {
-			c.record(ni, r)
+			c.record(ni, r, recorded)
 		}
 	}
 	c.wtas(ni)
@@ -300,6 +302,71 @@ func (c *checker) overrides(t *TypeInfo, list []*Setting, where string) {
 	for _, s := range list {
 		c.override(t, s, where, seen)
 	}
+	c.overrideCycles(t, list)
+}
+
+// overrideCycles reports an override whose value depends on itself, directly
+// (`tau_m = 2 * tau_m`) or through other overrides and defaults (`a = b`
+// where b defaults to 2 * a): a type's own declarations only read earlier
+// ones, so only an override can close a cycle, and lowering it would recurse
+// forever.
+func (c *checker) overrideCycles(t *TypeInfo, list []*Setting) {
+	over := map[string]*Setting{}
+	for _, s := range list {
+		if sym, ok := t.Scope[s.Name.Name]; ok && (sym.Kind == ParamSym || sym.Kind == StateSym) && over[s.Name.Name] == nil {
+			over[s.Name.Name] = s
+		}
+	}
+	value := func(name string) Expr {
+		if s := over[name]; s != nil {
+			return s.Value
+		}
+		if sym, ok := t.Scope[name]; ok && (sym.Kind == ParamSym || sym.Kind == StateSym) {
+			if v, ok := sym.Decl.(*VarDecl); ok {
+				return v.Value
+			}
+		}
+		return nil
+	}
+	reported := map[string]bool{}
+	for _, s := range list {
+		name := s.Name.Name
+		if over[name] != s || reported[name] {
+			continue
+		}
+		// depth-first from s's value, looking for name; path[n] is how n was reached
+		path := map[string]string{}
+		var stack []string
+		push := func(from string, x Expr) {
+			WalkExpr(x, func(x Expr) {
+				if id, ok := x.(*Ident); ok {
+					if _, seen := path[id.Name]; !seen && value(id.Name) != nil {
+						path[id.Name] = from
+						stack = append(stack, id.Name)
+					}
+				}
+			})
+		}
+		push(name, s.Value)
+		for len(stack) > 0 && path[name] == "" {
+			n := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if n != name {
+				push(n, value(n))
+			}
+		}
+		if path[name] == "" {
+			continue
+		}
+		chain := []string{name}
+		for n := path[name]; n != name; n = path[n] {
+			chain = append([]string{n}, chain...)
+			reported[n] = true
+		}
+		chain = append([]string{name}, chain...)
+		d := c.errorf(s.Value, "the value of %s depends on itself (%s)", name, strings.Join(chain, " -> "))
+		d.Hint = "an override cannot refer to the value it replaces; write the value out"
+	}
 }
 
 func (c *checker) override(t *TypeInfo, s *Setting, where string, seen map[string]bool) {
@@ -363,6 +430,10 @@ func (c *checker) input(ni *NetInfo, d *InputDecl) {
 	args, vals := c.checkSig(e, d.Source, sig)
 	if n, ok := vals["n"]; ok {
 		p.Size = int(n)
+		if n > 1<<31-1 { // as populations: neurons and sources are 32-bit indices
+			c.errorf(args["n"], "input %s is too large (more than 2^31 sources)", d.Name.Name)
+			p.Size = 0
+		}
 	}
 	if name == "spike_times" && args["times"] != nil && args["indices"] != nil {
 		if l1, ok := args["times"].Value.(*ListExpr); ok {
@@ -594,6 +665,8 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 	}
 	seen := map[string]bool{}
 	hasConnect, hasWeight := false, false
+	var synOverrides []*Setting
+	normalized := false
 	for _, it := range d.Items {
 		switch it := it.(type) {
 		case *Setting:
@@ -605,7 +678,8 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 				hasWeight = true
 				c.weightSetting(it, pi, ports, toDendrite)
 			case "delay":
-				e := &env{c: c, noTime: true}
+				// the backends keep one delay per projection
+				e := &env{c: c, noTime: true, noRandom: "in a delay: the backends keep one delay per projection (random delays are not supported yet)"}
 				c.wantNonNegative(it.Value, e.expr(it.Value), timeT, "delay")
 			default:
 				if pi.Synapse == nil && d.Synapse != nil {
@@ -621,6 +695,7 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 					continue
 				}
 				c.override(pi.Synapse, it, "synapse type "+pi.Synapse.Name, seen)
+				synOverrides = append(synOverrides, it)
 				continue
 			}
 			if seen[it.Name.Name] {
@@ -634,6 +709,11 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 			if pi.Synapse == nil && d.Synapse != nil {
 				continue
 			}
+			if normalized {
+				c.errorf(it, "a projection has one normalize").Hint = "keep one normalize sum(...) or normalize l2(...)"
+				continue
+			}
+			normalized = true
 			c.normalize(it, pi)
 		case *ModulatorItem:
 			if pi.Synapse == nil && d.Synapse != nil {
@@ -648,6 +728,9 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 			}
 			c.popRef(ni, it.Source, true)
 		}
+	}
+	if pi.Synapse != nil {
+		c.overrideCycles(pi.Synapse, synOverrides)
 	}
 	if !hasConnect {
 		c.errorf(d, "projection needs connect = ..., e.g. connect = bernoulli(0.02)")
@@ -816,6 +899,10 @@ func (c *checker) weightSetting(s *Setting, pi *ProjInfo, ports []*PortInfo, toD
 		return
 	}
 	e := &env{c: c, noTime: true}
+	if pi.Synapse != nil {
+		// the backends keep a synapse type's weight as one number
+		e.noRandom = "in the weight of a projection with a synapse type: the backends keep it as one number (draw the synapse's own state instead, e.g. w = uniform(0, w_max))"
+	}
 	t := e.expr(s.Value)
 	if t.Kind == Invalid {
 		return
@@ -847,6 +934,10 @@ func (c *checker) normalize(n *NormalizeStmt, pi *ProjInfo) {
 		return
 	}
 	c.prog.Uses[n.Var] = s
+	if s.Type.Kind == Bool {
+		c.errorf(n.Var, "normalize rescales numbers; %s is boolean", n.Var.Name)
+		return
+	}
 	if target.Kind == Number && s.Type.Kind == Number {
 		c.expect(n.Target, target, s.Type, "the normalisation target (the unit of "+n.Var.Name+")")
 	}
@@ -855,10 +946,52 @@ func (c *checker) normalize(n *NormalizeStmt, pi *ProjInfo) {
 	}
 }
 
+// recordedTwice reports a variable or weights(P) recorded by two targets:
+// both would write the same files (E_v.npy, ...), the second over the
+// first. (spikes(E) twice writes the same spikes twice, which loses nothing.)
+func (c *checker) recordedTwice(x Expr, seen map[string]Node) {
+	var key string
+	switch y := x.(type) {
+	case *CallExpr:
+		if y.Fun.Name != "weights" || len(y.Args) != 1 {
+			return
+		}
+		id, ok := y.Args[0].Value.(*Ident)
+		if !ok {
+			return
+		}
+		key = "weights(" + id.Name + ")"
+	default:
+		if ix, ok := y.(*IndexExpr); ok {
+			y = ix.X
+		}
+		for y != nil {
+			switch z := y.(type) {
+			case *FieldExpr:
+				key, y = "."+z.Name.Name+key, z.X
+			case *Ident:
+				key, y = z.Name+key, nil
+			default:
+				key, y = "", nil
+			}
+		}
+		if key == "" || !strings.Contains(key, ".") {
+			return
+		}
+	}
+	if first, dup := seen[key]; dup {
+		d := c.errorf(x, "%s is recorded twice (also on line %d); its files would hold only one of the recordings", key, first.Range().Pos.Line)
+		d.Hint = "record it once: a slice covering both, e.g. E.v[0:10] every 1 ms"
+		return
+	}
+	seen[key] = x
+}
+
 // record checks `record spikes(A, B)`, `record weights(P)`, `record P.v[0:5]`.
-func (c *checker) record(ni *NetInfo, r *RecordDecl) {
+func (c *checker) record(ni *NetInfo, r *RecordDecl, recorded map[string]Node) {
 	stateful := false
 	for _, x := range r.Targets {
+		before := len(c.diags) // check for duplicates only targets without errors
 		switch x := x.(type) {
 		case *CallExpr:
 			switch x.Fun.Name {
@@ -884,6 +1017,9 @@ func (c *checker) record(ni *NetInfo, r *RecordDecl) {
 		default:
 			stateful = true
 			c.recordVar(ni, x)
+		}
+		if len(c.diags) == before {
+			c.recordedTwice(x, recorded)
 		}
 	}
 	if r.Every != nil {
@@ -924,6 +1060,14 @@ func (c *checker) recordWeights(ni *NetInfo, x *CallExpr) {
 	c.prog.Uses[id] = s
 	if s.Proj.Synapse == nil && s.Proj.Decl.Synapse != nil {
 		return
+	}
+	for _, post := range s.Proj.Decl.Post {
+		if p := ni.Pops[post.Name]; p != nil && p.Type != nil {
+			if port := p.Type.Ports[s.Proj.Decl.Port.Name]; port != nil && port.Dendrite != nil && !port.Dendrite.Continuous {
+				c.errorf(x, "%s projects onto the segment dendrite %s: its synapses are permanences on segments that grow and die, not weights to record", id.Name, port.Name)
+				return
+			}
+		}
 	}
 	if syn := s.Proj.Synapse; syn != nil {
 		if w, ok := syn.Scope["w"]; (!ok || w.Kind != StateSym) && !syn.UsesWeight {

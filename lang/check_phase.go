@@ -2,6 +2,7 @@ package lang
 
 import (
 	"fmt"
+	"math"
 )
 
 // checkPhases checks the `phase NAME at T { Pop.var = value }` items of a
@@ -12,6 +13,11 @@ import (
 func (c *checker) checkPhases(r *RunDecl) {
 	ni := c.prog.Networks[r.Network.Name]
 	dur, durOK := constValue(r.Duration)
+	dt := netDt(ni)
+	if durOK && dur > 0 && math.Round(dur/dt) < 1 {
+		d := c.errorf(r.Duration, "the run is shorter than half a time step: it would simulate nothing")
+		d.Hint = fmt.Sprintf("dt = %g ms; the run has round(duration/dt) steps", dt*1e3)
+	}
 	seen := map[string]bool{}
 	last := -1.0
 	var lastName string
@@ -29,12 +35,21 @@ func (c *checker) checkPhases(r *RunDecl) {
 			c.errorf(ph.At, "the time of a phase must be a constant")
 			continue
 		}
+		// a phase starts at step round(T/dt) of round(duration/dt) steps
+		step, steps := math.Round(at/dt), math.Round(dur/dt)
 		switch {
 		case at < 0:
 			c.errorf(ph.At, "the time of a phase must not be negative")
-		case durOK && at >= dur:
+		case durOK && (at >= dur || step >= steps):
 			d := c.errorf(ph.At, "phase %s starts at or after the end of the run", ph.Name.Name)
 			d.Hint = fmt.Sprintf("the run lasts %g ms", dur*1e3)
+			if at < dur {
+				d.Hint = fmt.Sprintf("the run has %g steps of dt = %g ms; T rounds to step %g", steps, dt*1e3, step)
+			}
+		case math.Abs(at/dt-step) > 1e-6:
+			c.warnf(ph.At, "phase %s at %g ms is not a multiple of dt = %g ms; it starts at step %g (%g ms)", ph.Name.Name, at*1e3, dt*1e3, step, step*dt*1e3)
+		}
+		switch {
 		case at < last:
 			d := c.errorf(ph.At, "phase %s starts before phase %s", ph.Name.Name, lastName)
 			d.Hint = "list phases in the order they start"
@@ -44,6 +59,21 @@ func (c *checker) checkPhases(r *RunDecl) {
 			c.phaseStmt(ni, s)
 		}
 	}
+}
+
+// netDt is the network's dt, as the IR reads it (0.1 ms by default).
+func netDt(ni *NetInfo) float64 {
+	dt := 1e-4
+	if ni != nil {
+		for _, it := range ni.Decl.Items {
+			if s, ok := it.(*Setting); ok && s.Name.Name == "dt" {
+				if v, ok := constValue(s.Value); ok && v > 0 {
+					dt = v
+				}
+			}
+		}
+	}
+	return dt
 }
 
 func (c *checker) phaseStmt(ni *NetInfo, s Stmt) {

@@ -32,7 +32,13 @@ func (c *checker) wtas(ni *NetInfo) {
 		seen[w.Pop.Name] = true
 		p := sym.Pop
 		var by *Setting
+		set := map[string]bool{}
 		for _, s := range w.Settings {
+			if set[s.Name.Name] {
+				c.errorf(s.Name, "%s is set twice in wta %s", s.Name.Name, w.Pop.Name)
+				continue
+			}
+			set[s.Name.Name] = true
 			switch s.Name.Name {
 			case "k":
 				t := (&env{c: c, noTime: true}).expr(s.Value)

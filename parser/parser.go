@@ -145,8 +145,12 @@ func numberThenName(filename string, src []byte, tok lexer.Token) (num, name lex
 			sig = append(sig, t)
 		}
 	}
-	if n := len(sig); n >= 2 && sig[n-1].Type == tokIdent && sig[n-2].Type == tokNumber {
-		return sig[n-2], sig[n-1], true
+	k := len(sig) - 1
+	for k >= 2 && sig[k].Type == tokIdent && sig[k-1].Value == "." { // `0.5  E.v = ...` in a phase
+		k -= 2
+	}
+	if k >= 1 && sig[k].Type == tokIdent && sig[k-1].Type == tokNumber {
+		return sig[k-1], sig[k], true
 	}
 	return num, name, false
 }

@@ -10,8 +10,20 @@ import (
 // so they are constants of their model) and folds constant sub-expressions.
 // A threshold that folds to a constant is reported: false never fires, true
 // fires every step.
+//
+// Switched off, it still folds the run's phase values: they are constants
+// of their population or projection by definition (the checker allows only
+// numbers and parameters), and the backends set them as numbers.
 func fold(ctx *Context) {
 	f := &folder{done: map[*ir.Var]ir.Expr{}, busy: map[*ir.Var]bool{}}
+	if ctx.Off {
+		for _, ph := range ctx.Prog.Phases {
+			for _, st := range ph.Sets {
+				st.Value = f.expr(st.Value)
+			}
+		}
+		return
+	}
 	models := append(append([]*ir.Model{}, ctx.Prog.Neurons...), ctx.Prog.Synapses...)
 	for _, m := range models {
 		f.model(m)

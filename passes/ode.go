@@ -17,12 +17,50 @@ func ode(ctx *Context) {
 	if ctx.Prog.Network == "" {
 		dt, why = 1e-4, " (propagator for the default dt 0.1 ms)"
 	}
+	for _, m := range ctx.Prog.Synapses {
+		neuronReads(ctx, m)
+	}
 	for _, m := range append(append([]*ir.Model{}, ctx.Prog.Neurons...), ctx.Prog.Synapses...) {
 		m.Update = nil
 		for _, group := range systems(m.ODEs) {
 			if s := choose(ctx, m, group, dt, why); s != nil {
 				m.Update = append(m.Update, s)
 			}
+		}
+	}
+}
+
+// neuronReads reports synaptic equations that read a neuron's state
+// (pre.x, post.x, directly or through a named expression): both backends
+// integrate synaptic state without the neurons (at events, or per synapse
+// every step), and they stopped the run with no position.
+func neuronReads(ctx *Context, m *ir.Model) {
+	for _, o := range m.ODEs {
+		var bad *ir.Ref
+		seen := map[*ir.Var]bool{}
+		var visit func(e ir.Expr)
+		visit = func(e ir.Expr) {
+			ir.Walk(e, func(x ir.Expr) bool {
+				if r, ok := x.(*ir.Ref); ok && bad == nil {
+					switch {
+					case r.Side != ir.Own:
+						bad = r
+					case r.Var.Kind == ir.Alias && !seen[r.Var]:
+						seen[r.Var] = true
+						visit(r.Var.Value)
+					}
+				}
+				return bad == nil
+			})
+		}
+		visit(o.Rhs)
+		if bad != nil {
+			side := "pre"
+			if bad.Side == ir.Post {
+				side = "post"
+			}
+			ctx.Diags.Errorf(o.Pos.Pos, o.Pos.End, "the equation of %s in synapse %s reads %s.%s: synaptic equations cannot read the neurons' state yet", o.Var.Name, m.Type, side, bad.Var.Name).Hint =
+				fmt.Sprintf("read %s.%s in a handler (on pre, on post) instead", side, bad.Var.Name)
 		}
 	}
 }

@@ -8,7 +8,9 @@ import (
 	"github.com/snnc/snnc/ir"
 )
 
-func TestODEGolden(t *testing.T) { goldenPass(t, "ode", "exact_nonlinear.snn", "overflow.snn") }
+func TestODEGolden(t *testing.T) {
+	goldenPass(t, "ode", "exact_nonlinear.snn", "overflow.snn", "synapse_reads_neuron.snn")
+}
 
 func systemOf(m *ir.Model, name string) *ir.System {
 	for _, s := range m.Update {
@@ -91,8 +93,9 @@ func names(vs []*ir.Var) []string {
 	return out
 }
 
-// TestODEErrors: exact on a nonlinear system and an overflowing propagator
-// are positioned errors, and nothing is returned.
+// TestODEErrors: exact on a nonlinear system, an overflowing propagator and
+// a synaptic equation reading a neuron (the backends stopped the run without
+// a position) are positioned errors, and nothing is returned.
 func TestODEErrors(t *testing.T) {
 	for _, c := range []struct {
 		file      string
@@ -101,6 +104,7 @@ func TestODEErrors(t *testing.T) {
 	}{
 		{"exact_nonlinear.snn", 8, 16, "method exact needs equations that are linear"},
 		{"overflow.snn", 7, 9, "cannot integrate x over dt = 0.1 ms"},
+		{"synapse_reads_neuron.snn", 11, 9, "the equation of x in synapse Follow reads post.v: synaptic equations cannot read the neurons' state yet"},
 	} {
 		p, diags := try("../testdata/passes/ode/"+c.file, "")
 		if p != nil || len(diags) == 0 {

@@ -29,7 +29,7 @@ type Pass struct {
 
 // Table lists the passes in the order they run.
 var Table = []*Pass{
-	{Name: "fold", Doc: "constant folding; parameters become constants", Run: fold},
+	{Name: "fold", Doc: "constant folding; parameters become constants", Run: fold, Always: true},
 	{Name: "ode", Doc: "choose exact propagators or RK4/Euler per ODE system", Run: ode, Required: true},
 	{Name: "prune", Doc: "drop projections from silent sources and (with --prune-weights) tiny static weights", Run: prune},
 	{Name: "dce", Doc: "remove state, kernels, populations and projections no recording depends on", Run: dce},

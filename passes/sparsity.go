@@ -12,7 +12,8 @@ import (
 //     projection's, which then stores only its per-synapse state (numbered
 //     by row pointers, 8 bytes a presynaptic neuron), not a target index
 //     per synapse;
-//   - csr: everything else (row pointers and one int32 target per synapse).
+//   - csr: everything else (row pointers and one int32 target per synapse),
+//     static projections whose weights are recorded included.
 //
 // Between csr and procedural for static rows the cost model is: stored rows
 // cost 4 bytes a synapse (plus 8 a row) for the whole run and about 1 ns an
@@ -45,6 +46,9 @@ func sparsity(ctx *Context) {
 			p.Storage = "dense"
 		case p.PruneBelow > 0:
 			// pruning drops synapses as they are built: only csr stores them one by one
+		case p.Synapse == nil && weightsRecorded(ctx.Prog, p):
+			// recording weights(P) lists its synapses: static procedural
+			// rows have no synapse numbers to list them by
 		case p.Synapse != nil && procedural[p.Connector.Kind] && !ontoDendrite(p):
 			// per-synapse state is stored anyway; regenerating the row
 			// costs little next to the handlers run on each synapse
@@ -80,6 +84,15 @@ func storedBytes(p *ir.Projection) float64 {
 		syn = pre
 	}
 	return 4*syn + 8*(pre+1)
+}
+
+func weightsRecorded(prog *ir.Program, p *ir.Projection) bool {
+	for _, r := range prog.Records {
+		if r.Kind == ir.RecWeights && r.Proj == p {
+			return true
+		}
+	}
+	return false
 }
 
 // procedural lists the connectors whose rows can be regenerated one at a

@@ -44,6 +44,7 @@ func Lower(p *ir.Program, prof *Profile) (*Program, lang.Diagnostics) {
 		for _, ph := range p.Phases {
 			l.errorf(ph.Pos, "phase %s cannot be expressed on %s yet: the fixed-point simulator runs one phase", ph.Name, prof.Name)
 		}
+		l.records()
 	}
 	if l.diags.HasErrors() {
 		l.diags.Sort()
@@ -55,6 +56,32 @@ func Lower(p *ir.Program, prof *Profile) (*Program, lang.Diagnostics) {
 	}
 	l.diags.Sort()
 	return l.out, *l.diags
+}
+
+// records reports state recordings the integer model cannot serve (the
+// simulator would stop at its start without a position).
+func (l *lowerer) records() {
+	for _, r := range l.p.Records {
+		if r.Kind != ir.RecState {
+			continue
+		}
+		if r.Pop == nil {
+			l.errorf(r.Pos, "recording synapse state %s cannot be expressed on %s yet", r.Var.Name, l.prof.Name)
+			continue
+		}
+		m := l.byPop[r.Pop]
+		if m == nil {
+			continue // the population did not lower, reported
+		}
+		found := false
+		for _, v := range m.Vars {
+			found = found || v.Src != nil && v.Src.Name == r.Var.Name
+		}
+		if !found {
+			l.errorf(r.Pos, "%s.%s cannot be recorded on %s: the integer model has no such variable (aliases are not recorded on a fixed-point target)", r.Pop.Name, r.Var.Name, l.prof.Name).Hint =
+				"record a state variable, or run without --target"
+		}
+	}
 }
 
 type lowerer struct {

@@ -3,6 +3,7 @@ package fixed
 import (
 	"fmt"
 	"math"
+	"path/filepath"
 
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/runtime"
@@ -105,6 +106,9 @@ func (pr *xproj) connect(s *sim, ip *ir.Projection) error {
 	pre, post := pr.pre, pr.post
 	stream := runtime.NewStream(s.seed, runtime.Hash("connect", ip.Name))
 	spec := connSpec(ip.Connector, ip.Pre.Pop != nil && ip.Pre.Pop == ip.Post)
+	if spec.File != "" && !filepath.IsAbs(spec.File) && s.baseDir != "" {
+		spec.File = filepath.Join(s.baseDir, spec.File) // relative to the model, as in snnc run
+	}
 	pr.storage = "csr"
 	if ip.Storage == "dense" && ip.Connector.Kind == "all_to_all" && !ip.Connector.ExceptSelf {
 		pr.storage = "dense"
@@ -130,6 +134,15 @@ func (pr *xproj) weights(s *sim, ip *ir.Projection, q *Proj) error {
 	if q.Const {
 		pr.w, _ = q.Quantize(q.Weight, bits)
 		return nil
+	}
+	if pr.csr == nil && pr.all != nil {
+		// dense all_to_all with per-synapse weights: the same synapses,
+		// numbered row by row, listed explicitly
+		csr, err := runtime.Connect(runtime.ConnSpec{Kind: "all_to_all"}, geometry(pr.pre), geometry(pr.post), runtime.NewStream(s.seed, runtime.Hash("connect", ip.Name)))
+		if err != nil {
+			return err
+		}
+		pr.csr, pr.all, pr.storage = csr, nil, "csr"
 	}
 	if pr.csr == nil {
 		return fmt.Errorf("random weights need stored connectivity")

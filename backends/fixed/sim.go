@@ -111,6 +111,7 @@ type sim struct {
 	spikeMons  []*spikeMon
 	stateMons  []*stateMon
 	weightMons []*weightMon
+	baseDir    string // model files (from_file edges) are read relative to it
 }
 
 type node interface {
@@ -136,7 +137,7 @@ type contInput struct {
 }
 
 func build(p *ir.Program, q *Program, o Options) (*sim, error) {
-	s := &sim{q: q, dt: p.Schedule.Dt, seed: p.Schedule.Seed}
+	s := &sim{q: q, dt: p.Schedule.Dt, seed: p.Schedule.Seed, baseDir: o.BaseDir}
 	if o.Seed != nil {
 		s.seed = *o.Seed
 	}

@@ -157,3 +157,19 @@ func TestLoihiCUBA(t *testing.T) {
 		t.Logf("%s: float %.3f Hz, loihi %.3f Hz (%+.2f %%), count corr %.3f", pe.Name, pe.FloatRate, pe.FixedRate, 100**pe.RateRel, *pe.CountCorr)
 	}
 }
+
+// TestFilesAndDenseRandomWeights: testdata/gocode/files.snn reads its edge
+// list relative to the model (it was opened relative to the working
+// directory) and draws per-synapse weights on an all_to_all projection
+// (dense storage, which had no synapse list for them: "random weights need
+// stored connectivity"). The small network is not chaotic: q16 fires as
+// float64 does, spike for spike within ±1 ms (measured: 100 %).
+func TestFilesAndDenseRandomWeights(t *testing.T) {
+	p := compile(t, "../../testdata/gocode/files.snn")
+	res := run(t, p, lower(t, p, "q16"), fixed.Options{Options: gosim.Options{BaseDir: "../../testdata/gocode"}, Compare: true})
+	for _, pe := range res.Report.Populations {
+		if pe.Match == nil || *pe.Match < 0.95 || pe.FloatRate == 0 {
+			t.Errorf("%s: float %.2f Hz, q16 %.2f Hz, matched %v", pe.Name, pe.FloatRate, pe.FixedRate, pe.Match)
+		}
+	}
+}

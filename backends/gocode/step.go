@@ -151,6 +151,11 @@ func (g *gen) stepBody() {
 		b.line("}")
 		b.line("}")
 	}
+	for _, pr := range g.projs { // before the sums: as gosim
+		if len(pr.clocked) > 0 || len(pr.systems) > 0 {
+			b.line("s.tick%d()", pr.k)
+		}
+	}
 	for _, pr := range g.projs {
 		if pr.summed {
 			b.line("s.sum%d()", pr.k)
@@ -181,11 +186,6 @@ func (g *gen) stepBody() {
 		b.line("if err := s.finite%d(); err != nil {", pg.k)
 		b.line("return err")
 		b.line("}")
-	}
-	for _, pr := range g.projs {
-		if len(pr.clocked) > 0 || len(pr.systems) > 0 {
-			b.line("s.tick%d()", pr.k)
-		}
 	}
 	b.Write(g.synPhases.Bytes())
 	b.line("// thresholds")

@@ -266,6 +266,13 @@ func (s *sim) step() error {
 			}
 		}
 	}
+	// clock-driven synaptic state advances to this step's time before summed
+	// synapses read it, as lazy traces are brought up to it (synaptic
+	// equations do not read the neurons, so the order of tick and update is
+	// free)
+	for _, pr := range s.projs {
+		pr.tick()
+	}
 	for _, pr := range s.projs {
 		pr.sum(s)
 	}
@@ -274,9 +281,6 @@ func (s *sim) step() error {
 		if err := p.checkFinite(s); err != nil {
 			return err
 		}
-	}
-	for _, pr := range s.projs {
-		pr.tick()
 	}
 	s.applyPhases(true)
 	for _, p := range s.pops {

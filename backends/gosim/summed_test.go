@@ -14,7 +14,7 @@ import (
 // recorded before the ports are driven); a spike at step m sets its trace
 // in that step's synaptic events, so the drive first sees it at step m+1.
 func TestSummed(t *testing.T) {
-	for _, off := range [][]string{nil, {"fuse"}} {
+	for _, off := range [][]string{nil, {"fuse"}, {"lazy"}} {
 		res := run(t, compile(t, "../../testdata/gocode/summed.snn", off...), gosim.Options{})
 		type key struct {
 			pop       string
