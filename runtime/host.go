@@ -26,6 +26,15 @@ func ParseDuration(s string) (float64, error) {
 	return 0, fmt.Errorf("--duration %q: expected a positive time such as 500ms or 2s", s)
 }
 
+// CheckSteps refuses a --duration (s as typed, d in seconds) that rounds to
+// no step of dt, as the checker refuses such a `run ... for`.
+func CheckSteps(s string, d, dt float64) error {
+	if math.Round(d/dt) < 1 {
+		return fmt.Errorf("--duration %s is shorter than half a time step (dt = %g ms): the run would simulate nothing", strings.TrimSpace(s), dt*1e3)
+	}
+	return nil
+}
+
 // MemoryBudget is the connectivity a run may allocate: 80 % of the memory
 // the machine has available now (16 GiB where /proc/meminfo is missing).
 func MemoryBudget() int64 {
