@@ -407,6 +407,39 @@ run N for 10 ms`
 	}
 }
 
+// TestInputMemoryRefusal: the built binary refuses inputs that cannot fit
+// (40 inputs of 2e9 sources with all active, 24 GB each by
+// runtime.InputBytes: more than any machine's budget) before creating
+// them, with the interpreter's message.
+func TestInputMemoryRefusal(t *testing.T) {
+	var inputs, projs strings.Builder
+	for k := range 40 {
+		fmt.Fprintf(&inputs, "    input S%d = patterns(2e9, active = 2e9)\n", k)
+		fmt.Fprintf(&projs, "    project S%d -> P : exc { connect = bernoulli(1e-9)  weight = 1 mV }\n", k)
+	}
+	src := `
+neuron C { state { v = 0 mV }; equations { v' = -v / 10 ms }; inputs { exc: v += weight }; on threshold v > 5 mV { v = 0 mV } }
+network N {
+    population P = C[2]
+` + inputs.String() + projs.String() + `    record spikes(P)
+}
+run N for 1 ms`
+	model := filepath.Join(t.TempDir(), "huge.snn")
+	if err := os.WriteFile(model, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, want := gosim.Run(compile(t, model), gosim.Options{})
+	if want == nil || !strings.Contains(want.Error(), "the inputs need about 960.0 GB") {
+		t.Fatalf("interpreter: %v", want)
+	}
+	stderr, failed := runBinary(t, binary(t, model), "--out", t.TempDir(), "-q")
+	// the same message but for the memory available now, which moves
+	same, _, _ := strings.Cut(want.Error(), " but ")
+	if !failed || !strings.Contains(stderr, same+" but ") || !strings.Contains(stderr, "reduce the input sizes") {
+		t.Fatalf("binary (failed %v) says %q, interpreter %q", failed, stderr, want)
+	}
+}
+
 // TestBuildCache: an unchanged program is a cache hit; a changed one is
 // built again.
 func TestBuildCache(t *testing.T) {
