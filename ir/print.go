@@ -3,6 +3,7 @@ package ir
 import (
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -415,6 +416,11 @@ func Quantity(v float64, d units.Dim, unit string) string {
 	}
 	u, err := units.ParseExpr(unit)
 	if err != nil || u.Dim != d {
+		return num(v) + " " + d.String()
+	}
+	if x := v / u.Scale; math.IsInf(x, 0) && !math.IsInf(v, 0) || x == 0 && v != 0 {
+		// the unit's scale would overflow (-1e306 V is -Inf mV) or
+		// underflow a finite value: print it in SI base units
 		return num(v) + " " + d.String()
 	}
 	if strings.HasPrefix(unit, "1/") {

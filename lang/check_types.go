@@ -491,6 +491,8 @@ func (tc *typeChecker) eventPort(t *TypeInfo, pi *PortInfo) {
 	w := &Symbol{Name: "weight", Kind: WeightSym, Type: dimless, Decl: pi.Port}
 	e := &env{c: c, typ: t, local: map[string]*Symbol{"weight": w}}
 	w.Type = num(tc.inferWeight(e, w, pi.Port.Body))
+	// after the inference, whose trials would stop at the draw
+	e.noRandom = "in an input port's statements (the backends have no random stream in event handlers; draw per-neuron values in a state initializer or an override)"
 	pi.Weight = w.Type.Dim
 	tc.stmts(e, pi.Port.Body, "port")
 }
@@ -564,6 +566,7 @@ func (tc *typeChecker) handler(t *TypeInfo, h *OnBlock) {
 		return
 	}
 	e := tc.env(t)
+	e.noRandom = "in `on " + h.Event + "` (the backends have no random stream in event handlers; draw per-neuron or per-synapse values in a state initializer or an override)"
 	switch h.Event {
 	case "threshold":
 		ct := e.expr(h.Cond)

@@ -71,7 +71,7 @@ func TestQuantizeErrors(t *testing.T) {
 		t.Errorf("loihi: %v", diags)
 	}
 	_, diags = quantized(t, "../examples/cuba.snn", "tpu")
-	if !strings.Contains(diags.Error(), `--target: unknown target "tpu"`) {
+	if !strings.Contains(diags.Error(), `--target: unknown profile "tpu"`) {
 		t.Errorf("unknown target: %v", diags)
 	}
 }

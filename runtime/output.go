@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -58,6 +59,55 @@ func WriteWeights(dir string, m *WeightMonitor) error {
 // WriteSummary writes dir/summary.json (indented).
 func WriteSummary(dir string, s *Summary) error {
 	return (&OutputDir{Dir: dir}).Summary(s)
+}
+
+// WriteRun writes a run's recordings, with plot raster.png and traces.png,
+// and summary.json into dir (both backends call it, so that their outputs
+// and summaries agree byte for byte). sum.Outputs and the result list
+// exactly the files this call wrote, sorted: files left in dir by earlier
+// runs are neither listed nor removed (they may be the user's).
+func WriteRun(dir string, spikes []*SpikeMonitor, states []*StateMonitor, weights []*WeightMonitor, plot bool, sum *Summary) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	o := &OutputDir{Dir: dir}
+	for _, m := range spikes {
+		if err := o.Spikes(m); err != nil {
+			return nil, err
+		}
+	}
+	for _, m := range states {
+		if err := o.State(m); err != nil {
+			return nil, err
+		}
+	}
+	for _, m := range weights {
+		if err := o.Weights(m); err != nil {
+			return nil, err
+		}
+	}
+	if plot {
+		if len(spikes) > 0 {
+			if err := PlotRaster(filepath.Join(dir, "raster.png"), spikes, sum.Duration); err != nil {
+				return nil, fmt.Errorf("raster plot: %w", err)
+			}
+			o.Files = append(o.Files, "raster.png")
+		}
+		if len(states) > 0 {
+			if err := PlotTraces(filepath.Join(dir, "traces.png"), states); err != nil {
+				return nil, fmt.Errorf("trace plot: %w", err)
+			}
+			o.Files = append(o.Files, "traces.png")
+		}
+	}
+	files := slices.Clone(o.Files)
+	slices.Sort(files)
+	files = slices.Compact(files) // two monitors of one name write one file
+	sum.Outputs = files
+	if err := WriteSummary(dir, sum); err != nil {
+		return nil, err
+	}
+	return append(slices.Clone(files), "summary.json"), nil
 }
 
 // SafeName maps a model name to a file-name part.

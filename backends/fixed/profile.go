@@ -190,7 +190,7 @@ func LoadProfile(name string) (*Profile, error) {
 		}
 		return p, nil
 	}
-	return nil, fmt.Errorf("unknown target %q: the profiles are %s, or a JSON profile file", name, strings.Join(Profiles(), ", "))
+	return nil, fmt.Errorf("unknown profile %q: the profiles are %s, or a JSON profile file", name, strings.Join(Profiles(), ", "))
 }
 
 // ParseProfile reads a JSON profile (unknown fields are errors) and

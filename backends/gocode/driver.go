@@ -58,6 +58,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(err)
 		}
+		if err := rt.CheckSteps(duration, d, dt); err != nil {
+			return fail(err)
+		}
 		dur = d
 	}
 	sd := uint64(networkSeed)
@@ -132,52 +135,8 @@ func (s *sim) run(interrupt <-chan struct{}, progress io.Writer) (interrupted bo
 // write saves the recordings (.npy and CSV), summary.json and, with plot,
 // raster.png and traces.png into dir; it returns the files written.
 func (s *sim) write(dir string, plot bool, sum *rt.Summary) ([]string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
 	spikes, states, weights := s.recordings()
-	for _, m := range spikes {
-		if err := rt.WriteSpikes(dir, m); err != nil {
-			return nil, err
-		}
-	}
-	for _, m := range states {
-		if err := rt.WriteState(dir, m); err != nil {
-			return nil, err
-		}
-	}
-	for _, m := range weights {
-		if err := rt.WriteWeights(dir, m); err != nil {
-			return nil, err
-		}
-	}
-	if plot {
-		if len(spikes) > 0 {
-			if err := rt.PlotRaster(filepath.Join(dir, "raster.png"), spikes, sum.Duration); err != nil {
-				return nil, fmt.Errorf("raster plot: %w", err)
-			}
-		}
-		if len(states) > 0 {
-			if err := rt.PlotTraces(filepath.Join(dir, "traces.png"), states); err != nil {
-				return nil, fmt.Errorf("trace plot: %w", err)
-			}
-		}
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	var files []string
-	for _, e := range entries {
-		if e.Name() != "summary.json" {
-			files = append(files, e.Name())
-		}
-	}
-	sum.Outputs = files
-	if err := rt.WriteSummary(dir, sum); err != nil {
-		return nil, err
-	}
-	return append(files, "summary.json"), nil
+	return rt.WriteRun(dir, spikes, states, weights, plot, sum)
 }
 
 // ---- helpers of the model code ----

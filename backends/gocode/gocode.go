@@ -249,6 +249,7 @@ func (g *gen) program() error {
 		g.inputs = append(g.inputs, ig)
 		g.nodes[in.Name] = node{in: ig}
 	}
+	g.inputMemoryCheck()
 	g.inputFields()
 	g.memoryCheck()
 	for k, ip := range p.Projs {

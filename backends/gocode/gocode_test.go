@@ -355,55 +355,64 @@ func codeTokens(t *testing.T, src []byte) []string {
 	}
 }
 
-// TestInterpreterErrors: where the interpreter refuses a model, Emit gives
-// the same error.
-func TestInterpreterErrors(t *testing.T) {
-	for _, c := range []struct{ name, src string }{
-		// (a random delay was here; it is a positioned error of the checker now)
-		{"random draw in on pre", `
-neuron C { state { v = 0 mV }; equations { v' = -v / 10 ms }; inputs { exc: v += weight }; on threshold v > 1 mV { v = 0 mV } }
+// TestInputMemoryRefusal: the built binary refuses inputs that cannot fit
+// (40 inputs of 2e9 sources with all active, 24 GB each by
+// runtime.InputBytes: more than any machine's budget) before creating
+// them, with the interpreter's message.
+func TestInputMemoryRefusal(t *testing.T) {
+	var inputs, projs strings.Builder
+	for k := range 40 {
+		fmt.Fprintf(&inputs, "    input S%d = patterns(2e9, active = 2e9)\n", k)
+		fmt.Fprintf(&projs, "    project S%d -> P : exc { connect = bernoulli(1e-9)  weight = 1 mV }\n", k)
+	}
+	src := `
+neuron C { state { v = 0 mV }; equations { v' = -v / 10 ms }; inputs { exc: v += weight }; on threshold v > 5 mV { v = 0 mV } }
+network N {
+    population P = C[2]
+` + inputs.String() + projs.String() + `    record spikes(P)
+}
+run N for 1 ms`
+	model := filepath.Join(t.TempDir(), "huge.snn")
+	if err := os.WriteFile(model, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, want := gosim.Run(compile(t, model), gosim.Options{})
+	if want == nil || !strings.Contains(want.Error(), "the inputs need about 960.0 GB") {
+		t.Fatalf("interpreter: %v", want)
+	}
+	stderr, failed := runBinary(t, binary(t, model), "--out", t.TempDir(), "-q")
+	// the same message but for the memory available now, which moves
+	same, _, _ := strings.Cut(want.Error(), " but ")
+	if !failed || !strings.Contains(stderr, same+" but ") || !strings.Contains(stderr, "reduce the input sizes") {
+		t.Fatalf("binary (failed %v) says %q, interpreter %q", failed, stderr, want)
+	}
+}
+
+// TestRandomInHandler: neither backend has a random stream in event
+// handlers, so a draw there is a positioned error of the checker (it was a
+// refusal of both backends at start, without a position; a random delay,
+// once also here, is a checker error too).
+func TestRandomInHandler(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{`neuron C { state { v = 0 mV }; equations { v' = -v / 10 ms }; inputs { exc: v += weight }; on threshold v > 1 mV { v = 0 mV } }
 synapse S { state { w = 1 }; on pre { deliver w * weight * rand() } }
 network N {
     population A = C[5]
     project A -> A : exc using S { connect = all_to_all  weight = 1 mV }
     record spikes(A)
 }
-run N for 10 ms`},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			p, _, diags := snnc.CompileSource("m.snn", []byte(c.src), snnc.Options{})
-			if p == nil {
-				t.Fatalf("%v", diags)
-			}
-			_, want := gosim.Run(p, gosim.Options{Duration: 1e-3})
-			if want == nil {
-				t.Fatal("the interpreter runs this model now: drop it from this list of refusals")
-			}
-			_, got := gocode.Emit(p, gocode.Options{})
-			if got == nil || got.Error() != want.Error() {
-				t.Errorf("gocode: %v\ngosim:  %v", got, want)
-			}
-		})
-	}
-}
-
-// TestRandomInHandler: the interpreter has no random stream in handlers
-// (it fails there); gocode refuses such a model with a reason.
-func TestRandomInHandler(t *testing.T) {
-	src := `
-neuron C { state { v = 0 mV }; equations { v' = (20 mV - v) / 10 ms }; on threshold v > 10 mV { v = rand() * 1 mV } }
+run N for 10 ms`, "m.snn:2:60: error: random draw rand() is not allowed in `on pre`"},
+		{`neuron C { state { v = 0 mV }; equations { v' = (20 mV - v) / 10 ms }; on threshold v > 10 mV { v = rand() * 1 mV } }
 network N {
     population A = C[2]
     record spikes(A)
 }
-run N for 10 ms`
-	p, _, diags := snnc.CompileSource("m.snn", []byte(src), snnc.Options{})
-	if p == nil {
-		t.Fatalf("%v", diags)
-	}
-	_, err := gocode.Emit(p, gocode.Options{})
-	if err == nil || !strings.Contains(err.Error(), "random draw rand() in a neuron's handler is not supported") {
-		t.Fatalf("got %v", err)
+run N for 10 ms`, "m.snn:1:101: error: random draw rand() is not allowed in `on threshold`"},
+	} {
+		p, _, diags := snnc.CompileSource("m.snn", []byte(c.src), snnc.Options{})
+		if p != nil || !strings.Contains(diags.Error(), c.want) {
+			t.Errorf("got %v, want %q", diags, c.want)
+		}
 	}
 }
 

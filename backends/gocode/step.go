@@ -2,9 +2,11 @@ package gocode
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/snnc/snnc/ir"
+	rt "github.com/snnc/snnc/runtime"
 )
 
 // inputFields writes the spike sources and current steps.
@@ -80,6 +82,25 @@ func (g *gen) inputFields() {
 		g.funcs.line(")")
 		g.funcs.line("")
 	}
+}
+
+// inputMemoryCheck writes the interpreter's refusal of inputs that cannot
+// fit, before any input is created (the estimate is a constant of the model).
+func (g *gen) inputMemoryCheck() {
+	total := 0.0
+	for _, ig := range g.inputs {
+		in := ig.in
+		total += rt.InputBytes(in.Kind, in.Size, in.Num["active"], in.Num["rate"], g.p.Schedule.Dt)
+	}
+	if total == 0 {
+		return
+	}
+	b := &g.build
+	b.line("")
+	b.line("// refuse inputs that cannot fit, before creating them")
+	b.line("if err := rt.CheckInputMemory(%s, rt.MemoryBudget()); err != nil {", strconv.FormatFloat(total, 'g', -1, 64))
+	b.line("return nil, err")
+	b.line("}")
 }
 
 // memoryCheck writes the interpreter's refusal of connectivity that cannot

@@ -252,6 +252,36 @@ func TestMemoryRefusal(t *testing.T) {
 	}
 }
 
+// TestInputMemoryRefusal: an input that cannot fit is refused before it is
+// created, with the estimate of runtime.InputBytes: patterns(1e9, active =
+// 5e8) keeps a 4-byte mark per source and the active indices, 4·1e9 +
+// 4·5e8 = 6 GB; a poisson input at rate·dt = 1 buffers all its 1e9 sources
+// each step, 4 GB. (Both used to allocate gigabytes first.)
+func TestInputMemoryRefusal(t *testing.T) {
+	for _, c := range []struct{ input, want string }{
+		{"patterns(1e9, active = 5e8)", "the inputs need about 6.0 GB but 1.1 GB is available"},
+		{"poisson(1e9, rate = 20 kHz)", "the inputs need about 4.0 GB but 1.1 GB is available"},
+	} {
+		src := `
+neuron C { state { v = 0 mV }; equations { v' = -v / 10 ms }; inputs { exc: v += weight }; on threshold v > 5 mV { v = 0 mV } }
+network N {
+    population P = C[2]
+    input S = ` + c.input + `
+    project S -> P : exc { connect = bernoulli(1e-9)  weight = 1 mV }
+    record spikes(P)
+}
+run N for 1 ms`
+		p, _, diags := snnc.CompileSource("m.snn", []byte(src), snnc.Options{})
+		if p == nil {
+			t.Fatalf("%s: %v", c.input, diags)
+		}
+		_, err := gosim.Run(p, gosim.Options{MemLimit: 1 << 30})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want %q", c.input, err, c.want)
+		}
+	}
+}
+
 // TestOutputsReadableByNumpy: the .npy files load in numpy with the right
 // shapes (numpy from the system python, where python3-numpy installs it).
 func TestOutputsReadableByNumpy(t *testing.T) {

@@ -28,7 +28,7 @@ type Options struct {
 	BaseDir   string // directory the model's relative file names are read from
 	Progress  io.Writer
 	Interrupt <-chan struct{} // closed to stop early; what was recorded is kept
-	MemLimit  int64           // bytes of connectivity allowed; 0: from the machine
+	MemLimit  int64           // bytes of connectivity (and of inputs) allowed; 0: from the machine
 }
 
 // Result is what a run produced.
@@ -133,6 +133,17 @@ func build(p *ir.Program, o Options) (*sim, error) {
 			popOf[mp] = pt
 		}
 	}
+	limit := o.MemLimit
+	if limit == 0 {
+		limit = runtime.MemoryBudget()
+	}
+	inBytes := 0.0
+	for _, in := range p.Inputs {
+		inBytes += runtime.InputBytes(in.Kind, in.Size, in.Num["active"], in.Num["rate"], s.dt)
+	}
+	if err := runtime.CheckInputMemory(inBytes, limit); err != nil {
+		return nil, err // before creating any input
+	}
 	for _, in := range p.Inputs {
 		if in.Kind == "current_step" {
 			target := popOf[in.Target]
@@ -154,10 +165,6 @@ func build(p *ir.Program, o Options) (*sim, error) {
 		si := &spikeInput{nm: in.Name, src: src}
 		s.inputs = append(s.inputs, si)
 		byName[in.Name] = si
-	}
-	limit := o.MemLimit
-	if limit == 0 {
-		limit = runtime.MemoryBudget()
 	}
 	if err := s.checkMemory(p, byName, limit); err != nil {
 		return nil, err

@@ -26,15 +26,17 @@ type verilogFlags struct {
 // buildVerilog writes the Verilog design of the model at path into out
 // (and synthesizes it with --synth).
 func buildVerilog(stdout, stderr io.Writer, path, out string, quiet bool, opt snnc.Options, vf verilogFlags) error {
+	// a bad profile names the flag the user typed, before the quantize pass
+	// reports it as a --target diagnostic
+	prof, err := fixed.LoadProfile(vf.profile)
+	if err != nil {
+		return fmt.Errorf("--profile: %w", err)
+	}
 	opt.Passes.Target = vf.profile
 	p, src, diags := snnc.Compile(path, opt)
 	printDiags(stderr, &lang.Program{Sources: src}, dropNotes(diags))
 	if p == nil {
 		return errSilent{}
-	}
-	prof, err := fixed.LoadProfile(vf.profile)
-	if err != nil {
-		return err
 	}
 	q, ld := fixed.For(p, prof)
 	if q == nil {

@@ -49,6 +49,11 @@ Examples:
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := args[0]
+			if target != "" { // in the CLI's error format, not as a diagnostic without position
+				if _, err := fixed.LoadProfile(target); err != nil {
+					return fmt.Errorf("--target: %w", err)
+				}
+			}
 			opt.Passes.Target = target
 			if err := passes.ParseDebug(debug, &opt.Passes); err != nil {
 				return err
@@ -62,6 +67,9 @@ Examples:
 			if duration != "" {
 				d, err := runtime.ParseDuration(duration)
 				if err != nil {
+					return err
+				}
+				if err := runtime.CheckSteps(duration, d, p.Schedule.Dt); err != nil {
 					return err
 				}
 				o.Duration = d
