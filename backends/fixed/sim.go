@@ -3,7 +3,6 @@ package fixed
 import (
 	"fmt"
 	"math"
-	"path/filepath"
 	"time"
 
 	"github.com/snnc/snnc/backends/gosim"
@@ -185,7 +184,7 @@ func build(p *ir.Program, q *Program, o Options) (*sim, error) {
 				amp: amp, vals: pp.vals[pp.index[x]]})
 			continue
 		}
-		src, err := s.source(in, o.BaseDir)
+		src, err := gosim.NewSource(in, s.seed, s.dt, o.BaseDir)
 		if err != nil {
 			return nil, fmt.Errorf("input %s: %w", in.Name, err)
 		}
@@ -208,37 +207,6 @@ func build(p *ir.Program, q *Program, o Options) (*sim, error) {
 		return nil, err
 	}
 	return s, nil
-}
-
-func (s *sim) source(in *ir.Input, base string) (runtime.Source, error) {
-	stream := runtime.NewStream(s.seed, runtime.Hash("input", in.Name))
-	path := func(name string) string {
-		if filepath.IsAbs(name) || base == "" {
-			return name
-		}
-		return filepath.Join(base, name)
-	}
-	switch in.Kind {
-	case "poisson":
-		return runtime.NewPoisson(in.Size, in.Num["rate"], s.dt, stream), nil
-	case "spikes":
-		return runtime.LoadSpikeFile(path(in.Str["file"]), in.Size, s.dt)
-	case "spike_times":
-		var idx []int
-		for _, v := range in.Lists["indices"] {
-			idx = append(idx, int(v))
-		}
-		if in.Lists["indices"] == nil {
-			idx = nil
-		}
-		return runtime.NewSpikeTimes(in.Size, in.Lists["times"], idx, in.Num["period"], s.dt)
-	case "dataset":
-		src, _, err := runtime.LoadDataset(path(in.Str["file"]), in.Num["present"], in.Num["rest"], in.Num["rate"], s.dt, stream)
-		return src, err
-	case "patterns":
-		return runtime.NewPatterns(in.Size, int(in.Num["active"]), stream)
-	}
-	return nil, fmt.Errorf("unknown input kind %s", in.Kind)
 }
 
 func (s *sim) run(o Options, res *Result) error {

@@ -158,7 +158,7 @@ func build(p *ir.Program, o Options) (*sim, error) {
 			s.conts = append(s.conts, &contInput{step: runtime.CurrentStep{Amplitude: in.Num["amplitude"], Start: in.Num["start"], Stop: in.Num["stop"]}, port: acc})
 			continue
 		}
-		src, err := s.source(in, o.BaseDir)
+		src, err := NewSource(in, s.seed, s.dt, o.BaseDir)
 		if err != nil {
 			return nil, fmt.Errorf("input %s: %w", in.Name, err)
 		}
@@ -193,8 +193,11 @@ func build(p *ir.Program, o Options) (*sim, error) {
 	return s, nil
 }
 
-func (s *sim) source(in *ir.Input, base string) (runtime.Source, error) {
-	stream := runtime.NewStream(s.seed, runtime.Hash("input", in.Name))
+// NewSource builds a spike input as every Go backend sees it (the same
+// stream keyed by its name, files relative to the model's directory base),
+// so the fixed-point simulator gets the interpreter's events.
+func NewSource(in *ir.Input, seed uint64, dt float64, base string) (runtime.Source, error) {
+	stream := runtime.NewStream(seed, runtime.Hash("input", in.Name))
 	path := func(name string) string {
 		if filepath.IsAbs(name) || base == "" {
 			return name
@@ -203,9 +206,9 @@ func (s *sim) source(in *ir.Input, base string) (runtime.Source, error) {
 	}
 	switch in.Kind {
 	case "poisson":
-		return runtime.NewPoisson(in.Size, in.Num["rate"], s.dt, stream), nil
+		return runtime.NewPoisson(in.Size, in.Num["rate"], dt, stream), nil
 	case "spikes":
-		return runtime.LoadSpikeFile(path(in.Str["file"]), in.Size, s.dt)
+		return runtime.LoadSpikeFile(path(in.Str["file"]), in.Size, dt)
 	case "spike_times":
 		var idx []int
 		for _, v := range in.Lists["indices"] {
@@ -214,9 +217,9 @@ func (s *sim) source(in *ir.Input, base string) (runtime.Source, error) {
 		if in.Lists["indices"] == nil {
 			idx = nil
 		}
-		return runtime.NewSpikeTimes(in.Size, in.Lists["times"], idx, in.Num["period"], s.dt)
+		return runtime.NewSpikeTimes(in.Size, in.Lists["times"], idx, in.Num["period"], dt)
 	case "dataset":
-		src, _, err := runtime.LoadDataset(path(in.Str["file"]), in.Num["present"], in.Num["rest"], in.Num["rate"], s.dt, stream)
+		src, _, err := runtime.LoadDataset(path(in.Str["file"]), in.Num["present"], in.Num["rest"], in.Num["rate"], dt, stream)
 		return src, err
 	case "patterns":
 		return runtime.NewPatterns(in.Size, int(in.Num["active"]), stream)
