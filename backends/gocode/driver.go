@@ -141,6 +141,17 @@ func (s *sim) write(dir string, plot bool, sum *rt.Summary) ([]string, error) {
 
 // ---- helpers of the model code ----
 
+// team runs the threads (one simulation a process): long-lived workers
+// that spin between fork-joins instead of a goroutine per share.
+var team *rt.Team
+
+func teamOf(threads int) *rt.Team {
+	if team == nil || team.Size() != threads {
+		team = rt.NewTeam(threads)
+	}
+	return team
+}
+
 // parallel runs f over [0, n) cut into one range per thread (small
 // populations run on the calling goroutine). Every neuron is computed the
 // same way whatever the cut.
@@ -149,17 +160,7 @@ func parallel(threads, n int, f func(lo, hi int)) {
 		f(0, n)
 		return
 	}
-	var wg sync.WaitGroup
-	chunk := (n + threads - 1) / threads
-	for lo := 0; lo < n; lo += chunk {
-		hi := min(lo+chunk, n)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			f(lo, hi)
-		}()
-	}
-	wg.Wait()
+	teamOf(threads).Split(n, func(_, lo, hi int) { f(lo, hi) })
 }
 
 // parallelSpikes runs f over [0, n) cut into one range per thread, each
@@ -184,23 +185,13 @@ func parallelSpikes(threads, n int, dst []int32, parts *[][]int32, f func(lo, hi
 }
 
 // split runs f(t, lo, hi) for thread t's share [lo, hi) of n items, all
-// threads at once (unlike parallel, also for small n).
+// threads at once (unlike parallel, also for small n; a share may be empty).
 func split(threads, n int, f func(t, lo, hi int)) {
 	if threads <= 1 || n < 2 {
 		f(0, 0, n)
 		return
 	}
-	var wg sync.WaitGroup
-	chunk := (n + threads - 1) / threads
-	for t, lo := 0, 0; lo < n; t, lo = t+1, lo+chunk {
-		hi := min(lo+chunk, n)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			f(t, lo, hi)
-		}()
-	}
-	wg.Wait()
+	teamOf(threads).Split(n, f)
 }
 
 // partSpikes appends the spikes in [off, off+n) of a loop, as indices of

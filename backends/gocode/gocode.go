@@ -289,7 +289,7 @@ func (g *gen) program() error {
 	o.line("package main")
 	o.line("")
 	o.line("import (")
-	for _, imp := range []string{"context", "errors", "flag", "fmt", "io", "math", "os", "os/signal", "path/filepath", "strconv", "sync", "sync/atomic", "time"} {
+	for _, imp := range []string{"context", "errors", "flag", "fmt", "io", "math", "os", "os/signal", "path/filepath", "strconv", "sync/atomic", "time"} {
 		o.line("%q", imp)
 	}
 	o.line("")

@@ -3,7 +3,6 @@ package gosim
 import (
 	"fmt"
 	"math"
-	"sync"
 	"sync/atomic"
 
 	"github.com/snnc/snnc/ir"
@@ -602,7 +601,7 @@ func (e *exact) step(s *sim) {
 // With several threads the population is cut into ranges: every neuron is
 // computed the same way whatever the cut, so results do not depend on it.
 func (e *exact) stepRows(s *sim) {
-	parallel(s.threads, e.p.n, func(lo, hi int) { e.rowsRange(s, lo, hi) })
+	s.parallel(e.p.n, func(lo, hi int) { e.rowsRange(s, lo, hi) })
 }
 
 func (e *exact) rowsRange(s *sim, lo, hi int) {
@@ -689,22 +688,12 @@ func (e *exact) rowsRange(s *sim, lo, hi int) {
 
 // parallel runs f over [0, n) cut into one range per thread (small
 // populations run on the calling goroutine).
-func parallel(threads, n int, f func(lo, hi int)) {
-	if threads <= 1 || n < 4096 {
+func (s *sim) parallel(n int, f func(lo, hi int)) {
+	if s.threads <= 1 || n < 4096 {
 		f(0, n)
 		return
 	}
-	var wg sync.WaitGroup
-	chunk := (n + threads - 1) / threads
-	for lo := 0; lo < n; lo += chunk {
-		hi := min(lo+chunk, n)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			f(lo, hi)
-		}()
-	}
-	wg.Wait()
+	s.team.Split(n, func(_, lo, hi int) { f(lo, hi) })
 }
 
 // rk integrates a (nonlinear) system with RK4 or Euler over whole
@@ -767,7 +756,7 @@ func (r *rk) eval(s *sim, at, weight float64, first bool) {
 		run(0, blocks)
 		return
 	}
-	parallel(s.threads, blocks*4096, func(lo, hi int) { run(lo/4096, hi/4096) })
+	s.parallel(blocks*4096, func(lo, hi int) { run(lo/4096, hi/4096) })
 }
 
 func (r *rk) evalRange(lo, hi int, weight float64, first bool) {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
-	"sync"
 
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/runtime"
@@ -335,17 +334,7 @@ func allParallel(prs []*proj) bool {
 // split between the threads. Two fork-joins a step.
 func deliverPar(s *sim, prs []*proj) {
 	T := s.threads
-	fork := func(f func(t int)) {
-		var wg sync.WaitGroup
-		for t := range T {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				f(t)
-			}()
-		}
-		wg.Wait()
-	}
+	fork := s.team.Run
 	procs := false
 	for _, pr := range prs {
 		pr.due = pr.pre.fired() // once, before the threads: fired caches

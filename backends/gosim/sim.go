@@ -60,6 +60,7 @@ func Run(p *ir.Program, o Options) (*Result, error) {
 
 type sim struct {
 	threads    int
+	team       *runtime.Team // the threads' workers (threads > 1)
 	dt         float64
 	steps      int
 	n          int     // current step
@@ -232,6 +233,8 @@ func (s *sim) run(o Options) (*Result, error) {
 	total := s.steps
 	prog := runtime.NewProgress(total, o.Progress, o.Progress != nil)
 	defer prog.Done()
+	s.team = runtime.NewTeam(s.threads)
+	defer s.team.Close()
 	res := &Result{}
 	for s.n = 0; s.n < total; s.n++ {
 		s.t = float64(s.n) * s.dt
