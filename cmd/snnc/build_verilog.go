@@ -48,6 +48,9 @@ func buildVerilog(stdout, stderr io.Writer, path, out string, quiet bool, opt sn
 		if o.Duration, err = runtime.ParseDuration(vf.duration); err != nil {
 			return err
 		}
+		if err := runtime.CheckSteps(vf.duration, o.Duration, p.Schedule.Dt); err != nil {
+			return err
+		}
 	}
 	if vf.seedSet {
 		if vf.seed < 0 {
