@@ -432,7 +432,7 @@ type xplastic struct {
 	pl         *Plastic
 	w, x, y    []int64
 	colPtr     []int64
-	colSyn     []int64
+	colSyn     []int32
 	colPre     []int32
 	regs       []int64
 	vx, vy, vw *int64 // the slots the running kernel reads and writes
@@ -448,10 +448,11 @@ func newPlastic(s *sim, pr *xproj, ip *ir.Projection, pl *Plastic) error {
 	}
 	// the initial w as the float interpreter draws it: one stream, synapses in row order
 	c := &fctx{rng: runtime.NewStream(s.seed, runtime.Hash("init", ip.Name, pl.W.Src.Name))}
-	xp.colPtr = make([]int64, pr.post.n+1)
+	rowPtr := make([]int64, pr.pre.size()+1)
 	for i := 0; i < pr.pre.size(); i++ {
 		first, targets := pr.ownRow(i)
-		for k, j := range targets {
+		rowPtr[i+1] = first + int64(len(targets))
+		for k := range targets {
 			c.i = int(first) + k
 			w := 0.0
 			if pl.WInit != nil {
@@ -461,21 +462,14 @@ func newPlastic(s *sim, pr *xproj, ip *ir.Projection, pl *Plastic) error {
 				}
 			}
 			xp.w[c.i] = Clamp(roundHalfAway(w/pl.W.Scale), pl.Lo, pl.Hi)
-			xp.colPtr[j+1]++
 		}
 	}
-	for j := 0; j < pr.post.n; j++ {
-		xp.colPtr[j+1] += xp.colPtr[j]
-	}
-	xp.colSyn = make([]int64, pr.nsyn)
-	xp.colPre = make([]int32, pr.nsyn)
-	next := append([]int64(nil), xp.colPtr[:pr.post.n]...)
-	for i := 0; i < pr.pre.size(); i++ {
-		first, targets := pr.ownRow(i)
-		for k, j := range targets {
-			xp.colSyn[next[j]], xp.colPre[next[j]] = first+int64(k), int32(i)
-			next[j]++
-		}
+	// on_post walks the synapses onto a neuron: the same column index as
+	// the float backends
+	xp.colPtr, xp.colSyn = runtime.Columns(pr.post.n, rowPtr, func(i int) []int32 { _, t := pr.ownRow(i); return t })
+	xp.colPre = make([]int32, len(xp.colSyn))
+	for k, syn := range xp.colSyn {
+		xp.colPre[k] = int32(runtime.PreOf(rowPtr, int64(syn)))
 	}
 	most := 0
 	for _, k := range pl.kernels() {
