@@ -542,7 +542,28 @@ func (pg *popGen) loop(f *fnb, slice string, thresh, reset bool) error {
 		f.line("_ = %s // no equations", ref)
 		return nil
 	}
-	f.line("for i := range %s {", ref)
+	hook, err := pg.vecKernel(slice, thresh, reset)
+	if err != nil {
+		return err
+	}
+	if hook != "" {
+		// the SIMD kernel (when the CPU has one) runs the first neurons
+		lohi := "lo, hi"
+		if slice == "" {
+			lohi = "0, len(" + ref + ")"
+		}
+		f.line("done := 0")
+		f.line("if %s != nil {", hook)
+		if thresh {
+			f.line("done, spk = %s(s, %s, spk)", hook, lohi)
+		} else {
+			f.line("done, _ = %s(s, %s, nil)", hook, lohi)
+		}
+		f.line("}")
+		f.line("for i := done; i < len(%s); i++ {", ref)
+	} else {
+		f.line("for i := range %s {", ref)
+	}
 	f.Write(body.Bytes())
 	f.line("}")
 	if f.have["bad"] {

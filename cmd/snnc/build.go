@@ -82,7 +82,7 @@ memory bits.
 			if err != nil {
 				return err
 			}
-			code, err := gocode.Emit(p, gocode.Options{Model: path, BaseDir: base})
+			code, err := gocode.EmitFiles(p, gocode.Options{Model: path, BaseDir: base})
 			if err != nil {
 				return err
 			}
@@ -94,7 +94,7 @@ memory bits.
 				if err := os.MkdirAll(emit, 0o755); err != nil {
 					return err
 				}
-				if err := gocode.WriteModule(emit, code, root); err != nil {
+				if err := gocode.WriteFiles(emit, code, root); err != nil {
 					return err
 				}
 				if !quiet {
@@ -105,7 +105,7 @@ memory bits.
 			if out == "" {
 				out = strings.TrimSuffix(filepath.Base(path), ".snn")
 			}
-			bin, cached, err := gocode.Build(code, gocode.BuildOptions{})
+			bin, cached, err := gocode.BuildFiles(code, gocode.BuildOptions{})
 			if err != nil {
 				return err
 			}
