@@ -560,7 +560,8 @@ func (pg *popGen) loop(f *fnb, slice string, thresh, reset bool) error {
 			f.line("done, _ = %s(s, %s, nil)", hook, lohi)
 		}
 		f.line("}")
-		f.line("for i := done; i < len(%s); i++ {", ref)
+		// (max: the compiler then knows i >= 0, no bounds checks in the loop)
+		f.line("for i := max(done, 0); i < len(%s); i++ {", ref)
 	} else {
 		f.line("for i := range %s {", ref)
 	}
