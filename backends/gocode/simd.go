@@ -87,13 +87,13 @@ func (v *vecGen) load(x *ir.Var, slice string) string {
 		return v.fail("no storage for %s", x.Name)
 	}
 	arr := v.f.local(name, "s."+name+slice)
-	s := v.temp("x", fmt.Sprintf("archsimd.LoadFloat64x%dSlice(%s[i:])", v.w, arr))
+	s := v.temp("x", fmt.Sprintf("archsimd.LoadFloat64x%d((*[%d]float64)(%s[i : i+%d]))", v.w, v.w, arr, v.w))
 	v.cur[x] = s
 	return s
 }
 
 func (v *vecGen) store(x *ir.Var, val string) {
-	v.b.line("%s.StoreSlice(%s[i:])", val, v.pg.field[x])
+	v.b.line("%s.Store((*[%d]float64)(%s[i : i+%d]))", val, v.w, v.pg.field[x], v.w)
 	v.cur[x] = val
 }
 
@@ -336,8 +336,9 @@ func (v *vecGen) rk(sys *ir.System, slice string) {
 			sumS += ".Add(" + d + ")"
 		}
 	}
+	// (summed over the blocks: a NaN stays)
 	v.bad = true
-	v.b.line("bad |= %s.NotEqual(%s).ToBits()", sumS, zero)
+	v.b.line("bad = bad.Add(%s)", sumS)
 	for j, x := range sys.Vars {
 		v.store(x, news[j])
 	}
@@ -408,7 +409,7 @@ func (pg *popGen) vecBody(w int, slice string, thresh, reset bool) (string, erro
 			return "", nil
 		}
 		v.act = true
-		tail.line("if bm := %s.%s(%s).And(act).ToBits(); bm != 0 { // the spikes' slow path", x, op, v.konst(pg.g.litStr(c)))
+		tail.line("if bm := %s.%s(%s).ToBits() & act.ToBits(); bm != 0 { // the spikes' slow path", x, op, v.konst(pg.g.litStr(c)))
 		tail.line("for ; bm != 0; bm &= bm - 1 {")
 		tail.line("j := i + bits.TrailingZeros8(bm)")
 		if slice != "" {
@@ -432,9 +433,11 @@ func (pg *popGen) vecBody(w int, slice string, thresh, reset bool) (string, erro
 	for _, d := range f.decl {
 		out.line("%s", d)
 	}
+	// capacities equal to the loop's length: no bounds checks in the loop
+	out.line("%s = %s[:len(%s):len(%s)]", ref, ref, ref, ref)
 	for _, x := range pg.m.Vars {
 		if name, ok := pg.field[x]; ok && f.have[name] {
-			out.line("%s = %s[:len(%s)]", name, name, ref)
+			out.line("%s = %s[:len(%s):len(%s)]", name, name, ref, ref)
 		}
 	}
 	if v.act {
@@ -443,25 +446,24 @@ func (pg *popGen) vecBody(w int, slice string, thresh, reset bool) (string, erro
 		out.line("_ = n")
 	}
 	if v.bad {
-		out.line("bad := uint8(0) // lanes that saw a NaN or Inf")
+		out.line("bad := %s // NaN in the lanes that saw a NaN or Inf", v.konst("0.0"))
 	}
-	out.line("m := len(%s) &^ %d", ref, w-1)
-	out.line("for i := 0; i < m; i += %d {", w)
+	out.line("for i := 0; i <= len(%s)-%d; i += %d {", ref, w, w)
 	if v.act {
-		out.line("act := archsimd.LoadInt32x%dSlice(%s[i:]).ConvertToFloat64().LessEqual(nf) // not refractory", w, ref)
+		out.line("act := archsimd.LoadInt32x%d((*[%d]int32)(%s[i : i+%d])).ConvertToFloat64().LessEqual(nf) // not refractory", w, w, ref, w)
 	}
 	out.Write(v.b.Bytes())
 	out.Write(tail.Bytes())
 	out.line("}")
 	if v.bad {
-		out.line("if bad != 0 {")
+		out.line("if bad.NotEqual(%s).ToBits() != 0 {", v.konst("0.0"))
 		out.line("s.p%dbad.Store(true)", k)
 		out.line("}")
 	}
 	if slice == "" {
 		out.line("_, _ = lo, hi")
 	}
-	out.line("return m, spk")
+	out.line("return len(%s) &^ %d, spk", ref, w-1)
 	return out.String(), nil
 }
 
