@@ -116,6 +116,7 @@ type gen struct {
 	simd      buf             // SIMD kernels (simd.go)
 	vecHooks  map[string]bool // their function variables
 	vecOrder  []string
+	vecFinite bool // vecFinite is declared
 }
 
 // buf is a code buffer written line by line (go/format indents it).

@@ -868,6 +868,11 @@ func (pg *popGen) rk(f *fnb, b *buf, sys *ir.System, slice string) error {
 func (pg *popGen) finiteMethod() {
 	g, k := pg.g, pg.k
 	b := &g.funcs
+	for _, v := range pg.stateVars {
+		if !v.Bool && !pg.nonlinear[v] {
+			g.useVecFinite()
+		}
+	}
 	b.line("// finite%d stops the run at a NaN or Inf in %s.", k, comment(pg.ip.Name))
 	b.line("func (s *sim) finite%d() error {", k)
 	checks := 0
@@ -896,7 +901,8 @@ func (pg *popGen) finiteMethod() {
 		if pg.nonlinear[v] {
 			b.line("if s.p%dbad.Load() { // %s: the update saw a NaN or Inf", k, comment(v.Name))
 		} else {
-			b.line("if all { // %s", comment(v.Name))
+			// the SIMD test first (where there is one); the scan finds the neuron
+			b.line("if all && (vecFinite == nil || !vecFinite(s.%s)) { // %s", pg.field[v], comment(v.Name))
 		}
 		b.line("for i, x := range s.%s {", pg.field[v])
 		b.line("if x-x != 0 {")
