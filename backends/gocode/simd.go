@@ -25,9 +25,14 @@ import (
 // fused, the reset, as the scalar loop runs them.
 //
 // Not vectorised (the loop stays scalar, decided per loop): calls other
-// than sqrt (exp, log, ... have no correctly rounded vector form that
-// matches package math), conditionals and comparisons as values, % and ^,
-// and random draws (which cannot appear in equations anyway).
+// than sqrt (exp, log, sin, ... have no vector form that gives package
+// math's bits; min, max, clip and abs would need math.Min's rules for NaN
+// and -0 spelt out), conditionals and comparisons as values (both branches
+// would have to be computed and masked: not done yet), % and ^ (math.Mod,
+// math.Pow), and random draws (the interpreter refuses them in equations).
+// Thresholds other than `variable op constant` and loops with dendrites
+// test the threshold in a separate scalar pass, as before. The finite
+// check's scan of exact variables (every 64 steps) runs a SIMD test first.
 
 // SIMDFile is the name of the generated file that holds the SIMD kernels.
 const SIMDFile = "simd_amd64.go"
@@ -46,15 +51,12 @@ type vecGen struct {
 	tmp    int
 	act    bool // the block uses the not-refractory mask
 	bad    bool // the block checks for NaN or Inf
-	errNo  error
+	unsupported  error
 }
 
-func (v *vecGen) typ() string  { return fmt.Sprintf("archsimd.Float64x%d", v.w) }
-func (v *vecGen) mask() string { return fmt.Sprintf("archsimd.Mask64x%d", v.w) }
-
 func (v *vecGen) fail(format string, args ...any) string {
-	if v.errNo == nil {
-		v.errNo = fmt.Errorf(format, args...)
+	if v.unsupported == nil {
+		v.unsupported = fmt.Errorf(format, args...)
 	}
 	return "x"
 }
@@ -392,7 +394,7 @@ func (pg *popGen) vecBody(w int, slice string, thresh, reset bool) (string, erro
 		} else {
 			v.rk(sys, slice)
 		}
-		if v.errNo != nil {
+		if v.unsupported != nil {
 			return "", nil // stays scalar
 		}
 	}
@@ -405,7 +407,7 @@ func (pg *popGen) vecBody(w int, slice string, thresh, reset bool) (string, erro
 		c, _ := constValue(true, th.Y)
 		op := map[string]string{">": "Greater", ">=": "GreaterEqual", "<": "Less", "<=": "LessEqual"}[th.Op]
 		x := v.load(th.X.(*ir.Ref).Var, slice)
-		if v.errNo != nil {
+		if v.unsupported != nil {
 			return "", nil
 		}
 		v.act = true
