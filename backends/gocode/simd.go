@@ -39,19 +39,19 @@ const SIMDFile = "simd_amd64.go"
 
 // vecGen writes one population loop as archsimd code of one width.
 type vecGen struct {
-	pg     *popGen
-	w      int
-	f      *fnb
-	b      *buf
-	consts map[string]string  // Go scalar expression -> broadcast local
-	cur    map[*ir.Var]string // current vector value of a field in this block
-	time   string             // Go scalar expression of t for the right sides
-	over   map[*ir.Var]string // stage values of the system being written
-	read   map[string]bool    // stage values the right sides read
-	tmp    int
-	act    bool // the block uses the not-refractory mask
-	bad    bool // the block checks for NaN or Inf
-	unsupported  error
+	pg          *popGen
+	w           int
+	f           *fnb
+	b           *buf
+	consts      map[string]string  // Go scalar expression -> broadcast local
+	cur         map[*ir.Var]string // current vector value of a field in this block
+	time        string             // Go scalar expression of t for the right sides
+	over        map[*ir.Var]string // stage values of the system being written
+	read        map[string]bool    // stage values the right sides read
+	tmp         int
+	act         bool // the block uses the not-refractory mask
+	bad         bool // the block checks for NaN or Inf
+	unsupported error
 }
 
 func (v *vecGen) fail(format string, args ...any) string {
