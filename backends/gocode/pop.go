@@ -923,9 +923,24 @@ func (pg *popGen) finiteMethod() {
 		b.line("}")
 		b.line("}")
 	}
+	if anyNonlinear(pg) {
+		// the SIMD kernels' check can raise a false alarm (simd.go)
+		b.line("if s.p%dbad.Load() { // no NaN or Inf after all", k)
+		b.line("s.p%dbad.Store(false)", k)
+		b.line("}")
+	}
 	b.line("return nil")
 	b.line("}")
 	b.line("")
+}
+
+func anyNonlinear(pg *popGen) bool {
+	for _, v := range pg.stateVars {
+		if !v.Bool && pg.nonlinear[v] {
+			return true
+		}
+	}
+	return false
 }
 
 // msString is ir.Quantity(v, time, "ms").

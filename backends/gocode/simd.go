@@ -328,17 +328,13 @@ func (v *vecGen) rk(sys *ir.System, slice string) {
 			news[j] = v.temp("e", y[j]+".Add("+v.konst(g.litStr(dt))+".Mul("+c[j]+"))")
 		}
 	}
-	// NaN or Inf among the new values: x-x is 0 for every finite x
-	sumS := ""
-	for j := range sys.Vars {
-		d := news[j] + ".Sub(" + news[j] + ")"
-		if sumS == "" {
-			sumS = d
-		} else {
-			sumS += ".Add(" + d + ")"
-		}
+	// NaN or Inf among the new values: their sum over the variables and
+	// blocks is then NaN or Inf (a NaN or Inf stays); finite values whose sum
+	// overflows raise a false alarm, which the finite check's scan clears
+	sumS := news[0]
+	for _, n := range news[1:] {
+		sumS += ".Add(" + n + ")"
 	}
-	// (summed over the blocks: a NaN stays)
 	v.bad = true
 	v.b.line("bad = bad.Add(%s)", sumS)
 	for j, x := range sys.Vars {
@@ -448,7 +444,7 @@ func (pg *popGen) vecBody(w int, slice string, thresh, reset bool) (string, erro
 		out.line("_ = n")
 	}
 	if v.bad {
-		out.line("bad := %s // NaN in the lanes that saw a NaN or Inf", v.konst("0.0"))
+		out.line("bad := %s // sums of the new values: NaN or Inf where one was", v.konst("0.0"))
 	}
 	out.line("for i := 0; i <= len(%s)-%d; i += %d {", ref, w, w)
 	if v.act {
@@ -458,7 +454,7 @@ func (pg *popGen) vecBody(w int, slice string, thresh, reset bool) (string, erro
 	out.Write(tail.Bytes())
 	out.line("}")
 	if v.bad {
-		out.line("if bad.NotEqual(%s).ToBits() != 0 {", v.konst("0.0"))
+		out.line("if bad.Sub(bad).NotEqual(%s).ToBits() != 0 { // x-x is 0 for every finite x", v.konst("0.0"))
 		out.line("s.p%dbad.Store(true)", k)
 		out.line("}")
 	}
