@@ -43,6 +43,11 @@ type BuildOptions struct {
 // executable in the cache, and whether it was already there. An unchanged
 // model on an unchanged toolchain and snnc is a cache hit: no compiler runs.
 func Build(src []byte, o BuildOptions) (string, bool, error) {
+	return BuildFiles(map[string][]byte{GeneratedFile: src}, o)
+}
+
+// BuildFiles is Build for the files from EmitFiles.
+func BuildFiles(files map[string][]byte, o BuildOptions) (string, bool, error) {
 	goCmd, env, err := goToolchain(o.Go)
 	if err != nil {
 		return "", false, err
@@ -72,7 +77,10 @@ func Build(src []byte, o BuildOptions) (string, bool, error) {
 	if err := hashRuntime(h, root); err != nil {
 		return "", false, err
 	}
-	h.Write(src)
+	for _, name := range sortedKeys(files) {
+		fmt.Fprintf(h, "%s %d\n", name, len(files[name]))
+		h.Write(files[name])
+	}
 	key := hex.EncodeToString(h.Sum(nil))[:32]
 	dir := filepath.Join(cache, key)
 	bin := filepath.Join(dir, "model"+exeSuffix())
@@ -87,12 +95,12 @@ func Build(src []byte, o BuildOptions) (string, bool, error) {
 		return "", false, err
 	}
 	defer os.RemoveAll(tmp)
-	if err := WriteModule(tmp, src, root); err != nil {
+	if err := WriteFiles(tmp, files, root); err != nil {
 		return "", false, err
 	}
 	cmd := exec.Command(goCmd, "build", "-o", "model"+exeSuffix(), ".")
 	cmd.Dir = tmp
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local")
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local", "GOEXPERIMENT="+experiments(env))
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {
@@ -144,7 +152,32 @@ func goToolchain(goCmd string) (string, string, error) {
 	if !atLeast(version, MinGo) {
 		return "", "", fmt.Errorf("snnc build needs %s or newer, but %s is %s: install a newer Go from https://go.dev/dl/ (or set SNNC_GO to one)", MinGo, path, version)
 	}
-	return path, env, nil
+	// the child build's GOEXPERIMENT (with simd) is part of the key
+	return path, env + "build GOEXPERIMENT=" + experiments(env) + "\n", nil
+}
+
+// experiments is the GOEXPERIMENT of the child build: the user's, plus simd
+// on amd64 (SIMDFile builds only with it) unless the user set simd or nosimd.
+// env is `go env GOVERSION GOOS GOARCH GOAMD64 GOARM64 CGO_ENABLED
+// GOEXPERIMENT` (one value a line).
+func experiments(env string) string {
+	lines := strings.Split(env, "\n")
+	if len(lines) < 7 {
+		return os.Getenv("GOEXPERIMENT")
+	}
+	arch, exp := strings.TrimSpace(lines[2]), strings.TrimSpace(lines[6])
+	if arch != "amd64" {
+		return exp
+	}
+	for _, e := range strings.Split(exp, ",") {
+		if e == "simd" || e == "nosimd" {
+			return exp
+		}
+	}
+	if exp == "" {
+		return "simd"
+	}
+	return exp + ",simd"
 }
 
 // atLeast compares Go versions "go1.26.2" >= "go1.26".
@@ -301,6 +334,11 @@ func hashRuntime(h io.Writer, root string) error {
 // a go.mod requiring snnc (replaced by the source at root) and snnc's
 // go.sum, so the build needs nothing beyond the module cache.
 func WriteModule(dir string, src []byte, root string) error {
+	return WriteFiles(dir, map[string][]byte{GeneratedFile: src}, root)
+}
+
+// WriteFiles is WriteModule for the files from EmitFiles.
+func WriteFiles(dir string, files map[string][]byte, root string) error {
 	gomod, gosum, err := moduleFiles(root)
 	if err != nil {
 		return err
@@ -322,7 +360,12 @@ func WriteModule(dir string, src []byte, root string) error {
 			return err
 		}
 	}
-	return os.WriteFile(filepath.Join(dir, GeneratedFile), src, 0o644)
+	for _, name := range sortedKeys(files) {
+		if err := os.WriteFile(filepath.Join(dir, name), files[name], 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // modPath quotes a directory for a go.mod replace directive.

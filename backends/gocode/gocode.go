@@ -48,12 +48,23 @@ type Options struct {
 // directives that return to the generated code name it.
 const GeneratedFile = "main.go"
 
-// Emit returns the Go source of a standalone program that simulates p.
+// Emit returns the Go source of a standalone program that simulates p
+// (GeneratedFile alone: the scalar program, without the SIMD kernels).
 func Emit(p *ir.Program, opt Options) ([]byte, error) {
+	files, err := EmitFiles(p, opt)
+	if err != nil {
+		return nil, err
+	}
+	return files[GeneratedFile], nil
+}
+
+// EmitFiles returns the program's source files by name: GeneratedFile and,
+// when some population loop is vectorised, SIMDFile (see simd.go).
+func EmitFiles(p *ir.Program, opt Options) (map[string][]byte, error) {
 	if p.Network == "" {
 		return nil, fmt.Errorf("the model has no network to run; add `network` and `run NET for T`")
 	}
-	g := &gen{p: p, opt: opt, nodes: map[string]node{}}
+	g := &gen{p: p, opt: opt, nodes: map[string]node{}, vecHooks: map[string]bool{}}
 	if err := g.program(); err != nil {
 		return nil, err
 	}
@@ -64,7 +75,20 @@ func Emit(p *ir.Program, opt Options) ([]byte, error) {
 		}
 		return nil, fmt.Errorf("gocode: generated code does not parse (a bug in snnc): %v", err)
 	}
-	return fixLines(src), nil
+	files := map[string][]byte{GeneratedFile: fixLines(src, GeneratedFile)}
+	if s := g.simdFile(); s != "" {
+		// //line directives return to SIMDFile there
+		s = strings.ReplaceAll(s, "//line "+GeneratedFile+":", "//line "+SIMDFile+":")
+		src, err := format.Source([]byte(s))
+		if err != nil {
+			if debugDump != "" {
+				_ = os.WriteFile(debugDump, []byte(s), 0o644)
+			}
+			return nil, fmt.Errorf("gocode: generated SIMD code does not parse (a bug in snnc): %v", err)
+		}
+		files[SIMDFile] = fixLines(src, SIMDFile)
+	}
+	return files, nil
 }
 
 // debugDump, if set (SNNC_GOCODE_DUMP), receives unformatted source that
@@ -89,6 +113,10 @@ type gen struct {
 	funcs     buf // methods and functions
 	out       buf
 	negZero   bool
+	simd      buf             // SIMD kernels (simd.go)
+	vecHooks  map[string]bool // their function variables
+	vecOrder  []string
+	vecFinite bool // vecFinite is declared
 }
 
 // buf is a code buffer written line by line (go/format indents it).
@@ -190,13 +218,13 @@ func safeFile(f string) bool {
 }
 
 // fixLines sets the line numbers of the directives that return to the
-// generated file: each names the line that follows it.
-func fixLines(src []byte) []byte {
-	prefix := []byte("//line " + GeneratedFile + ":")
+// generated file name: each names the line that follows it.
+func fixLines(src []byte, name string) []byte {
+	prefix := []byte("//line " + name + ":")
 	lines := bytes.Split(src, []byte("\n"))
 	for i, l := range lines {
 		if bytes.HasPrefix(l, prefix) {
-			lines[i] = []byte(fmt.Sprintf("//line %s:%d", GeneratedFile, i+2))
+			lines[i] = []byte(fmt.Sprintf("//line %s:%d", name, i+2))
 		}
 	}
 	return bytes.Join(lines, []byte("\n"))

@@ -73,6 +73,16 @@ func emit(t testing.TB, p *ir.Program, model string) []byte {
 	return src
 }
 
+// emitFiles is emit with the SIMD kernels, as snnc build writes them.
+func emitFiles(t testing.TB, p *ir.Program, model string) map[string][]byte {
+	t.Helper()
+	files, err := gocode.EmitFiles(p, gocode.Options{Model: model, BaseDir: filepath.Dir(model)})
+	if err != nil {
+		t.Fatalf("%s: %v", model, err)
+	}
+	return files
+}
+
 // binary builds the model (with passes switched off) once per test run.
 func binary(t testing.TB, model string, off ...string) string {
 	t.Helper()
@@ -85,8 +95,8 @@ func binary(t testing.TB, model string, off ...string) string {
 	}
 	buildMu.Unlock()
 	b.once.Do(func() {
-		src := emit(t, compile(t, model, off...), model)
-		b.bin, _, b.err = gocode.Build(src, gocode.BuildOptions{CacheDir: cacheDir})
+		files := emitFiles(t, compile(t, model, off...), model)
+		b.bin, _, b.err = gocode.BuildFiles(files, gocode.BuildOptions{CacheDir: cacheDir})
 	})
 	if b.err != nil {
 		t.Fatalf("building %s: %v", model, b.err)
@@ -246,11 +256,14 @@ func TestGolden(t *testing.T) {
 	for _, name := range []string{"cuba", "coba", "stdp_song2000"} {
 		t.Run(name, func(t *testing.T) {
 			model := "../../examples/" + name + ".snn"
-			src, err := gocode.Emit(compile(t, model), gocode.Options{Model: "examples/" + name + ".snn", BaseDir: "examples"})
+			files, err := gocode.EmitFiles(compile(t, model), gocode.Options{Model: "examples/" + name + ".snn", BaseDir: "examples"})
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden.Check(t, "../../testdata/gocode/"+name+".go.golden", src)
+			golden.Check(t, "../../testdata/gocode/"+name+".go.golden", files[gocode.GeneratedFile])
+			if simd, ok := files[gocode.SIMDFile]; ok {
+				golden.Check(t, "../../testdata/gocode/"+name+".simd.go.golden", simd)
+			}
 		})
 	}
 }
@@ -489,12 +502,12 @@ func TestFindRoot(t *testing.T) {
 func BenchmarkBuildCached(b *testing.B) {
 	model := "../../examples/cuba.snn"
 	dir := b.TempDir()
-	if _, _, err := gocode.Build(emit(b, compile(b, model), model), gocode.BuildOptions{CacheDir: dir}); err != nil {
+	if _, _, err := gocode.BuildFiles(emitFiles(b, compile(b, model), model), gocode.BuildOptions{CacheDir: dir}); err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		src := emit(b, compile(b, model), model)
-		if _, hit, err := gocode.Build(src, gocode.BuildOptions{CacheDir: dir}); err != nil || !hit {
+		files := emitFiles(b, compile(b, model), model)
+		if _, hit, err := gocode.BuildFiles(files, gocode.BuildOptions{CacheDir: dir}); err != nil || !hit {
 			b.Fatalf("hit %v, %v", hit, err)
 		}
 	}
@@ -506,8 +519,8 @@ func BenchmarkBuildCached(b *testing.B) {
 func BenchmarkBuildCold(b *testing.B) {
 	model := "../../examples/cuba.snn"
 	for b.Loop() {
-		src := emit(b, compile(b, model), model)
-		if _, hit, err := gocode.Build(src, gocode.BuildOptions{CacheDir: b.TempDir()}); err != nil || hit {
+		files := emitFiles(b, compile(b, model), model)
+		if _, hit, err := gocode.BuildFiles(files, gocode.BuildOptions{CacheDir: b.TempDir()}); err != nil || hit {
 			b.Fatalf("hit %v, %v", hit, err)
 		}
 	}
@@ -544,6 +557,56 @@ func TestThreadsSameSpikes(t *testing.T) {
 				if err != nil || !bytes.Equal(a, b) {
 					t.Errorf("%s differs between --threads 1 and 2", filepath.Base(f))
 				}
+			}
+		})
+	}
+}
+
+// TestSIMDSameOutputs: a built binary writes the same bytes with its SIMD
+// kernels (8 lanes where the CPU has AVX-512, SNNC_SIMD=avx2: 4 lanes) as
+// with its scalar loops (SNNC_SIMD=off): CUBA (exact propagator, fused
+// update, threshold and reset with refractoriness), COBA (Euler), an RK4
+// model with a clamped variable, t and sqrt in its right sides and a scalar
+// tail, neurons that blow up in an RK4 and in an exact system (the run
+// stops with the same error), and finite values whose sum overflows (a
+// false alarm of the kernels' NaN check, cleared by the scan).
+func TestSIMDSameOutputs(t *testing.T) {
+	for _, c := range []struct {
+		model, dur string
+		kernels    []string // kernels the model must have
+	}{
+		{"../../examples/cuba.snn", "300ms", []string{"vecF0_8", "vecF0_4", "vecT0_8", "finite8", "finite4"}},
+		{"../../examples/coba.snn", "300ms", []string{"vecT0_8", "vecT0_4"}},
+		{"../../testdata/gocode/simd_rk4.snn", "200ms", []string{"vecT0_8", "vecT0_4"}},
+		{"../../testdata/gocode/simd_blowup.snn", "100ms", []string{"vecU0_8"}},
+		{"../../testdata/gocode/simd_exact_blowup.snn", "100ms", []string{"vecU0_8", "finite8"}},
+		{"../../testdata/gocode/simd_false_alarm.snn", "10ms", []string{"vecU0_8"}},
+	} {
+		t.Run(strings.TrimSuffix(filepath.Base(c.model), ".snn"), func(t *testing.T) {
+			t.Parallel()
+			simd := string(emitFiles(t, compile(t, c.model), c.model)[gocode.SIMDFile])
+			for _, k := range c.kernels {
+				if !strings.Contains(simd, "func (s *sim) "+k+"(") && !strings.Contains(simd, "func "+k+"(") {
+					t.Fatalf("no SIMD kernel %s in %s", k, gocode.SIMDFile)
+				}
+			}
+			bin := binary(t, c.model)
+			var dirs, errs []string
+			for _, mode := range []string{"off", "", "avx2"} {
+				dir := t.TempDir()
+				cmd := exec.Command(bin, "--out", dir, "-q", "--duration", c.dur, "--threads", "1")
+				cmd.Env = append(os.Environ(), "SNNC_SIMD="+mode)
+				var stderr bytes.Buffer
+				cmd.Stderr = &stderr
+				_ = cmd.Run()
+				dirs = append(dirs, dir)
+				errs = append(errs, strings.ReplaceAll(stderr.String(), dir, "OUT"))
+			}
+			for k := 1; k < len(dirs); k++ {
+				if errs[k] != errs[0] {
+					t.Errorf("stderr differs from the scalar run's:\nscalar: %s\nSIMD:   %s", errs[0], errs[k])
+				}
+				sameDirs(t, dirs[0], dirs[k])
 			}
 		})
 	}

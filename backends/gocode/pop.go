@@ -542,7 +542,29 @@ func (pg *popGen) loop(f *fnb, slice string, thresh, reset bool) error {
 		f.line("_ = %s // no equations", ref)
 		return nil
 	}
-	f.line("for i := range %s {", ref)
+	hook, err := pg.vecKernel(slice, thresh, reset)
+	if err != nil {
+		return err
+	}
+	if hook != "" {
+		// the SIMD kernel (when the CPU has one) runs the first neurons
+		lohi := "lo, hi"
+		if slice == "" {
+			lohi = "0, len(" + ref + ")"
+		}
+		f.line("done := 0")
+		f.line("if %s != nil {", hook)
+		if thresh {
+			f.line("done, spk = %s(s, %s, spk)", hook, lohi)
+		} else {
+			f.line("done, _ = %s(s, %s, nil)", hook, lohi)
+		}
+		f.line("}")
+		// (max: the compiler then knows i >= 0, no bounds checks in the loop)
+		f.line("for i := max(done, 0); i < len(%s); i++ {", ref)
+	} else {
+		f.line("for i := range %s {", ref)
+	}
 	f.Write(body.Bytes())
 	f.line("}")
 	if f.have["bad"] {
@@ -846,6 +868,11 @@ func (pg *popGen) rk(f *fnb, b *buf, sys *ir.System, slice string) error {
 func (pg *popGen) finiteMethod() {
 	g, k := pg.g, pg.k
 	b := &g.funcs
+	for _, v := range pg.stateVars {
+		if !v.Bool && !pg.nonlinear[v] {
+			g.useVecFinite()
+		}
+	}
 	b.line("// finite%d stops the run at a NaN or Inf in %s.", k, comment(pg.ip.Name))
 	b.line("func (s *sim) finite%d() error {", k)
 	checks := 0
@@ -874,7 +901,8 @@ func (pg *popGen) finiteMethod() {
 		if pg.nonlinear[v] {
 			b.line("if s.p%dbad.Load() { // %s: the update saw a NaN or Inf", k, comment(v.Name))
 		} else {
-			b.line("if all { // %s", comment(v.Name))
+			// the SIMD test first (where there is one); the scan finds the neuron
+			b.line("if all && (vecFinite == nil || !vecFinite(s.%s)) { // %s", pg.field[v], comment(v.Name))
 		}
 		b.line("for i, x := range s.%s {", pg.field[v])
 		b.line("if x-x != 0 {")
@@ -895,9 +923,24 @@ func (pg *popGen) finiteMethod() {
 		b.line("}")
 		b.line("}")
 	}
+	if anyNonlinear(pg) {
+		// the SIMD kernels' check can raise a false alarm (simd.go)
+		b.line("if s.p%dbad.Load() { // no NaN or Inf after all", k)
+		b.line("s.p%dbad.Store(false)", k)
+		b.line("}")
+	}
 	b.line("return nil")
 	b.line("}")
 	b.line("")
+}
+
+func anyNonlinear(pg *popGen) bool {
+	for _, v := range pg.stateVars {
+		if !v.Bool && pg.nonlinear[v] {
+			return true
+		}
+	}
+	return false
 }
 
 // msString is ir.Quantity(v, time, "ms").

@@ -42,6 +42,12 @@ unchanged model only copies the executable. The generated program compiles
 against snnc's source: snnc finds it where it was built from, or set
 SNNC_ROOT to the directory holding snnc's go.mod.
 
+On amd64 the population loops whose equations are plain arithmetic also get
+SIMD kernels (8 lanes with AVX-512, 4 with AVX2, chosen at run time; built
+with GOEXPERIMENT=simd), which compute every neuron with the scalar code's
+operations, so the outputs are the same bytes. SNNC_SIMD=off in the
+environment of the executable runs the scalar loops.
+
 Examples:
   snnc build examples/cuba.snn -o cuba
   ./cuba --duration 2s --seed 7 --out /tmp/cuba
@@ -82,7 +88,7 @@ memory bits.
 			if err != nil {
 				return err
 			}
-			code, err := gocode.Emit(p, gocode.Options{Model: path, BaseDir: base})
+			code, err := gocode.EmitFiles(p, gocode.Options{Model: path, BaseDir: base})
 			if err != nil {
 				return err
 			}
@@ -94,18 +100,22 @@ memory bits.
 				if err := os.MkdirAll(emit, 0o755); err != nil {
 					return err
 				}
-				if err := gocode.WriteModule(emit, code, root); err != nil {
+				if err := gocode.WriteFiles(emit, code, root); err != nil {
 					return err
 				}
 				if !quiet {
-					fmt.Fprintf(stdout, "wrote %s and go.mod to %s (build it with: cd %s && go build)\n", gocode.GeneratedFile, emit, emit)
+					if _, ok := code[gocode.SIMDFile]; ok {
+						fmt.Fprintf(stdout, "wrote %s, %s and go.mod to %s (build it with: cd %s && GOEXPERIMENT=simd go build; plain go build leaves the SIMD kernels out)\n", gocode.GeneratedFile, gocode.SIMDFile, emit, emit)
+					} else {
+						fmt.Fprintf(stdout, "wrote %s and go.mod to %s (build it with: cd %s && go build)\n", gocode.GeneratedFile, emit, emit)
+					}
 				}
 				return nil
 			}
 			if out == "" {
 				out = strings.TrimSuffix(filepath.Base(path), ".snn")
 			}
-			bin, cached, err := gocode.Build(code, gocode.BuildOptions{})
+			bin, cached, err := gocode.BuildFiles(code, gocode.BuildOptions{})
 			if err != nil {
 				return err
 			}
