@@ -3,11 +3,21 @@ package runtime
 // SpikeMonitor records the spikes of one population: spike k is neuron
 // I[k] at time T[k] (seconds), in recording order (time ascending, and
 // index ascending within a step when the caller records sorted indices).
+// While recording, a step's time is kept once, not per spike (T would be
+// two thirds of the records, and growing it doubles them in memory);
+// Flush fills T, and the runners call it when the run ends.
 type SpikeMonitor struct {
-	Name string
-	N    int // population size (for rates and plots; 0 = unknown)
-	I    []int32
-	T    []float64
+	Name  string
+	N     int // population size (for rates and plots; 0 = unknown)
+	I     []int32
+	T     []float64
+	steps []spikeStep // recorded steps not yet in T
+}
+
+// spikeStep: n spikes recorded at time t.
+type spikeStep struct {
+	t float64
+	n int
 }
 
 // Record appends the spikes idx at time t.
@@ -16,9 +26,24 @@ func (m *SpikeMonitor) Record(t float64, idx []int32) {
 		return
 	}
 	m.I = append(m.I, idx...)
-	for range idx {
-		m.T = append(m.T, t)
+	m.steps = append(m.steps, spikeStep{t, len(idx)})
+}
+
+// Flush writes the times of the spikes recorded since the last Flush into
+// T. Outputs and plots flush before they read T.
+func (m *SpikeMonitor) Flush() {
+	if len(m.steps) == 0 {
+		return
 	}
+	if m.T == nil {
+		m.T = make([]float64, 0, len(m.I))
+	}
+	for _, st := range m.steps {
+		for range st.n {
+			m.T = append(m.T, st.t)
+		}
+	}
+	m.steps = nil
 }
 
 // Count is the number of spikes recorded.

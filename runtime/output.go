@@ -179,6 +179,16 @@ func (o *OutputDir) npy(name string, v any) error {
 	return o.create(name, func(w *bufio.Writer) error { return writeNpy1D(w, v) })
 }
 
+// npyHeader is the header npyio.Write gives a 1-D array of n descr.
+func npyHeader(descr string, n int) []byte {
+	dict := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%d,), }", descr, n)
+	const hdrSize = 6 + 6 // magic, version, uint32 length
+	dict += strings.Repeat(" ", (hdrSize+len(dict)+1)%16) + "\n"
+	head := append([]byte("\x93NUMPY\x02\x00"), 0, 0, 0, 0)
+	binary.LittleEndian.PutUint32(head[8:], uint32(len(dict)))
+	return append(head, dict...)
+}
+
 // writeNpy1D writes a non-empty 1-D []int32, []int64 or []float64 as
 // npyio.Write does, byte for byte (format 2.0, its header padding), without
 // its reflection: npyio builds strings per element, which made writing a
@@ -196,12 +206,7 @@ func writeNpy1D(w io.Writer, v any) error {
 	default:
 		return npyio.Write(w, v)
 	}
-	dict := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%d,), }", descr, n)
-	const hdrSize = 6 + 6 // magic, version, uint32 length
-	dict += strings.Repeat(" ", (hdrSize+len(dict)+1)%16) + "\n"
-	head := append([]byte("\x93NUMPY\x02\x00"), 0, 0, 0, 0)
-	binary.LittleEndian.PutUint32(head[8:], uint32(len(dict)))
-	if _, err := w.Write(append(head, dict...)); err != nil {
+	if _, err := w.Write(npyHeader(descr, n)); err != nil {
 		return err
 	}
 	var buf [4096]byte
@@ -270,6 +275,10 @@ func appendFloat(b []byte, v float64) []byte {
 
 // Spikes writes spikes_<name>_i.npy, spikes_<name>_t.npy and spikes_<name>.csv.
 func (o *OutputDir) Spikes(m *SpikeMonitor) error {
+	if m.T == nil && len(m.steps) > 0 {
+		return o.spikeSteps(m) // times not flushed: write them from the steps
+	}
+	m.Flush()
 	if len(m.I) != len(m.T) {
 		return fmt.Errorf("spike monitor %s: %d indices but %d times", m.Name, len(m.I), len(m.T))
 	}
@@ -301,6 +310,54 @@ func (o *OutputDir) Spikes(m *SpikeMonitor) error {
 			}
 		}
 		return nil
+	})
+}
+
+// spikeSteps writes m's spikes as Spikes does, byte for byte, reading the
+// times from the recorded steps instead of a flushed T (which would double
+// the recording's memory at the end of the run).
+func (o *OutputDir) spikeSteps(m *SpikeMonitor) error {
+	base := "spikes_" + SafeName(m.Name)
+	if err := o.npy(base+"_i.npy", m.I); err != nil {
+		return err
+	}
+	times := func(f func(k int, t float64) error) error {
+		k := 0
+		for _, st := range m.steps {
+			for range st.n {
+				if err := f(k, st.t); err != nil {
+					return err
+				}
+				k++
+			}
+		}
+		return nil
+	}
+	err := o.create(base+"_t.npy", func(w *bufio.Writer) error {
+		if _, err := w.Write(npyHeader("<f8", len(m.I))); err != nil {
+			return err
+		}
+		return times(func(_ int, t float64) error {
+			var b [8]byte
+			binary.LittleEndian.PutUint64(b[:], math.Float64bits(t))
+			_, err := w.Write(b[:])
+			return err
+		})
+	})
+	if err != nil {
+		return err
+	}
+	return o.create(base+".csv", func(w *bufio.Writer) error {
+		w.WriteString("index,time_s\n")
+		var b []byte
+		return times(func(k int, t float64) error {
+			b = strconv.AppendInt(b[:0], int64(m.I[k]), 10)
+			b = append(b, ',')
+			b = appendFloat(b, t)
+			b = append(b, '\n')
+			_, err := w.Write(b)
+			return err
+		})
 	})
 }
 

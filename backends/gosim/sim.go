@@ -50,6 +50,7 @@ func Run(p *ir.Program, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer runtime.LeanHeap()()
 	start := time.Now()
 	res, err := s.run(o)
 	if res != nil {
@@ -353,6 +354,7 @@ func (s *sim) collect(res *Result) {
 		}
 	}
 	for _, m := range s.spikeMons {
+		m.mon.Flush()
 		res.Spikes = append(res.Spikes, m.mon)
 	}
 	for _, m := range s.stateMons {
