@@ -51,6 +51,32 @@ func (r *Rows) AppendRow(buf []int32, i int) []int32 {
 	return buf
 }
 
+// Touch loads the row pointers and every cache line of the rows of the
+// presynaptic neurons spikes, before their delivery walks them. The rows of
+// a step are scattered over megabytes, so each would miss the cache in
+// turn; loaded in one tight loop the misses overlap (the loads of
+// different rows are independent), and the delivery then finds the rows in
+// the cache. Its result only keeps the loads from being optimised away.
+//
+//go:noinline
+func (r *Rows) Touch(spikes []int32) (sum int) {
+	for _, i := range spikes {
+		lo, hi := r.Span(int(i))
+		if r.Col16 != nil {
+			c := r.Col16[lo:hi]
+			for k := 0; k < len(c); k += 32 { // a 64-byte line
+				sum += int(c[k])
+			}
+			continue
+		}
+		c := r.Col32[lo:hi]
+		for k := 0; k < len(c); k += 16 {
+			sum += int(c[k])
+		}
+	}
+	return sum
+}
+
 // Narrow16 reports whether Rows stores targets onto npost neurons as uint16.
 func Narrow16(npost int) bool { return npost <= 1<<16 }
 

@@ -429,6 +429,11 @@ func (pr *projGen) propagateMethod() {
 		f.write(&g.funcs, fmt.Sprintf("// propagate%d: projection %s is onto a dendrite nothing reads.\nfunc (s *sim) propagate%d() {", k, comment(pr.ip.Name), k))
 		return
 	}
+	if pr.dend == nil && pr.syn == nil && pr.storage == "rows" && pr.delay == 0 {
+		// load the step's rows before walking them (rt.Rows.Touch)
+		r := f.local(fmt.Sprintf("c%drows", pr.k), fmt.Sprintf("s.c%drows", pr.k))
+		f.line("%s.Touch(%s)", r, pr.pre.fired())
+	}
 	open, close := pr.due(f)
 	open()
 	f.line("pre := int(i32)")
@@ -501,6 +506,7 @@ func (pr *projGen) parallelMethod() {
 		c := &connGen{ip: pr.ip, prefix: fmt.Sprintf("c%d", k), storage: pr.storage}
 		r := f.local(fmt.Sprintf("c%drows", k), fmt.Sprintf("s.c%drows", k))
 		col := f.local(fmt.Sprintf("c%dcol", k), pr.rowsCol(c))
+		f.line("%s.Touch(%s)", r, pr.pre.fired())
 		f.line("for _, i32 := range %s {", pr.pre.fired())
 		f.line("a, b := %s.Span(int(i32))", r)
 		if pr.random {

@@ -491,6 +491,7 @@ func (pr *proj) deliverRows(due []int32, lo, hi int) {
 	x, off, w := pr.port.direct, pr.post.off, pr.port.sign*pr.weight
 	x = x[off : off+pr.post.n]
 	r := pr.rows
+	r.Touch(due) // the step's rows into the cache, their misses overlapped
 	all := lo == 0 && hi == pr.post.n
 	for _, i := range due {
 		a, b := r.Span(int(i))
