@@ -275,8 +275,8 @@ func appendFloat(b []byte, v float64) []byte {
 
 // Spikes writes spikes_<name>_i.npy, spikes_<name>_t.npy and spikes_<name>.csv.
 func (o *OutputDir) Spikes(m *SpikeMonitor) error {
-	if m.T == nil && len(m.steps) > 0 {
-		return o.spikeSteps(m) // times not flushed: write them from the steps
+	if m.npend > 0 {
+		return o.spikeSteps(m) // not flushed: stream them
 	}
 	m.Flush()
 	if len(m.I) != len(m.T) {
@@ -313,32 +313,31 @@ func (o *OutputDir) Spikes(m *SpikeMonitor) error {
 	})
 }
 
-// spikeSteps writes m's spikes as Spikes does, byte for byte, reading the
-// times from the recorded steps instead of a flushed T (which would double
-// the recording's memory at the end of the run).
+// spikeSteps writes m's spikes as Spikes does, byte for byte, streaming
+// the ones not flushed (SpikeMonitor.each) instead of flushing them, which
+// would hold the recording twice at the end of the run.
 func (o *OutputDir) spikeSteps(m *SpikeMonitor) error {
 	base := "spikes_" + SafeName(m.Name)
-	if err := o.npy(base+"_i.npy", m.I); err != nil {
-		return err
-	}
-	times := func(f func(k int, t float64) error) error {
-		k := 0
-		for _, st := range m.steps {
-			for range st.n {
-				if err := f(k, st.t); err != nil {
-					return err
-				}
-				k++
-			}
-		}
-		return nil
-	}
-	err := o.create(base+"_t.npy", func(w *bufio.Writer) error {
-		if _, err := w.Write(npyHeader("<f8", len(m.I))); err != nil {
+	n := int(m.Count())
+	var b [8]byte
+	err := o.create(base+"_i.npy", func(w *bufio.Writer) error {
+		if _, err := w.Write(npyHeader("<i4", n)); err != nil {
 			return err
 		}
-		return times(func(_ int, t float64) error {
-			var b [8]byte
+		return m.each(func(i int32, _ float64) error {
+			binary.LittleEndian.PutUint32(b[:4], uint32(i))
+			_, err := w.Write(b[:4])
+			return err
+		})
+	})
+	if err != nil {
+		return err
+	}
+	err = o.create(base+"_t.npy", func(w *bufio.Writer) error {
+		if _, err := w.Write(npyHeader("<f8", n)); err != nil {
+			return err
+		}
+		return m.each(func(_ int32, t float64) error {
 			binary.LittleEndian.PutUint64(b[:], math.Float64bits(t))
 			_, err := w.Write(b[:])
 			return err
@@ -349,13 +348,13 @@ func (o *OutputDir) spikeSteps(m *SpikeMonitor) error {
 	}
 	return o.create(base+".csv", func(w *bufio.Writer) error {
 		w.WriteString("index,time_s\n")
-		var b []byte
-		return times(func(k int, t float64) error {
-			b = strconv.AppendInt(b[:0], int64(m.I[k]), 10)
-			b = append(b, ',')
-			b = appendFloat(b, t)
-			b = append(b, '\n')
-			_, err := w.Write(b)
+		var line []byte
+		return m.each(func(i int32, t float64) error {
+			line = strconv.AppendInt(line[:0], int64(i), 10)
+			line = append(line, ',')
+			line = appendFloat(line, t)
+			line = append(line, '\n')
+			_, err := w.Write(line)
 			return err
 		})
 	})

@@ -315,7 +315,6 @@ func (g *gen) stepBody() {
 	for _, m := range g.mons {
 		switch m.kind {
 		case ir.RecSpikes:
-			fs.line("s.mon%d.Flush()", m.k)
 			fs.line("spikes = append(spikes, s.mon%d)", m.k)
 		case ir.RecState:
 			fs.line("states = append(states, s.mon%d)", m.k)
