@@ -21,12 +21,13 @@ import (
 //
 // Between csr and procedural for static rows the cost model is: stored rows
 // cost 2 bytes a synapse (4 beyond 65536 targets) plus 4 a row for the whole
-// run and about 1-2 ns an event to deliver; regenerated rows cost no memory
-// and 11-18 ns an event (Philox draws; measured, BENCHMARKS.md). The event
-// count is unknown before the run, but both costs grow with the synapse
-// count, so the choice is a memory budget: the network's regenerable rows
-// are stored while all of them together fit in storeBudget (8 MiB), and all
-// are regenerated otherwise. CUBA and COBA at N = 40000 (p = 80/N, 3.2 M
+// run and 2-5 ns an event to deliver in a run; regenerated rows cost no
+// memory and 11-23 ns an event (Philox draws; measured, BENCHMARKS.md,
+// "Compact stored rows and delivery"). The event count is unknown before
+// the run, but both costs grow with the synapse count, so the choice is a
+// memory budget: the network's regenerable rows are stored while all of
+// them together fit in storeBudget (8 MiB), and all are regenerated
+// otherwise. CUBA and COBA at N = 40000 (p = 80/N, 3.2 M
 // synapses) take 6.7 MB stored, which keeps CUBA's peak RSS under 30 MB; at
 // N = 50000 (4 M synapses, 8.4 MB) or beyond 65536 neurons (4 bytes a
 // target) rows are regenerated.
