@@ -8,22 +8,29 @@ import (
 //   - dense: all_to_all — synapse s of row i is i·N_post + j, no index stored;
 //   - procedural: static random connectivity with a constant weight is
 //     regenerated from the seed at every spike instead of stored (as GeNN
-//     does), costing no memory (see the cost model below); so is a plastic
-//     projection's, which then stores only its per-synapse state (numbered
-//     by row pointers, 8 bytes a presynaptic neuron), not a target index
-//     per synapse;
-//   - csr: everything else (row pointers and one int32 target per synapse),
-//     static projections whose weights are recorded included.
+//     does), costing no memory, when the network's regenerable rows are too
+//     big to store (the cost model below); so is a plastic projection's,
+//     which then stores only its per-synapse state (numbered by row
+//     pointers, 8 bytes a presynaptic neuron), not a target index per
+//     synapse;
+//   - csr: everything else. Static rows are stored compact (runtime.Rows:
+//     a uint16 target a synapse when the postsynaptic population has at most
+//     65536 neurons, else uint32, and a uint32 row pointer a presynaptic
+//     neuron); plastic, pruned and dendritic ones as runtime.CSR (int32
+//     targets, int64 row pointers).
 //
 // Between csr and procedural for static rows the cost model is: stored rows
-// cost 4 bytes a synapse (plus 8 a row) for the whole run and about 1 ns an
-// event to read; regenerated rows cost no memory and about 8 ns an event
-// (Philox draws; measured, BENCHMARKS.md). The event count is unknown before
+// cost 2 bytes a synapse (4 beyond 65536 targets) plus 4 a row for the whole
+// run and 2-5 ns an event to deliver in a run; regenerated rows cost no
+// memory and 11-23 ns an event (Philox draws; measured, BENCHMARKS.md,
+// "Compact stored rows and delivery"). The event count is unknown before
 // the run, but both costs grow with the synapse count, so the choice is a
-// memory budget: the network's regenerable rows are stored while all of them
-// together fit in storeBudget, and all are regenerated otherwise (CUBA at
-// N = 4000: 1.3 MB, stored; at N = 40000: 13 MB, regenerated, which keeps
-// its peak RSS under 30 MB).
+// memory budget: the network's regenerable rows are stored while all of
+// them together fit in storeBudget (8 MiB), and all are regenerated
+// otherwise. CUBA and COBA at N = 40000 (p = 80/N, 3.2 M
+// synapses) take 6.7 MB stored, which keeps CUBA's peak RSS under 30 MB; at
+// N = 50000 (4 M synapses, 8.4 MB) or beyond 65536 neurons (4 bytes a
+// target) rows are regenerated.
 //
 // A constant weight is stored once, never per synapse. Switched off, every
 // projection is csr.
@@ -61,7 +68,7 @@ func sparsity(ctx *Context) {
 }
 
 // storeBudget is the memory the network's regenerable rows may take stored.
-const storeBudget = 4 << 20
+const storeBudget = 8 << 20
 
 // regenerable: static random rows with one weight, which procedural storage
 // can regenerate.
@@ -71,7 +78,8 @@ func regenerable(p *ir.Projection) bool {
 		!(p.Connector.Kind == "all_to_all" && !p.Connector.ExceptSelf)
 }
 
-// storedBytes is the expected size of a projection's csr rows.
+// storedBytes is the expected size of a static projection's stored rows
+// (runtime.Rows).
 func storedBytes(p *ir.Projection) float64 {
 	pre, post := float64(p.Pre.Size()), float64(p.Post.Size)
 	syn := 0.0
@@ -83,7 +91,11 @@ func storedBytes(p *ir.Projection) float64 {
 	case "one_to_one":
 		syn = pre
 	}
-	return 4*syn + 8*(pre+1)
+	target := 2.0
+	if post > 1<<16 {
+		target = 4
+	}
+	return target*syn + 4*(pre+1)
 }
 
 func weightsRecorded(prog *ir.Program, p *ir.Projection) bool {

@@ -179,6 +179,16 @@ func (o *OutputDir) npy(name string, v any) error {
 	return o.create(name, func(w *bufio.Writer) error { return writeNpy1D(w, v) })
 }
 
+// npyHeader is the header npyio.Write gives a 1-D array of n descr.
+func npyHeader(descr string, n int) []byte {
+	dict := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%d,), }", descr, n)
+	const hdrSize = 6 + 6 // magic, version, uint32 length
+	dict += strings.Repeat(" ", (hdrSize+len(dict)+1)%16) + "\n"
+	head := append([]byte("\x93NUMPY\x02\x00"), 0, 0, 0, 0)
+	binary.LittleEndian.PutUint32(head[8:], uint32(len(dict)))
+	return append(head, dict...)
+}
+
 // writeNpy1D writes a non-empty 1-D []int32, []int64 or []float64 as
 // npyio.Write does, byte for byte (format 2.0, its header padding), without
 // its reflection: npyio builds strings per element, which made writing a
@@ -196,12 +206,7 @@ func writeNpy1D(w io.Writer, v any) error {
 	default:
 		return npyio.Write(w, v)
 	}
-	dict := fmt.Sprintf("{'descr': '%s', 'fortran_order': False, 'shape': (%d,), }", descr, n)
-	const hdrSize = 6 + 6 // magic, version, uint32 length
-	dict += strings.Repeat(" ", (hdrSize+len(dict)+1)%16) + "\n"
-	head := append([]byte("\x93NUMPY\x02\x00"), 0, 0, 0, 0)
-	binary.LittleEndian.PutUint32(head[8:], uint32(len(dict)))
-	if _, err := w.Write(append(head, dict...)); err != nil {
+	if _, err := w.Write(npyHeader(descr, n)); err != nil {
 		return err
 	}
 	var buf [4096]byte
@@ -270,6 +275,10 @@ func appendFloat(b []byte, v float64) []byte {
 
 // Spikes writes spikes_<name>_i.npy, spikes_<name>_t.npy and spikes_<name>.csv.
 func (o *OutputDir) Spikes(m *SpikeMonitor) error {
+	if m.npend > 0 {
+		return o.spikeSteps(m) // not flushed: stream them
+	}
+	m.Flush()
 	if len(m.I) != len(m.T) {
 		return fmt.Errorf("spike monitor %s: %d indices but %d times", m.Name, len(m.I), len(m.T))
 	}
@@ -301,6 +310,53 @@ func (o *OutputDir) Spikes(m *SpikeMonitor) error {
 			}
 		}
 		return nil
+	})
+}
+
+// spikeSteps writes m's spikes as Spikes does, byte for byte, streaming
+// the ones not flushed (SpikeMonitor.each) instead of flushing them, which
+// would hold the recording twice at the end of the run.
+func (o *OutputDir) spikeSteps(m *SpikeMonitor) error {
+	base := "spikes_" + SafeName(m.Name)
+	n := int(m.Count())
+	var b [8]byte
+	err := o.create(base+"_i.npy", func(w *bufio.Writer) error {
+		if _, err := w.Write(npyHeader("<i4", n)); err != nil {
+			return err
+		}
+		return m.each(func(i int32, _ float64) error {
+			binary.LittleEndian.PutUint32(b[:4], uint32(i))
+			_, err := w.Write(b[:4])
+			return err
+		})
+	})
+	if err != nil {
+		return err
+	}
+	err = o.create(base+"_t.npy", func(w *bufio.Writer) error {
+		if _, err := w.Write(npyHeader("<f8", n)); err != nil {
+			return err
+		}
+		return m.each(func(_ int32, t float64) error {
+			binary.LittleEndian.PutUint64(b[:], math.Float64bits(t))
+			_, err := w.Write(b[:])
+			return err
+		})
+	})
+	if err != nil {
+		return err
+	}
+	return o.create(base+".csv", func(w *bufio.Writer) error {
+		w.WriteString("index,time_s\n")
+		var line []byte
+		return m.each(func(i int32, t float64) error {
+			line = strconv.AppendInt(line[:0], int64(i), 10)
+			line = append(line, ',')
+			line = appendFloat(line, t)
+			line = append(line, '\n')
+			_, err := w.Write(line)
+			return err
+		})
 	})
 }
 

@@ -427,3 +427,51 @@ func TestNpy1DLikeNpyio(t *testing.T) {
 		}
 	}
 }
+
+// TestSpikesUnflushed: spikes written before Flush (streamed from the
+// index chunks and recorded steps), or partly flushed, are byte for byte
+// those written after it, across several chunks, and Flush gives each spike
+// its step's time.
+func TestSpikesUnflushed(t *testing.T) {
+	record := func(m *SpikeMonitor, from, to int) {
+		for s := from; s < to; s++ {
+			if s%7 != 3 {
+				idx := make([]int32, 1+s%29)
+				for k := range idx {
+					idx[k] = int32((s + k) % 1000)
+				}
+				m.Record(float64(s)*1e-4, idx)
+			}
+		}
+	}
+	whole := &SpikeMonitor{Name: "E", N: 1000}
+	record(whole, 0, 5000)
+	part := &SpikeMonitor{Name: "E", N: 1000}
+	record(part, 0, 1234)
+	part.Flush()
+	record(part, 1234, 5000)
+	flushed := &SpikeMonitor{Name: "E", N: 1000}
+	record(flushed, 0, 5000)
+	flushed.Flush()
+	if n := whole.Count(); n < 3*spikeChunk || n != part.Count() || n != int64(len(flushed.I)) || len(flushed.T) != len(flushed.I) {
+		t.Fatalf("counts %d, %d, %d indices and %d times", n, part.Count(), len(flushed.I), len(flushed.T))
+	}
+	if flushed.I[0] != 0 || flushed.T[0] != 0 || flushed.I[1] != 1 || flushed.T[1] != 1e-4 || flushed.I[2] != 2 || flushed.T[3] != 2e-4 {
+		t.Fatalf("first spikes %v at %v", flushed.I[:4], flushed.T[:4])
+	}
+	dirs := []string{t.TempDir(), t.TempDir(), t.TempDir()}
+	for k, m := range []*SpikeMonitor{flushed, whole, part} {
+		if err := WriteSpikes(dirs[k], m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []string{"spikes_E_i.npy", "spikes_E_t.npy", "spikes_E.csv"} {
+		want, _ := os.ReadFile(filepath.Join(dirs[0], f))
+		for k, d := range dirs[1:] {
+			got, _ := os.ReadFile(filepath.Join(d, f))
+			if len(want) == 0 || string(got) != string(want) {
+				t.Errorf("%s differs from the flushed one's (%d bytes, want %d) when %s", f, len(got), len(want), []string{"unflushed", "partly flushed"}[k])
+			}
+		}
+	}
+}

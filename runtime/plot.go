@@ -21,6 +21,9 @@ import (
 // colour per population. duration (s) fixes the time axis (0: from the
 // data).
 func PlotRaster(path string, mons []*SpikeMonitor, duration float64) error {
+	for _, m := range mons {
+		m.Flush()
+	}
 	if len(mons) == 0 {
 		return errors.New("raster plot: no spike monitors")
 	}

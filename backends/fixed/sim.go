@@ -279,6 +279,7 @@ func (s *sim) step() {
 
 func (s *sim) collect(res *Result) {
 	for _, m := range s.spikeMons {
+		m.mon.Flush()
 		res.Spikes = append(res.Spikes, m.mon)
 	}
 	for _, m := range s.stateMons {

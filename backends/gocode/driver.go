@@ -74,6 +74,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
+	defer rt.LeanHeap()()
 	var progress io.Writer
 	if !quiet && rt.IsTerminal(stderr) {
 		progress = stderr

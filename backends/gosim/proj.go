@@ -17,6 +17,7 @@ type proj struct {
 	post    *part
 	port    *eventPort
 	csr     *runtime.CSR
+	rows    *runtime.Rows // static rows, stored compact (instead of csr)
 	proc    *runtime.Procedural
 	procPtr []int64 // procedural rows of a plastic projection: first synapse of each
 	due     []int32 // this step's presynaptic spikes, for the delivering threads
@@ -187,6 +188,13 @@ func (pr *proj) connect(s *sim, ip *ir.Projection) error {
 			pr.procPtr = proc.RowPointers()
 			pr.nsyn = pr.procPtr[len(pr.procPtr)-1]
 		}
+	case ip.Synapse == nil && ip.PruneBelow == 0 && pr.seg == nil && pr.cont == nil && !pr.idle:
+		// static rows: compact (pruning edits a CSR; dendrites read one)
+		rows, err := runtime.ConnectRows(spec, geometry(pre), geometry(post), stream)
+		if err != nil {
+			return err
+		}
+		pr.rows, pr.nsyn = rows, rows.NumSynapses()
 	default:
 		csr, err := runtime.Connect(spec, geometry(pre), geometry(post), stream)
 		if err != nil {
@@ -272,6 +280,11 @@ func (pr *proj) ownRow(i int) (int64, []int32) {
 		a, b := pr.csr.RowPtr[i], pr.csr.RowPtr[i+1]
 		return a, pr.csr.Col[a:b]
 	}
+	if pr.rows != nil {
+		lo, _ := pr.rows.Span(i)
+		pr.rowBuf = pr.rows.AppendRow(pr.rowBuf[:0], i)
+		return int64(lo), pr.rowBuf
+	}
 	pr.rowBuf = pr.proc.Row(i, pr.rowBuf[:0])
 	if pr.procPtr != nil {
 		return pr.procPtr[i], pr.rowBuf
@@ -293,6 +306,9 @@ func (pr *proj) bytes() int64 {
 	if pr.csr != nil {
 		b += pr.csr.Bytes()
 	}
+	if pr.rows != nil {
+		b += pr.rows.Bytes()
+	}
 	b += int64(len(pr.procPtr)) * 8
 	b += int64(len(pr.weights)) * 8
 	for _, v := range pr.vals {
@@ -313,7 +329,7 @@ func (pr *proj) bytes() int64 {
 // merged rows: the threads can share the delivery by postsynaptic neuron.
 func (pr *proj) parallelOK() bool {
 	return pr.syn == nil && pr.delay == 0 && pr.parts == nil && pr.port != nil && pr.port.direct != nil &&
-		pr.seg == nil && pr.cont == nil && !pr.idle && (pr.csr != nil || pr.proc != nil)
+		pr.seg == nil && pr.cont == nil && !pr.idle && (pr.csr != nil || pr.rows != nil || pr.proc != nil)
 }
 
 // allParallel: every projection can share its delivery between threads.
@@ -381,6 +397,10 @@ func (pr *proj) deliverRange(lo, hi int) {
 		}
 		return
 	}
+	if pr.rows != nil {
+		pr.deliverRows(pr.due, lo, hi)
+		return
+	}
 	rp, col := pr.csr.RowPtr, pr.csr.Col
 	for _, i := range pr.due {
 		for syn := rp[i]; syn < rp[i+1]; syn++ {
@@ -417,6 +437,11 @@ func (pr *proj) propagate(s *sim) {
 				pr.cont.deliver(pr, int(i))
 			}
 		}
+		pr.ring.Advance()
+		return
+	}
+	if pr.syn == nil && pr.port.direct != nil && pr.rows != nil && pr.parts == nil {
+		pr.deliverRows(due, 0, pr.post.n)
 		pr.ring.Advance()
 		return
 	}
@@ -457,4 +482,62 @@ func (pr *proj) toDendrite(s *sim, ip *ir.Projection) error {
 		pr.cont.addProj(pr)
 	}
 	return nil
+}
+
+// deliverRows adds the events of the spikes due onto postsynaptic neurons
+// [lo, hi), from compact rows into the port variable: the interpreter's
+// fast path, the additions eventPort.receive would make, in the same order.
+func (pr *proj) deliverRows(due []int32, lo, hi int) {
+	x, off, w := pr.port.direct, pr.post.off, pr.port.sign*pr.weight
+	x = x[off : off+pr.post.n]
+	r := pr.rows
+	r.Touch(due) // the step's rows into the cache, their misses overlapped
+	all := lo == 0 && hi == pr.post.n
+	for _, i := range due {
+		a, b := r.Span(int(i))
+		switch {
+		case pr.weights != nil:
+			ws := pr.weights[a:b]
+			sign := pr.port.sign
+			if r.Col16 != nil {
+				for k, j := range r.Col16[a:b] {
+					if int(j) >= lo && int(j) < hi {
+						x[j] += sign * ws[k]
+					}
+				}
+			} else {
+				for k, j := range r.Col32[a:b] {
+					if int(j) >= lo && int(j) < hi {
+						x[j] += sign * ws[k]
+					}
+				}
+			}
+		case all && r.Col16 != nil:
+			for _, j := range r.Col16[a:b] {
+				x[j] += w
+			}
+		case all:
+			for _, j := range r.Col32[a:b] {
+				x[j] += w
+			}
+		case r.Col16 != nil:
+			for _, j := range r.Col16[a:b] {
+				if int(j) >= hi {
+					break // rows are ascending
+				}
+				if int(j) >= lo {
+					x[j] += w
+				}
+			}
+		default:
+			for _, j := range r.Col32[a:b] {
+				if int(j) >= hi {
+					break
+				}
+				if int(j) >= lo {
+					x[j] += w
+				}
+			}
+		}
+	}
 }

@@ -29,6 +29,10 @@ type Options struct {
 	Progress  io.Writer
 	Interrupt <-chan struct{} // closed to stop early; what was recorded is kept
 	MemLimit  int64           // bytes of connectivity (and of inputs) allowed; 0: from the machine
+	// StreamSpikes leaves the spike monitors' times unflushed (T nil until
+	// SpikeMonitor.Flush): for a caller that only writes them with
+	// Result.Write, which streams them, so they are never all in memory.
+	StreamSpikes bool
 }
 
 // Result is what a run produced.
@@ -50,6 +54,7 @@ func Run(p *ir.Program, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer runtime.LeanHeap()()
 	start := time.Now()
 	res, err := s.run(o)
 	if res != nil {
@@ -59,25 +64,26 @@ func Run(p *ir.Program, o Options) (*Result, error) {
 }
 
 type sim struct {
-	threads    int
-	team       *runtime.Team // the threads' workers (threads > 1)
-	dt         float64
-	steps      int
-	n          int     // current step
-	t          float64 // current time
-	seed       uint64
-	baseDir    string
-	pops       []*pop
-	dends      []dendrite // end-of-step updates, in population and declaration order
-	parts      []*part    // one per IR population
-	inputs     []*spikeInput
-	conts      []*contInput
-	projs      []*proj
-	spikeMons  []*spikeMon
-	stateMons  []*stateMon
-	weightMons []*weightMon
-	phases     []*phase
-	wtas       []*wta
+	threads      int
+	streamSpikes bool          // Options.StreamSpikes
+	team         *runtime.Team // the threads' workers (threads > 1)
+	dt           float64
+	steps        int
+	n            int     // current step
+	t            float64 // current time
+	seed         uint64
+	baseDir      string
+	pops         []*pop
+	dends        []dendrite // end-of-step updates, in population and declaration order
+	parts        []*part    // one per IR population
+	inputs       []*spikeInput
+	conts        []*contInput
+	projs        []*proj
+	spikeMons    []*spikeMon
+	stateMons    []*stateMon
+	weightMons   []*weightMon
+	phases       []*phase
+	wtas         []*wta
 }
 
 // node is a projection end: a population or a spike input.
@@ -103,7 +109,7 @@ type contInput struct {
 }
 
 func build(p *ir.Program, o Options) (*sim, error) {
-	s := &sim{dt: p.Schedule.Dt, seed: p.Schedule.Seed, threads: max(1, o.Threads), baseDir: o.BaseDir}
+	s := &sim{dt: p.Schedule.Dt, seed: p.Schedule.Seed, threads: max(1, o.Threads), baseDir: o.BaseDir, streamSpikes: o.StreamSpikes}
 	if o.Seed != nil {
 		s.seed = *o.Seed
 	}
@@ -353,6 +359,9 @@ func (s *sim) collect(res *Result) {
 		}
 	}
 	for _, m := range s.spikeMons {
+		if !s.streamSpikes {
+			m.mon.Flush()
+		}
 		res.Spikes = append(res.Spikes, m.mon)
 	}
 	for _, m := range s.stateMons {

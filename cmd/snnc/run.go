@@ -95,6 +95,7 @@ Examples:
 					res = fx.Result
 				}
 			} else {
+				o.StreamSpikes = true // only written below: times streamed, not held twice
 				res, runErr = gosim.Run(p, o)
 			}
 			if res == nil {
