@@ -3,6 +3,7 @@ package gosim
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sync/atomic"
 
 	"github.com/snnc/snnc/ir"
@@ -436,35 +437,7 @@ func (f *fastThreshold) find(p *pop, s *sim) { f.findRange(p, s, 0, len(f.vals))
 
 // findRange appends the neurons in [lo, hi) that cross, in index order.
 func (f *fastThreshold) findRange(p *pop, s *sim, lo, hi int) {
-	n, c, vals := int32(s.n), f.c, f.vals[lo:hi]
-	ref := p.refUntil[lo:hi]
-	// one loop per operator keeps the comparison out of the inner branch
-	switch f.op {
-	case ">":
-		for i, v := range vals {
-			if v > c && n >= ref[i] {
-				p.spikes = append(p.spikes, int32(lo+i))
-			}
-		}
-	case ">=":
-		for i, v := range vals {
-			if v >= c && n >= ref[i] {
-				p.spikes = append(p.spikes, int32(lo+i))
-			}
-		}
-	case "<":
-		for i, v := range vals {
-			if v < c && n >= ref[i] {
-				p.spikes = append(p.spikes, int32(lo+i))
-			}
-		}
-	default:
-		for i, v := range vals {
-			if v <= c && n >= ref[i] {
-				p.spikes = append(p.spikes, int32(lo+i))
-			}
-		}
-	}
+	p.spikes = crossings(p.spikes, f.op, f.vals[lo:hi], p.refUntil[lo:hi], int32(s.n), f.c, lo)
 }
 
 func (p *pop) reset(s *sim) {
@@ -489,20 +462,19 @@ func (p *pop) checkFinite(s *sim) error {
 		if v.Bool || (!all && !p.nonlinear[v]) || (p.nonlinear[v] && !p.nonfinite.Load()) {
 			continue
 		}
-		for i, x := range p.vals[v] {
-			if x-x != 0 { // NaN or ±Inf: one comparison instead of two calls
-				when := "at t = " + ir.Quantity(s.t+s.dt, ir.TimeDim, "ms")
-				if !p.nonlinear[v] {
-					when = fmt.Sprintf("within the %s up to t = %s", ir.Quantity(64*s.dt, ir.TimeDim, "ms"), ir.Quantity(s.t+s.dt, ir.TimeDim, "ms"))
-				}
-				name, k := p.nm, i
-				for _, mb := range p.members { // name the IR population, not the fused group
-					if i >= mb.off && i < mb.off+mb.n {
-						name, k = mb.name, i-mb.off
-					}
-				}
-				return fmt.Errorf("%s[%d].%s became %v %s", name, k, v.Name, x, when)
+		if i := firstNonFinite(p.vals[v]); i >= 0 {
+			x := p.vals[v][i]
+			when := "at t = " + ir.Quantity(s.t+s.dt, ir.TimeDim, "ms")
+			if !p.nonlinear[v] {
+				when = fmt.Sprintf("within the %s up to t = %s", ir.Quantity(64*s.dt, ir.TimeDim, "ms"), ir.Quantity(s.t+s.dt, ir.TimeDim, "ms"))
 			}
+			name, k := p.nm, i
+			for _, mb := range p.members { // name the IR population, not the fused group
+				if i >= mb.off && i < mb.off+mb.n {
+					name, k = mb.name, i-mb.off
+				}
+			}
+			return fmt.Errorf("%s[%d].%s became %v %s", name, k, v.Name, x, when)
 		}
 	}
 	return nil
@@ -568,9 +540,7 @@ func (e *exact) step(s *sim) {
 		if len(r.Xc) == 1 {
 			c = r.Xc[0]
 		}
-		for i := range x {
-			x[i] = c*x[i] + k
-		}
+		row1(x, x, c, k)
 		return
 	}
 	for i := 0; i < n; i++ {
@@ -619,12 +589,7 @@ func (e *exact) rowsRange(s *sim, lo, hi int) {
 			if hi-lo < e.p.n {
 				// a block (fuse, threads): skip its refractory neurons in
 				// the loop; the refractory list serves whole populations
-				for i := range out {
-					if n < ref[i] {
-						continue
-					}
-					out[i] = c0*a[i] + c1*b[i] + c2*c[i] + r
-				}
+				row3Held(out, a, b, c, ref, n, c0, c1, c2, r)
 				continue
 			}
 			// the whole population: compute every neuron without a branch,
@@ -633,9 +598,7 @@ func (e *exact) rowsRange(s *sim, lo, hi int) {
 			for _, i := range e.p.refList {
 				saved = append(saved, out[i])
 			}
-			for i := range out {
-				out[i] = c0*a[i] + c1*b[i] + c2*c[i] + r
-			}
+			row3(out, a, b, c, c0, c1, c2, r)
 			for k, i := range e.p.refList {
 				out[i] = saved[k]
 			}
@@ -646,27 +609,19 @@ func (e *exact) rowsRange(s *sim, lo, hi int) {
 		if len(rw.Ui) == 0 && !held {
 			switch len(rw.Xi) {
 			case 1:
-				a, c0 := col(0), rw.Xc[0]
-				for i := range out {
-					out[i] = c0*a[i] + r
-				}
+				row1(out, col(0), rw.Xc[0], r)
 				continue
 			case 2:
-				a, b, c0, c1 := col(0), col(1), rw.Xc[0], rw.Xc[1]
-				for i := range out {
-					out[i] = c0*a[i] + c1*b[i] + r
-				}
+				row2(out, col(0), col(1), rw.Xc[0], rw.Xc[1], r)
 				continue
 			}
 		}
 		if len(rw.Ui) == 0 && len(rw.Xi) == 3 {
 			a, b, c := col(0), col(1), col(2)
-			c0, c1, c2 := rw.Xc[0], rw.Xc[1], rw.Xc[2]
-			for i := range out {
-				if held && n < ref[i] {
-					continue // refractory: the clamped variable keeps its value
-				}
-				out[i] = c0*a[i] + c1*b[i] + c2*c[i] + r
+			if held { // refractory: the clamped variable keeps its value
+				row3Held(out, a, b, c, ref, n, rw.Xc[0], rw.Xc[1], rw.Xc[2], r)
+			} else {
+				row3(out, a, b, c, rw.Xc[0], rw.Xc[1], rw.Xc[2], r)
 			}
 			continue
 		}
@@ -711,7 +666,10 @@ type rk struct {
 	k       [][]float64 // derivatives at the stage point
 	acc     [][]float64
 	clamped []bool
-	held    []bool // refractory this step
+	held    []bool  // refractory this step (RK4)
+	n       int32   // this step (Euler: refractory while n < refUntil)
+	copyK   []bool  // the right side is a bare variable: copy it before any step
+	scaled  []vnode // Euler: the right side is x*c or (-x)*c, done in the step's loop (else shape 0)
 }
 
 func newRK(p *pop, sys *ir.System, vc *vcompiler, dt float64) (*rk, error) {
@@ -725,11 +683,21 @@ func newRK(p *pop, sys *ir.System, vc *vcompiler, dt float64) (*rk, error) {
 	// The right sides read the system's variables through their slots,
 	// which point at the stage buffers while a step is computed.
 	for _, o := range sys.ODEs {
-		node, err := vc.expr(inlineAliases(o.Rhs))
+		rhs := inlineAliases(o.Rhs)
+		node, err := vc.expr(rhs)
 		if err != nil {
 			return nil, fmt.Errorf("equation of %s: %w", o.Var.Name, err)
 		}
 		r.rhs = append(r.rhs, vc.vals(node))
+		_, isRef := rhs.(*ir.Ref)
+		r.copyK = append(r.copyK, isRef || len(sys.ODEs) > 8)
+		// x may be the variable itself (read and written neuron by
+		// neuron) but not another of the system, which could move first
+		if (node.shape == 'c' || node.shape == 'N') && (node.xref == nil || node.xref == o.Var || !slices.Contains(sys.Vars, node.xref)) {
+			r.scaled = append(r.scaled, node)
+		} else {
+			r.scaled = append(r.scaled, vnode{})
+		}
 	}
 	return r, nil
 }
@@ -760,6 +728,10 @@ func (r *rk) eval(s *sim, at, weight float64, first bool) {
 }
 
 func (r *rk) evalRange(lo, hi int, weight float64, first bool) {
+	if r.euler {
+		r.eulerRange(lo, hi)
+		return
+	}
 	for j, f := range r.rhs {
 		copy(r.k[j][lo:hi], f(lo, hi)[lo:hi])
 	}
@@ -773,25 +745,52 @@ func (r *rk) evalRange(lo, hi int, weight float64, first bool) {
 				}
 			}
 		}
-		if r.euler {
-			out := r.p.vals[r.vars[j]][lo:hi]
-			out = out[:len(k)]
-			for i := range k {
-				out[i] += r.dt * k[i]
-			}
-			r.checkFinite(out)
+		acc := r.acc[j][lo:hi]
+		if first {
+			mulKV(acc, k, weight)
+		} else {
+			addVMulKV(acc, k, acc, weight)
+		}
+	}
+}
+
+// eulerRange takes the Euler step of neurons [lo, hi): every right side is
+// evaluated before any variable moves, then each variable takes its step
+// straight from its right side's buffer (a bare variable is copied first,
+// as another variable's step could overwrite it).
+func (r *rk) eulerRange(lo, hi int) {
+	var outs [8][]float64
+	for j, f := range r.rhs {
+		if sc := r.scaled[j]; sc.shape != 0 && !r.copyK[j] {
+			outs[j] = sc.x(lo, hi)[lo:hi]
 			continue
 		}
-		acc := r.acc[j][lo:hi]
-		acc = acc[:len(k)]
-		if first {
-			for i := range acc {
-				acc[i] = weight * k[i]
+		k := f(lo, hi)[lo:hi]
+		if r.copyK[j] {
+			copy(r.k[j][lo:hi], k)
+			k = r.k[j][lo:hi]
+		}
+		if j < len(outs) {
+			outs[j] = k
+		}
+	}
+	for j, v := range r.vars {
+		k := r.k[j][lo:hi]
+		if !r.copyK[j] {
+			k = outs[j]
+		}
+		var ref []int32
+		if r.clamped[j] {
+			ref = r.p.refUntil[lo:hi]
+		}
+		if sc := r.scaled[j]; sc.shape != 0 && !r.copyK[j] {
+			if eulerScaled(r.p.vals[v][lo:hi], k, sc.k, sc.shape == 'N', ref, r.n, r.dt) {
+				r.p.nonfinite.Store(true)
 			}
-		} else {
-			for i := range acc {
-				acc[i] += weight * k[i]
-			}
+			continue
+		}
+		if euler(r.p.vals[v][lo:hi], k, ref, r.n, r.dt) {
+			r.p.nonfinite.Store(true)
 		}
 	}
 }
@@ -799,24 +798,22 @@ func (r *rk) evalRange(lo, hi int, weight float64, first bool) {
 // setStage moves the stage point to x0 + frac·dt·k.
 func (r *rk) setStage(frac float64) {
 	for j := range r.vars {
-		st, x0, k := r.stage[j], r.x0[j], r.k[j]
-		for i := range st {
-			st[i] = x0[i] + frac*r.dt*k[i]
-		}
+		addVMulKV(r.stage[j], r.k[j], r.x0[j], frac*r.dt) // x0 + (frac·dt)·k
 	}
 }
 
 func (r *rk) step(s *sim) {
 	p := r.p
-	for i := range r.held {
-		r.held[i] = p.refractory(s, i)
-	}
+	r.n = int32(s.n)
 	if r.euler {
 		// one stage at the current values: no stage buffers needed; each
 		// block takes its step once its right sides are evaluated (they
 		// read only their own neurons)
 		r.eval(s, 0, 1, true)
 		return
+	}
+	for i := range r.held {
+		r.held[i] = p.refractory(s, i)
 	}
 	for j, v := range r.vars {
 		copy(r.x0[j], p.vals[v])
@@ -838,10 +835,8 @@ func (r *rk) step(s *sim) {
 	p.t = s.t
 	for j, v := range r.vars {
 		*p.slots[v] = p.vals[v]
-		out, x0, acc := p.vals[v], r.x0[j], r.acc[j]
-		for i := range out {
-			out[i] = x0[i] + h*acc[i]
-		}
+		out := p.vals[v]
+		addVMulKV(out, r.acc[j], r.x0[j], h)
 		r.checkFinite(out)
 	}
 }
@@ -849,10 +844,7 @@ func (r *rk) step(s *sim) {
 // checkFinite notes a NaN or Inf among new values for the population's
 // finite check (x-x is 0 for every finite x).
 func (r *rk) checkFinite(out []float64) {
-	for _, x := range out {
-		if x-x != 0 {
-			r.p.nonfinite.Store(true)
-			return
-		}
+	if firstNonFinite(out) >= 0 {
+		r.p.nonfinite.Store(true)
 	}
 }

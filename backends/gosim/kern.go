@@ -1,0 +1,416 @@
+package gosim
+
+import "os"
+
+// The loops the interpreter spends its time in: each kernel runs over
+// whole slices, with a vector version (kern_simd.go, 8 float64 lanes with
+// AVX-512, built with GOEXPERIMENT=simd) for the bulk and this scalar loop
+// for the rest, or for all of it when SIMD is off. A vector lane does
+// exactly the IEEE operations of the scalar loop in the same order: no
+// fused multiply-add, no reassociation. So results are bit-identical
+// either way, and to the code the gocode backend emits.
+
+// simdOn is whether the kernels use the vector unit: the CPU must have it
+// and SNNC_SIMD=off forces the scalar loops.
+var simdOn = simdCPU() && os.Getenv("SNNC_SIMD") != "off"
+
+// addVV sets o = x + y.
+func addVV(o, x, y []float64) {
+	x, y = x[:len(o)], y[:len(o)]
+	i := 0
+	if simdOn {
+		i = addVV8(o, x, y)
+	}
+	for ; i < len(o); i++ {
+		o[i] = x[i] + y[i]
+	}
+}
+
+// addVK sets o = x + k.
+func addVK(o, x []float64, k float64) {
+	x = x[:len(o)]
+	i := 0
+	if simdOn {
+		i = addVK8(o, x, k)
+	}
+	for ; i < len(o); i++ {
+		o[i] = x[i] + k
+	}
+}
+
+// addKV sets o = k + x.
+func addKV(o, x []float64, k float64) {
+	x = x[:len(o)]
+	i := 0
+	if simdOn {
+		i = addKV8(o, x, k)
+	}
+	for ; i < len(o); i++ {
+		o[i] = k + x[i]
+	}
+}
+
+// subVV sets o = x - y.
+func subVV(o, x, y []float64) {
+	x, y = x[:len(o)], y[:len(o)]
+	i := 0
+	if simdOn {
+		i = subVV8(o, x, y)
+	}
+	for ; i < len(o); i++ {
+		o[i] = x[i] - y[i]
+	}
+}
+
+// subVK sets o = x - k.
+func subVK(o, x []float64, k float64) {
+	x = x[:len(o)]
+	i := 0
+	if simdOn {
+		i = subVK8(o, x, k)
+	}
+	for ; i < len(o); i++ {
+		o[i] = x[i] - k
+	}
+}
+
+// subKV sets o = k - x.
+func subKV(o, x []float64, k float64) {
+	x = x[:len(o)]
+	i := 0
+	if simdOn {
+		i = subKV8(o, x, k)
+	}
+	for ; i < len(o); i++ {
+		o[i] = k - x[i]
+	}
+}
+
+// mulVV sets o = x * y.
+func mulVV(o, x, y []float64) {
+	x, y = x[:len(o)], y[:len(o)]
+	i := 0
+	if simdOn {
+		i = mulVV8(o, x, y)
+	}
+	for ; i < len(o); i++ {
+		o[i] = x[i] * y[i]
+	}
+}
+
+// mulVK sets o = x * k.
+func mulVK(o, x []float64, k float64) {
+	x = x[:len(o)]
+	i := 0
+	if simdOn {
+		i = mulVK8(o, x, k)
+	}
+	for ; i < len(o); i++ {
+		o[i] = x[i] * k
+	}
+}
+
+// mulKV sets o = k * x.
+func mulKV(o, x []float64, k float64) {
+	x = x[:len(o)]
+	i := 0
+	if simdOn {
+		i = mulKV8(o, x, k)
+	}
+	for ; i < len(o); i++ {
+		o[i] = k * x[i]
+	}
+}
+
+// divVV sets o = x / y.
+func divVV(o, x, y []float64) {
+	x, y = x[:len(o)], y[:len(o)]
+	i := 0
+	if simdOn {
+		i = divVV8(o, x, y)
+	}
+	for ; i < len(o); i++ {
+		o[i] = x[i] / y[i]
+	}
+}
+
+// divVK sets o = x / k.
+func divVK(o, x []float64, k float64) {
+	x = x[:len(o)]
+	i := 0
+	if simdOn {
+		i = divVK8(o, x, k)
+	}
+	for ; i < len(o); i++ {
+		o[i] = x[i] / k
+	}
+}
+
+// divKV sets o = k / x.
+func divKV(o, x []float64, k float64) {
+	x = x[:len(o)]
+	i := 0
+	if simdOn {
+		i = divKV8(o, x, k)
+	}
+	for ; i < len(o); i++ {
+		o[i] = k / x[i]
+	}
+}
+
+// subKVMulV sets o = (k - x) * y.
+func subKVMulV(o, x, y []float64, k float64) {
+	x, y = x[:len(o)], y[:len(o)]
+	i := 0
+	if simdOn {
+		i = subKVMulV8(o, x, y, k)
+	}
+	for ; i < len(o); i++ {
+		o[i] = (k - x[i]) * y[i]
+	}
+}
+
+// mulVSubKV sets o = y * (k - x).
+func mulVSubKV(o, x, y []float64, k float64) {
+	x, y = x[:len(o)], y[:len(o)]
+	i := 0
+	if simdOn {
+		i = mulVSubKV8(o, x, y, k)
+	}
+	for ; i < len(o); i++ {
+		o[i] = y[i] * (k - x[i])
+	}
+}
+
+// mulKSubKV sets o = c * (k - x).
+func mulKSubKV(o, x []float64, c, k float64) {
+	x = x[:len(o)]
+	i := 0
+	if simdOn {
+		i = mulKSubKV8(o, x, c, k)
+	}
+	for ; i < len(o); i++ {
+		o[i] = c * (k - x[i])
+	}
+}
+
+// mulKVAddV sets o = c*x + y.
+func mulKVAddV(o, x, y []float64, c float64) {
+	x, y = x[:len(o)], y[:len(o)]
+	i := 0
+	if simdOn {
+		i = mulKVAddV8(o, x, y, c)
+	}
+	for ; i < len(o); i++ {
+		o[i] = c*x[i] + y[i]
+	}
+}
+
+// addVMulKV sets o = y + c*x.
+func addVMulKV(o, x, y []float64, c float64) {
+	x, y = x[:len(o)], y[:len(o)]
+	i := 0
+	if simdOn {
+		i = addVMulKV8(o, x, y, c)
+	}
+	for ; i < len(o); i++ {
+		o[i] = y[i] + c*x[i]
+	}
+}
+
+// negMulK sets o = (-x) * k.
+func negMulK(o, x []float64, k float64) {
+	x = x[:len(o)]
+	i := 0
+	if simdOn {
+		i = negMulK8(o, x, k)
+	}
+	for ; i < len(o); i++ {
+		o[i] = (-x[i]) * k
+	}
+}
+
+// negV sets o = -x.
+func negV(o, x []float64) {
+	x = x[:len(o)]
+	i := 0
+	if simdOn {
+		i = negV8(o, x)
+	}
+	for ; i < len(o); i++ {
+		o[i] = -x[i]
+	}
+}
+
+// row1 sets o = c0*a + r.
+func row1(o, a []float64, c0, r float64) {
+	a = a[:len(o)]
+	i := 0
+	if simdOn {
+		i = row18(o, a, c0, r)
+	}
+	for ; i < len(o); i++ {
+		o[i] = c0*a[i] + r
+	}
+}
+
+// row2 sets o = c0*a + c1*b + r.
+func row2(o, a, b []float64, c0, c1, r float64) {
+	a, b = a[:len(o)], b[:len(o)]
+	i := 0
+	if simdOn {
+		i = row28(o, a, b, c0, c1, r)
+	}
+	for ; i < len(o); i++ {
+		o[i] = c0*a[i] + c1*b[i] + r
+	}
+}
+
+// row3 sets o = c0*a + c1*b + c2*c + r.
+func row3(o, a, b, c []float64, c0, c1, c2, r float64) {
+	a, b, c = a[:len(o)], b[:len(o)], c[:len(o)]
+	i := 0
+	if simdOn {
+		i = row38(o, a, b, c, c0, c1, c2, r)
+	}
+	for ; i < len(o); i++ {
+		o[i] = c0*a[i] + c1*b[i] + c2*c[i] + r
+	}
+}
+
+// addVMulVSubKV sets o = a + y*(k - x).
+func addVMulVSubKV(o, a, x, y []float64, k float64) {
+	a, x, y = a[:len(o)], x[:len(o)], y[:len(o)]
+	i := 0
+	if simdOn {
+		i = addVMulVSubKV8(o, a, x, y, k)
+	}
+	for ; i < len(o); i++ {
+		o[i] = a[i] + y[i]*(k-x[i])
+	}
+}
+
+// mulVSubKVAddV sets o = y*(k - x) + a.
+func mulVSubKVAddV(o, a, x, y []float64, k float64) {
+	a, x, y = a[:len(o)], x[:len(o)], y[:len(o)]
+	i := 0
+	if simdOn {
+		i = mulVSubKVAddV8(o, a, x, y, k)
+	}
+	for ; i < len(o); i++ {
+		o[i] = y[i]*(k-x[i]) + a[i]
+	}
+}
+
+// row3Held is row3 for neurons that are not refractory (n >= ref[i]);
+// refractory ones keep their value.
+func row3Held(o, a, b, c []float64, ref []int32, n int32, c0, c1, c2, r float64) {
+	a, b, c, ref = a[:len(o)], b[:len(o)], c[:len(o)], ref[:len(o)]
+	i := 0
+	if simdOn {
+		i = row3Held8(o, a, b, c, ref, n, c0, c1, c2, r)
+	}
+	for ; i < len(o); i++ {
+		if n < ref[i] {
+			continue
+		}
+		o[i] = c0*a[i] + c1*b[i] + c2*c[i] + r
+	}
+}
+
+// euler takes the Euler step o += dt*k, with k taken as 0 for refractory
+// neurons (n < ref[i]) when ref is not nil. It reports whether a new value
+// is NaN or infinite.
+func euler(o, k []float64, ref []int32, n int32, dt float64) bool {
+	k = k[:len(o)]
+	i, bad := 0, false
+	if simdOn {
+		i, bad = euler8(o, k, ref, n, dt)
+	}
+	for ; i < len(o); i++ {
+		d := k[i]
+		if ref != nil && n < ref[i] {
+			d = 0
+		}
+		o[i] += dt * d
+		bad = bad || o[i]-o[i] != 0
+	}
+	return bad
+}
+
+// eulerScaled is euler with k = x*c, or (-x)*c when neg: the right side's
+// last multiplication done in the same loop.
+func eulerScaled(o, x []float64, c float64, neg bool, ref []int32, n int32, dt float64) bool {
+	x = x[:len(o)]
+	i, bad := 0, false
+	if simdOn {
+		i, bad = eulerScaled8(o, x, c, neg, ref, n, dt)
+	}
+	for ; i < len(o); i++ {
+		d := x[i]
+		if neg {
+			d = -d
+		}
+		d *= c
+		if ref != nil && n < ref[i] {
+			d = 0
+		}
+		o[i] += dt * d
+		bad = bad || o[i]-o[i] != 0
+	}
+	return bad
+}
+
+// firstNonFinite returns the index of the first NaN or infinity in x, or -1.
+func firstNonFinite(x []float64) int {
+	i := 0
+	if simdOn && !nonFinite8(x) {
+		i = len(x) &^ 7 // the vector pass found none in the bulk
+	}
+	for ; i < len(x); i++ {
+		if x[i]-x[i] != 0 { // NaN or ±Inf: one comparison instead of two calls
+			return i
+		}
+	}
+	return -1
+}
+
+// crossings appends lo+i for every i where vals[i] op c and the neuron is
+// not refractory (n >= ref[i]), in index order.
+func crossings(spikes []int32, op string, vals []float64, ref []int32, n int32, c float64, lo int) []int32 {
+	ref = ref[:len(vals)]
+	i := 0
+	if simdOn {
+		spikes, i = crossings8(spikes, op, vals, ref, n, c, lo)
+	}
+	vals, ref = vals[i:], ref[i:]
+	lo += i
+	// one loop per operator keeps the comparison out of the inner branch
+	switch op {
+	case ">":
+		for i, v := range vals {
+			if v > c && n >= ref[i] {
+				spikes = append(spikes, int32(lo+i))
+			}
+		}
+	case ">=":
+		for i, v := range vals {
+			if v >= c && n >= ref[i] {
+				spikes = append(spikes, int32(lo+i))
+			}
+		}
+	case "<":
+		for i, v := range vals {
+			if v < c && n >= ref[i] {
+				spikes = append(spikes, int32(lo+i))
+			}
+		}
+	default:
+		for i, v := range vals {
+			if v <= c && n >= ref[i] {
+				spikes = append(spikes, int32(lo+i))
+			}
+		}
+	}
+	return spikes
+}
