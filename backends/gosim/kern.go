@@ -414,3 +414,38 @@ func crossings(spikes []int32, op string, vals []float64, ref []int32, n int32, 
 	}
 	return spikes
 }
+
+// lifRows is the exact update of the common current-based LIF (CUBA): v
+// reads the old g1 and g2, then each g decays on its own:
+//
+//	v  = c0*v + c1*g1 + c2*g2 + r   (unchanged while refractory, if held)
+//	g1 = d1*g1 + r1
+//	g2 = d2*g2 + r2
+//
+// and the threshold test `v op thr` of neurons that are not refractory.
+type lifRows struct {
+	c0, c1, c2, r, d1, r1, d2, r2 float64
+	held                          bool
+	op                            string
+	thr                           float64
+}
+
+// lifBlock integrates neurons [lo, lo+len(v)) and appends the ones that
+// cross. The vector version does it in one pass; the rest (all of it
+// without SIMD) runs the row-by-row loops, the same operations per neuron.
+func lifBlock(spikes []int32, k *lifRows, v, g1, g2 []float64, ref []int32, n int32, lo int) []int32 {
+	g1, g2, ref = g1[:len(v)], g2[:len(v)], ref[:len(v)]
+	i := 0
+	if simdOn {
+		spikes, i = lifBlock8(spikes, k, v, g1, g2, ref, n, lo)
+	}
+	v, g1, g2, ref = v[i:], g1[i:], g2[i:], ref[i:]
+	if k.held {
+		row3Held(v, v, g1, g2, ref, n, k.c0, k.c1, k.c2, k.r)
+	} else {
+		row3(v, v, g1, g2, k.c0, k.c1, k.c2, k.r)
+	}
+	row1(g1, g1, k.d1, k.r1)
+	row1(g2, g2, k.d2, k.r2)
+	return crossings(spikes, k.op, v, ref, n, k.thr, lo+i)
+}

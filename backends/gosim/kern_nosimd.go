@@ -40,3 +40,6 @@ func nonFinite8(x []float64) bool { return false }
 func crossings8(spikes []int32, op string, vals []float64, ref []int32, n int32, c float64, lo int) ([]int32, int) {
 	return spikes, 0
 }
+func lifBlock8(spikes []int32, k *lifRows, v, g1, g2 []float64, ref []int32, n int32, lo int) ([]int32, int) {
+	return spikes, 0
+}

@@ -466,3 +466,39 @@ func crossings8(spikes []int32, op string, vals []float64, ref []int32, n int32,
 	}
 	return spikes, m
 }
+
+func lifBlock8(spikes []int32, k *lifRows, v, g1, g2 []float64, ref []int32, n int32, lo int) ([]int32, int) {
+	C0, C1, C2, R := archsimd.BroadcastFloat64x8(k.c0), archsimd.BroadcastFloat64x8(k.c1), archsimd.BroadcastFloat64x8(k.c2), archsimd.BroadcastFloat64x8(k.r)
+	D1, R1, D2, R2 := archsimd.BroadcastFloat64x8(k.d1), archsimd.BroadcastFloat64x8(k.r1), archsimd.BroadcastFloat64x8(k.d2), archsimd.BroadcastFloat64x8(k.r2)
+	T := archsimd.BroadcastFloat64x8(k.thr)
+	NF := archsimd.BroadcastFloat64x8(float64(n))
+	held, op := k.held, k.op
+	m := len(v) &^ 7
+	for i := 0; i+8 <= m; i += 8 {
+		pv, p1, p2 := (*[8]float64)(v[i:i+8]), (*[8]float64)(g1[i:i+8]), (*[8]float64)(g2[i:i+8])
+		V, G1, G2 := archsimd.LoadFloat64x8(pv), archsimd.LoadFloat64x8(p1), archsimd.LoadFloat64x8(p2)
+		act := active8((*[8]int32)(ref[i:i+8]), NF)
+		nv := C0.Mul(V).Add(C1.Mul(G1)).Add(C2.Mul(G2)).Add(R)
+		if held {
+			nv = nv.Merge(V, act) // refractory neurons keep v
+		}
+		nv.Store(pv)
+		D1.Mul(G1).Add(R1).Store(p1)
+		D2.Mul(G2).Add(R2).Store(p2)
+		var hit archsimd.Mask64x8
+		switch op {
+		case ">":
+			hit = nv.Greater(T)
+		case ">=":
+			hit = nv.GreaterEqual(T)
+		case "<":
+			hit = nv.Less(T)
+		default:
+			hit = nv.LessEqual(T)
+		}
+		for bits := hit.And(act).ToBits(); bits != 0; bits &= bits - 1 {
+			spikes = append(spikes, int32(lo+i+bits2.TrailingZeros8(bits)))
+		}
+	}
+	return spikes, m
+}

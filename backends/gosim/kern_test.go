@@ -102,6 +102,28 @@ func TestKernelsSIMDBitIdentical(t *testing.T) {
 			}
 		}
 		for _, op := range []string{">", ">=", "<", "<="} {
+			for _, held := range []bool{false, true} {
+				// CUBA's one-pass block against the row-by-row loops
+				k := &lifRows{c0: k0, c1: k1, c2: k3, r: k2, d1: 0.99, r1: k2, d2: -0.5, r2: 1e-3, held: held, op: op, thr: 0.1}
+				simdOn = false
+				v, g1, g2 := slices.Clone(x), slices.Clone(y), slices.Clone(z)
+				if held {
+					row3Held(v, v, g1, g2, ref, step, k.c0, k.c1, k.c2, k.r)
+				} else {
+					row3(v, v, g1, g2, k.c0, k.c1, k.c2, k.r)
+				}
+				row1(g1, g1, k.d1, k.r1)
+				row1(g2, g2, k.d2, k.r2)
+				want := crossings(nil, op, v, ref, step, k.thr, 7)
+				for _, on := range []bool{false, true} {
+					simdOn = on && simdCPU()
+					gv, gg1, gg2 := slices.Clone(x), slices.Clone(y), slices.Clone(z)
+					got := lifBlock(nil, k, gv, gg1, gg2, ref, step, 7)
+					if !same(gv, v) || !same(gg1, g1) || !same(gg2, g2) || !slices.Equal(got, want) {
+						t.Errorf("lifBlock %s held %v, n = %d, simd %v: v %v g1 %v g2 %v spikes %v, want %v %v %v %v", op, held, n, on, gv, gg1, gg2, got, v, g1, g2, want)
+					}
+				}
+			}
 			var want []int32
 			for i, v := range x {
 				hit := map[string]bool{">": v > k0, ">=": v >= k0, "<": v < k0, "<=": v <= k0}[op]

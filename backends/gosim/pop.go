@@ -34,6 +34,8 @@ type pop struct {
 	fused      bool // update, threshold and reset in one pass (the fuse pass allows it)
 	fusedDone  bool // this step's threshold and reset already ran
 	resetK     kernel
+	lif        *lifRows     // the fused step is CUBA's: one pass a block (lifBlock)
+	lifX       [3][]float64 // its v, g1, g2
 	spikes     []int32
 	spikeCount int64
 	stateVars  []*ir.Var
@@ -211,7 +213,38 @@ func newPop(s *sim, ip *ir.Population) (*pop, error) {
 		}
 		p.systems = append(p.systems, in)
 	}
+	if p.fused {
+		p.lif, p.lifX = lifShape(p)
+	}
 	return p, nil
+}
+
+// lifShape recognises CUBA's fused step: one exact system of three
+// variables updated in place in the order v, g1, g2, where v's row reads
+// (v, g1, g2) in that order and each g only itself, and the threshold
+// tests v. Anything else runs row by row.
+func lifShape(p *pop) (*lifRows, [3][]float64) {
+	var none [3][]float64
+	if len(p.systems) != 1 {
+		return nil, none
+	}
+	e := p.systems[0].(*exact)
+	o := e.order
+	if len(e.x) != 3 || len(e.u) != 0 || len(o) != 3 || &e.x[o[0]][0] != &p.fast.vals[0] {
+		return nil, none
+	}
+	rv, r1, r2 := e.rows[o[0]], e.rows[o[1]], e.rows[o[2]]
+	if !slices.Equal(rv.Xi, o) || !slices.Equal(r1.Xi, o[1:2]) || !slices.Equal(r2.Xi, o[2:3]) ||
+		len(rv.Ui)+len(r1.Ui)+len(r2.Ui) != 0 {
+		return nil, none
+	}
+	refr := e.rowsRef != nil
+	if refr && (e.sys.Clamped[o[1]] || e.sys.Clamped[o[2]]) {
+		return nil, none
+	}
+	k := &lifRows{c0: rv.Xc[0], c1: rv.Xc[1], c2: rv.Xc[2], r: rv.R, d1: r1.Xc[0], r1: r1.R, d2: r2.Xc[0], r2: r2.R,
+		held: refr && e.sys.Clamped[o[0]], op: p.fast.op, thr: p.fast.c}
+	return k, [3][]float64{e.x[o[0]], e.x[o[1]], e.x[o[2]]}
 }
 
 // dendrites builds the population's segment and continuous dendrites.
@@ -370,11 +403,16 @@ func (p *pop) fusedStep(s *sim) {
 	c.t = s.t
 	for lo := 0; lo < p.n; lo += block {
 		hi := min(lo+block, p.n)
-		for _, in := range p.systems {
-			in.(*exact).rowsRange(s, lo, hi)
-		}
 		first := len(p.spikes)
-		p.fast.findRange(p, s, lo, hi)
+		if p.lif != nil {
+			x := &p.lifX
+			p.spikes = lifBlock(p.spikes, p.lif, x[0][lo:hi], x[1][lo:hi], x[2][lo:hi], p.refUntil[lo:hi], int32(s.n), lo)
+		} else {
+			for _, in := range p.systems {
+				in.(*exact).rowsRange(s, lo, hi)
+			}
+			p.fast.findRange(p, s, lo, hi)
+		}
 		for _, i := range p.spikes[first:] {
 			c.i = int(i)
 			p.resetK(c)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/snnc/snnc/backends/gosim"
@@ -30,6 +31,24 @@ func TestSIMDSameOutputs(t *testing.T) {
 		{"../../testdata/gocode/features.snn", gosim.Options{}},
 		{"../../testdata/run/lif_step.snn", gosim.Options{}},
 		{"../../testdata/run/blowup.snn", gosim.Options{}},
+	}
+	// CUBA and COBA with blocks and populations that are not multiples of
+	// the vector width, membranes recorded
+	for _, m := range []string{"cuba", "coba"} {
+		src, err := os.ReadFile("../../examples/" + m + ".snn")
+		if err != nil {
+			t.Fatal(err)
+		}
+		odd := strings.NewReplacer("LIF[3200]", "LIF[2403]", "LIF[800]", "LIF[597]",
+			"record spikes(E, I)", "record spikes(E, I)\n    record E.v[2390:2403], I.v[0:9] every 1 ms").Replace(string(src))
+		path := filepath.Join(t.TempDir(), m+"_odd.snn")
+		if err := os.WriteFile(path, []byte(odd), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cases = append(cases, struct {
+			model string
+			opt   gosim.Options
+		}{path, gosim.Options{Duration: 0.3}})
 	}
 	for _, c := range cases {
 		t.Run(filepath.Base(c.model), func(t *testing.T) {
