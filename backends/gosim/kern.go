@@ -302,6 +302,18 @@ func mulVSubKVAddV(o, a, x, y []float64, k float64) {
 	}
 }
 
+// qPlusM sets o = c*(k - x) + y*(k2 - z): two conductance terms.
+func qPlusM(o, x, y, z []float64, c, k, k2 float64) {
+	x, y, z = x[:len(o)], y[:len(o)], z[:len(o)]
+	i := 0
+	if simdOn {
+		i = qPlusM8(o, x, y, z, c, k, k2)
+	}
+	for ; i < len(o); i++ {
+		o[i] = c*(k-x[i]) + y[i]*(k2-z[i])
+	}
+}
+
 // row3Held is row3 for neurons that are not refractory (n >= ref[i]);
 // refractory ones keep their value.
 func row3Held(o, a, b, c []float64, ref []int32, n int32, c0, c1, c2, r float64) {
@@ -352,6 +364,25 @@ func eulerScaled(o, x []float64, c float64, neg bool, ref []int32, n int32, dt f
 			d = -d
 		}
 		d *= c
+		if ref != nil && n < ref[i] {
+			d = 0
+		}
+		o[i] += dt * d
+		bad = bad || o[i]-o[i] != 0
+	}
+	return bad
+}
+
+// eulerAddM is euler with k = (a + y*(k - x)) * c: the last conductance
+// term, the scaling and the step in one loop.
+func eulerAddM(o, a, x, y []float64, k, c float64, ref []int32, n int32, dt float64) bool {
+	a, x, y = a[:len(o)], x[:len(o)], y[:len(o)]
+	i, bad := 0, false
+	if simdOn {
+		i, bad = eulerAddM8(o, a, x, y, k, c, ref, n, dt)
+	}
+	for ; i < len(o); i++ {
+		d := (a[i] + y[i]*(k-x[i])) * c
 		if ref != nil && n < ref[i] {
 			d = 0
 		}

@@ -336,6 +336,41 @@ func mulVSubKVAddV8(o, a, x, y []float64, k float64) int {
 	return n
 }
 
+func qPlusM8(o, x, y, z []float64, c, k, k2 float64) int {
+	C, K, K2 := archsimd.BroadcastFloat64x8(c), archsimd.BroadcastFloat64x8(k), archsimd.BroadcastFloat64x8(k2)
+	n := len(o) &^ 7
+	o, x, y, z = o[:n], x[:n], y[:n], z[:n]
+	for len(o) >= 8 && len(x) >= 8 && len(y) >= 8 && len(z) >= 8 {
+		X := archsimd.LoadFloat64x8((*[8]float64)(x))
+		Y := archsimd.LoadFloat64x8((*[8]float64)(y))
+		Z := archsimd.LoadFloat64x8((*[8]float64)(z))
+		C.Mul(K.Sub(X)).Add(Y.Mul(K2.Sub(Z))).Store((*[8]float64)(o))
+		o, x, y, z = o[8:], x[8:], y[8:], z[8:]
+	}
+	return n
+}
+
+func eulerAddM8(o, a, x, y []float64, k, c float64, ref []int32, n int32, dt float64) (int, bool) {
+	DT, K, C := archsimd.BroadcastFloat64x8(dt), archsimd.BroadcastFloat64x8(k), archsimd.BroadcastFloat64x8(c)
+	NF := archsimd.BroadcastFloat64x8(float64(n))
+	var bad archsimd.Uint64x8
+	m := len(o) &^ 7
+	for i := 0; i+8 <= m; i += 8 {
+		A := archsimd.LoadFloat64x8((*[8]float64)(a[i : i+8]))
+		X := archsimd.LoadFloat64x8((*[8]float64)(x[i : i+8]))
+		Y := archsimd.LoadFloat64x8((*[8]float64)(y[i : i+8]))
+		D := A.Add(Y.Mul(K.Sub(X))).Mul(C)
+		if ref != nil {
+			D = D.Masked(active8((*[8]int32)(ref[i:i+8]), NF))
+		}
+		po := (*[8]float64)(o[i : i+8])
+		O := archsimd.LoadFloat64x8(po).Add(DT.Mul(D))
+		O.Store(po)
+		bad = bad.Or(O.Sub(O).AsUint64x8())
+	}
+	return m, !allZero8(bad)
+}
+
 func row3Held8(o, a, b, c []float64, ref []int32, n int32, c0, c1, c2, r float64) int {
 	C0, C1, C2, R := archsimd.BroadcastFloat64x8(c0), archsimd.BroadcastFloat64x8(c1), archsimd.BroadcastFloat64x8(c2), archsimd.BroadcastFloat64x8(r)
 	NF := archsimd.BroadcastFloat64x8(float64(n))

@@ -69,6 +69,15 @@ func TestKernelsSIMDBitIdentical(t *testing.T) {
 			}},
 			{"addVMulVSubKV", func(o []float64) { addVMulVSubKV(o, z, x, y, k1) }, func(i int, _ float64) float64 { return z[i] + y[i]*(k1-x[i]) }},
 			{"mulVSubKVAddV", func(o []float64) { mulVSubKVAddV(o, z, x, y, k1) }, func(i int, _ float64) float64 { return y[i]*(k1-x[i]) + z[i] }},
+			{"qPlusM", func(o []float64) { qPlusM(o, x, y, z, k0, k1, k2) }, func(i int, _ float64) float64 { return k0*(k1-x[i]) + y[i]*(k2-z[i]) }},
+			{"eulerAddM", func(o []float64) { eulerAddM(o, z, x, y, k1, k0, ref, step, k3) }, func(i int, o float64) float64 {
+				d := (z[i] + y[i]*(k1-x[i])) * k0
+				if step < ref[i] {
+					d = 0
+				}
+				return o + k3*d
+			}},
+			{"eulerAddMFree", func(o []float64) { eulerAddM(o, z, x, y, k1, k0, nil, step, k3) }, func(i int, o float64) float64 { return o + k3*((z[i]+y[i]*(k1-x[i]))*k0) }},
 			{"eulerFree", func(o []float64) { euler(o, y, nil, step, k3) }, func(i int, o float64) float64 { return o + k3*y[i] }},
 			{"eulerScaled", func(o []float64) { eulerScaled(o, y, k1, true, ref, step, k3) }, func(i int, o float64) float64 {
 				d := (-y[i]) * k1

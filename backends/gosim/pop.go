@@ -707,7 +707,7 @@ type rk struct {
 	held    []bool  // refractory this step (RK4)
 	n       int32   // this step (Euler: refractory while n < refUntil)
 	copyK   []bool  // the right side is a bare variable: copy it before any step
-	scaled  []vnode // Euler: the right side is x*c or (-x)*c, done in the step's loop (else shape 0)
+	scaled  []vnode // Euler: the right side's last operations done in the step's loop: x*c, (-x)*c or (a + y*(k - x))*c (else shape 0)
 }
 
 func newRK(p *pop, sys *ir.System, vc *vcompiler, dt float64) (*rk, error) {
@@ -720,7 +720,17 @@ func newRK(p *pop, sys *ir.System, vc *vcompiler, dt float64) (*rk, error) {
 	}
 	// The right sides read the system's variables through their slots,
 	// which point at the stage buffers while a step is computed.
-	for _, o := range sys.ODEs {
+	// a fused step reads variables in the step's loop: those of the system
+	// must not have moved yet (its own is read and written neuron by neuron)
+	unmoved := func(j int, refs ...*ir.Var) bool {
+		for _, v := range refs {
+			if k := slices.Index(sys.Vars, v); v != nil && k >= 0 && k < j {
+				return false
+			}
+		}
+		return true
+	}
+	for j, o := range sys.ODEs {
 		rhs := inlineAliases(o.Rhs)
 		node, err := vc.expr(rhs)
 		if err != nil {
@@ -729,13 +739,15 @@ func newRK(p *pop, sys *ir.System, vc *vcompiler, dt float64) (*rk, error) {
 		r.rhs = append(r.rhs, vc.vals(node))
 		_, isRef := rhs.(*ir.Ref)
 		r.copyK = append(r.copyK, isRef || len(sys.ODEs) > 8)
-		// x may be the variable itself (read and written neuron by
-		// neuron) but not another of the system, which could move first
-		if (node.shape == 'c' || node.shape == 'N') && (node.xref == nil || node.xref == o.Var || !slices.Contains(sys.Vars, node.xref)) {
-			r.scaled = append(r.scaled, node)
-		} else {
-			r.scaled = append(r.scaled, vnode{})
+		sc := vnode{}
+		switch {
+		case node.shape == 'c' && node.xn.shape == 'A' && unmoved(j, node.xn.aref, node.xn.xref, node.xn.yref):
+			sc = *node.xn
+			sc.shape, sc.k2 = 'S', node.k // (a + y*(k - x)) * k2
+		case (node.shape == 'c' || node.shape == 'N') && unmoved(j, node.xref):
+			sc = node
 		}
+		r.scaled = append(r.scaled, sc)
 	}
 	return r, nil
 }
@@ -795,39 +807,41 @@ func (r *rk) evalRange(lo, hi int, weight float64, first bool) {
 // eulerRange takes the Euler step of neurons [lo, hi): every right side is
 // evaluated before any variable moves, then each variable takes its step
 // straight from its right side's buffer (a bare variable is copied first,
-// as another variable's step could overwrite it).
+// as another variable's step could overwrite it), or with the right side's
+// last operations in the step's own loop.
 func (r *rk) eulerRange(lo, hi int) {
-	var outs [8][]float64
+	var ins [8][3][]float64
 	for j, f := range r.rhs {
-		if sc := r.scaled[j]; sc.shape != 0 && !r.copyK[j] {
-			outs[j] = sc.x(lo, hi)[lo:hi]
-			continue
-		}
-		k := f(lo, hi)[lo:hi]
-		if r.copyK[j] {
-			copy(r.k[j][lo:hi], k)
-			k = r.k[j][lo:hi]
-		}
-		if j < len(outs) {
-			outs[j] = k
+		sc := r.scaled[j]
+		switch {
+		case r.copyK[j]:
+			copy(r.k[j][lo:hi], f(lo, hi)[lo:hi])
+		case sc.shape == 'S':
+			ins[j] = [3][]float64{sc.a(lo, hi)[lo:hi], sc.x(lo, hi)[lo:hi], sc.y(lo, hi)[lo:hi]}
+		case sc.shape != 0:
+			ins[j][0] = sc.x(lo, hi)[lo:hi]
+		default:
+			ins[j][0] = f(lo, hi)[lo:hi]
 		}
 	}
 	for j, v := range r.vars {
-		k := r.k[j][lo:hi]
-		if !r.copyK[j] {
-			k = outs[j]
-		}
 		var ref []int32
 		if r.clamped[j] {
 			ref = r.p.refUntil[lo:hi]
 		}
-		if sc := r.scaled[j]; sc.shape != 0 && !r.copyK[j] {
-			if eulerScaled(r.p.vals[v][lo:hi], k, sc.k, sc.shape == 'N', ref, r.n, r.dt) {
-				r.p.nonfinite.Store(true)
-			}
-			continue
+		o, in, sc := r.p.vals[v][lo:hi], &ins[min(j, 7)], r.scaled[j]
+		var bad bool
+		switch {
+		case r.copyK[j]:
+			bad = euler(o, r.k[j][lo:hi], ref, r.n, r.dt)
+		case sc.shape == 'S':
+			bad = eulerAddM(o, in[0], in[1], in[2], sc.k, sc.k2, ref, r.n, r.dt)
+		case sc.shape != 0:
+			bad = eulerScaled(o, in[0], sc.k, sc.shape == 'N', ref, r.n, r.dt)
+		default:
+			bad = euler(o, in[0], ref, r.n, r.dt)
 		}
-		if euler(r.p.vals[v][lo:hi], k, ref, r.n, r.dt) {
+		if bad {
 			r.p.nonfinite.Store(true)
 		}
 	}

@@ -26,11 +26,13 @@ type vnode struct {
 	ref     *ir.Var // the node reads this variable's storage as it is
 	// the node's shape when a parent (or an Euler step) can fuse it into
 	// its own loop, so that f is never called: k - x ('-'), k * x ('*'),
-	// -x ('n'), y * (k - x) ('m'), x * k ('c') or (-x) * k ('N')
-	shape byte
-	x, y  vfn
-	xref  *ir.Var // x's ref
-	k     float64
+	// -x ('n'), y * (k - x) ('m'), k2 * (k - x) ('q'), a + y*(k - x)
+	// ('A'), x * k ('c', xn its x node) or (-x) * k ('N')
+	shape            byte
+	x, y, a          vfn
+	xref, yref, aref *ir.Var // their refs
+	k, k2            float64
+	xn               *vnode
 }
 
 type vcompiler struct {
@@ -200,7 +202,7 @@ func (vc *vcompiler) binary(op string, a, b vnode) (vnode, error) {
 		case !b.isConst && a.isConst && (op == "-" || op == "*"):
 			n.shape, n.x, n.xref, n.k = op[0], b.f, b.ref, a.c // k - x, k * x: a parent may fuse it
 		case !a.isConst && b.isConst && op == "*":
-			n.shape, n.x, n.xref, n.k = 'c', a.f, a.ref, b.c
+			n.shape, n.x, n.xref, n.k, n.xn = 'c', a.f, a.ref, b.c, &a
 		}
 		return n, nil
 	}
@@ -322,18 +324,27 @@ func arith(op string, a, b vnode, out []float64) vfn {
 // fused returns one loop for an operator whose operand is itself a node
 // of a known shape, in the shapes conductance-based equations are made of:
 // (k - x) * y, y * (k - x), c * (k - x), (-x) * c, c*x + y, y + c*x,
-// a + y*(k - x) and y*(k - x) + a. The loop does the operations of the
+// a + y*(k - x), y*(k - x) + a and c*(k - x) + y*(k2 - z). The loop does
+// the operations of the
 // tree, in its order, per neuron; the operand's own loop never runs.
 func fused(op string, a, b vnode, out []float64) (vnode, bool) {
 	var f vfn
 	var n vnode
 	switch {
+	case op == "+" && a.shape == 'q' && b.shape == 'm':
+		x, c, k, y, z, k2 := a.x, a.k2, a.k, b.y, b.x, b.k
+		f = func(lo, hi int) []float64 {
+			xv := x(lo, hi)[lo:hi]
+			qPlusM(out[lo:hi], xv, y(lo, hi)[lo:hi], z(lo, hi)[lo:hi], c, k, k2)
+			return out
+		}
 	case op == "+" && b.shape == 'm' && !a.isConst:
 		av, x, y, k := a.f, b.x, b.y, b.k
 		f = func(lo, hi int) []float64 {
 			addVMulVSubKV(out[lo:hi], av(lo, hi)[lo:hi], x(lo, hi)[lo:hi], y(lo, hi)[lo:hi], k)
 			return out
 		}
+		n = vnode{shape: 'A', a: av, x: x, y: y, k: k, aref: a.ref, xref: b.xref, yref: b.yref}
 	case op == "+" && a.shape == 'm' && !b.isConst:
 		av, x, y, k := b.f, a.x, a.y, a.k
 		f = func(lo, hi int) []float64 {
@@ -352,13 +363,14 @@ func fused(op string, a, b vnode, out []float64) (vnode, bool) {
 			mulVSubKV(out[lo:hi], x(lo, hi)[lo:hi], y(lo, hi)[lo:hi], k)
 			return out
 		}
-		n = vnode{shape: 'm', x: x, y: y, k: k}
+		n = vnode{shape: 'm', x: x, y: y, k: k, xref: b.xref, yref: a.ref}
 	case op == "*" && b.shape == '-' && a.isConst:
 		x, k, c := b.x, b.k, a.c
 		f = func(lo, hi int) []float64 {
 			mulKSubKV(out[lo:hi], x(lo, hi)[lo:hi], c, k)
 			return out
 		}
+		n = vnode{shape: 'q', x: x, xref: b.xref, k: k, k2: c}
 	case op == "*" && a.shape == 'n' && b.isConst:
 		x, k := a.x, b.c
 		f = func(lo, hi int) []float64 {
