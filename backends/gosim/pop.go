@@ -225,7 +225,7 @@ func newPop(s *sim, ip *ir.Population) (*pop, error) {
 // tests v. Anything else runs row by row.
 func lifShape(p *pop) (*lifRows, [3][]float64) {
 	var none [3][]float64
-	if len(p.systems) != 1 {
+	if len(p.systems) != 1 || p.n == 0 {
 		return nil, none
 	}
 	e := p.systems[0].(*exact)
