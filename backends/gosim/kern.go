@@ -16,300 +16,300 @@ var simdOn = simdCPU() && os.Getenv("SNNC_SIMD") != "off"
 
 // addVV sets o = x + y.
 func addVV(o, x, y []float64) {
-	x, y = x[:len(o)], y[:len(o)]
-	i := 0
 	if simdOn {
-		i = addVV8(o, x, y)
+		done := addVV8(o, x, y)
+		o, x, y = o[done:], x[done:], y[done:]
 	}
-	for ; i < len(o); i++ {
+	x, y = x[:len(o)], y[:len(o)]
+	for i := range o {
 		o[i] = x[i] + y[i]
 	}
 }
 
 // addVK sets o = x + k.
 func addVK(o, x []float64, k float64) {
-	x = x[:len(o)]
-	i := 0
 	if simdOn {
-		i = addVK8(o, x, k)
+		done := addVK8(o, x, k)
+		o, x = o[done:], x[done:]
 	}
-	for ; i < len(o); i++ {
+	x = x[:len(o)]
+	for i := range o {
 		o[i] = x[i] + k
 	}
 }
 
 // addKV sets o = k + x.
 func addKV(o, x []float64, k float64) {
-	x = x[:len(o)]
-	i := 0
 	if simdOn {
-		i = addKV8(o, x, k)
+		done := addKV8(o, x, k)
+		o, x = o[done:], x[done:]
 	}
-	for ; i < len(o); i++ {
+	x = x[:len(o)]
+	for i := range o {
 		o[i] = k + x[i]
 	}
 }
 
 // subVV sets o = x - y.
 func subVV(o, x, y []float64) {
-	x, y = x[:len(o)], y[:len(o)]
-	i := 0
 	if simdOn {
-		i = subVV8(o, x, y)
+		done := subVV8(o, x, y)
+		o, x, y = o[done:], x[done:], y[done:]
 	}
-	for ; i < len(o); i++ {
+	x, y = x[:len(o)], y[:len(o)]
+	for i := range o {
 		o[i] = x[i] - y[i]
 	}
 }
 
 // subVK sets o = x - k.
 func subVK(o, x []float64, k float64) {
-	x = x[:len(o)]
-	i := 0
 	if simdOn {
-		i = subVK8(o, x, k)
+		done := subVK8(o, x, k)
+		o, x = o[done:], x[done:]
 	}
-	for ; i < len(o); i++ {
+	x = x[:len(o)]
+	for i := range o {
 		o[i] = x[i] - k
 	}
 }
 
 // subKV sets o = k - x.
 func subKV(o, x []float64, k float64) {
-	x = x[:len(o)]
-	i := 0
 	if simdOn {
-		i = subKV8(o, x, k)
+		done := subKV8(o, x, k)
+		o, x = o[done:], x[done:]
 	}
-	for ; i < len(o); i++ {
+	x = x[:len(o)]
+	for i := range o {
 		o[i] = k - x[i]
 	}
 }
 
 // mulVV sets o = x * y.
 func mulVV(o, x, y []float64) {
-	x, y = x[:len(o)], y[:len(o)]
-	i := 0
 	if simdOn {
-		i = mulVV8(o, x, y)
+		done := mulVV8(o, x, y)
+		o, x, y = o[done:], x[done:], y[done:]
 	}
-	for ; i < len(o); i++ {
+	x, y = x[:len(o)], y[:len(o)]
+	for i := range o {
 		o[i] = x[i] * y[i]
 	}
 }
 
 // mulVK sets o = x * k.
 func mulVK(o, x []float64, k float64) {
-	x = x[:len(o)]
-	i := 0
 	if simdOn {
-		i = mulVK8(o, x, k)
+		done := mulVK8(o, x, k)
+		o, x = o[done:], x[done:]
 	}
-	for ; i < len(o); i++ {
+	x = x[:len(o)]
+	for i := range o {
 		o[i] = x[i] * k
 	}
 }
 
 // mulKV sets o = k * x.
 func mulKV(o, x []float64, k float64) {
-	x = x[:len(o)]
-	i := 0
 	if simdOn {
-		i = mulKV8(o, x, k)
+		done := mulKV8(o, x, k)
+		o, x = o[done:], x[done:]
 	}
-	for ; i < len(o); i++ {
+	x = x[:len(o)]
+	for i := range o {
 		o[i] = k * x[i]
 	}
 }
 
 // divVV sets o = x / y.
 func divVV(o, x, y []float64) {
-	x, y = x[:len(o)], y[:len(o)]
-	i := 0
 	if simdOn {
-		i = divVV8(o, x, y)
+		done := divVV8(o, x, y)
+		o, x, y = o[done:], x[done:], y[done:]
 	}
-	for ; i < len(o); i++ {
+	x, y = x[:len(o)], y[:len(o)]
+	for i := range o {
 		o[i] = x[i] / y[i]
 	}
 }
 
 // divVK sets o = x / k.
 func divVK(o, x []float64, k float64) {
-	x = x[:len(o)]
-	i := 0
 	if simdOn {
-		i = divVK8(o, x, k)
+		done := divVK8(o, x, k)
+		o, x = o[done:], x[done:]
 	}
-	for ; i < len(o); i++ {
+	x = x[:len(o)]
+	for i := range o {
 		o[i] = x[i] / k
 	}
 }
 
 // divKV sets o = k / x.
 func divKV(o, x []float64, k float64) {
-	x = x[:len(o)]
-	i := 0
 	if simdOn {
-		i = divKV8(o, x, k)
+		done := divKV8(o, x, k)
+		o, x = o[done:], x[done:]
 	}
-	for ; i < len(o); i++ {
+	x = x[:len(o)]
+	for i := range o {
 		o[i] = k / x[i]
 	}
 }
 
 // subKVMulV sets o = (k - x) * y.
 func subKVMulV(o, x, y []float64, k float64) {
-	x, y = x[:len(o)], y[:len(o)]
-	i := 0
 	if simdOn {
-		i = subKVMulV8(o, x, y, k)
+		done := subKVMulV8(o, x, y, k)
+		o, x, y = o[done:], x[done:], y[done:]
 	}
-	for ; i < len(o); i++ {
+	x, y = x[:len(o)], y[:len(o)]
+	for i := range o {
 		o[i] = (k - x[i]) * y[i]
 	}
 }
 
 // mulVSubKV sets o = y * (k - x).
 func mulVSubKV(o, x, y []float64, k float64) {
-	x, y = x[:len(o)], y[:len(o)]
-	i := 0
 	if simdOn {
-		i = mulVSubKV8(o, x, y, k)
+		done := mulVSubKV8(o, x, y, k)
+		o, x, y = o[done:], x[done:], y[done:]
 	}
-	for ; i < len(o); i++ {
+	x, y = x[:len(o)], y[:len(o)]
+	for i := range o {
 		o[i] = y[i] * (k - x[i])
 	}
 }
 
 // mulKSubKV sets o = c * (k - x).
 func mulKSubKV(o, x []float64, c, k float64) {
-	x = x[:len(o)]
-	i := 0
 	if simdOn {
-		i = mulKSubKV8(o, x, c, k)
+		done := mulKSubKV8(o, x, c, k)
+		o, x = o[done:], x[done:]
 	}
-	for ; i < len(o); i++ {
+	x = x[:len(o)]
+	for i := range o {
 		o[i] = c * (k - x[i])
 	}
 }
 
 // mulKVAddV sets o = c*x + y.
 func mulKVAddV(o, x, y []float64, c float64) {
-	x, y = x[:len(o)], y[:len(o)]
-	i := 0
 	if simdOn {
-		i = mulKVAddV8(o, x, y, c)
+		done := mulKVAddV8(o, x, y, c)
+		o, x, y = o[done:], x[done:], y[done:]
 	}
-	for ; i < len(o); i++ {
+	x, y = x[:len(o)], y[:len(o)]
+	for i := range o {
 		o[i] = c*x[i] + y[i]
 	}
 }
 
 // addVMulKV sets o = y + c*x.
 func addVMulKV(o, x, y []float64, c float64) {
-	x, y = x[:len(o)], y[:len(o)]
-	i := 0
 	if simdOn {
-		i = addVMulKV8(o, x, y, c)
+		done := addVMulKV8(o, x, y, c)
+		o, x, y = o[done:], x[done:], y[done:]
 	}
-	for ; i < len(o); i++ {
+	x, y = x[:len(o)], y[:len(o)]
+	for i := range o {
 		o[i] = y[i] + c*x[i]
 	}
 }
 
 // negMulK sets o = (-x) * k.
 func negMulK(o, x []float64, k float64) {
-	x = x[:len(o)]
-	i := 0
 	if simdOn {
-		i = negMulK8(o, x, k)
+		done := negMulK8(o, x, k)
+		o, x = o[done:], x[done:]
 	}
-	for ; i < len(o); i++ {
+	x = x[:len(o)]
+	for i := range o {
 		o[i] = (-x[i]) * k
 	}
 }
 
 // negV sets o = -x.
 func negV(o, x []float64) {
-	x = x[:len(o)]
-	i := 0
 	if simdOn {
-		i = negV8(o, x)
+		done := negV8(o, x)
+		o, x = o[done:], x[done:]
 	}
-	for ; i < len(o); i++ {
+	x = x[:len(o)]
+	for i := range o {
 		o[i] = -x[i]
 	}
 }
 
 // row1 sets o = c0*a + r.
 func row1(o, a []float64, c0, r float64) {
-	a = a[:len(o)]
-	i := 0
 	if simdOn {
-		i = row18(o, a, c0, r)
+		done := row18(o, a, c0, r)
+		o, a = o[done:], a[done:]
 	}
-	for ; i < len(o); i++ {
+	a = a[:len(o)]
+	for i := range o {
 		o[i] = c0*a[i] + r
 	}
 }
 
 // row2 sets o = c0*a + c1*b + r.
 func row2(o, a, b []float64, c0, c1, r float64) {
-	a, b = a[:len(o)], b[:len(o)]
-	i := 0
 	if simdOn {
-		i = row28(o, a, b, c0, c1, r)
+		done := row28(o, a, b, c0, c1, r)
+		o, a, b = o[done:], a[done:], b[done:]
 	}
-	for ; i < len(o); i++ {
+	a, b = a[:len(o)], b[:len(o)]
+	for i := range o {
 		o[i] = c0*a[i] + c1*b[i] + r
 	}
 }
 
 // row3 sets o = c0*a + c1*b + c2*c + r.
 func row3(o, a, b, c []float64, c0, c1, c2, r float64) {
-	a, b, c = a[:len(o)], b[:len(o)], c[:len(o)]
-	i := 0
 	if simdOn {
-		i = row38(o, a, b, c, c0, c1, c2, r)
+		done := row38(o, a, b, c, c0, c1, c2, r)
+		o, a, b, c = o[done:], a[done:], b[done:], c[done:]
 	}
-	for ; i < len(o); i++ {
+	a, b, c = a[:len(o)], b[:len(o)], c[:len(o)]
+	for i := range o {
 		o[i] = c0*a[i] + c1*b[i] + c2*c[i] + r
 	}
 }
 
 // addVMulVSubKV sets o = a + y*(k - x).
 func addVMulVSubKV(o, a, x, y []float64, k float64) {
-	a, x, y = a[:len(o)], x[:len(o)], y[:len(o)]
-	i := 0
 	if simdOn {
-		i = addVMulVSubKV8(o, a, x, y, k)
+		done := addVMulVSubKV8(o, a, x, y, k)
+		o, a, x, y = o[done:], a[done:], x[done:], y[done:]
 	}
-	for ; i < len(o); i++ {
+	a, x, y = a[:len(o)], x[:len(o)], y[:len(o)]
+	for i := range o {
 		o[i] = a[i] + y[i]*(k-x[i])
 	}
 }
 
 // mulVSubKVAddV sets o = y*(k - x) + a.
 func mulVSubKVAddV(o, a, x, y []float64, k float64) {
-	a, x, y = a[:len(o)], x[:len(o)], y[:len(o)]
-	i := 0
 	if simdOn {
-		i = mulVSubKVAddV8(o, a, x, y, k)
+		done := mulVSubKVAddV8(o, a, x, y, k)
+		o, a, x, y = o[done:], a[done:], x[done:], y[done:]
 	}
-	for ; i < len(o); i++ {
+	a, x, y = a[:len(o)], x[:len(o)], y[:len(o)]
+	for i := range o {
 		o[i] = y[i]*(k-x[i]) + a[i]
 	}
 }
 
 // qPlusM sets o = c*(k - x) + y*(k2 - z): two conductance terms.
 func qPlusM(o, x, y, z []float64, c, k, k2 float64) {
-	x, y, z = x[:len(o)], y[:len(o)], z[:len(o)]
-	i := 0
 	if simdOn {
-		i = qPlusM8(o, x, y, z, c, k, k2)
+		done := qPlusM8(o, x, y, z, c, k, k2)
+		o, x, y, z = o[done:], x[done:], y[done:], z[done:]
 	}
-	for ; i < len(o); i++ {
+	x, y, z = x[:len(o)], y[:len(o)], z[:len(o)]
+	for i := range o {
 		o[i] = c*(k-x[i]) + y[i]*(k2-z[i])
 	}
 }
@@ -317,12 +317,12 @@ func qPlusM(o, x, y, z []float64, c, k, k2 float64) {
 // row3Held is row3 for neurons that are not refractory (n >= ref[i]);
 // refractory ones keep their value.
 func row3Held(o, a, b, c []float64, ref []int32, n int32, c0, c1, c2, r float64) {
-	a, b, c, ref = a[:len(o)], b[:len(o)], c[:len(o)], ref[:len(o)]
-	i := 0
 	if simdOn {
-		i = row3Held8(o, a, b, c, ref, n, c0, c1, c2, r)
+		done := row3Held8(o, a, b, c, ref, n, c0, c1, c2, r)
+		o, a, b, c, ref = o[done:], a[done:], b[done:], c[done:], ref[done:]
 	}
-	for ; i < len(o); i++ {
+	a, b, c, ref = a[:len(o)], b[:len(o)], c[:len(o)], ref[:len(o)]
+	for i := range o {
 		if n < ref[i] {
 			continue
 		}
@@ -334,12 +334,17 @@ func row3Held(o, a, b, c []float64, ref []int32, n int32, c0, c1, c2, r float64)
 // neurons (n < ref[i]) when ref is not nil. It reports whether a new value
 // is NaN or infinite.
 func euler(o, k []float64, ref []int32, n int32, dt float64) bool {
-	k = k[:len(o)]
-	i, bad := 0, false
+	bad := false
 	if simdOn {
-		i, bad = euler8(o, k, ref, n, dt)
+		var done int
+		done, bad = euler8(o, k, ref, n, dt)
+		o, k = o[done:], k[done:]
+		if ref != nil {
+			ref = ref[done:]
+		}
 	}
-	for ; i < len(o); i++ {
+	k = k[:len(o)]
+	for i := range o {
 		d := k[i]
 		if ref != nil && n < ref[i] {
 			d = 0
@@ -353,12 +358,17 @@ func euler(o, k []float64, ref []int32, n int32, dt float64) bool {
 // eulerScaled is euler with k = x*c, or (-x)*c when neg: the right side's
 // last multiplication done in the same loop.
 func eulerScaled(o, x []float64, c float64, neg bool, ref []int32, n int32, dt float64) bool {
-	x = x[:len(o)]
-	i, bad := 0, false
+	bad := false
 	if simdOn {
-		i, bad = eulerScaled8(o, x, c, neg, ref, n, dt)
+		var done int
+		done, bad = eulerScaled8(o, x, c, neg, ref, n, dt)
+		o, x = o[done:], x[done:]
+		if ref != nil {
+			ref = ref[done:]
+		}
 	}
-	for ; i < len(o); i++ {
+	x = x[:len(o)]
+	for i := range o {
 		d := x[i]
 		if neg {
 			d = -d
@@ -376,12 +386,17 @@ func eulerScaled(o, x []float64, c float64, neg bool, ref []int32, n int32, dt f
 // eulerAddM is euler with k = (a + y*(k - x)) * c: the last conductance
 // term, the scaling and the step in one loop.
 func eulerAddM(o, a, x, y []float64, k, c float64, ref []int32, n int32, dt float64) bool {
-	a, x, y = a[:len(o)], x[:len(o)], y[:len(o)]
-	i, bad := 0, false
+	bad := false
 	if simdOn {
-		i, bad = eulerAddM8(o, a, x, y, k, c, ref, n, dt)
+		var done int
+		done, bad = eulerAddM8(o, a, x, y, k, c, ref, n, dt)
+		o, a, x, y = o[done:], a[done:], x[done:], y[done:]
+		if ref != nil {
+			ref = ref[done:]
+		}
 	}
-	for ; i < len(o); i++ {
+	a, x, y = a[:len(o)], x[:len(o)], y[:len(o)]
+	for i := range o {
 		d := (a[i] + y[i]*(k-x[i])) * c
 		if ref != nil && n < ref[i] {
 			d = 0
