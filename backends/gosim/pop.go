@@ -28,6 +28,7 @@ type pop struct {
 	nonlinear  map[*ir.Var]bool // integrated by RK4/Euler
 	nonfinite  atomic.Bool      // an RK4/Euler step wrote a NaN or Inf this step (else the finite check skips their variables)
 	refList    []int32          // neurons refractory now (a superset until update prunes it)
+	useRefList bool             // an exact system reads refList (else it is not kept)
 	members    []member         // the IR populations this one runs (several when fused)
 	byVar      map[string][]float64
 	lastStep   int  // step of the current spikes (parts filter them once per step)
@@ -154,7 +155,7 @@ func newPop(s *sim, ip *ir.Population) (*pop, error) {
 	cp := &compiler{slot: p.slot}
 	sc := &stmtCompiler{compiler: &compiler{slot: p.slot, noRandom: "in a neuron's handler"}, target: p.target, refract: func(c *ctx, d float64) {
 		until := int32(s.n + int(math.Round(d/s.dt)))
-		if p.refUntil[c.i] <= int32(s.n) && until > int32(s.n) {
+		if p.useRefList && p.refUntil[c.i] <= int32(s.n) && until > int32(s.n) {
 			p.refList = append(p.refList, int32(c.i))
 		}
 		p.refUntil[c.i] = until
@@ -210,6 +211,8 @@ func newPop(s *sim, ip *ir.Population) (*pop, error) {
 		}
 		if e, ok := in.(*exact); !ok || e.order == nil {
 			p.fused = false // only in-place exact rows can run block by block
+		} else if e.rowsRef != nil {
+			p.useRefList = true
 		}
 		p.systems = append(p.systems, in)
 	}
@@ -374,7 +377,8 @@ func (p *pop) refractory(s *sim, i int) bool { return int32(s.n) < p.refUntil[i]
 
 func (p *pop) update(s *sim) {
 	p.t = s.t
-	// drop the neurons whose refractory period is over
+	// drop the neurons whose refractory period is over (a pass of random
+	// reads: only when an exact system uses the list)
 	live := p.refList[:0]
 	for _, i := range p.refList {
 		if int32(s.n) < p.refUntil[i] {
