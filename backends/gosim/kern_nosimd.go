@@ -1,9 +1,10 @@
-//go:build !goexperiment.simd
+//go:build !goexperiment.simd || !amd64
 
 package gosim
 
-// Without GOEXPERIMENT=simd the kernels of kern.go run their scalar loops
-// only: these vector bodies do nothing.
+// Without GOEXPERIMENT=simd (or on another architecture than amd64) the
+// kernels of kern.go run their scalar loops only: these vector bodies do
+// nothing.
 
 func simdCPU() bool { return false }
 
