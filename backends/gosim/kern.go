@@ -407,6 +407,31 @@ func eulerAddM(o, a, x, y []float64, k, c float64, ref []int32, n int32, dt floa
 	return bad
 }
 
+// eulerQMM is euler with k = ((c*(k1 - x) + y*(k2 - z)) + y2*(k3 - x2)) * s:
+// a conductance-based membrane with three terms (COBA's), its scaling and
+// the step in one loop.
+func eulerQMM(o, x, y, z, x2, y2 []float64, c, k1, k2, k3, s float64, ref []int32, n int32, dt float64) bool {
+	bad := false
+	if simdOn {
+		var done int
+		done, bad = eulerQMM8(o, x, y, z, x2, y2, c, k1, k2, k3, s, ref, n, dt)
+		o, x, y, z, x2, y2 = o[done:], x[done:], y[done:], z[done:], x2[done:], y2[done:]
+		if ref != nil {
+			ref = ref[done:]
+		}
+	}
+	x, y, z, x2, y2 = x[:len(o)], y[:len(o)], z[:len(o)], x2[:len(o)], y2[:len(o)]
+	for i := range o {
+		d := ((c*(k1-x[i]) + y[i]*(k2-z[i])) + y2[i]*(k3-x2[i])) * s
+		if ref != nil && n < ref[i] {
+			d = 0
+		}
+		o[i] += dt * d
+		bad = bad || o[i]-o[i] != 0
+	}
+	return bad
+}
+
 // firstNonFinite returns the index of the first NaN or infinity in x, or -1.
 func firstNonFinite(x []float64) int {
 	i := 0

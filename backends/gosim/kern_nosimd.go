@@ -36,6 +36,9 @@ func qPlusM8(o, x, y, z []float64, c, k, k2 float64) int    { return 0 }
 func eulerAddM8(o, a, x, y []float64, k, c float64, ref []int32, n int32, dt float64) (int, bool) {
 	return 0, false
 }
+func eulerQMM8(o, x, y, z, x2, y2 []float64, c, k1, k2, k3, s float64, ref []int32, n int32, dt float64) (int, bool) {
+	return 0, false
+}
 func row3Held8(o, a, b, c []float64, ref []int32, n int32, c0, c1, c2, r float64) int { return 0 }
 func euler8(o, k []float64, ref []int32, n int32, dt float64) (int, bool)             { return 0, false }
 func eulerScaled8(o, x []float64, c float64, neg bool, ref []int32, n int32, dt float64) (int, bool) {

@@ -371,6 +371,29 @@ func eulerAddM8(o, a, x, y []float64, k, c float64, ref []int32, n int32, dt flo
 	return m, !allZero8(bad)
 }
 
+func eulerQMM8(o, x, y, z, x2, y2 []float64, c, k1, k2, k3, s float64, ref []int32, n int32, dt float64) (int, bool) {
+	C, K1, K2, K3, S := archsimd.BroadcastFloat64x8(c), archsimd.BroadcastFloat64x8(k1), archsimd.BroadcastFloat64x8(k2), archsimd.BroadcastFloat64x8(k3), archsimd.BroadcastFloat64x8(s)
+	DT, NF := archsimd.BroadcastFloat64x8(dt), archsimd.BroadcastFloat64x8(float64(n))
+	var bad archsimd.Uint64x8
+	m := len(o) &^ 7
+	for i := 0; i+8 <= m; i += 8 {
+		X := archsimd.LoadFloat64x8((*[8]float64)(x[i : i+8]))
+		Y := archsimd.LoadFloat64x8((*[8]float64)(y[i : i+8]))
+		Z := archsimd.LoadFloat64x8((*[8]float64)(z[i : i+8]))
+		X2 := archsimd.LoadFloat64x8((*[8]float64)(x2[i : i+8]))
+		Y2 := archsimd.LoadFloat64x8((*[8]float64)(y2[i : i+8]))
+		D := C.Mul(K1.Sub(X)).Add(Y.Mul(K2.Sub(Z))).Add(Y2.Mul(K3.Sub(X2))).Mul(S)
+		if ref != nil {
+			D = D.Masked(active8((*[8]int32)(ref[i:i+8]), NF))
+		}
+		po := (*[8]float64)(o[i : i+8])
+		O := archsimd.LoadFloat64x8(po).Add(DT.Mul(D))
+		O.Store(po)
+		bad = bad.Or(O.Sub(O).AsUint64x8())
+	}
+	return m, !allZero8(bad)
+}
+
 func row3Held8(o, a, b, c []float64, ref []int32, n int32, c0, c1, c2, r float64) int {
 	C0, C1, C2, R := archsimd.BroadcastFloat64x8(c0), archsimd.BroadcastFloat64x8(c1), archsimd.BroadcastFloat64x8(c2), archsimd.BroadcastFloat64x8(r)
 	NF := archsimd.BroadcastFloat64x8(float64(n))

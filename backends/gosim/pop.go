@@ -745,6 +745,10 @@ func newRK(p *pop, sys *ir.System, vc *vcompiler, dt float64) (*rk, error) {
 		r.copyK = append(r.copyK, isRef || len(sys.ODEs) > 8)
 		sc := vnode{}
 		switch {
+		case node.shape == 'c' && node.xn.shape == 'A' && node.xn.xn.shape == 'P' &&
+			unmoved(j, node.xn.xref, node.xn.yref, node.xn.xn.xref, node.xn.xn.yref, node.xn.xn.aref):
+			sc = *node.xn
+			sc.shape, sc.k2 = 'T', node.k // ((P) + y*(k - x)) * k2, P in sc.xn
 		case node.shape == 'c' && node.xn.shape == 'A' && unmoved(j, node.xn.aref, node.xn.xref, node.xn.yref):
 			sc = *node.xn
 			sc.shape, sc.k2 = 'S', node.k // (a + y*(k - x)) * k2
@@ -814,14 +818,17 @@ func (r *rk) evalRange(lo, hi int, weight float64, first bool) {
 // as another variable's step could overwrite it), or with the right side's
 // last operations in the step's own loop.
 func (r *rk) eulerRange(lo, hi int) {
-	var ins [8][3][]float64
+	var ins [8][5][]float64
 	for j, f := range r.rhs {
 		sc := r.scaled[j]
 		switch {
 		case r.copyK[j]:
 			copy(r.k[j][lo:hi], f(lo, hi)[lo:hi])
+		case sc.shape == 'T':
+			p := sc.xn
+			ins[j] = [5][]float64{p.x(lo, hi)[lo:hi], p.y(lo, hi)[lo:hi], p.a(lo, hi)[lo:hi], sc.x(lo, hi)[lo:hi], sc.y(lo, hi)[lo:hi]}
 		case sc.shape == 'S':
-			ins[j] = [3][]float64{sc.a(lo, hi)[lo:hi], sc.x(lo, hi)[lo:hi], sc.y(lo, hi)[lo:hi]}
+			ins[j] = [5][]float64{sc.a(lo, hi)[lo:hi], sc.x(lo, hi)[lo:hi], sc.y(lo, hi)[lo:hi]}
 		case sc.shape != 0:
 			ins[j][0] = sc.x(lo, hi)[lo:hi]
 		default:
@@ -838,6 +845,9 @@ func (r *rk) eulerRange(lo, hi int) {
 		switch {
 		case r.copyK[j]:
 			bad = euler(o, r.k[j][lo:hi], ref, r.n, r.dt)
+		case sc.shape == 'T':
+			p := sc.xn
+			bad = eulerQMM(o, in[0], in[1], in[2], in[3], in[4], p.k2, p.k, p.k3, sc.k, sc.k2, ref, r.n, r.dt)
 		case sc.shape == 'S':
 			bad = eulerAddM(o, in[0], in[1], in[2], sc.k, sc.k2, ref, r.n, r.dt)
 		case sc.shape != 0:

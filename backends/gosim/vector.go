@@ -27,11 +27,12 @@ type vnode struct {
 	// the node's shape when a parent (or an Euler step) can fuse it into
 	// its own loop, so that f is never called: k - x ('-'), k * x ('*'),
 	// -x ('n'), y * (k - x) ('m'), k2 * (k - x) ('q'), a + y*(k - x)
-	// ('A'), x * k ('c', xn its x node) or (-x) * k ('N')
+	// ('A', xn its a node), k2*(k - x) + y*(k3 - a) ('P'), x * k ('c', xn
+	// its x node) or (-x) * k ('N')
 	shape            byte
 	x, y, a          vfn
 	xref, yref, aref *ir.Var // their refs
-	k, k2            float64
+	k, k2, k3        float64
 	xn               *vnode
 }
 
@@ -338,13 +339,14 @@ func fused(op string, a, b vnode, out []float64) (vnode, bool) {
 			qPlusM(out[lo:hi], xv, y(lo, hi)[lo:hi], z(lo, hi)[lo:hi], c, k, k2)
 			return out
 		}
+		n = vnode{shape: 'P', x: x, y: y, a: z, k: k, k2: c, k3: k2, xref: a.xref, yref: b.yref, aref: b.xref}
 	case op == "+" && b.shape == 'm' && !a.isConst:
 		av, x, y, k := a.f, b.x, b.y, b.k
 		f = func(lo, hi int) []float64 {
 			addVMulVSubKV(out[lo:hi], av(lo, hi)[lo:hi], x(lo, hi)[lo:hi], y(lo, hi)[lo:hi], k)
 			return out
 		}
-		n = vnode{shape: 'A', a: av, x: x, y: y, k: k, aref: a.ref, xref: b.xref, yref: b.yref}
+		n = vnode{shape: 'A', a: av, x: x, y: y, k: k, aref: a.ref, xref: b.xref, yref: b.yref, xn: &a}
 	case op == "+" && a.shape == 'm' && !b.isConst:
 		av, x, y, k := b.f, a.x, a.y, a.k
 		f = func(lo, hi int) []float64 {
