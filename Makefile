@@ -2,12 +2,22 @@
 GO      ?= go
 FUZZTIME ?= 15s
 
-.PHONY: all build test deps vet fmtcheck unit race fuzz-short fuzz bench snnc-check clean
+.PHONY: all build snnc test deps vet fmtcheck unit race fuzz-short fuzz bench snnc-check clean
+
+# The interpreter's vector kernels (backends/gosim/kern_simd.go) need Go's
+# SIMD experiment; without it the same code runs its scalar twins (same
+# results, slower).
+SIMD    = GOEXPERIMENT=simd
 
 all: build
 
 build:
 	$(GO) build ./...
+
+# ./snnc with the fast interpreter (AVX-512 kernels; SNNC_SIMD=off at run
+# time forces the scalar loops).
+snnc:
+	$(SIMD) $(GO) build -o snnc ./cmd/snnc
 
 # The whole suite: static checks, unit and golden tests, a short fuzz pass,
 # and the compiler run over every shipped model.
@@ -34,19 +44,24 @@ deps:
 	fi
 
 vet:
+	$(SIMD) $(GO) vet ./...
 	$(GO) vet ./...
 
 fmtcheck:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 
+# Everything with the vector kernels, then the two backends that must agree
+# once more with the scalar twins only.
 unit:
-	$(GO) test -count=1 ./...
+	$(SIMD) $(GO) test -count=1 ./...
+	$(GO) test -count=1 ./backends/gosim/ ./backends/gocode/
 
 # The multi-threaded paths under the race detector: threads must give the
 # spikes of one thread, and a data race would make that a matter of luck.
 race:
-	$(GO) test -race -count=1 -run 'Threads' ./backends/gosim/
+	$(SIMD) $(GO) test -race -count=1 -run 'Threads|SIMD' ./backends/gosim/
+	$(GO) test -race -count=1 -run 'Threads|SIMD' ./backends/gosim/
 
 # Parse+check must never panic, whatever the input.
 fuzz-short:

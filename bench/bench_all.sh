@@ -85,7 +85,7 @@ log "load before: $(cat "$TMP/uptime_before")"
 } > "$TMP/meta"
 
 log "building snnc"
-go build -o "$TMP/snnc" ./cmd/snnc
+GOEXPERIMENT=simd go build -o "$TMP/snnc" ./cmd/snnc  # the interpreter's vector kernels
 SNNC=$TMP/snnc
 
 # snnc_runs MODEL_KEY RUNNER EXE SNN DURATION THREADS: $REPS runs, each in its

@@ -16,7 +16,7 @@ if ! "$PY" -c 'import brian2' 2>/dev/null; then
     exit 1
 fi
 TMP=$(mktemp -d)
-go build -o "$TMP/snnc" ./cmd/snnc
+GOEXPERIMENT=simd go build -o "$TMP/snnc" ./cmd/snnc  # the interpreter's vector kernels
 
 snnc_best() { # model -> "best_wall_s peak_rss_kb"
     best=""; rss=0

@@ -3,6 +3,7 @@ package gosim
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sync/atomic"
 
 	"github.com/snnc/snnc/ir"
@@ -27,12 +28,15 @@ type pop struct {
 	nonlinear  map[*ir.Var]bool // integrated by RK4/Euler
 	nonfinite  atomic.Bool      // an RK4/Euler step wrote a NaN or Inf this step (else the finite check skips their variables)
 	refList    []int32          // neurons refractory now (a superset until update prunes it)
+	useRefList bool             // an exact system reads refList (else it is not kept)
 	members    []member         // the IR populations this one runs (several when fused)
 	byVar      map[string][]float64
 	lastStep   int  // step of the current spikes (parts filter them once per step)
 	fused      bool // update, threshold and reset in one pass (the fuse pass allows it)
 	fusedDone  bool // this step's threshold and reset already ran
 	resetK     kernel
+	lif        *lifRows     // the fused step is CUBA's: one pass a block (lifBlock)
+	lifX       [3][]float64 // its v, g1, g2
 	spikes     []int32
 	spikeCount int64
 	stateVars  []*ir.Var
@@ -151,7 +155,7 @@ func newPop(s *sim, ip *ir.Population) (*pop, error) {
 	cp := &compiler{slot: p.slot}
 	sc := &stmtCompiler{compiler: &compiler{slot: p.slot, noRandom: "in a neuron's handler"}, target: p.target, refract: func(c *ctx, d float64) {
 		until := int32(s.n + int(math.Round(d/s.dt)))
-		if p.refUntil[c.i] <= int32(s.n) && until > int32(s.n) {
+		if p.useRefList && p.refUntil[c.i] <= int32(s.n) && until > int32(s.n) {
 			p.refList = append(p.refList, int32(c.i))
 		}
 		p.refUntil[c.i] = until
@@ -207,10 +211,43 @@ func newPop(s *sim, ip *ir.Population) (*pop, error) {
 		}
 		if e, ok := in.(*exact); !ok || e.order == nil {
 			p.fused = false // only in-place exact rows can run block by block
+		} else if e.rowsRef != nil {
+			p.useRefList = true
 		}
 		p.systems = append(p.systems, in)
 	}
+	if p.fused {
+		p.lif, p.lifX = lifShape(p)
+	}
 	return p, nil
+}
+
+// lifShape recognises CUBA's fused step: one exact system of three
+// variables updated in place in the order v, g1, g2, where v's row reads
+// (v, g1, g2) in that order and each g only itself, and the threshold
+// tests v. Anything else runs row by row.
+func lifShape(p *pop) (*lifRows, [3][]float64) {
+	var none [3][]float64
+	if len(p.systems) != 1 || p.n == 0 {
+		return nil, none
+	}
+	e := p.systems[0].(*exact)
+	o := e.order
+	if len(e.x) != 3 || len(e.u) != 0 || len(o) != 3 || &e.x[o[0]][0] != &p.fast.vals[0] {
+		return nil, none
+	}
+	rv, r1, r2 := e.rows[o[0]], e.rows[o[1]], e.rows[o[2]]
+	if !slices.Equal(rv.Xi, o) || !slices.Equal(r1.Xi, o[1:2]) || !slices.Equal(r2.Xi, o[2:3]) ||
+		len(rv.Ui)+len(r1.Ui)+len(r2.Ui) != 0 {
+		return nil, none
+	}
+	refr := e.rowsRef != nil
+	if refr && (e.sys.Clamped[o[1]] || e.sys.Clamped[o[2]]) {
+		return nil, none
+	}
+	k := &lifRows{c0: rv.Xc[0], c1: rv.Xc[1], c2: rv.Xc[2], r: rv.R, d1: r1.Xc[0], r1: r1.R, d2: r2.Xc[0], r2: r2.R,
+		held: refr && e.sys.Clamped[o[0]], op: p.fast.op, thr: p.fast.c}
+	return k, [3][]float64{e.x[o[0]], e.x[o[1]], e.x[o[2]]}
 }
 
 // dendrites builds the population's segment and continuous dendrites.
@@ -340,7 +377,8 @@ func (p *pop) refractory(s *sim, i int) bool { return int32(s.n) < p.refUntil[i]
 
 func (p *pop) update(s *sim) {
 	p.t = s.t
-	// drop the neurons whose refractory period is over
+	// drop the neurons whose refractory period is over (a pass of random
+	// reads: only when an exact system uses the list)
 	live := p.refList[:0]
 	for _, i := range p.refList {
 		if int32(s.n) < p.refUntil[i] {
@@ -369,11 +407,16 @@ func (p *pop) fusedStep(s *sim) {
 	c.t = s.t
 	for lo := 0; lo < p.n; lo += block {
 		hi := min(lo+block, p.n)
-		for _, in := range p.systems {
-			in.(*exact).rowsRange(s, lo, hi)
-		}
 		first := len(p.spikes)
-		p.fast.findRange(p, s, lo, hi)
+		if p.lif != nil {
+			x := &p.lifX
+			p.spikes = lifBlock(p.spikes, p.lif, x[0][lo:hi], x[1][lo:hi], x[2][lo:hi], p.refUntil[lo:hi], int32(s.n), lo)
+		} else {
+			for _, in := range p.systems {
+				in.(*exact).rowsRange(s, lo, hi)
+			}
+			p.fast.findRange(p, s, lo, hi)
+		}
 		for _, i := range p.spikes[first:] {
 			c.i = int(i)
 			p.resetK(c)
@@ -436,35 +479,7 @@ func (f *fastThreshold) find(p *pop, s *sim) { f.findRange(p, s, 0, len(f.vals))
 
 // findRange appends the neurons in [lo, hi) that cross, in index order.
 func (f *fastThreshold) findRange(p *pop, s *sim, lo, hi int) {
-	n, c, vals := int32(s.n), f.c, f.vals[lo:hi]
-	ref := p.refUntil[lo:hi]
-	// one loop per operator keeps the comparison out of the inner branch
-	switch f.op {
-	case ">":
-		for i, v := range vals {
-			if v > c && n >= ref[i] {
-				p.spikes = append(p.spikes, int32(lo+i))
-			}
-		}
-	case ">=":
-		for i, v := range vals {
-			if v >= c && n >= ref[i] {
-				p.spikes = append(p.spikes, int32(lo+i))
-			}
-		}
-	case "<":
-		for i, v := range vals {
-			if v < c && n >= ref[i] {
-				p.spikes = append(p.spikes, int32(lo+i))
-			}
-		}
-	default:
-		for i, v := range vals {
-			if v <= c && n >= ref[i] {
-				p.spikes = append(p.spikes, int32(lo+i))
-			}
-		}
-	}
+	p.spikes = crossings(p.spikes, f.op, f.vals[lo:hi], p.refUntil[lo:hi], int32(s.n), f.c, lo)
 }
 
 func (p *pop) reset(s *sim) {
@@ -489,20 +504,19 @@ func (p *pop) checkFinite(s *sim) error {
 		if v.Bool || (!all && !p.nonlinear[v]) || (p.nonlinear[v] && !p.nonfinite.Load()) {
 			continue
 		}
-		for i, x := range p.vals[v] {
-			if x-x != 0 { // NaN or ±Inf: one comparison instead of two calls
-				when := "at t = " + ir.Quantity(s.t+s.dt, ir.TimeDim, "ms")
-				if !p.nonlinear[v] {
-					when = fmt.Sprintf("within the %s up to t = %s", ir.Quantity(64*s.dt, ir.TimeDim, "ms"), ir.Quantity(s.t+s.dt, ir.TimeDim, "ms"))
-				}
-				name, k := p.nm, i
-				for _, mb := range p.members { // name the IR population, not the fused group
-					if i >= mb.off && i < mb.off+mb.n {
-						name, k = mb.name, i-mb.off
-					}
-				}
-				return fmt.Errorf("%s[%d].%s became %v %s", name, k, v.Name, x, when)
+		if i := firstNonFinite(p.vals[v]); i >= 0 {
+			x := p.vals[v][i]
+			when := "at t = " + ir.Quantity(s.t+s.dt, ir.TimeDim, "ms")
+			if !p.nonlinear[v] {
+				when = fmt.Sprintf("within the %s up to t = %s", ir.Quantity(64*s.dt, ir.TimeDim, "ms"), ir.Quantity(s.t+s.dt, ir.TimeDim, "ms"))
 			}
+			name, k := p.nm, i
+			for _, mb := range p.members { // name the IR population, not the fused group
+				if i >= mb.off && i < mb.off+mb.n {
+					name, k = mb.name, i-mb.off
+				}
+			}
+			return fmt.Errorf("%s[%d].%s became %v %s", name, k, v.Name, x, when)
 		}
 	}
 	return nil
@@ -568,9 +582,7 @@ func (e *exact) step(s *sim) {
 		if len(r.Xc) == 1 {
 			c = r.Xc[0]
 		}
-		for i := range x {
-			x[i] = c*x[i] + k
-		}
+		row1(x, x, c, k)
 		return
 	}
 	for i := 0; i < n; i++ {
@@ -619,12 +631,7 @@ func (e *exact) rowsRange(s *sim, lo, hi int) {
 			if hi-lo < e.p.n {
 				// a block (fuse, threads): skip its refractory neurons in
 				// the loop; the refractory list serves whole populations
-				for i := range out {
-					if n < ref[i] {
-						continue
-					}
-					out[i] = c0*a[i] + c1*b[i] + c2*c[i] + r
-				}
+				row3Held(out, a, b, c, ref, n, c0, c1, c2, r)
 				continue
 			}
 			// the whole population: compute every neuron without a branch,
@@ -633,9 +640,7 @@ func (e *exact) rowsRange(s *sim, lo, hi int) {
 			for _, i := range e.p.refList {
 				saved = append(saved, out[i])
 			}
-			for i := range out {
-				out[i] = c0*a[i] + c1*b[i] + c2*c[i] + r
-			}
+			row3(out, a, b, c, c0, c1, c2, r)
 			for k, i := range e.p.refList {
 				out[i] = saved[k]
 			}
@@ -646,27 +651,19 @@ func (e *exact) rowsRange(s *sim, lo, hi int) {
 		if len(rw.Ui) == 0 && !held {
 			switch len(rw.Xi) {
 			case 1:
-				a, c0 := col(0), rw.Xc[0]
-				for i := range out {
-					out[i] = c0*a[i] + r
-				}
+				row1(out, col(0), rw.Xc[0], r)
 				continue
 			case 2:
-				a, b, c0, c1 := col(0), col(1), rw.Xc[0], rw.Xc[1]
-				for i := range out {
-					out[i] = c0*a[i] + c1*b[i] + r
-				}
+				row2(out, col(0), col(1), rw.Xc[0], rw.Xc[1], r)
 				continue
 			}
 		}
 		if len(rw.Ui) == 0 && len(rw.Xi) == 3 {
 			a, b, c := col(0), col(1), col(2)
-			c0, c1, c2 := rw.Xc[0], rw.Xc[1], rw.Xc[2]
-			for i := range out {
-				if held && n < ref[i] {
-					continue // refractory: the clamped variable keeps its value
-				}
-				out[i] = c0*a[i] + c1*b[i] + c2*c[i] + r
+			if held { // refractory: the clamped variable keeps its value
+				row3Held(out, a, b, c, ref, n, rw.Xc[0], rw.Xc[1], rw.Xc[2], r)
+			} else {
+				row3(out, a, b, c, rw.Xc[0], rw.Xc[1], rw.Xc[2], r)
 			}
 			continue
 		}
@@ -711,7 +708,10 @@ type rk struct {
 	k       [][]float64 // derivatives at the stage point
 	acc     [][]float64
 	clamped []bool
-	held    []bool // refractory this step
+	held    []bool  // refractory this step (RK4)
+	n       int32   // this step (Euler: refractory while n < refUntil)
+	copyK   []bool  // the right side is a bare variable: copy it before any step
+	scaled  []vnode // Euler: the right side's last operations done in the step's loop: x*c, (-x)*c or (a + y*(k - x))*c (else shape 0)
 }
 
 func newRK(p *pop, sys *ir.System, vc *vcompiler, dt float64) (*rk, error) {
@@ -724,12 +724,38 @@ func newRK(p *pop, sys *ir.System, vc *vcompiler, dt float64) (*rk, error) {
 	}
 	// The right sides read the system's variables through their slots,
 	// which point at the stage buffers while a step is computed.
-	for _, o := range sys.ODEs {
-		node, err := vc.expr(inlineAliases(o.Rhs))
+	// a fused step reads variables in the step's loop: those of the system
+	// must not have moved yet (its own is read and written neuron by neuron)
+	unmoved := func(j int, refs ...*ir.Var) bool {
+		for _, v := range refs {
+			if k := slices.Index(sys.Vars, v); v != nil && k >= 0 && k < j {
+				return false
+			}
+		}
+		return true
+	}
+	for j, o := range sys.ODEs {
+		rhs := inlineAliases(o.Rhs)
+		node, err := vc.expr(rhs)
 		if err != nil {
 			return nil, fmt.Errorf("equation of %s: %w", o.Var.Name, err)
 		}
 		r.rhs = append(r.rhs, vc.vals(node))
+		_, isRef := rhs.(*ir.Ref)
+		r.copyK = append(r.copyK, isRef || len(sys.ODEs) > 8)
+		sc := vnode{}
+		switch {
+		case node.shape == 'c' && node.xn.shape == 'A' && node.xn.xn.shape == 'P' &&
+			unmoved(j, node.xn.xref, node.xn.yref, node.xn.xn.xref, node.xn.xn.yref, node.xn.xn.aref):
+			sc = *node.xn
+			sc.shape, sc.k2 = 'T', node.k // ((P) + y*(k - x)) * k2, P in sc.xn
+		case node.shape == 'c' && node.xn.shape == 'A' && unmoved(j, node.xn.aref, node.xn.xref, node.xn.yref):
+			sc = *node.xn
+			sc.shape, sc.k2 = 'S', node.k // (a + y*(k - x)) * k2
+		case (node.shape == 'c' || node.shape == 'N') && unmoved(j, node.xref):
+			sc = node
+		}
+		r.scaled = append(r.scaled, sc)
 	}
 	return r, nil
 }
@@ -760,6 +786,10 @@ func (r *rk) eval(s *sim, at, weight float64, first bool) {
 }
 
 func (r *rk) evalRange(lo, hi int, weight float64, first bool) {
+	if r.euler {
+		r.eulerRange(lo, hi)
+		return
+	}
 	for j, f := range r.rhs {
 		copy(r.k[j][lo:hi], f(lo, hi)[lo:hi])
 	}
@@ -773,25 +803,60 @@ func (r *rk) evalRange(lo, hi int, weight float64, first bool) {
 				}
 			}
 		}
-		if r.euler {
-			out := r.p.vals[r.vars[j]][lo:hi]
-			out = out[:len(k)]
-			for i := range k {
-				out[i] += r.dt * k[i]
-			}
-			r.checkFinite(out)
-			continue
-		}
 		acc := r.acc[j][lo:hi]
-		acc = acc[:len(k)]
 		if first {
-			for i := range acc {
-				acc[i] = weight * k[i]
-			}
+			mulKV(acc, k, weight)
 		} else {
-			for i := range acc {
-				acc[i] += weight * k[i]
-			}
+			addVMulKV(acc, k, acc, weight)
+		}
+	}
+}
+
+// eulerRange takes the Euler step of neurons [lo, hi): every right side is
+// evaluated before any variable moves, then each variable takes its step
+// straight from its right side's buffer (a bare variable is copied first,
+// as another variable's step could overwrite it), or with the right side's
+// last operations in the step's own loop.
+func (r *rk) eulerRange(lo, hi int) {
+	var ins [8][5][]float64
+	for j, f := range r.rhs {
+		sc := r.scaled[j]
+		switch {
+		case r.copyK[j]:
+			copy(r.k[j][lo:hi], f(lo, hi)[lo:hi])
+		case sc.shape == 'T':
+			p := sc.xn
+			ins[j] = [5][]float64{p.x(lo, hi)[lo:hi], p.y(lo, hi)[lo:hi], p.a(lo, hi)[lo:hi], sc.x(lo, hi)[lo:hi], sc.y(lo, hi)[lo:hi]}
+		case sc.shape == 'S':
+			ins[j] = [5][]float64{sc.a(lo, hi)[lo:hi], sc.x(lo, hi)[lo:hi], sc.y(lo, hi)[lo:hi]}
+		case sc.shape != 0:
+			ins[j][0] = sc.x(lo, hi)[lo:hi]
+		default:
+			ins[j][0] = f(lo, hi)[lo:hi]
+		}
+	}
+	for j, v := range r.vars {
+		var ref []int32
+		if r.clamped[j] {
+			ref = r.p.refUntil[lo:hi]
+		}
+		o, in, sc := r.p.vals[v][lo:hi], &ins[min(j, 7)], r.scaled[j]
+		var bad bool
+		switch {
+		case r.copyK[j]:
+			bad = euler(o, r.k[j][lo:hi], ref, r.n, r.dt)
+		case sc.shape == 'T':
+			p := sc.xn
+			bad = eulerQMM(o, in[0], in[1], in[2], in[3], in[4], p.k2, p.k, p.k3, sc.k, sc.k2, ref, r.n, r.dt)
+		case sc.shape == 'S':
+			bad = eulerAddM(o, in[0], in[1], in[2], sc.k, sc.k2, ref, r.n, r.dt)
+		case sc.shape != 0:
+			bad = eulerScaled(o, in[0], sc.k, sc.shape == 'N', ref, r.n, r.dt)
+		default:
+			bad = euler(o, in[0], ref, r.n, r.dt)
+		}
+		if bad {
+			r.p.nonfinite.Store(true)
 		}
 	}
 }
@@ -799,24 +864,22 @@ func (r *rk) evalRange(lo, hi int, weight float64, first bool) {
 // setStage moves the stage point to x0 + frac·dt·k.
 func (r *rk) setStage(frac float64) {
 	for j := range r.vars {
-		st, x0, k := r.stage[j], r.x0[j], r.k[j]
-		for i := range st {
-			st[i] = x0[i] + frac*r.dt*k[i]
-		}
+		addVMulKV(r.stage[j], r.k[j], r.x0[j], frac*r.dt) // x0 + (frac·dt)·k
 	}
 }
 
 func (r *rk) step(s *sim) {
 	p := r.p
-	for i := range r.held {
-		r.held[i] = p.refractory(s, i)
-	}
+	r.n = int32(s.n)
 	if r.euler {
 		// one stage at the current values: no stage buffers needed; each
 		// block takes its step once its right sides are evaluated (they
 		// read only their own neurons)
 		r.eval(s, 0, 1, true)
 		return
+	}
+	for i := range r.held {
+		r.held[i] = p.refractory(s, i)
 	}
 	for j, v := range r.vars {
 		copy(r.x0[j], p.vals[v])
@@ -838,10 +901,8 @@ func (r *rk) step(s *sim) {
 	p.t = s.t
 	for j, v := range r.vars {
 		*p.slots[v] = p.vals[v]
-		out, x0, acc := p.vals[v], r.x0[j], r.acc[j]
-		for i := range out {
-			out[i] = x0[i] + h*acc[i]
-		}
+		out := p.vals[v]
+		addVMulKV(out, r.acc[j], r.x0[j], h)
 		r.checkFinite(out)
 	}
 }
@@ -849,10 +910,7 @@ func (r *rk) step(s *sim) {
 // checkFinite notes a NaN or Inf among new values for the population's
 // finite check (x-x is 0 for every finite x).
 func (r *rk) checkFinite(out []float64) {
-	for _, x := range out {
-		if x-x != 0 {
-			r.p.nonfinite.Store(true)
-			return
-		}
+	if firstNonFinite(out) >= 0 {
+		r.p.nonfinite.Store(true)
 	}
 }

@@ -23,6 +23,17 @@ type vnode struct {
 	f       vfn
 	isConst bool
 	c       float64
+	ref     *ir.Var // the node reads this variable's storage as it is
+	// the node's shape when a parent (or an Euler step) can fuse it into
+	// its own loop, so that f is never called: k - x ('-'), k * x ('*'),
+	// -x ('n'), y * (k - x) ('m'), k2 * (k - x) ('q'), a + y*(k - x)
+	// ('A', xn its a node), k2*(k - x) + y*(k3 - a) ('P'), x * k ('c', xn
+	// its x node) or (-x) * k ('N')
+	shape            byte
+	x, y, a          vfn
+	xref, yref, aref *ir.Var // their refs
+	k, k2, k3        float64
+	xn               *vnode
 }
 
 type vcompiler struct {
@@ -71,7 +82,7 @@ func (vc *vcompiler) expr(e ir.Expr) (vnode, error) {
 		if p == nil {
 			return vnode{}, fmt.Errorf("no storage for %s", x.Var.Name)
 		}
-		return vnode{f: func(lo, hi int) []float64 { return *p }}, nil
+		return vnode{f: func(lo, hi int) []float64 { return *p }, ref: x.Var}, nil
 	case *ir.Unary:
 		a, err := vc.expr(x.X)
 		if err != nil {
@@ -84,15 +95,16 @@ func (vc *vcompiler) expr(e ir.Expr) (vnode, error) {
 			return vnode{isConst: true, c: -a.c}, nil
 		}
 		out := vc.buf()
-		not := x.Op == "not"
+		if x.Op != "not" {
+			return vnode{f: func(lo, hi int) []float64 {
+				negV(out[lo:hi], a.f(lo, hi)[lo:hi])
+				return out
+			}, shape: 'n', x: a.f, xref: a.ref}, nil
+		}
 		return vnode{f: func(lo, hi int) []float64 {
 			v := a.f(lo, hi)
 			for i := lo; i < hi; i++ {
-				if not {
-					out[i] = b2f(v[i] == 0)
-				} else {
-					out[i] = -v[i]
-				}
+				out[i] = b2f(v[i] == 0)
 			}
 			return out
 		}}, nil
@@ -180,10 +192,20 @@ func (vc *vcompiler) binary(op string, a, b vnode) (vnode, error) {
 		return vnode{isConst: true, c: f(nil)}, nil
 	}
 	out := vc.buf()
+	if n, ok := fused(op, a, b, out); ok {
+		return n, nil
+	}
 	// arithmetic gets a loop per operator and operand shape: a closure call
-	// per node per step, none per neuron
+	// per node per block, none per neuron
 	if fn := arith(op, a, b, out); fn != nil {
-		return vnode{f: fn}, nil
+		n := vnode{f: fn}
+		switch {
+		case !b.isConst && a.isConst && (op == "-" || op == "*"):
+			n.shape, n.x, n.xref, n.k = op[0], b.f, b.ref, a.c // k - x, k * x: a parent may fuse it
+		case !a.isConst && b.isConst && op == "*":
+			n.shape, n.x, n.xref, n.k, n.xn = 'c', a.f, a.ref, b.c, &a
+		}
+		return n, nil
 	}
 	af, bf := vc.vals(a), vc.vals(b)
 	var f func(x, y float64) float64
@@ -229,38 +251,22 @@ func arith(op string, a, b vnode, out []float64) vfn {
 		switch op {
 		case "+":
 			return func(lo, hi int) []float64 {
-				x, y, o := af(lo, hi)[lo:hi], bf(lo, hi)[lo:hi], out[lo:hi]
-				y, o = y[:len(x)], o[:len(x)]
-				for i := range x {
-					o[i] = x[i] + y[i]
-				}
+				addVV(out[lo:hi], af(lo, hi)[lo:hi], bf(lo, hi)[lo:hi])
 				return out
 			}
 		case "-":
 			return func(lo, hi int) []float64 {
-				x, y, o := af(lo, hi)[lo:hi], bf(lo, hi)[lo:hi], out[lo:hi]
-				y, o = y[:len(x)], o[:len(x)]
-				for i := range x {
-					o[i] = x[i] - y[i]
-				}
+				subVV(out[lo:hi], af(lo, hi)[lo:hi], bf(lo, hi)[lo:hi])
 				return out
 			}
 		case "*":
 			return func(lo, hi int) []float64 {
-				x, y, o := af(lo, hi)[lo:hi], bf(lo, hi)[lo:hi], out[lo:hi]
-				y, o = y[:len(x)], o[:len(x)]
-				for i := range x {
-					o[i] = x[i] * y[i]
-				}
+				mulVV(out[lo:hi], af(lo, hi)[lo:hi], bf(lo, hi)[lo:hi])
 				return out
 			}
 		case "/":
 			return func(lo, hi int) []float64 {
-				x, y, o := af(lo, hi)[lo:hi], bf(lo, hi)[lo:hi], out[lo:hi]
-				y, o = y[:len(x)], o[:len(x)]
-				for i := range x {
-					o[i] = x[i] / y[i]
-				}
+				divVV(out[lo:hi], af(lo, hi)[lo:hi], bf(lo, hi)[lo:hi])
 				return out
 			}
 		}
@@ -269,38 +275,22 @@ func arith(op string, a, b vnode, out []float64) vfn {
 		switch op {
 		case "+":
 			return func(lo, hi int) []float64 {
-				x, o := af(lo, hi)[lo:hi], out[lo:hi]
-				o = o[:len(x)]
-				for i := range x {
-					o[i] = x[i] + k
-				}
+				addVK(out[lo:hi], af(lo, hi)[lo:hi], k)
 				return out
 			}
 		case "-":
 			return func(lo, hi int) []float64 {
-				x, o := af(lo, hi)[lo:hi], out[lo:hi]
-				o = o[:len(x)]
-				for i := range x {
-					o[i] = x[i] - k
-				}
+				subVK(out[lo:hi], af(lo, hi)[lo:hi], k)
 				return out
 			}
 		case "*":
 			return func(lo, hi int) []float64 {
-				x, o := af(lo, hi)[lo:hi], out[lo:hi]
-				o = o[:len(x)]
-				for i := range x {
-					o[i] = x[i] * k
-				}
+				mulVK(out[lo:hi], af(lo, hi)[lo:hi], k)
 				return out
 			}
 		case "/":
 			return func(lo, hi int) []float64 {
-				x, o := af(lo, hi)[lo:hi], out[lo:hi]
-				o = o[:len(x)]
-				for i := range x {
-					o[i] = x[i] / k
-				}
+				divVK(out[lo:hi], af(lo, hi)[lo:hi], k)
 				return out
 			}
 		}
@@ -309,41 +299,102 @@ func arith(op string, a, b vnode, out []float64) vfn {
 		switch op {
 		case "+":
 			return func(lo, hi int) []float64 {
-				y, o := bf(lo, hi)[lo:hi], out[lo:hi]
-				o = o[:len(y)]
-				for i := range y {
-					o[i] = k + y[i]
-				}
+				addKV(out[lo:hi], bf(lo, hi)[lo:hi], k)
 				return out
 			}
 		case "-":
 			return func(lo, hi int) []float64 {
-				y, o := bf(lo, hi)[lo:hi], out[lo:hi]
-				o = o[:len(y)]
-				for i := range y {
-					o[i] = k - y[i]
-				}
+				subKV(out[lo:hi], bf(lo, hi)[lo:hi], k)
 				return out
 			}
 		case "*":
 			return func(lo, hi int) []float64 {
-				y, o := bf(lo, hi)[lo:hi], out[lo:hi]
-				o = o[:len(y)]
-				for i := range y {
-					o[i] = k * y[i]
-				}
+				mulKV(out[lo:hi], bf(lo, hi)[lo:hi], k)
 				return out
 			}
 		case "/":
 			return func(lo, hi int) []float64 {
-				y, o := bf(lo, hi)[lo:hi], out[lo:hi]
-				o = o[:len(y)]
-				for i := range y {
-					o[i] = k / y[i]
-				}
+				divKV(out[lo:hi], bf(lo, hi)[lo:hi], k)
 				return out
 			}
 		}
 	}
 	return nil
+}
+
+// fused returns one loop for an operator whose operand is itself a node
+// of a known shape, in the shapes conductance-based equations are made of:
+// (k - x) * y, y * (k - x), c * (k - x), (-x) * c, c*x + y, y + c*x,
+// a + y*(k - x), y*(k - x) + a and c*(k - x) + y*(k2 - z). The loop does
+// the operations of the
+// tree, in its order, per neuron; the operand's own loop never runs.
+func fused(op string, a, b vnode, out []float64) (vnode, bool) {
+	var f vfn
+	var n vnode
+	switch {
+	case op == "+" && a.shape == 'q' && b.shape == 'm':
+		x, c, k, y, z, k2 := a.x, a.k2, a.k, b.y, b.x, b.k
+		f = func(lo, hi int) []float64 {
+			xv := x(lo, hi)[lo:hi]
+			qPlusM(out[lo:hi], xv, y(lo, hi)[lo:hi], z(lo, hi)[lo:hi], c, k, k2)
+			return out
+		}
+		n = vnode{shape: 'P', x: x, y: y, a: z, k: k, k2: c, k3: k2, xref: a.xref, yref: b.yref, aref: b.xref}
+	case op == "+" && b.shape == 'm' && !a.isConst:
+		av, x, y, k := a.f, b.x, b.y, b.k
+		f = func(lo, hi int) []float64 {
+			addVMulVSubKV(out[lo:hi], av(lo, hi)[lo:hi], x(lo, hi)[lo:hi], y(lo, hi)[lo:hi], k)
+			return out
+		}
+		n = vnode{shape: 'A', a: av, x: x, y: y, k: k, aref: a.ref, xref: b.xref, yref: b.yref, xn: &a}
+	case op == "+" && a.shape == 'm' && !b.isConst:
+		av, x, y, k := b.f, a.x, a.y, a.k
+		f = func(lo, hi int) []float64 {
+			mulVSubKVAddV(out[lo:hi], av(lo, hi)[lo:hi], x(lo, hi)[lo:hi], y(lo, hi)[lo:hi], k)
+			return out
+		}
+	case op == "*" && a.shape == '-' && !b.isConst:
+		x, k, y := a.x, a.k, b.f
+		f = func(lo, hi int) []float64 {
+			subKVMulV(out[lo:hi], x(lo, hi)[lo:hi], y(lo, hi)[lo:hi], k)
+			return out
+		}
+	case op == "*" && b.shape == '-' && !a.isConst:
+		x, k, y := b.x, b.k, a.f
+		f = func(lo, hi int) []float64 {
+			mulVSubKV(out[lo:hi], x(lo, hi)[lo:hi], y(lo, hi)[lo:hi], k)
+			return out
+		}
+		n = vnode{shape: 'm', x: x, y: y, k: k, xref: b.xref, yref: a.ref}
+	case op == "*" && b.shape == '-' && a.isConst:
+		x, k, c := b.x, b.k, a.c
+		f = func(lo, hi int) []float64 {
+			mulKSubKV(out[lo:hi], x(lo, hi)[lo:hi], c, k)
+			return out
+		}
+		n = vnode{shape: 'q', x: x, xref: b.xref, k: k, k2: c}
+	case op == "*" && a.shape == 'n' && b.isConst:
+		x, k := a.x, b.c
+		f = func(lo, hi int) []float64 {
+			negMulK(out[lo:hi], x(lo, hi)[lo:hi], k)
+			return out
+		}
+		n = vnode{shape: 'N', x: x, xref: a.xref, k: k}
+	case op == "+" && a.shape == '*' && !b.isConst:
+		x, c, y := a.x, a.k, b.f
+		f = func(lo, hi int) []float64 {
+			mulKVAddV(out[lo:hi], x(lo, hi)[lo:hi], y(lo, hi)[lo:hi], c)
+			return out
+		}
+	case op == "+" && b.shape == '*' && !a.isConst:
+		x, c, y := b.x, b.k, a.f
+		f = func(lo, hi int) []float64 {
+			addVMulKV(out[lo:hi], x(lo, hi)[lo:hi], y(lo, hi)[lo:hi], c)
+			return out
+		}
+	default:
+		return vnode{}, false
+	}
+	n.f = f
+	return n, true
 }
