@@ -38,6 +38,7 @@ type pop struct {
 	lif        *lifRows     // the fused step is CUBA's: one pass a block (lifBlock)
 	lifX       [3][]float64 // its v, g1, g2
 	spikes     []int32
+	parts      [][]int32 // each thread's spikes (fused step, threads > 1)
 	spikeCount int64
 	stateVars  []*ir.Var
 	t          float64
@@ -387,7 +388,7 @@ func (p *pop) update(s *sim) {
 	}
 	p.refList = live
 	p.fusedDone = false
-	if p.fused && s.threads <= 1 {
+	if p.fused {
 		p.fusedStep(s)
 		return
 	}
@@ -401,29 +402,49 @@ func (p *pop) update(s *sim) {
 // commutes with the step's synaptic events, so the result is the same as
 // three separate passes.
 func (p *pop) fusedStep(s *sim) {
-	const block = 1024
-	p.spikes = p.spikes[:0]
+	if s.threads <= 1 || p.n < 4096 {
+		p.spikes = p.fusedRange(s, p.spikes[:0], 0, p.n)
+	} else {
+		// each thread integrates and tests its range; the spikes are
+		// joined in index order, as one thread finds them
+		if len(p.parts) < s.threads {
+			p.parts = make([][]int32, s.threads)
+		}
+		s.team.Split(p.n, func(t, lo, hi int) { p.parts[t] = p.fusedRange(s, p.parts[t][:0], lo, hi) })
+		p.spikes = p.spikes[:0]
+		for _, part := range p.parts[:s.threads] {
+			p.spikes = append(p.spikes, part...)
+		}
+	}
+	// resets touch only the spiking neuron's own state, which no other
+	// neuron's update reads: after the blocks is the same as within them
 	c := &p.cx
 	c.t = s.t
-	for lo := 0; lo < p.n; lo += block {
-		hi := min(lo+block, p.n)
-		first := len(p.spikes)
-		if p.lif != nil {
-			x := &p.lifX
-			p.spikes = lifBlock(p.spikes, p.lif, x[0][lo:hi], x[1][lo:hi], x[2][lo:hi], p.refUntil[lo:hi], int32(s.n), lo)
-		} else {
-			for _, in := range p.systems {
-				in.(*exact).rowsRange(s, lo, hi)
-			}
-			p.fast.findRange(p, s, lo, hi)
-		}
-		for _, i := range p.spikes[first:] {
-			c.i = int(i)
-			p.resetK(c)
-		}
+	for _, i := range p.spikes {
+		c.i = int(i)
+		p.resetK(c)
 	}
 	p.spikeCount += int64(len(p.spikes))
 	p.fusedDone = true
+}
+
+// fusedRange integrates and tests neurons [lo, hi) one block at a time,
+// while the block is in cache, and appends the spikes to spk.
+func (p *pop) fusedRange(s *sim, spk []int32, lo, hi int) []int32 {
+	const block = 1024
+	for b := lo; b < hi; b += block {
+		e := min(b+block, hi)
+		if p.lif != nil {
+			x := &p.lifX
+			spk = lifBlock(spk, p.lif, x[0][b:e], x[1][b:e], x[2][b:e], p.refUntil[b:e], int32(s.n), b)
+		} else {
+			for _, in := range p.systems {
+				in.(*exact).rowsRange(s, b, e)
+			}
+			spk = p.fast.findRange(p, s, spk, b, e)
+		}
+	}
+	return spk
 }
 
 func (p *pop) threshold(s *sim) {
@@ -475,11 +496,11 @@ func simpleThreshold(e ir.Expr) (*ir.Var, string, float64, bool) {
 	return nil, "", 0, false
 }
 
-func (f *fastThreshold) find(p *pop, s *sim) { f.findRange(p, s, 0, len(f.vals)) }
+func (f *fastThreshold) find(p *pop, s *sim) { p.spikes = f.findRange(p, s, p.spikes, 0, len(f.vals)) }
 
 // findRange appends the neurons in [lo, hi) that cross, in index order.
-func (f *fastThreshold) findRange(p *pop, s *sim, lo, hi int) {
-	p.spikes = crossings(p.spikes, f.op, f.vals[lo:hi], p.refUntil[lo:hi], int32(s.n), f.c, lo)
+func (f *fastThreshold) findRange(p *pop, s *sim, spk []int32, lo, hi int) []int32 {
+	return crossings(spk, f.op, f.vals[lo:hi], p.refUntil[lo:hi], int32(s.n), f.c, lo)
 }
 
 func (p *pop) reset(s *sim) {
