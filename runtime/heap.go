@@ -1,6 +1,9 @@
 package runtime
 
-import "runtime/debug"
+import (
+	"os"
+	"runtime/debug"
+)
 
 // LeanHeap is called once the network is built, before the simulation
 // loop: the collector runs when the heap has grown by a tenth (GOGC=10)
@@ -8,9 +11,13 @@ import "runtime/debug"
 // connectivity scratch) is returned to the OS. The loop allocates little
 // (spike records), so collections stay rare, and the peak RSS falls by the
 // heap's slack (CUBA at N = 40000: BENCHMARKS.md, "Compact stored rows and
-// delivery"). restore puts the previous setting back.
+// delivery"). A GOGC set by the user is kept. restore puts the previous
+// setting back.
 func LeanHeap() (restore func()) {
-	old := debug.SetGCPercent(10)
 	debug.FreeOSMemory()
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(10)
 	return func() { debug.SetGCPercent(old) }
 }
