@@ -398,7 +398,8 @@ run N for 10 ms
 }
 
 // TestThreadsSameSpikes: 2 threads give the spikes of 1, for exact and
-// Euler populations, stored and procedural rows.
+// Euler populations, stored and procedural rows (populations of 4096 or
+// more neurons share their update and threshold between the threads).
 func TestThreadsSameSpikes(t *testing.T) {
 	for _, c := range []struct {
 		model string
@@ -407,13 +408,17 @@ func TestThreadsSameSpikes(t *testing.T) {
 		{"../../examples/cuba.snn", 0.3},
 		{"../../examples/coba.snn", 0.3},
 		{"../../testdata/gocode/procedural.snn", 0.06},
-		{"../../bench/models/cuba40k.snn", 0.1},
+		{"../../bench/models/cuba40k.snn", 0.1},  // fused step shared by the threads
+		{"../../bench/models/coba40k.snn", 0.05}, // threshold shared by the threads
 	} {
 		p := compile(t, c.model)
 		one := run(t, p, gosim.Options{Duration: c.dur, Threads: 1})
 		two := run(t, compile(t, c.model), gosim.Options{Duration: c.dur, Threads: 2})
 		if !reflect.DeepEqual(one.Spikes, two.Spikes) {
 			t.Errorf("%s: spikes differ between 1 and 2 threads", c.model)
+		}
+		if len(one.Spikes) == 0 || len(one.Spikes[0].I) == 0 {
+			t.Errorf("%s: no spikes to compare", c.model)
 		}
 	}
 }

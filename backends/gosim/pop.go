@@ -407,14 +407,9 @@ func (p *pop) fusedStep(s *sim) {
 	} else {
 		// each thread integrates and tests its range; the spikes are
 		// joined in index order, as one thread finds them
-		if len(p.parts) < s.threads {
-			p.parts = make([][]int32, s.threads)
-		}
+		p.threadParts(s)
 		s.team.Split(p.n, func(t, lo, hi int) { p.parts[t] = p.fusedRange(s, p.parts[t][:0], lo, hi) })
-		p.spikes = p.spikes[:0]
-		for _, part := range p.parts[:s.threads] {
-			p.spikes = append(p.spikes, part...)
-		}
+		p.joinParts(s)
 	}
 	// resets touch only the spiking neuron's own state, which no other
 	// neuron's update reads: after the blocks is the same as within them
@@ -426,6 +421,22 @@ func (p *pop) fusedStep(s *sim) {
 	}
 	p.spikeCount += int64(len(p.spikes))
 	p.fusedDone = true
+}
+
+// threadParts makes room for each thread's spikes.
+func (p *pop) threadParts(s *sim) {
+	if len(p.parts) < s.threads {
+		p.parts = make([][]int32, s.threads)
+	}
+}
+
+// joinParts sets the step's spikes to the threads' in thread order: index
+// order, as one thread finds them.
+func (p *pop) joinParts(s *sim) {
+	p.spikes = p.spikes[:0]
+	for _, part := range p.parts[:s.threads] {
+		p.spikes = append(p.spikes, part...)
+	}
 }
 
 // fusedRange integrates and tests neurons [lo, hi) one block at a time,
@@ -454,7 +465,13 @@ func (p *pop) threshold(s *sim) {
 	}
 	p.spikes = p.spikes[:0]
 	if p.fast != nil {
-		p.fast.find(p, s)
+		if s.threads <= 1 || p.n < 4096 {
+			p.fast.find(p, s)
+		} else {
+			p.threadParts(s)
+			s.team.Split(p.n, func(t, lo, hi int) { p.parts[t] = p.fast.findRange(p, s, p.parts[t][:0], lo, hi) })
+			p.joinParts(s)
+		}
 		p.spikeCount += int64(len(p.spikes))
 		return
 	}

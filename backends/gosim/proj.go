@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/runtime"
@@ -521,22 +522,24 @@ func (pr *proj) deliverRows(due []int32, lo, hi int) {
 				x[j] += w
 			}
 		case r.Col16 != nil:
-			for _, j := range r.Col16[a:b] {
-				if int(j) >= hi {
-					break // rows are ascending
-				}
-				if int(j) >= lo {
-					x[j] += w
-				}
-			}
-		default:
-			for _, j := range r.Col32[a:b] {
+			// rows are ascending: a thread's share starts where a binary
+			// search puts lo (a scan from 0 made the upper shares slower)
+			c := r.Col16[a:b]
+			k, _ := slices.BinarySearch(c, uint16(lo))
+			for _, j := range c[k:] {
 				if int(j) >= hi {
 					break
 				}
-				if int(j) >= lo {
-					x[j] += w
+				x[j] += w
+			}
+		default:
+			c := r.Col32[a:b]
+			k, _ := slices.BinarySearch(c, uint32(lo))
+			for _, j := range c[k:] {
+				if int(j) >= hi {
+					break
 				}
+				x[j] += w
 			}
 		}
 	}
