@@ -553,7 +553,7 @@ func (pg *popGen) loop(f *fnb, slice string, thresh, reset bool) error {
 			lohi = "0, len(" + ref + ")"
 		}
 		f.line("done := 0")
-		f.line("if %s != nil {", hook)
+		f.line("if %s != nil && len(%s) >= %d {", hook, ref, simdMinLen)
 		if thresh {
 			f.line("done, spk = %s(s, %s, spk)", hook, lohi)
 		} else {
