@@ -661,7 +661,7 @@ func (pg *popGen) exact(f *fnb, b *buf, sys *ir.System, slice string) error {
 		for _, j := range order {
 			rw := rows[j]
 			held := sys.Clamped[j] && rowsRef != nil
-			lead := !(len(rw.Ui) == 0 && ((!held && (len(rw.Xi) == 1 || len(rw.Xi) == 2)) || len(rw.Xi) == 3))
+			lead := rowLead(rw, held)
 			expr := sum(rw, lead)
 			if held {
 				f.local("n", "int32(s.n)")
@@ -946,4 +946,12 @@ func anyNonlinear(pg *popGen) bool {
 // msString is ir.Quantity(v, time, "ms").
 func msString(v float64) string {
 	return ir.Quantity(v, ir.TimeDim, "ms")
+}
+
+// rowLead reports whether an exact row's sum starts from 0 (0 + Σ c·x +
+// Σ q·u + r), as the interpreter's general row loop adds; its 1-3 term
+// loops without inputs (c0*a + c1*b + c2*c + r) do not. The scalar and the
+// SIMD code must agree on it bit for bit.
+func rowLead(rw ir.Row, held bool) bool {
+	return !(len(rw.Ui) == 0 && ((!held && (len(rw.Xi) == 1 || len(rw.Xi) == 2)) || len(rw.Xi) == 3))
 }

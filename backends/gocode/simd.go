@@ -216,7 +216,7 @@ func (v *vecGen) exact(sys *ir.System, slice string) {
 		for _, j := range order {
 			rw := rows[j]
 			held := sys.Clamped[j] && rowsRef != nil
-			lead := !(len(rw.Ui) == 0 && ((!held && (len(rw.Xi) == 1 || len(rw.Xi) == 2)) || len(rw.Xi) == 3))
+			lead := rowLead(rw, held)
 			expr := sum(rw, lead)
 			if held {
 				v.act = true
