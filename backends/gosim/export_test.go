@@ -1,19 +1,33 @@
 package gosim
 
 import (
+	"os"
+
 	"github.com/snnc/snnc/ir"
 )
 
-// SetSIMD turns the vector kernels on (when the build and CPU have them)
-// or off, and returns the previous setting.
-func SetSIMD(on bool) bool {
-	old := simdOn
-	simdOn = on && simdCPU()
+// SetLanes sets the width of the vector kernels: 8, 4, or 0 for the scalar
+// loops (also what a width the build or CPU lacks gives). It returns the
+// previous width.
+func SetLanes(w int) int {
+	old := simd.w
+	simd = kernels(w)
 	return old
 }
 
-// SIMDAvailable is whether this build and CPU have the vector kernels.
-func SIMDAvailable() bool { return simdCPU() }
+// Lanes is the vector widths this build and CPU have (8, 4), widest first.
+func Lanes() []int {
+	var ws []int
+	for _, w := range []int{8, 4} {
+		if simdCPU(w) {
+			ws = append(ws, w)
+		}
+	}
+	return ws
+}
+
+// EnvLanes is the width SNNC_SIMD selects on this build and CPU.
+func EnvLanes() int { return vecLanes(os.Getenv("SNNC_SIMD")) }
 
 // NeuronStep builds p's simulation (one thread) and returns a function that
 // runs one step of the neuron work only: every population's update, finite

@@ -4,20 +4,62 @@ import "os"
 
 // The loops the interpreter spends its time in: each kernel runs over
 // whole slices, with a vector version (kern_simd.go, 8 float64 lanes with
-// AVX-512, built with GOEXPERIMENT=simd) for the bulk and this scalar loop
+// AVX-512, or kern_simd4.go, 4 lanes with AVX2; built with
+// GOEXPERIMENT=simd) for the bulk and this scalar loop
 // for the rest, or for all of it when SIMD is off. A vector lane does
 // exactly the IEEE operations of the scalar loop in the same order: no
 // fused multiply-add, no reassociation. So results are bit-identical
 // either way, and to the code the gocode backend emits.
 
-// simdOn is whether the kernels use the vector unit: the CPU must have it
-// and SNNC_SIMD=off forces the scalar loops.
-var simdOn = simdCPU() && os.Getenv("SNNC_SIMD") != "off"
+// simd holds the vector bodies the kernels use, all of one width, or none
+// (w = 0: the scalar loops only). It is chosen once, here, as in built
+// binaries: 8 lanes with AVX-512, 4 with AVX2 (kern_simd4.go);
+// SNNC_SIMD=off keeps the scalar loops, SNNC_SIMD=avx2 forces 4 lanes.
+var simd = kernels(vecLanes(os.Getenv("SNNC_SIMD")))
+
+// vecLanes is the vector width for SNNC_SIMD=mode on this build and CPU.
+func vecLanes(mode string) int {
+	switch {
+	case mode == "off":
+		return 0
+	case mode != "avx2" && simdCPU(8):
+		return 8
+	case simdCPU(4):
+		return 4
+	}
+	return 0
+}
+
+// vecKernels is one width's vector bodies. Each handles the largest
+// multiple of w elements and returns how many it did (see kern_simd.go).
+type vecKernels struct {
+	w                                                      int
+	addVV, subVV, mulVV, divVV                             func(o, x, y []float64) int
+	addVK, addKV, subVK, subKV, mulVK, mulKV, divVK, divKV func(o, x []float64, k float64) int
+	negMulK                                                func(o, x []float64, k float64) int
+	subKVMulV, mulVSubKV                                   func(o, x, y []float64, k float64) int
+	mulKSubKV                                              func(o, x []float64, c, k float64) int
+	mulKVAddV, addVMulKV                                   func(o, x, y []float64, c float64) int
+	negV                                                   func(o, x []float64) int
+	row1                                                   func(o, a []float64, c0, r float64) int
+	row2                                                   func(o, a, b []float64, c0, c1, r float64) int
+	row3                                                   func(o, a, b, c []float64, c0, c1, c2, r float64) int
+	addVMulVSubKV, mulVSubKVAddV                           func(o, a, x, y []float64, k float64) int
+	qPlusM                                                 func(o, x, y, z []float64, c, k, k2 float64) int
+	eulerAddM                                              func(o, a, x, y []float64, k, c float64, ref []int32, n int32, dt float64) (int, bool)
+	eulerQMM                                               func(o, x, y, z, x2, y2 []float64, c, k1, k2, k3, s float64, ref []int32, n int32, dt float64) (int, bool)
+	row3Held                                               func(o, a, b, c []float64, ref []int32, n int32, c0, c1, c2, r float64) int
+	euler                                                  func(o, k []float64, ref []int32, n int32, dt float64) (int, bool)
+	eulerScaled                                            func(o, x []float64, c float64, neg bool, ref []int32, n int32, dt float64) (int, bool)
+	nonFinite                                              func(x []float64) bool
+	crossings                                              func(spikes []int32, op string, vals []float64, ref []int32, n int32, c float64, lo int) ([]int32, int)
+	lifBlock                                               func(spikes []int32, k *lifRows, v, g1, g2 []float64, ref []int32, n int32, lo int) ([]int32, int)
+}
 
 // addVV sets o = x + y.
 func addVV(o, x, y []float64) {
-	if simdOn {
-		done := addVV8(o, x, y)
+	if simd.w != 0 {
+		done := simd.addVV(o, x, y)
 		o, x, y = o[done:], x[done:], y[done:]
 	}
 	x, y = x[:len(o)], y[:len(o)]
@@ -28,8 +70,8 @@ func addVV(o, x, y []float64) {
 
 // addVK sets o = x + k.
 func addVK(o, x []float64, k float64) {
-	if simdOn {
-		done := addVK8(o, x, k)
+	if simd.w != 0 {
+		done := simd.addVK(o, x, k)
 		o, x = o[done:], x[done:]
 	}
 	x = x[:len(o)]
@@ -40,8 +82,8 @@ func addVK(o, x []float64, k float64) {
 
 // addKV sets o = k + x.
 func addKV(o, x []float64, k float64) {
-	if simdOn {
-		done := addKV8(o, x, k)
+	if simd.w != 0 {
+		done := simd.addKV(o, x, k)
 		o, x = o[done:], x[done:]
 	}
 	x = x[:len(o)]
@@ -52,8 +94,8 @@ func addKV(o, x []float64, k float64) {
 
 // subVV sets o = x - y.
 func subVV(o, x, y []float64) {
-	if simdOn {
-		done := subVV8(o, x, y)
+	if simd.w != 0 {
+		done := simd.subVV(o, x, y)
 		o, x, y = o[done:], x[done:], y[done:]
 	}
 	x, y = x[:len(o)], y[:len(o)]
@@ -64,8 +106,8 @@ func subVV(o, x, y []float64) {
 
 // subVK sets o = x - k.
 func subVK(o, x []float64, k float64) {
-	if simdOn {
-		done := subVK8(o, x, k)
+	if simd.w != 0 {
+		done := simd.subVK(o, x, k)
 		o, x = o[done:], x[done:]
 	}
 	x = x[:len(o)]
@@ -76,8 +118,8 @@ func subVK(o, x []float64, k float64) {
 
 // subKV sets o = k - x.
 func subKV(o, x []float64, k float64) {
-	if simdOn {
-		done := subKV8(o, x, k)
+	if simd.w != 0 {
+		done := simd.subKV(o, x, k)
 		o, x = o[done:], x[done:]
 	}
 	x = x[:len(o)]
@@ -88,8 +130,8 @@ func subKV(o, x []float64, k float64) {
 
 // mulVV sets o = x * y.
 func mulVV(o, x, y []float64) {
-	if simdOn {
-		done := mulVV8(o, x, y)
+	if simd.w != 0 {
+		done := simd.mulVV(o, x, y)
 		o, x, y = o[done:], x[done:], y[done:]
 	}
 	x, y = x[:len(o)], y[:len(o)]
@@ -100,8 +142,8 @@ func mulVV(o, x, y []float64) {
 
 // mulVK sets o = x * k.
 func mulVK(o, x []float64, k float64) {
-	if simdOn {
-		done := mulVK8(o, x, k)
+	if simd.w != 0 {
+		done := simd.mulVK(o, x, k)
 		o, x = o[done:], x[done:]
 	}
 	x = x[:len(o)]
@@ -112,8 +154,8 @@ func mulVK(o, x []float64, k float64) {
 
 // mulKV sets o = k * x.
 func mulKV(o, x []float64, k float64) {
-	if simdOn {
-		done := mulKV8(o, x, k)
+	if simd.w != 0 {
+		done := simd.mulKV(o, x, k)
 		o, x = o[done:], x[done:]
 	}
 	x = x[:len(o)]
@@ -124,8 +166,8 @@ func mulKV(o, x []float64, k float64) {
 
 // divVV sets o = x / y.
 func divVV(o, x, y []float64) {
-	if simdOn {
-		done := divVV8(o, x, y)
+	if simd.w != 0 {
+		done := simd.divVV(o, x, y)
 		o, x, y = o[done:], x[done:], y[done:]
 	}
 	x, y = x[:len(o)], y[:len(o)]
@@ -136,8 +178,8 @@ func divVV(o, x, y []float64) {
 
 // divVK sets o = x / k.
 func divVK(o, x []float64, k float64) {
-	if simdOn {
-		done := divVK8(o, x, k)
+	if simd.w != 0 {
+		done := simd.divVK(o, x, k)
 		o, x = o[done:], x[done:]
 	}
 	x = x[:len(o)]
@@ -148,8 +190,8 @@ func divVK(o, x []float64, k float64) {
 
 // divKV sets o = k / x.
 func divKV(o, x []float64, k float64) {
-	if simdOn {
-		done := divKV8(o, x, k)
+	if simd.w != 0 {
+		done := simd.divKV(o, x, k)
 		o, x = o[done:], x[done:]
 	}
 	x = x[:len(o)]
@@ -160,8 +202,8 @@ func divKV(o, x []float64, k float64) {
 
 // subKVMulV sets o = (k - x) * y.
 func subKVMulV(o, x, y []float64, k float64) {
-	if simdOn {
-		done := subKVMulV8(o, x, y, k)
+	if simd.w != 0 {
+		done := simd.subKVMulV(o, x, y, k)
 		o, x, y = o[done:], x[done:], y[done:]
 	}
 	x, y = x[:len(o)], y[:len(o)]
@@ -172,8 +214,8 @@ func subKVMulV(o, x, y []float64, k float64) {
 
 // mulVSubKV sets o = y * (k - x).
 func mulVSubKV(o, x, y []float64, k float64) {
-	if simdOn {
-		done := mulVSubKV8(o, x, y, k)
+	if simd.w != 0 {
+		done := simd.mulVSubKV(o, x, y, k)
 		o, x, y = o[done:], x[done:], y[done:]
 	}
 	x, y = x[:len(o)], y[:len(o)]
@@ -184,8 +226,8 @@ func mulVSubKV(o, x, y []float64, k float64) {
 
 // mulKSubKV sets o = c * (k - x).
 func mulKSubKV(o, x []float64, c, k float64) {
-	if simdOn {
-		done := mulKSubKV8(o, x, c, k)
+	if simd.w != 0 {
+		done := simd.mulKSubKV(o, x, c, k)
 		o, x = o[done:], x[done:]
 	}
 	x = x[:len(o)]
@@ -196,8 +238,8 @@ func mulKSubKV(o, x []float64, c, k float64) {
 
 // mulKVAddV sets o = c*x + y.
 func mulKVAddV(o, x, y []float64, c float64) {
-	if simdOn {
-		done := mulKVAddV8(o, x, y, c)
+	if simd.w != 0 {
+		done := simd.mulKVAddV(o, x, y, c)
 		o, x, y = o[done:], x[done:], y[done:]
 	}
 	x, y = x[:len(o)], y[:len(o)]
@@ -208,8 +250,8 @@ func mulKVAddV(o, x, y []float64, c float64) {
 
 // addVMulKV sets o = y + c*x.
 func addVMulKV(o, x, y []float64, c float64) {
-	if simdOn {
-		done := addVMulKV8(o, x, y, c)
+	if simd.w != 0 {
+		done := simd.addVMulKV(o, x, y, c)
 		o, x, y = o[done:], x[done:], y[done:]
 	}
 	x, y = x[:len(o)], y[:len(o)]
@@ -220,8 +262,8 @@ func addVMulKV(o, x, y []float64, c float64) {
 
 // negMulK sets o = (-x) * k.
 func negMulK(o, x []float64, k float64) {
-	if simdOn {
-		done := negMulK8(o, x, k)
+	if simd.w != 0 {
+		done := simd.negMulK(o, x, k)
 		o, x = o[done:], x[done:]
 	}
 	x = x[:len(o)]
@@ -232,8 +274,8 @@ func negMulK(o, x []float64, k float64) {
 
 // negV sets o = -x.
 func negV(o, x []float64) {
-	if simdOn {
-		done := negV8(o, x)
+	if simd.w != 0 {
+		done := simd.negV(o, x)
 		o, x = o[done:], x[done:]
 	}
 	x = x[:len(o)]
@@ -244,8 +286,8 @@ func negV(o, x []float64) {
 
 // row1 sets o = c0*a + r.
 func row1(o, a []float64, c0, r float64) {
-	if simdOn {
-		done := row18(o, a, c0, r)
+	if simd.w != 0 {
+		done := simd.row1(o, a, c0, r)
 		o, a = o[done:], a[done:]
 	}
 	a = a[:len(o)]
@@ -256,8 +298,8 @@ func row1(o, a []float64, c0, r float64) {
 
 // row2 sets o = c0*a + c1*b + r.
 func row2(o, a, b []float64, c0, c1, r float64) {
-	if simdOn {
-		done := row28(o, a, b, c0, c1, r)
+	if simd.w != 0 {
+		done := simd.row2(o, a, b, c0, c1, r)
 		o, a, b = o[done:], a[done:], b[done:]
 	}
 	a, b = a[:len(o)], b[:len(o)]
@@ -268,8 +310,8 @@ func row2(o, a, b []float64, c0, c1, r float64) {
 
 // row3 sets o = c0*a + c1*b + c2*c + r.
 func row3(o, a, b, c []float64, c0, c1, c2, r float64) {
-	if simdOn {
-		done := row38(o, a, b, c, c0, c1, c2, r)
+	if simd.w != 0 {
+		done := simd.row3(o, a, b, c, c0, c1, c2, r)
 		o, a, b, c = o[done:], a[done:], b[done:], c[done:]
 	}
 	a, b, c = a[:len(o)], b[:len(o)], c[:len(o)]
@@ -280,8 +322,8 @@ func row3(o, a, b, c []float64, c0, c1, c2, r float64) {
 
 // addVMulVSubKV sets o = a + y*(k - x).
 func addVMulVSubKV(o, a, x, y []float64, k float64) {
-	if simdOn {
-		done := addVMulVSubKV8(o, a, x, y, k)
+	if simd.w != 0 {
+		done := simd.addVMulVSubKV(o, a, x, y, k)
 		o, a, x, y = o[done:], a[done:], x[done:], y[done:]
 	}
 	a, x, y = a[:len(o)], x[:len(o)], y[:len(o)]
@@ -292,8 +334,8 @@ func addVMulVSubKV(o, a, x, y []float64, k float64) {
 
 // mulVSubKVAddV sets o = y*(k - x) + a.
 func mulVSubKVAddV(o, a, x, y []float64, k float64) {
-	if simdOn {
-		done := mulVSubKVAddV8(o, a, x, y, k)
+	if simd.w != 0 {
+		done := simd.mulVSubKVAddV(o, a, x, y, k)
 		o, a, x, y = o[done:], a[done:], x[done:], y[done:]
 	}
 	a, x, y = a[:len(o)], x[:len(o)], y[:len(o)]
@@ -304,8 +346,8 @@ func mulVSubKVAddV(o, a, x, y []float64, k float64) {
 
 // qPlusM sets o = c*(k - x) + y*(k2 - z): two conductance terms.
 func qPlusM(o, x, y, z []float64, c, k, k2 float64) {
-	if simdOn {
-		done := qPlusM8(o, x, y, z, c, k, k2)
+	if simd.w != 0 {
+		done := simd.qPlusM(o, x, y, z, c, k, k2)
 		o, x, y, z = o[done:], x[done:], y[done:], z[done:]
 	}
 	x, y, z = x[:len(o)], y[:len(o)], z[:len(o)]
@@ -317,8 +359,8 @@ func qPlusM(o, x, y, z []float64, c, k, k2 float64) {
 // row3Held is row3 for neurons that are not refractory (n >= ref[i]);
 // refractory ones keep their value.
 func row3Held(o, a, b, c []float64, ref []int32, n int32, c0, c1, c2, r float64) {
-	if simdOn {
-		done := row3Held8(o, a, b, c, ref, n, c0, c1, c2, r)
+	if simd.w != 0 {
+		done := simd.row3Held(o, a, b, c, ref, n, c0, c1, c2, r)
 		o, a, b, c, ref = o[done:], a[done:], b[done:], c[done:], ref[done:]
 	}
 	a, b, c, ref = a[:len(o)], b[:len(o)], c[:len(o)], ref[:len(o)]
@@ -335,9 +377,9 @@ func row3Held(o, a, b, c []float64, ref []int32, n int32, c0, c1, c2, r float64)
 // is NaN or infinite.
 func euler(o, k []float64, ref []int32, n int32, dt float64) bool {
 	bad := false
-	if simdOn {
+	if simd.w != 0 {
 		var done int
-		done, bad = euler8(o, k, ref, n, dt)
+		done, bad = simd.euler(o, k, ref, n, dt)
 		o, k = o[done:], k[done:]
 		if ref != nil {
 			ref = ref[done:]
@@ -359,9 +401,9 @@ func euler(o, k []float64, ref []int32, n int32, dt float64) bool {
 // last multiplication done in the same loop.
 func eulerScaled(o, x []float64, c float64, neg bool, ref []int32, n int32, dt float64) bool {
 	bad := false
-	if simdOn {
+	if simd.w != 0 {
 		var done int
-		done, bad = eulerScaled8(o, x, c, neg, ref, n, dt)
+		done, bad = simd.eulerScaled(o, x, c, neg, ref, n, dt)
 		o, x = o[done:], x[done:]
 		if ref != nil {
 			ref = ref[done:]
@@ -387,9 +429,9 @@ func eulerScaled(o, x []float64, c float64, neg bool, ref []int32, n int32, dt f
 // term, the scaling and the step in one loop.
 func eulerAddM(o, a, x, y []float64, k, c float64, ref []int32, n int32, dt float64) bool {
 	bad := false
-	if simdOn {
+	if simd.w != 0 {
 		var done int
-		done, bad = eulerAddM8(o, a, x, y, k, c, ref, n, dt)
+		done, bad = simd.eulerAddM(o, a, x, y, k, c, ref, n, dt)
 		o, a, x, y = o[done:], a[done:], x[done:], y[done:]
 		if ref != nil {
 			ref = ref[done:]
@@ -412,9 +454,9 @@ func eulerAddM(o, a, x, y []float64, k, c float64, ref []int32, n int32, dt floa
 // the step in one loop.
 func eulerQMM(o, x, y, z, x2, y2 []float64, c, k1, k2, k3, s float64, ref []int32, n int32, dt float64) bool {
 	bad := false
-	if simdOn {
+	if simd.w != 0 {
 		var done int
-		done, bad = eulerQMM8(o, x, y, z, x2, y2, c, k1, k2, k3, s, ref, n, dt)
+		done, bad = simd.eulerQMM(o, x, y, z, x2, y2, c, k1, k2, k3, s, ref, n, dt)
 		o, x, y, z, x2, y2 = o[done:], x[done:], y[done:], z[done:], x2[done:], y2[done:]
 		if ref != nil {
 			ref = ref[done:]
@@ -435,8 +477,8 @@ func eulerQMM(o, x, y, z, x2, y2 []float64, c, k1, k2, k3, s float64, ref []int3
 // firstNonFinite returns the index of the first NaN or infinity in x, or -1.
 func firstNonFinite(x []float64) int {
 	i := 0
-	if simdOn && !nonFinite8(x) {
-		i = len(x) &^ 7 // the vector pass found none in the bulk
+	if simd.w != 0 && !simd.nonFinite(x) {
+		i = len(x) &^ (simd.w - 1) // the vector pass found none in the bulk
 	}
 	for ; i < len(x); i++ {
 		if x[i]-x[i] != 0 { // NaN or ±Inf: one comparison instead of two calls
@@ -451,8 +493,8 @@ func firstNonFinite(x []float64) int {
 func crossings(spikes []int32, op string, vals []float64, ref []int32, n int32, c float64, lo int) []int32 {
 	ref = ref[:len(vals)]
 	i := 0
-	if simdOn {
-		spikes, i = crossings8(spikes, op, vals, ref, n, c, lo)
+	if simd.w != 0 {
+		spikes, i = simd.crossings(spikes, op, vals, ref, n, c, lo)
 	}
 	vals, ref = vals[i:], ref[i:]
 	lo += i
@@ -507,8 +549,8 @@ type lifRows struct {
 func lifBlock(spikes []int32, k *lifRows, v, g1, g2 []float64, ref []int32, n int32, lo int) []int32 {
 	g1, g2, ref = g1[:len(v)], g2[:len(v)], ref[:len(v)]
 	i := 0
-	if simdOn {
-		spikes, i = lifBlock8(spikes, k, v, g1, g2, ref, n, lo)
+	if simd.w != 0 {
+		spikes, i = simd.lifBlock(spikes, k, v, g1, g2, ref, n, lo)
 	}
 	v, g1, g2, ref = v[i:], g1[i:], g2[i:], ref[i:]
 	if k.held {

@@ -7,12 +7,102 @@ import (
 	"simd/archsimd"
 )
 
-// Vector bodies of the kernels in kern.go: each handles the largest
-// multiple of 8 elements and returns how many it did. The loops walk the
+// Vector bodies of the kernels in kern.go, 8 lanes (AVX-512; the 4-lane
+// twins are in kern_simd4.go): each handles the largest multiple of 8
+// elements and returns how many it did. The loops walk the
 // slices 8 elements at a time (rather than indexing) so that the compiler
 // keeps everything in registers and drops the bounds checks.
 
-func simdCPU() bool { return archsimd.X86.AVX512() }
+// simdCPU is whether the CPU runs the bodies of w lanes.
+func simdCPU(w int) bool {
+	switch w {
+	case 8:
+		return archsimd.X86.AVX512()
+	case 4:
+		return archsimd.X86.AVX2()
+	}
+	return false
+}
+
+// kernels is the table of the bodies of w lanes (8 here, 4 in
+// kern_simd4.go), or the empty one (scalar loops) when the CPU lacks them.
+func kernels(w int) vecKernels {
+	switch {
+	case w == 8 && simdCPU(8):
+		return vecKernels{w: 8,
+			addVV:         addVV8,
+			subVV:         subVV8,
+			mulVV:         mulVV8,
+			divVV:         divVV8,
+			addVK:         addVK8,
+			addKV:         addKV8,
+			subVK:         subVK8,
+			subKV:         subKV8,
+			mulVK:         mulVK8,
+			mulKV:         mulKV8,
+			divVK:         divVK8,
+			divKV:         divKV8,
+			negMulK:       negMulK8,
+			subKVMulV:     subKVMulV8,
+			mulVSubKV:     mulVSubKV8,
+			mulKSubKV:     mulKSubKV8,
+			mulKVAddV:     mulKVAddV8,
+			addVMulKV:     addVMulKV8,
+			negV:          negV8,
+			row1:          row18,
+			row2:          row28,
+			row3:          row38,
+			addVMulVSubKV: addVMulVSubKV8,
+			mulVSubKVAddV: mulVSubKVAddV8,
+			qPlusM:        qPlusM8,
+			eulerAddM:     eulerAddM8,
+			eulerQMM:      eulerQMM8,
+			row3Held:      row3Held8,
+			euler:         euler8,
+			eulerScaled:   eulerScaled8,
+			nonFinite:     nonFinite8,
+			crossings:     crossings8,
+			lifBlock:      lifBlock8,
+		}
+	case w == 4 && simdCPU(4):
+		return vecKernels{w: 4,
+			addVV:         addVV4,
+			subVV:         subVV4,
+			mulVV:         mulVV4,
+			divVV:         divVV4,
+			addVK:         addVK4,
+			addKV:         addKV4,
+			subVK:         subVK4,
+			subKV:         subKV4,
+			mulVK:         mulVK4,
+			mulKV:         mulKV4,
+			divVK:         divVK4,
+			divKV:         divKV4,
+			negMulK:       negMulK4,
+			subKVMulV:     subKVMulV4,
+			mulVSubKV:     mulVSubKV4,
+			mulKSubKV:     mulKSubKV4,
+			mulKVAddV:     mulKVAddV4,
+			addVMulKV:     addVMulKV4,
+			negV:          negV4,
+			row1:          row14,
+			row2:          row24,
+			row3:          row34,
+			addVMulVSubKV: addVMulVSubKV4,
+			mulVSubKVAddV: mulVSubKVAddV4,
+			qPlusM:        qPlusM4,
+			eulerAddM:     eulerAddM4,
+			eulerQMM:      eulerQMM4,
+			row3Held:      row3Held4,
+			euler:         euler4,
+			eulerScaled:   eulerScaled4,
+			nonFinite:     nonFinite4,
+			crossings:     crossings4,
+			lifBlock:      lifBlock4,
+		}
+	}
+	return vecKernels{}
+}
 
 // neg8 flips the sign bit, as the scalar -x does (0 - x would turn -0
 // into +0).

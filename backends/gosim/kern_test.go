@@ -8,14 +8,19 @@ import (
 )
 
 // TestKernelsSIMDBitIdentical: every kernel gives the bits of its scalar
-// loop (written out here independently, one neuron at a time) with SIMD on
-// and off, on lengths around the vector width and on inputs with signed
+// loop (written out here independently, one neuron at a time) with the
+// scalar loops, 4 lanes (AVX2) and 8 lanes (AVX-512), on lengths around the vector width and on inputs with signed
 // zeros, NaNs, infinities and subnormals (NaN payloads aside).
 func TestKernelsSIMDBitIdentical(t *testing.T) {
-	if !simdCPU() {
-		t.Log("no vector unit in this build or CPU: checking the scalar loops only")
+	widths := []int{0} // the scalar loops, then every width the CPU has
+	for _, w := range []int{4, 8} {
+		if simdCPU(w) {
+			widths = append(widths, w)
+		} else {
+			t.Logf("no %d-lane kernels in this build or CPU: not checked", w)
+		}
 	}
-	defer func(on bool) { simdOn = on }(simdOn)
+	defer func(v vecKernels) { simd = v }(simd)
 	rng := rand.New(rand.NewPCG(1, 2))
 	special := []float64{0, math.Copysign(0, -1), math.NaN(), math.Inf(1), math.Inf(-1), 5e-324, -1e-310, 1e308}
 	vec := func(n int) []float64 {
@@ -52,7 +57,13 @@ func TestKernelsSIMDBitIdentical(t *testing.T) {
 			one  func(i int, o float64) float64
 		}{
 			{"addVV", func(o []float64) { addVV(o, x, y) }, func(i int, _ float64) float64 { return x[i] + y[i] }},
+			{"addVK", func(o []float64) { addVK(o, x, k1) }, func(i int, _ float64) float64 { return x[i] + k1 }},
+			{"addKV", func(o []float64) { addKV(o, x, k2) }, func(i int, _ float64) float64 { return k2 + x[i] }},
+			{"subVV", func(o []float64) { subVV(o, x, y) }, func(i int, _ float64) float64 { return x[i] - y[i] }},
 			{"subVK", func(o []float64) { subVK(o, x, k1) }, func(i int, _ float64) float64 { return x[i] - k1 }},
+			{"mulVV", func(o []float64) { mulVV(o, x, y) }, func(i int, _ float64) float64 { return x[i] * y[i] }},
+			{"mulVK", func(o []float64) { mulVK(o, x, k3) }, func(i int, _ float64) float64 { return x[i] * k3 }},
+			{"divVK", func(o []float64) { divVK(o, x, k0) }, func(i int, _ float64) float64 { return x[i] / k0 }},
 			{"subKV", func(o []float64) { subKV(o, x, k2) }, func(i int, _ float64) float64 { return k2 - x[i] }},
 			{"mulKV", func(o []float64) { mulKV(o, x, k0) }, func(i int, _ float64) float64 { return k0 * x[i] }},
 			{"divVV", func(o []float64) { divVV(o, x, y) }, func(i int, _ float64) float64 { return x[i] / y[i] }},
@@ -118,12 +129,12 @@ func TestKernelsSIMDBitIdentical(t *testing.T) {
 			for i := range want {
 				want[i] = c.one(i, want[i])
 			}
-			for _, on := range []bool{false, true} {
-				simdOn = on && simdCPU()
+			for _, w := range widths {
+				simd = kernels(w)
 				got := slices.Clone(init)
 				c.run(got)
 				if !same(got, want) {
-					t.Errorf("%s, n = %d, simd %v: got %v, want %v", c.name, n, on, got, want)
+					t.Errorf("%s, n = %d, lanes %d: got %v, want %v", c.name, n, w, got, want)
 				}
 			}
 		}
@@ -131,7 +142,7 @@ func TestKernelsSIMDBitIdentical(t *testing.T) {
 			for _, held := range []bool{false, true} {
 				// CUBA's one-pass block against the row-by-row loops
 				k := &lifRows{c0: k0, c1: k1, c2: k3, r: k2, d1: 0.99, r1: k2, d2: -0.5, r2: 1e-3, held: held, op: op, thr: 0.1}
-				simdOn = false
+				simd = kernels(0)
 				v, g1, g2 := slices.Clone(x), slices.Clone(y), slices.Clone(z)
 				if held {
 					row3Held(v, v, g1, g2, ref, step, k.c0, k.c1, k.c2, k.r)
@@ -141,12 +152,12 @@ func TestKernelsSIMDBitIdentical(t *testing.T) {
 				row1(g1, g1, k.d1, k.r1)
 				row1(g2, g2, k.d2, k.r2)
 				want := crossings(nil, op, v, ref, step, k.thr, 7)
-				for _, on := range []bool{false, true} {
-					simdOn = on && simdCPU()
+				for _, w := range widths {
+					simd = kernels(w)
 					gv, gg1, gg2 := slices.Clone(x), slices.Clone(y), slices.Clone(z)
 					got := lifBlock(nil, k, gv, gg1, gg2, ref, step, 7)
 					if !same(gv, v) || !same(gg1, g1) || !same(gg2, g2) || !slices.Equal(got, want) {
-						t.Errorf("lifBlock %s held %v, n = %d, simd %v: v %v g1 %v g2 %v spikes %v, want %v %v %v %v", op, held, n, on, gv, gg1, gg2, got, v, g1, g2, want)
+						t.Errorf("lifBlock %s held %v, n = %d, lanes %d: v %v g1 %v g2 %v spikes %v, want %v %v %v %v", op, held, n, w, gv, gg1, gg2, got, v, g1, g2, want)
 					}
 				}
 			}
@@ -157,14 +168,26 @@ func TestKernelsSIMDBitIdentical(t *testing.T) {
 					want = append(want, int32(100+i))
 				}
 			}
-			for _, on := range []bool{false, true} {
-				simdOn = on && simdCPU()
+			for _, w := range widths {
+				simd = kernels(w)
 				if got := crossings(nil, op, x, ref, step, k0, 100); !slices.Equal(got, want) {
-					t.Errorf("crossings %s, n = %d, simd %v: %v, want %v", op, n, on, got, want)
+					t.Errorf("crossings %s, n = %d, lanes %d: %v, want %v", op, n, w, got, want)
 				}
 				wantBad := slices.IndexFunc(x, func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) })
 				if got := firstNonFinite(x); got != wantBad {
-					t.Errorf("firstNonFinite, n = %d, simd %v: %d, want %d", n, on, got, wantBad)
+					t.Errorf("firstNonFinite, n = %d, lanes %d: %d, want %d", n, w, got, wantBad)
+				}
+			}
+		}
+		// one NaN or infinity at each place, the rest finite: the random
+		// inputs above may have none in a vector's bulk
+		for p := range n {
+			f := make([]float64, n)
+			f[p] = []float64{math.NaN(), math.Inf(1), math.Inf(-1)}[p%3]
+			for _, w := range widths {
+				simd = kernels(w)
+				if got := firstNonFinite(f); got != p {
+					t.Errorf("firstNonFinite, n = %d, lanes %d: %d, want %d", n, w, got, p)
 				}
 			}
 		}

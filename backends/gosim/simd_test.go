@@ -14,13 +14,15 @@ import (
 // fused threshold and reset), COBA (Euler through fused operators),
 // features.snn (RK4 with clamped variables, conditionals, refractoriness
 // and resets), lif_step.snn (recorded membrane) and blowup.snn (the finite
-// check's error) write byte-identical files, or the same error, with SIMD
-// on and off. With SIMD unavailable both runs are scalar.
+// check's error) write byte-identical files, or the same error, with the
+// scalar loops and with every vector width the CPU has (4 lanes with AVX2,
+// 8 with AVX-512). Without any, only the scalar run is made.
 func TestSIMDSameOutputs(t *testing.T) {
-	if !gosim.SIMDAvailable() {
-		t.Log("no vector kernels in this build or CPU (GOEXPERIMENT=simd, AVX-512): both runs are scalar")
+	widths := append([]int{0}, gosim.Lanes()...)
+	if len(widths) < 3 {
+		t.Logf("vector widths in this build and CPU (GOEXPERIMENT=simd, AVX2, AVX-512): %v, not all checked", widths[1:])
 	}
-	defer gosim.SetSIMD(gosim.SetSIMD(true))
+	defer gosim.SetLanes(gosim.SetLanes(0))
 	cases := []struct {
 		model string
 		opt   gosim.Options
@@ -52,10 +54,10 @@ func TestSIMDSameOutputs(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(filepath.Base(c.model), func(t *testing.T) {
-			var dirs [2]string
-			var errs [2]string
-			for k, on := range []bool{false, true} {
-				gosim.SetSIMD(on)
+			dirs := make([]string, len(widths))
+			errs := make([]string, len(widths))
+			for k, w := range widths {
+				gosim.SetLanes(w)
 				res, err := gosim.Run(compile(t, c.model), c.opt)
 				if err != nil {
 					errs[k] = err.Error()
@@ -68,8 +70,10 @@ func TestSIMDSameOutputs(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if errs[0] != errs[1] {
-				t.Fatalf("scalar: %v\nsimd:   %v", errs[0], errs[1])
+			for k := 1; k < len(widths); k++ {
+				if errs[k] != errs[0] {
+					t.Fatalf("scalar: %v\n%d lanes: %v", errs[0], widths[k], errs[k])
+				}
 			}
 			if dirs[0] == "" {
 				return
@@ -83,9 +87,11 @@ func TestSIMDSameOutputs(t *testing.T) {
 					continue // wall-clock times
 				}
 				a, _ := os.ReadFile(f)
-				b, err := os.ReadFile(filepath.Join(dirs[1], filepath.Base(f)))
-				if err != nil || !bytes.Equal(a, b) {
-					t.Errorf("%s differs with SIMD on (%v)", filepath.Base(f), err)
+				for k := 1; k < len(widths); k++ {
+					b, err := os.ReadFile(filepath.Join(dirs[k], filepath.Base(f)))
+					if err != nil || !bytes.Equal(a, b) {
+						t.Errorf("%s differs with %d lanes (%v)", filepath.Base(f), widths[k], err)
+					}
 				}
 			}
 		})
@@ -94,10 +100,12 @@ func TestSIMDSameOutputs(t *testing.T) {
 
 // BenchmarkNeuronUpdate: the neuron work of one step (update, finite
 // check, threshold, reset; no inputs, no delivery) of CUBA and COBA at
-// N = 4000 and 40000, with the vector kernels off and on. Reports ns per
-// neuron and step.
+// N = 4000 and 40000, with the vector kernels off and on (the width
+// SNNC_SIMD selects, as `snnc run` does: 8 lanes with AVX-512, 4 with AVX2
+// or SNNC_SIMD=avx2; none with SNNC_SIMD=off). Reports ns per neuron and
+// step.
 func BenchmarkNeuronUpdate(b *testing.B) {
-	defer gosim.SetSIMD(gosim.SetSIMD(true))
+	defer gosim.SetLanes(gosim.SetLanes(0))
 	for _, m := range []struct{ name, path string }{
 		{"cuba4k", "../../examples/cuba.snn"},
 		{"coba4k", "../../examples/coba.snn"},
@@ -107,10 +115,13 @@ func BenchmarkNeuronUpdate(b *testing.B) {
 		p := compile(b, m.path)
 		for _, mode := range []string{"scalar", "simd"} {
 			b.Run(m.name+"/"+mode, func(b *testing.B) {
-				if mode == "simd" && !gosim.SIMDAvailable() {
-					b.Skip("no vector kernels in this build or CPU")
+				w := 0
+				if mode == "simd" {
+					if w = gosim.EnvLanes(); w == 0 {
+						b.Skip("no vector kernels in this build or CPU, or SNNC_SIMD=off")
+					}
 				}
-				gosim.SetSIMD(mode == "simd")
+				gosim.SetLanes(w)
 				step, n, err := gosim.NeuronStep(p)
 				if err != nil {
 					b.Fatal(err)
