@@ -32,6 +32,12 @@ func vecLanes(mode string) int {
 
 // vecKernels is one width's vector bodies. Each handles the largest
 // multiple of w elements and returns how many it did (see kern_simd.go).
+// vecMin is the shortest slice handed to a vector kernel; shorter ones run
+// the scalar loop (an indirect call per operator cost Song 2000's single
+// neuron, a million steps of RK4, about 15 % of its run). The built binaries
+// use the same bound (gocode's simdMinLen).
+const vecMin = 32
+
 type vecKernels struct {
 	w                                                      int
 	addVV, subVV, mulVV, divVV                             func(o, x, y []float64) int
@@ -58,7 +64,7 @@ type vecKernels struct {
 
 // addVV sets o = x + y.
 func addVV(o, x, y []float64) {
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		done := simd.addVV(o, x, y)
 		o, x, y = o[done:], x[done:], y[done:]
 	}
@@ -70,7 +76,7 @@ func addVV(o, x, y []float64) {
 
 // addVK sets o = x + k.
 func addVK(o, x []float64, k float64) {
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		done := simd.addVK(o, x, k)
 		o, x = o[done:], x[done:]
 	}
@@ -82,7 +88,7 @@ func addVK(o, x []float64, k float64) {
 
 // addKV sets o = k + x.
 func addKV(o, x []float64, k float64) {
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		done := simd.addKV(o, x, k)
 		o, x = o[done:], x[done:]
 	}
@@ -94,7 +100,7 @@ func addKV(o, x []float64, k float64) {
 
 // subVV sets o = x - y.
 func subVV(o, x, y []float64) {
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		done := simd.subVV(o, x, y)
 		o, x, y = o[done:], x[done:], y[done:]
 	}
@@ -106,7 +112,7 @@ func subVV(o, x, y []float64) {
 
 // subVK sets o = x - k.
 func subVK(o, x []float64, k float64) {
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		done := simd.subVK(o, x, k)
 		o, x = o[done:], x[done:]
 	}
@@ -118,7 +124,7 @@ func subVK(o, x []float64, k float64) {
 
 // subKV sets o = k - x.
 func subKV(o, x []float64, k float64) {
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		done := simd.subKV(o, x, k)
 		o, x = o[done:], x[done:]
 	}
@@ -130,7 +136,7 @@ func subKV(o, x []float64, k float64) {
 
 // mulVV sets o = x * y.
 func mulVV(o, x, y []float64) {
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		done := simd.mulVV(o, x, y)
 		o, x, y = o[done:], x[done:], y[done:]
 	}
@@ -142,7 +148,7 @@ func mulVV(o, x, y []float64) {
 
 // mulVK sets o = x * k.
 func mulVK(o, x []float64, k float64) {
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		done := simd.mulVK(o, x, k)
 		o, x = o[done:], x[done:]
 	}
@@ -154,7 +160,7 @@ func mulVK(o, x []float64, k float64) {
 
 // mulKV sets o = k * x.
 func mulKV(o, x []float64, k float64) {
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		done := simd.mulKV(o, x, k)
 		o, x = o[done:], x[done:]
 	}
@@ -166,7 +172,7 @@ func mulKV(o, x []float64, k float64) {
 
 // divVV sets o = x / y.
 func divVV(o, x, y []float64) {
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		done := simd.divVV(o, x, y)
 		o, x, y = o[done:], x[done:], y[done:]
 	}
@@ -178,7 +184,7 @@ func divVV(o, x, y []float64) {
 
 // divVK sets o = x / k.
 func divVK(o, x []float64, k float64) {
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		done := simd.divVK(o, x, k)
 		o, x = o[done:], x[done:]
 	}
@@ -190,7 +196,7 @@ func divVK(o, x []float64, k float64) {
 
 // divKV sets o = k / x.
 func divKV(o, x []float64, k float64) {
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		done := simd.divKV(o, x, k)
 		o, x = o[done:], x[done:]
 	}
@@ -202,7 +208,7 @@ func divKV(o, x []float64, k float64) {
 
 // subKVMulV sets o = (k - x) * y.
 func subKVMulV(o, x, y []float64, k float64) {
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		done := simd.subKVMulV(o, x, y, k)
 		o, x, y = o[done:], x[done:], y[done:]
 	}
@@ -214,7 +220,7 @@ func subKVMulV(o, x, y []float64, k float64) {
 
 // mulVSubKV sets o = y * (k - x).
 func mulVSubKV(o, x, y []float64, k float64) {
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		done := simd.mulVSubKV(o, x, y, k)
 		o, x, y = o[done:], x[done:], y[done:]
 	}
@@ -226,7 +232,7 @@ func mulVSubKV(o, x, y []float64, k float64) {
 
 // mulKSubKV sets o = c * (k - x).
 func mulKSubKV(o, x []float64, c, k float64) {
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		done := simd.mulKSubKV(o, x, c, k)
 		o, x = o[done:], x[done:]
 	}
@@ -238,7 +244,7 @@ func mulKSubKV(o, x []float64, c, k float64) {
 
 // mulKVAddV sets o = c*x + y.
 func mulKVAddV(o, x, y []float64, c float64) {
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		done := simd.mulKVAddV(o, x, y, c)
 		o, x, y = o[done:], x[done:], y[done:]
 	}
@@ -250,7 +256,7 @@ func mulKVAddV(o, x, y []float64, c float64) {
 
 // addVMulKV sets o = y + c*x.
 func addVMulKV(o, x, y []float64, c float64) {
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		done := simd.addVMulKV(o, x, y, c)
 		o, x, y = o[done:], x[done:], y[done:]
 	}
@@ -262,7 +268,7 @@ func addVMulKV(o, x, y []float64, c float64) {
 
 // negMulK sets o = (-x) * k.
 func negMulK(o, x []float64, k float64) {
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		done := simd.negMulK(o, x, k)
 		o, x = o[done:], x[done:]
 	}
@@ -274,7 +280,7 @@ func negMulK(o, x []float64, k float64) {
 
 // negV sets o = -x.
 func negV(o, x []float64) {
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		done := simd.negV(o, x)
 		o, x = o[done:], x[done:]
 	}
@@ -286,7 +292,7 @@ func negV(o, x []float64) {
 
 // row1 sets o = c0*a + r.
 func row1(o, a []float64, c0, r float64) {
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		done := simd.row1(o, a, c0, r)
 		o, a = o[done:], a[done:]
 	}
@@ -298,7 +304,7 @@ func row1(o, a []float64, c0, r float64) {
 
 // row2 sets o = c0*a + c1*b + r.
 func row2(o, a, b []float64, c0, c1, r float64) {
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		done := simd.row2(o, a, b, c0, c1, r)
 		o, a, b = o[done:], a[done:], b[done:]
 	}
@@ -310,7 +316,7 @@ func row2(o, a, b []float64, c0, c1, r float64) {
 
 // row3 sets o = c0*a + c1*b + c2*c + r.
 func row3(o, a, b, c []float64, c0, c1, c2, r float64) {
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		done := simd.row3(o, a, b, c, c0, c1, c2, r)
 		o, a, b, c = o[done:], a[done:], b[done:], c[done:]
 	}
@@ -322,7 +328,7 @@ func row3(o, a, b, c []float64, c0, c1, c2, r float64) {
 
 // addVMulVSubKV sets o = a + y*(k - x).
 func addVMulVSubKV(o, a, x, y []float64, k float64) {
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		done := simd.addVMulVSubKV(o, a, x, y, k)
 		o, a, x, y = o[done:], a[done:], x[done:], y[done:]
 	}
@@ -334,7 +340,7 @@ func addVMulVSubKV(o, a, x, y []float64, k float64) {
 
 // mulVSubKVAddV sets o = y*(k - x) + a.
 func mulVSubKVAddV(o, a, x, y []float64, k float64) {
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		done := simd.mulVSubKVAddV(o, a, x, y, k)
 		o, a, x, y = o[done:], a[done:], x[done:], y[done:]
 	}
@@ -346,7 +352,7 @@ func mulVSubKVAddV(o, a, x, y []float64, k float64) {
 
 // qPlusM sets o = c*(k - x) + y*(k2 - z): two conductance terms.
 func qPlusM(o, x, y, z []float64, c, k, k2 float64) {
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		done := simd.qPlusM(o, x, y, z, c, k, k2)
 		o, x, y, z = o[done:], x[done:], y[done:], z[done:]
 	}
@@ -359,7 +365,7 @@ func qPlusM(o, x, y, z []float64, c, k, k2 float64) {
 // row3Held is row3 for neurons that are not refractory (n >= ref[i]);
 // refractory ones keep their value.
 func row3Held(o, a, b, c []float64, ref []int32, n int32, c0, c1, c2, r float64) {
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		done := simd.row3Held(o, a, b, c, ref, n, c0, c1, c2, r)
 		o, a, b, c, ref = o[done:], a[done:], b[done:], c[done:], ref[done:]
 	}
@@ -377,7 +383,7 @@ func row3Held(o, a, b, c []float64, ref []int32, n int32, c0, c1, c2, r float64)
 // is NaN or infinite.
 func euler(o, k []float64, ref []int32, n int32, dt float64) bool {
 	bad := false
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		var done int
 		done, bad = simd.euler(o, k, ref, n, dt)
 		o, k = o[done:], k[done:]
@@ -401,7 +407,7 @@ func euler(o, k []float64, ref []int32, n int32, dt float64) bool {
 // last multiplication done in the same loop.
 func eulerScaled(o, x []float64, c float64, neg bool, ref []int32, n int32, dt float64) bool {
 	bad := false
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		var done int
 		done, bad = simd.eulerScaled(o, x, c, neg, ref, n, dt)
 		o, x = o[done:], x[done:]
@@ -429,7 +435,7 @@ func eulerScaled(o, x []float64, c float64, neg bool, ref []int32, n int32, dt f
 // term, the scaling and the step in one loop.
 func eulerAddM(o, a, x, y []float64, k, c float64, ref []int32, n int32, dt float64) bool {
 	bad := false
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		var done int
 		done, bad = simd.eulerAddM(o, a, x, y, k, c, ref, n, dt)
 		o, a, x, y = o[done:], a[done:], x[done:], y[done:]
@@ -454,7 +460,7 @@ func eulerAddM(o, a, x, y []float64, k, c float64, ref []int32, n int32, dt floa
 // the step in one loop.
 func eulerQMM(o, x, y, z, x2, y2 []float64, c, k1, k2, k3, s float64, ref []int32, n int32, dt float64) bool {
 	bad := false
-	if simd.w != 0 {
+	if simd.w != 0 && len(o) >= vecMin {
 		var done int
 		done, bad = simd.eulerQMM(o, x, y, z, x2, y2, c, k1, k2, k3, s, ref, n, dt)
 		o, x, y, z, x2, y2 = o[done:], x[done:], y[done:], z[done:], x2[done:], y2[done:]
@@ -493,7 +499,7 @@ func firstNonFinite(x []float64) int {
 func crossings(spikes []int32, op string, vals []float64, ref []int32, n int32, c float64, lo int) []int32 {
 	ref = ref[:len(vals)]
 	i := 0
-	if simd.w != 0 {
+	if simd.w != 0 && len(vals) >= vecMin {
 		spikes, i = simd.crossings(spikes, op, vals, ref, n, c, lo)
 	}
 	vals, ref = vals[i:], ref[i:]
@@ -549,7 +555,7 @@ type lifRows struct {
 func lifBlock(spikes []int32, k *lifRows, v, g1, g2 []float64, ref []int32, n int32, lo int) []int32 {
 	g1, g2, ref = g1[:len(v)], g2[:len(v)], ref[:len(v)]
 	i := 0
-	if simd.w != 0 {
+	if simd.w != 0 && len(v) >= vecMin {
 		spikes, i = simd.lifBlock(spikes, k, v, g1, g2, ref, n, lo)
 	}
 	v, g1, g2, ref = v[i:], g1[i:], g2[i:], ref[i:]
