@@ -8,7 +8,8 @@ import (
 )
 
 // Vector bodies of the kernels in kern.go, 8 lanes (AVX-512; the 4-lane
-// twins are in kern_simd4.go): each handles the largest multiple of 8
+// twins in kern_simd4.go are generated from these by TestKernSIMD4: edit
+// here, then run go test -run KernSIMD4 -update): each handles the largest multiple of 8
 // elements and returns how many it did. The loops walk the
 // slices 8 elements at a time (rather than indexing) so that the compiler
 // keeps everything in registers and drops the bounds checks.

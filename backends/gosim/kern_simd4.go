@@ -1,3 +1,6 @@
+// Code generated from kern_simd.go by TestKernSIMD4 (go test
+// ./backends/gosim -run KernSIMD4 -update); DO NOT EDIT.
+
 //go:build goexperiment.simd && amd64
 
 package gosim
@@ -11,7 +14,7 @@ import (
 // without AVX-512 or with SNNC_SIMD=avx2. Each is its twin with 8 lanes
 // replaced by 4 (Float64x8 by Float64x4, Int32x8 by Int32x4, Mask64x8 by
 // Mask64x4, multiples of 8 by multiples of 4) and nothing else: the same
-// operations in the same order, so the same bits. Keep them in step.
+// operations in the same order, so the same bits.
 
 // neg4 flips the sign bit, as the scalar -x does (0 - x would turn -0
 // into +0).
