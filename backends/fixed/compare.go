@@ -12,7 +12,7 @@ import (
 	"strconv"
 	"text/tabwriter"
 
-	"github.com/snnc/snnc/backends/gosim"
+	"github.com/snnc/snnc/engine"
 	"github.com/snnc/snnc/runtime"
 )
 
@@ -60,7 +60,14 @@ func ptr(x float64) *float64 {
 	return &x
 }
 
-func compare(q *Program, s *sim, res *Result, fres *gosim.Result) *Report {
+// Compare sets res.Report: the quantization error against fres, the
+// float64 run of the same model (same seed, inputs and duration: run it with
+// Duration set to res.Summary.Duration).
+func (r *Result) Compare(fres *engine.Result) {
+	r.Report = compare(r.Program, r, fres)
+}
+
+func compare(q *Program, res *Result, fres *engine.Result) *Report {
 	r := &Report{Target: q.Profile.Name, BinMS: 10, MatchMS: 1, Overflow: res.Overflow, neurons: map[string][]NeuronError{}}
 	if r.Overflow == nil {
 		r.Overflow = []OverflowCount{}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/backends/fixed"
+	"github.com/snnc/snnc/backends/gosim"
 	_ "github.com/snnc/snnc/internal/golden"
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/passes"
@@ -43,6 +44,27 @@ func run(t *testing.T, p *ir.Program, q *fixed.Program, o fixed.Options) *fixed.
 		t.Fatal(err)
 	}
 	return res
+}
+
+// runCompare is run followed by the float64 interpreter over the same
+// duration and the quantization error report (what `snnc run --target`
+// does).
+func runCompare(t *testing.T, p *ir.Program, q *fixed.Program, o fixed.Options) *fixed.Result {
+	t.Helper()
+	res := run(t, p, q, o)
+	o.Duration = res.Summary.Duration
+	fres, err := gosim.Run(p, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Compare(&fres.Result)
+	return res
+}
+
+// runTarget lowers p for target and runs it with the comparison.
+func runTarget(t *testing.T, p *ir.Program, target string, o fixed.Options) *fixed.Result {
+	t.Helper()
+	return runCompare(t, p, lower(t, p, target), o)
 }
 
 // raw returns the recorded integers of pop.v for neuron 0, one per step.

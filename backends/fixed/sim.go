@@ -5,23 +5,21 @@ import (
 	"math"
 	"time"
 
-	"github.com/snnc/snnc/backends/gosim"
+	"github.com/snnc/snnc/engine"
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/runtime"
 )
 
-// Options control a bit-accurate run. The embedded gosim options mean the
-// same as for `snnc run` (Threads is ignored: the simulator is serial).
-type Options struct {
-	gosim.Options
-	Compare bool // also run the float64 interpreter and report the quantization error
-}
+// Options control a bit-accurate run: they mean the same as for `snnc run`
+// (Threads is ignored: the simulator is serial).
+type Options = engine.Options
 
-// Result is a bit-accurate run: the outputs gosim would write (spikes,
-// state in SI units, summary), the integer state recordings, how often each
-// variable saturated or wrapped, and the quantization error report.
+// Result is a bit-accurate run: the outputs the interpreter would write
+// (spikes, state in SI units, summary), the integer state recordings, how
+// often each variable saturated or wrapped, and (after Compare) the
+// quantization error report.
 type Result struct {
-	*gosim.Result
+	*engine.Result
 	Program  *Program
 	Raw      []*RawMonitor
 	Overflow []OverflowCount
@@ -45,20 +43,6 @@ type OverflowCount struct {
 	Count    int64
 }
 
-// RunTarget lowers p for the named profile and runs it (with the float
-// comparison).
-func RunTarget(p *ir.Program, target string, o gosim.Options) (*Result, error) {
-	prof, err := LoadProfile(target)
-	if err != nil {
-		return nil, err
-	}
-	q, diags := For(p, prof)
-	if q == nil {
-		return nil, diags
-	}
-	return Run(p, q, Options{Options: o, Compare: true})
-}
-
 // Run simulates the integer program q of the network p, in the float
 // interpreter's step order, with the same connectivity, inputs and random
 // initial values.
@@ -71,7 +55,7 @@ func Run(p *ir.Program, q *Program, o Options) (*Result, error) {
 		return nil, err
 	}
 	start := time.Now()
-	res := &Result{Result: &gosim.Result{}, Program: q}
+	res := &Result{Result: &engine.Result{}, Program: q}
 	runErr := s.run(o, res)
 	res.Summary = s.summary(p, time.Since(start).Seconds())
 	for _, pp := range s.pops {
@@ -83,16 +67,6 @@ func Run(p *ir.Program, q *Program, o Options) (*Result, error) {
 	}
 	if runErr != nil {
 		return res, runErr
-	}
-	if o.Compare && !res.Interrupted {
-		fo := o.Options
-		fo.Progress = nil
-		fo.Duration = res.Summary.Duration
-		fres, err := gosim.Run(p, fo)
-		if err != nil {
-			return res, fmt.Errorf("the float64 run to compare with: %w", err)
-		}
-		res.Report = compare(q, s, res, fres)
 	}
 	return res, nil
 }
@@ -184,7 +158,7 @@ func build(p *ir.Program, q *Program, o Options) (*sim, error) {
 				amp: amp, vals: pp.vals[pp.index[x]]})
 			continue
 		}
-		src, err := gosim.NewSource(in, s.seed, s.dt, o.BaseDir)
+		src, err := engine.NewSource(in, s.seed, s.dt, o.BaseDir)
 		if err != nil {
 			return nil, fmt.Errorf("input %s: %w", in.Name, err)
 		}

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/snnc/snnc/backends/fixed"
-	"github.com/snnc/snnc/backends/gosim"
 )
 
 // TestCUBAq16: the CUBA network (4000 neurons, 1 s) on q16 fires at the
@@ -22,7 +21,7 @@ import (
 func TestCUBAq16(t *testing.T) {
 	p := compile(t, "../../examples/cuba.snn")
 	q := lower(t, p, "q16")
-	res := run(t, p, q, fixed.Options{Compare: true})
+	res := runCompare(t, p, q, fixed.Options{})
 	r := res.Report
 	if r == nil || len(r.Populations) != 2 {
 		t.Fatalf("report %+v", r)
@@ -57,7 +56,7 @@ func TestDeterminism(t *testing.T) {
 		t.Errorf("two runs with one seed differ (or nothing spiked: %d)", a.Spikes[0].Count())
 	}
 	seed := uint64(42)
-	c := run(t, p, q, fixed.Options{Options: gosim.Options{Seed: &seed}})
+	c := run(t, p, q, fixed.Options{Seed: &seed})
 	if reflect.DeepEqual(a.Spikes[0].I, c.Spikes[0].I) {
 		t.Error("another seed gave the same spikes")
 	}
@@ -67,10 +66,7 @@ func TestDeterminism(t *testing.T) {
 // comparison, and summary.json carries the target and the report.
 func TestOutputs(t *testing.T) {
 	p := compile(t, "../../testdata/fixed/ranges.snn")
-	res, err := fixed.RunTarget(p, "q16", gosim.Options{Duration: 0.05})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := runTarget(t, p, "q16", fixed.Options{Duration: 0.05})
 	dir := t.TempDir()
 	files, err := res.Write(dir, false)
 	if err != nil {
@@ -115,7 +111,7 @@ func TestOutputs(t *testing.T) {
 func TestRK4q16(t *testing.T) {
 	p := compile(t, "../../testdata/fixed/rk4.snn")
 	rate := func(target string) map[string]float64 {
-		res := run(t, p, lower(t, p, target), fixed.Options{Compare: true})
+		res := runCompare(t, p, lower(t, p, target), fixed.Options{})
 		out := map[string]float64{}
 		for _, pe := range res.Report.Populations {
 			out[pe.Name] = *pe.RateRel
@@ -149,7 +145,7 @@ func TestRK4q16(t *testing.T) {
 // rounds from τ = 20 ms to 20.43 ms, the weights by −0.2 % and −0.4 %).
 func TestLoihiCUBA(t *testing.T) {
 	p := compile(t, "../../testdata/fixed/cuba_one_current.snn")
-	res := run(t, p, lower(t, p, "loihi"), fixed.Options{Compare: true})
+	res := runCompare(t, p, lower(t, p, "loihi"), fixed.Options{})
 	for _, pe := range res.Report.Populations {
 		if pe.RateRel == nil || math.Abs(*pe.RateRel) > 0.06 || *pe.CountCorr < 0.9 {
 			t.Errorf("%s: rate %.3f Hz vs float %.3f Hz, count corr %v", pe.Name, pe.FixedRate, pe.FloatRate, pe.CountCorr)
@@ -166,7 +162,7 @@ func TestLoihiCUBA(t *testing.T) {
 // float64 does, spike for spike within ±1 ms (measured: 100 %).
 func TestFilesAndDenseRandomWeights(t *testing.T) {
 	p := compile(t, "../../testdata/gocode/files.snn")
-	res := run(t, p, lower(t, p, "q16"), fixed.Options{Options: gosim.Options{BaseDir: "../../testdata/gocode"}, Compare: true})
+	res := runCompare(t, p, lower(t, p, "q16"), fixed.Options{BaseDir: "../../testdata/gocode"})
 	for _, pe := range res.Report.Populations {
 		if pe.Match == nil || *pe.Match < 0.95 || pe.FloatRate == 0 {
 			t.Errorf("%s: float %.2f Hz, q16 %.2f Hz, matched %v", pe.Name, pe.FloatRate, pe.FixedRate, pe.Match)

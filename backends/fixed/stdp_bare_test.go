@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/snnc/snnc/backends/fixed"
-	"github.com/snnc/snnc/backends/gosim"
 )
 
 // TestSTDPBareDeliver: a rule that delivers w itself (`deliver w`, w in the
@@ -101,10 +100,7 @@ run Net for 1 s
 // over 3 s it never saturates and fires within 10 % of the float run.
 func TestSong2000OnQ16(t *testing.T) {
 	p := compile(t, "../../examples/stdp_song2000.snn")
-	res, err := fixed.RunTarget(p, "q16", gosim.Options{Duration: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := runTarget(t, p, "q16", fixed.Options{Duration: 3})
 	for _, o := range res.Overflow {
 		if o.Var == "ge" && o.Count > 0 {
 			t.Errorf("ge saturated %d times", o.Count)

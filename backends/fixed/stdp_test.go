@@ -183,10 +183,7 @@ run Net for 300 ms
 	if p == nil {
 		t.Fatal(diags)
 	}
-	res, err := fixed.RunTarget(p, "q16", gosim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := runTarget(t, p, "q16", fixed.Options{})
 	fres, err := gosim.Run(p, gosim.Options{})
 	if err != nil {
 		t.Fatal(err)

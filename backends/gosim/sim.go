@@ -11,38 +11,21 @@ package gosim
 
 import (
 	"fmt"
-	"io"
 	"math"
-	"path/filepath"
 	"time"
 
+	"github.com/snnc/snnc/engine"
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/runtime"
 )
 
-// Options control a run.
-type Options struct {
-	Duration  float64 // 0: the run's duration
-	Seed      *uint64 // nil: the network's seed
-	Threads   int
-	BaseDir   string // directory the model's relative file names are read from
-	Progress  io.Writer
-	Interrupt <-chan struct{} // closed to stop early; what was recorded is kept
-	MemLimit  int64           // bytes of connectivity (and of inputs) allowed; 0: from the machine
-	// StreamSpikes leaves the spike monitors' times unflushed (T nil until
-	// SpikeMonitor.Flush): for a caller that only writes them with
-	// Result.Write, which streams them, so they are never all in memory.
-	StreamSpikes bool
-}
+// Options control a run (the same for every executor).
+type Options = engine.Options
 
 // Result is what a run produced.
 type Result struct {
-	Spikes      []*runtime.SpikeMonitor
-	States      []*runtime.StateMonitor
-	Weights     []*runtime.WeightMonitor
-	Summary     *runtime.Summary
-	Interrupted bool
-	segDends    []*segDendrite // for Segments
+	engine.Result
+	segDends []*segDendrite // for Segments
 }
 
 // Run simulates p.
@@ -165,7 +148,7 @@ func build(p *ir.Program, o Options) (*sim, error) {
 			s.conts = append(s.conts, &contInput{step: runtime.CurrentStep{Amplitude: in.Num["amplitude"], Start: in.Num["start"], Stop: in.Num["stop"]}, port: acc})
 			continue
 		}
-		src, err := NewSource(in, s.seed, s.dt, o.BaseDir)
+		src, err := engine.NewSource(in, s.seed, s.dt, o.BaseDir)
 		if err != nil {
 			return nil, fmt.Errorf("input %s: %w", in.Name, err)
 		}
@@ -198,40 +181,6 @@ func build(p *ir.Program, o Options) (*sim, error) {
 		return nil, err
 	}
 	return s, nil
-}
-
-// NewSource builds a spike input as every Go backend sees it (the same
-// stream keyed by its name, files relative to the model's directory base),
-// so the fixed-point simulator gets the interpreter's events.
-func NewSource(in *ir.Input, seed uint64, dt float64, base string) (runtime.Source, error) {
-	stream := runtime.NewStream(seed, runtime.Hash("input", in.Name))
-	path := func(name string) string {
-		if filepath.IsAbs(name) || base == "" {
-			return name
-		}
-		return filepath.Join(base, name)
-	}
-	switch in.Kind {
-	case "poisson":
-		return runtime.NewPoisson(in.Size, in.Num["rate"], dt, stream), nil
-	case "spikes":
-		return runtime.LoadSpikeFile(path(in.Str["file"]), in.Size, dt)
-	case "spike_times":
-		var idx []int
-		for _, v := range in.Lists["indices"] {
-			idx = append(idx, int(v))
-		}
-		if in.Lists["indices"] == nil {
-			idx = nil
-		}
-		return runtime.NewSpikeTimes(in.Size, in.Lists["times"], idx, in.Num["period"], dt)
-	case "dataset":
-		src, _, err := runtime.LoadDataset(path(in.Str["file"]), in.Num["present"], in.Num["rest"], in.Num["rate"], dt, stream)
-		return src, err
-	case "patterns":
-		return runtime.NewPatterns(in.Size, int(in.Num["active"]), stream)
-	}
-	return nil, fmt.Errorf("unknown input kind %s", in.Kind)
 }
 
 // run steps the network until the end or an interrupt.

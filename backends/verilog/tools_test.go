@@ -14,7 +14,6 @@ import (
 
 	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/backends/fixed"
-	"github.com/snnc/snnc/backends/gosim"
 	"github.com/snnc/snnc/backends/verilog"
 	"github.com/snnc/snnc/ir"
 )
@@ -89,7 +88,6 @@ func design(t testing.TB, p *ir.Program, target string, dur float64, seed uint64
 	o := fixed.Options{}
 	o.Duration = dur
 	o.Seed = &seed
-	o.Options = gosim.Options{Duration: dur, Seed: &seed}
 	d, err := verilog.Generate(p, q, o)
 	if err != nil {
 		t.Fatal(err)

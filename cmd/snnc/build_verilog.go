@@ -8,7 +8,6 @@ import (
 
 	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/backends/fixed"
-	"github.com/snnc/snnc/backends/gosim"
 	"github.com/snnc/snnc/backends/verilog"
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/runtime"
@@ -43,7 +42,7 @@ func buildVerilog(stdout, stderr io.Writer, path, out string, quiet bool, opt sn
 		printDiags(stderr, &lang.Program{Sources: src}, ld)
 		return errSilent{}
 	}
-	o := fixed.Options{Options: gosim.Options{BaseDir: filepath.Dir(path)}}
+	o := fixed.Options{BaseDir: filepath.Dir(path)}
 	if vf.duration != "" {
 		if o.Duration, err = runtime.ParseDuration(vf.duration); err != nil {
 			return err

@@ -15,6 +15,7 @@ import (
 	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/backends/fixed"
 	"github.com/snnc/snnc/backends/gosim"
+	"github.com/snnc/snnc/engine"
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/passes"
 	"github.com/snnc/snnc/runtime"
@@ -88,15 +89,18 @@ Examples:
 			defer stop()
 			o.Interrupt = ctx.Done()
 			var fx *fixed.Result
-			var res *gosim.Result
+			var res *engine.Result
 			var runErr error
 			if target != "" {
-				if fx, runErr = fixed.RunTarget(p, target, o); fx != nil {
+				if fx, runErr = runFixed(p, target, o); fx != nil {
 					res = fx.Result
 				}
 			} else {
 				o.StreamSpikes = true // only written below: times streamed, not held twice
-				res, runErr = gosim.Run(p, o)
+				var gres *gosim.Result
+				if gres, runErr = gosim.Run(p, o); gres != nil {
+					res = &gres.Result
+				}
 			}
 			if res == nil {
 				return runErr

@@ -1,0 +1,43 @@
+// Package engine holds what every executor of a network shares and no
+// backend owns: the run options, the recorded result and its outputs, and
+// the spike inputs built from the IR. The float interpreter
+// (backends/gosim) and the bit-accurate fixed-point simulator
+// (backends/fixed) both use it, so neither imports the other.
+package engine
+
+import (
+	"io"
+
+	"github.com/snnc/snnc/runtime"
+)
+
+// Options control a run.
+type Options struct {
+	Duration  float64 // 0: the run's duration
+	Seed      *uint64 // nil: the network's seed
+	Threads   int
+	BaseDir   string // directory the model's relative file names are read from
+	Progress  io.Writer
+	Interrupt <-chan struct{} // closed to stop early; what was recorded is kept
+	MemLimit  int64           // bytes of connectivity (and of inputs) allowed; 0: from the machine
+	// StreamSpikes leaves the spike monitors' times unflushed (T nil until
+	// SpikeMonitor.Flush): for a caller that only writes them with
+	// Result.Write, which streams them, so they are never all in memory.
+	StreamSpikes bool
+}
+
+// Result is what a run recorded.
+type Result struct {
+	Spikes      []*runtime.SpikeMonitor
+	States      []*runtime.StateMonitor
+	Weights     []*runtime.WeightMonitor
+	Summary     *runtime.Summary
+	Interrupted bool
+}
+
+// Write saves the recordings (.npy and CSV), the summary (summary.json) and,
+// with plot, a raster and a trace PNG into dir; it returns the files written
+// (by this run only: see runtime.WriteRun).
+func (r *Result) Write(dir string, plot bool) ([]string, error) {
+	return runtime.WriteRun(dir, r.Spikes, r.States, r.Weights, plot, r.Summary)
+}
