@@ -2,8 +2,10 @@
 //
 //	source ──parser──▶ AST ──lang.Check──▶ checked program
 //	       ──ir.Build──▶ IR ──passes.Run (fold, ode, dce, ...)──▶ optimised IR
+//	       [──quantize.Lower(profile)──▶ integer IR]
 //
-// Backends take the optimised IR from Compile.
+// Backends take the optimised IR from Compile; fixed-point backends also
+// take the integer IR from CompileTarget.
 package snnc
 
 import (
@@ -14,9 +16,11 @@ import (
 	"strings"
 
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/ir/iir"
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/parser"
 	"github.com/snnc/snnc/passes"
+	"github.com/snnc/snnc/quantize"
 	"github.com/snnc/snnc/stdlib"
 )
 
@@ -83,6 +87,29 @@ func Compile(path string, opt Options) (*ir.Program, lang.Sources, lang.Diagnost
 // CompileSource is Compile for source held in memory.
 func CompileSource(path string, src []byte, opt Options) (*ir.Program, lang.Sources, lang.Diagnostics) {
 	return compile(check(path, src, opt.Set))(opt)
+}
+
+// CompileTarget is Compile followed, when opt.Passes.Target names a
+// fixed-point profile, by the quantize stage: the integer IR of the optimised
+// program for that profile, with range analysis (nil without a target). Both
+// programs are nil when there are errors, the quantize stage's included.
+func CompileTarget(path string, opt Options) (*ir.Program, *iir.Program, lang.Sources, lang.Diagnostics) {
+	p, src, diags := Compile(path, opt)
+	if p == nil || opt.Passes.Target == "" || opt.Passes.After != "" {
+		return p, nil, src, diags
+	}
+	prof, err := iir.LoadProfile(opt.Passes.Target)
+	if err != nil {
+		diags.Errorf(lang.Pos{}, lang.Pos{}, "--target: %v", err)
+		return nil, nil, src, diags
+	}
+	q, qd := quantize.Lower(p, prof)
+	diags = append(diags, qd...)
+	diags.Sort()
+	if q == nil {
+		return nil, nil, src, diags
+	}
+	return p, q, src, diags
 }
 
 func compile(prog *lang.Program, diags lang.Diagnostics) func(Options) (*ir.Program, lang.Sources, lang.Diagnostics) {

@@ -37,7 +37,6 @@ var Table = []*Pass{
 	{Name: "fuse", Doc: "one pass for update+threshold+reset; merge parallel projections", Run: fuse},
 	{Name: "lazy", Doc: "event-driven synaptic traces, stored per neuron where they depend on one side", Run: lazy, Always: true},
 	{Name: "sparsity", Doc: "choose dense, csr or procedural connectivity per projection", Run: sparsity, Always: true},
-	{Name: "quantize", Doc: "with --target: lower to the integer IR of a fixed-point profile, with range analysis", Run: quantize},
 }
 
 // Constraint says pass Before must run before pass After, and why.
@@ -59,8 +58,6 @@ var Constraints = []Constraint{
 	{"fuse", "sparsity", "merged projections get one storage"},
 	{"fold", "sparsity", "a weight is constant (stored once) only once folded"},
 	{"dce", "sparsity", "removed projections need no storage"},
-	{"sparsity", "quantize", "the integer IR is lowered from the final IR: every other pass comes first"},
-	{"fuse", "quantize", "range analysis bounds each port's events over the projections that remain (merged ones included)"},
 }
 
 func init() {
@@ -96,8 +93,12 @@ type Options struct {
 	TimePasses bool            // report each pass's time
 	Verify     bool            // run the verifier after every pass (tests)
 	PruneBelow float64         // prune static synapses with |w| below this (0: keep all)
-	Target     string          // fixed-point profile for quantize (q16, loihi, xylo or a JSON file); "" = none
-	Out        io.Writer       // dumps and timings
+	// Target is the fixed-point profile the program is compiled for (q16,
+	// loihi, xylo or a JSON file; "" = none): recip then keeps the model's
+	// divisions. The quantize stage after the passes lowers to it
+	// (snnc.CompileTarget).
+	Target string
+	Out    io.Writer // dumps and timings
 }
 
 // ParseDebug reads -d flags: "NAME=off", "NAME=on", "NAME=dump".

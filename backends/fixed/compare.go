@@ -13,6 +13,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/snnc/snnc/engine"
+	"github.com/snnc/snnc/ir/iir"
 	"github.com/snnc/snnc/runtime"
 )
 
@@ -67,7 +68,7 @@ func (r *Result) Compare(fres *engine.Result) {
 	r.Report = compare(r.Program, r, fres)
 }
 
-func compare(q *Program, res *Result, fres *engine.Result) *Report {
+func compare(q *iir.Program, res *Result, fres *engine.Result) *Report {
 	r := &Report{Target: q.Profile.Name, BinMS: 10, MatchMS: 1, Overflow: res.Overflow, neurons: map[string][]NeuronError{}}
 	if r.Overflow == nil {
 		r.Overflow = []OverflowCount{}
@@ -211,7 +212,7 @@ func (r *Report) Text(w io.Writer) {
 	tw.Flush()
 	for _, o := range r.Overflow {
 		verb := "saturated"
-		if o.Kind == Wrap {
+		if o.Kind == iir.Wrap {
 			verb = "wrapped around"
 		}
 		fmt.Fprintf(w, "%s.%s %s %d times\n", o.Pop, o.Var, verb, o.Count)

@@ -1,5 +1,7 @@
 package fixed
 
+import "github.com/snnc/snnc/ir/iir"
+
 // Kernel execution. A kernel's ops run one after the other; the update and
 // threshold kernels run each op over the whole population (a vector per
 // op), the reset and port kernels on one neuron at a time. Both evaluate
@@ -7,22 +9,22 @@ package fixed
 // with a neuron-at-a-time engine (the LFSR of stochastic rounding is per
 // neuron and advances in op order).
 
-func (p *xpop) vector(k *Kernel) {
+func (p *xpop) vector(k *iir.Kernel) {
 	n := p.n
 	regs := p.regs
 	for _, o := range k.Ops {
 		r := regs[o.ID]
 		arg := func(i int) []int64 { return regs[o.Args[i].ID] }
 		switch o.Code {
-		case OpConst:
+		case iir.OpConst:
 			for i := range r {
 				r[i] = o.Imm
 			}
-		case OpLoad:
+		case iir.OpLoad:
 			copy(r, p.vals[p.index[o.Var]])
-		case OpWeight:
+		case iir.OpWeight:
 			clear(r)
-		case OpRefractory:
+		case iir.OpRefractory:
 			if p.ref == nil {
 				clear(r)
 				continue
@@ -30,57 +32,57 @@ func (p *xpop) vector(k *Kernel) {
 			for i, c := range p.ref {
 				r[i] = b2i(c > 0)
 			}
-		case OpAdd:
+		case iir.OpAdd:
 			a, b := arg(0), arg(1)
 			for i := range r {
 				r[i] = a[i] + b[i]
 			}
-		case OpSub:
+		case iir.OpSub:
 			a, b := arg(0), arg(1)
 			for i := range r {
 				r[i] = a[i] - b[i]
 			}
-		case OpNeg:
+		case iir.OpNeg:
 			a := arg(0)
 			for i := range r {
 				r[i] = -a[i]
 			}
-		case OpMul:
+		case iir.OpMul:
 			a, b := arg(0), arg(1)
 			for i := range r {
 				r[i] = a[i] * b[i]
 			}
-		case OpShl:
+		case iir.OpShl:
 			a, s := arg(0), uint(o.Imm)
 			for i := range r {
 				r[i] = a[i] << s
 			}
-		case OpShr:
+		case iir.OpShr:
 			a, s := arg(0), int(o.Imm)
 			switch o.Round {
-			case Floor:
+			case iir.Floor:
 				for i := range r {
 					r[i] = a[i] >> uint(s)
 				}
-			case Nearest:
+			case iir.Nearest:
 				h := int64(1) << uint(s-1)
 				for i := range r {
 					r[i] = (a[i] + h) >> uint(s)
 				}
-			case Stochastic:
+			case iir.Stochastic:
 				for i := range r {
 					r[i] = (a[i] + p.rnd(i, s)) >> uint(s)
 				}
 			default:
 				for i := range r {
-					r[i] = ShiftRight(a[i], s, o.Round, nil)
+					r[i] = iir.ShiftRight(a[i], s, o.Round, nil)
 				}
 			}
-		case OpResize:
+		case iir.OpResize:
 			a := arg(0)
 			var bad int64
 			for i := range r {
-				x := Resize(a[i], o.Width, o.Signed, o.Ovf, o.Lo, o.Hi)
+				x := iir.Resize(a[i], o.Width, o.Signed, o.Ovf, o.Lo, o.Hi)
 				if x != a[i] {
 					bad++
 				}
@@ -89,47 +91,47 @@ func (p *xpop) vector(k *Kernel) {
 			if bad > 0 && o.Var != nil {
 				p.ovf[p.index[o.Var]] += bad
 			}
-		case OpShiftDecay:
+		case iir.OpShiftDecay:
 			a, d := arg(0), int(o.Imm)
 			for i := range r {
-				r[i] = ShiftDecay(a[i], d, o.MinStep)
+				r[i] = iir.ShiftDecay(a[i], d, o.MinStep)
 			}
-		case OpMin:
+		case iir.OpMin:
 			a, b := arg(0), arg(1)
 			for i := range r {
 				r[i] = min(a[i], b[i])
 			}
-		case OpMax:
+		case iir.OpMax:
 			a, b := arg(0), arg(1)
 			for i := range r {
 				r[i] = max(a[i], b[i])
 			}
-		case OpAbs:
+		case iir.OpAbs:
 			a := arg(0)
 			for i := range r {
 				r[i] = max(a[i], -a[i])
 			}
-		case OpCmp:
+		case iir.OpCmp:
 			a, b := arg(0), arg(1)
 			for i := range r {
 				r[i] = cmp(o.Cmp, a[i], b[i])
 			}
-		case OpAnd:
+		case iir.OpAnd:
 			a, b := arg(0), arg(1)
 			for i := range r {
 				r[i] = a[i] & b[i]
 			}
-		case OpOr:
+		case iir.OpOr:
 			a, b := arg(0), arg(1)
 			for i := range r {
 				r[i] = a[i] | b[i]
 			}
-		case OpNot:
+		case iir.OpNot:
 			a := arg(0)
 			for i := range r {
 				r[i] = 1 - a[i]
 			}
-		case OpSelect:
+		case iir.OpSelect:
 			c, a, b := arg(0), arg(1), arg(2)
 			for i := range r {
 				if c[i] != 0 {
@@ -138,7 +140,7 @@ func (p *xpop) vector(k *Kernel) {
 					r[i] = b[i]
 				}
 			}
-		case OpStore:
+		case iir.OpStore:
 			dst, a := p.vals[p.index[o.Var]], arg(0)
 			if o.Hold && p.ref != nil {
 				for i := 0; i < n; i++ {
@@ -149,7 +151,7 @@ func (p *xpop) vector(k *Kernel) {
 			} else {
 				copy(dst, a)
 			}
-		case OpRefract:
+		case iir.OpRefract:
 			for i := range r {
 				if len(o.Args) == 0 || arg(0)[i] != 0 {
 					p.ref[i] = o.Imm
@@ -183,67 +185,67 @@ func cmp(op string, a, b int64) int64 {
 }
 
 // scalar runs a kernel on neuron i (w: the event's weight).
-func (p *xpop) scalar(k *Kernel, i int, w int64) {
+func (p *xpop) scalar(k *iir.Kernel, i int, w int64) {
 	r := p.scal
 	for _, o := range k.Ops {
 		var x int64
 		a := func(j int) int64 { return r[o.Args[j].ID] }
 		switch o.Code {
-		case OpConst:
+		case iir.OpConst:
 			x = o.Imm
-		case OpLoad:
+		case iir.OpLoad:
 			x = p.vals[p.index[o.Var]][i]
-		case OpWeight:
+		case iir.OpWeight:
 			x = w
-		case OpRefractory:
+		case iir.OpRefractory:
 			if p.ref != nil {
 				x = b2i(p.ref[i] > 0)
 			}
-		case OpAdd:
+		case iir.OpAdd:
 			x = a(0) + a(1)
-		case OpSub:
+		case iir.OpSub:
 			x = a(0) - a(1)
-		case OpNeg:
+		case iir.OpNeg:
 			x = -a(0)
-		case OpMul:
+		case iir.OpMul:
 			x = a(0) * a(1)
-		case OpShl:
+		case iir.OpShl:
 			x = a(0) << uint(o.Imm)
-		case OpShr:
-			x = ShiftRight(a(0), int(o.Imm), o.Round, func(n int) int64 { return p.rnd(i, n) })
-		case OpResize:
-			x = Resize(a(0), o.Width, o.Signed, o.Ovf, o.Lo, o.Hi)
+		case iir.OpShr:
+			x = iir.ShiftRight(a(0), int(o.Imm), o.Round, func(n int) int64 { return p.rnd(i, n) })
+		case iir.OpResize:
+			x = iir.Resize(a(0), o.Width, o.Signed, o.Ovf, o.Lo, o.Hi)
 			if x != a(0) && o.Var != nil {
 				p.ovf[p.index[o.Var]]++
 			}
-		case OpShiftDecay:
-			x = ShiftDecay(a(0), int(o.Imm), o.MinStep)
-		case OpMin:
+		case iir.OpShiftDecay:
+			x = iir.ShiftDecay(a(0), int(o.Imm), o.MinStep)
+		case iir.OpMin:
 			x = min(a(0), a(1))
-		case OpMax:
+		case iir.OpMax:
 			x = max(a(0), a(1))
-		case OpAbs:
+		case iir.OpAbs:
 			x = max(a(0), -a(0))
-		case OpCmp:
+		case iir.OpCmp:
 			x = cmp(o.Cmp, a(0), a(1))
-		case OpAnd:
+		case iir.OpAnd:
 			x = a(0) & a(1)
-		case OpOr:
+		case iir.OpOr:
 			x = a(0) | a(1)
-		case OpNot:
+		case iir.OpNot:
 			x = 1 - a(0)
-		case OpSelect:
+		case iir.OpSelect:
 			if a(0) != 0 {
 				x = a(1)
 			} else {
 				x = a(2)
 			}
-		case OpStore:
+		case iir.OpStore:
 			x = a(0)
 			if !o.Hold || p.ref == nil || p.ref[i] == 0 {
 				p.vals[p.index[o.Var]][i] = x
 			}
-		case OpRefract:
+		case iir.OpRefract:
 			if len(o.Args) == 0 || a(0) != 0 {
 				p.ref[i] = o.Imm
 			}

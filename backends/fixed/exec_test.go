@@ -6,14 +6,15 @@ import (
 	"testing"
 
 	"github.com/snnc/snnc/backends/fixed"
+	"github.com/snnc/snnc/ir/iir"
 )
 
 // TestVectorScalarAgree: the simulator's population-at-a-time evaluation
 // of a kernel gives, neuron for neuron, what a neuron-at-a-time engine
 // computes, stochastic rounding (a per-neuron LFSR) included.
 func TestVectorScalarAgree(t *testing.T) {
-	stoch, _ := fixed.LoadProfile("q16")
-	stoch.Name, stoch.Rounding = "q16-stochastic", fixed.Stochastic
+	stoch, _ := iir.LoadProfile("q16")
+	stoch.Name, stoch.Rounding = "q16-stochastic", iir.Stochastic
 	path := filepath.Join(t.TempDir(), "s.json")
 	if err := os.WriteFile(path, stoch.JSON(), 0o644); err != nil {
 		t.Fatal(err)

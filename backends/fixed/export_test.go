@@ -6,13 +6,14 @@ import (
 	"reflect"
 
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/ir/iir"
 )
 
 // VectorScalarMismatches evaluates the update and threshold kernels of
 // every population of q from random states twice, each op over the whole
 // population and every op of one neuron after the other (as a hardware
 // engine does), and lists where the results differ.
-func VectorScalarMismatches(p *ir.Program, q *Program) ([]string, error) {
+func VectorScalarMismatches(p *ir.Program, q *iir.Program) ([]string, error) {
 	s, err := build(p, q, Options{})
 	if err != nil {
 		return nil, err
@@ -23,16 +24,16 @@ func VectorScalarMismatches(p *ir.Program, q *Program) ([]string, error) {
 		for k, v := range pp.m.Vars {
 			for i := range pp.vals[k] {
 				switch v.Kind {
-				case LFSRVar:
+				case iir.LFSRVar:
 					pp.vals[k][i] = 1 + rng.Int64N(1<<30)
-				case CounterVar:
+				case iir.CounterVar:
 					pp.vals[k][i] = rng.Int64N(3)
 				default:
 					pp.vals[k][i] = v.Lo + rng.Int64N(v.Hi-v.Lo+1)
 				}
 			}
 		}
-		for _, k := range pp.m.kernels() {
+		for _, k := range pp.m.Kernels() {
 			if k == nil || len(k.Ops) == 0 {
 				continue
 			}

@@ -4,7 +4,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/snnc/snnc"
@@ -12,7 +11,9 @@ import (
 	"github.com/snnc/snnc/backends/gosim"
 	_ "github.com/snnc/snnc/internal/golden"
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/ir/iir"
 	"github.com/snnc/snnc/passes"
+	"github.com/snnc/snnc/quantize"
 )
 
 func compile(t *testing.T, path string) *ir.Program {
@@ -24,20 +25,20 @@ func compile(t *testing.T, path string) *ir.Program {
 	return p
 }
 
-func lower(t *testing.T, p *ir.Program, target string) *fixed.Program {
+func lower(t *testing.T, p *ir.Program, target string) *iir.Program {
 	t.Helper()
-	prof, err := fixed.LoadProfile(target)
+	prof, err := iir.LoadProfile(target)
 	if err != nil {
 		t.Fatal(err)
 	}
-	q, diags := fixed.Lower(p, prof)
+	q, diags := quantize.Lower(p, prof)
 	if q == nil {
 		t.Fatalf("lowering for %s: %v", target, diags)
 	}
 	return q
 }
 
-func run(t *testing.T, p *ir.Program, q *fixed.Program, o fixed.Options) *fixed.Result {
+func run(t *testing.T, p *ir.Program, q *iir.Program, o fixed.Options) *fixed.Result {
 	t.Helper()
 	res, err := fixed.Run(p, q, o)
 	if err != nil {
@@ -49,7 +50,7 @@ func run(t *testing.T, p *ir.Program, q *fixed.Program, o fixed.Options) *fixed.
 // runCompare is run followed by the float64 interpreter over the same
 // duration and the quantization error report (what `snnc run --target`
 // does).
-func runCompare(t *testing.T, p *ir.Program, q *fixed.Program, o fixed.Options) *fixed.Result {
+func runCompare(t *testing.T, p *ir.Program, q *iir.Program, o fixed.Options) *fixed.Result {
 	t.Helper()
 	res := run(t, p, q, o)
 	o.Duration = res.Summary.Duration
@@ -91,7 +92,7 @@ func spikeSteps(res *fixed.Result, dt float64) []int {
 	return out
 }
 
-func constant(t *testing.T, m *fixed.Model, what string) int64 {
+func constant(t *testing.T, m *iir.Model, what string) int64 {
 	t.Helper()
 	for _, c := range m.Consts {
 		if c.What == what {
@@ -100,155 +101,6 @@ func constant(t *testing.T, m *fixed.Model, what string) int64 {
 	}
 	t.Fatalf("%s has no constant %q: %+v", m.Name, what, m.Consts)
 	return 0
-}
-
-func TestBuiltinProfilesRoundTrip(t *testing.T) {
-	for _, name := range fixed.Profiles() {
-		p, err := fixed.LoadProfile(name)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		back, err := fixed.ParseProfile(p.JSON())
-		if err != nil {
-			t.Fatalf("%s: its JSON does not load back: %v", name, err)
-		}
-		if !reflect.DeepEqual(p, back) {
-			t.Errorf("%s changes through JSON:\n%+v\n%+v", name, p, back)
-		}
-	}
-	if got := fixed.Profiles(); !reflect.DeepEqual(got, []string{"loihi", "q16", "xylo"}) {
-		t.Errorf("profiles %v", got)
-	}
-}
-
-func TestProfileErrors(t *testing.T) {
-	q16, _ := fixed.LoadProfile("q16")
-	base := string(q16.JSON())
-	for _, c := range []struct{ edit, want string }{
-		{`"rounding": "nearest"`, `unknown field`},
-		{`"rounding": "banker"`, `rounding "banker"`},
-		{`"overflow": "clip"`, `overflow "clip"`},
-		{`"structure": "dsp"`, `structure "dsp"`},
-		{`"state_bits": 80`, `state_bits 80`},
-		{`"weight_shift_at": "input"`, `input accumulator`},
-	} {
-		src := base
-		if c.want == "unknown field" {
-			src = strings.Replace(base, `"rounding": "nearest"`, `"rounding": "nearest", "colour": "red"`, 1)
-		} else {
-			key := c.edit[:strings.Index(c.edit, ":")]
-			lines := strings.Split(src, "\n")
-			for i, l := range lines {
-				if strings.HasPrefix(strings.TrimSpace(l), key+":") {
-					comma := strings.HasSuffix(l, ",")
-					lines[i] = "  " + c.edit
-					if comma {
-						lines[i] += ","
-					}
-				}
-			}
-			src = strings.Join(lines, "\n")
-		}
-		_, err := fixed.ParseProfile([]byte(src))
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: error %v, want %q", c.edit, err, c.want)
-		}
-	}
-	if _, err := fixed.LoadProfile("loihi2"); err == nil || !strings.Contains(err.Error(), "loihi, q16, xylo") {
-		t.Errorf("unknown target: %v", err)
-	}
-}
-
-func TestShiftRight(t *testing.T) {
-	for _, c := range []struct {
-		x    int64
-		n    int
-		mode fixed.Rounding
-		want int64
-	}{
-		{7, 1, fixed.Trunc, 3}, {-7, 1, fixed.Trunc, -3},
-		{7, 1, fixed.Floor, 3}, {-7, 1, fixed.Floor, -4},
-		{7, 1, fixed.Nearest, 4}, {-7, 1, fixed.Nearest, -3}, // ties toward +∞
-		{5, 2, fixed.Nearest, 1}, {6, 2, fixed.Nearest, 2}, {-6, 2, fixed.Nearest, -1},
-		{-5, 0, fixed.Trunc, -5},
-		// Loihi's decay: -1000·3706 >> 12 toward zero is −904 (floor: −905)
-		{-1000 * 3706, 12, fixed.Trunc, -904}, {-1000 * 3706, 12, fixed.Floor, -905},
-	} {
-		if got := fixed.ShiftRight(c.x, c.n, c.mode, nil); got != c.want {
-			t.Errorf("ShiftRight(%d, %d, %s) = %d, want %d", c.x, c.n, c.mode, got, c.want)
-		}
-	}
-	// stochastic: (x + r) >> n with the given bits
-	if got := fixed.ShiftRight(5, 2, fixed.Stochastic, func(int) int64 { return 3 }); got != 2 {
-		t.Errorf("stochastic with r = 3: %d, want 2", got)
-	}
-	if got := fixed.ShiftRight(5, 2, fixed.Stochastic, func(int) int64 { return 2 }); got != 1 {
-		t.Errorf("stochastic with r = 2: %d, want 1", got)
-	}
-}
-
-func TestOverflow(t *testing.T) {
-	// Loihi's u wraps in 24 bits, v saturates at ±(2^23 − 1)
-	lim := int64(1)<<23 - 1
-	for _, c := range []struct {
-		x    int64
-		ovf  fixed.Overflow
-		want int64
-	}{
-		{lim + 1, fixed.Wrap, -lim - 1},
-		{lim + 5, fixed.Wrap, -lim + 3},
-		{-lim - 2, fixed.Wrap, lim},
-		{lim + 5, fixed.Saturate, lim},
-		{-lim - 5, fixed.Saturate, -lim},
-		{123, fixed.Saturate, 123},
-	} {
-		if got := fixed.Resize(c.x, 24, true, c.ovf, -lim, lim); got != c.want {
-			t.Errorf("Resize(%d, s24, %s) = %d, want %d", c.x, c.ovf, got, c.want)
-		}
-	}
-	if got := fixed.Resize(40000, 16, true, fixed.Saturate, -32768, 32767); got != 32767 {
-		t.Errorf("int16 saturation: %d", got)
-	}
-}
-
-func TestShiftDecay(t *testing.T) {
-	// Xylo: x − (x >> dash), at least 1 for positive x
-	for _, c := range []struct {
-		x    int64
-		dash int
-		want int64
-	}{
-		{1000, 3, 875}, {7, 3, 6}, {1, 3, 0}, {0, 3, 0}, {-1, 3, 0}, {-7, 3, -6}, {-1000, 3, -875}, {-9, 3, -7},
-	} {
-		if got := fixed.ShiftDecay(c.x, c.dash, true); got != c.want {
-			t.Errorf("ShiftDecay(%d, %d) = %d, want %d", c.x, c.dash, got, c.want)
-		}
-	}
-	if got := fixed.ShiftDecay(7, 3, false); got != 7 {
-		t.Errorf("without the minimum step 7 stays 7, got %d", got)
-	}
-}
-
-func TestLFSR(t *testing.T) {
-	// x^16 + x^14 + x^13 + x^11 + 1 (Galois mask 0xB400) is maximal: period 2^16 − 1
-	s, n := uint64(1), 0
-	for {
-		s = fixed.LFSRNext(s, 0xB400)
-		n++
-		if s == 1 || n > 1<<17 {
-			break
-		}
-	}
-	if n != 1<<16-1 {
-		t.Errorf("period %d, want 65535", n)
-	}
-	// the first steps by hand: 1 → 0xB400 → 0x5A00 → 0x2D00
-	s = 1
-	for _, want := range []uint64{0xB400, 0x5A00, 0x2D00} {
-		if s = fixed.LFSRNext(s, 0xB400); s != want {
-			t.Errorf("LFSR %#x, want %#x", s, want)
-		}
-	}
 }
 
 // TestLoihiTrace: testdata/fixed/loihi_lif.snn on loihi reproduces, integer
@@ -345,8 +197,8 @@ func TestQ16Rounding(t *testing.T) {
 		"floor":   {1000, 500, 250, 125, 62, 31, 15, 7, 3, 1, 0, 0, 0},
 		"trunc":   {1000, 500, 250, 125, 63, 32, 16, 8, 4, 2, 1, 1, 1},
 	} {
-		q16, _ := fixed.LoadProfile("q16")
-		q16.Name, q16.Rounding, q16.Frac = "q16-"+mode, fixed.Rounding(mode), map[string]int{"x": 0}
+		q16, _ := iir.LoadProfile("q16")
+		q16.Name, q16.Rounding, q16.Frac = "q16-"+mode, iir.Rounding(mode), map[string]int{"x": 0}
 		path := filepath.Join(t.TempDir(), mode+".json")
 		if err := os.WriteFile(path, q16.JSON(), 0o644); err != nil {
 			t.Fatal(err)
@@ -363,8 +215,8 @@ func TestQ16Rounding(t *testing.T) {
 // stop at 1, runs are reproducible, and the mean follows the float decay.
 func TestStochasticRounding(t *testing.T) {
 	p := compile(t, "../../testdata/fixed/halving.snn")
-	q16, _ := fixed.LoadProfile("q16")
-	q16.Name, q16.Rounding, q16.Frac = "q16-stochastic", fixed.Stochastic, map[string]int{"x": 0}
+	q16, _ := iir.LoadProfile("q16")
+	q16.Name, q16.Rounding, q16.Frac = "q16-stochastic", iir.Stochastic, map[string]int{"x": 0}
 	path := filepath.Join(t.TempDir(), "s.json")
 	if err := os.WriteFile(path, q16.JSON(), 0o644); err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/ir/iir"
 	"github.com/snnc/snnc/runtime"
 )
 
@@ -27,7 +28,7 @@ type xproj struct {
 	w       int64   // constant weight
 	ws      []int64 // per synapse
 	clipped int64
-	plastic *xplastic // an STDP rule (stdp.go)
+	plastic *xplastic // an STDP rule (plastic.go)
 }
 
 func geometry(n node) runtime.Geometry {
@@ -46,7 +47,7 @@ func connSpec(c ir.Connector, samePop bool) runtime.ConnSpec {
 	return spec
 }
 
-func newProj(s *sim, ip *ir.Projection, pre node, post *xpop, byProj map[*ir.Projection]*Proj) (*xproj, error) {
+func newProj(s *sim, ip *ir.Projection, pre node, post *xpop, byProj map[*ir.Projection]*iir.Proj) (*xproj, error) {
 	if pre == nil || post == nil {
 		return nil, fmt.Errorf("missing end")
 	}
@@ -129,7 +130,7 @@ func (pr *xproj) connect(s *sim, ip *ir.Projection) error {
 
 // weights quantizes the projection's weights (drawn as the float
 // interpreter draws them).
-func (pr *xproj) weights(s *sim, ip *ir.Projection, q *Proj) error {
+func (pr *xproj) weights(s *sim, ip *ir.Projection, q *iir.Proj) error {
 	bits := s.q.Profile.WeightBits
 	if q.Const {
 		pr.w, _ = q.Quantize(q.Weight, bits)
@@ -261,7 +262,7 @@ type stateMon struct {
 	raw   *RawMonitor
 	every int
 	vals  []int64
-	v     *Var
+	v     *iir.Var
 	lo    int
 	buf   []float64
 }
@@ -327,7 +328,7 @@ func (s *sim) monitors(p *ir.Program, byName map[string]node, popOf map[*ir.Popu
 				return fmt.Errorf("recording synapse state %s is not supported by the fixed-point simulator", r.Var.Name)
 			}
 			pp := popOf[r.Pop]
-			var x *Var
+			var x *iir.Var
 			for _, v := range pp.m.Vars {
 				if v.Src != nil && v.Src.Name == r.Var.Name {
 					x = v
@@ -350,7 +351,7 @@ func (s *sim) monitors(p *ir.Program, byName map[string]node, popOf map[*ir.Popu
 			if pr.csr == nil && pr.all == nil {
 				return fmt.Errorf("weights of %s: no synapse list to record", pr.name)
 			}
-			var q *Proj
+			var q *iir.Proj
 			for _, x := range s.q.Projs {
 				if x.Src == r.Proj {
 					q = x

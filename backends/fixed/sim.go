@@ -1,3 +1,9 @@
+// Package fixed is the bit-accurate fixed-point simulator: it runs an
+// integer program (package iir, lowered by package quantize) on the
+// network of the float IR, in the float interpreter's step order, with the
+// same connectivity, inputs and random initial values, and records what
+// `snnc run` records plus the integers, overflow counts and (with
+// Result.Compare) the quantization error against a float64 run.
 package fixed
 
 import (
@@ -7,6 +13,7 @@ import (
 
 	"github.com/snnc/snnc/engine"
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/ir/iir"
 	"github.com/snnc/snnc/runtime"
 )
 
@@ -20,7 +27,7 @@ type Options = engine.Options
 // quantization error report.
 type Result struct {
 	*engine.Result
-	Program  *Program
+	Program  *iir.Program
 	Raw      []*RawMonitor
 	Overflow []OverflowCount
 	Report   *Report
@@ -39,14 +46,14 @@ type RawMonitor struct {
 // saturation or wrap-around during the run.
 type OverflowCount struct {
 	Pop, Var string
-	Kind     Overflow
+	Kind     iir.Overflow
 	Count    int64
 }
 
 // Run simulates the integer program q of the network p, in the float
 // interpreter's step order, with the same connectivity, inputs and random
 // initial values.
-func Run(p *ir.Program, q *Program, o Options) (*Result, error) {
+func Run(p *ir.Program, q *iir.Program, o Options) (*Result, error) {
 	if p.Network == "" {
 		return nil, fmt.Errorf("the model has no network to run; add `network` and `run NET for T`")
 	}
@@ -72,7 +79,7 @@ func Run(p *ir.Program, q *Program, o Options) (*Result, error) {
 }
 
 type sim struct {
-	q          *Program
+	q          *iir.Program
 	dt         float64
 	steps, n   int
 	t          float64
@@ -109,7 +116,7 @@ type contInput struct {
 	vals []int64
 }
 
-func build(p *ir.Program, q *Program, o Options) (*sim, error) {
+func build(p *ir.Program, q *iir.Program, o Options) (*sim, error) {
 	s := &sim{q: q, dt: p.Schedule.Dt, seed: p.Schedule.Seed, baseDir: o.BaseDir}
 	if o.Seed != nil {
 		s.seed = *o.Seed
@@ -121,7 +128,7 @@ func build(p *ir.Program, q *Program, o Options) (*sim, error) {
 	s.steps = int(math.Round(dur / s.dt))
 	byName := map[string]node{}
 	popOf := map[*ir.Population]*xpop{}
-	models := map[*ir.Population]*Model{}
+	models := map[*ir.Population]*iir.Model{}
 	for _, m := range q.Models {
 		models[m.SrcPop] = m
 	}
@@ -144,16 +151,16 @@ func build(p *ir.Program, q *Program, o Options) (*sim, error) {
 			if pp == nil {
 				continue
 			}
-			var x *Var
+			var x *iir.Var
 			for _, v := range pp.m.Vars {
-				if v.Kind == InputVar && v.Src != nil && v.Src.Name == in.Port {
+				if v.Kind == iir.InputVar && v.Src != nil && v.Src.Name == in.Port {
 					x = v
 				}
 			}
 			if x == nil {
 				return nil, fmt.Errorf("input %s: %s has no continuous port %s", in.Name, in.Target.Name, in.Port)
 			}
-			amp := roundHalfAway(in.Num["amplitude"] / x.Scale)
+			amp := iir.RoundHalfAway(in.Num["amplitude"] / x.Scale)
 			s.conts = append(s.conts, &contInput{step: runtime.CurrentStep{Amplitude: in.Num["amplitude"], Start: in.Num["start"], Stop: in.Num["stop"]},
 				amp: amp, vals: pp.vals[pp.index[x]]})
 			continue
@@ -166,7 +173,7 @@ func build(p *ir.Program, q *Program, o Options) (*sim, error) {
 		s.inputs = append(s.inputs, si)
 		byName[in.Name] = si
 	}
-	byProj := map[*ir.Projection]*Proj{}
+	byProj := map[*ir.Projection]*iir.Proj{}
 	for _, x := range q.Projs {
 		byProj[x.Src] = x
 	}
@@ -287,8 +294,8 @@ type xpop struct {
 	s      *sim
 	nm     string
 	n      int
-	m      *Model
-	index  map[*Var]int
+	m      *iir.Model
+	index  map[*iir.Var]int
 	vals   [][]int64 // per variable
 	regs   [][]int64 // per op of the largest vector kernel
 	scal   []int64   // per op, for the scalar kernels
@@ -306,13 +313,13 @@ type xpop struct {
 type fastPort struct {
 	x    []int64
 	sub  bool
-	rs   *Op
+	rs   *iir.Op
 	vidx int
 }
 
-func newPop(s *sim, ip *ir.Population, m *Model) (*xpop, error) {
-	p := &xpop{s: s, nm: ip.Name, n: ip.Size, m: m, index: map[*Var]int{}}
-	p.taps, _ = s.q.Profile.taps()
+func newPop(s *sim, ip *ir.Population, m *iir.Model) (*xpop, error) {
+	p := &xpop{s: s, nm: ip.Name, n: ip.Size, m: m, index: map[*iir.Var]int{}}
+	p.taps, _ = s.q.Profile.Taps()
 	p.lbits = s.q.Profile.LFSR.Bits
 	p.ovf = make([]int64, len(m.Vars))
 	for i, v := range m.Vars {
@@ -335,11 +342,11 @@ func newPop(s *sim, ip *ir.Population, m *Model) (*xpop, error) {
 		}
 	}
 	most := 0
-	for _, k := range m.kernels() {
+	for _, k := range m.Kernels() {
 		most = max(most, len(k.Ops))
 	}
 	p.scal = make([]int64, most)
-	for _, k := range []*Kernel{m.Update, m.Threshold} {
+	for _, k := range []*iir.Kernel{m.Update, m.Threshold} {
 		if k != nil {
 			for len(p.regs) < len(k.Ops) {
 				p.regs = append(p.regs, make([]int64, p.n))
@@ -351,7 +358,7 @@ func newPop(s *sim, ip *ir.Population, m *Model) (*xpop, error) {
 	}
 	for _, pt := range m.Ports {
 		var fp *fastPort
-		if x, sub, rs, ok := additive(pt.Kernel); ok {
+		if x, sub, rs, ok := iir.Additive(pt.Kernel); ok {
 			fp = &fastPort{x: p.vals[p.index[x]], sub: sub, rs: rs, vidx: p.index[x]}
 		}
 		p.fast = append(p.fast, fp)
@@ -384,7 +391,7 @@ func (p *xpop) init(s *sim, ip *ir.Population) error {
 		}
 	}
 	for k, x := range p.m.Vars {
-		if x.Kind != StateVar {
+		if x.Kind != iir.StateVar {
 			continue
 		}
 		f, ok := state[x.Src]
@@ -392,7 +399,7 @@ func (p *xpop) init(s *sim, ip *ir.Population) error {
 			continue
 		}
 		for i, v := range f {
-			p.vals[k][i] = x.toInt(v)
+			p.vals[k][i] = x.ToInt(v)
 		}
 	}
 	return nil
@@ -400,7 +407,7 @@ func (p *xpop) init(s *sim, ip *ir.Population) error {
 
 func (p *xpop) clearInputs() {
 	for k, v := range p.m.Vars {
-		if v.Kind == InputVar && v.Cleared {
+		if v.Kind == iir.InputVar && v.Cleared {
 			clear(p.vals[k])
 		}
 	}
@@ -459,7 +466,7 @@ func (p *xpop) receive(k int, i int, w int64) {
 		} else {
 			y = x + w
 		}
-		r := Resize(y, fp.rs.Width, fp.rs.Signed, fp.rs.Ovf, fp.rs.Lo, fp.rs.Hi)
+		r := iir.Resize(y, fp.rs.Width, fp.rs.Signed, fp.rs.Ovf, fp.rs.Lo, fp.rs.Hi)
 		if r != y {
 			p.ovf[fp.vidx]++
 		}
@@ -471,7 +478,7 @@ func (p *xpop) receive(k int, i int, w int64) {
 
 // rnd returns n random bits from neuron i's LFSR (advancing it).
 func (p *xpop) rnd(i, n int) int64 {
-	st := LFSRNext(uint64(p.lfsr[i]), p.taps)
+	st := iir.LFSRNext(uint64(p.lfsr[i]), p.taps)
 	p.lfsr[i] = int64(st)
-	return lfsrBits(st, p.lbits, n)
+	return iir.LFSRBits(st, p.lbits, n)
 }

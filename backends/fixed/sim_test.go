@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/snnc/snnc/backends/fixed"
+	"github.com/snnc/snnc/ir/iir"
 )
 
 // TestCUBAq16: the CUBA network (4000 neurons, 1 s) on q16 fires at the
@@ -126,8 +127,8 @@ func TestRK4q16(t *testing.T) {
 	if math.Abs(near["P"]) > 0.05 {
 		t.Errorf("Izhikevich on q16: rate off by %.1f %%", 100*near["P"])
 	}
-	stoch, _ := fixed.LoadProfile("q16")
-	stoch.Name, stoch.Rounding = "q16-stochastic", fixed.Stochastic
+	stoch, _ := iir.LoadProfile("q16")
+	stoch.Name, stoch.Rounding = "q16-stochastic", iir.Stochastic
 	path := filepath.Join(t.TempDir(), "s.json")
 	if err := os.WriteFile(path, stoch.JSON(), 0o644); err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/backends/fixed"
 	"github.com/snnc/snnc/backends/gosim"
+	"github.com/snnc/snnc/ir/iir"
 )
 
 // windowNet: 41 presynaptic neurons spike once each, 40 ms before to 40 ms
@@ -76,7 +77,7 @@ func TestSTDPWindow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var tp *fixed.TraceProj
+		var tp *iir.TraceProj
 		for _, x := range tr.Projs {
 			if x.Plastic != nil {
 				tp = x
@@ -135,7 +136,7 @@ func abs(n int) int {
 }
 
 // decayOf is the per-step factor a trace's decay kernel multiplies by.
-func decayOf(t *testing.T, pl *fixed.Plastic, pre bool) float64 {
+func decayOf(t *testing.T, pl *iir.Plastic, pre bool) float64 {
 	k := pl.TickPost
 	if pre {
 		k = pl.TickPre
@@ -144,11 +145,11 @@ func decayOf(t *testing.T, pl *fixed.Plastic, pre bool) float64 {
 	shift := 0
 	for _, o := range k.Ops {
 		switch o.Code {
-		case fixed.OpConst:
+		case iir.OpConst:
 			c = o.Imm
-		case fixed.OpShr:
+		case iir.OpShr:
 			shift = int(o.Imm)
-		case fixed.OpShiftDecay:
+		case iir.OpShiftDecay:
 			return 1 - math.Ldexp(1, -int(o.Imm))
 		}
 	}

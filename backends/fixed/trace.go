@@ -6,80 +6,11 @@ import (
 	"slices"
 
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/ir/iir"
 )
 
-// Trace is a bit-accurate run laid out for a hardware backend: the memory
-// images the run starts from (every variable of every population, the
-// connectivity and integer weights of every projection), the spikes each
-// spike input produced at every step (so that a hardware model sees the
-// same events without its own random sources), the population spikes of
-// every step and the final integers of every variable.
-type Trace struct {
-	Program  *Program
-	Steps    int
-	Taps     uint64
-	LFSRBits int
-	Pops     []*TracePop
-	Inputs   []*TraceInput
-	Projs    []*TraceProj
-	Currents []*TraceCurrent
-}
-
-// TracePop is one population: Init[k] and Final[k] are the integers of
-// Model.Vars[k]; Spikes[n] the neurons that fired at step n, ascending.
-type TracePop struct {
-	Name   string
-	Size   int
-	Model  *Model
-	Init   [][]int64
-	Final  [][]int64
-	Spikes [][]int32
-}
-
-// TraceInput is a spike input: Spikes[n] the neurons that fired at step n,
-// ascending.
-type TraceInput struct {
-	Name   string
-	Size   int
-	Spikes [][]int32
-}
-
-// TraceProj is a projection with its merged parts joined: the synapses of
-// presynaptic neuron i are RowPtr[i]..RowPtr[i+1] of Col (and W, one
-// integer weight per synapse, nil when every synapse has Weight), in
-// delivery order. Dense marks an all-to-all projection stored without
-// indices (Col lists every target in order for every row).
-type TraceProj struct {
-	Name       string
-	Pre        string
-	PreIsInput bool
-	NPre       int
-	Post       string
-	Port       int // index into the post model's Ports
-	Delay      int // steps
-	Dense      bool
-	RowPtr     []int64
-	Col        []int32
-	W          []int64
-	Weight     int64
-	// an STDP rule: its kernels and the integers of w (per synapse), the
-	// presynaptic and the postsynaptic traces at the start and the end
-	Plastic                *Plastic
-	InitW, InitX, InitY    []int64
-	FinalW, FinalX, FinalY []int64
-}
-
-// TraceCurrent is a current input: while Start <= n < Stop (Stop < 0: no
-// end) the variable Var of the population gets Amp added after clearing.
-type TraceCurrent struct {
-	Pop         string
-	Var         int // index into the model's Vars
-	Amp         int64
-	Start, Stop int64
-}
-
 // RunTrace runs q for the network p as Run does and returns the trace.
-func RunTrace(p *ir.Program, q *Program, o Options) (*Trace, error) {
+func RunTrace(p *ir.Program, q *iir.Program, o Options) (*iir.Trace, error) {
 	if p.Network == "" {
 		return nil, fmt.Errorf("the model has no network to run; add `network` and `run NET for T`")
 	}
@@ -87,19 +18,19 @@ func RunTrace(p *ir.Program, q *Program, o Options) (*Trace, error) {
 	if err != nil {
 		return nil, err
 	}
-	tr := &Trace{Program: q, Steps: s.steps, LFSRBits: q.Profile.LFSR.Bits}
-	if tr.Taps, err = q.Profile.taps(); err != nil {
+	tr := &iir.Trace{Program: q, Steps: s.steps, LFSRBits: q.Profile.LFSR.Bits}
+	if tr.Taps, err = q.Profile.Taps(); err != nil {
 		return nil, err
 	}
 	for _, pp := range s.pops {
-		tp := &TracePop{Name: pp.nm, Size: pp.n, Model: pp.m}
+		tp := &iir.TracePop{Name: pp.nm, Size: pp.n, Model: pp.m}
 		for _, v := range pp.vals {
 			tp.Init = append(tp.Init, slices.Clone(v))
 		}
 		tr.Pops = append(tr.Pops, tp)
 	}
 	for _, in := range s.inputs {
-		tr.Inputs = append(tr.Inputs, &TraceInput{Name: in.nm, Size: in.size()})
+		tr.Inputs = append(tr.Inputs, &iir.TraceInput{Name: in.nm, Size: in.size()})
 	}
 	for _, pr := range s.projs {
 		tp, err := traceProj(pr)
@@ -109,7 +40,7 @@ func RunTrace(p *ir.Program, q *Program, o Options) (*Trace, error) {
 		tr.Projs = append(tr.Projs, tp)
 	}
 	for _, c := range s.conts {
-		tc := &TraceCurrent{Amp: c.amp, Start: int64(math.Round(c.step.Start / s.dt)), Stop: -1}
+		tc := &iir.TraceCurrent{Amp: c.amp, Start: int64(math.Round(c.step.Start / s.dt)), Stop: -1}
 		if c.step.Stop != 0 {
 			tc.Stop = int64(math.Round(c.step.Stop / s.dt))
 		}
@@ -155,8 +86,8 @@ func RunTrace(p *ir.Program, q *Program, o Options) (*Trace, error) {
 	return tr, nil
 }
 
-func traceProj(pr *xproj) (*TraceProj, error) {
-	tp := &TraceProj{Name: pr.name, Pre: pr.pre.name(), NPre: pr.pre.size(), Post: pr.post.nm, Port: pr.port, Delay: pr.delay,
+func traceProj(pr *xproj) (*iir.TraceProj, error) {
+	tp := &iir.TraceProj{Name: pr.name, Pre: pr.pre.name(), NPre: pr.pre.size(), Post: pr.post.nm, Port: pr.port, Delay: pr.delay,
 		Dense: pr.all != nil && len(pr.parts) == 0, Weight: pr.w}
 	_, tp.PreIsInput = pr.pre.(*spikeInput)
 	if xp := pr.plastic; xp != nil {

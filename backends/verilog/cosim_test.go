@@ -8,7 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/snnc/snnc/backends/fixed"
+	"github.com/snnc/snnc/ir/iir"
+	"github.com/snnc/snnc/quantize"
 )
 
 // stdNet is a small network of one neuron type: Poisson inputs onto both
@@ -33,11 +34,11 @@ func stdNet(defs, model, exc, inh, current string, dt, dur float64) string {
 
 // stochastic writes q16 with stochastic rounding as a profile file.
 func stochastic(t *testing.T) string {
-	prof, err := fixed.LoadProfile("q16")
+	prof, err := iir.LoadProfile("q16")
 	if err != nil {
 		t.Fatal(err)
 	}
-	prof.Name, prof.Rounding = "q16-stochastic", fixed.Stochastic
+	prof.Name, prof.Rounding = "q16-stochastic", iir.Stochastic
 	path := filepath.Join(t.TempDir(), "q16s.json")
 	if err := os.WriteFile(path, prof.JSON(), 0o644); err != nil {
 		t.Fatal(err)
@@ -93,12 +94,12 @@ func TestCosimStdlib(t *testing.T) {
 			if target == q16s && m.name != "LIF" && m.name != "Izhikevich" && m.name != "LIF1" {
 				continue // stochastic rounding on one linear, one RK4 and one compartment model (simulation time)
 			}
-			prof, err := fixed.LoadProfile(target)
+			prof, err := iir.LoadProfile(target)
 			if err != nil {
 				t.Fatal(err)
 			}
 			key := m.name + "@" + prof.Name
-			if q, _ := fixed.Lower(p, prof); q == nil {
+			if q, _ := quantize.Lower(p, prof); q == nil {
 				if want[key] {
 					t.Errorf("%s no longer lowers", key)
 				}

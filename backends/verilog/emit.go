@@ -44,7 +44,7 @@ import (
 	"math/bits"
 	"strings"
 
-	"github.com/snnc/snnc/backends/fixed"
+	"github.com/snnc/snnc/ir/iir"
 )
 
 // Top is the name of the generated core module.
@@ -54,7 +54,7 @@ const Top = "snn_core"
 type Design struct {
 	Files map[string][]byte
 	Map   *AddressMap
-	Trace *fixed.Trace
+	Trace *iir.Trace
 }
 
 // AddressMap describes the design's memories and index spaces (written as
@@ -161,11 +161,11 @@ type node struct {
 	depth int // history slots (D+1)
 	input bool
 	base  int
-	pop   *fixed.TracePop
+	pop   *iir.TracePop
 }
 
 type emitter struct {
-	tr     *fixed.Trace
+	tr     *iir.Trace
 	b      strings.Builder
 	files  map[string][]byte
 	amap   *AddressMap
@@ -227,10 +227,10 @@ func (e *emitter) image(name string, width int, words []int64, signed bool, what
 	fmt.Fprintf(&e.b, "    initial $readmemh(\"%s\", %s);\n", file, name)
 }
 
-// Emit generates the design for a trace (fixed.RunTrace): the core, the
-// memory images, the testbench with the trace's input spikes, the
-// expected output spikes and the address map.
-func Emit(tr *fixed.Trace) (*Design, error) {
+// Emit generates the design for a trace (a bit-accurate run recorded by
+// fixed.RunTrace): the core, the memory images, the testbench with the
+// trace's input spikes, the expected output spikes and the address map.
+func Emit(tr *iir.Trace) (*Design, error) {
 	e := &emitter{tr: tr, files: map[string][]byte{}, used: map[string]bool{}, byName: map[string]*node{}, mems: map[string]string{},
 		amap: &AddressMap{Top: Top, Target: tr.Program.Profile.Name, Steps: tr.Steps}}
 	for _, kw := range []string{Top, "clk", "rst", "step", "in_we", "in_addr", "busy", "done", "out_valid", "out_addr", "nstep",
@@ -249,9 +249,9 @@ func Emit(tr *fixed.Trace) (*Design, error) {
 type phase struct {
 	id   string
 	kind string // UPD PROP RST CLR
-	pop  *fixed.TracePop
+	pop  *iir.TracePop
 	node *node
-	proj *fixed.TraceProj
+	proj *iir.TraceProj
 	k    int // projection index
 }
 
@@ -521,7 +521,7 @@ func (e *emitter) plasticKernels() {
 			fmt.Fprintf(b, "    wire [%d:0] %s = (ph == %s) ? %s : %d'd0;\n", w-1, name, phase, expr, w)
 			return name
 		}
-		run := func(pre string, kk *fixed.Kernel, bs []bind) *kstate {
+		run := func(pre string, kk *iir.Kernel, bs []bind) *kstate {
 			st := e.bind(e.g, pre, bs)
 			e.g.kernel(kk, pre, st)
 			e.plWrites[pre] = e.writeback(st, bs)
@@ -619,7 +619,7 @@ func (e *emitter) neuronKernels() {
 		fmt.Fprintf(b, "    wire [%d:0] %s_a = (ph == PH_UPD_%s) ? i[%d:0] : %d'd0;\n", aw-1, pre, n.id, aw-1, aw)
 		st := e.loads(e.g, n, pre, pre+"_a")
 		for vi, v := range m.Vars {
-			if v.Kind == fixed.InputVar && v.Cleared {
+			if v.Kind == iir.InputVar && v.Cleared {
 				sum := lit(0, 2)
 				for _, c := range tr.Currents {
 					if c.Pop == n.name && c.Var == vi {
@@ -886,10 +886,10 @@ func (e *emitter) histAddr(n *node, slot, idx string, idxw int) string {
 // loads reads every variable of n at address a into the kernel state.
 func (e *emitter) loads(g *kgen, n *node, pre, a string) *kstate {
 	m := n.pop.Model
-	st := &kstate{cur: map[*fixed.Var]sig{}, loaded: map[*fixed.Var]sig{}, ref: m.Ref, vals: map[*fixed.Op]sig{}}
+	st := &kstate{cur: map[*iir.Var]sig{}, loaded: map[*iir.Var]sig{}, ref: m.Ref, vals: map[*iir.Op]sig{}}
 	for k, v := range m.Vars {
 		mem := e.mems[n.name+"/"+v.Name]
-		if v.Kind == fixed.LFSRVar {
+		if v.Kind == iir.LFSRVar {
 			st.lfsr0 = fmt.Sprintf("%s_lfsr", pre)
 			fmt.Fprintf(g.b, "    wire [%d:0] %s = %s[%s];\n", v.Width-1, st.lfsr0, mem, a)
 			st.lfsr = st.lfsr0
@@ -911,7 +911,7 @@ func (e *emitter) stores(n *node, st *kstate, a string) []string {
 	var out []string
 	for _, v := range n.pop.Model.Vars {
 		mem := e.mems[n.name+"/"+v.Name]
-		if v.Kind == fixed.LFSRVar {
+		if v.Kind == iir.LFSRVar {
 			if st.lfsr != st.lfsr0 {
 				out = append(out, fmt.Sprintf("%s[%s] <= %s;", mem, a, st.lfsr))
 			}
@@ -927,14 +927,14 @@ func (e *emitter) stores(n *node, st *kstate, a string) []string {
 // bind is a variable read from (and written back to) a memory at an
 // address.
 type bind struct {
-	v    *fixed.Var
+	v    *iir.Var
 	mem  string
 	addr string
 }
 
 // bind loads the bound variables into a kernel state.
 func (e *emitter) bind(g *kgen, pre string, bs []bind) *kstate {
-	st := &kstate{cur: map[*fixed.Var]sig{}, loaded: map[*fixed.Var]sig{}, vals: map[*fixed.Op]sig{}}
+	st := &kstate{cur: map[*iir.Var]sig{}, loaded: map[*iir.Var]sig{}, vals: map[*iir.Op]sig{}}
 	for k, x := range bs {
 		name := fmt.Sprintf("%s_v%d", pre, k)
 		if x.v.Signed {
@@ -961,7 +961,7 @@ func (e *emitter) writeback(st *kstate, bs []bind) []string {
 // columns indexes a projection's synapses by postsynaptic neuron, in the
 // simulator's order (presynaptic index, then row order): column pointers,
 // the synapse and the presynaptic neuron of each entry.
-func columns(p *fixed.TraceProj, npost int) (ptr, syn, pre []int64) {
+func columns(p *iir.TraceProj, npost int) (ptr, syn, pre []int64) {
 	ptr = make([]int64, npost+1)
 	for _, j := range p.Col {
 		ptr[j+1]++

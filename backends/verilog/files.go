@@ -7,20 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-
-	"github.com/snnc/snnc/backends/fixed"
-	"github.com/snnc/snnc/ir"
 )
-
-// Generate runs the bit-accurate simulator on q (the integer program of
-// p) to record the input spikes, and emits the design.
-func Generate(p *ir.Program, q *fixed.Program, o fixed.Options) (*Design, error) {
-	tr, err := fixed.RunTrace(p, q, o)
-	if err != nil {
-		return nil, err
-	}
-	return Emit(tr)
-}
 
 // Write writes the design's files into dir (created if needed).
 func (d *Design) Write(dir string) error {

@@ -5,7 +5,7 @@ import (
 	"math/bits"
 	"strings"
 
-	"github.com/snnc/snnc/backends/fixed"
+	"github.com/snnc/snnc/ir/iir"
 )
 
 // Kernels become combinational logic: every op of the integer IR is one
@@ -52,13 +52,13 @@ func lit(v int64, w int) string {
 // of each variable (its load, then its latest store), the LFSR and the
 // event weight.
 type kstate struct {
-	cur    map[*fixed.Var]sig
-	loaded map[*fixed.Var]sig
-	ref    *fixed.Var
+	cur    map[*iir.Var]sig
+	loaded map[*iir.Var]sig
+	ref    *iir.Var
 	lfsr   string // unsigned LFSR-width net ("" without stochastic rounding)
 	lfsr0  string
 	weight sig
-	vals   map[*fixed.Op]sig
+	vals   map[*iir.Op]sig
 }
 
 // kgen writes the nets of kernels.
@@ -74,7 +74,7 @@ func (g *kgen) def(name string, w int, expr string) sig {
 }
 
 // kernel emits k's ops with nets named prefix_ID, advancing st.
-func (g *kgen) kernel(k *fixed.Kernel, prefix string, st *kstate) {
+func (g *kgen) kernel(k *iir.Kernel, prefix string, st *kstate) {
 	if k == nil {
 		return
 	}
@@ -92,56 +92,56 @@ func (g *kgen) kernel(k *fixed.Kernel, prefix string, st *kstate) {
 		one, zero := lit(1, w), lit(0, w)
 		var r sig
 		switch o.Code {
-		case fixed.OpConst:
+		case iir.OpConst:
 			r = g.def(name, w, lit(o.Imm, w))
-		case fixed.OpLoad:
+		case iir.OpLoad:
 			r = g.def(name, w, st.cur[o.Var].name)
-		case fixed.OpWeight:
+		case iir.OpWeight:
 			r = g.def(name, w, st.weight.name)
-		case fixed.OpRefractory:
+		case iir.OpRefractory:
 			if st.ref == nil {
 				r = g.def(name, w, zero)
 			} else {
 				r = g.def(name, w, fmt.Sprintf("(%s != 0) ? %s : %s", st.cur[st.ref].name, one, zero))
 			}
-		case fixed.OpAdd:
+		case iir.OpAdd:
 			r = g.def(name, w, a.name+" + "+b.name)
-		case fixed.OpSub:
+		case iir.OpSub:
 			r = g.def(name, w, a.name+" - "+b.name)
-		case fixed.OpNeg:
+		case iir.OpNeg:
 			r = g.def(name, w, "-"+a.name)
-		case fixed.OpMul:
+		case iir.OpMul:
 			r = g.def(name, w, a.name+" * "+b.name)
-		case fixed.OpShl:
+		case iir.OpShl:
 			r = g.def(name, w, fmt.Sprintf("%s <<< %d", a.name, o.Imm))
-		case fixed.OpShr:
+		case iir.OpShr:
 			r = g.shr(name, w, o, a, st)
-		case fixed.OpResize:
+		case iir.OpResize:
 			r = g.resize(name, w, o, a)
-		case fixed.OpShiftDecay:
+		case iir.OpShiftDecay:
 			d := g.def(name+"_d", a.w, fmt.Sprintf("%s >>> %d", a.name, o.Imm))
 			if o.MinStep {
 				d = g.def(name+"_m", a.w, fmt.Sprintf("(%s == 0 && %s > 0) ? %s : %s", d.name, a.name, lit(1, a.w), d.name))
 			}
 			r = g.def(name, w, a.name+" - "+d.name)
-		case fixed.OpMin:
+		case iir.OpMin:
 			r = g.def(name, w, fmt.Sprintf("(%s < %s) ? %s : %s", a.name, b.name, a.name, b.name))
-		case fixed.OpMax:
+		case iir.OpMax:
 			r = g.def(name, w, fmt.Sprintf("(%s > %s) ? %s : %s", a.name, b.name, a.name, b.name))
-		case fixed.OpAbs:
+		case iir.OpAbs:
 			r = g.def(name, w, fmt.Sprintf("(%s < 0) ? -%s : %s", a.name, a.name, a.name))
-		case fixed.OpCmp:
+		case iir.OpCmp:
 			r = g.def(name, w, fmt.Sprintf("(%s %s %s) ? %s : %s", a.name, o.Cmp, b.name, one, zero))
-		case fixed.OpAnd:
+		case iir.OpAnd:
 			r = g.def(name, w, a.name+" & "+b.name)
-		case fixed.OpOr:
+		case iir.OpOr:
 			r = g.def(name, w, a.name+" | "+b.name)
-		case fixed.OpNot:
+		case iir.OpNot:
 			r = g.def(name, w, one+" - "+a.name)
-		case fixed.OpSelect:
+		case iir.OpSelect:
 			c := st.vals[o.Args[2]]
 			r = g.def(name, w, fmt.Sprintf("(%s != 0) ? %s : %s", a.name, b.name, c.name))
-		case fixed.OpStore:
+		case iir.OpStore:
 			old := st.cur[o.Var]
 			vw := sw(o.Var.Width, o.Var.Signed)
 			expr := a.name
@@ -149,7 +149,7 @@ func (g *kgen) kernel(k *fixed.Kernel, prefix string, st *kstate) {
 				expr = fmt.Sprintf("(%s != 0) ? %s : %s", st.cur[st.ref].name, old.name, a.name)
 			}
 			st.cur[o.Var] = g.def(name+"_st", vw, expr)
-		case fixed.OpRefract:
+		case iir.OpRefract:
 			old := st.cur[st.ref]
 			expr := lit(o.Imm, old.w)
 			if len(o.Args) > 0 {
@@ -163,8 +163,8 @@ func (g *kgen) kernel(k *fixed.Kernel, prefix string, st *kstate) {
 	}
 }
 
-// shr is Args[0] >> Imm with the op's rounding (fixed.ShiftRight).
-func (g *kgen) shr(name string, w int, o *fixed.Op, a sig, st *kstate) sig {
+// shr is Args[0] >> Imm with the op's rounding (iir.ShiftRight).
+func (g *kgen) shr(name string, w int, o *iir.Op, a sig, st *kstate) sig {
 	n := int(o.Imm)
 	if n <= 0 {
 		return g.def(name, w, a.name)
@@ -172,15 +172,15 @@ func (g *kgen) shr(name string, w int, o *fixed.Op, a sig, st *kstate) sig {
 	n = min(n, 63)
 	t := max(a.w, n+1) + 1 // holds a plus a rounding term of n bits
 	switch o.Round {
-	case fixed.Trunc:
+	case iir.Trunc:
 		x := g.def(name+"_x", a.w+1, a.name)
 		nx := g.def(name+"_n", a.w+1, "-"+x.name)
 		q := g.def(name+"_q", a.w+1, fmt.Sprintf("%s >>> %d", nx.name, n))
 		return g.def(name, w, fmt.Sprintf("(%s < 0) ? -%s : (%s >>> %d)", a.name, q.name, x.name, n))
-	case fixed.Nearest:
+	case iir.Nearest:
 		x := g.def(name+"_t", t, fmt.Sprintf("%s + %s", a.name, lit(int64(1)<<uint(n-1), t)))
 		return g.def(name, w, fmt.Sprintf("%s >>> %d", x.name, n))
-	case fixed.Stochastic:
+	case iir.Stochastic:
 		next := name + "_l"
 		l := st.lfsr
 		fmt.Fprintf(g.b, "    wire [%d:0] %s = %s[0] ? ((%s >> 1) ^ %d'h%x) : (%s >> 1);\n", g.lbits-1, next, l, l, g.lbits, g.taps, l)
@@ -197,9 +197,9 @@ func (g *kgen) shr(name string, w int, o *fixed.Op, a sig, st *kstate) sig {
 	return g.def(name, w, fmt.Sprintf("%s >>> %d", a.name, n))
 }
 
-// resize saturates to [Lo, Hi] or keeps the low Width bits (fixed.Resize).
-func (g *kgen) resize(name string, w int, o *fixed.Op, a sig) sig {
-	if o.Ovf == fixed.Saturate {
+// resize saturates to [Lo, Hi] or keeps the low Width bits (iir.Resize).
+func (g *kgen) resize(name string, w int, o *iir.Op, a sig) sig {
+	if o.Ovf == iir.Saturate {
 		t := max(a.w, w, need(o.Lo), need(o.Hi))
 		lo, hi := lit(o.Lo, t), lit(o.Hi, t)
 		return g.def(name, w, fmt.Sprintf("(%s < %s) ? %s : (%s > %s) ? %s : %s", a.name, lo, lo, a.name, hi, hi, a.name))

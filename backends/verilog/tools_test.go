@@ -16,6 +16,8 @@ import (
 	"github.com/snnc/snnc/backends/fixed"
 	"github.com/snnc/snnc/backends/verilog"
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/ir/iir"
+	"github.com/snnc/snnc/quantize"
 )
 
 var toolsOnce sync.Once
@@ -77,18 +79,22 @@ func compileFile(t testing.TB, path string) *ir.Program {
 // design lowers p for target and generates the design for steps steps.
 func design(t testing.TB, p *ir.Program, target string, dur float64, seed uint64) *verilog.Design {
 	t.Helper()
-	prof, err := fixed.LoadProfile(target)
+	prof, err := iir.LoadProfile(target)
 	if err != nil {
 		t.Fatal(err)
 	}
-	q, diags := fixed.Lower(p, prof)
+	q, diags := quantize.Lower(p, prof)
 	if q == nil {
 		t.Fatalf("lowering for %s: %v", target, diags)
 	}
 	o := fixed.Options{}
 	o.Duration = dur
 	o.Seed = &seed
-	d, err := verilog.Generate(p, q, o)
+	tr, err := fixed.RunTrace(p, q, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := verilog.Emit(tr)
 	if err != nil {
 		t.Fatal(err)
 	}

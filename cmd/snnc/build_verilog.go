@@ -9,6 +9,7 @@ import (
 	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/backends/fixed"
 	"github.com/snnc/snnc/backends/verilog"
+	"github.com/snnc/snnc/ir/iir"
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/runtime"
 )
@@ -27,19 +28,14 @@ type verilogFlags struct {
 func buildVerilog(stdout, stderr io.Writer, path, out string, quiet bool, opt snnc.Options, vf verilogFlags) error {
 	// a bad profile names the flag the user typed, before the quantize pass
 	// reports it as a --target diagnostic
-	prof, err := fixed.LoadProfile(vf.profile)
+	prof, err := iir.LoadProfile(vf.profile)
 	if err != nil {
 		return fmt.Errorf("--profile: %w", err)
 	}
 	opt.Passes.Target = vf.profile
-	p, src, diags := snnc.Compile(path, opt)
+	p, q, src, diags := snnc.CompileTarget(path, opt)
 	printDiags(stderr, &lang.Program{Sources: src}, dropNotes(diags))
 	if p == nil {
-		return errSilent{}
-	}
-	q, ld := fixed.For(p, prof)
-	if q == nil {
-		printDiags(stderr, &lang.Program{Sources: src}, ld)
 		return errSilent{}
 	}
 	o := fixed.Options{BaseDir: filepath.Dir(path)}
@@ -58,7 +54,11 @@ func buildVerilog(stdout, stderr io.Writer, path, out string, quiet bool, opt sn
 		s := uint64(vf.seed)
 		o.Seed = &s
 	}
-	d, err := verilog.Generate(p, q, o)
+	tr, err := fixed.RunTrace(p, q, o) // the input spikes and expected outputs of the testbench
+	if err != nil {
+		return err
+	}
+	d, err := verilog.Emit(tr)
 	if err != nil {
 		return err
 	}

@@ -8,8 +8,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/snnc/snnc"
-	"github.com/snnc/snnc/backends/fixed"
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/ir/iir"
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/passes"
 )
@@ -43,7 +43,7 @@ Examples:
 			if err := passes.ParseDebug(debug, &opt.Passes); err != nil {
 				return err
 			}
-			p, src, diags := snnc.Compile(args[0], opt)
+			p, q, src, diags := snnc.CompileTarget(args[0], opt)
 			if !verbose {
 				diags = dropNotes(diags)
 			}
@@ -51,18 +51,8 @@ Examples:
 			if p == nil {
 				return errSilent{}
 			}
-			if opt.Passes.Target != "" && opt.Passes.After == "" {
-				// the integer IR the quantize pass attached
-				prof, err := fixed.LoadProfile(opt.Passes.Target)
-				if err != nil {
-					return err
-				}
-				q, qd := fixed.For(p, prof)
-				if q == nil {
-					printDiags(stderr, &lang.Program{Sources: src}, qd)
-					return errSilent{}
-				}
-				fixed.Print(stdout, q)
+			if q != nil && opt.Passes.After == "" {
+				iir.Print(stdout, q)
 				return nil
 			}
 			if asJSON {

@@ -16,6 +16,7 @@ import (
 	"github.com/snnc/snnc/backends/fixed"
 	"github.com/snnc/snnc/backends/gosim"
 	"github.com/snnc/snnc/engine"
+	"github.com/snnc/snnc/ir/iir"
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/passes"
 	"github.com/snnc/snnc/runtime"
@@ -51,7 +52,7 @@ Examples:
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := args[0]
 			if target != "" { // in the CLI's error format, not as a diagnostic without position
-				if _, err := fixed.LoadProfile(target); err != nil {
+				if _, err := iir.LoadProfile(target); err != nil {
 					return fmt.Errorf("--target: %w", err)
 				}
 			}
@@ -59,7 +60,7 @@ Examples:
 			if err := passes.ParseDebug(debug, &opt.Passes); err != nil {
 				return err
 			}
-			p, src, diags := snnc.Compile(path, opt)
+			p, q, src, diags := snnc.CompileTarget(path, opt)
 			printDiags(stderr, &lang.Program{Sources: src}, dropNotes(diags))
 			if p == nil {
 				return errSilent{}
@@ -91,8 +92,8 @@ Examples:
 			var fx *fixed.Result
 			var res *engine.Result
 			var runErr error
-			if target != "" {
-				if fx, runErr = runFixed(p, target, o); fx != nil {
+			if q != nil {
+				if fx, runErr = runFixed(p, q, o); fx != nil {
 					res = fx.Result
 				}
 			} else {

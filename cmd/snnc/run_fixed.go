@@ -7,20 +7,13 @@ import (
 	"github.com/snnc/snnc/backends/gosim"
 	"github.com/snnc/snnc/engine"
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/ir/iir"
 )
 
-// runFixed runs p bit-accurately for the fixed-point profile target, then
-// the float64 interpreter for the same duration, and reports the
-// quantization error between the two.
-func runFixed(p *ir.Program, target string, o engine.Options) (*fixed.Result, error) {
-	prof, err := fixed.LoadProfile(target)
-	if err != nil {
-		return nil, err
-	}
-	q, diags := fixed.For(p, prof)
-	if q == nil {
-		return nil, diags
-	}
+// runFixed runs q, the integer program of p, bit-accurately, then the
+// float64 interpreter for the same duration, and reports the quantization
+// error between the two.
+func runFixed(p *ir.Program, q *iir.Program, o engine.Options) (*fixed.Result, error) {
 	res, err := fixed.Run(p, q, o)
 	if err != nil || res.Interrupted {
 		return res, err

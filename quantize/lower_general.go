@@ -1,4 +1,4 @@
-package fixed
+package quantize
 
 import (
 	"errors"
@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/ir/iir"
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/lang/units"
 )
@@ -36,20 +37,20 @@ import (
 
 type gen struct {
 	l     *lowerer
-	out   *Model
+	out   *iir.Model
 	src   *ir.Model
 	b     *kb
-	loads map[*Var]*Op
+	loads map[*iir.Var]*iir.Op
 	env   map[*ir.Var]val // RK4 stage values, statement-local values
-	ref   *Op             // the refractory flag in this kernel
+	ref   *iir.Op         // the refractory flag in this kernel
 	wt    *val            // the event weight (port kernels)
-	frac  map[*Var]int
+	frac  map[*iir.Var]int
 }
 
 // val is a fixed-point value during lowering: X·2^-f in SI units, within
 // [lo, hi] (SI); a constant is not materialized until its format is known.
 type val struct {
-	op     *Op
+	op     *iir.Op
 	konst  bool
 	c      float64
 	f      int
@@ -57,8 +58,8 @@ type val struct {
 	isBool bool
 }
 
-func (l *lowerer) general(out *Model, pop *ir.Population, m *ir.Model) bool {
-	g := &gen{l: l, out: out, src: m, frac: map[*Var]int{}}
+func (l *lowerer) general(out *iir.Model, pop *ir.Population, m *ir.Model) bool {
+	g := &gen{l: l, out: out, src: m, frac: map[*iir.Var]int{}}
 	ins := l.inputs(pop)
 	if pop == nil {
 		ins = &popInputs{ports: map[string][]*ir.Projection{}, currents: map[string][]*ir.Input{}}
@@ -70,10 +71,10 @@ func (l *lowerer) general(out *Model, pop *ir.Population, m *ir.Model) bool {
 	for _, v := range m.Vars {
 		switch v.Kind {
 		case ir.State:
-			x := out.addVar(newVar(v.Name, StateVar, l.prof.StateBits, true, false))
+			x := out.AddVar(newVar(v.Name, iir.StateVar, l.prof.StateBits, true, false))
 			x.Src, x.Dim, x.Unit, x.Init = v, v.Dim, v.Unit, v.Init
 		case ir.ContinuousPort:
-			x := out.addVar(newVar(v.Name, InputVar, l.prof.StateBits, true, false))
+			x := out.AddVar(newVar(v.Name, iir.InputVar, l.prof.StateBits, true, false))
 			x.Src, x.Dim, x.Unit, x.Cleared = v, v.Dim, v.Unit, true
 			x.Driven = len(ins.currents[v.Name]) > 0
 		case ir.DendriteOut:
@@ -82,7 +83,7 @@ func (l *lowerer) general(out *Model, pop *ir.Population, m *ir.Model) bool {
 		}
 	}
 	for _, x := range out.Vars {
-		if x.Kind != StateVar && x.Kind != InputVar {
+		if x.Kind != iir.StateVar && x.Kind != iir.InputVar {
 			continue
 		}
 		f, ok := g.chooseFrac(x, ins)
@@ -90,24 +91,24 @@ func (l *lowerer) general(out *Model, pop *ir.Population, m *ir.Model) bool {
 			return false
 		}
 		x.Frac, x.Pow2, x.Scale = f, true, math.Ldexp(1, -f)
-		if x.Kind == InputVar && x.Driven {
+		if x.Kind == iir.InputVar && x.Driven {
 			for _, in := range ins.currents[x.Name] {
-				a := roundHalfAway(math.Ldexp(in.Num["amplitude"], f))
-				x.Drive = addI(x.Drive, Interval{min(a, 0), max(a, 0)})
+				a := iir.RoundHalfAway(math.Ldexp(in.Num["amplitude"], f))
+				x.Drive = addI(x.Drive, iir.Interval{Lo: min(a, 0), Hi: max(a, 0)})
 			}
 		}
 	}
 	ok := g.update() && g.threshold() && g.reset() && g.ports(ins)
 	if ok && out.LFSR == nil && l.usesStochastic(out) {
-		out.LFSR = out.addVar(newVar("lfsr", LFSRVar, l.prof.LFSR.Bits, false, false))
+		out.LFSR = out.AddVar(newVar("lfsr", iir.LFSRVar, l.prof.LFSR.Bits, false, false))
 	}
 	return ok
 }
 
-func (l *lowerer) usesStochastic(m *Model) bool {
-	for _, k := range m.kernels() {
+func (l *lowerer) usesStochastic(m *iir.Model) bool {
+	for _, k := range m.Kernels() {
 		for _, o := range k.Ops {
-			if o.Code == OpShr && o.Round == Stochastic {
+			if o.Code == iir.OpShr && o.Round == iir.Stochastic {
 				return true
 			}
 		}
@@ -115,24 +116,9 @@ func (l *lowerer) usesStochastic(m *Model) bool {
 	return false
 }
 
-// kernels lists the model's kernels.
-func (m *Model) kernels() []*Kernel {
-	ks := []*Kernel{m.Update, m.Threshold, m.Reset}
-	for _, p := range m.Ports {
-		ks = append(ks, p.Kernel)
-	}
-	var out []*Kernel
-	for _, k := range ks {
-		if k != nil {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
 // chooseFrac picks the fractional bits of a variable from its design
 // magnitude (or the profile's Frac map).
-func (g *gen) chooseFrac(x *Var, ins *popInputs) (int, bool) {
+func (g *gen) chooseFrac(x *iir.Var, ins *popInputs) (int, bool) {
 	pf := g.l.prof
 	for _, key := range []string{g.out.Name + "." + x.Name, g.src.Type + "." + x.Name, x.Name} {
 		if f, ok := pf.Frac[key]; ok {
@@ -146,20 +132,20 @@ func (g *gen) chooseFrac(x *Var, ins *popInputs) (int, bool) {
 			mag = u.Scale
 		}
 	}
-	lim := float64(MaxOf(x.Width, true))
+	lim := float64(iir.MaxOf(x.Width, true))
 	f := int(math.Floor(math.Log2(lim / mag)))
 	for mag*math.Ldexp(1, f) > lim {
 		f--
 	}
 	g.out.Notes = append(g.out.Notes, fmt.Sprintf("%s: LSB 2^%d (%s) from the design magnitude %s (%s)", x.Name, -f,
-		siString(math.Ldexp(1, -f), x.Dim), siString(mag, x.Dim), why))
+		iir.SIString(math.Ldexp(1, -f), x.Dim), iir.SIString(mag, x.Dim), why))
 	return f, true
 }
 
 // design is the magnitude a variable's format must hold: Headroom × the
 // largest constant it meets, or WeightHeadroom × the largest weight a port
 // adds to it.
-func (g *gen) design(x *Var, ins *popInputs) (float64, string) {
+func (g *gen) design(x *iir.Var, ins *popInputs) (float64, string) {
 	pf := g.l.prof
 	best, why := 0.0, ""
 	consider := func(v float64, w string) {
@@ -168,7 +154,7 @@ func (g *gen) design(x *Var, ins *popInputs) (float64, string) {
 		}
 	}
 	m := g.src
-	if x.Kind == InputVar {
+	if x.Kind == iir.InputVar {
 		sum := 0.0
 		for _, in := range ins.currents[x.Name] {
 			sum += math.Abs(in.Num["amplitude"])
@@ -338,20 +324,20 @@ func fixedPoint(s *ir.System) ([]float64, bool) {
 
 func (g *gen) begin(name string) {
 	g.b = newKernel(g.out, name)
-	g.loads = map[*Var]*Op{}
+	g.loads = map[*iir.Var]*iir.Op{}
 	g.env = map[*ir.Var]val{}
 	g.ref = nil
 	g.wt = nil
 }
 
-func (g *gen) refFlag() *Op {
+func (g *gen) refFlag() *iir.Op {
 	if g.ref == nil {
-		g.ref = g.b.add(&Op{Code: OpRefractory})
+		g.ref = g.b.add(&iir.Op{Code: iir.OpRefractory})
 	}
 	return g.ref
 }
 
-func (g *gen) load(x *Var) *Op {
+func (g *gen) load(x *iir.Var) *iir.Op {
 	if o, ok := g.loads[x]; ok {
 		return o
 	}
@@ -363,8 +349,8 @@ func (g *gen) load(x *Var) *Op {
 func (g *gen) update() bool {
 	g.begin("update")
 	type pending struct {
-		x    *Var
-		v    *Op
+		x    *iir.Var
+		v    *iir.Op
 		hold bool
 	}
 	var stores []pending
@@ -373,7 +359,7 @@ func (g *gen) update() bool {
 		switch s.Method {
 		case ir.Exact:
 			for i, v := range s.Vars {
-				x := g.out.varOf(v)
+				x := g.out.VarOf(v)
 				o, hold, err := g.exactRow(s, i, x)
 				if err != nil {
 					g.l.errorf(s.ODEs[i].Pos, "%v", err)
@@ -395,7 +381,7 @@ func (g *gen) update() bool {
 				continue
 			}
 			for i, v := range s.Vars {
-				stores = append(stores, pending{g.out.varOf(v), st[i], s.Clamped[i]})
+				stores = append(stores, pending{g.out.VarOf(v), st[i], s.Clamped[i]})
 			}
 		}
 	}
@@ -406,7 +392,7 @@ func (g *gen) update() bool {
 	return ok
 }
 
-func hintFor(p *Profile) string {
+func hintFor(p *iir.Profile) string {
 	if p.Structure == "compartment" {
 		return "this target's neurons only decay linearly and add their synaptic currents; the q16 profile lowers general models"
 	}
@@ -415,13 +401,13 @@ func hintFor(p *Profile) string {
 
 // exactRow lowers row i of an exact system. hold: the store is skipped
 // while refractory.
-func (g *gen) exactRow(s *ir.System, i int, x *Var) (*Op, bool, error) {
-	terms := func(P, Q [][]float64, R []float64) ([]float64, []*Var, float64, error) {
+func (g *gen) exactRow(s *ir.System, i int, x *iir.Var) (*iir.Op, bool, error) {
+	terms := func(P, Q [][]float64, R []float64) ([]float64, []*iir.Var, float64, error) {
 		var cs []float64
-		var xs []*Var
+		var xs []*iir.Var
 		for j, c := range P[i] {
 			if c != 0 {
-				cs, xs = append(cs, c), append(xs, g.out.varOf(s.Vars[j]))
+				cs, xs = append(cs, c), append(xs, g.out.VarOf(s.Vars[j]))
 			}
 		}
 		for k, c := range Q[i] {
@@ -431,11 +417,11 @@ func (g *gen) exactRow(s *ir.System, i int, x *Var) (*Op, bool, error) {
 			if s.InputSides != nil && s.InputSides[k] != ir.Own {
 				return nil, nil, 0, fmt.Errorf("%s reads a pre./post. variable: not in a neuron", x.Name)
 			}
-			u := g.out.varOf(s.Inputs[k])
+			u := g.out.VarOf(s.Inputs[k])
 			if u == nil {
 				return nil, nil, 0, fmt.Errorf("input %s of %s' has no storage on %s", s.Inputs[k].Name, x.Name, g.l.prof.Name)
 			}
-			if u.Kind == InputVar && !u.Driven {
+			if u.Kind == iir.InputVar && !u.Driven {
 				continue // a continuous port nothing drives is 0
 			}
 			cs, xs = append(cs, c), append(xs, u)
@@ -470,7 +456,7 @@ func (g *gen) exactRow(s *ir.System, i int, x *Var) (*Op, bool, error) {
 	return g.b.sel(g.refFlag(), ref, norm), false, nil
 }
 
-func sameTerms(a []float64, ax []*Var, ar float64, b []float64, bx []*Var, br float64) bool {
+func sameTerms(a []float64, ax []*iir.Var, ar float64, b []float64, bx []*iir.Var, br float64) bool {
 	if len(a) != len(b) || ar != br {
 		return false
 	}
@@ -487,7 +473,7 @@ func splitConst(x float64, bits int) (int64, int) {
 	if x == 0 {
 		return 0, 0
 	}
-	lim := float64(MaxOf(bits, true))
+	lim := float64(iir.MaxOf(bits, true))
 	e := int(math.Floor(math.Log2(lim / math.Abs(x))))
 	m := math.Round(math.Ldexp(x, e))
 	for math.Abs(m) > lim {
@@ -498,12 +484,12 @@ func splitConst(x float64, bits int) (int64, int) {
 }
 
 // mac lowers Σ c_j·x_j + r into the format of x (see the file comment).
-func (g *gen) mac(x *Var, cs []float64, xs []*Var, r float64) (*Op, error) {
+func (g *gen) mac(x *iir.Var, cs []float64, xs []*iir.Var, r float64) (*iir.Op, error) {
 	pf := g.l.prof
 	type term struct {
 		m    int64
 		e    int
-		src  *Var
+		src  *iir.Var
 		kap  float64
 		diag bool
 	}
@@ -523,14 +509,14 @@ func (g *gen) mac(x *Var, cs []float64, xs []*Var, r float64) (*Op, error) {
 		if t.m == 0 {
 			continue
 		}
-		if t.diag && kap < 0 && kap > -1 && pf.Rounding != Stochastic {
+		if t.diag && kap < 0 && kap > -1 && pf.Rounding != iir.Stochastic {
 			// x + round((P−1)·x) stops changing once |(P−1)·x| < ½ LSB
 			dead := 0.5 / -kap
-			if pf.Rounding != Nearest {
+			if pf.Rounding != iir.Nearest {
 				dead = 1 / -kap
 			}
 			g.out.Notes = append(g.out.Notes, fmt.Sprintf("%s: with %s rounding its decay stops within ±%.0f LSB (%s) of its fixed point",
-				x.Name, pf.Rounding, dead, siString(dead*x.Scale, x.Dim)))
+				x.Name, pf.Rounding, dead, iir.SIString(dead*x.Scale, x.Dim)))
 		}
 		ts = append(ts, t)
 	}
@@ -552,21 +538,21 @@ func (g *gen) mac(x *Var, cs []float64, xs []*Var, r float64) (*Op, error) {
 	mag := func(E int) float64 {
 		s := math.Abs(beta) * math.Ldexp(1, E)
 		for _, t := range ts {
-			s += math.Abs(float64(t.m)) * float64(MaxOf(t.src.Width, true)+1) * math.Ldexp(1, E-t.e)
+			s += math.Abs(float64(t.m)) * float64(iir.MaxOf(t.src.Width, true)+1) * math.Ldexp(1, E-t.e)
 		}
 		if inc {
-			s += float64(MaxOf(x.Width, true)+1) * math.Ldexp(1, E)
+			s += float64(iir.MaxOf(x.Width, true)+1) * math.Ldexp(1, E)
 		}
 		return s
 	}
 	for E > -64 && mag(E) >= limit {
 		E--
 	}
-	var acc *Op
+	var acc *iir.Op
 	for _, t := range ts {
 		ld := g.load(t.src)
 		k := g.b.konst(t.m, 0, fmt.Sprintf("%s·2^-%d ≈ %.10g (coefficient of %s%s)", fmt.Sprint(t.m), t.e, math.Ldexp(float64(t.m), -t.e), t.src.Name, map[bool]string{true: " − 1", false: ""}[t.diag]))
-		p := g.b.bin(OpMul, ld, k)
+		p := g.b.bin(iir.OpMul, ld, k)
 		p.Scale = x.Scale * math.Ldexp(1, -t.e)
 		if t.e > E {
 			p = g.b.shr(p, t.e-E, pf.Rounding)
@@ -576,15 +562,15 @@ func (g *gen) mac(x *Var, cs []float64, xs []*Var, r float64) (*Op, error) {
 		if acc == nil {
 			acc = p
 		} else {
-			acc = g.b.bin(OpAdd, acc, p)
+			acc = g.b.bin(iir.OpAdd, acc, p)
 		}
 	}
-	if b := roundHalfAway(math.Ldexp(beta, E)); b != 0 {
-		k := g.b.konst(b, x.Scale*math.Ldexp(1, -E), fmt.Sprintf("bias %s", siString(r, x.Dim)))
+	if b := iir.RoundHalfAway(math.Ldexp(beta, E)); b != 0 {
+		k := g.b.konst(b, x.Scale*math.Ldexp(1, -E), fmt.Sprintf("bias %s", iir.SIString(r, x.Dim)))
 		if acc == nil {
 			acc = k
 		} else {
-			acc = g.b.bin(OpAdd, acc, k)
+			acc = g.b.bin(iir.OpAdd, acc, k)
 		}
 	}
 	if acc == nil {
@@ -596,7 +582,7 @@ func (g *gen) mac(x *Var, cs []float64, xs []*Var, r float64) (*Op, error) {
 	}
 	out.Scale = x.Scale
 	if inc {
-		out = g.b.bin(OpAdd, g.load(x), out)
+		out = g.b.bin(iir.OpAdd, g.load(x), out)
 	}
 	return g.b.resize(out, x, pf.Overflow), nil
 }
@@ -610,7 +596,7 @@ type unsupportedAt struct {
 
 func (u *unsupportedAt) Error() string { return u.msg }
 
-func (g *gen) nonlinear(s *ir.System) ([]*Op, error) {
+func (g *gen) nonlinear(s *ir.System) ([]*iir.Op, error) {
 	pf := g.l.prof
 	if !pf.Nonlinear {
 		o := s.ODEs[0]
@@ -625,9 +611,9 @@ func (g *gen) nonlinear(s *ir.System) ([]*Op, error) {
 			what, s.Method, varNames(s.Vars), pf.Name)}
 	}
 	dt := g.l.out.Dt
-	xs := make([]*Var, len(s.Vars))
+	xs := make([]*iir.Var, len(s.Vars))
 	for i, v := range s.Vars {
-		xs[i] = g.out.varOf(v)
+		xs[i] = g.out.VarOf(v)
 		if xs[i] == nil {
 			return nil, fmt.Errorf("%s has no storage", v.Name)
 		}
@@ -660,7 +646,7 @@ func (g *gen) nonlinear(s *ir.System) ([]*Op, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*Op, len(xs))
+	out := make([]*iir.Op, len(xs))
 	if s.Method == ir.Euler {
 		for i := range xs {
 			out[i] = g.toVar(g.add(state(i), k1[i], false), xs[i])
@@ -805,14 +791,14 @@ func (g *gen) ports(ins *popInputs) bool {
 		if p.Kind != ir.EventPort {
 			continue
 		}
-		port := &Port{Name: p.Name, WeightDim: p.Weight}
+		port := &iir.Port{Name: p.Name, WeightDim: p.Weight}
 		// the weight integer is in the LSB of the variable the port adds
 		// it to; otherwise a format of WeightBits for the largest weight
 		f := math.MinInt32
 		ir.WalkStmts(p.Body, func(s ir.Stmt) {
 			if a, ok := s.(*ir.Assign); ok && (a.Op == "+=" || a.Op == "-=") && f == math.MinInt32 {
 				if _, isW := a.Value.(*ir.WeightRef); isW {
-					f = g.out.varOf(a.Var).Frac
+					f = g.out.VarOf(a.Var).Frac
 				}
 			}
 		})
@@ -821,12 +807,12 @@ func (g *gen) ports(ins *popInputs) bool {
 			if w == 0 {
 				w = 1
 			}
-			f = int(math.Floor(math.Log2(float64(MaxOf(g.l.prof.WeightBits, true)) / w)))
+			f = int(math.Floor(math.Log2(float64(iir.MaxOf(g.l.prof.WeightBits, true)) / w)))
 		}
 		port.WeightScale = math.Ldexp(1, -f)
 		g.begin("port " + p.Name)
-		wlim := float64(MaxOf(g.l.prof.WeightBits, true)) * math.Ldexp(1, g.l.prof.WeightShiftMax)
-		wop := g.b.add(&Op{Code: OpWeight, Scale: port.WeightScale})
+		wlim := float64(iir.MaxOf(g.l.prof.WeightBits, true)) * math.Ldexp(1, g.l.prof.WeightShiftMax)
+		wop := g.b.add(&iir.Op{Code: iir.OpWeight, Scale: port.WeightScale})
 		g.wt = &val{op: wop, f: f, lo: -wlim * port.WeightScale, hi: wlim * port.WeightScale}
 		if err := g.block(p.Body); err != nil {
 			ok = false
@@ -842,8 +828,8 @@ func (g *gen) ports(ins *popInputs) bool {
 // assignments update an environment, branches merge by selection, and
 // the changed variables are stored at the end.
 func (g *gen) block(ss []ir.Stmt) error {
-	changed := map[*Var]bool{}
-	var order []*Var
+	changed := map[*iir.Var]bool{}
+	var order []*iir.Var
 	if err := g.stmts(ss, nil, changed, &order); err != nil {
 		return err
 	}
@@ -853,18 +839,18 @@ func (g *gen) block(ss []ir.Stmt) error {
 	return nil
 }
 
-func (g *gen) current(x *Var) val {
+func (g *gen) current(x *iir.Var) val {
 	if v, ok := g.env[x.Src]; ok {
 		return v
 	}
 	return g.varVal(x, g.load(x))
 }
 
-func (g *gen) varVal(x *Var, o *Op) val {
+func (g *gen) varVal(x *iir.Var, o *iir.Op) val {
 	return val{op: o, f: x.Frac, lo: x.SI(x.Lo), hi: x.SI(x.Hi)}
 }
 
-func (g *gen) stmts(ss []ir.Stmt, cond *Op, changed map[*Var]bool, order *[]*Var) error {
+func (g *gen) stmts(ss []ir.Stmt, cond *iir.Op, changed map[*iir.Var]bool, order *[]*iir.Var) error {
 	for _, s := range ss {
 		if err := g.stmt(s, cond, changed, order); err != nil {
 			return err
@@ -873,15 +859,15 @@ func (g *gen) stmts(ss []ir.Stmt, cond *Op, changed map[*Var]bool, order *[]*Var
 	return nil
 }
 
-func (g *gen) stmt(s ir.Stmt, cond *Op, changed map[*Var]bool, order *[]*Var) error {
+func (g *gen) stmt(s ir.Stmt, cond *iir.Op, changed map[*iir.Var]bool, order *[]*iir.Var) error {
 	report := func(sp lang.Span, err error) error {
 		g.l.errorf(sp, "%v", err).Hint = hintFor(g.l.prof)
 		return err
 	}
 	switch s := s.(type) {
 	case *ir.Assign:
-		x := g.out.varOf(s.Var)
-		if x == nil || x.Kind != StateVar {
+		x := g.out.VarOf(s.Var)
+		if x == nil || x.Kind != iir.StateVar {
 			return report(s.Pos, fmt.Errorf("%s is not state of %s", s.Var.Name, g.out.Name))
 		}
 		rhs, err := g.expr(s.Value)
@@ -927,9 +913,9 @@ func (g *gen) stmt(s ir.Stmt, cond *Op, changed map[*Var]bool, order *[]*Var) er
 		if g.out.Ref == nil {
 			return report(s.Pos, fmt.Errorf("refractory periods cannot be expressed on %s", g.l.prof.Name))
 		}
-		o := &Op{Code: OpRefract, Imm: g.l.steps(s.Duration), Note: "refractory " + ir.ExprString(s.Duration)}
+		o := &iir.Op{Code: iir.OpRefract, Imm: g.l.steps(s.Duration), Note: "refractory " + ir.ExprString(s.Duration)}
 		if cond != nil {
-			o.Args = []*Op{cond}
+			o.Args = []*iir.Op{cond}
 		}
 		g.b.add(o)
 	case *ir.If:
@@ -955,7 +941,7 @@ func (g *gen) stmt(s ir.Stmt, cond *Op, changed map[*Var]bool, order *[]*Var) er
 }
 
 // opOr materializes a value already in x's format.
-func (v val) opOr(g *gen, x *Var) *Op {
+func (v val) opOr(g *gen, x *iir.Var) *iir.Op {
 	if v.op != nil {
 		return v.op
 	}
@@ -963,11 +949,11 @@ func (v val) opOr(g *gen, x *Var) *Op {
 }
 
 // checkConst reports a constant that x's format cannot hold.
-func (g *gen) checkConst(x *Var, c float64, what string) error {
+func (g *gen) checkConst(x *iir.Var, c float64, what string) error {
 	n := math.Ldexp(c, x.Frac)
 	if n <= float64(x.Hi)+0.5 && n >= float64(x.Lo)-0.5 {
-		i := roundHalfAway(n)
-		g.out.Consts = append(g.out.Consts, Quantized{What: what, Value: c, Int: i, Got: x.SI(i), Dim: x.Dim})
+		i := iir.RoundHalfAway(n)
+		g.out.Consts = append(g.out.Consts, iir.Quantized{What: what, Value: c, Int: i, Got: x.SI(i), Dim: x.Dim})
 		return nil
 	}
 	best := x.Hi
@@ -975,7 +961,7 @@ func (g *gen) checkConst(x *Var, c float64, what string) error {
 		best = x.Lo
 	}
 	return fmt.Errorf("%s: the constant %s cannot be held by %s (%s, range %s .. %s): the closest representable value is %s",
-		what, siString(c, x.Dim), x.Name, x.FormatString(), siString(x.SI(x.Lo), x.Dim), siString(x.SI(x.Hi), x.Dim), siString(x.SI(best), x.Dim))
+		what, iir.SIString(c, x.Dim), x.Name, x.FormatString(), iir.SIString(x.SI(x.Lo), x.Dim), iir.SIString(x.SI(x.Hi), x.Dim), iir.SIString(x.SI(best), x.Dim))
 }
 
 // ---- expressions ----
@@ -1010,7 +996,7 @@ func (g *gen) materialize(v val, f int) val {
 		_, f = splitConst(v.c, g.l.prof.ConstBits)
 	}
 	f = g.capFrac(f, math.Abs(v.c))
-	i := roundHalfAway(math.Ldexp(v.c, f))
+	i := iir.RoundHalfAway(math.Ldexp(v.c, f))
 	o := g.b.konst(i, math.Ldexp(1, -f), fmt.Sprintf("%.10g", v.c))
 	return val{op: o, f: f, lo: v.c, hi: v.c}
 }
@@ -1081,9 +1067,9 @@ func (g *gen) add(a, b val, sub bool) val {
 	}
 	f := g.commonFrac(a, b, lo, hi)
 	x, y := g.align(a, f), g.align(b, f)
-	code := OpAdd
+	code := iir.OpAdd
 	if sub {
-		code = OpSub
+		code = iir.OpSub
 	}
 	o := g.b.bin(code, x.op, y.op)
 	o.Scale = math.Ldexp(1, -f)
@@ -1113,7 +1099,7 @@ func (g *gen) mulConst(a val, c float64) val {
 	m, e := splitConst(c, g.l.prof.ConstBits)
 	a = g.safeOperand(a, g.l.prof.ConstBits)
 	k := g.b.konst(m, math.Ldexp(1, -e), fmt.Sprintf("%.10g", c))
-	o := g.b.bin(OpMul, a.op, k)
+	o := g.b.bin(iir.OpMul, a.op, k)
 	o.Scale = math.Ldexp(1, -(a.f + e))
 	lo, hi := a.lo*c, a.hi*c
 	if c < 0 {
@@ -1155,7 +1141,7 @@ func (g *gen) mul(a, b val) val {
 			b = g.align(b, b.f-1)
 		}
 	}
-	o := g.b.bin(OpMul, a.op, b.op)
+	o := g.b.bin(iir.OpMul, a.op, b.op)
 	o.Scale = math.Ldexp(1, -(a.f + b.f))
 	return g.fit(val{op: o, f: a.f + b.f, lo: minf(ps), hi: maxf(ps)})
 }
@@ -1164,7 +1150,7 @@ func (g *gen) neg(a val) val {
 	if a.konst {
 		return g.konst(-a.c)
 	}
-	o := g.b.add(&Op{Code: OpNeg, Args: []*Op{a.op}, Scale: a.op.Scale})
+	o := g.b.add(&iir.Op{Code: iir.OpNeg, Args: []*iir.Op{a.op}, Scale: a.op.Scale})
 	return val{op: o, f: a.f, lo: -a.hi, hi: -a.lo}
 }
 
@@ -1200,8 +1186,8 @@ func (g *gen) compare(op string, a, b val) val {
 		lim := math.Ldexp(1, g.l.prof.AccumBits)
 		k = math.Max(-lim, math.Min(lim, k))
 		note := fmt.Sprintf("%.10g", b.c)
-		if a.op.Code == OpLoad && a.op.Var.Dim != (units.Dim{}) {
-			note = siString(b.c, a.op.Var.Dim)
+		if a.op.Code == iir.OpLoad && a.op.Var.Dim != (units.Dim{}) {
+			note = iir.SIString(b.c, a.op.Var.Dim)
 		}
 		c := g.b.konst(int64(k), math.Ldexp(1, -a.f), note)
 		return val{op: g.b.cmp(op, a.op, c), isBool: true, lo: 0, hi: 1}
@@ -1211,9 +1197,9 @@ func (g *gen) compare(op string, a, b val) val {
 	return val{op: g.b.cmp(op, x.op, y.op), isBool: true, lo: 0, hi: 1}
 }
 
-func (g *gen) minmax(code Opcode, a, b val) val {
+func (g *gen) minmax(code iir.Opcode, a, b val) val {
 	lo, hi := math.Min(a.lo, b.lo), math.Min(a.hi, b.hi)
-	if code == OpMax {
+	if code == iir.OpMax {
 		lo, hi = math.Max(a.lo, b.lo), math.Max(a.hi, b.hi)
 	}
 	f := g.commonFrac(a, b, lo, hi)
@@ -1224,10 +1210,10 @@ func (g *gen) minmax(code Opcode, a, b val) val {
 }
 
 // toVar rounds v to x's format and applies the profile's overflow.
-func (g *gen) toVar(v val, x *Var) *Op {
+func (g *gen) toVar(v val, x *iir.Var) *iir.Op {
 	if v.konst {
-		n := Clamp(roundHalfAway(math.Ldexp(v.c, x.Frac)), x.Lo, x.Hi)
-		return g.b.konst(n, x.Scale, fmt.Sprintf("%s", siString(v.c, x.Dim)))
+		n := iir.Clamp(iir.RoundHalfAway(math.Ldexp(v.c, x.Frac)), x.Lo, x.Hi)
+		return g.b.konst(n, x.Scale, fmt.Sprintf("%s", iir.SIString(v.c, x.Dim)))
 	}
 	a := g.align(v, x.Frac)
 	return g.b.resize(a.op, x, g.l.prof.Overflow)
@@ -1264,11 +1250,11 @@ func (g *gen) expr(e ir.Expr) (val, error) {
 		if sv, ok := g.env[v]; ok {
 			return sv, nil
 		}
-		xv := g.out.varOf(v)
+		xv := g.out.VarOf(v)
 		if xv == nil {
 			return val{}, unsup("%s (no storage)", v.Name)
 		}
-		if xv.Kind == InputVar && !xv.Driven {
+		if xv.Kind == iir.InputVar && !xv.Driven {
 			return g.konst(0), nil
 		}
 		return g.varVal(xv, g.load(xv)), nil
@@ -1322,9 +1308,9 @@ func (g *gen) expr(e ir.Expr) (val, error) {
 			return g.compare(x.Op, a, b), nil
 		case "and", "or":
 			a, b = g.materialize(a, 0), g.materialize(b, 0)
-			code := OpAnd
+			code := iir.OpAnd
 			if x.Op == "or" {
-				code = OpOr
+				code = iir.OpOr
 			}
 			return val{op: g.b.bin(code, a.op, b.op), isBool: true, lo: 0, hi: 1}, nil
 		}
@@ -1367,12 +1353,12 @@ func (g *gen) expr(e ir.Expr) (val, error) {
 		switch x.Fn {
 		case "abs":
 			a := args[0]
-			o := g.b.add(&Op{Code: OpAbs, Args: []*Op{g.materialize(a, a.f).op}, Scale: math.Ldexp(1, -a.f)})
+			o := g.b.add(&iir.Op{Code: iir.OpAbs, Args: []*iir.Op{g.materialize(a, a.f).op}, Scale: math.Ldexp(1, -a.f)})
 			return val{op: o, f: a.f, lo: 0, hi: math.Max(math.Abs(a.lo), math.Abs(a.hi))}, nil
 		case "min", "max":
-			code := OpMin
+			code := iir.OpMin
 			if x.Fn == "max" {
-				code = OpMax
+				code = iir.OpMax
 			}
 			r := args[0]
 			for _, a := range args[1:] {
@@ -1380,7 +1366,7 @@ func (g *gen) expr(e ir.Expr) (val, error) {
 			}
 			return r, nil
 		case "clip":
-			return g.minmax(OpMin, g.minmax(OpMax, args[0], args[1]), args[2]), nil
+			return g.minmax(iir.OpMin, g.minmax(iir.OpMax, args[0], args[1]), args[2]), nil
 		case "pow":
 			return g.power(args[0], args[1], x)
 		}

@@ -1,13 +1,12 @@
-// Package fixed is snnc's fixed-point hardware backend: numeric profiles
-// (data, not code paths), an integer IR in which every operation has an
-// explicit width, rounding and overflow, the lowering of the optimised float
-// IR into it with range analysis, and a bit-accurate simulator.
+// Package iir is snnc's integer IR: numeric profiles (data, not code
+// paths), and programs in which every operation has an explicit width,
+// rounding and overflow, with the arithmetic that defines each operation,
+// a printer and a verifier. It is a value passed along the pipeline:
 //
-//	optimised IR ──Lower(profile)──▶ integer IR ──Analyse──▶ widths + proofs
-//	                                      │
-//	                                      ├──▶ Run: bit-accurate Go simulator (vs the float64 gosim run)
-//	                                      └──▶ (Verilog, co-simulation: later)
-package fixed
+//	optimised IR ──quantize.Lower(profile)──▶ integer IR (iir.Program)
+//	                                            ├──▶ backends/fixed: bit-accurate Go simulator
+//	                                            └──▶ backends/verilog: RTL, memory images, testbench
+package iir
 
 import (
 	"bytes"
@@ -277,7 +276,7 @@ func (p *Profile) Validate() error {
 	if p.LFSR.Bits < 2 || p.LFSR.Bits > 62 {
 		return bad("lfsr bits %d: want 2..62", p.LFSR.Bits)
 	}
-	if _, err := p.taps(); err != nil {
+	if _, err := p.Taps(); err != nil {
 		return bad("lfsr taps %q: %v", p.LFSR.Taps, err)
 	}
 	switch p.Structure {
@@ -329,7 +328,8 @@ func (p *Profile) Validate() error {
 	return nil
 }
 
-func (p *Profile) taps() (uint64, error) {
+// Taps is the LFSR feedback polynomial as a Galois mask.
+func (p *Profile) Taps() (uint64, error) {
 	t, err := strconv.ParseUint(p.LFSR.Taps, 0, 64)
 	if err != nil {
 		return 0, err
@@ -340,16 +340,16 @@ func (p *Profile) taps() (uint64, error) {
 	return t, nil
 }
 
-// currentOverflow is the overflow of a compartment's synaptic currents.
-func (p *Profile) currentOverflow() Overflow {
+// CurrentsOverflow is the overflow of a compartment's synaptic currents.
+func (p *Profile) CurrentsOverflow() Overflow {
 	if p.CurrentOverflow != "" {
 		return p.CurrentOverflow
 	}
 	return p.Overflow
 }
 
-// decayRounding is the rounding of a multiply decay.
-func (p *Profile) decayRounding() Rounding {
+// DecayRounding is the rounding of a multiply decay.
+func (p *Profile) DecayRounding() Rounding {
 	if p.Decay.Rounding != "" {
 		return p.Decay.Rounding
 	}

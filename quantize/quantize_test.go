@@ -1,28 +1,29 @@
-package passes_test
+package quantize_test
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/snnc/snnc"
-	"github.com/snnc/snnc/backends/fixed"
+	"github.com/snnc/snnc/ir/iir"
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/passes"
 )
 
-func quantized(t *testing.T, path, target string) (*fixed.Program, lang.Diagnostics) {
+func quantized(t *testing.T, path, target string) (*iir.Program, lang.Diagnostics) {
 	t.Helper()
-	p, _, diags := snnc.Compile(path, snnc.Options{Passes: passes.Options{Target: target, Verify: true}})
-	if p == nil {
-		return nil, diags
-	}
-	return fixed.Attached(p), diags
+	_, q, _, diags := snnc.CompileTarget(path, snnc.Options{Passes: passes.Options{Target: target, Verify: true}})
+	return q, diags
 }
 
-// TestQuantizeOnlyWithTarget: without a target the pass does nothing.
+// TestQuantizeOnlyWithTarget: without a target the pipeline stops at the
+// float IR.
 func TestQuantizeOnlyWithTarget(t *testing.T) {
-	p, _ := compile(t, "../examples/cuba.snn", "")
-	if fixed.Attached(p) != nil {
+	p, q, _, diags := snnc.CompileTarget("../examples/cuba.snn", snnc.Options{})
+	if p == nil {
+		t.Fatal(diags)
+	}
+	if q != nil {
 		t.Error("an integer program without --target")
 	}
 	if q, _ := quantized(t, "../examples/cuba.snn", "q16"); q == nil {
@@ -73,12 +74,5 @@ func TestQuantizeErrors(t *testing.T) {
 	_, diags = quantized(t, "../examples/cuba.snn", "tpu")
 	if !strings.Contains(diags.Error(), `--target: unknown profile "tpu"`) {
 		t.Errorf("unknown target: %v", diags)
-	}
-}
-
-// TestQuantizeLast: quantize runs after every other pass.
-func TestQuantizeLast(t *testing.T) {
-	if last := passes.Table[len(passes.Table)-1]; last.Name != "quantize" {
-		t.Errorf("the last pass is %s", last.Name)
 	}
 }

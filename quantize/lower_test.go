@@ -1,4 +1,4 @@
-package fixed_test
+package quantize_test
 
 import (
 	"bytes"
@@ -6,11 +6,37 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/snnc/snnc/backends/fixed"
+	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/internal/golden"
+	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/ir/iir"
+	"github.com/snnc/snnc/passes"
+	"github.com/snnc/snnc/quantize"
 )
 
-func model(t *testing.T, q *fixed.Program, pop string) *fixed.Model {
+func compile(t *testing.T, path string) *ir.Program {
+	t.Helper()
+	p, _, diags := snnc.Compile(path, snnc.Options{Passes: passes.Options{Verify: true}})
+	if p == nil {
+		t.Fatalf("%s: %v", path, diags)
+	}
+	return p
+}
+
+func lower(t *testing.T, p *ir.Program, target string) *iir.Program {
+	t.Helper()
+	prof, err := iir.LoadProfile(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, diags := quantize.Lower(p, prof)
+	if q == nil {
+		t.Fatalf("lowering for %s: %v", target, diags)
+	}
+	return q
+}
+
+func model(t *testing.T, q *iir.Program, pop string) *iir.Model {
 	t.Helper()
 	for _, m := range q.Models {
 		if m.Pop == pop {
@@ -21,7 +47,7 @@ func model(t *testing.T, q *fixed.Program, pop string) *fixed.Model {
 	return nil
 }
 
-func variable(t *testing.T, m *fixed.Model, name string) *fixed.Var {
+func variable(t *testing.T, m *iir.Model, name string) *iir.Var {
 	t.Helper()
 	for _, v := range m.Vars {
 		if v.Name == name {
@@ -33,21 +59,21 @@ func variable(t *testing.T, m *fixed.Model, name string) *fixed.Var {
 }
 
 // resizes returns the overflow handling of every resize into v.
-func resizes(m *fixed.Model, v *fixed.Var) []fixed.Overflow {
-	var out []fixed.Overflow
-	for _, k := range []*fixed.Kernel{m.Update, m.Threshold, m.Reset} {
+func resizes(m *iir.Model, v *iir.Var) []iir.Overflow {
+	var out []iir.Overflow
+	for _, k := range []*iir.Kernel{m.Update, m.Threshold, m.Reset} {
 		if k == nil {
 			continue
 		}
 		for _, o := range k.Ops {
-			if o.Code == fixed.OpResize && o.Var == v {
+			if o.Code == iir.OpResize && o.Var == v {
 				out = append(out, o.Ovf)
 			}
 		}
 	}
 	for _, p := range m.Ports {
 		for _, o := range p.Kernel.Ops {
-			if o.Code == fixed.OpResize && o.Var == v {
+			if o.Code == iir.OpResize && o.Var == v {
 				out = append(out, o.Ovf)
 			}
 		}
@@ -59,16 +85,16 @@ func resizes(m *fixed.Model, v *fixed.Var) []fixed.Overflow {
 // fixed point of ge ← P·ge + w, proved tight; v's is the threshold plus one
 // step's rise; no saturation is left and v gets a narrower word.
 func TestRangeProved(t *testing.T) {
-	p := compile(t, "../../testdata/fixed/ranges.snn")
+	p := compile(t, "../testdata/fixed/ranges.snn")
 	q := lower(t, p, "q16")
 	m := model(t, q, "Proved")
 	ge, v := variable(t, m, "ge"), variable(t, m, "v")
-	for _, x := range []*fixed.Var{ge, v} {
-		if x.Proof != fixed.Proved {
+	for _, x := range []*iir.Var{ge, v} {
+		if x.Proof != iir.Proved {
 			t.Errorf("%s not proved: %s", x.Name, x.Why)
 		}
 		for _, o := range resizes(m, x) {
-			if o != fixed.Proved {
+			if o != iir.Proved {
 				t.Errorf("%s still has a %s resize", x.Name, o)
 			}
 		}
@@ -95,11 +121,11 @@ func TestRangeProved(t *testing.T) {
 // be bounded in 16 bits: the port's resize keeps its saturation and the
 // variable says why.
 func TestRangeSaturation(t *testing.T) {
-	p := compile(t, "../../testdata/fixed/ranges.snn")
+	p := compile(t, "../testdata/fixed/ranges.snn")
 	q := lower(t, p, "q16")
 	m := model(t, q, "Saturated")
 	ge := variable(t, m, "ge")
-	if ge.Proof != fixed.Saturate {
+	if ge.Proof != iir.Saturate {
 		t.Fatalf("ge: %s", ge.Proof)
 	}
 	for _, want := range []string{"port exc may add 1000 events", "all 1000 of Many"} {
@@ -110,7 +136,7 @@ func TestRangeSaturation(t *testing.T) {
 	port := m.Ports[0].Kernel
 	found := false
 	for _, o := range port.Ops {
-		if o.Code == fixed.OpResize && o.Ovf == fixed.Saturate {
+		if o.Code == iir.OpResize && o.Ovf == iir.Saturate {
 			found = true
 		}
 	}
@@ -119,7 +145,7 @@ func TestRangeSaturation(t *testing.T) {
 	}
 	// the update of ge only decays it: proved even here
 	for _, o := range m.Update.Ops {
-		if o.Code == fixed.OpResize && o.Var == ge && o.Ovf != fixed.Proved {
+		if o.Code == iir.OpResize && o.Var == ge && o.Ovf != iir.Proved {
 			t.Errorf("ge's decay needs no saturation, has %s", o.Ovf)
 		}
 	}
@@ -129,25 +155,25 @@ func TestRangeSaturation(t *testing.T) {
 // value's interval fits it.
 func TestWidthsExplicit(t *testing.T) {
 	for _, c := range []struct{ path, target string }{
-		{"../../examples/cuba.snn", "q16"},
-		{"../../testdata/fixed/ranges.snn", "q16"},
-		{"../../testdata/fixed/loihi_lif.snn", "loihi"},
-		{"../../testdata/fixed/xylo_lif.snn", "xylo"},
+		{"../examples/cuba.snn", "q16"},
+		{"../testdata/fixed/ranges.snn", "q16"},
+		{"../testdata/fixed/loihi_lif.snn", "loihi"},
+		{"../testdata/fixed/xylo_lif.snn", "xylo"},
 	} {
 		q := lower(t, compile(t, c.path), c.target)
 		for _, m := range q.Models {
-			for _, k := range []*fixed.Kernel{m.Update, m.Threshold, m.Reset} {
+			for _, k := range []*iir.Kernel{m.Update, m.Threshold, m.Reset} {
 				if k == nil {
 					continue
 				}
 				for _, o := range k.Ops {
-					if o.Code == fixed.OpRefract {
+					if o.Code == iir.OpRefract {
 						continue
 					}
 					if o.Width < 1 {
 						t.Errorf("%s %s %s: %%%d %s has no width", c.path, m.Name, k.Name, o.ID, o.Code)
 					}
-					if o.Code != fixed.OpStore && (o.Range.Lo < fixed.MinOf(o.Width, o.Signed) || o.Range.Hi > fixed.MaxOf(o.Width, o.Signed)) {
+					if o.Code != iir.OpStore && (o.Range.Lo < iir.MinOf(o.Width, o.Signed) || o.Range.Hi > iir.MaxOf(o.Width, o.Signed)) {
 						t.Errorf("%s %s %s: %%%d %s range [%d, %d] does not fit its width %d", c.path, m.Name, k.Name, o.ID, o.Code, o.Range.Lo, o.Range.Hi, o.Width)
 					}
 				}
@@ -160,14 +186,14 @@ func TestWidthsExplicit(t *testing.T) {
 // compartments on loihi and xylo.
 func TestPrintGolden(t *testing.T) {
 	for _, c := range []struct{ path, target, golden string }{
-		{"../../examples/cuba.snn", "q16", "cuba_q16.golden"},
-		{"../../testdata/fixed/ranges.snn", "q16", "ranges_q16.golden"},
-		{"../../testdata/fixed/loihi_lif.snn", "loihi", "loihi_lif.golden"},
-		{"../../testdata/fixed/xylo_lif.snn", "xylo", "xylo_lif.golden"},
-		{"../../testdata/fixed/stdp.snn", "q16", "stdp_q16.golden"},
+		{"../examples/cuba.snn", "q16", "cuba_q16.golden"},
+		{"../testdata/fixed/ranges.snn", "q16", "ranges_q16.golden"},
+		{"../testdata/fixed/loihi_lif.snn", "loihi", "loihi_lif.golden"},
+		{"../testdata/fixed/xylo_lif.snn", "xylo", "xylo_lif.golden"},
+		{"../testdata/fixed/stdp.snn", "q16", "stdp_q16.golden"},
 	} {
 		var out bytes.Buffer
-		fixed.Print(&out, lower(t, compile(t, c.path), c.target))
-		golden.Check(t, "../../testdata/fixed/"+c.golden, out.Bytes())
+		iir.Print(&out, lower(t, compile(t, c.path), c.target))
+		golden.Check(t, "../testdata/fixed/"+c.golden, out.Bytes())
 	}
 }

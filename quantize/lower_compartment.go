@@ -1,4 +1,4 @@
-package fixed
+package quantize
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/ir/iir"
 	"github.com/snnc/snnc/lang"
 )
 
@@ -39,10 +40,10 @@ import (
 
 type comp struct {
 	l    *lowerer
-	out  *Model
+	out  *iir.Model
 	src  *ir.Model
 	v    *ir.Var
-	vv   *Var
+	vv   *iir.Var
 	curs []*current
 	pvv  float64
 	r    float64
@@ -54,16 +55,16 @@ type comp struct {
 
 type current struct {
 	src   *ir.Var
-	x     *Var
+	x     *iir.Var
 	p     float64 // float decay
 	pq    float64 // quantized decay
 	d     int64   // multiply: 2^B − d is the multiplier; shift: dash
 	pv    float64 // P[v][c]
 	gain  float64 // U = gain·c (in the membrane's LSB)
-	ports []*Port
+	ports []*iir.Port
 }
 
-func (l *lowerer) compartment(out *Model, pop *ir.Population, m *ir.Model) bool {
+func (l *lowerer) compartment(out *iir.Model, pop *ir.Population, m *ir.Model) bool {
 	c := &comp{l: l, out: out, src: m}
 	pf := l.prof
 	ins := l.inputs(pop)
@@ -142,7 +143,7 @@ func (l *lowerer) compartment(out *Model, pop *ir.Population, m *ir.Model) bool 
 		return false
 	}
 	// 6. the membrane's scale and the threshold, bias, currents
-	return c.scales(thr, op, vr) && c.kernels(thr, op)
+	return c.scales(thr, op, vr) && c.Kernels(thr, op)
 }
 
 // shape finds the membrane row and the current rows.
@@ -258,7 +259,7 @@ func (c *comp) shape(ins *popInputs) bool {
 			ok = false
 			continue
 		}
-		cur.ports = append(cur.ports, &Port{Name: p.Name, WeightDim: p.Weight})
+		cur.ports = append(cur.ports, &iir.Port{Name: p.Name, WeightDim: p.Weight})
 		if a.Op == "-=" {
 			cur.ports[len(cur.ports)-1].Why = "-="
 		}
@@ -311,8 +312,8 @@ func (c *comp) quantDecay(p float64, membrane bool, what string, sp lang.Span) (
 			lo, hi = int64(rg[0]), int64(rg[1])
 		}
 		exact := float64(unit) * (1 - p)
-		d := roundHalfAway(exact)
-		got := Clamp(d, lo, hi)
+		d := iir.RoundHalfAway(exact)
+		got := iir.Clamp(d, lo, hi)
 		if got != d || (d == 0 && exact > 0) {
 			if d == 0 {
 				got = max(lo, 1)
@@ -323,7 +324,7 @@ func (c *comp) quantDecay(p float64, membrane bool, what string, sp lang.Span) (
 			return 0, 0, false
 		}
 		pq := 1 - float64(d)/float64(unit)
-		c.out.Consts = append(c.out.Consts, Quantized{What: "decay of " + what, Value: p, Int: d, Got: pq,
+		c.out.Consts = append(c.out.Consts, iir.Quantized{What: "decay of " + what, Value: p, Int: d, Got: pq,
 			Detail: fmt.Sprintf("x·(%d − %d) >> %d: τ %s → %s", unit, d, pf.Decay.Bits, tau(p), tau(pq))})
 		return d, pq, true
 	default: // shift
@@ -337,16 +338,16 @@ func (c *comp) quantDecay(p float64, membrane bool, what string, sp lang.Span) (
 			return 0, 0, false
 		}
 		exact := -math.Log2(1 - p)
-		d := roundHalfAway(exact)
+		d := iir.RoundHalfAway(exact)
 		if d > int64(pf.Decay.MaxShift) || (d == 0 && !membrane) {
-			best := Clamp(d, 1, int64(pf.Decay.MaxShift))
+			best := iir.Clamp(d, 1, int64(pf.Decay.MaxShift))
 			c.l.errorf(sp, "the decay of %s per step, %.10g (τ = %s), cannot be held by %s's bitshift decays: it needs dash = %.3g; the closest representable is dash %d (decay %.10g, τ = %s)",
 				what, p, tau(p), pf.Name, exact, best, 1-math.Ldexp(1, -int(best)), tau(1-math.Ldexp(1, -int(best)))).Hint =
 				"a bitshift decay is 1 − 2^-dash: choose τ ≈ dt·2^dash, or use the q16 profile"
 			return 0, 0, false
 		}
 		pq := 1 - math.Ldexp(1, -int(d))
-		c.out.Consts = append(c.out.Consts, Quantized{What: "decay of " + what, Value: p, Int: d, Got: pq,
+		c.out.Consts = append(c.out.Consts, iir.Quantized{What: "decay of " + what, Value: p, Int: d, Got: pq,
 			Detail: fmt.Sprintf("x − (x >> %d): τ %s → %s", d, tau(p), tau(pq))})
 		return d, pq, true
 	}
@@ -382,10 +383,10 @@ func (c *comp) scales(thr float64, op string, vr float64) bool {
 	theta := thr - vr
 	if !(theta > 0) {
 		l.errorf(m.ThreshPos, "the threshold %s must lie above the reset %s on %s (the membrane is stored relative to the reset)",
-			siString(thr, c.v.Dim), siString(vr, c.v.Dim), pf.Name)
+			iir.SIString(thr, c.v.Dim), iir.SIString(vr, c.v.Dim), pf.Name)
 		return false
 	}
-	vmax := float64(MaxOf(pf.StateBits, true))
+	vmax := float64(iir.MaxOf(pf.StateBits, true))
 	// design magnitude of v − v_r
 	mag := 2 * theta
 	why := "2 × (threshold − reset)"
@@ -408,51 +409,51 @@ func (c *comp) scales(thr float64, op string, vr float64) bool {
 	case op == ">" && pf.ThresholdOp == ">=":
 		adj = -1 // V > k  ⟺  V >= k + 1 = T
 	}
-	tmax := min(int64(1)<<uint(pf.ThresholdBits)-1, MaxOf(pf.StateBits, true)>>uint(pf.ThresholdShift))
+	tmax := min(int64(1)<<uint(pf.ThresholdBits)-1, iir.MaxOf(pf.StateBits, true)>>uint(pf.ThresholdShift))
 	want := theta*vmax/mag - float64(adj)
-	mant := Clamp(int64(math.Floor(want/math.Ldexp(1, pf.ThresholdShift))), 1, tmax)
+	mant := iir.Clamp(int64(math.Floor(want/math.Ldexp(1, pf.ThresholdShift))), 1, tmax)
 	T := mant << uint(pf.ThresholdShift)
 	k := T + adj
 	lsb := theta / float64(k)
 	// the membrane variable
 	gv := dcGain(c.pvv, pvq)
-	v := newVar(c.v.Name, StateVar, pf.StateBits, true, pf.SymmetricClip)
+	v := newVar(c.v.Name, iir.StateVar, pf.StateBits, true, pf.SymmetricClip)
 	v.Src, v.Dim, v.Unit, v.Init = c.v, c.v.Dim, c.v.Unit, c.v.Init
 	v.Scale, v.Offset = lsb, vr
-	c.vv = c.out.addVar(v)
+	c.vv = c.out.AddVar(v)
 	c.out.Notes = append(c.out.Notes, fmt.Sprintf("%s is stored relative to its reset %s with LSB %s (threshold %s − reset = %d LSB; %s = %s)",
-		v.Name, siString(vr, v.Dim), siString(lsb, v.Dim), siString(thr, v.Dim), k, why, siString(mag, v.Dim)))
-	c.out.Consts = append(c.out.Consts, Quantized{What: "threshold", Value: thr, Int: T, Got: thr, Dim: v.Dim,
-		Detail: fmt.Sprintf("%s %s %s ⟺ %s %s %d (mantissa %d << %d)", c.v.Name, op, siString(thr, v.Dim), v.Name, pf.ThresholdOp, T, mant, pf.ThresholdShift)})
+		v.Name, iir.SIString(vr, v.Dim), iir.SIString(lsb, v.Dim), iir.SIString(thr, v.Dim), k, why, iir.SIString(mag, v.Dim)))
+	c.out.Consts = append(c.out.Consts, iir.Quantized{What: "threshold", Value: thr, Int: T, Got: thr, Dim: v.Dim,
+		Detail: fmt.Sprintf("%s %s %s ⟺ %s %s %d (mantissa %d << %d)", c.v.Name, op, iir.SIString(thr, v.Dim), v.Name, pf.ThresholdOp, T, mant, pf.ThresholdShift)})
 	c.thrInt = T
 	// bias: the leak's pull toward the rest, per step
 	beta := gv * ((c.pvv-1)*vr + c.r) / lsb
 	if beta != 0 {
 		if pf.BiasBits == 0 {
 			l.errorf(c.odeSpan(c.v), "%s decays toward %s, not toward its reset %s: that needs a bias, which %s neurons do not have",
-				c.v.Name, siString(c.r/(1-c.pvv), v.Dim), siString(vr, v.Dim), pf.Name)
+				c.v.Name, iir.SIString(c.r/(1-c.pvv), v.Dim), iir.SIString(vr, v.Dim), pf.Name)
 			return false
 		}
-		mlim := MaxOf(pf.BiasBits, true)
+		mlim := iir.MaxOf(pf.BiasBits, true)
 		e := 0
 		for e < pf.BiasExpMax && math.Abs(math.Round(math.Ldexp(beta, -e))) > float64(mlim) {
 			e++
 		}
-		bm := roundHalfAway(math.Ldexp(beta, -e))
+		bm := iir.RoundHalfAway(math.Ldexp(beta, -e))
 		if bm > mlim || bm < -mlim-1 {
-			best := Clamp(bm, -mlim-1, mlim) << uint(e)
+			best := iir.Clamp(bm, -mlim-1, mlim) << uint(e)
 			l.errorf(c.odeSpan(c.v), "the bias of %s (its pull toward %s), %s per step = %.6g LSB, cannot be held by %s's %d-bit bias << %d: the closest representable value is %s per step",
-				c.v.Name, siString(c.r/(1-c.pvv), v.Dim), siString(beta*lsb, v.Dim), beta, pf.Name, pf.BiasBits, pf.BiasExpMax, siString(float64(best)*lsb, v.Dim)).Hint =
+				c.v.Name, iir.SIString(c.r/(1-c.pvv), v.Dim), iir.SIString(beta*lsb, v.Dim), beta, pf.Name, pf.BiasBits, pf.BiasExpMax, iir.SIString(float64(best)*lsb, v.Dim)).Hint =
 				"the membrane's LSB follows from the threshold: a larger threshold − reset or a profile with a wider bias helps"
 			return false
 		}
 		if bm == 0 {
 			l.errorf(c.odeSpan(c.v), "the bias of %s (its pull toward %s), %s per step, rounds to 0 on %s (LSB %s): the closest representable values are 0 and %s",
-				c.v.Name, siString(c.r/(1-c.pvv), v.Dim), siString(beta*lsb, v.Dim), pf.Name, siString(lsb, v.Dim), siString(math.Copysign(lsb, beta), v.Dim))
+				c.v.Name, iir.SIString(c.r/(1-c.pvv), v.Dim), iir.SIString(beta*lsb, v.Dim), pf.Name, iir.SIString(lsb, v.Dim), iir.SIString(math.Copysign(lsb, beta), v.Dim))
 			return false
 		}
 		c.bias = bm << uint(e)
-		c.out.Consts = append(c.out.Consts, Quantized{What: "bias of " + c.v.Name, Value: beta * lsb, Int: c.bias, Got: float64(c.bias) * lsb, Dim: v.Dim,
+		c.out.Consts = append(c.out.Consts, iir.Quantized{What: "bias of " + c.v.Name, Value: beta * lsb, Int: c.bias, Got: float64(c.bias) * lsb, Dim: v.Dim,
 			Detail: fmt.Sprintf("mantissa %d << %d per step", bm, e)})
 	}
 	// the currents: U = gain·c in the membrane's LSB
@@ -463,19 +464,19 @@ func (c *comp) scales(thr float64, op string, vr float64) bool {
 		} else {
 			cu.gain = cu.pv / cu.pq * gc * gv
 		}
-		x := newVar(cu.src.Name, StateVar, pf.StateBits, true, false)
+		x := newVar(cu.src.Name, iir.StateVar, pf.StateBits, true, false)
 		x.Src, x.Dim, x.Unit, x.Init = cu.src, cu.src.Dim, cu.src.Unit, cu.src.Init
 		x.Scale = lsb / cu.gain // SI of the model's current per LSB
 		x.Lag = pf.InputBits > 0
-		cu.x = c.out.addVar(x)
+		cu.x = c.out.AddVar(x)
 		for _, p := range cu.ports {
 			if pf.InputBits > 0 {
 				// the port's exponent: the smallest that holds the largest weight
-				in := newVar(p.Name+".in", InputVar, pf.InputBits, true, false)
+				in := newVar(p.Name+".in", iir.InputVar, pf.InputBits, true, false)
 				in.Dim = p.WeightDim
-				p.Input = c.out.addVar(in)
+				p.Input = c.out.AddVar(in)
 				w := maxWeight(c.l.inputs(c.out.SrcPop).ports[p.Name])
-				mantMax := float64(MaxOf(pf.WeightBits, true))
+				mantMax := float64(iir.MaxOf(pf.WeightBits, true))
 				e := pf.WeightShiftMin
 				for e < pf.WeightShiftMax && w/math.Abs(x.Scale)/math.Ldexp(1, e+pf.InputShift) > mantMax {
 					e++
@@ -504,24 +505,24 @@ func (c *comp) odeSpan(v *ir.Var) lang.Span {
 	return v.Pos
 }
 
-func (c *comp) kernels(thr float64, op string) bool {
+func (c *comp) Kernels(thr float64, op string) bool {
 	pf := c.l.prof
 	m := c.out
 	b := newKernel(m, "update")
-	var sum *Op
-	var ports []*Port
+	var sum *iir.Op
+	var ports []*iir.Port
 	for _, cu := range c.curs {
 		u := b.load(cu.x)
-		var dec *Op
+		var dec *iir.Op
 		if pf.Decay.Form == "multiply" {
 			unit := int64(1) << uint(pf.Decay.Bits)
 			k := b.konst(unit-cu.d, 0, fmt.Sprintf("%d − d_%s (d = %d)", unit, cu.x.Name, cu.d))
-			p := b.bin(OpMul, u, k)
-			dec = b.shr(p, pf.Decay.Bits, pf.decayRounding())
+			p := b.bin(iir.OpMul, u, k)
+			dec = b.shr(p, pf.Decay.Bits, pf.DecayRounding())
 			dec.Scale = cu.x.Scale
 			dec.Note = "decay of " + cu.x.Name
 		} else {
-			dec = b.add(&Op{Code: OpShiftDecay, Args: []*Op{u}, Imm: cu.d, MinStep: pf.Decay.MinStep, Scale: cu.x.Scale, Note: "decay of " + cu.x.Name})
+			dec = b.add(&iir.Op{Code: iir.OpShiftDecay, Args: []*iir.Op{u}, Imm: cu.d, MinStep: pf.Decay.MinStep, Scale: cu.x.Scale, Note: "decay of " + cu.x.Name})
 		}
 		nu := dec
 		for _, p := range cu.ports {
@@ -532,40 +533,40 @@ func (c *comp) kernels(thr float64, op string) bool {
 			if p.Exp >= 0 {
 				a = b.shl(a, p.Exp)
 			} else {
-				a = b.shr(a, -p.Exp, Floor)
+				a = b.shr(a, -p.Exp, iir.Floor)
 			}
 			a = b.shl(a, pf.InputShift)
 			a.Note = fmt.Sprintf("input of port %s: a_in << %d << %d", p.Name, p.Exp, pf.InputShift)
-			nu = b.bin(OpAdd, nu, a)
+			nu = b.bin(iir.OpAdd, nu, a)
 			ports = append(ports, p)
 		}
-		nu = b.resize(nu, cu.x, pf.currentOverflow())
+		nu = b.resize(nu, cu.x, pf.CurrentsOverflow())
 		b.store(cu.x, nu, false)
 		if sum == nil {
 			sum = nu
 		} else {
-			sum = b.bin(OpAdd, sum, nu)
+			sum = b.bin(iir.OpAdd, sum, nu)
 		}
 	}
 	for _, p := range ports {
 		b.store(p.Input, b.konst(0, 0, ""), false)
 	}
 	v := b.load(c.vv)
-	var dec *Op
+	var dec *iir.Op
 	if pf.Decay.Form == "multiply" {
 		unit := int64(1) << uint(pf.Decay.Bits)
 		k := b.konst(unit-c.dvInt, 0, fmt.Sprintf("%d − d_%s (d = %d)", unit, c.vv.Name, c.dvInt))
-		dec = b.shr(b.bin(OpMul, v, k), pf.Decay.Bits, pf.decayRounding())
+		dec = b.shr(b.bin(iir.OpMul, v, k), pf.Decay.Bits, pf.DecayRounding())
 	} else {
-		dec = b.add(&Op{Code: OpShiftDecay, Args: []*Op{v}, Imm: c.dvInt, MinStep: pf.Decay.MinStep})
+		dec = b.add(&iir.Op{Code: iir.OpShiftDecay, Args: []*iir.Op{v}, Imm: c.dvInt, MinStep: pf.Decay.MinStep})
 	}
 	dec.Scale, dec.Note = c.vv.Scale, "decay of "+c.vv.Name
 	nv := dec
 	if sum != nil {
-		nv = b.bin(OpAdd, nv, sum)
+		nv = b.bin(iir.OpAdd, nv, sum)
 	}
 	if c.bias != 0 {
-		nv = b.bin(OpAdd, nv, b.konst(c.bias, c.vv.Scale, "bias"))
+		nv = b.bin(iir.OpAdd, nv, b.konst(c.bias, c.vv.Scale, "bias"))
 	}
 	nv = b.resize(nv, c.vv, pf.Overflow)
 	hold := false
@@ -578,9 +579,9 @@ func (c *comp) kernels(thr float64, op string) bool {
 	m.Update = b.k
 
 	t := newKernel(m, "threshold")
-	cmp := t.cmp(pf.ThresholdOp, t.load(c.vv), t.konst(c.thrInt, c.vv.Scale, fmt.Sprintf("%s − reset", siString(thr-c.vv.Offset, c.vv.Dim))))
+	cmp := t.cmp(pf.ThresholdOp, t.load(c.vv), t.konst(c.thrInt, c.vv.Scale, fmt.Sprintf("%s − reset", iir.SIString(thr-c.vv.Offset, c.vv.Dim))))
 	if m.Ref != nil {
-		cmp = t.and(t.not(t.add(&Op{Code: OpRefractory})), cmp)
+		cmp = t.and(t.not(t.add(&iir.Op{Code: iir.OpRefractory})), cmp)
 	}
 	t.k.Out = cmp
 	m.Threshold = t.k
@@ -590,14 +591,14 @@ func (c *comp) kernels(thr float64, op string) bool {
 	case "zero":
 		r.store(c.vv, r.konst(0, c.vv.Scale, "the reset"), false)
 	case "subtract":
-		x := r.bin(OpSub, r.load(c.vv), r.konst(c.thrInt, c.vv.Scale, "threshold"))
+		x := r.bin(iir.OpSub, r.load(c.vv), r.konst(c.thrInt, c.vv.Scale, "threshold"))
 		r.store(c.vv, r.resize(x, c.vv, pf.Overflow), false)
 		m.Notes = append(m.Notes, fmt.Sprintf("%s resets by subtracting the threshold: %s = %s becomes %s −= %s (what exceeded the threshold is kept)",
-			pf.Name, c.v.Name, siString(c.vv.Offset, c.vv.Dim), c.v.Name, siString(float64(c.thrInt)*c.vv.Scale, c.vv.Dim)))
+			pf.Name, c.v.Name, iir.SIString(c.vv.Offset, c.vv.Dim), c.v.Name, iir.SIString(float64(c.thrInt)*c.vv.Scale, c.vv.Dim)))
 	}
 	for _, s := range c.src.Reset {
 		if rs, ok := s.(*ir.Refractory); ok {
-			r.add(&Op{Code: OpRefract, Imm: c.l.steps(rs.Duration), Note: "refractory " + ir.ExprString(rs.Duration)})
+			r.add(&iir.Op{Code: iir.OpRefract, Imm: c.l.steps(rs.Duration), Note: "refractory " + ir.ExprString(rs.Duration)})
 			m.Notes = append(m.Notes, fmt.Sprintf("the refractory period is a counter per neuron: %s is held and the threshold masked while it runs (Loihi's refractory delay; Lava's PyLifModelBitAcc has none)", c.v.Name))
 		}
 	}
@@ -606,16 +607,16 @@ func (c *comp) kernels(thr float64, op string) bool {
 	for _, cu := range c.curs {
 		for _, p := range cu.ports {
 			k := newKernel(m, "port "+p.Name)
-			w := k.add(&Op{Code: OpWeight, Scale: p.WeightScale})
-			code := OpAdd
+			w := k.add(&iir.Op{Code: iir.OpWeight, Scale: p.WeightScale})
+			code := iir.OpAdd
 			if p.Why == "-=" {
-				code = OpSub
+				code = iir.OpSub
 			}
 			p.Why = ""
 			if p.Input != nil {
 				k.store(p.Input, k.resize(k.bin(code, k.load(p.Input), w), p.Input, pf.Overflow), false)
 			} else {
-				k.store(cu.x, k.resize(k.bin(code, k.load(cu.x), w), cu.x, pf.currentOverflow()), false)
+				k.store(cu.x, k.resize(k.bin(code, k.load(cu.x), w), cu.x, pf.CurrentsOverflow()), false)
 			}
 			p.Kernel = k.k
 			m.Ports = append(m.Ports, p)

@@ -1,4 +1,4 @@
-package fixed_test
+package quantize_test
 
 import (
 	"os"
@@ -9,9 +9,10 @@ import (
 	"testing"
 
 	"github.com/snnc/snnc"
-	"github.com/snnc/snnc/backends/fixed"
+	"github.com/snnc/snnc/ir/iir"
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/passes"
+	"github.com/snnc/snnc/quantize"
 )
 
 // Expected errors are written in the inputs (as in lang's tests):
@@ -51,9 +52,9 @@ func expectations(src string) (string, []expectation) {
 
 // TestErrors: each model in testdata/fixed/errors gets exactly the errors
 // its comments expect, at their line and column, from Lower and from the
-// quantize pass alike.
+// pipeline's quantize stage (snnc.CompileTarget) alike.
 func TestErrors(t *testing.T) {
-	files, _ := filepath.Glob("../../testdata/fixed/errors/*.snn")
+	files, _ := filepath.Glob("../testdata/fixed/errors/*.snn")
 	if len(files) == 0 {
 		t.Fatal("no inputs")
 	}
@@ -74,19 +75,19 @@ func TestErrors(t *testing.T) {
 			if p == nil {
 				t.Fatalf("the model itself has errors: %v", diags)
 			}
-			prof, err := fixed.LoadProfile(target)
+			prof, err := iir.LoadProfile(target)
 			if err != nil {
 				t.Fatal(err)
 			}
-			q, ld := fixed.Lower(p, prof)
+			q, ld := quantize.Lower(p, prof)
 			if q != nil {
 				t.Error("Lower returned a program despite errors")
 			}
 			check(t, path, want, ld)
-			// the same through the pass
-			p2, _, pd := snnc.Compile(path, snnc.Options{Passes: passes.Options{Target: target}})
-			if p2 != nil {
-				t.Error("the quantize pass let the model through")
+			// the same through the pipeline's quantize stage
+			p2, q2, _, pd := snnc.CompileTarget(path, snnc.Options{Passes: passes.Options{Target: target}})
+			if p2 != nil || q2 != nil {
+				t.Error("the quantize stage let the model through")
 			}
 			check(t, path, want, pd)
 		})

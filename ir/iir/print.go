@@ -1,12 +1,14 @@
-package fixed
+package iir
 
 import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/lang/units"
 )
 
 // Print writes the integer IR: every variable with its format and proof
@@ -83,12 +85,12 @@ func (pr *printer) model(m *Model) {
 		}
 	}
 	for _, pt := range m.Ports {
-		head := fmt.Sprintf("port %s (weight unit %s", pt.Name, siString(math.Abs(pt.WeightScale), pt.WeightDim))
+		head := fmt.Sprintf("port %s (weight unit %s", pt.Name, SIString(math.Abs(pt.WeightScale), pt.WeightDim))
 		if pt.Input != nil {
 			head += fmt.Sprintf(", into %s, exponent %d", pt.Input.Name, pt.Exp)
 		}
 		if pt.Events > 0 {
-			head += fmt.Sprintf("; up to %s events per step, weights in [%d, %d]", count(pt.Events), pt.Weights.Lo, pt.Weights.Hi)
+			head += fmt.Sprintf("; up to %s events per step, weights in [%d, %d]", CountString(pt.Events), pt.Weights.Lo, pt.Weights.Hi)
 		}
 		pr.kernel(head+")", pt.Kernel)
 	}
@@ -108,7 +110,7 @@ func (pr *printer) variable(v *Var) {
 		return
 	}
 	if v.Scale != 0 {
-		s += fmt.Sprintf(", range [%s, %s]", siString(v.SI(v.Lo), v.Dim), siString(v.SI(v.Hi), v.Dim))
+		s += fmt.Sprintf(", range [%s, %s]", SIString(v.SI(v.Lo), v.Dim), SIString(v.SI(v.Hi), v.Dim))
 	}
 	if v.Lag {
 		s += ", one step late"
@@ -117,7 +119,7 @@ func (pr *printer) variable(v *Var) {
 	case Proved:
 		s += "  # proved in " + v.RangeString()
 	default:
-		s += fmt.Sprintf("  # %s: %s", overflowVerb(v.Proof), v.Why)
+		s += fmt.Sprintf("  # %s: %s", OverflowVerb(v.Proof), v.Why)
 	}
 	pr.line("%s", s)
 }
@@ -131,7 +133,7 @@ func (pr *printer) constant(c Quantized) {
 	if c.Value != 0 {
 		rel = fmt.Sprintf(" (%+.3g %%)", 100*(c.Got-c.Value)/math.Abs(c.Value))
 	}
-	s := fmt.Sprintf("%s: %s → %d = %s%s", c.What, siString(c.Value, c.Dim), c.Int, siString(c.Got, c.Dim), rel)
+	s := fmt.Sprintf("%s: %s → %d = %s%s", c.What, SIString(c.Value, c.Dim), c.Int, SIString(c.Got, c.Dim), rel)
 	if c.Detail != "" {
 		s += ": " + c.Detail
 	}
@@ -152,7 +154,7 @@ func (pr *printer) plastic(pl *Plastic) {
 		pr.line("%s: %g → %d = %g", c.What, c.Value, c.Int, c.Got)
 	}
 	names := []string{"per step, each " + pl.Pre.Name, "per step, each " + pl.Post.Name, "on pre, once", "on pre, each synapse", "on post, once", "on post, each synapse"}
-	for k, kk := range pl.kernels() {
+	for k, kk := range pl.Kernels() {
 		pr.open("%s", names[k])
 		for _, o := range kk.Ops {
 			pr.line("%s", opString(o))
@@ -251,19 +253,74 @@ func opString(o *Op) string {
 }
 
 func (pr *printer) proj(p *Program, q *Proj) {
-	head := fmt.Sprintf("%s → %s.%s: fan-in up to %s", q.Name, q.Post.Pop, q.Port.Name, count(q.Fanin))
+	head := fmt.Sprintf("%s → %s.%s: fan-in up to %s", q.Name, q.Post.Pop, q.Port.Name, CountString(q.Fanin))
 	if q.Const {
 		got := float64(q.Mant) * q.Unit
 		rel := ""
 		if q.Weight != 0 {
 			rel = fmt.Sprintf(" (%+.3g %%)", 100*(got-q.Weight)/math.Abs(q.Weight))
 		}
-		pr.line("%s; weight %s → %d << %d = %s%s", head, siString(q.Weight, q.Port.WeightDim), q.Mant, q.Shift, siString(got, q.Port.WeightDim), rel)
+		pr.line("%s; weight %s → %d << %d = %s%s", head, SIString(q.Weight, q.Port.WeightDim), q.Mant, q.Shift, SIString(got, q.Port.WeightDim), rel)
 		if q.Plastic != nil {
 			pr.plastic(q.Plastic)
 		}
 		return
 	}
 	pr.line("%s; weights %s drawn at run time, quantized to %d-bit mantissas × %s << %d", head, ir.ExprString(q.Src.Weight),
-		p.Profile.WeightBits, siString(math.Abs(q.Unit), q.Port.WeightDim), q.Shift)
+		p.Profile.WeightBits, SIString(math.Abs(q.Unit), q.Port.WeightDim), q.Shift)
+}
+
+func CountString(n int64) string {
+	if n >= Inf {
+		return "unboundedly many"
+	}
+	return fmt.Sprint(n)
+}
+
+func OverflowVerb(o Overflow) string {
+	if o == Wrap {
+		return "may wrap around"
+	}
+	return "saturates"
+}
+
+// SIString prints an SI value in its preferred unit, to 6 significant
+// digits.
+func SIString(v float64, d units.Dim) string {
+	if u, ok := units.Preferred(d); ok && u.Scale != 0 {
+		x := strconv.FormatFloat(v/u.Scale, 'g', 6, 64)
+		if d.IsDimensionless() || u.Symbol == "" || u.Symbol == "1" {
+			return x
+		}
+		return x + " " + u.Symbol
+	}
+	return strconv.FormatFloat(v, 'g', 6, 64) + " " + d.String()
+}
+
+// FormatString is "s16 Q2.13" or "s24 ×1.2 µV".
+func (v *Var) FormatString() string {
+	s := "u"
+	if v.Signed {
+		s = "s"
+	}
+	s += fmt.Sprint(v.Width)
+	switch {
+	case v.Kind == CounterVar || v.Kind == LFSRVar:
+	case v.Pow2:
+		s += fmt.Sprintf(" Q%d.%d", v.Width-v.Frac-1, v.Frac)
+	default:
+		s += " LSB " + SIString(v.Scale, v.Dim)
+	}
+	if v.Offset != 0 {
+		s += " offset " + SIString(v.Offset, v.Dim)
+	}
+	return s
+}
+
+// RangeString prints the proven range in SI.
+func (v *Var) RangeString() string {
+	if v.Kind == CounterVar || v.Kind == LFSRVar || v.Scale == 0 {
+		return fmt.Sprintf("[%d, %d]", v.Range.Lo, v.Range.Hi)
+	}
+	return fmt.Sprintf("[%s, %s]", SIString(v.SI(v.Range.Lo), v.Dim), SIString(v.SI(v.Range.Hi), v.Dim))
 }

@@ -1,6 +1,8 @@
-package fixed
+package iir
 
 import (
+	"math"
+
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/lang/units"
@@ -58,7 +60,7 @@ import (
 //     accumulator — Loihi — the mantissa, and the port's exponent Exp is
 //     applied in the update). With saturation the order matters, so it is
 //     part of the semantics; a projection with an STDP rule (Proj.Plastic,
-//     stdp.go) first decays its traces, and its events run the rule's
+//     plastic.go) first decays its traces, and its events run the rule's
 //     kernels, which give the port kernel its weight; after every
 //     projection, the STDP rules' postsynaptic updates, in program order;
 //  8. Reset the neurons that spiked; record spikes.
@@ -248,7 +250,7 @@ type Proj struct {
 	Sign   int64   // −1 when the port subtracts the weight, so the range analysis sees what is added
 	Fanin  int64   // most synapses onto one postsynaptic neuron (range analysis)
 	Why    string
-	// Plastic is the projection's STDP rule (stdp.go); the port kernel then
+	// Plastic is the projection's STDP rule (plastic.go); the port kernel then
 	// receives the weight its OnPre kernel delivers
 	Plastic *Plastic
 }
@@ -256,7 +258,7 @@ type Proj struct {
 // Quantize returns the integer weight the port kernel receives for the
 // SI weight w, and whether it had to be clipped to the mantissa range.
 func (q *Proj) Quantize(w float64, bits int) (int64, bool) {
-	m := roundHalfAway(w / q.Unit)
+	m := RoundHalfAway(w / q.Unit)
 	lim := MaxOf(bits, true)
 	clipped := false
 	if m > lim {
@@ -272,3 +274,49 @@ type Interval struct{ Lo, Hi int64 }
 
 // Inf is the magnitude treated as unbounded by the range analysis.
 const Inf = int64(1) << 62
+
+// ToInt quantizes an SI value to the variable (nearest, saturating).
+func (v *Var) ToInt(x float64) int64 {
+	q := (x - v.Offset) / v.Scale
+	if math.IsNaN(q) {
+		return 0
+	}
+	if q > float64(v.Hi) {
+		return v.Hi
+	}
+	if q < float64(v.Lo) {
+		return v.Lo
+	}
+	return Clamp(RoundHalfAway(q), v.Lo, v.Hi)
+}
+
+// AddVar appends v to the model's variables.
+func (m *Model) AddVar(v *Var) *Var {
+	m.Vars = append(m.Vars, v)
+	return v
+}
+
+// VarOf is the integer variable lowered from src (nil: none).
+func (m *Model) VarOf(src *ir.Var) *Var {
+	for _, v := range m.Vars {
+		if v.Src == src {
+			return v
+		}
+	}
+	return nil
+}
+
+// Kernels lists the model's kernels.
+func (m *Model) Kernels() []*Kernel {
+	ks := []*Kernel{m.Update, m.Threshold, m.Reset}
+	for _, p := range m.Ports {
+		ks = append(ks, p.Kernel)
+	}
+	var out []*Kernel
+	for _, k := range ks {
+		if k != nil {
+			out = append(out, k)
+		}
+	}
+	return out
+}

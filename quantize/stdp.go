@@ -1,11 +1,11 @@
-package fixed
+package quantize
 
 import (
 	"fmt"
 	"math"
 
 	"github.com/snnc/snnc/ir"
-	"github.com/snnc/snnc/runtime"
+	"github.com/snnc/snnc/ir/iir"
 )
 
 // Pair-trace STDP in integers (SpiNNaker-style: a per-synapse efficacy,
@@ -40,30 +40,6 @@ import (
 // This is the float interpreter's order (it integrates the traces exactly
 // at events; the integer traces are clock-driven, which is the same
 // arithmetic up to rounding).
-type Plastic struct {
-	Rule    string
-	W       *Var    // per synapse
-	Pre     *Var    // per presynaptic neuron
-	Post    *Var    // per postsynaptic neuron
-	WInit   ir.Expr // initial w (may draw per synapse)
-	XInit   int64
-	YInit   int64
-	Lo, Hi  int64 // W's clip bounds
-	Frac    int
-	GuardX  int // the traces' extra fractional bits
-	GuardY  int
-	DecayX  float64 // per step, float
-	DecayY  float64
-	TickPre *Kernel
-	TickPost,
-	PreOne, OnPre, PostOne, OnPost *Kernel
-	Consts []Quantized
-}
-
-// kernels lists the rule's kernels.
-func (pl *Plastic) kernels() []*Kernel {
-	return []*Kernel{pl.TickPre, pl.TickPost, pl.PreOne, pl.OnPre, pl.PostOne, pl.OnPost}
-}
 
 // stdpShape is what matching found in a synapse model.
 type stdpShape struct {
@@ -214,7 +190,7 @@ func isWTimesWeight(e ir.Expr, w *ir.Var) bool {
 }
 
 // stdp lowers a plastic projection's rule (q: its quantized weight).
-func (l *lowerer) stdp(prj *ir.Projection, q *Proj) bool {
+func (l *lowerer) stdp(prj *ir.Projection, q *iir.Proj) bool {
 	pf := l.prof
 	sh, why := matchSTDP(prj.Synapse, l.out.Dt)
 	if sh == nil {
@@ -231,7 +207,7 @@ func (l *lowerer) stdp(prj *ir.Projection, q *Proj) bool {
 		return false
 	}
 	wb := pf.WeightBits
-	hiMax := float64(MaxOf(wb, false))
+	hiMax := float64(iir.MaxOf(wb, false))
 	// w is held in units of norm: 1, or for `deliver w` the clip bound hi
 	// (w/hi in [0, 1]; the projection's weight is then hi, see weights)
 	norm := 1.0
@@ -247,13 +223,13 @@ func (l *lowerer) stdp(prj *ir.Projection, q *Proj) bool {
 	}
 	scale := math.Ldexp(norm, -frac)
 	pow2 := norm == 1
-	pl := &Plastic{Rule: prj.Synapse.Type, Frac: frac, DecayX: sh.tauDx, DecayY: sh.tauDy, WInit: sh.w.Init}
-	pl.Lo, pl.Hi = roundHalfAway(sh.lo/scale), roundHalfAway(sh.hi/scale)
+	pl := &iir.Plastic{Rule: prj.Synapse.Type, Frac: frac, DecayX: sh.tauDx, DecayY: sh.tauDy, WInit: sh.w.Init}
+	pl.Lo, pl.Hi = iir.RoundHalfAway(sh.lo/scale), iir.RoundHalfAway(sh.hi/scale)
 	quant := func(what string, v float64, g int) (int64, bool) {
 		sc := scale * math.Ldexp(1, -g)
-		n := roundHalfAway(v / sc)
+		n := iir.RoundHalfAway(v / sc)
 		got := float64(n) * sc
-		pl.Consts = append(pl.Consts, Quantized{What: what, Value: v, Int: n, Got: got})
+		pl.Consts = append(pl.Consts, iir.Quantized{What: what, Value: v, Int: n, Got: got})
 		if n == 0 && v != 0 {
 			l.errorf(prj.Pos, "plastic projection %s: %s = %g rounds to 0 (%s is %d-bit with %d fractional bits, the trace has %d more: one step is %g): the closest representable values are 0 and %g",
 				prj.Name, what, v, sh.w.Name, wb, frac, g, sc, math.Copysign(sc, v)).Hint = "use a larger increment or a smaller clip bound"
@@ -282,23 +258,23 @@ func (l *lowerer) stdp(prj *ir.Projection, q *Proj) bool {
 		return int64(math.Ceil(float64(abs64(c))/(1-d))) + abs64(c)
 	}
 	tw := func(c int64, set bool, d float64) int {
-		w, _ := bitsFor(-bound(c, set, d), bound(c, set, d))
+		w, _ := iir.BitsFor(-bound(c, set, d), bound(c, set, d))
 		return w
 	}
-	pl.W = &Var{Name: sh.w.Name, Kind: StateVar, Width: wb, Lo: pl.Lo, Hi: pl.Hi, Scale: scale, Frac: frac, Pow2: pow2, Src: sh.w, Proof: Saturate}
+	pl.W = &iir.Var{Name: sh.w.Name, Kind: iir.StateVar, Width: wb, Lo: pl.Lo, Hi: pl.Hi, Scale: scale, Frac: frac, Pow2: pow2, Src: sh.w, Proof: iir.Saturate}
 	xw, yw := tw(a, sh.aSet, sh.tauDx), tw(b, sh.bSet, sh.tauDy)
-	pl.Pre = &Var{Name: sh.x.Name, Kind: StateVar, Width: xw, Signed: true, Lo: MinOf(xw, true), Hi: MaxOf(xw, true),
-		Scale: math.Ldexp(scale, -pl.GuardX), Frac: frac + pl.GuardX, Pow2: pow2, Src: sh.x, Proof: Saturate}
-	pl.Post = &Var{Name: sh.y.Name, Kind: StateVar, Width: yw, Signed: true, Lo: MinOf(yw, true), Hi: MaxOf(yw, true),
-		Scale: math.Ldexp(scale, -pl.GuardY), Frac: frac + pl.GuardY, Pow2: pow2, Src: sh.y, Proof: Saturate}
-	for _, v := range []*Var{pl.W, pl.Pre, pl.Post} {
-		v.Range = Interval{v.Lo, v.Hi}
+	pl.Pre = &iir.Var{Name: sh.x.Name, Kind: iir.StateVar, Width: xw, Signed: true, Lo: iir.MinOf(xw, true), Hi: iir.MaxOf(xw, true),
+		Scale: math.Ldexp(scale, -pl.GuardX), Frac: frac + pl.GuardX, Pow2: pow2, Src: sh.x, Proof: iir.Saturate}
+	pl.Post = &iir.Var{Name: sh.y.Name, Kind: iir.StateVar, Width: yw, Signed: true, Lo: iir.MinOf(yw, true), Hi: iir.MaxOf(yw, true),
+		Scale: math.Ldexp(scale, -pl.GuardY), Frac: frac + pl.GuardY, Pow2: pow2, Src: sh.y, Proof: iir.Saturate}
+	for _, v := range []*iir.Var{pl.W, pl.Pre, pl.Post} {
+		v.Range = iir.Interval{Lo: v.Lo, Hi: v.Hi}
 	}
 	if c, ok := ir.ConstValue(sh.x.Init); ok {
-		pl.XInit = roundHalfAway(c / pl.Pre.Scale)
+		pl.XInit = iir.RoundHalfAway(c / pl.Pre.Scale)
 	}
 	if c, ok := ir.ConstValue(sh.y.Init); ok {
-		pl.YInit = roundHalfAway(c / pl.Post.Scale)
+		pl.YInit = iir.RoundHalfAway(c / pl.Post.Scale)
 	}
 	var err string
 	if pl.TickPre, err = l.traceDecay(pl.Pre, sh.tauDx); err == "" {
@@ -313,22 +289,22 @@ func (l *lowerer) stdp(prj *ir.Projection, q *Proj) bool {
 	// the synapse kernels have no random source: stochastic rounding
 	// becomes round to nearest here
 	rnd := pf.Rounding
-	if rnd == Stochastic {
-		rnd = Nearest
+	if rnd == iir.Stochastic {
+		rnd = iir.Nearest
 	}
 	// on pre: the delivered weight, then w += Y
-	k := &kb{k: &Kernel{Name: "on pre"}}
+	k := &kb{k: &iir.Kernel{Name: "on pre"}}
 	w := k.load(pl.W)
 	mant := k.konst(q.Mant, 0, "weight mantissa")
-	d := k.shr(k.bin(OpMul, w, mant), frac, rnd)
+	d := k.shr(k.bin(iir.OpMul, w, mant), frac, rnd)
 	k.k.Out = k.shl(d, q.Shift)
 	k.k.Out.Note = "delivered weight"
 	wUpdate(k, pl, w, k.shr(k.load(pl.Post), pl.GuardY, rnd))
 	pl.OnPre = k.k
-	k = &kb{k: &Kernel{Name: "on post"}}
+	k = &kb{k: &iir.Kernel{Name: "on post"}}
 	wUpdate(k, pl, k.load(pl.W), k.shr(k.load(pl.Pre), pl.GuardX, rnd))
 	pl.OnPost = k.k
-	for _, kk := range pl.kernels() {
+	for _, kk := range pl.Kernels() {
 		sizeOps(kk)
 	}
 	q.Plastic = pl
@@ -337,237 +313,91 @@ func (l *lowerer) stdp(prj *ir.Projection, q *Proj) bool {
 }
 
 // traceDecay is one step of a trace's decay in the profile's arithmetic.
-func (l *lowerer) traceDecay(v *Var, d float64) (*Kernel, string) {
+func (l *lowerer) traceDecay(v *iir.Var, d float64) (*iir.Kernel, string) {
 	pf := l.prof
-	k := &kb{k: &Kernel{Name: "decay of " + v.Name}}
+	k := &kb{k: &iir.Kernel{Name: "decay of " + v.Name}}
 	x := k.load(v)
-	var y *Op
+	var y *iir.Op
 	switch pf.Decay.Form {
 	case "shift":
 		dash := int(math.Round(-math.Log2(1 - d)))
 		if dash < 1 || pf.Decay.MaxShift > 0 && dash > pf.Decay.MaxShift {
 			return nil, fmt.Sprintf("the decay of %s per step, %.10g, needs a shift of %d, outside %s's 1..%d", v.Name, d, dash, pf.Name, pf.Decay.MaxShift)
 		}
-		y = k.add(&Op{Code: OpShiftDecay, Args: []*Op{x}, Imm: int64(dash), MinStep: pf.Decay.MinStep, Scale: v.Scale, Note: fmt.Sprintf("decay of %s: x − (x >> %d)", v.Name, dash)})
+		y = k.add(&iir.Op{Code: iir.OpShiftDecay, Args: []*iir.Op{x}, Imm: int64(dash), MinStep: pf.Decay.MinStep, Scale: v.Scale, Note: fmt.Sprintf("decay of %s: x − (x >> %d)", v.Name, dash)})
 	default:
 		bits := pf.ConstBits - 1
 		if pf.Decay.Form == "multiply" && pf.Decay.Bits > 0 {
 			bits = pf.Decay.Bits
 		}
-		c := roundHalfAway(math.Ldexp(d, bits))
+		c := iir.RoundHalfAway(math.Ldexp(d, bits))
 		if c <= 0 || c >= int64(1)<<uint(bits) {
 			return nil, fmt.Sprintf("the decay of %s per step, %.10g, rounds to %d/2^%d on %s: the trace would not decay", v.Name, d, c, bits, pf.Name)
 		}
-		y = k.shr(k.bin(OpMul, x, k.konst(c, 0, fmt.Sprintf("decay of %s: %d/2^%d", v.Name, c, bits))), bits, Trunc)
+		y = k.shr(k.bin(iir.OpMul, x, k.konst(c, 0, fmt.Sprintf("decay of %s: %d/2^%d", v.Name, c, bits))), bits, iir.Trunc)
 	}
-	k.add(&Op{Code: OpStore, Var: v, Args: []*Op{y}})
+	k.add(&iir.Op{Code: iir.OpStore, Var: v, Args: []*iir.Op{y}})
 	return k.k, ""
 }
 
 // bumpKernel is X += c (X = c with set), saturating.
-func bumpKernel(name string, v *Var, c int64, set bool) *Kernel {
-	k := &kb{k: &Kernel{Name: name}}
-	var y *Op
+func bumpKernel(name string, v *iir.Var, c int64, set bool) *iir.Kernel {
+	k := &kb{k: &iir.Kernel{Name: name}}
+	var y *iir.Op
 	if set {
 		y = k.konst(c, v.Scale, "")
 	} else {
-		y = k.add(&Op{Code: OpResize, Args: []*Op{k.bin(OpAdd, k.load(v), k.konst(c, v.Scale, ""))}, Ovf: Saturate, Lo: v.Lo, Hi: v.Hi, Width: v.Width, Signed: true, Var: v})
+		y = k.add(&iir.Op{Code: iir.OpResize, Args: []*iir.Op{k.bin(iir.OpAdd, k.load(v), k.konst(c, v.Scale, ""))}, Ovf: iir.Saturate, Lo: v.Lo, Hi: v.Hi, Width: v.Width, Signed: true, Var: v})
 	}
-	k.add(&Op{Code: OpStore, Var: v, Args: []*Op{y}})
+	k.add(&iir.Op{Code: iir.OpStore, Var: v, Args: []*iir.Op{y}})
 	return k.k
 }
 
 // wUpdate is W = clip(W + T, Lo, Hi).
-func wUpdate(k *kb, pl *Plastic, w, t *Op) {
-	s := k.bin(OpAdd, w, t)
-	s = k.bin(OpMax, s, k.konst(pl.Lo, pl.W.Scale, "lo"))
-	s = k.bin(OpMin, s, k.konst(pl.Hi, pl.W.Scale, "hi"))
-	k.add(&Op{Code: OpStore, Var: pl.W, Args: []*Op{s}})
+func wUpdate(k *kb, pl *iir.Plastic, w, t *iir.Op) {
+	s := k.bin(iir.OpAdd, w, t)
+	s = k.bin(iir.OpMax, s, k.konst(pl.Lo, pl.W.Scale, "lo"))
+	s = k.bin(iir.OpMin, s, k.konst(pl.Hi, pl.W.Scale, "hi"))
+	k.add(&iir.Op{Code: iir.OpStore, Var: pl.W, Args: []*iir.Op{s}})
 }
 
 // sizeOps sets every op's Range and width by interval arithmetic from the
 // variables' ranges (the synapse kernels are short and have no feedback
 // within a kernel).
-func sizeOps(k *Kernel) {
+func sizeOps(k *iir.Kernel) {
 	for _, o := range k.Ops {
-		r := func(i int) Interval { return o.Args[i].Range }
+		r := func(i int) iir.Interval { return o.Args[i].Range }
 		switch o.Code {
-		case OpConst:
-			o.Range = Interval{o.Imm, o.Imm}
-		case OpLoad:
-			o.Range = Interval{o.Var.Lo, o.Var.Hi}
-		case OpAdd:
-			o.Range = Interval{r(0).Lo + r(1).Lo, r(0).Hi + r(1).Hi}
-		case OpMul:
+		case iir.OpConst:
+			o.Range = iir.Interval{Lo: o.Imm, Hi: o.Imm}
+		case iir.OpLoad:
+			o.Range = iir.Interval{Lo: o.Var.Lo, Hi: o.Var.Hi}
+		case iir.OpAdd:
+			o.Range = iir.Interval{Lo: r(0).Lo + r(1).Lo, Hi: r(0).Hi + r(1).Hi}
+		case iir.OpMul:
 			a, b := r(0), r(1)
 			c := []int64{a.Lo * b.Lo, a.Lo * b.Hi, a.Hi * b.Lo, a.Hi * b.Hi}
-			o.Range = Interval{min(c[0], c[1], c[2], c[3]), max(c[0], c[1], c[2], c[3])}
-		case OpShl:
-			o.Range = Interval{r(0).Lo << uint(o.Imm), r(0).Hi << uint(o.Imm)}
-		case OpShr:
-			o.Range = Interval{ShiftRight(r(0).Lo, int(o.Imm), Floor, nil), ShiftRight(r(0).Hi, int(o.Imm), Floor, nil) + 1}
-		case OpShiftDecay:
-			o.Range = Interval{min(r(0).Lo, 0), max(r(0).Hi, 0)}
-		case OpMin:
-			o.Range = Interval{min(r(0).Lo, r(1).Lo), min(r(0).Hi, r(1).Hi)}
-		case OpMax:
-			o.Range = Interval{max(r(0).Lo, r(1).Lo), max(r(0).Hi, r(1).Hi)}
-		case OpResize:
-			o.Range = Interval{max(r(0).Lo, o.Lo), min(r(0).Hi, o.Hi)}
-		case OpStore:
+			o.Range = iir.Interval{Lo: min(c[0], c[1], c[2], c[3]), Hi: max(c[0], c[1], c[2], c[3])}
+		case iir.OpShl:
+			o.Range = iir.Interval{Lo: r(0).Lo << uint(o.Imm), Hi: r(0).Hi << uint(o.Imm)}
+		case iir.OpShr:
+			o.Range = iir.Interval{Lo: iir.ShiftRight(r(0).Lo, int(o.Imm), iir.Floor, nil), Hi: iir.ShiftRight(r(0).Hi, int(o.Imm), iir.Floor, nil) + 1}
+		case iir.OpShiftDecay:
+			o.Range = iir.Interval{Lo: min(r(0).Lo, 0), Hi: max(r(0).Hi, 0)}
+		case iir.OpMin:
+			o.Range = iir.Interval{Lo: min(r(0).Lo, r(1).Lo), Hi: min(r(0).Hi, r(1).Hi)}
+		case iir.OpMax:
+			o.Range = iir.Interval{Lo: max(r(0).Lo, r(1).Lo), Hi: max(r(0).Hi, r(1).Hi)}
+		case iir.OpResize:
+			o.Range = iir.Interval{Lo: max(r(0).Lo, o.Lo), Hi: min(r(0).Hi, o.Hi)}
+		case iir.OpStore:
+			o.Width, o.Signed = o.Var.Width, o.Var.Signed // as setWidth gives a neuron's stores
 			continue
 		}
-		if o.Code != OpResize {
-			o.Width, o.Signed = bitsFor(o.Range.Lo, o.Range.Hi)
+		if o.Code != iir.OpResize {
+			o.Width, o.Signed = iir.BitsFor(o.Range.Lo, o.Range.Hi)
 		} else {
 			o.Width, o.Signed = o.Var.Width, o.Var.Signed
-		}
-	}
-}
-
-// ---- execution ----
-
-// xplastic is a plastic projection's state in the simulator.
-type xplastic struct {
-	pl         *Plastic
-	w, x, y    []int64
-	colPtr     []int64
-	colSyn     []int32
-	colPre     []int32
-	regs       []int64
-	vx, vy, vw *int64 // the slots the running kernel reads and writes
-}
-
-func newPlastic(s *sim, pr *xproj, ip *ir.Projection, pl *Plastic) error {
-	xp := &xplastic{pl: pl, w: make([]int64, pr.nsyn), x: make([]int64, pr.pre.size()), y: make([]int64, pr.post.n)}
-	for i := range xp.x {
-		xp.x[i] = pl.XInit
-	}
-	for j := range xp.y {
-		xp.y[j] = pl.YInit
-	}
-	// the initial w as the float interpreter draws it: one stream, synapses in row order
-	c := &fctx{rng: runtime.NewStream(s.seed, runtime.Hash("init", ip.Name, pl.W.Src.Name))}
-	rowPtr := make([]int64, pr.pre.size()+1)
-	for i := 0; i < pr.pre.size(); i++ {
-		first, targets := pr.ownRow(i)
-		rowPtr[i+1] = first + int64(len(targets))
-		for k := range targets {
-			c.i = int(first) + k
-			w := 0.0
-			if pl.WInit != nil {
-				var err error
-				if w, err = feval(pl.WInit, c); err != nil {
-					return fmt.Errorf("initial %s: %w", pl.W.Name, err)
-				}
-			}
-			xp.w[c.i] = Clamp(roundHalfAway(w/pl.W.Scale), pl.Lo, pl.Hi)
-		}
-	}
-	// on_post walks the synapses onto a neuron: the same column index as
-	// the float backends
-	xp.colPtr, xp.colSyn = runtime.Columns(pr.post.n, rowPtr, func(i int) []int32 { _, t := pr.ownRow(i); return t })
-	xp.colPre = make([]int32, len(xp.colSyn))
-	for k, syn := range xp.colSyn {
-		xp.colPre[k] = int32(runtime.PreOf(rowPtr, int64(syn)))
-	}
-	most := 0
-	for _, k := range pl.kernels() {
-		most = max(most, len(k.Ops))
-	}
-	xp.regs = make([]int64, most)
-	pr.plastic = xp
-	return nil
-}
-
-// run executes a synapse kernel on the slots set in vx, vy, vw and
-// returns its Out (0 without). Only the ops the rules use appear.
-func (xp *xplastic) run(k *Kernel) int64 {
-	r := xp.regs
-	slot := func(v *Var) *int64 {
-		switch v {
-		case xp.pl.Pre:
-			return xp.vx
-		case xp.pl.Post:
-			return xp.vy
-		}
-		return xp.vw
-	}
-	for _, o := range k.Ops {
-		a := func(j int) int64 { return r[o.Args[j].ID] }
-		var x int64
-		switch o.Code {
-		case OpConst:
-			x = o.Imm
-		case OpLoad:
-			x = *slot(o.Var)
-		case OpAdd:
-			x = a(0) + a(1)
-		case OpMul:
-			x = a(0) * a(1)
-		case OpShl:
-			x = a(0) << uint(o.Imm)
-		case OpShr:
-			x = ShiftRight(a(0), int(o.Imm), o.Round, nil)
-		case OpResize:
-			x = Resize(a(0), o.Width, o.Signed, o.Ovf, o.Lo, o.Hi)
-		case OpShiftDecay:
-			x = ShiftDecay(a(0), int(o.Imm), o.MinStep)
-		case OpMin:
-			x = min(a(0), a(1))
-		case OpMax:
-			x = max(a(0), a(1))
-		case OpStore:
-			x = a(0)
-			*slot(o.Var) = x
-		default:
-			panic(fmt.Sprintf("fixed: op %s in a synapse kernel", o.Code))
-		}
-		r[o.ID] = x
-	}
-	if k.Out != nil {
-		return r[k.Out.ID]
-	}
-	return 0
-}
-
-// tick decays every trace once.
-func (xp *xplastic) tick() {
-	for i := range xp.x {
-		xp.vx = &xp.x[i]
-		xp.run(xp.pl.TickPre)
-	}
-	for j := range xp.y {
-		xp.vy = &xp.y[j]
-		xp.run(xp.pl.TickPost)
-	}
-}
-
-// deliver runs a presynaptic spike of neuron i: the trace, then each
-// synapse (the weight it delivers goes to the port kernel).
-func (pr *xproj) deliverPlastic(i int) {
-	xp := pr.plastic
-	xp.vx = &xp.x[i]
-	xp.run(xp.pl.PreOne)
-	first, targets := pr.ownRow(i)
-	for k, j := range targets {
-		xp.vw, xp.vy = &xp.w[first+int64(k)], &xp.y[j]
-		pr.post.receive(pr.port, int(j), xp.run(xp.pl.OnPre))
-	}
-}
-
-// postSpikes runs the rule for this step's postsynaptic spikes.
-func (pr *xproj) postSpikes() {
-	xp := pr.plastic
-	if xp == nil {
-		return
-	}
-	for _, j := range pr.post.spikes {
-		xp.vy = &xp.y[j]
-		xp.run(xp.pl.PostOne)
-		for k := xp.colPtr[j]; k < xp.colPtr[j+1]; k++ {
-			xp.vw, xp.vx = &xp.w[xp.colSyn[k]], &xp.x[xp.colPre[k]]
-			xp.run(xp.pl.OnPost)
 		}
 	}
 }

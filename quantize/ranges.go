@@ -1,9 +1,11 @@
-package fixed
+package quantize
 
 import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/snnc/snnc/ir/iir"
 )
 
 // Range analysis: abstract interpretation of a model's integer kernels over
@@ -30,96 +32,98 @@ import (
 // that does not keeps its saturation or wrap-around and the variable says
 // why.
 
-type absState []Interval
+type absState []iir.Interval
 
-func hull(a, b Interval) Interval { return Interval{min(a.Lo, b.Lo), max(a.Hi, b.Hi)} }
+func hull(a, b iir.Interval) iir.Interval {
+	return iir.Interval{Lo: min(a.Lo, b.Lo), Hi: max(a.Hi, b.Hi)}
+}
 
 func (s absState) copy() absState { return append(absState(nil), s...) }
 
-func clampInf(x int64) int64 { return Clamp(x, -Inf, Inf) }
+func clampInf(x int64) int64 { return iir.Clamp(x, -iir.Inf, iir.Inf) }
 
-func addI(a, b Interval) Interval {
-	return Interval{clampInf(satAdd(a.Lo, b.Lo)), clampInf(satAdd(a.Hi, b.Hi))}
+func addI(a, b iir.Interval) iir.Interval {
+	return iir.Interval{Lo: clampInf(satAdd(a.Lo, b.Lo)), Hi: clampInf(satAdd(a.Hi, b.Hi))}
 }
 
 func satAdd(a, b int64) int64 {
-	if a >= Inf || b >= Inf {
-		if a <= -Inf || b <= -Inf {
+	if a >= iir.Inf || b >= iir.Inf {
+		if a <= -iir.Inf || b <= -iir.Inf {
 			return 0
 		}
-		return Inf
+		return iir.Inf
 	}
-	if a <= -Inf || b <= -Inf {
-		return -Inf
+	if a <= -iir.Inf || b <= -iir.Inf {
+		return -iir.Inf
 	}
 	return a + b
 }
 
-func negI(a Interval) Interval { return Interval{-a.Hi, -a.Lo} }
+func negI(a iir.Interval) iir.Interval { return iir.Interval{Lo: -a.Hi, Hi: -a.Lo} }
 
 func satMul(a, b int64) int64 {
 	p := float64(a) * float64(b)
-	if p >= float64(Inf) {
-		return Inf
+	if p >= float64(iir.Inf) {
+		return iir.Inf
 	}
-	if p <= -float64(Inf) {
-		return -Inf
+	if p <= -float64(iir.Inf) {
+		return -iir.Inf
 	}
 	return a * b
 }
 
-func mulI(a, b Interval) Interval {
+func mulI(a, b iir.Interval) iir.Interval {
 	ps := []int64{satMul(a.Lo, b.Lo), satMul(a.Lo, b.Hi), satMul(a.Hi, b.Lo), satMul(a.Hi, b.Hi)}
 	lo, hi := ps[0], ps[0]
 	for _, p := range ps[1:] {
 		lo, hi = min(lo, p), max(hi, p)
 	}
-	return Interval{lo, hi}
+	return iir.Interval{Lo: lo, Hi: hi}
 }
 
-func shlI(a Interval, n int) Interval {
+func shlI(a iir.Interval, n int) iir.Interval {
 	f := math.Ldexp(1, n)
 	sh := func(x int64) int64 {
-		if math.Abs(float64(x)*f) >= float64(Inf) {
+		if math.Abs(float64(x)*f) >= float64(iir.Inf) {
 			if x < 0 {
-				return -Inf
+				return -iir.Inf
 			}
-			return Inf
+			return iir.Inf
 		}
 		return x << uint(n)
 	}
-	return Interval{sh(a.Lo), sh(a.Hi)}
+	return iir.Interval{Lo: sh(a.Lo), Hi: sh(a.Hi)}
 }
 
-func shrI(a Interval, n int, r Rounding) Interval {
-	if r == Stochastic {
-		return Interval{a.Lo >> uint(n), ShiftRight(a.Hi, n, Floor, nil) + 1}
+func shrI(a iir.Interval, n int, r iir.Rounding) iir.Interval {
+	if r == iir.Stochastic {
+		return iir.Interval{Lo: a.Lo >> uint(n), Hi: iir.ShiftRight(a.Hi, n, iir.Floor, nil) + 1}
 	}
-	return Interval{ShiftRight(a.Lo, n, r, nil), ShiftRight(a.Hi, n, r, nil)}
+	return iir.Interval{Lo: iir.ShiftRight(a.Lo, n, r, nil), Hi: iir.ShiftRight(a.Hi, n, r, nil)}
 }
 
-func within(a Interval, lo, hi int64) bool { return a.Lo >= lo && a.Hi <= hi }
+func within(a iir.Interval, lo, hi int64) bool { return a.Lo >= lo && a.Hi <= hi }
 
-func resizeI(a Interval, o *Op) Interval {
+func resizeI(a iir.Interval, o *iir.Op) iir.Interval {
 	switch o.Ovf {
-	case Saturate:
-		return Interval{Clamp(a.Lo, o.Lo, o.Hi), Clamp(a.Hi, o.Lo, o.Hi)}
+	case iir.Saturate:
+		return iir.Interval{Lo: iir.Clamp(a.Lo, o.Lo, o.Hi), Hi: iir.Clamp(a.Hi, o.Lo, o.Hi)}
 	default:
-		mn, mx := MinOf(o.Width, o.Signed), MaxOf(o.Width, o.Signed)
+		mn, mx := iir.MinOf(o.Width, o.Signed), iir.MaxOf(o.Width, o.Signed)
 		if within(a, mn, mx) {
 			return a
 		}
-		return Interval{mn, mx}
+		return iir.Interval{Lo: mn, Hi: mx}
 	}
 }
 
 type absEnv struct {
-	m      *Model
-	index  map[*Var]int
-	refr   Interval
-	weight Interval
+	m      *iir.Model
+	index  map[*iir.Var]int
+	refr   iir.Interval
+	weight iir.Interval
 	record bool // keep each op's interval in Op.Range (joined over every evaluation)
-	seen   map[*Op]bool
+	seen   map[*iir.Op]bool
 	held   absState // what refractory neurons hold: the reset's values, the initial ones
 }
 
@@ -134,7 +138,7 @@ type aff struct {
 
 func constAff(x float64) aff { return aff{c: x} }
 
-func (e *absEnv) opaque(iv Interval) aff { return aff{elo: float64(iv.Lo), ehi: float64(iv.Hi)} }
+func (e *absEnv) opaque(iv iir.Interval) aff { return aff{elo: float64(iv.Lo), ehi: float64(iv.Hi)} }
 
 func (a aff) scale(f float64) aff {
 	out := aff{c: a.c * f, elo: a.elo * f, ehi: a.ehi * f}
@@ -180,14 +184,14 @@ func (a aff) isConst() bool {
 }
 
 // ival bounds an affine form over the state s (soundly rounded outward).
-func (a aff) ival(s absState) Interval {
+func (a aff) ival(s absState) iir.Interval {
 	lo, hi := a.c+a.elo, a.c+a.ehi
 	for i, k := range a.k {
 		if k == 0 {
 			continue
 		}
-		if s[i].Lo <= -Inf || s[i].Hi >= Inf {
-			return Interval{-Inf, Inf}
+		if s[i].Lo <= -iir.Inf || s[i].Hi >= iir.Inf {
+			return iir.Interval{Lo: -iir.Inf, Hi: iir.Inf}
 		}
 		x, y := k*float64(s[i].Lo), k*float64(s[i].Hi)
 		lo += min(x, y)
@@ -202,19 +206,19 @@ func (a aff) ival(s absState) Interval {
 		} else {
 			x = math.Ceil(x - m)
 		}
-		if x >= float64(Inf) {
-			return Inf
+		if x >= float64(iir.Inf) {
+			return iir.Inf
 		}
-		if x <= -float64(Inf) {
-			return -Inf
+		if x <= -float64(iir.Inf) {
+			return -iir.Inf
 		}
 		return int64(x)
 	}
-	return Interval{out(lo, false), out(hi, true)}
+	return iir.Interval{Lo: out(lo, false), Hi: out(hi, true)}
 }
 
 // eval runs a kernel over intervals and returns the state after it.
-func (e *absEnv) eval(k *Kernel, s absState) (absState, []Interval) {
+func (e *absEnv) eval(k *iir.Kernel, s absState) (absState, []iir.Interval) {
 	n := len(s)
 	out := s.copy()
 	cur := make([]aff, n) // each variable's current value as a form
@@ -223,29 +227,29 @@ func (e *absEnv) eval(k *Kernel, s absState) (absState, []Interval) {
 		cur[i].k[i] = 1
 	}
 	forms := make([]aff, len(k.Ops))
-	vals := make([]Interval, len(k.Ops))
-	arg := func(o *Op, i int) Interval { return vals[o.Args[i].ID] }
-	af := func(o *Op, i int) aff { return forms[o.Args[i].ID] }
+	vals := make([]iir.Interval, len(k.Ops))
+	arg := func(o *iir.Op, i int) iir.Interval { return vals[o.Args[i].ID] }
+	af := func(o *iir.Op, i int) aff { return forms[o.Args[i].ID] }
 	for _, o := range k.Ops {
 		var f aff
 		exact := true // f is the value; otherwise f = opaque(r)
-		var r Interval
+		var r iir.Interval
 		switch o.Code {
-		case OpConst:
+		case iir.OpConst:
 			f = constAff(float64(o.Imm))
-		case OpLoad:
+		case iir.OpLoad:
 			f = cur[e.index[o.Var]]
-		case OpWeight:
+		case iir.OpWeight:
 			r, exact = e.weight, false
-		case OpRefractory:
+		case iir.OpRefractory:
 			r, exact = e.refr, false
-		case OpAdd:
+		case iir.OpAdd:
 			f = af(o, 0).plus(af(o, 1))
-		case OpSub:
+		case iir.OpSub:
 			f = af(o, 0).plus(af(o, 1).scale(-1))
-		case OpNeg:
+		case iir.OpNeg:
 			f = af(o, 0).scale(-1)
-		case OpMul:
+		case iir.OpMul:
 			a, b := af(o, 0), af(o, 1)
 			switch {
 			case b.isConst():
@@ -255,14 +259,14 @@ func (e *absEnv) eval(k *Kernel, s absState) (absState, []Interval) {
 			default:
 				r, exact = mulI(arg(o, 0), arg(o, 1)), false
 			}
-		case OpShl:
+		case iir.OpShl:
 			f = af(o, 0).scale(math.Ldexp(1, int(o.Imm)))
-		case OpShr:
+		case iir.OpShr:
 			f = af(o, 0).scale(math.Ldexp(1, -int(o.Imm)))
 			switch o.Round {
-			case Floor:
+			case iir.Floor:
 				f.elo--
-			case Nearest:
+			case iir.Nearest:
 				f.elo, f.ehi = f.elo-0.5, f.ehi+0.5
 			default: // trunc, stochastic
 				f.elo, f.ehi = f.elo-1, f.ehi+1
@@ -270,12 +274,12 @@ func (e *absEnv) eval(k *Kernel, s absState) (absState, []Interval) {
 			if iv := shrI(arg(o, 0), int(o.Imm), o.Round); true {
 				// the exact rounding of the bounds is tighter for a single variable
 				fi := f.ival(s)
-				r = Interval{max(fi.Lo, iv.Lo), min(fi.Hi, iv.Hi)}
+				r = iir.Interval{Lo: max(fi.Lo, iv.Lo), Hi: min(fi.Hi, iv.Hi)}
 				if r.Lo > r.Hi {
 					r = iv
 				}
 			}
-		case OpResize:
+		case iir.OpResize:
 			a := arg(o, 0)
 			r = resizeI(a, o)
 			if r == a {
@@ -283,20 +287,20 @@ func (e *absEnv) eval(k *Kernel, s absState) (absState, []Interval) {
 			} else {
 				exact = false
 			}
-		case OpShiftDecay:
+		case iir.OpShiftDecay:
 			f = af(o, 0).scale(1 - math.Ldexp(1, -int(o.Imm)))
 			f.elo, f.ehi = f.elo-1, f.ehi+1
 			a := arg(o, 0)
-			iv := Interval{ShiftDecay(a.Lo, int(o.Imm), o.MinStep), ShiftDecay(a.Hi, int(o.Imm), o.MinStep)}
+			iv := iir.Interval{Lo: iir.ShiftDecay(a.Lo, int(o.Imm), o.MinStep), Hi: iir.ShiftDecay(a.Hi, int(o.Imm), o.MinStep)}
 			fi := f.ival(s)
-			r = Interval{max(fi.Lo, iv.Lo), min(fi.Hi, iv.Hi)}
-		case OpMin:
+			r = iir.Interval{Lo: max(fi.Lo, iv.Lo), Hi: min(fi.Hi, iv.Hi)}
+		case iir.OpMin:
 			a, b := arg(o, 0), arg(o, 1)
-			r, exact = Interval{min(a.Lo, b.Lo), min(a.Hi, b.Hi)}, false
-		case OpMax:
+			r, exact = iir.Interval{Lo: min(a.Lo, b.Lo), Hi: min(a.Hi, b.Hi)}, false
+		case iir.OpMax:
 			a, b := arg(o, 0), arg(o, 1)
-			r, exact = Interval{max(a.Lo, b.Lo), max(a.Hi, b.Hi)}, false
-		case OpAbs:
+			r, exact = iir.Interval{Lo: max(a.Lo, b.Lo), Hi: max(a.Hi, b.Hi)}, false
+		case iir.OpAbs:
 			a := arg(o, 0)
 			switch {
 			case a.Lo >= 0:
@@ -304,21 +308,21 @@ func (e *absEnv) eval(k *Kernel, s absState) (absState, []Interval) {
 			case a.Hi <= 0:
 				r = negI(a)
 			default:
-				r = Interval{0, max(-a.Lo, a.Hi)}
+				r = iir.Interval{Lo: 0, Hi: max(-a.Lo, a.Hi)}
 			}
 			exact = false
-		case OpCmp:
+		case iir.OpCmp:
 			r, exact = cmpI(o.Cmp, arg(o, 0), arg(o, 1)), false
-		case OpAnd:
+		case iir.OpAnd:
 			a, b := arg(o, 0), arg(o, 1)
-			r, exact = Interval{min(a.Lo, b.Lo), min(a.Hi, b.Hi)}, false
-		case OpOr:
+			r, exact = iir.Interval{Lo: min(a.Lo, b.Lo), Hi: min(a.Hi, b.Hi)}, false
+		case iir.OpOr:
 			a, b := arg(o, 0), arg(o, 1)
-			r, exact = Interval{max(a.Lo, b.Lo), max(a.Hi, b.Hi)}, false
-		case OpNot:
+			r, exact = iir.Interval{Lo: max(a.Lo, b.Lo), Hi: max(a.Hi, b.Hi)}, false
+		case iir.OpNot:
 			a := arg(o, 0)
-			r, exact = Interval{1 - a.Hi, 1 - a.Lo}, false
-		case OpSelect:
+			r, exact = iir.Interval{Lo: 1 - a.Hi, Hi: 1 - a.Lo}, false
+		case iir.OpSelect:
 			c := arg(o, 0)
 			switch {
 			case c.Lo > 0:
@@ -328,7 +332,7 @@ func (e *absEnv) eval(k *Kernel, s absState) (absState, []Interval) {
 			default:
 				r, exact = hull(arg(o, 1), arg(o, 2)), false
 			}
-		case OpStore:
+		case iir.OpStore:
 			i := e.index[o.Var]
 			f = af(o, 0)
 			v := arg(o, 0)
@@ -339,13 +343,13 @@ func (e *absEnv) eval(k *Kernel, s absState) (absState, []Interval) {
 			out[i] = v
 			cur[i] = f
 			r = v
-		case OpRefract:
-			r, exact = Interval{o.Imm, o.Imm}, false
+		case iir.OpRefract:
+			r, exact = iir.Interval{Lo: o.Imm, Hi: o.Imm}, false
 		}
 		switch {
 		case !exact:
 			f = e.opaque(r)
-		case o.Code == OpShr || o.Code == OpShiftDecay || o.Code == OpResize || o.Code == OpStore:
+		case o.Code == iir.OpShr || o.Code == iir.OpShiftDecay || o.Code == iir.OpResize || o.Code == iir.OpStore:
 			// r already set
 		default:
 			r = f.ival(s)
@@ -362,8 +366,8 @@ func (e *absEnv) eval(k *Kernel, s absState) (absState, []Interval) {
 	return out, vals
 }
 
-func cmpI(op string, a, b Interval) Interval {
-	t, f := Interval{1, 1}, Interval{0, 0}
+func cmpI(op string, a, b iir.Interval) iir.Interval {
+	t, f := iir.Interval{Lo: 1, Hi: 1}, iir.Interval{Lo: 0, Hi: 0}
 	switch op {
 	case ">":
 		if a.Lo > b.Hi {
@@ -384,80 +388,32 @@ func cmpI(op string, a, b Interval) Interval {
 	case "<=":
 		return cmpI(">=", b, a)
 	}
-	return Interval{0, 1}
-}
-
-// simpleThreshold recognises Out = [not refractory and] x > c (or >=).
-func simpleThreshold(k *Kernel) (*Var, string, int64, bool) {
-	o := k.Out
-	if o == nil {
-		return nil, "", 0, false
-	}
-	if o.Code == OpAnd && o.Args[1].Code == OpCmp {
-		o = o.Args[1]
-	}
-	if o.Code != OpCmp || o.Args[0].Code != OpLoad || o.Args[1].Code != OpConst {
-		return nil, "", 0, false
-	}
-	switch o.Cmp {
-	case ">", ">=":
-		return o.Args[0].Var, o.Cmp, o.Args[1].Imm, true
-	}
-	return nil, "", 0, false
-}
-
-// additive recognises a port kernel x ← resize(x ± weight).
-func additive(k *Kernel) (*Var, bool, *Op, bool) {
-	if len(k.Ops) != 5 {
-		return nil, false, nil, false
-	}
-	var ld, w, op, rs, st *Op
-	for _, o := range k.Ops {
-		switch o.Code {
-		case OpLoad:
-			ld = o
-		case OpWeight:
-			w = o
-		case OpAdd, OpSub:
-			op = o
-		case OpResize:
-			rs = o
-		case OpStore:
-			st = o
-		}
-	}
-	if ld == nil || w == nil || op == nil || rs == nil || st == nil {
-		return nil, false, nil, false
-	}
-	if op.Args[0] != ld || op.Args[1] != w || rs.Args[0] != op || st.Args[0] != rs || st.Var != ld.Var {
-		return nil, false, nil, false
-	}
-	return ld.Var, op.Code == OpSub, rs, true
+	return iir.Interval{Lo: 0, Hi: 1}
 }
 
 // analyse runs the range analysis of one model and records proofs and
 // widths in the IR.
-func analyse(p *Program, m *Model) {
-	e := &absEnv{m: m, index: map[*Var]int{}}
+func analyse(p *iir.Program, m *iir.Model) {
+	e := &absEnv{m: m, index: map[*iir.Var]int{}}
 	for i, v := range m.Vars {
 		e.index[v] = i
 	}
 	if m.Ref != nil && m.Ref.Max > 0 {
-		e.refr = Interval{0, 1}
+		e.refr = iir.Interval{Lo: 0, Hi: 1}
 	}
 	// events per port
 	for _, pt := range m.Ports {
-		pt.Events, pt.Weights, pt.Why = 0, Interval{}, ""
+		pt.Events, pt.Weights, pt.Why = 0, iir.Interval{}, ""
 	}
-	var whys = map[*Port][]string{}
+	var whys = map[*iir.Port][]string{}
 	for _, q := range p.Projs {
 		if q.Post != m {
 			continue
 		}
 		pt := q.Port
 		pt.Events = clampInf(satAdd(pt.Events, q.Fanin))
-		w := q.weightRange(p.Profile)
-		if pt.Weights == (Interval{}) {
+		w := weightRange(q, p.Profile)
+		if pt.Weights == (iir.Interval{}) {
 			pt.Weights = w
 		} else {
 			pt.Weights = hull(pt.Weights, w)
@@ -475,7 +431,7 @@ func analyse(p *Program, m *Model) {
 	held := make([]bool, len(m.Vars))
 	if m.Update != nil {
 		for _, o := range m.Update.Ops {
-			if o.Code == OpStore && o.Hold {
+			if o.Code == iir.OpStore && o.Hold {
 				held[e.index[o.Var]] = true
 			}
 		}
@@ -484,7 +440,7 @@ func analyse(p *Program, m *Model) {
 	step := func(s absState) absState {
 		s = s.copy()
 		for i, v := range m.Vars {
-			if v.Kind == InputVar && v.Cleared {
+			if v.Kind == iir.InputVar && v.Cleared {
 				s[i] = v.Drive
 			}
 		}
@@ -499,7 +455,7 @@ func analyse(p *Program, m *Model) {
 			if tv[m.Threshold.Out.ID].Hi == 0 {
 				spikes = false
 			}
-			if x, op, c, ok := simpleThreshold(m.Threshold); ok {
+			if x, op, c, ok := iir.SimpleThreshold(m.Threshold); ok {
 				i := e.index[x]
 				lim := c
 				if op == ">=" {
@@ -565,7 +521,7 @@ func analyse(p *Program, m *Model) {
 		}
 		delta := make(absState, len(n))
 		for i := range n {
-			delta[i] = Interval{s[i].Lo - n[i].Lo, n[i].Hi - s[i].Hi}
+			delta[i] = iir.Interval{Lo: s[i].Lo - n[i].Lo, Hi: n[i].Hi - s[i].Hi}
 		}
 		// a bound that grows geometrically (a decay fed by a constant
 		// input) jumps to its extrapolated limit; if that is short, the
@@ -581,12 +537,12 @@ func analyse(p *Program, m *Model) {
 						return 0
 					}
 					x := float64(d)*r/(1-r)*1.02 + 2
-					if x > float64(Inf) {
-						return Inf
+					if x > float64(iir.Inf) {
+						return iir.Inf
 					}
 					return int64(x)
 				}
-				mn, mx := MinOf(v.Width, v.Signed), MaxOf(v.Width, v.Signed)
+				mn, mx := iir.MinOf(v.Width, v.Signed), iir.MaxOf(v.Width, v.Signed)
 				if x := ext(delta[i].Hi, prev[i].Hi); x > 0 {
 					n[i].Hi = max(n[i].Hi, min(satAdd(n[i].Hi, x), mx))
 				}
@@ -606,7 +562,7 @@ func analyse(p *Program, m *Model) {
 	}
 	if !converged {
 		for i, v := range m.Vars {
-			s[i] = hull(s[i], Interval{MinOf(v.Width, v.Signed), MaxOf(v.Width, v.Signed)})
+			s[i] = hull(s[i], iir.Interval{Lo: iir.MinOf(v.Width, v.Signed), Hi: iir.MaxOf(v.Width, v.Signed)})
 		}
 		for k := 0; k < 100; k++ {
 			n, grew := join(s, step(s))
@@ -623,7 +579,7 @@ func analyse(p *Program, m *Model) {
 		changed := false
 		for i := range n {
 			g := hull(init[i], f[i])
-			c := Interval{max(n[i].Lo, g.Lo), min(n[i].Hi, g.Hi)}
+			c := iir.Interval{Lo: max(n[i].Lo, g.Lo), Hi: min(n[i].Hi, g.Hi)}
 			if c.Lo > c.Hi {
 				c = n[i]
 			}
@@ -640,19 +596,19 @@ func analyse(p *Program, m *Model) {
 	// record op intervals: one more step from the invariant evaluates every
 	// kernel on the states it meets; a port kernel also on the invariant
 	// (every state an event can find)
-	e.record, e.seen = true, map[*Op]bool{}
+	e.record, e.seen = true, map[*iir.Op]bool{}
 	step(s)
 	for _, pt := range m.Ports {
 		e.weight = pt.Weights
 		if pt.Events == 0 {
-			e.weight = Interval{0, 0}
+			e.weight = iir.Interval{Lo: 0, Hi: 0}
 		}
 		e.eval(pt.Kernel, s)
 	}
-	for _, k := range m.kernels() {
+	for _, k := range m.Kernels() {
 		for _, o := range k.Ops {
 			if !e.seen[o] {
-				o.Range = Interval{} // never reached
+				o.Range = iir.Interval{} // never reached
 			}
 		}
 	}
@@ -670,14 +626,14 @@ func (e *absEnv) events(s absState) absState {
 			continue
 		}
 		e.weight = pt.Weights
-		if x, sub, rs, ok := additive(pt.Kernel); ok {
+		if x, sub, rs, ok := iir.Additive(pt.Kernel); ok {
 			i := e.index[x]
 			w := pt.Weights
 			if sub {
 				w = negI(w)
 			}
-			n := Interval{pt.Events, pt.Events}
-			tot := mulI(n, Interval{min(0, w.Lo), max(0, w.Hi)})
+			n := iir.Interval{Lo: pt.Events, Hi: pt.Events}
+			tot := mulI(n, iir.Interval{Lo: min(0, w.Lo), Hi: max(0, w.Hi)})
 			out[i] = resizeI(addI(out[i], tot), rs)
 			continue
 		}
@@ -694,9 +650,9 @@ func (e *absEnv) events(s absState) absState {
 			}
 			if k == 255 && pt.Events > 256 {
 				for _, o := range pt.Kernel.Ops {
-					if o.Code == OpStore {
+					if o.Code == iir.OpStore {
 						v := o.Var
-						out[e.index[v]] = Interval{v.Lo, v.Hi}
+						out[e.index[v]] = iir.Interval{Lo: v.Lo, Hi: v.Hi}
 					}
 				}
 			}
@@ -707,18 +663,18 @@ func (e *absEnv) events(s absState) absState {
 
 // widen moves a growing bound to the next power of two (within the
 // variable's format).
-func widen(n, old Interval, v *Var) Interval {
-	mn, mx := MinOf(v.Width, v.Signed), MaxOf(v.Width, v.Signed)
+func widen(n, old iir.Interval, v *iir.Var) iir.Interval {
+	mn, mx := iir.MinOf(v.Width, v.Signed), iir.MaxOf(v.Width, v.Signed)
 	if n.Hi > old.Hi {
 		h := int64(1)
-		for h-1 < n.Hi && h < Inf {
+		for h-1 < n.Hi && h < iir.Inf {
 			h <<= 1
 		}
 		n.Hi = max(min(h-1, mx), n.Hi)
 	}
 	if n.Lo < old.Lo {
 		l := int64(1)
-		for -l > n.Lo && l < Inf {
+		for -l > n.Lo && l < iir.Inf {
 			l <<= 1
 		}
 		n.Lo = min(max(-l, mn), n.Lo)
@@ -727,55 +683,40 @@ func widen(n, old Interval, v *Var) Interval {
 }
 
 // initInterval is the range of a variable's initial values.
-func initInterval(v *Var) Interval {
+func initInterval(v *iir.Var) iir.Interval {
 	switch v.Kind {
-	case CounterVar:
-		return Interval{0, v.Max}
-	case LFSRVar:
-		return Interval{1, MaxOf(v.Width, false)}
-	case InputVar:
-		return Interval{0, 0}
+	case iir.CounterVar:
+		return iir.Interval{Lo: 0, Hi: v.Max}
+	case iir.LFSRVar:
+		return iir.Interval{Lo: 1, Hi: iir.MaxOf(v.Width, false)}
+	case iir.InputVar:
+		return iir.Interval{Lo: 0, Hi: 0}
 	}
 	if v.Init == nil {
-		return Interval{v.InitInt, v.InitInt}
+		return iir.Interval{Lo: v.InitInt, Hi: v.InitInt}
 	}
 	lo, hi, _ := siInterval(v.Init)
 	if math.IsInf(lo, 0) || math.IsInf(hi, 0) || math.IsNaN(lo) || math.IsNaN(hi) {
-		return Interval{v.Lo, v.Hi}
+		return iir.Interval{Lo: v.Lo, Hi: v.Hi}
 	}
-	a, b := v.toInt(lo), v.toInt(hi)
+	a, b := v.ToInt(lo), v.ToInt(hi)
 	if a > b {
 		a, b = b, a
 	}
-	return Interval{a, b}
-}
-
-// toInt quantizes an SI value to the variable (nearest, saturating).
-func (v *Var) toInt(x float64) int64 {
-	q := (x - v.Offset) / v.Scale
-	if math.IsNaN(q) {
-		return 0
-	}
-	if q > float64(v.Hi) {
-		return v.Hi
-	}
-	if q < float64(v.Lo) {
-		return v.Lo
-	}
-	return Clamp(roundHalfAway(q), v.Lo, v.Hi)
+	return iir.Interval{Lo: a, Hi: b}
 }
 
 // weightRange is the integer range of a projection's weights.
-func (q *Proj) weightRange(pf *Profile) Interval {
+func weightRange(q *iir.Proj, pf *iir.Profile) iir.Interval {
 	if q.Plastic != nil {
 		o := q.Plastic.OnPre.Out.Range
-		return Interval{min(o.Lo, 0), max(o.Hi, 0)}
+		return iir.Interval{Lo: min(o.Lo, 0), Hi: max(o.Hi, 0)}
 	}
 	if q.Const {
 		w := q.Mant << uint(q.Shift)
-		return Interval{w, w}
+		return iir.Interval{Lo: w, Hi: w}
 	}
-	lim := MaxOf(pf.WeightBits, true)
+	lim := iir.MaxOf(pf.WeightBits, true)
 	lo, hi, _ := siInterval(q.Src.Weight)
 	a, b := lo/q.Unit, hi/q.Unit
 	if a > b {
@@ -788,35 +729,35 @@ func (q *Proj) weightRange(pf *Profile) Interval {
 		if math.IsInf(x, -1) || x < float64(-lim-1) {
 			return -lim - 1
 		}
-		return roundHalfAway(x)
+		return iir.RoundHalfAway(x)
 	}
-	return Interval{clip(a) << uint(q.Shift), clip(b) << uint(q.Shift)}
+	return iir.Interval{Lo: clip(a) << uint(q.Shift), Hi: clip(b) << uint(q.Shift)}
 }
 
 // prove marks Resize ops whose argument fits as Proved, sets every op's
 // width, narrows proven variables when the profile says so, and records
 // why the others could not be proved.
-func prove(p *Program, m *Model) {
+func prove(p *iir.Program, m *iir.Model) {
 	type fail struct {
 		where string
-		pre   Interval
-		ovf   Overflow
+		pre   iir.Interval
+		ovf   iir.Overflow
 	}
-	fails := map[*Var][]fail{}
-	for _, k := range m.kernels() {
+	fails := map[*iir.Var][]fail{}
+	for _, k := range m.Kernels() {
 		for _, o := range k.Ops {
-			if o.Code != OpResize {
+			if o.Code != iir.OpResize {
 				continue
 			}
 			pre := o.Args[0].Range
 			var fits bool
-			if o.Ovf == Saturate {
+			if o.Ovf == iir.Saturate {
 				fits = within(pre, o.Lo, o.Hi)
 			} else {
-				fits = within(pre, MinOf(o.Width, o.Signed), MaxOf(o.Width, o.Signed))
+				fits = within(pre, iir.MinOf(o.Width, o.Signed), iir.MaxOf(o.Width, o.Signed))
 			}
 			if fits {
-				o.Ovf = Proved
+				o.Ovf = iir.Proved
 				continue
 			}
 			if o.Var != nil {
@@ -827,25 +768,25 @@ func prove(p *Program, m *Model) {
 	for _, v := range m.Vars {
 		fs := fails[v]
 		if len(fs) == 0 {
-			v.Proof = Proved
-			if p.Profile.Narrow && (v.Kind == StateVar || v.Kind == InputVar) {
+			v.Proof = iir.Proved
+			if p.Profile.Narrow && (v.Kind == iir.StateVar || v.Kind == iir.InputVar) {
 				w := 2
-				for w < v.Width && (MinOf(w, v.Signed) > v.Range.Lo || MaxOf(w, v.Signed) < v.Range.Hi) {
+				for w < v.Width && (iir.MinOf(w, v.Signed) > v.Range.Lo || iir.MaxOf(w, v.Signed) < v.Range.Hi) {
 					w++
 				}
 				if w < v.Width {
 					v.Width = w
-					v.Lo, v.Hi = MinOf(w, v.Signed), MaxOf(w, v.Signed)
-					for _, k := range m.kernels() {
+					v.Lo, v.Hi = iir.MinOf(w, v.Signed), iir.MaxOf(w, v.Signed)
+					for _, k := range m.Kernels() {
 						for _, o := range k.Ops {
-							if o.Code == OpResize && o.Var == v {
+							if o.Code == iir.OpResize && o.Var == v {
 								o.Width, o.Lo, o.Hi = v.Width, v.Lo, v.Hi
 							}
 						}
 					}
 				}
 			}
-			if v.Kind == StateVar || v.Kind == InputVar {
+			if v.Kind == iir.StateVar || v.Kind == iir.InputVar {
 				v.Why = "range analysis"
 			}
 			continue
@@ -856,7 +797,7 @@ func prove(p *Program, m *Model) {
 			if strings.HasPrefix(f.where, "port ") {
 				continue
 			}
-			w, _ := bitsFor(f.pre.Lo, f.pre.Hi)
+			w, _ := iir.BitsFor(f.pre.Lo, f.pre.Hi)
 			rng := fmt.Sprintf("[%s, %s]", bound(v, f.pre.Lo), bound(v, f.pre.Hi))
 			parts = append(parts, fmt.Sprintf("in %s it can reach %s (%d bits)", f.where, rng, w))
 		}
@@ -866,26 +807,19 @@ func prove(p *Program, m *Model) {
 			}
 			wmax := max(abs64(pt.Weights.Lo), abs64(pt.Weights.Hi))
 			tot := satMul(pt.Events, wmax)
-			what := fmt.Sprintf("%s × %d", count(pt.Events), wmax)
+			what := fmt.Sprintf("%s × %d", iir.CountString(pt.Events), wmax)
 			if v.Scale != 0 && pt.Input == nil {
-				what = fmt.Sprintf("%s events × %s = %s", count(pt.Events), siString(float64(wmax)*math.Abs(v.Scale), v.Dim), boundAbs(v, tot))
+				what = fmt.Sprintf("%s events × %s = %s", iir.CountString(pt.Events), iir.SIString(float64(wmax)*math.Abs(v.Scale), v.Dim), boundAbs(v, tot))
 			}
 			parts = append(parts, fmt.Sprintf("port %s may add %s in one step (%s)", pt.Name, what, pt.Why))
 		}
 		v.Why = strings.Join(parts, "; ")
 	}
-	for _, k := range m.kernels() {
+	for _, k := range m.Kernels() {
 		for _, o := range k.Ops {
 			setWidth(o)
 		}
 	}
-}
-
-func count(n int64) string {
-	if n >= Inf {
-		return "unboundedly many"
-	}
-	return fmt.Sprint(n)
 }
 
 func abs64(x int64) int64 {
@@ -895,29 +829,29 @@ func abs64(x int64) int64 {
 	return x
 }
 
-func boundAbs(v *Var, x int64) string {
-	if x >= Inf {
+func boundAbs(v *iir.Var, x int64) string {
+	if x >= iir.Inf {
 		return "an unbounded amount"
 	}
-	return siString(float64(x)*math.Abs(v.Scale), v.Dim)
+	return iir.SIString(float64(x)*math.Abs(v.Scale), v.Dim)
 }
 
-func bound(v *Var, x int64) string {
-	if x >= Inf {
+func bound(v *iir.Var, x int64) string {
+	if x >= iir.Inf {
 		return "+∞"
 	}
-	if x <= -Inf {
+	if x <= -iir.Inf {
 		return "−∞"
 	}
 	if v.Scale == 0 {
 		return fmt.Sprint(x)
 	}
-	return siString(v.SI(x), v.Dim)
+	return iir.SIString(v.SI(x), v.Dim)
 }
 
-func writesVar(k *Kernel, v *Var) bool {
+func writesVar(k *iir.Kernel, v *iir.Var) bool {
 	for _, o := range k.Ops {
-		if o.Code == OpStore && o.Var == v {
+		if o.Code == iir.OpStore && o.Var == v {
 			return true
 		}
 	}
@@ -926,22 +860,22 @@ func writesVar(k *Kernel, v *Var) bool {
 
 // setWidth gives an op the narrowest width holding its interval (a load,
 // store or resize has its variable's).
-func setWidth(o *Op) {
+func setWidth(o *iir.Op) {
 	switch o.Code {
-	case OpLoad, OpStore:
+	case iir.OpLoad, iir.OpStore:
 		o.Width, o.Signed = o.Var.Width, o.Var.Signed
-	case OpResize:
-	case OpCmp, OpAnd, OpOr, OpNot, OpRefractory:
+	case iir.OpResize:
+	case iir.OpCmp, iir.OpAnd, iir.OpOr, iir.OpNot, iir.OpRefractory:
 		o.Width, o.Signed = 1, false
-	case OpRefract:
+	case iir.OpRefract:
 		o.Width, o.Signed = 0, false
 	default:
 		lo, hi := o.Range.Lo, o.Range.Hi
 		if lo > hi {
 			lo, hi = 0, 0
 		}
-		o.Width, o.Signed = bitsFor(lo, hi)
-		if o.Code == OpWeight && lo >= 0 && hi == 0 {
+		o.Width, o.Signed = iir.BitsFor(lo, hi)
+		if o.Code == iir.OpWeight && lo >= 0 && hi == 0 {
 			o.Width, o.Signed = 1, false
 		}
 	}

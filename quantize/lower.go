@@ -1,13 +1,18 @@
-package fixed
+// Package quantize is the pipeline's fixed-point stage: it lowers the
+// optimised float IR to the integer IR (package iir) of a numeric profile
+// and runs the range analysis that gives every operation its width and
+// proves (or saturates) every store. It returns the integer program as a
+// value; the bit-accurate simulator and the Verilog backend take it from
+// there.
+package quantize
 
 import (
 	"fmt"
 	"math"
-	"strconv"
 
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/ir/iir"
 	"github.com/snnc/snnc/lang"
-	"github.com/snnc/snnc/lang/units"
 )
 
 // Lower turns the optimised IR into the integer IR of a profile, then runs
@@ -16,9 +21,10 @@ import (
 // widths cannot hold are errors giving the value and the closest
 // representable one. Notes say what the lowering chose and where range
 // analysis could not prove the absence of overflow (saturation or wrap-around
-// is then in the IR). The program is nil when there are errors.
-func Lower(p *ir.Program, prof *Profile) (*Program, lang.Diagnostics) {
-	l := &lowerer{p: p, prof: prof, out: &Program{Profile: prof, Network: p.Network, Dt: p.Schedule.Dt}, diags: &lang.Diagnostics{}}
+// is then in the IR). The program is nil when there are errors; it has
+// passed iir.Verify otherwise.
+func Lower(p *ir.Program, prof *iir.Profile) (*iir.Program, lang.Diagnostics) {
+	l := &lowerer{p: p, prof: prof, out: &iir.Program{Profile: prof, Network: p.Network, Dt: p.Schedule.Dt}, diags: &lang.Diagnostics{}}
 	if l.out.Dt == 0 {
 		l.out.Dt = 1e-4
 	}
@@ -54,6 +60,11 @@ func Lower(p *ir.Program, prof *Profile) (*Program, lang.Diagnostics) {
 		analyse(l.out, m)
 		l.report(m)
 	}
+	if err := iir.Verify(l.out); err != nil { // a bug here, not in the model
+		l.diags.Errorf(lang.Pos{}, lang.Pos{}, "internal error: the integer IR for %s is invalid:\n%v", prof.Name, err)
+		l.diags.Sort()
+		return nil, *l.diags
+	}
 	l.diags.Sort()
 	return l.out, *l.diags
 }
@@ -86,11 +97,11 @@ func (l *lowerer) records() {
 
 type lowerer struct {
 	p     *ir.Program
-	prof  *Profile
-	out   *Program
+	prof  *iir.Profile
+	out   *iir.Program
 	diags *lang.Diagnostics
 	ins   map[*ir.Population]*popInputs
-	byPop map[*ir.Population]*Model
+	byPop map[*ir.Population]*iir.Model
 }
 
 // popInputs is what drives a population: projections per port and current
@@ -102,7 +113,7 @@ type popInputs struct {
 
 func (l *lowerer) gather() {
 	l.ins = map[*ir.Population]*popInputs{}
-	l.byPop = map[*ir.Population]*Model{}
+	l.byPop = map[*ir.Population]*iir.Model{}
 	get := func(pop *ir.Population) *popInputs {
 		pi := l.ins[pop]
 		if pi == nil {
@@ -145,7 +156,7 @@ func (l *lowerer) notef(sp lang.Span, format string, args ...any) {
 // model lowers one population's model (pop nil: a neuron type without a
 // network) with the profile's structure.
 func (l *lowerer) model(pop *ir.Population, m *ir.Model) {
-	out := &Model{Name: m.Name, Src: m, SrcPop: pop, Pos: m.Pos}
+	out := &iir.Model{Name: m.Name, Src: m, SrcPop: pop, Pos: m.Pos}
 	if pop != nil {
 		out.Pop, out.Size, out.Pos = pop.Name, pop.Size, pop.Pos
 	}
@@ -168,7 +179,7 @@ func (l *lowerer) model(pop *ir.Population, m *ir.Model) {
 }
 
 // common rejects what no profile expresses yet.
-func (l *lowerer) common(out *Model, m *ir.Model) bool {
+func (l *lowerer) common(out *iir.Model, m *ir.Model) bool {
 	ok := true
 	for _, d := range m.Dendrites {
 		l.errorf(d.Pos, "dendrite %s cannot be expressed on %s: the integer IR has no dendrites yet", d.Name, l.prof.Name)
@@ -186,97 +197,85 @@ func (l *lowerer) common(out *Model, m *ir.Model) bool {
 // ---- kernel building ----
 
 type kb struct {
-	m *Model
-	k *Kernel
+	m *iir.Model
+	k *iir.Kernel
 }
 
-func newKernel(m *Model, name string) *kb { return &kb{m: m, k: &Kernel{Name: name}} }
+func newKernel(m *iir.Model, name string) *kb { return &kb{m: m, k: &iir.Kernel{Name: name}} }
 
-func (b *kb) add(o *Op) *Op {
+func (b *kb) add(o *iir.Op) *iir.Op {
 	o.ID = len(b.k.Ops)
 	b.k.Ops = append(b.k.Ops, o)
 	return o
 }
 
-func (b *kb) konst(v int64, scale float64, note string) *Op {
-	return b.add(&Op{Code: OpConst, Imm: v, Scale: scale, Note: note})
+func (b *kb) konst(v int64, scale float64, note string) *iir.Op {
+	return b.add(&iir.Op{Code: iir.OpConst, Imm: v, Scale: scale, Note: note})
 }
 
-func (b *kb) load(v *Var) *Op { return b.add(&Op{Code: OpLoad, Var: v, Scale: v.Scale}) }
+func (b *kb) load(v *iir.Var) *iir.Op {
+	return b.add(&iir.Op{Code: iir.OpLoad, Var: v, Scale: v.Scale})
+}
 
-func (b *kb) bin(code Opcode, x, y *Op) *Op {
+func (b *kb) bin(code iir.Opcode, x, y *iir.Op) *iir.Op {
 	s := x.Scale
-	if code == OpMul {
+	if code == iir.OpMul {
 		s = x.Scale * y.Scale
 	}
-	return b.add(&Op{Code: code, Args: []*Op{x, y}, Scale: s})
+	return b.add(&iir.Op{Code: code, Args: []*iir.Op{x, y}, Scale: s})
 }
 
-func (b *kb) shl(x *Op, n int) *Op {
+func (b *kb) shl(x *iir.Op, n int) *iir.Op {
 	if n == 0 {
 		return x
 	}
-	return b.add(&Op{Code: OpShl, Args: []*Op{x}, Imm: int64(n), Scale: x.Scale / math.Ldexp(1, n)})
+	return b.add(&iir.Op{Code: iir.OpShl, Args: []*iir.Op{x}, Imm: int64(n), Scale: x.Scale / math.Ldexp(1, n)})
 }
 
-func (b *kb) shr(x *Op, n int, r Rounding) *Op {
+func (b *kb) shr(x *iir.Op, n int, r iir.Rounding) *iir.Op {
 	if n == 0 {
 		return x
 	}
 	if n < 0 {
 		return b.shl(x, -n)
 	}
-	return b.add(&Op{Code: OpShr, Args: []*Op{x}, Imm: int64(n), Round: r, Scale: x.Scale * math.Ldexp(1, n)})
+	return b.add(&iir.Op{Code: iir.OpShr, Args: []*iir.Op{x}, Imm: int64(n), Round: r, Scale: x.Scale * math.Ldexp(1, n)})
 }
 
-func (b *kb) resize(x *Op, v *Var, ovf Overflow) *Op {
-	return b.add(&Op{Code: OpResize, Args: []*Op{x}, Width: v.Width, Signed: v.Signed, Ovf: ovf, Lo: v.Lo, Hi: v.Hi, Var: v, Scale: v.Scale})
+func (b *kb) resize(x *iir.Op, v *iir.Var, ovf iir.Overflow) *iir.Op {
+	return b.add(&iir.Op{Code: iir.OpResize, Args: []*iir.Op{x}, Width: v.Width, Signed: v.Signed, Ovf: ovf, Lo: v.Lo, Hi: v.Hi, Var: v, Scale: v.Scale})
 }
 
-func (b *kb) store(v *Var, x *Op, hold bool) *Op {
-	return b.add(&Op{Code: OpStore, Var: v, Args: []*Op{x}, Hold: hold, Scale: v.Scale})
+func (b *kb) store(v *iir.Var, x *iir.Op, hold bool) *iir.Op {
+	return b.add(&iir.Op{Code: iir.OpStore, Var: v, Args: []*iir.Op{x}, Hold: hold, Scale: v.Scale})
 }
 
-func (b *kb) cmp(op string, x, y *Op) *Op {
-	return b.add(&Op{Code: OpCmp, Cmp: op, Args: []*Op{x, y}})
+func (b *kb) cmp(op string, x, y *iir.Op) *iir.Op {
+	return b.add(&iir.Op{Code: iir.OpCmp, Cmp: op, Args: []*iir.Op{x, y}})
 }
 
-func (b *kb) not(x *Op) *Op { return b.add(&Op{Code: OpNot, Args: []*Op{x}}) }
+func (b *kb) not(x *iir.Op) *iir.Op { return b.add(&iir.Op{Code: iir.OpNot, Args: []*iir.Op{x}}) }
 
-func (b *kb) and(x, y *Op) *Op { return b.add(&Op{Code: OpAnd, Args: []*Op{x, y}}) }
+func (b *kb) and(x, y *iir.Op) *iir.Op { return b.add(&iir.Op{Code: iir.OpAnd, Args: []*iir.Op{x, y}}) }
 
-func (b *kb) sel(c, x, y *Op) *Op {
-	return b.add(&Op{Code: OpSelect, Args: []*Op{c, x, y}, Scale: x.Scale})
+func (b *kb) sel(c, x, y *iir.Op) *iir.Op {
+	return b.add(&iir.Op{Code: iir.OpSelect, Args: []*iir.Op{c, x, y}, Scale: x.Scale})
 }
 
 // ---- variables ----
 
-func newVar(name string, kind VarKind, width int, signed bool, sym bool) *Var {
-	v := &Var{Name: name, Kind: kind, Width: width, Signed: signed, Lo: MinOf(width, signed), Hi: MaxOf(width, signed), Proof: Proved}
+func newVar(name string, kind iir.VarKind, width int, signed bool, sym bool) *iir.Var {
+	v := &iir.Var{Name: name, Kind: kind, Width: width, Signed: signed, Lo: iir.MinOf(width, signed), Hi: iir.MaxOf(width, signed), Proof: iir.Proved}
 	if sym && signed {
 		v.Lo = -v.Hi
 	}
 	return v
 }
 
-func (m *Model) addVar(v *Var) *Var {
-	m.Vars = append(m.Vars, v)
-	return v
-}
-
-func (m *Model) varOf(src *ir.Var) *Var {
-	for _, v := range m.Vars {
-		if v.Src == src {
-			return v
-		}
-	}
-	return nil
-}
-
 // refractory adds the refractory counter when a statement of the reset
 // starts a refractory period; it returns false (with an error) when the
 // profile has none.
-func (l *lowerer) refractory(out *Model, m *ir.Model) bool {
+func (l *lowerer) refractory(out *iir.Model, m *ir.Model) bool {
 	var longest float64
 	var at *ir.Refractory
 	ir.WalkStmts(m.Reset, func(s ir.Stmt) {
@@ -300,8 +299,8 @@ func (l *lowerer) refractory(out *Model, m *ir.Model) bool {
 		return false
 	}
 	steps := int64(math.Round(longest / l.out.Dt))
-	w, _ := bitsFor(0, max(steps, 1))
-	out.Ref = out.addVar(newVar("refractory", CounterVar, w, false, false))
+	w, _ := iir.BitsFor(0, max(steps, 1))
+	out.Ref = out.AddVar(newVar("refractory", iir.CounterVar, w, false, false))
 	out.Ref.Max = max(steps, 0)
 	return true
 }
@@ -320,7 +319,7 @@ func (l *lowerer) steps(e ir.Expr) int64 {
 func fanIn(prj *ir.Projection) (int64, string) {
 	npre := int64(prj.Pre.Size())
 	if npre == 0 {
-		return Inf, "the source's size is only known at run time"
+		return iir.Inf, "the source's size is only known at run time"
 	}
 	self := prj.Connector.ExceptSelf
 	if self {
@@ -459,7 +458,7 @@ func (l *lowerer) projection(prj *ir.Projection) {
 			}
 		}
 	}
-	var port *Port
+	var port *iir.Port
 	for _, pt := range m.Ports {
 		if pt.Name == prj.Port {
 			port = pt
@@ -497,7 +496,7 @@ func weightOf(prj *ir.Projection) ir.Expr {
 }
 
 // bareWeight is prj with its weight set to weightOf's (in the port's unit).
-func bareWeight(prj *ir.Projection, port *Port) *ir.Projection {
+func bareWeight(prj *ir.Projection, port *iir.Port) *ir.Projection {
 	w := weightOf(prj)
 	if w == prj.Weight {
 		return prj
@@ -528,9 +527,9 @@ func staticSynapse(m *ir.Model) bool {
 
 // weights chooses a projection's weight unit (mantissa of WeightBits bits
 // times a power-of-two shift) against its port's kernel scale.
-func (l *lowerer) weights(prj *ir.Projection, m *Model, port *Port) *Proj {
+func (l *lowerer) weights(prj *ir.Projection, m *iir.Model, port *iir.Port) *iir.Proj {
 	pf := l.prof
-	q := &Proj{Name: prj.Name, Src: prj, Post: m, Port: port, Sign: 1}
+	q := &iir.Proj{Name: prj.Name, Src: prj, Post: m, Port: port, Sign: 1}
 	q.Fanin, q.Why = fanIn(prj)
 	wmax, _ := weightBound(prj.Weight)
 	q.MaxAbs = wmax
@@ -542,7 +541,7 @@ func (l *lowerer) weights(prj *ir.Projection, m *Model, port *Port) *Proj {
 		l.errorf(prj.Pos, "internal: port %s of %s has no weight scale", port.Name, m.Name)
 		return nil
 	}
-	mantMax := float64(MaxOf(pf.WeightBits, true))
+	mantMax := float64(iir.MaxOf(pf.WeightBits, true))
 	name := fmt.Sprintf("weight of %s", prj.Name)
 	switch pf.WeightShiftAt {
 	case "synapse":
@@ -563,56 +562,31 @@ func (l *lowerer) weights(prj *ir.Projection, m *Model, port *Port) *Proj {
 	if wmax/math.Abs(q.Unit) > mantMax+0.5 {
 		best := mantMax * math.Abs(q.Unit)
 		l.errorf(prj.Pos, "%s = %s cannot be held by %s's %d-bit weights (largest shift %d): the closest representable value is %s",
-			name, siString(wmax, port.WeightDim), pf.Name, pf.WeightBits, pf.WeightShiftMax, siString(best, port.WeightDim)).Hint =
+			name, iir.SIString(wmax, port.WeightDim), pf.Name, pf.WeightBits, pf.WeightShiftMax, iir.SIString(best, port.WeightDim)).Hint =
 			"use smaller weights or a profile with wider weights"
 		return nil
 	}
 	if q.Const {
-		mi := roundHalfAway(q.Weight / q.Unit)
+		mi := iir.RoundHalfAway(q.Weight / q.Unit)
 		q.Mant = mi
 		got := float64(mi) * q.Unit
 		if mi == 0 && q.Weight != 0 {
 			l.errorf(prj.Pos, "%s = %s rounds to 0 on %s (one weight step is %s): the closest representable values are 0 and %s",
-				name, siString(q.Weight, port.WeightDim), pf.Name, siString(math.Abs(q.Unit), port.WeightDim), siString(math.Copysign(q.Unit, q.Weight), port.WeightDim)).Hint =
+				name, iir.SIString(q.Weight, port.WeightDim), pf.Name, iir.SIString(math.Abs(q.Unit), port.WeightDim), iir.SIString(math.Copysign(q.Unit, q.Weight), port.WeightDim)).Hint =
 				"the weight is below the resolution of the variable it is added to; use larger weights or a finer profile"
 			return nil
 		}
-		m.Consts = append(m.Consts, Quantized{What: name, Value: q.Weight, Int: mi, Got: got, Dim: port.WeightDim,
+		m.Consts = append(m.Consts, iir.Quantized{What: name, Value: q.Weight, Int: mi, Got: got, Dim: port.WeightDim,
 			Detail: fmt.Sprintf("mantissa %d << %d", mi, q.Shift)})
 	}
 	return q
 }
 
-// roundHalfAway rounds to the nearest integer, ties away from zero (how
-// constants are quantized at compile time).
-func roundHalfAway(x float64) int64 {
-	if x >= 9.2e18 {
-		return math.MaxInt64
-	}
-	if x <= -9.2e18 {
-		return math.MinInt64
-	}
-	return int64(math.Round(x))
-}
-
-// siString prints an SI value in its preferred unit, to 6 significant
-// digits.
-func siString(v float64, d units.Dim) string {
-	if u, ok := units.Preferred(d); ok && u.Scale != 0 {
-		x := strconv.FormatFloat(v/u.Scale, 'g', 6, 64)
-		if d.IsDimensionless() || u.Symbol == "" || u.Symbol == "1" {
-			return x
-		}
-		return x + " " + u.Symbol
-	}
-	return strconv.FormatFloat(v, 'g', 6, 64) + " " + d.String()
-}
-
 // ---- notes ----
 
-func (l *lowerer) report(m *Model) {
+func (l *lowerer) report(m *iir.Model) {
 	for _, v := range m.Vars {
-		if v.Kind != StateVar && v.Kind != InputVar {
+		if v.Kind != iir.StateVar && v.Kind != iir.InputVar {
 			continue
 		}
 		sp := m.Pos
@@ -620,50 +594,15 @@ func (l *lowerer) report(m *Model) {
 			sp = v.Src.Pos
 		}
 		switch v.Proof {
-		case Proved:
+		case iir.Proved:
 			l.notef(sp, "quantize (%s): %s.%s %s proved in %s", l.prof.Name, m.Name, v.Name, v.FormatString(), v.RangeString())
 		default:
-			l.notef(sp, "quantize (%s): %s.%s %s %s: %s", l.prof.Name, m.Name, v.Name, v.FormatString(), overflowVerb(v.Proof), v.Why)
+			l.notef(sp, "quantize (%s): %s.%s %s %s: %s", l.prof.Name, m.Name, v.Name, v.FormatString(), iir.OverflowVerb(v.Proof), v.Why)
 		}
 	}
 	for _, n := range m.Notes {
 		l.notef(m.Pos, "quantize (%s): %s: %s", l.prof.Name, m.Name, n)
 	}
-}
-
-func overflowVerb(o Overflow) string {
-	if o == Wrap {
-		return "may wrap around"
-	}
-	return "saturates"
-}
-
-// FormatString is "s16 Q2.13" or "s24 ×1.2 µV".
-func (v *Var) FormatString() string {
-	s := "u"
-	if v.Signed {
-		s = "s"
-	}
-	s += fmt.Sprint(v.Width)
-	switch {
-	case v.Kind == CounterVar || v.Kind == LFSRVar:
-	case v.Pow2:
-		s += fmt.Sprintf(" Q%d.%d", v.Width-v.Frac-1, v.Frac)
-	default:
-		s += " LSB " + siString(v.Scale, v.Dim)
-	}
-	if v.Offset != 0 {
-		s += " offset " + siString(v.Offset, v.Dim)
-	}
-	return s
-}
-
-// RangeString prints the proven range in SI.
-func (v *Var) RangeString() string {
-	if v.Kind == CounterVar || v.Kind == LFSRVar || v.Scale == 0 {
-		return fmt.Sprintf("[%d, %d]", v.Range.Lo, v.Range.Hi)
-	}
-	return fmt.Sprintf("[%s, %s]", siString(v.SI(v.Range.Lo), v.Dim), siString(v.SI(v.Range.Hi), v.Dim))
 }
 
 // unsupported is an expression the target cannot compute.

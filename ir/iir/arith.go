@@ -1,4 +1,6 @@
-package fixed
+package iir
+
+import "math"
 
 // The arithmetic primitives of the integer IR. The simulator, the range
 // analysis and the tests use exactly these; a hardware emitter must
@@ -95,9 +97,9 @@ func LFSRNext(s, taps uint64) uint64 {
 	return s
 }
 
-// lfsrBits returns n uniform bits from a bits-wide LFSR state: the low n
+// LFSRBits returns n uniform bits from a bits-wide LFSR state: the low n
 // bits, or the whole state shifted up when n exceeds the width.
-func lfsrBits(s uint64, bits, n int) int64 {
+func LFSRBits(s uint64, bits, n int) int64 {
 	if n <= bits {
 		return int64(s & (uint64(1)<<uint(n) - 1))
 	}
@@ -115,9 +117,9 @@ func Resize(x int64, width int, signed bool, ovf Overflow, lo, hi int64) int64 {
 	}
 }
 
-// bitsFor returns the width of the narrowest integer holding [lo, hi] and
+// BitsFor returns the width of the narrowest integer holding [lo, hi] and
 // whether it is signed.
-func bitsFor(lo, hi int64) (int, bool) {
+func BitsFor(lo, hi int64) (int, bool) {
 	if lo >= 0 {
 		w := 1
 		for w < 63 && MaxOf(w, false) < hi {
@@ -130,4 +132,16 @@ func bitsFor(lo, hi int64) (int, bool) {
 		w++
 	}
 	return w, true
+}
+
+// RoundHalfAway rounds to the nearest integer, ties away from zero (how
+// constants are quantized at compile time).
+func RoundHalfAway(x float64) int64 {
+	if x >= 9.2e18 {
+		return math.MaxInt64
+	}
+	if x <= -9.2e18 {
+		return math.MinInt64
+	}
+	return int64(math.Round(x))
 }

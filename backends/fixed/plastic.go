@@ -1,0 +1,154 @@
+package fixed
+
+import (
+	"fmt"
+
+	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/ir/iir"
+	"github.com/snnc/snnc/runtime"
+)
+
+// xplastic is a plastic projection's state in the simulator.
+type xplastic struct {
+	pl         *iir.Plastic
+	w, x, y    []int64
+	colPtr     []int64
+	colSyn     []int32
+	colPre     []int32
+	regs       []int64
+	vx, vy, vw *int64 // the slots the running kernel reads and writes
+}
+
+func newPlastic(s *sim, pr *xproj, ip *ir.Projection, pl *iir.Plastic) error {
+	xp := &xplastic{pl: pl, w: make([]int64, pr.nsyn), x: make([]int64, pr.pre.size()), y: make([]int64, pr.post.n)}
+	for i := range xp.x {
+		xp.x[i] = pl.XInit
+	}
+	for j := range xp.y {
+		xp.y[j] = pl.YInit
+	}
+	// the initial w as the float interpreter draws it: one stream, synapses in row order
+	c := &fctx{rng: runtime.NewStream(s.seed, runtime.Hash("init", ip.Name, pl.W.Src.Name))}
+	rowPtr := make([]int64, pr.pre.size()+1)
+	for i := 0; i < pr.pre.size(); i++ {
+		first, targets := pr.ownRow(i)
+		rowPtr[i+1] = first + int64(len(targets))
+		for k := range targets {
+			c.i = int(first) + k
+			w := 0.0
+			if pl.WInit != nil {
+				var err error
+				if w, err = feval(pl.WInit, c); err != nil {
+					return fmt.Errorf("initial %s: %w", pl.W.Name, err)
+				}
+			}
+			xp.w[c.i] = iir.Clamp(iir.RoundHalfAway(w/pl.W.Scale), pl.Lo, pl.Hi)
+		}
+	}
+	// on_post walks the synapses onto a neuron: the same column index as
+	// the float backends
+	xp.colPtr, xp.colSyn = runtime.Columns(pr.post.n, rowPtr, func(i int) []int32 { _, t := pr.ownRow(i); return t })
+	xp.colPre = make([]int32, len(xp.colSyn))
+	for k, syn := range xp.colSyn {
+		xp.colPre[k] = int32(runtime.PreOf(rowPtr, int64(syn)))
+	}
+	most := 0
+	for _, k := range pl.Kernels() {
+		most = max(most, len(k.Ops))
+	}
+	xp.regs = make([]int64, most)
+	pr.plastic = xp
+	return nil
+}
+
+// run executes a synapse kernel on the slots set in vx, vy, vw and
+// returns its Out (0 without). Only the ops the rules use appear.
+func (xp *xplastic) run(k *iir.Kernel) int64 {
+	r := xp.regs
+	slot := func(v *iir.Var) *int64 {
+		switch v {
+		case xp.pl.Pre:
+			return xp.vx
+		case xp.pl.Post:
+			return xp.vy
+		}
+		return xp.vw
+	}
+	for _, o := range k.Ops {
+		a := func(j int) int64 { return r[o.Args[j].ID] }
+		var x int64
+		switch o.Code {
+		case iir.OpConst:
+			x = o.Imm
+		case iir.OpLoad:
+			x = *slot(o.Var)
+		case iir.OpAdd:
+			x = a(0) + a(1)
+		case iir.OpMul:
+			x = a(0) * a(1)
+		case iir.OpShl:
+			x = a(0) << uint(o.Imm)
+		case iir.OpShr:
+			x = iir.ShiftRight(a(0), int(o.Imm), o.Round, nil)
+		case iir.OpResize:
+			x = iir.Resize(a(0), o.Width, o.Signed, o.Ovf, o.Lo, o.Hi)
+		case iir.OpShiftDecay:
+			x = iir.ShiftDecay(a(0), int(o.Imm), o.MinStep)
+		case iir.OpMin:
+			x = min(a(0), a(1))
+		case iir.OpMax:
+			x = max(a(0), a(1))
+		case iir.OpStore:
+			x = a(0)
+			*slot(o.Var) = x
+		default:
+			panic(fmt.Sprintf("fixed: op %s in a synapse kernel", o.Code))
+		}
+		r[o.ID] = x
+	}
+	if k.Out != nil {
+		return r[k.Out.ID]
+	}
+	return 0
+}
+
+// tick decays every trace once.
+func (xp *xplastic) tick() {
+	for i := range xp.x {
+		xp.vx = &xp.x[i]
+		xp.run(xp.pl.TickPre)
+	}
+	for j := range xp.y {
+		xp.vy = &xp.y[j]
+		xp.run(xp.pl.TickPost)
+	}
+}
+
+// deliver runs a presynaptic spike of neuron i: the trace, then each
+// synapse (the weight it delivers goes to the port kernel).
+func (pr *xproj) deliverPlastic(i int) {
+	xp := pr.plastic
+	xp.vx = &xp.x[i]
+	xp.run(xp.pl.PreOne)
+	first, targets := pr.ownRow(i)
+	for k, j := range targets {
+		xp.vw, xp.vy = &xp.w[first+int64(k)], &xp.y[j]
+		pr.post.receive(pr.port, int(j), xp.run(xp.pl.OnPre))
+	}
+}
+
+// postSpikes runs the rule for this step's postsynaptic spikes.
+func (pr *xproj) postSpikes() {
+	xp := pr.plastic
+	if xp == nil {
+		return
+	}
+	for _, j := range pr.post.spikes {
+		xp.vy = &xp.y[j]
+		xp.run(xp.pl.PostOne)
+		for k := xp.colPtr[j]; k < xp.colPtr[j+1]; k++ {
+			xp.vw, xp.vx = &xp.w[xp.colSyn[k]], &xp.x[xp.colPre[k]]
+			xp.run(xp.pl.OnPost)
+		}
+	}
+}

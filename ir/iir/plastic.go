@@ -1,0 +1,35 @@
+package iir
+
+import (
+	"github.com/snnc/snnc/ir"
+)
+
+// Plastic is a projection's pair-trace STDP rule in integers: a
+// per-synapse efficacy W, a trace per presynaptic (Pre) and one per
+// postsynaptic neuron (Post), and the kernels that decay, bump and apply
+// them (the rule shapes, formats and the order within a step are described
+// where they are lowered, in quantize/stdp.go).
+type Plastic struct {
+	Rule    string
+	W       *Var    // per synapse
+	Pre     *Var    // per presynaptic neuron
+	Post    *Var    // per postsynaptic neuron
+	WInit   ir.Expr // initial w (may draw per synapse)
+	XInit   int64
+	YInit   int64
+	Lo, Hi  int64 // W's clip bounds
+	Frac    int
+	GuardX  int // the traces' extra fractional bits
+	GuardY  int
+	DecayX  float64 // per step, float
+	DecayY  float64
+	TickPre *Kernel
+	TickPost,
+	PreOne, OnPre, PostOne, OnPost *Kernel
+	Consts []Quantized
+}
+
+// Kernels lists the rule's kernels.
+func (pl *Plastic) Kernels() []*Kernel {
+	return []*Kernel{pl.TickPre, pl.TickPost, pl.PreOne, pl.OnPre, pl.PostOne, pl.OnPost}
+}
