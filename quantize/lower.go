@@ -125,9 +125,7 @@ func (l *lowerer) gather() {
 	for _, prj := range l.p.Projs {
 		pi := get(prj.Post)
 		pi.ports[prj.Port] = append(pi.ports[prj.Port], prj)
-		for _, m := range prj.Merged {
-			pi.ports[prj.Port] = append(pi.ports[prj.Port], m)
-		}
+		pi.ports[prj.Port] = append(pi.ports[prj.Port], prj.Merged...)
 	}
 	for _, in := range l.p.Inputs {
 		if in.Kind == "current_step" && in.Target != nil {

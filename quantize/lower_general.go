@@ -1213,7 +1213,7 @@ func (g *gen) minmax(code iir.Opcode, a, b val) val {
 func (g *gen) toVar(v val, x *iir.Var) *iir.Op {
 	if v.konst {
 		n := iir.Clamp(iir.RoundHalfAway(math.Ldexp(v.c, x.Frac)), x.Lo, x.Hi)
-		return g.b.konst(n, x.Scale, fmt.Sprintf("%s", iir.SIString(v.c, x.Dim)))
+		return g.b.konst(n, x.Scale, iir.SIString(v.c, x.Dim))
 	}
 	a := g.align(v, x.Frac)
 	return g.b.resize(a.op, x, g.l.prof.Overflow)

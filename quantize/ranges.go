@@ -81,20 +81,6 @@ func mulI(a, b iir.Interval) iir.Interval {
 	return iir.Interval{Lo: lo, Hi: hi}
 }
 
-func shlI(a iir.Interval, n int) iir.Interval {
-	f := math.Ldexp(1, n)
-	sh := func(x int64) int64 {
-		if math.Abs(float64(x)*f) >= float64(iir.Inf) {
-			if x < 0 {
-				return -iir.Inf
-			}
-			return iir.Inf
-		}
-		return x << uint(n)
-	}
-	return iir.Interval{Lo: sh(a.Lo), Hi: sh(a.Hi)}
-}
-
 func shrI(a iir.Interval, n int, r iir.Rounding) iir.Interval {
 	if r == iir.Stochastic {
 		return iir.Interval{Lo: a.Lo >> uint(n), Hi: iir.ShiftRight(a.Hi, n, iir.Floor, nil) + 1}

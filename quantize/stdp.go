@@ -43,15 +43,13 @@ import (
 
 // stdpShape is what matching found in a synapse model.
 type stdpShape struct {
-	w, x, y        *ir.Var
-	aSet, bSet     bool // X = a / Y = b instead of +=
-	a, b           float64
-	lo, hi         float64
-	tauDx, tauDy   float64 // decay per step
-	deliverFirst   bool
-	bare           bool // `deliver w`: w is in the port's unit, no weight setting
-	preOK, postOK  bool
-	preErr, postEr string
+	w, x, y      *ir.Var
+	aSet, bSet   bool // X = a / Y = b instead of +=
+	a, b         float64
+	lo, hi       float64
+	tauDx, tauDy float64 // decay per step
+	deliverFirst bool    // on pre delivers w before updating it (else the updated w)
+	bare         bool    // `deliver w`: w is in the port's unit, no weight setting
 }
 
 // matchSTDP recognises a pair-trace rule; it returns why not otherwise.

@@ -20,7 +20,6 @@ type xproj struct {
 	csr     *runtime.CSR
 	all     []int32
 	parts   []*xproj
-	joined  []int32
 	storage string
 	nsyn    int64
 	ring    *runtime.DelayRing

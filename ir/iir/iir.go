@@ -220,7 +220,6 @@ type Model struct {
 	Consts    []Quantized
 	Notes     []string // what the lowering did that a reader should know
 	Pos       lang.Span
-	nextID    int
 }
 
 // Quantized reports one constant of the model: its SI value, the integer
