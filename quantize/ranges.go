@@ -111,6 +111,7 @@ type absEnv struct {
 	record bool // keep each op's interval in Op.Range (joined over every evaluation)
 	seen   map[*iir.Op]bool
 	held   absState // what refractory neurons hold: the reset's values, the initial ones
+	holds  []bool   // the variables the update holds while the neuron is refractory
 }
 
 // aff is an affine form c + Σ k_i·X_i + [elo, ehi] over the variables'
@@ -378,7 +379,9 @@ func cmpI(op string, a, b iir.Interval) iir.Interval {
 }
 
 // analyse runs the range analysis of one model and records proofs and
-// widths in the IR.
+// widths in the IR: the variables' invariant is the least fixpoint of one
+// abstract step from the initial values (widened, then narrowed), and one
+// more step from it gives every op its interval.
 func analyse(p *iir.Program, m *iir.Model) {
 	e := &absEnv{m: m, index: map[*iir.Var]int{}}
 	for i, v := range m.Vars {
@@ -387,7 +390,32 @@ func analyse(p *iir.Program, m *iir.Model) {
 	if m.Ref != nil && m.Ref.Max > 0 {
 		e.refr = iir.Interval{Lo: 0, Hi: 1}
 	}
-	// events per port
+	portEvents(p, m)
+	init := make(absState, len(m.Vars))
+	for i, v := range m.Vars {
+		init[i] = initInterval(v)
+	}
+	// variables the update holds while the neuron is refractory
+	e.holds = make([]bool, len(m.Vars))
+	if m.Update != nil {
+		for _, o := range m.Update.Ops {
+			if o.Code == iir.OpStore && o.Hold {
+				e.holds[e.index[o.Var]] = true
+			}
+		}
+	}
+	e.held = init.copy()
+	s := e.narrow(init, e.fixpoint(init))
+	e.recordOps(s)
+	for i, v := range m.Vars {
+		v.Range = s[i]
+	}
+	prove(p, m)
+}
+
+// portEvents sets each port's most events per step (Σ fan-in of the
+// projections onto it) and the integer weights they can carry.
+func portEvents(p *iir.Program, m *iir.Model) {
 	for _, pt := range m.Ports {
 		pt.Events, pt.Weights, pt.Why = 0, iir.Interval{}, ""
 	}
@@ -409,101 +437,101 @@ func analyse(p *iir.Program, m *iir.Model) {
 	for pt, ws := range whys {
 		pt.Why = strings.Join(ws, "; ")
 	}
-	init := make(absState, len(m.Vars))
+}
+
+// step is one abstract network step of the model from the states s: clear
+// driven inputs, update, threshold (splitting the states into those that
+// spike and those that do not, when the threshold is x > c), the synaptic
+// events, and the reset of the spiking ones. It also grows e.held by what
+// a neuron holds when it becomes refractory.
+func (e *absEnv) step(s absState) absState {
+	m := e.m
+	s = s.copy()
 	for i, v := range m.Vars {
-		init[i] = initInterval(v)
+		if v.Kind == iir.InputVar && v.Cleared {
+			s[i] = v.Drive
+		}
 	}
-	// variables the update holds while the neuron is refractory
-	held := make([]bool, len(m.Vars))
+	s1 := s
 	if m.Update != nil {
-		for _, o := range m.Update.Ops {
-			if o.Code == iir.OpStore && o.Hold {
-				held[e.index[o.Var]] = true
-			}
-		}
+		s1, _ = e.eval(m.Update, s)
 	}
-	e.held = init.copy()
-	step := func(s absState) absState {
-		s = s.copy()
-		for i, v := range m.Vars {
-			if v.Kind == iir.InputVar && v.Cleared {
-				s[i] = v.Drive
+	sns, ssp := s1, s1
+	spikes := m.Threshold != nil
+	if m.Threshold != nil {
+		_, tv := e.eval(m.Threshold, s1)
+		if tv[m.Threshold.Out.ID].Hi == 0 {
+			spikes = false
+		}
+		if x, op, c, ok := iir.SimpleThreshold(m.Threshold); ok {
+			i := e.index[x]
+			lim := c
+			if op == ">=" {
+				lim = c - 1
 			}
-		}
-		s1 := s
-		if m.Update != nil {
-			s1, _ = e.eval(m.Update, s)
-		}
-		sns, ssp := s1, s1
-		spikes := m.Threshold != nil
-		if m.Threshold != nil {
-			_, tv := e.eval(m.Threshold, s1)
-			if tv[m.Threshold.Out.ID].Hi == 0 {
+			sns, ssp = s1.copy(), s1.copy()
+			sns[i].Hi = min(sns[i].Hi, lim)
+			// a refractory neuron does not spike whatever its value: if
+			// the update holds x then, x is what the reset left (or the
+			// initial value); otherwise nothing is known
+			if e.refr.Hi > 0 {
+				if e.holds[i] {
+					sns[i] = hull(sns[i], e.held[i])
+				} else {
+					sns[i] = s1[i]
+				}
+			}
+			if sns[i].Lo > sns[i].Hi {
+				sns[i] = e.held[i]
+			}
+			ssp[i].Lo = max(ssp[i].Lo, lim+1)
+			if ssp[i].Lo > ssp[i].Hi {
 				spikes = false
 			}
-			if x, op, c, ok := iir.SimpleThreshold(m.Threshold); ok {
-				i := e.index[x]
-				lim := c
-				if op == ">=" {
-					lim = c - 1
-				}
-				sns, ssp = s1.copy(), s1.copy()
-				sns[i].Hi = min(sns[i].Hi, lim)
-				// a refractory neuron does not spike whatever its value: if
-				// the update holds x then, x is what the reset left (or the
-				// initial value); otherwise nothing is known
-				if e.refr.Hi > 0 {
-					if held[i] {
-						sns[i] = hull(sns[i], e.held[i])
-					} else {
-						sns[i] = s1[i]
-					}
-				}
-				if sns[i].Lo > sns[i].Hi {
-					sns[i] = e.held[i]
-				}
-				ssp[i].Lo = max(ssp[i].Lo, lim+1)
-				if ssp[i].Lo > ssp[i].Hi {
-					spikes = false
-				}
-			}
 		}
-		out := e.events(sns)
-		if spikes {
-			sp := e.events(ssp)
-			if m.Reset != nil {
-				sp, _ = e.eval(m.Reset, sp)
-			}
-			// a neuron becomes refractory here: it holds what it has now
-			for i := range sp {
-				e.held[i] = hull(e.held[i], sp[i])
-			}
-			for i := range out {
-				out[i] = hull(out[i], sp[i])
-			}
-		}
-		return out
 	}
-	join := func(a, b absState) (absState, bool) {
-		grew := false
-		out := a.copy()
-		for i := range a {
-			h := hull(a[i], b[i])
-			if h != a[i] {
-				grew = true
-			}
-			out[i] = h
+	out := e.events(sns)
+	if spikes {
+		sp := e.events(ssp)
+		if m.Reset != nil {
+			sp, _ = e.eval(m.Reset, sp)
 		}
-		return out, grew
+		// a neuron becomes refractory here: it holds what it has now
+		for i := range sp {
+			e.held[i] = hull(e.held[i], sp[i])
+		}
+		for i := range out {
+			out[i] = hull(out[i], sp[i])
+		}
 	}
+	return out
+}
+
+// join is a ∪ b per variable, and whether any interval grew.
+func join(a, b absState) (absState, bool) {
+	grew := false
+	out := a.copy()
+	for i := range a {
+		h := hull(a[i], b[i])
+		if h != a[i] {
+			grew = true
+		}
+		out[i] = h
+	}
+	return out, grew
+}
+
+// fixpoint iterates S ← S ∪ step(S) from init until nothing grows,
+// extrapolating geometric growth and widening late; if it does not
+// converge, every variable's full format is the (sound) answer.
+func (e *absEnv) fixpoint(init absState) absState {
+	m := e.m
 	s := init.copy()
 	var prev absState // the growth of the iteration before
-	converged := false
 	for iter := 0; iter < 6000; iter++ {
-		n, grew := join(s, step(s))
+		n, grew := join(s, e.step(s))
 		if !grew {
-			converged = true
-			break
+			return s
 		}
 		delta := make(absState, len(n))
 		for i := range n {
@@ -514,25 +542,11 @@ func analyse(p *iir.Program, m *iir.Model) {
 		// iteration simply goes on from there
 		if prev != nil && iter%8 == 0 {
 			for i, v := range m.Vars {
-				ext := func(d, p int64) int64 {
-					if d <= 0 || p <= 0 || d >= p {
-						return 0
-					}
-					r := float64(d) / float64(p)
-					if r > 0.99999 {
-						return 0
-					}
-					x := float64(d)*r/(1-r)*1.02 + 2
-					if x > float64(iir.Inf) {
-						return iir.Inf
-					}
-					return int64(x)
-				}
 				mn, mx := iir.MinOf(v.Width, v.Signed), iir.MaxOf(v.Width, v.Signed)
-				if x := ext(delta[i].Hi, prev[i].Hi); x > 0 {
+				if x := extrapolate(delta[i].Hi, prev[i].Hi); x > 0 {
 					n[i].Hi = max(n[i].Hi, min(satAdd(n[i].Hi, x), mx))
 				}
-				if x := ext(delta[i].Lo, prev[i].Lo); x > 0 {
+				if x := extrapolate(delta[i].Lo, prev[i].Lo); x > 0 {
 					n[i].Lo = min(n[i].Lo, max(satAdd(n[i].Lo, -x), mn))
 				}
 			}
@@ -546,21 +560,41 @@ func analyse(p *iir.Program, m *iir.Model) {
 		}
 		prev, s = delta, n
 	}
-	if !converged {
-		for i, v := range m.Vars {
-			s[i] = hull(s[i], iir.Interval{Lo: iir.MinOf(v.Width, v.Signed), Hi: iir.MaxOf(v.Width, v.Signed)})
-		}
-		for k := 0; k < 100; k++ {
-			n, grew := join(s, step(s))
-			s = n
-			if !grew {
-				break
-			}
+	for i, v := range m.Vars {
+		s[i] = hull(s[i], iir.Interval{Lo: iir.MinOf(v.Width, v.Signed), Hi: iir.MaxOf(v.Width, v.Signed)})
+	}
+	for k := 0; k < 100; k++ {
+		n, grew := join(s, e.step(s))
+		s = n
+		if !grew {
+			break
 		}
 	}
-	// narrowing: S ∩ (Init ∪ F(S)) stays a post-fixpoint
+	return s
+}
+
+// extrapolate is the rest of a geometric series whose last two terms were
+// p and then d (with a margin), or 0 when the growth is not geometric or
+// too slow to converge soon.
+func extrapolate(d, p int64) int64 {
+	if d <= 0 || p <= 0 || d >= p {
+		return 0
+	}
+	r := float64(d) / float64(p)
+	if r > 0.99999 {
+		return 0
+	}
+	x := float64(d)*r/(1-r)*1.02 + 2
+	if x > float64(iir.Inf) {
+		return iir.Inf
+	}
+	return int64(x)
+}
+
+// narrow shrinks the post-fixpoint s: S ∩ (Init ∪ step(S)) stays one.
+func (e *absEnv) narrow(init, s absState) absState {
 	for k := 0; k < 3000; k++ {
-		f := step(s)
+		f := e.step(s)
 		n := s.copy()
 		changed := false
 		for i := range n {
@@ -579,29 +613,30 @@ func analyse(p *iir.Program, m *iir.Model) {
 			break
 		}
 	}
-	// record op intervals: one more step from the invariant evaluates every
-	// kernel on the states it meets; a port kernel also on the invariant
-	// (every state an event can find)
+	return s
+}
+
+// recordOps gives every op its interval: one more step from the invariant
+// s evaluates every kernel on the states it meets; a port kernel also on
+// the invariant (every state an event can find). An op never reached gets
+// the empty interval.
+func (e *absEnv) recordOps(s absState) {
 	e.record, e.seen = true, map[*iir.Op]bool{}
-	step(s)
-	for _, pt := range m.Ports {
+	e.step(s)
+	for _, pt := range e.m.Ports {
 		e.weight = pt.Weights
 		if pt.Events == 0 {
 			e.weight = iir.Interval{Lo: 0, Hi: 0}
 		}
 		e.eval(pt.Kernel, s)
 	}
-	for _, k := range m.Kernels() {
+	for _, k := range e.m.Kernels() {
 		for _, o := range k.Ops {
 			if !e.seen[o] {
 				o.Range = iir.Interval{} // never reached
 			}
 		}
 	}
-	for i, v := range m.Vars {
-		v.Range = s[i]
-	}
-	prove(p, m)
 }
 
 // events applies every port's events of one step.
