@@ -174,7 +174,7 @@ func matchSTDP(m *ir.Model, dt float64) (*stdpShape, string) {
 		sh.lo, sh.hi = lo.V, hi.V
 		return true
 	}
-	shape := "the rule must read: on pre { deliver w * weight (or deliver w); X += a; w = clip(w + Y, lo, hi) } (deliver before or after the update of w), on post { Y += b; w = clip(w + X, lo, hi) }"
+	shape := "the rule must read: on pre { deliver w * weight (or deliver w); X += a; w = clip(w + Y, lo, hi) }, on post { Y += b; w = clip(w + X, lo, hi) }"
 	before, each, after, err := ir.SplitHandler(m.OnPre, ir.PerPre)
 	if err != nil || len(before) != 1 || len(each) != 2 || len(after) != 0 {
 		return nil, shape
