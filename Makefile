@@ -63,12 +63,15 @@ race:
 	$(SIMD) $(GO) test -race -count=1 -run 'Threads|SIMD' ./backends/gosim/
 	$(GO) test -race -count=1 -run 'Threads|SIMD' ./backends/gosim/
 
-# Parse+check must never panic, whatever the input.
+# Parse+check must never panic, whatever the input; small generated
+# models must check and run without a panic or a hang (FUZZTIME each).
 fuzz-short:
 	$(GO) test -run='^$$' -fuzz='^FuzzCheck$$' -fuzztime=$(FUZZTIME) .
+	$(GO) test -run='^$$' -fuzz='^FuzzRun$$' -fuzztime=$(FUZZTIME) .
 
 fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzCheck$$' -fuzztime=10m .
+	$(GO) test -run='^$$' -fuzz='^FuzzRun$$' -fuzztime=10m .
 
 snnc-check:
 	$(GO) run ./cmd/snnc check -q stdlib/*.snn examples/*.snn examples/*/*.snn testdata/parse/*.snn

@@ -1,6 +1,9 @@
 package ir
 
-import "fmt"
+import (
+	"fmt"
+	"sort"
+)
 
 // SplitHandler divides a synapse handler into the statements on per-side
 // state (per-pre for on_pre, per-post for on_post: run once per spike) and
@@ -69,4 +72,30 @@ func SplitHandler(ss []Stmt, side Storage) (before, each, after []Stmt, err erro
 		}
 	}
 	return before, per, afterLoop, nil
+}
+
+// WrittenVars lists the numeric state a synapse model's handlers assign, in
+// a fixed order (on pre, on post, then the modulator handlers by name): the
+// variables every backend checks for NaN and Inf after each event.
+func WrittenVars(m *Model) []*Var {
+	lists := [][]Stmt{m.OnPre, m.OnPost}
+	names := make([]string, 0, len(m.OnMod))
+	for name := range m.OnMod {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		lists = append(lists, m.OnMod[name])
+	}
+	var out []*Var
+	seen := map[*Var]bool{}
+	for _, ss := range lists {
+		WalkStmts(ss, func(st Stmt) {
+			if a, ok := st.(*Assign); ok && !a.Var.Bool && !seen[a.Var] {
+				seen[a.Var] = true
+				out = append(out, a.Var)
+			}
+		})
+	}
+	return out
 }

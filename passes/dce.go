@@ -84,9 +84,12 @@ func (l *liveness) roots() {
 				l.markProj(r.Proj)
 			}
 		case ir.RecWeights:
+			// recorded weights are a use of the projection: it stays with
+			// both its ends, even when nothing reads what it delivers
 			l.markProj(r.Proj)
 			l.markVar(r.Var)
 			l.reads(r.Proj.Weight)
+			l.markSpikes(r.Proj.Post.Name)
 		}
 	}
 }

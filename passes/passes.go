@@ -9,6 +9,7 @@ package passes
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -209,6 +210,11 @@ func Run(prog *ir.Program, o Options) lang.Diagnostics {
 // could not produce it, so it is a positioned error, not a silent gap.
 func lostRecords(p *ir.Program, pass string, diags *lang.Diagnostics) {
 	for _, r := range p.Records {
+		if r.Kind == ir.RecWeights && !slices.Contains(p.Projs, r.Proj) {
+			diags.Errorf(r.Pos.Pos, r.Pos.End, "weights(%s) cannot be recorded: pass %s removed projection %s", r.Proj.Name, pass, r.Proj.Name).Hint =
+				fmt.Sprintf("switch the pass off with -d %s=off", pass)
+			continue
+		}
 		if r.Kind != ir.RecState || r.Var == nil {
 			continue
 		}

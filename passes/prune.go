@@ -14,11 +14,20 @@ import (
 //     weight removes the whole projection, random weights mark the
 //     projection so the backend drops those synapses as it builds them.
 //
-// What prune cuts off, dce then removes (prune runs first).
+// A projection whose weights are recorded is kept whole. What prune cuts
+// off, dce then removes (prune runs first).
 func prune(ctx *Context) {
 	p := ctx.Prog
+	recorded := map[*ir.Projection]bool{} // its weights are an output: keep them all
+	for _, r := range p.Records {
+		recorded[r.Proj] = true
+	}
 	var kept []*ir.Projection
 	for _, prj := range p.Projs {
+		if recorded[prj] {
+			kept = append(kept, prj)
+			continue
+		}
 		if pre := prj.Pre.Pop; pre != nil && neverSpikes(pre.Model) && prj.Synapse == nil {
 			ctx.Diags.Notef(prj.Pos.Pos, prj.Pos.End, "prune: projection %s removed: %s can never spike", prj.Name, pre.Name)
 			p.Removed = append(p.Removed, "projection "+prj.Name+" (silent source)")

@@ -30,7 +30,8 @@ import (
 //	7b. per presynaptic spike due now: PreOne on X[i]; then per synapse in
 //	    row order OnPre: its Out, ((W·mantissa) >> Frac, rounded as the
 //	    profile rounds) << shift, is the event's integer weight for the
-//	    port kernel, then W is updated (deliver first, as written);
+//	    port kernel, and W is updated, in the order the rule is written
+//	    (a rule that updates first delivers the updated W);
 //	    stochastic rounding is round to nearest in these kernels (a
 //	    synapse has no random source)
 //	7c. after every projection has propagated, per spike of the
@@ -157,11 +158,23 @@ func matchSTDP(m *ir.Model, dt float64) (*stdpShape, string) {
 	if sh.a, sh.aSet, ok = bump(before[0], sh.x); !ok {
 		return nil, shape
 	}
+	// deliver then update (PairSTDP), or update then deliver (Brian2's
+	// Vogels et al. example): then the updated w is delivered
 	d, ok := each[0].(*ir.Deliver)
-	if r, isRef := d.Value.(*ir.Ref); ok && isRef && r.Var == sh.w {
+	upd := each[1]
+	if ok {
+		sh.deliverFirst = true
+	} else {
+		d, ok = each[1].(*ir.Deliver)
+		upd = each[0]
+	}
+	if !ok {
+		return nil, shape
+	}
+	if r, isRef := d.Value.(*ir.Ref); isRef && r.Var == sh.w {
 		sh.bare = true
 	}
-	if !ok || !(sh.bare || isWTimesWeight(d.Value, sh.w)) || !update(each[1], sh.y) {
+	if !(sh.bare || isWTimesWeight(d.Value, sh.w)) || !update(upd, sh.y) {
 		return nil, shape
 	}
 	before, each, after, err = ir.SplitHandler(m.OnPost, ir.PerPost)
@@ -290,14 +303,21 @@ func (l *lowerer) stdp(prj *ir.Projection, q *iir.Proj) bool {
 	if rnd == iir.Stochastic {
 		rnd = iir.Nearest
 	}
-	// on pre: the delivered weight, then w += Y
+	// on pre: the delivered weight and w += Y, in the rule's order
 	k := &kb{k: &iir.Kernel{Name: "on pre"}}
 	w := k.load(pl.W)
 	mant := k.konst(q.Mant, 0, "weight mantissa")
-	d := k.shr(k.bin(iir.OpMul, w, mant), frac, rnd)
-	k.k.Out = k.shl(d, q.Shift)
-	k.k.Out.Note = "delivered weight"
-	wUpdate(k, pl, w, k.shr(k.load(pl.Post), pl.GuardY, rnd))
+	deliver := func(w *iir.Op) {
+		d := k.shr(k.bin(iir.OpMul, w, mant), frac, rnd)
+		k.k.Out = k.shl(d, q.Shift)
+		k.k.Out.Note = "delivered weight"
+	}
+	if sh.deliverFirst {
+		deliver(w)
+		wUpdate(k, pl, w, k.shr(k.load(pl.Post), pl.GuardY, rnd))
+	} else {
+		deliver(wUpdate(k, pl, w, k.shr(k.load(pl.Post), pl.GuardY, rnd)))
+	}
 	pl.OnPre = k.k
 	k = &kb{k: &iir.Kernel{Name: "on post"}}
 	wUpdate(k, pl, k.load(pl.W), k.shr(k.load(pl.Pre), pl.GuardX, rnd))
@@ -351,12 +371,13 @@ func bumpKernel(name string, v *iir.Var, c int64, set bool) *iir.Kernel {
 	return k.k
 }
 
-// wUpdate is W = clip(W + T, Lo, Hi).
-func wUpdate(k *kb, pl *iir.Plastic, w, t *iir.Op) {
+// wUpdate is W = clip(W + T, Lo, Hi); it returns the new W.
+func wUpdate(k *kb, pl *iir.Plastic, w, t *iir.Op) *iir.Op {
 	s := k.bin(iir.OpAdd, w, t)
 	s = k.bin(iir.OpMax, s, k.konst(pl.Lo, pl.W.Scale, "lo"))
 	s = k.bin(iir.OpMin, s, k.konst(pl.Hi, pl.W.Scale, "hi"))
 	k.add(&iir.Op{Code: iir.OpStore, Var: pl.W, Args: []*iir.Op{s}})
+	return s
 }
 
 // sizeOps sets every op's Range and width by interval arithmetic from the

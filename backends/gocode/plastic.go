@@ -73,6 +73,9 @@ func (pr *projGen) plastic() error {
 			pr.clocked = append(pr.clocked, tr)
 		}
 	}
+	if pr.written = ir.WrittenVars(m); len(pr.written) > 0 {
+		g.fields.line("c%derr error // the first NaN or Inf a handler wrote", k)
+	}
 	if err := pr.init(); err != nil {
 		return err
 	}
@@ -275,6 +278,7 @@ func (pr *projGen) preSpike(f *fnb) {
 	pr.advance(&one, "", "pre", "", used)
 	o, e, a, _ := ir.SplitHandler(pr.syn.OnPre, ir.PerPre)
 	_ = pr.handler(&one, o, used)
+	pr.checkWritten(&one, used, "-1", "pre", "-1")
 	_ = pr.handler(&after, a, used)
 	f.decl = append(append(f.decl, one.decl...), after.decl...)
 	if used["post"] {
@@ -288,6 +292,7 @@ func (pr *projGen) preSpike(f *fnb) {
 		inner := map[string]bool{}
 		pr.advance(f, "syn", "", "post", inner)
 		_ = pr.handler(f, e, inner)
+		pr.checkWritten(f, inner, "syn", "pre", "post")
 		if pr.storage == "dense" && !inner["syn"] {
 			f.line("_ = syn")
 		}
@@ -296,6 +301,32 @@ func (pr *projGen) preSpike(f *fnb) {
 		}
 	})
 	f.Write(after.Bytes())
+}
+
+// checkWritten writes the interpreter's check after a handler ran at
+// synapse syn from pre to post ("-1": not at this point): the first NaN or
+// Inf in the state the handlers write stops the run (step returns c<k>err),
+// with runtime's message.
+func (pr *projGen) checkWritten(f *fnb, used map[string]bool, syn, pre, post string) {
+	for _, v := range pr.written {
+		i, side := syn, "rt.OnSynapse"
+		switch v.Storage {
+		case ir.PerPre:
+			i, side = pre, "rt.OnPre"
+		case ir.PerPost:
+			i, side = post, "rt.OnPost"
+		}
+		if i == "-1" {
+			continue
+		}
+		for _, at := range []string{syn, pre, post} {
+			used[at] = true
+		}
+		name := pr.field[v]
+		f.line("if x := %s[%s]; x-x != 0 && s.c%derr == nil { // %s: NaN or Inf", f.local(name, "s."+name), i, pr.k, comment(v.Name))
+		f.line("s.c%derr = rt.NonFiniteSynapse(%s, %s, %s, %s, %s, %s, x, %s)", pr.k, quote(pr.ip.Name), quote(v.Name), side, syn, pre, post, f.local("t", "s.t"))
+		f.line("}")
+	}
 }
 
 // column writes a loop over postsynaptic neuron post's synapses, with syn
@@ -349,6 +380,7 @@ func (pr *projGen) postMethod(one, each, after []ir.Stmt) error {
 		inner := map[string]bool{}
 		pr.advance(f, "syn", "pre", "", inner)
 		err = pr.handler(f, each, inner)
+		pr.checkWritten(f, inner, "syn", "pre", "post")
 		if !inner["syn"] {
 			f.line("_ = syn")
 		}
@@ -388,6 +420,7 @@ func (pr *projGen) modulateMethod() error {
 			used := map[string]bool{}
 			pr.advance(f, "syn", "pre", "post", used)
 			err = pr.handler(f, m.OnMod[name], used)
+			pr.checkWritten(f, used, "syn", "pre", "post")
 			if !used["syn"] {
 				f.line("_ = syn")
 			}

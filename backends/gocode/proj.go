@@ -34,6 +34,7 @@ type projGen struct {
 	columns  bool   // synapses indexed by postsynaptic neuron are needed
 	normVar  *ir.Var
 	normEach int
+	written  []*ir.Var // state the handlers write, checked for NaN and Inf (field c<k>err)
 
 	// onto a dendrite (dendrite.go) instead of an event port
 	dend *dendGen

@@ -260,6 +260,11 @@ func (g *gen) stepBody() {
 		if pr.normVar != nil {
 			b.line("s.normalize%d()", pr.k)
 		}
+		if len(pr.written) > 0 {
+			b.line("if s.c%derr != nil {", pr.k)
+			b.line("return s.c%derr", pr.k)
+			b.line("}")
+		}
 	}
 	b.line("// resets")
 	for _, pg := range g.pops {

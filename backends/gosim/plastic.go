@@ -103,20 +103,8 @@ func (pr *proj) plastic(s *sim, ip *ir.Projection, byName map[string]node) error
 		}
 		pr.onMod[name], pr.modSrc[name] = k, byName[src.Name()]
 	}
-	// the per-synapse state the handlers write is checked at each event
-	kernels := [][]ir.Stmt{m.OnPre, m.OnPost}
-	for _, ss := range m.OnMod {
-		kernels = append(kernels, ss)
-	}
-	seen := map[*ir.Var]bool{}
-	for _, ss := range kernels {
-		ir.WalkStmts(ss, func(st ir.Stmt) {
-			if a, ok := st.(*ir.Assign); ok && !a.Var.Bool && !seen[a.Var] {
-				seen[a.Var] = true
-				pr.written = append(pr.written, a.Var)
-			}
-		})
-	}
+	// the state the handlers write is checked at each event
+	pr.written = ir.WrittenVars(m)
 	if m.Summed != nil {
 		f, err := (&compiler{slot: pr.slot, noRandom: "in a summed output"}).expr(inlineAliases(m.Summed))
 		if err != nil {
@@ -554,17 +542,21 @@ func (pr *proj) checkSynapse(c *ctx) {
 			continue
 		}
 		if x := pr.vals[v][k]; x-x != 0 {
-			where := fmt.Sprintf("synapse %d (pre %d -> post %d)", c.i, c.pre, c.post)
-			switch v.Storage {
-			case ir.PerPre:
-				where = fmt.Sprintf("presynaptic neuron %d", c.pre)
-			case ir.PerPost:
-				where = fmt.Sprintf("postsynaptic neuron %d", c.post)
-			}
-			pr.err = fmt.Errorf("projection %s, %s: %s became %v at t = %s", pr.name, where, v.Name, x, ir.Quantity(c.t, ir.TimeDim, "ms"))
+			pr.err = runtime.NonFiniteSynapse(pr.name, v.Name, storageSide(v.Storage), c.i, c.pre, c.post, x, c.t)
 			return
 		}
 	}
+}
+
+// storageSide maps a variable's storage to runtime's names for it.
+func storageSide(s ir.Storage) int {
+	switch s {
+	case ir.PerPre:
+		return runtime.OnPre
+	case ir.PerPost:
+		return runtime.OnPost
+	}
+	return runtime.OnSynapse
 }
 
 // sum drives the continuous port: every step, each postsynaptic neuron

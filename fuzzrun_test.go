@@ -1,0 +1,249 @@
+package snnc_test
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/snnc/snnc"
+	"github.com/snnc/snnc/backends/gosim"
+	"github.com/snnc/snnc/lang"
+	"github.com/snnc/snnc/passes"
+)
+
+// fuzzBytes hands out the fuzzer's bytes as small choices; once they run
+// out every choice is 0, so any input makes a model.
+type fuzzBytes struct{ b []byte }
+
+func (f *fuzzBytes) next() int {
+	if len(f.b) == 0 {
+		return 0
+	}
+	x := f.b[0]
+	f.b = f.b[1:]
+	return int(x)
+}
+
+// pick returns a number in [0, n).
+func (f *fuzzBytes) pick(n int) int { return f.next() % n }
+
+// one returns one of xs.
+func one[T any](f *fuzzBytes, xs ...T) T { return xs[f.pick(len(xs))] }
+
+// fuzzCell is a standard-library neuron and the unit of its event ports'
+// weight; current says whether it has the continuous port I_ext.
+type fuzzCell struct {
+	name, unit string
+	current    bool
+}
+
+var fuzzCells = []fuzzCell{
+	{"LIF", "mV", true}, {"CondLIF", "nS", true}, {"AdaptiveLIF", "", false},
+	{"Izhikevich", "mV", true}, {"AdEx", "nS", true}, {"IF", "mV", true},
+}
+
+// fuzzRules are the standard plasticity rules that need no modulator.
+var fuzzRules = []string{"PairSTDP", "NearestSTDP", "MultSTDP", "TripletSTDP", "SymSTDP", "Hebb", "Oja", "BCM"}
+
+// genModel writes a small network from fuzz bytes: 1-3 populations of
+// standard neurons (at most 8 neurons, sometimes a 2-D grid), 0-2 spike
+// inputs and a current step, up to 4 projections with random connectors,
+// weights, delays and plasticity, and a few records; it runs for at most
+// 5 ms. Choices that cannot check (one_to_one between unequal sizes, a
+// grid connector on a flat population) are avoided, so most models run.
+func genModel(f *fuzzBytes) string {
+	var b strings.Builder
+	b.WriteString("import \"std/neurons\"\nimport \"std/plasticity\"\n\nnetwork Net {\n")
+	fmt.Fprintf(&b, "    dt = %s ms\n    seed = %d\n", one(f, "0.1", "0.05", "0.5", "0.1"), f.next())
+	type node struct {
+		name string
+		n    int
+		cell *fuzzCell // nil: an input
+		grid bool
+	}
+	var pops, srcs []node
+	for k := range 1 + f.pick(3) {
+		c := &fuzzCells[f.pick(len(fuzzCells))]
+		nd := node{name: fmt.Sprintf("P%d", k), n: 1 + f.pick(8), cell: c}
+		shape := fmt.Sprint(nd.n)
+		if f.pick(4) == 0 {
+			w, h := 1+f.pick(3), 1+f.pick(3)
+			nd.n, nd.grid, shape = w*h, true, fmt.Sprintf("%d, %d", w, h)
+		}
+		fmt.Fprintf(&b, "    population %s = %s[%s]", nd.name, c.name, shape)
+		if f.pick(3) == 0 && c.unit == "mV" && c.name != "Izhikevich" {
+			b.WriteString(" { v = v_reset + rand() * 10 mV }")
+		}
+		b.WriteString("\n")
+		pops = append(pops, nd)
+		srcs = append(srcs, nd)
+	}
+	for k := range f.pick(3) {
+		nd := node{name: fmt.Sprintf("In%d", k), n: 1 + f.pick(8)}
+		switch f.pick(3) {
+		case 0:
+			fmt.Fprintf(&b, "    input %s = poisson(%d, rate = %d Hz)\n", nd.name, nd.n, 50*f.pick(40))
+		case 1:
+			fmt.Fprintf(&b, "    input %s = spike_times(%d, times = [%s ms, %s ms])\n", nd.name, nd.n,
+				one(f, "0", "0.5", "1", "2"), one(f, "1", "2.5", "4", "10"))
+		default:
+			fmt.Fprintf(&b, "    input %s = spike_times(%d, times = [0.2 ms], period = %s ms)\n", nd.name, nd.n, one(f, "0.3", "1", "2"))
+		}
+		srcs = append(srcs, nd)
+	}
+	if p := pops[f.pick(len(pops))]; p.cell.current && f.pick(3) == 0 {
+		fmt.Fprintf(&b, "    input C = current_step(amplitude = %d pA, start = %s ms) -> %s : I_ext\n", 100*f.pick(20)-300, one(f, "0", "1"), p.name)
+	}
+	var plastic []string
+	for k := range f.pick(5) {
+		pre, post := srcs[f.pick(len(srcs))], pops[f.pick(len(pops))]
+		port, sign := "exc", ""
+		if f.pick(3) == 0 {
+			port = "inh"
+			if post.cell.unit == "mV" {
+				sign = "-"
+			}
+		}
+		unit := post.cell.unit
+		if unit != "" {
+			unit = " " + unit
+		}
+		var conn string
+		switch f.pick(6) {
+		case 0:
+			conn = "all_to_all"
+		case 1:
+			conn = "one_to_one"
+			if pre.n != post.n {
+				conn = "all_to_all"
+			}
+		case 2:
+			conn = fmt.Sprintf("bernoulli(%s)", one(f, "0", "0.3", "0.7", "1"))
+		case 3:
+			conn = fmt.Sprintf("fan_in(%d)", 1+f.pick(pre.n))
+		case 4:
+			conn = fmt.Sprintf("fan_out(%d)", 1+f.pick(post.n))
+		default:
+			conn = fmt.Sprintf("gaussian(sigma = %s, p = 0.8)", one(f, "0.5", "1", "3"))
+			if !pre.grid || !post.grid {
+				conn = "bernoulli(0.5)"
+			}
+		}
+		if pre.name == post.name && f.pick(2) == 0 && conn != "one_to_one" {
+			conn += " except self"
+		}
+		weight := fmt.Sprintf("%s%d%s", sign, 1+f.pick(20), unit)
+		if f.pick(2) == 0 {
+			weight = fmt.Sprintf("uniform(%s0%s, %s%d%s)", sign, unit, sign, 1+f.pick(20), unit)
+		}
+		name := fmt.Sprintf("c%d", k)
+		fmt.Fprintf(&b, "    project %s = %s -> %s : %s", name, pre.name, post.name, port)
+		if f.pick(3) == 0 {
+			fmt.Fprintf(&b, " using %s", fuzzRules[f.pick(len(fuzzRules))])
+			plastic = append(plastic, name)
+			if strings.HasPrefix(weight, "uniform") {
+				weight = fmt.Sprintf("%s%d%s", sign, 1+f.pick(20), unit) // the rule's w carries the spread
+			}
+		}
+		fmt.Fprintf(&b, " { connect = %s", conn)
+		if f.pick(2) == 0 {
+			fmt.Fprintf(&b, "  delay = %s ms", one(f, "0.1", "0.5", "1", "2.5"))
+		}
+		fmt.Fprintf(&b, "  weight = %s }\n", weight) // last: a bare name after a number would be its unit
+	}
+	var recs []string
+	for _, p := range pops {
+		switch f.pick(4) {
+		case 0:
+			recs = append(recs, "spikes("+p.name+")")
+		case 1:
+			recs = append(recs, p.name+".v")
+		case 2:
+			recs = append(recs, p.name+".v every 1 ms")
+		}
+	}
+	for _, c := range plastic {
+		if f.pick(2) == 0 {
+			recs = append(recs, "weights("+c+")")
+		}
+	}
+	for _, r := range recs {
+		fmt.Fprintf(&b, "    record %s\n", r)
+	}
+	fmt.Fprintf(&b, "}\n\nrun Net for %d ms\n", 1+f.pick(5))
+	return b.String()
+}
+
+// FuzzRun: small generated models go through check and a few milliseconds
+// of simulation without a panic or a hang (a case is stopped after 10 s
+// and fails), every error is positioned, two threads give the spikes of
+// one, and the outputs (sometimes with plots) are written. Memory is bounded by the models' size (at most 24 neurons, 5 ms).
+func FuzzRun(f *testing.F) {
+	for _, seed := range [][]byte{
+		{},
+		{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15},
+		{2, 7, 2, 1, 7, 0, 5, 7, 3, 1, 2, 9, 1, 0, 0, 1, 2, 2, 1, 3, 1, 0, 4},
+		{1, 200, 2, 3, 7, 3, 4, 1, 9, 2, 2, 2, 0, 2, 2, 0, 1, 1, 3, 0, 0, 2, 1, 1, 0, 5, 0, 0},
+		[]byte("STDP on a grid with delays and a current step, recorded"),
+		[]byte("\x00\x00\x02\x05\x03\x00\x01\x04\x07\x01\x02\x02\x06\x00\x01\x02\x01\x00\x01\x00\x00\x04"),
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		src := genModel(&fuzzBytes{data})
+		done := make(chan struct{})
+		defer close(done)
+		go func() { // check hangs; a run is stopped by its Interrupt below
+			select {
+			case <-done:
+			case <-time.After(30 * time.Second):
+				panic(fmt.Sprintf("check and run took over 30 s on\n%s", src))
+			}
+		}()
+		p, _, diags := snnc.CompileSource("fuzz.snn", []byte(src), snnc.Options{Passes: passes.Options{Verify: true}})
+		for _, d := range diags {
+			if d.Severity == lang.Error && !d.Pos.IsValid() {
+				t.Fatalf("error without a position: %s\n%s", d.Msg, src)
+			}
+		}
+		if p == nil || diags.HasErrors() {
+			return
+		}
+		run := func(threads int) *gosim.Result {
+			stop := make(chan struct{})
+			timer := time.AfterFunc(10*time.Second, func() { close(stop) })
+			defer timer.Stop()
+			res, err := gosim.Run(p, gosim.Options{Threads: threads, Interrupt: stop, MemLimit: 64 << 20})
+			if res != nil && res.Interrupted {
+				t.Fatalf("%d thread(s): the run took over 10 s\n%s", threads, src)
+			}
+			if err != nil {
+				if strings.Contains(err.Error(), "goroutine") || strings.Contains(err.Error(), "runtime error") {
+					t.Fatalf("%d thread(s): %v\n%s", threads, err, src)
+				}
+				return nil
+			}
+			return res
+		}
+		r1 := run(1)
+		r2 := run(2)
+		if (r1 == nil) != (r2 == nil) {
+			t.Fatalf("1 thread ran: %v, 2 threads ran: %v\n%s", r1 != nil, r2 != nil, src)
+		}
+		if r1 == nil {
+			return
+		}
+		plot := len(data) > 0 && data[len(data)-1]%4 == 0 // plots are slow: a quarter of the cases
+		if _, err := r1.Write(t.TempDir(), plot); err != nil {
+			t.Fatalf("writing the outputs: %v\n%s", err, src)
+		}
+		for k := range r1.Spikes {
+			a, b := r1.Spikes[k], r2.Spikes[k]
+			if !reflect.DeepEqual(a.I, b.I) || !reflect.DeepEqual(a.T, b.T) {
+				t.Fatalf("spikes of %s differ between 1 and 2 threads\n%s", a.Name, src)
+			}
+		}
+	})
+}

@@ -1,0 +1,28 @@
+package runtime
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Where a synapse variable lives, for NonFiniteSynapse.
+const (
+	OnSynapse = iota // one value per synapse
+	OnPre            // one per presynaptic neuron
+	OnPost           // one per postsynaptic neuron
+)
+
+// NonFiniteSynapse is the error that stops a run when a handler of
+// projection proj wrote the NaN or Inf x into variable v (stored by where)
+// at time t in seconds, at synapse syn from pre to post. The interpreter
+// and built binaries both report it with this one message.
+func NonFiniteSynapse(proj, v string, where, syn, pre, post int, x, t float64) error {
+	at := fmt.Sprintf("synapse %d (pre %d -> post %d)", syn, pre, post)
+	switch where {
+	case OnPre:
+		at = fmt.Sprintf("presynaptic neuron %d", pre)
+	case OnPost:
+		at = fmt.Sprintf("postsynaptic neuron %d", post)
+	}
+	return fmt.Errorf("projection %s, %s: %s became %v at t = %s ms", proj, at, v, x, strconv.FormatFloat(t/1e-3, 'g', 12, 64))
+}
