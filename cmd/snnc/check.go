@@ -19,7 +19,8 @@ func newCheck(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Parse and check models: names, imports, units, ranges",
 		Long: `Check parses each model, resolves names and imports, and checks the units of
 every expression. Every error is reported as file:line:col with the source
-line and a caret; the exit status is 1 if any file has an error.
+line and a caret; the exit status is 1 if any file has an error (2 for a
+mistake in the command line itself).
 
 Examples:
   snnc check examples/cuba.snn

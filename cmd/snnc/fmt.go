@@ -28,7 +28,7 @@ Examples:
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if write && check {
-				return fmt.Errorf("-w and --check cannot be used together")
+				return usagef("-w and --check cannot be used together")
 			}
 			failed := false
 			for _, path := range args {

@@ -41,7 +41,7 @@ Examples:
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opt.Passes.Out = stdout
 			if err := passes.ParseDebug(debug, &opt.Passes); err != nil {
-				return err
+				return usage(err)
 			}
 			p, src, diags := snnc.Compile(args[0], opt)
 			if !verbose {
