@@ -15,7 +15,6 @@ import (
 
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/lang"
-	"github.com/snnc/snnc/parser"
 	"github.com/snnc/snnc/passes"
 	"github.com/snnc/snnc/stdlib"
 )
@@ -28,10 +27,10 @@ func CheckFile(path string) (*lang.Program, lang.Diagnostics) {
 }
 
 func checkFile(path string, sets []string) (*lang.Program, lang.Diagnostics) {
-	src, err := os.ReadFile(path)
+	src, err := ReadSource(path)
 	if err != nil {
 		var d lang.Diagnostics
-		d.Errorf(lang.Pos{File: path}, lang.Pos{}, "cannot read %s: %v", path, unwrapPathError(err))
+		d.Errorf(lang.Pos{File: path}, lang.Pos{}, "cannot read %s: %v", path, err)
 		return nil, d
 	}
 	return check(path, src, sets)
@@ -46,7 +45,13 @@ func Check(path string, src []byte) (*lang.Program, lang.Diagnostics) {
 // check is Check with --set overrides applied to the parsed file first.
 func check(path string, src []byte, sets []string) (*lang.Program, lang.Diagnostics) {
 	path = filepath.Clean(path) // imports are resolved and compared by clean path
-	f, diags := parser.Parse(path, src)
+	f, diags, err := ParseFile(path, src)
+	if ferr, ok := err.(*ForeignFileError); ok {
+		// no Sources entry: the error must not quote the file
+		var d lang.Diagnostics
+		d.Errorf(ferr.Pos, lang.Pos{}, "not a .snn model: syntax error here (the contents of a file whose name does not end in .snn are not shown)")
+		return &lang.Program{Sources: lang.Sources{}}, d
+	}
 	if len(f.Decls) == 0 && diags.HasErrors() {
 		// a syntax error: there is no tree to check
 		diags.Sort()
@@ -130,13 +135,16 @@ func Load(from, path string) (*lang.File, []byte, lang.Diagnostics, error) {
 			name = filepath.Join(filepath.Dir(from), path)
 		}
 		name = filepath.Clean(name)
-		b, err := os.ReadFile(name)
+		b, err := ReadSource(name)
 		if err != nil {
-			return nil, nil, nil, unwrapPathError(err)
+			return nil, nil, nil, err
 		}
 		src = b
 	}
-	f, d := parser.Parse(name, src)
+	f, d, err := ParseFile(name, src)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	return f, src, d, nil
 }
 

@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/lang"
-	"github.com/snnc/snnc/parser"
 )
 
 func newFmt(stdout, stderr io.Writer) *cobra.Command {
@@ -32,13 +32,18 @@ Examples:
 			}
 			failed := false
 			for _, path := range args {
-				src, err := os.ReadFile(path)
+				src, err := snnc.ReadSource(path)
 				if err != nil {
-					fmt.Fprintf(stderr, "%s: error: %v\n", path, unwrap(err))
+					fmt.Fprintf(stderr, "%s: error: %v\n", path, err)
 					failed = true
 					continue
 				}
-				f, diags := parser.Parse(path, src)
+				f, diags, err := snnc.ParseFile(path, src)
+				if err != nil {
+					fmt.Fprintf(stderr, "%s: error: %v\n", path, err)
+					failed = true
+					continue
+				}
 				if diags.HasErrors() {
 					diags.Sort()
 					printDiags(stderr, &lang.Program{Sources: lang.Sources{path: src}}, diags)
@@ -84,11 +89,4 @@ func writeFileKeepMode(path string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp, path)
-}
-
-func unwrap(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
-	}
-	return err
 }
