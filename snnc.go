@@ -15,6 +15,7 @@ import (
 
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/lang"
+	"github.com/snnc/snnc/parser"
 	"github.com/snnc/snnc/passes"
 	"github.com/snnc/snnc/stdlib"
 )
@@ -45,6 +46,7 @@ func Check(path string, src []byte) (*lang.Program, lang.Diagnostics) {
 // check is Check with --set overrides applied to the parsed file first.
 func check(path string, src []byte, sets []string) (*lang.Program, lang.Diagnostics) {
 	path = filepath.Clean(path) // imports are resolved and compared by clean path
+	src = parser.Normalize(src) // BOM, CR-only line ends: Sources matches what was parsed
 	f, diags, err := ParseFile(path, src)
 	if ferr, ok := err.(*ForeignFileError); ok {
 		// no Sources entry: the error must not quote the file
@@ -139,7 +141,7 @@ func Load(from, path string) (*lang.File, []byte, lang.Diagnostics, error) {
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		src = b
+		src = parser.Normalize(b)
 	}
 	f, d, err := ParseFile(name, src)
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/lang"
+	"github.com/snnc/snnc/parser"
 )
 
 func newFmt(stdout, stderr io.Writer) *cobra.Command {
@@ -46,7 +47,7 @@ Examples:
 				}
 				if diags.HasErrors() {
 					diags.Sort()
-					printDiags(stderr, &lang.Program{Sources: lang.Sources{path: src}}, diags)
+					printDiags(stderr, &lang.Program{Sources: lang.Sources{path: parser.Normalize(src)}}, diags)
 					failed = true
 					continue
 				}
