@@ -378,6 +378,11 @@ func (c *checker) checkRun(r *RunDecl, main bool) {
 		c.warnf(r, "run in an imported file is ignored")
 		return
 	}
+	if len(c.prog.Runs) > 0 {
+		// snnc runs one network per file; a second run used to be dropped silently
+		c.errorf(r, "a model has one run; this second run would be ignored").Hint =
+			"the first run is at " + c.prog.Runs[0].Range().Pos.String() + "; to run another network, write a second file that imports this one"
+	}
 	c.prog.Runs = append(c.prog.Runs, r)
 	g, ok := c.global[r.Network.Name]
 	if !ok {

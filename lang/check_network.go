@@ -278,7 +278,10 @@ func (c *checker) population(ni *NetInfo, p *PopInfo, d *PopulationDecl) {
 			continue
 		}
 		p.Shape = append(p.Shape, int(v))
-		if size > 0 && float64(size)*v <= 1<<31 {
+		if size == 0 {
+			continue // an earlier dimension is reported already
+		}
+		if float64(size)*v <= 1<<31 {
 			size *= int(v)
 		} else {
 			c.errorf(x, "population %s is too large (more than 2^31 neurons)", d.Name.Name)
