@@ -54,6 +54,7 @@ func check(path string, src []byte, sets []string) (*lang.Program, lang.Diagnost
 		d.Errorf(ferr.Pos, lang.Pos{}, "not a .snn model: syntax error here (the contents of a file whose name does not end in .snn are not shown)")
 		return &lang.Program{Sources: lang.Sources{}}, d
 	}
+	f.ID = fileID(path)
 	if len(f.Decls) == 0 && diags.HasErrors() {
 		// a syntax error: there is no tree to check
 		diags.Sort()
@@ -146,6 +147,9 @@ func Load(from, path string) (*lang.File, []byte, lang.Diagnostics, error) {
 	f, d, err := ParseFile(name, src)
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	if !strings.HasPrefix(path, "std/") {
+		f.ID = fileID(name)
 	}
 	return f, src, d, nil
 }

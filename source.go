@@ -5,6 +5,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 
@@ -89,4 +90,18 @@ type ForeignFileError struct{ Pos lang.Pos }
 
 func (e *ForeignFileError) Error() string {
 	return fmt.Sprintf("%s is not a .snn model: syntax error at line %d, column %d (its contents are not shown because the name does not end in .snn)", e.Pos.File, e.Pos.Line, e.Pos.Col)
+}
+
+// fileID names the file at path by its absolute path with symlinks resolved,
+// so that one file imported by two paths (a symlink, ../dir/x.snn, an
+// absolute path) is loaded once; "" if path cannot be resolved.
+func fileID(path string) string {
+	p, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return ""
+	}
+	if p, err = filepath.Abs(p); err != nil {
+		return ""
+	}
+	return p
 }
