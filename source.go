@@ -105,3 +105,26 @@ func fileID(path string) string {
 	}
 	return p
 }
+
+// CheckDataFiles reports the data files of prog (spike and dataset CSVs,
+// connection lists) that do not exist, at check time rather than after the
+// network is built. Relative names are read from dir, as the backends read
+// them from their BaseDir.
+func CheckDataFiles(prog *lang.Program, dir string) lang.Diagnostics {
+	var d lang.Diagnostics
+	for _, lit := range prog.DataFiles {
+		name := lit.Value
+		if !filepath.IsAbs(name) {
+			name = filepath.Join(dir, name)
+		}
+		fi, err := os.Stat(name)
+		switch {
+		case err != nil:
+			d.Errorf(lit.Pos, lit.End, "cannot read %s: %v", name, unwrapPathError(err)).Hint =
+				"a relative file name is read from the model's directory"
+		case fi.IsDir():
+			d.Errorf(lit.Pos, lit.End, "%s is a directory, not a data file", name)
+		}
+	}
+	return d
+}

@@ -27,6 +27,10 @@ type Program struct {
 	Funcs    map[string]*FuncDecl
 	Networks map[string]*NetInfo
 	Runs     []*RunDecl
+	// DataFiles are the file arguments of inputs and connectors
+	// (spikes("x.csv"), from_file(...)), for the pipeline to check that they
+	// exist: the checker itself reads no files but imports.
+	DataFiles []*StringLit
 	Info
 }
 

@@ -3,6 +3,7 @@ package lang
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -112,6 +113,8 @@ func (c *checker) checkArg(e *env, x Expr, sp *argSpec) (float64, bool) {
 	case "string":
 		if t.Kind != String {
 			c.errorf(x, "%s must be a file name in quotes, not %s", what, t)
+		} else if lit, ok := x.(*StringLit); ok && !slices.Contains(c.prog.DataFiles, lit) {
+			c.prog.DataFiles = append(c.prog.DataFiles, lit)
 		}
 		return 0, false
 	case "timelist", "intlist":

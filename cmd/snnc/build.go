@@ -64,6 +64,7 @@ memory bits.
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := args[0]
+			opt.DataDir = filepath.Dir(path)
 			if err := passes.ParseDebug(debug, &opt.Passes); err != nil {
 				return usage(err)
 			}

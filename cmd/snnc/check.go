@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
@@ -30,6 +31,10 @@ Examples:
 			failed := false
 			for _, path := range args {
 				prog, diags := snnc.CheckFile(path)
+				if prog != nil {
+					diags = append(diags, snnc.CheckDataFiles(prog, filepath.Dir(path))...)
+					diags.Sort()
+				}
 				printDiags(stderr, prog, diags)
 				if diags.HasErrors() {
 					failed = true

@@ -2,8 +2,8 @@ package main
 
 import (
 	"encoding/json"
-
 	"io"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -40,6 +40,7 @@ Examples:
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opt.Passes.Out = stdout
+			opt.DataDir = filepath.Dir(args[0])
 			if err := passes.ParseDebug(debug, &opt.Passes); err != nil {
 				return usage(err)
 			}

@@ -55,6 +55,7 @@ Examples:
 				}
 			}
 			opt.Passes.Target = target
+			opt.DataDir = filepath.Dir(path) // where the backend reads data files (BaseDir below)
 			if err := passes.ParseDebug(debug, &opt.Passes); err != nil {
 				return usage(err)
 			}
