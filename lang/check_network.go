@@ -309,6 +309,9 @@ func (c *checker) overrides(t *TypeInfo, list []*Setting, where string) {
 		c.override(t, s, where, seen)
 	}
 	c.overrideCycles(t, list)
+	if len(list) > 0 {
+		c.zeroDivisors(t, list)
+	}
 }
 
 // overrideCycles reports an override whose value depends on itself, directly
@@ -737,6 +740,9 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 	}
 	if pi.Synapse != nil {
 		c.overrideCycles(pi.Synapse, synOverrides)
+		if len(synOverrides) > 0 {
+			c.zeroDivisors(pi.Synapse, synOverrides)
+		}
 	}
 	if !hasConnect {
 		c.errorf(d, "projection needs connect = ..., e.g. connect = bernoulli(0.02)")
