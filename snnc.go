@@ -28,35 +28,43 @@ func init() { lang.SetStdNames(stdlib.Names()) }
 
 // CheckFile reads, parses and checks the model in path.
 func CheckFile(path string) (*lang.Program, lang.Diagnostics) {
-	return checkFile(path, nil)
+	return checkFile(path, Options{})
 }
 
-func checkFile(path string, sets []string) (*lang.Program, lang.Diagnostics) {
-	src, err := os.ReadFile(path)
+func checkFile(path string, opt Options) (*lang.Program, lang.Diagnostics) {
+	src, err := ReadSource(path)
 	if err != nil {
 		var d lang.Diagnostics
-		d.Errorf(lang.Pos{File: path}, lang.Pos{}, "cannot read %s: %v", path, unwrapPathError(err))
+		d.Errorf(lang.Pos{File: path}, lang.Pos{}, "cannot read %s: %v", path, err)
 		return nil, d
 	}
-	return check(path, src, sets)
+	return check(path, src, opt)
 }
 
 // Check parses and checks src as the file named path. The returned program
 // carries the sources of every file read, for printing diagnostics.
 func Check(path string, src []byte) (*lang.Program, lang.Diagnostics) {
-	return check(path, src, nil)
+	return check(path, src, Options{})
 }
 
 // check is Check with --set overrides applied to the parsed file first.
-func check(path string, src []byte, sets []string) (*lang.Program, lang.Diagnostics) {
+func check(path string, src []byte, opt Options) (*lang.Program, lang.Diagnostics) {
 	path = filepath.Clean(path) // imports are resolved and compared by clean path
-	f, diags := parser.Parse(path, src)
+	src = parser.Normalize(src) // BOM, CR-only line ends: Sources matches what was parsed
+	f, diags, err := ParseFile(path, src)
+	if ferr, ok := err.(*ForeignFileError); ok {
+		// no Sources entry: the error must not quote the file
+		var d lang.Diagnostics
+		d.Errorf(ferr.Pos, lang.Pos{}, "not a .snn model: syntax error here (the contents of a file whose name does not end in .snn are not shown)")
+		return &lang.Program{Sources: lang.Sources{}}, d
+	}
+	f.ID = fileID(path)
 	if len(f.Decls) == 0 && diags.HasErrors() {
 		// a syntax error: there is no tree to check
 		diags.Sort()
 		return &lang.Program{Sources: lang.Sources{path: src}}, diags
 	}
-	setSrc, sd := applySets(f, sets)
+	setSrc, sd := applySets(f, opt.Set)
 	if sd.HasErrors() {
 		diags = append(diags, sd...)
 		diags.Sort()
@@ -67,6 +75,9 @@ func check(path string, src []byte, sets []string) (*lang.Program, lang.Diagnost
 		prog.Sources[SetFile] = setSrc
 	}
 	diags = append(diags, cdiags...)
+	if opt.DataDir != "" && prog != nil {
+		diags = append(diags, CheckDataFiles(prog, opt.DataDir)...)
+	}
 	diags.Sort()
 	return prog, diags
 }
@@ -76,17 +87,21 @@ type Options struct {
 	Network string         // network to lower ("" = the one the run names)
 	Passes  passes.Options // -d, --after, --time-passes, verification
 	Set     []string       // --set NAME.PARAM=VALUE overrides (see applySets)
+	// DataDir, when set, is the directory relative data file names
+	// (spikes("x.csv"), from_file(...)) are read from, and a missing data
+	// file is an error at check time; the CLI sets the model's directory.
+	DataDir string
 }
 
 // Compile is the whole front half of the compiler: check the file, lower it
 // to IR and run the passes. The program is nil when there are errors.
 func Compile(path string, opt Options) (*ir.Program, lang.Sources, lang.Diagnostics) {
-	return compile(checkFile(path, opt.Set))(opt)
+	return compile(checkFile(path, opt))(opt)
 }
 
 // CompileSource is Compile for source held in memory.
 func CompileSource(path string, src []byte, opt Options) (*ir.Program, lang.Sources, lang.Diagnostics) {
-	return compile(check(path, src, opt.Set))(opt)
+	return compile(check(path, src, opt))(opt)
 }
 
 // CompileTarget is Compile followed, when opt.Passes.Target names a
@@ -157,13 +172,19 @@ func Load(from, path string) (*lang.File, []byte, lang.Diagnostics, error) {
 			name = filepath.Join(filepath.Dir(from), path)
 		}
 		name = filepath.Clean(name)
-		b, err := os.ReadFile(name)
+		b, err := ReadSource(name)
 		if err != nil {
-			return nil, nil, nil, unwrapPathError(err)
+			return nil, nil, nil, err
 		}
-		src = b
+		src = parser.Normalize(b)
 	}
-	f, d := parser.Parse(name, src)
+	f, d, err := ParseFile(name, src)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if !strings.HasPrefix(path, "std/") {
+		f.ID = fileID(name)
+	}
 	return f, src, d, nil
 }
 

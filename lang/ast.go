@@ -19,8 +19,17 @@ type Node interface{ Range() Span }
 type File struct {
 	Span
 	Name     string // path as given to the parser
+	ID       string // identity for imports: the same file reached by another path (a symlink, absolute) has the same ID; "" means Name
 	Decls    []Decl
 	Comments []*Comment // all comments in source order, for the printer
+}
+
+// id is what imports compare: ID, else Name.
+func (f *File) id() string {
+	if f.ID != "" {
+		return f.ID
+	}
+	return f.Name
 }
 
 // Comment is one `# ...` comment, text including the '#'.

@@ -27,6 +27,10 @@ type Program struct {
 	Funcs    map[string]*FuncDecl
 	Networks map[string]*NetInfo
 	Runs     []*RunDecl
+	// DataFiles are the file arguments of inputs and connectors
+	// (spikes("x.csv"), from_file(...)), for the pipeline to check that they
+	// exist: the checker itself reads no files but imports.
+	DataFiles []*StringLit
 	Info
 }
 
@@ -239,8 +243,8 @@ func (c *checker) warnf(n Node, format string, args ...any) *Diagnostic {
 
 // addFile registers a file's declarations and loads its imports first.
 func (c *checker) addFile(f *File) {
-	c.loading[f.Name] = true
-	c.loaded[f.Name] = true
+	c.loading[f.id()] = true
+	c.loaded[f.id()] = true
 	c.prog.Files = append(c.prog.Files, f)
 	for _, d := range f.Decls {
 		if imp, ok := d.(*ImportDecl); ok {
@@ -270,7 +274,7 @@ func (c *checker) addFile(f *File) {
 		}
 		c.global[name.Name] = &globalSym{name: name.Name, decl: d, file: f.Name}
 	}
-	delete(c.loading, f.Name)
+	delete(c.loading, f.id())
 }
 
 func (c *checker) importFile(from *File, imp *ImportDecl) {
@@ -286,11 +290,11 @@ func (c *checker) importFile(from *File, imp *ImportDecl) {
 		}
 		return
 	}
-	if c.loading[f.Name] {
+	if c.loading[f.id()] {
 		// Report at the import that opened the cycle, with the whole chain.
 		start := 0
 		for i, e := range c.importStack {
-			if e.from == f.Name {
+			if e.fromID == f.id() {
 				start = i
 				break
 			}
@@ -308,19 +312,19 @@ func (c *checker) importFile(from *File, imp *ImportDecl) {
 			"break the cycle by moving the shared declarations into a third file"
 		return
 	}
-	if c.loaded[f.Name] {
+	if c.loaded[f.id()] {
 		return
 	}
 	c.prog.Sources[f.Name] = src
 	c.diags = append(c.diags, pd...)
-	c.importStack = append(c.importStack, importEdge{from.Name, imp})
+	c.importStack = append(c.importStack, importEdge{from.Name, from.id(), imp})
 	c.addFile(f)
 	c.importStack = c.importStack[:len(c.importStack)-1]
 }
 
 type importEdge struct {
-	from string
-	imp  *ImportDecl
+	from, fromID string
+	imp          *ImportDecl
 }
 
 // stdNames lists the standard library for hints; set by the pipeline.
@@ -377,6 +381,11 @@ func (c *checker) checkRun(r *RunDecl, main bool) {
 	if !main {
 		c.warnf(r, "run in an imported file is ignored")
 		return
+	}
+	if len(c.prog.Runs) > 0 {
+		// snnc runs one network per file; a second run used to be dropped silently
+		c.errorf(r, "a model has one run; this second run would be ignored").Hint =
+			"the first run is at " + c.prog.Runs[0].Range().Pos.String() + "; to run another network, write a second file that imports this one"
 	}
 	c.prog.Runs = append(c.prog.Runs, r)
 	g, ok := c.global[r.Network.Name]

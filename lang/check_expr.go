@@ -781,8 +781,17 @@ func (e *env) unitAnn(u *UnitExpr) (units.Unit, bool) {
 // ---- literal arithmetic for range checks ----
 
 // constValue evaluates an expression built from literals only, in SI units.
-func constValue(x Expr) (float64, bool) {
+func constValue(x Expr) (float64, bool) { return constValueWith(x, nil) }
+
+// constValueWith is constValue where a name has the value ident gives it
+// (ident nil, or ok false: not a constant).
+func constValueWith(x Expr, ident func(*Ident) (float64, bool)) (float64, bool) {
 	switch x := x.(type) {
+	case *Ident:
+		if ident == nil {
+			return 0, false
+		}
+		return ident(x)
 	case *NumberLit:
 		v := x.Value
 		if x.Unit != nil {
@@ -801,16 +810,16 @@ func constValue(x Expr) (float64, bool) {
 		}
 		return v, true
 	case *ParenExpr:
-		return constValue(x.X)
+		return constValueWith(x.X, ident)
 	case *UnaryExpr:
-		v, ok := constValue(x.X)
+		v, ok := constValueWith(x.X, ident)
 		if x.Op == "-" {
 			v = -v
 		}
 		return v, ok && x.Op != "not"
 	case *BinaryExpr:
-		a, ok1 := constValue(x.X)
-		b, ok2 := constValue(x.Y)
+		a, ok1 := constValueWith(x.X, ident)
+		b, ok2 := constValueWith(x.Y, ident)
 		if !ok1 || !ok2 {
 			return 0, false
 		}

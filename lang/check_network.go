@@ -3,6 +3,7 @@ package lang
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -112,6 +113,8 @@ func (c *checker) checkArg(e *env, x Expr, sp *argSpec) (float64, bool) {
 	case "string":
 		if t.Kind != String {
 			c.errorf(x, "%s must be a file name in quotes, not %s", what, t)
+		} else if lit, ok := x.(*StringLit); ok && !slices.Contains(c.prog.DataFiles, lit) {
+			c.prog.DataFiles = append(c.prog.DataFiles, lit)
 		}
 		return 0, false
 	case "timelist", "intlist":
@@ -278,7 +281,10 @@ func (c *checker) population(ni *NetInfo, p *PopInfo, d *PopulationDecl) {
 			continue
 		}
 		p.Shape = append(p.Shape, int(v))
-		if size > 0 && float64(size)*v <= 1<<31 {
+		if size == 0 {
+			continue // an earlier dimension is reported already
+		}
+		if float64(size)*v <= 1<<31 {
 			size *= int(v)
 		} else {
 			c.errorf(x, "population %s is too large (more than 2^31 neurons)", d.Name.Name)
@@ -303,6 +309,9 @@ func (c *checker) overrides(t *TypeInfo, list []*Setting, where string) {
 		c.override(t, s, where, seen)
 	}
 	c.overrideCycles(t, list)
+	if len(list) > 0 {
+		c.zeroDivisors(t, list)
+	}
 }
 
 // overrideCycles reports an override whose value depends on itself, directly
@@ -731,6 +740,9 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 	}
 	if pi.Synapse != nil {
 		c.overrideCycles(pi.Synapse, synOverrides)
+		if len(synOverrides) > 0 {
+			c.zeroDivisors(pi.Synapse, synOverrides)
+		}
 	}
 	if !hasConnect {
 		c.errorf(d, "projection needs connect = ..., e.g. connect = bernoulli(0.02)")

@@ -41,6 +41,7 @@ func (c *checker) checkType(td *TypeDecl) *TypeInfo {
 	}
 	tc.declare(info, td.Members)
 	tc.body(info, td.Members)
+	c.zeroDivisors(info, nil)
 	return info
 }
 

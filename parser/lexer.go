@@ -13,7 +13,7 @@ var rawLexer = lexer.MustSimple([]lexer.SimpleRule{
 	{Name: "Comment", Pattern: `#[^\n]*`},
 	{Name: "String", Pattern: `"(\\.|[^"\\\n])*"`},
 	{Name: "Number", Pattern: `(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?`},
-	{Name: "Ident", Pattern: `[A-Za-z_µΩ][A-Za-z0-9_µΩ]*`},
+	{Name: "Ident", Pattern: `[A-Za-z_µμΩ][A-Za-z0-9_µμΩ]*`}, // µ micro sign and μ Greek mu both spell micro
 	{Name: "Punct", Pattern: `->|\+=|-=|\*=|/=|<=|>=|==|!=|[-+*/%^<>=(){}\[\],:;.']`},
 	{Name: "NL", Pattern: `\n`},
 	{Name: "Whitespace", Pattern: `[ \t\r]+`},

@@ -19,6 +19,7 @@ import (
 // diagnostics found; a syntax error stops at the first one, as the grammar
 // cannot resynchronise, but conversion problems are all collected.
 func Parse(filename string, src []byte) (*lang.File, lang.Diagnostics) {
+	src = Normalize(src) // callers that keep src for excerpts normalize it first
 	var diags lang.Diagnostics
 	if !utf8.Valid(src) {
 		p := firstInvalidUTF8(filename, src)

@@ -592,6 +592,9 @@ func connectFile(spec ConnSpec, pre, post Geometry) (*CSR, error) {
 }
 
 func stripComment(s string) string {
+	// a byte order mark (Excel writes one) would glue to the first header
+	// name and make the header read as a bad data row
+	s = strings.TrimPrefix(s, "\ufeff")
 	if k := strings.IndexByte(s, '#'); k >= 0 {
 		s = s[:k]
 	}

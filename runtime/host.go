@@ -16,7 +16,7 @@ func ParseDuration(s string) (float64, error) {
 	for _, u := range []struct {
 		suffix string
 		scale  float64
-	}{{"ms", 1e-3}, {"us", 1e-6}, {"s", 1}, {"min", 60}} {
+	}{{"ms", 1e-3}, {"us", 1e-6}, {"\u00b5s", 1e-6}, {"\u03bcs", 1e-6}, {"s", 1}, {"min", 60}} {
 		if num, ok := strings.CutSuffix(s, u.suffix); ok {
 			if v, err := strconv.ParseFloat(num, 64); err == nil && v > 0 && !math.IsInf(v, 0) {
 				return v * u.scale, nil

@@ -894,7 +894,7 @@ func (pg *popGen) finiteMethod() {
 	if exactVars {
 		b.line("all := s.n%%64 == 63 || s.n == s.steps-1")
 	}
-	for _, v := range pg.stateVars {
+	for _, v := range ir.BlameOrder(pg.m, pg.stateVars) { // as the interpreter: where a NaN starts first
 		if v.Bool {
 			continue
 		}

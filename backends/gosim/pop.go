@@ -41,6 +41,7 @@ type pop struct {
 	parts      [][]int32 // each thread's spikes (fused step, threads > 1)
 	spikeCount int64
 	stateVars  []*ir.Var
+	checkOrder []*ir.Var // stateVars as checkFinite scans them (ir.BlameOrder)
 	t          float64
 	cx         ctx
 	segDends   map[string]*segDendrite
@@ -199,6 +200,7 @@ func newPop(s *sim, ip *ir.Population) (*pop, error) {
 		p.thresh = vc.vals(node)
 	}
 	p.nonlinear = map[*ir.Var]bool{}
+	p.checkOrder = ir.BlameOrder(m, p.stateVars)
 	p.fused = m.Fused && p.fast != nil
 	for _, sys := range m.Update {
 		if sys.Method != ir.Exact {
@@ -538,7 +540,7 @@ func (p *pop) reset(s *sim) {
 // finite inputs stays finite, so they can only inherit a NaN.
 func (p *pop) checkFinite(s *sim) error {
 	all := s.n%64 == 63 || s.n == s.steps-1
-	for _, v := range p.stateVars {
+	for _, v := range p.checkOrder {
 		if v.Bool || (!all && !p.nonlinear[v]) || (p.nonlinear[v] && !p.nonfinite.Load()) {
 			continue
 		}

@@ -64,8 +64,9 @@ memory bits.
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := args[0]
+			opt.DataDir = filepath.Dir(path)
 			if err := passes.ParseDebug(debug, &opt.Passes); err != nil {
-				return err
+				return usage(err)
 			}
 			switch tgt {
 			case "verilog":
@@ -73,10 +74,10 @@ memory bits.
 				return buildVerilog(stdout, stderr, path, out, quiet, opt, vf)
 			case "", "go":
 			default:
-				return fmt.Errorf("unknown --target %q: want go or verilog", tgt)
+				return usagef("unknown --target %q: want go or verilog", tgt)
 			}
 			if vf.synth || cmd.Flags().Changed("profile") {
-				return fmt.Errorf("--synth and --profile need --target verilog")
+				return usagef("--synth and --profile need --target verilog")
 			}
 			start := time.Now()
 			p, src, diags := snnc.Compile(path, opt)

@@ -30,7 +30,7 @@ func buildVerilog(stdout, stderr io.Writer, path, out string, quiet bool, opt sn
 	// reports it as a --target diagnostic
 	prof, err := iir.LoadProfile(vf.profile)
 	if err != nil {
-		return fmt.Errorf("--profile: %w", err)
+		return usagef("--profile: %w", err)
 	}
 	opt.Passes.Target = vf.profile
 	p, q, src, diags := snnc.CompileTarget(path, opt)
@@ -41,15 +41,15 @@ func buildVerilog(stdout, stderr io.Writer, path, out string, quiet bool, opt sn
 	o := fixed.Options{BaseDir: filepath.Dir(path)}
 	if vf.duration != "" {
 		if o.Duration, err = runtime.ParseDuration(vf.duration); err != nil {
-			return err
+			return usage(err)
 		}
 		if err := runtime.CheckSteps(vf.duration, o.Duration, p.Schedule.Dt); err != nil {
-			return err
+			return usage(err)
 		}
 	}
 	if vf.seedSet {
 		if vf.seed < 0 {
-			return fmt.Errorf("--seed must not be negative")
+			return usagef("--seed must not be negative")
 		}
 		s := uint64(vf.seed)
 		o.Seed = &s

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
@@ -19,7 +20,8 @@ func newCheck(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Parse and check models: names, imports, units, ranges",
 		Long: `Check parses each model, resolves names and imports, and checks the units of
 every expression. Every error is reported as file:line:col with the source
-line and a caret; the exit status is 1 if any file has an error.
+line and a caret; the exit status is 1 if any file has an error (2 for a
+mistake in the command line itself).
 
 Examples:
   snnc check examples/cuba.snn
@@ -29,6 +31,10 @@ Examples:
 			failed := false
 			for _, path := range args {
 				prog, diags := snnc.CheckFile(path)
+				if prog != nil {
+					diags = append(diags, snnc.CheckDataFiles(prog, filepath.Dir(path))...)
+					diags.Sort()
+				}
 				printDiags(stderr, prog, diags)
 				if diags.HasErrors() {
 					failed = true

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/parser"
 )
@@ -28,20 +29,25 @@ Examples:
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if write && check {
-				return fmt.Errorf("-w and --check cannot be used together")
+				return usagef("-w and --check cannot be used together")
 			}
 			failed := false
 			for _, path := range args {
-				src, err := os.ReadFile(path)
+				src, err := snnc.ReadSource(path)
 				if err != nil {
-					fmt.Fprintf(stderr, "%s: error: %v\n", path, unwrap(err))
+					fmt.Fprintf(stderr, "%s: error: %v\n", path, err)
 					failed = true
 					continue
 				}
-				f, diags := parser.Parse(path, src)
+				f, diags, err := snnc.ParseFile(path, src)
+				if err != nil {
+					fmt.Fprintf(stderr, "%s: error: %v\n", path, err)
+					failed = true
+					continue
+				}
 				if diags.HasErrors() {
 					diags.Sort()
-					printDiags(stderr, &lang.Program{Sources: lang.Sources{path: src}}, diags)
+					printDiags(stderr, &lang.Program{Sources: lang.Sources{path: parser.Normalize(src)}}, diags)
 					failed = true
 					continue
 				}
@@ -84,11 +90,4 @@ func writeFileKeepMode(path string, data []byte) error {
 		return err
 	}
 	return os.Rename(tmp, path)
-}
-
-func unwrap(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
-	}
-	return err
 }

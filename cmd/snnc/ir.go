@@ -2,8 +2,8 @@ package main
 
 import (
 	"encoding/json"
-
 	"io"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -40,8 +40,9 @@ Examples:
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opt.Passes.Out = stdout
+			opt.DataDir = filepath.Dir(args[0])
 			if err := passes.ParseDebug(debug, &opt.Passes); err != nil {
-				return err
+				return usage(err)
 			}
 			p, q, src, diags := snnc.CompileTarget(args[0], opt)
 			if !verbose {

@@ -4,6 +4,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -18,6 +19,26 @@ var Version = "0.1.0-dev"
 type errSilent struct{}
 
 func (errSilent) Error() string { return "" }
+
+// usageError is a mistake in the command line itself (a bad flag value,
+// flags that do not go together): exit status 2, like the errors cobra
+// reports before a command starts (unknown command or flag, wrong number of
+// arguments). A model that fails to check or a run that fails is status 1.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// usagef is fmt.Errorf for usage errors.
+func usagef(format string, a ...any) error { return usageError{fmt.Errorf(format, a...)} }
+
+// usage marks err (if any) as a usage error.
+func usage(err error) error {
+	if err == nil {
+		return nil
+	}
+	return usageError{err}
+}
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -38,9 +59,16 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 	}()
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
+	// cobra runs this hook only once the command line has parsed (command,
+	// flags, argument count): an error before it is a usage error
+	started := false
+	root.PersistentPreRun = func(*cobra.Command, []string) { started = true }
 	if err := root.Execute(); err != nil {
 		if _, ok := err.(errSilent); !ok {
 			fmt.Fprintf(stderr, "snnc: error: %v\n", err)
+		}
+		if !started || errors.As(err, new(usageError)) {
+			return 2
 		}
 		return 1
 	}

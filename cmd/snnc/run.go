@@ -53,12 +53,13 @@ Examples:
 			path := args[0]
 			if target != "" { // in the CLI's error format, not as a diagnostic without position
 				if _, err := iir.LoadProfile(target); err != nil {
-					return fmt.Errorf("--target: %w", err)
+					return usagef("--target: %w", err)
 				}
 			}
 			opt.Passes.Target = target
+			opt.DataDir = filepath.Dir(path) // where the backend reads data files (BaseDir below)
 			if err := passes.ParseDebug(debug, &opt.Passes); err != nil {
-				return err
+				return usage(err)
 			}
 			p, q, src, diags := snnc.CompileTarget(path, opt)
 			printDiags(stderr, &lang.Program{Sources: src}, dropNotes(diags))
@@ -69,16 +70,16 @@ Examples:
 			if duration != "" {
 				d, err := runtime.ParseDuration(duration)
 				if err != nil {
-					return err
+					return usage(err)
 				}
 				if err := runtime.CheckSteps(duration, d, p.Schedule.Dt); err != nil {
-					return err
+					return usage(err)
 				}
 				o.Duration = d
 			}
 			if cmd.Flags().Changed("seed") {
 				if seed < 0 {
-					return fmt.Errorf("--seed must not be negative")
+					return usagef("--seed must not be negative")
 				}
 				s := uint64(seed)
 				o.Seed = &s
