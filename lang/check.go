@@ -198,6 +198,9 @@ type checker struct {
 	rechecked   map[bindKey]delivery // synapse bound to a projection: its deliver type
 	// aliasHook types a named expression on first use (set per type).
 	aliasHook func(*Symbol)
+
+	bodies map[bodyKey]bodyResult // function bodies checked, per call signature
+	sizer  *sizer                 // expanded sizes (expand.go)
 }
 
 type globalSym struct {
@@ -353,6 +356,7 @@ func (c *checker) checkAll() {
 		}
 	}
 	c.checkRecursion(names)
+	c.checkFuncSizes(names)
 	for _, n := range names {
 		if td, ok := c.global[n].decl.(*TypeDecl); ok {
 			c.prog.Types[n] = c.checkType(td)

@@ -698,6 +698,9 @@ func (e *env) callUser(x *CallExpr, fn *FuncDecl, args []Type) Type {
 	if s, bad := spoiled(bound...); bad {
 		return s
 	}
+	if c.funcTooBig(fn) { // reported at fn
+		return invalidT
+	}
 	before := len(c.diags)
 	t := c.funcBody(fn, bound, e.noRandom)
 	if len(c.diags) > before && c.diags[before].Severity == Error {
@@ -711,12 +714,51 @@ func (e *env) callUser(x *CallExpr, fn *FuncDecl, args []Type) Type {
 		}
 		d := c.errorf(x, "%s (in %s, called here with %s)", first.Msg, fn.Name.Name, strings.Join(args, ", "))
 		d.Hint = fmt.Sprintf("inside %s at %s", fn.Name.Name, first.Pos)
+	} else if len(c.funcStk) == 0 && t.Kind != Invalid && c.callTooBig(x) {
+		return invalidT
 	}
 	return t
 }
 
-// funcBody checks fn's body with the given parameter types.
+type bodyKey struct {
+	fn       *FuncDecl
+	params   string // the parameter types, printed
+	noRandom string
+}
+
+type bodyResult struct {
+	t     Type
+	diags Diagnostics
+}
+
+// funcBody checks fn's body with the given parameter types. It remembers
+// the result and diagnostics per call signature, so that each body is
+// checked once per signature and not once per call: with functions that
+// call the previous one twice, that was exponential.
 func (c *checker) funcBody(fn *FuncDecl, params []Type, noRandom string) Type {
+	key := bodyKey{fn, fmt.Sprint(params), noRandom}
+	if r, ok := c.bodies[key]; ok {
+		for _, d := range r.diags {
+			copied := *d
+			c.diags = append(c.diags, &copied)
+		}
+		return r.t
+	}
+	before := len(c.diags)
+	t := c.funcBody1(fn, params, noRandom)
+	if c.bodies == nil {
+		c.bodies = map[bodyKey]bodyResult{}
+	}
+	r := bodyResult{t: t}
+	for _, d := range c.diags[before:] {
+		copied := *d
+		r.diags = append(r.diags, &copied)
+	}
+	c.bodies[key] = r
+	return t
+}
+
+func (c *checker) funcBody1(fn *FuncDecl, params []Type, noRandom string) Type {
 	c.funcStk = append(c.funcStk, fn.Name.Name)
 	defer func() { c.funcStk = c.funcStk[:len(c.funcStk)-1] }()
 	fe := &env{c: c, local: map[string]*Symbol{}, noRandom: noRandom, noTime: true}

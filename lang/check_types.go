@@ -408,6 +408,9 @@ func (tc *typeChecker) resolveAlias(s *Symbol, a *Alias) {
 	e := tc.env(s.Owner)
 	e.noRandom = "in equations (they are integrated deterministically)"
 	s.Type = e.expr(a.Value)
+	if s.Type.Kind != Invalid && tc.c.aliasTooBig(s, a) {
+		s.Type = invalidT
+	}
 	tc.status[s] = 2
 }
 

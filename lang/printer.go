@@ -58,6 +58,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -947,16 +948,24 @@ func precOf(e Expr) int {
 	return precPostfix
 }
 
+// openEndedSteps counts the nodes openEnded looks at, so that a test can
+// check that printing an expression stays linear in its size.
+var openEndedSteps atomic.Int64
+
 // openEnded reports whether the printed form of e ends in an if-expression's
 // else-branch that would swallow an operator printed after it.
 func openEnded(e Expr) bool {
+	openEndedSteps.Add(1)
 	switch e := e.(type) {
 	case *IfExpr:
 		return true
 	case *UnaryExpr:
 		return !unaryNeedsParens(e) && openEnded(e.X)
 	case *BinaryExpr:
-		_, right := binaryNeedsParens(e)
+		// only the right operand's parentheses matter here; asking
+		// binaryNeedsParens would also walk e.X and make printing a long
+		// sum quadratic
+		_, right := precParens(e)
 		return !right && openEnded(e.Y)
 	}
 	return false
@@ -974,7 +983,7 @@ func endsInBareNumber(e Expr) bool {
 		if e == nil {
 			return false
 		}
-		_, right := binaryNeedsParens(e)
+		_, right := precParens(e)
 		return !right && endsInBareNumber(e.Y)
 	case *IfExpr:
 		return e != nil && endsInBareNumber(e.Else)
@@ -990,6 +999,14 @@ func unaryNeedsParens(e *UnaryExpr) bool {
 }
 
 func binaryNeedsParens(e *BinaryExpr) (left, right bool) {
+	left, right = precParens(e)
+	left = left || openEnded(e.X)
+	return left, right
+}
+
+// precParens is binaryNeedsParens from precedence alone, without looking
+// into the operands' printed forms.
+func precParens(e *BinaryExpr) (left, right bool) {
 	pr := binaryPrec(e.Op)
 	lp, rp := precOf(e.X), precOf(e.Y)
 	switch {
@@ -1005,7 +1022,6 @@ func binaryNeedsParens(e *BinaryExpr) (left, right bool) {
 	default:
 		left, right = lp < pr, rp <= pr
 	}
-	left = left || openEnded(e.X)
 	return left, right
 }
 

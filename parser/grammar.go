@@ -1,6 +1,9 @@
 package parser
 
 import (
+	"strconv"
+	"strings"
+
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
 
@@ -564,6 +567,27 @@ func atoiSmall(s string) int {
 	return n
 }
 
+// unquoteToken replaces participle.Unquote, which builds the value by
+// string concatenation and so takes time quadratic in the literal's length.
+func unquoteToken(t lexer.Token) (lexer.Token, error) {
+	s := t.Value[1 : len(t.Value)-1]
+	var b strings.Builder
+	b.Grow(len(s))
+	for s != "" {
+		r, _, tail, err := strconv.UnquoteChar(s, '"')
+		if err != nil {
+			// point at the bad escape, and do not echo the whole literal
+			p := t.Pos
+			p.Advance(t.Value[:len(t.Value)-1-len(s)])
+			return t, &lexer.Error{Msg: "invalid escape sequence in string", Pos: p}
+		}
+		b.WriteRune(r)
+		s = tail
+	}
+	t.Value = b.String()
+	return t, nil
+}
+
 // grammar is built in init: it needs rawLexer, which the initialisation order
 // cannot see through the snnLexer interface value.
 var grammar *participle.Parser[gFile]
@@ -572,7 +596,7 @@ func init() {
 	grammar = participle.MustBuild[gFile](
 		participle.Lexer(snnLexer{}),
 		participle.Elide("Comment", "Whitespace"),
-		participle.Unquote("String"),
+		participle.Map(unquoteToken, "String"),
 		participle.UseLookahead(1),
 	)
 }

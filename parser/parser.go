@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"iter"
 	"strings"
 	"unicode/utf8"
 
@@ -88,6 +89,8 @@ func syntaxError(diags *lang.Diagnostics, filename string, src []byte, err error
 		}
 	} else if strings.Contains(msg, "too many iterations") {
 		msg = "item too long: split it into several items"
+	} else if strings.HasPrefix(msg, "invalid escape sequence") {
+		hint = `strings take Go escapes: \" \\ \n \t; write \\ for a backslash`
 	} else if strings.Contains(msg, "invalid input text") {
 		msg = "invalid character in source"
 		hint = "identifiers use letters, digits and _; comments start with #; strings use double quotes"
@@ -108,16 +111,14 @@ func afterItemStart(filename string, src []byte, tok lexer.Token) (lexer.Token, 
 		return tok, false
 	}
 	var prev, next *lexer.Token
-	toks := rawTokens(filename, src)
-	for i := range toks {
-		t := toks[i]
+	for t := range rawTokens(filename, src) {
 		if t.Type == tokWS || t.Type == tokComment {
 			continue
 		}
 		if t.Pos.Offset < tok.Pos.Offset {
-			prev = &toks[i]
+			prev = &t
 		} else if t.Pos.Offset > tok.Pos.Offset {
-			next = &toks[i]
+			next = &t
 			break
 		}
 	}
@@ -138,7 +139,7 @@ func afterItemStart(filename string, src []byte, tok lexer.Token) (lexer.Token, 
 // a number and a name.
 func numberThenName(filename string, src []byte, tok lexer.Token) (num, name lexer.Token, ok bool) {
 	var sig []lexer.Token
-	for _, t := range rawTokens(filename, src) {
+	for t := range rawTokens(filename, src) {
 		if t.Pos.Offset >= tok.Pos.Offset {
 			break
 		}
@@ -174,24 +175,26 @@ func describeToken(t lexer.Token) string {
 }
 
 // rawTokens lexes src without the newline filter; errors end the stream.
-func rawTokens(filename string, src []byte) []lexer.Token {
-	l, err := rawLexer.LexString(filename, string(src))
-	if err != nil {
-		return nil
-	}
-	var out []lexer.Token
-	for {
-		t, err := l.Next()
-		if err != nil || t.EOF() {
-			return out
+// It yields tokens one by one rather than building a slice, so that a long
+// file (say, megabytes of blank lines) costs no memory per token.
+func rawTokens(filename string, src []byte) iter.Seq[lexer.Token] {
+	return func(yield func(lexer.Token) bool) {
+		l, err := rawLexer.LexString(filename, string(src))
+		if err != nil {
+			return
 		}
-		out = append(out, t)
+		for {
+			t, err := l.Next()
+			if err != nil || t.EOF() || !yield(t) {
+				return
+			}
+		}
 	}
 }
 
 func unclosedBrace(filename string, src []byte) (lang.Pos, bool) {
 	var stack []lexer.Position
-	for _, t := range rawTokens(filename, src) {
+	for t := range rawTokens(filename, src) {
 		if t.Type != tokPunct {
 			continue
 		}
@@ -212,7 +215,7 @@ func unclosedBrace(filename string, src []byte) (lang.Pos, bool) {
 
 func comments(filename string, src []byte) []*lang.Comment {
 	var out []*lang.Comment
-	for _, t := range rawTokens(filename, src) {
+	for t := range rawTokens(filename, src) {
 		if t.Type == tokComment {
 			out = append(out, &lang.Comment{Span: lang.Span{Pos: pos(t.Pos), End: pos(endOf(t))}, Text: strings.TrimRight(t.Value, " \t\r")})
 		}

@@ -1,0 +1,77 @@
+package lang_test
+
+import (
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/snnc/snnc"
+	"github.com/snnc/snnc/lang"
+)
+
+// TestExpansionLimitFarAbove: every model in examples/ and stdlib/ checks
+// clean with an expansion limit a hundred times lower than the real one.
+func TestExpansionLimitFarAbove(t *testing.T) {
+	var files []string
+	for _, pat := range []string{"../examples/*.snn", "../examples/*/*.snn", "../stdlib/*.snn"} {
+		m, err := filepath.Glob(pat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, m...)
+	}
+	if len(files) < 10 {
+		t.Fatalf("found only %d models", len(files))
+	}
+	lang.SetMaxExpanded(t, lang.MaxExpanded/100)
+	for _, f := range files {
+		if _, diags := snnc.CheckFile(f); diags.HasErrors() {
+			t.Errorf("%s: %v", f, diags)
+		}
+	}
+}
+
+// doublingFunctions is k functions, each calling the previous one twice,
+// and a neuron using the last.
+func doublingFunctions(k int) []byte {
+	var b strings.Builder
+	b.WriteString("function f0(x) = x\n")
+	for i := 1; i <= k; i++ {
+		fmt.Fprintf(&b, "function f%d(x) = f%d(x) + f%d(x)\n", i, i-1, i-1)
+	}
+	fmt.Fprintf(&b, "neuron N {\n    parameters { tau = 10 ms }\n    state { v = 0 mV }\n    equations { v' = -v / tau + f%d(v / tau) }\n}\n", k)
+	return []byte(b.String())
+}
+
+// TestCheckDoublingFunctionsLinear: with the expansion limit out of the
+// way, checking k functions that each call the previous one twice costs
+// memory linear in k (each body was checked once per call: 2^k times).
+func TestCheckDoublingFunctionsLinear(t *testing.T) {
+	lang.SetMaxExpanded(t, 1<<62)
+	bytes := func(k int) uint64 {
+		src := doublingFunctions(k)
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		_, diags := snnc.Check("f.snn", src)
+		runtime.ReadMemStats(&after)
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	const k = 10
+	a, b := bytes(k), bytes(2*k)
+	if r := float64(b) / float64(a); r > 3 {
+		t.Errorf("checking %d functions allocated %d B, %d functions %d B: ratio %.1f, want about 2", k, a, 2*k, b, r)
+	}
+}
+
+func BenchmarkCheckDoublingFunctions20(b *testing.B) {
+	src := doublingFunctions(20)
+	for b.Loop() {
+		snnc.Check("f.snn", src)
+	}
+}
