@@ -66,6 +66,7 @@ race:
 # Parse+check must never panic, whatever the input.
 fuzz-short:
 	$(GO) test -run='^$$' -fuzz='^FuzzCheck$$' -fuzztime=$(FUZZTIME) .
+	$(GO) test -run='^$$' -fuzz='^FuzzLoop$$' -fuzztime=5s ./plan
 
 fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzCheck$$' -fuzztime=10m .

@@ -72,6 +72,9 @@ func Build(prog *ir.Program, o Options) (*Plan, error) {
 	if err := b.step(); err != nil {
 		return nil, err
 	}
+	if err := Verify(b.p); err != nil {
+		return nil, &InvalidError{Network: prog.Network, Err: err}
+	}
 	return b.p, nil
 }
 

@@ -80,7 +80,7 @@ func Eval(l *Loop, env *Env, i int, vals []float64) error {
 			}
 			v = env.Rand(op.Fn, argVals(vals, op.Args))
 		default:
-			if n := arity[op.Code]; op.Code >= nCodes || n >= 0 && len(op.Args) != n {
+			if op.Code >= nCodes || arity[op.Code] >= 0 && len(op.Args) != arity[op.Code] {
 				return fmt.Errorf("op %d: %s with %d arguments", k, op.Code, len(op.Args))
 			}
 			if op.Code == Call {

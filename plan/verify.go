@@ -103,15 +103,30 @@ func Verify(p *Plan) error {
 	return errors.Join(errs...)
 }
 
-// rank orders phase kinds; a projection's on_post, modulation and
-// normalisation run together, projection by projection.
+// rank orders phase kinds.
+// A population's update and finite check alternate, population by
+// population, as do a projection's on_post, modulation and normalisation.
 func rank(k PhaseKind) int {
 	switch k {
+	case Finite:
+		return int(Update)
 	case Modulate, Normalize:
 		return int(OnPost)
 	}
 	return int(k)
 }
+
+// InvalidError is a plan Verify rejected: a compiler bug, not the model's.
+type InvalidError struct {
+	Network string
+	Err     error
+}
+
+func (e *InvalidError) Error() string {
+	return fmt.Sprintf("internal: the plan of %s is invalid: %v", e.Network, e.Err)
+}
+
+func (e *InvalidError) Unwrap() error { return e.Err }
 
 // VerifyLoop checks one loop against the arrays it may use.
 func VerifyLoop(l *Loop, arrays []*Array) error {
