@@ -98,10 +98,10 @@ type Options struct {
 	// CheckPlan, with Verify, also checks that the IR after each pass from
 	// ode on (the first that leaves it executable) lowers to a valid
 	// execution plan (set by the driver, which knows the plan package).
-	CheckPlan func(*ir.Program) error
-	PruneBelow float64         // prune static synapses with |w| below this (0: keep all)
-	Target     string          // fixed-point profile for quantize (q16, loihi, xylo or a JSON file); "" = none
-	Out        io.Writer       // dumps and timings
+	CheckPlan  func(*ir.Program) error
+	PruneBelow float64   // prune static synapses with |w| below this (0: keep all)
+	Target     string    // fixed-point profile for quantize (q16, loihi, xylo or a JSON file); "" = none
+	Out        io.Writer // dumps and timings
 }
 
 // ParseDebug reads -d flags: "NAME=off", "NAME=on", "NAME=dump", and
