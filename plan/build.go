@@ -522,3 +522,14 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
+
+// InlineAliases replaces references to a model's own aliases by their
+// expressions.
+func InlineAliases(e ir.Expr) ir.Expr {
+	return ir.Rewrite(e, func(e ir.Expr) ir.Expr {
+		if r, ok := e.(*ir.Ref); ok && r.Var.Kind == ir.Alias && r.Side == ir.Own {
+			return InlineAliases(r.Var.Value)
+		}
+		return e
+	})
+}
