@@ -20,6 +20,7 @@ import (
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/parser"
 	"github.com/snnc/snnc/passes"
+	"github.com/snnc/snnc/plan"
 	"github.com/snnc/snnc/quantize"
 	"github.com/snnc/snnc/stdlib"
 )
@@ -146,6 +147,9 @@ func lower(prog *lang.Program, diags lang.Diagnostics, opt Options) (*ir.Program
 	if bd.HasErrors() {
 		return nil, src, diags
 	}
+	if opt.Passes.Verify && opt.Passes.CheckPlan == nil {
+		opt.Passes.CheckPlan = checkPlan
+	}
 	pd := passes.Run(p, opt.Passes)
 	diags = append(diags, pd...)
 	diags.Sort()
@@ -153,6 +157,17 @@ func lower(prog *lang.Program, diags lang.Diagnostics, opt Options) (*ir.Program
 		return nil, src, diags
 	}
 	return p, src, diags
+}
+
+// checkPlan builds and verifies the execution plan of an IR (-d check=on).
+// Only an invalid plan is reported: a feature the executors do not support
+// yet is the run's error to give, with its position.
+func checkPlan(p *ir.Program) error {
+	var bad *plan.InvalidError
+	if _, err := plan.Build(p, plan.Options{}); errors.As(err, &bad) {
+		return err
+	}
+	return nil
 }
 
 // Load resolves an import: "std/NAME" from the embedded standard library,

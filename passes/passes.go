@@ -92,8 +92,12 @@ type Options struct {
 	Dump       map[string]bool // print the IR after these: -d ode=dump
 	After      string          // stop after this pass: --after ode
 	TimePasses bool            // report each pass's time
-	Verify     bool            // run the verifier after every pass (tests)
-	PruneBelow float64         // prune static synapses with |w| below this (0: keep all)
+	Verify     bool            // run the verifier before the first pass and after every pass (tests, -d check=on)
+	// CheckPlan, with Verify, also checks that the IR after each pass from
+	// ode on (the first that leaves it executable) lowers to a valid
+	// execution plan (set by the driver, which knows the plan package).
+	CheckPlan  func(*ir.Program) error
+	PruneBelow float64 // prune static synapses with |w| below this (0: keep all)
 	// Target is the fixed-point profile the program is compiled for (q16,
 	// loihi, xylo or a JSON file; "" = none): recip then keeps the model's
 	// divisions. The quantize stage after the passes lowers to it
@@ -102,7 +106,9 @@ type Options struct {
 	Out    io.Writer // dumps and timings
 }
 
-// ParseDebug reads -d flags: "NAME=off", "NAME=on", "NAME=dump".
+// ParseDebug reads -d flags: "NAME=off", "NAME=on", "NAME=dump", and
+// "check=on" (verify the IR, and the plan built from it, before and after
+// every pass, like Go's -d=ssa/check/on).
 func ParseDebug(flags []string, o *Options) error {
 	if o.Off == nil {
 		o.Off = map[string]bool{}
@@ -113,9 +119,13 @@ func ParseDebug(flags []string, o *Options) error {
 	for _, f := range flags {
 		for _, item := range strings.Split(f, ",") {
 			name, val, ok := strings.Cut(item, "=")
+			if name == "check" && (val == "on" || val == "off") {
+				o.Verify = val == "on"
+				continue
+			}
 			p := Lookup(name)
 			if !ok || p == nil {
-				return fmt.Errorf("-d %s: expected PASS=off|on|dump with PASS one of %s", item, Names())
+				return fmt.Errorf("-d %s: expected PASS=off|on|dump with PASS one of %s, or check=on", item, Names())
 			}
 			switch val {
 			case "off":
@@ -175,6 +185,12 @@ func Run(prog *ir.Program, o Options) lang.Diagnostics {
 		d    time.Duration
 	}
 	var times []timing
+	if o.Verify {
+		for _, err := range ir.Verify(prog) {
+			diags.Errorf(lang.Pos{}, lang.Pos{}, "internal: IR invalid before the first pass: %v", err)
+		}
+	}
+	executable := false // the ode pass has run: the IR can be planned
 	for _, p := range Table {
 		if o.Off[p.Name] && !p.Always {
 			continue
@@ -184,9 +200,16 @@ func Run(prog *ir.Program, o Options) lang.Diagnostics {
 		p.Run(ctx)
 		times = append(times, timing{p.Name, time.Since(start)})
 		lostRecords(prog, p.Name, &diags)
+		executable = executable || p.Name == "ode"
 		if o.Verify {
-			for _, err := range ir.Verify(prog) {
+			errs := ir.Verify(prog)
+			for _, err := range errs {
 				diags.Errorf(lang.Pos{}, lang.Pos{}, "internal: IR invalid after pass %s: %v", p.Name, err)
+			}
+			if len(errs) == 0 && executable && o.CheckPlan != nil && !diags.HasErrors() && prog.Network != "" {
+				if err := o.CheckPlan(prog); err != nil {
+					diags.Errorf(lang.Pos{}, lang.Pos{}, "internal: no valid plan after pass %s: %v", p.Name, err)
+				}
 			}
 		}
 		if o.Dump[p.Name] && o.Out != nil {

@@ -2,6 +2,7 @@ package passes_test
 
 import (
 	"bytes"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -152,4 +153,36 @@ func TestLostRecord(t *testing.T) {
 		t.Log(d.Error())
 	}
 	t.Error("no positioned error about the lost record")
+}
+
+// TestCheckPlan: -d check=on turns the verifier on, and with it the plan
+// check runs after every pass from ode on (the IR is executable from
+// there); a failing check is an internal error naming the pass.
+func TestCheckPlan(t *testing.T) {
+	var o passes.Options
+	if err := passes.ParseDebug([]string{"check=on"}, &o); err != nil || !o.Verify {
+		t.Fatalf("check=on: verify %v, err %v", o.Verify, err)
+	}
+	var after []string
+	o.CheckPlan = func(*ir.Program) error {
+		after = append(after, "checked")
+		return nil
+	}
+	prog, _, diags := snnc.Compile("../examples/cuba.snn", snnc.Options{Passes: o})
+	if prog == nil {
+		t.Fatal(diags)
+	}
+	ran := 0
+	for i, p := range passes.Table {
+		if p.Name == "ode" {
+			ran = len(passes.Table) - i // ode and every later pass
+		}
+	}
+	if len(after) != ran {
+		t.Errorf("the plan was checked %d times, want %d (ode and every later pass that ran)", len(after), ran)
+	}
+	o.CheckPlan = func(*ir.Program) error { return errors.New("broken") }
+	if _, _, diags := snnc.Compile("../examples/cuba.snn", snnc.Options{Passes: o}); !strings.Contains(diags.Error(), "internal: no valid plan after pass ode: broken") {
+		t.Errorf("a failing plan check: %v", diags)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/plan"
 	"github.com/snnc/snnc/runtime"
 )
 
@@ -129,7 +130,7 @@ func (pg *popGen) contDendrite(dg *dendGen) error {
 
 	f := newFn()
 	en := &env{g: g, ref: pg.scalarRef(f, "j", ""), time: val("t"), weight: "0.0", input: "x", where: "in a neuron's handler"}
-	y, err := en.num(inlineAliases(d.Activation))
+	y, err := en.num(plan.InlineAliases(d.Activation))
 	if err != nil {
 		return fmt.Errorf("dendrite %s, activation: %w", d.Name, err)
 	}

@@ -2,9 +2,9 @@ package gocode
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/plan"
 )
 
 // monGen is a recording: fields mon<k> (the runtime monitor) and
@@ -54,7 +54,7 @@ func (g *gen) monitors() error {
 			if err != nil {
 				return err
 			}
-			mg.every = max(1, int(math.Round(r.Every/dt)))
+			mg.every = plan.Every(r.Every, dt)
 			f.line("mon%d *rt.StateMonitor // %s.%s[%d:%d]", k, comment(pt.ip.Name), comment(r.Var.Name), r.Lo, r.Hi)
 			f.line("mon%dbuf []float64", k)
 			b.line("s.mon%d = &rt.StateMonitor{Name: %s, Var: %s, Unit: %s, Index: indexRange(%d, %d)}", k, quote(pt.ip.Name), quote(r.Var.Name), quote(r.Var.Unit), r.Lo, r.Hi)
@@ -86,7 +86,7 @@ func (g *gen) monitors() error {
 				get, name = fmt.Sprintf("s.%s[k]", pr.field[r.Var]), r.Var.Name
 			}
 			if r.Every > 0 {
-				mg.every = max(1, int(math.Round(r.Every/dt)))
+				mg.every = plan.Every(r.Every, dt)
 			}
 			f.line("mon%d *rt.WeightMonitor // %s of %s", k, comment(name), comment(pr.ip.Name))
 			f.line("mon%dbuf []float64", k)
@@ -141,11 +141,11 @@ func (g *gen) reader(pt *partGen, v *ir.Var, lo int) (func(f *fnb) string, error
 		return nil, fmt.Errorf("%s.%s has no values to record", pt.ip.Name, v.Name)
 	}
 	// compile once for the error, then per function
-	if _, err := (&env{g: g, ref: pg.scalarRef(newFn(), idx, ""), time: val("s.tp"), weight: "0.0", where: "in a recorded alias"}).num(inlineAliases(own.Value)); err != nil {
+	if _, err := (&env{g: g, ref: pg.scalarRef(newFn(), idx, ""), time: val("s.tp"), weight: "0.0", where: "in a recorded alias"}).num(plan.InlineAliases(own.Value)); err != nil {
 		return nil, err
 	}
 	return func(f *fnb) string {
-		c, _ := (&env{g: g, ref: pg.scalarRef(f, idx, ""), time: val("s.tp"), weight: "0.0", where: "in a recorded alias"}).num(inlineAliases(own.Value))
+		c, _ := (&env{g: g, ref: pg.scalarRef(f, idx, ""), time: val("s.tp"), weight: "0.0", where: "in a recorded alias"}).num(plan.InlineAliases(own.Value))
 		return c.s
 	}, nil
 }

@@ -2,9 +2,9 @@ package gocode
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/plan"
 )
 
 // phases writes the run's phases as gosim applies them: at step
@@ -35,7 +35,7 @@ func (g *gen) phaseSets(synapse bool) error {
 		if n == 0 {
 			continue
 		}
-		b.line("if s.n == %d { // phase %s", int(math.Round(ph.At/g.p.Schedule.Dt)), comment(ph.Name))
+		b.line("if s.n == %d { // phase %s", plan.Steps(ph.At, g.p.Schedule.Dt), comment(ph.Name))
 		for _, st := range ph.Sets {
 			if (st.Proj != nil) != synapse {
 				continue

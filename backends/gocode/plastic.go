@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/plan"
 )
 
 // Plastic projections: synapse state by storage class (per synapse, per
@@ -126,7 +127,7 @@ func (pr *projGen) plastic() error {
 			return fmt.Errorf("normalize needs a per-synapse variable")
 		}
 		pr.normVar = ip.Normalize.Var
-		pr.normEach = max(1, int(math.Round(ip.Normalize.Every/g.p.Schedule.Dt)))
+		pr.normEach = plan.Every(ip.Normalize.Every, g.p.Schedule.Dt)
 	}
 	if len(m.OnPost) > 0 {
 		if err := pr.postMethod(postOne, postEach, postAfter); err != nil {
@@ -563,7 +564,7 @@ func (pr *projGen) clockSystem(sys *ir.System) error {
 			if !ok {
 				return nil, fmt.Errorf("%s' reads state of a neuron or state stored differently; gosim integrates such synapse equations only at events (make them linear traces)", o.Var.Name)
 			}
-			c, err := en.num(inlineAliases(o.Rhs))
+			c, err := en.num(plan.InlineAliases(o.Rhs))
 			if err != nil {
 				return nil, err
 			}
@@ -662,7 +663,7 @@ func (pr *projGen) init() error {
 		used := map[string]bool{}
 		en := pr.synEnv(f, used, val("0.0"))
 		en.rng = lazy(f, "rng", fmt.Sprintf("rt.NewStream(seed, rt.Hash(\"init\", %s, %s))", quote(pr.ip.Name), quote(v.Name)))
-		c, err := en.num(inlineAliases(v.Init))
+		c, err := en.num(plan.InlineAliases(v.Init))
 		if err != nil {
 			return fmt.Errorf("initial value of %s: %w", v.Name, err)
 		}

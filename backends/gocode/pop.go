@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/plan"
 )
 
 // popGen is a population loop: one IR population, or a group of them with
@@ -169,7 +170,11 @@ func (g *gen) newPop(k int, ip *ir.Population) (*popGen, error) {
 		if port.Kind != ir.EventPort {
 			continue
 		}
-		if v, op, ok := directAdd(port.Body); ok {
+		if v, sign, ok := plan.DirectAddOf(port.Body); ok {
+			op := "+="
+			if sign < 0 {
+				op = "-="
+			}
 			if _, has := pg.field[v]; !has {
 				return nil, fmt.Errorf("population %s, port %s: %s is not state of %s", ip.Name, port.Name, v.Name, ip.Name)
 			}
@@ -185,7 +190,7 @@ func (g *gen) newPop(k int, ip *ir.Population) (*popGen, error) {
 	if err := pg.resetMethod(); err != nil {
 		return nil, fmt.Errorf("population %s, reset: %w", ip.Name, err)
 	}
-	pg.fast = simpleThreshold(m.Threshold)
+	_, _, _, pg.fast = plan.SimpleThresholdOf(m.Threshold)
 	if err := pg.thresholdMethod(); err != nil {
 		return nil, fmt.Errorf("population %s, threshold: %w", ip.Name, err)
 	}
@@ -221,41 +226,6 @@ func (g *gen) popIndex(ip *ir.Population) int {
 		}
 	}
 	return -1
-}
-
-// directAdd recognises the port body `x += weight` (or -=).
-func directAdd(body []ir.Stmt) (*ir.Var, string, bool) {
-	if len(body) != 1 {
-		return nil, "", false
-	}
-	a, ok := body[0].(*ir.Assign)
-	if !ok {
-		return nil, "", false
-	}
-	if _, isW := a.Value.(*ir.WeightRef); !isW {
-		return nil, "", false
-	}
-	if a.Op == "+=" || a.Op == "-=" {
-		return a.Var, a.Op, true
-	}
-	return nil, "", false
-}
-
-func simpleThreshold(e ir.Expr) bool {
-	b, ok := e.(*ir.Binary)
-	if !ok {
-		return false
-	}
-	r, ok1 := b.X.(*ir.Ref)
-	_, ok2 := b.Y.(*ir.Const)
-	if !ok1 || !ok2 || r.Side != ir.Own || r.Var.Kind != ir.State {
-		return false
-	}
-	switch b.Op {
-	case ">", ">=", "<", "<=":
-		return true
-	}
-	return false
 }
 
 // scalarRef reads a neuron variable as the interpreter's scalar compiler
@@ -301,16 +271,6 @@ func sideName(s ir.Side) string {
 	return "post"
 }
 
-// inlineAliases replaces references to aliases by their expressions.
-func inlineAliases(e ir.Expr) ir.Expr {
-	return ir.Rewrite(e, func(e ir.Expr) ir.Expr {
-		if r, ok := e.(*ir.Ref); ok && r.Var.Kind == ir.Alias && r.Side == ir.Own {
-			return inlineAliases(r.Var.Value)
-		}
-		return e
-	})
-}
-
 // init draws initial values: per variable and member population, from the
 // stream ("init", population, variable), neuron by neuron.
 func (pg *popGen) init() error {
@@ -323,7 +283,7 @@ func (pg *popGen) init() error {
 			f := newFn()
 			en := &env{g: g, ref: pg.scalarRef(f, "i", ""), time: val("0.0"), weight: "0.0",
 				rng: lazy(f, "rng", fmt.Sprintf("rt.NewStream(seed, rt.Hash(\"init\", %s, %s))", quote(pt.ip.Name), quote(v.Name)))}
-			value, err := en.num(inlineAliases(v.Init))
+			value, err := en.num(plan.InlineAliases(v.Init))
 			if err != nil {
 				return fmt.Errorf("population %s, initial value of %s: %w", pg.ip.Name, v.Name, err)
 			}
@@ -733,7 +693,7 @@ func (pg *popGen) rk(f *fnb, b *buf, sys *ir.System, slice string) error {
 		en := &env{g: g, ref: pg.vectorRef(f, "i", slice, over), time: tm, weight: "0.0", vector: true}
 		out := make([]string, len(sys.ODEs))
 		for j, o := range sys.ODEs {
-			c, err := en.num(inlineAliases(o.Rhs))
+			c, err := en.num(plan.InlineAliases(o.Rhs))
 			if err != nil {
 				return nil, fmt.Errorf("equation of %s: %w", o.Var.Name, err)
 			}

@@ -2,10 +2,10 @@ package gocode
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/plan"
 	rt "github.com/snnc/snnc/runtime"
 )
 
@@ -63,20 +63,12 @@ func (g *gen) newProj(k int, ip *ir.Projection) (*projGen, error) {
 	}
 	pr := &projGen{g: g, k: k, ip: ip, pre: pre, post: post}
 	pr.dend, pr.idle = post.pop.dends[ip.Port], post.pop.idleDends[ip.Port]
-	pr.storage = storageOf(ip)
-	if pr.storage == "procedural" && (pr.dend != nil || pr.idle) {
-		pr.storage = "csr" // dendrites need their synapses stored: pools and segment numbers
-	}
+	pr.storage = string(plan.StorageOf(ip, pr.dend != nil || pr.idle))
 	if pr.storage == "dense" && (ip.Connector.Kind != "all_to_all" || ip.Connector.ExceptSelf) {
 		return nil, fmt.Errorf("dense storage needs all_to_all connectivity")
 	}
-	pr.storage = compact(ip, pr.storage, pr.dend != nil || pr.idle)
 	for m, mp := range ip.Merged {
-		st := storageOf(mp)
-		if st == "procedural" && (pr.dend != nil || pr.idle) {
-			st = "csr"
-		}
-		st = compact(mp, st, pr.dend != nil || pr.idle)
+		st := string(plan.StorageOf(mp, pr.dend != nil || pr.idle))
 		if st == "dense" && (mp.Connector.Kind != "all_to_all" || mp.Connector.ExceptSelf) {
 			return nil, fmt.Errorf("merged %s: dense storage needs all_to_all connectivity", mp.Name)
 		}
@@ -87,7 +79,7 @@ func (g *gen) newProj(k int, ip *ir.Projection) (*projGen, error) {
 		if !ok {
 			return nil, fmt.Errorf("per-synapse random delays are not supported yet; use a constant delay")
 		}
-		pr.delay = int(math.Round(d / g.p.Schedule.Dt))
+		pr.delay = plan.Steps(d, g.p.Schedule.Dt)
 	}
 	if pr.dend != nil || pr.idle {
 		return pr, pr.toDendrite()
@@ -134,25 +126,6 @@ func (pr *projGen) fields() {
 	if pr.delay > 0 {
 		f.line("c%dring *rt.DelayRing // spikes in flight (%d steps)", k, pr.delay)
 	}
-}
-
-// storageOf is the storage the interpreter uses.
-func storageOf(ip *ir.Projection) string {
-	switch ip.Storage {
-	case "dense", "procedural":
-		return ip.Storage
-	}
-	return "csr"
-}
-
-// compact: static csr rows are stored as rt.Rows (uint16 or uint32
-// targets), as the interpreter stores them, except when pruned (which edits
-// a CSR) or onto a dendrite (which reads one).
-func compact(ip *ir.Projection, storage string, dend bool) string {
-	if storage == "csr" && ip.Synapse == nil && ip.PruneBelow == 0 && !dend {
-		return "rows"
-	}
-	return storage
 }
 
 // rowsCol is the field of c's compact targets: uint16 up to 65536

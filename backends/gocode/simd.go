@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/plan"
 )
 
 // SIMD kernels. A population loop (update, update+threshold, fused
@@ -273,7 +274,7 @@ func (v *vecGen) rk(sys *ir.System, slice string) {
 		v.time = tm
 		ks := make([]string, len(sys.ODEs))
 		for j, o := range sys.ODEs {
-			ks[j] = v.temp("d", v.num(inlineAliases(o.Rhs), slice))
+			ks[j] = v.temp("d", v.num(plan.InlineAliases(o.Rhs), slice))
 		}
 		v.over = nil
 		for j, c := range sys.Clamped {

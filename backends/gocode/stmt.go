@@ -2,10 +2,10 @@ package gocode
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/plan"
 )
 
 // stmtGen writes kernel statements (resets, ports, synaptic handlers).
@@ -75,7 +75,7 @@ func (sc *stmtGen) stmt(s ir.Stmt) error {
 		}
 		steps := ""
 		if d, ok := constValue(false, s.Duration); ok {
-			steps = strconv.Itoa(int(math.Round(d / sc.g.p.Schedule.Dt)))
+			steps = strconv.Itoa(plan.Steps(d, sc.g.p.Schedule.Dt))
 		} else {
 			d, err := sc.en.num(s.Duration)
 			if err != nil {

@@ -2,6 +2,8 @@ package gocode
 
 import (
 	"fmt"
+
+	"github.com/snnc/snnc/plan"
 )
 
 // wtas writes a method per winner-take-all population that keeps, after
@@ -18,7 +20,7 @@ func (g *gen) wtas() error {
 		pg := pt.pop
 		f := newFn()
 		en := &env{g: g, ref: pg.scalarRef(f, "i", ""), time: lazy(f, "t", "s.t"), weight: "0.0", where: "in a wta score"}
-		score, err := en.num(inlineAliases(w.By))
+		score, err := en.num(plan.InlineAliases(w.By))
 		if err != nil {
 			return fmt.Errorf("wta %s: %w", w.Pop.Name, err)
 		}

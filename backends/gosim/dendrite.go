@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/plan"
 	"github.com/snnc/snnc/runtime"
 )
 
@@ -187,7 +188,7 @@ func newContDendrite(s *sim, p *pop, d *ir.Dendrite, out []float64) (*contDendri
 	if d.Activation == nil {
 		return nil, fmt.Errorf("dendrite %s has no activation", d.Name)
 	}
-	f, err := (&compiler{slot: p.slot}).expr(inlineAliases(d.Activation))
+	f, err := (&compiler{slot: p.slot}).expr(plan.InlineAliases(d.Activation))
 	if err != nil {
 		return nil, fmt.Errorf("dendrite %s, activation: %w", d.Name, err)
 	}

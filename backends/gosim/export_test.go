@@ -4,6 +4,7 @@ import (
 	"os"
 
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/runtime"
 )
 
 // SetLanes sets the width of the vector kernels: 8, 4, or 0 for the scalar
@@ -56,3 +57,39 @@ func NeuronStep(p *ir.Program) (func() error, int, error) {
 		return nil
 	}, n, nil
 }
+
+// UpdateProbe runs p for steps steps (one thread, update, threshold and
+// reset unfused) and calls probe around every population's neuron update:
+// before it runs (after false) and after it (after true), with the
+// population's arrays by variable name and its refractory steps.
+func UpdateProbe(p *ir.Program, baseDir string, steps int, probe func(pop string, vals map[string][]float64, refUntil []int32, n int, t float64, after bool) error) error {
+	s, err := build(p, Options{Threads: 1, BaseDir: baseDir})
+	if err != nil {
+		return err
+	}
+	s.team = runtime.NewTeam(1)
+	defer s.team.Close()
+	var perr error
+	for _, pp := range s.pops {
+		pp.fused, pp.lif = false, nil
+		call := func(after bool) integrator {
+			return probeStep(func(s *sim) {
+				if perr == nil {
+					perr = probe(pp.nm, pp.byVar, pp.refUntil, s.n, s.t, after)
+				}
+			})
+		}
+		pp.systems = append(append([]integrator{call(false)}, pp.systems...), call(true))
+	}
+	for s.n = 0; s.n < min(steps, s.steps); s.n++ {
+		s.t = float64(s.n) * s.dt
+		if err := s.step(); err != nil || perr != nil {
+			return perr // a run stopped by a NaN still compared its steps
+		}
+	}
+	return perr
+}
+
+type probeStep func(s *sim)
+
+func (f probeStep) step(s *sim) { f(s) }

@@ -2,9 +2,9 @@ package gosim
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/plan"
 	"github.com/snnc/snnc/runtime"
 )
 
@@ -95,7 +95,7 @@ func (s *sim) monitors(p *ir.Program, byName map[string]node, popOf map[*ir.Popu
 			for k := range idx {
 				idx[k] = r.Lo + k
 			}
-			every := max(1, int(math.Round(r.Every/s.dt)))
+			every := plan.Every(r.Every, s.dt)
 			mon := &runtime.StateMonitor{Name: pp.nm, Var: r.Var.Name, Unit: r.Var.Unit, Index: idx}
 			s.stateMons = append(s.stateMons, &stateMon{mon: mon, every: every, get: get, lo: r.Lo, buf: make([]float64, len(idx))})
 		case ir.RecWeights:
@@ -127,7 +127,7 @@ func (s *sim) monitors(p *ir.Program, byName map[string]node, popOf map[*ir.Popu
 			}
 			every := 0
 			if r.Every > 0 {
-				every = max(1, int(math.Round(r.Every/s.dt)))
+				every = plan.Every(r.Every, s.dt)
 			}
 			s.weightMons = append(s.weightMons, &weightMon{mon: mon, pr: pr, every: every, get: get, buf: make([]float64, pr.nsyn)})
 		}
@@ -152,7 +152,7 @@ func (pt *part) reader(v *ir.Var) (func(i int) float64, error) {
 	if own == nil {
 		return nil, fmt.Errorf("%s.%s has no values to record", pt.nm, v.Name)
 	}
-	f, err := (&compiler{slot: p.slot}).expr(inlineAliases(own.Value))
+	f, err := (&compiler{slot: p.slot}).expr(plan.InlineAliases(own.Value))
 	if err != nil {
 		return nil, err
 	}

@@ -2,9 +2,9 @@ package gosim
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/plan"
 )
 
 // A phase of the run: at the start of its step (before anything else of
@@ -28,9 +28,9 @@ type phaseSet struct {
 
 func (s *sim) buildPhases(p *ir.Program, popOf map[*ir.Population]*part) error {
 	for _, ph := range p.Phases {
-		out := &phase{step: int(math.Round(ph.At / s.dt))}
+		out := &phase{step: plan.Steps(ph.At, s.dt)}
 		for _, st := range ph.Sets {
-			value, ok := phaseValue(st.Value)
+			value, ok := plan.PhaseValue(st.Value)
 			if !ok {
 				return fmt.Errorf("phase %s: the value of %s.%s is not a constant: %s", ph.Name, st.Target(), st.Var.Name, ir.ExprString(st.Value))
 			}
@@ -55,20 +55,6 @@ func (s *sim) buildPhases(p *ir.Program, popOf map[*ir.Population]*part) error {
 		s.phases = append(s.phases, out)
 	}
 	return nil
-}
-
-// phaseValue is the number a phase assigns (booleans are stored as 0 and 1).
-func phaseValue(e ir.Expr) (float64, bool) {
-	switch c := e.(type) {
-	case *ir.Const:
-		return c.V, true
-	case *ir.BoolConst:
-		if c.V {
-			return 1, true
-		}
-		return 0, true
-	}
-	return 0, false
 }
 
 // applyPhases runs the sets of the phases that start at the current step:

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/plan"
 	"github.com/snnc/snnc/runtime"
 )
 
@@ -106,7 +107,7 @@ func (pr *proj) plastic(s *sim, ip *ir.Projection, byName map[string]node) error
 	// the state the handlers write is checked at each event
 	pr.written = ir.WrittenVars(m)
 	if m.Summed != nil {
-		f, err := (&compiler{slot: pr.slot, noRandom: "in a summed output"}).expr(inlineAliases(m.Summed))
+		f, err := (&compiler{slot: pr.slot, noRandom: "in a summed output"}).expr(plan.InlineAliases(m.Summed))
 		if err != nil {
 			return fmt.Errorf("synapse %s, summed: %w", m.Type, err)
 		}
@@ -122,7 +123,7 @@ func (pr *proj) plastic(s *sim, ip *ir.Projection, byName map[string]node) error
 			return fmt.Errorf("normalize needs a per-synapse variable")
 		}
 		pr.norm = ip.Normalize
-		pr.normEvery = max(1, int(math.Round(ip.Normalize.Every/s.dt)))
+		pr.normEvery = plan.Every(ip.Normalize.Every, s.dt)
 	}
 	return nil
 }
@@ -187,7 +188,7 @@ func (pr *proj) init(s *sim, cp *compiler) error {
 		if v.Kind != ir.State || v.Init == nil {
 			continue
 		}
-		f, err := cp.expr(inlineAliases(v.Init))
+		f, err := cp.expr(plan.InlineAliases(v.Init))
 		if err != nil {
 			return fmt.Errorf("initial value of %s: %w", v.Name, err)
 		}
@@ -442,7 +443,7 @@ func (pr *proj) clockSystem(cp *compiler, sys *ir.System, dt float64) (*clockSys
 		if !ok {
 			return nil, fmt.Errorf("%s' reads state of a neuron or state stored differently; gosim integrates such synapse equations only at events (make them linear traces)", o.Var.Name)
 		}
-		f, err := cp.expr(inlineAliases(o.Rhs))
+		f, err := cp.expr(plan.InlineAliases(o.Rhs))
 		if err != nil {
 			return nil, err
 		}

@@ -2,11 +2,11 @@ package gosim
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"sync/atomic"
 
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/plan"
 	"github.com/snnc/snnc/runtime"
 )
 
@@ -156,7 +156,7 @@ func newPop(s *sim, ip *ir.Population) (*pop, error) {
 	}
 	cp := &compiler{slot: p.slot}
 	sc := &stmtCompiler{compiler: &compiler{slot: p.slot, noRandom: "in a neuron's handler"}, target: p.target, refract: func(c *ctx, d float64) {
-		until := int32(s.n + int(math.Round(d/s.dt)))
+		until := int32(s.n + plan.Steps(d, s.dt))
 		if p.useRefList && p.refUntil[c.i] <= int32(s.n) && until > int32(s.n) {
 			p.refList = append(p.refList, int32(c.i))
 		}
@@ -170,7 +170,7 @@ func newPop(s *sim, ip *ir.Population) (*pop, error) {
 			continue
 		}
 		ep := &eventPort{}
-		if v, sign, ok := directAdd(port.Body); ok {
+		if v, sign, ok := plan.DirectAddOf(port.Body); ok {
 			ep.direct, ep.sign = p.vals[v], sign
 		} else {
 			k, err := sc.stmts(port.Body)
@@ -190,7 +190,7 @@ func newPop(s *sim, ip *ir.Population) (*pop, error) {
 		return nil, err
 	}
 	vc := &vcompiler{n: p.n, t: &p.t, slot: func(v *ir.Var) *[]float64 { return p.slots[v] }}
-	if v, op, c, ok := simpleThreshold(m.Threshold); ok {
+	if v, op, c, ok := plan.SimpleThresholdOf(m.Threshold); ok {
 		p.fast = &fastThreshold{vals: p.vals[v], op: op, c: c}
 	} else if m.Threshold != nil {
 		node, err := vc.expr(m.Threshold)
@@ -299,27 +299,6 @@ func (p *pop) hasDendrite(name string) bool {
 	return false
 }
 
-// directAdd recognises the port body `x += weight` (or -=).
-func directAdd(body []ir.Stmt) (*ir.Var, float64, bool) {
-	if len(body) != 1 {
-		return nil, 0, false
-	}
-	a, ok := body[0].(*ir.Assign)
-	if !ok {
-		return nil, 0, false
-	}
-	if _, isW := a.Value.(*ir.WeightRef); !isW {
-		return nil, 0, false
-	}
-	switch a.Op {
-	case "+=":
-		return a.Var, 1, true
-	case "-=":
-		return a.Var, -1, true
-	}
-	return nil, 0, false
-}
-
 // slot resolves a neuron variable for scalar closures (indexed by c.i).
 func (p *pop) slot(r *ir.Ref) ([]float64, func(c *ctx) int, error) {
 	if r.Side != ir.Own {
@@ -349,7 +328,7 @@ func (p *pop) init(s *sim, cp *compiler) error {
 		if v.Init == nil {
 			continue
 		}
-		f, err := cp.expr(inlineAliases(v.Init))
+		f, err := cp.expr(plan.InlineAliases(v.Init))
 		if err != nil {
 			return fmt.Errorf("population %s, initial value of %s: %w", p.nm, v.Name, err)
 		}
@@ -364,16 +343,6 @@ func (p *pop) init(s *sim, cp *compiler) error {
 		}
 	}
 	return nil
-}
-
-// inlineAliases replaces references to aliases by their expressions.
-func inlineAliases(e ir.Expr) ir.Expr {
-	return ir.Rewrite(e, func(e ir.Expr) ir.Expr {
-		if r, ok := e.(*ir.Ref); ok && r.Var.Kind == ir.Alias && r.Side == ir.Own {
-			return inlineAliases(r.Var.Value)
-		}
-		return e
-	})
 }
 
 func (p *pop) refractory(s *sim, i int) bool { return int32(s.n) < p.refUntil[i] }
@@ -496,23 +465,6 @@ type fastThreshold struct {
 	vals []float64
 	op   string
 	c    float64
-}
-
-func simpleThreshold(e ir.Expr) (*ir.Var, string, float64, bool) {
-	b, ok := e.(*ir.Binary)
-	if !ok {
-		return nil, "", 0, false
-	}
-	r, ok1 := b.X.(*ir.Ref)
-	c, ok2 := b.Y.(*ir.Const)
-	if !ok1 || !ok2 || r.Side != ir.Own || r.Var.Kind != ir.State {
-		return nil, "", 0, false
-	}
-	switch b.Op {
-	case ">", ">=", "<", "<=":
-		return r.Var, b.Op, c.V, true
-	}
-	return nil, "", 0, false
 }
 
 func (f *fastThreshold) find(p *pop, s *sim) { p.spikes = f.findRange(p, s, p.spikes, 0, len(f.vals)) }
@@ -775,7 +727,7 @@ func newRK(p *pop, sys *ir.System, vc *vcompiler, dt float64) (*rk, error) {
 		return true
 	}
 	for j, o := range sys.ODEs {
-		rhs := inlineAliases(o.Rhs)
+		rhs := plan.InlineAliases(o.Rhs)
 		node, err := vc.expr(rhs)
 		if err != nil {
 			return nil, fmt.Errorf("equation of %s: %w", o.Var.Name, err)

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/plan"
 	"github.com/snnc/snnc/runtime"
 )
 
@@ -132,7 +133,7 @@ func newProj(s *sim, ip *ir.Projection, pre node, post *part, byName map[string]
 		if !ok {
 			return nil, fmt.Errorf("per-synapse random delays are not supported yet; use a constant delay")
 		}
-		pr.delay = int(math.Round(d / s.dt))
+		pr.delay = plan.Steps(d, s.dt)
 	}
 	pr.ring = runtime.NewDelayRing(pr.delay)
 	if pr.seg != nil || pr.cont != nil || pr.idle {
@@ -166,8 +167,9 @@ func (pr *proj) connect(s *sim, ip *ir.Projection) error {
 	if spec.File != "" && !filepath.IsAbs(spec.File) && s.baseDir != "" {
 		spec.File = filepath.Join(s.baseDir, spec.File) // relative to the model, like input files
 	}
-	switch {
-	case ip.Storage == "dense":
+	dend := pr.seg != nil || pr.cont != nil || pr.idle
+	switch plan.StorageOf(ip, dend) {
+	case plan.Dense:
 		if ip.Connector.Kind != "all_to_all" || ip.Connector.ExceptSelf {
 			return fmt.Errorf("dense storage needs all_to_all connectivity")
 		}
@@ -177,8 +179,7 @@ func (pr *proj) connect(s *sim, ip *ir.Projection) error {
 			pr.all[j] = int32(j)
 		}
 		pr.nsyn = int64(pre.size()) * int64(post.n)
-	case ip.Storage == "procedural" && pr.seg == nil && pr.cont == nil && !pr.idle:
-		// (dendrites need their synapses stored: pools and segment numbers)
+	case plan.Procedural:
 		proc, err := runtime.NewProcedural(spec, geometry(pre), geometry(post), stream)
 		if err != nil {
 			return err
@@ -189,8 +190,7 @@ func (pr *proj) connect(s *sim, ip *ir.Projection) error {
 			pr.procPtr = proc.RowPointers()
 			pr.nsyn = pr.procPtr[len(pr.procPtr)-1]
 		}
-	case ip.Synapse == nil && ip.PruneBelow == 0 && pr.seg == nil && pr.cont == nil && !pr.idle:
-		// static rows: compact (pruning edits a CSR; dendrites read one)
+	case plan.Rows:
 		rows, err := runtime.ConnectRows(spec, geometry(pre), geometry(post), stream)
 		if err != nil {
 			return err

@@ -11,11 +11,11 @@ package gosim
 
 import (
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/snnc/snnc/engine"
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/plan"
 	"github.com/snnc/snnc/runtime"
 )
 
@@ -100,7 +100,7 @@ func build(p *ir.Program, o Options) (*sim, error) {
 	if o.Duration > 0 {
 		dur = o.Duration
 	}
-	s.steps = int(math.Round(dur / s.dt))
+	s.steps = plan.Steps(dur, s.dt)
 	byName := map[string]node{}
 	popOf := map[*ir.Population]*part{}
 	for _, ip := range p.Pops {

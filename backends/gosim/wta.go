@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/plan"
 	"github.com/snnc/snnc/runtime"
 )
 
@@ -29,7 +30,7 @@ func (s *sim) buildWtas(p *ir.Program, popOf map[*ir.Population]*part) error {
 			return fmt.Errorf("wta %s: the population runs fused with others (a bug in the fuse pass)", w.Pop.Name)
 		}
 		cp := &compiler{slot: pt.p.slot, noRandom: "in a wta score"}
-		f, err := cp.expr(inlineAliases(w.By))
+		f, err := cp.expr(plan.InlineAliases(w.By))
 		if err != nil {
 			return fmt.Errorf("wta %s: %w", w.Pop.Name, err)
 		}

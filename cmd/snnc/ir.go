@@ -12,6 +12,7 @@ import (
 	"github.com/snnc/snnc/ir/iir"
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/passes"
+	"github.com/snnc/snnc/plan"
 )
 
 func newIR(stdout, stderr io.Writer) *cobra.Command {
@@ -20,6 +21,7 @@ func newIR(stdout, stderr io.Writer) *cobra.Command {
 		debug   []string
 		asJSON  bool
 		verbose bool
+		asPlan  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "ir FILE",
@@ -36,7 +38,9 @@ Examples:
   snnc ir examples/cuba.snn -d ode=dump       print the IR after a pass too
   snnc ir examples/cuba.snn --time-passes
   snnc ir stdlib/neurons.snn --json
-  snnc ir examples/cuba.snn --target q16      integer IR, formats, range proofs`,
+  snnc ir examples/cuba.snn --target q16      integer IR, formats, range proofs
+  snnc ir examples/cuba.snn --plan            the execution plan: step phases, loops, ops
+  snnc ir examples/cuba.snn -d check=on       verify the IR and the plan after every pass`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opt.Passes.Out = stdout
@@ -56,10 +60,19 @@ Examples:
 				iir.Print(stdout, q)
 				return nil
 			}
+			if asPlan {
+				pl, err := plan.Build(p, plan.Options{})
+				if err != nil {
+					return err
+				}
+				if asJSON {
+					return encodeJSON(stdout, plan.JSON(pl))
+				}
+				plan.Print(stdout, pl)
+				return nil
+			}
 			if asJSON {
-				enc := json.NewEncoder(stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(ir.JSON(p))
+				return encodeJSON(stdout, ir.JSON(p))
 			}
 			ir.Print(stdout, p)
 			return nil
@@ -69,12 +82,19 @@ Examples:
 	cmd.Flags().StringArrayVarP(&debug, "debug", "d", nil, "pass switches: PASS=off, PASS=on, PASS=dump (repeatable)")
 	cmd.Flags().BoolVar(&opt.Passes.TimePasses, "time-passes", false, "report the time each pass takes")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the IR as JSON, for tools")
+	cmd.Flags().BoolVar(&asPlan, "plan", false, "print the execution plan (the step's phases, loops and ops) instead of the IR")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "also print the passes' notes (what dce removed, ...)")
 	cmd.Flags().StringVar(&opt.Network, "network", "", "network to lower (default: the one `run` names)")
 	cmd.Flags().StringArrayVar(&opt.Set, "set", nil, "override a parameter or initial value: NAME.PARAM=VALUE, NAME a population or named projection (repeatable)")
 	cmd.Flags().Float64Var(&opt.Passes.PruneBelow, "prune-weights", 0, "drop static synapses whose |weight| (SI units) is below this")
 	cmd.Flags().StringVar(&opt.Passes.Target, "target", "", "print the integer IR for a fixed-point profile (q16, loihi, xylo or a JSON file), with each variable's format and proof")
 	return cmd
+}
+
+func encodeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
 
 func dropNotes(d lang.Diagnostics) lang.Diagnostics {

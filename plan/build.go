@@ -1,0 +1,535 @@
+package plan
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/snnc/snnc/ir"
+)
+
+// Options are the run settings that change the plan.
+type Options struct {
+	Duration float64 // s; 0: the run's own
+}
+
+// Steps converts a duration to a number of steps: the one rounding every
+// executor uses for delays, refractory periods, phases and the run.
+func Steps(d, dt float64) int { return int(math.Round(d / dt)) }
+
+// Every is an interval in steps, at least one.
+func Every(d, dt float64) int { return max(1, Steps(d, dt)) }
+
+type builder struct {
+	p       *Plan
+	ir      *ir.Program
+	popOf   map[*ir.Population]*Pop // every IR population, fused members to their group
+	popArr  map[*Pop]map[*ir.Var]int
+	refrArr map[*Pop]int
+	model   map[*Pop]*ir.Model
+}
+
+// Build lowers an optimised program into its execution plan.
+func Build(prog *ir.Program, o Options) (*Plan, error) {
+	if prog.Network == "" {
+		return nil, fmt.Errorf("the model has no network to run; add `network` and `run NET for T`")
+	}
+	dt := prog.Schedule.Dt
+	if !(dt > 0) || math.IsInf(dt, 0) {
+		return nil, fmt.Errorf("dt must be a positive time, not %v s", dt)
+	}
+	dur := prog.Schedule.Duration
+	if o.Duration > 0 {
+		dur = o.Duration
+	}
+	b := &builder{p: &Plan{Network: prog.Network, Dt: dt, Steps: Steps(dur, dt), Seed: prog.Schedule.Seed}, ir: prog,
+		popOf: map[*ir.Population]*Pop{}, popArr: map[*Pop]map[*ir.Var]int{}, refrArr: map[*Pop]int{}, model: map[*Pop]*ir.Model{}}
+	for _, ip := range prog.Pops {
+		if ip.Group != nil && ip.Group != ip {
+			continue // runs inside its group
+		}
+		b.pop(ip)
+	}
+	for _, in := range prog.Inputs {
+		pi := &Input{Name: in.Name, Kind: in.Kind, N: in.Size, Port: in.Port}
+		if in.Target != nil {
+			pi.Target = in.Target.Name
+		}
+		b.p.Inputs = append(b.p.Inputs, pi)
+	}
+	for _, ip := range prog.Projs {
+		pr, err := b.proj(ip)
+		if err != nil {
+			return nil, fmt.Errorf("projection %s: %w", ip.Name, err)
+		}
+		b.p.Projs = append(b.p.Projs, pr)
+	}
+	b.records()
+	if err := b.runPhases(); err != nil {
+		return nil, err
+	}
+	if err := b.step(); err != nil {
+		return nil, err
+	}
+	if err := Verify(b.p); err != nil {
+		return nil, &InvalidError{Network: prog.Network, Err: err}
+	}
+	return b.p, nil
+}
+
+func (b *builder) array(a *Array) int {
+	a.ID = len(b.p.Arrays)
+	b.p.Arrays = append(b.p.Arrays, a)
+	return a.ID
+}
+
+// pop lays out a population (a fused group: its members' neurons one
+// after the other) and decides how its step runs.
+func (b *builder) pop(ip *ir.Population) {
+	m := ip.Model
+	pp := &Pop{Name: ip.Name, Model: m.Name, N: ip.Size, FiniteEvery: 64}
+	pp.Members = []Member{{ip.Name, 0, ip.Size}}
+	if ip.Members != nil {
+		pp.Members, pp.N = nil, 0
+		for _, mp := range ip.Members {
+			pp.Members = append(pp.Members, Member{mp.Name, mp.Offset, mp.Size})
+			pp.N += mp.Size
+		}
+	}
+	for _, mp := range ip.Members {
+		b.popOf[mp] = pp
+	}
+	b.popOf[ip] = pp
+	b.model[pp] = m
+	arrs := map[*ir.Var]int{}
+	for _, v := range m.Vars {
+		kind := NeuronState
+		switch v.Kind {
+		case ir.State:
+		case ir.ContinuousPort:
+			kind = PortAcc
+		case ir.DendriteOut:
+			kind = DendriteOut
+		default:
+			continue
+		}
+		arrs[v] = b.array(&Array{Name: pp.Name + "." + v.Name, Kind: kind, Len: pp.N, Bool: v.Bool, Owner: pp.Name, Var: v})
+	}
+	b.popArr[pp] = arrs
+	b.refrArr[pp] = b.array(&Array{Name: pp.Name + ".refractory", Kind: Refractory, Len: pp.N, Owner: pp.Name})
+	if v, op, c, ok := SimpleThresholdOf(m.Threshold); ok {
+		pp.Simple = &SimpleThreshold{Var: v, Op: op, K: c}
+	}
+	pp.Fused = m.Fused && pp.Simple != nil
+	for _, sys := range m.Update {
+		if sys.Method != ir.Exact || ir.InPlaceOrder(sys) == nil {
+			pp.Fused = false // only in-place exact rows run block by block
+		}
+	}
+	if pp.Fused && pp.N > 0 && lifKernel(m, pp.Simple) {
+		pp.Kernel = "lifBlock"
+	}
+	b.p.Pops = append(b.p.Pops, pp)
+}
+
+// SimpleThresholdOf recognises the threshold `v op constant` (op one of
+// > >= < <=, v a state variable of the neuron itself).
+func SimpleThresholdOf(e ir.Expr) (*ir.Var, string, float64, bool) {
+	x, ok := e.(*ir.Binary)
+	if !ok {
+		return nil, "", 0, false
+	}
+	r, ok1 := x.X.(*ir.Ref)
+	c, ok2 := x.Y.(*ir.Const)
+	if !ok1 || !ok2 || r.Side != ir.Own || r.Var.Kind != ir.State {
+		return nil, "", 0, false
+	}
+	switch x.Op {
+	case ">", ">=", "<", "<=":
+		return r.Var, x.Op, c.V, true
+	}
+	return nil, "", 0, false
+}
+
+// DirectAddOf recognises the port body `x += weight` (or -=).
+func DirectAddOf(body []ir.Stmt) (*ir.Var, float64, bool) {
+	if len(body) != 1 {
+		return nil, 0, false
+	}
+	a, ok := body[0].(*ir.Assign)
+	if !ok {
+		return nil, 0, false
+	}
+	if _, isW := a.Value.(*ir.WeightRef); !isW {
+		return nil, 0, false
+	}
+	switch a.Op {
+	case "+=":
+		return a.Var, 1, true
+	case "-=":
+		return a.Var, -1, true
+	}
+	return nil, 0, false
+}
+
+// proj decides a projection's storage, delay, delivery and threading.
+func (b *builder) proj(ip *ir.Projection) (*Proj, error) {
+	post := b.popOf[ip.Post]
+	if post == nil {
+		return nil, fmt.Errorf("missing end")
+	}
+	pr := &Proj{Name: ip.Name, Pre: ip.Pre.Name(), Post: ip.Post.Name, Port: ip.Port, Plastic: ip.Synapse != nil}
+	m := b.model[post]
+	for _, d := range m.Dendrites {
+		if d.Name == ip.Port {
+			pr.Dend = d.Name
+		}
+	}
+	pr.Storage = StorageOf(ip, pr.Dend != "")
+	for _, mp := range ip.Merged {
+		pr.Merged = append(pr.Merged, mp.Name)
+	}
+	if ip.Delay != nil {
+		d, ok := ir.ConstValue(ip.Delay)
+		if !ok {
+			return nil, fmt.Errorf("per-synapse random delays are not supported yet; use a constant delay")
+		}
+		pr.DelaySteps = Steps(d, b.p.Dt)
+	}
+	if ip.Synapse != nil {
+		pr.Summed = ip.Synapse.Summed != nil
+		for _, v := range ip.Synapse.Vars {
+			if v.Kind == ir.State && v.Lazy {
+				pr.Lazy = append(pr.Lazy, v.Name)
+			}
+		}
+		if ip.Normalize != nil {
+			pr.NormalizeEvery = Every(ip.Normalize.Every, b.p.Dt)
+		}
+	} else if ip.Weight != nil {
+		if w, ok := ir.ConstValue(ip.Weight); ok {
+			pr.Weight = &w
+		}
+	}
+	if pr.Dend == "" && !pr.Summed {
+		for _, port := range m.Ports {
+			if port.Name != ip.Port || port.Kind != ir.EventPort {
+				continue
+			}
+			if v, sign, ok := DirectAddOf(port.Body); ok {
+				pr.Direct = &DirectAdd{Var: v, Sign: sign}
+				continue
+			}
+			l := newLowerer(b.neuronVars(post), b.refrArr[post], b.p.Dt)
+			if err := l.stmts(port.Body); err != nil {
+				return nil, fmt.Errorf("population %s, port %s: %w", post.Name, port.Name, err)
+			}
+			l.flush()
+			pr.Handler = &Loop{Name: post.Name + " port " + port.Name, Over: post.Name, Space: Events, N: post.N, Ops: l.ops}
+		}
+	}
+	pr.Parallel = ip.Synapse == nil && pr.DelaySteps == 0 && len(pr.Merged) == 0 && pr.Direct != nil &&
+		pr.Dend == "" && pr.Storage != Dense
+	return pr, nil
+}
+
+// StorageOf is the connectivity storage a projection runs with: the one
+// the sparsity pass chose, where the executors can use it. Dendrites need
+// their synapses stored (pools, segment numbers), so they are never
+// procedural; static rows without pruning are stored compact.
+func StorageOf(ip *ir.Projection, dendrite bool) Storage {
+	switch {
+	case ip.Storage == "dense":
+		return Dense
+	case ip.Storage == "procedural" && !dendrite:
+		return Procedural
+	case ip.Synapse == nil && ip.PruneBelow == 0 && !dendrite:
+		return Rows
+	}
+	return CSR
+}
+
+func (b *builder) records() {
+	for _, r := range b.ir.Records {
+		rec := &Record{}
+		switch r.Kind {
+		case ir.RecSpikes:
+			rec.Kind = "spikes"
+			if r.Pop != nil {
+				rec.Source = r.Pop.Name
+			} else if r.Input != nil {
+				rec.Source = r.Input.Name
+			}
+			rec.Every = 1
+		case ir.RecState:
+			rec.Kind, rec.Every = "state", Every(r.Every, b.p.Dt)
+			if r.Pop != nil {
+				rec.Source = r.Pop.Name
+			} else if r.Proj != nil {
+				rec.Source = r.Proj.Name
+			}
+		case ir.RecWeights:
+			rec.Kind, rec.Source = "weights", r.Proj.Name
+			if r.Every > 0 {
+				rec.Every = Every(r.Every, b.p.Dt)
+			}
+		}
+		if r.Var != nil {
+			rec.Var = r.Var.Name
+		}
+		b.p.Records = append(b.p.Records, rec)
+	}
+}
+
+// PhaseValue is the number a run phase assigns (booleans are 0 and 1).
+func PhaseValue(e ir.Expr) (float64, bool) {
+	switch c := e.(type) {
+	case *ir.Const:
+		return c.V, true
+	case *ir.BoolConst:
+		return b2f(c.V), true
+	}
+	return 0, false
+}
+
+func (b *builder) runPhases() error {
+	for _, ph := range b.ir.Phases {
+		rp := &RunPhase{Name: ph.Name, At: Steps(ph.At, b.p.Dt)}
+		for _, st := range ph.Sets {
+			v, ok := PhaseValue(st.Value)
+			if !ok {
+				return fmt.Errorf("phase %s: the value of %s.%s is not a constant: %s", ph.Name, st.Target(), st.Var.Name, ir.ExprString(st.Value))
+			}
+			rp.Sets = append(rp.Sets, RunSet{Target: st.Target(), Var: st.Var.Name, Op: st.Op, Value: v, Synapse: st.Proj != nil})
+		}
+		b.p.RunPhases = append(b.p.RunPhases, rp)
+	}
+	return nil
+}
+
+// step lays out one time step: the interpreter's order (gosim sim.step),
+// here once for every executor.
+func (b *builder) step() error {
+	p := b.p
+	add := func(ph *Phase) { p.Step = append(p.Step, ph) }
+	sets := func(synapse bool) []string {
+		var out []string
+		for _, rp := range p.RunPhases {
+			for _, s := range rp.Sets {
+				if s.Synapse == synapse {
+					out = append(out, fmt.Sprintf("step %d: %s.%s %s %s", rp.At, s.Target, s.Var, s.Op, fmtFloat(s.Value)))
+				}
+			}
+		}
+		return out
+	}
+	if s := sets(false); len(s) > 0 {
+		add(&Phase{Kind: SetNeurons, Note: strings.Join(s, "; ")})
+	}
+	for _, r := range p.Records {
+		if r.Kind == "state" {
+			add(&Phase{Kind: SampleState, Target: r.Source + "." + r.Var, Every: r.Every})
+		}
+	}
+	var ports []string
+	for _, a := range p.Arrays {
+		if a.Kind == PortAcc {
+			ports = append(ports, a.Name)
+		}
+	}
+	if len(ports) > 0 {
+		add(&Phase{Kind: ClearPorts, Note: strings.Join(ports, ", ")})
+	}
+	for _, in := range p.Inputs {
+		if in.Kind == "current_step" {
+			add(&Phase{Kind: Currents, Target: in.Name, Note: "into " + in.Target + "." + in.Port})
+		}
+	}
+	for k, ip := range b.ir.Projs {
+		if ip.Synapse != nil && clockDriven(ip.Synapse) {
+			add(&Phase{Kind: Tick, Target: p.Projs[k].Name})
+		}
+	}
+	for _, pr := range p.Projs {
+		if pr.Summed {
+			add(&Phase{Kind: Sum, Target: pr.Name, Note: "into " + pr.Post + "." + pr.Port})
+		}
+	}
+	for _, pp := range p.Pops {
+		m := b.model[pp]
+		ph := &Phase{Kind: Update, Target: pp.Name, Parallel: pp.N >= ParallelMin}
+		for _, sys := range m.Update {
+			l, err := b.updateLoop(pp, m, sys)
+			if err != nil {
+				return err
+			}
+			ph.Loops = append(ph.Loops, l)
+		}
+		if pp.Fused {
+			ph.Note = "fused with threshold and reset, block by block"
+			if pp.Kernel != "" {
+				ph.Note += " (" + pp.Kernel + ")"
+			}
+		}
+		add(ph)
+		fin := &Phase{Kind: Finite, Target: pp.Name, Every: pp.FiniteEvery}
+		for _, sys := range m.Update {
+			if sys.Method != ir.Exact {
+				fin.Note = "RK4/Euler variables every step"
+			}
+		}
+		add(fin)
+	}
+	if s := sets(true); len(s) > 0 {
+		add(&Phase{Kind: SetSynapses, Note: strings.Join(s, "; ")})
+	}
+	for _, pp := range p.Pops {
+		m := b.model[pp]
+		if m.Threshold == nil {
+			continue
+		}
+		l := newLowerer(b.neuronVars(pp), b.refrArr[pp], p.Dt)
+		c, err := l.expr(m.Threshold)
+		if err != nil {
+			return fmt.Errorf("population %s, threshold: %w", pp.Name, err)
+		}
+		r, _ := l.refractory()
+		l.emit(Op{Code: Spike, Args: []int{l.pure(And, "", c, l.pure(Not, "", r))}, Arr: -1})
+		loop := &Loop{Name: pp.Name + " threshold", Over: pp.Name, Space: Neurons, N: pp.N, Ops: l.ops}
+		if pp.Simple != nil {
+			loop.Kernel = "crossings " + pp.Simple.Op
+		}
+		add(&Phase{Kind: Threshold, Target: pp.Name, Loops: []*Loop{loop}, Parallel: pp.Simple != nil && pp.N >= ParallelMin})
+	}
+	for _, w := range b.ir.Wtas {
+		add(&Phase{Kind: Winners, Target: w.Pop.Name, Note: fmt.Sprintf("k = %d by %s", w.K, ir.ExprString(w.By))})
+	}
+	var spiking []string
+	for _, in := range p.Inputs {
+		if in.Kind != "current_step" {
+			spiking = append(spiking, in.Name)
+		}
+	}
+	if len(spiking) > 0 {
+		add(&Phase{Kind: Inputs, Note: strings.Join(spiking, ", ")})
+	}
+	all := len(p.Projs) > 0
+	for _, pr := range p.Projs {
+		all = all && pr.Parallel
+	}
+	for _, pr := range p.Projs {
+		ph := &Phase{Kind: Deliver, Target: pr.Name, Parallel: all, Note: deliverNote(pr)}
+		if pr.Handler != nil {
+			ph.Loops = []*Loop{pr.Handler}
+		}
+		add(ph)
+	}
+	for k, pr := range p.Projs {
+		ip := b.ir.Projs[k]
+		if ip.Synapse == nil {
+			continue
+		}
+		if len(ip.Synapse.OnPost) > 0 {
+			add(&Phase{Kind: OnPost, Target: pr.Name})
+		}
+		if len(ip.Synapse.OnMod) > 0 {
+			add(&Phase{Kind: Modulate, Target: pr.Name, Note: strings.Join(sortedKeys(ip.Synapse.OnMod), ", ")})
+		}
+		if pr.NormalizeEvery > 0 {
+			add(&Phase{Kind: Normalize, Target: pr.Name, Every: pr.NormalizeEvery, Note: ip.Normalize.Func + " of " + ip.Normalize.Var.Name})
+		}
+	}
+	for _, pp := range p.Pops {
+		m := b.model[pp]
+		if m.Threshold == nil || len(m.Reset) == 0 {
+			continue
+		}
+		l := newLowerer(b.neuronVars(pp), b.refrArr[pp], p.Dt)
+		if err := l.stmts(m.Reset); err != nil {
+			return fmt.Errorf("population %s, reset: %w", pp.Name, err)
+		}
+		l.flush()
+		add(&Phase{Kind: Reset, Target: pp.Name, Loops: []*Loop{{Name: pp.Name + " reset", Over: pp.Name, Space: Spiking, N: pp.N, Ops: l.ops}}})
+	}
+	for _, pp := range p.Pops {
+		var names []string
+		for _, d := range b.model[pp].Dendrites {
+			names = append(names, d.Name)
+		}
+		if len(names) > 0 {
+			add(&Phase{Kind: Dendrites, Target: pp.Name, Note: strings.Join(names, ", ")})
+		}
+	}
+	for _, r := range p.Records {
+		if r.Kind == "spikes" {
+			add(&Phase{Kind: RecordSpikes, Target: r.Source})
+		}
+	}
+	for _, r := range p.Records {
+		if r.Kind == "weights" {
+			add(&Phase{Kind: SampleWeights, Target: r.Source, Every: r.Every})
+		}
+	}
+	return nil
+}
+
+// clockDriven reports whether a synapse model has state integrated every
+// step (not lazily at events).
+func clockDriven(m *ir.Model) bool {
+	for _, sys := range m.Update {
+		for _, v := range sys.Vars {
+			if !v.Lazy {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func deliverNote(pr *Proj) string {
+	var s []string
+	s = append(s, string(pr.Storage))
+	if pr.DelaySteps > 0 {
+		s = append(s, fmt.Sprintf("delay %d steps", pr.DelaySteps))
+	}
+	switch {
+	case pr.Dend != "":
+		s = append(s, "onto dendrite "+pr.Dend)
+	case pr.Summed:
+		s = append(s, "summed")
+	case pr.Direct != nil:
+		sign := "+="
+		if pr.Direct.Sign < 0 {
+			sign = "-="
+		}
+		s = append(s, fmt.Sprintf("%s.%s %s weight", pr.Post, pr.Direct.Var.Name, sign))
+	}
+	if pr.Plastic {
+		s = append(s, "on_pre")
+	}
+	if len(pr.Merged) > 0 {
+		s = append(s, "with "+strings.Join(pr.Merged, ", "))
+	}
+	return strings.Join(s, ", ")
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// InlineAliases replaces references to a model's own aliases by their
+// expressions.
+func InlineAliases(e ir.Expr) ir.Expr {
+	return ir.Rewrite(e, func(e ir.Expr) ir.Expr {
+		if r, ok := e.(*ir.Ref); ok && r.Var.Kind == ir.Alias && r.Side == ir.Own {
+			return InlineAliases(r.Var.Value)
+		}
+		return e
+	})
+}

@@ -1,0 +1,248 @@
+// Package plan is the execution plan of a network: what one time step
+// does, as data, between the optimised IR and the executors.
+//
+// Build lowers an optimised ir.Program once into a Plan:
+//
+//   - time in steps: dt, the run's length, delays, refractory periods,
+//     recording and normalisation intervals and run phases are step counts,
+//     converted here and nowhere else (Steps, Every);
+//   - the ordered phases of one step (Plan.Step), in the order the
+//     interpreter runs them;
+//   - for each phase its loops: the array range they run over and the list
+//     of operations (Op), an SSA list in evaluation order: every executor
+//     computes exactly these IEEE operations, so results are bit-identical;
+//   - the decisions executors used to re-derive for themselves: connectivity
+//     storage, fusion of update+threshold+reset, which work threads may
+//     share, and which vector kernel a loop's op list matches.
+//
+// Verify checks a plan (defs before uses, types, array bounds, phase
+// order); Eval is the reference evaluator of a loop, the specification the
+// executors are tested against; Print and JSON show it (`snnc ir --plan`).
+package plan
+
+import "github.com/snnc/snnc/ir"
+
+// Plan is how one run of one network executes.
+type Plan struct {
+	Network   string
+	Dt        float64 // s
+	Steps     int     // the run's length
+	Seed      uint64
+	Arrays    []*Array // every buffer a loop reads or writes; Array.ID is its index
+	Pops      []*Pop
+	Inputs    []*Input
+	Projs     []*Proj
+	Records   []*Record
+	RunPhases []*RunPhase
+	Step      []*Phase // one time step, in order
+}
+
+// ArrayKind says what an array holds.
+type ArrayKind int
+
+const (
+	NeuronState  ArrayKind = iota // a state variable of a population
+	PortAcc                       // a continuous port: cleared, then summed into, every step
+	DendriteOut                   // a continuous dendrite's output, written at the end of a step
+	Refractory                    // the step until which a neuron is refractory (n < refractory[i])
+	SynapseState                  // per-synapse state (length known once connected)
+	PreState                      // synapse state stored per presynaptic neuron
+	PostState                     // synapse state stored per postsynaptic neuron
+	Weights                       // static weights drawn at random, one per synapse
+)
+
+var arrayKindNames = [...]string{"state", "port", "dendrite", "refractory", "synapse", "per-pre", "per-post", "weights"}
+
+func (k ArrayKind) String() string { return arrayKindNames[k] }
+
+// Array is one buffer of float64 values (booleans are 0 and 1).
+type Array struct {
+	ID    int
+	Name  string // "E.v", "E.refractory", "E->E:exc.w"
+	Kind  ArrayKind
+	Len   int // elements; -1: the synapse count, known once connected
+	Bool  bool
+	Owner string // population or projection
+	Var   *ir.Var
+}
+
+// Pop is a population as the executors run it: a fused group (fuse) is one
+// Pop whose members are ranges of it.
+type Pop struct {
+	Name    string
+	Model   string
+	N       int
+	Members []Member
+	// Fused: update, threshold and reset run in one pass, block by block
+	// (the fuse pass allowed it, the threshold is simple and every system
+	// is exact and can be updated in place).
+	Fused bool
+	// Kernel names the hand-written loop the whole fused step matches
+	// ("lifBlock": CUBA's three rows and threshold in one pass), or "".
+	Kernel string
+	// Simple is the threshold `var op constant`, tested by one pass over
+	// the variable (crossings), or nil for a general threshold.
+	Simple *SimpleThreshold
+	// FiniteEvery: the NaN/Inf check of variables integrated by exact
+	// propagators runs every so many steps (RK4/Euler ones every step).
+	FiniteEvery int
+}
+
+// Member is one IR population inside a Pop: neurons [Off, Off+N).
+type Member struct {
+	Name string `json:"name"`
+	Off  int    `json:"off"`
+	N    int    `json:"n"`
+}
+
+// SimpleThreshold is `Var Op K`.
+type SimpleThreshold struct {
+	Var *ir.Var
+	Op  string
+	K   float64
+}
+
+// Input is a spike source or a current input.
+type Input struct {
+	Name   string `json:"name"`
+	Kind   string `json:"kind"`
+	N      int    `json:"n"`                // 0: known only at run time
+	Target string `json:"target,omitempty"` // current inputs: the population
+	Port   string `json:"port,omitempty"`
+}
+
+// Storage is how a projection's connectivity is held.
+type Storage string
+
+const (
+	Dense      Storage = "dense"      // all to all: no index arrays
+	CSR        Storage = "csr"        // row pointers and columns (editable: pruning, plastic)
+	Rows       Storage = "rows"       // static rows stored compact
+	Procedural Storage = "procedural" // regenerated from the seed at each spike
+)
+
+// Proj is a projection's decisions.
+type Proj struct {
+	Name, Pre, Post, Port string
+	Storage               Storage
+	DelaySteps            int
+	// Direct: the port body is `Var += weight` (Sign 1) or -= (Sign -1),
+	// added straight into the array; else the Handler loop runs per event.
+	Direct  *DirectAdd
+	Handler *Loop
+	Weight  *float64 // a constant static weight; nil: per synapse
+	Plastic bool
+	Summed  bool     // `summed = e`: drives a continuous port every step
+	Dend    string   // onto a dendrite (segment or continuous) instead of a port
+	Merged  []string // projections delivered with this one (fuse)
+	// Parallel: the threads may share its delivery by postsynaptic range
+	// (static synapses straight into a port variable, no delay, no merge).
+	Parallel       bool
+	Lazy           []string // synaptic traces advanced at events only
+	NormalizeEvery int      // steps between synaptic scalings (0: none)
+}
+
+// DirectAdd is a port body `Var += weight` (Sign 1) or `-=` (Sign -1).
+type DirectAdd struct {
+	Var  *ir.Var
+	Sign float64
+}
+
+// Record is a recording with its interval in steps.
+type Record struct {
+	Kind   string `json:"kind"` // spikes, state, weights
+	Source string `json:"source"`
+	Var    string `json:"var,omitempty"`
+	Every  int    `json:"every"` // steps between samples (weights: 0 = at the end only)
+}
+
+// RunPhase is a protocol step of the run at step At.
+type RunPhase struct {
+	Name string   `json:"name"`
+	At   int      `json:"at"`
+	Sets []RunSet `json:"sets"`
+}
+
+// RunSet is `Target.Var Op Value` at the phase's step; Synapse sets apply
+// after the clock-driven synapse update.
+type RunSet struct {
+	Target  string  `json:"target"`
+	Var     string  `json:"var"`
+	Op      string  `json:"op"`
+	Value   float64 `json:"value"`
+	Synapse bool    `json:"synapse,omitempty"`
+}
+
+// PhaseKind is what a phase of the step does.
+type PhaseKind int
+
+const (
+	SetNeurons    PhaseKind = iota // run phases' sets on neuron state at this step
+	SampleState                    // state monitors sample (the values at the step's start)
+	ClearPorts                     // continuous ports restart from 0
+	Currents                       // current inputs add into their ports
+	Tick                           // clock-driven synaptic state advances one step
+	Sum                            // summed synapses add into continuous ports
+	Update                         // neuron state advances one step (the Loops)
+	Finite                         // the NaN/Inf check of a population
+	SetSynapses                    // run phases' sets on synapse state
+	Threshold                      // which neurons spike
+	Winners                        // winner-take-all among the crossings
+	Inputs                         // spike sources emit this step's spikes
+	Deliver                        // presynaptic spikes go through the delay rings into ports
+	OnPost                         // on_post of plastic synapses
+	Modulate                       // on_modulator
+	Normalize                      // synaptic scaling
+	Reset                          // reset of the neurons that spiked
+	Dendrites                      // segment learning and activity, continuous dendrite outputs
+	RecordSpikes                   // spike monitors
+	SampleWeights                  // weight monitors
+)
+
+var phaseKindNames = [...]string{"set-neurons", "sample-state", "clear-ports", "currents", "tick", "sum", "update",
+	"finite", "set-synapses", "threshold", "winners", "inputs", "deliver", "on-post", "modulate", "normalize",
+	"reset", "dendrites", "record-spikes", "sample-weights"}
+
+func (k PhaseKind) String() string { return phaseKindNames[k] }
+
+// Phase is one part of the step. Phases run in Plan.Step order and, for
+// one kind, in population or projection order.
+type Phase struct {
+	Kind   PhaseKind
+	Target string  // population, projection, input or monitor; "" for the whole network
+	Loops  []*Loop // the numeric work, where it is written as ops
+	Every  int     // runs when step%Every == 0 (0 or 1: every step); Finite: 1 for RK4/Euler, 64 for exact
+	// Parallel: the threads share the phase (neuron ranges; delivery by
+	// postsynaptic range when every projection allows it).
+	Parallel bool
+	Note     string
+}
+
+// Space is what a loop's index runs over.
+type Space int
+
+const (
+	Neurons  Space = iota // i = 0..N-1 of a population
+	Spiking               // i = each neuron that spiked this step
+	Events                // i = the target of each delivered event (Weight is the event's)
+	Synapses              // i = a synapse, with its Pre and Post neurons
+)
+
+var spaceNames = [...]string{"neurons", "spiking", "events", "synapses"}
+
+func (s Space) String() string { return spaceNames[s] }
+
+// Loop is a loop over a population's neurons (or its spiking neurons, or a
+// projection's synapses) running Ops for every index.
+type Loop struct {
+	Name   string
+	Over   string // population or projection
+	Space  Space
+	N      int // index range [0, N) (-1: the synapse count)
+	Ops    []Op
+	Kernel string // the vector kernels the op list matches ("row3Held v; row1 ge; ...") or ""
+}
+
+// ParallelMin is the smallest population whose neuron loops the threads
+// share; smaller ones run on one thread (a fork-join costs more).
+const ParallelMin = 4096

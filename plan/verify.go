@@ -1,0 +1,238 @@
+package plan
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/snnc/snnc/ir"
+)
+
+// Verify checks that a plan is well formed: every loop is SSA (each value
+// defined before its uses, of the type its use needs), loads and stores
+// stay inside their arrays, and the step's phases are in order. Build runs
+// it on every plan; a failure is a compiler bug.
+func Verify(p *Plan) error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if !(p.Dt > 0) {
+		bad("dt %v is not positive", p.Dt)
+	}
+	if p.Steps < 0 {
+		bad("%d steps", p.Steps)
+	}
+	names := map[string]bool{}
+	for k, a := range p.Arrays {
+		if a == nil {
+			bad("array %d is nil", k)
+			continue
+		}
+		if a.ID != k {
+			bad("array %s has ID %d at position %d", a.Name, a.ID, k)
+		}
+		if names[a.Name] {
+			bad("two arrays named %s", a.Name)
+		}
+		names[a.Name] = true
+		if a.Len < -1 {
+			bad("array %s has length %d", a.Name, a.Len)
+		}
+	}
+	pops := map[string]*Pop{}
+	for _, pp := range p.Pops {
+		pops[pp.Name] = pp
+		n := 0
+		for _, m := range pp.Members {
+			if m.Off != n {
+				bad("population %s: member %s starts at %d, not %d", pp.Name, m.Name, m.Off, n)
+			}
+			n += m.N
+		}
+		if n != pp.N {
+			bad("population %s: members hold %d neurons, not %d", pp.Name, n, pp.N)
+		}
+		if pp.Kernel != "" && !pp.Fused {
+			bad("population %s: kernel %s without fusion", pp.Name, pp.Kernel)
+		}
+	}
+	projs := map[string]bool{}
+	for _, pr := range p.Projs {
+		projs[pr.Name] = true
+		if pr.DelaySteps < 0 {
+			bad("projection %s: delay of %d steps", pr.Name, pr.DelaySteps)
+		}
+		if pr.Parallel && (pr.Direct == nil || pr.Plastic || pr.DelaySteps != 0 || len(pr.Merged) > 0) {
+			bad("projection %s: parallel delivery needs a direct port, static synapses, no delay and no merge", pr.Name)
+		}
+		if pr.Direct != nil && pr.Handler != nil {
+			bad("projection %s: both a direct add and a handler", pr.Name)
+		}
+	}
+	last := -1
+	for k, ph := range p.Step {
+		r := rank(ph.Kind)
+		if r < last {
+			bad("phase %d (%s %s) runs after a later kind of phase", k, ph.Kind, ph.Target)
+		}
+		last = r
+		if ph.Every < 0 {
+			bad("phase %d (%s): every %d steps", k, ph.Kind, ph.Every)
+		}
+		switch ph.Kind {
+		case Update, Finite, Threshold, Reset:
+			pp := pops[ph.Target]
+			if pp == nil {
+				bad("phase %d (%s): no population %s", k, ph.Kind, ph.Target)
+				continue
+			}
+			for _, l := range ph.Loops {
+				if l.N != pp.N || l.Over != pp.Name {
+					bad("phase %d (%s): %s does not run over %s[%d]", k, ph.Kind, l, pp.Name, pp.N)
+				}
+			}
+		case Deliver, OnPost, Modulate, Normalize, Tick, Sum:
+			if !projs[ph.Target] {
+				bad("phase %d (%s): no projection %s", k, ph.Kind, ph.Target)
+			}
+		}
+		for _, l := range ph.Loops {
+			if err := VerifyLoop(l, p.Arrays); err != nil {
+				errs = append(errs, fmt.Errorf("phase %d (%s %s): %w", k, ph.Kind, ph.Target, err))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// rank orders phase kinds.
+// A population's update and finite check alternate, population by
+// population, as do a projection's on_post, modulation and normalisation.
+func rank(k PhaseKind) int {
+	switch k {
+	case Finite:
+		return int(Update)
+	case Modulate, Normalize:
+		return int(OnPost)
+	}
+	return int(k)
+}
+
+// InvalidError is a plan Verify rejected: a compiler bug, not the model's.
+type InvalidError struct {
+	Network string
+	Err     error
+}
+
+func (e *InvalidError) Error() string {
+	return fmt.Sprintf("internal: the plan of %s is invalid: %v", e.Network, e.Err)
+}
+
+func (e *InvalidError) Unwrap() error { return e.Err }
+
+// VerifyLoop checks one loop against the arrays it may use.
+func VerifyLoop(l *Loop, arrays []*Array) error {
+	var errs []error
+	bad := func(k int, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: op %d: %s", l.Name, k, fmt.Sprintf(format, args...)))
+	}
+	if l.N < -1 {
+		errs = append(errs, fmt.Errorf("%s: %d iterations", l.Name, l.N))
+	}
+	for k, op := range l.Ops {
+		if op.Code >= nCodes {
+			bad(k, "unknown code %d", op.Code)
+			continue
+		}
+		if n := arity[op.Code]; n >= 0 && len(op.Args) != n {
+			bad(k, "%s takes %d arguments, has %d", op.Code, n, len(op.Args))
+			continue
+		}
+		ok := true
+		for _, a := range op.Args {
+			if a < 0 || a >= k {
+				bad(k, "argument %%%d is not defined before it", a)
+				ok = false
+			} else if l.Ops[a].Type == Void {
+				bad(k, "argument %%%d has no value", a)
+				ok = false
+			}
+		}
+		if !ok {
+			continue
+		}
+		argType := func(n int) Type { return l.Ops[op.Args[n]].Type }
+		want := typeOf(op.Code, l.Ops, op.Args)
+		if op.Code == Const || op.Code == Load {
+			want = op.Type // constants and loads may be either
+			if op.Type == Void {
+				bad(k, "%s without a type", op.Code)
+			}
+		}
+		if op.Type != want {
+			bad(k, "%s has type %s, not %s", op.Code, op.Type, want)
+		}
+		switch op.Code {
+		case Load, Store, Refr:
+			if op.Arr < 0 || op.Arr >= len(arrays) || arrays[op.Arr] == nil {
+				bad(k, "%s of a missing array a%d", op.Code, op.Arr)
+				continue
+			}
+			a := arrays[op.Arr]
+			if op.Code == Refr && a.Kind != Refractory {
+				bad(k, "refr reads %s, not a refractory array", a.Name)
+			}
+			if op.Off < 0 {
+				bad(k, "negative offset %d", op.Off)
+			}
+			if op.Idx == I && l.Space != Synapses && a.Len >= 0 && (l.N < 0 || op.Off+l.N > a.Len) {
+				bad(k, "%s[i+%d] for i < %d overruns %s[%d]", a.Name, op.Off, l.N, a.Name, a.Len)
+			}
+			if op.Idx > Post {
+				bad(k, "unknown index %d", op.Idx)
+			}
+			if op.Idx != I && l.Space != Synapses {
+				bad(k, "%s index outside a synapse loop", op.Idx)
+			}
+			if op.Code == Store && len(op.Args) != 1 && len(op.Args) != 2 {
+				bad(k, "store takes a value and an optional guard")
+			}
+			if op.Code == Store && len(op.Args) == 2 && argType(1) != Bool {
+				bad(k, "store's guard is not a boolean")
+			}
+			if op.Code != Store && len(op.Args) != 0 {
+				bad(k, "%s takes no arguments", op.Code)
+			}
+		case Not, And, Or:
+			for n := range op.Args {
+				if argType(n) != Bool {
+					bad(k, "%s of a non-boolean %%%d", op.Code, op.Args[n])
+				}
+			}
+		case Select, Spike:
+			if argType(0) != Bool {
+				bad(k, "%s on a non-boolean %%%d", op.Code, op.Args[0])
+			}
+		case Send:
+			if len(op.Args) != 1 && len(op.Args) != 2 {
+				bad(k, "deliver takes a value and an optional guard")
+			} else if len(op.Args) == 2 && argType(1) != Bool {
+				bad(k, "deliver's guard is not a boolean")
+			}
+		case Call:
+			if err := checkCall(op.Fn, len(op.Args)); err != nil {
+				bad(k, "%v", err)
+			}
+		case Rand:
+			if !ir.IsRandom(op.Fn) {
+				bad(k, "rand of %q, not a random draw", op.Fn)
+			}
+		case Weight:
+			if l.Space != Events {
+				bad(k, "the event's weight outside an event loop")
+			}
+		}
+		if op.Code == Spike && l.Space != Neurons {
+			bad(k, "spike outside a neuron loop")
+		}
+	}
+	return errors.Join(errs...)
+}
