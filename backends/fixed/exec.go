@@ -114,7 +114,7 @@ func (p *xpop) vector(k *iir.Kernel) {
 		case iir.OpCmp:
 			a, b := arg(0), arg(1)
 			for i := range r {
-				r[i] = cmp(o.Cmp, a[i], b[i])
+				r[i] = iir.Compare(o.Cmp, a[i], b[i])
 			}
 		case iir.OpAnd:
 			a, b := arg(0), arg(1)
@@ -168,22 +168,6 @@ func b2i(b bool) int64 {
 	return 0
 }
 
-func cmp(op string, a, b int64) int64 {
-	switch op {
-	case ">":
-		return b2i(a > b)
-	case ">=":
-		return b2i(a >= b)
-	case "<":
-		return b2i(a < b)
-	case "<=":
-		return b2i(a <= b)
-	case "==":
-		return b2i(a == b)
-	}
-	return b2i(a != b)
-}
-
 // scalar runs a kernel on neuron i (w: the event's weight).
 func (p *xpop) scalar(k *iir.Kernel, i int, w int64) {
 	r := p.scal
@@ -191,8 +175,6 @@ func (p *xpop) scalar(k *iir.Kernel, i int, w int64) {
 		var x int64
 		a := func(j int) int64 { return r[o.Args[j].ID] }
 		switch o.Code {
-		case iir.OpConst:
-			x = o.Imm
 		case iir.OpLoad:
 			x = p.vals[p.index[o.Var]][i]
 		case iir.OpWeight:
@@ -200,45 +182,6 @@ func (p *xpop) scalar(k *iir.Kernel, i int, w int64) {
 		case iir.OpRefractory:
 			if p.ref != nil {
 				x = b2i(p.ref[i] > 0)
-			}
-		case iir.OpAdd:
-			x = a(0) + a(1)
-		case iir.OpSub:
-			x = a(0) - a(1)
-		case iir.OpNeg:
-			x = -a(0)
-		case iir.OpMul:
-			x = a(0) * a(1)
-		case iir.OpShl:
-			x = a(0) << uint(o.Imm)
-		case iir.OpShr:
-			x = iir.ShiftRight(a(0), int(o.Imm), o.Round, func(n int) int64 { return p.rnd(i, n) })
-		case iir.OpResize:
-			x = iir.Resize(a(0), o.Width, o.Signed, o.Ovf, o.Lo, o.Hi)
-			if x != a(0) && o.Var != nil {
-				p.ovf[p.index[o.Var]]++
-			}
-		case iir.OpShiftDecay:
-			x = iir.ShiftDecay(a(0), int(o.Imm), o.MinStep)
-		case iir.OpMin:
-			x = min(a(0), a(1))
-		case iir.OpMax:
-			x = max(a(0), a(1))
-		case iir.OpAbs:
-			x = max(a(0), -a(0))
-		case iir.OpCmp:
-			x = cmp(o.Cmp, a(0), a(1))
-		case iir.OpAnd:
-			x = a(0) & a(1)
-		case iir.OpOr:
-			x = a(0) | a(1)
-		case iir.OpNot:
-			x = 1 - a(0)
-		case iir.OpSelect:
-			if a(0) != 0 {
-				x = a(1)
-			} else {
-				x = a(2)
 			}
 		case iir.OpStore:
 			x = a(0)
@@ -248,6 +191,16 @@ func (p *xpop) scalar(k *iir.Kernel, i int, w int64) {
 		case iir.OpRefract:
 			if len(o.Args) == 0 || a(0) != 0 {
 				p.ref[i] = o.Imm
+			}
+		default:
+			var rnd func(n int) int64
+			if o.Code == iir.OpShr && o.Round == iir.Stochastic {
+				rnd = func(n int) int64 { return p.rnd(i, n) }
+			}
+			a0, a1, a2 := o.Operands(r)
+			x = iir.Apply(o, a0, a1, a2, rnd)
+			if o.Code == iir.OpResize && x != a0 && o.Var != nil {
+				p.ovf[p.index[o.Var]]++
 			}
 		}
 		r[o.ID] = x

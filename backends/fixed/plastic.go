@@ -75,34 +75,16 @@ func (xp *xplastic) run(k *iir.Kernel) int64 {
 		return xp.vw
 	}
 	for _, o := range k.Ops {
-		a := func(j int) int64 { return r[o.Args[j].ID] }
 		var x int64
 		switch o.Code {
-		case iir.OpConst:
-			x = o.Imm
 		case iir.OpLoad:
 			x = *slot(o.Var)
-		case iir.OpAdd:
-			x = a(0) + a(1)
-		case iir.OpMul:
-			x = a(0) * a(1)
-		case iir.OpShl:
-			x = a(0) << uint(o.Imm)
-		case iir.OpShr:
-			x = iir.ShiftRight(a(0), int(o.Imm), o.Round, nil)
-		case iir.OpResize:
-			x = iir.Resize(a(0), o.Width, o.Signed, o.Ovf, o.Lo, o.Hi)
-		case iir.OpShiftDecay:
-			x = iir.ShiftDecay(a(0), int(o.Imm), o.MinStep)
-		case iir.OpMin:
-			x = min(a(0), a(1))
-		case iir.OpMax:
-			x = max(a(0), a(1))
 		case iir.OpStore:
-			x = a(0)
+			x = r[o.Args[0].ID]
 			*slot(o.Var) = x
 		default:
-			panic(fmt.Sprintf("fixed: op %s in a synapse kernel", o.Code))
+			a0, a1, a2 := o.Operands(r)
+			x = iir.Apply(o, a0, a1, a2, nil) // the lowering gives synapse kernels no stochastic rounding
 		}
 		r[o.ID] = x
 	}

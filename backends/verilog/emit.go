@@ -753,95 +753,19 @@ func (e *emitter) controller() {
 			next = e.phases[k+1].id
 		}
 		fmt.Fprintf(b, "            %s: begin\n", ph.id)
-		ind := "                "
 		switch ph.kind {
 		case "UPD":
-			n := ph.node
-			for _, w := range e.writes[ph.id] {
-				fmt.Fprintf(b, "%s%s\n", ind, w)
-			}
-			cw := ubits(int64(e.maxN))
-			fmt.Fprintf(b, "%sif (i == %d'd%d) begin\n%s    sc_%s[%s] <= %s + %s;\n%s    cnt <= %d'd0;\n%s    i <= %d'd0;\n%s    ph <= %s;\n%send else\n%s    i <= i + 1'b1;\n",
-				ind, e.iw, n.size-1, ind, n.id, e.slot(n), zext("cnt", cw, ubits(int64(n.size))), zext("u_"+n.id+"_spk", 1, ubits(int64(n.size))), ind, cw, ind, e.iw, ind, next, ind, ind)
+			e.ctlUpdate(ph, next)
 		case "RST":
-			n := ph.node
-			fmt.Fprintf(b, "%sif (i == %s) begin\n%s    i <= %d'd0;\n%s    ph <= %s;\n%send else begin\n", ind, zext("r_"+n.id+"_n", ubits(int64(n.size)), e.iw), ind, e.iw, ind, next, ind)
-			for _, w := range e.writes[ph.id] {
-				fmt.Fprintf(b, "%s    %s\n", ind, w)
-			}
-			fmt.Fprintf(b, "%s    i <= i + 1'b1;\n%send\n", ind, ind)
+			e.ctlReset(ph, next)
 		case "CLR":
-			// the next step's input spikes start a new list
-			n := ph.node
-			nx := e.slot(n)
-			if n.depth > 1 {
-				nx = fmt.Sprintf("((sl_%s == %d'd%d) ? %d'd0 : sl_%s + 1'b1)", n.id, clog2(n.depth), n.depth-1, clog2(n.depth), n.id)
-			}
-			fmt.Fprintf(b, "%ssc_%s[%s] <= %d'd0;\n%sph <= %s;\n", ind, n.id, nx, ubits(int64(n.size)), ind, next)
+			e.ctlClear(ph, next)
 		case "PROP":
-			p := ph.proj
-			post := e.byName[p.Post]
-			pw := e.portWrites[p.Post+"/"+post.pop.Model.Ports[p.Port].Name]
-			if p.Plastic != nil {
-				pw = append(pw, e.plWrites[fmt.Sprintf("op%d", ph.k)]...)
-			}
-			start := fmt.Sprintf("p%d_lo != p%d_hi", ph.k, ph.k)
-			if p.Dense {
-				start = "1'b1"
-			}
-			fmt.Fprintf(b, "%sif (!row) begin\n", ind)
-			fmt.Fprintf(b, "%s    if (i == %s) begin\n%s        i <= %d'd0;\n%s        ph <= %s;\n%s    end else begin\n", ind,
-				zext(fmt.Sprintf("p%d_n", ph.k), ubits(int64(ph.node.size)), e.iw), ind, e.iw, ind, next, ind)
-			for _, w := range e.plWrites[fmt.Sprintf("bx%d", ph.k)] {
-				fmt.Fprintf(b, "%s        %s\n", ind, w)
-			}
-			fmt.Fprintf(b, "%s        if (%s) begin\n%s            row <= 1'b1;\n", ind, start, ind)
-			if p.Dense {
-				fmt.Fprintf(b, "%s            j <= %d'd0;\n%s            k <= %s * %d'd%d;\n", ind, e.iw, ind, zext(fmt.Sprintf("p%d_pre", ph.k), clog2(ph.node.size), e.kw), e.kw, post.size)
-			} else {
-				fmt.Fprintf(b, "%s            k <= p%d_lo;\n", ind, ph.k)
-			}
-			fmt.Fprintf(b, "%s        end else\n%s            i <= i + 1'b1;\n%s    end\n%send else begin\n", ind, ind, ind, ind)
-			for _, w := range pw {
-				fmt.Fprintf(b, "%s    %s\n", ind, w)
-			}
-			last := fmt.Sprintf("k + 1'b1 == p%d_hi", ph.k)
-			if p.Dense {
-				last = fmt.Sprintf("j == %d'd%d", e.iw, post.size-1)
-			}
-			fmt.Fprintf(b, "%s    k <= k + 1'b1;\n%s    j <= j + 1'b1;\n%s    if (%s) begin\n%s        row <= 1'b0;\n%s        i <= i + 1'b1;\n%s    end\n%send\n",
-				ind, ind, ind, last, ind, ind, ind, ind)
+			e.ctlProp(ph, next)
 		case "TRC":
-			p := ph.proj
-			npost := e.byName[p.Post].size
-			for _, x := range []struct {
-				n   int
-				key string
-			}{{p.NPre, "tx"}, {npost, "ty"}} {
-				fmt.Fprintf(b, "%sif (i < %d'd%d) begin\n", ind, e.iw, x.n)
-				for _, w := range e.plWrites[fmt.Sprintf("%s%d", x.key, ph.k)] {
-					fmt.Fprintf(b, "%s    %s\n", ind, w)
-				}
-				fmt.Fprintf(b, "%send\n", ind)
-			}
-			fmt.Fprintf(b, "%sif (i == %d'd%d) begin\n%s    i <= %d'd0;\n%s    ph <= %s;\n%send else\n%s    i <= i + 1'b1;\n",
-				ind, e.iw, max(p.NPre, npost)-1, ind, e.iw, ind, next, ind, ind)
+			e.ctlTrace(ph, next)
 		case "POST":
-			npost := ph.node.size
-			fmt.Fprintf(b, "%sif (!row) begin\n", ind)
-			fmt.Fprintf(b, "%s    if (i == %s) begin\n%s        i <= %d'd0;\n%s        ph <= %s;\n", ind, zext(fmt.Sprintf("p%d_pn", ph.k), ubits(int64(npost)), e.iw), ind, e.iw, ind, next)
-			fmt.Fprintf(b, "%s    end else begin\n", ind)
-			for _, w := range e.plWrites[fmt.Sprintf("by%d", ph.k)] {
-				fmt.Fprintf(b, "%s        %s\n", ind, w)
-			}
-			fmt.Fprintf(b, "%s        if (p%d_clo != p%d_chi) begin\n%s            row <= 1'b1;\n%s            k <= p%d_clo;\n%s        end else\n%s            i <= i + 1'b1;\n",
-				ind, ph.k, ph.k, ind, ind, ph.k, ind, ind)
-			fmt.Fprintf(b, "%s    end\n%send else begin\n", ind, ind)
-			for _, w := range e.plWrites[fmt.Sprintf("oq%d", ph.k)] {
-				fmt.Fprintf(b, "%s    %s\n", ind, w)
-			}
-			fmt.Fprintf(b, "%s    k <= k + 1'b1;\n%s    if (k + 1'b1 == p%d_chi) begin\n%s        row <= 1'b0;\n%s        i <= i + 1'b1;\n%s    end\n%send\n",
-				ind, ind, ph.k, ind, ind, ind, ind)
+			e.ctlPost(ph, next)
 		}
 		fmt.Fprintf(b, "            end\n")
 	}
@@ -852,6 +776,117 @@ func (e *emitter) controller() {
 		}
 	}
 	fmt.Fprintf(b, "            end\n            default: ph <= PH_IDLE;\n            endcase\n        end\n    end\nendmodule\n\n`default_nettype wire\n")
+}
+
+// ctlUpdate emits the population update phase: one neuron per clock, counting its spikes.
+func (e *emitter) ctlUpdate(ph *phase, next string) {
+	b, ind := &e.b, "                "
+	n := ph.node
+	for _, w := range e.writes[ph.id] {
+		fmt.Fprintf(b, "%s%s\n", ind, w)
+	}
+	cw := ubits(int64(e.maxN))
+	fmt.Fprintf(b, "%sif (i == %d'd%d) begin\n%s    sc_%s[%s] <= %s + %s;\n%s    cnt <= %d'd0;\n%s    i <= %d'd0;\n%s    ph <= %s;\n%send else\n%s    i <= i + 1'b1;\n",
+		ind, e.iw, n.size-1, ind, n.id, e.slot(n), zext("cnt", cw, ubits(int64(n.size))), zext("u_"+n.id+"_spk", 1, ubits(int64(n.size))), ind, cw, ind, e.iw, ind, next, ind, ind)
+}
+
+// ctlReset emits the reset phase: one spiking neuron per clock.
+func (e *emitter) ctlReset(ph *phase, next string) {
+	b, ind := &e.b, "                "
+	n := ph.node
+	fmt.Fprintf(b, "%sif (i == %s) begin\n%s    i <= %d'd0;\n%s    ph <= %s;\n%send else begin\n", ind, zext("r_"+n.id+"_n", ubits(int64(n.size)), e.iw), ind, e.iw, ind, next, ind)
+	for _, w := range e.writes[ph.id] {
+		fmt.Fprintf(b, "%s    %s\n", ind, w)
+	}
+	fmt.Fprintf(b, "%s    i <= i + 1'b1;\n%send\n", ind, ind)
+}
+
+// ctlClear emits the phase that starts the next step's list of input spikes.
+func (e *emitter) ctlClear(ph *phase, next string) {
+	b, ind := &e.b, "                "
+	// the next step's input spikes start a new list
+	n := ph.node
+	nx := e.slot(n)
+	if n.depth > 1 {
+		nx = fmt.Sprintf("((sl_%s == %d'd%d) ? %d'd0 : sl_%s + 1'b1)", n.id, clog2(n.depth), n.depth-1, clog2(n.depth), n.id)
+	}
+	fmt.Fprintf(b, "%ssc_%s[%s] <= %d'd0;\n%sph <= %s;\n", ind, n.id, nx, ubits(int64(n.size)), ind, next)
+}
+
+// ctlProp emits a projection's propagation: per presynaptic spike, its row of synapses, one per clock.
+func (e *emitter) ctlProp(ph *phase, next string) {
+	b, ind := &e.b, "                "
+	p := ph.proj
+	post := e.byName[p.Post]
+	pw := e.portWrites[p.Post+"/"+post.pop.Model.Ports[p.Port].Name]
+	if p.Plastic != nil {
+		pw = append(pw, e.plWrites[fmt.Sprintf("op%d", ph.k)]...)
+	}
+	start := fmt.Sprintf("p%d_lo != p%d_hi", ph.k, ph.k)
+	if p.Dense {
+		start = "1'b1"
+	}
+	fmt.Fprintf(b, "%sif (!row) begin\n", ind)
+	fmt.Fprintf(b, "%s    if (i == %s) begin\n%s        i <= %d'd0;\n%s        ph <= %s;\n%s    end else begin\n", ind,
+		zext(fmt.Sprintf("p%d_n", ph.k), ubits(int64(ph.node.size)), e.iw), ind, e.iw, ind, next, ind)
+	for _, w := range e.plWrites[fmt.Sprintf("bx%d", ph.k)] {
+		fmt.Fprintf(b, "%s        %s\n", ind, w)
+	}
+	fmt.Fprintf(b, "%s        if (%s) begin\n%s            row <= 1'b1;\n", ind, start, ind)
+	if p.Dense {
+		fmt.Fprintf(b, "%s            j <= %d'd0;\n%s            k <= %s * %d'd%d;\n", ind, e.iw, ind, zext(fmt.Sprintf("p%d_pre", ph.k), clog2(ph.node.size), e.kw), e.kw, post.size)
+	} else {
+		fmt.Fprintf(b, "%s            k <= p%d_lo;\n", ind, ph.k)
+	}
+	fmt.Fprintf(b, "%s        end else\n%s            i <= i + 1'b1;\n%s    end\n%send else begin\n", ind, ind, ind, ind)
+	for _, w := range pw {
+		fmt.Fprintf(b, "%s    %s\n", ind, w)
+	}
+	last := fmt.Sprintf("k + 1'b1 == p%d_hi", ph.k)
+	if p.Dense {
+		last = fmt.Sprintf("j == %d'd%d", e.iw, post.size-1)
+	}
+	fmt.Fprintf(b, "%s    k <= k + 1'b1;\n%s    j <= j + 1'b1;\n%s    if (%s) begin\n%s        row <= 1'b0;\n%s        i <= i + 1'b1;\n%s    end\n%send\n",
+		ind, ind, ind, last, ind, ind, ind, ind)
+}
+
+// ctlTrace emits the decay of an STDP rule's traces, one pre and one post neuron per clock.
+func (e *emitter) ctlTrace(ph *phase, next string) {
+	b, ind := &e.b, "                "
+	p := ph.proj
+	npost := e.byName[p.Post].size
+	for _, x := range []struct {
+		n   int
+		key string
+	}{{p.NPre, "tx"}, {npost, "ty"}} {
+		fmt.Fprintf(b, "%sif (i < %d'd%d) begin\n", ind, e.iw, x.n)
+		for _, w := range e.plWrites[fmt.Sprintf("%s%d", x.key, ph.k)] {
+			fmt.Fprintf(b, "%s    %s\n", ind, w)
+		}
+		fmt.Fprintf(b, "%send\n", ind)
+	}
+	fmt.Fprintf(b, "%sif (i == %d'd%d) begin\n%s    i <= %d'd0;\n%s    ph <= %s;\n%send else\n%s    i <= i + 1'b1;\n",
+		ind, e.iw, max(p.NPre, npost)-1, ind, e.iw, ind, next, ind, ind)
+}
+
+// ctlPost emits an STDP rule's postsynaptic updates: per spiking neuron, its column of synapses.
+func (e *emitter) ctlPost(ph *phase, next string) {
+	b, ind := &e.b, "                "
+	npost := ph.node.size
+	fmt.Fprintf(b, "%sif (!row) begin\n", ind)
+	fmt.Fprintf(b, "%s    if (i == %s) begin\n%s        i <= %d'd0;\n%s        ph <= %s;\n", ind, zext(fmt.Sprintf("p%d_pn", ph.k), ubits(int64(npost)), e.iw), ind, e.iw, ind, next)
+	fmt.Fprintf(b, "%s    end else begin\n", ind)
+	for _, w := range e.plWrites[fmt.Sprintf("by%d", ph.k)] {
+		fmt.Fprintf(b, "%s        %s\n", ind, w)
+	}
+	fmt.Fprintf(b, "%s        if (p%d_clo != p%d_chi) begin\n%s            row <= 1'b1;\n%s            k <= p%d_clo;\n%s        end else\n%s            i <= i + 1'b1;\n",
+		ind, ph.k, ph.k, ind, ind, ph.k, ind, ind)
+	fmt.Fprintf(b, "%s    end\n%send else begin\n", ind, ind)
+	for _, w := range e.plWrites[fmt.Sprintf("oq%d", ph.k)] {
+		fmt.Fprintf(b, "%s    %s\n", ind, w)
+	}
+	fmt.Fprintf(b, "%s    k <= k + 1'b1;\n%s    if (k + 1'b1 == p%d_chi) begin\n%s        row <= 1'b0;\n%s        i <= i + 1'b1;\n%s    end\n%send\n",
+		ind, ind, ph.k, ind, ind, ind, ind)
 }
 
 // zext widens an unsigned expression of width from to width to.

@@ -1,11 +1,3 @@
-// Package iir is snnc's integer IR: numeric profiles (data, not code
-// paths), and programs in which every operation has an explicit width,
-// rounding and overflow, with the arithmetic that defines each operation,
-// a printer and a verifier. It is a value passed along the pipeline:
-//
-//	optimised IR ──quantize.Lower(profile)──▶ integer IR (iir.Program)
-//	                                            ├──▶ backends/fixed: bit-accurate Go simulator
-//	                                            └──▶ backends/verilog: RTL, memory images, testbench
 package iir
 
 import (
