@@ -45,15 +45,16 @@ var fuzzCells = []fuzzCell{
 	{"Izhikevich", "mV", true}, {"AdEx", "nS", true}, {"IF", "mV", true},
 }
 
-// fuzzRules are the standard plasticity rules that need no modulator.
-var fuzzRules = []string{"PairSTDP", "NearestSTDP", "MultSTDP", "TripletSTDP", "SymSTDP", "Hebb", "Oja", "BCM"}
+// fuzzRules are the standard plasticity rules (RSTDP gets a modulator).
+var fuzzRules = []string{"PairSTDP", "NearestSTDP", "MultSTDP", "TripletSTDP", "SymSTDP", "RSTDP", "Hebb", "Oja", "BCM"}
 
 // genModel writes a small network from fuzz bytes: 1-3 populations of
 // standard neurons (at most 8 neurons, sometimes a 2-D grid), 0-2 spike
 // inputs and a current step, up to 4 projections with random connectors,
-// weights, delays and plasticity, and a few records; it runs for at most
-// 5 ms. Choices that cannot check (one_to_one between unequal sizes, a
-// grid connector on a flat population) are avoided, so most models run.
+// weights, delays and plasticity (modulated, normalized), a few records,
+// sometimes a wta and a phase; it runs for at most 5 ms. Choices that
+// cannot check (one_to_one between unequal sizes, a grid connector on a
+// flat population) are avoided, so most models run.
 func genModel(f *fuzzBytes) string {
 	var b strings.Builder
 	b.WriteString("import \"std/neurons\"\nimport \"std/plasticity\"\n\nnetwork Net {\n")
@@ -141,8 +142,10 @@ func genModel(f *fuzzBytes) string {
 		}
 		name := fmt.Sprintf("c%d", k)
 		fmt.Fprintf(&b, "    project %s = %s -> %s : %s", name, pre.name, post.name, port)
+		rule := ""
 		if f.pick(3) == 0 {
-			fmt.Fprintf(&b, " using %s", fuzzRules[f.pick(len(fuzzRules))])
+			rule = fuzzRules[f.pick(len(fuzzRules))]
+			fmt.Fprintf(&b, " using %s", rule)
 			plastic = append(plastic, name)
 			if strings.HasPrefix(weight, "uniform") {
 				weight = fmt.Sprintf("%s%d%s", sign, 1+f.pick(20), unit) // the rule's w carries the spread
@@ -151,6 +154,12 @@ func genModel(f *fuzzBytes) string {
 		fmt.Fprintf(&b, " { connect = %s", conn)
 		if f.pick(2) == 0 {
 			fmt.Fprintf(&b, "  delay = %s ms", one(f, "0.1", "0.5", "1", "2.5"))
+		}
+		if rule == "RSTDP" {
+			fmt.Fprintf(&b, "  modulator dopamine = %s", srcs[f.pick(len(srcs))].name)
+		}
+		if rule != "" && f.pick(3) == 0 {
+			fmt.Fprintf(&b, "  normalize %s(w) = %s every %s ms", one(f, "sum", "l2"), one(f, "0", "0.5", "3"), one(f, "0.1", "1", "2"))
 		}
 		fmt.Fprintf(&b, "  weight = %s }\n", weight) // last: a bare name after a number would be its unit
 	}
@@ -173,7 +182,15 @@ func genModel(f *fuzzBytes) string {
 	for _, r := range recs {
 		fmt.Fprintf(&b, "    record %s\n", r)
 	}
-	fmt.Fprintf(&b, "}\n\nrun Net for %d ms\n", 1+f.pick(5))
+	if p := pops[f.pick(len(pops))]; f.pick(4) == 0 {
+		fmt.Fprintf(&b, "    wta %s { k = %d; by = v }\n", p.name, 1+f.pick(p.n))
+	}
+	dur := 1 + f.pick(5)
+	fmt.Fprintf(&b, "}\n\nrun Net for %d ms", dur)
+	if p := pops[f.pick(len(pops))]; f.pick(4) == 0 {
+		fmt.Fprintf(&b, " {\n    phase late at %s ms {\n        %s.v = %d mV\n    }\n}", one(f, "0", "0.5", "0.9"), p.name, -80+5*f.pick(10))
+	}
+	b.WriteString("\n")
 	return b.String()
 }
 
