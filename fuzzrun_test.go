@@ -210,71 +210,74 @@ func FuzzRun(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		src := genModel(&fuzzBytes{data})
-		done := make(chan struct{})
-		defer close(done)
-		go func() { // check hangs; a run is stopped by its Interrupt below
-			select {
-			case <-done:
-			case <-time.After(30 * time.Second):
-				panic(fmt.Sprintf("check and run took over 30 s on\n%s", src))
+	f.Fuzz(fuzzRunCase)
+}
+
+// fuzzRunCase checks and runs the model genModel makes of data.
+func fuzzRunCase(t *testing.T, data []byte) {
+	src := genModel(&fuzzBytes{data})
+	done := make(chan struct{})
+	defer close(done)
+	go func() { // check hangs; a run is stopped by its Interrupt below
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			panic(fmt.Sprintf("check and run took over 30 s on\n%s", src))
+		}
+	}()
+	p, _, diags := snnc.CompileSource("fuzz.snn", []byte(src), snnc.Options{Passes: passes.Options{Verify: true}})
+	for _, d := range diags {
+		if d.Severity == lang.Error && !d.Pos.IsValid() {
+			t.Fatalf("error without a position: %s\n%s", d.Msg, src)
+		}
+	}
+	if p == nil || diags.HasErrors() {
+		return
+	}
+	run := func(threads int) *gosim.Result {
+		stop := make(chan struct{})
+		timer := time.AfterFunc(10*time.Second, func() { close(stop) })
+		defer timer.Stop()
+		res, err := gosim.Run(p, gosim.Options{Threads: threads, Interrupt: stop, MemLimit: 64 << 20})
+		if res != nil && res.Interrupted {
+			t.Fatalf("%d thread(s): the run took over 10 s\n%s", threads, src)
+		}
+		if err != nil {
+			if strings.Contains(err.Error(), "goroutine") || strings.Contains(err.Error(), "runtime error") {
+				t.Fatalf("%d thread(s): %v\n%s", threads, err, src)
 			}
-		}()
-		p, _, diags := snnc.CompileSource("fuzz.snn", []byte(src), snnc.Options{Passes: passes.Options{Verify: true}})
-		for _, d := range diags {
-			if d.Severity == lang.Error && !d.Pos.IsValid() {
-				t.Fatalf("error without a position: %s\n%s", d.Msg, src)
-			}
+			return nil
 		}
-		if p == nil || diags.HasErrors() {
-			return
+		return res
+	}
+	r1 := run(1)
+	r2 := run(2)
+	if (r1 == nil) != (r2 == nil) {
+		t.Fatalf("1 thread ran: %v, 2 threads ran: %v\n%s", r1 != nil, r2 != nil, src)
+	}
+	if r1 == nil {
+		return
+	}
+	plot := len(data) > 0 && data[len(data)-1]%4 == 0 // plots are slow: a quarter of the cases
+	if _, err := r1.Write(t.TempDir(), plot); err != nil {
+		t.Fatalf("writing the outputs: %v\n%s", err, src)
+	}
+	for k := range r1.Spikes {
+		a, b := r1.Spikes[k], r2.Spikes[k]
+		if !reflect.DeepEqual(a.I, b.I) || !reflect.DeepEqual(a.T, b.T) {
+			t.Fatalf("spikes of %s differ between 1 and 2 threads\n%s", a.Name, src)
 		}
-		run := func(threads int) *gosim.Result {
-			stop := make(chan struct{})
-			timer := time.AfterFunc(10*time.Second, func() { close(stop) })
-			defer timer.Stop()
-			res, err := gosim.Run(p, gosim.Options{Threads: threads, Interrupt: stop, MemLimit: 64 << 20})
-			if res != nil && res.Interrupted {
-				t.Fatalf("%d thread(s): the run took over 10 s\n%s", threads, src)
-			}
-			if err != nil {
-				if strings.Contains(err.Error(), "goroutine") || strings.Contains(err.Error(), "runtime error") {
-					t.Fatalf("%d thread(s): %v\n%s", threads, err, src)
-				}
-				return nil
-			}
-			return res
+	}
+	if len(data) > 0 && data[len(data)-1]%4 == 1 { // and a quarter on the q16 simulator
+		stop := make(chan struct{})
+		timer := time.AfterFunc(10*time.Second, func() { close(stop) })
+		defer timer.Stop()
+		res, err := fixed.RunTarget(p, "q16", gosim.Options{Interrupt: stop, MemLimit: 64 << 20})
+		if res != nil && res.Interrupted {
+			t.Fatalf("q16: the run took over 10 s\n%s", src)
 		}
-		r1 := run(1)
-		r2 := run(2)
-		if (r1 == nil) != (r2 == nil) {
-			t.Fatalf("1 thread ran: %v, 2 threads ran: %v\n%s", r1 != nil, r2 != nil, src)
+		if err != nil && strings.Contains(err.Error(), "runtime error") {
+			t.Fatalf("q16: %v\n%s", err, src)
 		}
-		if r1 == nil {
-			return
-		}
-		plot := len(data) > 0 && data[len(data)-1]%4 == 0 // plots are slow: a quarter of the cases
-		if _, err := r1.Write(t.TempDir(), plot); err != nil {
-			t.Fatalf("writing the outputs: %v\n%s", err, src)
-		}
-		for k := range r1.Spikes {
-			a, b := r1.Spikes[k], r2.Spikes[k]
-			if !reflect.DeepEqual(a.I, b.I) || !reflect.DeepEqual(a.T, b.T) {
-				t.Fatalf("spikes of %s differ between 1 and 2 threads\n%s", a.Name, src)
-			}
-		}
-		if len(data) > 0 && data[len(data)-1]%4 == 1 { // and a quarter on the q16 simulator
-			stop := make(chan struct{})
-			timer := time.AfterFunc(10*time.Second, func() { close(stop) })
-			defer timer.Stop()
-			res, err := fixed.RunTarget(p, "q16", gosim.Options{Interrupt: stop, MemLimit: 64 << 20})
-			if res != nil && res.Interrupted {
-				t.Fatalf("q16: the run took over 10 s\n%s", src)
-			}
-			if err != nil && strings.Contains(err.Error(), "runtime error") {
-				t.Fatalf("q16: %v\n%s", err, src)
-			}
-		}
-	})
+	}
 }
