@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/snnc/snnc"
+	"github.com/snnc/snnc/backends/fixed"
 	"github.com/snnc/snnc/backends/gosim"
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/passes"
@@ -44,15 +45,16 @@ var fuzzCells = []fuzzCell{
 	{"Izhikevich", "mV", true}, {"AdEx", "nS", true}, {"IF", "mV", true},
 }
 
-// fuzzRules are the standard plasticity rules that need no modulator.
-var fuzzRules = []string{"PairSTDP", "NearestSTDP", "MultSTDP", "TripletSTDP", "SymSTDP", "Hebb", "Oja", "BCM"}
+// fuzzRules are the standard plasticity rules (RSTDP gets a modulator).
+var fuzzRules = []string{"PairSTDP", "NearestSTDP", "MultSTDP", "TripletSTDP", "SymSTDP", "RSTDP", "Hebb", "Oja", "BCM"}
 
 // genModel writes a small network from fuzz bytes: 1-3 populations of
 // standard neurons (at most 8 neurons, sometimes a 2-D grid), 0-2 spike
 // inputs and a current step, up to 4 projections with random connectors,
-// weights, delays and plasticity, and a few records; it runs for at most
-// 5 ms. Choices that cannot check (one_to_one between unequal sizes, a
-// grid connector on a flat population) are avoided, so most models run.
+// weights, delays and plasticity (modulated, normalized), a few records,
+// sometimes a wta and a phase; it runs for at most 5 ms. Choices that
+// cannot check (one_to_one between unequal sizes, a grid connector on a
+// flat population) are avoided, so most models run.
 func genModel(f *fuzzBytes) string {
 	var b strings.Builder
 	b.WriteString("import \"std/neurons\"\nimport \"std/plasticity\"\n\nnetwork Net {\n")
@@ -140,8 +142,10 @@ func genModel(f *fuzzBytes) string {
 		}
 		name := fmt.Sprintf("c%d", k)
 		fmt.Fprintf(&b, "    project %s = %s -> %s : %s", name, pre.name, post.name, port)
+		rule := ""
 		if f.pick(3) == 0 {
-			fmt.Fprintf(&b, " using %s", fuzzRules[f.pick(len(fuzzRules))])
+			rule = fuzzRules[f.pick(len(fuzzRules))]
+			fmt.Fprintf(&b, " using %s", rule)
 			plastic = append(plastic, name)
 			if strings.HasPrefix(weight, "uniform") {
 				weight = fmt.Sprintf("%s%d%s", sign, 1+f.pick(20), unit) // the rule's w carries the spread
@@ -150,6 +154,12 @@ func genModel(f *fuzzBytes) string {
 		fmt.Fprintf(&b, " { connect = %s", conn)
 		if f.pick(2) == 0 {
 			fmt.Fprintf(&b, "  delay = %s ms", one(f, "0.1", "0.5", "1", "2.5"))
+		}
+		if rule == "RSTDP" {
+			fmt.Fprintf(&b, "  modulator dopamine = %s", srcs[f.pick(len(srcs))].name)
+		}
+		if rule != "" && f.pick(3) == 0 {
+			fmt.Fprintf(&b, "  normalize %s(w) = %s every %s ms", one(f, "sum", "l2"), one(f, "0", "0.5", "3"), one(f, "0.1", "1", "2"))
 		}
 		fmt.Fprintf(&b, "  weight = %s }\n", weight) // last: a bare name after a number would be its unit
 	}
@@ -172,14 +182,23 @@ func genModel(f *fuzzBytes) string {
 	for _, r := range recs {
 		fmt.Fprintf(&b, "    record %s\n", r)
 	}
-	fmt.Fprintf(&b, "}\n\nrun Net for %d ms\n", 1+f.pick(5))
+	if p := pops[f.pick(len(pops))]; f.pick(4) == 0 {
+		fmt.Fprintf(&b, "    wta %s { k = %d; by = v }\n", p.name, 1+f.pick(p.n))
+	}
+	dur := 1 + f.pick(5)
+	fmt.Fprintf(&b, "}\n\nrun Net for %d ms", dur)
+	if p := pops[f.pick(len(pops))]; f.pick(4) == 0 {
+		fmt.Fprintf(&b, " {\n    phase late at %s ms {\n        %s.v = %d mV\n    }\n}", one(f, "0", "0.5", "0.9"), p.name, -80+5*f.pick(10))
+	}
+	b.WriteString("\n")
 	return b.String()
 }
 
 // FuzzRun: small generated models go through check and a few milliseconds
 // of simulation without a panic or a hang (a case is stopped after 10 s
 // and fails), every error is positioned, two threads give the spikes of
-// one, and the outputs (sometimes with plots) are written. Memory is bounded by the models' size (at most 24 neurons, 5 ms).
+// one, the outputs (sometimes with plots) are written, and a quarter of the
+// models also go through the q16 bit-accurate simulator. Memory is bounded by the models' size (at most 24 neurons, 5 ms).
 func FuzzRun(f *testing.F) {
 	for _, seed := range [][]byte{
 		{},
@@ -191,59 +210,74 @@ func FuzzRun(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		src := genModel(&fuzzBytes{data})
-		done := make(chan struct{})
-		defer close(done)
-		go func() { // check hangs; a run is stopped by its Interrupt below
-			select {
-			case <-done:
-			case <-time.After(30 * time.Second):
-				panic(fmt.Sprintf("check and run took over 30 s on\n%s", src))
+	f.Fuzz(fuzzRunCase)
+}
+
+// fuzzRunCase checks and runs the model genModel makes of data.
+func fuzzRunCase(t *testing.T, data []byte) {
+	src := genModel(&fuzzBytes{data})
+	done := make(chan struct{})
+	defer close(done)
+	go func() { // check hangs; a run is stopped by its Interrupt below
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			panic(fmt.Sprintf("check and run took over 30 s on\n%s", src))
+		}
+	}()
+	p, _, diags := snnc.CompileSource("fuzz.snn", []byte(src), snnc.Options{Passes: passes.Options{Verify: true}})
+	for _, d := range diags {
+		if d.Severity == lang.Error && !d.Pos.IsValid() {
+			t.Fatalf("error without a position: %s\n%s", d.Msg, src)
+		}
+	}
+	if p == nil || diags.HasErrors() {
+		return
+	}
+	run := func(threads int) *gosim.Result {
+		stop := make(chan struct{})
+		timer := time.AfterFunc(10*time.Second, func() { close(stop) })
+		defer timer.Stop()
+		res, err := gosim.Run(p, gosim.Options{Threads: threads, Interrupt: stop, MemLimit: 64 << 20})
+		if res != nil && res.Interrupted {
+			t.Fatalf("%d thread(s): the run took over 10 s\n%s", threads, src)
+		}
+		if err != nil {
+			if strings.Contains(err.Error(), "goroutine") || strings.Contains(err.Error(), "runtime error") {
+				t.Fatalf("%d thread(s): %v\n%s", threads, err, src)
 			}
-		}()
-		p, _, diags := snnc.CompileSource("fuzz.snn", []byte(src), snnc.Options{Passes: passes.Options{Verify: true}})
-		for _, d := range diags {
-			if d.Severity == lang.Error && !d.Pos.IsValid() {
-				t.Fatalf("error without a position: %s\n%s", d.Msg, src)
-			}
+			return nil
 		}
-		if p == nil || diags.HasErrors() {
-			return
+		return res
+	}
+	r1 := run(1)
+	r2 := run(2)
+	if (r1 == nil) != (r2 == nil) {
+		t.Fatalf("1 thread ran: %v, 2 threads ran: %v\n%s", r1 != nil, r2 != nil, src)
+	}
+	if r1 == nil {
+		return
+	}
+	plot := len(data) > 0 && data[len(data)-1]%4 == 0 // plots are slow: a quarter of the cases
+	if _, err := r1.Write(t.TempDir(), plot); err != nil {
+		t.Fatalf("writing the outputs: %v\n%s", err, src)
+	}
+	for k := range r1.Spikes {
+		a, b := r1.Spikes[k], r2.Spikes[k]
+		if !reflect.DeepEqual(a.I, b.I) || !reflect.DeepEqual(a.T, b.T) {
+			t.Fatalf("spikes of %s differ between 1 and 2 threads\n%s", a.Name, src)
 		}
-		run := func(threads int) *gosim.Result {
-			stop := make(chan struct{})
-			timer := time.AfterFunc(10*time.Second, func() { close(stop) })
-			defer timer.Stop()
-			res, err := gosim.Run(p, gosim.Options{Threads: threads, Interrupt: stop, MemLimit: 64 << 20})
-			if res != nil && res.Interrupted {
-				t.Fatalf("%d thread(s): the run took over 10 s\n%s", threads, src)
-			}
-			if err != nil {
-				if strings.Contains(err.Error(), "goroutine") || strings.Contains(err.Error(), "runtime error") {
-					t.Fatalf("%d thread(s): %v\n%s", threads, err, src)
-				}
-				return nil
-			}
-			return res
+	}
+	if len(data) > 0 && data[len(data)-1]%4 == 1 { // and a quarter on the q16 simulator
+		stop := make(chan struct{})
+		timer := time.AfterFunc(10*time.Second, func() { close(stop) })
+		defer timer.Stop()
+		res, err := fixed.RunTarget(p, "q16", gosim.Options{Interrupt: stop, MemLimit: 64 << 20})
+		if res != nil && res.Interrupted {
+			t.Fatalf("q16: the run took over 10 s\n%s", src)
 		}
-		r1 := run(1)
-		r2 := run(2)
-		if (r1 == nil) != (r2 == nil) {
-			t.Fatalf("1 thread ran: %v, 2 threads ran: %v\n%s", r1 != nil, r2 != nil, src)
+		if err != nil && strings.Contains(err.Error(), "runtime error") {
+			t.Fatalf("q16: %v\n%s", err, src)
 		}
-		if r1 == nil {
-			return
-		}
-		plot := len(data) > 0 && data[len(data)-1]%4 == 0 // plots are slow: a quarter of the cases
-		if _, err := r1.Write(t.TempDir(), plot); err != nil {
-			t.Fatalf("writing the outputs: %v\n%s", err, src)
-		}
-		for k := range r1.Spikes {
-			a, b := r1.Spikes[k], r2.Spikes[k]
-			if !reflect.DeepEqual(a.I, b.I) || !reflect.DeepEqual(a.T, b.T) {
-				t.Fatalf("spikes of %s differ between 1 and 2 threads\n%s", a.Name, src)
-			}
-		}
-	})
+	}
 }

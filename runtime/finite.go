@@ -24,5 +24,20 @@ func NonFiniteSynapse(proj, v string, where, syn, pre, post int, x, t float64) e
 	case OnPost:
 		at = fmt.Sprintf("postsynaptic neuron %d", post)
 	}
-	return fmt.Errorf("projection %s, %s: %s became %v at t = %s ms", proj, at, v, x, strconv.FormatFloat(t/1e-3, 'g', 12, 64))
+	return fmt.Errorf("projection %s, %s: %s became %v at t = %s", proj, at, v, x, ms(t))
 }
+
+// NonFiniteNeuron is the error that stops a run when variable v of neuron
+// i of population pop holds the NaN or Inf x at time t (seconds). A check
+// that runs only every `every` seconds (0: every step) says the value
+// appeared within that span.
+func NonFiniteNeuron(pop string, i int, v string, x, t, every float64) error {
+	when := "at t = " + ms(t)
+	if every > 0 {
+		when = fmt.Sprintf("within the %s up to t = %s", ms(every), ms(t))
+	}
+	return fmt.Errorf("%s[%d].%s became %v %s", pop, i, v, x, when)
+}
+
+// ms prints a time in seconds as milliseconds, as the rest of snnc does.
+func ms(t float64) string { return strconv.FormatFloat(t/1e-3, 'g', 12, 64) + " ms" }

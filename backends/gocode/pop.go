@@ -866,9 +866,9 @@ func (pg *popGen) finiteMethod() {
 		}
 		b.line("for i, x := range s.%s {", pg.field[v])
 		b.line("if x-x != 0 {")
-		when := `"at t = " + ms(s.t+dt)`
+		every := "0"
 		if !pg.nonlinear[v] {
-			when = fmt.Sprintf(`"within the %s up to t = " + ms(s.t+dt)`, msString(64*g.p.Schedule.Dt))
+			every = g.litStr(64 * g.p.Schedule.Dt)
 		}
 		b.line("name, k := %s, i", quote(pg.ip.Name))
 		if len(pg.parts) > 1 {
@@ -878,7 +878,7 @@ func (pg *popGen) finiteMethod() {
 				b.line("}")
 			}
 		}
-		b.line("return fmt.Errorf(\"%%s[%%d].%%s became %%v %%s\", name, k, %s, x, %s)", quote(v.Name), when)
+		b.line("return rt.NonFiniteNeuron(name, k, %s, x, s.t+dt, %s)", quote(v.Name), every)
 		b.line("}")
 		b.line("}")
 		b.line("}")
@@ -901,11 +901,6 @@ func anyNonlinear(pg *popGen) bool {
 		}
 	}
 	return false
-}
-
-// msString is ir.Quantity(v, time, "ms").
-func msString(v float64) string {
-	return ir.Quantity(v, ir.TimeDim, "ms")
 }
 
 // rowLead reports whether an exact row's sum starts from 0 (0 + Σ c·x +

@@ -497,10 +497,9 @@ func (p *pop) checkFinite(s *sim) error {
 			continue
 		}
 		if i := firstNonFinite(p.vals[v]); i >= 0 {
-			x := p.vals[v][i]
-			when := "at t = " + ir.Quantity(s.t+s.dt, ir.TimeDim, "ms")
+			every := 0.0
 			if !p.nonlinear[v] {
-				when = fmt.Sprintf("within the %s up to t = %s", ir.Quantity(64*s.dt, ir.TimeDim, "ms"), ir.Quantity(s.t+s.dt, ir.TimeDim, "ms"))
+				every = 64 * s.dt
 			}
 			name, k := p.nm, i
 			for _, mb := range p.members { // name the IR population, not the fused group
@@ -508,7 +507,7 @@ func (p *pop) checkFinite(s *sim) error {
 					name, k = mb.name, i-mb.off
 				}
 			}
-			return fmt.Errorf("%s[%d].%s became %v %s", name, k, v.Name, x, when)
+			return runtime.NonFiniteNeuron(name, k, v.Name, p.vals[v][i], s.t+s.dt, every)
 		}
 	}
 	return nil
