@@ -52,11 +52,18 @@ func Check(path string, src []byte) (*lang.Program, lang.Diagnostics) {
 func check(path string, src []byte, opt Options) (*lang.Program, lang.Diagnostics) {
 	path = filepath.Clean(path) // imports are resolved and compared by clean path
 	src = parser.Normalize(src) // BOM, CR-only line ends: Sources matches what was parsed
+	if !isText(src) {
+		// the parser's error names the position and no content; no excerpt
+		// of a binary either
+		_, d := parser.Parse(path, src)
+		d.Sort()
+		return &lang.Program{Sources: lang.Sources{}}, d
+	}
 	f, diags, err := ParseFile(path, src)
 	if ferr, ok := err.(*ForeignFileError); ok {
 		// no Sources entry: the error must not quote the file
 		var d lang.Diagnostics
-		d.Errorf(ferr.Pos, lang.Pos{}, "not a .snn model: syntax error here (the contents of a file whose name does not end in .snn are not shown)")
+		d.Errorf(ferr.Pos, lang.Pos{}, "not a .snn model: syntax error here (its contents are not shown: %s)", ferr.Why)
 		return &lang.Program{Sources: lang.Sources{}}, d
 	}
 	f.ID = fileID(path)

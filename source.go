@@ -1,6 +1,7 @@
 package snnc
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"io/fs"
@@ -8,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/parser"
@@ -64,14 +66,24 @@ func fileKind(m fs.FileMode) string {
 	return "a special file"
 }
 
-// ParseFile parses src as the file name. A file whose name does not end in
-// .snn and that does not parse is taken for what it is, not a model: the
-// error (non-nil, with the diagnostics dropped) gives only the position of
-// the first syntax error and never a line or token of the file, which may be
+// ParseFile parses src as the file name. A file that does not parse and
+// is not a model by its looks (its name does not end in .snn, or it is not
+// text: invalid UTF-8 or a NUL byte) is taken for what it is: the error
+// (non-nil, with the diagnostics dropped) gives only the position of the
+// first syntax error and never a line or token of the file, which may be
 // anything from a binary to /etc/shadow.
 func ParseFile(name string, src []byte) (*lang.File, lang.Diagnostics, error) {
 	f, d := parser.Parse(name, src)
-	if strings.HasSuffix(name, ".snn") || !d.HasErrors() {
+	if !d.HasErrors() {
+		return f, d, nil
+	}
+	why := ""
+	switch {
+	case !isText(src):
+		why = "it is not text"
+	case !strings.HasSuffix(name, ".snn"):
+		why = "its name does not end in .snn"
+	default:
 		return f, d, nil
 	}
 	d.Sort()
@@ -82,14 +94,18 @@ func ParseFile(name string, src []byte) (*lang.File, lang.Diagnostics, error) {
 			break
 		}
 	}
-	return nil, nil, &ForeignFileError{Pos: p}
+	return nil, nil, &ForeignFileError{Pos: p, Why: why}
 }
 
-// ForeignFileError is a file without the .snn suffix that does not parse.
-type ForeignFileError struct{ Pos lang.Pos }
+// ForeignFileError is a file that does not parse and is not a model by its
+// looks (see ParseFile).
+type ForeignFileError struct {
+	Pos lang.Pos
+	Why string // why its contents are not shown
+}
 
 func (e *ForeignFileError) Error() string {
-	return fmt.Sprintf("%s is not a .snn model: syntax error at line %d, column %d (its contents are not shown because the name does not end in .snn)", e.Pos.File, e.Pos.Line, e.Pos.Col)
+	return fmt.Sprintf("%s is not a .snn model: syntax error at line %d, column %d (its contents are not shown: %s)", e.Pos.File, e.Pos.Line, e.Pos.Col, e.Why)
 }
 
 // fileID names the file at path by its absolute path with symlinks resolved,
@@ -128,3 +144,6 @@ func CheckDataFiles(prog *lang.Program, dir string) lang.Diagnostics {
 	}
 	return d
 }
+
+// isText: src is UTF-8 without NUL bytes, as a .snn file must be.
+func isText(src []byte) bool { return utf8.Valid(src) && bytes.IndexByte(src, 0) < 0 }

@@ -270,7 +270,7 @@ func litBefore(x *NumberLit, f *UnitFactor) string {
 		}
 		switch {
 		case g.Div && i == 0:
-			s += " 1/"
+			s += "/" // 4/ms: "4 1/ms" would not parse
 		case g.Div:
 			s += "/"
 		case i == 0:

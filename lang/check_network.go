@@ -225,9 +225,10 @@ func (c *checker) checkNetwork(nd *NetworkDecl) *NetInfo {
 		c.projection(ni, pi)
 	}
 	recorded := map[string]Node{}
+	written := map[string]recordSite{}
 	for _, it := range nd.Items {
 		if r, ok := it.(*RecordDecl); ok {
-			c.record(ni, r, recorded)
+			c.record(ni, r, recorded, written)
 		}
 	}
 	c.wtas(ni)
@@ -1000,7 +1001,7 @@ func (c *checker) recordedTwice(x Expr, seen map[string]Node) {
 }
 
 // record checks `record spikes(A, B)`, `record weights(P)`, `record P.v[0:5]`.
-func (c *checker) record(ni *NetInfo, r *RecordDecl, recorded map[string]Node) {
+func (c *checker) record(ni *NetInfo, r *RecordDecl, recorded map[string]Node, written map[string]recordSite) {
 	stateful := false
 	for _, x := range r.Targets {
 		before := len(c.diags) // check for duplicates only targets without errors
@@ -1032,6 +1033,9 @@ func (c *checker) record(ni *NetInfo, r *RecordDecl, recorded map[string]Node) {
 		}
 		if len(c.diags) == before {
 			c.recordedTwice(x, recorded)
+		}
+		if len(c.diags) == before {
+			c.outputCollisions(ni, x, written)
 		}
 	}
 	if r.Every != nil {

@@ -93,17 +93,37 @@ func (c *checker) eachDivision(t *TypeInfo, members []Member, f func(scope *Type
 				case *Alias:
 					x, where = it.Value, "the named expression "+it.Name.Name
 				}
-				WalkExpr(x, func(e Expr) {
-					if b, ok := e.(*BinaryExpr); ok && b.Op == "/" {
-						f(t, b, where)
-					}
-				})
+				eachUnguardedDivision(x, func(b *BinaryExpr) { f(t, b, where) })
 			}
 		case *CompartmentBlock:
 			if s := t.Scope[m.Name.Name]; s != nil && s.Kind == CompSym && s.Decl == m {
 				c.eachDivision(s.Comp, m.Members, f)
 			}
 		}
+	}
+}
+
+// eachUnguardedDivision calls f for the divisions of x outside the branches
+// of an if-expression: `if tau > 0 then v / tau else 0` may be meant for
+// tau = 0.
+func eachUnguardedDivision(x Expr, f func(*BinaryExpr)) {
+	switch x := x.(type) {
+	case *BinaryExpr:
+		if x.Op == "/" {
+			f(x)
+		}
+		eachUnguardedDivision(x.X, f)
+		eachUnguardedDivision(x.Y, f)
+	case *ParenExpr:
+		eachUnguardedDivision(x.X, f)
+	case *UnaryExpr:
+		eachUnguardedDivision(x.X, f)
+	case *CallExpr:
+		for _, a := range x.Args {
+			eachUnguardedDivision(a.Value, f)
+		}
+	case *IfExpr:
+		eachUnguardedDivision(x.Cond, f)
 	}
 }
 

@@ -16,10 +16,13 @@ import (
 
 	"codeberg.org/sbinet/npyio"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/snnc/snnc/internal/outname"
 )
 
 // Output files (all in the run's out directory; <name> and <var> are the
-// model's names with anything outside [A-Za-z0-9_.-] replaced by '_'):
+// model's names made file-safe by outname.Safe, which also lists the files
+// for the checker):
 //
 //	spikes_<name>_i.npy   int32 [spikes]        neuron index of each spike
 //	spikes_<name>_t.npy   float64 [spikes]      spike time in seconds
@@ -110,26 +113,8 @@ func WriteRun(dir string, spikes []*SpikeMonitor, states []*StateMonitor, weight
 	return append(slices.Clone(files), "summary.json"), nil
 }
 
-// SafeName maps a model name to a file-name part.
-func SafeName(s string) string {
-	if s == "" {
-		return "_"
-	}
-	// ASCII punctuation becomes _; other characters become _xHEX_ so that
-	// distinct names (µ, Ω) stay distinct
-	var b strings.Builder
-	for i, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || (r == '.' && i > 0):
-			b.WriteRune(r)
-		case r < 128:
-			b.WriteByte('_')
-		default:
-			fmt.Fprintf(&b, "_x%X_", r)
-		}
-	}
-	return b.String()
-}
+// SafeName maps a model name to a file-name part (outname.Safe).
+func SafeName(s string) string { return outname.Safe(s) }
 
 func (o *OutputDir) create(name string, write func(w *bufio.Writer) error) error {
 	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
@@ -282,7 +267,7 @@ func (o *OutputDir) Spikes(m *SpikeMonitor) error {
 	if len(m.I) != len(m.T) {
 		return fmt.Errorf("spike monitor %s: %d indices but %d times", m.Name, len(m.I), len(m.T))
 	}
-	base := "spikes_" + SafeName(m.Name)
+	base := outname.SpikesBase(m.Name)
 	i := m.I
 	if i == nil {
 		i = []int32{}
@@ -317,7 +302,7 @@ func (o *OutputDir) Spikes(m *SpikeMonitor) error {
 // the ones not flushed (SpikeMonitor.each) instead of flushing them, which
 // would hold the recording twice at the end of the run.
 func (o *OutputDir) spikeSteps(m *SpikeMonitor) error {
-	base := "spikes_" + SafeName(m.Name)
+	base := outname.SpikesBase(m.Name)
 	n := int(m.Count())
 	var b [8]byte
 	err := o.create(base+"_i.npy", func(w *bufio.Writer) error {
@@ -380,7 +365,7 @@ func (o *OutputDir) samples(name, v string, index []int, t []float64, vals [][]f
 	if len(t) != len(vals) {
 		return "", fmt.Errorf("monitor %s.%s: %d times but %d samples", name, v, len(t), len(vals))
 	}
-	base := SafeName(name) + "_" + SafeName(v)
+	base := outname.SamplesBase(name, v)
 	if err := o.npy2D(base+".npy", vals, len(index)); err != nil {
 		return "", err
 	}
