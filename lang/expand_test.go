@@ -69,9 +69,21 @@ func TestCheckDoublingFunctionsLinear(t *testing.T) {
 	}
 }
 
+// BenchmarkCheckDoublingFunctions20: refused at f16 by the expansion limit.
 func BenchmarkCheckDoublingFunctions20(b *testing.B) {
 	src := doublingFunctions(20)
 	for b.Loop() {
 		snnc.Check("f.snn", src)
+	}
+}
+
+// BenchmarkCheckDoublingFunctions20NoLimit: the same model checked in full.
+func BenchmarkCheckDoublingFunctions20NoLimit(b *testing.B) {
+	lang.SetMaxExpanded(b, 1<<62)
+	src := doublingFunctions(20)
+	for b.Loop() {
+		if _, diags := snnc.Check("f.snn", src); diags.HasErrors() {
+			b.Fatal(diags)
+		}
 	}
 }
