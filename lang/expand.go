@@ -28,8 +28,8 @@ type size struct {
 }
 
 func (a *size) add(b size, k float64) {
-	a.n += k * b.n
 	a.bad = a.bad || b.bad
+	a.n += k * b.n
 	if len(b.p) > len(a.p) {
 		a.p = append(a.p, make([]float64, len(b.p)-len(a.p))...)
 	}
@@ -96,10 +96,16 @@ func (s *sizer) expr(x Expr, params []*Param) size {
 			}
 			return one
 		}
+		// Each argument is lowered once, even for an unused parameter (this
+		// also keeps 0 · +Inf from making NaN).
 		r := size{n: body.n, bad: body.bad}
 		for i, a := range x.Args {
-			if i < len(body.p) && a != nil {
-				r.add(s.expr(a.Value, params), body.p[i])
+			k := 1.0
+			if i < len(body.p) {
+				k = max(k, body.p[i])
+			}
+			if a != nil {
+				r.add(s.expr(a.Value, params), k)
 			}
 		}
 		return r
@@ -250,7 +256,7 @@ func count(n float64) string {
 		return fmt.Sprintf("%.0f", n)
 	}
 	if math.IsInf(n, 0) {
-		return "more than 10^308"
+		return "over 10^308"
 	}
 	return fmt.Sprintf("about 10^%.0f", math.Floor(math.Log10(n)))
 }

@@ -69,9 +69,38 @@ func TestCheckDoublingFunctionsLinear(t *testing.T) {
 	}
 }
 
+// BenchmarkCheckDoublingFunctions20: refused at f16 by the expansion limit.
 func BenchmarkCheckDoublingFunctions20(b *testing.B) {
 	src := doublingFunctions(20)
 	for b.Loop() {
 		snnc.Check("f.snn", src)
+	}
+}
+
+// BenchmarkCheckDoublingFunctions20NoLimit: the same model checked in full.
+func BenchmarkCheckDoublingFunctions20NoLimit(b *testing.B) {
+	lang.SetMaxExpanded(b, 1<<62)
+	src := doublingFunctions(20)
+	for b.Loop() {
+		if _, diags := snnc.Check("f.snn", src); diags.HasErrors() {
+			b.Fatal(diags)
+		}
+	}
+}
+
+// TestExpansionOverflowNotNaN: a size past the float range counts as +Inf
+// and is refused. k passes the huge nest to g, which ignores it: the
+// argument is still built once, so 0 · +Inf must not make NaN (which
+// compares below every limit). Generated here: the format round-trip test
+// reads testdata, and comparing a 160-deep tree there takes minutes.
+func TestExpansionOverflowNotNaN(t *testing.T) {
+	src := "function f(x) = " + strings.Repeat("x + ", 99) + "x\n" +
+		"function g(unused, y) = y\n" +
+		"function k(x) = g(" + strings.Repeat("f(", 160) + "x" + strings.Repeat(")", 160) + ", x)\n" +
+		"neuron N {\n    parameters { tau = 10 ms }\n    state { v = 0 mV }\n    equations { v' = -v / tau + k(v / tau) }\n}\n"
+	_, diags := snnc.Check("k.snn", []byte(src))
+	if len(diags) != 1 || diags[0].Pos.Line != 3 || diags[0].Pos.Col != 10 ||
+		!strings.HasPrefix(diags[0].Msg, "function k expands to over 10^308 nodes") {
+		t.Errorf("want one error at 3:10 for k over 10^308 nodes, got %v", diags)
 	}
 }

@@ -10,13 +10,15 @@ import (
 // what lets `tau = 3` on one line and `y = 4` on the next never read as the
 // number 3 with unit y.
 var rawLexer = lexer.MustSimple([]lexer.SimpleRule{
+	// Rules are tried in order, and no two can match at the same place:
+	// the commonest tokens, blanks, come first.
+	{Name: "NL", Pattern: `\n`},
+	{Name: "Whitespace", Pattern: `[ \t\r]+`},
 	{Name: "Comment", Pattern: `#[^\n]*`},
 	{Name: "String", Pattern: `"(\\.|[^"\\\n])*"`},
 	{Name: "Number", Pattern: `(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?`},
 	{Name: "Ident", Pattern: `[A-Za-z_µμΩ][A-Za-z0-9_µμΩ]*`}, // µ micro sign and μ Greek mu both spell micro
 	{Name: "Punct", Pattern: `->|\+=|-=|\*=|/=|<=|>=|==|!=|[-+*/%^<>=(){}\[\],:;.']`},
-	{Name: "NL", Pattern: `\n`},
-	{Name: "Whitespace", Pattern: `[ \t\r]+`},
 })
 
 // snnLexer wraps rawLexer with Go-like newline handling: a newline inside

@@ -214,6 +214,9 @@ func unclosedBrace(filename string, src []byte) (lang.Pos, bool) {
 }
 
 func comments(filename string, src []byte) []*lang.Comment {
+	if bytes.IndexByte(src, '#') < 0 {
+		return nil // no comment: spare a second lexing pass
+	}
 	var out []*lang.Comment
 	for t := range rawTokens(filename, src) {
 		if t.Type == tokComment {

@@ -71,6 +71,9 @@ func Suggest(sym string) string {
 	low := []rune(strings.ToLower(sym))
 	best, bestKey := "", [3]int{}
 	for _, c := range candidates {
+		if n > utf8.RuneCountInString(c)+maxDist || utf8.RuneCountInString(c) > n+maxDist {
+			continue // the distance is at least the length difference (and a long name would cost its length times every candidate's)
+		}
 		d := distance(low, []rune(strings.ToLower(c)))
 		if d > maxDist {
 			continue
