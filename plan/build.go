@@ -229,9 +229,37 @@ func (b *builder) proj(ip *ir.Projection) (*Proj, error) {
 			pr.Handler = &Loop{Name: post.Name + " port " + port.Name, Over: post.Name, Space: Events, N: post.N, Ops: l.ops}
 		}
 	}
-	pr.Parallel = ip.Synapse == nil && pr.DelaySteps == 0 && len(pr.Merged) == 0 && pr.Direct != nil &&
-		pr.Dend == "" && pr.Storage != Dense
+	pr.Parallel = ParallelDelivery(ip, b.p.Dt)
 	return pr, nil
+}
+
+// ParallelDelivery reports whether the threads may share a projection's
+// delivery by postsynaptic range: static synapses added straight into a
+// port variable (`x += weight`, not a dendrite), no delay, no merged
+// projections, stored (not dense) connectivity. Then every target gets its
+// additions in the order one thread gives them.
+func ParallelDelivery(ip *ir.Projection, dt float64) bool {
+	m := ip.Post.Model
+	if ip.Synapse != nil || len(ip.Merged) > 0 || StorageOf(ip, false) == Dense {
+		return false
+	}
+	for _, d := range m.Dendrites {
+		if d.Name == ip.Port {
+			return false
+		}
+	}
+	if ip.Delay != nil {
+		if d, ok := ir.ConstValue(ip.Delay); !ok || Steps(d, dt) != 0 {
+			return false
+		}
+	}
+	for _, port := range m.Ports {
+		if port.Name == ip.Port && port.Kind == ir.EventPort {
+			_, _, ok := DirectAddOf(port.Body)
+			return ok
+		}
+	}
+	return false
 }
 
 // StorageOf is the connectivity storage a projection runs with: the one

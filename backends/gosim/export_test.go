@@ -1,7 +1,9 @@
 package gosim
 
 import (
+	"fmt"
 	"os"
+	"strings"
 
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/runtime"
@@ -93,3 +95,40 @@ func UpdateProbe(p *ir.Program, baseDir string, steps int, probe func(pop string
 type probeStep func(s *sim)
 
 func (f probeStep) step(s *sim) { f(s) }
+
+// PopKernels describes, per population, how the interpreter runs its
+// update: "fused=B lif=B" and, for each Euler system, the step kernel of
+// each variable ("eulerQMM v; eulerScaled ge").
+func PopKernels(p *ir.Program, baseDir string) (map[string][]string, error) {
+	s, err := build(p, Options{Threads: 1, BaseDir: baseDir})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]string{}
+	for _, pp := range s.pops {
+		desc := []string{fmt.Sprintf("fused=%v lif=%v", pp.fused, pp.lif != nil)}
+		for _, in := range pp.systems {
+			r, ok := in.(*rk)
+			if !ok || !r.euler {
+				continue
+			}
+			var names []string
+			for j, v := range r.vars {
+				name := "euler"
+				switch sc := r.scaled[j]; {
+				case r.copyK[j]:
+				case sc.shape == 'T':
+					name = "eulerQMM"
+				case sc.shape == 'S':
+					name = "eulerAddM"
+				case sc.shape != 0:
+					name = "eulerScaled"
+				}
+				names = append(names, name+" "+v.Name)
+			}
+			desc = append(desc, strings.Join(names, "; "))
+		}
+		out[pp.nm] = desc
+	}
+	return out, nil
+}

@@ -126,3 +126,39 @@ func compileOK(t *testing.T, path string) *ir.Program {
 	p, _, _ := snnc.Compile(path, snnc.Options{Passes: passes.Options{Verify: true}})
 	return p
 }
+
+// TestPlanKernelsMatch: the plan's decisions on how a population's update
+// runs (fused with threshold and reset, CUBA's lifBlock, each Euler
+// variable's step kernel) are the ones the interpreter makes.
+func TestPlanKernelsMatch(t *testing.T) {
+	for _, model := range planModels(t) {
+		p := compileOK(t, model)
+		if p == nil {
+			continue
+		}
+		pl, err := plan.Build(p, plan.Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", model, err)
+		}
+		got, err := gosim.PopKernels(p, filepath.Dir(model))
+		if err != nil {
+			t.Fatalf("%s: %v", model, err)
+		}
+		for _, pp := range pl.Pops {
+			want := []string{fmt.Sprintf("fused=%v lif=%v", pp.Fused, pp.Kernel == "lifBlock")}
+			for _, ph := range pl.Step {
+				if ph.Kind != plan.Update || ph.Target != pp.Name {
+					continue
+				}
+				for _, l := range ph.Loops {
+					if strings.HasSuffix(l.Name, "(euler)") {
+						want = append(want, l.Kernel)
+					}
+				}
+			}
+			if g := got[pp.Name]; strings.Join(g, " | ") != strings.Join(want, " | ") {
+				t.Errorf("%s, population %s: interpreter %q, plan %q", model, pp.Name, g, want)
+			}
+		}
+	}
+}
