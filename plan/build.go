@@ -176,7 +176,7 @@ func DirectAddOf(body []ir.Stmt) (*ir.Var, float64, bool) {
 // proj decides a projection's storage, delay, delivery and threading.
 func (b *builder) proj(ip *ir.Projection) (*Proj, error) {
 	post := b.popOf[ip.Post]
-	if post == nil {
+	if post == nil || ip.Pre.Pop == nil && ip.Pre.Input == nil {
 		return nil, fmt.Errorf("missing end")
 	}
 	pr := &Proj{Name: ip.Name, Pre: ip.Pre.Name(), Post: ip.Post.Name, Port: ip.Port, Plastic: ip.Synapse != nil}
@@ -239,6 +239,9 @@ func (b *builder) proj(ip *ir.Projection) (*Proj, error) {
 // projections, stored (not dense) connectivity. Then every target gets its
 // additions in the order one thread gives them.
 func ParallelDelivery(ip *ir.Projection, dt float64) bool {
+	if ip.Post == nil || ip.Post.Model == nil {
+		return false
+	}
 	m := ip.Post.Model
 	if ip.Synapse != nil || len(ip.Merged) > 0 || StorageOf(ip, false) == Dense {
 		return false
@@ -298,7 +301,10 @@ func (b *builder) records() {
 				rec.Source = r.Proj.Name
 			}
 		case ir.RecWeights:
-			rec.Kind, rec.Source = "weights", r.Proj.Name
+			rec.Kind = "weights"
+			if r.Proj != nil {
+				rec.Source = r.Proj.Name
+			}
 			if r.Every > 0 {
 				rec.Every = Every(r.Every, b.p.Dt)
 			}
@@ -431,6 +437,9 @@ func (b *builder) step() error {
 		add(&Phase{Kind: Threshold, Target: pp.Name, Loops: []*Loop{loop}, Parallel: pp.Simple != nil && pp.N >= ParallelMin})
 	}
 	for _, w := range b.ir.Wtas {
+		if w.Pop == nil || w.By == nil {
+			return fmt.Errorf("winner-take-all without a population or a score")
+		}
 		add(&Phase{Kind: Winners, Target: w.Pop.Name, Note: fmt.Sprintf("k = %d by %s", w.K, ir.ExprString(w.By))})
 	}
 	var spiking []string
@@ -464,8 +473,8 @@ func (b *builder) step() error {
 		if len(ip.Synapse.OnMod) > 0 {
 			add(&Phase{Kind: Modulate, Target: pr.Name, Note: strings.Join(sortedKeys(ip.Synapse.OnMod), ", ")})
 		}
-		if pr.NormalizeEvery > 0 {
-			add(&Phase{Kind: Normalize, Target: pr.Name, Every: pr.NormalizeEvery, Note: ip.Normalize.Func + " of " + ip.Normalize.Var.Name})
+		if n := ip.Normalize; n != nil && n.Var != nil {
+			add(&Phase{Kind: Normalize, Target: pr.Name, Every: pr.NormalizeEvery, Note: n.Func + " of " + n.Var.Name})
 		}
 	}
 	for _, pp := range p.Pops {
