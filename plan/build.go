@@ -226,7 +226,7 @@ func (b *builder) proj(ip *ir.Projection) (*Proj, error) {
 				return nil, fmt.Errorf("population %s, port %s: %w", post.Name, port.Name, err)
 			}
 			l.flush()
-			pr.Handler = &Loop{Name: post.Name + " port " + port.Name, Over: post.Name, Space: Events, N: post.N, Ops: l.ops}
+			pr.Handler = &Loop{Name: post.Name + " port " + port.Name, Over: post.Name, Space: Events, N: post.N, Ops: l.finish()}
 		}
 	}
 	pr.Parallel = ParallelDelivery(ip, b.p.Dt)
@@ -430,7 +430,7 @@ func (b *builder) step() error {
 		}
 		r, _ := l.refractory()
 		l.emit(Op{Code: Spike, Args: []int{l.pure(And, "", c, l.pure(Not, "", r))}, Arr: -1})
-		loop := &Loop{Name: pp.Name + " threshold", Over: pp.Name, Space: Neurons, N: pp.N, Ops: l.ops}
+		loop := &Loop{Name: pp.Name + " threshold", Over: pp.Name, Space: Neurons, N: pp.N, Ops: l.finish()}
 		if pp.Simple != nil {
 			loop.Kernel = "crossings " + pp.Simple.Op
 		}
@@ -487,7 +487,7 @@ func (b *builder) step() error {
 			return fmt.Errorf("population %s, reset: %w", pp.Name, err)
 		}
 		l.flush()
-		add(&Phase{Kind: Reset, Target: pp.Name, Loops: []*Loop{{Name: pp.Name + " reset", Over: pp.Name, Space: Spiking, N: pp.N, Ops: l.ops}}})
+		add(&Phase{Kind: Reset, Target: pp.Name, Loops: []*Loop{{Name: pp.Name + " reset", Over: pp.Name, Space: Spiking, N: pp.N, Ops: l.finish()}}})
 	}
 	for _, pp := range p.Pops {
 		var names []string
