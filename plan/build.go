@@ -176,7 +176,7 @@ func DirectAddOf(body []ir.Stmt) (*ir.Var, float64, bool) {
 // proj decides a projection's storage, delay, delivery and threading.
 func (b *builder) proj(ip *ir.Projection) (*Proj, error) {
 	post := b.popOf[ip.Post]
-	if post == nil {
+	if post == nil || ip.Pre.Pop == nil && ip.Pre.Input == nil {
 		return nil, fmt.Errorf("missing end")
 	}
 	pr := &Proj{Name: ip.Name, Pre: ip.Pre.Name(), Post: ip.Post.Name, Port: ip.Port, Plastic: ip.Synapse != nil}
@@ -226,12 +226,43 @@ func (b *builder) proj(ip *ir.Projection) (*Proj, error) {
 				return nil, fmt.Errorf("population %s, port %s: %w", post.Name, port.Name, err)
 			}
 			l.flush()
-			pr.Handler = &Loop{Name: post.Name + " port " + port.Name, Over: post.Name, Space: Events, N: post.N, Ops: l.ops}
+			pr.Handler = &Loop{Name: post.Name + " port " + port.Name, Over: post.Name, Space: Events, N: post.N, Ops: l.finish()}
 		}
 	}
-	pr.Parallel = ip.Synapse == nil && pr.DelaySteps == 0 && len(pr.Merged) == 0 && pr.Direct != nil &&
-		pr.Dend == "" && pr.Storage != Dense
+	pr.Parallel = ParallelDelivery(ip, b.p.Dt)
 	return pr, nil
+}
+
+// ParallelDelivery reports whether the threads may share a projection's
+// delivery by postsynaptic range: static synapses added straight into a
+// port variable (`x += weight`, not a dendrite), no delay, no merged
+// projections, stored (not dense) connectivity. Then every target gets its
+// additions in the order one thread gives them.
+func ParallelDelivery(ip *ir.Projection, dt float64) bool {
+	if ip.Post == nil || ip.Post.Model == nil {
+		return false
+	}
+	m := ip.Post.Model
+	if ip.Synapse != nil || len(ip.Merged) > 0 || StorageOf(ip, false) == Dense {
+		return false
+	}
+	for _, d := range m.Dendrites {
+		if d.Name == ip.Port {
+			return false
+		}
+	}
+	if ip.Delay != nil {
+		if d, ok := ir.ConstValue(ip.Delay); !ok || Steps(d, dt) != 0 {
+			return false
+		}
+	}
+	for _, port := range m.Ports {
+		if port.Name == ip.Port && port.Kind == ir.EventPort {
+			_, _, ok := DirectAddOf(port.Body)
+			return ok
+		}
+	}
+	return false
 }
 
 // StorageOf is the connectivity storage a projection runs with: the one
@@ -270,7 +301,10 @@ func (b *builder) records() {
 				rec.Source = r.Proj.Name
 			}
 		case ir.RecWeights:
-			rec.Kind, rec.Source = "weights", r.Proj.Name
+			rec.Kind = "weights"
+			if r.Proj != nil {
+				rec.Source = r.Proj.Name
+			}
 			if r.Every > 0 {
 				rec.Every = Every(r.Every, b.p.Dt)
 			}
@@ -396,13 +430,16 @@ func (b *builder) step() error {
 		}
 		r, _ := l.refractory()
 		l.emit(Op{Code: Spike, Args: []int{l.pure(And, "", c, l.pure(Not, "", r))}, Arr: -1})
-		loop := &Loop{Name: pp.Name + " threshold", Over: pp.Name, Space: Neurons, N: pp.N, Ops: l.ops}
+		loop := &Loop{Name: pp.Name + " threshold", Over: pp.Name, Space: Neurons, N: pp.N, Ops: l.finish()}
 		if pp.Simple != nil {
 			loop.Kernel = "crossings " + pp.Simple.Op
 		}
 		add(&Phase{Kind: Threshold, Target: pp.Name, Loops: []*Loop{loop}, Parallel: pp.Simple != nil && pp.N >= ParallelMin})
 	}
 	for _, w := range b.ir.Wtas {
+		if w.Pop == nil || w.By == nil {
+			return fmt.Errorf("winner-take-all without a population or a score")
+		}
 		add(&Phase{Kind: Winners, Target: w.Pop.Name, Note: fmt.Sprintf("k = %d by %s", w.K, ir.ExprString(w.By))})
 	}
 	var spiking []string
@@ -436,8 +473,8 @@ func (b *builder) step() error {
 		if len(ip.Synapse.OnMod) > 0 {
 			add(&Phase{Kind: Modulate, Target: pr.Name, Note: strings.Join(sortedKeys(ip.Synapse.OnMod), ", ")})
 		}
-		if pr.NormalizeEvery > 0 {
-			add(&Phase{Kind: Normalize, Target: pr.Name, Every: pr.NormalizeEvery, Note: ip.Normalize.Func + " of " + ip.Normalize.Var.Name})
+		if n := ip.Normalize; n != nil && n.Var != nil {
+			add(&Phase{Kind: Normalize, Target: pr.Name, Every: pr.NormalizeEvery, Note: n.Func + " of " + n.Var.Name})
 		}
 	}
 	for _, pp := range p.Pops {
@@ -450,7 +487,7 @@ func (b *builder) step() error {
 			return fmt.Errorf("population %s, reset: %w", pp.Name, err)
 		}
 		l.flush()
-		add(&Phase{Kind: Reset, Target: pp.Name, Loops: []*Loop{{Name: pp.Name + " reset", Over: pp.Name, Space: Spiking, N: pp.N, Ops: l.ops}}})
+		add(&Phase{Kind: Reset, Target: pp.Name, Loops: []*Loop{{Name: pp.Name + " reset", Over: pp.Name, Space: Spiking, N: pp.N, Ops: l.finish()}}})
 	}
 	for _, pp := range p.Pops {
 		var names []string

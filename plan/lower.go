@@ -29,11 +29,13 @@ type lowerer struct {
 	consts map[uint64]int
 }
 
-// slot is an array element relative to the loop's indices.
+// slot is an array element relative to the loop's indices; b: the array
+// holds booleans.
 type slot struct {
 	arr int
 	idx Idx
 	off int
+	b   bool
 }
 
 func newLowerer(vars func(*ir.Var, ir.Side) (slot, error), refr int, dt float64) *lowerer {
@@ -85,7 +87,7 @@ func (l *lowerer) refractory() (int, error) {
 }
 
 // read is the current value of a slot: written, or loaded once.
-func (l *lowerer) read(s slot, b bool) int {
+func (l *lowerer) read(s slot) int {
 	if id, ok := l.cur[s]; ok {
 		return id
 	}
@@ -93,7 +95,7 @@ func (l *lowerer) read(s slot, b bool) int {
 		return id
 	}
 	t := Float
-	if b {
+	if s.b {
 		t = Bool
 	}
 	id := l.emit(Op{Code: Load, Type: t, Arr: s.arr, Idx: s.idx, Off: s.off})
@@ -127,7 +129,7 @@ func (l *lowerer) expr(e ir.Expr) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		return l.read(s, x.Var.Bool), nil
+		return l.read(s), nil
 	case *ir.Unary:
 		a, err := l.expr(x.X)
 		if err != nil {
@@ -218,7 +220,7 @@ func (l *lowerer) stmt(s ir.Stmt) error {
 			return err
 		}
 		if c, ok := assignCodes[s.Op]; ok {
-			v = l.pure(c, "", l.read(sl, s.Var.Bool), v)
+			v = l.pure(c, "", l.read(sl), v)
 		}
 		l.write(sl, v)
 	case *ir.Refractory:
@@ -280,15 +282,11 @@ func (l *lowerer) stmt(s ir.Stmt) error {
 		for _, k := range keys {
 			tv, ok1 := then[k]
 			ev, ok2 := els[k]
-			b := false
-			if !ok1 || !ok2 {
-				b = l.ops[l.read(k, false)].Type == Bool
-			}
 			if !ok1 {
-				tv = l.read(k, b)
+				tv = l.read(k)
 			}
 			if !ok2 {
-				ev = l.read(k, b)
+				ev = l.read(k)
 			}
 			if tv != ev {
 				l.write(k, l.pure(Select, "", c, tv, ev))
@@ -355,3 +353,38 @@ func checkCall(fn string, n int) error {
 
 var callArity = map[string]int{"exp": 1, "log": 1, "sqrt": 1, "abs": 1, "sin": 1, "cos": 1, "tanh": 1, "sigmoid": 1,
 	"floor": 1, "ceil": 1, "round": 1, "pow": 2, "clip": 3, "min": -1, "max": -1}
+
+// finish drops the values nothing uses (a guard no side effect needed, a
+// load a clamped row did not read) and renumbers the rest, in order. Side
+// effects stay, and so do random draws: each advances its stream.
+func (l *lowerer) finish() []Op {
+	live := make([]bool, len(l.ops))
+	for k := len(l.ops) - 1; k >= 0; k-- {
+		switch l.ops[k].Code {
+		case Store, Spike, Send, Rand:
+			live[k] = true
+		}
+		if live[k] {
+			for _, a := range l.ops[k].Args {
+				live[a] = true
+			}
+		}
+	}
+	index := make([]int, len(l.ops))
+	out := make([]Op, 0, len(l.ops))
+	for k, op := range l.ops {
+		if !live[k] {
+			continue
+		}
+		index[k] = len(out)
+		if len(op.Args) > 0 {
+			args := make([]int, len(op.Args))
+			for j, a := range op.Args {
+				args[j] = index[a]
+			}
+			op.Args = args
+		}
+		out = append(out, op)
+	}
+	return out
+}

@@ -35,7 +35,7 @@ func (b *builder) updateLoop(pp *Pop, m *ir.Model, sys *ir.System) (*Loop, error
 	if err != nil {
 		return nil, fmt.Errorf("population %s: %w", pp.Name, err)
 	}
-	loop.Ops = l.ops
+	loop.Ops = l.finish()
 	return loop, nil
 }
 
@@ -49,7 +49,7 @@ func (b *builder) neuronVars(pp *Pop) func(*ir.Var, ir.Side) (slot, error) {
 		if !ok {
 			return slot{}, fmt.Errorf("no storage for %s in %s", v.Name, pp.Name)
 		}
-		return slot{arr: a}, nil
+		return slot{arr: a, b: v.Bool}, nil
 	}
 }
 
@@ -98,7 +98,7 @@ func (b *builder) exact(l *lowerer, pp *Pop, sys *ir.System) (string, error) {
 			return "", err
 		}
 		slots[j] = s
-		x[j] = l.read(s, false)
+		x[j] = l.read(s)
 	}
 	u := make([]int, len(sys.Inputs))
 	for k, v := range sys.Inputs {
@@ -109,7 +109,7 @@ func (b *builder) exact(l *lowerer, pp *Pop, sys *ir.System) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("input %s of the system of %s has no storage", v.Name, sys.Vars[0].Name)
 		}
-		u[k] = l.read(s, v.Bool)
+		u[k] = l.read(s)
 	}
 	rows := ir.Rows(sys.P, sys.Q, sys.R)
 	var ref []ir.Row
@@ -207,7 +207,7 @@ func loadSystem(l *lowerer, sys *ir.System) ([]int, []slot, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		slots[j], x[j] = s, l.read(s, v.Bool)
+		slots[j], x[j] = s, l.read(s)
 	}
 	return x, slots, nil
 }

@@ -437,13 +437,9 @@ func (pr *projGen) propagateMethod() {
 	pr.parallelMethod()
 }
 
-// parallelOK: static synapses onto one port variable (not a dendrite), no
-// delay or merged rows: the threads can share the delivery by postsynaptic
-// neuron.
-func (pr *projGen) parallelOK() bool {
-	return pr.syn == nil && pr.delay == 0 && len(pr.merged) == 0 && pr.port != nil && pr.dend == nil && !pr.idle && pr.port.method == "" &&
-		(pr.storage == "csr" || pr.storage == "rows" || pr.storage == "procedural" && !pr.random)
-}
+// parallelOK: the threads can share the delivery by postsynaptic neuron
+// (plan.ParallelDelivery decided it, for the interpreter too).
+func (pr *projGen) parallelOK() bool { return plan.ParallelDelivery(pr.ip, pr.g.p.Schedule.Dt) }
 
 // parallelMethod writes deliver<k>(lo, hi), which adds this step's events
 // whose target lies in [lo, hi) of the postsynaptic neurons, walking the

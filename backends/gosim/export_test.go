@@ -1,7 +1,9 @@
 package gosim
 
 import (
+	"fmt"
 	"os"
+	"strings"
 
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/runtime"
@@ -58,11 +60,27 @@ func NeuronStep(p *ir.Program) (func() error, int, error) {
 	}, n, nil
 }
 
+// Probe is called around a population's neuron work in UpdateProbe:
+// Kind "update" (the whole population, I = -1), "reset" (neuron I) or
+// "port NAME" (an event into neuron I, with its Weight); After false
+// before the work, true after it.
+type Probe struct {
+	Pop      string
+	Kind     string
+	I        int
+	Weight   float64
+	Vals     map[string][]float64 // the population's arrays by variable name
+	RefUntil []int32
+	N        int
+	T        float64
+	After    bool
+}
+
 // UpdateProbe runs p for steps steps (one thread, update, threshold and
-// reset unfused) and calls probe around every population's neuron update:
-// before it runs (after false) and after it (after true), with the
-// population's arrays by variable name and its refractory steps.
-func UpdateProbe(p *ir.Program, baseDir string, steps int, probe func(pop string, vals map[string][]float64, refUntil []int32, n int, t float64, after bool) error) error {
+// reset unfused) and calls probe around every population's neuron update,
+// every reset of a neuron and every event a port handler (not a direct
+// add) receives.
+func UpdateProbe(p *ir.Program, baseDir string, steps int, probe func(Probe) error) error {
 	s, err := build(p, Options{Threads: 1, BaseDir: baseDir})
 	if err != nil {
 		return err
@@ -70,16 +88,30 @@ func UpdateProbe(p *ir.Program, baseDir string, steps int, probe func(pop string
 	s.team = runtime.NewTeam(1)
 	defer s.team.Close()
 	var perr error
+	call := func(pp *pop, kind string, i int, w float64, after bool) {
+		if perr == nil {
+			perr = probe(Probe{Pop: pp.nm, Kind: kind, I: i, Weight: w, Vals: pp.byVar, RefUntil: pp.refUntil, N: s.n, T: s.t, After: after})
+		}
+	}
+	wrap := func(pp *pop, kind string, k kernel) kernel {
+		return func(c *ctx) {
+			call(pp, kind, c.i, c.weight, false)
+			k(c)
+			call(pp, kind, c.i, c.weight, true)
+		}
+	}
 	for _, pp := range s.pops {
 		pp.fused, pp.lif = false, nil
-		call := func(after bool) integrator {
-			return probeStep(func(s *sim) {
-				if perr == nil {
-					perr = probe(pp.nm, pp.byVar, pp.refUntil, s.n, s.t, after)
-				}
-			})
+		around := func(after bool) integrator {
+			return probeStep(func(s *sim) { call(pp, "update", -1, 0, after) })
 		}
-		pp.systems = append(append([]integrator{call(false)}, pp.systems...), call(true))
+		pp.systems = append(append([]integrator{around(false)}, pp.systems...), around(true))
+		pp.resetK = wrap(pp, "reset", pp.resetK)
+		for name, ep := range pp.events {
+			if ep.k != nil {
+				ep.k = wrap(pp, "port "+name, ep.k)
+			}
+		}
 	}
 	for s.n = 0; s.n < min(steps, s.steps); s.n++ {
 		s.t = float64(s.n) * s.dt
@@ -93,3 +125,40 @@ func UpdateProbe(p *ir.Program, baseDir string, steps int, probe func(pop string
 type probeStep func(s *sim)
 
 func (f probeStep) step(s *sim) { f(s) }
+
+// PopKernels describes, per population, how the interpreter runs its
+// update: "fused=B lif=B" and, for each Euler system, the step kernel of
+// each variable ("eulerQMM v; eulerScaled ge").
+func PopKernels(p *ir.Program, baseDir string) (map[string][]string, error) {
+	s, err := build(p, Options{Threads: 1, BaseDir: baseDir})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]string{}
+	for _, pp := range s.pops {
+		desc := []string{fmt.Sprintf("fused=%v lif=%v", pp.fused, pp.lif != nil)}
+		for _, in := range pp.systems {
+			r, ok := in.(*rk)
+			if !ok || !r.euler {
+				continue
+			}
+			var names []string
+			for j, v := range r.vars {
+				name := "euler"
+				switch sc := r.scaled[j]; {
+				case r.copyK[j]:
+				case sc.shape == 'T':
+					name = "eulerQMM"
+				case sc.shape == 'S':
+					name = "eulerAddM"
+				case sc.shape != 0:
+					name = "eulerScaled"
+				}
+				names = append(names, name+" "+v.Name)
+			}
+			desc = append(desc, strings.Join(names, "; "))
+		}
+		out[pp.nm] = desc
+	}
+	return out, nil
+}

@@ -31,11 +31,13 @@ func planModels(t *testing.T) []string {
 	return models
 }
 
-// TestPlanUpdateBitIdentical: running a population's update loops with
-// the plan's reference evaluator (plan.Eval) from the interpreter's state
-// before its update gives, bit for bit, the state the interpreter computes:
-// the plan's op lists are the interpreter's semantics (exact rows, Euler,
-// RK4, refractory clamping), for the first steps of every model.
+// TestPlanUpdateBitIdentical: running a population's loops with the
+// plan's reference evaluator (plan.Eval) from the interpreter's state
+// before its work gives, bit for bit, the state the interpreter computes:
+// the plan's op lists are the interpreter's semantics — the update (exact
+// rows, Euler, RK4, refractory clamping), the reset of each spiking neuron
+// (conditionals, refractory periods in steps) and each event a port
+// handler receives — for the first steps of every model.
 func TestPlanUpdateBitIdentical(t *testing.T) {
 	const steps = 300
 	for _, model := range planModels(t) {
@@ -50,44 +52,41 @@ func TestPlanUpdateBitIdentical(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			loops := map[string][]*plan.Loop{}
+			loops := map[string][]*plan.Loop{} // by "pop kind"
 			for _, ph := range pl.Step {
-				if ph.Kind == plan.Update {
-					loops[ph.Target] = ph.Loops
+				switch ph.Kind {
+				case plan.Update:
+					loops[ph.Target+" update"] = ph.Loops
+				case plan.Reset:
+					loops[ph.Target+" reset"] = ph.Loops
+				}
+			}
+			for _, pr := range pl.Projs {
+				if pr.Handler != nil {
+					loops[pr.Handler.Over+" port "+pr.Port] = []*plan.Loop{pr.Handler}
 				}
 			}
 			var env *plan.Env
-			compared := 0
-			err = gosim.UpdateProbe(p, filepath.Dir(model), steps, func(pop string, vals map[string][]float64, ref []int32, n int, tm float64, after bool) error {
-				arrays := func() ([][]float64, error) {
-					out := make([][]float64, len(pl.Arrays))
-					for _, a := range pl.Arrays {
-						if a.Owner != pop {
-							continue
-						}
-						if a.Kind == plan.Refractory {
-							out[a.ID] = make([]float64, len(ref))
-							for i, r := range ref {
-								out[a.ID][i] = float64(r)
-							}
-							continue
-						}
-						v, ok := vals[a.Var.Name]
-						if !ok {
-							return nil, fmt.Errorf("the interpreter has no %s", a.Name)
-						}
-						out[a.ID] = append([]float64(nil), v...)
-					}
-					return out, nil
-				}
-				got, err := arrays()
+			compared := map[string]int{}
+			err = gosim.UpdateProbe(p, filepath.Dir(model), steps, func(pr gosim.Probe) error {
+				got, err := planArrays(pl, pr)
 				if err != nil {
 					return err
 				}
-				if !after {
-					env = &plan.Env{Arrays: got, N: n, T: tm}
-					for _, l := range loops[pop] {
-						if err := plan.EvalLoop(l, env); err != nil {
+				key := pr.Pop + " " + pr.Kind
+				if !pr.After {
+					env = &plan.Env{Arrays: got, N: pr.N, T: pr.T, Weight: pr.Weight}
+					ls, ok := loops[key]
+					if !ok && pr.Kind != "update" {
+						return fmt.Errorf("the plan has no loop for %s", key)
+					}
+					for _, l := range ls {
+						if pr.I < 0 {
+							err = plan.EvalLoop(l, env)
+						} else {
+							err = plan.Eval(l, env, pr.I, nil)
+						}
+						if err != nil {
 							return err
 						}
 					}
@@ -96,22 +95,47 @@ func TestPlanUpdateBitIdentical(t *testing.T) {
 				for id, want := range env.Arrays {
 					for i := range want {
 						if !sameBits(got[id][i], want[i]) {
-							return fmt.Errorf("step %d: %s[%d]: interpreter %v (%#x), plan %v (%#x)", n, pl.Arrays[id].Name, i,
+							return fmt.Errorf("step %d, %s: %s[%d]: interpreter %v (%#x), plan %v (%#x)", pr.N, key, pl.Arrays[id].Name, i,
 								got[id][i], math.Float64bits(got[id][i]), want[i], math.Float64bits(want[i]))
 						}
 					}
 				}
-				compared++
+				compared[pr.Kind]++
 				return nil
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if compared == 0 && len(pl.Pops) > 0 {
+			if compared["update"] == 0 && len(pl.Pops) > 0 {
 				t.Fatalf("no update compared")
 			}
+			t.Logf("compared %v", compared)
 		})
 	}
+}
+
+// planArrays copies a population's arrays as the interpreter holds them
+// into the plan's layout (refractory steps as float64); other arrays nil.
+func planArrays(pl *plan.Plan, pr gosim.Probe) ([][]float64, error) {
+	out := make([][]float64, len(pl.Arrays))
+	for _, a := range pl.Arrays {
+		if a.Owner != pr.Pop {
+			continue
+		}
+		if a.Kind == plan.Refractory {
+			out[a.ID] = make([]float64, len(pr.RefUntil))
+			for i, r := range pr.RefUntil {
+				out[a.ID][i] = float64(r)
+			}
+			continue
+		}
+		v, ok := pr.Vals[a.Var.Name]
+		if !ok {
+			return nil, fmt.Errorf("the interpreter has no %s", a.Name)
+		}
+		out[a.ID] = append([]float64(nil), v...)
+	}
+	return out, nil
 }
 
 // sameBits: equal bits, or both NaN (a NaN's payload is not semantics).
@@ -125,4 +149,40 @@ func compileOK(t *testing.T, path string) *ir.Program {
 	t.Helper()
 	p, _, _ := snnc.Compile(path, snnc.Options{Passes: passes.Options{Verify: true}})
 	return p
+}
+
+// TestPlanKernelsMatch: the plan's decisions on how a population's update
+// runs (fused with threshold and reset, CUBA's lifBlock, each Euler
+// variable's step kernel) are the ones the interpreter makes.
+func TestPlanKernelsMatch(t *testing.T) {
+	for _, model := range planModels(t) {
+		p := compileOK(t, model)
+		if p == nil {
+			continue
+		}
+		pl, err := plan.Build(p, plan.Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", model, err)
+		}
+		got, err := gosim.PopKernels(p, filepath.Dir(model))
+		if err != nil {
+			t.Fatalf("%s: %v", model, err)
+		}
+		for _, pp := range pl.Pops {
+			want := []string{fmt.Sprintf("fused=%v lif=%v", pp.Fused, pp.Kernel == "lifBlock")}
+			for _, ph := range pl.Step {
+				if ph.Kind != plan.Update || ph.Target != pp.Name {
+					continue
+				}
+				for _, l := range ph.Loops {
+					if strings.HasSuffix(l.Name, "(euler)") {
+						want = append(want, l.Kernel)
+					}
+				}
+			}
+			if g := got[pp.Name]; strings.Join(g, " | ") != strings.Join(want, " | ") {
+				t.Errorf("%s, population %s: interpreter %q, plan %q", model, pp.Name, g, want)
+			}
+		}
+	}
 }
