@@ -173,11 +173,7 @@ func PlotTraces(path string, mons []*StateMonitor) error {
 			p.Y.Label.Text += " (" + m.Unit + ")"
 		}
 		for c, idx := range m.Index {
-			xy := make(plotter.XYs, len(m.T))
-			for s, t := range m.T {
-				xy[s].X = t * 1e3
-				xy[s].Y = m.V[s][c]
-			}
+			xy := traceXY(m, c)
 			if len(xy) == 0 {
 				continue
 			}
@@ -197,6 +193,18 @@ func PlotTraces(path string, mons []*StateMonitor) error {
 	}
 	h := max(vg.Length(len(mons))*2.5*vg.Inch, 4*vg.Inch)
 	return savePNG(path, rows, 10*vg.Inch, h)
+}
+
+// traceXY is the trace of m's c-th neuron: time in ms, values in the unit
+// the axis names (as in the CSV).
+func traceXY(m *StateMonitor, c int) plotter.XYs {
+	scale := unitScale(m.Unit)
+	xy := make(plotter.XYs, len(m.T))
+	for s, t := range m.T {
+		xy[s].X = t * 1e3
+		xy[s].Y = m.V[s][c] / scale
+	}
+	return xy
 }
 
 func savePNG(path string, plots [][]*plot.Plot, w, h vg.Length) error {

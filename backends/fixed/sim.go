@@ -70,6 +70,9 @@ func Run(p *ir.Program, q *Program, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.Started != nil {
+		o.Started()
+	}
 	start := time.Now()
 	res := &Result{Result: &gosim.Result{}, Program: q}
 	runErr := s.run(o, res)

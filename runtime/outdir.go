@@ -1,0 +1,180 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// Out is one run's claim on its output directory. OpenOut locks the
+// directory (a second run into it is refused) and makes a temporary
+// directory beside it, on the same file system; the run writes there, and
+// Commit moves the files into place with renames, summary.json last. A
+// process killed at any point thus leaves the previous outputs whole (or
+// no directory), never a half-written file under Dir; a directory without
+// summary.json is not a finished write.
+type Out struct {
+	Dir  string // where the outputs end up
+	Temp string // where they are written first
+	lock *lockFile
+	mu   sync.Mutex // Close may come from a signal handler (see Signals)
+}
+
+// The names beside Dir: .NAME.snnc-lock (the lock, while a run holds it)
+// and .NAME.snnc-tmp-* (the run's temporary directory).
+func outSibling(dir, kind string) string {
+	return filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".snnc-"+kind)
+}
+
+// OpenOut locks dir and creates the temporary directory the run writes
+// into. It is called before the simulation, so that an output directory
+// that cannot be written (or is in use) is reported before any time is
+// spent simulating.
+func OpenOut(dir string) (*Out, error) {
+	dir = filepath.Clean(dir)
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		return nil, fmt.Errorf("output directory %s exists and is not a directory", dir)
+	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return nil, fmt.Errorf("output directory %s cannot be written: %w", dir, unwrapPath(err))
+	}
+	lk, err := acquireLock(outSibling(dir, "lock"))
+	if err != nil {
+		var busy *busyError
+		if errors.As(err, &busy) {
+			who := "another run"
+			if busy.pid > 0 {
+				who = fmt.Sprintf("another run (pid %d)", busy.pid)
+			}
+			return nil, fmt.Errorf("output directory %s is in use by %s; wait for it to finish or choose another output directory", dir, who)
+		}
+		return nil, fmt.Errorf("output directory %s cannot be written: %w", dir, unwrapPath(err))
+	}
+	o := &Out{Dir: dir, lock: lk}
+	o.removeStale()
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), filepath.Base(outSibling(dir, "tmp-")))
+	if err == nil {
+		err = os.Chmod(tmp, 0o755) // MkdirTemp makes it 0700; the outputs are the user's as before
+	}
+	if err != nil {
+		lk.release()
+		return nil, fmt.Errorf("output directory %s cannot be written: %w", dir, unwrapPath(err))
+	}
+	o.Temp = tmp
+	return o, nil
+}
+
+// removeStale deletes temporary directories of earlier runs into Dir that
+// were killed before they could commit (with the lock held, no live run
+// owns one).
+func (o *Out) removeStale() {
+	prefix := filepath.Base(outSibling(o.Dir, "tmp-"))
+	parent := filepath.Dir(o.Dir)
+	entries, _ := os.ReadDir(parent)
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), prefix) {
+			os.RemoveAll(filepath.Join(parent, e.Name()))
+		}
+	}
+}
+
+// Commit moves the written files into Dir: a new directory is one rename;
+// into an existing one, its summary.json is removed first and the new one
+// renamed in last, so that a directory with a summary.json always holds a
+// whole run. Files of Dir that this run did not write stay.
+func (o *Out) Commit() error {
+	if err := syncDir(o.Temp); err != nil {
+		return err
+	}
+	if _, err := os.Lstat(o.Dir); errors.Is(err, fs.ErrNotExist) {
+		if err := os.Rename(o.Temp, o.Dir); err != nil {
+			return err
+		}
+		o.Temp = ""
+		return syncDir(filepath.Dir(o.Dir))
+	}
+	entries, err := os.ReadDir(o.Temp)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(filepath.Join(o.Dir, "summary.json")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	last := false
+	for _, e := range entries {
+		if e.Name() == "summary.json" {
+			last = true
+			continue
+		}
+		if err := os.Rename(filepath.Join(o.Temp, e.Name()), filepath.Join(o.Dir, e.Name())); err != nil {
+			return err
+		}
+	}
+	if last {
+		if err := os.Rename(filepath.Join(o.Temp, "summary.json"), filepath.Join(o.Dir, "summary.json")); err != nil {
+			return err
+		}
+	}
+	return syncDir(o.Dir)
+}
+
+// Close removes what was not committed and releases the lock.
+func (o *Out) Close() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.Temp != "" {
+		os.RemoveAll(o.Temp)
+		o.Temp = ""
+	}
+	if o.lock != nil {
+		o.lock.release()
+		o.lock = nil
+	}
+}
+
+// WriteRun writes the run's outputs (see the package-level WriteRun) into
+// the temporary directory and commits them; the files are listed as
+// WriteRun lists them.
+func (o *Out) WriteRun(spikes []*SpikeMonitor, states []*StateMonitor, weights []*WeightMonitor, plot bool, sum *Summary) ([]string, error) {
+	files, err := WriteRun(o.Temp, spikes, states, weights, plot, sum)
+	if err != nil {
+		return nil, err
+	}
+	return files, o.Commit()
+}
+
+// MarkStopped records in the summary that the run did not reach its end:
+// stopped by a signal (interrupted) or by an error.
+func (s *Summary) MarkStopped(interrupted bool, err error) {
+	s.Interrupted = interrupted
+	s.Partial = interrupted || err != nil
+	if err != nil {
+		s.Error = err.Error()
+	}
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, errors.ErrUnsupported) && !isEINVAL(err) {
+		return err
+	}
+	return nil
+}
+
+// unwrapPath drops the *PathError wrapping when its path is a temporary
+// name the user never chose, keeping the reason (permission denied, ...).
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && strings.Contains(pe.Path, ".snnc-") {
+		return pe.Err
+	}
+	return err
+}
