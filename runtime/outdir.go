@@ -20,8 +20,12 @@ import (
 type Out struct {
 	Dir  string // where the outputs end up
 	Temp string // where they are written first
-	lock *lockFile
-	mu   sync.Mutex // Close may come from a signal handler (see Signals)
+	// Inputs are files the run must never replace (the model's inputs,
+	// should the output directory hold one under an output's name).
+	Inputs []string
+	abs    string // Dir made absolute: its siblings are named after it
+	lock   *lockFile
+	mu     sync.Mutex // Close may come from a signal handler (see Signals)
 }
 
 // The names beside Dir: .NAME.snnc-lock (the lock, while a run holds it)
@@ -39,10 +43,14 @@ func OpenOut(dir string) (*Out, error) {
 	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
 		return nil, fmt.Errorf("output directory %s exists and is not a directory", dir)
 	}
-	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+	abs, err := filepath.Abs(dir) // "." has a name in its parent
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
 		return nil, fmt.Errorf("output directory %s cannot be written: %w", dir, unwrapPath(err))
 	}
-	lk, err := acquireLock(outSibling(dir, "lock"))
+	lk, err := acquireLock(outSibling(abs, "lock"))
 	if err != nil {
 		var busy *busyError
 		if errors.As(err, &busy) {
@@ -54,9 +62,9 @@ func OpenOut(dir string) (*Out, error) {
 		}
 		return nil, fmt.Errorf("output directory %s cannot be written: %w", dir, unwrapPath(err))
 	}
-	o := &Out{Dir: dir, lock: lk}
+	o := &Out{Dir: dir, abs: abs, lock: lk}
 	o.removeStale()
-	tmp, err := os.MkdirTemp(filepath.Dir(dir), filepath.Base(outSibling(dir, "tmp-")))
+	tmp, err := os.MkdirTemp(filepath.Dir(abs), filepath.Base(outSibling(abs, "tmp-")))
 	if err == nil {
 		err = os.Chmod(tmp, 0o755) // MkdirTemp makes it 0700; the outputs are the user's as before
 	}
@@ -72,8 +80,8 @@ func OpenOut(dir string) (*Out, error) {
 // were killed before they could commit (with the lock held, no live run
 // owns one).
 func (o *Out) removeStale() {
-	prefix := filepath.Base(outSibling(o.Dir, "tmp-"))
-	parent := filepath.Dir(o.Dir)
+	prefix := filepath.Base(outSibling(o.abs, "tmp-"))
+	parent := filepath.Dir(o.abs)
 	entries, _ := os.ReadDir(parent)
 	for _, e := range entries {
 		if e.IsDir() && strings.HasPrefix(e.Name(), prefix) {
@@ -95,11 +103,16 @@ func (o *Out) Commit() error {
 			return err
 		}
 		o.Temp = ""
-		return syncDir(filepath.Dir(o.Dir))
+		return syncDir(filepath.Dir(o.abs))
 	}
 	entries, err := os.ReadDir(o.Temp)
 	if err != nil {
 		return err
+	}
+	for _, e := range entries {
+		if in := o.inputAt(filepath.Join(o.Dir, e.Name())); in != "" {
+			return o.setAside(fmt.Sprintf("%s would replace %s, an input of the model", e.Name(), in))
+		}
 	}
 	if err := os.Remove(filepath.Join(o.Dir, "summary.json")); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
@@ -120,6 +133,32 @@ func (o *Out) Commit() error {
 		}
 	}
 	return syncDir(o.Dir)
+}
+
+// inputAt returns the input that path is (the same file), or "".
+func (o *Out) inputAt(path string) string {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return ""
+	}
+	for _, in := range o.Inputs {
+		if ii, err := os.Stat(in); err == nil && os.SameFile(fi, ii) {
+			return in
+		}
+	}
+	return ""
+}
+
+// setAside keeps this run's outputs, which could not be committed, under
+// a name of their own (Close and later runs leave it alone) and returns
+// an error saying why and where they are.
+func (o *Out) setAside(why string) error {
+	kept := fmt.Sprintf("%s.unsaved-%d", o.abs, os.Getpid())
+	if os.Rename(o.Temp, kept) != nil {
+		kept = o.Temp
+	}
+	o.Temp = ""
+	return fmt.Errorf("%s: nothing was written to %s; this run's outputs are in %s", why, o.Dir, kept)
 }
 
 // Close removes what was not committed and releases the lock.

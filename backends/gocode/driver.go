@@ -84,6 +84,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return fail(err)
 	}
 	defer od.Close()
+	for _, f := range networkFiles {
+		od.Inputs = append(od.Inputs, inputPath(f)) // never written over
+	}
 	s, err := newSim(sd, threads, int(math.Round(dur/dt)))
 	if err != nil {
 		return fail(err)

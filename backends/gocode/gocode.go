@@ -341,6 +341,13 @@ func (g *gen) program() error {
 	o.line("baseDir = %s // relative input files are read from here", quote(g.opt.BaseDir))
 	o.line(")")
 	o.line("")
+	o.line("// networkFiles are the files the network reads (outputs never replace them).")
+	var files []string
+	for _, f := range p.Files() {
+		files = append(files, quote(f))
+	}
+	o.line("var networkFiles = []string{%s}", strings.Join(files, ", "))
+	o.line("")
 	if g.negZero {
 		o.line("var negZero = math.Copysign(0, -1)")
 		o.line("")

@@ -21,23 +21,12 @@ func modelInputs(path string, src lang.Sources, p *ir.Program) []string {
 	for name := range src {
 		files = append(files, name) // std/... names that are no files are dropped by sameFile
 	}
-	base := filepath.Dir(path)
-	rel := func(name string) string {
-		if filepath.IsAbs(name) {
-			return name
-		}
-		return filepath.Join(base, name)
-	}
 	if p != nil {
-		for _, in := range p.Inputs {
-			if f := in.Str["file"]; f != "" {
-				files = append(files, rel(f))
+		for _, f := range p.Files() {
+			if !filepath.IsAbs(f) {
+				f = filepath.Join(filepath.Dir(path), f)
 			}
-		}
-		for _, pr := range p.Projs {
-			if f := pr.Connector.File; f != "" {
-				files = append(files, rel(f))
-			}
+			files = append(files, f)
 		}
 	}
 	sort.Strings(files)

@@ -99,6 +99,7 @@ Examples:
 				return err
 			}
 			defer od.Close()
+			od.Inputs = modelInputs(path, src, p)
 			o.Interrupt, o.Started = sig.Done(), sig.Running
 			var fx *fixed.Result
 			var res *gosim.Result
