@@ -224,5 +224,9 @@ func savePNG(path string, plots [][]*plot.Plot, w, h vg.Length) error {
 		f.Close()
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
+	if err := f.Sync(); err != nil { // on disk before it is renamed into place (see Out)
+		f.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
 	return f.Close()
 }

@@ -160,17 +160,28 @@ func TestSIGTERMWritesWhatWasSimulated(t *testing.T) {
 	}
 	for _, c := range []struct {
 		name string
-		cmd  *exec.Cmd
+		cmd  func() *exec.Cmd
 	}{
-		{"run", snncCmd(t, dir, "run", "m.snn", "--out", "out_run", "-q")},
-		{"built", command(dir, filepath.Join(dir, "m"), "--out", "out_built", "-q")},
+		{"run", func() *exec.Cmd { return snncCmd(t, dir, "run", "m.snn", "--out", "out_run", "-q") }},
+		{"built", func() *exec.Cmd { return command(dir, filepath.Join(dir, "m"), "--out", "out_built", "-q") }},
 	} {
 		out := "out_" + c.name
-		_, stderr := started(t, c.cmd)
-		waitFor(t, "the run to open "+out, func() bool { return len(tempOf(dir, out)) > 0 })
-		time.Sleep(300 * time.Millisecond) // the network (50 neurons) is built: it is simulating
-		c.cmd.Process.Signal(syscall.SIGTERM)
-		err := c.cmd.Wait()
+		var stderr *bytes.Buffer
+		var err error
+		// the network (50 neurons) is built in far less than the wait; on
+		// a machine so loaded that it was not, the signal stopped the
+		// building: try again, waiting longer
+		for wait := 300 * time.Millisecond; ; wait *= 2 {
+			cmd := c.cmd()
+			_, stderr = started(t, cmd)
+			waitFor(t, "the run to open "+out, func() bool { return len(tempOf(dir, out)) > 0 })
+			time.Sleep(wait)
+			cmd.Process.Signal(syscall.SIGTERM)
+			err = cmd.Wait()
+			if !strings.Contains(stderr.String(), "while building the network") || wait > 10*time.Second {
+				break
+			}
+		}
 		if code := exitCode(err); code != 1 {
 			t.Errorf("%s: exit status %d (%v), want 1\n%s", c.name, code, err, stderr)
 		}
