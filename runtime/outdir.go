@@ -24,14 +24,20 @@ type Out struct {
 	// should the output directory hold one under an output's name).
 	Inputs []string
 	abs    string // Dir made absolute: its siblings are named after it
+	inside bool   // lock and temporary directory in Dir, not beside it
 	lock   *lockFile
 	mu     sync.Mutex // Close may come from a signal handler (see Signals)
 }
 
 // The names beside Dir: .NAME.snnc-lock (the lock, while a run holds it)
-// and .NAME.snnc-tmp-* (the run's temporary directory).
-func outSibling(dir, kind string) string {
-	return filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".snnc-"+kind)
+// and .NAME.snnc-tmp-* (the run's temporary directory); in Dir itself,
+// .snnc-lock and .snnc-tmp-*, when Dir exists but its parent may not be
+// written.
+func (o *Out) sibling(kind string) string {
+	if o.inside {
+		return filepath.Join(o.abs, ".snnc-"+kind)
+	}
+	return filepath.Join(filepath.Dir(o.abs), "."+filepath.Base(o.abs)+".snnc-"+kind)
 }
 
 // OpenOut locks dir and creates the temporary directory the run writes
@@ -40,17 +46,24 @@ func outSibling(dir, kind string) string {
 // spent simulating.
 func OpenOut(dir string) (*Out, error) {
 	dir = filepath.Clean(dir)
-	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+	fi, err := os.Stat(dir)
+	if err == nil && !fi.IsDir() {
 		return nil, fmt.Errorf("output directory %s exists and is not a directory", dir)
 	}
+	exists := err == nil
 	abs, err := filepath.Abs(dir) // "." has a name in its parent
 	if err != nil {
 		return nil, err
 	}
+	o := &Out{Dir: dir, abs: abs}
 	if err := os.MkdirAll(filepath.Dir(abs), 0o755); err != nil {
 		return nil, fmt.Errorf("output directory %s cannot be written: %w", dir, unwrapPath(err))
 	}
-	lk, err := acquireLock(outSibling(abs, "lock"))
+	lk, err := acquireLock(o.sibling("lock"))
+	if err != nil && exists && (errors.Is(err, fs.ErrPermission) || isEROFS(err)) {
+		o.inside = true // the parent is not ours: keep everything in Dir
+		lk, err = acquireLock(o.sibling("lock"))
+	}
 	if err != nil {
 		var busy *busyError
 		if errors.As(err, &busy) {
@@ -62,9 +75,9 @@ func OpenOut(dir string) (*Out, error) {
 		}
 		return nil, fmt.Errorf("output directory %s cannot be written: %w", dir, unwrapPath(err))
 	}
-	o := &Out{Dir: dir, abs: abs, lock: lk}
+	o.lock = lk
 	o.removeStale()
-	tmp, err := os.MkdirTemp(filepath.Dir(abs), filepath.Base(outSibling(abs, "tmp-")))
+	tmp, err := os.MkdirTemp(filepath.Dir(o.sibling("tmp-")), filepath.Base(o.sibling("tmp-")))
 	if err == nil {
 		err = os.Chmod(tmp, 0o755) // MkdirTemp makes it 0700; the outputs are the user's as before
 	}
@@ -80,8 +93,8 @@ func OpenOut(dir string) (*Out, error) {
 // were killed before they could commit (with the lock held, no live run
 // owns one).
 func (o *Out) removeStale() {
-	prefix := filepath.Base(outSibling(o.abs, "tmp-"))
-	parent := filepath.Dir(o.abs)
+	prefix := filepath.Base(o.sibling("tmp-"))
+	parent := filepath.Dir(o.sibling("tmp-"))
 	entries, _ := os.ReadDir(parent)
 	for _, e := range entries {
 		if e.IsDir() && strings.HasPrefix(e.Name(), prefix) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -203,5 +204,54 @@ func TestOutputsInTheUnitTheyName(t *testing.T) {
 	readNpy(t, filepath.Join(dir, "P_v.npy"), &v)
 	if len(v) != 1 || v[0] != 30*1e-3 {
 		t.Errorf("P_v.npy = %v, want SI 0.03", v)
+	}
+}
+
+// readOnly makes dir unwritable, for root too (chattr +i), until the test
+// ends.
+func readOnly(t *testing.T, dir string) {
+	t.Helper()
+	if err := os.Chmod(dir, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Chmod(dir, 0o755) })
+	probe := filepath.Join(dir, "probe")
+	if os.WriteFile(probe, nil, 0o644) != nil {
+		return
+	}
+	os.Remove(probe) // root: permissions do not stop it, the immutable flag does
+	if out, err := exec.Command("chattr", "+i", dir).CombinedOutput(); err != nil {
+		t.Fatalf("cannot make %s read-only: chattr: %v %s", dir, err, out)
+	}
+	t.Cleanup(func() { exec.Command("chattr", "-i", dir).Run() })
+}
+
+// TestOutInsideDirWhenParentReadOnly: an existing output directory whose
+// parent may not be written (a directory prepared for the user) is still
+// written whole: the lock and temporary directory go inside it.
+func TestOutInsideDirWhenParentReadOnly(t *testing.T) {
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "out")
+	os.MkdirAll(dir, 0o755)
+	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o644)
+	readOnly(t, parent)
+	o, err := OpenOut(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Dir(o.Temp) != dir {
+		t.Errorf("temporary directory %s, want it in %s", o.Temp, dir)
+	}
+	if _, err := OpenOut(dir); err == nil || !strings.Contains(err.Error(), "in use by another run") {
+		t.Errorf("second OpenOut: %v", err)
+	}
+	sm, _, _ := testMonitors()
+	if _, err := o.WriteRun([]*SpikeMonitor{sm}, nil, nil, false, &Summary{Network: "N"}); err != nil {
+		t.Fatal(err)
+	}
+	o.Close()
+	want := []string{"notes.txt", "spikes_E.csv", "spikes_E_i.npy", "spikes_E_t.npy", "summary.json"}
+	if got := entries(t, dir); !slices.Equal(got, want) {
+		t.Errorf("out holds %v, want %v", got, want)
 	}
 }

@@ -61,3 +61,5 @@ func (l *lockFile) release() {
 }
 
 func isEINVAL(err error) bool { return errors.Is(err, syscall.EINVAL) }
+
+func isEROFS(err error) bool { return errors.Is(err, syscall.EROFS) }
