@@ -19,6 +19,7 @@ type Options struct {
 	BaseDir   string // directory the model's relative file names are read from
 	Progress  io.Writer
 	Interrupt <-chan struct{} // closed to stop early; what was recorded is kept
+	Started   func()          // if set, called once the network is built, before the first step
 	MemLimit  int64           // bytes of connectivity (and of inputs) allowed; 0: from the machine
 	// StreamSpikes leaves the spike monitors' times unflushed (T nil until
 	// SpikeMonitor.Flush): for a caller that only writes them with

@@ -370,3 +370,22 @@ func (st *PhaseSet) Target() string {
 	}
 	return st.Pop.Name
 }
+
+// Files lists the files the network reads, as the model names them
+// (relative names are relative to the model's directory): spike trains
+// and data sets of inputs, connection lists of projections. Runs never
+// write over them.
+func (p *Program) Files() []string {
+	var files []string
+	for _, in := range p.Inputs {
+		if f := in.Str["file"]; f != "" {
+			files = append(files, f)
+		}
+	}
+	for _, pr := range p.Projs {
+		if f := pr.Connector.File; f != "" {
+			files = append(files, f)
+		}
+	}
+	return files
+}

@@ -18,6 +18,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/snnc/snnc/internal/outname"
+	"github.com/snnc/snnc/lang/units"
 )
 
 // Output files (all in the run's out directory; <name> and <var> are the
@@ -30,12 +31,15 @@ import (
 //	<name>_<var>.npy      float64 [samples, k]  recorded values (SI units)
 //	<name>_<var>_t.npy    float64 [samples]     sample times in seconds
 //	<name>_<var>_index.npy int64 [k]            recorded neuron (or synapse) indices
-//	<name>_<var>.csv      t_s, then one column per recorded index
+//	<name>_<var>.csv      t_s, then one column per recorded index, in the
+//	                      unit its header names ("v[0] (mV)")
 //	<name>_<var>_pre.npy, <name>_<var>_post.npy int32 [k]  (weights only)
 //	summary.json
 //
 // Weight CSVs are in long form (t_s,synapse,pre,post,value): one row per
-// synapse per sample.
+// synapse per sample. The .npy files hold SI values (V, A, S, s); a CSV
+// column and a plot axis hold values in the unit their label names (the
+// unit the model wrote the variable in), SI where they name none.
 
 // OutputDir writes outputs into Dir and remembers the files written (paths
 // relative to Dir), e.g. for Summary.Outputs.
@@ -129,6 +133,9 @@ func (o *OutputDir) create(name string, write func(w *bufio.Writer) error) error
 	err = write(w)
 	if err == nil {
 		err = w.Flush()
+	}
+	if err == nil {
+		err = f.Sync() // on disk before it is renamed into place (see Out)
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -345,6 +352,20 @@ func (o *OutputDir) spikeSteps(m *SpikeMonitor) error {
 	})
 }
 
+// unitScale is the SI value of one unit ("mV": 1e-3): CSV values and plots
+// are divided by it, to be in the unit their header names. 1 for no unit
+// (or one that does not parse: the header then names it as written).
+func unitScale(unit string) float64 {
+	if unit == "" {
+		return 1
+	}
+	u, err := units.ParseExpr(unit)
+	if err != nil || !(u.Scale > 0) {
+		return 1
+	}
+	return u.Scale
+}
+
 func header(v string, unit string, idx int) string {
 	h := v + "[" + strconv.Itoa(idx) + "]"
 	if unit != "" {
@@ -397,11 +418,12 @@ func (o *OutputDir) State(m *StateMonitor) error {
 		}
 		w.WriteByte('\n')
 		var b []byte
+		scale := unitScale(m.Unit)
 		for s, t := range m.T {
 			b = appendFloat(b[:0], t)
 			for _, v := range m.V[s] {
 				b = append(b, ',')
-				b = appendFloat(b, v)
+				b = appendFloat(b, v/scale)
 			}
 			b = append(b, '\n')
 			if _, err := w.Write(b); err != nil {
@@ -439,6 +461,7 @@ func (o *OutputDir) Weights(m *WeightMonitor) error {
 		}
 		w.WriteByte('\n')
 		var b []byte
+		scale := unitScale(m.Unit)
 		for s, t := range m.T {
 			for k, v := range m.V[s] {
 				b = appendFloat(b[:0], t)
@@ -449,7 +472,7 @@ func (o *OutputDir) Weights(m *WeightMonitor) error {
 				b = append(b, ',')
 				b = strconv.AppendInt(b, int64(m.Post[k]), 10)
 				b = append(b, ',')
-				b = appendFloat(b, v)
+				b = appendFloat(b, v/scale)
 				b = append(b, '\n')
 				if _, err := w.Write(b); err != nil {
 					return err
@@ -473,6 +496,11 @@ type Summary struct {
 	Projections []ProjSummary     `json:"projections"`
 	Dendrites   []DendriteSummary `json:"dendrites,omitempty"`
 	Outputs     []string          `json:"outputs"`
+	// Partial: the run stopped before its end (Interrupted by SIGINT or
+	// SIGTERM, or an Error); the outputs hold what was simulated up to then.
+	Partial     bool   `json:"partial"`
+	Interrupted bool   `json:"interrupted"`
+	Error       string `json:"error,omitempty"`
 }
 
 // DendriteSummary: segments and synapses of one dendrite of one population

@@ -173,11 +173,7 @@ func PlotTraces(path string, mons []*StateMonitor) error {
 			p.Y.Label.Text += " (" + m.Unit + ")"
 		}
 		for c, idx := range m.Index {
-			xy := make(plotter.XYs, len(m.T))
-			for s, t := range m.T {
-				xy[s].X = t * 1e3
-				xy[s].Y = m.V[s][c]
-			}
+			xy := traceXY(m, c)
 			if len(xy) == 0 {
 				continue
 			}
@@ -199,6 +195,18 @@ func PlotTraces(path string, mons []*StateMonitor) error {
 	return savePNG(path, rows, 10*vg.Inch, h)
 }
 
+// traceXY is the trace of m's c-th neuron: time in ms, values in the unit
+// the axis names (as in the CSV).
+func traceXY(m *StateMonitor, c int) plotter.XYs {
+	scale := unitScale(m.Unit)
+	xy := make(plotter.XYs, len(m.T))
+	for s, t := range m.T {
+		xy[s].X = t * 1e3
+		xy[s].Y = m.V[s][c] / scale
+	}
+	return xy
+}
+
 func savePNG(path string, plots [][]*plot.Plot, w, h vg.Length) error {
 	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(100), vgimg.UseBackgroundColor(color.White))
 	dc := draw.New(img)
@@ -213,6 +221,10 @@ func savePNG(path string, plots [][]*plot.Plot, w, h vg.Length) error {
 		return err
 	}
 	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(f); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil { // on disk before it is renamed into place (see Out)
 		f.Close()
 		return fmt.Errorf("writing %s: %w", path, err)
 	}

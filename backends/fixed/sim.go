@@ -61,6 +61,9 @@ func Run(p *ir.Program, q *iir.Program, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.Started != nil {
+		o.Started()
+	}
 	start := time.Now()
 	res := &Result{Result: &engine.Result{}, Program: q}
 	runErr := s.run(o, res)

@@ -41,6 +41,7 @@ func TestSameOutputsDendrites(t *testing.T) {
 				t.Fatalf("interpreter: %v", err)
 			}
 			want, got := t.TempDir(), t.TempDir()
+			res.Summary.Model = model // as snnc run fills it in
 			if _, err := res.Write(want, false); err != nil {
 				t.Fatal(err)
 			}

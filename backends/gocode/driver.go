@@ -70,30 +70,39 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		sd = uint64(seed)
 	}
+	if out == "" {
+		out = runOut // relative to the working directory, as the user's --out
+	}
+	if out == "" {
+		out = modelOut
+	}
+	sig := rt.CatchSignals(prog, stderr)
+	defer sig.Stop()
+	// the output directory is locked and known writable before the run
+	od, err := sig.OpenOut(out)
+	if err != nil {
+		return fail(err)
+	}
+	defer od.Close()
+	for _, f := range networkFiles {
+		od.Inputs = append(od.Inputs, inputPath(f)) // never written over
+	}
 	s, err := newSim(sd, threads, int(math.Round(dur/dt)))
 	if err != nil {
 		return fail(err)
 	}
+	sig.Running()
 	defer rt.LeanHeap()()
 	var progress io.Writer
 	if !quiet && rt.IsTerminal(stderr) {
 		progress = stderr
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	start := time.Now()
-	interrupted, runErr := s.run(ctx.Done(), progress)
+	interrupted, runErr := s.run(sig.Done(), progress)
 	sum := s.summary(time.Since(start).Seconds())
-	if out == "" {
-		out = runOut
-		if out != "" && !filepath.IsAbs(out) && baseDir != "" {
-			out = filepath.Join(baseDir, out) // as snnc run: relative to the model
-		}
-	}
-	if out == "" {
-		out = modelOut
-	}
-	files, err := s.write(out, plot, sum)
+	sum.Model = modelFile
+	sum.MarkStopped(interrupted, runErr)
+	files, err := s.write(od, plot, sum)
 	if err != nil {
 		return fail(fmt.Errorf("writing outputs to %s: %w", out, err))
 	}
@@ -105,7 +114,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return fail(fmt.Errorf("%v (what was recorded up to then is in %s)", runErr, out))
 	}
 	if interrupted {
-		return fail(fmt.Errorf("interrupted at t = %.1f ms; what was recorded so far is in %s", sum.Duration*1e3, out))
+		return fail(fmt.Errorf("interrupted (%s) at t = %.1f ms; what was recorded so far is in %s", sig.Name(), sum.Duration*1e3, out))
 	}
 	return 0
 }
@@ -134,10 +143,10 @@ func (s *sim) run(interrupt <-chan struct{}, progress io.Writer) (interrupted bo
 }
 
 // write saves the recordings (.npy and CSV), summary.json and, with plot,
-// raster.png and traces.png into dir; it returns the files written.
-func (s *sim) write(dir string, plot bool, sum *rt.Summary) ([]string, error) {
+// raster.png and traces.png into od; it returns the files written.
+func (s *sim) write(od *rt.Out, plot bool, sum *rt.Summary) ([]string, error) {
 	spikes, states, weights := s.recordings()
-	return rt.WriteRun(dir, spikes, states, weights, plot, sum)
+	return od.WriteRun(spikes, states, weights, plot, sum)
 }
 
 // ---- helpers of the model code ----

@@ -317,7 +317,7 @@ func (g *gen) program() error {
 	o.line("package main")
 	o.line("")
 	o.line("import (")
-	for _, imp := range []string{"context", "errors", "flag", "fmt", "io", "math", "os", "os/signal", "path/filepath", "strconv", "sync/atomic", "time"} {
+	for _, imp := range []string{"errors", "flag", "fmt", "io", "math", "os", "path/filepath", "strconv", "sync/atomic", "time"} {
 		o.line("%q", imp)
 	}
 	o.line("")
@@ -337,8 +337,16 @@ func (g *gen) program() error {
 	}
 	o.line("runOut = %s // the run's out setting", quote(out))
 	o.line("modelOut = %s // the default output directory", quote(base+"_out"))
+	o.line("modelFile = %s // the model as snnc build was given it", quote(g.opt.Model))
 	o.line("baseDir = %s // relative input files are read from here", quote(g.opt.BaseDir))
 	o.line(")")
+	o.line("")
+	o.line("// networkFiles are the files the network reads (outputs never replace them).")
+	var files []string
+	for _, f := range p.Files() {
+		files = append(files, quote(f))
+	}
+	o.line("var networkFiles = []string{%s}", strings.Join(files, ", "))
 	o.line("")
 	if g.negZero {
 		o.line("var negZero = math.Copysign(0, -1)")

@@ -191,6 +191,8 @@ func TestSameOutputs(t *testing.T) {
 				}
 				return
 			}
+			res.Summary.Model = c.model // as snnc run fills it in
+			res.Summary.MarkStopped(res.Interrupted, err)
 			if _, err := res.Write(want, false); err != nil {
 				t.Fatal(err)
 			}

@@ -37,6 +37,9 @@ func Run(p *ir.Program, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if o.Started != nil {
+		o.Started()
+	}
 	defer runtime.LeanHeap()()
 	start := time.Now()
 	res, err := s.run(o)

@@ -93,7 +93,15 @@ memory bits.
 			if err != nil {
 				return err
 			}
+			inputs := modelInputs(path, src, p)
 			if emit != "" {
+				names := []string{"go.mod", "go.sum"}
+				for name := range code {
+					names = append(names, name)
+				}
+				if err := checkEmitDir(emit, names, inputs); err != nil {
+					return err
+				}
 				root, err := gocode.FindRoot()
 				if err != nil {
 					return err
@@ -113,8 +121,12 @@ memory bits.
 				}
 				return nil
 			}
+			named := out != ""
 			if out == "" {
 				out = strings.TrimSuffix(filepath.Base(path), ".snn")
+			}
+			if err := checkExecutableOut(out, named, inputs); err != nil {
+				return err
 			}
 			bin, cached, err := gocode.BuildFiles(code, gocode.BuildOptions{})
 			if err != nil {

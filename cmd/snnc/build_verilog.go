@@ -65,6 +65,9 @@ func buildVerilog(stdout, stderr io.Writer, path, out string, quiet bool, opt sn
 	if out == "" {
 		out = strings.TrimSuffix(filepath.Base(path), ".snn") + "_verilog"
 	}
+	if err := checkNoInputs("-o", out, d.Names(), modelInputs(path, src, p)); err != nil {
+		return err
+	}
 	if err := d.Write(out); err != nil {
 		return err
 	}

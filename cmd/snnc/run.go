@@ -1,11 +1,9 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
 
@@ -87,9 +85,25 @@ Examples:
 			if f, ok := stderr.(*os.File); ok && isatty.IsTerminal(f.Fd()) && !quiet {
 				o.Progress = stderr
 			}
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-			defer stop()
-			o.Interrupt = ctx.Done()
+			if out == "" {
+				out = p.Schedule.Out
+			}
+			if out == "" {
+				out = strings.TrimSuffix(filepath.Base(path), ".snn") + "_out"
+			}
+			if !filepath.IsAbs(out) && p.Schedule.Out != "" && !cmd.Flags().Changed("out") {
+				out = filepath.Join(filepath.Dir(path), out)
+			}
+			sig := runtime.CatchSignals("snnc", stderr)
+			defer sig.Stop()
+			// the output directory is locked and known writable before the run
+			od, err := sig.OpenOut(out)
+			if err != nil {
+				return err
+			}
+			defer od.Close()
+			od.Inputs = modelInputs(path, src, p)
+			o.Interrupt, o.Started = sig.Done(), sig.Running
 			var fx *fixed.Result
 			var res *engine.Result
 			var runErr error
@@ -107,20 +121,16 @@ Examples:
 			if res == nil {
 				return runErr
 			}
-			if out == "" {
-				out = p.Schedule.Out
-			}
-			if out == "" {
-				out = strings.TrimSuffix(filepath.Base(path), ".snn") + "_out"
-			}
-			if !filepath.IsAbs(out) && p.Schedule.Out != "" && !cmd.Flags().Changed("out") {
-				out = filepath.Join(filepath.Dir(path), out)
-			}
-			files, err := res.Write(out, plot)
+			res.Summary.Model = path
+			res.Summary.MarkStopped(res.Interrupted, runErr)
+			files, err := res.Write(od.Temp, plot)
 			if err == nil && fx != nil {
 				var more []string
-				more, err = fx.Finish(out)
+				more, err = fx.Finish(od.Temp)
 				files = append(files, more...)
+			}
+			if err == nil {
+				err = od.Commit()
 			}
 			if err != nil {
 				return fmt.Errorf("writing outputs to %s: %w", out, err)
@@ -136,7 +146,7 @@ Examples:
 				return fmt.Errorf("%v (what was recorded up to then is in %s)", runErr, out)
 			}
 			if res.Interrupted {
-				return fmt.Errorf("interrupted at t = %.1f ms; what was recorded so far is in %s", res.Summary.Duration*1e3, out)
+				return fmt.Errorf("interrupted (%s) at t = %.1f ms; what was recorded so far is in %s", sig.Name(), res.Summary.Duration*1e3, out)
 			}
 			return nil
 		},
