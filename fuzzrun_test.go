@@ -10,8 +10,10 @@ import (
 	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/backends/fixed"
 	"github.com/snnc/snnc/backends/gosim"
+	"github.com/snnc/snnc/ir/iir"
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/passes"
+	"github.com/snnc/snnc/quantize"
 )
 
 // fuzzBytes hands out the fuzzer's bytes as small choices; once they run
@@ -272,7 +274,15 @@ func fuzzRunCase(t *testing.T, data []byte) {
 		stop := make(chan struct{})
 		timer := time.AfterFunc(10*time.Second, func() { close(stop) })
 		defer timer.Stop()
-		res, err := fixed.RunTarget(p, "q16", gosim.Options{Interrupt: stop, MemLimit: 64 << 20})
+		prof, err := iir.LoadProfile("q16")
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, _ := quantize.Lower(p, prof)
+		if q == nil { // a feature the integer lowering refuses, with its diagnostics
+			return
+		}
+		res, err := fixed.Run(p, q, fixed.Options{Interrupt: stop, MemLimit: 64 << 20})
 		if res != nil && res.Interrupted {
 			t.Fatalf("q16: the run took over 10 s\n%s", src)
 		}
