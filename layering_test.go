@@ -37,7 +37,9 @@ func backendOf(path string) string {
 //
 //   - a package of one backend depends on no other backend;
 //   - outside backends/, only the command (cmd/...) depends on a backend:
-//     passes, the integer IR, quantize, engine and runtime stay below them.
+//     passes, the integer IR, quantize, engine and runtime stay below them;
+//   - runtime depends on no other snnc package: it is all a generated
+//     binary links.
 func layeringViolations(pkgs []listedPackage) []string {
 	var bad []string
 	for _, p := range pkgs {
@@ -46,7 +48,11 @@ func layeringViolations(pkgs []listedPackage) []string {
 		}
 		own := backendOf(p.ImportPath)
 		isCmd := strings.HasPrefix(p.ImportPath, modulePath+"/cmd/")
+		isRuntime := inTree(p.ImportPath, modulePath+"/runtime")
 		for _, d := range p.Deps {
+			if isRuntime && inTree(d, modulePath) && !inTree(d, modulePath+"/runtime") {
+				bad = append(bad, p.ImportPath+" (linked by generated binaries) depends on "+d)
+			}
 			b := backendOf(d)
 			switch {
 			case b == "" || b == own:
@@ -58,6 +64,11 @@ func layeringViolations(pkgs []listedPackage) []string {
 		}
 	}
 	return bad
+}
+
+// inTree says whether path is the package root or one below it.
+func inTree(path, root string) bool {
+	return path == root || strings.HasPrefix(path, root+"/")
 }
 
 // goList runs `go list -json ./...` in the module root (Deps lists each
@@ -85,8 +96,8 @@ func goList(t *testing.T) []listedPackage {
 	return pkgs
 }
 
-// TestLayering: no backend depends on another backend, and nothing below
-// the command (passes above all) depends on a backend.
+// TestLayering: no backend depends on another backend, nothing below the
+// command (passes above all) depends on a backend, and runtime on nothing.
 func TestLayering(t *testing.T) {
 	pkgs := goList(t)
 	var sawPasses, sawBackend bool
@@ -112,6 +123,7 @@ func TestLayeringCatches(t *testing.T) {
 		{ImportPath: m + "passes", Deps: []string{m + "ir", m + "backends/fixed"}},
 		{ImportPath: m + "quantize", Deps: []string{m + "backends/gocode"}},
 		{ImportPath: m + "cmd/snnc", Deps: []string{m + "backends/gosim", m + "backends/fixed"}},
+		{ImportPath: m + "runtime", Deps: []string{m + "runtime/internal", m + "ir"}},
 	}
 	got := strings.Join(layeringViolations(pkgs), "\n")
 	for _, want := range []string{
@@ -119,12 +131,13 @@ func TestLayeringCatches(t *testing.T) {
 		"backends/fixed (backend fixed) depends on backend " + m + "backends/gosim/internal",
 		"passes depends on backend " + m + "backends/fixed",
 		"quantize depends on backend " + m + "backends/gocode",
+		"runtime (linked by generated binaries) depends on " + m + "ir",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("not reported: %s\ngot:\n%s", want, got)
 		}
 	}
-	if n := strings.Count(got, "\n") + 1; n != 4 {
-		t.Errorf("%d violations, want 4 (gosim's own sub-package and cmd are allowed):\n%s", n, got)
+	if n := strings.Count(got, "\n") + 1; n != 5 {
+		t.Errorf("%d violations, want 5 (own sub-packages and cmd are allowed):\n%s", n, got)
 	}
 }

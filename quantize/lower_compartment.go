@@ -143,7 +143,7 @@ func (l *lowerer) compartment(out *iir.Model, pop *ir.Population, m *ir.Model) b
 		return false
 	}
 	// 6. the membrane's scale and the threshold, bias, currents
-	return c.scales(thr, op, vr) && c.Kernels(thr, op)
+	return c.scales(thr, op, vr) && c.kernels(thr, op)
 }
 
 // shape finds the membrane row and the current rows.
@@ -505,7 +505,7 @@ func (c *comp) odeSpan(v *ir.Var) lang.Span {
 	return v.Pos
 }
 
-func (c *comp) Kernels(thr float64, op string) bool {
+func (c *comp) kernels(thr float64, op string) bool {
 	pf := c.l.prof
 	m := c.out
 	b := newKernel(m, "update")
