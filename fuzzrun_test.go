@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/snnc/snnc"
-	"github.com/snnc/snnc/backends/fixed"
 	"github.com/snnc/snnc/backends/gosim"
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/passes"
@@ -197,8 +196,7 @@ func genModel(f *fuzzBytes) string {
 // FuzzRun: small generated models go through check and a few milliseconds
 // of simulation without a panic or a hang (a case is stopped after 10 s
 // and fails), every error is positioned, two threads give the spikes of
-// one, the outputs (sometimes with plots) are written, and a quarter of the
-// models also go through the q16 bit-accurate simulator. Memory is bounded by the models' size (at most 24 neurons, 5 ms).
+// one, and the outputs (sometimes with plots) are written. Memory is bounded by the models' size (at most 24 neurons, 5 ms).
 func FuzzRun(f *testing.F) {
 	for _, seed := range [][]byte{
 		{},
@@ -266,18 +264,6 @@ func fuzzRunCase(t *testing.T, data []byte) {
 		a, b := r1.Spikes[k], r2.Spikes[k]
 		if !reflect.DeepEqual(a.I, b.I) || !reflect.DeepEqual(a.T, b.T) {
 			t.Fatalf("spikes of %s differ between 1 and 2 threads\n%s", a.Name, src)
-		}
-	}
-	if len(data) > 0 && data[len(data)-1]%4 == 1 { // and a quarter on the q16 simulator
-		stop := make(chan struct{})
-		timer := time.AfterFunc(10*time.Second, func() { close(stop) })
-		defer timer.Stop()
-		res, err := fixed.RunTarget(p, "q16", gosim.Options{Interrupt: stop, MemLimit: 64 << 20})
-		if res != nil && res.Interrupted {
-			t.Fatalf("q16: the run took over 10 s\n%s", src)
-		}
-		if err != nil && strings.Contains(err.Error(), "runtime error") {
-			t.Fatalf("q16: %v\n%s", err, src)
 		}
 	}
 }
