@@ -196,7 +196,8 @@ func genModel(f *fuzzBytes) string {
 // FuzzRun: small generated models go through check and a few milliseconds
 // of simulation without a panic or a hang (a case is stopped after 10 s
 // and fails), every error is positioned, two threads give the spikes of
-// one, and the outputs (sometimes with plots) are written. Memory is bounded by the models' size (at most 24 neurons, 5 ms).
+// one, and the outputs (sometimes with plots) are written. Memory is
+// bounded by the models' size (at most 24 neurons, 5 ms).
 func FuzzRun(f *testing.F) {
 	for _, seed := range [][]byte{
 		{},
