@@ -35,23 +35,42 @@ func (f *fuzzBytes) pick(n int) int { return f.next() % n }
 // one returns one of xs.
 func one[T any](f *fuzzBytes, xs ...T) T { return xs[f.pick(len(xs))] }
 
-// fuzzCell is a standard-library neuron and the unit of its event ports'
-// weight; current says whether it has the continuous port I_ext.
+// fuzzCell is a standard-library neuron: its spike ports, whether it has
+// the continuous port I_ext, and whether v_reset (mV) can start v.
 type fuzzCell struct {
-	name, unit string
-	current    bool
+	name    string
+	ports   []fuzzPort
+	current bool
+	vReset  bool
 }
 
+// fuzzPort is a spike port and the unit of its weight; inh ports take
+// negative weights where the unit is a voltage or a current, dendrite
+// ports no plasticity.
+type fuzzPort struct {
+	name, unit    string
+	inh, dendrite bool
+}
+
+var (
+	fuzzMV = []fuzzPort{{"exc", "mV", false, false}, {"inh", "mV", true, false}}
+	fuzzNS = []fuzzPort{{"exc", "nS", false, false}, {"inh", "nS", true, false}}
+)
+
 var fuzzCells = []fuzzCell{
-	{"LIF", "mV", true}, {"CondLIF", "nS", true}, {"AdaptiveLIF", "", false},
-	{"Izhikevich", "mV", true}, {"AdEx", "nS", true}, {"IF", "mV", true},
+	{"LIF", fuzzMV, true, true}, {"CondLIF", fuzzNS, true, true},
+	{"AdaptiveLIF", []fuzzPort{{"exc", "", false, false}, {"inh", "", true, false}}, false, true},
+	{"Izhikevich", fuzzMV, true, false}, {"AdEx", fuzzNS, true, true}, {"IF", fuzzMV, true, true},
+	{"TwoCompartment", []fuzzPort{{"exc", "pA", false, false}, {"inh", "pA", true, false}, {"apical", "pA", false, false}}, true, true},
+	{"ActiveDendriteCell", []fuzzPort{{"ff", "mV", false, false}, {"context", "", false, true}}, false, true},
 }
 
 // fuzzRules are the standard plasticity rules (RSTDP gets a modulator).
 var fuzzRules = []string{"PairSTDP", "NearestSTDP", "MultSTDP", "TripletSTDP", "SymSTDP", "RSTDP", "Hebb", "Oja", "BCM"}
 
 // genModel writes a small network from fuzz bytes: 1-3 populations of
-// standard neurons (at most 8 neurons, sometimes a 2-D grid), 0-2 spike
+// standard neurons, dendrites among them (at most 8 neurons, sometimes a
+// 2-D grid), 0-2 spike
 // inputs and a current step, up to 4 projections with random connectors,
 // weights, delays and plasticity (modulated, normalized), a few records,
 // sometimes a wta and a phase; it runs for at most 5 ms. Choices that
@@ -59,7 +78,7 @@ var fuzzRules = []string{"PairSTDP", "NearestSTDP", "MultSTDP", "TripletSTDP", "
 // flat population) are avoided, so most models run.
 func genModel(f *fuzzBytes) string {
 	var b strings.Builder
-	b.WriteString("import \"std/neurons\"\nimport \"std/plasticity\"\n\nnetwork Net {\n")
+	b.WriteString("import \"std/neurons\"\nimport \"std/dendrites\"\nimport \"std/plasticity\"\n\nnetwork Net {\n")
 	fmt.Fprintf(&b, "    dt = %s ms\n    seed = %d\n", one(f, "0.1", "0.05", "0.5", "0.1"), f.next())
 	type node struct {
 		name string
@@ -77,7 +96,7 @@ func genModel(f *fuzzBytes) string {
 			nd.n, nd.grid, shape = w*h, true, fmt.Sprintf("%d, %d", w, h)
 		}
 		fmt.Fprintf(&b, "    population %s = %s[%s]", nd.name, c.name, shape)
-		if f.pick(3) == 0 && c.unit == "mV" && c.name != "Izhikevich" {
+		if f.pick(3) == 0 && c.vReset {
 			b.WriteString(" { v = v_reset + rand() * 10 mV }")
 		}
 		b.WriteString("\n")
@@ -103,14 +122,11 @@ func genModel(f *fuzzBytes) string {
 	var plastic []string
 	for k := range f.pick(5) {
 		pre, post := srcs[f.pick(len(srcs))], pops[f.pick(len(pops))]
-		port, sign := "exc", ""
-		if f.pick(3) == 0 {
-			port = "inh"
-			if post.cell.unit == "mV" {
-				sign = "-"
-			}
+		pt := post.cell.ports[f.pick(len(post.cell.ports))]
+		port, sign, unit := pt.name, "", pt.unit
+		if pt.inh && (unit == "mV" || unit == "pA") {
+			sign = "-"
 		}
-		unit := post.cell.unit
 		if unit != "" {
 			unit = " " + unit
 		}
@@ -145,7 +161,7 @@ func genModel(f *fuzzBytes) string {
 		name := fmt.Sprintf("c%d", k)
 		fmt.Fprintf(&b, "    project %s = %s -> %s : %s", name, pre.name, post.name, port)
 		rule := ""
-		if f.pick(3) == 0 {
+		if f.pick(3) == 0 && !pt.dendrite {
 			rule = fuzzRules[f.pick(len(fuzzRules))]
 			fmt.Fprintf(&b, " using %s", rule)
 			plastic = append(plastic, name)
@@ -199,8 +215,8 @@ func genModel(f *fuzzBytes) string {
 // FuzzRun: small generated models go through check and a few milliseconds
 // of simulation without a panic or a hang (a case is stopped after 10 s
 // and fails), every error is positioned, two threads give the spikes of
-// one, the outputs (sometimes with plots) are written, and a quarter of the
-// models also go through the q16 bit-accurate simulator. Memory is bounded by the models' size (at most 24 neurons, 5 ms).
+// one, and the outputs (sometimes with plots) are written. Memory is
+// bounded by the models' size (at most 24 neurons, 5 ms).
 func FuzzRun(f *testing.F) {
 	for _, seed := range [][]byte{
 		{},

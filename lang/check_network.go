@@ -867,16 +867,19 @@ func (c *checker) connector(s *Setting, pres, posts []*PopInfo) {
 				}
 			}
 		}
-	case "fan_in":
-		for _, a := range pres {
-			if k, ok := vals["k"]; ok && a.Size > 0 && int(k) > a.Size {
-				c.errorf(s.Value, "fan_in(%d) asks for more inputs than %s has (%d)", int(k), a.Name, a.Size)
-			}
+	case "fan_in", "fan_out":
+		// `except self` leaves one candidate fewer (as the run counts them)
+		what, side := "inputs", pres
+		if call.Fun.Name == "fan_out" {
+			what, side = "targets", posts
 		}
-	case "fan_out":
-		for _, b := range posts {
-			if k, ok := vals["k"]; ok && b.Size > 0 && int(k) > b.Size {
-				c.errorf(s.Value, "fan_out(%d) asks for more targets than %s has (%d)", int(k), b.Name, b.Size)
+		for _, a := range side {
+			n, self := a.Size, ""
+			if s.ExceptSelf {
+				n, self = a.Size-1, " once `except self` drops one"
+			}
+			if k, ok := vals["k"]; ok && a.Size > 0 && int(k) > n {
+				c.errorf(s.Value, "%s(%d) asks for more %s than %s has%s (%d)", call.Fun.Name, int(k), what, a.Name, self, n)
 			}
 		}
 	case "gaussian":
