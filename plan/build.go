@@ -570,3 +570,29 @@ func InlineAliases(e ir.Expr) ir.Expr {
 		return e
 	})
 }
+
+// CheckClockSystem reports why a system of synapse state integrated every
+// step (not lazily) cannot run: each synapse (or neuron) integrates its own
+// element of every variable, so the system needs one storage and right
+// sides that read only state stored the same way. Both Go backends ask.
+func CheckClockSystem(sys *ir.System) error {
+	storage := sys.Vars[0].Storage
+	for _, v := range sys.Vars {
+		if v.Storage != storage {
+			return fmt.Errorf("the system of %s mixes per-synapse and per-neuron storage; snnc needs one (-d lazy=off)", sys.Vars[0].Name)
+		}
+	}
+	for _, o := range sys.ODEs {
+		ok := true
+		ir.Walk(o.Rhs, func(e ir.Expr) bool {
+			if r, isRef := e.(*ir.Ref); isRef && r.Var.Kind != ir.Param && (r.Side != ir.Own || r.Var.Storage != storage) {
+				ok = false
+			}
+			return ok
+		})
+		if !ok {
+			return fmt.Errorf("%s' reads state of a neuron or state stored differently; snnc integrates such synapse equations only at events (make them linear traces)", o.Var.Name)
+		}
+	}
+	return nil
+}

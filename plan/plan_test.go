@@ -141,3 +141,54 @@ func TestDecisions(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckClockSystem: a clock-driven synapse system must have one
+// storage and read only state stored the same way; the reasons name no
+// backend (both Go backends ask plan).
+func TestCheckClockSystem(t *testing.T) {
+	x := &ir.Var{Name: "x", Kind: ir.State, Storage: ir.PerSynapse}
+	y := &ir.Var{Name: "y", Kind: ir.State, Storage: ir.PerSynapse}
+	pre := &ir.Var{Name: "apre", Kind: ir.State, Storage: ir.PerPre}
+	sys := func(vars []*ir.Var, rhs ...ir.Expr) *ir.System {
+		s := &ir.System{Vars: vars, Method: ir.RK4}
+		for k, v := range vars {
+			s.ODEs = append(s.ODEs, &ir.ODE{Var: v, Rhs: rhs[k]})
+		}
+		return s
+	}
+	if err := plan.CheckClockSystem(sys([]*ir.Var{x, y}, &ir.Ref{Var: y}, &ir.Ref{Var: x})); err != nil {
+		t.Errorf("a coupled per-synapse system: %v", err)
+	}
+	for _, c := range []struct {
+		s    *ir.System
+		want string
+	}{
+		{sys([]*ir.Var{x, pre}, &ir.Ref{Var: pre}, &ir.Ref{Var: x}), "the system of x mixes per-synapse and per-neuron storage; snnc needs one"},
+		{sys([]*ir.Var{x}, &ir.Ref{Var: pre}), "x' reads state of a neuron or state stored differently; snnc integrates"},
+		{sys([]*ir.Var{x}, &ir.Ref{Var: y, Side: ir.Post}), "x' reads state of a neuron"},
+	} {
+		err := plan.CheckClockSystem(c.s)
+		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "gosim") {
+			t.Errorf("got %v, want %q", err, c.want)
+		}
+	}
+}
+
+// BenchmarkBuild: lowering CUBA's and COBA's optimised IR to their plans
+// (with Verify), the cost -d check=on pays after every pass.
+func BenchmarkBuild(b *testing.B) {
+	for _, m := range []string{"../examples/cuba.snn", "../examples/coba.snn"} {
+		p, _, diags := snnc.Compile(m, snnc.Options{})
+		if p == nil {
+			b.Fatal(diags)
+		}
+		b.Run(strings.TrimSuffix(filepath.Base(m), ".snn"), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := plan.Build(p, plan.Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

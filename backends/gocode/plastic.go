@@ -524,11 +524,8 @@ func (pr *projGen) tickMethod() {
 func (pr *projGen) clockSystem(sys *ir.System) error {
 	g := pr.g
 	dt := g.p.Schedule.Dt
-	storage := sys.Vars[0].Storage
-	for _, v := range sys.Vars {
-		if v.Storage != storage {
-			return fmt.Errorf("the system of %s mixes per-synapse and per-neuron storage; gosim needs one (-d lazy=off)", sys.Vars[0].Name)
-		}
+	if err := plan.CheckClockSystem(sys); err != nil {
+		return err
 	}
 	f := newFn()
 	var xs, y []string
@@ -554,16 +551,6 @@ func (pr *projGen) clockSystem(sys *ir.System) error {
 			}}
 		out := make([]string, len(sys.ODEs))
 		for j, o := range sys.ODEs {
-			ok := true
-			ir.Walk(o.Rhs, func(e ir.Expr) bool {
-				if r, isRef := e.(*ir.Ref); isRef && r.Var.Kind != ir.Param && (r.Side != ir.Own || r.Var.Storage != storage) {
-					ok = false
-				}
-				return ok
-			})
-			if !ok {
-				return nil, fmt.Errorf("%s' reads state of a neuron or state stored differently; gosim integrates such synapse equations only at events (make them linear traces)", o.Var.Name)
-			}
 			c, err := en.num(plan.InlineAliases(o.Rhs))
 			if err != nil {
 				return nil, err

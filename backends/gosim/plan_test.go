@@ -37,7 +37,8 @@ func planModels(t *testing.T) []string {
 // the plan's op lists are the interpreter's semantics — the update (exact
 // rows, Euler, RK4, refractory clamping), the reset of each spiking neuron
 // (conditionals, refractory periods in steps) and each event a port
-// handler receives — for the first steps of every model.
+// handler receives — for the first steps of every model; and the
+// threshold loop, run on the updated state, finds the neurons that spike.
 func TestPlanUpdateBitIdentical(t *testing.T) {
 	const steps = 300
 	for _, model := range planModels(t) {
@@ -53,8 +54,13 @@ func TestPlanUpdateBitIdentical(t *testing.T) {
 				t.Fatal(err)
 			}
 			loops := map[string][]*plan.Loop{} // by "pop kind"
+			wta := map[string]bool{}
 			for _, ph := range pl.Step {
 				switch ph.Kind {
+				case plan.Threshold:
+					loops[ph.Target+" threshold"] = ph.Loops
+				case plan.Winners:
+					wta[ph.Target] = true
 				case plan.Update:
 					loops[ph.Target+" update"] = ph.Loops
 				case plan.Reset:
@@ -68,12 +74,33 @@ func TestPlanUpdateBitIdentical(t *testing.T) {
 			}
 			var env *plan.Env
 			compared := map[string]int{}
+			// the spikes the plan's threshold finds after each update, and
+			// the neurons the interpreter then resets
+			want, reset := map[string][]int{}, map[string][]int{}
+			spikesAgree := func(pop string, n int) error {
+				if wta[pop] {
+					return nil // winner-take-all keeps only some crossings
+				}
+				if fmt.Sprint(want[pop]) != fmt.Sprint(reset[pop]) {
+					return fmt.Errorf("step %d, %s: the plan's threshold finds %v, the interpreter resets %v", n, pop, want[pop], reset[pop])
+				}
+				compared["threshold"]++
+				return nil
+			}
 			err = gosim.UpdateProbe(p, filepath.Dir(model), steps, func(pr gosim.Probe) error {
 				got, err := planArrays(pl, pr)
 				if err != nil {
 					return err
 				}
 				key := pr.Pop + " " + pr.Kind
+				if pr.Kind == "reset" && !pr.After {
+					reset[pr.Pop] = append(reset[pr.Pop], pr.I)
+				}
+				if pr.Kind == "update" && !pr.After && pr.N > 0 {
+					if err := spikesAgree(pr.Pop, pr.N-1); err != nil {
+						return err
+					}
+				}
 				if !pr.After {
 					env = &plan.Env{Arrays: got, N: pr.N, T: pr.T, Weight: pr.Weight}
 					ls, ok := loops[key]
@@ -101,6 +128,15 @@ func TestPlanUpdateBitIdentical(t *testing.T) {
 					}
 				}
 				compared[pr.Kind]++
+				if pr.Kind == "update" {
+					want[pr.Pop], reset[pr.Pop] = nil, nil
+					th := &plan.Env{Arrays: got, N: pr.N, T: pr.T, Spike: func(i int) { want[pr.Pop] = append(want[pr.Pop], i) }}
+					for _, l := range loops[pr.Pop+" threshold"] {
+						if err := plan.EvalLoop(l, th); err != nil {
+							return err
+						}
+					}
+				}
 				return nil
 			})
 			if err != nil {

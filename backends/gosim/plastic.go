@@ -425,24 +425,13 @@ type clockSys struct {
 
 func (pr *proj) clockSystem(cp *compiler, sys *ir.System, dt float64) (*clockSys, error) {
 	cs := &clockSys{method: sys.Method, dt: dt}
-	storage := sys.Vars[0].Storage // one storage for the whole system: element e of each
-	for _, v := range sys.Vars {
-		if v.Storage != storage {
-			return nil, fmt.Errorf("the system of %s mixes per-synapse and per-neuron storage; gosim needs one (-d lazy=off)", sys.Vars[0].Name)
-		}
+	if err := plan.CheckClockSystem(sys); err != nil {
+		return nil, err
+	}
+	for _, v := range sys.Vars { // one storage for the whole system: element e of each
 		cs.vals = append(cs.vals, pr.vals[v])
 	}
 	for _, o := range sys.ODEs {
-		ok := true
-		ir.Walk(o.Rhs, func(e ir.Expr) bool {
-			if r, isRef := e.(*ir.Ref); isRef && r.Var.Kind != ir.Param && (r.Side != ir.Own || r.Var.Storage != storage) {
-				ok = false
-			}
-			return ok
-		})
-		if !ok {
-			return nil, fmt.Errorf("%s' reads state of a neuron or state stored differently; gosim integrates such synapse equations only at events (make them linear traces)", o.Var.Name)
-		}
 		f, err := cp.expr(plan.InlineAliases(o.Rhs))
 		if err != nil {
 			return nil, err
