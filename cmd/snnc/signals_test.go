@@ -235,7 +235,7 @@ func TestSecondRunIntoSameOutRefused(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "m.snn"), []byte(endless), 0o644)
 	first := snncCmd(t, dir, "run", "m.snn", "--out", "out", "-q")
-	started(t, first)
+	_, firstErr := started(t, first)
 	waitFor(t, "the first run to open out", func() bool { return len(tempOf(dir, "out")) > 0 })
 	second := snncCmd(t, dir, "run", "m.snn", "--out", "out", "--duration", "10ms")
 	got, err := second.CombinedOutput()
@@ -245,6 +245,9 @@ func TestSecondRunIntoSameOutRefused(t *testing.T) {
 	}
 	first.Process.Signal(syscall.SIGTERM)
 	first.Wait()
+	if strings.Contains(firstErr.String(), "while building the network") {
+		return // a machine so loaded that the first run was still building: nothing written, rightly
+	}
 	if s := readSummary(t, filepath.Join(dir, "out", "summary.json")); s["interrupted"] != true {
 		t.Errorf("the first run's summary: %v", s)
 	}
