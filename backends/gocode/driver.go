@@ -20,6 +20,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var (
 		out, duration string
+		memFlag       string
 		seed          int64
 		threads       int
 		plot, quiet   bool
@@ -28,7 +29,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&out, "o", "", "shorthand for --out")
 	fs.StringVar(&duration, "duration", "", "simulated time, e.g. 500ms or 2s (default: the run's)")
 	fs.Int64Var(&seed, "seed", 0, "random seed (default: the network's seed)")
-	fs.IntVar(&threads, "threads", 1, "worker goroutines")
+	threads = 1
+	fs.Var(rt.ThreadsFlag{N: &threads}, "threads", "worker goroutines (at most the usable cores)")
+	fs.StringVar(&memFlag, "mem-limit", "", "memory the run may take, e.g. 4GB, or none (default: what the machine, cgroup and ulimit allow)")
 	fs.BoolVar(&plot, "plot", false, "also write raster.png and traces.png")
 	fs.BoolVar(&quiet, "quiet", false, "print nothing but errors")
 	fs.BoolVar(&quiet, "q", false, "shorthand for --quiet")
@@ -70,7 +73,22 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		sd = uint64(seed)
 	}
-	s, err := newSim(sd, threads, int(math.Round(dur/dt)))
+	if memFlag != "" {
+		l, err := rt.ParseMemLimit(memFlag)
+		if err != nil {
+			return fail(err)
+		}
+		memLimit = l
+	}
+	steps := int(math.Round(dur / dt))
+	if warn := rt.StepsWarning(steps, dt); warn != "" {
+		fmt.Fprintf(stderr, "%s: warning: %s\n", prog, warn)
+	}
+	threads, warn := rt.UsableThreads(threads)
+	if warn != "" {
+		fmt.Fprintf(stderr, "%s: warning: %s\n", prog, warn)
+	}
+	s, err := newSim(sd, threads, steps)
 	if err != nil {
 		return fail(err)
 	}
@@ -109,6 +127,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	return 0
 }
+
+// memLimit is the memory the run may take (--mem-limit; 0 bytes: what
+// the machine allows).
+var memLimit rt.MemLimit
 
 // run steps the network until the end or an interrupt.
 func (s *sim) run(interrupt <-chan struct{}, progress io.Writer) (interrupted bool, err error) {

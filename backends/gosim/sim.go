@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/snnc/snnc/estimate"
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/runtime"
 )
@@ -28,11 +29,13 @@ type Options struct {
 	BaseDir   string // directory the model's relative file names are read from
 	Progress  io.Writer
 	Interrupt <-chan struct{} // closed to stop early; what was recorded is kept
-	MemLimit  int64           // bytes of connectivity (and of inputs) allowed; 0: from the machine
 	// StreamSpikes leaves the spike monitors' times unflushed (T nil until
 	// SpikeMonitor.Flush): for a caller that only writes them with
 	// Result.Write, which streams them, so they are never all in memory.
 	StreamSpikes bool
+	// MemLimit is the memory the run may take (estimated by package
+	// estimate); 0 bytes: runtime.MemoryLimit.
+	MemLimit runtime.MemLimit
 }
 
 // Result is what a run produced.
@@ -118,6 +121,10 @@ func build(p *ir.Program, o Options) (*sim, error) {
 		dur = o.Duration
 	}
 	s.steps = int(math.Round(dur / s.dt))
+	// refuse a run that cannot fit before allocating any of it
+	if err := runtime.CheckMemory(estimate.Memory(p), s.steps, o.MemLimit); err != nil {
+		return nil, err
+	}
 	byName := map[string]node{}
 	popOf := map[*ir.Population]*part{}
 	for _, ip := range p.Pops {
@@ -140,17 +147,6 @@ func build(p *ir.Program, o Options) (*sim, error) {
 			popOf[mp] = pt
 		}
 	}
-	limit := o.MemLimit
-	if limit == 0 {
-		limit = runtime.MemoryBudget()
-	}
-	inBytes := 0.0
-	for _, in := range p.Inputs {
-		inBytes += runtime.InputBytes(in.Kind, in.Size, in.Num["active"], in.Num["rate"], s.dt)
-	}
-	if err := runtime.CheckInputMemory(inBytes, limit); err != nil {
-		return nil, err // before creating any input
-	}
 	for _, in := range p.Inputs {
 		if in.Kind == "current_step" {
 			target := popOf[in.Target]
@@ -172,9 +168,6 @@ func build(p *ir.Program, o Options) (*sim, error) {
 		si := &spikeInput{nm: in.Name, src: src}
 		s.inputs = append(s.inputs, si)
 		byName[in.Name] = si
-	}
-	if err := s.checkMemory(p, byName, limit); err != nil {
-		return nil, err
 	}
 	for _, ip := range p.Projs {
 		pr, err := newProj(s, ip, byName[ip.Pre.Name()], popOf[ip.Post], byName)
