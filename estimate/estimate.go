@@ -38,10 +38,10 @@ func Memory(p *ir.Program) []runtime.MemItem {
 	return items
 }
 
-// Vars is the number of values a model keeps per neuron (or per synapse of
+// vars is the number of values a model keeps per neuron (or per synapse of
 // a plastic projection: those with storage s): state, continuous ports and
 // dendrite outputs.
-func Vars(m *ir.Model, s ir.Storage) int {
+func vars(m *ir.Model, s ir.Storage) int {
 	n := 0
 	for _, v := range m.Vars {
 		switch v.Kind {
@@ -61,7 +61,7 @@ func Vars(m *ir.Model, s ir.Storage) int {
 // synapses 12 bytes each (pool index, permanence).
 func popItem(ip *ir.Population) runtime.MemItem {
 	n := float64(ip.Size)
-	per := 8*float64(Vars(ip.Model, ir.PerSynapse)) + 8
+	per := 8*float64(vars(ip.Model, ir.PerSynapse)) + 8
 	for _, d := range ip.Model.Dendrites {
 		if !d.Continuous {
 			per += 12 * d.Settings["segments"] * d.Settings["synapses"]
@@ -73,14 +73,13 @@ func popItem(ip *ir.Population) runtime.MemItem {
 // Synapses is the expected synapse count of a projection (its merged
 // projections not included).
 func Synapses(ip *ir.Projection) float64 {
-	return runtime.EstimateSynapses(ConnSpec(ip), geometry(ip.Pre), runtime.Geometry{N: ip.Post.Size, Shape: ip.Post.Shape})
+	return runtime.EstimateSynapses(ConnSpec(ip.Connector, ip.Pre.Pop != nil && ip.Pre.Pop.Name == ip.Post.Name), geometry(ip.Pre), runtime.Geometry{N: ip.Post.Size, Shape: ip.Post.Shape})
 }
 
-// ConnSpec is the runtime's connection rule of a projection.
-func ConnSpec(ip *ir.Projection) runtime.ConnSpec {
-	c := ip.Connector
-	spec := runtime.ConnSpec{Kind: c.Kind, P: c.Num["p"], K: int(c.Num["k"]), Sigma: c.Num["sigma"], File: c.File, ExceptSelf: c.ExceptSelf,
-		SamePop: ip.Pre.Pop != nil && ip.Pre.Pop.Name == ip.Post.Name}
+// ConnSpec is the runtime's connection rule for connector c (samePop:
+// pre and post are one population); the Go backends connect with it.
+func ConnSpec(c ir.Connector, samePop bool) runtime.ConnSpec {
+	spec := runtime.ConnSpec{Kind: c.Kind, P: c.Num["p"], K: int(c.Num["k"]), Sigma: c.Num["sigma"], File: c.File, ExceptSelf: c.ExceptSelf, SamePop: samePop}
 	if c.Kind == "gaussian" && spec.P == 0 {
 		spec.P = 1
 	}
@@ -129,7 +128,7 @@ func projItem(p *ir.Program, ip *ir.Projection) runtime.MemItem {
 		}
 	}
 	if m := ip.Synapse; m != nil {
-		total += nsyn * 8 * float64(Vars(m, ir.PerSynapse))
+		total += nsyn * 8 * float64(vars(m, ir.PerSynapse))
 		total += npre * 8 * float64(countVars(m, ir.PerPre))
 		total += npost * 8 * float64(countVars(m, ir.PerPost))
 		for _, v := range m.Vars {
@@ -202,4 +201,22 @@ func Steps(p *ir.Program, d float64) int {
 		d = p.Schedule.Duration
 	}
 	return int(math.Round(d / p.Schedule.Dt))
+}
+
+// SpikeNeurons is how many neurons (and input sources) the spike
+// recordings of p cover; runtime.SpikeWarning turns it into bytes at an
+// assumed rate.
+func SpikeNeurons(p *ir.Program) int {
+	n := 0
+	for _, r := range p.Records {
+		if r.Kind != ir.RecSpikes {
+			continue
+		}
+		if r.Pop != nil {
+			n += r.Pop.Size
+		} else if r.Input != nil {
+			n += r.Input.Size
+		}
+	}
+	return n
 }

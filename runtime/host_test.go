@@ -76,3 +76,18 @@ func TestStepBounds(t *testing.T) {
 		t.Errorf("warning at 1e9 steps: %q", w)
 	}
 }
+
+// TestSpikeWarning: 4 bytes a spike at SpikeRate; a warning past half the
+// limit, none below.
+func TestSpikeWarning(t *testing.T) {
+	if b := SpikeBytes(1000, 10000, 1e-4); b != 4*1000*SpikeRate*1 {
+		t.Errorf("SpikeBytes = %g", b)
+	}
+	lim := MemLimit{Bytes: 80000, Source: "x"}
+	if w := SpikeWarning(1000, 10000, 1e-4, lim); w != "" {
+		t.Errorf("40 kB of 80 kB: %q", w)
+	}
+	if w := SpikeWarning(1001, 10000, 1e-4, lim); !strings.Contains(w, "the spike recordings (1001 neurons) would hold 39.1 KiB if they fired at 10 Hz") {
+		t.Errorf("warning %q", w)
+	}
+}

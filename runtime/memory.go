@@ -188,3 +188,32 @@ func MemTable(w io.Writer, items []MemItem, steps int, lim MemLimit) {
 	}
 	tw.Flush()
 }
+
+// SpikeRate is the firing rate assumed for spike recordings, whose size
+// depends on the rates and is unknown before the run.
+const SpikeRate = 10.0 // Hz
+
+// SpikeBytes is what spike recordings of neurons neurons hold over steps
+// steps of dt if each fires at SpikeRate: 4 bytes a spike (its index; the
+// time is kept once a step).
+func SpikeBytes(neurons, steps int, dt float64) float64 {
+	return 4 * float64(neurons) * SpikeRate * float64(steps) * dt
+}
+
+// SpikeWarning warns ("" if not) when the spike recordings would take more
+// than half the limit at SpikeRate: the run is not refused, as the rates
+// may be lower.
+func SpikeWarning(neurons, steps int, dt float64, lim MemLimit) string {
+	if lim.Bytes == 0 {
+		lim = MemoryLimit()
+	}
+	b := SpikeBytes(neurons, steps, dt)
+	if b <= float64(lim.Bytes)/2 {
+		return ""
+	}
+	return fmt.Sprintf("the spike recordings (%d neurons) would hold %s if they fired at %g Hz, more than half of the %s that %s allows; record fewer neurons or shorten the run",
+		neurons, fmtBytes(b), SpikeRate, fmtBytes(float64(lim.Bytes)), lim.Source)
+}
+
+// FormatBytes writes a byte count as the run summary does (KiB, MiB, GiB).
+func FormatBytes(b float64) string { return fmtBytes(b) }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/snnc/snnc/backends/gosim"
+	"github.com/snnc/snnc/estimate"
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/runtime"
 )
@@ -65,6 +66,10 @@ func RunTarget(p *ir.Program, target string, o gosim.Options) (*Result, error) {
 func Run(p *ir.Program, q *Program, o Options) (*Result, error) {
 	if p.Network == "" {
 		return nil, fmt.Errorf("the model has no network to run; add `network` and `run NET for T`")
+	}
+	// refuse a run that cannot fit before allocating any of it
+	if err := runtime.CheckMemory(estimate.Memory(p), estimate.Steps(p, o.Duration), o.MemLimit); err != nil {
+		return nil, err
 	}
 	s, err := build(p, q, o)
 	if err != nil {

@@ -51,7 +51,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if fs.NArg() > 0 {
-		return fail(fmt.Errorf("unexpected argument %q: the model is built into this program (flags: --out, --duration, --seed, --threads, --plot, -q)", fs.Arg(0)))
+		return fail(fmt.Errorf("unexpected argument %q: the model is built into this program (flags: --out, --duration, --seed, --threads, --mem-limit, --plot, -q)", fs.Arg(0)))
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -82,6 +82,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	steps := int(math.Round(dur / dt))
 	if warn := rt.StepsWarning(steps, dt); warn != "" {
+		fmt.Fprintf(stderr, "%s: warning: %s\n", prog, warn)
+	}
+	if warn := rt.SpikeWarning(spikeNeurons, steps, dt, memLimit); warn != "" {
 		fmt.Fprintf(stderr, "%s: warning: %s\n", prog, warn)
 	}
 	threads, warn := rt.UsableThreads(threads)

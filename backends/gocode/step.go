@@ -96,6 +96,9 @@ func (g *gen) memItems(o *buf) {
 	}
 	o.line("}")
 	o.line("")
+	o.line("// spikeNeurons is how many neurons the spike recordings cover (for the warning about their size).")
+	o.line("const spikeNeurons = %d", estimate.SpikeNeurons(g.p))
+	o.line("")
 }
 
 // stepBody writes (*sim).step, finish and summary.

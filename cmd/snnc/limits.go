@@ -10,6 +10,7 @@ import (
 
 	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/estimate"
+	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/runtime"
 )
@@ -78,10 +79,17 @@ func memLimitVar(cmd *cobra.Command, lim *runtime.MemLimit) {
 	cmd.Flags().Var(memLimitFlag{lim}, "mem-limit", "memory the run may take, e.g. 4GB, or none (default: what the machine, cgroup and ulimit -v allow)")
 }
 
-// warnSteps warns on stderr about a --duration of very many steps (the
-// checker warns about the run's own duration).
-func warnSteps(stderr io.Writer, d, dt float64) {
-	if w := runtime.StepsWarning(int(math.Round(d/dt)), dt); w != "" {
+// warnRun warns on stderr about a --duration d of very many steps (the
+// checker warns about the run's own duration) and about spike recordings
+// that may not fit.
+func warnRun(stderr io.Writer, p *ir.Program, d float64, lim runtime.MemLimit) {
+	steps := estimate.Steps(p, d)
+	if d > 0 {
+		if w := runtime.StepsWarning(steps, p.Schedule.Dt); w != "" {
+			fmt.Fprintf(stderr, "snnc: warning: %s\n", w)
+		}
+	}
+	if w := runtime.SpikeWarning(estimate.SpikeNeurons(p), steps, p.Schedule.Dt, lim); w != "" {
 		fmt.Fprintf(stderr, "snnc: warning: %s\n", w)
 	}
 }
@@ -104,6 +112,9 @@ func printEstimate(stdout, stderr io.Writer, paths []string, lim runtime.MemLimi
 		fmt.Fprintf(stdout, "%s: memory estimate (network %s, %d steps)\n", path, p.Network, steps)
 		items := estimate.Memory(p)
 		runtime.MemTable(stdout, items, steps, lim)
+		if n := estimate.SpikeNeurons(p); n > 0 {
+			fmt.Fprintf(stdout, "spike recordings (%d neurons, not in the total): %s at %g Hz\n", n, runtime.FormatBytes(runtime.SpikeBytes(n, steps, p.Schedule.Dt)), runtime.SpikeRate)
+		}
 		if err := runtime.CheckMemory(items, steps, lim); err != nil {
 			fmt.Fprintf(stderr, "snnc: error: %s: %v\n", path, err)
 			failed = true

@@ -75,7 +75,6 @@ Examples:
 					return err
 				}
 				o.Duration = d
-				warnSteps(stderr, d, p.Schedule.Dt)
 			}
 			if cmd.Flags().Changed("seed") {
 				if seed < 0 {
@@ -84,6 +83,7 @@ Examples:
 				s := uint64(seed)
 				o.Seed = &s
 			}
+			warnRun(stderr, p, o.Duration, memLimit)
 			if f, ok := stderr.(*os.File); ok && isatty.IsTerminal(f.Fd()) && !quiet {
 				o.Progress = stderr
 			}
