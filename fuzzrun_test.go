@@ -14,6 +14,7 @@ import (
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/passes"
 	"github.com/snnc/snnc/quantize"
+	"github.com/snnc/snnc/runtime"
 )
 
 // fuzzBytes hands out the fuzzer's bytes as small choices; once they run
@@ -256,7 +257,7 @@ func fuzzRunCase(t *testing.T, data []byte) {
 		stop := make(chan struct{})
 		timer := time.AfterFunc(10*time.Second, func() { close(stop) })
 		defer timer.Stop()
-		res, err := gosim.Run(p, gosim.Options{Threads: threads, Interrupt: stop, MemLimit: 64 << 20})
+		res, err := gosim.Run(p, gosim.Options{Threads: threads, Interrupt: stop, MemLimit: runtime.MemLimit{Bytes: 64 << 20, Source: "FuzzRun"}})
 		if res != nil && res.Interrupted {
 			t.Fatalf("%d thread(s): the run took over 10 s\n%s", threads, src)
 		}
@@ -298,7 +299,7 @@ func fuzzRunCase(t *testing.T, data []byte) {
 		if q == nil { // a feature the integer lowering refuses, with its diagnostics
 			return
 		}
-		res, err := fixed.Run(p, q, fixed.Options{Interrupt: stop, MemLimit: 64 << 20})
+		res, err := fixed.Run(p, q, fixed.Options{Interrupt: stop, MemLimit: runtime.MemLimit{Bytes: 64 << 20, Source: "FuzzRun"}})
 		if res != nil && res.Interrupted {
 			t.Fatalf("q16: the run took over 10 s\n%s", src)
 		}

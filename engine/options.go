@@ -20,11 +20,13 @@ type Options struct {
 	Progress  io.Writer
 	Interrupt <-chan struct{} // closed to stop early; what was recorded is kept
 	Started   func()          // if set, called once the network is built, before the first step
-	MemLimit  int64           // bytes of connectivity (and of inputs) allowed; 0: from the machine
 	// StreamSpikes leaves the spike monitors' times unflushed (T nil until
 	// SpikeMonitor.Flush): for a caller that only writes them with
 	// Result.Write, which streams them, so they are never all in memory.
 	StreamSpikes bool
+	// MemLimit is the memory the run may take (estimated by package
+	// estimate); 0 bytes: runtime.MemoryLimit.
+	MemLimit runtime.MemLimit
 }
 
 // Result is what a run recorded.

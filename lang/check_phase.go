@@ -18,6 +18,12 @@ func (c *checker) checkPhases(r *RunDecl) {
 		d := c.errorf(r.Duration, "the run is shorter than half a time step: it would simulate nothing")
 		d.Hint = fmt.Sprintf("dt = %g ms; the run has round(duration/dt) steps", dt*1e3)
 	}
+	if steps := math.Round(dur / dt); durOK && steps > maxSteps {
+		d := c.errorf(r.Duration, "the run has %.3g steps of dt = %g ms: more than 2^53, which a step counter cannot count exactly", steps, dt*1e3)
+		d.Hint = "shorten the run or lengthen dt"
+	} else if durOK && steps > manySteps {
+		c.warnf(r.Duration, "the run has %.3g steps of dt = %g ms: it will take very long", steps, dt*1e3)
+	}
 	seen := map[string]bool{}
 	last := -1.0
 	var lastName string
@@ -62,6 +68,15 @@ func (c *checker) checkPhases(r *RunDecl) {
 }
 
 // netDt is the network's dt, as the IR reads it (0.1 ms by default).
+// maxSteps is the most steps a run may have: beyond 2^53 a float64 step
+// time no longer resolves dt (and beyond 2^63 the counter wraps and the
+// run would simulate nothing); manySteps warns. runtime.CheckSteps applies
+// the same bounds to --duration.
+const (
+	maxSteps  = 1 << 53
+	manySteps = 1e9
+)
+
 func netDt(ni *NetInfo) float64 {
 	dt := 1e-4
 	if ni != nil {

@@ -1,10 +1,8 @@
 package runtime
 
 import (
-	"bufio"
 	"fmt"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 )
@@ -27,17 +25,39 @@ func ParseDuration(s string) (float64, error) {
 }
 
 // CheckSteps refuses a --duration (s as typed, d in seconds) that rounds to
-// no step of dt, as the checker refuses such a `run ... for`.
+// no step of dt, or to more than MaxSteps, as the checker refuses such a
+// `run ... for`.
 func CheckSteps(s string, d, dt float64) error {
-	if math.Round(d/dt) < 1 {
+	steps := math.Round(d / dt)
+	if steps < 1 {
 		return fmt.Errorf("--duration %s is shorter than half a time step (dt = %g ms): the run would simulate nothing", strings.TrimSpace(s), dt*1e3)
+	}
+	if steps > MaxSteps {
+		return fmt.Errorf("--duration %s is %.3g steps of dt = %g ms: more than 2^53, which a step counter cannot count exactly", strings.TrimSpace(s), steps, dt*1e3)
 	}
 	return nil
 }
 
+// MaxSteps is the most steps a run may have: beyond 2^53 a float64 step
+// time no longer resolves dt (beyond 2^63 the step counter wraps and the
+// run simulates nothing). ManySteps is where a run is warned about.
+// The checker applies the same bounds to `run ... for`.
+const (
+	MaxSteps  = 1 << 53
+	ManySteps = 1e9
+)
+
+// StepsWarning is the warning for a run of steps steps of dt ("" if none).
+func StepsWarning(steps int, dt float64) string {
+	if float64(steps) <= ManySteps {
+		return ""
+	}
+	return fmt.Sprintf("the run has %.3g steps of dt = %g ms: it will take very long", float64(steps), dt*1e3)
+}
+
 // InputBytes estimates what a spike input allocates, as EstimateSynapses
 // does for connectivity, so that a run refuses an input that cannot fit
-// before creating it: a poisson source buffers a step's spikes
+// before creating it (package estimate): a poisson source buffers a step's spikes
 // (n·min(1, rate·dt) expected, 4 bytes each); patterns keep a mark per
 // source, a permutation when more than half are active, and the active
 // indices. Inputs read from files are bounded by their files (0 here).
@@ -57,35 +77,4 @@ func InputBytes(kind string, n int, active, rate, dt float64) float64 {
 		return b
 	}
 	return 0
-}
-
-// CheckInputMemory refuses inputs estimated at total bytes (InputBytes)
-// when they exceed limit (MemoryBudget), with the message that connectivity
-// gets.
-func CheckInputMemory(total float64, limit int64) error {
-	if total > float64(limit) {
-		return fmt.Errorf("the inputs need about %.1f GB but %.1f GB is available; reduce the input sizes, active counts or rates",
-			total/1e9, float64(limit)/1e9)
-	}
-	return nil
-}
-
-// MemoryBudget is the connectivity a run may allocate: 80 % of the memory
-// the machine has available now (16 GiB where /proc/meminfo is missing).
-func MemoryBudget() int64 {
-	f, err := os.Open("/proc/meminfo")
-	if err != nil {
-		return 16 << 30
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "MemAvailable:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			if err == nil {
-				return kb * 1024 * 8 / 10
-			}
-		}
-	}
-	return 16 << 30
 }

@@ -8,28 +8,37 @@ import (
 // Team runs the threads of a simulation: the caller plus n−1 long-lived
 // worker goroutines. A goroutine per share and a WaitGroup park and wake an
 // OS thread at every fork-join (futex calls, microseconds in a VM, several
-// times a step); a worker instead spins after its share until the next
-// fork-join and parks only after about a millisecond without one (the end
-// of a run, or a long serial stretch), as OpenMP's active wait policy does.
+// times a step); a worker instead spins briefly after its share, in case
+// the next fork-join comes at once, and then blocks on a channel, as
+// OpenMP's default wait policy does; the caller waits for the workers the
+// same way. The spin is short (tens of µs) and skipped when the team has
+// more threads than Go may run at once: a spinning thread then holds a core
+// that a thread with work needs, and the run crawls (issue 15).
 // One goroutine drives a Team at a time; Close ends its workers.
 type Team struct {
-	n      int
-	f      func(t int)
-	gen    atomic.Uint64 // one more for every fork-join
-	left   atomic.Int64  // workers still running this fork-join
-	asleep []atomic.Bool
-	wake   []chan struct{}
-	closed atomic.Bool
+	n       int
+	spin    int // polls before blocking
+	f       func(t int)
+	gen     atomic.Uint64 // one more for every fork-join
+	left    atomic.Int64  // workers still running this fork-join
+	asleep  []atomic.Bool
+	wake    []chan struct{}
+	waiting atomic.Bool   // the caller blocks on done
+	done    chan struct{} // the last worker of a fork-join wakes the caller
+	closed  atomic.Bool
 }
 
-// spinLimit is how many times a worker polls for the next fork-join before
-// it parks (about a millisecond; a step between fork-joins is shorter).
-const spinLimit = 1 << 20
+// spinLimit is how many times a thread polls before it blocks: tens of µs,
+// longer than the serial stretch between two fork-joins of a step.
+const spinLimit = 1 << 15
 
 // NewTeam starts n−1 workers (none for n ≤ 1).
 func NewTeam(n int) *Team {
 	n = max(n, 1)
-	tm := &Team{n: n, asleep: make([]atomic.Bool, n), wake: make([]chan struct{}, n)}
+	tm := &Team{n: n, spin: spinLimit, asleep: make([]atomic.Bool, n), wake: make([]chan struct{}, n), done: make(chan struct{}, 1)}
+	if n > goruntime.GOMAXPROCS(0) {
+		tm.spin = 0
+	}
 	for t := 1; t < n; t++ {
 		tm.wake[t] = make(chan struct{}, 1)
 		go tm.work(t)
@@ -44,10 +53,10 @@ func (tm *Team) work(t int) {
 	var last uint64
 	for {
 		for spins := 0; tm.gen.Load() == last; spins++ {
-			if spins < spinLimit {
+			if spins < tm.spin {
 				continue
 			}
-			// park, unless the next fork-join came meanwhile
+			// block, unless the next fork-join came meanwhile
 			tm.asleep[t].Store(true)
 			if tm.gen.Load() != last && tm.asleep[t].CompareAndSwap(true, false) {
 				break
@@ -60,7 +69,9 @@ func (tm *Team) work(t int) {
 			return
 		}
 		tm.f(t)
-		tm.left.Add(-1)
+		if tm.left.Add(-1) == 0 && tm.waiting.CompareAndSwap(true, false) {
+			tm.done <- struct{}{}
+		}
 	}
 }
 
@@ -77,9 +88,16 @@ func (tm *Team) Run(f func(t int)) {
 	tm.wakeAll()
 	f(0)
 	for spins := 0; tm.left.Load() > 0; spins++ {
-		if spins > spinLimit {
-			goruntime.Gosched()
+		if spins < tm.spin {
+			continue
 		}
+		// block, unless the last worker finished meanwhile
+		tm.waiting.Store(true)
+		if tm.left.Load() == 0 && tm.waiting.CompareAndSwap(true, false) {
+			break
+		}
+		<-tm.done
+		break
 	}
 }
 

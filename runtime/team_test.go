@@ -1,6 +1,7 @@
 package runtime
 
 import (
+	goruntime "runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -9,11 +10,12 @@ import (
 
 // TestTeam: every thread runs each fork-join exactly once and Run returns
 // only after all have, whether the workers were spinning or had parked;
-// Split covers every item once.
+// Split covers every item once. With more threads than GOMAXPROCS the
+// workers block without spinning.
 func TestTeam(t *testing.T) {
-	for _, n := range []int{1, 2, 3} {
+	for _, n := range []int{1, 2, 3, 8, 2*goruntime.GOMAXPROCS(0) + 1} {
 		tm := NewTeam(n)
-		var hits [3]atomic.Int64
+		hits := make([]atomic.Int64, n)
 		for round := 0; round < 600; round++ {
 			if round%300 == 150 {
 				time.Sleep(20 * time.Millisecond) // let the workers park

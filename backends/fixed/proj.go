@@ -5,6 +5,7 @@ import (
 	"math"
 	"path/filepath"
 
+	"github.com/snnc/snnc/estimate"
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/ir/iir"
 	"github.com/snnc/snnc/runtime"
@@ -39,11 +40,7 @@ func geometry(n node) runtime.Geometry {
 }
 
 func connSpec(c ir.Connector, samePop bool) runtime.ConnSpec {
-	spec := runtime.ConnSpec{Kind: c.Kind, P: c.Num["p"], K: int(c.Num["k"]), Sigma: c.Num["sigma"], File: c.File, ExceptSelf: c.ExceptSelf, SamePop: samePop}
-	if c.Kind == "gaussian" && spec.P == 0 {
-		spec.P = 1
-	}
-	return spec
+	return estimate.ConnSpec(c, samePop)
 }
 
 func newProj(s *sim, ip *ir.Projection, pre node, post *xpop, byProj map[*ir.Projection]*iir.Proj) (*xproj, error) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/snnc/snnc/engine"
+	"github.com/snnc/snnc/estimate"
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/ir/iir"
 	"github.com/snnc/snnc/runtime"
@@ -56,6 +57,10 @@ type OverflowCount struct {
 func Run(p *ir.Program, q *iir.Program, o Options) (*Result, error) {
 	if p.Network == "" {
 		return nil, fmt.Errorf("the model has no network to run; add `network` and `run NET for T`")
+	}
+	// refuse a run that cannot fit before allocating any of it
+	if err := runtime.CheckMemory(estimate.Memory(p), estimate.Steps(p, o.Duration), o.MemLimit); err != nil {
+		return nil, err
 	}
 	s, err := build(p, q, o)
 	if err != nil {

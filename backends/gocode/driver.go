@@ -20,6 +20,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var (
 		out, duration string
+		memFlag       string
 		seed          int64
 		threads       int
 		plot, quiet   bool
@@ -28,7 +29,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&out, "o", "", "shorthand for --out")
 	fs.StringVar(&duration, "duration", "", "simulated time, e.g. 500ms or 2s (default: the run's)")
 	fs.Int64Var(&seed, "seed", 0, "random seed (default: the network's seed)")
-	fs.IntVar(&threads, "threads", 1, "worker goroutines")
+	threads = 1
+	fs.Var(rt.ThreadsFlag{N: &threads}, "threads", "worker goroutines (at most the usable cores)")
+	fs.StringVar(&memFlag, "mem-limit", "", "memory the run may take, e.g. 4GB, or none (default: what the machine, cgroup and ulimit allow)")
 	fs.BoolVar(&plot, "plot", false, "also write raster.png and traces.png")
 	fs.BoolVar(&quiet, "quiet", false, "print nothing but errors")
 	fs.BoolVar(&quiet, "q", false, "shorthand for --quiet")
@@ -48,7 +51,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if fs.NArg() > 0 {
-		return fail(fmt.Errorf("unexpected argument %q: the model is built into this program (flags: --out, --duration, --seed, --threads, --plot, -q)", fs.Arg(0)))
+		return fail(fmt.Errorf("unexpected argument %q: the model is built into this program (flags: --out, --duration, --seed, --threads, --mem-limit, --plot, -q)", fs.Arg(0)))
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -87,7 +90,25 @@ func run(args []string, stdout, stderr io.Writer) int {
 	for _, f := range networkFiles {
 		od.Inputs = append(od.Inputs, inputPath(f)) // never written over
 	}
-	s, err := newSim(sd, threads, int(math.Round(dur/dt)))
+	steps := int(math.Round(dur / dt))
+	if memFlag != "" {
+		l, err := rt.ParseMemLimit(memFlag)
+		if err != nil {
+			return fail(err)
+		}
+		memLimit = l
+	}
+	if warn := rt.StepsWarning(steps, dt); warn != "" {
+		fmt.Fprintf(stderr, "%s: warning: %s\n", prog, warn)
+	}
+	if warn := rt.SpikeWarning(spikeNeurons, steps, dt, memLimit); warn != "" {
+		fmt.Fprintf(stderr, "%s: warning: %s\n", prog, warn)
+	}
+	threads, warn := rt.UsableThreads(threads)
+	if warn != "" {
+		fmt.Fprintf(stderr, "%s: warning: %s\n", prog, warn)
+	}
+	s, err := newSim(sd, threads, steps)
 	if err != nil {
 		return fail(err)
 	}
@@ -118,6 +139,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	return 0
 }
+
+// memLimit is the memory the run may take (--mem-limit; 0 bytes: what
+// the machine allows).
+var memLimit rt.MemLimit
 
 // run steps the network until the end or an interrupt.
 func (s *sim) run(interrupt <-chan struct{}, progress io.Writer) (interrupted bool, err error) {

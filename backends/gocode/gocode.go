@@ -277,9 +277,7 @@ func (g *gen) program() error {
 		g.inputs = append(g.inputs, ig)
 		g.nodes[in.Name] = node{in: ig}
 	}
-	g.inputMemoryCheck()
 	g.inputFields()
-	g.memoryCheck()
 	for k, ip := range p.Projs {
 		pr, err := g.newProj(k, ip)
 		if err != nil {
@@ -352,6 +350,7 @@ func (g *gen) program() error {
 		o.line("var negZero = math.Copysign(0, -1)")
 		o.line("")
 	}
+	g.memItems(o)
 	o.line("// sim is the network's state.")
 	o.line("type sim struct {")
 	o.line("n int // current step")
@@ -366,6 +365,9 @@ func (g *gen) program() error {
 	o.line("// newSim builds the network: state, initial values, inputs, connectivity.")
 	o.line("func newSim(seed uint64, threads int, steps int) (*sim, error) {")
 	o.line("s := &sim{seed: seed, threads: max(1, threads), steps: steps}")
+	o.line("if err := rt.CheckMemory(memItems, steps, memLimit); err != nil {")
+	o.line("return nil, err")
+	o.line("}")
 	o.Write(g.build.Bytes())
 	o.line("return s, nil")
 	o.line("}")

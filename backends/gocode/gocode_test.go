@@ -392,13 +392,13 @@ run N for 1 ms`
 		t.Fatal(err)
 	}
 	_, want := gosim.Run(compile(t, model), gosim.Options{})
-	if want == nil || !strings.Contains(want.Error(), "the inputs need about 960.0 GB") {
+	if want == nil || !strings.Contains(want.Error(), "the run needs about 894.07 GiB") {
 		t.Fatalf("interpreter: %v", want)
 	}
 	stderr, failed := runBinary(t, binary(t, model), "--out", t.TempDir(), "-q")
 	// the same message but for the memory available now, which moves
 	same, _, _ := strings.Cut(want.Error(), " but ")
-	if !failed || !strings.Contains(stderr, same+" but ") || !strings.Contains(stderr, "reduce the input sizes") {
+	if !failed || !strings.Contains(stderr, same+" but ") || !strings.Contains(stderr, "the biggest items: input S0 (2000000000 sources): 22.35 GiB") {
 		t.Fatalf("binary (failed %v) says %q, interpreter %q", failed, stderr, want)
 	}
 }

@@ -5,8 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/snnc/snnc/estimate"
 	"github.com/snnc/snnc/ir"
-	rt "github.com/snnc/snnc/runtime"
 )
 
 // inputFields writes the spike sources and current steps.
@@ -84,54 +84,21 @@ func (g *gen) inputFields() {
 	}
 }
 
-// inputMemoryCheck writes the interpreter's refusal of inputs that cannot
-// fit, before any input is created (the estimate is a constant of the model).
-func (g *gen) inputMemoryCheck() {
-	total := 0.0
-	for _, ig := range g.inputs {
-		in := ig.in
-		total += rt.InputBytes(in.Kind, in.Size, in.Num["active"], in.Num["rate"], g.p.Schedule.Dt)
+// memItems writes the run's memory estimate (package estimate, the
+// interpreter's) as constants; newSim refuses a run that cannot fit before
+// allocating any of it, for the steps of its --duration.
+func (g *gen) memItems(o *buf) {
+	o.line("// memItems is the memory estimate of the run (as snnc check --estimate prints it).")
+	o.line("var memItems = []rt.MemItem{")
+	for _, it := range estimate.Memory(g.p) {
+		o.line("{Name: %s, Fixed: %s, PerSample: %s, Every: %d},", quote(it.Name),
+			strconv.FormatFloat(it.Fixed, 'g', -1, 64), strconv.FormatFloat(it.PerSample, 'g', -1, 64), it.Every)
 	}
-	if total == 0 {
-		return
-	}
-	b := &g.build
-	b.line("")
-	b.line("// refuse inputs that cannot fit, before creating them")
-	b.line("if err := rt.CheckInputMemory(%s, rt.MemoryBudget()); err != nil {", strconv.FormatFloat(total, 'g', -1, 64))
-	b.line("return nil, err")
-	b.line("}")
-}
-
-// memoryCheck writes the interpreter's refusal of connectivity that cannot
-// fit, before any of it is allocated.
-func (g *gen) memoryCheck() {
-	if len(g.p.Projs) == 0 {
-		return
-	}
-	b := &g.build
-	b.line("")
-	b.line("// refuse connectivity that cannot fit, before allocating it")
-	b.line("total := 0.0")
-	for _, ip := range g.p.Projs {
-		pre, ok := g.nodes[ip.Pre.Name()]
-		post := g.partOf(ip.Post)
-		if !ok || post == nil {
-			continue
-		}
-		per := 4.0 // a stored target
-		if ip.Storage == "procedural" {
-			per = 0
-		}
-		if ip.Synapse != nil {
-			per += 8 * float64(len(ip.Synapse.Vars))
-			per += 16
-		}
-		b.line("total += rt.EstimateSynapses(%s, %s, %s) * %s // %s", g.connSpec(ip.Connector, false, false), pre.geometry(), node{part: post}.geometry(), g.litStr(per), comment(ip.Name))
-	}
-	b.line("if limit := rt.MemoryBudget(); total > float64(limit) {")
-	b.line("return nil, fmt.Errorf(\"the connectivity needs about %%.1f GB but %%.1f GB is available; reduce the sizes or connection probabilities\", total/1e9, float64(limit)/1e9)")
-	b.line("}")
+	o.line("}")
+	o.line("")
+	o.line("// spikeNeurons is how many neurons the spike recordings cover (for the warning about their size).")
+	o.line("const spikeNeurons = %d", estimate.SpikeNeurons(g.p))
+	o.line("")
 }
 
 // stepBody writes (*sim).step, finish and summary.

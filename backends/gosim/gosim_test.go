@@ -246,7 +246,7 @@ func TestInterrupt(t *testing.T) {
 // TestMemoryRefusal: connectivity that cannot fit is refused before any of
 // it is allocated, with the estimate.
 func TestMemoryRefusal(t *testing.T) {
-	_, err := gosim.Run(compile(t, "../../examples/cuba.snn", "sparsity"), gosim.Options{MemLimit: 1 << 20})
+	_, err := gosim.Run(compile(t, "../../examples/cuba.snn", "sparsity"), gosim.Options{MemLimit: runtime.MemLimit{Bytes: 512 << 10, Source: "the test's limit"}})
 	if err == nil || !strings.Contains(err.Error(), "needs about") {
 		t.Fatalf("got %v", err)
 	}
@@ -259,8 +259,8 @@ func TestMemoryRefusal(t *testing.T) {
 // each step, 4 GB. (Both used to allocate gigabytes first.)
 func TestInputMemoryRefusal(t *testing.T) {
 	for _, c := range []struct{ input, want string }{
-		{"patterns(1e9, active = 5e8)", "the inputs need about 6.0 GB but 1.1 GB is available"},
-		{"poisson(1e9, rate = 20 kHz)", "the inputs need about 4.0 GB but 1.1 GB is available"},
+		{"patterns(1e9, active = 5e8)", "the run needs about 5.59 GiB but the test's limit allows 1.00 GiB; the biggest items: input S (1000000000 sources): 5.59 GiB"},
+		{"poisson(1e9, rate = 20 kHz)", "the run needs about 3.73 GiB but the test's limit allows 1.00 GiB; the biggest items: input S (1000000000 sources): 3.73 GiB"},
 	} {
 		src := `
 neuron C { state { v = 0 mV }; equations { v' = -v / 10 ms }; inputs { exc: v += weight }; on threshold v > 5 mV { v = 0 mV } }
@@ -275,7 +275,7 @@ run N for 1 ms`
 		if p == nil {
 			t.Fatalf("%s: %v", c.input, diags)
 		}
-		_, err := gosim.Run(p, gosim.Options{MemLimit: 1 << 30})
+		_, err := gosim.Run(p, gosim.Options{MemLimit: runtime.MemLimit{Bytes: 1 << 30, Source: "the test's limit"}})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: got %v, want %q", c.input, err, c.want)
 		}

@@ -160,32 +160,3 @@ func (pt *part) reader(v *ir.Var) (func(i int) float64, error) {
 	off := pt.off
 	return func(i int) float64 { c.i, c.t = i+off, p.t; return f(c) }, nil
 }
-
-// ---- memory ----
-
-// checkMemory refuses a model whose connectivity cannot fit, before
-// allocating any of it.
-func (s *sim) checkMemory(p *ir.Program, byName map[string]node, limit int64) error {
-	total := 0.0
-	for _, ip := range p.Projs {
-		pre, post := byName[ip.Pre.Name()], byName[ip.Post.Name]
-		if pre == nil || post == nil {
-			continue
-		}
-		n := runtime.EstimateSynapses(connSpec(ip.Connector, false), geometry(pre), geometry(post))
-		per := 4.0 // a column index
-		if ip.Synapse != nil {
-			per += 8 * float64(len(ip.Synapse.Vars)) // state per synapse, at most
-			per += 16                                // column index for on_post
-		}
-		if ip.Storage == "procedural" && ip.Synapse == nil {
-			per = 0
-		}
-		total += n * per
-	}
-	if total > float64(limit) {
-		return fmt.Errorf("the connectivity needs about %.1f GB but %.1f GB is available; reduce the sizes or connection probabilities",
-			total/1e9, float64(limit)/1e9)
-	}
-	return nil
-}

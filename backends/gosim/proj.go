@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/snnc/snnc/estimate"
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/plan"
 	"github.com/snnc/snnc/runtime"
@@ -100,11 +101,7 @@ func geometry(n node) runtime.Geometry {
 }
 
 func connSpec(c ir.Connector, samePop bool) runtime.ConnSpec {
-	spec := runtime.ConnSpec{Kind: c.Kind, P: c.Num["p"], K: int(c.Num["k"]), Sigma: c.Num["sigma"], File: c.File, ExceptSelf: c.ExceptSelf, SamePop: samePop}
-	if c.Kind == "gaussian" && spec.P == 0 {
-		spec.P = 1
-	}
-	return spec
+	return estimate.ConnSpec(c, samePop)
 }
 
 func newProj(s *sim, ip *ir.Projection, pre node, post *part, byName map[string]node) (*proj, error) {

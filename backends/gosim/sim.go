@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/snnc/snnc/engine"
+	"github.com/snnc/snnc/estimate"
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/plan"
 	"github.com/snnc/snnc/runtime"
@@ -104,6 +105,10 @@ func build(p *ir.Program, o Options) (*sim, error) {
 		dur = o.Duration
 	}
 	s.steps = plan.Steps(dur, s.dt)
+	// refuse a run that cannot fit before allocating any of it
+	if err := runtime.CheckMemory(estimate.Memory(p), s.steps, o.MemLimit); err != nil {
+		return nil, err
+	}
 	byName := map[string]node{}
 	popOf := map[*ir.Population]*part{}
 	for _, ip := range p.Pops {
@@ -126,17 +131,6 @@ func build(p *ir.Program, o Options) (*sim, error) {
 			popOf[mp] = pt
 		}
 	}
-	limit := o.MemLimit
-	if limit == 0 {
-		limit = runtime.MemoryBudget()
-	}
-	inBytes := 0.0
-	for _, in := range p.Inputs {
-		inBytes += runtime.InputBytes(in.Kind, in.Size, in.Num["active"], in.Num["rate"], s.dt)
-	}
-	if err := runtime.CheckInputMemory(inBytes, limit); err != nil {
-		return nil, err // before creating any input
-	}
 	for _, in := range p.Inputs {
 		if in.Kind == "current_step" {
 			target := popOf[in.Target]
@@ -158,9 +152,6 @@ func build(p *ir.Program, o Options) (*sim, error) {
 		si := &spikeInput{nm: in.Name, src: src}
 		s.inputs = append(s.inputs, si)
 		byName[in.Name] = si
-	}
-	if err := s.checkMemory(p, byName, limit); err != nil {
-		return nil, err
 	}
 	for _, ip := range p.Projs {
 		pr, err := newProj(s, ip, byName[ip.Pre.Name()], popOf[ip.Post], byName)

@@ -156,7 +156,7 @@ memory bits.
 	f.BoolVarP(&quiet, "quiet", "q", false, "print nothing but errors")
 	f.StringArrayVarP(&debug, "debug", "d", nil, "pass switches: PASS=off, PASS=on, PASS=dump")
 	f.StringArrayVar(&opt.Set, "set", nil, "override a parameter or initial value: NAME.PARAM=VALUE, NAME a population or named projection (repeatable)")
-	f.Float64Var(&opt.Passes.PruneBelow, "prune-weights", 0, "drop static synapses whose |weight| (SI units) is below this")
+	pruneVar(cmd, &opt.Passes.PruneBelow)
 	return cmd
 }
 

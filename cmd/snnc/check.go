@@ -11,10 +11,14 @@ import (
 
 	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/lang"
+	"github.com/snnc/snnc/runtime"
 )
 
 func newCheck(stdout, stderr io.Writer) *cobra.Command {
-	var quiet bool
+	var (
+		quiet, est bool
+		memLimit   runtime.MemLimit
+	)
 	cmd := &cobra.Command{
 		Use:   "check FILE...",
 		Short: "Parse and check models: names, imports, units, ranges",
@@ -25,9 +29,13 @@ mistake in the command line itself).
 
 Examples:
   snnc check examples/cuba.snn
-  snnc check stdlib/*.snn examples/*.snn`,
+  snnc check stdlib/*.snn examples/*.snn
+  snnc check --estimate examples/cuba.snn    the memory a run takes, item by item`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if est {
+				return printEstimate(stdout, stderr, args, memLimit)
+			}
 			failed := false
 			for _, path := range args {
 				prog, diags := snnc.CheckFile(path)
@@ -49,6 +57,8 @@ Examples:
 		},
 	}
 	cmd.Flags().BoolVarP(&quiet, "quiet", "q", false, "print nothing for files without errors")
+	cmd.Flags().BoolVar(&est, "estimate", false, "compile and print the memory a run takes, item by item, against the limit (exit 1 if over)")
+	memLimitVar(cmd, &memLimit)
 	return cmd
 }
 

@@ -86,7 +86,7 @@ Examples:
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "also print the passes' notes (what dce removed, ...)")
 	cmd.Flags().StringVar(&opt.Network, "network", "", "network to lower (default: the one `run` names)")
 	cmd.Flags().StringArrayVar(&opt.Set, "set", nil, "override a parameter or initial value: NAME.PARAM=VALUE, NAME a population or named projection (repeatable)")
-	cmd.Flags().Float64Var(&opt.Passes.PruneBelow, "prune-weights", 0, "drop static synapses whose |weight| (SI units) is below this")
+	pruneVar(cmd, &opt.Passes.PruneBelow)
 	cmd.Flags().StringVar(&opt.Passes.Target, "target", "", "print the integer IR for a fixed-point profile (q16, loihi, xylo or a JSON file), with each variable's format and proof")
 	return cmd
 }

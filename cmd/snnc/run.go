@@ -31,6 +31,7 @@ func newRun(stdout, stderr io.Writer) *cobra.Command {
 		debug    []string
 		opt      snnc.Options
 		target   string
+		memLimit runtime.MemLimit
 	)
 	cmd := &cobra.Command{
 		Use:   "run FILE",
@@ -64,7 +65,8 @@ Examples:
 			if p == nil {
 				return errSilent{}
 			}
-			o := gosim.Options{Threads: threads, BaseDir: filepath.Dir(path)}
+			threads = clampThreads(stderr, threads)
+			o := gosim.Options{Threads: threads, BaseDir: filepath.Dir(path), MemLimit: memLimit}
 			if duration != "" {
 				d, err := runtime.ParseDuration(duration)
 				if err != nil {
@@ -82,6 +84,7 @@ Examples:
 				s := uint64(seed)
 				o.Seed = &s
 			}
+			warnRun(stderr, p, o.Duration, memLimit)
 			if f, ok := stderr.(*os.File); ok && isatty.IsTerminal(f.Fd()) && !quiet {
 				o.Progress = stderr
 			}
@@ -155,12 +158,13 @@ Examples:
 	f.StringVarP(&out, "out", "o", "", "output directory (default: the run's out setting, else MODEL_out)")
 	f.StringVar(&duration, "duration", "", "simulated time, e.g. 500ms or 2s (default: the run's)")
 	f.Int64Var(&seed, "seed", 0, "random seed (default: the network's seed)")
-	f.IntVar(&threads, "threads", 1, "worker goroutines")
+	threadsVar(cmd, &threads)
+	memLimitVar(cmd, &memLimit)
 	f.BoolVar(&plot, "plot", false, "also write raster.png and traces.png")
 	f.BoolVarP(&quiet, "quiet", "q", false, "print nothing but errors")
 	f.StringArrayVarP(&debug, "debug", "d", nil, "pass switches: PASS=off, PASS=on, PASS=dump")
 	f.StringArrayVar(&opt.Set, "set", nil, "override a parameter or initial value: NAME.PARAM=VALUE, NAME a population or named projection (repeatable)")
-	f.Float64Var(&opt.Passes.PruneBelow, "prune-weights", 0, "drop static synapses whose |weight| (SI units) is below this")
+	pruneVar(cmd, &opt.Passes.PruneBelow)
 	f.StringVar(&target, "target", "", "run bit-accurate in fixed point for a profile (q16, loihi, xylo or a JSON file) and report the error against float64")
 	return cmd
 }

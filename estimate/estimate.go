@@ -1,0 +1,222 @@
+// Package estimate computes, from the optimised IR and before anything is
+// allocated, the memory a run takes: neuron state, inputs, connectivity as
+// the sparsity pass chose to store it, delay rings and recordings. snnc run
+// (through gosim) and built binaries (which carry the items as constants)
+// compare it with runtime.MemoryLimit and refuse a run that cannot fit;
+// `snnc check --estimate` prints it.
+package estimate
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/runtime"
+)
+
+// Memory lists what a run of p allocates, item by item. Spike recordings
+// are left out: their size depends on the rates (snnc run streams them to
+// disk).
+func Memory(p *ir.Program) []runtime.MemItem {
+	var items []runtime.MemItem
+	for _, ip := range p.Pops {
+		items = append(items, popItem(ip))
+	}
+	for _, in := range p.Inputs {
+		if b := runtime.InputBytes(in.Kind, in.Size, in.Num["active"], in.Num["rate"], p.Schedule.Dt); b > 0 {
+			items = append(items, runtime.MemItem{Name: fmt.Sprintf("input %s (%d sources)", in.Name, in.Size), Fixed: b})
+		}
+	}
+	for _, ip := range p.Projs {
+		items = append(items, projItem(p, ip))
+	}
+	for _, r := range p.Records {
+		if it, ok := recordItem(p, r); ok {
+			items = append(items, it)
+		}
+	}
+	return items
+}
+
+// vars is the number of values a model keeps per neuron (or per synapse of
+// a plastic projection: those with storage s): state, continuous ports and
+// dendrite outputs.
+func vars(m *ir.Model, s ir.Storage) int {
+	n := 0
+	for _, v := range m.Vars {
+		switch v.Kind {
+		case ir.State:
+			if m.Kind == ir.NeuronModel || v.Storage == s {
+				n++
+			}
+		case ir.ContinuousPort, ir.DendriteOut:
+			n++
+		}
+	}
+	return n
+}
+
+// popItem: 8 bytes a value of every neuron, plus its refractory deadline
+// and a place in the spike list (4 bytes each); a segment dendrite's
+// synapses 12 bytes each (pool index, permanence).
+func popItem(ip *ir.Population) runtime.MemItem {
+	n := float64(ip.Size)
+	per := 8*float64(vars(ip.Model, ir.PerSynapse)) + 8
+	for _, d := range ip.Model.Dendrites {
+		if !d.Continuous {
+			per += 12 * d.Settings["segments"] * d.Settings["synapses"]
+		}
+	}
+	return runtime.MemItem{Name: fmt.Sprintf("population %s (%d neurons × %.0f B)", ip.Name, ip.Size, per), Fixed: n * per}
+}
+
+// Synapses is the expected synapse count of a projection (its merged
+// projections not included).
+func Synapses(ip *ir.Projection) float64 {
+	return runtime.EstimateSynapses(ConnSpec(ip.Connector, ip.Pre.Pop != nil && ip.Pre.Pop.Name == ip.Post.Name), geometry(ip.Pre), runtime.Geometry{N: ip.Post.Size, Shape: ip.Post.Shape})
+}
+
+// ConnSpec is the runtime's connection rule for connector c (samePop:
+// pre and post are one population); the Go backends connect with it.
+func ConnSpec(c ir.Connector, samePop bool) runtime.ConnSpec {
+	spec := runtime.ConnSpec{Kind: c.Kind, P: c.Num["p"], K: int(c.Num["k"]), Sigma: c.Num["sigma"], File: c.File, ExceptSelf: c.ExceptSelf, SamePop: samePop}
+	if c.Kind == "gaussian" && spec.P == 0 {
+		spec.P = 1
+	}
+	return spec
+}
+
+func geometry(n ir.Node) runtime.Geometry {
+	if n.Pop != nil {
+		return runtime.Geometry{N: n.Pop.Size, Shape: n.Pop.Shape}
+	}
+	return runtime.Geometry{N: n.Input.Size}
+}
+
+// projItem: connectivity as stored (see passes/sparsity.go), drawn weights
+// (8 bytes a synapse), plastic state, the column index of on_post and the
+// delay ring.
+func projItem(p *ir.Program, ip *ir.Projection) runtime.MemItem {
+	npre, npost := float64(ip.Pre.Size()), float64(ip.Post.Size)
+	onDendrite := false
+	for _, d := range ip.Post.Model.Dendrites {
+		onDendrite = onDendrite || d.Name == ip.Port
+	}
+	total, nsyn := 0.0, 0.0
+	for _, q := range append([]*ir.Projection{ip}, ip.Merged...) {
+		n := Synapses(q)
+		nsyn += n
+		_, constWeight := ir.ConstValue(q.Weight)
+		switch {
+		case q.Storage == "dense":
+			total += 4 * npost
+		case q.Storage == "procedural" && !onDendrite:
+			if q.Synapse != nil {
+				total += 8 * (npre + 1) // row pointers numbering the synapses
+			}
+		case q.Synapse == nil && q.PruneBelow == 0 && !onDendrite:
+			per := 2.0 // runtime.Rows: uint16 targets up to 65536 neurons
+			if npost > 65536 {
+				per = 4
+			}
+			total += per*n + 4*(npre+1)
+		default:
+			total += 4*n + 8*(npre+1) // runtime.CSR
+		}
+		if q.Synapse == nil && !constWeight {
+			total += 8 * n // drawn weights
+		}
+	}
+	if m := ip.Synapse; m != nil {
+		total += nsyn * 8 * float64(vars(m, ir.PerSynapse))
+		total += npre * 8 * float64(countVars(m, ir.PerPre))
+		total += npost * 8 * float64(countVars(m, ir.PerPost))
+		for _, v := range m.Vars {
+			if v.Kind == ir.State && v.Lazy {
+				total += 8 * nsyn // time of the last update
+			}
+		}
+		if len(m.OnPost) > 0 {
+			total += 8*(npost+1) + 4*nsyn
+		}
+	}
+	if ip.Delay != nil {
+		if d, ok := ir.ConstValue(ip.Delay); ok {
+			// a slot a step of delay; at most a step's spikes in flight
+			total += 24*(math.Round(d/p.Schedule.Dt)+1) + 4*npre
+		}
+	}
+	return runtime.MemItem{Name: fmt.Sprintf("projection %s (%s, %.0f synapses)", ip.Name, ip.Storage, nsyn), Fixed: total}
+}
+
+func countVars(m *ir.Model, s ir.Storage) int {
+	n := 0
+	for _, v := range m.Vars {
+		if v.Kind == ir.State && v.Storage == s {
+			n++
+		}
+	}
+	return n
+}
+
+// recordItem: a state recording keeps 8 bytes a neuron and sample, plus
+// the sample's time and slice (32 bytes); a weight recording 8 bytes a
+// synapse and sample, plus pre, post and index (16 bytes) a synapse.
+func recordItem(p *ir.Program, r *ir.Record) (runtime.MemItem, bool) {
+	dt := p.Schedule.Dt
+	switch r.Kind {
+	case ir.RecState:
+		if r.Pop == nil || r.Var == nil {
+			return runtime.MemItem{}, false
+		}
+		n := float64(r.Hi - r.Lo)
+		every := max(1, int(math.Round(r.Every/dt)))
+		return runtime.MemItem{Name: fmt.Sprintf("record %s.%s (%d neurons, every %d steps)", r.Pop.Name, r.Var.Name, r.Hi-r.Lo, every),
+			Fixed: 16 * n, PerSample: 8*n + 32, Every: every}, true
+	case ir.RecWeights:
+		if r.Proj == nil {
+			return runtime.MemItem{}, false
+		}
+		nsyn := 0.0
+		for _, q := range append([]*ir.Projection{r.Proj}, r.Proj.Merged...) {
+			nsyn += Synapses(q)
+		}
+		every := 0
+		if r.Every > 0 {
+			every = max(1, int(math.Round(r.Every/dt)))
+		}
+		name := "weight"
+		if r.Var != nil {
+			name = r.Var.Name
+		}
+		return runtime.MemItem{Name: fmt.Sprintf("record %s(%s) (%.0f synapses)", name, r.Proj.Name, nsyn),
+			Fixed: 24 * nsyn, PerSample: 8*nsyn + 32, Every: every}, true
+	}
+	return runtime.MemItem{}, false
+}
+
+// Steps is the step count of a run of duration d (0: the run's own).
+func Steps(p *ir.Program, d float64) int {
+	if d <= 0 {
+		d = p.Schedule.Duration
+	}
+	return int(math.Round(d / p.Schedule.Dt))
+}
+
+// SpikeNeurons is how many neurons (and input sources) the spike
+// recordings of p cover; runtime.SpikeWarning turns it into bytes at an
+// assumed rate.
+func SpikeNeurons(p *ir.Program) int {
+	n := 0
+	for _, r := range p.Records {
+		if r.Kind != ir.RecSpikes {
+			continue
+		}
+		if r.Pop != nil {
+			n += r.Pop.Size
+		} else if r.Input != nil {
+			n += r.Input.Size
+		}
+	}
+	return n
+}
