@@ -104,7 +104,7 @@ func TestHugePopulationRefused(t *testing.T) {
 	if p == nil {
 		t.Fatal(diags)
 	}
-	_, err := gosim.Run(p, gosim.Options{MemLimit: runtime.MemLimit{Bytes: 16 << 30, Source: "16 GiB"}})
+	_, err := gosim.Run(p, gosim.Options{MemLimit: 16 << 30, MemLimitName: "16 GiB"})
 	want := "the run needs about 37.25 GiB but 16 GiB allows 16.00 GiB; the biggest items: population P (1000000000 neurons × 40 B): 37.25 GiB."
 	if err == nil || err.Error()[:len(want)] != want {
 		t.Fatalf("got %v\nwant %s", err, want)

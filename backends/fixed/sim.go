@@ -68,7 +68,7 @@ func Run(p *ir.Program, q *Program, o Options) (*Result, error) {
 		return nil, fmt.Errorf("the model has no network to run; add `network` and `run NET for T`")
 	}
 	// refuse a run that cannot fit before allocating any of it
-	if err := runtime.CheckMemory(estimate.Memory(p), estimate.Steps(p, o.Duration), o.MemLimit); err != nil {
+	if err := runtime.CheckMemory(estimate.Memory(p), estimate.Steps(p, o.Duration), runtime.MemLimit{Bytes: o.MemLimit, Source: o.MemLimitName}); err != nil {
 		return nil, err
 	}
 	s, err := build(p, q, o)

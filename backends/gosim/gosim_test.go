@@ -246,7 +246,7 @@ func TestInterrupt(t *testing.T) {
 // TestMemoryRefusal: connectivity that cannot fit is refused before any of
 // it is allocated, with the estimate.
 func TestMemoryRefusal(t *testing.T) {
-	_, err := gosim.Run(compile(t, "../../examples/cuba.snn", "sparsity"), gosim.Options{MemLimit: runtime.MemLimit{Bytes: 512 << 10, Source: "the test's limit"}})
+	_, err := gosim.Run(compile(t, "../../examples/cuba.snn", "sparsity"), gosim.Options{MemLimit: 512 << 10, MemLimitName: "the test's limit"})
 	if err == nil || !strings.Contains(err.Error(), "needs about") {
 		t.Fatalf("got %v", err)
 	}
@@ -275,7 +275,7 @@ run N for 1 ms`
 		if p == nil {
 			t.Fatalf("%s: %v", c.input, diags)
 		}
-		_, err := gosim.Run(p, gosim.Options{MemLimit: runtime.MemLimit{Bytes: 1 << 30, Source: "the test's limit"}})
+		_, err := gosim.Run(p, gosim.Options{MemLimit: 1 << 30, MemLimitName: "the test's limit"})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: got %v, want %q", c.input, err, c.want)
 		}

@@ -33,9 +33,11 @@ type Options struct {
 	// SpikeMonitor.Flush): for a caller that only writes them with
 	// Result.Write, which streams them, so they are never all in memory.
 	StreamSpikes bool
-	// MemLimit is the memory the run may take (estimated by package
-	// estimate); 0 bytes: runtime.MemoryLimit.
-	MemLimit runtime.MemLimit
+	// MemLimit is the bytes the run may take (estimated by package
+	// estimate); 0: runtime.MemoryLimit. MemLimitName says in a refusal
+	// how it was set ("--mem-limit 4GB").
+	MemLimit     int64
+	MemLimitName string
 }
 
 // Result is what a run produced.
@@ -122,7 +124,7 @@ func build(p *ir.Program, o Options) (*sim, error) {
 	}
 	s.steps = int(math.Round(dur / s.dt))
 	// refuse a run that cannot fit before allocating any of it
-	if err := runtime.CheckMemory(estimate.Memory(p), s.steps, o.MemLimit); err != nil {
+	if err := runtime.CheckMemory(estimate.Memory(p), s.steps, runtime.MemLimit{Bytes: o.MemLimit, Source: o.MemLimitName}); err != nil {
 		return nil, err
 	}
 	byName := map[string]node{}

@@ -65,7 +65,7 @@ Examples:
 				return errSilent{}
 			}
 			threads = clampThreads(stderr, threads)
-			o := gosim.Options{Threads: threads, BaseDir: filepath.Dir(path), MemLimit: memLimit}
+			o := gosim.Options{Threads: threads, BaseDir: filepath.Dir(path), MemLimit: memLimit.Bytes, MemLimitName: memLimit.Source}
 			if duration != "" {
 				d, err := runtime.ParseDuration(duration)
 				if err != nil {
