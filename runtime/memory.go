@@ -155,10 +155,14 @@ func ParseMemLimit(s string) (MemLimit, error) {
 
 // CheckMemory refuses a run of steps steps whose estimate exceeds the
 // limit, naming the biggest items and how to override the limit.
-// A limit of 0 bytes is MemoryLimit's.
+// A limit of 0 bytes is MemoryLimit's; one without a source is "the
+// memory limit".
 func CheckMemory(items []MemItem, steps int, lim MemLimit) error {
 	if lim.Bytes == 0 {
 		lim = MemoryLimit()
+	}
+	if lim.Source == "" {
+		lim.Source = "the memory limit"
 	}
 	total := MemTotal(items, steps)
 	if total <= float64(lim.Bytes) {
