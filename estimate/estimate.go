@@ -11,6 +11,7 @@ import (
 	"math"
 
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/plan"
 	"github.com/snnc/snnc/runtime"
 )
 
@@ -200,7 +201,7 @@ func Steps(p *ir.Program, d float64) int {
 	if d <= 0 {
 		d = p.Schedule.Duration
 	}
-	return int(math.Round(d / p.Schedule.Dt))
+	return plan.Steps(d, p.Schedule.Dt)
 }
 
 // SpikeNeurons is how many neurons (and input sources) the spike
