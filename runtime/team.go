@@ -16,16 +16,14 @@ import (
 // that a thread with work needs, and the run crawls (issue 15).
 // One goroutine drives a Team at a time; Close ends its workers.
 type Team struct {
-	n       int
-	spin    int // polls before blocking
-	f       func(t int)
-	gen     atomic.Uint64 // one more for every fork-join
-	left    atomic.Int64  // workers still running this fork-join
-	asleep  []atomic.Bool
-	wake    []chan struct{}
-	waiting atomic.Bool   // the caller blocks on done
-	done    chan struct{} // the last worker of a fork-join wakes the caller
-	closed  atomic.Bool
+	n      int
+	spin   int // polls before blocking
+	f      func(t int)
+	gen    atomic.Uint64   // one more for every fork-join
+	left   atomic.Int64    // workers still running this fork-join
+	wake   []chan struct{} // a hint that gen moved (capacity 1)
+	done   chan struct{}   // a hint that left reached 0 (capacity 1)
+	closed atomic.Bool
 }
 
 // spinLimit is how many times a thread polls before it blocks: tens of µs,
@@ -35,7 +33,7 @@ const spinLimit = 1 << 15
 // NewTeam starts n−1 workers (none for n ≤ 1).
 func NewTeam(n int) *Team {
 	n = max(n, 1)
-	tm := &Team{n: n, spin: spinLimit, asleep: make([]atomic.Bool, n), wake: make([]chan struct{}, n), done: make(chan struct{}, 1)}
+	tm := &Team{n: n, spin: spinLimit, wake: make([]chan struct{}, n), done: make(chan struct{}, 1)}
 	if n > goruntime.GOMAXPROCS(0) {
 		tm.spin = 0
 	}
@@ -49,28 +47,32 @@ func NewTeam(n int) *Team {
 // Size is the number of threads.
 func (tm *Team) Size() int { return tm.n }
 
+// hint sends a token unless one is already waiting. The channels only
+// say "look again": a thread re-checks the atomic counter after every
+// token, so a stale token costs one extra check, and a token sent after
+// the counter moved always finds the thread that blocked before it moved.
+func hint(c chan struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
+}
+
 func (tm *Team) work(t int) {
 	var last uint64
 	for {
 		for spins := 0; tm.gen.Load() == last; spins++ {
-			if spins < tm.spin {
-				continue
+			if spins >= tm.spin {
+				<-tm.wake[t]
 			}
-			// block, unless the next fork-join came meanwhile
-			tm.asleep[t].Store(true)
-			if tm.gen.Load() != last && tm.asleep[t].CompareAndSwap(true, false) {
-				break
-			}
-			<-tm.wake[t]
-			break
 		}
 		last = tm.gen.Load()
 		if tm.closed.Load() {
 			return
 		}
 		tm.f(t)
-		if tm.left.Add(-1) == 0 && tm.waiting.CompareAndSwap(true, false) {
-			tm.done <- struct{}{}
+		if tm.left.Add(-1) == 0 {
+			hint(tm.done)
 		}
 	}
 }
@@ -88,24 +90,15 @@ func (tm *Team) Run(f func(t int)) {
 	tm.wakeAll()
 	f(0)
 	for spins := 0; tm.left.Load() > 0; spins++ {
-		if spins < tm.spin {
-			continue
+		if spins >= tm.spin {
+			<-tm.done
 		}
-		// block, unless the last worker finished meanwhile
-		tm.waiting.Store(true)
-		if tm.left.Load() == 0 && tm.waiting.CompareAndSwap(true, false) {
-			break
-		}
-		<-tm.done
-		break
 	}
 }
 
 func (tm *Team) wakeAll() {
 	for t := 1; t < tm.n; t++ {
-		if tm.asleep[t].CompareAndSwap(true, false) {
-			tm.wake[t] <- struct{}{}
-		}
+		hint(tm.wake[t])
 	}
 }
 
