@@ -2,7 +2,8 @@
 //
 //	source ──parser──▶ AST ──lang.Check──▶ checked program
 //	       ──ir.Build──▶ IR ──passes.Run (fold, ode, dce, ...)──▶ optimised IR
-//	       [──quantize.Lower(profile)──▶ integer IR]
+//	       [──plan.Build──▶ execution plan]            (Options.Plan)
+//	       [──quantize.Lower(profile)──▶ integer IR]    (Options.Passes.Target)
 //
 // Compile runs the stages in order and returns each one's output in a
 // Result: float64 backends take its IR, fixed-point backends its integer IR.
@@ -135,8 +136,8 @@ type Result struct {
 //
 //	parse → check → IR → passes → [plan] → [quantize]
 //
-// Every snnc command (check, ir, run, build) calls it and hands the
-// Result to a backend (cmd/snnc/backends.go).
+// Every snnc command (check, ir, run, build) calls it; run and build hand
+// the Result to a backend from the table in cmd/snnc/backends.go.
 func Compile(path string, opt Options) (*Result, lang.Diagnostics) {
 	r := &Result{}
 
