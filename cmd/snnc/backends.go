@@ -27,7 +27,7 @@ import (
 // the fixed one. snnc build makes what --target names.
 type backend struct {
 	name  string
-	about string // for errors and help
+	about string // for help
 	// integer: the backend executes the integer IR of a fixed-point profile
 	// (snnc.Result.Integer); its commands ask Compile for the quantize stage.
 	integer bool
@@ -37,10 +37,10 @@ type backend struct {
 
 // backends lists every backend; runBackend and buildBackend choose from it.
 var backends = []*backend{
-	{name: "float", about: "the float64 interpreter (backends/gosim)", run: runFloat},
-	{name: "fixed", about: "bit-accurate fixed point, error against float64 (backends/fixed)", integer: true, run: runFixed},
-	{name: "go", about: "a standalone executable (backends/gocode)", build: buildGo},
-	{name: "verilog", about: "a hardware design, --profile default q16 (backends/verilog)", integer: true, build: buildVerilog},
+	{name: "float", about: "the float64 interpreter", run: runFloat},                  // backends/gosim
+	{name: "fixed", about: "bit-accurate fixed point", integer: true, run: runFixed},  // backends/fixed
+	{name: "go", about: "an executable", build: buildGo},                              // backends/gocode
+	{name: "verilog", about: "a hardware design", integer: true, build: buildVerilog}, // backends/verilog
 }
 
 // runBackend is the backend snnc run executes a model with: float64, or
@@ -57,13 +57,21 @@ func buildBackend(name string) (*backend, error) {
 	if b := lookupBackend(name); b != nil && b.build != nil {
 		return b, nil
 	}
+	return nil, usagef("unknown --target %q: want %s", name, buildTargets(false))
+}
+
+// buildTargets lists the names of snnc build --target, or with about their
+// descriptions too: "go (an executable) or verilog (a hardware design)".
+func buildTargets(about bool) string {
 	var names []string
 	for _, b := range backends {
-		if b.build != nil {
+		if b.build != nil && about {
+			names = append(names, b.name+" ("+b.about+")")
+		} else if b.build != nil {
 			names = append(names, b.name)
 		}
 	}
-	return nil, usagef("unknown --target %q: want %s", name, strings.Join(names, " or "))
+	return strings.Join(names, " or ")
 }
 
 func lookupBackend(name string) *backend {

@@ -55,7 +55,7 @@ Examples:
 
 With --target verilog, build writes a hardware design instead: synthesizable
 Verilog-2005 of the model's integer IR for a fixed-point profile (--profile,
-default q16), bit-identical to snnc run --target PROFILE, with memory images,
+default q16), bit-identical to snnc run --profile PROFILE, with memory images,
 a testbench and the input spikes of the run (--duration, --seed), into the
 directory -o; --synth also runs yosys and reports cells, flip-flops and
 memory bits.
@@ -95,7 +95,7 @@ memory bits.
 	}
 	f := cmd.Flags()
 	f.StringVarP(&out, "output", "o", "", "executable to write (default: the model's name); with --target verilog, the directory")
-	f.StringVar(&tgt, "target", "go", "what to make: go (an executable) or verilog (a hardware design)")
+	f.StringVar(&tgt, "target", "go", "what to make: "+buildTargets(true))
 	f.StringVar(&vf.profile, "profile", "q16", "--target verilog: fixed-point profile (q16, loihi, xylo or a JSON file)")
 	f.BoolVar(&vf.synth, "synth", false, "--target verilog: synthesize with yosys and report the resources")
 	f.StringVar(&vf.duration, "duration", "", "--target verilog: steps of the testbench, as simulated time (default: the run's)")
