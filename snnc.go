@@ -182,7 +182,7 @@ func Compile(path string, opt Options) (*Result, lang.Diagnostics) {
 	if opt.Plan {
 		var err error
 		if pl, err = plan.Build(p, plan.Options{}); err != nil {
-			diags.Errorf(lang.Pos{}, lang.Pos{}, "%v", err)
+			diags.Errorf(lang.Pos{File: path}, lang.Pos{}, "%v", err) // the whole model's: no line
 			return r, diags
 		}
 	}
