@@ -16,7 +16,7 @@ func TestSet(t *testing.T) {
 	const model = "testdata/gocode/phases.snn"
 	value := func(sets ...string) float64 {
 		t.Helper()
-		p, _, diags := snnc.Compile(model, snnc.Options{Set: sets})
+		p, _, diags := snnc.CompileIR(model, snnc.Options{Set: sets})
 		if p == nil {
 			t.Fatalf("%v", diags)
 		}
@@ -41,7 +41,7 @@ func TestSet(t *testing.T) {
 		{"A.v_th=2 ms", `<--set>:3:8: error: v_th must be voltage (mV), not time (ms)`},
 		{"A.g0", `expected NAME.PARAM=VALUE`},
 	} {
-		p, _, diags := snnc.Compile(model, snnc.Options{Set: []string{c.set}})
+		p, _, diags := snnc.CompileIR(model, snnc.Options{Set: []string{c.set}})
 		if p != nil || !strings.Contains(diags.Error(), c.want) {
 			t.Errorf("--set %s: %v, want %q", c.set, diags, c.want)
 		}

@@ -2,10 +2,11 @@
 //
 //	source ──parser──▶ AST ──lang.Check──▶ checked program
 //	       ──ir.Build──▶ IR ──passes.Run (fold, ode, dce, ...)──▶ optimised IR
-//	       [──quantize.Lower(profile)──▶ integer IR]
+//	       [──plan.Build──▶ execution plan]            (Options.Plan)
+//	       [──quantize.Lower(profile)──▶ integer IR]    (Options.Passes.Target)
 //
-// Backends take the optimised IR from Compile; fixed-point backends also
-// take the integer IR from CompileTarget.
+// Compile runs the stages in order and returns each one's output in a
+// Result: float64 backends take its IR, fixed-point backends its integer IR.
 package snnc
 
 import (
@@ -27,9 +28,11 @@ import (
 
 func init() { lang.SetStdNames(stdlib.Names()) }
 
-// CheckFile reads, parses and checks the model in path.
+// CheckFile reads, parses and checks the model in path (Compile's first
+// stage).
 func CheckFile(path string) (*lang.Program, lang.Diagnostics) {
-	return checkFile(path, Options{})
+	r, diags := Compile(path, Options{Stop: Checked})
+	return r.Checked, diags
 }
 
 func checkFile(path string, opt Options) (*lang.Program, lang.Diagnostics) {
@@ -93,77 +96,140 @@ func check(path string, src []byte, opt Options) (*lang.Program, lang.Diagnostic
 // Options select what Compile builds and how the passes run.
 type Options struct {
 	Network string         // network to lower ("" = the one the run names)
-	Passes  passes.Options // -d, --after, --time-passes, verification
+	Passes  passes.Options // -d, --after, --time-passes, verification; Target: the quantize stage's profile
 	Set     []string       // --set NAME.PARAM=VALUE overrides (see applySets)
 	// DataDir, when set, is the directory relative data file names
 	// (spikes("x.csv"), from_file(...)) are read from, and a missing data
 	// file is an error at check time; the CLI sets the model's directory.
 	DataDir string
+	// Source, when not nil, is the model's text (held in memory) instead of
+	// the file at path.
+	Source []byte
+	// Plan also builds the execution plan (snnc ir --plan). The executors
+	// build theirs from the IR with the run's own options.
+	Plan bool
+	// Stop ends the pipeline early (Checked: snnc check).
+	Stop Stage
 }
 
-// Compile is the whole front half of the compiler: check the file, lower it
-// to IR and run the passes. The program is nil when there are errors.
-func Compile(path string, opt Options) (*ir.Program, lang.Sources, lang.Diagnostics) {
-	return compile(checkFile(path, opt))(opt)
+// Stage names a point of the pipeline Options.Stop ends it at.
+type Stage int
+
+const (
+	AllStages Stage = iota // every stage the options ask for
+	Checked                // after parse and check
+	Optimised              // after the passes: no plan, no quantize stage
+)
+
+// Result is what Compile produces, stage by stage. Sources is set whenever
+// a file was read, errors or not; the later fields are nil when there are
+// errors.
+type Result struct {
+	Sources lang.Sources  // every file read, for printing diagnostics
+	Checked *lang.Program // the checked program (also when it has errors)
+	IR      *ir.Program   // the optimised IR: what every float64 executor runs
+	Plan    *plan.Plan    // the execution plan of IR (with Options.Plan)
+	Integer *iir.Program  // the integer IR for Options.Passes.Target (fixed-point executors)
 }
 
-// CompileSource is Compile for source held in memory.
-func CompileSource(path string, src []byte, opt Options) (*ir.Program, lang.Sources, lang.Diagnostics) {
-	return compile(check(path, src, opt))(opt)
-}
+// Compile is the whole compiler, one stage after another:
+//
+//	parse → check → IR → passes → [plan] → [quantize]
+//
+// Every snnc command (check, ir, run, build) calls it; run and build hand
+// the Result to a backend from the table in cmd/snnc/backends.go.
+func Compile(path string, opt Options) (*Result, lang.Diagnostics) {
+	r := &Result{}
 
-// CompileTarget is Compile followed, when opt.Passes.Target names a
-// fixed-point profile, by the quantize stage: the integer IR of the optimised
-// program for that profile, with range analysis (nil without a target). Both
-// programs are nil when there are errors, the quantize stage's included.
-func CompileTarget(path string, opt Options) (*ir.Program, *iir.Program, lang.Sources, lang.Diagnostics) {
-	p, src, diags := Compile(path, opt)
-	if p == nil || opt.Passes.Target == "" || opt.Passes.After != "" {
-		return p, nil, src, diags
+	// 1. parse and check: imports, names, units, --set overrides, data files
+	var diags lang.Diagnostics
+	if opt.Source != nil {
+		r.Checked, diags = check(path, opt.Source, opt)
+	} else {
+		r.Checked, diags = checkFile(path, opt)
 	}
-	prof, err := iir.LoadProfile(opt.Passes.Target)
-	if err != nil {
-		diags.Errorf(lang.Pos{}, lang.Pos{}, "--target: %v", err)
-		return nil, nil, src, diags
+	if r.Checked != nil {
+		r.Sources = r.Checked.Sources
 	}
-	q, qd := quantize.Lower(p, prof)
-	diags = append(diags, qd...)
-	diags.Sort()
-	if q == nil {
-		return nil, nil, src, diags
+	if diags.HasErrors() || opt.Stop == Checked {
+		return r, diags
 	}
-	return p, q, src, diags
-}
 
-func compile(prog *lang.Program, diags lang.Diagnostics) func(Options) (*ir.Program, lang.Sources, lang.Diagnostics) {
-	return func(opt Options) (*ir.Program, lang.Sources, lang.Diagnostics) {
-		return lower(prog, diags, opt)
-	}
-}
-
-func lower(prog *lang.Program, diags lang.Diagnostics, opt Options) (*ir.Program, lang.Sources, lang.Diagnostics) {
-	var src lang.Sources
-	if prog != nil {
-		src = prog.Sources
-	}
-	if diags.HasErrors() {
-		return nil, src, diags
-	}
-	p, bd := ir.Build(prog, opt.Network)
+	// 2. lower to the IR: SI units, one model per population and projection
+	p, bd := ir.Build(r.Checked, opt.Network)
 	diags = append(diags, bd...)
 	if bd.HasErrors() {
-		return nil, src, diags
+		return r, diags
 	}
+
+	// 3. the passes (fold, ode, recip, prune, dce, ...), verified after
+	// each with -d check=on, the execution plan included
 	if opt.Passes.Verify && opt.Passes.CheckPlan == nil {
 		opt.Passes.CheckPlan = checkPlan
 	}
-	pd := passes.Run(p, opt.Passes)
-	diags = append(diags, pd...)
+	diags = append(diags, passes.Run(p, opt.Passes)...)
 	diags.Sort()
 	if diags.HasErrors() {
-		return nil, src, diags
+		return r, diags
 	}
-	return p, src, diags
+	if opt.Stop == Optimised {
+		r.IR = p
+		return r, diags
+	}
+
+	// 4. the execution plan: the step's phases, loops and ops
+	var pl *plan.Plan
+	if opt.Plan {
+		var err error
+		if pl, err = plan.Build(p, plan.Options{}); err != nil {
+			diags.Errorf(lang.Pos{File: path}, lang.Pos{}, "%v", err) // the whole model's: no line
+			return r, diags
+		}
+	}
+
+	// 5. quantize for a fixed-point profile: the integer IR, with range
+	// analysis (not after --after: the IR is not finished)
+	var q *iir.Program
+	if opt.Passes.Target != "" && opt.Passes.After == "" {
+		prof, err := iir.LoadProfile(opt.Passes.Target)
+		if err != nil {
+			diags.Errorf(lang.Pos{}, lang.Pos{}, "--target: %v", err)
+			return r, diags
+		}
+		var qd lang.Diagnostics
+		q, qd = quantize.Lower(p, prof)
+		diags = append(diags, qd...)
+		diags.Sort()
+		if q == nil {
+			return r, diags
+		}
+	}
+	r.IR, r.Plan, r.Integer = p, pl, q
+	return r, diags
+}
+
+// CompileIR is Compile up to the optimised IR (no plan, no quantize stage),
+// for the tests and tools that want only the IR. The program is nil when
+// there are errors.
+func CompileIR(path string, opt Options) (*ir.Program, lang.Sources, lang.Diagnostics) {
+	opt.Stop = Optimised
+	r, diags := Compile(path, opt)
+	return r.IR, r.Sources, diags
+}
+
+// CompileSource is CompileIR for source held in memory.
+func CompileSource(path string, src []byte, opt Options) (*ir.Program, lang.Sources, lang.Diagnostics) {
+	opt.Source = src
+	return CompileIR(path, opt)
+}
+
+// CompileTarget is Compile returning the optimised IR and, when
+// opt.Passes.Target names a fixed-point profile, the integer IR (nil
+// without a target). Both are nil when there are errors, the quantize
+// stage's included.
+func CompileTarget(path string, opt Options) (*ir.Program, *iir.Program, lang.Sources, lang.Diagnostics) {
+	r, diags := Compile(path, opt)
+	return r.IR, r.Integer, r.Sources, diags
 }
 
 // checkPlan builds and verifies the execution plan of an IR (-d check=on).

@@ -100,7 +100,7 @@ func BenchmarkCheckCuba(b *testing.B) {
 // examples/cuba.snn (checking included).
 func BenchmarkCompileCuba(b *testing.B) {
 	for b.Loop() {
-		if p, _, diags := snnc.Compile("examples/cuba.snn", snnc.Options{}); p == nil {
+		if p, _, diags := snnc.CompileIR("examples/cuba.snn", snnc.Options{}); p == nil {
 			b.Fatal(diags)
 		}
 	}
@@ -114,7 +114,7 @@ func BenchmarkCompileLarge(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if p, _, diags := snnc.Compile(path, snnc.Options{}); p == nil {
+		if p, _, diags := snnc.CompileIR(path, snnc.Options{}); p == nil {
 			b.Fatal(diags)
 		}
 	}
@@ -126,7 +126,7 @@ func TestLargeModelCompiles(t *testing.T) {
 	if err := os.WriteFile(path, []byte(largeModel(50, 200)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	p, _, diags := snnc.Compile(path, snnc.Options{})
+	p, _, diags := snnc.CompileIR(path, snnc.Options{})
 	if p == nil {
 		t.Fatal(diags)
 	}

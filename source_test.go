@@ -48,7 +48,7 @@ func compileIR(t *testing.T, name string, src []byte) string {
 	if err := os.WriteFile(path, src, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	p, srcs, diags := snnc.Compile(path, snnc.Options{})
+	p, srcs, diags := snnc.CompileIR(path, snnc.Options{})
 	if p == nil || slices.ContainsFunc(diags, func(d *lang.Diagnostic) bool { return d.Severity != lang.Note }) {
 		var b strings.Builder
 		diags.Print(&b, srcs, false)
@@ -91,7 +91,7 @@ func TestCROnlyAndBOMErrorsArePositioned(t *testing.T) {
 	} {
 		path := filepath.Join(t.TempDir(), name)
 		os.WriteFile(path, []byte(src), 0o644)
-		_, srcs, diags := snnc.Compile(path, snnc.Options{})
+		_, srcs, diags := snnc.CompileIR(path, snnc.Options{})
 		var b strings.Builder
 		diags.Print(&b, srcs, false)
 		out := b.String()

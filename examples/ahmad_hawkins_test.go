@@ -142,7 +142,7 @@ func TestAhmadHawkins2016(t *testing.T) {
 
 func runFor(t *testing.T, path string, seconds float64) *gosim.Result {
 	t.Helper()
-	p, _, diags := snnc.Compile(path, snnc.Options{Passes: passes.Options{Verify: true}})
+	p, _, diags := snnc.CompileIR(path, snnc.Options{Passes: passes.Options{Verify: true}})
 	if p == nil {
 		t.Fatal(diags)
 	}

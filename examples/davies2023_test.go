@@ -97,7 +97,7 @@ func daviesRun(t *testing.T, model string, h float64, dur float64) *gosim.Result
 	if h > 0 {
 		o.Set = []string{fmt.Sprintf("Out.h=%.17g", h)}
 	}
-	p, _, diags := snnc.Compile(model, o)
+	p, _, diags := snnc.CompileIR(model, o)
 	if p == nil {
 		t.Fatal(diags)
 	}

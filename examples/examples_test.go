@@ -14,7 +14,7 @@ import (
 
 func run(t *testing.T, path string) *gosim.Result {
 	t.Helper()
-	p, _, diags := snnc.Compile(path, snnc.Options{Passes: passes.Options{Verify: true}})
+	p, _, diags := snnc.CompileIR(path, snnc.Options{Passes: passes.Options{Verify: true}})
 	if p == nil {
 		t.Fatal(diags)
 	}
@@ -80,7 +80,7 @@ func TestSong2000Bimodal(t *testing.T) {
 // population fires and every plastic projection's weights move (the rules'
 // formulas are tested in backends/gosim).
 func TestPlasticityRules(t *testing.T) {
-	p, _, diags := snnc.Compile("plasticity_rules.snn", snnc.Options{Passes: passes.Options{Verify: true}})
+	p, _, diags := snnc.CompileIR("plasticity_rules.snn", snnc.Options{Passes: passes.Options{Verify: true}})
 	if p == nil {
 		t.Fatal(diags)
 	}

@@ -79,7 +79,7 @@ func TestHao2018Seeds(t *testing.T) {
 func haoRun(t *testing.T, seed *uint64) (*gosim.Result, float64) {
 	t.Helper()
 	labels := digitLabels(t)
-	p, _, diags := snnc.Compile("hao2018/hao2018.snn", snnc.Options{Passes: passes.Options{Verify: true}})
+	p, _, diags := snnc.CompileIR("hao2018/hao2018.snn", snnc.Options{Passes: passes.Options{Verify: true}})
 	if p == nil {
 		t.Fatal(diags)
 	}

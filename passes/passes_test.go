@@ -30,7 +30,7 @@ func try(path, after string, off ...string) (*ir.Program, lang.Diagnostics) {
 	for _, name := range off {
 		o.Passes.Off[name] = true
 	}
-	p, _, diags := snnc.Compile(path, o)
+	p, _, diags := snnc.CompileIR(path, o)
 	return p, diags
 }
 
@@ -116,7 +116,7 @@ func TestDebugFlags(t *testing.T) {
 func TestDumpAndTimes(t *testing.T) {
 	var buf bytes.Buffer
 	o := snnc.Options{Passes: passes.Options{Dump: map[string]bool{"fold": true}, TimePasses: true, Out: &buf}}
-	if p, _, diags := snnc.Compile("../examples/cuba.snn", o); p == nil {
+	if p, _, diags := snnc.CompileIR("../examples/cuba.snn", o); p == nil {
 		t.Fatal(diags)
 	}
 	out := buf.String()
@@ -168,7 +168,7 @@ func TestCheckPlan(t *testing.T) {
 		after = append(after, "checked")
 		return nil
 	}
-	prog, _, diags := snnc.Compile("../examples/cuba.snn", snnc.Options{Passes: o})
+	prog, _, diags := snnc.CompileIR("../examples/cuba.snn", snnc.Options{Passes: o})
 	if prog == nil {
 		t.Fatal(diags)
 	}
@@ -182,7 +182,7 @@ func TestCheckPlan(t *testing.T) {
 		t.Errorf("the plan was checked %d times, want %d (ode and every later pass that ran)", len(after), ran)
 	}
 	o.CheckPlan = func(*ir.Program) error { return errors.New("broken") }
-	if _, _, diags := snnc.Compile("../examples/cuba.snn", snnc.Options{Passes: o}); !strings.Contains(diags.Error(), "internal: no valid plan after pass ode: broken") {
+	if _, _, diags := snnc.CompileIR("../examples/cuba.snn", snnc.Options{Passes: o}); !strings.Contains(diags.Error(), "internal: no valid plan after pass ode: broken") {
 		t.Errorf("a failing plan check: %v", diags)
 	}
 }

@@ -35,7 +35,7 @@ func TestPruneSilentSource(t *testing.T) {
 // constant ones below the threshold remove their projection.
 func TestPruneWeights(t *testing.T) {
 	o := snnc.Options{Passes: passes.Options{PruneBelow: 1e-6, Verify: true}}
-	p, _, diags := snnc.Compile("../testdata/passes/prune/silent.snn", o)
+	p, _, diags := snnc.CompileIR("../testdata/passes/prune/silent.snn", o)
 	if p == nil {
 		t.Fatal(diags)
 	}
@@ -43,7 +43,7 @@ func TestPruneWeights(t *testing.T) {
 		t.Errorf("P->E not marked: %v", p.Projs[0].PruneBelow)
 	}
 	o.Passes.PruneBelow = 2e-3 // above the constant 1 mV of P->S
-	p, _, _ = snnc.Compile("../testdata/passes/prune/silent.snn", o)
+	p, _, _ = snnc.CompileIR("../testdata/passes/prune/silent.snn", o)
 	for _, prj := range p.Projs {
 		if prj.Name == "P->S:exc" {
 			t.Error("P->S has |w| = 1 mV < 2 mV and must be removed")

@@ -20,7 +20,7 @@ func compile(t *testing.T, path string, off ...string) *ir.Program {
 	for _, p := range off {
 		o.Passes.Off[p] = true
 	}
-	p, _, diags := snnc.Compile(path, o)
+	p, _, diags := snnc.CompileIR(path, o)
 	if p == nil {
 		t.Fatalf("%s: %v", path, diags)
 	}
@@ -178,7 +178,7 @@ func TestCheckClockSystem(t *testing.T) {
 // (with Verify), the cost -d check=on pays after every pass.
 func BenchmarkBuild(b *testing.B) {
 	for _, m := range []string{"../examples/cuba.snn", "../examples/coba.snn"} {
-		p, _, diags := snnc.Compile(m, snnc.Options{})
+		p, _, diags := snnc.CompileIR(m, snnc.Options{})
 		if p == nil {
 			b.Fatal(diags)
 		}

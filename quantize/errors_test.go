@@ -71,7 +71,7 @@ func TestErrors(t *testing.T) {
 			if strings.HasSuffix(target, ".json") {
 				target = filepath.Join(filepath.Dir(path), target)
 			}
-			p, _, diags := snnc.Compile(path, snnc.Options{})
+			p, _, diags := snnc.CompileIR(path, snnc.Options{})
 			if p == nil {
 				t.Fatalf("the model itself has errors: %v", diags)
 			}

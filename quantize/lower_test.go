@@ -16,7 +16,7 @@ import (
 
 func compile(t *testing.T, path string) *ir.Program {
 	t.Helper()
-	p, _, diags := snnc.Compile(path, snnc.Options{Passes: passes.Options{Verify: true}})
+	p, _, diags := snnc.CompileIR(path, snnc.Options{Passes: passes.Options{Verify: true}})
 	if p == nil {
 		t.Fatalf("%s: %v", path, diags)
 	}

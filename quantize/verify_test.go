@@ -21,7 +21,7 @@ func TestLoweredVerifies(t *testing.T) {
 	}
 	lowered := 0
 	for _, path := range files {
-		p, _, _ := snnc.Compile(path, snnc.Options{})
+		p, _, _ := snnc.CompileIR(path, snnc.Options{})
 		if p == nil || p.Network == "" {
 			continue
 		}

@@ -57,7 +57,7 @@ func compile(t testing.TB, path string, off ...string) *ir.Program {
 	for _, p := range off {
 		o.Passes.Off[p] = true
 	}
-	p, _, diags := snnc.Compile(path, o)
+	p, _, diags := snnc.CompileIR(path, o)
 	if p == nil {
 		t.Fatalf("%s: %v", path, diags)
 	}
@@ -172,7 +172,7 @@ func TestSameOutputs(t *testing.T) {
 			for _, p := range c.off {
 				o.Passes.Off[p] = true
 			}
-			p, _, diags := snnc.Compile(c.model, o)
+			p, _, diags := snnc.CompileIR(c.model, o)
 			if p == nil {
 				// only the ode pass's error inputs are meant not to compile
 				if strings.Contains(c.model, "testdata/passes/ode/") && diags.HasErrors() {

@@ -24,7 +24,7 @@ func compile(t testing.TB, path string, off ...string) *ir.Program {
 	for _, p := range off {
 		o.Passes.Off[p] = true
 	}
-	p, _, diags := snnc.Compile(path, o)
+	p, _, diags := snnc.CompileIR(path, o)
 	if p == nil {
 		t.Fatalf("%s: %v", path, diags)
 	}
@@ -334,7 +334,7 @@ func TestPrunePreservesSpikes(t *testing.T) {
 	path := "../../testdata/passes/prune/silent.snn"
 	mk := func(o passes.Options) *ir.Program {
 		o.Verify = true
-		p, _, diags := snnc.Compile(path, snnc.Options{Passes: o})
+		p, _, diags := snnc.CompileIR(path, snnc.Options{Passes: o})
 		if p == nil {
 			t.Fatal(diags)
 		}

@@ -183,7 +183,7 @@ func sameBits(a, b float64) bool {
 // returns nil for a model that does not compile (an error case of a pass).
 func compileOK(t *testing.T, path string) *ir.Program {
 	t.Helper()
-	p, _, _ := snnc.Compile(path, snnc.Options{Passes: passes.Options{Verify: true}})
+	p, _, _ := snnc.CompileIR(path, snnc.Options{Passes: passes.Options{Verify: true}})
 	return p
 }
 

@@ -69,7 +69,7 @@ func compileSrc(t testing.TB, name, src string) *ir.Program {
 
 func compileFile(t testing.TB, path string) *ir.Program {
 	t.Helper()
-	p, _, diags := snnc.Compile(path, snnc.Options{})
+	p, _, diags := snnc.CompileIR(path, snnc.Options{})
 	if p == nil {
 		t.Fatalf("%s: %v", path, diags)
 	}

@@ -55,7 +55,7 @@ Examples:
 
 With --target verilog, build writes a hardware design instead: synthesizable
 Verilog-2005 of the model's integer IR for a fixed-point profile (--profile,
-default q16), bit-identical to snnc run --target PROFILE, with memory images,
+default q16), bit-identical to snnc run --profile PROFILE, with memory images,
 a testbench and the input spikes of the run (--duration, --seed), into the
 directory -o; --synth also runs yosys and reports cells, flip-flops and
 memory bits.
@@ -68,86 +68,34 @@ memory bits.
 			if err := passes.ParseDebug(debug, &opt.Passes); err != nil {
 				return usage(err)
 			}
-			switch tgt {
-			case "verilog":
-				vf.seedSet = cmd.Flags().Changed("seed")
-				return buildVerilog(stdout, stderr, path, out, quiet, opt, vf)
-			case "", "go":
-			default:
-				return usagef("unknown --target %q: want go or verilog", tgt)
+			be, err := buildBackend(tgt)
+			if err != nil {
+				return err
 			}
-			if vf.synth || cmd.Flags().Changed("profile") {
+			if be.integer {
+				// a bad profile names the flag the user typed, before the
+				// quantize stage reports it as a --target diagnostic
+				if err := loadProfile("--profile", vf.profile); err != nil {
+					return err
+				}
+				opt.Passes.Target = vf.profile // Compile quantizes for it
+			} else if vf.synth || cmd.Flags().Changed("profile") {
 				return usagef("--synth and --profile need --target verilog")
 			}
-			start := time.Now()
-			p, src, diags := snnc.Compile(path, opt)
-			printDiags(stderr, &lang.Program{Sources: src}, dropNotes(diags))
-			if p == nil {
+			vf.seedSet = cmd.Flags().Changed("seed")
+			j := buildJob{path: path, out: out, emit: emit, quiet: quiet, vf: vf, start: time.Now(), stdout: stdout, stderr: stderr}
+			r, diags := snnc.Compile(path, opt)
+			printDiags(stderr, &lang.Program{Sources: r.Sources}, dropNotes(diags))
+			if r.IR == nil {
 				return errSilent{}
 			}
-			base, err := filepath.Abs(filepath.Dir(path))
-			if err != nil {
-				return err
-			}
-			code, err := gocode.EmitFiles(p, gocode.Options{Model: path, BaseDir: base})
-			if err != nil {
-				return err
-			}
-			inputs := modelInputs(path, src, p)
-			if emit != "" {
-				names := []string{"go.mod", "go.sum"}
-				for name := range code {
-					names = append(names, name)
-				}
-				if err := checkEmitDir(emit, names, inputs); err != nil {
-					return err
-				}
-				root, err := gocode.FindRoot()
-				if err != nil {
-					return err
-				}
-				if err := os.MkdirAll(emit, 0o755); err != nil {
-					return err
-				}
-				if err := gocode.WriteFiles(emit, code, root); err != nil {
-					return err
-				}
-				if !quiet {
-					if _, ok := code[gocode.SIMDFile]; ok {
-						fmt.Fprintf(stdout, "wrote %s, %s and go.mod to %s (build it with: cd %s && GOEXPERIMENT=simd go build; plain go build leaves the SIMD kernels out)\n", gocode.GeneratedFile, gocode.SIMDFile, emit, emit)
-					} else {
-						fmt.Fprintf(stdout, "wrote %s and go.mod to %s (build it with: cd %s && go build)\n", gocode.GeneratedFile, emit, emit)
-					}
-				}
-				return nil
-			}
-			named := out != ""
-			if out == "" {
-				out = strings.TrimSuffix(filepath.Base(path), ".snn")
-			}
-			if err := checkExecutableOut(out, named, inputs); err != nil {
-				return err
-			}
-			bin, cached, err := gocode.BuildFiles(code, gocode.BuildOptions{})
-			if err != nil {
-				return err
-			}
-			if err := copyExecutable(bin, out); err != nil {
-				return fmt.Errorf("writing %s: %w", out, err)
-			}
-			if !quiet {
-				how := "built"
-				if cached {
-					how = "unchanged: copied from the build cache"
-				}
-				fmt.Fprintf(stdout, "%s -> %s (%s, %.2f s)\n", path, out, how, time.Since(start).Seconds())
-			}
-			return nil
+			j.r = r
+			return be.build(j)
 		},
 	}
 	f := cmd.Flags()
 	f.StringVarP(&out, "output", "o", "", "executable to write (default: the model's name); with --target verilog, the directory")
-	f.StringVar(&tgt, "target", "go", "go (an executable) or verilog (a hardware design)")
+	f.StringVar(&tgt, "target", "go", "what to make: "+buildTargets(true))
 	f.StringVar(&vf.profile, "profile", "q16", "--target verilog: fixed-point profile (q16, loihi, xylo or a JSON file)")
 	f.BoolVar(&vf.synth, "synth", false, "--target verilog: synthesize with yosys and report the resources")
 	f.StringVar(&vf.duration, "duration", "", "--target verilog: steps of the testbench, as simulated time (default: the run's)")
@@ -158,6 +106,70 @@ memory bits.
 	f.StringArrayVar(&opt.Set, "set", nil, "override a parameter or initial value: NAME.PARAM=VALUE, NAME a population or named projection (repeatable)")
 	pruneVar(cmd, &opt.Passes.PruneBelow)
 	return cmd
+}
+
+// buildGo emits the Go program of the model and compiles it, or with
+// --emit writes its source.
+func buildGo(j buildJob) error {
+	path, p, src, out, emit, quiet, stdout, start := j.path, j.r.IR, j.r.Sources, j.out, j.emit, j.quiet, j.stdout, j.start
+	base, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	code, err := gocode.EmitFiles(p, gocode.Options{Model: path, BaseDir: base})
+	if err != nil {
+		return err
+	}
+	inputs := modelInputs(path, src, p)
+	if emit != "" {
+		names := []string{"go.mod", "go.sum"}
+		for name := range code {
+			names = append(names, name)
+		}
+		if err := checkEmitDir(emit, names, inputs); err != nil {
+			return err
+		}
+		root, err := gocode.FindRoot()
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(emit, 0o755); err != nil {
+			return err
+		}
+		if err := gocode.WriteFiles(emit, code, root); err != nil {
+			return err
+		}
+		if !quiet {
+			if _, ok := code[gocode.SIMDFile]; ok {
+				fmt.Fprintf(stdout, "wrote %s, %s and go.mod to %s (build it with: cd %s && GOEXPERIMENT=simd go build; plain go build leaves the SIMD kernels out)\n", gocode.GeneratedFile, gocode.SIMDFile, emit, emit)
+			} else {
+				fmt.Fprintf(stdout, "wrote %s and go.mod to %s (build it with: cd %s && go build)\n", gocode.GeneratedFile, emit, emit)
+			}
+		}
+		return nil
+	}
+	named := out != ""
+	if out == "" {
+		out = strings.TrimSuffix(filepath.Base(path), ".snn")
+	}
+	if err := checkExecutableOut(out, named, inputs); err != nil {
+		return err
+	}
+	bin, cached, err := gocode.BuildFiles(code, gocode.BuildOptions{})
+	if err != nil {
+		return err
+	}
+	if err := copyExecutable(bin, out); err != nil {
+		return fmt.Errorf("writing %s: %w", out, err)
+	}
+	if !quiet {
+		how := "built"
+		if cached {
+			how = "unchanged: copied from the build cache"
+		}
+		fmt.Fprintf(stdout, "%s -> %s (%s, %.2f s)\n", path, out, how, time.Since(start).Seconds())
+	}
+	return nil
 }
 
 // copyExecutable writes the cached binary to dst (replacing it atomically).

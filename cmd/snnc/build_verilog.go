@@ -2,15 +2,11 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"path/filepath"
 	"strings"
 
-	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/backends/fixed"
 	"github.com/snnc/snnc/backends/verilog"
-	"github.com/snnc/snnc/ir/iir"
-	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/runtime"
 )
 
@@ -23,21 +19,11 @@ type verilogFlags struct {
 	seedSet  bool
 }
 
-// buildVerilog writes the Verilog design of the model at path into out
-// (and synthesizes it with --synth).
-func buildVerilog(stdout, stderr io.Writer, path, out string, quiet bool, opt snnc.Options, vf verilogFlags) error {
-	// a bad profile names the flag the user typed, before the quantize pass
-	// reports it as a --target diagnostic
-	prof, err := iir.LoadProfile(vf.profile)
-	if err != nil {
-		return usagef("--profile: %w", err)
-	}
-	opt.Passes.Target = vf.profile
-	p, q, src, diags := snnc.CompileTarget(path, opt)
-	printDiags(stderr, &lang.Program{Sources: src}, dropNotes(diags))
-	if p == nil {
-		return errSilent{}
-	}
+// buildVerilog writes the Verilog design of the model's integer IR into
+// j.out (and synthesizes it with --synth).
+func buildVerilog(j buildJob) error {
+	path, p, q, src, out, quiet, vf, stdout := j.path, j.r.IR, j.r.Integer, j.r.Sources, j.out, j.quiet, j.vf, j.stdout
+	var err error
 	o := fixed.Options{BaseDir: filepath.Dir(path)}
 	if vf.duration != "" {
 		if o.Duration, err = runtime.ParseDuration(vf.duration); err != nil {
@@ -72,7 +58,7 @@ func buildVerilog(stdout, stderr io.Writer, path, out string, quiet bool, opt sn
 		return err
 	}
 	if !quiet {
-		fmt.Fprintf(stdout, "%s -> %s/ (%s.v for %s, %d steps; see %s/README.md)\n", path, out, verilog.Top, prof.Name, d.Trace.Steps, out)
+		fmt.Fprintf(stdout, "%s -> %s/ (%s.v for %s, %d steps; see %s/README.md)\n", path, out, verilog.Top, q.Profile.Name, d.Trace.Steps, out)
 	}
 	if vf.synth {
 		r, err := verilog.Synth(out)

@@ -38,12 +38,8 @@ Examples:
 			}
 			failed := false
 			for _, path := range args {
-				prog, diags := snnc.CheckFile(path)
-				if prog != nil {
-					diags = append(diags, snnc.CheckDataFiles(prog, filepath.Dir(path))...)
-					diags.Sort()
-				}
-				printDiags(stderr, prog, diags)
+				r, diags := snnc.Compile(path, snnc.Options{Stop: snnc.Checked, DataDir: filepath.Dir(path)})
+				printDiags(stderr, r.Checked, diags)
 				if diags.HasErrors() {
 					failed = true
 				} else if !quiet {

@@ -30,21 +30,25 @@ func TestExitStatusUsageErrorsAre2ModelErrorsAre1(t *testing.T) {
 		args []string
 		want int
 	}{
-		{[]string{"frobnicate", good}, 2},                                // unknown command
-		{[]string{"check", "--no-such-flag", good}, 2},                   // unknown flag
-		{[]string{"check"}, 2},                                           // too few arguments
-		{[]string{"run", good, good}, 2},                                 // too many arguments
-		{[]string{"run", good, "--threads", "many"}, 2},                  // unparsable flag value
-		{[]string{"run", good, "--duration", "5 parsecs", "-o", out}, 2}, // bad duration
-		{[]string{"run", good, "--seed", "-3", "-o", out}, 2},            // negative seed
-		{[]string{"run", good, "--target", "q99", "-o", out}, 2},         // unknown profile
-		{[]string{"run", good, "-d", "nosuchpass=off", "-o", out}, 2},    // bad pass switch
-		{[]string{"ir", good, "--after", "nosuchpass"}, 2},               // bad pass name
-		{[]string{"build", good, "--target", "fpga"}, 2},                 // unknown build target
-		{[]string{"fmt", "-w", "--check", good}, 2},                      // flags that exclude each other
-		{[]string{"check", bad}, 1},                                      // model error
-		{[]string{"run", bad, "-o", out}, 1},                             // model error in run
-		{[]string{"check", filepath.Join(dir, "missing.snn")}, 1},        // unreadable model
+		{[]string{"frobnicate", good}, 2},                                 // unknown command
+		{[]string{"check", "--no-such-flag", good}, 2},                    // unknown flag
+		{[]string{"check"}, 2},                                            // too few arguments
+		{[]string{"run", good, good}, 2},                                  // too many arguments
+		{[]string{"run", good, "--threads", "many"}, 2},                   // unparsable flag value
+		{[]string{"run", good, "--duration", "5 parsecs", "-o", out}, 2},  // bad duration
+		{[]string{"run", good, "--seed", "-3", "-o", out}, 2},             // negative seed
+		{[]string{"run", good, "--target", "q99", "-o", out}, 2},          // unknown profile
+		{[]string{"run", good, "--profile", "q99", "-o", out}, 2},         // unknown profile
+		{[]string{"ir", good, "--profile", "q99"}, 2},                     // unknown profile in ir too
+		{[]string{"run", good, "--profile", "q16", "--target", "q16"}, 2}, // the old and new spelling at once
+		{[]string{"build", good, "--profile", "q16"}, 2},                  // a profile for the go target
+		{[]string{"run", good, "-d", "nosuchpass=off", "-o", out}, 2},     // bad pass switch
+		{[]string{"ir", good, "--after", "nosuchpass"}, 2},                // bad pass name
+		{[]string{"build", good, "--target", "fpga"}, 2},                  // unknown build target
+		{[]string{"fmt", "-w", "--check", good}, 2},                       // flags that exclude each other
+		{[]string{"check", bad}, 1},                                       // model error
+		{[]string{"run", bad, "-o", out}, 1},                              // model error in run
+		{[]string{"check", filepath.Join(dir, "missing.snn")}, 1},         // unreadable model
 		{[]string{"check", good}, 0},
 	} {
 		var stdout, stderr bytes.Buffer

@@ -11,7 +11,7 @@ import (
 )
 
 // TestExamplesOnHardware shows what range analysis says about every
-// example on every shipped profile: `snnc ir --target T` prints the integer
+// example on every shipped profile: `snnc ir --profile P` prints the integer
 // IR with each variable's format and proof, or the positioned errors that
 // name what the target cannot express. Reviewed with git diff (refresh with
 // go test ./cmd/snnc -run ExamplesOnHardware -update).
@@ -29,8 +29,8 @@ func TestExamplesOnHardware(t *testing.T) {
 		lowered := 0
 		for _, target := range []string{"q16", "loihi", "xylo"} {
 			var stdout, stderr bytes.Buffer
-			status := run([]string{"ir", "--target", target, m}, &stdout, &stderr)
-			fmt.Fprintf(&out, "==== snnc ir --target %s %s (exit %d)\n", target, rel, status)
+			status := run([]string{"ir", "--profile", target, m}, &stdout, &stderr)
+			fmt.Fprintf(&out, "==== snnc ir --profile %s %s (exit %d)\n", target, rel, status)
 			switch {
 			case status == 0 && stdout.Len() > 0 && stderr.Len() == 0:
 				lowered++

@@ -22,6 +22,7 @@ func newIR(stdout, stderr io.Writer) *cobra.Command {
 		asJSON  bool
 		verbose bool
 		asPlan  bool
+		pf      profileFlag
 	)
 	cmd := &cobra.Command{
 		Use:   "ir FILE",
@@ -38,7 +39,7 @@ Examples:
   snnc ir examples/cuba.snn -d ode=dump       print the IR after a pass too
   snnc ir examples/cuba.snn --time-passes
   snnc ir stdlib/neurons.snn --json
-  snnc ir examples/cuba.snn --target q16      integer IR, formats, range proofs
+  snnc ir examples/cuba.snn --profile q16     integer IR, formats, range proofs
   snnc ir examples/cuba.snn --plan            the execution plan: step phases, loops, ops
   snnc ir examples/cuba.snn -d check=on       verify the IR and the plan after every pass`,
 		Args: cobra.ExactArgs(1),
@@ -48,27 +49,30 @@ Examples:
 			if err := passes.ParseDebug(debug, &opt.Passes); err != nil {
 				return usage(err)
 			}
-			p, q, src, diags := snnc.CompileTarget(args[0], opt)
+			profile, err := pf.get(cmd, stderr)
+			if err != nil {
+				return err
+			}
+			opt.Passes.Target = profile // Compile quantizes for it
+			opt.Plan = asPlan
+			r, diags := snnc.Compile(args[0], opt)
 			if !verbose {
 				diags = dropNotes(diags)
 			}
-			printDiags(stderr, &lang.Program{Sources: src}, diags)
+			printDiags(stderr, &lang.Program{Sources: r.Sources}, diags)
+			p := r.IR
 			if p == nil {
 				return errSilent{}
 			}
-			if q != nil && opt.Passes.After == "" {
-				iir.Print(stdout, q)
+			if r.Integer != nil {
+				iir.Print(stdout, r.Integer)
 				return nil
 			}
-			if asPlan {
-				pl, err := plan.Build(p, plan.Options{})
-				if err != nil {
-					return err
-				}
+			if r.Plan != nil {
 				if asJSON {
-					return encodeJSON(stdout, plan.JSON(pl))
+					return encodeJSON(stdout, plan.JSON(r.Plan))
 				}
-				plan.Print(stdout, pl)
+				plan.Print(stdout, r.Plan)
 				return nil
 			}
 			if asJSON {
@@ -87,7 +91,7 @@ Examples:
 	cmd.Flags().StringVar(&opt.Network, "network", "", "network to lower (default: the one `run` names)")
 	cmd.Flags().StringArrayVar(&opt.Set, "set", nil, "override a parameter or initial value: NAME.PARAM=VALUE, NAME a population or named projection (repeatable)")
 	pruneVar(cmd, &opt.Passes.PruneBelow)
-	cmd.Flags().StringVar(&opt.Passes.Target, "target", "", "print the integer IR for a fixed-point profile (q16, loihi, xylo or a JSON file), with each variable's format and proof")
+	profileVar(cmd, &pf, "print the integer IR for a fixed-point profile (q16, loihi, xylo or a JSON file), with each variable's format and proof")
 	return cmd
 }
 

@@ -102,8 +102,9 @@ func printEstimate(stdout, stderr io.Writer, paths []string, lim runtime.MemLimi
 	}
 	failed := false
 	for _, path := range paths {
-		p, src, diags := snnc.Compile(path, snnc.Options{})
-		printDiags(stderr, &lang.Program{Sources: src}, dropNotes(diags))
+		r, diags := snnc.Compile(path, snnc.Options{})
+		printDiags(stderr, &lang.Program{Sources: r.Sources}, dropNotes(diags))
+		p := r.IR
 		if p == nil {
 			failed = true
 			continue

@@ -11,10 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/snnc/snnc"
-	"github.com/snnc/snnc/backends/fixed"
 	"github.com/snnc/snnc/backends/gosim"
-	"github.com/snnc/snnc/engine"
-	"github.com/snnc/snnc/ir/iir"
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/passes"
 	"github.com/snnc/snnc/runtime"
@@ -30,7 +27,7 @@ func newRun(stdout, stderr io.Writer) *cobra.Command {
 		quiet    bool
 		debug    []string
 		opt      snnc.Options
-		target   string
+		pf       profileFlag
 		memLimit runtime.MemLimit
 	)
 	cmd := &cobra.Command{
@@ -46,22 +43,27 @@ Examples:
   snnc run examples/cuba.snn --out /tmp/cuba --plot
   snnc run examples/cuba.snn --duration 200ms --seed 7
   snnc run examples/coba.snn -d dce=off
-  snnc run examples/cuba.snn --target q16    bit-accurate fixed point, error vs float64`,
+  snnc run examples/cuba.snn --profile q16   bit-accurate fixed point, error vs float64
+
+The arithmetic is float64, or with --profile a fixed-point profile (q16,
+loihi, xylo or a JSON file) as in snnc ir and snnc build --target verilog;
+--target q16, its old spelling here, still works with a warning.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := args[0]
-			if target != "" { // in the CLI's error format, not as a diagnostic without position
-				if _, err := iir.LoadProfile(target); err != nil {
-					return usagef("--target: %w", err)
-				}
+			profile, err := pf.get(cmd, stderr)
+			if err != nil {
+				return err
 			}
-			opt.Passes.Target = target
+			be := runBackend(profile)
+			opt.Passes.Target = profile      // Compile quantizes for it
 			opt.DataDir = filepath.Dir(path) // where the backend reads data files (BaseDir below)
 			if err := passes.ParseDebug(debug, &opt.Passes); err != nil {
 				return usage(err)
 			}
-			p, q, src, diags := snnc.CompileTarget(path, opt)
-			printDiags(stderr, &lang.Program{Sources: src}, dropNotes(diags))
+			r, diags := snnc.Compile(path, opt)
+			printDiags(stderr, &lang.Program{Sources: r.Sources}, dropNotes(diags))
+			p, src := r.IR, r.Sources
 			if p == nil {
 				return errSilent{}
 			}
@@ -107,20 +109,7 @@ Examples:
 			defer od.Close()
 			od.Inputs = modelInputs(path, src, p)
 			o.Interrupt, o.Started = sig.Done(), sig.Running
-			var fx *fixed.Result
-			var res *engine.Result
-			var runErr error
-			if q != nil {
-				if fx, runErr = runFixed(p, q, o); fx != nil {
-					res = fx.Result
-				}
-			} else {
-				o.StreamSpikes = true // only written below: times streamed, not held twice
-				var gres *gosim.Result
-				if gres, runErr = gosim.Run(p, o); gres != nil {
-					res = &gres.Result
-				}
-			}
+			res, fx, runErr := be.run(r, o)
 			if res == nil {
 				return runErr
 			}
@@ -165,6 +154,6 @@ Examples:
 	f.StringArrayVarP(&debug, "debug", "d", nil, "pass switches: PASS=off, PASS=on, PASS=dump")
 	f.StringArrayVar(&opt.Set, "set", nil, "override a parameter or initial value: NAME.PARAM=VALUE, NAME a population or named projection (repeatable)")
 	pruneVar(cmd, &opt.Passes.PruneBelow)
-	f.StringVar(&target, "target", "", "run bit-accurate in fixed point for a profile (q16, loihi, xylo or a JSON file) and report the error against float64")
+	profileVar(cmd, &pf, "run bit-accurate in fixed point for a profile (q16, loihi, xylo or a JSON file) and report the error against float64")
 	return cmd
 }
