@@ -53,9 +53,11 @@ fmtcheck:
 
 # Everything with the vector kernels, then the two backends that must agree
 # once more with the scalar twins only.
+# gocode's tests build Go binaries: on a loaded machine they come close to
+# go test's default 10-minute limit, hence the longer one.
 unit:
-	$(SIMD) $(GO) test -count=1 ./...
-	$(GO) test -count=1 ./backends/gosim/ ./backends/gocode/
+	$(SIMD) $(GO) test -count=1 -timeout 30m ./...
+	$(GO) test -count=1 -timeout 30m ./backends/gosim/ ./backends/gocode/
 
 # The multi-threaded paths under the race detector: threads must give the
 # spikes of one thread, and a data race would make that a matter of luck.
