@@ -43,6 +43,9 @@ for m in "$@"; do
 	rc=$(best <"$TMP/run.cpu"); bc=$(best <"$TMP/bin.cpu")
 	rs=$(best <"$TMP/run.sim"); bs=$(best <"$TMP/bin.sim")
 	awk -v m="$m" -v rc="$rc" -v bc="$bc" -v rs="$rs" -v bs="$bs" 'BEGIN {
-		printf "%-38s %9.3f %9.3f %7.2f   %9.3f %9.3f %7.2f\n", m, rc, bc, (bc > 0 ? rc / bc : 0), rs, bs, (bs > 0 ? rs / bs : 0) }'
+		# /usr/bin/time counts CPU in 10 ms: no ratio below that
+		r1 = (bc > 0 ? sprintf("%7.2f", rc / bc) : "      -")
+		r2 = (bs > 0 ? sprintf("%7.2f", rs / bs) : "      -")
+		printf "%-38s %9.3f %9.3f %s   %9.3f %9.3f %s\n", m, rc, bc, r1, rs, bs, r2 }'
 	rm -rf "$TMP/out_run" "$TMP/out_bin"
 done
