@@ -40,11 +40,11 @@ type BuildOptions struct {
 	Go string
 }
 
-// Build compiles the program src (from Emit) and returns the path of the
+// Build compiles the program src (from Emit, with the driver) and returns the path of the
 // executable in the cache, and whether it was already there. An unchanged
 // model on an unchanged toolchain and snnc is a cache hit: no compiler runs.
 func Build(src []byte, o BuildOptions) (string, bool, error) {
-	return BuildFiles(map[string][]byte{GeneratedFile: src}, o)
+	return BuildFiles(withDriver(map[string][]byte{GeneratedFile: src}, false), o)
 }
 
 // BuildFiles is Build for the files from EmitFiles.
@@ -339,7 +339,7 @@ func hashRuntime(h io.Writer, root string) error {
 // a go.mod requiring snnc (replaced by the source at root) and snnc's
 // go.sum, so the build needs nothing beyond the module cache.
 func WriteModule(dir string, src []byte, root string) error {
-	return WriteFiles(dir, map[string][]byte{GeneratedFile: src}, root)
+	return WriteFiles(dir, withDriver(map[string][]byte{GeneratedFile: src}, false), root)
 }
 
 // WriteFiles is WriteModule for the files from EmitFiles.

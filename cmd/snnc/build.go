@@ -3,8 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,6 +27,7 @@ func newBuild(stdout, stderr io.Writer) *cobra.Command {
 		opt   snnc.Options
 		vf    verilogFlags
 		tgt   string
+		plot  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "build FILE",
@@ -34,7 +37,8 @@ func newBuild(stdout, stderr io.Writer) *cobra.Command {
 for the chosen connectivity storage) and compiles it with the local Go
 toolchain. The executable takes the flags of snnc run (--out, --duration,
 --seed, --threads, --plot, -q) and writes the same outputs; for the same seed
-it gives the same spikes as snnc run.
+it gives the same spikes as snnc run. Its --plot needs a build with --plot,
+which links the plotting library (a larger executable, a slower first build).
 
 Builds are cached (in the user cache directory, snnc/build) by a hash of the
 generated program, the Go toolchain and snnc's runtime: rebuilding an
@@ -70,6 +74,9 @@ memory bits.
 			}
 			switch tgt {
 			case "verilog":
+				if plot {
+					return usagef("--plot is for --target go (the executable's --plot)")
+				}
 				vf.seedSet = cmd.Flags().Changed("seed")
 				return buildVerilog(stdout, stderr, path, out, quiet, opt, vf)
 			case "", "go":
@@ -89,7 +96,7 @@ memory bits.
 			if err != nil {
 				return err
 			}
-			code, err := gocode.EmitFiles(p, gocode.Options{Model: path, BaseDir: base})
+			code, err := gocode.EmitFiles(p, gocode.Options{Model: path, BaseDir: base, Plot: plot})
 			if err != nil {
 				return err
 			}
@@ -113,10 +120,11 @@ memory bits.
 					return err
 				}
 				if !quiet {
+					wrote := strings.Join(slices.Sorted(maps.Keys(code)), ", ")
 					if _, ok := code[gocode.SIMDFile]; ok {
-						fmt.Fprintf(stdout, "wrote %s, %s and go.mod to %s (build it with: cd %s && GOEXPERIMENT=simd go build; plain go build leaves the SIMD kernels out)\n", gocode.GeneratedFile, gocode.SIMDFile, emit, emit)
+						fmt.Fprintf(stdout, "wrote %s and go.mod to %s (build it with: cd %s && GOEXPERIMENT=simd go build; plain go build leaves the SIMD kernels out)\n", wrote, emit, emit)
 					} else {
-						fmt.Fprintf(stdout, "wrote %s and go.mod to %s (build it with: cd %s && go build)\n", gocode.GeneratedFile, emit, emit)
+						fmt.Fprintf(stdout, "wrote %s and go.mod to %s (build it with: cd %s && go build)\n", wrote, emit, emit)
 					}
 				}
 				return nil
@@ -152,6 +160,7 @@ memory bits.
 	f.BoolVar(&vf.synth, "synth", false, "--target verilog: synthesize with yosys and report the resources")
 	f.StringVar(&vf.duration, "duration", "", "--target verilog: steps of the testbench, as simulated time (default: the run's)")
 	f.Int64Var(&vf.seed, "seed", 0, "--target verilog: seed of the input spikes and initial values (default: the network's)")
+	f.BoolVar(&plot, "plot", false, "link the PNG plots into the executable, for its --plot")
 	f.StringVar(&emit, "emit", "", "write the generated Go source (and go.mod) to this directory instead of building")
 	f.BoolVarP(&quiet, "quiet", "q", false, "print nothing but errors")
 	f.StringArrayVarP(&debug, "debug", "d", nil, "pass switches: PASS=off, PASS=on, PASS=dump")
