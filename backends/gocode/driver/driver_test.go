@@ -116,6 +116,15 @@ func TestHelpers(t *testing.T) {
 	if !slices.Equal(covered, []int{1, 1, 1, 1, 1, 1, 1, 1, 1, 1}) {
 		t.Errorf("split covered %v", covered)
 	}
+	hits := make([]int32, 10000)
+	parallel(4, len(hits), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			hits[i]++
+		}
+	})
+	if slices.Min(hits) != 1 || slices.Max(hits) != 1 {
+		t.Errorf("parallel: items run %d to %d times, want once", slices.Min(hits), slices.Max(hits))
+	}
 
 	if sel(true, 1, 2) != 1 || sel(false, 1, 2) != 2 || b2f(true) != 1 || b2f(false) != 0 || sigmoid(0) != 0.5 {
 		t.Error("sel, b2f or sigmoid")
