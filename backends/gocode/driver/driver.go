@@ -2,8 +2,9 @@
 // command line (the flags of snnc run), the run loop with progress bar and
 // Ctrl-C, the outputs, and the small helpers the model code calls.
 // backends/gocode embeds it and writes it unchanged next to the generated
-// model code (main.go) as driver.go. Here model.go stands in for that
-// code, so that this file compiles, is vetted and tested with snnc.
+// model code (main.go) as driver.go. In snnc's source (backends/gocode/
+// driver), model.go stands in for that code, so that this file compiles,
+// is vetted and tested with snnc.
 //
 // What the model code provides: the constants dt, runDuration (s),
 // networkSeed, networkName, runOut, modelOut, modelFile, baseDir, msScale
