@@ -9,6 +9,7 @@ import (
 	"io"
 
 	"github.com/snnc/snnc/runtime"
+	_ "github.com/snnc/snnc/runtime/plots" // Result.Write draws the plots
 )
 
 // Options control a run.

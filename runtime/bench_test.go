@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"path/filepath"
 	"testing"
 )
 
@@ -66,19 +65,5 @@ func BenchmarkBinomialBTPE(b *testing.B) {
 	s := NewStream(1)
 	for b.Loop() {
 		s.Binomial(40000, 0.02)
-	}
-}
-
-func BenchmarkPlotRaster(b *testing.B) {
-	m := &SpikeMonitor{Name: "E", N: 4000}
-	src := NewPoisson(4000, 20, 1e-4, NewStream(1))
-	for s := 0; s < 10000; s++ { // 1 s: ~80000 spikes
-		m.Record(float64(s)*1e-4, src.Step(s))
-	}
-	path := filepath.Join(b.TempDir(), "r.png")
-	for b.Loop() {
-		if err := PlotRaster(path, []*SpikeMonitor{m}, 1); err != nil {
-			b.Fatal(err)
-		}
 	}
 }

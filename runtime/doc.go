@@ -17,7 +17,8 @@
 //     current steps.
 //   - monitor.go, output.go: spike, state and weight monitors; .npy (numpy),
 //     CSV and JSON summary writers.
-//   - plot.go: raster and trace PNGs (gonum/plot).
+//   - plot.go: the hooks of the raster and trace PNGs, drawn by package
+//     runtime/plots (gonum/plot) when a program links it.
 //   - progress.go: the terminal progress bar.
 //
 // Units: times are seconds and values SI throughout, except where a file

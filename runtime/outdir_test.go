@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -197,8 +198,8 @@ func TestOutputsInTheUnitTheyName(t *testing.T) {
 	if got := readText(t, filepath.Join(dir, "P_g.csv")); got != "t_s,g[0] (nS)\n0,2.5\n" {
 		t.Errorf("P_g.csv = %q", got)
 	}
-	if xy := traceXY(m, 0); xy[0].Y != 30 || xy[0].X != 0 {
-		t.Errorf("trace point %v, want (0 ms, 30 mV)", xy[0])
+	if y := m.V[0][0] / UnitScale(m.Unit); y != 30 { // the trace plot's axis (package plots)
+		t.Errorf("trace value %v, want 30 mV", y)
 	}
 	var v []float64
 	readNpy(t, filepath.Join(dir, "P_v.npy"), &v)
@@ -253,5 +254,20 @@ func TestOutInsideDirWhenParentReadOnly(t *testing.T) {
 	want := []string{"notes.txt", "spikes_E.csv", "spikes_E_i.npy", "spikes_E_t.npy", "summary.json"}
 	if got := entries(t, dir); !slices.Equal(got, want) {
 		t.Errorf("out holds %v, want %v", got, want)
+	}
+}
+
+// TestPlotNeedsPlotsLinked: a program without package plots (this test, and
+// binaries built without snnc build --plot) refuses --plot before writing
+// anything, with the way to get the plots.
+func TestPlotNeedsPlotsLinked(t *testing.T) {
+	sm, st, _ := testMonitors()
+	dir := filepath.Join(t.TempDir(), "out")
+	_, err := WriteRun(dir, []*SpikeMonitor{sm}, []*StateMonitor{st}, nil, true, &Summary{})
+	if !errors.Is(err, ErrNoPlot) || !strings.Contains(err.Error(), "snnc build --plot") {
+		t.Fatalf("WriteRun with plot, plots not linked: %v", err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("refused WriteRun left %s behind (%v)", dir, err)
 	}
 }

@@ -74,6 +74,9 @@ func WriteSummary(dir string, s *Summary) error {
 // exactly the files this call wrote, sorted: files left in dir by earlier
 // runs are neither listed nor removed (they may be the user's).
 func WriteRun(dir string, spikes []*SpikeMonitor, states []*StateMonitor, weights []*WeightMonitor, plot bool, sum *Summary) ([]string, error) {
+	if plot && !CanPlot() {
+		return nil, ErrNoPlot
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -352,10 +355,10 @@ func (o *OutputDir) spikeSteps(m *SpikeMonitor) error {
 	})
 }
 
-// unitScale is the SI value of one unit ("mV": 1e-3): CSV values and plots
+// UnitScale is the SI value of one unit ("mV": 1e-3): CSV values and plots
 // are divided by it, to be in the unit their header names. 1 for no unit
 // (or one that does not parse: the header then names it as written).
-func unitScale(unit string) float64 {
+func UnitScale(unit string) float64 {
 	if unit == "" {
 		return 1
 	}
@@ -418,7 +421,7 @@ func (o *OutputDir) State(m *StateMonitor) error {
 		}
 		w.WriteByte('\n')
 		var b []byte
-		scale := unitScale(m.Unit)
+		scale := UnitScale(m.Unit)
 		for s, t := range m.T {
 			b = appendFloat(b[:0], t)
 			for _, v := range m.V[s] {
@@ -461,7 +464,7 @@ func (o *OutputDir) Weights(m *WeightMonitor) error {
 		}
 		w.WriteByte('\n')
 		var b []byte
-		scale := unitScale(m.Unit)
+		scale := UnitScale(m.Unit)
 		for s, t := range m.T {
 			for k, v := range m.V[s] {
 				b = appendFloat(b[:0], t)

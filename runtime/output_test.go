@@ -3,8 +3,6 @@ package runtime
 import (
 	"bytes"
 	"encoding/json"
-	"image/color"
-	"image/png"
 	"math"
 	"os"
 	"os/exec"
@@ -263,109 +261,6 @@ func TestSafeName(t *testing.T) {
 		if got := SafeName(in); got != want {
 			t.Errorf("SafeName(%q) = %q, want %q", in, got, want)
 		}
-	}
-}
-
-func checkPNG(t *testing.T, path string, minW, minH int) {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	b := img.Bounds()
-	if b.Dx() < minW || b.Dy() < minH {
-		t.Errorf("%s: %dx%d, want at least %dx%d", path, b.Dx(), b.Dy(), minW, minH)
-	}
-	// non-trivial: many distinct colours (axes, text, dots in several colours)
-	colours := map[[4]uint32]bool{}
-	for y := b.Min.Y; y < b.Max.Y; y += 3 {
-		for x := b.Min.X; x < b.Max.X; x += 3 {
-			r, g, bl, a := img.At(x, y).RGBA()
-			colours[[4]uint32{r, g, bl, a}] = true
-		}
-	}
-	if len(colours) < 8 {
-		t.Errorf("%s: only %d colours: an empty plot?", path, len(colours))
-	}
-	if st, _ := f.Stat(); st.Size() < 10000 {
-		t.Errorf("%s: only %d bytes", path, st.Size())
-	}
-}
-
-func near(a, b color.Color) bool {
-	r1, g1, b1, _ := a.RGBA()
-	r2, g2, b2, _ := b.RGBA()
-	d := func(x, y uint32) bool { return x-y < 0x1800 || y-x < 0x1800 }
-	return d(r1, r2) && d(g1, g2) && d(b1, b2)
-}
-
-func TestPlots(t *testing.T) {
-	dir := t.TempDir()
-	e := &SpikeMonitor{Name: "E", N: 400}
-	i := &SpikeMonitor{Name: "I", N: 100}
-	src := NewPoisson(500, 20, 1e-4, NewStream(1))
-	for s := 0; s < 5000; s++ {
-		for _, k := range src.Step(s) {
-			if k < 400 {
-				e.Record(float64(s)*1e-4, []int32{k})
-			} else {
-				i.Record(float64(s)*1e-4, []int32{k - 400})
-			}
-		}
-	}
-	raster := filepath.Join(dir, "raster.png")
-	if err := PlotRaster(raster, []*SpikeMonitor{e, i}, 0.5); err != nil {
-		t.Fatal(err)
-	}
-	checkPNG(t, raster, 800, 500)
-	if os.Getenv("SNNC_KEEP_PLOTS") != "" {
-		exec.Command("cp", raster, os.Getenv("SNNC_KEEP_PLOTS")).Run()
-	}
-	// count E-coloured and I-coloured pixels: both populations drawn
-	f, _ := os.Open(raster)
-	img, _ := png.Decode(f)
-	f.Close()
-	reds, greens := 0, 0
-	b := img.Bounds()
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			c := img.At(x, y)
-			if near(c, popColor(0)) {
-				reds++
-			}
-			if near(c, popColor(1)) {
-				greens++
-			}
-		}
-	}
-	if reds < 300 || greens < 100 {
-		t.Errorf("raster: %d red (E) and %d green (I) pixels", reds, greens)
-	}
-
-	_, st, _ := testMonitors()
-	st2 := &StateMonitor{Name: "I", Var: "ge", Unit: "S", Index: []int{0}}
-	for s := 0; s < 100; s++ {
-		st2.Record(float64(s)*1e-4, []float64{math.Sin(float64(s) / 10)})
-	}
-	traces := filepath.Join(dir, "traces.png")
-	if err := PlotTraces(traces, []*StateMonitor{st, st2}); err != nil {
-		t.Fatal(err)
-	}
-	checkPNG(t, traces, 800, 400)
-	if os.Getenv("SNNC_KEEP_PLOTS") != "" {
-		exec.Command("cp", traces, os.Getenv("SNNC_KEEP_PLOTS")).Run()
-	}
-
-	if err := PlotRaster(raster, nil, 1); err == nil {
-		t.Error("raster without monitors: no error")
-	}
-	if err := PlotTraces(filepath.Join(dir, "no", "such", "dir.png"), []*StateMonitor{st}); err == nil {
-		t.Error("unwritable path: no error")
 	}
 }
 

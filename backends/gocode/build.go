@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -39,11 +40,11 @@ type BuildOptions struct {
 	Go string
 }
 
-// Build compiles the program src (from Emit) and returns the path of the
+// Build compiles the program src (from Emit, with the driver) and returns the path of the
 // executable in the cache, and whether it was already there. An unchanged
 // model on an unchanged toolchain and snnc is a cache hit: no compiler runs.
 func Build(src []byte, o BuildOptions) (string, bool, error) {
-	return BuildFiles(map[string][]byte{GeneratedFile: src}, o)
+	return BuildFiles(withDriver(map[string][]byte{GeneratedFile: src}, false), o)
 }
 
 // BuildFiles is Build for the files from EmitFiles.
@@ -307,34 +308,38 @@ func moduleFiles(root string) (gomod, gosum []byte, err error) {
 	return gomod, gosum, nil
 }
 
-// hashRuntime adds the sources of snnc's runtime package to h: a changed
-// runtime must rebuild every cached program.
+// hashRuntime adds the sources of snnc's runtime packages (runtime and the
+// packages under it, such as runtime/plots) to h: a changed runtime must
+// rebuild every cached program.
 func hashRuntime(h io.Writer, root string) error {
 	dir := filepath.Join(root, "runtime")
-	entries, err := os.ReadDir(dir)
-	if err != nil {
+	if _, err := os.Stat(dir); err != nil {
 		return fmt.Errorf("snnc's source at %s has no runtime package: %v", root, err)
 	}
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(dir, name))
+	return filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(h, "%s %d\n", name, len(b))
+		name := e.Name()
+		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		fmt.Fprintf(h, "%s %d\n", filepath.ToSlash(rel), len(b))
 		h.Write(b)
-	}
-	return nil
+		return nil
+	})
 }
 
 // WriteModule writes the generated program as a module into dir: main.go,
 // a go.mod requiring snnc (replaced by the source at root) and snnc's
 // go.sum, so the build needs nothing beyond the module cache.
 func WriteModule(dir string, src []byte, root string) error {
-	return WriteFiles(dir, map[string][]byte{GeneratedFile: src}, root)
+	return WriteFiles(dir, withDriver(map[string][]byte{GeneratedFile: src}, false), root)
 }
 
 // WriteFiles is WriteModule for the files from EmitFiles.

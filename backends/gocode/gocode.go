@@ -42,6 +42,10 @@ type Options struct {
 	// NoLines leaves out the //line directives that map the generated
 	// code back to the model's source lines.
 	NoLines bool
+	// Plot links the PNG plots (gonum/plot) into the program, for its
+	// --plot flag: snnc build --plot. Without it the program is smaller and
+	// builds faster, and --plot says how to get them.
+	Plot bool
 }
 
 // GeneratedFile is the name Emit's source is written under; //line
@@ -58,8 +62,9 @@ func Emit(p *ir.Program, opt Options) ([]byte, error) {
 	return files[GeneratedFile], nil
 }
 
-// EmitFiles returns the program's source files by name: GeneratedFile and,
-// when some population loop is vectorised, SIMDFile (see simd.go).
+// EmitFiles returns the program's source files by name: GeneratedFile (the
+// model code), DriverFile, PlotFile with Options.Plot and, when some
+// population loop is vectorised, SIMDFile (see simd.go).
 func EmitFiles(p *ir.Program, opt Options) (map[string][]byte, error) {
 	if p.Network == "" {
 		return nil, fmt.Errorf("the model has no network to run; add `network` and `run NET for T`")
@@ -75,7 +80,7 @@ func EmitFiles(p *ir.Program, opt Options) (map[string][]byte, error) {
 		}
 		return nil, fmt.Errorf("gocode: generated code does not parse (a bug in snnc): %v", err)
 	}
-	files := map[string][]byte{GeneratedFile: fixLines(src, GeneratedFile)}
+	files := withDriver(map[string][]byte{GeneratedFile: fixLines(src, GeneratedFile)}, opt.Plot)
 	if s := g.simdFile(); s != "" {
 		// //line directives return to SIMDFile there
 		s = strings.ReplaceAll(s, "//line "+GeneratedFile+":", "//line "+SIMDFile+":")
@@ -310,18 +315,13 @@ func (g *gen) program() error {
 	o.line("// spikes for the same seed) and takes the same flags. Sums keep the")
 	o.line("// interpreter's order of operations, including additions of 0 (which")
 	o.line("// turn -0 into +0), and float64(x*y) keeps products from being fused")
-	o.line("// into multiply-adds.")
+	o.line("// into multiply-adds. The command line, run loop and outputs, the same")
+	o.line("// for every model, are in %s.", DriverFile)
 	o.line("")
 	o.line("package main")
 	o.line("")
-	o.line("import (")
-	for _, imp := range []string{"errors", "flag", "fmt", "io", "math", "os", "path/filepath", "strconv", "sync/atomic", "time"} {
-		o.line("%q", imp)
-	}
-	o.line("")
-	o.line("rt %q", "github.com/snnc/snnc/runtime")
-	o.line(")")
-	o.line("")
+	head := o
+	o = &buf{} // the body, whose uses decide the imports
 	o.line("// The model.")
 	o.line("const (")
 	o.line("dt = %s // s", g.litStr(dt))
@@ -337,6 +337,7 @@ func (g *gen) program() error {
 	o.line("modelOut = %s // the default output directory", quote(base+"_out"))
 	o.line("modelFile = %s // the model as snnc build was given it", quote(g.opt.Model))
 	o.line("baseDir = %s // relative input files are read from here", quote(g.opt.BaseDir))
+	o.line("msScale = %s // the SI scale of ms, for times in messages", g.litStr(msScale()))
 	o.line(")")
 	o.line("")
 	o.line("// networkFiles are the files the network reads (outputs never replace them).")
@@ -379,7 +380,12 @@ func (g *gen) program() error {
 	o.line("}")
 	o.line("")
 	o.Write(g.funcs.Bytes())
-	g.driver(o, msScale())
+	imps, err := importBlock(o.Bytes())
+	if err != nil {
+		return err
+	}
+	head.WriteString(imps + "\n")
+	head.Write(o.Bytes())
 	return nil
 }
 

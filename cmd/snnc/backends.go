@@ -122,6 +122,7 @@ type buildJob struct {
 	r              *snnc.Result
 	out            string // -o ("" = the backend's default)
 	emit           string // --emit (go)
+	plot           bool   // --plot (go): link the plots into the executable
 	quiet          bool
 	vf             verilogFlags
 	start          time.Time

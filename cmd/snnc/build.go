@@ -3,8 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,6 +27,7 @@ func newBuild(stdout, stderr io.Writer) *cobra.Command {
 		opt   snnc.Options
 		vf    verilogFlags
 		tgt   string
+		plot  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "build FILE",
@@ -34,7 +37,8 @@ func newBuild(stdout, stderr io.Writer) *cobra.Command {
 for the chosen connectivity storage) and compiles it with the local Go
 toolchain. The executable takes the flags of snnc run (--out, --duration,
 --seed, --threads, --plot, -q) and writes the same outputs; for the same seed
-it gives the same spikes as snnc run.
+it gives the same spikes as snnc run. Its --plot needs a build with --plot,
+which links the plotting library (a larger executable, a slower first build).
 
 Builds are cached (in the user cache directory, snnc/build) by a hash of the
 generated program, the Go toolchain and snnc's runtime: rebuilding an
@@ -72,6 +76,9 @@ memory bits.
 			if err != nil {
 				return err
 			}
+			if plot && be.integer {
+				return usagef("--plot is for --target go (the executable's --plot)")
+			}
 			if be.integer {
 				// a bad profile names the flag the user typed, before the
 				// quantize stage reports it as a --target diagnostic
@@ -83,7 +90,7 @@ memory bits.
 				return usagef("--synth and --profile need --target verilog")
 			}
 			vf.seedSet = cmd.Flags().Changed("seed")
-			j := buildJob{path: path, out: out, emit: emit, quiet: quiet, vf: vf, start: time.Now(), stdout: stdout, stderr: stderr}
+			j := buildJob{path: path, out: out, emit: emit, plot: plot, quiet: quiet, vf: vf, start: time.Now(), stdout: stdout, stderr: stderr}
 			r, diags := snnc.Compile(path, opt)
 			printDiags(stderr, &lang.Program{Sources: r.Sources}, dropNotes(diags))
 			if r.IR == nil {
@@ -100,6 +107,7 @@ memory bits.
 	f.BoolVar(&vf.synth, "synth", false, "--target verilog: synthesize with yosys and report the resources")
 	f.StringVar(&vf.duration, "duration", "", "--target verilog: steps of the testbench, as simulated time (default: the run's)")
 	f.Int64Var(&vf.seed, "seed", 0, "--target verilog: seed of the input spikes and initial values (default: the network's)")
+	f.BoolVar(&plot, "plot", false, "link the PNG plots into the executable, for its --plot")
 	f.StringVar(&emit, "emit", "", "write the generated Go source (and go.mod) to this directory instead of building")
 	f.BoolVarP(&quiet, "quiet", "q", false, "print nothing but errors")
 	f.StringArrayVarP(&debug, "debug", "d", nil, "pass switches: PASS=off, PASS=on, PASS=dump")
@@ -116,7 +124,7 @@ func buildGo(j buildJob) error {
 	if err != nil {
 		return err
 	}
-	code, err := gocode.EmitFiles(p, gocode.Options{Model: path, BaseDir: base})
+	code, err := gocode.EmitFiles(p, gocode.Options{Model: path, BaseDir: base, Plot: j.plot})
 	if err != nil {
 		return err
 	}
@@ -140,10 +148,11 @@ func buildGo(j buildJob) error {
 			return err
 		}
 		if !quiet {
+			wrote := strings.Join(slices.Sorted(maps.Keys(code)), ", ")
 			if _, ok := code[gocode.SIMDFile]; ok {
-				fmt.Fprintf(stdout, "wrote %s, %s and go.mod to %s (build it with: cd %s && GOEXPERIMENT=simd go build; plain go build leaves the SIMD kernels out)\n", gocode.GeneratedFile, gocode.SIMDFile, emit, emit)
+				fmt.Fprintf(stdout, "wrote %s and go.mod to %s (build it with: cd %s && GOEXPERIMENT=simd go build; plain go build leaves the SIMD kernels out)\n", wrote, emit, emit)
 			} else {
-				fmt.Fprintf(stdout, "wrote %s and go.mod to %s (build it with: cd %s && go build)\n", gocode.GeneratedFile, emit, emit)
+				fmt.Fprintf(stdout, "wrote %s and go.mod to %s (build it with: cd %s && go build)\n", wrote, emit, emit)
 			}
 		}
 		return nil

@@ -1,0 +1,368 @@
+// This file is the driver of every program snnc build generates: the
+// command line (the flags of snnc run), the run loop with progress bar and
+// Ctrl-C, the outputs, and the small helpers the model code calls.
+// backends/gocode embeds it and writes it unchanged next to the generated
+// model code (main.go) as driver.go. In snnc's source (backends/gocode/
+// driver), model.go stands in for that code, so that this file compiles,
+// is vetted and tested with snnc.
+//
+// What the model code provides: the constants dt, runDuration (s),
+// networkSeed, networkName, runOut, modelOut, modelFile, baseDir, msScale
+// (the SI scale of ms) and spikeNeurons; the variables networkFiles and
+// memItems; newSim; and the type sim with the fields n, t, steps, seed,
+// threads and the methods of model.
+
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	rt "github.com/snnc/snnc/runtime"
+)
+
+// model is what the driver calls of the network's state (sim, generated).
+type model interface {
+	step() error // one time step at s.n, s.t
+	finish()     // after the last step
+	recordings() (spikes []*rt.SpikeMonitor, states []*rt.StateMonitor, weights []*rt.WeightMonitor)
+	summary(wall float64) *rt.Summary
+}
+
+var _ model = (*sim)(nil)
+
+// ---- the command line: the flags of snnc run ----
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+func run(args []string, stdout, stderr io.Writer) int {
+	prog := filepath.Base(os.Args[0])
+	fs := flag.NewFlagSet(prog, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		out, duration string
+		memFlag       string
+		seed          int64
+		threads       int
+		plot, quiet   bool
+	)
+	fs.StringVar(&out, "out", "", "output directory (default: the run's out setting, else MODEL_out)")
+	fs.StringVar(&out, "o", "", "shorthand for --out")
+	fs.StringVar(&duration, "duration", "", "simulated time, e.g. 500ms or 2s (default: the run's)")
+	fs.Int64Var(&seed, "seed", 0, "random seed (default: the network's seed)")
+	threads = 1
+	fs.Var(rt.ThreadsFlag{N: &threads}, "threads", "worker goroutines (at most the usable cores)")
+	fs.StringVar(&memFlag, "mem-limit", "", "memory the run may take, e.g. 4GB, or none (default: what the machine, cgroup and ulimit allow)")
+	plotUsage := "also write raster.png and traces.png"
+	if !rt.CanPlot() {
+		plotUsage += " (needs a program built with snnc build --plot)"
+	}
+	fs.BoolVar(&plot, "plot", false, plotUsage)
+	fs.BoolVar(&quiet, "quiet", false, "print nothing but errors")
+	fs.BoolVar(&quiet, "q", false, "shorthand for --quiet")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "%s simulates network %s (built by snnc build) and writes what it records:\n", prog, networkName)
+		fmt.Fprintf(stderr, "spikes and state as .npy and CSV, summary.json and, with --plot, PNG plots.\n\nUsage: %s [flags]\n\nFlags:\n", prog)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "%s: error: %v\n", prog, err)
+		return 1
+	}
+	if fs.NArg() > 0 {
+		return fail(fmt.Errorf("unexpected argument %q: the model is built into this program (flags: --out, --duration, --seed, --threads, --mem-limit, --plot, -q)", fs.Arg(0)))
+	}
+	if plot && !rt.CanPlot() {
+		return fail(rt.ErrNoPlot) // before the run, not after it
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	dur := runDuration
+	if duration != "" {
+		d, err := rt.ParseDuration(duration)
+		if err != nil {
+			return fail(err)
+		}
+		if err := rt.CheckSteps(duration, d, dt); err != nil {
+			return fail(err)
+		}
+		dur = d
+	}
+	sd := uint64(networkSeed)
+	if set["seed"] {
+		if seed < 0 {
+			return fail(fmt.Errorf("--seed must not be negative"))
+		}
+		sd = uint64(seed)
+	}
+	if out == "" {
+		out = runOut // relative to the working directory, as the user's --out
+	}
+	if out == "" {
+		out = modelOut
+	}
+	sig := rt.CatchSignals(prog, stderr)
+	defer sig.Stop()
+	// the output directory is locked and known writable before the run
+	od, err := sig.OpenOut(out)
+	if err != nil {
+		return fail(err)
+	}
+	defer od.Close()
+	for _, f := range networkFiles {
+		od.Inputs = append(od.Inputs, inputPath(f)) // never written over
+	}
+	steps := int(math.Round(dur / dt))
+	if memFlag != "" {
+		l, err := rt.ParseMemLimit(memFlag)
+		if err != nil {
+			return fail(err)
+		}
+		memLimit = l
+	}
+	if warn := rt.StepsWarning(steps, dt); warn != "" {
+		fmt.Fprintf(stderr, "%s: warning: %s\n", prog, warn)
+	}
+	if warn := rt.SpikeWarning(spikeNeurons, steps, dt, memLimit); warn != "" {
+		fmt.Fprintf(stderr, "%s: warning: %s\n", prog, warn)
+	}
+	threads, warn := rt.UsableThreads(threads)
+	if warn != "" {
+		fmt.Fprintf(stderr, "%s: warning: %s\n", prog, warn)
+	}
+	s, err := newSim(sd, threads, steps)
+	if err != nil {
+		return fail(err)
+	}
+	sig.Running()
+	defer rt.LeanHeap()()
+	var progress io.Writer
+	if !quiet && rt.IsTerminal(stderr) {
+		progress = stderr
+	}
+	start := time.Now()
+	interrupted, runErr := s.run(sig.Done(), progress)
+	sum := s.summary(time.Since(start).Seconds())
+	sum.Model = modelFile
+	sum.MarkStopped(interrupted, runErr)
+	files, err := s.write(od, plot, sum)
+	if err != nil {
+		return fail(fmt.Errorf("writing outputs to %s: %w", out, err))
+	}
+	if !quiet {
+		sum.Text(stdout)
+		fmt.Fprintf(stdout, "wrote %d files to %s\n", len(files), out)
+	}
+	if runErr != nil {
+		return fail(fmt.Errorf("%v (what was recorded up to then is in %s)", runErr, out))
+	}
+	if interrupted {
+		return fail(fmt.Errorf("interrupted (%s) at t = %.1f ms; what was recorded so far is in %s", sig.Name(), sum.Duration*1e3, out))
+	}
+	return 0
+}
+
+// memLimit is the memory the run may take (--mem-limit; 0 bytes: what
+// the machine allows).
+var memLimit rt.MemLimit
+
+// run steps the network until the end or an interrupt.
+func (s *sim) run(interrupt <-chan struct{}, progress io.Writer) (interrupted bool, err error) {
+	prog := rt.NewProgress(s.steps, progress, progress != nil)
+	defer prog.Done()
+	for s.n = 0; s.n < s.steps; s.n++ {
+		s.t = float64(s.n) * dt
+		select {
+		case <-interrupt:
+			return true, nil
+		default:
+		}
+		if err := s.step(); err != nil {
+			return false, err
+		}
+		if s.n%256 == 0 {
+			prog.Update(s.n)
+		}
+	}
+	s.t = float64(s.steps) * dt
+	s.finish()
+	return false, nil
+}
+
+// write saves the recordings (.npy and CSV), summary.json and, with plot,
+// raster.png and traces.png into od; it returns the files written.
+func (s *sim) write(od *rt.Out, plot bool, sum *rt.Summary) ([]string, error) {
+	spikes, states, weights := s.recordings()
+	return od.WriteRun(spikes, states, weights, plot, sum)
+}
+
+// ---- helpers of the model code ----
+
+// team runs the threads (one simulation a process): long-lived workers
+// that spin between fork-joins instead of a goroutine per share.
+var team *rt.Team
+
+func teamOf(threads int) *rt.Team {
+	if team == nil || team.Size() != threads {
+		team = rt.NewTeam(threads)
+	}
+	return team
+}
+
+// parallel runs f over [0, n) cut into one range per thread (small
+// populations run on the calling goroutine). Every neuron is computed the
+// same way whatever the cut.
+func parallel(threads, n int, f func(lo, hi int)) {
+	if threads <= 1 || n < 4096 {
+		f(0, n)
+		return
+	}
+	teamOf(threads).Split(n, func(_, lo, hi int) { f(lo, hi) })
+}
+
+// parallelSpikes runs f over [0, n) cut into one range per thread, each
+// appending the spikes of its range to its own buffer, and returns dst with
+// the buffers appended in order: the spikes in index order, as one thread
+// finds them.
+func parallelSpikes(threads, n int, dst []int32, parts *[][]int32, f func(lo, hi int, spk []int32) []int32) []int32 {
+	if threads <= 1 || n < 4096 {
+		return f(0, n, dst)
+	}
+	if len(*parts) < threads {
+		*parts = make([][]int32, threads)
+	}
+	ps := *parts
+	split(threads, n, func(t, lo, hi int) {
+		ps[t] = f(lo, hi, ps[t][:0])
+	})
+	for _, p := range ps {
+		dst = append(dst, p...)
+	}
+	return dst
+}
+
+// split runs f(t, lo, hi) for thread t's share [lo, hi) of n items, all
+// threads at once (unlike parallel, also for small n; a share may be empty).
+func split(threads, n int, f func(t, lo, hi int)) {
+	if threads <= 1 || n < 2 {
+		f(0, 0, n)
+		return
+	}
+	teamOf(threads).Split(n, f)
+}
+
+// partSpikes appends the spikes in [off, off+n) of a loop, as indices of
+// the population they belong to.
+func partSpikes(dst, all []int32, off, n int) []int32 {
+	for _, i := range all {
+		if int(i) >= off && int(i) < off+n {
+			dst = append(dst, i-int32(off))
+		}
+	}
+	return dst
+}
+
+// advance brings trace x[k] (x' = a·x + c) from last[k] up to time t.
+func advance(x, last []float64, k int, t, a, c float64) {
+	d := t - last[k]
+	if d <= 0 {
+		return
+	}
+	last[k] = t
+	if a == 0 {
+		x[k] += c * d
+		return
+	}
+	e := math.Exp(a * d)
+	x[k] = x[k]*e + c*(e-1)/a
+}
+
+// pruneWeights drops the synapses whose |weight| is below eps, keeping the
+// order of the rest; it returns the number left.
+func pruneWeights(csr *rt.CSR, weights *[]float64, eps float64) int64 {
+	w := *weights
+	k := int64(0)
+	start := int64(0)
+	for i := 0; i < csr.NPre; i++ {
+		end := csr.RowPtr[i+1]
+		for s := start; s < end; s++ {
+			if math.Abs(w[s]) >= eps {
+				csr.Col[k], w[k] = csr.Col[s], w[s]
+				k++
+			}
+		}
+		start = end
+		csr.RowPtr[i+1] = k
+	}
+	csr.Col, *weights = csr.Col[:k], w[:k]
+	return k
+}
+
+func indexRange(lo, hi int) []int {
+	idx := make([]int, hi-lo)
+	for k := range idx {
+		idx[k] = lo + k
+	}
+	return idx
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// sel is if c then a else b, for branches without random draws.
+func sel(c bool, a, b float64) float64 {
+	if c {
+		return a
+	}
+	return b
+}
+
+func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+
+func uniform(lo, hi float64, s *rt.Stream) float64 { return lo + (hi-lo)*s.Float64() }
+
+func normal(mu, sd float64, s *rt.Stream) float64 { return mu + sd*s.Normal() }
+
+// ms prints a time in ms as the interpreter's messages do.
+func ms(t float64) string { return strconv.FormatFloat(t/msScale, 'g', 12, 64) + " ms" }
+
+// inputPath resolves an input file name against the model's directory.
+func inputPath(name string) string {
+	if filepath.IsAbs(name) || baseDir == "" {
+		return name
+	}
+	return filepath.Join(baseDir, name)
+}
+
+func popSummary(name string, n int, spikes int64, duration float64) rt.PopSummary {
+	rate := 0.0
+	if duration > 0 && n > 0 {
+		rate = float64(spikes) / float64(n) / duration
+	}
+	return rt.PopSummary{Name: name, N: n, Spikes: spikes, RateHz: rate}
+}
+
+func projSummary(name string, nsyn int64, storage string, bytes int64) rt.ProjSummary {
+	ps := rt.ProjSummary{Name: name, Synapses: nsyn, Storage: storage, ConnectivityBytes: float64(bytes)}
+	if nsyn > 0 {
+		ps.BytesPerSynapse = ps.ConnectivityBytes / float64(nsyn)
+	}
+	return ps
+}
