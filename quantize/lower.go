@@ -90,7 +90,7 @@ func (l *lowerer) records() {
 		}
 		if !found {
 			l.errorf(r.Pos, "%s.%s cannot be recorded on %s: the integer model has no such variable (aliases are not recorded on a fixed-point target)", r.Pop.Name, r.Var.Name, l.prof.Name).Hint =
-				"record a state variable, or run without --target"
+				"record a state variable, or run without --profile"
 		}
 	}
 }

@@ -48,7 +48,7 @@ func run(t *testing.T, p *ir.Program, q *iir.Program, o fixed.Options) *fixed.Re
 }
 
 // runCompare is run followed by the float64 interpreter over the same
-// duration and the quantization error report (what `snnc run --target`
+// duration and the quantization error report (what `snnc run --profile`
 // does).
 func runCompare(t *testing.T, p *ir.Program, q *iir.Program, o fixed.Options) *fixed.Result {
 	t.Helper()

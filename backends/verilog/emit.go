@@ -1,7 +1,7 @@
 // Package verilog emits synthesizable Verilog-2005 from the integer IR of
 // backends/fixed: the same kernels, widths, roundings and overflow
 // policies the bit-accurate Go simulator executes, in the same step order,
-// so a design and `snnc run --target` give identical spikes and state.
+// so a design and `snnc run --profile` give identical spikes and state.
 //
 // The design (module snn_core) is a time-multiplexed engine, one neuron
 // update or one synaptic event per clock, over memories initialised with
