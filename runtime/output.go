@@ -120,14 +120,10 @@ func WriteRun(dir string, spikes []*SpikeMonitor, states []*StateMonitor, weight
 	return append(slices.Clone(files), "summary.json"), nil
 }
 
-// SafeName maps a model name to a file-name part (outname.Safe).
-func SafeName(s string) string { return outname.Safe(s) }
-
-func (o *OutputDir) create(name string, write func(w *bufio.Writer) error) error {
-	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
-		return err
-	}
-	path := filepath.Join(o.Dir, name)
+// WriteFile writes path through a buffer and syncs it, so that it is on
+// disk before the output directory is renamed into place (see Out); every
+// output file of a run goes through it.
+func WriteFile(path string, write func(w *bufio.Writer) error) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -138,13 +134,54 @@ func (o *OutputDir) create(name string, write func(w *bufio.Writer) error) error
 		err = w.Flush()
 	}
 	if err == nil {
-		err = f.Sync() // on disk before it is renamed into place (see Out)
+		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+// ReplaceFile writes data to path atomically: into a synced temporary file
+// beside it, then renamed over it, so a reader (or a crash) sees the old
+// file or the new one, never half of one.
+func ReplaceFile(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".snnc-tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename there is nothing left to remove
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Chmod(0o644)
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+// SafeName maps a model name to a file-name part (outname.Safe).
+func SafeName(s string) string { return outname.Safe(s) }
+
+func (o *OutputDir) create(name string, write func(w *bufio.Writer) error) error {
+	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
+		return err
+	}
+	if err := WriteFile(filepath.Join(o.Dir, name), write); err != nil {
+		return err
 	}
 	o.Files = append(o.Files, name)
 	return nil

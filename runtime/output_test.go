@@ -370,3 +370,38 @@ func TestSpikesUnflushed(t *testing.T) {
 		}
 	}
 }
+
+// TestReplaceFileLeavesOldOrNew: ReplaceFile replaces a file whole and
+// leaves no temporary file behind; when it cannot write, the old file stays.
+func TestReplaceFileLeavesOldOrNew(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "design.v")
+	if err := os.WriteFile(path, []byte("old contents, longer than the new\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := ReplaceFile(path, []byte("new\n")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(path)
+	if err != nil || string(got) != "new\n" {
+		t.Fatalf("after ReplaceFile: %q, %v", got, err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("files left in the directory: %v", entries)
+	}
+	// the target is a directory: the rename fails and nothing else changes
+	sub := filepath.Join(dir, "sub")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(sub, "keep"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := ReplaceFile(sub, []byte("x")); err == nil || !strings.Contains(err.Error(), "writing "+sub) {
+		t.Errorf("ReplaceFile over a non-empty directory: %v, want an error naming it", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("a failed ReplaceFile left files behind: %v", entries)
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -256,29 +255,26 @@ func (r *Result) Finish(dir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "summary.json"), append(b, '\n'), 0o644); err != nil {
+	err = runtime.WriteFile(filepath.Join(dir, "summary.json"), func(w *bufio.Writer) error {
+		_, err := w.Write(append(b, '\n'))
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	return files, nil
 }
 
 func writeNeurons(path string, ne []NeuronError) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriter(f)
-	fmt.Fprintln(w, "neuron,float_spikes,fixed_spikes,binned_corr")
-	for i, e := range ne {
-		c := ""
-		if !math.IsNaN(e.Corr) {
-			c = strconv.FormatFloat(e.Corr, 'g', 6, 64)
+	return runtime.WriteFile(path, func(w *bufio.Writer) error {
+		fmt.Fprintln(w, "neuron,float_spikes,fixed_spikes,binned_corr")
+		for i, e := range ne {
+			c := ""
+			if !math.IsNaN(e.Corr) {
+				c = strconv.FormatFloat(e.Corr, 'g', 6, 64)
+			}
+			fmt.Fprintf(w, "%d,%d,%d,%s\n", i, e.Float, e.Fixed, c)
 		}
-		fmt.Fprintf(w, "%d,%d,%d,%s\n", i, e.Float, e.Fixed, c)
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+		return nil
+	})
 }

@@ -7,15 +7,19 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/snnc/snnc/runtime"
 )
 
-// Write writes the design's files into dir (created if needed).
+// Write writes the design's files into dir (created if needed), each one
+// atomically: an interrupted write leaves the previous file, not half a
+// new one.
 func (d *Design) Write(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	for _, name := range d.Names() {
-		if err := os.WriteFile(filepath.Join(dir, name), d.Files[name], 0o644); err != nil {
+		if err := runtime.ReplaceFile(filepath.Join(dir, name), d.Files[name]); err != nil {
 			return err
 		}
 	}
