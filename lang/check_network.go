@@ -459,6 +459,9 @@ func (c *checker) input(ni *NetInfo, d *InputDecl) {
 			}
 		}
 	}
+	if name == "spike_times" && args["times"] != nil {
+		c.spikeTimesOncePerStep(ni, args)
+	}
 	if k, ok := vals["active"]; ok && p.Size > 0 && k > float64(p.Size) {
 		c.errorf(args["active"].Value, "active must be at most n = %d, not %v", p.Size, k)
 	}
@@ -1250,4 +1253,51 @@ func declNamePos(n Node) Pos {
 		return d.Name.Pos
 	}
 	return n.Range().Pos
+}
+
+// spikeTimesOncePerStep: a source spikes at most once per step, so two of
+// spike_times' times that fall in one step for the same source are an
+// error at the second (the run refused them without a position). The step
+// of a time is runtime.spikeTimeStep's: floor(t/dt + 1e-3).
+func (c *checker) spikeTimesOncePerStep(ni *NetInfo, args map[string]*Arg) {
+	times, ok := args["times"].Value.(*ListExpr)
+	if !ok {
+		return
+	}
+	var idx []Expr
+	if a := args["indices"]; a != nil {
+		l, ok := a.Value.(*ListExpr)
+		if !ok || len(l.Elems) != len(times.Elems) {
+			return
+		}
+		idx = l.Elems
+	}
+	dt := netDt(ni)
+	type key struct{ src, step int64 }
+	first := map[key]float64{}
+	for k, el := range times.Elems {
+		t, ok := constValue(el)
+		if !ok {
+			continue
+		}
+		src := int64(-1) // every source
+		if idx != nil {
+			v, ok := constValue(idx[k])
+			if !ok {
+				continue
+			}
+			src = int64(v)
+		}
+		kk := key{src, int64(math.Floor(t/dt + 1e-3))}
+		if t0, dup := first[kk]; dup {
+			who := "every source"
+			if src >= 0 {
+				who = fmt.Sprintf("source %d", src)
+			}
+			d := c.errorf(el, "%s spikes twice in time step %d (at %g ms and %g ms, dt = %g ms)", who, kk.step, t0*1e3, t*1e3, dt*1e3)
+			d.Hint = "a source spikes at most once per step: drop one time, or make dt smaller"
+			continue
+		}
+		first[kk] = t
+	}
 }
