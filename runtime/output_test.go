@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"codeberg.org/sbinet/npyio"
+	"github.com/snnc/snnc/internal/numpy"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -151,14 +152,7 @@ func TestWriteOutputs(t *testing.T) {
 // SNNC_NO_PYTHON=1 to skip this check explicitly.
 func checkWithNumpy(t *testing.T, dir string) {
 	t.Helper()
-	if os.Getenv("SNNC_NO_PYTHON") == "1" {
-		t.Log("SNNC_NO_PYTHON=1: numpy check skipped")
-		return
-	}
-	python := pythonWithNumpy()
-	if python == "" {
-		t.Fatalf("the .npy outputs are checked with numpy, which no python3 here can import: install python3-numpy (apt-get install -y python3-numpy), point SNNC_PYTHON at a python with numpy, or set SNNC_NO_PYTHON=1 to skip")
-	}
+	python := numpy.Python(t)
 	script := `
 import sys, numpy as np
 d = sys.argv[1]
@@ -188,22 +182,6 @@ print("ok")
 	if err != nil || strings.TrimSpace(string(out)) != "ok" {
 		t.Errorf("numpy check failed: %v\n%s", err, out)
 	}
-}
-
-// pythonWithNumpy returns the first of $SNNC_PYTHON, python3 and
-// /usr/bin/python3 (Debian's python3-numpy, when python3 on PATH is another
-// installation, e.g. pyenv's) that can import numpy, or "".
-func pythonWithNumpy() string {
-	cands := []string{"python3", "/usr/bin/python3"}
-	if p := os.Getenv("SNNC_PYTHON"); p != "" {
-		cands = []string{p}
-	}
-	for _, p := range cands {
-		if exec.Command(p, "-c", "import numpy").Run() == nil {
-			return p
-		}
-	}
-	return ""
 }
 
 func TestSummary(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/backends/gosim"
 	_ "github.com/snnc/snnc/internal/golden"
+	"github.com/snnc/snnc/internal/numpy"
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/passes"
 	"github.com/snnc/snnc/runtime"
@@ -285,7 +286,7 @@ run N for 1 ms`
 // TestOutputsReadableByNumpy: the .npy files load in numpy with the right
 // shapes (numpy from the system python, where python3-numpy installs it).
 func TestOutputsReadableByNumpy(t *testing.T) {
-	py := numpyPython(t)
+	py := numpy.Python(t)
 	res := run(t, compile(t, "../../testdata/run/lif_step.snn"), gosim.Options{})
 	dir := t.TempDir()
 	if _, err := res.Write(dir, true); err != nil {
@@ -308,21 +309,6 @@ print("ok")`
 			t.Errorf("%s missing or empty: %v", png, err)
 		}
 	}
-}
-
-// numpyPython finds a python3 with numpy; CI installs python3-numpy (see
-// the Makefile), so its absence is a failure, not a skip.
-func numpyPython(t *testing.T) string {
-	for _, py := range []string{"/usr/bin/python3", "python3"} {
-		if exec.Command(py, "-c", "import numpy").Run() == nil {
-			return py
-		}
-	}
-	if os.Getenv("SNNC_NO_PYTHON") == "1" {
-		t.Skip("SNNC_NO_PYTHON=1: numpy check skipped on request")
-	}
-	t.Fatal("numpy is needed to check the .npy outputs: apt-get install -y python3-numpy")
-	return ""
 }
 
 var _ = runtime.Hash

@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/snnc/snnc/internal/numpy"
 )
 
 // endless runs far longer than any test: it is stopped by a signal.
@@ -107,7 +109,7 @@ func exitCode(err error) int {
 // loadAllNpy loads every .npy in dir with numpy and returns how many.
 func loadAllNpy(t *testing.T, dir string) int {
 	t.Helper()
-	py := numpyPython(t)
+	py := numpy.Python(t)
 	script := `import numpy as np, glob, sys
 n = 0
 for f in sorted(glob.glob(sys.argv[1] + "/*.npy")):
@@ -121,19 +123,6 @@ print(n)`
 	var n int
 	fmt.Sscan(string(out), &n)
 	return n
-}
-
-func numpyPython(t *testing.T) string {
-	for _, py := range []string{"/usr/bin/python3", "python3"} {
-		if exec.Command(py, "-c", "import numpy").Run() == nil {
-			return py
-		}
-	}
-	if os.Getenv("SNNC_NO_PYTHON") == "1" {
-		t.Skip("SNNC_NO_PYTHON=1: numpy check skipped on request")
-	}
-	t.Fatal("numpy is needed to check the .npy outputs: apt-get install -y python3-numpy")
-	return ""
 }
 
 func readSummary(t *testing.T, path string) map[string]any {
