@@ -9,22 +9,13 @@ import (
 
 	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/internal/golden"
+	"github.com/snnc/snnc/internal/testmodel"
 	"github.com/snnc/snnc/ir"
-	"github.com/snnc/snnc/passes"
 	"github.com/snnc/snnc/plan"
 )
 
 func compile(t *testing.T, path string, off ...string) *ir.Program {
-	t.Helper()
-	o := snnc.Options{Passes: passes.Options{Off: map[string]bool{}, Verify: true}}
-	for _, p := range off {
-		o.Passes.Off[p] = true
-	}
-	p, _, diags := snnc.CompileIR(path, o)
-	if p == nil {
-		t.Fatalf("%s: %v", path, diags)
-	}
-	return p
+	return testmodel.Compile(t, path, off...)
 }
 
 func build(t *testing.T, path string, off ...string) *plan.Plan {

@@ -6,36 +6,20 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/backends/fixed"
 	"github.com/snnc/snnc/backends/gosim"
 	_ "github.com/snnc/snnc/internal/golden"
+	"github.com/snnc/snnc/internal/testmodel"
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/ir/iir"
-	"github.com/snnc/snnc/passes"
-	"github.com/snnc/snnc/quantize"
 )
 
 func compile(t *testing.T, path string) *ir.Program {
-	t.Helper()
-	p, _, diags := snnc.CompileIR(path, snnc.Options{Passes: passes.Options{Verify: true}})
-	if p == nil {
-		t.Fatalf("%s: %v", path, diags)
-	}
-	return p
+	return testmodel.Compile(t, path)
 }
 
 func lower(t *testing.T, p *ir.Program, target string) *iir.Program {
-	t.Helper()
-	prof, err := iir.LoadProfile(target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q, diags := quantize.Lower(p, prof)
-	if q == nil {
-		t.Fatalf("lowering for %s: %v", target, diags)
-	}
-	return q
+	return testmodel.Lower(t, p, target)
 }
 
 func run(t *testing.T, p *ir.Program, q *iir.Program, o fixed.Options) *fixed.Result {

@@ -20,6 +20,7 @@ import (
 	"github.com/snnc/snnc/backends/gocode"
 	"github.com/snnc/snnc/backends/gosim"
 	"github.com/snnc/snnc/internal/golden"
+	"github.com/snnc/snnc/internal/testmodel"
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/passes"
 )
@@ -52,16 +53,7 @@ func TestMain(m *testing.M) {
 }
 
 func compile(t testing.TB, path string, off ...string) *ir.Program {
-	t.Helper()
-	o := snnc.Options{Passes: passes.Options{Off: map[string]bool{}, Verify: true}}
-	for _, p := range off {
-		o.Passes.Off[p] = true
-	}
-	p, _, diags := snnc.CompileIR(path, o)
-	if p == nil {
-		t.Fatalf("%s: %v", path, diags)
-	}
-	return p
+	return testmodel.Compile(t, path, off...)
 }
 
 func emit(t testing.TB, p *ir.Program, model string) []byte {
