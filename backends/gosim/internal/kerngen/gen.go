@@ -30,6 +30,13 @@ func Files() (map[string][]byte, error) {
 		}
 		out[name] = src
 	}
+	asmS, asmGo := asmFiles(ks)
+	out["kern_amd64.s"] = []byte(asmS)
+	src, err := format.Source([]byte(asmGo))
+	if err != nil {
+		return nil, fmt.Errorf("kern_amd64.go: %v", err)
+	}
+	out["kern_amd64.go"] = src
 	return out, nil
 }
 
