@@ -11,55 +11,460 @@ import (
 )
 
 // Without GOEXPERIMENT=simd, amd64 builds run the kernels' vector bodies
-// in AVX2 assembly (kern_amd64.s, generated from the same table), 4 lanes;
-// the tag purego keeps the scalar loops only. Each Go body below checks
-// the slices' lengths, then hands the largest multiple of 4 elements to
-// its assembly, which trusts them.
+// in assembly (kern_amd64.s, generated from the same table): 8 lanes with
+// AVX-512F, 4 with AVX2, as the archsimd bodies of GOEXPERIMENT=simd
+// builds; the tag purego keeps the scalar loops only. Each Go body below
+// checks the slices' lengths, then hands the largest multiple of w
+// elements to its assembly, which trusts them.
 
 // simdCPU is whether the CPU runs the bodies of w lanes.
-func simdCPU(w int) bool { return w == 4 && cpu.X86.HasAVX2 }
+func simdCPU(w int) bool {
+	switch w {
+	case 8:
+		return cpu.X86.HasAVX512F
+	case 4:
+		return cpu.X86.HasAVX2
+	}
+	return false
+}
 
 // kernels is the table of the bodies of w lanes, or the empty one (scalar
 // loops) when the CPU lacks them.
 func kernels(w int) vecKernels {
-	if w != 4 || !simdCPU(4) {
-		return vecKernels{}
+	switch {
+	case w == 8 && simdCPU(8):
+		return vecKernels{w: 8,
+			addVV:         addVV8,
+			addVK:         addVK8,
+			addKV:         addKV8,
+			subVV:         subVV8,
+			subVK:         subVK8,
+			subKV:         subKV8,
+			mulVV:         mulVV8,
+			mulVK:         mulVK8,
+			mulKV:         mulKV8,
+			divVV:         divVV8,
+			divVK:         divVK8,
+			divKV:         divKV8,
+			subKVMulV:     subKVMulV8,
+			mulVSubKV:     mulVSubKV8,
+			mulKSubKV:     mulKSubKV8,
+			mulKVAddV:     mulKVAddV8,
+			addVMulKV:     addVMulKV8,
+			negMulK:       negMulK8,
+			negV:          negV8,
+			row1:          row18,
+			row2:          row28,
+			row3:          row38,
+			addVMulVSubKV: addVMulVSubKV8,
+			mulVSubKVAddV: mulVSubKVAddV8,
+			qPlusM:        qPlusM8,
+			row3Held:      row3Held8,
+			euler:         euler8,
+			eulerScaled:   eulerScaled8,
+			eulerAddM:     eulerAddM8,
+			eulerQMM:      eulerQMM8,
+			nonFinite:     nonFinite8,
+			crossings:     crossings8,
+			lifBlock:      lifBlock8,
+		}
+	case w == 4 && simdCPU(4):
+		return vecKernels{w: 4,
+			addVV:         addVV4,
+			addVK:         addVK4,
+			addKV:         addKV4,
+			subVV:         subVV4,
+			subVK:         subVK4,
+			subKV:         subKV4,
+			mulVV:         mulVV4,
+			mulVK:         mulVK4,
+			mulKV:         mulKV4,
+			divVV:         divVV4,
+			divVK:         divVK4,
+			divKV:         divKV4,
+			subKVMulV:     subKVMulV4,
+			mulVSubKV:     mulVSubKV4,
+			mulKSubKV:     mulKSubKV4,
+			mulKVAddV:     mulKVAddV4,
+			addVMulKV:     addVMulKV4,
+			negMulK:       negMulK4,
+			negV:          negV4,
+			row1:          row14,
+			row2:          row24,
+			row3:          row34,
+			addVMulVSubKV: addVMulVSubKV4,
+			mulVSubKVAddV: mulVSubKVAddV4,
+			qPlusM:        qPlusM4,
+			row3Held:      row3Held4,
+			euler:         euler4,
+			eulerScaled:   eulerScaled4,
+			eulerAddM:     eulerAddM4,
+			eulerQMM:      eulerQMM4,
+			nonFinite:     nonFinite4,
+			crossings:     crossings4,
+			lifBlock:      lifBlock4,
+		}
 	}
-	return vecKernels{w: 4,
-		addVV:         addVV4,
-		addVK:         addVK4,
-		addKV:         addKV4,
-		subVV:         subVV4,
-		subVK:         subVK4,
-		subKV:         subKV4,
-		mulVV:         mulVV4,
-		mulVK:         mulVK4,
-		mulKV:         mulKV4,
-		divVV:         divVV4,
-		divVK:         divVK4,
-		divKV:         divKV4,
-		subKVMulV:     subKVMulV4,
-		mulVSubKV:     mulVSubKV4,
-		mulKSubKV:     mulKSubKV4,
-		mulKVAddV:     mulKVAddV4,
-		addVMulKV:     addVMulKV4,
-		negMulK:       negMulK4,
-		negV:          negV4,
-		row1:          row14,
-		row2:          row24,
-		row3:          row34,
-		addVMulVSubKV: addVMulVSubKV4,
-		mulVSubKVAddV: mulVSubKVAddV4,
-		qPlusM:        qPlusM4,
-		row3Held:      row3Held4,
-		euler:         euler4,
-		eulerScaled:   eulerScaled4,
-		eulerAddM:     eulerAddM4,
-		eulerQMM:      eulerQMM4,
-		nonFinite:     nonFinite4,
-		crossings:     crossings4,
-		lifBlock:      lifBlock4,
+	return vecKernels{}
+}
+
+func addVV8(o, x, y []float64) int {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0
 	}
+	x, y = x[:m], y[:m]
+	addVVAVX512(&o[0], &x[0], &y[0], m)
+	return m
+}
+
+func addVK8(o, x []float64, k float64) int {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0
+	}
+	x = x[:m]
+	addVKAVX512(&o[0], &x[0], k, m)
+	return m
+}
+
+func addKV8(o, x []float64, k float64) int {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0
+	}
+	x = x[:m]
+	addKVAVX512(&o[0], &x[0], k, m)
+	return m
+}
+
+func subVV8(o, x, y []float64) int {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0
+	}
+	x, y = x[:m], y[:m]
+	subVVAVX512(&o[0], &x[0], &y[0], m)
+	return m
+}
+
+func subVK8(o, x []float64, k float64) int {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0
+	}
+	x = x[:m]
+	subVKAVX512(&o[0], &x[0], k, m)
+	return m
+}
+
+func subKV8(o, x []float64, k float64) int {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0
+	}
+	x = x[:m]
+	subKVAVX512(&o[0], &x[0], k, m)
+	return m
+}
+
+func mulVV8(o, x, y []float64) int {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0
+	}
+	x, y = x[:m], y[:m]
+	mulVVAVX512(&o[0], &x[0], &y[0], m)
+	return m
+}
+
+func mulVK8(o, x []float64, k float64) int {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0
+	}
+	x = x[:m]
+	mulVKAVX512(&o[0], &x[0], k, m)
+	return m
+}
+
+func mulKV8(o, x []float64, k float64) int {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0
+	}
+	x = x[:m]
+	mulKVAVX512(&o[0], &x[0], k, m)
+	return m
+}
+
+func divVV8(o, x, y []float64) int {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0
+	}
+	x, y = x[:m], y[:m]
+	divVVAVX512(&o[0], &x[0], &y[0], m)
+	return m
+}
+
+func divVK8(o, x []float64, k float64) int {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0
+	}
+	x = x[:m]
+	divVKAVX512(&o[0], &x[0], k, m)
+	return m
+}
+
+func divKV8(o, x []float64, k float64) int {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0
+	}
+	x = x[:m]
+	divKVAVX512(&o[0], &x[0], k, m)
+	return m
+}
+
+func subKVMulV8(o, x, y []float64, k float64) int {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0
+	}
+	x, y = x[:m], y[:m]
+	subKVMulVAVX512(&o[0], &x[0], &y[0], k, m)
+	return m
+}
+
+func mulVSubKV8(o, x, y []float64, k float64) int {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0
+	}
+	x, y = x[:m], y[:m]
+	mulVSubKVAVX512(&o[0], &x[0], &y[0], k, m)
+	return m
+}
+
+func mulKSubKV8(o, x []float64, c, k float64) int {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0
+	}
+	x = x[:m]
+	mulKSubKVAVX512(&o[0], &x[0], c, k, m)
+	return m
+}
+
+func mulKVAddV8(o, x, y []float64, c float64) int {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0
+	}
+	x, y = x[:m], y[:m]
+	mulKVAddVAVX512(&o[0], &x[0], &y[0], c, m)
+	return m
+}
+
+func addVMulKV8(o, x, y []float64, c float64) int {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0
+	}
+	x, y = x[:m], y[:m]
+	addVMulKVAVX512(&o[0], &x[0], &y[0], c, m)
+	return m
+}
+
+func negMulK8(o, x []float64, k float64) int {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0
+	}
+	x = x[:m]
+	negMulKAVX512(&o[0], &x[0], k, m)
+	return m
+}
+
+func negV8(o, x []float64) int {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0
+	}
+	x = x[:m]
+	negVAVX512(&o[0], &x[0], m)
+	return m
+}
+
+func row18(o, a []float64, c0, r float64) int {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0
+	}
+	a = a[:m]
+	row1AVX512(&o[0], &a[0], c0, r, m)
+	return m
+}
+
+func row28(o, a, b []float64, c0, c1, r float64) int {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0
+	}
+	a, b = a[:m], b[:m]
+	row2AVX512(&o[0], &a[0], &b[0], c0, c1, r, m)
+	return m
+}
+
+func row38(o, a, b, c []float64, c0, c1, c2, r float64) int {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0
+	}
+	a, b, c = a[:m], b[:m], c[:m]
+	row3AVX512(&o[0], &a[0], &b[0], &c[0], c0, c1, c2, r, m)
+	return m
+}
+
+func addVMulVSubKV8(o, a, x, y []float64, k float64) int {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0
+	}
+	a, x, y = a[:m], x[:m], y[:m]
+	addVMulVSubKVAVX512(&o[0], &a[0], &x[0], &y[0], k, m)
+	return m
+}
+
+func mulVSubKVAddV8(o, a, x, y []float64, k float64) int {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0
+	}
+	a, x, y = a[:m], x[:m], y[:m]
+	mulVSubKVAddVAVX512(&o[0], &a[0], &x[0], &y[0], k, m)
+	return m
+}
+
+func qPlusM8(o, x, y, z []float64, c, k, k2 float64) int {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0
+	}
+	x, y, z = x[:m], y[:m], z[:m]
+	qPlusMAVX512(&o[0], &x[0], &y[0], &z[0], c, k, k2, m)
+	return m
+}
+
+func row3Held8(o, a, b, c []float64, ref []int32, n int32, c0, c1, c2, r float64) int {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0
+	}
+	a, b, c = a[:m], b[:m], c[:m]
+	ref = ref[:m]
+	row3HeldAVX512(&o[0], &a[0], &b[0], &c[0], &ref[0], float64(n), c0, c1, c2, r, m)
+	return m
+}
+
+func euler8(o, k []float64, ref []int32, n int32, dt float64) (int, bool) {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0, false
+	}
+	k = k[:m]
+	if ref == nil {
+		return m, eulerFreeAVX512(&o[0], &k[0], dt, m)
+	}
+	ref = ref[:m]
+	return m, eulerAVX512(&o[0], &k[0], &ref[0], float64(n), dt, m)
+}
+
+func eulerScaled8(o, x []float64, c float64, neg bool, ref []int32, n int32, dt float64) (int, bool) {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0, false
+	}
+	x = x[:m]
+	var negMask uint64
+	if neg {
+		negMask = 1 << 63
+	}
+	if ref == nil {
+		return m, eulerScaledFreeAVX512(&o[0], &x[0], c, negMask, dt, m)
+	}
+	ref = ref[:m]
+	return m, eulerScaledAVX512(&o[0], &x[0], &ref[0], float64(n), c, negMask, dt, m)
+}
+
+func eulerAddM8(o, a, x, y []float64, k, c float64, ref []int32, n int32, dt float64) (int, bool) {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0, false
+	}
+	a, x, y = a[:m], x[:m], y[:m]
+	if ref == nil {
+		return m, eulerAddMFreeAVX512(&o[0], &a[0], &x[0], &y[0], k, c, dt, m)
+	}
+	ref = ref[:m]
+	return m, eulerAddMAVX512(&o[0], &a[0], &x[0], &y[0], &ref[0], float64(n), k, c, dt, m)
+}
+
+func eulerQMM8(o, x, y, z, x2, y2 []float64, c, k1, k2, k3, s float64, ref []int32, n int32, dt float64) (int, bool) {
+	m := len(o) &^ 7
+	if m == 0 {
+		return 0, false
+	}
+	x, y, z, x2, y2 = x[:m], y[:m], z[:m], x2[:m], y2[:m]
+	if ref == nil {
+		return m, eulerQMMFreeAVX512(&o[0], &x[0], &y[0], &z[0], &x2[0], &y2[0], c, k1, k2, k3, s, dt, m)
+	}
+	ref = ref[:m]
+	return m, eulerQMMAVX512(&o[0], &x[0], &y[0], &z[0], &x2[0], &y2[0], &ref[0], float64(n), c, k1, k2, k3, s, dt, m)
+}
+
+func nonFinite8(x []float64) bool {
+	m := len(x) &^ 7
+	return m > 0 && nonFiniteAVX512(&x[0], m)
+}
+
+// crossAVX512, lifAVX512 and lifHeldAVX512 are the bodies of each threshold operator,
+// in the order of opIndex.
+var (
+	crossAVX512   = [4]crossFunc{crossGTAVX512, crossGEAVX512, crossLTAVX512, crossLEAVX512}
+	lifAVX512     = [4]lifFunc{lifGTAVX512, lifGEAVX512, lifLTAVX512, lifLEAVX512}
+	lifHeldAVX512 = [4]lifFunc{lifHeldGTAVX512, lifHeldGEAVX512, lifHeldLTAVX512, lifHeldLEAVX512}
+)
+
+func crossings8(spikes []int32, op string, vals []float64, ref []int32, n int32, c float64, lo int) ([]int32, int) {
+	m := len(vals) &^ 7
+	vals, ref = vals[:m], ref[:m]
+	cross := crossAVX512[opIndex(op)]
+	var hits [hitChunk / 8]uint8
+	for i := 0; i < m; i += hitChunk {
+		e := min(i+hitChunk, m)
+		cross(&vals[i], &ref[i], &hits[0], float64(n), c, e-i)
+		spikes = appendHits(spikes, hits[:(e-i)/8], 8, lo+i)
+	}
+	return spikes, m
+}
+
+func lifBlock8(spikes []int32, k *lifRows, v, g1, g2 []float64, ref []int32, n int32, lo int) ([]int32, int) {
+	m := len(v) &^ 7
+	v, g1, g2, ref = v[:m], g1[:m], g2[:m], ref[:m]
+	body := lifAVX512[opIndex(k.op)]
+	if k.held {
+		body = lifHeldAVX512[opIndex(k.op)]
+	}
+	var hits [hitChunk / 8]uint8
+	for i := 0; i < m; i += hitChunk {
+		e := min(i+hitChunk, m)
+		body(&v[i], &g1[i], &g2[i], &ref[i], &hits[0], float64(n), k.c0, k.c1, k.c2, k.r, k.d1, k.r1, k.d2, k.r2, k.thr, e-i)
+		spikes = appendHits(spikes, hits[:(e-i)/8], 8, lo+i)
+	}
+	return spikes, m
 }
 
 func addVV4(o, x, y []float64) int {
@@ -384,39 +789,13 @@ func nonFinite4(x []float64) bool {
 	return m > 0 && nonFiniteAVX2(&x[0], m)
 }
 
-// crossAVX2 and lifAVX2 are the bodies of each threshold operator (and
-// held or not), in the order of opIndex.
+// crossAVX2, lifAVX2 and lifHeldAVX2 are the bodies of each threshold operator,
+// in the order of opIndex.
 var (
-	crossAVX2   = [4]func(vals *float64, ref *int32, bits *uint8, nf, c float64, m int){crossGTAVX2, crossGEAVX2, crossLTAVX2, crossLEAVX2}
-	lifAVX2     = [4]func(v, g1, g2 *float64, ref *int32, bits *uint8, nf, c0, c1, c2, r, d1, r1, d2, r2, thr float64, m int){lifGTAVX2, lifGEAVX2, lifLTAVX2, lifLEAVX2}
-	lifHeldAVX2 = [4]func(v, g1, g2 *float64, ref *int32, bits *uint8, nf, c0, c1, c2, r, d1, r1, d2, r2, thr float64, m int){lifHeldGTAVX2, lifHeldGEAVX2, lifHeldLTAVX2, lifHeldLEAVX2}
+	crossAVX2   = [4]crossFunc{crossGTAVX2, crossGEAVX2, crossLTAVX2, crossLEAVX2}
+	lifAVX2     = [4]lifFunc{lifGTAVX2, lifGEAVX2, lifLTAVX2, lifLEAVX2}
+	lifHeldAVX2 = [4]lifFunc{lifHeldGTAVX2, lifHeldGEAVX2, lifHeldLTAVX2, lifHeldLEAVX2}
 )
-
-func opIndex(op string) int {
-	switch op {
-	case ">":
-		return 0
-	case ">=":
-		return 1
-	case "<":
-		return 2
-	}
-	return 3
-}
-
-// hitChunk is how many elements one assembly call tests: their crossings
-// (a byte of lane bits per 4) stay on the stack.
-const hitChunk = 1024
-
-// appendHits appends lo+4j+lane for every lane bit set in hits[j].
-func appendHits(spikes []int32, hits []uint8, lo int) []int32 {
-	for j, b := range hits {
-		for ; b != 0; b &= b - 1 {
-			spikes = append(spikes, int32(lo+4*j+bits.TrailingZeros8(b)))
-		}
-	}
-	return spikes
-}
 
 func crossings4(spikes []int32, op string, vals []float64, ref []int32, n int32, c float64, lo int) ([]int32, int) {
 	m := len(vals) &^ 3
@@ -426,7 +805,7 @@ func crossings4(spikes []int32, op string, vals []float64, ref []int32, n int32,
 	for i := 0; i < m; i += hitChunk {
 		e := min(i+hitChunk, m)
 		cross(&vals[i], &ref[i], &hits[0], float64(n), c, e-i)
-		spikes = appendHits(spikes, hits[:(e-i)/4], lo+i)
+		spikes = appendHits(spikes, hits[:(e-i)/4], 4, lo+i)
 	}
 	return spikes, m
 }
@@ -442,10 +821,183 @@ func lifBlock4(spikes []int32, k *lifRows, v, g1, g2 []float64, ref []int32, n i
 	for i := 0; i < m; i += hitChunk {
 		e := min(i+hitChunk, m)
 		body(&v[i], &g1[i], &g2[i], &ref[i], &hits[0], float64(n), k.c0, k.c1, k.c2, k.r, k.d1, k.r1, k.d2, k.r2, k.thr, e-i)
-		spikes = appendHits(spikes, hits[:(e-i)/4], lo+i)
+		spikes = appendHits(spikes, hits[:(e-i)/4], 4, lo+i)
 	}
 	return spikes, m
 }
+
+type (
+	crossFunc func(vals *float64, ref *int32, bits *uint8, nf, c float64, m int)
+	lifFunc   func(v, g1, g2 *float64, ref *int32, bits *uint8, nf, c0, c1, c2, r, d1, r1, d2, r2, thr float64, m int)
+)
+
+func opIndex(op string) int {
+	switch op {
+	case ">":
+		return 0
+	case ">=":
+		return 1
+	case "<":
+		return 2
+	}
+	return 3
+}
+
+// hitChunk is how many elements one assembly call of crossings or
+// lifBlock tests: their hits (a byte of lane bits per block of w) stay on
+// the stack.
+const hitChunk = 1024
+
+// appendHits appends lo+w*j+lane for every lane bit set in hits[j].
+func appendHits(spikes []int32, hits []uint8, w, lo int) []int32 {
+	for j, b := range hits {
+		for ; b != 0; b &= b - 1 {
+			spikes = append(spikes, int32(lo+w*j+bits.TrailingZeros8(b)))
+		}
+	}
+	return spikes
+}
+
+//go:noescape
+func addVVAVX512(o *float64, x *float64, y *float64, m int)
+
+//go:noescape
+func addVKAVX512(o *float64, x *float64, k float64, m int)
+
+//go:noescape
+func addKVAVX512(o *float64, x *float64, k float64, m int)
+
+//go:noescape
+func subVVAVX512(o *float64, x *float64, y *float64, m int)
+
+//go:noescape
+func subVKAVX512(o *float64, x *float64, k float64, m int)
+
+//go:noescape
+func subKVAVX512(o *float64, x *float64, k float64, m int)
+
+//go:noescape
+func mulVVAVX512(o *float64, x *float64, y *float64, m int)
+
+//go:noescape
+func mulVKAVX512(o *float64, x *float64, k float64, m int)
+
+//go:noescape
+func mulKVAVX512(o *float64, x *float64, k float64, m int)
+
+//go:noescape
+func divVVAVX512(o *float64, x *float64, y *float64, m int)
+
+//go:noescape
+func divVKAVX512(o *float64, x *float64, k float64, m int)
+
+//go:noescape
+func divKVAVX512(o *float64, x *float64, k float64, m int)
+
+//go:noescape
+func subKVMulVAVX512(o *float64, x *float64, y *float64, k float64, m int)
+
+//go:noescape
+func mulVSubKVAVX512(o *float64, x *float64, y *float64, k float64, m int)
+
+//go:noescape
+func mulKSubKVAVX512(o *float64, x *float64, c float64, k float64, m int)
+
+//go:noescape
+func mulKVAddVAVX512(o *float64, x *float64, y *float64, c float64, m int)
+
+//go:noescape
+func addVMulKVAVX512(o *float64, x *float64, y *float64, c float64, m int)
+
+//go:noescape
+func negMulKAVX512(o *float64, x *float64, k float64, m int)
+
+//go:noescape
+func negVAVX512(o *float64, x *float64, m int)
+
+//go:noescape
+func row1AVX512(o *float64, a *float64, c0 float64, r float64, m int)
+
+//go:noescape
+func row2AVX512(o *float64, a *float64, b *float64, c0 float64, c1 float64, r float64, m int)
+
+//go:noescape
+func row3AVX512(o *float64, a *float64, b *float64, c *float64, c0 float64, c1 float64, c2 float64, r float64, m int)
+
+//go:noescape
+func addVMulVSubKVAVX512(o *float64, a *float64, x *float64, y *float64, k float64, m int)
+
+//go:noescape
+func mulVSubKVAddVAVX512(o *float64, a *float64, x *float64, y *float64, k float64, m int)
+
+//go:noescape
+func qPlusMAVX512(o *float64, x *float64, y *float64, z *float64, c float64, k float64, k2 float64, m int)
+
+//go:noescape
+func row3HeldAVX512(o *float64, a *float64, b *float64, c *float64, ref *int32, nf float64, c0 float64, c1 float64, c2 float64, r float64, m int)
+
+//go:noescape
+func eulerAVX512(o *float64, k *float64, ref *int32, nf float64, dt float64, m int) (bad bool)
+
+//go:noescape
+func eulerFreeAVX512(o *float64, k *float64, dt float64, m int) (bad bool)
+
+//go:noescape
+func eulerScaledAVX512(o *float64, x *float64, ref *int32, nf float64, c float64, neg uint64, dt float64, m int) (bad bool)
+
+//go:noescape
+func eulerScaledFreeAVX512(o *float64, x *float64, c float64, neg uint64, dt float64, m int) (bad bool)
+
+//go:noescape
+func eulerAddMAVX512(o *float64, a *float64, x *float64, y *float64, ref *int32, nf float64, k float64, c float64, dt float64, m int) (bad bool)
+
+//go:noescape
+func eulerAddMFreeAVX512(o *float64, a *float64, x *float64, y *float64, k float64, c float64, dt float64, m int) (bad bool)
+
+//go:noescape
+func eulerQMMAVX512(o *float64, x *float64, y *float64, z *float64, x2 *float64, y2 *float64, ref *int32, nf float64, c float64, k1 float64, k2 float64, k3 float64, s float64, dt float64, m int) (bad bool)
+
+//go:noescape
+func eulerQMMFreeAVX512(o *float64, x *float64, y *float64, z *float64, x2 *float64, y2 *float64, c float64, k1 float64, k2 float64, k3 float64, s float64, dt float64, m int) (bad bool)
+
+//go:noescape
+func nonFiniteAVX512(x *float64, m int) (bad bool)
+
+//go:noescape
+func crossGTAVX512(vals *float64, ref *int32, bits *uint8, nf float64, c float64, m int)
+
+//go:noescape
+func lifGTAVX512(v *float64, g1 *float64, g2 *float64, ref *int32, bits *uint8, nf float64, c0 float64, c1 float64, c2 float64, r float64, d1 float64, r1 float64, d2 float64, r2 float64, thr float64, m int)
+
+//go:noescape
+func lifHeldGTAVX512(v *float64, g1 *float64, g2 *float64, ref *int32, bits *uint8, nf float64, c0 float64, c1 float64, c2 float64, r float64, d1 float64, r1 float64, d2 float64, r2 float64, thr float64, m int)
+
+//go:noescape
+func crossGEAVX512(vals *float64, ref *int32, bits *uint8, nf float64, c float64, m int)
+
+//go:noescape
+func lifGEAVX512(v *float64, g1 *float64, g2 *float64, ref *int32, bits *uint8, nf float64, c0 float64, c1 float64, c2 float64, r float64, d1 float64, r1 float64, d2 float64, r2 float64, thr float64, m int)
+
+//go:noescape
+func lifHeldGEAVX512(v *float64, g1 *float64, g2 *float64, ref *int32, bits *uint8, nf float64, c0 float64, c1 float64, c2 float64, r float64, d1 float64, r1 float64, d2 float64, r2 float64, thr float64, m int)
+
+//go:noescape
+func crossLTAVX512(vals *float64, ref *int32, bits *uint8, nf float64, c float64, m int)
+
+//go:noescape
+func lifLTAVX512(v *float64, g1 *float64, g2 *float64, ref *int32, bits *uint8, nf float64, c0 float64, c1 float64, c2 float64, r float64, d1 float64, r1 float64, d2 float64, r2 float64, thr float64, m int)
+
+//go:noescape
+func lifHeldLTAVX512(v *float64, g1 *float64, g2 *float64, ref *int32, bits *uint8, nf float64, c0 float64, c1 float64, c2 float64, r float64, d1 float64, r1 float64, d2 float64, r2 float64, thr float64, m int)
+
+//go:noescape
+func crossLEAVX512(vals *float64, ref *int32, bits *uint8, nf float64, c float64, m int)
+
+//go:noescape
+func lifLEAVX512(v *float64, g1 *float64, g2 *float64, ref *int32, bits *uint8, nf float64, c0 float64, c1 float64, c2 float64, r float64, d1 float64, r1 float64, d2 float64, r2 float64, thr float64, m int)
+
+//go:noescape
+func lifHeldLEAVX512(v *float64, g1 *float64, g2 *float64, ref *int32, bits *uint8, nf float64, c0 float64, c1 float64, c2 float64, r float64, d1 float64, r1 float64, d2 float64, r2 float64, thr float64, m int)
 
 //go:noescape
 func addVVAVX2(o *float64, x *float64, y *float64, m int)

@@ -18,6 +18,7 @@ const asmTag = "amd64 && !goexperiment.simd && !purego"
 
 // asmFn is one assembly function being written.
 type asmFn struct {
+	w      int // lanes: 4 (AVX2, Y registers) or 8 (AVX-512F, Z registers)
 	b      buf
 	args   []asmArg
 	ptr    map[string]string // pointer argument -> its register
@@ -28,13 +29,82 @@ type asmFn struct {
 
 type asmArg struct{ name, typ string }
 
-func newAsmFn() *asmFn {
-	f := &asmFn{ptr: map[string]string{}, konst: map[string]string{},
+func newAsmFn(w int) *asmFn {
+	f := &asmFn{w: w, ptr: map[string]string{}, konst: map[string]string{},
 		gpFree: []string{"SI", "DI", "R8", "R9", "R10", "R11", "R12", "R13", "BX", "DX"}}
-	for i := 15; i >= 0; i-- {
-		f.free = append(f.free, fmt.Sprintf("Y%d", i))
+	reg, n := "Y", 16
+	if w == 8 {
+		reg, n = "Z", 32
+	}
+	for i := n - 1; i >= 0; i-- {
+		f.free = append(f.free, fmt.Sprintf("%s%d", reg, i))
 	}
 	return f
+}
+
+// isa is the name suffix of the functions of w lanes.
+func isa(w int) string {
+	if w == 8 {
+		return "AVX512"
+	}
+	return "AVX2"
+}
+
+// bitwise is the mnemonic of a bitwise operation (XOR, AND, OR) on
+// doubles: VXORPD and friends on Y registers, AVX-512F's VPXORQ and
+// friends on Z (VXORPD on Z needs AVX512DQ).
+func (f *asmFn) bitwise(op string) string {
+	if f.w == 8 {
+		return "VP" + op + "Q"
+	}
+	return "V" + op + "PD"
+}
+
+// active computes the lanes that are not refractory (ref <= n): a vector
+// mask (4 lanes) or K1 (8 lanes). It returns the vector mask register, or
+// "" with 8 lanes.
+func (f *asmFn) active(nf string) string {
+	a := f.alloc()
+	f.b.p("\tVCVTDQ2PD (%s)(AX*4), %s", f.ptr["ref"], a)
+	if f.w == 8 {
+		f.b.p("\tVCMPPD $2, %s, %s, K1", nf, a)
+		f.release(a)
+		return ""
+	}
+	f.b.p("\tVCMPPD $2, %s, %s, %s", nf, a, a)
+	return a
+}
+
+// testBad sets result bad to whether any bit of register r is set.
+func (f *asmFn) testBad(r string) {
+	if f.w == 8 {
+		f.b.p("\tVPTESTMQ %s, %s, K2", r, r)
+		f.b.p("\tKORTESTW K2, K2")
+	} else {
+		f.b.p("\tVPTEST %s, %s", r, r)
+	}
+	f.b.p("\tSETNE bad+%d(FP)", 8*len(f.args))
+}
+
+// hitBits writes the lanes of comparison h (with pred against thr) that
+// are active (a, or K1) as one byte at bits, and advances bits.
+func (f *asmFn) hitBits(pred, thr, h, a string) {
+	t := f.gpFree[0]
+	if f.w == 8 {
+		f.b.p("\tVCMPPD %s, %s, %s, K1, K2", pred, thr, h) // compare where active
+		f.b.p("\tKMOVW K2, %s", t)
+	} else {
+		f.b.p("\tVCMPPD %s, %s, %s, %s", pred, thr, h, h)
+		f.b.p("\tVANDPD %s, %s, %s", a, h, h)
+		f.b.p("\tVMOVMSKPD %s, %s", h, t)
+	}
+	f.b.p("\tMOVB %s, (%s)", t, f.ptr["bits"])
+	f.b.p("\tINCQ %s", f.ptr["bits"])
+}
+
+// next closes the loop over m elements, w at a time.
+func (f *asmFn) next() {
+	f.b.p("\tADDQ $%d, AX\n\tCMPQ AX, CX\n\tJB loop", f.w)
 }
 
 func (f *asmFn) arg(name, typ string) { f.args = append(f.args, asmArg{name, typ}) }
@@ -108,7 +178,7 @@ func (f *asmFn) eval(n *node) (string, bool) {
 		if n.op == "flip" {
 			sign = f.konst[n.name]
 		}
-		f.b.p("\tVXORPD %s, %s, %s", sign, x, d)
+		f.b.p("\t%s %s, %s, %s", f.bitwise("XOR"), sign, x, d)
 		return d, true
 	}
 	l, lt := f.eval(n.l)
@@ -154,19 +224,23 @@ func (f *asmFn) decl(name string, result bool) string {
 	return d
 }
 
-// asmKernel is one table kernel in assembly: name is the function; free
-// (Euler only) leaves refractoriness out.
+// asmKernel is one assembly function: its name, Go declaration and text.
 type asmKernel struct {
 	name, decl, text string
 }
 
-func asmFor(k parsed, free bool) asmKernel {
-	f := newAsmFn()
-	name := k.Name + "AVX2"
-	held := k.Shape == Held
-	ref := (held || k.Shape == Euler) && !free
+func (f *asmFn) done(name string, result bool) asmKernel {
+	return asmKernel{name: name, decl: f.decl(name, result), text: f.text(name, result)}
+}
+
+// asmFor is table kernel k in assembly of w lanes; free (Euler only)
+// leaves refractoriness out.
+func asmFor(k parsed, w int, free bool) asmKernel {
+	f := newAsmFn(w)
+	name := k.Name + isa(w)
+	ref := k.Shape == Held || k.Shape == Euler && !free
 	if k.Shape == Euler && free {
-		name = k.Name + "FreeAVX2"
+		name = k.Name + "Free" + isa(w)
 	}
 	f.arg("o", "*float64")
 	for _, v := range k.Vecs {
@@ -210,32 +284,36 @@ func asmFor(k parsed, free bool) asmKernel {
 	if k.Shape == Euler {
 		dt = f.bcast("dt")
 		bad = f.alloc()
-		f.b.p("\tVXORPD %s, %s, %s", bad, bad, bad)
+		f.b.p("\t%s %s, %s, %s", f.bitwise("XOR"), bad, bad, bad)
 	}
 	f.b.p("\tMOVQ m+%d(FP), CX", f.off("m"))
 	f.b.p("\tXORQ AX, AX")
 	f.b.p("loop:")
-	v, _ := f.eval(k.e)
-	o := f.ptr["o"]
-	active := func() string {
-		a := f.alloc()
-		f.b.p("\tVCVTDQ2PD (%s)(AX*4), %s", f.ptr["ref"], a)
-		f.b.p("\tVCMPPD $2, %s, %s, %s", nf, a, a) // ref <= n: not refractory
-		return a
+	v, tmp := f.eval(k.e)
+	if !tmp {
+		panic("kerngen: " + k.Name + ": the value is a parameter")
 	}
+	o := f.ptr["o"]
 	switch k.Shape {
 	case Map:
 		f.b.p("\tVMOVUPD %s, (%s)(AX*8)", v, o)
 	case Held:
-		a := active()
+		a := f.active(nf)
+		if w == 8 {
+			f.b.p("\tVMOVUPD %s, K1, (%s)(AX*8)", v, o) // stored where active
+			break
+		}
 		old := f.alloc()
 		f.b.p("\tVMOVUPD (%s)(AX*8), %s", o, old)
 		f.b.p("\tVBLENDVPD %s, %s, %s, %s", a, v, old, old) // new where active
 		f.b.p("\tVMOVUPD %s, (%s)(AX*8)", old, o)
 	case Euler:
 		if ref {
-			a := active()
-			f.b.p("\tVANDPD %s, %s, %s", a, v, v) // +0 where refractory
+			if a := f.active(nf); w == 8 {
+				f.b.p("\tVMOVAPD.Z %s, K1, %s", v, v) // +0 where refractory
+			} else {
+				f.b.p("\tVANDPD %s, %s, %s", a, v, v) // +0 where refractory
+			}
 		}
 		old := f.alloc()
 		f.b.p("\tVMULPD %s, %s, %s", v, dt, v) // dt*d
@@ -243,19 +321,14 @@ func asmFor(k parsed, free bool) asmKernel {
 		f.b.p("\tVADDPD %s, %s, %s", v, old, old) // o + dt*d
 		f.b.p("\tVMOVUPD %s, (%s)(AX*8)", old, o)
 		f.b.p("\tVSUBPD %s, %s, %s", old, old, v)
-		f.b.p("\tVORPD %s, %s, %s", v, bad, bad) // x-x is 0 while finite
+		f.b.p("\t%s %s, %s, %s", f.bitwise("OR"), v, bad, bad) // x-x is 0 while finite
 	}
-	f.b.p("\tADDQ $4, AX")
-	f.b.p("\tCMPQ AX, CX")
-	f.b.p("\tJB loop")
+	f.next()
 	if k.Shape == Euler {
-		f.b.p("\tVPTEST %s, %s", bad, bad)
-		f.b.p("\tSETNE bad+%d(FP)", 8*len(f.args))
+		f.testBad(bad)
 	}
-	f.b.p("\tVZEROUPPER")
-	f.b.p("\tRET\n")
-	res := k.Shape == Euler
-	return asmKernel{name: name, decl: f.decl(name, res), text: f.text(name, res)}
+	f.b.p("\tVZEROUPPER\n\tRET\n")
+	return f.done(name, k.Shape == Euler)
 }
 
 // cmpOps are the threshold operators and their VCMPPD predicates (ordered:
@@ -264,36 +337,32 @@ var cmpOps = []struct{ op, name, pred string }{
 	{">", "GT", "$14"}, {">=", "GE", "$13"}, {"<", "LT", "$1"}, {"<=", "LE", "$2"},
 }
 
-// asmCross is crossings' body: bits[j] gets the lanes of block j (4
+// asmCross is crossings' body: bits[j] gets the lanes of block j (w
 // elements) where vals op c and the neuron is not refractory.
-func asmCross(name, pred string) asmKernel {
-	f := newAsmFn()
+func asmCross(w int, name, pred string) asmKernel {
+	f := newAsmFn(w)
 	for _, a := range []asmArg{{"vals", "*float64"}, {"ref", "*int32"}, {"bits", "*uint8"}, {"nf", "float64"}, {"c", "float64"}, {"m", "int"}} {
 		f.arg(a.name, a.typ)
 	}
-	vals, ref, bits := f.load("vals"), f.load("ref"), f.load("bits")
+	vals := f.load("vals")
+	f.load("ref")
+	f.load("bits")
 	nf, c := f.bcast("nf"), f.bcast("c")
 	f.b.p("\tMOVQ m+%d(FP), CX", f.off("m"))
 	f.b.p("\tXORQ AX, AX")
 	f.b.p("loop:")
-	h, a := f.alloc(), f.alloc()
+	h := f.alloc()
 	f.b.p("\tVMOVUPD (%s)(AX*8), %s", vals, h)
-	f.b.p("\tVCMPPD %s, %s, %s, %s", pred, c, h, h)
-	f.b.p("\tVCVTDQ2PD (%s)(AX*4), %s", ref, a)
-	f.b.p("\tVCMPPD $2, %s, %s, %s", nf, a, a)
-	f.b.p("\tVANDPD %s, %s, %s", a, h, h)
-	t := f.gpFree[0]
-	f.b.p("\tVMOVMSKPD %s, %s", h, t)
-	f.b.p("\tMOVB %s, (%s)", t, bits)
-	f.b.p("\tINCQ %s", bits)
-	f.b.p("\tADDQ $4, AX\n\tCMPQ AX, CX\n\tJB loop\n\tVZEROUPPER\n\tRET\n")
-	return asmKernel{name: name, decl: f.decl(name, false), text: f.text(name, false)}
+	f.hitBits(pred, c, h, f.active(nf))
+	f.next()
+	f.b.p("\tVZEROUPPER\n\tRET\n")
+	return f.done(name, false)
 }
 
 // asmLIF is lifBlock's body (CUBA's exact rows, refractory v held or not,
 // and the threshold), with the crossings in bits as asmCross.
-func asmLIF(name, pred string, held bool) asmKernel {
-	f := newAsmFn()
+func asmLIF(w int, name, pred string, held bool) asmKernel {
+	f := newAsmFn(w)
 	for _, a := range []asmArg{{"v", "*float64"}, {"g1", "*float64"}, {"g2", "*float64"}, {"ref", "*int32"}, {"bits", "*uint8"}} {
 		f.arg(a.name, a.typ)
 	}
@@ -318,11 +387,10 @@ func asmLIF(name, pred string, held bool) asmKernel {
 	f.b.p("\tMOVQ m+%d(FP), CX", f.off("m"))
 	f.b.p("\tXORQ AX, AX")
 	f.b.p("loop:")
+	// v reads the old g1 and g2: computed first, stored last
 	nv, _ := f.eval(row("c0*v + c1*g1 + c2*g2 + r"))
-	a := f.alloc()
-	f.b.p("\tVCVTDQ2PD (%s)(AX*4), %s", f.ptr["ref"], a)
-	f.b.p("\tVCMPPD $2, %s, %s, %s", f.konst["nf"], a, a)
-	if held {
+	a := f.active(f.konst["nf"])
+	if held && w == 4 {
 		old := f.alloc()
 		f.b.p("\tVMOVUPD (%s)(AX*8), %s", f.ptr["v"], old)
 		f.b.p("\tVBLENDVPD %s, %s, %s, %s", a, nv, old, nv) // refractory neurons keep v
@@ -333,57 +401,58 @@ func asmLIF(name, pred string, held bool) asmKernel {
 		f.b.p("\tVMOVUPD %s, (%s)(AX*8)", x, f.ptr[g.p])
 		f.release(x)
 	}
-	f.b.p("\tVMOVUPD %s, (%s)(AX*8)", nv, f.ptr["v"])
-	f.b.p("\tVCMPPD %s, %s, %s, %s", pred, f.konst["thr"], nv, nv)
-	f.b.p("\tVANDPD %s, %s, %s", a, nv, nv)
-	t := f.gpFree[0]
-	f.b.p("\tVMOVMSKPD %s, %s", nv, t)
-	f.b.p("\tMOVB %s, (%s)", t, f.ptr["bits"])
-	f.b.p("\tINCQ %s", f.ptr["bits"])
-	f.b.p("\tADDQ $4, AX\n\tCMPQ AX, CX\n\tJB loop\n\tVZEROUPPER\n\tRET\n")
-	return asmKernel{name: name, decl: f.decl(name, false), text: f.text(name, false)}
+	if held && w == 8 {
+		f.b.p("\tVMOVUPD %s, K1, (%s)(AX*8)", nv, f.ptr["v"]) // refractory neurons keep v
+	} else {
+		f.b.p("\tVMOVUPD %s, (%s)(AX*8)", nv, f.ptr["v"])
+	}
+	f.hitBits(pred, f.konst["thr"], nv, a)
+	f.next()
+	f.b.p("\tVZEROUPPER\n\tRET\n")
+	return f.done(name, false)
 }
 
 // asmNonFinite: whether any of x[:m] is NaN or infinite.
-func asmNonFinite() asmKernel {
-	f := newAsmFn()
+func asmNonFinite(w int) asmKernel {
+	f := newAsmFn(w)
 	f.arg("x", "*float64")
 	f.arg("m", "int")
 	x := f.load("x")
 	bad, t := f.alloc(), f.alloc()
-	f.b.p("\tVXORPD %s, %s, %s", bad, bad, bad)
+	f.b.p("\t%s %s, %s, %s", f.bitwise("XOR"), bad, bad, bad)
 	f.b.p("\tMOVQ m+%d(FP), CX", f.off("m"))
 	f.b.p("\tXORQ AX, AX")
 	f.b.p("loop:")
 	f.b.p("\tVMOVUPD (%s)(AX*8), %s", x, t)
 	f.b.p("\tVSUBPD %s, %s, %s", t, t, t)
-	f.b.p("\tVORPD %s, %s, %s", t, bad, bad)
-	f.b.p("\tADDQ $4, AX\n\tCMPQ AX, CX\n\tJB loop")
-	f.b.p("\tVPTEST %s, %s", bad, bad)
-	f.b.p("\tSETNE bad+%d(FP)", 8*len(f.args))
+	f.b.p("\t%s %s, %s, %s", f.bitwise("OR"), t, bad, bad)
+	f.next()
+	f.testBad(bad)
 	f.b.p("\tVZEROUPPER\n\tRET\n")
-	return asmKernel{name: "nonFiniteAVX2", decl: f.decl("nonFiniteAVX2", true), text: f.text("nonFiniteAVX2", true)}
+	return f.done("nonFinite"+isa(w), true)
 }
 
 // asmFiles is kern_amd64.s and kern_amd64.go.
 func asmFiles(ks []parsed) (s, g string) {
 	var all []asmKernel
-	for _, k := range ks {
-		all = append(all, asmFor(k, false))
-		if k.Shape == Euler {
-			all = append(all, asmFor(k, true))
+	for _, w := range []int{8, 4} {
+		for _, k := range ks {
+			all = append(all, asmFor(k, w, false))
+			if k.Shape == Euler {
+				all = append(all, asmFor(k, w, true))
+			}
 		}
-	}
-	all = append(all, asmNonFinite())
-	for _, c := range cmpOps {
-		all = append(all, asmCross("cross"+c.name+"AVX2", c.pred))
-		all = append(all, asmLIF("lif"+c.name+"AVX2", c.pred, false), asmLIF("lifHeld"+c.name+"AVX2", c.pred, true))
+		all = append(all, asmNonFinite(w))
+		for _, c := range cmpOps {
+			all = append(all, asmCross(w, "cross"+c.name+isa(w), c.pred),
+				asmLIF(w, "lif"+c.name+isa(w), c.pred, false), asmLIF(w, "lifHeld"+c.name+isa(w), c.pred, true))
+		}
 	}
 	var a buf
 	a.WriteString(header)
 	a.p("//go:build %s\n", asmTag)
 	a.p("#include \"textflag.h\"\n")
-	a.p("// The AVX2 bodies of the kernels: see kern_amd64.go.\n")
+	a.p("// The AVX-512 and AVX2 bodies of the kernels: see kern_amd64.go.\n")
 	a.p("DATA signbit<>+0(SB)/8, $0x8000000000000000")
 	a.p("GLOBL signbit<>(SB), RODATA|NOPTR, $8\n")
 	for _, k := range all {
@@ -396,66 +465,118 @@ func asmFiles(ks []parsed) (s, g string) {
 	b.p("package gosim\n")
 	b.p("import (\n\"math/bits\"\n\n\"golang.org/x/sys/cpu\"\n)\n")
 	b.p("// Without GOEXPERIMENT=simd, amd64 builds run the kernels' vector bodies")
-	b.p("// in AVX2 assembly (kern_amd64.s, generated from the same table), 4 lanes;")
-	b.p("// the tag purego keeps the scalar loops only. Each Go body below checks")
-	b.p("// the slices' lengths, then hands the largest multiple of 4 elements to")
-	b.p("// its assembly, which trusts them.\n")
+	b.p("// in assembly (kern_amd64.s, generated from the same table): 8 lanes with")
+	b.p("// AVX-512F, 4 with AVX2, as the archsimd bodies of GOEXPERIMENT=simd")
+	b.p("// builds; the tag purego keeps the scalar loops only. Each Go body below")
+	b.p("// checks the slices' lengths, then hands the largest multiple of w")
+	b.p("// elements to its assembly, which trusts them.\n")
 	b.p("// simdCPU is whether the CPU runs the bodies of w lanes.")
-	b.p("func simdCPU(w int) bool { return w == 4 && cpu.X86.HasAVX2 }\n")
+	b.p("func simdCPU(w int) bool {\nswitch w {\ncase 8:\nreturn cpu.X86.HasAVX512F\ncase 4:\nreturn cpu.X86.HasAVX2\n}\nreturn false\n}\n")
 	b.p("// kernels is the table of the bodies of w lanes, or the empty one (scalar")
 	b.p("// loops) when the CPU lacks them.")
-	b.p("func kernels(w int) vecKernels {\nif w != 4 || !simdCPU(4) {\nreturn vecKernels{}\n}")
-	b.p("return vecKernels{w: 4,")
-	for _, k := range ks {
-		b.p("%s: %s4,", k.Name, k.Name)
+	b.p("func kernels(w int) vecKernels {\nswitch {")
+	for _, w := range []int{8, 4} {
+		b.p("case w == %d && simdCPU(%d):", w, w)
+		b.p("return vecKernels{w: %d,", w)
+		for _, k := range ks {
+			b.p("%s: %s%d,", k.Name, k.Name, w)
+		}
+		b.p("nonFinite: nonFinite%d,\ncrossings: crossings%d,\nlifBlock: lifBlock%d,\n}", w, w, w)
 	}
-	b.p("nonFinite: nonFinite4,\ncrossings: crossings4,\nlifBlock: lifBlock4,\n}\n}\n")
-	for _, k := range ks {
-		in := k.Vecs
-		b.p("func %s4(%s) %s {", k.Name, k.params(), k.results())
-		b.p("m := len(o) &^ 3")
-		b.p("if m == 0 {\nreturn %s\n}", map[bool]string{true: "0, false", false: "0"}[k.Shape == Euler])
-		b.p("%s = %s", strings.Join(in, ", "), each(in, "%s[:m]"))
-		ptrs := "&o[0], " + each(in, "&%s[0]")
-		ks := ""
-		if len(k.Ks) > 0 {
-			ks = ", " + strings.Join(k.Ks, ", ")
+	b.p("}\nreturn vecKernels{}\n}\n")
+	for _, w := range []int{8, 4} {
+		for _, k := range ks {
+			asmGo(&b, k, w)
 		}
-		for _, g := range k.Flags {
-			b.p("var %sMask uint64\nif %s {\n%sMask = 1 << 63\n}", g, g, g)
-			ks += ", " + g + "Mask"
-		}
-		switch k.Shape {
-		case Map:
-			b.p("%sAVX2(%s%s, m)\nreturn m\n}\n", k.Name, ptrs, ks)
-		case Held:
-			b.p("ref = ref[:m]")
-			b.p("%sAVX2(%s, &ref[0], float64(n)%s, m)\nreturn m\n}\n", k.Name, ptrs, ks)
-		case Euler:
-			b.p("if ref == nil {\nreturn m, %sFreeAVX2(%s%s, dt, m)\n}", k.Name, ptrs, ks)
-			b.p("ref = ref[:m]")
-			b.p("return m, %sAVX2(%s, &ref[0], float64(n)%s, dt, m)\n}\n", k.Name, ptrs, ks)
-		}
+		b.WriteString(lanes(strings.ReplaceAll(asmGlue, "@I", isa(w)), w))
 	}
-	b.WriteString(asmGlue)
+	b.WriteString(asmShared)
 	for _, k := range all {
 		b.p("//go:noescape\nfunc %s\n", k.decl)
 	}
 	return a.String(), b.String()
 }
 
-// asmGlue is the Go side of the special kernels.
-const asmGlue = `func nonFinite4(x []float64) bool {
-	m := len(x) &^ 3
-	return m > 0 && nonFiniteAVX2(&x[0], m)
+// asmGo is the Go body of w lanes of table kernel k: it checks the
+// lengths and calls the assembly.
+func asmGo(b *buf, k parsed, w int) {
+	in, I := k.Vecs, isa(w)
+	b.p("func %s%d(%s) %s {", k.Name, w, k.params(), k.results())
+	b.p("m := len(o) &^ %d", w-1)
+	b.p("if m == 0 {\nreturn %s\n}", map[bool]string{true: "0, false", false: "0"}[k.Shape == Euler])
+	b.p("%s = %s", strings.Join(in, ", "), each(in, "%s[:m]"))
+	ptrs := "&o[0], " + each(in, "&%s[0]")
+	ks := ""
+	if len(k.Ks) > 0 {
+		ks = ", " + strings.Join(k.Ks, ", ")
+	}
+	for _, g := range k.Flags {
+		b.p("var %sMask uint64\nif %s {\n%sMask = 1 << 63\n}", g, g, g)
+		ks += ", " + g + "Mask"
+	}
+	switch k.Shape {
+	case Map:
+		b.p("%s%s(%s%s, m)\nreturn m\n}\n", k.Name, I, ptrs, ks)
+	case Held:
+		b.p("ref = ref[:m]")
+		b.p("%s%s(%s, &ref[0], float64(n)%s, m)\nreturn m\n}\n", k.Name, I, ptrs, ks)
+	case Euler:
+		b.p("if ref == nil {\nreturn m, %sFree%s(%s%s, dt, m)\n}", k.Name, I, ptrs, ks)
+		b.p("ref = ref[:m]")
+		b.p("return m, %s%s(%s, &ref[0], float64(n)%s, dt, m)\n}\n", k.Name, I, ptrs, ks)
+	}
 }
 
-// crossAVX2 and lifAVX2 are the bodies of each threshold operator (and
-// held or not), in the order of opIndex.
+// asmGlue is the Go side of the special kernels of @W lanes (@I the
+// instruction set's suffix).
+const asmGlue = `func nonFinite@W(x []float64) bool {
+	m := len(x) &^ @M
+	return m > 0 && nonFinite@I(&x[0], m)
+}
+
+// cross@I, lif@I and lifHeld@I are the bodies of each threshold operator,
+// in the order of opIndex.
 var (
-	crossAVX2   = [4]func(vals *float64, ref *int32, bits *uint8, nf, c float64, m int){crossGTAVX2, crossGEAVX2, crossLTAVX2, crossLEAVX2}
-	lifAVX2     = [4]func(v, g1, g2 *float64, ref *int32, bits *uint8, nf, c0, c1, c2, r, d1, r1, d2, r2, thr float64, m int){lifGTAVX2, lifGEAVX2, lifLTAVX2, lifLEAVX2}
-	lifHeldAVX2 = [4]func(v, g1, g2 *float64, ref *int32, bits *uint8, nf, c0, c1, c2, r, d1, r1, d2, r2, thr float64, m int){lifHeldGTAVX2, lifHeldGEAVX2, lifHeldLTAVX2, lifHeldLEAVX2}
+	cross@I   = [4]crossFunc{crossGT@I, crossGE@I, crossLT@I, crossLE@I}
+	lif@I     = [4]lifFunc{lifGT@I, lifGE@I, lifLT@I, lifLE@I}
+	lifHeld@I = [4]lifFunc{lifHeldGT@I, lifHeldGE@I, lifHeldLT@I, lifHeldLE@I}
+)
+
+func crossings@W(spikes []int32, op string, vals []float64, ref []int32, n int32, c float64, lo int) ([]int32, int) {
+	m := len(vals) &^ @M
+	vals, ref = vals[:m], ref[:m]
+	cross := cross@I[opIndex(op)]
+	var hits [hitChunk / @W]uint8
+	for i := 0; i < m; i += hitChunk {
+		e := min(i+hitChunk, m)
+		cross(&vals[i], &ref[i], &hits[0], float64(n), c, e-i)
+		spikes = appendHits(spikes, hits[:(e-i)/@W], @W, lo+i)
+	}
+	return spikes, m
+}
+
+func lifBlock@W(spikes []int32, k *lifRows, v, g1, g2 []float64, ref []int32, n int32, lo int) ([]int32, int) {
+	m := len(v) &^ @M
+	v, g1, g2, ref = v[:m], g1[:m], g2[:m], ref[:m]
+	body := lif@I[opIndex(k.op)]
+	if k.held {
+		body = lifHeld@I[opIndex(k.op)]
+	}
+	var hits [hitChunk / @W]uint8
+	for i := 0; i < m; i += hitChunk {
+		e := min(i+hitChunk, m)
+		body(&v[i], &g1[i], &g2[i], &ref[i], &hits[0], float64(n), k.c0, k.c1, k.c2, k.r, k.d1, k.r1, k.d2, k.r2, k.thr, e-i)
+		spikes = appendHits(spikes, hits[:(e-i)/@W], @W, lo+i)
+	}
+	return spikes, m
+}
+
+`
+
+// asmShared is the Go side both widths use.
+const asmShared = `type (
+	crossFunc func(vals *float64, ref *int32, bits *uint8, nf, c float64, m int)
+	lifFunc   func(v, g1, g2 *float64, ref *int32, bits *uint8, nf, c0, c1, c2, r, d1, r1, d2, r2, thr float64, m int)
 )
 
 func opIndex(op string) int {
@@ -470,47 +591,19 @@ func opIndex(op string) int {
 	return 3
 }
 
-// hitChunk is how many elements one assembly call tests: their crossings
-// (a byte of lane bits per 4) stay on the stack.
+// hitChunk is how many elements one assembly call of crossings or
+// lifBlock tests: their hits (a byte of lane bits per block of w) stay on
+// the stack.
 const hitChunk = 1024
 
-// appendHits appends lo+4j+lane for every lane bit set in hits[j].
-func appendHits(spikes []int32, hits []uint8, lo int) []int32 {
+// appendHits appends lo+w*j+lane for every lane bit set in hits[j].
+func appendHits(spikes []int32, hits []uint8, w, lo int) []int32 {
 	for j, b := range hits {
 		for ; b != 0; b &= b - 1 {
-			spikes = append(spikes, int32(lo+4*j+bits.TrailingZeros8(b)))
+			spikes = append(spikes, int32(lo+w*j+bits.TrailingZeros8(b)))
 		}
 	}
 	return spikes
-}
-
-func crossings4(spikes []int32, op string, vals []float64, ref []int32, n int32, c float64, lo int) ([]int32, int) {
-	m := len(vals) &^ 3
-	vals, ref = vals[:m], ref[:m]
-	cross := crossAVX2[opIndex(op)]
-	var hits [hitChunk / 4]uint8
-	for i := 0; i < m; i += hitChunk {
-		e := min(i+hitChunk, m)
-		cross(&vals[i], &ref[i], &hits[0], float64(n), c, e-i)
-		spikes = appendHits(spikes, hits[:(e-i)/4], lo+i)
-	}
-	return spikes, m
-}
-
-func lifBlock4(spikes []int32, k *lifRows, v, g1, g2 []float64, ref []int32, n int32, lo int) ([]int32, int) {
-	m := len(v) &^ 3
-	v, g1, g2, ref = v[:m], g1[:m], g2[:m], ref[:m]
-	body := lifAVX2[opIndex(k.op)]
-	if k.held {
-		body = lifHeldAVX2[opIndex(k.op)]
-	}
-	var hits [hitChunk / 4]uint8
-	for i := 0; i < m; i += hitChunk {
-		e := min(i+hitChunk, m)
-		body(&v[i], &g1[i], &g2[i], &ref[i], &hits[0], float64(n), k.c0, k.c1, k.c2, k.r, k.d1, k.r1, k.d2, k.r2, k.thr, e-i)
-		spikes = appendHits(spikes, hits[:(e-i)/4], lo+i)
-	}
-	return spikes, m
 }
 
 `
