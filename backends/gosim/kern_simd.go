@@ -132,6 +132,19 @@ func flip8(neg bool, x archsimd.Float64x8) archsimd.Float64x8 {
 	return x
 }
 
+// cmp8 is the lanes where x op c (op one of > >= < <=).
+func cmp8(op string, x, c archsimd.Float64x8) archsimd.Mask64x8 {
+	switch op {
+	case ">":
+		return x.Greater(c)
+	case ">=":
+		return x.GreaterEqual(c)
+	case "<":
+		return x.Less(c)
+	}
+	return x.LessEqual(c)
+}
+
 func nonFinite8(x []float64) bool {
 	var bad archsimd.Uint64x8
 	for x = x[:len(x)&^7]; len(x) >= 8; x = x[8:] {
@@ -147,18 +160,7 @@ func crossings8(spikes []int32, op string, vals []float64, ref []int32, n int32,
 	m := len(vals) &^ 7
 	for i := 0; i+8 <= m; i += 8 {
 		V := archsimd.LoadFloat64x8((*[8]float64)(vals[i : i+8]))
-		var hit archsimd.Mask64x8
-		switch op {
-		case ">":
-			hit = V.Greater(C)
-		case ">=":
-			hit = V.GreaterEqual(C)
-		case "<":
-			hit = V.Less(C)
-		default:
-			hit = V.LessEqual(C)
-		}
-		bits := hit.ToBits()
+		bits := cmp8(op, V, C).ToBits()
 		if bits == 0 {
 			continue // the usual case: test refractoriness only for candidates
 		}
@@ -188,18 +190,7 @@ func lifBlock8(spikes []int32, k *lifRows, v, g1, g2 []float64, ref []int32, n i
 		nv.Store(pv)
 		D1.Mul(G1).Add(R1).Store(p1)
 		D2.Mul(G2).Add(R2).Store(p2)
-		var hit archsimd.Mask64x8
-		switch op {
-		case ">":
-			hit = nv.Greater(T)
-		case ">=":
-			hit = nv.GreaterEqual(T)
-		case "<":
-			hit = nv.Less(T)
-		default:
-			hit = nv.LessEqual(T)
-		}
-		for bits := hit.And(act).ToBits(); bits != 0; bits &= bits - 1 {
+		for bits := cmp8(op, nv, T).And(act).ToBits(); bits != 0; bits &= bits - 1 {
 			spikes = append(spikes, int32(lo+i+bits2.TrailingZeros8(bits)))
 		}
 	}

@@ -41,6 +41,19 @@ func flip4(neg bool, x archsimd.Float64x4) archsimd.Float64x4 {
 	return x
 }
 
+// cmp4 is the lanes where x op c (op one of > >= < <=).
+func cmp4(op string, x, c archsimd.Float64x4) archsimd.Mask64x4 {
+	switch op {
+	case ">":
+		return x.Greater(c)
+	case ">=":
+		return x.GreaterEqual(c)
+	case "<":
+		return x.Less(c)
+	}
+	return x.LessEqual(c)
+}
+
 func nonFinite4(x []float64) bool {
 	var bad archsimd.Uint64x4
 	for x = x[:len(x)&^3]; len(x) >= 4; x = x[4:] {
@@ -56,18 +69,7 @@ func crossings4(spikes []int32, op string, vals []float64, ref []int32, n int32,
 	m := len(vals) &^ 3
 	for i := 0; i+4 <= m; i += 4 {
 		V := archsimd.LoadFloat64x4((*[4]float64)(vals[i : i+4]))
-		var hit archsimd.Mask64x4
-		switch op {
-		case ">":
-			hit = V.Greater(C)
-		case ">=":
-			hit = V.GreaterEqual(C)
-		case "<":
-			hit = V.Less(C)
-		default:
-			hit = V.LessEqual(C)
-		}
-		bits := hit.ToBits()
+		bits := cmp4(op, V, C).ToBits()
 		if bits == 0 {
 			continue // the usual case: test refractoriness only for candidates
 		}
@@ -97,18 +99,7 @@ func lifBlock4(spikes []int32, k *lifRows, v, g1, g2 []float64, ref []int32, n i
 		nv.Store(pv)
 		D1.Mul(G1).Add(R1).Store(p1)
 		D2.Mul(G2).Add(R2).Store(p2)
-		var hit archsimd.Mask64x4
-		switch op {
-		case ">":
-			hit = nv.Greater(T)
-		case ">=":
-			hit = nv.GreaterEqual(T)
-		case "<":
-			hit = nv.Less(T)
-		default:
-			hit = nv.LessEqual(T)
-		}
-		for bits := hit.And(act).ToBits(); bits != 0; bits &= bits - 1 {
+		for bits := cmp4(op, nv, T).And(act).ToBits(); bits != 0; bits &= bits - 1 {
 			spikes = append(spikes, int32(lo+i+bits2.TrailingZeros8(bits)))
 		}
 	}

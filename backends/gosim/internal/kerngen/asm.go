@@ -460,30 +460,14 @@ func asmFiles(ks []parsed) (s, g string) {
 	}
 
 	var b buf
-	b.WriteString(header)
-	b.p("//go:build %s\n", asmTag)
-	b.p("package gosim\n")
-	b.p("import (\n\"math/bits\"\n\n\"golang.org/x/sys/cpu\"\n)\n")
+	b.start(asmTag, `"math/bits"`, "", `"golang.org/x/sys/cpu"`)
 	b.p("// Without GOEXPERIMENT=simd, amd64 builds run the kernels' vector bodies")
 	b.p("// in assembly (kern_amd64.s, generated from the same table): 8 lanes with")
 	b.p("// AVX-512F, 4 with AVX2, as the archsimd bodies of GOEXPERIMENT=simd")
 	b.p("// builds; the tag purego keeps the scalar loops only. Each Go body below")
 	b.p("// checks the slices' lengths, then hands the largest multiple of w")
 	b.p("// elements to its assembly, which trusts them.\n")
-	b.p("// simdCPU is whether the CPU runs the bodies of w lanes.")
-	b.p("func simdCPU(w int) bool {\nswitch w {\ncase 8:\nreturn cpu.X86.HasAVX512F\ncase 4:\nreturn cpu.X86.HasAVX2\n}\nreturn false\n}\n")
-	b.p("// kernels is the table of the bodies of w lanes, or the empty one (scalar")
-	b.p("// loops) when the CPU lacks them.")
-	b.p("func kernels(w int) vecKernels {\nswitch {")
-	for _, w := range []int{8, 4} {
-		b.p("case w == %d && simdCPU(%d):", w, w)
-		b.p("return vecKernels{w: %d,", w)
-		for _, k := range ks {
-			b.p("%s: %s%d,", k.Name, k.Name, w)
-		}
-		b.p("nonFinite: nonFinite%d,\ncrossings: crossings%d,\nlifBlock: lifBlock%d,\n}", w, w, w)
-	}
-	b.p("}\nreturn vecKernels{}\n}\n")
+	b.p("%s", dispatch(ks, "cpu.X86.HasAVX512F", "cpu.X86.HasAVX2"))
 	for _, w := range []int{8, 4} {
 		for _, k := range ks {
 			asmGo(&b, k, w)

@@ -179,10 +179,7 @@ func scalarFile(ks []parsed) string {
 // vectorFile is the archsimd bodies of w lanes (kern_simd.go, kern_simd4.go).
 func vectorFile(ks []parsed, w int) string {
 	var b buf
-	b.WriteString(header)
-	b.p("//go:build goexperiment.simd && amd64\n")
-	b.p("package gosim\n")
-	b.p("import (\nbits2 \"math/bits\"\n\"simd/archsimd\"\n)\n")
+	b.start("goexperiment.simd && amd64", `bits2 "math/bits"`, `"simd/archsimd"`)
 	if w == 8 {
 		b.p("// Vector bodies of the kernels, 8 lanes (AVX-512), written with package")
 		b.p("// simd/archsimd (GOEXPERIMENT=simd); kern_simd4.go has the 4-lane (AVX2) ones.")
@@ -195,7 +192,7 @@ func vectorFile(ks []parsed, w int) string {
 	b.p("// indexing) so that the compiler keeps everything in registers and drops")
 	b.p("// the bounds checks.\n")
 	if w == 8 {
-		b.p("%s", dispatch(ks))
+		b.p("%s", dispatch(ks, "archsimd.X86.AVX512()", "archsimd.X86.AVX2()"))
 	}
 	b.p("%s", lanes(vectorSpecials, w))
 	for _, k := range ks {
@@ -210,11 +207,12 @@ func lanes(tmpl string, w int) string {
 	return strings.NewReplacer("@W", fmt.Sprint(w), "@M", fmt.Sprint(w-1), "@F", fmt.Sprintf("%#x", 1<<w-1)).Replace(tmpl)
 }
 
-// dispatch is simdCPU and kernels for the archsimd bodies.
-func dispatch(ks []parsed) string {
+// dispatch is simdCPU, whether the CPU runs 8 lanes (has8) or 4 (has4),
+// and kernels, the table of the bodies of one width.
+func dispatch(ks []parsed, has8, has4 string) string {
 	var b buf
 	b.p("// simdCPU is whether the CPU runs the bodies of w lanes.")
-	b.p("func simdCPU(w int) bool {\nswitch w {\ncase 8:\nreturn archsimd.X86.AVX512()\ncase 4:\nreturn archsimd.X86.AVX2()\n}\nreturn false\n}\n")
+	b.p("func simdCPU(w int) bool {\nswitch w {\ncase 8:\nreturn %s\ncase 4:\nreturn %s\n}\nreturn false\n}\n", has8, has4)
 	b.p("// kernels is the table of the bodies of w lanes, or the empty one (scalar")
 	b.p("// loops) when the CPU lacks them.")
 	b.p("func kernels(w int) vecKernels {\nswitch {")
@@ -231,6 +229,15 @@ func dispatch(ks []parsed) string {
 	}
 	b.p("}\nreturn vecKernels{}\n}\n")
 	return b.String()
+}
+
+// start writes a generated Go file's header, build constraint and package
+// clause, and imports.
+func (b *buf) start(tag string, imports ...string) {
+	b.WriteString(header)
+	b.p("//go:build %s\n", tag)
+	b.p("package gosim\n")
+	b.p("import (\n%s\n)\n", strings.Join(imports, "\n"))
 }
 
 func vectorKernel(b *buf, k parsed, w int) {

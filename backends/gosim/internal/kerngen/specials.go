@@ -28,6 +28,19 @@ func flip@W(neg bool, x archsimd.Float64x@W) archsimd.Float64x@W {
 	return x
 }
 
+// cmp@W is the lanes where x op c (op one of > >= < <=).
+func cmp@W(op string, x, c archsimd.Float64x@W) archsimd.Mask64x@W {
+	switch op {
+	case ">":
+		return x.Greater(c)
+	case ">=":
+		return x.GreaterEqual(c)
+	case "<":
+		return x.Less(c)
+	}
+	return x.LessEqual(c)
+}
+
 func nonFinite@W(x []float64) bool {
 	var bad archsimd.Uint64x@W
 	for x = x[:len(x)&^@M]; len(x) >= @W; x = x[@W:] {
@@ -43,18 +56,7 @@ func crossings@W(spikes []int32, op string, vals []float64, ref []int32, n int32
 	m := len(vals) &^@M
 	for i := 0; i+@W <= m; i += @W {
 		V := archsimd.LoadFloat64x@W((*[@W]float64)(vals[i : i+@W]))
-		var hit archsimd.Mask64x@W
-		switch op {
-		case ">":
-			hit = V.Greater(C)
-		case ">=":
-			hit = V.GreaterEqual(C)
-		case "<":
-			hit = V.Less(C)
-		default:
-			hit = V.LessEqual(C)
-		}
-		bits := hit.ToBits()
+		bits := cmp@W(op, V, C).ToBits()
 		if bits == 0 {
 			continue // the usual case: test refractoriness only for candidates
 		}
@@ -84,18 +86,7 @@ func lifBlock@W(spikes []int32, k *lifRows, v, g1, g2 []float64, ref []int32, n 
 		nv.Store(pv)
 		D1.Mul(G1).Add(R1).Store(p1)
 		D2.Mul(G2).Add(R2).Store(p2)
-		var hit archsimd.Mask64x@W
-		switch op {
-		case ">":
-			hit = nv.Greater(T)
-		case ">=":
-			hit = nv.GreaterEqual(T)
-		case "<":
-			hit = nv.Less(T)
-		default:
-			hit = nv.LessEqual(T)
-		}
-		for bits := hit.And(act).ToBits(); bits != 0; bits &= bits - 1 {
+		for bits := cmp@W(op, nv, T).And(act).ToBits(); bits != 0; bits &= bits - 1 {
 			spikes = append(spikes, int32(lo+i+bits2.TrailingZeros8(bits)))
 		}
 	}
