@@ -1,7 +1,11 @@
+//go:build unix
+
 package gosim_test
 
 import (
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/snnc/snnc/backends/gosim"
 )
@@ -9,20 +13,34 @@ import (
 // BenchmarkCUBA40000: the interpreter on bench/models/cuba40k.snn (CUBA,
 // N = 40000, p = 80/N), 0.2 s of model time, one thread, at the vector
 // width this build and CPU select (SNNC_SIMD as in snnc). sim-s/op is the
-// simulation loop alone (summary.json's wall_s), without the set-up.
-// Compare a plain `go test` with a GOEXPERIMENT=simd one, as ratios in the
-// same run (see BENCHMARKS.md).
+// simulation loop's wall time (summary.json's wall_s), cpu-s/op the
+// process's CPU time over the same loop (less sensitive to other processes
+// on a loaded machine), both without the set-up. Compare a plain
+// `go test` with a GOEXPERIMENT=simd one, as ratios in the same run (see
+// BENCHMARKS.md).
 func BenchmarkCUBA40000(b *testing.B) {
 	p := compile(b, "../../bench/models/cuba40k.snn")
 	defer gosim.SetLanes(gosim.SetLanes(gosim.EnvLanes()))
-	b.ReportMetric(float64(gosim.EnvLanes()), "lanes")
-	sim := 0.0
+	sim, cpu := 0.0, 0.0
+	var start time.Duration
 	for b.Loop() {
-		res, err := gosim.Run(p, gosim.Options{Duration: 0.2, Threads: 1})
+		res, err := gosim.Run(p, gosim.Options{Duration: 0.2, Threads: 1, Started: func() { start = cpuTime() }})
 		if err != nil {
 			b.Fatal(err)
 		}
+		cpu += (cpuTime() - start).Seconds()
 		sim += res.Summary.WallSeconds
 	}
 	b.ReportMetric(sim/float64(b.N), "sim-s/op")
+	b.ReportMetric(cpu/float64(b.N), "cpu-s/op")
+	b.ReportMetric(float64(gosim.EnvLanes()), "lanes")
+}
+
+// cpuTime is the user and system CPU time of this process so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
