@@ -526,12 +526,11 @@ func row3Held8(o, a, b, c []float64, ref []int32, n int32, c0, c1, c2, r float64
 	NF := archsimd.BroadcastFloat64x8(float64(n))
 	m := len(o) &^ 7
 	o, a, b, c, ref = o[:m], a[:m], b[:m], c[:m], ref[:m]
-	for len(o) >= 8 && len(a) >= 8 && len(b) >= 8 && len(c) >= 8 && len(ref) >= 8 {
-		Va := archsimd.LoadFloat64x8((*[8]float64)(a))
-		Vb := archsimd.LoadFloat64x8((*[8]float64)(b))
-		Vc := archsimd.LoadFloat64x8((*[8]float64)(c))
-		Kc0.Mul(Va).Add(Kc1.Mul(Vb)).Add(Kc2.Mul(Vc)).Add(Kr).StoreMasked((*[8]float64)(o), active8((*[8]int32)(ref), NF))
-		o, a, b, c, ref = o[8:], a[8:], b[8:], c[8:], ref[8:]
+	for i := 0; i+8 <= m; i += 8 {
+		Va := archsimd.LoadFloat64x8((*[8]float64)(a[i : i+8]))
+		Vb := archsimd.LoadFloat64x8((*[8]float64)(b[i : i+8]))
+		Vc := archsimd.LoadFloat64x8((*[8]float64)(c[i : i+8]))
+		Kc0.Mul(Va).Add(Kc1.Mul(Vb)).Add(Kc2.Mul(Vc)).Add(Kr).StoreMasked((*[8]float64)(o[i:i+8]), active8((*[8]int32)(ref[i:i+8]), NF))
 	}
 	return m
 }
@@ -619,15 +618,14 @@ func eulerAddM8(o, a, x, y []float64, k, c float64, ref []int32, n int32, dt flo
 	var bad archsimd.Uint64x8 // the bits of x-x ored: 0 while every value is finite
 	m := len(o) &^ 7
 	o, a, x, y, ref = o[:m], a[:m], x[:m], y[:m], ref[:m]
-	for len(o) >= 8 && len(a) >= 8 && len(x) >= 8 && len(y) >= 8 && len(ref) >= 8 {
-		Va := archsimd.LoadFloat64x8((*[8]float64)(a))
-		Vx := archsimd.LoadFloat64x8((*[8]float64)(x))
-		Vy := archsimd.LoadFloat64x8((*[8]float64)(y))
-		D := Va.Add(Vy.Mul(Kk.Sub(Vx))).Mul(Kc).Masked(active8((*[8]int32)(ref), NF)) // +0 where refractory, as the scalar d = 0
-		O := archsimd.LoadFloat64x8((*[8]float64)(o)).Add(DT.Mul(D))
-		O.Store((*[8]float64)(o))
+	for i := 0; i+8 <= m; i += 8 {
+		Va := archsimd.LoadFloat64x8((*[8]float64)(a[i : i+8]))
+		Vx := archsimd.LoadFloat64x8((*[8]float64)(x[i : i+8]))
+		Vy := archsimd.LoadFloat64x8((*[8]float64)(y[i : i+8]))
+		D := Va.Add(Vy.Mul(Kk.Sub(Vx))).Mul(Kc).Masked(active8((*[8]int32)(ref[i:i+8]), NF)) // +0 where refractory, as the scalar d = 0
+		O := archsimd.LoadFloat64x8((*[8]float64)(o[i : i+8])).Add(DT.Mul(D))
+		O.Store((*[8]float64)(o[i : i+8]))
 		bad = bad.Or(O.Sub(O).AsUint64x8())
-		o, a, x, y, ref = o[8:], a[8:], x[8:], y[8:], ref[8:]
 	}
 	return m, !allZero8(bad)
 }
@@ -639,14 +637,13 @@ func eulerAddMFree8(o, a, x, y []float64, k, c float64, dt float64) (int, bool) 
 	var bad archsimd.Uint64x8
 	m := len(o) &^ 7
 	o, a, x, y = o[:m], a[:m], x[:m], y[:m]
-	for len(o) >= 8 && len(a) >= 8 && len(x) >= 8 && len(y) >= 8 {
-		Va := archsimd.LoadFloat64x8((*[8]float64)(a))
-		Vx := archsimd.LoadFloat64x8((*[8]float64)(x))
-		Vy := archsimd.LoadFloat64x8((*[8]float64)(y))
-		O := archsimd.LoadFloat64x8((*[8]float64)(o)).Add(DT.Mul(Va.Add(Vy.Mul(Kk.Sub(Vx))).Mul(Kc)))
-		O.Store((*[8]float64)(o))
+	for i := 0; i+8 <= m; i += 8 {
+		Va := archsimd.LoadFloat64x8((*[8]float64)(a[i : i+8]))
+		Vx := archsimd.LoadFloat64x8((*[8]float64)(x[i : i+8]))
+		Vy := archsimd.LoadFloat64x8((*[8]float64)(y[i : i+8]))
+		O := archsimd.LoadFloat64x8((*[8]float64)(o[i : i+8])).Add(DT.Mul(Va.Add(Vy.Mul(Kk.Sub(Vx))).Mul(Kc)))
+		O.Store((*[8]float64)(o[i : i+8]))
 		bad = bad.Or(O.Sub(O).AsUint64x8())
-		o, a, x, y = o[8:], a[8:], x[8:], y[8:]
 	}
 	return m, !allZero8(bad)
 }
@@ -665,17 +662,16 @@ func eulerQMM8(o, x, y, z, x2, y2 []float64, c, k1, k2, k3, s float64, ref []int
 	var bad archsimd.Uint64x8 // the bits of x-x ored: 0 while every value is finite
 	m := len(o) &^ 7
 	o, x, y, z, x2, y2, ref = o[:m], x[:m], y[:m], z[:m], x2[:m], y2[:m], ref[:m]
-	for len(o) >= 8 && len(x) >= 8 && len(y) >= 8 && len(z) >= 8 && len(x2) >= 8 && len(y2) >= 8 && len(ref) >= 8 {
-		Vx := archsimd.LoadFloat64x8((*[8]float64)(x))
-		Vy := archsimd.LoadFloat64x8((*[8]float64)(y))
-		Vz := archsimd.LoadFloat64x8((*[8]float64)(z))
-		Vx2 := archsimd.LoadFloat64x8((*[8]float64)(x2))
-		Vy2 := archsimd.LoadFloat64x8((*[8]float64)(y2))
-		D := Kc.Mul(Kk1.Sub(Vx)).Add(Vy.Mul(Kk2.Sub(Vz))).Add(Vy2.Mul(Kk3.Sub(Vx2))).Mul(Ks).Masked(active8((*[8]int32)(ref), NF)) // +0 where refractory, as the scalar d = 0
-		O := archsimd.LoadFloat64x8((*[8]float64)(o)).Add(DT.Mul(D))
-		O.Store((*[8]float64)(o))
+	for i := 0; i+8 <= m; i += 8 {
+		Vx := archsimd.LoadFloat64x8((*[8]float64)(x[i : i+8]))
+		Vy := archsimd.LoadFloat64x8((*[8]float64)(y[i : i+8]))
+		Vz := archsimd.LoadFloat64x8((*[8]float64)(z[i : i+8]))
+		Vx2 := archsimd.LoadFloat64x8((*[8]float64)(x2[i : i+8]))
+		Vy2 := archsimd.LoadFloat64x8((*[8]float64)(y2[i : i+8]))
+		D := Kc.Mul(Kk1.Sub(Vx)).Add(Vy.Mul(Kk2.Sub(Vz))).Add(Vy2.Mul(Kk3.Sub(Vx2))).Mul(Ks).Masked(active8((*[8]int32)(ref[i:i+8]), NF)) // +0 where refractory, as the scalar d = 0
+		O := archsimd.LoadFloat64x8((*[8]float64)(o[i : i+8])).Add(DT.Mul(D))
+		O.Store((*[8]float64)(o[i : i+8]))
 		bad = bad.Or(O.Sub(O).AsUint64x8())
-		o, x, y, z, x2, y2, ref = o[8:], x[8:], y[8:], z[8:], x2[8:], y2[8:], ref[8:]
 	}
 	return m, !allZero8(bad)
 }
@@ -690,16 +686,15 @@ func eulerQMMFree8(o, x, y, z, x2, y2 []float64, c, k1, k2, k3, s float64, dt fl
 	var bad archsimd.Uint64x8
 	m := len(o) &^ 7
 	o, x, y, z, x2, y2 = o[:m], x[:m], y[:m], z[:m], x2[:m], y2[:m]
-	for len(o) >= 8 && len(x) >= 8 && len(y) >= 8 && len(z) >= 8 && len(x2) >= 8 && len(y2) >= 8 {
-		Vx := archsimd.LoadFloat64x8((*[8]float64)(x))
-		Vy := archsimd.LoadFloat64x8((*[8]float64)(y))
-		Vz := archsimd.LoadFloat64x8((*[8]float64)(z))
-		Vx2 := archsimd.LoadFloat64x8((*[8]float64)(x2))
-		Vy2 := archsimd.LoadFloat64x8((*[8]float64)(y2))
-		O := archsimd.LoadFloat64x8((*[8]float64)(o)).Add(DT.Mul(Kc.Mul(Kk1.Sub(Vx)).Add(Vy.Mul(Kk2.Sub(Vz))).Add(Vy2.Mul(Kk3.Sub(Vx2))).Mul(Ks)))
-		O.Store((*[8]float64)(o))
+	for i := 0; i+8 <= m; i += 8 {
+		Vx := archsimd.LoadFloat64x8((*[8]float64)(x[i : i+8]))
+		Vy := archsimd.LoadFloat64x8((*[8]float64)(y[i : i+8]))
+		Vz := archsimd.LoadFloat64x8((*[8]float64)(z[i : i+8]))
+		Vx2 := archsimd.LoadFloat64x8((*[8]float64)(x2[i : i+8]))
+		Vy2 := archsimd.LoadFloat64x8((*[8]float64)(y2[i : i+8]))
+		O := archsimd.LoadFloat64x8((*[8]float64)(o[i : i+8])).Add(DT.Mul(Kc.Mul(Kk1.Sub(Vx)).Add(Vy.Mul(Kk2.Sub(Vz))).Add(Vy2.Mul(Kk3.Sub(Vx2))).Mul(Ks)))
+		O.Store((*[8]float64)(o[i : i+8]))
 		bad = bad.Or(O.Sub(O).AsUint64x8())
-		o, x, y, z, x2, y2 = o[8:], x[8:], y[8:], z[8:], x2[8:], y2[8:]
 	}
 	return m, !allZero8(bad)
 }

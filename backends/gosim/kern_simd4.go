@@ -435,12 +435,11 @@ func row3Held4(o, a, b, c []float64, ref []int32, n int32, c0, c1, c2, r float64
 	NF := archsimd.BroadcastFloat64x4(float64(n))
 	m := len(o) &^ 3
 	o, a, b, c, ref = o[:m], a[:m], b[:m], c[:m], ref[:m]
-	for len(o) >= 4 && len(a) >= 4 && len(b) >= 4 && len(c) >= 4 && len(ref) >= 4 {
-		Va := archsimd.LoadFloat64x4((*[4]float64)(a))
-		Vb := archsimd.LoadFloat64x4((*[4]float64)(b))
-		Vc := archsimd.LoadFloat64x4((*[4]float64)(c))
-		Kc0.Mul(Va).Add(Kc1.Mul(Vb)).Add(Kc2.Mul(Vc)).Add(Kr).StoreMasked((*[4]float64)(o), active4((*[4]int32)(ref), NF))
-		o, a, b, c, ref = o[4:], a[4:], b[4:], c[4:], ref[4:]
+	for i := 0; i+4 <= m; i += 4 {
+		Va := archsimd.LoadFloat64x4((*[4]float64)(a[i : i+4]))
+		Vb := archsimd.LoadFloat64x4((*[4]float64)(b[i : i+4]))
+		Vc := archsimd.LoadFloat64x4((*[4]float64)(c[i : i+4]))
+		Kc0.Mul(Va).Add(Kc1.Mul(Vb)).Add(Kc2.Mul(Vc)).Add(Kr).StoreMasked((*[4]float64)(o[i:i+4]), active4((*[4]int32)(ref[i:i+4]), NF))
 	}
 	return m
 }
@@ -528,15 +527,14 @@ func eulerAddM4(o, a, x, y []float64, k, c float64, ref []int32, n int32, dt flo
 	var bad archsimd.Uint64x4 // the bits of x-x ored: 0 while every value is finite
 	m := len(o) &^ 3
 	o, a, x, y, ref = o[:m], a[:m], x[:m], y[:m], ref[:m]
-	for len(o) >= 4 && len(a) >= 4 && len(x) >= 4 && len(y) >= 4 && len(ref) >= 4 {
-		Va := archsimd.LoadFloat64x4((*[4]float64)(a))
-		Vx := archsimd.LoadFloat64x4((*[4]float64)(x))
-		Vy := archsimd.LoadFloat64x4((*[4]float64)(y))
-		D := Va.Add(Vy.Mul(Kk.Sub(Vx))).Mul(Kc).Masked(active4((*[4]int32)(ref), NF)) // +0 where refractory, as the scalar d = 0
-		O := archsimd.LoadFloat64x4((*[4]float64)(o)).Add(DT.Mul(D))
-		O.Store((*[4]float64)(o))
+	for i := 0; i+4 <= m; i += 4 {
+		Va := archsimd.LoadFloat64x4((*[4]float64)(a[i : i+4]))
+		Vx := archsimd.LoadFloat64x4((*[4]float64)(x[i : i+4]))
+		Vy := archsimd.LoadFloat64x4((*[4]float64)(y[i : i+4]))
+		D := Va.Add(Vy.Mul(Kk.Sub(Vx))).Mul(Kc).Masked(active4((*[4]int32)(ref[i:i+4]), NF)) // +0 where refractory, as the scalar d = 0
+		O := archsimd.LoadFloat64x4((*[4]float64)(o[i : i+4])).Add(DT.Mul(D))
+		O.Store((*[4]float64)(o[i : i+4]))
 		bad = bad.Or(O.Sub(O).AsUint64x4())
-		o, a, x, y, ref = o[4:], a[4:], x[4:], y[4:], ref[4:]
 	}
 	return m, !allZero4(bad)
 }
@@ -548,14 +546,13 @@ func eulerAddMFree4(o, a, x, y []float64, k, c float64, dt float64) (int, bool) 
 	var bad archsimd.Uint64x4
 	m := len(o) &^ 3
 	o, a, x, y = o[:m], a[:m], x[:m], y[:m]
-	for len(o) >= 4 && len(a) >= 4 && len(x) >= 4 && len(y) >= 4 {
-		Va := archsimd.LoadFloat64x4((*[4]float64)(a))
-		Vx := archsimd.LoadFloat64x4((*[4]float64)(x))
-		Vy := archsimd.LoadFloat64x4((*[4]float64)(y))
-		O := archsimd.LoadFloat64x4((*[4]float64)(o)).Add(DT.Mul(Va.Add(Vy.Mul(Kk.Sub(Vx))).Mul(Kc)))
-		O.Store((*[4]float64)(o))
+	for i := 0; i+4 <= m; i += 4 {
+		Va := archsimd.LoadFloat64x4((*[4]float64)(a[i : i+4]))
+		Vx := archsimd.LoadFloat64x4((*[4]float64)(x[i : i+4]))
+		Vy := archsimd.LoadFloat64x4((*[4]float64)(y[i : i+4]))
+		O := archsimd.LoadFloat64x4((*[4]float64)(o[i : i+4])).Add(DT.Mul(Va.Add(Vy.Mul(Kk.Sub(Vx))).Mul(Kc)))
+		O.Store((*[4]float64)(o[i : i+4]))
 		bad = bad.Or(O.Sub(O).AsUint64x4())
-		o, a, x, y = o[4:], a[4:], x[4:], y[4:]
 	}
 	return m, !allZero4(bad)
 }
@@ -574,17 +571,16 @@ func eulerQMM4(o, x, y, z, x2, y2 []float64, c, k1, k2, k3, s float64, ref []int
 	var bad archsimd.Uint64x4 // the bits of x-x ored: 0 while every value is finite
 	m := len(o) &^ 3
 	o, x, y, z, x2, y2, ref = o[:m], x[:m], y[:m], z[:m], x2[:m], y2[:m], ref[:m]
-	for len(o) >= 4 && len(x) >= 4 && len(y) >= 4 && len(z) >= 4 && len(x2) >= 4 && len(y2) >= 4 && len(ref) >= 4 {
-		Vx := archsimd.LoadFloat64x4((*[4]float64)(x))
-		Vy := archsimd.LoadFloat64x4((*[4]float64)(y))
-		Vz := archsimd.LoadFloat64x4((*[4]float64)(z))
-		Vx2 := archsimd.LoadFloat64x4((*[4]float64)(x2))
-		Vy2 := archsimd.LoadFloat64x4((*[4]float64)(y2))
-		D := Kc.Mul(Kk1.Sub(Vx)).Add(Vy.Mul(Kk2.Sub(Vz))).Add(Vy2.Mul(Kk3.Sub(Vx2))).Mul(Ks).Masked(active4((*[4]int32)(ref), NF)) // +0 where refractory, as the scalar d = 0
-		O := archsimd.LoadFloat64x4((*[4]float64)(o)).Add(DT.Mul(D))
-		O.Store((*[4]float64)(o))
+	for i := 0; i+4 <= m; i += 4 {
+		Vx := archsimd.LoadFloat64x4((*[4]float64)(x[i : i+4]))
+		Vy := archsimd.LoadFloat64x4((*[4]float64)(y[i : i+4]))
+		Vz := archsimd.LoadFloat64x4((*[4]float64)(z[i : i+4]))
+		Vx2 := archsimd.LoadFloat64x4((*[4]float64)(x2[i : i+4]))
+		Vy2 := archsimd.LoadFloat64x4((*[4]float64)(y2[i : i+4]))
+		D := Kc.Mul(Kk1.Sub(Vx)).Add(Vy.Mul(Kk2.Sub(Vz))).Add(Vy2.Mul(Kk3.Sub(Vx2))).Mul(Ks).Masked(active4((*[4]int32)(ref[i:i+4]), NF)) // +0 where refractory, as the scalar d = 0
+		O := archsimd.LoadFloat64x4((*[4]float64)(o[i : i+4])).Add(DT.Mul(D))
+		O.Store((*[4]float64)(o[i : i+4]))
 		bad = bad.Or(O.Sub(O).AsUint64x4())
-		o, x, y, z, x2, y2, ref = o[4:], x[4:], y[4:], z[4:], x2[4:], y2[4:], ref[4:]
 	}
 	return m, !allZero4(bad)
 }
@@ -599,16 +595,15 @@ func eulerQMMFree4(o, x, y, z, x2, y2 []float64, c, k1, k2, k3, s float64, dt fl
 	var bad archsimd.Uint64x4
 	m := len(o) &^ 3
 	o, x, y, z, x2, y2 = o[:m], x[:m], y[:m], z[:m], x2[:m], y2[:m]
-	for len(o) >= 4 && len(x) >= 4 && len(y) >= 4 && len(z) >= 4 && len(x2) >= 4 && len(y2) >= 4 {
-		Vx := archsimd.LoadFloat64x4((*[4]float64)(x))
-		Vy := archsimd.LoadFloat64x4((*[4]float64)(y))
-		Vz := archsimd.LoadFloat64x4((*[4]float64)(z))
-		Vx2 := archsimd.LoadFloat64x4((*[4]float64)(x2))
-		Vy2 := archsimd.LoadFloat64x4((*[4]float64)(y2))
-		O := archsimd.LoadFloat64x4((*[4]float64)(o)).Add(DT.Mul(Kc.Mul(Kk1.Sub(Vx)).Add(Vy.Mul(Kk2.Sub(Vz))).Add(Vy2.Mul(Kk3.Sub(Vx2))).Mul(Ks)))
-		O.Store((*[4]float64)(o))
+	for i := 0; i+4 <= m; i += 4 {
+		Vx := archsimd.LoadFloat64x4((*[4]float64)(x[i : i+4]))
+		Vy := archsimd.LoadFloat64x4((*[4]float64)(y[i : i+4]))
+		Vz := archsimd.LoadFloat64x4((*[4]float64)(z[i : i+4]))
+		Vx2 := archsimd.LoadFloat64x4((*[4]float64)(x2[i : i+4]))
+		Vy2 := archsimd.LoadFloat64x4((*[4]float64)(y2[i : i+4]))
+		O := archsimd.LoadFloat64x4((*[4]float64)(o[i : i+4])).Add(DT.Mul(Kc.Mul(Kk1.Sub(Vx)).Add(Vy.Mul(Kk2.Sub(Vz))).Add(Vy2.Mul(Kk3.Sub(Vx2))).Mul(Ks)))
+		O.Store((*[4]float64)(o[i : i+4]))
 		bad = bad.Or(O.Sub(O).AsUint64x4())
-		o, x, y, z, x2, y2 = o[4:], x[4:], y[4:], z[4:], x2[4:], y2[4:]
 	}
 	return m, !allZero4(bad)
 }

@@ -241,8 +241,17 @@ func (b *buf) start(tag string, imports ...string) {
 }
 
 func vectorKernel(b *buf, k parsed, w int) {
+	// With many slices the loop indexes them (fewer registers to update);
+	// with few it walks each forward, which drops the bounds checks.
+	indexed := len(k.slices()) >= 5 || k.Shape == Euler && len(k.slices()) >= 4
+	at := func(s string) string {
+		if indexed {
+			return s + "[i : i+@W]"
+		}
+		return s
+	}
 	ld := func(s string) string {
-		return fmt.Sprintf("V%s := archsimd.LoadFloat64x%d((*[%d]float64)(%s))", s, w, w, s)
+		return fmt.Sprintf("V%s := archsimd.LoadFloat64x@W((*[@W]float64)(%s))", s, at(s))
 	}
 	bcast := func() {
 		for _, c := range k.Ks {
@@ -253,15 +262,22 @@ func vectorKernel(b *buf, k parsed, w int) {
 	head := func(sl []string) {
 		b.p("m := len(o) &^ %d", w-1)
 		b.p("%s = %s", strings.Join(sl, ", "), each(sl, "%s[:m]"))
-		b.p("for %s {", strings.Join(strings.Split(each(sl, "len(%s) >= @W"), ", "), " && "))
+		if indexed {
+			b.p("for i := 0; i+@W <= m; i += @W {")
+		} else {
+			b.p("for %s {", strings.Join(strings.Split(each(sl, "len(%s) >= @W"), ", "), " && "))
+		}
 		for _, v := range k.Vecs {
 			b.p("%s", ld(v))
 		}
 	}
 	tail := func(sl []string) {
-		b.p("%s = %s", strings.Join(sl, ", "), each(sl, "%s[@W:]"))
+		if !indexed {
+			b.p("%s = %s", strings.Join(sl, ", "), each(sl, "%s[@W:]"))
+		}
 		b.p("}")
 	}
+	o, ref := at("o"), at("ref")
 	e := k.e.vector(w)
 	var body buf
 	bb := b
@@ -271,7 +287,7 @@ func vectorKernel(b *buf, k parsed, w int) {
 		b.p("func %s@W(%s) int {", k.Name, k.params())
 		bcast()
 		head(sl)
-		b.p("%s.Store((*[@W]float64)(o))", e)
+		b.p("%s.Store((*[@W]float64)(%s))", e, o)
 		tail(sl)
 		b.p("return m\n}\n")
 	case Held:
@@ -279,7 +295,7 @@ func vectorKernel(b *buf, k parsed, w int) {
 		bcast()
 		b.p("NF := archsimd.BroadcastFloat64x@W(float64(n))")
 		head(sl)
-		b.p("%s.StoreMasked((*[@W]float64)(o), active@W((*[@W]int32)(ref), NF))", e)
+		b.p("%s.StoreMasked((*[@W]float64)(%s), active@W((*[@W]int32)(%s), NF))", e, o, ref)
 		tail(sl)
 		b.p("return m\n}\n")
 	case Euler:
@@ -294,9 +310,9 @@ func vectorKernel(b *buf, k parsed, w int) {
 		b.p("var bad archsimd.Uint64x@W // the bits of x-x ored: 0 while every value is finite")
 		withRef := append(sl[:len(sl):len(sl)], "ref")
 		head(withRef)
-		b.p("D := %s.Masked(active@W((*[@W]int32)(ref), NF)) // +0 where refractory, as the scalar d = 0", e)
-		b.p("O := archsimd.LoadFloat64x@W((*[@W]float64)(o)).Add(DT.Mul(D))")
-		b.p("O.Store((*[@W]float64)(o))")
+		b.p("D := %s.Masked(active@W((*[@W]int32)(%s), NF)) // +0 where refractory, as the scalar d = 0", e, ref)
+		b.p("O := archsimd.LoadFloat64x@W((*[@W]float64)(%s)).Add(DT.Mul(D))", o)
+		b.p("O.Store((*[@W]float64)(%s))", o)
 		b.p("bad = bad.Or(O.Sub(O).AsUint64x@W())")
 		tail(withRef)
 		b.p("return m, !allZero@W(bad)\n}\n")
@@ -305,8 +321,8 @@ func vectorKernel(b *buf, k parsed, w int) {
 		bcast()
 		b.p("var bad archsimd.Uint64x@W")
 		head(sl)
-		b.p("O := archsimd.LoadFloat64x@W((*[@W]float64)(o)).Add(DT.Mul(%s))", e)
-		b.p("O.Store((*[@W]float64)(o))")
+		b.p("O := archsimd.LoadFloat64x@W((*[@W]float64)(%s)).Add(DT.Mul(%s))", o, e)
+		b.p("O.Store((*[@W]float64)(%s))", o)
 		b.p("bad = bad.Or(O.Sub(O).AsUint64x@W())")
 		tail(sl)
 		b.p("return m, !allZero@W(bad)\n}\n")
