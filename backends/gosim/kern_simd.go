@@ -12,9 +12,9 @@ import (
 // Vector bodies of the kernels, 8 lanes (AVX-512), written with package
 // simd/archsimd (GOEXPERIMENT=simd); kern_simd4.go has the 4-lane (AVX2) ones.
 // Each handles the largest multiple of 8 elements and returns how many it
-// did. The loops walk the slices 8 elements at a time (rather than
-// indexing) so that the compiler keeps everything in registers and drops
-// the bounds checks.
+// did. The loops walk the slices 8 elements at a time, which drops the
+// bounds checks, or index them where five or more slices would take too
+// many registers to walk.
 
 // simdCPU is whether the CPU runs the bodies of w lanes.
 func simdCPU(w int) bool {

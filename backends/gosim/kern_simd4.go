@@ -12,9 +12,9 @@ import (
 // Vector bodies of the kernels, 4 lanes (AVX2), written with package
 // simd/archsimd (GOEXPERIMENT=simd), for CPUs without AVX-512 or with SNNC_SIMD=avx2.
 // Each handles the largest multiple of 4 elements and returns how many it
-// did. The loops walk the slices 4 elements at a time (rather than
-// indexing) so that the compiler keeps everything in registers and drops
-// the bounds checks.
+// did. The loops walk the slices 4 elements at a time, which drops the
+// bounds checks, or index them where five or more slices would take too
+// many registers to walk.
 
 // neg4 flips the sign bit, as the scalar -x does (0 - x would turn -0
 // into +0).

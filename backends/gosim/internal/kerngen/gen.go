@@ -188,9 +188,9 @@ func vectorFile(ks []parsed, w int) string {
 		b.p("// simd/archsimd (GOEXPERIMENT=simd), for CPUs without AVX-512 or with SNNC_SIMD=avx2.")
 	}
 	b.p("// Each handles the largest multiple of %d elements and returns how many it", w)
-	b.p("// did. The loops walk the slices %d elements at a time (rather than", w)
-	b.p("// indexing) so that the compiler keeps everything in registers and drops")
-	b.p("// the bounds checks.\n")
+	b.p("// did. The loops walk the slices %d elements at a time, which drops the", w)
+	b.p("// bounds checks, or index them where five or more slices would take too")
+	b.p("// many registers to walk.\n")
 	if w == 8 {
 		b.p("%s", dispatch(ks, "archsimd.X86.AVX512()", "archsimd.X86.AVX2()"))
 	}
