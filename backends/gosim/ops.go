@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/plan"
 )
 
@@ -71,8 +72,8 @@ type loopExec struct {
 	block  bool // runs block-wise (else element by element)
 	check  bool // report NaN/Inf among stored values (RK4/Euler)
 	stores []storeKernel
-	scr    [][][]float64 // per thread: nbuf buffers
-	sc     []float64     // element-by-element values
+	scr    []*lanes  // per thread
+	sc     []float64 // element-by-element values
 	args   []float64
 }
 
@@ -87,9 +88,10 @@ type storeKernel struct {
 
 // loopArrays are the arrays a population's loops run over.
 type loopArrays struct {
-	f64    [][]float64 // by plan array ID
-	vars   []string    // the variable of each
-	ref    []int32     // refractory steps: plan array refArr
+	meta   []*plan.Array // the plan's arrays
+	f64    [][]float64   // by plan array ID
+	vars   []string      // the variable of each
+	ref    []int32       // refractory steps: plan array refArr
 	refArr int
 }
 
@@ -97,7 +99,7 @@ type loopArrays struct {
 func compileLoop(l *plan.Loop, la *loopArrays, check bool) (*loopExec, error) {
 	e := &loopExec{l: l, ops: l.Ops, arrs: la.f64, vars: la.vars, ref: la.ref, refArr: la.refArr, check: check,
 		uni: make([]float64, len(l.Ops)), vals: make([]val, len(l.Ops)), sc: make([]float64, len(l.Ops))}
-	if err := e.validate(); err != nil {
+	if err := e.validate(la.meta); err != nil {
 		return nil, fmt.Errorf("%s: %w", l, err)
 	}
 	e.block = e.blockable()
@@ -107,70 +109,23 @@ func compileLoop(l *plan.Loop, la *loopArrays, check bool) (*loopExec, error) {
 	return e, nil
 }
 
-// validate refuses what the interpreter cannot run and checks every
-// element a loop touches is inside its array.
-func (e *loopExec) validate() error {
+// validate checks the loop (plan.VerifyLoop) and refuses what the
+// interpreter cannot run in neuron code.
+func (e *loopExec) validate(meta []*plan.Array) error {
+	if err := plan.VerifyLoop(e.l, meta); err != nil {
+		return err
+	}
 	for k, op := range e.ops {
-		for _, a := range op.Args {
-			if a < 0 || a >= k {
-				return fmt.Errorf("op %d: argument %%%d is not defined before it", k, a)
-			}
-		}
-		switch op.Code {
-		case plan.Rand:
+		switch {
+		case op.Code == plan.Rand:
 			return fmt.Errorf("random draw %s() is not supported here: the interpreter has no random stream in neuron code", op.Fn)
-		case plan.Send:
+		case op.Code == plan.Send:
 			return fmt.Errorf("deliver outside a synapse's on_pre")
-		case plan.Load, plan.Store, plan.Refr:
-			if op.Idx != plan.I {
-				return fmt.Errorf("op %d: %s.%s in neuron code", k, op.Idx, op.Code)
-			}
-			n := 0
-			switch {
-			case op.Arr == e.refArr:
-				n = len(e.ref)
-			case op.Arr >= 0 && op.Arr < len(e.arrs) && e.arrs[op.Arr] != nil && op.Code != plan.Refr:
-				n = len(e.arrs[op.Arr])
-			default:
-				return fmt.Errorf("op %d: no array a%d here", k, op.Arr)
-			}
-			if op.Code == plan.Load && op.Arr == e.refArr {
-				return fmt.Errorf("op %d: the refractory array is read with refr", k)
-			}
-			if op.Off < 0 || e.l.N+op.Off > n {
-				return fmt.Errorf("op %d: index out of a%d's range [0, %d)", k, op.Arr, n)
-			}
-			if op.Code == plan.Store && len(op.Args) == 0 {
-				return fmt.Errorf("op %d: store without a value", k)
-			}
-		case plan.Spike:
-			if len(op.Args) != 1 {
-				return fmt.Errorf("op %d: spike takes one argument", k)
-			}
-		case plan.Const, plan.Time, plan.StepNo, plan.Weight:
-		default:
-			if !plan.Pure(op.Code) {
-				return fmt.Errorf("op %d: unknown code %s", k, op.Code)
-			}
-			vals := make([]float64, len(op.Args))
-			if _, err := plan.Apply(op.Code, op.Fn, vals); err != nil || !arityOK(op) {
-				return fmt.Errorf("op %d: %s with %d arguments", k, op.Code, len(op.Args))
-			}
+		case op.Code == plan.Load && op.Arr == e.refArr || (op.Code == plan.Load || op.Code == plan.Store) && op.Arr != e.refArr && e.arrs[op.Arr] == nil:
+			return fmt.Errorf("op %d: a%d is not an array of %s", k, op.Arr, e.l.Over)
 		}
 	}
 	return nil
-}
-
-func arityOK(op plan.Op) bool {
-	switch op.Code {
-	case plan.Neg, plan.Not:
-		return len(op.Args) == 1
-	case plan.Select:
-		return len(op.Args) == 3
-	case plan.Call:
-		return len(op.Args) >= 1
-	}
-	return len(op.Args) == 2
 }
 
 // blockable reports whether running each op over a block gives what
@@ -234,39 +189,40 @@ func (e *loopExec) apply(op *plan.Op, vals []float64) float64 {
 	return v
 }
 
-// scratch is thread t's buffers.
-func (e *loopExec) scratch(t int) [][]float64 {
+// lanesOf is thread t's block state and scratch buffers.
+func (e *loopExec) lanesOf(t int) *lanes {
 	for len(e.scr) <= t {
-		bufs := make([][]float64, e.nbuf)
-		for i := range bufs {
-			bufs[i] = make([]float64, blockLanes)
+		x := &lanes{buf: make([][]float64, e.nbuf)}
+		for i := range x.buf {
+			x.buf[i] = make([]float64, blockLanes)
 		}
-		e.scr = append(e.scr, bufs)
+		e.scr = append(e.scr, x)
 	}
 	return e.scr[t]
 }
 
 // prepare makes room for threads threads (before they share a loop).
-func (e *loopExec) prepare(threads int) { e.scratch(threads - 1) }
+func (e *loopExec) prepare(threads int) { e.lanesOf(threads - 1) }
 
 // runRange runs neurons [lo, hi) on thread t (start first), appending the
 // spikes to spk; bad: a checked store wrote a NaN or Inf.
 func (e *loopExec) runRange(t, lo, hi int, spk []int32) ([]int32, bool) {
+	x := e.lanesOf(t)
+	x.spk, x.bad = spk, false
 	if !e.block {
-		x := &lanes{spk: spk}
 		for i := lo; i < hi; i++ {
 			e.elem(i, 0, x)
 		}
-		return x.spk, x.bad
-	}
-	x := &lanes{buf: e.scratch(t), spk: spk}
-	for b := lo; b < hi; b += blockLanes {
-		x.lo, x.hi = b, min(b+blockLanes, hi)
-		for _, in := range e.prog {
-			in(e, x)
+	} else {
+		for b := lo; b < hi; b += blockLanes {
+			x.lo, x.hi = b, min(b+blockLanes, hi)
+			for _, in := range e.prog {
+				in(e, x)
+			}
 		}
 	}
-	return x.spk, x.bad
+	spk, x.spk = x.spk, nil
+	return spk, x.bad
 }
 
 // elem runs the loop's ops for index i, as plan.Eval does (w: the event's
@@ -907,11 +863,14 @@ func (c *bcomp) plain(k int, out val, in []val) instr {
 	case plan.Select:
 		return func(e *loopExec, x *lanes) {
 			o := x.v(e, out)
+			c, kc := x.arg(e, in[0])
+			a, ka := x.arg(e, in[1])
+			b, kb := x.arg(e, in[2])
 			for i := range o {
-				if x.at(e, in[0], i) != 0 {
-					o[i] = x.at(e, in[1], i)
+				if lane(c, kc, i) != 0 {
+					o[i] = lane(a, ka, i)
 				} else {
-					o[i] = x.at(e, in[2], i)
+					o[i] = lane(b, kb, i)
 				}
 			}
 		}
@@ -920,8 +879,10 @@ func (c *bcomp) plain(k int, out val, in []val) instr {
 		f := binFns[op.Code]
 		return func(e *loopExec, x *lanes) {
 			o := x.v(e, out)
+			a, ka := x.arg(e, in[0])
+			b, kb := x.arg(e, in[1])
 			for i := range o {
-				o[i] = f(x.at(e, in[0], i), x.at(e, in[1], i))
+				o[i] = f(lane(a, ka, i), lane(b, kb, i))
 			}
 		}
 	}
@@ -929,11 +890,19 @@ func (c *bcomp) plain(k int, out val, in []val) instr {
 	return func(e *loopExec, x *lanes) {
 		o := x.v(e, out)
 		args := make([]float64, len(in))
+		cols, ks := make([][]float64, len(in)), make([]float64, len(in))
+		for j, v := range in {
+			cols[j], ks[j] = x.arg(e, v)
+		}
 		for i := range o {
-			for j, v := range in {
-				args[j] = x.at(e, v, i)
+			for j := range in {
+				args[j] = lane(cols[j], ks[j], i)
 			}
-			o[i], _ = plan.Apply(op.Code, op.Fn, args)
+			if op.Code == plan.Call {
+				o[i], _ = ir.Eval1(op.Fn, args) // what plan.Apply calls, without its dispatch
+			} else {
+				o[i], _ = plan.Apply(op.Code, op.Fn, args)
+			}
 		}
 	}
 }
@@ -958,9 +927,18 @@ func buildStore(dst val, in []val) instr {
 		if len(in) == 1 && in[0] == dst {
 			return // the value read in place
 		}
+		v, kv := x.arg(e, in[0])
+		if len(in) == 1 && v != nil {
+			copy(o, v)
+			return
+		}
+		g, kg := []float64(nil), 1.0
+		if len(in) > 1 {
+			g, kg = x.arg(e, in[1])
+		}
 		for i := range o {
-			if len(in) < 2 || x.at(e, in[1], i) != 0 {
-				o[i] = x.at(e, in[0], i)
+			if lane(g, kg, i) != 0 {
+				o[i] = lane(v, kv, i)
 			}
 		}
 	}
@@ -968,8 +946,9 @@ func buildStore(dst val, in []val) instr {
 
 func buildSpike(_ *bcomp, _ val, in []val) instr {
 	return func(e *loopExec, x *lanes) {
+		c, kc := x.arg(e, in[0])
 		for i := range x.hi - x.lo {
-			if x.at(e, in[0], i) != 0 {
+			if lane(c, kc, i) != 0 {
 				x.spk = append(x.spk, int32(x.lo+i))
 			}
 		}
@@ -988,15 +967,20 @@ func (x *lanes) v(e *loopExec, r val) []float64 {
 	panic("gosim: a uniform value read as a vector")
 }
 
-// at is lane i of a value.
-func (x *lanes) at(e *loopExec, r val, i int) float64 {
-	switch r.kind {
-	case vArr:
-		return e.arrs[r.slot][x.lo+r.off+i]
-	case vBuf:
-		return x.buf[r.slot][i]
+// arg is a value's lanes, or (lanes nil) its uniform value.
+func (x *lanes) arg(e *loopExec, r val) ([]float64, float64) {
+	if r.kind == vUni {
+		return nil, e.uni[r.slot]
 	}
-	return e.uni[r.slot]
+	return x.v(e, r), 0
+}
+
+// lane is lane i of an arg.
+func lane(s []float64, k float64, i int) float64 {
+	if s != nil {
+		return s[i]
+	}
+	return k
 }
 
 // keep makes o hold old (the value a store's kernel updates in place) when

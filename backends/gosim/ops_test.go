@@ -266,6 +266,15 @@ func fuzzArrays(r *rand.Rand, n int) ([][]float64, []int32) {
 	return arrs, ref
 }
 
+// fuzzMeta describes the arrays of fuzzArrays.
+func fuzzMeta(n int) []*plan.Array {
+	var out []*plan.Array
+	for a := range fzArrays {
+		out = append(out, &plan.Array{ID: a, Name: fmt.Sprintf("a%d", a), Len: n + 2})
+	}
+	return append(out, &plan.Array{ID: fzRefr, Name: "refractory", Kind: plan.Refractory, Len: n + 2})
+}
+
 // checkExec runs l both ways from the same arrays and compares.
 func checkExec(t *testing.T, l *plan.Loop, r *rand.Rand) {
 	t.Helper()
@@ -291,7 +300,7 @@ func checkExec(t *testing.T, l *plan.Loop, r *rand.Rand) {
 		}
 	}
 	// the executor, over fresh copies
-	la := &loopArrays{ref: slices.Clone(ref), refArr: fzRefr}
+	la := &loopArrays{meta: fuzzMeta(l.N), ref: slices.Clone(ref), refArr: fzRefr}
 	for a, x := range arrs {
 		la.f64 = append(la.f64, slices.Clone(x))
 		la.vars = append(la.vars, fmt.Sprintf("a%d", a))
@@ -405,7 +414,7 @@ func TestLoopExecKernels(t *testing.T) {
 		if l.Space != plan.Neurons || l.Kernel == "" {
 			continue
 		}
-		la := &loopArrays{ref: make([]int32, 302), refArr: fzRefr}
+		la := &loopArrays{meta: fuzzMeta(300), ref: make([]int32, 302), refArr: fzRefr}
 		for a := range fzArrays {
 			la.f64 = append(la.f64, make([]float64, 302))
 			la.vars = append(la.vars, fmt.Sprintf("a%d", a))

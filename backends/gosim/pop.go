@@ -131,7 +131,7 @@ func newPop(s *sim, ip *ir.Population, pp *plan.Pop) (*pop, error) {
 	for _, mb := range pp.Members {
 		p.members = append(p.members, member{mb.Name, mb.Off, mb.N})
 	}
-	p.la = &loopArrays{f64: make([][]float64, len(s.plan.Arrays)), vars: make([]string, len(s.plan.Arrays)), ref: p.refUntil, refArr: -1}
+	p.la = &loopArrays{meta: s.plan.Arrays, f64: make([][]float64, len(s.plan.Arrays)), vars: make([]string, len(s.plan.Arrays)), ref: p.refUntil, refArr: -1}
 	for _, a := range s.plan.Arrays {
 		if a.Owner != pp.Name {
 			continue
@@ -195,6 +195,9 @@ func newPop(s *sim, ip *ir.Population, pp *plan.Pop) (*pop, error) {
 		p.simple, p.simpleVals = pp.Simple, p.vals[pp.Simple.Var]
 	}
 	p.fused = pp.Fused
+	for _, e := range p.updates {
+		p.fused = p.fused && e.block // block by block, each thread its own
+	}
 	if pp.Kernel == "lifBlock" {
 		p.lif, p.lifX = p.lifShape()
 	}

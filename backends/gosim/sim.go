@@ -1,6 +1,9 @@
-// Package gosim is the interpreter backend behind `snnc run`: it compiles
-// the optimised IR into closures over the runtime's state arrays and steps
-// the network, clock-driven for neurons and event-driven for synapses.
+// Package gosim is the interpreter backend behind `snnc run`: it executes
+// the execution plan's loops (package plan; ops.go) for the neurons' update,
+// threshold, reset and port handlers, compiles the rest of the optimised IR
+// (synapse models, dendrites) into closures over the runtime's state arrays,
+// and steps the network, clock-driven for neurons and event-driven for
+// synapses.
 //
 // One time step, in Brian2's order (so the two can be compared spike for
 // spike): record state; drive continuous ports; integrate every population
