@@ -24,8 +24,9 @@ import (
 // or a port's events, and neuron loops whose lanes would see each other's
 // writes, run element by element.
 
-// blockLanes is how many neurons one op runs over at a time (measured:
-// BenchmarkLoopExec; 256 keeps a block's temporaries in L1).
+// blockLanes is how many neurons one op runs over at a time: 256 keeps a
+// block's temporaries in L1 (BenchmarkLoopExec compares block-wise with
+// element by element).
 const blockLanes = 256
 
 type valKind uint8
@@ -56,12 +57,9 @@ type instr func(e *loopExec, x *lanes)
 
 // loopExec is a plan loop made executable over a population's arrays.
 type loopExec struct {
+	*loopArrays
 	l      *plan.Loop
 	ops    []plan.Op
-	arrs   [][]float64 // by plan array ID (nil: not this loop's)
-	vars   []string    // their variables' names (the plan names kernels by them)
-	ref    []int32     // the refractory array (plan array refArr), in steps
-	refArr int
 	n      int32   // the step, set by start
 	t      float64 // the step's time, set by start
 	uni    []float64
@@ -89,17 +87,17 @@ type storeKernel struct {
 // loopArrays are the arrays a population's loops run over.
 type loopArrays struct {
 	meta   []*plan.Array // the plan's arrays
-	f64    [][]float64   // by plan array ID
-	vars   []string      // the variable of each
+	f64    [][]float64   // by plan array ID (nil: not the population's)
+	vars   []string      // the variable of each (the plan names kernels by them)
 	ref    []int32       // refractory steps: plan array refArr
 	refArr int
 }
 
 // compileLoop makes l executable over la. check: stores report NaN/Inf.
 func compileLoop(l *plan.Loop, la *loopArrays, check bool) (*loopExec, error) {
-	e := &loopExec{l: l, ops: l.Ops, arrs: la.f64, vars: la.vars, ref: la.ref, refArr: la.refArr, check: check,
+	e := &loopExec{loopArrays: la, l: l, ops: l.Ops, check: check,
 		uni: make([]float64, len(l.Ops)), vals: make([]val, len(l.Ops)), sc: make([]float64, len(l.Ops))}
-	if err := e.validate(la.meta); err != nil {
+	if err := e.validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", l, err)
 	}
 	e.block = e.blockable()
@@ -111,8 +109,8 @@ func compileLoop(l *plan.Loop, la *loopArrays, check bool) (*loopExec, error) {
 
 // validate checks the loop (plan.VerifyLoop) and refuses what the
 // interpreter cannot run in neuron code.
-func (e *loopExec) validate(meta []*plan.Array) error {
-	if err := plan.VerifyLoop(e.l, meta); err != nil {
+func (e *loopExec) validate() error {
+	if err := plan.VerifyLoop(e.l, e.meta); err != nil {
 		return err
 	}
 	for k, op := range e.ops {
@@ -121,7 +119,7 @@ func (e *loopExec) validate(meta []*plan.Array) error {
 			return fmt.Errorf("random draw %s() is not supported here: the interpreter has no random stream in neuron code", op.Fn)
 		case op.Code == plan.Send:
 			return fmt.Errorf("deliver outside a synapse's on_pre")
-		case op.Code == plan.Load && op.Arr == e.refArr || (op.Code == plan.Load || op.Code == plan.Store) && op.Arr != e.refArr && e.arrs[op.Arr] == nil:
+		case op.Code == plan.Load && op.Arr == e.refArr || (op.Code == plan.Load || op.Code == plan.Store) && op.Arr != e.refArr && e.f64[op.Arr] == nil:
 			return fmt.Errorf("op %d: a%d is not an array of %s", k, op.Arr, e.l.Over)
 		}
 	}
@@ -242,7 +240,7 @@ func (e *loopExec) elem(i int, w float64, x *lanes) {
 		case plan.Weight:
 			v[k] = w
 		case plan.Load:
-			v[k] = e.arrs[op.Arr][i+op.Off]
+			v[k] = e.f64[op.Arr][i+op.Off]
 		case plan.Refr:
 			v[k] = b2f(e.n < e.ref[i+op.Off])
 		case plan.Store:
@@ -252,7 +250,7 @@ func (e *loopExec) elem(i int, w float64, x *lanes) {
 			if op.Arr == e.refArr {
 				e.ref[i+op.Off] = int32(v[a[0]])
 			} else {
-				e.arrs[op.Arr][i+op.Off] = v[a[0]]
+				e.f64[op.Arr][i+op.Off] = v[a[0]]
 				x.bad = x.bad || e.check && v[a[0]]-v[a[0]] != 0
 			}
 		case plan.Spike:
@@ -960,7 +958,7 @@ func buildSpike(_ *bcomp, _ val, in []val) instr {
 func (x *lanes) v(e *loopExec, r val) []float64 {
 	switch r.kind {
 	case vArr:
-		return e.arrs[r.slot][x.lo+r.off : x.hi+r.off]
+		return e.f64[r.slot][x.lo+r.off : x.hi+r.off]
 	case vBuf:
 		return x.buf[r.slot][:x.hi-x.lo]
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/plan"
 )
 
@@ -459,4 +460,56 @@ func guarded(l *plan.Loop, arr int) bool {
 		}
 	}
 	return n > 1
+}
+
+// BenchmarkLoopExec compares the two ways the executor runs a neuron loop
+// of a real model: block-wise (blockLanes lanes an op, kernels matched)
+// and element by element (every op per neuron, plan.Eval's order).
+func BenchmarkLoopExec(b *testing.B) {
+	for _, m := range []struct{ name, path string }{
+		{"exact", "../../examples/cuba.snn"}, {"euler", "../../examples/coba.snn"}, {"rk4", "../../testdata/gocode/simd_rk4.snn"}} {
+		p, _, diags := snnc.CompileIR(m.path, snnc.Options{})
+		if diags.HasErrors() {
+			b.Fatal(diags)
+		}
+		pl, err := plan.Build(p, plan.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var l *plan.Loop
+		for _, ph := range pl.Step {
+			if ph.Kind == plan.Update && l == nil {
+				l = ph.Loops[0]
+			}
+		}
+		la := &loopArrays{meta: pl.Arrays, f64: make([][]float64, len(pl.Arrays)), vars: make([]string, len(pl.Arrays)), refArr: -1}
+		for _, a := range pl.Arrays {
+			if a.Owner != l.Over {
+				continue
+			}
+			if a.Kind == plan.Refractory {
+				la.ref, la.refArr = make([]int32, a.Len), a.ID
+				continue
+			}
+			la.f64[a.ID], la.vars[a.ID] = make([]float64, a.Len), a.Var.Name
+			for i := range la.f64[a.ID] {
+				la.f64[a.ID][i] = -0.06 + 1e-3*float64(i%7)
+			}
+		}
+		for _, mode := range []string{"block", "element"} {
+			b.Run(m.name+"/"+mode, func(b *testing.B) {
+				e, err := compileLoop(l, la, true)
+				if err != nil {
+					b.Fatal(err)
+				}
+				e.block = e.block && mode == "block"
+				e.prepare(1)
+				for b.Loop() {
+					e.start(1, 1e-4)
+					e.runRange(0, 0, l.N, nil)
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(l.N), "ns/neuron")
+			})
+		}
+	}
 }

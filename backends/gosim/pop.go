@@ -31,20 +31,22 @@ type pop struct {
 	nonfinite  atomic.Bool      // an RK4/Euler step wrote a NaN or Inf this step (else the finite check skips their variables)
 	members    []member         // the IR populations this one runs (several when fused)
 	byVar      map[string][]float64
-	lastStep   int          // step of the current spikes (parts filter them once per step)
-	fused      bool         // update, threshold and reset in one pass (the plan's Pop.Fused)
-	fusedDone  bool         // this step's threshold and reset already ran
-	lif        *lifRows     // the fused step is CUBA's: one pass a block (lifBlock)
-	lifX       [3][]float64 // its v, g1, g2
-	spikes     []int32
-	parts      [][]int32 // each thread's spikes (fused step, threads > 1)
-	spikeCount int64
-	stateVars  []*ir.Var
-	checkOrder []*ir.Var // stateVars as checkFinite scans them (ir.BlameOrder)
-	t          float64
-	segDends   map[string]*segDendrite
-	contDends  map[string]*contDendrite
-	dendOrder  []string
+	lastStep   int  // step of the current spikes (parts filter them once per step)
+	fused      bool // update, threshold and reset in one pass (the plan's Pop.Fused)
+	fusedDone  bool // this step's threshold and reset already ran
+	// the threads share the update, the threshold (the plan's phases)
+	parUpdate, parThreshold bool
+	lif                     *lifRows     // the fused step is CUBA's: one pass a block (lifBlock)
+	lifX                    [3][]float64 // its v, g1, g2
+	spikes                  []int32
+	parts                   [][]int32 // each thread's spikes (fused step, threads > 1)
+	spikeCount              int64
+	stateVars               []*ir.Var
+	checkOrder              []*ir.Var // stateVars as checkFinite scans them (ir.BlameOrder)
+	t                       float64
+	segDends                map[string]*segDendrite
+	contDends               map[string]*contDendrite
+	dendOrder               []string
 	// probe, if set, is called before and after the update (i -1) and each
 	// neuron's reset (UpdateProbe, in tests)
 	probe func(kind string, i int, w float64, after bool)
@@ -172,6 +174,7 @@ func newPop(s *sim, ip *ir.Population, pp *plan.Pop) (*pop, error) {
 		var err error
 		switch ph.Kind {
 		case plan.Update:
+			p.parUpdate = ph.Parallel
 			for j, l := range ph.Loops {
 				nonlinear := m.Update[j].Method != ir.Exact
 				for _, v := range m.Update[j].Vars {
@@ -183,6 +186,7 @@ func newPop(s *sim, ip *ir.Population, pp *plan.Pop) (*pop, error) {
 				}
 			}
 		case plan.Threshold:
+			p.parThreshold = ph.Parallel
 			p.thresh, err = compileLoop(ph.Loops[0], p.la, false)
 		case plan.Reset:
 			p.resetL, err = compileLoop(ph.Loops[0], p.la, false)
@@ -257,7 +261,7 @@ func (p *pop) lifShape() (*lifRows, [3][]float64) {
 		xs = xs[1:]
 	}
 	if arr(xs[0]) != v || arr(xs[1]) != g1 || arr(xs[2]) != g2 || arr(st[1].leaves[0]) != g1 || arr(st[2].leaves[0]) != g2 ||
-		&e.arrs[v][0] != &p.simpleVals[0] {
+		&e.f64[v][0] != &p.simpleVals[0] {
 		return nil, none
 	}
 	k := func(id int) float64 { return e.ops[id].K }
@@ -271,7 +275,7 @@ func (p *pop) lifShape() (*lifRows, [3][]float64) {
 	kv, k1, k2 := st[0].ks, st[1].ks, st[2].ks
 	rows := &lifRows{c0: k(kv[0]), c1: k(kv[1]), c2: k(kv[2]), r: k(kv[3]), d1: k(k1[0]), r1: k(k1[1]), d2: k(k2[0]), r2: k(k2[1]),
 		held: held, op: p.simple.Op, thr: p.simple.K}
-	return rows, [3][]float64{e.arrs[v], e.arrs[g1], e.arrs[g2]}
+	return rows, [3][]float64{e.f64[v], e.f64[g1], e.f64[g2]}
 }
 
 // dendrites builds the population's segment and continuous dendrites.
@@ -401,7 +405,7 @@ func (p *pop) update(s *sim) {
 		defer p.probe("update", -1, 0, true)
 	}
 	for _, e := range p.updates {
-		if !e.block || s.threads <= 1 || p.n < plan.ParallelMin {
+		if !e.block || s.threads <= 1 || !p.parUpdate {
 			if _, bad := e.runRange(0, 0, p.n, nil); bad {
 				p.nonfinite.Store(true)
 			}
@@ -420,7 +424,7 @@ func (p *pop) update(s *sim) {
 // commutes with the step's synaptic events, so the result is the same as
 // three separate passes.
 func (p *pop) fusedStep(s *sim) {
-	if s.threads <= 1 || p.n < plan.ParallelMin {
+	if s.threads <= 1 || !p.parUpdate {
 		p.spikes = p.fusedRange(s, 0, p.spikes[:0], 0, p.n)
 	} else {
 		// each thread integrates and tests its range; the spikes are
@@ -484,7 +488,7 @@ func (p *pop) threshold(s *sim) {
 	}
 	p.spikes = p.spikes[:0]
 	switch {
-	case p.simple != nil && s.threads > 1 && p.n >= plan.ParallelMin:
+	case p.simple != nil && s.threads > 1 && p.parThreshold:
 		p.threadParts(s)
 		s.team.Split(p.n, func(t, lo, hi int) { p.parts[t] = p.crossings(s, p.parts[t][:0], lo, hi) })
 		p.joinParts(s)
