@@ -83,6 +83,7 @@ fuzz-short:
 	d=$$(mktemp -d) && $(GO) test -run='^$$' -fuzz='^FuzzCheck$$' -fuzztime=$(FUZZTIME) . -args -test.fuzzcachedir=$$d; s=$$?; rm -rf $$d; exit $$s
 	d=$$(mktemp -d) && $(GO) test -run='^$$' -fuzz='^FuzzRun$$' -fuzztime=$(FUZZTIME) . -args -test.fuzzcachedir=$$d; s=$$?; rm -rf $$d; exit $$s
 	d=$$(mktemp -d) && $(GO) test -run='^$$' -fuzz='^FuzzLoop$$' -fuzztime=5s ./plan -args -test.fuzzcachedir=$$d; s=$$?; rm -rf $$d; exit $$s
+	d=$$(mktemp -d) && $(GO) test -run='^$$' -fuzz='^FuzzLoopExec$$' -fuzztime=5s ./backends/gosim -args -test.fuzzcachedir=$$d; s=$$?; rm -rf $$d; exit $$s
 
 fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzCheck$$' -fuzztime=10m .

@@ -8,9 +8,9 @@ import (
 	"github.com/snnc/snnc/runtime"
 )
 
-// Expressions are compiled once into closures (no tree walk per neuron per
-// step). Event kernels use scalar closures over a context; per-step work over
-// whole populations uses the vector closures in vector.go.
+// Expressions the plan does not cover yet (synapse models, dendrites,
+// initial values, weights, wta scores, monitors' aliases) are compiled once
+// into closures (no tree walk per neuron per step) over a context.
 
 // ctx is what a scalar closure reads: the indices of the neuron or synapse
 // being processed and the event's values.

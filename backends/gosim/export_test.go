@@ -37,7 +37,7 @@ func EnvLanes() int { return vecLanes(os.Getenv("SNNC_SIMD")) }
 // check, threshold and reset, without inputs or synaptic delivery. It also
 // returns the number of neurons.
 func NeuronStep(p *ir.Program) (func() error, int, error) {
-	s, err := build(p, Options{Threads: 1})
+	s, err := build(p, nil, Options{Threads: 1})
 	if err != nil {
 		return nil, 0, err
 	}
@@ -81,35 +81,24 @@ type Probe struct {
 // every reset of a neuron and every event a port handler (not a direct
 // add) receives.
 func UpdateProbe(p *ir.Program, baseDir string, steps int, probe func(Probe) error) error {
-	s, err := build(p, Options{Threads: 1, BaseDir: baseDir})
+	s, err := build(p, nil, Options{Threads: 1, BaseDir: baseDir})
 	if err != nil {
 		return err
 	}
 	s.team = runtime.NewTeam(1)
 	defer s.team.Close()
 	var perr error
-	call := func(pp *pop, kind string, i int, w float64, after bool) {
-		if perr == nil {
-			perr = probe(Probe{Pop: pp.nm, Kind: kind, I: i, Weight: w, Vals: pp.byVar, RefUntil: pp.refUntil, N: s.n, T: s.t, After: after})
-		}
-	}
-	wrap := func(pp *pop, kind string, k kernel) kernel {
-		return func(c *ctx) {
-			call(pp, kind, c.i, c.weight, false)
-			k(c)
-			call(pp, kind, c.i, c.weight, true)
-		}
-	}
 	for _, pp := range s.pops {
 		pp.fused, pp.lif = false, nil
-		around := func(after bool) integrator {
-			return probeStep(func(s *sim) { call(pp, "update", -1, 0, after) })
+		call := func(kind string, i int, w float64, after bool) {
+			if perr == nil {
+				perr = probe(Probe{Pop: pp.nm, Kind: kind, I: i, Weight: w, Vals: pp.byVar, RefUntil: pp.refUntil, N: s.n, T: s.t, After: after})
+			}
 		}
-		pp.systems = append(append([]integrator{around(false)}, pp.systems...), around(true))
-		pp.resetK = wrap(pp, "reset", pp.resetK)
+		pp.probe = call
 		for name, ep := range pp.events {
-			if ep.k != nil {
-				ep.k = wrap(pp, "port "+name, ep.k)
+			if ep.h != nil {
+				ep.probe = func(i int, w float64, after bool) { call("port "+name, i, w, after) }
 			}
 		}
 	}
@@ -122,39 +111,28 @@ func UpdateProbe(p *ir.Program, baseDir string, steps int, probe func(Probe) err
 	return perr
 }
 
-type probeStep func(s *sim)
-
-func (f probeStep) step(s *sim) { f(s) }
-
 // PopKernels describes, per population, how the interpreter runs its
 // update: "fused=B lif=B" and, for each Euler system, the step kernel of
 // each variable ("eulerQMM v; eulerScaled ge").
 func PopKernels(p *ir.Program, baseDir string) (map[string][]string, error) {
-	s, err := build(p, Options{Threads: 1, BaseDir: baseDir})
+	s, err := build(p, nil, Options{Threads: 1, BaseDir: baseDir})
 	if err != nil {
 		return nil, err
 	}
 	out := map[string][]string{}
 	for _, pp := range s.pops {
 		desc := []string{fmt.Sprintf("fused=%v lif=%v", pp.fused, pp.lif != nil)}
-		for _, in := range pp.systems {
-			r, ok := in.(*rk)
-			if !ok || !r.euler {
+		for _, e := range pp.updates {
+			if !strings.HasSuffix(e.l.Name, "(euler)") {
 				continue
 			}
 			var names []string
-			for j, v := range r.vars {
-				name := "euler"
-				switch sc := r.scaled[j]; {
-				case r.copyK[j]:
-				case sc.shape == 'T':
-					name = "eulerQMM"
-				case sc.shape == 'S':
-					name = "eulerAddM"
-				case sc.shape != 0:
-					name = "eulerScaled"
+			for _, st := range e.stores {
+				name := st.name
+				if name == "" {
+					name = "none"
 				}
-				names = append(names, name+" "+v.Name)
+				names = append(names, name+" "+pp.la.vars[st.arr])
 			}
 			desc = append(desc, strings.Join(names, "; "))
 		}

@@ -2,7 +2,6 @@ package gosim
 
 import (
 	"fmt"
-	"slices"
 	"sync/atomic"
 
 	"github.com/snnc/snnc/ir"
@@ -10,7 +9,7 @@ import (
 	"github.com/snnc/snnc/runtime"
 )
 
-// pop is a population: state arrays, integrators and kernels.
+// pop is a population: its state arrays and the plan's loops over them.
 type pop struct {
 	nm         string
 	n          int
@@ -18,35 +17,39 @@ type pop struct {
 	ir         *ir.Population
 	model      *ir.Model
 	vals       map[*ir.Var][]float64 // state variables and continuous ports
-	slots      map[*ir.Var]*[]float64
-	ports      map[string][]float64 // continuous port accumulators
+	ports      map[string][]float64  // continuous port accumulators
 	events     map[string]*eventPort
 	refUntil   []int32 // refractory while step < refUntil
-	systems    []integrator
-	thresh     vfn
-	fast       *fastThreshold
+	la         *loopArrays
+	updates    []*loopExec // one loop per system (plan Update phase)
+	thresh     *loopExec   // the threshold loop (plan Threshold phase), or nil
+	simple     *plan.SimpleThreshold
+	simpleVals []float64 // the variable a simple threshold tests (crossings)
+	resetL     *loopExec // the reset loop, run for each spiking neuron, or nil
+	handlers   []*loopExec
 	nonlinear  map[*ir.Var]bool // integrated by RK4/Euler
 	nonfinite  atomic.Bool      // an RK4/Euler step wrote a NaN or Inf this step (else the finite check skips their variables)
-	refList    []int32          // neurons refractory now (a superset until update prunes it)
-	useRefList bool             // an exact system reads refList (else it is not kept)
 	members    []member         // the IR populations this one runs (several when fused)
 	byVar      map[string][]float64
 	lastStep   int  // step of the current spikes (parts filter them once per step)
-	fused      bool // update, threshold and reset in one pass (the fuse pass allows it)
+	fused      bool // update, threshold and reset in one pass (the plan's Pop.Fused)
 	fusedDone  bool // this step's threshold and reset already ran
-	resetK     kernel
-	lif        *lifRows     // the fused step is CUBA's: one pass a block (lifBlock)
-	lifX       [3][]float64 // its v, g1, g2
-	spikes     []int32
-	parts      [][]int32 // each thread's spikes (fused step, threads > 1)
-	spikeCount int64
-	stateVars  []*ir.Var
-	checkOrder []*ir.Var // stateVars as checkFinite scans them (ir.BlameOrder)
-	t          float64
-	cx         ctx
-	segDends   map[string]*segDendrite
-	contDends  map[string]*contDendrite
-	dendOrder  []string
+	// the threads share the update, the threshold (the plan's phases)
+	parUpdate, parThreshold bool
+	lif                     *lifRows     // the fused step is CUBA's: one pass a block (lifBlock)
+	lifX                    [3][]float64 // its v, g1, g2
+	spikes                  []int32
+	parts                   [][]int32 // each thread's spikes (fused step, threads > 1)
+	spikeCount              int64
+	stateVars               []*ir.Var
+	checkOrder              []*ir.Var // stateVars as checkFinite scans them (ir.BlameOrder)
+	t                       float64
+	segDends                map[string]*segDendrite
+	contDends               map[string]*contDendrite
+	dendOrder               []string
+	// probe, if set, is called before and after the update (i -1) and each
+	// neuron's reset (UpdateProbe, in tests)
+	probe func(kind string, i int, w float64, after bool)
 }
 
 // member is one IR population inside a pop: neurons [off, off+n).
@@ -99,54 +102,53 @@ func (v *part) vals(x *ir.Var) []float64 {
 	return b[v.off : v.off+v.n]
 }
 
-// eventPort is a compiled event input: either a direct `x += weight` or a
-// general kernel run with the weight in the context.
+// eventPort is an event input: either a direct `x += weight` or the
+// plan's handler loop run for the event's target with its weight.
 type eventPort struct {
 	direct []float64 // x += weight
 	sign   float64
-	k      kernel
+	h      *loopExec
+	x      lanes
+	probe  func(i int, w float64, after bool) // tests: around each handled event
 }
 
-func (e *eventPort) receive(c *ctx, post int, w float64) {
+func (e *eventPort) receive(_ *ctx, post int, w float64) {
 	if e.direct != nil {
 		e.direct[post] += e.sign * w
 		return
 	}
-	c.i, c.weight = post, w
-	e.k(c)
+	if e.probe != nil {
+		e.probe(post, w, false)
+		defer e.probe(post, w, true)
+	}
+	e.h.elem(post, w, &e.x)
 }
 
-func newPop(s *sim, ip *ir.Population) (*pop, error) {
+// newPop lays out a population as the plan's Pop pp and makes its loops
+// executable.
+func newPop(s *sim, ip *ir.Population, pp *plan.Pop) (*pop, error) {
 	m := ip.Model
-	members := []member{{ip.Name, 0, ip.Size}}
-	n := ip.Size
-	if ip.Members != nil {
-		// a fused group: one loop over every member's neurons
-		members, n = nil, 0
-		for _, mp := range ip.Members {
-			members = append(members, member{mp.Name, mp.Offset, mp.Size})
-			n += mp.Size
-		}
+	p := &pop{nm: ip.Name, n: pp.N, shape: ip.Shape, ir: ip, model: m, vals: map[*ir.Var][]float64{},
+		ports: map[string][]float64{}, events: map[string]*eventPort{}, refUntil: make([]int32, pp.N), byVar: map[string][]float64{}}
+	for _, mb := range pp.Members {
+		p.members = append(p.members, member{mb.Name, mb.Off, mb.N})
 	}
-	p := &pop{nm: ip.Name, n: n, shape: ip.Shape, ir: ip, model: m, vals: map[*ir.Var][]float64{}, slots: map[*ir.Var]*[]float64{},
-		ports: map[string][]float64{}, events: map[string]*eventPort{}, refUntil: make([]int32, n), members: members, byVar: map[string][]float64{}}
-	for _, v := range m.Vars {
-		switch v.Kind {
-		case ir.State, ir.ContinuousPort:
-			buf := make([]float64, p.n)
-			p.vals[v] = buf
-			p.slots[v] = &buf
-			p.byVar[v.Name] = buf
-			if v.Kind == ir.State {
-				p.stateVars = append(p.stateVars, v)
-			}
-		case ir.DendriteOut:
-			// a continuous dendrite's output: written at the end of each
-			// step, read like a continuous port during the next
-			buf := make([]float64, p.n)
-			p.vals[v] = buf
-			p.slots[v] = &buf
-			p.byVar[v.Name] = buf
+	p.la = &loopArrays{meta: s.plan.Arrays, f64: make([][]float64, len(s.plan.Arrays)), vars: make([]string, len(s.plan.Arrays)), ref: p.refUntil, refArr: -1}
+	for _, a := range s.plan.Arrays {
+		if a.Owner != pp.Name {
+			continue
+		}
+		if a.Kind == plan.Refractory {
+			p.la.refArr = a.ID
+			continue
+		}
+		// state, continuous ports and continuous dendrites' outputs (written
+		// at the end of each step, read like a port during the next)
+		buf := make([]float64, p.n)
+		p.vals[a.Var], p.byVar[a.Var.Name] = buf, buf
+		p.la.f64[a.ID], p.la.vars[a.ID] = buf, a.Var.Name
+		if a.Kind == plan.NeuronState {
+			p.stateVars = append(p.stateVars, a.Var)
 		}
 	}
 	for _, port := range m.Ports {
@@ -154,103 +156,126 @@ func newPop(s *sim, ip *ir.Population) (*pop, error) {
 			p.ports[port.Name] = p.vals[port.Var]
 		}
 	}
-	cp := &compiler{slot: p.slot}
-	sc := &stmtCompiler{compiler: &compiler{slot: p.slot, noRandom: "in a neuron's handler"}, target: p.target, refract: func(c *ctx, d float64) {
-		until := int32(s.n + plan.Steps(d, s.dt))
-		if p.useRefList && p.refUntil[c.i] <= int32(s.n) && until > int32(s.n) {
-			p.refList = append(p.refList, int32(c.i))
-		}
-		p.refUntil[c.i] = until
-	}}
-	if err := p.init(s, cp); err != nil {
+	if err := p.init(s, &compiler{slot: p.slot}); err != nil {
 		return nil, err
 	}
-	for _, port := range m.Ports {
-		if port.Kind != ir.EventPort {
-			continue
-		}
-		ep := &eventPort{}
-		if v, sign, ok := plan.DirectAddOf(port.Body); ok {
-			ep.direct, ep.sign = p.vals[v], sign
-		} else {
-			k, err := sc.stmts(port.Body)
-			if err != nil {
-				return nil, fmt.Errorf("population %s, port %s: %w", p.nm, port.Name, err)
-			}
-			ep.k = k
-		}
-		p.events[port.Name] = ep
-	}
-	k, err := sc.stmts(m.Reset)
-	if err != nil {
-		return nil, fmt.Errorf("population %s, reset: %w", p.nm, err)
-	}
-	p.resetK = k
+	sc := &stmtCompiler{compiler: &compiler{slot: p.slot, noRandom: "in a neuron's handler"}, target: p.target, refract: func(c *ctx, d float64) {
+		p.refUntil[c.i] = int32(s.n + plan.Steps(d, s.dt))
+	}}
 	if err := p.dendrites(s, sc); err != nil {
 		return nil, err
 	}
-	vc := &vcompiler{n: p.n, t: &p.t, slot: func(v *ir.Var) *[]float64 { return p.slots[v] }}
-	if v, op, c, ok := plan.SimpleThresholdOf(m.Threshold); ok {
-		p.fast = &fastThreshold{vals: p.vals[v], op: op, c: c}
-	} else if m.Threshold != nil {
-		node, err := vc.expr(m.Threshold)
-		if err != nil {
-			return nil, fmt.Errorf("population %s, threshold: %w", p.nm, err)
-		}
-		p.thresh = vc.vals(node)
-	}
 	p.nonlinear = map[*ir.Var]bool{}
 	p.checkOrder = ir.BlameOrder(m, p.stateVars)
-	p.fused = m.Fused && p.fast != nil
-	for _, sys := range m.Update {
-		if sys.Method != ir.Exact {
-			for _, v := range sys.Vars {
-				p.nonlinear[v] = true
-			}
+	for _, ph := range s.plan.Step {
+		if ph.Target != pp.Name {
+			continue
 		}
-		in, err := newIntegrator(p, sys, vc, s.dt)
+		var err error
+		switch ph.Kind {
+		case plan.Update:
+			p.parUpdate = ph.Parallel
+			for j, l := range ph.Loops {
+				nonlinear := m.Update[j].Method != ir.Exact
+				for _, v := range m.Update[j].Vars {
+					p.nonlinear[v] = nonlinear
+				}
+				var e *loopExec
+				if e, err = compileLoop(l, p.la, nonlinear); err == nil {
+					p.updates = append(p.updates, e)
+				}
+			}
+		case plan.Threshold:
+			p.parThreshold = ph.Parallel
+			p.thresh, err = compileLoop(ph.Loops[0], p.la, false)
+		case plan.Reset:
+			p.resetL, err = compileLoop(ph.Loops[0], p.la, false)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("population %s: %w", p.nm, err)
 		}
-		if e, ok := in.(*exact); !ok || e.order == nil {
-			p.fused = false // only in-place exact rows can run block by block
-		} else if e.rowsRef != nil {
-			p.useRefList = true
-		}
-		p.systems = append(p.systems, in)
 	}
-	if p.fused {
-		p.lif, p.lifX = lifShape(p)
+	if pp.Simple != nil {
+		p.simple, p.simpleVals = pp.Simple, p.vals[pp.Simple.Var]
+	}
+	p.fused = pp.Fused
+	for _, e := range p.updates {
+		p.fused = p.fused && e.block // block by block, each thread its own
+	}
+	if pp.Kernel == "lifBlock" {
+		p.lif, p.lifX = p.lifShape()
+	}
+	for _, e := range p.updates {
+		e.prepare(s.threads)
 	}
 	return p, nil
 }
 
-// lifShape recognises CUBA's fused step: one exact system of three
-// variables updated in place in the order v, g1, g2, where v's row reads
-// (v, g1, g2) in that order and each g only itself, and the threshold
-// tests v. Anything else runs row by row.
-func lifShape(p *pop) (*lifRows, [3][]float64) {
+// eventPort is the handler of port, compiled once for every projection
+// onto it (the plan's Proj says how it runs).
+func (p *pop) eventPort(pr *plan.Proj) (*eventPort, error) {
+	if ep, ok := p.events[pr.Port]; ok {
+		return ep, nil
+	}
+	ep := &eventPort{}
+	switch {
+	case pr.Direct != nil:
+		ep.direct, ep.sign = p.vals[pr.Direct.Var], pr.Direct.Sign
+	case pr.Handler != nil:
+		h, err := compileLoop(pr.Handler, p.la, false)
+		if err != nil {
+			return nil, fmt.Errorf("population %s, port %s: %w", p.nm, pr.Port, err)
+		}
+		ep.h = h
+		p.handlers = append(p.handlers, h)
+	default:
+		return nil, fmt.Errorf("%s has no event port %s", p.nm, pr.Port)
+	}
+	p.events[pr.Port] = ep
+	return ep, nil
+}
+
+// lifShape reads CUBA's fused step off the plan's loop: the stores of v,
+// g1, g2 run row3 (or row3Held) of (v, g1, g2), then row1 of g1 and of g2,
+// and the threshold tests v. Anything else runs loop by loop.
+func (p *pop) lifShape() (*lifRows, [3][]float64) {
 	var none [3][]float64
-	if len(p.systems) != 1 || p.n == 0 {
+	if len(p.updates) != 1 || p.simple == nil || p.n == 0 {
 		return nil, none
 	}
-	e := p.systems[0].(*exact)
-	o := e.order
-	if len(e.x) != 3 || len(e.u) != 0 || len(o) != 3 || &e.x[o[0]][0] != &p.fast.vals[0] {
+	e := p.updates[0]
+	st := e.stores
+	if len(st) != 3 || st[1].name != "row1" || st[2].name != "row1" || st[0].name != "row3" && st[0].name != "row3Held" {
 		return nil, none
 	}
-	rv, r1, r2 := e.rows[o[0]], e.rows[o[1]], e.rows[o[2]]
-	if !slices.Equal(rv.Xi, o) || !slices.Equal(r1.Xi, o[1:2]) || !slices.Equal(r2.Xi, o[2:3]) ||
-		len(rv.Ui)+len(r1.Ui)+len(r2.Ui) != 0 {
+	arr := func(id int) int {
+		if v := e.vals[id]; v.kind == vArr && v.off == 0 {
+			return v.slot
+		}
+		return -1
+	}
+	v, g1, g2 := st[0].arr, st[1].arr, st[2].arr
+	held := st[0].name == "row3Held"
+	xs := st[0].leaves
+	if held {
+		xs = xs[1:]
+	}
+	if arr(xs[0]) != v || arr(xs[1]) != g1 || arr(xs[2]) != g2 || arr(st[1].leaves[0]) != g1 || arr(st[2].leaves[0]) != g2 ||
+		&e.f64[v][0] != &p.simpleVals[0] {
 		return nil, none
 	}
-	refr := e.rowsRef != nil
-	if refr && (e.sys.Clamped[o[1]] || e.sys.Clamped[o[2]]) {
-		return nil, none
+	k := func(id int) float64 { return e.ops[id].K }
+	for _, s := range st {
+		for _, id := range s.ks {
+			if e.ops[id].Code != plan.Const {
+				return nil, none
+			}
+		}
 	}
-	k := &lifRows{c0: rv.Xc[0], c1: rv.Xc[1], c2: rv.Xc[2], r: rv.R, d1: r1.Xc[0], r1: r1.R, d2: r2.Xc[0], r2: r2.R,
-		held: refr && e.sys.Clamped[o[0]], op: p.fast.op, thr: p.fast.c}
-	return k, [3][]float64{e.x[o[0]], e.x[o[1]], e.x[o[2]]}
+	kv, k1, k2 := st[0].ks, st[1].ks, st[2].ks
+	rows := &lifRows{c0: k(kv[0]), c1: k(kv[1]), c2: k(kv[2]), r: k(kv[3]), d1: k(k1[0]), r1: k(k1[1]), d2: k(k2[0]), r2: k(k2[1]),
+		held: held, op: p.simple.Op, thr: p.simple.K}
+	return rows, [3][]float64{e.f64[v], e.f64[g1], e.f64[g2]}
 }
 
 // dendrites builds the population's segment and continuous dendrites.
@@ -321,6 +346,13 @@ func (p *pop) target(v *ir.Var) (target, error) {
 	return target{vals: vals}, nil
 }
 
+func sideName(s ir.Side) string {
+	if s == ir.Pre {
+		return "pre"
+	}
+	return "post"
+}
+
 // init sets initial values, drawing random ones from a stream per variable
 // (so removing one variable never shifts another's draws).
 func (p *pop) init(s *sim, cp *compiler) error {
@@ -345,26 +377,45 @@ func (p *pop) init(s *sim, cp *compiler) error {
 	return nil
 }
 
-func (p *pop) refractory(s *sim, i int) bool { return int32(s.n) < p.refUntil[i] }
+// start sets every loop's step and time.
+func (p *pop) start(s *sim) {
+	for _, e := range p.updates {
+		e.start(s.n, s.t)
+	}
+	for _, e := range []*loopExec{p.thresh, p.resetL} {
+		if e != nil {
+			e.start(s.n, s.t)
+		}
+	}
+	for _, e := range p.handlers {
+		e.start(s.n, s.t)
+	}
+}
 
 func (p *pop) update(s *sim) {
 	p.t = s.t
-	// drop the neurons whose refractory period is over (a pass of random
-	// reads: only when an exact system uses the list)
-	live := p.refList[:0]
-	for _, i := range p.refList {
-		if int32(s.n) < p.refUntil[i] {
-			live = append(live, i)
-		}
-	}
-	p.refList = live
+	p.start(s)
 	p.fusedDone = false
 	if p.fused {
 		p.fusedStep(s)
 		return
 	}
-	for _, in := range p.systems {
-		in.step(s)
+	if p.probe != nil {
+		p.probe("update", -1, 0, false)
+		defer p.probe("update", -1, 0, true)
+	}
+	for _, e := range p.updates {
+		if !e.block || s.threads <= 1 || !p.parUpdate {
+			if _, bad := e.runRange(0, 0, p.n, nil); bad {
+				p.nonfinite.Store(true)
+			}
+			continue
+		}
+		s.team.Split(p.n, func(t, lo, hi int) {
+			if _, bad := e.runRange(t, lo, hi, nil); bad {
+				p.nonfinite.Store(true)
+			}
+		})
 	}
 }
 
@@ -373,23 +424,19 @@ func (p *pop) update(s *sim) {
 // commutes with the step's synaptic events, so the result is the same as
 // three separate passes.
 func (p *pop) fusedStep(s *sim) {
-	if s.threads <= 1 || p.n < 4096 {
-		p.spikes = p.fusedRange(s, p.spikes[:0], 0, p.n)
+	if s.threads <= 1 || !p.parUpdate {
+		p.spikes = p.fusedRange(s, 0, p.spikes[:0], 0, p.n)
 	} else {
 		// each thread integrates and tests its range; the spikes are
 		// joined in index order, as one thread finds them
 		p.threadParts(s)
-		s.team.Split(p.n, func(t, lo, hi int) { p.parts[t] = p.fusedRange(s, p.parts[t][:0], lo, hi) })
+		s.team.Split(p.n, func(t, lo, hi int) { p.parts[t] = p.fusedRange(s, t, p.parts[t][:0], lo, hi) })
 		p.joinParts(s)
 	}
 	// resets touch only the spiking neuron's own state, which no other
 	// neuron's update reads: after the blocks is the same as within them
-	c := &p.cx
-	c.t = s.t
-	for _, i := range p.spikes {
-		c.i = int(i)
-		p.resetK(c)
-	}
+	p.fusedDone = false
+	p.reset(s)
 	p.spikeCount += int64(len(p.spikes))
 	p.fusedDone = true
 }
@@ -410,23 +457,28 @@ func (p *pop) joinParts(s *sim) {
 	}
 }
 
-// fusedRange integrates and tests neurons [lo, hi) one block at a time,
-// while the block is in cache, and appends the spikes to spk.
-func (p *pop) fusedRange(s *sim, spk []int32, lo, hi int) []int32 {
+// fusedRange integrates and tests neurons [lo, hi) on thread t one block
+// at a time, while the block is in cache, and appends the spikes to spk.
+func (p *pop) fusedRange(s *sim, t int, spk []int32, lo, hi int) []int32 {
 	const block = 1024
 	for b := lo; b < hi; b += block {
 		e := min(b+block, hi)
 		if p.lif != nil {
 			x := &p.lifX
 			spk = lifBlock(spk, p.lif, x[0][b:e], x[1][b:e], x[2][b:e], p.refUntil[b:e], int32(s.n), b)
-		} else {
-			for _, in := range p.systems {
-				in.(*exact).rowsRange(s, b, e)
-			}
-			spk = p.fast.findRange(p, s, spk, b, e)
+			continue
 		}
+		for _, l := range p.updates {
+			l.runRange(t, b, e, nil)
+		}
+		spk = p.crossings(s, spk, b, e)
 	}
 	return spk
+}
+
+// crossings appends the neurons in [lo, hi) a simple threshold finds.
+func (p *pop) crossings(s *sim, spk []int32, lo, hi int) []int32 {
+	return crossings(spk, p.simple.Op, p.simpleVals[lo:hi], p.refUntil[lo:hi], int32(s.n), p.simple.K, lo)
 }
 
 func (p *pop) threshold(s *sim) {
@@ -435,54 +487,32 @@ func (p *pop) threshold(s *sim) {
 		return
 	}
 	p.spikes = p.spikes[:0]
-	if p.fast != nil {
-		if s.threads <= 1 || p.n < 4096 {
-			p.fast.find(p, s)
-		} else {
-			p.threadParts(s)
-			s.team.Split(p.n, func(t, lo, hi int) { p.parts[t] = p.fast.findRange(p, s, p.parts[t][:0], lo, hi) })
-			p.joinParts(s)
-		}
-		p.spikeCount += int64(len(p.spikes))
-		return
-	}
-	if p.thresh == nil {
-		return
-	}
-	p.t = s.t
-	c := p.thresh(0, p.n)
-	for i, v := range c {
-		if v != 0 && !p.refractory(s, i) {
-			p.spikes = append(p.spikes, int32(i))
-		}
+	switch {
+	case p.simple != nil && s.threads > 1 && p.parThreshold:
+		p.threadParts(s)
+		s.team.Split(p.n, func(t, lo, hi int) { p.parts[t] = p.crossings(s, p.parts[t][:0], lo, hi) })
+		p.joinParts(s)
+	case p.simple != nil:
+		p.spikes = p.crossings(s, p.spikes, 0, p.n)
+	case p.thresh != nil:
+		p.spikes, _ = p.thresh.runRange(0, 0, p.n, p.spikes)
 	}
 	p.spikeCount += int64(len(p.spikes))
 }
 
-// fastThreshold is the common `v > constant` (or >=, <, <=) without the
-// vector machinery: one pass over the variable.
-type fastThreshold struct {
-	vals []float64
-	op   string
-	c    float64
-}
-
-func (f *fastThreshold) find(p *pop, s *sim) { p.spikes = f.findRange(p, s, p.spikes, 0, len(f.vals)) }
-
-// findRange appends the neurons in [lo, hi) that cross, in index order.
-func (f *fastThreshold) findRange(p *pop, s *sim, spk []int32, lo, hi int) []int32 {
-	return crossings(spk, f.op, f.vals[lo:hi], p.refUntil[lo:hi], int32(s.n), f.c, lo)
-}
-
 func (p *pop) reset(s *sim) {
-	if p.fusedDone {
+	if p.fusedDone || p.resetL == nil {
 		return
 	}
-	c := &p.cx
-	c.t = s.t
+	var x lanes
 	for _, i := range p.spikes {
-		c.i = int(i)
-		p.resetK(c)
+		if p.probe != nil {
+			p.probe("reset", int(i), 0, false)
+		}
+		p.resetL.elem(int(i), 0, &x)
+		if p.probe != nil {
+			p.probe("reset", int(i), 0, true)
+		}
 	}
 }
 
@@ -511,397 +541,4 @@ func (p *pop) checkFinite(s *sim) error {
 		}
 	}
 	return nil
-}
-
-// ---- integrators ----
-
-type integrator interface{ step(s *sim) }
-
-func newIntegrator(p *pop, sys *ir.System, vc *vcompiler, dt float64) (integrator, error) {
-	switch sys.Method {
-	case ir.Exact:
-		e := &exact{p: p, sys: sys}
-		for _, v := range sys.Vars {
-			e.x = append(e.x, p.vals[v])
-		}
-		for k, v := range sys.Inputs {
-			if sys.InputSides != nil && sys.InputSides[k] != ir.Own {
-				return nil, fmt.Errorf("neuron equations cannot read pre./post. variables")
-			}
-			vals, ok := p.vals[v]
-			if !ok {
-				return nil, fmt.Errorf("input %s of the system of %s has no storage", v.Name, sys.Vars[0].Name)
-			}
-			e.u = append(e.u, vals)
-		}
-		e.rows = ir.Rows(sys.P, sys.Q, sys.R)
-		if sys.PRef != nil {
-			e.rowsRef = ir.Rows(sys.PRef, sys.QRef, sys.RRef)
-		}
-		e.xs = make([]float64, len(sys.Vars))
-		e.order = ir.InPlaceOrder(sys)
-		return e, nil
-	case ir.RK4, ir.Euler:
-		return newRK(p, sys, vc, dt)
-	}
-	return nil, fmt.Errorf("unknown method %s", sys.Method)
-}
-
-// exact advances a linear system with its precomputed propagator:
-// x <- P·x + Q·u + r (PRef while refractory).
-type exact struct {
-	p       *pop
-	sys     *ir.System
-	order   []int     // rows in an order that can be updated in place (nil: cyclic)
-	saved   []float64 // clamped values of refractory neurons (whole-population path only)
-	x, u    [][]float64
-	rows    []ir.Row
-	rowsRef []ir.Row
-	xs      []float64
-}
-
-func (e *exact) step(s *sim) {
-	if e.order != nil {
-		e.stepRows(s)
-		return
-	}
-	n := e.p.n
-	if len(e.x) == 1 && len(e.u) == 0 && e.rowsRef == nil {
-		// one decaying variable: the common synaptic trace
-		x, r := e.x[0], e.rows[0]
-		c, k := 0.0, r.R
-		if len(r.Xc) == 1 {
-			c = r.Xc[0]
-		}
-		row1(x, x, c, k)
-		return
-	}
-	for i := 0; i < n; i++ {
-		rows := e.rows
-		if e.rowsRef != nil && e.p.refractory(s, i) {
-			rows = e.rowsRef
-		}
-		for j, x := range e.x {
-			e.xs[j] = x[i]
-		}
-		for j := range rows {
-			rw := &rows[j]
-			acc := 0.0
-			for k, col := range rw.Xi {
-				acc += rw.Xc[k] * e.xs[col]
-			}
-			for k, col := range rw.Ui {
-				acc += rw.Uc[k] * e.u[col][i]
-			}
-			e.x[j][i] = acc + rw.R
-		}
-	}
-}
-
-// stepRows updates row by row, each a loop over the population; the same
-// arithmetic, in the same order per neuron, as the per-neuron loop. Rows of
-// one to three terms without inputs, the usual case, get their own loops.
-// With several threads the population is cut into ranges: every neuron is
-// computed the same way whatever the cut, so results do not depend on it.
-func (e *exact) stepRows(s *sim) {
-	s.parallel(e.p.n, func(lo, hi int) { e.rowsRange(s, lo, hi) })
-}
-
-func (e *exact) rowsRange(s *sim, lo, hi int) {
-	ref, n := e.p.refUntil[lo:hi], int32(s.n)
-	for _, j := range e.order {
-		rw := &e.rows[j]
-		out := e.x[j][lo:hi]
-		held := e.sys.Clamped[j] && e.rowsRef != nil
-		r := rw.R
-		if held && len(rw.Ui) == 0 && len(rw.Xi) == 3 {
-			// compute every neuron without a branch, then put the clamped
-			// values of the (few) refractory neurons back
-			a, b, c := e.x[rw.Xi[0]][lo:hi], e.x[rw.Xi[1]][lo:hi], e.x[rw.Xi[2]][lo:hi]
-			c0, c1, c2 := rw.Xc[0], rw.Xc[1], rw.Xc[2]
-			if hi-lo < e.p.n {
-				// a block (fuse, threads): skip its refractory neurons in
-				// the loop; the refractory list serves whole populations
-				row3Held(out, a, b, c, ref, n, c0, c1, c2, r)
-				continue
-			}
-			// the whole population: compute every neuron without a branch,
-			// then put back the clamped values of the few refractory ones
-			saved := e.saved[:0]
-			for _, i := range e.p.refList {
-				saved = append(saved, out[i])
-			}
-			row3(out, a, b, c, c0, c1, c2, r)
-			for k, i := range e.p.refList {
-				out[i] = saved[k]
-			}
-			e.saved = saved
-			continue
-		}
-		col := func(k int) []float64 { return e.x[rw.Xi[k]][lo:hi] }
-		if len(rw.Ui) == 0 && !held {
-			switch len(rw.Xi) {
-			case 1:
-				row1(out, col(0), rw.Xc[0], r)
-				continue
-			case 2:
-				row2(out, col(0), col(1), rw.Xc[0], rw.Xc[1], r)
-				continue
-			}
-		}
-		if len(rw.Ui) == 0 && len(rw.Xi) == 3 {
-			a, b, c := col(0), col(1), col(2)
-			if held { // refractory: the clamped variable keeps its value
-				row3Held(out, a, b, c, ref, n, rw.Xc[0], rw.Xc[1], rw.Xc[2], r)
-			} else {
-				row3(out, a, b, c, rw.Xc[0], rw.Xc[1], rw.Xc[2], r)
-			}
-			continue
-		}
-		for i := range out {
-			if held && n < ref[i] {
-				continue
-			}
-			acc := 0.0
-			for k, c := range rw.Xi {
-				acc += rw.Xc[k] * e.x[c][lo+i]
-			}
-			for k, c := range rw.Ui {
-				acc += rw.Uc[k] * e.u[c][lo+i]
-			}
-			out[i] = acc + r
-		}
-	}
-}
-
-// parallel runs f over [0, n) cut into one range per thread (small
-// populations run on the calling goroutine).
-func (s *sim) parallel(n int, f func(lo, hi int)) {
-	if s.threads <= 1 || n < 4096 {
-		f(0, n)
-		return
-	}
-	s.team.Split(n, func(_, lo, hi int) { f(lo, hi) })
-}
-
-// rk integrates a (nonlinear) system with RK4 or Euler over whole
-// populations: each stage evaluates every right side as a vector. As in
-// Brian2, a clamped variable has a zero derivative while its neuron is
-// refractory, in every stage.
-type rk struct {
-	p       *pop
-	euler   bool
-	dt      float64
-	vars    []*ir.Var
-	rhs     []vfn
-	x0      [][]float64 // values at the start of the step
-	stage   [][]float64 // the point the right sides are evaluated at
-	k       [][]float64 // derivatives at the stage point
-	acc     [][]float64
-	clamped []bool
-	held    []bool  // refractory this step (RK4)
-	n       int32   // this step (Euler: refractory while n < refUntil)
-	copyK   []bool  // the right side is a bare variable: copy it before any step
-	scaled  []vnode // Euler: the right side's last operations done in the step's loop: x*c, (-x)*c or (a + y*(k - x))*c (else shape 0)
-}
-
-func newRK(p *pop, sys *ir.System, vc *vcompiler, dt float64) (*rk, error) {
-	r := &rk{p: p, euler: sys.Method == ir.Euler, dt: dt, vars: sys.Vars, clamped: sys.Clamped, held: make([]bool, p.n)}
-	for range sys.Vars {
-		r.x0 = append(r.x0, make([]float64, p.n))
-		r.stage = append(r.stage, make([]float64, p.n))
-		r.k = append(r.k, make([]float64, p.n))
-		r.acc = append(r.acc, make([]float64, p.n))
-	}
-	// The right sides read the system's variables through their slots,
-	// which point at the stage buffers while a step is computed.
-	// a fused step reads variables in the step's loop: those of the system
-	// must not have moved yet (its own is read and written neuron by neuron)
-	unmoved := func(j int, refs ...*ir.Var) bool {
-		for _, v := range refs {
-			if k := slices.Index(sys.Vars, v); v != nil && k >= 0 && k < j {
-				return false
-			}
-		}
-		return true
-	}
-	for j, o := range sys.ODEs {
-		rhs := plan.InlineAliases(o.Rhs)
-		node, err := vc.expr(rhs)
-		if err != nil {
-			return nil, fmt.Errorf("equation of %s: %w", o.Var.Name, err)
-		}
-		r.rhs = append(r.rhs, vc.vals(node))
-		_, isRef := rhs.(*ir.Ref)
-		r.copyK = append(r.copyK, isRef || len(sys.ODEs) > 8)
-		sc := vnode{}
-		switch {
-		case node.shape == 'c' && node.xn.shape == 'A' && node.xn.xn.shape == 'P' &&
-			unmoved(j, node.xn.xref, node.xn.yref, node.xn.xn.xref, node.xn.xn.yref, node.xn.xn.aref):
-			sc = *node.xn
-			sc.shape, sc.k2 = 'T', node.k // ((P) + y*(k - x)) * k2, P in sc.xn
-		case node.shape == 'c' && node.xn.shape == 'A' && unmoved(j, node.xn.aref, node.xn.xref, node.xn.yref):
-			sc = *node.xn
-			sc.shape, sc.k2 = 'S', node.k // (a + y*(k - x)) * k2
-		case (node.shape == 'c' || node.shape == 'N') && unmoved(j, node.xref):
-			sc = node
-		}
-		r.scaled = append(r.scaled, sc)
-	}
-	return r, nil
-}
-
-// rkBlock is the number of neurons whose right sides are evaluated
-// together: the temporaries of a block stay in cache.
-const rkBlock = 1024
-
-// eval computes the derivatives at the stage point into r.k and adds
-// weight·k to the accumulator (Euler: and takes the step), block by block;
-// with several threads the blocks are shared out (each neuron computed the
-// same way). Each call is one stage: the time the right sides read is the
-// same for every block.
-func (r *rk) eval(s *sim, at, weight float64, first bool) {
-	r.p.t = s.t + at
-	n := r.p.n
-	blocks := (n + rkBlock - 1) / rkBlock
-	run := func(b0, b1 int) {
-		for lo := b0 * rkBlock; lo < min(b1*rkBlock, n); lo += rkBlock {
-			r.evalRange(lo, min(lo+rkBlock, n), weight, first)
-		}
-	}
-	if s.threads <= 1 || n < 4096 {
-		run(0, blocks)
-		return
-	}
-	s.parallel(blocks*4096, func(lo, hi int) { run(lo/4096, hi/4096) })
-}
-
-func (r *rk) evalRange(lo, hi int, weight float64, first bool) {
-	if r.euler {
-		r.eulerRange(lo, hi)
-		return
-	}
-	for j, f := range r.rhs {
-		copy(r.k[j][lo:hi], f(lo, hi)[lo:hi])
-	}
-	held := r.held[lo:hi]
-	for j, k := range r.k {
-		k := k[lo:hi]
-		if r.clamped[j] {
-			for i, h := range held {
-				if h {
-					k[i] = 0
-				}
-			}
-		}
-		acc := r.acc[j][lo:hi]
-		if first {
-			mulKV(acc, k, weight)
-		} else {
-			addVMulKV(acc, k, acc, weight)
-		}
-	}
-}
-
-// eulerRange takes the Euler step of neurons [lo, hi): every right side is
-// evaluated before any variable moves, then each variable takes its step
-// straight from its right side's buffer (a bare variable is copied first,
-// as another variable's step could overwrite it), or with the right side's
-// last operations in the step's own loop.
-func (r *rk) eulerRange(lo, hi int) {
-	var ins [8][5][]float64
-	for j, f := range r.rhs {
-		sc := r.scaled[j]
-		switch {
-		case r.copyK[j]:
-			copy(r.k[j][lo:hi], f(lo, hi)[lo:hi])
-		case sc.shape == 'T':
-			p := sc.xn
-			ins[j] = [5][]float64{p.x(lo, hi)[lo:hi], p.y(lo, hi)[lo:hi], p.a(lo, hi)[lo:hi], sc.x(lo, hi)[lo:hi], sc.y(lo, hi)[lo:hi]}
-		case sc.shape == 'S':
-			ins[j] = [5][]float64{sc.a(lo, hi)[lo:hi], sc.x(lo, hi)[lo:hi], sc.y(lo, hi)[lo:hi]}
-		case sc.shape != 0:
-			ins[j][0] = sc.x(lo, hi)[lo:hi]
-		default:
-			ins[j][0] = f(lo, hi)[lo:hi]
-		}
-	}
-	for j, v := range r.vars {
-		var ref []int32
-		if r.clamped[j] {
-			ref = r.p.refUntil[lo:hi]
-		}
-		o, in, sc := r.p.vals[v][lo:hi], &ins[min(j, 7)], r.scaled[j]
-		var bad bool
-		switch {
-		case r.copyK[j]:
-			bad = euler(o, r.k[j][lo:hi], ref, r.n, r.dt)
-		case sc.shape == 'T':
-			p := sc.xn
-			bad = eulerQMM(o, in[0], in[1], in[2], in[3], in[4], p.k2, p.k, p.k3, sc.k, sc.k2, ref, r.n, r.dt)
-		case sc.shape == 'S':
-			bad = eulerAddM(o, in[0], in[1], in[2], sc.k, sc.k2, ref, r.n, r.dt)
-		case sc.shape != 0:
-			bad = eulerScaled(o, in[0], sc.k, sc.shape == 'N', ref, r.n, r.dt)
-		default:
-			bad = euler(o, in[0], ref, r.n, r.dt)
-		}
-		if bad {
-			r.p.nonfinite.Store(true)
-		}
-	}
-}
-
-// setStage moves the stage point to x0 + frac·dt·k.
-func (r *rk) setStage(frac float64) {
-	for j := range r.vars {
-		addVMulKV(r.stage[j], r.k[j], r.x0[j], frac*r.dt) // x0 + (frac·dt)·k
-	}
-}
-
-func (r *rk) step(s *sim) {
-	p := r.p
-	r.n = int32(s.n)
-	if r.euler {
-		// one stage at the current values: no stage buffers needed; each
-		// block takes its step once its right sides are evaluated (they
-		// read only their own neurons)
-		r.eval(s, 0, 1, true)
-		return
-	}
-	for i := range r.held {
-		r.held[i] = p.refractory(s, i)
-	}
-	for j, v := range r.vars {
-		copy(r.x0[j], p.vals[v])
-		copy(r.stage[j], p.vals[v])
-		*p.slots[v] = r.stage[j]
-	}
-	h := r.dt
-	if r.euler {
-		r.eval(s, 0, 1, true)
-	} else {
-		r.eval(s, 0, 1.0/6, true)
-		r.setStage(0.5)
-		r.eval(s, h/2, 2.0/6, false)
-		r.setStage(0.5)
-		r.eval(s, h/2, 2.0/6, false)
-		r.setStage(1)
-		r.eval(s, h, 1.0/6, false)
-	}
-	p.t = s.t
-	for j, v := range r.vars {
-		*p.slots[v] = p.vals[v]
-		out := p.vals[v]
-		addVMulKV(out, r.acc[j], r.x0[j], h)
-		r.checkFinite(out)
-	}
-}
-
-// checkFinite notes a NaN or Inf among new values for the population's
-// finite check (x-x is 0 for every finite x).
-func (r *rk) checkFinite(out []float64) {
-	if firstNonFinite(out) >= 0 {
-		r.p.nonfinite.Store(true)
-	}
 }

@@ -104,7 +104,7 @@ func connSpec(c ir.Connector, samePop bool) runtime.ConnSpec {
 	return estimate.ConnSpec(c, samePop)
 }
 
-func newProj(s *sim, ip *ir.Projection, pre node, post *part, byName map[string]node) (*proj, error) {
+func newProj(s *sim, ip *ir.Projection, pp *plan.Proj, pre node, post *part, byName map[string]node) (*proj, error) {
 	if pre == nil || post == nil {
 		return nil, fmt.Errorf("missing end")
 	}
@@ -145,9 +145,9 @@ func newProj(s *sim, ip *ir.Projection, pre node, post *part, byName map[string]
 		pr.sumPort = acc
 		return pr, pr.plastic(s, ip, byName)
 	}
-	ep, ok := post.p.events[ip.Port]
-	if !ok {
-		return nil, fmt.Errorf("%s has no event port %s", post.nm, ip.Port)
+	ep, err := post.p.eventPort(pp)
+	if err != nil {
+		return nil, err
 	}
 	pr.port = ep
 	if ip.Synapse == nil {

@@ -1,6 +1,9 @@
-// Package gosim is the interpreter backend behind `snnc run`: it compiles
-// the optimised IR into closures over the runtime's state arrays and steps
-// the network, clock-driven for neurons and event-driven for synapses.
+// Package gosim is the interpreter backend behind `snnc run`: it executes
+// the execution plan's loops (package plan; ops.go) for the neurons' update,
+// threshold, reset and port handlers, compiles the rest of the optimised IR
+// (synapse models, dendrites) into closures over the runtime's state arrays,
+// and steps the network, clock-driven for neurons and event-driven for
+// synapses.
 //
 // One time step, in Brian2's order (so the two can be compared spike for
 // spike): record state; drive continuous ports; integrate every population
@@ -30,11 +33,14 @@ type Result struct {
 }
 
 // Run simulates p.
-func Run(p *ir.Program, o Options) (*Result, error) {
+func Run(p *ir.Program, o Options) (*Result, error) { return RunPlan(p, nil, o) }
+
+// RunPlan simulates p with its execution plan pl (nil: built here).
+func RunPlan(p *ir.Program, pl *plan.Plan, o Options) (*Result, error) {
 	if p.Network == "" {
 		return nil, fmt.Errorf("the model has no network to run; add `network` and `run NET for T`")
 	}
-	s, err := build(p, o)
+	s, err := build(p, pl, o)
 	if err != nil {
 		return nil, err
 	}
@@ -51,6 +57,7 @@ func Run(p *ir.Program, o Options) (*Result, error) {
 }
 
 type sim struct {
+	plan         *plan.Plan
 	threads      int
 	streamSpikes bool          // Options.StreamSpikes
 	team         *runtime.Team // the threads' workers (threads > 1)
@@ -95,8 +102,14 @@ type contInput struct {
 	port []float64 // the target population's port accumulator
 }
 
-func build(p *ir.Program, o Options) (*sim, error) {
-	s := &sim{dt: p.Schedule.Dt, seed: p.Schedule.Seed, threads: max(1, o.Threads), baseDir: o.BaseDir, streamSpikes: o.StreamSpikes}
+func build(p *ir.Program, pl *plan.Plan, o Options) (*sim, error) {
+	if pl == nil {
+		var err error
+		if pl, err = plan.Build(p, plan.Options{Duration: o.Duration}); err != nil {
+			return nil, err
+		}
+	}
+	s := &sim{plan: pl, dt: p.Schedule.Dt, seed: p.Schedule.Seed, threads: max(1, o.Threads), baseDir: o.BaseDir, streamSpikes: o.StreamSpikes}
 	if o.Seed != nil {
 		s.seed = *o.Seed
 	}
@@ -115,7 +128,7 @@ func build(p *ir.Program, o Options) (*sim, error) {
 		if ip.Group != nil && ip.Group != ip {
 			continue // runs inside its group's pop
 		}
-		pp, err := newPop(s, ip)
+		pp, err := newPop(s, ip, pl.Pops[len(s.pops)])
 		if err != nil {
 			return nil, err
 		}
@@ -153,8 +166,8 @@ func build(p *ir.Program, o Options) (*sim, error) {
 		s.inputs = append(s.inputs, si)
 		byName[in.Name] = si
 	}
-	for _, ip := range p.Projs {
-		pr, err := newProj(s, ip, byName[ip.Pre.Name()], popOf[ip.Post], byName)
+	for k, ip := range p.Projs {
+		pr, err := newProj(s, ip, pl.Projs[k], byName[ip.Pre.Name()], popOf[ip.Post], byName)
 		if err != nil {
 			return nil, fmt.Errorf("projection %s: %w", ip.Name, err)
 		}

@@ -86,7 +86,7 @@ func lookupBackend(name string) *backend {
 // runFloat runs the optimised IR with the interpreter.
 func runFloat(r *snnc.Result, o engine.Options) (*engine.Result, *fixed.Result, error) {
 	o.StreamSpikes = true // only written by the caller: times streamed, not held twice
-	res, err := gosim.Run(r.IR, o)
+	res, err := gosim.RunPlan(r.IR, r.Plan, o)
 	if res == nil {
 		return nil, nil, err
 	}
@@ -107,7 +107,7 @@ func runFixed(r *snnc.Result, o engine.Options) (*engine.Result, *fixed.Result, 
 	fo := o
 	fo.Progress = nil
 	fo.Duration = res.Summary.Duration
-	fres, err := gosim.Run(r.IR, fo)
+	fres, err := gosim.RunPlan(r.IR, r.Plan, fo)
 	if err != nil {
 		return res.Result, res, fmt.Errorf("the float64 run to compare with: %w", err)
 	}

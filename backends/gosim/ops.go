@@ -1,0 +1,990 @@
+package gosim
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/plan"
+)
+
+// The interpreter executes the plan's loops (plan.Loop): the neuron
+// update, threshold, reset and port handlers are op lists, the same ones
+// plan.Eval defines and the code generator prints.
+//
+// A neuron loop runs block-wise: each op runs over a block of blockLanes
+// neurons into a scratch slice, so the cost of dispatching an op is paid
+// once a block, and the block stays in cache. Chains of ops that have the
+// shape of a hand-written kernel (kern.go: a row of an exact propagator,
+// an Euler step, a conductance term) run as that kernel in one loop; the
+// kernels do the same IEEE operations in the same order, lane by lane, so
+// results are bit-identical to plan.Eval's. Loops over the spiking neurons
+// or a port's events, and neuron loops whose lanes would see each other's
+// writes, run element by element.
+
+// blockLanes is how many neurons one op runs over at a time: 256 keeps a
+// block's temporaries in L1 (BenchmarkLoopExec compares block-wise with
+// element by element).
+const blockLanes = 256
+
+type valKind uint8
+
+const (
+	vDead valKind = iota // not computed: absorbed into a kernel, or void
+	vUni                 // the same for every lane: loopExec.uni[op]
+	vArr                 // read in place from its array (a load nothing overwrites first)
+	vBuf                 // a scratch buffer of the block
+)
+
+// val is where an op's value is while a block runs.
+type val struct {
+	kind valKind
+	slot int // vBuf: the buffer; vArr: the array
+	off  int // vArr: the load's offset
+}
+
+// lanes is one block [lo, hi) being run by one thread.
+type lanes struct {
+	lo, hi int
+	buf    [][]float64 // the thread's scratch buffers
+	spk    []int32     // spikes found
+	bad    bool        // a checked store wrote a NaN or Inf
+}
+
+type instr func(e *loopExec, x *lanes)
+
+// loopExec is a plan loop made executable over a population's arrays.
+type loopExec struct {
+	*loopArrays
+	l      *plan.Loop
+	ops    []plan.Op
+	n      int32   // the step, set by start
+	t      float64 // the step's time, set by start
+	uni    []float64
+	uniOps []int // ops the same for every lane, in order: computed once a run
+	vals   []val
+	prog   []instr
+	nbuf   int
+	block  bool // runs block-wise (else element by element)
+	check  bool // report NaN/Inf among stored values (RK4/Euler)
+	stores []storeKernel
+	scr    []*lanes  // per thread
+	sc     []float64 // element-by-element values
+	args   []float64
+}
+
+// storeKernel is how a store runs: the kernel it matched ("" for none),
+// the ops it reads and its constants, for PopKernels and lifBlock.
+type storeKernel struct {
+	name   string
+	arr    int
+	leaves []int
+	ks     []int
+}
+
+// loopArrays are the arrays a population's loops run over.
+type loopArrays struct {
+	meta   []*plan.Array // the plan's arrays
+	f64    [][]float64   // by plan array ID (nil: not the population's)
+	vars   []string      // the variable of each (the plan names kernels by them)
+	ref    []int32       // refractory steps: plan array refArr
+	refArr int
+}
+
+// compileLoop makes l executable over la. check: stores report NaN/Inf.
+func compileLoop(l *plan.Loop, la *loopArrays, check bool) (*loopExec, error) {
+	e := &loopExec{loopArrays: la, l: l, ops: l.Ops, check: check,
+		uni: make([]float64, len(l.Ops)), vals: make([]val, len(l.Ops)), sc: make([]float64, len(l.Ops))}
+	if err := e.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", l, err)
+	}
+	e.block = e.blockable()
+	if e.block {
+		e.compileBlock()
+	}
+	return e, nil
+}
+
+// validate checks the loop (plan.VerifyLoop) and refuses what the
+// interpreter cannot run in neuron code.
+func (e *loopExec) validate() error {
+	if err := plan.VerifyLoop(e.l, e.meta); err != nil {
+		return err
+	}
+	for k, op := range e.ops {
+		switch {
+		case op.Code == plan.Rand:
+			return fmt.Errorf("random draw %s() is not supported here: the interpreter has no random stream in neuron code", op.Fn)
+		case op.Code == plan.Send:
+			return fmt.Errorf("deliver outside a synapse's on_pre")
+		case op.Code == plan.Load && op.Arr == e.refArr || (op.Code == plan.Load || op.Code == plan.Store) && op.Arr != e.refArr && e.f64[op.Arr] == nil:
+			return fmt.Errorf("op %d: a%d is not an array of %s", k, op.Arr, e.l.Over)
+		}
+	}
+	return nil
+}
+
+// blockable reports whether running each op over a block gives what
+// element-by-element evaluation gives: a neuron loop, at most one spike
+// (the order of spikes), no per-event value, nothing writing the
+// refractory steps, and every array it writes read and written at one
+// offset (no lane sees another's write).
+func (e *loopExec) blockable() bool {
+	if e.l.Space != plan.Neurons {
+		return false
+	}
+	spikes := 0
+	off := map[int]int{}
+	for _, op := range e.ops {
+		switch op.Code {
+		case plan.Spike:
+			spikes++
+		case plan.Weight:
+			return false
+		case plan.Store:
+			if op.Arr == e.refArr {
+				return false
+			}
+			off[op.Arr] = op.Off
+		}
+	}
+	for _, op := range e.ops {
+		if o, ok := off[op.Arr]; ok && (op.Code == plan.Load || op.Code == plan.Store) && o != op.Off {
+			return false
+		}
+	}
+	return spikes <= 1
+}
+
+// start sets the step and computes the values the same for every lane.
+func (e *loopExec) start(n int, t float64) {
+	e.n, e.t = int32(n), t
+	for _, k := range e.uniOps {
+		op := &e.ops[k]
+		switch op.Code {
+		case plan.Const:
+			e.uni[k] = op.K
+		case plan.Time:
+			e.uni[k] = t + op.K
+		case plan.StepNo:
+			e.uni[k] = float64(n)
+		default:
+			e.uni[k] = e.apply(op, e.uni)
+		}
+	}
+}
+
+// apply computes a pure op from the values of its arguments in vals.
+func (e *loopExec) apply(op *plan.Op, vals []float64) float64 {
+	a := e.args[:0]
+	for _, x := range op.Args {
+		a = append(a, vals[x])
+	}
+	e.args = a
+	v, _ := plan.Apply(op.Code, op.Fn, a) // validated
+	return v
+}
+
+// lanesOf is thread t's block state and scratch buffers.
+func (e *loopExec) lanesOf(t int) *lanes {
+	for len(e.scr) <= t {
+		x := &lanes{buf: make([][]float64, e.nbuf)}
+		for i := range x.buf {
+			x.buf[i] = make([]float64, blockLanes)
+		}
+		e.scr = append(e.scr, x)
+	}
+	return e.scr[t]
+}
+
+// prepare makes room for threads threads (before they share a loop).
+func (e *loopExec) prepare(threads int) { e.lanesOf(threads - 1) }
+
+// runRange runs neurons [lo, hi) on thread t (start first), appending the
+// spikes to spk; bad: a checked store wrote a NaN or Inf.
+func (e *loopExec) runRange(t, lo, hi int, spk []int32) ([]int32, bool) {
+	x := e.lanesOf(t)
+	x.spk, x.bad = spk, false
+	if !e.block {
+		for i := lo; i < hi; i++ {
+			e.elem(i, 0, x)
+		}
+	} else {
+		for b := lo; b < hi; b += blockLanes {
+			x.lo, x.hi = b, min(b+blockLanes, hi)
+			for _, in := range e.prog {
+				in(e, x)
+			}
+		}
+	}
+	spk, x.spk = x.spk, nil
+	return spk, x.bad
+}
+
+// elem runs the loop's ops for index i, as plan.Eval does (w: the event's
+// weight), appending a spike to x.spk.
+func (e *loopExec) elem(i int, w float64, x *lanes) {
+	v := e.sc
+	for k := range e.ops {
+		op := &e.ops[k]
+		a := op.Args
+		switch op.Code {
+		case plan.Const:
+			v[k] = op.K
+		case plan.Time:
+			v[k] = e.t + op.K
+		case plan.StepNo:
+			v[k] = float64(e.n)
+		case plan.Weight:
+			v[k] = w
+		case plan.Load:
+			v[k] = e.f64[op.Arr][i+op.Off]
+		case plan.Refr:
+			v[k] = b2f(e.n < e.ref[i+op.Off])
+		case plan.Store:
+			if len(a) > 1 && v[a[1]] == 0 {
+				continue
+			}
+			if op.Arr == e.refArr {
+				e.ref[i+op.Off] = int32(v[a[0]])
+			} else {
+				e.f64[op.Arr][i+op.Off] = v[a[0]]
+				x.bad = x.bad || e.check && v[a[0]]-v[a[0]] != 0
+			}
+		case plan.Spike:
+			if v[a[0]] != 0 {
+				x.spk = append(x.spk, int32(i))
+			}
+		case plan.Add:
+			v[k] = v[a[0]] + v[a[1]]
+		case plan.Sub:
+			v[k] = v[a[0]] - v[a[1]]
+		case plan.Mul:
+			v[k] = v[a[0]] * v[a[1]]
+		case plan.Div:
+			v[k] = v[a[0]] / v[a[1]]
+		case plan.Select:
+			if v[a[0]] != 0 {
+				v[k] = v[a[1]]
+			} else {
+				v[k] = v[a[2]]
+			}
+		default:
+			v[k] = e.apply(op, v)
+		}
+	}
+}
+
+// ---- block programs ----
+
+// bcomp chooses the instructions of a block program.
+type bcomp struct {
+	e        *loopExec
+	uses     []int
+	uniform  []bool
+	needed   []bool
+	absorbed []bool
+	sel      []*choice // by root op
+	lastUse  []int
+	names    map[string]string // store kernels the plan named, by array name
+	trial    []int             // ops a match attempt absorbs
+}
+
+// choice is the instruction chosen for a root op: the ops it reads
+// (leaves) and how it runs.
+type choice struct {
+	name   string // a store's kernel
+	leaves []int
+	ks     []int // uniform parameters
+	build  func(c *bcomp, out val, in []val) instr
+}
+
+func (e *loopExec) compileBlock() {
+	c := &bcomp{e: e, uses: make([]int, len(e.ops)), uniform: make([]bool, len(e.ops)), needed: make([]bool, len(e.ops)),
+		absorbed: make([]bool, len(e.ops)), sel: make([]*choice, len(e.ops)), lastUse: make([]int, len(e.ops)), names: map[string]string{}}
+	for _, part := range strings.Split(e.l.Kernel, "; ") {
+		if name, v, ok := strings.Cut(part, " "); ok {
+			c.names[v] = name
+		}
+	}
+	for k, op := range e.ops {
+		for _, a := range op.Args {
+			c.uses[a]++
+		}
+		switch {
+		case op.Code == plan.Const || op.Code == plan.Time || op.Code == plan.StepNo:
+			c.uniform[k] = true
+		case plan.Pure(op.Code):
+			c.uniform[k] = true
+			for _, a := range op.Args {
+				c.uniform[k] = c.uniform[k] && c.uniform[a]
+			}
+		}
+		if c.uniform[k] {
+			e.uniOps = append(e.uniOps, k)
+			e.vals[k] = val{kind: vUni, slot: k}
+		}
+		c.lastUse[k] = -1
+	}
+	// choose from the side effects back: a root's kernel absorbs the ops
+	// only it reads
+	for k := len(e.ops) - 1; k >= 0; k-- {
+		op := e.ops[k]
+		if op.Code == plan.Store || op.Code == plan.Spike {
+			c.needed[k] = true
+		}
+		if !c.needed[k] || c.absorbed[k] || c.uniform[k] {
+			continue
+		}
+		ch := c.choose(k)
+		c.sel[k] = ch
+		for _, a := range append(ch.leaves, ch.ks...) {
+			c.needed[a] = true
+			if c.lastUse[a] < k {
+				c.lastUse[a] = k
+			}
+		}
+	}
+	// a load read after a store to its array is copied when it is loaded
+	firstStore := map[int][]int{}
+	for k, op := range e.ops {
+		if op.Code == plan.Store && c.needed[k] {
+			firstStore[op.Arr] = append(firstStore[op.Arr], k)
+		}
+	}
+	var free []int
+	alloc := func() int {
+		if n := len(free); n > 0 {
+			s := free[n-1]
+			free = free[:n-1]
+			return s
+		}
+		e.nbuf++
+		return e.nbuf - 1
+	}
+	for k, op := range e.ops {
+		ch := c.sel[k]
+		if ch == nil {
+			continue
+		}
+		in := make([]val, len(ch.leaves))
+		for j, a := range ch.leaves {
+			in[j] = e.vals[a]
+		}
+		out := val{}
+		switch {
+		case op.Code == plan.Store || op.Code == plan.Spike:
+		case op.Code == plan.Load && !c.overwritten(k, firstStore[op.Arr]):
+			e.vals[k] = val{kind: vArr, slot: op.Arr, off: op.Off}
+			continue
+		default:
+			out = val{kind: vBuf, slot: alloc()}
+			e.vals[k] = out
+		}
+		run := ch.build(c, out, in)
+		if op.Code == plan.Store && e.check && (!strings.HasPrefix(ch.name, "euler") || len(ch.leaves) == 1) {
+			// the kernel does not report NaN/Inf: look at what it wrote
+			dst, inner := val{kind: vArr, slot: op.Arr, off: op.Off}, run
+			run = func(e *loopExec, x *lanes) {
+				inner(e, x)
+				x.bad = x.bad || firstNonFinite(x.v(e, dst)) >= 0
+			}
+		}
+		e.prog = append(e.prog, run)
+		if op.Code == plan.Store {
+			e.stores = append(e.stores, storeKernel{name: ch.name, arr: op.Arr, leaves: ch.leaves, ks: ch.ks})
+		}
+		for j, a := range ch.leaves {
+			if c.lastUse[a] == k && e.vals[a].kind == vBuf && !slices.Contains(ch.leaves[:j], a) {
+				free = append(free, e.vals[a].slot)
+			}
+		}
+	}
+}
+
+// overwritten: a store to the load's array comes after the load and
+// before its last use.
+func (c *bcomp) overwritten(load int, stores []int) bool {
+	for _, s := range stores {
+		if s > load && s < c.lastUse[load] {
+			return true
+		}
+	}
+	return false
+}
+
+// ---- matching ----
+
+func (c *bcomp) code(id int) plan.Code { return c.e.ops[id].Code }
+
+// vec: a value that differs per lane.
+func (c *bcomp) vec(id int) bool { return !c.uniform[id] }
+
+// inner is an op of code cd read only by the op being matched: the
+// kernel computes it in its own loop. It returns its arguments.
+func (c *bcomp) inner(id int, cd plan.Code) ([]int, bool) {
+	if c.code(id) != cd || c.uniform[id] || c.uses[id] != 1 || c.absorbed[id] {
+		return nil, false
+	}
+	c.trial = append(c.trial, id)
+	return c.e.ops[id].Args, true
+}
+
+// try runs a match; on success its inner ops are absorbed.
+func (c *bcomp) try(m func() *choice) *choice {
+	c.trial = c.trial[:0]
+	ch := m()
+	if ch == nil {
+		return nil
+	}
+	for _, id := range c.trial {
+		c.absorbed[id] = true
+	}
+	return ch
+}
+
+// row matches Σ c_k·x_k + r summed from the left, one to three terms.
+func (c *bcomp) row(id int) (xs, ks []int, ok bool) {
+	a, ok := c.inner(id, plan.Add)
+	if !ok || c.vec(a[1]) {
+		return nil, nil, false
+	}
+	var terms [][]int // last first
+	acc := a[0]
+	for {
+		if m, ok := c.mulKV(acc); ok {
+			terms = append(terms, m)
+			break
+		}
+		s, ok := c.inner(acc, plan.Add)
+		if !ok || len(terms) == 2 {
+			return nil, nil, false
+		}
+		m, ok := c.mulKV(s[1])
+		if !ok {
+			return nil, nil, false
+		}
+		terms, acc = append(terms, m), s[0]
+	}
+	for k := len(terms) - 1; k >= 0; k-- {
+		ks = append(ks, terms[k][0])
+		xs = append(xs, terms[k][1])
+	}
+	return xs, append(ks, a[1]), true
+}
+
+// mulKV matches c * x.
+func (c *bcomp) mulKV(id int) ([]int, bool) {
+	n := len(c.trial)
+	m, ok := c.inner(id, plan.Mul)
+	if !ok || c.vec(m[0]) || !c.vec(m[1]) {
+		c.trial = c.trial[:n]
+		return nil, false
+	}
+	return m, true
+}
+
+// ownLoad: id loads the element the store k writes.
+func (c *bcomp) ownLoad(id, k int) bool {
+	op, st := c.e.ops[id], c.e.ops[k]
+	return op.Code == plan.Load && op.Arr == st.Arr && op.Off == st.Off
+}
+
+// choose picks the instruction of a root op k.
+func (c *bcomp) choose(k int) *choice {
+	op := c.e.ops[k]
+	switch op.Code {
+	case plan.Store:
+		return c.store(k)
+	case plan.Spike:
+		return &choice{leaves: op.Args, build: buildSpike}
+	}
+	if ch := c.try(func() *choice { return c.fused(k) }); ch != nil {
+		return ch
+	}
+	return &choice{leaves: op.Args, build: func(c *bcomp, out val, in []val) instr { return c.plain(k, out, in) }}
+}
+
+// store picks a store's kernel: the one the plan names for its variable,
+// else its value computed straight into the array.
+func (c *bcomp) store(k int) *choice {
+	op := c.e.ops[k]
+	dst := val{kind: vArr, slot: op.Arr, off: op.Off}
+	if len(op.Args) == 1 {
+		name := c.names[c.arrName(op.Arr)]
+		var ch *choice
+		switch name {
+		case "row1", "row2", "row3":
+			ch = c.try(func() *choice { return c.rowStore(k, name) })
+		case "row3Held":
+			ch = c.try(func() *choice { return c.rowHeld(k) })
+		case "euler", "eulerScaled", "eulerAddM", "eulerQMM":
+			ch = c.try(func() *choice { return c.euler(k, name) })
+		}
+		if ch != nil {
+			return ch
+		}
+		v := op.Args[0]
+		if c.uses[v] == 1 && c.vec(v) && c.code(v) != plan.Load && c.code(v) != plan.Refr && !c.absorbed[v] {
+			// the value's instruction writes into the array
+			inner := c.choose(v)
+			c.absorbed[v] = true
+			return &choice{leaves: append([]int(nil), inner.leaves...), ks: inner.ks, build: func(c *bcomp, _ val, in []val) instr {
+				return inner.build(c, dst, in)
+			}}
+		}
+	}
+	return &choice{leaves: op.Args, build: func(c *bcomp, _ val, in []val) instr { return buildStore(dst, in) }}
+}
+
+func (c *bcomp) arrName(arr int) string {
+	if arr < len(c.e.vars) {
+		return c.e.vars[arr]
+	}
+	return ""
+}
+
+// rowStore: o = c0*a + c1*b + c2*c + r (as many terms as the name says).
+func (c *bcomp) rowStore(k int, name string) *choice {
+	xs, ks, ok := c.row(c.e.ops[k].Args[0])
+	if !ok || fmt.Sprintf("row%d", len(xs)) != name {
+		return nil
+	}
+	st := c.e.ops[k]
+	dst := val{kind: vArr, slot: st.Arr, off: st.Off}
+	return &choice{name: name, leaves: xs, ks: ks, build: func(c *bcomp, _ val, in []val) instr {
+		return rowInstr(dst, in, ks)
+	}}
+}
+
+func rowInstr(dst val, in []val, ks []int) instr {
+	switch len(in) {
+	case 1:
+		a, c0, r := in[0], ks[0], ks[1]
+		return func(e *loopExec, x *lanes) { row1(x.v(e, dst), x.v(e, a), e.uni[c0], e.uni[r]) }
+	case 2:
+		a, b, c0, c1, r := in[0], in[1], ks[0], ks[1], ks[2]
+		return func(e *loopExec, x *lanes) { row2(x.v(e, dst), x.v(e, a), x.v(e, b), e.uni[c0], e.uni[c1], e.uni[r]) }
+	}
+	a, b, cc, c0, c1, c2, r := in[0], in[1], in[2], ks[0], ks[1], ks[2], ks[3]
+	return func(e *loopExec, x *lanes) {
+		row3(x.v(e, dst), x.v(e, a), x.v(e, b), x.v(e, cc), e.uni[c0], e.uni[c1], e.uni[c2], e.uni[r])
+	}
+}
+
+// rowHeld: select(refr, x, row3) stored into x: row3Held.
+func (c *bcomp) rowHeld(k int) *choice {
+	s, ok := c.inner(c.e.ops[k].Args[0], plan.Select)
+	if !ok || c.code(s[0]) != plan.Refr || !c.ownLoad(s[1], k) {
+		return nil
+	}
+	xs, ks, ok := c.row(s[2])
+	if !ok || len(xs) != 3 {
+		return nil
+	}
+	st := c.e.ops[k]
+	dst := val{kind: vArr, slot: st.Arr, off: st.Off}
+	refOff := c.e.ops[s[0]].Off
+	return &choice{name: "row3Held", leaves: append([]int{s[1]}, xs...), ks: ks, build: func(c *bcomp, _ val, in []val) instr {
+		old, a, b, cc, c0, c1, c2, r := in[0], in[1], in[2], in[3], ks[0], ks[1], ks[2], ks[3]
+		return func(e *loopExec, x *lanes) {
+			o := x.v(e, dst)
+			x.keep(e, o, old, dst)
+			row3Held(o, x.v(e, a), x.v(e, b), x.v(e, cc), e.ref[x.lo+refOff:x.hi+refOff], e.n, e.uni[c0], e.uni[c1], e.uni[c2], e.uni[r])
+		}
+	}}
+}
+
+// euler: x + dt·d stored into x, d = select(refr, 0, k) or k, k of the
+// kernel's shape.
+func (c *bcomp) euler(k int, name string) *choice {
+	st := c.e.ops[k]
+	s, ok := c.inner(st.Args[0], plan.Add)
+	if !ok || !c.ownLoad(s[0], k) {
+		return nil
+	}
+	dst := val{kind: vArr, slot: st.Arr, off: st.Off}
+	if name == "euler" && !c.vec(s[1]) {
+		// a constant right side: dt·k folded, the step adds it
+		step := s[1]
+		return &choice{name: name, leaves: []int{s[0]}, ks: []int{step}, build: func(c *bcomp, _ val, in []val) instr {
+			return func(e *loopExec, x *lanes) {
+				o := x.v(e, dst)
+				x.keep(e, o, in[0], dst)
+				addVK(o, o, e.uni[step])
+			}
+		}}
+	}
+	m, ok := c.inner(s[1], plan.Mul)
+	if !ok || c.vec(m[0]) {
+		return nil
+	}
+	dt, d, refOff := m[0], m[1], -1
+	if sel := c.e.ops[d].Args; c.code(d) == plan.Select && c.code(sel[0]) == plan.Refr &&
+		c.code(sel[1]) == plan.Const && math.Float64bits(c.e.ops[sel[1]].K) == 0 {
+		if _, ok := c.inner(d, plan.Select); ok {
+			refOff, d = c.e.ops[sel[0]].Off, sel[2]
+		}
+	}
+	if !c.vec(d) {
+		return nil
+	}
+	leaves, ks := []int{s[0]}, []int{dt}
+	var run func(e *loopExec, x *lanes, o []float64, in []val, ref []int32) bool
+	switch name {
+	case "euler":
+		leaves = append(leaves, d)
+		run = func(e *loopExec, x *lanes, o []float64, in []val, ref []int32) bool {
+			return euler(o, x.v(e, in[1]), ref, e.n, e.uni[dt])
+		}
+	case "eulerScaled":
+		var neg bool
+		mm, ok := c.inner(d, plan.Mul)
+		if !ok || c.vec(mm[1]) || !c.vec(mm[0]) {
+			return nil
+		}
+		xv := mm[0]
+		if nn, ok := c.inner(xv, plan.Neg); ok {
+			xv, neg = nn[0], true
+		}
+		kc := mm[1]
+		leaves, ks = append(leaves, xv), append(ks, kc)
+		run = func(e *loopExec, x *lanes, o []float64, in []val, ref []int32) bool {
+			return eulerScaled(o, x.v(e, in[1]), e.uni[kc], neg, ref, e.n, e.uni[dt])
+		}
+	case "eulerAddM":
+		mm, ok := c.inner(d, plan.Mul)
+		if !ok || c.vec(mm[1]) {
+			return nil
+		}
+		a, y, kk, xv, ok := c.addM(mm[0])
+		if !ok {
+			return nil
+		}
+		kc := mm[1]
+		leaves, ks = append(leaves, a, xv, y), append(ks, kk, kc)
+		run = func(e *loopExec, x *lanes, o []float64, in []val, ref []int32) bool {
+			return eulerAddM(o, x.v(e, in[1]), x.v(e, in[2]), x.v(e, in[3]), e.uni[kk], e.uni[kc], ref, e.n, e.uni[dt])
+		}
+	case "eulerQMM":
+		mm, ok := c.inner(d, plan.Mul)
+		if !ok || c.vec(mm[1]) {
+			return nil
+		}
+		p, y2, k3, x2, ok := c.addM(mm[0])
+		if !ok {
+			return nil
+		}
+		q, ok := c.inner(p, plan.Add)
+		if !ok {
+			return nil
+		}
+		cc, k1, xv, ok1 := c.mulKSubK(q[0])
+		y, k2, z, ok2 := c.mulSubK(q[1])
+		if !ok1 || !ok2 {
+			return nil
+		}
+		s := mm[1]
+		leaves, ks = append(leaves, xv, y, z, x2, y2), append(ks, cc, k1, k2, k3, s)
+		run = func(e *loopExec, x *lanes, o []float64, in []val, ref []int32) bool {
+			return eulerQMM(o, x.v(e, in[1]), x.v(e, in[2]), x.v(e, in[3]), x.v(e, in[4]), x.v(e, in[5]),
+				e.uni[cc], e.uni[k1], e.uni[k2], e.uni[k3], e.uni[s], ref, e.n, e.uni[dt])
+		}
+	default:
+		return nil
+	}
+	return &choice{name: name, leaves: leaves, ks: ks, build: func(c *bcomp, _ val, in []val) instr {
+		return func(e *loopExec, x *lanes) {
+			o := x.v(e, dst)
+			x.keep(e, o, in[0], dst)
+			var ref []int32
+			if refOff >= 0 {
+				ref = e.ref[x.lo+refOff : x.hi+refOff]
+			}
+			if run(e, x, o, in, ref) {
+				x.bad = true
+			}
+		}
+	}}
+}
+
+// addM matches a + y*(k - x).
+func (c *bcomp) addM(id int) (a, y, k, x int, ok bool) {
+	n := len(c.trial)
+	s, ok := c.inner(id, plan.Add)
+	if ok && c.vec(s[0]) {
+		if y, k, x, ok = c.mulSubK(s[1]); ok {
+			return s[0], y, k, x, true
+		}
+	}
+	c.trial = c.trial[:n]
+	return 0, 0, 0, 0, false
+}
+
+// mulSubK matches y * (k - x).
+func (c *bcomp) mulSubK(id int) (y, k, x int, ok bool) { return c.mulSub(id, true) }
+
+// mulKSubK matches c * (k - x).
+func (c *bcomp) mulKSubK(id int) (cc, k, x int, ok bool) { return c.mulSub(id, false) }
+
+// mulSub matches y * (k - x) (y a vector) or c * (k - x) (c uniform).
+func (c *bcomp) mulSub(id int, vecY bool) (y, k, x int, ok bool) {
+	n := len(c.trial)
+	if m, ok := c.inner(id, plan.Mul); ok && c.vec(m[0]) == vecY {
+		if s, ok := c.inner(m[1], plan.Sub); ok && !c.vec(s[0]) && c.vec(s[1]) {
+			return m[0], s[0], s[1], true
+		}
+	}
+	c.trial = c.trial[:n]
+	return 0, 0, 0, false
+}
+
+// fused matches the shapes conductance-based right sides are made of,
+// each one kernel loop: c*(k - x) + y*(k2 - z), a + y*(k - x),
+// y*(k - x) + a, (k - x)*y, y*(k - x), c*(k - x), (-x)*k, c*x + y, y + c*x.
+func (c *bcomp) fused(k int) *choice {
+	op := c.e.ops[k]
+	a := op.Args
+	mk := func(leaves, ks []int, f func(e *loopExec, x *lanes, o []float64, in []val)) *choice {
+		return &choice{leaves: leaves, ks: ks, build: func(c *bcomp, out val, in []val) instr {
+			return func(e *loopExec, x *lanes) { f(e, x, x.v(e, out), in) }
+		}}
+	}
+	switch op.Code {
+	case plan.Add:
+		if !c.vec(a[0]) || !c.vec(a[1]) {
+			return nil
+		}
+		n := len(c.trial)
+		if cc, k1, xv, ok := c.mulKSubK(a[0]); ok {
+			if y, k2, z, ok := c.mulSubK(a[1]); ok {
+				return mk([]int{xv, y, z}, []int{cc, k1, k2}, func(e *loopExec, x *lanes, o []float64, in []val) {
+					qPlusM(o, x.v(e, in[0]), x.v(e, in[1]), x.v(e, in[2]), e.uni[cc], e.uni[k1], e.uni[k2])
+				})
+			}
+		}
+		c.trial = c.trial[:n]
+		if y, kk, xv, ok := c.mulSubK(a[1]); ok {
+			return mk([]int{a[0], xv, y}, []int{kk}, func(e *loopExec, x *lanes, o []float64, in []val) {
+				addVMulVSubKV(o, x.v(e, in[0]), x.v(e, in[1]), x.v(e, in[2]), e.uni[kk])
+			})
+		}
+		c.trial = c.trial[:n]
+		if y, kk, xv, ok := c.mulSubK(a[0]); ok {
+			return mk([]int{a[1], xv, y}, []int{kk}, func(e *loopExec, x *lanes, o []float64, in []val) {
+				mulVSubKVAddV(o, x.v(e, in[0]), x.v(e, in[1]), x.v(e, in[2]), e.uni[kk])
+			})
+		}
+		c.trial = c.trial[:n]
+		if m, ok := c.inner(a[0], plan.Mul); ok && !c.vec(m[0]) && c.vec(m[1]) {
+			kc := m[0]
+			return mk([]int{m[1], a[1]}, []int{kc}, func(e *loopExec, x *lanes, o []float64, in []val) {
+				mulKVAddV(o, x.v(e, in[0]), x.v(e, in[1]), e.uni[kc])
+			})
+		}
+		c.trial = c.trial[:n]
+		if m, ok := c.inner(a[1], plan.Mul); ok && !c.vec(m[0]) && c.vec(m[1]) {
+			kc := m[0]
+			return mk([]int{m[1], a[0]}, []int{kc}, func(e *loopExec, x *lanes, o []float64, in []val) {
+				addVMulKV(o, x.v(e, in[0]), x.v(e, in[1]), e.uni[kc])
+			})
+		}
+	case plan.Mul:
+		n := len(c.trial)
+		if c.vec(a[1]) {
+			if s, ok := c.inner(a[0], plan.Sub); ok && !c.vec(s[0]) && c.vec(s[1]) {
+				kk := s[0]
+				return mk([]int{s[1], a[1]}, []int{kk}, func(e *loopExec, x *lanes, o []float64, in []val) {
+					subKVMulV(o, x.v(e, in[0]), x.v(e, in[1]), e.uni[kk])
+				})
+			}
+			c.trial = c.trial[:n]
+			if s, ok := c.inner(a[1], plan.Sub); ok && !c.vec(s[0]) && c.vec(s[1]) {
+				kk := s[0]
+				if c.vec(a[0]) {
+					return mk([]int{s[1], a[0]}, []int{kk}, func(e *loopExec, x *lanes, o []float64, in []val) {
+						mulVSubKV(o, x.v(e, in[0]), x.v(e, in[1]), e.uni[kk])
+					})
+				}
+				kc := a[0]
+				return mk([]int{s[1]}, []int{kc, kk}, func(e *loopExec, x *lanes, o []float64, in []val) {
+					mulKSubKV(o, x.v(e, in[0]), e.uni[kc], e.uni[kk])
+				})
+			}
+		} else if nn, ok := c.inner(a[0], plan.Neg); ok {
+			kk := a[1]
+			return mk([]int{nn[0]}, []int{kk}, func(e *loopExec, x *lanes, o []float64, in []val) {
+				negMulK(o, x.v(e, in[0]), e.uni[kk])
+			})
+		}
+	}
+	return nil
+}
+
+// plain is one op over the block: the arithmetic kernels for + - * / and
+// negation, a loop per lane for the rest.
+func (c *bcomp) plain(k int, out val, in []val) instr {
+	op := c.e.ops[k]
+	a := op.Args
+	switch op.Code {
+	case plan.Load: // copied: a store overwrites its array before its last use
+		src := val{kind: vArr, slot: op.Arr, off: op.Off}
+		return func(e *loopExec, x *lanes) { copy(x.v(e, out), x.v(e, src)) }
+	case plan.Refr:
+		off := op.Off
+		return func(e *loopExec, x *lanes) {
+			o, ref := x.v(e, out), e.ref[x.lo+off:x.hi+off]
+			for i := range o {
+				o[i] = b2f(e.n < ref[i])
+			}
+		}
+	case plan.Neg:
+		return func(e *loopExec, x *lanes) { negV(x.v(e, out), x.v(e, in[0])) }
+	case plan.Add, plan.Sub, plan.Mul, plan.Div:
+		vv := [...]func(o, x, y []float64){addVV, subVV, mulVV, divVV}
+		vk := [...]func(o, x []float64, k float64){addVK, subVK, mulVK, divVK}
+		kv := [...]func(o, x []float64, k float64){addKV, subKV, mulKV, divKV}
+		j := op.Code - plan.Add
+		switch {
+		case c.vec(a[0]) && c.vec(a[1]):
+			f := vv[j]
+			return func(e *loopExec, x *lanes) { f(x.v(e, out), x.v(e, in[0]), x.v(e, in[1])) }
+		case c.vec(a[0]):
+			f, kk := vk[j], a[1]
+			return func(e *loopExec, x *lanes) { f(x.v(e, out), x.v(e, in[0]), e.uni[kk]) }
+		default:
+			f, kk := kv[j], a[0]
+			return func(e *loopExec, x *lanes) { f(x.v(e, out), x.v(e, in[1]), e.uni[kk]) }
+		}
+	case plan.Select:
+		return func(e *loopExec, x *lanes) {
+			o := x.v(e, out)
+			c, kc := x.arg(e, in[0])
+			a, ka := x.arg(e, in[1])
+			b, kb := x.arg(e, in[2])
+			for i := range o {
+				if lane(c, kc, i) != 0 {
+					o[i] = lane(a, ka, i)
+				} else {
+					o[i] = lane(b, kb, i)
+				}
+			}
+		}
+	}
+	if int(op.Code) < len(binFns) && binFns[op.Code] != nil {
+		f := binFns[op.Code]
+		return func(e *loopExec, x *lanes) {
+			o := x.v(e, out)
+			a, ka := x.arg(e, in[0])
+			b, kb := x.arg(e, in[1])
+			for i := range o {
+				o[i] = f(lane(a, ka, i), lane(b, kb, i))
+			}
+		}
+	}
+	// not, calls: the plan's own definition, lane by lane
+	return func(e *loopExec, x *lanes) {
+		o := x.v(e, out)
+		args := make([]float64, len(in))
+		cols, ks := make([][]float64, len(in)), make([]float64, len(in))
+		for j, v := range in {
+			cols[j], ks[j] = x.arg(e, v)
+		}
+		for i := range o {
+			for j := range in {
+				args[j] = lane(cols[j], ks[j], i)
+			}
+			if op.Code == plan.Call {
+				o[i], _ = ir.Eval1(op.Fn, args) // what plan.Apply calls, without its dispatch
+			} else {
+				o[i], _ = plan.Apply(op.Code, op.Fn, args)
+			}
+		}
+	}
+}
+
+var binFns = [...]func(x, y float64) float64{
+	plan.Mod: math.Mod,
+	plan.Pow: math.Pow,
+	plan.Lt:  func(x, y float64) float64 { return b2f(x < y) },
+	plan.Le:  func(x, y float64) float64 { return b2f(x <= y) },
+	plan.Gt:  func(x, y float64) float64 { return b2f(x > y) },
+	plan.Ge:  func(x, y float64) float64 { return b2f(x >= y) },
+	plan.Eq:  func(x, y float64) float64 { return b2f(x == y) },
+	plan.Ne:  func(x, y float64) float64 { return b2f(x != y) },
+	plan.And: func(x, y float64) float64 { return b2f(x != 0 && y != 0) },
+	plan.Or:  func(x, y float64) float64 { return b2f(x != 0 || y != 0) },
+}
+
+// buildStore writes a value (under a guard) into its array.
+func buildStore(dst val, in []val) instr {
+	return func(e *loopExec, x *lanes) {
+		o := x.v(e, dst)
+		if len(in) == 1 && in[0] == dst {
+			return // the value read in place
+		}
+		v, kv := x.arg(e, in[0])
+		if len(in) == 1 && v != nil {
+			copy(o, v)
+			return
+		}
+		g, kg := []float64(nil), 1.0
+		if len(in) > 1 {
+			g, kg = x.arg(e, in[1])
+		}
+		for i := range o {
+			if lane(g, kg, i) != 0 {
+				o[i] = lane(v, kv, i)
+			}
+		}
+	}
+}
+
+func buildSpike(_ *bcomp, _ val, in []val) instr {
+	return func(e *loopExec, x *lanes) {
+		c, kc := x.arg(e, in[0])
+		for i := range x.hi - x.lo {
+			if lane(c, kc, i) != 0 {
+				x.spk = append(x.spk, int32(x.lo+i))
+			}
+		}
+	}
+}
+
+// v is a vector value's lanes (a uniform one is filled into a buffer of
+// its own: rare, the kernels take uniform operands as scalars).
+func (x *lanes) v(e *loopExec, r val) []float64 {
+	switch r.kind {
+	case vArr:
+		return e.f64[r.slot][x.lo+r.off : x.hi+r.off]
+	case vBuf:
+		return x.buf[r.slot][:x.hi-x.lo]
+	}
+	panic("gosim: a uniform value read as a vector")
+}
+
+// arg is a value's lanes, or (lanes nil) its uniform value.
+func (x *lanes) arg(e *loopExec, r val) ([]float64, float64) {
+	if r.kind == vUni {
+		return nil, e.uni[r.slot]
+	}
+	return x.v(e, r), 0
+}
+
+// lane is lane i of an arg.
+func lane(s []float64, k float64, i int) float64 {
+	if s != nil {
+		return s[i]
+	}
+	return k
+}
+
+// keep makes o hold old (the value a store's kernel updates in place) when
+// it is not read in place from o's own array.
+func (x *lanes) keep(e *loopExec, o []float64, old, dst val) {
+	if old != dst {
+		copy(o, x.v(e, old))
+	}
+}
