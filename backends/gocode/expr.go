@@ -58,9 +58,6 @@ type env struct {
 	time   func() string // Go expression of t (declaring what it needs)
 	weight string        // Go expression of the weight
 	rng    func() string // Go expression of the *rt.Stream; nil where there is none
-	// vector: the interpreter compiles this with its vector compiler
-	// (equations, thresholds): random draws are errors there.
-	vector bool
 	// where names the place for the error on a random draw without stream.
 	where string
 	// input is the Go expression of a continuous dendrite segment's input
@@ -69,7 +66,7 @@ type env struct {
 }
 
 func (en *env) num(e ir.Expr) (code, error) {
-	if v, ok := constValue(en.vector, e); ok {
+	if v, ok := constValue(false, e); ok {
 		return en.g.lit(v), nil
 	}
 	switch x := e.(type) {
@@ -194,7 +191,7 @@ func isLogic(op string) bool {
 
 // cond is e as a Go boolean: the interpreter tests `value != 0`.
 func (en *env) cond(e ir.Expr) (code, error) {
-	if v, ok := constValue(en.vector, e); ok {
+	if v, ok := constValue(false, e); ok {
 		return atom(strconv.FormatBool(v != 0)), nil
 	}
 	switch x := e.(type) {
@@ -251,9 +248,6 @@ func (en *env) call(x *ir.Call) (code, error) {
 		args[i] = c.s
 	}
 	if ir.IsRandom(x.Fn) {
-		if en.vector {
-			return code{}, fmt.Errorf("random draw %s in an equation", x.Fn)
-		}
 		if en.rng == nil {
 			return code{}, fmt.Errorf("random draw %s() %s is not supported: the interpreter has no random stream there", x.Fn, en.where)
 		}
@@ -291,9 +285,6 @@ func (en *env) call(x *ir.Call) (code, error) {
 			s = fn + s + ", " + a + ")"
 		}
 		return atom(s), nil
-	}
-	if en.vector {
-		return atom("0.0"), nil // the vector compiler yields 0 for a function it does not know
 	}
 	return code{}, fmt.Errorf("unknown function %s", x.Fn)
 }
