@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/plan"
 )
 
 // Expressions become Go expressions that compute, operation by operation,
@@ -312,16 +313,16 @@ func constValue(vector bool, e ir.Expr) (float64, bool) {
 		}
 		return 0, false
 	case *ir.BoolConst:
-		return b2f(x.V), true
+		if x.V {
+			return 1, true
+		}
+		return 0, true
 	case *ir.Unary:
 		v, ok := constValue(vector, x.X)
 		if !ok {
 			return 0, false
 		}
-		if x.Op == "not" {
-			return b2f(v == 0), true
-		}
-		return -v, true
+		return plan.Unary(x.Op, v), true
 	case *ir.Binary:
 		a, ok := constValue(vector, x.X)
 		if !ok {
@@ -331,7 +332,7 @@ func constValue(vector bool, e ir.Expr) (float64, bool) {
 		if !ok {
 			return 0, false
 		}
-		return binop(x.Op, a, b)
+		return plan.Binary(x.Op, a, b)
 	case *ir.Cond:
 		c, ok1 := constValue(vector, x.C)
 		a, ok2 := constValue(vector, x.A)
@@ -361,47 +362,6 @@ func constValue(vector bool, e ir.Expr) (float64, bool) {
 		return ir.Eval1(x.Fn, args)
 	}
 	return 0, false
-}
-
-func binop(op string, a, b float64) (float64, bool) {
-	switch op {
-	case "+":
-		return a + b, true
-	case "-":
-		return a - b, true
-	case "*":
-		return a * b, true
-	case "/":
-		return a / b, true
-	case "%":
-		return math.Mod(a, b), true
-	case "^":
-		return math.Pow(a, b), true
-	case "<":
-		return b2f(a < b), true
-	case "<=":
-		return b2f(a <= b), true
-	case ">":
-		return b2f(a > b), true
-	case ">=":
-		return b2f(a >= b), true
-	case "==":
-		return b2f(a == b), true
-	case "!=":
-		return b2f(a != b), true
-	case "and":
-		return b2f(a != 0 && b != 0), true
-	case "or":
-		return b2f(a != 0 || b != 0), true
-	}
-	return 0, false
-}
-
-func b2f(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // lit writes a float64 so that Go reads back exactly the same value.

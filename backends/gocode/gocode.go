@@ -5,11 +5,14 @@
 // only the standard library and github.com/snnc/snnc/runtime, and builds
 // it with the local Go toolchain (build.go).
 //
-// The generated program reproduces the interpreter (backends/gosim) step
-// for step: the same step order, the same random streams, and the same
-// floating-point operations in the same order, so the binary and `snnc run`
-// give bit-identical spikes for the same seed. Where the interpreter refuses
-// a model, Emit returns the interpreter's error.
+// The neuron update, threshold, reset and port handler loops are printed
+// from the execution plan (package plan, ops.go): the op lists the
+// interpreter runs and plan.Eval defines, so the binary and `snnc run` give
+// bit-identical spikes for the same seed by construction. The rest
+// (plastic synapses, dendrites, winner-take-all, monitors) still follows
+// the interpreter (backends/gosim) step for step: the same step order,
+// random streams and floating-point operations in the same order. Where
+// the interpreter refuses a model, Emit returns the interpreter's error.
 //
 // Names from the model never become Go identifiers: populations are p0, p1,
 // ..., their variables p0v0, p0v1, ..., projections c0, c1, ...; model names
