@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/plan"
 )
 
 // Expressions become Go expressions that compute, operation by operation,
@@ -58,9 +59,6 @@ type env struct {
 	time   func() string // Go expression of t (declaring what it needs)
 	weight string        // Go expression of the weight
 	rng    func() string // Go expression of the *rt.Stream; nil where there is none
-	// vector: the interpreter compiles this with its vector compiler
-	// (equations, thresholds): random draws are errors there.
-	vector bool
 	// where names the place for the error on a random draw without stream.
 	where string
 	// input is the Go expression of a continuous dendrite segment's input
@@ -69,7 +67,7 @@ type env struct {
 }
 
 func (en *env) num(e ir.Expr) (code, error) {
-	if v, ok := constValue(en.vector, e); ok {
+	if v, ok := constValue(false, e); ok {
 		return en.g.lit(v), nil
 	}
 	switch x := e.(type) {
@@ -194,7 +192,7 @@ func isLogic(op string) bool {
 
 // cond is e as a Go boolean: the interpreter tests `value != 0`.
 func (en *env) cond(e ir.Expr) (code, error) {
-	if v, ok := constValue(en.vector, e); ok {
+	if v, ok := constValue(false, e); ok {
 		return atom(strconv.FormatBool(v != 0)), nil
 	}
 	switch x := e.(type) {
@@ -251,9 +249,6 @@ func (en *env) call(x *ir.Call) (code, error) {
 		args[i] = c.s
 	}
 	if ir.IsRandom(x.Fn) {
-		if en.vector {
-			return code{}, fmt.Errorf("random draw %s in an equation", x.Fn)
-		}
 		if en.rng == nil {
 			return code{}, fmt.Errorf("random draw %s() %s is not supported: the interpreter has no random stream there", x.Fn, en.where)
 		}
@@ -292,9 +287,6 @@ func (en *env) call(x *ir.Call) (code, error) {
 		}
 		return atom(s), nil
 	}
-	if en.vector {
-		return atom("0.0"), nil // the vector compiler yields 0 for a function it does not know
-	}
 	return code{}, fmt.Errorf("unknown function %s", x.Fn)
 }
 
@@ -321,16 +313,16 @@ func constValue(vector bool, e ir.Expr) (float64, bool) {
 		}
 		return 0, false
 	case *ir.BoolConst:
-		return b2f(x.V), true
+		if x.V {
+			return 1, true
+		}
+		return 0, true
 	case *ir.Unary:
 		v, ok := constValue(vector, x.X)
 		if !ok {
 			return 0, false
 		}
-		if x.Op == "not" {
-			return b2f(v == 0), true
-		}
-		return -v, true
+		return plan.Unary(x.Op, v), true
 	case *ir.Binary:
 		a, ok := constValue(vector, x.X)
 		if !ok {
@@ -340,7 +332,7 @@ func constValue(vector bool, e ir.Expr) (float64, bool) {
 		if !ok {
 			return 0, false
 		}
-		return binop(x.Op, a, b)
+		return plan.Binary(x.Op, a, b)
 	case *ir.Cond:
 		c, ok1 := constValue(vector, x.C)
 		a, ok2 := constValue(vector, x.A)
@@ -370,47 +362,6 @@ func constValue(vector bool, e ir.Expr) (float64, bool) {
 		return ir.Eval1(x.Fn, args)
 	}
 	return 0, false
-}
-
-func binop(op string, a, b float64) (float64, bool) {
-	switch op {
-	case "+":
-		return a + b, true
-	case "-":
-		return a - b, true
-	case "*":
-		return a * b, true
-	case "/":
-		return a / b, true
-	case "%":
-		return math.Mod(a, b), true
-	case "^":
-		return math.Pow(a, b), true
-	case "<":
-		return b2f(a < b), true
-	case "<=":
-		return b2f(a <= b), true
-	case ">":
-		return b2f(a > b), true
-	case ">=":
-		return b2f(a >= b), true
-	case "==":
-		return b2f(a == b), true
-	case "!=":
-		return b2f(a != b), true
-	case "and":
-		return b2f(a != 0 && b != 0), true
-	case "or":
-		return b2f(a != 0 || b != 0), true
-	}
-	return 0, false
-}
-
-func b2f(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // lit writes a float64 so that Go reads back exactly the same value.

@@ -5,11 +5,14 @@
 // only the standard library and github.com/snnc/snnc/runtime, and builds
 // it with the local Go toolchain (build.go).
 //
-// The generated program reproduces the interpreter (backends/gosim) step
-// for step: the same step order, the same random streams, and the same
-// floating-point operations in the same order, so the binary and `snnc run`
-// give bit-identical spikes for the same seed. Where the interpreter refuses
-// a model, Emit returns the interpreter's error.
+// The neuron update, threshold, reset and port handler loops are printed
+// from the execution plan (package plan, ops.go): the op lists the
+// interpreter runs and plan.Eval defines, so the binary and `snnc run` give
+// bit-identical spikes for the same seed by construction. The rest
+// (plastic synapses, dendrites, winner-take-all, monitors) still follows
+// the interpreter (backends/gosim) step for step: the same step order,
+// random streams and floating-point operations in the same order. Where
+// the interpreter refuses a model, Emit returns the interpreter's error.
 //
 // Names from the model never become Go identifiers: populations are p0, p1,
 // ..., their variables p0v0, p0v1, ..., projections c0, c1, ...; model names
@@ -28,6 +31,7 @@ import (
 
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/lang/units"
+	"github.com/snnc/snnc/plan"
 )
 
 // Options control the generated program.
@@ -46,6 +50,9 @@ type Options struct {
 	// --plot flag: snnc build --plot. Without it the program is smaller and
 	// builds faster, and --plot says how to get them.
 	Plot bool
+	// Plan is the execution plan of the program (nil: Emit builds it):
+	// the neuron loops and port handlers are printed from it (ops.go).
+	Plan *plan.Plan
 }
 
 // GeneratedFile is the name Emit's source is written under; //line
@@ -69,7 +76,14 @@ func EmitFiles(p *ir.Program, opt Options) (map[string][]byte, error) {
 	if p.Network == "" {
 		return nil, fmt.Errorf("the model has no network to run; add `network` and `run NET for T`")
 	}
-	g := &gen{p: p, opt: opt, nodes: map[string]node{}, vecHooks: map[string]bool{}}
+	pl := opt.Plan
+	if pl == nil {
+		var err error
+		if pl, err = plan.Build(p, plan.Options{}); err != nil {
+			return nil, err
+		}
+	}
+	g := &gen{p: p, plan: pl, opt: opt, nodes: map[string]node{}, vecHooks: map[string]bool{}}
 	if err := g.program(); err != nil {
 		return nil, err
 	}
@@ -103,6 +117,7 @@ var debugDump = os.Getenv("SNNC_GOCODE_DUMP")
 // gen holds the program being generated.
 type gen struct {
 	p      *ir.Program
+	plan   *plan.Plan
 	opt    Options
 	pops   []*popGen
 	inputs []*inGen
@@ -386,6 +401,17 @@ func (g *gen) program() error {
 	}
 	head.WriteString(imps + "\n")
 	head.Write(o.Bytes())
+	return nil
+}
+
+// loops returns the loops of the plan's phase of a kind for a target
+// (population or projection).
+func (g *gen) loops(kind plan.PhaseKind, target string) []*plan.Loop {
+	for _, ph := range g.plan.Step {
+		if ph.Kind == kind && ph.Target == target {
+			return ph.Loops
+		}
+	}
 	return nil
 }
 

@@ -30,7 +30,6 @@ type popGen struct {
 	threshInLoop bool
 	fast         bool // the threshold is `variable op constant`
 	parts        []*partGen
-	stageRead    map[string]bool // RK stage values the right sides read
 	dends        map[string]*dendGen
 	dendOrder    []*dendGen      // simulated dendrites, in declaration order
 	idleDends    map[string]bool // continuous dendrites nothing reads: not simulated
@@ -97,7 +96,7 @@ func (f *fnb) write(b *buf, header string) {
 
 func (g *gen) newPop(k int, ip *ir.Population) (*popGen, error) {
 	m := ip.Model
-	pg := &popGen{g: g, k: k, ip: ip, m: m, field: map[*ir.Var]string{}, byName: map[string]*ir.Var{}, stageRead: map[string]bool{},
+	pg := &popGen{g: g, k: k, ip: ip, m: m, field: map[*ir.Var]string{}, byName: map[string]*ir.Var{},
 		ports: map[string]*ir.Var{}, events: map[string]*eventGen{}, nonlinear: map[*ir.Var]bool{}, idleDends: map[string]bool{}}
 	members := []*ir.Population{ip}
 	if ip.Members != nil {
@@ -182,7 +181,7 @@ func (g *gen) newPop(k int, ip *ir.Population) (*popGen, error) {
 			continue
 		}
 		method := fmt.Sprintf("port%d_%d", k, j)
-		if err := pg.portKernel(method, port); err != nil {
+		if err := pg.portMethod(method, port); err != nil {
 			return nil, fmt.Errorf("population %s, port %s: %w", ip.Name, port.Name, err)
 		}
 		pg.events[port.Name] = &eventGen{method: method}
@@ -190,24 +189,19 @@ func (g *gen) newPop(k int, ip *ir.Population) (*popGen, error) {
 	if err := pg.resetMethod(); err != nil {
 		return nil, fmt.Errorf("population %s, reset: %w", ip.Name, err)
 	}
-	_, _, _, pg.fast = plan.SimpleThresholdOf(m.Threshold)
 	if err := pg.thresholdMethod(); err != nil {
 		return nil, fmt.Errorf("population %s, threshold: %w", ip.Name, err)
 	}
-	pg.fused = m.Fused && pg.fast
+	pp := pg.planPop()
+	if pp == nil {
+		return nil, fmt.Errorf("population %s is not in the plan (a bug in snnc)", ip.Name)
+	}
+	pg.fast, pg.fused = pp.Simple != nil, pp.Fused
 	for _, sys := range m.Update {
 		if sys.Method != ir.Exact {
 			for _, v := range sys.Vars {
 				pg.nonlinear[v] = true
 			}
-		}
-		if sys.Method != ir.Exact || ir.InPlaceOrder(sys) == nil {
-			// as in the interpreter: only in-place exact rows run fused (with
-			// RK4/Euler a reset could hide a NaN from the check after the update)
-			pg.fused = false
-		}
-		if sys.Method != ir.Exact && sys.Method != ir.RK4 && sys.Method != ir.Euler {
-			return nil, fmt.Errorf("population %s: unknown method %s", ip.Name, sys.Method)
 		}
 	}
 	pg.threshInLoop = !pg.fused && pg.fast && m.Threshold != nil && len(m.Dendrites) == 0
@@ -242,25 +236,6 @@ func (pg *popGen) scalarRef(f *fnb, idx, slice string) func(r *ir.Ref) (string, 
 			return "", fmt.Errorf("alias %s must be inlined", r.Var.Name)
 		}
 		return "", fmt.Errorf("no storage for %s in %s", r.Var.Name, pg.ip.Name)
-	}
-}
-
-// vectorRef reads a neuron variable as the vector compiler does
-// (equations, thresholds); over maps a system's variables to the locals
-// holding their stage values.
-func (pg *popGen) vectorRef(f *fnb, idx, slice string, over map[*ir.Var]string) func(r *ir.Ref) (string, error) {
-	return func(r *ir.Ref) (string, error) {
-		if r.Side != ir.Own {
-			return "", fmt.Errorf("%s.%s in a neuron equation", sideName(r.Side), r.Var.Name)
-		}
-		if s, ok := over[r.Var]; ok {
-			pg.stageRead[s] = true
-			return s, nil
-		}
-		if name, ok := pg.field[r.Var]; ok {
-			return f.local(name, "s."+name+slice) + "[" + idx + "]", nil
-		}
-		return "", fmt.Errorf("no storage for %s", r.Var.Name)
 	}
 }
 
@@ -323,17 +298,77 @@ func (pg *popGen) neuronStmts(f *fnb, ss []ir.Stmt, idx string, time func() stri
 	return sc.stmts(ss)
 }
 
-func (pg *popGen) portKernel(method string, port *ir.Port) error {
-	f := newFn()
-	if err := pg.neuronStmts(f, port.Body, "i", val("s.t"), "w"); err != nil {
-		return err
+// planPop is the population's entry in the plan.
+func (pg *popGen) planPop() *plan.Pop {
+	for _, pp := range pg.g.plan.Pops {
+		if pp.Name == pg.ip.Name {
+			return pp
+		}
 	}
-	f.write(&pg.g.funcs, fmt.Sprintf("// %s runs port %s of %s for neuron i and weight w.\nfunc (s *sim) %s(i int, w float64) {", method, comment(port.Name), comment(pg.ip.Name), method))
 	return nil
 }
 
+// printer prints the population's plan loops into f, its arrays sliced
+// by slice ("[lo:hi]" or "").
+func (pg *popGen) printer(f *fnb, slice string) *opsPrinter {
+	return &opsPrinter{g: pg.g, f: f, where: "in a neuron's handler", array: func(id int) (string, bool, error) {
+		if id < 0 || id >= len(pg.g.plan.Arrays) || pg.g.plan.Arrays[id].Owner != pg.ip.Name {
+			return "", false, fmt.Errorf("array a%d is not one of %s", id, pg.ip.Name)
+		}
+		a := pg.g.plan.Arrays[id]
+		if a.Kind == plan.Refractory {
+			return f.local("ref", fmt.Sprintf("s.p%dref%s", pg.k, slice)), true, nil
+		}
+		name, ok := pg.field[a.Var]
+		if !ok {
+			return "", false, fmt.Errorf("no storage for %s in %s", a.Name, pg.ip.Name)
+		}
+		return f.local(name, "s."+name+slice), false, nil
+	}}
+}
+
+// hints tells the compiler that every array f uses has ref's length: no
+// bounds checks in the loop.
+func (pg *popGen) hints(f *fnb, ref string) {
+	for _, v := range pg.m.Vars {
+		if name, ok := pg.field[v]; ok && f.have[name] {
+			f.hints = append(f.hints, fmt.Sprintf("%s = %s[:len(%s)]", name, name, ref))
+		}
+	}
+}
+
+// portMethod writes the handler of an event port from the plan (the loop
+// of the first projection onto it; none: nothing calls it).
+func (pg *popGen) portMethod(method string, port *ir.Port) error {
+	for _, pr := range pg.g.plan.Projs {
+		if h := pr.Handler; h != nil && h.Over == pg.ip.Name && pr.Port == port.Name {
+			f := newFn()
+			p := pg.printer(f, "")
+			p.file, p.line = port.Pos.Pos.File, port.Pos.Pos.Line
+			if _, err := p.loop(&f.buf, h, "pt", "i"); err != nil {
+				return err
+			}
+			f.write(&pg.g.funcs, fmt.Sprintf("// %s runs port %s of %s for neuron i and weight w.\nfunc (s *sim) %s(i int, w float64) {", method, comment(port.Name), comment(pg.ip.Name), method))
+			return nil
+		}
+	}
+	return nil
+}
+
+// printReset prints the reset of neuron idx into b (locals into f).
+func (pg *popGen) printReset(f *fnb, b *buf, idx string) error {
+	ls := pg.g.loops(plan.Reset, pg.ip.Name)
+	if len(ls) == 0 {
+		return nil
+	}
+	p := pg.printer(f, "")
+	p.file, p.line = stmtPos(pg.m.Reset[0])
+	_, err := p.loop(b, ls[0], "rs", idx)
+	return err
+}
+
 func (pg *popGen) resetMethod() error {
-	if len(pg.m.Reset) == 0 {
+	if len(pg.g.loops(plan.Reset, pg.ip.Name)) == 0 {
 		pg.g.funcs.line("func (s *sim) reset%d() {}", pg.k)
 		pg.g.funcs.line("")
 		return nil
@@ -341,7 +376,7 @@ func (pg *popGen) resetMethod() error {
 	f := newFn()
 	f.line("for _, i32 := range s.p%dspk {", pg.k)
 	f.line("i := int(i32)")
-	if err := pg.neuronStmts(f, pg.m.Reset, "i", lazy(f, "t", "s.t"), "0.0"); err != nil {
+	if err := pg.printReset(f, &f.buf, "i"); err != nil {
 		return err
 	}
 	f.line("}")
@@ -349,11 +384,18 @@ func (pg *popGen) resetMethod() error {
 	return nil
 }
 
-// thresholdCond is the threshold test of neuron i (refractoriness apart).
-func (pg *popGen) thresholdCond(f *fnb, slice string) (string, error) {
-	en := &env{g: pg.g, ref: pg.vectorRef(f, "i", slice, nil), time: lazy(f, "t", "s.t"), weight: "0.0", vector: true}
-	c, err := en.cond(pg.m.Threshold)
-	return c.s, err
+// printThreshold prints the threshold test of neuron i into b: spike
+// prints what a spike does.
+func (pg *popGen) printThreshold(f *fnb, b *buf, slice string, spike func(b *buf) error) error {
+	ls := pg.g.loops(plan.Threshold, pg.ip.Name)
+	if len(ls) == 0 {
+		return fmt.Errorf("no threshold loop in the plan")
+	}
+	p := pg.printer(f, slice)
+	p.spike = spike
+	p.file, p.line = pg.m.ThreshPos.Pos.File, pg.m.ThreshPos.Pos.Line
+	_, err := p.loop(b, ls[0], "th", "i")
+	return err
 }
 
 func (pg *popGen) thresholdMethod() error {
@@ -364,20 +406,18 @@ func (pg *popGen) thresholdMethod() error {
 		f.write(&pg.g.funcs, fmt.Sprintf("func (s *sim) threshold%d() {", k))
 		return nil
 	}
-	cond, err := pg.thresholdCond(f, "")
+	ref := f.local("ref", fmt.Sprintf("s.p%dref", k))
+	f.local("spk", fmt.Sprintf("s.p%dspk[:0]", k))
+	f.line("for i := range %s {", ref)
+	err := pg.printThreshold(f, &f.buf, "", func(b *buf) error {
+		b.line("spk = append(spk, int32(i))")
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	f.local("n", "int32(s.n)")
-	ref := f.local("ref", fmt.Sprintf("s.p%dref", k))
-	f.local("spk", fmt.Sprintf("s.p%dspk[:0]", k))
-	back := pg.g.lineTo(&f.buf, pg.m.ThreshPos.Pos.File, pg.m.ThreshPos.Pos.Line)
-	f.line("for i := range %s {", ref)
-	f.line("if %s && n >= ref[i] {", cond)
-	f.line("spk = append(spk, int32(i))")
 	f.line("}")
-	f.line("}")
-	back()
+	pg.hints(f, ref)
 	f.line("s.p%dspk = spk", k)
 	f.write(&pg.g.funcs, fmt.Sprintf("// threshold%d finds the neurons of %s that spike.\nfunc (s *sim) threshold%d() {", k, comment(pg.ip.Name), k))
 	return nil
@@ -444,60 +484,52 @@ func (pg *popGen) updateMethods() error {
 // finite check scans their variables only when there is one.
 func (pg *popGen) loop(f *fnb, slice string, thresh, reset bool) error {
 	k := pg.k
-	fused := thresh && reset
 	ref := f.local("ref", fmt.Sprintf("s.p%dref%s", k, slice))
 	if thresh {
 		f.local("spk", fmt.Sprintf("s.p%dspk[:0]", k))
 	}
 	var body buf
-	for _, sys := range pg.m.Update {
-		var err error
-		if sys.Method == ir.Exact {
-			err = pg.exact(f, &body, sys, slice)
-		} else {
-			err = pg.rk(f, &body, sys, slice)
+	p := pg.printer(f, slice)
+	for j, l := range pg.g.loops(plan.Update, pg.ip.Name) {
+		sys := pg.m.Update[j]
+		body.line("// %s: %s", pg.varNames(sys.Vars), sys.Method)
+		if len(sys.ODEs) > 0 {
+			p.file, p.line = sys.ODEs[0].Pos.Pos.File, sys.ODEs[0].Pos.Pos.Line
 		}
+		stored, err := p.loop(&body, l, fmt.Sprintf("u%d_", j), "i")
 		if err != nil {
 			return err
+		}
+		if sys.Method != ir.Exact && len(stored) > 0 {
+			// note a NaN or Inf among the new values (x-x is 0 for every
+			// finite x and NaN otherwise)
+			f.local("bad", "false")
+			terms := make([]string, len(stored))
+			for k, x := range stored {
+				terms[k] = fmt.Sprintf("(%s - %s)", x, x)
+			}
+			body.line("if %s != 0 {", strings.Join(terms, " + "))
+			body.line("bad = true")
+			body.line("}")
 		}
 	}
-	if thresh && !fused {
-		cond, err := pg.thresholdCond(f, slice)
-		if err != nil {
-			return err
-		}
-		f.local("n", "int32(s.n)")
-		body.line("if %s && n >= ref[i] {", cond)
+	if thresh {
+		idx := "i"
 		if slice != "" {
-			body.line("spk = append(spk, int32(lo+i))")
-		} else {
-			body.line("spk = append(spk, int32(i))")
+			idx = "lo+i"
 		}
-		body.line("}")
-	}
-	if fused {
-		cond, err := pg.thresholdCond(f, slice)
+		err := pg.printThreshold(f, &body, slice, func(b *buf) error {
+			b.line("spk = append(spk, int32(%s))", idx)
+			if reset {
+				return pg.printReset(f, b, "i")
+			}
+			return nil
+		})
 		if err != nil {
 			return err
 		}
-		f.local("n", "int32(s.n)")
-		body.line("if %s && n >= ref[i] {", cond)
-		body.line("spk = append(spk, int32(i))")
-		rf := newFn()
-		rf.have = f.have
-		if err := pg.neuronStmts(rf, pg.m.Reset, "i", lazy(rf, "t", "s.t"), "0.0"); err != nil {
-			return err
-		}
-		f.decl = append(f.decl, rf.decl...)
-		body.Write(rf.Bytes())
-		body.line("}")
 	}
-	// every array has the loop's length: no bounds checks in the loop
-	for _, v := range pg.m.Vars {
-		if name, ok := pg.field[v]; ok && f.have[name] {
-			f.hints = append(f.hints, fmt.Sprintf("%s = %s[:len(%s)]", name, name, ref))
-		}
-	}
+	pg.hints(f, ref)
 	if body.Len() == 0 {
 		f.line("_ = %s // no equations", ref)
 		return nil
@@ -541,285 +573,6 @@ func (pg *popGen) varNames(vs []*ir.Var) string {
 		names[i] = v.Name
 	}
 	return comment(strings.Join(names, ", "))
-}
-
-// exact writes one neuron's step of a linear system: x <- P·x + Q·u + r,
-// each row summed in the interpreter's order (every row reads the values
-// from the start of the step, which is what its in-place row order
-// guarantees).
-func (pg *popGen) exact(f *fnb, b *buf, sys *ir.System, slice string) error {
-	g := pg.g
-	arr := func(v *ir.Var) string {
-		name := pg.field[v]
-		return f.local(name, "s."+name+slice)
-	}
-	var xs, us []string
-	for _, v := range sys.Vars {
-		if _, ok := pg.field[v]; !ok {
-			return fmt.Errorf("no storage for %s", v.Name)
-		}
-		xs = append(xs, arr(v))
-	}
-	for k, v := range sys.Inputs {
-		if sys.InputSides != nil && sys.InputSides[k] != ir.Own {
-			return fmt.Errorf("neuron equations cannot read pre./post. variables")
-		}
-		if _, ok := pg.field[v]; !ok {
-			return fmt.Errorf("input %s of the system of %s has no storage", v.Name, sys.Vars[0].Name)
-		}
-		us = append(us, arr(v))
-	}
-	rows := ir.Rows(sys.P, sys.Q, sys.R)
-	var rowsRef []ir.Row
-	if sys.PRef != nil {
-		rowsRef = ir.Rows(sys.PRef, sys.QRef, sys.RRef)
-	}
-	order := ir.InPlaceOrder(sys)
-	b.line("// %s: exact propagator", pg.varNames(sys.Vars))
-	b.line("{")
-	olds := make([]string, len(xs))
-	read := map[int]bool{} // columns some row reads
-	used := [][]ir.Row{rows}
-	if order == nil {
-		used = append(used, rowsRef) // the in-place path only skips refractory neurons
-	}
-	for _, rs := range used {
-		for _, rw := range rs {
-			for _, c := range rw.Xi {
-				read[c] = true
-			}
-		}
-	}
-	if order == nil && len(xs) == 1 && len(us) == 0 && rowsRef == nil {
-		read[0] = true // c*a0 + k even when c is 0
-	}
-	for j, x := range xs {
-		olds[j] = fmt.Sprintf("a%d", j)
-		if read[j] {
-			b.line("a%d := %s[i]", j, x)
-		}
-	}
-	sum := func(rw ir.Row, lead bool) string {
-		var terms []string
-		if lead {
-			terms = append(terms, "0")
-		}
-		for k, c := range rw.Xi {
-			terms = append(terms, g.litStr(rw.Xc[k])+"*"+olds[c])
-		}
-		for k, c := range rw.Ui {
-			terms = append(terms, g.litStr(rw.Uc[k])+"*"+us[c]+"[i]")
-		}
-		if len(terms) == 0 {
-			return g.litStr(0 + rw.R)
-		}
-		return strings.Join(terms, " + ") + " + " + g.litStr(rw.R)
-	}
-	if order != nil {
-		// the interpreter's row loops: 1-3 terms without inputs as
-		// c0*a + c1*b + c2*c + r, other rows as 0 + Σ c·x + Σ q·u + r
-		for _, j := range order {
-			rw := rows[j]
-			held := sys.Clamped[j] && rowsRef != nil
-			lead := rowLead(rw, held)
-			expr := sum(rw, lead)
-			if held {
-				f.local("n", "int32(s.n)")
-				b.line("if n >= ref[i] { // %s is held while refractory", comment(sys.Vars[j].Name))
-				b.line("%s[i] = %s", xs[j], expr)
-				b.line("}")
-			} else {
-				b.line("%s[i] = %s", xs[j], expr)
-			}
-		}
-		b.line("}")
-		return nil
-	}
-	if len(xs) == 1 && len(us) == 0 && rowsRef == nil {
-		rw := rows[0]
-		c := 0.0
-		if len(rw.Xc) == 1 {
-			c = rw.Xc[0]
-		}
-		b.line("%s[i] = %s*a0 + %s", xs[0], g.litStr(c), g.litStr(rw.R))
-		b.line("}")
-		return nil
-	}
-	if rowsRef != nil {
-		f.local("n", "int32(s.n)")
-		b.line("if n < ref[i] { // refractory: the propagator with clamped variables held")
-		for j := range rowsRef {
-			b.line("%s[i] = %s", xs[j], sum(rowsRef[j], true))
-		}
-		b.line("} else {")
-	}
-	for j := range rows {
-		b.line("%s[i] = %s", xs[j], sum(rows[j], true))
-	}
-	if rowsRef != nil {
-		b.line("}")
-	}
-	b.line("}")
-	return nil
-}
-
-// rk writes one neuron's RK4 or Euler step, stage by stage as the
-// interpreter's vector stages compute it: derivatives of clamped variables
-// are 0 while refractory; RK4 accumulates k/6 + 2k/6 + 2k/6 + k/6.
-func (pg *popGen) rk(f *fnb, b *buf, sys *ir.System, slice string) error {
-	g := pg.g
-	dt := g.p.Schedule.Dt
-	euler := sys.Method == ir.Euler
-	pg.stageRead = map[string]bool{}
-	var xs []string
-	for _, v := range sys.Vars {
-		name, ok := pg.field[v]
-		if !ok {
-			return fmt.Errorf("no storage for %s", v.Name)
-		}
-		xs = append(xs, f.local(name, "s."+name+slice))
-	}
-	anyClamped := false
-	for _, c := range sys.Clamped {
-		anyClamped = anyClamped || c
-	}
-	// rhs returns the derivatives' code with the system's variables read
-	// from the given locals at time tm
-	rhs := func(vals []string, tm func() string) ([]string, error) {
-		over := map[*ir.Var]string{}
-		for j, v := range sys.Vars {
-			over[v] = vals[j]
-		}
-		en := &env{g: g, ref: pg.vectorRef(f, "i", slice, over), time: tm, weight: "0.0", vector: true}
-		out := make([]string, len(sys.ODEs))
-		for j, o := range sys.ODEs {
-			c, err := en.num(plan.InlineAliases(o.Rhs))
-			if err != nil {
-				return nil, fmt.Errorf("equation of %s: %w", o.Var.Name, err)
-			}
-			out[j] = c.s
-		}
-		return out, nil
-	}
-	method := "RK4"
-	if euler {
-		method = "Euler"
-	}
-	b.line("// %s: %s", pg.varNames(sys.Vars), method)
-	b.line("{")
-	y := make([]string, len(xs))
-	for j := range xs {
-		y[j] = fmt.Sprintf("y%d", j)
-	}
-	// the values at the start of the step (Euler needs only those the right
-	// sides read)
-	start := func() {
-		for j, x := range xs {
-			if !euler || pg.stageRead[y[j]] {
-				b.line("y%d := %s[i]", j, x)
-			}
-		}
-		if anyClamped {
-			f.local("n", "int32(s.n)")
-			b.line("held := n < ref[i]")
-		}
-	}
-	// stage evaluates the derivatives into k<j> (declared with decl); pre
-	// writes what must come first, knowing which stage values are read
-	stage := func(vals []string, tm func() string, decl bool, pre func()) error {
-		ks, err := rhs(vals, tm)
-		if err != nil {
-			return err
-		}
-		if pre != nil {
-			pre()
-		}
-		op := "="
-		if decl {
-			op = ":="
-		}
-		for j, o := range sys.ODEs {
-			back := g.lineTo(b, o.Pos.Pos.File, o.Pos.Pos.Line)
-			b.line("k%d %s %s", j, op, ks[j])
-			back()
-		}
-		for j, c := range sys.Clamped {
-			if c {
-				b.line("if held {")
-				b.line("k%d = 0", j)
-				b.line("}")
-			}
-		}
-		return nil
-	}
-	t0 := lazy(f, "t", "s.t")
-	// check notes a NaN or Inf among the new values n<j> (x-x is 0 for
-	// every finite x and NaN otherwise)
-	check := func() {
-		f.local("bad", "false")
-		var terms []string
-		for j := range xs {
-			terms = append(terms, fmt.Sprintf("(n%d - n%d)", j, j))
-		}
-		b.line("if %s != 0 {", strings.Join(terms, " + "))
-		b.line("bad = true")
-		b.line("}")
-	}
-	if euler {
-		if err := stage(y, t0, true, start); err != nil {
-			return err
-		}
-		for j, x := range xs {
-			b.line("n%d := %s[i] + %s*k%d", j, x, g.litStr(dt), j)
-			b.line("%s[i] = n%d", x, j)
-		}
-		check()
-		b.line("}")
-		return nil
-	}
-	tHalf := lazy(f, "tHalf", "s.t + "+g.litStr(dt/2))
-	tEnd := lazy(f, "tEnd", "s.t + "+g.litStr(dt))
-	third, sixth := g.litStr(2.0/6), g.litStr(1.0/6)
-	if err := stage(y, t0, true, start); err != nil {
-		return err
-	}
-	for j := range xs {
-		b.line("c%d := %s * k%d", j, sixth, j)
-	}
-	z := make([]string, len(xs))
-	for j := range xs {
-		z[j] = fmt.Sprintf("z%d", j)
-	}
-	for s, st := range []struct {
-		frac   float64
-		tm     func() string
-		weight string
-	}{{0.5, tHalf, third}, {0.5, tHalf, third}, {1, tEnd, sixth}} {
-		op := "="
-		if s == 0 {
-			op = ":="
-		}
-		err := stage(z, st.tm, false, func() {
-			for j := range xs {
-				if pg.stageRead[z[j]] { // (a stage value no right side reads is not computed)
-					b.line("z%d %s y%d + %s*k%d", j, op, j, g.litStr(st.frac*dt), j)
-				}
-			}
-		})
-		if err != nil {
-			return err
-		}
-		for j := range xs {
-			b.line("c%d += %s * k%d", j, st.weight, j)
-		}
-	}
-	for j, x := range xs {
-		b.line("n%d := y%d + %s*c%d", j, j, g.litStr(dt), j)
-		b.line("%s[i] = n%d", x, j)
-	}
-	check()
-	b.line("}")
-	return nil
 }
 
 // finiteMethod writes finite<k>(): the interpreter's check that stops the

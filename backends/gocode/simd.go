@@ -425,7 +425,7 @@ func (pg *popGen) vecBody(w int, slice string, thresh, reset bool) (string, erro
 		if reset {
 			rf := newFn()
 			rf.have = f.have
-			if err := pg.neuronStmts(rf, pg.m.Reset, "j", lazy(rf, "t", "s.t"), "0.0"); err != nil {
+			if err := pg.printReset(rf, &rf.buf, "j"); err != nil {
 				return "", err
 			}
 			f.decl = append(f.decl, rf.decl...)

@@ -90,6 +90,7 @@ memory bits.
 				return usagef("--synth and --profile need --target verilog")
 			}
 			vf.seedSet = cmd.Flags().Changed("seed")
+			opt.Plan = !be.integer // the Go program is printed from the execution plan
 			j := buildJob{path: path, out: out, emit: emit, plot: plot, quiet: quiet, vf: vf, start: time.Now(), stdout: stdout, stderr: stderr}
 			r, diags := snnc.Compile(path, opt)
 			printDiags(stderr, &lang.Program{Sources: r.Sources}, dropNotes(diags))
@@ -124,7 +125,7 @@ func buildGo(j buildJob) error {
 	if err != nil {
 		return err
 	}
-	code, err := gocode.EmitFiles(p, gocode.Options{Model: path, BaseDir: base, Plot: j.plot})
+	code, err := gocode.EmitFiles(p, gocode.Options{Model: path, BaseDir: base, Plot: j.plot, Plan: j.r.Plan})
 	if err != nil {
 		return err
 	}
