@@ -223,6 +223,7 @@ func JSON(p *Plan) any {
 		Every    int     `json:"every,omitempty"`
 		Parallel bool    `json:"parallel,omitempty"`
 		Note     string  `json:"note,omitempty"`
+		Source   string  `json:"source,omitempty"`
 		Loops    []jloop `json:"loops,omitempty"`
 	}
 	type jarray struct {
@@ -319,7 +320,7 @@ func JSON(p *Plan) any {
 		out.Projs = append(out.Projs, jp)
 	}
 	for _, ph := range p.Step {
-		jp := jphase{Kind: ph.Kind.String(), Target: ph.Target, Every: ph.Every, Parallel: ph.Parallel, Note: ph.Note}
+		jp := jphase{Kind: ph.Kind.String(), Target: ph.Target, Every: ph.Every, Parallel: ph.Parallel, Note: ph.Note, Source: ph.Source}
 		for _, l := range ph.Loops {
 			jp.Loops = append(jp.Loops, loop(l))
 		}

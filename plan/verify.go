@@ -3,6 +3,7 @@ package plan
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/snnc/snnc/ir"
 )
@@ -93,6 +94,16 @@ func Verify(p *Plan) error {
 			if !projs[ph.Target] {
 				bad("phase %d (%s): no projection %s", k, ph.Kind, ph.Target)
 			}
+			for _, l := range ph.Loops {
+				if !slices.Contains(phaseSpaces[ph.Kind], l.Space) {
+					bad("phase %d (%s): %s runs over %s, not %v", k, ph.Kind, l, l.Space, phaseSpaces[ph.Kind])
+				} else if l.Space != Events && l.Over != ph.Target {
+					bad("phase %d (%s): %s runs over %s, not its projection %s", k, ph.Kind, l, l.Over, ph.Target)
+				}
+			}
+			if ph.Kind == Modulate && len(ph.Loops) > 0 && ph.Source == "" {
+				bad("phase %d (%s %s): a modulation without its source", k, ph.Kind, ph.Target)
+			}
 		}
 		for _, l := range ph.Loops {
 			if err := VerifyLoop(l, p.Arrays); err != nil {
@@ -101,6 +112,34 @@ func Verify(p *Plan) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// phaseSpaces are the spaces the loops of a projection's phases run over.
+var phaseSpaces = map[PhaseKind][]Space{
+	Tick:      {Synapses, PreNeurons, PostNeurons},
+	Sum:       {Synapses},
+	Deliver:   {PreSpikes, PreSynapses, Events},
+	OnPost:    {PostSpikes, PostSynapses},
+	Modulate:  {Synapses},
+	Normalize: {PostNeurons, Synapses},
+}
+
+// synapses reports whether a loop over s runs over synapses (its count is
+// known once connected).
+func (s Space) synapses() bool { return s == Synapses || s == PreSynapses || s == PostSynapses }
+
+// defines reports whether a loop over s has index x: synapse loops have
+// all three; a loop over presynaptic (postsynaptic) neurons has Pre (Post).
+func (s Space) defines(x Idx) bool {
+	switch {
+	case s.synapses():
+		return true
+	case s == PreNeurons || s == PreSpikes:
+		return x == Pre
+	case s == PostNeurons || s == PostSpikes:
+		return x == Post
+	}
+	return x == I
 }
 
 // rank orders phase kinds.
@@ -134,8 +173,8 @@ func VerifyLoop(l *Loop, arrays []*Array) error {
 	bad := func(k int, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: op %d: %s", l.Name, k, fmt.Sprintf(format, args...)))
 	}
-	if l.N < -1 {
-		errs = append(errs, fmt.Errorf("%s: %d iterations", l.Name, l.N))
+	if l.N < -1 || l.Space.synapses() != (l.N == -1) {
+		errs = append(errs, fmt.Errorf("%s: %d iterations over %s", l.Name, l.N, l.Space))
 	}
 	for k, op := range l.Ops {
 		if op.Code >= nCodes {
@@ -183,14 +222,23 @@ func VerifyLoop(l *Loop, arrays []*Array) error {
 			if op.Off < 0 {
 				bad(k, "negative offset %d", op.Off)
 			}
-			if op.Idx == I && l.Space != Synapses && a.Len >= 0 && (l.N < 0 || op.Off+l.N > a.Len) {
-				bad(k, "%s[i+%d] for i < %d overruns %s[%d]", a.Name, op.Off, l.N, a.Name, a.Len)
-			}
 			if op.Idx > Post {
 				bad(k, "unknown index %d", op.Idx)
+				continue
 			}
-			if op.Idx != I && l.Space != Synapses {
-				bad(k, "%s index outside a synapse loop", op.Idx)
+			if !l.Space.defines(op.Idx) {
+				where := "outside a synapse loop"
+				if l.Space > Synapses {
+					where = "in a loop over " + l.Space.String()
+				}
+				bad(k, "%s index %s", op.Idx, where)
+				continue
+			}
+			if !l.Space.synapses() && a.Len >= 0 && (l.N < 0 || op.Off+l.N > a.Len) {
+				bad(k, "%s[%s+%d] for %s < %d overruns %s[%d]", a.Name, op.Idx, op.Off, op.Idx, l.N, a.Name, a.Len)
+			}
+			if a.Len < 0 && (op.Idx != I || !l.Space.synapses()) {
+				bad(k, "%s, one per synapse, indexed by %s in a loop over %s", a.Name, op.Idx, l.Space)
 			}
 			if op.Code == Store && len(op.Args) != 1 && len(op.Args) != 2 {
 				bad(k, "store takes a value and an optional guard")
