@@ -157,6 +157,9 @@ func (s *sim) probedStep(around func(pr *proj, kind string, spikes []int32, mods
 func (s *sim) probeArrays(pr *proj) map[string][]float64 {
 	out := map[string][]float64{}
 	for _, p := range s.pops {
+		if pre, ok := pr.pre.(*part); p != pr.post.p && (!ok || p != pre.p) {
+			continue
+		}
 		for name, v := range p.byVar {
 			out[p.nm+"."+name] = v
 		}

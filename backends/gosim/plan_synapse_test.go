@@ -40,23 +40,27 @@ func TestPlanSynapseBitIdentical(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			steps := 1000
+			const steps = 1000
+			run := steps
 			for _, ph := range pl.Step {
 				if ph.Kind == plan.Modulate {
-					steps = 4000 // modulators spike at a few Hz
+					run = 4 * steps // modulators spike at a few Hz: only their work is compared after steps
 				}
 			}
 			compared := map[string]int{}
 			var env *plan.Env
-			err = gosim.SynapseProbe(p, filepath.Dir(model), steps, func(pr gosim.SynProbe) error {
+			err = gosim.SynapseProbe(p, filepath.Dir(model), run, func(pr gosim.SynProbe) error {
+				if pr.N >= steps && pr.Kind != "modulate" {
+					return nil
+				}
 				if !pr.After {
 					env = synapseEnv(pl, pr)
 					return runSynapsePhase(pl, pr, env, compared)
 				}
 				for _, a := range pl.Arrays {
 					got, ok := pr.Arrays[a.Name]
-					if !ok {
-						continue // scratch
+					if !ok || env.Arrays[a.ID] == nil {
+						continue // scratch, or not the projection's
 					}
 					want := env.Arrays[a.ID]
 					if len(got) != len(want) {
@@ -82,11 +86,24 @@ func TestPlanSynapseBitIdentical(t *testing.T) {
 	}
 }
 
-// synapseEnv copies the interpreter's arrays into the plan's layout; a
-// scratch array starts zeroed.
+// synapseEnv copies the interpreter's arrays of the projection and of its
+// populations into the plan's layout; a scratch array starts zeroed.
 func synapseEnv(pl *plan.Plan, pr gosim.SynProbe) *plan.Env {
 	env := &plan.Env{Arrays: make([][]float64, len(pl.Arrays)), N: pr.N, T: pr.T}
+	owners := map[string]bool{pr.Proj: true}
+	for _, p := range pl.Projs {
+		if p.Name == pr.Proj {
+			for _, pp := range pl.Pops {
+				for _, m := range pp.Members {
+					owners[pp.Name] = owners[pp.Name] || m.Name == p.Pre || m.Name == p.Post
+				}
+			}
+		}
+	}
 	for _, a := range pl.Arrays {
+		if !owners[a.Owner] {
+			continue
+		}
 		if v, ok := pr.Arrays[a.Name]; ok {
 			env.Arrays[a.ID] = append([]float64(nil), v...)
 		} else {
