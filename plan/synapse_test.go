@@ -18,7 +18,9 @@ var synArrays = []*plan.Array{
 // space defines, per-synapse arrays only by the synapse, and neuron-sized
 // arrays within their length.
 func TestVerifySynapseLoops(t *testing.T) {
-	ld := func(arr int, idx plan.Idx) plan.Op { return plan.Op{Code: plan.Load, Type: plan.Float, Arr: arr, Idx: idx} }
+	ld := func(arr int, idx plan.Idx) plan.Op {
+		return plan.Op{Code: plan.Load, Type: plan.Float, Arr: arr, Idx: idx}
+	}
 	sl := func(space plan.Space, n int, ops ...plan.Op) *plan.Loop {
 		return &plan.Loop{Name: "test", Over: "s", Space: space, N: n, Ops: ops}
 	}
