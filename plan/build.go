@@ -530,6 +530,11 @@ func (b *builder) step() error {
 			add(&Phase{Kind: SampleWeights, Target: r.Source, Every: r.Every})
 		}
 	}
+	for _, pr := range p.Projs {
+		if pr.Syn != nil && len(pr.Syn.CatchUp) > 0 {
+			p.Finish = append(p.Finish, &Phase{Kind: CatchUp, Target: pr.Name, Loops: pr.Syn.CatchUp})
+		}
+	}
 	return nil
 }
 

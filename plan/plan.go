@@ -35,6 +35,7 @@ type Plan struct {
 	Records   []*Record
 	RunPhases []*RunPhase
 	Step      []*Phase // one time step, in order
+	Finish    []*Phase // once after the last step, at the end time (lazy traces caught up for the recordings)
 }
 
 // ArrayKind says what an array holds.
@@ -200,11 +201,12 @@ const (
 	Dendrites                      // segment learning and activity, continuous dendrite outputs
 	RecordSpikes                   // spike monitors
 	SampleWeights                  // weight monitors
+	CatchUp                        // Plan.Finish: a projection's lazy traces advanced to the end time
 )
 
 var phaseKindNames = [...]string{"set-neurons", "sample-state", "clear-ports", "currents", "tick", "sum", "update",
 	"finite", "set-synapses", "threshold", "winners", "inputs", "deliver", "on-post", "modulate", "normalize",
-	"reset", "dendrites", "record-spikes", "sample-weights"}
+	"reset", "dendrites", "record-spikes", "sample-weights", "catch-up"}
 
 func (k PhaseKind) String() string { return phaseKindNames[k] }
 

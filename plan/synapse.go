@@ -48,6 +48,9 @@ type Synapse struct {
 	// sum (PostNeurons), sum the values (or their squares) over Synapses,
 	// then scale them (Synapses); the sums live in a Scratch array.
 	Normalize []*Loop
+	// CatchUp advances every lazy trace to the end time after the last step
+	// (Env.T the end time): one loop per storage, in Plan.Finish.
+	CatchUp []*Loop
 }
 
 // Modulation is an on_modulator handler: Loop runs over every synapse
@@ -142,6 +145,15 @@ func (b *builder) synapse(ip *ir.Projection, pr *Proj) error {
 	if ip.Normalize != nil {
 		if syn.Normalize, err = s.normalize(ip.Normalize); err != nil {
 			return err
+		}
+	}
+	for _, st := range []ir.Storage{ir.PerSynapse, ir.PerPre, ir.PerPost} {
+		l, err := s.loop("catch up", spaceOf(st), func(l *lowerer) error { return s.advance(l, st) })
+		if err != nil {
+			return fmt.Errorf("synapse %s: %w", m.Type, err)
+		}
+		if len(l.Ops) > 0 {
+			syn.CatchUp = append(syn.CatchUp, l)
 		}
 	}
 	pr.Syn = syn

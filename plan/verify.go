@@ -68,6 +68,34 @@ func Verify(p *Plan) error {
 			bad("projection %s: both a direct add and a handler", pr.Name)
 		}
 	}
+	// projPhase checks the loops of a projection's phase: their spaces and
+	// what they run over
+	projPhase := func(where string, k int, ph *Phase) {
+		if !projs[ph.Target] {
+			bad("%s %d (%s): no projection %s", where, k, ph.Kind, ph.Target)
+		}
+		for _, l := range ph.Loops {
+			if !slices.Contains(phaseSpaces[ph.Kind], l.Space) {
+				bad("%s %d (%s): %s runs over %s, not %v", where, k, ph.Kind, l, l.Space, phaseSpaces[ph.Kind])
+			} else if l.Space != Events && l.Over != ph.Target {
+				bad("%s %d (%s): %s runs over %s, not its projection %s", where, k, ph.Kind, l, l.Over, ph.Target)
+			}
+		}
+		if ph.Kind == Modulate && len(ph.Loops) > 0 && ph.Source == "" {
+			bad("%s %d (%s %s): a modulation without its source", where, k, ph.Kind, ph.Target)
+		}
+	}
+	for k, ph := range p.Finish {
+		if ph.Kind != CatchUp {
+			bad("finish %d: a %s phase", k, ph.Kind)
+		}
+		projPhase("finish", k, ph)
+		for _, l := range ph.Loops {
+			if err := VerifyLoop(l, p.Arrays); err != nil {
+				errs = append(errs, fmt.Errorf("finish %d (%s %s): %w", k, ph.Kind, ph.Target, err))
+			}
+		}
+	}
 	last := -1
 	for k, ph := range p.Step {
 		r := rank(ph.Kind)
@@ -91,19 +119,9 @@ func Verify(p *Plan) error {
 				}
 			}
 		case Deliver, OnPost, Modulate, Normalize, Tick, Sum:
-			if !projs[ph.Target] {
-				bad("phase %d (%s): no projection %s", k, ph.Kind, ph.Target)
-			}
-			for _, l := range ph.Loops {
-				if !slices.Contains(phaseSpaces[ph.Kind], l.Space) {
-					bad("phase %d (%s): %s runs over %s, not %v", k, ph.Kind, l, l.Space, phaseSpaces[ph.Kind])
-				} else if l.Space != Events && l.Over != ph.Target {
-					bad("phase %d (%s): %s runs over %s, not its projection %s", k, ph.Kind, l, l.Over, ph.Target)
-				}
-			}
-			if ph.Kind == Modulate && len(ph.Loops) > 0 && ph.Source == "" {
-				bad("phase %d (%s %s): a modulation without its source", k, ph.Kind, ph.Target)
-			}
+			projPhase("phase", k, ph)
+		case CatchUp:
+			bad("phase %d (%s %s) in the step, not in its finish", k, ph.Kind, ph.Target)
 		}
 		for _, l := range ph.Loops {
 			if err := VerifyLoop(l, p.Arrays); err != nil {
@@ -122,6 +140,7 @@ var phaseSpaces = map[PhaseKind][]Space{
 	OnPost:    {PostSpikes, PostSynapses},
 	Modulate:  {Synapses},
 	Normalize: {PostNeurons, Synapses},
+	CatchUp:   {Synapses, PreNeurons, PostNeurons},
 }
 
 // synapses reports whether a loop over s runs over synapses (its count is

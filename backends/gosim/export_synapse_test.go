@@ -10,7 +10,8 @@ import (
 // SynProbe is called around a synapse model's work in SynapseProbe: Kind
 // "tick", "sum", "deliver" (the on_pre of the Spikes that arrive, in
 // order), "on-post" (of the postsynaptic Spikes), "modulate" (Mods: the
-// number of spikes of each modulator's source) or "normalize"; After false
+// number of spikes of each modulator's source), "normalize" or, after the
+// last step, "catch-up" (sim.finish's); After false
 // before the work, true after it.
 type SynProbe struct {
 	Proj   string
@@ -51,7 +52,7 @@ func SynapseProbe(p *ir.Program, baseDir string, steps int, probe func(SynProbe)
 			}, N: s.n, T: s.t, After: after})
 	}
 	around := func(pr *proj, kind string, spikes []int32, mods map[string]int, work func()) {
-		idle := kind != "tick" && kind != "sum" && kind != "normalize" && len(spikes) == 0
+		idle := (kind == "deliver" || kind == "on-post" || kind == "modulate") && len(spikes) == 0
 		for _, n := range mods {
 			idle = idle && n == 0
 		}
@@ -68,6 +69,10 @@ func SynapseProbe(p *ir.Program, baseDir string, steps int, probe func(SynProbe)
 		if err := s.probedStep(around); err != nil || perr != nil {
 			return perr // a run stopped by a NaN still compared its steps
 		}
+	}
+	s.t = float64(s.n) * s.dt // the end, as sim.finish sees it
+	for _, pr := range s.projs {
+		around(pr, "catch-up", nil, nil, func() { pr.catchUp(s) })
 	}
 	return perr
 }

@@ -18,8 +18,8 @@ import (
 // ports summed outputs drive, and the postsynaptic state on_pre's
 // deliveries change — for the clock-driven tick, summed outputs, on_pre
 // per arriving spike, on_post per postsynaptic spike, on_modulator per
-// modulator spike and normalisation, for the first steps of every model
-// with a synapse type.
+// modulator spike, normalisation and the lazy traces' catch-up at the end,
+// for the first steps of every model with a synapse type.
 func TestPlanSynapseBitIdentical(t *testing.T) {
 	for _, model := range planModels(t) {
 		name := strings.TrimSuffix(strings.TrimPrefix(model, "../../"), ".snn")
@@ -50,7 +50,7 @@ func TestPlanSynapseBitIdentical(t *testing.T) {
 			compared := map[string]int{}
 			var env *plan.Env
 			err = gosim.SynapseProbe(p, filepath.Dir(model), run, func(pr gosim.SynProbe) error {
-				if pr.N >= steps && pr.Kind != "modulate" {
+				if pr.N >= steps && pr.Kind != "modulate" && pr.Kind != "catch-up" {
 					return nil
 				}
 				if !pr.After {
@@ -176,6 +176,11 @@ func runSynapsePhase(pl *plan.Plan, pr gosim.SynProbe, env *plan.Env, compared m
 	case "normalize":
 		compared[pr.Kind]++
 		return eval(syn.Normalize)
+	case "catch-up":
+		if len(syn.CatchUp) > 0 {
+			compared[pr.Kind]++
+		}
+		return eval(syn.CatchUp)
 	default:
 		return fmt.Errorf("unknown probe %s", pr.Kind)
 	}
