@@ -256,6 +256,13 @@ func (l *lowerer) stmt(s ir.Stmt) error {
 			args = append(args, l.guard)
 		}
 		l.emit(Op{Code: Send, Args: args, Arr: -1})
+		// the port's handler may change the neurons' state: later reads of
+		// a neuron (or per-neuron state) load again
+		for s := range l.loads {
+			if s.idx != I {
+				delete(l.loads, s)
+			}
+		}
 	case *ir.If:
 		c, err := l.expr(s.Cond)
 		if err != nil {

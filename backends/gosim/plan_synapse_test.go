@@ -3,6 +3,7 @@ package gosim_test
 import (
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -25,65 +26,128 @@ func TestPlanSynapseBitIdentical(t *testing.T) {
 		name := strings.TrimSuffix(strings.TrimPrefix(model, "../../"), ".snn")
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			p := compileOK(t, model)
-			if p == nil {
-				return // a model that is an error case of its pass
-			}
-			plastic := false
-			for _, ip := range p.Projs {
-				plastic = plastic || ip.Synapse != nil
-			}
-			if !plastic {
-				return
-			}
-			pl, err := plan.Build(p, plan.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			const steps = 1000
-			run := steps
-			for _, ph := range pl.Step {
-				if ph.Kind == plan.Modulate {
-					run = 4 * steps // modulators spike at a few Hz: only their work is compared after steps
-				}
-			}
-			compared := map[string]int{}
-			var env *plan.Env
-			err = gosim.SynapseProbe(p, filepath.Dir(model), run, func(pr gosim.SynProbe) error {
-				if pr.N >= steps && pr.Kind != "modulate" && pr.Kind != "catch-up" {
-					return nil
-				}
-				if !pr.After {
-					env = synapseEnv(pl, pr)
-					return runSynapsePhase(pl, pr, env, compared)
-				}
-				for _, a := range pl.Arrays {
-					got, ok := pr.Arrays[a.Name]
-					if !ok || env.Arrays[a.ID] == nil {
-						continue // scratch, or not the projection's
-					}
-					want := env.Arrays[a.ID]
-					if len(got) != len(want) {
-						return fmt.Errorf("step %d, %s %s: %s has %d elements, the plan's %d", pr.N, pr.Proj, pr.Kind, a.Name, len(got), len(want))
-					}
-					for i := range want {
-						if !sameBits(got[i], want[i]) {
-							return fmt.Errorf("step %d, %s %s: %s[%d]: interpreter %v (%#x), plan %v (%#x)", pr.N, pr.Proj, pr.Kind, a.Name, i,
-								got[i], math.Float64bits(got[i]), want[i], math.Float64bits(want[i]))
-						}
-					}
-				}
-				return nil
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(compared) == 0 {
-				t.Fatalf("no synapse work compared")
-			}
-			t.Logf("compared %v", compared)
+			compareSynapses(t, model)
 		})
 	}
+}
+
+// TestPlanSynapseReadsAfterDeliver: a handler that reads the postsynaptic
+// neuron's state after its `deliver` sees what the port's handler made of
+// the delivery (the plan loads it again after the send).
+func TestPlanSynapseReadsAfterDeliver(t *testing.T) {
+	model := filepath.Join(t.TempDir(), "seen.snn")
+	if err := os.WriteFile(model, []byte(seenModel), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if c := compareSynapses(t, model); c["deliver"] == 0 {
+		t.Fatalf("no delivery compared: %v", c)
+	}
+}
+
+const seenModel = `
+neuron Cell {
+    parameters {
+        tau = 10 ms
+    }
+    state {
+        v = 0
+    }
+    equations {
+        v' = -v / tau
+    }
+    inputs {
+        exc: v += 2 * weight
+    }
+    on threshold v > 100 {
+        v = 0
+    }
+}
+
+synapse Seen {
+    state {
+        w = 0.5
+        x = 0
+    }
+    on pre {
+        x = post.v
+        deliver w
+        w = w + 0.1 * (post.v - x)
+    }
+}
+
+network N {
+    dt   = 0.1 ms
+    seed = 3
+    input P = poisson(5, rate = 200 Hz)
+    population E = Cell[3]
+    project pe = P -> E : exc using Seen { connect = all_to_all }
+    record weights(pe)
+}
+
+run N for 20 ms
+`
+
+// compareSynapses runs TestPlanSynapseBitIdentical's comparison on one
+// model and returns how often each kind of work was compared.
+func compareSynapses(t *testing.T, model string) map[string]int {
+	p := compileOK(t, model)
+	if p == nil {
+		return nil // a model that is an error case of its pass
+	}
+	plastic := false
+	for _, ip := range p.Projs {
+		plastic = plastic || ip.Synapse != nil
+	}
+	if !plastic {
+		return nil
+	}
+	pl, err := plan.Build(p, plan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const steps = 1000
+	run := steps
+	for _, ph := range pl.Step {
+		if ph.Kind == plan.Modulate {
+			run = 4 * steps // modulators spike at a few Hz: only their work is compared after steps
+		}
+	}
+	compared := map[string]int{}
+	var env *plan.Env
+	err = gosim.SynapseProbe(p, filepath.Dir(model), run, func(pr gosim.SynProbe) error {
+		if pr.N >= steps && pr.Kind != "modulate" && pr.Kind != "catch-up" {
+			return nil
+		}
+		if !pr.After {
+			env = synapseEnv(pl, pr)
+			return runSynapsePhase(pl, pr, env, compared)
+		}
+		for _, a := range pl.Arrays {
+			got, ok := pr.Arrays[a.Name]
+			if !ok || env.Arrays[a.ID] == nil {
+				continue // scratch, or not the projection's
+			}
+			want := env.Arrays[a.ID]
+			if len(got) != len(want) {
+				return fmt.Errorf("step %d, %s %s: %s has %d elements, the plan's %d", pr.N, pr.Proj, pr.Kind, a.Name, len(got), len(want))
+			}
+			for i := range want {
+				if !sameBits(got[i], want[i]) {
+					return fmt.Errorf("step %d, %s %s: %s[%d]: interpreter %v (%#x), plan %v (%#x)", pr.N, pr.Proj, pr.Kind, a.Name, i,
+						got[i], math.Float64bits(got[i]), want[i], math.Float64bits(want[i]))
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(compared) == 0 {
+		t.Fatalf("no synapse work compared")
+	}
+	t.Logf("compared %v", compared)
+	return compared
 }
 
 // synapseEnv copies the interpreter's arrays of the projection and of its
