@@ -32,8 +32,9 @@ type SynProbe struct {
 
 // SynapseProbe runs p for steps steps (one thread) and calls probe around
 // the synapse work of every projection with a synapse model: the step of
-// sim.step, with the probes around each projection's part.
-func SynapseProbe(p *ir.Program, baseDir string, steps int, probe func(SynProbe) error) error {
+// sim.step, with the probes around each projection's part. After the first
+// full steps only the modulations and the final catch-up are probed.
+func SynapseProbe(p *ir.Program, baseDir string, steps, full int, probe func(SynProbe) error) error {
 	s, err := build(p, Options{Threads: 1, BaseDir: baseDir})
 	if err != nil {
 		return err
@@ -52,12 +53,18 @@ func SynapseProbe(p *ir.Program, baseDir string, steps int, probe func(SynProbe)
 			}, N: s.n, T: s.t, After: after})
 	}
 	around := func(pr *proj, kind string, spikes []int32, mods map[string]int, work func()) {
-		idle := (kind == "deliver" || kind == "on-post" || kind == "modulate") && len(spikes) == 0
-		for _, n := range mods {
-			idle = idle && n == 0
+		idle := s.n >= full && kind != "catch-up" // past the full steps
+		switch kind {
+		case "deliver", "on-post":
+			idle = idle || len(spikes) == 0
+		case "modulate":
+			idle = true
+			for _, n := range mods {
+				idle = idle && n == 0
+			}
 		}
 		if idle {
-			work() // no event: nothing to compare
+			work() // nothing to compare
 			return
 		}
 		call(pr, kind, false, spikes, mods)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/snnc/snnc/backends/gosim"
+	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/plan"
 )
 
@@ -87,6 +88,22 @@ network N {
 run N for 20 ms
 `
 
+// TestPlanSynapsePassesOff: the synapse loops match the interpreter with
+// traces integrated every step (lazy off) and with stored rows instead of
+// regenerated ones (sparsity off).
+func TestPlanSynapsePassesOff(t *testing.T) {
+	for _, model := range []string{"../../testdata/gocode/plastic.snn", "../../testdata/gocode/summed.snn"} {
+		for _, off := range []string{"lazy", "sparsity"} {
+			t.Run(filepath.Base(model)+"/"+off, func(t *testing.T) {
+				t.Parallel()
+				if c := compareIR(t, compile(t, model, off), filepath.Dir(model)); len(c) == 0 {
+					t.Fatal("nothing compared")
+				}
+			})
+		}
+	}
+}
+
 // compareSynapses runs TestPlanSynapseBitIdentical's comparison on one
 // model and returns how often each kind of work was compared.
 func compareSynapses(t *testing.T, model string) map[string]int {
@@ -94,6 +111,10 @@ func compareSynapses(t *testing.T, model string) map[string]int {
 	if p == nil {
 		return nil // a model that is an error case of its pass
 	}
+	return compareIR(t, p, filepath.Dir(model))
+}
+
+func compareIR(t *testing.T, p *ir.Program, dir string) map[string]int {
 	plastic := false
 	for _, ip := range p.Projs {
 		plastic = plastic || ip.Synapse != nil
@@ -114,10 +135,7 @@ func compareSynapses(t *testing.T, model string) map[string]int {
 	}
 	compared := map[string]int{}
 	var env *plan.Env
-	err = gosim.SynapseProbe(p, filepath.Dir(model), run, func(pr gosim.SynProbe) error {
-		if pr.N >= steps && pr.Kind != "modulate" && pr.Kind != "catch-up" {
-			return nil
-		}
+	err = gosim.SynapseProbe(p, dir, run, steps, func(pr gosim.SynProbe) error {
 		if !pr.After {
 			env = synapseEnv(pl, pr)
 			return runSynapsePhase(pl, pr, env, compared)
