@@ -143,15 +143,15 @@ var phaseSpaces = map[PhaseKind][]Space{
 	CatchUp:   {Synapses, PreNeurons, PostNeurons},
 }
 
-// synapses reports whether a loop over s runs over synapses (its count is
+// OverSynapses reports whether a loop over s runs over synapses (its count is
 // known once connected).
-func (s Space) synapses() bool { return s == Synapses || s == PreSynapses || s == PostSynapses }
+func (s Space) OverSynapses() bool { return s == Synapses || s == PreSynapses || s == PostSynapses }
 
-// defines reports whether a loop over s has index x: synapse loops have
+// Defines reports whether a loop over s has index x: synapse loops have
 // all three; a loop over presynaptic (postsynaptic) neurons has Pre (Post).
-func (s Space) defines(x Idx) bool {
+func (s Space) Defines(x Idx) bool {
 	switch {
-	case s.synapses():
+	case s.OverSynapses():
 		return true
 	case s == PreNeurons || s == PreSpikes:
 		return x == Pre
@@ -192,7 +192,7 @@ func VerifyLoop(l *Loop, arrays []*Array) error {
 	bad := func(k int, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: op %d: %s", l.Name, k, fmt.Sprintf(format, args...)))
 	}
-	if l.N < -1 || l.Space.synapses() != (l.N == -1) {
+	if l.N < -1 || l.Space.OverSynapses() != (l.N == -1) {
 		errs = append(errs, fmt.Errorf("%s: %d iterations over %s", l.Name, l.N, l.Space))
 	}
 	for k, op := range l.Ops {
@@ -245,7 +245,7 @@ func VerifyLoop(l *Loop, arrays []*Array) error {
 				bad(k, "unknown index %d", op.Idx)
 				continue
 			}
-			if !l.Space.defines(op.Idx) {
+			if !l.Space.Defines(op.Idx) {
 				where := "outside a synapse loop"
 				if l.Space > Synapses {
 					where = "in a loop over " + l.Space.String()
@@ -253,10 +253,10 @@ func VerifyLoop(l *Loop, arrays []*Array) error {
 				bad(k, "%s index %s", op.Idx, where)
 				continue
 			}
-			if !l.Space.synapses() && a.Len >= 0 && (l.N < 0 || op.Off+l.N > a.Len) {
+			if !l.Space.OverSynapses() && a.Len >= 0 && (l.N < 0 || op.Off+l.N > a.Len) {
 				bad(k, "%s[%s+%d] for %s < %d overruns %s[%d]", a.Name, op.Idx, op.Off, op.Idx, l.N, a.Name, a.Len)
 			}
-			if a.Len < 0 && (op.Idx != I || !l.Space.synapses()) {
+			if a.Len < 0 && (op.Idx != I || !l.Space.OverSynapses()) {
 				bad(k, "%s, one per synapse, indexed by %s in a loop over %s", a.Name, op.Idx, l.Space)
 			}
 			if op.Code == Store && len(op.Args) != 1 && len(op.Args) != 2 {
