@@ -199,8 +199,9 @@ func (b *builder) proj(ip *ir.Projection) (*Proj, error) {
 	}
 	if ip.Synapse != nil {
 		pr.Summed = ip.Synapse.Summed != nil
+		inSystem := SystemVars(ip.Synapse)
 		for _, v := range ip.Synapse.Vars {
-			if v.Kind == ir.State && v.Lazy {
+			if v.Kind == ir.State && v.Lazy && inSystem[v] == nil {
 				pr.Lazy = append(pr.Lazy, v.Name)
 			}
 		}
@@ -230,6 +231,9 @@ func (b *builder) proj(ip *ir.Projection) (*Proj, error) {
 		}
 	}
 	pr.Parallel = ParallelDelivery(ip, b.p.Dt)
+	if err := b.synapse(ip, pr); err != nil {
+		return nil, err
+	}
 	return pr, nil
 }
 
@@ -382,12 +386,20 @@ func (b *builder) step() error {
 	}
 	for k, ip := range b.ir.Projs {
 		if ip.Synapse != nil && clockDriven(ip.Synapse) {
-			add(&Phase{Kind: Tick, Target: p.Projs[k].Name})
+			ph := &Phase{Kind: Tick, Target: p.Projs[k].Name}
+			if syn := p.Projs[k].Syn; syn != nil {
+				ph.Loops = syn.Tick
+			}
+			add(ph)
 		}
 	}
 	for _, pr := range p.Projs {
 		if pr.Summed {
-			add(&Phase{Kind: Sum, Target: pr.Name, Note: "into " + pr.Post + "." + pr.Port})
+			ph := &Phase{Kind: Sum, Target: pr.Name, Note: "into " + pr.Post + "." + pr.Port}
+			if pr.Syn != nil && pr.Syn.Sum != nil {
+				ph.Loops = []*Loop{pr.Syn.Sum}
+			}
+			add(ph)
 		}
 	}
 	for _, pp := range p.Pops {
@@ -457,8 +469,11 @@ func (b *builder) step() error {
 	}
 	for _, pr := range p.Projs {
 		ph := &Phase{Kind: Deliver, Target: pr.Name, Parallel: all, Note: deliverNote(pr)}
+		if pr.Syn != nil {
+			ph.Loops = append(ph.Loops, pr.Syn.OnPre...) // per arriving spike; their sends go into the port
+		}
 		if pr.Handler != nil {
-			ph.Loops = []*Loop{pr.Handler}
+			ph.Loops = append(ph.Loops, pr.Handler)
 		}
 		add(ph)
 	}
@@ -467,14 +482,21 @@ func (b *builder) step() error {
 		if ip.Synapse == nil {
 			continue
 		}
-		if len(ip.Synapse.OnPost) > 0 {
-			add(&Phase{Kind: OnPost, Target: pr.Name})
+		syn := pr.Syn
+		if syn == nil {
+			syn = &Synapse{} // onto a dendrite: the phases without loops
 		}
-		if len(ip.Synapse.OnMod) > 0 {
+		if len(ip.Synapse.OnPost) > 0 {
+			add(&Phase{Kind: OnPost, Target: pr.Name, Loops: syn.OnPost})
+		}
+		for _, m := range syn.Mods {
+			add(&Phase{Kind: Modulate, Target: pr.Name, Source: m.Source, Note: m.Name + " per spike of " + m.Source, Loops: []*Loop{m.Loop}})
+		}
+		if pr.Syn == nil && len(ip.Synapse.OnMod) > 0 {
 			add(&Phase{Kind: Modulate, Target: pr.Name, Note: strings.Join(sortedKeys(ip.Synapse.OnMod), ", ")})
 		}
 		if n := ip.Normalize; n != nil && n.Var != nil {
-			add(&Phase{Kind: Normalize, Target: pr.Name, Every: pr.NormalizeEvery, Note: n.Func + " of " + n.Var.Name})
+			add(&Phase{Kind: Normalize, Target: pr.Name, Every: pr.NormalizeEvery, Note: n.Func + " of " + n.Var.Name, Loops: syn.Normalize})
 		}
 	}
 	for _, pp := range p.Pops {
@@ -508,15 +530,22 @@ func (b *builder) step() error {
 			add(&Phase{Kind: SampleWeights, Target: r.Source, Every: r.Every})
 		}
 	}
+	for _, pr := range p.Projs {
+		if pr.Syn != nil && len(pr.Syn.CatchUp) > 0 {
+			p.Finish = append(p.Finish, &Phase{Kind: CatchUp, Target: pr.Name, Loops: pr.Syn.CatchUp})
+		}
+	}
 	return nil
 }
 
 // clockDriven reports whether a synapse model has state integrated every
-// step (not lazily at events).
+// step (not lazily at events): a trace not marked lazy, or a coupled or
+// nonlinear system.
 func clockDriven(m *ir.Model) bool {
+	inSystem := SystemVars(m)
 	for _, sys := range m.Update {
 		for _, v := range sys.Vars {
-			if !v.Lazy {
+			if !v.Lazy || inSystem[v] != nil {
 				return true
 			}
 		}

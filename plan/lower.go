@@ -27,6 +27,9 @@ type lowerer struct {
 	guard  int     // the condition the current statements run under (-1: always)
 	dt     float64
 	consts map[uint64]int
+	// weight is the constant `weight` of a synapse model's projection
+	// (nil: the event's, a Weight op)
+	weight *float64
 }
 
 // slot is an array element relative to the loop's indices; b: the array
@@ -112,6 +115,9 @@ func (l *lowerer) expr(e ir.Expr) (int, error) {
 	case *ir.Time:
 		return l.emit(Op{Code: Time, Type: Float, K: l.timeK, Arr: -1}), nil
 	case *ir.WeightRef:
+		if l.weight != nil {
+			return l.konst(*l.weight), nil
+		}
 		return l.emit(Op{Code: Weight, Type: Float, Arr: -1}), nil
 	case *ir.InputRef:
 		return 0, fmt.Errorf("a dendrite's input outside its activation")
@@ -250,6 +256,13 @@ func (l *lowerer) stmt(s ir.Stmt) error {
 			args = append(args, l.guard)
 		}
 		l.emit(Op{Code: Send, Args: args, Arr: -1})
+		// the port's handler may change the neurons' state: later reads of
+		// a neuron (or per-neuron state) load again
+		for s := range l.loads {
+			if s.idx != I {
+				delete(l.loads, s)
+			}
+		}
 	case *ir.If:
 		c, err := l.expr(s.Cond)
 		if err != nil {

@@ -35,6 +35,7 @@ type Plan struct {
 	Records   []*Record
 	RunPhases []*RunPhase
 	Step      []*Phase // one time step, in order
+	Finish    []*Phase // once after the last step, at the end time (lazy traces caught up for the recordings)
 }
 
 // ArrayKind says what an array holds.
@@ -49,9 +50,11 @@ const (
 	PreState                      // synapse state stored per presynaptic neuron
 	PostState                     // synapse state stored per postsynaptic neuron
 	Weights                       // static weights drawn at random, one per synapse
+	LastUpdate                    // the time (s) a lazy trace was last advanced, one per element of the trace
+	Scratch                       // a phase's temporary values (normalisation sums), one per postsynaptic neuron
 )
 
-var arrayKindNames = [...]string{"state", "port", "dendrite", "refractory", "synapse", "per-pre", "per-post", "weights"}
+var arrayKindNames = [...]string{"state", "port", "dendrite", "refractory", "synapse", "per-pre", "per-post", "weights", "last", "scratch"}
 
 func (k ArrayKind) String() string { return arrayKindNames[k] }
 
@@ -140,6 +143,7 @@ type Proj struct {
 	Parallel       bool
 	Lazy           []string // synaptic traces advanced at events only
 	NormalizeEvery int      // steps between synaptic scalings (0: none)
+	Syn            *Synapse // a synapse model's loops (synapse.go); nil for static synapses
 }
 
 // DirectAdd is a port body `Var += weight` (Sign 1) or `-=` (Sign -1).
@@ -197,11 +201,12 @@ const (
 	Dendrites                      // segment learning and activity, continuous dendrite outputs
 	RecordSpikes                   // spike monitors
 	SampleWeights                  // weight monitors
+	CatchUp                        // Plan.Finish: a projection's lazy traces advanced to the end time
 )
 
 var phaseKindNames = [...]string{"set-neurons", "sample-state", "clear-ports", "currents", "tick", "sum", "update",
 	"finite", "set-synapses", "threshold", "winners", "inputs", "deliver", "on-post", "modulate", "normalize",
-	"reset", "dendrites", "record-spikes", "sample-weights"}
+	"reset", "dendrites", "record-spikes", "sample-weights", "catch-up"}
 
 func (k PhaseKind) String() string { return phaseKindNames[k] }
 
@@ -216,6 +221,7 @@ type Phase struct {
 	// postsynaptic range when every projection allows it).
 	Parallel bool
 	Note     string
+	Source   string // Modulate: the node each of whose spikes runs the loops once
 }
 
 // Space is what a loop's index runs over.
@@ -225,10 +231,20 @@ const (
 	Neurons  Space = iota // i = 0..N-1 of a population
 	Spiking               // i = each neuron that spiked this step
 	Events                // i = the target of each delivered event (Weight is the event's)
-	Synapses              // i = a synapse, with its Pre and Post neurons
+	Synapses              // i = each synapse of a projection, row by row (Pre ascending), with its Pre and Post neurons
+	// The spaces of a synapse model's work (synapse.go). Pre and Post index
+	// the presynaptic and postsynaptic neuron, I the synapse; a space without
+	// synapses defines only its own neuron's index.
+	PreNeurons   // i = Pre = each presynaptic neuron
+	PostNeurons  // i = Post = each postsynaptic neuron
+	PreSpikes    // i = Pre = each presynaptic neuron whose spike arrives this step (after the delay), ascending as delivered
+	PreSynapses  // i = each synapse of the arriving spike's row, in row order (Pre fixed, Post its target)
+	PostSpikes   // i = Post = each postsynaptic neuron that spiked this step, ascending
+	PostSynapses // i = each synapse onto the spiking neuron, in column order (Pre ascending)
 )
 
-var spaceNames = [...]string{"neurons", "spiking", "events", "synapses"}
+var spaceNames = [...]string{"neurons", "spiking", "events", "synapses", "pre-neurons", "post-neurons", "pre-spikes",
+	"pre-synapses", "post-spikes", "post-synapses"}
 
 func (s Space) String() string { return spaceNames[s] }
 

@@ -121,8 +121,17 @@ func Print(w io.Writer, p *Plan) {
 			pf("\n")
 		}
 	}
-	pf("\nstep:\n")
-	for k, ph := range p.Step {
+	printPhases(w, "step", p.Step, p.Arrays)
+	if len(p.Finish) > 0 {
+		printPhases(w, "finish", p.Finish, p.Arrays)
+	}
+}
+
+// printPhases writes a list of phases and their loops.
+func printPhases(w io.Writer, title string, phases []*Phase, arrays []*Array) {
+	pf := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
+	pf("\n%s:\n", title)
+	for k, ph := range phases {
 		pf("  %d %s", k, ph.Kind)
 		if ph.Target != "" {
 			pf(" %s", ph.Target)
@@ -138,7 +147,7 @@ func Print(w io.Writer, p *Plan) {
 		}
 		pf("\n")
 		for _, l := range ph.Loops {
-			PrintLoop(w, l, p.Arrays, "      ")
+			PrintLoop(w, l, arrays, "      ")
 		}
 	}
 }
@@ -223,6 +232,7 @@ func JSON(p *Plan) any {
 		Every    int     `json:"every,omitempty"`
 		Parallel bool    `json:"parallel,omitempty"`
 		Note     string  `json:"note,omitempty"`
+		Source   string  `json:"source,omitempty"`
 		Loops    []jloop `json:"loops,omitempty"`
 	}
 	type jarray struct {
@@ -294,6 +304,7 @@ func JSON(p *Plan) any {
 		Records   []*Record   `json:"records"`
 		RunPhases []*RunPhase `json:"run_phases"`
 		Step      []jphase    `json:"step"`
+		Finish    []jphase    `json:"finish,omitempty"`
 	}{Network: p.Network, Dt: p.Dt, Steps: p.Steps, Seed: p.Seed, Inputs: p.Inputs, Records: p.Records, RunPhases: p.RunPhases,
 		Arrays: []jarray{}, Pops: []jpop{}, Projs: []jproj{}, Step: []jphase{}}
 	for _, a := range p.Arrays {
@@ -318,12 +329,18 @@ func JSON(p *Plan) any {
 		}
 		out.Projs = append(out.Projs, jp)
 	}
-	for _, ph := range p.Step {
-		jp := jphase{Kind: ph.Kind.String(), Target: ph.Target, Every: ph.Every, Parallel: ph.Parallel, Note: ph.Note}
+	phase := func(ph *Phase) jphase {
+		jp := jphase{Kind: ph.Kind.String(), Target: ph.Target, Every: ph.Every, Parallel: ph.Parallel, Note: ph.Note, Source: ph.Source}
 		for _, l := range ph.Loops {
 			jp.Loops = append(jp.Loops, loop(l))
 		}
-		out.Step = append(out.Step, jp)
+		return jp
+	}
+	for _, ph := range p.Step {
+		out.Step = append(out.Step, phase(ph))
+	}
+	for _, ph := range p.Finish {
+		out.Finish = append(out.Finish, phase(ph))
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package plan
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/snnc/snnc/ir"
 )
@@ -67,6 +68,34 @@ func Verify(p *Plan) error {
 			bad("projection %s: both a direct add and a handler", pr.Name)
 		}
 	}
+	// projPhase checks the loops of a projection's phase: their spaces and
+	// what they run over
+	projPhase := func(where string, k int, ph *Phase) {
+		if !projs[ph.Target] {
+			bad("%s %d (%s): no projection %s", where, k, ph.Kind, ph.Target)
+		}
+		for _, l := range ph.Loops {
+			if !slices.Contains(phaseSpaces[ph.Kind], l.Space) {
+				bad("%s %d (%s): %s runs over %s, not %v", where, k, ph.Kind, l, l.Space, phaseSpaces[ph.Kind])
+			} else if l.Space != Events && l.Over != ph.Target {
+				bad("%s %d (%s): %s runs over %s, not its projection %s", where, k, ph.Kind, l, l.Over, ph.Target)
+			}
+		}
+		if ph.Kind == Modulate && len(ph.Loops) > 0 && ph.Source == "" {
+			bad("%s %d (%s %s): a modulation without its source", where, k, ph.Kind, ph.Target)
+		}
+	}
+	for k, ph := range p.Finish {
+		if ph.Kind != CatchUp {
+			bad("finish %d: a %s phase", k, ph.Kind)
+		}
+		projPhase("finish", k, ph)
+		for _, l := range ph.Loops {
+			if err := VerifyLoop(l, p.Arrays); err != nil {
+				errs = append(errs, fmt.Errorf("finish %d (%s %s): %w", k, ph.Kind, ph.Target, err))
+			}
+		}
+	}
 	last := -1
 	for k, ph := range p.Step {
 		r := rank(ph.Kind)
@@ -90,9 +119,9 @@ func Verify(p *Plan) error {
 				}
 			}
 		case Deliver, OnPost, Modulate, Normalize, Tick, Sum:
-			if !projs[ph.Target] {
-				bad("phase %d (%s): no projection %s", k, ph.Kind, ph.Target)
-			}
+			projPhase("phase", k, ph)
+		case CatchUp:
+			bad("phase %d (%s %s) in the step, not in its finish", k, ph.Kind, ph.Target)
 		}
 		for _, l := range ph.Loops {
 			if err := VerifyLoop(l, p.Arrays); err != nil {
@@ -101,6 +130,35 @@ func Verify(p *Plan) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// phaseSpaces are the spaces the loops of a projection's phases run over.
+var phaseSpaces = map[PhaseKind][]Space{
+	Tick:      {Synapses, PreNeurons, PostNeurons},
+	Sum:       {Synapses},
+	Deliver:   {PreSpikes, PreSynapses, Events},
+	OnPost:    {PostSpikes, PostSynapses},
+	Modulate:  {Synapses},
+	Normalize: {PostNeurons, Synapses},
+	CatchUp:   {Synapses, PreNeurons, PostNeurons},
+}
+
+// OverSynapses reports whether a loop over s runs over synapses (its count is
+// known once connected).
+func (s Space) OverSynapses() bool { return s == Synapses || s == PreSynapses || s == PostSynapses }
+
+// Defines reports whether a loop over s has index x: synapse loops have
+// all three; a loop over presynaptic (postsynaptic) neurons has Pre (Post).
+func (s Space) Defines(x Idx) bool {
+	switch {
+	case s.OverSynapses():
+		return true
+	case s == PreNeurons || s == PreSpikes:
+		return x == Pre
+	case s == PostNeurons || s == PostSpikes:
+		return x == Post
+	}
+	return x == I
 }
 
 // rank orders phase kinds.
@@ -134,8 +192,8 @@ func VerifyLoop(l *Loop, arrays []*Array) error {
 	bad := func(k int, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: op %d: %s", l.Name, k, fmt.Sprintf(format, args...)))
 	}
-	if l.N < -1 {
-		errs = append(errs, fmt.Errorf("%s: %d iterations", l.Name, l.N))
+	if l.N < -1 || l.Space.OverSynapses() != (l.N == -1) {
+		errs = append(errs, fmt.Errorf("%s: %d iterations over %s", l.Name, l.N, l.Space))
 	}
 	for k, op := range l.Ops {
 		if op.Code >= nCodes {
@@ -183,14 +241,23 @@ func VerifyLoop(l *Loop, arrays []*Array) error {
 			if op.Off < 0 {
 				bad(k, "negative offset %d", op.Off)
 			}
-			if op.Idx == I && l.Space != Synapses && a.Len >= 0 && (l.N < 0 || op.Off+l.N > a.Len) {
-				bad(k, "%s[i+%d] for i < %d overruns %s[%d]", a.Name, op.Off, l.N, a.Name, a.Len)
-			}
 			if op.Idx > Post {
 				bad(k, "unknown index %d", op.Idx)
+				continue
 			}
-			if op.Idx != I && l.Space != Synapses {
-				bad(k, "%s index outside a synapse loop", op.Idx)
+			if !l.Space.Defines(op.Idx) {
+				where := "outside a synapse loop"
+				if l.Space > Synapses {
+					where = "in a loop over " + l.Space.String()
+				}
+				bad(k, "%s index %s", op.Idx, where)
+				continue
+			}
+			if !l.Space.OverSynapses() && a.Len >= 0 && (l.N < 0 || op.Off+l.N > a.Len) {
+				bad(k, "%s[%s+%d] for %s < %d overruns %s[%d]", a.Name, op.Idx, op.Off, op.Idx, l.N, a.Name, a.Len)
+			}
+			if a.Len < 0 && (op.Idx != I || !l.Space.OverSynapses()) {
+				bad(k, "%s, one per synapse, indexed by %s in a loop over %s", a.Name, op.Idx, l.Space)
 			}
 			if op.Code == Store && len(op.Args) != 1 && len(op.Args) != 2 {
 				bad(k, "store takes a value and an optional guard")
