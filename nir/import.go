@@ -233,7 +233,9 @@ func ints(n *Node, field string) []int {
 // outShape is a node's output shape from its parameters and input shape
 // (nil in: unknown yet).
 func (im *importer) outShape(n *Node, in []int) ([]int, error) {
-	fail := func(field, f string, a ...any) error { return &Error{Node: n.Name, Field: field, Msg: fmt.Sprintf(f, a...)} }
+	fail := func(field, f string, a ...any) error {
+		return &Error{Node: n.Name, Field: field, Msg: fmt.Sprintf(f, a...)}
+	}
 	switch n.Type {
 	case "Input", "Output":
 		return shapeOf(n.Params["shape"]), nil
@@ -386,7 +388,9 @@ type convGeom struct {
 
 func (im *importer) conv(n *Node, in []int) (convGeom, error) {
 	var g convGeom
-	fail := func(field, f string, a ...any) error { return &Error{Node: n.Name, Field: field, Msg: fmt.Sprintf(f, a...)} }
+	fail := func(field, f string, a ...any) error {
+		return &Error{Node: n.Name, Field: field, Msg: fmt.Sprintf(f, a...)}
+	}
 	dims := 2
 	if n.Type == "Conv1d" {
 		dims = 1
