@@ -148,9 +148,11 @@ func writeImport(out string, m *nir.Model) error {
 }
 
 // nirModel lets run, check and build take a .nir file: it imports it
-// with the default choices into a temporary directory and returns the
-// .snn there (and a cleanup); other paths come back unchanged.
-func nirModel(path string) (string, func(), error) {
+// with the default choices into a temporary directory (into keep when
+// set, for what must outlive the command: an executable reads its weight
+// files when it runs) and returns the .snn there and a cleanup; other
+// paths come back unchanged.
+func nirModel(path, keep string) (string, func(), error) {
 	if !strings.HasSuffix(path, ".nir") {
 		return path, func() {}, nil
 	}
@@ -166,11 +168,13 @@ func nirModel(path string) (string, func(), error) {
 	if err != nil {
 		return "", nil, err
 	}
-	dir, err := os.MkdirTemp("", "snnc-nir-")
-	if err != nil {
-		return "", nil, err
+	dir, done := keep, func() {}
+	if keep == "" {
+		if dir, err = os.MkdirTemp("", "snnc-nir-"); err != nil {
+			return "", nil, err
+		}
+		done = func() { os.RemoveAll(dir) }
 	}
-	done := func() { os.RemoveAll(dir) }
 	snn := filepath.Join(dir, name+".snn")
 	if err := writeImport(snn, m); err != nil {
 		done()
