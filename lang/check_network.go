@@ -752,6 +752,7 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 			c.popRef(ni, it.Source, true)
 		}
 	}
+	c.weightedConnector(d)
 	if pi.Synapse != nil {
 		c.overrideCycles(pi.Synapse, synOverrides)
 		if len(synOverrides) > 0 {
@@ -1352,6 +1353,36 @@ func (c *checker) convGeometry(s *Setting, call *CallExpr, args map[string]*Arg,
 				c.errorf(s.Value, "%s -> %s: %v", a.Name, b.Name, err).Hint = "usage: " + connectorSigs[call.Fun.Name].doc
 				return
 			}
+		}
+	}
+}
+
+// weightedConnector: a connector that gives each synapse its weight
+// (matrix, conv1d, conv2d) scales it by a constant `weight` and serves
+// static projections only (the runtime keeps one factor per synapse).
+func (c *checker) weightedConnector(d *ProjectDecl) {
+	var conn, weight *Setting
+	for _, it := range d.Items {
+		if s, ok := it.(*Setting); ok && s.Name.Name == "connect" {
+			conn = s
+		} else if ok && s.Name.Name == "weight" {
+			weight = s
+		}
+	}
+	if conn == nil {
+		return
+	}
+	call, ok := conn.Value.(*CallExpr)
+	if !ok || !convgeom.Weighted(call.Fun.Name) {
+		return
+	}
+	if d.Synapse != nil {
+		c.errorf(d.Synapse, "%s gives each synapse a fixed weight: it takes a projection without a synapse type", call.Fun.Name).Hint =
+			"drop `using`; plastic weights drawn from a file are not supported"
+	}
+	if weight != nil {
+		if _, ok := constValue(weight.Value); !ok {
+			c.errorf(weight.Value, "with %s the weight must be a constant: each synapse's weight is the file's value times it", call.Fun.Name).Hint = "weight = 1 (in the unit of the port's variable) uses the file's values as they are"
 		}
 	}
 }
