@@ -299,6 +299,7 @@ type Connector struct {
 	Num        map[string]float64
 	Ints       map[string][]int // list arguments (conv kernel, input, stride, padding, dilation)
 	File       string
+	MaxAbs     float64 // weighted connectors: the largest |factor| in the file (set before quantize)
 	ExceptSelf bool
 }
 

@@ -644,10 +644,19 @@ func (im *importer) population(n *Node) error {
 		}
 	}
 	sets = append(sets, "h = "+seconds(im.opt.Dt))
-	if n.Type != "IF" && n.Type != "I" && n.Type != "Threshold" {
+	cuba := strings.HasPrefix(n.Type, "Cuba")
+	if cuba { // one type per method and reset (see std/nir)
+		if im.opt.Euler {
+			typ += "Euler"
+		}
+		if im.opt.Subtract && spiking[n.Type] {
+			typ += "Sub"
+		}
+	}
+	if !cuba && n.Type != "IF" && n.Type != "I" && n.Type != "Threshold" {
 		sets = append(sets, fmt.Sprintf("exact = %d", map[bool]int{true: 0, false: 1}[im.opt.Euler]))
 	}
-	if spiking[n.Type] && n.Type != "Threshold" && im.opt.Subtract {
+	if spiking[n.Type] && !cuba && n.Type != "Threshold" && im.opt.Subtract {
 		sets = append(sets, "subtract = 1")
 	}
 	shape := im.shapes[n.Name]
@@ -740,6 +749,14 @@ func (im *importer) project(src *Node, chain []*Node, dst *Node) error {
 	file := func(suffix string) string { return path.Join(im.opt.DataDir, name+suffix+".csv") }
 	npre, npost := count(im.shapes[src.Name]), count(im.shapes[dst.Name])
 	connect, weight := "", "1"
+	scale := 1.0 // Cuba types: NIR's input enters i times k·w_in (see std/nir)
+	if strings.HasPrefix(dst.Type, "Cuba") {
+		var err error
+		if scale, err = im.cubaGain(dst); err != nil {
+			return err
+		}
+		weight = strconv.FormatFloat(scale, 'g', -1, 64)
+	}
 	switch {
 	case len(core) == 0:
 		if npre != npost {
@@ -760,7 +777,7 @@ func (im *importer) project(src *Node, chain []*Node, dst *Node) error {
 		}
 		connect = fmt.Sprintf("pool2d(kernel = [%d, %d], input = [%d, %d], stride = [%d, %d], padding = [%d, %d])", g.kh, g.kw, g.h, g.w, g.sh, g.sw, g.ph, g.pw)
 		if n.Type == "AvgPool2d" {
-			weight = strconv.FormatFloat(1/float64(g.kh*g.kw), 'g', -1, 64)
+			weight = strconv.FormatFloat(scale/float64(g.kh*g.kw), 'g', -1, 64)
 		}
 	case len(core) == 2 && core[0].Type == "SumPool2d" && core[1].Type == "Conv2d" && im.poolConv(core[0], core[1], chain, src):
 		c, err := im.convConnect(core[1], core[0], file(""))
@@ -769,7 +786,7 @@ func (im *importer) project(src *Node, chain []*Node, dst *Node) error {
 		}
 		connect = c
 	case len(core) == 1 && core[0].Type == "Scale" && npre == npost && uniformArray(core[0].Params["scale"]):
-		connect, weight = "one_to_one", num(core[0].Params["scale"].Data[0], core[0].Params["scale"].DType)
+		connect, weight = "one_to_one", strconv.FormatFloat(scale*core[0].Params["scale"].Data[0], 'g', -1, 64)
 	default:
 		m, err := im.compose(src, chain, npre, npost)
 		if err != nil {
@@ -807,7 +824,7 @@ func (im *importer) project(src *Node, chain []*Node, dst *Node) error {
 		im.files[file("_bias")] = matrixCSV(bias, npost, 1, dtypeOf(core))
 		im.line("project %s_bias = bias -> %s : syn {", name, im.names[dst.Name])
 		im.line("connect = matrix(%q)", file("_bias"))
-		im.line("weight = 1")
+		im.line("weight = %s", strconv.FormatFloat(scale, 'g', -1, 64))
 		for _, s := range settings {
 			im.line("%s", s)
 		}
@@ -1063,4 +1080,26 @@ func (im *importer) linear(chain []*Node, x []float64) ([]float64, error) {
 		x = y
 	}
 	return x, nil
+}
+
+// cubaGain is what NIR's input x held over one step adds to the current
+// i of a Cuba node per unit: k·w_in, k = h/tau_syn (Euler) or
+// 1 − exp(−h/tau_syn) (exact).
+func (im *importer) cubaGain(n *Node) (float64, error) {
+	vals := map[string]float64{}
+	for _, f := range []string{"tau_syn", "w_in"} {
+		v, err := uniform(n, f, 0)
+		if err != nil {
+			return 0, err
+		}
+		vals[f], _ = strconv.ParseFloat(v, 64)
+	}
+	if !(vals["tau_syn"] > 0) {
+		return 0, &Error{Node: n.Name, Field: "tau_syn", Msg: "must be > 0"}
+	}
+	k := -math.Expm1(-im.opt.Dt / vals["tau_syn"])
+	if im.opt.Euler {
+		k = im.opt.Dt / vals["tau_syn"]
+	}
+	return k * vals["w_in"], nil
 }
