@@ -20,12 +20,12 @@ var exportTypes = map[string]struct {
 	nir    string
 	fields []string
 }{
-	"NirLIF": {"LIF", []string{"tau", "r", "v_leak", "v_threshold", "v_reset"}},
-	"NirLI":  {"LI", []string{"tau", "r", "v_leak"}},
-	"NirIF":  {"IF", []string{"r", "v_threshold", "v_reset"}},
-	"NirI":   {"I", []string{"r"}},
-	"NirCubaLIF": {"CubaLIF", []string{"tau_syn", "tau_mem", "r", "v_leak", "v_threshold", "v_reset", "w_in"}},
-	"NirCubaLI":  {"CubaLI", []string{"tau_syn", "tau_mem", "r", "v_leak", "w_in"}},
+	"NirLIF":       {"LIF", []string{"tau", "r", "v_leak", "v_threshold", "v_reset"}},
+	"NirLI":        {"LI", []string{"tau", "r", "v_leak"}},
+	"NirIF":        {"IF", []string{"r", "v_threshold", "v_reset"}},
+	"NirI":         {"I", []string{"r"}},
+	"NirCubaLIF":   {"CubaLIF", []string{"tau_syn", "tau_mem", "r", "v_leak", "v_threshold", "v_reset", "w_in"}},
+	"NirCubaLI":    {"CubaLI", []string{"tau_syn", "tau_mem", "r", "v_leak", "w_in"}},
 	"NirThreshold": {"Threshold", []string{"threshold"}},
 }
 
@@ -303,7 +303,9 @@ func (ex *exporter) projection(prj *ir.Projection, bias *ir.Projection) {
 			return
 		}
 		typ := "Conv2d"
-		pair := func(a, b int) Array { return Array{DType: "i64", Shape: []int{2}, Data: []float64{float64(a), float64(b)}} }
+		pair := func(a, b int) Array {
+			return Array{DType: "i64", Shape: []int{2}, Data: []float64{float64(a), float64(b)}}
+		}
 		n = &Node{Name: prj.Name, Type: typ, Params: map[string]Array{
 			"weight": array(spec.Kernel, scaled(kern, w)), "stride": pair(g.Sh, g.Sw), "padding": pair(g.Ph, g.Pw),
 			"dilation": pair(g.Dh, g.Dw), "groups": {DType: "i64", Data: []float64{float64(g.Groups)}}, "input_shape": pair(g.H, g.W)}}
@@ -345,7 +347,9 @@ func (ex *exporter) projection(prj *ir.Projection, bias *ir.Projection) {
 			ex.errorf(prj.Pos, "projection %s: pooling with weight %g is neither NIR's SumPool2d (1) nor AvgPool2d (1/%d)", prj.Name, w, g.Kh*g.Kw)
 			return
 		}
-		pair := func(a, b int) Array { return Array{DType: "i64", Shape: []int{2}, Data: []float64{float64(a), float64(b)}} }
+		pair := func(a, b int) Array {
+			return Array{DType: "i64", Shape: []int{2}, Data: []float64{float64(a), float64(b)}}
+		}
 		n = &Node{Name: prj.Name, Type: typ, Params: map[string]Array{"kernel_size": pair(g.Kh, g.Kw), "stride": pair(g.Sh, g.Sw), "padding": pair(g.Ph, g.Pw)}}
 	case c.Kind == "one_to_one" && !c.ExceptSelf && bias == nil:
 		if w != 1 {
