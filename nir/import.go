@@ -558,7 +558,9 @@ func (im *importer) write() error {
 	im.line("network %s {", o.Name)
 	im.line("dt = %s", seconds(o.Dt))
 	var inputs []*Node
-	for _, n := range im.g.Nodes {
+	byID := slices.Clone(im.g.Nodes)
+	slices.SortFunc(byID, func(a, b *Node) int { return strings.Compare(im.names[a.Name], im.names[b.Name]) })
+	for _, n := range byID {
 		switch im.role(n) {
 		case "pop":
 			if err := im.population(n); err != nil {
@@ -580,7 +582,7 @@ func (im *importer) write() error {
 		}
 	}
 	var records []string
-	for _, n := range im.g.Nodes {
+	for _, n := range byID { // by identifier: an exported and re-imported model keeps its order
 		r := im.role(n)
 		if r != "pop" && r != "input" {
 			continue
