@@ -207,3 +207,101 @@ print(" ".join(str(int(round(t / 1e-4))) for t in np.load(sys.argv[2])))`, filep
 		}
 	}
 }
+
+// TestNIRBrailleOnHardwareProfiles: the braille network imported from
+// NIR runs bit-accurately on q16 and lowers to Verilog like any model.
+func TestNIRBrailleOnHardwareProfiles(t *testing.T) {
+	dir := t.TempDir()
+	m := filepath.Join(dir, "braille.snn")
+	snncOK(t, "import", nirFixture("braille_noDelay_bias_zero"), "-o", m, "--steps", "256")
+	out := snncOK(t, "run", m, "--profile", "q16", "--duration", "10ms", "--out", filepath.Join(dir, "q16"))
+	if !strings.Contains(out, "quantization error: q16 vs float64") {
+		t.Errorf("no quantization report:\n%s", out)
+	}
+	snncOK(t, "build", "--target", "verilog", m, "-o", filepath.Join(dir, "hw"), "--duration", "5ms")
+	for _, f := range []string{"snn_core.v", "tb.v"} {
+		if _, err := os.Stat(filepath.Join(dir, "hw", f)); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestNIRExportRefusesWhatNIRCannotHold: other neuron types and
+// plasticity are positioned errors naming the construct.
+func TestNIRExportRefusesWhatNIRCannotHold(t *testing.T) {
+	dir := t.TempDir()
+	m := filepath.Join(dir, "m.snn")
+	os.WriteFile(m, []byte(`import "std/neurons"
+import "std/plasticity"
+
+network N {
+    population E = LIF[10]
+    input P = poisson(10, rate = 10 Hz)
+    project P -> E : exc using PairSTDP { connect = all_to_all  weight = 1 mV }
+}
+run N for 10 ms
+`), 0o644)
+	var out, errb bytes.Buffer
+	st := run([]string{"export", m, "-o", filepath.Join(dir, "m.nir")}, &out, &errb)
+	for _, want := range []string{"m.snn:5:5: error: population E: neuron type LIF has no NIR equivalent", "m.snn:7:5: error: projection P->E:exc: NIR has no synapse models or plasticity (synapse PairSTDP)"} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("missing %q in:\n%s", want, errb.String())
+		}
+	}
+	if st != 1 {
+		t.Errorf("status %d, want 1", st)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "m.nir")); err == nil {
+		t.Error("a .nir file was written")
+	}
+}
+
+// TestNIRExportReadByH5py: an exported file has the layout NIR's reference
+// reader expects, read with h5py: vlen UTF-8 scalar strings for version
+// and types, (E, 2) string edges, exactly the datasets of each primitive,
+// float32 weights bit for bit those of the original file.
+func TestNIRExportReadByH5py(t *testing.T) {
+	py := "/usr/bin/python3"
+	if err := exec.Command(py, "-c", "import h5py").Run(); err != nil {
+		t.Fatalf("python3-h5py is needed (make deps installs it): %v", err)
+	}
+	dir := t.TempDir()
+	m := filepath.Join(dir, "b.snn")
+	snncOK(t, "import", nirFixture("braille_noDelay_bias_zero"), "-o", m)
+	x := filepath.Join(dir, "b.nir")
+	snncOK(t, "export", m, "-o", x)
+	script := `
+import sys, h5py, numpy as np
+f, o = h5py.File(sys.argv[1], "r"), h5py.File(sys.argv[2], "r")
+def s(d):
+    assert d.shape == () and h5py.check_string_dtype(d.dtype).encoding == "utf-8", d
+    return d[()].decode()
+print(s(f["version"]), s(f["node/type"]))
+e = f["node/edges"]
+assert h5py.check_string_dtype(e.dtype).encoding == "utf-8"
+print(e.shape, sorted((a.decode(), b.decode()) for a, b in e[()]))
+n = f["node/nodes"]
+for k in sorted(n):
+    print(k, s(n[k]["type"]), sorted(d for d in n[k] if d != "type"))
+w, ow = n["fc1/weight"], o["node/nodes/fc1/weight"]
+print(w.dtype, w.shape, bool((w[()] == ow[()]).all()), n["lif1_lif/tau_mem"].dtype, bool((n["lif1_lif/tau_mem"][()] == o["node/nodes/lif1.lif/tau_mem"][()]).all()))
+`
+	b, err := exec.Command(py, "-c", script, x, nirFixture("braille_noDelay_bias_zero")).CombinedOutput()
+	if err != nil {
+		t.Fatalf("h5py: %v\n%s", err, b)
+	}
+	want := `0.2.0 NIRGraph
+(7, 2) [('fc1', 'lif1_lif'), ('fc2', 'lif2'), ('input_', 'fc1'), ('lif1_lif', 'fc2'), ('lif1_lif', 'lif1_w_rec'), ('lif1_w_rec', 'lif1_lif'), ('lif2', 'output')]
+fc1 Affine ['bias', 'weight']
+fc2 Affine ['bias', 'weight']
+input_ Input ['shape']
+lif1_lif CubaLIF ['r', 'tau_mem', 'tau_syn', 'v_leak', 'v_reset', 'v_threshold', 'w_in']
+lif1_w_rec Affine ['bias', 'weight']
+lif2 CubaLIF ['r', 'tau_mem', 'tau_syn', 'v_leak', 'v_reset', 'v_threshold', 'w_in']
+output Output ['shape']
+float32 (38, 12) True float64 True
+`
+	if string(b) != want {
+		t.Errorf("h5py read:\n%s\nwant:\n%s", b, want)
+	}
+}
