@@ -444,6 +444,9 @@ func maxWeight(prjs []*ir.Projection) float64 {
 	m := 0.0
 	for _, prj := range prjs {
 		w, _ := weightBound(weightOf(prj))
+		if prj.Connector.Weighted() { // matrix, conv: the file's factors times the weight
+			w *= prj.Connector.MaxAbs
+		}
 		m = math.Max(m, w)
 	}
 	return m
