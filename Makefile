@@ -66,7 +66,8 @@ fmtcheck:
 unit:
 	$(SIMD) $(GO) test -count=1 -timeout 30m ./...
 	$(GO) test -count=1 -timeout 30m ./backends/gosim/ ./backends/gocode/
-	$(GO) test -count=1 -tags hdf5 ./nir/ ./cmd/snnc/
+	$(GO) test -count=1 -tags hdf5 ./nir/
+	$(GO) test -count=1 -tags hdf5 -run NIR ./cmd/snnc/
 
 # The multi-threaded paths under the race detector: threads must give the
 # spikes of one thread, and a data race would make that a matter of luck.
