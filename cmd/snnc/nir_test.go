@@ -314,3 +314,37 @@ float32 (38, 12) True float64 True
 		t.Errorf("h5py read:\n%s\nwant:\n%s", b, want)
 	}
 }
+
+// TestNIRConvNetSameSpikesEverywhere: the Sinabs CNN (conv2d, pooled conv,
+// matrix connectors) gives the same spikes with one and two threads and
+// as a compiled executable. dt = 1 s: an IF with r = 1 then integrates one
+// unit per step, as Sinabs did.
+func TestNIRConvNetSameSpikesEverywhere(t *testing.T) {
+	dir := t.TempDir()
+	m := filepath.Join(dir, "cnn.snn")
+	snncOK(t, "import", nirFixture("cnn_sinabs"), "-o", m, "--dt", "1s", "--steps", "30", "--rate", "0.3Hz")
+	src, _ := os.ReadFile(m)
+	os.WriteFile(m, bytes.Replace(src, []byte("record spikes(n12)"), []byte("record spikes(n1, n6, n12)"), 1), 0o644)
+	snncOK(t, "run", "-q", m, "--out", filepath.Join(dir, "t1"), "--threads", "1")
+	snncOK(t, "run", "-q", m, "--out", filepath.Join(dir, "t2"), "--threads", "2")
+	bin := filepath.Join(dir, "cnn")
+	snncOK(t, "build", m, "-o", bin)
+	if b, err := exec.Command(bin, "-q", "--out", filepath.Join(dir, "bin")).CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, b)
+	}
+	for _, f := range []string{"spikes_n1_i.npy", "spikes_n6_t.npy", "spikes_n12_i.npy", "spikes_n12_t.npy"} {
+		a, err := os.ReadFile(filepath.Join(dir, "t1", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(a) < 200 && strings.HasSuffix(f, "n1_i.npy") {
+			t.Errorf("%s: almost no spikes (%d bytes)", f, len(a))
+		}
+		for _, other := range []string{"t2", "bin"} {
+			b, _ := os.ReadFile(filepath.Join(dir, other, f))
+			if !bytes.Equal(a, b) {
+				t.Errorf("%s differs between t1 and %s", f, other)
+			}
+		}
+	}
+}
