@@ -680,14 +680,21 @@ func (im *importer) population(n *Node) error {
 // reaches, and returns the recordings its Output nodes ask for.
 func (im *importer) projections(src *Node) ([]string, error) {
 	var records []string
+	type target struct {
+		chain []*Node
+		dst   *Node
+	}
+	var targets []target
 	var walk func(at string, chain []*Node, seen map[string]bool) error
 	walk = func(at string, chain []*Node, seen map[string]bool) error {
 		for _, s := range im.succs(at) {
 			t := im.g.Node(s)
 			switch im.role(t) {
 			case "output":
-				if len(chain) > 0 {
-					return &Error{Node: chain[0].Name, Msg: fmt.Sprintf("the Output %s reads the result of %s nodes: snnc records populations (spikes or v), not computed signals", t.Name, chain[0].Type)}
+				for _, c := range chain {
+					if c.Type != "Identity" && c.Type != "Flatten" {
+						return &Error{Node: c.Name, Msg: fmt.Sprintf("the Output %s reads the result of this %s node: snnc records populations (spikes or v), not computed signals", t.Name, c.Type)}
+					}
 				}
 				if src.Type == "Input" || spiking[src.Type] {
 					records = append(records, fmt.Sprintf("spikes(%s)", im.names[src.Name]))
@@ -698,9 +705,7 @@ func (im *importer) projections(src *Node) ([]string, error) {
 				if !spiking[src.Type] && src.Type != "Input" {
 					return &Error{Node: src.Name, Msg: fmt.Sprintf("a %s feeds %s: its output is a value, not spikes, and snnc projections carry spikes (only an Output may read a non-spiking node)", src.Type, t.Name)}
 				}
-				if err := im.project(src, chain, t); err != nil {
-					return err
-				}
+				targets = append(targets, target{chain, t})
 			case "input":
 				return &Error{Node: t.Name, Msg: "an edge goes into an Input node"}
 			default:
@@ -716,7 +721,30 @@ func (im *importer) projections(src *Node) ([]string, error) {
 		}
 		return nil
 	}
-	return records, walk(src.Name, nil, map[string]bool{})
+	if err := walk(src.Name, nil, map[string]bool{}); err != nil {
+		return nil, err
+	}
+	// by projection name: an exported and re-imported model keeps its order
+	slices.SortStableFunc(targets, func(a, b target) int {
+		return strings.Compare(im.projName(src, a.chain, a.dst), im.projName(src, b.chain, b.dst))
+	})
+	for _, t := range targets {
+		if err := im.project(src, t.chain, t.dst); err != nil {
+			return nil, err
+		}
+	}
+	return records, nil
+}
+
+// projName names the projection of a chain: after its last computing
+// node, or source_target when there is none.
+func (im *importer) projName(src *Node, chain []*Node, dst *Node) string {
+	for k := len(chain) - 1; k >= 0; k-- {
+		if t := chain[k].Type; t != "Flatten" && t != "Identity" && t != "Delay" {
+			return im.names[chain[k].Name]
+		}
+	}
+	return im.names[src.Name] + "_" + im.names[dst.Name]
 }
 
 // project writes one projection: a native connector when the chain is
@@ -739,10 +767,7 @@ func (im *importer) project(src *Node, chain []*Node, dst *Node) error {
 			core = append(core, n)
 		}
 	}
-	name := im.names[src.Name] + "_" + im.names[dst.Name]
-	if len(core) > 0 {
-		name = im.names[core[len(core)-1].Name]
-	}
+	name := im.projName(src, chain, dst)
 	settings := []string{}
 	if delay > 0 {
 		settings = append(settings, "delay = "+seconds(delay))

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/snnc/snnc/internal/numpy"
+	"github.com/snnc/snnc/nir"
 )
 
 // These tests need the hdf5 build tag (make test runs them: go test -tags
@@ -346,5 +347,98 @@ func TestNIRConvNetSameSpikesEverywhere(t *testing.T) {
 				t.Errorf("%s differs between t1 and %s", f, other)
 			}
 		}
+	}
+}
+
+// allPrimitives is a graph with every NIR primitive the fixtures lack:
+// Conv1d, AvgPool2d, Flatten, Scale, Delay, Threshold, I, LI, CubaLI, IF,
+// a nested NIRGraph and Affine biases.
+func allPrimitives() *nir.File {
+	arr := func(dt string, shape []int, v ...float64) nir.Array {
+		n := 1
+		for _, d := range shape {
+			n *= d
+		}
+		data := make([]float64, n)
+		for i := range data {
+			data[i] = v[i%len(v)]
+		}
+		return nir.Array{DType: dt, Shape: shape, Data: data}
+	}
+	i64 := func(v ...float64) nir.Array { return nir.Array{DType: "i64", Shape: []int{len(v)}, Data: v} }
+	scalar := func(v float64) nir.Array { return nir.Array{DType: "i64", Data: []float64{v}} }
+	node := func(name, typ string, p map[string]nir.Array) *nir.Node {
+		return &nir.Node{Name: name, Type: typ, Params: p}
+	}
+	sub := &nir.Graph{Nodes: []*nir.Node{
+		node("input", "Input", map[string]nir.Array{"shape": i64(3)}),
+		node("lin", "Linear", map[string]nir.Array{"weight": arr("f32", []int{3, 3}, 0.5, -0.25, 1)}),
+		node("if", "IF", map[string]nir.Array{"r": arr("f32", []int{3}, 1), "v_threshold": arr("f32", []int{3}, 0.5)}),
+		node("output", "Output", map[string]nir.Array{"shape": i64(3)}),
+	}, Edges: [][2]string{{"input", "lin"}, {"lin", "if"}, {"if", "output"}}}
+	g := &nir.Graph{Nodes: []*nir.Node{
+		node("in", "Input", map[string]nir.Array{"shape": i64(2, 4, 4)}),
+		node("conv", "Conv2d", map[string]nir.Array{"weight": arr("f32", []int{2, 2, 3, 3}, 0.3, -0.1, 0.2), "bias": arr("f32", []int{2}, 0.01, 0.02),
+			"stride": i64(1, 1), "padding": i64(1, 1), "dilation": i64(1, 1), "groups": scalar(1), "input_shape": i64(4, 4)}),
+		node("if1", "IF", map[string]nir.Array{"r": arr("f32", []int{2, 4, 4}, 1), "v_threshold": arr("f32", []int{2, 4, 4}, 0.1)}),
+		node("avg", "AvgPool2d", map[string]nir.Array{"kernel_size": i64(2, 2), "stride": i64(2, 2), "padding": i64(0, 0)}),
+		node("flat", "Flatten", map[string]nir.Array{"start_dim": scalar(0), "end_dim": scalar(-1), "input_type": i64(2, 2, 2)}),
+		node("lin", "Linear", map[string]nir.Array{"weight": arr("f32", []int{3, 8}, 2, -1, 3)}),
+		node("delay", "Delay", map[string]nir.Array{"delay": arr("f64", []int{3}, 0.0003)}),
+		node("lif", "LIF", map[string]nir.Array{"tau": arr("f64", []int{3}, 0.002), "r": arr("f64", []int{3}, 5), "v_leak": arr("f64", []int{3}, 0), "v_threshold": arr("f64", []int{3}, 0.2)}),
+		node("sc", "Scale", map[string]nir.Array{"scale": arr("f32", []int{3}, 2)}),
+		node("thr", "Threshold", map[string]nir.Array{"threshold": arr("f32", []int{3}, 0.5)}),
+		node("aff", "Affine", map[string]nir.Array{"weight": arr("f32", []int{2, 3}, 1, 0.5), "bias": arr("f32", []int{2}, 0.1, 0)}),
+		node("cli", "CubaLI", map[string]nir.Array{"tau_syn": arr("f64", []int{2}, 0.001), "tau_mem": arr("f64", []int{2}, 0.004), "r": arr("f64", []int{2}, 1), "v_leak": arr("f64", []int{2}, 0), "w_in": arr("f64", []int{2}, 1)}),
+		node("l2", "Linear", map[string]nir.Array{"weight": arr("f32", []int{2, 3}, 1)}),
+		node("li", "LI", map[string]nir.Array{"tau": arr("f64", []int{2}, 0.003), "r": arr("f64", []int{2}, 1), "v_leak": arr("f64", []int{2}, 0)}),
+		node("flat2", "Flatten", map[string]nir.Array{"start_dim": scalar(1), "end_dim": scalar(-1), "input_type": i64(2, 4, 4)}),
+		node("c1", "Conv1d", map[string]nir.Array{"weight": arr("f32", []int{1, 2, 3}, 0.5, 1), "bias": arr("f32", []int{1}, 0),
+			"stride": scalar(1), "padding": scalar(1), "dilation": scalar(1), "groups": scalar(1), "input_shape": scalar(16)}),
+		node("i1", "I", map[string]nir.Array{"r": arr("f64", []int{1, 16}, 1)}),
+		{Name: "sub", Type: "NIRGraph", Graph: sub},
+		node("o1", "Output", map[string]nir.Array{"shape": i64(3)}),
+		node("o2", "Output", map[string]nir.Array{"shape": i64(2)}),
+		node("o3", "Output", map[string]nir.Array{"shape": i64(2)}),
+		node("o4", "Output", map[string]nir.Array{"shape": i64(1, 16)}),
+		node("o5", "Output", map[string]nir.Array{"shape": i64(3)}),
+	}, Edges: [][2]string{{"in", "conv"}, {"conv", "if1"}, {"if1", "avg"}, {"avg", "flat"}, {"flat", "lin"}, {"lin", "delay"}, {"delay", "lif"},
+		{"lif", "sc"}, {"sc", "thr"}, {"thr", "o1"}, {"lif", "aff"}, {"aff", "cli"}, {"cli", "o2"}, {"thr", "l2"}, {"l2", "li"}, {"li", "o3"},
+		{"in", "flat2"}, {"flat2", "c1"}, {"c1", "i1"}, {"i1", "o4"}, {"lif", "sub"}, {"sub", "o5"}}}
+	g.Sort()
+	return &nir.File{Version: "0.2.0", Graph: g}
+}
+
+// TestNIREveryPrimitive: a graph with every primitive imports to the
+// expected populations and connectors, checks, runs, and survives
+// import → export → import.
+func TestNIREveryPrimitive(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "all.nir")
+	if err := nir.Write(f, allPrimitives()); err != nil {
+		t.Fatal(err)
+	}
+	a, b := filepath.Join(dir, "a", "m.snn"), filepath.Join(dir, "b", "m.snn")
+	os.MkdirAll(filepath.Dir(a), 0o755)
+	os.MkdirAll(filepath.Dir(b), 0o755)
+	snncOK(t, "import", f, "-o", a)
+	src, _ := os.ReadFile(a)
+	for _, want := range []string{"population if1 = NirIF[2, 4, 4]", "population lif = NirLIF[3]", "population thr = NirThreshold[3]",
+		"population cli = NirCubaLI[2]", "population li = NirLI[2]", "population i1 = NirI[1, 16]", "population sub_if = NirIF[3]",
+		`connect = conv2d("m_data/conv.csv", kernel = [2, 2, 3, 3], input = [4, 4]`, `connect = conv1d("m_data/c1.csv", kernel = [1, 2, 3], input = [16]`,
+		"project conv_bias = bias -> if1", "delay = 0.3 ms", "project sc = lif -> thr : syn {\n        connect = one_to_one\n        weight = 2\n",
+		"project sub_lin = lif -> sub_if", "record cli.v", "record i1.v", "record li.v", "record spikes(sub_if)", "record spikes(thr)"} {
+		if !strings.Contains(string(src), want) {
+			t.Errorf("the import lacks %q:\n%s", want, src)
+		}
+	}
+	snncOK(t, "check", a)
+	snncOK(t, "run", "-q", a, "--duration", "5ms", "--out", filepath.Join(dir, "out"))
+	x := filepath.Join(dir, "x.nir")
+	snncOK(t, "export", a, "-o", x)
+	snncOK(t, "import", x, "-o", b)
+	sb, _ := os.ReadFile(b)
+	if withoutComments(src) != withoutComments(sb) {
+		t.Errorf("import → export → import changed the model:\n%s\nvs\n%s", src, sb)
 	}
 }
