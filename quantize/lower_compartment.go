@@ -405,11 +405,16 @@ func (c *comp) scales(thr float64, op string, vr float64) bool {
 			mag, why = 2*e, "2 × |rest − reset|"
 		}
 	}
-	if pf.WeightShiftAt == "synapse" && pf.InputBits == 0 {
-		// the largest weight must fit a mantissa << the largest shift in
-		// the current's LSB, lsb/gain: a floor on the LSB (trained networks
-		// have weights well above the threshold)
-		steps := float64(iir.MaxOf(pf.WeightBits, true)) * math.Ldexp(1, pf.WeightShiftMax)
+	{
+		// the largest weight must fit a mantissa << the largest shift
+		// (Loihi: and its input shift) in the current's LSB, lsb/gain: a
+		// floor on the LSB (trained networks have weights well above the
+		// threshold)
+		shift := pf.WeightShiftMax
+		if pf.WeightShiftAt == "input" {
+			shift += pf.InputShift
+		}
+		steps := float64(iir.MaxOf(pf.WeightBits, true)) * math.Ldexp(1, shift)
 		for _, cu := range c.curs {
 			g := c.curGain(cu, dcGain(c.pvv, pvq))
 			for _, p := range cu.ports {

@@ -210,7 +210,7 @@ print(" ".join(str(int(round(t / 1e-4))) for t in np.load(sys.argv[2])))`, filep
 }
 
 // TestNIRBrailleOnHardwareProfiles: the braille network imported from
-// NIR runs bit-accurately on q16 and xylo and lowers to Verilog like any
+// NIR runs bit-accurately on q16, xylo and loihi and lowers to Verilog like any
 // model.
 func TestNIRBrailleOnHardwareProfiles(t *testing.T) {
 	dir := t.TempDir()
@@ -225,6 +225,10 @@ func TestNIRBrailleOnHardwareProfiles(t *testing.T) {
 	// the membrane's LSB is chosen for the largest weight
 	out = snncOK(t, "run", m, "--profile", "xylo", "--duration", "10ms", "--out", filepath.Join(dir, "xylo"))
 	if !strings.Contains(out, "quantization error: xylo vs float64") {
+		t.Errorf("no quantization report:\n%s", out)
+	}
+	out = snncOK(t, "run", m, "--profile", "loihi", "--duration", "10ms", "--out", filepath.Join(dir, "loihi"))
+	if !strings.Contains(out, "quantization error: loihi vs float64") {
 		t.Errorf("no quantization report:\n%s", out)
 	}
 	snncOK(t, "build", "--target", "verilog", m, "-o", filepath.Join(dir, "hw"), "--duration", "5ms")
