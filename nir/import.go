@@ -238,7 +238,7 @@ func (im *importer) outShape(n *Node, in []int) ([]int, error) {
 	}
 	switch n.Type {
 	case "Input", "Output":
-		return shapeOf(n.Params["shape"]), nil
+		return dims(n.Params["shape"]), nil
 	case "Affine", "Linear":
 		w := n.Params["weight"]
 		if len(w.Shape) != 2 {
@@ -298,23 +298,23 @@ func (im *importer) outShape(n *Node, in []int) ([]int, error) {
 	return nil, fail("", "no parameter gives the shape")
 }
 
+// shapeOf is the shape of a parameter array (a scalar counts as [1]).
 func shapeOf(a Array) []int {
-	if a.Shape == nil {
+	if len(a.Shape) == 0 {
 		return []int{1}
-	}
-	if a.DType == "i64" && len(a.Shape) == 1 && a.Len() > 0 && !isShapeless(a) {
-		out := make([]int, len(a.Data))
-		for i, v := range a.Data {
-			out[i] = int(v)
-		}
-		return out
 	}
 	return slices.Clone(a.Shape)
 }
 
-// isShapeless: an int64 array is a shape (Input/Output) only where
-// shapeOf is called on a "shape" field; kept separate for clarity.
-func isShapeless(Array) bool { return false }
+// dims reads an Input's or Output's `shape` dataset: the dimensions as
+// numbers.
+func dims(a Array) []int {
+	out := make([]int, len(a.Data))
+	for i, v := range a.Data {
+		out[i] = int(v)
+	}
+	return out
+}
 
 // inferShapes propagates shapes along the edges until nothing changes,
 // then checks that every edge joins equal element counts.
@@ -322,7 +322,7 @@ func (im *importer) inferShapes() error {
 	im.shapes = map[string][]int{}
 	for _, n := range im.g.Nodes {
 		if n.Type == "Input" || n.Type == "Output" {
-			im.shapes[n.Name] = shapeOf(n.Params["shape"])
+			im.shapes[n.Name] = dims(n.Params["shape"])
 		}
 	}
 	for range len(im.g.Nodes) + 1 {

@@ -77,3 +77,17 @@ func TestIdentIsIdempotent(t *testing.T) {
 		}
 	}
 }
+
+// TestImportIntegerParameters: NIR writers may store integer arrays where
+// floats are expected (int64 datasets); they are values, not shapes.
+func TestImportIntegerParameters(t *testing.T) {
+	g := chain(4, 3)
+	g.Node("lif").Params["r"] = Array{DType: "i64", Shape: []int{3}, Data: []float64{2, 2, 2}}
+	m, err := Import(&File{Graph: g}, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(m.Source), "population lif = NirLIF[3] {") || !strings.Contains(string(m.Source), "r = 2\n") {
+		t.Errorf("import:\n%s", m.Source)
+	}
+}
