@@ -71,6 +71,9 @@ memory bits.
 			if strings.HasSuffix(path, ".nir") {
 				// the import is kept: an executable reads its weight files when it runs
 				keep := strings.TrimSuffix(filepath.Base(path), ".nir") + "_nir"
+				if out != "" {
+					keep = strings.TrimSuffix(out, string(filepath.Separator)) + "_nir"
+				}
 				var err error
 				if path, _, err = nirModel(path, keep); err != nil {
 					return err

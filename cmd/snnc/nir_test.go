@@ -233,6 +233,11 @@ func TestNIRBrailleOnHardwareProfiles(t *testing.T) {
 	}
 	snncOK(t, "build", "--target", "verilog", m, "-o", filepath.Join(dir, "hw"), "--duration", "5ms")
 	snncOK(t, "build", "--target", "verilog", "--profile", "xylo", m, "-o", filepath.Join(dir, "hwx"), "--duration", "5ms")
+	// straight from the .nir: the import is kept beside the output
+	snncOK(t, "build", "--target", "verilog", nirFixture("braille_noDelay_bias_zero"), "-o", filepath.Join(dir, "hwn"), "--duration", "1ms")
+	if _, err := os.Stat(filepath.Join(dir, "hwn_nir", "braille_noDelay_bias_zero.snn")); err != nil {
+		t.Error(err)
+	}
 	for _, f := range []string{"snn_core.v", "tb.v"} {
 		if _, err := os.Stat(filepath.Join(dir, "hw", f)); err != nil {
 			t.Error(err)
