@@ -18,7 +18,7 @@ build:
 # ./snnc with the archsimd kernels (SNNC_SIMD=off at run time forces the
 # scalar loops; plain `go build` has the assembly ones).
 snnc:
-	$(SIMD) $(GO) build -o snnc ./cmd/snnc
+	$(SIMD) $(GO) build -tags hdf5 -o snnc ./cmd/snnc
 
 # Regenerate the kernels from their operator table (TestKernGenerated
 # fails while they are stale).
@@ -48,9 +48,17 @@ deps:
 			{ echo "could not install them: run apt-get install -y iverilog verilator yosys"; exit 1; }; \
 		else echo "the Verilog tests need iverilog, verilator and yosys: apt-get install -y iverilog verilator yosys"; exit 1; fi; \
 	fi
+	@if ! pkg-config --exists hdf5 || ! /usr/bin/python3 -c 'import h5py' 2>/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "installing libhdf5-dev python3-h5py (needed by the NIR tests: make snnc builds with -tags hdf5)"; \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libhdf5-dev python3-h5py pkg-config) >/dev/null || \
+			{ echo "could not install them: run apt-get install -y libhdf5-dev python3-h5py"; exit 1; }; \
+		else echo "the NIR tests need libhdf5-dev and python3-h5py: apt-get install -y libhdf5-dev python3-h5py"; exit 1; fi; \
+	fi
 
 vet:
 	$(SIMD) $(GO) vet ./...
+	$(GO) vet -tags hdf5 ./nir/ ./cmd/snnc/
 	$(GO) vet ./...
 
 fmtcheck:
@@ -66,6 +74,8 @@ unit:
 	$(SIMD) $(GO) test -count=1 -timeout 30m ./...
 	$(GO) test -count=1 -timeout 30m ./backends/gosim/ ./backends/gocode/
 	$(GO) test -count=1 -tags purego -run 'Kern|SIMD' ./backends/gosim/
+	$(GO) test -count=1 -tags hdf5 ./nir/
+	$(GO) test -count=1 -tags hdf5 -run NIR ./cmd/snnc/
 
 # The multi-threaded paths under the race detector: threads must give the
 # spikes of one thread, and a data race would make that a matter of luck.

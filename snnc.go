@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/snnc/snnc/estimate"
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/ir/iir"
 	"github.com/snnc/snnc/lang"
@@ -23,6 +24,7 @@ import (
 	"github.com/snnc/snnc/passes"
 	"github.com/snnc/snnc/plan"
 	"github.com/snnc/snnc/quantize"
+	"github.com/snnc/snnc/runtime"
 	"github.com/snnc/snnc/stdlib"
 )
 
@@ -196,6 +198,9 @@ func Compile(path string, opt Options) (*Result, lang.Diagnostics) {
 			diags.Errorf(lang.Pos{}, lang.Pos{}, "--target: %v", err)
 			return r, diags
 		}
+		if d := weightBounds(p, opt.DataDir); d.HasErrors() {
+			return r, append(diags, d...)
+		}
 		var qd lang.Diagnostics
 		q, qd = quantize.Lower(p, prof)
 		diags = append(diags, qd...)
@@ -282,4 +287,26 @@ func unwrapPathError(err error) error {
 		return fmt.Errorf("%v", pe.Err)
 	}
 	return err
+}
+
+// weightBounds reads the weight files of matrix and conv connectors for
+// the largest |factor|, which sizes a fixed-point profile's weight format
+// (the file is read again when the network is built).
+func weightBounds(p *ir.Program, dir string) lang.Diagnostics {
+	var d lang.Diagnostics
+	for _, prj := range p.Projs {
+		if !prj.Connector.Weighted() {
+			continue
+		}
+		spec := estimate.ConnSpec(prj.Connector, false)
+		if dir != "" && !filepath.IsAbs(spec.File) {
+			spec.File = filepath.Join(dir, spec.File)
+		}
+		m, err := runtime.MaxAbsWeight(spec, runtime.Geometry{N: prj.Pre.Size()}, runtime.Geometry{N: prj.Post.Size})
+		if err != nil {
+			d.Errorf(prj.Pos.Pos, prj.Pos.End, "projection %s: %v", prj.Name, err)
+		}
+		prj.Connector.MaxAbs = m
+	}
+	return d
 }

@@ -84,6 +84,8 @@ func ConnSpec(c ir.Connector, samePop bool) runtime.ConnSpec {
 	if c.Kind == "gaussian" && spec.P == 0 {
 		spec.P = 1
 	}
+	spec.Kernel, spec.Input, spec.Stride, spec.Padding, spec.Dilation = c.Ints["kernel"], c.Ints["input"], c.Ints["stride"], c.Ints["padding"], c.Ints["dilation"]
+	spec.Groups = int(c.Num["groups"])
 	return spec
 }
 
@@ -108,6 +110,7 @@ func projItem(p *ir.Program, ip *ir.Projection) runtime.MemItem {
 		n := Synapses(q)
 		nsyn += n
 		_, constWeight := ir.ConstValue(q.Weight)
+		constWeight = constWeight && !q.Connector.Weighted()
 		switch {
 		case q.Storage == "dense":
 			total += 4 * npost

@@ -10,6 +10,7 @@
 package ir
 
 import (
+	"github.com/snnc/snnc/internal/convgeom"
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/lang/units"
 )
@@ -294,11 +295,17 @@ type Projection struct {
 
 // Connector is the connection rule.
 type Connector struct {
-	Kind       string // all_to_all, one_to_one, bernoulli, fan_in, fan_out, gaussian, from_file
+	Kind       string // all_to_all, one_to_one, bernoulli, fan_in, fan_out, gaussian, from_file, matrix, conv1d, conv2d, pool2d
 	Num        map[string]float64
+	Ints       map[string][]int // list arguments (conv kernel, input, stride, padding, dilation)
 	File       string
+	MaxAbs     float64 // weighted connectors: the largest |factor| in the file (set before quantize)
 	ExceptSelf bool
 }
+
+// Weighted: the connector gives each synapse a weight factor (matrix,
+// conv1d, conv2d), which multiplies the projection's constant weight.
+func (c Connector) Weighted() bool { return convgeom.Weighted(c.Kind) }
 
 // Normalize is synaptic scaling of a synapse variable.
 type Normalize struct {

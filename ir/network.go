@@ -286,6 +286,14 @@ func connector(s *lang.Setting) Connector {
 		for name, x := range lang.NamedArgs(v) {
 			if str, ok := x.(*lang.StringLit); ok {
 				c.File = str.Value
+			} else if l, ok := x.(*lang.ListExpr); ok {
+				if c.Ints == nil {
+					c.Ints = map[string][]int{}
+				}
+				for _, el := range l.Elems {
+					v, _ := lang.ConstValue(el)
+					c.Ints[name] = append(c.Ints[name], int(v))
+				}
 			} else if val, ok := lang.ConstValue(x); ok {
 				c.Num[name] = val
 			}

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/snnc/snnc/internal/convgeom"
 	"github.com/snnc/snnc/lang/units"
 )
 
@@ -47,7 +48,16 @@ var connectorSigs = map[string]callSig{
 	"fan_out":    {[]argSpec{{"k", "int", true, true}}, "fan_out(20)"},
 	"gaussian":   {[]argSpec{{"sigma", "positive", true, true}, {"p", "prob", false, false}}, "gaussian(sigma = 2, p = 1)"},
 	"from_file":  {[]argSpec{{"file", "string", true, true}}, `from_file("edges.csv")`},
+	"matrix":     {[]argSpec{{"file", "string", true, true}}, `matrix("weights.csv")`},
+	"conv2d":     {convArgs, `conv2d("kernel.csv", kernel = [16, 2, 5, 5], input = [34, 34], stride = [2, 2], padding = [1, 1])`},
+	"conv1d":     {convArgs, `conv1d("kernel.csv", kernel = [8, 2, 3], input = [100], stride = [1], padding = [1])`},
+	"pool2d":     {convArgs[1:6], "pool2d(kernel = [2, 2], input = [16, 16], stride = [2, 2])"},
 }
+
+// convArgs are the arguments of conv1d and conv2d (pool2d: all but file
+// and groups): PyTorch's, one list entry per spatial axis.
+var convArgs = []argSpec{{"file", "string", true, true}, {"kernel", "intlist", true, false}, {"input", "intlist", true, false},
+	{"stride", "intlist", false, false}, {"padding", "intlist", false, false}, {"dilation", "intlist", false, false}, {"groups", "int", false, false}}
 
 // checkSig matches a call's arguments to a signature and checks each; it
 // returns the arguments by name with their constant values where known.
@@ -742,6 +752,7 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 			c.popRef(ni, it.Source, true)
 		}
 	}
+	c.weightedConnector(d)
 	if pi.Synapse != nil {
 		c.overrideCycles(pi.Synapse, synOverrides)
 		if len(synOverrides) > 0 {
@@ -856,12 +867,14 @@ func (c *checker) connector(s *Setting, pres, posts []*PopInfo) {
 		if m := DidYouMean(call.Fun.Name, mapKeys(connectorSigs)); m != "" {
 			d.Hint = fmt.Sprintf("did you mean %s?", m)
 		} else {
-			d.Hint = "connectors: all_to_all, one_to_one, bernoulli(p), fan_in(k), fan_out(k), gaussian(sigma), from_file(\"f.csv\")"
+			d.Hint = "connectors: all_to_all, one_to_one, bernoulli(p), fan_in(k), fan_out(k), gaussian(sigma), from_file(\"f.csv\"), matrix(\"w.csv\"), conv1d, conv2d, pool2d"
 		}
 		return
 	}
-	_, vals := c.checkSig(&env{c: c, noTime: true}, call, sig)
+	args, vals := c.checkSig(&env{c: c, noTime: true}, call, sig)
 	switch call.Fun.Name {
+	case "conv1d", "conv2d", "pool2d":
+		c.convGeometry(s, call, args, vals, pres, posts)
 	case "one_to_one":
 		for _, a := range pres {
 			for _, b := range posts {
@@ -1299,5 +1312,77 @@ func (c *checker) spikeTimesOncePerStep(ni *NetInfo, args map[string]*Arg) {
 			continue
 		}
 		first[kk] = t
+	}
+}
+
+// intList is the constant whole numbers of a list argument (nil if absent
+// or not constant).
+func intList(a *Arg) []int {
+	if a == nil {
+		return nil
+	}
+	l, ok := a.Value.(*ListExpr)
+	if !ok {
+		return nil
+	}
+	var out []int
+	for _, el := range l.Elems {
+		v, ok := constValue(el)
+		if !ok || v != float64(int(v)) {
+			return nil
+		}
+		out = append(out, int(v))
+	}
+	return out
+}
+
+// convGeometry checks a convolution or pooling connector against the
+// sizes of the populations it joins, as the run expands it.
+func (c *checker) convGeometry(s *Setting, call *CallExpr, args map[string]*Arg, vals map[string]float64, pres, posts []*PopInfo) {
+	spec := convgeom.Spec{Kind: call.Fun.Name, Kernel: intList(args["kernel"]), Input: intList(args["input"]),
+		Stride: intList(args["stride"]), Padding: intList(args["padding"]), Dilation: intList(args["dilation"]), Groups: int(vals["groups"])}
+	if args["kernel"] == nil || args["input"] == nil {
+		return // reported: a required argument
+	}
+	for _, a := range pres {
+		for _, b := range posts {
+			if a.Size == 0 || b.Size == 0 {
+				continue
+			}
+			if _, err := convgeom.Of(spec, a.Size, b.Size); err != nil {
+				c.errorf(s.Value, "%s -> %s: %v", a.Name, b.Name, err).Hint = "usage: " + connectorSigs[call.Fun.Name].doc
+				return
+			}
+		}
+	}
+}
+
+// weightedConnector: a connector that gives each synapse its weight
+// (matrix, conv1d, conv2d) scales it by a constant `weight` and serves
+// static projections only (the runtime keeps one factor per synapse).
+func (c *checker) weightedConnector(d *ProjectDecl) {
+	var conn, weight *Setting
+	for _, it := range d.Items {
+		if s, ok := it.(*Setting); ok && s.Name.Name == "connect" {
+			conn = s
+		} else if ok && s.Name.Name == "weight" {
+			weight = s
+		}
+	}
+	if conn == nil {
+		return
+	}
+	call, ok := conn.Value.(*CallExpr)
+	if !ok || !convgeom.Weighted(call.Fun.Name) {
+		return
+	}
+	if d.Synapse != nil {
+		c.errorf(d.Synapse, "%s gives each synapse a fixed weight: it takes a projection without a synapse type", call.Fun.Name).Hint =
+			"drop `using`; plastic weights drawn from a file are not supported"
+	}
+	if weight != nil {
+		if _, ok := constValue(weight.Value); !ok {
+			c.errorf(weight.Value, "with %s the weight must be a constant: each synapse's weight is the file's value times it", call.Fun.Name).Hint = "weight = 1 (in the unit of the port's variable) uses the file's values as they are"
+		}
 	}
 }

@@ -175,7 +175,7 @@ func mergeProjections(ctx *Context) {
 		if prj.Delay != nil {
 			d, ok2 = ir.ConstValue(prj.Delay)
 		}
-		if prj.Synapse != nil || !ok1 || !ok2 || math.IsNaN(w) || prj.Connector.Kind == "from_file" {
+		if prj.Synapse != nil || !ok1 || !ok2 || math.IsNaN(w) || prj.Connector.Kind == "from_file" || prj.Connector.Weighted() || prj.Connector.Kind == "pool2d" {
 			kept = append(kept, prj)
 			continue
 		}

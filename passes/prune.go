@@ -34,7 +34,7 @@ func prune(ctx *Context) {
 			continue
 		}
 		if eps := ctx.Opts.PruneBelow; eps > 0 && prj.Synapse == nil {
-			if w, ok := ir.ConstValue(prj.Weight); ok {
+			if w, ok := ir.ConstValue(prj.Weight); ok && !prj.Connector.Weighted() {
 				if math.Abs(w) < eps {
 					ctx.Diags.Notef(prj.Pos.Pos, prj.Pos.End, "prune: projection %s removed: |weight| %g < %g", prj.Name, math.Abs(w), eps)
 					p.Removed = append(p.Removed, "projection "+prj.Name+" (weight below threshold)")

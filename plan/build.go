@@ -209,7 +209,7 @@ func (b *builder) proj(ip *ir.Projection) (*Proj, error) {
 			pr.NormalizeEvery = Every(ip.Normalize.Every, b.p.Dt)
 		}
 	} else if ip.Weight != nil {
-		if w, ok := ir.ConstValue(ip.Weight); ok {
+		if w, ok := ir.ConstValue(ip.Weight); ok && !ip.Connector.Weighted() { // matrix, conv: a weight per synapse
 			pr.Weight = &w
 		}
 	}

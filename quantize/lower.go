@@ -331,6 +331,19 @@ func fanIn(prj *ir.Projection) (int64, string) {
 		return int64(c.Num["k"]), fmt.Sprintf("fan_in(k = %d)", int64(c.Num["k"]))
 	case "all_to_all":
 		return npre, fmt.Sprintf("all %d of %s", npre, prj.Pre.Name())
+	case "conv1d", "conv2d", "pool2d":
+		k := c.Ints["kernel"]
+		n := int64(1)
+		for _, d := range k[max(len(k)-2, 0):] { // the window; conv: times the input channels of a group
+			n *= int64(d)
+		}
+		if c.Kind != "pool2d" {
+			n = int64(k[1])
+			for _, d := range k[2:] {
+				n *= int64(d)
+			}
+		}
+		return n, fmt.Sprintf("%s kernel %v", c.Kind, k)
 	}
 	return npre, fmt.Sprintf("%s may connect all %d of %s", c.Kind, npre, prj.Pre.Name())
 }
@@ -431,6 +444,9 @@ func maxWeight(prjs []*ir.Projection) float64 {
 	m := 0.0
 	for _, prj := range prjs {
 		w, _ := weightBound(weightOf(prj))
+		if prj.Connector.Weighted() { // matrix, conv: the file's factors times the weight
+			w *= prj.Connector.MaxAbs
+		}
 		m = math.Max(m, w)
 	}
 	return m
@@ -530,10 +546,13 @@ func (l *lowerer) weights(prj *ir.Projection, m *iir.Model, port *iir.Port) *iir
 	q := &iir.Proj{Name: prj.Name, Src: prj, Post: m, Port: port, Sign: 1}
 	q.Fanin, q.Why = fanIn(prj)
 	wmax, _ := weightBound(prj.Weight)
-	q.MaxAbs = wmax
-	if w, ok := ir.ConstValue(prj.Weight); ok {
+	if w, ok := ir.ConstValue(prj.Weight); ok && !prj.Connector.Weighted() {
 		q.Const, q.Weight = true, w
 	}
+	if prj.Connector.Weighted() { // matrix, conv: the file's factors times the weight
+		wmax *= prj.Connector.MaxAbs
+	}
+	q.MaxAbs = wmax
 	unit := port.WeightScale // SI per integer unit the kernel receives
 	if unit == 0 || math.IsNaN(unit) {
 		l.errorf(prj.Pos, "internal: port %s of %s has no weight scale", port.Name, m.Name)

@@ -369,6 +369,16 @@ func (c *comp) decays() bool {
 	return ok && good
 }
 
+// curGain is what one unit of a current adds to the membrane per step
+// (in the membrane's units): U = gain·c.
+func (c *comp) curGain(cu *current, gv float64) float64 {
+	gc := dcGain(cu.p, cu.pq)
+	if c.l.prof.InputBits > 0 {
+		return cu.pv * gc * gv
+	}
+	return cu.pv / cu.pq * gc * gv
+}
+
 // dcGain is (1 − P')/(1 − P): the correction that keeps a decay's integral.
 func dcGain(p, pq float64) float64 {
 	if p >= 1 {
@@ -393,6 +403,26 @@ func (c *comp) scales(thr float64, op string, vr float64) bool {
 	if c.pvv < 1 {
 		if e := math.Abs(c.r/(1-c.pvv) - vr); 2*e > mag {
 			mag, why = 2*e, "2 × |rest − reset|"
+		}
+	}
+	{
+		// the largest weight must fit a mantissa << the largest shift
+		// (Loihi: and its input shift) in the current's LSB, lsb/gain: a
+		// floor on the LSB (trained networks have weights well above the
+		// threshold)
+		shift := pf.WeightShiftMax
+		if pf.WeightShiftAt == "input" {
+			shift += pf.InputShift
+		}
+		steps := float64(iir.MaxOf(pf.WeightBits, true)) * math.Ldexp(1, shift)
+		for _, cu := range c.curs {
+			g := c.curGain(cu, dcGain(c.pvv, pvq))
+			for _, p := range cu.ports {
+				w := maxWeight(c.l.inputs(c.out.SrcPop).ports[p.Name])
+				if e := w * g / steps * vmax; e > mag && !math.IsInf(e, 0) && !math.IsNaN(e) {
+					mag, why = e, fmt.Sprintf("the largest weight onto %s, %s", p.Name, iir.SIString(w, p.WeightDim))
+				}
+			}
 		}
 	}
 	if c.v.Init != nil {
@@ -458,12 +488,7 @@ func (c *comp) scales(thr float64, op string, vr float64) bool {
 	}
 	// the currents: U = gain·c in the membrane's LSB
 	for _, cu := range c.curs {
-		gc := dcGain(cu.p, cu.pq)
-		if pf.InputBits > 0 {
-			cu.gain = cu.pv * gc * gv
-		} else {
-			cu.gain = cu.pv / cu.pq * gc * gv
-		}
+		cu.gain = c.curGain(cu, gv)
 		x := newVar(cu.src.Name, iir.StateVar, pf.StateBits, true, false)
 		x.Src, x.Dim, x.Unit, x.Init = cu.src, cu.src.Dim, cu.src.Unit, cu.src.Init
 		x.Scale = lsb / cu.gain // SI of the model's current per LSB

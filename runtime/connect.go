@@ -21,6 +21,9 @@ type CSR struct {
 	NPre, NPost int
 	RowPtr      []int64 // len NPre+1
 	Col         []int32 // postsynaptic index of each synapse
+	// W is each synapse's weight factor for the connectors that carry one
+	// (matrix, conv1d, conv2d: see weighted.go); nil for the others.
+	W []float64
 }
 
 // NumSynapses is the number of synapses.
@@ -78,6 +81,12 @@ type ConnSpec struct {
 	File       string  // from_file: CSV rows "pre,post" (0-based), '#' comments
 	ExceptSelf bool    // drop i->i (within a population, or between two of the same size)
 	SamePop    bool
+	// matrix: File is the weight matrix. conv1d, conv2d: File is the
+	// kernel, Kernel its shape [Cout, Cin/groups, (Kh,) Kw]; pool2d:
+	// Kernel is [Kh, Kw]. Input is the source's spatial size; Stride,
+	// Padding, Dilation one value per spatial axis (see weighted.go).
+	Kernel, Input, Stride, Padding, Dilation []int
+	Groups                                   int
 }
 
 // Geometry is a population's size and shape. Shape nil or with one entry is
@@ -114,6 +123,8 @@ func Connect(spec ConnSpec, pre, post Geometry, rng *Stream) (*CSR, error) {
 	switch spec.Kind {
 	case "from_file":
 		return connectFile(spec, pre, post)
+	case "matrix", "conv1d", "conv2d", "pool2d":
+		return connectWeighted(spec, pre, post)
 	case "fan_in":
 		return connectFanIn(spec, pre, post, rng), nil
 	}
@@ -159,7 +170,11 @@ func checkSpec(spec ConnSpec, pre, post Geometry) error {
 		return fmt.Errorf("%s except self: neuron i -> i needs a source and target of the same size, not %d and %d", spec.Kind, pre.N, post.N)
 	}
 	switch spec.Kind {
-	case "all_to_all", "from_file":
+	case "all_to_all", "from_file", "matrix":
+	case "conv1d", "conv2d", "pool2d":
+		if _, err := Conv(spec, pre, post); err != nil {
+			return err
+		}
 	case "one_to_one":
 		if pre.N != post.N {
 			return fmt.Errorf("one_to_one needs equal sizes, got %d -> %d", pre.N, post.N)
@@ -654,6 +669,8 @@ func EstimateSynapses(spec ConnSpec, pre, post Geometry) float64 {
 		return gaussExpected(spec, pre, post)
 	case "from_file":
 		return float64(countDataLines(spec.File))
+	case "matrix", "conv1d", "conv2d", "pool2d":
+		return estimateWeighted(spec, pre, post)
 	}
 	return 0
 }
@@ -720,8 +737,8 @@ func NewProcedural(spec ConnSpec, pre, post Geometry, rng *Stream) (*Procedural,
 	switch spec.Kind {
 	case "fan_in":
 		return nil, errors.New("fan_in connectivity cannot be procedural: it is drawn per postsynaptic neuron (by columns), so a row needs every column; store it as CSR")
-	case "from_file":
-		return nil, errors.New("from_file connectivity cannot be procedural: it is read from a file, not drawn from the seed; store it as CSR")
+	case "from_file", "matrix", "conv1d", "conv2d", "pool2d":
+		return nil, fmt.Errorf("%s connectivity cannot be procedural: it is read from a file or computed, not drawn from the seed; store it as CSR", spec.Kind)
 	}
 	if err := checkSpec(spec, pre, post); err != nil {
 		return nil, err

@@ -13,10 +13,11 @@ import (
 // for delivery of static synapses; plastic projections keep CSR.
 type Rows struct {
 	NPre, NPost int
-	Ptr         []uint32 // len NPre+1, when the synapse count fits in 32 bits
-	Ptr64       []int64  // otherwise
-	Col16       []uint16 // targets, when NPost <= 65536
-	Col32       []uint32 // otherwise
+	Ptr         []uint32  // len NPre+1, when the synapse count fits in 32 bits
+	Ptr64       []int64   // otherwise
+	Col16       []uint16  // targets, when NPost <= 65536
+	Col32       []uint32  // otherwise
+	W           []float64 // weight factors of weighted connectors (CSR.W)
 }
 
 // Span returns row i's synapses, [lo, hi).
@@ -165,5 +166,6 @@ func CompactCSR(c *CSR) *Rows {
 	for i := 0; i < c.NPre; i++ {
 		r.setRow(i, c.Row(i))
 	}
+	r.W = c.W
 	return r
 }

@@ -7,6 +7,8 @@
 //	std/plasticity  PairSTDP, NearestSTDP, MultSTDP, TripletSTDP, SymSTDP,
 //	                RSTDP, Hebb, Oja, BCM
 //	std/dendrites   Pyramidal, TwoCompartment, ActiveDendriteCell
+//	std/nir         NirLIF, NirLI, NirIF, NirI, NirCubaLIF(Sub, Euler, EulerSub),
+//	                NirCubaLI(Euler), NirThreshold: NIR's neurons (snnc import)
 package stdlib
 
 import (

@@ -8,7 +8,7 @@ import (
 )
 
 func TestNames(t *testing.T) {
-	want := []string{"std/dendrites", "std/neurons", "std/plasticity", "std/synapses"}
+	want := []string{"std/dendrites", "std/neurons", "std/nir", "std/plasticity", "std/synapses"}
 	got := Names()
 	if !slices.Equal(got, want) {
 		t.Fatalf("Names() = %q, want %q", got, want)

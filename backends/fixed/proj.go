@@ -144,15 +144,21 @@ func (pr *xproj) weights(s *sim, ip *ir.Projection, q *iir.Proj) error {
 	if pr.csr == nil {
 		return fmt.Errorf("random weights need stored connectivity")
 	}
-	c := &fctx{rng: runtime.NewStream(s.seed, runtime.Hash("weight", ip.Name))}
-	f := make([]float64, pr.nsyn)
-	for i := range f {
-		c.i = i
-		w, err := feval(ip.Weight, c)
-		if err != nil {
-			return err
+	var f []float64
+	if ip.Connector.Weighted() { // matrix, conv: the connector's factors times the constant weight
+		w, _ := ir.ConstValue(ip.Weight)
+		f = runtime.ScaleWeights(pr.csr.W, w)
+	} else {
+		c := &fctx{rng: runtime.NewStream(s.seed, runtime.Hash("weight", ip.Name))}
+		f = make([]float64, pr.nsyn)
+		for i := range f {
+			c.i = i
+			w, err := feval(ip.Weight, c)
+			if err != nil {
+				return err
+			}
+			f[i] = w
 		}
-		f[i] = w
 	}
 	if ip.PruneBelow > 0 {
 		f = pr.prune(f, ip.PruneBelow)

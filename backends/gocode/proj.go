@@ -203,6 +203,14 @@ func (g *gen) connSpec(c ir.Connector, samePop, resolve bool) string {
 	if c.ExceptSelf {
 		parts = append(parts, "ExceptSelf: true")
 	}
+	for _, f := range []struct{ field, arg string }{{"Kernel", "kernel"}, {"Input", "input"}, {"Stride", "stride"}, {"Padding", "padding"}, {"Dilation", "dilation"}} {
+		if v := c.Ints[f.arg]; v != nil {
+			parts = append(parts, fmt.Sprintf("%s: %#v", f.field, v))
+		}
+	}
+	if gr := int(c.Num["groups"]); gr != 0 {
+		parts = append(parts, fmt.Sprintf("Groups: %d", gr))
+	}
 	if samePop {
 		parts = append(parts, "SamePop: true")
 	}
@@ -276,6 +284,20 @@ func (pr *projGen) staticWeights() error {
 	pr.buildConn()
 	if ip.Weight == nil {
 		return fmt.Errorf("no weight")
+	}
+	if ip.Connector.Weighted() { // matrix, conv: the connector's factors times the constant weight
+		w, _ := ir.ConstValue(ip.Weight)
+		pr.random = true
+		g.fields.line("c%dw []float64 // weight of each synapse", k)
+		src := fmt.Sprintf("s.c%dcsr.W", k)
+		if pr.storage == "rows" {
+			src = fmt.Sprintf("s.c%drows.W", k)
+		}
+		g.build.line("s.c%dw = rt.ScaleWeights(%s, %s)", k, src, g.litStr(w))
+		if ip.PruneBelow > 0 {
+			g.build.line("s.c%dnsyn = pruneWeights(s.c%dcsr, &s.c%dw, %s)", k, k, k, g.litStr(ip.PruneBelow))
+		}
+		return nil
 	}
 	if w, ok := ir.ConstValue(ip.Weight); ok {
 		pr.weight = w

@@ -208,6 +208,20 @@ func (pr *proj) staticWeights(s *sim, ip *ir.Projection) error {
 	if ip.Weight == nil {
 		return fmt.Errorf("no weight")
 	}
+	if ip.Connector.Weighted() { // matrix, conv: the connector's factors times the constant weight
+		w, _ := ir.ConstValue(ip.Weight)
+		pr.weights = runtime.ScaleWeights(runtime.WeightsOf(pr.csr, pr.rows), w)
+		if pr.csr != nil {
+			pr.csr.W = nil
+		}
+		if pr.rows != nil {
+			pr.rows.W = nil
+		}
+		if ip.PruneBelow > 0 {
+			pr.pruneWeights(ip.PruneBelow)
+		}
+		return nil
+	}
 	if w, ok := ir.ConstValue(ip.Weight); ok {
 		pr.weight = w
 		return nil

@@ -68,6 +68,18 @@ memory bits.
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := args[0]
+			if strings.HasSuffix(path, ".nir") {
+				// the import is kept: an executable reads its weight files when it runs
+				keep := strings.TrimSuffix(filepath.Base(path), ".nir") + "_nir"
+				if out != "" {
+					keep = strings.TrimSuffix(out, string(filepath.Separator)) + "_nir"
+				}
+				var err error
+				if path, _, err = nirModel(path, keep); err != nil {
+					return err
+				}
+				fmt.Fprintf(stdout, "imported %s into %s\n", args[0], path)
+			}
 			opt.DataDir = filepath.Dir(path)
 			if err := passes.ParseDebug(debug, &opt.Passes); err != nil {
 				return usage(err)

@@ -37,8 +37,16 @@ Examples:
 				return printEstimate(stdout, stderr, args, memLimit)
 			}
 			failed := false
-			for _, path := range args {
+			for _, arg := range args {
+				path, done, err := nirModel(arg, "") // a .nir file is imported first
+				if err != nil {
+					fmt.Fprintf(stderr, "snnc: error: %v\n", err)
+					failed = true
+					continue
+				}
 				r, diags := snnc.Compile(path, snnc.Options{Stop: snnc.Checked, DataDir: filepath.Dir(path)})
+				done()
+				path = arg
 				printDiags(stderr, r.Checked, diags)
 				if diags.HasErrors() {
 					failed = true

@@ -1,0 +1,1132 @@
+package nir
+
+import (
+	"fmt"
+	"math"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/snnc/snnc/lang"
+	"github.com/snnc/snnc/parser"
+)
+
+// ImportOptions choose what NIR leaves open (docs/nir.md).
+type ImportOptions struct {
+	Name     string  // network name ("" = "Net")
+	Dt       float64 // time step in s (0 = 1e-4, the NIR paper's)
+	Euler    bool    // forward Euler instead of exact integration
+	Subtract bool    // reset by subtraction instead of NIR's reset to v_reset
+	Input    string  // spikes("FILE") for the Input node instead of Poisson spikes
+	Rate     float64 // Poisson rate of the input in Hz (0 = 100 Hz)
+	Steps    int     // run length in steps (0 = 1000)
+	DataDir  string  // directory of the weight files, relative to the model ("" = NAME_data)
+}
+
+// Model is an imported graph: the .snn source and the data files it
+// reads (weight matrices, kernels), by name relative to the model.
+type Model struct {
+	Source []byte
+	Files  map[string][]byte
+}
+
+// population types: NIR neuron primitive → std/nir type; spiking ones emit
+// spikes, the others are read through their v.
+var neuronTypes = map[string]string{
+	"LIF": "NirLIF", "LI": "NirLI", "IF": "NirIF", "I": "NirI",
+	"CubaLIF": "NirCubaLIF", "CubaLI": "NirCubaLI", "Threshold": "NirThreshold",
+}
+
+var spiking = map[string]bool{"LIF": true, "IF": true, "CubaLIF": true, "Threshold": true}
+
+// reservedNames are words a .snn network gives a meaning to besides the
+// reserved ones; a node with such a name gets a '_' appended.
+var reservedNames = map[string]bool{"input": true, "output": true, "connect": true, "weight": true, "delay": true,
+	"dt": true, "seed": true, "wta": true, "phase": true, "spikes": true, "weights": true, "t": true, "syn": true}
+
+// Ident turns a NIR node name into a .snn identifier: characters other
+// than letters, digits and '_' become '_', a leading digit gets an 'n'
+// prefix, a reserved word a '_' suffix. Ident(Ident(x)) == Ident(x).
+func Ident(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		if r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_') {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	s := b.String()
+	if s == "" || unicode.IsDigit(rune(s[0])) {
+		s = "n" + s
+	}
+	if lang.Reserved[s] || reservedNames[s] {
+		s += "_"
+	}
+	return s
+}
+
+// op is one node of a linear chain between two populations.
+type op struct {
+	n       *Node
+	in, out []int // shapes
+}
+
+type importer struct {
+	opt    ImportOptions
+	g      *Graph // flattened
+	shapes map[string][]int
+	names  map[string]string // node → identifier
+	out    strings.Builder
+	files  map[string][]byte
+	biasIn bool
+}
+
+// Import maps a NIR graph to a .snn model.
+func Import(f *File, opt ImportOptions) (*Model, error) {
+	if opt.Dt == 0 {
+		opt.Dt = 1e-4
+	}
+	if opt.Name == "" {
+		opt.Name = "Net"
+	}
+	if opt.Rate == 0 {
+		opt.Rate = 100
+	}
+	if opt.Steps == 0 {
+		opt.Steps = 1000
+	}
+	if opt.DataDir == "" {
+		opt.DataDir = opt.Name + "_data"
+	}
+	if !(opt.Dt > 0) || math.IsInf(opt.Dt, 0) {
+		return nil, fmt.Errorf("dt must be a positive time, got %g s", opt.Dt)
+	}
+	if err := f.Graph.Validate(); err != nil {
+		return nil, err
+	}
+	g, err := flatten(f.Graph, "")
+	if err != nil {
+		return nil, err
+	}
+	im := &importer{opt: opt, g: g, files: map[string][]byte{}, names: map[string]string{}}
+	used := map[string]string{}
+	for _, n := range g.Nodes {
+		id := Ident(n.Name)
+		for k := 2; used[id] != ""; k++ {
+			id = fmt.Sprintf("%s_%d", Ident(n.Name), k)
+		}
+		used[id] = n.Name
+		im.names[n.Name] = id
+	}
+	if err := im.inferShapes(); err != nil {
+		return nil, err
+	}
+	if err := im.write(); err != nil {
+		return nil, err
+	}
+	pf, diags := parser.Parse(opt.Name+".snn", []byte(im.out.String()))
+	if diags.HasErrors() {
+		return nil, fmt.Errorf("internal: the imported model does not parse: %v\n%s", diags, im.out.String())
+	}
+	return &Model{Source: lang.Format(pf), Files: im.files}, nil
+}
+
+// flatten inlines nested NIRGraph nodes: their nodes are named
+// "outer.inner", an edge into the subgraph goes to its Input node and an
+// edge out of it leaves from its Output node (which become pass-through
+// nodes).
+func flatten(g *Graph, prefix string) (*Graph, error) {
+	out := &Graph{}
+	ports := map[string][2]string{} // subgraph → (its input node, its output node)
+	for _, n := range g.Nodes {
+		name := prefix + n.Name
+		if n.Type != "NIRGraph" {
+			c := *n
+			c.Name = name
+			out.Nodes = append(out.Nodes, &c)
+			continue
+		}
+		sub, err := flatten(n.Graph, name+".")
+		if err != nil {
+			return nil, err
+		}
+		var ins, outs []string
+		for _, s := range n.Graph.Nodes {
+			switch s.Type {
+			case "Input":
+				ins = append(ins, name+"."+s.Name)
+			case "Output":
+				outs = append(outs, name+"."+s.Name)
+			}
+		}
+		if len(ins) != 1 || len(outs) != 1 {
+			return nil, &Error{Node: name, Msg: fmt.Sprintf("a subgraph needs exactly one Input and one Output node to be inlined, it has %d and %d", len(ins), len(outs))}
+		}
+		for _, s := range sub.Nodes {
+			if s.Name == ins[0] || s.Name == outs[0] {
+				s.Type = "Identity" // the subgraph's ports pass their signal through
+			}
+		}
+		ports[name] = [2]string{ins[0], outs[0]}
+		out.Nodes = append(out.Nodes, sub.Nodes...)
+		out.Edges = append(out.Edges, sub.Edges...)
+	}
+	for _, e := range g.Edges {
+		a, b := prefix+e[0], prefix+e[1]
+		if p, ok := ports[a]; ok {
+			a = p[1]
+		}
+		if p, ok := ports[b]; ok {
+			b = p[0]
+		}
+		out.Edges = append(out.Edges, [2]string{a, b})
+	}
+	out.Sort()
+	return out, nil
+}
+
+func count(shape []int) int {
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	return n
+}
+
+func (im *importer) preds(name string) []string {
+	var p []string
+	for _, e := range im.g.Edges {
+		if e[1] == name {
+			p = append(p, e[0])
+		}
+	}
+	return p
+}
+
+func (im *importer) succs(name string) []string {
+	var s []string
+	for _, e := range im.g.Edges {
+		if e[0] == name {
+			s = append(s, e[1])
+		}
+	}
+	slices.Sort(s)
+	return slices.Compact(s)
+}
+
+// ints reads an integer parameter (scalar or list) of a node.
+func ints(n *Node, field string) []int {
+	a, ok := n.Params[field]
+	if !ok {
+		return nil
+	}
+	out := make([]int, len(a.Data))
+	for i, v := range a.Data {
+		out[i] = int(v)
+	}
+	return out
+}
+
+// outShape is a node's output shape from its parameters and input shape
+// (nil in: unknown yet).
+func (im *importer) outShape(n *Node, in []int) ([]int, error) {
+	fail := func(field, f string, a ...any) error {
+		return &Error{Node: n.Name, Field: field, Msg: fmt.Sprintf(f, a...)}
+	}
+	switch n.Type {
+	case "Input", "Output":
+		return dims(n.Params["shape"]), nil
+	case "Affine", "Linear":
+		w := n.Params["weight"]
+		if len(w.Shape) != 2 {
+			return nil, fail("weight", "a %s weight must be 2-D (outputs × inputs), got shape %v", n.Type, w.Shape)
+		}
+		if n.Type == "Affine" && n.Params["bias"].Len() != w.Shape[0] {
+			return nil, fail("bias", "%d values for %d outputs", n.Params["bias"].Len(), w.Shape[0])
+		}
+		return []int{w.Shape[0]}, nil
+	case "Conv1d", "Conv2d":
+		g, err := im.conv(n, in)
+		if err != nil {
+			return nil, err
+		}
+		if n.Type == "Conv1d" {
+			return []int{g.cout, g.wo}, nil
+		}
+		return []int{g.cout, g.ho, g.wo}, nil
+	case "SumPool2d", "AvgPool2d":
+		if in == nil {
+			return nil, nil
+		}
+		g, err := im.conv(n, in)
+		if err != nil {
+			return nil, err
+		}
+		return []int{g.cout, g.ho, g.wo}, nil
+	case "Flatten":
+		if it := ints(n, "input_type"); it != nil {
+			in = it
+		}
+		if in == nil {
+			return nil, nil
+		}
+		s, e := ints(n, "start_dim")[0], ints(n, "end_dim")[0]
+		if s < 0 {
+			s += len(in)
+		}
+		if e < 0 {
+			e += len(in)
+		}
+		if s < 0 || e >= len(in) || s > e {
+			return nil, fail("start_dim", "dimensions %d..%d do not fit the input shape %v", s, e, in)
+		}
+		out := slices.Clone(in[:s])
+		out = append(out, count(in[s:e+1]))
+		return append(out, in[e+1:]...), nil
+	case "Identity":
+		return in, nil
+	}
+	// neurons, Scale, Threshold, Delay: the shape of their parameters
+	for _, f := range []string{"v_threshold", "tau", "tau_mem", "r", "scale", "threshold", "delay"} {
+		if a, ok := n.Params[f]; ok {
+			return shapeOf(a), nil
+		}
+	}
+	return nil, fail("", "no parameter gives the shape")
+}
+
+// shapeOf is the shape of a parameter array (a scalar counts as [1]).
+func shapeOf(a Array) []int {
+	if len(a.Shape) == 0 {
+		return []int{1}
+	}
+	return slices.Clone(a.Shape)
+}
+
+// dims reads an Input's or Output's `shape` dataset: the dimensions as
+// numbers.
+func dims(a Array) []int {
+	out := make([]int, len(a.Data))
+	for i, v := range a.Data {
+		out[i] = int(v)
+	}
+	return out
+}
+
+// inferShapes propagates shapes along the edges until nothing changes,
+// then checks that every edge joins equal element counts.
+func (im *importer) inferShapes() error {
+	im.shapes = map[string][]int{}
+	for _, n := range im.g.Nodes {
+		if n.Type == "Input" || n.Type == "Output" {
+			im.shapes[n.Name] = dims(n.Params["shape"])
+		}
+	}
+	for range len(im.g.Nodes) + 1 {
+		changed := false
+		for _, n := range im.g.Nodes {
+			if n.Type == "Input" || n.Type == "Output" {
+				continue
+			}
+			var in []int
+			if p := im.preds(n.Name); len(p) > 0 {
+				in = im.shapes[p[0]]
+			}
+			s, err := im.outShape(n, in)
+			if err != nil {
+				return err
+			}
+			if s != nil && !slices.Equal(s, im.shapes[n.Name]) {
+				im.shapes[n.Name] = s
+				changed = true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	for _, n := range im.g.Nodes {
+		if im.shapes[n.Name] == nil {
+			return &Error{Node: n.Name, Msg: "its shape cannot be inferred (no path from an Input gives it)"}
+		}
+	}
+	for k, e := range im.g.Edges {
+		a, b := im.shapes[e[0]], im.g.Node(e[1])
+		want := im.inShape(b)
+		if want == nil {
+			continue
+		}
+		if count(a) != count(want) {
+			return &Error{Node: e[1], Field: fmt.Sprintf("edges[%d]", k),
+				Msg: fmt.Sprintf("%s gives %v (%d values) but %s takes %v (%d)", e[0], a, count(a), e[1], want, count(want))}
+		}
+	}
+	return nil
+}
+
+// inShape is the input shape a node declares (nil: whatever it gets).
+func (im *importer) inShape(n *Node) []int {
+	switch n.Type {
+	case "Affine", "Linear":
+		return []int{n.Params["weight"].Shape[1]}
+	case "Output", "Identity", "SumPool2d", "AvgPool2d", "Flatten", "Conv1d", "Conv2d":
+		if n.Type == "Output" {
+			return im.shapes[n.Name]
+		}
+		return nil
+	}
+	return im.shapes[n.Name]
+}
+
+// convGeom is a Conv or pooling node's geometry.
+type convGeom struct {
+	cin, cout, groups, h, w, ho, wo, kh, kw, sh, sw, ph, pw, dh, dw int
+}
+
+func (im *importer) conv(n *Node, in []int) (convGeom, error) {
+	var g convGeom
+	fail := func(field, f string, a ...any) error {
+		return &Error{Node: n.Name, Field: field, Msg: fmt.Sprintf(f, a...)}
+	}
+	dims := 2
+	if n.Type == "Conv1d" {
+		dims = 1
+	}
+	axes := func(field string, def int) (int, int, error) {
+		v := ints(n, field)
+		if v == nil {
+			return def, def, nil
+		}
+		if len(v) == 1 {
+			v = []int{v[0], v[0]}
+			if dims == 1 {
+				v[0] = def
+			}
+		}
+		if len(v) != 2 {
+			return 0, 0, fail(field, "%d values for %d spatial axes", len(v), dims)
+		}
+		return v[0], v[1], nil
+	}
+	var err error
+	if g.sh, g.sw, err = axes("stride", 1); err != nil {
+		return g, err
+	}
+	if g.dh, g.dw, err = axes("dilation", 1); err != nil {
+		return g, err
+	}
+	switch n.Type {
+	case "SumPool2d", "AvgPool2d":
+		if len(in) != 3 {
+			return g, fail("", "pooling needs a (channels, height, width) input, got %v", in)
+		}
+		k := ints(n, "kernel_size")
+		if len(k) == 1 {
+			k = []int{k[0], k[0]}
+		}
+		if len(k) != 2 {
+			return g, fail("kernel_size", "want 2 values, got %v", k)
+		}
+		g.kh, g.kw = k[0], k[1]
+		g.cin, g.cout, g.groups = in[0], in[0], in[0]
+		g.h, g.w = in[1], in[2]
+	default:
+		w := n.Params["weight"]
+		if len(w.Shape) != dims+2 {
+			return g, fail("weight", "a %s weight must be %d-D, got shape %v", n.Type, dims+2, w.Shape)
+		}
+		g.groups = 1
+		if gr := ints(n, "groups"); len(gr) == 1 {
+			g.groups = gr[0]
+		}
+		if g.groups < 1 || w.Shape[0]%g.groups != 0 {
+			return g, fail("groups", "%d groups for %d output channels", g.groups, w.Shape[0])
+		}
+		g.cout, g.cin = w.Shape[0], w.Shape[1]*g.groups
+		g.kh, g.kw = 1, w.Shape[dims+1]
+		if dims == 2 {
+			g.kh = w.Shape[2]
+		}
+		if b := n.Params["bias"]; b.Len() != g.cout && b.Len() != 1 {
+			return g, fail("bias", "%d values for %d output channels", b.Len(), g.cout)
+		}
+		is := ints(n, "input_shape")
+		if is == nil && in != nil {
+			is = in[1:]
+		}
+		if len(is) != dims {
+			return g, fail("input_shape", "want the %d spatial size(s) of the input, got %v", dims, is)
+		}
+		g.h, g.w = 1, is[0]
+		if dims == 2 {
+			g.h, g.w = is[0], is[1]
+		}
+	}
+	if s, ok := n.Strings["padding"]; ok {
+		switch s {
+		case "valid":
+		case "same":
+			if g.sh != 1 || g.sw != 1 {
+				return g, fail("padding", `"same" needs stride 1`)
+			}
+			g.ph, g.pw = g.dh*(g.kh-1)/2, g.dw*(g.kw-1)/2
+			if g.dh*(g.kh-1)%2 != 0 || g.dw*(g.kw-1)%2 != 0 {
+				return g, fail("padding", `"same" with an even kernel pads unevenly, which snnc's conv cannot`)
+			}
+		default:
+			return g, fail("padding", "%q: want numbers, \"same\" or \"valid\"", s)
+		}
+	} else if g.ph, g.pw, err = axes("padding", 0); err != nil {
+		return g, err
+	}
+	if dims == 1 {
+		g.kh, g.sh, g.ph, g.dh = 1, 1, 0, 1
+	}
+	out := func(l, k, s, p, d int) int {
+		x := l + 2*p - d*(k-1) - 1
+		if x < 0 || s < 1 {
+			return 0
+		}
+		return x/s + 1
+	}
+	g.ho, g.wo = out(g.h, g.kh, g.sh, g.ph, g.dh), out(g.w, g.kw, g.sw, g.pw, g.dw)
+	if g.ho < 1 || g.wo < 1 || g.kh < 1 || g.kw < 1 {
+		return g, fail("", "the kernel does not fit the input %dx%d", g.h, g.w)
+	}
+	if in != nil && count(in) != g.cin*g.h*g.w {
+		return g, fail("input_shape", "the input %v has %d values, the convolution takes %d channels of %dx%d", in, count(in), g.cin, g.h, g.w)
+	}
+	return g, nil
+}
+
+// ---- writing the model ----
+
+func (im *importer) line(f string, a ...any) { fmt.Fprintf(&im.out, f+"\n", a...) }
+
+// num formats a value read with element type dtype: the shortest text
+// that reads back to the same float32 for f32 values, float64 otherwise.
+func num(v float64, dtype string) string {
+	if dtype == "f32" || float64(float32(v)) == v {
+		// a float64 holding a float32 (exporters widen their float32
+		// parameters) reads better as the float32 it was
+		return strconv.FormatFloat(v, 'g', -1, 32)
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+// uniform is the one value of an array a population parameter takes.
+func uniform(n *Node, field string, def float64) (string, error) {
+	a, ok := n.Params[field]
+	if !ok {
+		return strconv.FormatFloat(def, 'g', -1, 64), nil
+	}
+	if a.Len() == 0 {
+		return "", &Error{Node: n.Name, Field: field, Msg: "empty"}
+	}
+	for _, v := range a.Data {
+		if v != a.Data[0] {
+			return "", &Error{Node: n.Name, Field: field, Msg: fmt.Sprintf("the neurons have different values (%s and %s): snnc gives a population one value per parameter", num(a.Data[0], a.DType), num(v, a.DType))}
+		}
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return "", &Error{Node: n.Name, Field: field, Msg: "not a finite number"}
+		}
+	}
+	return num(a.Data[0], a.DType), nil
+}
+
+func (im *importer) role(n *Node) string {
+	switch {
+	case n.Type == "Input":
+		return "input"
+	case n.Type == "Output":
+		return "output"
+	case neuronTypes[n.Type] != "":
+		return "pop"
+	}
+	return "linear"
+}
+
+func (im *importer) write() error {
+	o := im.opt
+	im.line("# Imported from NIR by snnc import (docs/nir.md): dt = %s, %s integration, %s.",
+		seconds(o.Dt), map[bool]string{false: "exact", true: "forward Euler"}[o.Euler],
+		map[bool]string{false: "reset to v_reset", true: "reset by subtraction"}[o.Subtract])
+	im.line(`import "std/nir"`)
+	im.line("network %s {", o.Name)
+	im.line("dt = %s", seconds(o.Dt))
+	var inputs []*Node
+	byID := slices.Clone(im.g.Nodes)
+	slices.SortFunc(byID, func(a, b *Node) int { return strings.Compare(im.names[a.Name], im.names[b.Name]) })
+	for _, n := range byID {
+		switch im.role(n) {
+		case "pop":
+			if err := im.population(n); err != nil {
+				return err
+			}
+		case "input":
+			inputs = append(inputs, n)
+		}
+	}
+	if o.Input != "" && len(inputs) > 1 {
+		return fmt.Errorf("--input gives one spike file, but the graph has %d Input nodes", len(inputs))
+	}
+	for _, n := range inputs {
+		size := count(im.shapes[n.Name])
+		if o.Input != "" {
+			im.line("input %s = spikes(%q, n = %d)", im.names[n.Name], o.Input, size)
+		} else {
+			im.line("input %s = poisson(%d, rate = %s Hz)", im.names[n.Name], size, strconv.FormatFloat(o.Rate, 'g', -1, 64))
+		}
+	}
+	var records []string
+	for _, n := range byID { // by identifier: an exported and re-imported model keeps its order
+		r := im.role(n)
+		if r != "pop" && r != "input" {
+			continue
+		}
+		recs, err := im.projections(n)
+		if err != nil {
+			return err
+		}
+		records = append(records, recs...)
+	}
+	if im.biasIn {
+		im.line("# the constant input of Affine and Conv biases: one spike every step")
+		im.line("input bias = spike_times(1, times = [0 ms], period = %s)", seconds(o.Dt))
+	}
+	slices.Sort(records)
+	for _, r := range slices.Compact(records) {
+		im.line("record %s", r)
+	}
+	im.line("}")
+	im.line("run %s for %s", o.Name, seconds(o.Dt*float64(o.Steps)))
+	return nil
+}
+
+// seconds formats a time in ms (or s when large).
+func seconds(t float64) string {
+	ms := t * 1e3
+	r := strconv.FormatFloat(ms, 'g', 12, 64)
+	if ms >= 1e4 {
+		return strconv.FormatFloat(t, 'g', 12, 64) + " s"
+	}
+	return r + " ms"
+}
+
+func (im *importer) population(n *Node) error {
+	typ := neuronTypes[n.Type]
+	var sets []string
+	set := func(field, name, unit string, def float64) error {
+		v, err := uniform(n, field, def)
+		if err != nil {
+			return err
+		}
+		if unit != "" {
+			v += " " + unit
+		}
+		sets = append(sets, name+" = "+v)
+		return nil
+	}
+	fields := map[string][]string{
+		"LIF": {"tau", "r", "v_leak", "v_threshold", "v_reset"}, "LI": {"tau", "r", "v_leak"},
+		"IF": {"r", "v_threshold", "v_reset"}, "I": {"r"},
+		"CubaLIF": {"tau_syn", "tau_mem", "r", "v_leak", "v_threshold", "v_reset", "w_in"},
+		"CubaLI":  {"tau_syn", "tau_mem", "r", "v_leak", "w_in"}, "Threshold": {"threshold"},
+	}[n.Type]
+	for _, f := range fields {
+		unit := ""
+		if strings.HasPrefix(f, "tau") {
+			unit = "s"
+		}
+		if err := set(f, f, unit, 0); err != nil {
+			return err
+		}
+	}
+	sets = append(sets, "h = "+seconds(im.opt.Dt))
+	cuba := strings.HasPrefix(n.Type, "Cuba")
+	if cuba { // one type per method and reset (see std/nir)
+		if im.opt.Euler {
+			typ += "Euler"
+		}
+		if im.opt.Subtract && spiking[n.Type] {
+			typ += "Sub"
+		}
+	}
+	if !cuba && n.Type != "IF" && n.Type != "I" && n.Type != "Threshold" {
+		sets = append(sets, fmt.Sprintf("exact = %d", map[bool]int{true: 0, false: 1}[im.opt.Euler]))
+	}
+	if spiking[n.Type] && !cuba && n.Type != "Threshold" && im.opt.Subtract {
+		sets = append(sets, "subtract = 1")
+	}
+	shape := im.shapes[n.Name]
+	dims := make([]string, len(shape))
+	for i, d := range shape {
+		dims[i] = strconv.Itoa(d)
+	}
+	im.line("# NIR %s %q", n.Type, n.Name)
+	im.line("population %s = %s[%s] {", im.names[n.Name], typ, strings.Join(dims, ", "))
+	for _, s := range sets {
+		im.line("%s", s)
+	}
+	im.line("}")
+	return nil
+}
+
+// projections writes the projections from source n (a population or an
+// input) through every chain of linear nodes to the populations it
+// reaches, and returns the recordings its Output nodes ask for.
+func (im *importer) projections(src *Node) ([]string, error) {
+	var records []string
+	type target struct {
+		chain []*Node
+		dst   *Node
+	}
+	var targets []target
+	var walk func(at string, chain []*Node, seen map[string]bool) error
+	walk = func(at string, chain []*Node, seen map[string]bool) error {
+		for _, s := range im.succs(at) {
+			t := im.g.Node(s)
+			switch im.role(t) {
+			case "output":
+				for _, c := range chain {
+					if c.Type != "Identity" && c.Type != "Flatten" {
+						return &Error{Node: c.Name, Msg: fmt.Sprintf("the Output %s reads the result of this %s node: snnc records populations (spikes or v), not computed signals", t.Name, c.Type)}
+					}
+				}
+				if src.Type == "Input" || spiking[src.Type] {
+					records = append(records, fmt.Sprintf("spikes(%s)", im.names[src.Name]))
+				} else {
+					records = append(records, im.names[src.Name]+".v")
+				}
+			case "pop":
+				if !spiking[src.Type] && src.Type != "Input" {
+					return &Error{Node: src.Name, Msg: fmt.Sprintf("a %s feeds %s: its output is a value, not spikes, and snnc projections carry spikes (only an Output may read a non-spiking node)", src.Type, t.Name)}
+				}
+				targets = append(targets, target{chain, t})
+			case "input":
+				return &Error{Node: t.Name, Msg: "an edge goes into an Input node"}
+			default:
+				if seen[s] {
+					return &Error{Node: s, Msg: "a cycle of linear nodes with no neuron in it"}
+				}
+				seen[s] = true
+				if err := walk(s, append(slices.Clone(chain), t), seen); err != nil {
+					return err
+				}
+				delete(seen, s)
+			}
+		}
+		return nil
+	}
+	if err := walk(src.Name, nil, map[string]bool{}); err != nil {
+		return nil, err
+	}
+	// by projection name: an exported and re-imported model keeps its order
+	slices.SortStableFunc(targets, func(a, b target) int {
+		return strings.Compare(im.projName(src, a.chain, a.dst), im.projName(src, b.chain, b.dst))
+	})
+	for _, t := range targets {
+		if err := im.project(src, t.chain, t.dst); err != nil {
+			return nil, err
+		}
+	}
+	return records, nil
+}
+
+// projName names the projection of a chain: after its last computing
+// node, or source_target when there is none.
+func (im *importer) projName(src *Node, chain []*Node, dst *Node) string {
+	for k := len(chain) - 1; k >= 0; k-- {
+		if t := chain[k].Type; t != "Flatten" && t != "Identity" && t != "Delay" {
+			return im.names[chain[k].Name]
+		}
+	}
+	return im.names[src.Name] + "_" + im.names[dst.Name]
+}
+
+// project writes one projection: a native connector when the chain is
+// one weighted node (plus reshapes and a delay), else the chain's
+// composition as a matrix; biases become a matrix from the bias input.
+func (im *importer) project(src *Node, chain []*Node, dst *Node) error {
+	var core []*Node // the nodes that compute (not Flatten/Identity/Delay)
+	delay := 0.0
+	for _, n := range chain {
+		switch n.Type {
+		case "Flatten", "Identity":
+		case "Delay":
+			d, err := uniform(n, "delay", 0)
+			if err != nil {
+				return err
+			}
+			v, _ := strconv.ParseFloat(d, 64)
+			delay += v
+		default:
+			core = append(core, n)
+		}
+	}
+	name := im.projName(src, chain, dst)
+	settings := []string{}
+	if delay > 0 {
+		settings = append(settings, "delay = "+seconds(delay))
+	}
+	head := fmt.Sprintf("project %s = %s -> %s : syn", name, im.names[src.Name], im.names[dst.Name])
+	file := func(suffix string) string { return path.Join(im.opt.DataDir, name+suffix+".csv") }
+	npre, npost := count(im.shapes[src.Name]), count(im.shapes[dst.Name])
+	connect, weight := "", "1"
+	scale := 1.0 // Cuba types: NIR's input enters i times k·w_in (see std/nir)
+	if strings.HasPrefix(dst.Type, "Cuba") {
+		var err error
+		if scale, err = im.cubaGain(dst); err != nil {
+			return err
+		}
+		weight = strconv.FormatFloat(scale, 'g', -1, 64)
+	}
+	switch {
+	case len(core) == 0:
+		if npre != npost {
+			return &Error{Node: dst.Name, Msg: fmt.Sprintf("%s (%d) feeds it (%d) directly with different sizes", src.Name, npre, npost)}
+		}
+		connect = "one_to_one"
+	case len(core) == 1 && (core[0].Type == "Conv2d" || core[0].Type == "Conv1d"):
+		c, err := im.convConnect(core[0], nil, file(""))
+		if err != nil {
+			return err
+		}
+		connect = c
+	case len(core) == 1 && (core[0].Type == "SumPool2d" || core[0].Type == "AvgPool2d"):
+		n := core[0]
+		g, err := im.conv(n, im.shapes[im.predOf(n, chain, src)])
+		if err != nil {
+			return err
+		}
+		connect = fmt.Sprintf("pool2d(kernel = [%d, %d], input = [%d, %d], stride = [%d, %d], padding = [%d, %d])", g.kh, g.kw, g.h, g.w, g.sh, g.sw, g.ph, g.pw)
+		if n.Type == "AvgPool2d" {
+			weight = strconv.FormatFloat(scale/float64(g.kh*g.kw), 'g', -1, 64)
+		}
+	case len(core) == 2 && core[0].Type == "SumPool2d" && core[1].Type == "Conv2d" && im.poolConv(core[0], core[1], chain, src):
+		c, err := im.convConnect(core[1], core[0], file(""))
+		if err != nil {
+			return err
+		}
+		connect = c
+	case len(core) == 1 && core[0].Type == "Scale" && npre == npost && uniformArray(core[0].Params["scale"]):
+		connect, weight = "one_to_one", strconv.FormatFloat(scale*core[0].Params["scale"].Data[0], 'g', -1, 64)
+	default:
+		m, err := im.compose(src, chain, npre, npost)
+		if err != nil {
+			return err
+		}
+		im.files[file("")] = matrixCSV(m, npost, npre, dtypeOf(core))
+		connect = fmt.Sprintf("matrix(%q)", file(""))
+	}
+	im.line("%s {", head)
+	im.line("connect = %s", connect)
+	im.line("weight = %s", weight)
+	for _, s := range settings {
+		im.line("%s", s)
+	}
+	im.line("}")
+	// the biases, carried through the rest of the chain
+	bias := make([]float64, npost)
+	any := false
+	for k, n := range chain {
+		b := im.biasOf(n)
+		if b == nil {
+			continue
+		}
+		v, err := im.apply(chain[k+1:], b)
+		if err != nil {
+			return err
+		}
+		for i := range bias {
+			bias[i] += v[i]
+			any = any || v[i] != 0
+		}
+	}
+	if any {
+		im.biasIn = true
+		im.files[file("_bias")] = matrixCSV(bias, npost, 1, dtypeOf(core))
+		im.line("project %s_bias = bias -> %s : syn {", name, im.names[dst.Name])
+		im.line("connect = matrix(%q)", file("_bias"))
+		im.line("weight = %s", strconv.FormatFloat(scale, 'g', -1, 64))
+		for _, s := range settings {
+			im.line("%s", s)
+		}
+		im.line("}")
+	}
+	return nil
+}
+
+func uniformArray(a Array) bool {
+	for _, v := range a.Data {
+		if v != a.Data[0] {
+			return false
+		}
+	}
+	return a.Len() > 0
+}
+
+// dtypeOf: f32 when every computing node stores f32 weights.
+func dtypeOf(core []*Node) string {
+	for _, n := range core {
+		for _, f := range []string{"weight", "scale", "bias"} {
+			if a, ok := n.Params[f]; ok && a.DType != "f32" {
+				return "f64"
+			}
+		}
+	}
+	if len(core) == 0 {
+		return "f64"
+	}
+	return "f32"
+}
+
+// predOf is the node before n in the chain (src for the first).
+func (im *importer) predOf(n *Node, chain []*Node, src *Node) string {
+	prev := src.Name
+	for _, c := range chain {
+		if c == n {
+			return prev
+		}
+		prev = c.Name
+	}
+	return prev
+}
+
+// poolConv: a sum pooling whose windows tile its input (stride = kernel,
+// no padding) followed by an undilated convolution is one convolution
+// with each kernel entry repeated over a pooling window, stride and
+// padding multiplied by the window: shared weights kept, no matrix.
+func (im *importer) poolConv(pool, conv *Node, chain []*Node, src *Node) bool {
+	pg, err := im.conv(pool, im.shapes[im.predOf(pool, chain, src)])
+	if err != nil || pg.sh != pg.kh || pg.sw != pg.kw || pg.ph != 0 || pg.pw != 0 || pg.h%pg.kh != 0 || pg.w%pg.kw != 0 {
+		return false
+	}
+	cg, err := im.conv(conv, []int{pg.cout, pg.ho, pg.wo})
+	return err == nil && cg.dh == 1 && cg.dw == 1
+}
+
+// convConnect writes a convolution's kernel file and returns its
+// connector; with pool, the pooled convolution of poolConv.
+func (im *importer) convConnect(n, pool *Node, file string) (string, error) {
+	w := n.Params["weight"]
+	var in []int
+	if p := im.preds(n.Name); len(p) > 0 {
+		in = im.shapes[p[0]]
+	}
+	g, err := im.conv(n, in)
+	if err != nil {
+		return "", err
+	}
+	kern, shape := w.Data, slices.Clone(w.Shape)
+	if pool != nil {
+		pg, _ := im.conv(pool, im.shapes[im.preds(pool.Name)[0]])
+		kh, kw := g.kh*pg.kh, g.kw*pg.kw
+		up := make([]float64, g.cout*(g.cin/g.groups)*kh*kw)
+		for oc := 0; oc < g.cout*(g.cin/g.groups); oc++ {
+			for u := 0; u < kh; u++ {
+				for v := 0; v < kw; v++ {
+					up[(oc*kh+u)*kw+v] = w.Data[(oc*g.kh+u/pg.kh)*g.kw+v/pg.kw]
+				}
+			}
+		}
+		kern = up
+		shape = []int{g.cout, g.cin / g.groups, kh, kw}
+		g.h, g.w = pg.h, pg.w
+		g.sh, g.sw, g.ph, g.pw = g.sh*pg.kh, g.sw*pg.kw, g.ph*pg.kh, g.pw*pg.kw
+	}
+	rows := len(kern) / shape[len(shape)-1]
+	im.files[file] = matrixCSV(kern, rows, shape[len(shape)-1], w.DType)
+	list := func(v ...int) string {
+		s := make([]string, len(v))
+		for i, x := range v {
+			s[i] = strconv.Itoa(x)
+		}
+		return "[" + strings.Join(s, ", ") + "]"
+	}
+	if n.Type == "Conv1d" {
+		return fmt.Sprintf("conv1d(%q, kernel = %s, input = %s, stride = %s, padding = %s, dilation = %s, groups = %d)",
+			file, list(shape...), list(g.w), list(g.sw), list(g.pw), list(g.dw), g.groups), nil
+	}
+	return fmt.Sprintf("conv2d(%q, kernel = %s, input = %s, stride = %s, padding = %s, dilation = %s, groups = %d)",
+		file, list(shape...), list(g.h, g.w), list(g.sh, g.sw), list(g.ph, g.pw), list(g.dh, g.dw), g.groups), nil
+}
+
+// matrixCSV writes rows × cols values (row-major), one row a line.
+func matrixCSV(v []float64, rows, cols int, dtype string) []byte {
+	var b strings.Builder
+	for r := 0; r < rows; r++ {
+		for c := 0; c < cols; c++ {
+			if c > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(num(v[r*cols+c], dtype))
+		}
+		b.WriteByte('\n')
+	}
+	return []byte(b.String())
+}
+
+// biasOf is a node's bias in its output space (nil: none).
+func (im *importer) biasOf(n *Node) []float64 {
+	b, ok := n.Params["bias"]
+	if !ok {
+		return nil
+	}
+	out := make([]float64, count(im.shapes[n.Name]))
+	per := len(out) / max(b.Len(), 1)
+	for i := range out {
+		if b.Len() == 1 {
+			out[i] = b.Data[0]
+		} else {
+			out[i] = b.Data[i/per] // Conv: one value per output channel
+		}
+	}
+	return out
+}
+
+// compose is the chain as a dense matrix (npost × npre), column by
+// column: the chain applied to each unit input.
+func (im *importer) compose(src *Node, chain []*Node, npre, npost int) ([]float64, error) {
+	if float64(npre)*float64(npost) > 1<<24 {
+		return nil, &Error{Node: chain[0].Name, Msg: fmt.Sprintf("this chain of %d nodes would need a %dx%d weight matrix: too large (snnc keeps a lone Conv or pooling as a shared-weight connector)", len(chain), npost, npre)}
+	}
+	m := make([]float64, npost*npre)
+	x := make([]float64, npre)
+	for j := 0; j < npre; j++ {
+		clear(x)
+		x[j] = 1
+		y, err := im.linear(chain, x)
+		if err != nil {
+			return nil, err
+		}
+		for i, v := range y {
+			m[i*npre+j] = v
+		}
+	}
+	return m, nil
+}
+
+// apply runs the chain on a signal, biases included.
+func (im *importer) apply(chain []*Node, x []float64) ([]float64, error) {
+	for _, n := range chain {
+		y, err := im.linear([]*Node{n}, x)
+		if err != nil {
+			return nil, err
+		}
+		if b := im.biasOf(n); b != nil {
+			for i := range y {
+				y[i] += b[i]
+			}
+		}
+		x = y
+	}
+	return x, nil
+}
+
+// linear applies the chain's linear parts (no biases) to x.
+func (im *importer) linear(chain []*Node, x []float64) ([]float64, error) {
+	for _, n := range chain {
+		var in []int
+		if p := im.preds(n.Name); len(p) > 0 {
+			in = im.shapes[p[0]]
+		}
+		var y []float64
+		switch n.Type {
+		case "Flatten", "Identity", "Delay":
+			y = x
+		case "Scale":
+			s := n.Params["scale"]
+			y = make([]float64, len(x))
+			for i := range x {
+				y[i] = x[i] * s.Data[i%s.Len()]
+			}
+		case "Affine", "Linear":
+			w := n.Params["weight"]
+			rows, cols := w.Shape[0], w.Shape[1]
+			y = make([]float64, rows)
+			for r := 0; r < rows; r++ {
+				s := 0.0
+				for c := 0; c < cols; c++ {
+					s += w.Data[r*cols+c] * x[c]
+				}
+				y[r] = s
+			}
+		case "Conv1d", "Conv2d", "SumPool2d", "AvgPool2d":
+			g, err := im.conv(n, in)
+			if err != nil {
+				return nil, err
+			}
+			y = make([]float64, g.cout*g.ho*g.wo)
+			cinG, coutG := g.cin/g.groups, g.cout/g.groups
+			pool := n.Type == "SumPool2d" || n.Type == "AvgPool2d"
+			scale := 1.0
+			if n.Type == "AvgPool2d" {
+				scale = 1 / float64(g.kh*g.kw)
+			}
+			for o := 0; o < g.cout; o++ {
+				for i := 0; i < g.ho; i++ {
+					for j := 0; j < g.wo; j++ {
+						s := 0.0
+						for cc := 0; cc < cinG; cc++ {
+							c := (o/coutG)*cinG + cc
+							if pool {
+								c, cc = o, 0
+							}
+							for u := 0; u < g.kh; u++ {
+								yy := i*g.sh + u*g.dh - g.ph
+								if yy < 0 || yy >= g.h {
+									continue
+								}
+								for v := 0; v < g.kw; v++ {
+									xx := j*g.sw + v*g.dw - g.pw
+									if xx < 0 || xx >= g.w {
+										continue
+									}
+									w := scale
+									if !pool {
+										w = n.Params["weight"].Data[((o*cinG+cc)*g.kh+u)*g.kw+v]
+									}
+									s += w * x[(c*g.h+yy)*g.w+xx]
+								}
+							}
+							if pool {
+								break
+							}
+						}
+						y[(o*g.ho+i)*g.wo+j] = s
+					}
+				}
+			}
+		default:
+			return nil, &Error{Node: n.Name, Msg: fmt.Sprintf("a %s cannot sit between two populations", n.Type)}
+		}
+		x = y
+	}
+	return x, nil
+}
+
+// cubaGain is what NIR's input x held over one step adds to the current
+// i of a Cuba node per unit: k·w_in, k = h/tau_syn (Euler) or
+// 1 − exp(−h/tau_syn) (exact).
+func (im *importer) cubaGain(n *Node) (float64, error) {
+	vals := map[string]float64{}
+	for _, f := range []string{"tau_syn", "w_in"} {
+		v, err := uniform(n, f, 0)
+		if err != nil {
+			return 0, err
+		}
+		vals[f], _ = strconv.ParseFloat(v, 64)
+	}
+	if !(vals["tau_syn"] > 0) {
+		return 0, &Error{Node: n.Name, Field: "tau_syn", Msg: "must be > 0"}
+	}
+	k := -math.Expm1(-im.opt.Dt / vals["tau_syn"])
+	if im.opt.Euler {
+		k = im.opt.Dt / vals["tau_syn"]
+	}
+	return k * vals["w_in"], nil
+}
