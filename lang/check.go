@@ -32,6 +32,8 @@ type Program struct {
 	// exist: the checker itself reads no files but imports.
 	DataFiles []*StringLit
 	Info
+
+	decls map[*Ident]*Symbol // declaring names, built on first Lookup (index.go)
 }
 
 // Info records, for every checked expression, its type, and for every name

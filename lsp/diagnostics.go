@@ -1,0 +1,171 @@
+package lsp
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/tliron/glsp"
+	protocol "github.com/tliron/glsp/protocol_3_16"
+
+	"github.com/snnc/snnc"
+	"github.com/snnc/snnc/lang"
+	"github.com/snnc/snnc/parser"
+)
+
+// doc is an open document and the result of its last check.
+type doc struct {
+	uri     string
+	path    string // the file name the checker sees (imports are relative to it)
+	text    string // the editor's text
+	version int32
+	lines   *lines // over text
+
+	prog  *lang.Program // last check, errors or not
+	diags lang.Diagnostics
+	// file is the main file's tree from the last check that had one (a
+	// half-typed line leaves the previous tree for completion and symbols);
+	// src is the source it was parsed from, srcLines its index.
+	file     *lang.File
+	fileProg *lang.Program
+	srcLines *lines
+}
+
+// check re-checks d from its text, as `snnc check` does (imports, units,
+// data files next to the model).
+func (d *doc) check() {
+	src := []byte(d.text)
+	r, diags := snnc.Compile(d.path, snnc.Options{Stop: snnc.Checked, Source: src, DataDir: filepath.Dir(d.path)})
+	d.prog, d.diags = r.Checked, diags
+	if p := r.Checked; p != nil && len(p.Files) > 0 && p.Files[0] != nil {
+		d.file, d.fileProg = p.Files[0], p
+		d.srcLines = newLines(string(p.Sources[p.Files[0].Name]))
+	}
+	if d.srcLines == nil {
+		d.srcLines = newLines(string(parser.Normalize(src)))
+	}
+}
+
+func (s *Server) didOpen(ctx *glsp.Context, p *protocol.DidOpenTextDocumentParams) error {
+	d := &doc{uri: p.TextDocument.URI, path: uriPath(p.TextDocument.URI), text: p.TextDocument.Text, version: p.TextDocument.Version}
+	s.mu.Lock()
+	s.docs[d.uri] = d
+	s.mu.Unlock()
+	s.update(ctx, d)
+	return nil
+}
+
+func (s *Server) didChange(ctx *glsp.Context, p *protocol.DidChangeTextDocumentParams) error {
+	d := s.doc(p.TextDocument.URI)
+	if d == nil {
+		return fmt.Errorf("%s is not open", p.TextDocument.URI)
+	}
+	for _, c := range p.ContentChanges {
+		switch c := c.(type) {
+		case protocol.TextDocumentContentChangeEvent:
+			d.text = applyChange(d.lines, c)
+			d.lines = newLines(d.text)
+		case protocol.TextDocumentContentChangeEventWhole:
+			d.text = c.Text
+			d.lines = newLines(d.text)
+		}
+	}
+	d.version = p.TextDocument.Version
+	s.update(ctx, d)
+	return nil
+}
+
+// applyChange returns the text with one incremental change made.
+func applyChange(l *lines, c protocol.TextDocumentContentChangeEvent) string {
+	a, b := l.offset(c.Range.Start), l.offset(c.Range.End)
+	if b < a {
+		a, b = b, a
+	}
+	return l.text[:a] + c.Text + l.text[b:]
+}
+
+func (s *Server) didClose(ctx *glsp.Context, p *protocol.DidCloseTextDocumentParams) error {
+	s.mu.Lock()
+	delete(s.docs, p.TextDocument.URI)
+	s.mu.Unlock()
+	// the problems of a closed file are no longer shown, as gopls does
+	ctx.Notify(protocol.ServerTextDocumentPublishDiagnostics, protocol.PublishDiagnosticsParams{URI: p.TextDocument.URI, Diagnostics: []protocol.Diagnostic{}})
+	return nil
+}
+
+func (s *Server) doc(uri string) *doc {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.docs[uri]
+}
+
+// update checks d and publishes its diagnostics.
+func (s *Server) update(ctx *glsp.Context, d *doc) {
+	if d.lines == nil {
+		d.lines = newLines(d.text)
+	}
+	d.check()
+	v := protocol.UInteger(max(d.version, 0))
+	ctx.Notify(protocol.ServerTextDocumentPublishDiagnostics, protocol.PublishDiagnosticsParams{
+		URI: d.uri, Version: &v, Diagnostics: s.diagnostics(d),
+	})
+}
+
+// diagnostics turns the check's diagnostics into the protocol's. A hint
+// becomes related information at the same place. A problem in an imported
+// file is shown at the import that brings it in (or the first line) and
+// points at its real place.
+func (s *Server) diagnostics(d *doc) []protocol.Diagnostic {
+	out := []protocol.Diagnostic{}
+	main := filepath.Clean(d.path)
+	for _, x := range d.diags {
+		pd := protocol.Diagnostic{
+			Severity: ptr(severity(x.Severity)),
+			Source:   ptr("snnc"),
+			Message:  x.Msg,
+		}
+		here := protocol.Location{URI: d.uri}
+		if x.Pos.File == main || x.Pos.File == "" {
+			pd.Range = d.srcLines.rangeOf(x.Pos, x.End)
+			here.Range = pd.Range
+		} else {
+			loc, ok := s.location(d, x.Pos, x.End)
+			pd.Range = s.importRange(d, x.Pos.File)
+			pd.Message = fmt.Sprintf("%s: %s", x.Pos, x.Msg)
+			here.Range = pd.Range
+			if ok {
+				here = loc
+				pd.RelatedInformation = append(pd.RelatedInformation, protocol.DiagnosticRelatedInformation{Location: loc, Message: x.Msg})
+			}
+		}
+		if x.Hint != "" {
+			pd.RelatedInformation = append(pd.RelatedInformation, protocol.DiagnosticRelatedInformation{Location: here, Message: "hint: " + x.Hint})
+		}
+		out = append(out, pd)
+	}
+	return out
+}
+
+// importRange is where a problem of the imported file shows in d: at the
+// import of d that names it, else on the first line.
+func (s *Server) importRange(d *doc, file string) protocol.Range {
+	if d.file != nil {
+		for _, decl := range d.file.Decls {
+			if imp, ok := decl.(*lang.ImportDecl); ok {
+				if imp.Path.Value == file || filepath.Clean(filepath.Join(filepath.Dir(d.path), imp.Path.Value)) == file {
+					return d.srcLines.rangeOf(imp.Path.Pos, imp.Path.End)
+				}
+			}
+		}
+	}
+	return protocol.Range{End: protocol.Position{Character: 1}}
+}
+
+func severity(s lang.Severity) protocol.DiagnosticSeverity {
+	switch s {
+	case lang.Warning:
+		return protocol.DiagnosticSeverityWarning
+	case lang.Note:
+		return protocol.DiagnosticSeverityInformation
+	}
+	return protocol.DiagnosticSeverityError
+}
