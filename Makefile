@@ -25,7 +25,7 @@ test: deps vet fmtcheck snnc-check fuzz-short race unit
 
 # Debian packages the tests use: numpy reads back the .npy outputs;
 # iverilog, verilator and yosys run the generated Verilog (co-simulation,
-# lint, synthesis). Installed when missing (CI and fresh machines run as
+# lint, synthesis); neovim is the real client of the language server test. Installed when missing (CI and fresh machines run as
 # root); otherwise say what to do.
 deps:
 	@if ! /usr/bin/python3 -c 'import numpy' 2>/dev/null; then \
@@ -41,6 +41,13 @@ deps:
 			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iverilog verilator yosys) >/dev/null || \
 			{ echo "could not install them: run apt-get install -y iverilog verilator yosys"; exit 1; }; \
 		else echo "the Verilog tests need iverilog, verilator and yosys: apt-get install -y iverilog verilator yosys"; exit 1; fi; \
+	fi
+	@if ! command -v nvim >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "installing neovim (its LSP client drives the language server test)"; \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq neovim) >/dev/null || \
+			{ echo "could not install neovim: run apt-get install -y neovim"; exit 1; }; \
+		else echo "the language server test needs Neovim: apt-get install -y neovim"; exit 1; fi; \
 	fi
 
 vet:
