@@ -81,7 +81,11 @@ func check(path string, src []byte, opt Options) (*lang.Program, lang.Diagnostic
 		diags.Sort()
 		return &lang.Program{Sources: lang.Sources{path: src, SetFile: setSrc}}, diags
 	}
-	prog, cdiags := lang.Check(f, src, Load)
+	load := opt.Load
+	if load == nil {
+		load = Load
+	}
+	prog, cdiags := lang.Check(f, src, load)
 	if setSrc != nil && prog != nil && prog.Sources != nil {
 		prog.Sources[SetFile] = setSrc
 	}
@@ -110,6 +114,9 @@ type Options struct {
 	Plan bool
 	// Stop ends the pipeline early (Checked: snnc check).
 	Stop Stage
+	// Load resolves the imports (nil: Load). The language server passes one
+	// that keeps the parsed std/ modules and unchanged files between checks.
+	Load lang.Loader
 }
 
 // Stage names a point of the pipeline Options.Stop ends it at.

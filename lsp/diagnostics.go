@@ -32,9 +32,13 @@ type doc struct {
 
 // check re-checks d from its text, as `snnc check` does (imports, units,
 // data files next to the model).
-func (d *doc) check() {
+func (d *doc) check(imports *importCache) {
 	src := []byte(d.text)
-	r, diags := snnc.Compile(d.path, snnc.Options{Stop: snnc.Checked, Source: src, DataDir: filepath.Dir(d.path)})
+	var load lang.Loader // nil: snnc.Load, every import parsed again
+	if imports != nil {
+		load = imports.load
+	}
+	r, diags := snnc.Compile(d.path, snnc.Options{Stop: snnc.Checked, Source: src, DataDir: filepath.Dir(d.path), Load: load})
 	d.prog, d.diags = r.Checked, diags
 	if p := r.Checked; p != nil && len(p.Files) > 0 && p.Files[0] != nil {
 		d.file, d.fileProg = p.Files[0], p
@@ -103,7 +107,11 @@ func (s *Server) update(ctx *glsp.Context, d *doc) {
 	if d.lines == nil {
 		d.lines = newLines(d.text)
 	}
-	d.check()
+	if s.uncached {
+		d.check(nil)
+	} else {
+		d.check(&s.imports)
+	}
 	v := protocol.UInteger(max(d.version, 0))
 	ctx.Notify(protocol.ServerTextDocumentPublishDiagnostics, protocol.PublishDiagnosticsParams{
 		URI: d.uri, Version: &v, Diagnostics: s.diagnostics(d),

@@ -29,6 +29,10 @@ type Server struct {
 	handler protocol.Handler
 	log     io.Writer
 	version string
+	imports importCache
+	// uncached parses every import on every check (the benchmark's
+	// baseline)
+	uncached bool
 	// StdDir is where the embedded standard library is written so that go
 	// to definition into std/... opens a real file ("" = the user cache
 	// directory).
