@@ -2,7 +2,7 @@
 GO      ?= go
 FUZZTIME ?= 15s
 
-.PHONY: all build snnc test deps vet fmtcheck unit race fuzz-short fuzz bench snnc-check clean
+.PHONY: all build snnc test deps vet fmtcheck unit race fuzz-short fuzz bench snnc-check grammar vsix clean
 
 # The interpreter's vector kernels (backends/gosim/kern_simd.go) need Go's
 # SIMD experiment; without it the same code runs its scalar twins (same
@@ -21,7 +21,7 @@ snnc:
 
 # The whole suite: static checks, unit and golden tests, a short fuzz pass,
 # and the compiler run over every shipped model.
-test: deps vet fmtcheck snnc-check fuzz-short race unit
+test: deps vet fmtcheck snnc-check grammar fuzz-short race unit
 
 # Debian packages the tests use: numpy reads back the .npy outputs;
 # iverilog, verilator and yosys run the generated Verilog (co-simulation,
@@ -90,6 +90,22 @@ fuzz:
 snnc-check:
 	$(GO) run ./cmd/snnc check -q stdlib/*.snn examples/*.snn examples/*/*.snn testdata/parse/*.snn
 	$(GO) run ./cmd/snnc fmt --check stdlib/*.snn examples/*.snn examples/*/*.snn testdata/parse/*.snn
+
+# The TextMate grammar of the VS Code extension against annotated copies of
+# shipped models (vscode-tmgrammar-test, installed by npm from the lock
+# file). Without npm this fails and says what to install: no silent skip.
+# The annotated feast.snn must stay examples/feast.snn plus assertion lines.
+grammar:
+	@command -v npm >/dev/null || { echo "the grammar test needs npm (Node.js >= 18): apt-get install -y npm"; exit 1; }
+	cd editors/vscode && npm ci --no-audit --no-fund --loglevel=error
+	cd editors/vscode && npm test
+	@grep -Ev '^# SYNTAX TEST|^#[[:space:]]*\^|^# <-' editors/vscode/test/feast.snn | diff -u examples/feast.snn - || \
+		{ echo "editors/vscode/test/feast.snn is no longer examples/feast.snn with assertions: update it"; exit 1; }
+
+# The VS Code extension as editors/vscode/snn.vsix (code --install-extension).
+vsix:
+	@command -v npm >/dev/null || { echo "packaging the extension needs npm (Node.js >= 18): apt-get install -y npm"; exit 1; }
+	cd editors/vscode && npm ci --no-audit --no-fund --loglevel=error && npm run package
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./...
