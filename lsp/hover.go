@@ -77,7 +77,8 @@ func hoverText(prog *lang.Program, id *lang.Ident, r lang.Ref) string {
 		if t.Kind != lang.Invalid && t.Kind != lang.Deferred && s.Kind != lang.PopSym && s.Kind != lang.ProjSym && s.Kind != lang.CompSym {
 			fmt.Fprintf(&b, "\n\nunit: %s", t)
 		}
-		if v, ok := s.Decl.(*lang.VarDecl); ok && s.Kind == lang.ParamSym {
+		// a value only for a parameter that checked: 1 ms + 2 mV has none
+		if v, ok := s.Decl.(*lang.VarDecl); ok && s.Kind == lang.ParamSym && t.Kind == lang.Number {
 			if x, ok := lang.ConstValue(v.Value); ok {
 				fmt.Fprintf(&b, "\n\nvalue: %s", quantity(x, t))
 			}
