@@ -277,8 +277,15 @@ type Ref struct {
 	Builtin string
 }
 
-// Name returns the declaring name of r, or nil (built-ins).
-func (r Ref) Name() *Ident { return DeclName(r.Decl) }
+// Name returns the declaring name of r, or nil: a built-in, or a name
+// that is not declared by name (a port's `weight` refers to its port).
+func (r Ref) Name() *Ident {
+	id := DeclName(r.Decl)
+	if id != nil && r.Sym != nil && id.Name != r.Sym.Name {
+		return nil
+	}
+	return id
+}
 
 // Lookup tells what id, a name in one of p's files, refers to: the symbol
 // the checker resolved it to, else the global (type, function, network) or
@@ -291,8 +298,16 @@ func (p *Program) Lookup(id *Ident) (r Ref, ok bool) {
 	if s := p.Uses[id]; s != nil {
 		return Ref{Sym: s, Decl: s.Decl}, true
 	}
-	if s := p.declared()[id]; s != nil {
-		return Ref{Sym: s, Decl: s.Decl}, true
+	if r, ok := p.declared()[id]; ok {
+		return r, true
+	}
+	if pt := p.Ports[id]; pt != nil {
+		if pt.Port != nil {
+			return Ref{Decl: pt.Port}, true
+		}
+		if pt.Dendrite != nil {
+			return Ref{Decl: pt.Dendrite}, true
+		}
 	}
 	if d := p.Global(id.Name); d != nil {
 		return Ref{Decl: d}, true
@@ -318,23 +333,36 @@ func (p *Program) Global(name string) Decl {
 	return nil
 }
 
-// declared maps every declaring name of a member or network item to its
-// symbol, so that a declaration answers Lookup like its uses do.
-func (p *Program) declared() map[*Ident]*Symbol {
+// declared maps every declaring name of a member, port, network item or
+// phase to what it declares, so that a declaration answers Lookup like its
+// uses do.
+func (p *Program) declared() map[*Ident]Ref {
 	if p.decls != nil {
 		return p.decls
 	}
-	p.decls = map[*Ident]*Symbol{}
+	p.decls = map[*Ident]Ref{}
 	add := func(scope map[string]*Symbol) {
 		for _, s := range scope {
 			if id := DeclName(s.Decl); id != nil && id.Name == s.Name {
-				p.decls[id] = s
+				p.decls[id] = Ref{Sym: s, Decl: s.Decl}
 			}
 		}
 	}
 	var addType func(t *TypeInfo)
 	addType = func(t *TypeInfo) {
 		add(t.Scope)
+		for _, pt := range t.Ports {
+			if pt.Port != nil {
+				if _, ok := p.decls[pt.Port.Name]; !ok {
+					p.decls[pt.Port.Name] = Ref{Decl: pt.Port} // an event port: no symbol
+				}
+			}
+		}
+		for _, d := range t.Dends {
+			if _, ok := p.decls[d.Name]; !ok {
+				p.decls[d.Name] = Ref{Decl: d}
+			}
+		}
 		for _, s := range t.Scope {
 			if s.Kind == CompSym && s.Comp != nil {
 				addType(s.Comp)
@@ -346,6 +374,13 @@ func (p *Program) declared() map[*Ident]*Symbol {
 	}
 	for _, n := range p.Networks {
 		add(n.Scope)
+	}
+	for _, r := range p.Runs {
+		for _, ph := range r.Phases {
+			if ph.Name != nil {
+				p.decls[ph.Name] = Ref{Decl: ph}
+			}
+		}
 	}
 	return p.decls
 }

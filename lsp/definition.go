@@ -44,11 +44,16 @@ func (s *Server) definition(_ *glsp.Context, p *protocol.DefinitionParams) (any,
 	if !ok {
 		return nil, nil
 	}
-	name := r.Name()
-	if name == nil {
+	var at lang.Span
+	switch name := r.Name(); {
+	case name != nil:
+		at = name.Span
+	case r.Decl != nil: // a port's weight: the port
+		at = r.Decl.Range()
+	default:
 		return nil, nil // a built-in: nothing to open
 	}
-	loc, ok := s.location(d, name.Pos, name.End)
+	loc, ok := s.location(d, at.Pos, at.End)
 	if !ok {
 		return nil, nil
 	}

@@ -269,6 +269,21 @@ func TestDefinitionIntoStdlib(t *testing.T) {
 	}
 }
 
+// TestDefinitionOfPorts: a projection's port goes to the port, and a
+// port's weight to its port.
+func TestDefinitionOfPorts(t *testing.T) {
+	c := newClient(t)
+	path, text := readExample(t, "cuba.snn")
+	uri := c.open(path, text)
+	for _, from := range []protocol.Position{at(t, text, ": inh", 0, 2), at(t, text, "gi += weight", 0, 6)} {
+		var locs []protocol.Location
+		c.call("textDocument/definition", protocol.DefinitionParams{TextDocumentPositionParams: pos(uri, from)}, &locs)
+		if want := at(t, text, "inh: gi", 0, 0); len(locs) != 1 || locs[0].Range.Start != want {
+			t.Errorf("definition at %+v: %+v, want the port at %+v", from, locs, want)
+		}
+	}
+}
+
 // TestDocumentSymbols: the outline has the types, networks, populations and
 // projections.
 func TestDocumentSymbols(t *testing.T) {
@@ -436,6 +451,22 @@ func TestRename(t *testing.T) {
 			t.Errorf("renaming %s to %s: no error", bad.sub, bad.name)
 		}
 	}
+	// an event port: its declaration and the projections onto it
+	c.call("textDocument/rename", protocol.RenameParams{TextDocumentPositionParams: pos(uri, at(t, text, ": exc", 0, 2)), NewName: "excite"}, &we)
+	out = apply(text, we.Changes[uri])
+	if strings.Contains(stripComments(out), "exc:") || strings.Count(out, "excite") != 2 {
+		t.Fatalf("renaming the port exc:\n%s", out)
+	}
+	if _, d := snnc.Check(path, []byte(out)); d.HasErrors() {
+		t.Fatalf("renamed port does not check: %v", d)
+	}
+	if err := c.try("textDocument/rename", protocol.RenameParams{TextDocumentPositionParams: pos(uri, at(t, text, ": exc", 0, 2)), NewName: "inh"}, &we); err == nil {
+		t.Error("renaming the port exc to inh (taken): no error")
+	}
+	if err := c.try("textDocument/prepareRename", protocol.PrepareRenameParams{TextDocumentPositionParams: pos(uri, at(t, text, "ge += weight", 0, 6))}, &rg); err == nil {
+		t.Error("renaming weight: no error")
+	}
+
 	_, homeo := readExample(t, "homeostasis.snn")
 	uri = c.open(filepath.Join(filepath.Dir(path), "homeostasis.snn"), homeo)
 	i := strings.Index(homeo, "    population ")

@@ -63,7 +63,7 @@ func (d *doc) renameTarget(p protocol.Position) (*lang.Ident, lang.Ref, error) {
 	}
 	name := r.Name()
 	if name == nil {
-		return nil, r, fmt.Errorf("%s is built in and cannot be renamed", id.Name)
+		return nil, r, fmt.Errorf("%s is not declared by name and cannot be renamed", id.Name)
 	}
 	if name.Pos.File != filepath.Clean(d.path) {
 		return nil, r, fmt.Errorf("%s is declared in %s; only names declared in this file can be renamed", id.Name, name.Pos.File)
@@ -86,19 +86,48 @@ func (d *doc) canRenameTo(r lang.Ref, name string) error {
 	case lang.BuiltinKind(name) != "":
 		return fmt.Errorf("%s is a built-in %s", name, lang.BuiltinKind(name))
 	}
-	if r.Sym == nil {
-		if d.fileProg.Global(name) != nil {
+	prog := d.fileProg
+	switch decl := r.Decl.(type) {
+	case *lang.TypeDecl, *lang.FuncDecl, *lang.NetworkDecl:
+		if prog.Global(name) != nil {
 			return fmt.Errorf("%s is already declared", name)
 		}
 		return nil
+	case *lang.PhaseDecl:
+		for _, run := range prog.Runs {
+			for _, ph := range run.Phases {
+				if ph.Name != nil && ph.Name.Name == name {
+					return fmt.Errorf("the run already has a phase %s", name)
+				}
+			}
+		}
+		return nil
+	case *lang.Port, *lang.DendriteBlock:
+		// an event port or segment dendrite: its type's names
+		for _, t := range prog.Types {
+			if pt := t.Ports[r.Name().Name]; pt != nil && (lang.Node(pt.Port) == decl || lang.Node(pt.Dendrite) == decl) {
+				if taken(t, name) {
+					return fmt.Errorf("%s already has a member or input %s", t.Name, name)
+				}
+			}
+		}
+		return nil
 	}
-	if o := r.Sym.Owner; o != nil && o.Scope[name] != nil {
-		return fmt.Errorf("%s already has a %s %s", o.Name, o.Scope[name].Describe(), name)
+	if r.Sym == nil {
+		return nil
 	}
-	for _, n := range d.fileProg.Networks {
+	if o := r.Sym.Owner; o != nil && taken(o, name) {
+		return fmt.Errorf("%s already has a member or input %s", o.Name, name)
+	}
+	for _, n := range prog.Networks {
 		if n.Scope[r.Sym.Name] == r.Sym && n.Scope[name] != nil {
 			return fmt.Errorf("network %s already has a %s %s", n.Decl.Name.Name, n.Scope[name].Describe(), name)
 		}
 	}
 	return nil
+}
+
+// taken: t has a member or an input port called name.
+func taken(t *lang.TypeInfo, name string) bool {
+	return t.Scope[name] != nil || t.Ports[name] != nil
 }
