@@ -253,6 +253,12 @@ func checkPlan(p *ir.Program) error {
 // Load resolves an import: "std/NAME" from the embedded standard library,
 // anything else as a path relative to the importing file.
 func Load(from, path string) (*lang.File, []byte, lang.Diagnostics, error) {
+	return LoadOverlay(from, path, nil)
+}
+
+// LoadOverlay is Load where overlay (when not nil) may give a file's text
+// by its clean path instead of the disk: an editor's unsaved buffer.
+func LoadOverlay(from, path string, overlay func(name string) ([]byte, bool)) (*lang.File, []byte, lang.Diagnostics, error) {
 	var name string
 	var src []byte
 	if strings.HasPrefix(path, "std/") {
@@ -267,9 +273,15 @@ func Load(from, path string) (*lang.File, []byte, lang.Diagnostics, error) {
 			name = filepath.Join(filepath.Dir(from), path)
 		}
 		name = filepath.Clean(name)
-		b, err := ReadSource(name)
-		if err != nil {
-			return nil, nil, nil, err
+		b, ok := []byte(nil), false
+		if overlay != nil {
+			b, ok = overlay(name)
+		}
+		if !ok {
+			var err error
+			if b, err = ReadSource(name); err != nil {
+				return nil, nil, nil, err
+			}
 		}
 		src = parser.Normalize(b)
 	}

@@ -89,8 +89,14 @@ func applyChange(l *lines, c protocol.TextDocumentContentChangeEvent) string {
 
 func (s *Server) didClose(ctx *glsp.Context, p *protocol.DidCloseTextDocumentParams) error {
 	s.mu.Lock()
+	d := s.docs[p.TextDocument.URI]
 	delete(s.docs, p.TextDocument.URI)
 	s.mu.Unlock()
+	if d != nil {
+		for _, o := range s.importers(d) {
+			s.publish(ctx, o) // the file on disk again, not the closed buffer
+		}
+	}
 	// the problems of a closed file are no longer shown, as gopls does
 	ctx.Notify(protocol.ServerTextDocumentPublishDiagnostics, protocol.PublishDiagnosticsParams{URI: p.TextDocument.URI, Diagnostics: []protocol.Diagnostic{}})
 	return nil
@@ -102,8 +108,43 @@ func (s *Server) doc(uri string) *doc {
 	return s.docs[uri]
 }
 
-// update checks d and publishes its diagnostics.
+// openText is the text of the open document at path (for imports).
+func (s *Server) openText(path string) ([]byte, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, d := range s.docs {
+		if d.path == path {
+			return []byte(d.text), true
+		}
+	}
+	return nil, false
+}
+
+// update checks d and publishes its diagnostics, then those of the other
+// open documents that import it (they see its unsaved text).
 func (s *Server) update(ctx *glsp.Context, d *doc) {
+	s.publish(ctx, d)
+	for _, o := range s.importers(d) {
+		s.publish(ctx, o)
+	}
+}
+
+// importers are the open documents other than d whose last check read d's
+// file.
+func (s *Server) importers(d *doc) []*doc {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*doc
+	for _, o := range s.docs {
+		if o != d && o.prog != nil && o.prog.Sources[filepath.Clean(d.path)] != nil {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// publish checks d and sends its diagnostics.
+func (s *Server) publish(ctx *glsp.Context, d *doc) {
 	if d.lines == nil {
 		d.lines = newLines(d.text)
 	}

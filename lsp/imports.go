@@ -17,9 +17,12 @@ import (
 // re-check's cost. std/ modules are embedded and never change; a file is
 // parsed again when its size or modification time changes. The checker
 // does not modify the trees it is given, so one tree serves every check.
+// A file open in the editor is read from its buffer (overlay), unsaved
+// edits included, and not kept.
 type importCache struct {
-	mu sync.Mutex
-	m  map[importKey]*imported
+	mu      sync.Mutex
+	m       map[importKey]*imported
+	overlay func(name string) ([]byte, bool) // an open document's text by path
 }
 
 type importKey struct{ dir, path string } // importing directory ("" for std/) and import string
@@ -32,7 +35,7 @@ type imported struct {
 	size  int64
 }
 
-// load is a lang.Loader: snnc.Load, cached.
+// load is a lang.Loader: snnc.LoadOverlay, cached.
 func (c *importCache) load(from, path string) (*lang.File, []byte, lang.Diagnostics, error) {
 	key := importKey{"", path}
 	std := strings.HasPrefix(path, stdlib.Prefix)
@@ -42,11 +45,16 @@ func (c *importCache) load(from, path string) (*lang.File, []byte, lang.Diagnost
 	c.mu.Lock()
 	e := c.m[key]
 	c.mu.Unlock()
-	if e != nil && (std || e.fresh()) {
+	if e != nil && (std || !c.isOpen(e.f.Name) && e.fresh()) {
 		return e.f, e.src, e.diags, nil
 	}
-	f, src, diags, err := snnc.Load(from, path)
-	if err != nil {
+	opened := false
+	f, src, diags, err := snnc.LoadOverlay(from, path, func(name string) ([]byte, bool) {
+		b, ok := c.open(name)
+		opened = ok
+		return b, ok
+	})
+	if err != nil || opened {
 		return f, src, diags, err
 	}
 	e = &imported{f: f, src: src, diags: diags}
@@ -64,6 +72,18 @@ func (c *importCache) load(from, path string) (*lang.File, []byte, lang.Diagnost
 	c.m[key] = e
 	c.mu.Unlock()
 	return f, src, diags, nil
+}
+
+func (c *importCache) open(name string) ([]byte, bool) {
+	if c.overlay == nil {
+		return nil, false
+	}
+	return c.overlay(name)
+}
+
+func (c *importCache) isOpen(name string) bool {
+	_, ok := c.open(name)
+	return ok
 }
 
 func (e *imported) fresh() bool {

@@ -189,6 +189,35 @@ func TestDiagnosticInImportedFile(t *testing.T) {
 	}
 }
 
+// TestUnsavedImportIsSeen: a model that imports a file open in the editor
+// is checked against the buffer, unsaved edits included, and re-checked
+// when the buffer changes or closes.
+func TestUnsavedImportIsSeen(t *testing.T) {
+	dir := t.TempDir()
+	lib := "neuron A {\n    parameters { tau = 1 ms }\n}\n"
+	os.WriteFile(filepath.Join(dir, "lib.snn"), []byte(lib), 0o644)
+	main := "import \"lib.snn\"\n\nnetwork N {\n    population P = A[2]\n}\n"
+	c := newClient(t)
+	mainURI := c.open(filepath.Join(dir, "main.snn"), main)
+	libURI := c.open(filepath.Join(dir, "lib.snn"), lib)
+	if len(c.diags[mainURI]) != 0 {
+		t.Fatalf("main: %+v", c.diags[mainURI])
+	}
+	// rename A to B in the buffer, unsaved: main no longer finds A
+	start := at(t, lib, "A {", 0, 0)
+	end := start
+	end.Character++
+	c.edit(libURI, 2, start, end, "B")
+	if d := c.diags[mainURI]; len(d) != 1 || !strings.Contains(d[0].Message, "A") || d[0].Range.Start.Line != 3 {
+		t.Fatalf("main after the unsaved edit: %+v", d)
+	}
+	// closing the buffer drops the edit: the file on disk has A again
+	c.call("textDocument/didClose", protocol.DidCloseTextDocumentParams{TextDocument: protocol.TextDocumentIdentifier{URI: libURI}}, nil)
+	if d := c.diags[mainURI]; len(d) != 0 {
+		t.Fatalf("main after closing lib: %+v", d)
+	}
+}
+
 func hoverOf(t testing.TB, c *client, uri string, p protocol.Position) string {
 	t.Helper()
 	var h struct {

@@ -43,6 +43,7 @@ type Server struct {
 // log, and reports version in the initialize answer.
 func New(log io.Writer, version string) *Server {
 	s := &Server{docs: map[string]*doc{}, log: log, version: version}
+	s.imports.overlay = s.openText
 	s.handler = protocol.Handler{
 		Initialize:  s.initialize,
 		Initialized: func(*glsp.Context, *protocol.InitializedParams) error { return nil },
