@@ -90,7 +90,9 @@ func TestNeovimClient(t *testing.T) {
 			URI   string
 			Range struct{ Start struct{ Line, Character int } }
 		}
-		Fixed bool
+		Fixed       bool
+		Sync        int
+		FormatEdits *int `json:"format_edits"`
 	}
 	if err := json.Unmarshal(b, &res); err != nil {
 		t.Fatalf("%s: %v", b, err)
@@ -119,5 +121,11 @@ func TestNeovimClient(t *testing.T) {
 	}
 	if !res.Fixed {
 		t.Error("the fix did not clear the diagnostic")
+	}
+	if res.Sync != 2 {
+		t.Errorf("Neovim syncs with kind %d, not incremental (2)", res.Sync)
+	}
+	if res.FormatEdits == nil || *res.FormatEdits != 0 {
+		t.Errorf("after the incremental fix the server's text is not the buffer: formatting gives %v edits", res.FormatEdits)
 	}
 }

@@ -32,8 +32,12 @@ out.diagnostics = {}
 for _, d in ipairs(vim.diagnostic.get(buf)) do
   table.insert(out.diagnostics, { lnum = d.lnum, col = d.col, message = d.message, severity = d.severity })
 end
-out.sync = client.server_capabilities and client.server_capabilities.textDocumentSync
-  or client.resolved_capabilities.text_document_did_change
+-- how Neovim sends changes: 2 is incremental
+if client.resolved_capabilities then
+  out.sync = client.resolved_capabilities.text_document_did_change
+else
+  out.sync = client.server_capabilities.textDocumentSync.change
+end
 
 local function at(line, col)
   return { textDocument = { uri = vim.uri_from_bufnr(buf) }, position = { line = line, character = col } }
@@ -54,6 +58,11 @@ if not vim.wait(20000, function() return #vim.diagnostic.get(buf) == 0 end, 20) 
   return fail('diagnostics not cleared by the fix')
 end
 out.fixed = true
+-- the server's copy of the text must be the buffer, byte for byte: the
+-- model is formatted, so formatting it gives no edit
+local fmt = client.request_sync('textDocument/formatting', { textDocument = { uri = vim.uri_from_bufnr(buf) }, options = { tabSize = 4, insertSpaces = true } }, 10000, buf)
+if not fmt or fmt.err then return fail('formatting: ' .. vim.inspect(fmt)) end
+out.format_edits = #(fmt.result or {})
 
 client.stop()
 vim.wait(5000, function() return client.is_stopped() end, 20)
