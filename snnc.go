@@ -256,6 +256,15 @@ func Load(from, path string) (*lang.File, []byte, lang.Diagnostics, error) {
 	return LoadOverlay(from, path, nil)
 }
 
+// ImportName is the file an import of path (not std/...) in the file from
+// names: path relative to from's directory, cleaned.
+func ImportName(from, path string) string {
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(filepath.Dir(from), path)
+	}
+	return filepath.Clean(path)
+}
+
 // LoadOverlay is Load where overlay (when not nil) may give a file's text
 // by its clean path instead of the disk: an editor's unsaved buffer.
 func LoadOverlay(from, path string, overlay func(name string) ([]byte, bool)) (*lang.File, []byte, lang.Diagnostics, error) {
@@ -268,11 +277,7 @@ func LoadOverlay(from, path string, overlay func(name string) ([]byte, bool)) (*
 		}
 		name, src = path, b
 	} else {
-		name = path
-		if !filepath.IsAbs(path) {
-			name = filepath.Join(filepath.Dir(from), path)
-		}
-		name = filepath.Clean(name)
+		name = ImportName(from, path)
 		b, ok := []byte(nil), false
 		if overlay != nil {
 			b, ok = overlay(name)

@@ -35,10 +35,38 @@ func (d *doc) identAt(p protocol.Position) (*lang.Ident, lang.Ref, bool) {
 	return id, r, ok
 }
 
+// importAt is the import whose path is under p, if any.
+func (d *doc) importAt(p protocol.Position) *lang.ImportDecl {
+	lit, ok := d.at(p).(*lang.StringLit)
+	if !ok {
+		return nil
+	}
+	for _, decl := range d.file.Decls {
+		if imp, ok := decl.(*lang.ImportDecl); ok && imp.Path == lit {
+			return imp
+		}
+	}
+	return nil
+}
+
 func (s *Server) definition(_ *glsp.Context, p *protocol.DefinitionParams) (any, error) {
 	d := s.doc(p.TextDocument.URI)
 	if d == nil {
 		return nil, nil
+	}
+	if imp := d.importAt(p.Position); imp != nil {
+		// an import's path opens the file, at its top
+		name := importedFile(d.path, imp)
+		if strings.HasPrefix(name, stdlib.Prefix) {
+			var err error
+			if name, err = s.stdFile(name); err != nil {
+				return nil, nil
+			}
+		}
+		if _, err := os.Stat(name); err != nil {
+			return nil, nil
+		}
+		return []protocol.Location{{URI: pathURI(name)}}, nil
 	}
 	_, r, ok := d.identAt(p.Position)
 	if !ok {

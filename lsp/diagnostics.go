@@ -3,6 +3,7 @@ package lsp
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/tliron/glsp"
 	protocol "github.com/tliron/glsp/protocol_3_16"
@@ -10,6 +11,7 @@ import (
 	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/parser"
+	"github.com/snnc/snnc/stdlib"
 )
 
 // doc is an open document and the result of its last check.
@@ -200,13 +202,22 @@ func (s *Server) importRange(d *doc, file string) protocol.Range {
 	if d.file != nil {
 		for _, decl := range d.file.Decls {
 			if imp, ok := decl.(*lang.ImportDecl); ok {
-				if imp.Path.Value == file || filepath.Clean(filepath.Join(filepath.Dir(d.path), imp.Path.Value)) == file {
+				if importedFile(d.path, imp) == file {
 					return d.srcLines.rangeOf(imp.Path.Pos, imp.Path.End)
 				}
 			}
 		}
 	}
 	return protocol.Range{End: protocol.Position{Character: 1}}
+}
+
+// importedFile is the file name an import of the file at path reads: the
+// std/ module, or the path resolved as snnc resolves it.
+func importedFile(path string, imp *lang.ImportDecl) string {
+	if strings.HasPrefix(imp.Path.Value, stdlib.Prefix) {
+		return imp.Path.Value
+	}
+	return snnc.ImportName(path, imp.Path.Value)
 }
 
 func severity(s lang.Severity) protocol.DiagnosticSeverity {

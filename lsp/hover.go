@@ -26,6 +26,12 @@ func (s *Server) hover(_ *glsp.Context, p *protocol.HoverParams) (*protocol.Hove
 			return nil, nil
 		}
 		text, span = hoverText(d.fileProg, n, r), n.Span
+	case *lang.StringLit:
+		imp := d.importAt(p.Position)
+		if imp == nil {
+			return nil, nil
+		}
+		text, span = importHover(d, imp), n.Span
 	case *lang.UnitFactor:
 		u, ok := units.Lookup(n.Name)
 		if !ok {
@@ -149,4 +155,29 @@ func siUnit(d units.Dim) string {
 		return ""
 	}
 	return d.String()
+}
+
+// importHover lists what an import declares.
+func importHover(d *doc, imp *lang.ImportDecl) string {
+	name := importedFile(d.path, imp)
+	var decls []string
+	for _, f := range d.fileProg.Files {
+		if f.Name != name {
+			continue
+		}
+		for _, decl := range f.Decls {
+			switch decl := decl.(type) {
+			case *lang.TypeDecl:
+				decls = append(decls, string(decl.Kind)+" "+decl.Name.Name)
+			case *lang.FuncDecl:
+				decls = append(decls, "function "+decl.Name.Name)
+			case *lang.NetworkDecl:
+				decls = append(decls, "network "+decl.Name.Name)
+			}
+		}
+	}
+	if len(decls) == 0 {
+		return fmt.Sprintf("**%s**", name)
+	}
+	return fmt.Sprintf("**%s** declares %s", name, strings.Join(decls, ", "))
 }

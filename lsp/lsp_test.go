@@ -289,6 +289,14 @@ func TestDefinitionIntoStdlib(t *testing.T) {
 	if !strings.Contains(lineText, "neuron "+word) {
 		t.Fatalf("definition of %s at line %q", word, lineText)
 	}
+	// an import's path opens the module; hovering it lists its types
+	c.call("textDocument/definition", protocol.DefinitionParams{TextDocumentPositionParams: pos(uri, at(t, text, `"std/neurons"`, 0, 3))}, &locs)
+	if len(locs) != 1 || uriPath(locs[0].URI) != filepath.Join(filepath.Dir(file), "neurons.snn") || locs[0].Range.Start.Line != 0 {
+		t.Fatalf("definition of the import: %+v", locs)
+	}
+	if h := hoverOf(t, c, uri, at(t, text, `"std/neurons"`, 0, 3)); !strings.Contains(h, "**std/neurons** declares neuron LIF") || !strings.Contains(h, "neuron AdaptiveLIF") {
+		t.Fatalf("hover on the import: %q", h)
+	}
 	// and a local name: tau_m's use goes to its declaration
 	_, cuba := readExample(t, "cuba.snn")
 	uri2 := c.open(filepath.Join(filepath.Dir(path), "cuba.snn"), cuba)
