@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"math/rand"
 	"net"
 	"os"
 	"path/filepath"
@@ -155,4 +156,30 @@ func TestServeOverStream(t *testing.T) {
 	conn.Call(ctx, "shutdown", nil, nil)
 	conn.Notify(ctx, "exit", nil)
 	<-done
+}
+
+// TestMutatedModelsNeverCrash: shipped models with a few characters
+// changed at random (braces, quotes, operators, newlines: a half-edited
+// file), a request of every kind before and after typing "x." somewhere.
+// The seed is fixed: the same texts on every run.
+func TestMutatedModelsNeverCrash(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	files := modelFiles(t)
+	const chars = " {}()=x1\n#.'\""
+	for i := 0; i < 100; i++ {
+		b, err := os.ReadFile(files[r.Intn(len(files))])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := 0; k < 1+r.Intn(6); k++ {
+			b[r.Intn(len(b))] = chars[r.Intn(len(chars))]
+		}
+		text := string(b)
+		c := newClient(t)
+		uri := c.open(filepath.Join(t.TempDir(), "m.snn"), text)
+		p := newLines(text).position(r.Intn(len(text) + 1))
+		c.everyRequest(uri, p)
+		c.edit(uri, 2, p, p, "x.")
+		c.everyRequest(uri, p)
+	}
 }
