@@ -41,10 +41,10 @@ func (s *Server) completion(_ *glsp.Context, p *protocol.CompletionParams) (any,
 
 	c := &completer{seen: map[string]bool{}}
 	if afterNumber.MatchString(before) {
+		// a unit most likely comes next (the rest still does: 15 every ...)
 		for _, u := range unitNames {
 			c.add(u, protocol.CompletionItemKindUnit, "unit")
 		}
-		return c.list(), nil
 	}
 	var scope *scopeAt
 	if d.file != nil {

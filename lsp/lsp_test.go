@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -380,9 +381,17 @@ func TestCompletion(t *testing.T) {
 	if _, ok := net["E"]; !ok {
 		t.Errorf("completion in the network lacks the population E")
 	}
-	after := completions(t, c, uri, at(t, text, " ms\n", 0, 1))
-	if _, ok := after["ms"]; !ok || len(after) != len(unitNames) {
-		t.Errorf("after a number: %d items, want the %d units", len(after), len(unitNames))
+	// after a number: the units first, then the rest (`15 every ...`)
+	var items []protocol.CompletionItem
+	c.call("textDocument/completion", protocol.CompletionParams{TextDocumentPositionParams: pos(uri, at(t, text, " ms\n", 0, 1))}, &items)
+	sort.Slice(items, func(i, j int) bool { return *items[i].SortText < *items[j].SortText })
+	for i, u := range unitNames {
+		if items[i].Label != u {
+			t.Fatalf("after a number, item %d is %s, want the unit %s", i, items[i].Label, u)
+		}
+	}
+	if after := completions(t, c, uri, at(t, text, " ms\n", 0, 1)); after["every"].Label == "" || after["tau_m"].Label == "" {
+		t.Errorf("after a number: no keywords or names")
 	}
 	// "E." in the network: CubaLIF's variables
 	edited := strings.Replace(text, "    record spikes(E, I)", "    record E.", 1)
