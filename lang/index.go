@@ -458,3 +458,26 @@ func commentText(s string) string {
 	s = strings.TrimPrefix(s, "#")
 	return strings.TrimRight(strings.TrimPrefix(s, " "), " \t\r")
 }
+
+// ConstValue of a parameter or state variable: the value (SI units) of its
+// declaration when that is built from literals and other such parameters
+// of its type (v_reset = E_l - 10 mV); ok is false for anything else (a
+// random draw, a function of time).
+func (s *Symbol) ConstValue() (float64, bool) { return s.constValue(0) }
+
+func (s *Symbol) constValue(depth int) (float64, bool) {
+	v, ok := s.Decl.(*VarDecl)
+	if !ok || s.Kind != ParamSym && s.Kind != StateSym || depth > 64 { // the checker reports cycles
+		return 0, false
+	}
+	return constValueWith(v.Value, func(id *Ident) (float64, bool) {
+		if s.Owner == nil {
+			return 0, false
+		}
+		o := s.Owner.Scope[id.Name]
+		if o == nil || o.Kind != ParamSym {
+			return 0, false
+		}
+		return o.constValue(depth + 1)
+	})
+}

@@ -1,6 +1,7 @@
 package lang_test
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -192,5 +193,34 @@ neuron A {
 	})
 	if len(want) > 0 {
 		t.Errorf("declarations not found: %v", want)
+	}
+}
+
+// TestSymbolConstValue: a parameter built from others has its value; a
+// state variable its initial value; a random one none.
+func TestSymbolConstValue(t *testing.T) {
+	src := []byte(`neuron A {
+    parameters {
+        a = 2 ms
+        b = a * 3 + 1 ms
+    }
+    state {
+        v = b / 7
+        w = uniform(0, 1)
+    }
+}
+`)
+	prog, diags := snnc.Check("a.snn", src)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	scope := prog.Types["A"].Scope
+	for name, want := range map[string]float64{"a": 0.002, "b": 0.007, "v": 0.001} {
+		if got, ok := scope[name].ConstValue(); !ok || math.Abs(got-want) > 1e-15 {
+			t.Errorf("%s = %v (%v), want %v", name, got, ok, want)
+		}
+	}
+	if _, ok := scope["w"].ConstValue(); ok {
+		t.Error("a random initial value is constant")
 	}
 }

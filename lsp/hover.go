@@ -83,11 +83,13 @@ func hoverText(prog *lang.Program, id *lang.Ident, r lang.Ref) string {
 		if t.Kind != lang.Invalid && t.Kind != lang.Deferred && s.Kind != lang.PopSym && s.Kind != lang.ProjSym && s.Kind != lang.CompSym {
 			fmt.Fprintf(&b, "\n\nunit: %s", t)
 		}
-		// a value only for a parameter that checked: 1 ms + 2 mV has none
-		if v, ok := s.Decl.(*lang.VarDecl); ok && s.Kind == lang.ParamSym && t.Kind == lang.Number {
-			if x, ok := lang.ConstValue(v.Value); ok {
-				fmt.Fprintf(&b, "\n\nvalue: %s", quantity(x, t))
+		// a value only for a variable that checked: 1 ms + 2 mV has none
+		if x, ok := s.ConstValue(); ok && t.Kind == lang.Number {
+			what := "value"
+			if s.Kind == lang.StateSym {
+				what = "initial value"
 			}
+			fmt.Fprintf(&b, "\n\n%s: %s", what, quantity(x, t))
 		}
 	default:
 		switch decl := r.Decl.(type) {

@@ -246,6 +246,8 @@ func TestHover(t *testing.T) {
 		{"bernoulli", 0, []string{"built-in connector"}},
 		{"E = CubaLIF", 0, []string{"population of CubaLIF, 3200 neurons"}},
 		{"ms\n", 0, []string{"unit of time"}},
+		// a state variable's initial value, through a parameter
+		{"v  = v_reset", 0, []string{"**v**: state variable", "initial value: -60 mV"}},
 	} {
 		got := hoverOf(t, c, uri, at(t, text, tc.sub, tc.n, 1))
 		for _, w := range tc.wants {
