@@ -40,6 +40,9 @@ func (s *Server) completion(_ *glsp.Context, p *protocol.CompletionParams) (any,
 	before := d.text[start:off]
 
 	c := &completer{seen: map[string]bool{}}
+	if inCommentOrString(before) {
+		return c.list(), nil
+	}
 	if afterNumber.MatchString(before) {
 		// a unit most likely comes next (the rest still does: 15 every ...)
 		for _, u := range unitNames {
@@ -262,4 +265,21 @@ func importLine(f *lang.File) uint32 {
 		}
 	}
 	return uint32(line)
+}
+
+// inCommentOrString: the line up to the cursor ends inside a comment or an
+// open string, where nothing is completed.
+func inCommentOrString(line string) bool {
+	quoted := false
+	for i := 0; i < len(line); i++ {
+		switch {
+		case quoted && line[i] == '\\':
+			i++
+		case line[i] == '"':
+			quoted = !quoted
+		case !quoted && line[i] == '#':
+			return true
+		}
+	}
+	return quoted
 }

@@ -89,6 +89,15 @@ func applyChange(l *lines, c protocol.TextDocumentContentChangeEvent) string {
 	return l.text[:a] + c.Text + l.text[b:]
 }
 
+// didSave checks again: a data file the model names may have appeared
+// meanwhile, and the files that import this one now read it from disk too.
+func (s *Server) didSave(ctx *glsp.Context, p *protocol.DidSaveTextDocumentParams) error {
+	if d := s.doc(p.TextDocument.URI); d != nil {
+		s.update(ctx, d)
+	}
+	return nil
+}
+
 func (s *Server) didClose(ctx *glsp.Context, p *protocol.DidCloseTextDocumentParams) error {
 	s.mu.Lock()
 	d := s.docs[p.TextDocument.URI]

@@ -219,6 +219,23 @@ func TestUnsavedImportIsSeen(t *testing.T) {
 	}
 }
 
+// TestSaveChecksAgain: a data file written after the model was opened is
+// found when the model is saved (as snnc check finds it).
+func TestSaveChecksAgain(t *testing.T) {
+	dir := t.TempDir()
+	c := newClient(t)
+	model := "neuron N {\n    state { v = 0 }\n    inputs { exc: v += weight }\n    on threshold v > 1 { v = 0 }\n}\n\nnetwork Net {\n    input S = spikes(\"s.csv\", n = 2)\n    population P = N[2]\n    project S -> P : exc { connect = one_to_one  weight = 2 }\n}\n"
+	uri := c.open(filepath.Join(dir, "m.snn"), model)
+	if d := c.diags[uri]; len(d) != 1 || !strings.Contains(d[0].Message, "s.csv") {
+		t.Fatalf("before the data file exists: %+v", d)
+	}
+	os.WriteFile(filepath.Join(dir, "s.csv"), []byte("0,1\n"), 0o644)
+	c.call("textDocument/didSave", protocol.DidSaveTextDocumentParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri}}, nil)
+	if d := c.diags[uri]; len(d) != 0 {
+		t.Fatalf("after the data file is written and the model saved: %+v", d)
+	}
+}
+
 func hoverOf(t testing.TB, c *client, uri string, p protocol.Position) string {
 	t.Helper()
 	var h struct {
@@ -382,6 +399,13 @@ func TestCompletion(t *testing.T) {
 	net := completions(t, c, uri, at(t, text, "record spikes", 0, 0))
 	if _, ok := net["E"]; !ok {
 		t.Errorf("completion in the network lacks the population E")
+	}
+	// nothing in a comment or a string
+	if got := completions(t, c, uri, at(t, text, "synaptic currents", 0, 3)); len(got) != 0 {
+		t.Errorf("completion in a comment: %d items", len(got))
+	}
+	if got := completions(t, c, uri, at(t, text, "cuba_out", 0, 2)); len(got) != 0 {
+		t.Errorf("completion in a string: %d items", len(got))
 	}
 	// after a number: the units first, then the rest (`15 every ...`)
 	var items []protocol.CompletionItem

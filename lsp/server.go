@@ -53,7 +53,7 @@ func New(log io.Writer, version string) *Server {
 
 		TextDocumentDidOpen:   s.didOpen,
 		TextDocumentDidChange: s.didChange,
-		TextDocumentDidSave:   func(*glsp.Context, *protocol.DidSaveTextDocumentParams) error { return nil },
+		TextDocumentDidSave:   s.didSave,
 		TextDocumentDidClose:  s.didClose,
 
 		TextDocumentHover:          s.hover,
