@@ -93,12 +93,14 @@ snnc-check:
 
 # The TextMate grammar of the VS Code extension against annotated copies of
 # shipped models (vscode-tmgrammar-test, installed by npm from the lock
-# file). Without npm this fails and says what to install: no silent skip.
+# file), and the extension packages (vsce checks its manifest). Without npm this fails and says what to install: no silent skip.
 # The annotated feast.snn must stay examples/feast.snn plus assertion lines.
 grammar:
 	@command -v npm >/dev/null || { echo "the grammar test needs npm (Node.js >= 18): apt-get install -y npm"; exit 1; }
 	cd editors/vscode && npm ci --no-audit --no-fund --loglevel=error
-	cd editors/vscode && npm test
+	cd editors/vscode && npm test && node --check extension.js
+	@cd editors/vscode && npm run --silent package >/dev/null 2>&1 || \
+		{ echo "the VS Code extension does not package: cd editors/vscode && npm run package"; exit 1; }
 	@grep -Ev '^# SYNTAX TEST|^#[[:space:]]*\^|^# <-' editors/vscode/test/feast.snn | diff -u examples/feast.snn - || \
 		{ echo "editors/vscode/test/feast.snn is no longer examples/feast.snn with assertions: update it"; exit 1; }
 
