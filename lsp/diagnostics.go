@@ -22,11 +22,13 @@ type doc struct {
 	version int32
 	lines   *lines // over text
 
-	prog  *lang.Program // last check, errors or not
-	diags lang.Diagnostics
+	prog       *lang.Program // last check, errors or not
+	diags      lang.Diagnostics
+	checkLines *lines // over the text the last check read (normalized), where diags point
 	// file is the main file's tree from the last check that had one (a
-	// half-typed line leaves the previous tree for completion and symbols);
-	// src is the source it was parsed from, srcLines its index.
+	// text that does not parse at all leaves the previous tree for hover,
+	// completion and symbols), fileProg its check, srcLines the index of
+	// the source it was parsed from.
 	file     *lang.File
 	fileProg *lang.Program
 	srcLines *lines
@@ -42,12 +44,12 @@ func (d *doc) check(imports *importCache) {
 	}
 	r, diags := snnc.Compile(d.path, snnc.Options{Stop: snnc.Checked, Source: src, DataDir: filepath.Dir(d.path), Load: load})
 	d.prog, d.diags = r.Checked, diags
+	d.checkLines = newLines(string(parser.Normalize(src)))
 	if p := r.Checked; p != nil && len(p.Files) > 0 && p.Files[0] != nil {
-		d.file, d.fileProg = p.Files[0], p
-		d.srcLines = newLines(string(p.Sources[p.Files[0].Name]))
+		d.file, d.fileProg, d.srcLines = p.Files[0], p, d.checkLines
 	}
 	if d.srcLines == nil {
-		d.srcLines = newLines(string(parser.Normalize(src)))
+		d.srcLines = d.checkLines
 	}
 }
 
@@ -185,7 +187,7 @@ func (s *Server) diagnostics(d *doc) []protocol.Diagnostic {
 		}
 		here := protocol.Location{URI: d.uri}
 		if x.Pos.File == main || x.Pos.File == "" {
-			pd.Range = d.srcLines.rangeOf(x.Pos, x.End)
+			pd.Range = d.checkLines.rangeOf(x.Pos, x.End)
 			here.Range = pd.Range
 		} else {
 			loc, ok := s.location(d, x.Pos, x.End)

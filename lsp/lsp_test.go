@@ -139,27 +139,7 @@ func TestDiagnosticsAreSnncChecks(t *testing.T) {
 	bad := strings.Replace(text, "v'  = (ge + gi - (v - E_l)) / tau_m", "v'  = (ge + gi - (v - E_l)) / tau_m + t_ref", 1)
 	uri := c.open(path, bad)
 
-	_, want := snnc.Compile(path, snnc.Options{Stop: snnc.Checked, Source: []byte(bad), DataDir: filepath.Dir(path)})
-	got := c.diags[uri]
-	if len(want) == 0 || len(got) != len(want) {
-		t.Fatalf("got %d diagnostics, snnc check gives %d: %v", len(got), len(want), want)
-	}
-	for i, w := range want {
-		g := got[i]
-		if g.Message != w.Msg || int(g.Range.Start.Line) != w.Pos.Line-1 || int(g.Range.Start.Character) != w.Pos.Col-1 {
-			t.Errorf("diagnostic %d: got %q at %d:%d, want %q at %s", i, g.Message, g.Range.Start.Line+1, g.Range.Start.Character+1, w.Msg, w.Pos)
-		}
-		if w.End.IsValid() && int(g.Range.End.Character) != w.End.Col-1 {
-			t.Errorf("diagnostic %d ends at column %d, want %d", i, g.Range.End.Character+1, w.End.Col)
-		}
-		if w.Hint != "" && (len(g.RelatedInformation) == 0 || g.RelatedInformation[0].Message != "hint: "+w.Hint) {
-			t.Errorf("diagnostic %d: hint %q not in related information %+v", i, w.Hint, g.RelatedInformation)
-		}
-		if *g.Severity != protocol.DiagnosticSeverityError {
-			t.Errorf("diagnostic %d: severity %v", i, *g.Severity)
-		}
-	}
-
+	sameAsCheck(t, c, uri, path, bad)
 	// remove " + t_ref" again, as a keystroke-sized incremental edit
 	start := at(t, bad, " + t_ref", 0, 0)
 	end := start
@@ -171,6 +151,38 @@ func TestDiagnosticsAreSnncChecks(t *testing.T) {
 	if doc := c.s.doc(uri); doc.text != text {
 		t.Fatalf("incremental edit gave a different text")
 	}
+	// a text with no tree at all: the diagnostics still point into it,
+	// not into the last text that parsed
+	garbage := "\n\n    )))\n"
+	c.edit(uri, 3, protocol.Position{}, newLines(text).position(len(text)), garbage)
+	sameAsCheck(t, c, uri, path, garbage)
+}
+
+// sameAsCheck: the diagnostics published for uri are snnc check's on text
+// (message, place, hint as related information, severity).
+func sameAsCheck(t *testing.T, c *client, uri, path, text string) {
+	t.Helper()
+	_, want := snnc.Compile(path, snnc.Options{Stop: snnc.Checked, Source: []byte(text), DataDir: filepath.Dir(path)})
+	got := c.diags[uri]
+	if len(want) == 0 || len(got) != len(want) {
+		t.Fatalf("got %d diagnostics, snnc check gives %d: %v", len(got), len(want), want)
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.Message != w.Msg || int(g.Range.Start.Line) != w.Pos.Line-1 || int(g.Range.Start.Character) != w.Pos.Col-1 {
+			t.Errorf("diagnostic %d: got %q at %d:%d, want %q at %s", i, g.Message, g.Range.Start.Line+1, g.Range.Start.Character+1, w.Msg, w.Pos)
+		}
+		if w.End.IsValid() && w.End.Offset > w.Pos.Offset && int(g.Range.End.Character) != w.End.Col-1 {
+			t.Errorf("diagnostic %d ends at column %d, want %d", i, g.Range.End.Character+1, w.End.Col)
+		}
+		if w.Hint != "" && (len(g.RelatedInformation) == 0 || g.RelatedInformation[0].Message != "hint: "+w.Hint) {
+			t.Errorf("diagnostic %d: hint %q not in related information %+v", i, w.Hint, g.RelatedInformation)
+		}
+		if *g.Severity != protocol.DiagnosticSeverityError {
+			t.Errorf("diagnostic %d: severity %v", i, *g.Severity)
+		}
+	}
+
 }
 
 // TestDiagnosticInImportedFile: an error in an imported file shows at the
