@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -103,8 +104,21 @@ func (c *client) everyRequest(uri string, p protocol.Position) {
 // `snnc lsp` does on stdio): initialize, open, diagnostics pushed, hover,
 // shutdown and exit.
 func TestServeOverStream(t *testing.T) {
+	// whatever the connection would print on stderr (an editor shows it
+	// as the server's log) is caught too
+	stderr := os.Stderr
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Stderr = w
+	defer func() { os.Stderr = stderr }()
+	printed := make(chan []byte)
+	go func() { b, _ := io.ReadAll(r); printed <- b }()
+
 	srv, cli := net.Pipe()
-	s := New(io.Discard, "test")
+	var logged bytes.Buffer
+	s := New(&logged, "test")
 	done := make(chan struct{})
 	go func() { s.Serve(context.Background(), srv); close(done) }()
 
@@ -153,9 +167,17 @@ func TestServeOverStream(t *testing.T) {
 	if err := conn.Call(ctx, "no/such/method", nil, nil); err == nil {
 		t.Fatal("an unknown method got no error")
 	}
+	// notifications the server has no use for are ignored, not logged
+	conn.Notify(ctx, "$/cancelRequest", map[string]any{"id": 7})
+	conn.Notify(ctx, "workspace/didChangeConfiguration", map[string]any{"settings": nil})
 	conn.Call(ctx, "shutdown", nil, nil)
 	conn.Notify(ctx, "exit", nil)
 	<-done
+	os.Stderr = stderr
+	w.Close()
+	if b := <-printed; logged.Len() > 0 || len(b) > 0 {
+		t.Fatalf("the server logged:\n%s%s", logged.String(), b)
+	}
 }
 
 // TestMutatedModelsNeverCrash: shipped models with a few characters

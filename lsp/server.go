@@ -14,6 +14,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log"
 	"runtime/debug"
 	"sync"
 
@@ -88,7 +89,8 @@ func (s *Server) initialize(_ *glsp.Context, _ *protocol.InitializeParams) (any,
 
 // Serve answers one client on rwc until it disconnects or sends exit.
 func (s *Server) Serve(ctx context.Context, rwc io.ReadWriteCloser) {
-	conn := jsonrpc2.NewConn(ctx, jsonrpc2.NewBufferedStream(rwc, jsonrpc2.VSCodeObjectCodec{}), jsonrpc2.HandlerWithError(s.handle))
+	conn := jsonrpc2.NewConn(ctx, jsonrpc2.NewBufferedStream(rwc, jsonrpc2.VSCodeObjectCodec{}), jsonrpc2.HandlerWithError(s.handle),
+		jsonrpc2.SetLogger(log.New(s.log, "snnc lsp: ", 0)))
 	select {
 	case <-conn.DisconnectNotify():
 	case <-ctx.Done():
@@ -121,6 +123,8 @@ func (s *Server) handle(ctx context.Context, conn *jsonrpc2.Conn, req *jsonrpc2.
 	}
 	r, validMethod, validParams, err := s.dispatch(gc)
 	switch {
+	case req.Notif && !validMethod:
+		return nil, nil // a notification the server does not use ($/cancelRequest, settings): ignored
 	case !validMethod:
 		return nil, &jsonrpc2.Error{Code: jsonrpc2.CodeMethodNotFound, Message: "method not supported: " + req.Method}
 	case !validParams:
