@@ -353,6 +353,46 @@ func TestDefinitionOfPorts(t *testing.T) {
 	}
 }
 
+// TestReferencesAndHighlight: every use of a name in the file, with or
+// without its declaration; the declaration highlighted as a write.
+func TestReferencesAndHighlight(t *testing.T) {
+	c := newClient(t)
+	path, text := readExample(t, "cuba.snn")
+	uri := c.open(path, text)
+	n := strings.Count(stripComments(text), "v_reset")
+	use := pos(uri, at(t, text, "v_reset +", 0, 0))
+	for _, decl := range []bool{true, false} {
+		var locs []protocol.Location
+		c.call("textDocument/references", protocol.ReferenceParams{TextDocumentPositionParams: use, Context: protocol.ReferenceContext{IncludeDeclaration: decl}}, &locs)
+		want := n
+		if !decl {
+			want--
+		}
+		if len(locs) != want {
+			t.Errorf("references (declaration %v): %d, want %d", decl, len(locs), want)
+		}
+		for _, l := range locs {
+			if _, line := newLines(text).line(int(l.Range.Start.Line)); !strings.HasPrefix(line[l.Range.Start.Character:], "v_reset") {
+				t.Errorf("a reference at %q", line)
+			}
+		}
+	}
+	var hl []protocol.DocumentHighlight
+	c.call("textDocument/documentHighlight", protocol.DocumentHighlightParams{TextDocumentPositionParams: use}, &hl)
+	writes := 0
+	for _, h := range hl {
+		if *h.Kind == protocol.DocumentHighlightKindWrite {
+			writes++
+			if h.Range.Start != at(t, text, "v_reset = -60 mV", 0, 0) {
+				t.Errorf("the write is at %+v", h.Range.Start)
+			}
+		}
+	}
+	if len(hl) != n || writes != 1 {
+		t.Errorf("%d highlights (%d writes), want %d (1)", len(hl), writes, n)
+	}
+}
+
 // TestDocumentSymbols: the outline has the types, networks, populations and
 // projections.
 func TestDocumentSymbols(t *testing.T) {

@@ -43,14 +43,9 @@ func (s *Server) rename(_ *glsp.Context, p *protocol.RenameParams) (*protocol.Wo
 		return nil, err
 	}
 	edits := []protocol.TextEdit{}
-	lang.Inspect(d.file, func(n lang.Node) bool {
-		if id, ok := n.(*lang.Ident); ok {
-			if r, ok := d.fileProg.Lookup(id); ok && r.Name() == target.Name() {
-				edits = append(edits, protocol.TextEdit{Range: d.srcLines.rangeOf(id.Pos, id.End), NewText: p.NewName})
-			}
-		}
-		return true
-	})
+	for _, id := range d.uses(target.Name()) {
+		edits = append(edits, protocol.TextEdit{Range: d.srcLines.rangeOf(id.Pos, id.End), NewText: p.NewName})
+	}
 	return &protocol.WorkspaceEdit{Changes: map[protocol.DocumentUri][]protocol.TextEdit{d.uri: edits}}, nil
 }
 

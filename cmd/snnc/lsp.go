@@ -16,7 +16,7 @@ func newLSP(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Run the language server (LSP over stdin/stdout) for editors",
 		Long: `Lsp runs a Language Server Protocol server on stdin and stdout, for an
 editor to start: diagnostics as you type (those of snnc check), hover with
-units and values, go to definition (into std/... too), document symbols,
+units and values, go to definition (into std/... too), references, document symbols,
 completion, formatting (snnc fmt) and rename. See docs/editors.md for the
 VS Code and Neovim set-up.`,
 		Args: cobra.NoArgs,
