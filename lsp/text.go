@@ -105,8 +105,8 @@ func (l *lines) fromPos(p lang.Pos) protocol.Position {
 	return protocol.Position{Line: uint32(p.Line - 1), Character: uint32(utf16Count(s))}
 }
 
-// rangeOf is the LSP range of [pos, end); a missing or earlier end makes
-// it cover pos's name-sized word, or one character.
+// rangeOf is the LSP range of [pos, end); without an end after pos it
+// covers one character, so that the editor still marks the place.
 func (l *lines) rangeOf(pos, end lang.Pos) protocol.Range {
 	a := l.fromPos(pos)
 	b := a
