@@ -41,6 +41,16 @@ func needNvim(t testing.TB) {
 	}
 }
 
+// buildSnnc builds the snnc command into dir.
+func buildSnnc(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "snnc")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/snnc").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
 // TestNeovimClient runs `snnc lsp` under Neovim's own LSP client on a copy
 // of examples/homeostasis.snn with a unit error: the diagnostic arrives,
 // hover explains a parameter of a std type, go to definition opens
@@ -48,10 +58,7 @@ func needNvim(t testing.TB) {
 func TestNeovimClient(t *testing.T) {
 	needNvim(t)
 	dir := t.TempDir()
-	snncBin := filepath.Join(dir, "snnc")
-	if out, err := exec.Command("go", "build", "-o", snncBin, "../cmd/snnc").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	snncBin := buildSnnc(t, dir)
 	_, text := readExample(t, "homeostasis.snn")
 	bad := strings.Replace(text, "weight = 80 mV", "weight = 80 ms", 1)
 	model := filepath.Join(dir, "homeostasis.snn")
@@ -127,5 +134,52 @@ func TestNeovimClient(t *testing.T) {
 	}
 	if res.FormatEdits == nil || *res.FormatEdits != 0 {
 		t.Errorf("after the incremental fix the server's text is not the buffer: formatting gives %v edits", res.FormatEdits)
+	}
+}
+
+// TestNeovimSetupInDocs: the Neovim set-up of docs/editors.md, copied as
+// it is into an init.lua, gives a .snn file its filetype, comment string
+// and a running snnc lsp (found on PATH) that reports the file's error.
+func TestNeovimSetupInDocs(t *testing.T) {
+	needNvim(t)
+	dir := t.TempDir()
+	buildSnnc(t, dir)
+	doc, err := os.ReadFile("../docs/editors.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(doc), "## Neovim")
+	_, rest, ok2 := strings.Cut(rest, "```lua\n")
+	snippet, _, ok3 := strings.Cut(rest, "```")
+	if !ok || !ok2 || !ok3 {
+		t.Fatal("docs/editors.md has no lua block under ## Neovim")
+	}
+	init := filepath.Join(dir, "init.lua")
+	os.WriteFile(init, []byte(snippet), 0o644)
+	_, text := readExample(t, "cuba.snn")
+	model := filepath.Join(dir, "cuba.snn")
+	os.WriteFile(model, []byte(strings.Replace(text, "tau_m unless", "tau_m + t_ref unless", 1)), 0o644)
+	out := filepath.Join(dir, "out.txt")
+	check := filepath.Join(dir, "check.lua")
+	os.WriteFile(check, []byte(`
+local buf = vim.api.nvim_get_current_buf()
+vim.wait(20000, function() return #vim.diagnostic.get(buf) > 0 end, 20)
+local n = 0
+for _ in pairs(vim.lsp.buf_get_clients(buf)) do n = n + 1 end
+vim.fn.writefile({ vim.bo.filetype, vim.bo.commentstring, tostring(n), tostring(#vim.diagnostic.get(buf)) }, vim.env.OUT)
+vim.cmd('qa!')
+`), 0o644)
+	cmd := exec.Command("nvim", "--headless", "-u", init, "-i", "NONE", "-n", model, "-c", "luafile "+check)
+	cmd.Env = append(os.Environ(), "PATH="+dir+string(os.PathListSeparator)+os.Getenv("PATH"),
+		"XDG_CACHE_HOME="+filepath.Join(dir, "cache"), "XDG_STATE_HOME="+filepath.Join(dir, "state"), "OUT="+out)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("nvim: %v\n%s", err, b)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatalf("nvim wrote nothing: %v", err)
+	}
+	if got, want := string(b), "snn\n# %s\n1\n1\n"; got != want {
+		t.Fatalf("filetype, commentstring, clients, diagnostics: %q, want %q", got, want)
 	}
 }
