@@ -412,6 +412,16 @@ func BuiltinKind(name string) string {
 	return ""
 }
 
+// BuiltinUsage is an example call of a built-in input or connector, as
+// the checker's messages show it ("poisson(n, rate = 15 Hz)"); "" for
+// other names.
+func BuiltinUsage(name string) string {
+	if s, ok := inputSigs[name]; ok {
+		return s.doc
+	}
+	return connectorSigs[name].doc
+}
+
 // Describe names a symbol's kind as the checker's messages do
 // ("parameter", "state variable", "population").
 func (s *Symbol) Describe() string { return s.describe() }

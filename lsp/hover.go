@@ -53,6 +53,9 @@ func hoverText(prog *lang.Program, id *lang.Ident, r lang.Ref) string {
 	switch {
 	case r.Builtin != "":
 		fmt.Fprintf(&b, "**%s**: built-in %s", r.Builtin, lang.BuiltinKind(r.Builtin))
+		if u := lang.BuiltinUsage(r.Builtin); u != "" {
+			fmt.Fprintf(&b, "\n\n`%s`", u)
+		}
 		return b.String()
 	case r.Sym != nil:
 		s := r.Sym

@@ -272,7 +272,7 @@ func TestHover(t *testing.T) {
 		// the declaration of ge, documented by its end-of-line comment
 		{"ge = 0 mV", 0, []string{"state variable", "unit: voltage (mV)", "synaptic currents written as voltages"}},
 		{"CubaLIF[3200]", 0, []string{"**CubaLIF**: neuron type", "parameters: tau_m, tau_e"}},
-		{"bernoulli", 0, []string{"built-in connector"}},
+		{"bernoulli", 0, []string{"built-in connector", "`bernoulli(0.02)`"}},
 		{"E = CubaLIF", 0, []string{"population of CubaLIF, 3200 neurons"}},
 		{"ms\n", 0, []string{"unit of time"}},
 		// a state variable's initial value, through a parameter
