@@ -2,7 +2,7 @@
 GO      ?= go
 FUZZTIME ?= 15s
 
-.PHONY: all build snnc generate test deps vet fmtcheck unit race fuzz-short fuzz bench snnc-check clean
+.PHONY: all build snnc generate test deps vet fmtcheck unit race fuzz-short fuzz bench snnc-check grammar vsix clean
 
 # The interpreter's vector kernels are generated (go generate
 # ./backends/gosim, from backends/gosim/internal/kerngen/table.go) twice:
@@ -27,11 +27,11 @@ generate:
 
 # The whole suite: static checks, unit and golden tests, a short fuzz pass,
 # and the compiler run over every shipped model.
-test: deps vet fmtcheck snnc-check fuzz-short race unit
+test: deps vet fmtcheck snnc-check grammar fuzz-short race unit
 
 # Debian packages the tests use: numpy reads back the .npy outputs;
 # iverilog, verilator and yosys run the generated Verilog (co-simulation,
-# lint, synthesis). Installed when missing (CI and fresh machines run as
+# lint, synthesis); neovim is the real client of the language server test. Installed when missing (CI and fresh machines run as
 # root); otherwise say what to do.
 deps:
 	@if ! /usr/bin/python3 -c 'import numpy' 2>/dev/null; then \
@@ -54,6 +54,13 @@ deps:
 			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libhdf5-dev python3-h5py pkg-config) >/dev/null || \
 			{ echo "could not install them: run apt-get install -y libhdf5-dev python3-h5py"; exit 1; }; \
 		else echo "the NIR tests need libhdf5-dev and python3-h5py: apt-get install -y libhdf5-dev python3-h5py"; exit 1; fi; \
+	fi
+	@if ! command -v nvim >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "installing neovim (its LSP client drives the language server test)"; \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq neovim) >/dev/null || \
+			{ echo "could not install neovim: run apt-get install -y neovim"; exit 1; }; \
+		else echo "the language server test needs Neovim: apt-get install -y neovim"; exit 1; fi; \
 	fi
 
 vet:
@@ -102,6 +109,24 @@ fuzz:
 snnc-check:
 	$(GO) run ./cmd/snnc check -q stdlib/*.snn examples/*.snn examples/*/*.snn testdata/parse/*.snn
 	$(GO) run ./cmd/snnc fmt --check stdlib/*.snn examples/*.snn examples/*/*.snn testdata/parse/*.snn
+
+# The TextMate grammar of the VS Code extension against annotated copies of
+# shipped models (vscode-tmgrammar-test, installed by npm from the lock
+# file), and the extension packages (vsce checks its manifest). Without npm this fails and says what to install: no silent skip.
+# The annotated feast.snn must stay examples/feast.snn plus assertion lines.
+grammar:
+	@command -v npm >/dev/null || { echo "the grammar test needs npm (Node.js >= 18): apt-get install -y npm"; exit 1; }
+	cd editors/vscode && npm ci --no-audit --no-fund --loglevel=error
+	cd editors/vscode && npm test && node --check extension.js
+	@cd editors/vscode && npm run --silent package >/dev/null 2>&1 || \
+		{ echo "the VS Code extension does not package: cd editors/vscode && npm run package"; exit 1; }
+	@grep -Ev '^# SYNTAX TEST|^#[[:space:]]*\^|^# <-' editors/vscode/test/feast.snn | diff -u examples/feast.snn - || \
+		{ echo "editors/vscode/test/feast.snn is no longer examples/feast.snn with assertions: update it"; exit 1; }
+
+# The VS Code extension as editors/vscode/snn.vsix (code --install-extension).
+vsix:
+	@command -v npm >/dev/null || { echo "packaging the extension needs npm (Node.js >= 18): apt-get install -y npm"; exit 1; }
+	cd editors/vscode && npm ci --no-audit --no-fund --loglevel=error && npm run package
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./...

@@ -83,7 +83,11 @@ func check(path string, src []byte, opt Options) (*lang.Program, lang.Diagnostic
 		diags.Sort()
 		return &lang.Program{Sources: lang.Sources{path: src, SetFile: setSrc}}, diags
 	}
-	prog, cdiags := lang.Check(f, src, Load)
+	load := opt.Load
+	if load == nil {
+		load = Load
+	}
+	prog, cdiags := lang.Check(f, src, load)
 	if setSrc != nil && prog != nil && prog.Sources != nil {
 		prog.Sources[SetFile] = setSrc
 	}
@@ -112,6 +116,9 @@ type Options struct {
 	Plan bool
 	// Stop ends the pipeline early (Checked: snnc check).
 	Stop Stage
+	// Load resolves the imports (nil: Load). The language server passes one
+	// that keeps the parsed std/ modules and unchanged files between checks.
+	Load lang.Loader
 }
 
 // Stage names a point of the pipeline Options.Stop ends it at.
@@ -251,6 +258,21 @@ func checkPlan(p *ir.Program) error {
 // Load resolves an import: "std/NAME" from the embedded standard library,
 // anything else as a path relative to the importing file.
 func Load(from, path string) (*lang.File, []byte, lang.Diagnostics, error) {
+	return LoadOverlay(from, path, nil)
+}
+
+// ImportName is the file an import of path (not std/...) in the file from
+// names: path relative to from's directory, cleaned.
+func ImportName(from, path string) string {
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(filepath.Dir(from), path)
+	}
+	return filepath.Clean(path)
+}
+
+// LoadOverlay is Load where overlay (when not nil) may give a file's text
+// by its clean path instead of the disk: an editor's unsaved buffer.
+func LoadOverlay(from, path string, overlay func(name string) ([]byte, bool)) (*lang.File, []byte, lang.Diagnostics, error) {
 	var name string
 	var src []byte
 	if strings.HasPrefix(path, "std/") {
@@ -260,14 +282,16 @@ func Load(from, path string) (*lang.File, []byte, lang.Diagnostics, error) {
 		}
 		name, src = path, b
 	} else {
-		name = path
-		if !filepath.IsAbs(path) {
-			name = filepath.Join(filepath.Dir(from), path)
+		name = ImportName(from, path)
+		b, ok := []byte(nil), false
+		if overlay != nil {
+			b, ok = overlay(name)
 		}
-		name = filepath.Clean(name)
-		b, err := ReadSource(name)
-		if err != nil {
-			return nil, nil, nil, err
+		if !ok {
+			var err error
+			if b, err = ReadSource(name); err != nil {
+				return nil, nil, nil, err
+			}
 		}
 		src = parser.Normalize(b)
 	}

@@ -32,6 +32,8 @@ type Program struct {
 	// exist: the checker itself reads no files but imports.
 	DataFiles []*StringLit
 	Info
+
+	decls map[*Ident]Ref // declaring names, built on first Lookup (index.go)
 }
 
 // Info records, for every checked expression, its type, and for every name
@@ -39,6 +41,10 @@ type Program struct {
 type Info struct {
 	Exprs map[Expr]Type
 	Uses  map[*Ident]*Symbol
+	// Ports maps a port named in a projection (`-> E : exc`), an input
+	// (`-> E : I_ext`) or `on dendrite d active` to the port (for tools:
+	// go to definition, rename).
+	Ports map[*Ident]*PortInfo
 }
 
 // Kind is the kind of value an expression denotes.
@@ -219,7 +225,7 @@ func Check(main *File, src []byte, load Loader) (*Program, Diagnostics) {
 			Types:    map[string]*TypeInfo{},
 			Funcs:    map[string]*FuncDecl{},
 			Networks: map[string]*NetInfo{},
-			Info:     Info{Exprs: map[Expr]Type{}, Uses: map[*Ident]*Symbol{}},
+			Info:     Info{Exprs: map[Expr]Type{}, Uses: map[*Ident]*Symbol{}, Ports: map[*Ident]*PortInfo{}},
 		},
 		global:      map[string]*globalSym{},
 		loading:     map[string]bool{},

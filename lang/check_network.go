@@ -502,6 +502,9 @@ func (c *checker) input(ni *NetInfo, d *InputDecl) {
 	}
 	c.prog.Uses[d.Target] = ts
 	port, ok := ts.Pop.Type.Ports[d.Port.Name]
+	if ok {
+		c.prog.Ports[d.Port] = port
+	}
 	if !ok || !port.Continuous {
 		de := c.errorf(d.Port, "%s has no continuous input port %s", ts.Pop.Type.Name, d.Port.Name)
 		var cands []string
@@ -610,6 +613,9 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 				de.Hint = fmt.Sprintf("%s has the inputs %v", p.Type.Name, cands)
 			}
 			continue
+		}
+		if c.prog.Ports[d.Port] == nil {
+			c.prog.Ports[d.Port] = port // the first post type's, for tools
 		}
 		if port.Continuous && port.Dendrite == nil && pi.Synapse != nil && pi.Synapse.Summed != nil {
 			// a summed synapse drives it; its weight is in the port's unit

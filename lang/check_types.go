@@ -581,6 +581,9 @@ func (tc *typeChecker) handler(t *TypeInfo, h *OnBlock) {
 	case "dendrite":
 		if h.Name != nil {
 			d, ok := t.Dends[h.Name.Name]
+			if p := t.Ports[h.Name.Name]; ok && p != nil {
+				c.prog.Ports[h.Name] = p
+			}
 			switch {
 			case !ok:
 				c.unknown(h.Name, "dendrite", mapKeys(t.Dends))

@@ -1259,6 +1259,20 @@ func isNil(n Node) bool {
 		return n == nil
 	case *ModulatorItem:
 		return n == nil
+	case *UnitExpr:
+		return n == nil
+	case *UnitFactor:
+		return n == nil
+	case *Param:
+		return n == nil
+	case *Arg:
+		return n == nil
+	case *VarDecl:
+		return n == nil
+	case *Port:
+		return n == nil
+	case *File:
+		return n == nil
 	}
 	return false
 }

@@ -92,7 +92,7 @@ Examples:
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newCheck(stdout, stderr), newFmt(stdout, stderr), newIR(stdout, stderr), newRun(stdout, stderr), newBuild(stdout, stderr), newImport(stdout, stderr), newExport(stdout, stderr), newVersion(stdout))
+	root.AddCommand(newCheck(stdout, stderr), newFmt(stdout, stderr), newIR(stdout, stderr), newRun(stdout, stderr), newBuild(stdout, stderr), newImport(stdout, stderr), newExport(stdout, stderr), newLSP(stdout, stderr), newVersion(stdout))
 	return root
 }
 
