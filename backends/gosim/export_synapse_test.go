@@ -35,7 +35,7 @@ type SynProbe struct {
 // sim.step, with the probes around each projection's part. After the first
 // full steps only the modulations and the final catch-up are probed.
 func SynapseProbe(p *ir.Program, baseDir string, steps, full int, probe func(SynProbe) error) error {
-	s, err := build(p, Options{Threads: 1, BaseDir: baseDir})
+	s, err := build(p, nil, Options{Threads: 1, BaseDir: baseDir})
 	if err != nil {
 		return err
 	}
