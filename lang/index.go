@@ -422,6 +422,20 @@ func BuiltinUsage(name string) string {
 	return connectorSigs[name].doc
 }
 
+// BuiltinParams are the parameter names of a built-in input or connector,
+// in positional order (nil for other names).
+func BuiltinParams(name string) []string {
+	sig, ok := inputSigs[name]
+	if !ok {
+		sig = connectorSigs[name]
+	}
+	var out []string
+	for _, a := range sig.args {
+		out = append(out, a.name)
+	}
+	return out
+}
+
 // Describe names a symbol's kind as the checker's messages do
 // ("parameter", "state variable", "population").
 func (s *Symbol) Describe() string { return s.describe() }

@@ -480,6 +480,31 @@ func TestCompletion(t *testing.T) {
 	}
 }
 
+// TestSignatureHelp: inside a call being typed (the file does not parse),
+// the call's parameters with the one the cursor is on.
+func TestSignatureHelp(t *testing.T) {
+	c := newClient(t)
+	path, text := readExample(t, "homeostasis.snn")
+	typed := strings.Replace(text, "    input P = poisson(200, rate = 20 Hz)", "    input P = poisson(200, ra", 1)
+	uri := c.open(path, typed)
+	var sh protocol.SignatureHelp
+	c.call("textDocument/signatureHelp", protocol.SignatureHelpParams{TextDocumentPositionParams: pos(uri, at(t, typed, "poisson(200, ra", 0, len("poisson(200, ra")))}, &sh)
+	if len(sh.Signatures) != 1 || sh.Signatures[0].Label != "poisson(n, rate)" || sh.ActiveParameter == nil || *sh.ActiveParameter != 1 {
+		t.Fatalf("got %+v", sh)
+	}
+	// a function of the model (known from the text before the edit), its
+	// first argument
+	fn := "function sq(x) = x * x\n" + text
+	uri = c.open(path, fn)
+	typed = strings.Replace(fn, "weight = 1\n", "weight = sq(uniform(0, 1)", 1)
+	c.edit(uri, 2, protocol.Position{}, newLines(fn).position(len(fn)), typed)
+	sh = protocol.SignatureHelp{}
+	c.call("textDocument/signatureHelp", protocol.SignatureHelpParams{TextDocumentPositionParams: pos(uri, at(t, typed, "sq(uniform(0, 1)", 0, len("sq(uniform(0, 1)")))}, &sh)
+	if len(sh.Signatures) != 1 || sh.Signatures[0].Label != "sq(x)" || *sh.ActiveParameter != 0 {
+		t.Fatalf("got %+v", sh)
+	}
+}
+
 func TestUnitNamesAreUnits(t *testing.T) {
 	for _, u := range unitNames {
 		if !units.IsUnitName(u) {
