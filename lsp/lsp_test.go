@@ -57,7 +57,7 @@ func (c *client) try(method string, params, result any) error {
 			c.diags[pd.URI] = pd.Diagnostics
 		}
 	}
-	r, valid, validParams, err := c.s.Handle(&glsp.Context{Method: method, Params: b, Notify: notify})
+	r, valid, validParams, err := c.s.dispatch(&glsp.Context{Method: method, Params: b, Notify: notify})
 	if !valid || !validParams {
 		c.t.Fatalf("%s: not handled (method %v, params %v): %v", method, valid, validParams, err)
 	}

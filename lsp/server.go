@@ -157,8 +157,4 @@ func (s *Server) dispatch(gc *glsp.Context) (r any, validMethod, validParams boo
 	return s.handler.Handle(gc)
 }
 
-// Handle is the server as a glsp.Handler, for tests that call it without
-// a connection.
-func (s *Server) Handle(gc *glsp.Context) (any, bool, bool, error) { return s.dispatch(gc) }
-
 func ptr[T any](v T) *T { return &v }
