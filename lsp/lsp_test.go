@@ -185,6 +185,29 @@ func sameAsCheck(t *testing.T, c *client, uri, path, text string) {
 
 }
 
+// TestQuickFix: a misspelt name's "did you mean" hint is a quick fix that
+// makes the model check.
+func TestQuickFix(t *testing.T) {
+	c := newClient(t)
+	path, text := readExample(t, "cuba.snn")
+	bad := strings.Replace(text, "v = v_reset\n        refractory", "v = v_rest\n        refractory", 1)
+	uri := c.open(path, bad)
+	p := at(t, bad, "v_rest\n", 0, 2)
+	var actions []protocol.CodeAction
+	c.call("textDocument/codeAction", protocol.CodeActionParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri}, Range: protocol.Range{Start: p, End: p}}, &actions)
+	if len(actions) != 1 || actions[0].Title != "Change v_rest to v_reset" {
+		t.Fatalf("got %+v", actions)
+	}
+	if fixed := apply(bad, actions[0].Edit.Changes[uri]); fixed != text {
+		t.Fatalf("the fix gives another text")
+	}
+	// elsewhere in the file: nothing
+	c.call("textDocument/codeAction", protocol.CodeActionParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri}, Range: protocol.Range{End: protocol.Position{Line: 1}}}, &actions)
+	if len(actions) != 0 {
+		t.Fatalf("away from the error: %+v", actions)
+	}
+}
+
 // TestDiagnosticInImportedFile: an error in an imported file shows at the
 // import line and points at its real place.
 func TestDiagnosticInImportedFile(t *testing.T) {

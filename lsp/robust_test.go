@@ -101,6 +101,7 @@ func (c *client) everyRequest(uri string, p protocol.Position) {
 	}
 	c.try("textDocument/documentSymbol", protocol.DocumentSymbolParams{TextDocument: td}, nil)
 	c.try("textDocument/formatting", protocol.DocumentFormattingParams{TextDocument: td}, nil)
+	c.try("textDocument/codeAction", protocol.CodeActionParams{TextDocument: td, Range: protocol.Range{End: p}}, nil)
 }
 
 // TestServeOverStream: the server speaks JSON-RPC over a stream (what
@@ -142,7 +143,7 @@ func TestServeOverStream(t *testing.T) {
 	if err := conn.Call(ctx, "initialize", protocol.InitializeParams{}, &init); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []string{"hoverProvider", "definitionProvider", "referencesProvider", "documentHighlightProvider", "signatureHelpProvider", "documentSymbolProvider", "completionProvider", "documentFormattingProvider", "renameProvider"} {
+	for _, c := range []string{"hoverProvider", "definitionProvider", "referencesProvider", "documentHighlightProvider", "signatureHelpProvider", "codeActionProvider", "documentSymbolProvider", "completionProvider", "documentFormattingProvider", "renameProvider"} {
 		if init.Capabilities[c] == nil {
 			t.Errorf("capability %s not announced", c)
 		}
