@@ -291,6 +291,7 @@ func (r Ref) Name() *Ident {
 // the checker resolved it to, else the global (type, function, network) or
 // built-in it names where a global is expected. A declaring name refers to
 // its own declaration. ok is false for a name the checker did not resolve.
+// The first call builds an index in p: not for concurrent first use.
 func (p *Program) Lookup(id *Ident) (r Ref, ok bool) {
 	if p == nil || id == nil {
 		return Ref{}, false
