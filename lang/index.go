@@ -291,6 +291,7 @@ func (r Ref) Name() *Ident {
 // the checker resolved it to, else the global (type, function, network) or
 // built-in it names where a global is expected. A declaring name refers to
 // its own declaration. ok is false for a name the checker did not resolve.
+// The first call builds an index in p: not for concurrent first use.
 func (p *Program) Lookup(id *Ident) (r Ref, ok bool) {
 	if p == nil || id == nil {
 		return Ref{}, false
@@ -420,6 +421,20 @@ func BuiltinUsage(name string) string {
 		return s.doc
 	}
 	return connectorSigs[name].doc
+}
+
+// BuiltinParams are the parameter names of a built-in input or connector,
+// in positional order (nil for other names).
+func BuiltinParams(name string) []string {
+	sig, ok := inputSigs[name]
+	if !ok {
+		sig = connectorSigs[name]
+	}
+	var out []string
+	for _, a := range sig.args {
+		out = append(out, a.name)
+	}
+	return out
 }
 
 // Describe names a symbol's kind as the checker's messages do

@@ -212,7 +212,7 @@ func (s *Server) diagnostics(d *doc) []protocol.Diagnostic {
 func (s *Server) importRange(d *doc, file string) protocol.Range {
 	if d.file != nil {
 		for _, decl := range d.file.Decls {
-			if imp, ok := decl.(*lang.ImportDecl); ok {
+			if imp, ok := decl.(*lang.ImportDecl); ok && imp.Path != nil {
 				if importedFile(d.path, imp) == file {
 					return d.srcLines.rangeOf(imp.Path.Pos, imp.Path.End)
 				}

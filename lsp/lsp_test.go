@@ -57,7 +57,7 @@ func (c *client) try(method string, params, result any) error {
 			c.diags[pd.URI] = pd.Diagnostics
 		}
 	}
-	r, valid, validParams, err := c.s.Handle(&glsp.Context{Method: method, Params: b, Notify: notify})
+	r, valid, validParams, err := c.s.dispatch(&glsp.Context{Method: method, Params: b, Notify: notify})
 	if !valid || !validParams {
 		c.t.Fatalf("%s: not handled (method %v, params %v): %v", method, valid, validParams, err)
 	}
@@ -183,6 +183,29 @@ func sameAsCheck(t *testing.T, c *client, uri, path, text string) {
 		}
 	}
 
+}
+
+// TestQuickFix: a misspelt name's "did you mean" hint is a quick fix that
+// makes the model check.
+func TestQuickFix(t *testing.T) {
+	c := newClient(t)
+	path, text := readExample(t, "cuba.snn")
+	bad := strings.Replace(text, "v = v_reset\n        refractory", "v = v_rest\n        refractory", 1)
+	uri := c.open(path, bad)
+	p := at(t, bad, "v_rest\n", 0, 2)
+	var actions []protocol.CodeAction
+	c.call("textDocument/codeAction", protocol.CodeActionParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri}, Range: protocol.Range{Start: p, End: p}}, &actions)
+	if len(actions) != 1 || actions[0].Title != "Change v_rest to v_reset" {
+		t.Fatalf("got %+v", actions)
+	}
+	if fixed := apply(bad, actions[0].Edit.Changes[uri]); fixed != text {
+		t.Fatalf("the fix gives another text")
+	}
+	// elsewhere in the file: nothing
+	c.call("textDocument/codeAction", protocol.CodeActionParams{TextDocument: protocol.TextDocumentIdentifier{URI: uri}, Range: protocol.Range{End: protocol.Position{Line: 1}}}, &actions)
+	if len(actions) != 0 {
+		t.Fatalf("away from the error: %+v", actions)
+	}
 }
 
 // TestDiagnosticInImportedFile: an error in an imported file shows at the
@@ -477,6 +500,31 @@ func TestCompletion(t *testing.T) {
 	fields := completions(t, c, uri, at(t, edited, "record E.", 0, len("record E.")))
 	if _, ok := fields["v_th"]; !ok || len(fields) != len(c.s.doc(uri).fileProg.Types["CubaLIF"].Order) {
 		t.Errorf("after E.: %v", fields)
+	}
+}
+
+// TestSignatureHelp: inside a call being typed (the file does not parse),
+// the call's parameters with the one the cursor is on.
+func TestSignatureHelp(t *testing.T) {
+	c := newClient(t)
+	path, text := readExample(t, "homeostasis.snn")
+	typed := strings.Replace(text, "    input P = poisson(200, rate = 20 Hz)", "    input P = poisson(200, ra", 1)
+	uri := c.open(path, typed)
+	var sh protocol.SignatureHelp
+	c.call("textDocument/signatureHelp", protocol.SignatureHelpParams{TextDocumentPositionParams: pos(uri, at(t, typed, "poisson(200, ra", 0, len("poisson(200, ra")))}, &sh)
+	if len(sh.Signatures) != 1 || sh.Signatures[0].Label != "poisson(n, rate)" || sh.ActiveParameter == nil || *sh.ActiveParameter != 1 {
+		t.Fatalf("got %+v", sh)
+	}
+	// a function of the model (known from the text before the edit), its
+	// first argument
+	fn := "function sq(x) = x * x\n" + text
+	uri = c.open(path, fn)
+	typed = strings.Replace(fn, "weight = 1\n", "weight = sq(uniform(0, 1)", 1)
+	c.edit(uri, 2, protocol.Position{}, newLines(fn).position(len(fn)), typed)
+	sh = protocol.SignatureHelp{}
+	c.call("textDocument/signatureHelp", protocol.SignatureHelpParams{TextDocumentPositionParams: pos(uri, at(t, typed, "sq(uniform(0, 1)", 0, len("sq(uniform(0, 1)")))}, &sh)
+	if len(sh.Signatures) != 1 || sh.Signatures[0].Label != "sq(x)" || *sh.ActiveParameter != 0 {
+		t.Fatalf("got %+v", sh)
 	}
 }
 

@@ -183,3 +183,76 @@ vim.cmd('qa!')
 		t.Fatalf("filetype, commentstring, clients, diagnostics: %q, want %q", got, want)
 	}
 }
+
+// TestVimSyntax: editors/vim (on Neovim's runtimepath) gives examples/feast.snn
+// its filetype, comment string and a syntax group for each token class.
+func TestVimSyntax(t *testing.T) {
+	needNvim(t)
+	dir := t.TempDir()
+	_, text := readExample(t, "feast.snn")
+	want := []struct{ sub, group string }{
+		{"neuron FeastCell", "snnDecl"},
+		{"FeastCell {", "snnTypeName"},
+		{"parameters {", "snnBlock"},
+		{"if norm2", "snnControl"},
+		{"sqrt(norm2)", "snnBuiltin"},
+		{"continuous 1", "snnKeyword"},
+		{"and d > thr", "snnOperator"},
+		{"threshold hit", "snnEvent"},
+		{"weight\n", "snnSpecial"},
+		{"x' = -x", "snnDerivative"},
+		{"2 ms\n        eta", "snnNumber"},
+		{"ms\n        eta", "snnUnit"},
+		{`"feast_events.csv"`, "snnString"},
+		{"# FEAST", "snnComment"},
+		{"Feast {", "snnNetName"},
+		{"TimeSurface {\n        connect", "snnTypeName"},
+		{"FeastCell[16]", "snnTypeName"},
+	}
+	var queries [][2]int
+	for _, w := range want {
+		i := strings.Index(text, w.sub)
+		if i < 0 {
+			t.Fatalf("%q not in feast.snn", w.sub)
+		}
+		line := strings.Count(text[:i], "\n") + 1
+		col := i - strings.LastIndex(text[:i], "\n") // 1-based byte column
+		queries = append(queries, [2]int{line, col})
+	}
+	q, _ := json.Marshal(queries)
+	script := filepath.Join(dir, "syn.lua")
+	os.WriteFile(script, []byte(`
+local out = {}
+for _, q in ipairs(vim.fn.json_decode(vim.env.QUERIES)) do
+  table.insert(out, vim.fn.synIDattr(vim.fn.synID(q[1], q[2], 1), 'name'))
+end
+table.insert(out, vim.bo.filetype .. '|' .. vim.bo.commentstring)
+vim.fn.writefile(out, vim.env.OUT)
+vim.cmd('qa!')
+`), 0o644)
+	out := filepath.Join(dir, "out.txt")
+	vimDir, _ := filepath.Abs("../editors/vim")
+	feast, _ := filepath.Abs("../examples/feast.snn")
+	cmd := exec.Command("nvim", "--headless", "-u", "NONE", "-i", "NONE", "-n",
+		"--cmd", "set rtp^="+vimDir, "--cmd", "filetype plugin on", "--cmd", "syntax on", feast, "-c", "luafile "+script)
+	cmd.Env = append(os.Environ(), "QUERIES="+string(q), "OUT="+out, "XDG_STATE_HOME="+dir)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("nvim: %v\n%s", err, b)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	if len(got) != len(want)+1 {
+		t.Fatalf("got %q", got)
+	}
+	for i, w := range want {
+		if got[i] != w.group {
+			t.Errorf("%q: syntax group %q, want %q", w.sub, got[i], w.group)
+		}
+	}
+	if got[len(want)] != "snn|# %s" {
+		t.Errorf("filetype|commentstring: %q", got[len(want)])
+	}
+}

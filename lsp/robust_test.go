@@ -94,12 +94,14 @@ func (c *client) everyRequest(uri string, p protocol.Position) {
 		c.try("textDocument/definition", protocol.DefinitionParams{TextDocumentPositionParams: tp}, nil)
 		c.try("textDocument/references", protocol.ReferenceParams{TextDocumentPositionParams: tp, Context: protocol.ReferenceContext{IncludeDeclaration: true}}, nil)
 		c.try("textDocument/documentHighlight", protocol.DocumentHighlightParams{TextDocumentPositionParams: tp}, nil)
+		c.try("textDocument/signatureHelp", protocol.SignatureHelpParams{TextDocumentPositionParams: tp}, nil)
 		c.try("textDocument/completion", protocol.CompletionParams{TextDocumentPositionParams: tp}, nil)
 		c.try("textDocument/prepareRename", protocol.PrepareRenameParams{TextDocumentPositionParams: tp}, nil)
 		c.try("textDocument/rename", protocol.RenameParams{TextDocumentPositionParams: tp, NewName: "renamed"}, nil)
 	}
 	c.try("textDocument/documentSymbol", protocol.DocumentSymbolParams{TextDocument: td}, nil)
 	c.try("textDocument/formatting", protocol.DocumentFormattingParams{TextDocument: td}, nil)
+	c.try("textDocument/codeAction", protocol.CodeActionParams{TextDocument: td, Range: protocol.Range{End: p}}, nil)
 }
 
 // TestServeOverStream: the server speaks JSON-RPC over a stream (what
@@ -141,7 +143,7 @@ func TestServeOverStream(t *testing.T) {
 	if err := conn.Call(ctx, "initialize", protocol.InitializeParams{}, &init); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []string{"hoverProvider", "definitionProvider", "referencesProvider", "documentHighlightProvider", "documentSymbolProvider", "completionProvider", "documentFormattingProvider", "renameProvider"} {
+	for _, c := range []string{"hoverProvider", "definitionProvider", "referencesProvider", "documentHighlightProvider", "signatureHelpProvider", "codeActionProvider", "documentSymbolProvider", "completionProvider", "documentFormattingProvider", "renameProvider"} {
 		if init.Capabilities[c] == nil {
 			t.Errorf("capability %s not announced", c)
 		}

@@ -63,7 +63,9 @@ func New(log io.Writer, version string) *Server {
 		TextDocumentDocumentHighlight: s.highlight,
 		TextDocumentDocumentSymbol:    s.documentSymbol,
 		TextDocumentCompletion:        s.completion,
+		TextDocumentSignatureHelp:     s.signatureHelp,
 		TextDocumentFormatting:        s.formatting,
+		TextDocumentCodeAction:        s.codeAction,
 		TextDocumentPrepareRename:     s.prepareRename,
 		TextDocumentRename:            s.rename,
 	}
@@ -84,7 +86,9 @@ func (s *Server) initialize(_ *glsp.Context, _ *protocol.InitializeParams) (any,
 			DocumentHighlightProvider:  true,
 			DocumentSymbolProvider:     true,
 			CompletionProvider:         &protocol.CompletionOptions{TriggerCharacters: []string{"."}},
+			SignatureHelpProvider:      &protocol.SignatureHelpOptions{TriggerCharacters: []string{"(", ","}},
 			DocumentFormattingProvider: true,
+			CodeActionProvider:         protocol.CodeActionOptions{CodeActionKinds: []protocol.CodeActionKind{protocol.CodeActionKindQuickFix}},
 			RenameProvider:             protocol.RenameOptions{PrepareProvider: &t},
 		},
 		ServerInfo: &protocol.InitializeResultServerInfo{Name: "snnc", Version: &s.version},
@@ -154,9 +158,5 @@ func (s *Server) dispatch(gc *glsp.Context) (r any, validMethod, validParams boo
 	}()
 	return s.handler.Handle(gc)
 }
-
-// Handle is the server as a glsp.Handler, for tests that call it without
-// a connection.
-func (s *Server) Handle(gc *glsp.Context) (any, bool, bool, error) { return s.dispatch(gc) }
 
 func ptr[T any](v T) *T { return &v }

@@ -1,0 +1,2 @@
+" .snn spiking-network models (snnc)
+autocmd BufRead,BufNewFile *.snn setfiletype snn
