@@ -124,6 +124,7 @@ type ODE struct {
 	Var              *Var
 	Rhs              Expr
 	UnlessRefractory bool
+	KeepInputs       bool   // `except inputs`: input ports still write Var while refractory
 	Method           string // asked for by the user ("" = choose)
 	MethodPos        lang.Span
 	Pos              lang.Span
@@ -195,7 +196,11 @@ type Assign struct {
 	Var   *Var
 	Op    string
 	Value Expr
-	Pos   lang.Span
+	// Held: an input port's write to a variable declared `unless
+	// refractory`, dropped while the neuron is refractory (Brian2's
+	// conditional write, NEST's iaf_psc_*); set by MarkHeldInputs.
+	Held bool
+	Pos  lang.Span
 }
 
 // Refractory starts the refractory period.

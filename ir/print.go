@@ -105,6 +105,9 @@ func (pr *printer) model(m *Model) {
 			s := fmt.Sprintf("%s' = %s", o.Var.Name, ExprString(o.Rhs))
 			if o.UnlessRefractory {
 				s += " unless refractory"
+				if o.KeepInputs {
+					s += " except inputs"
+				}
 			}
 			if o.Method != "" {
 				s += "  # method " + o.Method + " asked"
@@ -251,7 +254,11 @@ func (pr *printer) stmts(ss []Stmt) {
 			if s.Var != nil {
 				name = s.Var.Name
 			}
-			pr.line("%s %s %s", name, s.Op, ExprString(s.Value))
+			held := ""
+			if s.Held {
+				held = "  # dropped while refractory"
+			}
+			pr.line("%s %s %s%s", name, s.Op, ExprString(s.Value), held)
 		case *Refractory:
 			pr.line("refractory %s", ExprString(s.Duration))
 		case *Deliver:

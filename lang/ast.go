@@ -163,13 +163,17 @@ type EqItem interface {
 	eqNode()
 }
 
-// ODE is `x' = rhs` or `dx/dt = rhs`, optionally `unless refractory`.
+// ODE is `x' = rhs` or `dx/dt = rhs`, optionally `unless refractory`
+// (x is held while the neuron is refractory: neither integrated nor
+// changed by its input ports, as Brian2's flag) or `unless refractory
+// except inputs` (not integrated, but input ports still add to it).
 type ODE struct {
 	Span
 	Var              *Ident
 	DDt              bool // written as dx/dt
 	Rhs              Expr
 	UnlessRefractory bool
+	KeepInputs       bool // `except inputs`
 }
 
 // Alias is a named expression in an equations block: `I_syn = g * (E - v)`.

@@ -568,6 +568,9 @@ func (p *printer) equations(b *EquationsBlock) {
 				rhs := "= " + expr(it.Rhs)
 				if it.UnlessRefractory {
 					rhs += " unless refractory"
+					if it.KeepInputs {
+						rhs += " except inputs"
+					}
 				}
 				p.aligned(lhs, rhs)
 			}})

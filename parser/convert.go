@@ -149,7 +149,7 @@ func (c *converter) member(g *gMember) lang.Member {
 }
 
 func (c *converter) ode(it *gEqItem) *lang.ODE {
-	o := &lang.ODE{Span: span(it.gPos), DDt: it.DDt, Rhs: c.expr(it.Rhs), UnlessRefractory: it.Unless}
+	o := &lang.ODE{Span: span(it.gPos), DDt: it.DDt, Rhs: c.expr(it.Rhs), UnlessRefractory: it.Unless, KeepInputs: it.Keep}
 	v := &lang.Ident{Span: span(it.Lhs.gPos), Name: it.Lhs.Name}
 	if it.DDt {
 		// dx/dt: the variable is the name without its leading d.

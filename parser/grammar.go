@@ -106,7 +106,8 @@ type gEqItem struct {
 	Prime  bool   `parser:"    ( @\"'\""`
 	DDt    bool   `parser:"    | @\"/\" \"dt\" )?"`
 	Rhs    *gExpr `parser:"    \"=\" @@"`
-	Unless bool   `parser:"    @( \"unless\" \"refractory\" )? )"`
+	Unless bool   `parser:"    ( @( \"unless\" \"refractory\" )"`
+	Keep   bool   `parser:"      @( \"except\" \"inputs\" )? )? )"`
 }
 
 type gInputs struct {

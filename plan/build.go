@@ -152,25 +152,38 @@ func SimpleThresholdOf(e ir.Expr) (*ir.Var, string, float64, bool) {
 	return nil, "", 0, false
 }
 
-// DirectAddOf recognises the port body `x += weight` (or -=).
+// DirectAddOf recognises the port body `x += weight` (or -=) that adds
+// unconditionally (not dropped while refractory: see HeldAddOf).
 func DirectAddOf(body []ir.Stmt) (*ir.Var, float64, bool) {
+	v, sign, held, ok := directAdd(body)
+	return v, sign, ok && !held
+}
+
+// HeldAddOf recognises the port body `x += weight` (or -=) on a variable
+// held while refractory: the addition is skipped for a refractory target.
+func HeldAddOf(body []ir.Stmt) (*ir.Var, float64, bool) {
+	v, sign, held, ok := directAdd(body)
+	return v, sign, ok && held
+}
+
+func directAdd(body []ir.Stmt) (*ir.Var, float64, bool, bool) {
 	if len(body) != 1 {
-		return nil, 0, false
+		return nil, 0, false, false
 	}
 	a, ok := body[0].(*ir.Assign)
 	if !ok {
-		return nil, 0, false
+		return nil, 0, false, false
 	}
 	if _, isW := a.Value.(*ir.WeightRef); !isW {
-		return nil, 0, false
+		return nil, 0, false, false
 	}
 	switch a.Op {
 	case "+=":
-		return a.Var, 1, true
+		return a.Var, 1, a.Held, true
 	case "-=":
-		return a.Var, -1, true
+		return a.Var, -1, a.Held, true
 	}
-	return nil, 0, false
+	return nil, 0, false, false
 }
 
 // proj decides a projection's storage, delay, delivery and threading.
@@ -217,8 +230,11 @@ func (b *builder) proj(ip *ir.Projection) (*Proj, error) {
 			if port.Name != ip.Port || port.Kind != ir.EventPort {
 				continue
 			}
-			if v, sign, ok := DirectAddOf(port.Body); ok {
-				pr.Direct = &DirectAdd{Var: v, Sign: sign}
+			if v, sign, held, ok := directAdd(port.Body); ok {
+				pr.Direct = &DirectAdd{Var: v, Sign: sign, Held: held, Refr: -1}
+				if held {
+					pr.Direct.Refr = b.refrArr[post]
+				}
 				continue
 			}
 			l := newLowerer(b.neuronVars(post), b.refrArr[post], b.p.Dt)
@@ -541,6 +557,9 @@ func deliverNote(pr *Proj) string {
 			sign = "-="
 		}
 		s = append(s, fmt.Sprintf("%s.%s %s weight", pr.Post, pr.Direct.Var.Name, sign))
+		if pr.Direct.Held {
+			s = append(s, "unless refractory")
+		}
 	}
 	if pr.Plastic {
 		s = append(s, "on_pre")

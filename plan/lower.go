@@ -222,6 +222,13 @@ func (l *lowerer) stmt(s ir.Stmt) error {
 		if c, ok := assignCodes[s.Op]; ok {
 			v = l.pure(c, "", l.read(sl), v)
 		}
+		if s.Held { // dropped while the neuron is refractory
+			r, err := l.refractory()
+			if err != nil {
+				return err
+			}
+			v = l.pure(Select, "", r, l.read(sl), v)
+		}
 		l.write(sl, v)
 	case *ir.Refractory:
 		if l.refr < 0 {

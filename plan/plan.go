@@ -143,9 +143,14 @@ type Proj struct {
 }
 
 // DirectAdd is a port body `Var += weight` (Sign 1) or `-=` (Sign -1).
+// Held: Var is declared `unless refractory`, so the addition is skipped
+// for a target that is refractory (n < Refr[i], Refr the post
+// population's refractory array), as Brian2 and NEST drop that input.
 type DirectAdd struct {
 	Var  *ir.Var
 	Sign float64
+	Held bool
+	Refr int // the refractory array (Plan.Arrays), when Held
 }
 
 // Record is a recording with its interval in steps.

@@ -73,6 +73,9 @@ func Print(w io.Writer, p *Plan) {
 			}
 			if pr.Direct != nil {
 				pf(", direct %s %+g", pr.Direct.Var.Name, pr.Direct.Sign)
+				if pr.Direct.Held {
+					pf(" unless refractory")
+				}
 			}
 			if pr.Handler != nil {
 				pf(", handler")
@@ -312,6 +315,9 @@ func JSON(p *Plan) any {
 			NormalizeEvery: pr.NormalizeEvery}
 		if pr.Direct != nil {
 			jp.Direct = fmt.Sprintf("%s %+g", pr.Direct.Var.Name, pr.Direct.Sign)
+			if pr.Direct.Held {
+				jp.Direct += " unless refractory"
+			}
 		}
 		if pr.Weight != nil {
 			jp.Weight = num(*pr.Weight)

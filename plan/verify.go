@@ -63,6 +63,9 @@ func Verify(p *Plan) error {
 		if pr.Parallel && (pr.Direct == nil || pr.Plastic || pr.DelaySteps != 0 || len(pr.Merged) > 0) {
 			bad("projection %s: parallel delivery needs a direct port, static synapses, no delay and no merge", pr.Name)
 		}
+		if d := pr.Direct; d != nil && d.Held && (d.Refr < 0 || d.Refr >= len(p.Arrays) || p.Arrays[d.Refr].Kind != Refractory) {
+			bad("projection %s: a held direct add without its refractory array", pr.Name)
+		}
 		if pr.Direct != nil && pr.Handler != nil {
 			bad("projection %s: both a direct add and a handler", pr.Name)
 		}

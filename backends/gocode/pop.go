@@ -318,7 +318,8 @@ func (pg *popGen) neuronStmts(f *fnb, ss []ir.Stmt, idx string, time func() stri
 			}
 			return f.local(name, "s."+name) + "[" + idx + "]", nil
 		},
-		refract: func(steps string) string { return fmt.Sprintf("s.refract%d(%s, %s)", pg.k, idx, steps) },
+		refract:    func(steps string) string { return fmt.Sprintf("s.refract%d(%s, %s)", pg.k, idx, steps) },
+		refractory: fmt.Sprintf("int32(s.n) < s.p%dref[%s]", pg.k, idx),
 	}
 	return sc.stmts(ss)
 }

@@ -16,6 +16,9 @@ type stmtGen struct {
 	target  func(v *ir.Var) (string, error)
 	refract func(steps string) string        // nil: no refractory statement here
 	deliver func(value code) (string, error) // nil: no deliver statement here
+	// refractory is the Go condition "this neuron is refractory", under
+	// which a Held assignment (ir.Assign) is skipped ("": none here).
+	refractory string
 }
 
 func (sc *stmtGen) stmts(ss []ir.Stmt) error {
@@ -55,6 +58,13 @@ func (sc *stmtGen) stmt(s ir.Stmt) error {
 		lhs, err := sc.target(s.Var)
 		if err != nil {
 			return err
+		}
+		if s.Held {
+			if sc.refractory == "" {
+				return fmt.Errorf("%s is held while refractory outside a neuron's port", s.Var.Name)
+			}
+			f.line("if !(%s) { // dropped while refractory", sc.refractory)
+			defer f.line("}")
 		}
 		switch s.Op {
 		case "=", "*=", "/=":

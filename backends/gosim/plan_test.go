@@ -71,6 +71,10 @@ func TestPlanUpdateBitIdentical(t *testing.T) {
 				if pr.Handler != nil {
 					loops[pr.Handler.Over+" port "+pr.Port] = []*plan.Loop{pr.Handler}
 				}
+				if pr.Direct != nil && pr.Direct.Held {
+					l := heldAddLoop(t, pl, pr)
+					loops[l.Over+" port "+pr.Port] = []*plan.Loop{l}
+				}
 			}
 			var env *plan.Env
 			compared := map[string]int{}
@@ -148,6 +152,37 @@ func TestPlanUpdateBitIdentical(t *testing.T) {
 			t.Logf("compared %v", compared)
 		})
 	}
+}
+
+// heldAddLoop is what a held direct add (plan.DirectAdd.Held) means, as a
+// loop: x[i] += Sign·weight unless neuron i is refractory. The interpreter
+// runs it as a port handler; i is the event's index in the fused group.
+func heldAddLoop(t *testing.T, pl *plan.Plan, pr *plan.Proj) *plan.Loop {
+	for _, pp := range pl.Pops {
+		for _, m := range pp.Members {
+			if m.Name != pr.Post {
+				continue
+			}
+			for _, a := range pl.Arrays {
+				if a.Owner == pp.Name && a.Var == pr.Direct.Var {
+					add := plan.Add
+					if pr.Direct.Sign < 0 {
+						add = plan.Sub
+					}
+					return &plan.Loop{Name: pp.Name + " port " + pr.Port, Over: pp.Name, Space: plan.Events, N: pp.N, Ops: []plan.Op{
+						{Code: plan.Refr, Type: plan.Bool, Arr: pr.Direct.Refr},
+						{Code: plan.Load, Type: plan.Float, Arr: a.ID},
+						{Code: plan.Weight, Type: plan.Float, Arr: -1},
+						{Code: add, Type: plan.Float, Args: []int{1, 2}, Arr: -1},
+						{Code: plan.Select, Type: plan.Float, Args: []int{0, 1, 3}, Arr: -1},
+						{Code: plan.Store, Args: []int{4}, Arr: a.ID},
+					}}
+				}
+			}
+		}
+	}
+	t.Fatalf("projection %s: no array for %s", pr.Name, pr.Direct.Var.Name)
+	return nil
 }
 
 // planArrays copies a population's arrays as the interpreter holds them

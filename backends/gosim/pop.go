@@ -165,6 +165,9 @@ func newPop(s *sim, ip *ir.Population) (*pop, error) {
 	if err := p.init(s, cp); err != nil {
 		return nil, err
 	}
+	// ports drop their writes to held variables while refractory
+	psc := *sc
+	psc.refractory = func(c *ctx) bool { return int32(s.n) < p.refUntil[c.i] }
 	for _, port := range m.Ports {
 		if port.Kind != ir.EventPort {
 			continue
@@ -173,7 +176,7 @@ func newPop(s *sim, ip *ir.Population) (*pop, error) {
 		if v, sign, ok := plan.DirectAddOf(port.Body); ok {
 			ep.direct, ep.sign = p.vals[v], sign
 		} else {
-			k, err := sc.stmts(port.Body)
+			k, err := psc.stmts(port.Body)
 			if err != nil {
 				return nil, fmt.Errorf("population %s, port %s: %w", p.nm, port.Name, err)
 			}
