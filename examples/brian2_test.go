@@ -7,42 +7,86 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/snnc/snnc/backends/gosim"
 )
 
-// brian2Trace reads a trace Brian2 printed (testdata/brian2/*.py): lines
-// "t_ms value", and "# spikes_ms: t1 t2 ..." for the spike times.
-func brian2Trace(t *testing.T, path string) (ts, vs, spikes []float64) {
+// brian2Ref is what a script in testdata/brian2 printed: lines
+// "t_ms v0 v1 ..." (one column per recorded neuron) and "# spikes_ms:" or
+// "# spikes_ms I:" lines with the spike times of neuron I (0 when absent).
+type brian2Ref struct {
+	t      []float64
+	v      [][]float64 // per sample, per neuron
+	spikes map[int][]float64
+}
+
+func readBrian2(t *testing.T, path string) *brian2Ref {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
+	floats := func(ss []string) []float64 {
+		out := make([]float64, len(ss))
+		for k, s := range ss {
+			if out[k], err = strconv.ParseFloat(s, 64); err != nil {
+				t.Fatalf("%s: %v", path, err)
+			}
+		}
+		return out
+	}
+	r := &brian2Ref{spikes: map[int][]float64{}}
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		line := sc.Text()
-		if rest, ok := strings.CutPrefix(line, "# spikes_ms:"); ok {
-			for _, s := range strings.Fields(rest) {
-				x, err := strconv.ParseFloat(s, 64)
-				if err != nil {
-					t.Fatal(err)
+		if rest, ok := strings.CutPrefix(line, "# spikes_ms"); ok {
+			head, times, _ := strings.Cut(rest, ":")
+			i := 0
+			if h := strings.TrimSpace(head); h != "" {
+				if i, err = strconv.Atoi(h); err != nil {
+					t.Fatalf("%s: %v", path, err)
 				}
-				spikes = append(spikes, x)
 			}
+			r.spikes[i] = floats(strings.Fields(times))
 			continue
 		}
 		if strings.HasPrefix(line, "#") || line == "" {
 			continue
 		}
-		var tv [2]float64
-		for k, s := range strings.Fields(line) {
-			if tv[k], err = strconv.ParseFloat(s, 64); err != nil {
-				t.Fatal(err)
+		x := floats(strings.Fields(line))
+		r.t, r.v = append(r.t, x[0]), append(r.v, x[1:])
+	}
+	return r
+}
+
+// sameAsBrian2 compares recordings with Brian2's: state monitor k is
+// neuron k's column (values ×scale, e.g. 1e3 for mV), spike monitor k
+// neuron k's train; values within tol, times to the step.
+func sameAsBrian2(t *testing.T, model string, res *gosim.Result, ref *brian2Ref, scale, tol float64) {
+	t.Helper()
+	for k, st := range res.States {
+		if len(st.T) != len(ref.t) {
+			t.Fatalf("%s: %d samples of %s.%s, Brian2 %d", model, len(st.T), st.Name, st.Var, len(ref.t))
+		}
+		for j := range ref.t {
+			got := st.V[j][0] * scale
+			if math.Abs(st.T[j]*1e3-ref.t[j]) > 1e-9 || math.Abs(got-ref.v[j][k]) > tol {
+				t.Fatalf("%s: %s.%s at %.1f ms = %.17g, Brian2 %.17g at %.1f ms", model, st.Name, st.Var, st.T[j]*1e3, got, ref.v[j][k], ref.t[j])
 			}
 		}
-		ts, vs = append(ts, tv[0]), append(vs, tv[1])
 	}
-	return ts, vs, spikes
+	for k, sp := range res.Spikes {
+		want := ref.spikes[k]
+		if len(sp.T) != len(want) {
+			t.Fatalf("%s: %s spikes at %v s, Brian2 at %v ms", model, sp.Name, sp.T, want)
+		}
+		for j := range want {
+			if math.Abs(sp.T[j]*1e3-want[j]) > 1e-9 {
+				t.Errorf("%s: %s spike %d at %g ms, Brian2 %g ms", model, sp.Name, j, sp.T[j]*1e3, want[j])
+			}
+		}
+	}
 }
 
 // TestRefractoryInputDroppedLikeBrian2: input arriving while the neuron is
@@ -57,26 +101,18 @@ func TestRefractoryInputDroppedLikeBrian2(t *testing.T) {
 		{"../testdata/brian2/refractory_input.snn", "../testdata/brian2/refractory_input.txt"},
 		{"../testdata/brian2/refractory_input_keep.snn", "../testdata/brian2/refractory_input_keep.txt"},
 	} {
-		ts, vs, spikes := brian2Trace(t, c.ref)
-		res := run(t, c.model)
-		st := res.States[0]
-		if len(st.T) != len(ts) {
-			t.Fatalf("%s: %d samples, Brian2 %d", c.model, len(st.T), len(ts))
-		}
-		for k := range ts {
-			got := st.V[k][0] * 1e3
-			if math.Abs(st.T[k]*1e3-ts[k]) > 1e-9 || math.Abs(got-vs[k]) > 1e-12 {
-				t.Fatalf("%s: at %.1f ms v = %.17g mV, Brian2 %.17g mV at %.1f ms", c.model, st.T[k]*1e3, got, vs[k], ts[k])
-			}
-		}
-		sp := res.Spikes[0]
-		if len(sp.T) != len(spikes) {
-			t.Fatalf("%s: spikes at %v s, Brian2 at %v ms", c.model, sp.T, spikes)
-		}
-		for k := range spikes {
-			if math.Abs(sp.T[k]*1e3-spikes[k]) > 1e-9 {
-				t.Errorf("%s: spike %d at %g ms, Brian2 %g ms", c.model, k, sp.T[k]*1e3, spikes[k])
-			}
-		}
+		sameAsBrian2(t, c.model, run(t, c.model), readBrian2(t, c.ref), 1e3, 1e-12)
 	}
+}
+
+// TestRefractoryStepsTruncatedLikeBrian2: a refractory period holds
+// int((t_ref + 1e-3 dt)/dt) steps, as in Brian2 (plan.RefractorySteps): at
+// dt = 0.1 ms, 2.06 ms and 2.0995 ms hold 20 steps (rounding gave 21, and
+// the second spike at 12.9 ms instead of Brian2's 12.8 ms), 1.95 ms 19 and
+// 2 ms 20. Spike times equal Brian2's; v to 1e-9 mV.
+func TestRefractoryStepsTruncatedLikeBrian2(t *testing.T) {
+	const model = "../testdata/brian2/refractory_steps.snn"
+	res := run(t, model)
+	ref := readBrian2(t, "../testdata/brian2/refractory_steps.txt")
+	sameAsBrian2(t, model, res, ref, 1e3, 1e-9)
 }

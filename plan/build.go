@@ -18,6 +18,17 @@ type Options struct {
 // executor uses for delays, refractory periods, phases and the run.
 func Steps(d, dt float64) int { return int(math.Round(d / dt)) }
 
+// RefractorySteps is the number of steps a refractory period of length d
+// holds, counted as Brian2 does (timestep(): int((d + 1e-3·dt)/dt),
+// truncated, so a period within a thousandth of a step below a multiple
+// of dt still counts that step): at dt = 0.1 ms, 2.06 ms holds 20 steps
+// and 1.95 ms 19. Every executor counts refractory periods with it (a
+// duration computed at run time too, with the same operations).
+func RefractorySteps(d, dt float64) int { return int((d + RefractoryShift(dt)) / dt) }
+
+// RefractoryShift is what RefractorySteps adds to a period before dividing.
+func RefractoryShift(dt float64) float64 { return 1e-3 * dt }
+
 // Every is an interval in steps, at least one.
 func Every(d, dt float64) int { return max(1, Steps(d, dt)) }
 

@@ -236,14 +236,15 @@ func (l *lowerer) stmt(s ir.Stmt) error {
 		}
 		var steps int
 		if d, ok := ir.ConstValue(s.Duration); ok {
-			steps = l.konst(float64(Steps(d, l.dt)))
+			steps = l.konst(float64(RefractorySteps(d, l.dt)))
 		} else {
 			d, err := l.expr(s.Duration)
 			if err != nil {
 				return err
 			}
-			// round(d/dt), as Steps does
-			steps = l.pure(Call, "round", l.pure(Div, "", d, l.konst(l.dt)))
+			// floor((d + shift)/dt), as RefractorySteps does (d ≥ 0: its
+			// truncation; a negative d holds no step either way)
+			steps = l.pure(Call, "floor", l.pure(Div, "", l.pure(Add, "", d, l.konst(RefractoryShift(l.dt))), l.konst(l.dt)))
 		}
 		until := l.pure(Add, "", l.emit(Op{Code: StepNo, Type: Float, Arr: -1}), steps)
 		l.write(slot{arr: l.refr}, until)

@@ -85,13 +85,15 @@ func (sc *stmtGen) stmt(s ir.Stmt) error {
 		}
 		steps := ""
 		if d, ok := constValue(false, s.Duration); ok {
-			steps = strconv.Itoa(plan.Steps(d, sc.g.p.Schedule.Dt))
+			steps = strconv.Itoa(plan.RefractorySteps(d, sc.g.p.Schedule.Dt))
 		} else {
 			d, err := sc.en.num(s.Duration)
 			if err != nil {
 				return err
 			}
-			steps = "int(math.Round(" + operand(d, precMul, false) + " / dt))"
+			// plan.RefractorySteps at run time
+			shift := strconv.FormatFloat(plan.RefractoryShift(sc.g.p.Schedule.Dt), 'g', -1, 64)
+			steps = "int((" + operand(d, precAdd, true) + " + " + shift + ") / dt)"
 		}
 		f.line("%s", sc.refract(steps))
 	case *ir.Deliver:

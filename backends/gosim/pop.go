@@ -156,7 +156,7 @@ func newPop(s *sim, ip *ir.Population) (*pop, error) {
 	}
 	cp := &compiler{slot: p.slot}
 	sc := &stmtCompiler{compiler: &compiler{slot: p.slot, noRandom: "in a neuron's handler"}, target: p.target, refract: func(c *ctx, d float64) {
-		until := int32(s.n + plan.Steps(d, s.dt))
+		until := int32(s.n + plan.RefractorySteps(d, s.dt))
 		if p.useRefList && p.refUntil[c.i] <= int32(s.n) && until > int32(s.n) {
 			p.refList = append(p.refList, int32(c.i))
 		}
