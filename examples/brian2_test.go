@@ -116,3 +116,28 @@ func TestRefractoryStepsTruncatedLikeBrian2(t *testing.T) {
 	ref := readBrian2(t, "../testdata/brian2/refractory_steps.txt")
 	sameAsBrian2(t, model, res, ref, 1e3, 1e-9)
 }
+
+// TestWeightSamplesAtStepStartLikeBrian2: `record weights(P) every T`
+// samples at the start of the step, before its on_pre/on_post, as Brian2's
+// StateMonitor (when='start'): the sample at 0 is the initial w and the one
+// at 11 ms does not contain the depression of the pre spike at 11 ms (it
+// did, sampled at the end of the step). Equal to Brian2's to 1e-12.
+func TestWeightSamplesAtStepStartLikeBrian2(t *testing.T) {
+	const model = "../testdata/brian2/weights_sampling.snn"
+	res := run(t, model)
+	ref := readBrian2(t, "../testdata/brian2/weights_sampling.txt")
+	if len(res.Weights) != 2 {
+		t.Fatalf("%d weight recordings, want 2", len(res.Weights))
+	}
+	for k, wm := range res.Weights {
+		if len(wm.T) != len(ref.t) {
+			t.Fatalf("%s: %d samples, Brian2 %d", wm.Name, len(wm.T), len(ref.t))
+		}
+		for j := range ref.t {
+			if math.Abs(wm.T[j]*1e3-ref.t[j]) > 1e-9 || math.Abs(wm.V[j][0]-ref.v[j][k]) > 1e-12 {
+				t.Fatalf("%s: w at %.1f ms = %.17g, Brian2 %.17g at %.1f ms", wm.Name, wm.T[j]*1e3, wm.V[j][0], ref.v[j][k], ref.t[j])
+			}
+		}
+	}
+	sameAsBrian2(t, model, res, ref, 1e3, 0) // the post spikes
+}

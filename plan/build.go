@@ -393,6 +393,7 @@ func (b *builder) step() error {
 			add(&Phase{Kind: SampleState, Target: r.Source + "." + r.Var, Every: r.Every})
 		}
 	}
+
 	var ports []string
 	for _, a := range p.Arrays {
 		if a.Kind == PortAcc {
@@ -444,6 +445,13 @@ func (b *builder) step() error {
 	}
 	if s := sets(true); len(s) > 0 {
 		add(&Phase{Kind: SetSynapses, Note: strings.Join(s, "; ")})
+	}
+	// weights are sampled before the step's synaptic events (Brian2's
+	// StateMonitor, when='start'), at the step's time: after the tick
+	for _, r := range p.Records {
+		if r.Kind == "weights" {
+			add(&Phase{Kind: SampleWeights, Target: r.Source, Every: r.Every})
+		}
 	}
 	for _, pp := range p.Pops {
 		m := b.model[pp]
@@ -528,11 +536,6 @@ func (b *builder) step() error {
 	for _, r := range p.Records {
 		if r.Kind == "spikes" {
 			add(&Phase{Kind: RecordSpikes, Target: r.Source})
-		}
-	}
-	for _, r := range p.Records {
-		if r.Kind == "weights" {
-			add(&Phase{Kind: SampleWeights, Target: r.Source, Every: r.Every})
 		}
 	}
 	return nil

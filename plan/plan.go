@@ -201,7 +201,7 @@ const (
 	Reset                          // reset of the neurons that spiked
 	Dendrites                      // segment learning and activity, continuous dendrite outputs
 	RecordSpikes                   // spike monitors
-	SampleWeights                  // weight monitors
+	SampleWeights                  // weight monitors (before the events, after SetSynapses)
 )
 
 var phaseKindNames = [...]string{"set-neurons", "sample-state", "clear-ports", "currents", "tick", "sum", "update",

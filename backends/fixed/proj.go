@@ -286,13 +286,13 @@ type weightMon struct {
 }
 
 func (m *weightMon) sample(s *sim) {
-	if m.every == 0 || (s.n+1)%m.every != 0 {
+	if m.every == 0 || s.n%m.every != 0 {
 		return
 	}
 	if m.refresh != nil {
 		m.refresh()
 	}
-	m.mon.Record(s.t+s.dt, m.vals)
+	m.mon.Record(s.t, m.vals)
 }
 
 func (m *weightMon) final(s *sim) {

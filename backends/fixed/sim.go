@@ -243,6 +243,9 @@ func (s *sim) step() {
 	for _, p := range s.pops {
 		p.update()
 	}
+	for _, m := range s.weightMons { // before the step's synaptic events, as the float interpreter
+		m.sample(s)
+	}
 	for _, p := range s.pops {
 		p.threshold()
 	}
@@ -260,9 +263,6 @@ func (s *sim) step() {
 	}
 	for _, m := range s.spikeMons {
 		m.mon.Record(s.t, m.src.fired())
-	}
-	for _, m := range s.weightMons {
-		m.sample(s)
 	}
 }
 

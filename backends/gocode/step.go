@@ -116,6 +116,7 @@ func (g *gen) stepBody() {
 			b.line("}")
 		}
 	}
+
 	b.line("s.tp = s.t")
 	first := true
 	for _, pg := range g.pops {
@@ -176,6 +177,17 @@ func (g *gen) stepBody() {
 		b.line("}")
 	}
 	b.Write(g.synPhases.Bytes())
+	for _, m := range g.mons {
+		if m.kind == ir.RecWeights && m.every > 0 {
+			// at the step's time, before its synaptic events (as gosim)
+			b.line("if s.n%%%d == 0 {", m.every)
+			if len(m.pr.lazy) > 0 {
+				b.line("s.catchUp%d()", m.pr.k)
+			}
+			b.line("s.take%d(s.t)", m.k)
+			b.line("}")
+		}
+	}
 	b.line("// thresholds")
 	for _, pg := range g.pops {
 		if !inLoop(pg) {
@@ -252,16 +264,6 @@ func (g *gen) stepBody() {
 	for _, m := range g.mons {
 		if m.kind == ir.RecSpikes {
 			b.line("s.mon%d.Record(s.t, %s)", m.k, m.fired)
-		}
-	}
-	for _, m := range g.mons {
-		if m.kind == ir.RecWeights && m.every > 0 {
-			b.line("if s.n%%%d == 0 { // after the step's synaptic scaling", m.every)
-			if len(m.pr.lazy) > 0 {
-				b.line("s.catchUp%d()", m.pr.k)
-			}
-			b.line("s.take%d(s.t)", m.k)
-			b.line("}")
 		}
 	}
 

@@ -43,9 +43,11 @@ type weightMon struct {
 	buf   []float64
 }
 
-// sample takes the values at the end of every `every`-th step, after that
-// step's synaptic scaling (so `normalize ... every T` and `record ... every
-// T` line up), stamped with the step's time.
+// sample takes the values of every `every`-th step before that step's
+// synaptic events (Brian2's StateMonitor, when='start'; the sample at 0 is
+// the initial weights): after the clock-driven synaptic state and lazy
+// traces are advanced to the step's time and its phases' synapse sets,
+// stamped with the step's time.
 func (m *weightMon) sample(s *sim) {
 	if m.every == 0 || s.n%m.every != 0 {
 		return

@@ -245,6 +245,9 @@ func (s *sim) step() error {
 		}
 	}
 	s.applyPhases(true)
+	for _, m := range s.weightMons {
+		m.sample(s)
+	}
 	for _, p := range s.pops {
 		p.threshold(s)
 	}
@@ -278,9 +281,6 @@ func (s *sim) step() error {
 	}
 	for _, m := range s.spikeMons {
 		m.mon.Record(s.t, m.src.fired())
-	}
-	for _, m := range s.weightMons {
-		m.sample(s)
 	}
 	return nil
 }
