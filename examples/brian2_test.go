@@ -141,3 +141,19 @@ func TestWeightSamplesAtStepStartLikeBrian2(t *testing.T) {
 	}
 	sameAsBrian2(t, model, res, ref, 1e3, 0) // the post spikes
 }
+
+// TestRisingThresholdHHLikeBrian2: `on threshold v > 0 mV rising` fires once
+// per upstroke of a Hodgkin-Huxley neuron, at Brian2's times for its idiom
+// threshold='v > 0*mV', refractory='v > 0*mV' (4 spikes in 50 ms); the plain
+// `on threshold v > 0 mV` fires on every step v > 0 mV, at Brian2's 189
+// times for threshold='v > 0*mV'. v (RK4 at dt = 0.01 ms) equals Brian2's to
+// 1e-9 mV.
+func TestRisingThresholdHHLikeBrian2(t *testing.T) {
+	const model = "../testdata/brian2/hh_rising.snn"
+	res := run(t, model)
+	ref := readBrian2(t, "../testdata/brian2/hh_rising.txt")
+	if len(ref.spikes[0]) != 4 || len(ref.spikes[1]) < 100 {
+		t.Fatalf("reference: %d and %d spikes", len(ref.spikes[0]), len(ref.spikes[1]))
+	}
+	sameAsBrian2(t, model, res, ref, 1e3, 1e-9)
+}

@@ -317,7 +317,7 @@ func (l *lower) members(ti *lang.TypeInfo, members []lang.Member, prefix string)
 			body := l.stmts(mem.Body)
 			switch mem.Event {
 			case "threshold":
-				m.Threshold, m.ThreshPos, m.Reset = l.expr(mem.Cond), mem.Cond.Range(), body
+				m.Threshold, m.ThreshPos, m.Reset, m.Rising = l.expr(mem.Cond), mem.Cond.Range(), body, mem.Rising
 			case "pre":
 				m.OnPre = body
 			case "post":

@@ -104,6 +104,9 @@ type Model struct {
 	// neuron kernels
 	Threshold Expr // nil: never spikes
 	Fused     bool // update, threshold and reset may run in one pass (fuse)
+	// Rising: the neuron spikes only in a step where Threshold holds and
+	// did not hold in the step before (`on threshold COND rising`)
+	Rising    bool
 	ThreshPos lang.Span
 	Reset     []Stmt
 	Ports     []*Port

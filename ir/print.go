@@ -120,7 +120,11 @@ func (pr *printer) model(m *Model) {
 		pr.system(sys)
 	}
 	if m.Threshold != nil {
-		pr.line("threshold %s", ExprString(m.Threshold))
+		rising := ""
+		if m.Rising {
+			rising = " rising"
+		}
+		pr.line("threshold %s%s", ExprString(m.Threshold), rising)
 	}
 	pr.stmtBlock("reset", m.Reset)
 	for _, p := range m.Ports {

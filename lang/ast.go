@@ -212,6 +212,9 @@ type OnBlock struct {
 	Cond  Expr   // threshold condition
 	Name  *Ident // modulator or dendrite name
 	Body  []Stmt
+	// Rising: `on threshold COND rising`, a spike only in a step where COND
+	// holds and did not hold in the step before (ir.Model.Rising)
+	Rising bool
 }
 
 // DendriteBlock is `dendrite name { settings }` (segment dendrite) or

@@ -517,6 +517,9 @@ func (p *printer) members(ms []Member, align bool) []entry {
 				if m.Event == "dendrite" {
 					head += " active"
 				}
+				if m.Rising {
+					head += " rising"
+				}
 				p.block(head, headEnd, p.stmts(m.Body), m.End)
 			}})
 		case *DendriteBlock:

@@ -168,7 +168,7 @@ func (c *converter) ode(it *gEqItem) *lang.ODE {
 var events = map[string]bool{"threshold": true, "pre": true, "post": true, "modulator": true, "dendrite": true}
 
 func (c *converter) on(g *gOn) *lang.OnBlock {
-	b := &lang.OnBlock{Span: span(g.gPos), Event: g.Event.Name, Body: c.stmts(g.Body)}
+	b := &lang.OnBlock{Span: span(g.gPos), Event: g.Event.Name, Body: c.stmts(g.Body), Rising: g.Rising}
 	ev := span(g.Event.gPos)
 	if !events[b.Event] {
 		c.diags.Errorf(ev.Pos, ev.End, "unknown event %q", b.Event).Hint =
@@ -194,8 +194,15 @@ func (c *converter) on(g *gOn) *lang.OnBlock {
 	default:
 		if g.Cond != nil {
 			e := span(g.Cond.gPos)
-			c.diags.Errorf(e.Pos, e.End, "on %s takes no condition", b.Event)
+			if id, ok := c.expr(g.Cond).(*lang.Ident); ok && id.Name == "rising" {
+				c.diags.Errorf(e.Pos, e.End, "`rising` applies only to on threshold (a spike when the condition becomes true)")
+			} else {
+				c.diags.Errorf(e.Pos, e.End, "on %s takes no condition", b.Event)
+			}
 		}
+	}
+	if g.Rising && b.Event != "threshold" {
+		c.diags.Errorf(ev.Pos, ev.End, "`rising` applies only to on threshold (a spike when the condition becomes true)")
 	}
 	if g.Active && b.Event != "dendrite" {
 		c.diags.Errorf(ev.Pos, ev.End, "`active` belongs to `on dendrite <name> active`")

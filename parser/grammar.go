@@ -130,6 +130,7 @@ type gOn struct {
 	gPos
 	Event  *gName   `parser:"\"on\" @@"`
 	Cond   *gExpr   `parser:"@@?"`
+	Rising bool     `parser:"@\"rising\"?"`
 	Active bool     `parser:"@\"active\"? \"{\""`
 	Body   []*gStmt `parser:"( NL | \";\" | @@ )* \"}\""`
 }
@@ -446,7 +447,7 @@ type gUnitAnn struct {
 var afterNumber = map[string]bool{
 	"and": true, "or": true, "not": true, "then": true, "else": true,
 	"unless": true, "every": true, "except": true, "for": true, "to": true,
-	"using": true, "if": true, "active": true,
+	"using": true, "if": true, "active": true, "rising": true,
 	// words that start items: `w_max = 0.02  normalize sum(w) = ...`
 	"normalize": true, "modulator": true, "record": true, "input": true,
 	"population": true, "project": true, "deliver": true, "refractory": true,

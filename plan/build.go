@@ -38,6 +38,7 @@ type builder struct {
 	popOf   map[*ir.Population]*Pop // every IR population, fused members to their group
 	popArr  map[*Pop]map[*ir.Var]int
 	refrArr map[*Pop]int
+	prevArr map[*Pop]int // RisingPrev arrays of populations with a rising threshold
 	model   map[*Pop]*ir.Model
 }
 
@@ -55,7 +56,7 @@ func Build(prog *ir.Program, o Options) (*Plan, error) {
 		dur = o.Duration
 	}
 	b := &builder{p: &Plan{Network: prog.Network, Dt: dt, Steps: Steps(dur, dt), Seed: prog.Schedule.Seed}, ir: prog,
-		popOf: map[*ir.Population]*Pop{}, popArr: map[*Pop]map[*ir.Var]int{}, refrArr: map[*Pop]int{}, model: map[*Pop]*ir.Model{}}
+		popOf: map[*ir.Population]*Pop{}, popArr: map[*Pop]map[*ir.Var]int{}, refrArr: map[*Pop]int{}, prevArr: map[*Pop]int{}, model: map[*Pop]*ir.Model{}}
 	for _, ip := range prog.Pops {
 		if ip.Group != nil && ip.Group != ip {
 			continue // runs inside its group
@@ -129,8 +130,11 @@ func (b *builder) pop(ip *ir.Population) {
 	}
 	b.popArr[pp] = arrs
 	b.refrArr[pp] = b.array(&Array{Name: pp.Name + ".refractory", Kind: Refractory, Len: pp.N, Owner: pp.Name})
-	if v, op, c, ok := SimpleThresholdOf(m.Threshold); ok {
+	if v, op, c, ok := SimpleThresholdOf(m.Threshold); ok && !m.Rising {
 		pp.Simple = &SimpleThreshold{Var: v, Op: op, K: c}
+	}
+	if m.Rising && m.Threshold != nil {
+		b.prevArr[pp] = b.array(&Array{Name: pp.Name + ".rising", Kind: RisingPrev, Len: pp.N, Bool: true, Owner: pp.Name})
 	}
 	pp.Fused = m.Fused && pp.Simple != nil
 	for _, sys := range m.Update {
@@ -464,7 +468,16 @@ func (b *builder) step() error {
 			return fmt.Errorf("population %s, threshold: %w", pp.Name, err)
 		}
 		r, _ := l.refractory()
-		l.emit(Op{Code: Spike, Args: []int{l.pure(And, "", c, l.pure(Not, "", r))}, Arr: -1})
+		fire := l.pure(And, "", c, l.pure(Not, "", r))
+		if m.Rising {
+			// only where COND did not hold at the previous step's threshold;
+			// COND is remembered whether or not the neuron fires
+			prev := slot{arr: b.prevArr[pp], b: true}
+			fire = l.pure(And, "", fire, l.pure(Not, "", l.read(prev)))
+			l.write(prev, c)
+		}
+		l.emit(Op{Code: Spike, Args: []int{fire}, Arr: -1})
+		l.flush()
 		loop := &Loop{Name: pp.Name + " threshold", Over: pp.Name, Space: Neurons, N: pp.N, Ops: l.finish()}
 		if pp.Simple != nil {
 			loop.Kernel = "crossings " + pp.Simple.Op

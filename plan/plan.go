@@ -49,9 +49,10 @@ const (
 	PreState                      // synapse state stored per presynaptic neuron
 	PostState                     // synapse state stored per postsynaptic neuron
 	Weights                       // static weights drawn at random, one per synapse
+	RisingPrev                    // `on threshold COND rising`: whether COND held at the previous step's threshold
 )
 
-var arrayKindNames = [...]string{"state", "port", "dendrite", "refractory", "synapse", "per-pre", "per-post", "weights"}
+var arrayKindNames = [...]string{"state", "port", "dendrite", "refractory", "synapse", "per-pre", "per-post", "weights", "rising-prev"}
 
 func (k ArrayKind) String() string { return arrayKindNames[k] }
 

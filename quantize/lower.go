@@ -162,6 +162,11 @@ func (l *lowerer) model(pop *ir.Population, m *ir.Model) {
 	if !l.common(out, m) {
 		return
 	}
+	if m.Rising {
+		l.errorf(m.ThreshPos, "a rising threshold (on threshold ... rising) cannot be expressed on %s yet", l.prof.Name).Hint =
+			"use a refractory period to stop a neuron held above threshold from firing every step, or run in float64"
+		return
+	}
 	var ok bool
 	if l.prof.Structure == "compartment" {
 		ok = l.compartment(out, pop, m)

@@ -135,6 +135,9 @@ func (g *gen) newPop(k int, ip *ir.Population) (*popGen, error) {
 		}
 	}
 	f.line("p%dref []int32 // refractory while step < p%dref[i]", k, k)
+	if m.Rising && m.Threshold != nil {
+		f.line("p%drising []bool // the threshold condition at the last threshold (on threshold ... rising)", k)
+	}
 	f.line("p%dbad atomic.Bool // an RK4/Euler update wrote a NaN or Inf", k)
 	f.line("p%dspk []int32 // this step's spikes", k)
 	f.line("p%dparts [][]int32 // each thread's spikes", k)
@@ -160,6 +163,9 @@ func (g *gen) newPop(k int, ip *ir.Population) (*popGen, error) {
 		}
 	}
 	b.line("s.p%dref = make([]int32, %d)", k, pg.n)
+	if m.Rising && m.Threshold != nil {
+		b.line("s.p%drising = make([]bool, %d)", k, pg.n)
+	}
 	if err := pg.init(); err != nil {
 		return nil, err
 	}
@@ -191,6 +197,7 @@ func (g *gen) newPop(k int, ip *ir.Population) (*popGen, error) {
 		return nil, fmt.Errorf("population %s, reset: %w", ip.Name, err)
 	}
 	_, _, _, pg.fast = plan.SimpleThresholdOf(m.Threshold)
+	pg.fast = pg.fast && !m.Rising // a rising threshold remembers the condition: the general loop
 	if err := pg.thresholdMethod(); err != nil {
 		return nil, fmt.Errorf("population %s, threshold: %w", ip.Name, err)
 	}
@@ -374,9 +381,19 @@ func (pg *popGen) thresholdMethod() error {
 	f.local("spk", fmt.Sprintf("s.p%dspk[:0]", k))
 	back := pg.g.lineTo(&f.buf, pg.m.ThreshPos.Pos.File, pg.m.ThreshPos.Pos.Line)
 	f.line("for i := range %s {", ref)
-	f.line("if %s && n >= ref[i] {", cond)
-	f.line("spk = append(spk, int32(i))")
-	f.line("}")
+	if pg.m.Rising {
+		// only where the condition did not hold at the last threshold
+		prev := f.local("prev", fmt.Sprintf("s.p%drising", k))
+		f.line("c := %s", cond)
+		f.line("if c && !%s[i] && n >= ref[i] {", prev)
+		f.line("spk = append(spk, int32(i))")
+		f.line("}")
+		f.line("%s[i] = c", prev)
+	} else {
+		f.line("if %s && n >= ref[i] {", cond)
+		f.line("spk = append(spk, int32(i))")
+		f.line("}")
+	}
 	f.line("}")
 	back()
 	f.line("s.p%dspk = spk", k)

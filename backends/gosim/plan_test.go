@@ -200,7 +200,11 @@ func planArrays(pl *plan.Plan, pr gosim.Probe) ([][]float64, error) {
 			}
 			continue
 		}
-		v, ok := pr.Vals[a.Var.Name]
+		name := gosim.RisingKey
+		if a.Var != nil {
+			name = a.Var.Name
+		}
+		v, ok := pr.Vals[name]
 		if !ok {
 			return nil, fmt.Errorf("the interpreter has no %s", a.Name)
 		}

@@ -12,16 +12,19 @@ import (
 
 // pop is a population: state arrays, integrators and kernels.
 type pop struct {
-	nm         string
-	n          int
-	shape      []int
-	ir         *ir.Population
-	model      *ir.Model
-	vals       map[*ir.Var][]float64 // state variables and continuous ports
-	slots      map[*ir.Var]*[]float64
-	ports      map[string][]float64 // continuous port accumulators
-	events     map[string]*eventPort
-	refUntil   []int32 // refractory while step < refUntil
+	nm       string
+	n        int
+	shape    []int
+	ir       *ir.Population
+	model    *ir.Model
+	vals     map[*ir.Var][]float64 // state variables and continuous ports
+	slots    map[*ir.Var]*[]float64
+	ports    map[string][]float64 // continuous port accumulators
+	events   map[string]*eventPort
+	refUntil []int32 // refractory while step < refUntil
+	// rising (`on threshold COND rising`): 1 where COND held at the last
+	// threshold (plan.RisingPrev); nil for an ordinary threshold
+	rising     []float64
 	systems    []integrator
 	thresh     vfn
 	fast       *fastThreshold
@@ -98,6 +101,10 @@ func (v *part) vals(x *ir.Var) []float64 {
 	}
 	return b[v.off : v.off+v.n]
 }
+
+// RisingKey names a rising threshold's memory among a population's arrays
+// (no variable can be named so).
+const RisingKey = "threshold rising"
 
 // eventPort is a compiled event input: either a direct `x += weight` or a
 // general kernel run with the weight in the context.
@@ -193,7 +200,11 @@ func newPop(s *sim, ip *ir.Population) (*pop, error) {
 		return nil, err
 	}
 	vc := &vcompiler{n: p.n, t: &p.t, slot: func(v *ir.Var) *[]float64 { return p.slots[v] }}
-	if v, op, c, ok := plan.SimpleThresholdOf(m.Threshold); ok {
+	if m.Rising && m.Threshold != nil {
+		p.rising = make([]float64, p.n)
+		p.byVar[RisingKey] = p.rising
+	}
+	if v, op, c, ok := plan.SimpleThresholdOf(m.Threshold); ok && !m.Rising {
 		p.fast = &fastThreshold{vals: p.vals[v], op: op, c: c}
 	} else if m.Threshold != nil {
 		node, err := vc.expr(m.Threshold)
@@ -455,7 +466,15 @@ func (p *pop) threshold(s *sim) {
 	p.t = s.t
 	c := p.thresh(0, p.n)
 	for i, v := range c {
-		if v != 0 && !p.refractory(s, i) {
+		fire := v != 0 && !p.refractory(s, i)
+		if p.rising != nil { // only where COND did not hold at the last threshold
+			fire = fire && p.rising[i] == 0
+			p.rising[i] = 0
+			if v != 0 {
+				p.rising[i] = 1
+			}
+		}
+		if fire {
 			p.spikes = append(p.spikes, int32(i))
 		}
 	}
