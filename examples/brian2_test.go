@@ -42,6 +42,7 @@ func readBrian2(t *testing.T, path string) *brian2Ref {
 		line := sc.Text()
 		if rest, ok := strings.CutPrefix(line, "# spikes_ms"); ok {
 			head, times, _ := strings.Cut(rest, ":")
+			times, _, _ = strings.Cut(times, "#") // a comment after the times
 			i := 0
 			if h := strings.TrimSpace(head); h != "" {
 				if i, err = strconv.Atoi(h); err != nil {

@@ -38,3 +38,48 @@ func TestClassicTsodyksMarkram(t *testing.T) {
 		t.Errorf("facilitating synapse: PSP %.3g mV at the first spike, %.3g mV at the tenth", first*1e3, last*1e3)
 	}
 }
+
+// TestClassicAdExPatterns: the eight firing patterns of Naud et al. 2008
+// (AdEx, RK4 at dt = 0.01 ms, 500 ms): every spike at Brian2's step, v every
+// 1 ms within 1e-9 mV of Brian2's (2e-12 mV apart at most), except the
+// irregular pattern, where round-off differences grow (1.2e-5 mV apart at
+// 500 ms): 1e-4 mV there. The patterns' shapes, from the spike trains:
+// tonic spikes regularly, adapting's intervals grow, transient spikes once.
+func TestClassicAdExPatterns(t *testing.T) {
+	const model = "classics/adex_patterns.snn"
+	res := run(t, model)
+	ref := readBrian2(t, "classics/adex_patterns.txt")
+	sameAsBrian2(t, model, res, ref, 1e3, 1e-4)
+	for k, st := range res.States {
+		if st.Name == "Irregular" {
+			continue
+		}
+		for j := range ref.t {
+			if d := math.Abs(st.V[j][0]*1e3 - ref.v[j][k]); d > 1e-9 {
+				t.Fatalf("%s: v at %g ms is %.17g mV, Brian2 %.17g mV", st.Name, ref.t[j], st.V[j][0]*1e3, ref.v[j][k])
+			}
+		}
+	}
+	isi := func(name string) []float64 {
+		for _, sp := range res.Spikes {
+			if sp.Name == name {
+				var d []float64
+				for j := 1; j < len(sp.T); j++ {
+					d = append(d, sp.T[j]-sp.T[j-1])
+				}
+				return d
+			}
+		}
+		t.Fatalf("no spikes of %s recorded", name)
+		return nil
+	}
+	if d := isi("Tonic"); len(d) < 10 || math.Abs(d[len(d)-1]-d[len(d)-2]) > 1e-4 {
+		t.Errorf("tonic: intervals %v, want a regular train", d)
+	}
+	if d := isi("Adapting"); len(d) < 5 || !(d[len(d)-1] > 4*d[0]) {
+		t.Errorf("adapting: intervals %v, want them to grow", d)
+	}
+	if d := isi("Transient"); len(d) != 0 {
+		t.Errorf("transient: %d spikes, want 1", len(d)+1)
+	}
+}
