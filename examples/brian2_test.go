@@ -124,9 +124,20 @@ func TestRefractoryStepsTruncatedLikeBrian2(t *testing.T) {
 // at 11 ms does not contain the depression of the pre spike at 11 ms (it
 // did, sampled at the end of the step). Equal to Brian2's to 1e-12.
 func TestWeightSamplesAtStepStartLikeBrian2(t *testing.T) {
-	const model = "../testdata/brian2/weights_sampling.snn"
+	sameWeightsAsBrian2(t, "../testdata/brian2/weights_sampling.snn", "../testdata/brian2/weights_sampling.txt")
+}
+
+// TestWeightSamplesAtEndLikeBrian2: `record weights(P) every T at end`
+// samples after the step's events, as Brian2's StateMonitor with
+// when='end': the sample at 11 ms contains that step's depression.
+func TestWeightSamplesAtEndLikeBrian2(t *testing.T) {
+	sameWeightsAsBrian2(t, "../testdata/brian2/weights_sampling_end.snn", "../testdata/brian2/weights_sampling_end.txt")
+}
+
+func sameWeightsAsBrian2(t *testing.T, model, refPath string) {
+	t.Helper()
 	res := run(t, model)
-	ref := readBrian2(t, "../testdata/brian2/weights_sampling.txt")
+	ref := readBrian2(t, refPath)
 	if len(res.Weights) != 2 {
 		t.Fatalf("%d weight recordings, want 2", len(res.Weights))
 	}

@@ -335,6 +335,7 @@ type Record struct {
 	Var    *Var
 	Lo, Hi int // neuron range [Lo, Hi) for state
 	Every  float64
+	AtEnd  bool // weights: sampled at the end of the step (`at end`), not before its events
 	Pos    lang.Span
 }
 

@@ -367,6 +367,9 @@ type RecordDecl struct {
 	Span
 	Targets []Expr
 	Every   Expr
+	// AtEnd: `record weights(P) every T at end` samples at the end of the
+	// step, after its synaptic events and scaling (Brian2's when='end')
+	AtEnd bool
 }
 
 // WtaDecl is `wta Pop { k = 1; by = score }`: of the neurons of Pop whose

@@ -823,6 +823,9 @@ func (p *printer) netItems(items []NetItem) []entry {
 			if it.Every != nil {
 				s += " every " + expr(it.Every)
 			}
+			if it.AtEnd {
+				s += " at end"
+			}
 			es = append(es, entry{sp, true, func() { p.line(s) }})
 		}
 	}

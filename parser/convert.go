@@ -321,7 +321,7 @@ func (c *converter) netItem(g *gNetItem) lang.NetItem {
 	case g.Wta != nil:
 		return &lang.WtaDecl{Span: sp, Pop: c.name(g.Wta.Pop), Settings: c.settings(g.Wta.Settings)}
 	case g.Record != nil:
-		r := &lang.RecordDecl{Span: sp}
+		r := &lang.RecordDecl{Span: sp, AtEnd: g.Record.AtEnd}
 		for _, t := range g.Record.Targets {
 			r.Targets = append(r.Targets, c.expr(t))
 		}

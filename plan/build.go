@@ -339,6 +339,7 @@ func (b *builder) records() {
 			if r.Every > 0 {
 				rec.Every = Every(r.Every, b.p.Dt)
 			}
+			rec.AtEnd = r.AtEnd
 		}
 		if r.Var != nil {
 			rec.Var = r.Var.Name
@@ -453,7 +454,7 @@ func (b *builder) step() error {
 	// weights are sampled before the step's synaptic events (Brian2's
 	// StateMonitor, when='start'), at the step's time: after the tick
 	for _, r := range p.Records {
-		if r.Kind == "weights" {
+		if r.Kind == "weights" && !r.AtEnd {
 			add(&Phase{Kind: SampleWeights, Target: r.Source, Every: r.Every})
 		}
 	}
@@ -549,6 +550,11 @@ func (b *builder) step() error {
 	for _, r := range p.Records {
 		if r.Kind == "spikes" {
 			add(&Phase{Kind: RecordSpikes, Target: r.Source})
+		}
+	}
+	for _, r := range p.Records {
+		if r.Kind == "weights" && r.AtEnd {
+			add(&Phase{Kind: SampleWeightsEnd, Target: r.Source, Every: r.Every})
 		}
 	}
 	return nil

@@ -159,7 +159,8 @@ type Record struct {
 	Kind   string `json:"kind"` // spikes, state, weights
 	Source string `json:"source"`
 	Var    string `json:"var,omitempty"`
-	Every  int    `json:"every"` // steps between samples (weights: 0 = at the end only)
+	Every  int    `json:"every"`            // steps between samples (weights: 0 = at the end only)
+	AtEnd  bool   `json:"at_end,omitempty"` // weights: at the end of the step (`at end`)
 }
 
 // RunPhase is a protocol step of the run at step At.
@@ -183,31 +184,32 @@ type RunSet struct {
 type PhaseKind int
 
 const (
-	SetNeurons    PhaseKind = iota // run phases' sets on neuron state at this step
-	SampleState                    // state monitors sample (the values at the step's start)
-	ClearPorts                     // continuous ports restart from 0
-	Currents                       // current inputs add into their ports
-	Tick                           // clock-driven synaptic state advances one step
-	Sum                            // summed synapses add into continuous ports
-	Update                         // neuron state advances one step (the Loops)
-	Finite                         // the NaN/Inf check of a population
-	SetSynapses                    // run phases' sets on synapse state
-	Threshold                      // which neurons spike
-	Winners                        // winner-take-all among the crossings
-	Inputs                         // spike sources emit this step's spikes
-	Deliver                        // presynaptic spikes go through the delay rings into ports
-	OnPost                         // on_post of plastic synapses
-	Modulate                       // on_modulator
-	Normalize                      // synaptic scaling
-	Reset                          // reset of the neurons that spiked
-	Dendrites                      // segment learning and activity, continuous dendrite outputs
-	RecordSpikes                   // spike monitors
-	SampleWeights                  // weight monitors (before the events, after SetSynapses)
+	SetNeurons       PhaseKind = iota // run phases' sets on neuron state at this step
+	SampleState                       // state monitors sample (the values at the step's start)
+	ClearPorts                        // continuous ports restart from 0
+	Currents                          // current inputs add into their ports
+	Tick                              // clock-driven synaptic state advances one step
+	Sum                               // summed synapses add into continuous ports
+	Update                            // neuron state advances one step (the Loops)
+	Finite                            // the NaN/Inf check of a population
+	SetSynapses                       // run phases' sets on synapse state
+	Threshold                         // which neurons spike
+	Winners                           // winner-take-all among the crossings
+	Inputs                            // spike sources emit this step's spikes
+	Deliver                           // presynaptic spikes go through the delay rings into ports
+	OnPost                            // on_post of plastic synapses
+	Modulate                          // on_modulator
+	Normalize                         // synaptic scaling
+	Reset                             // reset of the neurons that spiked
+	Dendrites                         // segment learning and activity, continuous dendrite outputs
+	RecordSpikes                      // spike monitors
+	SampleWeights                     // weight monitors (before the events, after SetSynapses)
+	SampleWeightsEnd                  // weight monitors `at end`: after everything of the step
 )
 
 var phaseKindNames = [...]string{"set-neurons", "sample-state", "clear-ports", "currents", "tick", "sum", "update",
 	"finite", "set-synapses", "threshold", "winners", "inputs", "deliver", "on-post", "modulate", "normalize",
-	"reset", "dendrites", "record-spikes", "sample-weights"}
+	"reset", "dendrites", "record-spikes", "sample-weights", "sample-weights-end"}
 
 func (k PhaseKind) String() string { return phaseKindNames[k] }
 

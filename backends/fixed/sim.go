@@ -244,7 +244,7 @@ func (s *sim) step() {
 		p.update()
 	}
 	for _, m := range s.weightMons { // before the step's synaptic events, as the float interpreter
-		m.sample(s)
+		m.sample(s, false)
 	}
 	for _, p := range s.pops {
 		p.threshold()
@@ -263,6 +263,9 @@ func (s *sim) step() {
 	}
 	for _, m := range s.spikeMons {
 		m.mon.Record(s.t, m.src.fired())
+	}
+	for _, m := range s.weightMons {
+		m.sample(s, true) // `at end`
 	}
 }
 

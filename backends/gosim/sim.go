@@ -246,7 +246,7 @@ func (s *sim) step() error {
 	}
 	s.applyPhases(true)
 	for _, m := range s.weightMons {
-		m.sample(s)
+		m.sample(s, false)
 	}
 	for _, p := range s.pops {
 		p.threshold(s)
@@ -281,6 +281,9 @@ func (s *sim) step() error {
 	}
 	for _, m := range s.spikeMons {
 		m.mon.Record(s.t, m.src.fired())
+	}
+	for _, m := range s.weightMons {
+		m.sample(s, true) // `at end`
 	}
 	return nil
 }

@@ -9,7 +9,10 @@ PairSTDP, w in units of the weight; Brian2 reserves the
 suffixes _pre/_post, so A_pre is Apre here) from two spike sources onto one neuron
 that a third source makes fire; w of both synapses recorded every 0.5 ms.
 Prints "t_ms w0 w1" per sample and the post spikes; weights_sampling.txt
-holds the output. Run with /usr/bin/python3.
+holds the output. With the argument `end`, the monitor samples with
+when='end' (after the step's on_pre/on_post): weights_sampling_end.txt, for
+weights_sampling_end.snn (`record weights(P) every T at end`). Run with
+/usr/bin/python3.
 """
 import sys
 try:
@@ -36,7 +39,8 @@ S = Synapses(pre, post, '''w : 1
              namespace=dict(taupre=20 * ms, taupost=20 * ms, dApre_step=0.01, dApost_step=-0.0105, w_max=1))
 S.connect()
 S.w = [0.5, 0.25]
-mon = StateMonitor(S, 'w', record=True, dt=0.5 * ms)
+when = 'end' if sys.argv[1:] == ['end'] else 'start'
+mon = StateMonitor(S, 'w', record=True, dt=0.5 * ms, when=when)
 spk = SpikeMonitor(post)
 net = Network(post, drive, D, pre, S, mon, spk)
 net.run(20 * ms)
