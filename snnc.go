@@ -30,6 +30,16 @@ import (
 
 func init() { lang.SetStdNames(stdlib.Names()) }
 
+// CheckModel is what `snnc check` runs: parse and check, then lower to the
+// IR and run the passes, so that every rule about the model, those the
+// passes apply included (method exact on a nonlinear system, post.v in a
+// synapse equation), is reported by check as by run, with its position.
+// src nil reads the file.
+func CheckModel(path string, src []byte, dataDir string) (*lang.Program, lang.Diagnostics) {
+	r, diags := Compile(path, Options{Stop: Optimised, Source: src, DataDir: dataDir})
+	return r.Checked, diags
+}
+
 // CheckFile reads, parses and checks the model in path (Compile's first
 // stage).
 func CheckFile(path string) (*lang.Program, lang.Diagnostics) {

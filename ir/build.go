@@ -176,6 +176,7 @@ func (b *builder) model(ti *lang.TypeInfo, name string, overrides []*lang.Settin
 	l.prefix = ""
 	l.members(ti, ti.Decl.Members, "")
 	inlineKernelAliases(m)
+	markHeldInputs(m)
 	var normalized *Var
 	if bind != nil {
 		normalized = l.byName[bind.normalize]
@@ -229,6 +230,36 @@ func inlineKernelAliases(m *Model) {
 	}
 }
 
+// markHeldInputs marks the input ports' writes to variables declared
+// `unless refractory` (without `except inputs`): they are dropped while the
+// neuron is refractory, as Brian2 drops every write to such a variable
+// outside the reset and NEST's iaf_psc_* discard spikes arriving then. A
+// model that never starts a refractory period has nothing to mark.
+func markHeldInputs(m *Model) {
+	refractory := false
+	WalkStmts(m.Reset, func(s Stmt) {
+		if _, ok := s.(*Refractory); ok {
+			refractory = true
+		}
+	})
+	held := map[*Var]bool{}
+	for _, o := range m.ODEs {
+		if o.UnlessRefractory && !o.KeepInputs {
+			held[o.Var] = true
+		}
+	}
+	if !refractory || len(held) == 0 {
+		return
+	}
+	for _, p := range m.Ports {
+		WalkStmts(p.Body, func(s Stmt) {
+			if a, ok := s.(*Assign); ok && held[a.Var] {
+				a.Held = true
+			}
+		})
+	}
+}
+
 func symOrder(k lang.SymKind) int {
 	switch k {
 	case lang.ParamSym:
@@ -258,7 +289,7 @@ func (l *lower) members(ti *lang.TypeInfo, members []lang.Member, prefix string)
 					continue
 				}
 				v := l.byName[prefix+o.Var.Name]
-				ode := &ODE{Var: v, Rhs: l.expr(o.Rhs), UnlessRefractory: o.UnlessRefractory, Pos: o.Range()}
+				ode := &ODE{Var: v, Rhs: l.expr(o.Rhs), UnlessRefractory: o.UnlessRefractory, KeepInputs: o.KeepInputs, Pos: o.Range()}
 				if mem.Method != nil {
 					ode.Method, ode.MethodPos = mem.Method.Name, mem.Method.Range()
 				}
@@ -286,7 +317,7 @@ func (l *lower) members(ti *lang.TypeInfo, members []lang.Member, prefix string)
 			body := l.stmts(mem.Body)
 			switch mem.Event {
 			case "threshold":
-				m.Threshold, m.ThreshPos, m.Reset = l.expr(mem.Cond), mem.Cond.Range(), body
+				m.Threshold, m.ThreshPos, m.Reset, m.Rising = l.expr(mem.Cond), mem.Cond.Range(), body, mem.Rising
 			case "pre":
 				m.OnPre = body
 			case "post":

@@ -105,6 +105,9 @@ type Model struct {
 	// neuron kernels
 	Threshold Expr // nil: never spikes
 	Fused     bool // update, threshold and reset may run in one pass (fuse)
+	// Rising: the neuron spikes only in a step where Threshold holds and
+	// did not hold in the step before (`on threshold COND rising`)
+	Rising    bool
 	ThreshPos lang.Span
 	Reset     []Stmt
 	Ports     []*Port
@@ -125,6 +128,7 @@ type ODE struct {
 	Var              *Var
 	Rhs              Expr
 	UnlessRefractory bool
+	KeepInputs       bool   // `except inputs`: input ports still write Var while refractory
 	Method           string // asked for by the user ("" = choose)
 	MethodPos        lang.Span
 	Pos              lang.Span
@@ -196,7 +200,11 @@ type Assign struct {
 	Var   *Var
 	Op    string
 	Value Expr
-	Pos   lang.Span
+	// Held: an input port's write to a variable declared `unless
+	// refractory`, dropped while the neuron is refractory (Brian2's
+	// conditional write, NEST's iaf_psc_*); set by MarkHeldInputs.
+	Held bool
+	Pos  lang.Span
 }
 
 // Refractory starts the refractory period.
@@ -334,6 +342,7 @@ type Record struct {
 	Var    *Var
 	Lo, Hi int // neuron range [Lo, Hi) for state
 	Every  float64
+	AtEnd  bool // weights: sampled at the end of the step (`at end`), not before its events
 	Pos    lang.Span
 }
 

@@ -327,7 +327,7 @@ func (b *builder) records(r *lang.RecordDecl, ni *lang.NetInfo, pops map[string]
 					continue
 				}
 				for _, prj := range projsOf(id.Name) {
-					rec := &Record{Kind: RecWeights, Proj: prj, Every: every, Pos: x.Range()}
+					rec := &Record{Kind: RecWeights, Proj: prj, Every: every, AtEnd: r.AtEnd, Pos: x.Range()}
 					if r.Every == nil {
 						rec.Every = 0 // once, at the end of the run
 					}

@@ -105,6 +105,9 @@ func (pr *printer) model(m *Model) {
 			s := fmt.Sprintf("%s' = %s", o.Var.Name, ExprString(o.Rhs))
 			if o.UnlessRefractory {
 				s += " unless refractory"
+				if o.KeepInputs {
+					s += " except inputs"
+				}
 			}
 			if o.Method != "" {
 				s += "  # method " + o.Method + " asked"
@@ -117,7 +120,11 @@ func (pr *printer) model(m *Model) {
 		pr.system(sys)
 	}
 	if m.Threshold != nil {
-		pr.line("threshold %s", ExprString(m.Threshold))
+		rising := ""
+		if m.Rising {
+			rising = " rising"
+		}
+		pr.line("threshold %s%s", ExprString(m.Threshold), rising)
 	}
 	pr.stmtBlock("reset", m.Reset)
 	for _, p := range m.Ports {
@@ -251,7 +258,11 @@ func (pr *printer) stmts(ss []Stmt) {
 			if s.Var != nil {
 				name = s.Var.Name
 			}
-			pr.line("%s %s %s", name, s.Op, ExprString(s.Value))
+			held := ""
+			if s.Held {
+				held = "  # dropped while refractory"
+			}
+			pr.line("%s %s %s%s", name, s.Op, ExprString(s.Value), held)
 		case *Refractory:
 			pr.line("refractory %s", ExprString(s.Duration))
 		case *Deliver:

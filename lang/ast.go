@@ -163,13 +163,17 @@ type EqItem interface {
 	eqNode()
 }
 
-// ODE is `x' = rhs` or `dx/dt = rhs`, optionally `unless refractory`.
+// ODE is `x' = rhs` or `dx/dt = rhs`, optionally `unless refractory`
+// (x is held while the neuron is refractory: neither integrated nor
+// changed by its input ports, as Brian2's flag) or `unless refractory
+// except inputs` (not integrated, but input ports still add to it).
 type ODE struct {
 	Span
 	Var              *Ident
 	DDt              bool // written as dx/dt
 	Rhs              Expr
 	UnlessRefractory bool
+	KeepInputs       bool // `except inputs`
 }
 
 // Alias is a named expression in an equations block: `I_syn = g * (E - v)`.
@@ -208,6 +212,9 @@ type OnBlock struct {
 	Cond  Expr   // threshold condition
 	Name  *Ident // modulator or dendrite name
 	Body  []Stmt
+	// Rising: `on threshold COND rising`, a spike only in a step where COND
+	// holds and did not hold in the step before (ir.Model.Rising)
+	Rising bool
 }
 
 // DendriteBlock is `dendrite name { settings }` (segment dendrite) or
@@ -360,6 +367,9 @@ type RecordDecl struct {
 	Span
 	Targets []Expr
 	Every   Expr
+	// AtEnd: `record weights(P) every T at end` samples at the end of the
+	// step, after its synaptic events and scaling (Brian2's when='end')
+	AtEnd bool
 }
 
 // WtaDecl is `wta Pop { k = 1; by = score }`: of the neurons of Pop whose

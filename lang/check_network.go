@@ -1070,6 +1070,15 @@ func (c *checker) record(ni *NetInfo, r *RecordDecl, recorded map[string]Node, w
 			c.errorf(r.Every, "spikes are recorded as events; `every` applies to state variables and weights")
 		}
 	}
+	if r.AtEnd {
+		for _, x := range r.Targets {
+			if call, ok := x.(*CallExpr); !ok || call.Fun.Name != "weights" || r.Every == nil {
+				d := c.errorf(x, "`at end` applies to `record weights(P) every T` only")
+				d.Hint = "state is sampled at the start of each step; weights without `every` once, after the last step"
+				break
+			}
+		}
+	}
 }
 
 func (c *checker) recordWeights(ni *NetInfo, x *CallExpr) {

@@ -517,6 +517,9 @@ func (p *printer) members(ms []Member, align bool) []entry {
 				if m.Event == "dendrite" {
 					head += " active"
 				}
+				if m.Rising {
+					head += " rising"
+				}
 				p.block(head, headEnd, p.stmts(m.Body), m.End)
 			}})
 		case *DendriteBlock:
@@ -568,6 +571,9 @@ func (p *printer) equations(b *EquationsBlock) {
 				rhs := "= " + expr(it.Rhs)
 				if it.UnlessRefractory {
 					rhs += " unless refractory"
+					if it.KeepInputs {
+						rhs += " except inputs"
+					}
 				}
 				p.aligned(lhs, rhs)
 			}})
@@ -816,6 +822,9 @@ func (p *printer) netItems(items []NetItem) []entry {
 			s := "record " + exprList(it.Targets)
 			if it.Every != nil {
 				s += " every " + expr(it.Every)
+			}
+			if it.AtEnd {
+				s += " at end"
 			}
 			es = append(es, entry{sp, true, func() { p.line(s) }})
 		}

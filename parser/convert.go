@@ -149,7 +149,7 @@ func (c *converter) member(g *gMember) lang.Member {
 }
 
 func (c *converter) ode(it *gEqItem) *lang.ODE {
-	o := &lang.ODE{Span: span(it.gPos), DDt: it.DDt, Rhs: c.expr(it.Rhs), UnlessRefractory: it.Unless}
+	o := &lang.ODE{Span: span(it.gPos), DDt: it.DDt, Rhs: c.expr(it.Rhs), UnlessRefractory: it.Unless, KeepInputs: it.Keep}
 	v := &lang.Ident{Span: span(it.Lhs.gPos), Name: it.Lhs.Name}
 	if it.DDt {
 		// dx/dt: the variable is the name without its leading d.
@@ -168,7 +168,7 @@ func (c *converter) ode(it *gEqItem) *lang.ODE {
 var events = map[string]bool{"threshold": true, "pre": true, "post": true, "modulator": true, "dendrite": true}
 
 func (c *converter) on(g *gOn) *lang.OnBlock {
-	b := &lang.OnBlock{Span: span(g.gPos), Event: g.Event.Name, Body: c.stmts(g.Body)}
+	b := &lang.OnBlock{Span: span(g.gPos), Event: g.Event.Name, Body: c.stmts(g.Body), Rising: g.Rising}
 	ev := span(g.Event.gPos)
 	if !events[b.Event] {
 		c.diags.Errorf(ev.Pos, ev.End, "unknown event %q", b.Event).Hint =
@@ -194,8 +194,15 @@ func (c *converter) on(g *gOn) *lang.OnBlock {
 	default:
 		if g.Cond != nil {
 			e := span(g.Cond.gPos)
-			c.diags.Errorf(e.Pos, e.End, "on %s takes no condition", b.Event)
+			if id, ok := c.expr(g.Cond).(*lang.Ident); ok && id.Name == "rising" {
+				c.diags.Errorf(e.Pos, e.End, "`rising` applies only to on threshold (a spike when the condition becomes true)")
+			} else {
+				c.diags.Errorf(e.Pos, e.End, "on %s takes no condition", b.Event)
+			}
 		}
+	}
+	if g.Rising && b.Event != "threshold" {
+		c.diags.Errorf(ev.Pos, ev.End, "`rising` applies only to on threshold (a spike when the condition becomes true)")
 	}
 	if g.Active && b.Event != "dendrite" {
 		c.diags.Errorf(ev.Pos, ev.End, "`active` belongs to `on dendrite <name> active`")
@@ -314,7 +321,7 @@ func (c *converter) netItem(g *gNetItem) lang.NetItem {
 	case g.Wta != nil:
 		return &lang.WtaDecl{Span: sp, Pop: c.name(g.Wta.Pop), Settings: c.settings(g.Wta.Settings)}
 	case g.Record != nil:
-		r := &lang.RecordDecl{Span: sp}
+		r := &lang.RecordDecl{Span: sp, AtEnd: g.Record.AtEnd}
 		for _, t := range g.Record.Targets {
 			r.Targets = append(r.Targets, c.expr(t))
 		}

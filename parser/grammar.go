@@ -106,7 +106,8 @@ type gEqItem struct {
 	Prime  bool   `parser:"    ( @\"'\""`
 	DDt    bool   `parser:"    | @\"/\" \"dt\" )?"`
 	Rhs    *gExpr `parser:"    \"=\" @@"`
-	Unless bool   `parser:"    @( \"unless\" \"refractory\" )? )"`
+	Unless bool   `parser:"    ( @( \"unless\" \"refractory\" )"`
+	Keep   bool   `parser:"      @( \"except\" \"inputs\" )? )? )"`
 }
 
 type gInputs struct {
@@ -129,6 +130,7 @@ type gOn struct {
 	gPos
 	Event  *gName   `parser:"\"on\" @@"`
 	Cond   *gExpr   `parser:"@@?"`
+	Rising bool     `parser:"@\"rising\"?"`
 	Active bool     `parser:"@\"active\"? \"{\""`
 	Body   []*gStmt `parser:"( NL | \";\" | @@ )* \"}\""`
 }
@@ -264,6 +266,7 @@ type gRecord struct {
 	gPos
 	Targets []*gExpr `parser:"\"record\" @@ ( \",\" @@ )*"`
 	Every   *gExpr   `parser:"( \"every\" @@ )?"`
+	AtEnd   bool     `parser:"( \"at\" @\"end\" )?"`
 }
 
 type gRun struct {
@@ -445,7 +448,7 @@ type gUnitAnn struct {
 var afterNumber = map[string]bool{
 	"and": true, "or": true, "not": true, "then": true, "else": true,
 	"unless": true, "every": true, "except": true, "for": true, "to": true,
-	"using": true, "if": true, "active": true,
+	"using": true, "if": true, "active": true, "rising": true, "at": true,
 	// words that start items: `w_max = 0.02  normalize sum(w) = ...`
 	"normalize": true, "modulator": true, "record": true, "input": true,
 	"population": true, "project": true, "deliver": true, "refractory": true,

@@ -2,6 +2,7 @@ package passes
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/snnc/snnc/ir"
 )
@@ -17,8 +18,9 @@ func ode(ctx *Context) {
 	if ctx.Prog.Network == "" {
 		dt, why = 1e-4, " (propagator for the default dt 0.1 ms)"
 	}
+	reported := map[*ir.ODE]bool{}
 	for _, m := range ctx.Prog.Synapses {
-		neuronReads(ctx, m)
+		neuronReads(ctx, m, reported)
 	}
 	for _, m := range append(append([]*ir.Model{}, ctx.Prog.Neurons...), ctx.Prog.Synapses...) {
 		m.Update = nil
@@ -28,13 +30,37 @@ func ode(ctx *Context) {
 			}
 		}
 	}
+	for _, m := range ctx.Prog.Synapses {
+		traceInputs(ctx, m, reported)
+	}
+}
+
+// traceInputs reports a synaptic variable integrated alone (a system of one
+// exact equation) whose equation reads another variable of the synapse:
+// both backends integrate such a variable as a trace, x' = a·x + c, and
+// stopped the run with "is not a linear trace (inputs)" and no position.
+func traceInputs(ctx *Context, m *ir.Model, reported map[*ir.ODE]bool) {
+	for _, s := range m.Update {
+		if len(s.Vars) != 1 || s.Method != ir.Exact || len(s.ODEs) != 1 || reported[s.ODEs[0]] {
+			continue
+		}
+		o := s.ODEs[0]
+		if l, _, ok := ir.Linearize(s.Vars, []ir.Expr{o.Rhs}); ok && len(l.Inputs) > 0 {
+			var in []string
+			for _, v := range l.Inputs {
+				in = append(in, v.Name)
+			}
+			ctx.Diags.Errorf(o.Pos.Pos, o.Pos.End, "the equation of %s in synapse %s reads %s: a synaptic variable with an equation of its own is integrated as a trace, x' = a·x + c, which reads no other variable", o.Var.Name, m.Type, strings.Join(in, ", ")).Hint =
+				"give the variables it reads equations coupled with it (one system), or move the term into an on pre/on post handler"
+		}
+	}
 }
 
 // neuronReads reports synaptic equations that read a neuron's state
 // (pre.x, post.x, directly or through a named expression): both backends
 // integrate synaptic state without the neurons (at events, or per synapse
 // every step), and they stopped the run with no position.
-func neuronReads(ctx *Context, m *ir.Model) {
+func neuronReads(ctx *Context, m *ir.Model, reported map[*ir.ODE]bool) {
 	for _, o := range m.ODEs {
 		var bad *ir.Ref
 		seen := map[*ir.Var]bool{}
@@ -59,6 +85,7 @@ func neuronReads(ctx *Context, m *ir.Model) {
 			if bad.Side == ir.Post {
 				side = "post"
 			}
+			reported[o] = true
 			ctx.Diags.Errorf(o.Pos.Pos, o.Pos.End, "the equation of %s in synapse %s reads %s.%s: synaptic equations cannot read the neurons' state yet", o.Var.Name, m.Type, side, bad.Var.Name).Hint =
 				fmt.Sprintf("read %s.%s in a handler (on pre, on post) instead", side, bad.Var.Name)
 		}

@@ -18,6 +18,17 @@ type Options struct {
 // executor uses for delays, refractory periods, phases and the run.
 func Steps(d, dt float64) int { return int(math.Round(d / dt)) }
 
+// RefractorySteps is the number of steps a refractory period of length d
+// holds, counted as Brian2 does (timestep(): int((d + 1e-3·dt)/dt),
+// truncated, so a period within a thousandth of a step below a multiple
+// of dt still counts that step): at dt = 0.1 ms, 2.06 ms holds 20 steps
+// and 1.95 ms 19. Every executor counts refractory periods with it (a
+// duration computed at run time too, with the same operations).
+func RefractorySteps(d, dt float64) int { return int((d + RefractoryShift(dt)) / dt) }
+
+// RefractoryShift is what RefractorySteps adds to a period before dividing.
+func RefractoryShift(dt float64) float64 { return 1e-3 * dt }
+
 // Every is an interval in steps, at least one.
 func Every(d, dt float64) int { return max(1, Steps(d, dt)) }
 
@@ -27,6 +38,7 @@ type builder struct {
 	popOf   map[*ir.Population]*Pop // every IR population, fused members to their group
 	popArr  map[*Pop]map[*ir.Var]int
 	refrArr map[*Pop]int
+	prevArr map[*Pop]int // RisingPrev arrays of populations with a rising threshold
 	model   map[*Pop]*ir.Model
 }
 
@@ -44,7 +56,7 @@ func Build(prog *ir.Program, o Options) (*Plan, error) {
 		dur = o.Duration
 	}
 	b := &builder{p: &Plan{Network: prog.Network, Dt: dt, Steps: Steps(dur, dt), Seed: prog.Schedule.Seed}, ir: prog,
-		popOf: map[*ir.Population]*Pop{}, popArr: map[*Pop]map[*ir.Var]int{}, refrArr: map[*Pop]int{}, model: map[*Pop]*ir.Model{}}
+		popOf: map[*ir.Population]*Pop{}, popArr: map[*Pop]map[*ir.Var]int{}, refrArr: map[*Pop]int{}, prevArr: map[*Pop]int{}, model: map[*Pop]*ir.Model{}}
 	for _, ip := range prog.Pops {
 		if ip.Group != nil && ip.Group != ip {
 			continue // runs inside its group
@@ -118,8 +130,11 @@ func (b *builder) pop(ip *ir.Population) {
 	}
 	b.popArr[pp] = arrs
 	b.refrArr[pp] = b.array(&Array{Name: pp.Name + ".refractory", Kind: Refractory, Len: pp.N, Owner: pp.Name})
-	if v, op, c, ok := SimpleThresholdOf(m.Threshold); ok {
+	if v, op, c, ok := SimpleThresholdOf(m.Threshold); ok && !m.Rising {
 		pp.Simple = &SimpleThreshold{Var: v, Op: op, K: c}
+	}
+	if m.Rising && m.Threshold != nil {
+		b.prevArr[pp] = b.array(&Array{Name: pp.Name + ".rising", Kind: RisingPrev, Len: pp.N, Bool: true, Owner: pp.Name})
 	}
 	pp.Fused = m.Fused && pp.Simple != nil
 	for _, sys := range m.Update {
@@ -152,25 +167,31 @@ func SimpleThresholdOf(e ir.Expr) (*ir.Var, string, float64, bool) {
 	return nil, "", 0, false
 }
 
-// DirectAddOf recognises the port body `x += weight` (or -=).
+// DirectAddOf recognises the port body `x += weight` (or -=) that adds
+// unconditionally (an add to a variable held while refractory is not).
 func DirectAddOf(body []ir.Stmt) (*ir.Var, float64, bool) {
+	v, sign, held, ok := directAdd(body)
+	return v, sign, ok && !held
+}
+
+func directAdd(body []ir.Stmt) (*ir.Var, float64, bool, bool) {
 	if len(body) != 1 {
-		return nil, 0, false
+		return nil, 0, false, false
 	}
 	a, ok := body[0].(*ir.Assign)
 	if !ok {
-		return nil, 0, false
+		return nil, 0, false, false
 	}
 	if _, isW := a.Value.(*ir.WeightRef); !isW {
-		return nil, 0, false
+		return nil, 0, false, false
 	}
 	switch a.Op {
 	case "+=":
-		return a.Var, 1, true
+		return a.Var, 1, a.Held, true
 	case "-=":
-		return a.Var, -1, true
+		return a.Var, -1, a.Held, true
 	}
-	return nil, 0, false
+	return nil, 0, false, false
 }
 
 // proj decides a projection's storage, delay, delivery and threading.
@@ -218,6 +239,8 @@ func (b *builder) proj(ip *ir.Projection) (*Proj, error) {
 			if port.Name != ip.Port || port.Kind != ir.EventPort {
 				continue
 			}
+			// a held add (dropped while refractory) runs as a handler loop
+			// with the guard in its ops
 			if v, sign, ok := DirectAddOf(port.Body); ok {
 				pr.Direct = &DirectAdd{Var: v, Sign: sign}
 				continue
@@ -312,6 +335,7 @@ func (b *builder) records() {
 			if r.Every > 0 {
 				rec.Every = Every(r.Every, b.p.Dt)
 			}
+			rec.AtEnd = r.AtEnd
 		}
 		if r.Var != nil {
 			rec.Var = r.Var.Name
@@ -370,6 +394,7 @@ func (b *builder) step() error {
 			add(&Phase{Kind: SampleState, Target: r.Source + "." + r.Var, Every: r.Every})
 		}
 	}
+
 	var ports []string
 	for _, a := range p.Arrays {
 		if a.Kind == PortAcc {
@@ -430,6 +455,13 @@ func (b *builder) step() error {
 	if s := sets(true); len(s) > 0 {
 		add(&Phase{Kind: SetSynapses, Note: strings.Join(s, "; ")})
 	}
+	// weights are sampled before the step's synaptic events (Brian2's
+	// StateMonitor, when='start'), at the step's time: after the tick
+	for _, r := range p.Records {
+		if r.Kind == "weights" && !r.AtEnd {
+			add(&Phase{Kind: SampleWeights, Target: r.Source, Every: r.Every})
+		}
+	}
 	for _, pp := range p.Pops {
 		m := b.model[pp]
 		if m.Threshold == nil {
@@ -441,7 +473,16 @@ func (b *builder) step() error {
 			return fmt.Errorf("population %s, threshold: %w", pp.Name, err)
 		}
 		r, _ := l.refractory()
-		l.emit(Op{Code: Spike, Args: []int{l.pure(And, "", c, l.pure(Not, "", r))}, Arr: -1})
+		fire := l.pure(And, "", c, l.pure(Not, "", r))
+		if m.Rising {
+			// only where COND did not hold at the previous step's threshold;
+			// COND is remembered whether or not the neuron fires
+			prev := slot{arr: b.prevArr[pp], b: true}
+			fire = l.pure(And, "", fire, l.pure(Not, "", l.read(prev)))
+			l.write(prev, c)
+		}
+		l.emit(Op{Code: Spike, Args: []int{fire}, Arr: -1})
+		l.flush()
 		loop := &Loop{Name: pp.Name + " threshold", Over: pp.Name, Space: Neurons, N: pp.N, Ops: l.finish()}
 		if pp.Simple != nil {
 			loop.Kernel = "crossings " + pp.Simple.Op
@@ -526,8 +567,8 @@ func (b *builder) step() error {
 		}
 	}
 	for _, r := range p.Records {
-		if r.Kind == "weights" {
-			add(&Phase{Kind: SampleWeights, Target: r.Source, Every: r.Every})
+		if r.Kind == "weights" && r.AtEnd {
+			add(&Phase{Kind: SampleWeightsEnd, Target: r.Source, Every: r.Every})
 		}
 	}
 	for _, pr := range p.Projs {

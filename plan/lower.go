@@ -228,6 +228,13 @@ func (l *lowerer) stmt(s ir.Stmt) error {
 		if c, ok := assignCodes[s.Op]; ok {
 			v = l.pure(c, "", l.read(sl), v)
 		}
+		if s.Held { // dropped while the neuron is refractory
+			r, err := l.refractory()
+			if err != nil {
+				return err
+			}
+			v = l.pure(Select, "", r, l.read(sl), v)
+		}
 		l.write(sl, v)
 	case *ir.Refractory:
 		if l.refr < 0 {
@@ -235,14 +242,15 @@ func (l *lowerer) stmt(s ir.Stmt) error {
 		}
 		var steps int
 		if d, ok := ir.ConstValue(s.Duration); ok {
-			steps = l.konst(float64(Steps(d, l.dt)))
+			steps = l.konst(float64(RefractorySteps(d, l.dt)))
 		} else {
 			d, err := l.expr(s.Duration)
 			if err != nil {
 				return err
 			}
-			// round(d/dt), as Steps does
-			steps = l.pure(Call, "round", l.pure(Div, "", d, l.konst(l.dt)))
+			// floor((d + shift)/dt), as RefractorySteps does (d ≥ 0: its
+			// truncation; a negative d holds no step either way)
+			steps = l.pure(Call, "floor", l.pure(Div, "", l.pure(Add, "", d, l.konst(RefractoryShift(l.dt))), l.konst(l.dt)))
 		}
 		until := l.pure(Add, "", l.emit(Op{Code: StepNo, Type: Float, Arr: -1}), steps)
 		l.write(slot{arr: l.refr}, until)

@@ -52,9 +52,10 @@ const (
 	Weights                       // static weights drawn at random, one per synapse
 	LastUpdate                    // the time (s) a lazy trace was last advanced, one per element of the trace
 	Scratch                       // a phase's temporary values (normalisation sums), one per postsynaptic neuron
+	RisingPrev                    // `on threshold COND rising`: whether COND held at the previous step's threshold
 )
 
-var arrayKindNames = [...]string{"state", "port", "dendrite", "refractory", "synapse", "per-pre", "per-post", "weights", "last", "scratch"}
+var arrayKindNames = [...]string{"state", "port", "dendrite", "refractory", "synapse", "per-pre", "per-post", "weights", "last", "scratch", "rising-prev"}
 
 func (k ArrayKind) String() string { return arrayKindNames[k] }
 
@@ -147,6 +148,9 @@ type Proj struct {
 }
 
 // DirectAdd is a port body `Var += weight` (Sign 1) or `-=` (Sign -1).
+// An add to a variable held `unless refractory` is not direct: it is
+// dropped while the target is refractory (as Brian2 and NEST drop that
+// input), so it runs as a handler loop with that guard in its ops.
 type DirectAdd struct {
 	Var  *ir.Var
 	Sign float64
@@ -157,7 +161,8 @@ type Record struct {
 	Kind   string `json:"kind"` // spikes, state, weights
 	Source string `json:"source"`
 	Var    string `json:"var,omitempty"`
-	Every  int    `json:"every"` // steps between samples (weights: 0 = at the end only)
+	Every  int    `json:"every"`            // steps between samples (weights: 0 = at the end only)
+	AtEnd  bool   `json:"at_end,omitempty"` // weights: at the end of the step (`at end`)
 }
 
 // RunPhase is a protocol step of the run at step At.
@@ -181,32 +186,33 @@ type RunSet struct {
 type PhaseKind int
 
 const (
-	SetNeurons    PhaseKind = iota // run phases' sets on neuron state at this step
-	SampleState                    // state monitors sample (the values at the step's start)
-	ClearPorts                     // continuous ports restart from 0
-	Currents                       // current inputs add into their ports
-	Tick                           // clock-driven synaptic state advances one step
-	Sum                            // summed synapses add into continuous ports
-	Update                         // neuron state advances one step (the Loops)
-	Finite                         // the NaN/Inf check of a population
-	SetSynapses                    // run phases' sets on synapse state
-	Threshold                      // which neurons spike
-	Winners                        // winner-take-all among the crossings
-	Inputs                         // spike sources emit this step's spikes
-	Deliver                        // presynaptic spikes go through the delay rings into ports
-	OnPost                         // on_post of plastic synapses
-	Modulate                       // on_modulator
-	Normalize                      // synaptic scaling
-	Reset                          // reset of the neurons that spiked
-	Dendrites                      // segment learning and activity, continuous dendrite outputs
-	RecordSpikes                   // spike monitors
-	SampleWeights                  // weight monitors
-	CatchUp                        // Plan.Finish: a projection's lazy traces advanced to the end time
+	SetNeurons       PhaseKind = iota // run phases' sets on neuron state at this step
+	SampleState                       // state monitors sample (the values at the step's start)
+	ClearPorts                        // continuous ports restart from 0
+	Currents                          // current inputs add into their ports
+	Tick                              // clock-driven synaptic state advances one step
+	Sum                               // summed synapses add into continuous ports
+	Update                            // neuron state advances one step (the Loops)
+	Finite                            // the NaN/Inf check of a population
+	SetSynapses                       // run phases' sets on synapse state
+	Threshold                         // which neurons spike
+	Winners                           // winner-take-all among the crossings
+	Inputs                            // spike sources emit this step's spikes
+	Deliver                           // presynaptic spikes go through the delay rings into ports
+	OnPost                            // on_post of plastic synapses
+	Modulate                          // on_modulator
+	Normalize                         // synaptic scaling
+	Reset                             // reset of the neurons that spiked
+	Dendrites                         // segment learning and activity, continuous dendrite outputs
+	RecordSpikes                      // spike monitors
+	SampleWeights                     // weight monitors (before the events, after SetSynapses)
+	SampleWeightsEnd                  // weight monitors `at end`: after everything of the step
+	CatchUp                           // Plan.Finish: a projection's lazy traces advanced to the end time
 )
 
 var phaseKindNames = [...]string{"set-neurons", "sample-state", "clear-ports", "currents", "tick", "sum", "update",
 	"finite", "set-synapses", "threshold", "winners", "inputs", "deliver", "on-post", "modulate", "normalize",
-	"reset", "dendrites", "record-spikes", "sample-weights", "catch-up"}
+	"reset", "dendrites", "record-spikes", "sample-weights", "sample-weights-end", "catch-up"}
 
 func (k PhaseKind) String() string { return phaseKindNames[k] }
 

@@ -108,7 +108,11 @@ func Print(w io.Writer, p *Plan) {
 			if r.Var != "" {
 				pf(".%s", r.Var)
 			}
-			pf(" every %d steps\n", r.Every)
+			pf(" every %d steps", r.Every)
+			if r.AtEnd {
+				pf(" at end")
+			}
+			pf("\n")
 		}
 	}
 	if len(p.RunPhases) > 0 {

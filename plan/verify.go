@@ -170,6 +170,8 @@ func rank(k PhaseKind) int {
 		return int(Update)
 	case Modulate, Normalize:
 		return int(OnPost)
+	case SampleWeights:
+		return int(SetSynapses) // before the step's events
 	}
 	return int(k)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/ir/iir"
 	"github.com/snnc/snnc/lang"
+	"github.com/snnc/snnc/plan"
 )
 
 // Lower turns the optimised IR into the integer IR of a profile, then runs
@@ -161,6 +162,11 @@ func (l *lowerer) model(pop *ir.Population, m *ir.Model) {
 	if !l.common(out, m) {
 		return
 	}
+	if m.Rising {
+		l.errorf(m.ThreshPos, "a rising threshold (on threshold ... rising) cannot be expressed on %s yet", l.prof.Name).Hint =
+			"use a refractory period to stop a neuron held above threshold from firing every step, or run in float64"
+		return
+	}
 	var ok bool
 	if l.prof.Structure == "compartment" {
 		ok = l.compartment(out, pop, m)
@@ -296,17 +302,17 @@ func (l *lowerer) refractory(out *iir.Model, m *ir.Model) bool {
 		l.errorf(at.Pos, "a refractory period that is not a constant cannot be expressed on %s", l.prof.Name)
 		return false
 	}
-	steps := int64(math.Round(longest / l.out.Dt))
+	steps := int64(plan.RefractorySteps(longest, l.out.Dt))
 	w, _ := iir.BitsFor(0, max(steps, 1))
 	out.Ref = out.AddVar(newVar("refractory", iir.CounterVar, w, false, false))
 	out.Ref.Max = max(steps, 0)
 	return true
 }
 
-// steps converts a refractory duration to steps, as gosim does.
+// steps converts a refractory duration to steps, as every executor does.
 func (l *lowerer) steps(e ir.Expr) int64 {
 	d, _ := ir.ConstValue(e)
-	return int64(math.Round(d / l.out.Dt))
+	return int64(plan.RefractorySteps(d, l.out.Dt))
 }
 
 // ---- projections and weights ----

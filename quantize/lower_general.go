@@ -875,7 +875,7 @@ func (g *gen) stmt(s ir.Stmt, cond *iir.Op, changed map[*iir.Var]bool, order *[]
 			return report(s.Pos, fmt.Errorf("%s cannot be computed on %s", err, g.l.prof.Name))
 		}
 		var cur val
-		if s.Op != "=" || cond != nil {
+		if s.Op != "=" || cond != nil || s.Held {
 			cur = g.current(x)
 		}
 		var nv val
@@ -903,6 +903,9 @@ func (g *gen) stmt(s ir.Stmt, cond *iir.Op, changed map[*iir.Var]bool, order *[]
 		o := g.toVar(nv, x)
 		if cond != nil {
 			o = g.b.sel(cond, o, cur.opOr(g, x))
+		}
+		if s.Held { // an input dropped while the neuron is refractory
+			o = g.b.sel(g.b.add(&iir.Op{Code: iir.OpRefractory}), cur.opOr(g, x), o)
 		}
 		g.env[s.Var] = g.varVal(x, o)
 		if !changed[x] {

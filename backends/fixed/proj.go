@@ -287,18 +287,19 @@ func (m *stateMon) sample(s *sim) {
 type weightMon struct {
 	mon     *runtime.WeightMonitor
 	every   int
+	atEnd   bool // `at end`: after everything of the step
 	vals    []float64
 	refresh func() // a plastic w: read the integers again
 }
 
-func (m *weightMon) sample(s *sim) {
-	if m.every == 0 || (s.n+1)%m.every != 0 {
+func (m *weightMon) sample(s *sim, atEnd bool) {
+	if m.every == 0 || s.n%m.every != 0 || m.atEnd != atEnd {
 		return
 	}
 	if m.refresh != nil {
 		m.refresh()
 	}
-	m.mon.Record(s.t+s.dt, m.vals)
+	m.mon.Record(s.t, m.vals)
 }
 
 func (m *weightMon) final(s *sim) {
@@ -380,7 +381,7 @@ func (s *sim) monitors(p *ir.Program, byName map[string]node, popOf map[*ir.Popu
 			if r.Every > 0 {
 				every = max(1, int(math.Round(r.Every/s.dt)))
 			}
-			wm := &weightMon{mon: mon, every: every, vals: vals}
+			wm := &weightMon{mon: mon, every: every, atEnd: r.AtEnd, vals: vals}
 			if xp := pr.plastic; xp != nil && r.Var != nil && r.Var == xp.pl.W.Src {
 				mon.Var = r.Var.Name
 				wm.refresh = func() {

@@ -243,6 +243,9 @@ func (s *sim) step() {
 	for _, p := range s.pops {
 		p.update()
 	}
+	for _, m := range s.weightMons { // before the step's synaptic events, as the float interpreter
+		m.sample(s, false)
+	}
 	for _, p := range s.pops {
 		p.threshold()
 	}
@@ -262,7 +265,7 @@ func (s *sim) step() {
 		m.mon.Record(s.t, m.src.fired())
 	}
 	for _, m := range s.weightMons {
-		m.sample(s)
+		m.sample(s, true) // `at end`
 	}
 }
 

@@ -126,7 +126,7 @@ type runCase struct {
 func TestSameOutputs(t *testing.T) {
 	seven := uint64(7)
 	var cases []runCase
-	for _, pattern := range []string{"../../examples/*.snn", "../../testdata/run/*.snn", "../../testdata/passes/*/*.snn", "../../testdata/gocode/*.snn"} {
+	for _, pattern := range []string{"../../examples/*.snn", "../../examples/classics/*.snn", "../../testdata/run/*.snn", "../../testdata/passes/*/*.snn", "../../testdata/gocode/*.snn"} {
 		models, _ := filepath.Glob(pattern)
 		for _, m := range models {
 			cases = append(cases, runCase{model: m})

@@ -14,6 +14,7 @@ type monGen struct {
 	kind  ir.RecordKind
 	fired string // spikes: the source's spikes this step
 	every int    // steps between samples (weights: 0 = once, at the end)
+	atEnd bool   // weights `at end`: sampled after everything of the step
 	pr    *projGen
 }
 
@@ -87,6 +88,7 @@ func (g *gen) monitors() error {
 			}
 			if r.Every > 0 {
 				mg.every = plan.Every(r.Every, dt)
+				mg.atEnd = r.AtEnd
 			}
 			f.line("mon%d *rt.WeightMonitor // %s of %s", k, comment(name), comment(pr.ip.Name))
 			f.line("mon%dbuf []float64", k)

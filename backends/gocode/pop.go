@@ -134,6 +134,9 @@ func (g *gen) newPop(k int, ip *ir.Population) (*popGen, error) {
 		}
 	}
 	f.line("p%dref []int32 // refractory while step < p%dref[i]", k, k)
+	if m.Rising && m.Threshold != nil {
+		f.line("p%drising []float64 // 1 where the rising threshold's condition held at the last threshold", k)
+	}
 	f.line("p%dbad atomic.Bool // an RK4/Euler update wrote a NaN or Inf", k)
 	f.line("p%dspk []int32 // this step's spikes", k)
 	f.line("p%dparts [][]int32 // each thread's spikes", k)
@@ -159,6 +162,9 @@ func (g *gen) newPop(k int, ip *ir.Population) (*popGen, error) {
 		}
 	}
 	b.line("s.p%dref = make([]int32, %d)", k, pg.n)
+	if m.Rising && m.Threshold != nil {
+		b.line("s.p%drising = make([]float64, %d)", k, pg.n)
+	}
 	if err := pg.init(); err != nil {
 		return nil, err
 	}
@@ -318,6 +324,9 @@ func (pg *popGen) printer(f *fnb, slice string) *opsPrinter {
 		a := pg.g.plan.Arrays[id]
 		if a.Kind == plan.Refractory {
 			return f.local("ref", fmt.Sprintf("s.p%dref%s", pg.k, slice)), true, nil
+		}
+		if a.Kind == plan.RisingPrev {
+			return f.local("rising", fmt.Sprintf("s.p%drising%s", pg.k, slice)), false, nil
 		}
 		name, ok := pg.field[a.Var]
 		if !ok {

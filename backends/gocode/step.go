@@ -101,6 +101,22 @@ func (g *gen) memItems(o *buf) {
 	o.line("")
 }
 
+// sampleWeights writes the weight recordings taken every so many steps:
+// before the step's synaptic events, at the step's time (as gosim), or
+// with `at end` after everything of the step.
+func (g *gen) sampleWeights(b *buf, atEnd bool) {
+	for _, m := range g.mons {
+		if m.kind == ir.RecWeights && m.every > 0 && m.atEnd == atEnd {
+			b.line("if s.n%%%d == 0 {", m.every)
+			if len(m.pr.lazy) > 0 {
+				b.line("s.catchUp%d()", m.pr.k)
+			}
+			b.line("s.take%d(s.t)", m.k)
+			b.line("}")
+		}
+	}
+}
+
 // stepBody writes (*sim).step, finish and summary.
 func (g *gen) stepBody() {
 	b := &g.step
@@ -116,6 +132,7 @@ func (g *gen) stepBody() {
 			b.line("}")
 		}
 	}
+
 	b.line("s.tp = s.t")
 	first := true
 	for _, pg := range g.pops {
@@ -176,6 +193,7 @@ func (g *gen) stepBody() {
 		b.line("}")
 	}
 	b.Write(g.synPhases.Bytes())
+	g.sampleWeights(b, false)
 	b.line("// thresholds")
 	for _, pg := range g.pops {
 		if !inLoop(pg) {
@@ -254,16 +272,7 @@ func (g *gen) stepBody() {
 			b.line("s.mon%d.Record(s.t, %s)", m.k, m.fired)
 		}
 	}
-	for _, m := range g.mons {
-		if m.kind == ir.RecWeights && m.every > 0 {
-			b.line("if s.n%%%d == 0 { // after the step's synaptic scaling", m.every)
-			if len(m.pr.lazy) > 0 {
-				b.line("s.catchUp%d()", m.pr.k)
-			}
-			b.line("s.take%d(s.t)", m.k)
-			b.line("}")
-		}
-	}
+	g.sampleWeights(b, true)
 
 	fs := &g.funcs
 	fs.line("// finish brings lazy synaptic state up to the end time and takes the")

@@ -16,6 +16,9 @@ type stmtGen struct {
 	target  func(v *ir.Var) (string, error)
 	refract func(steps string) string        // nil: no refractory statement here
 	deliver func(value code) (string, error) // nil: no deliver statement here
+	// refractory is the Go condition "this neuron is refractory", under
+	// which a Held assignment (ir.Assign) is skipped ("": none here).
+	refractory string
 }
 
 func (sc *stmtGen) stmts(ss []ir.Stmt) error {
@@ -56,6 +59,13 @@ func (sc *stmtGen) stmt(s ir.Stmt) error {
 		if err != nil {
 			return err
 		}
+		if s.Held {
+			if sc.refractory == "" {
+				return fmt.Errorf("%s is held while refractory outside a neuron's port", s.Var.Name)
+			}
+			f.line("if !(%s) { // dropped while refractory", sc.refractory)
+			defer f.line("}")
+		}
 		switch s.Op {
 		case "=", "*=", "/=":
 			f.line("%s %s %s", lhs, s.Op, v.s)
@@ -75,13 +85,15 @@ func (sc *stmtGen) stmt(s ir.Stmt) error {
 		}
 		steps := ""
 		if d, ok := constValue(false, s.Duration); ok {
-			steps = strconv.Itoa(plan.Steps(d, sc.g.p.Schedule.Dt))
+			steps = strconv.Itoa(plan.RefractorySteps(d, sc.g.p.Schedule.Dt))
 		} else {
 			d, err := sc.en.num(s.Duration)
 			if err != nil {
 				return err
 			}
-			steps = "int(math.Round(" + operand(d, precMul, false) + " / dt))"
+			// plan.RefractorySteps at run time
+			shift := strconv.FormatFloat(plan.RefractoryShift(sc.g.p.Schedule.Dt), 'g', -1, 64)
+			steps = "int((" + operand(d, precAdd, true) + " + " + shift + ") / dt)"
 		}
 		f.line("%s", sc.refract(steps))
 	case *ir.Deliver:

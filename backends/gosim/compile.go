@@ -241,6 +241,28 @@ type stmtCompiler struct {
 	target  func(v *ir.Var) (target, error)
 	refract func(c *ctx, dur float64) // refractory statement
 	deliver func(c *ctx, v float64)   // deliver statement
+	// refractory tells whether neuron c.i is refractory: a Held
+	// assignment (ir.Assign) is skipped then.
+	refractory func(c *ctx) bool
+}
+
+// held compiles an assignment dropped while the neuron is refractory.
+func (sc *stmtCompiler) held(s *ir.Assign) (kernel, error) {
+	if sc.refractory == nil {
+		return nil, fmt.Errorf("%s is held while refractory outside a neuron's port", s.Var.Name)
+	}
+	a := *s
+	a.Held = false
+	k, err := sc.stmt(&a)
+	if err != nil {
+		return nil, err
+	}
+	r := sc.refractory
+	return func(c *ctx) {
+		if !r(c) {
+			k(c)
+		}
+	}, nil
 }
 
 func (sc *stmtCompiler) stmts(ss []ir.Stmt) (kernel, error) {
@@ -268,6 +290,9 @@ func (sc *stmtCompiler) stmts(ss []ir.Stmt) (kernel, error) {
 func (sc *stmtCompiler) stmt(s ir.Stmt) (kernel, error) {
 	switch s := s.(type) {
 	case *ir.Assign:
+		if s.Held {
+			return sc.held(s)
+		}
 		val, err := sc.expr(s.Value)
 		if err != nil {
 			return nil, err

@@ -39,15 +39,18 @@ type weightMon struct {
 	mon   *runtime.WeightMonitor
 	pr    *proj
 	every int
+	atEnd bool // `at end`: sampled after everything of the step
 	get   func(syn int) float64
 	buf   []float64
 }
 
-// sample takes the values at the end of every `every`-th step, after that
-// step's synaptic scaling (so `normalize ... every T` and `record ... every
-// T` line up), stamped with the step's time.
-func (m *weightMon) sample(s *sim) {
-	if m.every == 0 || s.n%m.every != 0 {
+// sample takes the values of every `every`-th step before that step's
+// synaptic events (Brian2's StateMonitor, when='start'; the sample at 0 is
+// the initial weights): after the clock-driven synaptic state and lazy
+// traces are advanced to the step's time and its phases' synapse sets,
+// stamped with the step's time.
+func (m *weightMon) sample(s *sim, atEnd bool) {
+	if m.every == 0 || s.n%m.every != 0 || m.atEnd != atEnd {
 		return
 	}
 	m.pr.catchUp(s)
@@ -129,7 +132,7 @@ func (s *sim) monitors(p *ir.Program, byName map[string]node, popOf map[*ir.Popu
 			if r.Every > 0 {
 				every = plan.Every(r.Every, s.dt)
 			}
-			s.weightMons = append(s.weightMons, &weightMon{mon: mon, pr: pr, every: every, get: get, buf: make([]float64, pr.nsyn)})
+			s.weightMons = append(s.weightMons, &weightMon{mon: mon, pr: pr, every: every, atEnd: r.AtEnd, get: get, buf: make([]float64, pr.nsyn)})
 		}
 	}
 	return nil

@@ -13,7 +13,9 @@ import (
 // postsynaptic neuron, after that step's events. So at whole ms m the vector
 // is the previous one decayed by exp(-1 ms/tau), plus 1 for a source
 // spiking at m, divided by its norm; half-way it has decayed by
-// exp(-0.5 ms/tau); both postsynaptic neurons see the same vector. Such a
+// exp(-0.5 ms/tau); both postsynaptic neurons see the same vector. A sample
+// is taken before its step's events (Brian2's when='start'), so the one at
+// whole ms m shows the vector of m-1 decayed by exp(-1 ms/tau). Such a
 // trace would be stored once per presynaptic neuron without normalize: the
 // run used to stop with "normalize needs a per-synapse variable".
 func TestNormalizeTrace(t *testing.T) {
@@ -46,12 +48,12 @@ func TestNormalizeTrace(t *testing.T) {
 			if steps < 10 {
 				continue
 			}
-			f := 1.0
-			if steps%10 != 0 {
-				f = math.Exp(-0.5e-3 / tau)
+			m, f := steps/10, math.Exp(-0.5e-3/tau)
+			if steps%10 == 0 {
+				m, f = m-1, math.Exp(-1e-3/tau)
 			}
 			for k, x := range w.V[n] {
-				if y := f * want[steps/10][w.Pre[k]]; math.Abs(x-y) > 1e-12 {
+				if y := f * want[m][w.Pre[k]]; math.Abs(x-y) > 1e-12 {
 					t.Errorf("off=%v t=%g: synapse %d (%d -> %d) w = %v, want %v", off, ts, k, w.Pre[k], w.Post[k], x, y)
 				}
 				checked++

@@ -104,7 +104,7 @@ func TestPlanUpdateBitIdentical(t *testing.T) {
 				if !pr.After {
 					env = &plan.Env{Arrays: got, N: pr.N, T: pr.T, Weight: pr.Weight}
 					ls, ok := loops[key]
-					if !ok && pr.Kind != "update" {
+					if !ok && pr.Kind != "update" && pr.Kind != "reset" { // an empty reset has no loop
 						return fmt.Errorf("the plan has no loop for %s", key)
 					}
 					for _, l := range ls {
@@ -165,7 +165,11 @@ func planArrays(pl *plan.Plan, pr gosim.Probe) ([][]float64, error) {
 			}
 			continue
 		}
-		v, ok := pr.Vals[a.Var.Name]
+		name := gosim.RisingKey
+		if a.Var != nil {
+			name = a.Var.Name
+		}
+		v, ok := pr.Vals[name]
 		if !ok {
 			return nil, fmt.Errorf("the interpreter has no %s", a.Name)
 		}

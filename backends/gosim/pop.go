@@ -102,6 +102,10 @@ func (v *part) vals(x *ir.Var) []float64 {
 	return b[v.off : v.off+v.n]
 }
 
+// RisingKey names a rising threshold's memory among a population's arrays
+// (no variable can be named so).
+const RisingKey = "threshold rising"
+
 // eventPort is an event input: either a direct `x += weight` or the
 // plan's handler loop run for the event's target with its weight.
 type eventPort struct {
@@ -142,9 +146,13 @@ func newPop(s *sim, ip *ir.Population, pp *plan.Pop) (*pop, error) {
 			p.la.refArr = a.ID
 			continue
 		}
+		buf := make([]float64, p.n)
+		if a.Kind == plan.RisingPrev { // a rising threshold's memory: no variable
+			p.byVar[RisingKey], p.la.f64[a.ID], p.la.vars[a.ID] = buf, buf, RisingKey
+			continue
+		}
 		// state, continuous ports and continuous dendrites' outputs (written
 		// at the end of each step, read like a port during the next)
-		buf := make([]float64, p.n)
 		p.vals[a.Var], p.byVar[a.Var.Name] = buf, buf
 		p.la.f64[a.ID], p.la.vars[a.ID] = buf, a.Var.Name
 		if a.Kind == plan.NeuronState {
@@ -160,7 +168,7 @@ func newPop(s *sim, ip *ir.Population, pp *plan.Pop) (*pop, error) {
 		return nil, err
 	}
 	sc := &stmtCompiler{compiler: &compiler{slot: p.slot, noRandom: "in a neuron's handler"}, target: p.target, refract: func(c *ctx, d float64) {
-		p.refUntil[c.i] = int32(s.n + plan.Steps(d, s.dt))
+		p.refUntil[c.i] = int32(s.n + plan.RefractorySteps(d, s.dt))
 	}}
 	if err := p.dendrites(s, sc); err != nil {
 		return nil, err

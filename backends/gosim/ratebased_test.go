@@ -260,7 +260,9 @@ func weightSeries(t *testing.T, res *gosim.Result, name string, n int) ([]int, [
 	}
 	steps := make([]int, len(m.T))
 	for i, ts := range m.T {
-		steps[i] = int(math.Round(ts / plDt))
+		// a sample at step n is taken at its start, after the events of
+		// step n-1 (the one at the end of the run after the last step's)
+		steps[i] = int(math.Round(ts/plDt)) - 1
 	}
 	w := make([][]float64, n)
 	for s := range m.Pre {
@@ -717,7 +719,7 @@ run Net for %g ms
 		om := weightMon(t, res, "O")
 		sampleSteps := make([]int, len(om.T))
 		for k, ts := range om.T {
-			sampleSteps[k] = int(math.Round(ts / plDt))
+			sampleSteps[k] = int(math.Round(ts/plDt)) - 1 // before the sample step's events
 		}
 		sum, cnt := 0.0, 0
 		for s := range om.Pre {
@@ -948,7 +950,8 @@ func TestBCMSignFlip(t *testing.T) {
 // 20 Hz for 80 s; post neuron 1 at 40 Hz for 30 s, then at 20 Hz. theta is
 // read out of the simulation: every 2 s a pre spike arrives in the same
 // step as a post spike, and the weight change of that step (weights
-// recorded every 10 ms; no other spike in the 10 ms before) is
+// recorded every 10 ms, before the sample step's events; no other spike in
+// the 10 ms from the probe on) is
 // eta·x·(y - theta), so theta = y - Δw/(eta·x) with x, y from the trains.
 // Two projections: y0 = 10 Hz (default) and y0 = 20 Hz. Checked:
 //   - the read-out theta equals the exact replay (1e-9 relative);
@@ -994,9 +997,9 @@ func TestBCMThresholdTracksY2(t *testing.T) {
 			var got []float64
 			var when []int
 			for _, s := range probes {
-				i, ok := at[s]
+				i, ok := at[s+99] // the sample after the probe's step and the 99 after it
 				r, isPost := byStep[s]
-				if !ok || i == 0 || steps[i-1] != s-100 || !isPost {
+				if !ok || i == 0 || steps[i-1] != s-1 || !isPost {
 					t.Fatalf("probe at %s: no post spike or no sample pair around it", msOf(s))
 				}
 				theta := r.y - (w[k][i]-w[k][i-1])/(par.eta*r.x)

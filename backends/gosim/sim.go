@@ -258,6 +258,9 @@ func (s *sim) step() error {
 		}
 	}
 	s.applyPhases(true)
+	for _, m := range s.weightMons {
+		m.sample(s, false)
+	}
 	for _, p := range s.pops {
 		p.threshold(s)
 	}
@@ -293,7 +296,7 @@ func (s *sim) step() error {
 		m.mon.Record(s.t, m.src.fired())
 	}
 	for _, m := range s.weightMons {
-		m.sample(s)
+		m.sample(s, true) // `at end`
 	}
 	return nil
 }

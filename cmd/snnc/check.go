@@ -21,9 +21,10 @@ func newCheck(stdout, stderr io.Writer) *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "check FILE...",
-		Short: "Parse and check models: names, imports, units, ranges",
-		Long: `Check parses each model, resolves names and imports, and checks the units of
-every expression. Every error is reported as file:line:col with the source
+		Short: "Parse and check models: names, imports, units, ranges, methods",
+		Long: `Check parses each model, resolves names and imports, checks the units of
+every expression, and lowers it through the passes, so that every error
+run and build would report about the model is reported here. Every error is reported as file:line:col with the source
 line and a caret; the exit status is 1 if any file has an error (2 for a
 mistake in the command line itself).
 
@@ -44,10 +45,10 @@ Examples:
 					failed = true
 					continue
 				}
-				r, diags := snnc.Compile(path, snnc.Options{Stop: snnc.Checked, DataDir: filepath.Dir(path)})
+				prog, diags := snnc.CheckModel(path, nil, filepath.Dir(path))
 				done()
 				path = arg
-				printDiags(stderr, r.Checked, diags)
+				printDiags(stderr, prog, dropNotes(diags)) // the passes' remarks are snnc ir's
 				if diags.HasErrors() {
 					failed = true
 				} else if !quiet {
