@@ -24,10 +24,12 @@ import (
 // or a port's events, and neuron loops whose lanes would see each other's
 // writes, run element by element.
 
-// blockLanes is how many neurons one op runs over at a time: 256 keeps a
-// block's temporaries in L1 (BenchmarkLoopExec compares block-wise with
-// element by element).
-const blockLanes = 256
+// blockLanes is how many neurons one op runs over at a time: the
+// interpreter's block before the plan, measured against 256 (BENCHMARKS.md:
+// the per-call cost of a SIMD kernel is then spread over more lanes, and
+// RK4's temporaries still fit in L2). BenchmarkLoopExec compares block-wise
+// with element by element.
+const blockLanes = 1024
 
 type valKind uint8
 
@@ -271,8 +273,16 @@ func (e *loopExec) elem(i int, w float64, x *lanes) {
 			} else {
 				v[k] = v[a[2]]
 			}
+		case plan.Neg:
+			v[k] = -v[a[0]]
+		case plan.Not:
+			v[k] = b2f(v[a[0]] == 0)
 		default:
-			v[k] = e.apply(op, v)
+			if f := binFn(op.Code); f != nil {
+				v[k] = f(v[a[0]], v[a[1]])
+			} else {
+				v[k] = e.apply(op, v)
+			}
 		}
 	}
 }
@@ -873,8 +883,7 @@ func (c *bcomp) plain(k int, out val, in []val) instr {
 			}
 		}
 	}
-	if int(op.Code) < len(binFns) && binFns[op.Code] != nil {
-		f := binFns[op.Code]
+	if f := binFn(op.Code); f != nil {
 		return func(e *loopExec, x *lanes) {
 			o := x.v(e, out)
 			a, ka := x.arg(e, in[0])
@@ -903,6 +912,14 @@ func (c *bcomp) plain(k int, out val, in []val) instr {
 			}
 		}
 	}
+}
+
+// binFn is a comparison, logic op, mod or pow (else nil).
+func binFn(c plan.Code) func(x, y float64) float64 {
+	if int(c) < len(binFns) {
+		return binFns[c]
+	}
+	return nil
 }
 
 var binFns = [...]func(x, y float64) float64{
