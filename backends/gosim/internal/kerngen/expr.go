@@ -76,6 +76,11 @@ func (n *node) scalar() string {
 	case "flip":
 		return "flip(" + n.name + ", " + n.l.scalar() + ")"
 	}
+	if n.op == "*" {
+		// the conversion rounds the product: the Go spec forbids fusing it
+		// with an addition into an FMA, as GOAMD64=v3 builds do otherwise
+		return "float64(" + n.l.scalar() + " * " + n.r.scalar() + ")"
+	}
 	return n.l.scalar() + " " + n.op + " " + n.r.scalar()
 }
 

@@ -153,7 +153,7 @@ func scalarFile(ks []parsed) string {
 			b.p("for i := range o {")
 			b.p("d := %s", k.e.scalar())
 			b.p("if ref != nil && n < ref[i] {\nd = 0\n}")
-			b.p("o[i] += dt * d")
+			b.p("o[i] += float64(dt * d) // no FMA (see node.scalar)")
 			b.p("bad = bad || o[i]-o[i] != 0")
 			b.p("}")
 			b.p("return bad")
