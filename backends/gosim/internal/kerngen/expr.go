@@ -6,6 +6,8 @@ import (
 	"go/parser"
 	"go/token"
 	"slices"
+
+	"github.com/snnc/snnc/internal/simdops"
 )
 
 // node is a parsed element expression.
@@ -84,8 +86,6 @@ func (n *node) scalar() string {
 	return n.l.scalar() + " " + n.op + " " + n.r.scalar()
 }
 
-var methods = map[string]string{"+": "Add", "-": "Sub", "*": "Mul", "/": "Div"}
-
 // vector is n as archsimd method calls on w lanes: each operation one call,
 // in the tree's order.
 func (n *node) vector(w int) string {
@@ -101,5 +101,5 @@ func (n *node) vector(w int) string {
 	case "flip":
 		return fmt.Sprintf("flip%d(%s, %s)", w, n.name, n.l.vector(w))
 	}
-	return n.l.vector(w) + "." + methods[n.op] + "(" + n.r.vector(w) + ")"
+	return n.l.vector(w) + "." + simdops.Method[n.op] + "(" + n.r.vector(w) + ")"
 }
