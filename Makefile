@@ -2,12 +2,12 @@
 GO      ?= go
 FUZZTIME ?= 15s
 
-.PHONY: all build snnc generate test deps vet fmtcheck unit race fuzz-short fuzz bench snnc-check grammar vsix clean
+.PHONY: all build snnc test deps vet fmtcheck unit race fuzz-short fuzz bench snnc-check grammar vsix clean
 
-# The interpreter's vector kernels are generated (go generate
-# ./backends/gosim, from backends/gosim/internal/kerngen/table.go) twice:
-# with simd/archsimd for GOEXPERIMENT=simd builds, as assembly for the rest
-# (same bits, same speed within noise: BENCHMARKS.md). The tests run both.
+# The interpreter's vector kernels are generated (make generate) twice:
+# simd/archsimd code for GOEXPERIMENT=simd builds, assembly for the rest
+# (same bits, same speed: BENCHMARKS.md); unit tests both, and the scalar
+# loops alone (-tags purego).
 SIMD    = GOEXPERIMENT=simd
 
 all: build
@@ -15,15 +15,10 @@ all: build
 build:
 	$(GO) build ./...
 
-# ./snnc with the archsimd kernels (SNNC_SIMD=off at run time forces the
-# scalar loops; plain `go build` has the assembly ones).
+# ./snnc with the fast interpreter (AVX-512 kernels; SNNC_SIMD=off at run
+# time forces the scalar loops).
 snnc:
 	$(SIMD) $(GO) build -tags hdf5 -o snnc ./cmd/snnc
-
-# Regenerate the kernels from their operator table (TestKernGenerated
-# fails while they are stale).
-generate:
-	$(GO) generate ./backends/gosim
 
 # The whole suite: static checks, unit and golden tests, a short fuzz pass,
 # and the compiler run over every shipped model.
@@ -72,15 +67,14 @@ fmtcheck:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 
-# Everything with the archsimd kernels, then the two backends that must
-# agree once more with the assembly kernels, and the kernels with the scalar
-# loops only (purego).
+# Everything with the vector kernels, then the two backends that must agree
+# once more with the scalar twins only.
 # gocode's tests build Go binaries: on a loaded machine they come close to
 # go test's default 10-minute limit, hence the longer one.
 unit:
+	$(GO) test -count=1 -tags purego -run 'Kern|SIMD' ./backends/gosim/
 	$(SIMD) $(GO) test -count=1 -timeout 30m ./...
 	$(GO) test -count=1 -timeout 30m ./backends/gosim/ ./backends/gocode/
-	$(GO) test -count=1 -tags purego -run 'Kern|SIMD' ./backends/gosim/
 	$(GO) test -count=1 -tags hdf5 ./nir/
 	$(GO) test -count=1 -tags hdf5 -run NIR ./cmd/snnc/
 
@@ -133,3 +127,9 @@ bench:
 
 clean:
 	rm -rf testdata/fuzz/FuzzCheck/*.tmp
+
+# Regenerate the interpreter's kernels from their operator table
+# (backends/gosim/internal/kerngen; TestKernGenerated fails while stale).
+.PHONY: generate
+generate:
+	$(GO) generate ./backends/gosim

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/snnc/snnc/internal/simdops"
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/plan"
 )
@@ -141,7 +142,7 @@ func (v *vecGen) num(e ir.Expr, slice string) string {
 			return fmt.Sprintf("%s.AsUint64x%d().Xor(signBit).AsFloat64x%d()", a, v.w, v.w)
 		}
 	case *ir.Binary:
-		op := map[string]string{"+": "Add", "-": "Sub", "*": "Mul", "/": "Div"}[x.Op]
+		op := simdops.Method[x.Op]
 		if op != "" {
 			a := v.num(x.X, slice)
 			b := v.num(x.Y, slice)
@@ -408,7 +409,7 @@ func (pg *popGen) vecBody(w int, slice string, thresh, reset bool) (string, erro
 	if thresh {
 		th := pg.m.Threshold.(*ir.Binary) // simpleThreshold
 		c, _ := constValue(true, th.Y)
-		op := map[string]string{">": "Greater", ">=": "GreaterEqual", "<": "Less", "<=": "LessEqual"}[th.Op]
+		op := simdops.Compare[th.Op]
 		x := v.load(th.X.(*ir.Ref).Var, slice)
 		if v.unsupported != nil {
 			return "", nil

@@ -8,9 +8,10 @@ import "os"
 // whole slices, with a vector body for the bulk and a scalar loop for the
 // rest, or for all of it when SIMD is off. The element-wise kernels are
 // generated from one operator table (internal/kerngen/table.go): their
-// scalar loops (kern_ops.go) and vector bodies (kern_simd.go, 8 float64
-// lanes with AVX-512, kern_simd4.go, 4 lanes with AVX2; built with
-// GOEXPERIMENT=simd). A vector lane does exactly the IEEE operations of the
+// scalar loops (kern_ops.go) and vector bodies of 8 float64 lanes
+// (AVX-512) and 4 (AVX2), written with simd/archsimd for GOEXPERIMENT=simd
+// builds (kern_simd.go, kern_simd4.go) and as assembly for the others on
+// amd64 (kern_amd64.s). A vector lane does exactly the IEEE operations of the
 // scalar loop in the same order: no fused multiply-add, no reassociation.
 // So results are bit-identical either way, and to the code the gocode
 // backend emits. This file holds the kernels that are not one element
@@ -18,7 +19,7 @@ import "os"
 
 // simd holds the vector bodies the kernels use, all of one width, or none
 // (w = 0: the scalar loops only). It is chosen once, here, as in built
-// binaries: 8 lanes with AVX-512, 4 with AVX2 (kern_simd4.go);
+// binaries: 8 lanes with AVX-512, 4 with AVX2;
 // SNNC_SIMD=off keeps the scalar loops, SNNC_SIMD=avx2 forces 4 lanes.
 var simd = kernels(vecLanes(os.Getenv("SNNC_SIMD")))
 

@@ -18,8 +18,14 @@ import (
 // on a loaded machine), both without the set-up. Compare a plain
 // `go test` with a GOEXPERIMENT=simd one, as ratios in the same run (see
 // BENCHMARKS.md).
-func BenchmarkCUBA40000(b *testing.B) {
-	p := compile(b, "../../bench/models/cuba40k.snn")
+func BenchmarkCUBA40000(b *testing.B) { benchSim(b, "../../bench/models/cuba40k.snn") }
+
+// BenchmarkCOBA40000: the same on bench/models/coba40k.snn (COBA: Euler
+// steps through the fused operators and eulerQMM).
+func BenchmarkCOBA40000(b *testing.B) { benchSim(b, "../../bench/models/coba40k.snn") }
+
+func benchSim(b *testing.B, model string) {
+	p := compile(b, model)
 	defer gosim.SetLanes(gosim.SetLanes(gosim.EnvLanes()))
 	sim, cpu := 0.0, 0.0
 	var start time.Duration

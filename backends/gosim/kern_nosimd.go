@@ -2,9 +2,9 @@
 
 package gosim
 
-// Without GOEXPERIMENT=simd (or on another architecture than amd64) the
-// kernels of kern.go run their scalar loops only: there are no vector
-// bodies.
+// On other architectures than amd64, and with the build tag purego (unless
+// GOEXPERIMENT=simd), the kernels of kern.go and kern_ops.go run their
+// scalar loops only: there are no vector bodies.
 
 func simdCPU(w int) bool { return false }
 

@@ -133,7 +133,7 @@ func mulVV(o, x, y []float64) {
 	}
 	x, y = x[:len(o)], y[:len(o)]
 	for i := range o {
-		o[i] = x[i] * y[i]
+		o[i] = float64(x[i] * y[i])
 	}
 }
 
@@ -145,7 +145,7 @@ func mulVK(o, x []float64, k float64) {
 	}
 	x = x[:len(o)]
 	for i := range o {
-		o[i] = x[i] * k
+		o[i] = float64(x[i] * k)
 	}
 }
 
@@ -157,7 +157,7 @@ func mulKV(o, x []float64, k float64) {
 	}
 	x = x[:len(o)]
 	for i := range o {
-		o[i] = k * x[i]
+		o[i] = float64(k * x[i])
 	}
 }
 
@@ -205,7 +205,7 @@ func subKVMulV(o, x, y []float64, k float64) {
 	}
 	x, y = x[:len(o)], y[:len(o)]
 	for i := range o {
-		o[i] = (k - x[i]) * y[i]
+		o[i] = float64((k - x[i]) * y[i])
 	}
 }
 
@@ -217,7 +217,7 @@ func mulVSubKV(o, x, y []float64, k float64) {
 	}
 	x, y = x[:len(o)], y[:len(o)]
 	for i := range o {
-		o[i] = y[i] * (k - x[i])
+		o[i] = float64(y[i] * (k - x[i]))
 	}
 }
 
@@ -229,7 +229,7 @@ func mulKSubKV(o, x []float64, c, k float64) {
 	}
 	x = x[:len(o)]
 	for i := range o {
-		o[i] = c * (k - x[i])
+		o[i] = float64(c * (k - x[i]))
 	}
 }
 
@@ -241,7 +241,7 @@ func mulKVAddV(o, x, y []float64, c float64) {
 	}
 	x, y = x[:len(o)], y[:len(o)]
 	for i := range o {
-		o[i] = c*x[i] + y[i]
+		o[i] = float64(c*x[i]) + y[i]
 	}
 }
 
@@ -253,7 +253,7 @@ func addVMulKV(o, x, y []float64, c float64) {
 	}
 	x, y = x[:len(o)], y[:len(o)]
 	for i := range o {
-		o[i] = y[i] + c*x[i]
+		o[i] = y[i] + float64(c*x[i])
 	}
 }
 
@@ -265,7 +265,7 @@ func negMulK(o, x []float64, k float64) {
 	}
 	x = x[:len(o)]
 	for i := range o {
-		o[i] = (-x[i]) * k
+		o[i] = float64((-x[i]) * k)
 	}
 }
 
@@ -289,7 +289,7 @@ func row1(o, a []float64, c0, r float64) {
 	}
 	a = a[:len(o)]
 	for i := range o {
-		o[i] = c0*a[i] + r
+		o[i] = float64(c0*a[i]) + r
 	}
 }
 
@@ -301,7 +301,7 @@ func row2(o, a, b []float64, c0, c1, r float64) {
 	}
 	a, b = a[:len(o)], b[:len(o)]
 	for i := range o {
-		o[i] = c0*a[i] + c1*b[i] + r
+		o[i] = float64(c0*a[i]) + float64(c1*b[i]) + r
 	}
 }
 
@@ -313,7 +313,7 @@ func row3(o, a, b, c []float64, c0, c1, c2, r float64) {
 	}
 	a, b, c = a[:len(o)], b[:len(o)], c[:len(o)]
 	for i := range o {
-		o[i] = c0*a[i] + c1*b[i] + c2*c[i] + r
+		o[i] = float64(c0*a[i]) + float64(c1*b[i]) + float64(c2*c[i]) + r
 	}
 }
 
@@ -325,7 +325,7 @@ func addVMulVSubKV(o, a, x, y []float64, k float64) {
 	}
 	a, x, y = a[:len(o)], x[:len(o)], y[:len(o)]
 	for i := range o {
-		o[i] = a[i] + y[i]*(k-x[i])
+		o[i] = a[i] + float64(y[i]*(k-x[i]))
 	}
 }
 
@@ -337,7 +337,7 @@ func mulVSubKVAddV(o, a, x, y []float64, k float64) {
 	}
 	a, x, y = a[:len(o)], x[:len(o)], y[:len(o)]
 	for i := range o {
-		o[i] = y[i]*(k-x[i]) + a[i]
+		o[i] = float64(y[i]*(k-x[i])) + a[i]
 	}
 }
 
@@ -349,7 +349,7 @@ func qPlusM(o, x, y, z []float64, c, k, k2 float64) {
 	}
 	x, y, z = x[:len(o)], y[:len(o)], z[:len(o)]
 	for i := range o {
-		o[i] = c*(k-x[i]) + y[i]*(k2-z[i])
+		o[i] = float64(c*(k-x[i])) + float64(y[i]*(k2-z[i]))
 	}
 }
 
@@ -365,7 +365,7 @@ func row3Held(o, a, b, c []float64, ref []int32, n int32, c0, c1, c2, r float64)
 		if n < ref[i] {
 			continue
 		}
-		o[i] = c0*a[i] + c1*b[i] + c2*c[i] + r
+		o[i] = float64(c0*a[i]) + float64(c1*b[i]) + float64(c2*c[i]) + r
 	}
 }
 
@@ -388,7 +388,7 @@ func euler(o, k []float64, ref []int32, n int32, dt float64) bool {
 		if ref != nil && n < ref[i] {
 			d = 0
 		}
-		o[i] += dt * d
+		o[i] += float64(dt * d) // no FMA (see node.scalar)
 		bad = bad || o[i]-o[i] != 0
 	}
 	return bad
@@ -408,11 +408,11 @@ func eulerScaled(o, x []float64, c float64, neg bool, ref []int32, n int32, dt f
 	}
 	x = x[:len(o)]
 	for i := range o {
-		d := flip(neg, x[i]) * c
+		d := float64(flip(neg, x[i]) * c)
 		if ref != nil && n < ref[i] {
 			d = 0
 		}
-		o[i] += dt * d
+		o[i] += float64(dt * d) // no FMA (see node.scalar)
 		bad = bad || o[i]-o[i] != 0
 	}
 	return bad
@@ -432,11 +432,11 @@ func eulerAddM(o, a, x, y []float64, k, c float64, ref []int32, n int32, dt floa
 	}
 	a, x, y = a[:len(o)], x[:len(o)], y[:len(o)]
 	for i := range o {
-		d := (a[i] + y[i]*(k-x[i])) * c
+		d := float64((a[i] + float64(y[i]*(k-x[i]))) * c)
 		if ref != nil && n < ref[i] {
 			d = 0
 		}
-		o[i] += dt * d
+		o[i] += float64(dt * d) // no FMA (see node.scalar)
 		bad = bad || o[i]-o[i] != 0
 	}
 	return bad
@@ -457,11 +457,11 @@ func eulerQMM(o, x, y, z, x2, y2 []float64, c, k1, k2, k3, s float64, ref []int3
 	}
 	x, y, z, x2, y2 = x[:len(o)], y[:len(o)], z[:len(o)], x2[:len(o)], y2[:len(o)]
 	for i := range o {
-		d := ((c*(k1-x[i]) + y[i]*(k2-z[i])) + y2[i]*(k3-x2[i])) * s
+		d := float64(((float64(c*(k1-x[i])) + float64(y[i]*(k2-z[i]))) + float64(y2[i]*(k3-x2[i]))) * s)
 		if ref != nil && n < ref[i] {
 			d = 0
 		}
-		o[i] += dt * d
+		o[i] += float64(dt * d) // no FMA (see node.scalar)
 		bad = bad || o[i]-o[i] != 0
 	}
 	return bad

@@ -8,7 +8,10 @@ import (
 )
 
 // TestKernelsSIMDBitIdentical: every kernel gives the bits of its scalar
-// loop (written out here independently, one neuron at a time) with the
+// loop (written out here independently, one neuron at a time; a product
+// added to something is converted to float64, which the Go spec says keeps
+// the compiler from fusing the two into one FMA, as it does with
+// GOAMD64=v3) with the
 // scalar loops, 4 lanes (AVX2) and 8 lanes (AVX-512), on lengths around the vector width and on inputs with signed
 // zeros, NaNs, infinities and subnormals (NaN payloads aside).
 func TestKernelsSIMDBitIdentical(t *testing.T) {
@@ -71,56 +74,56 @@ func TestKernelsSIMDBitIdentical(t *testing.T) {
 			{"subKVMulV", func(o []float64) { subKVMulV(o, x, y, k0) }, func(i int, _ float64) float64 { return (k0 - x[i]) * y[i] }},
 			{"mulVSubKV", func(o []float64) { mulVSubKV(o, x, y, k2) }, func(i int, _ float64) float64 { return y[i] * (k2 - x[i]) }},
 			{"mulKSubKV", func(o []float64) { mulKSubKV(o, x, k1, k2) }, func(i int, _ float64) float64 { return k1 * (k2 - x[i]) }},
-			{"mulKVAddV", func(o []float64) { mulKVAddV(o, x, y, k3) }, func(i int, _ float64) float64 { return k3*x[i] + y[i] }},
-			{"addVMulKV", func(o []float64) { addVMulKV(o, x, y, k3) }, func(i int, _ float64) float64 { return y[i] + k3*x[i] }},
+			{"mulKVAddV", func(o []float64) { mulKVAddV(o, x, y, k3) }, func(i int, _ float64) float64 { return float64(k3*x[i]) + y[i] }},
+			{"addVMulKV", func(o []float64) { addVMulKV(o, x, y, k3) }, func(i int, _ float64) float64 { return y[i] + float64(k3*x[i]) }},
 			{"negMulK", func(o []float64) { negMulK(o, x, k3) }, func(i int, _ float64) float64 { return (-x[i]) * k3 }},
 			{"negV", func(o []float64) { negV(o, x) }, func(i int, _ float64) float64 { return -x[i] }},
-			{"row1", func(o []float64) { row1(o, x, k0, k1) }, func(i int, _ float64) float64 { return k0*x[i] + k1 }},
-			{"row2", func(o []float64) { row2(o, x, y, k0, k1, k3) }, func(i int, _ float64) float64 { return k0*x[i] + k1*y[i] + k3 }},
-			{"row3", func(o []float64) { row3(o, x, y, z, k0, k1, k3, k2) }, func(i int, _ float64) float64 { return k0*x[i] + k1*y[i] + k3*z[i] + k2 }},
+			{"row1", func(o []float64) { row1(o, x, k0, k1) }, func(i int, _ float64) float64 { return float64(k0*x[i]) + k1 }},
+			{"row2", func(o []float64) { row2(o, x, y, k0, k1, k3) }, func(i int, _ float64) float64 { return float64(k0*x[i]) + float64(k1*y[i]) + k3 }},
+			{"row3", func(o []float64) { row3(o, x, y, z, k0, k1, k3, k2) }, func(i int, _ float64) float64 { return float64(k0*x[i]) + float64(k1*y[i]) + float64(k3*z[i]) + k2 }},
 			{"row3Held", func(o []float64) { row3Held(o, x, y, z, ref, step, k0, k1, k3, k2) }, func(i int, o float64) float64 {
 				if step < ref[i] {
 					return o
 				}
-				return k0*x[i] + k1*y[i] + k3*z[i] + k2
+				return float64(k0*x[i]) + float64(k1*y[i]) + float64(k3*z[i]) + k2
 			}},
-			{"addVMulVSubKV", func(o []float64) { addVMulVSubKV(o, z, x, y, k1) }, func(i int, _ float64) float64 { return z[i] + y[i]*(k1-x[i]) }},
-			{"mulVSubKVAddV", func(o []float64) { mulVSubKVAddV(o, z, x, y, k1) }, func(i int, _ float64) float64 { return y[i]*(k1-x[i]) + z[i] }},
-			{"qPlusM", func(o []float64) { qPlusM(o, x, y, z, k0, k1, k2) }, func(i int, _ float64) float64 { return k0*(k1-x[i]) + y[i]*(k2-z[i]) }},
+			{"addVMulVSubKV", func(o []float64) { addVMulVSubKV(o, z, x, y, k1) }, func(i int, _ float64) float64 { return z[i] + float64(y[i]*(k1-x[i])) }},
+			{"mulVSubKVAddV", func(o []float64) { mulVSubKVAddV(o, z, x, y, k1) }, func(i int, _ float64) float64 { return float64(y[i]*(k1-x[i])) + z[i] }},
+			{"qPlusM", func(o []float64) { qPlusM(o, x, y, z, k0, k1, k2) }, func(i int, _ float64) float64 { return float64(k0*(k1-x[i])) + float64(y[i]*(k2-z[i])) }},
 			{"eulerAddM", func(o []float64) { eulerAddM(o, z, x, y, k1, k0, ref, step, k3) }, func(i int, o float64) float64 {
-				d := (z[i] + y[i]*(k1-x[i])) * k0
+				d := (z[i] + float64(y[i]*(k1-x[i]))) * k0
 				if step < ref[i] {
 					d = 0
 				}
-				return o + k3*d
+				return o + float64(k3*d)
 			}},
-			{"eulerAddMFree", func(o []float64) { eulerAddM(o, z, x, y, k1, k0, nil, step, k3) }, func(i int, o float64) float64 { return o + k3*((z[i]+y[i]*(k1-x[i]))*k0) }},
+			{"eulerAddMFree", func(o []float64) { eulerAddM(o, z, x, y, k1, k0, nil, step, k3) }, func(i int, o float64) float64 { return o + float64(k3*((z[i]+float64(y[i]*(k1-x[i])))*k0)) }},
 			{"eulerQMM", func(o []float64) { eulerQMM(o, x, y, z, w, u, k0, k1, k2, k3, k1, ref, step, k3) }, func(i int, o float64) float64 {
-				d := ((k0*(k1-x[i]) + y[i]*(k2-z[i])) + u[i]*(k3-w[i])) * k1
+				d := ((float64(k0*(k1-x[i])) + float64(y[i]*(k2-z[i]))) + float64(u[i]*(k3-w[i]))) * k1
 				if step < ref[i] {
 					d = 0
 				}
-				return o + k3*d
+				return o + float64(k3*d)
 			}},
 			{"eulerQMMFree", func(o []float64) { eulerQMM(o, x, y, z, w, u, k0, k1, k2, k3, k1, nil, step, k3) }, func(i int, o float64) float64 {
-				d := ((k0*(k1-x[i]) + y[i]*(k2-z[i])) + u[i]*(k3-w[i])) * k1
-				return o + k3*d
+				d := ((float64(k0*(k1-x[i])) + float64(y[i]*(k2-z[i]))) + float64(u[i]*(k3-w[i]))) * k1
+				return o + float64(k3*d)
 			}},
-			{"eulerFree", func(o []float64) { euler(o, y, nil, step, k3) }, func(i int, o float64) float64 { return o + k3*y[i] }},
+			{"eulerFree", func(o []float64) { euler(o, y, nil, step, k3) }, func(i int, o float64) float64 { return o + float64(k3*y[i]) }},
 			{"eulerScaled", func(o []float64) { eulerScaled(o, y, k1, true, ref, step, k3) }, func(i int, o float64) float64 {
 				d := (-y[i]) * k1
 				if step < ref[i] {
 					d = 0
 				}
-				return o + k3*d
+				return o + float64(k3*d)
 			}},
-			{"eulerScaledFree", func(o []float64) { eulerScaled(o, y, k1, false, nil, step, k3) }, func(i int, o float64) float64 { return o + k3*(y[i]*k1) }},
+			{"eulerScaledFree", func(o []float64) { eulerScaled(o, y, k1, false, nil, step, k3) }, func(i int, o float64) float64 { return o + float64(k3*(y[i]*k1)) }},
 			{"euler", func(o []float64) { euler(o, y, ref, step, k3) }, func(i int, o float64) float64 {
 				d := y[i]
 				if step < ref[i] {
 					d = 0
 				}
-				return o + k3*d
+				return o + float64(k3*d)
 			}},
 		}
 		for _, c := range cases {

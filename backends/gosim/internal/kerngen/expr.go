@@ -6,6 +6,8 @@ import (
 	"go/parser"
 	"go/token"
 	"slices"
+
+	"github.com/snnc/snnc/internal/simdops"
 )
 
 // node is a parsed element expression.
@@ -76,10 +78,13 @@ func (n *node) scalar() string {
 	case "flip":
 		return "flip(" + n.name + ", " + n.l.scalar() + ")"
 	}
+	if n.op == "*" {
+		// the conversion rounds the product: the Go spec forbids fusing it
+		// with an addition into an FMA, as GOAMD64=v3 builds do otherwise
+		return "float64(" + n.l.scalar() + " * " + n.r.scalar() + ")"
+	}
 	return n.l.scalar() + " " + n.op + " " + n.r.scalar()
 }
-
-var methods = map[string]string{"+": "Add", "-": "Sub", "*": "Mul", "/": "Div"}
 
 // vector is n as archsimd method calls on w lanes: each operation one call,
 // in the tree's order.
@@ -96,5 +101,5 @@ func (n *node) vector(w int) string {
 	case "flip":
 		return fmt.Sprintf("flip%d(%s, %s)", w, n.name, n.l.vector(w))
 	}
-	return n.l.vector(w) + "." + methods[n.op] + "(" + n.r.vector(w) + ")"
+	return n.l.vector(w) + "." + simdops.Method[n.op] + "(" + n.r.vector(w) + ")"
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"go/format"
 	"strings"
+
+	"github.com/snnc/snnc/internal/simdops"
 )
 
 // Files returns every generated file of package gosim, by name.
@@ -153,7 +155,7 @@ func scalarFile(ks []parsed) string {
 			b.p("for i := range o {")
 			b.p("d := %s", k.e.scalar())
 			b.p("if ref != nil && n < ref[i] {\nd = 0\n}")
-			b.p("o[i] += dt * d")
+			b.p("o[i] += float64(dt * d) // no FMA (see node.scalar)")
 			b.p("bad = bad || o[i]-o[i] != 0")
 			b.p("}")
 			b.p("return bad")
@@ -194,7 +196,7 @@ func vectorFile(ks []parsed, w int) string {
 	if w == 8 {
 		b.p("%s", dispatch(ks, "archsimd.X86.AVX512()", "archsimd.X86.AVX2()"))
 	}
-	b.p("%s", lanes(vectorSpecials, w))
+	b.p("%s", lanes(strings.Replace(vectorSpecials, "@CMP", cmpFunc(), 1), w))
 	for _, k := range ks {
 		vectorKernel(&b, k, w)
 	}
@@ -328,4 +330,17 @@ func vectorKernel(b *buf, k parsed, w int) {
 		b.p("return m, !allZero@W(bad)\n}\n")
 	}
 	bb.WriteString(lanes(body.String(), w))
+}
+
+// cmpFunc is the archsimd helper of the threshold operators (cmpOps).
+func cmpFunc() string {
+	var b buf
+	b.p("// cmp@W is the lanes where x op c (op one of > >= < <=).")
+	b.p("func cmp@W(op string, x, c archsimd.Float64x@W) archsimd.Mask64x@W {\nswitch op {")
+	last := len(cmpOps) - 1
+	for _, c := range cmpOps[:last] {
+		b.p("case %q:\nreturn x.%s(c)", c.op, simdops.Compare[c.op])
+	}
+	b.p("}\nreturn x.%s(c)\n}", simdops.Compare[cmpOps[last].op])
+	return b.String()
 }

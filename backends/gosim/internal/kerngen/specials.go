@@ -28,19 +28,7 @@ func flip@W(neg bool, x archsimd.Float64x@W) archsimd.Float64x@W {
 	return x
 }
 
-// cmp@W is the lanes where x op c (op one of > >= < <=).
-func cmp@W(op string, x, c archsimd.Float64x@W) archsimd.Mask64x@W {
-	switch op {
-	case ">":
-		return x.Greater(c)
-	case ">=":
-		return x.GreaterEqual(c)
-	case "<":
-		return x.Less(c)
-	}
-	return x.LessEqual(c)
-}
-
+@CMP
 func nonFinite@W(x []float64) bool {
 	var bad archsimd.Uint64x@W
 	for x = x[:len(x)&^@M]; len(x) >= @W; x = x[@W:] {
