@@ -28,8 +28,9 @@ type ImportOptions struct {
 // Model is an imported graph: the .snn source and the data files it
 // reads (weight matrices, kernels), by name relative to the model.
 type Model struct {
-	Source []byte
-	Files  map[string][]byte
+	Source   []byte
+	Files    map[string][]byte
+	Warnings []string // what was accepted although the file is not quite right
 }
 
 // population types: NIR neuron primitive → std/nir type; spiking ones emit
@@ -80,8 +81,9 @@ type importer struct {
 	shapes map[string][]int
 	names  map[string]string // node → identifier
 	out    strings.Builder
-	files  map[string][]byte
-	biasIn bool
+	files    map[string][]byte
+	biasIn   bool
+	warnings []string
 }
 
 // Import maps a NIR graph to a .snn model.
@@ -131,7 +133,7 @@ func Import(f *File, opt ImportOptions) (*Model, error) {
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("internal: the imported model does not parse: %v\n%s", diags, im.out.String())
 	}
-	return &Model{Source: lang.Format(pf), Files: im.files}, nil
+	return &Model{Source: lang.Format(pf), Files: im.files, Warnings: im.warnings}, nil
 }
 
 // flatten inlines nested NIRGraph nodes: their nodes are named
@@ -362,6 +364,10 @@ func (im *importer) inferShapes() error {
 		if count(a) != count(want) {
 			return &Error{Node: e[1], Field: fmt.Sprintf("edges[%d]", k),
 				Msg: fmt.Sprintf("%s gives %v (%d values) but %s takes %v (%d)", e[0], a, count(a), e[1], want, count(want))}
+		}
+		if !slices.Equal(a, want) && b.Type == "Output" {
+			// Rockpool writes [1, 1, 1] after a [1] LIF: the same values
+			im.warnings = append(im.warnings, fmt.Sprintf("node %q: shape %v, but %s gives %v (the same %d values: accepted)", e[1], want, e[0], a, count(a)))
 		}
 	}
 	return nil
