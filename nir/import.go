@@ -76,11 +76,11 @@ type op struct {
 }
 
 type importer struct {
-	opt    ImportOptions
-	g      *Graph // flattened
-	shapes map[string][]int
-	names  map[string]string // node → identifier
-	out    strings.Builder
+	opt      ImportOptions
+	g        *Graph // flattened
+	shapes   map[string][]int
+	names    map[string]string // node → identifier
+	out      strings.Builder
 	files    map[string][]byte
 	biasIn   bool
 	warnings []string
