@@ -874,6 +874,10 @@ func (c *checker) connector(s *Setting, pres, posts []*PopInfo) {
 	args, vals := c.checkSig(&env{c: c, noTime: true}, call, sig)
 	switch call.Fun.Name {
 	case "conv1d", "conv2d", "pool2d":
+		if s.ExceptSelf {
+			c.errorf(s, "`except self` does not go with %s: a convolution has no neuron-to-partner pairs", call.Fun.Name)
+			return
+		}
 		c.convGeometry(s, call, args, vals, pres, posts)
 	case "one_to_one":
 		for _, a := range pres {
