@@ -35,11 +35,12 @@ func baseType(t string) string {
 }
 
 type exporter struct {
-	p     *ir.Program
-	dir   string
-	g     *Graph
-	diags lang.Diagnostics
-	seed  uint64
+	inputShape map[string][]int
+	p          *ir.Program
+	dir        string
+	g          *Graph
+	diags      lang.Diagnostics
+	seed       uint64
 }
 
 // Export maps a network built from std/nir types to a NIR graph. What
@@ -47,7 +48,7 @@ type exporter struct {
 // inputs, random weights) is a positioned error naming it. dir is the
 // model's directory (weight files are read relative to it).
 func Export(p *ir.Program, dir string) (*File, lang.Diagnostics) {
-	ex := &exporter{p: p, dir: dir, g: &Graph{}, seed: p.Schedule.Seed}
+	ex := &exporter{p: p, dir: dir, g: &Graph{}, seed: p.Schedule.Seed, inputShape: map[string][]int{}}
 	ex.export()
 	if ex.diags.HasErrors() {
 		return nil, ex.diags
@@ -168,12 +169,16 @@ func (ex *exporter) export() {
 		}
 		ex.add(n)
 	}
-	inputShape := map[string][]int{}
+	// an input's shape: what the convolution with the most axes reading it
+	// takes (the others get a Flatten)
+	inputShape := ex.inputShape
 	for _, prj := range p.Projs {
 		if prj.Pre.Input != nil && (prj.Connector.Kind == "conv2d" || prj.Connector.Kind == "conv1d") {
 			k, in := prj.Connector.Ints["kernel"], prj.Connector.Ints["input"]
 			g := max(int(prj.Connector.Num["groups"]), 1)
-			inputShape[prj.Pre.Input.Name] = append([]int{k[1] * g}, in...)
+			if s := append([]int{k[1] * g}, in...); len(s) > len(inputShape[prj.Pre.Input.Name]) {
+				inputShape[prj.Pre.Input.Name] = s
+			}
 		}
 	}
 	for _, in := range p.Inputs {
@@ -385,8 +390,33 @@ func (ex *exporter) projection(prj *ir.Projection, bias *ir.Projection) {
 	}
 	last := pre
 	if n != nil {
+		// NIR's type check compares shapes, not counts: a source shaped
+		// otherwise than the node takes (a Linear takes a vector) is
+		// flattened first
+		from, to := ex.shapeOf(prj.Pre), []int{npre}
+		switch n.Type {
+		case "Conv1d", "Conv2d":
+			to = append([]int{spec.Kernel[1] * max(spec.Groups, 1)}, spec.Input...)
+		case "SumPool2d", "AvgPool2d":
+			to = append([]int{npre / (spec.Input[0] * spec.Input[1])}, spec.Input...)
+		}
+		if !slices.Equal(from, to) {
+			start, ok := flattenTo(from, to)
+			if !ok {
+				ex.errorf(prj.Pos, "projection %s: NIR cannot reshape %s's %v into the %v its %s node takes (only Flatten)", prj.Name, pre, from, to, n.Type)
+				return
+			}
+			fl := &Node{Name: prj.Name + "_flatten", Type: "Flatten", Params: map[string]Array{
+				"start_dim": {DType: "i64", Data: []float64{float64(start)}}, "end_dim": {DType: "i64", Data: []float64{-1}},
+				"input_type": {DType: "i64", Shape: []int{len(from)}, Data: ints2f(from)}}}
+			ex.add(fl)
+			ex.edge(pre, fl.Name)
+			last = fl.Name
+		}
+	}
+	if n != nil {
 		ex.add(n)
-		ex.edge(pre, n.Name)
+		ex.edge(last, n.Name)
 		last = n.Name
 	}
 	if prj.Delay != nil {
@@ -450,4 +480,29 @@ func (g *Graph) String() string {
 		fmt.Fprintf(&b, "%s -> %s\n", x[0], x[1])
 	}
 	return b.String()
+}
+
+// shapeOf is the shape of a projection's source as exported.
+func (ex *exporter) shapeOf(n ir.Node) []int {
+	if n.Pop != nil {
+		return shapeOfPop(n.Pop)
+	}
+	if s := ex.inputShape[n.Input.Name]; s != nil {
+		return s
+	}
+	return []int{n.Input.Size}
+}
+
+// flattenTo is the start_dim of the Flatten (to the last axis) that turns
+// shape from into shape to, if one does.
+func flattenTo(from, to []int) (int, bool) {
+	s := len(to) - 1
+	if s < 0 || s >= len(from) || !slices.Equal(from[:s], to[:s]) {
+		return 0, false
+	}
+	n := 1
+	for _, d := range from[s:] {
+		n *= d
+	}
+	return s, n == to[s]
 }

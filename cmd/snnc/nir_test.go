@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -456,5 +457,59 @@ func TestNIREveryPrimitive(t *testing.T) {
 	sb, _ := os.ReadFile(b)
 	if withoutComments(src) != withoutComments(sb) {
 		t.Errorf("import → export → import changed the model:\n%s\nvs\n%s", src, sb)
+	}
+}
+
+// TestNIRExportLoadsInReferenceReader: every exported file (the six
+// loadable fixtures and the every-primitive graph, imported and exported
+// again) loads in NIR's own reader (testdata/nir/reference, type checking
+// on), with the node types snnc wrote.
+func TestNIRExportLoadsInReferenceReader(t *testing.T) {
+	py := "/usr/bin/python3"
+	if err := exec.Command(py, "-c", "import h5py, numpy").Run(); err != nil {
+		t.Fatalf("python3-h5py and numpy are needed (make deps installs them): %v", err)
+	}
+	dir := t.TempDir()
+	all := filepath.Join(dir, "all.nir")
+	if err := nir.Write(all, allPrimitives()); err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	for _, name := range append(slices.Clone(nirFixtures), "all") {
+		src := nirFixture(name)
+		if name == "all" {
+			src = all
+		}
+		m := filepath.Join(dir, name, "m.snn")
+		os.MkdirAll(filepath.Dir(m), 0o755)
+		snncOK(t, "import", src, "-o", m)
+		x := filepath.Join(dir, name+".x.nir")
+		snncOK(t, "export", m, "-o", x)
+		files = append(files, x)
+	}
+	ref, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "nir", "reference"))
+	script := `import sys
+sys.path.insert(0, sys.argv[1])
+import nir
+for p in sys.argv[2:]:
+    g = nir.read(p)
+    print(p.rsplit("/", 1)[1], " ".join(sorted(type(n).__name__ for n in g.nodes.values())))
+`
+	b, err := exec.Command(py, append([]string{"-c", script, ref}, files...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("NIR's reader: %v\n%s", err, b)
+	}
+	for _, want := range []string{
+		"lif_norse.x.nir Input LIF Linear Output", // its bias is 0
+		"lif_rockpool.x.nir Input LIF Linear Output",
+		"two_lif_neurons.x.nir Input LIF LIF Linear Linear Output",
+		"cnn_sinabs.x.nir Conv2d Conv2d Conv2d Flatten IF IF IF IF IF Input Linear Linear Output",
+		"braille_noDelay_bias_zero.x.nir Affine Affine Affine CubaLIF CubaLIF Input Output",
+		"braille_noDelay_noBias_subtract.x.nir CubaLIF CubaLIF Input Linear Linear Linear Output",
+		"all.x.nir Affine Conv1d Conv2d CubaLI Delay Flatten Flatten I IF IF Input LI LIF Linear Linear Linear Output Output Output Output Output Scale Threshold", // AvgPool2d, Flatten, Linear: one matrix
+	} {
+		if !strings.Contains(string(b), want+"\n") {
+			t.Errorf("NIR's reader: missing %q in:\n%s", want, b)
+		}
 	}
 }
