@@ -117,7 +117,7 @@ loihi, xylo or a JSON file) as in snnc ir and snnc build --target verilog;
 			if res == nil {
 				return runErr
 			}
-			res.Summary.Model = path
+			res.Summary.Model = args[0] // the .nir itself, not its import
 			res.Summary.MarkStopped(res.Interrupted, runErr)
 			files, err := res.Write(od.Temp, plot)
 			if err == nil && fx != nil {
