@@ -52,6 +52,23 @@ func axes2(v []int, dims int, def, neutral int, name string) (int, int, error) {
 // Of returns the geometry of a conv1d, conv2d or pool2d spec between
 // npre and npost neurons, or an error naming the parameter that does not fit.
 func Of(spec Spec, npre, npost int) (Geometry, error) {
+	g, err := Out(spec, npre)
+	if err != nil {
+		return g, err
+	}
+	if want := g.Cout * g.Ho * g.Wo; npost != want {
+		out := fmt.Sprintf("[%d, %d, %d]", g.Cout, g.Ho, g.Wo)
+		if spec.Kind == "conv1d" {
+			out = fmt.Sprintf("[%d, %d]", g.Cout, g.Wo)
+		}
+		return g, fmt.Errorf("%s: the target has %d neurons, but the output is %s = %d", spec.Kind, npost, out, want)
+	}
+	return g, nil
+}
+
+// Out is the geometry of a spec on npre neurons, the output size
+// included, or an error naming the parameter that does not fit.
+func Out(spec Spec, npre int) (Geometry, error) {
 	var g Geometry
 	dims := 2
 	if spec.Kind == "conv1d" {
@@ -126,13 +143,6 @@ func Of(spec Spec, npre, npost int) (Geometry, error) {
 	}
 	if want := g.Cin * g.H * g.W; npre != want {
 		return g, fmt.Errorf("%s: the source has %d neurons, but %d channels of %v make %d", kind, npre, g.Cin, spec.Input, want)
-	}
-	if want := g.Cout * g.Ho * g.Wo; npost != want {
-		out := fmt.Sprintf("[%d, %d, %d]", g.Cout, g.Ho, g.Wo)
-		if dims == 1 {
-			out = fmt.Sprintf("[%d, %d]", g.Cout, g.Wo)
-		}
-		return g, fmt.Errorf("%s: the target has %d neurons, but the output is %s = %d", kind, npost, out, want)
 	}
 	return g, nil
 }
