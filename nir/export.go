@@ -121,11 +121,7 @@ func gain(p *ir.Population) float64 {
 	h, _ := param(p.Model, "h")
 	ts, _ := param(p.Model, "tau_syn")
 	w, _ := param(p.Model, "w_in")
-	k := -math.Expm1(-h / ts)
-	if strings.Contains(t, "Euler") {
-		k = h / ts
-	}
-	return k * w
+	return cubaGain(h, ts, w, strings.Contains(t, "Euler"))
 }
 
 // isBias: the constant input snnc import writes for biases (one source

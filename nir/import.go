@@ -747,7 +747,7 @@ func (im *importer) project(src *Node, chain []*Node, dst *Node) error {
 	scale := 1.0 // Cuba types: NIR's input enters i times k·w_in (see std/nir)
 	if strings.HasPrefix(dst.Type, "Cuba") {
 		var err error
-		if scale, err = im.cubaGain(dst); err != nil {
+		if scale, err = im.cubaGainOf(dst); err != nil {
 			return err
 		}
 		weight = strconv.FormatFloat(scale, 'g', -1, 64)
@@ -1059,10 +1059,8 @@ func (im *importer) linear(chain []*Node, x []float64) ([]float64, error) {
 	return x, nil
 }
 
-// cubaGain is what NIR's input x held over one step adds to the current
-// i of a Cuba node per unit: k·w_in, k = h/tau_syn (Euler) or
-// 1 − exp(−h/tau_syn) (exact).
-func (im *importer) cubaGain(n *Node) (float64, error) {
+// cubaGainOf is cubaGain for a Cuba node of the graph.
+func (im *importer) cubaGainOf(n *Node) (float64, error) {
 	vals := map[string]float64{}
 	for _, f := range []string{"tau_syn", "w_in"} {
 		v, err := uniform(n, f, 0)
@@ -1074,9 +1072,16 @@ func (im *importer) cubaGain(n *Node) (float64, error) {
 	if !(vals["tau_syn"] > 0) {
 		return 0, &Error{Node: n.Name, Field: "tau_syn", Msg: "must be > 0"}
 	}
-	k := -math.Expm1(-im.opt.Dt / vals["tau_syn"])
-	if im.opt.Euler {
-		k = im.opt.Dt / vals["tau_syn"]
+	return cubaGain(im.opt.Dt, vals["tau_syn"], vals["w_in"], im.opt.Euler), nil
+}
+
+// cubaGain is k·w_in, what a unit of input held over a step of h adds to
+// the current of a Cuba type: k = h/tau_syn (Euler) or 1 − exp(−h/tau_syn)
+// (exact). Import multiplies the weights by it, export divides it out.
+func cubaGain(h, tauSyn, wIn float64, euler bool) float64 {
+	k := -math.Expm1(-h / tauSyn)
+	if euler {
+		k = h / tauSyn
 	}
-	return k * vals["w_in"], nil
+	return k * wIn
 }
