@@ -14,19 +14,16 @@ import (
 	"github.com/snnc/snnc/runtime"
 )
 
-// exportTypes maps the std/nir neuron types to NIR primitives and the
-// parameters each NIR node holds.
-var exportTypes = map[string]struct {
-	nir    string
-	fields []string
-}{
-	"NirLIF":       {"LIF", []string{"tau", "r", "v_leak", "v_threshold", "v_reset"}},
-	"NirLI":        {"LI", []string{"tau", "r", "v_leak"}},
-	"NirIF":        {"IF", []string{"r", "v_threshold", "v_reset"}},
-	"NirI":         {"I", []string{"r"}},
-	"NirCubaLIF":   {"CubaLIF", []string{"tau_syn", "tau_mem", "r", "v_leak", "v_threshold", "v_reset", "w_in"}},
-	"NirCubaLI":    {"CubaLI", []string{"tau_syn", "tau_mem", "r", "v_leak", "w_in"}},
-	"NirThreshold": {"Threshold", []string{"threshold"}},
+// exportType is the NIR neuron primitive of a std/nir type ("" for
+// other types), by neuronTypes.
+func exportType(snnType string) string {
+	base := baseType(snnType)
+	for k, v := range neuronTypes {
+		if v.snn == base {
+			return k
+		}
+	}
+	return ""
 }
 
 // baseType strips the method and reset variants (NirCubaLIFEulerSub).
@@ -144,18 +141,18 @@ func (ex *exporter) export() {
 	p := ex.p
 	for _, pop := range p.Pops {
 		m := pop.Model
-		spec, ok := exportTypes[baseType(m.Type)]
+		typ := exportType(m.Type)
 		switch {
 		case len(m.Dendrites) > 0:
 			ex.errorf(pop.Pos, "population %s: NIR cannot hold dendrites (%s of %s)", pop.Name, m.Dendrites[0].Name, m.Type).Hint = "NIR's neurons are point neurons; export takes std/nir types"
 			continue
-		case !ok:
+		case typ == "":
 			ex.errorf(pop.Pos, "population %s: neuron type %s has no NIR equivalent", pop.Name, m.Type).Hint =
 				"NIR's neurons are std/nir's NirLIF, NirLI, NirIF, NirI, NirCubaLIF, NirCubaLI and NirThreshold (import \"std/nir\")"
 			continue
 		}
-		n := &Node{Name: pop.Name, Type: spec.nir, Params: map[string]Array{}}
-		for _, f := range spec.fields {
+		n := &Node{Name: pop.Name, Type: typ, Params: map[string]Array{}}
+		for _, f := range neuronTypes[typ].fields {
 			v, ok := param(m, f)
 			if !ok {
 				ex.errorf(pop.Pos, "population %s: parameter %s is not a constant", pop.Name, f)
@@ -269,7 +266,7 @@ func (ex *exporter) projection(prj *ir.Projection, bias *ir.Projection) {
 		return
 	}
 	pre, post := prj.Pre.Name(), prj.Post.Name
-	if _, ok := exportTypes[baseType(prj.Post.Model.Type)]; !ok {
+	if exportType(prj.Post.Model.Type) == "" {
 		return // reported at the population
 	}
 	w, ok := ir.ConstValue(prj.Weight)

@@ -35,14 +35,26 @@ type Model struct {
 	Warnings []string // what was accepted although the file is not quite right
 }
 
-// population types: NIR neuron primitive → std/nir type; spiking ones emit
-// spikes, the others are read through their v.
-var neuronTypes = map[string]string{
-	"LIF": "NirLIF", "LI": "NirLI", "IF": "NirIF", "I": "NirI",
-	"CubaLIF": "NirCubaLIF", "CubaLI": "NirCubaLI", "Threshold": "NirThreshold",
+// neuronTypes are NIR's neuron primitives: the std/nir type each maps to
+// (the base name: Cuba types add Euler and Sub), the parameters the NIR
+// node holds (std/nir's parameters of the same names), and whether it
+// spikes (the others are read through their v). Import and export both
+// go by it.
+var neuronTypes = map[string]struct {
+	snn     string
+	fields  []string
+	spiking bool
+}{
+	"LIF":       {"NirLIF", []string{"tau", "r", "v_leak", "v_threshold", "v_reset"}, true},
+	"LI":        {"NirLI", []string{"tau", "r", "v_leak"}, false},
+	"IF":        {"NirIF", []string{"r", "v_threshold", "v_reset"}, true},
+	"I":         {"NirI", []string{"r"}, false},
+	"CubaLIF":   {"NirCubaLIF", []string{"tau_syn", "tau_mem", "r", "v_leak", "v_threshold", "v_reset", "w_in"}, true},
+	"CubaLI":    {"NirCubaLI", []string{"tau_syn", "tau_mem", "r", "v_leak", "w_in"}, false},
+	"Threshold": {"NirThreshold", []string{"threshold"}, true},
 }
 
-var spiking = map[string]bool{"LIF": true, "IF": true, "CubaLIF": true, "Threshold": true}
+func spikes(nirType string) bool { return neuronTypes[nirType].spiking }
 
 // reservedNames are words a .snn network gives a meaning to besides the
 // reserved ones; a node with such a name gets a '_' appended.
@@ -511,7 +523,7 @@ func (im *importer) role(n *Node) string {
 		return "input"
 	case n.Type == "Output":
 		return "output"
-	case neuronTypes[n.Type] != "":
+	case neuronTypes[n.Type].snn != "":
 		return "pop"
 	}
 	return "linear"
@@ -585,7 +597,7 @@ func seconds(t float64) string {
 }
 
 func (im *importer) population(n *Node) error {
-	typ := neuronTypes[n.Type]
+	typ := neuronTypes[n.Type].snn
 	var sets []string
 	set := func(field, name, unit string, def float64) error {
 		v, err := uniform(n, field, def)
@@ -598,12 +610,7 @@ func (im *importer) population(n *Node) error {
 		sets = append(sets, name+" = "+v)
 		return nil
 	}
-	fields := map[string][]string{
-		"LIF": {"tau", "r", "v_leak", "v_threshold", "v_reset"}, "LI": {"tau", "r", "v_leak"},
-		"IF": {"r", "v_threshold", "v_reset"}, "I": {"r"},
-		"CubaLIF": {"tau_syn", "tau_mem", "r", "v_leak", "v_threshold", "v_reset", "w_in"},
-		"CubaLI":  {"tau_syn", "tau_mem", "r", "v_leak", "w_in"}, "Threshold": {"threshold"},
-	}[n.Type]
+	fields := neuronTypes[n.Type].fields
 	for _, f := range fields {
 		unit := ""
 		if strings.HasPrefix(f, "tau") {
@@ -619,14 +626,14 @@ func (im *importer) population(n *Node) error {
 		if im.opt.Euler {
 			typ += "Euler"
 		}
-		if im.opt.Subtract && spiking[n.Type] {
+		if im.opt.Subtract && spikes(n.Type) {
 			typ += "Sub"
 		}
 	}
 	if !cuba && n.Type != "IF" && n.Type != "I" && n.Type != "Threshold" {
 		sets = append(sets, fmt.Sprintf("exact = %d", map[bool]int{true: 0, false: 1}[im.opt.Euler]))
 	}
-	if spiking[n.Type] && !cuba && n.Type != "Threshold" && im.opt.Subtract {
+	if spikes(n.Type) && !cuba && n.Type != "Threshold" && im.opt.Subtract {
 		sets = append(sets, "subtract = 1")
 	}
 	shape := im.shapes[n.Name]
@@ -664,13 +671,13 @@ func (im *importer) projections(src *Node) ([]string, error) {
 						return &Error{Node: c.Name, Msg: fmt.Sprintf("the Output %s reads the result of this %s node: snnc records populations (spikes or v), not computed signals", t.Name, c.Type)}
 					}
 				}
-				if src.Type == "Input" || spiking[src.Type] {
+				if src.Type == "Input" || spikes(src.Type) {
 					records = append(records, fmt.Sprintf("spikes(%s)", im.names[src.Name]))
 				} else {
 					records = append(records, im.names[src.Name]+".v")
 				}
 			case "pop":
-				if !spiking[src.Type] && src.Type != "Input" {
+				if !spikes(src.Type) && src.Type != "Input" {
 					return &Error{Node: src.Name, Msg: fmt.Sprintf("a %s feeds %s: its output is a value, not spikes, and snnc projections carry spikes (only an Output may read a non-spiking node)", src.Type, t.Name)}
 				}
 				targets = append(targets, target{chain, t})
