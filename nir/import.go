@@ -83,12 +83,6 @@ func Ident(name string) string {
 	return s
 }
 
-// op is one node of a linear chain between two populations.
-type op struct {
-	n       *Node
-	in, out []int // shapes
-}
-
 type importer struct {
 	opt      ImportOptions
 	g        *Graph // flattened
@@ -806,7 +800,7 @@ func (im *importer) project(src *Node, chain []*Node, dst *Node) error {
 	im.line("}")
 	// the biases, carried through the rest of the chain
 	bias := make([]float64, npost)
-	any := false
+	nonzero := false
 	for k, n := range chain {
 		b := im.biasOf(n)
 		if b == nil {
@@ -818,10 +812,10 @@ func (im *importer) project(src *Node, chain []*Node, dst *Node) error {
 		}
 		for i := range bias {
 			bias[i] += v[i]
-			any = any || v[i] != 0
+			nonzero = nonzero || v[i] != 0
 		}
 	}
-	if any {
+	if nonzero {
 		im.biasIn = true
 		im.files[file("_bias")] = matrixCSV(bias, npost, 1, dtypeOf(core))
 		im.line("project %s_bias = bias -> %s : syn {", name, im.names[dst.Name])
