@@ -22,7 +22,7 @@ type ImportOptions struct {
 	Euler    bool    // forward Euler instead of exact integration
 	Subtract bool    // reset by subtraction instead of NIR's reset to v_reset
 	Input    string  // spikes("FILE") for the Input node instead of Poisson spikes
-	Rate     float64 // Poisson rate of the input in Hz (0 = 100 Hz)
+	Rate     float64 // Poisson rate of the input in Hz (snnc import: 100 Hz unless told)
 	Steps    int     // run length in steps (0 = 1000)
 	DataDir  string  // directory of the weight files, relative to the model ("" = NAME_data)
 }
@@ -101,9 +101,6 @@ func Import(f *File, opt ImportOptions) (*Model, error) {
 	}
 	if opt.Name == "" {
 		opt.Name = "Net"
-	}
-	if opt.Rate == 0 {
-		opt.Rate = 100
 	}
 	if opt.Steps == 0 {
 		opt.Steps = 1000

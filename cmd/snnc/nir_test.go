@@ -513,3 +513,46 @@ for p in sys.argv[2:]:
 		}
 	}
 }
+
+// TestNIRTwoLIFSpikeRepresentation: two_lif_neurons.nir (NIR's demo of the
+// spike convention): lif1 (v_leak 1.2 > threshold 1) fires on its own,
+// every n steps with n the first whole number of steps whose closed-form
+// v = 1.2·(1 − e^(−n·h/τ)) exceeds 1; each of its spikes, held for one
+// step, raises lif2 by R·w·(1 − e^(−h/τ)) ≈ 0.00995 (a Dirac spike would
+// raise it by R·w/τ = 100: NIR.md 4.5).
+func TestNIRTwoLIFSpikeRepresentation(t *testing.T) {
+	py := numpy.Python(t)
+	dir := t.TempDir()
+	m := filepath.Join(dir, "m.snn")
+	snncOK(t, "import", nirFixture("two_lif_neurons"), "-o", m, "--rate", "0Hz")
+	src, _ := os.ReadFile(m)
+	os.WriteFile(m, bytes.Replace(src, []byte("record spikes(lif2)"), []byte("record spikes(lif1, lif2)\n    record lif2.v"), 1), 0o644)
+	out := filepath.Join(dir, "o")
+	snncOK(t, "run", "-q", m, "--out", out)
+	b, err := exec.Command(py, "-c", `import sys, numpy as np
+t = np.load(sys.argv[1] + "/spikes_lif1_t.npy")
+v = np.load(sys.argv[1] + "/lif2_v.npy").ravel()
+print(" ".join(str(int(round(x / 1e-4))) for x in t))
+print(repr(float(v[np.argmax(v > 0)])))`, out).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, b)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	tau, h := 0.01, 1e-4
+	n := 1
+	for 1.2*(1-math.Exp(-float64(n)*h/tau)) <= 1 {
+		n++
+	}
+	var want []string
+	for s := n - 1; s < 1000; s += n { // the n-th update is step n−1; reset, again
+		want = append(want, fmt.Sprint(s))
+	}
+	if lines[0] != strings.Join(want, " ") {
+		t.Errorf("lif1 spikes at steps %s, closed form %s", lines[0], strings.Join(want, " "))
+	}
+	var jump float64
+	fmt.Sscan(lines[1], &jump)
+	if w := 1 - math.Exp(-h/tau); math.Abs(jump-w) > 1e-12 {
+		t.Errorf("lif2's first step up %v, want R·w·(1 − e^(−h/τ)) = %v", jump, w)
+	}
+}
