@@ -91,6 +91,8 @@ type importer struct {
 	out      strings.Builder
 	files    map[string][]byte
 	biasIn   bool
+	projs    map[string]bool // projection names written
+	biased   map[string]bool // bias paths written (a node's bias reaches a target once)
 	warnings []string
 }
 
@@ -118,7 +120,7 @@ func Import(f *File, opt ImportOptions) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	im := &importer{opt: opt, g: g, files: map[string][]byte{}, names: map[string]string{}}
+	im := &importer{opt: opt, g: g, files: map[string][]byte{}, names: map[string]string{}, projs: map[string]bool{}, biased: map[string]bool{}}
 	used := map[string]string{}
 	for _, n := range g.Nodes {
 		id := Ident(n.Name)
@@ -734,6 +736,10 @@ func (im *importer) project(src *Node, chain []*Node, dst *Node) error {
 		}
 	}
 	name := im.projName(src, chain, dst)
+	if im.projs[name] { // a node several sources reach: one projection each
+		name += "_from_" + im.names[src.Name]
+	}
+	im.projs[name] = true
 	settings := []string{}
 	if delay > 0 {
 		settings = append(settings, "delay = "+seconds(delay))
@@ -800,9 +806,14 @@ func (im *importer) project(src *Node, chain []*Node, dst *Node) error {
 	nonzero := false
 	for k, n := range chain {
 		b := im.biasOf(n)
-		if b == nil {
-			continue
+		path := dst.Name
+		for _, c := range chain[k:] {
+			path = c.Name + ">" + path
 		}
+		if b == nil || im.biased[path] {
+			continue // added once, whichever source reaches the node
+		}
+		im.biased[path] = true
 		v, err := im.apply(chain[k+1:], b)
 		if err != nil {
 			return err
