@@ -71,6 +71,9 @@ func TestNIRFixturesImportCheckRunRoundTrip(t *testing.T) {
 			snncOK(t, "check", a)
 			snncOK(t, "run", "-q", a, "--duration", "2ms", "--out", filepath.Join(dir, "out1"))
 			snncOK(t, "check", nirFixture(name))
+			if ir := snncOK(t, "ir", nirFixture(name)); !strings.Contains(ir, "neuron Nir") {
+				t.Errorf("snnc ir of the .nir:\n%s", ir)
+			}
 			snncOK(t, "run", "-q", nirFixture(name), "--duration", "2ms", "--out", filepath.Join(dir, "out2"))
 			x := filepath.Join(dir, "x.nir")
 			snncOK(t, "export", a, "-o", x)
