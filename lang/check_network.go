@@ -1348,6 +1348,14 @@ func (c *checker) convGeometry(s *Setting, call *CallExpr, args map[string]*Arg,
 	if args["kernel"] == nil || args["input"] == nil {
 		return // reported: a required argument
 	}
+	for _, name := range []string{"kernel", "input", "stride", "padding", "dilation"} {
+		if a := args[name]; a != nil && intList(a) == nil {
+			if l, ok := a.Value.(*ListExpr); ok && len(l.Elems) > 0 {
+				c.errorf(a.Value, "%s of %s must be whole numbers, as in [3, 3]", name, call.Fun.Name)
+				return
+			}
+		}
+	}
 	for _, a := range pres {
 		for _, b := range posts {
 			if a.Size == 0 || b.Size == 0 {
