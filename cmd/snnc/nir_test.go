@@ -284,6 +284,18 @@ run N for 10 ms
 	if _, err := os.Stat(filepath.Join(dir, "m.nir")); err == nil {
 		t.Error("a .nir file was written")
 	}
+	// nor does export write over the model's own files
+	b := filepath.Join(dir, "b.snn")
+	snncOK(t, "import", nirFixture("lif_norse"), "-o", b)
+	w := filepath.Join(dir, "b_data", "n0.csv")
+	before, _ := os.ReadFile(w)
+	errb.Reset()
+	if st := run([]string{"export", b, "-o", w}, &out, &errb); st != 1 || !strings.Contains(errb.String(), "would replace") {
+		t.Errorf("export over a weight file: status %d, %q", st, errb.String())
+	}
+	if after, _ := os.ReadFile(w); !bytes.Equal(before, after) {
+		t.Error("the weight file changed")
+	}
 }
 
 // TestNIRExportReadByH5py: an exported file has the layout NIR's reference
