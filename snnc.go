@@ -187,6 +187,11 @@ func Compile(path string, opt Options) (*Result, lang.Diagnostics) {
 		opt.Passes.CheckPlan = checkPlan
 	}
 	diags = append(diags, passes.Run(p, opt.Passes)...)
+	// matrix and conv weight files: their shape, with the projection's
+	// position, and their largest factor for the fixed-point formats
+	if wd := weightBounds(p, opt.DataDir); opt.DataDir != "" || opt.Passes.Target != "" {
+		diags = append(diags, wd...) // without a data directory the run reports it
+	}
 	diags.Sort()
 	if diags.HasErrors() {
 		return r, diags
@@ -214,9 +219,6 @@ func Compile(path string, opt Options) (*Result, lang.Diagnostics) {
 		if err != nil {
 			diags.Errorf(lang.Pos{}, lang.Pos{}, "--target: %v", err)
 			return r, diags
-		}
-		if d := weightBounds(p, opt.DataDir); d.HasErrors() {
-			return r, append(diags, d...)
 		}
 		var qd lang.Diagnostics
 		q, qd = quantize.Lower(p, prof)
@@ -323,9 +325,10 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// weightBounds reads the weight files of matrix and conv connectors for
-// the largest |factor|, which sizes a fixed-point profile's weight format
-// (the file is read again when the network is built).
+// weightBounds reads the weight files of matrix and conv connectors: a
+// file that does not fit is an error at the projection, and the largest
+// |factor| sizes a fixed-point profile's weight format (the backends read
+// the file again when they build the network).
 func weightBounds(p *ir.Program, dir string) lang.Diagnostics {
 	var d lang.Diagnostics
 	for _, prj := range p.Projs {

@@ -880,6 +880,10 @@ func (c *checker) connector(s *Setting, pres, posts []*PopInfo) {
 	args, vals := c.checkSig(&env{c: c, noTime: true}, call, sig)
 	switch call.Fun.Name {
 	case "conv1d", "conv2d", "pool2d":
+		if s.ExceptSelf {
+			c.errorf(s, "`except self` does not go with %s: a convolution has no neuron-to-partner pairs", call.Fun.Name)
+			return
+		}
 		c.convGeometry(s, call, args, vals, pres, posts)
 	case "one_to_one":
 		for _, a := range pres {
@@ -1358,6 +1362,14 @@ func (c *checker) convGeometry(s *Setting, call *CallExpr, args map[string]*Arg,
 		Stride: intList(args["stride"]), Padding: intList(args["padding"]), Dilation: intList(args["dilation"]), Groups: int(vals["groups"])}
 	if args["kernel"] == nil || args["input"] == nil {
 		return // reported: a required argument
+	}
+	for _, name := range []string{"kernel", "input", "stride", "padding", "dilation"} {
+		if a := args[name]; a != nil && intList(a) == nil {
+			if l, ok := a.Value.(*ListExpr); ok && len(l.Elems) > 0 {
+				c.errorf(a.Value, "%s of %s must be whole numbers, as in [3, 3]", name, call.Fun.Name)
+				return
+			}
+		}
 	}
 	for _, a := range pres {
 		for _, b := range posts {

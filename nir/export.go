@@ -14,19 +14,16 @@ import (
 	"github.com/snnc/snnc/runtime"
 )
 
-// exportTypes maps the std/nir neuron types to NIR primitives and the
-// parameters each NIR node holds.
-var exportTypes = map[string]struct {
-	nir    string
-	fields []string
-}{
-	"NirLIF":       {"LIF", []string{"tau", "r", "v_leak", "v_threshold", "v_reset"}},
-	"NirLI":        {"LI", []string{"tau", "r", "v_leak"}},
-	"NirIF":        {"IF", []string{"r", "v_threshold", "v_reset"}},
-	"NirI":         {"I", []string{"r"}},
-	"NirCubaLIF":   {"CubaLIF", []string{"tau_syn", "tau_mem", "r", "v_leak", "v_threshold", "v_reset", "w_in"}},
-	"NirCubaLI":    {"CubaLI", []string{"tau_syn", "tau_mem", "r", "v_leak", "w_in"}},
-	"NirThreshold": {"Threshold", []string{"threshold"}},
+// exportType is the NIR neuron primitive of a std/nir type ("" for
+// other types), by neuronTypes.
+func exportType(snnType string) string {
+	base := baseType(snnType)
+	for k, v := range neuronTypes {
+		if v.snn == base {
+			return k
+		}
+	}
+	return ""
 }
 
 // baseType strips the method and reset variants (NirCubaLIFEulerSub).
@@ -35,11 +32,12 @@ func baseType(t string) string {
 }
 
 type exporter struct {
-	p     *ir.Program
-	dir   string
-	g     *Graph
-	diags lang.Diagnostics
-	seed  uint64
+	inputShape map[string][]int
+	p          *ir.Program
+	dir        string
+	g          *Graph
+	diags      lang.Diagnostics
+	seed       uint64
 }
 
 // Export maps a network built from std/nir types to a NIR graph. What
@@ -47,7 +45,7 @@ type exporter struct {
 // inputs, random weights) is a positioned error naming it. dir is the
 // model's directory (weight files are read relative to it).
 func Export(p *ir.Program, dir string) (*File, lang.Diagnostics) {
-	ex := &exporter{p: p, dir: dir, g: &Graph{}, seed: p.Schedule.Seed}
+	ex := &exporter{p: p, dir: dir, g: &Graph{}, seed: p.Schedule.Seed, inputShape: map[string][]int{}}
 	ex.export()
 	if ex.diags.HasErrors() {
 		return nil, ex.diags
@@ -120,11 +118,7 @@ func gain(p *ir.Population) float64 {
 	h, _ := param(p.Model, "h")
 	ts, _ := param(p.Model, "tau_syn")
 	w, _ := param(p.Model, "w_in")
-	k := -math.Expm1(-h / ts)
-	if strings.Contains(t, "Euler") {
-		k = h / ts
-	}
-	return k * w
+	return cubaGain(h, ts, w, strings.Contains(t, "Euler"))
 }
 
 // isBias: the constant input snnc import writes for biases (one source
@@ -147,18 +141,18 @@ func (ex *exporter) export() {
 	p := ex.p
 	for _, pop := range p.Pops {
 		m := pop.Model
-		spec, ok := exportTypes[baseType(m.Type)]
+		typ := exportType(m.Type)
 		switch {
 		case len(m.Dendrites) > 0:
 			ex.errorf(pop.Pos, "population %s: NIR cannot hold dendrites (%s of %s)", pop.Name, m.Dendrites[0].Name, m.Type).Hint = "NIR's neurons are point neurons; export takes std/nir types"
 			continue
-		case !ok:
+		case typ == "":
 			ex.errorf(pop.Pos, "population %s: neuron type %s has no NIR equivalent", pop.Name, m.Type).Hint =
 				"NIR's neurons are std/nir's NirLIF, NirLI, NirIF, NirI, NirCubaLIF, NirCubaLI and NirThreshold (import \"std/nir\")"
 			continue
 		}
-		n := &Node{Name: pop.Name, Type: spec.nir, Params: map[string]Array{}}
-		for _, f := range spec.fields {
+		n := &Node{Name: pop.Name, Type: typ, Params: map[string]Array{}}
+		for _, f := range neuronTypes[typ].fields {
 			v, ok := param(m, f)
 			if !ok {
 				ex.errorf(pop.Pos, "population %s: parameter %s is not a constant", pop.Name, f)
@@ -168,12 +162,16 @@ func (ex *exporter) export() {
 		}
 		ex.add(n)
 	}
-	inputShape := map[string][]int{}
+	// an input's shape: what the convolution with the most axes reading it
+	// takes (the others get a Flatten)
+	inputShape := ex.inputShape
 	for _, prj := range p.Projs {
 		if prj.Pre.Input != nil && (prj.Connector.Kind == "conv2d" || prj.Connector.Kind == "conv1d") {
 			k, in := prj.Connector.Ints["kernel"], prj.Connector.Ints["input"]
 			g := max(int(prj.Connector.Num["groups"]), 1)
-			inputShape[prj.Pre.Input.Name] = append([]int{k[1] * g}, in...)
+			if s := append([]int{k[1] * g}, in...); len(s) > len(inputShape[prj.Pre.Input.Name]) {
+				inputShape[prj.Pre.Input.Name] = s
+			}
 		}
 	}
 	for _, in := range p.Inputs {
@@ -268,7 +266,7 @@ func (ex *exporter) projection(prj *ir.Projection, bias *ir.Projection) {
 		return
 	}
 	pre, post := prj.Pre.Name(), prj.Post.Name
-	if _, ok := exportTypes[baseType(prj.Post.Model.Type)]; !ok {
+	if exportType(prj.Post.Model.Type) == "" {
 		return // reported at the population
 	}
 	w, ok := ir.ConstValue(prj.Weight)
@@ -385,8 +383,33 @@ func (ex *exporter) projection(prj *ir.Projection, bias *ir.Projection) {
 	}
 	last := pre
 	if n != nil {
+		// NIR's type check compares shapes, not counts: a source shaped
+		// otherwise than the node takes (a Linear takes a vector) is
+		// flattened first
+		from, to := ex.shapeOf(prj.Pre), []int{npre}
+		switch n.Type {
+		case "Conv1d", "Conv2d":
+			to = append([]int{spec.Kernel[1] * max(spec.Groups, 1)}, spec.Input...)
+		case "SumPool2d", "AvgPool2d":
+			to = append([]int{npre / (spec.Input[0] * spec.Input[1])}, spec.Input...)
+		}
+		if !slices.Equal(from, to) {
+			start, ok := flattenTo(from, to)
+			if !ok {
+				ex.errorf(prj.Pos, "projection %s: NIR cannot reshape %s's %v into the %v its %s node takes (only Flatten)", prj.Name, pre, from, to, n.Type)
+				return
+			}
+			fl := &Node{Name: prj.Name + "_flatten", Type: "Flatten", Params: map[string]Array{
+				"start_dim": {DType: "i64", Data: []float64{float64(start)}}, "end_dim": {DType: "i64", Data: []float64{-1}},
+				"input_type": {DType: "i64", Shape: []int{len(from)}, Data: ints2f(from)}}}
+			ex.add(fl)
+			ex.edge(pre, fl.Name)
+			last = fl.Name
+		}
+	}
+	if n != nil {
 		ex.add(n)
-		ex.edge(pre, n.Name)
+		ex.edge(last, n.Name)
 		last = n.Name
 	}
 	if prj.Delay != nil {
@@ -450,4 +473,29 @@ func (g *Graph) String() string {
 		fmt.Fprintf(&b, "%s -> %s\n", x[0], x[1])
 	}
 	return b.String()
+}
+
+// shapeOf is the shape of a projection's source as exported.
+func (ex *exporter) shapeOf(n ir.Node) []int {
+	if n.Pop != nil {
+		return shapeOfPop(n.Pop)
+	}
+	if s := ex.inputShape[n.Input.Name]; s != nil {
+		return s
+	}
+	return []int{n.Input.Size}
+}
+
+// flattenTo is the start_dim of the Flatten (to the last axis) that turns
+// shape from into shape to, if one does.
+func flattenTo(from, to []int) (int, bool) {
+	s := len(to) - 1
+	if s < 0 || s >= len(from) || !slices.Equal(from[:s], to[:s]) {
+		return 0, false
+	}
+	n := 1
+	for _, d := range from[s:] {
+		n *= d
+	}
+	return s, n == to[s]
 }

@@ -148,6 +148,11 @@ func (g *Graph) validate(path string) error {
 		if !ok {
 			return &Error{Node: p, Field: "type", Msg: fmt.Sprintf("unknown NIR type %q (known: %s)", n.Type, strings.Join(Types(), ", "))}
 		}
+		for _, f := range sortedKeys(n.Strings) {
+			if f != "padding" || (n.Type != "Conv1d" && n.Type != "Conv2d") {
+				return &Error{Node: p, Field: f, Msg: fmt.Sprintf("a string where %s needs numbers", n.Type)}
+			}
+		}
 		for _, f := range spec.req {
 			_, num := n.Params[f]
 			_, str := n.Strings[f]
@@ -155,14 +160,9 @@ func (g *Graph) validate(path string) error {
 				return &Error{Node: p, Field: f, Msg: fmt.Sprintf("missing (a %s needs %s)", n.Type, strings.Join(spec.req, ", "))}
 			}
 		}
-		for f := range n.Params {
+		for _, f := range sortedKeys(n.Params) {
 			if !slices.Contains(spec.req, f) && !slices.Contains(spec.opt, f) {
 				return &Error{Node: p, Field: f, Msg: fmt.Sprintf("not a field of %s", n.Type)}
-			}
-		}
-		for f := range n.Strings {
-			if f != "padding" || (n.Type != "Conv1d" && n.Type != "Conv2d") {
-				return &Error{Node: p, Field: f, Msg: fmt.Sprintf("a string where %s needs numbers", n.Type)}
 			}
 		}
 	}

@@ -3,6 +3,7 @@
 package nir
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
@@ -123,5 +124,54 @@ print(f["node/nodes/1/r"].dtype, f["node/nodes/8/end_dim"][()])
 	want := "0.2.0 NIRGraph\n(14, 2) ('0', '1')\nConv2d float32 (16, 2, 5, 5) int64 () [2, 2]\nfloat32 -1\n"
 	if string(b) != want {
 		t.Errorf("h5py read:\n%s\nwant:\n%s", b, want)
+	}
+}
+
+// TestReadMalformedFiles: files that are not NIR graphs are errors naming
+// what is wrong (the node and field where there is one), never a crash.
+func TestReadMalformedFiles(t *testing.T) {
+	dir := t.TempDir()
+	junk := filepath.Join(dir, "junk.nir")
+	os.WriteFile(junk, []byte("not hdf5 at all\x00\x01"), 0o644)
+	if _, err := Read(junk); err == nil || !strings.Contains(err.Error(), "not an HDF5 file") {
+		t.Errorf("junk: %v", err)
+	}
+	py := "/usr/bin/python3"
+	script := `
+import sys, h5py, numpy as np
+d = sys.argv[1]
+def base(name):
+    f = h5py.File(d + "/" + name + ".nir", "w")
+    f["version"] = "0.2.0"
+    g = f.create_group("node")
+    return f, g
+f, g = base("nonode"); del f["node"]; f.close()
+f, g = base("numtype"); g["type"] = 3; f.close()
+f, g = base("noedges"); g["type"] = "NIRGraph"; g.create_group("nodes"); f.close()
+f, g = base("badedges"); g["type"] = "NIRGraph"; g.create_group("nodes"); g["edges"] = np.zeros((2, 2)); f.close()
+f, g = base("strparam"); g["type"] = "NIRGraph"; n = g.create_group("nodes").create_group("lif"); n["type"] = "LIF"
+for k in ["tau", "r", "v_leak"]: n[k] = np.ones(2)
+n["v_threshold"] = "high"; g["edges"] = np.array([], dtype=float); f.close()
+f, g = base("emptyedges"); g["type"] = "NIRGraph"; n = g.create_group("nodes").create_group("in"); n["type"] = "Input"; n["shape"] = np.array([2]); g["edges"] = np.array([], dtype=float); f.close()
+`
+	if b, err := exec.Command(py, "-c", script, dir).CombinedOutput(); err != nil {
+		t.Fatalf("h5py: %v\n%s", err, b)
+	}
+	for name, want := range map[string]string{
+		"nonode":   "no /node group",
+		"numtype":  `node "(top-level graph)", field type: not a string`,
+		"noedges":  `field edges: missing`,
+		"badedges": `field edges: not strings`,
+		"strparam": `node "lif", field v_threshold: a string where LIF needs numbers`,
+	} {
+		_, err := Read(filepath.Join(dir, name+".nir"))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: got %v, want %q", name, err, want)
+		}
+	}
+	// the reference writer's empty edge list: zero float64 values
+	f, err := Read(filepath.Join(dir, "emptyedges.nir"))
+	if err != nil || len(f.Graph.Edges) != 0 || len(f.Graph.Nodes) != 1 {
+		t.Errorf("emptyedges: %v %+v", err, f)
 	}
 }

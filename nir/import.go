@@ -9,8 +9,10 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/snnc/snnc/internal/convgeom"
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/parser"
+	"github.com/snnc/snnc/runtime"
 )
 
 // ImportOptions choose what NIR leaves open (docs/nir.md).
@@ -20,7 +22,7 @@ type ImportOptions struct {
 	Euler    bool    // forward Euler instead of exact integration
 	Subtract bool    // reset by subtraction instead of NIR's reset to v_reset
 	Input    string  // spikes("FILE") for the Input node instead of Poisson spikes
-	Rate     float64 // Poisson rate of the input in Hz (0 = 100 Hz)
+	Rate     float64 // Poisson rate of the input in Hz (snnc import: 100 Hz unless told)
 	Steps    int     // run length in steps (0 = 1000)
 	DataDir  string  // directory of the weight files, relative to the model ("" = NAME_data)
 }
@@ -28,18 +30,31 @@ type ImportOptions struct {
 // Model is an imported graph: the .snn source and the data files it
 // reads (weight matrices, kernels), by name relative to the model.
 type Model struct {
-	Source []byte
-	Files  map[string][]byte
+	Source   []byte
+	Files    map[string][]byte
+	Warnings []string // what was accepted although the file is not quite right
 }
 
-// population types: NIR neuron primitive → std/nir type; spiking ones emit
-// spikes, the others are read through their v.
-var neuronTypes = map[string]string{
-	"LIF": "NirLIF", "LI": "NirLI", "IF": "NirIF", "I": "NirI",
-	"CubaLIF": "NirCubaLIF", "CubaLI": "NirCubaLI", "Threshold": "NirThreshold",
+// neuronTypes are NIR's neuron primitives: the std/nir type each maps to
+// (the base name: Cuba types add Euler and Sub), the parameters the NIR
+// node holds (std/nir's parameters of the same names), and whether it
+// spikes (the others are read through their v). Import and export both
+// go by it.
+var neuronTypes = map[string]struct {
+	snn     string
+	fields  []string
+	spiking bool
+}{
+	"LIF":       {"NirLIF", []string{"tau", "r", "v_leak", "v_threshold", "v_reset"}, true},
+	"LI":        {"NirLI", []string{"tau", "r", "v_leak"}, false},
+	"IF":        {"NirIF", []string{"r", "v_threshold", "v_reset"}, true},
+	"I":         {"NirI", []string{"r"}, false},
+	"CubaLIF":   {"NirCubaLIF", []string{"tau_syn", "tau_mem", "r", "v_leak", "v_threshold", "v_reset", "w_in"}, true},
+	"CubaLI":    {"NirCubaLI", []string{"tau_syn", "tau_mem", "r", "v_leak", "w_in"}, false},
+	"Threshold": {"NirThreshold", []string{"threshold"}, true},
 }
 
-var spiking = map[string]bool{"LIF": true, "IF": true, "CubaLIF": true, "Threshold": true}
+func spikes(nirType string) bool { return neuronTypes[nirType].spiking }
 
 // reservedNames are words a .snn network gives a meaning to besides the
 // reserved ones; a node with such a name gets a '_' appended.
@@ -68,20 +83,17 @@ func Ident(name string) string {
 	return s
 }
 
-// op is one node of a linear chain between two populations.
-type op struct {
-	n       *Node
-	in, out []int // shapes
-}
-
 type importer struct {
-	opt    ImportOptions
-	g      *Graph // flattened
-	shapes map[string][]int
-	names  map[string]string // node → identifier
-	out    strings.Builder
-	files  map[string][]byte
-	biasIn bool
+	opt      ImportOptions
+	g        *Graph // flattened
+	shapes   map[string][]int
+	names    map[string]string // node → identifier
+	out      strings.Builder
+	files    map[string][]byte
+	biasIn   bool
+	projs    map[string]bool // projection names written
+	biased   map[string]bool // bias paths written (a node's bias reaches a target once)
+	warnings []string
 }
 
 // Import maps a NIR graph to a .snn model.
@@ -91,9 +103,6 @@ func Import(f *File, opt ImportOptions) (*Model, error) {
 	}
 	if opt.Name == "" {
 		opt.Name = "Net"
-	}
-	if opt.Rate == 0 {
-		opt.Rate = 100
 	}
 	if opt.Steps == 0 {
 		opt.Steps = 1000
@@ -111,7 +120,7 @@ func Import(f *File, opt ImportOptions) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	im := &importer{opt: opt, g: g, files: map[string][]byte{}, names: map[string]string{}}
+	im := &importer{opt: opt, g: g, files: map[string][]byte{}, names: map[string]string{}, projs: map[string]bool{}, biased: map[string]bool{}}
 	used := map[string]string{}
 	for _, n := range g.Nodes {
 		id := Ident(n.Name)
@@ -131,7 +140,7 @@ func Import(f *File, opt ImportOptions) (*Model, error) {
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("internal: the imported model does not parse: %v\n%s", diags, im.out.String())
 	}
-	return &Model{Source: lang.Format(pf), Files: im.files}, nil
+	return &Model{Source: lang.Format(pf), Files: im.files, Warnings: im.warnings}, nil
 }
 
 // flatten inlines nested NIRGraph nodes: their nodes are named
@@ -248,24 +257,15 @@ func (im *importer) outShape(n *Node, in []int) ([]int, error) {
 			return nil, fail("bias", "%d values for %d outputs", n.Params["bias"].Len(), w.Shape[0])
 		}
 		return []int{w.Shape[0]}, nil
-	case "Conv1d", "Conv2d":
-		g, err := im.conv(n, in)
-		if err != nil {
-			return nil, err
-		}
-		if n.Type == "Conv1d" {
-			return []int{g.cout, g.wo}, nil
-		}
-		return []int{g.cout, g.ho, g.wo}, nil
-	case "SumPool2d", "AvgPool2d":
-		if in == nil {
+	case "Conv1d", "Conv2d", "SumPool2d", "AvgPool2d":
+		if in == nil && (n.Type == "SumPool2d" || n.Type == "AvgPool2d") {
 			return nil, nil
 		}
-		g, err := im.conv(n, in)
+		_, g, err := im.convSpec(n, in)
 		if err != nil {
 			return nil, err
 		}
-		return []int{g.cout, g.ho, g.wo}, nil
+		return convOut(n, g), nil
 	case "Flatten":
 		if it := ints(n, "input_type"); it != nil {
 			in = it
@@ -363,6 +363,10 @@ func (im *importer) inferShapes() error {
 			return &Error{Node: e[1], Field: fmt.Sprintf("edges[%d]", k),
 				Msg: fmt.Sprintf("%s gives %v (%d values) but %s takes %v (%d)", e[0], a, count(a), e[1], want, count(want))}
 		}
+		if !slices.Equal(a, want) && b.Type == "Output" {
+			// Rockpool writes [1, 1, 1] after a [1] LIF: the same values
+			im.warnings = append(im.warnings, fmt.Sprintf("node %q: shape %v, but %s gives %v (the same %d values: accepted)", e[1], want, e[0], a, count(a)))
+		}
 	}
 	return nil
 }
@@ -381,125 +385,94 @@ func (im *importer) inShape(n *Node) []int {
 	return im.shapes[n.Name]
 }
 
-// convGeom is a Conv or pooling node's geometry.
-type convGeom struct {
-	cin, cout, groups, h, w, ho, wo, kh, kw, sh, sw, ph, pw, dh, dw int
-}
-
-func (im *importer) conv(n *Node, in []int) (convGeom, error) {
-	var g convGeom
+// convSpec is a Conv or pooling node as the runtime's connector (the
+// input shape from input_shape or the incoming signal in) and its
+// geometry, checked by the connectors' own rules (internal/convgeom).
+func (im *importer) convSpec(n *Node, in []int) (runtime.ConnSpec, convgeom.Geometry, error) {
 	fail := func(field, f string, a ...any) error {
 		return &Error{Node: n.Name, Field: field, Msg: fmt.Sprintf(f, a...)}
 	}
 	dims := 2
-	if n.Type == "Conv1d" {
+	kind := map[string]string{"Conv1d": "conv1d", "Conv2d": "conv2d", "SumPool2d": "pool2d", "AvgPool2d": "pool2d"}[n.Type]
+	if kind == "conv1d" {
 		dims = 1
 	}
-	axes := func(field string, def int) (int, int, error) {
+	spec := runtime.ConnSpec{Kind: kind}
+	// NIR stores a value for every axis or one for all (a Python int)
+	axes := func(field string) []int {
 		v := ints(n, field)
-		if v == nil {
-			return def, def, nil
-		}
-		if len(v) == 1 {
+		if len(v) == 1 && dims == 2 {
 			v = []int{v[0], v[0]}
-			if dims == 1 {
-				v[0] = def
-			}
 		}
-		if len(v) != 2 {
-			return 0, 0, fail(field, "%d values for %d spatial axes", len(v), dims)
-		}
-		return v[0], v[1], nil
+		return v
 	}
-	var err error
-	if g.sh, g.sw, err = axes("stride", 1); err != nil {
-		return g, err
-	}
-	if g.dh, g.dw, err = axes("dilation", 1); err != nil {
-		return g, err
-	}
-	switch n.Type {
-	case "SumPool2d", "AvgPool2d":
+	spec.Stride, spec.Dilation, spec.Padding = axes("stride"), axes("dilation"), axes("padding")
+	if kind == "pool2d" {
+		spec.Dilation = nil
 		if len(in) != 3 {
-			return g, fail("", "pooling needs a (channels, height, width) input, got %v", in)
+			return spec, convgeom.Geometry{}, fail("", "pooling needs a (channels, height, width) input, got %v", in)
 		}
-		k := ints(n, "kernel_size")
-		if len(k) == 1 {
-			k = []int{k[0], k[0]}
-		}
-		if len(k) != 2 {
-			return g, fail("kernel_size", "want 2 values, got %v", k)
-		}
-		g.kh, g.kw = k[0], k[1]
-		g.cin, g.cout, g.groups = in[0], in[0], in[0]
-		g.h, g.w = in[1], in[2]
-	default:
+		spec.Kernel, spec.Input = axes("kernel_size"), in[1:]
+	} else {
 		w := n.Params["weight"]
-		if len(w.Shape) != dims+2 {
-			return g, fail("weight", "a %s weight must be %d-D, got shape %v", n.Type, dims+2, w.Shape)
-		}
-		g.groups = 1
+		spec.Kernel = slices.Clone(w.Shape)
 		if gr := ints(n, "groups"); len(gr) == 1 {
-			g.groups = gr[0]
+			spec.Groups = gr[0]
 		}
-		if g.groups < 1 || w.Shape[0]%g.groups != 0 {
-			return g, fail("groups", "%d groups for %d output channels", g.groups, w.Shape[0])
+		spec.Input = ints(n, "input_shape")
+		if spec.Input == nil && in != nil {
+			spec.Input = in[1:]
 		}
-		g.cout, g.cin = w.Shape[0], w.Shape[1]*g.groups
-		g.kh, g.kw = 1, w.Shape[dims+1]
-		if dims == 2 {
-			g.kh = w.Shape[2]
-		}
-		if b := n.Params["bias"]; b.Len() != g.cout && b.Len() != 1 {
-			return g, fail("bias", "%d values for %d output channels", b.Len(), g.cout)
-		}
-		is := ints(n, "input_shape")
-		if is == nil && in != nil {
-			is = in[1:]
-		}
-		if len(is) != dims {
-			return g, fail("input_shape", "want the %d spatial size(s) of the input, got %v", dims, is)
-		}
-		g.h, g.w = 1, is[0]
-		if dims == 2 {
-			g.h, g.w = is[0], is[1]
+		if len(w.Shape) == dims+2 && spec.Groups > 0 {
+			if b := n.Params["bias"]; b.Len() != w.Shape[0] && b.Len() != 1 {
+				return spec, convgeom.Geometry{}, fail("bias", "%d values for %d output channels", b.Len(), w.Shape[0])
+			}
 		}
 	}
 	if s, ok := n.Strings["padding"]; ok {
+		spec.Padding = nil
 		switch s {
 		case "valid":
 		case "same":
-			if g.sh != 1 || g.sw != 1 {
-				return g, fail("padding", `"same" needs stride 1`)
+			if len(spec.Kernel) < dims {
+				break
 			}
-			g.ph, g.pw = g.dh*(g.kh-1)/2, g.dw*(g.kw-1)/2
-			if g.dh*(g.kh-1)%2 != 0 || g.dw*(g.kw-1)%2 != 0 {
-				return g, fail("padding", `"same" with an even kernel pads unevenly, which snnc's conv cannot`)
+			k := spec.Kernel[len(spec.Kernel)-dims:]
+			d := spec.Dilation
+			if d == nil {
+				d = []int{1, 1}[:dims]
+			}
+			for a := range dims {
+				if d[a]*(k[a]-1)%2 != 0 {
+					return spec, convgeom.Geometry{}, fail("padding", `"same" with an even kernel pads unevenly, which snnc's conv cannot`)
+				}
+				spec.Padding = append(spec.Padding, d[a]*(k[a]-1)/2)
 			}
 		default:
-			return g, fail("padding", "%q: want numbers, \"same\" or \"valid\"", s)
+			return spec, convgeom.Geometry{}, fail("padding", "%q: want numbers, \"same\" or \"valid\"", s)
 		}
-	} else if g.ph, g.pw, err = axes("padding", 0); err != nil {
-		return g, err
 	}
-	if dims == 1 {
-		g.kh, g.sh, g.ph, g.dh = 1, 1, 0, 1
+	npre := count(in)
+	if in == nil && kind != "pool2d" && len(spec.Kernel) == dims+2 {
+		npre = spec.Kernel[1] * max(spec.Groups, 1) * count(spec.Input)
 	}
-	out := func(l, k, s, p, d int) int {
-		x := l + 2*p - d*(k-1) - 1
-		if x < 0 || s < 1 {
-			return 0
-		}
-		return x/s + 1
+	g, err := convgeom.Out(convgeom.Spec{Kind: kind, Kernel: spec.Kernel, Input: spec.Input, Stride: spec.Stride,
+		Padding: spec.Padding, Dilation: spec.Dilation, Groups: spec.Groups}, npre)
+	if err != nil {
+		return spec, g, fail("", "%v", err)
 	}
-	g.ho, g.wo = out(g.h, g.kh, g.sh, g.ph, g.dh), out(g.w, g.kw, g.sw, g.pw, g.dw)
-	if g.ho < 1 || g.wo < 1 || g.kh < 1 || g.kw < 1 {
-		return g, fail("", "the kernel does not fit the input %dx%d", g.h, g.w)
+	if s, ok := n.Strings["padding"]; ok && s == "same" && (g.Sh != 1 || g.Sw != 1) {
+		return spec, g, fail("padding", `"same" needs stride 1`)
 	}
-	if in != nil && count(in) != g.cin*g.h*g.w {
-		return g, fail("input_shape", "the input %v has %d values, the convolution takes %d channels of %dx%d", in, count(in), g.cin, g.h, g.w)
+	return spec, g, nil
+}
+
+// outShape of a Conv or pooling node.
+func convOut(n *Node, g convgeom.Geometry) []int {
+	if n.Type == "Conv1d" {
+		return []int{g.Cout, g.Wo}
 	}
-	return g, nil
+	return []int{g.Cout, g.Ho, g.Wo}
 }
 
 // ---- writing the model ----
@@ -543,7 +516,7 @@ func (im *importer) role(n *Node) string {
 		return "input"
 	case n.Type == "Output":
 		return "output"
-	case neuronTypes[n.Type] != "":
+	case neuronTypes[n.Type].snn != "":
 		return "pop"
 	}
 	return "linear"
@@ -617,7 +590,7 @@ func seconds(t float64) string {
 }
 
 func (im *importer) population(n *Node) error {
-	typ := neuronTypes[n.Type]
+	typ := neuronTypes[n.Type].snn
 	var sets []string
 	set := func(field, name, unit string, def float64) error {
 		v, err := uniform(n, field, def)
@@ -630,12 +603,7 @@ func (im *importer) population(n *Node) error {
 		sets = append(sets, name+" = "+v)
 		return nil
 	}
-	fields := map[string][]string{
-		"LIF": {"tau", "r", "v_leak", "v_threshold", "v_reset"}, "LI": {"tau", "r", "v_leak"},
-		"IF": {"r", "v_threshold", "v_reset"}, "I": {"r"},
-		"CubaLIF": {"tau_syn", "tau_mem", "r", "v_leak", "v_threshold", "v_reset", "w_in"},
-		"CubaLI":  {"tau_syn", "tau_mem", "r", "v_leak", "w_in"}, "Threshold": {"threshold"},
-	}[n.Type]
+	fields := neuronTypes[n.Type].fields
 	for _, f := range fields {
 		unit := ""
 		if strings.HasPrefix(f, "tau") {
@@ -651,14 +619,14 @@ func (im *importer) population(n *Node) error {
 		if im.opt.Euler {
 			typ += "Euler"
 		}
-		if im.opt.Subtract && spiking[n.Type] {
+		if im.opt.Subtract && spikes(n.Type) {
 			typ += "Sub"
 		}
 	}
 	if !cuba && n.Type != "IF" && n.Type != "I" && n.Type != "Threshold" {
 		sets = append(sets, fmt.Sprintf("exact = %d", map[bool]int{true: 0, false: 1}[im.opt.Euler]))
 	}
-	if spiking[n.Type] && !cuba && n.Type != "Threshold" && im.opt.Subtract {
+	if spikes(n.Type) && !cuba && n.Type != "Threshold" && im.opt.Subtract {
 		sets = append(sets, "subtract = 1")
 	}
 	shape := im.shapes[n.Name]
@@ -696,13 +664,13 @@ func (im *importer) projections(src *Node) ([]string, error) {
 						return &Error{Node: c.Name, Msg: fmt.Sprintf("the Output %s reads the result of this %s node: snnc records populations (spikes or v), not computed signals", t.Name, c.Type)}
 					}
 				}
-				if src.Type == "Input" || spiking[src.Type] {
+				if src.Type == "Input" || spikes(src.Type) {
 					records = append(records, fmt.Sprintf("spikes(%s)", im.names[src.Name]))
 				} else {
 					records = append(records, im.names[src.Name]+".v")
 				}
 			case "pop":
-				if !spiking[src.Type] && src.Type != "Input" {
+				if !spikes(src.Type) && src.Type != "Input" {
 					return &Error{Node: src.Name, Msg: fmt.Sprintf("a %s feeds %s: its output is a value, not spikes, and snnc projections carry spikes (only an Output may read a non-spiking node)", src.Type, t.Name)}
 				}
 				targets = append(targets, target{chain, t})
@@ -768,6 +736,10 @@ func (im *importer) project(src *Node, chain []*Node, dst *Node) error {
 		}
 	}
 	name := im.projName(src, chain, dst)
+	if im.projs[name] { // a node several sources reach: one projection each
+		name += "_from_" + im.names[src.Name]
+	}
+	im.projs[name] = true
 	settings := []string{}
 	if delay > 0 {
 		settings = append(settings, "delay = "+seconds(delay))
@@ -779,7 +751,7 @@ func (im *importer) project(src *Node, chain []*Node, dst *Node) error {
 	scale := 1.0 // Cuba types: NIR's input enters i times k·w_in (see std/nir)
 	if strings.HasPrefix(dst.Type, "Cuba") {
 		var err error
-		if scale, err = im.cubaGain(dst); err != nil {
+		if scale, err = im.cubaGainOf(dst); err != nil {
 			return err
 		}
 		weight = strconv.FormatFloat(scale, 'g', -1, 64)
@@ -798,13 +770,13 @@ func (im *importer) project(src *Node, chain []*Node, dst *Node) error {
 		connect = c
 	case len(core) == 1 && (core[0].Type == "SumPool2d" || core[0].Type == "AvgPool2d"):
 		n := core[0]
-		g, err := im.conv(n, im.shapes[im.predOf(n, chain, src)])
+		_, g, err := im.convSpec(n, im.shapes[im.predOf(n, chain, src)])
 		if err != nil {
 			return err
 		}
-		connect = fmt.Sprintf("pool2d(kernel = [%d, %d], input = [%d, %d], stride = [%d, %d], padding = [%d, %d])", g.kh, g.kw, g.h, g.w, g.sh, g.sw, g.ph, g.pw)
+		connect = fmt.Sprintf("pool2d(kernel = [%d, %d], input = [%d, %d], stride = [%d, %d], padding = [%d, %d])", g.Kh, g.Kw, g.H, g.W, g.Sh, g.Sw, g.Ph, g.Pw)
 		if n.Type == "AvgPool2d" {
-			weight = strconv.FormatFloat(scale/float64(g.kh*g.kw), 'g', -1, 64)
+			weight = strconv.FormatFloat(scale/float64(g.Kh*g.Kw), 'g', -1, 64)
 		}
 	case len(core) == 2 && core[0].Type == "SumPool2d" && core[1].Type == "Conv2d" && im.poolConv(core[0], core[1], chain, src):
 		c, err := im.convConnect(core[1], core[0], file(""))
@@ -831,22 +803,27 @@ func (im *importer) project(src *Node, chain []*Node, dst *Node) error {
 	im.line("}")
 	// the biases, carried through the rest of the chain
 	bias := make([]float64, npost)
-	any := false
+	nonzero := false
 	for k, n := range chain {
 		b := im.biasOf(n)
-		if b == nil {
-			continue
+		path := dst.Name
+		for _, c := range chain[k:] {
+			path = c.Name + ">" + path
 		}
+		if b == nil || im.biased[path] {
+			continue // added once, whichever source reaches the node
+		}
+		im.biased[path] = true
 		v, err := im.apply(chain[k+1:], b)
 		if err != nil {
 			return err
 		}
 		for i := range bias {
 			bias[i] += v[i]
-			any = any || v[i] != 0
+			nonzero = nonzero || v[i] != 0
 		}
 	}
-	if any {
+	if nonzero {
 		im.biasIn = true
 		im.files[file("_bias")] = matrixCSV(bias, npost, 1, dtypeOf(core))
 		im.line("project %s_bias = bias -> %s : syn {", name, im.names[dst.Name])
@@ -901,12 +878,12 @@ func (im *importer) predOf(n *Node, chain []*Node, src *Node) string {
 // with each kernel entry repeated over a pooling window, stride and
 // padding multiplied by the window: shared weights kept, no matrix.
 func (im *importer) poolConv(pool, conv *Node, chain []*Node, src *Node) bool {
-	pg, err := im.conv(pool, im.shapes[im.predOf(pool, chain, src)])
-	if err != nil || pg.sh != pg.kh || pg.sw != pg.kw || pg.ph != 0 || pg.pw != 0 || pg.h%pg.kh != 0 || pg.w%pg.kw != 0 {
+	_, pg, err := im.convSpec(pool, im.shapes[im.predOf(pool, chain, src)])
+	if err != nil || pg.Sh != pg.Kh || pg.Sw != pg.Kw || pg.Ph != 0 || pg.Pw != 0 || pg.H%pg.Kh != 0 || pg.W%pg.Kw != 0 {
 		return false
 	}
-	cg, err := im.conv(conv, []int{pg.cout, pg.ho, pg.wo})
-	return err == nil && cg.dh == 1 && cg.dw == 1
+	_, cg, err := im.convSpec(conv, []int{pg.Cout, pg.Ho, pg.Wo})
+	return err == nil && cg.Dh == 1 && cg.Dw == 1
 }
 
 // convConnect writes a convolution's kernel file and returns its
@@ -917,26 +894,26 @@ func (im *importer) convConnect(n, pool *Node, file string) (string, error) {
 	if p := im.preds(n.Name); len(p) > 0 {
 		in = im.shapes[p[0]]
 	}
-	g, err := im.conv(n, in)
+	_, g, err := im.convSpec(n, in)
 	if err != nil {
 		return "", err
 	}
 	kern, shape := w.Data, slices.Clone(w.Shape)
 	if pool != nil {
-		pg, _ := im.conv(pool, im.shapes[im.preds(pool.Name)[0]])
-		kh, kw := g.kh*pg.kh, g.kw*pg.kw
-		up := make([]float64, g.cout*(g.cin/g.groups)*kh*kw)
-		for oc := 0; oc < g.cout*(g.cin/g.groups); oc++ {
+		_, pg, _ := im.convSpec(pool, im.shapes[im.preds(pool.Name)[0]])
+		kh, kw := g.Kh*pg.Kh, g.Kw*pg.Kw
+		up := make([]float64, g.Cout*(g.Cin/g.Groups)*kh*kw)
+		for oc := 0; oc < g.Cout*(g.Cin/g.Groups); oc++ {
 			for u := 0; u < kh; u++ {
 				for v := 0; v < kw; v++ {
-					up[(oc*kh+u)*kw+v] = w.Data[(oc*g.kh+u/pg.kh)*g.kw+v/pg.kw]
+					up[(oc*kh+u)*kw+v] = w.Data[(oc*g.Kh+u/pg.Kh)*g.Kw+v/pg.Kw]
 				}
 			}
 		}
 		kern = up
-		shape = []int{g.cout, g.cin / g.groups, kh, kw}
-		g.h, g.w = pg.h, pg.w
-		g.sh, g.sw, g.ph, g.pw = g.sh*pg.kh, g.sw*pg.kw, g.ph*pg.kh, g.pw*pg.kw
+		shape = []int{g.Cout, g.Cin / g.Groups, kh, kw}
+		g.H, g.W = pg.H, pg.W
+		g.Sh, g.Sw, g.Ph, g.Pw = g.Sh*pg.Kh, g.Sw*pg.Kw, g.Ph*pg.Kh, g.Pw*pg.Kw
 	}
 	rows := len(kern) / shape[len(shape)-1]
 	im.files[file] = matrixCSV(kern, rows, shape[len(shape)-1], w.DType)
@@ -949,10 +926,10 @@ func (im *importer) convConnect(n, pool *Node, file string) (string, error) {
 	}
 	if n.Type == "Conv1d" {
 		return fmt.Sprintf("conv1d(%q, kernel = %s, input = %s, stride = %s, padding = %s, dilation = %s, groups = %d)",
-			file, list(shape...), list(g.w), list(g.sw), list(g.pw), list(g.dw), g.groups), nil
+			file, list(shape...), list(g.W), list(g.Sw), list(g.Pw), list(g.Dw), g.Groups), nil
 	}
 	return fmt.Sprintf("conv2d(%q, kernel = %s, input = %s, stride = %s, padding = %s, dilation = %s, groups = %d)",
-		file, list(shape...), list(g.h, g.w), list(g.sh, g.sw), list(g.ph, g.pw), list(g.dh, g.dw), g.groups), nil
+		file, list(shape...), list(g.H, g.W), list(g.Sh, g.Sw), list(g.Ph, g.Pw), list(g.Dh, g.Dw), g.Groups), nil
 }
 
 // matrixCSV writes rows × cols values (row-major), one row a line.
@@ -1056,49 +1033,31 @@ func (im *importer) linear(chain []*Node, x []float64) ([]float64, error) {
 				y[r] = s
 			}
 		case "Conv1d", "Conv2d", "SumPool2d", "AvgPool2d":
-			g, err := im.conv(n, in)
+			// the connector snnc runs, applied to x
+			spec, g, err := im.convSpec(n, in)
 			if err != nil {
 				return nil, err
 			}
-			y = make([]float64, g.cout*g.ho*g.wo)
-			cinG, coutG := g.cin/g.groups, g.cout/g.groups
-			pool := n.Type == "SumPool2d" || n.Type == "AvgPool2d"
+			var kern []float64
+			if n.Type == "Conv1d" || n.Type == "Conv2d" {
+				kern = n.Params["weight"].Data
+			}
+			c, err := runtime.ConvCSR(spec, kern, runtime.Geometry{N: len(x)}, runtime.Geometry{N: count(convOut(n, g))})
+			if err != nil {
+				return nil, &Error{Node: n.Name, Msg: err.Error()}
+			}
 			scale := 1.0
 			if n.Type == "AvgPool2d" {
-				scale = 1 / float64(g.kh*g.kw)
+				scale = 1 / float64(g.Kh*g.Kw)
 			}
-			for o := 0; o < g.cout; o++ {
-				for i := 0; i < g.ho; i++ {
-					for j := 0; j < g.wo; j++ {
-						s := 0.0
-						for cc := 0; cc < cinG; cc++ {
-							c := (o/coutG)*cinG + cc
-							if pool {
-								c, cc = o, 0
-							}
-							for u := 0; u < g.kh; u++ {
-								yy := i*g.sh + u*g.dh - g.ph
-								if yy < 0 || yy >= g.h {
-									continue
-								}
-								for v := 0; v < g.kw; v++ {
-									xx := j*g.sw + v*g.dw - g.pw
-									if xx < 0 || xx >= g.w {
-										continue
-									}
-									w := scale
-									if !pool {
-										w = n.Params["weight"].Data[((o*cinG+cc)*g.kh+u)*g.kw+v]
-									}
-									s += w * x[(c*g.h+yy)*g.w+xx]
-								}
-							}
-							if pool {
-								break
-							}
-						}
-						y[(o*g.ho+i)*g.wo+j] = s
+			y = make([]float64, c.NPost)
+			for i := 0; i < c.NPre; i++ {
+				for k := c.RowPtr[i]; k < c.RowPtr[i+1]; k++ {
+					w := scale
+					if c.W != nil {
+						w = c.W[k]
 					}
+					y[c.Col[k]] += w * x[i]
 				}
 			}
 		default:
@@ -1109,10 +1068,8 @@ func (im *importer) linear(chain []*Node, x []float64) ([]float64, error) {
 	return x, nil
 }
 
-// cubaGain is what NIR's input x held over one step adds to the current
-// i of a Cuba node per unit: k·w_in, k = h/tau_syn (Euler) or
-// 1 − exp(−h/tau_syn) (exact).
-func (im *importer) cubaGain(n *Node) (float64, error) {
+// cubaGainOf is cubaGain for a Cuba node of the graph.
+func (im *importer) cubaGainOf(n *Node) (float64, error) {
 	vals := map[string]float64{}
 	for _, f := range []string{"tau_syn", "w_in"} {
 		v, err := uniform(n, f, 0)
@@ -1124,9 +1081,16 @@ func (im *importer) cubaGain(n *Node) (float64, error) {
 	if !(vals["tau_syn"] > 0) {
 		return 0, &Error{Node: n.Name, Field: "tau_syn", Msg: "must be > 0"}
 	}
-	k := -math.Expm1(-im.opt.Dt / vals["tau_syn"])
-	if im.opt.Euler {
-		k = im.opt.Dt / vals["tau_syn"]
+	return cubaGain(im.opt.Dt, vals["tau_syn"], vals["w_in"], im.opt.Euler), nil
+}
+
+// cubaGain is k·w_in, what a unit of input held over a step of h adds to
+// the current of a Cuba type: k = h/tau_syn (Euler) or 1 − exp(−h/tau_syn)
+// (exact). Import multiplies the weights by it, export divides it out.
+func cubaGain(h, tauSyn, wIn float64, euler bool) float64 {
+	k := -math.Expm1(-h / tauSyn)
+	if euler {
+		k = h / tauSyn
 	}
-	return k * vals["w_in"], nil
+	return k * wIn
 }

@@ -91,3 +91,22 @@ func TestImportIntegerParameters(t *testing.T) {
 		t.Errorf("import:\n%s", m.Source)
 	}
 }
+
+// TestImportSharedAffine: two sources through one Affine node into one
+// population make two projections (distinct names) and its bias once.
+func TestImportSharedAffine(t *testing.T) {
+	g := chain(4, 3)
+	g.Node("lin").Type = "Affine"
+	g.Node("lin").Params["bias"] = f32([]int{3}, 0.5)
+	g.Nodes = append(g.Nodes, &Node{Name: "in2", Type: "Input", Params: map[string]Array{"shape": shape(4)}})
+	g.Edges = append(g.Edges, [2]string{"in2", "lin"})
+	g.Sort()
+	m, err := Import(&File{Graph: g}, ImportOptions{Rate: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(m.Source)
+	if strings.Count(src, "project lin = in -> lif") != 1 || strings.Count(src, "project lin_from_in2 = in2 -> lif") != 1 || strings.Count(src, "= bias -> lif") != 1 {
+		t.Errorf("import:\n%s", src)
+	}
+}

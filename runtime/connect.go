@@ -172,6 +172,9 @@ func checkSpec(spec ConnSpec, pre, post Geometry) error {
 	switch spec.Kind {
 	case "all_to_all", "from_file", "matrix":
 	case "conv1d", "conv2d", "pool2d":
+		if spec.ExceptSelf {
+			return fmt.Errorf("%s except self: a convolution has no neuron-to-partner pairs to drop", spec.Kind)
+		}
 		if _, err := Conv(spec, pre, post); err != nil {
 			return err
 		}

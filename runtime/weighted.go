@@ -157,19 +157,15 @@ func Conv(spec ConnSpec, pre, post Geometry) (convgeom.Geometry, error) {
 		Padding: spec.Padding, Dilation: spec.Dilation, Groups: spec.Groups}, pre.N, post.N)
 }
 
-// connectWeighted builds a weighted connector's CSR with W.
+// connectWeighted builds a weighted connector's CSR with W, reading its
+// file.
 func connectWeighted(spec ConnSpec, pre, post Geometry) (*CSR, error) {
-	type syn struct {
-		col int32
-		w   float64
-	}
-	rows := make([][]syn, pre.N)
-	switch spec.Kind {
-	case "matrix":
+	if spec.Kind == "matrix" {
 		m, err := ReadMatrix(spec.File, pre.N, post.N)
 		if err != nil {
 			return nil, err
 		}
+		rows := make([][]syn, pre.N)
 		for j, r := range m {
 			for i, w := range r {
 				if w != 0 && !(spec.ExceptSelf && i == j) { // a zero entry is no synapse
@@ -177,61 +173,31 @@ func connectWeighted(spec ConnSpec, pre, post Geometry) (*CSR, error) {
 				}
 			}
 		}
-	default:
-		g, err := Conv(spec, pre, post)
-		if err != nil {
+		return fromRows(rows, pre.N, post.N, true), nil
+	}
+	var kern []float64
+	if spec.Kind != "pool2d" {
+		var err error
+		if kern, err = ReadKernel(spec.File, spec.Kernel); err != nil {
 			return nil, err
 		}
-		var kern []float64
-		if spec.Kind != "pool2d" {
-			if kern, err = ReadKernel(spec.File, spec.Kernel); err != nil {
-				return nil, err
-			}
-		}
-		cinG, coutG := g.Cin/g.Groups, g.Cout/g.Groups
-		// output (o, i, j) reads input (c, i·s + u·d − p, j·s + v·d − p)
-		for o := 0; o < g.Cout; o++ {
-			grp := o / coutG
-			for i := 0; i < g.Ho; i++ {
-				for j := 0; j < g.Wo; j++ {
-					post := int32((o*g.Ho+i)*g.Wo + j)
-					for cc := 0; cc < cinG; cc++ {
-						c := grp*cinG + cc
-						if spec.Kind == "pool2d" {
-							c, cc = o, 0
-						}
-						for u := 0; u < g.Kh; u++ {
-							y := i*g.Sh + u*g.Dh - g.Ph
-							if y < 0 || y >= g.H {
-								continue
-							}
-							for v := 0; v < g.Kw; v++ {
-								x := j*g.Sw + v*g.Dw - g.Pw
-								if x < 0 || x >= g.W {
-									continue
-								}
-								w := 1.0
-								if kern != nil {
-									w = kern[((o*cinG+cc)*g.Kh+u)*g.Kw+v]
-								}
-								pre := (c*g.H+y)*g.W + x
-								rows[pre] = append(rows[pre], syn{post, w})
-							}
-						}
-						if spec.Kind == "pool2d" {
-							break
-						}
-					}
-				}
-			}
-		}
 	}
-	c := &CSR{NPre: pre.N, NPost: post.N, RowPtr: make([]int64, pre.N+1)}
+	return ConvCSR(spec, kern, pre, post)
+}
+
+type syn struct {
+	col int32
+	w   float64
+}
+
+// fromRows is the CSR of per-row synapse lists (sorted here by target).
+func fromRows(rows [][]syn, npre, npost int, weighted bool) *CSR {
+	c := &CSR{NPre: npre, NPost: npost, RowPtr: make([]int64, npre+1)}
 	for i, r := range rows {
 		c.RowPtr[i+1] = c.RowPtr[i] + int64(len(r))
 	}
-	c.Col = make([]int32, c.RowPtr[pre.N])
-	if spec.Kind != "pool2d" {
+	c.Col = make([]int32, c.RowPtr[npre])
+	if weighted {
 		c.W = make([]float64, len(c.Col))
 	}
 	for i, r := range rows {
@@ -243,7 +209,57 @@ func connectWeighted(spec ConnSpec, pre, post Geometry) (*CSR, error) {
 			}
 		}
 	}
-	return c, nil
+	return c
+}
+
+// ConvCSR expands a conv1d, conv2d (kern: the kernel's values, row-major)
+// or pool2d (kern nil, weights 1) between pre and post: output (o, i, j)
+// reads input (c, i·s + u·d − p, j·s + v·d − p) of its group's channels,
+// PyTorch's cross-correlation with zero padding. snnc import applies NIR's
+// Conv and pooling nodes with it too.
+func ConvCSR(spec ConnSpec, kern []float64, pre, post Geometry) (*CSR, error) {
+	g, err := Conv(spec, pre, post)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([][]syn, pre.N)
+	pool := spec.Kind == "pool2d"
+	cinG, coutG := g.Cin/g.Groups, g.Cout/g.Groups
+	if pool {
+		cinG, coutG = 1, 1 // each channel pools itself
+	}
+	if !pool && len(kern) != g.Cout*cinG*g.Kh*g.Kw {
+		return nil, fmt.Errorf("%s: %d kernel values for the kernel %v", spec.Kind, len(kern), spec.Kernel)
+	}
+	for o := 0; o < g.Cout; o++ {
+		for i := 0; i < g.Ho; i++ {
+			for j := 0; j < g.Wo; j++ {
+				post := int32((o*g.Ho+i)*g.Wo + j)
+				for cc := 0; cc < cinG; cc++ {
+					c := (o/coutG)*cinG + cc
+					for u := 0; u < g.Kh; u++ {
+						y := i*g.Sh + u*g.Dh - g.Ph
+						if y < 0 || y >= g.H {
+							continue
+						}
+						for v := 0; v < g.Kw; v++ {
+							x := j*g.Sw + v*g.Dw - g.Pw
+							if x < 0 || x >= g.W {
+								continue
+							}
+							w := 1.0
+							if !pool {
+								w = kern[((o*cinG+cc)*g.Kh+u)*g.Kw+v]
+							}
+							pre := (c*g.H+y)*g.W + x
+							rows[pre] = append(rows[pre], syn{post, w})
+						}
+					}
+				}
+			}
+		}
+	}
+	return fromRows(rows, pre.N, post.N, !pool), nil
 }
 
 // estimateWeighted is the synapse count of a weighted connector or pool2d

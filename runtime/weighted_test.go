@@ -149,3 +149,45 @@ func TestMatrixConnector(t *testing.T) {
 		t.Errorf("MaxAbsWeight = %v, %v", m, err)
 	}
 }
+
+// TestConv1dMatchesDefinition: conv1d is PyTorch's 1-D cross-correlation
+// (padding and dilation along the one axis only).
+func TestConv1dMatchesDefinition(t *testing.T) {
+	cin, cout, l, k, s, p, d := 2, 3, 9, 3, 2, 2, 2
+	kern := make([]float64, cout*cin*k)
+	for i := range kern {
+		kern[i] = float64(i%5) - 2
+	}
+	for _, stride := range [][]int{{s}, nil} {
+		ss := s
+		if stride == nil {
+			ss = 1
+		}
+		lo := outSize(l, k, ss, p, d)
+		spec := ConnSpec{Kind: "conv1d", File: writeValues(t, kern), Kernel: []int{cout, cin, k}, Input: []int{l}, Stride: stride, Padding: []int{p}, Dilation: []int{d}}
+		c, err := Connect(spec, Geometry{N: cin * l}, Geometry{N: cout * lo}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := make([]float64, cin*l)
+		for i := range x {
+			x[i] = float64(i + 1)
+		}
+		got := apply(c, x)
+		for o := 0; o < cout; o++ {
+			for j := 0; j < lo; j++ {
+				want := 0.0
+				for ci := 0; ci < cin; ci++ {
+					for v := 0; v < k; v++ {
+						if xx := j*ss + v*d - p; xx >= 0 && xx < l {
+							want += kern[(o*cin+ci)*k+v] * x[ci*l+xx]
+						}
+					}
+				}
+				if got[o*lo+j] != want {
+					t.Fatalf("stride %v: y[%d,%d] = %v, want %v", stride, o, j, got[o*lo+j], want)
+				}
+			}
+		}
+	}
+}

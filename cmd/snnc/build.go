@@ -75,7 +75,7 @@ memory bits.
 					keep = strings.TrimSuffix(out, string(filepath.Separator)) + "_nir"
 				}
 				var err error
-				if path, _, err = nirModel(path, keep); err != nil {
+				if path, _, err = nirModel(stderr, path, keep); err != nil {
 					return err
 				}
 				fmt.Fprintf(stdout, "imported %s into %s\n", args[0], path)

@@ -39,7 +39,7 @@ Examples:
 			}
 			failed := false
 			for _, arg := range args {
-				path, done, err := nirModel(arg, "") // a .nir file is imported first
+				path, done, err := nirModel(stderr, arg, "") // a .nir file is imported first
 				if err != nil {
 					fmt.Fprintf(stderr, "snnc: error: %v\n", err)
 					failed = true

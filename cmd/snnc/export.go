@@ -53,6 +53,9 @@ Writing .nir files needs libhdf5: build snnc with make snnc (go build -tags hdf5
 			if diags.HasErrors() {
 				return errSilent{}
 			}
+			if in := inputAt(out, modelInputs(path, src, p)); in != "" {
+				return fmt.Errorf("-o %s would replace %s, an input of the model", out, in)
+			}
 			f, d := nir.Export(p, filepath.Dir(path))
 			if d.HasErrors() {
 				d.Sort()

@@ -97,7 +97,7 @@ Reading .nir files needs libhdf5: build snnc with make snnc (go build -tags hdf5
 			if err != nil {
 				return err
 			}
-			m, err := importNIR(args[0], opt)
+			m, err := importNIR(stderr, args[0], filepath.Dir(out), opt)
 			if err != nil {
 				return err
 			}
@@ -113,21 +113,31 @@ Reading .nir files needs libhdf5: build snnc with make snnc (go build -tags hdf5
 	return cmd
 }
 
-// importNIR reads and imports a .nir file; errors name the file.
-func importNIR(path string, opt nir.ImportOptions) (*nir.Model, error) {
+// importNIR reads and imports a .nir file for a model in modelDir ("":
+// file names absolute); errors name the file.
+func importNIR(stderr io.Writer, path, modelDir string, opt nir.ImportOptions) (*nir.Model, error) {
 	f, err := nir.Read(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if opt.Input != "" && !filepath.IsAbs(opt.Input) {
-		// relative to where the command runs; the model may live elsewhere
+		// given relative to where the command runs; the model reads it
+		// relative to its own directory (modelDir), or absolute
 		if abs, err := filepath.Abs(opt.Input); err == nil {
 			opt.Input = abs
+			if d, err := filepath.Abs(modelDir); err == nil && modelDir != "" {
+				if rel, err := filepath.Rel(d, abs); err == nil {
+					opt.Input = filepath.ToSlash(rel)
+				}
+			}
 		}
 	}
 	m, err := nir.Import(f, opt)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	for _, w := range m.Warnings {
+		fmt.Fprintf(stderr, "%s: warning: %s\n", path, w)
 	}
 	return m, nil
 }
@@ -152,7 +162,7 @@ func writeImport(out string, m *nir.Model) error {
 // set, for what must outlive the command: an executable reads its weight
 // files when it runs) and returns the .snn there and a cleanup; other
 // paths come back unchanged.
-func nirModel(path, keep string) (string, func(), error) {
+func nirModel(stderr io.Writer, path, keep string) (string, func(), error) {
 	if !strings.HasSuffix(path, ".nir") {
 		return path, func() {}, nil
 	}
@@ -164,7 +174,7 @@ func nirModel(path, keep string) (string, func(), error) {
 	if err != nil {
 		return "", nil, err
 	}
-	m, err := importNIR(path, opt)
+	m, err := importNIR(stderr, path, "", opt)
 	if err != nil {
 		return "", nil, err
 	}

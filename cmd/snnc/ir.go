@@ -45,7 +45,12 @@ Examples:
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opt.Passes.Out = stdout
-			opt.DataDir = filepath.Dir(args[0])
+			path, done, err := nirModel(stderr, args[0], "") // a .nir file is imported first
+			if err != nil {
+				return err
+			}
+			defer done()
+			opt.DataDir = filepath.Dir(path)
 			if err := passes.ParseDebug(debug, &opt.Passes); err != nil {
 				return usage(err)
 			}
@@ -55,7 +60,7 @@ Examples:
 			}
 			opt.Passes.Target = profile // Compile quantizes for it
 			opt.Plan = asPlan
-			r, diags := snnc.Compile(args[0], opt)
+			r, diags := snnc.Compile(path, opt)
 			if !verbose {
 				diags = dropNotes(diags)
 			}

@@ -50,7 +50,7 @@ loihi, xylo or a JSON file) as in snnc ir and snnc build --target verilog;
 --target q16, its old spelling here, still works with a warning.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path, done, err := nirModel(args[0], "") // a .nir file is imported first
+			path, done, err := nirModel(stderr, args[0], "") // a .nir file is imported first
 			if err != nil {
 				return err
 			}
@@ -117,7 +117,7 @@ loihi, xylo or a JSON file) as in snnc ir and snnc build --target verilog;
 			if res == nil {
 				return runErr
 			}
-			res.Summary.Model = path
+			res.Summary.Model = args[0] // the .nir itself, not its import
 			res.Summary.MarkStopped(res.Interrupted, runErr)
 			files, err := res.Write(od.Temp, plot)
 			if err == nil && fx != nil {

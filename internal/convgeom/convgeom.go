@@ -32,15 +32,19 @@ func OutSize(l, k, s, p, d int) int {
 }
 
 // axes2 reads a list parameter of one (1-D) or two (2-D) entries; an
-// absent one is def on every axis.
-func axes2(v []int, dims int, def int, name string) (int, int, error) {
+// absent one is def on every axis. A 1-D convolution is a 2-D one of
+// height 1, whose height axis takes the neutral value (stride and
+// dilation 1, padding 0).
+func axes2(v []int, dims int, def, neutral int, name string) (int, int, error) {
 	switch {
+	case len(v) == 0 && dims == 1:
+		return neutral, def, nil
 	case len(v) == 0:
 		return def, def, nil
 	case len(v) != dims:
 		return 0, 0, fmt.Errorf("%s needs %d value(s), got %v", name, dims, v)
 	case dims == 1:
-		return 1, v[0], nil
+		return neutral, v[0], nil
 	}
 	return v[0], v[1], nil
 }
@@ -48,6 +52,23 @@ func axes2(v []int, dims int, def int, name string) (int, int, error) {
 // Of returns the geometry of a conv1d, conv2d or pool2d spec between
 // npre and npost neurons, or an error naming the parameter that does not fit.
 func Of(spec Spec, npre, npost int) (Geometry, error) {
+	g, err := Out(spec, npre)
+	if err != nil {
+		return g, err
+	}
+	if want := g.Cout * g.Ho * g.Wo; npost != want {
+		out := fmt.Sprintf("[%d, %d, %d]", g.Cout, g.Ho, g.Wo)
+		if spec.Kind == "conv1d" {
+			out = fmt.Sprintf("[%d, %d]", g.Cout, g.Wo)
+		}
+		return g, fmt.Errorf("%s: the target has %d neurons, but the output is %s = %d", spec.Kind, npost, out, want)
+	}
+	return g, nil
+}
+
+// Out is the geometry of a spec on npre neurons, the output size
+// included, or an error naming the parameter that does not fit.
+func Out(spec Spec, npre int) (Geometry, error) {
 	var g Geometry
 	dims := 2
 	if spec.Kind == "conv1d" {
@@ -62,13 +83,13 @@ func Of(spec Spec, npre, npost int) (Geometry, error) {
 	if dims == 2 {
 		g.H, g.W = spec.Input[0], spec.Input[1]
 	}
-	if g.Sh, g.Sw, err = axes2(spec.Stride, dims, 0, "stride"); err != nil {
+	if g.Sh, g.Sw, err = axes2(spec.Stride, dims, 0, 1, "stride"); err != nil {
 		return g, fmt.Errorf("%s: %v", kind, err)
 	}
-	if g.Ph, g.Pw, err = axes2(spec.Padding, dims, 0, "padding"); err != nil {
+	if g.Ph, g.Pw, err = axes2(spec.Padding, dims, 0, 0, "padding"); err != nil {
 		return g, fmt.Errorf("%s: %v", kind, err)
 	}
-	if g.Dh, g.Dw, err = axes2(spec.Dilation, dims, 1, "dilation"); err != nil {
+	if g.Dh, g.Dw, err = axes2(spec.Dilation, dims, 1, 1, "dilation"); err != nil {
 		return g, fmt.Errorf("%s: %v", kind, err)
 	}
 	g.Groups = max(spec.Groups, 1)
@@ -98,7 +119,7 @@ func Of(spec Spec, npre, npost int) (Geometry, error) {
 			return g, fmt.Errorf("%s: %d output channels are not divisible by groups = %d", kind, g.Cout, g.Groups)
 		}
 	}
-	if g.Sh == 0 && g.Sw == 0 { // stride defaults to 1, pooling's to the kernel
+	if len(spec.Stride) == 0 { // stride defaults to 1, pooling's to the kernel
 		g.Sh, g.Sw = 1, 1
 		if kind == "pool2d" {
 			g.Sh, g.Sw = g.Kh, g.Kw
@@ -122,13 +143,6 @@ func Of(spec Spec, npre, npost int) (Geometry, error) {
 	}
 	if want := g.Cin * g.H * g.W; npre != want {
 		return g, fmt.Errorf("%s: the source has %d neurons, but %d channels of %v make %d", kind, npre, g.Cin, spec.Input, want)
-	}
-	if want := g.Cout * g.Ho * g.Wo; npost != want {
-		out := fmt.Sprintf("[%d, %d, %d]", g.Cout, g.Ho, g.Wo)
-		if dims == 1 {
-			out = fmt.Sprintf("[%d, %d]", g.Cout, g.Wo)
-		}
-		return g, fmt.Errorf("%s: the target has %d neurons, but the output is %s = %d", kind, npost, out, want)
 	}
 	return g, nil
 }
