@@ -49,6 +49,7 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 	// inline is the Go expression of a value written where it is used
 	// (constants, t, the step number, the weight), "" for a local
 	inline := make([]string, len(ops))
+	konst := make([]bool, len(ops)) // inline is a literal
 	// num is value a as a float64, cond as a bool
 	num := func(a int) string {
 		switch {
@@ -61,8 +62,8 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 	}
 	cond := func(a int) string {
 		switch {
-		case ops[a].Code == plan.Const:
-			return fmt.Sprint(ops[a].K != 0)
+		case konst[a]:
+			return inline[a] + " != 0"
 		case isBool[a]:
 			return name(a)
 		}
@@ -72,7 +73,7 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 	// Go would compute exactly at compile time
 	binary := func(op *plan.Op) (string, string) {
 		x, y := num(op.Args[0]), num(op.Args[1])
-		if ops[op.Args[0]].Code == plan.Const && ops[op.Args[1]].Code == plan.Const {
+		if konst[op.Args[0]] && konst[op.Args[1]] {
 			x = p.f.localOf("kc", "float64("+x+")")
 		}
 		return x, y
@@ -123,7 +124,7 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 		v := name(k)
 		switch op.Code {
 		case plan.Const:
-			inline[k] = p.g.litStr(op.K)
+			inline[k], konst[k] = p.g.litStr(op.K), true
 		case plan.Load:
 			e, int32s, err := elem(op)
 			if err != nil {
@@ -172,7 +173,11 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 		case plan.Weight:
 			inline[k] = "w"
 		case plan.Neg:
-			b.line("%s := -(%s)", v, num(op.Args[0]))
+			if a := op.Args[0]; ops[a].Code == plan.Const {
+				inline[k], konst[k] = p.g.litStr(-ops[a].K), true // (Go constants have no -0)
+			} else {
+				b.line("%s := -%s", v, num(a))
+			}
 		case plan.Not:
 			b.line("%s := !%s", v, paren(cond(op.Args[0])))
 			isBool[k] = true
