@@ -92,6 +92,52 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 		}
 		return arr + "[" + idx + "]", int32s, nil
 	}
+	// A store of Select(c, the element's own value loaded before, v), the
+	// select used by nothing else and no store to the element in between,
+	// is `if !c { x[i] = v }`: the same values, and v is computed only where
+	// it is stored (a row held while refractory).
+	guard := make([]int, len(ops)) // a store's select, or -1
+	skip := make([]bool, len(ops)) // a select printed as its store's guard
+	uses := make([]int, len(ops))
+	for k, op := range ops {
+		guard[k] = -1
+		for _, a := range op.Args {
+			if a >= 0 && a < k {
+				uses[a]++
+			}
+		}
+	}
+	same := func(x, y *plan.Op) bool { return x.Arr == y.Arr && x.Idx == y.Idx && x.Off == y.Off }
+	for k := range ops {
+		op := &ops[k]
+		if op.Code != plan.Store || len(op.Args) != 1 {
+			continue
+		}
+		sel := op.Args[0]
+		if sel < 0 || sel >= k || ops[sel].Code != plan.Select || uses[sel] != 1 || len(ops[sel].Args) != 3 {
+			continue
+		}
+		ld := ops[sel].Args[1]
+		if ld < 0 || ld >= sel || ops[ld].Code != plan.Load || !same(&ops[ld], op) {
+			continue
+		}
+		ok := true
+		for j := ld + 1; j < k; j++ {
+			ok = ok && !(ops[j].Code == plan.Store && same(&ops[j], op))
+		}
+		if ok {
+			guard[k], skip[sel] = sel, true
+		}
+	}
+	args := func(k int) []int {
+		switch {
+		case skip[k]:
+			return nil
+		case guard[k] >= 0:
+			return []int{ops[guard[k]].Args[0], ops[guard[k]].Args[2]}
+		}
+		return ops[k].Args
+	}
 	// a value no effect needs is not computed (Go refuses unused locals)
 	live := make([]bool, len(ops))
 	for k := len(ops) - 1; k >= 0; k-- {
@@ -99,7 +145,7 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 		case plan.Store, plan.Spike, plan.Send, plan.Rand:
 			live[k] = true
 		}
-		for _, a := range ops[k].Args {
+		for _, a := range args(k) {
 			if live[k] && a >= 0 && a < k {
 				live[a] = true
 			}
@@ -109,7 +155,7 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 	defer func() { back() }()
 	for k := range ops {
 		op := &ops[k]
-		if !live[k] {
+		if !live[k] || skip[k] {
 			continue
 		}
 		if c := op.Code; (c == plan.Store || c == plan.Spike) && p.file != "" {
@@ -138,6 +184,17 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 			e, int32s, err := elem(op)
 			if err != nil {
 				return nil, err
+			}
+			if sel := guard[k]; sel >= 0 {
+				x := num(ops[sel].Args[2])
+				if int32s {
+					x = "int32(" + x + ")"
+				}
+				b.line("if !%s {", paren(cond(ops[sel].Args[0])))
+				b.line("%s = %s", e, x)
+				b.line("}")
+				stored = append(stored, e)
+				break
 			}
 			x := num(op.Args[0])
 			stored = append(stored, x)
