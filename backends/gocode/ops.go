@@ -49,6 +49,7 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 	// inline is the Go expression of a value written where it is used
 	// (constants, t, the step number, the weight), "" for a local
 	inline := make([]string, len(ops))
+	konst := make([]bool, len(ops)) // inline is a literal
 	// num is value a as a float64, cond as a bool
 	num := func(a int) string {
 		switch {
@@ -61,8 +62,8 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 	}
 	cond := func(a int) string {
 		switch {
-		case ops[a].Code == plan.Const:
-			return fmt.Sprint(ops[a].K != 0)
+		case konst[a]:
+			return inline[a] + " != 0"
 		case isBool[a]:
 			return name(a)
 		}
@@ -72,7 +73,7 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 	// Go would compute exactly at compile time
 	binary := func(op *plan.Op) (string, string) {
 		x, y := num(op.Args[0]), num(op.Args[1])
-		if ops[op.Args[0]].Code == plan.Const && ops[op.Args[1]].Code == plan.Const {
+		if konst[op.Args[0]] && konst[op.Args[1]] {
 			x = p.f.localOf("kc", "float64("+x+")")
 		}
 		return x, y
@@ -91,6 +92,52 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 		}
 		return arr + "[" + idx + "]", int32s, nil
 	}
+	// A store of Select(c, the element's own value loaded before, v), the
+	// select used by nothing else and no store to the element in between,
+	// is `if !c { x[i] = v }`: the same values, and v is computed only where
+	// it is stored (a row held while refractory).
+	guard := make([]int, len(ops)) // a store's select, or -1
+	skip := make([]bool, len(ops)) // a select printed as its store's guard
+	uses := make([]int, len(ops))
+	for k, op := range ops {
+		guard[k] = -1
+		for _, a := range op.Args {
+			if a >= 0 && a < k {
+				uses[a]++
+			}
+		}
+	}
+	same := func(x, y *plan.Op) bool { return x.Arr == y.Arr && x.Idx == y.Idx && x.Off == y.Off }
+	for k := range ops {
+		op := &ops[k]
+		if op.Code != plan.Store || len(op.Args) != 1 {
+			continue
+		}
+		sel := op.Args[0]
+		if sel < 0 || sel >= k || ops[sel].Code != plan.Select || uses[sel] != 1 || len(ops[sel].Args) != 3 {
+			continue
+		}
+		ld := ops[sel].Args[1]
+		if ld < 0 || ld >= sel || ops[ld].Code != plan.Load || !same(&ops[ld], op) {
+			continue
+		}
+		ok := true
+		for j := ld + 1; j < k; j++ {
+			ok = ok && !(ops[j].Code == plan.Store && same(&ops[j], op))
+		}
+		if ok {
+			guard[k], skip[sel] = sel, true
+		}
+	}
+	args := func(k int) []int {
+		switch {
+		case skip[k]:
+			return nil
+		case guard[k] >= 0:
+			return []int{ops[guard[k]].Args[0], ops[guard[k]].Args[2]}
+		}
+		return ops[k].Args
+	}
 	// a value no effect needs is not computed (Go refuses unused locals)
 	live := make([]bool, len(ops))
 	for k := len(ops) - 1; k >= 0; k-- {
@@ -98,7 +145,7 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 		case plan.Store, plan.Spike, plan.Send, plan.Rand:
 			live[k] = true
 		}
-		for _, a := range ops[k].Args {
+		for _, a := range args(k) {
 			if live[k] && a >= 0 && a < k {
 				live[a] = true
 			}
@@ -108,7 +155,7 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 	defer func() { back() }()
 	for k := range ops {
 		op := &ops[k]
-		if !live[k] {
+		if !live[k] || skip[k] {
 			continue
 		}
 		if c := op.Code; (c == plan.Store || c == plan.Spike) && p.file != "" {
@@ -123,7 +170,7 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 		v := name(k)
 		switch op.Code {
 		case plan.Const:
-			inline[k] = p.g.litStr(op.K)
+			inline[k], konst[k] = p.g.litStr(op.K), true
 		case plan.Load:
 			e, int32s, err := elem(op)
 			if err != nil {
@@ -137,6 +184,17 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 			e, int32s, err := elem(op)
 			if err != nil {
 				return nil, err
+			}
+			if sel := guard[k]; sel >= 0 {
+				x := num(ops[sel].Args[2])
+				if int32s {
+					x = "int32(" + x + ")"
+				}
+				b.line("if !%s {", paren(cond(ops[sel].Args[0])))
+				b.line("%s = %s", e, x)
+				b.line("}")
+				stored = append(stored, e)
+				break
 			}
 			x := num(op.Args[0])
 			stored = append(stored, x)
@@ -172,7 +230,11 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 		case plan.Weight:
 			inline[k] = "w"
 		case plan.Neg:
-			b.line("%s := -(%s)", v, num(op.Args[0]))
+			if a := op.Args[0]; ops[a].Code == plan.Const {
+				inline[k], konst[k] = p.g.litStr(-ops[a].K), true // (Go constants have no -0)
+			} else {
+				b.line("%s := -%s", v, num(a))
+			}
 		case plan.Not:
 			b.line("%s := !%s", v, paren(cond(op.Args[0])))
 			isBool[k] = true

@@ -30,6 +30,7 @@ type popGen struct {
 	threshInLoop bool
 	fast         bool // the threshold is `variable op constant`
 	parts        []*partGen
+	finiteEvery  int // steps between NaN/Inf checks of exactly integrated variables (the plan's)
 	dends        map[string]*dendGen
 	dendOrder    []*dendGen      // simulated dendrites, in declaration order
 	idleDends    map[string]bool // continuous dendrites nothing reads: not simulated
@@ -202,7 +203,7 @@ func (g *gen) newPop(k int, ip *ir.Population) (*popGen, error) {
 	if pp == nil {
 		return nil, fmt.Errorf("population %s is not in the plan (a bug in snnc)", ip.Name)
 	}
-	pg.fast, pg.fused = pp.Simple != nil, pp.Fused
+	pg.fast, pg.fused, pg.finiteEvery = pp.Simple != nil, pp.Fused, max(1, pp.FiniteEvery)
 	for _, sys := range m.Update {
 		if sys.Method != ir.Exact {
 			for _, v := range sys.Vars {
@@ -586,7 +587,7 @@ func (pg *popGen) varNames(vs []*ir.Var) string {
 
 // finiteMethod writes finite<k>(): the interpreter's check that stops the
 // run at the first NaN or Inf (RK4/Euler variables every step, the others
-// every 64 steps), naming the member population and neuron.
+// every plan.Pop.FiniteEvery steps), naming the member population and neuron.
 func (pg *popGen) finiteMethod() {
 	g, k := pg.g, pg.k
 	b := &g.funcs
@@ -614,7 +615,7 @@ func (pg *popGen) finiteMethod() {
 		exactVars = exactVars || (!v.Bool && !pg.nonlinear[v])
 	}
 	if exactVars {
-		b.line("all := s.n%%64 == 63 || s.n == s.steps-1")
+		b.line("all := s.n%%%d == %d || s.n == s.steps-1", pg.finiteEvery, pg.finiteEvery-1)
 	}
 	for _, v := range ir.BlameOrder(pg.m, pg.stateVars) { // as the interpreter: where a NaN starts first
 		if v.Bool {
@@ -630,7 +631,7 @@ func (pg *popGen) finiteMethod() {
 		b.line("if x-x != 0 {")
 		every := "0"
 		if !pg.nonlinear[v] {
-			every = g.litStr(64 * g.p.Schedule.Dt)
+			every = g.litStr(float64(pg.finiteEvery) * g.p.Schedule.Dt)
 		}
 		b.line("name, k := %s, i", quote(pg.ip.Name))
 		if len(pg.parts) > 1 {

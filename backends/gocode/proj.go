@@ -15,6 +15,7 @@ type projGen struct {
 	g       *gen
 	k       int
 	ip      *ir.Projection
+	plan    *plan.Proj // its decisions: storage, delay, threading
 	pre     node
 	post    *partGen
 	summed  bool   // has a sum<k> method (a summed synapse)
@@ -61,9 +62,12 @@ func (g *gen) newProj(k int, ip *ir.Projection) (*projGen, error) {
 	if !ok || post == nil {
 		return nil, fmt.Errorf("missing end")
 	}
-	pr := &projGen{g: g, k: k, ip: ip, pre: pre, post: post}
+	if k >= len(g.plan.Projs) || g.plan.Projs[k].Name != ip.Name {
+		return nil, fmt.Errorf("not in the plan (a bug in snnc)")
+	}
+	pr := &projGen{g: g, k: k, ip: ip, pre: pre, post: post, plan: g.plan.Projs[k]}
 	pr.dend, pr.idle = post.pop.dends[ip.Port], post.pop.idleDends[ip.Port]
-	pr.storage = string(plan.StorageOf(ip, pr.dend != nil || pr.idle))
+	pr.storage = string(pr.plan.Storage)
 	if pr.storage == "dense" && (ip.Connector.Kind != "all_to_all" || ip.Connector.ExceptSelf) {
 		return nil, fmt.Errorf("dense storage needs all_to_all connectivity")
 	}
@@ -74,13 +78,7 @@ func (g *gen) newProj(k int, ip *ir.Projection) (*projGen, error) {
 		}
 		pr.merged = append(pr.merged, &connGen{ip: mp, prefix: fmt.Sprintf("c%dm%d", k, m), storage: st})
 	}
-	if ip.Delay != nil {
-		d, ok := ir.ConstValue(ip.Delay)
-		if !ok {
-			return nil, fmt.Errorf("per-synapse random delays are not supported yet; use a constant delay")
-		}
-		pr.delay = plan.Steps(d, g.p.Schedule.Dt)
-	}
+	pr.delay = pr.plan.DelaySteps
 	if pr.dend != nil || pr.idle {
 		return pr, pr.toDendrite()
 	}
@@ -460,8 +458,8 @@ func (pr *projGen) propagateMethod() {
 }
 
 // parallelOK: the threads can share the delivery by postsynaptic neuron
-// (plan.ParallelDelivery decided it, for the interpreter too).
-func (pr *projGen) parallelOK() bool { return plan.ParallelDelivery(pr.ip, pr.g.p.Schedule.Dt) }
+// (the plan decided it, for the interpreter too).
+func (pr *projGen) parallelOK() bool { return pr.plan.Parallel }
 
 // parallelMethod writes deliver<k>(lo, hi), which adds this step's events
 // whose target lies in [lo, hi) of the postsynaptic neurons, walking the
