@@ -104,10 +104,10 @@ func (s *sim) probedStep(around func(pr *proj, kind string, spikes []int32, mods
 		}
 	}
 	for _, pr := range s.projs {
-		around(pr, "tick", nil, nil, pr.tick)
+		around(pr, "tick", nil, nil, func() { pr.tick(s) })
 	}
 	for _, pr := range s.projs {
-		if pr.summed != nil {
+		if pr.syn != nil && pr.syn.Summed != nil {
 			around(pr, "sum", nil, nil, func() { pr.sum(s) })
 		}
 	}

@@ -75,6 +75,9 @@ type loopExec struct {
 	scr    []*lanes  // per thread
 	sc     []float64 // element-by-element values
 	args   []float64
+	// synapse loops (plastic.go): the synapse's neurons, and where a send goes
+	pre, post int
+	send      func(v float64)
 }
 
 // storeKernel is how a store runs: the kernel it matched ("" for none),
@@ -119,7 +122,7 @@ func (e *loopExec) validate() error {
 		switch {
 		case op.Code == plan.Rand:
 			return fmt.Errorf("random draw %s() is not supported here: the interpreter has no random stream in neuron code", op.Fn)
-		case op.Code == plan.Send:
+		case op.Code == plan.Send && !e.l.Space.Defines(plan.Post):
 			return fmt.Errorf("deliver outside a synapse's on_pre")
 		case op.Code == plan.Load && op.Arr == e.refArr || (op.Code == plan.Load || op.Code == plan.Store) && op.Arr != e.refArr && e.f64[op.Arr] == nil:
 			return fmt.Errorf("op %d: a%d is not an array of %s", k, op.Arr, e.l.Over)
@@ -242,7 +245,7 @@ func (e *loopExec) elem(i int, w float64, x *lanes) {
 		case plan.Weight:
 			v[k] = w
 		case plan.Load:
-			v[k] = e.f64[op.Arr][i+op.Off]
+			v[k] = e.f64[op.Arr][e.index(op, i)]
 		case plan.Refr:
 			v[k] = b2f(e.n < e.ref[i+op.Off])
 		case plan.Store:
@@ -252,8 +255,12 @@ func (e *loopExec) elem(i int, w float64, x *lanes) {
 			if op.Arr == e.refArr {
 				e.ref[i+op.Off] = int32(v[a[0]])
 			} else {
-				e.f64[op.Arr][i+op.Off] = v[a[0]]
+				e.f64[op.Arr][e.index(op, i)] = v[a[0]]
 				x.bad = x.bad || e.check && v[a[0]]-v[a[0]] != 0
+			}
+		case plan.Send:
+			if len(a) < 2 || v[a[1]] != 0 {
+				e.send(v[a[0]])
 			}
 		case plan.Spike:
 			if v[a[0]] != 0 {
@@ -285,6 +292,18 @@ func (e *loopExec) elem(i int, w float64, x *lanes) {
 			}
 		}
 	}
+}
+
+// index is the element a load or store of loop index i uses: i, or the
+// synapse's presynaptic or postsynaptic neuron, plus the op's offset.
+func (e *loopExec) index(op *plan.Op, i int) int {
+	switch op.Idx {
+	case plan.Pre:
+		return e.pre + op.Off
+	case plan.Post:
+		return e.post + op.Off
+	}
+	return i + op.Off
 }
 
 // ---- block programs ----

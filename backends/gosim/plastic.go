@@ -10,10 +10,11 @@ import (
 	"github.com/snnc/snnc/runtime"
 )
 
-// plastic sets up a projection with a synapse model: state arrays by
-// storage class, lazy traces, and the kernels. Statements that only change
-// per-pre (per-post) state run once per presynaptic (postsynaptic) spike,
-// not once per synapse.
+// plastic sets up a projection with a synapse model: its state arrays by
+// storage class and their initial values, and the plan's synapse loops
+// (plan.Synapse) made executable over them and the populations' arrays
+// (ops.go). The loops are the semantics: lazy traces advanced at events,
+// per-pre (per-post) statements once per presynaptic (postsynaptic) spike.
 func (pr *proj) plastic(s *sim, ip *ir.Projection, byName map[string]node) error {
 	m := ip.Synapse
 	pr.syn = m
@@ -29,119 +30,261 @@ func (pr *proj) plastic(s *sim, ip *ir.Projection, byName map[string]node) error
 		pr.weight = w
 	}
 	pr.cx.weight = pr.weight
-	ode := map[*ir.Var]*ir.ODE{}
-	for _, o := range m.ODEs {
-		ode[o.Var] = o
-	}
-	// variables of coupled or nonlinear systems are integrated together,
-	// every step, element by element
-	inSystem := map[*ir.Var]*ir.System{}
-	for _, sys := range m.Update {
-		if len(sys.Vars) > 1 || sys.Method != ir.Exact {
-			for _, v := range sys.Vars {
-				inSystem[v] = sys
-			}
+	var pp *plan.Proj
+	for _, x := range s.plan.Projs {
+		if x.Name == pr.name {
+			pp = x
 		}
+	}
+	if pp == nil || pp.Syn == nil {
+		return fmt.Errorf("internal: the plan has no synapse loops for %s", pr.name)
 	}
 	for _, v := range m.Vars {
 		if v.Kind != ir.State {
 			continue
 		}
-		n := int(pr.nsyn)
-		switch v.Storage {
-		case ir.PerPre:
-			n = pr.pre.size()
-		case ir.PerPost:
-			n = pr.post.n
-		}
-		pr.vals[v] = make([]float64, n)
-		if o := ode[v]; o != nil && inSystem[v] == nil {
-			lv, err := lazyOf(v, o, pr.vals[v])
-			if err != nil {
-				return fmt.Errorf("synapse %s: %w", m.Type, err)
-			}
-			if v.Lazy {
-				pr.lazy = append(pr.lazy, lv)
-			} else {
-				pr.clocked = append(pr.clocked, lv.clocked(s.dt))
-			}
-		}
+		pr.vals[v] = make([]float64, pr.storageLen(v.Storage))
 	}
-	cp := &compiler{slot: pr.slot}
-	if err := pr.init(s, cp); err != nil {
+	if err := pr.init(s, &compiler{slot: pr.slot}); err != nil {
 		return err
-	}
-	for _, sys := range m.Update {
-		if inSystem[sys.Vars[0]] != sys {
-			continue
-		}
-		cs, err := pr.clockSystem(cp, sys, s.dt)
-		if err != nil {
-			return fmt.Errorf("synapse %s: %w", m.Type, err)
-		}
-		pr.systems = append(pr.systems, cs)
-	}
-	sc := &stmtCompiler{compiler: &compiler{slot: pr.slot, noRandom: "in a synapse's handler"}, target: pr.target, deliver: func(c *ctx, v float64) {
-		pr.portCx.t = c.t
-		pr.port.receive(&pr.portCx, c.post+pr.post.off, v)
-	}}
-	var err error
-	if pr.onPreOne, pr.onPre, pr.onPreAfter, err = pr.split(sc, m.OnPre, ir.PerPre); err != nil {
-		return fmt.Errorf("synapse %s, on pre: %w", m.Type, err)
-	}
-	if pr.onPostOne, pr.onPost, pr.onPostAfter, err = pr.split(sc, m.OnPost, ir.PerPost); err != nil {
-		return fmt.Errorf("synapse %s, on post: %w", m.Type, err)
-	}
-	pr.onMod, pr.modSrc = map[string]kernel{}, map[string]node{}
-	for name, ss := range m.OnMod {
-		k, err := sc.stmts(ss)
-		if err != nil {
-			return fmt.Errorf("synapse %s, on modulator %s: %w", m.Type, name, err)
-		}
-		src, ok := ip.Modulators[name]
-		if !ok {
-			continue // no source bound: the handler never runs
-		}
-		pr.onMod[name], pr.modSrc[name] = k, byName[src.Name()]
 	}
 	// the state the handlers write is checked at each event
 	pr.written = ir.WrittenVars(m)
-	if m.Summed != nil {
-		f, err := (&compiler{slot: pr.slot, noRandom: "in a summed output"}).expr(plan.InlineAliases(m.Summed))
-		if err != nil {
-			return fmt.Errorf("synapse %s, summed: %w", m.Type, err)
-		}
-		pr.summed = f
-	}
 	if len(m.OnPost) > 0 || len(m.OnMod) > 0 || ip.Normalize != nil {
 		if err := pr.columns(); err != nil {
 			return err
 		}
 	}
 	if ip.Normalize != nil {
-		if ip.Normalize.Var == nil || ip.Normalize.Var.Storage != ir.PerSynapse {
-			return fmt.Errorf("normalize needs a per-synapse variable")
-		}
 		pr.norm = ip.Normalize
-		pr.normEvery = plan.Every(ip.Normalize.Every, s.dt)
+		pr.normEvery = pp.NormalizeEvery
+	}
+	la, err := pr.synArrays(s)
+	if err != nil {
+		return err
+	}
+	return pr.synLoops(la, pp.Syn, ip, byName)
+}
+
+// storageLen is the number of elements of synapse state stored so.
+func (pr *proj) storageLen(st ir.Storage) int {
+	switch st {
+	case ir.PerPre:
+		return pr.pre.size()
+	case ir.PerPost:
+		return pr.post.n
+	}
+	return int(pr.nsyn)
+}
+
+// synArrays are the arrays the synapse loops run over, by plan array ID:
+// the projection's state, its lazy traces' last update times and its
+// scratch, and the arrays of the populations on either side.
+func (pr *proj) synArrays(s *sim) (*loopArrays, error) {
+	la := &loopArrays{meta: s.plan.Arrays, f64: make([][]float64, len(s.plan.Arrays)), vars: make([]string, len(s.plan.Arrays)), refArr: -1}
+	pops := []*pop{pr.post.p}
+	if p, ok := pr.pre.(*part); ok {
+		pops = append(pops, p.p)
+	}
+	for _, p := range pops {
+		for id, a := range p.la.f64 {
+			if a != nil {
+				la.f64[id], la.vars[id] = a, p.la.vars[id]
+			}
+		}
+	}
+	for _, a := range s.plan.Arrays {
+		if a.Owner != pr.name {
+			continue
+		}
+		switch a.Kind {
+		case plan.SynapseState, plan.PreState, plan.PostState:
+			vals, ok := pr.vals[a.Var]
+			if !ok {
+				return nil, fmt.Errorf("internal: no storage for %s", a.Name)
+			}
+			la.f64[a.ID] = vals
+		case plan.LastUpdate:
+			last := make([]float64, pr.storageLen(a.Var.Storage))
+			la.f64[a.ID] = last
+			// kept for the memory summary and the tests
+			pr.lazy = append(pr.lazy, &lazyVar{v: a.Var, vals: pr.vals[a.Var], last: last, kind: a.Var.Storage})
+		case plan.Scratch:
+			la.f64[a.ID] = make([]float64, max(0, a.Len))
+		default:
+			continue
+		}
+		if a.Var != nil {
+			la.vars[a.ID] = a.Var.Name
+		}
+	}
+	return la, nil
+}
+
+// synLoop is one of the plan's synapse loops made executable. proj's
+// fields from before the plan (proj.go) hold them: the tick's loops in
+// clocked, the summed output, normalisation and catch-up in systems.
+type synLoop struct {
+	kind plan.PhaseKind
+	e    *loopExec
+	x    lanes
+	// onlyI: the loop reads and writes only the synapse's own elements, so a
+	// loop over synapses runs straight over [0, nsyn)
+	onlyI bool
+}
+
+type (
+	clockVar = synLoop
+	clockSys = synLoop
+)
+
+// synLoops compiles the synapse model's loops: tick, sum, normalisation
+// and catch-up as loops over their space; on_pre, on_post and each bound
+// on_modulator as kernels run per spike and synapse.
+func (pr *proj) synLoops(la *loopArrays, syn *plan.Synapse, ip *ir.Projection, byName map[string]node) error {
+	compile := func(kind plan.PhaseKind, l *plan.Loop) (*synLoop, error) {
+		e, err := compileLoop(l, la, false)
+		if err != nil {
+			return nil, fmt.Errorf("synapse %s: %w", pr.syn.Type, err)
+		}
+		sl := &synLoop{kind: kind, e: e, onlyI: true}
+		for _, op := range l.Ops {
+			if (op.Code == plan.Load || op.Code == plan.Store) && op.Idx != plan.I {
+				sl.onlyI = false
+			}
+			if op.Code == plan.Send && pr.port == nil {
+				return nil, fmt.Errorf("synapse %s delivers but drives a summed port", pr.syn.Type)
+			}
+		}
+		e.send = func(v float64) { pr.port.receive(&pr.portCx, e.post+pr.post.off, v) }
+		return sl, nil
+	}
+	for _, l := range syn.Tick {
+		sl, err := compile(plan.Tick, l)
+		if err != nil {
+			return err
+		}
+		pr.clocked = append(pr.clocked, sl)
+	}
+	for kind, ls := range map[plan.PhaseKind][]*plan.Loop{plan.Sum: {syn.Sum}, plan.Normalize: syn.Normalize, plan.CatchUp: syn.CatchUp} {
+		for _, l := range ls {
+			if l == nil {
+				continue
+			}
+			sl, err := compile(kind, l)
+			if err != nil {
+				return err
+			}
+			pr.systems = append(pr.systems, sl)
+		}
+	}
+	// keep the plan's order within each kind
+	sort.SliceStable(pr.systems, func(a, b int) bool { return pr.systems[a].kind < pr.systems[b].kind })
+	var err error
+	if pr.onPreOne, pr.onPre, pr.onPreAfter, err = pr.handler(syn.OnPre, plan.PreSpikes, compile); err != nil {
+		return err
+	}
+	if pr.onPostOne, pr.onPost, pr.onPostAfter, err = pr.handler(syn.OnPost, plan.PostSpikes, compile); err != nil {
+		return err
+	}
+	pr.onMod, pr.modSrc = map[string]kernel{}, map[string]node{}
+	for _, m := range syn.Mods {
+		sl, err := compile(plan.Modulate, m.Loop)
+		if err != nil {
+			return err
+		}
+		pr.onMod[m.Name], pr.modSrc[m.Name] = sl.kernel(), byName[m.Source]
+	}
+	if ip.Synapse.Summed != nil && len(pr.systems) == 0 {
+		return fmt.Errorf("internal: no summed loop for %s", pr.name)
 	}
 	return nil
 }
 
-// lazyOf reads the 1-variable linear equation x' = a·x + c of a trace.
-func lazyOf(v *ir.Var, o *ir.ODE, vals []float64) (*lazyVar, error) {
-	l, bad, ok := ir.Linearize([]*ir.Var{v}, []ir.Expr{o.Rhs})
-	if !ok || len(l.Inputs) > 0 {
-		what := "inputs"
-		if bad != nil {
-			what = ir.ExprString(bad)
+// handler makes an event's loops kernels: the spike's own loop before the
+// synapse loop (one), the synapse loop (each) and the spike's loop after it.
+func (pr *proj) handler(loops []*plan.Loop, spikes plan.Space, compile func(plan.PhaseKind, *plan.Loop) (*synLoop, error)) (one, each, after kernel, err error) {
+	none := func(*ctx) {}
+	one, each, after = none, none, none
+	synapses := false
+	for _, l := range loops {
+		sl, err := compile(plan.Deliver, l)
+		if err != nil {
+			return nil, nil, nil, err
 		}
-		return nil, fmt.Errorf("%s' is not a linear trace (%s); only those are event-driven", v.Name, what)
+		switch {
+		case l.Space != spikes:
+			each, synapses = sl.kernel(), true
+		case synapses:
+			after = sl.kernel()
+		default:
+			one = sl.kernel()
+		}
 	}
-	return &lazyVar{v: v, vals: vals, last: make([]float64, len(vals)), a: l.A[0][0], c: l.C[0], kind: v.Storage}, nil
+	return one, each, after, nil
 }
 
-// slot resolves synapse-model variables for the scalar closures.
+// kernel runs the loop for the context's element: its synapse c.i with
+// c.pre and c.post, or the spiking neuron of a spike's loop.
+func (sl *synLoop) kernel() kernel {
+	e := sl.e
+	return func(c *ctx) {
+		e.start(0, c.t)
+		e.pre, e.post = c.pre, c.post
+		i := c.i
+		switch e.l.Space {
+		case plan.PreSpikes:
+			i = c.pre
+		case plan.PostSpikes:
+			i = c.post
+		}
+		e.elem(i, 0, &sl.x)
+	}
+}
+
+// run runs a loop that needs no event over its space at step n, time t.
+func (sl *synLoop) run(pr *proj, n int, t float64) {
+	e := sl.e
+	e.start(n, t)
+	switch e.l.Space {
+	case plan.PreNeurons:
+		for i := 0; i < pr.pre.size(); i++ {
+			e.pre = i
+			e.elem(i, 0, &sl.x)
+		}
+	case plan.PostNeurons:
+		for j := 0; j < pr.post.n; j++ {
+			e.post = j
+			e.elem(j, 0, &sl.x)
+		}
+	case plan.Synapses:
+		if sl.onlyI {
+			for i := range int(pr.nsyn) {
+				e.elem(i, 0, &sl.x)
+			}
+			return
+		}
+		for i := 0; i < pr.pre.size(); i++ {
+			first, targets := pr.row(i)
+			e.pre = i
+			for k, j := range targets {
+				e.post = int(j)
+				e.elem(int(first)+k, 0, &sl.x)
+			}
+		}
+	}
+}
+
+// runKind runs the non-event loops of one kind, in the plan's order.
+func (pr *proj) runKind(kind plan.PhaseKind, s *sim) {
+	for _, sl := range pr.systems {
+		if sl.kind == kind {
+			sl.run(pr, s.n, s.t)
+		}
+	}
+}
+
+// slot resolves synapse-model variables for the initial values' closures.
 func (pr *proj) slot(r *ir.Ref) ([]float64, func(c *ctx) int, error) {
 	switch r.Side {
 	case ir.Pre:
@@ -174,14 +317,6 @@ func (pr *proj) slot(r *ir.Ref) ([]float64, func(c *ctx) int, error) {
 	return vals, nil, nil
 }
 
-func (pr *proj) target(v *ir.Var) (target, error) {
-	vals, index, err := pr.slot(&ir.Ref{Var: v})
-	if err != nil {
-		return target{}, err
-	}
-	return target{vals: vals, index: index}, nil
-}
-
 // init draws initial values, one stream per variable.
 func (pr *proj) init(s *sim, cp *compiler) error {
 	for _, v := range pr.syn.Vars {
@@ -212,53 +347,13 @@ func (pr *proj) init(s *sim, cp *compiler) error {
 	return nil
 }
 
-// split compiles a handler split by ir.SplitHandler: statements on
-// per-side state once per spike (before and after the synapse loop), the
-// rest per synapse.
-func (pr *proj) split(sc *stmtCompiler, ss []ir.Stmt, side ir.Storage) (one, each, after kernel, err error) {
-	before, per, later, err := ir.SplitHandler(ss, side)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	if one, err = sc.stmts(before); err != nil {
-		return nil, nil, nil, err
-	}
-	if after, err = sc.stmts(later); err != nil {
-		return nil, nil, nil, err
-	}
-	each, err = sc.stmts(per)
-	return one, each, after, err
-}
-
-// advance brings the lazy traces an event touches up to now.
-func (pr *proj) advance(t float64, syn, pre, post int) {
-	for _, l := range pr.lazy {
-		switch l.kind {
-		case ir.PerPre:
-			if pre >= 0 {
-				l.advance(pre, t)
-			}
-		case ir.PerPost:
-			if post >= 0 {
-				l.advance(post, t)
-			}
-		default:
-			if syn >= 0 {
-				l.advance(syn, t)
-			}
-		}
-	}
-}
-
 func (pr *proj) preSpike(s *sim, i int, first int64, targets []int32) {
 	c := &pr.cx
 	c.t, c.pre, c.post, c.i = s.t, i, -1, -1
-	pr.advance(s.t, -1, i, -1)
 	pr.onPreOne(c)
 	pr.checkSynapse(c)
 	for k, j := range targets {
 		c.i, c.post = int(first)+k, int(j)
-		pr.advance(s.t, c.i, -1, c.post)
 		pr.onPre(c)
 		pr.checkSynapse(c)
 	}
@@ -307,12 +402,10 @@ func (pr *proj) postSpikes(s *sim) {
 	c.t = s.t
 	for _, j := range pr.post.fired() {
 		c.i, c.pre, c.post = -1, -1, int(j)
-		pr.advance(s.t, -1, -1, int(j))
 		pr.onPostOne(c)
 		for k := pr.colPtr[j]; k < pr.colPtr[j+1]; k++ {
 			syn := int64(pr.colSyn[k])
 			c.i, c.pre = int(syn), pr.preOf(syn)
-			pr.advance(s.t, c.i, c.pre, -1)
 			pr.onPost(c)
 			pr.checkSynapse(c)
 		}
@@ -334,7 +427,6 @@ func (pr *proj) modulate(s *sim) {
 				first, targets := pr.row(i)
 				for m, j := range targets {
 					c.i, c.pre, c.post = int(first)+m, i, int(j)
-					pr.advance(s.t, c.i, c.pre, c.post)
 					k(c)
 					pr.checkSynapse(c)
 				}
@@ -344,166 +436,28 @@ func (pr *proj) modulate(s *sim) {
 }
 
 // normalize rescales each postsynaptic neuron's incoming values so they sum
-// to the target (synaptic scaling).
+// to the target (synaptic scaling): the plan's loops.
 func (pr *proj) normalize(s *sim) {
 	if pr.norm == nil || s.n%pr.normEvery != 0 {
 		return
 	}
-	vals := pr.vals[pr.norm.Var]
-	l2 := pr.norm.Func == "l2"
-	for j := 0; j < pr.post.n; j++ {
-		sum := 0.0
-		for k := pr.colPtr[j]; k < pr.colPtr[j+1]; k++ {
-			if x := vals[pr.colSyn[k]]; l2 {
-				sum += x * x
-			} else {
-				sum += x
-			}
-		}
-		if sum <= 0 {
-			continue
-		}
-		if l2 {
-			sum = math.Sqrt(sum)
-		}
-		f := pr.norm.Target / sum
-		for k := pr.colPtr[j]; k < pr.colPtr[j+1]; k++ {
-			vals[pr.colSyn[k]] *= f
-		}
-	}
+	pr.runKind(plan.Normalize, s)
 }
 
 // catchUp advances every lazy trace to the current time.
-func (pr *proj) catchUp(s *sim) {
-	for _, l := range pr.lazy {
-		for i := range l.vals {
-			l.advance(i, s.t)
-		}
-	}
-}
-
-// clockVar is synaptic state integrated every step: x <- p·x + r.
-type clockVar struct {
-	vals []float64
-	p, r float64
-}
-
-// clocked is the one-step form of a trace's exact solution.
-func (l *lazyVar) clocked(dt float64) *clockVar {
-	if l.a == 0 {
-		return &clockVar{vals: l.vals, p: 1, r: l.c * dt}
-	}
-	e := math.Exp(l.a * dt)
-	return &clockVar{vals: l.vals, p: e, r: l.c * (e - 1) / l.a}
-}
+func (pr *proj) catchUp(s *sim) { pr.runKind(plan.CatchUp, s) }
 
 // tick advances clock-driven synaptic state by one step.
-func (pr *proj) tick() {
-	for _, l := range pr.clocked {
-		for i, x := range l.vals {
-			l.vals[i] = l.p*x + l.r
-		}
-	}
-	for _, cs := range pr.systems {
-		cs.step()
+func (pr *proj) tick(s *sim) {
+	for _, sl := range pr.clocked {
+		sl.run(pr, s.n, s.t)
 	}
 }
 
-// clockSys integrates a coupled or nonlinear system of per-synapse
-// variables every step, one synapse at a time (each synapse's equations
-// read only its own state, so updating in place is safe).
-type clockSys struct {
-	vals    [][]float64
-	rhs     []sfn
-	method  ir.Method
-	rows    []ir.Row // exact: propagator rows
-	dt      float64
-	x0, k   []float64
-	acc, xs []float64
-	c       ctx
-}
-
-func (pr *proj) clockSystem(cp *compiler, sys *ir.System, dt float64) (*clockSys, error) {
-	cs := &clockSys{method: sys.Method, dt: dt}
-	if err := plan.CheckClockSystem(sys); err != nil {
-		return nil, err
-	}
-	for _, v := range sys.Vars { // one storage for the whole system: element e of each
-		cs.vals = append(cs.vals, pr.vals[v])
-	}
-	for _, o := range sys.ODEs {
-		f, err := cp.expr(plan.InlineAliases(o.Rhs))
-		if err != nil {
-			return nil, err
-		}
-		cs.rhs = append(cs.rhs, f)
-	}
-	if sys.Method == ir.Exact {
-		if len(sys.Inputs) > 0 {
-			return nil, fmt.Errorf("the system of %s reads inputs, which gosim does not support in synapses", sys.Vars[0].Name)
-		}
-		cs.rows = ir.Rows(sys.P, sys.Q, sys.R)
-	}
-	n := len(sys.Vars)
-	cs.x0, cs.k, cs.acc, cs.xs = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
-	return cs, nil
-}
-
-func (cs *clockSys) step() {
-	if len(cs.vals) == 0 {
-		return
-	}
-	c := &cs.c
-	h := cs.dt
-	for e := range cs.vals[0] {
-		c.i, c.pre, c.post = e, e, e // every variable of the system has this storage
-		if cs.method == ir.Exact {
-			for j, v := range cs.vals {
-				cs.xs[j] = v[e]
-			}
-			for j := range cs.rows {
-				rw := &cs.rows[j]
-				acc := 0.0
-				for k, col := range rw.Xi {
-					acc += rw.Xc[k] * cs.xs[col]
-				}
-				cs.vals[j][e] = acc + rw.R
-			}
-			continue
-		}
-		for j, v := range cs.vals {
-			cs.x0[j] = v[e]
-		}
-		stage := func(frac, weight float64, first bool) {
-			for j, f := range cs.rhs {
-				cs.k[j] = f(c)
-			}
-			for j := range cs.vals {
-				if first {
-					cs.acc[j] = weight * cs.k[j]
-				} else {
-					cs.acc[j] += weight * cs.k[j]
-				}
-			}
-			if frac > 0 {
-				for j, v := range cs.vals {
-					v[e] = cs.x0[j] + frac*h*cs.k[j]
-				}
-			}
-		}
-		if cs.method == ir.Euler {
-			stage(0, 1, true)
-		} else {
-			stage(0.5, 1.0/6, true)
-			stage(0.5, 2.0/6, false)
-			stage(1, 2.0/6, false)
-			stage(0, 1.0/6, false)
-		}
-		for j, v := range cs.vals {
-			v[e] = cs.x0[j] + h*cs.acc[j]
-		}
-	}
-}
+// sum drives the continuous port: every step, each postsynaptic neuron
+// receives the sum of the synapse type's `summed` expression over its
+// synapses, in presynaptic order (lazy traces advanced to now).
+func (pr *proj) sum(s *sim) { pr.runKind(plan.Sum, s) }
 
 func sortedNames[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
@@ -547,24 +501,4 @@ func storageSide(s ir.Storage) int {
 		return runtime.OnPost
 	}
 	return runtime.OnSynapse
-}
-
-// sum drives the continuous port: every step, each postsynaptic neuron
-// receives the sum of the synapse type's `summed` expression over its
-// synapses, in presynaptic order (lazy traces advanced to now).
-func (pr *proj) sum(s *sim) {
-	if pr.summed == nil {
-		return
-	}
-	c := &pr.cx
-	c.t = s.t
-	off := pr.post.off
-	for i := 0; i < pr.pre.size(); i++ {
-		first, targets := pr.row(i)
-		for m, j := range targets {
-			c.i, c.pre, c.post = int(first)+m, i, int(j)
-			pr.advance(s.t, c.i, c.pre, c.post)
-			pr.sumPort[off+int(j)] += pr.summed(c)
-		}
-	}
 }

@@ -246,7 +246,7 @@ func (s *sim) step() error {
 	// equations do not read the neurons, so the order of tick and update is
 	// free)
 	for _, pr := range s.projs {
-		pr.tick()
+		pr.tick(s)
 	}
 	for _, pr := range s.projs {
 		pr.sum(s)
