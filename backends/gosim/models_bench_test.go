@@ -1,7 +1,6 @@
 package gosim_test
 
 import (
-	"syscall"
 	"testing"
 
 	"github.com/snnc/snnc"
@@ -15,24 +14,17 @@ func benchModel(b *testing.B, path string, dur float64, threads int) {
 	if diags.HasErrors() {
 		b.Fatal(diags)
 	}
-	cpu := cpuTime()
+	cpu := int64(cpuTime())
 	for b.Loop() {
 		if _, err := gosim.Run(p, gosim.Options{Duration: dur, Threads: threads}); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(int64(cpuTime())-cpu)/float64(b.N), "cpu-ns/op")
 }
 
 // cpuTime is the process's CPU time (user and system) in ns: on a shared,
 // loaded machine it varies far less than the wall time between runs.
-func cpuTime() int64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return ru.Utime.Nano() + ru.Stime.Nano()
-}
 
 func BenchmarkRunCUBA4000(b *testing.B)    { benchModel(b, "../../examples/cuba.snn", 0.2, 1) }
 func BenchmarkRunCUBA40000(b *testing.B)   { benchModel(b, "../../bench/models/cuba40k.snn", 0.05, 1) }
@@ -55,13 +47,13 @@ func benchNeurons(b *testing.B, path string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cpu := cpuTime()
+	cpu := int64(cpuTime())
 	for b.Loop() {
 		if err := step(); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N)/float64(n), "cpu-ns/neuron")
+	b.ReportMetric(float64(int64(cpuTime())-cpu)/float64(b.N)/float64(n), "cpu-ns/neuron")
 }
 
 func BenchmarkNeuronsCUBA4000(b *testing.B)  { benchNeurons(b, "../../examples/cuba.snn") }
