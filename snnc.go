@@ -30,14 +30,22 @@ import (
 
 func init() { lang.SetStdNames(stdlib.Names()) }
 
-// CheckModel is what `snnc check` runs: parse and check, then lower to the
-// IR and run the passes, so that every rule about the model, those the
-// passes apply included (method exact on a nonlinear system, post.v in a
-// synapse equation), is reported by check as by run, with its position.
-// src nil reads the file.
-func CheckModel(path string, src []byte, dataDir string) (*lang.Program, lang.Diagnostics) {
-	r, diags := Compile(path, Options{Stop: Optimised, Source: src, DataDir: dataDir})
-	return r.Checked, diags
+// CheckModel is what `snnc check` and the language server report: parse
+// and check, then lower to the IR and run the passes, so that every rule
+// about the model, those the passes apply included (method exact on a
+// nonlinear system, post.v in a synapse equation), is reported as run
+// reports it, with its position. The passes' remarks (notes) are `snnc
+// ir`'s and are left out. o.Stop is ignored.
+func CheckModel(path string, o Options) (*lang.Program, lang.Diagnostics) {
+	o.Stop = Optimised
+	r, diags := Compile(path, o)
+	var out lang.Diagnostics
+	for _, d := range diags {
+		if d.Severity != lang.Note {
+			out = append(out, d)
+		}
+	}
+	return r.Checked, out
 }
 
 // CheckFile reads, parses and checks the model in path (Compile's first

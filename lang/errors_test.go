@@ -82,7 +82,7 @@ func TestErrors(t *testing.T) {
 			if len(want) == 0 {
 				t.Fatalf("%s has no ERROR expectations", path)
 			}
-			_, diags := snnc.CheckModel(path, src, "")
+			_, diags := snnc.CheckModel(path, snnc.Options{Source: src})
 			matched := make([]bool, len(diags))
 			for _, w := range want {
 				found := false

@@ -42,10 +42,10 @@ func (d *doc) check(imports *importCache) {
 	if imports != nil {
 		load = imports.load
 	}
-	r, diags := snnc.Compile(d.path, snnc.Options{Stop: snnc.Checked, Source: src, DataDir: filepath.Dir(d.path), Load: load})
-	d.prog, d.diags = r.Checked, diags
+	prog, diags := snnc.CheckModel(d.path, snnc.Options{Source: src, DataDir: filepath.Dir(d.path), Load: load})
+	d.prog, d.diags = prog, diags
 	d.checkLines = newLines(string(parser.Normalize(src)))
-	if p := r.Checked; p != nil && len(p.Files) > 0 && p.Files[0] != nil {
+	if p := prog; p != nil && len(p.Files) > 0 && p.Files[0] != nil {
 		d.file, d.fileProg, d.srcLines = p.Files[0], p, d.checkLines
 	}
 	if d.srcLines == nil {

@@ -162,7 +162,7 @@ func TestDiagnosticsAreSnncChecks(t *testing.T) {
 // (message, place, hint as related information, severity).
 func sameAsCheck(t *testing.T, c *client, uri, path, text string) {
 	t.Helper()
-	_, want := snnc.Compile(path, snnc.Options{Stop: snnc.Checked, Source: []byte(text), DataDir: filepath.Dir(path)})
+	_, want := snnc.CheckModel(path, snnc.Options{Source: []byte(text), DataDir: filepath.Dir(path)})
 	got := c.diags[uri]
 	if len(want) == 0 || len(got) != len(want) {
 		t.Fatalf("got %d diagnostics, snnc check gives %d: %v", len(got), len(want), want)
@@ -655,4 +655,30 @@ func stripComments(text string) string {
 		b.WriteString(l + "\n")
 	}
 	return b.String()
+}
+
+// TestDiagnosticsIncludePassRules: an error that only the passes find
+// (method exact on a nonlinear system) is shown as `snnc check` shows it,
+// at its place.
+func TestDiagnosticsIncludePassRules(t *testing.T) {
+	c := newClient(t)
+	path, err := filepath.Abs(filepath.Join("..", "testdata", "errors", "method_exact_nonlinear.snn"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	uri := c.open(path, string(b))
+	sameAsCheck(t, c, uri, path, string(b))
+	found := false
+	for _, d := range c.diags[uri] {
+		if strings.Contains(d.Message, "method exact needs equations that are linear") {
+			found = d.Range.Start.Line == 5 // `method exact` is on line 6
+		}
+	}
+	if !found {
+		t.Fatalf("no diagnostic for method exact on line 6: %+v", c.diags[uri])
+	}
 }

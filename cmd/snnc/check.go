@@ -45,10 +45,10 @@ Examples:
 					failed = true
 					continue
 				}
-				prog, diags := snnc.CheckModel(path, nil, filepath.Dir(path))
+				prog, diags := snnc.CheckModel(path, snnc.Options{DataDir: filepath.Dir(path)})
 				done()
 				path = arg
-				printDiags(stderr, prog, dropNotes(diags)) // the passes' remarks are snnc ir's
+				printDiags(stderr, prog, diags)
 				if diags.HasErrors() {
 					failed = true
 				} else if !quiet {

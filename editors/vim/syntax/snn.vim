@@ -7,7 +7,8 @@ endif
 syn keyword snnDecl      import neuron synapse network function run population input project record
 syn keyword snnDecl      compartment dendrite phase wta modulator normalize
 syn keyword snnBlock     parameters state equations inputs
-syn keyword snnControl   if then else unless every except for to on
+syn keyword snnControl   if then else unless every except for to on rising
+syn match   snnControl   '\<at\s\+end\>'
 syn keyword snnKeyword   deliver refractory using method continuous current summed
 syn keyword snnOperator  and or not
 syn keyword snnBoolean   true false
