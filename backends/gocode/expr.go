@@ -262,30 +262,8 @@ func (en *env) call(x *ir.Call) (code, error) {
 			return atom("normal(" + args[0] + ", " + args[1] + ", " + rng + ")"), nil
 		}
 	}
-	switch x.Fn {
-	case "exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "floor", "ceil", "round":
-		if len(args) == 1 {
-			fn := strings.ToUpper(x.Fn[:1]) + x.Fn[1:]
-			return atom("math." + fn + "(" + args[0] + ")"), nil
-		}
-	case "sigmoid":
-		if len(args) == 1 {
-			return atom("sigmoid(" + args[0] + ")"), nil
-		}
-	case "pow":
-		return atom("math.Pow(" + args[0] + ", " + args[1] + ")"), nil
-	case "clip":
-		return atom("math.Min(math.Max(" + args[0] + ", " + args[1] + "), " + args[2] + ")"), nil
-	case "min", "max":
-		fn := "math.Min("
-		if x.Fn == "max" {
-			fn = "math.Max("
-		}
-		s := args[0]
-		for _, a := range args[1:] {
-			s = fn + s + ", " + a + ")"
-		}
-		return atom(s), nil
+	if c, ok := goCall(x.Fn, args); ok {
+		return atom(c), nil
 	}
 	return code{}, fmt.Errorf("unknown function %s", x.Fn)
 }

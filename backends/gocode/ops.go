@@ -265,9 +265,13 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 				b.line("%s := sel(%s, %s, %s)", v, cond(c), num(x), num(y))
 			}
 		case plan.Call:
-			call, err := p.call(op, num)
-			if err != nil {
-				return nil, fmt.Errorf("%s, op %d: %w", l, k, err)
+			args := make([]string, len(op.Args))
+			for j, a := range op.Args {
+				args[j] = num(a)
+			}
+			call, ok := goCall(op.Fn, args)
+			if !ok {
+				return nil, fmt.Errorf("%s, op %d: unknown function %s with %d arguments", l, k, op.Fn, len(args))
 			}
 			b.line("%s := %s", v, call)
 		case plan.Rand:
@@ -298,23 +302,20 @@ func paren(s string) string {
 	return s
 }
 
-// call is a built-in function of the plan (ir.Eval1) as Go.
-func (p *opsPrinter) call(op *plan.Op, num func(int) string) (string, error) {
-	args := make([]string, len(op.Args))
-	for k, a := range op.Args {
-		args[k] = num(a)
-	}
+// goCall is a built-in function (ir.Eval1's) of Go expressions as Go, or
+// false for an unknown function or a wrong number of arguments.
+func goCall(fn string, args []string) (string, bool) {
 	one := len(args) == 1
-	switch fn := op.Fn; {
+	switch {
 	case one && (fn == "exp" || fn == "log" || fn == "sqrt" || fn == "abs" || fn == "sin" || fn == "cos" ||
 		fn == "tanh" || fn == "floor" || fn == "ceil" || fn == "round"):
-		return "math." + strings.ToUpper(fn[:1]) + fn[1:] + "(" + args[0] + ")", nil
+		return "math." + strings.ToUpper(fn[:1]) + fn[1:] + "(" + args[0] + ")", true
 	case one && fn == "sigmoid":
-		return "sigmoid(" + args[0] + ")", nil
+		return "sigmoid(" + args[0] + ")", true
 	case fn == "pow" && len(args) == 2:
-		return "math.Pow(" + args[0] + ", " + args[1] + ")", nil
+		return "math.Pow(" + args[0] + ", " + args[1] + ")", true
 	case fn == "clip" && len(args) == 3:
-		return "math.Min(math.Max(" + args[0] + ", " + args[1] + "), " + args[2] + ")", nil
+		return "math.Min(math.Max(" + args[0] + ", " + args[1] + "), " + args[2] + ")", true
 	case (fn == "min" || fn == "max") && len(args) > 0:
 		f := "math.Min("
 		if fn == "max" {
@@ -324,9 +325,9 @@ func (p *opsPrinter) call(op *plan.Op, num func(int) string) (string, error) {
 		for _, a := range args[1:] {
 			s = f + s + ", " + a + ")"
 		}
-		return s, nil
+		return s, true
 	}
-	return "", fmt.Errorf("unknown function %s with %d arguments", op.Fn, len(args))
+	return "", false
 }
 
 // localOf is a local initialised to init, declared once (named prefix and
