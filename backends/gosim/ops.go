@@ -284,6 +284,20 @@ func (e *loopExec) elem(i int, w float64, x *lanes) {
 			v[k] = -v[a[0]]
 		case plan.Not:
 			v[k] = b2f(v[a[0]] == 0)
+		case plan.Gt: // a lazy trace's advance (synapse loops)
+			v[k] = b2f(v[a[0]] > v[a[1]])
+		case plan.Call:
+			if op.Fn == "exp" {
+				// exp(0) = 1 exactly: a lazy trace advanced again at the
+				// same time (d = 0) skips the call, as an interpreter would
+				if x := v[a[0]]; x == 0 {
+					v[k] = 1
+				} else {
+					v[k] = math.Exp(x)
+				}
+			} else {
+				v[k] = e.apply(op, v)
+			}
 		default:
 			if f := binFn(op.Code); f != nil {
 				v[k] = f(v[a[0]], v[a[1]])
