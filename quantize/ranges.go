@@ -112,6 +112,8 @@ type absEnv struct {
 	seen   map[*iir.Op]bool
 	held   absState // what refractory neurons hold: the reset's values, the initial ones
 	holds  []bool   // the variables the update holds while the neuron is refractory
+	// and that no input port writes while it is refractory (`except
+	// inputs`): only then is a refractory neuron's value one it held
 }
 
 // aff is an affine form c + Σ k_i·X_i + [elo, ehi] over the variables'
@@ -404,6 +406,13 @@ func analyse(p *iir.Program, m *iir.Model) {
 			}
 		}
 	}
+	for _, pt := range m.Ports {
+		for _, o := range pt.Kernel.Ops {
+			if o.Code == iir.OpStore && pt.Events > 0 && !droppedWhileRefractory(o) {
+				e.holds[e.index[o.Var]] = false
+			}
+		}
+	}
 	e.held = init.copy()
 	s := e.narrow(init, e.fixpoint(init))
 	e.recordOps(s)
@@ -411,6 +420,20 @@ func analyse(p *iir.Program, m *iir.Model) {
 		v.Range = s[i]
 	}
 	prove(p, m)
+}
+
+// droppedWhileRefractory: a port's store writes the variable's own value
+// back while the neuron is refractory (select(refractory, load x, new)).
+func droppedWhileRefractory(st *iir.Op) bool {
+	sel := st.Args[0]
+	if sel.Code == iir.OpResize && sel.Ovf == iir.Proved {
+		sel = sel.Args[0]
+	}
+	if sel.Code != iir.OpSelect || sel.Args[0].Code != iir.OpRefractory {
+		return false
+	}
+	old := sel.Args[1]
+	return old.Code == iir.OpLoad && old.Var == st.Var
 }
 
 // portEvents sets each port's most events per step (Σ fan-in of the
