@@ -74,11 +74,7 @@ run Net for 10 ms
 		if err := d.Write(dir); err != nil {
 			t.Fatal(err)
 		}
-		cmd := exec.Command("verilator", "--lint-only", "-Wall", verilog.Top+".v")
-		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Errorf("verilator --lint-only -Wall: %v\n%s", err, out)
-		}
+		lint(t, dir)
 	}
 }
 
