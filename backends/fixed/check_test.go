@@ -22,10 +22,26 @@ import (
 // geometry, from_file edge lists with repeated edges (multapses) included,
 // delays of 0-3 steps and pair STDP on some; a third of the populations
 // are standard-library cells.
-func genRangeModel(t testing.TB, seed uint64, dir string) string {
+//
+// On loihi and xylo every population is the profile's cell (testdata/fixed)
+// with its one port, weights in the range that makes it fire.
+func genRangeModel(t testing.TB, seed uint64, dir, target string) string {
 	r := rand.New(rand.NewPCG(seed, 17))
 	var b, net strings.Builder
 	b.WriteString("import \"std/neurons\"\nimport \"std/plasticity\"\n\n")
+	chip := map[string]struct {
+		file, cell string
+		lo, hi     float64
+	}{"loihi": {"loihi_lif.snn", "LoihiLIF", 10, 40}, "xylo": {"xylo_lif.snn", "XyloLIF", 4, 16}}
+	hw, onChip := chip[target]
+	if onChip {
+		src, err := os.ReadFile(filepath.Join("../../testdata/fixed", hw.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defs, _, _ := strings.Cut(string(src), "\nnetwork ")
+		b.WriteString(defs + "\n")
+	}
 	dt := []float64{0.1, 0.5, 1}[r.IntN(3)]
 	fmt.Fprintf(&net, "network Net {\n    dt = %g ms\n    seed = %d\n", dt, seed)
 	type node struct {
@@ -36,6 +52,13 @@ func genRangeModel(t testing.TB, seed uint64, dir string) string {
 	var pops, srcs []node
 	ports := map[string][2]string{} // a population's two ports
 	for k := range 1 + r.IntN(3) {
+		if onChip {
+			p := node{fmt.Sprintf("P%d", k), 1 + r.IntN(6), true}
+			pops = append(pops, p)
+			ports[p.name] = [2]string{"exc", "exc"}
+			fmt.Fprintf(&net, "    population %s = %s[%d]\n", p.name, hw.cell, p.size)
+			continue
+		}
 		if r.IntN(3) == 0 { // a standard-library cell: exc and inh ports
 			c := []string{"LIF", "IF", "Izhikevich"}[r.IntN(3)]
 			p := node{fmt.Sprintf("P%d", k), 1 + r.IntN(6), true}
@@ -133,12 +156,15 @@ func genRangeModel(t testing.TB, seed uint64, dir string) string {
 		if port == "inh" {
 			w = -math.Abs(w)
 		}
+		if onChip {
+			w = math.Copysign(hw.lo+(hw.hi-hw.lo)*r.Float64(), w)
+		}
 		extra := ""
 		if d := r.IntN(4); d > 0 {
 			extra = fmt.Sprintf("  delay = %g ms", float64(d)*dt)
 		}
 		using := ""
-		if port == "exc" && w > 0 && r.IntN(4) == 0 {
+		if port == "exc" && w > 0 && !onChip && r.IntN(4) == 0 {
 			using = []string{" using PairSTDP", " using NearestSTDP"}[r.IntN(2)]
 		}
 		fmt.Fprintf(&net, "    project %s -> %s : %s%s { connect = %s  weight = %.2f mV%s }\n", pre.name, post.name, port, using, conn, w, extra)
@@ -161,10 +187,10 @@ func genRangeModel(t testing.TB, seed uint64, dir string) string {
 // checkRangeModel lowers a model file to q16 and runs it with every value
 // checked against the range analysis; it reports whether the model lowered
 // (a profile may refuse a random model: no proof to check).
-func checkRangeModel(t testing.TB, path string) bool {
+func checkRangeModel(t testing.TB, path, target string) bool {
 	t.Helper()
 	dir := filepath.Dir(path)
-	o := snnc.Options{DataDir: dir, Passes: passes.Options{Off: map[string]bool{}, Target: "q16"}}
+	o := snnc.Options{DataDir: dir, Passes: passes.Options{Off: map[string]bool{}, Target: target}}
 	p, q, _, diags := snnc.CompileTarget(path, o)
 	if p == nil || q == nil {
 		t.Logf("%s: not lowered: %v", path, diags[0].Msg)
@@ -190,27 +216,33 @@ func checkRangeModel(t testing.TB, path string) bool {
 // random small models; a violated proof is a failure, not a saturation.
 func TestRangeProofsHold(t *testing.T) {
 	for _, f := range []string{"refractory_inputs.snn", "stdlib_if.snn", "multapse.snn"} {
-		if !checkRangeModel(t, filepath.Join("../../testdata/fixed/soundness", f)) {
+		if !checkRangeModel(t, filepath.Join("../../testdata/fixed/soundness", f), "q16") {
 			t.Errorf("%s does not lower to q16", f)
 		}
 	}
-	n, lowered := 120, 0
-	for seed := range uint64(n) {
-		if checkRangeModel(t, genRangeModel(t, seed, t.TempDir())) {
-			lowered++
+	for _, c := range []struct {
+		target string
+		n      uint64
+	}{{"q16", 100}, {"loihi", 30}, {"xylo", 30}} {
+		lowered := uint64(0)
+		for seed := range c.n {
+			if checkRangeModel(t, genRangeModel(t, seed, t.TempDir(), c.target), c.target) {
+				lowered++
+			}
 		}
+		if lowered < c.n/2 {
+			t.Errorf("only %d of %d random models lowered to %s", lowered, c.n, c.target)
+		}
+		t.Logf("%s: %d of %d random models lowered and checked", c.target, lowered, c.n)
 	}
-	if lowered < n/2 {
-		t.Errorf("only %d of %d random models lowered to q16", lowered, n)
-	}
-	t.Logf("%d of %d random models lowered and checked", lowered, n)
 }
 
 // FuzzRangeProofs is TestRangeProofsHold's random models for any seed
 // (make fuzz).
 func FuzzRangeProofs(f *testing.F) {
-	f.Add(uint64(1))
-	f.Fuzz(func(t *testing.T, seed uint64) {
-		checkRangeModel(t, genRangeModel(t, seed, t.TempDir()))
+	f.Add(uint64(1), uint8(0))
+	f.Fuzz(func(t *testing.T, seed uint64, target uint8) {
+		tg := []string{"q16", "loihi", "xylo"}[target%3]
+		checkRangeModel(t, genRangeModel(t, seed, t.TempDir(), tg), tg)
 	})
 }
