@@ -99,6 +99,7 @@ fuzz-short:
 fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzCheck$$' -fuzztime=10m .
 	$(GO) test -run='^$$' -fuzz='^FuzzRun$$' -fuzztime=10m .
+	$(GO) test -run='^$$' -fuzz='^FuzzRangeProofs$$' -fuzztime=10m ./backends/fixed
 
 snnc-check:
 	$(GO) run ./cmd/snnc check -q stdlib/*.snn examples/*.snn examples/*/*.snn testdata/parse/*.snn

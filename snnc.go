@@ -335,23 +335,29 @@ func unwrapPathError(err error) error {
 
 // weightBounds reads the weight files of matrix and conv connectors: a
 // file that does not fit is an error at the projection, and the largest
-// |factor| sizes a fixed-point profile's weight format (the backends read
-// the file again when they build the network).
+// |factor| sizes a fixed-point profile's weight format. It reads the edge
+// lists of from_file connectors for their largest fan-in, which bounds the
+// range proofs (the files are read again when the network is built).
 func weightBounds(p *ir.Program, dir string) lang.Diagnostics {
 	var d lang.Diagnostics
 	for _, prj := range p.Projs {
-		if !prj.Connector.Weighted() {
+		if !prj.Connector.Weighted() && prj.Connector.Kind != "from_file" {
 			continue
 		}
 		spec := estimate.ConnSpec(prj.Connector, false)
 		if dir != "" && !filepath.IsAbs(spec.File) {
 			spec.File = filepath.Join(dir, spec.File)
 		}
-		m, err := runtime.MaxAbsWeight(spec, runtime.Geometry{N: prj.Pre.Size()}, runtime.Geometry{N: prj.Post.Size})
+		pre, post := runtime.Geometry{N: prj.Pre.Size()}, runtime.Geometry{N: prj.Post.Size}
+		var err error
+		if prj.Connector.Kind == "from_file" {
+			prj.Connector.MaxFanIn, err = runtime.FileFanIn(spec, pre, post)
+		} else {
+			prj.Connector.MaxAbs, err = runtime.MaxAbsWeight(spec, pre, post)
+		}
 		if err != nil {
 			d.Errorf(prj.Pos.Pos, prj.Pos.End, "projection %s: %v", prj.Name, err)
 		}
-		prj.Connector.MaxAbs = m
 	}
 	return d
 }

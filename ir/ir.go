@@ -308,6 +308,7 @@ type Connector struct {
 	Ints       map[string][]int // list arguments (conv kernel, input, stride, padding, dilation)
 	File       string
 	MaxAbs     float64 // weighted connectors: the largest |factor| in the file (set before quantize)
+	MaxFanIn   int64   // from_file: the most synapses onto one target, repeated edges counted (set before quantize; 0: not read)
 	ExceptSelf bool
 }
 

@@ -333,6 +333,13 @@ func fanIn(prj *ir.Projection) (int64, string) {
 	switch c.Kind {
 	case "one_to_one":
 		return 1, "one_to_one"
+	case "from_file":
+		// every line is a synapse: an edge listed k times delivers k
+		// weights per spike (the file's count, read before lowering)
+		if c.MaxFanIn > 0 {
+			return c.MaxFanIn, fmt.Sprintf("from_file %s: at most %d synapses onto one neuron, repeated edges counted", c.File, c.MaxFanIn)
+		}
+		return iir.Inf, fmt.Sprintf("from_file %s: the edge list was not read, so any number of synapses may reach one neuron", c.File)
 	case "fan_in":
 		return int64(c.Num["k"]), fmt.Sprintf("fan_in(k = %d)", int64(c.Num["k"]))
 	case "all_to_all":

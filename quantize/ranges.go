@@ -18,9 +18,13 @@ import (
 //	         so the membrane's bound is the threshold plus one step's rise
 //	events   each port adds up to Events weights in one step: Σ over its
 //	         projections of the most synapses onto one neuron (the
-//	         connector's worst case: bernoulli may connect every source)
+//	         connector's worst case: bernoulli may connect every source;
+//	         from_file counts its edge list, a repeated edge k times)
 //	         times one spike per source per step, each weight in the
-//	         projection's integer range
+//	         projection's integer range. A refractory neuron's held
+//	         variable is only the reset's value if no port writes it
+//	         while refractory (`except inputs`); a port's ops are
+//	         bounded on every state events find, past the threshold too
 //	reset    on the spiking neurons after their events
 //
 // The state intervals start at the initial values and are joined with each
@@ -112,6 +116,8 @@ type absEnv struct {
 	seen   map[*iir.Op]bool
 	held   absState // what refractory neurons hold: the reset's values, the initial ones
 	holds  []bool   // the variables the update holds while the neuron is refractory
+	// and that no input port writes while it is refractory (`except
+	// inputs`): only then is a refractory neuron's value one it held
 }
 
 // aff is an affine form c + Σ k_i·X_i + [elo, ehi] over the variables'
@@ -404,6 +410,13 @@ func analyse(p *iir.Program, m *iir.Model) {
 			}
 		}
 	}
+	for _, pt := range m.Ports {
+		for _, o := range pt.Kernel.Ops {
+			if o.Code == iir.OpStore && pt.Events > 0 && !droppedWhileRefractory(o) {
+				e.holds[e.index[o.Var]] = false
+			}
+		}
+	}
 	e.held = init.copy()
 	s := e.narrow(init, e.fixpoint(init))
 	e.recordOps(s)
@@ -411,6 +424,20 @@ func analyse(p *iir.Program, m *iir.Model) {
 		v.Range = s[i]
 	}
 	prove(p, m)
+}
+
+// droppedWhileRefractory: a port's store writes the variable's own value
+// back while the neuron is refractory (select(refractory, load x, new)).
+func droppedWhileRefractory(st *iir.Op) bool {
+	sel := st.Args[0]
+	if sel.Code == iir.OpResize && sel.Ovf == iir.Proved {
+		sel = sel.Args[0]
+	}
+	if sel.Code != iir.OpSelect || sel.Args[0].Code != iir.OpRefractory {
+		return false
+	}
+	old := sel.Args[1]
+	return old.Code == iir.OpLoad && old.Var == st.Var
 }
 
 // portEvents sets each port's most events per step (Σ fan-in of the
@@ -655,7 +682,16 @@ func (e *absEnv) events(s absState) absState {
 			}
 			n := iir.Interval{Lo: pt.Events, Hi: pt.Events}
 			tot := mulI(n, iir.Interval{Lo: min(0, w.Lo), Hi: max(0, w.Hi)})
-			out[i] = resizeI(addI(out[i], tot), rs)
+			after := resizeI(addI(out[i], tot), rs)
+			if e.record {
+				// the kernel's ops see x anywhere between its value before
+				// the step's events and after them (states past the
+				// threshold included, before the reset)
+				mid := out.copy()
+				mid[i] = hull(out[i], after)
+				e.eval(pt.Kernel, mid)
+			}
+			out[i] = after
 			continue
 		}
 		for k := int64(0); k < min(pt.Events, 256); k++ {
@@ -675,6 +711,9 @@ func (e *absEnv) events(s absState) absState {
 						v := o.Var
 						out[e.index[v]] = iir.Interval{Lo: v.Lo, Hi: v.Hi}
 					}
+				}
+				if e.record { // the ops on the states the rest of the events find
+					e.eval(pt.Kernel, out)
 				}
 			}
 		}
@@ -791,8 +830,19 @@ func prove(p *iir.Program, m *iir.Model) {
 		if len(fs) == 0 {
 			v.Proof = iir.Proved
 			if p.Profile.Narrow && (v.Kind == iir.StateVar || v.Kind == iir.InputVar) {
+				// the narrow format must hold every value stored, not only
+				// the invariant at the step's start: an event may take v
+				// past the threshold before the reset overwrites it
+				r := v.Range
+				for _, k := range m.Kernels() {
+					for _, o := range k.Ops {
+						if o.Code == iir.OpStore && o.Var == v && o.Args[0].Range.Lo <= o.Args[0].Range.Hi {
+							r = hull(r, o.Args[0].Range)
+						}
+					}
+				}
 				w := 2
-				for w < v.Width && (iir.MinOf(w, v.Signed) > v.Range.Lo || iir.MaxOf(w, v.Signed) < v.Range.Hi) {
+				for w < v.Width && (iir.MinOf(w, v.Signed) > r.Lo || iir.MaxOf(w, v.Signed) < r.Hi) {
 					w++
 				}
 				if w < v.Width {

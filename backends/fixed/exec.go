@@ -10,6 +10,9 @@ import "github.com/snnc/snnc/ir/iir"
 // neuron and advances in op order).
 
 func (p *xpop) vector(k *iir.Kernel) {
+	if p.check != nil {
+		defer p.check.vector(p, k)
+	}
 	n := p.n
 	regs := p.regs
 	for _, o := range k.Ops {
@@ -170,6 +173,9 @@ func b2i(b bool) int64 {
 
 // scalar runs a kernel on neuron i (w: the event's weight).
 func (p *xpop) scalar(k *iir.Kernel, i int, w int64) {
+	if p.check != nil {
+		defer p.check.scalar(p, k)
+	}
 	r := p.scal
 	for _, o := range k.Ops {
 		var x int64

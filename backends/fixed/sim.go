@@ -318,6 +318,7 @@ type xpop struct {
 	lbits  int
 	ovf    []int64 // per variable: stores changed by overflow handling
 	fast   []*fastPort
+	check  *rangeCheck // CheckRanges: every value against the range analysis
 }
 
 // fastPort is a port kernel x ← resize(x ± weight).
@@ -478,6 +479,9 @@ func (p *xpop) receive(k int, i int, w int64) {
 			y = x + w
 		}
 		r := iir.Resize(y, fp.rs.Width, fp.rs.Signed, fp.rs.Ovf, fp.rs.Lo, fp.rs.Hi)
+		if p.check != nil {
+			p.check.value(p, p.m.Ports[k].Kernel, fp.rs.Args[0], y)
+		}
 		if r != y {
 			p.ovf[fp.vidx]++
 		}

@@ -179,7 +179,8 @@ type emitter struct {
 	// index spaces: out_addr (populations) and in_addr (spike inputs)
 	obase, ibase, oaw, iaw int
 	phases                 []*phase
-	wmax                   int // width of syn_w
+	wmax                   int         // width of syn_w
+	wbits                  map[int]int // width of projection k's weight memory p<k>_w
 	g                      *kgen
 	plWrites               map[string][]string // STDP kernel → its memory writes
 	plOut                  map[int]sig         // plastic projection → the weight it delivers
@@ -423,6 +424,10 @@ func (e *emitter) memories() {
 			}
 			ww := max(need(lo), need(hi))
 			e.wmax = max(e.wmax, ww)
+			if e.wbits == nil {
+				e.wbits = map[int]int{}
+			}
+			e.wbits[k] = ww
 			mp.Weights = fmt.Sprintf("p%d_w", k)
 			ws := p.W
 			if len(ws) == 0 {
@@ -587,7 +592,12 @@ func (e *emitter) synEvent() {
 			fmt.Fprintf(b, "    // verilator lint_off WIDTH\n    wire signed [%d:0] p%d_dw = %s;\n    // verilator lint_on WIDTH\n", e.wmax-1, ph.k, e.plOut[ph.k].name)
 			wsel = append(wsel, fmt.Sprintf("(ph == %s) ? p%d_dw : ", ph.id, ph.k))
 		} else if p.W != nil {
-			wsel = append(wsel, fmt.Sprintf("(ph == %s) ? $signed(p%d_w[%s]) : ", ph.id, ph.k, zext("k", e.kw, clog2(max(1, len(p.W))))))
+			// sign-extended to syn_w's width: projections' weight memories differ
+			w := fmt.Sprintf("p%d_w[%s]", ph.k, zext("k", e.kw, clog2(max(1, len(p.W)))))
+			if ww := e.wbits[ph.k]; ww < e.wmax {
+				w = fmt.Sprintf("{{%d{%s[%d]}}, %s}", e.wmax-ww, w, ww-1, w)
+			}
+			wsel = append(wsel, fmt.Sprintf("(ph == %s) ? $signed(%s) : ", ph.id, w))
 		} else {
 			wsel = append(wsel, fmt.Sprintf("(ph == %s) ? %s : ", ph.id, lit(p.Weight, e.wmax)))
 		}
@@ -709,7 +719,8 @@ func (e *emitter) controller() {
 	// the controller
 	for _, n := range e.nodes {
 		if n.input && n.size > 0 && n.base > 0 {
-			fmt.Fprintf(b, "    wire [%d:0] in_local_%s = in_addr - %d'd%d;\n", e.iaw-1, n.id, e.iaw, n.base)
+			// the address within the input; its high bits are zero while in range
+			fmt.Fprintf(b, "    // verilator lint_off UNUSEDSIGNAL\n    wire [%d:0] in_local_%s = in_addr - %d'd%d;\n    // verilator lint_on UNUSEDSIGNAL\n", e.iaw-1, n.id, e.iaw, n.base)
 		}
 		if n.input && n.size > 0 {
 			fmt.Fprintf(b, "    wire [%d:0] in_n_%s = sc_%s[%s]; // spikes written so far\n", ubits(int64(n.size))-1, n.id, n.id, e.slot(n))

@@ -167,6 +167,12 @@ Interface: while `+"`busy`"+` is low the host writes the step's input spikes
 (`+"`in_we`"+`, `+"`in_addr`"+`, in ascending order), pulses `+"`step`"+` and waits for the one-cycle `+"`done`"+`;
 `+"`out_valid`"+`/`+"`out_addr`"+` report each spike during the step. The
 memories read asynchronously (distributed RAM).
+
+Reset: `+"`rst`"+` resets the controller only (phase, counters, `+"`nstep`"+`, the
+spike-list slots). It does not reset the state, synapse or spike-list
+memories: they hold their `+"`$readmemh`"+` images from configuration and keep
+evolving. To start a run again from the initial state, reload the images
+(reconfigure the FPGA, or rerun the simulation).
 `, e.tr.Program.Profile.Name, Top, e.tr.Steps, Top, Top, Top)
 	return b.String()
 }

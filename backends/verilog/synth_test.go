@@ -20,6 +20,7 @@ func TestSynth(t *testing.T) {
 	if err := d.Write(dir); err != nil {
 		t.Fatal(err)
 	}
+	lint(t, dir)
 	r, err := verilog.Synth(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +51,9 @@ func TestSynth(t *testing.T) {
 }
 
 // TestLint: the core passes verilator --lint-only -Wall, with and without
-// plasticity, delays and stochastic rounding.
+// plasticity, delays and stochastic rounding, with weight memories of
+// different widths and several spike inputs (every co-simulated design is
+// linted too: iverilog in tools_test.go).
 func TestLint(t *testing.T) {
 	needTools(t)
 	stdp := compileSrc(t, "stdp.snn", `import "std/neurons"
@@ -66,19 +69,34 @@ network Net {
 
 run Net for 10 ms
 `)
+	// issue 17 item 4: stored weights of different widths (7 and 8 bits
+	// beside a constant) and several spike inputs, which need sign
+	// extension into syn_w and an offset input address
+	widths := compileSrc(t, "widths.snn", `import "std/neurons"
+
+network Net {
+    dt = 0.1 ms
+    input A = poisson(3, rate = 200 Hz)
+    input B = poisson(4, rate = 200 Hz)
+    input C = poisson(2, rate = 200 Hz)
+    population P = LIF[4]
+    project A -> P : exc { connect = bernoulli(0.5)  weight = uniform(1, 2) * 1 mV }
+    project B -> P : exc { connect = bernoulli(0.5)  weight = uniform(2, 7) * 1 mV }
+    project C -> P : inh { connect = all_to_all  weight = -1 mV }
+}
+
+run Net for 10 ms
+`)
 	for _, d := range []*verilog.Design{
 		design(t, compileFile(t, "../../testdata/verilog/small.snn"), "q16", 0, 3),
 		design(t, stdp, stochastic(t), 0, 3),
+		design(t, widths, "q16", 0, 3),
 	} {
 		dir := t.TempDir()
 		if err := d.Write(dir); err != nil {
 			t.Fatal(err)
 		}
-		cmd := exec.Command("verilator", "--lint-only", "-Wall", verilog.Top+".v")
-		cmd.Dir = dir
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Errorf("verilator --lint-only -Wall: %v\n%s", err, out)
-		}
+		lint(t, dir)
 	}
 }
 

@@ -120,7 +120,19 @@ func iverilog(t testing.TB, d *verilog.Design) string {
 	}
 	run("iverilog", "-g2005", "-Wall", "-o", "sim", "tb.v", verilog.Top+".v")
 	run("vvp", "-n", "sim")
+	lint(t, dir)
 	return dir
+}
+
+// lint runs the generated README's lint command on a written design:
+// every design a test co-simulates must be clean under -Wall.
+func lint(t testing.TB, dir string) {
+	t.Helper()
+	cmd := exec.Command("verilator", "--lint-only", "-Wall", verilog.Top+".v")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("verilator --lint-only -Wall %s.v: %v\n%s", verilog.Top, err, out)
+	}
 }
 
 // readHex reads a $writememh file.
