@@ -3,6 +3,7 @@ package quantize
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/snnc/snnc/ir/iir"
@@ -412,25 +413,24 @@ func analyse(p *iir.Program, m *iir.Model) {
 		}
 	}
 	// a held variable that ports write while refractory gains at most
-	// one step's events per refractory step (additive ports), else anything
+	// one step's events per refractory step if every such port is
+	// additive (refrIn), else anything (neither holds nor refrIn)
 	e.refrIn = map[int]iir.Interval{}
-	bounded := map[int]bool{}
+	held := slices.Clone(e.holds)
+	unbounded := map[int]bool{}
 	for _, pt := range m.Ports {
 		for _, o := range pt.Kernel.Ops {
 			if o.Code != iir.OpStore || pt.Events == 0 || droppedWhileRefractory(o) {
 				continue
 			}
 			i := e.index[o.Var]
-			if !e.holds[i] && !bounded[i] {
-				continue
-			}
-			if _, seen := bounded[i]; !seen {
-				bounded[i] = true
+			if !held[i] {
+				continue // the update does not hold it: nothing assumed
 			}
 			e.holds[i] = false
 			x, sub, _, ok := iir.Additive(pt.Kernel)
 			if !ok || x != o.Var {
-				bounded[i] = false
+				unbounded[i] = true
 				continue
 			}
 			w := pt.Weights
@@ -441,10 +441,8 @@ func analyse(p *iir.Program, m *iir.Model) {
 			e.refrIn[i] = addI(e.refrIn[i], mulI(n, iir.Interval{Lo: min(0, w.Lo), Hi: max(0, w.Hi)}))
 		}
 	}
-	for i, ok := range bounded {
-		if !ok {
-			delete(e.refrIn, i)
-		}
+	for i := range unbounded {
+		delete(e.refrIn, i)
 	}
 	e.held = init.copy()
 	s := e.narrow(init, e.fixpoint(init))
