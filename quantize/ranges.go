@@ -3,6 +3,7 @@ package quantize
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/snnc/snnc/ir/iir"
@@ -118,6 +119,7 @@ type absEnv struct {
 	holds  []bool   // the variables the update holds while the neuron is refractory
 	// and that no input port writes while it is refractory (`except
 	// inputs`): only then is a refractory neuron's value one it held
+	refrIn map[int]iir.Interval // held variables ports do write then: what one step's events add
 }
 
 // aff is an affine form c + Σ k_i·X_i + [elo, ehi] over the variables'
@@ -410,12 +412,37 @@ func analyse(p *iir.Program, m *iir.Model) {
 			}
 		}
 	}
+	// a held variable that ports write while refractory gains at most
+	// one step's events per refractory step if every such port is
+	// additive (refrIn), else anything (neither holds nor refrIn)
+	e.refrIn = map[int]iir.Interval{}
+	held := slices.Clone(e.holds)
+	unbounded := map[int]bool{}
 	for _, pt := range m.Ports {
 		for _, o := range pt.Kernel.Ops {
-			if o.Code == iir.OpStore && pt.Events > 0 && !droppedWhileRefractory(o) {
-				e.holds[e.index[o.Var]] = false
+			if o.Code != iir.OpStore || pt.Events == 0 || droppedWhileRefractory(o) {
+				continue
 			}
+			i := e.index[o.Var]
+			if !held[i] {
+				continue // the update does not hold it: nothing assumed
+			}
+			e.holds[i] = false
+			x, sub, _, ok := iir.Additive(pt.Kernel)
+			if !ok || x != o.Var {
+				unbounded[i] = true
+				continue
+			}
+			w := pt.Weights
+			if sub {
+				w = negI(w)
+			}
+			n := iir.Interval{Lo: pt.Events, Hi: pt.Events}
+			e.refrIn[i] = addI(e.refrIn[i], mulI(n, iir.Interval{Lo: min(0, w.Lo), Hi: max(0, w.Hi)}))
 		}
+	}
+	for i := range unbounded {
+		delete(e.refrIn, i)
 	}
 	e.held = init.copy()
 	s := e.narrow(init, e.fixpoint(init))
@@ -504,6 +531,10 @@ func (e *absEnv) step(s absState) absState {
 			if e.refr.Hi > 0 {
 				if e.holds[i] {
 					sns[i] = hull(sns[i], e.held[i])
+				} else if g, ok := e.refrIn[i]; ok && m.Ref != nil {
+					// held, plus the events of each refractory step so far
+					k := iir.Interval{Lo: 0, Hi: m.Ref.Max} // at most Max refractory steps
+					sns[i] = hull(sns[i], addI(e.held[i], mulI(k, g)))
 				} else {
 					sns[i] = s1[i]
 				}

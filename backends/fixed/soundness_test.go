@@ -90,9 +90,14 @@ func runBoth(t *testing.T, p *ir.Program, q *iir.Program, dir string) (*fixed.Re
 // TestProofRefractoryInputs: an input port that keeps adding to v while the
 // update holds it (unless refractory except inputs) is a writer of v the
 // proof must count; before, v was "proved" below threshold and saturated 8
-// times in 10 ms.
+// times in 10 ms. Now v is proved up to the reset value plus a refractory
+// period's events (12 steps × 30 mV), which the float run stays within.
 func TestProofRefractoryInputs(t *testing.T) {
 	p, q, dir := compileQ16(t, "../../testdata/fixed/soundness/refractory_inputs.snn")
+	v := q.Models[0].Vars[1]
+	if v.Name != "v" || v.Proof != iir.Proved || v.SI(v.Range.Hi) < 0.3 {
+		t.Errorf("%s: %v in %v, want v proved up to about 325 mV", v.Name, v.Proof, v.Range)
+	}
 	res, fres := runBoth(t, p, q, dir)
 	checkProofs(t, q, res, fres)
 }
