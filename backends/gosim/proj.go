@@ -62,34 +62,19 @@ type proj struct {
 	normEvery   int
 	cx          ctx
 	portCx      ctx       // delivery into the postsynaptic port
-	summed      sfn       // `summed = e` of the synapse type
-	sumPort     []float64 // the continuous port it drives (the whole population's)
+	sumPort     []float64 // the continuous port `summed = e` drives (the whole population's)
 
 	dendProj // onto a dendrite instead of an event port (dendrite.go)
 }
 
-// lazyVar is a synaptic trace advanced exactly at events:
-// x(t+Δ) = x·exp(aΔ) + c·(exp(aΔ)-1)/a.
+// lazyVar is a synaptic trace advanced exactly at events (by the plan's
+// loops: plan/synapse.go); the interpreter keeps its values and the time of
+// each element's last update.
 type lazyVar struct {
 	v    *ir.Var
 	vals []float64
 	last []float64 // time of the last update, per storage index
-	a, c float64
 	kind ir.Storage
-}
-
-func (l *lazyVar) advance(idx int, t float64) {
-	d := t - l.last[idx]
-	if d <= 0 {
-		return
-	}
-	l.last[idx] = t
-	if l.a == 0 {
-		l.vals[idx] += l.c * d
-		return
-	}
-	e := math.Exp(l.a * d)
-	l.vals[idx] = l.vals[idx]*e + l.c*(e-1)/l.a
 }
 
 func geometry(n node) runtime.Geometry {
