@@ -472,6 +472,13 @@ func (c *checker) input(ni *NetInfo, d *InputDecl) {
 	if name == "spike_times" && args["times"] != nil {
 		c.spikeTimesOncePerStep(ni, args)
 	}
+	if r, ok := vals["rate"]; ok && name == "poisson" {
+		// a source emits at most one spike per step: p = min(1, rate·dt)
+		if dt := netDt(ni); r*dt > 1 {
+			c.warnf(args["rate"].Value, "poisson rate %g Hz is more than one spike per step at dt = %g ms: each source fires every step, %g Hz", r, dt*1e3, 1/dt).Hint =
+				fmt.Sprintf("a smaller dt, or %d sources at %g Hz each onto the same targets", int(math.Ceil(r*dt)), r/math.Ceil(r*dt))
+		}
+	}
 	if k, ok := vals["active"]; ok && p.Size > 0 && k > float64(p.Size) {
 		c.errorf(args["active"].Value, "active must be at most n = %d, not %v", p.Size, k)
 	}
