@@ -202,7 +202,7 @@ func (c *elemComp) op(k int) eop {
 					v[k] = math.Exp(x)
 				}
 			}
-		case "clip":
+		case "clip": // ir.Eval1's clip without its dispatch by name (a weight's bounds)
 			p, lo, hi := a[0], a[1], a[2]
 			return func(_ *loopExec, v []float64, _ int, _ *lanes) { v[k] = math.Min(math.Max(v[p], v[lo]), v[hi]) }
 		}
@@ -253,30 +253,21 @@ func (c *elemComp) store(k int) eop {
 			}
 		}
 	}
-	var at func(e *loopExec, i int) int
-	switch op.Idx {
-	case plan.Pre:
-		at = func(e *loopExec, _ int) int { return e.pre + off }
-	case plan.Post:
-		at = func(e *loopExec, _ int) int { return e.post + off }
-	}
-	switch {
-	case g < 0 && at == nil && !e.check:
+	if g < 0 && !e.check {
+		switch op.Idx {
+		case plan.Pre:
+			return func(e *loopExec, v []float64, _ int, _ *lanes) { e.f64[arr][e.pre+off] = v[x] }
+		case plan.Post:
+			return func(e *loopExec, v []float64, _ int, _ *lanes) { e.f64[arr][e.post+off] = v[x] }
+		}
 		return func(e *loopExec, v []float64, i int, _ *lanes) { e.f64[arr][i+off] = v[x] }
-	case g < 0 && op.Idx == plan.Pre && !e.check:
-		return func(e *loopExec, v []float64, _ int, _ *lanes) { e.f64[arr][e.pre+off] = v[x] }
-	case g < 0 && op.Idx == plan.Post && !e.check:
-		return func(e *loopExec, v []float64, _ int, _ *lanes) { e.f64[arr][e.post+off] = v[x] }
 	}
-	if at == nil {
-		at = func(_ *loopExec, i int) int { return i + off }
-	}
-	check := e.check
+	idx, check := op.Idx, e.check
 	return func(e *loopExec, v []float64, i int, l *lanes) {
 		if g >= 0 && v[g] == 0 {
 			return
 		}
-		e.f64[arr][at(e, i)] = v[x]
+		e.f64[arr][e.index(idx, i)+off] = v[x]
 		l.bad = l.bad || check && v[x]-v[x] != 0
 	}
 }

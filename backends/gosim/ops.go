@@ -259,16 +259,16 @@ func (e *loopExec) elem(i int, w float64, x *lanes) {
 	runOps(e.eprog, e, e.sc, i, x)
 }
 
-// index is the element a load or store of loop index i uses: i, or the
-// synapse's presynaptic or postsynaptic neuron, plus the op's offset.
-func (e *loopExec) index(op *plan.Op, i int) int {
-	switch op.Idx {
+// index is the element a load or store of loop index i uses, before the
+// op's offset: i, or the synapse's presynaptic or postsynaptic neuron.
+func (e *loopExec) index(idx plan.Idx, i int) int {
+	switch idx {
 	case plan.Pre:
-		return e.pre + op.Off
+		return e.pre
 	case plan.Post:
-		return e.post + op.Off
+		return e.post
 	}
-	return i + op.Off
+	return i
 }
 
 // ---- block programs ----
