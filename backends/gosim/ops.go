@@ -75,6 +75,12 @@ type loopExec struct {
 	scr    []*lanes  // per thread
 	sc     []float64 // element-by-element values
 	args   []float64
+	// the element-by-element program (elem.go): its ops, and the uniform
+	// ops start computes into sc
+	eprog   []eop
+	euni    []int
+	w       float64 // the event's weight, while elem runs
+	started bool    // start ran for n and t
 	// synapse loops (plastic.go): the synapse's neurons, and where a send goes
 	pre, post int
 	send      func(v float64)
@@ -109,6 +115,8 @@ func compileLoop(l *plan.Loop, la *loopArrays, check bool) (*loopExec, error) {
 	if e.block {
 		e.compileBlock()
 	}
+	e.compileElem()
+	e.start(0, 0)
 	return e, nil
 }
 
@@ -165,7 +173,23 @@ func (e *loopExec) blockable() bool {
 
 // start sets the step and computes the values the same for every lane.
 func (e *loopExec) start(n int, t float64) {
-	e.n, e.t = int32(n), t
+	if e.started && e.n == int32(n) && math.Float64bits(e.t) == math.Float64bits(t) {
+		return // a synapse loop is started for each synapse of a spike
+	}
+	e.n, e.t, e.started = int32(n), t, true
+	for _, k := range e.euni {
+		op := &e.ops[k]
+		switch op.Code {
+		case plan.Const:
+			e.sc[k] = op.K
+		case plan.Time:
+			e.sc[k] = t + op.K
+		case plan.StepNo:
+			e.sc[k] = float64(n)
+		default:
+			e.sc[k] = e.apply(op, e.sc)
+		}
+	}
 	for _, k := range e.uniOps {
 		op := &e.ops[k]
 		switch op.Code {
@@ -229,95 +253,22 @@ func (e *loopExec) runRange(t, lo, hi int, spk []int32) ([]int32, bool) {
 }
 
 // elem runs the loop's ops for index i, as plan.Eval does (w: the event's
-// weight), appending a spike to x.spk.
+// weight), appending a spike to x.spk: the program compileElem made.
 func (e *loopExec) elem(i int, w float64, x *lanes) {
-	v := e.sc
-	for k := range e.ops {
-		op := &e.ops[k]
-		a := op.Args
-		switch op.Code {
-		case plan.Const:
-			v[k] = op.K
-		case plan.Time:
-			v[k] = e.t + op.K
-		case plan.StepNo:
-			v[k] = float64(e.n)
-		case plan.Weight:
-			v[k] = w
-		case plan.Load:
-			v[k] = e.f64[op.Arr][e.index(op, i)]
-		case plan.Refr:
-			v[k] = b2f(e.n < e.ref[i+op.Off])
-		case plan.Store:
-			if len(a) > 1 && v[a[1]] == 0 {
-				continue
-			}
-			if op.Arr == e.refArr {
-				e.ref[i+op.Off] = int32(v[a[0]])
-			} else {
-				e.f64[op.Arr][e.index(op, i)] = v[a[0]]
-				x.bad = x.bad || e.check && v[a[0]]-v[a[0]] != 0
-			}
-		case plan.Send:
-			if len(a) < 2 || v[a[1]] != 0 {
-				e.send(v[a[0]])
-			}
-		case plan.Spike:
-			if v[a[0]] != 0 {
-				x.spk = append(x.spk, int32(i))
-			}
-		case plan.Add:
-			v[k] = v[a[0]] + v[a[1]]
-		case plan.Sub:
-			v[k] = v[a[0]] - v[a[1]]
-		case plan.Mul:
-			v[k] = v[a[0]] * v[a[1]]
-		case plan.Div:
-			v[k] = v[a[0]] / v[a[1]]
-		case plan.Select:
-			if v[a[0]] != 0 {
-				v[k] = v[a[1]]
-			} else {
-				v[k] = v[a[2]]
-			}
-		case plan.Neg:
-			v[k] = -v[a[0]]
-		case plan.Not:
-			v[k] = b2f(v[a[0]] == 0)
-		case plan.Gt: // a lazy trace's advance (synapse loops)
-			v[k] = b2f(v[a[0]] > v[a[1]])
-		case plan.Call:
-			if op.Fn == "exp" {
-				// exp(0) = 1 exactly: a lazy trace advanced again at the
-				// same time (d = 0) skips the call, as an interpreter would
-				if x := v[a[0]]; x == 0 {
-					v[k] = 1
-				} else {
-					v[k] = math.Exp(x)
-				}
-			} else {
-				v[k] = e.apply(op, v)
-			}
-		default:
-			if f := binFn(op.Code); f != nil {
-				v[k] = f(v[a[0]], v[a[1]])
-			} else {
-				v[k] = e.apply(op, v)
-			}
-		}
-	}
+	e.w = w
+	runOps(e.eprog, e, e.sc, i, x)
 }
 
-// index is the element a load or store of loop index i uses: i, or the
-// synapse's presynaptic or postsynaptic neuron, plus the op's offset.
-func (e *loopExec) index(op *plan.Op, i int) int {
-	switch op.Idx {
+// index is the element a load or store of loop index i uses, before the
+// op's offset: i, or the synapse's presynaptic or postsynaptic neuron.
+func (e *loopExec) index(idx plan.Idx, i int) int {
+	switch idx {
 	case plan.Pre:
-		return e.pre + op.Off
+		return e.pre
 	case plan.Post:
-		return e.post + op.Off
+		return e.post
 	}
-	return i + op.Off
+	return i
 }
 
 // ---- block programs ----
