@@ -39,18 +39,9 @@ type elemComp struct {
 // start computes in e.euni.
 func (e *loopExec) compileElem() {
 	ops := e.ops
-	c := &elemComp{e: e, uni: make([]bool, len(ops)), owner: make([]int, len(ops))}
+	c := &elemComp{e: e, uni: uniformOps(ops), owner: make([]int, len(ops))}
 	users := make([][][2]int, len(ops)) // (user, argument position)
 	for k, op := range ops {
-		switch {
-		case op.Code == plan.Const || op.Code == plan.Time || op.Code == plan.StepNo:
-			c.uni[k] = true
-		case plan.Pure(op.Code):
-			c.uni[k] = true
-			for _, a := range op.Args {
-				c.uni[k] = c.uni[k] && c.uni[a]
-			}
-		}
 		if c.uni[k] {
 			e.euni = append(e.euni, k)
 		}

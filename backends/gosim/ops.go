@@ -295,8 +295,27 @@ type choice struct {
 	build  func(c *bcomp, out val, in []val) instr
 }
 
+// uniformOps marks the ops whose value is the same for every element of a
+// step: constants, the time, the step number, and pure ops of those. Both
+// the block and the element-by-element programs compute them once a step.
+func uniformOps(ops []plan.Op) []bool {
+	u := make([]bool, len(ops))
+	for k, op := range ops {
+		switch {
+		case op.Code == plan.Const || op.Code == plan.Time || op.Code == plan.StepNo:
+			u[k] = true
+		case plan.Pure(op.Code):
+			u[k] = true
+			for _, a := range op.Args {
+				u[k] = u[k] && u[a]
+			}
+		}
+	}
+	return u
+}
+
 func (e *loopExec) compileBlock() {
-	c := &bcomp{e: e, uses: make([]int, len(e.ops)), uniform: make([]bool, len(e.ops)), needed: make([]bool, len(e.ops)),
+	c := &bcomp{e: e, uses: make([]int, len(e.ops)), uniform: uniformOps(e.ops), needed: make([]bool, len(e.ops)),
 		absorbed: make([]bool, len(e.ops)), sel: make([]*choice, len(e.ops)), lastUse: make([]int, len(e.ops)), names: map[string]string{}}
 	for _, part := range strings.Split(e.l.Kernel, "; ") {
 		if name, v, ok := strings.Cut(part, " "); ok {
@@ -306,15 +325,6 @@ func (e *loopExec) compileBlock() {
 	for k, op := range e.ops {
 		for _, a := range op.Args {
 			c.uses[a]++
-		}
-		switch {
-		case op.Code == plan.Const || op.Code == plan.Time || op.Code == plan.StepNo:
-			c.uniform[k] = true
-		case plan.Pure(op.Code):
-			c.uniform[k] = true
-			for _, a := range op.Args {
-				c.uniform[k] = c.uniform[k] && c.uniform[a]
-			}
 		}
 		if c.uniform[k] {
 			e.uniOps = append(e.uniOps, k)
