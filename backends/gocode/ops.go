@@ -37,6 +37,21 @@ type opsPrinter struct {
 	// from there.
 	file string
 	line int
+
+	// A synapse loop's (plan/synapse.go): pre and post are the Go names of
+	// the presynaptic and postsynaptic neuron indices ("": not defined
+	// there); send prints a Send op's delivery of value v.
+	pre, post string
+	send      func(b *buf, v string) error
+	// arms: a select whose arms have pure ops of their own runs only the
+	// arm it takes, as the interpreter's element programs do (elem.go): a
+	// lazy trace already advanced to t costs no exp. A store of the
+	// select into the element one arm loaded is that arm's guard, either
+	// way round.
+	arms bool
+	// used records the indices (index, pre, post) the printed ops read or
+	// wrote.
+	used map[string]bool
 }
 
 // loop prints l's ops for loop index index into b; value k is the local
@@ -79,24 +94,35 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 		return x, y
 	}
 	elem := func(op *plan.Op) (string, bool, error) {
-		if op.Idx != plan.I {
-			return "", false, fmt.Errorf("a %s index in a neuron loop", op.Idx)
+		idx := index
+		switch op.Idx {
+		case plan.Pre:
+			idx = p.pre
+		case plan.Post:
+			idx = p.post
+		}
+		if idx == "" {
+			return "", false, fmt.Errorf("%s: a %s index where there is none", l, op.Idx)
+		}
+		if p.used != nil {
+			p.used[idx] = true
 		}
 		arr, int32s, err := p.array(op.Arr)
 		if err != nil {
 			return "", false, err
 		}
-		idx := index
 		if op.Off != 0 {
-			idx = fmt.Sprintf("%s+%d", index, op.Off)
+			idx = fmt.Sprintf("%s+%d", idx, op.Off)
 		}
 		return arr + "[" + idx + "]", int32s, nil
 	}
 	// A store of Select(c, the element's own value loaded before, v), the
 	// select used by nothing else and no store to the element in between,
 	// is `if !c { x[i] = v }`: the same values, and v is computed only where
-	// it is stored (a row held while refractory).
+	// it is stored (a row held while refractory). With arms, Select(c, v,
+	// own) is `if c { x[i] = v }` too.
 	guard := make([]int, len(ops)) // a store's select, or -1
+	taken := make([]int, len(ops)) // a guard's arm stored: 1 (if c) or 2 (if !c)
 	skip := make([]bool, len(ops)) // a select printed as its store's guard
 	uses := make([]int, len(ops))
 	for k, op := range ops {
@@ -117,16 +143,22 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 		if sel < 0 || sel >= k || ops[sel].Code != plan.Select || uses[sel] != 1 || len(ops[sel].Args) != 3 {
 			continue
 		}
-		ld := ops[sel].Args[1]
-		if ld < 0 || ld >= sel || ops[ld].Code != plan.Load || !same(&ops[ld], op) {
-			continue
+		own := func(ld int) bool {
+			if ld < 0 || ld >= sel || ops[ld].Code != plan.Load || !same(&ops[ld], op) {
+				return false
+			}
+			for j := ld + 1; j < k; j++ {
+				if ops[j].Code == plan.Store && same(&ops[j], op) {
+					return false
+				}
+			}
+			return true
 		}
-		ok := true
-		for j := ld + 1; j < k; j++ {
-			ok = ok && !(ops[j].Code == plan.Store && same(&ops[j], op))
-		}
-		if ok {
-			guard[k], skip[sel] = sel, true
+		switch {
+		case own(ops[sel].Args[1]):
+			guard[k], skip[sel], taken[k] = sel, true, 2
+		case p.arms && own(ops[sel].Args[2]):
+			guard[k], skip[sel], taken[k] = sel, true, 1
 		}
 	}
 	args := func(k int) []int {
@@ -134,10 +166,11 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 		case skip[k]:
 			return nil
 		case guard[k] >= 0:
-			return []int{ops[guard[k]].Args[0], ops[guard[k]].Args[2]}
+			return []int{ops[guard[k]].Args[0], ops[guard[k]].Args[taken[k]]}
 		}
 		return ops[k].Args
 	}
+	owner := p.armOps(ops)
 	// a value no effect needs is not computed (Go refuses unused locals)
 	live := make([]bool, len(ops))
 	for k := len(ops) - 1; k >= 0; k-- {
@@ -151,12 +184,32 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 			}
 		}
 	}
+	// an arm's ops are printed into its own buffer, spliced into the
+	// select's (or guard's) if where the select is
+	armBuf := map[int]*buf{}
+	arm := func(o int) *buf {
+		if armBuf[o] == nil {
+			armBuf[o] = &buf{}
+		}
+		return armBuf[o]
+	}
+	hasArm := make([]bool, len(ops)) // a select with ops of its arms' own
+	for k, o := range owner {
+		if o >= 0 && live[k] {
+			hasArm[o/2] = true
+		}
+	}
+	out := b
 	back := func() {}
 	defer func() { back() }()
 	for k := range ops {
 		op := &ops[k]
 		if !live[k] || skip[k] {
 			continue
+		}
+		b := out
+		if owner[k] >= 0 {
+			b = arm(owner[k])
 		}
 		if c := op.Code; (c == plan.Store || c == plan.Spike) && p.file != "" {
 			back = p.g.lineTo(b, p.file, p.line)
@@ -186,11 +239,17 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 				return nil, err
 			}
 			if sel := guard[k]; sel >= 0 {
-				x := num(ops[sel].Args[2])
+				a := taken[k]
+				x := num(ops[sel].Args[a])
 				if int32s {
 					x = "int32(" + x + ")"
 				}
-				b.line("if !%s {", paren(cond(ops[sel].Args[0])))
+				if a == 2 {
+					b.line("if !%s {", paren(cond(ops[sel].Args[0])))
+				} else {
+					b.line("if %s {", cond(ops[sel].Args[0]))
+				}
+				b.Write(arm(2*sel + a - 1).Bytes())
 				b.line("%s = %s", e, x)
 				b.line("}")
 				stored = append(stored, e)
@@ -258,7 +317,10 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 			isBool[k] = true
 		case plan.Select:
 			c, x, y := op.Args[0], op.Args[1], op.Args[2]
-			if isBool[x] && isBool[y] {
+			if hasArm[k] {
+				p.armSelect(b, v, cond(c), [2]*buf{arm(2 * k), arm(2*k + 1)}, [2]int{x, y}, isBool, num, cond)
+				isBool[k] = isBool[x] && isBool[y]
+			} else if isBool[x] && isBool[y] {
 				b.line("%s := %s && %s || !%s && %s", v, paren(cond(c)), name(x), paren(cond(c)), name(y))
 				isBool[k] = true
 			} else {
@@ -286,12 +348,94 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 			}
 			b.line("}")
 		case plan.Send:
-			return nil, fmt.Errorf("deliver outside a synapse's on_pre")
+			if p.send == nil || p.post == "" {
+				return nil, fmt.Errorf("deliver outside a synapse's on_pre")
+			}
+			if len(op.Args) > 1 {
+				b.line("if %s {", cond(op.Args[1]))
+			}
+			if err := p.send(b, num(op.Args[0])); err != nil {
+				return nil, err
+			}
+			if len(op.Args) > 1 {
+				b.line("}")
+			}
 		default:
 			return nil, fmt.Errorf("%s, op %d: cannot print %s", l, k, op.Code)
 		}
 	}
 	return stored, nil
+}
+
+// armSelect prints v = c ? x : y as an if whose branches first run the
+// ops of their arm (arms[0], arms[1]).
+func (p *opsPrinter) armSelect(b *buf, v, c string, arms [2]*buf, xy [2]int, isBool []bool, num, cond func(int) string) {
+	typ := "float64"
+	if isBool[xy[0]] && isBool[xy[1]] {
+		typ = "bool"
+	}
+	b.line("var %s %s", v, typ)
+	b.line("if %s {", c)
+	for j, a := range xy {
+		if j == 1 {
+			b.line("} else {")
+		}
+		b.Write(arms[j].Bytes())
+		if typ == "bool" {
+			b.line("%s = %s", v, cond(a))
+		} else {
+			b.line("%s = %s", v, num(a))
+		}
+	}
+	b.line("}")
+}
+
+// armOps says which select arm each op runs in: 2·select + arm-1 for a
+// pure op that only that arm reads (directly or through other ops of the
+// arm), -1 for the loop itself; all -1 without p.arms. Selects are visited
+// from the last back, so an op of an inner select's arm inside an outer
+// one's belongs to the inner one, printed inside the outer arm.
+func (p *opsPrinter) armOps(ops []plan.Op) []int {
+	owner := make([]int, len(ops))
+	for k := range owner {
+		owner[k] = -1
+	}
+	if !p.arms {
+		return owner
+	}
+	users := make([][][2]int, len(ops)) // (user, argument position)
+	for k, op := range ops {
+		for j, a := range op.Args {
+			if a >= 0 && a < k {
+				users[a] = append(users[a], [2]int{k, j})
+			}
+		}
+	}
+	for s := len(ops) - 1; s >= 0; s-- {
+		if ops[s].Code != plan.Select || len(ops[s].Args) != 3 {
+			continue
+		}
+		for arm := 1; arm <= 2; arm++ {
+			in := map[int]bool{}
+			for q := s - 1; q >= 0; q-- {
+				if !plan.Pure(ops[q].Code) || len(users[q]) == 0 {
+					continue
+				}
+				own := true
+				for _, u := range users[q] {
+					if !(u[0] == s && u[1] == arm || in[u[0]]) {
+						own = false
+						break
+					}
+				}
+				if own {
+					in[q] = true
+					owner[q] = 2*s + arm - 1
+				}
+			}
+		}
+	}
+	return owner
 }
 
 // paren parenthesises a Go expression that is not a single operand.

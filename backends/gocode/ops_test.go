@@ -197,10 +197,28 @@ func TestPrintedOpsMatchEval(t *testing.T) {
 		{{Code: plan.Load, Type: plan.Float, Arr: 0}, {Code: plan.Refr, Type: plan.Bool, Arr: fuzzRefr}, {Code: plan.Const, K: 2.5, Arr: -1},
 			{Code: plan.Add, Type: plan.Float, Args: []int{0, 2}, Arr: -1}, {Code: plan.Store, Args: []int{3}, Arr: 0},
 			{Code: plan.Select, Type: plan.Float, Args: []int{1, 0, 3}, Arr: -1}, {Code: plan.Store, Args: []int{5}, Arr: 0}},
+		// a lazy trace's advance (plan/synapse.go), printed with arms (odd
+		// loops): the exp runs only where the select takes it, the stores
+		// are guarded the other way round
+		nil,
+		{{Code: plan.Load, Type: plan.Float, Arr: 0}, {Code: plan.Load, Type: plan.Float, Arr: 1}, {Code: plan.Time, Type: plan.Float, Arr: -1},
+			{Code: plan.Sub, Type: plan.Float, Args: []int{2, 1}, Arr: -1}, {Code: plan.Const, K: -50, Arr: -1},
+			{Code: plan.Mul, Type: plan.Float, Args: []int{4, 3}, Arr: -1}, {Code: plan.Call, Type: plan.Float, Fn: "exp", Args: []int{5}, Arr: -1},
+			{Code: plan.Mul, Type: plan.Float, Args: []int{0, 6}, Arr: -1}, {Code: plan.Const, Arr: -1}, {Code: plan.Gt, Type: plan.Bool, Args: []int{3, 8}, Arr: -1},
+			{Code: plan.Select, Type: plan.Float, Args: []int{9, 7, 0}, Arr: -1}, {Code: plan.Select, Type: plan.Float, Args: []int{9, 2, 1}, Arr: -1},
+			{Code: plan.Store, Args: []int{10}, Arr: 0}, {Code: plan.Store, Args: []int{11}, Arr: 1}},
+		nil,
+		// the same select read again after its store (no guard: an if/else)
+		{{Code: plan.Load, Type: plan.Float, Arr: 0}, {Code: plan.Load, Type: plan.Float, Arr: 1}, {Code: plan.Time, Type: plan.Float, Arr: -1},
+			{Code: plan.Sub, Type: plan.Float, Args: []int{2, 1}, Arr: -1}, {Code: plan.Const, K: -50, Arr: -1},
+			{Code: plan.Mul, Type: plan.Float, Args: []int{4, 3}, Arr: -1}, {Code: plan.Call, Type: plan.Float, Fn: "exp", Args: []int{5}, Arr: -1},
+			{Code: plan.Mul, Type: plan.Float, Args: []int{0, 6}, Arr: -1}, {Code: plan.Const, Arr: -1}, {Code: plan.Gt, Type: plan.Bool, Args: []int{3, 8}, Arr: -1},
+			{Code: plan.Select, Type: plan.Float, Args: []int{9, 7, 0}, Arr: -1}, {Code: plan.Add, Type: plan.Float, Args: []int{10, 4}, Arr: -1},
+			{Code: plan.Store, Args: []int{11}, Arr: 0}, {Code: plan.Store, Args: []int{10}, Arr: 2}},
 	}
 	for k := 0; k < fuzzLoops; k++ {
 		l := fuzzLoop(r, k)
-		if k < len(fixed) {
+		if k < len(fixed) && fixed[k] != nil {
 			l.Ops = fixed[k]
 		}
 		// the reference
@@ -221,7 +239,7 @@ func TestPrintedOpsMatchEval(t *testing.T) {
 				return f.local("ref", "s.ref"), true, nil
 			}
 			return f.local(fmt.Sprintf("a%d", id), fmt.Sprintf("s.a[%d]", id)), false, nil
-		}, spike: func(b *buf) error { b.line("spk = append(spk, i)"); return nil }}
+		}, spike: func(b *buf) error { b.line("spk = append(spk, i)"); return nil }, arms: k%2 == 1}
 		var body buf
 		if _, err := p.loop(&body, l, "v", "i"); err != nil {
 			t.Fatalf("%s: %v", l, err)

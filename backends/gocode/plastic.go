@@ -2,7 +2,6 @@ package gocode
 
 import (
 	"fmt"
-	"math"
 	"strings"
 
 	"github.com/snnc/snnc/ir"
@@ -10,15 +9,19 @@ import (
 )
 
 // Plastic projections: synapse state by storage class (per synapse, per
-// presynaptic or per postsynaptic neuron, fields c<k>s<j>), traces advanced
-// lazily at events (their last update times in c<k>l<j>) or every step, and
-// the handlers written inline in the loops over synapses.
+// presynaptic or per postsynaptic neuron, fields c<k>s<j>), the last update
+// times of lazy traces (c<k>l<j>), and the plan's synapse loops
+// (plan.Synapse) printed by opsPrinter: the clock-driven tick, the summed
+// output, on_pre inside the delivery, on_post, on_modulator, the
+// normalisation and the catch-up of lazy traces. The loops are the
+// semantics, the interpreter's (gosim/plastic.go) runs the same ones.
 
 func (pr *projGen) plastic() error {
 	g, ip, k := pr.g, pr.ip, pr.k
 	m := ip.Synapse
 	pr.syn = m
 	pr.field = map[*ir.Var]string{}
+	pr.arrays = map[int]string{}
 	pr.buildConn()
 	if ip.Weight != nil {
 		w, ok := ir.ConstValue(ip.Weight)
@@ -27,85 +30,62 @@ func (pr *projGen) plastic() error {
 		}
 		pr.weight = w
 	}
-	ode := map[*ir.Var]*ir.ODE{}
-	for _, o := range m.ODEs {
-		ode[o.Var] = o
+	if pr.plan.Syn == nil {
+		return fmt.Errorf("the plan has no synapse loops for it (a bug in snnc)")
 	}
-	// variables of coupled or nonlinear systems are integrated together,
-	// every step, synapse by synapse
-	inSystem := map[*ir.Var]*ir.System{}
-	for _, sys := range m.Update {
-		if len(sys.Vars) > 1 || sys.Method != ir.Exact {
-			for _, v := range sys.Vars {
-				inSystem[v] = sys
-			}
-		}
+	j := map[*ir.Var]int{}
+	for i, v := range m.Vars {
+		j[v] = i
 	}
 	b := &g.build
-	for j, v := range m.Vars {
-		if v.Kind != ir.State {
+	for _, a := range g.plan.Arrays {
+		if a.Owner != ip.Name {
 			continue
 		}
-		name := fmt.Sprintf("c%ds%d", k, j)
-		pr.field[v] = name
-		size := fmt.Sprintf("s.c%dnsyn", k)
-		what := "per synapse"
-		switch v.Storage {
-		case ir.PerPre:
-			size, what = pr.pre.size(), "per presynaptic neuron"
-		case ir.PerPost:
-			size, what = fmt.Sprint(pr.post.n), "per postsynaptic neuron"
+		var name, size string
+		switch a.Kind {
+		case plan.SynapseState, plan.PreState, plan.PostState:
+			name = fmt.Sprintf("c%ds%d", k, j[a.Var])
+			pr.field[a.Var] = name
+			what := "per synapse"
+			switch a.Kind {
+			case plan.PreState:
+				what = "per presynaptic neuron"
+			case plan.PostState:
+				what = "per postsynaptic neuron"
+			}
+			g.fields.line("%s []float64 // %s, %s", name, comment(a.Var.Name), what)
+		case plan.LastUpdate:
+			name = fmt.Sprintf("c%dl%d", k, j[a.Var])
+			pr.lazy = append(pr.lazy, a)
+			g.fields.line("%s []float64 // time %s was last brought up to date", name, comment(a.Var.Name))
+		case plan.Scratch:
+			name = fmt.Sprintf("c%dx%d", k, a.ID)
+			g.fields.line("%s []float64 // %s", name, comment(a.Name))
+		default:
+			continue
 		}
-		g.fields.line("%s []float64 // %s, %s", name, comment(v.Name), what)
+		switch a.Kind {
+		case plan.PreState, plan.LastUpdate:
+			size = fmt.Sprintf("s.c%dnsyn", k)
+			if st := a.Var.Storage; st == ir.PerPre {
+				size = pr.pre.size() // an input's size may be known only at run time
+			} else if st == ir.PerPost {
+				size = fmt.Sprint(pr.post.n)
+			}
+		case plan.PostState, plan.Scratch:
+			size = fmt.Sprint(a.Len)
+		default:
+			size = fmt.Sprintf("s.c%dnsyn", k)
+		}
 		b.line("s.%s = make([]float64, %s)", name, size)
-		o := ode[v]
-		if o == nil || inSystem[v] != nil {
-			continue
-		}
-		tr, err := traceOf(v, o, g.p.Schedule.Dt)
-		if err != nil {
-			return fmt.Errorf("synapse %s: %w", m.Type, err)
-		}
-		if v.Lazy {
-			pr.lazy = append(pr.lazy, tr)
-			g.fields.line("c%dl%d []float64 // time %s was last brought up to date", k, j, comment(v.Name))
-			b.line("s.c%dl%d = make([]float64, %s)", k, j, size)
-		} else {
-			pr.clocked = append(pr.clocked, tr)
-		}
+		pr.arrays[a.ID] = name
 	}
 	if pr.written = ir.WrittenVars(m); len(pr.written) > 0 {
 		g.fields.line("c%derr error // the first NaN or Inf a handler wrote", k)
 	}
 	if err := pr.init(); err != nil {
 		return err
-	}
-	for _, sys := range m.Update {
-		if inSystem[sys.Vars[0]] != sys {
-			continue
-		}
-		if err := pr.clockSystem(sys); err != nil {
-			return fmt.Errorf("synapse %s: %w", m.Type, err)
-		}
-	}
-	one, each, after, err := ir.SplitHandler(m.OnPre, ir.PerPre)
-	if err != nil {
-		return fmt.Errorf("synapse %s, on pre: %w", m.Type, err)
-	}
-	if err := pr.check(one, after, each); err != nil {
-		return fmt.Errorf("synapse %s, on pre: %w", m.Type, err)
-	}
-	postOne, postEach, postAfter, err := ir.SplitHandler(m.OnPost, ir.PerPost)
-	if err != nil {
-		return fmt.Errorf("synapse %s, on post: %w", m.Type, err)
-	}
-	if err := pr.check(postOne, postAfter, postEach); err != nil {
-		return fmt.Errorf("synapse %s, on post: %w", m.Type, err)
-	}
-	for _, name := range sortedKeys(m.OnMod) {
-		if err := pr.check(m.OnMod[name]); err != nil {
-			return fmt.Errorf("synapse %s, on modulator %s: %w", m.Type, name, err)
-		}
 	}
 	pr.columns = len(m.OnPost) > 0 || len(m.OnMod) > 0 || ip.Normalize != nil
 	if pr.columns {
@@ -122,186 +102,202 @@ func (pr *projGen) plastic() error {
 			b.line("s.c%dcolPtr, s.c%dcolSyn = rt.Columns(%d, s.c%drp, func(i int) []int32 { s.c%dbuf = s.c%dproc.Row(i, s.c%dbuf); return s.c%dbuf })", k, k, pr.post.n, k, k, k, k, k)
 		}
 	}
-	if ip.Normalize != nil {
-		if ip.Normalize.Var == nil || ip.Normalize.Var.Storage != ir.PerSynapse {
-			return fmt.Errorf("normalize needs a per-synapse variable")
-		}
+	if len(pr.plan.Syn.Normalize) > 0 {
 		pr.normVar = ip.Normalize.Var
-		pr.normEach = plan.Every(ip.Normalize.Every, g.p.Schedule.Dt)
+		pr.normEach = pr.plan.NormalizeEvery
 	}
-	if len(m.OnPost) > 0 {
-		if err := pr.postMethod(postOne, postEach, postAfter); err != nil {
-			return err
+	if err := pr.onPre(newFn()); err != nil {
+		return fmt.Errorf("synapse %s, on pre: %w", m.Type, err)
+	}
+	for _, f := range []func() error{pr.postMethod, pr.modulateMethod, pr.sumMethod, pr.normalizeMethod, pr.catchUpMethod, pr.tickMethod} {
+		if err := f(); err != nil {
+			return fmt.Errorf("synapse %s: %w", m.Type, err)
 		}
 	}
-	if err := pr.modulateMethod(); err != nil {
-		return err
-	}
-	if err := pr.sumMethod(); err != nil {
-		return err
-	}
-	pr.normalizeMethod()
-	pr.catchUpMethod()
-	pr.tickMethod()
 	return nil
 }
 
-// traceOf reads the linear equation x' = a·x + c of a synapse trace.
-func traceOf(v *ir.Var, o *ir.ODE, dt float64) (*traceGen, error) {
-	l, bad, ok := ir.Linearize([]*ir.Var{v}, []ir.Expr{o.Rhs})
-	if !ok || len(l.Inputs) > 0 {
-		what := "inputs"
-		if bad != nil {
-			what = ir.ExprString(bad)
-		}
-		return nil, fmt.Errorf("%s' is not a linear trace (%s); only those are event-driven", v.Name, what)
-	}
-	t := &traceGen{v: v, a: l.A[0][0], c: l.C[0]}
-	if t.a == 0 {
-		t.p, t.r = 1, t.c*dt
-	} else {
-		e := math.Exp(t.a * dt)
-		t.p, t.r = e, t.c*(e-1)/t.a
-	}
-	return t, nil
-}
+// ticks: the projection has clock-driven synapse state (a tick<k> method).
+func (pr *projGen) ticks() bool { return pr.plan.Syn != nil && len(pr.plan.Syn.Tick) > 0 }
 
-// synEnv reads synapse variables in a handler: pre, post and syn are the
-// Go names of the presynaptic neuron, postsynaptic neuron and synapse
-// indices; used records which of them the code read.
-func (pr *projGen) synEnv(f *fnb, used map[string]bool, time func() string) *env {
+// printer prints synapse loops into f with the Go names of the presynaptic
+// and postsynaptic neuron indices ("": none there): the projection's arrays
+// and those of the populations on either side, a deliver into the
+// projection's port at post.
+func (pr *projGen) printer(f *fnb, pre, post string) *opsPrinter {
 	g := pr.g
-	idx := func(name string, off int) string {
-		used[name] = true
-		if off != 0 {
-			return fmt.Sprintf("%s+%d", name, off)
-		}
-		return name
-	}
-	return &env{g: g, time: time, weight: g.lit(pr.weight).s, where: "in a synapse's handler",
-		ref: func(r *ir.Ref) (string, error) {
-			switch r.Side {
-			case ir.Pre:
-				pt := pr.pre.part
-				if pt == nil {
-					return "", fmt.Errorf("pre.%s: the presynaptic side is an input", r.Var.Name)
-				}
-				v, ok := pt.pop.byName[r.Var.Name]
-				if !ok {
-					return "", fmt.Errorf("pre.%s has no storage", r.Var.Name)
-				}
-				name := pt.pop.field[v]
-				return f.local(name, "s."+name) + "[" + idx("pre", pt.off) + "]", nil
-			case ir.Post:
-				pt := pr.post
-				v, ok := pt.pop.byName[r.Var.Name]
-				if !ok {
-					return "", fmt.Errorf("post.%s has no storage", r.Var.Name)
-				}
-				name := pt.pop.field[v]
-				return f.local(name, "s."+name) + "[" + idx("post", pt.off) + "]", nil
+	return &opsPrinter{g: g, f: f, pre: pre, post: post, arms: true, used: map[string]bool{}, where: "in a synapse",
+		array: func(id int) (string, bool, error) {
+			if name, ok := pr.arrays[id]; ok {
+				return f.local(name, "s."+name), false, nil
 			}
-			return pr.own(f, r.Var, idx)
+			if id < 0 || id >= len(g.plan.Arrays) {
+				return "", false, fmt.Errorf("no array a%d", id)
+			}
+			a := g.plan.Arrays[id]
+			for _, pg := range g.pops {
+				if name, ok := pg.field[a.Var]; ok && pg.ip.Name == a.Owner && a.Kind != plan.Refractory && a.Kind != plan.RisingPrev {
+					return f.local(name, "s."+name), false, nil
+				}
+			}
+			return "", false, fmt.Errorf("%s is not an array of %s or its populations", a.Name, pr.ip.Name)
+		},
+		send: func(b *buf, v string) error {
+			if pr.port == nil {
+				return fmt.Errorf("it delivers but drives a summed port")
+			}
+			b.line("%s", pr.deliverCode(f, post, atom(v)))
+			return nil
 		}}
 }
 
-// own is a synapse variable of the projection, indexed by its storage.
-func (pr *projGen) own(f *fnb, v *ir.Var, idx func(string, int) string) (string, error) {
-	name, ok := pr.field[v]
-	if !ok {
-		return "", fmt.Errorf("%s has no storage in synapse %s", v.Name, pr.syn.Type)
+// print prints loop l into f (its values named prefix<k>) for one element:
+// index is the loop's own index. It returns the indices the ops used.
+func (pr *projGen) print(f *fnb, l *plan.Loop, prefix, index, pre, post string) (map[string]bool, error) {
+	p := pr.printer(f, pre, post)
+	if _, err := p.loop(&f.buf, l, prefix, index); err != nil {
+		return nil, err
 	}
-	i := "syn"
-	switch v.Storage {
-	case ir.PerPre:
-		i = "pre"
-	case ir.PerPost:
-		i = "post"
-	}
-	return f.local(name, "s."+name) + "[" + idx(i, 0) + "]", nil
+	return p.used, nil
 }
 
-// handler writes statements of a synapse handler into f.
-func (pr *projGen) handler(f *fnb, ss []ir.Stmt, used map[string]bool) error {
-	en := pr.synEnv(f, used, lazy(f, "t", "s.t"))
-	sc := &stmtGen{g: pr.g, f: f, en: en,
-		target: func(v *ir.Var) (string, error) {
-			return pr.own(f, v, func(name string, _ int) string { used[name] = true; return name })
-		},
-		deliver: func(v code) (string, error) {
-			used["post"] = true
-			return pr.deliverCode(f, "post", v), nil
-		},
+// unused silences Go's unused-variable error for the loop variables the
+// printed ops did not read.
+func unused(f *fnb, used map[string]bool, names ...string) {
+	for _, n := range names {
+		if !used[n] {
+			f.line("_ = %s", n)
+		}
 	}
-	return sc.stmts(ss)
 }
 
-// check compiles handlers only for their errors.
-func (pr *projGen) check(lists ...[]ir.Stmt) error {
-	for _, ss := range lists {
-		if err := pr.handler(newFn(), ss, map[string]bool{}); err != nil {
+// over prints loop l over its whole space: presynaptic neurons,
+// postsynaptic neurons, or the synapses row by row (straight over the
+// synapse arrays when the ops index nothing but the synapse).
+func (pr *projGen) over(f *fnb, l *plan.Loop, prefix string) error {
+	var err error
+	switch l.Space {
+	case plan.PreNeurons:
+		f.line("for pre := 0; pre < %s; pre++ {", pr.pre.size())
+		_, err = pr.print(f, l, prefix, "pre", "pre", "")
+		f.line("}")
+	case plan.PostNeurons:
+		f.line("for post := 0; post < %d; post++ {", pr.post.n)
+		_, err = pr.print(f, l, prefix, "post", "", "post")
+		f.line("}")
+	case plan.Synapses:
+		if onlySynapse(l) {
+			var body fnb
+			body.have = f.have
+			var used map[string]bool
+			if used, err = pr.print(&body, l, prefix, "syn", "", ""); err != nil {
+				return err
+			}
+			f.decl = append(f.decl, body.decl...)
+			// the synapse arrays all have nsyn elements: range over one, no
+			// bounds checks on the others
+			first := ""
+			for _, op := range l.Ops {
+				name, ok := pr.arrays[op.Arr]
+				if (op.Code != plan.Load && op.Code != plan.Store) || !ok || !f.have[name] {
+					continue
+				}
+				if first == "" {
+					first = name
+				} else if h := fmt.Sprintf("%s = %s[:len(%s)]", name, name, first); !strings.Contains(strings.Join(f.hints, "\n"), h) && name != first {
+					f.hints = append(f.hints, h)
+				}
+			}
+			if first == "" || !used["syn"] {
+				return fmt.Errorf("%s: a loop over the synapses that reads none", l)
+			}
+			f.line("for syn := range %s {", first)
+			f.Write(body.Bytes())
+			f.line("}")
+			return nil
+		}
+		f.line("for pre := 0; pre < %s; pre++ {", pr.pre.size())
+		pr.rows(f, pr.conn(), "pre", true, func() {
+			var used map[string]bool
+			if used, err = pr.print(f, l, prefix, "syn", "pre", "post"); err == nil {
+				unused(f, used, "syn", "post")
+			}
+		})
+		f.line("}")
+	default:
+		return fmt.Errorf("%s: a loop over %s outside an event", l, l.Space)
+	}
+	return err
+}
+
+// onlySynapse: l's loads and stores index the synapse only.
+func onlySynapse(l *plan.Loop) bool {
+	for _, op := range l.Ops {
+		if (op.Code == plan.Load || op.Code == plan.Store) && op.Idx != plan.I || op.Code == plan.Send {
+			return false
+		}
+	}
+	return true
+}
+
+func (pr *projGen) conn() *connGen {
+	return &connGen{ip: pr.ip, prefix: fmt.Sprintf("c%d", pr.k), storage: pr.storage}
+}
+
+// event splits an event's loops as plan.Synapse.OnPre (OnPost) orders them:
+// the spike's own loop before the synapse loop, the synapse loop, the
+// spike's loop after it (each nil when absent).
+func event(loops []*plan.Loop, spikes plan.Space) (one, each, after *plan.Loop) {
+	for _, l := range loops {
+		switch {
+		case l.Space != spikes:
+			each = l
+		case each != nil:
+			after = l
+		default:
+			one = l
+		}
+	}
+	return one, each, after
+}
+
+// preSpike writes on_pre into the delivery (plastic checked onPre's errors).
+func (pr *projGen) preSpike(f *fnb) { _ = pr.onPre(f) }
+
+// onPre writes on_pre for the arriving spike of presynaptic neuron pre:
+// the per-pre loop once, the loop over the row's synapses, then the per-pre
+// loop that must follow it; the state the handlers write is checked for
+// NaN and Inf as the interpreter checks it.
+func (pr *projGen) onPre(f *fnb) error {
+	one, each, after := event(pr.plan.Syn.OnPre, plan.PreSpikes)
+	if one != nil {
+		if _, err := pr.print(f, one, "u", "pre", "pre", ""); err != nil {
+			return err
+		}
+	}
+	pr.checkWritten(f, map[string]bool{}, "-1", "pre", "-1")
+	if each != nil || len(pr.written) > 0 {
+		var err error
+		pr.rows(f, pr.conn(), "pre", true, func() {
+			used := map[string]bool{}
+			if each != nil {
+				if used, err = pr.print(f, each, "v", "syn", "pre", "post"); err != nil {
+					return
+				}
+			}
+			pr.checkWritten(f, used, "syn", "pre", "post")
+			unused(f, used, "syn", "post")
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if after != nil {
+		if _, err := pr.print(f, after, "y", "pre", "pre", ""); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// advance writes the calls that bring lazy traces up to t: per-pre ones at
-// pre, per-post ones at post, per-synapse ones at syn ("" = not at this
-// point, as the interpreter passes -1).
-func (pr *projGen) advance(f *fnb, syn, pre, post string, used map[string]bool) {
-	g := pr.g
-	for _, tr := range pr.lazy {
-		at := syn
-		switch tr.v.Storage {
-		case ir.PerPre:
-			at = pre
-		case ir.PerPost:
-			at = post
-		}
-		if at == "" {
-			continue
-		}
-		used[at] = true
-		name := pr.field[tr.v]
-		last := "s." + strings.Replace(name, "s", "l", 1)
-		f.line("advance(%s, %s, %s, %s, %s, %s) // %s", f.local(name, "s."+name), last, at, f.local("t", "s.t"), g.litStr(tr.a), g.litStr(tr.c), comment(tr.v.Name))
-	}
-}
-
-// preSpike writes the on_pre handler for presynaptic neuron pre: the
-// per-pre statements once, every synapse of the row, then the per-pre
-// statements that must follow the loop.
-func (pr *projGen) preSpike(f *fnb) {
-	used := map[string]bool{}
-	var one, after fnb
-	one.have, after.have = f.have, f.have
-	pr.advance(&one, "", "pre", "", used)
-	o, e, a, _ := ir.SplitHandler(pr.syn.OnPre, ir.PerPre)
-	_ = pr.handler(&one, o, used)
-	pr.checkWritten(&one, used, "-1", "pre", "-1")
-	_ = pr.handler(&after, a, used)
-	f.decl = append(append(f.decl, one.decl...), after.decl...)
-	if used["post"] {
-		f.line("post := -1")
-	}
-	if used["syn"] {
-		f.line("syn := -1")
-	}
-	f.Write(one.Bytes())
-	pr.rows(f, &connGen{ip: pr.ip, prefix: fmt.Sprintf("c%d", pr.k), storage: pr.storage}, "pre", true, func() {
-		inner := map[string]bool{}
-		pr.advance(f, "syn", "", "post", inner)
-		_ = pr.handler(f, e, inner)
-		pr.checkWritten(f, inner, "syn", "pre", "post")
-		if pr.storage == "dense" && !inner["syn"] {
-			f.line("_ = syn")
-		}
-		if pr.storage != "dense" && !inner["post"] {
-			f.line("_ = post")
-		}
-	})
-	f.Write(after.Bytes())
 }
 
 // checkWritten writes the interpreter's check after a handler ran at
@@ -332,102 +328,87 @@ func (pr *projGen) checkWritten(f *fnb, used map[string]bool, syn, pre, post str
 
 // column writes a loop over postsynaptic neuron post's synapses, with syn
 // and pre declared.
-func (pr *projGen) column(f *fnb, post string, needPre bool, body func()) {
+func (pr *projGen) column(f *fnb, post string, body func()) {
 	if pr.storage == "dense" {
 		f.line("for pre := 0; pre < %s; pre++ {", pr.pre.size())
 		f.line("syn := pre*%d + %s", pr.post.n, post)
-		if !needPre {
-			f.line("_ = pre")
-		}
 	} else {
 		cp := f.local(fmt.Sprintf("c%dcolPtr", pr.k), fmt.Sprintf("s.c%dcolPtr", pr.k))
 		cs := f.local(fmt.Sprintf("c%dcolSyn", pr.k), fmt.Sprintf("s.c%dcolSyn", pr.k))
 		f.line("for k := %s[%s]; k < %s[%s+1]; k++ {", cp, post, cp, post)
 		f.line("syn := int(%s[k])", cs)
-		if needPre {
-			rp := f.local(fmt.Sprintf("c%drp", pr.k), pr.rowPtr(&connGen{prefix: fmt.Sprintf("c%d", pr.k), storage: pr.storage}))
-			f.line("pre := rt.PreOf(%s, int64(syn))", rp)
-		}
+		rp := f.local(fmt.Sprintf("c%drp", pr.k), pr.rowPtr(pr.conn()))
+		f.line("pre := rt.PreOf(%s, int64(syn))", rp)
 	}
 	body()
 	f.line("}")
 }
 
-func (pr *projGen) postMethod(one, each, after []ir.Stmt) error {
+// postMethod writes post<k>, on_post for this step's postsynaptic spikes.
+func (pr *projGen) postMethod() error {
+	if len(pr.plan.Syn.OnPost) == 0 {
+		return nil
+	}
 	g, k := pr.g, pr.k
+	one, each, after := event(pr.plan.Syn.OnPost, plan.PostSpikes)
 	f := newFn()
 	f.line("for _, j32 := range %s {", pr.post.fired())
 	f.line("post := int(j32)")
-	used := map[string]bool{}
-	var top, tail fnb
-	top.have, tail.have = f.have, f.have
-	pr.advance(&top, "", "", "post", used)
-	if err := pr.handler(&top, one, used); err != nil {
-		return err
-	}
-	if err := pr.handler(&tail, after, used); err != nil {
-		return err
-	}
-	f.decl = append(append(f.decl, top.decl...), tail.decl...)
-	if used["pre"] {
-		f.line("pre := -1")
-	}
-	if used["syn"] {
-		f.line("syn := -1")
-	}
-	f.Write(top.Bytes())
-	var err error
-	pr.column(f, "post", true, func() {
-		inner := map[string]bool{}
-		pr.advance(f, "syn", "pre", "", inner)
-		err = pr.handler(f, each, inner)
-		pr.checkWritten(f, inner, "syn", "pre", "post")
-		if !inner["syn"] {
-			f.line("_ = syn")
+	if one != nil {
+		if _, err := pr.print(f, one, "u", "post", "", "post"); err != nil {
+			return err
 		}
-		if !inner["pre"] {
-			f.line("_ = pre")
+	}
+	if each != nil || len(pr.written) > 0 {
+		var err error
+		pr.column(f, "post", func() {
+			used := map[string]bool{}
+			if each != nil {
+				if used, err = pr.print(f, each, "v", "syn", "pre", "post"); err != nil {
+					return
+				}
+			}
+			pr.checkWritten(f, used, "syn", "pre", "post")
+			unused(f, used, "syn", "pre")
+		})
+		if err != nil {
+			return err
 		}
-	})
-	f.Write(tail.Bytes())
+	}
+	if after != nil {
+		if _, err := pr.print(f, after, "y", "post", "", "post"); err != nil {
+			return err
+		}
+	}
 	f.line("}")
 	f.write(&g.funcs, fmt.Sprintf("// post%d runs on_post of projection %s for this step's postsynaptic spikes.\nfunc (s *sim) post%d() {", k, comment(pr.ip.Name), k))
-	return err
+	return nil
 }
 
+// modulateMethod writes modulate<k>: each bound on_modulator over every
+// synapse, once per spike of its source.
 func (pr *projGen) modulateMethod() error {
-	g, k := pr.g, pr.k
-	m := pr.syn
-	var names []string
-	for _, name := range sortedKeys(m.OnMod) {
-		if _, ok := pr.ip.Modulators[name]; ok {
-			names = append(names, name)
-		}
-	}
-	if len(names) == 0 {
+	if len(pr.plan.Syn.Mods) == 0 {
 		return nil
 	}
+	g, k := pr.g, pr.k
 	f := newFn()
-	for _, name := range names {
-		src, ok := g.nodes[pr.ip.Modulators[name].Name()]
+	for j, m := range pr.plan.Syn.Mods {
+		src, ok := g.nodes[m.Source]
 		if !ok {
-			return fmt.Errorf("modulator %s: no source %s", name, pr.ip.Modulators[name].Name())
+			return fmt.Errorf("modulator %s: no source %s", m.Name, m.Source)
 		}
-		f.line("// on modulator %s, once per spike of %s", comment(name), comment(src.name()))
+		f.line("// on modulator %s, once per spike of %s", comment(m.Name), comment(src.name()))
 		f.line("for range %s {", src.fired())
 		f.line("for pre := 0; pre < %s; pre++ {", pr.pre.size())
 		var err error
-		pr.rows(f, &connGen{ip: pr.ip, prefix: fmt.Sprintf("c%d", k), storage: pr.storage}, "pre", true, func() {
-			used := map[string]bool{}
-			pr.advance(f, "syn", "pre", "post", used)
-			err = pr.handler(f, m.OnMod[name], used)
+		pr.rows(f, pr.conn(), "pre", true, func() {
+			var used map[string]bool
+			if used, err = pr.print(f, m.Loop, fmt.Sprintf("m%d_", j), "syn", "pre", "post"); err != nil {
+				return
+			}
 			pr.checkWritten(f, used, "syn", "pre", "post")
-			if !used["syn"] {
-				f.line("_ = syn")
-			}
-			if !used["post"] {
-				f.line("_ = post")
-			}
+			unused(f, used, "syn", "post")
 		})
 		if err != nil {
 			return err
@@ -439,216 +420,64 @@ func (pr *projGen) modulateMethod() error {
 	return nil
 }
 
-func (pr *projGen) normalizeMethod() {
-	if pr.normVar == nil {
-		return
-	}
-	g, k := pr.g, pr.k
-	f := newFn()
-	f.line("if s.n%%%d != 0 {", pr.normEach)
-	f.line("return")
-	f.line("}")
-	vals := f.local("vals", "s."+pr.field[pr.normVar])
-	f.line("for post := 0; post < %d; post++ {", pr.post.n)
-	f.line("sum := 0.0")
-	l2 := pr.ip.Normalize.Func == "l2"
-	pr.column(f, "post", false, func() {
-		if l2 {
-			f.line("x := %s[syn]", vals)
-			f.line("sum += x * x")
-		} else {
-			f.line("sum += %s[syn]", vals)
-		}
-	})
-	f.line("if sum <= 0 {")
-	f.line("continue")
-	f.line("}")
-	if l2 {
-		f.line("sum = math.Sqrt(sum)")
-	}
-	f.line("f := %s / sum", g.litStr(pr.ip.Normalize.Target))
-	pr.column(f, "post", false, func() {
-		f.line("%s[syn] *= f", vals)
-	})
-	f.line("}")
-	f.write(&g.funcs, fmt.Sprintf("// normalize%d scales the incoming %s of each postsynaptic neuron of %s to sum to the target.\nfunc (s *sim) normalize%d() {", k, comment(pr.normVar.Name), comment(pr.ip.Name), k))
-}
-
-func (pr *projGen) catchUpMethod() {
-	if len(pr.lazy) == 0 {
-		return
-	}
-	g, k := pr.g, pr.k
-	b := &g.funcs
-	b.line("// catchUp%d brings the lazy traces of %s up to the current time.", k, comment(pr.ip.Name))
-	b.line("func (s *sim) catchUp%d() {", k)
-	for _, tr := range pr.lazy {
-		name := pr.field[tr.v]
-		b.line("for i := range s.%s {", name)
-		b.line("advance(s.%s, s.%s, i, s.t, %s, %s)", name, strings.Replace(name, "s", "l", 1), g.litStr(tr.a), g.litStr(tr.c))
-		b.line("}")
-	}
-	b.line("}")
-	b.line("")
-}
-
-func (pr *projGen) tickMethod() {
-	if len(pr.clocked) == 0 && len(pr.systems) == 0 {
-		return
-	}
-	g, k := pr.g, pr.k
-	b := &g.funcs
-	b.line("// tick%d advances the clock-driven synapse state of %s by one step.", k, comment(pr.ip.Name))
-	b.line("func (s *sim) tick%d() {", k)
-	for _, tr := range pr.clocked {
-		name := pr.field[tr.v]
-		b.line("for i, x := range s.%s { // %s", name, comment(tr.v.Name))
-		b.line("s.%s[i] = %s*x + %s", name, g.litStr(tr.p), g.litStr(tr.r))
-		b.line("}")
-	}
-	for _, sys := range pr.systems {
-		b.line("{")
-		for _, d := range sys.decl {
-			b.line("%s", d)
-		}
-		b.Write(sys.Bytes())
-		b.line("}")
-	}
-	b.line("}")
-	b.line("")
-}
-
-// clockSystem writes the step of a coupled or nonlinear system of
-// per-synapse variables, synapse by synapse, as the interpreter does (its
-// right sides read t and weight as 0).
-func (pr *projGen) clockSystem(sys *ir.System) error {
-	g := pr.g
-	dt := g.p.Schedule.Dt
-	if err := plan.CheckClockSystem(sys); err != nil {
-		return err
-	}
-	f := newFn()
-	var xs, y []string
-	over := map[*ir.Var]string{}
-	read := map[string]bool{} // stage values the right sides read
-	for j, v := range sys.Vars {
-		name := pr.field[v]
-		xs = append(xs, f.local(name, "s."+name))
-		y = append(y, fmt.Sprintf("y%d", j))
-		over[v] = y[j]
-	}
-	rhs := func(vals []string) ([]string, error) {
-		for j, v := range sys.Vars {
-			over[v] = vals[j]
-		}
-		en := &env{g: g, time: val("0.0"), weight: "0.0", where: "in a synapse equation",
-			ref: func(r *ir.Ref) (string, error) {
-				if s, ok := over[r.Var]; ok && r.Side == ir.Own {
-					read[s] = true
-					return s, nil
-				}
-				return pr.own(f, r.Var, func(string, int) string { return "e" })
-			}}
-		out := make([]string, len(sys.ODEs))
-		for j, o := range sys.ODEs {
-			c, err := en.num(plan.InlineAliases(o.Rhs))
-			if err != nil {
-				return nil, err
-			}
-			out[j] = c.s
-		}
-		return out, nil
-	}
-	ks, err := rhs(y)
-	if err != nil {
-		return err
-	}
-	if sys.Method == ir.Exact && len(sys.Inputs) > 0 {
-		return fmt.Errorf("the system of %s reads inputs, which gosim does not support in synapses", sys.Vars[0].Name)
-	}
-	f.line("// %s: %s, every step", comment(varList(sys.Vars)), sys.Method)
-	f.line("for e := range %s {", xs[0])
-	for j, x := range xs {
-		f.line("y%d := %s[e]", j, x)
-	}
-	if sys.Method == ir.Exact {
-		for j, rw := range ir.Rows(sys.P, sys.Q, sys.R) {
-			terms := []string{"0"}
-			for k, c := range rw.Xi {
-				terms = append(terms, g.litStr(rw.Xc[k])+"*"+y[c])
-			}
-			f.line("%s[e] = %s + %s", xs[j], strings.Join(terms, " + "), g.litStr(rw.R))
-		}
-		f.line("}")
-		pr.systems = append(pr.systems, f)
+// method writes a method running loops over their spaces, or nothing
+// without loops.
+func (pr *projGen) method(loops []*plan.Loop, guard []string, header string) error {
+	if len(loops) == 0 {
 		return nil
 	}
-	stage := func(ks []string, decl bool) {
-		op := "="
-		if decl {
-			op = ":="
-		}
-		for j := range sys.ODEs {
-			f.line("k%d %s %s", j, op, ks[j])
+	f := newFn()
+	for _, s := range guard {
+		f.line("%s", s)
+	}
+	for j, l := range loops {
+		f.line("// %s", comment(l.Name))
+		if err := pr.over(f, l, fmt.Sprintf("v%d_", j)); err != nil {
+			return err
 		}
 	}
-	stage(ks, true)
-	if sys.Method == ir.Euler {
-		for j, x := range xs {
-			f.line("%s[e] = y%d + %s*k%d", x, j, g.litStr(dt), j)
-		}
-		f.line("}")
-		pr.systems = append(pr.systems, f)
-		return nil
-	}
-	z := make([]string, len(xs))
-	for j := range xs {
-		z[j] = fmt.Sprintf("z%d", j)
-		f.line("c%d := %s * k%d", j, g.litStr(1.0/6), j)
-	}
-	for s, st := range []struct{ frac, weight float64 }{{0.5, 2.0 / 6}, {0.5, 2.0 / 6}, {1, 1.0 / 6}} {
-		op := "="
-		if s == 0 {
-			op = ":="
-		}
-		ks, _ := rhs(z)
-		for j := range xs {
-			if read[z[j]] { // (a stage value no right side reads is not computed)
-				f.line("z%d %s y%d + %s*k%d", j, op, j, g.litStr(st.frac*dt), j)
-			}
-		}
-		stage(ks, false)
-		for j := range xs {
-			f.line("c%d += %s * k%d", j, g.litStr(st.weight), j)
-		}
-	}
-	for j, x := range xs {
-		f.line("%s[e] = y%d + %s*c%d", x, j, g.litStr(dt), j)
-	}
-	f.line("}")
-	pr.systems = append(pr.systems, f)
+	f.write(&pr.g.funcs, header)
 	return nil
 }
 
-func varList(vs []*ir.Var) string {
-	names := make([]string, len(vs))
-	for i, v := range vs {
-		names[i] = v.Name
+// sumMethod writes sum<k>, which adds the synapse type's `summed`
+// expression of every synapse to its postsynaptic neuron's continuous port.
+func (pr *projGen) sumMethod() error {
+	if pr.plan.Syn.Sum == nil {
+		return nil
 	}
-	return strings.Join(names, ", ")
+	pr.summed = true
+	k := pr.k
+	return pr.method([]*plan.Loop{pr.plan.Syn.Sum}, nil, fmt.Sprintf("// sum%d drives %s.%s with the summed output of projection %s.\nfunc (s *sim) sum%d() {",
+		k, comment(pr.post.ip.Name), comment(pr.ip.Port), comment(pr.ip.Name), k))
+}
+
+func (pr *projGen) normalizeMethod() error {
+	k := pr.k
+	return pr.method(pr.plan.Syn.Normalize, []string{fmt.Sprintf("if s.n%%%d != 0 {", pr.normEach), "return", "}"},
+		fmt.Sprintf("// normalize%d scales the incoming values of each postsynaptic neuron of %s to sum to the target.\nfunc (s *sim) normalize%d() {", k, comment(pr.ip.Name), k))
+}
+
+func (pr *projGen) catchUpMethod() error {
+	k := pr.k
+	return pr.method(pr.plan.Syn.CatchUp, nil, fmt.Sprintf("// catchUp%d brings the lazy traces of %s up to the current time.\nfunc (s *sim) catchUp%d() {", k, comment(pr.ip.Name), k))
+}
+
+func (pr *projGen) tickMethod() error {
+	k := pr.k
+	return pr.method(pr.plan.Syn.Tick, nil, fmt.Sprintf("// tick%d advances the clock-driven synapse state of %s by one step.\nfunc (s *sim) tick%d() {", k, comment(pr.ip.Name), k))
 }
 
 // init draws the initial synapse state, one stream per variable.
 func (pr *projGen) init() error {
-	g, k := pr.g, pr.k
+	g := pr.g
 	b := &g.build
 	for _, v := range pr.syn.Vars {
 		if v.Kind != ir.State || v.Init == nil {
 			continue
 		}
 		f := newFn()
-		used := map[string]bool{}
-		en := pr.synEnv(f, used, val("0.0"))
+		en := pr.initEnv(f)
 		en.rng = lazy(f, "rng", fmt.Sprintf("rt.NewStream(seed, rt.Hash(\"init\", %s, %s))", quote(pr.ip.Name), quote(v.Name)))
 		c, err := en.num(plan.InlineAliases(v.Init))
 		if err != nil {
@@ -665,7 +494,7 @@ func (pr *projGen) init() error {
 			f.line("}")
 		} else {
 			f.line("for pre := 0; pre < %s; pre++ {", pr.pre.size())
-			pr.rows(f, &connGen{ip: pr.ip, prefix: fmt.Sprintf("c%d", k), storage: pr.storage}, "pre", true, func() {
+			pr.rows(f, pr.conn(), "pre", true, func() {
 				f.line("%s[syn] = %s", x, c.s)
 				f.line("_ = post")
 			})
@@ -682,35 +511,42 @@ func (pr *projGen) init() error {
 	return nil
 }
 
-// sumMethod writes sum<k>, which adds the synapse type's `summed`
-// expression of every synapse to its postsynaptic neuron's continuous port,
-// in presynaptic order with lazy traces brought up to t, as gosim does.
-func (pr *projGen) sumMethod() error {
-	m := pr.syn
-	if m.Summed == nil {
-		return nil
-	}
-	g, k := pr.g, pr.k
-	f := newFn()
-	port := pr.post.pop.field[pr.post.pop.ports[pr.ip.Port]]
-	acc := f.local("acc", "s."+port)
-	var err error
-	f.line("for pre := 0; pre < %s; pre++ {", pr.pre.size())
-	pr.rows(f, &connGen{ip: pr.ip, prefix: fmt.Sprintf("c%d", k), storage: pr.storage}, "pre", true, func() {
-		used := map[string]bool{}
-		pr.advance(f, "syn", "pre", "post", used)
-		var v code
-		v, err = pr.synEnv(f, used, lazy(f, "t", "s.t")).num(m.Summed)
-		f.line("%s[post+%d] += %s", acc, pr.post.off, v.s)
-		if !used["syn"] {
-			f.line("_ = syn")
-		}
-	})
-	f.line("}")
-	if err != nil {
-		return fmt.Errorf("synapse %s, summed: %w", m.Type, err)
-	}
-	pr.summed = true
-	f.write(&g.funcs, fmt.Sprintf("// sum%d drives %s.%s with the summed output of projection %s.\nfunc (s *sim) sum%d() {", k, comment(pr.post.ip.Name), comment(pr.ip.Port), comment(pr.ip.Name), k))
-	return nil
+// initEnv reads synapse variables in an initial value: pre, post and syn
+// are the indices of the presynaptic neuron, postsynaptic neuron and
+// synapse.
+func (pr *projGen) initEnv(f *fnb) *env {
+	return &env{g: pr.g, time: val("0.0"), weight: pr.g.lit(pr.weight).s, where: "in a synapse's initial value",
+		ref: func(r *ir.Ref) (string, error) {
+			switch r.Side {
+			case ir.Pre, ir.Post:
+				pt, idx, side := pr.post, "post", "post"
+				if r.Side == ir.Pre {
+					pt, idx, side = pr.pre.part, "pre", "pre"
+				}
+				if pt == nil {
+					return "", fmt.Errorf("pre.%s: the presynaptic side is an input", r.Var.Name)
+				}
+				v, ok := pt.pop.byName[r.Var.Name]
+				if !ok {
+					return "", fmt.Errorf("%s.%s has no storage", side, r.Var.Name)
+				}
+				if pt.off != 0 {
+					idx = fmt.Sprintf("%s+%d", idx, pt.off)
+				}
+				name := pt.pop.field[v]
+				return f.local(name, "s."+name) + "[" + idx + "]", nil
+			}
+			name, ok := pr.field[r.Var]
+			if !ok {
+				return "", fmt.Errorf("%s has no storage in synapse %s", r.Var.Name, pr.syn.Type)
+			}
+			i := "syn"
+			switch r.Var.Storage {
+			case ir.PerPre:
+				i = "pre"
+			case ir.PerPost:
+				i = "post"
+			}
+			return f.local(name, "s."+name) + "[" + i + "]", nil
+		}}
 }

@@ -26,13 +26,12 @@ type projGen struct {
 	weight  float64 // constant weight (static), or the synapse's `weight`
 	random  bool    // static weights drawn per synapse (field c<k>w)
 
-	// plastic
+	// plastic (plastic.go)
 	syn      *ir.Model
-	field    map[*ir.Var]string
-	lazy     []*traceGen
-	clocked  []*traceGen
-	systems  []*fnb // coupled or nonlinear synapse equations, every step
-	columns  bool   // synapses indexed by postsynaptic neuron are needed
+	field    map[*ir.Var]string // synapse state variables' fields
+	arrays   map[int]string     // the fields of the plan's arrays of the projection, by ID
+	lazy     []*plan.Array      // the last update times of lazy traces
+	columns  bool               // synapses indexed by postsynaptic neuron are needed
 	normVar  *ir.Var
 	normEach int
 	written  []*ir.Var // state the handlers write, checked for NaN and Inf (field c<k>err)
@@ -47,13 +46,6 @@ type connGen struct {
 	ip      *ir.Projection
 	prefix  string // field prefix: c<k> or c<k>m<m>
 	storage string
-}
-
-// traceGen is a synapse variable with a linear equation x' = a·x + c.
-type traceGen struct {
-	v    *ir.Var
-	a, c float64
-	p, r float64 // one step of the exact solution (clock-driven)
 }
 
 func (g *gen) newProj(k int, ip *ir.Projection) (*projGen, error) {
@@ -625,8 +617,8 @@ func (pr *projGen) bytesMethod() {
 		if pr.columns {
 			b.line("b += %d*8 + s.c%dnsyn*4 // synapses by postsynaptic neuron", pr.post.n+1, k)
 		}
-		for _, tr := range pr.lazy {
-			b.line("b += int64(len(s.%s)) * 8 // last updates of %s", strings.Replace(pr.field[tr.v], "s", "l", 1), comment(tr.v.Name))
+		for _, a := range pr.lazy {
+			b.line("b += int64(len(s.%s)) * 8 // last updates of %s", pr.arrays[a.ID], comment(a.Var.Name))
 		}
 	}
 	b.line("return b")

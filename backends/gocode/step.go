@@ -157,7 +157,7 @@ func (g *gen) stepBody() {
 		b.line("}")
 	}
 	for _, pr := range g.projs { // before the sums: as gosim
-		if len(pr.clocked) > 0 || len(pr.systems) > 0 {
+		if pr.ticks() {
 			b.line("s.tick%d()", pr.k)
 		}
 	}
@@ -168,7 +168,7 @@ func (g *gen) stepBody() {
 	}
 	ticks := false
 	for _, pr := range g.projs {
-		ticks = ticks || len(pr.clocked) > 0 || len(pr.systems) > 0
+		ticks = ticks || pr.ticks()
 	}
 	inLoop := func(pg *popGen) bool { return pg.fused || pg.threshInLoop && !ticks }
 	b.line("// integrate")

@@ -275,20 +275,6 @@ func partSpikes(dst, all []int32, off, n int) []int32 {
 	return dst
 }
 
-// advance brings trace x[k] (x' = a·x + c) from last[k] up to time t.
-func advance(x, last []float64, k int, t, a, c float64) {
-	d := t - last[k]
-	if d <= 0 {
-		return
-	}
-	last[k] = t
-	if a == 0 {
-		x[k] += c * d
-		return
-	}
-	e := math.Exp(a * d)
-	x[k] = x[k]*e + c*(e-1)/a
-}
 
 // pruneWeights drops the synapses whose |weight| is below eps, keeping the
 // order of the rest; it returns the number left.

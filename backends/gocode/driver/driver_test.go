@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -65,22 +64,6 @@ func TestDriverRefusesArguments(t *testing.T) {
 
 // TestHelpers: the helpers the generated model code calls.
 func TestHelpers(t *testing.T) {
-	// advance: x' = a·x + c from last[k] to t, exactly; a = 0 integrates c
-	x, last := []float64{1}, []float64{0}
-	advance(x, last, 0, 2, -0.5, 0)
-	if want := math.Exp(-1); x[0] != want || last[0] != 2 {
-		t.Errorf("advance: x = %v, last = %v; want %v, 2", x[0], last[0], want)
-	}
-	advance(x, last, 0, 1, -0.5, 0) // the past: unchanged
-	if x[0] != math.Exp(-1) || last[0] != 2 {
-		t.Errorf("advance into the past changed x to %v", x[0])
-	}
-	x[0] = 0
-	advance(x, last, 0, 3, 0, 2)
-	if x[0] != 2 {
-		t.Errorf("advance with a = 0: x = %v, want 2", x[0])
-	}
-
 	// pruneWeights keeps the order of what is left, row by row
 	csr := &rt.CSR{NPre: 2, NPost: 3, RowPtr: []int64{0, 2, 4}, Col: []int32{0, 1, 1, 2}}
 	w := []float64{0.5, 1e-9, -1e-9, -0.25}
