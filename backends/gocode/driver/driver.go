@@ -275,7 +275,6 @@ func partSpikes(dst, all []int32, off, n int) []int32 {
 	return dst
 }
 
-
 // pruneWeights drops the synapses whose |weight| is below eps, keeping the
 // order of the rest; it returns the number left.
 func pruneWeights(csr *rt.CSR, weights *[]float64, eps float64) int64 {
