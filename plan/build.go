@@ -260,6 +260,31 @@ func (b *builder) proj(ip *ir.Projection) (*Proj, error) {
 	return pr, nil
 }
 
+// onActive lowers a segment dendrite's `on dendrite NAME active` handler
+// into pp.OnActive (nil: none): a loop over the neurons with an active
+// segment, run at the end of the step with t the next step's time (the
+// activity acts during that step).
+func (b *builder) onActive(pp *Pop, d *ir.Dendrite) (*Loop, error) {
+	body := b.model[pp].OnActive[d.Name]
+	if d.Continuous || len(body) == 0 {
+		return nil, nil
+	}
+	l := newLowerer(b.neuronVars(pp), b.refrArr[pp], b.p.Dt)
+	l.timeK = b.p.Dt
+	zero := 0.0
+	l.weight = &zero
+	if err := l.stmts(body); err != nil {
+		return nil, fmt.Errorf("population %s, on dendrite %s active: %w", pp.Name, d.Name, err)
+	}
+	l.flush()
+	loop := &Loop{Name: pp.Name + " on dendrite " + d.Name + " active", Over: pp.Name, Space: Spiking, N: pp.N, Ops: l.finish()}
+	if pp.OnActive == nil {
+		pp.OnActive = map[string]*Loop{}
+	}
+	pp.OnActive[d.Name] = loop
+	return loop, nil
+}
+
 // ParallelDelivery reports whether the threads may share a projection's
 // delivery by postsynaptic range: static synapses added straight into a
 // port variable (`x += weight`, not a dendrite), no delay, no merged
@@ -554,11 +579,19 @@ func (b *builder) step() error {
 	}
 	for _, pp := range p.Pops {
 		var names []string
+		var loops []*Loop
 		for _, d := range b.model[pp].Dendrites {
 			names = append(names, d.Name)
+			l, err := b.onActive(pp, d)
+			if err != nil {
+				return err
+			}
+			if l != nil {
+				loops = append(loops, l)
+			}
 		}
 		if len(names) > 0 {
-			add(&Phase{Kind: Dendrites, Target: pp.Name, Note: strings.Join(names, ", ")})
+			add(&Phase{Kind: Dendrites, Target: pp.Name, Note: strings.Join(names, ", "), Loops: loops})
 		}
 	}
 	for _, r := range p.Records {

@@ -90,6 +90,11 @@ type Pop struct {
 	// FiniteEvery: the NaN/Inf check of variables integrated by exact
 	// propagators runs every so many steps (RK4/Euler ones every step).
 	FiniteEvery int
+	// OnActive holds the segment dendrites' `on dendrite NAME active`
+	// handlers, by dendrite (also the loops of its Dendrites phase): i =
+	// each neuron with an active segment, at the end of the step, t the
+	// next step's time.
+	OnActive map[string]*Loop `json:"-"`
 }
 
 // Member is one IR population inside a Pop: neurons [Off, Off+N).

@@ -36,6 +36,7 @@ var goldenModels = []string{
 	"../examples/stdp_song2000.snn",
 	"../examples/homeostasis.snn",
 	"../examples/dendrites.snn",
+	"../testdata/dendrites/fill.snn", // a segment dendrite's on dendrite active
 	"../testdata/gocode/features.snn",
 	"../testdata/gocode/phases.snn",
 	"../testdata/gocode/summed.snn",

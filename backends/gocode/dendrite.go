@@ -95,12 +95,16 @@ func (pg *popGen) segDendrite(dg *dendGen) error {
 	b.line("}")
 	b.line("s.%s = d", dg.field)
 	b.line("}")
-	body, ok := pg.m.OnActive[d.Name]
-	if !ok || len(body) == 0 {
+	l := pg.planPop().OnActive[d.Name]
+	if l == nil {
 		return nil
 	}
 	f := newFn()
-	if err := pg.neuronStmts(f, body, "i", lazy(f, "t", "s.t + dt"), "0.0"); err != nil {
+	p := pg.printer(f, "")
+	if body := pg.m.OnActive[d.Name]; len(body) > 0 {
+		p.file, p.line = stmtPos(body[0])
+	}
+	if _, err := p.loop(&f.buf, l, "da", "i"); err != nil {
 		return fmt.Errorf("population %s, on dendrite %s active: %w", pg.ip.Name, d.Name, err)
 	}
 	f.write(&g.funcs, fmt.Sprintf("// onActive%d_%d runs `on dendrite %s active` of %s for neuron i.\nfunc (s *sim) onActive%d_%d(i int) {", k, dg.j, comment(d.Name), comment(pg.ip.Name), k, dg.j))
@@ -246,7 +250,7 @@ func (g *gen) endDendrites(b *buf) {
 		for _, dg := range pg.dendOrder {
 			if dg.seg() {
 				call := fmt.Sprintf("s.%s.EndStep(s.n, s.p%dspk)", dg.field, pg.k)
-				if body, ok := pg.m.OnActive[dg.d.Name]; ok && len(body) > 0 {
+				if pg.planPop().OnActive[dg.d.Name] != nil {
 					b.line("for _, j := range %s {", call)
 					b.line("s.onActive%d_%d(int(j))", pg.k, dg.j)
 					b.line("}")

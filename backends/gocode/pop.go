@@ -216,7 +216,6 @@ func (g *gen) newPop(k int, ip *ir.Population) (*popGen, error) {
 		return nil, fmt.Errorf("population %s: %w", ip.Name, err)
 	}
 	pg.finiteMethod()
-	pg.refractMethod()
 	return pg, nil
 }
 
@@ -285,24 +284,6 @@ func (pg *popGen) init() error {
 		}
 	}
 	return nil
-}
-
-// neuronStmts compiles a neuron kernel (reset, event port) into f; idx is
-// the neuron's index expression.
-func (pg *popGen) neuronStmts(f *fnb, ss []ir.Stmt, idx string, time func() string, weight string) error {
-	g := pg.g
-	en := &env{g: g, ref: pg.scalarRef(f, idx, ""), time: time, weight: weight, where: "in a neuron's handler"}
-	sc := &stmtGen{g: g, f: f, en: en,
-		target: func(v *ir.Var) (string, error) {
-			name, ok := pg.field[v]
-			if !ok {
-				return "", fmt.Errorf("%s is not state of %s", v.Name, pg.ip.Name)
-			}
-			return f.local(name, "s."+name) + "[" + idx + "]", nil
-		},
-		refract: func(steps string) string { return fmt.Sprintf("s.refract%d(%s, %s)", pg.k, idx, steps) },
-	}
-	return sc.stmts(ss)
 }
 
 // planPop is the population's entry in the plan.
@@ -431,16 +412,6 @@ func (pg *popGen) thresholdMethod() error {
 	f.line("s.p%dspk = spk", k)
 	f.write(&pg.g.funcs, fmt.Sprintf("// threshold%d finds the neurons of %s that spike.\nfunc (s *sim) threshold%d() {", k, comment(pg.ip.Name), k))
 	return nil
-}
-
-func (pg *popGen) refractMethod() {
-	k := pg.k
-	b := &pg.g.funcs
-	b.line("// refract%d makes neuron i of %s refractory for the next steps steps.", k, comment(pg.ip.Name))
-	b.line("func (s *sim) refract%d(i, steps int) {", k)
-	b.line("s.p%dref[i] = int32(s.n + steps)", k)
-	b.line("}")
-	b.line("")
 }
 
 // ---- integration ----

@@ -8,9 +8,10 @@ import (
 	"github.com/snnc/snnc/runtime"
 )
 
-// Expressions the plan does not cover yet (synapse models, dendrites,
-// initial values, weights, wta scores, monitors' aliases) are compiled once
-// into closures (no tree walk per neuron per step) over a context.
+// Expressions the plan does not cover yet (initial values, weights, a
+// continuous dendrite's activation, wta scores, monitors' aliases) are
+// compiled once into closures (no tree walk per neuron per step) over a
+// context. Statements are all in the plan's loops.
 
 // ctx is what a scalar closure reads: the indices of the neuron or synapse
 // being processed and the event's values.
@@ -229,135 +230,3 @@ func call(fn string, args []sfn) (sfn, error) {
 
 // kernel runs a compiled statement list in a context.
 type kernel func(c *ctx)
-
-// target is where an assignment writes.
-type target struct {
-	vals  []float64
-	index func(c *ctx) int // nil: c.i
-}
-
-type stmtCompiler struct {
-	*compiler
-	target  func(v *ir.Var) (target, error)
-	refract func(c *ctx, dur float64) // refractory statement
-	deliver func(c *ctx, v float64)   // deliver statement
-	// refractory tells whether neuron c.i is refractory: a Held
-	// assignment (ir.Assign) is skipped then.
-	refractory func(c *ctx) bool
-}
-
-// held compiles an assignment dropped while the neuron is refractory.
-func (sc *stmtCompiler) held(s *ir.Assign) (kernel, error) {
-	if sc.refractory == nil {
-		return nil, fmt.Errorf("%s is held while refractory outside a neuron's port", s.Var.Name)
-	}
-	a := *s
-	a.Held = false
-	k, err := sc.stmt(&a)
-	if err != nil {
-		return nil, err
-	}
-	r := sc.refractory
-	return func(c *ctx) {
-		if !r(c) {
-			k(c)
-		}
-	}, nil
-}
-
-func (sc *stmtCompiler) stmts(ss []ir.Stmt) (kernel, error) {
-	ks := make([]kernel, 0, len(ss))
-	for _, s := range ss {
-		k, err := sc.stmt(s)
-		if err != nil {
-			return nil, err
-		}
-		ks = append(ks, k)
-	}
-	switch len(ks) {
-	case 0:
-		return func(*ctx) {}, nil
-	case 1:
-		return ks[0], nil
-	}
-	return func(c *ctx) {
-		for _, k := range ks {
-			k(c)
-		}
-	}, nil
-}
-
-func (sc *stmtCompiler) stmt(s ir.Stmt) (kernel, error) {
-	switch s := s.(type) {
-	case *ir.Assign:
-		if s.Held {
-			return sc.held(s)
-		}
-		val, err := sc.expr(s.Value)
-		if err != nil {
-			return nil, err
-		}
-		tg, err := sc.target(s.Var)
-		if err != nil {
-			return nil, err
-		}
-		vals, index := tg.vals, tg.index
-		if index == nil {
-			index = func(c *ctx) int { return c.i }
-		}
-		switch s.Op {
-		case "=":
-			return func(c *ctx) { v := val(c); vals[index(c)] = v }, nil
-		case "+=":
-			return func(c *ctx) { v := val(c); vals[index(c)] += v }, nil
-		case "-=":
-			return func(c *ctx) { v := val(c); vals[index(c)] -= v }, nil
-		case "*=":
-			return func(c *ctx) { v := val(c); vals[index(c)] *= v }, nil
-		case "/=":
-			return func(c *ctx) { v := val(c); vals[index(c)] /= v }, nil
-		}
-		return nil, fmt.Errorf("unknown assignment %s", s.Op)
-	case *ir.Refractory:
-		d, err := sc.expr(s.Duration)
-		if err != nil {
-			return nil, err
-		}
-		if sc.refract == nil {
-			return nil, fmt.Errorf("refractory outside a neuron's reset")
-		}
-		r := sc.refract
-		return func(c *ctx) { r(c, d(c)) }, nil
-	case *ir.Deliver:
-		v, err := sc.expr(s.Value)
-		if err != nil {
-			return nil, err
-		}
-		if sc.deliver == nil {
-			return nil, fmt.Errorf("deliver outside a synapse's on_pre")
-		}
-		dl := sc.deliver
-		return func(c *ctx) { dl(c, v(c)) }, nil
-	case *ir.If:
-		cnd, err := sc.expr(s.Cond)
-		if err != nil {
-			return nil, err
-		}
-		th, err := sc.stmts(s.Then)
-		if err != nil {
-			return nil, err
-		}
-		el, err := sc.stmts(s.Else)
-		if err != nil {
-			return nil, err
-		}
-		return func(c *ctx) {
-			if cnd(c) != 0 {
-				th(c)
-			} else {
-				el(c)
-			}
-		}, nil
-	}
-	return nil, fmt.Errorf("cannot compile statement %T", s)
-}

@@ -57,8 +57,8 @@ type segDendrite struct {
 	npre     int
 	projs    []*proj
 
-	handler kernel
-	cx      ctx
+	handler *loopExec // `on dendrite NAME active` (the plan's loop), or nil
+	x       lanes
 	streams []*runtime.Stream // per member population
 }
 
@@ -69,7 +69,7 @@ func setting(d *ir.Dendrite, key string, def float64) float64 {
 	return def
 }
 
-func newSegDendrite(s *sim, p *pop, d *ir.Dendrite, handler kernel) (*segDendrite, error) {
+func newSegDendrite(s *sim, p *pop, d *ir.Dendrite, handler *loopExec) (*segDendrite, error) {
 	sd := &segDendrite{name: d.Name, p: p, handler: handler, srcOff: map[string]int{}}
 	for _, mb := range p.members {
 		sd.streams = append(sd.streams, runtime.NewStream(s.seed, runtime.Hash("dendrite", mb.name, d.Name)))
@@ -153,11 +153,9 @@ func (d *segDendrite) endStep(s *sim) {
 	if d.handler == nil {
 		return
 	}
-	c := &d.cx
-	c.t = s.t + s.dt
+	d.handler.start(s.n, s.t) // (its t is the next step's: s.t + dt)
 	for _, j := range predicted {
-		c.i = int(j)
-		d.handler(c)
+		d.handler.elem(int(j), 0, &d.x)
 	}
 }
 

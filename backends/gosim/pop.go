@@ -167,10 +167,7 @@ func newPop(s *sim, ip *ir.Population, pp *plan.Pop) (*pop, error) {
 	if err := p.init(s, &compiler{slot: p.slot}); err != nil {
 		return nil, err
 	}
-	sc := &stmtCompiler{compiler: &compiler{slot: p.slot, noRandom: "in a neuron's handler"}, target: p.target, refract: func(c *ctx, d float64) {
-		p.refUntil[c.i] = int32(s.n + plan.RefractorySteps(d, s.dt))
-	}}
-	if err := p.dendrites(s, sc); err != nil {
+	if err := p.dendrites(s, pp); err != nil {
 		return nil, err
 	}
 	p.nonlinear = map[*ir.Var]bool{}
@@ -287,7 +284,7 @@ func (p *pop) lifShape() (*lifRows, [3][]float64) {
 }
 
 // dendrites builds the population's segment and continuous dendrites.
-func (p *pop) dendrites(s *sim, sc *stmtCompiler) error {
+func (p *pop) dendrites(s *sim, pp *plan.Pop) error {
 	p.segDends, p.contDends = map[string]*segDendrite{}, map[string]*contDendrite{}
 	for _, d := range p.model.Dendrites {
 		if d.Continuous {
@@ -302,13 +299,12 @@ func (p *pop) dendrites(s *sim, sc *stmtCompiler) error {
 			p.contDends[d.Name] = cd
 			s.dends = append(s.dends, cd)
 		} else {
-			var h kernel
-			if body, ok := p.model.OnActive[d.Name]; ok && len(body) > 0 {
-				k, err := sc.stmts(body)
-				if err != nil {
-					return fmt.Errorf("population %s, on dendrite %s active: %w", p.nm, d.Name, err)
+			var h *loopExec
+			if l := pp.OnActive[d.Name]; l != nil {
+				var err error
+				if h, err = compileLoop(l, p.la, false); err != nil {
+					return fmt.Errorf("population %s: %w", p.nm, err)
 				}
-				h = k
 			}
 			sd, err := newSegDendrite(s, p, d, h)
 			if err != nil {
@@ -344,14 +340,6 @@ func (p *pop) slot(r *ir.Ref) ([]float64, func(c *ctx) int, error) {
 		return nil, nil, fmt.Errorf("alias %s must be inlined", r.Var.Name)
 	}
 	return nil, nil, fmt.Errorf("no storage for %s in %s", r.Var.Name, p.nm)
-}
-
-func (p *pop) target(v *ir.Var) (target, error) {
-	vals, ok := p.vals[v]
-	if !ok {
-		return target{}, fmt.Errorf("%s is not state of %s", v.Name, p.nm)
-	}
-	return target{vals: vals}, nil
 }
 
 func sideName(s ir.Side) string {
