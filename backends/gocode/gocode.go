@@ -5,12 +5,13 @@
 // only the standard library and github.com/snnc/snnc/runtime, and builds
 // it with the local Go toolchain (build.go).
 //
-// The neuron update, threshold, reset and port handler loops are printed
-// from the execution plan (package plan, ops.go): the op lists the
-// interpreter runs and plan.Eval defines, so the binary and `snnc run` give
-// bit-identical spikes for the same seed by construction. The rest
-// (plastic synapses, dendrites, winner-take-all, monitors) still follows
-// the interpreter (backends/gosim) step for step: the same step order,
+// The neuron update, threshold, reset, port handler, `on dendrite active`
+// and synapse model loops are printed from the execution plan (package
+// plan, ops.go, plastic.go): the op lists the interpreter runs and
+// plan.Eval defines, so the binary and `snnc run` give bit-identical
+// spikes for the same seed by construction. The rest (initial values,
+// continuous dendrites' activations, winner-take-all, monitors) still
+// follows the interpreter (backends/gosim) step for step: the same step order,
 // random streams and floating-point operations in the same order. Where
 // the interpreter refuses a model, Emit returns the interpreter's error.
 //
