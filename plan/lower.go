@@ -202,7 +202,7 @@ func (l *lowerer) draw(fn string) int {
 
 // random lowers a random draw to a draw of the loop's stream and the
 // arithmetic of its distribution: rand() = u, uniform(a, b) = a + (b-a)·u,
-// normal(mu, sigma) = mu + sigma·z, bernoulli(p) = u < p.
+// normal(mu, sigma) = mu + sigma·z (a Bernoulli trial is rand() < p).
 func (l *lowerer) random(fn string, args []int) (int, error) {
 	switch fn {
 	case "rand":
@@ -213,9 +213,6 @@ func (l *lowerer) random(fn string, args []int) (int, error) {
 	case "normal":
 		z := l.draw("randn")
 		return l.pure(Add, "", args[0], l.pure(Mul, "", args[1], z)), nil
-	case "bernoulli":
-		u := l.draw("rand")
-		return l.pure(Lt, "", u, args[0]), nil
 	}
 	return 0, fmt.Errorf("unknown random draw %s", fn)
 }
