@@ -21,9 +21,16 @@ func TestDrawCounterLayout(t *testing.T) {
 	if got, want := DrawUniform(key, 123, 45, 6), float64(wa>>11)/(1<<53); got != want {
 		t.Fatalf("DrawUniform = %v, want %v", got, want)
 	}
-	u1, u2 := float64((wa>>11)+1)/(1<<53), float64(wb>>11)/(1<<53)
-	if got, want := DrawNormal(key, 123, 45, 6), math.Sqrt(-2*math.Log(u1))*math.Cos(2*math.Pi*u2); got != want {
-		t.Fatalf("DrawNormal = %v, want %v", got, want)
+	// the ziggurat's first 32 bits decide most draws: find one that they do
+	for i := 0; ; i++ {
+		a, _ := DrawBlock(key, i, 45, 6)
+		j := int32(uint32(a))
+		if absInt32(j) < zigK[j&0x7F] {
+			if got, want := DrawNormal(key, i, 45, 6), float64(j)*float64(zigW[j&0x7F]); got != want {
+				t.Fatalf("DrawNormal = %v, want %v", got, want)
+			}
+			break
+		}
 	}
 	if _, ok := Draw("normal", key, 0, 0, 0); ok {
 		t.Fatal("Draw accepted an unknown distribution")
@@ -69,3 +76,48 @@ func TestDrawMoments(t *testing.T) {
 	check("correlation of consecutive steps", crossStep/n, 0, math.Sqrt(1/n))
 	check("correlation of draw numbers", crossDraw/n, 0, math.Sqrt(1/n))
 }
+
+// TestDrawNormalTails: the ziggurat's slow paths (wedges and the tail
+// beyond 3.44) give the normal's tail masses: P(|z| > 2, 3, 4) over 4
+// million draws, within five standard errors.
+func TestDrawNormalTails(t *testing.T) {
+	key := DrawKey(3, "tails")
+	const n = 4_000_000
+	var over [3]float64
+	for i := range n {
+		z := math.Abs(DrawNormal(key, i, i>>10, 0))
+		for k, c := range []float64{2, 3, 4} {
+			if z > c {
+				over[k]++
+			}
+		}
+	}
+	for k, c := range []float64{2, 3, 4} {
+		p := math.Erfc(c / math.Sqrt2)
+		if got, se := over[k]/n, math.Sqrt(p*(1-p)/n); math.Abs(got-p) > 5*se {
+			t.Errorf("P(|z| > %g) = %.3g, want %.3g ± %.2g", c, got, p, 5*se)
+		}
+	}
+}
+
+// BenchmarkDraw: the cost of one draw (a Philox2x64-10 block, and for a
+// normal draw Box–Muller's log, sqrt and cos).
+func BenchmarkDraw(b *testing.B) {
+	key := DrawKey(1, "P noise")
+	b.Run("uniform", func(b *testing.B) {
+		s := 0.0
+		for i := range b.N {
+			s += DrawUniform(key, i, 7, 0)
+		}
+		sinkDraw = s
+	})
+	b.Run("normal", func(b *testing.B) {
+		s := 0.0
+		for i := range b.N {
+			s += DrawNormal(key, i, 7, 0)
+		}
+		sinkDraw = s
+	})
+}
+
+var sinkDraw float64
