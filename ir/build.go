@@ -289,7 +289,23 @@ func (l *lower) members(ti *lang.TypeInfo, members []lang.Member, prefix string)
 					continue
 				}
 				v := l.byName[prefix+o.Var.Name]
-				ode := &ODE{Var: v, Rhs: l.expr(o.Rhs), UnlessRefractory: o.UnlessRefractory, KeepInputs: o.KeepInputs, Pos: o.Range()}
+				ode := &ODE{Var: v, UnlessRefractory: o.UnlessRefractory, KeepInputs: o.KeepInputs, Pos: o.Range()}
+				det, terms, _, _ := lang.SplitNoise(o.Rhs) // the checker reported a bad split
+				if det != nil {
+					ode.Rhs = l.expr(det)
+				} else {
+					ode.Rhs = &Const{D: v.Dim.Div(TimeDim)}
+				}
+				for _, nt := range terms {
+					var g Expr = &Const{V: 1}
+					if nt.Coef != nil {
+						g = l.expr(nt.Coef)
+					}
+					if nt.Neg {
+						g = &Unary{Op: "-", X: g}
+					}
+					ode.Noise = append(ode.Noise, &NoiseTerm{Name: nt.Name, Coef: g})
+				}
 				if mem.Method != nil {
 					ode.Method, ode.MethodPos = mem.Method.Name, mem.Method.Range()
 				}

@@ -10,6 +10,8 @@
 package ir
 
 import (
+	"sort"
+
 	"github.com/snnc/snnc/internal/convgeom"
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/lang/units"
@@ -132,6 +134,35 @@ type ODE struct {
 	Method           string // asked for by the user ("" = choose)
 	MethodPos        lang.Span
 	Pos              lang.Span
+	// Noise are the white-noise terms g·xi of the right side (Rhs is the
+	// deterministic part f): Var' = f + Σ g·xi. A system with noise is
+	// integrated by Euler–Maruyama, x + dt·f + Σ g·sqrt(dt)·N(0,1).
+	Noise []*NoiseTerm
+}
+
+// NoiseTerm is one white-noise term Coef·xi_Name of an equation; its
+// coefficient reads no integrated variable (additive noise) and has the
+// equation's variable's dimension times s^-1/2.
+type NoiseTerm struct {
+	Name string // xi, xi_1, ...: the same name in two equations of a model is one noise
+	Coef Expr
+}
+
+// NoiseNames are the distinct white noises of a model's equations, sorted:
+// a noise's draw number in the update is its index here.
+func (m *Model) NoiseNames() []string {
+	seen := map[string]bool{}
+	var names []string
+	for _, o := range m.ODEs {
+		for _, n := range o.Noise {
+			if !seen[n.Name] {
+				seen[n.Name] = true
+				names = append(names, n.Name)
+			}
+		}
+	}
+	sort.Strings(names)
+	return names
 }
 
 // Method is how a system of ODEs is integrated.

@@ -157,7 +157,7 @@ func jsonOf(m *Model) jsonModel {
 		j.Vars = append(j.Vars, jv)
 	}
 	for _, o := range m.ODEs {
-		j.ODEs = append(j.ODEs, o.Var.Name+"' = "+ExprString(o.Rhs))
+		j.ODEs = append(j.ODEs, o.Var.Name+"' = "+ExprString(o.Rhs)+NoiseString(o))
 	}
 	for _, s := range m.Update {
 		js := jsonSystem{Method: s.Method, Why: s.Why, P: s.P, Q: s.Q, R: s.R}

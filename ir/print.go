@@ -102,7 +102,7 @@ func (pr *printer) model(m *Model) {
 	if len(m.ODEs) > 0 {
 		pr.open("equations")
 		for _, o := range m.ODEs {
-			s := fmt.Sprintf("%s' = %s", o.Var.Name, ExprString(o.Rhs))
+			s := fmt.Sprintf("%s' = %s", o.Var.Name, ExprString(o.Rhs)) + NoiseString(o)
 			if o.UnlessRefractory {
 				s += " unless refractory"
 				if o.KeepInputs {
@@ -484,6 +484,15 @@ func prec(e Expr) int {
 		// "20 ms" is one literal in .snn, so it needs no parentheses
 	}
 	return 9
+}
+
+// NoiseString is an equation's noise terms as " + g*xi" ("" without).
+func NoiseString(o *ODE) string {
+	s := ""
+	for _, n := range o.Noise {
+		s += " + " + ExprString(n.Coef) + "*" + n.Name
+	}
+	return s
 }
 
 // ExprString prints an expression with the parentheses it needs.

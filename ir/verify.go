@@ -89,6 +89,10 @@ func (v *verifier) model(m *Model, pre, post *Model) {
 		}
 		check("equation of "+o.Var.Name, o.Rhs)
 		v.sameDim(m.Name+": "+o.Var.Name+"'", o.Rhs.Dim(), o.Var.Dim.Div(units.Dim{units.Time: 1}))
+		for _, n := range o.Noise {
+			check("noise coefficient of "+o.Var.Name, n.Coef)
+			v.sameDim(m.Name+": coefficient of "+n.Name+" in "+o.Var.Name+"'", n.Coef.Dim(), o.Var.Dim.Mul(units.Dim{units.Time: -1, units.HalfTime: 1}))
+		}
 	}
 	for _, s := range m.Update {
 		for _, x := range s.Vars {

@@ -468,6 +468,11 @@ func unitOf(d units.Dim) string {
 	if u, ok := units.Preferred(d); ok {
 		return u.Symbol
 	}
+	if d[units.HalfTime] != 0 {
+		if base := d.Mul(units.Dim{units.HalfTime: 1}); !base.IsDimensionless() {
+			return unitOf(base) + "*s^-1/2"
+		}
+	}
 	return d.String()
 }
 

@@ -20,6 +20,7 @@ type env struct {
 	pre, post *TypeInfo
 	noRandom  string // why random draws are not allowed here ("" = allowed)
 	noTime    bool   // `t` is not available (parameters, functions)
+	noise     bool   // white noise (xi) is allowed: a neuron equation's right side
 	weight    *Type  // a synapse's `weight` bound to a projection
 	// initOf is "parameters" or "state" while checking an initializer;
 	// later maps names declared further down to their kind.
@@ -302,6 +303,14 @@ func (e *env) ident(x *Ident) Type {
 				return invalidT
 			}
 		}
+		if IsNoiseName(x.Name) {
+			if e.noise {
+				return num(NoiseDim)
+			}
+			d := c.errorf(x, "white noise %s is only allowed in the right side of a neuron's differential equation", x.Name)
+			d.Hint = "write it in an equation, v' = ... + sigma*sqrt(2/tau)*xi; for a random draw elsewhere use normal(mu, sigma) or uniform(a, b)"
+			return invalidT
+		}
 		if x.Name == "t" && e.noTime {
 			c.errorf(x, "t (the simulation time) is not available here: parameters, functions and network settings are fixed before the run starts")
 			return invalidT
@@ -345,6 +354,10 @@ func (e *env) ident(x *Ident) Type {
 			return invalidT
 		}
 		c.unknown(x, "name", e.visible())
+		return invalidT
+	}
+	if e.noise && IsNoiseName(x.Name) {
+		c.errorf(x, "%s is declared as a variable, but in an equation it names white noise", x.Name).Hint = "rename the variable (xi and xi_<name> are white noises in equations)"
 		return invalidT
 	}
 	c.prog.Uses[x] = s

@@ -21,6 +21,7 @@ type typeChecker struct {
 	resolving  []*Symbol         // alias stack, to name cycles
 	status     map[*Symbol]int   // 1 resolving, 2 done (cycle detection)
 	odes       map[*Symbol]bool
+	integrated map[string]bool // the variables the body's equations integrate (noise coefficients)
 	// pre, post and weight bind a synapse to a projection (see recheckSynapse).
 	pre, post *TypeInfo
 	weight    *Type
@@ -277,6 +278,16 @@ func (tc *typeChecker) body(t *TypeInfo, members []Member) {
 		}
 	}
 	handlers := map[string]*OnBlock{}
+	tc.integrated = map[string]bool{}
+	for _, m := range members {
+		if b, ok := m.(*EquationsBlock); ok {
+			for _, it := range b.Items {
+				if o, ok := it.(*ODE); ok {
+					tc.integrated[o.Var.Name] = true
+				}
+			}
+		}
+	}
 	for _, m := range members {
 		switch m := m.(type) {
 		case *EquationsBlock:
@@ -438,8 +449,12 @@ func (tc *typeChecker) equations(t *TypeInfo, b *EquationsBlock) {
 			t.Scope[o.Var.Name] = &Symbol{Name: o.Var.Name, Kind: StateSym, Type: invalidT, Decl: o.Var, Owner: t}
 		}
 		e := tc.env(t)
-		e.noRandom = "in equations (they are integrated deterministically)"
+		e.noRandom = "in equations (for white noise write xi: v' = ... + sigma*sqrt(2/tau)*xi)"
+		e.noise = t.Kind == NeuronKind && t.Parent == nil
 		rhs := e.expr(o.Rhs)
+		if e.noise && HasNoise(o.Rhs) && rhs.Kind == Number {
+			tc.noise(t, b, o)
+		}
 		switch {
 		case s == nil:
 			continue
@@ -479,6 +494,54 @@ func (tc *typeChecker) equations(t *TypeInfo, b *EquationsBlock) {
 	}
 }
 
+// noise checks the white noise of an equation: linear, additive, and
+// integrated by Euler–Maruyama.
+func (tc *typeChecker) noise(t *TypeInfo, b *EquationsBlock, o *ODE) {
+	c := tc.c
+	_, terms, bad, why := SplitNoise(o.Rhs)
+	if bad != nil {
+		d := c.errorf(bad, "white noise must enter the equation linearly: %s", why)
+		d.Hint = fmt.Sprintf("write %s' = f + g*xi (g without xi), e.g. v' = (E_l - v)/tau + sigma*sqrt(2/tau)*xi", o.Var.Name)
+		return
+	}
+	if b.Method != nil && (b.Method.Name == "exact" || b.Method.Name == "rk4") {
+		d := c.errorf(b.Method, "method %s cannot integrate white noise (%s in the equation of %s)", b.Method.Name, terms[0].Name, o.Var.Name)
+		d.Hint = "stochastic equations are integrated by Euler–Maruyama: write method euler, or leave the method out"
+	}
+	for _, nt := range terms {
+		if nt.Coef == nil {
+			continue
+		}
+		if v := tc.readsIntegrated(t, nt.Coef, map[*Symbol]bool{}); v != "" {
+			d := c.errorf(nt.Coef, "the coefficient of %s reads %s, which the equations integrate (multiplicative noise is not supported)", nt.Name, v)
+			d.Hint = "the noise's coefficient may use parameters, constants and per-neuron values that no equation changes (additive noise, as Brian2's euler requires)"
+			return
+		}
+	}
+}
+
+// readsIntegrated names a variable with an equation that x reads, through
+// named expressions ("" if none).
+func (tc *typeChecker) readsIntegrated(t *TypeInfo, x Expr, seen map[*Symbol]bool) string {
+	found := ""
+	WalkExpr(x, func(e Expr) {
+		id, ok := e.(*Ident)
+		if !ok || found != "" {
+			return
+		}
+		s := tc.c.prog.Uses[id]
+		switch {
+		case s == nil || seen[s]:
+		case s.Kind == StateSym && tc.integrated[s.Name]:
+			found = s.Name
+		case s.Kind == AliasSym && tc.aliases[s] != nil:
+			seen[s] = true
+			found = tc.readsIntegrated(t, tc.aliases[s].Value, seen)
+		}
+	})
+	return found
+}
+
 func contains(xs []string, s string) bool {
 	for _, x := range xs {
 		if x == s {
@@ -496,7 +559,7 @@ func (tc *typeChecker) eventPort(t *TypeInfo, pi *PortInfo) {
 	e := &env{c: c, typ: t, local: map[string]*Symbol{"weight": w}}
 	w.Type = num(tc.inferWeight(e, w, pi.Port.Body))
 	// after the inference, whose trials would stop at the draw
-	e.noRandom = "in an input port's statements (the backends have no random stream in event handlers; draw per-neuron values in a state initializer or an override)"
+	e.noRandom = "in an input port's statements yet (draws are keyed by neuron and step, and a neuron may receive several events in one step); draw per-neuron values in a state initializer or an override"
 	pi.Weight = w.Type.Dim
 	tc.stmts(e, pi.Port.Body, "port")
 }
@@ -571,6 +634,13 @@ func (tc *typeChecker) handler(t *TypeInfo, h *OnBlock) {
 	}
 	e := tc.env(t)
 	e.noRandom = "in `on " + h.Event + "` (the backends have no random stream in event handlers; draw per-neuron or per-synapse values in a state initializer or an override)"
+	if h.Event == "threshold" {
+		// the threshold and its reset run once per neuron and step: their
+		// draws are counter-based streams keyed by the neuron and the step
+		e.noRandom = ""
+	} else if h.Event == "pre" || h.Event == "post" {
+		e.noRandom = "in `on " + h.Event + "` yet (draws are keyed by neuron and step; a synapse's handlers have no stream yet); draw per-synapse values in a state initializer, or put the draw in the target neuron's `on threshold`"
+	}
 	switch h.Event {
 	case "threshold":
 		ct := e.expr(h.Cond)

@@ -139,6 +139,9 @@ func (l *liveness) step() {
 		for _, o := range m.ODEs {
 			if l.vars[o.Var] {
 				l.reads(o.Rhs)
+				for _, n := range o.Noise {
+					l.reads(n.Coef)
+				}
 			}
 		}
 	}

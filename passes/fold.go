@@ -74,6 +74,9 @@ func (f *folder) model(m *ir.Model) {
 	}
 	for _, o := range m.ODEs {
 		o.Rhs = f.expr(o.Rhs)
+		for _, n := range o.Noise {
+			n.Coef = f.expr(n.Coef)
+		}
 	}
 	m.Threshold = f.expr(m.Threshold)
 	m.Delay = f.expr(m.Delay)

@@ -157,6 +157,23 @@ func choose(ctx *Context, m *ir.Model, group []*ir.ODE, dt float64, why string) 
 		asked, askedAt = o.Method, o
 	}
 	s.Vars, s.ODEs = xs, group
+	for _, o := range group {
+		if len(o.Noise) == 0 {
+			continue
+		}
+		// white noise: Euler–Maruyama (Brian2 refuses exact and rk4 too)
+		if asked == "exact" || asked == "rk4" {
+			sp := askedAt.MethodPos
+			ctx.Diags.Errorf(sp.Pos, sp.End, "method %s cannot integrate white noise (%s in the equation of %s)", asked, o.Noise[0].Name, o.Var.Name).Hint =
+				"stochastic equations are integrated by Euler–Maruyama: write method euler, or leave the method out"
+			return nil
+		}
+		s.Method, s.Why = ir.Euler, "white noise "+o.Noise[0].Name+" in "+o.Var.Name+"': Euler–Maruyama"
+		if asked == "euler" {
+			s.Why = "asked for; " + s.Why
+		}
+		return s
+	}
 	lin, bad, ok := ir.Linearize(xs, rhs)
 	switch {
 	case asked == "euler" || asked == "rk4":

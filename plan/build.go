@@ -251,6 +251,9 @@ func (b *builder) proj(ip *ir.Projection) (*Proj, error) {
 			}
 			l.flush()
 			pr.Handler = &Loop{Name: post.Name + " port " + port.Name, Over: post.Name, Space: Events, N: post.N, Ops: l.finish()}
+			if streamOf(pr.Handler, "x") != "" {
+				return nil, fmt.Errorf("population %s, port %s: random draws in an input port are not supported (a neuron may receive several events in one step)", post.Name, port.Name)
+			}
 		}
 	}
 	pr.Parallel = ParallelDelivery(ip, b.p.Dt)
@@ -509,6 +512,7 @@ func (b *builder) step() error {
 		l.emit(Op{Code: Spike, Args: []int{fire}, Arr: -1})
 		l.flush()
 		loop := &Loop{Name: pp.Name + " threshold", Over: pp.Name, Space: Neurons, N: pp.N, Ops: l.finish()}
+		loop.Stream = streamOf(loop, pp.Name+" threshold")
 		if pp.Simple != nil {
 			loop.Kernel = "crossings " + pp.Simple.Op
 		}
@@ -575,7 +579,9 @@ func (b *builder) step() error {
 			return fmt.Errorf("population %s, reset: %w", pp.Name, err)
 		}
 		l.flush()
-		add(&Phase{Kind: Reset, Target: pp.Name, Loops: []*Loop{{Name: pp.Name + " reset", Over: pp.Name, Space: Spiking, N: pp.N, Ops: l.finish()}}})
+		loop := &Loop{Name: pp.Name + " reset", Over: pp.Name, Space: Spiking, N: pp.N, Ops: l.finish()}
+		loop.Stream = streamOf(loop, pp.Name+" reset")
+		add(&Phase{Kind: Reset, Target: pp.Name, Loops: []*Loop{loop}})
 	}
 	for _, pp := range p.Pops {
 		var names []string
@@ -698,4 +704,14 @@ func CheckClockSystem(sys *ir.System) error {
 		}
 	}
 	return nil
+}
+
+// streamOf is name when the loop draws random numbers, else "".
+func streamOf(l *Loop, name string) string {
+	for _, op := range l.Ops {
+		if op.Code == Rand {
+			return name
+		}
+	}
+	return ""
 }

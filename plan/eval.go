@@ -1,6 +1,10 @@
 package plan
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/snnc/snnc/runtime"
+)
 
 // Env is what a loop reads and writes besides its own values.
 type Env struct {
@@ -9,9 +13,8 @@ type Env struct {
 	T         float64     // the time at the step's start (s)
 	Pre, Post int         // synapse loops: the synapse's neurons
 	Weight    float64     // event loops: the event's weight
-	// Rand draws fn(args) from the loop's stream; nil: a loop that draws
-	// is an error.
-	Rand func(fn string, args []float64) float64
+	// Seed keys the loops' random streams (Loop.Stream).
+	Seed uint64
 	// Spike and Deliver receive a loop's events; nil: they are dropped.
 	Spike   func(i int)
 	Deliver func(v float64)
@@ -75,10 +78,13 @@ func Eval(l *Loop, env *Env, i int, vals []float64) error {
 				env.Deliver(vals[op.Args[0]])
 			}
 		case Rand:
-			if env.Rand == nil {
-				return fmt.Errorf("op %d: a random draw (%s) without a stream", k, op.Fn)
+			if l.Stream == "" {
+				return fmt.Errorf("op %d: a random draw (%s) in a loop without a stream", k, op.Fn)
 			}
-			v = env.Rand(op.Fn, argVals(vals, op.Args))
+			var ok bool
+			if v, ok = runtime.Draw(op.Fn, runtime.DrawKey(env.Seed, l.Stream), i, env.N, int(op.K)); !ok {
+				return fmt.Errorf("op %d: unknown distribution %s", k, op.Fn)
+			}
 		default:
 			if op.Code >= nCodes || arity[op.Code] >= 0 && len(op.Args) != arity[op.Code] {
 				return fmt.Errorf("op %d: %s with %d arguments", k, op.Code, len(op.Args))
@@ -104,14 +110,6 @@ func Eval(l *Loop, env *Env, i int, vals []float64) error {
 		vals[k] = v
 	}
 	return nil
-}
-
-func argVals(vals []float64, args []int) []float64 {
-	out := make([]float64, len(args))
-	for k, a := range args {
-		out[k] = vals[a]
-	}
-	return out
 }
 
 // element finds the array element a load, store or refractory test reads.

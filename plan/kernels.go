@@ -92,6 +92,10 @@ func eulerKernels(sys *ir.System) string {
 	}
 	var out []string
 	for j, o := range sys.ODEs {
+		if len(o.Noise) > 0 {
+			out = append(out, "none "+sys.Vars[j].Name) // x + dt·f + noise: no kernel has that shape
+			continue
+		}
 		rhs := o.Rhs
 		for r, ok := rhs.(*ir.Ref); ok && r.Var.Kind == ir.Alias && r.Side == ir.Own; r, ok = rhs.(*ir.Ref) {
 			rhs = r.Var.Value

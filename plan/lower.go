@@ -27,6 +27,7 @@ type lowerer struct {
 	guard  int     // the condition the current statements run under (-1: always)
 	dt     float64
 	consts map[uint64]int
+	draws  int // the loop's draws so far: the next draw's number
 	// weight is the constant `weight` of a synapse model's projection
 	// (nil: the event's, a Weight op)
 	weight *float64
@@ -183,7 +184,7 @@ func (l *lowerer) expr(e ir.Expr) (int, error) {
 			args[k] = id
 		}
 		if ir.IsRandom(x.Fn) {
-			return l.emit(Op{Code: Rand, Type: Float, Fn: x.Fn, Args: args, Arr: -1}), nil
+			return l.random(x.Fn, args)
 		}
 		if err := checkCall(x.Fn, len(args)); err != nil {
 			return 0, err
@@ -191,6 +192,29 @@ func (l *lowerer) expr(e ir.Expr) (int, error) {
 		return l.pure(Call, x.Fn, args...), nil
 	}
 	return 0, fmt.Errorf("cannot lower %T", e)
+}
+
+// draw emits draw number l.draws of the loop's stream.
+func (l *lowerer) draw(fn string) int {
+	l.draws++
+	return l.emit(Op{Code: Rand, Type: Float, Fn: fn, K: float64(l.draws - 1), Arr: -1})
+}
+
+// random lowers a random draw to a draw of the loop's stream and the
+// arithmetic of its distribution: rand() = u, uniform(a, b) = a + (b-a)·u,
+// normal(mu, sigma) = mu + sigma·z (a Bernoulli trial is rand() < p).
+func (l *lowerer) random(fn string, args []int) (int, error) {
+	switch fn {
+	case "rand":
+		return l.draw("rand"), nil
+	case "uniform":
+		u := l.draw("rand")
+		return l.pure(Add, "", args[0], l.pure(Mul, "", l.pure(Sub, "", args[1], args[0]), u)), nil
+	case "normal":
+		z := l.draw("randn")
+		return l.pure(Add, "", args[0], l.pure(Mul, "", args[1], z)), nil
+	}
+	return 0, fmt.Errorf("unknown random draw %s", fn)
 }
 
 // write sets a slot's current value.
@@ -377,12 +401,13 @@ var callArity = map[string]int{"exp": 1, "log": 1, "sqrt": 1, "abs": 1, "sin": 1
 
 // finish drops the values nothing uses (a guard no side effect needed, a
 // load a clamped row did not read) and renumbers the rest, in order. Side
-// effects stay, and so do random draws: each advances its stream.
+// effects stay; a draw nothing uses goes (draws are counter-based: the
+// others keep their numbers).
 func (l *lowerer) finish() []Op {
 	live := make([]bool, len(l.ops))
 	for k := len(l.ops) - 1; k >= 0; k-- {
 		switch l.ops[k].Code {
-		case Store, Spike, Send, Rand:
+		case Store, Spike, Send:
 			live[k] = true
 		}
 		if live[k] {

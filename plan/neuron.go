@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -28,7 +29,10 @@ func (b *builder) updateLoop(pp *Pop, m *ir.Model, sys *ir.System) (*Loop, error
 	case ir.RK4:
 		err = b.rk4(l, pp, sys)
 	case ir.Euler:
-		loop.Kernel, err = b.euler(l, pp, sys)
+		loop.Kernel, err = b.euler(l, pp, sys, m.NoiseNames())
+		if l.draws > 0 {
+			loop.Stream = NoiseStream(pp.Name)
+		}
 	default:
 		err = fmt.Errorf("unknown method %s", sys.Method)
 	}
@@ -222,9 +226,16 @@ func (l *lowerer) heldOnce() func() int {
 	}
 }
 
+// NoiseStream is the random stream of a population's white noise: one for
+// all its update loops, so a noise named in two equations is one noise.
+func NoiseStream(pop string) string { return pop + " noise" }
+
 // euler lowers x <- x + dt·f(x): every right side at the old values, then
-// each variable's step.
-func (b *builder) euler(l *lowerer, pp *Pop, sys *ir.System) (string, error) {
+// each variable's step. With white noise (Euler–Maruyama) each term g·xi
+// adds (g·sqrt(dt))·z after it, z = randn draw number of xi in noises (the
+// model's noise names): x + dt·f + (g1·sqrt(dt))·z1 + ...; held like f
+// while a clamped variable's neuron is refractory.
+func (b *builder) euler(l *lowerer, pp *Pop, sys *ir.System, noises []string) (string, error) {
 	x, slots, err := loadSystem(l, sys)
 	if err != nil {
 		return "", err
@@ -237,8 +248,26 @@ func (b *builder) euler(l *lowerer, pp *Pop, sys *ir.System) (string, error) {
 		return "", err
 	}
 	dt := l.konst(b.p.Dt)
-	for j := range sys.Vars {
-		l.write(slots[j], l.pure(Add, "", x[j], l.pure(Mul, "", dt, ks[j])))
+	z := map[string]int{}
+	held := l.heldOnce()
+	for j, o := range sys.ODEs {
+		v := l.pure(Add, "", x[j], l.pure(Mul, "", dt, ks[j]))
+		for _, n := range o.Noise {
+			g, err := l.expr(n.Coef)
+			if err != nil {
+				return "", fmt.Errorf("noise of %s: %w", o.Var.Name, err)
+			}
+			if _, ok := z[n.Name]; !ok {
+				z[n.Name] = l.emit(Op{Code: Rand, Type: Float, Fn: "randn", K: float64(slices.Index(noises, n.Name)), Arr: -1})
+				l.draws++
+			}
+			w := l.pure(Mul, "", l.pure(Mul, "", g, l.konst(math.Sqrt(b.p.Dt))), z[n.Name])
+			if sys.Clamped != nil && sys.Clamped[j] {
+				w = l.pure(Select, "", held(), l.konst(0), w)
+			}
+			v = l.pure(Add, "", v, w)
+		}
+		l.write(slots[j], v)
 	}
 	l.flush()
 	return eulerKernels(sys), nil

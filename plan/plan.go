@@ -268,6 +268,11 @@ type Loop struct {
 	N      int // index range [0, N) (-1: the synapse count)
 	Ops    []Op
 	Kernel string // the vector kernels the op list matches ("row3Held v; row1 ge; ...") or ""
+	// Stream names the counter-based random stream of the loop's Rand ops
+	// ("E noise": every update loop of E, so one noise name is one noise;
+	// "E reset", "E port exc"), "" without draws. A draw is
+	// runtime.Draw(fn, runtime.DrawKey(seed, Stream), i, n, K).
+	Stream string
 }
 
 // ParallelMin is the smallest population whose neuron loops the threads

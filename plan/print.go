@@ -166,6 +166,9 @@ func PrintLoop(w io.Writer, l *Loop, arrays []*Array, indent string) {
 	if l.Kernel != "" {
 		fmt.Fprintf(w, ", kernels %s", l.Kernel)
 	}
+	if l.Stream != "" {
+		fmt.Fprintf(w, ", stream %q", l.Stream)
+	}
 	fmt.Fprintln(w)
 	for k, op := range l.Ops {
 		fmt.Fprintf(w, "%s%s\n", indent, OpString(k, op, arrays))
@@ -199,8 +202,10 @@ func OpString(k int, op Op, arrays []*Array) string {
 			fmt.Fprintf(&b, "+%d", op.Off)
 		}
 		b.WriteString("]")
-	case Call, Rand:
+	case Call:
 		fmt.Fprintf(&b, " %s", op.Fn)
+	case Rand:
+		fmt.Fprintf(&b, " %s #%d", op.Fn, int(op.K))
 	}
 	for _, a := range op.Args {
 		fmt.Fprintf(&b, " %%%d", a)
@@ -228,6 +233,7 @@ func JSON(p *Plan) any {
 		Space  string `json:"space"`
 		N      int    `json:"n"`
 		Kernel string `json:"kernel,omitempty"`
+		Stream string `json:"stream,omitempty"`
 		Ops    []jop  `json:"ops"`
 	}
 	type jphase struct {
@@ -280,7 +286,7 @@ func JSON(p *Plan) any {
 		return v
 	}
 	loop := func(l *Loop) jloop {
-		jl := jloop{Name: l.Name, Over: l.Over, Space: l.Space.String(), N: l.N, Kernel: l.Kernel, Ops: []jop{}}
+		jl := jloop{Name: l.Name, Over: l.Over, Space: l.Space.String(), N: l.N, Kernel: l.Kernel, Stream: l.Stream, Ops: []jop{}}
 		for _, op := range l.Ops {
 			o := jop{Op: op.Code.String(), Type: op.Type.String(), Args: op.Args, Fn: op.Fn, Off: op.Off}
 			switch op.Code {

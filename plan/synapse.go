@@ -422,7 +422,7 @@ func (s *synLowering) tick() ([]*Loop, error) {
 			case ir.RK4:
 				return s.b.rk4(l, nil, sys)
 			case ir.Euler:
-				_, err := s.b.euler(l, nil, sys)
+				_, err := s.b.euler(l, nil, sys, nil)
 				return err
 			}
 			return fmt.Errorf("unknown method %s", sys.Method)

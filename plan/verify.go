@@ -3,9 +3,10 @@ package plan
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 
-	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/runtime"
 )
 
 // Verify checks that a plan is well formed: every loop is SSA (each value
@@ -291,8 +292,14 @@ func VerifyLoop(l *Loop, arrays []*Array) error {
 				bad(k, "%v", err)
 			}
 		case Rand:
-			if !ir.IsRandom(op.Fn) {
-				bad(k, "rand of %q, not a random draw", op.Fn)
+			if op.Fn != "rand" && op.Fn != "randn" {
+				bad(k, "rand of %q, not a distribution (rand, randn)", op.Fn)
+			}
+			if op.K != math.Trunc(op.K) || op.K < 0 || op.K >= runtime.MaxDraws {
+				bad(k, "draw number %v is not an integer in [0, %d)", op.K, runtime.MaxDraws)
+			}
+			if l.Stream == "" {
+				bad(k, "a random draw in a loop without a stream")
 			}
 		case Weight:
 			if l.Space != Events {

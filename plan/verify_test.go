@@ -49,7 +49,9 @@ func TestVerifyRejects(t *testing.T) {
 		{"weight outside events", loop(op(plan.Weight, plan.Float)), "weight outside an event loop", false},
 		{"unknown function", loop(load, plan.Op{Code: plan.Call, Type: plan.Float, Args: []int{0}, Fn: "frob", Arr: -1}), "unknown function frob", true},
 		{"call arity", loop(load, plan.Op{Code: plan.Call, Type: plan.Float, Args: []int{0}, Fn: "pow", Arr: -1}), "pow takes 2 arguments", true},
-		{"not random", loop(plan.Op{Code: plan.Rand, Type: plan.Float, Fn: "exp", Arr: -1}), "not a random draw", false},
+		{"not random", loop(plan.Op{Code: plan.Rand, Type: plan.Float, Fn: "exp", Arr: -1}), "not a distribution", false},
+		{"draw without stream", loop(plan.Op{Code: plan.Rand, Type: plan.Float, Fn: "rand", Arr: -1}), "without a stream", false},
+		{"draw number", loop(plan.Op{Code: plan.Rand, Type: plan.Float, Fn: "randn", K: 0.5, Arr: -1}), "draw number 0.5", false},
 		{"unknown code", loop(plan.Op{Code: 200}), "unknown code 200", true},
 	}
 	for _, c := range cases {
@@ -165,9 +167,12 @@ func FuzzLoop(f *testing.F) {
 func randomLoop(r *rand.Rand, n int) *plan.Loop {
 	codes := []plan.Code{plan.Const, plan.Load, plan.Store, plan.Time, plan.StepNo, plan.Refr, plan.Weight, plan.Neg, plan.Not,
 		plan.Add, plan.Sub, plan.Mul, plan.Div, plan.Mod, plan.Pow, plan.Lt, plan.Le, plan.Gt, plan.Ge, plan.Eq, plan.Ne,
-		plan.And, plan.Or, plan.Select, plan.Call, plan.Spike}
+		plan.And, plan.Or, plan.Select, plan.Call, plan.Spike, plan.Rand}
 	fns := []string{"exp", "log", "sqrt", "abs", "tanh", "sigmoid", "pow", "min", "max", "clip", "nosuch"}
 	l := &plan.Loop{Name: "fuzz", Over: "P", Space: plan.Neurons, N: 1 + r.IntN(4)}
+	if r.IntN(4) != 0 {
+		l.Stream = "P noise"
+	}
 	if r.IntN(4) == 0 {
 		l.Space = plan.Events
 	}
@@ -210,6 +215,9 @@ func randomLoop(r *rand.Rand, n int) *plan.Loop {
 			for range 1 + r.IntN(3) {
 				o.Args = append(o.Args, pick(false))
 			}
+		case plan.Rand:
+			o.Fn = []string{"rand", "randn", "normal"}[r.IntN(3)]
+			o.K = float64(r.IntN(3))
 		default:
 			o.Args = []int{pick(false), pick(false)}
 		}

@@ -189,6 +189,12 @@ func (l *lowerer) common(out *iir.Model, m *ir.Model) bool {
 		l.errorf(d.Pos, "dendrite %s cannot be expressed on %s: the integer IR has no dendrites yet", d.Name, l.prof.Name)
 		ok = false
 	}
+	for _, o := range m.ODEs {
+		if len(o.Noise) > 0 {
+			l.errorf(o.Pos, "white noise (%s) cannot be expressed on %s yet: the integer IR has no Gaussian draws", o.Noise[0].Name, l.prof.Name).Hint = "run it in float64 (without --profile)"
+			ok = false
+		}
+	}
 	for _, v := range m.Vars {
 		if v.Kind == ir.State && v.Bool {
 			l.errorf(v.Pos, "boolean state %s cannot be expressed on %s yet", v.Name, l.prof.Name)

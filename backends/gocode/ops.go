@@ -2,6 +2,7 @@ package gocode
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/snnc/snnc/plan"
@@ -30,8 +31,12 @@ type opsPrinter struct {
 	array func(id int) (name string, int32s bool, err error)
 	// spike prints what a Spike op does when its condition holds.
 	spike func(b *buf) error
-	// where names the place, for the error on a random draw or a deliver.
+	// where names the place, for the error on a deliver.
 	where string
+	// base is added to the loop index to give the neuron's index in its
+	// population ("lo" when the arrays are sliced [lo:hi]): what random
+	// draws are keyed by.
+	base string
 	// file and line are the model position of the loop: its stores and
 	// spikes (the statements' effects) carry //line directives counting
 	// from there.
@@ -175,7 +180,7 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 	live := make([]bool, len(ops))
 	for k := len(ops) - 1; k >= 0; k-- {
 		switch ops[k].Code {
-		case plan.Store, plan.Spike, plan.Send, plan.Rand:
+		case plan.Store, plan.Spike, plan.Send:
 			live[k] = true
 		}
 		for _, a := range args(k) {
@@ -337,7 +342,16 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 			}
 			b.line("%s := %s", v, call)
 		case plan.Rand:
-			return nil, fmt.Errorf("random draw %s() %s is not supported: the interpreter has no random stream there", op.Fn, p.where)
+			fn := map[string]string{"rand": "rt.DrawUniform", "randn": "rt.DrawNormal"}[op.Fn]
+			if fn == "" || l.Stream == "" {
+				return nil, fmt.Errorf("%s, op %d: a draw %s without a stream or distribution", l, k, op.Fn)
+			}
+			key := p.f.localOf("dk", "rt.DrawKey(s.seed, "+strconv.Quote(l.Stream)+")")
+			gi := index
+			if p.base != "" {
+				gi = p.base + "+" + index
+			}
+			b.line("%s := %s(%s, %s, s.n, %d)", v, fn, key, gi, int(op.K))
 		case plan.Spike:
 			if p.spike == nil {
 				return nil, fmt.Errorf("%s: a spike outside a threshold", l)

@@ -21,16 +21,17 @@ import (
 // loop and the spikes, for every loop.
 
 const (
-	fuzzN     = 12                  // neurons
-	fuzzFloat = 3                   // float arrays a0..a2
-	fuzzBool  = fuzzFloat           // a3 holds booleans
-	fuzzRefr  = fuzzFloat + 1       // a4 is the refractory state (int32 in Go)
-	fuzzArrs  = fuzzRefr + 1        //
-	fuzzStep  = 7                   // the step number
-	fuzzDt    = 1e-4                // s
-	fuzzT     = fuzzStep * fuzzDt   // the time at the step's start
-	fuzzLoops = 400                 // loops per program
-	fuzzSeed  = 0x5eed_0f_c0de_2026 // the batch's random source
+	fuzzN       = 12                  // neurons
+	fuzzFloat   = 3                   // float arrays a0..a2
+	fuzzBool    = fuzzFloat           // a3 holds booleans
+	fuzzRefr    = fuzzFloat + 1       // a4 is the refractory state (int32 in Go)
+	fuzzArrs    = fuzzRefr + 1        //
+	fuzzStep    = 7                   // the step number
+	fuzzDt      = 1e-4                // s
+	fuzzT       = fuzzStep * fuzzDt   // the time at the step's start
+	fuzzLoops   = 400                 // loops per program
+	fuzzSeed    = 0x5eed_0f_c0de_2026 // the batch's random source
+	fuzzRunSeed = 99                  // the run's seed: keys the loops' draws
 )
 
 var fuzzCalls = []struct {
@@ -85,7 +86,9 @@ func fuzzLoop(r *rand.Rand, k int) *plan.Loop {
 			add(plan.Op{Code: c, Type: plan.Float})
 		case plan.Refr:
 			add(plan.Op{Code: c, Type: plan.Bool, Arr: fuzzRefr})
-		case plan.Store, plan.Weight, plan.Rand:
+		case plan.Rand: // a counter-based draw (runtime.Draw), number 0..2
+			add(plan.Op{Code: c, Type: plan.Float, Fn: []string{"rand", "randn"}[r.IntN(2)], K: float64(r.IntN(3))})
+		case plan.Store, plan.Weight:
 			n++ // drawn below, or not in a neuron loop
 		case plan.Neg:
 			add(plan.Op{Code: c, Type: plan.Float, Args: []int{arg()}})
@@ -132,7 +135,7 @@ func fuzzLoop(r *rand.Rand, k int) *plan.Loop {
 			ops[j].Arr = -1
 		}
 	}
-	return &plan.Loop{Name: fmt.Sprintf("fuzz%d", k), Over: "P", Space: plan.Neurons, N: fuzzN, Ops: ops}
+	return &plan.Loop{Name: fmt.Sprintf("fuzz%d", k), Over: "P", Space: plan.Neurons, N: fuzzN, Ops: ops, Stream: "P noise"}
 }
 
 // fuzzState is the arrays every loop starts from.
@@ -222,7 +225,7 @@ func TestPrintedOpsMatchEval(t *testing.T) {
 			l.Ops = fixed[k]
 		}
 		// the reference
-		env := &plan.Env{Arrays: make([][]float64, fuzzArrs), N: fuzzStep, T: fuzzT}
+		env := &plan.Env{Arrays: make([][]float64, fuzzArrs), N: fuzzStep, T: fuzzT, Seed: fuzzRunSeed}
 		for a := range init {
 			env.Arrays[a] = append([]float64(nil), init[a]...)
 		}
@@ -270,6 +273,8 @@ func TestPrintedOpsMatchEval(t *testing.T) {
 import (
 	"fmt"
 	"math"
+
+	rt "fuzzops/rt"
 )
 
 var negZero = math.Copysign(0, -1)
@@ -292,9 +297,12 @@ func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
 var initial = [][]float64{%s}
 
+var _ = rt.MaxDraws
+
 type sim struct {
-	n   int
-	t   float64
+	n    int
+	t    float64
+	seed uint64
 	a   [%d][]float64
 	ref []int32
 }
@@ -331,15 +339,30 @@ func (s *sim) dump(spk []int) {
 
 %s
 func main() {
-	s := &sim{n: %d, t: %s}
+	s := &sim{n: %d, t: %s, seed: %d}
 %s}
-`, strings.Join(initLits, ",\n"), fuzzRefr, fuzzRefr, fuzzRefr, fuzzRefr, funcs.String(), fuzzStep, g.litStr(fuzzT), calls.String())
+`, strings.Join(initLits, ",\n"), fuzzRefr, fuzzRefr, fuzzRefr, fuzzRefr, funcs.String(), fuzzStep, g.litStr(fuzzT), fuzzRunSeed, calls.String())
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module fuzzops\n\ngo 1.24\n"), 0o644); err != nil {
 		t.Fatal(err)
+	}
+	// the draws: runtime's own source (its stream and draw files depend on
+	// the standard library only), as package rt
+	if err := os.Mkdir(filepath.Join(dir, "rt"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"rng.go", "draw.go"} {
+		src, err := os.ReadFile(filepath.Join("..", "..", "runtime", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		src = bytes.Replace(src, []byte("package runtime"), []byte("package rt"), 1)
+		if err := os.WriteFile(filepath.Join(dir, "rt", name), src, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	cmd := exec.Command("go", "run", ".")
 	cmd.Dir = dir

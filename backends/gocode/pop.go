@@ -299,7 +299,11 @@ func (pg *popGen) planPop() *plan.Pop {
 // printer prints the population's plan loops into f, its arrays sliced
 // by slice ("[lo:hi]" or "").
 func (pg *popGen) printer(f *fnb, slice string) *opsPrinter {
-	return &opsPrinter{g: pg.g, f: f, where: "in a neuron's handler", array: func(id int) (string, bool, error) {
+	base := ""
+	if slice != "" {
+		base = "lo"
+	}
+	return &opsPrinter{g: pg.g, f: f, where: "in a neuron's handler", base: base, array: func(id int) (string, bool, error) {
 		if id < 0 || id >= len(pg.g.plan.Arrays) || pg.g.plan.Arrays[id].Owner != pg.ip.Name {
 			return "", false, fmt.Errorf("array a%d is not one of %s", id, pg.ip.Name)
 		}

@@ -31,7 +31,7 @@ import (
 // math's bits; min, max, clip and abs would need math.Min's rules for NaN
 // and -0 spelt out), conditionals and comparisons as values (both branches
 // would have to be computed and masked: not done yet), % and ^ (math.Mod,
-// math.Pow), and random draws (the interpreter refuses them in equations).
+// math.Pow), and random draws (white noise: runtime.DrawNormal per neuron).
 // Thresholds other than `variable op constant` and loops with dendrites
 // test the threshold in a separate scalar pass, as before. The finite
 // check's scan of exact variables (every 64 steps) runs a SIMD test first.
@@ -255,6 +255,12 @@ func (v *vecGen) rk(sys *ir.System, slice string) {
 	g := v.pg.g
 	dt := g.p.Schedule.Dt
 	euler := sys.Method == ir.Euler
+	for _, o := range sys.ODEs {
+		if len(o.Noise) > 0 {
+			v.fail("white noise in the equation of %s (a random draw per lane)", o.Var.Name)
+			return
+		}
+	}
 	y := make([]string, len(sys.Vars))
 	for j, x := range sys.Vars {
 		y[j] = v.load(x, slice)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/plan"
+	"github.com/snnc/snnc/runtime"
 )
 
 // Element by element, a loop runs as a program compiled once from its ops
@@ -142,6 +143,12 @@ func (c *elemComp) op(k int) eop {
 		return func(e *loopExec, v []float64, i int, _ *lanes) { v[k] = b2f(e.n < e.ref[i+off]) }
 	case plan.Store:
 		return c.store(k)
+	case plan.Rand:
+		d := int(op.K)
+		if op.Fn == "randn" {
+			return func(e *loopExec, v []float64, i int, _ *lanes) { v[k] = runtime.DrawNormal(e.key, i, int(e.n), d) }
+		}
+		return func(e *loopExec, v []float64, i int, _ *lanes) { v[k] = runtime.DrawUniform(e.key, i, int(e.n), d) }
 	case plan.Send:
 		x := a[0]
 		if len(a) > 1 {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/plan"
+	"github.com/snnc/snnc/runtime"
 )
 
 // The interpreter executes the plan's loops (plan.Loop): the neuron
@@ -84,6 +85,7 @@ type loopExec struct {
 	// synapse loops (plastic.go): the synapse's neurons, and where a send goes
 	pre, post int
 	send      func(v float64)
+	key       uint64 // the key of the loop's random stream (runtime.DrawKey)
 }
 
 // storeKernel is how a store runs: the kernel it matched ("" for none),
@@ -102,6 +104,7 @@ type loopArrays struct {
 	vars   []string      // the variable of each (the plan names kernels by them)
 	ref    []int32       // refractory steps: plan array refArr
 	refArr int
+	seed   uint64 // keys the loops' random streams (plan.Loop.Stream)
 }
 
 // compileLoop makes l executable over la. check: stores report NaN/Inf.
@@ -110,6 +113,9 @@ func compileLoop(l *plan.Loop, la *loopArrays, check bool) (*loopExec, error) {
 		uni: make([]float64, len(l.Ops)), vals: make([]val, len(l.Ops)), sc: make([]float64, len(l.Ops))}
 	if err := e.validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", l, err)
+	}
+	if l.Stream != "" {
+		e.key = runtime.DrawKey(la.seed, l.Stream)
 	}
 	e.block = e.blockable()
 	if e.block {
@@ -128,8 +134,8 @@ func (e *loopExec) validate() error {
 	}
 	for k, op := range e.ops {
 		switch {
-		case op.Code == plan.Rand:
-			return fmt.Errorf("random draw %s() is not supported here: the interpreter has no random stream in neuron code", op.Fn)
+		case op.Code == plan.Rand && op.Fn != "rand" && op.Fn != "randn":
+			return fmt.Errorf("op %d: unknown distribution %s", k, op.Fn)
 		case op.Code == plan.Send && !e.l.Space.Defines(plan.Post):
 			return fmt.Errorf("deliver outside a synapse's on_pre")
 		case op.Code == plan.Load && op.Arr == e.refArr || (op.Code == plan.Load || op.Code == plan.Store) && op.Arr != e.refArr && e.f64[op.Arr] == nil:
@@ -842,6 +848,22 @@ func (c *bcomp) plain(k int, out val, in []val) instr {
 			o, ref := x.v(e, out), e.ref[x.lo+off:x.hi+off]
 			for i := range o {
 				o[i] = b2f(e.n < ref[i])
+			}
+		}
+	case plan.Rand: // lane i is neuron x.lo+i: the same draws for any block or thread split
+		d := int(op.K)
+		if op.Fn == "randn" {
+			return func(e *loopExec, x *lanes) {
+				o, n := x.v(e, out), int(e.n)
+				for i := range o {
+					o[i] = runtime.DrawNormal(e.key, x.lo+i, n, d)
+				}
+			}
+		}
+		return func(e *loopExec, x *lanes) {
+			o, n := x.v(e, out), int(e.n)
+			for i := range o {
+				o[i] = runtime.DrawUniform(e.key, x.lo+i, n, d)
 			}
 		}
 	case plan.Neg:

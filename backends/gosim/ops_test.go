@@ -31,6 +31,13 @@ type loopGen struct {
 	loads  map[[2]int]int
 	names  []string // kernel names per stored array
 	offMax int
+	draws  int // random draws so far (their draw numbers)
+}
+
+// draw is a random draw of the loop's stream: per lane, counter-based.
+func (g *loopGen) draw() int {
+	g.draws++
+	return g.emit(plan.Op{Code: plan.Rand, Type: plan.Float, Fn: []string{"rand", "randn"}[g.r.IntN(2)], K: float64(g.draws - 1), Arr: -1})
 }
 
 func (g *loopGen) emit(op plan.Op) int {
@@ -110,7 +117,9 @@ func (g *loopGen) row(terms int) int {
 
 // shaped is a value in one of the kernels' shapes, or random arithmetic.
 func (g *loopGen) shaped() (int, string) {
-	switch g.r.IntN(12) {
+	switch g.r.IntN(13) {
+	case 10:
+		return g.bin([]plan.Code{plan.Add, plan.Mul}[g.r.IntN(2)], g.vec(), g.draw()), ""
 	case 0:
 		t := 1 + g.r.IntN(3)
 		return g.row(t), fmt.Sprintf("row%d", t)
@@ -178,7 +187,11 @@ func (g *loopGen) stepValue(arr int) (int, string) {
 			zero := g.emit(plan.Op{Code: plan.Const, Type: plan.Float, Arr: -1})
 			d = g.emit(plan.Op{Code: plan.Select, Type: plan.Float, Args: []int{g.refr(), zero, d}, Arr: -1})
 		}
-		return g.bin(plan.Add, x, g.bin(plan.Mul, g.uni(), d)), name
+		step := g.bin(plan.Add, x, g.bin(plan.Mul, g.uni(), d))
+		if g.r.IntN(3) == 0 { // Euler–Maruyama: + (g·sqrt(dt))·z
+			step, name = g.bin(plan.Add, step, g.bin(plan.Mul, g.uni(), g.draw())), ""
+		}
+		return step, name
 	case 2:
 		r := g.row(3)
 		return g.emit(plan.Op{Code: plan.Select, Type: plan.Float, Args: []int{g.refr(), x, r}, Arr: -1}), "row3Held"
@@ -192,7 +205,7 @@ func randomExecLoop(r *rand.Rand, n, lanes int) *plan.Loop {
 	if r.IntN(8) == 0 {
 		g.offMax = 2 // lanes reading their neighbours: element by element
 	}
-	l := &plan.Loop{Name: "fuzz", Over: "P", Space: plan.Neurons, N: lanes}
+	l := &plan.Loop{Name: "fuzz", Over: "P", Space: plan.Neurons, N: lanes, Stream: "P noise"}
 	switch r.IntN(8) {
 	case 0:
 		l.Space = plan.Spiking
@@ -282,7 +295,8 @@ func checkExec(t *testing.T, l *plan.Loop, r *rand.Rand) {
 	arrs, ref := fuzzArrays(r, l.N)
 	const step, now = 4, 4e-4
 	// the reference: plan.Eval, the refractory steps as float64
-	env := &plan.Env{N: step, T: now, Weight: 0.75}
+	const seed = 42
+	env := &plan.Env{N: step, T: now, Weight: 0.75, Seed: seed}
 	for _, a := range arrs {
 		env.Arrays = append(env.Arrays, slices.Clone(a))
 	}
@@ -301,7 +315,7 @@ func checkExec(t *testing.T, l *plan.Loop, r *rand.Rand) {
 		}
 	}
 	// the executor, over fresh copies
-	la := &loopArrays{meta: fuzzMeta(l.N), ref: slices.Clone(ref), refArr: fzRefr}
+	la := &loopArrays{meta: fuzzMeta(l.N), ref: slices.Clone(ref), refArr: fzRefr, seed: seed}
 	for a, x := range arrs {
 		la.f64 = append(la.f64, slices.Clone(x))
 		la.vars = append(la.vars, fmt.Sprintf("a%d", a))

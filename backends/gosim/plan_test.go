@@ -102,7 +102,7 @@ func TestPlanUpdateBitIdentical(t *testing.T) {
 					}
 				}
 				if !pr.After {
-					env = &plan.Env{Arrays: got, N: pr.N, T: pr.T, Weight: pr.Weight}
+					env = &plan.Env{Arrays: got, N: pr.N, T: pr.T, Weight: pr.Weight, Seed: p.Schedule.Seed}
 					ls, ok := loops[key]
 					if !ok && pr.Kind != "update" && pr.Kind != "reset" { // an empty reset has no loop
 						return fmt.Errorf("the plan has no loop for %s", key)
@@ -130,7 +130,7 @@ func TestPlanUpdateBitIdentical(t *testing.T) {
 				compared[pr.Kind]++
 				if pr.Kind == "update" {
 					want[pr.Pop], reset[pr.Pop] = nil, nil
-					th := &plan.Env{Arrays: got, N: pr.N, T: pr.T, Spike: func(i int) { want[pr.Pop] = append(want[pr.Pop], i) }}
+					th := &plan.Env{Arrays: got, N: pr.N, T: pr.T, Seed: p.Schedule.Seed, Spike: func(i int) { want[pr.Pop] = append(want[pr.Pop], i) }}
 					for _, l := range loops[pr.Pop+" threshold"] {
 						if err := plan.EvalLoop(l, th); err != nil {
 							return err

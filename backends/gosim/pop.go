@@ -137,7 +137,7 @@ func newPop(s *sim, ip *ir.Population, pp *plan.Pop) (*pop, error) {
 	for _, mb := range pp.Members {
 		p.members = append(p.members, member{mb.Name, mb.Off, mb.N})
 	}
-	p.la = &loopArrays{meta: s.plan.Arrays, f64: make([][]float64, len(s.plan.Arrays)), vars: make([]string, len(s.plan.Arrays)), ref: p.refUntil, refArr: -1}
+	p.la = &loopArrays{meta: s.plan.Arrays, f64: make([][]float64, len(s.plan.Arrays)), vars: make([]string, len(s.plan.Arrays)), ref: p.refUntil, refArr: -1, seed: s.seed}
 	for _, a := range s.plan.Arrays {
 		if a.Owner != pp.Name {
 			continue

@@ -20,12 +20,17 @@ const (
 	Temperature        // kelvin, K
 	Amount             // mole, mol
 	Luminous           // candela, cd
+	// HalfTime is 1 for a half power of the second (s^-1/2 of white
+	// noise, sqrt(1/tau)): the time exponent is Time + HalfTime/2. Every
+	// Dim keeps it 0 or 1 (norm), so == still tests equality.
+	HalfTime
 	numBase
 )
 
 // Dim is a vector of exponents over the SI base dimensions
 // (time s, length m, mass kg, current A, temperature K, amount mol,
-// luminous intensity cd), indexed by Time, Length, ... Luminous.
+// luminous intensity cd), indexed by Time, Length, ... Luminous, and
+// HalfTime for half powers of the second.
 // It is comparable, so == tests dimensional equality.
 //
 // Exponents are int8: Mul, Div and Pow wrap silently outside
@@ -70,12 +75,30 @@ func (d Dim) Root(n int) (Dim, bool) {
 	}
 	var r Dim
 	for i, x := range d {
+		if i == Time || i == HalfTime {
+			continue
+		}
 		if int(x)%n != 0 {
 			return Dim{}, false
 		}
 		r[i] = int8(int(x) / n)
 	}
+	// the time exponent in halves: a square root of s^-1 is s^-1/2
+	h := d.halves()
+	if h%n != 0 {
+		return Dim{}, false
+	}
+	r.setHalves(h / n)
 	return r, true
+}
+
+// halves is the exponent of the second, in halves.
+func (d Dim) halves() int { return 2*int(d[Time]) + int(d[HalfTime]) }
+
+// setHalves sets the exponent of the second from halves (HalfTime 0 or 1).
+func (d *Dim) setHalves(h int) {
+	d[HalfTime] = int8(h & 1)
+	d[Time] = int8((h - h&1) / 2)
 }
 
 // IsDimensionless reports whether all exponents are zero.
@@ -90,6 +113,11 @@ func (d Dim) add(e Dim, k int) (Dim, bool) {
 		ok = ok && fitsInt8(v)
 		r[i] = int8(v)
 	}
+	if r[HalfTime] != 0 || d[HalfTime] != 0 || e[HalfTime] != 0 {
+		h := d.halves() + k*e.halves()
+		r.setHalves(h)
+		ok = ok && fitsInt8((h-h&1)/2)
+	}
 	return r, ok
 }
 
@@ -101,6 +129,11 @@ func (d Dim) pow(n int) (Dim, bool) {
 		v := int(x) * n
 		ok = ok && fitsInt8(v)
 		r[i] = int8(v)
+	}
+	if d[HalfTime] != 0 {
+		h := d.halves() * n
+		r.setHalves(h)
+		ok = ok && fitsInt8((h-h&1)/2)
 	}
 	return r, ok
 }
@@ -114,7 +147,7 @@ var stringOrder = [numBase]struct {
 	sym string
 }{
 	{Mass, "kg"}, {Length, "m"}, {Time, "s"}, {Current, "A"},
-	{Temperature, "K"}, {Amount, "mol"}, {Luminous, "cd"},
+	{Temperature, "K"}, {Amount, "mol"}, {Luminous, "cd"}, {HalfTime, ""},
 }
 
 // String renders d in SI base units, e.g. "kg*m^2*s^-3*A^-1";
@@ -126,13 +159,19 @@ func (d Dim) String() string {
 	var b strings.Builder
 	for _, o := range stringOrder {
 		x := d[o.idx]
-		if x == 0 {
+		half := o.idx == Time && d[HalfTime] != 0
+		if x == 0 && !half || o.idx == HalfTime {
 			continue
 		}
 		if b.Len() > 0 {
 			b.WriteByte('*')
 		}
 		b.WriteString(o.sym)
+		if half {
+			b.WriteByte('^')
+			b.WriteString(halfString(d.halves()))
+			continue
+		}
 		if x != 1 {
 			b.WriteByte('^')
 			b.WriteString(strconv.Itoa(int(x)))
@@ -140,6 +179,9 @@ func (d Dim) String() string {
 	}
 	return b.String()
 }
+
+// halfString is an odd number of halves as an exponent: "-1/2", "3/2".
+func halfString(h int) string { return strconv.Itoa(h) + "/2" }
 
 // MulChecked is Mul that also reports whether every exponent stayed in range
 // (the checker turns an overflow into an error instead of a wrong unit).

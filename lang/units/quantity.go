@@ -85,5 +85,12 @@ func Describe(d Dim) string {
 	if q, ok := byDim[d]; ok {
 		return q.name + " (" + q.unit.Symbol + ")"
 	}
+	if d[HalfTime] != 0 { // white noise's s^-1/2 and what it multiplies
+		base := d.Mul(Dim{HalfTime: 1})
+		if base.IsDimensionless() {
+			return "1/sqrt(time) (s^-1/2)"
+		}
+		return Describe(base) + " × s^-1/2"
+	}
 	return d.String()
 }

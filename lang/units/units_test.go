@@ -68,7 +68,11 @@ func TestDimRoot(t *testing.T) {
 		{Dim{Length: -4, Time: 2}, 2, Dim{Length: -2, Time: 1}, true},
 		{Dimensionless, 2, Dimensionless, true},
 		{tVoltage, 1, tVoltage, true},
-		{tVoltage, 2, Dim{}, false}, // sqrt of mV
+		{tVoltage, 2, Dim{}, false},                              // sqrt of mV
+		{tFrequency, 2, Dim{Time: -1, HalfTime: 1}, true},        // sqrt(1/tau): s^-1/2
+		{Dim{Time: -1, HalfTime: 1}.Pow(2), 1, tFrequency, true}, // (s^-1/2)^2
+		{Dim{Time: -1, HalfTime: 1}.Mul(Dim{Time: -1, HalfTime: 1}), 1, tFrequency, true},
+		{Dim{Time: -1, HalfTime: 1}, 2, Dim{}, false}, // s^-1/4
 		{Dim{Length: 3}, 2, Dim{}, false},
 		{tVoltage, 0, Dim{}, false},
 		{tVoltage, -2, Dim{}, false},
@@ -93,10 +97,13 @@ func TestDimString(t *testing.T) {
 		{tConc, "m^-3*mol"},
 		{Dim{Temperature: 1, Luminous: -2}, "K*cd^-2"},
 		{tConductance, "kg^-1*m^-2*s^3*A^2"},
+		{Dim{Time: -1, HalfTime: 1}, "s^-1/2"},
+		{Dim{HalfTime: 1}, "s^1/2"},
+		{tVoltage.Mul(Dim{Time: -1, HalfTime: 1}), "kg*m^2*s^-7/2*A^-1"},
 	}
 	for _, tt := range tests {
 		if got := tt.d.String(); got != tt.want {
-			t.Errorf("String(%v) = %q, want %q", [7]int8(tt.d), got, tt.want)
+			t.Errorf("String(%v) = %q, want %q", [numBase]int8(tt.d), got, tt.want)
 		}
 	}
 }
