@@ -1,0 +1,155 @@
+package runtime
+
+import (
+	"fmt"
+	"math"
+)
+
+// SynDelays holds each synapse's own transmission delay in time steps, one
+// byte a synapse when the longest fits in 255 steps, two otherwise (up to
+// 65535 steps). Synapse s is the index in the projection's rows (CSR.Col,
+// Rows.Col16/Col32), the index its weight and state arrays use.
+type SynDelays struct {
+	D8  []uint8  // when Max <= 255
+	D16 []uint16 // otherwise
+	Max int      // the longest delay, in steps (sizes the ring)
+}
+
+// MaxSynDelay is the longest per-synapse delay in steps.
+const MaxSynDelay = math.MaxUint16
+
+// DelayStep quantises one synapse's delay d (seconds) to steps of dt: to
+// the nearest step (math.Round(d/dt), as a projection's single delay), and
+// at least one step. It fails on NaN, infinities and delays beyond
+// MaxSynDelay steps.
+func DelayStep(d, dt float64) (int, error) {
+	if math.IsNaN(d) || math.IsInf(d, 0) {
+		return 0, fmt.Errorf("a synapse's delay is %g", d)
+	}
+	x := math.Round(d / dt)
+	if x < 1 {
+		return 1, nil
+	}
+	if x > MaxSynDelay {
+		return 0, fmt.Errorf("a synapse's delay of %g s is %g steps of %g s, more than the %d a synapse holds", d, x, dt, MaxSynDelay)
+	}
+	return int(x), nil
+}
+
+// MaxRedraws bounds the draws of one synapse's delay that fall below dt.
+const MaxRedraws = 1000
+
+// NewSynDelays draws the delays of n synapses: draw(s) is synapse s's delay
+// in seconds, called for s = 0, 1, ..., n-1 in order (so a random stream
+// behind it gives the same delays on every executor). A delay below dt is
+// drawn again (NEST's normal_clipped with low = dt, nest.math.redraw with
+// min = dt, as the Potjans–Diesmann microcircuit draws its delays), up to
+// MaxRedraws times. Each is then quantised by DelayStep, and they are kept
+// in one byte a synapse when all fit.
+func NewSynDelays(n int64, dt float64, draw func(s int64) float64) (*SynDelays, error) {
+	if n > math.MaxUint32 {
+		return nil, fmt.Errorf("%d synapses with their own delays: more than the 2^32 a delay ring indexes", n)
+	}
+	d16 := make([]uint16, n)
+	mx := 0
+	for s := range d16 {
+		x := draw(int64(s))
+		for try := 1; x < dt; try++ {
+			if try == MaxRedraws {
+				return nil, fmt.Errorf("synapse %d: its delay was below dt = %g s in %d draws (the last %g s)", s, dt, MaxRedraws, x)
+			}
+			x = draw(int64(s))
+		}
+		k, err := DelayStep(x, dt)
+		if err != nil {
+			return nil, fmt.Errorf("synapse %d: %w", s, err)
+		}
+		d16[s] = uint16(k)
+		mx = max(mx, k)
+	}
+	d := &SynDelays{Max: mx}
+	if mx <= math.MaxUint8 {
+		d.D8 = make([]uint8, n)
+		for s, k := range d16 {
+			d.D8[s] = uint8(k)
+		}
+		return d, nil
+	}
+	d.D16 = d16
+	return d, nil
+}
+
+// Len is the number of synapses.
+func (d *SynDelays) Len() int64 { return int64(len(d.D8) + len(d.D16)) }
+
+// Bytes is the memory the delays take.
+func (d *SynDelays) Bytes() int64 { return int64(len(d.D8)) + 2*int64(len(d.D16)) }
+
+// Steps returns synapse s's delay in steps.
+func (d *SynDelays) Steps(s int64) int {
+	if d.D8 != nil {
+		return int(d.D8[s])
+	}
+	return int(d.D16[s])
+}
+
+// SynRing holds synapses in flight, each due after its own delay: slot
+// (cur + d) mod (Max+1) collects the synapse indices due d steps from
+// now. Within a slot, synapses keep the order in which they were pushed
+// (spikes in the order they fired, each row in synapse order), so delivery
+// sums in the same order on every executor and thread count. Slots keep
+// their capacity: after warm-up, pushing does not allocate.
+type SynRing struct {
+	slots [][]uint32
+	cur   int
+}
+
+// NewSynRing returns a ring for the delays d (sized by their longest).
+func NewSynRing(d *SynDelays) *SynRing {
+	return &SynRing{slots: make([][]uint32, d.Max+1)}
+}
+
+// PushRow schedules synapses lo..hi-1 (one presynaptic neuron's row), each
+// after its own delay from d (at least one step, so never the current
+// slot).
+func (r *SynRing) PushRow(d *SynDelays, lo, hi int64) {
+	n := len(r.slots)
+	if d.D8 != nil {
+		for s, k := range d.D8[lo:hi] {
+			j := r.cur + int(k)
+			if j >= n {
+				j -= n
+			}
+			r.slots[j] = append(r.slots[j], uint32(lo+int64(s)))
+		}
+		return
+	}
+	for s, k := range d.D16[lo:hi] {
+		j := r.cur + int(k)
+		if j >= n {
+			j -= n
+		}
+		r.slots[j] = append(r.slots[j], uint32(lo+int64(s)))
+	}
+}
+
+// Current returns the synapses due at this step (valid until Advance).
+func (r *SynRing) Current() []uint32 { return r.slots[r.cur] }
+
+// Advance clears the current slot and moves to the next step.
+func (r *SynRing) Advance() {
+	r.slots[r.cur] = r.slots[r.cur][:0]
+	r.cur++
+	if r.cur == len(r.slots) {
+		r.cur = 0
+	}
+}
+
+// Pending is the number of synapses in flight.
+func (r *SynRing) Pending() int {
+	n := 0
+	for _, s := range r.slots {
+		n += len(s)
+	}
+	return n
+}
