@@ -111,29 +111,61 @@ func NewSynRing(d *SynDelays) *SynRing {
 
 // PushRow schedules synapses lo..hi-1 (one presynaptic neuron's row), each
 // after its own delay from d (at least one step, so never the current
-// slot).
+// slot): the ring then holds synapse indices.
 func (r *SynRing) PushRow(d *SynDelays, lo, hi int64) {
-	n := len(r.slots)
 	if d.D8 != nil {
-		for s, k := range d.D8[lo:hi] {
-			j := r.cur + int(k)
-			if j >= n {
-				j -= n
-			}
-			r.slots[j] = append(r.slots[j], uint32(lo+int64(s)))
-		}
+		pushIndex(r, d.D8[lo:hi], uint32(lo))
 		return
 	}
-	for s, k := range d.D16[lo:hi] {
+	pushIndex(r, d.D16[lo:hi], uint32(lo))
+}
+
+// PushTargets16 schedules the targets col[lo:hi] of a row instead of the
+// synapse indices, each after its synapse's delay: for a delivery that
+// needs only the target (one weight for the projection), it spares the
+// scattered load of each due synapse's target.
+func (r *SynRing) PushTargets16(d *SynDelays, lo, hi int64, col []uint16) {
+	if d.D8 != nil {
+		pushVals(r, d.D8[lo:hi], col[lo:hi])
+		return
+	}
+	pushVals(r, d.D16[lo:hi], col[lo:hi])
+}
+
+// PushTargets32 is PushTargets16 for 4-byte targets.
+func (r *SynRing) PushTargets32(d *SynDelays, lo, hi int64, col []uint32) {
+	if d.D8 != nil {
+		pushVals(r, d.D8[lo:hi], col[lo:hi])
+		return
+	}
+	pushVals(r, d.D16[lo:hi], col[lo:hi])
+}
+
+func pushIndex[D uint8 | uint16](r *SynRing, dl []D, first uint32) {
+	n := len(r.slots)
+	for s, k := range dl {
 		j := r.cur + int(k)
 		if j >= n {
 			j -= n
 		}
-		r.slots[j] = append(r.slots[j], uint32(lo+int64(s)))
+		r.slots[j] = append(r.slots[j], first+uint32(s))
 	}
 }
 
-// Current returns the synapses due at this step (valid until Advance).
+func pushVals[D uint8 | uint16, T uint16 | uint32](r *SynRing, dl []D, vals []T) {
+	n := len(r.slots)
+	vals = vals[:len(dl)]
+	for s, k := range dl {
+		j := r.cur + int(k)
+		if j >= n {
+			j -= n
+		}
+		r.slots[j] = append(r.slots[j], uint32(vals[s]))
+	}
+}
+
+// Current returns the synapses (or targets) due at this step (valid until
+// Advance).
 func (r *SynRing) Current() []uint32 { return r.slots[r.cur] }
 
 // Advance clears the current slot and moves to the next step.

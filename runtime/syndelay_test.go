@@ -162,6 +162,33 @@ func TestSynDelays(t *testing.T) {
 	if r.Pending() != 0 {
 		t.Error("synapses left in flight")
 	}
+	// the same schedule carrying targets instead of synapse indices
+	col16 := []uint16{10, 11, 12, 13, 14}
+	col32 := []uint32{20, 21, 22, 23, 24}
+	for _, push := range []func(lo, hi int64){
+		func(lo, hi int64) { r.PushTargets16(d, lo, hi, col16) },
+		func(lo, hi int64) { r.PushTargets32(d, lo, hi, col32) },
+	} {
+		push(0, 3)
+		var got [][]uint32
+		for step := 0; step < 12; step++ {
+			if step == 1 {
+				push(3, 5)
+			}
+			got = append(got, slices.Clone(r.Current()))
+			r.Advance()
+		}
+		for step, syns := range wantAt {
+			if len(got[step]) != len(syns) {
+				t.Fatalf("targets: step %d: %v, synapses %v", step, got[step], syns)
+			}
+			for k, s := range syns {
+				if got[step][k] != uint32(col16[s]) && got[step][k] != col32[s] {
+					t.Errorf("targets: step %d: %v, synapses %v", step, got[step], syns)
+				}
+			}
+		}
+	}
 	wide, err := NewSynDelays(3, dt, func(s int64) float64 { return float64(100 + 100*s) })
 	if err != nil || wide.D16 == nil || wide.Bytes() != 6 || wide.Max != 300 {
 		t.Fatalf("wide delays: %+v, %v", wide, err)

@@ -379,18 +379,27 @@ func (pr *projGen) synapseDelays() error {
 // propagateSyn writes the delivery of synapses with their own delays: this
 // step's spikes put their rows' synapses in the ring, then the synapses
 // due now add their weights in the ring's order (the interpreter's
-// proj.propagateSyn).
+// proj.propagateSyn). With one weight and compact rows the ring holds the
+// targets themselves.
 func (pr *projGen) propagateSyn(f *fnb) {
 	g, k := pr.g, pr.k
 	ring := f.local("ring", fmt.Sprintf("s.c%dsring", k))
 	del := f.local("del", fmt.Sprintf("s.c%ddel", k))
+	targets := !pr.random && pr.storage == "rows"
 	var col string
 	if pr.storage == "rows" {
 		r := f.local(fmt.Sprintf("c%drows", k), fmt.Sprintf("s.c%drows", k))
 		col = f.local(fmt.Sprintf("c%dcol", k), pr.rowsCol(&connGen{prefix: fmt.Sprintf("c%d", k)}))
 		f.line("for _, i32 := range %s {", pr.pre.fired())
 		f.line("lo, hi := %s.Span(int(i32))", r)
-		f.line("%s.PushRow(%s, int64(lo), int64(hi))", ring, del)
+		switch {
+		case !targets:
+			f.line("%s.PushRow(%s, int64(lo), int64(hi))", ring, del)
+		case rt.Narrow16(pr.post.n):
+			f.line("%s.PushTargets16(%s, int64(lo), int64(hi), %s)", ring, del, col)
+		default:
+			f.line("%s.PushTargets32(%s, int64(lo), int64(hi), %s)", ring, del, col)
+		}
 	} else {
 		rp := f.local(fmt.Sprintf("c%drp", k), fmt.Sprintf("s.c%dcsr.RowPtr", k))
 		col = f.local(fmt.Sprintf("c%dcol", k), fmt.Sprintf("s.c%dcsr.Col", k))
@@ -402,8 +411,13 @@ func (pr *projGen) propagateSyn(f *fnb) {
 	if pr.random {
 		w = atom(f.local("w", fmt.Sprintf("s.c%dw", k)) + "[syn]")
 	}
-	f.line("for _, syn := range %s.Current() {", ring)
-	f.line("post := int(%s[syn])", col)
+	if targets {
+		f.line("for _, j := range %s.Current() {", ring)
+		f.line("post := int(j)")
+	} else {
+		f.line("for _, syn := range %s.Current() {", ring)
+		f.line("post := int(%s[syn])", col)
+	}
 	f.line("%s", pr.deliverCode(f, "post", w))
 	f.line("}")
 	f.line("%s.Advance()", ring)

@@ -179,30 +179,59 @@ func (pr *proj) span(i int) (int64, int64) {
 // propagateSyn delivers the synapses due this step, each after its own
 // delay: this step's spikes put their rows' synapses in the ring, then the
 // synapses due now add their weights in the ring's order (spikes in firing
-// order, rows in synapse order: the same on every executor).
+// order, rows in synapse order: the same on every executor). With one
+// weight for the projection and compact rows the ring holds the targets
+// themselves (no scattered load of each due synapse's target).
 func (pr *proj) propagateSyn(s *sim) {
+	targets := pr.weights == nil && pr.rows != nil
 	for _, i := range pr.pre.fired() {
 		lo, hi := pr.span(int(i))
-		pr.sring.PushRow(pr.sdel, lo, hi)
+		switch {
+		case !targets:
+			pr.sring.PushRow(pr.sdel, lo, hi)
+		case pr.rows.Col16 != nil:
+			pr.sring.PushTargets16(pr.sdel, lo, hi, pr.rows.Col16)
+		default:
+			pr.sring.PushTargets32(pr.sdel, lo, hi, pr.rows.Col32)
+		}
 	}
 	due := pr.sring.Current()
 	pr.portCx.t = s.t
 	off := pr.post.off
-	for _, syn := range due {
-		var j int
-		switch {
-		case pr.csr != nil:
-			j = int(pr.csr.Col[syn])
-		case pr.rows.Col16 != nil:
-			j = int(pr.rows.Col16[syn])
-		default:
-			j = int(pr.rows.Col32[syn])
+	x := pr.port.direct
+	switch {
+	case targets && x != nil:
+		// the additions receive makes, in order, inlined
+		x, w := x[off:off+pr.post.n], pr.port.sign*pr.weight
+		for _, j := range due {
+			x[j] += w
 		}
-		w := pr.weight
-		if pr.weights != nil {
-			w = pr.weights[syn]
+	case targets:
+		for _, j := range due {
+			pr.port.receive(&pr.portCx, int(j)+off, pr.weight)
 		}
-		pr.port.receive(&pr.portCx, j+off, w)
+	case x != nil && pr.rows != nil && pr.rows.Col16 != nil:
+		x, col, sign := x[off:off+pr.post.n], pr.rows.Col16, pr.port.sign
+		for _, syn := range due {
+			x[col[syn]] += sign * pr.weights[syn]
+		}
+	default:
+		for _, syn := range due {
+			var j int
+			switch {
+			case pr.csr != nil:
+				j = int(pr.csr.Col[syn])
+			case pr.rows.Col16 != nil:
+				j = int(pr.rows.Col16[syn])
+			default:
+				j = int(pr.rows.Col32[syn])
+			}
+			w := pr.weight
+			if pr.weights != nil {
+				w = pr.weights[syn]
+			}
+			pr.port.receive(&pr.portCx, j+off, w)
+		}
 	}
 	pr.sring.Advance()
 }
