@@ -725,6 +725,7 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 					e.noRandom = "in the delay of a projection onto a dendrite: its synapses share one delay"
 				}
 				c.wantNonNegative(it.Value, e.expr(it.Value), timeT, "delay")
+				c.drawnDelay(ni, it.Value)
 			default:
 				if pi.Synapse == nil && d.Synapse != nil {
 					continue // the unknown synapse type is reported already
@@ -942,6 +943,34 @@ func (c *checker) connector(s *Setting, pres, posts []*PopInfo) {
 				}
 			}
 		}
+	}
+}
+
+// drawnDelay: a delay drawn per synapse is drawn again while below dt
+// (runtime.NewSynDelays, at most 1000 times), so a distribution that
+// almost never reaches dt is refused here instead of failing at the run:
+// uniform(a, b) with b < dt, normal(mu, sigma) with P(x >= dt) < 0.1 %.
+func (c *checker) drawnDelay(ni *NetInfo, x Expr) {
+	call, ok := x.(*CallExpr)
+	if !ok || len(call.Args) != 2 || call.Args[0].Name != nil || call.Args[1].Name != nil {
+		return
+	}
+	a, ok1 := constValue(call.Args[0].Value)
+	b, ok2 := constValue(call.Args[1].Value)
+	if !ok1 || !ok2 {
+		return
+	}
+	dt := netDt(ni)
+	bad := false
+	switch call.Fun.Name {
+	case "uniform":
+		bad = max(a, b) < dt
+	case "normal":
+		bad = b <= 0 && a < dt || b > 0 && (dt-a)/b > 3.09
+	}
+	if bad {
+		d := c.errorf(x, "%s almost never draws a delay of at least dt = %g ms: a drawn delay below dt is drawn again", call.Fun.Name, dt*1e3)
+		d.Hint = "give a distribution that mostly lies at or above dt, or one delay for the projection"
 	}
 }
 
