@@ -3,6 +3,8 @@ package runtime
 import (
 	"fmt"
 	"math"
+	"slices"
+	"sync"
 )
 
 // SynDelays holds each synapse's own transmission delay in time steps, one
@@ -39,36 +41,74 @@ func DelayStep(d, dt float64) (int, error) {
 // MaxRedraws bounds the draws of one synapse's delay that fall below dt.
 const MaxRedraws = 1000
 
-// NewSynDelays draws the delays of n synapses: draw(s) is synapse s's delay
-// in seconds, called for s = 0, 1, ..., n-1 in order (so a random stream
-// behind it gives the same delays on every executor). A delay below dt is
-// drawn again (NEST's normal_clipped with low = dt, nest.math.redraw with
-// min = dt, as the Potjans–Diesmann microcircuit draws its delays), up to
-// MaxRedraws times. Each is then quantised by DelayStep, and they are kept
-// in one byte a synapse when all fit.
-func NewSynDelays(n int64, dt float64, draw func(s int64) float64) (*SynDelays, error) {
+// DelayBlock is the number of consecutive synapses that draw their delays
+// from one stream.
+const DelayBlock = 1024
+
+// NewSynDelays draws the delays of n synapses. The synapses are cut into
+// blocks of DelayBlock; block b draws from its own stream,
+// stream.Child(b), synapse after synapse (counter-based: a delay depends
+// on the seed, the projection and its block's synapses alone, not on the
+// thread count, so any split of the blocks draws the same delays; within a
+// block the normal deviates come in pairs, as from one stream): newDraw
+// gives each worker its draw function, and draw(rng, s) is synapse s's
+// delay in seconds drawn from rng. A delay below dt is
+// drawn again from the same stream (NEST's normal_clipped with low = dt,
+// nest.math.redraw with min = dt, as the Potjans–Diesmann microcircuit
+// draws its delays), up to MaxRedraws times. Each is then quantised by
+// DelayStep, and they are kept in one byte a synapse when all fit. The
+// blocks are split between up to threads goroutines.
+func NewSynDelays(n int64, dt float64, threads int, stream *Stream, newDraw func() func(rng *Stream, s int64) float64) (*SynDelays, error) {
 	if n > math.MaxUint32 {
 		return nil, fmt.Errorf("%d synapses with their own delays: more than the 2^32 a delay ring indexes", n)
 	}
 	d16 := make([]uint16, n)
-	mx := 0
-	for s := range d16 {
-		x := draw(int64(s))
-		for try := 1; x < dt; try++ {
-			if try == MaxRedraws {
-				return nil, fmt.Errorf("synapse %d: its delay was below dt = %g s in %d draws (the last %g s)", s, dt, MaxRedraws, x)
-			}
-			x = draw(int64(s))
-		}
-		k, err := DelayStep(x, dt)
-		if err != nil {
-			return nil, fmt.Errorf("synapse %d: %w", s, err)
-		}
-		d16[s] = uint16(k)
-		mx = max(mx, k)
+	nb := (n + DelayBlock - 1) / DelayBlock
+	T := min(int64(max(1, threads)), nb)
+	if n < 1<<14 {
+		T = 1 // not worth a goroutine
 	}
-	d := &SynDelays{Max: mx}
-	if mx <= math.MaxUint8 {
+	maxes := make([]int, T)
+	errs := make([]error, T)
+	var wg sync.WaitGroup
+	for t := range T {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			draw := newDraw()
+			mx := 0
+			rng := new(Stream) // one a worker, reset per block
+			for s := min(t*nb/T*DelayBlock, n); s < min((t+1)*nb/T*DelayBlock, n); s++ {
+				if s%DelayBlock == 0 {
+					*rng = stream.Child(uint64(s / DelayBlock))
+				}
+				x := draw(rng, s)
+				for try := 1; x < dt; try++ {
+					if try == MaxRedraws {
+						errs[t] = fmt.Errorf("synapse %d: its delay was below dt = %g s in %d draws (the last %g s)", s, dt, MaxRedraws, x)
+						return
+					}
+					x = draw(rng, s)
+				}
+				k, err := DelayStep(x, dt)
+				if err != nil {
+					errs[t] = fmt.Errorf("synapse %d: %w", s, err)
+					return
+				}
+				d16[s] = uint16(k)
+				mx = max(mx, k)
+			}
+			maxes[t] = mx
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err // the lowest synapse's, as one thread would report
+		}
+	}
+	d := &SynDelays{Max: slices.Max(maxes)}
+	if d.Max <= math.MaxUint8 {
 		d.D8 = make([]uint8, n)
 		for s, k := range d16 {
 			d.D8[s] = uint8(k)

@@ -126,9 +126,11 @@ func TestDelayStep(t *testing.T) {
 // own delay, in push order within a step.
 func TestSynDelays(t *testing.T) {
 	const dt = 1.0
-	vals := []float64{3, 0.5, 7, 1, 2.4, 7}
-	k := 0
-	d, err := NewSynDelays(5, dt, func(s int64) float64 { v := vals[k]; k++; return v })
+	vals := [][]float64{{3}, {0.5, 7}, {1}, {2.4}, {7}}
+	tries := map[int64]int{}
+	d, err := NewSynDelays(5, dt, 2, NewStream(1), func() func(*Stream, int64) float64 {
+		return func(_ *Stream, s int64) float64 { v := vals[s][tries[s]]; tries[s]++; return v }
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,14 +191,55 @@ func TestSynDelays(t *testing.T) {
 			}
 		}
 	}
-	wide, err := NewSynDelays(3, dt, func(s int64) float64 { return float64(100 + 100*s) })
+	fixed := func(f func(s int64) float64) func() func(*Stream, int64) float64 {
+		return func() func(*Stream, int64) float64 { return func(_ *Stream, s int64) float64 { return f(s) } }
+	}
+	wide, err := NewSynDelays(3, dt, 1, NewStream(1), fixed(func(s int64) float64 { return float64(100 + 100*s) }))
 	if err != nil || wide.D16 == nil || wide.Bytes() != 6 || wide.Max != 300 {
 		t.Fatalf("wide delays: %+v, %v", wide, err)
 	}
-	if _, err := NewSynDelays(1, dt, func(int64) float64 { return 0 }); err == nil {
+	if _, err := NewSynDelays(1, dt, 1, NewStream(1), fixed(func(int64) float64 { return 0 })); err == nil {
 		t.Error("a delay always below dt accepted")
 	}
-	if _, err := NewSynDelays(1, dt, func(int64) float64 { return math.NaN() }); err == nil {
+	if _, err := NewSynDelays(1, dt, 1, NewStream(1), fixed(func(int64) float64 { return math.NaN() })); err == nil {
 		t.Error("NaN delay accepted")
+	}
+}
+
+// TestSynDelaysStreams: block b of DelayBlock synapses draws from
+// stream.Child(b), redraws included, so 1, 2 and 3 threads give the same
+// delays.
+func TestSynDelaysStreams(t *testing.T) {
+	const n, dt = 100000, 1e-4
+	draw := func() func(*Stream, int64) float64 {
+		return func(rng *Stream, _ int64) float64 { return 1.5e-3 + 0.75e-3*rng.Normal() }
+	}
+	var first *SynDelays
+	for _, threads := range []int{1, 2, 3} {
+		d, err := NewSynDelays(n, dt, threads, NewStream(9, Hash("d")), draw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = d
+			// re-derived: block b from Child(b), synapse after synapse
+			var rng Stream
+			for s := int64(0); s < n; s++ {
+				if s%DelayBlock == 0 {
+					rng = NewStream(9, Hash("d")).Child(uint64(s / DelayBlock))
+				}
+				x := 1.5e-3 + 0.75e-3*rng.Normal()
+				for x < dt {
+					x = 1.5e-3 + 0.75e-3*rng.Normal()
+				}
+				if want := int(math.Round(x / dt)); d.Steps(s) != want {
+					t.Fatalf("synapse %d: %d steps, its block's stream gives %d", s, d.Steps(s), want)
+				}
+			}
+			continue
+		}
+		if !slices.Equal(d.D8, first.D8) || d.Max != first.Max {
+			t.Errorf("%d threads draw other delays than 1", threads)
+		}
 	}
 }

@@ -342,16 +342,16 @@ func (pr *projGen) staticWeights() error {
 }
 
 // synapseDelays writes the drawing of each synapse's own delay: the
-// projection's delay expression, synapse by synapse in index order from
+// projection's delay expression, each block of synapses from a child of
 // the stream keyed by the projection's name (as the interpreter draws
-// them), quantised and stored by rt.NewSynDelays; the ring is sized by the
-// longest.
+// them, with the threads), quantised and stored by rt.NewSynDelays; the ring is sized by
+// the longest.
 func (pr *projGen) synapseDelays() error {
 	g, ip, k := pr.g, pr.ip, pr.k
 	f := newFn()
 	en := &env{g: g, time: val("0.0"), weight: "0.0",
 		ref: func(r *ir.Ref) (string, error) { return "", fmt.Errorf("a delay cannot read %s", r.Var.Name) },
-		rng: lazy(f, "rng", fmt.Sprintf("rt.NewStream(seed, rt.Hash(\"delay\", %s))", quote(ip.Name)))}
+		rng: func() string { return "rng" }} // the synapse's own stream
 	d, err := en.num(ip.Delay)
 	if err != nil {
 		return err
@@ -359,14 +359,17 @@ func (pr *projGen) synapseDelays() error {
 	g.fields.line("c%ddel *rt.SynDelays // each synapse's delay in steps", k)
 	g.fields.line("c%dsring *rt.SynRing // synapses in flight", k)
 	b := &g.build
-	b.line("{ // delays")
+	b.line("{ // delays: block b of synapses draws from the stream's child b")
+	b.line("stream := rt.NewStream(seed, rt.Hash(\"delay\", %s))", quote(ip.Name))
+	b.line("d, err := rt.NewSynDelays(s.c%dnsyn, %s, s.threads, stream, func() func(*rt.Stream, int64) float64 {", k, g.litStr(g.p.Schedule.Dt))
 	for _, dl := range f.decl {
 		b.line("%s", dl)
 	}
-	b.line("d, err := rt.NewSynDelays(s.c%dnsyn, %s, func(syn int64) float64 {", k, g.litStr(g.p.Schedule.Dt))
+	b.line("return func(rng *rt.Stream, syn int64) float64 {")
 	b.line("i := int(syn)")
 	b.line("_ = i")
 	b.line("return %s", d.s)
+	b.line("}")
 	b.line("})")
 	b.line("if err != nil {")
 	b.line("return nil, fmt.Errorf(%s, err)", quote(fmt.Sprintf("projection %s: %%w", strings.ReplaceAll(ip.Name, "%", "%%"))))

@@ -144,9 +144,10 @@ func newProj(s *sim, ip *ir.Projection, pp *plan.Proj, pre node, post *part, byN
 }
 
 // synapseDelays draws each synapse's own delay from the projection's delay
-// expression, synapse by synapse in index order from the stream keyed by
-// the projection's name (after any pruning, so the delays follow the kept
-// synapses), quantised and stored by runtime.NewSynDelays.
+// expression, each block of synapses from its own stream
+// (runtime.NewSynDelays: children of the stream keyed by the projection's
+// name), with the threads;
+// after any pruning, so the delays follow the kept synapses.
 func (pr *proj) synapseDelays(s *sim, ip *ir.Projection) error {
 	cp := &compiler{slot: func(r *ir.Ref) ([]float64, func(*ctx) int, error) {
 		return nil, nil, fmt.Errorf("a delay cannot read %s", r.Var.Name)
@@ -155,10 +156,13 @@ func (pr *proj) synapseDelays(s *sim, ip *ir.Projection) error {
 	if err != nil {
 		return err
 	}
-	c := &ctx{rng: runtime.NewStream(s.seed, runtime.Hash("delay", ip.Name))}
-	d, err := runtime.NewSynDelays(pr.nsyn, s.dt, func(syn int64) float64 {
-		c.i = int(syn)
-		return f(c)
+	stream := runtime.NewStream(s.seed, runtime.Hash("delay", ip.Name))
+	d, err := runtime.NewSynDelays(pr.nsyn, s.dt, s.threads, stream, func() func(*runtime.Stream, int64) float64 {
+		c := &ctx{} // one a worker
+		return func(rng *runtime.Stream, syn int64) float64 {
+			c.rng, c.i = rng, int(syn)
+			return f(c)
+		}
 	})
 	if err != nil {
 		return err

@@ -92,11 +92,16 @@ func TestSynapseDelays(t *testing.T) {
 		}
 		return d
 	}
-	// the draws, re-derived: normal(mu, sigma) = mu + sigma·N(0, 1), drawn
-	// again while below dt, rounded to the nearest step
+	// the draws, re-derived: normal(mu, sigma) = mu + sigma·N(0, 1) from the
+	// stream of the synapse's block, drawn again while below dt, rounded to
+	// the nearest step
 	a := steps("A")
-	rng := runtime.NewStream(5, runtime.Hash("delay", "S->A:exc"))
+	stream := runtime.NewStream(5, runtime.Hash("delay", "S->A:exc"))
+	var rng runtime.Stream
 	for j := range a {
+		if j%runtime.DelayBlock == 0 { // each block of synapses its own stream
+			rng = stream.Child(uint64(j / runtime.DelayBlock))
+		}
 		x := 1.5e-3 + 0.75e-3*rng.Normal()
 		for x < dt {
 			x = 1.5e-3 + 0.75e-3*rng.Normal()
@@ -141,18 +146,21 @@ func TestSynapseDelays(t *testing.T) {
 
 // TestSynapseDelaysThreads: a network with drawn delays and
 // fixed_total_number gives the same spikes with 1 and 2 threads.
+// (CUBA's 320 k synapses draw their delays with both threads.)
 func TestSynapseDelaysThreads(t *testing.T) {
-	p := compile(t, "../../testdata/gocode/syndelays.snn")
-	one := run(t, p, gosim.Options{Threads: 1})
-	two := run(t, p, gosim.Options{Threads: 2})
-	n := 0
-	for k := range one.Spikes {
-		n += len(one.Spikes[k].T)
-		if !slices.Equal(one.Spikes[k].I, two.Spikes[k].I) || !slices.Equal(one.Spikes[k].T, two.Spikes[k].T) {
-			t.Errorf("%s: spikes differ between 1 and 2 threads", one.Spikes[k].Name)
+	for _, m := range []string{"../../testdata/gocode/syndelays.snn", "../../bench/models/cuba_syndelay.snn"} {
+		p := compile(t, m)
+		one := run(t, p, gosim.Options{Threads: 1, Duration: 0.2})
+		two := run(t, p, gosim.Options{Threads: 2, Duration: 0.2})
+		n := 0
+		for k := range one.Spikes {
+			n += len(one.Spikes[k].T)
+			if !slices.Equal(one.Spikes[k].I, two.Spikes[k].I) || !slices.Equal(one.Spikes[k].T, two.Spikes[k].T) {
+				t.Errorf("%s: %s: spikes differ between 1 and 2 threads", m, one.Spikes[k].Name)
+			}
 		}
-	}
-	if n < 100 {
-		t.Errorf("only %d spikes: the test network is too quiet to compare", n)
+		if n < 100 {
+			t.Errorf("%s: only %d spikes: too quiet to compare", m, n)
+		}
 	}
 }
