@@ -148,6 +148,10 @@ func projItem(p *ir.Program, ip *ir.Projection) runtime.MemItem {
 		if d, ok := ir.ConstValue(ip.Delay); ok {
 			// a slot a step of delay; at most a step's spikes in flight
 			total += 24*(math.Round(d/p.Schedule.Dt)+1) + 4*npre
+		} else {
+			// a delay per synapse: a byte each (two beyond 255 steps), and
+			// in flight at most every synapse once, 4 bytes each
+			total += nsyn
 		}
 	}
 	return runtime.MemItem{Name: fmt.Sprintf("projection %s (%s, %.0f synapses)", ip.Name, ip.Storage, nsyn), Fixed: total}

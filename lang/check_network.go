@@ -41,17 +41,18 @@ var inputSigs = map[string]callSig{
 }
 
 var connectorSigs = map[string]callSig{
-	"all_to_all": {nil, "all_to_all"},
-	"one_to_one": {nil, "one_to_one"},
-	"bernoulli":  {[]argSpec{{"p", "prob", true, true}}, "bernoulli(0.02)"},
-	"fan_in":     {[]argSpec{{"k", "int", true, true}}, "fan_in(20)"},
-	"fan_out":    {[]argSpec{{"k", "int", true, true}}, "fan_out(20)"},
-	"gaussian":   {[]argSpec{{"sigma", "positive", true, true}, {"p", "prob", false, false}}, "gaussian(sigma = 2, p = 1)"},
-	"from_file":  {[]argSpec{{"file", "string", true, true}}, `from_file("edges.csv")`},
-	"matrix":     {[]argSpec{{"file", "string", true, true}}, `matrix("weights.csv")`},
-	"conv2d":     {convArgs, `conv2d("kernel.csv", kernel = [16, 2, 5, 5], input = [34, 34], stride = [2, 2], padding = [1, 1])`},
-	"conv1d":     {convArgs, `conv1d("kernel.csv", kernel = [8, 2, 3], input = [100], stride = [1], padding = [1])`},
-	"pool2d":     {convArgs[1:6], "pool2d(kernel = [2, 2], input = [16, 16], stride = [2, 2])"},
+	"all_to_all":         {nil, "all_to_all"},
+	"one_to_one":         {nil, "one_to_one"},
+	"bernoulli":          {[]argSpec{{"p", "prob", true, true}}, "bernoulli(0.02)"},
+	"fan_in":             {[]argSpec{{"k", "int", true, true}}, "fan_in(20)"},
+	"fan_out":            {[]argSpec{{"k", "int", true, true}}, "fan_out(20)"},
+	"fixed_total_number": {[]argSpec{{"k", "count", true, true}}, "fixed_total_number(5000)"},
+	"gaussian":           {[]argSpec{{"sigma", "positive", true, true}, {"p", "prob", false, false}}, "gaussian(sigma = 2, p = 1)"},
+	"from_file":          {[]argSpec{{"file", "string", true, true}}, `from_file("edges.csv")`},
+	"matrix":             {[]argSpec{{"file", "string", true, true}}, `matrix("weights.csv")`},
+	"conv2d":             {convArgs, `conv2d("kernel.csv", kernel = [16, 2, 5, 5], input = [34, 34], stride = [2, 2], padding = [1, 1])`},
+	"conv1d":             {convArgs, `conv1d("kernel.csv", kernel = [8, 2, 3], input = [100], stride = [1], padding = [1])`},
+	"pool2d":             {convArgs[1:6], "pool2d(kernel = [2, 2], input = [16, 16], stride = [2, 2])"},
 }
 
 // convArgs are the arguments of conv1d and conv2d (pool2d: all but file
@@ -714,9 +715,17 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 				hasWeight = true
 				c.weightSetting(it, pi, ports, toDendrite)
 			case "delay":
-				// the backends keep one delay per projection
-				e := &env{c: c, noTime: true, noRandom: "in a delay: the backends keep one delay per projection (random delays are not supported yet)"}
+				// a draw gives every synapse its own delay: static synapses
+				// onto an event port only
+				e := &env{c: c, noTime: true}
+				switch {
+				case pi.Synapse != nil:
+					e.noRandom = "in the delay of a projection with a synapse type: per-synapse delays are for static synapses so far (one delay per plastic projection)"
+				case toDendrite || toContinuous:
+					e.noRandom = "in the delay of a projection onto a dendrite: its synapses share one delay"
+				}
 				c.wantNonNegative(it.Value, e.expr(it.Value), timeT, "delay")
+				c.drawnDelay(ni, it.Value)
 			default:
 				if pi.Synapse == nil && d.Synapse != nil {
 					continue // the unknown synapse type is reported already
@@ -880,7 +889,7 @@ func (c *checker) connector(s *Setting, pres, posts []*PopInfo) {
 		if m := DidYouMean(call.Fun.Name, mapKeys(connectorSigs)); m != "" {
 			d.Hint = fmt.Sprintf("did you mean %s?", m)
 		} else {
-			d.Hint = "connectors: all_to_all, one_to_one, bernoulli(p), fan_in(k), fan_out(k), gaussian(sigma), from_file(\"f.csv\"), matrix(\"w.csv\"), conv1d, conv2d, pool2d"
+			d.Hint = "connectors: all_to_all, one_to_one, bernoulli(p), fan_in(k), fan_out(k), fixed_total_number(k), gaussian(sigma), from_file(\"f.csv\"), matrix(\"w.csv\"), conv1d, conv2d, pool2d"
 		}
 		return
 	}
@@ -934,6 +943,34 @@ func (c *checker) connector(s *Setting, pres, posts []*PopInfo) {
 				}
 			}
 		}
+	}
+}
+
+// drawnDelay: a delay drawn per synapse is drawn again while below dt
+// (runtime.NewSynDelays, at most 1000 times), so a distribution that
+// almost never reaches dt is refused here instead of failing at the run:
+// uniform(a, b) with b < dt, normal(mu, sigma) with P(x >= dt) < 0.1 %.
+func (c *checker) drawnDelay(ni *NetInfo, x Expr) {
+	call, ok := x.(*CallExpr)
+	if !ok || len(call.Args) != 2 || call.Args[0].Name != nil || call.Args[1].Name != nil {
+		return
+	}
+	a, ok1 := constValue(call.Args[0].Value)
+	b, ok2 := constValue(call.Args[1].Value)
+	if !ok1 || !ok2 {
+		return
+	}
+	dt := netDt(ni)
+	bad := false
+	switch call.Fun.Name {
+	case "uniform":
+		bad = max(a, b) < dt
+	case "normal":
+		bad = b <= 0 && a < dt || b > 0 && (dt-a)/b > 3.09
+	}
+	if bad {
+		d := c.errorf(x, "%s almost never draws a delay of at least dt = %g ms: a drawn delay below dt is drawn again", call.Fun.Name, dt*1e3)
+		d.Hint = "give a distribution that mostly lies at or above dt, or one delay for the projection"
 	}
 }
 

@@ -413,7 +413,11 @@ func (ex *exporter) projection(prj *ir.Projection, bias *ir.Projection) {
 		last = n.Name
 	}
 	if prj.Delay != nil {
-		d, _ := ir.ConstValue(prj.Delay)
+		d, ok := ir.ConstValue(prj.Delay)
+		if !ok {
+			ex.errorf(prj.Pos, "projection %s: NIR's Delay node holds one delay per target, not one per synapse", prj.Name)
+			return
+		}
 		if d > 0 {
 			name := prj.Name + "_delay"
 			ex.add(&Node{Name: name, Type: "Delay", Params: map[string]Array{"delay": array([]int{npost}, fill(npost, d))}})

@@ -49,6 +49,8 @@ func sparsity(ctx *Context) {
 			continue
 		}
 		switch {
+		case synapseDelays(p):
+			// each synapse keeps its own delay, indexed by synapse: stored rows
 		case p.Connector.Kind == "all_to_all" && !p.Connector.ExceptSelf && p.PruneBelow == 0:
 			p.Storage = "dense"
 		case p.PruneBelow > 0:
@@ -70,11 +72,20 @@ func sparsity(ctx *Context) {
 // storeBudget is the memory the network's regenerable rows may take stored.
 const storeBudget = 8 << 20
 
+// synapseDelays: a delay drawn per synapse (plan.SynapseDelays).
+func synapseDelays(p *ir.Projection) bool {
+	if p.Delay == nil {
+		return false
+	}
+	_, ok := ir.ConstValue(p.Delay)
+	return !ok
+}
+
 // regenerable: static random rows with one weight, which procedural storage
 // can regenerate.
 func regenerable(p *ir.Projection) bool {
 	_, constWeight := ir.ConstValue(p.Weight)
-	return p.Synapse == nil && constWeight && procedural[p.Connector.Kind] && p.PruneBelow == 0 &&
+	return p.Synapse == nil && constWeight && !synapseDelays(p) && procedural[p.Connector.Kind] && p.PruneBelow == 0 &&
 		!(p.Connector.Kind == "all_to_all" && !p.Connector.ExceptSelf)
 }
 

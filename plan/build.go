@@ -211,11 +211,14 @@ func (b *builder) proj(ip *ir.Projection) (*Proj, error) {
 	for _, mp := range ip.Merged {
 		pr.Merged = append(pr.Merged, mp.Name)
 	}
-	if ip.Delay != nil {
-		d, ok := ir.ConstValue(ip.Delay)
-		if !ok {
-			return nil, fmt.Errorf("per-synapse random delays are not supported yet; use a constant delay")
+	if SynapseDelays(ip) {
+		// each synapse draws its own delay (runtime.NewSynDelays)
+		if ip.Synapse != nil || pr.Dend != "" || pr.Storage != CSR && pr.Storage != Rows {
+			return nil, fmt.Errorf("per-synapse delays need static synapses onto an event port, stored (not %s)", pr.Storage)
 		}
+		pr.SynDelays = true
+	} else if ip.Delay != nil {
+		d, _ := ir.ConstValue(ip.Delay)
 		pr.DelaySteps = Steps(d, b.p.Dt)
 	}
 	if ip.Synapse != nil {
@@ -286,6 +289,17 @@ func (b *builder) onActive(pp *Pop, d *ir.Dendrite) (*Loop, error) {
 	}
 	pp.OnActive[d.Name] = loop
 	return loop, nil
+}
+
+// SynapseDelays reports whether a projection's delay is drawn per synapse
+// (not a constant): each synapse then keeps its own delay in steps and
+// delivers after it (runtime.SynDelays, runtime.SynRing).
+func SynapseDelays(ip *ir.Projection) bool {
+	if ip.Delay == nil {
+		return false
+	}
+	_, ok := ir.ConstValue(ip.Delay)
+	return !ok
 }
 
 // ParallelDelivery reports whether the threads may share a projection's
@@ -638,6 +652,9 @@ func deliverNote(pr *Proj) string {
 	s = append(s, string(pr.Storage))
 	if pr.DelaySteps > 0 {
 		s = append(s, fmt.Sprintf("delay %d steps", pr.DelaySteps))
+	}
+	if pr.SynDelays {
+		s = append(s, "a delay per synapse")
 	}
 	switch {
 	case pr.Dend != "":

@@ -135,6 +135,9 @@ type Proj struct {
 	Name, Pre, Post, Port string
 	Storage               Storage
 	DelaySteps            int
+	// SynDelays: each synapse has its own delay, drawn from the IR's
+	// expression at construction (DelaySteps is then 0).
+	SynDelays bool
 	// Direct: the port body is `Var += weight` (Sign 1) or -= (Sign -1),
 	// added straight into the array; else the Handler loop runs per event.
 	Direct  *DirectAdd

@@ -65,6 +65,9 @@ func Print(w io.Writer, p *Plan) {
 		pf("\nprojections:\n")
 		for _, pr := range p.Projs {
 			pf("  %s: %s -> %s.%s, %s", pr.Name, pr.Pre, pr.Post, pr.Port, pr.Storage)
+			if pr.SynDelays {
+				pf(", a delay per synapse")
+			}
 			if pr.DelaySteps > 0 {
 				pf(", delay %d steps", pr.DelaySteps)
 			}
@@ -269,6 +272,7 @@ func JSON(p *Plan) any {
 		Port           string   `json:"port"`
 		Storage        string   `json:"storage"`
 		DelaySteps     int      `json:"delay_steps"`
+		SynDelays      bool     `json:"syn_delays,omitempty"`
 		Direct         string   `json:"direct,omitempty"`
 		Weight         any      `json:"weight,omitempty"`
 		Plastic        bool     `json:"plastic,omitempty"`
@@ -328,7 +332,7 @@ func JSON(p *Plan) any {
 		out.Pops = append(out.Pops, jp)
 	}
 	for _, pr := range p.Projs {
-		jp := jproj{Name: pr.Name, Pre: pr.Pre, Post: pr.Post, Port: pr.Port, Storage: string(pr.Storage), DelaySteps: pr.DelaySteps,
+		jp := jproj{Name: pr.Name, Pre: pr.Pre, Post: pr.Post, Port: pr.Port, Storage: string(pr.Storage), DelaySteps: pr.DelaySteps, SynDelays: pr.SynDelays,
 			Plastic: pr.Plastic, Summed: pr.Summed, Dendrite: pr.Dend, Merged: pr.Merged, Parallel: pr.Parallel, Lazy: pr.Lazy,
 			NormalizeEvery: pr.NormalizeEvery}
 		if pr.Direct != nil {

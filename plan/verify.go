@@ -62,7 +62,10 @@ func Verify(p *Plan) error {
 		if pr.DelaySteps < 0 {
 			bad("projection %s: delay of %d steps", pr.Name, pr.DelaySteps)
 		}
-		if pr.Parallel && (pr.Direct == nil || pr.Plastic || pr.DelaySteps != 0 || len(pr.Merged) > 0) {
+		if pr.SynDelays && (pr.Plastic || pr.Dend != "" || pr.Storage != CSR && pr.Storage != Rows || len(pr.Merged) > 0) {
+			bad("projection %s: per-synapse delays need static, stored synapses onto an event port, unmerged", pr.Name)
+		}
+		if pr.Parallel && (pr.Direct == nil || pr.Plastic || pr.DelaySteps != 0 || pr.SynDelays || len(pr.Merged) > 0) {
 			bad("projection %s: parallel delivery needs a direct port, static synapses, no delay and no merge", pr.Name)
 		}
 		if pr.Direct != nil && pr.Handler != nil {

@@ -43,6 +43,12 @@ func Lower(p *ir.Program, prof *iir.Profile) (*iir.Program, lang.Diagnostics) {
 				l.errorf(prj.Pos, "the summed synapse of projection %s cannot be expressed on %s yet", prj.Name, prof.Name)
 				continue
 			}
+			if prj.Delay != nil {
+				if _, ok := ir.ConstValue(prj.Delay); !ok {
+					l.errorf(prj.Pos, "projection %s draws a delay per synapse, which %s cannot express yet: give it one delay", prj.Name, prof.Name)
+					continue
+				}
+			}
 			l.projection(prj)
 		}
 		for _, w := range p.Wtas {
@@ -348,6 +354,9 @@ func fanIn(prj *ir.Projection) (int64, string) {
 		return iir.Inf, fmt.Sprintf("from_file %s: the edge list was not read, so any number of synapses may reach one neuron", c.File)
 	case "fan_in":
 		return int64(c.Num["k"]), fmt.Sprintf("fan_in(k = %d)", int64(c.Num["k"]))
+	case "fixed_total_number":
+		// pairs drawn with replacement: all k may land on one neuron
+		return int64(c.Num["k"]), fmt.Sprintf("fixed_total_number(%d) may put every synapse onto one neuron", int64(c.Num["k"]))
 	case "all_to_all":
 		return npre, fmt.Sprintf("all %d of %s", npre, prj.Pre.Name())
 	case "conv1d", "conv2d", "pool2d":

@@ -252,9 +252,13 @@ func meanFanIn(prj *ir.Projection) float64 {
 		return c.Num["k"]
 	case "bernoulli":
 		return c.Num["p"] * n
-	case "fan_out":
+	case "fan_out", "fixed_total_number":
 		if post := float64(prj.Post.Size); post > 0 {
-			return c.Num["k"] * n / post
+			k := c.Num["k"] // fixed_total_number: k synapses in all
+			if c.Kind == "fan_out" {
+				k *= n
+			}
+			return k / post
 		}
 	}
 	return n

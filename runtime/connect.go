@@ -15,7 +15,7 @@ import (
 // CSR is connectivity in compressed sparse row form, rows = presynaptic
 // neurons. Synapse s of row i (RowPtr[i] <= s < RowPtr[i+1]) targets
 // postsynaptic neuron Col[s]; within a row Col is ascending (duplicates are
-// possible only from from_file). Synapse indices are the positions in Col,
+// possible only from from_file and fixed_total_number). Synapse indices are the positions in Col,
 // which is how per-synapse state arrays are indexed.
 type CSR struct {
 	NPre, NPost int
@@ -74,9 +74,9 @@ func (c *CSR) Transpose() (*CSR, []int64) {
 
 // ConnSpec describes a connector (see docs/language.md, Projections).
 type ConnSpec struct {
-	Kind       string  // all_to_all, one_to_one, bernoulli, fan_in, fan_out, gaussian, from_file
+	Kind       string  // all_to_all, one_to_one, bernoulli, fan_in, fan_out, fixed_total_number, gaussian, from_file
 	P          float64 // bernoulli p; gaussian peak probability (0 means 1)
-	K          int     // fan_in / fan_out
+	K          int     // fan_in / fan_out; fixed_total_number: the synapse count
 	Sigma      float64 // gaussian, in grid units of the post grid
 	File       string  // from_file: CSV rows "pre,post" (0-based), '#' comments
 	ExceptSelf bool    // drop i->i (within a population, or between two of the same size)
@@ -127,6 +127,8 @@ func Connect(spec ConnSpec, pre, post Geometry, rng *Stream) (*CSR, error) {
 		return connectWeighted(spec, pre, post)
 	case "fan_in":
 		return connectFanIn(spec, pre, post, rng), nil
+	case "fixed_total_number":
+		return connectTotal(spec, pre, post, rng), nil
 	}
 	g, err := newRowGen(spec, pre, post, rng)
 	if err != nil {
@@ -189,6 +191,13 @@ func checkSpec(spec ConnSpec, pre, post Geometry) error {
 	case "fan_in":
 		if m := avail(spec, pre.N); spec.K < 0 || spec.K > m {
 			return fmt.Errorf("fan_in(%d): k must be in 0..%d (the presynaptic population%s)", spec.K, m, selfNote(spec))
+		}
+	case "fixed_total_number":
+		if spec.K < 0 {
+			return fmt.Errorf("fixed_total_number(%d): the number of synapses must not be negative", spec.K)
+		}
+		if spec.K > 0 && (pre.N == 0 || post.N == 0 || spec.ExceptSelf && pre.N == 1) {
+			return fmt.Errorf("fixed_total_number(%d): no pair to draw between %d and %d neurons%s", spec.K, pre.N, post.N, selfNote(spec))
 		}
 	case "fan_out":
 		if m := avail(spec, post.N); spec.K < 0 || spec.K > m {
@@ -541,6 +550,47 @@ func connectFanIn(spec ConnSpec, pre, post Geometry, rng *Stream) *CSR {
 	return c
 }
 
+// connectTotal is NEST's fixed_total_number rule: exactly K synapses, the
+// presynaptic and the postsynaptic neuron of each drawn uniformly and
+// independently, with replacement (multapses allowed, as NEST's default
+// allow_multapses; autapses too, as NEST's allow_autapses, unless
+// `except self`, when a drawn i -> i pair is drawn again). The pairs come
+// from one stream in order: pass 1 counts the rows, pass 2 draws the same
+// pairs again and places them, so no temporary copy of the synapses is
+// kept; each row is then sorted ascending (duplicates kept).
+func connectTotal(spec ConnSpec, pre, post Geometry, rng *Stream) *CSR {
+	es := spec.exceptSelf()
+	pair := func(s *Stream) (int, int) {
+		for {
+			i, j := s.Intn(pre.N), s.Intn(post.N)
+			if !es || i != j {
+				return i, j
+			}
+		}
+	}
+	c := &CSR{NPre: pre.N, NPost: post.N, RowPtr: make([]int64, pre.N+1)}
+	s := rng.Child(0)
+	for range spec.K {
+		i, _ := pair(&s)
+		c.RowPtr[i+1]++
+	}
+	for i := 0; i < pre.N; i++ {
+		c.RowPtr[i+1] += c.RowPtr[i]
+	}
+	c.Col = make([]int32, spec.K)
+	next := slices.Clone(c.RowPtr[:pre.N])
+	s = rng.Child(0)
+	for range spec.K {
+		i, j := pair(&s)
+		c.Col[next[i]] = int32(j)
+		next[i]++
+	}
+	for i := 0; i < pre.N; i++ {
+		slices.Sort(c.Col[c.RowPtr[i]:c.RowPtr[i+1]])
+	}
+	return c
+}
+
 // connectFile reads "pre,post" rows (0-based). Blank lines and '#'
 // comments are skipped; a first line that is not numeric is taken as a
 // header. Duplicate pairs are kept (several synapses between two neurons).
@@ -668,6 +718,8 @@ func EstimateSynapses(spec ConnSpec, pre, post Geometry) float64 {
 		return float64(spec.K) * nq
 	case "fan_out":
 		return float64(spec.K) * np
+	case "fixed_total_number":
+		return float64(spec.K)
 	case "gaussian":
 		return gaussExpected(spec, pre, post)
 	case "from_file":

@@ -136,6 +136,7 @@ func TestSameOutputs(t *testing.T) {
 		runCase{model: "../../examples/cuba.snn", args: []string{"--seed", "7", "--duration", "300ms"}, opt: gosim.Options{Seed: &seven, Duration: 0.3}},
 		runCase{model: "../../examples/cuba.snn", args: []string{"--threads", "2", "--duration", "200ms"}, opt: gosim.Options{Threads: 2, Duration: 0.2}},
 		runCase{model: "../../examples/coba.snn", args: []string{"--threads", "2", "--duration", "200ms"}, opt: gosim.Options{Threads: 2, Duration: 0.2}},
+		runCase{model: "../../testdata/gocode/syndelays.snn", args: []string{"--threads", "2"}, opt: gosim.Options{Threads: 2}},
 		runCase{model: "../../testdata/gocode/features.snn", off: []string{"fuse"}},
 		runCase{model: "../../testdata/gocode/features.snn", off: []string{"sparsity", "fold"}},
 		runCase{model: "../../testdata/gocode/plastic.snn", off: []string{"lazy", "sparsity"}},

@@ -95,6 +95,11 @@ func (g *gen) newProj(k int, ip *ir.Projection) (*projGen, error) {
 		if err := pr.staticWeights(); err != nil {
 			return nil, err
 		}
+		if pr.plan.SynDelays {
+			if err := pr.synapseDelays(); err != nil {
+				return nil, err
+			}
+		}
 	} else if err := pr.plastic(); err != nil {
 		return nil, err
 	}
@@ -328,6 +333,91 @@ func (pr *projGen) staticWeights() error {
 	return nil
 }
 
+// synapseDelays writes the drawing of each synapse's own delay: the
+// projection's delay expression, each block of synapses from a child of
+// the stream keyed by the projection's name (as the interpreter draws
+// them, with the threads), quantised and stored by rt.NewSynDelays; the ring is sized by
+// the longest.
+func (pr *projGen) synapseDelays() error {
+	g, ip, k := pr.g, pr.ip, pr.k
+	f := newFn()
+	en := &env{g: g, time: val("0.0"), weight: "0.0",
+		ref: func(r *ir.Ref) (string, error) { return "", fmt.Errorf("a delay cannot read %s", r.Var.Name) },
+		rng: func() string { return "rng" }} // the synapse's own stream
+	d, err := en.num(ip.Delay)
+	if err != nil {
+		return err
+	}
+	g.fields.line("c%ddel *rt.SynDelays // each synapse's delay in steps", k)
+	g.fields.line("c%dsring *rt.SynRing // synapses in flight", k)
+	b := &g.build
+	b.line("{ // delays: block b of synapses draws from the stream's child b")
+	b.line("stream := rt.NewStream(seed, rt.Hash(\"delay\", %s))", quote(ip.Name))
+	b.line("d, err := rt.NewSynDelays(s.c%dnsyn, %s, s.threads, stream, func() func(*rt.Stream, int64) float64 {", k, g.litStr(g.p.Schedule.Dt))
+	for _, dl := range f.decl {
+		b.line("%s", dl)
+	}
+	b.line("return func(rng *rt.Stream, syn int64) float64 {")
+	b.line("i := int(syn)")
+	b.line("_ = i")
+	b.line("return %s", d.s)
+	b.line("}")
+	b.line("})")
+	b.line("if err != nil {")
+	b.line("return nil, fmt.Errorf(%s, err)", quote(fmt.Sprintf("projection %s: %%w", strings.ReplaceAll(ip.Name, "%", "%%"))))
+	b.line("}")
+	b.line("s.c%ddel, s.c%dsring = d, rt.NewSynRing(d)", k, k)
+	b.line("}")
+	return nil
+}
+
+// propagateSyn writes the delivery of synapses with their own delays: this
+// step's spikes put their rows' synapses in the ring, then the synapses
+// due now add their weights in the ring's order (the interpreter's
+// proj.propagateSyn). With one weight and compact rows the ring holds the
+// targets themselves.
+func (pr *projGen) propagateSyn(f *fnb) {
+	g, k := pr.g, pr.k
+	ring := f.local("ring", fmt.Sprintf("s.c%dsring", k))
+	del := f.local("del", fmt.Sprintf("s.c%ddel", k))
+	targets := !pr.random && pr.storage == "rows"
+	var col string
+	if pr.storage == "rows" {
+		r := f.local(fmt.Sprintf("c%drows", k), fmt.Sprintf("s.c%drows", k))
+		col = f.local(fmt.Sprintf("c%dcol", k), pr.rowsCol(&connGen{prefix: fmt.Sprintf("c%d", k)}))
+		f.line("for _, i32 := range %s {", pr.pre.fired())
+		f.line("lo, hi := %s.Span(int(i32))", r)
+		switch {
+		case !targets:
+			f.line("%s.PushRow(%s, int64(lo), int64(hi))", ring, del)
+		case rt.Narrow16(pr.post.n):
+			f.line("%s.PushTargets16(%s, int64(lo), int64(hi), %s)", ring, del, col)
+		default:
+			f.line("%s.PushTargets32(%s, int64(lo), int64(hi), %s)", ring, del, col)
+		}
+	} else {
+		rp := f.local(fmt.Sprintf("c%drp", k), fmt.Sprintf("s.c%dcsr.RowPtr", k))
+		col = f.local(fmt.Sprintf("c%dcol", k), fmt.Sprintf("s.c%dcsr.Col", k))
+		f.line("for _, i32 := range %s {", pr.pre.fired())
+		f.line("%s.PushRow(%s, %s[i32], %s[i32+1])", ring, del, rp, rp)
+	}
+	f.line("}")
+	w := g.lit(pr.weight)
+	if pr.random {
+		w = atom(f.local("w", fmt.Sprintf("s.c%dw", k)) + "[syn]")
+	}
+	if targets {
+		f.line("for _, j := range %s.Current() {", ring)
+		f.line("post := int(j)")
+	} else {
+		f.line("for _, syn := range %s.Current() {", ring)
+		f.line("post := int(%s[syn])", col)
+	}
+	f.line("%s", pr.deliverCode(f, "post", w))
+	f.line("}")
+	f.line("%s.Advance()", ring)
+}
+
 // deliverCode adds value v into the postsynaptic port at neuron index post
 // (within the post part).
 func (pr *projGen) deliverCode(f *fnb, post string, v code) string {
@@ -413,6 +503,11 @@ func (pr *projGen) propagateMethod() {
 	f := newFn()
 	if pr.idle {
 		f.write(&g.funcs, fmt.Sprintf("// propagate%d: projection %s is onto a dendrite nothing reads.\nfunc (s *sim) propagate%d() {", k, comment(pr.ip.Name), k))
+		return
+	}
+	if pr.plan.SynDelays {
+		pr.propagateSyn(f)
+		f.write(&g.funcs, fmt.Sprintf("// propagate%d delivers the synapses due on projection %s, each after its own delay.\nfunc (s *sim) propagate%d() {", k, comment(pr.ip.Name), k))
 		return
 	}
 	if pr.dend == nil && pr.syn == nil && pr.storage == "rows" && pr.delay == 0 {
@@ -608,6 +703,9 @@ func (pr *projGen) bytesMethod() {
 		}
 		if pr.random {
 			b.line("b += int64(len(s.c%dw)) * 8", k)
+		}
+		if pr.plan.SynDelays {
+			b.line("b += s.c%ddel.Bytes()", k)
 		}
 		for _, v := range synVars(pr.syn) {
 			if name, ok := pr.field[v]; ok {

@@ -29,9 +29,23 @@ func benchModel(b *testing.B, path string, dur float64, threads int) {
 func BenchmarkRunCUBA4000(b *testing.B)    { benchModel(b, "../../examples/cuba.snn", 0.2, 1) }
 func BenchmarkRunCUBA40000(b *testing.B)   { benchModel(b, "../../bench/models/cuba40k.snn", 0.05, 1) }
 func BenchmarkRunCUBA40000T2(b *testing.B) { benchModel(b, "../../bench/models/cuba40k.snn", 0.05, 2) }
-func BenchmarkRunCOBA4000(b *testing.B)    { benchModel(b, "../../examples/coba.snn", 0.1, 1) }
-func BenchmarkRunCOBA40000(b *testing.B)   { benchModel(b, "../../bench/models/coba40k.snn", 0.02, 1) }
-func BenchmarkRunRK4(b *testing.B)         { benchModel(b, "../../testdata/gocode/simd_rk4.snn", 0.2, 1) }
+
+// a delay per projection against a delay per synapse: 1 s, and the
+// construction alone (one step)
+func BenchmarkRunCUBADelay(b *testing.B) { benchModel(b, "../../bench/models/cuba_delay.snn", 1, 1) }
+func BenchmarkRunCUBASynDelay(b *testing.B) {
+	benchModel(b, "../../bench/models/cuba_syndelay.snn", 1, 1)
+}
+func BenchmarkBuildCUBADelay(b *testing.B) {
+	benchModel(b, "../../bench/models/cuba_delay.snn", 1e-4, 1)
+}
+func BenchmarkBuildCUBASynDelay(b *testing.B) {
+	benchModel(b, "../../bench/models/cuba_syndelay.snn", 1e-4, 1)
+}
+
+func BenchmarkRunCOBA4000(b *testing.B)  { benchModel(b, "../../examples/coba.snn", 0.1, 1) }
+func BenchmarkRunCOBA40000(b *testing.B) { benchModel(b, "../../bench/models/coba40k.snn", 0.02, 1) }
+func BenchmarkRunRK4(b *testing.B)       { benchModel(b, "../../testdata/gocode/simd_rk4.snn", 0.2, 1) }
 func BenchmarkRunIzhikevich(b *testing.B) {
 	benchModel(b, "../../bench/models/izhikevich2006.snn", 0.2, 1)
 }

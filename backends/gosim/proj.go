@@ -35,6 +35,8 @@ type proj struct {
 	nsyn    int64
 	ring    *runtime.DelayRing
 	delay   int
+	sdel    *runtime.SynDelays // each synapse's own delay (plan.Proj.SynDelays)
+	sring   *runtime.SynRing   // then the synapses in flight
 
 	// static projections
 	weight  float64   // the same for every synapse
@@ -111,13 +113,7 @@ func newProj(s *sim, ip *ir.Projection, pp *plan.Proj, pre node, post *part, byN
 		pr.parts = append(pr.parts, part)
 		pr.nsyn += part.nsyn
 	}
-	if ip.Delay != nil {
-		d, ok := ir.ConstValue(ip.Delay)
-		if !ok {
-			return nil, fmt.Errorf("per-synapse random delays are not supported yet; use a constant delay")
-		}
-		pr.delay = plan.Steps(d, s.dt)
-	}
+	pr.delay = pp.DelaySteps
 	pr.ring = runtime.NewDelayRing(pr.delay)
 	if pr.seg != nil || pr.cont != nil || pr.idle {
 		return pr, pr.toDendrite(s, ip)
@@ -136,9 +132,112 @@ func newProj(s *sim, ip *ir.Projection, pp *plan.Proj, pre node, post *part, byN
 	}
 	pr.port = ep
 	if ip.Synapse == nil {
-		return pr, pr.staticWeights(s, ip)
+		if err := pr.staticWeights(s, ip); err != nil {
+			return nil, err
+		}
+		if pp.SynDelays {
+			return pr, pr.synapseDelays(s, ip)
+		}
+		return pr, nil
 	}
 	return pr, pr.plastic(s, ip, byName)
+}
+
+// synapseDelays draws each synapse's own delay from the projection's delay
+// expression, each block of synapses from its own stream
+// (runtime.NewSynDelays: children of the stream keyed by the projection's
+// name), with the threads;
+// after any pruning, so the delays follow the kept synapses.
+func (pr *proj) synapseDelays(s *sim, ip *ir.Projection) error {
+	cp := &compiler{slot: func(r *ir.Ref) ([]float64, func(*ctx) int, error) {
+		return nil, nil, fmt.Errorf("a delay cannot read %s", r.Var.Name)
+	}}
+	f, err := cp.expr(ip.Delay)
+	if err != nil {
+		return err
+	}
+	stream := runtime.NewStream(s.seed, runtime.Hash("delay", ip.Name))
+	d, err := runtime.NewSynDelays(pr.nsyn, s.dt, s.threads, stream, func() func(*runtime.Stream, int64) float64 {
+		c := &ctx{} // one a worker
+		return func(rng *runtime.Stream, syn int64) float64 {
+			c.rng, c.i = rng, int(syn)
+			return f(c)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	pr.sdel, pr.sring = d, runtime.NewSynRing(d)
+	return nil
+}
+
+// span is presynaptic neuron i's synapses [lo, hi) in stored rows.
+func (pr *proj) span(i int) (int64, int64) {
+	if pr.rows != nil {
+		lo, hi := pr.rows.Span(i)
+		return int64(lo), int64(hi)
+	}
+	return pr.csr.RowPtr[i], pr.csr.RowPtr[i+1]
+}
+
+// propagateSyn delivers the synapses due this step, each after its own
+// delay: this step's spikes put their rows' synapses in the ring, then the
+// synapses due now add their weights in the ring's order (spikes in firing
+// order, rows in synapse order: the same on every executor). With one
+// weight for the projection and compact rows the ring holds the targets
+// themselves (no scattered load of each due synapse's target).
+func (pr *proj) propagateSyn(s *sim) {
+	targets := pr.weights == nil && pr.rows != nil
+	for _, i := range pr.pre.fired() {
+		lo, hi := pr.span(int(i))
+		switch {
+		case !targets:
+			pr.sring.PushRow(pr.sdel, lo, hi)
+		case pr.rows.Col16 != nil:
+			pr.sring.PushTargets16(pr.sdel, lo, hi, pr.rows.Col16)
+		default:
+			pr.sring.PushTargets32(pr.sdel, lo, hi, pr.rows.Col32)
+		}
+	}
+	due := pr.sring.Current()
+	pr.portCx.t = s.t
+	off := pr.post.off
+	x := pr.port.direct
+	switch {
+	case targets && x != nil:
+		// the additions receive makes, in order, inlined
+		x, w := x[off:off+pr.post.n], pr.port.sign*pr.weight
+		for _, j := range due {
+			x[j] += w
+		}
+	case targets:
+		for _, j := range due {
+			pr.port.receive(&pr.portCx, int(j)+off, pr.weight)
+		}
+	case x != nil && pr.rows != nil && pr.rows.Col16 != nil:
+		x, col, sign := x[off:off+pr.post.n], pr.rows.Col16, pr.port.sign
+		for _, syn := range due {
+			x[col[syn]] += sign * pr.weights[syn]
+		}
+	default:
+		for _, syn := range due {
+			var j int
+			switch {
+			case pr.csr != nil:
+				j = int(pr.csr.Col[syn])
+			case pr.rows.Col16 != nil:
+				j = int(pr.rows.Col16[syn])
+			default:
+				j = int(pr.rows.Col32[syn])
+			}
+			w := pr.weight
+			if pr.weights != nil {
+				w = pr.weights[syn]
+			}
+			pr.port.receive(&pr.portCx, j+off, w)
+		}
+	}
+	pr.sring.Advance()
 }
 
 // connect builds the projection's own connectivity in the storage the
@@ -309,6 +408,9 @@ func (pr *proj) bytes() int64 {
 	}
 	b += int64(len(pr.procPtr)) * 8
 	b += int64(len(pr.weights)) * 8
+	if pr.sdel != nil {
+		b += pr.sdel.Bytes()
+	}
 	for _, v := range pr.vals {
 		b += int64(len(v)) * 8
 	}
@@ -418,6 +520,10 @@ func (pr *proj) deliverRange(lo, hi int) {
 func (pr *proj) propagate(s *sim) {
 	if pr.idle {
 		return // onto a dendrite that is not simulated
+	}
+	if pr.sdel != nil {
+		pr.propagateSyn(s)
+		return
 	}
 	for _, i := range pr.pre.fired() {
 		pr.ring.Push(pr.delay, i)
