@@ -89,6 +89,9 @@ type Var struct {
 	// synapse state classification (set by the builder's analysis)
 	Storage Storage
 	Lazy    bool // only read at events: integrated over the elapsed time there
+	// PerNeuron: a neuron parameter whose value differs between neurons
+	// (it reads `i` or draws), kept as a state variable without an equation
+	PerNeuron bool
 }
 
 // Model is a neuron model (for one population) or a synapse model (for one

@@ -43,7 +43,7 @@ func (b *builder) network(ni *lang.NetInfo, run *lang.RunDecl) {
 			if pi == nil || pi.Type == nil {
 				continue
 			}
-			m := b.model(pi.Type, pi.Type.Name+"@"+pi.Name, it.Overrides, nil)
+			m := b.model(pi.Type, pi.Type.Name+"@"+pi.Name, it.Overrides, nil, pi.Size)
 			pop := &Population{Name: pi.Name, Size: pi.Size, Shape: pi.Shape, Model: m, Pos: it.Range()}
 			pops[pop.Name] = pop
 			p.Pops = append(p.Pops, pop)
@@ -256,7 +256,7 @@ func (b *builder) projection(pi *lang.ProjInfo, pre Node, post *Population, node
 				bind.normalize = n.Var.Name
 			}
 		}
-		m := b.model(pi.Synapse, pi.Synapse.Name+"@"+prj.Name, overrides, bind)
+		m := b.model(pi.Synapse, pi.Synapse.Name+"@"+prj.Name, overrides, bind, 1)
 		prj.Synapse = m
 		if prj.Delay == nil {
 			prj.Delay = m.Delay

@@ -522,6 +522,8 @@ func writeExpr(sb *strings.Builder, e Expr, minPrec int) {
 		sb.WriteString("weight")
 	case *InputRef:
 		sb.WriteString("input")
+	case *Index:
+		sb.WriteString("i")
 	case *Unary:
 		if e.Op == "not" {
 			sb.WriteString("not ")

@@ -414,9 +414,11 @@ func (c *checker) override(t *TypeInfo, s *Setting, where string, seen map[strin
 		c.errorf(s, "%s takes a value: %s = ...", s.Name.Name, s.Name.Name)
 		return
 	}
-	e := &env{c: c, typ: t, noTime: true, initOf: "state"}
+	e := &env{c: c, typ: t, noTime: true, initOf: "state", perNeuron: t.Kind == NeuronKind}
 	if sym.Kind == ParamSym {
-		e.noRandom = "for a parameter (one value per population); to draw a value per neuron, make it a state variable"
+		if t.Kind != NeuronKind {
+			e.noRandom = "for a synapse parameter (one value per projection); to draw a value per synapse, make it a state variable"
+		}
 		e.initOf = "parameters"
 	}
 	vt := e.expr(s.Value)
