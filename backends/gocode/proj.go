@@ -24,7 +24,10 @@ type projGen struct {
 	delay   int
 	port    *eventGen
 	weight  float64 // constant weight (static), or the synapse's `weight`
-	random  bool    // static weights drawn per synapse (field c<k>w)
+	// weightVar: the package variable holding a static constant weight,
+	// which --set may change when the program starts ("" = a literal)
+	weightVar string
+	random    bool // static weights drawn per synapse (field c<k>w)
 
 	// plastic
 	syn      *ir.Model
@@ -299,6 +302,10 @@ func (pr *projGen) staticWeights() error {
 	}
 	if w, ok := ir.ConstValue(ip.Weight); ok {
 		pr.weight = w
+		if len(pr.merged) == 0 { // merged projections share one literal
+			pr.weightVar = fmt.Sprintf("setW%d", k)
+			g.runSet(ip.Name+".weight", ip.Weight.Dim(), false, w, pr.weightVar)
+		}
 		return nil
 	}
 	if pr.storage == "procedural" {
@@ -437,7 +444,7 @@ func (pr *projGen) propagateMethod() {
 		if pr.storage == "dense" && !pr.random && len(pr.merged) == 0 {
 			f.line("_ = pre // every presynaptic neuron reaches every postsynaptic one")
 		}
-		w := g.lit(pr.weight)
+		w := pr.weightCode(f)
 		if pr.random {
 			w = atom(f.local("w", fmt.Sprintf("s.c%dw", k)) + "[syn]")
 		}
@@ -457,6 +464,16 @@ func (pr *projGen) propagateMethod() {
 	pr.parallelMethod()
 }
 
+// weightCode is the static constant weight in f: a local copy of its
+// package variable (read once per call, as fast as a literal in the loop),
+// or the literal.
+func (pr *projGen) weightCode(f *fnb) code {
+	if pr.weightVar == "" {
+		return pr.g.lit(pr.weight)
+	}
+	return atom(f.local("wc", pr.weightVar))
+}
+
 // parallelOK: the threads can share the delivery by postsynaptic neuron
 // (the plan decided it, for the interpreter too).
 func (pr *projGen) parallelOK() bool { return pr.plan.Parallel }
@@ -473,7 +490,7 @@ func (pr *projGen) parallelMethod() {
 	}
 	g, k := pr.g, pr.k
 	f := newFn()
-	w := g.lit(pr.weight)
+	w := pr.weightCode(f)
 	if pr.random {
 		w = atom(f.local("w", fmt.Sprintf("s.c%dw", k)) + "[syn]")
 	}
