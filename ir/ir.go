@@ -10,6 +10,7 @@
 package ir
 
 import (
+	"fmt"
 	"github.com/snnc/snnc/internal/convgeom"
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/lang/units"
@@ -260,6 +261,7 @@ type Input struct {
 	Str    map[string]string
 	Lists  map[string][]float64
 	Target *Population // current inputs
+	View   *View       // current inputs on a view of Target (nil: all of it)
 	Port   string
 	Pos    lang.Span
 }
@@ -288,21 +290,42 @@ func (n Node) Size() int {
 
 // Projection connects one presynaptic node to one postsynaptic population.
 type Projection struct {
-	Name       string // user name, or "pre->post:port"
-	Pre        Node
-	Post       *Population
-	Port       string
-	Synapse    *Model // nil: static weight
-	Connector  Connector
-	Weight     Expr // static weight, or the synapse's `weight`
-	Delay      Expr // nil: no delay
-	Storage    string
-	PruneBelow float64       // drop synapses with |weight| below this when building (0: none)
-	Merged     []*Projection // same source, target, port, weight and delay: delivered with this one (fuse)
-	Normalize  *Normalize
-	Modulators map[string]Node
-	Pos        lang.Span
+	Name string // user name, or "pre->post:port" (with views: "E[0:50]->I:exc")
+	Pre  Node
+	Post *Population
+	// PreView, PostView: the neurons of Pre and Post it connects, when a
+	// view E[lo:hi] names them (nil: all). The connector sees the views as
+	// populations of hi-lo neurons; the synapses are stored with the whole
+	// populations' indices.
+	PreView, PostView *View
+	Port              string
+	Synapse           *Model // nil: static weight
+	Connector         Connector
+	Weight            Expr // static weight, or the synapse's `weight`
+	Delay             Expr // nil: no delay
+	Storage           string
+	PruneBelow        float64       // drop synapses with |weight| below this when building (0: none)
+	Merged            []*Projection // same source, target, port, weight and delay: delivered with this one (fuse)
+	Normalize         *Normalize
+	Modulators        map[string]Node
+	Pos               lang.Span
 }
+
+// View is the neurons Lo..Hi-1 of a population (`E[lo:hi]`).
+type View struct{ Lo, Hi int }
+
+// String prints the view as written: [lo:hi].
+func (v *View) String() string {
+	if v == nil {
+		return ""
+	}
+	return "[" + itoa(v.Lo) + ":" + itoa(v.Hi) + "]"
+}
+
+func itoa(n int) string { return fmt.Sprint(n) }
+
+// Sliced reports whether either end is a view.
+func (p *Projection) Sliced() bool { return p.PreView != nil || p.PostView != nil }
 
 // Connector is the connection rule.
 type Connector struct {

@@ -316,7 +316,7 @@ func (pr *printer) network(p *Program) {
 		}
 		s := fmt.Sprintf("input %s = %s(%s) size %d", in.Name, in.Kind, strings.Join(args, ", "), in.Size)
 		if in.Target != nil {
-			s += fmt.Sprintf(" -> %s : %s", in.Target.Name, in.Port)
+			s += fmt.Sprintf(" -> %s : %s", in.Target.Name+in.View.String(), in.Port)
 		}
 		pr.line("%s", s)
 	}
@@ -333,7 +333,7 @@ func (pr *printer) network(p *Program) {
 		if c.ExceptSelf {
 			conn += " except self"
 		}
-		s := fmt.Sprintf("projection %s: %s -> %s : %s connect %s", prj.Name, prj.Pre.Name(), prj.Post.Name, prj.Port, conn)
+		s := fmt.Sprintf("projection %s: %s -> %s : %s connect %s", prj.Name, prj.Pre.Name()+prj.PreView.String(), prj.Post.Name+prj.PostView.String(), prj.Port, conn)
 		if prj.Synapse != nil {
 			s += " using " + prj.Synapse.Name
 		}

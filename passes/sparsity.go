@@ -49,6 +49,9 @@ func sparsity(ctx *Context) {
 			continue
 		}
 		switch {
+		case p.Sliced() || slicedMerge(p):
+			// a view is connected as a population of its own and the rows
+			// are then stored with the whole populations' indices: csr
 		case p.Connector.Kind == "all_to_all" && !p.Connector.ExceptSelf && p.PruneBelow == 0:
 			p.Storage = "dense"
 		case p.PruneBelow > 0:
@@ -67,6 +70,16 @@ func sparsity(ctx *Context) {
 	}
 }
 
+// slicedMerge: a projection merged with one on a population view.
+func slicedMerge(p *ir.Projection) bool {
+	for _, m := range p.Merged {
+		if m.Sliced() {
+			return true
+		}
+	}
+	return false
+}
+
 // storeBudget is the memory the network's regenerable rows may take stored.
 const storeBudget = 8 << 20
 
@@ -74,7 +87,7 @@ const storeBudget = 8 << 20
 // can regenerate.
 func regenerable(p *ir.Projection) bool {
 	_, constWeight := ir.ConstValue(p.Weight)
-	return p.Synapse == nil && constWeight && procedural[p.Connector.Kind] && p.PruneBelow == 0 &&
+	return !p.Sliced() && p.Synapse == nil && constWeight && procedural[p.Connector.Kind] && p.PruneBelow == 0 &&
 		!(p.Connector.Kind == "all_to_all" && !p.Connector.ExceptSelf)
 }
 

@@ -43,7 +43,16 @@ func Lower(p *ir.Program, prof *iir.Profile) (*iir.Program, lang.Diagnostics) {
 				l.errorf(prj.Pos, "the summed synapse of projection %s cannot be expressed on %s yet", prj.Name, prof.Name)
 				continue
 			}
+			if prj.Sliced() {
+				l.errorf(prj.Pos, "projection %s on a population view cannot be expressed on %s yet", prj.Name, prof.Name)
+				continue
+			}
 			l.projection(prj)
+		}
+		for _, in := range p.Inputs {
+			if in.View != nil {
+				l.errorf(in.Pos, "input %s drives a population view, which cannot be expressed on %s yet", in.Name, prof.Name)
+			}
 		}
 		for _, w := range p.Wtas {
 			l.errorf(w.Pos, "wta on %s cannot be expressed on %s yet", w.Pop.Name, prof.Name)

@@ -231,7 +231,14 @@ func (pr *projGen) connect(b *buf, c *connGen, wrap string) {
 		return
 	}
 	b.line("spec := %s", g.connSpec(ip.Connector, same, true))
-	b.line("pre, post := %s, %s", pr.pre.geometry(), node{part: pr.post}.geometry())
+	gpre, gpost := pr.pre.geometry(), node{part: pr.post}.geometry()
+	if v := ip.PreView; v != nil {
+		gpre = fmt.Sprintf("rt.Geometry{N: %d}", v.Hi-v.Lo)
+	}
+	if v := ip.PostView; v != nil {
+		gpost = fmt.Sprintf("rt.Geometry{N: %d}", v.Hi-v.Lo)
+	}
+	b.line("pre, post := %s, %s", gpre, gpost)
 	b.line("stream := rt.NewStream(seed, rt.Hash(\"connect\", %s))", quote(ip.Name))
 	if c.storage == "procedural" {
 		b.line("proc, err := rt.NewProcedural(spec, pre, post, stream)")
@@ -257,6 +264,15 @@ func (pr *projGen) connect(b *buf, c *connGen, wrap string) {
 		b.line("if err != nil {")
 		b.line("return nil, fmt.Errorf(%s, err)", quote(wrap+"%w"))
 		b.line("}")
+		if ip.Sliced() { // the views' rows, in the whole populations' indices
+			lo := func(v *ir.View) int {
+				if v == nil {
+					return 0
+				}
+				return v.Lo
+			}
+			b.line("csr = rt.Embed(csr, %d, %s, %d, %d)", lo(ip.PreView), pr.pre.size(), lo(ip.PostView), pr.post.n)
+		}
 		b.line("s.%scsr = csr", c.prefix)
 		b.line("s.%snsyn = csr.NumSynapses()", c.prefix)
 	}

@@ -165,7 +165,11 @@ func (g *gen) stepBody() {
 	for _, c := range g.conts {
 		target := g.partOf(c.in.Target)
 		b.line("if a := cur%d.AtStep(s.n, dt); a != 0 {", c.k)
-		b.line("port := s.%s[%d:%d]", c.port, target.off, target.off+target.n)
+		lo, hi := target.off, target.off+target.n
+		if v := c.in.View; v != nil { // only the neurons of the view
+			lo, hi = target.off+v.Lo, target.off+v.Hi
+		}
+		b.line("port := s.%s[%d:%d]", c.port, lo, hi)
 		b.line("for i := range port {")
 		b.line("port[i] += a")
 		b.line("}")

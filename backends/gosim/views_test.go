@@ -58,3 +58,38 @@ func TestPerNeuronRamp(t *testing.T) {
 		t.Errorf("%d neurons fired, want 6 (i = 6..11)", fired)
 	}
 }
+
+// TestViews: a projection S[2:5] -> E[10:13] one to one reaches only
+// neurons 10..12, each from its own source (source 2+k spikes at (3+k) ms,
+// neuron 10+k one step later), and a current on E[15:17] drives only
+// neurons 15 and 16, along the LIF closed form (first spike stamped at
+// (ceil(T/dt) - 1)·dt, T = tau·ln 3, then every tref/dt + ceil(T/dt) - 1
+// steps). No other neuron spikes.
+func TestViews(t *testing.T) {
+	res := run(t, compile(t, "../../testdata/run/views.snn"), gosim.Options{})
+	got := spikesOf(res, 0, 20)
+	dt := 1e-4
+	T := 10e-3 * math.Log(3)
+	first := math.Ceil(T/dt) - 1
+	period := math.Round(2e-3/dt) + math.Ceil(T/dt) - 1
+	for i, ts := range got {
+		var want []float64
+		switch {
+		case i >= 10 && i < 13:
+			want = []float64{float64(i-10+3)*1e-3 + dt}
+		case i == 15 || i == 16:
+			for k := 0.0; first+k*period < 500; k++ {
+				want = append(want, (first+k*period)*dt)
+			}
+		}
+		if len(ts) != len(want) {
+			t.Errorf("neuron %d: spikes at %v, want %v", i, ts, want)
+			continue
+		}
+		for k := range ts {
+			if math.Abs(ts[k]-want[k]) > 1e-12 {
+				t.Errorf("neuron %d spike %d at %v, want %v", i, k, ts[k], want[k])
+			}
+		}
+	}
+}
