@@ -200,6 +200,9 @@ func (pr *printer) variable(m *Model, v *Var) {
 		}
 		s += fmt.Sprintf("  # %s, %s", v.Storage, mode)
 	}
+	if v.PerNeuron {
+		s += "  # per-neuron parameter"
+	}
 	pr.line("%s", s)
 }
 
