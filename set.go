@@ -1,6 +1,7 @@
 package snnc
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 
@@ -13,9 +14,11 @@ const SetFile = "<--set>"
 
 // applySets applies `--set NAME.PARAM=VALUE` overrides to the main file
 // before it is checked. NAME is a population (PARAM a parameter or initial
-// value of its type, as in `population E = LIF[10] { PARAM = VALUE }`) or a
-// named projection (PARAM a parameter or initial value of its synapse
-// type). An override replaces the file's own setting of PARAM or adds one,
+// value of its type, as in `population E = LIF[10] { PARAM = VALUE }`), an
+// input (PARAM a named argument of its source: `--set P.rate=20Hz`), a
+// named projection or an unnamed one written PRE->POST or PRE->POST:PORT
+// (PARAM a setting, like weight, or a parameter or initial value of its
+// synapse type). An override replaces the file's own setting of PARAM or adds one,
 // so the checker sees it exactly as if it had been written there. The values
 // are parsed as .snn expressions from one synthetic file, SetFile, whose
 // text is returned for printing diagnostics.
@@ -30,11 +33,16 @@ func applySets(f *lang.File, sets []string) ([]byte, lang.Diagnostics) {
 	var ts []target
 	for _, s := range sets {
 		lhs, value, ok := strings.Cut(s, "=")
-		name, param, dot := strings.Cut(strings.TrimSpace(lhs), ".")
+		lhs = strings.TrimSpace(lhs)
+		dotAt := strings.LastIndex(lhs, ".")
+		name, param, dot := lhs, "", dotAt >= 0
+		if dot {
+			name, param = strings.TrimSpace(lhs[:dotAt]), lhs[dotAt+1:]
+		}
 		param, value = strings.TrimSpace(param), strings.TrimSpace(value)
-		if !ok || !isName(name) || !dot || !isName(param) || value == "" || strings.ContainsAny(s, "\r\n{}") {
+		if !ok || !(isName(name) || isPair(name)) || !dot || !isName(param) || value == "" || strings.ContainsAny(s, "\r\n{}") {
 			diags.Errorf(lang.Pos{File: SetFile}, lang.Pos{}, "--set %q: expected NAME.PARAM=VALUE", s).Hint =
-				"NAME is a population or a named projection, e.g. --set E.tau_m=10ms"
+				"NAME is a population, an input, a named projection or PRE->POST (PRE->POST:PORT) for an unnamed one, e.g. --set E.tau_m=10ms"
 			continue
 		}
 		ts = append(ts, target{name, param, value, param + " = " + value + "\n"})
@@ -89,12 +97,91 @@ func applySets(f *lang.File, sets []string) ([]byte, lang.Diagnostics) {
 	}
 	for k, t := range ts {
 		s := settings[k]
+		if isPair(t.name) {
+			if msg, hint := overridePair(f, t.name, s); msg != "" {
+				d := diags.Errorf(s.Name.Pos, s.Name.End, "--set %s.%s: %s", t.name, t.param, msg)
+				d.Hint = hint
+			}
+			continue
+		}
 		if !override(f, t.name, s) {
-			diags.Errorf(s.Name.Pos, s.Name.End, "--set %s.%s: %s is not a population or named projection of %s", t.name, t.param, t.name, f.Name).Hint =
-				"name a population (--set E.tau_m=10ms) or a named projection (--set plastic.w_max=0.5)"
+			diags.Errorf(s.Name.Pos, s.Name.End, "--set %s.%s: %s is not a population, input or named projection of %s", t.name, t.param, t.name, f.Name).Hint =
+				"name a population (--set E.tau_m=10ms), an input (--set P.rate=20Hz), a named projection (--set plastic.w_max=0.5) or an unnamed one as PRE->POST (--set 'E->I.weight=2mV')"
 		}
 	}
 	return text, diags
+}
+
+// isPair reports whether s names an unnamed projection: PRE->POST or
+// PRE->POST:PORT.
+func isPair(s string) bool {
+	pre, post, ok := strings.Cut(s, "->")
+	if !ok {
+		return false
+	}
+	post, port, hasPort := strings.Cut(post, ":")
+	return isName(strings.TrimSpace(pre)) && isName(strings.TrimSpace(post)) && (!hasPort || isName(strings.TrimSpace(port)))
+}
+
+// overridePair puts s into the one projection declaration that connects
+// PRE to POST (through PORT, if given). It returns why it could not: no
+// such projection, several, or one that connects more populations than the
+// pair (a setting there would change them all).
+func overridePair(f *lang.File, pair string, s *lang.Setting) (msg, hint string) {
+	pre, post, _ := strings.Cut(pair, "->")
+	post, port, _ := strings.Cut(post, ":")
+	pre, post, port = strings.TrimSpace(pre), strings.TrimSpace(post), strings.TrimSpace(port)
+	has := func(ids []*lang.Ident, name string) bool {
+		for _, id := range ids {
+			if id != nil && id.Name == name {
+				return true
+			}
+		}
+		return false
+	}
+	var found []*lang.ProjectDecl
+	for _, d := range f.Decls {
+		nd, ok := d.(*lang.NetworkDecl)
+		if !ok {
+			continue
+		}
+		for _, it := range nd.Items {
+			p, ok := it.(*lang.ProjectDecl)
+			if ok && has(p.Pre, pre) && has(p.Post, post) && (port == "" || p.Port != nil && p.Port.Name == port) {
+				found = append(found, p)
+			}
+		}
+	}
+	switch {
+	case len(found) == 0:
+		return fmt.Sprintf("%s has no projection %s", f.Name, pair), "name the populations as written on either side of -> in the project line, and the port after a colon: E->I:exc"
+	case len(found) > 1:
+		var lines []string
+		for _, p := range found {
+			lines = append(lines, fmt.Sprintf("line %d (port %s)", p.Pos.Line, p.Port.Name))
+		}
+		hint = "add the port, --set 'PRE->POST:PORT.PARAM=VALUE', or name the projection (project NAME = ...)"
+		if port != "" {
+			hint = "name the projection (project NAME = ...) and --set NAME.PARAM=VALUE"
+		}
+		return fmt.Sprintf("%s matches %d projections: %s", pair, len(found), strings.Join(lines, ", ")), hint
+	case len(found[0].Pre) > 1 || len(found[0].Post) > 1:
+		return fmt.Sprintf("the projection on line %d connects more than %s; a setting there would change every pair", found[0].Pos.Line, pair),
+			"name it (project NAME = ...) and --set NAME.PARAM=VALUE to change all its pairs"
+	}
+	setProj(found[0], s)
+	return "", ""
+}
+
+// setProj replaces the projection's own setting of s's name, or adds s.
+func setProj(p *lang.ProjectDecl, s *lang.Setting) {
+	for i, pi := range p.Items {
+		if o, ok := pi.(*lang.Setting); ok && o.Name != nil && o.Name.Name == s.Name.Name {
+			p.Items[i] = s
+			return
+		}
+	}
+	p.Items = append(p.Items, s)
 }
 
 // override puts s into every population or named projection called name in
@@ -127,14 +214,22 @@ func override(f *lang.File, name string, s *lang.Setting) bool {
 					continue
 				}
 				found = true
+				setProj(it, s)
+			case *lang.InputDecl:
+				if it.Name == nil || it.Name.Name != name || it.Source == nil {
+					continue
+				}
+				// an input's parameters are its source's named arguments
+				found = true
+				arg := &lang.Arg{Span: s.Span, Name: s.Name, Value: s.Value}
 				replaced := false
-				for i, pi := range it.Items {
-					if o, ok := pi.(*lang.Setting); ok && o.Name != nil && o.Name.Name == s.Name.Name {
-						it.Items[i], replaced = s, true
+				for i, a := range it.Source.Args {
+					if a != nil && a.Name != nil && a.Name.Name == s.Name.Name {
+						it.Source.Args[i], replaced = arg, true
 					}
 				}
 				if !replaced {
-					it.Items = append(it.Items, s)
+					it.Source.Args = append(it.Source.Args, arg)
 				}
 			}
 		}

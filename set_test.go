@@ -37,7 +37,7 @@ func TestSet(t *testing.T) {
 	}
 	for _, c := range []struct{ set, want string }{
 		{"A.g1=2", `<--set>:3:1: error: neuron type Ramp has no parameter or state variable g1`},
-		{"C.g0=2", `<--set>:3:1: error: --set C.g0: C is not a population or named projection`},
+		{"C.g0=2", `<--set>:3:1: error: --set C.g0: C is not a population, input or named projection`},
 		{"A.v_th=2 ms", `<--set>:3:8: error: v_th must be voltage (mV), not time (ms)`},
 		{"A.g0", `expected NAME.PARAM=VALUE`},
 	} {
@@ -80,4 +80,56 @@ run N for 5 ms {
 			}
 		}
 	})
+}
+
+// TestSetInputsAndPairs: --set reaches an input's arguments (P.rate) and
+// unnamed projections, named PRE->POST or PRE->POST:PORT; an ambiguous or
+// unknown pair, and a pair inside a projection of several populations, are
+// positioned errors.
+func TestSetInputsAndPairs(t *testing.T) {
+	const model = `import "std/neurons"
+network D {
+    population E = LIF[10]
+    population I = LIF[10]
+    population F = LIF[10]
+    input P = poisson(10, rate = 15 Hz)
+    project P -> E : exc { connect = one_to_one  weight = 2 mV }
+    project E -> I : exc { connect = all_to_all  weight = 1 mV }
+    project E -> I : inh { connect = all_to_all  weight = 1 mV }
+    project E, I -> F : exc { connect = all_to_all  weight = 1 mV }
+    record spikes(E, I, F)
+}
+run D for 10 ms
+`
+	compile := func(sets ...string) (*ir.Program, lang.Diagnostics) {
+		p, _, diags := snnc.CompileSource("m.snn", []byte(model), snnc.Options{Set: sets})
+		return p, diags
+	}
+	p, diags := compile("P.rate=100 Hz", "P->E.weight=3 mV", "E->I:inh.weight=5 mV", "E -> I : exc.weight=0.5 mV")
+	if p == nil {
+		t.Fatalf("%v", diags)
+	}
+	if r := p.Inputs[0].Num["rate"]; r != 100 {
+		t.Errorf("P.rate = %g Hz, want 100", r)
+	}
+	want := map[string]float64{"P->E:exc": 3e-3, "E->I:exc": 0.5e-3, "E->I:inh": 5e-3, "E->F:exc": 1e-3, "I->F:exc": 1e-3}
+	for _, prj := range p.Projs {
+		w, ok := prj.Weight.(*ir.Const)
+		if !ok || w.V != want[prj.Name] {
+			t.Errorf("%s: weight %s, want %g", prj.Name, ir.ExprString(prj.Weight), want[prj.Name])
+		}
+	}
+	for _, c := range []struct{ set, want string }{
+		{"E->I.weight=2 mV", "<--set>:3:1: error: --set E->I.weight: E->I matches 2 projections: line 8 (port exc), line 9 (port inh)"},
+		{"X->I.weight=2 mV", "<--set>:3:1: error: --set X->I.weight: m.snn has no projection X->I"},
+		{"E->F.weight=2 mV", "the projection on line 10 connects more than E->F"},
+		{"P.rte=1 Hz", "<--set>:3:1: error: poisson has no argument rte"},
+		{"P.rate=1 mV", "<--set>:3:8: error: argument rate must be frequency (Hz), not voltage (mV)"},
+		{"E->.weight=1 mV", "expected NAME.PARAM=VALUE"},
+	} {
+		p, diags := compile(c.set)
+		if p != nil || !strings.Contains(diags.Error(), c.want) {
+			t.Errorf("--set %s: %v, want %q", c.set, diags, c.want)
+		}
+	}
 }

@@ -2,6 +2,7 @@ package ir
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -57,9 +58,9 @@ func (b *builder) typesOnly(f *lang.File) {
 			continue
 		}
 		if ti.Kind == lang.NeuronKind {
-			b.out.Neurons = append(b.out.Neurons, b.model(ti, ti.Name, nil, nil))
+			b.out.Neurons = append(b.out.Neurons, b.model(ti, ti.Name, nil, nil, 1))
 		} else {
-			b.out.Synapses = append(b.out.Synapses, b.model(ti, ti.Name, nil, &binding{}))
+			b.out.Synapses = append(b.out.Synapses, b.model(ti, ti.Name, nil, &binding{}, 1))
 		}
 	}
 }
@@ -80,10 +81,13 @@ type lower struct {
 	weightDim units.Dim
 	args      []map[string]Expr // user-function parameter bindings (innermost last)
 	prefix    string            // "dend." inside a compartment: its names come first
+	size      int               // N: the population's size (1 for a type lowered alone)
 }
 
-// model lowers a neuron or synapse type with overrides (name -> setting).
-func (b *builder) model(ti *lang.TypeInfo, name string, overrides []*lang.Setting, bind *binding) *Model {
+// model lowers a neuron or synapse type with overrides (name -> setting);
+// size is the population's size, the value of `N` in a neuron's
+// initializers.
+func (b *builder) model(ti *lang.TypeInfo, name string, overrides []*lang.Setting, bind *binding, size int) *Model {
 	m := &Model{Name: name, Type: ti.Name, Pos: ti.Decl.Range(), OnActive: map[string][]Stmt{}, OnMod: map[string][]Stmt{}}
 	if ti.Kind == lang.SynapseKind {
 		m.Kind = SynapseModel
@@ -94,7 +98,7 @@ func (b *builder) model(ti *lang.TypeInfo, name string, overrides []*lang.Settin
 			m.DeliverDim = bind.weight
 		}
 	}
-	l := &lower{b: b, m: m, byName: map[string]*Var{}, bind: bind}
+	l := &lower{b: b, m: m, byName: map[string]*Var{}, bind: bind, size: size}
 	if bind != nil {
 		l.weightDim = bind.weight
 	}
@@ -174,6 +178,9 @@ func (b *builder) model(ti *lang.TypeInfo, name string, overrides []*lang.Settin
 		}
 	}
 	l.prefix = ""
+	if m.Kind == NeuronModel {
+		perNeuronParams(m)
+	}
 	l.members(ti, ti.Decl.Members, "")
 	inlineKernelAliases(m)
 	markHeldInputs(m)
@@ -183,6 +190,40 @@ func (b *builder) model(ti *lang.TypeInfo, name string, overrides []*lang.Settin
 	}
 	classify(m, normalized)
 	return m
+}
+
+// perNeuronParams turns the parameters whose value differs from neuron to
+// neuron (it reads `i`, draws a random number, or reads such a parameter)
+// into state variables without an equation, initialised per neuron; the
+// uniform ones stay parameters, one constant per population, folded into
+// the code. m.Vars lists parameters in declaration order, so one pass sees
+// every dependency first.
+func perNeuronParams(m *Model) {
+	for _, v := range m.Vars {
+		if v.Kind != Param || v.Value == nil || !VariesPerNeuron(v.Value) {
+			continue
+		}
+		v.Kind, v.Init, v.Value = State, v.Value, nil
+		v.PerNeuron = true
+	}
+}
+
+// VariesPerNeuron reports whether e can differ between the neurons of a
+// population: it reads `i`, draws a random number or reads state.
+func VariesPerNeuron(e Expr) bool {
+	varies := false
+	Walk(e, func(e Expr) bool {
+		switch x := e.(type) {
+		case *Index:
+			varies = true
+		case *Call:
+			varies = varies || IsRandom(x.Fn)
+		case *Ref:
+			varies = varies || x.Var.Kind != Param
+		}
+		return !varies
+	})
+	return varies
 }
 
 // inlineKernelAliases replaces named expressions by their definitions in
@@ -501,6 +542,12 @@ func (l *lower) ident(x *lang.Ident) Expr {
 		return &InputRef{}
 	case x.Name == "t" && (s == nil || s.Kind == lang.TimeSym):
 		return &Time{}
+	case s != nil && s.Kind == lang.IndexSym:
+		return &Index{}
+	case s != nil && s.Kind == lang.SizeSym:
+		return &Const{V: float64(l.size)}
+	case s != nil && s.Kind == lang.ConstSym:
+		return &Const{V: math.Pi}
 	}
 	if v := l.lookup(x.Name); v != nil {
 		return &Ref{Var: v}

@@ -169,7 +169,7 @@ func readsOnly(e Expr, set map[*Var]bool) bool {
 			if x.Side != Own || (!set[x.Var] && x.Var.Kind != Param) {
 				ok = false
 			}
-		case *Time, *WeightRef, *InputRef:
+		case *Time, *WeightRef, *InputRef, *Index:
 			ok = false
 		case *Call:
 			if IsRandom(x.Fn) {

@@ -49,6 +49,10 @@ type WeightRef struct{ D units.Dim }
 // InputRef is the summed input of a continuous dendrite segment.
 type InputRef struct{}
 
+// Index is `i`, the neuron's index in its population (0..N-1, as a
+// number); it occurs only in a neuron's initial values.
+type Index struct{}
+
 // Unary is -x or not x.
 type Unary struct {
 	Op string
@@ -79,6 +83,7 @@ func (r *Ref) Dim() units.Dim       { return r.Var.Dim }
 func (*Time) Dim() units.Dim        { return units.Dim{units.Time: 1} }
 func (w *WeightRef) Dim() units.Dim { return w.D }
 func (*InputRef) Dim() units.Dim    { return units.Dimensionless }
+func (*Index) Dim() units.Dim       { return units.Dimensionless }
 func (u *Unary) Dim() units.Dim     { return u.X.Dim() }
 func (b *Binary) Dim() units.Dim    { return b.D }
 func (c *Call) Dim() units.Dim      { return c.D }
@@ -90,6 +95,7 @@ func (r *Ref) IsBool() bool     { return r.Var.Bool }
 func (*Time) IsBool() bool      { return false }
 func (*WeightRef) IsBool() bool { return false }
 func (*InputRef) IsBool() bool  { return false }
+func (*Index) IsBool() bool     { return false }
 func (u *Unary) IsBool() bool   { return u.Op == "not" }
 func (b *Binary) IsBool() bool  { return isCompare(b.Op) || b.Op == "and" || b.Op == "or" }
 func (*Call) IsBool() bool      { return false }

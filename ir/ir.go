@@ -10,6 +10,7 @@
 package ir
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/snnc/snnc/internal/convgeom"
@@ -91,6 +92,9 @@ type Var struct {
 	// synapse state classification (set by the builder's analysis)
 	Storage Storage
 	Lazy    bool // only read at events: integrated over the elapsed time there
+	// PerNeuron: a neuron parameter whose value differs between neurons
+	// (it reads `i` or draws), kept as a state variable without an equation
+	PerNeuron bool
 }
 
 // Model is a neuron model (for one population) or a synapse model (for one
@@ -288,6 +292,7 @@ type Input struct {
 	Str    map[string]string
 	Lists  map[string][]float64
 	Target *Population // current inputs
+	View   *View       // current inputs on a view of Target (nil: all of it)
 	Port   string
 	Pos    lang.Span
 }
@@ -316,21 +321,42 @@ func (n Node) Size() int {
 
 // Projection connects one presynaptic node to one postsynaptic population.
 type Projection struct {
-	Name       string // user name, or "pre->post:port"
-	Pre        Node
-	Post       *Population
-	Port       string
-	Synapse    *Model // nil: static weight
-	Connector  Connector
-	Weight     Expr // static weight, or the synapse's `weight`
-	Delay      Expr // nil: no delay
-	Storage    string
-	PruneBelow float64       // drop synapses with |weight| below this when building (0: none)
-	Merged     []*Projection // same source, target, port, weight and delay: delivered with this one (fuse)
-	Normalize  *Normalize
-	Modulators map[string]Node
-	Pos        lang.Span
+	Name string // user name, or "pre->post:port" (with views: "E[0:50]->I:exc")
+	Pre  Node
+	Post *Population
+	// PreView, PostView: the neurons of Pre and Post it connects, when a
+	// view E[lo:hi] names them (nil: all). The connector sees the views as
+	// populations of hi-lo neurons; the synapses are stored with the whole
+	// populations' indices.
+	PreView, PostView *View
+	Port              string
+	Synapse           *Model // nil: static weight
+	Connector         Connector
+	Weight            Expr // static weight, or the synapse's `weight`
+	Delay             Expr // nil: no delay
+	Storage           string
+	PruneBelow        float64       // drop synapses with |weight| below this when building (0: none)
+	Merged            []*Projection // same source, target, port, weight and delay: delivered with this one (fuse)
+	Normalize         *Normalize
+	Modulators        map[string]Node
+	Pos               lang.Span
 }
+
+// View is the neurons Lo..Hi-1 of a population (`E[lo:hi]`).
+type View struct{ Lo, Hi int }
+
+// String prints the view as written: [lo:hi].
+func (v *View) String() string {
+	if v == nil {
+		return ""
+	}
+	return "[" + itoa(v.Lo) + ":" + itoa(v.Hi) + "]"
+}
+
+func itoa(n int) string { return fmt.Sprint(n) }
+
+// Sliced reports whether either end is a view.
+func (p *Projection) Sliced() bool { return p.PreView != nil || p.PostView != nil }
 
 // Connector is the connection rule.
 type Connector struct {

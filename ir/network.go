@@ -43,7 +43,7 @@ func (b *builder) network(ni *lang.NetInfo, run *lang.RunDecl) {
 			if pi == nil || pi.Type == nil {
 				continue
 			}
-			m := b.model(pi.Type, pi.Type.Name+"@"+pi.Name, it.Overrides, nil)
+			m := b.model(pi.Type, pi.Type.Name+"@"+pi.Name, it.Overrides, nil, pi.Size)
 			pop := &Population{Name: pi.Name, Size: pi.Size, Shape: pi.Shape, Model: m, Pos: it.Range()}
 			pops[pop.Name] = pop
 			p.Pops = append(p.Pops, pop)
@@ -60,6 +60,9 @@ func (b *builder) network(ni *lang.NetInfo, run *lang.RunDecl) {
 			for _, it := range ni.Decl.Items {
 				if d, ok := it.(*lang.InputDecl); ok && d.Name.Name == in.Name && d.Target != nil {
 					in.Target, in.Port = pops[d.Target.Name], d.Port.Name
+					if in.Target != nil {
+						in.View = view(d.Slice, in.Target.Size)
+					}
 				}
 			}
 		}
@@ -74,16 +77,25 @@ func (b *builder) network(ni *lang.NetInfo, run *lang.RunDecl) {
 	names := map[string]int{} // unnamed projections with the same ends get #2, #3: names key the RNG streams
 	for _, pi := range ni.Projs {
 		d := pi.Decl
-		for _, pre := range d.Pre {
-			for _, post := range d.Post {
+		for a, pre := range d.Pre {
+			for c, post := range d.Post {
 				prj := b.projection(pi, node(pre.Name), pops[post.Name], node)
 				if prj == nil {
 					continue
 				}
+				if a < len(d.PreSlice) {
+					prj.PreView = view(d.PreSlice[a], prj.Pre.Size())
+				}
+				if c < len(d.PostSlice) {
+					prj.PostView = view(d.PostSlice[c], prj.Post.Size)
+				}
+				if prj.Sliced() {
+					prj.Name = fmt.Sprintf("%s%s->%s%s:%s", pre.Name, prj.PreView, post.Name, prj.PostView, d.Port.Name)
+				}
 				if len(d.Pre)*len(d.Post) == 1 && d.Name != nil {
 					prj.Name = d.Name.Name
 				} else if d.Name != nil {
-					prj.Name = fmt.Sprintf("%s[%s->%s]", d.Name.Name, pre.Name, post.Name)
+					prj.Name = fmt.Sprintf("%s[%s%s->%s%s]", d.Name.Name, pre.Name, prj.PreView, post.Name, prj.PostView)
 				}
 				if names[prj.Name]++; names[prj.Name] > 1 {
 					prj.Name = fmt.Sprintf("%s#%d", prj.Name, names[prj.Name])
@@ -117,6 +129,24 @@ func (b *builder) network(ni *lang.NetInfo, run *lang.RunDecl) {
 			b.wta(w, pops[w.Pop.Name])
 		}
 	}
+}
+
+// view lowers a checked view [lo:hi] of a population of size n (nil when
+// there is none).
+func view(s *lang.Slice, n int) *View {
+	if s == nil {
+		return nil
+	}
+	v := &View{Lo: 0, Hi: n}
+	if s.Lo != nil {
+		x, _ := lang.ConstValue(s.Lo)
+		v.Lo = int(x)
+	}
+	if s.Hi != nil {
+		x, _ := lang.ConstValue(s.Hi)
+		v.Hi = int(x)
+	}
+	return v
 }
 
 // wta lowers `wta Pop { k = K; by = score }`; the score is in the scope of
@@ -256,7 +286,7 @@ func (b *builder) projection(pi *lang.ProjInfo, pre Node, post *Population, node
 				bind.normalize = n.Var.Name
 			}
 		}
-		m := b.model(pi.Synapse, pi.Synapse.Name+"@"+prj.Name, overrides, bind)
+		m := b.model(pi.Synapse, pi.Synapse.Name+"@"+prj.Name, overrides, bind, 1)
 		prj.Synapse = m
 		if prj.Delay == nil {
 			prj.Delay = m.Delay

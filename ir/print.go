@@ -200,6 +200,9 @@ func (pr *printer) variable(m *Model, v *Var) {
 		}
 		s += fmt.Sprintf("  # %s, %s", v.Storage, mode)
 	}
+	if v.PerNeuron {
+		s += "  # per-neuron parameter"
+	}
 	pr.line("%s", s)
 }
 
@@ -316,7 +319,7 @@ func (pr *printer) network(p *Program) {
 		}
 		s := fmt.Sprintf("input %s = %s(%s) size %d", in.Name, in.Kind, strings.Join(args, ", "), in.Size)
 		if in.Target != nil {
-			s += fmt.Sprintf(" -> %s : %s", in.Target.Name, in.Port)
+			s += fmt.Sprintf(" -> %s : %s", in.Target.Name+in.View.String(), in.Port)
 		}
 		pr.line("%s", s)
 	}
@@ -333,7 +336,7 @@ func (pr *printer) network(p *Program) {
 		if c.ExceptSelf {
 			conn += " except self"
 		}
-		s := fmt.Sprintf("projection %s: %s -> %s : %s connect %s", prj.Name, prj.Pre.Name(), prj.Post.Name, prj.Port, conn)
+		s := fmt.Sprintf("projection %s: %s -> %s : %s connect %s", prj.Name, prj.Pre.Name()+prj.PreView.String(), prj.Post.Name+prj.PostView.String(), prj.Port, conn)
 		if prj.Synapse != nil {
 			s += " using " + prj.Synapse.Name
 		}
@@ -531,6 +534,8 @@ func writeExpr(sb *strings.Builder, e Expr, minPrec int) {
 		sb.WriteString("weight")
 	case *InputRef:
 		sb.WriteString("input")
+	case *Index:
+		sb.WriteString("i")
 	case *Unary:
 		if e.Op == "not" {
 			sb.WriteString("not ")

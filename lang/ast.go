@@ -321,19 +321,31 @@ type InputDecl struct {
 	Name   *Ident
 	Source *CallExpr
 	Target *Ident
+	Slice  *Slice // `-> E[0:10] : I_ext`: only those neurons (nil: all)
 	Port   *Ident
+}
+
+// Slice is a view `[lo:hi]` of a population after its name in a projection
+// or an input's target: the neurons lo..hi-1 (lo defaults to 0, hi to the
+// size).
+type Slice struct {
+	Span
+	Lo, Hi Expr
 }
 
 // ProjectDecl is `project [name =] A, B -> C : port using Syn { settings }`;
 // the optional name lets `record weights(name)` refer to it.
 type ProjectDecl struct {
 	Span
-	Name    *Ident
-	Pre     []*Ident
-	Post    []*Ident
-	Port    *Ident
-	Synapse *Ident
-	Items   []ProjItem
+	Name *Ident
+	Pre  []*Ident
+	Post []*Ident
+	// PreSlice[k], PostSlice[k]: the view of Pre[k], Post[k] (nil: the
+	// whole population); nil slices when no end is sliced
+	PreSlice, PostSlice []*Slice
+	Port                *Ident
+	Synapse             *Ident
+	Items               []ProjItem
 }
 
 // ProjItem is an item in a projection body.

@@ -105,6 +105,9 @@ const (
 	FuncParamSym // parameter of a user function
 	PopSym       // population or input in a network
 	ProjSym      // named projection
+	IndexSym     // `i`: the neuron's index in its population (initializers)
+	SizeSym      // `N`: the population's size (initializers)
+	ConstSym     // `pi`
 )
 
 // Symbol is a resolved name.
@@ -124,6 +127,7 @@ var kindNames = map[SymKind]string{
 	PortSym: "continuous input port", DendriteSym: "continuous dendrite", CompSym: "compartment",
 	WeightSym: "port weight", InputSym: "dendrite input", TimeSym: "simulation time",
 	FuncParamSym: "function parameter", PopSym: "population", ProjSym: "projection",
+	IndexSym: "neuron index", SizeSym: "population size", ConstSym: "constant",
 }
 
 func (s *Symbol) describe() string { return kindNames[s.Kind] }

@@ -26,6 +26,9 @@ type env struct {
 	// later maps names declared further down to their kind.
 	initOf string
 	later  map[string]string
+	// perNeuron: a neuron's initializer (its type's parameters and state,
+	// a population override), where `i` and `N` are defined
+	perNeuron bool
 }
 
 // initScope says why an initializer may not read s ("" if it may).
@@ -47,6 +50,15 @@ func (e *env) initScope(s *Symbol) string {
 
 var timeSym = &Symbol{Name: "t", Kind: TimeSym, Type: timeT}
 
+// The neuron index `i`, the population size `N` (in a neuron's
+// initializers) and `pi` (everywhere); a variable of the same name shadows
+// them.
+var (
+	indexSym = &Symbol{Name: "i", Kind: IndexSym, Type: dimless}
+	sizeSym  = &Symbol{Name: "N", Kind: SizeSym, Type: dimless}
+	piSym    = &Symbol{Name: "pi", Kind: ConstSym, Type: dimless}
+)
+
 func (e *env) lookup(name string) *Symbol {
 	if s, ok := e.local[name]; ok {
 		return s
@@ -63,6 +75,15 @@ func (e *env) lookup(name string) *Symbol {
 	}
 	if name == "t" && !e.noTime {
 		return timeSym
+	}
+	if name == "pi" {
+		return piSym
+	}
+	if e.perNeuron && name == "i" {
+		return indexSym
+	}
+	if e.perNeuron && name == "N" {
+		return sizeSym
 	}
 	return nil
 }
@@ -313,6 +334,18 @@ func (e *env) ident(x *Ident) Type {
 		}
 		if x.Name == "t" && e.noTime {
 			c.errorf(x, "t (the simulation time) is not available here: parameters, functions and network settings are fixed before the run starts")
+			return invalidT
+		}
+		if x.Name == "i" || x.Name == "N" {
+			what := "i (the neuron's index in its population)"
+			if x.Name == "N" {
+				what = "N (the population's size)"
+			}
+			d := c.errorf(x, "%s is only defined in a neuron's parameter and state initializers and in population overrides", what)
+			d.Hint = "compute a per-neuron parameter from it, e.g. `I0 = i * 10 pA` in parameters, and use that here"
+			if e.typ != nil && e.typ.Kind == SynapseKind {
+				d.Hint = "a synapse has no index of its own; read the neurons' values as pre.<name> or post.<name>"
+			}
 			return invalidT
 		}
 		if (x.Name == "pre" || x.Name == "post") && (e.typ == nil || e.typ.Kind != SynapseKind) {

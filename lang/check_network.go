@@ -415,9 +415,11 @@ func (c *checker) override(t *TypeInfo, s *Setting, where string, seen map[strin
 		c.errorf(s, "%s takes a value: %s = ...", s.Name.Name, s.Name.Name)
 		return
 	}
-	e := &env{c: c, typ: t, noTime: true, initOf: "state"}
+	e := &env{c: c, typ: t, noTime: true, initOf: "state", perNeuron: t.Kind == NeuronKind}
 	if sym.Kind == ParamSym {
-		e.noRandom = "for a parameter (one value per population); to draw a value per neuron, make it a state variable"
+		if t.Kind != NeuronKind {
+			e.noRandom = "for a synapse parameter (one value per projection); to draw a value per synapse, make it a state variable"
+		}
 		e.initOf = "parameters"
 	}
 	vt := e.expr(s.Value)
@@ -509,6 +511,9 @@ func (c *checker) input(ni *NetInfo, d *InputDecl) {
 		return
 	}
 	c.prog.Uses[d.Target] = ts
+	if d.Slice != nil && c.view(ts.Pop, d.Slice) == nil {
+		return
+	}
 	port, ok := ts.Pop.Type.Ports[d.Port.Name]
 	if ok {
 		c.prog.Ports[d.Port] = port
@@ -569,17 +574,88 @@ func (c *checker) popRef(ni *NetInfo, id *Ident, pre bool) *PopInfo {
 	return s.Pop
 }
 
+// view checks a population view p[lo:hi] (bounds constant whole numbers,
+// 0 <= lo < hi <= size) and returns p seen through it: its size hi-lo, no
+// shape, named E[lo:hi]; nil when it is wrong (reported).
+func (c *checker) view(p *PopInfo, sl *Slice) *PopInfo {
+	e := &env{c: c, noTime: true}
+	lo, hi, ok := 0.0, float64(p.Size), true
+	for k, b := range []Expr{sl.Lo, sl.Hi} {
+		if b == nil {
+			continue
+		}
+		if !c.expect(b, e.expr(b), dimless, "a bound of a population view") {
+			ok = false
+			continue
+		}
+		v, isConst := constValue(b)
+		if !isConst {
+			c.errorf(b, "a bound of a population view must be a constant")
+			ok = false
+			continue
+		}
+		if !c.checkInt(b, v, 0, "a bound of a population view") {
+			ok = false
+			continue
+		}
+		if p.Size > 0 && v > float64(p.Size) {
+			c.errorf(b, "%s%s is out of range: %s has %d neurons (0..%d)", p.Name, sliceText(sl), p.Name, p.Size, p.Size-1).Hint =
+				fmt.Sprintf("the view [lo:hi] holds neurons lo..hi-1; the whole population is %s[0:%d]", p.Name, p.Size)
+			ok = false
+			continue
+		}
+		if k == 0 {
+			lo = v
+		} else {
+			hi = v
+		}
+	}
+	if !ok {
+		return nil
+	}
+	if p.Size == 0 {
+		c.errorf(sl, "%s has no size known before the run (it is read from a file), so it has no view", p.Name)
+		return nil
+	}
+	if hi <= lo {
+		c.errorf(sl, "empty population view %s%s: no neurons between %v and %v", p.Name, sliceText(sl), lo, hi).Hint = "the view [lo:hi] holds neurons lo..hi-1; hi must be above lo"
+		return nil
+	}
+	v := *p
+	v.Size, v.Shape = int(hi-lo), nil
+	v.Name = fmt.Sprintf("%s[%d:%d]", p.Name, int(lo), int(hi))
+	return &v
+}
+
 func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 	d := pi.Decl
 	var pres, posts []*PopInfo
-	for _, id := range d.Pre {
+	for k, id := range d.Pre {
 		if p := c.popRef(ni, id, true); p != nil {
+			if k < len(d.PreSlice) && d.PreSlice[k] != nil {
+				if p = c.view(p, d.PreSlice[k]); p == nil {
+					continue
+				}
+			}
 			pres = append(pres, p)
 		}
 	}
-	for _, id := range d.Post {
+	for k, id := range d.Post {
 		if p := c.popRef(ni, id, false); p != nil {
+			if k < len(d.PostSlice) && d.PostSlice[k] != nil {
+				if p = c.view(p, d.PostSlice[k]); p == nil {
+					continue
+				}
+			}
 			posts = append(posts, p)
+		}
+	}
+	if len(d.PreSlice)+len(d.PostSlice) > 0 {
+		for _, it := range d.Items {
+			if s, ok := it.(*Setting); ok && s.ExceptSelf {
+				c.errorf(s, "`except self` does not go with a population view ([lo:hi]): neuron i of one view is not neuron i of the other").Hint =
+					"connect the whole population with except self, or leave it out"
+			}
 		}
 	}
 	if d.Synapse != nil {

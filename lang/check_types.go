@@ -199,11 +199,12 @@ func kindWord(t *TypeInfo) string {
 func (tc *typeChecker) declareVar(t *TypeInfo, kind string, v *VarDecl) {
 	c := tc.c
 	sk := ParamSym
-	e := &env{c: c, typ: t, noTime: true, initOf: kind, later: tc.later}
+	neuron := t.Kind == NeuronKind || t.Parent != nil && t.Parent.Kind == NeuronKind
+	e := &env{c: c, typ: t, noTime: true, initOf: kind, later: tc.later, perNeuron: neuron}
 	if kind == "state" {
 		sk = StateSym
-	} else {
-		e.noRandom = "in parameters (a parameter is one value per population; draw per-neuron values in state or in a population override)"
+	} else if !neuron {
+		e.noRandom = "in a synapse's parameters (one value per projection; draw per-synapse values in state, e.g. w = uniform(0, w_max))"
 	}
 	// The symbol is added after its initializer is checked, so
 	// `x = x + 1` reports x as unknown rather than looping.

@@ -790,7 +790,7 @@ func (p *printer) netItems(items []NetItem) []entry {
 				s += expr(it.Source)
 			}
 			if it.Target != nil {
-				s += " -> " + it.Target.Name
+				s += " -> " + it.Target.Name + sliceText(it.Slice)
 				if it.Port != nil {
 					s += " : " + it.Port.Name
 				}
@@ -801,7 +801,7 @@ func (p *printer) netItems(items []NetItem) []entry {
 			if it.Name != nil {
 				head += it.Name.Name + " = "
 			}
-			head += identList(it.Pre) + " -> " + identList(it.Post) + " : " + ident(it.Port)
+			head += endList(it.Pre, it.PreSlice) + " -> " + endList(it.Post, it.PostSlice) + " : " + ident(it.Port)
 			headEnd := rangeOf(it.Port).End
 			if it.Synapse != nil {
 				head += " using " + it.Synapse.Name
@@ -1178,12 +1178,33 @@ func ident(id *Ident) string {
 	return id.Name
 }
 
-func identList(ids []*Ident) string {
+// endList prints a projection's ends with their views.
+func endList(ids []*Ident, slices []*Slice) string {
 	names := make([]string, 0, len(ids))
-	for _, id := range ids {
-		names = append(names, ident(id))
+	for k, id := range ids {
+		n := ident(id)
+		if k < len(slices) {
+			n += sliceText(slices[k])
+		}
+		names = append(names, n)
 	}
 	return strings.Join(names, ", ")
+}
+
+// sliceText prints a view [lo:hi] ("" for none).
+func sliceText(s *Slice) string {
+	if s == nil {
+		return ""
+	}
+	t := "["
+	if s.Lo != nil {
+		t += expr(s.Lo)
+	}
+	t += ":"
+	if s.Hi != nil {
+		t += expr(s.Hi)
+	}
+	return t + "]"
 }
 
 // isNil reports whether n is nil or a typed nil pointer.

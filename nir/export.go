@@ -46,6 +46,19 @@ type exporter struct {
 // model's directory (weight files are read relative to it).
 func Export(p *ir.Program, dir string) (*File, lang.Diagnostics) {
 	ex := &exporter{p: p, dir: dir, g: &Graph{}, seed: p.Schedule.Seed, inputShape: map[string][]int{}}
+	for _, prj := range p.Projs {
+		if prj.Sliced() {
+			ex.errorf(prj.Pos, "projection %s connects a population view, which NIR cannot express (its edges join whole nodes)", prj.Name)
+		}
+	}
+	for _, in := range p.Inputs {
+		if in.View != nil {
+			ex.errorf(in.Pos, "input %s drives a population view, which NIR cannot express", in.Name)
+		}
+	}
+	if ex.diags.HasErrors() {
+		return nil, ex.diags
+	}
 	ex.export()
 	if ex.diags.HasErrors() {
 		return nil, ex.diags

@@ -20,6 +20,26 @@ func pos(p lexer.Position) lang.Pos {
 
 func span(g gPos) lang.Span { return lang.Span{Pos: pos(g.Pos), End: pos(g.EndPos)} }
 
+// slice converts a view [lo:hi]; without the colon ([k]) it is an error:
+// one neuron is [k:k+1].
+func (c *converter) slice(g *gSlice) *lang.Slice {
+	if g == nil {
+		return nil
+	}
+	sl := &lang.Slice{Span: span(g.gPos)}
+	if g.Lo != nil {
+		sl.Lo = c.expr(g.Lo)
+	}
+	if g.Hi != nil {
+		sl.Hi = c.expr(g.Hi)
+	}
+	if !g.Colon {
+		d := c.diags.Errorf(sl.Pos, sl.End, "a population view needs a colon: [lo:hi]")
+		d.Hint = "the neurons lo..hi-1, e.g. E[0:50]; one neuron k is E[k:k+1]"
+	}
+	return sl
+}
+
 func (c *converter) name(g *gName) *lang.Ident {
 	if g == nil {
 		return nil
@@ -292,16 +312,29 @@ func (c *converter) netItem(g *gNetItem) lang.NetItem {
 		}
 		return p
 	case g.Input != nil:
-		return &lang.InputDecl{Span: sp, Name: c.name(g.Input.Name), Source: c.call(g.Input.Source),
-			Target: c.name(g.Input.Target), Port: c.name(g.Input.Port)}
+		in := &lang.InputDecl{Span: sp, Name: c.name(g.Input.Name), Source: c.call(g.Input.Source), Port: c.name(g.Input.Port)}
+		if t := g.Input.Target; t != nil {
+			in.Target, in.Slice = c.name(t.Name), c.slice(t.Slice)
+		}
+		return in
 	case g.Project != nil:
 		gp := g.Project
 		p := &lang.ProjectDecl{Span: sp, Name: c.name(gp.Name), Port: c.name(gp.Port), Synapse: c.name(gp.Synapse)}
+		sliced := false
+		for _, n := range append(append([]*gEnd{}, gp.Pre...), gp.Post...) {
+			sliced = sliced || n.Slice != nil
+		}
 		for _, n := range gp.Pre {
-			p.Pre = append(p.Pre, c.name(n))
+			p.Pre = append(p.Pre, c.name(n.Name))
+			if sliced {
+				p.PreSlice = append(p.PreSlice, c.slice(n.Slice))
+			}
 		}
 		for _, n := range gp.Post {
-			p.Post = append(p.Post, c.name(n))
+			p.Post = append(p.Post, c.name(n.Name))
+			if sliced {
+				p.PostSlice = append(p.PostSlice, c.slice(n.Slice))
+			}
 		}
 		for _, it := range gp.Items {
 			isp := span(it.gPos)

@@ -226,15 +226,30 @@ type gInput struct {
 	gPos
 	Name   *gName `parser:"\"input\" @@ \"=\""`
 	Source *gCall `parser:"@@"`
-	Target *gName `parser:"( \"->\" @@"`
+	Target *gEnd  `parser:"( \"->\" @@"`
 	Port   *gName `parser:"  \":\" @@ )?"`
+}
+
+// gEnd is a population named in a projection or an input's target, with an
+// optional view [lo:hi].
+type gEnd struct {
+	gPos
+	Name  *gName  `parser:"@@"`
+	Slice *gSlice `parser:"@@?"`
+}
+
+type gSlice struct {
+	gPos
+	Lo    *gExpr `parser:"\"[\" @@?"`
+	Colon bool   `parser:"@\":\"?"`
+	Hi    *gExpr `parser:"@@? \"]\""`
 }
 
 type gProject struct {
 	gPos
 	Name    *gName       `parser:"\"project\" ( @@ \"=\" )?"`
-	Pre     []*gName     `parser:"@@ ( \",\" @@ )*"`
-	Post    []*gName     `parser:"\"->\" @@ ( \",\" @@ )*"`
+	Pre     []*gEnd      `parser:"@@ ( \",\" @@ )*"`
+	Post    []*gEnd      `parser:"\"->\" @@ ( \",\" @@ )*"`
 	Port    *gName       `parser:"\":\" @@"`
 	Synapse *gName       `parser:"( \"using\" @@ )?"`
 	Braced  bool         `parser:"( @\"{\""`

@@ -186,11 +186,18 @@ func choose(ctx *Context, m *ir.Model, group []*ir.ODE, dt float64, why string) 
 		}
 	case asked == "exact":
 		sp := askedAt.MethodPos
-		ctx.Diags.Errorf(sp.Pos, sp.End, "method exact needs equations that are linear with constant coefficients, but %s' contains %s",
-			nonlinearOwner(group, bad), ir.ExprString(bad)).Hint = "use method rk4 (or euler) for nonlinear equations"
+		d := ctx.Diags.Errorf(sp.Pos, sp.End, "method exact needs equations that are linear with constant coefficients, but %s' contains %s",
+			nonlinearOwner(group, bad), ir.ExprString(bad))
+		d.Hint = "use method rk4 (or euler) for nonlinear equations"
+		if p := perNeuronIn(bad); p != "" {
+			d.Hint = p + " is a per-neuron parameter, so the coefficients differ between neurons; use method rk4 (or euler), or make " + p + " one value for the population"
+		}
 		return nil
 	default:
 		s.Method, s.Why = ir.RK4, "nonlinear: "+ir.ExprString(bad)
+		if p := perNeuronIn(bad); p != "" {
+			s.Why = "coefficients differ between neurons (" + p + " is a per-neuron parameter): " + ir.ExprString(bad)
+		}
 		return s
 	}
 	var err error
@@ -206,6 +213,18 @@ func choose(ctx *Context, m *ir.Model, group []*ir.ODE, dt float64, why string) 
 		return nil
 	}
 	return s
+}
+
+// perNeuronIn names a per-neuron parameter that e reads ("" if none).
+func perNeuronIn(e ir.Expr) string {
+	name := ""
+	ir.Walk(e, func(x ir.Expr) bool {
+		if r, ok := x.(*ir.Ref); ok && r.Var.PerNeuron && name == "" {
+			name = r.Var.Name
+		}
+		return name == ""
+	})
+	return name
 }
 
 // nonlinearOwner names the variable whose equation contains e.

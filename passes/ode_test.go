@@ -9,7 +9,7 @@ import (
 )
 
 func TestODEGolden(t *testing.T) {
-	goldenPass(t, "ode", "exact_nonlinear.snn", "overflow.snn", "synapse_reads_neuron.snn")
+	goldenPass(t, "ode", "exact_nonlinear.snn", "overflow.snn", "synapse_reads_neuron.snn", "exact_per_neuron.snn")
 }
 
 func systemOf(m *ir.Model, name string) *ir.System {
@@ -103,6 +103,7 @@ func TestODEErrors(t *testing.T) {
 		msg       string
 	}{
 		{"exact_nonlinear.snn", 8, 16, "method exact needs equations that are linear"},
+		{"exact_per_neuron.snn", 12, 16, "method exact needs equations that are linear"},
 		{"overflow.snn", 7, 9, "cannot integrate x over dt = 0.1 ms"},
 		{"synapse_reads_neuron.snn", 11, 9, "the equation of x in synapse Follow reads post.v: synaptic equations cannot read the neurons' state yet"},
 	} {
@@ -112,6 +113,9 @@ func TestODEErrors(t *testing.T) {
 			continue
 		}
 		d := diags[0]
+		if c.file == "exact_per_neuron.snn" && !strings.Contains(d.Hint, "tau is a per-neuron parameter") {
+			t.Errorf("%s: hint %q does not name the per-neuron parameter", c.file, d.Hint)
+		}
 		if d.Pos.Line != c.line || d.Pos.Col != c.col || !strings.Contains(d.Msg, c.msg) {
 			t.Errorf("%s: got %s, want %d:%d %q", c.file, d.Error(), c.line, c.col, c.msg)
 		}

@@ -51,6 +51,9 @@ func sparsity(ctx *Context) {
 		switch {
 		case synapseDelays(p):
 			// each synapse keeps its own delay, indexed by synapse: stored rows
+		case p.Sliced() || slicedMerge(p):
+			// a view is connected as a population of its own and the rows
+			// are then stored with the whole populations' indices: csr
 		case p.Connector.Kind == "all_to_all" && !p.Connector.ExceptSelf && p.PruneBelow == 0:
 			p.Storage = "dense"
 		case p.PruneBelow > 0:
@@ -69,6 +72,16 @@ func sparsity(ctx *Context) {
 	}
 }
 
+// slicedMerge: a projection merged with one on a population view.
+func slicedMerge(p *ir.Projection) bool {
+	for _, m := range p.Merged {
+		if m.Sliced() {
+			return true
+		}
+	}
+	return false
+}
+
 // storeBudget is the memory the network's regenerable rows may take stored.
 const storeBudget = 8 << 20
 
@@ -85,7 +98,7 @@ func synapseDelays(p *ir.Projection) bool {
 // can regenerate.
 func regenerable(p *ir.Projection) bool {
 	_, constWeight := ir.ConstValue(p.Weight)
-	return p.Synapse == nil && constWeight && !synapseDelays(p) && procedural[p.Connector.Kind] && p.PruneBelow == 0 &&
+	return !p.Sliced() && p.Synapse == nil && constWeight && !synapseDelays(p) && procedural[p.Connector.Kind] && p.PruneBelow == 0 &&
 		!(p.Connector.Kind == "all_to_all" && !p.Connector.ExceptSelf)
 }
 

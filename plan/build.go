@@ -340,6 +340,10 @@ func ParallelDelivery(ip *ir.Projection, dt float64) bool {
 // procedural; static rows without pruning are stored compact.
 func StorageOf(ip *ir.Projection, dendrite bool) Storage {
 	switch {
+	case ip.Sliced():
+		// a view's rows are built for the view and stored with the whole
+		// populations' indices (runtime.Embed)
+		return CSR
 	case ip.Storage == "dense":
 		return Dense
 	case ip.Storage == "procedural" && !dendrite:

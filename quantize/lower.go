@@ -36,11 +36,25 @@ func Lower(p *ir.Program, prof *iir.Profile) (*iir.Program, lang.Diagnostics) {
 		}
 	} else {
 		for _, pop := range p.Pops {
+			perNeuron := false
+			for _, v := range pop.Model.Vars {
+				if v.Init != nil && usesIndex(v.Init) {
+					l.errorf(v.Pos, "%s of population %s is computed from the neuron index i, which cannot be expressed on %s yet", v.Name, pop.Name, prof.Name)
+					perNeuron = true
+				}
+			}
+			if perNeuron {
+				continue
+			}
 			l.model(pop, pop.Model)
 		}
 		for _, prj := range p.Projs {
 			if prj.Synapse != nil && prj.Synapse.Summed != nil {
 				l.errorf(prj.Pos, "the summed synapse of projection %s cannot be expressed on %s yet", prj.Name, prof.Name)
+				continue
+			}
+			if prj.Sliced() {
+				l.errorf(prj.Pos, "projection %s on a population view cannot be expressed on %s yet", prj.Name, prof.Name)
 				continue
 			}
 			if prj.Delay != nil {
@@ -50,6 +64,11 @@ func Lower(p *ir.Program, prof *iir.Profile) (*iir.Program, lang.Diagnostics) {
 				}
 			}
 			l.projection(prj)
+		}
+		for _, in := range p.Inputs {
+			if in.View != nil {
+				l.errorf(in.Pos, "input %s drives a population view, which cannot be expressed on %s yet", in.Name, prof.Name)
+			}
 		}
 		for _, w := range p.Wtas {
 			l.errorf(w.Pos, "wta on %s cannot be expressed on %s yet", w.Pop.Name, prof.Name)
@@ -150,6 +169,18 @@ func (l *lowerer) inputs(pop *ir.Population) *popInputs {
 }
 
 // errorf reports a positioned error about a construct the target cannot express.
+// usesIndex: e reads the neuron index i.
+func usesIndex(e ir.Expr) bool {
+	found := false
+	ir.Walk(e, func(x ir.Expr) bool {
+		if _, ok := x.(*ir.Index); ok {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
 func (l *lowerer) errorf(sp lang.Span, format string, args ...any) *lang.Diagnostic {
 	return l.diags.Errorf(sp.Pos, sp.End, format, args...)
 }

@@ -71,6 +71,20 @@ func TestQuantizeErrors(t *testing.T) {
 	if !strings.Contains(diags.Error(), "cuba.snn:34:9: error: CubaLIF@E has 2 synaptic currents (ge, gi) but a loihi neuron has 1") {
 		t.Errorf("loihi: %v", diags)
 	}
+	// values computed from the neuron index, and population views
+	_, diags = quantized(t, "../testdata/run/fi_ramp.snn", "q16")
+	if !strings.Contains(diags.Error(), "fi_ramp.snn:12:9: error: I0 of population P is computed from the neuron index i, which cannot be expressed on q16 yet") {
+		t.Errorf("index: %v", diags)
+	}
+	_, diags = quantized(t, "../testdata/run/views.snn", "q16")
+	var msgs []string
+	for _, d := range diags {
+		msgs = append(msgs, d.Error())
+	}
+	if all := strings.Join(msgs, "\n"); !strings.Contains(all, "projection S[2:5]->E[10:13]:exc on a population view cannot be expressed on q16 yet") ||
+		!strings.Contains(all, "input C drives a population view") {
+		t.Errorf("views: %v", diags)
+	}
 	_, diags = quantized(t, "../examples/cuba.snn", "tpu")
 	if !strings.Contains(diags.Error(), `--target: unknown profile "tpu"`) {
 		t.Errorf("unknown target: %v", diags)

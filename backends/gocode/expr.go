@@ -64,6 +64,9 @@ type env struct {
 	// input is the Go expression of a continuous dendrite segment's input
 	// ("" elsewhere: 0).
 	input string
+	// index is the Go expression of `i`, the neuron's index in its
+	// population (initial values only)
+	index string
 }
 
 func (en *env) num(e ir.Expr) (code, error) {
@@ -80,6 +83,11 @@ func (en *env) num(e ir.Expr) (code, error) {
 		return atom(s), err
 	case *ir.Time:
 		return atom(en.time()), nil
+	case *ir.Index:
+		if en.index == "" {
+			return code{}, fmt.Errorf("the neuron index i is only defined in initial values")
+		}
+		return atom(en.index), nil
 	case *ir.WeightRef:
 		return atom(en.weight), nil
 	case *ir.InputRef:

@@ -138,6 +138,50 @@ type gen struct {
 	vecHooks  map[string]bool // their function variables
 	vecOrder  []string
 	vecFinite bool // vecFinite is declared
+	runSets   []runSet
+}
+
+// runSet is a value the program reads from a package variable that
+// --set NAME=VALUE may change before the network is built.
+type runSet struct {
+	name, unit, ptr string
+	nonNeg          bool
+	def             float64
+}
+
+// runSet registers a run-time settable value held in variable ptr.
+func (g *gen) runSet(name string, d units.Dim, nonNeg bool, def float64, ptr string) {
+	unit := ""
+	if !d.IsDimensionless() {
+		if u, ok := units.Preferred(d); ok {
+			unit = u.Symbol
+		} else {
+			return // no unit to read a value in: stays compiled in
+		}
+	}
+	g.runSets = append(g.runSets, runSet{name: name, unit: unit, ptr: ptr, nonNeg: nonNeg, def: def})
+}
+
+// runSetTable writes the settable variables and the table the driver
+// applies --set with.
+func (g *gen) runSetTable(o *buf) {
+	o.line("// runSets are the values --set NAME=VALUE may change when the program")
+	o.line("// starts; everything else is compiled into the code.")
+	if len(g.runSets) > 0 {
+		o.line("var (")
+		for _, r := range g.runSets {
+			if !strings.Contains(r.ptr, ".") { // cur<k>.Amplitude: a field of the current's variable
+				o.line("%s = %s // %s", r.ptr, g.litStr(r.def), comment(r.name))
+			}
+		}
+		o.line(")")
+	}
+	o.line("var runSets = []rt.RunSet{")
+	for _, r := range g.runSets {
+		o.line("{Name: %s, Unit: %s, NonNeg: %t, Default: %s, Ptr: &%s},", quote(r.name), quote(r.unit), r.nonNeg, g.litStr(r.def), r.ptr)
+	}
+	o.line("}")
+	o.line("")
 }
 
 // buf is a code buffer written line by line (go/format indents it).
@@ -199,7 +243,8 @@ type inGen struct {
 type contGen struct {
 	k    int
 	in   *ir.Input
-	port string // field of the target's port accumulator
+	port string    // field of the target's port accumulator
+	dim  units.Dim // the port's dimension (of the amplitude)
 }
 
 // comment makes text safe inside a // comment: one line, no control
@@ -286,7 +331,7 @@ func (g *gen) program() error {
 			if !ok {
 				return fmt.Errorf("input %s: %s has no continuous port %s", in.Name, in.Target.Name, in.Port)
 			}
-			g.conts = append(g.conts, &contGen{k: k, in: in, port: target.pop.field[v]})
+			g.conts = append(g.conts, &contGen{k: k, in: in, port: target.pop.field[v], dim: v.Dim})
 			continue
 		}
 		switch in.Kind {
@@ -368,6 +413,7 @@ func (g *gen) program() error {
 		o.line("")
 	}
 	g.memItems(o)
+	g.runSetTable(o)
 	o.line("// sim is the network's state.")
 	o.line("type sim struct {")
 	o.line("n int // current step")

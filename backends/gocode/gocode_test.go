@@ -115,6 +115,9 @@ type runCase struct {
 	off   []string // passes switched off (both sides)
 	args  []string // binary flags besides --out and -q
 	opt   gosim.Options
+	// set: --set values, compiled in for the interpreter, given to the
+	// binary (built without them) at run time
+	set []string
 }
 
 // TestSameOutputs: the binary built from a model writes the same files as
@@ -151,6 +154,7 @@ func TestSameOutputs(t *testing.T) {
 		// counter-based draws: two threads split A's update and threshold
 		runCase{model: "../../testdata/gocode/noise.snn", args: []string{"--threads", "2"}, opt: gosim.Options{Threads: 2}},
 		runCase{model: "../../testdata/gocode/noise.snn", off: []string{"fold"}},
+		runCase{model: "../../testdata/gocode/runset.snn", set: []string{"P.rate=40Hz", "ei.weight=2.5 mV", "C.amplitude=300pA", "C.stop=60ms", "P->E.weight=15mV"}},
 		runCase{model: "../../examples/feast.snn", args: []string{"--threads", "2", "--duration", "500ms"}, opt: gosim.Options{Threads: 2, Duration: 0.5}},
 		runCase{model: "../../examples/hao2018/hao2018.snn", args: []string{"--duration", "3s"}, opt: gosim.Options{Duration: 3}},
 		// the binary-vs-run speed benchmark: ~80k plastic synapses, delays
@@ -164,9 +168,15 @@ func TestSameOutputs(t *testing.T) {
 		if len(c.args) > 0 {
 			name += "/" + strings.Join(c.args, "")
 		}
+		for _, s := range c.set {
+			c.args = append(c.args, "--set", s)
+		}
+		if len(c.set) > 0 {
+			name += "/set"
+		}
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			o := snnc.Options{Passes: passes.Options{Off: map[string]bool{}, Verify: true}}
+			o := snnc.Options{Passes: passes.Options{Off: map[string]bool{}, Verify: true}, Set: c.set}
 			for _, p := range c.off {
 				o.Passes.Off[p] = true
 			}

@@ -80,6 +80,9 @@ func (g *gen) monitors() error {
 			}
 			mg.pr = pr
 			get, name := g.lit(pr.weight).s, "weight"
+			if pr.weightVar != "" {
+				get = pr.weightVar
+			}
 			if pr.random {
 				get = fmt.Sprintf("s.c%dw[k]", pr.k)
 			}

@@ -262,7 +262,7 @@ func (pg *popGen) init() error {
 		}
 		for _, pt := range pg.parts {
 			f := newFn()
-			en := &env{g: g, ref: pg.scalarRef(f, "i", ""), time: val("0.0"), weight: "0.0",
+			en := &env{g: g, ref: pg.scalarRef(f, "i", ""), time: val("0.0"), weight: "0.0", index: fmt.Sprintf("float64(i-%d)", pt.off),
 				rng: lazy(f, "rng", fmt.Sprintf("rt.NewStream(seed, rt.Hash(\"init\", %s, %s))", quote(pt.ip.Name), quote(v.Name)))}
 			value, err := en.num(plan.InlineAliases(v.Init))
 			if err != nil {

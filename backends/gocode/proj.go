@@ -24,7 +24,10 @@ type projGen struct {
 	delay   int
 	port    *eventGen
 	weight  float64 // constant weight (static), or the synapse's `weight`
-	random  bool    // static weights drawn per synapse (field c<k>w)
+	// weightVar: the package variable holding a static constant weight,
+	// which --set may change when the program starts ("" = a literal)
+	weightVar string
+	random    bool // static weights drawn per synapse (field c<k>w)
 
 	// plastic (plastic.go)
 	syn      *ir.Model
@@ -225,7 +228,14 @@ func (pr *projGen) connect(b *buf, c *connGen, wrap string) {
 		return
 	}
 	b.line("spec := %s", g.connSpec(ip.Connector, same, true))
-	b.line("pre, post := %s, %s", pr.pre.geometry(), node{part: pr.post}.geometry())
+	gpre, gpost := pr.pre.geometry(), node{part: pr.post}.geometry()
+	if v := ip.PreView; v != nil {
+		gpre = fmt.Sprintf("rt.Geometry{N: %d}", v.Hi-v.Lo)
+	}
+	if v := ip.PostView; v != nil {
+		gpost = fmt.Sprintf("rt.Geometry{N: %d}", v.Hi-v.Lo)
+	}
+	b.line("pre, post := %s, %s", gpre, gpost)
 	b.line("stream := rt.NewStream(seed, rt.Hash(\"connect\", %s))", quote(ip.Name))
 	if c.storage == "procedural" {
 		b.line("proc, err := rt.NewProcedural(spec, pre, post, stream)")
@@ -251,6 +261,15 @@ func (pr *projGen) connect(b *buf, c *connGen, wrap string) {
 		b.line("if err != nil {")
 		b.line("return nil, fmt.Errorf(%s, err)", quote(wrap+"%w"))
 		b.line("}")
+		if ip.Sliced() { // the views' rows, in the whole populations' indices
+			lo := func(v *ir.View) int {
+				if v == nil {
+					return 0
+				}
+				return v.Lo
+			}
+			b.line("csr = rt.Embed(csr, %d, %s, %d, %d)", lo(ip.PreView), pr.pre.size(), lo(ip.PostView), pr.post.n)
+		}
 		b.line("s.%scsr = csr", c.prefix)
 		b.line("s.%snsyn = csr.NumSynapses()", c.prefix)
 	}
@@ -296,6 +315,10 @@ func (pr *projGen) staticWeights() error {
 	}
 	if w, ok := ir.ConstValue(ip.Weight); ok {
 		pr.weight = w
+		if len(pr.merged) == 0 { // merged projections share one literal
+			pr.weightVar = fmt.Sprintf("setW%d", k)
+			g.runSet(ip.Name+".weight", ip.Weight.Dim(), false, w, pr.weightVar)
+		}
 		return nil
 	}
 	if pr.storage == "procedural" {
@@ -524,7 +547,7 @@ func (pr *projGen) propagateMethod() {
 		if pr.storage == "dense" && !pr.random && len(pr.merged) == 0 {
 			f.line("_ = pre // every presynaptic neuron reaches every postsynaptic one")
 		}
-		w := g.lit(pr.weight)
+		w := pr.weightCode(f)
 		if pr.random {
 			w = atom(f.local("w", fmt.Sprintf("s.c%dw", k)) + "[syn]")
 		}
@@ -544,6 +567,16 @@ func (pr *projGen) propagateMethod() {
 	pr.parallelMethod()
 }
 
+// weightCode is the static constant weight in f: a local copy of its
+// package variable (read once per call, as fast as a literal in the loop),
+// or the literal.
+func (pr *projGen) weightCode(f *fnb) code {
+	if pr.weightVar == "" {
+		return pr.g.lit(pr.weight)
+	}
+	return atom(f.local("wc", pr.weightVar))
+}
+
 // parallelOK: the threads can share the delivery by postsynaptic neuron
 // (the plan decided it, for the interpreter too).
 func (pr *projGen) parallelOK() bool { return pr.plan.Parallel }
@@ -560,7 +593,7 @@ func (pr *projGen) parallelMethod() {
 	}
 	g, k := pr.g, pr.k
 	f := newFn()
-	w := g.lit(pr.weight)
+	w := pr.weightCode(f)
 	if pr.random {
 		w = atom(f.local("w", fmt.Sprintf("s.c%dw", k)) + "[syn]")
 	}

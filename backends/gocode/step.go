@@ -7,6 +7,7 @@ import (
 
 	"github.com/snnc/snnc/estimate"
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/lang/units"
 )
 
 // inputFields writes the spike sources and current steps.
@@ -26,7 +27,9 @@ func (g *gen) inputFields() {
 		stream := fmt.Sprintf("rt.NewStream(seed, rt.Hash(\"input\", %s))", quote(in.Name))
 		switch in.Kind {
 		case "poisson":
-			b.line("s.in%d = rt.NewPoisson(%d, %s, dt, %s)", k, in.Size, g.litStr(in.Num["rate"]), stream)
+			rate := fmt.Sprintf("setIn%dRate", k)
+			g.runSet(in.Name+".rate", hertz, true, in.Num["rate"], rate)
+			b.line("s.in%d = rt.NewPoisson(%d, %s, dt, %s)", k, in.Size, rate, stream)
 		case "spikes":
 			b.line("src, err := rt.LoadSpikeFile(inputPath(%s), %d, dt)", quote(in.Str["file"]), in.Size)
 			b.line("if err != nil {")
@@ -62,8 +65,10 @@ func (g *gen) inputFields() {
 			b.line("}")
 			b.line("s.in%d = src", k)
 		case "dataset":
+			rate := fmt.Sprintf("setIn%dRate", k)
+			g.runSet(in.Name+".rate", hertz, true, in.Num["rate"], rate)
 			b.line("src, _, err := rt.LoadDataset(inputPath(%s), %s, %s, %s, dt, %s)", quote(in.Str["file"]),
-				g.litStr(in.Num["present"]), g.litStr(in.Num["rest"]), g.litStr(in.Num["rate"]), stream)
+				g.litStr(in.Num["present"]), g.litStr(in.Num["rest"]), rate, stream)
 			b.line("if err != nil {")
 			b.line("return nil, fmt.Errorf(%s, err)", wrap)
 			b.line("}")
@@ -78,11 +83,21 @@ func (g *gen) inputFields() {
 		for _, c := range g.conts {
 			g.funcs.line("cur%d = rt.CurrentStep{Amplitude: %s, Start: %s, Stop: %s} // %s", c.k,
 				g.litStr(c.in.Num["amplitude"]), g.litStr(c.in.Num["start"]), g.litStr(c.in.Num["stop"]), comment(c.in.Name))
+			g.runSet(c.in.Name+".amplitude", c.dim, false, c.in.Num["amplitude"], fmt.Sprintf("cur%d.Amplitude", c.k))
+			g.runSet(c.in.Name+".start", second, true, c.in.Num["start"], fmt.Sprintf("cur%d.Start", c.k))
+			if c.in.Num["stop"] != 0 { // 0: to the end of the run
+				g.runSet(c.in.Name+".stop", second, true, c.in.Num["stop"], fmt.Sprintf("cur%d.Stop", c.k))
+			}
 		}
 		g.funcs.line(")")
 		g.funcs.line("")
 	}
 }
+
+var (
+	hertz  = units.MustParse("Hz").Dim
+	second = units.MustParse("s").Dim
+)
 
 // memItems writes the run's memory estimate (package estimate, the
 // interpreter's) as constants; newSim refuses a run that cannot fit before
@@ -150,7 +165,11 @@ func (g *gen) stepBody() {
 	for _, c := range g.conts {
 		target := g.partOf(c.in.Target)
 		b.line("if a := cur%d.AtStep(s.n, dt); a != 0 {", c.k)
-		b.line("port := s.%s[%d:%d]", c.port, target.off, target.off+target.n)
+		lo, hi := target.off, target.off+target.n
+		if v := c.in.View; v != nil { // only the neurons of the view
+			lo, hi = target.off+v.Lo, target.off+v.Hi
+		}
+		b.line("port := s.%s[%d:%d]", c.port, lo, hi)
 		b.line("for i := range port {")
 		b.line("port[i] += a")
 		b.line("}")

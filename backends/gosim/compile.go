@@ -23,6 +23,7 @@ type ctx struct {
 	input  float64
 	t      float64
 	rng    *runtime.Stream
+	index  int // the neuron's index in its population (`i` in initial values)
 }
 
 type sfn func(c *ctx) float64
@@ -52,6 +53,8 @@ func (cp *compiler) expr(e ir.Expr) (sfn, error) {
 		return func(c *ctx) float64 { return c.weight }, nil
 	case *ir.InputRef:
 		return func(c *ctx) float64 { return c.input }, nil
+	case *ir.Index:
+		return func(c *ctx) float64 { return float64(c.index) }, nil
 	case *ir.Ref:
 		if x.Var.Kind == ir.Param {
 			// fold switched off: a parameter is still a constant of its model

@@ -365,7 +365,7 @@ func (p *pop) init(s *sim, cp *compiler) error {
 		for _, mb := range p.members {
 			c := &ctx{rng: runtime.NewStream(s.seed, runtime.Hash("init", mb.name, v.Name))}
 			for i := mb.off; i < mb.off+mb.n; i++ {
-				c.i = i
+				c.i, c.index = i, i-mb.off
 				vals[i] = f(c)
 			}
 		}

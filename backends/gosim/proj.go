@@ -279,13 +279,30 @@ func (pr *proj) connect(s *sim, ip *ir.Projection) error {
 		}
 		pr.rows, pr.nsyn = rows, rows.NumSynapses()
 	default:
-		csr, err := runtime.Connect(spec, geometry(pre), geometry(post), stream)
+		gpre, gpost := geometry(pre), geometry(post)
+		if ip.PreView != nil {
+			gpre = runtime.Geometry{N: ip.PreView.Hi - ip.PreView.Lo}
+		}
+		if ip.PostView != nil {
+			gpost = runtime.Geometry{N: ip.PostView.Hi - ip.PostView.Lo}
+		}
+		csr, err := runtime.Connect(spec, gpre, gpost, stream)
 		if err != nil {
 			return err
+		}
+		if ip.Sliced() { // the views' rows, in the whole populations' indices
+			csr = runtime.Embed(csr, viewLo(ip.PreView), pre.size(), viewLo(ip.PostView), post.n)
 		}
 		pr.csr, pr.nsyn = csr, csr.NumSynapses()
 	}
 	return nil
+}
+
+func viewLo(v *ir.View) int {
+	if v == nil {
+		return 0
+	}
+	return v.Lo
 }
 
 func (pr *proj) staticWeights(s *sim, ip *ir.Projection) error {

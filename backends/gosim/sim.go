@@ -155,6 +155,9 @@ func build(p *ir.Program, pl *plan.Plan, o Options) (*sim, error) {
 				return nil, fmt.Errorf("input %s: %s has no continuous port %s", in.Name, in.Target.Name, in.Port)
 			}
 			acc = acc[target.off : target.off+target.n]
+			if v := in.View; v != nil { // only the neurons of the view
+				acc = acc[v.Lo:v.Hi]
+			}
 			s.conts = append(s.conts, &contInput{step: runtime.CurrentStep{Amplitude: in.Num["amplitude"], Start: in.Num["start"], Stop: in.Num["stop"]}, port: acc})
 			continue
 		}

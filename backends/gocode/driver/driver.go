@@ -8,8 +8,8 @@
 //
 // What the model code provides: the constants dt, runDuration (s),
 // networkSeed, networkName, runOut, modelOut, modelFile, baseDir, msScale
-// (the SI scale of ms) and spikeNeurons; the variables networkFiles and
-// memItems; newSim; and the type sim with the fields n, t, steps, seed,
+// (the SI scale of ms) and spikeNeurons; the variables networkFiles,
+// memItems and runSets (what --set may change); newSim; and the type sim with the fields n, t, steps, seed,
 // threads and the methods of model.
 
 package main
@@ -52,6 +52,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		seed          int64
 		threads       int
 		plot, quiet   bool
+		sets          []string
 	)
 	fs.StringVar(&out, "out", "", "output directory (default: the run's out setting, else MODEL_out)")
 	fs.StringVar(&out, "o", "", "shorthand for --out")
@@ -67,10 +68,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&plot, "plot", false, plotUsage)
 	fs.BoolVar(&quiet, "quiet", false, "print nothing but errors")
 	fs.BoolVar(&quiet, "q", false, "shorthand for --quiet")
+	fs.Var(rt.SetFlag{List: &sets}, "set", "NAME.PARAM=VALUE: change a value at run time (repeatable; the values this program takes are listed below)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "%s simulates network %s (built by snnc build) and writes what it records:\n", prog, networkName)
 		fmt.Fprintf(stderr, "spikes and state as .npy and CSV, summary.json and, with --plot, PNG plots.\n\nUsage: %s [flags]\n\nFlags:\n", prog)
 		fs.PrintDefaults()
+		fmt.Fprintf(stderr, "\nValues --set takes at run time (with the model's values):\n%s", rt.Usage(runSets))
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -83,10 +86,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	if fs.NArg() > 0 {
-		return fail(fmt.Errorf("unexpected argument %q: the model is built into this program (flags: --out, --duration, --seed, --threads, --mem-limit, --plot, -q)", fs.Arg(0)))
+		return fail(fmt.Errorf("unexpected argument %q: the model is built into this program (flags: --out, --duration, --seed, --threads, --mem-limit, --plot, --set, -q)", fs.Arg(0)))
 	}
 	if plot && !rt.CanPlot() {
 		return fail(rt.ErrNoPlot) // before the run, not after it
+	}
+	if err := rt.ApplySets(runSets, sets); err != nil {
+		return fail(err)
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })

@@ -28,6 +28,11 @@ var networkFiles = []string{}
 
 var memItems = []rt.MemItem{{Name: "spike recordings", PerSample: 4, Every: 1}}
 
+// kick is the largest random kick per step (--set P.kick=0.2).
+var kick = 0.1
+
+var runSets = []rt.RunSet{{Name: "P.kick", Default: 0.1, NonNeg: true, Ptr: &kick}}
+
 // sim is a population P of leaky neurons driven by random input: v decays,
 // takes a uniform kick each step and spikes above 1.
 type sim struct {
@@ -60,7 +65,7 @@ func newSim(seed uint64, threads int, steps int) (*sim, error) {
 
 func (s *sim) step() error {
 	for i := range s.v {
-		s.v[i] = s.v[i]*0.95 + uniform(0, 0.1, s.in)
+		s.v[i] = s.v[i]*0.95 + uniform(0, kick, s.in)
 	}
 	s.spk = parallelSpikes(s.threads, len(s.v), s.spk[:0], &s.parts, func(lo, hi int, spk []int32) []int32 {
 		for i := lo; i < hi; i++ {

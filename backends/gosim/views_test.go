@@ -1,0 +1,95 @@
+package gosim_test
+
+import (
+	"math"
+	"testing"
+
+	"github.com/snnc/snnc/backends/gosim"
+)
+
+// spikesOf splits a spike monitor's record by neuron.
+func spikesOf(res *gosim.Result, k, n int) [][]float64 {
+	out := make([][]float64, n)
+	m := res.Spikes[k]
+	for j, i := range m.I {
+		out[i] = append(out[i], m.T[j])
+	}
+	return out
+}
+
+// TestPerNeuronRamp: a parameter computed from the neuron index,
+// I0 = i/N · 480 pA, gives each neuron its own constant current, and each
+// neuron's spike train follows the LIF f-I closed form with its own I0:
+// the first spike stamped at (ceil(T_i/dt) - 1)·dt with
+// T_i = tau·ln(RI/(RI - 20 mV)), then one every tref/dt + ceil(T_i/dt) - 1
+// steps; the neurons with R·I0 ≤ 20 mV never fire.
+func TestPerNeuronRamp(t *testing.T) {
+	res := run(t, compile(t, "../../testdata/run/fi_ramp.snn"), gosim.Options{})
+	dt, tau, tref, steps := 1e-4, 10e-3, 2e-3, 1000.0
+	got := spikesOf(res, 0, 12)
+	fired := 0
+	for i, ts := range got {
+		ri := 4e-3 * float64(i)
+		if ri <= 20e-3 {
+			if len(ts) != 0 {
+				t.Errorf("neuron %d (R·I = %g mV) fired %d times, want none", i, ri*1e3, len(ts))
+			}
+			continue
+		}
+		fired++
+		T := tau * math.Log(ri/(ri-20e-3))
+		if f := T / dt; math.Abs(f-math.Round(f)) < 1e-6 {
+			t.Fatalf("neuron %d: T/dt = %v is too close to a whole step for the closed form", i, f)
+		}
+		first := math.Ceil(T/dt) - 1
+		period := math.Round(tref/dt) + math.Ceil(T/dt) - 1
+		want := int((steps-1-first)/period) + 1
+		if len(ts) != want {
+			t.Errorf("neuron %d: %d spikes, want %d (first at step %v, period %v)", i, len(ts), want, first, period)
+			continue
+		}
+		for k, s := range ts {
+			if w := (first + float64(k)*period) * dt; math.Abs(s-w) > 1e-12 {
+				t.Errorf("neuron %d spike %d at %.4f ms, want %.4f ms", i, k, s*1e3, w*1e3)
+			}
+		}
+	}
+	if fired != 6 {
+		t.Errorf("%d neurons fired, want 6 (i = 6..11)", fired)
+	}
+}
+
+// TestViews: a projection S[2:5] -> E[10:13] one to one reaches only
+// neurons 10..12, each from its own source (source 2+k spikes at (3+k) ms,
+// neuron 10+k one step later), and a current on E[15:17] drives only
+// neurons 15 and 16, along the LIF closed form (first spike stamped at
+// (ceil(T/dt) - 1)·dt, T = tau·ln 3, then every tref/dt + ceil(T/dt) - 1
+// steps). No other neuron spikes.
+func TestViews(t *testing.T) {
+	res := run(t, compile(t, "../../testdata/run/views.snn"), gosim.Options{})
+	got := spikesOf(res, 0, 20)
+	dt := 1e-4
+	T := 10e-3 * math.Log(3)
+	first := math.Ceil(T/dt) - 1
+	period := math.Round(2e-3/dt) + math.Ceil(T/dt) - 1
+	for i, ts := range got {
+		var want []float64
+		switch {
+		case i >= 10 && i < 13:
+			want = []float64{float64(i-10+3)*1e-3 + dt}
+		case i == 15 || i == 16:
+			for k := 0.0; first+k*period < 500; k++ {
+				want = append(want, (first+k*period)*dt)
+			}
+		}
+		if len(ts) != len(want) {
+			t.Errorf("neuron %d: spikes at %v, want %v", i, ts, want)
+			continue
+		}
+		for k := range ts {
+			if math.Abs(ts[k]-want[k]) > 1e-12 {
+				t.Errorf("neuron %d spike %d at %v, want %v", i, k, ts[k], want[k])
+			}
+		}
+	}
+}
