@@ -225,11 +225,6 @@ func withinSE(t *testing.T, what string, hits, trials, p, se float64) {
 	}
 }
 
-func runFor(t *testing.T, path string, seconds float64) *gosim.Result {
-	t.Helper()
-	return runSeed(t, path, seconds, 0)
-}
-
 // runSeed runs a model for seconds (0: its own duration) with the seed
 // (0: its own).
 func runSeed(t *testing.T, path string, seconds float64, seed uint64) *gosim.Result {
