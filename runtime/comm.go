@@ -90,7 +90,7 @@ func (c *localComm) Allgather(send, recv []int32, counts []int) ([]int32, []int)
 	for g.left > 0 { // the previous round is still being read
 		g.cond.Wait()
 	}
-	g.sends[c.rank] = send
+	g.sends[c.rank] = append(g.sends[c.rank][:0], send...) // the caller may reuse send once it returns
 	g.arrived++
 	gen := g.gen
 	if g.arrived == g.size {
@@ -109,7 +109,6 @@ func (c *localComm) Allgather(send, recv []int32, counts []int) ([]int32, []int)
 	g.left--
 	if g.left == 0 {
 		g.arrived = 0
-		clear(g.sends)
 		g.cond.Broadcast()
 	}
 	return recv, counts

@@ -41,6 +41,13 @@ func RunPlan(p *ir.Program, pl *plan.Plan, o Options) (*Result, error) {
 		return nil, fmt.Errorf("the model has no network to run; add `network` and `run NET for T`")
 	}
 	s, err := build(p, pl, o)
+	if o.Comm != nil && o.Comm.Size() > 1 {
+		// every rank learns whether any failed to build, before the
+		// first exchange could wait for it forever
+		if bad := runtime.Agree(o.Comm, err != nil); err == nil && bad >= 0 {
+			err = &runtime.RankError{Rank: bad}
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -78,6 +85,12 @@ type sim struct {
 	weightMons   []*weightMon
 	phases       []*phase
 	wtas         []*wta
+
+	// a run split over ranks (ranks.go); nil: one process
+	comm    runtime.Comm
+	xsend   []int32 // exchange buffers
+	xrecv   []int32
+	xcounts []int
 }
 
 // node is a projection end: a population or a spike input.
@@ -110,6 +123,9 @@ func build(p *ir.Program, pl *plan.Plan, o Options) (*sim, error) {
 		}
 	}
 	s := &sim{plan: pl, dt: p.Schedule.Dt, seed: p.Schedule.Seed, threads: max(1, o.Threads), baseDir: o.BaseDir, streamSpikes: o.StreamSpikes}
+	if o.Comm != nil && o.Comm.Size() > 1 {
+		s.comm = o.Comm
+	}
 	if o.Seed != nil {
 		s.seed = *o.Seed
 	}
@@ -132,6 +148,7 @@ func build(p *ir.Program, pl *plan.Plan, o Options) (*sim, error) {
 		if err != nil {
 			return nil, err
 		}
+		pp.lo, pp.hi = s.share(pp.n)
 		s.pops = append(s.pops, pp)
 		members := []*ir.Population{ip}
 		if ip.Members != nil {
@@ -185,6 +202,9 @@ func build(p *ir.Program, pl *plan.Plan, o Options) (*sim, error) {
 		return nil, err
 	}
 	if err := s.buildWtas(p, popOf); err != nil {
+		return nil, err
+	}
+	if err := s.distributable(); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -251,10 +271,15 @@ func (s *sim) step() error {
 	for _, pr := range s.projs {
 		pr.sum(s)
 	}
+	var bad error // a split run ends the step at the exchange (all ranks together)
 	for _, p := range s.pops {
 		p.update(s)
 		if err := p.checkFinite(s); err != nil {
-			return err
+			if s.comm == nil {
+				return err
+			}
+			bad = err
+			break
 		}
 	}
 	s.applyPhases(true)
@@ -262,7 +287,14 @@ func (s *sim) step() error {
 		m.sample(s, false)
 	}
 	for _, p := range s.pops {
-		p.threshold(s)
+		if bad == nil {
+			p.threshold(s)
+		}
+	}
+	if s.comm != nil {
+		if err := s.agree(bad); err != nil {
+			return err
+		}
 	}
 	s.selectWinners()
 	for _, in := range s.inputs {
