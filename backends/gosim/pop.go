@@ -36,7 +36,7 @@ type pop struct {
 	fusedDone  bool // this step's threshold and reset already ran
 	// the threads share the update, the threshold (the plan's phases)
 	parUpdate, parThreshold bool
-	lo, hi                  int // the neurons this rank owns (all of them in one process: ranks.go)
+	lo, hi                  int          // the neurons this rank owns (all of them in one process: ranks.go)
 	lif                     *lifRows     // the fused step is CUBA's: one pass a block (lifBlock)
 	lifX                    [3][]float64 // its v, g1, g2
 	spikes                  []int32

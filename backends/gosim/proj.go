@@ -35,9 +35,9 @@ type proj struct {
 	// static events go onto postsynaptic part indices [postLo, postHi):
 	// all of them in one process, the rank's share of a split run
 	postLo, postHi int
-	nsyn    int64
-	ring    *runtime.DelayRing
-	delay   int
+	nsyn           int64
+	ring           *runtime.DelayRing
+	delay          int
 
 	// static projections
 	weight  float64   // the same for every synapse
