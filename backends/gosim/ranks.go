@@ -87,6 +87,9 @@ func (s *sim) exchange(failed bool) int {
 	if failed {
 		flag = 1
 	}
+	if s.stopReq {
+		flag |= 2
+	}
 	send = append(send, flag)
 	for _, p := range s.pops {
 		send = append(send, int32(len(p.spikes)))
@@ -104,8 +107,11 @@ func (s *sim) exchange(failed bool) int {
 	for r, c := range s.xcounts {
 		msg := s.xrecv[at : at+c]
 		at += c
-		if msg[0] != 0 && bad < 0 {
+		if msg[0]&1 != 0 && bad < 0 {
 			bad = r
+		}
+		if msg[0]&2 != 0 {
+			s.stopAll = true
 		}
 		k := 1 + len(s.pops)
 		for j, p := range s.pops {

@@ -91,6 +91,8 @@ type sim struct {
 	xsend   []int32 // exchange buffers
 	xrecv   []int32
 	xcounts []int
+	stopReq bool // this rank was interrupted: asks the others at the next exchange
+	stopAll bool // some rank was: all stop after this step
 }
 
 // node is a projection end: a population or a spike input.
@@ -220,7 +222,15 @@ func (s *sim) run(o Options) (*Result, error) {
 	res := &Result{}
 	for s.n = 0; s.n < total; s.n++ {
 		s.t = float64(s.n) * s.dt
-		if o.Interrupt != nil {
+		if o.Interrupt != nil && s.comm != nil {
+			// the ranks stop together, after the step whose exchange
+			// carried the request
+			select {
+			case <-o.Interrupt:
+				s.stopReq = true
+			default:
+			}
+		} else if o.Interrupt != nil {
 			select {
 			case <-o.Interrupt:
 				res.Interrupted = true
@@ -235,6 +245,13 @@ func (s *sim) run(o Options) (*Result, error) {
 		}
 		if s.n%256 == 0 {
 			prog.Update(s.n)
+		}
+		if s.stopAll {
+			s.n++
+			s.t = float64(s.n) * s.dt
+			res.Interrupted = true
+			s.collect(res)
+			return res, nil
 		}
 	}
 	s.t = float64(total) * s.dt
