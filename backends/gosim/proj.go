@@ -35,6 +35,7 @@ type proj struct {
 	// static events go onto postsynaptic part indices [postLo, postHi):
 	// all of them in one process, the rank's share of a split run
 	postLo, postHi int
+	fullBytes      int64 // its connectivity bytes before a split run kept its share (0: all kept)
 	nsyn           int64
 	ring           *runtime.DelayRing
 	delay          int

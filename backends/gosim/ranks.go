@@ -3,6 +3,7 @@ package gosim
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/snnc/snnc/plan"
 	"github.com/snnc/snnc/runtime"
@@ -159,5 +160,85 @@ func (m *stateMon) gather(s *sim) {
 	for k := range m.buf {
 		v := uint64(uint32(s.xrecv[2*k])) | uint64(uint32(s.xrecv[2*k+1]))<<32
 		m.buf[k] = math.Float64frombits(v)
+	}
+}
+
+// keepOwn drops the static synapses onto other ranks' neurons once the
+// whole projection is built (every rank draws the same rows and weights,
+// so what it keeps is exactly its share of the one-process network, in
+// the same order): a rank holds about 1/K of the synapses. Projections
+// whose weights are recorded keep all (rank 0 writes them).
+func (s *sim) keepOwn() {
+	recorded := map[*proj]bool{}
+	for _, m := range s.weightMons {
+		recorded[m.pr] = true
+	}
+	for _, pr := range s.projs {
+		if recorded[pr] || pr.syn != nil || pr.port == nil || pr.parts != nil || (pr.postLo == 0 && pr.postHi == pr.post.n) {
+			continue
+		}
+		pr.fullBytes = pr.bytes() // the summary reports the whole network's
+		lo, hi := pr.postLo, pr.postHi
+		own := func(j int) bool { return j >= lo && j < hi }
+		switch {
+		case pr.csr != nil:
+			c, k, start := pr.csr, int64(0), int64(0)
+			for i := range c.NPre {
+				end := c.RowPtr[i+1]
+				for syn := start; syn < end; syn++ {
+					if own(int(c.Col[syn])) {
+						c.Col[k] = c.Col[syn]
+						if pr.weights != nil {
+							pr.weights[k] = pr.weights[syn]
+						}
+						k++
+					}
+				}
+				start, c.RowPtr[i+1] = end, k
+			}
+			c.Col = slices.Clip(c.Col[:k])
+			if pr.weights != nil {
+				pr.weights = slices.Clip(pr.weights[:k])
+			}
+		case pr.rows != nil:
+			r, k, a := pr.rows, 0, 0
+			for i := range r.NPre {
+				_, b := r.Span(i) // its start is already rewritten
+				for syn := a; syn < b; syn++ {
+					var j int
+					if r.Col16 != nil {
+						j = int(r.Col16[syn])
+					} else {
+						j = int(r.Col32[syn])
+					}
+					if !own(j) {
+						continue
+					}
+					if r.Col16 != nil {
+						r.Col16[k] = r.Col16[syn]
+					} else {
+						r.Col32[k] = r.Col32[syn]
+					}
+					if pr.weights != nil {
+						pr.weights[k] = pr.weights[syn]
+					}
+					k++
+				}
+				a = b
+				if r.Ptr != nil {
+					r.Ptr[i+1] = uint32(k)
+				} else {
+					r.Ptr64[i+1] = int64(k)
+				}
+			}
+			if r.Col16 != nil {
+				r.Col16 = slices.Clip(r.Col16[:k])
+			} else {
+				r.Col32 = slices.Clip(r.Col32[:k])
+			}
+			if pr.weights != nil {
+				pr.weights = slices.Clip(pr.weights[:k])
+			}
+		}
 	}
 }

@@ -209,6 +209,9 @@ func build(p *ir.Program, pl *plan.Plan, o Options) (*sim, error) {
 	if err := s.distributable(); err != nil {
 		return nil, err
 	}
+	if s.comm != nil {
+		s.keepOwn()
+	}
 	return s, nil
 }
 
@@ -390,7 +393,11 @@ func (s *sim) summary(p *ir.Program, wall float64) *runtime.Summary {
 		sum.Populations = append(sum.Populations, runtime.PopSummary{Name: pt.nm, N: pt.n, Spikes: pt.count, RateHz: rate})
 	}
 	for _, pr := range s.projs {
-		ps := runtime.ProjSummary{Name: pr.name, Synapses: pr.nsyn, Storage: pr.storage, ConnectivityBytes: float64(pr.bytes())}
+		b := pr.bytes()
+		if pr.fullBytes > 0 {
+			b = pr.fullBytes // the whole network's, as one process stores it
+		}
+		ps := runtime.ProjSummary{Name: pr.name, Synapses: pr.nsyn, Storage: pr.storage, ConnectivityBytes: float64(b)}
 		if pr.nsyn > 0 {
 			ps.BytesPerSynapse = ps.ConnectivityBytes / float64(pr.nsyn)
 		}
