@@ -166,8 +166,10 @@ func (m *stateMon) gather(s *sim) {
 // keepOwn drops the static synapses onto other ranks' neurons once the
 // whole projection is built (every rank draws the same rows and weights,
 // so what it keeps is exactly its share of the one-process network, in
-// the same order): a rank holds about 1/K of the synapses. Projections
-// whose weights are recorded keep all (rank 0 writes them).
+// the same order): after building, a rank holds about 1/K of the synapses
+// (copied out, so the whole rows are freed; the peak while building is
+// still the whole projection's). Projections whose weights are recorded
+// keep all (rank 0 writes them).
 func (s *sim) keepOwn() {
 	recorded := map[*proj]bool{}
 	for _, m := range s.weightMons {
@@ -196,9 +198,9 @@ func (s *sim) keepOwn() {
 				}
 				start, c.RowPtr[i+1] = end, k
 			}
-			c.Col = slices.Clip(c.Col[:k])
+			c.Col = slices.Clone(c.Col[:k])
 			if pr.weights != nil {
-				pr.weights = slices.Clip(pr.weights[:k])
+				pr.weights = slices.Clone(pr.weights[:k])
 			}
 		case pr.rows != nil:
 			r, k, a := pr.rows, 0, 0
@@ -232,12 +234,12 @@ func (s *sim) keepOwn() {
 				}
 			}
 			if r.Col16 != nil {
-				r.Col16 = slices.Clip(r.Col16[:k])
+				r.Col16 = slices.Clone(r.Col16[:k])
 			} else {
-				r.Col32 = slices.Clip(r.Col32[:k])
+				r.Col32 = slices.Clone(r.Col32[:k])
 			}
 			if pr.weights != nil {
-				pr.weights = slices.Clip(pr.weights[:k])
+				pr.weights = slices.Clone(pr.weights[:k])
 			}
 		}
 	}

@@ -3,6 +3,7 @@
 package mpi
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"slices"
@@ -67,5 +68,31 @@ func TestMPICollectives(t *testing.T) {
 	}
 	if err := Barrier(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// BenchmarkAllgatherv is the spike exchange of one step: each rank sends
+// a flag, one count per population and spikes (n int32 in all), every
+// rank receives everyone's. Run under mpirun (BENCHMARKS.md):
+//
+//	go test -tags mpi -c -o /tmp/mpi.test ./runtime/mpi
+//	mpirun --allow-run-as-root -np 2 /tmp/mpi.test -test.run '^$' -test.bench Allgatherv
+func BenchmarkAllgatherv(b *testing.B) {
+	if Launched() == 0 {
+		b.Skip("run under mpirun (see the comment)")
+	}
+	if err := Init(); err != nil {
+		b.Fatal(err)
+	}
+	// Finalize is left to the process exit: b.Run calls this function again
+	for _, n := range []int{4, 64, 1024} {
+		b.Run(fmt.Sprintf("ranks=%d/int32=%d", Size(), n), func(b *testing.B) {
+			send := make([]int32, n)
+			var recv []int32
+			var counts []int
+			for b.Loop() {
+				recv, counts = World().Allgather(send, recv, counts)
+			}
+		})
 	}
 }
