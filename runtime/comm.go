@@ -2,6 +2,8 @@ package runtime
 
 import (
 	"fmt"
+	"os"
+	"strconv"
 	"sync"
 )
 
@@ -51,6 +53,22 @@ type RankError struct{ Rank int }
 
 func (e *RankError) Error() string {
 	return fmt.Sprintf("stopped: rank %d failed (it reports its error)", e.Rank)
+}
+
+// MPIProcesses returns the number of processes of the MPI job this
+// process was started in (0: not started by an MPI launcher), read from
+// what OpenMPI's mpirun, MPICH/Hydra and Slurm's srun --mpi set.
+func MPIProcesses() int {
+	for _, k := range []string{"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE"} {
+		if v := os.Getenv(k); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return 0
+			}
+			return n
+		}
+	}
+	return 0
 }
 
 // LocalComms returns size ranks that exchange through memory: run each in

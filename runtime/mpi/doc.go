@@ -13,7 +13,8 @@ package mpi
 
 import (
 	"errors"
-	"os"
+
+	"github.com/snnc/snnc/runtime"
 )
 
 // ErrNoMPI is returned by Init in a build without the mpi tag.
@@ -23,18 +24,4 @@ var ErrNoMPI = errors.New("this snnc was built without MPI: build it with `make 
 // Launched returns the number of processes of the MPI job this process
 // was started in (0: not started by an MPI launcher), read from the
 // environment OpenMPI's mpirun, MPICH/Hydra and Slurm's srun --mpi set.
-func Launched() int {
-	for _, k := range []string{"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE"} {
-		if v := os.Getenv(k); v != "" {
-			n := 0
-			for _, c := range v {
-				if c < '0' || c > '9' {
-					return 0
-				}
-				n = n*10 + int(c-'0')
-			}
-			return n
-		}
-	}
-	return 0
-}
+func Launched() int { return runtime.MPIProcesses() }
