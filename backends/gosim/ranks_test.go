@@ -158,3 +158,33 @@ func TestRanksError(t *testing.T) {
 		}
 	}
 }
+
+// TestRanksInterrupt: an interrupt that reaches one rank only stops every
+// rank after the same step, each with the recordings of that step.
+func TestRanksInterrupt(t *testing.T) {
+	p := compile(t, "../../examples/cuba.snn")
+	comms := runtime.LocalComms(2)
+	stop := make(chan struct{})
+	res, errs := make([]*gosim.Result, 2), make([]error, 2)
+	var wg sync.WaitGroup
+	for r := range 2 {
+		wg.Go(func() {
+			o := gosim.Options{Comm: comms[r], Duration: 10}
+			if r == 1 {
+				o.Interrupt = stop
+				o.Started = func() { close(stop) }
+			}
+			res[r], errs[r] = gosim.Run(p, o)
+		})
+	}
+	wg.Wait()
+	for r := range 2 {
+		if errs[r] != nil || !res[r].Interrupted {
+			t.Fatalf("rank %d: %v, interrupted %v", r, errs[r], res[r] != nil && res[r].Interrupted)
+		}
+	}
+	if res[0].Summary.Duration != res[1].Summary.Duration || res[0].Summary.Duration >= 10 {
+		t.Errorf("stopped at %g s and %g s", res[0].Summary.Duration, res[1].Summary.Duration)
+	}
+	sameRecordings(t, "rank 1 against rank 0", res[0], res[1])
+}
