@@ -188,3 +188,21 @@ func TestRanksInterrupt(t *testing.T) {
 	}
 	sameRecordings(t, "rank 1 against rank 0", res[0], res[1])
 }
+
+// TestRanksRefuse: what a split run cannot give identically yet is
+// refused on every rank with a message, before the first step.
+func TestRanksRefuse(t *testing.T) {
+	for _, c := range []struct{ path, want string }{
+		{"../../examples/dendrites.snn", "dendrites do not run split"},
+		{"../../examples/davies2023.snn", "neuron state that only its owning rank holds"},
+		{"../../examples/feast.snn", "run with one rank"},
+	} {
+		p := compile(t, c.path)
+		_, errs := runRanks(p, gosim.Options{Duration: 0.001, BaseDir: "../../examples"}, 2)
+		for r, err := range errs {
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%s, rank %d: %v, want %q", c.path, r, err, c.want)
+			}
+		}
+	}
+}
