@@ -2,7 +2,7 @@
 GO      ?= go
 FUZZTIME ?= 15s
 
-.PHONY: all build snnc test deps vet fmtcheck unit race fuzz-short fuzz bench snnc-check grammar vsix clean
+.PHONY: all build snnc snnc-mpi test deps vet fmtcheck unit mpi race fuzz-short fuzz bench snnc-check grammar vsix clean
 
 # The interpreter's vector kernels are generated (make generate) twice:
 # simd/archsimd code for GOEXPERIMENT=simd builds, assembly for the rest
@@ -20,9 +20,14 @@ build:
 snnc:
 	$(SIMD) $(GO) build -tags hdf5 -o snnc ./cmd/snnc
 
+# ./snnc as snnc above, which also runs split over MPI ranks:
+# mpirun -np K ./snnc run MODEL (OpenMPI: make deps installs it).
+snnc-mpi:
+	$(SIMD) $(GO) build -tags hdf5,mpi -o snnc ./cmd/snnc
+
 # The whole suite: static checks, unit and golden tests, a short fuzz pass,
 # and the compiler run over every shipped model.
-test: deps vet fmtcheck snnc-check grammar fuzz-short race unit
+test: deps vet fmtcheck snnc-check grammar fuzz-short race unit mpi
 
 # Debian packages the tests use: numpy reads back the .npy outputs;
 # iverilog, verilator and yosys run the generated Verilog (co-simulation,
@@ -50,6 +55,13 @@ deps:
 			{ echo "could not install them: run apt-get install -y libhdf5-dev python3-h5py"; exit 1; }; \
 		else echo "the NIR tests need libhdf5-dev and python3-h5py: apt-get install -y libhdf5-dev python3-h5py"; exit 1; fi; \
 	fi
+	@if ! command -v mpirun >/dev/null || ! pkg-config --exists ompi-c; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "installing openmpi-bin libopenmpi-dev (needed by the MPI tests: make snnc-mpi builds with -tags mpi)"; \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openmpi-bin libopenmpi-dev pkg-config) >/dev/null || \
+			{ echo "could not install them: run apt-get install -y openmpi-bin libopenmpi-dev"; exit 1; }; \
+		else echo "the MPI tests need OpenMPI: apt-get install -y openmpi-bin libopenmpi-dev"; exit 1; fi; \
+	fi
 	@if ! command -v nvim >/dev/null; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			echo "installing neovim (its LSP client drives the language server test)"; \
@@ -61,6 +73,7 @@ deps:
 vet:
 	$(SIMD) $(GO) vet ./...
 	$(GO) vet -tags hdf5 ./nir/ ./cmd/snnc/
+	$(GO) vet -tags mpi ./runtime/mpi/ ./cmd/snnc/
 	$(GO) vet ./...
 
 fmtcheck:
@@ -78,10 +91,19 @@ unit:
 	$(GO) test -count=1 -tags hdf5 ./nir/
 	$(GO) test -count=1 -tags hdf5 -run NIR ./cmd/snnc/
 
+# Runs split over MPI ranks, with real mpirun: the binding's collectives,
+# and snnc run -np 1/2/4 x 1/2 threads against one process byte for byte.
+# Without OpenMPI this fails and says what to install (no silent skip).
+mpi:
+	@command -v mpirun >/dev/null && pkg-config --exists ompi-c || \
+		{ echo "the MPI tests need OpenMPI: apt-get install -y openmpi-bin libopenmpi-dev (or make deps as root)"; exit 1; }
+	$(GO) test -count=1 -tags mpi ./runtime/mpi/
+	$(GO) test -count=1 -tags mpi -timeout 30m -run 'MPI' ./cmd/snnc/
+
 # The multi-threaded paths under the race detector: threads must give the
 # spikes of one thread, and a data race would make that a matter of luck.
 race:
-	$(SIMD) $(GO) test -race -count=1 -run 'Threads|SIMD' ./backends/gosim/
+	$(SIMD) $(GO) test -race -count=1 -run 'Threads|SIMD|RanksError' ./backends/gosim/
 	$(GO) test -race -count=1 -run 'Threads|SIMD' ./backends/gosim/
 
 # Parse+check must never panic, whatever the input; small generated

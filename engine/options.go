@@ -28,6 +28,9 @@ type Options struct {
 	// MemLimit is the memory the run may take (estimated by package
 	// estimate); 0 bytes: runtime.MemoryLimit.
 	MemLimit runtime.MemLimit
+	// Comm splits the run over ranks (runtime/mpi.World under mpirun);
+	// nil: one process. Every rank gets the whole result.
+	Comm runtime.Comm
 }
 
 // Result is what a run recorded.

@@ -21,6 +21,7 @@ type stateMon struct {
 	get   func(i int) float64
 	lo    int
 	buf   []float64
+	pt    *part // the recorded population (split runs gather from its owners)
 }
 
 func (m *stateMon) sample(s *sim) {
@@ -29,6 +30,9 @@ func (m *stateMon) sample(s *sim) {
 	}
 	for k := range m.buf {
 		m.buf[k] = m.get(m.lo + k)
+	}
+	if s.comm != nil {
+		m.gather(s)
 	}
 	m.mon.Record(s.t, m.buf)
 }
@@ -100,7 +104,7 @@ func (s *sim) monitors(p *ir.Program, byName map[string]node, popOf map[*ir.Popu
 			}
 			every := plan.Every(r.Every, s.dt)
 			mon := &runtime.StateMonitor{Name: pp.nm, Var: r.Var.Name, Unit: r.Var.Unit, Index: idx}
-			s.stateMons = append(s.stateMons, &stateMon{mon: mon, every: every, get: get, lo: r.Lo, buf: make([]float64, len(idx))})
+			s.stateMons = append(s.stateMons, &stateMon{mon: mon, every: every, get: get, lo: r.Lo, pt: pp, buf: make([]float64, len(idx))})
 		case ir.RecWeights:
 			pr := projOf[r.Proj]
 			if pr.seg != nil {

@@ -36,6 +36,7 @@ type pop struct {
 	fusedDone  bool // this step's threshold and reset already ran
 	// the threads share the update, the threshold (the plan's phases)
 	parUpdate, parThreshold bool
+	lo, hi                  int          // the neurons this rank owns (all of them in one process: ranks.go)
 	lif                     *lifRows     // the fused step is CUBA's: one pass a block (lifBlock)
 	lifX                    [3][]float64 // its v, g1, g2
 	spikes                  []int32
@@ -132,7 +133,7 @@ func (e *eventPort) receive(_ *ctx, post int, w float64) {
 // executable.
 func newPop(s *sim, ip *ir.Population, pp *plan.Pop) (*pop, error) {
 	m := ip.Model
-	p := &pop{nm: ip.Name, n: pp.N, shape: ip.Shape, ir: ip, model: m, vals: map[*ir.Var][]float64{},
+	p := &pop{nm: ip.Name, n: pp.N, hi: pp.N, shape: ip.Shape, ir: ip, model: m, vals: map[*ir.Var][]float64{},
 		ports: map[string][]float64{}, events: map[string]*eventPort{}, refUntil: make([]int32, pp.N), byVar: map[string][]float64{}}
 	for _, mb := range pp.Members {
 		p.members = append(p.members, member{mb.Name, mb.Off, mb.N})
@@ -402,12 +403,12 @@ func (p *pop) update(s *sim) {
 	}
 	for _, e := range p.updates {
 		if !e.block || s.threads <= 1 || !p.parUpdate {
-			if _, bad := e.runRange(0, 0, p.n, nil); bad {
+			if _, bad := e.runRange(0, p.lo, p.hi, nil); bad {
 				p.nonfinite.Store(true)
 			}
 			continue
 		}
-		s.team.Split(p.n, func(t, lo, hi int) {
+		s.split(p.lo, p.hi, func(t, lo, hi int) {
 			if _, bad := e.runRange(t, lo, hi, nil); bad {
 				p.nonfinite.Store(true)
 			}
@@ -421,12 +422,12 @@ func (p *pop) update(s *sim) {
 // three separate passes.
 func (p *pop) fusedStep(s *sim) {
 	if s.threads <= 1 || !p.parUpdate {
-		p.spikes = p.fusedRange(s, 0, p.spikes[:0], 0, p.n)
+		p.spikes = p.fusedRange(s, 0, p.spikes[:0], p.lo, p.hi)
 	} else {
 		// each thread integrates and tests its range; the spikes are
 		// joined in index order, as one thread finds them
 		p.threadParts(s)
-		s.team.Split(p.n, func(t, lo, hi int) { p.parts[t] = p.fusedRange(s, t, p.parts[t][:0], lo, hi) })
+		s.split(p.lo, p.hi, func(t, lo, hi int) { p.parts[t] = p.fusedRange(s, t, p.parts[t][:0], lo, hi) })
 		p.joinParts(s)
 	}
 	// resets touch only the spiking neuron's own state, which no other
@@ -486,12 +487,12 @@ func (p *pop) threshold(s *sim) {
 	switch {
 	case p.simple != nil && s.threads > 1 && p.parThreshold:
 		p.threadParts(s)
-		s.team.Split(p.n, func(t, lo, hi int) { p.parts[t] = p.crossings(s, p.parts[t][:0], lo, hi) })
+		s.split(p.lo, p.hi, func(t, lo, hi int) { p.parts[t] = p.crossings(s, p.parts[t][:0], lo, hi) })
 		p.joinParts(s)
 	case p.simple != nil:
-		p.spikes = p.crossings(s, p.spikes, 0, p.n)
+		p.spikes = p.crossings(s, p.spikes, p.lo, p.hi)
 	case p.thresh != nil:
-		p.spikes, _ = p.thresh.runRange(0, 0, p.n, p.spikes)
+		p.spikes, _ = p.thresh.runRange(0, p.lo, p.hi, p.spikes)
 	}
 	p.spikeCount += int64(len(p.spikes))
 }
@@ -524,7 +525,8 @@ func (p *pop) checkFinite(s *sim) error {
 		if v.Bool || (!all && !p.nonlinear[v]) || (p.nonlinear[v] && !p.nonfinite.Load()) {
 			continue
 		}
-		if i := firstNonFinite(p.vals[v]); i >= 0 {
+		if i := firstNonFinite(p.vals[v][p.lo:p.hi]); i >= 0 {
+			i += p.lo
 			every := 0.0
 			if !p.nonlinear[v] {
 				every = 64 * s.dt

@@ -41,6 +41,13 @@ func RunPlan(p *ir.Program, pl *plan.Plan, o Options) (*Result, error) {
 		return nil, fmt.Errorf("the model has no network to run; add `network` and `run NET for T`")
 	}
 	s, err := build(p, pl, o)
+	if o.Comm != nil && o.Comm.Size() > 1 {
+		// every rank learns whether any failed to build, before the
+		// first exchange could wait for it forever
+		if bad := runtime.Agree(o.Comm, err != nil); err == nil && bad >= 0 {
+			err = &runtime.RankError{Rank: bad}
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -78,6 +85,14 @@ type sim struct {
 	weightMons   []*weightMon
 	phases       []*phase
 	wtas         []*wta
+
+	// a run split over ranks (ranks.go); nil: one process
+	comm    runtime.Comm
+	xsend   []int32 // exchange buffers
+	xrecv   []int32
+	xcounts []int
+	stopReq bool // this rank was interrupted: asks the others at the next exchange
+	stopAll bool // some rank was: all stop after this step
 }
 
 // node is a projection end: a population or a spike input.
@@ -110,6 +125,9 @@ func build(p *ir.Program, pl *plan.Plan, o Options) (*sim, error) {
 		}
 	}
 	s := &sim{plan: pl, dt: p.Schedule.Dt, seed: p.Schedule.Seed, threads: max(1, o.Threads), baseDir: o.BaseDir, streamSpikes: o.StreamSpikes}
+	if o.Comm != nil && o.Comm.Size() > 1 {
+		s.comm = o.Comm
+	}
 	if o.Seed != nil {
 		s.seed = *o.Seed
 	}
@@ -132,6 +150,7 @@ func build(p *ir.Program, pl *plan.Plan, o Options) (*sim, error) {
 		if err != nil {
 			return nil, err
 		}
+		pp.lo, pp.hi = s.share(pp.n)
 		s.pops = append(s.pops, pp)
 		members := []*ir.Population{ip}
 		if ip.Members != nil {
@@ -190,6 +209,12 @@ func build(p *ir.Program, pl *plan.Plan, o Options) (*sim, error) {
 	if err := s.buildWtas(p, popOf); err != nil {
 		return nil, err
 	}
+	if err := s.distributable(); err != nil {
+		return nil, err
+	}
+	if s.comm != nil {
+		s.keepOwn()
+	}
 	return s, nil
 }
 
@@ -203,7 +228,15 @@ func (s *sim) run(o Options) (*Result, error) {
 	res := &Result{}
 	for s.n = 0; s.n < total; s.n++ {
 		s.t = float64(s.n) * s.dt
-		if o.Interrupt != nil {
+		if o.Interrupt != nil && s.comm != nil {
+			// the ranks stop together, after the step whose exchange
+			// carried the request
+			select {
+			case <-o.Interrupt:
+				s.stopReq = true
+			default:
+			}
+		} else if o.Interrupt != nil {
 			select {
 			case <-o.Interrupt:
 				res.Interrupted = true
@@ -218,6 +251,13 @@ func (s *sim) run(o Options) (*Result, error) {
 		}
 		if s.n%256 == 0 {
 			prog.Update(s.n)
+		}
+		if s.stopAll {
+			s.n++
+			s.t = float64(s.n) * s.dt
+			res.Interrupted = true
+			s.collect(res)
+			return res, nil
 		}
 	}
 	s.t = float64(total) * s.dt
@@ -254,10 +294,15 @@ func (s *sim) step() error {
 	for _, pr := range s.projs {
 		pr.sum(s)
 	}
+	var bad error // a split run ends the step at the exchange (all ranks together)
 	for _, p := range s.pops {
 		p.update(s)
 		if err := p.checkFinite(s); err != nil {
-			return err
+			if s.comm == nil {
+				return err
+			}
+			bad = err
+			break
 		}
 	}
 	s.applyPhases(true)
@@ -265,7 +310,14 @@ func (s *sim) step() error {
 		m.sample(s, false)
 	}
 	for _, p := range s.pops {
-		p.threshold(s)
+		if bad == nil {
+			p.threshold(s)
+		}
+	}
+	if s.comm != nil {
+		if err := s.agree(bad); err != nil {
+			return err
+		}
 	}
 	s.selectWinners()
 	for _, in := range s.inputs {
@@ -344,7 +396,11 @@ func (s *sim) summary(p *ir.Program, wall float64) *runtime.Summary {
 		sum.Populations = append(sum.Populations, runtime.PopSummary{Name: pt.nm, N: pt.n, Spikes: pt.count, RateHz: rate})
 	}
 	for _, pr := range s.projs {
-		ps := runtime.ProjSummary{Name: pr.name, Synapses: pr.nsyn, Storage: pr.storage, ConnectivityBytes: float64(pr.bytes())}
+		b := pr.bytes()
+		if pr.fullBytes > 0 {
+			b = pr.fullBytes // the whole network's, as one process stores it
+		}
+		ps := runtime.ProjSummary{Name: pr.name, Synapses: pr.nsyn, Storage: pr.storage, ConnectivityBytes: float64(b)}
 		if pr.nsyn > 0 {
 			ps.BytesPerSynapse = ps.ConnectivityBytes / float64(pr.nsyn)
 		}

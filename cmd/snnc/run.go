@@ -49,7 +49,18 @@ The arithmetic is float64, or with --profile a fixed-point profile (q16,
 loihi, xylo or a JSON file) as in snnc ir and snnc build --target verilog;
 --target q16, its old spelling here, still works with a warning.`,
 		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) (err error) {
+			// under mpirun the ranks split the network; rank 0 prints and
+			// writes, the others only report their own errors
+			jb, err := startJob()
+			if err != nil {
+				return err
+			}
+			defer func() { err = jb.end(err) }()
+			stdout, stderr := stdout, stderr
+			if jb.rank != 0 {
+				stdout, stderr, quiet = io.Discard, io.Discard, true
+			}
 			path, done, err := nirModel(stderr, args[0], "") // a .nir file is imported first
 			if err != nil {
 				return err
@@ -60,6 +71,9 @@ loihi, xylo or a JSON file) as in snnc ir and snnc build --target verilog;
 				return err
 			}
 			be := runBackend(profile)
+			if be.integer && jb.comm != nil {
+				return usagef("--profile runs in one process: run it without mpirun")
+			}
 			opt.Passes.Target = profile      // Compile quantizes for it
 			opt.DataDir = filepath.Dir(path) // where the backend reads data files (BaseDir below)
 			if err := passes.ParseDebug(debug, &opt.Passes); err != nil {
@@ -72,7 +86,7 @@ loihi, xylo or a JSON file) as in snnc ir and snnc build --target verilog;
 				return errSilent{}
 			}
 			threads = clampThreads(stderr, threads)
-			o := gosim.Options{Threads: threads, BaseDir: filepath.Dir(path), MemLimit: memLimit}
+			o := gosim.Options{Threads: threads, BaseDir: filepath.Dir(path), MemLimit: memLimit, Comm: jb.comm}
 			if duration != "" {
 				d, err := runtime.ParseDuration(duration)
 				if err != nil {
@@ -105,6 +119,11 @@ loihi, xylo or a JSON file) as in snnc ir and snnc build --target verilog;
 			}
 			sig := runtime.CatchSignals("snnc", stderr)
 			defer sig.Stop()
+			if jb.rank != 0 { // the others' share of the run; rank 0 writes it all
+				o.Interrupt, o.Started = sig.Done(), sig.Running
+				_, _, runErr := be.run(r, o)
+				return runErr
+			}
 			// the output directory is locked and known writable before the run
 			od, err := sig.OpenOut(out)
 			if err != nil {

@@ -91,6 +91,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if plot && !rt.CanPlot() {
 		return fail(rt.ErrNoPlot) // before the run, not after it
 	}
+	if n := rt.MPIProcesses(); n > 1 { // not K unconnected copies writing one --out
+		return fail(fmt.Errorf("started by mpirun as %d processes, but a built program runs in one process; split a run over ranks with `mpirun -np %d snnc run MODEL` (snnc built with make snnc-mpi)", n, n))
+	}
 	if err := rt.ApplySets(runSets, sets); err != nil {
 		return fail(err)
 	}

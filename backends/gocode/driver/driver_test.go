@@ -129,3 +129,14 @@ func TestHelpers(t *testing.T) {
 		t.Errorf("projSummary: %+v", ps)
 	}
 }
+
+// TestDriverRefusesMPI: started by mpirun as several processes, a built
+// program refuses (it would run unconnected copies) and says what splits
+// a run over ranks.
+func TestDriverRefusesMPI(t *testing.T) {
+	t.Setenv("OMPI_COMM_WORLD_SIZE", "2")
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"--out", t.TempDir()}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "mpirun -np 2 snnc run") {
+		t.Errorf("exit %d: %s", code, stderr.String())
+	}
+}
