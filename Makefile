@@ -31,7 +31,8 @@ test: deps vet fmtcheck snnc-check grammar fuzz-short race unit mpi
 
 # Debian packages the tests use: numpy reads back the .npy outputs;
 # iverilog, verilator and yosys run the generated Verilog (co-simulation,
-# lint, synthesis); neovim is the real client of the language server test. Installed when missing (CI and fresh machines run as
+# lint, synthesis); nextpnr-ice40 and fpga-icestorm (icepack) the iCE40
+# flow of --fpga (TestFPGAFlow places and routes a small model); neovim is the real client of the language server test. Installed when missing (CI and fresh machines run as
 # root); otherwise say what to do.
 deps:
 	@if ! /usr/bin/python3 -c 'import numpy' 2>/dev/null; then \
@@ -41,12 +42,13 @@ deps:
 			{ echo "could not install python3-numpy: run apt-get install -y python3-numpy"; exit 1; }; \
 		else echo "the tests need numpy: apt-get install -y python3-numpy"; exit 1; fi; \
 	fi
-	@if ! command -v iverilog >/dev/null || ! command -v verilator >/dev/null || ! command -v yosys >/dev/null; then \
+	@if ! command -v iverilog >/dev/null || ! command -v verilator >/dev/null || ! command -v yosys >/dev/null || \
+		! command -v nextpnr-ice40 >/dev/null || ! command -v icepack >/dev/null; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			echo "installing iverilog verilator yosys (needed by the Verilog tests)"; \
-			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iverilog verilator yosys) >/dev/null || \
-			{ echo "could not install them: run apt-get install -y iverilog verilator yosys"; exit 1; }; \
-		else echo "the Verilog tests need iverilog, verilator and yosys: apt-get install -y iverilog verilator yosys"; exit 1; fi; \
+			echo "installing iverilog verilator yosys nextpnr-ice40 fpga-icestorm (needed by the Verilog and FPGA tests)"; \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iverilog verilator yosys nextpnr-ice40 fpga-icestorm) >/dev/null || \
+			{ echo "could not install them: run apt-get install -y iverilog verilator yosys nextpnr-ice40 fpga-icestorm"; exit 1; }; \
+		else echo "the Verilog tests need iverilog, verilator, yosys, nextpnr-ice40 and fpga-icestorm: apt-get install -y iverilog verilator yosys nextpnr-ice40 fpga-icestorm"; exit 1; fi; \
 	fi
 	@if ! pkg-config --exists hdf5 || ! /usr/bin/python3 -c 'import h5py' 2>/dev/null; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

@@ -764,7 +764,7 @@ func (g *gen) threshold() bool {
 	g.begin("threshold")
 	c, err := g.expr(m.Threshold)
 	if err != nil {
-		g.l.errorf(m.ThreshPos, "threshold: %v", err).Hint = hintFor(g.l.prof)
+		g.l.errorf(m.ThreshPos, "the threshold's %v cannot be computed on %s", err, g.l.prof.Name).Hint = hintFor(g.l.prof)
 		return false
 	}
 	c = g.materialize(c, 0)

@@ -4,8 +4,9 @@
 // so a design and `snnc run --profile` give identical spikes and state.
 //
 // The design (module snn_core) is a time-multiplexed engine, one neuron
-// update or one synaptic event per clock, over memories initialised with
-// $readmemh:
+// update or one synaptic event per logical cycle, over memories
+// initialised with $readmemh and read synchronously, as block RAM is
+// (sync.go: a logical cycle is ClocksPerCycle clocks):
 //
 //	m_POP_VAR   one word per neuron for each variable of the integer model
 //	sq_NODE, sc_NODE  spike lists of a population or spike input: D+1
@@ -31,8 +32,9 @@
 //	RST POP    per spike of the step: the reset kernel
 //	CLR INPUT  empty the list slot the next step's input spikes go to
 //
-// so a step takes N cycles per population plus one per spike and per
-// synaptic event (and N_pre + N_post per STDP projection).
+// so a step takes N logical cycles per population plus one per spike and
+// per synaptic event (and max(N_pre, N_post) per STDP projection):
+// Design.StepClocks counts them.
 //
 // The host writes a step's input spikes (in_we, in_addr: the global index
 // of a spike-input neuron, in ascending order: the order their events are
@@ -55,6 +57,9 @@ type Design struct {
 	Files map[string][]byte
 	Map   *AddressMap
 	Trace *iir.Trace
+	// ClocksPerCycle: the clocks of one logical cycle (one neuron update
+	// or synaptic event): the levels of dependent synchronous reads + 1
+	ClocksPerCycle int
 }
 
 // AddressMap describes the design's memories and index spaces (written as
@@ -186,6 +191,10 @@ type emitter struct {
 	plOut                  map[int]sig         // plastic projection → the weight it delivers
 	writes                 map[string][]string // phase → memory writes
 	portWrites             map[string][]string // "pop/port" → memory writes
+	memInfo                map[string]memInfo  // memory → width and depth
+	rports                 map[string][]*rport // memory → its read ports
+	rportList              []*rport            // in declaration order
+	maxLevel               int                 // the deepest chain of reads
 }
 
 // ident makes a unique Verilog identifier from s.
@@ -223,6 +232,7 @@ func (e *emitter) image(name string, width int, words []int64, signed bool, what
 	}
 	file := name + ".hex"
 	e.files[file] = []byte(sb.String())
+	e.memInfo[name] = memInfo{width, len(words)}
 	e.amap.Memories = append(e.amap.Memories, MapMemory{Name: name, File: file, Width: width, Depth: len(words), Signed: signed, What: what})
 	fmt.Fprintf(&e.b, "    reg [%d:0] %s [0:%d];\n", width-1, name, len(words)-1)
 	fmt.Fprintf(&e.b, "    initial $readmemh(\"%s\", %s);\n", file, name)
@@ -233,9 +243,10 @@ func (e *emitter) image(name string, width int, words []int64, signed bool, what
 // trace's input spikes, the expected output spikes and the address map.
 func Emit(tr *iir.Trace) (*Design, error) {
 	e := &emitter{tr: tr, files: map[string][]byte{}, used: map[string]bool{}, byName: map[string]*node{}, mems: map[string]string{},
+		memInfo: map[string]memInfo{}, rports: map[string][]*rport{},
 		amap: &AddressMap{Top: Top, Target: tr.Program.Profile.Name, Steps: tr.Steps}}
 	for _, kw := range []string{Top, "clk", "rst", "step", "in_we", "in_addr", "busy", "done", "out_valid", "out_addr", "nstep",
-		"ph", "i", "k", "j", "row", "syn_tgt", "syn_w", "tb", "dut"} {
+		"ph", "i", "k", "j", "row", "syn_tgt", "syn_w", "tb", "dut", "sub", "commit"} {
 		e.used[kw] = true
 	}
 	if err := e.core(); err != nil {
@@ -243,7 +254,7 @@ func Emit(tr *iir.Trace) (*Design, error) {
 	}
 	e.files[Top+".v"] = []byte(e.b.String())
 	e.testbench()
-	return &Design{Files: e.files, Map: e.amap, Trace: tr}, nil
+	return &Design{Files: e.files, Map: e.amap, Trace: tr, ClocksPerCycle: e.maxLevel + 1}, nil
 }
 
 // phase is one state of the step controller.
@@ -305,14 +316,23 @@ func (e *emitter) core() error {
 	fmt.Fprintf(b, "    output reg  [31:0] nstep\n);\n")
 	e.phaseList()
 	e.memories()
+	fmt.Fprintf(b, "%s", readMarker)
 	e.propWires()
 	e.plasticKernels()
 	e.synEvent()
 	e.neuronKernels()
+	e.readPorts()
 	e.outputs()
 	e.controller()
+	src := b.String()
+	b.Reset()
+	b.WriteString(strings.Replace(src, readMarker, e.readDecls(), 1))
 	return nil
 }
+
+// readMarker is where the read registers are declared, once all reads
+// are known.
+const readMarker = "\n    //@@READS@@\n"
 
 // phaseList lists the step controller's phases in step order and declares
 // its registers.
@@ -481,13 +501,14 @@ func (e *emitter) propWires() {
 			fmt.Fprintf(b, "    wire [%d:0] %s = (sl_%s >= %d'd%d) ? sl_%s - %d'd%d : sl_%s + %d'd%d;\n", slw-1, rs, pre.id, slw, d, pre.id, slw, d, pre.id, slw, pre.depth-d)
 		}
 		lw := clog2(pre.size)
-		fmt.Fprintf(b, "    wire [%d:0] p%d_n = sc_%s[%s];\n", ubits(int64(pre.size))-1, ph.k, pre.id, rs)
-		fmt.Fprintf(b, "    wire [%d:0] p%d_pre = sq_%s[%s];\n", lw-1, ph.k, pre.id, e.histAddr(pre, rs, "i", e.iw))
+		fmt.Fprintf(b, "    wire [%d:0] p%d_n = %s;\n", ubits(int64(pre.size))-1, ph.k, e.read("sc_"+pre.id, rs, 1, ph.id))
+		fmt.Fprintf(b, "    wire [%d:0] p%d_pre = %s;\n", lw-1, ph.k, e.read("sq_"+pre.id, e.histAddr(pre, rs, "i", e.iw), 1, ph.id))
 		if !p.Dense {
 			rw := clog2(p.NPre + 1)
 			fmt.Fprintf(b, "    wire [%d:0] p%d_i1 = %s + 1'b1;\n", rw-1, ph.k, zext(fmt.Sprintf("p%d_pre", ph.k), lw, rw))
-			fmt.Fprintf(b, "    wire [%d:0] p%d_lo = p%d_rp[%s];\n    wire [%d:0] p%d_hi = p%d_rp[p%d_i1];\n", e.kw-1, ph.k, ph.k, zext(fmt.Sprintf("p%d_pre", ph.k), lw, rw),
-				e.kw-1, ph.k, ph.k, ph.k)
+			rp := fmt.Sprintf("p%d_rp", ph.k)
+			fmt.Fprintf(b, "    wire [%d:0] p%d_lo = %s;\n    wire [%d:0] p%d_hi = %s;\n", e.kw-1, ph.k, e.read(rp, zext(fmt.Sprintf("p%d_pre", ph.k), lw, rw), 2, ph.id),
+				e.kw-1, ph.k, e.read(rp, fmt.Sprintf("p%d_i1", ph.k), 2, ph.id))
 		}
 	}
 	for _, ph := range e.phases {
@@ -495,8 +516,8 @@ func (e *emitter) propWires() {
 			continue
 		}
 		post := ph.node
-		fmt.Fprintf(b, "    wire [%d:0] p%d_pn = sc_%s[%s];\n", ubits(int64(post.size))-1, ph.k, post.id, e.slot(post))
-		fmt.Fprintf(b, "    wire [%d:0] p%d_pj = sq_%s[%s];\n", clog2(post.size)-1, ph.k, post.id, e.histAddr(post, e.slot(post), "i", e.iw))
+		fmt.Fprintf(b, "    wire [%d:0] p%d_pn = %s;\n", ubits(int64(post.size))-1, ph.k, e.read("sc_"+post.id, e.slot(post), 1, ph.id))
+		fmt.Fprintf(b, "    wire [%d:0] p%d_pj = %s;\n", clog2(post.size)-1, ph.k, e.read("sq_"+post.id, e.histAddr(post, e.slot(post), "i", e.iw), 1, ph.id))
 	}
 }
 
@@ -533,29 +554,30 @@ func (e *emitter) plasticKernels() {
 			return st
 		}
 		a := gate(fmt.Sprintf("tx%d_a", k), xa, ph.id, zext("i", e.iw, xa))
-		run(fmt.Sprintf("tx%d", k), pl.TickPre, []bind{{pl.Pre, px, a}})
+		run(fmt.Sprintf("tx%d", k), pl.TickPre, []bind{{pl.Pre, px, a, ph.id}})
 		a = gate(fmt.Sprintf("ty%d_a", k), ya, ph.id, zext("i", e.iw, ya))
-		run(fmt.Sprintf("ty%d", k), pl.TickPost, []bind{{pl.Post, py, a}})
+		run(fmt.Sprintf("ty%d", k), pl.TickPost, []bind{{pl.Post, py, a, ph.id}})
 		prop, postPh := fmt.Sprintf("PH_PROP_%d", k), fmt.Sprintf("PH_POST_%d", k)
 		a = gate(fmt.Sprintf("bx%d_a", k), xa, prop, zext(fmt.Sprintf("p%d_pre", k), clog2(ph.node.size), xa))
-		run(fmt.Sprintf("bx%d", k), pl.PreOne, []bind{{pl.Pre, px, a}})
+		run(fmt.Sprintf("bx%d", k), pl.PreOne, []bind{{pl.Pre, px, a, prop}})
 		tgt := zext("j", e.iw, ya)
 		if !p.Dense {
-			tgt = zext(fmt.Sprintf("p%d_col[%s]", k, zext("k", e.kw, sa)), clog2(max(post.size, 2)), ya)
+			tgt = zext(e.read(fmt.Sprintf("p%d_col", k), zext("k", e.kw, sa), 1, prop), clog2(max(post.size, 2)), ya)
 		}
 		wa := gate(fmt.Sprintf("ow%d_a", k), sa, prop, zext("k", e.kw, sa))
 		ya2 := gate(fmt.Sprintf("oy%d_a", k), ya, prop, tgt)
-		st := run(fmt.Sprintf("op%d", k), pl.OnPre, []bind{{pl.W, pw, wa}, {pl.Post, py, ya2}})
+		st := run(fmt.Sprintf("op%d", k), pl.OnPre, []bind{{pl.W, pw, wa, prop}, {pl.Post, py, ya2, prop}})
 		e.plOut[k] = st.vals[pl.OnPre.Out]
 		e.wmax = max(e.wmax, e.plOut[k].w)
 		a = gate(fmt.Sprintf("by%d_a", k), ya, postPh, fmt.Sprintf("p%d_pj", k))
-		run(fmt.Sprintf("by%d", k), pl.PostOne, []bind{{pl.Post, py, a}})
-		wa = gate(fmt.Sprintf("qw%d_a", k), sa, postPh, zext(fmt.Sprintf("p%d_cs[%s]", k, zext("k", e.kw, sa)), e.kw, sa))
-		xa2 := gate(fmt.Sprintf("qx%d_a", k), xa, postPh, zext(fmt.Sprintf("p%d_cq[%s]", k, zext("k", e.kw, sa)), clog2(max(p.NPre, 2)), xa))
-		run(fmt.Sprintf("oq%d", k), pl.OnPost, []bind{{pl.W, pw, wa}, {pl.Pre, px, xa2}})
+		run(fmt.Sprintf("by%d", k), pl.PostOne, []bind{{pl.Post, py, a, postPh}})
+		wa = gate(fmt.Sprintf("qw%d_a", k), sa, postPh, zext(e.read(fmt.Sprintf("p%d_cs", k), zext("k", e.kw, sa), 1, postPh), e.kw, sa))
+		xa2 := gate(fmt.Sprintf("qx%d_a", k), xa, postPh, zext(e.read(fmt.Sprintf("p%d_cq", k), zext("k", e.kw, sa), 1, postPh), clog2(max(p.NPre, 2)), xa))
+		run(fmt.Sprintf("oq%d", k), pl.OnPost, []bind{{pl.W, pw, wa, postPh}, {pl.Pre, px, xa2, postPh}})
 		rw := clog2(post.size + 1)
 		fmt.Fprintf(b, "    wire [%d:0] p%d_j1 = %s + 1'b1;\n", rw-1, k, zext(fmt.Sprintf("p%d_pj", k), ya, rw))
-		fmt.Fprintf(b, "    wire [%d:0] p%d_clo = p%d_cp[%s];\n    wire [%d:0] p%d_chi = p%d_cp[p%d_j1];\n", e.kw-1, k, k, zext(fmt.Sprintf("p%d_pj", k), ya, rw), e.kw-1, k, k, k)
+		cp := fmt.Sprintf("p%d_cp", k)
+		fmt.Fprintf(b, "    wire [%d:0] p%d_clo = %s;\n    wire [%d:0] p%d_chi = %s;\n", e.kw-1, k, e.read(cp, zext(fmt.Sprintf("p%d_pj", k), ya, rw), 2, postPh), e.kw-1, k, e.read(cp, fmt.Sprintf("p%d_j1", k), 2, postPh))
 	}
 	if plastic {
 		fmt.Fprintf(b, "    // verilator lint_on UNUSED\n    // verilator lint_on WIDTH\n")
@@ -582,7 +604,7 @@ func (e *emitter) synEvent() {
 		p := ph.proj
 		post := e.byName[p.Post]
 		if !p.Dense {
-			col := fmt.Sprintf("p%d_col[%s]", ph.k, zext("k", e.kw, clog2(max(1, len(p.Col)))))
+			col := e.read(fmt.Sprintf("p%d_col", ph.k), zext("k", e.kw, clog2(max(1, len(p.Col)))), 1, ph.id)
 			tgt = append(tgt, fmt.Sprintf("(ph == %s) ? %s : ", ph.id, zext(col, clog2(max(post.size, 2)), tw)))
 		} else {
 			tgt = append(tgt, fmt.Sprintf("(ph == %s) ? %s : ", ph.id, zext("j", e.iw, tw)))
@@ -593,7 +615,7 @@ func (e *emitter) synEvent() {
 			wsel = append(wsel, fmt.Sprintf("(ph == %s) ? p%d_dw : ", ph.id, ph.k))
 		} else if p.W != nil {
 			// sign-extended to syn_w's width: projections' weight memories differ
-			w := fmt.Sprintf("p%d_w[%s]", ph.k, zext("k", e.kw, clog2(max(1, len(p.W)))))
+			w := e.read(fmt.Sprintf("p%d_w", ph.k), zext("k", e.kw, clog2(max(1, len(p.W)))), 1, ph.id)
 			if ww := e.wbits[ph.k]; ww < e.wmax {
 				w = fmt.Sprintf("{{%d{%s[%d]}}, %s}", e.wmax-ww, w, ww-1, w)
 			}
@@ -627,7 +649,7 @@ func (e *emitter) neuronKernels() {
 		fmt.Fprintf(b, "\n    // population %s: update and threshold of neuron i\n", n.name)
 		// the address is held outside the phase, so the logic stays quiet
 		fmt.Fprintf(b, "    wire [%d:0] %s_a = (ph == PH_UPD_%s) ? i[%d:0] : %d'd0;\n", aw-1, pre, n.id, aw-1, aw)
-		st := e.loads(e.g, n, pre, pre+"_a")
+		st := e.loads(e.g, n, pre, pre+"_a", 1, "PH_UPD_"+n.id)
 		for vi, v := range m.Vars {
 			if v.Kind == iir.InputVar && v.Cleared {
 				sum := lit(0, 2)
@@ -664,9 +686,10 @@ func (e *emitter) neuronKernels() {
 		if m.Reset != nil {
 			pre := "r_" + n.id
 			fmt.Fprintf(b, "\n    // population %s: reset of neuron i\n", n.name)
-			fmt.Fprintf(b, "    wire [%d:0] %s_n = sc_%s[%s];\n", ubits(int64(n.size))-1, pre, n.id, e.slot(n))
-			fmt.Fprintf(b, "    wire [%d:0] %s_a = (ph == PH_RST_%s) ? sq_%s[%s] : %d'd0;\n", aw-1, pre, n.id, n.id, e.histAddr(n, e.slot(n), "i", e.iw), aw)
-			st := e.loads(e.g, n, pre, pre+"_a")
+			rst := "PH_RST_" + n.id
+			fmt.Fprintf(b, "    wire [%d:0] %s_n = %s;\n", ubits(int64(n.size))-1, pre, e.read("sc_"+n.id, e.slot(n), 1, rst))
+			fmt.Fprintf(b, "    wire [%d:0] %s_a = (ph == PH_RST_%s) ? %s : %d'd0;\n", aw-1, pre, n.id, e.read("sq_"+n.id, e.histAddr(n, e.slot(n), "i", e.iw), 1, rst), aw)
+			st := e.loads(e.g, n, pre, pre+"_a", 2, rst)
 			e.g.kernel(m.Reset, pre+"_r", st)
 			ws := e.stores(n, st, pre+"_a")
 			e.writes["PH_RST_"+n.id] = ws
@@ -675,10 +698,11 @@ func (e *emitter) neuronKernels() {
 		for pi, pt := range m.Ports {
 			pre := fmt.Sprintf("e_%s_%d", n.id, pi)
 			fmt.Fprintf(b, "\n    // population %s: port %s at the event's target\n", n.name, pt.Name)
-			var on []string
+			var on, onPh []string
 			for _, ph := range e.phases {
 				if ph.kind == "PROP" && ph.proj.Post == n.name && ph.proj.Port == pi {
 					on = append(on, "ph == "+ph.id)
+					onPh = append(onPh, ph.id)
 				}
 			}
 			if len(on) == 0 { // no projection reaches the port
@@ -686,7 +710,7 @@ func (e *emitter) neuronKernels() {
 			} else {
 				fmt.Fprintf(b, "    wire [%d:0] %s_a = (%s) ? syn_tgt[%d:0] : %d'd0;\n", aw-1, pre, strings.Join(on, " || "), aw-1, aw)
 			}
-			st := e.loads(e.g, n, pre, pre+"_a")
+			st := e.loads(e.g, n, pre, pre+"_a", 2, onPh...)
 			st.weight = sig{"syn_w", e.wmax}
 			e.g.kernel(pt.Kernel, pre+"_p", st)
 			e.portWrites[n.name+"/"+pt.Name] = e.stores(n, st, pre+"_a")
@@ -709,7 +733,7 @@ func (e *emitter) outputs() {
 	if len(ov) == 0 {
 		ov = []string{"1'b0"}
 	}
-	fmt.Fprintf(b, "\n    assign out_valid = %s;\n", strings.Join(ov, " || "))
+	fmt.Fprintf(b, "\n    assign out_valid = commit && (%s);\n", strings.Join(ov, " || "))
 	fmt.Fprintf(b, "    assign out_addr = %s%d'd0;\n", strings.Join(oa, ""), e.oaw)
 }
 
@@ -723,18 +747,24 @@ func (e *emitter) controller() {
 			fmt.Fprintf(b, "    // verilator lint_off UNUSEDSIGNAL\n    wire [%d:0] in_local_%s = in_addr - %d'd%d;\n    // verilator lint_on UNUSEDSIGNAL\n", e.iaw-1, n.id, e.iaw, n.base)
 		}
 		if n.input && n.size > 0 {
-			fmt.Fprintf(b, "    wire [%d:0] in_n_%s = sc_%s[%s]; // spikes written so far\n", ubits(int64(n.size))-1, n.id, n.id, e.slot(n))
+			e.used["in_n_"+n.id] = true
+			fmt.Fprintf(b, "    reg [%d:0] in_n_%s; // spikes written so far this step\n", ubits(int64(n.size))-1, n.id)
 		}
 	}
-	fmt.Fprintf(b, "\n    always @(posedge clk) begin\n        done <= 1'b0;\n        if (rst) begin\n")
+	fmt.Fprintf(b, "\n    // phases other than IDLE act at commit, the last clock of a logical cycle\n")
+	fmt.Fprintf(b, "    always @(posedge clk) begin\n        done <= 1'b0;\n        if (rst) begin\n")
 	fmt.Fprintf(b, "            ph <= PH_IDLE;\n            busy <= 1'b0;\n            nstep <= 32'd0;\n            i <= %d'd0;\n            k <= %d'd0;\n            j <= %d'd0;\n            row <= 1'b0;\n            cnt <= %d'd0;\n", e.iw, e.kw, e.iw, ubits(int64(e.maxN)))
 	for _, n := range e.nodes {
 		if n.size > 0 && n.depth > 1 {
 			fmt.Fprintf(b, "            sl_%s <= %d'd0;\n", n.id, clog2(n.depth))
 		}
 	}
-	fmt.Fprintf(b, "        end else begin\n            case (ph)\n")
-	fmt.Fprintf(b, "            PH_IDLE: begin\n")
+	for _, n := range e.nodes {
+		if n.input && n.size > 0 {
+			fmt.Fprintf(b, "            in_n_%s <= %d'd0;\n", n.id, ubits(int64(n.size)))
+		}
+	}
+	fmt.Fprintf(b, "        end else if (ph == PH_IDLE) begin\n")
 	for _, n := range e.nodes {
 		if n.input && n.size > 0 {
 			cond := []string{"in_we"}
@@ -750,14 +780,20 @@ func (e *emitter) controller() {
 			}
 			fmt.Fprintf(b, "                if (%s) begin\n", strings.Join(cond, " && "))
 			fmt.Fprintf(b, "                    sq_%s[%s] <= %s;\n", n.id, e.histAddr(n, e.slot(n), fmt.Sprintf("in_n_%s", n.id), ubits(int64(n.size))), zext(local, e.iaw, clog2(n.size)))
-			fmt.Fprintf(b, "                    sc_%s[%s] <= in_n_%s + 1'b1;\n                end\n", n.id, e.slot(n), n.id)
+			fmt.Fprintf(b, "                    sc_%s[%s] <= in_n_%s + 1'b1;\n                    in_n_%s <= in_n_%s + 1'b1;\n                end\n", n.id, e.slot(n), n.id, n.id, n.id)
 		}
 	}
 	first := "PH_FIN"
 	if len(e.phases) > 0 {
 		first = e.phases[0].id
 	}
-	fmt.Fprintf(b, "                if (step) begin\n                    ph <= %s;\n                    busy <= 1'b1;\n                    i <= %d'd0;\n                end\n            end\n", first, e.iw)
+	fmt.Fprintf(b, "                if (step) begin\n                    ph <= %s;\n                    busy <= 1'b1;\n                    i <= %d'd0;\n", first, e.iw)
+	for _, n := range e.nodes {
+		if n.input && n.size > 0 {
+			fmt.Fprintf(b, "                    in_n_%s <= %d'd0;\n", n.id, ubits(int64(n.size)))
+		}
+	}
+	fmt.Fprintf(b, "                end\n        end else if (commit) begin\n            case (ph)\n")
 	for k, ph := range e.phases {
 		next := "PH_FIN"
 		if k+1 < len(e.phases) {
@@ -930,22 +966,23 @@ func (e *emitter) histAddr(n *node, slot, idx string, idxw int) string {
 }
 
 // loads reads every variable of n at address a into the kernel state.
-func (e *emitter) loads(g *kgen, n *node, pre, a string) *kstate {
+func (e *emitter) loads(g *kgen, n *node, pre, a string, level int, phases ...string) *kstate {
 	m := n.pop.Model
 	st := &kstate{cur: map[*iir.Var]sig{}, loaded: map[*iir.Var]sig{}, ref: m.Ref, vals: map[*iir.Op]sig{}}
 	for k, v := range m.Vars {
 		mem := e.mems[n.name+"/"+v.Name]
 		if v.Kind == iir.LFSRVar {
 			st.lfsr0 = fmt.Sprintf("%s_lfsr", pre)
-			fmt.Fprintf(g.b, "    wire [%d:0] %s = %s[%s];\n", v.Width-1, st.lfsr0, mem, a)
+			fmt.Fprintf(g.b, "    wire [%d:0] %s = %s;\n", v.Width-1, st.lfsr0, e.read(mem, a, level, phases...))
 			st.lfsr = st.lfsr0
 			continue
 		}
 		name := fmt.Sprintf("%s_v%d", pre, k)
+		rd := e.read(mem, a, level, phases...)
 		if v.Signed {
-			st.cur[v] = g.def(name, v.Width, fmt.Sprintf("%s[%s]", mem, a))
+			st.cur[v] = g.def(name, v.Width, rd)
 		} else {
-			st.cur[v] = g.def(name, v.Width+1, fmt.Sprintf("{1'b0, %s[%s]}", mem, a))
+			st.cur[v] = g.def(name, v.Width+1, fmt.Sprintf("{1'b0, %s}", rd))
 		}
 		st.loaded[v] = st.cur[v]
 	}
@@ -973,9 +1010,10 @@ func (e *emitter) stores(n *node, st *kstate, a string) []string {
 // bind is a variable read from (and written back to) a memory at an
 // address.
 type bind struct {
-	v    *iir.Var
-	mem  string
-	addr string
+	v     *iir.Var
+	mem   string
+	addr  string
+	phase string // the phase it is read in
 }
 
 // bind loads the bound variables into a kernel state.
@@ -983,10 +1021,11 @@ func (e *emitter) bind(g *kgen, pre string, bs []bind) *kstate {
 	st := &kstate{cur: map[*iir.Var]sig{}, loaded: map[*iir.Var]sig{}, vals: map[*iir.Op]sig{}}
 	for k, x := range bs {
 		name := fmt.Sprintf("%s_v%d", pre, k)
+		rd := e.read(x.mem, x.addr, 2, x.phase)
 		if x.v.Signed {
-			st.cur[x.v] = g.def(name, x.v.Width, fmt.Sprintf("%s[%s]", x.mem, x.addr))
+			st.cur[x.v] = g.def(name, x.v.Width, rd)
 		} else {
-			st.cur[x.v] = g.def(name, x.v.Width+1, fmt.Sprintf("{1'b0, %s[%s]}", x.mem, x.addr))
+			st.cur[x.v] = g.def(name, x.v.Width+1, fmt.Sprintf("{1'b0, %s}", rd))
 		}
 		st.loaded[x.v] = st.cur[x.v]
 	}

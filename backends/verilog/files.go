@@ -123,6 +123,8 @@ func (e *emitter) testbench() {
 	js, _ := json.MarshalIndent(e.amap, "", "  ")
 	e.files["memory_map.json"] = append(js, '\n')
 	e.files["synth.ys"] = []byte(SynthScript)
+	e.files[FPGATop+".v"] = []byte(e.fpgaTop())
+	e.files["Makefile"] = []byte(e.makefile())
 	e.files["README.md"] = []byte(e.readme())
 }
 
@@ -135,7 +137,7 @@ the one of backends/fixed, so the design gives the same spikes and state.
 
 Files:
 
-- `+"`%s.v`"+`: the core (Verilog-2005): one neuron update or one synaptic event per clock
+- `+"`%s.v`"+`: the core (Verilog-2005): one neuron update or one synaptic event per logical cycle
 - `+"`tb.v`"+`: testbench: reads `+"`input_spikes.txt`"+`, runs %d steps, writes
   `+"`output_spikes.txt`"+` ("step neuron") and the final state memories `+"`final_*.hex`"+`
 - `+"`*.hex`"+`: `+"`$readmemh`"+` images of the state, spike-list and synapse memories
@@ -144,6 +146,7 @@ Files:
 - `+"`input_spikes.txt`"+`: the spike inputs' events, drawn by the Go simulator (same seed)
 - `+"`expected_spikes.txt`"+`: the spikes of the Go bit-accurate simulator
 - `+"`synth.ys`"+`: the yosys script of `+"`snnc build --synth`"+`
+- `+"`%s.v`"+`, `+"`Makefile`"+`: the FPGA top and the commands (`+"`make sim lint synth fpga`"+`)
 
 Simulate with Icarus Verilog (run in this directory: the images are read
 from the working directory):
@@ -166,14 +169,28 @@ or distributed RAM would hold them):
 Interface: while `+"`busy`"+` is low the host writes the step's input spikes
 (`+"`in_we`"+`, `+"`in_addr`"+`, in ascending order), pulses `+"`step`"+` and waits for the one-cycle `+"`done`"+`;
 `+"`out_valid`"+`/`+"`out_addr`"+` report each spike during the step. The
-memories read asynchronously (distributed RAM).
+memories are read synchronously (registered read ports, as block RAM
+reads): one neuron update or synaptic event takes %d clocks, the last of
+which writes the memories.
+
+FPGA (iCE40, the open toolchain: yosys, nextpnr-ice40, icepack):
+
+    make fpga                            # iCE40 HX8K (CT256), pins placed by nextpnr
+    make fpga DEVICE=up5k PACKAGE=sg48   # iCE40 UP5K
+
+synthesizes `+"`%s.v`"+` (the core without its step counter) with `+"`synth_ice40`"+`
+(memories in block RAM), places and routes it with `+"`nextpnr-ice40`"+`
+(utilisation and Fmax in `+"`nextpnr_report.json`"+`) and packs `+"`%s.bin`"+`.
+Pins are left to the placer: add `+"`--pcf board.pcf`"+` to the nextpnr command
+for a board. `+"`snnc build --target verilog --fpga ice40-up5k`"+` runs the same flow
+and reports the figures with the real-time factor.
 
 Reset: `+"`rst`"+` resets the controller only (phase, counters, `+"`nstep`"+`, the
 spike-list slots). It does not reset the state, synapse or spike-list
 memories: they hold their `+"`$readmemh`"+` images from configuration and keep
 evolving. To start a run again from the initial state, reload the images
 (reconfigure the FPGA, or rerun the simulation).
-`, e.tr.Program.Profile.Name, Top, e.tr.Steps, Top, Top, Top)
+`, e.tr.Program.Profile.Name, Top, e.tr.Steps, FPGATop, Top, Top, Top, e.maxLevel+1, FPGATop, FPGATop)
 	return b.String()
 }
 

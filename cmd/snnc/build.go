@@ -14,6 +14,7 @@ import (
 
 	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/backends/gocode"
+	"github.com/snnc/snnc/backends/verilog"
 	"github.com/snnc/snnc/lang"
 	"github.com/snnc/snnc/passes"
 )
@@ -62,9 +63,14 @@ Verilog-2005 of the model's integer IR for a fixed-point profile (--profile,
 default q16), bit-identical to snnc run --profile PROFILE, with memory images,
 a testbench and the input spikes of the run (--duration, --seed), into the
 directory -o; --synth also runs yosys and reports cells, flip-flops and
-memory bits.
+memory bits; --fpga DEVICE (ice40-hx8k, ice40-up5k, ice40-hx1k) runs the
+iCE40 flow (yosys synth_ice40, nextpnr-ice40 with the pins left to the
+placer, icepack), writes the bitstream snn_fpga.bin and reports logic
+cells, block RAMs, Fmax and the real-time factor of the testbench's run
+(make fpga in the directory runs the same commands).
   snnc build --target verilog examples/cuba.snn -o cuba_hw --duration 100ms
-  snnc build --target verilog --synth bench/models/cuba256.snn -o cuba256_hw`,
+  snnc build --target verilog --synth bench/models/cuba256.snn -o cuba256_hw
+  snnc build --target verilog --profile xylo --fpga ice40-up5k examples/hardware/xylo_recurrent.snn -o xylo_hw`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			path := args[0]
@@ -98,8 +104,13 @@ memory bits.
 					return err
 				}
 				opt.Passes.Target = vf.profile // Compile quantizes for it
-			} else if vf.synth || cmd.Flags().Changed("profile") {
-				return usagef("--synth and --profile need --target verilog")
+			} else if vf.synth || vf.fpga != "" || cmd.Flags().Changed("profile") {
+				return usagef("--synth, --fpga and --profile need --target verilog")
+			}
+			if vf.fpga != "" {
+				if _, err := verilog.LookupDevice(vf.fpga); err != nil {
+					return usage(err)
+				}
 			}
 			vf.seedSet = cmd.Flags().Changed("seed")
 			opt.Plan = !be.integer // the Go program is printed from the execution plan
@@ -118,6 +129,7 @@ memory bits.
 	f.StringVar(&tgt, "target", "go", "what to make: "+buildTargets(true))
 	f.StringVar(&vf.profile, "profile", "q16", "--target verilog: fixed-point profile (q16, loihi, xylo or a JSON file)")
 	f.BoolVar(&vf.synth, "synth", false, "--target verilog: synthesize with yosys and report the resources")
+	f.StringVar(&vf.fpga, "fpga", "", "--target verilog: place and route for an iCE40 (ice40-hx8k, ice40-up5k, ice40-hx1k) and write the bitstream")
 	f.StringVar(&vf.duration, "duration", "", "--target verilog: steps of the testbench, as simulated time (default: the run's)")
 	f.Int64Var(&vf.seed, "seed", 0, "--target verilog: seed of the input spikes and initial values (default: the network's)")
 	f.BoolVar(&plot, "plot", false, "link the PNG plots into the executable, for its --plot")

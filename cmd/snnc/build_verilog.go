@@ -14,6 +14,7 @@ import (
 type verilogFlags struct {
 	profile  string
 	synth    bool
+	fpga     string // an iCE40 device (verilog.Devices)
 	duration string
 	seed     int64
 	seedSet  bool
@@ -67,5 +68,37 @@ func buildVerilog(j buildJob) error {
 		}
 		fmt.Fprintf(stdout, "yosys: %s\n", r)
 	}
+	if vf.fpga != "" {
+		dev, err := verilog.LookupDevice(vf.fpga)
+		if err != nil {
+			return usage(err)
+		}
+		r, err := verilog.FPGA(out, dev)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s\n", r)
+		fmt.Fprintf(stdout, "%s\n", realTime(d, r))
+	}
 	return nil
+}
+
+// realTime reports the clocks per step of the testbench's run and the
+// real-time factor at Fmax: the time the FPGA takes for a step over the
+// model's dt.
+func realTime(d *verilog.Design, r *verilog.FPGAReport) string {
+	cl := d.StepClocks()
+	var sum, peak int64
+	for _, c := range cl {
+		sum += c
+		peak = max(peak, c)
+	}
+	if len(cl) == 0 {
+		return "no steps: no real-time factor"
+	}
+	mean := float64(sum) / float64(len(cl))
+	dt := d.Trace.Program.Dt
+	rtf := mean / (r.FmaxMHz * 1e6) / dt
+	return fmt.Sprintf("%.0f clocks per step on average (%d at most) over %d steps: at %.1f MHz a step of %g ms takes %.3g µs, %.3g× real time (%s)",
+		mean, peak, len(cl), r.FmaxMHz, dt*1e3, mean/r.FmaxMHz, rtf, map[bool]string{true: "faster than real time", false: "slower than real time"}[rtf < 1])
 }

@@ -1,0 +1,147 @@
+package verilog_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/snnc/snnc/ir/iir"
+	"github.com/snnc/snnc/quantize"
+)
+
+// exampleSteps: the shipped examples that lower on q16 and the simulated
+// time their co-simulation runs (long enough for spikes).
+var exampleSteps = map[string]float64{
+	"cuba":          0.005,
+	"coba":          0.005,
+	"homeostasis":   0.15,
+	"stdp_song2000": 0.05,
+}
+
+// exampleRefusals: the examples q16 refuses and the feature their first
+// error names.
+var exampleRefusals = map[string]string{
+	"adex_patterns":     "exp of a state variable",
+	"ahmad_hawkins2016": "dendrite",
+	"davies2023":        "plastic synapse GatedNearestSTDP",
+	"dendrites":         "dendrite",
+	"feast":             "sqrt of a state variable",
+	"hao2018":           "plastic synapse GatedSymSTDP",
+	"hodgkin_huxley":    "rising threshold",
+	"plasticity_rules":  "plastic synapse MultSTDP",
+	"tsodyks_markram":   "plastic synapse TsodyksMarkram",
+}
+
+func exampleFiles(t *testing.T) []string {
+	models, _ := filepath.Glob("../../examples/*.snn")
+	more, _ := filepath.Glob("../../examples/*/*.snn")
+	models = append(models, more...)
+	if len(models) < 10 {
+		t.Fatalf("found %d examples", len(models))
+	}
+	return models
+}
+
+// TestExamplesOnQ16 (issue 17 item 8): every shipped example either lowers
+// to q16 and its Verilog co-simulates bit-exact in Icarus (spikes step by
+// step, final state word for word), or q16 refuses it with positioned
+// errors, the first naming the feature. A new example fails here until it
+// is classified.
+func TestExamplesOnQ16(t *testing.T) {
+	needTools(t)
+	prof, err := iir.LoadProfile("q16")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range exampleFiles(t) {
+		name := strings.TrimSuffix(filepath.Base(m), ".snn")
+		t.Run(name, func(t *testing.T) {
+			p := compileFile(t, m)
+			q, diags := quantize.Lower(p, prof)
+			dur, lowers := exampleSteps[name]
+			feature, refused := exampleRefusals[name]
+			switch {
+			case q != nil && lowers:
+				d := design(t, p, "q16", dur, 1)
+				dir := iverilog(t, d)
+				if n := compare(t, d, dir); n == 0 {
+					t.Fatalf("no spikes in %g s: the co-simulation checks nothing", dur)
+				} else {
+					t.Logf("%d spikes and the final state identical", n)
+				}
+			case q == nil && refused:
+				if len(diags) == 0 {
+					t.Fatal("refused without a diagnostic")
+				}
+				for _, d := range diags {
+					if !d.Pos.IsValid() || d.Pos.File == "" {
+						t.Errorf("diagnostic without a position: %s", d.Error())
+					}
+				}
+				if !strings.Contains(diags[0].Msg, feature) || !strings.Contains(diags[0].Msg, "q16") {
+					t.Errorf("first error %q does not name %q on q16", diags[0].Error(), feature)
+				}
+			case q != nil:
+				t.Errorf("%s lowers on q16: add it to exampleSteps (co-simulated)", m)
+			default:
+				t.Errorf("%s is refused on q16 (%v): add it to exampleRefusals with the feature", m, diags)
+			}
+		})
+	}
+}
+
+// TestExamplesTable: the README's table of examples × profiles says
+// "lowered" exactly where the profile lowers the example (every example
+// has a row).
+func TestExamplesTable(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string][]string{}
+	in := false
+	for _, l := range strings.Split(string(readme), "\n") {
+		if strings.HasPrefix(l, "| example | q16 | loihi | xylo |") {
+			in = true
+			continue
+		}
+		if in && !strings.HasPrefix(l, "|") {
+			break
+		}
+		if !in || strings.HasPrefix(l, "|---") {
+			continue
+		}
+		cells := strings.Split(strings.Trim(l, "|"), "|")
+		if len(cells) != 4 {
+			t.Fatalf("README row %q: want 4 cells", l)
+		}
+		for _, n := range strings.Split(cells[0], ",") {
+			rows[strings.TrimSpace(n)] = cells[1:]
+		}
+	}
+	if len(rows) == 0 {
+		t.Fatal("no table of examples in README.md")
+	}
+	profiles := []string{"q16", "loihi", "xylo"}
+	for _, m := range exampleFiles(t) {
+		name := strings.TrimSuffix(filepath.Base(m), ".snn")
+		row, ok := rows[name]
+		if !ok {
+			t.Errorf("README's table has no row for %s", name)
+			continue
+		}
+		p := compileFile(t, m)
+		for k, pn := range profiles {
+			prof, err := iir.LoadProfile(pn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q, _ := quantize.Lower(p, prof)
+			said := strings.HasPrefix(strings.TrimSpace(row[k]), "lowered")
+			if said != (q != nil) {
+				t.Errorf("README says %q for %s on %s, but it lowers: %v", strings.TrimSpace(row[k]), name, pn, q != nil)
+			}
+		}
+	}
+}
