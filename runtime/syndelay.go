@@ -125,6 +125,25 @@ func (d *SynDelays) Len() int64 { return int64(len(d.D8) + len(d.D16)) }
 // Bytes is the memory the delays take.
 func (d *SynDelays) Bytes() int64 { return int64(len(d.D8)) + 2*int64(len(d.D16)) }
 
+// Move gives synapse dst the delay of synapse src (dst <= src), for
+// compacting the synapses a rank keeps of a split run.
+func (d *SynDelays) Move(dst, src int64) {
+	if d.D8 != nil {
+		d.D8[dst] = d.D8[src]
+	} else {
+		d.D16[dst] = d.D16[src]
+	}
+}
+
+// Truncate keeps the first n synapses' delays (copied: the rest is freed).
+func (d *SynDelays) Truncate(n int64) {
+	if d.D8 != nil {
+		d.D8 = slices.Clone(d.D8[:n])
+	} else {
+		d.D16 = slices.Clone(d.D16[:n])
+	}
+}
+
 // Steps returns synapse s's delay in steps.
 func (d *SynDelays) Steps(s int64) int {
 	if d.D8 != nil {

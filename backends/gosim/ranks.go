@@ -193,6 +193,9 @@ func (s *sim) keepOwn() {
 						if pr.weights != nil {
 							pr.weights[k] = pr.weights[syn]
 						}
+						if pr.sdel != nil {
+							pr.sdel.Move(k, syn)
+						}
 						k++
 					}
 				}
@@ -201,6 +204,9 @@ func (s *sim) keepOwn() {
 			c.Col = slices.Clone(c.Col[:k])
 			if pr.weights != nil {
 				pr.weights = slices.Clone(pr.weights[:k])
+			}
+			if pr.sdel != nil {
+				pr.sdel.Truncate(k)
 			}
 		case pr.rows != nil:
 			r, k, a := pr.rows, 0, 0
@@ -224,6 +230,9 @@ func (s *sim) keepOwn() {
 					if pr.weights != nil {
 						pr.weights[k] = pr.weights[syn]
 					}
+					if pr.sdel != nil {
+						pr.sdel.Move(int64(k), int64(syn))
+					}
 					k++
 				}
 				a = b
@@ -240,6 +249,9 @@ func (s *sim) keepOwn() {
 			}
 			if pr.weights != nil {
 				pr.weights = slices.Clone(pr.weights[:k])
+			}
+			if pr.sdel != nil {
+				pr.sdel.Truncate(int64(k))
 			}
 		}
 	}

@@ -103,6 +103,10 @@ func TestRanksIdentical(t *testing.T) {
 		{"../../examples/cuba.snn", "    record E.v[1590:1610], E.ge[790:810], I.v[0:3] every 1 ms"},
 		{"../../examples/coba.snn", "    record E.v[790:2410] every 2 ms"},
 		{"../../examples/stdp_song2000.snn", "    record N.v every 1 ms"},
+		// each synapse's own delay kept with the synapses a rank keeps
+		{"../../testdata/run/cuba_syndelay.snn", "    record E.ge[1590:1610] every 1 ms"},
+		// noise and draws keyed by neuron index, not by a rank's loop position
+		{"../../testdata/gocode/noise.snn", ""},
 	}
 	for _, m := range models {
 		t.Run(filepath.Base(m.path), func(t *testing.T) {
