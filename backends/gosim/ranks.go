@@ -10,14 +10,15 @@ import (
 )
 
 // Runs split over ranks (Options.Comm: MPI processes, or goroutines in
-// tests). Each rank owns a contiguous share of every pop's neurons
-// (runtime.Share, the same split everywhere), integrates, tests and checks
-// only those, and adds static synaptic events only onto them; after the
-// thresholds the ranks exchange the step's spikes (one Allgather: rank
-// order is index order, so every rank then holds the spikes one process
-// finds, in its order). Everything else is replicated, so it stays
-// identical: every rank builds the whole connectivity from the same
-// streams (it then delivers only its share), draws every input, runs the
+// tests). Each rank owns a contiguous share of every pop's neurons (a
+// fused group is one pop; runtime.Share, the same split everywhere),
+// integrates, tests and checks only those, and stores and adds static
+// synaptic events only onto them; after the thresholds the ranks exchange
+// the step's spikes (one Allgather: rank order is index order, so every
+// rank then holds the spikes one process finds, in its order). Everything
+// else is replicated, so it stays identical: every rank builds the whole
+// connectivity from the same streams (then keeps its share: keepOwn),
+// draws every input, runs the
 // synapse models of plastic projections on all their synapses (they may
 // read only synaptic state and spikes: refused otherwise), and gathers the
 // recorded neuron state from its owners before each sample. Rank 0 writes

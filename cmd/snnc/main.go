@@ -64,7 +64,7 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 	started := false
 	root.PersistentPreRun = func(*cobra.Command, []string) { started = true }
 	if err := root.Execute(); err != nil {
-		if _, ok := err.(errSilent); !ok {
+		if err.Error() != "" { // errSilent, reportedErr: printed already
 			fmt.Fprintf(stderr, "snnc: error: %v\n", err)
 		}
 		if !started || errors.As(err, new(usageError)) {

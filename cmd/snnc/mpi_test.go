@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // snncMPI builds snnc with MPI into a temporary directory.
@@ -167,4 +168,28 @@ func withRecordLine(t *testing.T, path, extra string) string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestMPIRunOutputError: rank 0 cannot open the output directory; the
+// other rank learns it instead of waiting for rank 0 in the run.
+func TestMPIRunOutputError(t *testing.T) {
+	bin := snncMPI(t)
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := mpirun(2, bin, "run", "../../examples/cuba.snn", "-q", "-o", filepath.Join(file, "out"))
+	done := make(chan struct{})
+	var out []byte
+	var err error
+	go func() { out, err = cmd.CombinedOutput(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Minute):
+		cmd.Process.Kill()
+		t.Fatal("the ranks hang")
+	}
+	if err == nil || !strings.Contains(string(out), "rank 0 of 2: output directory") {
+		t.Errorf("want rank 0's error:\n%s", out)
+	}
 }

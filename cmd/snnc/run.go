@@ -52,7 +52,7 @@ loihi, xylo or a JSON file) as in snnc ir and snnc build --target verilog;
 		RunE: func(cmd *cobra.Command, args []string) (err error) {
 			// under mpirun the ranks split the network; rank 0 prints and
 			// writes, the others only report their own errors
-			jb, err := startJob()
+			jb, err := startJob(stderr)
 			if err != nil {
 				return err
 			}
@@ -120,13 +120,16 @@ loihi, xylo or a JSON file) as in snnc ir and snnc build --target verilog;
 			sig := runtime.CatchSignals("snnc", stderr)
 			defer sig.Stop()
 			if jb.rank != 0 { // the others' share of the run; rank 0 writes it all
+				if err := jb.agree(nil); err != nil { // rank 0 could not open the outputs
+					return err
+				}
 				o.Interrupt, o.Started = sig.Done(), sig.Running
 				_, _, runErr := be.run(r, o)
 				return runErr
 			}
 			// the output directory is locked and known writable before the run
 			od, err := sig.OpenOut(out)
-			if err != nil {
+			if err := jb.agree(err); err != nil {
 				return err
 			}
 			defer od.Close()

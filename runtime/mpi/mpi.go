@@ -15,6 +15,9 @@ static int comm_size(int *s) { return MPI_Comm_size(MPI_COMM_WORLD, s); }
 static int allgather_int(int *send, int *recv) {
 	return MPI_Allgather(send, 1, MPI_INT, recv, 1, MPI_INT, MPI_COMM_WORLD);
 }
+static int allgather_int32(void *send, int n, void *recv) {
+	return MPI_Allgather(send, n, MPI_INT32_T, recv, n, MPI_INT32_T, MPI_COMM_WORLD);
+}
 static int allgatherv_int32(void *send, int n, void *recv, int *counts, int *displs) {
 	return MPI_Allgatherv(send, n, MPI_INT32_T, recv, counts, displs, MPI_INT32_T, MPI_COMM_WORLD);
 }
@@ -197,19 +200,60 @@ func Alltoallv(send []int32, sendCounts []int, recv []int32, counts []int) ([]in
 	return recv, counts, err
 }
 
-// World is MPI_COMM_WORLD as the runtime's Comm (after Init). A failed
-// collective aborts the job: MPI's default error handler does so before
-// returning anyway.
-func World() runtime.Comm { return world{} }
+// World is MPI_COMM_WORLD as the runtime's Comm (after Init). Its
+// Allgather is one MPI_Allgather of fixed blocks while every rank's data
+// fits (a step's spikes, usually), else a second MPI_Allgatherv with the
+// lengths the blocks carried; the block grows to what was needed, the
+// same on every rank. A failed collective aborts the job: MPI's default
+// error handler does so before returning anyway.
+func World() runtime.Comm { return &world{block: 64} }
 
-type world struct{}
+type world struct {
+	block int     // int32 per rank in the first collective: length, then data
+	out   []int32 // this rank's block
+	in    []int32 // every rank's
+}
 
-func (world) Rank() int { return rank }
-func (world) Size() int { return size }
-func (world) Allgather(send, recv []int32, counts []int) ([]int32, []int) {
-	recv, counts, err := Allgatherv(send, recv, counts)
-	if err != nil {
+func (*world) Rank() int { return rank }
+func (*world) Size() int { return size }
+
+func (w *world) Allgather(send, recv []int32, counts []int) ([]int32, []int) {
+	w.out = append(append(w.out[:0], int32(len(send))), send[:min(len(send), w.block-1)]...)
+	w.out = append(w.out, make([]int32, w.block-len(w.out))...)
+	if cap(w.in) < w.block*size {
+		w.in = make([]int32, w.block*size)
+	}
+	w.in = w.in[:w.block*size]
+	if check("Allgather", C.allgather_int32(unsafe.Pointer(&w.out[0]), C.int(w.block), unsafe.Pointer(&w.in[0]))) != nil {
 		Abort(1)
 	}
-	return recv, counts
+	recv, counts = recv[:0], counts[:0]
+	most := 0
+	for r := range size {
+		n := int(w.in[r*w.block])
+		counts = append(counts, n)
+		most = max(most, n)
+	}
+	if most < w.block {
+		for r, n := range counts {
+			recv = append(recv, w.in[r*w.block+1:r*w.block+1+n]...)
+		}
+		return recv, counts
+	}
+	// some rank's data did not fit: gather it all, with the lengths known
+	for w.block <= most {
+		w.block *= 2
+	}
+	cnt, disp := scratch[0].get(size), scratch[1].get(size)
+	total := 0
+	for r, n := range counts {
+		cnt[r], disp[r] = C.int(n), C.int(total)
+		total += n
+	}
+	recv = append(recv, make([]int32, total+1)...)
+	sbuf := append(send[:len(send):len(send)], 0) // never empty
+	if check("Allgatherv", C.allgatherv_int32(unsafe.Pointer(&sbuf[0]), C.int(len(send)), unsafe.Pointer(&recv[0]), &cnt[0], &disp[0])) != nil {
+		Abort(1)
+	}
+	return recv[:total], counts
 }

@@ -41,10 +41,25 @@ func TestMPICollectives(t *testing.T) {
 	if !slices.Equal(got, []int32{1, 2, 2}) || !slices.Equal(counts, []int{0, 1, 2}) {
 		t.Errorf("rank %d: Allgatherv = %v %v", r, got, counts)
 	}
-	// World carries the same
-	got, _ = World().Allgather([]int32{int32(10 * r)}, got, counts)
-	if !slices.Equal(got, []int32{0, 10, 20}) {
-		t.Errorf("rank %d: World().Allgather = %v", r, got)
+	// World carries the same, in fixed blocks while the data fits and
+	// beyond them (rank 2 sends 200, then 1000 values), repeatedly
+	w := World()
+	for _, big := range []int{0, 200, 5, 1000, 3} {
+		send := []int32{int32(10 * r)}
+		if r == 2 {
+			send = make([]int32, big)
+			for k := range send {
+				send[k] = int32(k)
+			}
+		}
+		got, counts = w.Allgather(send, got, counts)
+		want := []int32{0, 10}
+		for k := range big {
+			want = append(want, int32(k))
+		}
+		if !slices.Equal(got, want) || !slices.Equal(counts, []int{1, 1, big}) {
+			t.Errorf("rank %d: World().Allgather with %d = %d values %v", r, big, len(got), counts)
+		}
 	}
 	// Alltoallv: rank r sends (r, d) to each rank d
 	var a2a []int32
@@ -72,26 +87,39 @@ func TestMPICollectives(t *testing.T) {
 }
 
 // BenchmarkAllgatherv is the spike exchange of one step: each rank sends
-// a flag, one count per population and spikes (n int32 in all), every
-// rank receives everyone's. Run under mpirun (BENCHMARKS.md):
+// n int32 (a flag, one count per population, the spikes), every rank
+// receives everyone's; World's one fixed-block Allgather against
+// Allgatherv's two collectives (lengths, then data). Run under mpirun
+// (BENCHMARKS.md):
 //
 //	go test -tags mpi -c -o /tmp/mpi.test ./runtime/mpi
-//	mpirun --allow-run-as-root -np 2 /tmp/mpi.test -test.run '^$' -test.bench Allgatherv
+//	mpirun --allow-run-as-root -np 2 /tmp/mpi.test -test.run '^$' -test.bench Allgatherv -test.benchtime 20000x
+//
+// (a fixed count: every rank must make the same calls, and -test.benchtime
+// in seconds lets each rank choose its own)
 func BenchmarkAllgatherv(b *testing.B) {
 	if Launched() == 0 {
 		b.Skip("run under mpirun (see the comment)")
 	}
-	if err := Init(); err != nil {
-		b.Fatal(err)
+	if Size() == 1 && Launched() > 1 {
+		if err := Init(); err != nil {
+			b.Fatal(err)
+		}
 	}
 	// Finalize is left to the process exit: b.Run calls this function again
+	w := World()
 	for _, n := range []int{4, 64, 1024} {
-		b.Run(fmt.Sprintf("ranks=%d/int32=%d", Size(), n), func(b *testing.B) {
-			send := make([]int32, n)
-			var recv []int32
-			var counts []int
+		send := make([]int32, n)
+		var recv []int32
+		var counts []int
+		b.Run(fmt.Sprintf("World/ranks=%d/int32=%d", Size(), n), func(b *testing.B) {
 			for b.Loop() {
-				recv, counts = World().Allgather(send, recv, counts)
+				recv, counts = w.Allgather(send, recv, counts)
+			}
+		})
+		b.Run(fmt.Sprintf("Allgatherv/ranks=%d/int32=%d", Size(), n), func(b *testing.B) {
+			for b.Loop() {
+				recv, counts, _ = Allgatherv(send, recv, counts)
 			}
 		})
 	}
