@@ -1037,15 +1037,18 @@ func (c *checker) drawnDelay(ni *NetInfo, x Expr) {
 		return
 	}
 	dt := netDt(ni)
-	bad := false
+	var d *Diagnostic
 	switch call.Fun.Name {
 	case "uniform":
-		bad = max(a, b) < dt
+		if max(a, b) < dt {
+			d = c.errorf(x, "every delay uniform() draws is below dt = %g ms, and a drawn delay below dt is drawn again", dt*1e3)
+		}
 	case "normal":
-		bad = b <= 0 && a < dt || b > 0 && (dt-a)/b > 3.09
+		if b <= 0 && a < dt || b > 0 && (dt-a)/b > 3.09 {
+			d = c.errorf(x, "normal() draws a delay below dt = %g ms more than 99.9 %% of the time, and a drawn delay below dt is drawn again", dt*1e3)
+		}
 	}
-	if bad {
-		d := c.errorf(x, "%s almost never draws a delay of at least dt = %g ms: a drawn delay below dt is drawn again", call.Fun.Name, dt*1e3)
+	if d != nil {
 		d.Hint = "give a distribution that mostly lies at or above dt, or one delay for the projection"
 	}
 }
