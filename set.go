@@ -2,6 +2,7 @@ package snnc
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -119,8 +120,102 @@ func isPair(s string) bool {
 	if !ok {
 		return false
 	}
-	post, port, hasPort := strings.Cut(post, ":")
-	return isName(strings.TrimSpace(pre)) && isName(strings.TrimSpace(post)) && (!hasPort || isName(strings.TrimSpace(port)))
+	port, hasPort := "", false
+	if k := strings.LastIndex(post, ":"); k > strings.LastIndex(post, "]") {
+		post, port, hasPort = post[:k], post[k+1:], true
+	}
+	_, _, _, okPre := splitEnd(pre)
+	_, _, _, okPost := splitEnd(post)
+	return okPre && okPost && (!hasPort || isName(strings.TrimSpace(port)))
+}
+
+// splitEnd reads a projection end of a --set name: NAME or NAME[lo:hi]
+// (either bound may be left out: "" then).
+func splitEnd(s string) (name, lo, hi string, ok bool) {
+	s = strings.TrimSpace(s)
+	name, view, sliced := strings.Cut(s, "[")
+	if !sliced {
+		return name, "", "", isName(name)
+	}
+	view, closed := strings.CutSuffix(view, "]")
+	lo, hi, colon := strings.Cut(view, ":")
+	digits := func(x string) bool { return strings.Trim(x, "0123456789") == "" }
+	lo, hi = strings.TrimSpace(lo), strings.TrimSpace(hi)
+	return name, lo, hi, isName(name) && closed && colon && digits(lo) && digits(hi)
+}
+
+// bound0 is a view bound as a whole number ("0" when left out).
+func bound0(x lang.Expr) string {
+	if x == nil {
+		return "0"
+	}
+	v, _ := lang.ConstValue(x)
+	return strconv.Itoa(int(v))
+}
+
+// norm0 is a --set bound as a whole number ("0" when left out).
+func norm0(x string) string {
+	if n, err := strconv.Atoi(x); err == nil {
+		return strconv.Itoa(n)
+	}
+	return "0"
+}
+
+// popSizes maps the file's populations to their sizes, where constant.
+func popSizes(f *lang.File) map[string]int {
+	sizes := map[string]int{}
+	for _, d := range f.Decls {
+		nd, ok := d.(*lang.NetworkDecl)
+		if !ok {
+			continue
+		}
+		for _, it := range nd.Items {
+			p, ok := it.(*lang.PopulationDecl)
+			if !ok || p.Name == nil || len(p.Shape) == 0 {
+				continue
+			}
+			n := 1
+			for _, x := range p.Shape {
+				v, ok := lang.ConstValue(x)
+				if !ok || v < 1 || v > 1<<31 {
+					n = -1
+					break
+				}
+				n *= int(v)
+			}
+			if n > 0 {
+				sizes[p.Name.Name] = n
+			}
+		}
+	}
+	return sizes
+}
+
+// endIs reports whether the projection end id (with its view, nil for the
+// whole population) is the --set end NAME or NAME[lo:hi]: the same name
+// and the same bounds (a bound left out is 0, or the population's size).
+func endIs(id *lang.Ident, view *lang.Slice, end string, sizes map[string]int) bool {
+	name, lo, hi, _ := splitEnd(end)
+	if id == nil || id.Name != name {
+		return false
+	}
+	sliced := strings.Contains(end, "[")
+	if view == nil || !sliced {
+		return view == nil && !sliced
+	}
+	top := "end"
+	if n, ok := sizes[name]; ok {
+		top = strconv.Itoa(n)
+	}
+	declHi := top
+	if view.Hi != nil {
+		declHi = bound0(view.Hi)
+	}
+	setHi := top
+	if hi != "" {
+		setHi = norm0(hi)
+	}
+	return bound0(view.Lo) == norm0(lo) && declHi == setHi
 }
 
 // overridePair puts s into the one projection declaration that connects
@@ -129,11 +224,19 @@ func isPair(s string) bool {
 // pair (a setting there would change them all).
 func overridePair(f *lang.File, pair string, s *lang.Setting) (msg, hint string) {
 	pre, post, _ := strings.Cut(pair, "->")
-	post, port, _ := strings.Cut(post, ":")
+	port := ""
+	if k := strings.LastIndex(post, ":"); k > strings.LastIndex(post, "]") {
+		post, port = post[:k], post[k+1:]
+	}
 	pre, post, port = strings.TrimSpace(pre), strings.TrimSpace(post), strings.TrimSpace(port)
-	has := func(ids []*lang.Ident, name string) bool {
-		for _, id := range ids {
-			if id != nil && id.Name == name {
+	sizes := popSizes(f)
+	has := func(ids []*lang.Ident, views []*lang.Slice, end string) bool {
+		for k, id := range ids {
+			var v *lang.Slice
+			if k < len(views) {
+				v = views[k]
+			}
+			if endIs(id, v, end, sizes) {
 				return true
 			}
 		}
@@ -147,7 +250,7 @@ func overridePair(f *lang.File, pair string, s *lang.Setting) (msg, hint string)
 		}
 		for _, it := range nd.Items {
 			p, ok := it.(*lang.ProjectDecl)
-			if ok && has(p.Pre, pre) && has(p.Post, post) && (port == "" || p.Port != nil && p.Port.Name == port) {
+			if ok && has(p.Pre, p.PreSlice, pre) && has(p.Post, p.PostSlice, post) && (port == "" || p.Port != nil && p.Port.Name == port) {
 				found = append(found, p)
 			}
 		}

@@ -133,3 +133,32 @@ run D for 10 ms
 		}
 	}
 }
+
+// TestSetViews: an unnamed projection on population views is named by its
+// views, as snnc ir and a built program name it: E[0:5]->I:exc.
+func TestSetViews(t *testing.T) {
+	const model = `import "std/neurons"
+network D {
+    population E = LIF[10]
+    population I = LIF[10]
+    project E[0:5] -> I : exc { connect = all_to_all  weight = 1 mV }
+    project E[5:] -> I : exc { connect = all_to_all  weight = 1 mV }
+    record spikes(I)
+}
+run D for 1 ms
+`
+	p, _, diags := snnc.CompileSource("m.snn", []byte(model), snnc.Options{Set: []string{"E[0:5]->I:exc.weight=2 mV", "E[5:10]->I.weight=3 mV"}})
+	if p == nil {
+		t.Fatalf("%v", diags)
+	}
+	want := map[string]float64{"E[0:5]->I:exc": 2e-3, "E[5:10]->I:exc": 3e-3}
+	for _, prj := range p.Projs {
+		if w, ok := prj.Weight.(*ir.Const); !ok || w.V != want[prj.Name] {
+			t.Errorf("%s: weight %s, want %g", prj.Name, ir.ExprString(prj.Weight), want[prj.Name])
+		}
+	}
+	_, _, diags = snnc.CompileSource("m.snn", []byte(model), snnc.Options{Set: []string{"E->I.weight=2 mV"}})
+	if !strings.Contains(diags.Error(), "m.snn has no projection E->I") {
+		t.Errorf("whole E: %v", diags)
+	}
+}

@@ -172,6 +172,12 @@ func (c *checker) phaseStmt(ni *NetInfo, s Stmt) {
 	if vt.Kind == Invalid || vt.Kind == Deferred || v.Type.Kind == Invalid {
 		return
 	}
+	if sym.Pop != nil && sym.Pop.Pop != nil {
+		if name := c.perNeuronRead(sym.Pop.Pop, t, a.Value, map[string]bool{}); name != "" {
+			c.errorf(a.Value, "a phase sets %s.%s to one value for every neuron, but %s is a per-neuron parameter of %s", id.Name, f.Name.Name, name, id.Name).Hint =
+				"a parameter computed from i or drawn per neuron is stored per neuron; set the phase from parameters with one value"
+		}
+	}
 	tt := v.Type
 	switch a.Op {
 	case "=":
@@ -194,4 +200,45 @@ func (c *checker) phaseStmt(ni *NetInfo, s Stmt) {
 		}
 		c.expect(a.Value, vt, dimless, "the factor in "+a.Op)
 	}
+}
+
+// perNeuronRead names a parameter of population pd (type t) that x reads
+// and whose value differs between neurons: its value (the population's
+// override, else the type's) reads `i`, draws a random number, or reads
+// such a parameter. "" if there is none.
+func (c *checker) perNeuronRead(pd *PopulationDecl, t *TypeInfo, x Expr, seen map[string]bool) string {
+	found := ""
+	WalkExpr(x, func(x Expr) {
+		if found != "" {
+			return
+		}
+		switch x := x.(type) {
+		case *CallExpr:
+			if x.Fun != nil && (x.Fun.Name == "uniform" || x.Fun.Name == "normal" || x.Fun.Name == "rand") && c.prog.Funcs[x.Fun.Name] == nil {
+				found = "?"
+			}
+		case *Ident:
+			s := c.prog.Uses[x]
+			switch {
+			case s == nil:
+			case s.Kind == IndexSym:
+				found = "?"
+			case s.Kind == ParamSym && !seen[s.Name]:
+				seen[s.Name] = true
+				var val Expr
+				if vd, ok := s.Decl.(*VarDecl); ok {
+					val = vd.Value
+				}
+				for _, o := range pd.Overrides {
+					if o != nil && o.Name != nil && o.Name.Name == s.Name {
+						val = o.Value
+					}
+				}
+				if val != nil && c.perNeuronRead(pd, t, val, seen) != "" {
+					found = s.Name
+				}
+			}
+		}
+	})
+	return found
 }

@@ -190,13 +190,13 @@ func choose(ctx *Context, m *ir.Model, group []*ir.ODE, dt float64, why string) 
 			nonlinearOwner(group, bad), ir.ExprString(bad))
 		d.Hint = "use method rk4 (or euler) for nonlinear equations"
 		if p := perNeuronIn(bad); p != "" {
-			d.Hint = p + " is a per-neuron parameter, so the coefficients differ between neurons; use method rk4 (or euler), or make " + p + " one value for the population"
+			d.Hint = p + ", so the coefficients differ between neurons; use method rk4 (or euler), or give the parameter one value for the population"
 		}
 		return nil
 	default:
 		s.Method, s.Why = ir.RK4, "nonlinear: "+ir.ExprString(bad)
 		if p := perNeuronIn(bad); p != "" {
-			s.Why = "coefficients differ between neurons (" + p + " is a per-neuron parameter): " + ir.ExprString(bad)
+			s.Why = "coefficients differ between neurons (" + p + "): " + ir.ExprString(bad)
 		}
 		return s
 	}
@@ -215,16 +215,25 @@ func choose(ctx *Context, m *ir.Model, group []*ir.ODE, dt float64, why string) 
 	return s
 }
 
-// perNeuronIn names a per-neuron parameter that e reads ("" if none).
+// perNeuronIn names the per-neuron parameters that e reads ("" if none):
+// "tau is a per-neuron parameter", "E_l, tau_m are per-neuron parameters".
 func perNeuronIn(e ir.Expr) string {
-	name := ""
+	var names []string
+	seen := map[string]bool{}
 	ir.Walk(e, func(x ir.Expr) bool {
-		if r, ok := x.(*ir.Ref); ok && r.Var.PerNeuron && name == "" {
-			name = r.Var.Name
+		if r, ok := x.(*ir.Ref); ok && r.Var.PerNeuron && !seen[r.Var.Name] {
+			seen[r.Var.Name] = true
+			names = append(names, r.Var.Name)
 		}
-		return name == ""
+		return true
 	})
-	return name
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0] + " is a per-neuron parameter"
+	}
+	return strings.Join(names, ", ") + " are per-neuron parameters"
 }
 
 // nonlinearOwner names the variable whose equation contains e.

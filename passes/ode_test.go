@@ -70,6 +70,7 @@ func TestODEStdlibMethods(t *testing.T) {
 	want := map[string]ir.Method{
 		"LIF.v": ir.Exact, "IF.v": ir.Exact, "AdaptiveLIF.theta": ir.Exact,
 		"AdaptiveLIF.v": ir.RK4, "CondLIF.v": ir.RK4, "Izhikevich.v": ir.RK4, "AdEx.v": ir.RK4,
+		"UltraLIF.v": ir.Euler, // a discrete-time map written as an ODE (its own method euler)
 	}
 	for _, m := range p.Neurons {
 		for _, s := range m.Update {

@@ -93,3 +93,32 @@ func TestViews(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexInFusedLoop: populations A and B of one type run as one loop
+// (fuse), but i counts within each: B's neuron k gets I0 = k·50 pA, and
+// its v follows R·I0·(1 - exp(-t/tau)) (5 mV per 50 pA at steady state),
+// read at the last sample.
+func TestIndexInFusedLoop(t *testing.T) {
+	p := compile(t, "../../testdata/gocode/fused_index.snn")
+	if p.Pops[1].Group == nil || p.Pops[1].Offset != 3 {
+		t.Fatalf("B is not fused after A (group %v, offset %d)", p.Pops[1].Group, p.Pops[1].Offset)
+	}
+	res := run(t, p, gosim.Options{})
+	for k, mon := range res.States {
+		n := 3 + k // A has 3 neurons, B 4
+		last := mon.V[len(mon.V)-1]
+		if len(last) != n {
+			t.Fatalf("%s: %d neurons recorded, want %d", mon.Name, len(last), n)
+		}
+		at := mon.T[len(mon.T)-1]
+		if at < 4e-3 {
+			t.Fatalf("%s: last sample at %g s", mon.Name, at)
+		}
+		for i, v := range last {
+			want := float64(i) * 5e-3 * (1 - math.Exp(-at/10e-3))
+			if math.Abs(v-want) > 1e-12 {
+				t.Errorf("%s.v[%d] at %g ms = %.15g, want %.15g", mon.Name, i, at*1e3, v, want)
+			}
+		}
+	}
+}
