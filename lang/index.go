@@ -313,7 +313,7 @@ func (p *Program) Lookup(id *Ident) (r Ref, ok bool) {
 	if d := p.Global(id.Name); d != nil {
 		return Ref{Decl: d}, true
 	}
-	if builtins[id.Name] != nil || netCallables[id.Name] != "" {
+	if builtins[id.Name] != nil || netCallables[id.Name] != "" || IsNoiseName(id.Name) {
 		return Ref{Builtin: id.Name}, true
 	}
 	return Ref{}, false
@@ -376,6 +376,12 @@ func (p *Program) declared() map[*Ident]Ref {
 	for _, n := range p.Networks {
 		add(n.Scope)
 	}
+	for _, f := range p.Funcs {
+		for _, pa := range f.Params {
+			// a parameter's declaration; its uses are in Uses (FuncParamSym)
+			p.decls[pa.Name] = Ref{Sym: &Symbol{Name: pa.Name.Name, Kind: FuncParamSym, Decl: pa}, Decl: pa}
+		}
+	}
 	for _, r := range p.Runs {
 		for _, ph := range r.Phases {
 			if ph.Name != nil {
@@ -405,6 +411,9 @@ func BuiltinNames() []string {
 func BuiltinKind(name string) string {
 	if builtins[name] != nil {
 		return "function"
+	}
+	if IsNoiseName(name) {
+		return "white noise (in equations, s^-1/2)"
 	}
 	if w := netCallables[name]; w != "" {
 		_, k, _ := strings.Cut(w, " ")
