@@ -509,6 +509,16 @@ func (c *comp) scales(thr float64, op string, vr float64) bool {
 				p.Exp = e
 				p.WeightScale = x.Scale * math.Ldexp(1, e+pf.InputShift)
 				in.Scale = p.WeightScale
+				// the accumulator holds the mantissa sum; what is bounded is
+				// a_in = sum << exp (sum >> -exp), Lava's 16-bit a_in
+				// (a_buff, precision 16): the sum gets input_bits − exp bits,
+				// so that saturating it saturates a_in
+				in.Width = pf.InputBits - e
+				in.Lo, in.Hi = iir.MinOf(in.Width, true), iir.MaxOf(in.Width, true)
+				if e != 0 {
+					c.out.Notes = append(c.out.Notes, fmt.Sprintf("%s holds the sum of weight mantissas (%d bits): a_in = sum << %d is the %d-bit input of %s",
+						in.Name, in.Width, e, pf.InputBits, pf.Name))
+				}
 			} else {
 				p.WeightScale = x.Scale
 			}
