@@ -106,6 +106,7 @@ type Profile struct {
 	Reset      string `json:"reset,omitempty"`       // compartment: "zero" (v = 0, the reset value) or "subtract" (v −= threshold)
 	Refractory bool   `json:"refractory"`            // refractory periods can be expressed
 	NoLearning bool   `json:"no_learning,omitempty"` // plastic synapses (STDP) cannot be expressed: no on-chip learning in the modelled reference
+	ZeroInit   bool   `json:"zero_init,omitempty"`   // compartment: every neuron starts at 0 (nonzero initial values are refused)
 	Nonlinear  bool   `json:"nonlinear"`             // general: RK4/Euler systems of polynomials can be expressed
 
 	LFSR LFSR `json:"lfsr"`
@@ -150,7 +151,7 @@ var builtin = map[string]string{
   "decay": {"form": "shift", "min_step": true, "max_shift": 15},
   "threshold_bits": 16, "threshold_op": ">=",
   "bias_bits": 16,
-  "currents": 2, "reset": "subtract", "refractory": false, "nonlinear": false,
+  "currents": 2, "reset": "subtract", "refractory": false, "zero_init": true, "nonlinear": false,
   "lfsr": {"bits": 32, "taps": "0x80200003"}
 }`,
 }
