@@ -9,6 +9,7 @@ package quantize
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/ir/iir"
@@ -338,7 +339,7 @@ func (l *lowerer) refractory(out *iir.Model, m *ir.Model) bool {
 	}
 	if !l.prof.Refractory {
 		l.errorf(at.Pos, "refractory periods cannot be expressed on %s: its neurons have none", l.prof.Name).Hint =
-			"remove the refractory statement for this target, or use a profile with refractory periods (q16, loihi)"
+			"remove the refractory statement for this target, or use a profile with refractory periods (" + strings.Join(refractoryProfiles(), ", ") + ")"
 		return false
 	}
 	if _, ok := ir.ConstValue(at.Duration); !ok {
@@ -697,4 +698,15 @@ func describe(e ir.Expr) string {
 		return string(s[:57]) + "..."
 	}
 	return string(s)
+}
+
+// refractoryProfiles are the built-in profiles with refractory periods.
+func refractoryProfiles() []string {
+	var out []string
+	for _, n := range iir.Profiles() {
+		if p, err := iir.LoadProfile(n); err == nil && p.Refractory {
+			out = append(out, n)
+		}
+	}
+	return out
 }

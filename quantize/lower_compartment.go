@@ -142,6 +142,9 @@ func (l *lowerer) compartment(out *iir.Model, pop *ir.Population, m *ir.Model) b
 	if !c.decays() {
 		return false
 	}
+	if l.prof.ZeroInit && !c.zeroInit() {
+		return false
+	}
 	// 6. the membrane's scale and the threshold, bias, currents
 	return c.scales(thr, op, vr) && c.kernels(thr, op)
 }
@@ -509,6 +512,16 @@ func (c *comp) scales(thr float64, op string, vr float64) bool {
 				p.Exp = e
 				p.WeightScale = x.Scale * math.Ldexp(1, e+pf.InputShift)
 				in.Scale = p.WeightScale
+				// the accumulator holds the mantissa sum; what is bounded is
+				// a_in = sum << exp (sum >> -exp), Lava's 16-bit a_in
+				// (a_buff, precision 16): the sum gets input_bits − exp bits,
+				// so that saturating it saturates a_in
+				in.Width = pf.InputBits - e
+				in.Lo, in.Hi = iir.MinOf(in.Width, true), iir.MaxOf(in.Width, true)
+				if e != 0 {
+					c.out.Notes = append(c.out.Notes, fmt.Sprintf("%s holds the sum of weight mantissas (%d bits): a_in = sum << %d is the %d-bit input of %s",
+						in.Name, in.Width, e, pf.InputBits, pf.Name))
+				}
 			} else {
 				p.WeightScale = x.Scale
 			}
@@ -648,4 +661,27 @@ func (c *comp) kernels(thr float64, op string) bool {
 		}
 	}
 	return true
+}
+
+// zeroInit refuses a nonzero initial value of the membrane or a current on
+// a profile whose device starts every neuron at 0 (XyloSim's state after
+// reset).
+func (c *comp) zeroInit() bool {
+	ok := true
+	vars := []*ir.Var{c.v}
+	for _, cu := range c.curs {
+		vars = append(vars, cu.src)
+	}
+	for _, v := range vars {
+		if v.Init == nil {
+			continue
+		}
+		if x, isConst := ir.ConstValue(v.Init); isConst && x == 0 {
+			continue
+		}
+		c.l.errorf(v.Pos, "the initial value of %s (%s) cannot be expressed on %s: its neurons start at 0", v.Name, ir.ExprString(v.Init), c.l.prof.Name).Hint =
+			"start the state at 0 for this target (a run may begin with a settling period), or use the q16 profile"
+		ok = false
+	}
+	return ok
 }

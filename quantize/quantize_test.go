@@ -1,6 +1,8 @@
 package quantize_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -67,9 +69,34 @@ func TestQuantizeErrors(t *testing.T) {
 	if !strings.Contains(diags.Error(), want) {
 		t.Errorf("got %v, want %s", diags, want)
 	}
+	// issue 17 item 3: Lava's bit-accurate LIF has no refractory period and
+	// its Dense no learning: loihi refuses both, naming them
 	_, diags = quantized(t, "../examples/cuba.snn", "loihi")
-	if !strings.Contains(diags.Error(), "cuba.snn:34:9: error: CubaLIF@E has 2 synaptic currents (ge, gi) but a loihi neuron has 1") {
-		t.Errorf("loihi: %v", diags)
+	if !strings.Contains(diags.Error(), "cuba.snn:42:9: error: refractory periods cannot be expressed on loihi") {
+		t.Errorf("loihi accepts a refractory period: %v", diags)
+	}
+	stdp := filepath.Join(t.TempDir(), "stdp.snn")
+	lif, err := os.ReadFile("../examples/hardware/loihi_network.snn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(lif[:strings.Index(string(lif), "\nnetwork ")+1]) + `import "std/plasticity"
+
+network Net {
+    dt = 1 ms
+    input In = poisson(4, rate = 50 Hz)
+    population P = LoihiLIF[2]
+    project In -> P : exc using PairSTDP { connect = all_to_all  weight = 5 mV }
+}
+
+run Net for 10 ms
+`
+	if err := os.WriteFile(stdp, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, diags = quantized(t, stdp, "loihi")
+	if !strings.Contains(diags.Error(), "stdp.snn:47:5: error: plastic synapse PairSTDP (projection In->P:exc) cannot be expressed on loihi: its synapses do not learn on chip") {
+		t.Errorf("loihi accepts STDP: %v", diags)
 	}
 	// values computed from the neuron index, and population views
 	_, diags = quantized(t, "../testdata/run/fi_ramp.snn", "q16")

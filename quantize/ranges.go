@@ -685,6 +685,8 @@ func (e *absEnv) recordOps(s absState) {
 		e.weight = pt.Weights
 		if pt.Events == 0 {
 			e.weight = iir.Interval{Lo: 0, Hi: 0}
+		} else if _, _, _, ok := iir.Additive(pt.Kernel); ok {
+			continue // events (in step) evaluated it on the states its events find
 		}
 		e.eval(pt.Kernel, s)
 	}
@@ -716,10 +718,12 @@ func (e *absEnv) events(s absState) absState {
 			after := resizeI(addI(out[i], tot), rs)
 			if e.record {
 				// the kernel's ops see x anywhere between its value before
-				// the step's events and after them (states past the
-				// threshold included, before the reset)
+				// the step's events and after all but the last of them (the
+				// k-th event finds k−1 added; states past the threshold
+				// included, before the reset)
 				mid := out.copy()
-				mid[i] = hull(out[i], after)
+				n1 := iir.Interval{Lo: pt.Events - 1, Hi: pt.Events - 1}
+				mid[i] = hull(out[i], resizeI(addI(out[i], mulI(n1, iir.Interval{Lo: min(0, w.Lo), Hi: max(0, w.Hi)})), rs))
 				e.eval(pt.Kernel, mid)
 			}
 			out[i] = after

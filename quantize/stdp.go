@@ -203,6 +203,11 @@ func isWTimesWeight(e ir.Expr, w *ir.Var) bool {
 // stdp lowers a plastic projection's rule (q: its quantized weight).
 func (l *lowerer) stdp(prj *ir.Projection, q *iir.Proj) bool {
 	pf := l.prof
+	if pf.NoLearning {
+		l.errorf(prj.Pos, "plastic synapse %s (projection %s) cannot be expressed on %s: its synapses do not learn on chip",
+			prj.Synapse.Type, prj.Name, pf.Name).Hint = "make the projection static on this profile, or use --profile q16 (pair-trace STDP in integers)"
+		return false
+	}
 	sh, why := matchSTDP(prj.Synapse, l.out.Dt)
 	if sh == nil {
 		l.errorf(prj.Pos, "plastic synapse %s (projection %s) cannot be expressed on %s: %s",

@@ -64,7 +64,7 @@ func TestSTDPWindow(t *testing.T) {
 	defs := string(lif1[:strings.Index(string(lif1), "\nnetwork ")+1])
 	for _, c := range []struct{ target, defs, pop, drive string }{
 		{"q16", "", "IF[1]", "30 mV"},
-		{"loihi", defs, "LIF1[1] { E_l = -65 mV }", "60 mV"},
+		{loihiExt(t), defs, "LIF1[1] { E_l = -65 mV }", "60 mV"},
 	} {
 		target := c.target
 		src, offs := windowNet(0.1, c.defs, c.pop, c.drive)

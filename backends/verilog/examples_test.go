@@ -17,6 +17,16 @@ var exampleSteps = map[string]float64{
 	"coba":          0.005,
 	"homeostasis":   0.15,
 	"stdp_song2000": 0.05,
+	// examples/hardware: also co-simulated on the profile they are for
+	"loihi_network":  0.05,
+	"xylo_recurrent": 0.05,
+}
+
+// exampleProfiles: the examples written for a neuromorphic profile
+// (examples/hardware, issue 17 item 7), co-simulated on it too.
+var exampleProfiles = map[string]string{
+	"loihi_network":  "loihi",
+	"xylo_recurrent": "xylo",
 }
 
 // exampleRefusals: the examples q16 refuses and the feature their first
@@ -47,7 +57,8 @@ func exampleFiles(t *testing.T) []string {
 // to q16 and its Verilog co-simulates bit-exact in Icarus (spikes step by
 // step, final state word for word), or q16 refuses it with positioned
 // errors, the first naming the feature. A new example fails here until it
-// is classified.
+// is classified. The examples written for loihi and xylo
+// (examples/hardware, item 7) are co-simulated on their profile too.
 func TestExamplesOnQ16(t *testing.T) {
 	needTools(t)
 	prof, err := iir.LoadProfile("q16")
@@ -63,12 +74,18 @@ func TestExamplesOnQ16(t *testing.T) {
 			feature, refused := exampleRefusals[name]
 			switch {
 			case q != nil && lowers:
-				d := design(t, p, "q16", dur, 1)
-				dir := iverilog(t, d)
-				if n := compare(t, d, dir); n == 0 {
-					t.Fatalf("no spikes in %g s: the co-simulation checks nothing", dur)
-				} else {
-					t.Logf("%d spikes and the final state identical", n)
+				targets := []string{"q16"}
+				if pn := exampleProfiles[name]; pn != "" {
+					targets = append(targets, pn)
+				}
+				for _, target := range targets {
+					d := design(t, p, target, dur, 1)
+					dir := iverilog(t, d)
+					if n := compare(t, d, dir); n == 0 {
+						t.Fatalf("%s: no spikes in %g s: the co-simulation checks nothing", target, dur)
+					} else {
+						t.Logf("%s: %d spikes and the final state identical", target, n)
+					}
 				}
 			case q == nil && refused:
 				if len(diags) == 0 {

@@ -17,12 +17,13 @@ type Device struct {
 	Package string
 	LCs     int // logic cells
 	BRAMs   int // SB_RAM40_4K blocks of 4 kbit
+	DSPs    int // SB_MAC16 multipliers (synth_ice40 -dsp maps products to them)
 }
 
 // Devices are the iCE40 parts --fpga accepts.
 var Devices = []Device{
 	{Name: "ice40-hx8k", Flag: "--hx8k", Package: "ct256", LCs: 7680, BRAMs: 32},
-	{Name: "ice40-up5k", Flag: "--up5k", Package: "sg48", LCs: 5280, BRAMs: 30},
+	{Name: "ice40-up5k", Flag: "--up5k", Package: "sg48", LCs: 5280, BRAMs: 30, DSPs: 8},
 	{Name: "ice40-hx1k", Flag: "--hx1k", Package: "tq144", LCs: 1280, BRAMs: 16},
 }
 
@@ -47,6 +48,7 @@ type FPGAReport struct {
 	Device    Device
 	LCs       int     // logic cells used (LUT and/or flip-flop)
 	BRAMs     int     // block RAMs used
+	DSPs      int     // DSP multipliers used
 	IOs       int     // pins used
 	FmaxMHz   float64 // the clock's achieved frequency (nextpnr's timing analysis)
 	Bitstream string  // path of the icepack output
@@ -54,15 +56,23 @@ type FPGAReport struct {
 
 // String is a one-line report.
 func (r *FPGAReport) String() string {
-	return fmt.Sprintf("%s: %d/%d logic cells, %d/%d block RAMs, %d pins, Fmax %.1f MHz, bitstream %s",
-		r.Device.Name, r.LCs, r.Device.LCs, r.BRAMs, r.Device.BRAMs, r.IOs, r.FmaxMHz, r.Bitstream)
+	dsp := ""
+	if r.Device.DSPs > 0 {
+		dsp = fmt.Sprintf("%d/%d DSPs, ", r.DSPs, r.Device.DSPs)
+	}
+	return fmt.Sprintf("%s: %d/%d logic cells, %d/%d block RAMs, %s%d pins, Fmax %.1f MHz, bitstream %s",
+		r.Device.Name, r.LCs, r.Device.LCs, r.BRAMs, r.Device.BRAMs, dsp, r.IOs, r.FmaxMHz, r.Bitstream)
 }
 
 // FPGACommands are the commands of the flow, run in the design's
 // directory (the Makefile's fpga target runs the same).
 func FPGACommands(dev Device) [][]string {
+	dsp := ""
+	if dev.DSPs > 0 {
+		dsp = "-dsp "
+	}
 	return [][]string{
-		{"yosys", "-q", "-l", "yosys_ice40.log", "-p", "read_verilog -D SYNTHESIS " + Top + ".v " + FPGATop + ".v; synth_ice40 -top " + FPGATop + " -json " + FPGATop + ".json"},
+		{"yosys", "-q", "-l", "yosys_ice40.log", "-p", "read_verilog -D SYNTHESIS " + Top + ".v " + FPGATop + ".v; synth_ice40 " + dsp + "-top " + FPGATop + " -json " + FPGATop + ".json"},
 		{"nextpnr-ice40", dev.Flag, "--package", dev.Package, "--json", FPGATop + ".json", "--asc", FPGATop + ".asc",
 			"--pcf-allow-unconstrained", "--seed", "1", "--report", "nextpnr_report.json", "-q", "-l", "nextpnr.log"},
 		{"icepack", FPGATop + ".asc", FPGATop + ".bin"},
@@ -129,6 +139,7 @@ func ParseNextpnrReport(js []byte) (*FPGAReport, error) {
 	r.LCs = rep.Utilization["ICESTORM_LC"].Used
 	r.BRAMs = rep.Utilization["ICESTORM_RAM"].Used
 	r.IOs = rep.Utilization["SB_IO"].Used
+	r.DSPs = rep.Utilization["ICESTORM_DSP"].Used
 	for name, f := range rep.Fmax {
 		if strings.Contains(name, "clk") {
 			r.FmaxMHz = f.Achieved
@@ -165,7 +176,8 @@ func (e *emitter) makefile() string {
 	fmt.Fprintf(&b, "#   make synth   yosys generic synthesis (synth.ys)\n")
 	fmt.Fprintf(&b, "#   make fpga    iCE40: yosys synth_ice40, nextpnr-ice40 (pins unconstrained:\n")
 	fmt.Fprintf(&b, "#                add --pcf FILE for a board), icepack -> %s.bin\n", FPGATop)
-	fmt.Fprintf(&b, "#                DEVICE=up5k PACKAGE=sg48 for an UP5K (default: hx8k ct256)\n")
+	fmt.Fprintf(&b, "#                DEVICE=up5k PACKAGE=sg48 for an UP5K (default: hx8k ct256;\n")
+	fmt.Fprintf(&b, "#                snnc build --fpga ice40-up5k also adds -dsp to synth_ice40)\n")
 	fmt.Fprintf(&b, "DEVICE  ?= %s\nPACKAGE ?= %s\n\n", strings.TrimPrefix(d.Flag, "--"), d.Package)
 	fmt.Fprintf(&b, ".PHONY: sim lint synth fpga\n\n")
 	fmt.Fprintf(&b, "sim:\n\tiverilog -g2005 -o sim tb.v %s.v && vvp -n sim\n\tdiff output_spikes.txt expected_spikes.txt\n\n", Top)

@@ -18,7 +18,7 @@ func TestCosimSTDP(t *testing.T) {
 	}{
 		{"q16", "", "LIF", "5 mV", "PairSTDP", 0.1},
 		{"q16", "", "IF", "8 mV", "NearestSTDP", 0.1},
-		{"loihi", "../../testdata/fixed/cuba_one_current.snn", "LIF1", "6 mV", "PairSTDP", 0.1},
+		// loihi refuses plastic synapses (Lava's bit-accurate models do not learn)
 		{"xylo", "../../testdata/fixed/xylo_lif.snn", "XyloLIF", "10 mV", "PairSTDP", 1},
 	}
 	for _, c := range cases {

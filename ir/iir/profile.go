@@ -102,10 +102,12 @@ type Profile struct {
 	BiasBits   int `json:"bias_bits,omitempty"`    // compartment: signed bias mantissa; 0 = no bias
 	BiasExpMax int `json:"bias_exp_max,omitempty"` // compartment: bias = mantissa << exp, 0 ≤ exp ≤ this
 
-	Currents   int    `json:"currents,omitempty"` // compartment: synaptic currents per neuron
-	Reset      string `json:"reset,omitempty"`    // compartment: "zero" (v = 0, the reset value) or "subtract" (v −= threshold)
-	Refractory bool   `json:"refractory"`         // refractory periods can be expressed
-	Nonlinear  bool   `json:"nonlinear"`          // general: RK4/Euler systems of polynomials can be expressed
+	Currents   int    `json:"currents,omitempty"`    // compartment: synaptic currents per neuron
+	Reset      string `json:"reset,omitempty"`       // compartment: "zero" (v = 0, the reset value) or "subtract" (v −= threshold)
+	Refractory bool   `json:"refractory"`            // refractory periods can be expressed
+	NoLearning bool   `json:"no_learning,omitempty"` // plastic synapses (STDP) cannot be expressed: no on-chip learning in the modelled reference
+	ZeroInit   bool   `json:"zero_init,omitempty"`   // compartment: every neuron starts at 0 (nonzero initial values are refused)
+	Nonlinear  bool   `json:"nonlinear"`             // general: RK4/Euler systems of polynomials can be expressed
 
 	LFSR LFSR `json:"lfsr"`
 }
@@ -125,7 +127,7 @@ var builtin = map[string]string{
 }`,
 	"loihi": `{
   "name": "loihi",
-  "doc": "Loihi bit-accurate LIF as in Lava's PyLifModelBitAcc: 24-bit u and v, 12-bit decays x·(4096−d)>>12 toward zero, input a_in<<6, threshold vth<<6, u wraps, v clipped to ±(2^23−1), v = 0 on a spike, u not reset; 8-bit weights with an exponent",
+  "doc": "Loihi bit-accurate LIF as in Lava's PyLifModelBitAcc: 24-bit u and v, 12-bit decays x·(4096−d)>>12 toward zero, input a_in<<6, threshold vth<<6, u wraps, v clipped to ±(2^23−1), v = 0 on a spike, u not reset; 8-bit weights with an exponent, a_in = Σ mantissas << exponent within 16 bits; no refractory period and no learning (the reference has neither)",
   "structure": "compartment",
   "state_bits": 24, "narrow": false,
   "const_bits": 13, "accum_bits": 40,
@@ -135,7 +137,7 @@ var builtin = map[string]string{
   "input_bits": 16, "input_shift": 6,
   "threshold_bits": 17, "threshold_shift": 6, "threshold_op": ">",
   "bias_bits": 13, "bias_exp_max": 7,
-  "currents": 1, "reset": "zero", "refractory": true, "nonlinear": false,
+  "currents": 1, "reset": "zero", "refractory": false, "no_learning": true, "nonlinear": false,
   "lfsr": {"bits": 32, "taps": "0x80200003"}
 }`,
 	"xylo": `{
@@ -149,7 +151,7 @@ var builtin = map[string]string{
   "decay": {"form": "shift", "min_step": true, "max_shift": 15},
   "threshold_bits": 16, "threshold_op": ">=",
   "bias_bits": 16,
-  "currents": 2, "reset": "subtract", "refractory": false, "nonlinear": false,
+  "currents": 2, "reset": "subtract", "refractory": false, "zero_init": true, "nonlinear": false,
   "lfsr": {"bits": 32, "taps": "0x80200003"}
 }`,
 }
