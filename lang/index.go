@@ -313,7 +313,7 @@ func (p *Program) Lookup(id *Ident) (r Ref, ok bool) {
 	if d := p.Global(id.Name); d != nil {
 		return Ref{Decl: d}, true
 	}
-	if builtins[id.Name] != nil || netCallables[id.Name] != "" {
+	if builtins[id.Name] != nil || netCallables[id.Name] != "" || IsNoiseName(id.Name) {
 		return Ref{Builtin: id.Name}, true
 	}
 	return Ref{}, false
@@ -405,6 +405,9 @@ func BuiltinNames() []string {
 func BuiltinKind(name string) string {
 	if builtins[name] != nil {
 		return "function"
+	}
+	if IsNoiseName(name) {
+		return "white noise (s^-1/2, in equations)"
 	}
 	if w := netCallables[name]; w != "" {
 		_, k, _ := strings.Cut(w, " ")
