@@ -8,7 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/backends/gosim"
+	"github.com/snnc/snnc/passes"
 )
 
 // noiseStats are the statistics of examples/classics/ou_noise.snn that
@@ -128,5 +130,67 @@ func TestClassicOUNoise(t *testing.T) {
 	}
 	if seen != len(got) {
 		t.Fatalf("ou_noise.txt has %d statistics, want %d", seen, len(got))
+	}
+}
+
+// TestClassicIzhikevich2003: Izhikevich 2003's network with thalamic
+// input as white noise fires at Brian2 2.5's rates: the mean rate of the
+// excitatory and the inhibitory cells over seeds 1..6 within 4 standard
+// errors (between seeds, both simulators') of Brian2's over its 6 seeds
+// (izhikevich2003.py, izhikevich2003.txt: about 9 and 10 Hz).
+func TestClassicIzhikevich2003(t *testing.T) {
+	const model = "classics/izhikevich2003.snn"
+	f, err := os.Open("classics/izhikevich2003.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var ref [2][]float64
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fs := strings.Fields(sc.Text())
+		if len(fs) != 3 {
+			continue
+		}
+		for k := range 2 {
+			x, err := strconv.ParseFloat(fs[k+1], 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ref[k] = append(ref[k], x)
+		}
+	}
+	var got [2][]float64
+	for s := range len(ref[0]) {
+		p, _, diags := snnc.CompileIR(model, snnc.Options{Passes: passes.Options{Verify: true}})
+		if p == nil {
+			t.Fatal(diags)
+		}
+		seed := uint64(s + 1)
+		res, err := gosim.Run(p, gosim.Options{Seed: &seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, pop := range res.Summary.Populations[:2] {
+			got[k] = append(got[k], float64(pop.Spikes)/float64(pop.N)/res.Summary.Duration)
+		}
+	}
+	meanSE := func(x []float64) (float64, float64) {
+		m, v := 0.0, 0.0
+		for _, y := range x {
+			m += y / float64(len(x))
+		}
+		for _, y := range x {
+			v += (y - m) * (y - m) / float64(len(x)-1)
+		}
+		return m, math.Sqrt(v / float64(len(x)))
+	}
+	for k, name := range []string{"excitatory", "inhibitory"} {
+		m1, s1 := meanSE(got[k])
+		m2, s2 := meanSE(ref[k])
+		t.Logf("%s rate: snnc %.3f ± %.3f Hz, Brian2 %.3f ± %.3f Hz", name, m1, s1, m2, s2)
+		if math.Abs(m1-m2) > 4*math.Hypot(s1, s2) {
+			t.Errorf("%s rate: snnc %.3f ± %.3f Hz, Brian2 %.3f ± %.3f Hz", name, m1, s1, m2, s2)
+		}
 	}
 }

@@ -418,6 +418,11 @@ func num(v float64) string { return strconv.FormatFloat(v, 'g', 12, 64) }
 
 // Quantity prints an SI value in the given unit (or the preferred one).
 func Quantity(v float64, d units.Dim, unit string) string {
+	if unit == "" && d[units.HalfTime] != 0 { // white noise's s^-1/2: the rest in display units
+		if base := d.Mul(units.Dim{units.HalfTime: 1}); !base.IsDimensionless() {
+			return Quantity(v, base, "") + "*s^-1/2"
+		}
+	}
 	if unit == "" {
 		if d.IsDimensionless() {
 			return num(v)

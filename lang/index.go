@@ -413,7 +413,7 @@ func BuiltinKind(name string) string {
 		return "function"
 	}
 	if IsNoiseName(name) {
-		return "white noise (in equations, s^-1/2)"
+		return "white noise (s^-1/2, in equations)"
 	}
 	if w := netCallables[name]; w != "" {
 		_, k, _ := strings.Cut(w, " ")

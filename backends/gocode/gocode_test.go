@@ -580,7 +580,8 @@ func TestThreadsSameSpikes(t *testing.T) {
 // model with a clamped variable, t and sqrt in its right sides and a scalar
 // tail, neurons that blow up in an RK4 and in an exact system (the run
 // stops with the same error), and finite values whose sum overflows (a
-// false alarm of the kernels' NaN check, cleared by the scan).
+// false alarm of the kernels' NaN check, cleared by the scan), and a
+// fused reset that draws random numbers.
 func TestSIMDSameOutputs(t *testing.T) {
 	for _, c := range []struct {
 		model, dur string
@@ -592,6 +593,7 @@ func TestSIMDSameOutputs(t *testing.T) {
 		{"../../testdata/gocode/simd_blowup.snn", "100ms", []string{"vecU0_8"}},
 		{"../../testdata/gocode/simd_exact_blowup.snn", "100ms", []string{"vecU0_8", "finite8"}},
 		{"../../testdata/gocode/simd_false_alarm.snn", "10ms", []string{"vecU0_8"}},
+		{"../../testdata/gocode/simd_reset_draws.snn", "100ms", []string{"vecF0_8", "vecF0_4"}},
 	} {
 		t.Run(strings.TrimSuffix(filepath.Base(c.model), ".snn"), func(t *testing.T) {
 			t.Parallel()

@@ -539,6 +539,9 @@ func (g *gen) simdFile() string {
 			o.line("%q", imp)
 		}
 	}
+	if strings.Contains(body, "rt.Draw") { // a fused reset's random draws (rt.DrawUniform)
+		o.line("rt %q", "github.com/snnc/snnc/runtime")
+	}
 	o.line(")")
 	o.line("")
 	o.line("// init selects the kernels the CPU can run: 8 lanes with AVX-512, 4 with")
