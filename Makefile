@@ -1,6 +1,14 @@
 # snnc — everyday targets. `make test` is what CI runs (.ci/run).
 GO      ?= go
-FUZZTIME ?= 15s
+# fuzz-short budgets are execution counts, not durations: with a duration,
+# Go 1.26's fuzz coordinator can fail a target with a bare "context deadline
+# exceeded" when the deadline lands mid-call or mid-minimisation on a loaded
+# machine (golang/go#75804, fixed in Go 1.27). A count has no deadline to race.
+FUZZ_CHECK ?= 4000x
+FUZZ_RUN   ?= 200x
+FUZZ_LOOP  ?= 20000x
+FUZZ_EXEC  ?= 3000x
+FUZZ_MIN   ?= 100x
 
 .PHONY: all build snnc snnc-mpi test deps vet fmtcheck unit mpi race fuzz-short fuzz bench snnc-check grammar vsix clean
 
@@ -109,16 +117,15 @@ race:
 	$(GO) test -race -count=1 -run 'Threads|SIMD' ./backends/gosim/
 
 # Parse+check must never panic, whatever the input; small generated
-# models must check and run without a panic or a hang (FUZZTIME each).
-# Each starts from the seeds in a fresh corpus directory: the corpus that
-# `make fuzz` piles up in GOCACHE (hundreds of runs of FuzzRun) would take
-# longer than FUZZTIME to replay, and go test then fails with "context
-# deadline exceeded" before fuzzing at all.
+# models must check and run without a panic or a hang (a fixed number of
+# executions each, minimisation capped at FUZZ_MIN). Each starts from the
+# seeds in a fresh corpus directory: the corpus that `make fuzz` piles up in
+# GOCACHE (hundreds of runs of FuzzRun) would take long to replay.
 fuzz-short:
-	d=$$(mktemp -d) && $(GO) test -run='^$$' -fuzz='^FuzzCheck$$' -fuzztime=$(FUZZTIME) . -args -test.fuzzcachedir=$$d; s=$$?; rm -rf $$d; exit $$s
-	d=$$(mktemp -d) && $(GO) test -run='^$$' -fuzz='^FuzzRun$$' -fuzztime=$(FUZZTIME) . -args -test.fuzzcachedir=$$d; s=$$?; rm -rf $$d; exit $$s
-	d=$$(mktemp -d) && $(GO) test -run='^$$' -fuzz='^FuzzLoop$$' -fuzztime=5s ./plan -args -test.fuzzcachedir=$$d; s=$$?; rm -rf $$d; exit $$s
-	d=$$(mktemp -d) && $(GO) test -run='^$$' -fuzz='^FuzzLoopExec$$' -fuzztime=5s ./backends/gosim -args -test.fuzzcachedir=$$d; s=$$?; rm -rf $$d; exit $$s
+	d=$$(mktemp -d) && $(GO) test -run='^$$' -fuzz='^FuzzCheck$$' -fuzztime=$(FUZZ_CHECK) . -args -test.fuzzcachedir=$$d -test.fuzzminimizetime=$(FUZZ_MIN); s=$$?; rm -rf $$d; exit $$s
+	d=$$(mktemp -d) && $(GO) test -run='^$$' -fuzz='^FuzzRun$$' -fuzztime=$(FUZZ_RUN) . -args -test.fuzzcachedir=$$d -test.fuzzminimizetime=$(FUZZ_MIN); s=$$?; rm -rf $$d; exit $$s
+	d=$$(mktemp -d) && $(GO) test -run='^$$' -fuzz='^FuzzLoop$$' -fuzztime=$(FUZZ_LOOP) ./plan -args -test.fuzzcachedir=$$d -test.fuzzminimizetime=$(FUZZ_MIN); s=$$?; rm -rf $$d; exit $$s
+	d=$$(mktemp -d) && $(GO) test -run='^$$' -fuzz='^FuzzLoopExec$$' -fuzztime=$(FUZZ_EXEC) ./backends/gosim -args -test.fuzzcachedir=$$d -test.fuzzminimizetime=$(FUZZ_MIN); s=$$?; rm -rf $$d; exit $$s
 
 fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzCheck$$' -fuzztime=10m .
