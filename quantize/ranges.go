@@ -813,6 +813,15 @@ func weightRange(q *iir.Proj, pf *iir.Profile) iir.Interval {
 	}
 	lim := iir.MaxOf(pf.WeightBits, true)
 	lo, hi, _ := siInterval(q.Src.Weight)
+	if c := q.Src.Connector; c.Weighted() {
+		// matrix, conv: the file's factors, of either sign, times the
+		// weight (factors not read yet: any mantissa)
+		m := math.Max(math.Abs(lo), math.Abs(hi)) * c.MaxAbs
+		if c.MaxAbs == 0 {
+			m = math.Inf(1)
+		}
+		lo, hi = -m, m
+	}
 	a, b := lo/q.Unit, hi/q.Unit
 	if a > b {
 		a, b = b, a
