@@ -155,6 +155,9 @@ type Model struct {
 	Ports     []*Port
 	Ref       *Var // refractory counter (nil: no refractoriness)
 	LFSR      *Var // (nil: no stochastic rounding)
+	// MaxSpikes > 1: a spike runs the reset and the threshold again, up to
+	// this many spikes a step (XyloSim's hidden neurons); 0: one spike
+	MaxSpikes int
 	Consts    []Quantized
 	Notes     []string // what the lowering did that a reader should know
 	Pos       lang.Span

@@ -107,7 +107,17 @@ type Profile struct {
 	Refractory bool   `json:"refractory"`            // refractory periods can be expressed
 	NoLearning bool   `json:"no_learning,omitempty"` // plastic synapses (STDP) cannot be expressed: no on-chip learning in the modelled reference
 	ZeroInit   bool   `json:"zero_init,omitempty"`   // compartment: every neuron starts at 0 (nonzero initial values are refused)
-	Nonlinear  bool   `json:"nonlinear"`             // general: RK4/Euler systems of polynomials can be expressed
+	// compartment, subtract reset: the spikes a neuron with outgoing
+	// synapses emits in one step (XyloSim's hidden neurons: while v >= θ
+	// and fewer than this, v −= θ and one more spike); a neuron no
+	// projection leaves (a readout) emits one. 0 or 1: one spike.
+	MaxSpikes int `json:"max_spikes,omitempty"`
+	// compartment: the membrane's change −decay(v) + Σ currents (then
+	// + bias) saturates to the state width before it is added to v
+	// (XyloSim v2); false: v − decay(v) + Σ currents + bias saturates once
+	// (XyloSim v1)
+	SaturateDelta bool `json:"saturate_delta,omitempty"`
+	Nonlinear     bool `json:"nonlinear"` // general: RK4/Euler systems of polynomials can be expressed
 
 	LFSR LFSR `json:"lfsr"`
 }
@@ -142,7 +152,7 @@ var builtin = map[string]string{
 }`,
 	"xylo": `{
   "name": "xylo",
-  "doc": "Xylo (XyloSim) IAF neuron: int16 saturating state, int8 weights << a per-projection shift, bitshift decays x −= x>>dash (at least 1 for positive x), two synaptic currents, v >= threshold subtracts the threshold",
+  "doc": "Xylo (XyloSim v2, xylosim.v2) IAF neuron: int16 saturating state, int8 weights << a per-projection shift, bitshift decays x −= x>>dash (at least 1 for positive x), two synaptic currents, bias; dv = sat16(sat16(−decay(v) + Σ i_syn) + bias), v = sat16(v + dv); while v >= threshold (at most 31 spikes a step; readouts one) subtract the threshold",
   "structure": "compartment",
   "state_bits": 16, "narrow": false,
   "const_bits": 16, "accum_bits": 40,
@@ -152,6 +162,21 @@ var builtin = map[string]string{
   "threshold_bits": 16, "threshold_op": ">=",
   "bias_bits": 16,
   "currents": 2, "reset": "subtract", "refractory": false, "zero_init": true, "nonlinear": false,
+  "max_spikes": 31, "saturate_delta": true,
+  "lfsr": {"bits": 32, "taps": "0x80200003"}
+}`,
+	"xylo1": `{
+  "name": "xylo1",
+  "doc": "Xylo (XyloSim v1, xylosim.v1) IAF neuron: int16 saturating state, int8 weights << a per-projection shift, bitshift decays x −= x>>dash (at least 1 for positive x), two synaptic currents, no bias; v = sat16(v − decay(v) + Σ i_syn); while v >= threshold (at most 31 spikes a step; readouts one) subtract the threshold",
+  "structure": "compartment",
+  "state_bits": 16, "narrow": false,
+  "const_bits": 16, "accum_bits": 40,
+  "weight_bits": 8, "weight_shift_min": 0, "weight_shift_max": 7, "weight_shift_at": "synapse",
+  "rounding": "floor", "overflow": "saturate", "current_overflow": "saturate",
+  "decay": {"form": "shift", "min_step": true, "max_shift": 15},
+  "threshold_bits": 16, "threshold_op": ">=",
+  "currents": 2, "reset": "subtract", "refractory": false, "zero_init": true, "nonlinear": false,
+  "max_spikes": 31,
   "lfsr": {"bits": 32, "taps": "0x80200003"}
 }`,
 }
@@ -318,6 +343,12 @@ func (p *Profile) Validate() error {
 		if p.InputBits < 0 || p.InputBits > p.AccumBits {
 			return bad("input_bits %d", p.InputBits)
 		}
+		if p.MaxSpikes < 0 || p.MaxSpikes > 1 && p.Reset != "subtract" {
+			return bad("max_spikes %d: several spikes a step need reset subtract (a zero reset ends below the threshold)", p.MaxSpikes)
+		}
+	}
+	if p.Structure != "compartment" && (p.MaxSpikes > 1 || p.SaturateDelta) {
+		return bad("max_spikes and saturate_delta describe a compartment's neuron")
 	}
 	return nil
 }
