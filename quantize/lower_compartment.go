@@ -503,8 +503,10 @@ func (c *comp) scales(thr float64, op string, vr float64) bool {
 				in := newVar(p.Name+".in", iir.InputVar, pf.InputBits, true, false)
 				in.Dim = p.WeightDim
 				p.Input = c.out.AddVar(in)
-				w := maxWeight(c.l.inputs(c.out.SrcPop).ports[p.Name])
-				mantMax := float64(iir.MaxOf(pf.WeightBits, true))
+				prjs := c.l.inputs(c.out.SrcPop).ports[p.Name]
+				w := maxWeight(prjs)
+				p.Unsigned = pf.SignModes && oneSign(prjs)
+				mantMax := float64(iir.MaxOf(pf.WeightBits, !p.Unsigned))
 				e := pf.WeightShiftMin
 				for e < pf.WeightShiftMax && w/math.Abs(x.Scale)/math.Ldexp(1, e+pf.InputShift) > mantMax {
 					e++

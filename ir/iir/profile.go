@@ -26,7 +26,12 @@ type Overflow string
 const (
 	Wrap     Overflow = "wrap"     // two's complement: keep the low bits
 	Saturate Overflow = "saturate" // clamp to the range
-	Proved   Overflow = "proved"   // range analysis proved the value always fits: no hardware needed
+	// Modulo keeps the sign and takes |x| modulo 2^(w−1) (signed w bits):
+	// 2^(w−1) + k becomes k, −(2^(w−1) + k) becomes −k. Lava's
+	// PyLifModelBitAcc wraps u so (np.mod(u, sign(u)·2^23)); two's
+	// complement would make 2^23 + k negative.
+	Modulo Overflow = "modulo"
+	Proved Overflow = "proved" // range analysis proved the value always fits: no hardware needed
 )
 
 // Decay is how a linear decay x·P (0 ≤ P < 1) is computed.
@@ -107,6 +112,10 @@ type Profile struct {
 	Refractory bool   `json:"refractory"`            // refractory periods can be expressed
 	NoLearning bool   `json:"no_learning,omitempty"` // plastic synapses (STDP) cannot be expressed: no on-chip learning in the modelled reference
 	ZeroInit   bool   `json:"zero_init,omitempty"`   // compartment: every neuron starts at 0 (nonzero initial values are refused)
+	// SignModes: the weights onto a port that all have one sign are an
+	// unsigned weight_bits mantissa (Lava Dense's sign_mode excitatory or
+	// inhibitory: 0..255 for 8 bits); mixed signs are signed (−128..127)
+	SignModes bool `json:"sign_modes,omitempty"`
 	// compartment, subtract reset: the spikes a neuron with outgoing
 	// synapses emits in one step (XyloSim's hidden neurons: while v >= θ
 	// and fewer than this, v −= θ and one more spike); a neuron no
@@ -137,17 +146,17 @@ var builtin = map[string]string{
 }`,
 	"loihi": `{
   "name": "loihi",
-  "doc": "Loihi bit-accurate LIF as in Lava's PyLifModelBitAcc: 24-bit u and v, 12-bit decays x·(4096−d)>>12 toward zero, input a_in<<6, threshold vth<<6, u wraps, v clipped to ±(2^23−1), v = 0 on a spike, u not reset; 8-bit weights with an exponent, a_in = Σ mantissas << exponent within 16 bits; no refractory period and no learning (the reference has neither)",
+  "doc": "Loihi bit-accurate LIF as in Lava's PyLifModelBitAcc: 24-bit u and v, 12-bit decays x·(4096−d)>>12 toward zero, input a_in<<6, threshold vth<<6, u wraps as Lava does (sign kept, |u| modulo 2^23: 2^23 + k becomes k), v clipped to ±(2^23−1), v = 0 on a spike, u not reset; 8-bit weights with an exponent (a port whose weights have one sign: 0..255, Lava's sign modes), a_in = Σ mantissas << exponent within 16 bits; no refractory period and no learning (the reference has neither)",
   "structure": "compartment",
   "state_bits": 24, "narrow": false,
   "const_bits": 13, "accum_bits": 40,
   "weight_bits": 8, "weight_shift_min": -8, "weight_shift_max": 7, "weight_shift_at": "input",
-  "rounding": "trunc", "overflow": "saturate", "current_overflow": "wrap", "symmetric_clip": true,
+  "rounding": "trunc", "overflow": "saturate", "current_overflow": "modulo", "symmetric_clip": true,
   "decay": {"form": "multiply", "bits": 12, "rounding": "trunc", "current": [1, 4096], "membrane": [0, 4095]},
   "input_bits": 16, "input_shift": 6,
   "threshold_bits": 17, "threshold_shift": 6, "threshold_op": ">",
   "bias_bits": 13, "bias_exp_max": 7,
-  "currents": 1, "reset": "zero", "refractory": false, "no_learning": true, "nonlinear": false,
+  "currents": 1, "reset": "zero", "refractory": false, "no_learning": true, "nonlinear": false, "sign_modes": true,
   "lfsr": {"bits": 32, "taps": "0x80200003"}
 }`,
 	"xylo": `{
@@ -284,9 +293,9 @@ func (p *Profile) Validate() error {
 	}
 	for _, o := range []Overflow{p.Overflow, p.CurrentOverflow} {
 		switch o {
-		case Wrap, Saturate, "":
+		case Wrap, Saturate, Modulo, "":
 		default:
-			return bad("overflow %q: want wrap or saturate", o)
+			return bad("overflow %q: want wrap, saturate or modulo", o)
 		}
 	}
 	if p.Overflow == "" {
