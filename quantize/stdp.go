@@ -49,6 +49,7 @@ type stdpShape struct {
 	a, b         float64
 	lo, hi       float64
 	tauDx, tauDy float64 // decay per step
+	kx, ky       float64 // w + kx·X on post, w + ky·Y on pre (Hao's nu·x): the traces are held as kx·X, ky·Y
 	deliverFirst bool    // on pre delivers w before updating it (else the updated w)
 	bare         bool    // `deliver w`: w is in the port's unit, no weight setting
 }
@@ -124,8 +125,10 @@ func matchSTDP(m *ir.Model, dt float64) (*stdpShape, string) {
 		}
 		return 0, false, false
 	}
-	// w = clip(w + T, lo, hi)
-	update := func(st ir.Stmt, t *ir.Var) bool {
+	// w = clip(w + T, lo, hi) or clip(w + k·T, lo, hi), k a constant
+	// (a trace scaled when read is the same trace scaled: k·T with
+	// increments k·a); *k is set to k
+	update := func(st ir.Stmt, t *ir.Var, k *float64) bool {
 		a, ok := st.(*ir.Assign)
 		if !ok || a.Var != sh.w || a.Op != "=" {
 			return false
@@ -141,7 +144,26 @@ func matchSTDP(m *ir.Model, dt float64) (*stdpShape, string) {
 			return false
 		}
 		isRef := func(e ir.Expr, v *ir.Var) bool { r, ok := e.(*ir.Ref); return ok && r.Var == v }
-		if !(isRef(sum.X, sh.w) && isRef(sum.Y, t) || isRef(sum.X, t) && isRef(sum.Y, sh.w)) {
+		// scaled: t, k·t or t·k, with k ≠ 0
+		scaled := func(e ir.Expr) bool {
+			*k = 1
+			if isRef(e, t) {
+				return true
+			}
+			b, ok := e.(*ir.Binary)
+			if !ok || b.Op != "*" {
+				return false
+			}
+			c, okC := ir.ConstValue(b.X)
+			r := b.Y
+			if !okC {
+				c, okC = ir.ConstValue(b.Y)
+				r = b.X
+			}
+			*k = c
+			return okC && c != 0 && isRef(r, t)
+		}
+		if !(isRef(sum.X, sh.w) && scaled(sum.Y) || scaled(sum.X) && isRef(sum.Y, sh.w)) {
 			return false
 		}
 		if sh.hi != 0 && (sh.lo != lo.V || sh.hi != hi.V) {
@@ -150,12 +172,20 @@ func matchSTDP(m *ir.Model, dt float64) (*stdpShape, string) {
 		sh.lo, sh.hi = lo.V, hi.V
 		return true
 	}
-	shape := "the rule must read: on pre { deliver w * weight (or deliver w); X += a; w = clip(w + Y, lo, hi) }, on post { Y += b; w = clip(w + X, lo, hi) }"
+	shape := "the rule must read: on pre { deliver w * weight (or deliver w); X += a; w = clip(w + Y, lo, hi) }, on post { Y += b; w = clip(w + X, lo, hi) } (a trace may be read as k·Y, and bumped after the update)"
+	// the trace's bump, before or after the synapse statements: they read
+	// the other trace only, so the order does not matter
+	bumpOf := func(before, after []ir.Stmt) ir.Stmt {
+		if len(before)+len(after) != 1 {
+			return nil
+		}
+		return append(before, after...)[0]
+	}
 	before, each, after, err := ir.SplitHandler(m.OnPre, ir.PerPre)
-	if err != nil || len(before) != 1 || len(each) != 2 || len(after) != 0 {
+	if err != nil || len(each) != 2 || bumpOf(before, after) == nil {
 		return nil, shape
 	}
-	if sh.a, sh.aSet, ok = bump(before[0], sh.x); !ok {
+	if sh.a, sh.aSet, ok = bump(bumpOf(before, after), sh.x); !ok {
 		return nil, shape
 	}
 	// deliver then update (PairSTDP), or update then deliver (Brian2's
@@ -174,16 +204,18 @@ func matchSTDP(m *ir.Model, dt float64) (*stdpShape, string) {
 	if r, isRef := d.Value.(*ir.Ref); isRef && r.Var == sh.w {
 		sh.bare = true
 	}
-	if !(sh.bare || isWTimesWeight(d.Value, sh.w)) || !update(upd, sh.y) {
+	if !(sh.bare || isWTimesWeight(d.Value, sh.w)) || !update(upd, sh.y, &sh.ky) {
 		return nil, shape
 	}
 	before, each, after, err = ir.SplitHandler(m.OnPost, ir.PerPost)
-	if err != nil || len(before) != 1 || len(each) != 1 || len(after) != 0 {
+	if err != nil || len(each) != 1 || bumpOf(before, after) == nil {
 		return nil, shape
 	}
-	if sh.b, sh.bSet, ok = bump(before[0], sh.y); !ok || !update(each[0], sh.x) {
+	if sh.b, sh.bSet, ok = bump(bumpOf(before, after), sh.y); !ok || !update(each[0], sh.x, &sh.kx) {
 		return nil, shape
 	}
+	// hold the traces as read: kx·X, ky·Y
+	sh.a, sh.b = sh.a*sh.kx, sh.b*sh.ky
 	if sh.lo < 0 || sh.hi <= sh.lo {
 		return nil, fmt.Sprintf("the clip bounds of %s must satisfy 0 <= lo < hi", sh.w.Name)
 	}
@@ -211,7 +243,7 @@ func (l *lowerer) stdp(prj *ir.Projection, q *iir.Proj) bool {
 	sh, why := matchSTDP(prj.Synapse, l.out.Dt)
 	if sh == nil {
 		l.errorf(prj.Pos, "plastic synapse %s (projection %s) cannot be expressed on %s: %s",
-			prj.Synapse.Type, prj.Name, pf.Name, why).Hint = "pair-trace STDP (std/plasticity PairSTDP, NearestSTDP) has an integer form"
+			prj.Synapse.Type, prj.Name, pf.Name, why).Hint = "pair-trace STDP (std/plasticity PairSTDP, NearestSTDP, SymSTDP) has an integer form"
 		return false
 	}
 	if len(prj.Merged) > 0 {
@@ -280,9 +312,9 @@ func (l *lowerer) stdp(prj *ir.Projection, q *iir.Proj) bool {
 	pl.W = &iir.Var{Name: sh.w.Name, Kind: iir.StateVar, Width: wb, Lo: pl.Lo, Hi: pl.Hi, Scale: scale, Frac: frac, Pow2: pow2, Src: sh.w, Proof: iir.Saturate}
 	xw, yw := tw(a, sh.aSet, sh.tauDx), tw(b, sh.bSet, sh.tauDy)
 	pl.Pre = &iir.Var{Name: sh.x.Name, Kind: iir.StateVar, Width: xw, Signed: true, Lo: iir.MinOf(xw, true), Hi: iir.MaxOf(xw, true),
-		Scale: math.Ldexp(scale, -pl.GuardX), Frac: frac + pl.GuardX, Pow2: pow2, Src: sh.x, Proof: iir.Saturate}
+		Scale: math.Ldexp(scale, -pl.GuardX) / sh.kx, Frac: frac + pl.GuardX, Pow2: pow2 && sh.kx == 1, Src: sh.x, Proof: iir.Saturate}
 	pl.Post = &iir.Var{Name: sh.y.Name, Kind: iir.StateVar, Width: yw, Signed: true, Lo: iir.MinOf(yw, true), Hi: iir.MaxOf(yw, true),
-		Scale: math.Ldexp(scale, -pl.GuardY), Frac: frac + pl.GuardY, Pow2: pow2, Src: sh.y, Proof: iir.Saturate}
+		Scale: math.Ldexp(scale, -pl.GuardY) / sh.ky, Frac: frac + pl.GuardY, Pow2: pow2 && sh.ky == 1, Src: sh.y, Proof: iir.Saturate}
 	for _, v := range []*iir.Var{pl.W, pl.Pre, pl.Post} {
 		v.Range = iir.Interval{Lo: v.Lo, Hi: v.Hi}
 	}

@@ -207,3 +207,48 @@ run Net for 300 ms
 	}
 	t.Logf("mean |fixed − float| %.5f, mean change %.5f", diff/float64(len(got.V[0])), change/float64(len(got.V[0])))
 }
+
+// TestSymSTDPWindow: Hao et al.'s symmetric rule (std/plasticity SymSTDP:
+// w += nu·x_post on pre, w += nu·x_pre on post) on q16, its traces held
+// as nu·x: every pairing potentiates by the paper's nu·a·exp(−|s|/τ)
+// (s = t_post − t_pre in whole steps), within one LSB of w and 2 % of
+// nu·a.
+func TestSymSTDPWindow(t *testing.T) {
+	src, offs := windowNet(0.1, "", "IF[1]", "30 mV")
+	src = strings.Replace(src, "using PairSTDP", "using SymSTDP", 1)
+	p, _, diags := snnc.CompileSource("window.snn", []byte(src), snnc.Options{})
+	if p == nil {
+		t.Fatal(diags)
+	}
+	q := lower(t, p, "q16")
+	tr, err := fixed.RunTrace(p, q, fixed.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tp *iir.TraceProj
+	for _, x := range tr.Projs {
+		if x.Plastic != nil {
+			tp = x
+		}
+	}
+	if tp == nil {
+		t.Fatal("no plastic projection")
+	}
+	np := -1
+	for n, sp := range tr.Pops[0].Spikes {
+		if len(sp) > 0 {
+			np = n
+		}
+	}
+	u := tp.Plastic.W.Scale
+	dt, tau, inc := 1e-4, 20e-3, 0.005*0.1
+	for k, s0 := range offs {
+		n := np - int(math.Round((60+s0)*1e-3/dt))
+		s := float64(n) * dt
+		want := inc * math.Exp(-math.Abs(s)/tau)
+		got := float64(tp.FinalW[k]-tp.InitW[k]) * u
+		if math.Abs(got-want) > u+0.02*inc || got <= 0 {
+			t.Errorf("s = %+.1f ms: fixed dw %.7f, Hao et al. %.7f (w LSB %.2g)", s*1e3, got, want, u)
+		}
+	}
+}
