@@ -527,7 +527,7 @@ func (l *lowerer) projection(prj *ir.Projection) {
 					why = "merged projections cannot be plastic"
 				}
 				l.errorf(x.Pos, "plastic synapse %s (projection %s) cannot be expressed on %s: %s",
-					x.Synapse.Type, x.Name, l.prof.Name, why).Hint = "pair-trace STDP (std/plasticity PairSTDP, NearestSTDP) has an integer form"
+					x.Synapse.Type, x.Name, l.prof.Name, why).Hint = "pair-trace STDP (std/plasticity PairSTDP, NearestSTDP, SymSTDP, MultSTDP with mu 0 or 1) has an integer form"
 				return
 			}
 		}
@@ -599,11 +599,26 @@ func staticSynapse(m *ir.Model) bool {
 	return isW
 }
 
+// oneSign: every weight of the projections has one sign (a file's factors
+// may have either).
+func oneSign(prjs []*ir.Projection) bool {
+	pos, neg := false, false
+	for _, prj := range prjs {
+		if prj.Connector.Weighted() || (prj.Synapse != nil && !staticSynapse(prj.Synapse)) {
+			return false
+		}
+		lo, hi, _ := siInterval(weightOf(prj))
+		pos = pos || hi > 0
+		neg = neg || lo < 0
+	}
+	return !(pos && neg)
+}
+
 // weights chooses a projection's weight unit (mantissa of WeightBits bits
 // times a power-of-two shift) against its port's kernel scale.
 func (l *lowerer) weights(prj *ir.Projection, m *iir.Model, port *iir.Port) *iir.Proj {
 	pf := l.prof
-	q := &iir.Proj{Name: prj.Name, Src: prj, Post: m, Port: port, Sign: 1}
+	q := &iir.Proj{Name: prj.Name, Src: prj, Post: m, Port: port, Sign: 1, Unsigned: port.Unsigned}
 	q.Fanin, q.Why = fanIn(prj)
 	wmax, _ := weightBound(prj.Weight)
 	if w, ok := ir.ConstValue(prj.Weight); ok && !prj.Connector.Weighted() {
@@ -618,7 +633,8 @@ func (l *lowerer) weights(prj *ir.Projection, m *iir.Model, port *iir.Port) *iir
 		l.errorf(prj.Pos, "internal: port %s of %s has no weight scale", port.Name, m.Name)
 		return nil
 	}
-	mantMax := float64(iir.MaxOf(pf.WeightBits, true))
+	_, mh := q.MantRange(pf.WeightBits)
+	mantMax := float64(mh)
 	name := fmt.Sprintf("weight of %s", prj.Name)
 	switch pf.WeightShiftAt {
 	case "synapse":

@@ -503,8 +503,10 @@ func (c *comp) scales(thr float64, op string, vr float64) bool {
 				in := newVar(p.Name+".in", iir.InputVar, pf.InputBits, true, false)
 				in.Dim = p.WeightDim
 				p.Input = c.out.AddVar(in)
-				w := maxWeight(c.l.inputs(c.out.SrcPop).ports[p.Name])
-				mantMax := float64(iir.MaxOf(pf.WeightBits, true))
+				prjs := c.l.inputs(c.out.SrcPop).ports[p.Name]
+				w := maxWeight(prjs)
+				p.Unsigned = pf.SignModes && oneSign(prjs)
+				mantMax := float64(iir.MaxOf(pf.WeightBits, !p.Unsigned))
 				e := pf.WeightShiftMin
 				for e < pf.WeightShiftMax && w/math.Abs(x.Scale)/math.Ldexp(1, e+pf.InputShift) > mantMax {
 					e++
@@ -599,12 +601,26 @@ func (c *comp) kernels(thr float64, op string) bool {
 		dec = b.add(&iir.Op{Code: iir.OpShiftDecay, Args: []*iir.Op{v}, Imm: c.dvInt, MinStep: pf.Decay.MinStep})
 	}
 	dec.Scale, dec.Note = c.vv.Scale, "decay of "+c.vv.Name
-	nv := dec
-	if sum != nil {
-		nv = b.bin(iir.OpAdd, nv, sum)
-	}
-	if c.bias != 0 {
-		nv = b.bin(iir.OpAdd, nv, b.konst(c.bias, c.vv.Scale, "bias"))
+	var nv *iir.Op
+	if pf.SaturateDelta {
+		// XyloSim v2: dv = sat(sat(−decay(v) + Σ currents) + bias), v = sat(v + dv)
+		dv := b.bin(iir.OpSub, dec, v)
+		dv.Scale, dv.Note = c.vv.Scale, "−decay of "+c.vv.Name
+		if sum != nil {
+			dv = b.resize(b.bin(iir.OpAdd, dv, sum), c.vv, pf.Overflow)
+		}
+		if c.bias != 0 {
+			dv = b.resize(b.bin(iir.OpAdd, dv, b.konst(c.bias, c.vv.Scale, "bias")), c.vv, pf.Overflow)
+		}
+		nv = b.bin(iir.OpAdd, v, dv)
+	} else {
+		nv = dec
+		if sum != nil {
+			nv = b.bin(iir.OpAdd, nv, sum)
+		}
+		if c.bias != 0 {
+			nv = b.bin(iir.OpAdd, nv, b.konst(c.bias, c.vv.Scale, "bias"))
+		}
 	}
 	nv = b.resize(nv, c.vv, pf.Overflow)
 	hold := false
@@ -623,6 +639,11 @@ func (c *comp) kernels(thr float64, op string) bool {
 	}
 	t.k.Out = cmp
 	m.Threshold = t.k
+	if pf.MaxSpikes > 1 && c.l.projects(c.out.SrcPop) {
+		m.MaxSpikes = pf.MaxSpikes
+		m.Notes = append(m.Notes, fmt.Sprintf("%s emits up to %d spikes a step: while %s %s %d it subtracts the threshold (XyloSim's hidden neurons; a population no projection leaves is a readout and emits one)",
+			m.Pop, pf.MaxSpikes, c.vv.Name, pf.ThresholdOp, c.thrInt))
+	}
 
 	r := newKernel(m, "reset")
 	switch pf.Reset {
@@ -661,6 +682,16 @@ func (c *comp) kernels(thr float64, op string) bool {
 		}
 	}
 	return true
+}
+
+// projects: a projection leaves pop (its neurons are hidden, not readouts).
+func (l *lowerer) projects(pop *ir.Population) bool {
+	for _, pr := range l.p.Projs {
+		if pr.Pre.Pop == pop {
+			return true
+		}
+	}
+	return false
 }
 
 // zeroInit refuses a nonzero initial value of the membrane or a current on

@@ -99,6 +99,19 @@ func resizeI(a iir.Interval, o *iir.Op) iir.Interval {
 	switch o.Ovf {
 	case iir.Saturate:
 		return iir.Interval{Lo: iir.Clamp(a.Lo, o.Lo, o.Hi), Hi: iir.Clamp(a.Hi, o.Lo, o.Hi)}
+	case iir.Modulo:
+		m := iir.MaxOf(o.Width-1, false) // 2^(w−1) − 1
+		if within(a, -m, m) {
+			return a
+		}
+		r := iir.Interval{}
+		if a.Lo < 0 {
+			r.Lo = -m
+		}
+		if a.Hi > 0 {
+			r.Hi = m
+		}
+		return r
 	default:
 		mn, mx := iir.MinOf(o.Width, o.Signed), iir.MaxOf(o.Width, o.Signed)
 		if within(a, mn, mx) {
@@ -811,18 +824,27 @@ func weightRange(q *iir.Proj, pf *iir.Profile) iir.Interval {
 		w := q.Mant << uint(q.Shift)
 		return iir.Interval{Lo: w, Hi: w}
 	}
-	lim := iir.MaxOf(pf.WeightBits, true)
+	mlo, mhi := q.MantRange(pf.WeightBits)
 	lo, hi, _ := siInterval(q.Src.Weight)
+	if c := q.Src.Connector; c.Weighted() {
+		// matrix, conv: the file's factors, of either sign, times the
+		// weight (factors not read yet: any mantissa)
+		m := math.Max(math.Abs(lo), math.Abs(hi)) * c.MaxAbs
+		if c.MaxAbs == 0 {
+			m = math.Inf(1)
+		}
+		lo, hi = -m, m
+	}
 	a, b := lo/q.Unit, hi/q.Unit
 	if a > b {
 		a, b = b, a
 	}
 	clip := func(x float64) int64 {
-		if math.IsInf(x, 1) || x > float64(lim) {
-			return lim
+		if math.IsInf(x, 1) || x > float64(mhi) {
+			return mhi
 		}
-		if math.IsInf(x, -1) || x < float64(-lim-1) {
-			return -lim - 1
+		if math.IsInf(x, -1) || x < float64(mlo) {
+			return mlo
 		}
 		return iir.RoundHalfAway(x)
 	}
@@ -848,6 +870,9 @@ func prove(p *iir.Program, m *iir.Model) {
 			var fits bool
 			if o.Ovf == iir.Saturate {
 				fits = within(pre, o.Lo, o.Hi)
+			} else if o.Ovf == iir.Modulo {
+				m := iir.MaxOf(o.Width-1, false)
+				fits = within(pre, -m, m)
 			} else {
 				fits = within(pre, iir.MinOf(o.Width, o.Signed), iir.MaxOf(o.Width, o.Signed))
 			}

@@ -49,8 +49,18 @@ type stdpShape struct {
 	a, b         float64
 	lo, hi       float64
 	tauDx, tauDy float64 // decay per step
-	deliverFirst bool    // on pre delivers w before updating it (else the updated w)
-	bare         bool    // `deliver w`: w is in the port's unit, no weight setting
+	kx, ky       float64 // w + kx·X on post, w + ky·Y on pre (Hao's nu·x): the traces are held as kx·X, ky·Y
+	// the weight dependence of each update (Gütig et al.'s pow(w, mu),
+	// pow(1 − w, mu) with mu 0 or 1): w + k·g(w)·trace
+	gx, gy       wdep
+	deliverFirst bool // on pre delivers w before updating it (else the updated w)
+	bare         bool // `deliver w`: w is in the port's unit, no weight setting
+}
+
+// wdep is a weight update's factor g(w): 1, w, or c − w.
+type wdep struct {
+	kind int // 0: 1, 1: w, 2: c − w
+	c    float64
 }
 
 // matchSTDP recognises a pair-trace rule; it returns why not otherwise.
@@ -124,8 +134,10 @@ func matchSTDP(m *ir.Model, dt float64) (*stdpShape, string) {
 		}
 		return 0, false, false
 	}
-	// w = clip(w + T, lo, hi)
-	update := func(st ir.Stmt, t *ir.Var) bool {
+	// w = clip(w ± k·g(w)·T, lo, hi), k a constant (a trace scaled when
+	// read is the same trace scaled: k·T with increments k·a), g(w) one
+	// of 1, w, c − w (pow(., 1); pow(., 0) is 1); *k and *g are set
+	update := func(st ir.Stmt, t *ir.Var, k *float64, g *wdep) bool {
 		a, ok := st.(*ir.Assign)
 		if !ok || a.Var != sh.w || a.Op != "=" {
 			return false
@@ -137,11 +149,48 @@ func matchSTDP(m *ir.Model, dt float64) (*stdpShape, string) {
 		lo, ok1 := c.Args[1].(*ir.Const)
 		hi, ok2 := c.Args[2].(*ir.Const)
 		sum, ok3 := c.Args[0].(*ir.Binary)
-		if !ok1 || !ok2 || !ok3 || sum.Op != "+" {
+		if !ok1 || !ok2 || !ok3 || sum.Op != "+" && sum.Op != "-" {
 			return false
 		}
 		isRef := func(e ir.Expr, v *ir.Var) bool { r, ok := e.(*ir.Ref); return ok && r.Var == v }
-		if !(isRef(sum.X, sh.w) && isRef(sum.Y, t) || isRef(sum.X, t) && isRef(sum.Y, sh.w)) {
+		// scaled: a product of constants, t once and at most one g(w)
+		var seen bool
+		var factor func(e ir.Expr) bool
+		factor = func(e ir.Expr) bool {
+			if x, isK := ir.ConstValue(e); isK {
+				*k *= x
+				return true
+			}
+			switch e := e.(type) {
+			case *ir.Ref:
+				if e.Var == t && !seen {
+					seen = true
+					return true
+				}
+				if e.Var == sh.w && g.kind == 0 {
+					g.kind = 1
+					return true
+				}
+			case *ir.Binary:
+				if e.Op == "*" {
+					return factor(e.X) && factor(e.Y)
+				}
+				if x, isK := ir.ConstValue(e.X); isK && e.Op == "-" && isRef(e.Y, sh.w) && g.kind == 0 {
+					g.kind, g.c = 2, x
+					return true
+				}
+			case *ir.Call:
+				if mu, isK := ir.ConstValue(e.Args[len(e.Args)-1]); e.Fn == "pow" && isK && (mu == 0 || mu == 1) {
+					return mu == 0 || factor(e.Args[0])
+				}
+			}
+			return false
+		}
+		scaled := func(e ir.Expr, sign float64) bool {
+			*k, *g, seen = sign, wdep{}, false
+			return factor(e) && seen && *k != 0
+		}
+		if !(isRef(sum.X, sh.w) && scaled(sum.Y, map[string]float64{"+": 1, "-": -1}[sum.Op]) || sum.Op == "+" && scaled(sum.X, 1) && isRef(sum.Y, sh.w)) {
 			return false
 		}
 		if sh.hi != 0 && (sh.lo != lo.V || sh.hi != hi.V) {
@@ -150,12 +199,20 @@ func matchSTDP(m *ir.Model, dt float64) (*stdpShape, string) {
 		sh.lo, sh.hi = lo.V, hi.V
 		return true
 	}
-	shape := "the rule must read: on pre { deliver w * weight (or deliver w); X += a; w = clip(w + Y, lo, hi) }, on post { Y += b; w = clip(w + X, lo, hi) }"
+	shape := "the rule must read: on pre { deliver w * weight (or deliver w); X += a; w = clip(w + Y, lo, hi) }, on post { Y += b; w = clip(w + X, lo, hi) } (a trace may be read as k·Y, and bumped after the update)"
+	// the trace's bump, before or after the synapse statements: they read
+	// the other trace only, so the order does not matter
+	bumpOf := func(before, after []ir.Stmt) ir.Stmt {
+		if len(before)+len(after) != 1 {
+			return nil
+		}
+		return append(before, after...)[0]
+	}
 	before, each, after, err := ir.SplitHandler(m.OnPre, ir.PerPre)
-	if err != nil || len(before) != 1 || len(each) != 2 || len(after) != 0 {
+	if err != nil || len(each) != 2 || bumpOf(before, after) == nil {
 		return nil, shape
 	}
-	if sh.a, sh.aSet, ok = bump(before[0], sh.x); !ok {
+	if sh.a, sh.aSet, ok = bump(bumpOf(before, after), sh.x); !ok {
 		return nil, shape
 	}
 	// deliver then update (PairSTDP), or update then deliver (Brian2's
@@ -174,15 +231,20 @@ func matchSTDP(m *ir.Model, dt float64) (*stdpShape, string) {
 	if r, isRef := d.Value.(*ir.Ref); isRef && r.Var == sh.w {
 		sh.bare = true
 	}
-	if !(sh.bare || isWTimesWeight(d.Value, sh.w)) || !update(upd, sh.y) {
+	if !(sh.bare || isWTimesWeight(d.Value, sh.w)) || !update(upd, sh.y, &sh.ky, &sh.gy) {
 		return nil, shape
 	}
 	before, each, after, err = ir.SplitHandler(m.OnPost, ir.PerPost)
-	if err != nil || len(before) != 1 || len(each) != 1 || len(after) != 0 {
+	if err != nil || len(each) != 1 || bumpOf(before, after) == nil {
 		return nil, shape
 	}
-	if sh.b, sh.bSet, ok = bump(before[0], sh.y); !ok || !update(each[0], sh.x) {
+	if sh.b, sh.bSet, ok = bump(bumpOf(before, after), sh.y); !ok || !update(each[0], sh.x, &sh.kx, &sh.gx) {
 		return nil, shape
+	}
+	// hold the traces as read: kx·X, ky·Y
+	sh.a, sh.b = sh.a*sh.kx, sh.b*sh.ky
+	if sh.bare && (sh.gx.kind != 0 || sh.gy.kind != 0) {
+		return nil, fmt.Sprintf("a weight-dependent update needs %s in the weight's units: deliver %s * weight", sh.w.Name, sh.w.Name)
 	}
 	if sh.lo < 0 || sh.hi <= sh.lo {
 		return nil, fmt.Sprintf("the clip bounds of %s must satisfy 0 <= lo < hi", sh.w.Name)
@@ -211,7 +273,7 @@ func (l *lowerer) stdp(prj *ir.Projection, q *iir.Proj) bool {
 	sh, why := matchSTDP(prj.Synapse, l.out.Dt)
 	if sh == nil {
 		l.errorf(prj.Pos, "plastic synapse %s (projection %s) cannot be expressed on %s: %s",
-			prj.Synapse.Type, prj.Name, pf.Name, why).Hint = "pair-trace STDP (std/plasticity PairSTDP, NearestSTDP) has an integer form"
+			prj.Synapse.Type, prj.Name, pf.Name, why).Hint = "pair-trace STDP (std/plasticity PairSTDP, NearestSTDP, SymSTDP, MultSTDP with mu 0 or 1) has an integer form"
 		return false
 	}
 	if len(prj.Merged) > 0 {
@@ -280,9 +342,9 @@ func (l *lowerer) stdp(prj *ir.Projection, q *iir.Proj) bool {
 	pl.W = &iir.Var{Name: sh.w.Name, Kind: iir.StateVar, Width: wb, Lo: pl.Lo, Hi: pl.Hi, Scale: scale, Frac: frac, Pow2: pow2, Src: sh.w, Proof: iir.Saturate}
 	xw, yw := tw(a, sh.aSet, sh.tauDx), tw(b, sh.bSet, sh.tauDy)
 	pl.Pre = &iir.Var{Name: sh.x.Name, Kind: iir.StateVar, Width: xw, Signed: true, Lo: iir.MinOf(xw, true), Hi: iir.MaxOf(xw, true),
-		Scale: math.Ldexp(scale, -pl.GuardX), Frac: frac + pl.GuardX, Pow2: pow2, Src: sh.x, Proof: iir.Saturate}
+		Scale: math.Ldexp(scale, -pl.GuardX) / sh.kx, Frac: frac + pl.GuardX, Pow2: pow2 && sh.kx == 1, Src: sh.x, Proof: iir.Saturate}
 	pl.Post = &iir.Var{Name: sh.y.Name, Kind: iir.StateVar, Width: yw, Signed: true, Lo: iir.MinOf(yw, true), Hi: iir.MaxOf(yw, true),
-		Scale: math.Ldexp(scale, -pl.GuardY), Frac: frac + pl.GuardY, Pow2: pow2, Src: sh.y, Proof: iir.Saturate}
+		Scale: math.Ldexp(scale, -pl.GuardY) / sh.ky, Frac: frac + pl.GuardY, Pow2: pow2 && sh.ky == 1, Src: sh.y, Proof: iir.Saturate}
 	for _, v := range []*iir.Var{pl.W, pl.Pre, pl.Post} {
 		v.Range = iir.Interval{Lo: v.Lo, Hi: v.Hi}
 	}
@@ -317,15 +379,27 @@ func (l *lowerer) stdp(prj *ir.Projection, q *iir.Proj) bool {
 		k.k.Out = k.shl(d, q.Shift)
 		k.k.Out.Note = "delivered weight"
 	}
+	// the change: the trace in w's units, times g(W) in w's units
+	change := func(k *kb, w *iir.Op, tr *iir.Var, guard int, g wdep) *iir.Op {
+		if g.kind == 0 {
+			return k.shr(k.load(tr), guard, rnd)
+		}
+		f := w
+		if g.kind == 2 {
+			f = k.bin(iir.OpSub, k.konst(iir.RoundHalfAway(g.c/scale), scale, fmt.Sprintf("%g", g.c)), w)
+		}
+		return k.shr(k.bin(iir.OpMul, f, k.load(tr)), guard+frac, rnd)
+	}
 	if sh.deliverFirst {
 		deliver(w)
-		wUpdate(k, pl, w, k.shr(k.load(pl.Post), pl.GuardY, rnd))
+		wUpdate(k, pl, w, change(k, w, pl.Post, pl.GuardY, sh.gy))
 	} else {
-		deliver(wUpdate(k, pl, w, k.shr(k.load(pl.Post), pl.GuardY, rnd)))
+		deliver(wUpdate(k, pl, w, change(k, w, pl.Post, pl.GuardY, sh.gy)))
 	}
 	pl.OnPre = k.k
 	k = &kb{k: &iir.Kernel{Name: "on post"}}
-	wUpdate(k, pl, k.load(pl.W), k.shr(k.load(pl.Pre), pl.GuardX, rnd))
+	w = k.load(pl.W)
+	wUpdate(k, pl, w, change(k, w, pl.Pre, pl.GuardX, sh.gx))
 	pl.OnPost = k.k
 	for _, kk := range pl.Kernels() {
 		sizeOps(kk)
@@ -398,6 +472,8 @@ func sizeOps(k *iir.Kernel) {
 			o.Range = iir.Interval{Lo: o.Var.Lo, Hi: o.Var.Hi}
 		case iir.OpAdd:
 			o.Range = iir.Interval{Lo: r(0).Lo + r(1).Lo, Hi: r(0).Hi + r(1).Hi}
+		case iir.OpSub:
+			o.Range = iir.Interval{Lo: r(0).Lo - r(1).Hi, Hi: r(0).Hi - r(1).Lo}
 		case iir.OpMul:
 			a, b := r(0), r(1)
 			c := []int64{a.Lo * b.Lo, a.Lo * b.Hi, a.Hi * b.Lo, a.Hi * b.Hi}

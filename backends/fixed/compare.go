@@ -211,7 +211,7 @@ func (r *Report) Text(w io.Writer) {
 	tw.Flush()
 	for _, o := range r.Overflow {
 		verb := "saturated"
-		if o.Kind == iir.Wrap {
+		if o.Kind == iir.Wrap || o.Kind == iir.Modulo {
 			verb = "wrapped around"
 		}
 		fmt.Fprintf(w, "%s.%s %s %d times\n", o.Pop, o.Var, verb, o.Count)

@@ -229,26 +229,35 @@ func (pr *xproj) propagate() {
 		pr.ring.Advance()
 		return
 	}
-	for _, i := range pr.ring.Current() {
-		pr.deliver(int(i))
+	cur := pr.ring.Current()
+	for a := 0; a < len(cur); {
+		// k spikes of one neuron in one step (a multi-spike profile lists
+		// them consecutively) deliver k·w per synapse, as XyloSim adds a
+		// synapse's weight k times before the next synapse
+		i, k := cur[a], 1
+		for a+k < len(cur) && cur[a+k] == i {
+			k++
+		}
+		a += k
+		pr.deliver(int(i), int64(k))
 		for _, part := range pr.parts {
-			part.deliver(int(i))
+			part.deliver(int(i), int64(k))
 		}
 	}
 	pr.ring.Advance()
 }
 
-func (pr *xproj) deliver(i int) {
+func (pr *xproj) deliver(i int, k int64) {
 	first, targets := pr.ownRow(i)
 	post, port := pr.post, pr.port
 	if pr.ws == nil {
 		for _, j := range targets {
-			post.receive(port, int(j), pr.w)
+			post.receive(port, int(j), k*pr.w)
 		}
 		return
 	}
-	for k, j := range targets {
-		post.receive(port, int(j), pr.ws[first+int64(k)])
+	for m, j := range targets {
+		post.receive(port, int(j), k*pr.ws[first+int64(m)])
 	}
 }
 

@@ -446,15 +446,37 @@ func (p *xpop) threshold() {
 	p.vector(p.m.Threshold)
 	out := p.regs[p.m.Threshold.Out.ID]
 	for i, x := range out {
-		if x != 0 {
-			p.spikes = append(p.spikes, int32(i))
+		if x == 0 {
+			continue
+		}
+		p.spikes = append(p.spikes, int32(i))
+		if p.m.MaxSpikes > 1 {
+			p.again(i)
 		}
 	}
 	p.count += int64(len(p.spikes))
 }
 
+// again is XyloSim's `while v >= v_th`: the reset (v −= θ) runs now, and
+// while the threshold still holds the neuron spikes again (listed once per
+// spike, consecutively), up to MaxSpikes.
+func (p *xpop) again(i int) {
+	out := p.m.Threshold.Out.ID
+	for k := 1; ; k++ {
+		p.scalar(p.m.Reset, i, 0)
+		if k == p.m.MaxSpikes {
+			return
+		}
+		p.scalar(p.m.Threshold, i, 0)
+		if p.scal[out] == 0 {
+			return
+		}
+		p.spikes = append(p.spikes, int32(i))
+	}
+}
+
 func (p *xpop) reset() {
-	if p.m.Reset == nil {
+	if p.m.Reset == nil || p.m.MaxSpikes > 1 { // multi-spike: reset by again
 		return
 	}
 	for _, i := range p.spikes {

@@ -125,3 +125,15 @@ func TestProofFileMultapse(t *testing.T) {
 	res, fres := runBoth(t, p, q, dir)
 	checkProofs(t, q, res, fres)
 }
+
+// TestProofMatrixNegative: a matrix projection's factors have either sign
+// (here −4 and 1, times 1 mV): ge must not be proved non-negative, as it
+// was when the proof took the sign of `weight` alone.
+func TestProofMatrixNegative(t *testing.T) {
+	p, q, dir := compileQ16(t, "../../testdata/fixed/soundness/negative.snn")
+	res, fres := runBoth(t, p, q, dir)
+	if ge := raw(t, res, "ge"); ge[len(ge)-1] >= 0 {
+		t.Fatalf("ge ends at %d: the network should drive it negative", ge[len(ge)-1])
+	}
+	checkProofs(t, q, res, fres)
+}

@@ -207,3 +207,71 @@ run Net for 300 ms
 	}
 	t.Logf("mean |fixed − float| %.5f, mean change %.5f", diff/float64(len(got.V[0])), change/float64(len(got.V[0])))
 }
+
+// TestSymSTDPWindow: Hao et al.'s symmetric rule (std/plasticity SymSTDP:
+// w += nu·x_post on pre, w += nu·x_pre on post) on q16, its traces held
+// as nu·x: every pairing potentiates by the paper's nu·a·exp(−|s|/τ)
+// (s = t_post − t_pre in whole steps), within one LSB of w and 2 % of
+// nu·a.
+func TestSymSTDPWindow(t *testing.T) {
+	inc := 0.005 * 0.1
+	ruleWindow(t, "SymSTDP", func(s float64) float64 { return inc * math.Exp(-math.Abs(s)/20e-3) }, inc)
+}
+
+// TestMultSTDPWindow: Gütig et al.'s weight-dependent rule (std/plasticity
+// MultSTDP, mu = 1: w += eta·(1 − w)·x_pre on post, w −= eta·alpha·w·x_post
+// on pre) on q16 from w = 0.5: a pairing changes w by eta·0.5·exp(−s/τ)
+// (s ≥ 0) or −eta·alpha·0.5·exp(s/τ) (s < 0), within one LSB of w and 2 %
+// of the increment.
+func TestMultSTDPWindow(t *testing.T) {
+	eta, alpha := 0.01, 1.05
+	ruleWindow(t, "MultSTDP", func(s float64) float64 {
+		if s >= 0 {
+			return eta * 0.5 * math.Exp(-s/20e-3)
+		}
+		return -eta * alpha * 0.5 * math.Exp(s/20e-3)
+	}, eta*0.5)
+}
+
+// ruleWindow runs windowNet with rule on q16 (one pairing per synapse, w
+// from 0.5) and checks each synapse's change against want(s).
+func ruleWindow(t *testing.T, rule string, want func(s float64) float64, inc float64) {
+	t.Helper()
+	src, offs := windowNet(0.1, "", "IF[1]", "30 mV")
+	src = strings.Replace(src, "using PairSTDP", "using "+rule, 1)
+	p, _, diags := snnc.CompileSource("window.snn", []byte(src), snnc.Options{})
+	if p == nil {
+		t.Fatal(diags)
+	}
+	q := lower(t, p, "q16")
+	tr, err := fixed.RunTrace(p, q, fixed.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tp *iir.TraceProj
+	for _, x := range tr.Projs {
+		if x.Plastic != nil {
+			tp = x
+		}
+	}
+	if tp == nil {
+		t.Fatal("no plastic projection")
+	}
+	np := -1
+	for n, sp := range tr.Pops[0].Spikes {
+		if len(sp) > 0 {
+			np = n
+		}
+	}
+	u := tp.Plastic.W.Scale
+	dt := 1e-4
+	for k, s0 := range offs {
+		n := np - int(math.Round((60+s0)*1e-3/dt))
+		s := float64(n) * dt
+		w := want(s)
+		got := float64(tp.FinalW[k]-tp.InitW[k]) * u
+		if math.Abs(got-w) > u+0.02*inc || got*w <= 0 {
+			t.Errorf("%s: s = %+.1f ms: fixed dw %.7f, formula %.7f (w LSB %.2g)", rule, s*1e3, got, w, u)
+		}
+	}
+}

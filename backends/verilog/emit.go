@@ -257,6 +257,31 @@ func Emit(tr *iir.Trace) (*Design, error) {
 	return &Design{Files: e.files, Map: e.amap, Trace: tr, ClocksPerCycle: e.maxLevel + 1}, nil
 }
 
+// oneSpike refuses a model whose neurons can emit several spikes in one
+// step (XyloSim's hidden neurons): the design's spike lists hold one spike
+// per neuron and step. Several are possible when the membrane can reach
+// twice the threshold (v ≥ θ after one subtraction).
+func oneSpike(m *iir.Model, target string) error {
+	if m.MaxSpikes <= 1 || m.Threshold == nil {
+		return nil
+	}
+	var v *iir.Var
+	thr := int64(0)
+	for _, o := range m.Threshold.Ops {
+		switch o.Code {
+		case iir.OpLoad:
+			v = o.Var
+		case iir.OpConst:
+			thr = o.Imm
+		}
+	}
+	if v == nil || thr <= 0 || v.Hi < 2*thr {
+		return nil
+	}
+	return fmt.Errorf("population %s: its neurons may emit up to %d spikes a step on %s (%s can reach %d, at least twice the threshold %d), but the Verilog design emits one spike per neuron and step; "+
+		"a smaller largest weight onto it raises the threshold's integer above half of %s's range, or run it with `snnc run --profile`", m.Pop, m.MaxSpikes, target, v.Name, v.Hi, thr, v.Name)
+}
+
 // phase is one state of the step controller.
 type phase struct {
 	id   string
@@ -275,6 +300,9 @@ func (e *emitter) core() error {
 	e.maxN = 1
 	e.obase, e.ibase = 0, 0
 	for _, tp := range tr.Pops {
+		if err := oneSpike(tp.Model, tr.Program.Profile.Name); err != nil {
+			return err
+		}
 		n := &node{name: tp.Name, id: e.ident(tp.Name), size: tp.Size, depth: 1, base: e.obase, pop: tp}
 		e.obase += tp.Size
 		e.nodes = append(e.nodes, n)

@@ -45,7 +45,7 @@ var exampleRefusals = map[string]string{
 	"ultralif":           "sigmoid of a state variable",
 	"hao2018":            "plastic synapse GatedSymSTDP",
 	"hodgkin_huxley":     "rising threshold",
-	"plasticity_rules":   "plastic synapse MultSTDP",
+	"plasticity_rules":   "plastic synapse TripletSTDP",
 	"tsodyks_markram":    "plastic synapse TsodyksMarkram",
 }
 

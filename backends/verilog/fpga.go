@@ -176,14 +176,24 @@ func (e *emitter) makefile() string {
 	fmt.Fprintf(&b, "#   make synth   yosys generic synthesis (synth.ys)\n")
 	fmt.Fprintf(&b, "#   make fpga    iCE40: yosys synth_ice40, nextpnr-ice40 (pins unconstrained:\n")
 	fmt.Fprintf(&b, "#                add --pcf FILE for a board), icepack -> %s.bin\n", FPGATop)
-	fmt.Fprintf(&b, "#                DEVICE=up5k PACKAGE=sg48 for an UP5K (default: hx8k ct256;\n")
-	fmt.Fprintf(&b, "#                snnc build --fpga ice40-up5k also adds -dsp to synth_ice40)\n")
-	fmt.Fprintf(&b, "DEVICE  ?= %s\nPACKAGE ?= %s\n\n", strings.TrimPrefix(d.Flag, "--"), d.Package)
+	fmt.Fprintf(&b, "#                DEVICE=up5k PACKAGE=sg48 for an UP5K (default: hx8k ct256);\n")
+	fmt.Fprintf(&b, "#                on a part with DSPs (up5k) synth_ice40 maps products to them (-dsp)\n")
+	fmt.Fprintf(&b, "DEVICE  ?= %s\nPACKAGE ?= %s\n", strings.TrimPrefix(d.Flag, "--"), d.Package)
+	var withDSP []string
+	for _, dev := range Devices {
+		if dev.DSPs > 0 {
+			withDSP = append(withDSP, strings.TrimPrefix(dev.Flag, "--"))
+		}
+	}
+	fmt.Fprintf(&b, "DSP     ?= $(if $(filter %s,$(DEVICE)),-dsp )\n\n", strings.Join(withDSP, " "))
 	fmt.Fprintf(&b, ".PHONY: sim lint synth fpga\n\n")
 	fmt.Fprintf(&b, "sim:\n\tiverilog -g2005 -o sim tb.v %s.v && vvp -n sim\n\tdiff output_spikes.txt expected_spikes.txt\n\n", Top)
 	fmt.Fprintf(&b, "lint:\n\tverilator --lint-only -Wall %s.v\n\n", Top)
 	fmt.Fprintf(&b, "synth:\n\tyosys -s synth.ys\n\n")
-	cmds := FPGACommands(d)
+	nodsp := d
+	nodsp.DSPs = 0 // -dsp comes from $(DSP)
+	cmds := FPGACommands(nodsp)
+	cmds[0][len(cmds[0])-1] = strings.Replace(cmds[0][len(cmds[0])-1], "synth_ice40 ", "synth_ice40 $(DSP)", 1)
 	q := func(args []string) string {
 		var out []string
 		for _, a := range args {

@@ -146,3 +146,40 @@ func TestFPGAFlow(t *testing.T) {
 	}
 	t.Log(r)
 }
+
+// TestMakefileDSP: the generated Makefile's fpga target passes -dsp to
+// synth_ice40 on a part with DSPs (up5k) and not on the default hx8k, as
+// `snnc build --fpga` does (make -n prints the commands without running).
+func TestMakefileDSP(t *testing.T) {
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("no make")
+	}
+	d := design(t, compileSrc(t, "fpga.snn", fpgaNet), "xylo", 0.01, 3)
+	dir := t.TempDir()
+	if err := d.Write(dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		dsp  bool
+	}{{nil, false}, {[]string{"DEVICE=up5k", "PACKAGE=sg48"}, true}, {[]string{"DEVICE=hx1k", "PACKAGE=tq144"}, false}} {
+		cmd := exec.Command("make", append([]string{"-n", "fpga"}, c.args...)...)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("make -n fpga %v: %v\n%s", c.args, err, out)
+		}
+		s := string(out)
+		if !strings.Contains(s, "synth_ice40 ") || strings.Contains(s, "synth_ice40 -dsp ") != c.dsp {
+			t.Errorf("make -n fpga %v: want -dsp %v:\n%s", c.args, c.dsp, s)
+		}
+		for _, dev := range verilog.Devices {
+			if len(c.args) > 0 && c.args[0] == "DEVICE="+strings.TrimPrefix(dev.Flag, "--") {
+				want := verilog.FPGACommands(dev)[0]
+				if !strings.Contains(s, want[len(want)-1]) {
+					t.Errorf("make -n fpga %v: not the command snnc build --fpga %s runs, %q:\n%s", c.args, dev.Name, want[len(want)-1], s)
+				}
+			}
+		}
+	}
+}

@@ -208,6 +208,13 @@ func (g *kgen) resize(name string, w int, o *iir.Op, a sig) sig {
 	if a.w < o.Width {
 		x = g.def(name+"_x", o.Width, a.name)
 	}
+	if o.Ovf == iir.Modulo {
+		// sign kept, |x| modulo 2^(Width−1): the low Width−1 bits of |x|
+		n := g.def(name+"_n", x.w+1, "-"+x.name)
+		pos := fmt.Sprintf("$signed({1'b0, %s[%d:0]})", x.name, o.Width-2)
+		neg := fmt.Sprintf("-$signed({1'b0, %s[%d:0]})", n.name, o.Width-2)
+		return g.def(name, w, fmt.Sprintf("(%s < 0) ? %s : %s", x.name, neg, pos))
+	}
 	if o.Signed {
 		return g.def(name, w, fmt.Sprintf("$signed(%s[%d:0])", x.name, o.Width-1))
 	}

@@ -6,7 +6,8 @@ import (
 	"testing"
 )
 
-// TestCosimSTDP: networks with pair-trace STDP (PairSTDP, NearestSTDP;
+// TestCosimSTDP: networks with pair-trace STDP (PairSTDP, NearestSTDP,
+// SymSTDP, MultSTDP;
 // input and recurrent, CSR and dense, with delays) on q16, loihi and xylo
 // give in Icarus Verilog the Go bit-accurate simulator's spikes, neuron
 // state, weights and traces.
@@ -18,6 +19,8 @@ func TestCosimSTDP(t *testing.T) {
 	}{
 		{"q16", "", "LIF", "5 mV", "PairSTDP", 0.1},
 		{"q16", "", "IF", "8 mV", "NearestSTDP", 0.1},
+		{"q16", "", "LIF", "20 mV", "SymSTDP", 0.1},  // Hao et al.: w + nu·x, traces held as nu·x
+		{"q16", "", "LIF", "20 mV", "MultSTDP", 0.1}, // Gütig et al.: w ± k·g(w)·x, a product in the kernel
 		// loihi refuses plastic synapses (Lava's bit-accurate models do not learn)
 		{"xylo", "../../testdata/fixed/xylo_lif.snn", "XyloLIF", "10 mV", "PairSTDP", 1},
 	}

@@ -50,6 +50,15 @@ func ShiftRight(x int64, n int, mode Rounding, rnd func(n int) int64) int64 {
 	return x >> uint(n)
 }
 
+// ModTo is the Modulo overflow of a signed width-bit value: x's sign, |x|
+// modulo 2^(width−1) (Go's % truncates, as Lava's np.mod(x, sign(x)·m) does).
+func ModTo(x int64, width int) int64 {
+	if width >= 64 {
+		return x
+	}
+	return x % (int64(1) << uint(width-1))
+}
+
 // WrapTo keeps the low width bits of x (two's complement when signed).
 func WrapTo(x int64, width int, signed bool) int64 {
 	if width >= 64 {
@@ -112,6 +121,8 @@ func Resize(x int64, width int, signed bool, ovf Overflow, lo, hi int64) int64 {
 	switch ovf {
 	case Saturate:
 		return Clamp(x, lo, hi)
+	case Modulo:
+		return ModTo(x, width)
 	default: // wrap; a proved resize cannot change x, and wraps as hardware truncation would
 		return WrapTo(x, width, signed)
 	}

@@ -132,6 +132,9 @@ type Port struct {
 	Kernel *Kernel
 	Input  *Var // the accumulator the kernel adds to, when the profile buffers input (Loihi's a_in)
 	Exp    int  // input shift of the accumulator (Loihi's weight exponent), when Input is set
+	// Unsigned: every weight onto the port has one sign, held as an
+	// unsigned mantissa (the profile's SignModes: 0..255 for 8 bits)
+	Unsigned bool
 	// the integer weight the kernel receives is this many SI units of the
 	// model's weight (for reading and for quantizing)
 	WeightScale float64
@@ -155,6 +158,9 @@ type Model struct {
 	Ports     []*Port
 	Ref       *Var // refractory counter (nil: no refractoriness)
 	LFSR      *Var // (nil: no stochastic rounding)
+	// MaxSpikes > 1: a spike runs the reset and the threshold again, up to
+	// this many spikes a step (XyloSim's hidden neurons); 0: one spike
+	MaxSpikes int
 	Consts    []Quantized
 	Notes     []string // what the lowering did that a reader should know
 	Pos       lang.Span
@@ -185,8 +191,11 @@ type Proj struct {
 	Weight float64 // the constant weight (SI)
 	MaxAbs float64 // largest |weight| the format was chosen for
 	Sign   int64   // −1 when the port subtracts the weight, so the range analysis sees what is added
-	Fanin  int64   // most synapses onto one postsynaptic neuron (range analysis)
-	Why    string
+	// Unsigned: the mantissa is the magnitude in WeightBits bits (the
+	// port's weights have one sign)
+	Unsigned bool
+	Fanin    int64 // most synapses onto one postsynaptic neuron (range analysis)
+	Why      string
 	// Plastic is the projection's STDP rule (plastic.go); the port kernel then
 	// receives the weight its OnPre kernel delivers
 	Plastic *Plastic
@@ -196,14 +205,24 @@ type Proj struct {
 // SI weight w, and whether it had to be clipped to the mantissa range.
 func (q *Proj) Quantize(w float64, bits int) (int64, bool) {
 	m := RoundHalfAway(w / q.Unit)
-	lim := MaxOf(bits, true)
+	lo, hi := q.MantRange(bits)
 	clipped := false
-	if m > lim {
-		m, clipped = lim, true
-	} else if m < -lim-1 {
-		m, clipped = -lim-1, true
+	if m > hi {
+		m, clipped = hi, true
+	} else if m < lo {
+		m, clipped = lo, true
 	}
 	return m << uint(q.Shift), clipped
+}
+
+// MantRange is the range of a weight mantissa of bits bits: signed, or a
+// magnitude of either sign when the projection's weights have one sign.
+func (q *Proj) MantRange(bits int) (lo, hi int64) {
+	if q.Unsigned {
+		m := MaxOf(bits, false)
+		return -m, m
+	}
+	return MinOf(bits, true), MaxOf(bits, true)
 }
 
 // Interval is a closed integer interval; bounds at ±Inf mean unbounded.

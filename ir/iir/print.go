@@ -278,8 +278,11 @@ func CountString(n int64) string {
 }
 
 func OverflowVerb(o Overflow) string {
-	if o == Wrap {
+	switch o {
+	case Wrap:
 		return "may wrap around"
+	case Modulo:
+		return "may wrap around (sign kept, modulo its half range)"
 	}
 	return "saturates"
 }

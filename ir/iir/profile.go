@@ -26,7 +26,12 @@ type Overflow string
 const (
 	Wrap     Overflow = "wrap"     // two's complement: keep the low bits
 	Saturate Overflow = "saturate" // clamp to the range
-	Proved   Overflow = "proved"   // range analysis proved the value always fits: no hardware needed
+	// Modulo keeps the sign and takes |x| modulo 2^(w−1) (signed w bits):
+	// 2^(w−1) + k becomes k, −(2^(w−1) + k) becomes −k. Lava's
+	// PyLifModelBitAcc wraps u so (np.mod(u, sign(u)·2^23)); two's
+	// complement would make 2^23 + k negative.
+	Modulo Overflow = "modulo"
+	Proved Overflow = "proved" // range analysis proved the value always fits: no hardware needed
 )
 
 // Decay is how a linear decay x·P (0 ≤ P < 1) is computed.
@@ -107,7 +112,21 @@ type Profile struct {
 	Refractory bool   `json:"refractory"`            // refractory periods can be expressed
 	NoLearning bool   `json:"no_learning,omitempty"` // plastic synapses (STDP) cannot be expressed: no on-chip learning in the modelled reference
 	ZeroInit   bool   `json:"zero_init,omitempty"`   // compartment: every neuron starts at 0 (nonzero initial values are refused)
-	Nonlinear  bool   `json:"nonlinear"`             // general: RK4/Euler systems of polynomials can be expressed
+	// SignModes: the weights onto a port that all have one sign are an
+	// unsigned weight_bits mantissa (Lava Dense's sign_mode excitatory or
+	// inhibitory: 0..255 for 8 bits); mixed signs are signed (−128..127)
+	SignModes bool `json:"sign_modes,omitempty"`
+	// compartment, subtract reset: the spikes a neuron with outgoing
+	// synapses emits in one step (XyloSim's hidden neurons: while v >= θ
+	// and fewer than this, v −= θ and one more spike); a neuron no
+	// projection leaves (a readout) emits one. 0 or 1: one spike.
+	MaxSpikes int `json:"max_spikes,omitempty"`
+	// compartment: the membrane's change −decay(v) + Σ currents (then
+	// + bias) saturates to the state width before it is added to v
+	// (XyloSim v2); false: v − decay(v) + Σ currents + bias saturates once
+	// (XyloSim v1)
+	SaturateDelta bool `json:"saturate_delta,omitempty"`
+	Nonlinear     bool `json:"nonlinear"` // general: RK4/Euler systems of polynomials can be expressed
 
 	LFSR LFSR `json:"lfsr"`
 }
@@ -127,22 +146,22 @@ var builtin = map[string]string{
 }`,
 	"loihi": `{
   "name": "loihi",
-  "doc": "Loihi bit-accurate LIF as in Lava's PyLifModelBitAcc: 24-bit u and v, 12-bit decays x·(4096−d)>>12 toward zero, input a_in<<6, threshold vth<<6, u wraps, v clipped to ±(2^23−1), v = 0 on a spike, u not reset; 8-bit weights with an exponent, a_in = Σ mantissas << exponent within 16 bits; no refractory period and no learning (the reference has neither)",
+  "doc": "Loihi bit-accurate LIF as in Lava's PyLifModelBitAcc: 24-bit u and v, 12-bit decays x·(4096−d)>>12 toward zero, input a_in<<6, threshold vth<<6, u wraps as Lava does (sign kept, |u| modulo 2^23: 2^23 + k becomes k), v clipped to ±(2^23−1), v = 0 on a spike, u not reset; 8-bit weights with an exponent (a port whose weights have one sign: 0..255, Lava's sign modes), a_in = Σ mantissas << exponent within 16 bits; no refractory period and no learning (the reference has neither)",
   "structure": "compartment",
   "state_bits": 24, "narrow": false,
   "const_bits": 13, "accum_bits": 40,
   "weight_bits": 8, "weight_shift_min": -8, "weight_shift_max": 7, "weight_shift_at": "input",
-  "rounding": "trunc", "overflow": "saturate", "current_overflow": "wrap", "symmetric_clip": true,
+  "rounding": "trunc", "overflow": "saturate", "current_overflow": "modulo", "symmetric_clip": true,
   "decay": {"form": "multiply", "bits": 12, "rounding": "trunc", "current": [1, 4096], "membrane": [0, 4095]},
   "input_bits": 16, "input_shift": 6,
   "threshold_bits": 17, "threshold_shift": 6, "threshold_op": ">",
   "bias_bits": 13, "bias_exp_max": 7,
-  "currents": 1, "reset": "zero", "refractory": false, "no_learning": true, "nonlinear": false,
+  "currents": 1, "reset": "zero", "refractory": false, "no_learning": true, "nonlinear": false, "sign_modes": true,
   "lfsr": {"bits": 32, "taps": "0x80200003"}
 }`,
 	"xylo": `{
   "name": "xylo",
-  "doc": "Xylo (XyloSim) IAF neuron: int16 saturating state, int8 weights << a per-projection shift, bitshift decays x −= x>>dash (at least 1 for positive x), two synaptic currents, v >= threshold subtracts the threshold",
+  "doc": "Xylo (XyloSim v2, xylosim.v2) IAF neuron: int16 saturating state, int8 weights << a per-projection shift, bitshift decays x −= x>>dash (at least 1 for positive x), two synaptic currents, bias; dv = sat16(sat16(−decay(v) + Σ i_syn) + bias), v = sat16(v + dv); while v >= threshold (at most 31 spikes a step; readouts one) subtract the threshold",
   "structure": "compartment",
   "state_bits": 16, "narrow": false,
   "const_bits": 16, "accum_bits": 40,
@@ -152,6 +171,21 @@ var builtin = map[string]string{
   "threshold_bits": 16, "threshold_op": ">=",
   "bias_bits": 16,
   "currents": 2, "reset": "subtract", "refractory": false, "zero_init": true, "nonlinear": false,
+  "max_spikes": 31, "saturate_delta": true,
+  "lfsr": {"bits": 32, "taps": "0x80200003"}
+}`,
+	"xylo1": `{
+  "name": "xylo1",
+  "doc": "Xylo (XyloSim v1, xylosim.v1) IAF neuron: int16 saturating state, int8 weights << a per-projection shift, bitshift decays x −= x>>dash (at least 1 for positive x), two synaptic currents, no bias; v = sat16(v − decay(v) + Σ i_syn); while v >= threshold (at most 31 spikes a step; readouts one) subtract the threshold",
+  "structure": "compartment",
+  "state_bits": 16, "narrow": false,
+  "const_bits": 16, "accum_bits": 40,
+  "weight_bits": 8, "weight_shift_min": 0, "weight_shift_max": 7, "weight_shift_at": "synapse",
+  "rounding": "floor", "overflow": "saturate", "current_overflow": "saturate",
+  "decay": {"form": "shift", "min_step": true, "max_shift": 15},
+  "threshold_bits": 16, "threshold_op": ">=",
+  "currents": 2, "reset": "subtract", "refractory": false, "zero_init": true, "nonlinear": false,
+  "max_spikes": 31,
   "lfsr": {"bits": 32, "taps": "0x80200003"}
 }`,
 }
@@ -259,9 +293,9 @@ func (p *Profile) Validate() error {
 	}
 	for _, o := range []Overflow{p.Overflow, p.CurrentOverflow} {
 		switch o {
-		case Wrap, Saturate, "":
+		case Wrap, Saturate, Modulo, "":
 		default:
-			return bad("overflow %q: want wrap or saturate", o)
+			return bad("overflow %q: want wrap, saturate or modulo", o)
 		}
 	}
 	if p.Overflow == "" {
@@ -318,6 +352,12 @@ func (p *Profile) Validate() error {
 		if p.InputBits < 0 || p.InputBits > p.AccumBits {
 			return bad("input_bits %d", p.InputBits)
 		}
+		if p.MaxSpikes < 0 || p.MaxSpikes > 1 && p.Reset != "subtract" {
+			return bad("max_spikes %d: several spikes a step need reset subtract (a zero reset ends below the threshold)", p.MaxSpikes)
+		}
+	}
+	if p.Structure != "compartment" && (p.MaxSpikes > 1 || p.SaturateDelta) {
+		return bad("max_spikes and saturate_delta describe a compartment's neuron")
 	}
 	return nil
 }

@@ -22,7 +22,7 @@ func TestBuiltinProfilesRoundTrip(t *testing.T) {
 			t.Errorf("%s changes through JSON:\n%+v\n%+v", name, p, back)
 		}
 	}
-	if got := iir.Profiles(); !reflect.DeepEqual(got, []string{"loihi", "q16", "xylo"}) {
+	if got := iir.Profiles(); !reflect.DeepEqual(got, []string{"loihi", "q16", "xylo", "xylo1"}) {
 		t.Errorf("profiles %v", got)
 	}
 }
@@ -153,6 +153,27 @@ func TestLFSR(t *testing.T) {
 	for _, want := range []uint64{0xB400, 0x5A00, 0x2D00} {
 		if s = iir.LFSRNext(s, 0xB400); s != want {
 			t.Errorf("LFSR %#x, want %#x", s, want)
+		}
+	}
+}
+
+// TestMultiSpikeProfileErrors: several spikes a step need a subtractive
+// reset, and both Xylo generation fields describe a compartment.
+func TestMultiSpikeProfileErrors(t *testing.T) {
+	lo, _ := iir.LoadProfile("loihi")
+	lo.MaxSpikes = 31
+	if err := lo.Validate(); err == nil || !strings.Contains(err.Error(), "need reset subtract") {
+		t.Errorf("loihi with max_spikes 31: %v", err)
+	}
+	q, _ := iir.LoadProfile("q16")
+	q.SaturateDelta = true
+	if err := q.Validate(); err == nil || !strings.Contains(err.Error(), "compartment") {
+		t.Errorf("q16 with saturate_delta: %v", err)
+	}
+	for _, name := range []string{"xylo", "xylo1"} {
+		x, _ := iir.LoadProfile(name)
+		if x.MaxSpikes != 31 || x.SaturateDelta != (name == "xylo") {
+			t.Errorf("%s: max_spikes %d, saturate_delta %v", name, x.MaxSpikes, x.SaturateDelta)
 		}
 	}
 }

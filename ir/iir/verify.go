@@ -177,7 +177,7 @@ func (v *verifier) op(at string, o *Op, c *kernelCtx, port bool) {
 	}
 	if o.Code == OpResize {
 		switch o.Ovf {
-		case Wrap, Proved:
+		case Wrap, Modulo, Proved:
 		case Saturate:
 			if o.Lo > o.Hi {
 				v.errorf("%s: saturates to the empty range [%d, %d]", at, o.Lo, o.Hi)
