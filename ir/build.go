@@ -520,6 +520,10 @@ func (l *lower) expr(x lang.Expr) Expr {
 		if fn, ok := l.b.prog.Funcs[x.Fun.Name]; ok {
 			return l.inline(fn, args)
 		}
+		if x.Fun.Name == "bernoulli" && len(args) == 1 {
+			// a Bernoulli trial is rand() < p: every executor draws it so
+			return NewBinary("<", NewCall("rand"), args[0])
+		}
 		return NewCall(x.Fun.Name, args...)
 	}
 	l.b.diags.Errorf(x.Range().Pos, x.Range().End, "internal: cannot lower this expression")

@@ -311,9 +311,18 @@ func (s *synLowering) loop(name string, space Space, body func(l *lowerer) error
 	}
 	l.flush()
 	ops := l.finish()
+	loop := &Loop{Name: s.pr.Name + " " + name, Over: s.pr.Name, Space: space, Ops: ops}
+	// An event's loop runs at most once per element and step (a neuron
+	// spikes once a step, a synapse has one delay), so its draws are keyed
+	// by (projection and loop, element, step, draw number): the synapse's
+	// global index, not the thread or rank that runs it.
+	switch space {
+	case PreSpikes, PreSynapses, PostSpikes, PostSynapses:
+		loop.Stream = streamOf(loop, loop.Name)
+	}
 	for _, op := range ops {
-		if op.Code == Rand {
-			return nil, fmt.Errorf("random draw %s() in a synapse's %s is not supported: there is no random stream there", op.Fn, name)
+		if op.Code == Rand && loop.Stream == "" {
+			return nil, fmt.Errorf("random draw %s() in a synapse's %s is not supported: it may run several times per synapse and step", op.Fn, name)
 		}
 	}
 	n := -1
@@ -323,7 +332,8 @@ func (s *synLowering) loop(name string, space Space, body func(l *lowerer) error
 	case PostNeurons, PostSpikes:
 		n = s.postN
 	}
-	return &Loop{Name: s.pr.Name + " " + name, Over: s.pr.Name, Space: space, N: n, Ops: ops}, nil
+	loop.N = n
+	return loop, nil
 }
 
 // advance brings the lazy traces of the given storages up to now.

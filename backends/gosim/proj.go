@@ -569,7 +569,7 @@ func (pr *proj) propagate(s *sim) {
 		return
 	}
 	c := &pr.cx
-	c.t = s.t
+	c.t, c.n = s.t, s.n
 	for _, i := range due {
 		if pr.syn == nil {
 			first, targets := pr.targets(int(i))
