@@ -347,12 +347,27 @@ func (b *builder) records(r *lang.RecordDecl, ni *lang.NetInfo, pops map[string]
 		switch x := x.(type) {
 		case *lang.CallExpr:
 			for _, a := range x.Args {
-				id, ok := a.Value.(*lang.Ident)
+				val := a.Value
+				ix, isIndex := val.(*lang.IndexExpr)
+				if isIndex && x.Fun.Name == "spikes" {
+					val = ix.X
+				}
+				id, ok := val.(*lang.Ident)
 				if !ok {
 					continue
 				}
 				if x.Fun.Name == "spikes" {
 					rec := &Record{Kind: RecSpikes, Pop: pops[id.Name], Input: inputs[id.Name], Pos: x.Range()}
+					if isIndex { // a view: its neurons [Lo, Hi), by their population index
+						n := 0
+						if rec.Pop != nil {
+							n = rec.Pop.Size
+						} else if rec.Input != nil {
+							n = rec.Input.Size
+						}
+						v := view(&lang.Slice{Lo: ix.Lo, Hi: ix.Hi}, n)
+						rec.Lo, rec.Hi = v.Lo, v.Hi
+					}
 					b.out.Records = append(b.out.Records, rec)
 					continue
 				}

@@ -365,7 +365,7 @@ func (b *builder) records() {
 			} else if r.Input != nil {
 				rec.Source = r.Input.Name
 			}
-			rec.Every = 1
+			rec.Every, rec.Lo, rec.Hi = 1, r.Lo, r.Hi
 		case ir.RecState:
 			rec.Kind, rec.Every = "state", Every(r.Every, b.p.Dt)
 			if r.Pop != nil {

@@ -42,7 +42,7 @@ func (g *gen) monitors() error {
 			}
 			mg.fired = n.fired()
 			f.line("mon%d *rt.SpikeMonitor // spikes of %s", k, comment(name))
-			b.line("s.mon%d = &rt.SpikeMonitor{Name: %s}", k, quote(name))
+			b.line("s.mon%d = &rt.SpikeMonitor{Name: %s, Lo: %d, Hi: %d}", k, quote(name), r.Lo, r.Hi)
 		case ir.RecState:
 			if r.Pop == nil {
 				return fmt.Errorf("recording synapse state %s is not supported yet; record weights(...)", r.Var.Name)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/backends/gosim"
+	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/passes"
 )
 
@@ -166,4 +167,14 @@ run N for 301 ms`
 	if len(st.T) != 4 {
 		t.Fatalf("%d samples, want 4", len(st.T))
 	}
+}
+
+// compileSrc compiles a model's source with the verifier on.
+func compileSrc(t *testing.T, src string) *ir.Program {
+	t.Helper()
+	p, _, diags := snnc.CompileSource("m.snn", []byte(src), snnc.Options{Passes: passes.Options{Verify: true}})
+	if p == nil {
+		t.Fatal(diags)
+	}
+	return p
 }
