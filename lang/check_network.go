@@ -795,8 +795,8 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 				// onto an event port only
 				e := &env{c: c, noTime: true}
 				switch {
-				case pi.Synapse != nil:
-					e.noRandom = "in the delay of a projection with a synapse type: per-synapse delays are for static synapses so far (one delay per plastic projection)"
+				case pi.Synapse != nil && pi.Synapse.Summed != nil:
+					e.noRandom = "in the delay of a projection with a summed synapse: it drives a continuous port every step, without delays"
 				case toDendrite || toContinuous:
 					e.noRandom = "in the delay of a projection onto a dendrite: its synapses share one delay"
 				}

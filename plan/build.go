@@ -213,8 +213,9 @@ func (b *builder) proj(ip *ir.Projection) (*Proj, error) {
 	}
 	if SynapseDelays(ip) {
 		// each synapse draws its own delay (runtime.NewSynDelays)
-		if ip.Synapse != nil || pr.Dend != "" || pr.Storage != CSR && pr.Storage != Rows {
-			return nil, fmt.Errorf("per-synapse delays need static synapses onto an event port, stored (not %s)", pr.Storage)
+		// (a synapse type's on_pre then runs per synapse at its arrival)
+		if ip.Synapse != nil && ip.Synapse.Summed != nil || pr.Dend != "" || pr.Storage != CSR && pr.Storage != Rows {
+			return nil, fmt.Errorf("per-synapse delays need synapses onto an event port, stored (not %s)", pr.Storage)
 		}
 		pr.SynDelays = true
 	} else if ip.Delay != nil {

@@ -121,6 +121,15 @@ func (b *builder) synapse(ip *ir.Projection, pr *Proj) error {
 	if syn.OnPre, err = s.handler("on_pre", m.OnPre, ir.PerPre); err != nil {
 		return fmt.Errorf("synapse %s, on pre: %w", m.Type, err)
 	}
+	if pr.SynDelays {
+		// each synapse's on_pre runs at its own arrival: nothing may run
+		// once per presynaptic spike (ir's classify stores nothing per-pre)
+		for _, l := range syn.OnPre {
+			if l.Space != PreSynapses {
+				return fmt.Errorf("synapse %s, on pre: %s runs once per presynaptic spike, but each synapse has its own delay", m.Type, l.Name)
+			}
+		}
+	}
 	if len(m.OnPost) > 0 {
 		if syn.OnPost, err = s.handler("on_post", m.OnPost, ir.PerPost); err != nil {
 			return fmt.Errorf("synapse %s, on post: %w", m.Type, err)

@@ -62,8 +62,15 @@ func Verify(p *Plan) error {
 		if pr.DelaySteps < 0 {
 			bad("projection %s: delay of %d steps", pr.Name, pr.DelaySteps)
 		}
-		if pr.SynDelays && (pr.Plastic || pr.Dend != "" || pr.Storage != CSR && pr.Storage != Rows || len(pr.Merged) > 0) {
-			bad("projection %s: per-synapse delays need static, stored synapses onto an event port, unmerged", pr.Name)
+		if pr.SynDelays && (pr.Summed || pr.Dend != "" || pr.Storage != CSR && pr.Storage != Rows || len(pr.Merged) > 0) {
+			bad("projection %s: per-synapse delays need stored synapses onto an event port, unmerged", pr.Name)
+		}
+		if pr.SynDelays && pr.Syn != nil {
+			for _, l := range pr.Syn.OnPre {
+				if l.Space != PreSynapses {
+					bad("projection %s: per-synapse delays with %s, a loop per presynaptic spike", pr.Name, l.Name)
+				}
+			}
 		}
 		if pr.Parallel && (pr.Direct == nil || pr.Plastic || pr.DelaySteps != 0 || pr.SynDelays || len(pr.Merged) > 0) {
 			bad("projection %s: parallel delivery needs a direct port, static synapses, no delay and no merge", pr.Name)
