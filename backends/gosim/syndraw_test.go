@@ -71,23 +71,9 @@ func TestSynapseDrawMoments(t *testing.T) {
 		t.Fatal(diags)
 	}
 	res := run(t, p, gosim.Options{})
-	moments := func(name string, xs []float64, n, prob float64) {
+	binomial := func(name string, xs []float64, n, prob float64) {
 		t.Helper()
-		m, v := 0.0, 0.0
-		for _, x := range xs {
-			m += x / float64(len(xs))
-		}
-		for _, x := range xs {
-			v += (x - m) * (x - m) / float64(len(xs)-1)
-		}
-		mean, variance := n*prob, n*prob*(1-prob)
-		if se := math.Sqrt(variance / float64(len(xs))); math.Abs(m-mean) > 5*se {
-			t.Errorf("%s: mean %.4g, want %.4g ± %.2g", name, m, mean, 5*se)
-		}
-		// the variance of a sample variance of a near-normal sample
-		if se := variance * math.Sqrt(2/float64(len(xs)-1)); math.Abs(v-variance) > 5*se {
-			t.Errorf("%s: variance %.4g, want %.4g ± %.2g", name, v, variance, 5*se)
-		}
+		within(t, name, xs, n*prob, n*prob*(1-prob))
 	}
 	g := res.States[0].V
 	if len(g) != 2 {
@@ -100,10 +86,10 @@ func TestSynapseDrawMoments(t *testing.T) {
 			t.Fatalf("A.g[%d] = %g is not a multiple of the weight", j, x)
 		}
 	}
-	moments("releases per accumulator (200 arrivals, p_rel 0.3)", counts, 200, 0.3)
+	binomial("releases per accumulator (200 arrivals, p_rel 0.3)", counts, 200, 0.3)
 	w := res.Weights[0].V
 	// B spikes at every step of the run: 26 post spikes per synapse
-	moments("on_post increments per synapse (26 post spikes, q 0.2)", w[len(w)-1], 26, 0.2)
+	binomial("on_post increments per synapse (26 post spikes, q 0.2)", w[len(w)-1], 26, 0.2)
 
 	two := run(t, p, gosim.Options{Threads: 2})
 	if !reflect.DeepEqual(res.States, two.States) || !reflect.DeepEqual(res.Weights, two.Weights) {
@@ -147,13 +133,7 @@ run N for 301 ms`
 		}
 		xs := st.V[k]
 		n := float64(len(xs))
-		m, v := 0.0, 0.0
-		for _, x := range xs {
-			m += x / n
-		}
-		for _, x := range xs {
-			v += (x - m) * (x - m) / (n - 1)
-		}
+		m, v := sampleMoments(xs)
 		mean := math.Exp(mu * tk)
 		variance := math.Exp(2*mu*tk) * (math.Exp(s2*tk) - 1)
 		m4 := math.Exp(4*mu*tk + 6*s2*tk) // E[x^4] of the lognormal
