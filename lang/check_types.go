@@ -551,8 +551,7 @@ func (tc *typeChecker) eventPort(t *TypeInfo, pi *PortInfo) {
 	w := &Symbol{Name: "weight", Kind: WeightSym, Type: dimless, Decl: pi.Port}
 	e := &env{c: c, typ: t, local: map[string]*Symbol{"weight": w}}
 	w.Type = num(tc.inferWeight(e, w, pi.Port.Body))
-	// after the inference, whose trials would stop at the draw
-	e.noRandom = "in an input port's statements yet (draws are keyed by neuron and step, and a neuron may receive several events in one step); draw per-neuron values in a state initializer or an override"
+	// draws are keyed by neuron, step and the event's number in the step
 	pi.Weight = w.Type.Dim
 	tc.stmts(e, pi.Port.Body, "port")
 }

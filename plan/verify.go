@@ -308,6 +308,9 @@ func VerifyLoop(l *Loop, arrays []*Array) error {
 			if op.K != math.Trunc(op.K) || op.K < 0 || op.K >= runtime.MaxDraws {
 				bad(k, "draw number %v is not an integer in [0, %d)", op.K, runtime.MaxDraws)
 			}
+			if len(op.Args) > 1 || len(op.Args) == 1 && l.Space != Events {
+				bad(k, "a draw with %d arguments (an event's offset, in event loops only)", len(op.Args))
+			}
 			if l.Stream == "" {
 				bad(k, "a random draw in a loop without a stream")
 			}

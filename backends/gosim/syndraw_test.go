@@ -158,3 +158,33 @@ func compileSrc(t *testing.T, src string) *ir.Program {
 	}
 	return p
 }
+
+// TestPortDrawMoments: draws in an input port. 20 inputs spike together 10
+// times onto 300 neurons (all to all), whose port adds the weight with
+// probability 0.3 (`if bernoulli(0.3) { n += weight }`): 20 events reach a
+// neuron in one step, each its own trial, so n is Binomial(200, 0.3)
+// (one draw shared by the step's events would give 20²/20 times the
+// variance). Two threads and another fuse setting give the same.
+func TestPortDrawMoments(t *testing.T) {
+	src := `neuron Coin {
+    state { n = 0 }
+    inputs { exc: if bernoulli(0.3) { n += weight } }
+}
+network N {
+    dt = 1 ms
+    seed = 21
+    input S = spike_times(20, times = [1 ms, 2 ms, 3 ms, 4 ms, 5 ms, 6 ms, 7 ms, 8 ms, 9 ms, 10 ms])
+    population A = Coin[300]
+    project S -> A : exc { connect = all_to_all  weight = 1 }
+    record A.n every 15 ms
+}
+run N for 16 ms`
+	p := compileSrc(t, src)
+	res := run(t, p, gosim.Options{})
+	n := res.States[0].V[1]
+	within(t, "successes per neuron (200 events, p 0.3)", n, 200*0.3, 200*0.3*0.7)
+	two := run(t, p, gosim.Options{Threads: 2})
+	if !reflect.DeepEqual(res.States, two.States) {
+		t.Error("one thread and two draw differently")
+	}
+}
