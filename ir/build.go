@@ -70,6 +70,10 @@ type binding struct {
 	pre, post *Model
 	weight    units.Dim
 	normalize string // the variable `normalize f(var)` rescales, if any
+	// synDelays: each synapse has its own delay, so a spike reaches the
+	// synapses of its row at different steps and presynaptic state cannot
+	// be shared per presynaptic neuron
+	synDelays bool
 }
 
 // lower holds the state of lowering one model's expressions.
@@ -188,7 +192,7 @@ func (b *builder) model(ti *lang.TypeInfo, name string, overrides []*lang.Settin
 	if bind != nil {
 		normalized = l.byName[bind.normalize]
 	}
-	classify(m, normalized)
+	classify(m, normalized, bind != nil && bind.synDelays)
 	return m
 }
 
@@ -519,6 +523,10 @@ func (l *lower) expr(x lang.Expr) Expr {
 		}
 		if fn, ok := l.b.prog.Funcs[x.Fun.Name]; ok {
 			return l.inline(fn, args)
+		}
+		if x.Fun.Name == "bernoulli" && len(args) == 1 {
+			// a Bernoulli trial is rand() < p: every executor draws it so
+			return NewBinary("<", NewCall("rand"), args[0])
 		}
 		return NewCall(x.Fun.Name, args...)
 	}

@@ -18,7 +18,10 @@ package ir
 // normalized, if not nil, is rescaled per postsynaptic neuron by the
 // projection's `normalize`, so it is written per synapse outside the
 // handlers and stays per-synapse.
-func classify(m *Model, normalized *Var) {
+//
+// synDelays: the projection's synapses have their own delays, so on_pre runs
+// per synapse at its own arrival and nothing is stored per-pre.
+func classify(m *Model, normalized *Var, synDelays bool) {
 	if m.Kind != SynapseModel {
 		return
 	}
@@ -52,6 +55,9 @@ func classify(m *Model, normalized *Var) {
 	}{{"pre", m.OnPre, PerPre}, {"post", m.OnPost, PerPost}} {
 		cand := map[*Var]bool{}
 		for _, v := range m.Vars {
+			if synDelays && side.storage == PerPre {
+				break
+			}
 			w := writers[v]
 			// written by this side's handler only — or by no handler, with an
 			// equation (BCM's theta follows the postsynaptic rate y)

@@ -280,7 +280,7 @@ func (b *builder) projection(pi *lang.ProjInfo, pre Node, post *Population, node
 		if port.Kind == ContPort && port.Var != nil {
 			w = port.Var.Dim // a summed synapse's weight is in the port's unit
 		}
-		bind := &binding{pre: preModel, post: post.Model, weight: w}
+		bind := &binding{pre: preModel, post: post.Model, weight: w, synDelays: drawsIn(prj.Delay)}
 		for _, it := range d.Items {
 			if n, ok := it.(*lang.NormalizeStmt); ok {
 				bind.normalize = n.Var.Name
@@ -347,12 +347,27 @@ func (b *builder) records(r *lang.RecordDecl, ni *lang.NetInfo, pops map[string]
 		switch x := x.(type) {
 		case *lang.CallExpr:
 			for _, a := range x.Args {
-				id, ok := a.Value.(*lang.Ident)
+				val := a.Value
+				ix, isIndex := val.(*lang.IndexExpr)
+				if isIndex && x.Fun.Name == "spikes" {
+					val = ix.X
+				}
+				id, ok := val.(*lang.Ident)
 				if !ok {
 					continue
 				}
 				if x.Fun.Name == "spikes" {
 					rec := &Record{Kind: RecSpikes, Pop: pops[id.Name], Input: inputs[id.Name], Pos: x.Range()}
+					if isIndex { // a view: its neurons [Lo, Hi), by their population index
+						n := 0
+						if rec.Pop != nil {
+							n = rec.Pop.Size
+						} else if rec.Input != nil {
+							n = rec.Input.Size
+						}
+						v := view(&lang.Slice{Lo: ix.Lo, Hi: ix.Hi}, n)
+						rec.Lo, rec.Hi = v.Lo, v.Hi
+					}
 					b.out.Records = append(b.out.Records, rec)
 					continue
 				}
@@ -421,4 +436,19 @@ func findVar(m *Model, name string) *Var {
 		}
 	}
 	return nil
+}
+
+// drawsIn reports whether e draws a random number (a delay drawn per
+// synapse).
+func drawsIn(e Expr) bool {
+	found := false
+	if e != nil {
+		Walk(e, func(x Expr) bool {
+			if c, ok := x.(*Call); ok && IsRandom(c.Fn) {
+				found = true
+			}
+			return !found
+		})
+	}
+	return found
 }

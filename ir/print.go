@@ -381,10 +381,16 @@ func recordString(r *Record) string {
 	}
 	switch r.Kind {
 	case RecSpikes:
+		name := ""
 		if r.Pop != nil {
-			return "spikes(" + r.Pop.Name + ")"
+			name = r.Pop.Name
+		} else {
+			name = r.Input.Name
 		}
-		return "spikes(" + r.Input.Name + ")"
+		if r.Hi > 0 {
+			name += fmt.Sprintf("[%d:%d]", r.Lo, r.Hi)
+		}
+		return "spikes(" + name + ")"
 	case RecWeights:
 		return "weights(" + r.Proj.Name + ")" + every
 	}

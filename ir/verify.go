@@ -223,6 +223,8 @@ func (v *verifier) record(r *Record) {
 	case RecSpikes:
 		if r.Pop == nil && r.Input == nil {
 			v.errorf("record of spikes without a source")
+		} else if r.Hi > 0 && (r.Lo < 0 || r.Lo >= r.Hi || r.Hi > (Node{Pop: r.Pop, Input: r.Input}).Size()) {
+			v.errorf("record %s: view outside the source", recordString(r))
 		}
 	}
 }

@@ -621,6 +621,20 @@ func init() {
 			return e.power(x, x.Args[1].Value, args[0], args[1])
 		},
 		"uniform": random(2, 2), "normal": random(2, 2), "rand": random(0, 0),
+		// bernoulli(p): a trial, true with probability p (rand() < p)
+		"bernoulli": func(e *env, x *CallExpr, args []Type) Type {
+			if random(1, 1)(e, x, args) == invalidT {
+				return invalidT
+			}
+			if !e.c.expect(x.Args[0].Value, args[0], dimless, "the probability of bernoulli") {
+				return invalidT
+			}
+			if p, ok := constValue(x.Args[0].Value); ok && !(p >= 0 && p <= 1) {
+				e.c.errorf(x.Args[0].Value, "bernoulli's probability %g is not in [0, 1]", p).Hint = "p = 1 is always true, p = 0 never"
+				return invalidT
+			}
+			return boolT
+		},
 	}
 }
 
@@ -668,7 +682,7 @@ func (e *env) sameArgs(x *CallExpr, args []Type) Type {
 var netCallables = map[string]string{
 	"poisson": "an input", "spikes": "an input", "spike_times": "an input", "current_step": "an input",
 	"dataset": "an input", "patterns": "an input", "all_to_all": "a connector", "one_to_one": "a connector",
-	"bernoulli": "a connector", "fan_in": "a connector", "fan_out": "a connector",
+	"fan_in": "a connector", "fan_out": "a connector",
 	"fixed_total_number": "a connector",
 	"gaussian":           "a connector", "from_file": "a connector", "weights": "a recording", "spikes_of": "a recording",
 }

@@ -795,8 +795,8 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 				// onto an event port only
 				e := &env{c: c, noTime: true}
 				switch {
-				case pi.Synapse != nil:
-					e.noRandom = "in the delay of a projection with a synapse type: per-synapse delays are for static synapses so far (one delay per plastic projection)"
+				case pi.Synapse != nil && pi.Synapse.Summed != nil:
+					e.noRandom = "in the delay of a projection with a summed synapse: it drives a continuous port every step, without delays"
 				case toDendrite || toContinuous:
 					e.noRandom = "in the delay of a projection onto a dendrite: its synapses share one delay"
 				}
@@ -1118,6 +1118,34 @@ func (c *checker) recordedTwice(x Expr, seen map[string]Node) {
 	var key string
 	switch y := x.(type) {
 	case *CallExpr:
+		if y.Fun.Name == "spikes" {
+			// spikes(E) and spikes(E[0:5]) write the same files (two
+			// recordings of the same neurons write the same contents)
+			view := func(x Expr) string {
+				if ix, ok := x.(*IndexExpr); ok {
+					return sliceText(&Slice{Lo: ix.Lo, Hi: ix.Hi})
+				}
+				return ""
+			}
+			for _, a := range y.Args {
+				v := a.Value
+				if ix, ok := v.(*IndexExpr); ok {
+					v = ix.X
+				}
+				id, ok := v.(*Ident)
+				if !ok {
+					continue
+				}
+				key := "spikes(" + id.Name + ")"
+				if first, dup := seen[key]; dup && view(first.(Expr)) != view(a.Value) {
+					d := c.errorf(a.Value, "the spikes of %s are recorded twice (also on line %d); their files would hold only one of the recordings", id.Name, first.Range().Pos.Line)
+					d.Hint = "record them once, with a view covering both: spikes(" + id.Name + ") or spikes(" + id.Name + "[lo:hi])"
+					continue
+				}
+				seen[key] = a.Value
+			}
+			return
+		}
 		if y.Fun.Name != "weights" || len(y.Args) != 1 {
 			return
 		}
@@ -1165,12 +1193,25 @@ func (c *checker) record(ni *NetInfo, r *RecordDecl, recorded map[string]Node, w
 					c.errorf(x, "spikes(...) needs at least one population")
 				}
 				for _, a := range x.Args {
-					id, ok := a.Value.(*Ident)
+					val := a.Value
+					ix, isIndex := val.(*IndexExpr)
+					if isIndex {
+						val = ix.X
+					}
+					id, ok := val.(*Ident)
 					if !ok || a.Name != nil {
-						c.errorf(a, "spikes(...) takes population names")
+						c.errorf(a, "spikes(...) takes population names or views, e.g. spikes(E, I[0:10])")
 						continue
 					}
-					c.popRef(ni, id, true)
+					p := c.popRef(ni, id, true)
+					if p == nil || !isIndex {
+						continue
+					}
+					if !ix.IsSlice {
+						c.errorf(ix, "spikes(%s[...]) needs a view lo:hi", id.Name).Hint = fmt.Sprintf("one neuron is a view of one: %s[3:4]", id.Name)
+						continue
+					}
+					c.view(p, &Slice{Span: ix.Span, Lo: ix.Lo, Hi: ix.Hi})
 				}
 			case "weights":
 				stateful = true

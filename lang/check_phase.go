@@ -214,7 +214,7 @@ func (c *checker) perNeuronRead(pd *PopulationDecl, t *TypeInfo, x Expr, seen ma
 		}
 		switch x := x.(type) {
 		case *CallExpr:
-			if x.Fun != nil && (x.Fun.Name == "uniform" || x.Fun.Name == "normal" || x.Fun.Name == "rand") && c.prog.Funcs[x.Fun.Name] == nil {
+			if x.Fun != nil && (x.Fun.Name == "uniform" || x.Fun.Name == "normal" || x.Fun.Name == "rand" || x.Fun.Name == "bernoulli") && c.prog.Funcs[x.Fun.Name] == nil {
 				found = "?"
 			}
 		case *Ident:

@@ -509,16 +509,8 @@ func (tc *typeChecker) noise(t *TypeInfo, b *EquationsBlock, o *ODE) {
 		d := c.errorf(b.Method, "method %s cannot integrate white noise (%s in the equation of %s)", b.Method.Name, terms[0].Name, o.Var.Name)
 		d.Hint = "stochastic equations are integrated by Euler–Maruyama: write method euler, or leave the method out"
 	}
-	for _, nt := range terms {
-		if nt.Coef == nil {
-			continue
-		}
-		if v := tc.readsIntegrated(t, nt.Coef, map[*Symbol]bool{}); v != "" {
-			d := c.errorf(nt.Coef, "the coefficient of %s reads %s, which the equations integrate (multiplicative noise is not supported)", nt.Name, v)
-			d.Hint = "the noise's coefficient may use parameters, constants and per-neuron values that no equation changes (additive noise, as Brian2's euler requires)"
-			return
-		}
-	}
+	// a coefficient may read integrated variables (multiplicative noise):
+	// Euler–Maruyama evaluates it at the step's start, Itô's convention
 }
 
 // readsIntegrated names a variable with an equation that x reads, through
@@ -559,8 +551,7 @@ func (tc *typeChecker) eventPort(t *TypeInfo, pi *PortInfo) {
 	w := &Symbol{Name: "weight", Kind: WeightSym, Type: dimless, Decl: pi.Port}
 	e := &env{c: c, typ: t, local: map[string]*Symbol{"weight": w}}
 	w.Type = num(tc.inferWeight(e, w, pi.Port.Body))
-	// after the inference, whose trials would stop at the draw
-	e.noRandom = "in an input port's statements yet (draws are keyed by neuron and step, and a neuron may receive several events in one step); draw per-neuron values in a state initializer or an override"
+	// draws are keyed by neuron, step and the event's number in the step
 	pi.Weight = w.Type.Dim
 	tc.stmts(e, pi.Port.Body, "port")
 }
@@ -634,13 +625,16 @@ func (tc *typeChecker) handler(t *TypeInfo, h *OnBlock) {
 		return
 	}
 	e := tc.env(t)
-	e.noRandom = "in `on " + h.Event + "` (the backends have no random stream in event handlers; draw per-neuron or per-synapse values in a state initializer or an override)"
-	if h.Event == "threshold" {
-		// the threshold and its reset run once per neuron and step: their
-		// draws are counter-based streams keyed by the neuron and the step
-		e.noRandom = ""
-	} else if h.Event == "pre" || h.Event == "post" {
-		e.noRandom = "in `on " + h.Event + "` yet (draws are keyed by neuron and step; a synapse's handlers have no stream yet); draw per-synapse values in a state initializer, or put the draw in the target neuron's `on threshold`"
+	// The threshold and its reset run once per neuron and step, on_pre and
+	// on_post once per synapse and step: their draws are counter-based
+	// streams keyed by the neuron or synapse and the step. A modulator's
+	// source may spike several times in one step.
+	e.noRandom = ""
+	switch h.Event {
+	case "modulator":
+		e.noRandom = "in `on modulator` (draws are keyed by synapse and step, and a modulator may spike several times in one step); draw per-synapse values in a state initializer"
+	case "dendrite":
+		e.noRandom = "in `on dendrite` (the backends have no random stream there); draw per-neuron values in a state initializer or an override"
 	}
 	switch h.Event {
 	case "threshold":

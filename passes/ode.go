@@ -99,6 +99,13 @@ func systems(odes []*ir.ODE) [][]*ir.ODE {
 	rhs := make([]ir.Expr, len(odes))
 	for i, o := range odes {
 		xs[i], rhs[i] = o.Var, o.Rhs
+		// a noise coefficient that reads another variable couples them
+		// (multiplicative noise: both step from the old values)
+		for _, n := range o.Noise {
+			if n.Coef != nil {
+				rhs[i] = &ir.Binary{Op: "+", X: rhs[i], Y: n.Coef}
+			}
+		}
 	}
 	parent := make([]int, len(odes))
 	for i := range parent {

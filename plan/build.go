@@ -213,8 +213,9 @@ func (b *builder) proj(ip *ir.Projection) (*Proj, error) {
 	}
 	if SynapseDelays(ip) {
 		// each synapse draws its own delay (runtime.NewSynDelays)
-		if ip.Synapse != nil || pr.Dend != "" || pr.Storage != CSR && pr.Storage != Rows {
-			return nil, fmt.Errorf("per-synapse delays need static synapses onto an event port, stored (not %s)", pr.Storage)
+		// (a synapse type's on_pre then runs per synapse at its arrival)
+		if ip.Synapse != nil && ip.Synapse.Summed != nil || pr.Dend != "" || pr.Storage != CSR && pr.Storage != Rows {
+			return nil, fmt.Errorf("per-synapse delays need synapses onto an event port, stored (not %s)", pr.Storage)
 		}
 		pr.SynDelays = true
 	} else if ip.Delay != nil {
@@ -249,14 +250,16 @@ func (b *builder) proj(ip *ir.Projection) (*Proj, error) {
 				continue
 			}
 			l := newLowerer(b.neuronVars(post), b.refrArr[post], b.p.Dt)
+			stride := b.eventDraws(l, pr, post, port.Body)
 			if err := l.stmts(port.Body); err != nil {
 				return nil, fmt.Errorf("population %s, port %s: %w", post.Name, port.Name, err)
 			}
 			l.flush()
-			pr.Handler = &Loop{Name: post.Name + " port " + port.Name, Over: post.Name, Space: Events, N: post.N, Ops: l.finish()}
-			if streamOf(pr.Handler, "x") != "" {
-				return nil, fmt.Errorf("population %s, port %s: random draws in an input port are not supported (a neuron may receive several events in one step)", post.Name, port.Name)
+			if stride >= 0 {
+				l.ops[stride].K = float64(l.draws)
 			}
+			pr.Handler = &Loop{Name: post.Name + " port " + port.Name, Over: post.Name, Space: Events, N: post.N, Ops: l.finish()}
+			pr.Handler.Stream = streamOf(pr.Handler, post.Name+" port "+port.Name+" from "+pr.Name)
 		}
 	}
 	pr.Parallel = ParallelDelivery(ip, b.p.Dt)
@@ -365,7 +368,7 @@ func (b *builder) records() {
 			} else if r.Input != nil {
 				rec.Source = r.Input.Name
 			}
-			rec.Every = 1
+			rec.Every, rec.Lo, rec.Hi = 1, r.Lo, r.Hi
 		case ir.RecState:
 			rec.Kind, rec.Every = "state", Every(r.Every, b.p.Dt)
 			if r.Pop != nil {
@@ -735,4 +738,37 @@ func streamOf(l *Loop, name string) string {
 		}
 	}
 	return ""
+}
+
+// eventDraws prepares the draws of an input port's handler: a neuron may
+// receive several events of one projection in one step, so each event of
+// the step is numbered (Scratch arrays of the projection: the event count
+// and the step it counts) and its draws start at count·D, D the handler's
+// draws per event (the op returned, a constant set once they are known;
+// -1 without draws). The events of a neuron arrive in a fixed order
+// (spikes in firing order, rows in synapse order) on every backend,
+// thread count and rank, so the numbers are the same.
+func (b *builder) eventDraws(l *lowerer, pr *Proj, post *Pop, body []ir.Stmt) int {
+	draws := false
+	ir.StmtExprs(body, func(e ir.Expr) {
+		ir.Walk(e, func(x ir.Expr) bool {
+			if c, ok := x.(*ir.Call); ok && ir.IsRandom(c.Fn) {
+				draws = true
+			}
+			return !draws
+		})
+	})
+	if !draws {
+		return -1
+	}
+	count := slot{arr: b.array(&Array{Name: pr.Name + ".events", Kind: Scratch, Len: post.N, Owner: post.Name})}
+	at := slot{arr: b.array(&Array{Name: pr.Name + ".events.step", Kind: Scratch, Len: post.N, Owner: post.Name})}
+	n := l.emit(Op{Code: StepNo, Type: Float, Arr: -1})
+	same := l.pure(Eq, "", l.read(at), n)
+	c := l.pure(Select, "", same, l.pure(Add, "", l.read(count), l.konst(1)), l.konst(0))
+	l.write(count, c)
+	l.write(at, n)
+	stride := l.emit(Op{Code: Const, Type: Float, Arr: -1}) // K: the draws per event, set after lowering
+	l.drawBase = l.pure(Mul, "", c, stride)
+	return stride
 }

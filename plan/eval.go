@@ -82,7 +82,11 @@ func Eval(l *Loop, env *Env, i int, vals []float64) error {
 				return fmt.Errorf("op %d: a random draw (%s) in a loop without a stream", k, op.Fn)
 			}
 			var ok bool
-			if v, ok = runtime.Draw(op.Fn, runtime.DrawKey(env.Seed, l.Stream), i, env.N, int(op.K)); !ok {
+			d := int(op.K)
+			if len(op.Args) > 0 {
+				d += int(vals[op.Args[0]])
+			}
+			if v, ok = runtime.Draw(op.Fn, runtime.DrawKey(env.Seed, l.Stream), i, env.N, d); !ok {
 				return fmt.Errorf("op %d: unknown distribution %s", k, op.Fn)
 			}
 		default:

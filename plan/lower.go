@@ -28,6 +28,9 @@ type lowerer struct {
 	dt     float64
 	consts map[uint64]int
 	draws  int // the loop's draws so far: the next draw's number
+	// drawBase, if >= 0, is added to every draw's number (an input port's
+	// event: its number in the neuron's step times the draws per event)
+	drawBase int
 	// weight is the constant `weight` of a synapse model's projection
 	// (nil: the event's, a Weight op)
 	weight *float64
@@ -43,7 +46,7 @@ type slot struct {
 }
 
 func newLowerer(vars func(*ir.Var, ir.Side) (slot, error), refr int, dt float64) *lowerer {
-	return &lowerer{loads: map[slot]int{}, cur: map[slot]int{}, vars: vars, refr: refr, guard: -1, dt: dt, consts: map[uint64]int{}}
+	return &lowerer{loads: map[slot]int{}, cur: map[slot]int{}, vars: vars, refr: refr, guard: -1, dt: dt, consts: map[uint64]int{}, drawBase: -1}
 }
 
 func (l *lowerer) emit(op Op) int {
@@ -197,7 +200,11 @@ func (l *lowerer) expr(e ir.Expr) (int, error) {
 // draw emits draw number l.draws of the loop's stream.
 func (l *lowerer) draw(fn string) int {
 	l.draws++
-	return l.emit(Op{Code: Rand, Type: Float, Fn: fn, K: float64(l.draws - 1), Arr: -1})
+	op := Op{Code: Rand, Type: Float, Fn: fn, K: float64(l.draws - 1), Arr: -1}
+	if l.drawBase >= 0 {
+		op.Args = []int{l.drawBase}
+	}
+	return l.emit(op)
 }
 
 // random lowers a random draw to a draw of the loop's stream and the

@@ -231,8 +231,8 @@ func (l *lowerer) heldOnce() func() int {
 func NoiseStream(pop string) string { return pop + " noise" }
 
 // euler lowers x <- x + dt·f(x): every right side at the old values, then
-// each variable's step. With white noise (Euler–Maruyama) each term g·xi
-// adds (g·sqrt(dt))·z after it, z = randn draw number of xi in noises (the
+// each variable's step. With white noise (Euler–Maruyama, Itô) each term
+// g·xi adds (g·sqrt(dt))·z after it, g at the old values, z = randn draw number of xi in noises (the
 // model's noise names): x + dt·f + (g1·sqrt(dt))·z1 + ...; held like f
 // while a clamped variable's neuron is refractory.
 func (b *builder) euler(l *lowerer, pp *Pop, sys *ir.System, noises []string) (string, error) {
@@ -250,6 +250,10 @@ func (b *builder) euler(l *lowerer, pp *Pop, sys *ir.System, noises []string) (s
 	dt := l.konst(b.p.Dt)
 	z := map[string]int{}
 	held := l.heldOnce()
+	// every new value first, then the writes: a noise coefficient that
+	// reads the system's variables (multiplicative noise, Itô) reads their
+	// old values, as the drift does
+	news := make([]int, len(sys.ODEs))
 	for j, o := range sys.ODEs {
 		v := l.pure(Add, "", x[j], l.pure(Mul, "", dt, ks[j]))
 		for _, n := range o.Noise {
@@ -267,6 +271,9 @@ func (b *builder) euler(l *lowerer, pp *Pop, sys *ir.System, noises []string) (s
 			}
 			v = l.pure(Add, "", v, w)
 		}
+		news[j] = v
+	}
+	for j, v := range news {
 		l.write(slots[j], v)
 	}
 	l.flush()

@@ -36,7 +36,7 @@ const (
 	Or
 	Select // Args[0] ? Args[1] : Args[2]
 	Call   // Fn(Args...), a built-in function of ir.Eval1
-	Rand   // draw number K of the loop's stream for index i at step n: Fn rand (uniform in [0, 1)) or randn (standard normal); runtime.Draw computes it
+	Rand   // draw number K (+ Args[0], if given: an event's first draw) of the loop's stream for index i at step n: Fn rand (uniform in [0, 1)) or randn (standard normal); runtime.Draw computes it
 	Spike  // neuron i spikes if Args[0]
 	Send   // send Args[0] into the projection's port (if Args[1])
 	nCodes
@@ -94,7 +94,7 @@ type Op struct {
 // arity is the number of arguments of each code (-1: variable).
 var arity = [...]int{Const: 0, Load: 0, Store: -1, Time: 0, StepNo: 0, Refr: 0, Weight: 0, Neg: 1, Not: 1,
 	Add: 2, Sub: 2, Mul: 2, Div: 2, Mod: 2, Pow: 2, Lt: 2, Le: 2, Gt: 2, Ge: 2, Eq: 2, Ne: 2, And: 2, Or: 2,
-	Select: 3, Call: -1, Rand: 0, Spike: 1, Send: -1}
+	Select: 3, Call: -1, Rand: -1, Spike: 1, Send: -1}
 
 // binCodes maps the IR's binary operators to codes.
 var binCodes = map[string]Code{"+": Add, "-": Sub, "*": Mul, "/": Div, "%": Mod, "^": Pow,

@@ -171,6 +171,9 @@ type Record struct {
 	Var    string `json:"var,omitempty"`
 	Every  int    `json:"every"`            // steps between samples (weights: 0 = at the end only)
 	AtEnd  bool   `json:"at_end,omitempty"` // weights: at the end of the step (`at end`)
+	// Lo, Hi: spikes of a view, neurons [Lo, Hi) of Source (Hi 0: all)
+	Lo int `json:"lo,omitempty"`
+	Hi int `json:"hi,omitempty"`
 }
 
 // RunPhase is a protocol step of the run at step At.

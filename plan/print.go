@@ -108,6 +108,9 @@ func Print(w io.Writer, p *Plan) {
 		pf("\nrecords:\n")
 		for _, r := range p.Records {
 			pf("  %s %s", r.Kind, r.Source)
+			if r.Hi > 0 {
+				pf("[%d:%d]", r.Lo, r.Hi)
+			}
 			if r.Var != "" {
 				pf(".%s", r.Var)
 			}

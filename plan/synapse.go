@@ -121,6 +121,15 @@ func (b *builder) synapse(ip *ir.Projection, pr *Proj) error {
 	if syn.OnPre, err = s.handler("on_pre", m.OnPre, ir.PerPre); err != nil {
 		return fmt.Errorf("synapse %s, on pre: %w", m.Type, err)
 	}
+	if pr.SynDelays {
+		// each synapse's on_pre runs at its own arrival: nothing may run
+		// once per presynaptic spike (ir's classify stores nothing per-pre)
+		for _, l := range syn.OnPre {
+			if l.Space != PreSynapses {
+				return fmt.Errorf("synapse %s, on pre: %s runs once per presynaptic spike, but each synapse has its own delay", m.Type, l.Name)
+			}
+		}
+	}
 	if len(m.OnPost) > 0 {
 		if syn.OnPost, err = s.handler("on_post", m.OnPost, ir.PerPost); err != nil {
 			return fmt.Errorf("synapse %s, on post: %w", m.Type, err)
@@ -311,9 +320,18 @@ func (s *synLowering) loop(name string, space Space, body func(l *lowerer) error
 	}
 	l.flush()
 	ops := l.finish()
+	loop := &Loop{Name: s.pr.Name + " " + name, Over: s.pr.Name, Space: space, Ops: ops}
+	// An event's loop runs at most once per element and step (a neuron
+	// spikes once a step, a synapse has one delay), so its draws are keyed
+	// by (projection and loop, element, step, draw number): the synapse's
+	// global index, not the thread or rank that runs it.
+	switch space {
+	case PreSpikes, PreSynapses, PostSpikes, PostSynapses:
+		loop.Stream = streamOf(loop, loop.Name)
+	}
 	for _, op := range ops {
-		if op.Code == Rand {
-			return nil, fmt.Errorf("random draw %s() in a synapse's %s is not supported: there is no random stream there", op.Fn, name)
+		if op.Code == Rand && loop.Stream == "" {
+			return nil, fmt.Errorf("random draw %s() in a synapse's %s is not supported: it may run several times per synapse and step", op.Fn, name)
 		}
 	}
 	n := -1
@@ -323,7 +341,8 @@ func (s *synLowering) loop(name string, space Space, body func(l *lowerer) error
 	case PostNeurons, PostSpikes:
 		n = s.postN
 	}
-	return &Loop{Name: s.pr.Name + " " + name, Over: s.pr.Name, Space: space, N: n, Ops: ops}, nil
+	loop.N = n
+	return loop, nil
 }
 
 // advance brings the lazy traces of the given storages up to now.

@@ -62,8 +62,15 @@ func Verify(p *Plan) error {
 		if pr.DelaySteps < 0 {
 			bad("projection %s: delay of %d steps", pr.Name, pr.DelaySteps)
 		}
-		if pr.SynDelays && (pr.Plastic || pr.Dend != "" || pr.Storage != CSR && pr.Storage != Rows || len(pr.Merged) > 0) {
-			bad("projection %s: per-synapse delays need static, stored synapses onto an event port, unmerged", pr.Name)
+		if pr.SynDelays && (pr.Summed || pr.Dend != "" || pr.Storage != CSR && pr.Storage != Rows || len(pr.Merged) > 0) {
+			bad("projection %s: per-synapse delays need stored synapses onto an event port, unmerged", pr.Name)
+		}
+		if pr.SynDelays && pr.Syn != nil {
+			for _, l := range pr.Syn.OnPre {
+				if l.Space != PreSynapses {
+					bad("projection %s: per-synapse delays with %s, a loop per presynaptic spike", pr.Name, l.Name)
+				}
+			}
 		}
 		if pr.Parallel && (pr.Direct == nil || pr.Plastic || pr.DelaySteps != 0 || pr.SynDelays || len(pr.Merged) > 0) {
 			bad("projection %s: parallel delivery needs a direct port, static synapses, no delay and no merge", pr.Name)
@@ -300,6 +307,9 @@ func VerifyLoop(l *Loop, arrays []*Array) error {
 			}
 			if op.K != math.Trunc(op.K) || op.K < 0 || op.K >= runtime.MaxDraws {
 				bad(k, "draw number %v is not an integer in [0, %d)", op.K, runtime.MaxDraws)
+			}
+			if len(op.Args) > 1 || len(op.Args) == 1 && l.Space != Events {
+				bad(k, "a draw with %d arguments (an event's offset, in event loops only)", len(op.Args))
 			}
 			if l.Stream == "" {
 				bad(k, "a random draw in a loop without a stream")

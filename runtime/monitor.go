@@ -9,13 +9,17 @@ package runtime
 // of peak RSS for 2.7 MB of spikes). Flush moves them into I and T; the
 // runners flush when the run ends, and the outputs stream unflushed spikes.
 type SpikeMonitor struct {
-	Name  string
-	N     int // population size (for rates and plots; 0 = unknown)
-	I     []int32
-	T     []float64
-	pend  [][]int32   // indices recorded since the last Flush, in chunks
-	steps []spikeStep // their steps
-	npend int
+	Name string
+	N    int // population size (for rates and plots; 0 = unknown)
+	// Lo, Hi: a view, only neurons [Lo, Hi) are recorded (by their index
+	// in the population); Hi 0: all
+	Lo, Hi int32
+	view   []int32 // Record's buffer for a view's spikes
+	I      []int32
+	T      []float64
+	pend   [][]int32   // indices recorded since the last Flush, in chunks
+	steps  []spikeStep // their steps
+	npend  int
 }
 
 // spikeStep: n spikes recorded at time t.
@@ -29,6 +33,15 @@ const spikeChunk = 1 << 14
 
 // Record appends the spikes idx at time t.
 func (m *SpikeMonitor) Record(t float64, idx []int32) {
+	if m.Hi > 0 {
+		m.view = m.view[:0]
+		for _, i := range idx {
+			if i >= m.Lo && i < m.Hi {
+				m.view = append(m.view, i)
+			}
+		}
+		idx = m.view
+	}
 	if len(idx) == 0 {
 		return
 	}

@@ -154,6 +154,10 @@ func TestSameOutputs(t *testing.T) {
 		// counter-based draws: two threads split A's update and threshold
 		runCase{model: "../../testdata/gocode/noise.snn", args: []string{"--threads", "2"}, opt: gosim.Options{Threads: 2}},
 		runCase{model: "../../testdata/gocode/noise.snn", off: []string{"fold"}},
+		// draws keyed by synapse and step: the same releases on two threads
+		runCase{model: "../../testdata/gocode/draws_synapse.snn", args: []string{"--threads", "2"}, opt: gosim.Options{Threads: 2}},
+		runCase{model: "../../examples/stochastic_release.snn", args: []string{"--threads", "2"}, opt: gosim.Options{Threads: 2}},
+		runCase{model: "../../testdata/gocode/plastic_syndelays.snn", args: []string{"--threads", "2"}, opt: gosim.Options{Threads: 2}},
 		runCase{model: "../../testdata/gocode/runset.snn", set: []string{"P.rate=40Hz", "ei.weight=2.5 mV", "C.amplitude=300pA", "C.stop=60ms", "P->E.weight=15mV"}},
 		runCase{model: "../../examples/feast.snn", args: []string{"--threads", "2", "--duration", "500ms"}, opt: gosim.Options{Threads: 2, Duration: 0.5}},
 		runCase{model: "../../examples/hao2018/hao2018.snn", args: []string{"--duration", "3s"}, opt: gosim.Options{Duration: 3}},

@@ -42,7 +42,11 @@ func (g *gen) monitors() error {
 			}
 			mg.fired = n.fired()
 			f.line("mon%d *rt.SpikeMonitor // spikes of %s", k, comment(name))
-			b.line("s.mon%d = &rt.SpikeMonitor{Name: %s}", k, quote(name))
+			view := "" // spikes of a view: only its neurons are recorded
+			if r.Hi > 0 {
+				view = fmt.Sprintf(", Lo: %d, Hi: %d", r.Lo, r.Hi)
+			}
+			b.line("s.mon%d = &rt.SpikeMonitor{Name: %s%s}", k, quote(name), view)
 		case ir.RecState:
 			if r.Pop == nil {
 				return fmt.Errorf("recording synapse state %s is not supported yet; record weights(...)", r.Var.Name)

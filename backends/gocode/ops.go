@@ -351,7 +351,11 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 			if p.base != "" {
 				gi = p.base + "+" + index
 			}
-			b.line("%s := %s(%s, %s, s.n, %d)", v, fn, key, gi, int(op.K))
+			d := strconv.Itoa(int(op.K))
+			if len(op.Args) > 0 { // an event's draws start at the argument
+				d += "+int(" + num(op.Args[0]) + ")"
+			}
+			b.line("%s := %s(%s, %s, s.n, %s)", v, fn, key, gi, d)
 		case plan.Spike:
 			if p.spike == nil {
 				return nil, fmt.Errorf("%s: a spike outside a threshold", l)

@@ -138,6 +138,11 @@ func (g *gen) newPop(k int, ip *ir.Population) (*popGen, error) {
 	if m.Rising && m.Threshold != nil {
 		f.line("p%drising []float64 // 1 where the rising threshold's condition held at the last threshold", k)
 	}
+	for _, a := range g.plan.Arrays {
+		if a.Owner == ip.Name && a.Kind == plan.Scratch {
+			f.line("p%dscr%d []float64 // %s", k, a.ID, comment(a.Name))
+		}
+	}
 	f.line("p%dbad atomic.Bool // an RK4/Euler update wrote a NaN or Inf", k)
 	f.line("p%dspk []int32 // this step's spikes", k)
 	f.line("p%dparts [][]int32 // each thread's spikes", k)
@@ -163,6 +168,11 @@ func (g *gen) newPop(k int, ip *ir.Population) (*popGen, error) {
 		}
 	}
 	b.line("s.p%dref = make([]int32, %d)", k, pg.n)
+	for _, a := range g.plan.Arrays {
+		if a.Owner == ip.Name && a.Kind == plan.Scratch {
+			b.line("s.p%dscr%d = make([]float64, %d)", k, a.ID, pg.n)
+		}
+	}
 	if m.Rising && m.Threshold != nil {
 		b.line("s.p%drising = make([]float64, %d)", k, pg.n)
 	}
@@ -313,6 +323,9 @@ func (pg *popGen) printer(f *fnb, slice string) *opsPrinter {
 		}
 		if a.Kind == plan.RisingPrev {
 			return f.local("rising", fmt.Sprintf("s.p%drising%s", pg.k, slice)), false, nil
+		}
+		if a.Kind == plan.Scratch { // an input port's event numbers
+			return f.local(fmt.Sprintf("scr%d", a.ID), fmt.Sprintf("s.p%dscr%d%s", pg.k, a.ID, slice)), false, nil
 		}
 		name, ok := pg.field[a.Var]
 		if !ok {

@@ -2,6 +2,7 @@ package gocode
 
 import (
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/snnc/snnc/ir"
@@ -103,10 +104,19 @@ func (g *gen) newProj(k int, ip *ir.Projection) (*projGen, error) {
 				return nil, err
 			}
 		}
-	} else if err := pr.plastic(); err != nil {
+	} else {
+		if err := pr.plastic(); err != nil {
+			return nil, err
+		}
+		if pr.plan.SynDelays {
+			if err := pr.synapseDelays(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := pr.propagateMethod(); err != nil {
 		return nil, err
 	}
-	pr.propagateMethod()
 	pr.bytesMethod()
 	return pr, nil
 }
@@ -399,7 +409,7 @@ func (pr *projGen) synapseDelays() error {
 // due now add their weights in the ring's order (the interpreter's
 // proj.propagateSyn). With one weight and compact rows the ring holds the
 // targets themselves.
-func (pr *projGen) propagateSyn(f *fnb) {
+func (pr *projGen) propagateSyn(f *fnb) error {
 	g, k := pr.g, pr.k
 	ring := f.local("ring", fmt.Sprintf("s.c%dsring", k))
 	del := f.local("del", fmt.Sprintf("s.c%ddel", k))
@@ -425,6 +435,28 @@ func (pr *projGen) propagateSyn(f *fnb) {
 		f.line("%s.PushRow(%s, %s[i32], %s[i32+1])", ring, del, rp, rp)
 	}
 	f.line("}")
+	if pr.syn != nil {
+		// each synapse's on_pre at its own arrival, in the ring's order
+		// (plan.Synapse.OnPre is then the per-synapse loop alone)
+		rp := f.local(fmt.Sprintf("c%drp", k), fmt.Sprintf("s.c%dcsr.RowPtr", k))
+		f.line("for _, syn32 := range %s.Current() {", ring)
+		f.line("syn := int(syn32)")
+		f.line("post := int(%s[syn])", col)
+		f.line("pre := rt.PreOf(%s, int64(syn))", rp)
+		used := map[string]bool{}
+		for _, l := range pr.plan.Syn.OnPre {
+			u, err := pr.print(f, l, "v", "syn", "pre", "post")
+			if err != nil {
+				return err
+			}
+			maps.Copy(used, u)
+		}
+		pr.checkWritten(f, used, "syn", "pre", "post")
+		unused(f, used, "syn", "pre", "post")
+		f.line("}")
+		f.line("%s.Advance()", ring)
+		return nil
+	}
 	w := g.lit(pr.weight)
 	if pr.random {
 		w = atom(f.local("w", fmt.Sprintf("s.c%dw", k)) + "[syn]")
@@ -439,6 +471,7 @@ func (pr *projGen) propagateSyn(f *fnb) {
 	f.line("%s", pr.deliverCode(f, "post", w))
 	f.line("}")
 	f.line("%s.Advance()", ring)
+	return nil
 }
 
 // deliverCode adds value v into the postsynaptic port at neuron index post
@@ -521,17 +554,19 @@ func (pr *projGen) due(f *fnb) (open, close func()) {
 		}
 }
 
-func (pr *projGen) propagateMethod() {
+func (pr *projGen) propagateMethod() error {
 	g, k := pr.g, pr.k
 	f := newFn()
 	if pr.idle {
 		f.write(&g.funcs, fmt.Sprintf("// propagate%d: projection %s is onto a dendrite nothing reads.\nfunc (s *sim) propagate%d() {", k, comment(pr.ip.Name), k))
-		return
+		return nil
 	}
 	if pr.plan.SynDelays {
-		pr.propagateSyn(f)
+		if err := pr.propagateSyn(f); err != nil {
+			return err
+		}
 		f.write(&g.funcs, fmt.Sprintf("// propagate%d delivers the synapses due on projection %s, each after its own delay.\nfunc (s *sim) propagate%d() {", k, comment(pr.ip.Name), k))
-		return
+		return nil
 	}
 	if pr.dend == nil && pr.syn == nil && pr.storage == "rows" && pr.delay == 0 {
 		// load the step's rows before walking them (rt.Rows.Touch)
@@ -565,6 +600,7 @@ func (pr *projGen) propagateMethod() {
 	close()
 	f.write(&g.funcs, fmt.Sprintf("// propagate%d delivers the spikes due on projection %s.\nfunc (s *sim) propagate%d() {", k, comment(pr.ip.Name), k))
 	pr.parallelMethod()
+	return nil
 }
 
 // weightCode is the static constant weight in f: a local copy of its
@@ -789,7 +825,9 @@ func (pr *projGen) toDendrite() error {
 			dg.projs = append(dg.projs, pr)
 		}
 	}
-	pr.propagateMethod()
+	if err := pr.propagateMethod(); err != nil {
+		return err
+	}
 	pr.bytesMethod()
 	return nil
 }

@@ -22,6 +22,7 @@ type ctx struct {
 	weight float64
 	input  float64
 	t      float64
+	n      int // the step (event kernels' draws)
 	rng    *runtime.Stream
 	index  int // the neuron's index in its population (`i` in initial values)
 }

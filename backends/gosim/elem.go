@@ -145,6 +145,17 @@ func (c *elemComp) op(k int) eop {
 		return c.store(k)
 	case plan.Rand:
 		d := int(op.K)
+		if len(a) > 0 { // an event's draws start at v[a[0]]
+			base := a[0]
+			if op.Fn == "randn" {
+				return func(e *loopExec, v []float64, i int, _ *lanes) {
+					v[k] = runtime.DrawNormal(e.key, i, int(e.n), d+int(v[base]))
+				}
+			}
+			return func(e *loopExec, v []float64, i int, _ *lanes) {
+				v[k] = runtime.DrawUniform(e.key, i, int(e.n), d+int(v[base]))
+			}
+		}
 		if op.Fn == "randn" {
 			return func(e *loopExec, v []float64, i int, _ *lanes) { v[k] = runtime.DrawNormal(e.key, i, int(e.n), d) }
 		}

@@ -88,7 +88,7 @@ func (s *sim) monitors(p *ir.Program, byName map[string]node, popOf map[*ir.Popu
 			} else {
 				name = r.Input.Name
 			}
-			s.spikeMons = append(s.spikeMons, &spikeMon{mon: &runtime.SpikeMonitor{Name: name}, src: byName[name]})
+			s.spikeMons = append(s.spikeMons, &spikeMon{mon: &runtime.SpikeMonitor{Name: name, Lo: int32(r.Lo), Hi: int32(r.Hi)}, src: byName[name]})
 		case ir.RecState:
 			if r.Pop == nil {
 				return fmt.Errorf("recording synapse state %s is not supported yet; record weights(...)", r.Var.Name)

@@ -47,24 +47,7 @@ run N for 201 ms`
 	for _, i := range res.Spikes[0].I {
 		counts[i]++
 	}
-	within := func(name string, xs []float64, mean, variance float64) {
-		t.Helper()
-		m, v := 0.0, 0.0
-		for _, x := range xs {
-			m += x / float64(len(xs))
-		}
-		for _, x := range xs {
-			v += (x - m) * (x - m) / float64(len(xs)-1)
-		}
-		// standard errors of the mean and (for a normal-ish sample) the variance
-		if se := math.Sqrt(variance / float64(len(xs))); math.Abs(m-mean) > 5*se {
-			t.Errorf("%s: mean %.5g, want %.5g ± %.2g", name, m, mean, 5*se)
-		}
-		if se := variance * math.Sqrt(2/float64(len(xs)-1)); math.Abs(v-variance) > 5*se {
-			t.Errorf("%s: variance %.5g, want %.5g ± %.2g", name, v, variance, 5*se)
-		}
-	}
-	within("spike count", counts, steps*prob, steps*prob*(1-prob))
+	within(t, "spike count", counts, steps*prob, steps*prob*(1-prob))
 	var vs, zs []float64
 	last := len(res.States[0].V) - 1 // the sample at 200 ms
 	for i := range n {
@@ -77,8 +60,8 @@ run N for 201 ms`
 			zs = append(zs, (res.States[1].V[last][i]-c)/math.Sqrt(c))
 		}
 	}
-	within("reset v = uniform(-2 mV, 6 mV)", vs, 2, 64.0/12)
-	within("(k - c)/sqrt(c), k a sum of normal(1, 0.5)", zs, 0, 0.25)
+	within(t, "reset v = uniform(-2 mV, 6 mV)", vs, 2, 64.0/12)
+	within(t, "(k - c)/sqrt(c), k a sum of normal(1, 0.5)", zs, 0, 0.25)
 }
 
 // TestNoiseThreadsIdentical: white noise and handler draws are
@@ -95,5 +78,30 @@ func TestNoiseThreadsIdentical(t *testing.T) {
 	c := run(t, compile(t, "../../testdata/gocode/noise.snn"), gosim.Options{Seed: &seed})
 	if reflect.DeepEqual(a.States, c.States) {
 		t.Error("another seed gave the same noise")
+	}
+}
+
+// sampleMoments is the mean and the unbiased variance of xs.
+func sampleMoments(xs []float64) (mean, variance float64) {
+	n := float64(len(xs))
+	for _, x := range xs {
+		mean += x / n
+	}
+	for _, x := range xs {
+		variance += (x - mean) * (x - mean) / (n - 1)
+	}
+	return mean, variance
+}
+
+// within fails unless xs's mean and variance are the closed forms' within
+// 5 standard errors (the variance's for a normal-ish sample).
+func within(t *testing.T, name string, xs []float64, mean, variance float64) {
+	t.Helper()
+	m, v := sampleMoments(xs)
+	if se := math.Sqrt(variance / float64(len(xs))); math.Abs(m-mean) > 5*se {
+		t.Errorf("%s: mean %.5g, want %.5g ± %.2g", name, m, mean, 5*se)
+	}
+	if se := variance * math.Sqrt(2/float64(len(xs)-1)); math.Abs(v-variance) > 5*se {
+		t.Errorf("%s: variance %.5g, want %.5g ± %.2g", name, v, variance, 5*se)
 	}
 }

@@ -168,6 +168,8 @@ func planArrays(pl *plan.Plan, pr gosim.Probe) ([][]float64, error) {
 		name := gosim.RisingKey
 		if a.Var != nil {
 			name = a.Var.Name
+		} else if a.Kind == plan.Scratch {
+			name = a.Name // an input port's event numbers, by the array's name
 		}
 		v, ok := pr.Vals[name]
 		if !ok {

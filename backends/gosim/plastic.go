@@ -81,7 +81,7 @@ func (pr *proj) storageLen(st ir.Storage) int {
 // the projection's state, its lazy traces' last update times and its
 // scratch, and the arrays of the populations on either side.
 func (pr *proj) synArrays(s *sim) (*loopArrays, error) {
-	la := &loopArrays{meta: s.plan.Arrays, f64: make([][]float64, len(s.plan.Arrays)), vars: make([]string, len(s.plan.Arrays)), refArr: -1}
+	la := &loopArrays{meta: s.plan.Arrays, f64: make([][]float64, len(s.plan.Arrays)), vars: make([]string, len(s.plan.Arrays)), refArr: -1, seed: s.seed}
 	pops := []*pop{pr.post.p}
 	if p, ok := pr.pre.(*part); ok {
 		pops = append(pops, p.p)
@@ -229,7 +229,7 @@ func (pr *proj) handler(loops []*plan.Loop, spikes plan.Space, compile func(plan
 func (sl *synLoop) kernel() kernel {
 	e := sl.e
 	return func(c *ctx) {
-		e.start(0, c.t)
+		e.start(c.n, c.t)
 		e.pre, e.post = c.pre, c.post
 		i := c.i
 		switch e.l.Space {
@@ -399,7 +399,7 @@ func (pr *proj) postSpikes(s *sim) {
 		return
 	}
 	c := &pr.cx
-	c.t = s.t
+	c.t, c.n = s.t, s.n
 	for _, j := range pr.post.fired() {
 		c.i, c.pre, c.post = -1, -1, int(j)
 		pr.onPostOne(c)
@@ -419,7 +419,7 @@ func (pr *proj) modulate(s *sim) {
 		return
 	}
 	c := &pr.cx
-	c.t = s.t
+	c.t, c.n = s.t, s.n
 	for _, name := range sortedNames(pr.onMod) { // map order is random; runs must not be
 		k := pr.onMod[name]
 		for range pr.modSrc[name].fired() {

@@ -145,7 +145,13 @@ func newProj(s *sim, ip *ir.Projection, pp *plan.Proj, pre node, post *part, byN
 		}
 		return pr, nil
 	}
-	return pr, pr.plastic(s, ip, byName)
+	if err := pr.plastic(s, ip, byName); err != nil {
+		return nil, err
+	}
+	if pp.SynDelays {
+		return pr, pr.synapseDelays(s, ip)
+	}
+	return pr, nil
 }
 
 // synapseDelays draws each synapse's own delay from the projection's delay
@@ -206,6 +212,18 @@ func (pr *proj) propagateSyn(s *sim) {
 	}
 	due := pr.sring.Current()
 	pr.portCx.t = s.t
+	if pr.syn != nil {
+		// each synapse's on_pre at its own arrival, in the ring's order
+		c := &pr.cx
+		c.t, c.n = s.t, s.n
+		for _, syn := range due {
+			c.i, c.pre, c.post = int(syn), pr.preOf(int64(syn)), int(pr.csr.Col[syn])
+			pr.onPre(c)
+			pr.checkSynapse(c)
+		}
+		pr.sring.Advance()
+		return
+	}
 	off := pr.post.off
 	x := pr.port.direct
 	switch {
@@ -569,7 +587,7 @@ func (pr *proj) propagate(s *sim) {
 		return
 	}
 	c := &pr.cx
-	c.t = s.t
+	c.t, c.n = s.t, s.n
 	for _, i := range due {
 		if pr.syn == nil {
 			first, targets := pr.targets(int(i))

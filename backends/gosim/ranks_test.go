@@ -107,6 +107,10 @@ func TestRanksIdentical(t *testing.T) {
 		{"../../testdata/run/cuba_syndelay.snn", "    record E.ge[1590:1610] every 1 ms"},
 		// noise and draws keyed by neuron index, not by a rank's loop position
 		{"../../testdata/gocode/noise.snn", ""},
+		// synapse handlers' draws keyed by synapse index, plastic synapses
+		// with their own delays
+		{"../../testdata/gocode/draws_synapse.snn", ""},
+		{"../../testdata/gocode/plastic_syndelays.snn", ""},
 	}
 	for _, m := range models {
 		t.Run(filepath.Base(m.path), func(t *testing.T) {

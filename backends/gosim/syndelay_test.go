@@ -2,6 +2,7 @@ package gosim_test
 
 import (
 	"math"
+	"reflect"
 	"slices"
 	"testing"
 
@@ -162,5 +163,58 @@ func TestSynapseDelaysThreads(t *testing.T) {
 		if n < 100 {
 			t.Errorf("%s: only %d spikes: too quiet to compare", m, n)
 		}
+	}
+}
+
+// TestPlasticSynapseDelays: testdata/gocode/plastic_syndelays.snn, a
+// plastic (trace STDP) projection whose delay = uniform(1 ms, 5 ms) is
+// drawn per synapse. Every synapse's event lands exactly its own delay
+// after the spike (against the single 1.5 ms delay of S -> B), each delay
+// being the draw of the projection's stream (re-derived here); and each
+// synapse's presynaptic trace starts at its own arrival, so the post spike
+// leaves w = w0 + dA_pre·exp(-(t_post - t_arrival)/tau_pre) on each
+// synapse (the closed form of the trace). Two threads give the same.
+func TestPlasticSynapseDelays(t *testing.T) {
+	p := compile(t, "../../testdata/gocode/plastic_syndelays.snn")
+	res := run(t, p, gosim.Options{})
+	ref := arrivals(t, res, "B")[0]
+	if ref < 0 {
+		t.Fatal("the single-delay spike never arrived")
+	}
+	const dt, w0, dA, tau = 1e-4, 0.5, 0.01, 4e-3
+	got := arrivals(t, res, "A")
+	stream := runtime.NewStream(8, runtime.Hash("delay", "P"))
+	var rng runtime.Stream
+	distinct := map[int]bool{}
+	for j, a := range got {
+		if j%runtime.DelayBlock == 0 {
+			rng = stream.Child(uint64(j / runtime.DelayBlock))
+		}
+		want := int(math.Round((1e-3 + 4e-3*rng.Float64()) / dt))
+		if a < 0 || a-ref+15 != want {
+			t.Fatalf("synapse %d arrived after %d steps, its delay is %d steps", j, a-ref+15, want)
+		}
+		distinct[want] = true
+	}
+	if len(distinct) < 30 {
+		t.Fatalf("only %d distinct delays among %d synapses", len(distinct), len(got))
+	}
+	sp := res.Spikes[0]
+	if len(sp.I) != len(got) {
+		t.Fatalf("%d post spikes, want one per A neuron (%d)", len(sp.I), len(got))
+	}
+	tPost := sp.T[0]
+	w := res.Weights[0].V[len(res.Weights[0].V)-1]
+	for j, a := range got {
+		// the event ran in the step before the first sample that shows it
+		tArr := float64(a-1) * dt
+		want := w0 + dA*math.Exp(-(tPost-tArr)/tau)
+		if math.Abs(w[j]-want) > 1e-12 {
+			t.Fatalf("synapse %d: w = %.15g after the post spike at %g s, want %.15g (arrival at %g s)", j, w[j], tPost, want, tArr)
+		}
+	}
+	two := run(t, compile(t, "../../testdata/gocode/plastic_syndelays.snn"), gosim.Options{Threads: 2})
+	if !reflect.DeepEqual(res.Weights, two.Weights) || !reflect.DeepEqual(res.Spikes, two.Spikes) {
+		t.Error("two threads differ from one")
 	}
 }

@@ -122,3 +122,47 @@ func TestIndexInFusedLoop(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordSpikesView: `record spikes(E[2:5], S[15:20])` records only the
+// view's neurons, by their index in the population. S's 20 neurons spike
+// at 1 and 2 ms; S[0:10] drives E one to one above threshold with a 1 ms
+// delay, so each E neuron spikes once per input spike, 1 ms and one step
+// later (the event lands in the step after the delay, the crossing is
+// stamped with that step). The view holds E 2..4 (2 spikes each, at 2.1
+// and 3.1 ms) and S 15..19 (at 1 and 2 ms), nothing else.
+func TestRecordSpikesView(t *testing.T) {
+	src := `import "std/neurons"
+network N {
+    dt = 0.1 ms
+    input S = spike_times(20, times = [1 ms, 2 ms])
+    population E = IF[10] { tau_m = 20 ms  E_l = 0 mV  v_th = 5 mV  v_reset = 0 mV  t_ref = 0.5 ms  v = 0 mV }
+    project S[0:10] -> E : exc { connect = one_to_one  weight = 6 mV  delay = 1 ms }
+    record spikes(E[2:5], S[15:20])
+}
+run N for 5 ms`
+	res := run(t, compileSrc(t, src), gosim.Options{})
+	if len(res.Spikes) != 2 {
+		t.Fatalf("%d spike monitors, want 2", len(res.Spikes))
+	}
+	check := func(k, n, lo, hi int, times []float64) {
+		t.Helper()
+		byNeuron := spikesOf(res, k, n)
+		for i, ts := range byNeuron {
+			want := 0
+			if i >= lo && i < hi {
+				want = len(times)
+			}
+			if len(ts) != want {
+				t.Errorf("%s neuron %d: %d spikes recorded, want %d", res.Spikes[k].Name, i, len(ts), want)
+				continue
+			}
+			for j := range ts {
+				if math.Abs(ts[j]-times[j]) > 1e-9 {
+					t.Errorf("%s neuron %d: spike %d at %g s, want %g s", res.Spikes[k].Name, i, j, ts[j], times[j])
+				}
+			}
+		}
+	}
+	check(0, 10, 2, 5, []float64{2.1e-3, 3.1e-3})
+	check(1, 20, 15, 20, []float64{1e-3, 2e-3})
+}

@@ -41,6 +41,7 @@ var exampleRefusals = map[string]string{
 	"izhikevich2003":     "white noise",
 	"ou_noise":           "white noise",
 	"potjans2014_scaled": "draws a delay per synapse",
+	"stochastic_release": "plastic synapse Unreliable",
 	"tempotron":          "floor of a state variable",
 	"ultralif":           "sigmoid of a state variable",
 	"hao2018":            "plastic synapse GatedSymSTDP",
