@@ -540,7 +540,11 @@ func (b *builder) step() error {
 		if w.Pop == nil || w.By == nil {
 			return fmt.Errorf("winner-take-all without a population or a score")
 		}
-		add(&Phase{Kind: Winners, Target: w.Pop.Name, Note: fmt.Sprintf("k = %d by %s", w.K, ir.ExprString(w.By))})
+		l, err := b.wtaScore(w)
+		if err != nil {
+			return fmt.Errorf("wta %s: %w", w.Pop.Name, err)
+		}
+		add(&Phase{Kind: Winners, Target: w.Pop.Name, Note: fmt.Sprintf("k = %d by %s", w.K, ir.ExprString(w.By)), Loops: []*Loop{l}})
 	}
 	var spiking []string
 	for _, in := range p.Inputs {
@@ -634,6 +638,28 @@ func (b *builder) step() error {
 		}
 	}
 	return nil
+}
+
+// wtaScore lowers a winner-take-all score: a loop over the neurons that
+// crossed their threshold, storing each one's score into a Scratch array
+// of the population (the executors then keep the k best of them).
+func (b *builder) wtaScore(w *ir.Wta) (*Loop, error) {
+	pp := b.popOf[w.Pop]
+	if pp == nil || len(pp.Members) != 1 || pp.N != w.Pop.Size {
+		return nil, fmt.Errorf("the population runs fused with others (a bug in the fuse pass)")
+	}
+	score := b.array(&Array{Name: pp.Name + ".wta", Kind: Scratch, Len: pp.N, Owner: pp.Name})
+	l := newLowerer(b.neuronVars(pp), b.refrArr[pp], b.p.Dt)
+	v, err := l.expr(w.By)
+	if err != nil {
+		return nil, err
+	}
+	if l.draws > 0 {
+		return nil, fmt.Errorf("a random draw in a wta score is not supported (it ranks the neurons of one step)")
+	}
+	l.write(slot{arr: score}, v)
+	l.flush()
+	return &Loop{Name: pp.Name + " wta score", Over: pp.Name, Space: Spiking, N: pp.N, Ops: l.finish()}, nil
 }
 
 // clockDriven reports whether a synapse model has state integrated every

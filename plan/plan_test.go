@@ -3,6 +3,7 @@ package plan_test
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -182,5 +183,53 @@ func BenchmarkBuild(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestWtaScoreLoop: a wta's score is a plan loop over the crossings that
+// stores by's value per neuron (here 2·v - level + 1 mV) into a scratch
+// array, the values every executor ranks.
+func TestWtaScoreLoop(t *testing.T) {
+	src, err := os.ReadFile("../testdata/gocode/wta.snn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	model := filepath.Join(t.TempDir(), "wta.snn")
+	if err := os.WriteFile(model, bytes.Replace(src, []byte("by = v }"), []byte("by = 2 * v - level + 1 mV }"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pl := build(t, model)
+	var score *plan.Loop
+	for _, ph := range pl.Step {
+		if ph.Kind == plan.Winners {
+			if len(ph.Loops) != 1 {
+				t.Fatalf("winners phase has %d loops", len(ph.Loops))
+			}
+			score = ph.Loops[0]
+		}
+	}
+	if score == nil || score.Space != plan.Spiking || score.Over != "E" {
+		t.Fatalf("no score loop over E's crossings: %v", score)
+	}
+	arr := map[string]int{}
+	for _, a := range pl.Arrays {
+		arr[a.Name] = a.ID
+	}
+	if pl.Arrays[arr["E.wta"]].Kind != plan.Scratch {
+		t.Fatalf("E.wta is %s", pl.Arrays[arr["E.wta"]].Kind)
+	}
+	env := plan.NewEnv(pl)
+	for i := range 6 {
+		env.Arrays[arr["E.v"]][i] = 0.001 * float64(i+1)
+		env.Arrays[arr["E.level"]][i] = 0.0005 * float64(7-i)
+	}
+	if err := plan.EvalLoop(score, env); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 6 {
+		v, level := 0.001*float64(i+1), 0.0005*float64(7-i)
+		if got, want := env.Arrays[arr["E.wta"]][i], 2*v-level+0.001; got != want {
+			t.Errorf("score of neuron %d: %v, want %v", i, got, want)
+		}
 	}
 }

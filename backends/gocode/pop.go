@@ -314,6 +314,9 @@ func (pg *popGen) printer(f *fnb, slice string) *opsPrinter {
 		if a.Kind == plan.RisingPrev {
 			return f.local("rising", fmt.Sprintf("s.p%drising%s", pg.k, slice)), false, nil
 		}
+		if a.Kind == plan.Scratch { // a wta's scores (wta.go)
+			return f.local("score", fmt.Sprintf("s.wta%dscore%s", pg.k, slice)), false, nil
+		}
 		name, ok := pg.field[a.Var]
 		if !ok {
 			return "", false, fmt.Errorf("no storage for %s in %s", a.Name, pg.ip.Name)

@@ -152,6 +152,10 @@ func newPop(s *sim, ip *ir.Population, pp *plan.Pop) (*pop, error) {
 			p.byVar[RisingKey], p.la.f64[a.ID], p.la.vars[a.ID] = buf, buf, RisingKey
 			continue
 		}
+		if a.Kind == plan.Scratch { // a phase's temporary values (wta scores)
+			p.la.f64[a.ID] = buf
+			continue
+		}
 		// state, continuous ports and continuous dendrites' outputs (written
 		// at the end of each step, read like a port during the next)
 		p.vals[a.Var], p.byVar[a.Var.Name] = buf, buf
