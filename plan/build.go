@@ -435,9 +435,17 @@ func (b *builder) step() error {
 	if s := sets(false); len(s) > 0 {
 		add(&Phase{Kind: SetNeurons, Note: strings.Join(s, "; ")})
 	}
-	for _, r := range p.Records {
+	for k, r := range p.Records {
 		if r.Kind == "state" {
-			add(&Phase{Kind: SampleState, Target: r.Source + "." + r.Var, Every: r.Every})
+			ph := &Phase{Kind: SampleState, Target: r.Source + "." + r.Var, Every: r.Every}
+			l, err := b.aliasLoop(b.ir.Records[k])
+			if err != nil {
+				return fmt.Errorf("record %s: %w", ph.Target, err)
+			}
+			if l != nil {
+				r.Alias, ph.Loops = l, []*Loop{l}
+			}
+			add(ph)
 		}
 	}
 
@@ -638,6 +646,58 @@ func (b *builder) step() error {
 		}
 	}
 	return nil
+}
+
+// aliasLoop lowers a recorded alias (nil for a variable with an array):
+// a loop over the recorded neurons [Lo, Hi) storing the alias's value of
+// each into a Scratch array of Hi-Lo, the monitor's sample. Its t is the
+// time of the population's last update (the alias's value at the end of
+// the previous step).
+func (b *builder) aliasLoop(r *ir.Record) (*Loop, error) {
+	pp := b.popOf[r.Pop]
+	if r.Pop == nil || pp == nil || r.Var == nil {
+		return nil, nil
+	}
+	m := b.model[pp]
+	var own *ir.Var // the group's alias of that name (fused members share the leader's model)
+	for _, x := range m.Vars {
+		if x.Name == r.Var.Name {
+			if _, ok := b.popArr[pp][x]; ok {
+				return nil, nil
+			}
+			if x.Kind == ir.Alias {
+				own = x
+			}
+		}
+	}
+	if own == nil {
+		return nil, fmt.Errorf("%s.%s has no values to record", r.Pop.Name, r.Var.Name)
+	}
+	off := r.Lo
+	for _, mb := range pp.Members {
+		if mb.Name == r.Pop.Name {
+			off += mb.Off
+		}
+	}
+	vars := b.neuronVars(pp)
+	l := newLowerer(func(v *ir.Var, side ir.Side) (slot, error) {
+		s, err := vars(v, side)
+		s.off = off
+		return s, err
+	}, -1, b.p.Dt)
+	val, err := l.expr(own.Value)
+	if err != nil {
+		return nil, err
+	}
+	if l.draws > 0 {
+		return nil, fmt.Errorf("a random draw in a recorded alias is not supported")
+	}
+	n := r.Hi - r.Lo
+	name := fmt.Sprintf("%s.%s[%d:%d]", r.Pop.Name, r.Var.Name, r.Lo, r.Hi)
+	sample := b.array(&Array{Name: name, Kind: Scratch, Len: n, Owner: pp.Name})
+	l.write(slot{arr: sample}, val)
+	l.flush()
+	return &Loop{Name: "sample " + name, Over: pp.Name, Space: Neurons, N: n, Ops: l.finish()}, nil
 }
 
 // wtaScore lowers a winner-take-all score: a loop over the neurons that

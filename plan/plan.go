@@ -171,6 +171,10 @@ type Record struct {
 	Var    string `json:"var,omitempty"`
 	Every  int    `json:"every"`            // steps between samples (weights: 0 = at the end only)
 	AtEnd  bool   `json:"at_end,omitempty"` // weights: at the end of the step (`at end`)
+	// Alias computes a recorded alias (state records of a variable without
+	// an array): its loop stores each recorded neuron's value into a
+	// Scratch array, the sample; nil otherwise.
+	Alias *Loop `json:"-"`
 }
 
 // RunPhase is a protocol step of the run at step At.

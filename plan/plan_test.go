@@ -3,6 +3,7 @@ package plan_test
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -230,6 +231,44 @@ func TestWtaScoreLoop(t *testing.T) {
 		v, level := 0.001*float64(i+1), 0.0005*float64(7-i)
 		if got, want := env.Arrays[arr["E.wta"]][i], 2*v-level+0.001; got != want {
 			t.Errorf("score of neuron %d: %v, want %v", i, got, want)
+		}
+	}
+}
+
+// TestAliasLoop: a recorded alias is a plan loop over the recorded
+// neurons (features.snn: A.drive[1:3] = R·I_ext + 0.5 mV·sin(2π·t/20 ms),
+// R = 50 MΩ) storing each value into the sample array; a recorded
+// variable with an array has none.
+func TestAliasLoop(t *testing.T) {
+	pl := build(t, "../testdata/gocode/features.snn")
+	var alias *plan.Loop
+	for _, r := range pl.Records {
+		switch {
+		case r.Kind == "state" && r.Var == "drive":
+			alias = r.Alias
+		case r.Alias != nil:
+			t.Errorf("%s.%s has an alias loop", r.Source, r.Var)
+		}
+	}
+	if alias == nil || alias.N != 2 || alias.Space != plan.Neurons {
+		t.Fatalf("no alias loop over A.drive[1:3]: %v", alias)
+	}
+	arr := map[string]int{}
+	for _, a := range pl.Arrays {
+		arr[a.Name] = a.ID
+	}
+	env := plan.NewEnv(pl)
+	env.T = 0.0123
+	for i := range 4 {
+		env.Arrays[arr["A.I_ext"]][i] = 1e-10 * float64(i+1)
+	}
+	if err := plan.EvalLoop(alias, env); err != nil {
+		t.Fatal(err)
+	}
+	for k := range 2 {
+		want := 50e6*(1e-10*float64(k+2)) + 0.0005*math.Sin(2*3.14159*env.T/0.02)
+		if got := env.Arrays[arr["A.drive[1:3]"]][k]; math.Abs(got-want) > 1e-15 {
+			t.Errorf("drive of neuron %d: %v, want %v", k+1, got, want)
 		}
 	}
 }

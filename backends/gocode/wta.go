@@ -26,6 +26,7 @@ func (g *gen) wtas() error {
 		g.fields.line("wta%dvals []float64 // the scores of this step's crossings, in order", k)
 		g.fields.line("wta%dchosen []bool", k)
 		g.build.line("s.wta%dscore = make([]float64, %d)", k, pg.n)
+		pg.scratch[ls[0].Ops[len(ls[0].Ops)-1].Arr] = fmt.Sprintf("wta%dscore", k)
 		f.line("if len(s.p%dspk) <= %d {", k, w.K)
 		f.line("return")
 		f.line("}")

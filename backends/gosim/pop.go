@@ -147,13 +147,13 @@ func newPop(s *sim, ip *ir.Population, pp *plan.Pop) (*pop, error) {
 			p.la.refArr = a.ID
 			continue
 		}
+		if a.Kind == plan.Scratch { // a phase's temporary values (wta scores, recorded aliases)
+			p.la.f64[a.ID] = make([]float64, a.Len)
+			continue
+		}
 		buf := make([]float64, p.n)
 		if a.Kind == plan.RisingPrev { // a rising threshold's memory: no variable
 			p.byVar[RisingKey], p.la.f64[a.ID], p.la.vars[a.ID] = buf, buf, RisingKey
-			continue
-		}
-		if a.Kind == plan.Scratch { // a phase's temporary values (wta scores)
-			p.la.f64[a.ID] = buf
 			continue
 		}
 		// state, continuous ports and continuous dendrites' outputs (written
