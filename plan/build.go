@@ -291,6 +291,62 @@ func (b *builder) onActive(pp *Pop, d *ir.Dendrite) (*Loop, error) {
 	return loop, nil
 }
 
+// contDendrite lays out a continuous dendrite of pp (nil when nothing reads
+// its output: dce removed the variable) and lowers its output loop.
+func (b *builder) contDendrite(pp *Pop, d *ir.Dendrite) (*ContDendrite, error) {
+	out, ok := b.popArr[pp][d.Out]
+	if d.Out == nil || !ok {
+		return nil, nil
+	}
+	S := 1
+	if v, ok := d.Settings["segments"]; ok {
+		S = int(v)
+	}
+	if S < 1 || S > math.MaxUint16 {
+		return nil, fmt.Errorf("dendrite %s: segments must be in 1..%d", d.Name, math.MaxUint16)
+	}
+	if d.Activation == nil {
+		return nil, fmt.Errorf("dendrite %s has no activation", d.Name)
+	}
+	cd := &ContDendrite{Segments: S}
+	if tau, ok := d.Settings["tau"]; ok && tau > 0 {
+		cd.Decay = math.Exp(-b.p.Dt / tau)
+	}
+	cd.In = b.array(&Array{Name: pp.Name + "." + d.Name + ".in", Kind: DendriteIn, Len: pp.N * S, Owner: pp.Name})
+	l := newLowerer(b.neuronVars(pp), b.refrArr[pp], b.p.Dt)
+	// acc = y0, then acc + y or max(acc, y) per further segment; mean: acc / S
+	acc := -1
+	for k := range S {
+		l.input = l.read(slot{arr: cd.In, off: k * pp.N})
+		y, err := l.expr(d.Activation)
+		if err != nil {
+			return nil, fmt.Errorf("dendrite %s, activation: %w", d.Name, err)
+		}
+		switch {
+		case k == 0:
+			acc = y
+		case d.Combine == "sum" || d.Combine == "mean":
+			acc = l.pure(Add, "", acc, y)
+		default:
+			acc = l.pure(Call, "max", acc, y)
+		}
+	}
+	if d.Combine == "mean" {
+		acc = l.pure(Div, "", acc, l.konst(float64(S)))
+	}
+	if l.draws > 0 {
+		return nil, fmt.Errorf("dendrite %s: a random draw in the activation is not supported", d.Name)
+	}
+	l.write(slot{arr: out}, acc)
+	l.flush()
+	cd.Output = &Loop{Name: pp.Name + " dendrite " + d.Name + " output", Over: pp.Name, Space: Neurons, N: pp.N, Ops: l.finish()}
+	if pp.Continuous == nil {
+		pp.Continuous = map[string]*ContDendrite{}
+	}
+	pp.Continuous[d.Name] = cd
+	return cd, nil
+}
+
 // SynapseDelays reports whether a projection's delay is drawn per synapse
 // (not a constant): each synapse then keeps its own delay in steps and
 // delivers after it (runtime.SynDelays, runtime.SynRing).
@@ -618,6 +674,16 @@ func (b *builder) step() error {
 		var loops []*Loop
 		for _, d := range b.model[pp].Dendrites {
 			names = append(names, d.Name)
+			if d.Continuous {
+				cd, err := b.contDendrite(pp, d)
+				if err != nil {
+					return fmt.Errorf("population %s: %w", pp.Name, err)
+				}
+				if cd != nil {
+					loops = append(loops, cd.Output)
+				}
+				continue
+			}
 			l, err := b.onActive(pp, d)
 			if err != nil {
 				return err

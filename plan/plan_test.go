@@ -272,3 +272,47 @@ func TestAliasLoop(t *testing.T) {
 		}
 	}
 }
+
+// TestContDendriteLoop: a continuous dendrite's output is a plan loop that
+// combines the activation of each segment's input (segment-major array),
+// against the hand computation of testdata/dendrites/continuous.snn:
+// A max of sigmoid(2x - 1) over 2 segments, B mean of tanh(x) + 0.25 over 3.
+func TestContDendriteLoop(t *testing.T) {
+	pl := build(t, "../testdata/dendrites/continuous.snn")
+	arr := map[string]int{}
+	for _, a := range pl.Arrays {
+		arr[a.Name] = a.ID
+	}
+	sigmoid := func(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+	cases := []struct {
+		pop  string
+		in   []float64
+		want float64
+	}{
+		{"A", []float64{0.3, 1.1}, math.Max(sigmoid(2*0.3-1), sigmoid(2*1.1-1))},
+		{"B", []float64{0.8, -0.5, 0}, ((math.Tanh(0.8) + 0.25) + (math.Tanh(-0.5) + 0.25) + (math.Tanh(0) + 0.25)) / 3},
+	}
+	for _, c := range cases {
+		var pp *plan.Pop
+		for _, p := range pl.Pops {
+			if p.Name == c.pop {
+				pp = p
+			}
+		}
+		cd := pp.Continuous["ctx"]
+		if cd == nil || cd.Segments != len(c.in) || pl.Arrays[cd.In].Kind != plan.DendriteIn {
+			t.Fatalf("%s: continuous dendrite %+v", c.pop, cd)
+		}
+		env := plan.NewEnv(pl)
+		copy(env.Arrays[cd.In], c.in)
+		if err := plan.EvalLoop(cd.Output, env); err != nil {
+			t.Fatal(err)
+		}
+		if got := env.Arrays[arr[c.pop+".ctx"]][0]; math.Abs(got-c.want) > 1e-15 {
+			t.Errorf("%s.ctx = %v, want %v", c.pop, got, c.want)
+		}
+	}
+	if d := pl.Pops[0].Continuous["ctx"].Decay; math.Abs(d-math.Exp(-0.1)) > 1e-15 {
+		t.Errorf("A's decay per step %v, want exp(-1 ms/10 ms)", d)
+	}
+}

@@ -317,7 +317,7 @@ func (pg *popGen) printer(f *fnb, slice string) *opsPrinter {
 		if a.Kind == plan.RisingPrev {
 			return f.local("rising", fmt.Sprintf("s.p%drising%s", pg.k, slice)), false, nil
 		}
-		if name, ok := pg.scratch[id]; ok && a.Kind == plan.Scratch {
+		if name, ok := pg.scratch[id]; ok { // wta scores, recorded aliases, dendrite inputs
 			return f.local(name, "s."+name+slice), false, nil
 		}
 		name, ok := pg.field[a.Var]

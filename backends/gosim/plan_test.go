@@ -165,7 +165,7 @@ func planArrays(pl *plan.Plan, pr gosim.Probe) ([][]float64, error) {
 			}
 			continue
 		}
-		if a.Kind == plan.Scratch { // a phase's temporaries: no loop compared here reads them
+		if a.Kind == plan.Scratch || a.Kind == plan.DendriteIn { // temporaries and dendrite inputs: no loop compared here reads them
 			out[a.ID] = make([]float64, a.Len)
 			continue
 		}

@@ -147,7 +147,7 @@ func newPop(s *sim, ip *ir.Population, pp *plan.Pop) (*pop, error) {
 			p.la.refArr = a.ID
 			continue
 		}
-		if a.Kind == plan.Scratch { // a phase's temporary values (wta scores, recorded aliases)
+		if a.Kind == plan.Scratch || a.Kind == plan.DendriteIn { // a phase's temporary values (wta scores, recorded aliases), a continuous dendrite's inputs
 			p.la.f64[a.ID] = make([]float64, a.Len)
 			continue
 		}
@@ -293,14 +293,15 @@ func (p *pop) dendrites(s *sim, pp *plan.Pop) error {
 	p.segDends, p.contDends = map[string]*segDendrite{}, map[string]*contDendrite{}
 	for _, d := range p.model.Dendrites {
 		if d.Continuous {
-			out := p.byVar[d.Name]
-			if out == nil {
+			pd := pp.Continuous[d.Name]
+			if pd == nil {
 				continue // nothing reads its output (dce removed it)
 			}
-			cd, err := newContDendrite(s, p, d, out)
+			cd, err := newContDendrite(s, p, pd)
 			if err != nil {
-				return fmt.Errorf("population %s: %w", p.nm, err)
+				return fmt.Errorf("population %s, dendrite %s: %w", p.nm, d.Name, err)
 			}
+			cd.name = d.Name
 			p.contDends[d.Name] = cd
 			s.dends = append(s.dends, cd)
 		} else {
