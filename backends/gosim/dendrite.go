@@ -61,13 +61,6 @@ type segDendrite struct {
 	streams []*runtime.Stream // per member population
 }
 
-func setting(d *ir.Dendrite, key string, def float64) float64 {
-	if v, ok := d.Settings[key]; ok {
-		return v
-	}
-	return def
-}
-
 func newSegDendrite(s *sim, p *pop, d *ir.Dendrite, handler *loopExec) (*segDendrite, error) {
 	sd := &segDendrite{name: d.Name, p: p, handler: handler, srcOff: map[string]int{}}
 	for _, mb := range p.members {
