@@ -232,7 +232,7 @@ func (g *gen) popIndex(ip *ir.Population) int {
 }
 
 // scalarRef reads a neuron variable as the interpreter's scalar compiler
-// does (kernels, initial values, recorded aliases): array x<j> at idx.
+// does (initial values): array x<j> at idx.
 func (pg *popGen) scalarRef(f *fnb, idx, slice string) func(r *ir.Ref) (string, error) {
 	return func(r *ir.Ref) (string, error) {
 		if r.Side != ir.Own {

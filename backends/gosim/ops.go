@@ -909,7 +909,26 @@ func (c *bcomp) plain(k int, out val, in []val) instr {
 			}
 		}
 	}
-	// not, calls: the plan's own definition, lane by lane
+	if f := ir.Func1(op.Fn); op.Code == plan.Call && f != nil && len(in) == 1 {
+		return func(e *loopExec, x *lanes) {
+			o := x.v(e, out)
+			a, ka := x.arg(e, in[0])
+			for i := range o {
+				o[i] = f(lane(a, ka, i))
+			}
+		}
+	}
+	if f := ir.Func2(op.Fn); op.Code == plan.Call && f != nil && len(in) == 2 {
+		return func(e *loopExec, x *lanes) {
+			o := x.v(e, out)
+			a, ka := x.arg(e, in[0])
+			b, kb := x.arg(e, in[1])
+			for i := range o {
+				o[i] = f(lane(a, ka, i), lane(b, kb, i))
+			}
+		}
+	}
+	// not, other calls: the plan's own definition, lane by lane
 	return func(e *loopExec, x *lanes) {
 		o := x.v(e, out)
 		args := make([]float64, len(in))
