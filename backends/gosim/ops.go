@@ -899,7 +899,11 @@ func (c *bcomp) plain(k int, out val, in []val) instr {
 			}
 		}
 	}
-	if f := binFn(op.Code); f != nil {
+	f := binFn(op.Code)
+	if op.Code == plan.Call && len(in) == 2 {
+		f = ir.Func2(op.Fn) // pow, min, max of two
+	}
+	if f != nil {
 		return func(e *loopExec, x *lanes) {
 			o := x.v(e, out)
 			a, ka := x.arg(e, in[0])
@@ -915,16 +919,6 @@ func (c *bcomp) plain(k int, out val, in []val) instr {
 			a, ka := x.arg(e, in[0])
 			for i := range o {
 				o[i] = f(lane(a, ka, i))
-			}
-		}
-	}
-	if f := ir.Func2(op.Fn); op.Code == plan.Call && f != nil && len(in) == 2 {
-		return func(e *loopExec, x *lanes) {
-			o := x.v(e, out)
-			a, ka := x.arg(e, in[0])
-			b, kb := x.arg(e, in[1])
-			for i := range o {
-				o[i] = f(lane(a, ka, i), lane(b, kb, i))
 			}
 		}
 	}
