@@ -155,32 +155,36 @@ func NewCall(fn string, args ...Expr) *Call {
 // IsRandom reports whether a built-in draws random numbers.
 func IsRandom(fn string) bool { return fn == "uniform" || fn == "normal" || fn == "rand" }
 
+// funcs1 are the built-ins of one argument.
+var funcs1 = map[string]func(float64) float64{"exp": math.Exp, "log": math.Log, "sqrt": math.Sqrt, "abs": math.Abs,
+	"sin": math.Sin, "cos": math.Cos, "tanh": math.Tanh, "sigmoid": func(x float64) float64 { return 1 / (1 + math.Exp(-x)) },
+	"floor": math.Floor, "ceil": math.Ceil, "round": math.Round}
+
+// Func1 is the built-in fn of one argument (nil if fn takes another
+// number), for executors that resolve a call once: Eval1's definition.
+func Func1(fn string) func(float64) float64 { return funcs1[fn] }
+
+// Func2 is fn applied to two arguments (pow, and min and max of two), as
+// Eval1 computes it; nil for any other fn.
+func Func2(fn string) func(x, y float64) float64 {
+	switch fn {
+	case "pow":
+		return math.Pow
+	case "min":
+		return math.Min
+	case "max":
+		return math.Max
+	}
+	return nil
+}
+
 // Eval1 applies a deterministic built-in to constant arguments; used by
 // constant folding. ok is false for random draws.
 func Eval1(fn string, a []float64) (float64, bool) {
+	if f := funcs1[fn]; f != nil {
+		return f(a[0]), true
+	}
 	switch fn {
-	case "exp":
-		return math.Exp(a[0]), true
-	case "log":
-		return math.Log(a[0]), true
-	case "sqrt":
-		return math.Sqrt(a[0]), true
-	case "abs":
-		return math.Abs(a[0]), true
-	case "sin":
-		return math.Sin(a[0]), true
-	case "cos":
-		return math.Cos(a[0]), true
-	case "tanh":
-		return math.Tanh(a[0]), true
-	case "sigmoid":
-		return 1 / (1 + math.Exp(-a[0])), true
-	case "floor":
-		return math.Floor(a[0]), true
-	case "ceil":
-		return math.Ceil(a[0]), true
-	case "round":
-		return math.Round(a[0]), true
 	case "pow":
 		return math.Pow(a[0], a[1]), true
 	case "min":

@@ -629,35 +629,7 @@ func (c *checker) view(p *PopInfo, sl *Slice) *PopInfo {
 
 func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 	d := pi.Decl
-	var pres, posts []*PopInfo
-	for k, id := range d.Pre {
-		if p := c.popRef(ni, id, true); p != nil {
-			if k < len(d.PreSlice) && d.PreSlice[k] != nil {
-				if p = c.view(p, d.PreSlice[k]); p == nil {
-					continue
-				}
-			}
-			pres = append(pres, p)
-		}
-	}
-	for k, id := range d.Post {
-		if p := c.popRef(ni, id, false); p != nil {
-			if k < len(d.PostSlice) && d.PostSlice[k] != nil {
-				if p = c.view(p, d.PostSlice[k]); p == nil {
-					continue
-				}
-			}
-			posts = append(posts, p)
-		}
-	}
-	if len(d.PreSlice)+len(d.PostSlice) > 0 {
-		for _, it := range d.Items {
-			if s, ok := it.(*Setting); ok && s.ExceptSelf {
-				c.errorf(s, "`except self` does not go with a population view ([lo:hi]): neuron i of one view is not neuron i of the other").Hint =
-					"connect the whole population with except self, or leave it out"
-			}
-		}
-	}
+	pres, posts := c.projEnds(ni, d)
 	if d.Synapse != nil {
 		t, ok := c.prog.Types[d.Synapse.Name]
 		switch {
@@ -676,50 +648,7 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 		}
 	}
 	// the port must exist on every postsynaptic type
-	var ports []*PortInfo
-	for i, p := range posts {
-		if p.Type == nil {
-			continue
-		}
-		port, ok := p.Type.Ports[d.Port.Name]
-		if !ok {
-			de := c.errorf(d.Port, "neuron type %s (population %s) has no input %s", p.Type.Name, p.Name, d.Port.Name)
-			var cands []string
-			for n, pp := range p.Type.Ports {
-				if !pp.Continuous {
-					cands = append(cands, n)
-				}
-			}
-			sort.Strings(cands)
-			if m := DidYouMean(d.Port.Name, cands); m != "" {
-				de.Hint = fmt.Sprintf("did you mean %s?", m)
-			} else if len(cands) > 0 {
-				de.Hint = fmt.Sprintf("%s has the inputs %v", p.Type.Name, cands)
-			}
-			continue
-		}
-		if c.prog.Ports[d.Port] == nil {
-			c.prog.Ports[d.Port] = port // the first post type's, for tools
-		}
-		if port.Continuous && port.Dendrite == nil && pi.Synapse != nil && pi.Synapse.Summed != nil {
-			// a summed synapse drives it; its weight is in the port's unit
-			cp := *port
-			cp.Weight = port.Dim
-			ports = append(ports, &cp)
-			continue
-		}
-		if port.Continuous {
-			c.errorf(d.Port, "%s is a continuous port of %s; spikes need an event port (name: var += weight) or a segment dendrite", d.Port.Name, p.Type.Name).Hint =
-				"drive a continuous port with input I = current_step(...) -> " + d.Post[i].Name + " : " + d.Port.Name + ", or a synapse with summed = ..."
-			continue
-		}
-		if pi.Synapse != nil && pi.Synapse.Summed != nil {
-			c.errorf(d.Port, "synapse %s has a summed output; %s must be a continuous port of %s", pi.Synapse.Name, d.Port.Name, p.Type.Name).Hint =
-				"declare it in inputs { " + d.Port.Name + ": continuous UNIT }"
-			continue
-		}
-		ports = append(ports, port)
-	}
+	ports := c.projPorts(d, pi, posts)
 	// segment dendrites learn permanences; continuous ones sum weighted input
 	toDendrite := len(ports) > 0 && ports[0].Dendrite != nil && !ports[0].Dendrite.Continuous
 	toContinuous := len(ports) > 0 && ports[0].Dendrite != nil && ports[0].Dendrite.Continuous
@@ -735,47 +664,7 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 			weightT = &t
 		}
 	}
-	if syn := pi.Synapse; syn != nil && !toDendrite {
-		if syn.UsesWeight && weightT == nil {
-			c.errorf(d.Synapse, "synapse %s reads its projection's weight: add weight = ... to this projection", syn.Name)
-		}
-		for i, pre := range pres {
-			if pre.Type == nil && c.deferredPre[syn] {
-				c.errorf(d.Pre[i], "synapse %s reads pre.<variable>, but %s is an input without neuron state", syn.Name, pre.Name)
-				continue
-			}
-			for _, post := range posts {
-				if post.Type == nil {
-					continue
-				}
-				port := post.Type.Ports[d.Port.Name]
-				if port == nil {
-					continue
-				}
-				if syn.Summed != nil {
-					if !port.Continuous || port.Dendrite != nil {
-						continue // reported above
-					}
-					w := num(port.Dim)
-					dl := c.recheckSynapse(syn, pre.Type, post.Type, &w)
-					if st := dl.summed; st != nil && st.Kind == Number && st.Dim != port.Dim {
-						de := c.errorf(syn.Summed.Value, "synapse %s sums %s but input %s of %s is %s", syn.Name, *st, d.Port.Name, post.Type.Name, num(port.Dim))
-						de.Hint = fmt.Sprintf("units: %s vs %s", unitOf(st.Dim), unitOf(port.Dim))
-					}
-					continue
-				}
-				if port.Continuous {
-					continue
-				}
-				w := num(port.Weight)
-				dl := c.recheckSynapse(syn, pre.Type, post.Type, &w)
-				c.checkDelivery(d, syn, post.Type, d.Port.Name, dl.plain)
-				for _, name := range sortedKeys(dl.to) {
-					c.checkDelivery(d, syn, post.Type, name, &dl.to[name].Type)
-				}
-			}
-		}
-	}
+	c.bindSynapse(d, pi, pres, posts, weightT, toDendrite)
 	seen := map[string]bool{}
 	hasConnect, hasWeight := false, false
 	var synOverrides []*Setting
@@ -862,6 +751,138 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 	}
 	if !hasWeight && d.Synapse == nil && !toDendrite && !toContinuous {
 		c.errorf(d, "projection without a synapse type needs weight = ...").Hint = "or bind a synapse: using Static"
+	}
+}
+
+// projEnds resolves a projection's presynaptic and postsynaptic
+// populations (views included; `except self` does not go with a view).
+func (c *checker) projEnds(ni *NetInfo, d *ProjectDecl) (pres, posts []*PopInfo) {
+	for k, id := range d.Pre {
+		if p := c.popRef(ni, id, true); p != nil {
+			if k < len(d.PreSlice) && d.PreSlice[k] != nil {
+				if p = c.view(p, d.PreSlice[k]); p == nil {
+					continue
+				}
+			}
+			pres = append(pres, p)
+		}
+	}
+	for k, id := range d.Post {
+		if p := c.popRef(ni, id, false); p != nil {
+			if k < len(d.PostSlice) && d.PostSlice[k] != nil {
+				if p = c.view(p, d.PostSlice[k]); p == nil {
+					continue
+				}
+			}
+			posts = append(posts, p)
+		}
+	}
+	if len(d.PreSlice)+len(d.PostSlice) > 0 {
+		for _, it := range d.Items {
+			if s, ok := it.(*Setting); ok && s.ExceptSelf {
+				c.errorf(s, "`except self` does not go with a population view ([lo:hi]): neuron i of one view is not neuron i of the other").Hint =
+					"connect the whole population with except self, or leave it out"
+			}
+		}
+	}
+	return pres, posts
+}
+
+// projPorts finds the projection's port on every postsynaptic type (it
+// must exist on each) and checks that spikes or a summed synapse can
+// drive it.
+func (c *checker) projPorts(d *ProjectDecl, pi *ProjInfo, posts []*PopInfo) []*PortInfo {
+	var ports []*PortInfo
+	for i, p := range posts {
+		if p.Type == nil {
+			continue
+		}
+		port, ok := p.Type.Ports[d.Port.Name]
+		if !ok {
+			de := c.errorf(d.Port, "neuron type %s (population %s) has no input %s", p.Type.Name, p.Name, d.Port.Name)
+			var cands []string
+			for n, pp := range p.Type.Ports {
+				if !pp.Continuous {
+					cands = append(cands, n)
+				}
+			}
+			sort.Strings(cands)
+			if m := DidYouMean(d.Port.Name, cands); m != "" {
+				de.Hint = fmt.Sprintf("did you mean %s?", m)
+			} else if len(cands) > 0 {
+				de.Hint = fmt.Sprintf("%s has the inputs %v", p.Type.Name, cands)
+			}
+			continue
+		}
+		if c.prog.Ports[d.Port] == nil {
+			c.prog.Ports[d.Port] = port // the first post type's, for tools
+		}
+		if port.Continuous && port.Dendrite == nil && pi.Synapse != nil && pi.Synapse.Summed != nil {
+			// a summed synapse drives it; its weight is in the port's unit
+			cp := *port
+			cp.Weight = port.Dim
+			ports = append(ports, &cp)
+			continue
+		}
+		if port.Continuous {
+			c.errorf(d.Port, "%s is a continuous port of %s; spikes need an event port (name: var += weight) or a segment dendrite", d.Port.Name, p.Type.Name).Hint =
+				"drive a continuous port with input I = current_step(...) -> " + d.Post[i].Name + " : " + d.Port.Name + ", or a synapse with summed = ..."
+			continue
+		}
+		if pi.Synapse != nil && pi.Synapse.Summed != nil {
+			c.errorf(d.Port, "synapse %s has a summed output; %s must be a continuous port of %s", pi.Synapse.Name, d.Port.Name, p.Type.Name).Hint =
+				"declare it in inputs { " + d.Port.Name + ": continuous UNIT }"
+			continue
+		}
+		ports = append(ports, port)
+	}
+	return ports
+}
+
+// bindSynapse checks the synapse type against each (pre, post, port): it
+// may read pre./post. and its projection's weight (of type weightT, nil
+// without one), and what it delivers must suit the port.
+func (c *checker) bindSynapse(d *ProjectDecl, pi *ProjInfo, pres, posts []*PopInfo, weightT *Type, toDendrite bool) {
+	if syn := pi.Synapse; syn != nil && !toDendrite {
+		if syn.UsesWeight && weightT == nil {
+			c.errorf(d.Synapse, "synapse %s reads its projection's weight: add weight = ... to this projection", syn.Name)
+		}
+		for i, pre := range pres {
+			if pre.Type == nil && c.deferredPre[syn] {
+				c.errorf(d.Pre[i], "synapse %s reads pre.<variable>, but %s is an input without neuron state", syn.Name, pre.Name)
+				continue
+			}
+			for _, post := range posts {
+				if post.Type == nil {
+					continue
+				}
+				port := post.Type.Ports[d.Port.Name]
+				if port == nil {
+					continue
+				}
+				if syn.Summed != nil {
+					if !port.Continuous || port.Dendrite != nil {
+						continue // reported above
+					}
+					w := num(port.Dim)
+					dl := c.recheckSynapse(syn, pre.Type, post.Type, &w)
+					if st := dl.summed; st != nil && st.Kind == Number && st.Dim != port.Dim {
+						de := c.errorf(syn.Summed.Value, "synapse %s sums %s but input %s of %s is %s", syn.Name, *st, d.Port.Name, post.Type.Name, num(port.Dim))
+						de.Hint = fmt.Sprintf("units: %s vs %s", unitOf(st.Dim), unitOf(port.Dim))
+					}
+					continue
+				}
+				if port.Continuous {
+					continue
+				}
+				w := num(port.Weight)
+				dl := c.recheckSynapse(syn, pre.Type, post.Type, &w)
+				c.checkDelivery(d, syn, post.Type, d.Port.Name, dl.plain)
+				for _, name := range sortedKeys(dl.to) {
+					c.checkDelivery(d, syn, post.Type, name, &dl.to[name].Type)
+				}
+			}
+		}
 	}
 }
 

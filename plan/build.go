@@ -294,6 +294,62 @@ func (b *builder) onActive(pp *Pop, d *ir.Dendrite) (*Loop, error) {
 	return loop, nil
 }
 
+// contDendrite lays out a continuous dendrite of pp (nil when nothing reads
+// its output: dce removed the variable) and lowers its output loop.
+func (b *builder) contDendrite(pp *Pop, d *ir.Dendrite) (*ContDendrite, error) {
+	out, ok := b.popArr[pp][d.Out]
+	if d.Out == nil || !ok {
+		return nil, nil
+	}
+	S := 1
+	if v, ok := d.Settings["segments"]; ok {
+		S = int(v)
+	}
+	if S < 1 || S > math.MaxUint16 {
+		return nil, fmt.Errorf("dendrite %s: segments must be in 1..%d", d.Name, math.MaxUint16)
+	}
+	if d.Activation == nil {
+		return nil, fmt.Errorf("dendrite %s has no activation", d.Name)
+	}
+	cd := &ContDendrite{Segments: S}
+	if tau, ok := d.Settings["tau"]; ok && tau > 0 {
+		cd.Decay = math.Exp(-b.p.Dt / tau)
+	}
+	cd.In = b.array(&Array{Name: pp.Name + "." + d.Name + ".in", Kind: DendriteIn, Len: pp.N * S, Owner: pp.Name})
+	l := newLowerer(b.neuronVars(pp), b.refrArr[pp], b.p.Dt)
+	// acc = y0, then acc + y or max(acc, y) per further segment; mean: acc / S
+	acc := -1
+	for k := range S {
+		l.input = l.read(slot{arr: cd.In, off: k * pp.N})
+		y, err := l.expr(d.Activation)
+		if err != nil {
+			return nil, fmt.Errorf("dendrite %s, activation: %w", d.Name, err)
+		}
+		switch {
+		case k == 0:
+			acc = y
+		case d.Combine == "sum" || d.Combine == "mean":
+			acc = l.pure(Add, "", acc, y)
+		default:
+			acc = l.pure(Call, "max", acc, y)
+		}
+	}
+	if d.Combine == "mean" {
+		acc = l.pure(Div, "", acc, l.konst(float64(S)))
+	}
+	if l.draws > 0 {
+		return nil, fmt.Errorf("dendrite %s: a random draw in the activation is not supported", d.Name)
+	}
+	l.write(slot{arr: out}, acc)
+	l.flush()
+	cd.Output = &Loop{Name: pp.Name + " dendrite " + d.Name + " output", Over: pp.Name, Space: Neurons, N: pp.N, Ops: l.finish()}
+	if pp.Continuous == nil {
+		pp.Continuous = map[string]*ContDendrite{}
+	}
+	pp.Continuous[d.Name] = cd
+	return cd, nil
+}
+
 // SynapseDelays reports whether a projection's delay is drawn per synapse
 // (not a constant): each synapse then keeps its own delay in steps and
 // delivers after it (runtime.SynDelays, runtime.SynRing).
@@ -438,9 +494,17 @@ func (b *builder) step() error {
 	if s := sets(false); len(s) > 0 {
 		add(&Phase{Kind: SetNeurons, Note: strings.Join(s, "; ")})
 	}
-	for _, r := range p.Records {
+	for k, r := range p.Records {
 		if r.Kind == "state" {
-			add(&Phase{Kind: SampleState, Target: r.Source + "." + r.Var, Every: r.Every})
+			ph := &Phase{Kind: SampleState, Target: r.Source + "." + r.Var, Every: r.Every}
+			l, err := b.aliasLoop(b.ir.Records[k])
+			if err != nil {
+				return fmt.Errorf("record %s: %w", ph.Target, err)
+			}
+			if l != nil {
+				r.Alias, ph.Loops = l, []*Loop{l}
+			}
+			add(ph)
 		}
 	}
 
@@ -543,7 +607,11 @@ func (b *builder) step() error {
 		if w.Pop == nil || w.By == nil {
 			return fmt.Errorf("winner-take-all without a population or a score")
 		}
-		add(&Phase{Kind: Winners, Target: w.Pop.Name, Note: fmt.Sprintf("k = %d by %s", w.K, ir.ExprString(w.By))})
+		l, err := b.wtaScore(w)
+		if err != nil {
+			return fmt.Errorf("wta %s: %w", w.Pop.Name, err)
+		}
+		add(&Phase{Kind: Winners, Target: w.Pop.Name, Note: fmt.Sprintf("k = %d by %s", w.K, ir.ExprString(w.By)), Loops: []*Loop{l}})
 	}
 	var spiking []string
 	for _, in := range p.Inputs {
@@ -609,6 +677,16 @@ func (b *builder) step() error {
 		var loops []*Loop
 		for _, d := range b.model[pp].Dendrites {
 			names = append(names, d.Name)
+			if d.Continuous {
+				cd, err := b.contDendrite(pp, d)
+				if err != nil {
+					return fmt.Errorf("population %s: %w", pp.Name, err)
+				}
+				if cd != nil {
+					loops = append(loops, cd.Output)
+				}
+				continue
+			}
 			l, err := b.onActive(pp, d)
 			if err != nil {
 				return err
@@ -637,6 +715,80 @@ func (b *builder) step() error {
 		}
 	}
 	return nil
+}
+
+// aliasLoop lowers a recorded alias (nil for a variable with an array):
+// a loop over the recorded neurons [Lo, Hi) storing the alias's value of
+// each into a Scratch array of Hi-Lo, the monitor's sample. Its t is the
+// time of the population's last update (the alias's value at the end of
+// the previous step).
+func (b *builder) aliasLoop(r *ir.Record) (*Loop, error) {
+	pp := b.popOf[r.Pop]
+	if r.Pop == nil || pp == nil || r.Var == nil {
+		return nil, nil
+	}
+	m := b.model[pp]
+	var own *ir.Var // the group's alias of that name (fused members share the leader's model)
+	for _, x := range m.Vars {
+		if x.Name == r.Var.Name {
+			if _, ok := b.popArr[pp][x]; ok {
+				return nil, nil
+			}
+			if x.Kind == ir.Alias {
+				own = x
+			}
+		}
+	}
+	if own == nil {
+		return nil, fmt.Errorf("%s.%s has no values to record", r.Pop.Name, r.Var.Name)
+	}
+	off := r.Lo
+	for _, mb := range pp.Members {
+		if mb.Name == r.Pop.Name {
+			off += mb.Off
+		}
+	}
+	vars := b.neuronVars(pp)
+	l := newLowerer(func(v *ir.Var, side ir.Side) (slot, error) {
+		s, err := vars(v, side)
+		s.off = off
+		return s, err
+	}, -1, b.p.Dt)
+	val, err := l.expr(own.Value)
+	if err != nil {
+		return nil, err
+	}
+	if l.draws > 0 {
+		return nil, fmt.Errorf("a random draw in a recorded alias is not supported")
+	}
+	n := r.Hi - r.Lo
+	name := fmt.Sprintf("%s.%s[%d:%d]", r.Pop.Name, r.Var.Name, r.Lo, r.Hi)
+	sample := b.array(&Array{Name: name, Kind: Scratch, Len: n, Owner: pp.Name})
+	l.write(slot{arr: sample}, val)
+	l.flush()
+	return &Loop{Name: "sample " + name, Over: pp.Name, Space: Neurons, N: n, Ops: l.finish()}, nil
+}
+
+// wtaScore lowers a winner-take-all score: a loop over the neurons that
+// crossed their threshold, storing each one's score into a Scratch array
+// of the population (the executors then keep the k best of them).
+func (b *builder) wtaScore(w *ir.Wta) (*Loop, error) {
+	pp := b.popOf[w.Pop]
+	if pp == nil || len(pp.Members) != 1 || pp.N != w.Pop.Size {
+		return nil, fmt.Errorf("the population runs fused with others (a bug in the fuse pass)")
+	}
+	score := b.array(&Array{Name: pp.Name + ".wta", Kind: Scratch, Len: pp.N, Owner: pp.Name})
+	l := newLowerer(b.neuronVars(pp), b.refrArr[pp], b.p.Dt)
+	v, err := l.expr(w.By)
+	if err != nil {
+		return nil, err
+	}
+	if l.draws > 0 {
+		return nil, fmt.Errorf("a random draw in a wta score is not supported (it ranks the neurons of one step)")
+	}
+	l.write(slot{arr: score}, v)
+	l.flush()
+	return &Loop{Name: pp.Name + " wta score", Over: pp.Name, Space: Spiking, N: pp.N, Ops: l.finish()}, nil
 }
 
 // clockDriven reports whether a synapse model has state integrated every

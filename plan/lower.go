@@ -34,6 +34,9 @@ type lowerer struct {
 	// weight is the constant `weight` of a synapse model's projection
 	// (nil: the event's, a Weight op)
 	weight *float64
+	// input is the value of a continuous dendrite's segment input (the
+	// activation's x; -1 elsewhere)
+	input int
 }
 
 // slot is an array element relative to the loop's indices; b: the array
@@ -46,7 +49,7 @@ type slot struct {
 }
 
 func newLowerer(vars func(*ir.Var, ir.Side) (slot, error), refr int, dt float64) *lowerer {
-	return &lowerer{loads: map[slot]int{}, cur: map[slot]int{}, vars: vars, refr: refr, guard: -1, dt: dt, consts: map[uint64]int{}, drawBase: -1}
+	return &lowerer{loads: map[slot]int{}, cur: map[slot]int{}, vars: vars, refr: refr, guard: -1, dt: dt, consts: map[uint64]int{}, drawBase: -1, input: -1}
 }
 
 func (l *lowerer) emit(op Op) int {
@@ -124,7 +127,10 @@ func (l *lowerer) expr(e ir.Expr) (int, error) {
 		}
 		return l.emit(Op{Code: Weight, Type: Float, Arr: -1}), nil
 	case *ir.InputRef:
-		return 0, fmt.Errorf("a dendrite's input outside its activation")
+		if l.input < 0 {
+			return 0, fmt.Errorf("a dendrite's input outside its activation")
+		}
+		return l.input, nil
 	case *ir.Ref:
 		if x.Var.Kind == ir.Param {
 			return l.expr(x.Var.Value) // fold switched off: still a constant of the model

@@ -53,9 +53,10 @@ const (
 	LastUpdate                    // the time (s) a lazy trace was last advanced, one per element of the trace
 	Scratch                       // a phase's temporary values (normalisation sums), one per postsynaptic neuron
 	RisingPrev                    // `on threshold COND rising`: whether COND held at the previous step's threshold
+	DendriteIn                    // a continuous dendrite's segment inputs, segment-major: segment k of neuron j at k·N + j
 )
 
-var arrayKindNames = [...]string{"state", "port", "dendrite", "refractory", "synapse", "per-pre", "per-post", "weights", "last", "scratch", "rising-prev"}
+var arrayKindNames = [...]string{"state", "port", "dendrite", "refractory", "synapse", "per-pre", "per-post", "weights", "last", "scratch", "rising-prev", "dendrite-in"}
 
 func (k ArrayKind) String() string { return arrayKindNames[k] }
 
@@ -95,6 +96,22 @@ type Pop struct {
 	// each neuron with an active segment, at the end of the step, t the
 	// next step's time.
 	OnActive map[string]*Loop `json:"-"`
+	// Continuous holds the continuous dendrites whose output is read, by
+	// dendrite.
+	Continuous map[string]*ContDendrite `json:"-"`
+}
+
+// ContDendrite is a continuous dendrite: the weights of arriving spikes
+// add into In (array DendriteIn, segment k of neuron j at k·N + j; the
+// synapses onto a neuron dealt round-robin to its segments); Output
+// computes the output variable, combine(activation(x)) over each neuron's
+// segments, from In once at the start (t = 0) and at the end of every step
+// (t the next step's time), after which In decays by Decay (0: cleared).
+type ContDendrite struct {
+	Segments int
+	Decay    float64
+	In       int // the DendriteIn array
+	Output   *Loop
 }
 
 // Member is one IR population inside a Pop: neurons [Off, Off+N).
@@ -174,6 +191,10 @@ type Record struct {
 	// Lo, Hi: spikes of a view, neurons [Lo, Hi) of Source (Hi 0: all)
 	Lo int `json:"lo,omitempty"`
 	Hi int `json:"hi,omitempty"`
+	// Alias computes a recorded alias (state records of a variable without
+	// an array): its loop stores each recorded neuron's value into a
+	// Scratch array, the sample; nil otherwise.
+	Alias *Loop `json:"-"`
 }
 
 // RunPhase is a protocol step of the run at step At.

@@ -3,6 +3,8 @@ package plan_test
 import (
 	"bytes"
 	"encoding/json"
+	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -182,5 +184,135 @@ func BenchmarkBuild(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestWtaScoreLoop: a wta's score is a plan loop over the crossings that
+// stores by's value per neuron (here 2·v - level + 1 mV) into a scratch
+// array, the values every executor ranks.
+func TestWtaScoreLoop(t *testing.T) {
+	src, err := os.ReadFile("../testdata/gocode/wta.snn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	model := filepath.Join(t.TempDir(), "wta.snn")
+	if err := os.WriteFile(model, bytes.Replace(src, []byte("by = v }"), []byte("by = 2 * v - level + 1 mV }"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pl := build(t, model)
+	var score *plan.Loop
+	for _, ph := range pl.Step {
+		if ph.Kind == plan.Winners {
+			if len(ph.Loops) != 1 {
+				t.Fatalf("winners phase has %d loops", len(ph.Loops))
+			}
+			score = ph.Loops[0]
+		}
+	}
+	if score == nil || score.Space != plan.Spiking || score.Over != "E" {
+		t.Fatalf("no score loop over E's crossings: %v", score)
+	}
+	arr := map[string]int{}
+	for _, a := range pl.Arrays {
+		arr[a.Name] = a.ID
+	}
+	if pl.Arrays[arr["E.wta"]].Kind != plan.Scratch {
+		t.Fatalf("E.wta is %s", pl.Arrays[arr["E.wta"]].Kind)
+	}
+	env := plan.NewEnv(pl)
+	for i := range 6 {
+		env.Arrays[arr["E.v"]][i] = 0.001 * float64(i+1)
+		env.Arrays[arr["E.level"]][i] = 0.0005 * float64(7-i)
+	}
+	if err := plan.EvalLoop(score, env); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 6 {
+		v, level := 0.001*float64(i+1), 0.0005*float64(7-i)
+		if got, want := env.Arrays[arr["E.wta"]][i], 2*v-level+0.001; got != want {
+			t.Errorf("score of neuron %d: %v, want %v", i, got, want)
+		}
+	}
+}
+
+// TestAliasLoop: a recorded alias is a plan loop over the recorded
+// neurons (features.snn: A.drive[1:3] = R·I_ext + 0.5 mV·sin(2π·t/20 ms),
+// R = 50 MΩ) storing each value into the sample array; a recorded
+// variable with an array has none.
+func TestAliasLoop(t *testing.T) {
+	pl := build(t, "../testdata/gocode/features.snn")
+	var alias *plan.Loop
+	for _, r := range pl.Records {
+		switch {
+		case r.Kind == "state" && r.Var == "drive":
+			alias = r.Alias
+		case r.Alias != nil:
+			t.Errorf("%s.%s has an alias loop", r.Source, r.Var)
+		}
+	}
+	if alias == nil || alias.N != 2 || alias.Space != plan.Neurons {
+		t.Fatalf("no alias loop over A.drive[1:3]: %v", alias)
+	}
+	arr := map[string]int{}
+	for _, a := range pl.Arrays {
+		arr[a.Name] = a.ID
+	}
+	env := plan.NewEnv(pl)
+	env.T = 0.0123
+	for i := range 4 {
+		env.Arrays[arr["A.I_ext"]][i] = 1e-10 * float64(i+1)
+	}
+	if err := plan.EvalLoop(alias, env); err != nil {
+		t.Fatal(err)
+	}
+	for k := range 2 {
+		want := 50e6*(1e-10*float64(k+2)) + 0.0005*math.Sin(2*3.14159*env.T/0.02)
+		if got := env.Arrays[arr["A.drive[1:3]"]][k]; math.Abs(got-want) > 1e-15 {
+			t.Errorf("drive of neuron %d: %v, want %v", k+1, got, want)
+		}
+	}
+}
+
+// TestContDendriteLoop: a continuous dendrite's output is a plan loop that
+// combines the activation of each segment's input (segment-major array),
+// against the hand computation of testdata/dendrites/continuous.snn:
+// A max of sigmoid(2x - 1) over 2 segments, B mean of tanh(x) + 0.25 over 3.
+func TestContDendriteLoop(t *testing.T) {
+	pl := build(t, "../testdata/dendrites/continuous.snn")
+	arr := map[string]int{}
+	for _, a := range pl.Arrays {
+		arr[a.Name] = a.ID
+	}
+	sigmoid := func(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+	cases := []struct {
+		pop  string
+		in   []float64
+		want float64
+	}{
+		{"A", []float64{0.3, 1.1}, math.Max(sigmoid(2*0.3-1), sigmoid(2*1.1-1))},
+		{"B", []float64{0.8, -0.5, 0}, ((math.Tanh(0.8) + 0.25) + (math.Tanh(-0.5) + 0.25) + (math.Tanh(0) + 0.25)) / 3},
+	}
+	for _, c := range cases {
+		var pp *plan.Pop
+		for _, p := range pl.Pops {
+			if p.Name == c.pop {
+				pp = p
+			}
+		}
+		cd := pp.Continuous["ctx"]
+		if cd == nil || cd.Segments != len(c.in) || pl.Arrays[cd.In].Kind != plan.DendriteIn {
+			t.Fatalf("%s: continuous dendrite %+v", c.pop, cd)
+		}
+		env := plan.NewEnv(pl)
+		copy(env.Arrays[cd.In], c.in)
+		if err := plan.EvalLoop(cd.Output, env); err != nil {
+			t.Fatal(err)
+		}
+		if got := env.Arrays[arr[c.pop+".ctx"]][0]; math.Abs(got-c.want) > 1e-15 {
+			t.Errorf("%s.ctx = %v, want %v", c.pop, got, c.want)
+		}
+	}
+	if d := pl.Pops[0].Continuous["ctx"].Decay; math.Abs(d-math.Exp(-0.1)) > 1e-15 {
+		t.Errorf("A's decay per step %v, want exp(-1 ms/10 ms)", d)
 	}
 }

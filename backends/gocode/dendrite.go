@@ -2,7 +2,6 @@ package gocode
 
 import (
 	"fmt"
-	"math"
 	"sort"
 
 	"github.com/snnc/snnc/ir"
@@ -27,8 +26,8 @@ type dendGen struct {
 	j     int    // index in the model's dendrites
 	field string // p<k>d<j>
 	projs []*projGen
-	// continuous
-	out   *ir.Var
+	// continuous: the plan's ContDendrite
+	cont  *plan.ContDendrite
 	nseg  int
 	decay float64 // per step; 0: the input holds one step's spikes only
 }
@@ -43,12 +42,7 @@ func (pg *popGen) dendrites() error {
 	for j, d := range pg.m.Dendrites {
 		dg := &dendGen{pg: pg, d: d, j: j, field: fmt.Sprintf("p%dd%d", pg.k, j)}
 		if d.Continuous {
-			for _, v := range pg.m.Vars {
-				if v.Kind == ir.DendriteOut && v.Name == d.Name {
-					dg.out = v
-				}
-			}
-			if dg.out == nil {
+			if dg.cont = pg.planPop().Continuous[d.Name]; dg.cont == nil {
 				pg.idleDends[d.Name] = true
 				continue
 			}
@@ -112,60 +106,24 @@ func (pg *popGen) segDendrite(dg *dendGen) error {
 }
 
 func (pg *popGen) contDendrite(dg *dendGen) error {
-	g, k, d := pg.g, pg.k, dg.d
-	dg.nseg = 1
-	if v, ok := d.Settings["segments"]; ok {
-		dg.nseg = int(v)
-	}
-	if dg.nseg < 1 || dg.nseg > math.MaxUint16 {
-		return fmt.Errorf("dendrite %s: segments must be in 1..%d", d.Name, math.MaxUint16)
-	}
-	if tau, ok := d.Settings["tau"]; ok && tau > 0 {
-		dg.decay = math.Exp(-g.p.Schedule.Dt / tau)
-	}
-	if d.Activation == nil {
-		return fmt.Errorf("dendrite %s has no activation", d.Name)
-	}
-	g.fields.line("%sin []float64 // continuous dendrite %s: input of each neuron's segments", dg.field, comment(d.Name))
+	g, k, d, pd := pg.g, pg.k, dg.d, dg.cont
+	dg.nseg, dg.decay = pd.Segments, pd.Decay
+	g.fields.line("%sin []float64 // continuous dendrite %s: input of each segment and neuron (segment-major)", dg.field, comment(d.Name))
 	g.fields.line("%snsyn int64", dg.field)
 	g.build.line("s.%sin = make([]float64, %d)", dg.field, pg.n*dg.nseg)
 	// the output at t = 0, from zero inputs
 	g.build.line("s.dendOut%d_%d(0.0)", k, dg.j)
 
+	pg.scratch[pd.In] = dg.field + "in"
 	f := newFn()
-	en := &env{g: g, ref: pg.scalarRef(f, "j", ""), time: val("t"), weight: "0.0", input: "x", where: "in a neuron's handler"}
-	y, err := en.num(plan.InlineAliases(d.Activation))
-	if err != nil {
-		return fmt.Errorf("dendrite %s, activation: %w", d.Name, err)
-	}
-	S := dg.nseg
-	in := f.local("in", "s."+dg.field+"in")
-	out := f.local("out", "s."+pg.field[dg.out])
-	back := g.lineTo(&f.buf, d.Pos.Pos.File, d.Pos.Pos.Line)
+	p := pg.printer(f, "")
+	p.now = "t"
+	p.file, p.line = d.Pos.Pos.File, d.Pos.Pos.Line
 	f.line("for j := 0; j < %d; j++ {", pg.n)
-	f.line("acc := 0.0")
-	f.line("for k := 0; k < %d; k++ {", S)
-	f.line("x := %s[j*%d+k]", in, S)
-	f.line("_ = x")
-	f.line("y := %s", y.s)
-	f.line("switch {")
-	f.line("case k == 0:")
-	f.line("acc = y")
-	if d.Combine == "sum" || d.Combine == "mean" {
-		f.line("default:")
-		f.line("acc += y")
-	} else {
-		f.line("default:")
-		f.line("acc = math.Max(acc, y)")
+	if _, err := p.loop(&f.buf, pd.Output, "do", "j"); err != nil {
+		return fmt.Errorf("dendrite %s: %w", d.Name, err)
 	}
 	f.line("}")
-	f.line("}")
-	if d.Combine == "mean" {
-		f.line("acc /= float64(%d)", S)
-	}
-	f.line("%s[j] = acc", out)
-	f.line("}")
-	back()
 	f.write(&g.funcs, fmt.Sprintf("// dendOut%d_%d writes combine(activation(input)) of dendrite %s of %s at time t.\nfunc (s *sim) dendOut%d_%d(t float64) {", k, dg.j, comment(d.Name), comment(pg.ip.Name), k, dg.j))
 	return nil
 }
@@ -330,19 +288,19 @@ func (pr *projGen) dendritePropagate(f *fnb) {
 	for _, c := range conns {
 		needSyn := pr.random || (c.storage == "csr" && S > 1)
 		pr.rows(f, c, "pre", needSyn, func() {
-			seg := "0"
+			seg := "" // segment-major: the segment's first element
 			switch {
 			case S == 1:
 			case c.storage == "dense":
-				seg = fmt.Sprintf("pre%%%d", S)
+				seg = fmt.Sprintf("pre%%%d*%d+", S, pr.post.pop.n)
 			default:
-				seg = fmt.Sprintf("int(%s[syn])", f.local(c.prefix+"seg", "s."+c.prefix+"seg"))
+				seg = fmt.Sprintf("int(%s[syn])*%d+", f.local(c.prefix+"seg", "s."+c.prefix+"seg"), pr.post.pop.n)
 			}
 			w := g.lit(pr.weight).s
 			if pr.random {
 				w = f.local("w", fmt.Sprintf("s.c%dw", k)) + "[syn]"
 			}
-			f.line("%s[(post+%d)*%d+%s] += %s", in, pr.post.off, S, seg, w)
+			f.line("%s[%spost+%d] += %s", in, seg, pr.post.off, w)
 		})
 	}
 }

@@ -61,9 +61,6 @@ type env struct {
 	rng    func() string // Go expression of the *rt.Stream; nil where there is none
 	// where names the place for the error on a random draw without stream.
 	where string
-	// input is the Go expression of a continuous dendrite segment's input
-	// ("" elsewhere: 0).
-	input string
 	// index is the Go expression of `i`, the neuron's index in its
 	// population (initial values only)
 	index string
@@ -90,11 +87,6 @@ func (en *env) num(e ir.Expr) (code, error) {
 		return atom(en.index), nil
 	case *ir.WeightRef:
 		return atom(en.weight), nil
-	case *ir.InputRef:
-		if en.input != "" {
-			return atom(en.input), nil
-		}
-		return atom("0.0"), nil
 	case *ir.Unary:
 		if x.Op == "not" {
 			c, err := en.cond(e)

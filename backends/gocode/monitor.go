@@ -55,9 +55,12 @@ func (g *gen) monitors() error {
 			if pt == nil {
 				return fmt.Errorf("record %s.%s: no such population", r.Pop.Name, r.Var.Name)
 			}
-			get, err := g.reader(pt, r.Var, r.Lo)
-			if err != nil {
-				return err
+			var get func(f *fnb) string
+			alias := g.plan.Records[k].Alias
+			if alias == nil {
+				if get = g.reader(pt, r.Var, r.Lo); get == nil {
+					return fmt.Errorf("%s.%s has no values to record", pt.ip.Name, r.Var.Name)
+				}
 			}
 			mg.every = plan.Every(r.Every, dt)
 			f.line("mon%d *rt.StateMonitor // %s.%s[%d:%d]", k, comment(pt.ip.Name), comment(r.Var.Name), r.Lo, r.Hi)
@@ -65,11 +68,25 @@ func (g *gen) monitors() error {
 			b.line("s.mon%d = &rt.StateMonitor{Name: %s, Var: %s, Unit: %s, Index: indexRange(%d, %d)}", k, quote(pt.ip.Name), quote(r.Var.Name), quote(r.Var.Unit), r.Lo, r.Hi)
 			b.line("s.mon%dbuf = make([]float64, %d)", k, r.Hi-r.Lo)
 			fn := newFn()
-			fn.line("buf := s.mon%dbuf", k)
-			fn.line("for k := range buf {")
-			fn.line("buf[k] = %s", get(fn))
-			fn.line("}")
-			fn.line("s.mon%d.Record(s.t, buf)", k)
+			if alias != nil {
+				// the plan's loop stores the alias of each recorded neuron
+				// into the sample, at the time of the last update
+				pt.pop.scratch[alias.Ops[len(alias.Ops)-1].Arr] = fmt.Sprintf("mon%dbuf", k)
+				p := pt.pop.printer(fn, "")
+				p.now, p.where = "s.tp", "in a recorded alias"
+				fn.line("for k := 0; k < %d; k++ {", r.Hi-r.Lo)
+				if _, err := p.loop(&fn.buf, alias, "al", "k"); err != nil {
+					return fmt.Errorf("record %s.%s: %w", pt.ip.Name, r.Var.Name, err)
+				}
+				fn.line("}")
+				fn.line("s.mon%d.Record(s.t, s.mon%dbuf)", k, k)
+			} else {
+				fn.line("buf := s.mon%dbuf", k)
+				fn.line("for k := range buf {")
+				fn.line("buf[k] = %s", get(fn))
+				fn.line("}")
+				fn.line("s.mon%d.Record(s.t, buf)", k)
+			}
 			fn.write(&g.funcs, fmt.Sprintf("// sample%d records %s.%s.\nfunc (s *sim) sample%d() {", k, comment(pt.ip.Name), comment(r.Var.Name), k))
 		case ir.RecWeights:
 			pr := projOf[r.Proj]
@@ -131,30 +148,14 @@ func (g *gen) monitors() error {
 }
 
 // reader returns the Go code of the recorded variable of neuron lo+k of a
-// part: a state variable or port, or an alias computed as the interpreter
-// does (reading the time of the population's last update).
-func (g *gen) reader(pt *partGen, v *ir.Var, lo int) (func(f *fnb) string, error) {
+// part: a state variable or port (nil: none; an alias is the plan's
+// Record.Alias loop).
+func (g *gen) reader(pt *partGen, v *ir.Var, lo int) func(f *fnb) string {
 	pg := pt.pop
 	idx := fmt.Sprintf("%d+k", pt.off+lo)
 	if x, ok := pg.byName[v.Name]; ok {
 		name := pg.field[x]
-		return func(f *fnb) string { return "s." + name + "[" + idx + "]" }, nil
+		return func(f *fnb) string { return "s." + name + "[" + idx + "]" }
 	}
-	var own *ir.Var
-	for _, x := range pg.m.Vars {
-		if x.Name == v.Name && x.Kind == ir.Alias {
-			own = x
-		}
-	}
-	if own == nil {
-		return nil, fmt.Errorf("%s.%s has no values to record", pt.ip.Name, v.Name)
-	}
-	// compile once for the error, then per function
-	if _, err := (&env{g: g, ref: pg.scalarRef(newFn(), idx, ""), time: val("s.tp"), weight: "0.0", where: "in a recorded alias"}).num(plan.InlineAliases(own.Value)); err != nil {
-		return nil, err
-	}
-	return func(f *fnb) string {
-		c, _ := (&env{g: g, ref: pg.scalarRef(f, idx, ""), time: val("s.tp"), weight: "0.0", where: "in a recorded alias"}).num(plan.InlineAliases(own.Value))
-		return c.s
-	}, nil
+	return nil
 }

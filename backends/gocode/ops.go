@@ -1,6 +1,7 @@
 package gocode
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -37,6 +38,8 @@ type opsPrinter struct {
 	// population ("lo" when the arrays are sliced [lo:hi]): what random
 	// draws are keyed by.
 	base string
+	// now is the Go expression of the time t ("": s.t, the step's).
+	now string
 	// file and line are the model position of the loop: its stores and
 	// spikes (the statements' effects) carry //line directives counting
 	// from there.
@@ -273,10 +276,11 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 				b.line("%s = %s", e, x)
 			}
 		case plan.Time:
+			now := cmp.Or(p.now, "s.t")
 			if op.K == 0 {
-				inline[k] = p.f.local("t", "s.t")
+				inline[k] = p.f.local("t", now)
 			} else {
-				inline[k] = p.f.localOf("tk", "s.t + "+p.g.litStr(op.K))
+				inline[k] = p.f.localOf("tk", now+" + "+p.g.litStr(op.K))
 			}
 		case plan.StepNo:
 			inline[k] = p.f.local("stepf", "float64(s.n)")

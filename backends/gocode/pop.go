@@ -13,13 +13,16 @@ import (
 // []float64 per variable, fields p<k>v<j> (k: the population's index in the
 // program, j: the variable's index in the model).
 type popGen struct {
-	g         *gen
-	k         int
-	ip        *ir.Population
-	m         *ir.Model
-	n         int
-	field     map[*ir.Var]string
-	byName    map[string]*ir.Var // state and port variables by name
+	g      *gen
+	k      int
+	ip     *ir.Population
+	m      *ir.Model
+	n      int
+	field  map[*ir.Var]string
+	byName map[string]*ir.Var // state and port variables by name
+	// scratch names the field holding each of the population's Scratch
+	// arrays of the plan (wta scores, recorded aliases), by array ID
+	scratch   map[int]string
 	stateVars []*ir.Var
 	ports     map[string]*ir.Var // continuous ports
 	events    map[string]*eventGen
@@ -97,7 +100,7 @@ func (f *fnb) write(b *buf, header string) {
 
 func (g *gen) newPop(k int, ip *ir.Population) (*popGen, error) {
 	m := ip.Model
-	pg := &popGen{g: g, k: k, ip: ip, m: m, field: map[*ir.Var]string{}, byName: map[string]*ir.Var{},
+	pg := &popGen{g: g, k: k, ip: ip, m: m, field: map[*ir.Var]string{}, byName: map[string]*ir.Var{}, scratch: map[int]string{},
 		ports: map[string]*ir.Var{}, events: map[string]*eventGen{}, nonlinear: map[*ir.Var]bool{}, idleDends: map[string]bool{}}
 	members := []*ir.Population{ip}
 	if ip.Members != nil {
@@ -239,7 +242,7 @@ func (g *gen) popIndex(ip *ir.Population) int {
 }
 
 // scalarRef reads a neuron variable as the interpreter's scalar compiler
-// does (kernels, initial values, recorded aliases): array x<j> at idx.
+// does (initial values): array x<j> at idx.
 func (pg *popGen) scalarRef(f *fnb, idx, slice string) func(r *ir.Ref) (string, error) {
 	return func(r *ir.Ref) (string, error) {
 		if r.Side != ir.Own {
@@ -323,6 +326,9 @@ func (pg *popGen) printer(f *fnb, slice string) *opsPrinter {
 		}
 		if a.Kind == plan.RisingPrev {
 			return f.local("rising", fmt.Sprintf("s.p%drising%s", pg.k, slice)), false, nil
+		}
+		if name, ok := pg.scratch[id]; ok { // wta scores, recorded aliases, dendrite inputs
+			return f.local(name, "s."+name+slice), false, nil
 		}
 		if a.Kind == plan.Scratch { // an input port's event numbers
 			return f.local(fmt.Sprintf("scr%d", a.ID), fmt.Sprintf("s.p%dscr%d%s", pg.k, a.ID, slice)), false, nil

@@ -7,37 +7,42 @@ import (
 )
 
 // wtas writes a method per winner-take-all population that keeps, after
-// its threshold, the k best-scoring crossings (runtime.TopK, as gosim).
+// its threshold, the k best-scoring crossings (runtime.TopK, as gosim):
+// the plan's score loop stores each crossing's score into wta<k>score.
 func (g *gen) wtas() error {
 	for _, w := range g.p.Wtas {
 		pt := g.partOf(w.Pop)
 		if pt == nil {
 			continue
 		}
-		if !pt.whole() {
-			return fmt.Errorf("wta %s: the population runs fused with others (a bug in the fuse pass)", w.Pop.Name)
+		ls := g.loops(plan.Winners, w.Pop.Name)
+		if len(ls) != 1 {
+			return fmt.Errorf("wta %s: no score loop in the plan", w.Pop.Name)
 		}
 		pg := pt.pop
 		f := newFn()
-		en := &env{g: g, ref: pg.scalarRef(f, "i", ""), time: lazy(f, "t", "s.t"), weight: "0.0", where: "in a wta score"}
-		score, err := en.num(plan.InlineAliases(w.By))
-		if err != nil {
-			return fmt.Errorf("wta %s: %w", w.Pop.Name, err)
-		}
 		k := pg.k
-		g.fields.line("wta%dscore []float64 // wta %s: scores of this step's crossings", k, comment(w.Pop.Name))
+		g.fields.line("wta%dscore []float64 // wta %s: the score of each crossing, by neuron", k, comment(w.Pop.Name))
+		g.fields.line("wta%dvals []float64 // the scores of this step's crossings, in order", k)
 		g.fields.line("wta%dchosen []bool", k)
+		g.build.line("s.wta%dscore = make([]float64, %d)", k, pg.n)
+		pg.scratch[ls[0].Ops[len(ls[0].Ops)-1].Arr] = fmt.Sprintf("wta%dscore", k)
 		f.line("if len(s.p%dspk) <= %d {", k, w.K)
 		f.line("return")
 		f.line("}")
-		f.line("score := s.wta%dscore[:0]", k)
+		f.line("vals := s.wta%dvals[:0]", k)
 		f.line("for _, i32 := range s.p%dspk {", k)
 		f.line("i := int(i32)")
-		f.line("_ = i")
-		f.line("score = append(score, %s)", score.s)
+		p := pg.printer(f, "")
+		p.where = "in a wta score"
+		p.file, p.line = w.Pos.Pos.File, w.Pos.Pos.Line
+		if _, err := p.loop(&f.buf, ls[0], "ws", "i"); err != nil {
+			return fmt.Errorf("wta %s: %w", w.Pop.Name, err)
+		}
+		f.line("vals = append(vals, s.wta%dscore[i])", k)
 		f.line("}")
-		f.line("s.wta%dscore = score", k)
-		f.line("s.p%dspk, s.wta%dchosen = rt.TopK(s.p%dspk, score, %d, s.wta%dchosen)", k, k, k, w.K, k)
+		f.line("s.wta%dvals = vals", k)
+		f.line("s.p%dspk, s.wta%dchosen = rt.TopK(s.p%dspk, vals, %d, s.wta%dchosen)", k, k, k, w.K, k)
 		f.write(&g.funcs, fmt.Sprintf("// wta%d keeps the %d best-scoring crossings of %s.\nfunc (s *sim) wta%d() {", k, w.K, comment(w.Pop.Name), k))
 	}
 	return nil

@@ -8,10 +8,9 @@ import (
 	"github.com/snnc/snnc/runtime"
 )
 
-// Expressions the plan does not cover yet (initial values, weights, a
-// continuous dendrite's activation, wta scores, monitors' aliases) are
-// compiled once into closures (no tree walk per neuron per step) over a
-// context. Statements are all in the plan's loops.
+// Expressions the plan does not cover yet (initial values, random weights
+// and per-synapse delays, drawn from sequential streams) are compiled once
+// into closures over a context. Everything else runs the plan's loops.
 
 // ctx is what a scalar closure reads: the indices of the neuron or synapse
 // being processed and the event's values.
@@ -20,7 +19,6 @@ type ctx struct {
 	pre    int
 	post   int
 	weight float64
-	input  float64
 	t      float64
 	n      int // the step (event kernels' draws)
 	rng    *runtime.Stream
@@ -35,9 +33,6 @@ type slotOf func(r *ir.Ref) (vals []float64, index func(c *ctx) int, err error)
 
 type compiler struct {
 	slot slotOf
-	// noRandom names the place when random draws have no stream there (event
-	// kernels); "" where a stream is provided (initial values, weights).
-	noRandom string
 }
 
 func (cp *compiler) expr(e ir.Expr) (sfn, error) {
@@ -52,8 +47,6 @@ func (cp *compiler) expr(e ir.Expr) (sfn, error) {
 		return func(c *ctx) float64 { return c.t }, nil
 	case *ir.WeightRef:
 		return func(c *ctx) float64 { return c.weight }, nil
-	case *ir.InputRef:
-		return func(c *ctx) float64 { return c.input }, nil
 	case *ir.Index:
 		return func(c *ctx) float64 { return float64(c.index) }, nil
 	case *ir.Ref:
@@ -115,9 +108,6 @@ func (cp *compiler) expr(e ir.Expr) (sfn, error) {
 				return nil, err
 			}
 			args[i] = f
-		}
-		if ir.IsRandom(x.Fn) && cp.noRandom != "" {
-			return nil, fmt.Errorf("random draw %s() %s is not supported: the interpreter has no random stream there", x.Fn, cp.noRandom)
 		}
 		return call(x.Fn, args)
 	}

@@ -2,7 +2,6 @@ package gosim
 
 import (
 	"fmt"
-	"math"
 	"slices"
 
 	"github.com/snnc/snnc/ir"
@@ -60,13 +59,6 @@ type segDendrite struct {
 	handler *loopExec // `on dendrite NAME active` (the plan's loop), or nil
 	x       lanes
 	streams []*runtime.Stream // per member population
-}
-
-func setting(d *ir.Dendrite, key string, def float64) float64 {
-	if v, ok := d.Settings[key]; ok {
-		return v
-	}
-	return def
 }
 
 func newSegDendrite(s *sim, p *pop, d *ir.Dendrite, handler *loopExec) (*segDendrite, error) {
@@ -161,38 +153,26 @@ func (d *segDendrite) endStep(s *sim) {
 
 // ------------------------------------------------------------- continuous
 
-// contDendrite is a continuous dendrite of one pop.
+// contDendrite is a continuous dendrite of one pop: the plan's
+// ContDendrite, its output loop run by the interpreter.
 type contDendrite struct {
-	name    string
-	p       *pop
-	nseg    int
-	decay   float64 // per step; 0: the input holds one step's spikes only
-	in      []float64
-	out     []float64
-	act     sfn
-	combine string
-	cx      ctx
-	nsyn    int64
+	name   string
+	p      *pop
+	nseg   int
+	decay  float64   // per step; 0: the input holds one step's spikes only
+	in     []float64 // segment-major: segment k of neuron j at k·n + j
+	output *loopExec // out = combine(activation(input)) of each neuron
+	nsyn   int64
 }
 
-func newContDendrite(s *sim, p *pop, d *ir.Dendrite, out []float64) (*contDendrite, error) {
-	cd := &contDendrite{name: d.Name, p: p, nseg: int(setting(d, "segments", 1)), out: out, combine: d.Combine}
-	if cd.nseg < 1 || cd.nseg > math.MaxUint16 {
-		return nil, fmt.Errorf("dendrite %s: segments must be in 1..%d", d.Name, math.MaxUint16)
+func newContDendrite(s *sim, p *pop, pd *plan.ContDendrite) (*contDendrite, error) {
+	cd := &contDendrite{p: p, nseg: pd.Segments, decay: pd.Decay, in: p.la.f64[pd.In]}
+	var err error
+	if cd.output, err = compileLoop(pd.Output, p.la, false); err != nil {
+		return nil, err
 	}
-	if tau, ok := d.Settings["tau"]; ok && tau > 0 {
-		cd.decay = math.Exp(-s.dt / tau)
-	}
-	if d.Activation == nil {
-		return nil, fmt.Errorf("dendrite %s has no activation", d.Name)
-	}
-	f, err := (&compiler{slot: p.slot}).expr(plan.InlineAliases(d.Activation))
-	if err != nil {
-		return nil, fmt.Errorf("dendrite %s, activation: %w", d.Name, err)
-	}
-	cd.act = f
-	cd.in = make([]float64, p.n*cd.nseg)
-	cd.output(s.t)
+	cd.output.prepare(1)
+	cd.run(s.n, s.t)
 	return cd, nil
 }
 
@@ -238,7 +218,7 @@ func (cd *contDendrite) deliver(pr *proj, i int) {
 			if pr.weights != nil {
 				w = pr.weights[syn]
 			}
-			cd.in[(int(j)+off)*S+seg] += w
+			cd.in[seg*cd.p.n+int(j)+off] += w
 		}
 	}
 	deliverPart(pr)
@@ -248,7 +228,7 @@ func (cd *contDendrite) deliver(pr *proj, i int) {
 }
 
 func (cd *contDendrite) endStep(s *sim) {
-	cd.output(s.t + s.dt)
+	cd.run(s.n, s.t+s.dt)
 	if cd.decay == 0 {
 		clear(cd.in)
 		return
@@ -258,32 +238,10 @@ func (cd *contDendrite) endStep(s *sim) {
 	}
 }
 
-// output computes every neuron's combine(activation(input)) from the
-// current inputs.
-func (cd *contDendrite) output(t float64) {
-	c := &cd.cx
-	c.t = t
-	S := cd.nseg
-	for j := 0; j < cd.p.n; j++ {
-		c.i = j
-		acc := 0.0
-		for k := 0; k < S; k++ {
-			c.input = cd.in[j*S+k]
-			y := cd.act(c)
-			switch {
-			case k == 0:
-				acc = y
-			case cd.combine == "sum" || cd.combine == "mean":
-				acc += y
-			default:
-				acc = math.Max(acc, y)
-			}
-		}
-		if cd.combine == "mean" {
-			acc /= float64(S)
-		}
-		cd.out[j] = acc
-	}
+// run computes every neuron's output from the current inputs at time t.
+func (cd *contDendrite) run(n int, t float64) {
+	cd.output.start(n, t)
+	cd.output.runRange(0, 0, cd.p.n, nil)
 }
 
 func (cd *contDendrite) bytes() int64 { return int64(len(cd.in)) * 8 }

@@ -215,6 +215,14 @@ func (c *elemComp) op(k int) eop {
 			p, lo, hi := a[0], a[1], a[2]
 			return func(_ *loopExec, v []float64, _ int, _ *lanes) { v[k] = math.Min(math.Max(v[p], v[lo]), v[hi]) }
 		}
+		if f := ir.Func1(op.Fn); f != nil && len(a) == 1 {
+			p := a[0]
+			return func(_ *loopExec, v []float64, _ int, _ *lanes) { v[k] = f(v[p]) }
+		}
+		if f := ir.Func2(op.Fn); f != nil && len(a) == 2 {
+			p, q := a[0], a[1]
+			return func(_ *loopExec, v []float64, _ int, _ *lanes) { v[k] = f(v[p], v[q]) }
+		}
 		fn := op.Fn
 		args := make([]float64, len(a))
 		return func(_ *loopExec, v []float64, _ int, _ *lanes) {

@@ -77,3 +77,7 @@ func BenchmarkNeuronsRK4(b *testing.B)       { benchNeurons(b, "../../testdata/g
 func BenchmarkNeuronsIzhikevich(b *testing.B) {
 	benchNeurons(b, "../../bench/models/izhikevich2006.snn")
 }
+
+// BenchmarkRunDendrites: continuous dendrites (10 segments a neuron,
+// their output computed every step) and two-compartment cells.
+func BenchmarkRunDendrites(b *testing.B) { benchModel(b, "../../examples/dendrites.snn", 1, 1) }

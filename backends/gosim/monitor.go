@@ -22,14 +22,26 @@ type stateMon struct {
 	lo    int
 	buf   []float64
 	pt    *part // the recorded population (split runs gather from its owners)
+	// alias: the plan's loop computing a recorded alias into values
+	alias  *loopExec
+	values []float64
 }
 
 func (m *stateMon) sample(s *sim) {
 	if s.n%m.every != 0 {
 		return
 	}
-	for k := range m.buf {
-		m.buf[k] = m.get(m.lo + k)
+	if m.alias != nil {
+		m.alias.start(s.n, m.pt.p.t) // the time of the population's last update
+		var x lanes
+		for k := range m.buf {
+			m.alias.elem(k, 0, &x)
+		}
+		copy(m.buf, m.values)
+	} else {
+		for k := range m.buf {
+			m.buf[k] = m.get(m.lo + k)
+		}
 	}
 	if s.comm != nil {
 		m.gather(s)
@@ -79,7 +91,7 @@ func (s *sim) monitors(p *ir.Program, byName map[string]node, popOf map[*ir.Popu
 	for k, ip := range p.Projs {
 		projOf[ip] = s.projs[k]
 	}
-	for _, r := range p.Records {
+	for k, r := range p.Records {
 		switch r.Kind {
 		case ir.RecSpikes:
 			name := ""
@@ -94,17 +106,23 @@ func (s *sim) monitors(p *ir.Program, byName map[string]node, popOf map[*ir.Popu
 				return fmt.Errorf("recording synapse state %s is not supported yet; record weights(...)", r.Var.Name)
 			}
 			pp := popOf[r.Pop]
-			get, err := pp.reader(r.Var)
-			if err != nil {
-				return err
-			}
 			idx := make([]int, r.Hi-r.Lo)
 			for k := range idx {
 				idx[k] = r.Lo + k
 			}
 			every := plan.Every(r.Every, s.dt)
 			mon := &runtime.StateMonitor{Name: pp.nm, Var: r.Var.Name, Unit: r.Var.Unit, Index: idx}
-			s.stateMons = append(s.stateMons, &stateMon{mon: mon, every: every, get: get, lo: r.Lo, pt: pp, buf: make([]float64, len(idx))})
+			m := &stateMon{mon: mon, every: every, lo: r.Lo, pt: pp, buf: make([]float64, len(idx))}
+			if l := s.plan.Records[k].Alias; l != nil {
+				e, err := compileLoop(l, pp.p.la, false)
+				if err != nil {
+					return fmt.Errorf("record %s.%s: %w", pp.nm, r.Var.Name, err)
+				}
+				m.alias, m.values = e, pp.p.la.f64[l.Ops[len(l.Ops)-1].Arr]
+			} else if m.get = pp.reader(r.Var); m.get == nil {
+				return fmt.Errorf("%s.%s has no values to record", pp.nm, r.Var.Name)
+			}
+			s.stateMons = append(s.stateMons, m)
 		case ir.RecWeights:
 			pr := projOf[r.Proj]
 			if pr.seg != nil {
@@ -142,28 +160,11 @@ func (s *sim) monitors(p *ir.Program, byName map[string]node, popOf map[*ir.Popu
 	return nil
 }
 
-// reader returns a function reading a variable of neuron i of the part:
-// state directly, an alias through a compiled expression (the pop's own
-// alias of that name: fused members share the leader's model).
-func (pt *part) reader(v *ir.Var) (func(i int) float64, error) {
+// reader returns a function reading a variable of neuron i of the part
+// that has an array (nil: none; an alias is the plan's Record.Alias loop).
+func (pt *part) reader(v *ir.Var) func(i int) float64 {
 	if vals := pt.vals(v); vals != nil {
-		return func(i int) float64 { return vals[i] }, nil
+		return func(i int) float64 { return vals[i] }
 	}
-	p := pt.p
-	var own *ir.Var
-	for _, x := range p.model.Vars {
-		if x.Name == v.Name && x.Kind == ir.Alias {
-			own = x
-		}
-	}
-	if own == nil {
-		return nil, fmt.Errorf("%s.%s has no values to record", pt.nm, v.Name)
-	}
-	f, err := (&compiler{slot: p.slot}).expr(plan.InlineAliases(own.Value))
-	if err != nil {
-		return nil, err
-	}
-	c := &ctx{}
-	off := pt.off
-	return func(i int) float64 { c.i, c.t = i+off, p.t; return f(c) }, nil
+	return nil
 }

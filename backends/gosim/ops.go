@@ -899,7 +899,11 @@ func (c *bcomp) plain(k int, out val, in []val) instr {
 			}
 		}
 	}
-	if f := binFn(op.Code); f != nil {
+	f := binFn(op.Code)
+	if op.Code == plan.Call && len(in) == 2 {
+		f = ir.Func2(op.Fn) // pow, min, max of two
+	}
+	if f != nil {
 		return func(e *loopExec, x *lanes) {
 			o := x.v(e, out)
 			a, ka := x.arg(e, in[0])
@@ -909,7 +913,16 @@ func (c *bcomp) plain(k int, out val, in []val) instr {
 			}
 		}
 	}
-	// not, calls: the plan's own definition, lane by lane
+	if f := ir.Func1(op.Fn); op.Code == plan.Call && f != nil && len(in) == 1 {
+		return func(e *loopExec, x *lanes) {
+			o := x.v(e, out)
+			a, ka := x.arg(e, in[0])
+			for i := range o {
+				o[i] = f(lane(a, ka, i))
+			}
+		}
+	}
+	// not, other calls: the plan's own definition, lane by lane
 	return func(e *loopExec, x *lanes) {
 		o := x.v(e, out)
 		args := make([]float64, len(in))

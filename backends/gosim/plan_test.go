@@ -165,6 +165,10 @@ func planArrays(pl *plan.Plan, pr gosim.Probe) ([][]float64, error) {
 			}
 			continue
 		}
+		if a.Kind == plan.Scratch || a.Kind == plan.DendriteIn { // temporaries and dendrite inputs: no loop compared here reads them
+			out[a.ID] = make([]float64, a.Len)
+			continue
+		}
 		name := gosim.RisingKey
 		if a.Var != nil {
 			name = a.Var.Name

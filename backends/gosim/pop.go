@@ -147,13 +147,13 @@ func newPop(s *sim, ip *ir.Population, pp *plan.Pop) (*pop, error) {
 			p.la.refArr = a.ID
 			continue
 		}
+		if a.Kind == plan.Scratch || a.Kind == plan.DendriteIn { // a phase's temporary values (wta scores, recorded aliases, input ports' event numbers), a continuous dendrite's inputs
+			p.la.f64[a.ID], p.la.vars[a.ID] = make([]float64, a.Len), a.Name
+			continue
+		}
 		buf := make([]float64, p.n)
 		if a.Kind == plan.RisingPrev { // a rising threshold's memory: no variable
 			p.byVar[RisingKey], p.la.f64[a.ID], p.la.vars[a.ID] = buf, buf, RisingKey
-			continue
-		}
-		if a.Kind == plan.Scratch { // an input port's event numbers: no variable
-			p.byVar[a.Name], p.la.f64[a.ID], p.la.vars[a.ID] = buf, buf, a.Name
 			continue
 		}
 		// state, continuous ports and continuous dendrites' outputs (written
@@ -293,14 +293,15 @@ func (p *pop) dendrites(s *sim, pp *plan.Pop) error {
 	p.segDends, p.contDends = map[string]*segDendrite{}, map[string]*contDendrite{}
 	for _, d := range p.model.Dendrites {
 		if d.Continuous {
-			out := p.byVar[d.Name]
-			if out == nil {
+			pd := pp.Continuous[d.Name]
+			if pd == nil {
 				continue // nothing reads its output (dce removed it)
 			}
-			cd, err := newContDendrite(s, p, d, out)
+			cd, err := newContDendrite(s, p, pd)
 			if err != nil {
-				return fmt.Errorf("population %s: %w", p.nm, err)
+				return fmt.Errorf("population %s, dendrite %s: %w", p.nm, d.Name, err)
 			}
+			cd.name = d.Name
 			p.contDends[d.Name] = cd
 			s.dends = append(s.dends, cd)
 		} else {

@@ -15,7 +15,8 @@ import (
 type wta struct {
 	p      *pop
 	k      int
-	score  sfn
+	score  *loopExec // the plan's score loop: stores each crossing's score into scores
+	scores []float64
 	vals   []float64
 	chosen []bool
 }
@@ -26,15 +27,20 @@ func (s *sim) buildWtas(p *ir.Program, popOf map[*ir.Population]*part) error {
 		if pt == nil {
 			continue
 		}
-		if pt.off != 0 || pt.n != pt.p.n {
-			return fmt.Errorf("wta %s: the population runs fused with others (a bug in the fuse pass)", w.Pop.Name)
+		var l *plan.Loop
+		for _, ph := range s.plan.Step {
+			if ph.Kind == plan.Winners && ph.Target == w.Pop.Name && len(ph.Loops) == 1 {
+				l = ph.Loops[0]
+			}
 		}
-		cp := &compiler{slot: pt.p.slot, noRandom: "in a wta score"}
-		f, err := cp.expr(plan.InlineAliases(w.By))
+		if l == nil || len(l.Ops) == 0 || l.Ops[len(l.Ops)-1].Code != plan.Store {
+			return fmt.Errorf("wta %s: no score loop in the plan", w.Pop.Name)
+		}
+		e, err := compileLoop(l, pt.p.la, false)
 		if err != nil {
 			return fmt.Errorf("wta %s: %w", w.Pop.Name, err)
 		}
-		s.wtas = append(s.wtas, &wta{p: pt.p, k: w.K, score: f})
+		s.wtas = append(s.wtas, &wta{p: pt.p, k: w.K, score: e, scores: pt.p.la.f64[l.Ops[len(l.Ops)-1].Arr]})
 	}
 	return nil
 }
@@ -46,11 +52,12 @@ func (s *sim) selectWinners() {
 		if len(spk) <= w.k {
 			continue
 		}
-		c := &ctx{t: s.t}
+		w.score.start(s.n, s.t)
+		var x lanes
 		w.vals = w.vals[:0]
 		for _, i := range spk {
-			c.i = int(i)
-			w.vals = append(w.vals, w.score(c))
+			w.score.elem(int(i), 0, &x)
+			w.vals = append(w.vals, w.scores[i])
 		}
 		w.p.spikes, w.chosen = runtime.TopK(spk, w.vals, w.k, w.chosen)
 		w.p.spikeCount -= int64(len(spk) - len(w.p.spikes))
