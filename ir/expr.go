@@ -1,9 +1,9 @@
 package ir
 
 import (
-	"math"
 
 	"github.com/snnc/snnc/lang/units"
+	"github.com/snnc/snnc/runtime"
 )
 
 // Expr is an IR expression. Every expression knows its dimension; boolean
@@ -158,47 +158,7 @@ func IsRandom(fn string) bool { return fn == "uniform" || fn == "normal" || fn =
 // Eval1 applies a deterministic built-in to constant arguments; used by
 // constant folding. ok is false for random draws.
 func Eval1(fn string, a []float64) (float64, bool) {
-	switch fn {
-	case "exp":
-		return math.Exp(a[0]), true
-	case "log":
-		return math.Log(a[0]), true
-	case "sqrt":
-		return math.Sqrt(a[0]), true
-	case "abs":
-		return math.Abs(a[0]), true
-	case "sin":
-		return math.Sin(a[0]), true
-	case "cos":
-		return math.Cos(a[0]), true
-	case "tanh":
-		return math.Tanh(a[0]), true
-	case "sigmoid":
-		return 1 / (1 + math.Exp(-a[0])), true
-	case "floor":
-		return math.Floor(a[0]), true
-	case "ceil":
-		return math.Ceil(a[0]), true
-	case "round":
-		return math.Round(a[0]), true
-	case "pow":
-		return math.Pow(a[0], a[1]), true
-	case "min":
-		m := a[0]
-		for _, v := range a[1:] {
-			m = math.Min(m, v)
-		}
-		return m, true
-	case "max":
-		m := a[0]
-		for _, v := range a[1:] {
-			m = math.Max(m, v)
-		}
-		return m, true
-	case "clip":
-		return math.Min(math.Max(a[0], a[1]), a[2]), true
-	}
-	return 0, false
+	return runtime.Builtin(fn, a)
 }
 
 // Walk calls f for e and every sub-expression, parents first; f returning
