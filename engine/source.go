@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/plan"
 	"github.com/snnc/snnc/runtime"
 )
 
@@ -21,7 +22,11 @@ func NewSource(in *ir.Input, seed uint64, dt float64, base string) (runtime.Sour
 	}
 	switch in.Kind {
 	case "poisson":
-		return runtime.NewPoisson(in.Size, in.Num["rate"], dt, stream), nil
+		rate, err := plan.InputRate(in)
+		if err != nil {
+			return nil, err
+		}
+		return runtime.NewPoissonInput(in.Name, in.Size, rate, seed, dt, path)
 	case "spikes":
 		return runtime.LoadSpikeFile(path(in.Str["file"]), in.Size, dt)
 	case "spike_times":

@@ -100,6 +100,13 @@ func evalRate(ops []RateOp, t float64, i int, st []float64) ([]float64, float64)
 	return st, st[len(st)-1]
 }
 
+// EvalRate is the value of a postfix rate expression at time t (s) for
+// source i.
+func EvalRate(ops []RateOp, t float64, i int) float64 {
+	_, v := evalRate(ops, t, i, nil)
+	return v
+}
+
 func b2f(b bool) float64 {
 	if b {
 		return 1
@@ -229,6 +236,19 @@ func poissonFrom1(lam, target float64) int {
 		cum += pk
 	}
 	return k
+}
+
+// NewPoissonInput makes the poisson input named name of n sources with
+// rate r, its rate file (if any) read through path, with the lattice
+// stream and the count key every executor uses.
+func NewPoissonInput(name string, n int, r Rate, seed uint64, dt float64, path func(string) string) (Source, error) {
+	if r.File != "" {
+		var err error
+		if r, err = LoadRates(path(r.File), n); err != nil {
+			return nil, err
+		}
+	}
+	return NewPoissonCounts(n, r, dt, NewStream(seed, Hash("input", name)), DrawKey(seed, "input "+name))
 }
 
 type poissonCounts struct {

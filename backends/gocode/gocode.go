@@ -343,7 +343,9 @@ func (g *gen) program() error {
 		g.inputs = append(g.inputs, ig)
 		g.nodes[in.Name] = node{in: ig}
 	}
-	g.inputFields()
+	if err := g.inputFields(); err != nil {
+		return err
+	}
 	for k, ip := range p.Projs {
 		pr, err := g.newProj(k, ip)
 		if err != nil {

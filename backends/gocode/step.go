@@ -8,10 +8,37 @@ import (
 	"github.com/snnc/snnc/estimate"
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/lang/units"
+	"github.com/snnc/snnc/plan"
+	"github.com/snnc/snnc/runtime"
 )
 
+// rateLit is the Go literal of a poisson rate that is not a constant ("":
+// a constant, r.Hz).
+func (g *gen) rateLit(r runtime.Rate) string {
+	floats := func(xs []float64) string {
+		s := make([]string, len(xs))
+		for i, x := range xs {
+			s[i] = g.litStr(x)
+		}
+		return "[]float64{" + strings.Join(s, ", ") + "}"
+	}
+	switch {
+	case r.File != "":
+		return "rt.Rate{File: " + quote(r.File) + "}"
+	case r.PerSource != nil:
+		return "rt.Rate{PerSource: " + floats(r.PerSource) + "}"
+	case r.Expr != nil:
+		ops := make([]string, len(r.Expr))
+		for i, op := range r.Expr {
+			ops[i] = fmt.Sprintf("{Code: rt.RateCode(%d), K: %s, Fn: %s}", op.Code, g.litStr(op.K), quote(op.Fn))
+		}
+		return fmt.Sprintf("rt.Rate{PerI: %t, Expr: []rt.RateOp{%s}}", r.PerI, strings.Join(ops, ", "))
+	}
+	return ""
+}
+
 // inputFields writes the spike sources and current steps.
-func (g *gen) inputFields() {
+func (g *gen) inputFields() error {
 	f, b := &g.fields, &g.build
 	for _, ig := range g.inputs {
 		in := ig.in
@@ -27,9 +54,21 @@ func (g *gen) inputFields() {
 		stream := fmt.Sprintf("rt.NewStream(seed, rt.Hash(\"input\", %s))", quote(in.Name))
 		switch in.Kind {
 		case "poisson":
-			rate := fmt.Sprintf("setIn%dRate", k)
-			g.runSet(in.Name+".rate", hertz, true, in.Num["rate"], rate)
-			b.line("s.in%d = rt.NewPoisson(%d, %s, dt, %s)", k, in.Size, rate, stream)
+			r, err := plan.InputRate(in)
+			if err != nil {
+				return err
+			}
+			lit := g.rateLit(r)
+			if lit == "" { // a constant rate: --set may change it when the program starts
+				rate := fmt.Sprintf("setIn%dRate", k)
+				g.runSet(in.Name+".rate", hertz, true, r.Hz, rate)
+				lit = "rt.Rate{Hz: " + rate + "}"
+			}
+			b.line("src, err := rt.NewPoissonInput(%s, %d, %s, seed, dt, inputPath)", quote(in.Name), in.Size, lit)
+			b.line("if err != nil {")
+			b.line("return nil, fmt.Errorf(%s, err)", wrap)
+			b.line("}")
+			b.line("s.in%d = src", k)
 		case "spikes":
 			b.line("src, err := rt.LoadSpikeFile(inputPath(%s), %d, dt)", quote(in.Str["file"]), in.Size)
 			b.line("if err != nil {")
@@ -92,6 +131,7 @@ func (g *gen) inputFields() {
 		g.funcs.line(")")
 		g.funcs.line("")
 	}
+	return nil
 }
 
 var (
