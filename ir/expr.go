@@ -1,7 +1,6 @@
 package ir
 
 import (
-
 	"github.com/snnc/snnc/lang/units"
 	"github.com/snnc/snnc/runtime"
 )
