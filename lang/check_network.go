@@ -35,7 +35,7 @@ var inputSigs = map[string]callSig{
 	"poisson":      {[]argSpec{{"n", "int", true, true}, {"rate", "ratefn", true, false}}, "poisson(n, rate = 15 Hz)"},
 	"spikes":       {[]argSpec{{"file", "string", true, true}, {"n", "int", false, false}}, `spikes("file.csv", n = 100)`},
 	"spike_times":  {[]argSpec{{"n", "int", true, true}, {"times", "timelist", true, false}, {"indices", "intlist", false, false}, {"period", "time", false, false}}, "spike_times(10, times = [1 ms, 26 ms], period = 75 ms)"},
-	"current_step": {[]argSpec{{"amplitude", "number", true, false}, {"start", "time0", false, false}, {"stop", "time", false, false}}, "current_step(amplitude = 200 pA, start = 10 ms, stop = 100 ms) -> E : I_ext"},
+	"current_step": {[]argSpec{{"amplitude", "signal", true, false}, {"start", "time0", false, false}, {"stop", "time", false, false}}, "current_step(amplitude = 200 pA, start = 10 ms, stop = 100 ms) -> E : I_ext"},
 	"patterns":     {[]argSpec{{"n", "int", true, true}, {"active", "count", true, false}}, "patterns(1000, active = 40)"},
 	"dataset":      {[]argSpec{{"file", "string", true, true}, {"present", "time", true, false}, {"rest", "time0", false, false}, {"rate", "rate", false, false}, {"n", "int", false, false}}, `dataset("digits.csv", present = 350 ms, rest = 150 ms, rate = 63.75 Hz)`},
 }
@@ -166,6 +166,10 @@ func (c *checker) checkRate(x Expr) (float64, bool) {
 func (c *checker) checkArg(e *env, x Expr, sp *argSpec) (float64, bool) {
 	if sp.want == "ratefn" {
 		return c.checkRate(x)
+	}
+	if sp.want == "signal" { // a current's amplitude: a number or an expression of t (a ramp, a sine)
+		e = &env{c: c, noRandom: "in a current's amplitude (it may depend on t)"}
+		sp = &argSpec{name: sp.name, want: "number"}
 	}
 	t := e.expr(x)
 	if t.Kind == Invalid {

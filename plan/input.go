@@ -49,6 +49,19 @@ func InputRate(in *ir.Input) (runtime.Rate, error) {
 	return runtime.Rate{PerSource: per}, nil
 }
 
+// InputCurrent is a current_step input's current (its amplitude a
+// constant or an expression of t), lowered once for every executor.
+func InputCurrent(in *ir.Input) (runtime.CurrentStep, error) {
+	c := runtime.CurrentStep{Amplitude: in.Num["amplitude"], Start: in.Num["start"], Stop: in.Num["stop"]}
+	if e, ok := in.Exprs["amplitude"]; ok {
+		var err error
+		if c.Expr, err = rateOps(nil, e); err != nil {
+			return c, fmt.Errorf("input %s: amplitude %s: %w", in.Name, ir.ExprString(e), err)
+		}
+	}
+	return c, nil
+}
+
 // rateOps appends e in postfix order.
 func rateOps(ops []runtime.RateOp, e ir.Expr) ([]runtime.RateOp, error) {
 	var err error

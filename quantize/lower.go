@@ -70,6 +70,9 @@ func Lower(p *ir.Program, prof *iir.Profile) (*iir.Program, lang.Diagnostics) {
 			if in.View != nil {
 				l.errorf(in.Pos, "input %s drives a population view, which cannot be expressed on %s yet", in.Name, prof.Name)
 			}
+			if in.Kind == "current_step" && in.Exprs["amplitude"] != nil {
+				l.errorf(in.Pos, "input %s: a current whose amplitude changes with t cannot be expressed on %s yet", in.Name, prof.Name)
+			}
 		}
 		for _, w := range p.Wtas {
 			l.errorf(w.Pos, "wta on %s cannot be expressed on %s yet", w.Pop.Name, prof.Name)

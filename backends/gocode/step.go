@@ -28,13 +28,18 @@ func (g *gen) rateLit(r runtime.Rate) string {
 	case r.PerSource != nil:
 		return "rt.Rate{PerSource: " + floats(r.PerSource) + "}"
 	case r.Expr != nil:
-		ops := make([]string, len(r.Expr))
-		for i, op := range r.Expr {
-			ops[i] = fmt.Sprintf("{Code: rt.RateCode(%d), K: %s, Fn: %s}", op.Code, g.litStr(op.K), quote(op.Fn))
-		}
-		return fmt.Sprintf("rt.Rate{PerI: %t, Expr: []rt.RateOp{%s}}", r.PerI, strings.Join(ops, ", "))
+		return fmt.Sprintf("rt.Rate{PerI: %t, Expr: %s}", r.PerI, g.exprLit(r.Expr))
 	}
 	return ""
+}
+
+// exprLit is the Go literal of a postfix expression of t (and i).
+func (g *gen) exprLit(expr []runtime.RateOp) string {
+	ops := make([]string, len(expr))
+	for i, op := range expr {
+		ops[i] = fmt.Sprintf("{Code: rt.RateCode(%d), K: %s, Fn: %s}", op.Code, g.litStr(op.K), quote(op.Fn))
+	}
+	return "[]rt.RateOp{" + strings.Join(ops, ", ") + "}"
 }
 
 // inputFields writes the spike sources and current steps.
@@ -120,9 +125,19 @@ func (g *gen) inputFields() error {
 		g.funcs.line("// current inputs")
 		g.funcs.line("var (")
 		for _, c := range g.conts {
-			g.funcs.line("cur%d = rt.CurrentStep{Amplitude: %s, Start: %s, Stop: %s} // %s", c.k,
-				g.litStr(c.in.Num["amplitude"]), g.litStr(c.in.Num["start"]), g.litStr(c.in.Num["stop"]), comment(c.in.Name))
-			g.runSet(c.in.Name+".amplitude", c.dim, false, c.in.Num["amplitude"], fmt.Sprintf("cur%d.Amplitude", c.k))
+			cur, err := plan.InputCurrent(c.in)
+			if err != nil {
+				return err
+			}
+			expr := ""
+			if cur.Expr != nil { // an amplitude of t
+				expr = ", Expr: " + g.exprLit(cur.Expr)
+			}
+			g.funcs.line("cur%d = rt.CurrentStep{Amplitude: %s, Start: %s, Stop: %s%s} // %s", c.k,
+				g.litStr(cur.Amplitude), g.litStr(cur.Start), g.litStr(cur.Stop), expr, comment(c.in.Name))
+			if cur.Expr == nil {
+				g.runSet(c.in.Name+".amplitude", c.dim, false, cur.Amplitude, fmt.Sprintf("cur%d.Amplitude", c.k))
+			}
 			g.runSet(c.in.Name+".start", second, true, c.in.Num["start"], fmt.Sprintf("cur%d.Start", c.k))
 			if c.in.Num["stop"] != 0 { // 0: to the end of the run
 				g.runSet(c.in.Name+".stop", second, true, c.in.Num["stop"], fmt.Sprintf("cur%d.Stop", c.k))
