@@ -32,12 +32,13 @@ type callSig struct {
 }
 
 var inputSigs = map[string]callSig{
-	"poisson":      {[]argSpec{{"n", "int", true, true}, {"rate", "ratefn", true, false}}, "poisson(n, rate = 15 Hz)"},
-	"spikes":       {[]argSpec{{"file", "string", true, true}, {"n", "int", false, false}}, `spikes("file.csv", n = 100)`},
-	"spike_times":  {[]argSpec{{"n", "int", true, true}, {"times", "timelist", true, false}, {"indices", "intlist", false, false}, {"period", "time", false, false}}, "spike_times(10, times = [1 ms, 26 ms], period = 75 ms)"},
-	"current_step": {[]argSpec{{"amplitude", "signal", true, false}, {"start", "time0", false, false}, {"stop", "time", false, false}}, "current_step(amplitude = 200 pA, start = 10 ms, stop = 100 ms) -> E : I_ext"},
-	"patterns":     {[]argSpec{{"n", "int", true, true}, {"active", "count", true, false}}, "patterns(1000, active = 40)"},
-	"dataset":      {[]argSpec{{"file", "string", true, true}, {"present", "time", true, false}, {"rest", "time0", false, false}, {"rate", "rate", false, false}, {"n", "int", false, false}}, `dataset("digits.csv", present = 350 ms, rest = 150 ms, rate = 63.75 Hz)`},
+	"poisson":       {[]argSpec{{"n", "int", true, true}, {"rate", "ratefn", true, false}}, "poisson(n, rate = 15 Hz)"},
+	"poisson_group": {[]argSpec{{"n", "int", true, true}, {"rate", "rate", true, false}}, "poisson_group(n, rate = 15 Hz)"},
+	"spikes":        {[]argSpec{{"file", "string", true, true}, {"n", "int", false, false}}, `spikes("file.csv", n = 100)`},
+	"spike_times":   {[]argSpec{{"n", "int", true, true}, {"times", "timelist", true, false}, {"indices", "intlist", false, false}, {"period", "time", false, false}}, "spike_times(10, times = [1 ms, 26 ms], period = 75 ms)"},
+	"current_step":  {[]argSpec{{"amplitude", "signal", true, false}, {"start", "time0", false, false}, {"stop", "time", false, false}}, "current_step(amplitude = 200 pA, start = 10 ms, stop = 100 ms) -> E : I_ext"},
+	"patterns":      {[]argSpec{{"n", "int", true, true}, {"active", "count", true, false}}, "patterns(1000, active = 40)"},
+	"dataset":       {[]argSpec{{"file", "string", true, true}, {"present", "time", true, false}, {"rest", "time0", false, false}, {"rate", "rate", false, false}, {"n", "int", false, false}}, `dataset("digits.csv", present = 350 ms, rest = 150 ms, rate = 63.75 Hz)`},
 }
 
 var connectorSigs = map[string]callSig{
@@ -501,7 +502,7 @@ func (c *checker) input(ni *NetInfo, d *InputDecl) {
 		if m := DidYouMean(name, mapKeys(inputSigs)); m != "" {
 			d.Hint = fmt.Sprintf("did you mean %s?", m)
 		} else {
-			d.Hint = "inputs: poisson, spikes, spike_times, patterns, current_step, dataset"
+			d.Hint = "inputs: poisson, poisson_group, spikes, spike_times, patterns, current_step, dataset"
 		}
 		return
 	}
@@ -534,6 +535,13 @@ func (c *checker) input(ni *NetInfo, d *InputDecl) {
 	if a := args["rate"]; a != nil && name == "poisson" {
 		if l, ok := a.Value.(*ListExpr); ok && p.Size > 0 && len(l.Elems) != p.Size {
 			c.errorf(l, "%d rates for %d sources; give one rate per source", len(l.Elems), p.Size)
+		}
+	}
+	if r, ok := vals["rate"]; ok && name == "poisson_group" {
+		// Brian2's PoissonGroup: at most one spike per step, p = min(1, rate·dt)
+		if dt := netDt(ni); r*dt > 1 {
+			c.warnf(args["rate"].Value, "poisson_group rate %g Hz is more than one spike per step at dt = %g ms: each source fires every step, %g Hz", r, dt*1e3, 1/dt).Hint =
+				"poisson(n, rate = ...) emits a Poisson count per step and keeps the rate; or a smaller dt"
 		}
 	}
 	if r, ok := vals["rate"]; ok && name == "dataset" {

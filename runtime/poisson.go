@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 )
 
@@ -457,4 +458,19 @@ func LoadRates(path string, n int) (Rate, error) {
 		r.Cols = cols - 1
 	}
 	return r, nil
+}
+
+// AtMostOnce returns src with each source listed at most once a step.
+func AtMostOnce(src Source) Source { return &onceSource{src: src} }
+
+type onceSource struct {
+	src Source
+	buf []int32
+}
+
+func (o *onceSource) Size() int { return o.src.Size() }
+
+func (o *onceSource) Step(n int) []int32 {
+	o.buf = append(o.buf[:0], o.src.Step(n)...)
+	return slices.Compact(o.buf) // ascending: repeats are adjacent
 }

@@ -335,7 +335,7 @@ func (g *gen) program() error {
 			continue
 		}
 		switch in.Kind {
-		case "poisson", "spikes", "spike_times", "dataset", "patterns":
+		case "poisson", "poisson_group", "spikes", "spike_times", "dataset", "patterns":
 		default:
 			return fmt.Errorf("input %s: unknown input kind %s", in.Name, in.Kind)
 		}

@@ -74,6 +74,10 @@ func (g *gen) inputFields() error {
 			b.line("return nil, fmt.Errorf(%s, err)", wrap)
 			b.line("}")
 			b.line("s.in%d = src", k)
+		case "poisson_group":
+			rate := fmt.Sprintf("setIn%dRate", k)
+			g.runSet(in.Name+".rate", hertz, true, in.Num["rate"], rate)
+			b.line("s.in%d = rt.NewPoisson(%d, %s, dt, %s)", k, in.Size, rate, stream)
 		case "spikes":
 			b.line("src, err := rt.LoadSpikeFile(inputPath(%s), %d, dt)", quote(in.Str["file"]), in.Size)
 			b.line("if err != nil {")

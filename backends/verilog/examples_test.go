@@ -32,21 +32,22 @@ var exampleProfiles = map[string]string{
 // exampleRefusals: the examples q16 refuses and the feature their first
 // error names.
 var exampleRefusals = map[string]string{
-	"adex_patterns":      "exp of a state variable",
-	"ahmad_hawkins2016":  "dendrite",
-	"davies2023":         "division by Wmin",
-	"dendrites":          "dendrite",
-	"feast":              "sqrt of a state variable",
-	"fi_curve":           "neuron index i",
-	"izhikevich2003":     "white noise",
-	"ou_noise":           "white noise",
-	"potjans2014_scaled": "draws a delay per synapse",
-	"tempotron":          "floor of a state variable",
-	"ultralif":           "sigmoid of a state variable",
-	"hao2018":            "plastic synapse GatedSymSTDP",
-	"hodgkin_huxley":     "rising threshold",
-	"plasticity_rules":   "plastic synapse MultSTDP",
-	"tsodyks_markram":    "plastic synapse TsodyksMarkram",
+	"adex_patterns":         "exp of a state variable",
+	"ahmad_hawkins2016":     "dendrite",
+	"davies2023":            "division by Wmin",
+	"dendrites":             "dendrite",
+	"feast":                 "sqrt of a state variable",
+	"fi_curve":              "neuron index i",
+	"izhikevich2003":        "white noise",
+	"ou_noise":              "white noise",
+	"potjans2014_scaled":    "draws a delay per synapse",
+	"tempotron":             "floor of a state variable",
+	"ultralif":              "sigmoid of a state variable",
+	"hao2018":               "plastic synapse GatedSymSTDP",
+	"hodgkin_huxley":        "rising threshold",
+	"inhomogeneous_poisson": "spikes per source and step",
+	"plasticity_rules":      "plastic synapse MultSTDP",
+	"tsodyks_markram":       "plastic synapse TsodyksMarkram",
 }
 
 func exampleFiles(t *testing.T) []string {
