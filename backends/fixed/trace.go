@@ -62,14 +62,9 @@ func RunTrace(p *ir.Program, q *iir.Program, o Options) (*iir.Trace, error) {
 		for k, in := range s.inputs {
 			sp := slices.Clone(in.spikes)
 			for j := 1; j < len(sp); j++ {
-				if sp[j] < sp[j-1] {
-					return nil, fmt.Errorf("input %s: the spikes of step %d are not in ascending order", in.nm, s.n)
+				if sp[j] <= sp[j-1] {
+					return nil, fmt.Errorf("input %s: the spikes of step %d are not in ascending order without repeats", in.nm, s.n)
 				}
-			}
-			// a poisson source may spike several times a step (each a list
-			// entry), but the hardware's spike list of an input holds n
-			if len(sp) > in.size() {
-				return nil, fmt.Errorf("input %s: %d spikes in step %d, more than its %d sources: the spike list of the hardware holds one a source a step on average; use a smaller dt or a lower rate", in.nm, len(sp), s.n, in.size())
 			}
 			tr.Inputs[k].Spikes = append(tr.Inputs[k].Spikes, sp)
 		}
