@@ -236,3 +236,31 @@ func TestLoadRatesErrors(t *testing.T) {
 		t.Error("a negative per-source rate is accepted")
 	}
 }
+
+// BenchmarkPoissonCounts: one step of 1000 count sources. "15Hz" is the
+// Song 2000 input (the lattice of static low rates: work per spike, to
+// compare with BenchmarkPoissonStep's one-a-step lattice); "1280Hz" a
+// Potjans–Diesmann background drive per neuron (λ = 0.128, still the
+// lattice); "20kHz" two a step (a draw per source and step); "sine" a
+// rate of t (a draw per source and step, the expression once a step).
+func BenchmarkPoissonCounts(b *testing.B) {
+	sine := []RateOp{{Code: RConst, K: 100}, {Code: RConst, K: 80}, {Code: RConst, K: 2 * math.Pi}, {Code: RTime},
+		{Code: RBinary, Fn: "*"}, {Code: RConst, K: 0.1}, {Code: RBinary, Fn: "/"}, {Code: RCall, K: 1, Fn: "sin"},
+		{Code: RBinary, Fn: "*"}, {Code: RBinary, Fn: "+"}}
+	for _, c := range []struct {
+		name string
+		r    Rate
+	}{{"15Hz", Rate{Hz: 15}}, {"1280Hz", Rate{Hz: 1280}}, {"20kHz", Rate{Hz: 20000}}, {"sine", Rate{Expr: sine}}} {
+		b.Run(c.name, func(b *testing.B) {
+			src, err := NewPoissonCounts(1000, c.r, 1e-4, NewStream(1), DrawKey(1, "input P"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			s := 0
+			for b.Loop() {
+				src.Step(s)
+				s++
+			}
+		})
+	}
+}
