@@ -134,3 +134,22 @@ func TestCSVHeaderWithBOM(t *testing.T) {
 		t.Fatal("no source")
 	}
 }
+
+// TestRateFileChecked: a poisson rate read from a file that does not exist
+// is a positioned error at check time (the file name's string), as other
+// data files are; an existing one checks clean.
+func TestRateFileChecked(t *testing.T) {
+	dir := t.TempDir()
+	src := "network N {\n    input P = poisson(2, rate = file(\"rates.csv\"))\n}\n"
+	path := filepath.Join(dir, "m.snn")
+	_, diags := snnc.CheckModel(path, snnc.Options{Source: []byte(src), DataDir: dir})
+	if len(diags) != 1 || diags[0].Pos.Line != 2 || diags[0].Pos.Col != 38 || !strings.Contains(diags[0].Msg, "cannot read") {
+		t.Fatalf("want one error at 2:38 naming the missing file, got %v", diags)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "rates.csv"), []byte("5\n10\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, diags = snnc.CheckModel(path, snnc.Options{Source: []byte(src), DataDir: dir}); len(diags) != 0 {
+		t.Fatalf("an existing rate file: %v", diags)
+	}
+}

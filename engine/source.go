@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 
 	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/plan"
 	"github.com/snnc/snnc/runtime"
 )
 
@@ -21,6 +22,12 @@ func NewSource(in *ir.Input, seed uint64, dt float64, base string) (runtime.Sour
 	}
 	switch in.Kind {
 	case "poisson":
+		rate, err := plan.InputRate(in)
+		if err != nil {
+			return nil, err
+		}
+		return runtime.NewPoissonInput(in.Name, in.Size, rate, seed, dt, path)
+	case "poisson_group":
 		return runtime.NewPoisson(in.Size, in.Num["rate"], dt, stream), nil
 	case "spikes":
 		return runtime.LoadSpikeFile(path(in.Str["file"]), in.Size, dt)
@@ -40,4 +47,18 @@ func NewSource(in *ir.Input, seed uint64, dt float64, base string) (runtime.Sour
 		return runtime.NewPatterns(in.Size, int(in.Num["active"]), stream)
 	}
 	return nil, fmt.Errorf("unknown input kind %s", in.Kind)
+}
+
+// NewIntegerSource is NewSource for the integer targets (the fixed-point
+// simulator and the Verilog it is co-simulated with), whose range proofs
+// count one event per synapse a step: a poisson source there spikes once
+// in each step the float run gives it a count ≥ 1 (the same steps), a rate
+// of (1 - e^-λ)/dt for λ = rate·dt, about λ/2 below the float run's
+// (quantize refuses λ > 1).
+func NewIntegerSource(in *ir.Input, seed uint64, dt float64, base string) (runtime.Source, error) {
+	src, err := NewSource(in, seed, dt, base)
+	if err != nil || in.Kind != "poisson" {
+		return src, err
+	}
+	return runtime.AtMostOnce(src), nil
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/snnc/snnc/lang/units"
+	"github.com/snnc/snnc/runtime"
 )
 
 // Expr is an IR expression. Every expression knows its dimension; boolean
@@ -155,14 +156,9 @@ func NewCall(fn string, args ...Expr) *Call {
 // IsRandom reports whether a built-in draws random numbers.
 func IsRandom(fn string) bool { return fn == "uniform" || fn == "normal" || fn == "rand" }
 
-// funcs1 are the built-ins of one argument.
-var funcs1 = map[string]func(float64) float64{"exp": math.Exp, "log": math.Log, "sqrt": math.Sqrt, "abs": math.Abs,
-	"sin": math.Sin, "cos": math.Cos, "tanh": math.Tanh, "sigmoid": func(x float64) float64 { return 1 / (1 + math.Exp(-x)) },
-	"floor": math.Floor, "ceil": math.Ceil, "round": math.Round}
-
 // Func1 is the built-in fn of one argument (nil if fn takes another
 // number), for executors that resolve a call once: Eval1's definition.
-func Func1(fn string) func(float64) float64 { return funcs1[fn] }
+func Func1(fn string) func(float64) float64 { return runtime.Builtin1(fn) }
 
 // Func2 is fn applied to two arguments (pow, and min and max of two), as
 // Eval1 computes it; nil for any other fn.
@@ -181,28 +177,7 @@ func Func2(fn string) func(x, y float64) float64 {
 // Eval1 applies a deterministic built-in to constant arguments; used by
 // constant folding. ok is false for random draws.
 func Eval1(fn string, a []float64) (float64, bool) {
-	if f := funcs1[fn]; f != nil {
-		return f(a[0]), true
-	}
-	switch fn {
-	case "pow":
-		return math.Pow(a[0], a[1]), true
-	case "min":
-		m := a[0]
-		for _, v := range a[1:] {
-			m = math.Min(m, v)
-		}
-		return m, true
-	case "max":
-		m := a[0]
-		for _, v := range a[1:] {
-			m = math.Max(m, v)
-		}
-		return m, true
-	case "clip":
-		return math.Min(math.Max(a[0], a[1]), a[2]), true
-	}
-	return 0, false
+	return runtime.Builtin(fn, a)
 }
 
 // Walk calls f for e and every sub-expression, parents first; f returning

@@ -291,8 +291,9 @@ type Input struct {
 	Num    map[string]float64
 	Str    map[string]string
 	Lists  map[string][]float64
-	Target *Population // current inputs
-	View   *View       // current inputs on a view of Target (nil: all of it)
+	Exprs  map[string]Expr // arguments that are not constants: a rate of t and of the source index i
+	Target *Population     // current inputs
+	View   *View           // current inputs on a view of Target (nil: all of it)
 	Port   string
 	Pos    lang.Span
 }

@@ -223,13 +223,31 @@ func (b *builder) input(d *lang.InputDecl, pi *lang.PopInfo) *Input {
 				vals[i], _ = lang.ConstValue(el)
 			}
 			in.Lists[name] = vals
-		default:
-			if v, ok := lang.ConstValue(x); ok {
-				in.Num[name] = v
+		case *lang.CallExpr:
+			if lit, ok := x.Args[0].Value.(*lang.StringLit); ok && x.Fun.Name == "file" && len(x.Args) == 1 {
+				in.Str[name] = lit.Value // rate = file("rates.csv")
+				continue
 			}
+			b.inputExpr(in, name, x)
+		default:
+			b.inputExpr(in, name, x)
 		}
 	}
 	return in
+}
+
+// inputExpr stores a constant argument in Num, another (a rate of t and of
+// the source index i) in Exprs.
+func (b *builder) inputExpr(in *Input, name string, x lang.Expr) {
+	if v, ok := lang.ConstValue(x); ok {
+		in.Num[name] = v
+		return
+	}
+	l := &lower{b: b, m: &Model{}, byName: map[string]*Var{}, size: in.Size}
+	if in.Exprs == nil {
+		in.Exprs = map[string]Expr{}
+	}
+	in.Exprs[name] = l.expr(x)
 }
 
 func (b *builder) projection(pi *lang.ProjInfo, pre Node, post *Population, node func(string) Node) *Projection {

@@ -317,6 +317,9 @@ func (pr *printer) network(p *Program) {
 			}
 			args = append(args, fmt.Sprintf("%s = [%s]", k, strings.Join(vals, ", ")))
 		}
+		for _, k := range sortedKeys(in.Exprs) {
+			args = append(args, fmt.Sprintf("%s = %s", k, ExprString(in.Exprs[k])))
+		}
 		s := fmt.Sprintf("input %s = %s(%s) size %d", in.Name, in.Kind, strings.Join(args, ", "), in.Size)
 		if in.Target != nil {
 			s += fmt.Sprintf(" -> %s : %s", in.Target.Name+in.View.String(), in.Port)

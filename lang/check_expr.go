@@ -680,11 +680,11 @@ func (e *env) sameArgs(x *CallExpr, args []Type) Type {
 // network-level callables, named so that using one in an expression gets a
 // useful message.
 var netCallables = map[string]string{
-	"poisson": "an input", "spikes": "an input", "spike_times": "an input", "current_step": "an input",
+	"poisson": "an input", "poisson_group": "an input", "spikes": "an input", "spike_times": "an input", "current_step": "an input",
 	"dataset": "an input", "patterns": "an input", "all_to_all": "a connector", "one_to_one": "a connector",
 	"fan_in": "a connector", "fan_out": "a connector",
 	"fixed_total_number": "a connector",
-	"gaussian":           "a connector", "from_file": "a connector", "weights": "a recording", "spikes_of": "a recording",
+	"gaussian":           "a connector", "from_file": "a connector", "file": "a rate file", "weights": "a recording", "spikes_of": "a recording",
 }
 
 func (e *env) call(x *CallExpr) Type {

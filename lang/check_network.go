@@ -32,12 +32,13 @@ type callSig struct {
 }
 
 var inputSigs = map[string]callSig{
-	"poisson":      {[]argSpec{{"n", "int", true, true}, {"rate", "rate", true, false}}, "poisson(n, rate = 15 Hz)"},
-	"spikes":       {[]argSpec{{"file", "string", true, true}, {"n", "int", false, false}}, `spikes("file.csv", n = 100)`},
-	"spike_times":  {[]argSpec{{"n", "int", true, true}, {"times", "timelist", true, false}, {"indices", "intlist", false, false}, {"period", "time", false, false}}, "spike_times(10, times = [1 ms, 26 ms], period = 75 ms)"},
-	"current_step": {[]argSpec{{"amplitude", "number", true, false}, {"start", "time0", false, false}, {"stop", "time", false, false}}, "current_step(amplitude = 200 pA, start = 10 ms, stop = 100 ms) -> E : I_ext"},
-	"patterns":     {[]argSpec{{"n", "int", true, true}, {"active", "count", true, false}}, "patterns(1000, active = 40)"},
-	"dataset":      {[]argSpec{{"file", "string", true, true}, {"present", "time", true, false}, {"rest", "time0", false, false}, {"rate", "rate", false, false}, {"n", "int", false, false}}, `dataset("digits.csv", present = 350 ms, rest = 150 ms, rate = 63.75 Hz)`},
+	"poisson":       {[]argSpec{{"n", "int", true, true}, {"rate", "ratefn", true, false}}, "poisson(n, rate = 15 Hz)"},
+	"poisson_group": {[]argSpec{{"n", "int", true, true}, {"rate", "rate", true, false}}, "poisson_group(n, rate = 15 Hz)"},
+	"spikes":        {[]argSpec{{"file", "string", true, true}, {"n", "int", false, false}}, `spikes("file.csv", n = 100)`},
+	"spike_times":   {[]argSpec{{"n", "int", true, true}, {"times", "timelist", true, false}, {"indices", "intlist", false, false}, {"period", "time", false, false}}, "spike_times(10, times = [1 ms, 26 ms], period = 75 ms)"},
+	"current_step":  {[]argSpec{{"amplitude", "signal", true, false}, {"start", "time0", false, false}, {"stop", "time", false, false}}, "current_step(amplitude = 200 pA, start = 10 ms, stop = 100 ms) -> E : I_ext"},
+	"patterns":      {[]argSpec{{"n", "int", true, true}, {"active", "count", true, false}}, "patterns(1000, active = 40)"},
+	"dataset":       {[]argSpec{{"file", "string", true, true}, {"present", "time", true, false}, {"rest", "time0", false, false}, {"rate", "rate", false, false}, {"n", "int", false, false}}, `dataset("digits.csv", present = 350 ms, rest = 150 ms, rate = 63.75 Hz)`},
 }
 
 var connectorSigs = map[string]callSig{
@@ -113,8 +114,64 @@ func (c *checker) checkSig(e *env, call *CallExpr, sig callSig) (map[string]*Arg
 	return byName, vals
 }
 
+// checkRate checks a Poisson rate: a constant, a list of one rate per
+// source, file("rates.csv"), or an expression of t and of the source index
+// i (and the size N). ok only for a constant.
+func (c *checker) checkRate(x Expr) (float64, bool) {
+	switch x := x.(type) {
+	case *CallExpr:
+		if x.Fun.Name == "file" {
+			if len(x.Args) != 1 || x.Args[0].Name != nil {
+				c.errorf(x, "file takes one file name: file(\"rates.csv\")")
+				return 0, false
+			}
+			lit, ok := x.Args[0].Value.(*StringLit)
+			if !ok {
+				c.errorf(x.Args[0], "argument rate: file(...) takes a file name in quotes")
+				return 0, false
+			}
+			c.prog.Exprs[x] = Type{Kind: String}
+			if !slices.Contains(c.prog.DataFiles, lit) {
+				c.prog.DataFiles = append(c.prog.DataFiles, lit)
+			}
+			return 0, false
+		}
+	case *ListExpr:
+		e := &env{c: c, noTime: true}
+		for _, el := range x.Elems {
+			t := e.expr(el)
+			if t.Kind == Invalid || !c.expect(el, t, hertzT, "a rate") {
+				continue
+			}
+			if v, ok := constValue(el); ok && v < 0 {
+				c.errorf(el, "rates must not be negative")
+			}
+		}
+		c.prog.Exprs[x] = Type{Kind: List, Dim: hertzT.Dim}
+		return 0, false
+	}
+	e := &env{c: c, perNeuron: true, noRandom: "in an input's rate (a rate may depend on t and the source index i)"}
+	t := e.expr(x)
+	if t.Kind == Invalid || !c.expect(x, t, hertzT, "argument rate") {
+		return 0, false
+	}
+	v, ok := constValue(x)
+	if ok && v < 0 {
+		c.errorf(x, "argument rate must not be negative")
+		return v, false
+	}
+	return v, ok
+}
+
 // checkArg checks one argument against its wanted kind and range.
 func (c *checker) checkArg(e *env, x Expr, sp *argSpec) (float64, bool) {
+	if sp.want == "ratefn" {
+		return c.checkRate(x)
+	}
+	if sp.want == "signal" { // a current's amplitude: a number or an expression of t (a ramp, a sine)
+		e = &env{c: c, noRandom: "in a current's amplitude (it may depend on t)"}
+		sp = &argSpec{name: sp.name, want: "number"}
+	}
 	t := e.expr(x)
 	if t.Kind == Invalid {
 		return 0, false
@@ -445,7 +502,7 @@ func (c *checker) input(ni *NetInfo, d *InputDecl) {
 		if m := DidYouMean(name, mapKeys(inputSigs)); m != "" {
 			d.Hint = fmt.Sprintf("did you mean %s?", m)
 		} else {
-			d.Hint = "inputs: poisson, spikes, spike_times, patterns, current_step, dataset"
+			d.Hint = "inputs: poisson, poisson_group, spikes, spike_times, patterns, current_step, dataset"
 		}
 		return
 	}
@@ -475,11 +532,23 @@ func (c *checker) input(ni *NetInfo, d *InputDecl) {
 	if name == "spike_times" && args["times"] != nil {
 		c.spikeTimesOncePerStep(ni, args)
 	}
-	if r, ok := vals["rate"]; ok && name == "poisson" {
-		// a source emits at most one spike per step: p = min(1, rate·dt)
+	if a := args["rate"]; a != nil && name == "poisson" {
+		if l, ok := a.Value.(*ListExpr); ok && p.Size > 0 && len(l.Elems) != p.Size {
+			c.errorf(l, "%d rates for %d sources; give one rate per source", len(l.Elems), p.Size)
+		}
+	}
+	if r, ok := vals["rate"]; ok && name == "poisson_group" {
+		// Brian2's PoissonGroup: at most one spike per step, p = min(1, rate·dt)
 		if dt := netDt(ni); r*dt > 1 {
-			c.warnf(args["rate"].Value, "poisson rate %g Hz is more than one spike per step at dt = %g ms: each source fires every step, %g Hz", r, dt*1e3, 1/dt).Hint =
-				fmt.Sprintf("a smaller dt, or %d sources at %g Hz each onto the same targets", int(math.Ceil(r*dt)), r/math.Ceil(r*dt))
+			c.warnf(args["rate"].Value, "poisson_group rate %g Hz is more than one spike per step at dt = %g ms: each source fires every step, %g Hz", r, dt*1e3, 1/dt).Hint =
+				"poisson(n, rate = ...) emits a Poisson count per step and keeps the rate; or a smaller dt"
+		}
+	}
+	if r, ok := vals["rate"]; ok && name == "dataset" {
+		// a data set's sources emit at most one spike per step: p = min(1, x·rate·dt)
+		if dt := netDt(ni); r*dt > 1 {
+			c.warnf(args["rate"].Value, "dataset rate %g Hz is more than one spike per step at dt = %g ms: a source of value 1 fires every step, %g Hz", r, dt*1e3, 1/dt).Hint =
+				fmt.Sprintf("a smaller dt, or a rate of at most %g Hz", 1/dt)
 		}
 	}
 	if k, ok := vals["active"]; ok && p.Size > 0 && k > float64(p.Size) {

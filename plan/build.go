@@ -68,6 +68,13 @@ func Build(prog *ir.Program, o Options) (*Plan, error) {
 		if in.Target != nil {
 			pi.Target = in.Target.Name
 		}
+		if in.Kind == "poisson" {
+			r, err := InputRate(in)
+			if err != nil {
+				return nil, err
+			}
+			pi.Rate = &r
+		}
 		b.p.Inputs = append(b.p.Inputs, pi)
 	}
 	for _, ip := range prog.Projs {

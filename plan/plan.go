@@ -20,7 +20,10 @@
 // executors are tested against; Print and JSON show it (`snnc ir --plan`).
 package plan
 
-import "github.com/snnc/snnc/ir"
+import (
+	"github.com/snnc/snnc/ir"
+	"github.com/snnc/snnc/runtime"
+)
 
 // Plan is how one run of one network executes.
 type Plan struct {
@@ -135,6 +138,8 @@ type Input struct {
 	N      int    `json:"n"`                // 0: known only at run time
 	Target string `json:"target,omitempty"` // current inputs: the population
 	Port   string `json:"port,omitempty"`
+	// Rate: a poisson input's rate (InputRate), its form printed
+	Rate *runtime.Rate `json:"-"`
 }
 
 // Storage is how a projection's connectivity is held.

@@ -58,6 +58,9 @@ func Print(w io.Writer, p *Plan) {
 			if in.Target != "" {
 				pf(", into %s.%s", in.Target, in.Port)
 			}
+			if r := in.Rate; r != nil {
+				pf(", %s", rateForm(r))
+			}
 			pf("\n")
 		}
 	}

@@ -70,6 +70,16 @@ func Lower(p *ir.Program, prof *iir.Profile) (*iir.Program, lang.Diagnostics) {
 			if in.View != nil {
 				l.errorf(in.Pos, "input %s drives a population view, which cannot be expressed on %s yet", in.Name, prof.Name)
 			}
+			if lam := in.Num["rate"] * p.Schedule.Dt; in.Kind == "poisson" && lam > 1 {
+				// the range proofs count one event per synapse a step: a source spikes
+				// there once in each step of count ≥ 1 (engine.NewIntegerSource), a
+				// rate (1 - e^-λ)/dt, λ/2 below at small λ, saturating above 1/dt
+				l.errorf(in.Pos, "input %s: %g spikes per source and step on average (rate·dt); on %s a poisson source spikes at most once a step", in.Name, lam, prof.Name).Hint =
+					"a smaller dt, or more sources at a lower rate onto the same targets"
+			}
+			if in.Kind == "current_step" && in.Exprs["amplitude"] != nil {
+				l.errorf(in.Pos, "input %s: a current whose amplitude changes with t cannot be expressed on %s yet", in.Name, prof.Name)
+			}
 		}
 		for _, w := range p.Wtas {
 			l.errorf(w.Pos, "wta on %s cannot be expressed on %s yet", w.Pop.Name, prof.Name)

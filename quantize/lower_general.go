@@ -232,7 +232,7 @@ func poissonLoad(m *ir.Model, x *ir.Var, prjs []*ir.Projection) float64 {
 	load := 0.0
 	for _, prj := range prjs {
 		in := prj.Pre.Input
-		if tau == 0 || in == nil || in.Kind != "poisson" {
+		if tau == 0 || in == nil || in.Kind != "poisson" && in.Kind != "poisson_group" {
 			continue
 		}
 		w, _ := weightBound(weightOf(prj))

@@ -58,13 +58,20 @@ func StepsWarning(steps int, dt float64) string {
 // InputBytes estimates what a spike input allocates, as EstimateSynapses
 // does for connectivity, so that a run refuses an input that cannot fit
 // before creating it (package estimate): a poisson source buffers a step's spikes
-// (n·min(1, rate·dt) expected, 4 bytes each); patterns keep a mark per
+// (n·rate·dt expected, 4 bytes each: a source may spike several times a step;
+// a rate that is not a constant counts as 0 here); patterns keep a mark per
 // source, a permutation when more than half are active, and the active
 // indices. Inputs read from files are bounded by their files (0 here).
 func InputBytes(kind string, n int, active, rate, dt float64) float64 {
 	switch kind {
-	case "poisson":
+	case "poisson_group":
 		p := math.Min(1, rate*dt)
+		if !(p > 0) {
+			return 0
+		}
+		return 4 * float64(n) * p
+	case "poisson":
+		p := rate * dt
 		if !(p > 0) {
 			return 0
 		}

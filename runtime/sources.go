@@ -439,14 +439,26 @@ func (d *dataset) Sample(n int) int {
 
 // CurrentStep is a current injected on a continuous port: Amplitude during
 // [Start, Stop), times in seconds; Stop 0 means until the end of the run.
-type CurrentStep struct{ Amplitude, Start, Stop float64 }
+// With Expr set, the amplitude is that expression of t (a ramp, a sine),
+// evaluated at each step.
+type CurrentStep struct {
+	Amplitude, Start, Stop float64
+	Expr                   []RateOp
+}
 
 // At returns the current at time t (s).
 func (c CurrentStep) At(t float64) float64 {
 	if t >= c.Start && (c.Stop == 0 || t < c.Stop) {
-		return c.Amplitude
+		return c.amplitude(t)
 	}
 	return 0
+}
+
+func (c CurrentStep) amplitude(t float64) float64 {
+	if c.Expr != nil {
+		return EvalRate(c.Expr, t, 0)
+	}
+	return c.Amplitude
 }
 
 // AtStep returns the current at step n, with Start and Stop rounded to
@@ -459,5 +471,5 @@ func (c CurrentStep) AtStep(n int, dt float64) float64 {
 	if c.Stop != 0 && int64(n) >= int64(math.Round(c.Stop/dt)) {
 		return 0
 	}
-	return c.Amplitude
+	return c.amplitude(float64(n) * dt)
 }

@@ -173,7 +173,7 @@ func build(p *ir.Program, q *iir.Program, o Options) (*sim, error) {
 				amp: amp, vals: pp.vals[pp.index[x]]})
 			continue
 		}
-		src, err := engine.NewSource(in, s.seed, s.dt, o.BaseDir)
+		src, err := engine.NewIntegerSource(in, s.seed, s.dt, o.BaseDir)
 		if err != nil {
 			return nil, fmt.Errorf("input %s: %w", in.Name, err)
 		}

@@ -117,7 +117,7 @@ run Net for 100 ms
 	many := `network Net {
     dt = 0.1 ms
     seed = 2
-    input P = poisson(200, rate = 20 Hz)
+    input P = poisson_group(200, rate = 20 Hz)  # one spike a step at most on both targets: the same inputs
     population N = CondLIF[4]
     project p = P -> N : exc using Rule { connect = all_to_all  weight = 2 nS  w = uniform(0, 1)  dA_post = -0.0105 }
     record spikes(N)

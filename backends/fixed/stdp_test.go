@@ -172,7 +172,7 @@ import "std/plasticity"
 network Net {
     dt = 0.1 ms
     seed = 2
-    input In = poisson(10, rate = 50 Hz)
+    input In = poisson_group(10, rate = 50 Hz)  # one spike a step at most on both targets: the same inputs
     population P = LIF[4]
     project plastic = In -> P : exc using PairSTDP { connect = bernoulli(0.5)  weight = 4 mV  w = 0.5 }
     record weights(plastic)

@@ -335,7 +335,7 @@ func (g *gen) program() error {
 			continue
 		}
 		switch in.Kind {
-		case "poisson", "spikes", "spike_times", "dataset", "patterns":
+		case "poisson", "poisson_group", "spikes", "spike_times", "dataset", "patterns":
 		default:
 			return fmt.Errorf("input %s: unknown input kind %s", in.Name, in.Kind)
 		}
@@ -343,7 +343,9 @@ func (g *gen) program() error {
 		g.inputs = append(g.inputs, ig)
 		g.nodes[in.Name] = node{in: ig}
 	}
-	g.inputFields()
+	if err := g.inputFields(); err != nil {
+		return err
+	}
 	for k, ip := range p.Projs {
 		pr, err := g.newProj(k, ip)
 		if err != nil {

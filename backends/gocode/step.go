@@ -8,10 +8,42 @@ import (
 	"github.com/snnc/snnc/estimate"
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/lang/units"
+	"github.com/snnc/snnc/plan"
+	"github.com/snnc/snnc/runtime"
 )
 
+// rateLit is the Go literal of a poisson rate that is not a constant ("":
+// a constant, r.Hz).
+func (g *gen) rateLit(r runtime.Rate) string {
+	floats := func(xs []float64) string {
+		s := make([]string, len(xs))
+		for i, x := range xs {
+			s[i] = g.litStr(x)
+		}
+		return "[]float64{" + strings.Join(s, ", ") + "}"
+	}
+	switch {
+	case r.File != "":
+		return "rt.Rate{File: " + quote(r.File) + "}"
+	case r.PerSource != nil:
+		return "rt.Rate{PerSource: " + floats(r.PerSource) + "}"
+	case r.Expr != nil:
+		return fmt.Sprintf("rt.Rate{PerI: %t, Expr: %s}", r.PerI, g.exprLit(r.Expr))
+	}
+	return ""
+}
+
+// exprLit is the Go literal of a postfix expression of t (and i).
+func (g *gen) exprLit(expr []runtime.RateOp) string {
+	ops := make([]string, len(expr))
+	for i, op := range expr {
+		ops[i] = fmt.Sprintf("{Code: rt.RateCode(%d), K: %s, Fn: %s}", op.Code, g.litStr(op.K), quote(op.Fn))
+	}
+	return "[]rt.RateOp{" + strings.Join(ops, ", ") + "}"
+}
+
 // inputFields writes the spike sources and current steps.
-func (g *gen) inputFields() {
+func (g *gen) inputFields() error {
 	f, b := &g.fields, &g.build
 	for _, ig := range g.inputs {
 		in := ig.in
@@ -27,6 +59,22 @@ func (g *gen) inputFields() {
 		stream := fmt.Sprintf("rt.NewStream(seed, rt.Hash(\"input\", %s))", quote(in.Name))
 		switch in.Kind {
 		case "poisson":
+			r, err := plan.InputRate(in)
+			if err != nil {
+				return err
+			}
+			lit := g.rateLit(r)
+			if lit == "" { // a constant rate: --set may change it when the program starts
+				rate := fmt.Sprintf("setIn%dRate", k)
+				g.runSet(in.Name+".rate", hertz, true, r.Hz, rate)
+				lit = "rt.Rate{Hz: " + rate + "}"
+			}
+			b.line("src, err := rt.NewPoissonInput(%s, %d, %s, seed, dt, inputPath)", quote(in.Name), in.Size, lit)
+			b.line("if err != nil {")
+			b.line("return nil, fmt.Errorf(%s, err)", wrap)
+			b.line("}")
+			b.line("s.in%d = src", k)
+		case "poisson_group":
 			rate := fmt.Sprintf("setIn%dRate", k)
 			g.runSet(in.Name+".rate", hertz, true, in.Num["rate"], rate)
 			b.line("s.in%d = rt.NewPoisson(%d, %s, dt, %s)", k, in.Size, rate, stream)
@@ -81,9 +129,19 @@ func (g *gen) inputFields() {
 		g.funcs.line("// current inputs")
 		g.funcs.line("var (")
 		for _, c := range g.conts {
-			g.funcs.line("cur%d = rt.CurrentStep{Amplitude: %s, Start: %s, Stop: %s} // %s", c.k,
-				g.litStr(c.in.Num["amplitude"]), g.litStr(c.in.Num["start"]), g.litStr(c.in.Num["stop"]), comment(c.in.Name))
-			g.runSet(c.in.Name+".amplitude", c.dim, false, c.in.Num["amplitude"], fmt.Sprintf("cur%d.Amplitude", c.k))
+			cur, err := plan.InputCurrent(c.in)
+			if err != nil {
+				return err
+			}
+			expr := ""
+			if cur.Expr != nil { // an amplitude of t
+				expr = ", Expr: " + g.exprLit(cur.Expr)
+			}
+			g.funcs.line("cur%d = rt.CurrentStep{Amplitude: %s, Start: %s, Stop: %s%s} // %s", c.k,
+				g.litStr(cur.Amplitude), g.litStr(cur.Start), g.litStr(cur.Stop), expr, comment(c.in.Name))
+			if cur.Expr == nil {
+				g.runSet(c.in.Name+".amplitude", c.dim, false, cur.Amplitude, fmt.Sprintf("cur%d.Amplitude", c.k))
+			}
 			g.runSet(c.in.Name+".start", second, true, c.in.Num["start"], fmt.Sprintf("cur%d.Start", c.k))
 			if c.in.Num["stop"] != 0 { // 0: to the end of the run
 				g.runSet(c.in.Name+".stop", second, true, c.in.Num["stop"], fmt.Sprintf("cur%d.Stop", c.k))
@@ -92,6 +150,7 @@ func (g *gen) inputFields() {
 		g.funcs.line(")")
 		g.funcs.line("")
 	}
+	return nil
 }
 
 var (

@@ -177,7 +177,11 @@ func build(p *ir.Program, pl *plan.Plan, o Options) (*sim, error) {
 			if v := in.View; v != nil { // only the neurons of the view
 				acc = acc[v.Lo:v.Hi]
 			}
-			s.conts = append(s.conts, &contInput{step: runtime.CurrentStep{Amplitude: in.Num["amplitude"], Start: in.Num["start"], Stop: in.Num["stop"]}, port: acc})
+			cur, err := plan.InputCurrent(in)
+			if err != nil {
+				return nil, err
+			}
+			s.conts = append(s.conts, &contInput{step: cur, port: acc})
 			continue
 		}
 		src, err := engine.NewSource(in, s.seed, s.dt, o.BaseDir)

@@ -165,4 +165,45 @@ run N for 5 ms`
 	}
 	check(0, 10, 2, 5, []float64{2.1e-3, 3.1e-3})
 	check(1, 20, 15, 20, []float64{1e-3, 2e-3})
+// TestCurrentShapesOnViews: currents whose amplitude is an expression of t
+// drive only their views. v' = (R·I(t) - v)/tau with I held over a step
+// (sampled at its start, t_n = n·dt) has the closed-form step
+// v_{n+1} = a·v_n + (1 - a)·R·I(t_n), a = e^{-dt/tau}: the ramp
+// I = 10 pA/ms·(t - 5 ms) on E[2:4] during [5 ms, 15 ms), the sine
+// I = 100 pA·sin(2πt/10 ms) on E[6:8]; every other neuron stays at 0.
+func TestCurrentShapesOnViews(t *testing.T) {
+	res := run(t, compile(t, "../../testdata/run/current_shapes.snn"), gosim.Options{})
+	dt, tau, R := 1e-4, 10e-3, 100e6
+	a := math.Exp(-dt / tau)
+	ramp := func(n int) float64 {
+		if n < 50 || n >= 150 {
+			return 0
+		}
+		return 10e-9 * (float64(n)*dt - 5e-3)
+	}
+	sine := func(n int) float64 { return 100e-12 * math.Sin(2*math.Pi*float64(n)*dt/10e-3) }
+	m := res.States[0]
+	if len(m.V) != 200 {
+		t.Fatalf("%d samples, want 200", len(m.V))
+	}
+	vr, vs := 0.0, 0.0
+	for n, vals := range m.V {
+		for i, v := range vals {
+			want := 0.0
+			switch {
+			case i == 2 || i == 3:
+				want = vr
+			case i == 6 || i == 7:
+				want = vs
+			}
+			if math.Abs(v-want) > 1e-12+1e-9*math.Abs(want) {
+				t.Fatalf("step %d neuron %d: v = %g V, want %g V", n, i, v, want)
+			}
+		}
+		vr = a*vr + (1-a)*R*ramp(n)
+		vs = a*vs + (1-a)*R*sine(n)
+	}
+	if vr < 1e-3 || math.Abs(vs) < 1e-4 {
+		t.Fatalf("the currents barely moved v: ramp %g V, sine %g V", vr, vs)
+	}
 }

@@ -15,7 +15,7 @@ syn keyword snnBoolean   true false
 syn keyword snnSpecial   pre post weight self t
 syn keyword snnEvent     threshold
 syn keyword snnBuiltin   exp log sin cos tanh sigmoid abs floor ceil round min max clip sqrt pow
-syn keyword snnBuiltin   uniform normal rand poisson spikes spike_times current_step dataset patterns
+syn keyword snnBuiltin   uniform normal rand poisson poisson_group file spikes spike_times current_step dataset patterns
 syn keyword snnBuiltin   all_to_all one_to_one bernoulli fan_in fan_out fixed_total_number gaussian from_file weights spikes_of
 
 " the name a declaration introduces
