@@ -1,6 +1,7 @@
 package examples_test
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"strconv"
@@ -245,5 +246,75 @@ func TestClassicBrunel2000(t *testing.T) {
 	}
 	if !(rate["SIslow"] < rate["AI"]) {
 		t.Errorf("SIslow %.4g Hz, AI %.4g Hz: want SIslow the slower", rate["SIslow"], rate["AI"])
+	}
+}
+
+// TestClassicDiesmann1999: pulse packets in the synfire chain of Diesmann
+// et al. 1999 (diesmann1999.snn, Brian2's example of it): for each packet
+// (a spikes, spread sigma) over 20 trials, the mean spike count of every
+// group from 45 ms on within 4 standard errors (between trials, both
+// simulators') of Brian2 2.5's 20 trials (diesmann1999.py,
+// diesmann1999.txt), and so is the fraction of trials in which the packet
+// reaches the last group (more than 60 spikes there; the background gives
+// about 20). And the paper's outcome: a = 100, sigma = 3 ms always
+// propagates, a = 30, sigma = 1 ms never does.
+func TestClassicDiesmann1999(t *testing.T) {
+	const model = "classics/diesmann1999.snn"
+	ref := map[[2]float64][][]float64{}
+	for a, rows := range readColumns(t, "classics/diesmann1999.txt", 13) {
+		x, _ := strconv.ParseFloat(a, 64)
+		for _, r := range rows {
+			k := [2]float64{x, r[0]}
+			ref[k] = append(ref[k], r[2:])
+		}
+	}
+	if len(ref) != 4 {
+		t.Fatalf("diesmann1999.txt: %d packets, want 4", len(ref))
+	}
+	reached := func(c [][]float64) []float64 {
+		var f []float64
+		for _, n := range c {
+			f = append(f, map[bool]float64{true: 1}[n[9] > 60])
+		}
+		return f
+	}
+	for k, want := range ref {
+		set := []string{"In.a=" + strconv.FormatFloat(k[0], 'g', -1, 64), "In.sigma=" + strconv.FormatFloat(k[1], 'g', -1, 64) + "ms"}
+		var got [][]float64
+		for _, res := range runSeeds(t, model, len(want), set) {
+			n := make([]float64, 10)
+			sp := res.Spikes[1] // P
+			for j, i := range sp.I {
+				if sp.T[j] >= 0.045-1e-9 {
+					n[i/100]++
+				}
+			}
+			got = append(got, n)
+		}
+		name := fmt.Sprintf("a = %g, sigma = %g ms", k[0], k[1])
+		compare := func(what string, g, w []float64) {
+			m1, s1 := meanSE(g)
+			m2, s2 := meanSE(w)
+			if math.Abs(m1-m2) > 4*math.Hypot(s1, s2) && m1 != m2 {
+				t.Errorf("%s, %s: snnc %.3g ± %.2g, Brian2 %.3g ± %.2g", name, what, m1, s1, m2, s2)
+			}
+		}
+		for g := range 10 {
+			var a, b []float64
+			for _, n := range got {
+				a = append(a, n[g])
+			}
+			for _, n := range want {
+				b = append(b, n[g])
+			}
+			compare(fmt.Sprintf("spikes of group %d", g+1), a, b)
+		}
+		compare("packets reaching group 10", reached(got), reached(want))
+		f1, _ := meanSE(reached(got))
+		f2, _ := meanSE(reached(want))
+		t.Logf("%s: reaches group 10 in %.0f%% of trials (Brian2 %.0f%%)", name, 100*f1, 100*f2)
+		if (k == [2]float64{100, 3} && f1 < 0.999) || (k == [2]float64{30, 1} && f1 > 0.001) {
+			t.Errorf("%s: the packet reaches the last group in %.0f%% of trials", name, 100*f1)
+		}
 	}
 }

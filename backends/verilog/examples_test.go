@@ -37,6 +37,7 @@ var exampleRefusals = map[string]string{
 	"ahmad_hawkins2016":  "dendrite",
 	"davies2023":         "division by Wmin",
 	"dendrites":          "dendrite",
+	"diesmann1999":       "neuron index i",
 	"feast":              "sqrt of a state variable",
 	"fi_curve":           "neuron index i",
 	"izhikevich2003":     "white noise",
