@@ -318,3 +318,77 @@ func TestClassicDiesmann1999(t *testing.T) {
 		}
 	}
 }
+
+// TestClassicIzhikevich2006: Izhikevich 2006's polychronization network
+// (izhikevich2006.snn: delays 1..20 ms, additive STDP) against Brian2 2.5
+// (izhikevich2006.py, izhikevich2006.txt; one projection with per-synapse
+// delays there): over seeds 1..5, the excitatory and inhibitory rates and,
+// every second, the mean and the SD of the plastic weights and the
+// fractions above 9 and below 1, each within 4 standard errors (between
+// seeds, both simulators') of Brian2's over its 5 networks.
+func TestClassicIzhikevich2006(t *testing.T) {
+	const model = "classics/izhikevich2006.snn"
+	ref := readColumns(t, "classics/izhikevich2006.txt", 3) // seed rate_E rate_I
+	refW := readColumns(t, "classics/izhikevich2006.txt", 6)
+	seeds := len(ref)
+	if seeds < 5 {
+		t.Fatalf("izhikevich2006.txt: %d seeds, want >= 5", seeds)
+	}
+	names := []string{"mean w", "SD of w", "fraction of w > 9", "fraction of w < 1"}
+	got := map[string][]float64{}
+	want := map[string][]float64{}
+	for s := range seeds {
+		row := ref[strconv.Itoa(s+1)][0]
+		want["E rate (Hz)"] = append(want["E rate (Hz)"], row[0])
+		want["I rate (Hz)"] = append(want["I rate (Hz)"], row[1])
+		for _, r := range refW[strconv.Itoa(s+1)] {
+			for q, name := range names {
+				key := fmt.Sprintf("%s at %g s", name, r[0])
+				want[key] = append(want[key], r[q+1])
+			}
+		}
+	}
+	for _, res := range runSeeds(t, model, seeds, nil) {
+		for _, pop := range res.Summary.Populations[:2] {
+			key := pop.Name + " rate (Hz)"
+			got[key] = append(got[key], float64(pop.Spikes)/float64(pop.N)/res.Summary.Duration)
+		}
+		if len(res.Weights) != 40 {
+			t.Fatalf("%d weight recordings, want the 40 projections d1..d20 onto E and I", len(res.Weights))
+		}
+		for k := range res.Weights[0].V {
+			var w []float64
+			for _, rec := range res.Weights {
+				w = append(w, rec.V[k]...)
+			}
+			m, sd, hi, lo := 0.0, 0.0, 0.0, 0.0
+			for _, x := range w {
+				m += x / float64(len(w))
+				hi += map[bool]float64{true: 1}[x > 9] / float64(len(w))
+				lo += map[bool]float64{true: 1}[x < 1] / float64(len(w))
+			}
+			for _, x := range w {
+				sd += (x - m) * (x - m) / float64(len(w))
+			}
+			for q, v := range []float64{m, math.Sqrt(sd), hi, lo} {
+				key := fmt.Sprintf("%s at %d s", names[q], k)
+				got[key] = append(got[key], v)
+			}
+		}
+	}
+	if len(got) < 2+4*5 {
+		t.Fatalf("%d statistics, want the rates and 4 per second for 5 s", len(got))
+	}
+	for key, g := range got {
+		w, ok := want[key]
+		if !ok {
+			t.Fatalf("izhikevich2006.txt has no %s", key)
+		}
+		m1, s1 := meanSE(g)
+		m2, s2 := meanSE(w)
+		t.Logf("%-26s snnc %.4g ± %.2g   Brian2 %.4g ± %.2g", key, m1, s1, m2, s2)
+		if math.Abs(m1-m2) > 4*math.Hypot(s1, s2) && math.Abs(m1-m2) > 1e-12 {
+			t.Errorf("%s: snnc %.4g ± %.2g, Brian2 %.4g ± %.2g", key, m1, s1, m2, s2)
+		}
+	}
+}

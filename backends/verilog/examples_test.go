@@ -41,6 +41,7 @@ var exampleRefusals = map[string]string{
 	"feast":              "sqrt of a state variable",
 	"fi_curve":           "neuron index i",
 	"izhikevich2003":     "white noise",
+	"izhikevich2006":     "on a population view",
 	"ou_noise":           "white noise",
 	"potjans2014_scaled": "draws a delay per synapse",
 	"tempotron":          "floor of a state variable",
