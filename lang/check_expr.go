@@ -671,6 +671,7 @@ var netCallables = map[string]string{
 	"bernoulli": "a connector", "fan_in": "a connector", "fan_out": "a connector",
 	"fixed_total_number": "a connector",
 	"gaussian":           "a connector", "from_file": "a connector", "weights": "a recording", "spikes_of": "a recording",
+	"matrix": "a connector", "conv1d": "a connector", "conv2d": "a connector", "pool2d": "a connector",
 }
 
 func (e *env) call(x *CallExpr) Type {
