@@ -2,6 +2,7 @@ package examples_test
 
 import (
 	"bufio"
+	"fmt"
 	"math"
 	"os"
 	"strconv"
@@ -168,4 +169,32 @@ func TestRisingThresholdHHLikeBrian2(t *testing.T) {
 		t.Fatalf("reference: %d and %d spikes", len(ref.spikes[0]), len(ref.spikes[1]))
 	}
 	sameAsBrian2(t, model, res, ref, 1e3, 1e-9)
+}
+
+// TestSynapseReadsPostVLikeBrian2 (issue 14 item 9): a synapse equation
+// reading post.v every step, w' = (post.v/mV - w)/tau by Euler, follows
+// Brian2's clock-driven synapse (synapse_post_v.py): Brian2 integrates the
+// neurons, then the synapses, so w reads v as integrated this step, before
+// the step's input and reset. w and v every step within 1e-12 of Brian2's
+// (2e-18 and 1e-16 apart), the post spikes at Brian2's times.
+func TestSynapseReadsPostVLikeBrian2(t *testing.T) {
+	const model = "../testdata/brian2/synapse_post_v.snn"
+	res := run(t, model)
+	ref := readBrian2(t, "../testdata/brian2/synapse_post_v.txt")
+	w, v := res.Weights[0], res.States[0]
+	if len(w.T) != len(ref.t) || len(v.V) != len(ref.t) {
+		t.Fatalf("%d weight and %d v samples, Brian2 %d", len(w.T), len(v.V), len(ref.t))
+	}
+	for j := range ref.t {
+		if math.Abs(w.V[j][0]-ref.v[j][0]) > 1e-12 || math.Abs(v.V[j][0]*1e3-ref.v[j][1]) > 1e-12 {
+			t.Fatalf("at %.1f ms: w %.17g, v %.17g mV; Brian2 %.17g, %.17g mV", ref.t[j], w.V[j][0], v.V[j][0]*1e3, ref.v[j][0], ref.v[j][1])
+		}
+	}
+	var got []float64
+	for _, x := range res.Spikes[0].T {
+		got = append(got, math.Round(x*1e4)/10)
+	}
+	if want := ref.spikes[0]; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("post spikes at %v ms, Brian2 %v ms", got, want)
+	}
 }

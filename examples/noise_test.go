@@ -8,9 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/backends/gosim"
-	"github.com/snnc/snnc/passes"
 )
 
 // noiseStats are the statistics of examples/classics/ou_noise.snn that
@@ -161,29 +159,10 @@ func TestClassicIzhikevich2003(t *testing.T) {
 		}
 	}
 	var got [2][]float64
-	for s := range len(ref[0]) {
-		p, _, diags := snnc.CompileIR(model, snnc.Options{Passes: passes.Options{Verify: true}})
-		if p == nil {
-			t.Fatal(diags)
-		}
-		seed := uint64(s + 1)
-		res, err := gosim.Run(p, gosim.Options{Seed: &seed})
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, res := range runSeeds(t, model, len(ref[0]), nil) {
 		for k, pop := range res.Summary.Populations[:2] {
 			got[k] = append(got[k], float64(pop.Spikes)/float64(pop.N)/res.Summary.Duration)
 		}
-	}
-	meanSE := func(x []float64) (float64, float64) {
-		m, v := 0.0, 0.0
-		for _, y := range x {
-			m += y / float64(len(x))
-		}
-		for _, y := range x {
-			v += (y - m) * (y - m) / float64(len(x)-1)
-		}
-		return m, math.Sqrt(v / float64(len(x)))
 	}
 	for k, name := range []string{"excitatory", "inhibitory"} {
 		m1, s1 := meanSE(got[k])

@@ -252,3 +252,30 @@ func StmtExprs(ss []Stmt, f func(Expr)) {
 		}
 	})
 }
+
+// NeuronRead is the first neuron variable (pre.x, post.x, directly or
+// through a named expression) a synaptic equation reads, or nil. Such an
+// equation couples the synapse to the neuron every step (Clopath's low-pass
+// filters of post.v): it is integrated per step, by Euler unless asked
+// otherwise, with the neuron's value held over the step (as Brian2 does).
+func NeuronRead(o *ODE) *Ref {
+	var bad *Ref
+	seen := map[*Var]bool{}
+	var visit func(e Expr)
+	visit = func(e Expr) {
+		Walk(e, func(x Expr) bool {
+			if r, ok := x.(*Ref); ok && bad == nil {
+				switch {
+				case r.Side != Own:
+					bad = r
+				case r.Var.Kind == Alias && !seen[r.Var]:
+					seen[r.Var] = true
+					visit(r.Var.Value)
+				}
+			}
+			return bad == nil
+		})
+	}
+	visit(o.Rhs)
+	return bad
+}

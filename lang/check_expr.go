@@ -685,6 +685,7 @@ var netCallables = map[string]string{
 	"fan_in": "a connector", "fan_out": "a connector",
 	"fixed_total_number": "a connector",
 	"gaussian":           "a connector", "from_file": "a connector", "file": "a rate file", "weights": "a recording", "spikes_of": "a recording",
+	"matrix": "a connector", "conv1d": "a connector", "conv2d": "a connector", "pool2d": "a connector",
 }
 
 func (e *env) call(x *CallExpr) Type {

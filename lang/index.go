@@ -134,17 +134,26 @@ func Inspect(n Node, f func(Node) bool) {
 		in(n.Port)
 	case *ProjectDecl:
 		in(n.Name)
-		for _, id := range n.Pre {
+		for k, id := range n.Pre {
 			in(id)
+			if k < len(n.PreSlice) && n.PreSlice[k] != nil {
+				in(n.PreSlice[k])
+			}
 		}
-		for _, id := range n.Post {
+		for k, id := range n.Post {
 			in(id)
+			if k < len(n.PostSlice) && n.PostSlice[k] != nil {
+				in(n.PostSlice[k])
+			}
 		}
 		in(n.Port)
 		in(n.Synapse)
 		for _, it := range n.Items {
 			in(it)
 		}
+	case *Slice:
+		in(n.Lo)
+		in(n.Hi)
 	case *NormalizeStmt:
 		in(n.Func)
 		in(n.Var)

@@ -117,15 +117,19 @@ func resetCommutes(p *ir.Program, pop *ir.Population) (bool, string) {
 		for _, ss := range prj.Synapse.OnMod {
 			kernels = append(kernels, ss)
 		}
+		read := func(e ir.Expr) {
+			if prj.Post == pop {
+				collect(e, ir.Post, touched)
+			}
+			if prj.Pre.Pop == pop {
+				collect(e, ir.Pre, touched)
+			}
+		}
 		for _, ss := range kernels {
-			ir.StmtExprs(ss, func(e ir.Expr) {
-				if prj.Post == pop {
-					collect(e, ir.Post, touched)
-				}
-				if prj.Pre.Pop == pop {
-					collect(e, ir.Pre, touched)
-				}
-			})
+			ir.StmtExprs(ss, read)
+		}
+		for _, o := range prj.Synapse.ODEs { // read every step, before the reset
+			read(o.Rhs)
 		}
 	}
 	for v := range writes {

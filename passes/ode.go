@@ -19,9 +19,6 @@ func ode(ctx *Context) {
 		dt, why = 1e-4, " (propagator for the default dt 0.1 ms)"
 	}
 	reported := map[*ir.ODE]bool{}
-	for _, m := range ctx.Prog.Synapses {
-		neuronReads(ctx, m, reported)
-	}
 	for _, m := range append(append([]*ir.Model{}, ctx.Prog.Neurons...), ctx.Prog.Synapses...) {
 		m.Update = nil
 		for _, group := range systems(m.ODEs) {
@@ -56,40 +53,12 @@ func traceInputs(ctx *Context, m *ir.Model, reported map[*ir.ODE]bool) {
 	}
 }
 
-// neuronReads reports synaptic equations that read a neuron's state
-// (pre.x, post.x, directly or through a named expression): both backends
-// integrate synaptic state without the neurons (at events, or per synapse
-// every step), and they stopped the run with no position.
-func neuronReads(ctx *Context, m *ir.Model, reported map[*ir.ODE]bool) {
-	for _, o := range m.ODEs {
-		var bad *ir.Ref
-		seen := map[*ir.Var]bool{}
-		var visit func(e ir.Expr)
-		visit = func(e ir.Expr) {
-			ir.Walk(e, func(x ir.Expr) bool {
-				if r, ok := x.(*ir.Ref); ok && bad == nil {
-					switch {
-					case r.Side != ir.Own:
-						bad = r
-					case r.Var.Kind == ir.Alias && !seen[r.Var]:
-						seen[r.Var] = true
-						visit(r.Var.Value)
-					}
-				}
-				return bad == nil
-			})
-		}
-		visit(o.Rhs)
-		if bad != nil {
-			side := "pre"
-			if bad.Side == ir.Post {
-				side = "post"
-			}
-			reported[o] = true
-			ctx.Diags.Errorf(o.Pos.Pos, o.Pos.End, "the equation of %s in synapse %s reads %s.%s: synaptic equations cannot read the neurons' state yet", o.Var.Name, m.Type, side, bad.Var.Name).Hint =
-				fmt.Sprintf("read %s.%s in a handler (on pre, on post) instead", side, bad.Var.Name)
-		}
+// sideName is how a reference's side is written (pre., post.).
+func sideName(r *ir.Ref) string {
+	if r.Side == ir.Post {
+		return "post"
 	}
+	return "pre"
 }
 
 // systems groups ODEs into weakly connected components of the "reads"
@@ -180,6 +149,26 @@ func choose(ctx *Context, m *ir.Model, group []*ir.ODE, dt float64, why string) 
 			s.Why = "asked for; " + s.Why
 		}
 		return s
+	}
+	if m.Kind == ir.SynapseModel {
+		for _, o := range group {
+			r := ir.NeuronRead(o)
+			if r == nil {
+				continue
+			}
+			reads := sideName(r) + "." + r.Var.Name
+			if asked == "exact" {
+				sp := askedAt.MethodPos
+				ctx.Diags.Errorf(sp.Pos, sp.End, "method exact cannot integrate %s', which reads %s: the neuron's state changes every step", o.Var.Name, reads).Hint =
+					"write method euler (or rk4), or leave the method out: Euler, with " + reads + " held over the step"
+				return nil
+			}
+			s.Method, s.Why = ir.Euler, "reads "+reads+": Euler, "+reads+" held over the step"
+			if asked != "" {
+				s.Method, s.Why = ir.Method(asked), "asked for; reads "+reads
+			}
+			return s
+		}
 	}
 	lin, bad, ok := ir.Linearize(xs, rhs)
 	switch {

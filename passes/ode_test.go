@@ -106,7 +106,7 @@ func TestODEErrors(t *testing.T) {
 		{"exact_nonlinear.snn", 8, 16, "method exact needs equations that are linear"},
 		{"exact_per_neuron.snn", 12, 16, "method exact needs equations that are linear"},
 		{"overflow.snn", 7, 9, "cannot integrate x over dt = 0.1 ms"},
-		{"synapse_reads_neuron.snn", 11, 9, "the equation of x in synapse Follow reads post.v: synaptic equations cannot read the neurons' state yet"},
+		{"synapse_reads_neuron.snn", 13, 16, "method exact cannot integrate x', which reads post.v"},
 	} {
 		p, diags := try("../testdata/passes/ode/"+c.file, "")
 		if p != nil || len(diags) == 0 {

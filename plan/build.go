@@ -529,15 +529,22 @@ func (b *builder) step() error {
 			add(&Phase{Kind: Currents, Target: in.Name, Note: "into " + in.Target + "." + in.Port})
 		}
 	}
-	for k, ip := range b.ir.Projs {
-		if ip.Synapse != nil && clockDriven(ip.Synapse) {
-			ph := &Phase{Kind: Tick, Target: p.Projs[k].Name}
-			if syn := p.Projs[k].Syn; syn != nil {
-				ph.Loops = syn.Tick
+	tick := func(late bool) {
+		for k, ip := range b.ir.Projs {
+			syn := p.Projs[k].Syn
+			if ip.Synapse != nil && clockDriven(ip.Synapse) && (syn != nil && syn.TickLate) == late {
+				ph := &Phase{Kind: Tick, Target: p.Projs[k].Name}
+				if syn != nil {
+					ph.Loops = syn.Tick
+				}
+				if late {
+					ph.Kind = TickLate
+				}
+				add(ph)
 			}
-			add(ph)
 		}
 	}
+	tick(false)
 	for _, pr := range p.Projs {
 		if pr.Summed {
 			ph := &Phase{Kind: Sum, Target: pr.Name, Note: "into " + pr.Post + "." + pr.Port}
@@ -582,6 +589,7 @@ func (b *builder) step() error {
 			add(&Phase{Kind: SampleWeights, Target: r.Source, Every: r.Every})
 		}
 	}
+	tick(true)
 	for _, pp := range p.Pops {
 		m := b.model[pp]
 		if m.Threshold == nil {
@@ -866,7 +874,10 @@ func InlineAliases(e ir.Expr) ir.Expr {
 // CheckClockSystem reports why a system of synapse state integrated every
 // step (not lazily) cannot run: each synapse (or neuron) integrates its own
 // element of every variable, so the system needs one storage and right
-// sides that read only state stored the same way. Both Go backends ask.
+// sides that read only state stored the same way, or the state of a neuron
+// its loop has: post.x per synapse or per postsynaptic neuron, pre.x per
+// synapse or per presynaptic neuron (read as it is at the step, Clopath's
+// filters of post.v). Both Go backends ask.
 func CheckClockSystem(sys *ir.System) error {
 	storage := sys.Vars[0].Storage
 	for _, v := range sys.Vars {
@@ -877,13 +888,20 @@ func CheckClockSystem(sys *ir.System) error {
 	for _, o := range sys.ODEs {
 		ok := true
 		ir.Walk(o.Rhs, func(e ir.Expr) bool {
-			if r, isRef := e.(*ir.Ref); isRef && r.Var.Kind != ir.Param && (r.Side != ir.Own || r.Var.Storage != storage) {
-				ok = false
+			if r, isRef := e.(*ir.Ref); isRef && r.Var.Kind != ir.Param {
+				switch r.Side {
+				case ir.Own:
+					ok = r.Var.Storage == storage
+				case ir.Post:
+					ok = storage == ir.PerSynapse || storage == ir.PerPost
+				case ir.Pre:
+					ok = storage == ir.PerSynapse || storage == ir.PerPre
+				}
 			}
 			return ok
 		})
 		if !ok {
-			return fmt.Errorf("%s' reads state of a neuron or state stored differently; snnc integrates such synapse equations only at events (make them linear traces)", o.Var.Name)
+			return fmt.Errorf("%s' reads state stored differently (or a neuron its loop does not have); snnc integrates such synapse equations only at events (make them linear traces)", o.Var.Name)
 		}
 	}
 	return nil

@@ -245,11 +245,12 @@ const (
 	SampleWeights                     // weight monitors (before the events, after SetSynapses)
 	SampleWeightsEnd                  // weight monitors `at end`: after everything of the step
 	CatchUp                           // Plan.Finish: a projection's lazy traces advanced to the end time
+	TickLate                          // Tick of a synapse whose equations read the neurons: after their update and the weight samples
 )
 
 var phaseKindNames = [...]string{"set-neurons", "sample-state", "clear-ports", "currents", "tick", "sum", "update",
 	"finite", "set-synapses", "threshold", "winners", "inputs", "deliver", "on-post", "modulate", "normalize",
-	"reset", "dendrites", "record-spikes", "sample-weights", "sample-weights-end", "catch-up"}
+	"reset", "dendrites", "record-spikes", "sample-weights", "sample-weights-end", "catch-up", "tick-late"}
 
 func (k PhaseKind) String() string { return phaseKindNames[k] }
 

@@ -137,8 +137,9 @@ func TestDecisions(t *testing.T) {
 }
 
 // TestCheckClockSystem: a clock-driven synapse system must have one
-// storage and read only state stored the same way; the reasons name no
-// backend (both Go backends ask plan).
+// storage and read only state stored the same way, or a neuron its loop
+// has (post.v per synapse or per postsynaptic neuron, not per presynaptic
+// neuron); the reasons name no backend (both Go backends ask plan).
 func TestCheckClockSystem(t *testing.T) {
 	x := &ir.Var{Name: "x", Kind: ir.State, Storage: ir.PerSynapse}
 	y := &ir.Var{Name: "y", Kind: ir.State, Storage: ir.PerSynapse}
@@ -153,13 +154,17 @@ func TestCheckClockSystem(t *testing.T) {
 	if err := plan.CheckClockSystem(sys([]*ir.Var{x, y}, &ir.Ref{Var: y}, &ir.Ref{Var: x})); err != nil {
 		t.Errorf("a coupled per-synapse system: %v", err)
 	}
+	v := &ir.Var{Name: "v", Kind: ir.State}
+	if err := plan.CheckClockSystem(sys([]*ir.Var{x}, &ir.Ref{Var: v, Side: ir.Post})); err != nil {
+		t.Errorf("a per-synapse equation reading post.v: %v", err)
+	}
 	for _, c := range []struct {
 		s    *ir.System
 		want string
 	}{
 		{sys([]*ir.Var{x, pre}, &ir.Ref{Var: pre}, &ir.Ref{Var: x}), "the system of x mixes per-synapse and per-neuron storage; snnc needs one"},
-		{sys([]*ir.Var{x}, &ir.Ref{Var: pre}), "x' reads state of a neuron or state stored differently; snnc integrates"},
-		{sys([]*ir.Var{x}, &ir.Ref{Var: y, Side: ir.Post}), "x' reads state of a neuron"},
+		{sys([]*ir.Var{x}, &ir.Ref{Var: pre}), "x' reads state stored differently (or a neuron its loop does not have); snnc integrates"},
+		{sys([]*ir.Var{pre}, &ir.Ref{Var: v, Side: ir.Post}), "apre' reads state stored differently (or a neuron its loop does not have)"},
 	} {
 		err := plan.CheckClockSystem(c.s)
 		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "gosim") {

@@ -30,6 +30,11 @@ type Synapse struct {
 	// integrated alone, then one per coupled or nonlinear system, each over
 	// the space of its variables' storage (Synapses, PreNeurons, PostNeurons).
 	Tick []*Loop
+	// TickLate: an equation reads pre.x or post.x, so Tick runs after the
+	// neurons' update and the weight samples, before the thresholds (Brian2
+	// integrates neurons, then synapses, in its 'groups' slot): it reads the
+	// neuron as integrated this step, before this step's input and reset.
+	TickLate bool
 	// Sum is `summed = e`: over Synapses, e added into the postsynaptic
 	// neuron's continuous port.
 	Sum *Loop
@@ -112,6 +117,9 @@ func (b *builder) synapse(ip *ir.Projection, pr *Proj) error {
 	var err error
 	if syn.Tick, err = s.tick(); err != nil {
 		return fmt.Errorf("synapse %s: %w", m.Type, err)
+	}
+	for _, o := range m.ODEs {
+		syn.TickLate = syn.TickLate || ir.NeuronRead(o) != nil
 	}
 	if m.Summed != nil {
 		if syn.Sum, err = s.sum(); err != nil {

@@ -129,7 +129,7 @@ func Verify(p *Plan) error {
 					bad("phase %d (%s): %s does not run over %s[%d]", k, ph.Kind, l, pp.Name, pp.N)
 				}
 			}
-		case Deliver, OnPost, Modulate, Normalize, Tick, Sum:
+		case Deliver, OnPost, Modulate, Normalize, Tick, TickLate, Sum:
 			projPhase("phase", k, ph)
 		case CatchUp:
 			bad("phase %d (%s %s) in the step, not in its finish", k, ph.Kind, ph.Target)
@@ -146,6 +146,7 @@ func Verify(p *Plan) error {
 // phaseSpaces are the spaces the loops of a projection's phases run over.
 var phaseSpaces = map[PhaseKind][]Space{
 	Tick:      {Synapses, PreNeurons, PostNeurons},
+	TickLate:  {Synapses, PreNeurons, PostNeurons},
 	Sum:       {Synapses},
 	Deliver:   {PreSpikes, PreSynapses, Events},
 	OnPost:    {PostSpikes, PostSynapses},
@@ -181,7 +182,7 @@ func rank(k PhaseKind) int {
 		return int(Update)
 	case Modulate, Normalize:
 		return int(OnPost)
-	case SampleWeights:
+	case SampleWeights, TickLate:
 		return int(SetSynapses) // before the step's events
 	}
 	return int(k)

@@ -161,6 +161,9 @@ func TestSameOutputs(t *testing.T) {
 		runCase{model: "../../testdata/gocode/runset.snn", set: []string{"P.rate=40Hz", "ei.weight=2.5 mV", "C.amplitude=300pA", "C.stop=60ms", "P->E.weight=15mV"}},
 		runCase{model: "../../examples/feast.snn", args: []string{"--threads", "2", "--duration", "500ms"}, opt: gosim.Options{Threads: 2, Duration: 0.5}},
 		runCase{model: "../../examples/hao2018/hao2018.snn", args: []string{"--duration", "3s"}, opt: gosim.Options{Duration: 3}},
+		// a synapse equation reading post.v: its tick runs after the neurons' update
+		runCase{model: "../../testdata/brian2/synapse_post_v.snn"},
+		runCase{model: "../../testdata/brian2/synapse_post_v.snn", args: []string{"--threads", "2"}, opt: gosim.Options{Threads: 2}},
 		// the binary-vs-run speed benchmark: ~80k plastic synapses, delays
 		runCase{model: "../../bench/models/izhikevich2006.snn", args: []string{"--duration", "300ms"}, opt: gosim.Options{Duration: 0.3}},
 	)

@@ -235,7 +235,7 @@ func (g *gen) stepBody() {
 		b.line("}")
 	}
 	for _, pr := range g.projs { // before the sums: as gosim
-		if pr.ticks() {
+		if pr.ticks() && !pr.plan.Syn.TickLate {
 			b.line("s.tick%d()", pr.k)
 		}
 	}
@@ -272,6 +272,11 @@ func (g *gen) stepBody() {
 	}
 	b.Write(g.synPhases.Bytes())
 	g.sampleWeights(b, false)
+	for _, pr := range g.projs { // ticks that read the neurons: after their update, as gosim
+		if pr.ticks() && pr.plan.Syn.TickLate {
+			b.line("s.tick%d()", pr.k)
+		}
+	}
 	b.line("// thresholds")
 	for _, pg := range g.pops {
 		if !inLoop(pg) {

@@ -159,6 +159,7 @@ func (pr *proj) synLoops(la *loopArrays, syn *plan.Synapse, ip *ir.Projection, b
 		e.send = func(v float64) { pr.port.receive(&pr.portCx, e.post+pr.post.off, v) }
 		return sl, nil
 	}
+	pr.tickLate = syn.TickLate
 	for _, l := range syn.Tick {
 		sl, err := compile(plan.Tick, l)
 		if err != nil {

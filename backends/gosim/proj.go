@@ -51,6 +51,7 @@ type proj struct {
 	vals        map[*ir.Var][]float64
 	lazy        []*lazyVar
 	clocked     []*clockVar
+	tickLate    bool // the tick reads neurons: after their update (plan.Synapse.TickLate)
 	systems     []*clockSys
 	written     []*ir.Var // per-synapse state the handlers write (checked for NaN)
 	err         error     // the first non-finite synaptic value // coupled or nonlinear synapse equations

@@ -289,11 +289,12 @@ func (s *sim) step() error {
 		}
 	}
 	// clock-driven synaptic state advances to this step's time before summed
-	// synapses read it, as lazy traces are brought up to it (synaptic
-	// equations do not read the neurons, so the order of tick and update is
-	// free)
+	// synapses read it, as lazy traces are brought up to it; a tick that
+	// reads the neurons runs after their update (plan.Synapse.TickLate)
 	for _, pr := range s.projs {
-		pr.tick(s)
+		if !pr.tickLate {
+			pr.tick(s)
+		}
 	}
 	for _, pr := range s.projs {
 		pr.sum(s)
@@ -312,6 +313,11 @@ func (s *sim) step() error {
 	s.applyPhases(true)
 	for _, m := range s.weightMons {
 		m.sample(s, false)
+	}
+	for _, pr := range s.projs {
+		if pr.tickLate {
+			pr.tick(s)
+		}
 	}
 	for _, p := range s.pops {
 		if bad == nil {

@@ -49,6 +49,9 @@ var exampleRefusals = map[string]string{
 	"plasticity_rules":      "plastic synapse TripletSTDP",
 	"tsodyks_markram":       "plastic synapse TsodyksMarkram",
 	"inhomogeneous_poisson": "spikes per source and step",
+	"brunel2000":            "rounds to 0 on q16",
+	"diesmann1999":          "neuron index i",
+	"izhikevich2006":        "on a population view",
 }
 
 func exampleFiles(t *testing.T) []string {
