@@ -40,6 +40,7 @@ var exampleRefusals = map[string]string{
 	"fi_curve":           "neuron index i",
 	"izhikevich2003":     "white noise",
 	"ou_noise":           "white noise",
+	"potjans2014":        "draws a delay per synapse",
 	"potjans2014_scaled": "draws a delay per synapse",
 	"tempotron":          "floor of a state variable",
 	"ultralif":           "sigmoid of a state variable",
