@@ -340,7 +340,7 @@ func (pr *projGen) dendritePropagate(f *fnb) {
 			}
 			w := g.lit(pr.weight).s
 			if pr.random {
-				w = f.local("w", fmt.Sprintf("s.c%dw", k)) + "[syn]"
+				w = pr.synWeight(f, "syn")
 			}
 			f.line("%s[(post+%d)*%d+%s] += %s", in, pr.post.off, S, seg, w)
 		})

@@ -235,8 +235,8 @@ func (cd *contDendrite) deliver(pr *proj, i int) {
 				seg = int(part.segOf[syn])
 			}
 			w := pr.weight
-			if pr.weights != nil {
-				w = pr.weights[syn]
+			if pr.weights.Set() {
+				w = pr.weights.At(int64(syn))
 			}
 			cd.in[(int(j)+off)*S+seg] += w
 		}
