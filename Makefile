@@ -151,7 +151,7 @@ bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./...
 
 # The full-scale microcircuit (issue 16): construction, RTF with 1 and 2
-# threads, bytes per synapse, peak RSS. About 4 GB and minutes; not in test.
+# threads, bytes per synapse, peak RSS, rates. About 3 GB and minutes; not in test.
 bench-potjans:
 	sh bench/potjans2014.sh
 

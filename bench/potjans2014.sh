@@ -10,7 +10,7 @@
 #   B/syn        connectivity bytes per recurrent synapse (summary.json)
 #   rss_GB       peak resident set size
 # and the populations' rates after the first 500 ms (DURATION > 0.5 s).
-# It needs about 4 GB and minutes per run; not part of make test.
+# It needs about 3 GB and minutes per run; not part of make test.
 #
 #   sh bench/potjans2014.sh                     # 1 s, 1 and 2 threads
 #   DURATION=2s THREADS="2" sh bench/potjans2014.sh

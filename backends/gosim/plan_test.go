@@ -27,7 +27,7 @@ func planModels(t *testing.T) []string {
 			t.Fatal(err)
 		}
 		for _, f := range m {
-			if filepath.Base(f) != "potjans2014.snn" { // full scale, 4 GB: bench/potjans2014.sh runs it
+			if filepath.Base(f) != "potjans2014.snn" { // full scale, 2.6 GB: bench/potjans2014.sh runs it
 				models = append(models, f)
 			}
 		}
