@@ -10,7 +10,7 @@ FUZZ_LOOP  ?= 20000x
 FUZZ_EXEC  ?= 3000x
 FUZZ_MIN   ?= 100x
 
-.PHONY: all build snnc snnc-mpi test deps vet fmtcheck unit mpi race fuzz-short fuzz bench snnc-check grammar vsix clean
+.PHONY: all build snnc snnc-mpi test deps vet fmtcheck unit mpi race fuzz-short fuzz bench bench-potjans snnc-check grammar vsix clean
 
 # The interpreter's vector kernels are generated (make generate) twice:
 # simd/archsimd code for GOEXPERIMENT=simd builds, assembly for the rest
@@ -156,6 +156,11 @@ vsix:
 
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem ./...
+
+# The full-scale microcircuit (issue 16): construction, RTF with 1 and 2
+# threads, bytes per synapse, peak RSS, rates. About 3 GB and minutes; not in test.
+bench-potjans:
+	sh bench/potjans2014.sh
 
 clean:
 	rm -rf testdata/fuzz/FuzzCheck/*.tmp

@@ -96,8 +96,8 @@ func geometry(n ir.Node) runtime.Geometry {
 	return runtime.Geometry{N: n.Input.Size}
 }
 
-// projItem: connectivity as stored (see passes/sparsity.go), drawn weights
-// (8 bytes a synapse), plastic state, the column index of on_post and the
+// projItem: connectivity as stored (see passes/sparsity.go), static
+// weights (4 bytes a synapse when drawn, 8 for a weighted connector's), plastic state, the column index of on_post and the
 // delay ring.
 func projItem(p *ir.Program, ip *ir.Projection) runtime.MemItem {
 	npre, npost := float64(ip.Pre.Size()), float64(ip.Post.Size)
@@ -127,8 +127,12 @@ func projItem(p *ir.Program, ip *ir.Projection) runtime.MemItem {
 		default:
 			total += 4*n + 8*(npre+1) // runtime.CSR
 		}
-		if q.Synapse == nil && !constWeight {
-			total += 8 * n // drawn weights
+		switch {
+		case q.Synapse != nil || constWeight:
+		case q.Connector.Weighted():
+			total += 8 * n // a weighted connector's products (float64)
+		default:
+			total += 4 * n // drawn weights (float32: runtime.SynWeights)
 		}
 	}
 	if m := ip.Synapse; m != nil {

@@ -42,7 +42,7 @@ run N for 100 ms
 // the closed form of what the run allocates: 2 state values a neuron (8 B
 // each) plus 8 B of refractory deadline and spike list; dense all_to_all
 // keeps only the 4-byte target list of a row; one_to_one with drawn weights
-// is compact rows (2 B a target, 4 B a row pointer) plus 8 B a weight; a
+// is compact rows (2 B a target, 4 B a row pointer) plus a float32 weight; a
 // recording keeps 8 B a neuron and sample plus 32 B a sample. The
 // connectivity items equal what gosim reports having allocated.
 func TestMemoryClosedForm(t *testing.T) {
@@ -58,7 +58,7 @@ func TestMemoryClosedForm(t *testing.T) {
 	want := map[string]float64{
 		"population P (1000 neurons × 24 B)":       n * (2*8 + 8),
 		"projection d (dense, 1000000 synapses)":   4 * n,
-		"projection q (csr, 1000 synapses)":        2*n + 4*(n+1) + 8*n,
+		"projection q (csr, 1000 synapses)":        2*n + 4*(n+1) + 4*n,
 		"record P.v (1000 neurons, every 1 steps)": 16*n + 1000*(8*n+32),
 		"record P.w (10 neurons, every 10 steps)":  16*10 + 100*(8*10+32),
 	}

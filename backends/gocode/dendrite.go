@@ -298,7 +298,7 @@ func (pr *projGen) dendritePropagate(f *fnb) {
 			}
 			w := g.lit(pr.weight).s
 			if pr.random {
-				w = f.local("w", fmt.Sprintf("s.c%dw", k)) + "[syn]"
+				w = pr.synWeight(f, "syn")
 			}
 			f.line("%s[%spost+%d] += %s", in, seg, pr.post.off, w)
 		})

@@ -132,7 +132,9 @@ func TestSameOutputs(t *testing.T) {
 	for _, pattern := range []string{"../../examples/*.snn", "../../examples/classics/*.snn", "../../testdata/run/*.snn", "../../testdata/passes/*/*.snn", "../../testdata/gocode/*.snn"} {
 		models, _ := filepath.Glob(pattern)
 		for _, m := range models {
-			cases = append(cases, runCase{model: m})
+			if filepath.Base(m) != "potjans2014.snn" { // full scale, 2.6 GB: bench/potjans2014.sh runs it
+				cases = append(cases, runCase{model: m})
+			}
 		}
 	}
 	cases = append(cases,

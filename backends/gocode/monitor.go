@@ -106,6 +106,9 @@ func (g *gen) monitors() error {
 			}
 			if pr.random {
 				get = fmt.Sprintf("s.c%dw[k]", pr.k)
+				if pr.w32 {
+					get = "float64(" + get + ")"
+				}
 			}
 			if r.Var != nil && pr.field[r.Var] != "" {
 				get, name = fmt.Sprintf("s.%s[k]", pr.field[r.Var]), r.Var.Name

@@ -29,6 +29,7 @@ type projGen struct {
 	// which --set may change when the program starts ("" = a literal)
 	weightVar string
 	random    bool // static weights drawn per synapse (field c<k>w)
+	w32       bool // c<k>w is []float32: weights drawn at random (runtime.SynWeights)
 
 	// plastic (plastic.go)
 	syn      *ir.Model
@@ -303,6 +304,16 @@ func (pr *projGen) buildConn() {
 	}
 }
 
+// synWeight is the code of synapse idx's weight from the per-synapse
+// array, converted back to float64 where it is stored as float32.
+func (pr *projGen) synWeight(f *fnb, idx string) string {
+	w := f.local("w", fmt.Sprintf("s.c%dw", pr.k)) + "[" + idx + "]"
+	if pr.w32 {
+		return "float64(" + w + ")"
+	}
+	return w
+}
+
 func (pr *projGen) staticWeights() error {
 	g, ip, k := pr.g, pr.ip, pr.k
 	pr.buildConn()
@@ -345,17 +356,17 @@ func (pr *projGen) staticWeights() error {
 	if ip.PruneBelow > 0 && pr.storage != "csr" {
 		return fmt.Errorf("dropping small weights needs csr storage, not %s", pr.storage)
 	}
-	pr.random = true
-	g.fields.line("c%dw []float64 // weight of each synapse", k)
+	pr.random, pr.w32 = true, true
+	g.fields.line("c%dw []float32 // weight of each synapse, drawn (rounded to float32 as the interpreter's)", k)
 	b := &g.build
 	b.line("{ // weights")
 	for _, d := range f.decl {
 		b.line("%s", d)
 	}
-	b.line("w := make([]float64, s.c%dnsyn)", k)
+	b.line("w := make([]float32, s.c%dnsyn)", k)
 	back := g.lineTo(b, ip.Pos.Pos.File, ip.Pos.Pos.Line)
 	b.line("for i := range w {")
-	b.line("w[i] = %s", w.s)
+	b.line("w[i] = float32(%s)", w.s)
 	b.line("}")
 	back()
 	b.line("s.c%dw = w", k)
@@ -459,7 +470,7 @@ func (pr *projGen) propagateSyn(f *fnb) error {
 	}
 	w := g.lit(pr.weight)
 	if pr.random {
-		w = atom(f.local("w", fmt.Sprintf("s.c%dw", k)) + "[syn]")
+		w = atom(pr.synWeight(f, "syn"))
 	}
 	if targets {
 		f.line("for _, j := range %s.Current() {", ring)
@@ -584,7 +595,7 @@ func (pr *projGen) propagateMethod() error {
 		}
 		w := pr.weightCode(f)
 		if pr.random {
-			w = atom(f.local("w", fmt.Sprintf("s.c%dw", k)) + "[syn]")
+			w = atom(pr.synWeight(f, "syn"))
 		}
 		pr.rows(f, &connGen{ip: pr.ip, prefix: fmt.Sprintf("c%d", k), storage: pr.storage}, "pre", pr.random, func() {
 			f.line("%s", pr.deliverCode(f, "post", w))
@@ -631,7 +642,7 @@ func (pr *projGen) parallelMethod() {
 	f := newFn()
 	w := pr.weightCode(f)
 	if pr.random {
-		w = atom(f.local("w", fmt.Sprintf("s.c%dw", k)) + "[syn]")
+		w = atom(pr.synWeight(f, "syn"))
 	}
 	if pr.storage == "procedural" {
 		r := newFn()
@@ -771,7 +782,11 @@ func (pr *projGen) bytesMethod() {
 			continue
 		}
 		if pr.random {
-			b.line("b += int64(len(s.c%dw)) * 8", k)
+			size := 8
+			if pr.w32 {
+				size = 4
+			}
+			b.line("b += int64(len(s.c%dw)) * %d", k, size)
 		}
 		if pr.plan.SynDelays {
 			b.line("b += s.c%ddel.Bytes()", k)

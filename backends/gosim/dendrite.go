@@ -215,8 +215,8 @@ func (cd *contDendrite) deliver(pr *proj, i int) {
 				seg = int(part.segOf[syn])
 			}
 			w := pr.weight
-			if pr.weights != nil {
-				w = pr.weights[syn]
+			if pr.weights.Set() {
+				w = pr.weights.At(int64(syn))
 			}
 			cd.in[seg*cd.p.n+int(j)+off] += w
 		}

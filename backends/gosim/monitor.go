@@ -133,8 +133,8 @@ func (s *sim) monitors(p *ir.Program, byName map[string]node, popOf map[*ir.Popu
 			}
 			get := func(int) float64 { return pr.weight }
 			name := "weight"
-			if pr.weights != nil {
-				get = func(k int) float64 { return pr.weights[k] }
+			if pr.weights.Set() {
+				get = func(k int) float64 { return pr.weights.At(int64(k)) }
 			}
 			if r.Var != nil && pr.vals[r.Var] != nil {
 				vals := pr.vals[r.Var]

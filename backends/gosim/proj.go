@@ -43,8 +43,8 @@ type proj struct {
 	sring          *runtime.SynRing   // then the synapses in flight
 
 	// static projections
-	weight  float64   // the same for every synapse
-	weights []float64 // per synapse, when drawn at random
+	weight  float64            // the same for every synapse
+	weights runtime.SynWeights // per synapse: a weighted connector's, or drawn at random (float32)
 
 	// plastic projections
 	syn         *ir.Model
@@ -199,7 +199,7 @@ func (pr *proj) span(i int) (int64, int64) {
 // weight for the projection and compact rows the ring holds the targets
 // themselves (no scattered load of each due synapse's target).
 func (pr *proj) propagateSyn(s *sim) {
-	targets := pr.weights == nil && pr.rows != nil
+	targets := !pr.weights.Set() && pr.rows != nil
 	for _, i := range pr.pre.fired() {
 		lo, hi := pr.span(int(i))
 		switch {
@@ -241,7 +241,7 @@ func (pr *proj) propagateSyn(s *sim) {
 	case x != nil && pr.rows != nil && pr.rows.Col16 != nil:
 		x, col, sign := x[off:off+pr.post.n], pr.rows.Col16, pr.port.sign
 		for _, syn := range due {
-			x[col[syn]] += sign * pr.weights[syn]
+			x[col[syn]] += sign * pr.weights.At(int64(syn))
 		}
 	default:
 		for _, syn := range due {
@@ -255,8 +255,8 @@ func (pr *proj) propagateSyn(s *sim) {
 				j = int(pr.rows.Col32[syn])
 			}
 			w := pr.weight
-			if pr.weights != nil {
-				w = pr.weights[syn]
+			if pr.weights.Set() {
+				w = pr.weights.At(int64(syn))
 			}
 			pr.port.receive(&pr.portCx, j+off, w)
 		}
@@ -335,7 +335,7 @@ func (pr *proj) staticWeights(s *sim, ip *ir.Projection) error {
 	}
 	if ip.Connector.Weighted() { // matrix, conv: the connector's factors times the constant weight
 		w, _ := ir.ConstValue(ip.Weight)
-		pr.weights = runtime.ScaleWeights(runtime.WeightsOf(pr.csr, pr.rows), w)
+		pr.weights.F64 = runtime.ScaleWeights(runtime.WeightsOf(pr.csr, pr.rows), w)
 		if pr.csr != nil {
 			pr.csr.W = nil
 		}
@@ -362,11 +362,12 @@ func (pr *proj) staticWeights(s *sim, ip *ir.Projection) error {
 		return err
 	}
 	c := &ctx{rng: runtime.NewStream(s.seed, runtime.Hash("weight", ip.Name))}
-	pr.weights = make([]float64, pr.nsyn)
-	for i := range pr.weights {
+	ws := make([]float32, pr.nsyn)
+	for i := range ws {
 		c.i = i
-		pr.weights[i] = f(c)
+		ws[i] = float32(f(c))
 	}
+	pr.weights.F32 = ws
 	if ip.PruneBelow > 0 {
 		pr.pruneWeights(ip.PruneBelow)
 	}
@@ -382,15 +383,17 @@ func (pr *proj) pruneWeights(eps float64) {
 	for i := 0; i < csr.NPre; i++ {
 		end := csr.RowPtr[i+1]
 		for s := start; s < end; s++ {
-			if math.Abs(pr.weights[s]) >= eps {
-				csr.Col[k], pr.weights[k] = csr.Col[s], pr.weights[s]
+			if math.Abs(pr.weights.At(s)) >= eps {
+				csr.Col[k] = csr.Col[s]
+				pr.weights.Move(k, s)
 				k++
 			}
 		}
 		start = end
 		csr.RowPtr[i+1] = k
 	}
-	csr.Col, pr.weights = csr.Col[:k], pr.weights[:k]
+	csr.Col = csr.Col[:k]
+	pr.weights.Truncate(k)
 	pr.nsyn = k
 }
 
@@ -448,7 +451,7 @@ func (pr *proj) bytes() int64 {
 		b += pr.rows.Bytes()
 	}
 	b += int64(len(pr.procPtr)) * 8
-	b += int64(len(pr.weights)) * 8
+	b += pr.weights.Bytes()
 	if pr.sdel != nil {
 		b += pr.sdel.Bytes()
 	}
@@ -548,8 +551,8 @@ func (pr *proj) deliverRange(lo, hi int) {
 			}
 			if j >= lo {
 				w := w
-				if pr.weights != nil {
-					w = pr.weights[syn]
+				if pr.weights.Set() {
+					w = pr.weights.At(syn)
 				}
 				x[j+off] += sign * w
 			}
@@ -597,8 +600,8 @@ func (pr *proj) propagate(s *sim) {
 					continue // another rank's neuron
 				}
 				w := pr.weight
-				if pr.weights != nil {
-					w = pr.weights[first+int64(k)]
+				if pr.weights.Set() {
+					w = pr.weights.At(first + int64(k))
 				}
 				pr.port.receive(&pr.portCx, int(j)+pr.post.off, w)
 			}
@@ -641,19 +644,18 @@ func (pr *proj) deliverRows(due []int32, lo, hi int) {
 	for _, i := range due {
 		a, b := r.Span(int(i))
 		switch {
-		case pr.weights != nil:
-			ws := pr.weights[a:b]
-			sign := pr.port.sign
+		case pr.weights.Set():
+			ws, sign := &pr.weights, pr.port.sign
 			if r.Col16 != nil {
 				for k, j := range r.Col16[a:b] {
 					if int(j) >= lo && int(j) < hi {
-						x[j] += sign * ws[k]
+						x[j] += sign * ws.At(int64(a+k))
 					}
 				}
 			} else {
 				for k, j := range r.Col32[a:b] {
 					if int(j) >= lo && int(j) < hi {
-						x[j] += sign * ws[k]
+						x[j] += sign * ws.At(int64(a+k))
 					}
 				}
 			}

@@ -191,9 +191,7 @@ func (s *sim) keepOwn() {
 				for syn := start; syn < end; syn++ {
 					if own(int(c.Col[syn])) {
 						c.Col[k] = c.Col[syn]
-						if pr.weights != nil {
-							pr.weights[k] = pr.weights[syn]
-						}
+						pr.weights.Move(k, syn)
 						if pr.sdel != nil {
 							pr.sdel.Move(k, syn)
 						}
@@ -203,9 +201,7 @@ func (s *sim) keepOwn() {
 				start, c.RowPtr[i+1] = end, k
 			}
 			c.Col = slices.Clone(c.Col[:k])
-			if pr.weights != nil {
-				pr.weights = slices.Clone(pr.weights[:k])
-			}
+			pr.weights.Truncate(k)
 			if pr.sdel != nil {
 				pr.sdel.Truncate(k)
 			}
@@ -228,9 +224,7 @@ func (s *sim) keepOwn() {
 					} else {
 						r.Col32[k] = r.Col32[syn]
 					}
-					if pr.weights != nil {
-						pr.weights[k] = pr.weights[syn]
-					}
+					pr.weights.Move(int64(k), int64(syn))
 					if pr.sdel != nil {
 						pr.sdel.Move(int64(k), int64(syn))
 					}
@@ -248,9 +242,7 @@ func (s *sim) keepOwn() {
 			} else {
 				r.Col32 = slices.Clone(r.Col32[:k])
 			}
-			if pr.weights != nil {
-				pr.weights = slices.Clone(pr.weights[:k])
-			}
+			pr.weights.Truncate(int64(k))
 			if pr.sdel != nil {
 				pr.sdel.Truncate(int64(k))
 			}

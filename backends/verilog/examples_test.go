@@ -52,6 +52,7 @@ var exampleRefusals = map[string]string{
 	"brunel2000":            "rounds to 0 on q16",
 	"diesmann1999":          "neuron index i",
 	"izhikevich2006":        "on a population view",
+	"potjans2014":           "draws a delay per synapse",
 }
 
 func exampleFiles(t *testing.T) []string {

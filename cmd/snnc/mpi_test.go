@@ -64,14 +64,16 @@ func outputs(t *testing.T, dir string) map[string][]byte {
 
 // TestMPIRunIdentical: `mpirun -np 1/2/4 snnc run --threads 1/2` writes
 // the files of one process byte for byte (summary.json but for its wall
-// time and thread count) on CUBA, COBA and an STDP model, with state
-// recorded across the ranks' boundaries.
+// time and thread count) on CUBA, COBA, an STDP model and the 0.1-scale
+// microcircuit, with state recorded across the ranks' boundaries.
 func TestMPIRunIdentical(t *testing.T) {
 	bin := snncMPI(t)
 	models := []struct{ path, extra, dur string }{
 		{"../../examples/cuba.snn", "    record E.v[1590:1610], I.ge[390:410] every 1 ms", "200ms"},
 		{"../../examples/coba.snn", "    record E.v[790:2410] every 5 ms", "100ms"},
 		{"../../examples/stdp_song2000.snn", "    record N.v every 1 ms", "1s"},
+		// float32 drawn weights and a drawn delay per synapse, cut to each rank's share
+		{"../../examples/potjans2014_scaled.snn", "    record L5i.v every 1 ms", "100ms"},
 	}
 	for _, m := range models {
 		t.Run(filepath.Base(m.path), func(t *testing.T) {

@@ -1,0 +1,49 @@
+package runtime
+
+import "slices"
+
+// SynWeights are a projection's static per-synapse weights: float64 for
+// the products of a weighted connector (matrix, conv: the file's values
+// kept exact), float32 for weights drawn at random, 4 bytes a synapse
+// instead of 8 (issue 16: the full-scale microcircuit's 0.3 billion
+// synapses). A drawn weight is rounded to float32 once, when drawn, by
+// every executor alike, and read back as float64, so the interpreter and
+// built binaries add the same values in the same order.
+type SynWeights struct {
+	F64 []float64
+	F32 []float32
+}
+
+// Set reports whether the projection has per-synapse weights.
+func (w *SynWeights) Set() bool { return w.F64 != nil || w.F32 != nil }
+
+// At is synapse i's weight.
+func (w *SynWeights) At(i int64) float64 {
+	if w.F32 != nil {
+		return float64(w.F32[i])
+	}
+	return w.F64[i]
+}
+
+// Move copies synapse src's weight to dst (compacting kept synapses).
+func (w *SynWeights) Move(dst, src int64) {
+	if w.F32 != nil {
+		w.F32[dst] = w.F32[src]
+	} else if w.F64 != nil {
+		w.F64[dst] = w.F64[src]
+	}
+}
+
+// Truncate keeps the first n weights in arrays of their own length (the
+// rest's memory is freed).
+func (w *SynWeights) Truncate(n int64) {
+	if w.F32 != nil {
+		w.F32 = slices.Clone(w.F32[:n])
+	}
+	if w.F64 != nil {
+		w.F64 = slices.Clone(w.F64[:n])
+	}
+}
+
+// Bytes is the memory the weights hold.
+func (w *SynWeights) Bytes() int64 { return 4*int64(len(w.F32)) + 8*int64(len(w.F64)) }
