@@ -337,9 +337,16 @@ func (s *synLowering) loop(name string, space Space, body func(l *lowerer) error
 	case PreSpikes, PreSynapses, PostSpikes, PostSynapses:
 		loop.Stream = streamOf(loop, loop.Name)
 	}
+	// A poisson input emits a count of spikes a step, so its synapses' event
+	// loops run several times at one key and would repeat their draws.
+	in := s.ip.Pre.Input
+	counts := in != nil && in.Kind == "poisson" && (space == PreSpikes || space == PreSynapses)
 	for _, op := range ops {
 		if op.Code == Rand && loop.Stream == "" {
 			return nil, fmt.Errorf("random draw %s() in a synapse's %s is not supported: it may run several times per synapse and step", op.Fn, name)
+		}
+		if op.Code == Rand && counts {
+			return nil, fmt.Errorf("random draw %s() in a synapse's %s is not supported from poisson input %s: it emits a count of spikes a step, whose events would share their draws (poisson_group spikes at most once a step)", op.Fn, name, in.Name)
 		}
 	}
 	n := -1

@@ -3,6 +3,7 @@ package gosim_test
 import (
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/snnc/snnc"
@@ -186,5 +187,32 @@ run N for 16 ms`
 	two := run(t, p, gosim.Options{Threads: 2})
 	if !reflect.DeepEqual(res.States, two.States) {
 		t.Error("one thread and two draw differently")
+	}
+}
+
+// TestSynapseDrawFromPoissonRefused: a poisson input emits a count of
+// spikes a step, so on_pre would run several times at one draw key and
+// repeat its draws; the plan refuses that instead of correlating them,
+// and accepts the same model from poisson_group (at most one a step).
+func TestSynapseDrawFromPoissonRefused(t *testing.T) {
+	for _, c := range []struct{ input, want string }{
+		{"poisson(10, rate = 20 kHz)", "from poisson input S"},
+		{"poisson_group(10, rate = 200 Hz)", ""},
+	} {
+		src := strings.Replace(synDrawSrc, "spike_times(10, times = [1 ms, 2 ms, 3 ms, 4 ms, 5 ms, 6 ms, 7 ms, 8 ms, 9 ms, 10 ms,\n                                       11 ms, 12 ms, 13 ms, 14 ms, 15 ms, 16 ms, 17 ms, 18 ms, 19 ms, 20 ms])", c.input, 1)
+		if src == synDrawSrc {
+			t.Fatal("the input line of synDrawSrc changed")
+		}
+		p, _, diags := snnc.CompileSource("m.snn", []byte(src), snnc.Options{Passes: passes.Options{Verify: true}})
+		if p == nil {
+			t.Fatal(diags)
+		}
+		_, err := gosim.Run(p, gosim.Options{})
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: %v", c.input, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s: error %v, want one containing %q", c.input, err, c.want)
+		}
 	}
 }

@@ -165,6 +165,8 @@ run N for 5 ms`
 	}
 	check(0, 10, 2, 5, []float64{2.1e-3, 3.1e-3})
 	check(1, 20, 15, 20, []float64{1e-3, 2e-3})
+}
+
 // TestCurrentShapesOnViews: currents whose amplitude is an expression of t
 // drive only their views. v' = (R·I(t) - v)/tau with I held over a step
 // (sampled at its start, t_n = n·dt) has the closed-form step
