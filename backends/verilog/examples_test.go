@@ -47,6 +47,7 @@ var exampleRefusals = map[string]string{
 	"hodgkin_huxley":     "rising threshold",
 	"plasticity_rules":   "plastic synapse MultSTDP",
 	"tsodyks_markram":    "plastic synapse TsodyksMarkram",
+	"tess":               "plastic synapse TESS",
 }
 
 func exampleFiles(t *testing.T) []string {
