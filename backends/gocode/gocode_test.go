@@ -158,6 +158,7 @@ func TestSameOutputs(t *testing.T) {
 		runCase{model: "../../examples/feast.snn", args: []string{"--threads", "2", "--duration", "500ms"}, opt: gosim.Options{Threads: 2, Duration: 0.5}},
 		runCase{model: "../../examples/hao2018/hao2018.snn", args: []string{"--duration", "3s"}, opt: gosim.Options{Duration: 3}},
 		runCase{model: "../../examples/tess/tess.snn", args: []string{"--duration", "5s"}, opt: gosim.Options{Duration: 5}},
+		runCase{model: "../../examples/neuromod_hebb/neuromod_hebb.snn"},
 		// the binary-vs-run speed benchmark: ~80k plastic synapses, delays
 		runCase{model: "../../bench/models/izhikevich2006.snn", args: []string{"--duration", "300ms"}, opt: gosim.Options{Duration: 0.3}},
 	)

@@ -48,6 +48,7 @@ var exampleRefusals = map[string]string{
 	"plasticity_rules":   "plastic synapse MultSTDP",
 	"tsodyks_markram":    "plastic synapse TsodyksMarkram",
 	"tess":               "plastic synapse TESS",
+	"neuromod_hebb":      "plastic synapse ModHebb",
 }
 
 func exampleFiles(t *testing.T) []string {
