@@ -17,11 +17,14 @@ import (
 )
 
 // Hao et al. 2018 (examples/hao2018/hao2018.snn): rows 0..999 of
-// testdata/digits train, rows 1000..1299 test with the weights frozen;
-// presentations are 350 ms of input and 150 ms of rest.
+// testdata/digits train, presented haoEpochs times over
+// (hao2018/digits_epochs.csv), then rows 1000..1299 test with the weights
+// frozen; presentations are 150 ms of input and 150 ms of rest.
 const (
-	haoTrain, haoTest = 1000, 300
-	haoCycle          = 0.5 // s per sample
+	haoRows, haoTest = 1000, 300
+	haoEpochs        = 3
+	haoTrain         = haoEpochs * haoRows // training presentations
+	haoCycle         = 0.3                 // s per presentation
 )
 
 func digitLabels(t *testing.T) []int {
@@ -43,15 +46,86 @@ func digitLabels(t *testing.T) []int {
 	return out
 }
 
-// TestHao2018Digits: after one pass over 1000 digits with symmetric STDP,
-// synaptic scaling, adaptive thresholds and a teacher, the class neuron
-// that fires most during a test presentation names the digit. Measured:
-// 80.7 % of the 300 test digits (seed 1; chance is 10 %). The test asserts
-// at least 75 %.
+func digitImages(t *testing.T) [][]float64 {
+	t.Helper()
+	data, err := os.ReadFile("../testdata/digits/digits.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]float64
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var row []float64
+		for _, f := range strings.Split(line, ",") {
+			x, err := strconv.ParseFloat(f, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			row = append(row, x)
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// nearestCentroid is the baseline the spiking network is compared with:
+// each test digit (rows 1000..1299) gets the label of the nearest (squared
+// Euclidean) class mean of the training digits (rows 0..999).
+func nearestCentroid(t *testing.T) float64 {
+	x, y := digitImages(t), digitLabels(t)
+	var sum [10][]float64
+	var n [10]float64
+	for s := range haoRows {
+		if sum[y[s]] == nil {
+			sum[y[s]] = make([]float64, len(x[s]))
+		}
+		for p, v := range x[s] {
+			sum[y[s]][p] += v
+		}
+		n[y[s]]++
+	}
+	correct := 0
+	for s := haoRows; s < haoRows+haoTest; s++ {
+		best, bd := -1, math.Inf(1)
+		for c := range 10 {
+			d := 0.0
+			for p, v := range x[s] {
+				e := v - sum[c][p]/n[c]
+				d += e * e
+			}
+			if d < bd {
+				best, bd = c, d
+			}
+		}
+		if best == y[s] {
+			correct++
+		}
+	}
+	return float64(correct) / haoTest
+}
+
+// TestHao2018Baseline: nearest centroid on the same split (train rows
+// 0..999, test rows 1000..1299) classifies 93.0 % of the test digits, as
+// the issue measured independently.
+func TestHao2018Baseline(t *testing.T) {
+	nc := nearestCentroid(t)
+	t.Logf("nearest centroid: %.1f %%", 100*nc)
+	if math.Abs(nc-0.93) > 0.002 {
+		t.Errorf("nearest centroid %.1f %%, want 93.0 %%", 100*nc)
+	}
+}
+
+// TestHao2018Digits: after three passes over 1000 digits with symmetric
+// STDP, synaptic scaling, adaptive thresholds and a teacher, the class
+// neuron that fires most during a test presentation names the digit.
+// Measured: 88.0 % of the 300 test digits (seed 1; chance is 10 %;
+// nearest centroid on the same split 93.0 %; one pass of 350 ms
+// presentations, the example before, 80.7 %). The test asserts at least
+// 85 %. The issue's target, 90 % on average over three seeds, is not
+// reached (see docs/examples.md).
 func TestHao2018Digits(t *testing.T) {
 	res, acc := haoRun(t, nil)
-	if acc < 0.75 {
-		t.Errorf("test accuracy %.1f %%, want at least 75 %% (chance: 10 %%)", 100*acc)
+	if acc < 0.85 {
+		t.Errorf("test accuracy %.1f %%, want at least 85 %% (chance: 10 %%, nearest centroid 93 %%)", 100*acc)
 	}
 	if os.Getenv("SNNC_FIGURES") != "" {
 		if err := receptiveFields("../docs/figures/hao2018_fields.png", res); err != nil {
@@ -60,16 +134,17 @@ func TestHao2018Digits(t *testing.T) {
 	}
 }
 
-// TestHao2018Seeds (with SNNC_LONG=1, about a minute per seed): other
-// seeds learn too. Measured: 76.7 % with seed 2.
+// TestHao2018Seeds (with SNNC_LONG=1, about a CPU-minute per seed): seeds
+// 2 and 3 learn too. Measured: 85.0 % and 86.0 % (mean over seeds 1..3
+// 86.3 %). Asserted: at least 83 % each.
 func TestHao2018Seeds(t *testing.T) {
 	if os.Getenv("SNNC_LONG") == "" {
 		t.Skip("set SNNC_LONG=1 to run")
 	}
 	for _, seed := range []uint64{2, 3} {
 		_, acc := haoRun(t, &seed)
-		if acc < 0.7 {
-			t.Errorf("seed %d: test accuracy %.1f %%, want at least 70 %%", seed, 100*acc)
+		if acc < 0.83 {
+			t.Errorf("seed %d: test accuracy %.1f %%, want at least 83 %%", seed, 100*acc)
 		}
 	}
 }
@@ -117,8 +192,9 @@ func haoRun(t *testing.T, seed *uint64) (*gosim.Result, float64) {
 			silent++
 			continue
 		}
-		confusion[labels[s]][best]++
-		if best == labels[s] {
+		y := labels[s-haoTrain+haoRows] // the test rows follow the training epochs
+		confusion[y][best]++
+		if best == y {
 			correct++
 		}
 	}

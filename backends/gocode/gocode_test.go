@@ -166,6 +166,8 @@ func TestSameOutputs(t *testing.T) {
 		// a synapse equation reading post.v: its tick runs after the neurons' update
 		runCase{model: "../../testdata/brian2/synapse_post_v.snn"},
 		runCase{model: "../../testdata/brian2/synapse_post_v.snn", args: []string{"--threads", "2"}, opt: gosim.Options{Threads: 2}},
+		runCase{model: "../../examples/tess/tess.snn", args: []string{"--duration", "5s"}, opt: gosim.Options{Duration: 5}},
+		runCase{model: "../../examples/neuromod_hebb/neuromod_hebb.snn"},
 		// the binary-vs-run speed benchmark: ~80k plastic synapses, delays
 		runCase{model: "../../bench/models/izhikevich2006.snn", args: []string{"--duration", "300ms"}, opt: gosim.Options{Duration: 0.3}},
 	)

@@ -53,6 +53,8 @@ var exampleRefusals = map[string]string{
 	"diesmann1999":          "neuron index i",
 	"izhikevich2006":        "on a population view",
 	"potjans2014":           "draws a delay per synapse",
+	"tess":                  "plastic synapse TESS",
+	"neuromod_hebb":         "plastic synapse ModHebb",
 }
 
 func exampleFiles(t *testing.T) []string {

@@ -63,14 +63,17 @@ func Figure(path string, panels []Panel) error {
 					pts = append(pts, plotter.XY{X: s.X[i], Y: y})
 				}
 			}
-			l, err := plotter.NewLine(line)
-			if err != nil {
-				return err
+			// a series without a formula (CurveX empty) is drawn as points only
+			if len(line) > 0 {
+				l, err := plotter.NewLine(line)
+				if err != nil {
+					return err
+				}
+				l.Color = c
+				l.Width = vg.Points(1.2)
+				p.Add(l)
+				p.Legend.Add(s.Name+" formula", l)
 			}
-			l.Color = c
-			l.Width = vg.Points(1.2)
-			p.Add(l)
-			p.Legend.Add(s.Name+" formula", l)
 			if len(pts) == 0 {
 				continue
 			}
