@@ -59,6 +59,7 @@ func StepsWarning(steps int, dt float64) string {
 // does for connectivity, so that a run refuses an input that cannot fit
 // before creating it (package estimate): a poisson source buffers a step's spikes
 // (n·rate·dt expected, 4 bytes each: a source may spike several times a step;
+// poisson keeps each source's mean per step too, 8 bytes;
 // a rate that is not a constant counts as 0 here); patterns keep a mark per
 // source, a permutation when more than half are active, and the active
 // indices. Inputs read from files are bounded by their files (0 here).
@@ -75,7 +76,7 @@ func InputBytes(kind string, n int, active, rate, dt float64) float64 {
 		if !(p > 0) {
 			return 0
 		}
-		return 4 * float64(n) * p
+		return 4*float64(n)*p + 8*float64(n) // and each source's mean per step
 	case "patterns":
 		b := 4*float64(n) + 4*active
 		if 2*active > float64(n) {

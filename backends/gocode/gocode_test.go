@@ -422,21 +422,21 @@ run N for 1 ms`
 	}
 }
 
-// TestRandomInHandler: a synapse's handlers have no random stream, so a
-// draw there is a positioned error of the checker (it was a refusal of both
-// backends at start, without a position); a neuron's `on threshold` draws
-// from counter-based streams (testdata/gocode/noise.snn runs it on both
-// backends).
+// TestRandomInHandler: where a synapse has no random stream (its
+// equations: white noise is xi there) a draw is a positioned error of the
+// checker, not a refusal of both backends at start; a neuron's `on
+// threshold` draws from counter-based streams (testdata/gocode/noise.snn
+// runs it on both backends, draws_synapse.snn a synapse's on_pre and on_post).
 func TestRandomInHandler(t *testing.T) {
 	for _, c := range []struct{ src, want string }{
 		{`neuron C { state { v = 0 mV }; equations { v' = -v / 10 ms }; inputs { exc: v += weight }; on threshold v > 1 mV { v = 0 mV } }
-synapse S { state { w = 1 }; on pre { deliver w * weight * rand() } }
+synapse S { state { w = 1 }; equations { w' = rand() / 1 s }; on pre { deliver w * weight } }
 network N {
     population A = C[5]
     project A -> A : exc using S { connect = all_to_all  weight = 1 mV }
     record spikes(A)
 }
-run N for 10 ms`, "m.snn:2:60: error: random draw rand() is not allowed in `on pre`"},
+run N for 10 ms`, "m.snn:2:47: error: random draw rand() is not allowed in equations"},
 		{`neuron C { state { v = 0 mV }; equations { v' = (20 mV - v) / 10 ms }; on threshold v > 10 mV { v = rand() * 1 mV } }
 network N {
     population A = C[2]

@@ -248,12 +248,13 @@ func TestMemoryRefusal(t *testing.T) {
 // TestInputMemoryRefusal: an input that cannot fit is refused before it is
 // created, with the estimate of runtime.InputBytes: patterns(1e9, active =
 // 5e8) keeps a 4-byte mark per source and the active indices, 4·1e9 +
-// 4·5e8 = 6 GB; a poisson input at rate·dt = 1 buffers all its 1e9 sources
-// each step, 4 GB. (Both used to allocate gigabytes first.)
+// 4·5e8 = 6 GB; a poisson input at rate·dt = 2 buffers two spikes of each
+// of its 1e9 sources a step (4 bytes each) and keeps each source's mean
+// (8 bytes), 16 GB. (Both used to allocate gigabytes first.)
 func TestInputMemoryRefusal(t *testing.T) {
 	for _, c := range []struct{ input, want string }{
 		{"patterns(1e9, active = 5e8)", "the run needs about 5.59 GiB but the test's limit allows 1.00 GiB; the biggest items: input S (1000000000 sources): 5.59 GiB"},
-		{"poisson(1e9, rate = 20 kHz)", "the run needs about 3.73 GiB but the test's limit allows 1.00 GiB; the biggest items: input S (1000000000 sources): 3.73 GiB"},
+		{"poisson(1e9, rate = 20 kHz)", "the run needs about 14.90 GiB but the test's limit allows 1.00 GiB; the biggest items: input S (1000000000 sources): 14.90 GiB"},
 	} {
 		src := `
 neuron C { state { v = 0 mV }; equations { v' = -v / 10 ms }; inputs { exc: v += weight }; on threshold v > 5 mV { v = 0 mV } }

@@ -171,13 +171,14 @@ func planArrays(pl *plan.Plan, pr gosim.Probe) ([][]float64, error) {
 		}
 		if a.Kind == plan.Scratch || a.Kind == plan.DendriteIn { // temporaries and dendrite inputs: no loop compared here reads them
 			out[a.ID] = make([]float64, a.Len)
+			if v, ok := pr.Vals[a.Name]; ok && a.Kind == plan.Scratch { // but an input port's event numbers persist across steps
+				copy(out[a.ID], v)
+			}
 			continue
 		}
 		name := gosim.RisingKey
 		if a.Var != nil {
 			name = a.Var.Name
-		} else if a.Kind == plan.Scratch {
-			name = a.Name // an input port's event numbers, by the array's name
 		}
 		v, ok := pr.Vals[name]
 		if !ok {

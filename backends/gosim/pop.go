@@ -148,7 +148,11 @@ func newPop(s *sim, ip *ir.Population, pp *plan.Pop) (*pop, error) {
 			continue
 		}
 		if a.Kind == plan.Scratch || a.Kind == plan.DendriteIn { // a phase's temporary values (wta scores, recorded aliases, input ports' event numbers), a continuous dendrite's inputs
-			p.la.f64[a.ID], p.la.vars[a.ID] = make([]float64, a.Len), a.Name
+			buf := make([]float64, a.Len)
+			p.la.f64[a.ID], p.la.vars[a.ID] = buf, a.Name
+			if a.Kind == plan.Scratch && a.Len == p.n {
+				p.byVar[a.Name] = buf // by name for probes (input ports' event numbers persist across steps)
+			}
 			continue
 		}
 		buf := make([]float64, p.n)
