@@ -418,6 +418,9 @@ func BuiltinNames() []string {
 // BuiltinKind says what a built-in name is: "function", "input",
 // "connector" or "recording"; "" when it is none.
 func BuiltinKind(name string) string {
+	if _, conn := connectorSigs[name]; conn && builtins[name] != nil {
+		return "connector, and in expressions a random-draw function" // bernoulli
+	}
 	if builtins[name] != nil {
 		return "function"
 	}
