@@ -75,6 +75,9 @@ func TestTempotron(t *testing.T) {
 	capacity := make([]ah.Series, len(budgets))
 	for k, b := range budgets {
 		capacity[k].Name = fmt.Sprintf("after %d epochs", b)
+		if b == 1 {
+			capacity[k].Name = "after 1 epoch"
+		}
 		if b == 0 {
 			capacity[k].Name = "after training"
 		}
