@@ -25,12 +25,12 @@ func (l *lowerer) dendritesRefused(m *ir.Model) bool {
 	ok := true
 	for _, d := range m.Dendrites {
 		switch {
+		case l.prof.Structure == "compartment":
+			l.errorf(d.Pos, "dendrite %s cannot be expressed on %s: the chip's compartments have no dendrites", d.Name, l.prof.Name).Hint =
+				"q16 (or a general profile) runs segment dendrites with learning = false"
 		case d.Continuous:
 			l.errorf(d.Pos, "continuous dendrite %s cannot be expressed on %s yet: its activation is a float nonlinearity", d.Name, l.prof.Name).Hint =
 				"segment dendrites with learning = false have an integer form; run this model in float64"
-		case l.prof.Structure == "compartment":
-			l.errorf(d.Pos, "dendrite %s cannot be expressed on %s: the chip's compartments have no segment dendrites", d.Name, l.prof.Name).Hint =
-				"q16 (or a general profile) runs segment dendrites with learning = false"
 		case setting(d, "learning", 1) != 0:
 			l.errorf(d.Pos, "dendrite %s learns, which cannot be expressed on %s yet: the integer form has fixed segments (learning = false)", d.Name, l.prof.Name).Hint =
 				"set `learning = false` (segments wired at random at the start), or run it in float64"
