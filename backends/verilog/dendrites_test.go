@@ -88,6 +88,13 @@ func TestCosimDendrite(t *testing.T) {
 		t.Fatal("no spikes: the handler's effect on v is not checked")
 	}
 	t.Logf("%d active-segment handler runs, %d spikes: identical", hits, n)
+	// counters only (no spikes): a delayed source, a dendrite that is
+	// never connected (no phases), a counter in LSB 2^-2
+	d = design(t, compileFile(t, "../../testdata/fixed/segments.snn"), "q16", 0.04, 4)
+	if !dendriteActive(d) {
+		t.Fatal("segments.snn: no segment was ever active")
+	}
+	compare(t, d, iverilog(t, d))
 }
 
 // dendriteActive reports whether a segment dendrite's handler changed a
