@@ -129,10 +129,11 @@ func (d *xdend) trace() *iir.TraceDendrite {
 // toDendrite makes the projection (and its merged parts) candidate cells
 // of a segment dendrite: connectivity for the pools, a delay, no weights.
 func (pr *xproj) toDendrite(s *sim, ip *ir.Projection, d *xdend) error {
-	pr.dend, pr.storage = d, "pool"
+	pr.dend = d
 	if err := pr.connect(s, ip); err != nil {
 		return err
 	}
+	pr.storage = "pool" // the dendrite's candidate pools hold the connectivity
 	for _, m := range ip.Merged {
 		part := &xproj{name: m.Name, pre: pr.pre, post: pr.post, port: -1}
 		if err := part.connect(s, m); err != nil {
