@@ -206,3 +206,29 @@ func (e *emitter) ctlDendrite(ph *phase, next string) {
 		fmt.Fprintf(b, "%send\n", ind)
 	}
 }
+
+// dendriteCycles are the logical cycles of the dendrites' phases in step
+// n: per projection onto a dendrite, one per spike due and one to finish;
+// per neuron, one, plus, when it has synapses, one per synapse and one for
+// the handler; one per presynaptic cell to clear.
+func dendriteCycles(tr *iir.Trace, n int, at func(node string, n int) []int32) int64 {
+	var c int64
+	for _, tp := range tr.Pops {
+		for _, td := range tp.Dendrites {
+			if !emitted(td) {
+				continue
+			}
+			for _, src := range td.Srcs {
+				c += int64(len(at(src.Pre, n-src.Delay))) + 1
+			}
+			for j := 0; j < tp.Size; j++ {
+				c++
+				if syn := td.Ptr[j+1] - td.Ptr[j]; syn > 0 {
+					c += syn + 1
+				}
+			}
+			c += int64(td.NPre)
+		}
+	}
+	return c
+}
