@@ -49,4 +49,12 @@ func TestSegmentCounts(t *testing.T) {
 	if len(res.Overflow) > 0 {
 		t.Errorf("overflow: %+v", res.Overflow)
 	}
+	// the handlers' ranges are sound (so their hardware widths are)
+	bad, err := fixed.CheckRanges(p, q, fixed.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range bad {
+		t.Error(b)
+	}
 }

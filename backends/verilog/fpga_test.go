@@ -80,7 +80,7 @@ func TestStepClocks(t *testing.T) {
 		{name: "fpga", src: fpgaNet, target: "xylo"},
 		{name: "stdp", file: "../../testdata/fixed/stdp.snn", target: "q16"},
 		{name: "segments", file: "../../testdata/fixed/segments.snn", target: "q16"},
-		{name: "seg", src: segNet, target: "q16"},
+		{name: "dendrite", file: "../../testdata/fixed/soundness/dendrite.snn", target: "q16"},
 	} {
 		p := compileSrc(t, c.name+".snn", c.src)
 		if c.file != "" {
