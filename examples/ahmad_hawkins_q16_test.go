@@ -17,10 +17,9 @@ import (
 // q16 integer IR and run by the bit-accurate simulator reproduces the
 // paper's closed forms as the float run does (checkAhmadHawkins: false
 // matches vs θ and s, misses vs noise, unions), and every counter is
-// within 3 standard errors of the float run's with the same seed. (Its
-// segments are integer by nature and wired with the float interpreter's
-// draws, so the counts agree exactly; the 3-SE bound is what the curves
-// need.)
+// within 3 standard errors of the float run's with the same seed, and in
+// fact equal to it: segments are integer by nature and wired with the
+// float interpreter's draws.
 func TestAhmadHawkins2016Q16(t *testing.T) {
 	p, _, diags := snnc.CompileIR("ahmad_hawkins2016.snn", snnc.Options{Passes: passes.Options{Verify: true}})
 	if p == nil {
@@ -58,6 +57,8 @@ func TestAhmadHawkins2016Q16(t *testing.T) {
 				se := math.Sqrt(pf * (1 - pf) / trials)
 				if d := math.Abs(hits-fhits) / trials; d > 3*se || (se == 0 && hits != fhits) {
 					t.Errorf("%s.%s: q16 rate %.6f, float %.6f (± %.6f, 3 SE)", m.Name, m.Var, hits/trials, pf, 3*se)
+				} else if hits != fhits {
+					t.Errorf("%s.%s: q16 counts %g, float %g: the integer segments should be the float ones", m.Name, m.Var, hits, fhits)
 				}
 				points++
 			}
