@@ -30,6 +30,8 @@
 //	POST PROJ  (STDP) per spike of the postsynaptic population, per synapse
 //	           onto it (column index): the rule's on-post kernel
 //	RST POP    per spike of the step: the reset kernel
+//	DACT/DSEG/DCLR  segment dendrites: mark the arriving cells, count each
+//	           segment's active synapses, run the handler (dendrites.go)
 //	CLR INPUT  empty the list slot the next step's input spikes go to
 //
 // so a step takes N logical cycles per population plus one per spike and
