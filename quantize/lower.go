@@ -64,6 +64,9 @@ func Lower(p *ir.Program, prof *iir.Profile) (*iir.Program, lang.Diagnostics) {
 					continue
 				}
 			}
+			if onDendrite(prj) {
+				continue // its spikes mark cells active (fixed's dendrites): no weights
+			}
 			l.projection(prj)
 		}
 		for _, in := range p.Inputs {
@@ -232,11 +235,7 @@ func (l *lowerer) model(pop *ir.Population, m *ir.Model) {
 
 // common rejects what no profile expresses yet.
 func (l *lowerer) common(out *iir.Model, m *ir.Model) bool {
-	ok := true
-	for _, d := range m.Dendrites {
-		l.errorf(d.Pos, "dendrite %s cannot be expressed on %s: the integer IR has no dendrites yet", d.Name, l.prof.Name)
-		ok = false
-	}
+	ok := l.dendritesRefused(m)
 	for _, o := range m.ODEs {
 		if len(o.Noise) > 0 {
 			l.errorf(o.Pos, "white noise (%s) cannot be expressed on %s yet: the integer IR has no Gaussian draws", o.Noise[0].Name, l.prof.Name).Hint = "run it in float64 (without --profile)"

@@ -98,7 +98,7 @@ func (l *lowerer) general(out *iir.Model, pop *ir.Population, m *ir.Model) bool 
 			}
 		}
 	}
-	ok := g.update() && g.threshold() && g.reset() && g.ports(ins)
+	ok := g.update() && g.threshold() && g.reset() && g.ports(ins) && g.dendrites()
 	if ok && out.LFSR == nil && l.usesStochastic(out) {
 		out.LFSR = out.AddVar(newVar("lfsr", iir.LFSRVar, l.prof.LFSR.Bits, false, false))
 	}
@@ -136,6 +136,11 @@ func (g *gen) chooseFrac(x *iir.Var, ins *popInputs) (int, bool) {
 	f := int(math.Floor(math.Log2(lim / mag)))
 	for mag*math.Ldexp(1, f) > lim {
 		f--
+	}
+	if fc, ok := g.counterFrac(x, f); ok {
+		f, why = fc, "a counter: the coarsest LSB that holds the steps its `on dendrite` handlers add"
+		g.out.Notes = append(g.out.Notes, fmt.Sprintf("%s: LSB 2^%d (%s): %s", x.Name, -f, iir.SIString(math.Ldexp(1, -f), x.Dim), why))
+		return f, true
 	}
 	g.out.Notes = append(g.out.Notes, fmt.Sprintf("%s: LSB 2^%d (%s) from the design magnitude %s (%s)", x.Name, -f,
 		iir.SIString(math.Ldexp(1, -f), x.Dim), iir.SIString(mag, x.Dim), why))

@@ -575,6 +575,13 @@ func (e *absEnv) step(s absState) absState {
 			out[i] = hull(out[i], sp[i])
 		}
 	}
+	// a dendrite's handler runs at most once a step, on some neurons
+	for _, d := range m.Dendrites {
+		if d.Kernel != nil && d.Live() {
+			n, _ := e.eval(d.Kernel, out)
+			out, _ = join(out, n)
+		}
+	}
 	return out
 }
 

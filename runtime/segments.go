@@ -725,3 +725,17 @@ func (d *Segments) Summary(pop string, lo, hi int) DendriteSummary {
 	}
 	return ds
 }
+
+// PermQ is a permanence p in [0, 1] in the segments' 16-bit fixed point
+// (65535 = 1), as NewSegments quantizes the settings.
+func PermQ(p float64) int32 { return permQ(p) }
+
+// Wiring visits the segments of neuron j in creation order: each one's
+// presynaptic cells (ascending for a dendrite wired at the start) and
+// permanences. The slices are the dendrite's own; do not keep them.
+func (d *Segments) Wiring(j int, visit func(pre []int32, perm []uint16)) {
+	for g := d.cellHead[j]; g >= 0; g = d.segNext[g] {
+		off, n := d.segOff[g], int64(d.segN[g])
+		visit(d.slabPre[off:off+n], d.slabPerm[off:off+n])
+	}
+}

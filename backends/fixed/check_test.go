@@ -215,7 +215,7 @@ func checkRangeModel(t testing.TB, path, target string) bool {
 // the interval the analysis gave it, for the two cases and for
 // random small models; a violated proof is a failure, not a saturation.
 func TestRangeProofsHold(t *testing.T) {
-	for _, f := range []string{"refractory_inputs.snn", "stdlib_if.snn", "multapse.snn"} {
+	for _, f := range []string{"refractory_inputs.snn", "stdlib_if.snn", "multapse.snn", "dendrite.snn"} {
 		if !checkRangeModel(t, filepath.Join("../../testdata/fixed/soundness", f), "q16") {
 			t.Errorf("%s does not lower to q16", f)
 		}

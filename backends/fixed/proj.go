@@ -29,6 +29,7 @@ type xproj struct {
 	ws      []int64 // per synapse
 	clipped int64
 	plastic *xplastic // an STDP rule (plastic.go)
+	dend    *xdend    // onto a segment dendrite: spikes mark its cells (dendrites.go)
 }
 
 func geometry(n node) runtime.Geometry {
@@ -48,6 +49,9 @@ func newProj(s *sim, ip *ir.Projection, pre node, post *xpop, byProj map[*ir.Pro
 		return nil, fmt.Errorf("missing end")
 	}
 	pr := &xproj{name: ip.Name, pre: pre, post: post, port: -1}
+	if d := post.dendrite(ip.Port); d != nil {
+		return pr, pr.toDendrite(s, ip, d)
+	}
 	for k, pt := range post.m.Ports {
 		if pt.Name == ip.Port {
 			pr.port = k
@@ -218,6 +222,10 @@ func (pr *xproj) bytes() int64 {
 // propagate delivers this step's presynaptic spikes (after their delay):
 // the projection's own row, then its merged parts', in order.
 func (pr *xproj) propagate() {
+	if pr.dend != nil {
+		pr.mark()
+		return
+	}
 	for _, i := range pr.pre.fired() {
 		pr.ring.Push(pr.delay, i)
 	}

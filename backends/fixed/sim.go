@@ -192,6 +192,11 @@ func build(p *ir.Program, q *iir.Program, o Options) (*sim, error) {
 		}
 		s.projs = append(s.projs, pr)
 	}
+	for _, pp := range s.pops {
+		for _, d := range pp.dends {
+			d.finish()
+		}
+	}
 	if err := s.monitors(p, byName, popOf); err != nil {
 		return nil, err
 	}
@@ -261,6 +266,9 @@ func (s *sim) step() {
 	for _, p := range s.pops {
 		p.reset()
 	}
+	for _, p := range s.pops {
+		p.endDendrites(s.n)
+	}
 	for _, m := range s.spikeMons {
 		m.mon.Record(s.t, m.src.fired())
 	}
@@ -318,6 +326,7 @@ type xpop struct {
 	lbits  int
 	ovf    []int64 // per variable: stores changed by overflow handling
 	fast   []*fastPort
+	dends  []*xdend    // segment dendrites (dendrites.go)
 	check  *rangeCheck // CheckRanges: every value against the range analysis
 }
 
@@ -366,6 +375,9 @@ func newPop(s *sim, ip *ir.Population, m *iir.Model) (*xpop, error) {
 		}
 	}
 	if err := p.init(s, ip); err != nil {
+		return nil, err
+	}
+	if err := p.newDendrites(s); err != nil {
 		return nil, err
 	}
 	for _, pt := range m.Ports {

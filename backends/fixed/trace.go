@@ -32,12 +32,22 @@ func RunTrace(p *ir.Program, q *iir.Program, o Options) (*iir.Trace, error) {
 	for _, in := range s.inputs {
 		tr.Inputs = append(tr.Inputs, &iir.TraceInput{Name: in.nm, Size: in.size()})
 	}
+	traced := map[*xproj]*iir.TraceProj{}
 	for _, pr := range s.projs {
+		if pr.dend != nil {
+			continue // in its population's dendrite
+		}
 		tp, err := traceProj(pr)
 		if err != nil {
 			return nil, err
 		}
 		tr.Projs = append(tr.Projs, tp)
+		traced[pr] = tp
+	}
+	for k, pp := range s.pops {
+		for _, d := range pp.dends {
+			tr.Pops[k].Dendrites = append(tr.Pops[k].Dendrites, d.trace())
+		}
 	}
 	for _, c := range s.conts {
 		tc := &iir.TraceCurrent{Amp: c.amp, Start: int64(math.Round(c.step.Start / s.dt)), Stop: -1}
@@ -77,9 +87,9 @@ func RunTrace(p *ir.Program, q *iir.Program, o Options) (*iir.Trace, error) {
 			tr.Pops[k].Final = append(tr.Pops[k].Final, slices.Clone(v))
 		}
 	}
-	for k, pr := range s.projs {
+	for _, pr := range s.projs {
 		if xp := pr.plastic; xp != nil {
-			tp := tr.Projs[k]
+			tp := traced[pr]
 			tp.FinalW, tp.FinalX, tp.FinalY = slices.Clone(xp.w), slices.Clone(xp.x), slices.Clone(xp.y)
 		}
 	}

@@ -30,6 +30,8 @@
 //	POST PROJ  (STDP) per spike of the postsynaptic population, per synapse
 //	           onto it (column index): the rule's on-post kernel
 //	RST POP    per spike of the step: the reset kernel
+//	DACT/DSEG/DCLR  segment dendrites: mark the arriving cells, count each
+//	           segment's active synapses, run the handler (dendrites.go)
 //	CLR INPUT  empty the list slot the next step's input spikes go to
 //
 // so a step takes N logical cycles per population plus one per spike and
@@ -289,7 +291,8 @@ type phase struct {
 	pop  *iir.TracePop
 	node *node
 	proj *iir.TraceProj
-	k    int // projection index
+	k    int        // projection index
+	dend *dendPhase // a dendrite's phase (dendrites.go)
 }
 
 // core writes the module: the nodes and index widths, the interface, then
@@ -324,6 +327,7 @@ func (e *emitter) core() error {
 		n.depth = max(n.depth, p.Delay+1)
 		maxSyn = max(maxSyn, int64(len(p.Col)), int64(p.NPre)*int64(e.byName[p.Post].size))
 	}
+	e.dendriteSizes()
 	e.iw = ubits(int64(e.maxN))
 	e.kw = ubits(maxSyn)
 	e.oaw, e.iaw = clog2(max(e.obase, 1)), clog2(max(e.ibase, 1))
@@ -349,6 +353,7 @@ func (e *emitter) core() error {
 	e.plasticKernels()
 	e.synEvent()
 	e.neuronKernels()
+	e.dendriteKernels()
 	e.readPorts()
 	e.outputs()
 	e.controller()
@@ -390,6 +395,7 @@ func (e *emitter) phaseList() {
 			e.phases = append(e.phases, &phase{id: "PH_RST_" + n.id, kind: "RST", pop: n.pop, node: n})
 		}
 	}
+	e.dendritePhases()
 	for _, n := range e.nodes {
 		if n.input && n.size > 0 {
 			e.phases = append(e.phases, &phase{id: "PH_CLR_" + n.id, kind: "CLR", node: n})
@@ -434,8 +440,15 @@ func (e *emitter) memories() {
 		}
 		lid, cid := "sq_"+n.id, "sc_"+n.id
 		e.used[lid], e.used[cid] = true, true
+		silent := !n.input && n.pop.Model.Threshold == nil // never spikes: maybe nothing reads its list (a dendrite's counters)
+		if silent {
+			fmt.Fprintf(b, "    // verilator lint_off UNUSED\n")
+		}
 		e.image(lid, clog2(n.size), make([]int64, n.depth*n.size), false, fmt.Sprintf("spike list of %s, %d slot(s) of %d", n.name, n.depth, n.size))
 		e.image(cid, ubits(int64(n.size)), make([]int64, n.depth), false, fmt.Sprintf("spike count of %s per slot", n.name))
+		if silent {
+			fmt.Fprintf(b, "    // verilator lint_on UNUSED\n")
+		}
 		if n.depth > 1 {
 			fmt.Fprintf(b, "    reg [%d:0] sl_%s; // slot of the current step\n", clog2(n.depth)-1, n.id)
 		}
@@ -507,6 +520,7 @@ func (e *emitter) memories() {
 		}
 		e.amap.Projections = append(e.amap.Projections, mp)
 	}
+	e.dendriteMemories()
 }
 
 // propWires declares what a PROP (or POST) cycle reads: the spike due now
@@ -792,6 +806,9 @@ func (e *emitter) controller() {
 			fmt.Fprintf(b, "            in_n_%s <= %d'd0;\n", n.id, ubits(int64(n.size)))
 		}
 	}
+	for _, l := range e.dendriteResets() {
+		fmt.Fprintf(b, "            %s\n", l)
+	}
 	fmt.Fprintf(b, "        end else if (ph == PH_IDLE) begin\n")
 	for _, n := range e.nodes {
 		if n.input && n.size > 0 {
@@ -841,6 +858,8 @@ func (e *emitter) controller() {
 			e.ctlTrace(ph, next)
 		case "POST":
 			e.ctlPost(ph, next)
+		case "DACT", "DSEG", "DCLR":
+			e.ctlDendrite(ph, next)
 		}
 		fmt.Fprintf(b, "            end\n")
 	}

@@ -221,7 +221,7 @@ func (e *emitter) makefile() string {
 // synaptic event of its rows and one to finish; an STDP projection's trace
 // decay max(N_pre, N_post) and its postsynaptic phase like propagation
 // over columns; a reset one per spike and one; one per input list clear;
-// one to finish the step.
+// one to finish the step; the segment dendrites' (dendriteCycles).
 func (d *Design) StepClocks() []int64 {
 	tr := d.Trace
 	spikes := map[string][][]int32{}
@@ -288,6 +288,7 @@ func (d *Design) StepClocks() []int64 {
 				}
 			}
 		}
+		c += dendriteCycles(tr, n, at)
 		out[n] = c * int64(d.ClocksPerCycle)
 	}
 	return out

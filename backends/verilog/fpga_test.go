@@ -71,13 +71,16 @@ func tbCycles(t *testing.T, dir string) int64 {
 
 // TestStepClocks: the clocks per step that the real-time factor of the
 // FPGA report uses, counted from the trace, are those the testbench
-// counts while the core is busy (plain, delayed and STDP projections).
+// counts while the core is busy (plain, delayed and STDP projections,
+// segment dendrites).
 func TestStepClocks(t *testing.T) {
 	needTools(t)
 	for _, c := range []struct{ name, src, file, target string }{
 		{name: "small", file: "../../testdata/verilog/small.snn", target: "q16"},
 		{name: "fpga", src: fpgaNet, target: "xylo"},
 		{name: "stdp", file: "../../testdata/fixed/stdp.snn", target: "q16"},
+		{name: "segments", file: "../../testdata/fixed/segments.snn", target: "q16"},
+		{name: "dendrite", file: "../../testdata/fixed/soundness/dendrite.snn", target: "q16"},
 	} {
 		p := compileSrc(t, c.name+".snn", c.src)
 		if c.file != "" {

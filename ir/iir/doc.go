@@ -62,7 +62,10 @@
 //     plastic.go) first decays its traces, and its events run the rule's
 //     kernels, which give the port kernel its weight; after every
 //     projection, the STDP rules' postsynaptic updates, in program order;
-//  8. Reset the neurons that spiked; record spikes.
+//  8. Reset the neurons that spiked;
+//  9. segment dendrites (Model.Dendrites, dendrite.go): the cells whose
+//     spikes arrived this step become active, and each dendrite's handler
+//     kernel runs on the neurons with an active segment; record spikes.
 //
 // Initial values are the float interpreter's (the same random streams),
 // quantized to each Var: round((x − Offset)/Scale) (ties away from zero),

@@ -161,6 +161,7 @@ type Model struct {
 	// MaxSpikes > 1: a spike runs the reset and the threshold again, up to
 	// this many spikes a step (XyloSim's hidden neurons); 0: one spike
 	MaxSpikes int
+	Dendrites []*Dendrite // segment dendrites (dendrite.go)
 	Consts    []Quantized
 	Notes     []string // what the lowering did that a reader should know
 	Pos       lang.Span
@@ -267,6 +268,9 @@ func (m *Model) Kernels() []*Kernel {
 	ks := []*Kernel{m.Update, m.Threshold, m.Reset}
 	for _, p := range m.Ports {
 		ks = append(ks, p.Kernel)
+	}
+	for _, d := range m.Dendrites {
+		ks = append(ks, d.Kernel)
 	}
 	var out []*Kernel
 	for _, k := range ks {

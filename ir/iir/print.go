@@ -94,6 +94,18 @@ func (pr *printer) model(m *Model) {
 		}
 		pr.kernel(head+")", pt.Kernel)
 	}
+	for _, d := range m.Dendrites {
+		head := fmt.Sprintf("dendrite %s (%d segment(s) of up to %d synapses, active at %d, permanence %d/%d, connected at %d",
+			d.Name, d.Segments, d.Synapses, d.Threshold, d.Initial, PermOne, d.Connected)
+		if !d.Live() {
+			head += ": never connected"
+		}
+		if d.Kernel == nil {
+			pr.line("%s)", head)
+			continue
+		}
+		pr.kernel(head+"; on active)", d.Kernel)
+	}
 	pr.close()
 }
 

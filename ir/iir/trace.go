@@ -26,6 +26,8 @@ type TracePop struct {
 	Init   [][]int64
 	Final  [][]int64
 	Spikes [][]int32
+	// Dendrites are the model's segment dendrites, wired (dendrite.go)
+	Dendrites []*TraceDendrite
 }
 
 // TraceInput is a spike input: Spikes[n] the neurons that fired at step n,

@@ -99,6 +99,14 @@ func (v *verifier) model(m *Model) {
 			v.kernel(pt.Kernel, ctx, true)
 		}
 	}
+	names = map[string]bool{}
+	for _, d := range m.Dendrites {
+		if names[d.Name] {
+			v.errorf("%s: two dendrites named %s", where, d.Name)
+		}
+		names[d.Name] = true
+		v.dendrite(where, d, ctx)
+	}
 }
 
 func (v *verifier) variable(where string, x *Var) {
