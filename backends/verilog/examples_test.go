@@ -33,6 +33,7 @@ var exampleProfiles = map[string]string{
 // error names.
 var exampleRefusals = map[string]string{
 	"adex_patterns":         "exp of a state variable",
+	"clopath2010":           "exp of a state variable",
 	"ahmad_hawkins2016":     "dendrite",
 	"davies2023":            "division by Wmin",
 	"dendrites":             "dendrite",
