@@ -323,7 +323,9 @@ func TestClassicDiesmann1999(t *testing.T) {
 // (izhikevich2006.snn: one plastic projection, a delay of 1..20 ms per
 // synapse, additive STDP) against Brian2 2.5
 // (izhikevich2006.py, izhikevich2006.txt; one projection with per-synapse
-// delays there): over seeds 1..5, the excitatory and inhibitory rates and,
+// delays there, each pair joined at most once as here: a reference with
+// multapses spread the weights 5 % wider, 4 standard errors at 3-4 s):
+// over seeds 1..5, the excitatory and inhibitory rates and,
 // every second, the mean and the SD of the plastic weights and the
 // fractions above 9 and below 1, each within 4 standard errors (between
 // seeds, both simulators') of Brian2's over its 5 networks.
