@@ -218,3 +218,38 @@ func TestPlasticSynapseDelays(t *testing.T) {
 		t.Error("two threads differ from one")
 	}
 }
+
+// TestPlasticSynapseDelaysPostTrace: with per-synapse delays, `on pre`
+// runs at each synapse's own arrival and reads the postsynaptic trace
+// decayed to that time (testdata/gocode/plastic_syndelays_post.snn):
+// w = w0 + dA_post·exp(-(t_arrival - t_post)/tau) for a spike arriving
+// after the post spike, w0 for one arriving in its step or before (on pre
+// runs before on post), as Brian2's per-synapse event-driven traces.
+func TestPlasticSynapseDelaysPostTrace(t *testing.T) {
+	res := run(t, compile(t, "../../testdata/gocode/plastic_syndelays_post.snn"), gosim.Options{})
+	const dt, w0, dA, tau = 1e-4, 0.5, -0.01, 4e-3
+	sp := res.Spikes[0]
+	if len(sp.I) != 500 || math.Abs(sp.T[0]-2.2e-3) > 1e-9 {
+		t.Fatalf("%d post spikes, the first at %g s; want every A neuron at 2.2 ms", len(sp.I), sp.T[0])
+	}
+	tPost := sp.T[0]
+	w := res.Weights[0].V[len(res.Weights[0].V)-1]
+	after, before := 0, 0
+	for j, a := range arrivals(t, res, "A") {
+		// the event ran in the step before the first sample that shows it
+		tArr := float64(a-1) * dt
+		want := w0
+		if tArr > tPost+dt/2 {
+			want += dA * math.Exp(-(tArr-tPost)/tau)
+			after++
+		} else {
+			before++
+		}
+		if a < 0 || math.Abs(w[j]-want) > 1e-12 {
+			t.Fatalf("synapse %d: w = %.15g, want %.15g (arrival at %g s, post spike at %g s)", j, w[j], want, tArr, tPost)
+		}
+	}
+	if after < 400 || before < 10 {
+		t.Fatalf("%d arrivals after the post spike and %d before: want both kinds", after, before)
+	}
+}

@@ -35,6 +35,7 @@ var exampleProfiles = map[string]string{
 // error names.
 var exampleRefusals = map[string]string{
 	"adex_patterns":         "exp of a state variable",
+	"clopath2010":           "exp of a state variable",
 	"davies2023":            "division by Wmin",
 	"dendrites":             "dendrite",
 	"feast":                 "sqrt of a state variable",

@@ -3,8 +3,9 @@
 network of Izhikevich 2006 (Neural Comput 18:245, "Polychronization"):
 800 excitatory (regular spiking) and 200 inhibitory (fast spiking)
 simple-model cells, Euler at dt = 0.5 ms; each excitatory cell reaches
-about 100 random cells (E or I) with axonal delays of 1..20 ms, about 5 per
-delay (bernoulli(0.005) per delay, as the .snn file draws them), through
+about 100 random cells (E or I), each pair at most once (bernoulli(0.1),
+as the .snn file draws them), each synapse with its own axonal delay, a
+whole number of ms drawn uniformly from 1..20, through
 additive pair STDP (tau 20 ms, A+ = 0.1, A- = 0.12, w in [0, 10] mV from
 6 mV, applied when the spike arrives, after the delay); each inhibitory
 cell reaches 100 distinct excitatory cells with -5 mV after 1 ms; thalamic
@@ -48,11 +49,10 @@ ST.connect(j='i')
 pre, post, delay, ipre, ipost = [], [], [], [], []
 for s in range(SEEDS):
     base = s * N
-    for dly in range(1, 21):
-        i, j = np.nonzero(rng.random((NE, N)) < 0.005)
-        pre.append(base + i)
-        post.append(base + j)
-        delay.append(np.full(len(i), float(dly)))
+    i, j = np.nonzero(rng.random((NE, N)) < 0.1)
+    pre.append(base + i)
+    post.append(base + j)
+    delay.append(rng.integers(1, 21, len(i)).astype(float))
     for i in range(NE, N):
         ipre.append(np.full(100, base + i))
         ipost.append(base + rng.choice(NE, 100, replace=False))
