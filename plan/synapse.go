@@ -450,14 +450,10 @@ func (s *synLowering) advance(l *lowerer, storages ...ir.Storage) error {
 		if !slices.Contains(storages, tr.v.Storage) {
 			continue
 		}
-		xs, err := l.vars(tr.v, ir.Own)
+		x, d, set, err := s.since(l, tr.v)
 		if err != nil {
 			return err
 		}
-		ls := slot{arr: s.last[tr.v], idx: xs.idx}
-		x, last := l.read(xs), l.read(ls)
-		t := l.emit(Op{Code: Time, Type: Float, Arr: -1})
-		d := l.pure(Sub, "", t, last)
 		var nx int
 		if tr.a == 0 {
 			nx = l.pure(Add, "", x, l.pure(Mul, "", l.konst(tr.c), d))
@@ -465,23 +461,37 @@ func (s *synLowering) advance(l *lowerer, storages ...ir.Storage) error {
 			e := l.pure(Call, "exp", l.pure(Mul, "", l.konst(tr.a), d))
 			nx = l.pure(Add, "", l.pure(Mul, "", x, e), l.pure(Div, "", l.pure(Mul, "", l.konst(tr.c), l.pure(Sub, "", e, l.konst(1))), l.konst(tr.a)))
 		}
-		ok := l.pure(Gt, "", d, l.konst(0))
-		l.write(xs, l.pure(Select, "", ok, nx, x))
-		l.write(ls, l.pure(Select, "", ok, t, last))
+		set(nx)
 	}
 	return nil
 }
 
+// since reads a lazy variable and the time elapsed since its last update;
+// set stores its advanced value, and now as its last update, where time
+// has elapsed.
+func (s *synLowering) since(l *lowerer, v *ir.Var) (x, d int, set func(nx int), err error) {
+	xs, err := l.vars(v, ir.Own)
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	ls := slot{arr: s.last[v], idx: xs.idx}
+	x, last := l.read(xs), l.read(ls)
+	t := l.emit(Op{Code: Time, Type: Float, Arr: -1})
+	d = l.pure(Sub, "", t, last)
+	set = func(nx int) {
+		ok := l.pure(Gt, "", d, l.konst(0))
+		l.write(xs, l.pure(Select, "", ok, nx, x))
+		l.write(ls, l.pure(Select, "", ok, t, last))
+	}
+	return x, d, set, nil
+}
+
 // advanceIntegral adds to w its equation's integral since its last event.
 func (s *synLowering) advanceIntegral(l *lowerer, in lazyIntegral) error {
-	ws, err := l.vars(in.v, ir.Own)
+	w, d, set, err := s.since(l, in.v)
 	if err != nil {
 		return err
 	}
-	ls := slot{arr: s.last[in.v], idx: ws.idx}
-	w, last := l.read(ws), l.read(ls)
-	t := l.emit(Op{Code: Time, Type: Float, Arr: -1})
-	d := l.pure(Sub, "", t, last)
 	nw := w
 	for _, term := range in.terms {
 		x := l.konst(term.coef)
@@ -500,9 +510,7 @@ func (s *synLowering) advanceIntegral(l *lowerer, in lazyIntegral) error {
 		}
 		nw = l.pure(Add, "", nw, x)
 	}
-	ok := l.pure(Gt, "", d, l.konst(0))
-	l.write(ws, l.pure(Select, "", ok, nw, w))
-	l.write(ls, l.pure(Select, "", ok, t, last))
+	set(nw)
 	return nil
 }
 
