@@ -13,7 +13,9 @@ package ir
 // A variable with an ODE is lazy when its equation is linear, reads only
 // lazy variables (and constants), and no clock-driven equation reads it: it
 // is then only needed at events and can be advanced there exactly over the
-// elapsed time (Brian2 asks the user to mark this `(event-driven)`).
+// elapsed time (Brian2 asks the user to mark this `(event-driven)`). So is
+// an integral (Var.Integral): w' a polynomial of lazy traces that decay
+// alone, read by no equation.
 //
 // normalized, if not nil, is rescaled per postsynaptic neuron by the
 // projection's `normalize`, so it is written per synapse outside the
@@ -95,11 +97,13 @@ func classify(m *Model, normalized *Var, synDelays bool) {
 			v.Storage = side.storage
 		}
 	}
-	// lazy: equations that read only lazy variables, read by no clock-driven one
+	// lazy: equations that read only lazy variables, read by no clock-driven
+	// one; linear, or integrals of traces (below)
 	lazy := map[*Var]bool{}
 	for v := range ode {
 		lazy[v] = v != normalized // rescaling reads every synapse's current value
 	}
+	integral := map[*Var]bool{}
 	for changed := true; changed; {
 		changed = false
 		for v := range lazy {
@@ -108,28 +112,43 @@ func classify(m *Model, normalized *Var, synDelays bool) {
 				changed = true
 			}
 		}
-		// only linear equations have an exact solution over any interval
+		// only linear equations have an exact solution over any interval,
+		// and integrals of exponentially decaying traces
 		var xs []*Var
 		var rhs []Expr
 		for _, o := range m.ODEs {
-			if lazy[o.Var] {
+			if lazy[o.Var] && !integral[o.Var] {
 				xs, rhs = append(xs, o.Var), append(rhs, o.Rhs)
 			}
 		}
 		if _, bad, ok := Linearize(xs, rhs); !ok {
 			for i, r := range rhs {
-				if contains(r, bad) {
-					delete(lazy, xs[i])
-					changed = true
+				if !contains(r, bad) {
+					continue
 				}
+				if integralOf(xs[i], ode, lazy, integral) {
+					integral[xs[i]] = true
+				} else {
+					delete(lazy, xs[i])
+				}
+				changed = true
+			}
+		}
+		for v := range integral {
+			if !lazy[v] || !integralOf(v, ode, lazy, integral) {
+				delete(integral, v)
+				delete(lazy, v)
+				changed = true
 			}
 		}
 		for _, o := range m.ODEs {
-			if lazy[o.Var] {
-				continue
-			}
 			Walk(o.Rhs, func(e Expr) bool {
-				if r, ok := e.(*Ref); ok && r.Side == Own && lazy[r.Var] {
+				r, ok := e.(*Ref)
+				if !ok || r.Side != Own || !lazy[r.Var] {
+					return true
+				}
+				// an integral is read by no equation; the rest by lazy ones only
+				if !lazy[o.Var] || integral[r.Var] && r.Var != o.Var {
 					delete(lazy, r.Var)
 					changed = true
 				}
@@ -138,8 +157,30 @@ func classify(m *Model, normalized *Var, synDelays bool) {
 		}
 	}
 	for _, v := range m.Vars {
-		v.Lazy = lazy[v]
+		v.Lazy, v.Integral = lazy[v], integral[v]
 	}
+}
+
+// integralOf: w' is a polynomial, with constant coefficients, of lazy traces
+// stored as w is whose equations are x' = a·x alone (no other variable, no
+// constant term). Between events each monomial is then a decaying
+// exponential, Π x_k(0)·exp(Σ a_k·s), and w advances in closed form
+// (Izhikevich 2007's w' = c·d: eligibility times dopamine).
+func integralOf(w *Var, ode map[*Var]*ODE, lazy, integral map[*Var]bool) bool {
+	var traces []*Var
+	for v := range lazy {
+		if v != w && !integral[v] && v.Storage == w.Storage && decaysAlone(v, ode[v]) {
+			traces = append(traces, v)
+		}
+	}
+	_, _, ok := Polynomial(traces, ode[w].Rhs)
+	return ok
+}
+
+// decaysAlone: x' = a·x with a constant a.
+func decaysAlone(x *Var, o *ODE) bool {
+	l, _, ok := Linearize([]*Var{x}, []Expr{o.Rhs})
+	return ok && len(l.Inputs) == 0 && l.C[0] == 0
 }
 
 // readsVia calls f for each variable of the own side that e reads, also

@@ -92,6 +92,9 @@ type Var struct {
 	// synapse state classification (set by the builder's analysis)
 	Storage Storage
 	Lazy    bool // only read at events: integrated over the elapsed time there
+	// Integral: lazy, with w' a polynomial of lazy traces that decay alone
+	// (x' = a·x), so w advances in closed form at events (classify)
+	Integral bool
 	// PerNeuron: a neuron parameter whose value differs between neurons
 	// (it reads `i` or draws), kept as a state variable without an equation
 	PerNeuron bool

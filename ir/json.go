@@ -99,6 +99,8 @@ type jsonVar struct {
 	Init    string `json:"init,omitempty"`
 	Storage string `json:"storage,omitempty"`
 	Lazy    bool   `json:"lazy,omitempty"`
+	// Integral: lazy, advanced in closed form (Var.Integral)
+	Integral bool `json:"integral,omitempty"`
 }
 
 type jsonSystem struct {
@@ -152,7 +154,7 @@ func jsonOf(m *Model) jsonModel {
 			jv.Init = ExprString(v.Init)
 		}
 		if m.Kind == SynapseModel && v.Kind == State {
-			jv.Storage, jv.Lazy = v.Storage.String(), v.Lazy
+			jv.Storage, jv.Lazy, jv.Integral = v.Storage.String(), v.Lazy, v.Integral
 		}
 		j.Vars = append(j.Vars, jv)
 	}

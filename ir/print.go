@@ -193,6 +193,8 @@ func (pr *printer) variable(m *Model, v *Var) {
 	if m.Kind == SynapseModel && v.Kind == State {
 		mode := "clock-driven"
 		switch {
+		case v.Integral:
+			mode = "lazy, closed form"
 		case v.Lazy:
 			mode = "lazy"
 		case !hasODE(m, v):

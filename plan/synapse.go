@@ -23,6 +23,13 @@ import (
 // loop of that event, as ops: d = t - last; if d > 0 the trace becomes
 // x·exp(a·d) + c·(exp(a·d)-1)/a (x + c·d when a = 0) and last becomes t.
 // last is a LastUpdate array (the time in s, like Env.T).
+//
+// A lazy integral w' = Σ k·Π x_j of traces x_j' = a_j·x_j (ir's
+// Var.Integral) is advanced before its traces, from their values at the
+// last event: each monomial is Π x_j·exp(r·s) with r = Σ a_j, so w gains
+// k·Π x_j·(exp(r·d)-1)/r (k·Π x_j·d when r = 0). The traces have w's
+// storage, so every loop that advances w advances them too: their last
+// update is w's.
 
 // Synapse is the numeric work of a projection's synapse model.
 type Synapse struct {
@@ -71,6 +78,19 @@ type lazyTrace struct {
 	a, c float64
 }
 
+// lazyIntegral is w' = Σ terms, advanced at events in closed form.
+type lazyIntegral struct {
+	v     *ir.Var
+	terms []integralTerm
+}
+
+// integralTerm is coef·Π factors, which decays as exp(rate·s).
+type integralTerm struct {
+	coef    float64
+	factors []*ir.Var
+	rate    float64
+}
+
 // synLowering lowers one projection's synapse model.
 type synLowering struct {
 	b       *builder
@@ -79,6 +99,7 @@ type synLowering struct {
 	arr     map[*ir.Var]int // state, by variable
 	last    map[*ir.Var]int // lazy traces' last update times
 	lazy    []lazyTrace
+	integ   []lazyIntegral
 	pre     *Pop // nil: the presynaptic side is an input
 	post    *Pop
 	preOff  int
@@ -212,15 +233,51 @@ func (s *synLowering) layout() error {
 		name := s.pr.Name + "." + v.Name
 		s.arr[v] = s.b.array(&Array{Name: name, Kind: kind, Len: n, Bool: v.Bool, Owner: s.pr.Name, Var: v})
 		if o := ode[v]; o != nil && v.Lazy && inSystem[v] == nil {
-			a, c, err := traceOf(v, o)
-			if err != nil {
-				return err
+			if !v.Integral {
+				a, c, err := traceOf(v, o)
+				if err != nil {
+					return err
+				}
+				s.lazy = append(s.lazy, lazyTrace{v: v, a: a, c: c})
 			}
-			s.lazy = append(s.lazy, lazyTrace{v: v, a: a, c: c})
 			s.last[v] = s.b.array(&Array{Name: name + ".last", Kind: LastUpdate, Len: n, Owner: s.pr.Name, Var: v})
 		}
 	}
+	for _, v := range m.Vars {
+		if _, lazy := s.last[v]; lazy && v.Integral {
+			in, err := s.integral(v, ode[v])
+			if err != nil {
+				return err
+			}
+			s.integ = append(s.integ, in)
+		}
+	}
 	return nil
+}
+
+// integral reads w' as a polynomial of the decaying traces stored as w is.
+func (s *synLowering) integral(w *ir.Var, o *ir.ODE) (lazyIntegral, error) {
+	var xs []*ir.Var
+	var rates []float64
+	for _, tr := range s.lazy {
+		if tr.v.Storage == w.Storage && tr.c == 0 {
+			xs, rates = append(xs, tr.v), append(rates, tr.a)
+		}
+	}
+	p, bad, ok := ir.Polynomial(xs, o.Rhs)
+	if !ok {
+		return lazyIntegral{}, fmt.Errorf("%s' is not a polynomial of decaying traces (%s); only those are integrated at events", w.Name, ir.ExprString(bad))
+	}
+	in := lazyIntegral{v: w}
+	for _, mono := range p {
+		t := integralTerm{coef: mono.Coef}
+		for _, j := range mono.Vars {
+			t.factors = append(t.factors, xs[j])
+			t.rate += rates[j]
+		}
+		in.terms = append(in.terms, t)
+	}
+	return in, nil
 }
 
 // SystemVars maps the variables of a synapse model's coupled or nonlinear
@@ -230,13 +287,31 @@ func (s *synLowering) layout() error {
 func SystemVars(m *ir.Model) map[*ir.Var]*ir.System {
 	in := map[*ir.Var]*ir.System{}
 	for _, sys := range m.Update {
-		if len(sys.Vars) > 1 || sys.Method != ir.Exact {
+		if (len(sys.Vars) > 1 || sys.Method != ir.Exact) && !closedForm(sys) {
 			for _, v := range sys.Vars {
 				in[v] = sys
 			}
 		}
 	}
 	return in
+}
+
+// closedForm: a system of lazy integrals and the traces they integrate
+// (each alone, x' = a·x + c), advanced at events instead of every step,
+// unless its equations ask for a method.
+func closedForm(sys *ir.System) bool {
+	integral := false
+	for k, v := range sys.Vars {
+		if !v.Lazy || sys.ODEs[k].Method != "" {
+			return false
+		}
+		if v.Integral {
+			integral = true
+		} else if _, _, err := traceOf(v, sys.ODEs[k]); err != nil {
+			return false
+		}
+	}
+	return integral
 }
 
 // traceOf reads the linear equation x' = a·x + c of a trace.
@@ -360,20 +435,25 @@ func (s *synLowering) loop(name string, space Space, body func(l *lowerer) error
 	return loop, nil
 }
 
-// advance brings the lazy traces of the given storages up to now.
+// advance brings the lazy integrals and traces of the given storages up
+// to now: the integrals first, from the traces' values at their last event.
 func (s *synLowering) advance(l *lowerer, storages ...ir.Storage) error {
+	for _, in := range s.integ {
+		if !slices.Contains(storages, in.v.Storage) {
+			continue
+		}
+		if err := s.advanceIntegral(l, in); err != nil {
+			return err
+		}
+	}
 	for _, tr := range s.lazy {
 		if !slices.Contains(storages, tr.v.Storage) {
 			continue
 		}
-		xs, err := l.vars(tr.v, ir.Own)
+		x, d, set, err := s.since(l, tr.v)
 		if err != nil {
 			return err
 		}
-		ls := slot{arr: s.last[tr.v], idx: xs.idx}
-		x, last := l.read(xs), l.read(ls)
-		t := l.emit(Op{Code: Time, Type: Float, Arr: -1})
-		d := l.pure(Sub, "", t, last)
 		var nx int
 		if tr.a == 0 {
 			nx = l.pure(Add, "", x, l.pure(Mul, "", l.konst(tr.c), d))
@@ -381,10 +461,56 @@ func (s *synLowering) advance(l *lowerer, storages ...ir.Storage) error {
 			e := l.pure(Call, "exp", l.pure(Mul, "", l.konst(tr.a), d))
 			nx = l.pure(Add, "", l.pure(Mul, "", x, e), l.pure(Div, "", l.pure(Mul, "", l.konst(tr.c), l.pure(Sub, "", e, l.konst(1))), l.konst(tr.a)))
 		}
+		set(nx)
+	}
+	return nil
+}
+
+// since reads a lazy variable and the time elapsed since its last update;
+// set stores its advanced value, and now as its last update, where time
+// has elapsed.
+func (s *synLowering) since(l *lowerer, v *ir.Var) (x, d int, set func(nx int), err error) {
+	xs, err := l.vars(v, ir.Own)
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	ls := slot{arr: s.last[v], idx: xs.idx}
+	x, last := l.read(xs), l.read(ls)
+	t := l.emit(Op{Code: Time, Type: Float, Arr: -1})
+	d = l.pure(Sub, "", t, last)
+	set = func(nx int) {
 		ok := l.pure(Gt, "", d, l.konst(0))
 		l.write(xs, l.pure(Select, "", ok, nx, x))
 		l.write(ls, l.pure(Select, "", ok, t, last))
 	}
+	return x, d, set, nil
+}
+
+// advanceIntegral adds to w its equation's integral since its last event.
+func (s *synLowering) advanceIntegral(l *lowerer, in lazyIntegral) error {
+	w, d, set, err := s.since(l, in.v)
+	if err != nil {
+		return err
+	}
+	nw := w
+	for _, term := range in.terms {
+		x := l.konst(term.coef)
+		for _, f := range term.factors {
+			fs, err := l.vars(f, ir.Own)
+			if err != nil {
+				return err
+			}
+			x = l.pure(Mul, "", x, l.read(fs))
+		}
+		if term.rate == 0 {
+			x = l.pure(Mul, "", x, d)
+		} else {
+			e := l.pure(Call, "exp", l.pure(Mul, "", l.konst(term.rate), d))
+			x = l.pure(Div, "", l.pure(Mul, "", x, l.pure(Sub, "", e, l.konst(1))), l.konst(term.rate))
+		}
+		nw = l.pure(Add, "", nw, x)
+	}
+	set(nw)
 	return nil
 }
 

@@ -168,6 +168,8 @@ func TestSameOutputs(t *testing.T) {
 		runCase{model: "../../testdata/brian2/synapse_post_v.snn", args: []string{"--threads", "2"}, opt: gosim.Options{Threads: 2}},
 		runCase{model: "../../examples/tess/tess.snn", args: []string{"--duration", "5s"}, opt: gosim.Options{Duration: 5}},
 		runCase{model: "../../examples/neuromod_hebb/neuromod_hebb.snn"},
+		// dopamine-modulated STDP: c, d and w advanced in closed form at events
+		runCase{model: "../../examples/izhikevich2007/izhikevich2007.snn", args: []string{"--duration", "5s"}, opt: gosim.Options{Duration: 5}},
 		// the binary-vs-run speed benchmark: ~80k plastic synapses, delays
 		runCase{model: "../../bench/models/izhikevich2006.snn", args: []string{"--duration", "300ms"}, opt: gosim.Options{Duration: 0.3}},
 	)

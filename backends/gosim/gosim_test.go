@@ -17,6 +17,7 @@ import (
 	"github.com/snnc/snnc/internal/testmodel"
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/passes"
+	"github.com/snnc/snnc/plan"
 	"github.com/snnc/snnc/runtime"
 )
 
@@ -124,6 +125,70 @@ func TestLazyPreservesLearning(t *testing.T) {
 			t.Fatalf("weight %d: %.17g lazy vs %.17g clocked", k, w1[k], w2[k])
 		}
 	}
+}
+
+// TestLazyIntegral: reward-modulated STDP's weight, w' = c·(d + d0)/tau_s
+// with c and d decaying alone, is advanced in closed form at events
+// (no per-step loop for it in the plan). With the lazy pass off, RK4
+// integrates (w, c, d) every step instead; the spikes are the same and the
+// weights agree within RK4's global error, of order (dt/tau)^4 ≈ 1e-13
+// here (tau = 1/(1/tau_c + 1/tau_d) = 167 ms, dt = 0.1 ms) relative to the
+// weights' change: 1e-11 of their range.
+func TestLazyIntegral(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.snn")
+	src := `import "std/neurons"
+synapse DA {
+    parameters { tau_c = 1 s; tau_d = 200 ms; tau_s = 10 ms; d0 = 0.002 }
+    state { w = 0.5; c = 0; d = 0; x = 0; y = 0 }
+    equations {
+        x' = -x / 20 ms
+        y' = -y / 20 ms
+        c' = -c / tau_c
+        d' = -d / tau_d
+        w' = c * (d + d0) / tau_s
+    }
+    on pre { deliver w * weight; x += 0.1; c -= 1.5 * y }
+    on post { y += 0.1; c += x }
+    on modulator dopamine { d += 0.5 }
+}
+network N {
+    dt = 0.1 ms
+    seed = 3
+    input P = poisson(50, rate = 20 Hz)
+    input R = poisson(1, rate = 2 Hz)
+    population B = LIF[5]
+    project p = P -> B : exc using DA { connect = all_to_all; weight = 3 mV; modulator dopamine = R }
+    record spikes(B)
+    record weights(p) every 100 ms
+}
+run N for 2 s
+`
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	on := compile(t, path)
+	pl, err := plan.Build(on, plan.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(pl.Projs[0].Lazy, " "); got != "w c d x y" || len(pl.Projs[0].Syn.Tick) > 0 {
+		t.Errorf("lazy %q with %d per-step loops; want w c d x y lazy and none", got, len(pl.Projs[0].Syn.Tick))
+	}
+	a, b := run(t, on, gosim.Options{}), run(t, compile(t, path, "lazy"), gosim.Options{})
+	if !reflect.DeepEqual(a.Spikes, b.Spikes) {
+		t.Fatal("spikes differ with lazy on and off")
+	}
+	lo, hi, maxDiff := math.Inf(1), math.Inf(-1), 0.0
+	for k, row := range a.Weights[0].V {
+		for j, w := range row {
+			lo, hi = math.Min(lo, w), math.Max(hi, w)
+			maxDiff = math.Max(maxDiff, math.Abs(w-b.Weights[0].V[k][j]))
+		}
+	}
+	if hi-lo < 0.1 || maxDiff > 1e-11*(hi-lo) {
+		t.Errorf("weights in [%g, %g], closed form vs RK4 differ by up to %g (want a range >= 0.1 and <= 1e-11 of it)", lo, hi, maxDiff)
+	}
+	t.Logf("weights in [%.3g, %.3g]; closed form vs RK4: %.3g", lo, hi, maxDiff)
 }
 
 // TestLazyMemory: with many synapses per neuron, traces stored per neuron

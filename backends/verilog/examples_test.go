@@ -57,6 +57,7 @@ var exampleRefusals = map[string]string{
 	"potjans2014":           "draws a delay per synapse",
 	"tess":                  "plastic synapse TESS",
 	"neuromod_hebb":         "plastic synapse ModHebb",
+	"izhikevich2007":        "random draw uniform() in a kernel",
 }
 
 func exampleFiles(t *testing.T) []string {

@@ -16,6 +16,9 @@ type Series struct {
 	Name           string
 	X, Sim         []float64 // measured rates
 	CurveX, CurveY []float64 // the formula
+	// Line names the curve in the legend ("": Name + " formula"), for a
+	// curve that is measured too
+	Line string
 }
 
 // Panel is one plot of the figure.
@@ -72,7 +75,11 @@ func Figure(path string, panels []Panel) error {
 				l.Color = c
 				l.Width = vg.Points(1.2)
 				p.Add(l)
-				p.Legend.Add(s.Name+" formula", l)
+				name := s.Line
+				if name == "" {
+					name = s.Name + " formula"
+				}
+				p.Legend.Add(name, l)
 			}
 			if len(pts) == 0 {
 				continue
