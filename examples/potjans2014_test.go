@@ -6,6 +6,9 @@ import (
 	"regexp"
 	"strconv"
 	"testing"
+
+	"github.com/snnc/snnc"
+	"github.com/snnc/snnc/backends/gosim"
 )
 
 // The Potjans & Diesmann (2014) microcircuit as the paper (Table 5) and
@@ -144,4 +147,63 @@ func TestPotjansParameters(t *testing.T) {
 			t.Errorf("%s: %d projections, %d pairs with C > 0 in the paper", c.path, len(projs), n)
 		}
 	}
+}
+
+// pdRatesScaled are the rates (Hz) of NEST's reference implementation at
+// 0.1 scale with its Poisson background (run_microcircuit.py with the
+// default parameters: the spike files of pynest/examples/Potjans_2014/
+// reference_data, 500-1500 ms, one run; spike counts estimated from the
+// files' sizes, about ±3 %). The scaled network fires less than the full
+// one (pdRates): its DC compensation keeps the mean input, not the
+// fluctuations, which shrink with the in-degrees.
+var pdRatesScaled = []float64{0.44, 2.02, 3.94, 4.96, 5.72, 7.62, 0.83, 6.90}
+
+// TestPotjansScaledRates (issue 16): examples/potjans2014_scaled.snn with
+// its Poisson background (poisson: NEST's count a step), 1.5 s, the
+// population rates after the first 500 ms averaged over seeds 1..3, each
+// within 25 % of the NEST reference's 0.1-scale rates (L2/3e, the
+// sparsest, 35 %). Measured with seeds 1..4: 0.486 / 2.142 / 4.007 / 5.038
+// / 6.735 / 7.828 / 0.867 / 7.028 Hz (L5e 18 % above NEST's single run,
+// the others within 10 %). SNNC_LONG=1: seeds 1..6 and 2.5 s, the same
+// ranges (measured: 0.470 / 2.120 / 3.985 / 5.020 / 6.740 / 7.792 / 0.848
+// / 7.011 Hz).
+func TestPotjansScaledRates(t *testing.T) {
+	seeds, dur, tol := 3, 1.5, 0.25
+	if os.Getenv("SNNC_LONG") != "" {
+		seeds, dur = 6, 2.5
+	}
+	p, _, diags := snnc.CompileIR("potjans2014_scaled.snn", snnc.Options{})
+	if p == nil {
+		t.Fatal(diags)
+	}
+	mean := make([]float64, len(pdNames))
+	for seed := uint64(1); seed <= uint64(seeds); seed++ {
+		res, err := gosim.Run(p, gosim.Options{Duration: dur, Seed: &seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, name := range pdNames {
+			m := res.Spikes[k]
+			if m.Name != name {
+				t.Fatalf("spike monitor %d is %s, want %s", k, m.Name, name)
+			}
+			n := 0
+			for _, ts := range m.T {
+				if ts >= 0.5 {
+					n++
+				}
+			}
+			mean[k] += float64(n) / (math.RoundToEven(0.1*pdN[k]) * (dur - 0.5)) / float64(seeds)
+		}
+	}
+	for k, name := range pdNames {
+		tk := tol
+		if k == 0 {
+			tk += 0.10
+		}
+		if ref := pdRatesScaled[k]; math.Abs(mean[k]-ref) > tk*ref {
+			t.Errorf("%s: %.3f Hz (mean of %d seeds), want %.2f Hz ± %.0f %%", name, mean[k], seeds, ref, 100*tk)
+		}
+	}
+	t.Logf("rates (Hz): %.3f", mean)
 }

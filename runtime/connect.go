@@ -127,8 +127,6 @@ func Connect(spec ConnSpec, pre, post Geometry, rng *Stream) (*CSR, error) {
 		return connectWeighted(spec, pre, post)
 	case "fan_in":
 		return connectFanIn(spec, pre, post, rng), nil
-	case "fixed_total_number":
-		return connectTotal(spec, pre, post, rng), nil
 	}
 	g, err := newRowGen(spec, pre, post, rng)
 	if err != nil {
@@ -274,6 +272,8 @@ type rowGen struct {
 	k          int
 	exceptSelf bool
 	rng        Stream
+	// fixed_total_number: the drawn synapse count of each row
+	counts []int64
 	// gaussian
 	pre, post []int // shapes
 	scale     []float64
@@ -288,6 +288,8 @@ func newRowGen(spec ConnSpec, pre, post Geometry, rng *Stream) (*rowGen, error) 
 	}
 	switch spec.Kind {
 	case "all_to_all", "one_to_one", "bernoulli", "fan_out":
+	case "fixed_total_number":
+		g.counts = totalCounts(spec.K, pre.N, &g.rng)
 	case "gaussian":
 		g.p = spec.gaussP()
 		g.pre, g.post = slices.Clone(pre.Shape), slices.Clone(post.Shape)
@@ -318,6 +320,8 @@ func (g *rowGen) rowLen(i int) int {
 		return 1
 	case "fan_out":
 		return g.k
+	case "fixed_total_number":
+		return int(g.counts[i])
 	case "bernoulli":
 		s := g.rng.Child(uint64(i))
 		return s.Binomial(m, g.p)
@@ -346,6 +350,8 @@ func (g *rowGen) row(i int, buf []int32) []int32 {
 		return append(buf, int32(i))
 	case "gaussian":
 		return g.gaussRow(i, buf)
+	case "fixed_total_number":
+		return g.totalRow(i, m, buf)
 	}
 	s := g.rng.Child(uint64(i))
 	k := g.k
@@ -550,45 +556,53 @@ func connectFanIn(spec ConnSpec, pre, post Geometry, rng *Stream) *CSR {
 	return c
 }
 
-// connectTotal is NEST's fixed_total_number rule: exactly K synapses, the
-// presynaptic and the postsynaptic neuron of each drawn uniformly and
-// independently, with replacement (multapses allowed, as NEST's default
-// allow_multapses; autapses too, as NEST's allow_autapses, unless
-// `except self`, when a drawn i -> i pair is drawn again). The pairs come
-// from one stream in order: pass 1 counts the rows, pass 2 draws the same
-// pairs again and places them, so no temporary copy of the synapses is
-// kept; each row is then sorted ascending (duplicates kept).
-func connectTotal(spec ConnSpec, pre, post Geometry, rng *Stream) *CSR {
-	es := spec.exceptSelf()
-	pair := func(s *Stream) (int, int) {
-		for {
-			i, j := s.Intn(pre.N), s.Intn(post.N)
-			if !es || i != j {
-				return i, j
-			}
+// fixed_total_number is NEST's rule: exactly K synapses, the presynaptic
+// and the postsynaptic neuron of each drawn uniformly and independently,
+// with replacement (multapses allowed, as NEST's default allow_multapses;
+// autapses too, as NEST's allow_autapses, unless `except self`, when the
+// pairs i -> i are left out of the draw). Drawn by rows, as NEST draws it
+// by virtual process: the row counts are a multinomial (K; 1/N_pre, ...)
+// draw (totalCounts), then row i draws its count of targets uniformly from
+// its own stream (Child(i)), so rows can be built in any order and none of
+// the synapses is ever held twice. With `except self` (N_pre = N_post)
+// every row has N - 1 allowed targets, so the rows stay equally likely.
+
+// totalCountsID names the child stream of the row counts, apart from the
+// rows' Child(i) (i < 2^31).
+const totalCountsID = 1 << 62
+
+// totalCounts draws the row counts of k synapses over n rows: the
+// multinomial as a chain of binomials, row i getting Binomial(left, 1/(n-i))
+// of the synapses not yet placed.
+func totalCounts(k, n int, rng *Stream) []int64 {
+	counts := make([]int64, n)
+	s := rng.Child(totalCountsID)
+	left := k
+	for i := 0; i < n && left > 0; i++ {
+		c := left
+		if i < n-1 {
+			c = s.Binomial(left, 1/float64(n-i))
 		}
+		counts[i] = int64(c)
+		left -= c
 	}
-	c := &CSR{NPre: pre.N, NPost: post.N, RowPtr: make([]int64, pre.N+1)}
-	s := rng.Child(0)
-	for range spec.K {
-		i, _ := pair(&s)
-		c.RowPtr[i+1]++
+	return counts
+}
+
+// totalRow appends row i's fixed_total_number targets, ascending
+// (duplicates kept): its count of uniform draws from [0, m).
+func (g *rowGen) totalRow(i, m int, buf []int32) []int32 {
+	s := g.rng.Child(uint64(i))
+	start := len(buf)
+	for range g.counts[i] {
+		j := int32(s.Intn(m))
+		if g.exceptSelf && int(j) >= i {
+			j++
+		}
+		buf = append(buf, j)
 	}
-	for i := 0; i < pre.N; i++ {
-		c.RowPtr[i+1] += c.RowPtr[i]
-	}
-	c.Col = make([]int32, spec.K)
-	next := slices.Clone(c.RowPtr[:pre.N])
-	s = rng.Child(0)
-	for range spec.K {
-		i, j := pair(&s)
-		c.Col[next[i]] = int32(j)
-		next[i]++
-	}
-	for i := 0; i < pre.N; i++ {
-		slices.Sort(c.Col[c.RowPtr[i]:c.RowPtr[i+1]])
-	}
-	return c
+	sortBelow(buf[start:], g.npost)
+	return buf
 }
 
 // connectFile reads "pre,post" rows (0-based). Blank lines and '#'

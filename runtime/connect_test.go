@@ -363,6 +363,8 @@ func TestProceduralMatchesCSR(t *testing.T) {
 		{Kind: "all_to_all"},
 		{Kind: "one_to_one"},
 		{Kind: "gaussian", Sigma: 2},
+		{Kind: "fixed_total_number", K: 3000},
+		{Kind: "fixed_total_number", K: 3000, ExceptSelf: true, SamePop: true},
 	} {
 		pre, post := g2(20, 20), g2(20, 20)
 		rng := NewStream(77, Hash("proj"))

@@ -56,7 +56,8 @@ func DrawNormal(key uint64, index, step, draw int) float64 {
 	if absInt32(j) < zigK[i] {
 		return x
 	}
-	return normalSlow(&drawWords{key: key, c0: uint64(index), c1: c1, w: [2]uint64{a, b}, n: 1}, j)
+	d := drawWords{key: key, c0: uint64(index), c1: c1, w: [2]uint64{a, b}, n: 1}
+	return normalSlow(d.next, j)
 }
 
 // drawWords are the 64-bit words of one draw after the first: the first
@@ -77,14 +78,13 @@ func (d *drawWords) next() uint64 {
 	return d.w[d.n-1]
 }
 
-// float is a uniform number in [0, 1); open one in (0, 1].
-func (d *drawWords) float() float64 { return float64(d.next()>>11) * (1.0 / (1 << 53)) }
-func (d *drawWords) open() float64  { return float64((d.next()>>11)+1) * (1.0 / (1 << 53)) }
-
 // normalSlow is the rest of the ziggurat after the first 32 bits j missed
 // the rectangle of their layer: the base strip's tail, a wedge test, or
-// another j.
-func normalSlow(src *drawWords, j int32) float64 {
+// another j, taking further 64-bit words from next (a draw's blocks, or a
+// Stream's words).
+func normalSlow(next func() uint64, j int32) float64 {
+	float := func() float64 { return float64(next()>>11) * (1.0 / (1 << 53)) }    // [0, 1)
+	open := func() float64 { return float64((next()>>11)+1) * (1.0 / (1 << 53)) } // (0, 1]
 	for {
 		i := j & 0x7F
 		x := float64(j) * float64(zigW[i])
@@ -93,8 +93,8 @@ func normalSlow(src *drawWords, j int32) float64 {
 		}
 		if i == 0 {
 			for {
-				x = -math.Log(src.open()) * (1.0 / zigR)
-				y := -math.Log(src.open())
+				x = -math.Log(open()) * (1.0 / zigR)
+				y := -math.Log(open())
 				if y+y >= x*x {
 					break
 				}
@@ -105,10 +105,10 @@ func normalSlow(src *drawWords, j int32) float64 {
 			return -zigR - x
 		}
 		// explicit float32 conversions: no fused multiply-add on any target
-		if zigF[i]+float32(float32(src.float())*(zigF[i-1]-zigF[i])) < float32(math.Exp(-.5*x*x)) {
+		if zigF[i]+float32(float32(float())*(zigF[i-1]-zigF[i])) < float32(math.Exp(-.5*x*x)) {
 			return x
 		}
-		j = int32(uint32(src.next()))
+		j = int32(uint32(next()))
 	}
 }
 

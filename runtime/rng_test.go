@@ -161,6 +161,62 @@ func TestNormalMoments(t *testing.T) {
 	}
 }
 
+// TestNormalDistribution: Normal's deviates against the normal CDF
+// (math.Erf) in 50 bins over [-5, 5] and the two tails, chi-square; the
+// tail beyond the ziggurat's base strip (|x| > 3.4426, drawn by its slow
+// path) at its probability; and the cost the ziggurat is for: half a
+// 64-bit word a deviate, so 10000 deviates take 2500 Philox blocks and
+// some for the few slow draws (Box–Muller took 10000 words, 5000 blocks).
+func TestNormalDistribution(t *testing.T) {
+	s := NewStream(21, Hash("normal"))
+	const n, nb, lo, hi = 2_000_000, 50, -5.0, 5.0
+	cdf := func(x float64) float64 { return 0.5 * (1 + math.Erf(x/math.Sqrt2)) }
+	counts := make([]float64, nb+2) // [0]: below lo, [nb+1]: above hi
+	tail := 0.0
+	for range n {
+		x := s.Normal()
+		if math.Abs(x) > zigR {
+			tail++
+		}
+		switch {
+		case x < lo:
+			counts[0]++
+		case x >= hi:
+			counts[nb+1]++
+		default:
+			counts[1+int((x-lo)/(hi-lo)*nb)]++
+		}
+	}
+	chi, df := 0.0, 0
+	for b := range counts {
+		a, z := math.Inf(-1), math.Inf(1)
+		if b > 0 {
+			a = lo + float64(b-1)*(hi-lo)/nb
+		}
+		if b <= nb {
+			z = lo + float64(b)*(hi-lo)/nb
+		}
+		e := n * (cdf(z) - cdf(a))
+		if e < 5 { // too few expected for chi-square: checked as the tail below
+			continue
+		}
+		chi += (counts[b] - e) * (counts[b] - e) / e
+		df++
+	}
+	if crit := chi2Crit(df - 1); chi > crit {
+		t.Errorf("normal CDF chi² = %.1f > %.1f (df %d)", chi, crit, df-1)
+	}
+	pt := 2 * (1 - cdf(zigR))
+	within(t, "normal tail beyond the base strip", tail/n, pt, math.Sqrt(pt/n))
+	c := NewStream(5)
+	for range 10000 {
+		c.Normal()
+	}
+	if b := c.Counter(); b < 2500 || b > 3000 {
+		t.Errorf("10000 normal deviates took %d Philox blocks, want 2500 (half a word each) and a few more for the slow path", b)
+	}
+}
+
 func TestIntnUnbiased(t *testing.T) {
 	s := NewStream(13)
 	for _, n := range []int{1, 2, 3, 7, 10, 1000, 1<<31 - 1} {

@@ -124,7 +124,7 @@ func (r *Rows) setRow(i int, t []int32) {
 
 // ConnectRows builds the connectivity Connect builds (same synapses, same
 // order) as Rows. Row-wise connectors with a cheap row count (bernoulli,
-// fan_out, one_to_one, all_to_all) are written straight into the final
+// fan_out, one_to_one, all_to_all, fixed_total_number) are written straight into the final
 // arrays, a row at a time through a small buffer, so the peak is the
 // compact size; fan_in, gaussian and from_file are built as CSR first and
 // narrowed.
@@ -133,7 +133,7 @@ func ConnectRows(spec ConnSpec, pre, post Geometry, rng *Stream) (*Rows, error) 
 		return nil, err
 	}
 	switch spec.Kind {
-	case "bernoulli", "fan_out", "one_to_one", "all_to_all":
+	case "bernoulli", "fan_out", "one_to_one", "all_to_all", "fixed_total_number":
 	default:
 		c, err := Connect(spec, pre, post, rng)
 		if err != nil {

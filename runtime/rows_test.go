@@ -22,6 +22,7 @@ func TestConnectRowsMatchesCSR(t *testing.T) {
 		{ConnSpec{Kind: "fan_in", K: 7}, g1(90), g1(70000)},
 		{ConnSpec{Kind: "all_to_all", ExceptSelf: true, SamePop: true}, g1(30), g1(30)},
 		{ConnSpec{Kind: "one_to_one"}, g1(30), g1(30)},
+		{ConnSpec{Kind: "fixed_total_number", K: 5000}, g1(40), g1(1<<16 + 1)},
 		{ConnSpec{Kind: "gaussian", Sigma: 2}, g2(20, 20), g2(20, 20)},
 		{ConnSpec{Kind: "from_file", File: file}, g1(3), g1(4)},
 	} {

@@ -67,6 +67,19 @@ func TestFixedTotalNumber(t *testing.T) {
 				t.Errorf("except self %v: %s marginal chi² = %.1f > %.1f (df %d)", es, name, chi, crit, len(cnt)-1)
 			}
 		}
+		// joint: every allowed pair equally likely (the rows' multinomial
+		// counts and their own streams give NEST's independent pairs)
+		cells := make([]int64, 0, c.NPre*c.NPost)
+		for i := 0; i < c.NPre; i++ {
+			for j := 0; j < c.NPost; j++ {
+				if !es || i != j {
+					cells = append(cells, int64(pairs[[2]int32{int32(i), int32(j)}]))
+				}
+			}
+		}
+		if chi, crit := chi2Uniform(cells), chi2Crit(len(cells)-1); chi > crit {
+			t.Errorf("except self %v: pair table chi² = %.1f > %.1f (df %d)", es, chi, crit, len(cells)-1)
+		}
 		// multapses: K draws into m pairs leave m·(1-1/m)^K pairs empty
 		m := float64(c.NPre * c.NPost)
 		if es {
