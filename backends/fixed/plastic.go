@@ -16,7 +16,9 @@ type xplastic struct {
 	colSyn     []int32
 	colPre     []int32
 	regs       []int64
+	g          []int64 // the postsynaptic gate variable (nil: none)
 	vx, vy, vw *int64 // the slots the running kernel reads and writes
+	vg         *int64
 }
 
 func newPlastic(s *sim, pr *xproj, ip *ir.Projection, pl *iir.Plastic) error {
@@ -57,6 +59,9 @@ func newPlastic(s *sim, pr *xproj, ip *ir.Projection, pl *iir.Plastic) error {
 		most = max(most, len(k.Ops))
 	}
 	xp.regs = make([]int64, most)
+	if pl.Gate != nil {
+		xp.g = pr.post.vals[pr.post.index[pl.Gate]]
+	}
 	pr.plastic = xp
 	return nil
 }
@@ -71,6 +76,8 @@ func (xp *xplastic) run(k *iir.Kernel) int64 {
 			return xp.vx
 		case xp.pl.Post:
 			return xp.vy
+		case xp.pl.Gate:
+			return xp.vg
 		}
 		return xp.vw
 	}
@@ -115,6 +122,9 @@ func (pr *xproj) deliverPlastic(i int) {
 	first, targets := pr.ownRow(i)
 	for k, j := range targets {
 		xp.vw, xp.vy = &xp.w[first+int64(k)], &xp.y[j]
+		if xp.g != nil {
+			xp.vg = &xp.g[j]
+		}
 		pr.post.receive(pr.port, int(j), xp.run(xp.pl.OnPre))
 	}
 }
@@ -127,6 +137,9 @@ func (pr *xproj) postSpikes() {
 	}
 	for _, j := range pr.post.spikes {
 		xp.vy = &xp.y[j]
+		if xp.g != nil {
+			xp.vg = &xp.g[j]
+		}
 		xp.run(xp.pl.PostOne)
 		for k := xp.colPtr[j]; k < xp.colPtr[j+1]; k++ {
 			xp.vw, xp.vx = &xp.w[xp.colSyn[k]], &xp.x[xp.colPre[k]]

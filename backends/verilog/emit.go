@@ -594,14 +594,21 @@ func (e *emitter) plasticKernels() {
 		}
 		wa := gate(fmt.Sprintf("ow%d_a", k), sa, prop, zext("k", e.kw, sa))
 		ya2 := gate(fmt.Sprintf("oy%d_a", k), ya, prop, tgt)
-		st := run(fmt.Sprintf("op%d", k), pl.OnPre, []bind{{pl.W, pw, wa, prop}, {pl.Post, py, ya2, prop}})
+		// a gated rule also reads the postsynaptic neuron's gate (never stores it)
+		gated := func(bs []bind, addr, phase string) []bind {
+			if pl.Gate == nil {
+				return bs
+			}
+			return append(bs, bind{pl.Gate, e.mems[post.name+"/"+pl.Gate.Name], addr, phase})
+		}
+		st := run(fmt.Sprintf("op%d", k), pl.OnPre, gated([]bind{{pl.W, pw, wa, prop}, {pl.Post, py, ya2, prop}}, ya2, prop))
 		e.plOut[k] = st.vals[pl.OnPre.Out]
 		e.wmax = max(e.wmax, e.plOut[k].w)
 		a = gate(fmt.Sprintf("by%d_a", k), ya, postPh, fmt.Sprintf("p%d_pj", k))
 		run(fmt.Sprintf("by%d", k), pl.PostOne, []bind{{pl.Post, py, a, postPh}})
 		wa = gate(fmt.Sprintf("qw%d_a", k), sa, postPh, zext(e.read(fmt.Sprintf("p%d_cs", k), zext("k", e.kw, sa), 1, postPh), e.kw, sa))
 		xa2 := gate(fmt.Sprintf("qx%d_a", k), xa, postPh, zext(e.read(fmt.Sprintf("p%d_cq", k), zext("k", e.kw, sa), 1, postPh), clog2(max(p.NPre, 2)), xa))
-		run(fmt.Sprintf("oq%d", k), pl.OnPost, []bind{{pl.W, pw, wa, postPh}, {pl.Pre, px, xa2, postPh}})
+		run(fmt.Sprintf("oq%d", k), pl.OnPost, gated([]bind{{pl.W, pw, wa, postPh}, {pl.Pre, px, xa2, postPh}}, a, postPh))
 		rw := clog2(post.size + 1)
 		fmt.Fprintf(b, "    wire [%d:0] p%d_j1 = %s + 1'b1;\n", rw-1, k, zext(fmt.Sprintf("p%d_pj", k), ya, rw))
 		cp := fmt.Sprintf("p%d_cp", k)

@@ -10,10 +10,15 @@ import (
 // them (the rule shapes, formats and the order within a step are described
 // where they are lowered, in quantize/stdp.go).
 type Plastic struct {
-	Rule    string
-	W       *Var    // per synapse
-	Pre     *Var    // per presynaptic neuron
-	Post    *Var    // per postsynaptic neuron
+	Rule string
+	W    *Var // per synapse
+	Pre  *Var // per presynaptic neuron
+	Post *Var // per postsynaptic neuron
+	// Gate, when set, is a state variable of the postsynaptic model that
+	// holds 0 or 1: the weight updates that read it apply only where it
+	// is 1 (a learning switch; the kernels load it at the synapse's
+	// postsynaptic neuron and never store it)
+	Gate    *Var
 	WInit   ir.Expr // initial w (may draw per synapse)
 	XInit   int64
 	YInit   int64

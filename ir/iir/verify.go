@@ -3,6 +3,7 @@ package iir
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Verify checks the invariants every consumer of an integer program relies
@@ -220,6 +221,12 @@ func (v *verifier) proj(q *Proj, models map[*Model]bool) {
 		vars[x] = true
 		v.variable(where, x)
 	}
+	if pl.Gate != nil {
+		if !slices.Contains(q.Post.Vars, pl.Gate) {
+			v.errorf("%s: the STDP rule's gate %s is not a variable of %s", where, pl.Gate.Name, q.Post.Name)
+		}
+		vars[pl.Gate] = true
+	}
 	if pl.Lo > pl.Hi {
 		v.errorf("%s: the STDP rule clips W to the empty range [%d, %d]", where, pl.Lo, pl.Hi)
 	}
@@ -229,6 +236,11 @@ func (v *verifier) proj(q *Proj, models map[*Model]bool) {
 			continue
 		}
 		v.kernel(k, &kernelCtx{where: where + " " + k.Name, vars: vars}, false)
+		for _, o := range k.Ops {
+			if o.Code == OpStore && pl.Gate != nil && o.Var == pl.Gate {
+				v.errorf("%s %s: the STDP rule stores its gate %s", where, k.Name, pl.Gate.Name)
+			}
+		}
 	}
 	if pl.OnPre != nil && pl.OnPre.Out == nil {
 		v.errorf("%s: the STDP rule's on-pre kernel delivers no weight", where)
