@@ -17,7 +17,7 @@ type xplastic struct {
 	colPre     []int32
 	regs       []int64
 	g          []int64 // the postsynaptic gate variable (nil: none)
-	vx, vy, vw *int64 // the slots the running kernel reads and writes
+	vx, vy, vw *int64  // the slots the running kernel reads and writes
 	vg         *int64
 }
 
