@@ -84,9 +84,7 @@ func Lower(p *ir.Program, prof *iir.Profile) (*iir.Program, lang.Diagnostics) {
 		for _, w := range p.Wtas {
 			l.errorf(w.Pos, "wta on %s cannot be expressed on %s yet", w.Pop.Name, prof.Name)
 		}
-		for _, ph := range p.Phases {
-			l.errorf(ph.Pos, "phase %s cannot be expressed on %s yet: the fixed-point simulator runs one phase", ph.Name, prof.Name)
-		}
+		l.phases()
 		l.records()
 	}
 	if l.diags.HasErrors() {

@@ -227,6 +227,7 @@ func (s *sim) run(o Options, res *Result) error {
 
 // step is one time step in the float interpreter's order.
 func (s *sim) step() {
+	s.applySets()
 	for _, m := range s.stateMons {
 		m.sample(s)
 	}

@@ -290,6 +290,7 @@ type phase struct {
 	node *node
 	proj *iir.TraceProj
 	k    int // projection index
+	step int // SET: the step it acts in
 }
 
 // core writes the module: the nodes and index widths, the interface, then
@@ -367,6 +368,7 @@ const readMarker = "\n    //@@READS@@\n"
 func (e *emitter) phaseList() {
 	b, tr := &e.b, e.tr
 	// phases
+	e.phases = append(e.phases, e.setPhases()...)
 	for _, n := range e.nodes {
 		if !n.input && n.size > 0 {
 			e.phases = append(e.phases, &phase{id: "PH_UPD_" + n.id, kind: "UPD", pop: n.pop, node: n})
@@ -848,6 +850,8 @@ func (e *emitter) controller() {
 			e.ctlTrace(ph, next)
 		case "POST":
 			e.ctlPost(ph, next)
+		case "SET":
+			e.ctlSet(ph, next)
 		}
 		fmt.Fprintf(b, "            end\n")
 	}

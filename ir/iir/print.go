@@ -79,6 +79,13 @@ func (pr *printer) model(m *Model) {
 		}
 		pr.close()
 	}
+	if len(m.Sets) > 0 {
+		pr.open("phases")
+		for _, s := range m.Sets {
+			pr.line("%s at step %d: %s ← %d  # %s", s.Phase, s.Step, s.Var.Name, s.Value, SIString(s.Var.SI(s.Value), s.Var.Dim))
+		}
+		pr.close()
+	}
 	for _, k := range []*Kernel{m.Update, m.Threshold, m.Reset} {
 		if k != nil {
 			pr.kernel(k.Name, k)
@@ -208,6 +215,8 @@ func opString(o *Op) string {
 		body = fmt.Sprintf("shl %s, %d", a, o.Imm)
 	case OpShr:
 		body = fmt.Sprintf("shr %s, %d %s", a, o.Imm, o.Round)
+	case OpDiv:
+		body = fmt.Sprintf("div %s %s", a, o.Round)
 	case OpResize:
 		t := fmt.Sprintf("s%d", o.Width)
 		if !o.Signed {
