@@ -57,10 +57,14 @@ type stdpShape struct {
 	// gate: the updates are multiplied by post.gate, a 0/1 flag of the
 	// postsynaptic neuron (Davies et al.'s learning switch); gx, gy say
 	// which update reads it
-	gate         string
-	gatePos      lang.Span
-	gatedX       bool
-	gatedY       bool
+	gate    string
+	gatePos lang.Span
+	gatedX  bool
+	gatedY  bool
+	// mod: a modulated rule (ModHebb): on pre and on post only bump the
+	// traces; each spike of modulator mod applies w = clip(w + km·x·y)
+	mod          string
+	km           float64
 	deliverFirst bool // on pre delivers w before updating it (else the updated w)
 	bare         bool // `deliver w`: w is in the port's unit, no weight setting
 }
@@ -99,8 +103,8 @@ func matchSTDP(m *ir.Model, dt float64) (*stdpShape, string) {
 	if sh.w == nil || sh.x == nil || sh.y == nil {
 		return nil, "it needs one per-synapse weight, one presynaptic and one postsynaptic trace"
 	}
-	if len(m.OnMod) > 0 {
-		return nil, "modulated rules have no integer form yet"
+	if len(m.OnMod) > 1 {
+		return nil, "a rule with more than one modulator has no integer form yet"
 	}
 	decay := func(v *ir.Var) (float64, bool) {
 		for _, sys := range m.Update {
@@ -220,6 +224,9 @@ func matchSTDP(m *ir.Model, dt float64) (*stdpShape, string) {
 		}
 		return append(before, after...)[0]
 	}
+	if len(m.OnMod) == 1 {
+		return matchModulated(m, sh, bump, bumpOf)
+	}
 	before, each, after, err := ir.SplitHandler(m.OnPre, ir.PerPre)
 	if err != nil || len(each) != 2 || bumpOf(before, after) == nil {
 		return nil, shape
@@ -320,8 +327,13 @@ func (l *lowerer) stdp(prj *ir.Projection, q *iir.Proj) bool {
 		}
 	}
 	pl.Lo, pl.Hi = iir.RoundHalfAway(sh.lo/scale), iir.RoundHalfAway(sh.hi/scale)
+	// the traces' unit: w's (w + X), or 1 for a modulated rule's product
+	tbase := scale
+	if sh.mod != "" {
+		tbase = 1
+	}
 	quant := func(what string, v float64, g int) (int64, bool) {
-		sc := scale * math.Ldexp(1, -g)
+		sc := tbase * math.Ldexp(1, -g)
 		n := iir.RoundHalfAway(v / sc)
 		got := float64(n) * sc
 		pl.Consts = append(pl.Consts, iir.Quantized{What: what, Value: v, Int: n, Got: got})
@@ -340,6 +352,9 @@ func (l *lowerer) stdp(prj *ir.Projection, q *iir.Proj) bool {
 		return g
 	}
 	pl.GuardX, pl.GuardY = guard(sh.tauDx), guard(sh.tauDy)
+	if sh.mod != "" {
+		pl.GuardX, pl.GuardY = modGuard(sh.a, sh.aSet, sh.tauDx), modGuard(sh.b, sh.bSet, sh.tauDy)
+	}
 	a, ok1 := quant("increment of "+sh.x.Name, sh.a, pl.GuardX)
 	b, ok2 := quant("increment of "+sh.y.Name, sh.b, pl.GuardY)
 	if !ok1 || !ok2 {
@@ -359,9 +374,12 @@ func (l *lowerer) stdp(prj *ir.Projection, q *iir.Proj) bool {
 	pl.W = &iir.Var{Name: sh.w.Name, Kind: iir.StateVar, Width: wb, Lo: pl.Lo, Hi: pl.Hi, Scale: scale, Frac: frac, Pow2: pow2, Src: sh.w, Proof: iir.Saturate}
 	xw, yw := tw(a, sh.aSet, sh.tauDx), tw(b, sh.bSet, sh.tauDy)
 	pl.Pre = &iir.Var{Name: sh.x.Name, Kind: iir.StateVar, Width: xw, Signed: true, Lo: iir.MinOf(xw, true), Hi: iir.MaxOf(xw, true),
-		Scale: math.Ldexp(scale, -pl.GuardX) / sh.kx, Frac: frac + pl.GuardX, Pow2: pow2 && sh.kx == 1, Src: sh.x, Proof: iir.Saturate}
+		Scale: math.Ldexp(tbase, -pl.GuardX) / sh.kx, Frac: frac + pl.GuardX, Pow2: pow2 && sh.kx == 1, Src: sh.x, Proof: iir.Saturate}
 	pl.Post = &iir.Var{Name: sh.y.Name, Kind: iir.StateVar, Width: yw, Signed: true, Lo: iir.MinOf(yw, true), Hi: iir.MaxOf(yw, true),
-		Scale: math.Ldexp(scale, -pl.GuardY) / sh.ky, Frac: frac + pl.GuardY, Pow2: pow2 && sh.ky == 1, Src: sh.y, Proof: iir.Saturate}
+		Scale: math.Ldexp(tbase, -pl.GuardY) / sh.ky, Frac: frac + pl.GuardY, Pow2: pow2 && sh.ky == 1, Src: sh.y, Proof: iir.Saturate}
+	if sh.mod != "" {
+		pl.Pre.Frac, pl.Post.Frac = pl.GuardX, pl.GuardY
+	}
 	for _, v := range []*iir.Var{pl.W, pl.Pre, pl.Post} {
 		v.Range = iir.Interval{Lo: v.Lo, Hi: v.Hi}
 	}
@@ -406,6 +424,19 @@ func (l *lowerer) stdp(prj *ir.Projection, q *iir.Proj) bool {
 			f = k.bin(iir.OpSub, k.konst(iir.RoundHalfAway(g.c/scale), scale, fmt.Sprintf("%g", g.c)), w)
 		}
 		return k.shr(k.bin(iir.OpMul, f, k.load(tr)), guard+frac, rnd)
+	}
+	if sh.mod != "" {
+		deliver(w)
+		pl.OnPre = k.k
+		pl.OnPost = &iir.Kernel{Name: "on post"}
+		pl.Mod, pl.ModSrc = sh.mod, prj.Modulators[sh.mod].Name()
+		pl.OnMod = l.modKernel(pl, sh.km, rnd)
+		for _, kk := range pl.Kernels() {
+			sizeOps(kk)
+		}
+		q.Plastic = pl
+		q.MaxAbs = math.Abs(q.Weight) * sh.hi
+		return true
 	}
 	if sh.deliverFirst {
 		deliver(w)

@@ -17,6 +17,7 @@ type xplastic struct {
 	colPre     []int32
 	regs       []int64
 	g          []int64 // the postsynaptic gate variable (nil: none)
+	mod        node    // a modulated rule's modulator
 	vx, vy, vw *int64  // the slots the running kernel reads and writes
 	vg         *int64
 }
@@ -144,6 +145,25 @@ func (pr *xproj) postSpikes() {
 		for k := xp.colPtr[j]; k < xp.colPtr[j+1]; k++ {
 			xp.vw, xp.vx = &xp.w[xp.colSyn[k]], &xp.x[xp.colPre[k]]
 			xp.run(xp.pl.OnPost)
+		}
+	}
+}
+
+// modulate runs a modulated rule: each spike of its modulator this step
+// applies OnMod to every synapse, by postsynaptic neuron (the synapses are
+// independent, so the order is the Verilog's and changes nothing).
+func (pr *xproj) modulate() {
+	xp := pr.plastic
+	if xp == nil || xp.mod == nil {
+		return
+	}
+	for range xp.mod.fired() {
+		for j := range xp.y {
+			xp.vy = &xp.y[j]
+			for k := xp.colPtr[j]; k < xp.colPtr[j+1]; k++ {
+				xp.vw, xp.vx = &xp.w[xp.colSyn[k]], &xp.x[xp.colPre[k]]
+				xp.run(xp.pl.OnMod)
+			}
 		}
 	}
 }

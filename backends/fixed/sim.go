@@ -190,6 +190,9 @@ func build(p *ir.Program, q *iir.Program, o Options) (*sim, error) {
 		if err != nil {
 			return nil, fmt.Errorf("projection %s: %w", ip.Name, err)
 		}
+		if xp := pr.plastic; xp != nil && xp.pl.Mod != "" {
+			xp.mod = byName[xp.pl.ModSrc]
+		}
 		s.projs = append(s.projs, pr)
 	}
 	if err := s.monitors(p, byName, popOf); err != nil {
@@ -258,6 +261,9 @@ func (s *sim) step() {
 	}
 	for _, pr := range s.projs {
 		pr.postSpikes()
+	}
+	for _, pr := range s.projs {
+		pr.modulate()
 	}
 	for _, p := range s.pops {
 		p.reset()

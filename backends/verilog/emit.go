@@ -44,6 +44,7 @@ package verilog
 import (
 	"fmt"
 	"math/bits"
+	"slices"
 	"strings"
 
 	"github.com/snnc/snnc/ir/iir"
@@ -387,6 +388,7 @@ func (e *emitter) phaseList() {
 			e.phases = append(e.phases, &phase{id: fmt.Sprintf("PH_POST_%d", k), kind: "POST", proj: p, k: k, node: e.byName[p.Post]})
 		}
 	}
+	e.phases = append(e.phases, e.modPhases()...)
 	for _, n := range e.nodes {
 		if !n.input && n.size > 0 && n.pop.Model.Reset != nil {
 			e.phases = append(e.phases, &phase{id: "PH_RST_" + n.id, kind: "RST", pop: n.pop, node: n})
@@ -436,7 +438,15 @@ func (e *emitter) memories() {
 		}
 		lid, cid := "sq_"+n.id, "sc_"+n.id
 		e.used[lid], e.used[cid] = true, true
+		// an input that only modulates: its count is read, its list not
+		unread := n.input && !slices.ContainsFunc(tr.Projs, func(p *iir.TraceProj) bool { return p.Pre == n.name })
+		if unread {
+			fmt.Fprintf(b, "    // verilator lint_off UNUSEDSIGNAL\n")
+		}
 		e.image(lid, clog2(n.size), make([]int64, n.depth*n.size), false, fmt.Sprintf("spike list of %s, %d slot(s) of %d", n.name, n.depth, n.size))
+		if unread {
+			fmt.Fprintf(b, "    // verilator lint_on UNUSEDSIGNAL\n")
+		}
 		e.image(cid, ubits(int64(n.size)), make([]int64, n.depth), false, fmt.Sprintf("spike count of %s per slot", n.name))
 		if n.depth > 1 {
 			fmt.Fprintf(b, "    reg [%d:0] sl_%s; // slot of the current step\n", clog2(n.depth)-1, n.id)
@@ -615,6 +625,9 @@ func (e *emitter) plasticKernels() {
 		fmt.Fprintf(b, "    wire [%d:0] p%d_j1 = %s + 1'b1;\n", rw-1, k, zext(fmt.Sprintf("p%d_pj", k), ya, rw))
 		cp := fmt.Sprintf("p%d_cp", k)
 		fmt.Fprintf(b, "    wire [%d:0] p%d_clo = %s;\n    wire [%d:0] p%d_chi = %s;\n", e.kw-1, k, e.read(cp, zext(fmt.Sprintf("p%d_pj", k), ya, rw), 2, postPh), e.kw-1, k, e.read(cp, fmt.Sprintf("p%d_j1", k), 2, postPh))
+		if pl.OnMod != nil {
+			e.modKernel(k, p, pl, run)
+		}
 	}
 	if plastic {
 		fmt.Fprintf(b, "    // verilator lint_on UNUSED\n    // verilator lint_on WIDTH\n")
@@ -852,6 +865,8 @@ func (e *emitter) controller() {
 			e.ctlPost(ph, next)
 		case "SET":
 			e.ctlSet(ph, next)
+		case "MOD":
+			e.ctlMod(ph, next)
 		}
 		fmt.Fprintf(b, "            end\n")
 	}

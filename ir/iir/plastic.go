@@ -31,10 +31,19 @@ type Plastic struct {
 	TickPre *Kernel
 	TickPost,
 	PreOne, OnPre, PostOne, OnPost *Kernel
+	// Mod names the modulator of a modulated rule: each of its spikes runs
+	// OnMod on every synapse (on pre and on post then only bump the traces)
+	Mod    string
+	ModSrc string // the population or input whose spikes those are
+	OnMod  *Kernel
 	Consts []Quantized
 }
 
 // Kernels lists the rule's kernels.
 func (pl *Plastic) Kernels() []*Kernel {
-	return []*Kernel{pl.TickPre, pl.TickPost, pl.PreOne, pl.OnPre, pl.PostOne, pl.OnPost}
+	ks := []*Kernel{pl.TickPre, pl.TickPost, pl.PreOne, pl.OnPre, pl.PostOne, pl.OnPost}
+	if pl.Mod != "" {
+		ks = append(ks, pl.OnMod)
+	}
+	return ks
 }

@@ -160,7 +160,10 @@ func (pr *printer) plastic(pl *Plastic) {
 	for _, c := range pl.Consts {
 		pr.line("%s: %g → %d = %g", c.What, c.Value, c.Int, c.Got)
 	}
-	names := []string{"per step, each " + pl.Pre.Name, "per step, each " + pl.Post.Name, "on pre, once", "on pre, each synapse", "on post, once", "on post, each synapse"}
+	names := []string{"per step, each " + pl.Pre.Name, "per step, each " + pl.Post.Name, "on pre, once", "on pre, each synapse", "on post, once", "on post, each synapse", "on modulator " + pl.Mod + ", each synapse"}
+	if pl.Gate != nil {
+		pr.line("gated by the postsynaptic %s (0 or 1)", pl.Gate.Name)
+	}
 	for k, kk := range pl.Kernels() {
 		pr.open("%s", names[k])
 		for _, o := range kk.Ops {
