@@ -7,6 +7,7 @@ import (
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/ir/iir"
 	"github.com/snnc/snnc/lang"
+	"github.com/snnc/snnc/plan"
 )
 
 // Pair-trace STDP in integers (SpiNNaker-style: a per-synapse efficacy,
@@ -321,6 +322,18 @@ func (l *lowerer) stdp(prj *ir.Projection, q *iir.Proj) bool {
 	scale := math.Ldexp(norm, -frac)
 	pow2 := norm == 1
 	pl := &iir.Plastic{Rule: prj.Synapse.Type, Frac: frac, DecayX: sh.tauDx, DecayY: sh.tauDy, WInit: sh.w.Init}
+	if n := prj.Normalize; n != nil {
+		if n.Var != sh.w {
+			l.errorf(n.Pos, "synaptic scaling of %s (projection %s) cannot be expressed on %s: only the rule's weight %s is scaled there", n.Var.Name, prj.Name, pf.Name, sh.w.Name)
+			return false
+		}
+		pl.NormEvery, pl.NormTarget = plan.Every(n.Every, l.out.Dt), iir.RoundHalfAway(n.Target/scale)
+		pl.NormRound = pf.Rounding
+		if pl.NormRound == iir.Stochastic {
+			pl.NormRound = iir.Nearest
+		}
+		pl.Consts = append(pl.Consts, iir.Quantized{What: "normalize target", Value: n.Target, Int: pl.NormTarget, Got: float64(pl.NormTarget) * scale})
+	}
 	if sh.gate != "" {
 		if pl.Gate = l.stdpGate(prj, sh); pl.Gate == nil {
 			return false

@@ -167,3 +167,27 @@ func (pr *xproj) modulate() {
 		}
 	}
 }
+
+// scale is a rule's synaptic scaling (normalize sum(w)) in step n: per
+// postsynaptic neuron whose weights sum to S > 0, each
+// W ← min(Div(W·target, S), Hi) (iir.Plastic.NormEvery).
+func (pr *xproj) scale(n int) {
+	xp := pr.plastic
+	if xp == nil || xp.pl.NormEvery == 0 || n%xp.pl.NormEvery != 0 {
+		return
+	}
+	pl := xp.pl
+	for j := range xp.y {
+		var sum int64
+		for k := xp.colPtr[j]; k < xp.colPtr[j+1]; k++ {
+			sum += xp.w[xp.colSyn[k]]
+		}
+		if sum <= 0 {
+			continue
+		}
+		for k := xp.colPtr[j]; k < xp.colPtr[j+1]; k++ {
+			w := &xp.w[xp.colSyn[k]]
+			*w = min(iir.Div(*w*pl.NormTarget, sum, pl.NormRound), pl.Hi)
+		}
+	}
+}

@@ -264,6 +264,7 @@ func (s *sim) step() {
 	}
 	for _, pr := range s.projs {
 		pr.modulate()
+		pr.scale(s.n)
 	}
 	for _, p := range s.pops {
 		p.reset()

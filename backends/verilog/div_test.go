@@ -23,20 +23,7 @@ func TestCosimDivisionAndPhases(t *testing.T) {
 	p := compileSrc(t, "division.snn", string(src))
 	for _, r := range []iir.Rounding{iir.Nearest, iir.Trunc, iir.Floor} {
 		t.Run(string(r), func(t *testing.T) {
-			prof, err := iir.LoadProfile("q16")
-			if err != nil {
-				t.Fatal(err)
-			}
-			prof.Name, prof.Rounding = "q16-"+string(r), r
-			b, err := json.Marshal(prof)
-			if err != nil {
-				t.Fatal(err)
-			}
-			target := filepath.Join(t.TempDir(), "q16.json")
-			if err := os.WriteFile(target, b, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			d := design(t, p, target, 0, 1)
+			d := design(t, p, roundingProfile(t, r), 0, 1)
 			n := compare(t, d, iverilog(t, d))
 			if n == 0 {
 				t.Fatal("no spikes")
@@ -57,4 +44,24 @@ func TestCosimDivisionAndPhases(t *testing.T) {
 			t.Logf("%d spikes and the final state identical", n)
 		})
 	}
+}
+
+// roundingProfile writes q16 with rounding r as a JSON profile; it returns
+// its path.
+func roundingProfile(t *testing.T, r iir.Rounding) string {
+	t.Helper()
+	prof, err := iir.LoadProfile("q16")
+	if err != nil {
+		t.Fatal(err)
+	}
+	prof.Name, prof.Rounding = "q16-"+string(r), r
+	b, err := json.Marshal(prof)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "q16.json")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

@@ -389,6 +389,7 @@ func (e *emitter) phaseList() {
 		}
 	}
 	e.phases = append(e.phases, e.modPhases()...)
+	e.phases = append(e.phases, e.normPhases()...)
 	for _, n := range e.nodes {
 		if !n.input && n.size > 0 && n.pop.Model.Reset != nil {
 			e.phases = append(e.phases, &phase{id: "PH_RST_" + n.id, kind: "RST", pop: n.pop, node: n})
@@ -627,6 +628,9 @@ func (e *emitter) plasticKernels() {
 		fmt.Fprintf(b, "    wire [%d:0] p%d_clo = %s;\n    wire [%d:0] p%d_chi = %s;\n", e.kw-1, k, e.read(cp, zext(fmt.Sprintf("p%d_pj", k), ya, rw), 2, postPh), e.kw-1, k, e.read(cp, fmt.Sprintf("p%d_j1", k), 2, postPh))
 		if pl.OnMod != nil {
 			e.modKernel(k, p, pl, run)
+		}
+		if pl.NormEvery > 0 {
+			e.normKernel(k, p, pl)
 		}
 	}
 	if plastic {
@@ -867,6 +871,8 @@ func (e *emitter) controller() {
 			e.ctlSet(ph, next)
 		case "MOD":
 			e.ctlMod(ph, next)
+		case "NORM":
+			e.ctlNorm(ph, next)
 		}
 		fmt.Fprintf(b, "            end\n")
 	}

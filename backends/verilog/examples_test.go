@@ -15,7 +15,9 @@ import (
 var exampleSteps = map[string]float64{
 	"cuba":          0.005,
 	"coba":          0.005,
+	"homeostasis":   0.15,
 	"stdp_song2000": 0.05,
+	"hao2018":       0.05,
 	"davies2023":    0.25, // training, the check phase and the first three code words
 	"neuromod_hebb": 0.9,  // its first spike is at 0.85 s
 	// examples/hardware: also co-simulated on the profile they are for
@@ -33,8 +35,6 @@ var exampleProfiles = map[string]string{
 // exampleRefusals: the examples q16 refuses and the feature their first
 // error names.
 var exampleRefusals = map[string]string{
-	"homeostasis":           "synaptic scaling",
-	"hao2018":               "synaptic scaling",
 	"adex_patterns":         "exp of a state variable",
 	"ahmad_hawkins2016":     "dendrite",
 	"dendrites":             "dendrite",

@@ -36,7 +36,14 @@ type Plastic struct {
 	Mod    string
 	ModSrc string // the population or input whose spikes those are
 	OnMod  *Kernel
-	Consts []Quantized
+	// NormEvery > 0: synaptic scaling (normalize sum(w) = target) every
+	// NormEvery steps, at step n with n mod NormEvery = 0, after the
+	// modulator: per postsynaptic neuron with S = Σ W > 0, each
+	// W ← min(Div(W·NormTarget, S, NormRound), Hi)
+	NormEvery  int
+	NormTarget int64
+	NormRound  Rounding
+	Consts     []Quantized
 }
 
 // Kernels lists the rule's kernels.
