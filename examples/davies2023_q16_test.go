@@ -14,6 +14,12 @@ import (
 
 // daviesQ16 runs the model bit-accurately on q16 (the whole run).
 func daviesQ16(t *testing.T, model string) *fixed.Result {
+	return runQ16(t, model, filepath.Dir(model))
+}
+
+// runQ16 compiles model, lowers it to q16 and runs it in the bit-accurate
+// simulator (data files from dir).
+func runQ16(t *testing.T, model, dir string) *fixed.Result {
 	t.Helper()
 	p, _, diags := snnc.CompileIR(model, snnc.Options{Passes: passes.Options{Verify: true}})
 	if p == nil {
@@ -27,7 +33,7 @@ func daviesQ16(t *testing.T, model string) *fixed.Result {
 	if q == nil {
 		t.Fatal(diags)
 	}
-	res, err := fixed.Run(p, q, fixed.Options{BaseDir: filepath.Dir(model)})
+	res, err := fixed.Run(p, q, fixed.Options{BaseDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,13 +5,10 @@ import (
 	"testing"
 
 	"github.com/snnc/snnc"
-	"github.com/snnc/snnc/backends/fixed"
 	"github.com/snnc/snnc/backends/gosim"
 	"github.com/snnc/snnc/engine"
 	ah "github.com/snnc/snnc/examples/ahmad_hawkins2016"
-	"github.com/snnc/snnc/ir/iir"
 	"github.com/snnc/snnc/passes"
-	"github.com/snnc/snnc/quantize"
 )
 
 // TestNeuromodHebb: a Hebbian rule gated by a feedback modulator
@@ -92,21 +89,6 @@ func checkNeuromod(t *testing.T, res *engine.Result) (sa, sb ah.Series) {
 // rule, issue 17 item 6): the same claims hold on q16 (measured: A 1.000,
 // B 0.364; float64 1.000 and 0.370).
 func TestNeuromodHebbOnQ16(t *testing.T) {
-	p, _, diags := snnc.CompileIR("neuromod_hebb/neuromod_hebb.snn", snnc.Options{Passes: passes.Options{Verify: true}})
-	if p == nil {
-		t.Fatal(diags)
-	}
-	prof, err := iir.LoadProfile("q16")
-	if err != nil {
-		t.Fatal(err)
-	}
-	q, diags := quantize.Lower(p, prof)
-	if q == nil {
-		t.Fatal(diags)
-	}
-	res, err := fixed.Run(p, q, fixed.Options{BaseDir: "neuromod_hebb"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := runQ16(t, "neuromod_hebb/neuromod_hebb.snn", "neuromod_hebb")
 	checkNeuromod(t, res.Result)
 }

@@ -39,59 +39,7 @@ func gatedNet(rule string, off float64) string {
         v = 0 mV
     }
 }
-synapse Gated {
-    parameters {
-        tau_pre = 5 ms
-        tau_post = 5 ms
-        dA_pre = 0.1
-        dA_post = -0.12
-    }
-    state {
-        w = 0.5
-        A_pre = 0
-        A_post = 0
-    }
-    equations {
-        A_pre' = -A_pre / tau_pre
-        A_post' = -A_post / tau_post
-    }
-    on pre {
-        deliver w * weight
-        A_pre = dA_pre
-        w = clip(w + post.learn * A_post, 0, 1)
-    }
-    on post {
-        A_post = dA_post
-        w = clip(w + A_pre * post.learn, 0, 1)
-    }
-}
-synapse Plain {
-    parameters {
-        tau_pre = 5 ms
-        tau_post = 5 ms
-        dA_pre = 0.1
-        dA_post = -0.12
-    }
-    state {
-        w = 0.5
-        A_pre = 0
-        A_post = 0
-    }
-    equations {
-        A_pre' = -A_pre / tau_pre
-        A_post' = -A_post / tau_post
-    }
-    on pre {
-        deliver w * weight
-        A_pre = dA_pre
-        w = clip(w + A_post, 0, 1)
-    }
-    on post {
-        A_post = dA_post
-        w = clip(w + A_pre, 0, 1)
-    }
-}
-network Net {
+%s%snetwork Net {
     dt = 0.1 ms
     seed = 3
     input In = poisson(10, rate = 60 Hz)
@@ -101,7 +49,39 @@ network Net {
     record weights(learn) every 100 ms
 }
 run Net for 1 s
-`, offIn, rule)
+`, gatedRule("Gated", "post.learn * "), gatedRule("Plain", ""), offIn, rule)
+}
+
+// gatedRule is Davies et al.'s nearest-pair rule named name, its updates
+// multiplied by gate ("post.learn * " or nothing).
+func gatedRule(name, gate string) string {
+	return fmt.Sprintf(`synapse %s {
+    parameters {
+        tau_pre = 5 ms
+        tau_post = 5 ms
+        dA_pre = 0.1
+        dA_post = -0.12
+    }
+    state {
+        w = 0.5
+        A_pre = 0
+        A_post = 0
+    }
+    equations {
+        A_pre' = -A_pre / tau_pre
+        A_post' = -A_post / tau_post
+    }
+    on pre {
+        deliver w * weight
+        A_pre = dA_pre
+        w = clip(w + %sA_post, 0, 1)
+    }
+    on post {
+        A_post = dA_post
+        w = clip(w + %sA_pre, 0, 1)
+    }
+}
+`, name, gate, gate)
 }
 
 // TestSTDPGate: a rule gated by a postsynaptic 0/1 flag on q16. With the

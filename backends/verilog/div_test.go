@@ -16,11 +16,7 @@ import (
 // quotients backends/fixed checks against the closed forms.
 func TestCosimDivisionAndPhases(t *testing.T) {
 	needTools(t)
-	src, err := os.ReadFile("../../testdata/fixed/division.snn")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := compileSrc(t, "division.snn", string(src))
+	p := compileTestdata(t, "division.snn")
 	for _, r := range []iir.Rounding{iir.Nearest, iir.Trunc, iir.Floor} {
 		t.Run(string(r), func(t *testing.T) {
 			d := design(t, p, roundingProfile(t, r), 0, 1)

@@ -1,7 +1,6 @@
 package verilog_test
 
 import (
-	"os"
 	"testing"
 
 	"github.com/snnc/snnc/ir/iir"
@@ -14,11 +13,7 @@ import (
 // checks against the targets.
 func TestCosimNormalize(t *testing.T) {
 	needTools(t)
-	src, err := os.ReadFile("../../testdata/fixed/normalize.snn")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := compileSrc(t, "normalize.snn", string(src))
+	p := compileTestdata(t, "normalize.snn")
 	for _, r := range []iir.Rounding{iir.Nearest, iir.Trunc, iir.Floor} {
 		t.Run(string(r), func(t *testing.T) {
 			d := design(t, p, roundingProfile(t, r), 0, 1)
