@@ -50,8 +50,16 @@ func Lower(p *ir.Program, prof *iir.Profile) (*iir.Program, lang.Diagnostics) {
 			l.model(pop, pop.Model)
 		}
 		for _, prj := range p.Projs {
+			if n := prj.Normalize; n != nil && (n.Func != "sum" || prj.Synapse == nil || prj.Synapse.Summed != nil) {
+				// the integer rules would run without it: refuse rather than drop it
+				l.errorf(n.Pos, "synaptic scaling (normalize %s(%s)) of projection %s cannot be expressed on %s yet", n.Func, n.Var.Name, prj.Name, prof.Name).Hint =
+					"an l2 norm needs a square root and a division per neuron; normalize sum(w) of an STDP rule's weight has an integer form"
+			}
 			if prj.Synapse != nil && prj.Synapse.Summed != nil {
 				l.errorf(prj.Pos, "the summed synapse of projection %s cannot be expressed on %s yet", prj.Name, prof.Name)
+				continue
+			}
+			if n := prj.Normalize; n != nil && n.Func != "sum" {
 				continue
 			}
 			if prj.Sliced() {
@@ -87,9 +95,7 @@ func Lower(p *ir.Program, prof *iir.Profile) (*iir.Program, lang.Diagnostics) {
 		for _, w := range p.Wtas {
 			l.errorf(w.Pos, "wta on %s cannot be expressed on %s yet", w.Pop.Name, prof.Name)
 		}
-		for _, ph := range p.Phases {
-			l.errorf(ph.Pos, "phase %s cannot be expressed on %s yet: the fixed-point simulator runs one phase", ph.Name, prof.Name)
-		}
+		l.phases()
 		l.records()
 	}
 	if l.diags.HasErrors() {

@@ -405,7 +405,7 @@ func hintFor(p *iir.Profile) string {
 	if p.Structure == "compartment" {
 		return "this target's neurons only decay linearly and add their synaptic currents; the q16 profile lowers general models"
 	}
-	return "the integer IR computes +, −, ×, comparisons, min/max/abs and integer powers; rewrite the equation with those, or run it in floating point"
+	return "the integer IR computes +, −, ×, ÷ by a value bounded away from 0 (max(x, c)), comparisons, min/max/abs and integer powers; rewrite the equation with those, or run it in floating point"
 }
 
 // exactRow lowers row i of an exact system. hold: the store is skipped
@@ -1302,7 +1302,7 @@ func (g *gen) expr(e ir.Expr) (val, error) {
 			return g.mul(a, b), nil
 		case "/":
 			if !b.konst {
-				return val{}, unsup("division by %s", describe(x.Y))
+				return g.div(a, b, x)
 			}
 			if b.c == 0 {
 				return val{}, unsup("division by zero")

@@ -308,6 +308,8 @@ func (e *absEnv) eval(k *iir.Kernel, s absState) (absState, []iir.Interval) {
 		case iir.OpMax:
 			a, b := arg(o, 0), arg(o, 1)
 			r, exact = iir.Interval{Lo: max(a.Lo, b.Lo), Hi: max(a.Hi, b.Hi)}, false
+		case iir.OpDiv:
+			r, exact = divI(arg(o, 0), arg(o, 1), o.Round), false
 		case iir.OpAbs:
 			a := arg(o, 0)
 			switch {
@@ -415,6 +417,10 @@ func analyse(p *iir.Program, m *iir.Model) {
 	init := make(absState, len(m.Vars))
 	for i, v := range m.Vars {
 		init[i] = initInterval(v)
+	}
+	for _, st := range m.Sets { // a run phase's value is an initial value too
+		i := e.index[st.Var]
+		init[i] = iir.Interval{Lo: min(init[i].Lo, st.Value), Hi: max(init[i].Hi, st.Value)}
 	}
 	// variables the update holds while the neuron is refractory
 	e.holds = make([]bool, len(m.Vars))

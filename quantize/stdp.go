@@ -6,6 +6,8 @@ import (
 
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/ir/iir"
+	"github.com/snnc/snnc/lang"
+	"github.com/snnc/snnc/plan"
 )
 
 // Pair-trace STDP in integers (SpiNNaker-style: a per-synapse efficacy,
@@ -52,7 +54,18 @@ type stdpShape struct {
 	kx, ky       float64 // w + kx·X on post, w + ky·Y on pre (Hao's nu·x): the traces are held as kx·X, ky·Y
 	// the weight dependence of each update (Gütig et al.'s pow(w, mu),
 	// pow(1 − w, mu) with mu 0 or 1): w + k·g(w)·trace
-	gx, gy       wdep
+	gx, gy wdep
+	// gate: the updates are multiplied by post.gate, a 0/1 flag of the
+	// postsynaptic neuron (Davies et al.'s learning switch); gx, gy say
+	// which update reads it
+	gate    string
+	gatePos lang.Span
+	gatedX  bool
+	gatedY  bool
+	// mod: a modulated rule (ModHebb): on pre and on post only bump the
+	// traces; each spike of modulator mod applies w = clip(w + km·x·y)
+	mod          string
+	km           float64
 	deliverFirst bool // on pre delivers w before updating it (else the updated w)
 	bare         bool // `deliver w`: w is in the port's unit, no weight setting
 }
@@ -91,8 +104,8 @@ func matchSTDP(m *ir.Model, dt float64) (*stdpShape, string) {
 	if sh.w == nil || sh.x == nil || sh.y == nil {
 		return nil, "it needs one per-synapse weight, one presynaptic and one postsynaptic trace"
 	}
-	if len(m.OnMod) > 0 {
-		return nil, "modulated rules have no integer form yet"
+	if len(m.OnMod) > 1 {
+		return nil, "a rule with more than one modulator has no integer form yet"
 	}
 	decay := func(v *ir.Var) (float64, bool) {
 		for _, sys := range m.Update {
@@ -137,7 +150,7 @@ func matchSTDP(m *ir.Model, dt float64) (*stdpShape, string) {
 	// w = clip(w ± k·g(w)·T, lo, hi), k a constant (a trace scaled when
 	// read is the same trace scaled: k·T with increments k·a), g(w) one
 	// of 1, w, c − w (pow(., 1); pow(., 0) is 1); *k and *g are set
-	update := func(st ir.Stmt, t *ir.Var, k *float64, g *wdep) bool {
+	update := func(st ir.Stmt, t *ir.Var, k *float64, g *wdep, gated *bool) bool {
 		a, ok := st.(*ir.Assign)
 		if !ok || a.Var != sh.w || a.Op != "=" {
 			return false
@@ -171,6 +184,10 @@ func matchSTDP(m *ir.Model, dt float64) (*stdpShape, string) {
 					g.kind = 1
 					return true
 				}
+				if e.Side == ir.Post && !*gated && (sh.gate == "" || sh.gate == e.Var.Name) {
+					sh.gate, sh.gatePos, *gated = e.Var.Name, a.Pos, true
+					return true
+				}
 			case *ir.Binary:
 				if e.Op == "*" {
 					return factor(e.X) && factor(e.Y)
@@ -187,7 +204,7 @@ func matchSTDP(m *ir.Model, dt float64) (*stdpShape, string) {
 			return false
 		}
 		scaled := func(e ir.Expr, sign float64) bool {
-			*k, *g, seen = sign, wdep{}, false
+			*k, *g, seen, *gated = sign, wdep{}, false, false
 			return factor(e) && seen && *k != 0
 		}
 		if !(isRef(sum.X, sh.w) && scaled(sum.Y, map[string]float64{"+": 1, "-": -1}[sum.Op]) || sum.Op == "+" && scaled(sum.X, 1) && isRef(sum.Y, sh.w)) {
@@ -207,6 +224,9 @@ func matchSTDP(m *ir.Model, dt float64) (*stdpShape, string) {
 			return nil
 		}
 		return append(before, after...)[0]
+	}
+	if len(m.OnMod) == 1 {
+		return matchModulated(m, sh, bump, bumpOf)
 	}
 	before, each, after, err := ir.SplitHandler(m.OnPre, ir.PerPre)
 	if err != nil || len(each) != 2 || bumpOf(before, after) == nil {
@@ -231,14 +251,14 @@ func matchSTDP(m *ir.Model, dt float64) (*stdpShape, string) {
 	if r, isRef := d.Value.(*ir.Ref); isRef && r.Var == sh.w {
 		sh.bare = true
 	}
-	if !(sh.bare || isWTimesWeight(d.Value, sh.w)) || !update(upd, sh.y, &sh.ky, &sh.gy) {
+	if !(sh.bare || isWTimesWeight(d.Value, sh.w)) || !update(upd, sh.y, &sh.ky, &sh.gy, &sh.gatedY) {
 		return nil, shape
 	}
 	before, each, after, err = ir.SplitHandler(m.OnPost, ir.PerPost)
 	if err != nil || len(each) != 1 || bumpOf(before, after) == nil {
 		return nil, shape
 	}
-	if sh.b, sh.bSet, ok = bump(bumpOf(before, after), sh.y); !ok || !update(each[0], sh.x, &sh.kx, &sh.gx) {
+	if sh.b, sh.bSet, ok = bump(bumpOf(before, after), sh.y); !ok || !update(each[0], sh.x, &sh.kx, &sh.gx, &sh.gatedX) {
 		return nil, shape
 	}
 	// hold the traces as read: kx·X, ky·Y
@@ -302,9 +322,31 @@ func (l *lowerer) stdp(prj *ir.Projection, q *iir.Proj) bool {
 	scale := math.Ldexp(norm, -frac)
 	pow2 := norm == 1
 	pl := &iir.Plastic{Rule: prj.Synapse.Type, Frac: frac, DecayX: sh.tauDx, DecayY: sh.tauDy, WInit: sh.w.Init}
+	if n := prj.Normalize; n != nil {
+		if n.Var != sh.w {
+			l.errorf(n.Pos, "synaptic scaling of %s (projection %s) cannot be expressed on %s: only the rule's weight %s is scaled there", n.Var.Name, prj.Name, pf.Name, sh.w.Name)
+			return false
+		}
+		pl.NormEvery, pl.NormTarget = plan.Every(n.Every, l.out.Dt), iir.RoundHalfAway(n.Target/scale)
+		pl.NormRound = pf.Rounding
+		if pl.NormRound == iir.Stochastic {
+			pl.NormRound = iir.Nearest
+		}
+		pl.Consts = append(pl.Consts, iir.Quantized{What: "normalize target", Value: n.Target, Int: pl.NormTarget, Got: float64(pl.NormTarget) * scale})
+	}
+	if sh.gate != "" {
+		if pl.Gate = l.stdpGate(prj, sh); pl.Gate == nil {
+			return false
+		}
+	}
 	pl.Lo, pl.Hi = iir.RoundHalfAway(sh.lo/scale), iir.RoundHalfAway(sh.hi/scale)
+	// the traces' unit: w's (w + X), or 1 for a modulated rule's product
+	tbase := scale
+	if sh.mod != "" {
+		tbase = 1
+	}
 	quant := func(what string, v float64, g int) (int64, bool) {
-		sc := scale * math.Ldexp(1, -g)
+		sc := tbase * math.Ldexp(1, -g)
 		n := iir.RoundHalfAway(v / sc)
 		got := float64(n) * sc
 		pl.Consts = append(pl.Consts, iir.Quantized{What: what, Value: v, Int: n, Got: got})
@@ -323,6 +365,9 @@ func (l *lowerer) stdp(prj *ir.Projection, q *iir.Proj) bool {
 		return g
 	}
 	pl.GuardX, pl.GuardY = guard(sh.tauDx), guard(sh.tauDy)
+	if sh.mod != "" {
+		pl.GuardX, pl.GuardY = modGuard(sh.a, sh.aSet, sh.tauDx), modGuard(sh.b, sh.bSet, sh.tauDy)
+	}
 	a, ok1 := quant("increment of "+sh.x.Name, sh.a, pl.GuardX)
 	b, ok2 := quant("increment of "+sh.y.Name, sh.b, pl.GuardY)
 	if !ok1 || !ok2 {
@@ -342,9 +387,12 @@ func (l *lowerer) stdp(prj *ir.Projection, q *iir.Proj) bool {
 	pl.W = &iir.Var{Name: sh.w.Name, Kind: iir.StateVar, Width: wb, Lo: pl.Lo, Hi: pl.Hi, Scale: scale, Frac: frac, Pow2: pow2, Src: sh.w, Proof: iir.Saturate}
 	xw, yw := tw(a, sh.aSet, sh.tauDx), tw(b, sh.bSet, sh.tauDy)
 	pl.Pre = &iir.Var{Name: sh.x.Name, Kind: iir.StateVar, Width: xw, Signed: true, Lo: iir.MinOf(xw, true), Hi: iir.MaxOf(xw, true),
-		Scale: math.Ldexp(scale, -pl.GuardX) / sh.kx, Frac: frac + pl.GuardX, Pow2: pow2 && sh.kx == 1, Src: sh.x, Proof: iir.Saturate}
+		Scale: math.Ldexp(tbase, -pl.GuardX) / sh.kx, Frac: frac + pl.GuardX, Pow2: pow2 && sh.kx == 1, Src: sh.x, Proof: iir.Saturate}
 	pl.Post = &iir.Var{Name: sh.y.Name, Kind: iir.StateVar, Width: yw, Signed: true, Lo: iir.MinOf(yw, true), Hi: iir.MaxOf(yw, true),
-		Scale: math.Ldexp(scale, -pl.GuardY) / sh.ky, Frac: frac + pl.GuardY, Pow2: pow2 && sh.ky == 1, Src: sh.y, Proof: iir.Saturate}
+		Scale: math.Ldexp(tbase, -pl.GuardY) / sh.ky, Frac: frac + pl.GuardY, Pow2: pow2 && sh.ky == 1, Src: sh.y, Proof: iir.Saturate}
+	if sh.mod != "" {
+		pl.Pre.Frac, pl.Post.Frac = pl.GuardX, pl.GuardY
+	}
 	for _, v := range []*iir.Var{pl.W, pl.Pre, pl.Post} {
 		v.Range = iir.Interval{Lo: v.Lo, Hi: v.Hi}
 	}
@@ -390,16 +438,29 @@ func (l *lowerer) stdp(prj *ir.Projection, q *iir.Proj) bool {
 		}
 		return k.shr(k.bin(iir.OpMul, f, k.load(tr)), guard+frac, rnd)
 	}
+	if sh.mod != "" {
+		deliver(w)
+		pl.OnPre = k.k
+		pl.OnPost = &iir.Kernel{Name: "on post"}
+		pl.Mod, pl.ModSrc = sh.mod, prj.Modulators[sh.mod].Name()
+		pl.OnMod = l.modKernel(pl, sh.km, rnd)
+		for _, kk := range pl.Kernels() {
+			sizeOps(kk)
+		}
+		q.Plastic = pl
+		q.MaxAbs = math.Abs(q.Weight) * sh.hi
+		return true
+	}
 	if sh.deliverFirst {
 		deliver(w)
-		wUpdate(k, pl, w, change(k, w, pl.Post, pl.GuardY, sh.gy))
+		wUpdate(k, pl, w, change(k, w, pl.Post, pl.GuardY, sh.gy), sh.gatedY)
 	} else {
-		deliver(wUpdate(k, pl, w, change(k, w, pl.Post, pl.GuardY, sh.gy)))
+		deliver(wUpdate(k, pl, w, change(k, w, pl.Post, pl.GuardY, sh.gy), sh.gatedY))
 	}
 	pl.OnPre = k.k
 	k = &kb{k: &iir.Kernel{Name: "on post"}}
 	w = k.load(pl.W)
-	wUpdate(k, pl, w, change(k, w, pl.Pre, pl.GuardX, sh.gx))
+	wUpdate(k, pl, w, change(k, w, pl.Pre, pl.GuardX, sh.gx), sh.gatedX)
 	pl.OnPost = k.k
 	for _, kk := range pl.Kernels() {
 		sizeOps(kk)
@@ -450,11 +511,16 @@ func bumpKernel(name string, v *iir.Var, c int64, set bool) *iir.Kernel {
 	return k.k
 }
 
-// wUpdate is W = clip(W + T, Lo, Hi); it returns the new W.
-func wUpdate(k *kb, pl *iir.Plastic, w, t *iir.Op) *iir.Op {
+// wUpdate is W = clip(W + T, Lo, Hi), or with gated, that when the
+// postsynaptic gate is set and W otherwise (gate·T is T or 0: W is within
+// its bounds); it returns the new W.
+func wUpdate(k *kb, pl *iir.Plastic, w, t *iir.Op, gated bool) *iir.Op {
 	s := k.bin(iir.OpAdd, w, t)
 	s = k.bin(iir.OpMax, s, k.konst(pl.Lo, pl.W.Scale, "lo"))
 	s = k.bin(iir.OpMin, s, k.konst(pl.Hi, pl.W.Scale, "hi"))
+	if gated {
+		s = k.sel(k.cmp("!=", k.load(pl.Gate), k.konst(0, pl.Gate.Scale, "")), s, w)
+	}
 	k.add(&iir.Op{Code: iir.OpStore, Var: pl.W, Args: []*iir.Op{s}})
 	return s
 }
@@ -490,6 +556,10 @@ func sizeOps(k *iir.Kernel) {
 			o.Range = iir.Interval{Lo: max(r(0).Lo, r(1).Lo), Hi: max(r(0).Hi, r(1).Hi)}
 		case iir.OpResize:
 			o.Range = iir.Interval{Lo: max(r(0).Lo, o.Lo), Hi: min(r(0).Hi, o.Hi)}
+		case iir.OpCmp:
+			o.Range = iir.Interval{Lo: 0, Hi: 1}
+		case iir.OpSelect:
+			o.Range = iir.Interval{Lo: min(r(1).Lo, r(2).Lo), Hi: max(r(1).Hi, r(2).Hi)}
 		case iir.OpStore:
 			o.Width, o.Signed = o.Var.Width, o.Var.Signed // as setWidth gives a neuron's stores
 			continue

@@ -16,7 +16,10 @@ type xplastic struct {
 	colSyn     []int32
 	colPre     []int32
 	regs       []int64
-	vx, vy, vw *int64 // the slots the running kernel reads and writes
+	g          []int64 // the postsynaptic gate variable (nil: none)
+	mod        node    // a modulated rule's modulator
+	vx, vy, vw *int64  // the slots the running kernel reads and writes
+	vg         *int64
 }
 
 func newPlastic(s *sim, pr *xproj, ip *ir.Projection, pl *iir.Plastic) error {
@@ -57,6 +60,9 @@ func newPlastic(s *sim, pr *xproj, ip *ir.Projection, pl *iir.Plastic) error {
 		most = max(most, len(k.Ops))
 	}
 	xp.regs = make([]int64, most)
+	if pl.Gate != nil {
+		xp.g = pr.post.vals[pr.post.index[pl.Gate]]
+	}
 	pr.plastic = xp
 	return nil
 }
@@ -71,6 +77,8 @@ func (xp *xplastic) run(k *iir.Kernel) int64 {
 			return xp.vx
 		case xp.pl.Post:
 			return xp.vy
+		case xp.pl.Gate:
+			return xp.vg
 		}
 		return xp.vw
 	}
@@ -115,6 +123,9 @@ func (pr *xproj) deliverPlastic(i int) {
 	first, targets := pr.ownRow(i)
 	for k, j := range targets {
 		xp.vw, xp.vy = &xp.w[first+int64(k)], &xp.y[j]
+		if xp.g != nil {
+			xp.vg = &xp.g[j]
+		}
 		pr.post.receive(pr.port, int(j), xp.run(xp.pl.OnPre))
 	}
 }
@@ -127,10 +138,56 @@ func (pr *xproj) postSpikes() {
 	}
 	for _, j := range pr.post.spikes {
 		xp.vy = &xp.y[j]
+		if xp.g != nil {
+			xp.vg = &xp.g[j]
+		}
 		xp.run(xp.pl.PostOne)
 		for k := xp.colPtr[j]; k < xp.colPtr[j+1]; k++ {
 			xp.vw, xp.vx = &xp.w[xp.colSyn[k]], &xp.x[xp.colPre[k]]
 			xp.run(xp.pl.OnPost)
+		}
+	}
+}
+
+// modulate runs a modulated rule: each spike of its modulator this step
+// applies OnMod to every synapse, by postsynaptic neuron (the synapses are
+// independent, so the order is the Verilog's and changes nothing).
+func (pr *xproj) modulate() {
+	xp := pr.plastic
+	if xp == nil || xp.mod == nil {
+		return
+	}
+	for range xp.mod.fired() {
+		for j := range xp.y {
+			xp.vy = &xp.y[j]
+			for k := xp.colPtr[j]; k < xp.colPtr[j+1]; k++ {
+				xp.vw, xp.vx = &xp.w[xp.colSyn[k]], &xp.x[xp.colPre[k]]
+				xp.run(xp.pl.OnMod)
+			}
+		}
+	}
+}
+
+// scale is a rule's synaptic scaling (normalize sum(w)) in step n: per
+// postsynaptic neuron whose weights sum to S > 0, each
+// W ← min(Div(W·target, S), Hi) (iir.Plastic.NormEvery).
+func (pr *xproj) scale(n int) {
+	xp := pr.plastic
+	if xp == nil || xp.pl.NormEvery == 0 || n%xp.pl.NormEvery != 0 {
+		return
+	}
+	pl := xp.pl
+	for j := range xp.y {
+		var sum int64
+		for k := xp.colPtr[j]; k < xp.colPtr[j+1]; k++ {
+			sum += xp.w[xp.colSyn[k]]
+		}
+		if sum <= 0 {
+			continue
+		}
+		for k := xp.colPtr[j]; k < xp.colPtr[j+1]; k++ {
+			w := &xp.w[xp.colSyn[k]]
+			*w = min(iir.Div(*w*pl.NormTarget, sum, pl.NormRound), pl.Hi)
 		}
 	}
 }

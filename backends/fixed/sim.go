@@ -190,6 +190,9 @@ func build(p *ir.Program, q *iir.Program, o Options) (*sim, error) {
 		if err != nil {
 			return nil, fmt.Errorf("projection %s: %w", ip.Name, err)
 		}
+		if xp := pr.plastic; xp != nil && xp.pl.Mod != "" {
+			xp.mod = byName[xp.pl.ModSrc]
+		}
 		s.projs = append(s.projs, pr)
 	}
 	for _, pp := range s.pops {
@@ -232,6 +235,7 @@ func (s *sim) run(o Options, res *Result) error {
 
 // step is one time step in the float interpreter's order.
 func (s *sim) step() {
+	s.applySets()
 	for _, m := range s.stateMons {
 		m.sample(s)
 	}
@@ -262,6 +266,10 @@ func (s *sim) step() {
 	}
 	for _, pr := range s.projs {
 		pr.postSpikes()
+	}
+	for _, pr := range s.projs {
+		pr.modulate()
+		pr.scale(s.n)
 	}
 	for _, p := range s.pops {
 		p.reset()

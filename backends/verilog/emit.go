@@ -46,6 +46,7 @@ package verilog
 import (
 	"fmt"
 	"math/bits"
+	"slices"
 	"strings"
 
 	"github.com/snnc/snnc/ir/iir"
@@ -293,6 +294,7 @@ type phase struct {
 	proj *iir.TraceProj
 	k    int        // projection index
 	dend *dendPhase // a dendrite's phase (dendrites.go)
+	step int        // SET: the step it acts in
 }
 
 // core writes the module: the nodes and index widths, the interface, then
@@ -372,6 +374,7 @@ const readMarker = "\n    //@@READS@@\n"
 func (e *emitter) phaseList() {
 	b, tr := &e.b, e.tr
 	// phases
+	e.phases = append(e.phases, e.setPhases()...)
 	for _, n := range e.nodes {
 		if !n.input && n.size > 0 {
 			e.phases = append(e.phases, &phase{id: "PH_UPD_" + n.id, kind: "UPD", pop: n.pop, node: n})
@@ -390,6 +393,8 @@ func (e *emitter) phaseList() {
 			e.phases = append(e.phases, &phase{id: fmt.Sprintf("PH_POST_%d", k), kind: "POST", proj: p, k: k, node: e.byName[p.Post]})
 		}
 	}
+	e.phases = append(e.phases, e.modPhases()...)
+	e.phases = append(e.phases, e.normPhases()...)
 	for _, n := range e.nodes {
 		if !n.input && n.size > 0 && n.pop.Model.Reset != nil {
 			e.phases = append(e.phases, &phase{id: "PH_RST_" + n.id, kind: "RST", pop: n.pop, node: n})
@@ -444,7 +449,15 @@ func (e *emitter) memories() {
 		if silent {
 			fmt.Fprintf(b, "    // verilator lint_off UNUSED\n")
 		}
+		// an input that only modulates: its count is read, its list not
+		unread := n.input && !slices.ContainsFunc(tr.Projs, func(p *iir.TraceProj) bool { return p.Pre == n.name })
+		if unread {
+			fmt.Fprintf(b, "    // verilator lint_off UNUSEDSIGNAL\n")
+		}
 		e.image(lid, clog2(n.size), make([]int64, n.depth*n.size), false, fmt.Sprintf("spike list of %s, %d slot(s) of %d", n.name, n.depth, n.size))
+		if unread {
+			fmt.Fprintf(b, "    // verilator lint_on UNUSEDSIGNAL\n")
+		}
 		e.image(cid, ubits(int64(n.size)), make([]int64, n.depth), false, fmt.Sprintf("spike count of %s per slot", n.name))
 		if silent {
 			fmt.Fprintf(b, "    // verilator lint_on UNUSED\n")
@@ -608,18 +621,31 @@ func (e *emitter) plasticKernels() {
 		}
 		wa := gate(fmt.Sprintf("ow%d_a", k), sa, prop, zext("k", e.kw, sa))
 		ya2 := gate(fmt.Sprintf("oy%d_a", k), ya, prop, tgt)
-		st := run(fmt.Sprintf("op%d", k), pl.OnPre, []bind{{pl.W, pw, wa, prop}, {pl.Post, py, ya2, prop}})
+		// a gated rule also reads the postsynaptic neuron's gate (never stores it)
+		gated := func(bs []bind, addr, phase string) []bind {
+			if pl.Gate == nil {
+				return bs
+			}
+			return append(bs, bind{pl.Gate, e.mems[post.name+"/"+pl.Gate.Name], addr, phase})
+		}
+		st := run(fmt.Sprintf("op%d", k), pl.OnPre, gated([]bind{{pl.W, pw, wa, prop}, {pl.Post, py, ya2, prop}}, ya2, prop))
 		e.plOut[k] = st.vals[pl.OnPre.Out]
 		e.wmax = max(e.wmax, e.plOut[k].w)
 		a = gate(fmt.Sprintf("by%d_a", k), ya, postPh, fmt.Sprintf("p%d_pj", k))
 		run(fmt.Sprintf("by%d", k), pl.PostOne, []bind{{pl.Post, py, a, postPh}})
 		wa = gate(fmt.Sprintf("qw%d_a", k), sa, postPh, zext(e.read(fmt.Sprintf("p%d_cs", k), zext("k", e.kw, sa), 1, postPh), e.kw, sa))
 		xa2 := gate(fmt.Sprintf("qx%d_a", k), xa, postPh, zext(e.read(fmt.Sprintf("p%d_cq", k), zext("k", e.kw, sa), 1, postPh), clog2(max(p.NPre, 2)), xa))
-		run(fmt.Sprintf("oq%d", k), pl.OnPost, []bind{{pl.W, pw, wa, postPh}, {pl.Pre, px, xa2, postPh}})
+		run(fmt.Sprintf("oq%d", k), pl.OnPost, gated([]bind{{pl.W, pw, wa, postPh}, {pl.Pre, px, xa2, postPh}}, a, postPh))
 		rw := clog2(post.size + 1)
 		fmt.Fprintf(b, "    wire [%d:0] p%d_j1 = %s + 1'b1;\n", rw-1, k, zext(fmt.Sprintf("p%d_pj", k), ya, rw))
 		cp := fmt.Sprintf("p%d_cp", k)
 		fmt.Fprintf(b, "    wire [%d:0] p%d_clo = %s;\n    wire [%d:0] p%d_chi = %s;\n", e.kw-1, k, e.read(cp, zext(fmt.Sprintf("p%d_pj", k), ya, rw), 2, postPh), e.kw-1, k, e.read(cp, fmt.Sprintf("p%d_j1", k), 2, postPh))
+		if pl.OnMod != nil {
+			e.modKernel(k, p, pl, run)
+		}
+		if pl.NormEvery > 0 {
+			e.normKernel(k, p, pl)
+		}
 	}
 	if plastic {
 		fmt.Fprintf(b, "    // verilator lint_on UNUSED\n    // verilator lint_on WIDTH\n")
@@ -860,6 +886,12 @@ func (e *emitter) controller() {
 			e.ctlPost(ph, next)
 		case "DACT", "DSEG", "DCLR":
 			e.ctlDendrite(ph, next)
+		case "SET":
+			e.ctlSet(ph, next)
+		case "MOD":
+			e.ctlMod(ph, next)
+		case "NORM":
+			e.ctlNorm(ph, next)
 		}
 		fmt.Fprintf(b, "            end\n")
 	}

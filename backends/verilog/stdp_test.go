@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"os"
 	"testing"
+
+	"github.com/snnc/snnc/backends/verilog"
+	"github.com/snnc/snnc/ir"
 )
 
 // TestCosimSTDP: networks with pair-trace STDP (PairSTDP, NearestSTDP,
@@ -46,21 +49,7 @@ network Net {
 
 run Net for %g ms
 `, defs, c.dt, c.cell, c.cell, c.rule, c.w, 2*c.dt, c.rule, c.w, c.rule, c.w, c.dt, 300*c.dt)
-			p := compileSrc(t, "stdp.snn", src)
-			d := design(t, p, c.target, 0, 4)
-			changed := 0
-			for _, tp := range d.Trace.Projs {
-				for k := range tp.FinalW {
-					if tp.FinalW[k] != tp.InitW[k] {
-						changed++
-					}
-				}
-			}
-			n := compare(t, d, iverilog(t, d))
-			if n == 0 || changed == 0 {
-				t.Errorf("%d spikes and %d weights changed: nothing to compare", n, changed)
-			}
-			t.Logf("%d spikes, %d changed weights identical", n, changed)
+			cosimLearned(t, design(t, compileSrc(t, "stdp.snn", src), c.target, 0, 4))
 		})
 	}
 }
@@ -74,7 +63,14 @@ func TestCosimSong2000(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := design(t, compileSrc(t, "stdp_song2000.snn", string(src)), "q16", 0.1, 1)
+	cosimLearned(t, design(t, compileSrc(t, "stdp_song2000.snn", string(src)), "q16", 0.1, 1))
+}
+
+// cosimLearned co-simulates a design with plastic projections: the same
+// spikes, state and weights in Icarus as in the Go simulator, with spikes
+// and weight changes to compare.
+func cosimLearned(t *testing.T, d *verilog.Design) {
+	t.Helper()
 	changed := 0
 	for _, tp := range d.Trace.Projs {
 		for k := range tp.FinalW {
@@ -83,7 +79,19 @@ func TestCosimSong2000(t *testing.T) {
 			}
 		}
 	}
-	if n := compare(t, d, iverilog(t, d)); n == 0 || changed == 0 {
+	n := compare(t, d, iverilog(t, d))
+	if n == 0 || changed == 0 {
 		t.Errorf("%d spikes and %d weights changed: nothing to compare", n, changed)
 	}
+	t.Logf("%d spikes, %d changed weights identical", n, changed)
+}
+
+// compileTestdata compiles testdata/fixed/NAME.
+func compileTestdata(t *testing.T, name string) *ir.Program {
+	t.Helper()
+	src, err := os.ReadFile("../../testdata/fixed/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return compileSrc(t, name, string(src))
 }

@@ -79,6 +79,12 @@ func compileFile(t testing.TB, path string) *ir.Program {
 // design lowers p for target and generates the design for steps steps.
 func design(t testing.TB, p *ir.Program, target string, dur float64, seed uint64) *verilog.Design {
 	t.Helper()
+	return designAt(t, p, target, dur, seed, "")
+}
+
+// designAt is design for a model that reads data files from dir.
+func designAt(t testing.TB, p *ir.Program, target string, dur float64, seed uint64, dir string) *verilog.Design {
+	t.Helper()
 	prof, err := iir.LoadProfile(target)
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +93,7 @@ func design(t testing.TB, p *ir.Program, target string, dur float64, seed uint64
 	if q == nil {
 		t.Fatalf("lowering for %s: %v", target, diags)
 	}
-	o := fixed.Options{}
+	o := fixed.Options{BaseDir: dir}
 	o.Duration = dur
 	o.Seed = &seed
 	tr, err := fixed.RunTrace(p, q, o)

@@ -90,10 +90,11 @@ const (
 	OpSelect                   // Args[0] ? Args[1] : Args[2]
 	OpStore                    // Var ← Args[0]; with Hold, not while the neuron is refractory
 	OpRefract                  // start a refractory period: counter ← Imm steps
+	OpDiv                      // Args[0] / Args[1] with Round (Div; 0 when Args[1] is 0)
 )
 
 var opNames = [...]string{"const", "load", "weight", "refractory", "add", "sub", "neg", "mul", "shl", "shr", "resize",
-	"shiftdecay", "min", "max", "abs", "cmp", "and", "or", "not", "select", "store", "refract"}
+	"shiftdecay", "min", "max", "abs", "cmp", "and", "or", "not", "select", "store", "refract", "div"}
 
 func (c Opcode) String() string { return opNames[c] }
 
@@ -107,7 +108,7 @@ type Op struct {
 	Imm     int64
 	Var     *Var
 	Cmp     string   // OpCmp: > >= < <= == !=
-	Round   Rounding // OpShr
+	Round   Rounding // OpShr, OpDiv
 	Ovf     Overflow // OpResize
 	Lo, Hi  int64    // OpResize: saturation range
 	MinStep bool     // OpShiftDecay
@@ -162,6 +163,7 @@ type Model struct {
 	// this many spikes a step (XyloSim's hidden neurons); 0: one spike
 	MaxSpikes int
 	Dendrites []*Dendrite // segment dendrites (dendrite.go)
+	Sets      []*Set      // the run's phases that set this model's state (phase.go)
 	Consts    []Quantized
 	Notes     []string // what the lowering did that a reader should know
 	Pos       lang.Span

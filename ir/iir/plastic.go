@@ -10,10 +10,15 @@ import (
 // them (the rule shapes, formats and the order within a step are described
 // where they are lowered, in quantize/stdp.go).
 type Plastic struct {
-	Rule    string
-	W       *Var    // per synapse
-	Pre     *Var    // per presynaptic neuron
-	Post    *Var    // per postsynaptic neuron
+	Rule string
+	W    *Var // per synapse
+	Pre  *Var // per presynaptic neuron
+	Post *Var // per postsynaptic neuron
+	// Gate, when set, is a state variable of the postsynaptic model that
+	// holds 0 or 1: the weight updates that read it apply only where it
+	// is 1 (a learning switch; the kernels load it at the synapse's
+	// postsynaptic neuron and never store it)
+	Gate    *Var
 	WInit   ir.Expr // initial w (may draw per synapse)
 	XInit   int64
 	YInit   int64
@@ -26,10 +31,26 @@ type Plastic struct {
 	TickPre *Kernel
 	TickPost,
 	PreOne, OnPre, PostOne, OnPost *Kernel
-	Consts []Quantized
+	// Mod names the modulator of a modulated rule: each of its spikes runs
+	// OnMod on every synapse (on pre and on post then only bump the traces)
+	Mod    string
+	ModSrc string // the population or input whose spikes those are
+	OnMod  *Kernel
+	// NormEvery > 0: synaptic scaling (normalize sum(w) = target) every
+	// NormEvery steps, at step n with n mod NormEvery = 0, after the
+	// modulator: per postsynaptic neuron with S = Σ W > 0, each
+	// W ← min(Div(W·NormTarget, S, NormRound), Hi)
+	NormEvery  int
+	NormTarget int64
+	NormRound  Rounding
+	Consts     []Quantized
 }
 
 // Kernels lists the rule's kernels.
 func (pl *Plastic) Kernels() []*Kernel {
-	return []*Kernel{pl.TickPre, pl.TickPost, pl.PreOne, pl.OnPre, pl.PostOne, pl.OnPost}
+	ks := []*Kernel{pl.TickPre, pl.TickPost, pl.PreOne, pl.OnPre, pl.PostOne, pl.OnPost}
+	if pl.Mod != "" {
+		ks = append(ks, pl.OnMod)
+	}
+	return ks
 }

@@ -79,6 +79,13 @@ func (pr *printer) model(m *Model) {
 		}
 		pr.close()
 	}
+	if len(m.Sets) > 0 {
+		pr.open("phases")
+		for _, s := range m.Sets {
+			pr.line("%s at step %d: %s ← %d  # %s", s.Phase, s.Step, s.Var.Name, s.Value, SIString(s.Var.SI(s.Value), s.Var.Dim))
+		}
+		pr.close()
+	}
 	for _, k := range []*Kernel{m.Update, m.Threshold, m.Reset} {
 		if k != nil {
 			pr.kernel(k.Name, k)
@@ -165,7 +172,10 @@ func (pr *printer) plastic(pl *Plastic) {
 	for _, c := range pl.Consts {
 		pr.line("%s: %g → %d = %g", c.What, c.Value, c.Int, c.Got)
 	}
-	names := []string{"per step, each " + pl.Pre.Name, "per step, each " + pl.Post.Name, "on pre, once", "on pre, each synapse", "on post, once", "on post, each synapse"}
+	names := []string{"per step, each " + pl.Pre.Name, "per step, each " + pl.Post.Name, "on pre, once", "on pre, each synapse", "on post, once", "on post, each synapse", "on modulator " + pl.Mod + ", each synapse"}
+	if pl.Gate != nil {
+		pr.line("gated by the postsynaptic %s (0 or 1)", pl.Gate.Name)
+	}
 	for k, kk := range pl.Kernels() {
 		pr.open("%s", names[k])
 		for _, o := range kk.Ops {
@@ -220,6 +230,8 @@ func opString(o *Op) string {
 		body = fmt.Sprintf("shl %s, %d", a, o.Imm)
 	case OpShr:
 		body = fmt.Sprintf("shr %s, %d %s", a, o.Imm, o.Round)
+	case OpDiv:
+		body = fmt.Sprintf("div %s %s", a, o.Round)
 	case OpResize:
 		t := fmt.Sprintf("s%d", o.Width)
 		if !o.Signed {

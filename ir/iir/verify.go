@@ -3,6 +3,7 @@ package iir
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Verify checks the invariants every consumer of an integer program relies
@@ -48,7 +49,7 @@ var arity = [...]int{
 	OpConst: 0, OpLoad: 0, OpWeight: 0, OpRefractory: 0,
 	OpAdd: 2, OpSub: 2, OpNeg: 1, OpMul: 2, OpShl: 1, OpShr: 1, OpResize: 1,
 	OpShiftDecay: 1, OpMin: 2, OpMax: 2, OpAbs: 1, OpCmp: 2, OpAnd: 2, OpOr: 2,
-	OpNot: 1, OpSelect: 3, OpStore: 1, OpRefract: 0,
+	OpNot: 1, OpSelect: 3, OpStore: 1, OpRefract: 0, OpDiv: 2,
 }
 
 // kernelCtx is what a kernel may refer to.
@@ -79,6 +80,16 @@ func (v *verifier) model(m *Model) {
 	}
 	if m.LFSR != nil && (!vars[m.LFSR] || m.LFSR.Kind != LFSRVar) {
 		v.errorf("%s: the LFSR %s is not an LFSR variable of the model", where, m.LFSR.Name)
+	}
+	for _, s := range m.Sets {
+		switch {
+		case s.Var == nil || !vars[s.Var] || s.Var.Kind != StateVar:
+			v.errorf("%s: phase %s sets a variable that is not state of the model", where, s.Phase)
+		case s.Value < s.Var.Lo || s.Value > s.Var.Hi || s.Value < s.Var.Range.Lo || s.Value > s.Var.Range.Hi:
+			v.errorf("%s: phase %s sets %s to %d, outside its range [%d, %d]", where, s.Phase, s.Var.Name, s.Value, s.Var.Range.Lo, s.Var.Range.Hi)
+		case s.Step < 0:
+			v.errorf("%s: phase %s at step %d", where, s.Phase, s.Step)
+		}
 	}
 	ctx := &kernelCtx{vars: vars, hasRef: m.Ref != nil}
 	for _, k := range []*Kernel{m.Update, m.Threshold, m.Reset} {
@@ -176,7 +187,7 @@ func (v *verifier) op(at string, o *Op, c *kernelCtx, port bool) {
 			v.errorf("%s: unknown comparison %q", at, o.Cmp)
 		}
 	}
-	if o.Code == OpShr {
+	if o.Code == OpShr || o.Code == OpDiv {
 		switch o.Round {
 		case Trunc, Floor, Nearest, Stochastic:
 		default:
@@ -228,6 +239,12 @@ func (v *verifier) proj(q *Proj, models map[*Model]bool) {
 		vars[x] = true
 		v.variable(where, x)
 	}
+	if pl.Gate != nil {
+		if !slices.Contains(q.Post.Vars, pl.Gate) {
+			v.errorf("%s: the STDP rule's gate %s is not a variable of %s", where, pl.Gate.Name, q.Post.Name)
+		}
+		vars[pl.Gate] = true
+	}
 	if pl.Lo > pl.Hi {
 		v.errorf("%s: the STDP rule clips W to the empty range [%d, %d]", where, pl.Lo, pl.Hi)
 	}
@@ -237,6 +254,11 @@ func (v *verifier) proj(q *Proj, models map[*Model]bool) {
 			continue
 		}
 		v.kernel(k, &kernelCtx{where: where + " " + k.Name, vars: vars}, false)
+		for _, o := range k.Ops {
+			if o.Code == OpStore && pl.Gate != nil && o.Var == pl.Gate {
+				v.errorf("%s %s: the STDP rule stores its gate %s", where, k.Name, pl.Gate.Name)
+			}
+		}
 	}
 	if pl.OnPre != nil && pl.OnPre.Out == nil {
 		v.errorf("%s: the STDP rule's on-pre kernel delivers no weight", where)
