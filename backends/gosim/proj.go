@@ -161,19 +161,22 @@ func newProj(s *sim, ip *ir.Projection, pp *plan.Proj, pre node, post *part, byN
 // name), with the threads;
 // after any pruning, so the delays follow the kept synapses.
 func (pr *proj) synapseDelays(s *sim, ip *ir.Projection) error {
-	cp := &compiler{slot: func(r *ir.Ref) ([]float64, func(*ctx) int, error) {
-		return nil, nil, fmt.Errorf("a delay cannot read %s", r.Var.Name)
-	}}
-	f, err := cp.expr(ip.Delay)
-	if err != nil {
+	in := s.initOf(plan.InitDelays, ip.Name)
+	if in == nil {
+		return fmt.Errorf("internal: the plan does not draw the delays of %s", ip.Name)
+	}
+	la := &loopArrays{meta: s.plan.Arrays, f64: make([][]float64, len(s.plan.Arrays)), refArr: -1, seed: s.seed}
+	if _, err := s.compileInit(in, la, nil); err != nil {
 		return err
 	}
-	stream := runtime.NewStream(s.seed, runtime.Hash("delay", ip.Name))
+	stream := runtime.NewStream(s.seed, runtime.Hash(in.Stream...))
 	d, err := runtime.NewSynDelays(pr.nsyn, s.dt, s.threads, stream, func() func(*runtime.Stream, int64) float64 {
-		c := &ctx{} // one a worker
+		e, _ := s.compileInit(in, la, nil) // one a worker (compiled above)
+		x := &lanes{}
 		return func(rng *runtime.Stream, syn int64) float64 {
-			c.rng, c.i = rng, int(syn)
-			return f(c)
+			e.rng = rng
+			e.elem(int(syn), 0, x)
+			return e.res
 		}
 	})
 	if err != nil {
@@ -351,21 +354,19 @@ func (pr *proj) staticWeights(s *sim, ip *ir.Projection) error {
 		pr.weight = w
 		return nil
 	}
-	if pr.proc != nil {
-		return fmt.Errorf("random weights need stored connectivity")
+	in := s.initOf(plan.InitWeights, ip.Name) // (the plan refuses them with procedural connectivity)
+	if in == nil {
+		return fmt.Errorf("internal: the plan does not draw the weights of %s", ip.Name)
 	}
-	cp := &compiler{slot: func(r *ir.Ref) ([]float64, func(*ctx) int, error) {
-		return nil, nil, fmt.Errorf("a weight cannot read %s", r.Var.Name)
-	}}
-	f, err := cp.expr(ip.Weight)
+	e, err := s.compileInit(in, &loopArrays{meta: s.plan.Arrays, f64: make([][]float64, len(s.plan.Arrays)), refArr: -1, seed: s.seed}, nil)
 	if err != nil {
 		return err
 	}
-	c := &ctx{rng: runtime.NewStream(s.seed, runtime.Hash("weight", ip.Name))}
 	ws := make([]float32, pr.nsyn)
+	x := &lanes{}
 	for i := range ws {
-		c.i = i
-		ws[i] = float32(f(c))
+		e.elem(i, 0, x)
+		ws[i] = float32(e.res)
 	}
 	pr.weights.F32 = ws
 	if ip.PruneBelow > 0 {
