@@ -292,7 +292,6 @@ func (pr *proj) runKind(kind plan.PhaseKind, s *sim) {
 	}
 }
 
-
 func (pr *proj) preSpike(s *sim, i int, first int64, targets []int32) {
 	c := &pr.cx
 	c.t, c.pre, c.post, c.i = s.t, i, -1, -1
