@@ -40,6 +40,9 @@ type projGen struct {
 	normVar  *ir.Var
 	normEach int
 	written  []*ir.Var // state the handlers write, checked for NaN and Inf (field c<k>err)
+	// while an initialisation loop prints (init): its stream and result
+	initRng    string
+	initResult func(b *buf, v string)
 
 	// onto a dendrite (dendrite.go) instead of an event port
 	dend *dendGen
@@ -342,15 +345,17 @@ func (pr *projGen) staticWeights() error {
 		}
 		return nil
 	}
-	if pr.storage == "procedural" {
-		return fmt.Errorf("random weights need stored connectivity")
+	in := g.initsOf(plan.InitWeights, ip.Name) // (the plan refuses them with procedural connectivity)
+	if len(in) != 1 {
+		return fmt.Errorf("internal: the plan does not draw the weights of %s", ip.Name)
 	}
 	f := newFn()
-	en := &env{g: g, time: val("0.0"), weight: "0.0",
-		ref: func(r *ir.Ref) (string, error) { return "", fmt.Errorf("a weight cannot read %s", r.Var.Name) },
-		rng: lazy(f, "rng", fmt.Sprintf("rt.NewStream(seed, rt.Hash(\"weight\", %s))", quote(ip.Name)))}
-	w, err := en.num(ip.Weight)
-	if err != nil {
+	p := &opsPrinter{g: g, f: f, where: "in a weight", array: readsNothing("a weight"), result: func(b *buf, v string) { b.line("w[i] = float32(%s)", v) }}
+	if draws(in[0].Loop) {
+		p.rng = f.local("rng", streamOf(in[0]))
+	}
+	var w fnb
+	if _, err := p.loop(&w.buf, in[0].Loop, "v", "i"); err != nil {
 		return err
 	}
 	if ip.PruneBelow > 0 && pr.storage != "csr" {
@@ -366,7 +371,7 @@ func (pr *projGen) staticWeights() error {
 	b.line("w := make([]float32, s.c%dnsyn)", k)
 	back := g.lineTo(b, ip.Pos.Pos.File, ip.Pos.Pos.Line)
 	b.line("for i := range w {")
-	b.line("w[i] = float32(%s)", w.s)
+	b.Write(w.Bytes())
 	b.line("}")
 	back()
 	b.line("s.c%dw = w", k)
@@ -384,19 +389,22 @@ func (pr *projGen) staticWeights() error {
 // the longest.
 func (pr *projGen) synapseDelays() error {
 	g, ip, k := pr.g, pr.ip, pr.k
+	in := g.initsOf(plan.InitDelays, ip.Name)
+	if len(in) != 1 {
+		return fmt.Errorf("internal: the plan does not draw the delays of %s", ip.Name)
+	}
 	f := newFn()
-	en := &env{g: g, time: val("0.0"), weight: "0.0",
-		ref: func(r *ir.Ref) (string, error) { return "", fmt.Errorf("a delay cannot read %s", r.Var.Name) },
-		rng: func() string { return "rng" }} // the synapse's own stream
-	d, err := en.num(ip.Delay)
-	if err != nil {
+	var d fnb
+	p := &opsPrinter{g: g, f: f, where: "in a delay", array: readsNothing("a delay"), rng: "rng", // the block's stream
+		result: func(b *buf, v string) { b.line("return %s", v) }}
+	if _, err := p.loop(&d.buf, in[0].Loop, "v", "i"); err != nil {
 		return err
 	}
 	g.fields.line("c%ddel *rt.SynDelays // each synapse's delay in steps", k)
 	g.fields.line("c%dsring *rt.SynRing // synapses in flight", k)
 	b := &g.build
 	b.line("{ // delays: block b of synapses draws from the stream's child b")
-	b.line("stream := rt.NewStream(seed, rt.Hash(\"delay\", %s))", quote(ip.Name))
+	b.line("stream := %s", streamOf(in[0]))
 	b.line("d, err := rt.NewSynDelays(s.c%dnsyn, %s, s.threads, stream, func() func(*rt.Stream, int64) float64 {", k, g.litStr(g.p.Schedule.Dt))
 	for _, dl := range f.decl {
 		b.line("%s", dl)
@@ -404,7 +412,7 @@ func (pr *projGen) synapseDelays() error {
 	b.line("return func(rng *rt.Stream, syn int64) float64 {")
 	b.line("i := int(syn)")
 	b.line("_ = i")
-	b.line("return %s", d.s)
+	b.Write(d.Bytes())
 	b.line("}")
 	b.line("})")
 	b.line("if err != nil {")

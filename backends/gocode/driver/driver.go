@@ -330,10 +330,6 @@ func sel(c bool, a, b float64) float64 {
 
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
 
-func uniform(lo, hi float64, s *rt.Stream) float64 { return lo + (hi-lo)*s.Float64() }
-
-func normal(mu, sd float64, s *rt.Stream) float64 { return mu + sd*s.Normal() }
-
 // ms prints a time in ms as the interpreter's messages do.
 func ms(t float64) string { return strconv.FormatFloat(t/msScale, 'g', 12, 64) + " ms" }
 

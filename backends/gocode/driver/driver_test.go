@@ -112,13 +112,6 @@ func TestHelpers(t *testing.T) {
 	if sel(true, 1, 2) != 1 || sel(false, 1, 2) != 2 || b2f(true) != 1 || b2f(false) != 0 || sigmoid(0) != 0.5 {
 		t.Error("sel, b2f or sigmoid")
 	}
-	s := rt.NewStream(1)
-	if u := uniform(2, 3, s); u < 2 || u >= 3 {
-		t.Errorf("uniform(2, 3) = %v", u)
-	}
-	if v := normal(5, 0, s); v != 5 {
-		t.Errorf("normal(5, 0) = %v", v)
-	}
 	if got := ms(0.0125); got != "12.5 ms" {
 		t.Errorf("ms(0.0125) = %q", got)
 	}
