@@ -495,4 +495,3 @@ func (pr *projGen) init() error {
 	}
 	return nil
 }
-
