@@ -70,28 +70,32 @@ func (b *builder) inits() error {
 			}
 		}
 	}
+	// synapses draws a projection's weights or delays, one per synapse,
+	// from the stream (what, projection)
+	synapses := func(pr *Proj, kind InitKind, what string, e ir.Expr) error {
+		l, err := b.initLoop(pr.Name+" "+kind.String(), pr.Name, Synapses, -1, func(v *ir.Var, _ ir.Side) (slot, error) {
+			return slot{}, fmt.Errorf("a %s cannot read %s", what, v.Name)
+		}, 0, e)
+		if err != nil {
+			return fmt.Errorf("projection %s: %w", pr.Name, err)
+		}
+		b.p.Inits = append(b.p.Inits, &Init{Kind: kind, Target: pr.Name, Arr: -1, Stream: []string{what, pr.Name}, Loop: l})
+		return nil
+	}
 	for k, pr := range b.p.Projs {
 		ip := b.ir.Projs[k]
 		if ip.Synapse == nil && pr.Weight == nil && ip.Weight != nil && !ip.Connector.Weighted() {
 			if pr.Storage == Procedural {
 				return fmt.Errorf("projection %s: random weights need stored connectivity", pr.Name)
 			}
-			l, err := b.initLoop(pr.Name+" weights", pr.Name, Synapses, -1, func(v *ir.Var, _ ir.Side) (slot, error) {
-				return slot{}, fmt.Errorf("a weight cannot read %s", v.Name)
-			}, 0, ip.Weight)
-			if err != nil {
-				return fmt.Errorf("projection %s: %w", pr.Name, err)
+			if err := synapses(pr, InitWeights, "weight", ip.Weight); err != nil {
+				return err
 			}
-			b.p.Inits = append(b.p.Inits, &Init{Kind: InitWeights, Target: pr.Name, Arr: -1, Stream: []string{"weight", pr.Name}, Loop: l})
 		}
 		if pr.SynDelays {
-			l, err := b.initLoop(pr.Name+" delays", pr.Name, Synapses, -1, func(v *ir.Var, _ ir.Side) (slot, error) {
-				return slot{}, fmt.Errorf("a delay cannot read %s", v.Name)
-			}, 0, ip.Delay)
-			if err != nil {
-				return fmt.Errorf("projection %s: %w", pr.Name, err)
+			if err := synapses(pr, InitDelays, "delay", ip.Delay); err != nil {
+				return err
 			}
-			b.p.Inits = append(b.p.Inits, &Init{Kind: InitDelays, Target: pr.Name, Arr: -1, Stream: []string{"delay", pr.Name}, Loop: l})
 		}
 		if pr.Syn == nil {
 			continue
