@@ -241,23 +241,6 @@ func (g *gen) popIndex(ip *ir.Population) int {
 	return -1
 }
 
-// scalarRef reads a neuron variable as the interpreter's scalar compiler
-// does (initial values): array x<j> at idx.
-func (pg *popGen) scalarRef(f *fnb, idx, slice string) func(r *ir.Ref) (string, error) {
-	return func(r *ir.Ref) (string, error) {
-		if r.Side != ir.Own {
-			return "", fmt.Errorf("%s.%s outside a synapse", sideName(r.Side), r.Var.Name)
-		}
-		if name, ok := pg.field[r.Var]; ok {
-			return f.local(name, "s."+name+slice) + "[" + idx + "]", nil
-		}
-		if r.Var.Kind == ir.Alias {
-			return "", fmt.Errorf("alias %s must be inlined", r.Var.Name)
-		}
-		return "", fmt.Errorf("no storage for %s in %s", r.Var.Name, pg.ip.Name)
-	}
-}
-
 func sideName(s ir.Side) string {
 	if s == ir.Pre {
 		return "pre"

@@ -343,13 +343,6 @@ func (p *pop) hasDendrite(name string) bool {
 	return false
 }
 
-func sideName(s ir.Side) string {
-	if s == ir.Pre {
-		return "pre"
-	}
-	return "post"
-}
-
 // start sets every loop's step and time.
 func (p *pop) start(s *sim) {
 	for _, e := range p.updates {
