@@ -5,6 +5,7 @@ import (
 	"maps"
 	"strings"
 
+	"github.com/snnc/snnc/estimate"
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/plan"
 	rt "github.com/snnc/snnc/runtime"
@@ -188,42 +189,43 @@ func (pr *projGen) connFields(c *connGen) {
 	f.line("%snsyn int64", c.prefix)
 }
 
-// connSpec is the runtime's description of a connector.
+// connSpec is the runtime's description of a connector
+// (estimate.ConnSpec, which the interpreter uses) as a Go literal; resolve:
+// a file is found relative to the model at run time.
 func (g *gen) connSpec(c ir.Connector, samePop, resolve bool) string {
-	var parts []string
-	parts = append(parts, "Kind: "+quote(c.Kind))
-	p := c.Num["p"]
-	if c.Kind == "gaussian" && p == 0 {
-		p = 1
+	spec := estimate.ConnSpec(c, samePop)
+	parts := []string{"Kind: " + quote(spec.Kind)}
+	if spec.P != 0 {
+		parts = append(parts, "P: "+g.litStr(spec.P))
 	}
-	if p != 0 {
-		parts = append(parts, "P: "+g.litStr(p))
+	if spec.K != 0 {
+		parts = append(parts, fmt.Sprintf("K: %d", spec.K))
 	}
-	if k := int(c.Num["k"]); k != 0 {
-		parts = append(parts, fmt.Sprintf("K: %d", k))
+	if spec.Sigma != 0 {
+		parts = append(parts, "Sigma: "+g.litStr(spec.Sigma))
 	}
-	if s := c.Num["sigma"]; s != 0 {
-		parts = append(parts, "Sigma: "+g.litStr(s))
-	}
-	if c.File != "" {
+	if spec.File != "" {
 		if resolve {
-			parts = append(parts, "File: inputPath("+quote(c.File)+")") // relative to the model, like input files
+			parts = append(parts, "File: inputPath("+quote(spec.File)+")") // relative to the model, like input files
 		} else {
-			parts = append(parts, "File: "+quote(c.File))
+			parts = append(parts, "File: "+quote(spec.File))
 		}
 	}
-	if c.ExceptSelf {
+	if spec.ExceptSelf {
 		parts = append(parts, "ExceptSelf: true")
 	}
-	for _, f := range []struct{ field, arg string }{{"Kernel", "kernel"}, {"Input", "input"}, {"Stride", "stride"}, {"Padding", "padding"}, {"Dilation", "dilation"}} {
-		if v := c.Ints[f.arg]; v != nil {
-			parts = append(parts, fmt.Sprintf("%s: %#v", f.field, v))
+	for _, f := range []struct {
+		field string
+		v     []int
+	}{{"Kernel", spec.Kernel}, {"Input", spec.Input}, {"Stride", spec.Stride}, {"Padding", spec.Padding}, {"Dilation", spec.Dilation}} {
+		if f.v != nil {
+			parts = append(parts, fmt.Sprintf("%s: %#v", f.field, f.v))
 		}
 	}
-	if gr := int(c.Num["groups"]); gr != 0 {
-		parts = append(parts, fmt.Sprintf("Groups: %d", gr))
+	if spec.Groups != 0 {
+		parts = append(parts, fmt.Sprintf("Groups: %d", spec.Groups))
 	}
-	if samePop {
+	if spec.SamePop {
 		parts = append(parts, "SamePop: true")
 	}
 	return "rt.ConnSpec{" + strings.Join(parts, ", ") + "}"
