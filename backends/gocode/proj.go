@@ -335,7 +335,7 @@ func (pr *projGen) staticWeights() error {
 		}
 		g.build.line("s.c%dw = rt.ScaleWeights(%s, %s)", k, src, g.litStr(w))
 		if ip.PruneBelow > 0 {
-			g.build.line("s.c%dnsyn = pruneWeights(s.c%dcsr, &s.c%dw, %s)", k, k, k, g.litStr(ip.PruneBelow))
+			g.build.line("s.c%dnsyn = rt.PruneWeights(s.c%dcsr, &s.c%dw, %s)", k, k, k, g.litStr(ip.PruneBelow))
 		}
 		return nil
 	}
@@ -378,7 +378,7 @@ func (pr *projGen) staticWeights() error {
 	back()
 	b.line("s.c%dw = w", k)
 	if ip.PruneBelow > 0 {
-		b.line("s.c%dnsyn = pruneWeights(s.c%dcsr, &s.c%dw, %s)", k, k, k, g.litStr(ip.PruneBelow))
+		b.line("s.c%dnsyn = rt.PruneWeights(s.c%dcsr, &s.c%dw, %s)", k, k, k, g.litStr(ip.PruneBelow))
 	}
 	b.line("}")
 	return nil

@@ -2,7 +2,6 @@ package gosim
 
 import (
 	"fmt"
-	"math"
 	"path/filepath"
 	"slices"
 
@@ -375,27 +374,14 @@ func (pr *proj) staticWeights(s *sim, ip *ir.Projection) error {
 	return nil
 }
 
-// pruneWeights drops the synapses whose |weight| is below eps, keeping the
-// order of the rest (so delivery sums in the same order).
+// pruneWeights drops the synapses whose |weight| is below eps
+// (runtime.PruneWeights, as built binaries do).
 func (pr *proj) pruneWeights(eps float64) {
-	csr := pr.csr
-	k := int64(0)
-	start := int64(0)
-	for i := 0; i < csr.NPre; i++ {
-		end := csr.RowPtr[i+1]
-		for s := start; s < end; s++ {
-			if math.Abs(pr.weights.At(s)) >= eps {
-				csr.Col[k] = csr.Col[s]
-				pr.weights.Move(k, s)
-				k++
-			}
-		}
-		start = end
-		csr.RowPtr[i+1] = k
+	if pr.weights.F32 != nil {
+		pr.nsyn = runtime.PruneWeights(pr.csr, &pr.weights.F32, eps)
+	} else {
+		pr.nsyn = runtime.PruneWeights(pr.csr, &pr.weights.F64, eps)
 	}
-	csr.Col = csr.Col[:k]
-	pr.weights.Truncate(k)
-	pr.nsyn = k
 }
 
 // row returns the synapses of presynaptic neuron i as (first synapse

@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	rt "github.com/snnc/snnc/runtime"
 )
 
 // TestDriverRuns: the driver runs the model for the run's duration and
@@ -64,13 +62,6 @@ func TestDriverRefusesArguments(t *testing.T) {
 
 // TestHelpers: the helpers the generated model code calls.
 func TestHelpers(t *testing.T) {
-	// pruneWeights keeps the order of what is left, row by row
-	csr := &rt.CSR{NPre: 2, NPost: 3, RowPtr: []int64{0, 2, 4}, Col: []int32{0, 1, 1, 2}}
-	w := []float64{0.5, 1e-9, -1e-9, -0.25}
-	if n := pruneWeights(csr, &w, 1e-6); n != 2 || !slices.Equal(csr.Col, []int32{0, 2}) || !slices.Equal(w, []float64{0.5, -0.25}) || !slices.Equal(csr.RowPtr, []int64{0, 1, 2}) {
-		t.Errorf("pruneWeights: %d %v %v %v", n, csr.RowPtr, csr.Col, w)
-	}
-
 	// the spikes of one part of a loop, as its own indices
 	if got := partSpikes(nil, []int32{1, 5, 6, 9}, 5, 4); !slices.Equal(got, []int32{0, 1}) {
 		t.Errorf("partSpikes = %v", got)
