@@ -91,10 +91,6 @@ func geometry(n node) runtime.Geometry {
 	return g
 }
 
-func connSpec(c ir.Connector, samePop bool) runtime.ConnSpec {
-	return estimate.ConnSpec(c, samePop)
-}
-
 func newProj(s *sim, ip *ir.Projection, pp *plan.Proj, pre node, post *part, byName map[string]node) (*proj, error) {
 	if pre == nil || post == nil {
 		return nil, fmt.Errorf("missing end")
@@ -271,7 +267,7 @@ func (pr *proj) propagateSyn(s *sim) {
 func (pr *proj) connect(s *sim, ip *ir.Projection) error {
 	pre, post := pr.pre, pr.post
 	stream := runtime.NewStream(s.seed, runtime.Hash("connect", ip.Name))
-	spec := connSpec(ip.Connector, ip.Pre.Pop != nil && ip.Pre.Pop.Name == post.nm)
+	spec := estimate.ConnSpec(ip.Connector, ip.Pre.Pop != nil && ip.Pre.Pop.Name == post.nm)
 	if spec.File != "" && !filepath.IsAbs(spec.File) && s.baseDir != "" {
 		spec.File = filepath.Join(s.baseDir, spec.File) // relative to the model, like input files
 	}
