@@ -397,6 +397,9 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 				return nil, fmt.Errorf("%s: a result outside an initialisation loop", l)
 			}
 			p.result(b, num(op.Args[0]))
+			if p.used != nil {
+				p.used[index] = true // the result goes to the element
+			}
 		case plan.Spike:
 			if p.spike == nil {
 				return nil, fmt.Errorf("%s: a spike outside a threshold", l)
