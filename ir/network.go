@@ -298,7 +298,7 @@ func (b *builder) projection(pi *lang.ProjInfo, pre Node, post *Population, node
 		if port.Kind == ContPort && port.Var != nil {
 			w = port.Var.Dim // a summed synapse's weight is in the port's unit
 		}
-		bind := &binding{pre: preModel, post: post.Model, weight: w, synDelays: drawsIn(prj.Delay)}
+		bind := &binding{pre: preModel, post: post.Model, weight: w, synDelays: HasRandom(prj.Delay)}
 		for _, it := range d.Items {
 			if n, ok := it.(*lang.NormalizeStmt); ok {
 				bind.normalize = n.Var.Name
@@ -456,9 +456,9 @@ func findVar(m *Model, name string) *Var {
 	return nil
 }
 
-// drawsIn reports whether e draws a random number (a delay drawn per
-// synapse).
-func drawsIn(e Expr) bool {
+// HasRandom reports whether e draws a random number (a delay drawn per
+// synapse; an arm of an initial value that draws only when taken).
+func HasRandom(e Expr) bool {
 	found := false
 	if e != nil {
 		Walk(e, func(x Expr) bool {

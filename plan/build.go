@@ -40,6 +40,7 @@ type builder struct {
 	refrArr map[*Pop]int
 	prevArr map[*Pop]int // RisingPrev arrays of populations with a rising threshold
 	model   map[*Pop]*ir.Model
+	syn     map[*Proj]*synLowering // plastic projections' layouts (for their initial values)
 }
 
 // Build lowers an optimised program into its execution plan.
@@ -56,7 +57,7 @@ func Build(prog *ir.Program, o Options) (*Plan, error) {
 		dur = o.Duration
 	}
 	b := &builder{p: &Plan{Network: prog.Network, Dt: dt, Steps: Steps(dur, dt), Seed: prog.Schedule.Seed}, ir: prog,
-		popOf: map[*ir.Population]*Pop{}, popArr: map[*Pop]map[*ir.Var]int{}, refrArr: map[*Pop]int{}, prevArr: map[*Pop]int{}, model: map[*Pop]*ir.Model{}}
+		popOf: map[*ir.Population]*Pop{}, popArr: map[*Pop]map[*ir.Var]int{}, refrArr: map[*Pop]int{}, prevArr: map[*Pop]int{}, model: map[*Pop]*ir.Model{}, syn: map[*Proj]*synLowering{}}
 	for _, ip := range prog.Pops {
 		if ip.Group != nil && ip.Group != ip {
 			continue // runs inside its group
@@ -83,6 +84,9 @@ func Build(prog *ir.Program, o Options) (*Plan, error) {
 			return nil, fmt.Errorf("projection %s: %w", ip.Name, err)
 		}
 		b.p.Projs = append(b.p.Projs, pr)
+	}
+	if err := b.inits(); err != nil {
+		return nil, err
 	}
 	b.records()
 	if err := b.runPhases(); err != nil {

@@ -18,6 +18,10 @@ type Env struct {
 	// Spike and Deliver receive a loop's events; nil: they are dropped.
 	Spike   func(i int)
 	Deliver func(v float64)
+	// Stream is an initialisation loop's sequential stream (its Draw ops),
+	// Result receives its value for index i.
+	Stream *runtime.Stream
+	Result func(i int, v float64)
 }
 
 // Eval runs a loop's ops for index i, one after the other, in float64:
@@ -76,6 +80,29 @@ func Eval(l *Loop, env *Env, i int, vals []float64) error {
 			}
 			if (len(op.Args) < 2 || vals[op.Args[1]] != 0) && env.Deliver != nil {
 				env.Deliver(vals[op.Args[0]])
+			}
+		case Draw:
+			if len(op.Args) > 0 && vals[op.Args[0]] == 0 {
+				break // a guarded draw not taken: no number drawn
+			}
+			switch {
+			case env.Stream == nil:
+				return fmt.Errorf("op %d: a draw without a stream", k)
+			case op.Fn == "rand":
+				v = env.Stream.Float64()
+			case op.Fn == "randn":
+				v = env.Stream.Normal()
+			default:
+				return fmt.Errorf("op %d: unknown distribution %s", k, op.Fn)
+			}
+		case Index:
+			v = float64(i)
+		case Result:
+			if len(op.Args) != 1 {
+				return fmt.Errorf("op %d: a result without its value", k)
+			}
+			if env.Result != nil {
+				env.Result(i, vals[op.Args[0]])
 			}
 		case Rand:
 			if l.Stream == "" {

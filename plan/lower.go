@@ -37,6 +37,10 @@ type lowerer struct {
 	// input is the value of a continuous dendrite's segment input (the
 	// activation's x; -1 elsewhere)
 	input int
+	// seq: an initialisation loop (init.go): draws are sequential (Draw),
+	// each under drawGuard (-1: always), the time is 0 and `i` is the index
+	seq       bool
+	drawGuard int
 }
 
 // slot is an array element relative to the loop's indices; b: the array
@@ -49,7 +53,7 @@ type slot struct {
 }
 
 func newLowerer(vars func(*ir.Var, ir.Side) (slot, error), refr int, dt float64) *lowerer {
-	return &lowerer{loads: map[slot]int{}, cur: map[slot]int{}, vars: vars, refr: refr, guard: -1, dt: dt, consts: map[uint64]int{}, drawBase: -1, input: -1}
+	return &lowerer{loads: map[slot]int{}, cur: map[slot]int{}, vars: vars, refr: refr, guard: -1, dt: dt, consts: map[uint64]int{}, drawBase: -1, input: -1, drawGuard: -1}
 }
 
 func (l *lowerer) emit(op Op) int {
@@ -120,7 +124,15 @@ func (l *lowerer) expr(e ir.Expr) (int, error) {
 	case *ir.BoolConst:
 		return l.emit(Op{Code: Const, Type: Bool, K: b2f(x.V), Arr: -1}), nil
 	case *ir.Time:
+		if l.seq {
+			return l.konst(0), nil
+		}
 		return l.emit(Op{Code: Time, Type: Float, K: l.timeK, Arr: -1}), nil
+	case *ir.Index:
+		if !l.seq {
+			return 0, fmt.Errorf("the neuron index i is only defined in initial values")
+		}
+		return l.emit(Op{Code: Index, Type: Float, Arr: -1}), nil
 	case *ir.WeightRef:
 		if l.weight != nil {
 			return l.konst(*l.weight), nil
@@ -160,7 +172,15 @@ func (l *lowerer) expr(e ir.Expr) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		b, err := l.expr(x.Y)
+		var b int
+		switch x.Op {
+		case "and": // short-circuit: y draws only where x holds
+			b, err = l.under(a, x.Y)
+		case "or":
+			b, err = l.under(l.pure(Not, "", a), x.Y)
+		default:
+			b, err = l.expr(x.Y)
+		}
 		if err != nil {
 			return 0, err
 		}
@@ -174,11 +194,11 @@ func (l *lowerer) expr(e ir.Expr) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		a, err := l.expr(x.A)
+		a, err := l.under(c, x.A)
 		if err != nil {
 			return 0, err
 		}
-		b, err := l.expr(x.B)
+		b, err := l.under(l.pure(Not, "", c), x.B)
 		if err != nil {
 			return 0, err
 		}
@@ -203,8 +223,29 @@ func (l *lowerer) expr(e ir.Expr) (int, error) {
 	return 0, fmt.Errorf("cannot lower %T", e)
 }
 
-// draw emits draw number l.draws of the loop's stream.
+// under lowers e whose sequential draws happen only where c holds (and
+// the enclosing guard). Without draws in e it is expr: a pure op's value
+// where it is not taken is never read.
+func (l *lowerer) under(c int, e ir.Expr) (int, error) {
+	if !l.seq || !ir.HasRandom(e) {
+		return l.expr(e)
+	}
+	outer := l.drawGuard
+	l.drawGuard = l.and(outer, c)
+	defer func() { l.drawGuard = outer }()
+	return l.expr(e)
+}
+
+// draw emits draw number l.draws of the loop's stream (in an
+// initialisation loop: the stream's next number, under the draw guard).
 func (l *lowerer) draw(fn string) int {
+	if l.seq {
+		op := Op{Code: Draw, Type: Float, Fn: fn, Arr: -1}
+		if l.drawGuard >= 0 {
+			op.Args = []int{l.drawGuard}
+		}
+		return l.emit(op)
+	}
 	l.draws++
 	op := Op{Code: Rand, Type: Float, Fn: fn, K: float64(l.draws - 1), Arr: -1}
 	if l.drawBase >= 0 {
@@ -420,7 +461,7 @@ func (l *lowerer) finish() []Op {
 	live := make([]bool, len(l.ops))
 	for k := len(l.ops) - 1; k >= 0; k-- {
 		switch l.ops[k].Code {
-		case Store, Spike, Send:
+		case Store, Spike, Send, Draw, Result: // a sequential draw advances its stream
 			live[k] = true
 		}
 		if live[k] {

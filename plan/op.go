@@ -39,11 +39,19 @@ const (
 	Rand   // draw number K (+ Args[0], if given: an event's first draw) of the loop's stream for index i at step n: Fn rand (uniform in [0, 1)) or randn (standard normal); runtime.Draw computes it
 	Spike  // neuron i spikes if Args[0]
 	Send   // send Args[0] into the projection's port (if Args[1])
+	// Draw takes the next number of an initialisation loop's sequential
+	// stream (Init.Stream): Fn rand (uniform in [0, 1), Stream.Float64) or
+	// randn (standard normal, Stream.Normal). With Args[0] it draws only if
+	// that guard is not 0 (else its value is 0): only the branch of an `if`
+	// that is taken draws, so the ops run element by element, in order.
+	Draw
+	Index  // the loop's index i as a number (`i` in a neuron's initial value)
+	Result // the element's value (Args[0]): where it goes is its Init's
 	nCodes
 )
 
 var codeNames = [...]string{"const", "load", "store", "time", "step", "refr", "weight", "neg", "not", "add", "sub", "mul", "div",
-	"mod", "pow", "lt", "le", "gt", "ge", "eq", "ne", "and", "or", "select", "call", "rand", "spike", "send"}
+	"mod", "pow", "lt", "le", "gt", "ge", "eq", "ne", "and", "or", "select", "call", "rand", "spike", "send", "draw", "index", "result"}
 
 func (c Code) String() string {
 	if c < nCodes {
@@ -88,13 +96,13 @@ type Op struct {
 	Idx  Idx     // Load, Store
 	Off  int     // Load, Store: added to the index (a fused member's offset)
 	K    float64 // Const: the value; Time: the offset; Rand: the draw number
-	Fn   string  // Call: the function; Rand: the distribution (rand, randn)
+	Fn   string  // Call: the function; Rand, Draw: the distribution (rand, randn)
 }
 
 // arity is the number of arguments of each code (-1: variable).
 var arity = [...]int{Const: 0, Load: 0, Store: -1, Time: 0, StepNo: 0, Refr: 0, Weight: 0, Neg: 1, Not: 1,
 	Add: 2, Sub: 2, Mul: 2, Div: 2, Mod: 2, Pow: 2, Lt: 2, Le: 2, Gt: 2, Ge: 2, Eq: 2, Ne: 2, And: 2, Or: 2,
-	Select: 3, Call: -1, Rand: -1, Spike: 1, Send: -1}
+	Select: 3, Call: -1, Rand: -1, Spike: 1, Send: -1, Draw: -1, Index: 0, Result: 1}
 
 // binCodes maps the IR's binary operators to codes.
 var binCodes = map[string]Code{"+": Add, "-": Sub, "*": Mul, "/": Div, "%": Mod, "^": Pow,
@@ -103,7 +111,7 @@ var binCodes = map[string]Code{"+": Add, "-": Sub, "*": Mul, "/": Div, "%": Mod,
 // resultType is the type of a pure op's value.
 func resultType(c Code) Type {
 	switch c {
-	case Store, Spike, Send:
+	case Store, Spike, Send, Result:
 		return Void
 	case Refr, Not, Lt, Le, Gt, Ge, Eq, Ne, And, Or:
 		return Bool

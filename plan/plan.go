@@ -37,6 +37,7 @@ type Plan struct {
 	Projs     []*Proj
 	Records   []*Record
 	RunPhases []*RunPhase
+	Inits     []*Init  // once before the first step, in order (init.go)
 	Step      []*Phase // one time step, in order
 	Finish    []*Phase // once after the last step, at the end time (lazy traces caught up for the recordings)
 }

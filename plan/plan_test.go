@@ -45,6 +45,7 @@ var goldenModels = []string{
 	"../testdata/gocode/wta.snn",
 	"../testdata/gocode/simd_rk4.snn",
 	"../testdata/passes/fuse/merge.snn",
+	"../testdata/gocode/init_draws.snn", // initialisation loops: draws in the branches taken
 }
 
 // TestPrintGolden: `snnc ir --plan` of the golden models, as reviewed in

@@ -134,6 +134,22 @@ func Print(w io.Writer, p *Plan) {
 			pf("\n")
 		}
 	}
+	if len(p.Inits) > 0 {
+		pf("\ninit:\n")
+		for k, in := range p.Inits {
+			pf("  %d %s", k, in.Kind)
+			if in.Kind == InitState {
+				pf(" %s", p.Arrays[in.Arr].Name)
+				if in.Off > 0 {
+					pf(" from %d", in.Off)
+				}
+			} else {
+				pf(" %s", in.Target)
+			}
+			pf(", stream %q\n", strings.Join(in.Stream, " "))
+			PrintLoop(w, in.Loop, p.Arrays, "      ")
+		}
+	}
 	printPhases(w, "step", p.Step, p.Arrays)
 	if len(p.Finish) > 0 {
 		printPhases(w, "finish", p.Finish, p.Arrays)
@@ -215,6 +231,8 @@ func OpString(k int, op Op, arrays []*Array) string {
 		fmt.Fprintf(&b, " %s", op.Fn)
 	case Rand:
 		fmt.Fprintf(&b, " %s #%d", op.Fn, int(op.K))
+	case Draw:
+		fmt.Fprintf(&b, " %s", op.Fn)
 	}
 	for _, a := range op.Args {
 		fmt.Fprintf(&b, " %%%d", a)
@@ -253,6 +271,15 @@ func JSON(p *Plan) any {
 		Note     string  `json:"note,omitempty"`
 		Source   string  `json:"source,omitempty"`
 		Loops    []jloop `json:"loops,omitempty"`
+	}
+	type jinit struct {
+		Kind   string   `json:"kind"`
+		Target string   `json:"target"`
+		Var    string   `json:"var,omitempty"`
+		Arr    *int     `json:"arr,omitempty"`
+		Off    int      `json:"off,omitempty"`
+		Stream []string `json:"stream"`
+		Loop   jloop    `json:"loop"`
 	}
 	type jarray struct {
 		Name  string `json:"name"`
@@ -323,6 +350,7 @@ func JSON(p *Plan) any {
 		Projs     []jproj     `json:"projections"`
 		Records   []*Record   `json:"records"`
 		RunPhases []*RunPhase `json:"run_phases"`
+		Inits     []jinit     `json:"init,omitempty"`
 		Step      []jphase    `json:"step"`
 		Finish    []jphase    `json:"finish,omitempty"`
 	}{Network: p.Network, Dt: p.Dt, Steps: p.Steps, Seed: p.Seed, Inputs: p.Inputs, Records: p.Records, RunPhases: p.RunPhases,
@@ -355,6 +383,14 @@ func JSON(p *Plan) any {
 			jp.Loops = append(jp.Loops, loop(l))
 		}
 		return jp
+	}
+	for _, in := range p.Inits {
+		ji := jinit{Kind: in.Kind.String(), Target: in.Target, Var: in.Var, Off: in.Off, Stream: in.Stream, Loop: loop(in.Loop)}
+		if in.Arr >= 0 {
+			a := in.Arr
+			ji.Arr = &a
+		}
+		out.Inits = append(out.Inits, ji)
 	}
 	for _, ph := range p.Step {
 		out.Step = append(out.Step, phase(ph))

@@ -120,6 +120,7 @@ func (b *builder) synapse(ip *ir.Projection, pr *Proj) error {
 	s := &synLowering{b: b, ip: ip, pr: pr, arr: map[*ir.Var]int{}, last: map[*ir.Var]int{},
 		post: b.popOf[ip.Post], preN: ip.Pre.Size(), postN: ip.Post.Size}
 	s.postOff = memberOff(s.post, ip.Post.Name)
+	b.syn[pr] = s
 	if ip.Pre.Pop != nil {
 		s.pre = b.popOf[ip.Pre.Pop]
 		s.preOff = memberOff(s.pre, ip.Pre.Pop.Name)

@@ -107,6 +107,9 @@ func Verify(p *Plan) error {
 			}
 		}
 	}
+	for k, in := range p.Inits {
+		verifyInit(k, in, p.Arrays, pops, projs, bad)
+	}
 	last := -1
 	for k, ph := range p.Step {
 		r := rank(ph.Kind)
@@ -141,6 +144,39 @@ func Verify(p *Plan) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// verifyInit checks an initialisation loop: where its values go, its
+// stream and its ops.
+func verifyInit(k int, in *Init, arrays []*Array, pops map[string]*Pop, projs map[string]bool, bad func(string, ...any)) {
+	if in.Loop == nil || len(in.Stream) == 0 || in.Kind < InitState || in.Kind > InitDelays {
+		bad("init %d (%s): no loop, stream or kind", k, in.Target)
+		return
+	}
+	l := in.Loop
+	if err := VerifyLoop(l, arrays); err != nil {
+		bad("init %d (%s %s): %w", k, in.Kind, in.Target, err)
+	}
+	if len(l.Ops) == 0 || l.Ops[len(l.Ops)-1].Code != Result {
+		bad("init %d (%s): %s ends without a result", k, in.Target, l)
+	}
+	if in.Kind != InitState {
+		if in.Arr != -1 || !projs[in.Target] || l.Space != Synapses {
+			bad("init %d (%s %s): the %s of a projection are a loop over its synapses into no array", k, in.Kind, in.Target, in.Kind)
+		}
+		return
+	}
+	if in.Arr < 0 || in.Arr >= len(arrays) || arrays[in.Arr].Var == nil || arrays[in.Arr].Var.Name != in.Var {
+		bad("init %d (%s.%s): not the array of its variable", k, in.Target, in.Var)
+		return
+	}
+	a := arrays[in.Arr]
+	if l.Space == Neurons && (in.Off < 0 || a.Len >= 0 && in.Off+l.N > a.Len) {
+		bad("init %d (%s.%s): neurons [%d, %d) overrun %s[%d]", k, in.Target, in.Var, in.Off, in.Off+l.N, a.Name, a.Len)
+	}
+	if (a.Len < 0) != l.Space.OverSynapses() {
+		bad("init %d (%s.%s): %s of %s", k, in.Target, in.Var, l.Space, a.Name)
+	}
 }
 
 // phaseSpaces are the spaces the loops of a projection's phases run over.
@@ -209,10 +245,22 @@ func VerifyLoop(l *Loop, arrays []*Array) error {
 	if l.N < -1 || l.Space.OverSynapses() != (l.N == -1) {
 		errs = append(errs, fmt.Errorf("%s: %d iterations over %s", l.Name, l.N, l.Space))
 	}
+	// an initialisation loop (init.go) computes one value an element
+	init := len(l.Ops) > 0 && l.Ops[len(l.Ops)-1].Code == Result
 	for k, op := range l.Ops {
 		if op.Code >= nCodes {
 			bad(k, "unknown code %d", op.Code)
 			continue
+		}
+		switch op.Code {
+		case Draw, Index, Result:
+			if !init {
+				bad(k, "%s outside an initialisation loop", op.Code)
+			}
+		case Store, Rand, Spike, Send, Time, StepNo, Refr, Weight:
+			if init {
+				bad(k, "%s in an initialisation loop", op.Code)
+			}
 		}
 		if n := arity[op.Code]; n >= 0 && len(op.Args) != n {
 			bad(k, "%s takes %d arguments, has %d", op.Code, n, len(op.Args))
@@ -314,6 +362,21 @@ func VerifyLoop(l *Loop, arrays []*Array) error {
 			}
 			if l.Stream == "" {
 				bad(k, "a random draw in a loop without a stream")
+			}
+		case Draw:
+			if op.Fn != "rand" && op.Fn != "randn" {
+				bad(k, "draw of %q, not a distribution (rand, randn)", op.Fn)
+			}
+			if len(op.Args) > 1 {
+				bad(k, "a draw takes one guard at most, has %d arguments", len(op.Args))
+			}
+		case Index:
+			if l.Space != Neurons {
+				bad(k, "the index i outside a loop over neurons")
+			}
+		case Result:
+			if k != len(l.Ops)-1 {
+				bad(k, "a result before the last op")
 			}
 		case Weight:
 			if l.Space != Events {

@@ -53,6 +53,11 @@ func TestVerifyRejects(t *testing.T) {
 		{"draw without stream", loop(plan.Op{Code: plan.Rand, Type: plan.Float, Fn: "rand", Arr: -1}), "without a stream", false},
 		{"draw number", loop(plan.Op{Code: plan.Rand, Type: plan.Float, Fn: "randn", K: 0.5, Arr: -1}), "draw number 0.5", false},
 		{"unknown code", loop(plan.Op{Code: 200}), "unknown code 200", true},
+		// initialisation loops (init.go): sequential draws and a result, no effects
+		{"draw in a step loop", loop(plan.Op{Code: plan.Draw, Type: plan.Float, Fn: "rand", Arr: -1}), "draw outside an initialisation loop", false},
+		{"store in an init loop", loop(k(1), plan.Op{Code: plan.Store, Args: []int{0}, Arr: 0}, op(plan.Result, plan.Void, 0)), "store in an initialisation loop", false},
+		{"result not last", loop(k(1), op(plan.Result, plan.Void, 0), op(plan.Result, plan.Void, 0)), "a result before the last op", false},
+		{"draw of a function", loop(plan.Op{Code: plan.Draw, Type: plan.Float, Fn: "exp", Arr: -1}, op(plan.Result, plan.Void, 0)), "not a distribution", false},
 	}
 	for _, c := range cases {
 		err := plan.VerifyLoop(c.l, testArrays)

@@ -1,6 +1,9 @@
 package runtime
 
-import "slices"
+import (
+	"math"
+	"slices"
+)
 
 // SynWeights are a projection's static per-synapse weights: float64 for
 // the products of a weighted connector (matrix, conv: the file's values
@@ -47,3 +50,26 @@ func (w *SynWeights) Truncate(n int64) {
 
 // Bytes is the memory the weights hold.
 func (w *SynWeights) Bytes() int64 { return 4*int64(len(w.F32)) + 8*int64(len(w.F64)) }
+
+// PruneWeights drops the synapses of csr whose |weight| is below eps,
+// keeping the order of the rest, row by row (so delivery sums in the same
+// order on every executor); the kept weights get an array of their own
+// length. It returns the number of synapses left.
+func PruneWeights[W float32 | float64](csr *CSR, weights *[]W, eps float64) int64 {
+	w := *weights
+	k := int64(0)
+	start := int64(0)
+	for i := 0; i < csr.NPre; i++ {
+		end := csr.RowPtr[i+1]
+		for s := start; s < end; s++ {
+			if math.Abs(float64(w[s])) >= eps {
+				csr.Col[k], w[k] = csr.Col[s], w[s]
+				k++
+			}
+		}
+		start = end
+		csr.RowPtr[i+1] = k
+	}
+	csr.Col, *weights = csr.Col[:k], slices.Clone(w[:k])
+	return k
+}

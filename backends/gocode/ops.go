@@ -3,6 +3,7 @@ package gocode
 import (
 	"cmp"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -60,6 +61,11 @@ type opsPrinter struct {
 	// used records the indices (index, pre, post) the printed ops read or
 	// wrote.
 	used map[string]bool
+	// An initialisation loop's (plan.Init): rng is the Go expression of its
+	// sequential stream (Draw), result prints what becomes of the element's
+	// value v (Result).
+	rng    string
+	result func(b *buf, v string)
 }
 
 // loop prints l's ops for loop index index into b; value k is the local
@@ -183,7 +189,7 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 	live := make([]bool, len(ops))
 	for k := len(ops) - 1; k >= 0; k-- {
 		switch ops[k].Code {
-		case plan.Store, plan.Spike, plan.Send:
+		case plan.Store, plan.Spike, plan.Send, plan.Draw, plan.Result:
 			live[k] = true
 		}
 		for _, a := range args(k) {
@@ -360,6 +366,40 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 				d += "+int(" + num(op.Args[0]) + ")"
 			}
 			b.line("%s := %s(%s, %s, s.n, %s)", v, fn, key, gi, d)
+		case plan.Draw:
+			call := map[string]string{"rand": ".Float64()", "randn": ".Normal()"}[op.Fn]
+			if call == "" || p.rng == "" {
+				return nil, fmt.Errorf("%s, op %d: a sequential draw %s without a stream or distribution", l, k, op.Fn)
+			}
+			read := false // a draw nothing reads still advances the stream
+			for j := k + 1; j < len(ops) && !read; j++ {
+				read = live[j] && slices.Contains(args(j), k)
+			}
+			switch {
+			case len(op.Args) == 0 && read:
+				b.line("%s := %s%s", v, p.rng, call)
+			case len(op.Args) == 0:
+				b.line("_ = %s%s", p.rng, call)
+			default: // 0 where the guard does not hold: no number drawn
+				if read {
+					b.line("var %s float64", v)
+				} else {
+					v = "_"
+				}
+				b.line("if %s {", cond(op.Args[0]))
+				b.line("%s = %s%s", v, p.rng, call)
+				b.line("}")
+			}
+		case plan.Index:
+			inline[k] = "float64(" + index + ")"
+		case plan.Result:
+			if p.result == nil {
+				return nil, fmt.Errorf("%s: a result outside an initialisation loop", l)
+			}
+			p.result(b, num(op.Args[0]))
+			if p.used != nil {
+				p.used[index] = true // the result goes to the element
+			}
 		case plan.Spike:
 			if p.spike == nil {
 				return nil, fmt.Errorf("%s: a spike outside a threshold", l)

@@ -8,10 +8,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/snnc/snnc/plan"
+	"github.com/snnc/snnc/runtime"
 )
 
 // The loop-level fuzzing of the printer: random op lists over a
@@ -138,6 +140,32 @@ func fuzzLoop(r *rand.Rand, k int) *plan.Loop {
 	return &plan.Loop{Name: fmt.Sprintf("fuzz%d", k), Over: "P", Space: plan.Neurons, N: fuzzN, Ops: ops, Stream: "P noise"}
 }
 
+// fuzzInit makes a fuzz loop an initialisation loop (plan.Init): its
+// counter-based draws become sequential ones (Draw), some under a guard
+// (an earlier value), the time and step the index, refractoriness a
+// boolean constant; its effects give way to one Result.
+func fuzzInit(r *rand.Rand, l *plan.Loop) {
+	var ops []plan.Op
+	for k, op := range l.Ops {
+		switch op.Code {
+		case plan.Rand:
+			op = plan.Op{Code: plan.Draw, Type: plan.Float, Fn: op.Fn, Arr: -1}
+			if k > 0 && r.IntN(2) == 0 {
+				op.Args = []int{r.IntN(k)}
+			}
+		case plan.Time, plan.StepNo:
+			op = plan.Op{Code: plan.Index, Type: plan.Float, Arr: -1}
+		case plan.Refr:
+			op = plan.Op{Code: plan.Const, Type: plan.Bool, K: 1, Arr: -1}
+		case plan.Store, plan.Spike:
+			continue
+		}
+		ops = append(ops, op)
+	}
+	l.Ops = append(ops, plan.Op{Code: plan.Result, Args: []int{r.IntN(len(ops))}, Arr: -1})
+	l.Stream = ""
+}
+
 // fuzzState is the arrays every loop starts from.
 func fuzzState(r *rand.Rand) [][]float64 {
 	arrs := make([][]float64, fuzzArrs)
@@ -224,8 +252,18 @@ func TestPrintedOpsMatchEval(t *testing.T) {
 		if k < len(fixed) && fixed[k] != nil {
 			l.Ops = fixed[k]
 		}
+		// every fifth an initialisation loop: its result into a0, its draws
+		// from a stream of its own
+		isInit := k%5 == 4
+		if isInit {
+			fuzzInit(r, l)
+		}
 		// the reference
 		env := &plan.Env{Arrays: make([][]float64, fuzzArrs), N: fuzzStep, T: fuzzT, Seed: fuzzRunSeed}
+		if isInit {
+			env.Stream = runtime.NewStream(fuzzRunSeed, runtime.Hash("init", strconv.Itoa(k)))
+			env.Result = func(i int, v float64) { env.Arrays[0][i] = v }
+		}
 		for a := range init {
 			env.Arrays[a] = append([]float64(nil), init[a]...)
 		}
@@ -243,6 +281,12 @@ func TestPrintedOpsMatchEval(t *testing.T) {
 			}
 			return f.local(fmt.Sprintf("a%d", id), fmt.Sprintf("s.a[%d]", id)), false, nil
 		}, spike: func(b *buf) error { b.line("spk = append(spk, i)"); return nil }, arms: k%2 == 1}
+		if isInit && draws(l) {
+			p.rng = f.local("rng", fmt.Sprintf("rt.NewStream(s.seed, rt.Hash(\"init\", \"%d\"))", k))
+		}
+		if isInit {
+			p.result = func(b *buf, v string) { b.line("%s[i] = %s", f.local("a0", "s.a[0]"), v) }
+		}
 		var body buf
 		if _, err := p.loop(&body, l, "v", "i"); err != nil {
 			t.Fatalf("%s: %v", l, err)

@@ -126,7 +126,7 @@ func (pr *projGen) ticks() bool { return pr.plan.Syn != nil && len(pr.plan.Syn.T
 // projection's port at post.
 func (pr *projGen) printer(f *fnb, pre, post string) *opsPrinter {
 	g := pr.g
-	return &opsPrinter{g: g, f: f, pre: pre, post: post, arms: true, used: map[string]bool{}, where: "in a synapse",
+	return &opsPrinter{g: g, f: f, pre: pre, post: post, arms: true, used: map[string]bool{}, where: "in a synapse", rng: pr.initRng, result: pr.initResult,
 		array: func(id int) (string, bool, error) {
 			if name, ok := pr.arrays[id]; ok {
 				return f.local(name, "s."+name), false, nil
@@ -233,7 +233,7 @@ func (pr *projGen) over(f *fnb, l *plan.Loop, prefix string) error {
 // onlySynapse: l's loads and stores index the synapse only.
 func onlySynapse(l *plan.Loop) bool {
 	for _, op := range l.Ops {
-		if (op.Code == plan.Load || op.Code == plan.Store) && op.Idx != plan.I || op.Code == plan.Send {
+		if (op.Code == plan.Load || op.Code == plan.Store) && op.Idx != plan.I || op.Code == plan.Send || op.Code == plan.Result {
 			return false
 		}
 	}
@@ -468,85 +468,30 @@ func (pr *projGen) tickMethod() error {
 	return pr.method(pr.plan.Syn.Tick, nil, fmt.Sprintf("// tick%d advances the clock-driven synapse state of %s by one step.\nfunc (s *sim) tick%d() {", k, comment(pr.ip.Name), k))
 }
 
-// init draws the initial synapse state, one stream per variable.
+// init prints the plan's initial values of the synapse state, over
+// each variable's space (synapses row by row, or its neurons).
 func (pr *projGen) init() error {
-	g := pr.g
-	b := &g.build
-	for _, v := range pr.syn.Vars {
-		if v.Kind != ir.State || v.Init == nil {
-			continue
-		}
+	for _, in := range pr.g.initsOf(plan.InitState, pr.ip.Name) {
 		f := newFn()
-		en := pr.initEnv(f)
-		en.rng = lazy(f, "rng", fmt.Sprintf("rt.NewStream(seed, rt.Hash(\"init\", %s, %s))", quote(pr.ip.Name), quote(v.Name)))
-		c, err := en.num(plan.InlineAliases(v.Init))
-		if err != nil {
-			return fmt.Errorf("initial value of %s: %w", v.Name, err)
+		x := f.local(pr.arrays[in.Arr], "s."+pr.arrays[in.Arr])
+		idx := map[plan.Space]string{plan.Synapses: "syn", plan.PreNeurons: "pre", plan.PostNeurons: "post"}[in.Loop.Space]
+		pr.initResult = func(b *buf, v string) { b.line("%s[%s] = %s", x, idx, v) }
+		if draws(in.Loop) {
+			pr.initRng = f.local("rng", streamOf(in))
 		}
-		name := pr.field[v]
-		x := f.local(name, "s."+name)
-		back := g.lineTo(&f.buf, v.Pos.Pos.File, v.Pos.Pos.Line)
-		if v.Storage != ir.PerSynapse {
-			f.line("for i := range %s {", x)
-			f.line("pre, post, syn := i, i, i")
-			f.line("%s[i] = %s", x, c.s)
-			f.line("_, _, _ = pre, post, syn")
-			f.line("}")
-		} else {
-			f.line("for pre := 0; pre < %s; pre++ {", pr.pre.size())
-			pr.rows(f, pr.conn(), "pre", true, func() {
-				f.line("%s[syn] = %s", x, c.s)
-				f.line("_ = post")
-			})
-			f.line("}")
+		back := func() {}
+		for _, v := range pr.syn.Vars {
+			if v.Name == in.Var && v.Kind == ir.State {
+				back = pr.g.lineTo(&f.buf, v.Pos.Pos.File, v.Pos.Pos.Line)
+			}
+		}
+		err := pr.over(f, in.Loop, "v")
+		pr.initRng, pr.initResult = "", nil
+		if err != nil {
+			return fmt.Errorf("initial value of %s: %w", in.Var, err)
 		}
 		back()
-		b.line("{ // %s.%s", comment(pr.ip.Name), comment(v.Name))
-		for _, d := range f.decl {
-			b.line("%s", d)
-		}
-		b.Write(f.Bytes())
-		b.line("}")
+		pr.g.initBlock(f, comment(pr.ip.Name)+"."+comment(in.Var))
 	}
 	return nil
-}
-
-// initEnv reads synapse variables in an initial value: pre, post and syn
-// are the indices of the presynaptic neuron, postsynaptic neuron and
-// synapse.
-func (pr *projGen) initEnv(f *fnb) *env {
-	return &env{g: pr.g, time: val("0.0"), weight: pr.g.lit(pr.weight).s, where: "in a synapse's initial value",
-		ref: func(r *ir.Ref) (string, error) {
-			switch r.Side {
-			case ir.Pre, ir.Post:
-				pt, idx, side := pr.post, "post", "post"
-				if r.Side == ir.Pre {
-					pt, idx, side = pr.pre.part, "pre", "pre"
-				}
-				if pt == nil {
-					return "", fmt.Errorf("pre.%s: the presynaptic side is an input", r.Var.Name)
-				}
-				v, ok := pt.pop.byName[r.Var.Name]
-				if !ok {
-					return "", fmt.Errorf("%s.%s has no storage", side, r.Var.Name)
-				}
-				if pt.off != 0 {
-					idx = fmt.Sprintf("%s+%d", idx, pt.off)
-				}
-				name := pt.pop.field[v]
-				return f.local(name, "s."+name) + "[" + idx + "]", nil
-			}
-			name, ok := pr.field[r.Var]
-			if !ok {
-				return "", fmt.Errorf("%s has no storage in synapse %s", r.Var.Name, pr.syn.Type)
-			}
-			i := "syn"
-			switch r.Var.Storage {
-			case ir.PerPre:
-				i = "pre"
-			case ir.PerPost:
-				i = "post"
-			}
-			return f.local(name, "s."+name) + "[" + i + "]", nil
-		}}
 }

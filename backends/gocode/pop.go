@@ -241,23 +241,6 @@ func (g *gen) popIndex(ip *ir.Population) int {
 	return -1
 }
 
-// scalarRef reads a neuron variable as the interpreter's scalar compiler
-// does (initial values): array x<j> at idx.
-func (pg *popGen) scalarRef(f *fnb, idx, slice string) func(r *ir.Ref) (string, error) {
-	return func(r *ir.Ref) (string, error) {
-		if r.Side != ir.Own {
-			return "", fmt.Errorf("%s.%s outside a synapse", sideName(r.Side), r.Var.Name)
-		}
-		if name, ok := pg.field[r.Var]; ok {
-			return f.local(name, "s."+name+slice) + "[" + idx + "]", nil
-		}
-		if r.Var.Kind == ir.Alias {
-			return "", fmt.Errorf("alias %s must be inlined", r.Var.Name)
-		}
-		return "", fmt.Errorf("no storage for %s in %s", r.Var.Name, pg.ip.Name)
-	}
-}
-
 func sideName(s ir.Side) string {
 	if s == ir.Pre {
 		return "pre"
@@ -265,35 +248,40 @@ func sideName(s ir.Side) string {
 	return "post"
 }
 
-// init draws initial values: per variable and member population, from the
-// stream ("init", population, variable), neuron by neuron.
+// init prints the plan's initial values of the population's variables,
+// member by member, neuron by neuron.
 func (pg *popGen) init() error {
-	g, b := pg.g, &pg.g.build
-	for _, v := range pg.stateVars {
-		if v.Init == nil {
-			continue
-		}
+	g := pg.g
+	for _, in := range g.plan.Inits {
 		for _, pt := range pg.parts {
-			f := newFn()
-			en := &env{g: g, ref: pg.scalarRef(f, "i", ""), time: val("0.0"), weight: "0.0", index: fmt.Sprintf("float64(i-%d)", pt.off),
-				rng: lazy(f, "rng", fmt.Sprintf("rt.NewStream(seed, rt.Hash(\"init\", %s, %s))", quote(pt.ip.Name), quote(v.Name)))}
-			value, err := en.num(plan.InlineAliases(v.Init))
-			if err != nil {
-				return fmt.Errorf("population %s, initial value of %s: %w", pg.ip.Name, v.Name, err)
+			if in.Kind != plan.InitState || in.Target != pt.ip.Name {
+				continue
 			}
-			name := pg.field[v]
-			x := f.local(name, "s."+name)
-			back := g.lineTo(&f.buf, v.Pos.Pos.File, v.Pos.Pos.Line)
-			f.line("for i := %d; i < %d; i++ {", pt.off, pt.off+pt.n)
-			f.line("%s[i] = %s", x, value.s)
+			f := newFn()
+			p := pg.printer(f, "")
+			if draws(in.Loop) {
+				p.rng = f.local("rng", streamOf(in))
+			}
+			x, _, err := p.array(in.Arr)
+			if err != nil {
+				return err
+			}
+			idx := "i"
+			if in.Off > 0 {
+				idx = fmt.Sprintf("i+%d", in.Off)
+			}
+			p.result = func(b *buf, v string) { b.line("%s[%s] = %s", x, idx, v) }
+			back := func() {}
+			if v := pg.byName[in.Var]; v != nil {
+				back = g.lineTo(&f.buf, v.Pos.Pos.File, v.Pos.Pos.Line)
+			}
+			f.line("for i := 0; i < %d; i++ {", in.Loop.N)
+			if _, err := p.loop(&f.buf, in.Loop, "v", "i"); err != nil {
+				return fmt.Errorf("population %s, initial value of %s: %w", pt.ip.Name, in.Var, err)
+			}
 			f.line("}")
 			back()
-			b.line("{ // %s.%s", comment(pt.ip.Name), comment(v.Name))
-			for _, d := range f.decl {
-				b.line("%s", d)
-			}
-			b.Write(f.Bytes())
-			b.line("}")
+			g.initBlock(f, comment(pt.ip.Name)+"."+comment(in.Var))
 		}
 	}
 	return nil

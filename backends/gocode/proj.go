@@ -5,6 +5,7 @@ import (
 	"maps"
 	"strings"
 
+	"github.com/snnc/snnc/estimate"
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/plan"
 	rt "github.com/snnc/snnc/runtime"
@@ -40,6 +41,9 @@ type projGen struct {
 	normVar  *ir.Var
 	normEach int
 	written  []*ir.Var // state the handlers write, checked for NaN and Inf (field c<k>err)
+	// while an initialisation loop prints (init): its stream and result
+	initRng    string
+	initResult func(b *buf, v string)
 
 	// onto a dendrite (dendrite.go) instead of an event port
 	dend *dendGen
@@ -185,42 +189,43 @@ func (pr *projGen) connFields(c *connGen) {
 	f.line("%snsyn int64", c.prefix)
 }
 
-// connSpec is the runtime's description of a connector.
+// connSpec is the runtime's description of a connector
+// (estimate.ConnSpec, which the interpreter uses) as a Go literal; resolve:
+// a file is found relative to the model at run time.
 func (g *gen) connSpec(c ir.Connector, samePop, resolve bool) string {
-	var parts []string
-	parts = append(parts, "Kind: "+quote(c.Kind))
-	p := c.Num["p"]
-	if c.Kind == "gaussian" && p == 0 {
-		p = 1
+	spec := estimate.ConnSpec(c, samePop)
+	parts := []string{"Kind: " + quote(spec.Kind)}
+	if spec.P != 0 {
+		parts = append(parts, "P: "+g.litStr(spec.P))
 	}
-	if p != 0 {
-		parts = append(parts, "P: "+g.litStr(p))
+	if spec.K != 0 {
+		parts = append(parts, fmt.Sprintf("K: %d", spec.K))
 	}
-	if k := int(c.Num["k"]); k != 0 {
-		parts = append(parts, fmt.Sprintf("K: %d", k))
+	if spec.Sigma != 0 {
+		parts = append(parts, "Sigma: "+g.litStr(spec.Sigma))
 	}
-	if s := c.Num["sigma"]; s != 0 {
-		parts = append(parts, "Sigma: "+g.litStr(s))
-	}
-	if c.File != "" {
+	if spec.File != "" {
 		if resolve {
-			parts = append(parts, "File: inputPath("+quote(c.File)+")") // relative to the model, like input files
+			parts = append(parts, "File: inputPath("+quote(spec.File)+")") // relative to the model, like input files
 		} else {
-			parts = append(parts, "File: "+quote(c.File))
+			parts = append(parts, "File: "+quote(spec.File))
 		}
 	}
-	if c.ExceptSelf {
+	if spec.ExceptSelf {
 		parts = append(parts, "ExceptSelf: true")
 	}
-	for _, f := range []struct{ field, arg string }{{"Kernel", "kernel"}, {"Input", "input"}, {"Stride", "stride"}, {"Padding", "padding"}, {"Dilation", "dilation"}} {
-		if v := c.Ints[f.arg]; v != nil {
-			parts = append(parts, fmt.Sprintf("%s: %#v", f.field, v))
+	for _, f := range []struct {
+		field string
+		v     []int
+	}{{"Kernel", spec.Kernel}, {"Input", spec.Input}, {"Stride", spec.Stride}, {"Padding", spec.Padding}, {"Dilation", spec.Dilation}} {
+		if f.v != nil {
+			parts = append(parts, fmt.Sprintf("%s: %#v", f.field, f.v))
 		}
 	}
-	if gr := int(c.Num["groups"]); gr != 0 {
-		parts = append(parts, fmt.Sprintf("Groups: %d", gr))
+	if spec.Groups != 0 {
+		parts = append(parts, fmt.Sprintf("Groups: %d", spec.Groups))
 	}
-	if samePop {
+	if spec.SamePop {
 		parts = append(parts, "SamePop: true")
 	}
 	return "rt.ConnSpec{" + strings.Join(parts, ", ") + "}"
@@ -330,7 +335,7 @@ func (pr *projGen) staticWeights() error {
 		}
 		g.build.line("s.c%dw = rt.ScaleWeights(%s, %s)", k, src, g.litStr(w))
 		if ip.PruneBelow > 0 {
-			g.build.line("s.c%dnsyn = pruneWeights(s.c%dcsr, &s.c%dw, %s)", k, k, k, g.litStr(ip.PruneBelow))
+			g.build.line("s.c%dnsyn = rt.PruneWeights(s.c%dcsr, &s.c%dw, %s)", k, k, k, g.litStr(ip.PruneBelow))
 		}
 		return nil
 	}
@@ -342,15 +347,17 @@ func (pr *projGen) staticWeights() error {
 		}
 		return nil
 	}
-	if pr.storage == "procedural" {
-		return fmt.Errorf("random weights need stored connectivity")
+	in := g.initsOf(plan.InitWeights, ip.Name) // (the plan refuses them with procedural connectivity)
+	if len(in) != 1 {
+		return fmt.Errorf("internal: the plan does not draw the weights of %s", ip.Name)
 	}
 	f := newFn()
-	en := &env{g: g, time: val("0.0"), weight: "0.0",
-		ref: func(r *ir.Ref) (string, error) { return "", fmt.Errorf("a weight cannot read %s", r.Var.Name) },
-		rng: lazy(f, "rng", fmt.Sprintf("rt.NewStream(seed, rt.Hash(\"weight\", %s))", quote(ip.Name)))}
-	w, err := en.num(ip.Weight)
-	if err != nil {
+	p := &opsPrinter{g: g, f: f, where: "in a weight", array: readsNothing("a weight"), result: func(b *buf, v string) { b.line("w[i] = float32(%s)", v) }}
+	if draws(in[0].Loop) {
+		p.rng = f.local("rng", streamOf(in[0]))
+	}
+	var w fnb
+	if _, err := p.loop(&w.buf, in[0].Loop, "v", "i"); err != nil {
 		return err
 	}
 	if ip.PruneBelow > 0 && pr.storage != "csr" {
@@ -366,12 +373,12 @@ func (pr *projGen) staticWeights() error {
 	b.line("w := make([]float32, s.c%dnsyn)", k)
 	back := g.lineTo(b, ip.Pos.Pos.File, ip.Pos.Pos.Line)
 	b.line("for i := range w {")
-	b.line("w[i] = float32(%s)", w.s)
+	b.Write(w.Bytes())
 	b.line("}")
 	back()
 	b.line("s.c%dw = w", k)
 	if ip.PruneBelow > 0 {
-		b.line("s.c%dnsyn = pruneWeights(s.c%dcsr, &s.c%dw, %s)", k, k, k, g.litStr(ip.PruneBelow))
+		b.line("s.c%dnsyn = rt.PruneWeights(s.c%dcsr, &s.c%dw, %s)", k, k, k, g.litStr(ip.PruneBelow))
 	}
 	b.line("}")
 	return nil
@@ -384,19 +391,22 @@ func (pr *projGen) staticWeights() error {
 // the longest.
 func (pr *projGen) synapseDelays() error {
 	g, ip, k := pr.g, pr.ip, pr.k
+	in := g.initsOf(plan.InitDelays, ip.Name)
+	if len(in) != 1 {
+		return fmt.Errorf("internal: the plan does not draw the delays of %s", ip.Name)
+	}
 	f := newFn()
-	en := &env{g: g, time: val("0.0"), weight: "0.0",
-		ref: func(r *ir.Ref) (string, error) { return "", fmt.Errorf("a delay cannot read %s", r.Var.Name) },
-		rng: func() string { return "rng" }} // the synapse's own stream
-	d, err := en.num(ip.Delay)
-	if err != nil {
+	var d fnb
+	p := &opsPrinter{g: g, f: f, where: "in a delay", array: readsNothing("a delay"), rng: "rng", // the block's stream
+		result: func(b *buf, v string) { b.line("return %s", v) }}
+	if _, err := p.loop(&d.buf, in[0].Loop, "v", "i"); err != nil {
 		return err
 	}
 	g.fields.line("c%ddel *rt.SynDelays // each synapse's delay in steps", k)
 	g.fields.line("c%dsring *rt.SynRing // synapses in flight", k)
 	b := &g.build
 	b.line("{ // delays: block b of synapses draws from the stream's child b")
-	b.line("stream := rt.NewStream(seed, rt.Hash(\"delay\", %s))", quote(ip.Name))
+	b.line("stream := %s", streamOf(in[0]))
 	b.line("d, err := rt.NewSynDelays(s.c%dnsyn, %s, s.threads, stream, func() func(*rt.Stream, int64) float64 {", k, g.litStr(g.p.Schedule.Dt))
 	for _, dl := range f.decl {
 		b.line("%s", dl)
@@ -404,7 +414,7 @@ func (pr *projGen) synapseDelays() error {
 	b.line("return func(rng *rt.Stream, syn int64) float64 {")
 	b.line("i := int(syn)")
 	b.line("_ = i")
-	b.line("return %s", d.s)
+	b.Write(d.Bytes())
 	b.line("}")
 	b.line("})")
 	b.line("if err != nil {")

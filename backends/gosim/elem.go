@@ -160,6 +160,32 @@ func (c *elemComp) op(k int) eop {
 			return func(e *loopExec, v []float64, i int, _ *lanes) { v[k] = runtime.DrawNormal(e.key, i, int(e.n), d) }
 		}
 		return func(e *loopExec, v []float64, i int, _ *lanes) { v[k] = runtime.DrawUniform(e.key, i, int(e.n), d) }
+	case plan.Draw:
+		g, normal := -1, op.Fn == "randn"
+		if len(a) > 0 {
+			g = a[0]
+		}
+		return func(e *loopExec, v []float64, _ int, _ *lanes) {
+			switch {
+			case g >= 0 && v[g] == 0:
+				v[k] = 0 // not taken: no number drawn
+			case normal:
+				v[k] = e.rng.Normal()
+			default:
+				v[k] = e.rng.Float64()
+			}
+		}
+	case plan.Index:
+		return func(_ *loopExec, v []float64, i int, _ *lanes) { v[k] = float64(i) }
+	case plan.Result:
+		x := a[0]
+		return func(e *loopExec, v []float64, i int, _ *lanes) {
+			if e.out != nil {
+				e.out[e.outOff+i] = v[x]
+			} else {
+				e.res = v[x]
+			}
+		}
 	case plan.Send:
 		x := a[0]
 		if len(a) > 1 {

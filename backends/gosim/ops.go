@@ -86,6 +86,12 @@ type loopExec struct {
 	pre, post int
 	send      func(v float64)
 	key       uint64 // the key of the loop's random stream (runtime.DrawKey)
+	// initialisation loops (init.go): the sequential stream of the Draw
+	// ops, and where a Result goes: out[outOff+i], or res when out is nil
+	rng    *runtime.Stream
+	out    []float64
+	outOff int
+	res    float64
 }
 
 // storeKernel is how a store runs: the kernel it matched ("" for none),
@@ -160,7 +166,7 @@ func (e *loopExec) blockable() bool {
 		switch op.Code {
 		case plan.Spike:
 			spikes++
-		case plan.Weight:
+		case plan.Weight, plan.Draw, plan.Index, plan.Result: // an event's, or one element after another
 			return false
 		case plan.Store:
 			if op.Arr == e.refArr {

@@ -45,9 +45,6 @@ func (pr *proj) plastic(s *sim, ip *ir.Projection, byName map[string]node) error
 		}
 		pr.vals[v] = make([]float64, pr.storageLen(v.Storage))
 	}
-	if err := pr.init(s, &compiler{slot: pr.slot}); err != nil {
-		return err
-	}
 	// the state the handlers write is checked at each event
 	pr.written = ir.WrittenVars(m)
 	if len(m.OnPost) > 0 || len(m.OnMod) > 0 || ip.Normalize != nil {
@@ -61,6 +58,9 @@ func (pr *proj) plastic(s *sim, ip *ir.Projection, byName map[string]node) error
 	}
 	la, err := pr.synArrays(s)
 	if err != nil {
+		return err
+	}
+	if err := s.initState(pr.name, la, func(e *loopExec) { (&synLoop{e: e, onlyI: onlyI(e.l)}).run(pr, 0, 0) }); err != nil {
 		return err
 	}
 	return pr.synLoops(la, pp.Syn, ip, byName)
@@ -133,6 +133,16 @@ type synLoop struct {
 	onlyI bool
 }
 
+// onlyI reports whether a loop reads and writes only its own element.
+func onlyI(l *plan.Loop) bool {
+	for _, op := range l.Ops {
+		if (op.Code == plan.Load || op.Code == plan.Store) && op.Idx != plan.I {
+			return false
+		}
+	}
+	return true
+}
+
 type (
 	clockVar = synLoop
 	clockSys = synLoop
@@ -147,11 +157,8 @@ func (pr *proj) synLoops(la *loopArrays, syn *plan.Synapse, ip *ir.Projection, b
 		if err != nil {
 			return nil, fmt.Errorf("synapse %s: %w", pr.syn.Type, err)
 		}
-		sl := &synLoop{kind: kind, e: e, onlyI: true}
+		sl := &synLoop{kind: kind, e: e, onlyI: onlyI(l)}
 		for _, op := range l.Ops {
-			if (op.Code == plan.Load || op.Code == plan.Store) && op.Idx != plan.I {
-				sl.onlyI = false
-			}
 			if op.Code == plan.Send && pr.port == nil {
 				return nil, fmt.Errorf("synapse %s delivers but drives a summed port", pr.syn.Type)
 			}
@@ -283,69 +290,6 @@ func (pr *proj) runKind(kind plan.PhaseKind, s *sim) {
 			sl.run(pr, s.n, s.t)
 		}
 	}
-}
-
-// slot resolves synapse-model variables for the initial values' closures.
-func (pr *proj) slot(r *ir.Ref) ([]float64, func(c *ctx) int, error) {
-	switch r.Side {
-	case ir.Pre:
-		p, ok := pr.pre.(*part)
-		if !ok {
-			return nil, nil, fmt.Errorf("pre.%s: the presynaptic side is an input", r.Var.Name)
-		}
-		vals := p.vals(r.Var)
-		if vals == nil {
-			return nil, nil, fmt.Errorf("pre.%s has no storage", r.Var.Name)
-		}
-		return vals, func(c *ctx) int { return c.pre }, nil
-	case ir.Post:
-		vals := pr.post.vals(r.Var)
-		if vals == nil {
-			return nil, nil, fmt.Errorf("post.%s has no storage", r.Var.Name)
-		}
-		return vals, func(c *ctx) int { return c.post }, nil
-	}
-	vals, ok := pr.vals[r.Var]
-	if !ok {
-		return nil, nil, fmt.Errorf("%s has no storage in synapse %s", r.Var.Name, pr.syn.Type)
-	}
-	switch r.Var.Storage {
-	case ir.PerPre:
-		return vals, func(c *ctx) int { return c.pre }, nil
-	case ir.PerPost:
-		return vals, func(c *ctx) int { return c.post }, nil
-	}
-	return vals, nil, nil
-}
-
-// init draws initial values, one stream per variable.
-func (pr *proj) init(s *sim, cp *compiler) error {
-	for _, v := range pr.syn.Vars {
-		if v.Kind != ir.State || v.Init == nil {
-			continue
-		}
-		f, err := cp.expr(plan.InlineAliases(v.Init))
-		if err != nil {
-			return fmt.Errorf("initial value of %s: %w", v.Name, err)
-		}
-		c := &ctx{rng: runtime.NewStream(s.seed, runtime.Hash("init", pr.name, v.Name)), weight: pr.weight}
-		vals := pr.vals[v]
-		if v.Storage != ir.PerSynapse {
-			for i := range vals {
-				c.i, c.pre, c.post = i, i, i
-				vals[i] = f(c)
-			}
-			continue
-		}
-		for i := 0; i < pr.pre.size(); i++ {
-			first, targets := pr.row(i)
-			for k, j := range targets {
-				c.i, c.pre, c.post = int(first)+k, i, int(j)
-				vals[c.i] = f(c)
-			}
-		}
-	}
-	return nil
 }
 
 func (pr *proj) preSpike(s *sim, i int, first int64, targets []int32) {

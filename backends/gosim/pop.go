@@ -173,8 +173,13 @@ func newPop(s *sim, ip *ir.Population, pp *plan.Pop) (*pop, error) {
 			p.ports[port.Name] = p.vals[port.Var]
 		}
 	}
-	if err := p.init(s, &compiler{slot: p.slot}); err != nil {
-		return nil, err
+	if err := s.initState(pp.Name, p.la, func(e *loopExec) {
+		x := &lanes{}
+		for i := range e.l.N {
+			e.elem(i, 0, x)
+		}
+	}); err != nil {
+		return nil, fmt.Errorf("population %s: %w", pp.Name, err)
 	}
 	if err := p.dendrites(s, pp); err != nil {
 		return nil, err
@@ -336,51 +341,6 @@ func (p *pop) hasDendrite(name string) bool {
 		}
 	}
 	return false
-}
-
-// slot resolves a neuron variable for scalar closures (indexed by c.i).
-func (p *pop) slot(r *ir.Ref) ([]float64, func(c *ctx) int, error) {
-	if r.Side != ir.Own {
-		return nil, nil, fmt.Errorf("%s.%s outside a synapse", sideName(r.Side), r.Var.Name)
-	}
-	if v, ok := p.vals[r.Var]; ok {
-		return v, nil, nil
-	}
-	if r.Var.Kind == ir.Alias {
-		return nil, nil, fmt.Errorf("alias %s must be inlined", r.Var.Name)
-	}
-	return nil, nil, fmt.Errorf("no storage for %s in %s", r.Var.Name, p.nm)
-}
-
-func sideName(s ir.Side) string {
-	if s == ir.Pre {
-		return "pre"
-	}
-	return "post"
-}
-
-// init sets initial values, drawing random ones from a stream per variable
-// (so removing one variable never shifts another's draws).
-func (p *pop) init(s *sim, cp *compiler) error {
-	for _, v := range p.stateVars {
-		if v.Init == nil {
-			continue
-		}
-		f, err := cp.expr(plan.InlineAliases(v.Init))
-		if err != nil {
-			return fmt.Errorf("population %s, initial value of %s: %w", p.nm, v.Name, err)
-		}
-		// each member draws from its own stream, so fusing changes nothing
-		vals := p.vals[v]
-		for _, mb := range p.members {
-			c := &ctx{rng: runtime.NewStream(s.seed, runtime.Hash("init", mb.name, v.Name))}
-			for i := mb.off; i < mb.off+mb.n; i++ {
-				c.i, c.index = i, i-mb.off
-				vals[i] = f(c)
-			}
-		}
-	}
-	return nil
 }
 
 // start sets every loop's step and time.

@@ -2,7 +2,6 @@ package gosim
 
 import (
 	"fmt"
-	"math"
 	"path/filepath"
 	"slices"
 
@@ -92,10 +91,6 @@ func geometry(n node) runtime.Geometry {
 	return g
 }
 
-func connSpec(c ir.Connector, samePop bool) runtime.ConnSpec {
-	return estimate.ConnSpec(c, samePop)
-}
-
 func newProj(s *sim, ip *ir.Projection, pp *plan.Proj, pre node, post *part, byName map[string]node) (*proj, error) {
 	if pre == nil || post == nil {
 		return nil, fmt.Errorf("missing end")
@@ -161,19 +156,22 @@ func newProj(s *sim, ip *ir.Projection, pp *plan.Proj, pre node, post *part, byN
 // name), with the threads;
 // after any pruning, so the delays follow the kept synapses.
 func (pr *proj) synapseDelays(s *sim, ip *ir.Projection) error {
-	cp := &compiler{slot: func(r *ir.Ref) ([]float64, func(*ctx) int, error) {
-		return nil, nil, fmt.Errorf("a delay cannot read %s", r.Var.Name)
-	}}
-	f, err := cp.expr(ip.Delay)
-	if err != nil {
+	in := s.initOf(plan.InitDelays, ip.Name)
+	if in == nil {
+		return fmt.Errorf("internal: the plan does not draw the delays of %s", ip.Name)
+	}
+	la := &loopArrays{meta: s.plan.Arrays, f64: make([][]float64, len(s.plan.Arrays)), refArr: -1, seed: s.seed}
+	if _, err := s.compileInit(in, la, nil); err != nil {
 		return err
 	}
-	stream := runtime.NewStream(s.seed, runtime.Hash("delay", ip.Name))
+	stream := runtime.NewStream(s.seed, runtime.Hash(in.Stream...))
 	d, err := runtime.NewSynDelays(pr.nsyn, s.dt, s.threads, stream, func() func(*runtime.Stream, int64) float64 {
-		c := &ctx{} // one a worker
+		e, _ := s.compileInit(in, la, nil) // one a worker (compiled above)
+		x := &lanes{}
 		return func(rng *runtime.Stream, syn int64) float64 {
-			c.rng, c.i = rng, int(syn)
-			return f(c)
+			e.rng = rng
+			e.elem(int(syn), 0, x)
+			return e.res
 		}
 	})
 	if err != nil {
@@ -269,7 +267,7 @@ func (pr *proj) propagateSyn(s *sim) {
 func (pr *proj) connect(s *sim, ip *ir.Projection) error {
 	pre, post := pr.pre, pr.post
 	stream := runtime.NewStream(s.seed, runtime.Hash("connect", ip.Name))
-	spec := connSpec(ip.Connector, ip.Pre.Pop != nil && ip.Pre.Pop.Name == post.nm)
+	spec := estimate.ConnSpec(ip.Connector, ip.Pre.Pop != nil && ip.Pre.Pop.Name == post.nm)
 	if spec.File != "" && !filepath.IsAbs(spec.File) && s.baseDir != "" {
 		spec.File = filepath.Join(s.baseDir, spec.File) // relative to the model, like input files
 	}
@@ -351,21 +349,19 @@ func (pr *proj) staticWeights(s *sim, ip *ir.Projection) error {
 		pr.weight = w
 		return nil
 	}
-	if pr.proc != nil {
-		return fmt.Errorf("random weights need stored connectivity")
+	in := s.initOf(plan.InitWeights, ip.Name) // (the plan refuses them with procedural connectivity)
+	if in == nil {
+		return fmt.Errorf("internal: the plan does not draw the weights of %s", ip.Name)
 	}
-	cp := &compiler{slot: func(r *ir.Ref) ([]float64, func(*ctx) int, error) {
-		return nil, nil, fmt.Errorf("a weight cannot read %s", r.Var.Name)
-	}}
-	f, err := cp.expr(ip.Weight)
+	e, err := s.compileInit(in, &loopArrays{meta: s.plan.Arrays, f64: make([][]float64, len(s.plan.Arrays)), refArr: -1, seed: s.seed}, nil)
 	if err != nil {
 		return err
 	}
-	c := &ctx{rng: runtime.NewStream(s.seed, runtime.Hash("weight", ip.Name))}
 	ws := make([]float32, pr.nsyn)
+	x := &lanes{}
 	for i := range ws {
-		c.i = i
-		ws[i] = float32(f(c))
+		e.elem(i, 0, x)
+		ws[i] = float32(e.res)
 	}
 	pr.weights.F32 = ws
 	if ip.PruneBelow > 0 {
@@ -374,27 +370,14 @@ func (pr *proj) staticWeights(s *sim, ip *ir.Projection) error {
 	return nil
 }
 
-// pruneWeights drops the synapses whose |weight| is below eps, keeping the
-// order of the rest (so delivery sums in the same order).
+// pruneWeights drops the synapses whose |weight| is below eps
+// (runtime.PruneWeights, as built binaries do).
 func (pr *proj) pruneWeights(eps float64) {
-	csr := pr.csr
-	k := int64(0)
-	start := int64(0)
-	for i := 0; i < csr.NPre; i++ {
-		end := csr.RowPtr[i+1]
-		for s := start; s < end; s++ {
-			if math.Abs(pr.weights.At(s)) >= eps {
-				csr.Col[k] = csr.Col[s]
-				pr.weights.Move(k, s)
-				k++
-			}
-		}
-		start = end
-		csr.RowPtr[i+1] = k
+	if pr.weights.F32 != nil {
+		pr.nsyn = runtime.PruneWeights(pr.csr, &pr.weights.F32, eps)
+	} else {
+		pr.nsyn = runtime.PruneWeights(pr.csr, &pr.weights.F64, eps)
 	}
-	csr.Col = csr.Col[:k]
-	pr.weights.Truncate(k)
-	pr.nsyn = k
 }
 
 // row returns the synapses of presynaptic neuron i as (first synapse

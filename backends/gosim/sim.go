@@ -1,9 +1,8 @@
 // Package gosim is the interpreter backend behind `snnc run`: it executes
-// the execution plan's loops (package plan; ops.go) for the neurons' update,
-// threshold, reset and port handlers, compiles the rest of the optimised IR
-// (synapse models, dendrites) into closures over the runtime's state arrays,
-// and steps the network, clock-driven for neurons and event-driven for
-// synapses.
+// the execution plan's loops (package plan; ops.go, elem.go): the
+// initialisation loops (init.go), the neurons' update, threshold, reset and
+// port handlers, the synapse models' and dendrites' loops; and steps the
+// network, clock-driven for neurons and event-driven for synapses.
 //
 // One time step, in Brian2's order (so the two can be compared spike for
 // spike): record state; drive continuous ports; integrate every population

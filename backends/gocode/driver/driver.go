@@ -284,27 +284,6 @@ func partSpikes(dst, all []int32, off, n int) []int32 {
 	return dst
 }
 
-// pruneWeights drops the synapses whose |weight| is below eps, keeping the
-// order of the rest; it returns the number left.
-func pruneWeights[W float32 | float64](csr *rt.CSR, weights *[]W, eps float64) int64 {
-	w := *weights
-	k := int64(0)
-	start := int64(0)
-	for i := 0; i < csr.NPre; i++ {
-		end := csr.RowPtr[i+1]
-		for s := start; s < end; s++ {
-			if math.Abs(float64(w[s])) >= eps {
-				csr.Col[k], w[k] = csr.Col[s], w[s]
-				k++
-			}
-		}
-		start = end
-		csr.RowPtr[i+1] = k
-	}
-	csr.Col, *weights = csr.Col[:k], w[:k]
-	return k
-}
-
 func indexRange(lo, hi int) []int {
 	idx := make([]int, hi-lo)
 	for k := range idx {
@@ -329,10 +308,6 @@ func sel(c bool, a, b float64) float64 {
 }
 
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
-
-func uniform(lo, hi float64, s *rt.Stream) float64 { return lo + (hi-lo)*s.Float64() }
-
-func normal(mu, sd float64, s *rt.Stream) float64 { return mu + sd*s.Normal() }
 
 // ms prints a time in ms as the interpreter's messages do.
 func ms(t float64) string { return strconv.FormatFloat(t/msScale, 'g', 12, 64) + " ms" }

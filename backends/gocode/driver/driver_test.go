@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	rt "github.com/snnc/snnc/runtime"
 )
 
 // TestDriverRuns: the driver runs the model for the run's duration and
@@ -64,13 +62,6 @@ func TestDriverRefusesArguments(t *testing.T) {
 
 // TestHelpers: the helpers the generated model code calls.
 func TestHelpers(t *testing.T) {
-	// pruneWeights keeps the order of what is left, row by row
-	csr := &rt.CSR{NPre: 2, NPost: 3, RowPtr: []int64{0, 2, 4}, Col: []int32{0, 1, 1, 2}}
-	w := []float64{0.5, 1e-9, -1e-9, -0.25}
-	if n := pruneWeights(csr, &w, 1e-6); n != 2 || !slices.Equal(csr.Col, []int32{0, 2}) || !slices.Equal(w, []float64{0.5, -0.25}) || !slices.Equal(csr.RowPtr, []int64{0, 1, 2}) {
-		t.Errorf("pruneWeights: %d %v %v %v", n, csr.RowPtr, csr.Col, w)
-	}
-
 	// the spikes of one part of a loop, as its own indices
 	if got := partSpikes(nil, []int32{1, 5, 6, 9}, 5, 4); !slices.Equal(got, []int32{0, 1}) {
 		t.Errorf("partSpikes = %v", got)
@@ -111,13 +102,6 @@ func TestHelpers(t *testing.T) {
 
 	if sel(true, 1, 2) != 1 || sel(false, 1, 2) != 2 || b2f(true) != 1 || b2f(false) != 0 || sigmoid(0) != 0.5 {
 		t.Error("sel, b2f or sigmoid")
-	}
-	s := rt.NewStream(1)
-	if u := uniform(2, 3, s); u < 2 || u >= 3 {
-		t.Errorf("uniform(2, 3) = %v", u)
-	}
-	if v := normal(5, 0, s); v != 5 {
-		t.Errorf("normal(5, 0) = %v", v)
 	}
 	if got := ms(0.0125); got != "12.5 ms" {
 		t.Errorf("ms(0.0125) = %q", got)

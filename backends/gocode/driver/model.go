@@ -65,7 +65,7 @@ func newSim(seed uint64, threads int, steps int) (*sim, error) {
 
 func (s *sim) step() error {
 	for i := range s.v {
-		s.v[i] = s.v[i]*0.95 + uniform(0, kick, s.in)
+		s.v[i] = s.v[i]*0.95 + kick*s.in.Float64()
 	}
 	s.spk = parallelSpikes(s.threads, len(s.v), s.spk[:0], &s.parts, func(lo, hi int, spk []int32) []int32 {
 		for i := lo; i < hi; i++ {
