@@ -513,28 +513,6 @@ func (tc *typeChecker) noise(t *TypeInfo, b *EquationsBlock, o *ODE) {
 	// Euler–Maruyama evaluates it at the step's start, Itô's convention
 }
 
-// readsIntegrated names a variable with an equation that x reads, through
-// named expressions ("" if none).
-func (tc *typeChecker) readsIntegrated(t *TypeInfo, x Expr, seen map[*Symbol]bool) string {
-	found := ""
-	WalkExpr(x, func(e Expr) {
-		id, ok := e.(*Ident)
-		if !ok || found != "" {
-			return
-		}
-		s := tc.c.prog.Uses[id]
-		switch {
-		case s == nil || seen[s]:
-		case s.Kind == StateSym && tc.integrated[s.Name]:
-			found = s.Name
-		case s.Kind == AliasSym && tc.aliases[s] != nil:
-			seen[s] = true
-			found = tc.readsIntegrated(t, tc.aliases[s].Value, seen)
-		}
-	})
-	return found
-}
-
 func contains(xs []string, s string) bool {
 	for _, x := range xs {
 		if x == s {

@@ -243,15 +243,14 @@ func NewPoissonInput(name string, n int, r Rate, seed uint64, dt float64, path f
 }
 
 type poissonCounts struct {
-	n    int
-	dt   float64
-	r    Rate
-	key  uint64
-	lam  []float64 // static rates: each source's mean per step
-	st   []float64
-	lat  *lattice // static rates below one spike a step: the points with a spike
-	buf  []int32
-	next int
+	n   int
+	dt  float64
+	r   Rate
+	key uint64
+	lam []float64 // static rates: each source's mean per step
+	st  []float64
+	lat *lattice // static rates below one spike a step: the points with a spike
+	buf []int32
 }
 
 // NewPoissonCounts returns n Poisson sources of rate r on the dt grid, each
