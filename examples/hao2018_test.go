@@ -117,12 +117,12 @@ func TestHao2018Baseline(t *testing.T) {
 // TestHao2018Digits: after three passes over 1000 digits with symmetric
 // STDP, synaptic scaling, adaptive thresholds and a teacher, the class
 // neuron that fires most during a test presentation names the digit.
-// Measured: 88.0 % of the 300 test digits (seed 1; chance is 10 %; one
-// pass of 350 ms presentations, the example before, 80.7 %). Nearest
-// centroid, computed here on the same split, gets 93.0 %. The test asserts
-// at least 85 %, no more than 8 points under nearest centroid. The issue's
-// target, 90 % on average over three seeds, is not reached (see
-// docs/examples.md).
+// Measured: 87.3 % of the 300 test digits (seed 1; chance is 10 %; with
+// the paper's input learning rate 88.0 %, one pass of 350 ms
+// presentations, the example before, 80.7 %). Nearest centroid, computed
+// here on the same split, gets 93.0 %. The test asserts at least 85 %, no
+// more than 8 points under nearest centroid. The issue's target, 90 % on
+// average over three seeds, is not reached (see docs/examples.md).
 func TestHao2018Digits(t *testing.T) {
 	nc := nearestCentroid(t)
 	res, acc := haoRun(t, haoShipped, nil)
@@ -138,31 +138,28 @@ func TestHao2018Digits(t *testing.T) {
 }
 
 // TestHao2018Seeds (with SNNC_LONG=1, about a CPU-minute per seed): seeds
-// 2 and 3 learn too. Measured: 85.0 % and 86.0 % (mean over seeds 1..3
-// 86.3 %). Asserted: at least 83 % each.
+// 2 and 3 learn too. Measured: 87.3 % and 87.3 % (mean over seeds 1..3
+// 87.3 %; with the paper's input learning rate 85.0 % and 86.0 %, mean
+// 86.3 %). Asserted: at least 85 % each.
 func TestHao2018Seeds(t *testing.T) {
 	if os.Getenv("SNNC_LONG") == "" {
 		t.Skip("set SNNC_LONG=1 to run")
 	}
 	for _, seed := range []uint64{2, 3} {
 		_, acc := haoRun(t, haoShipped, &seed)
-		if acc < 0.83 {
-			t.Errorf("seed %d: test accuracy %.1f %%, want at least 83 %%", seed, 100*acc)
+		if acc < 0.85 {
+			t.Errorf("seed %d: test accuracy %.1f %%, want at least 85 %%", seed, 100*acc)
 		}
 	}
 }
 
 // TestHao2018Larger (with SNNC_LONG=1, a few CPU-minutes): the example
-// with 200 excitatory neurons instead of 100. At dt = 1 ms the larger
-// layer's synchronous spikes push the summed conductances past RK4's
-// stability limit (v becomes ±Inf or every neuron fires every step), so
-// the variant caps the E neurons' inhibitory conductance at 100 and the
-// class neurons' excitatory one at 20 (the paper integrates at 0.5 ms).
-// Measured (seed 1): 55.7 % (48 test digits without a class spike; the
-// built program of the same variant gives the same), with 20 E spikes a
-// test digit where 100 neurons give 12: more neurons do not help at this
-// size without retuning the class layer. Asserted: above 50 % (chance
-// 10 %).
+// with 200 excitatory neurons instead of 100. Without the model's
+// conductance caps the larger layer's synchronous spikes push the summed
+// conductances past RK4's stability limit at dt = 1 ms (every E neuron
+// fires every step). Measured (seed 1): 68.0 % (34 test digits without a
+// class spike; 87.3 % with 100): more neurons do not help at this size
+// without retuning the class layer. Asserted: above 50 % (chance 10 %).
 func TestHao2018Larger(t *testing.T) {
 	if os.Getenv("SNNC_LONG") == "" {
 		t.Skip("set SNNC_LONG=1 to run")
@@ -186,8 +183,8 @@ var haoShipped = haoModel{dir: "hao2018", epochs: haoEpochs, n: 100}
 
 // haoVariant writes the inputs for epochs passes (as epochs.py does) to a
 // temporary directory and returns the shipped model with n excitatory
-// neurons, the stop signal at the end of training, the run's end after
-// the test digits, and the conductance caps of TestHao2018Larger.
+// neurons, the stop signal at the end of training and the run's end after
+// the test digits.
 func haoVariant(t *testing.T, n, epochs int) haoModel {
 	t.Helper()
 	x, y := digitImages(t), digitLabels(t)
@@ -244,16 +241,6 @@ func haoVariant(t *testing.T, n, epochs int) haoModel {
 		}
 		s = strings.Replace(s, r[0], r[1], 1)
 	}
-	// the caps: HaoExc's inhibitory port (the first `inh:` handler) and
-	// HaoClass's excitatory one (the second `exc:` handler)
-	capAt := func(at int, from, to string) {
-		if at < 0 {
-			t.Fatalf("hao2018.snn: %q not found", from)
-		}
-		s = s[:at] + to + s[at+len(from):]
-	}
-	capAt(strings.Index(s, "inh: gi += weight"), "inh: gi += weight", "inh: gi = min(gi + weight, 100)")
-	capAt(strings.LastIndex(s, "exc: ge += weight"), "exc: ge += weight", "exc: ge = min(ge + weight, 20)")
 	return haoModel{src: []byte(s), dir: dir, epochs: epochs, n: n}
 }
 
