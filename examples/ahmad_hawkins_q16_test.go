@@ -5,12 +5,8 @@ import (
 	"math"
 	"testing"
 
-	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/backends/fixed"
 	"github.com/snnc/snnc/backends/gosim"
-	"github.com/snnc/snnc/ir/iir"
-	"github.com/snnc/snnc/passes"
-	"github.com/snnc/snnc/quantize"
 )
 
 // TestAhmadHawkins2016Q16 (issue 17 item 5): the example lowered to the
@@ -21,18 +17,7 @@ import (
 // fact equal to it: segments are integer by nature and wired with the
 // float interpreter's draws.
 func TestAhmadHawkins2016Q16(t *testing.T) {
-	p, _, diags := snnc.CompileIR("ahmad_hawkins2016.snn", snnc.Options{Passes: passes.Options{Verify: true}})
-	if p == nil {
-		t.Fatal(diags)
-	}
-	prof, err := iir.LoadProfile("q16")
-	if err != nil {
-		t.Fatal(err)
-	}
-	q, diags := quantize.Lower(p, prof)
-	if q == nil {
-		t.Fatalf("q16 refuses the example: %v", diags)
-	}
+	p, q := lowerQ16(t, "ahmad_hawkins2016.snn")
 	for _, seed := range []uint64{1, 2} {
 		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) {
 			s := seed

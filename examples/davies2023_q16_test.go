@@ -7,6 +7,7 @@ import (
 
 	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/backends/fixed"
+	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/ir/iir"
 	"github.com/snnc/snnc/passes"
 	"github.com/snnc/snnc/quantize"
@@ -21,6 +22,17 @@ func daviesQ16(t *testing.T, model string) *fixed.Result {
 // simulator (data files from dir).
 func runQ16(t *testing.T, model, dir string) *fixed.Result {
 	t.Helper()
+	p, q := lowerQ16(t, model)
+	res, err := fixed.Run(p, q, fixed.Options{BaseDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+// lowerQ16 compiles model (verified passes) and lowers it to q16.
+func lowerQ16(t *testing.T, model string) (*ir.Program, *iir.Program) {
+	t.Helper()
 	p, _, diags := snnc.CompileIR(model, snnc.Options{Passes: passes.Options{Verify: true}})
 	if p == nil {
 		t.Fatal(diags)
@@ -31,13 +43,9 @@ func runQ16(t *testing.T, model, dir string) *fixed.Result {
 	}
 	q, diags := quantize.Lower(p, prof)
 	if q == nil {
-		t.Fatal(diags)
+		t.Fatalf("q16 refuses %s: %v", model, diags)
 	}
-	res, err := fixed.Run(p, q, fixed.Options{BaseDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return res
+	return p, q
 }
 
 // TestDavies2023OnQ16: the example in integers (gated nearest STDP, the
