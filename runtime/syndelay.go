@@ -62,23 +62,47 @@ func NewSynDelays(n int64, dt float64, threads int, stream *Stream, newDraw func
 	if n > math.MaxUint32 {
 		return nil, fmt.Errorf("%d synapses with their own delays: more than the 2^32 a delay ring indexes", n)
 	}
-	d16 := make([]uint16, n)
-	nb := (n + DelayBlock - 1) / DelayBlock
-	T := min(int64(max(1, threads)), nb)
-	if n < 1<<14 {
-		T = 1 // not worth a goroutine
+	// one byte a synapse first: a microcircuit's delays all fit, and a
+	// two-byte array narrowed afterwards would briefly hold three bytes a
+	// synapse (0.9 GB at full scale). Only when some delay exceeds 255
+	// steps are they drawn again, the same values, into two bytes.
+	d8 := make([]uint8, n)
+	mx, err := drawDelays(d8, dt, threads, stream, newDraw)
+	if err != nil {
+		return nil, err
 	}
-	maxes := make([]int, T)
-	errs := make([]error, T)
+	if mx <= math.MaxUint8 {
+		return &SynDelays{D8: d8, Max: mx}, nil
+	}
+	d8 = nil
+	d16 := make([]uint16, n)
+	if mx, err = drawDelays(d16, dt, threads, stream, newDraw); err != nil {
+		return nil, err
+	}
+	return &SynDelays{D16: d16, Max: mx}, nil
+}
+
+// drawDelays fills d with the quantised delays (NewSynDelays) and returns
+// the longest, in steps. A delay that does not fit T is stored truncated;
+// the caller sees it in the maximum and draws again into a wider array.
+func drawDelays[T uint8 | uint16](d []T, dt float64, threads int, stream *Stream, newDraw func() func(rng *Stream, s int64) float64) (int, error) {
+	n := int64(len(d))
+	nb := (n + DelayBlock - 1) / DelayBlock
+	W := min(int64(max(1, threads)), nb)
+	if n < 1<<14 {
+		W = 1 // not worth a goroutine
+	}
+	maxes := make([]int, W)
+	errs := make([]error, W)
 	var wg sync.WaitGroup
-	for t := range T {
+	for t := range W {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			draw := newDraw()
 			mx := 0
 			rng := new(Stream) // one a worker, reset per block
-			for s := min(t*nb/T*DelayBlock, n); s < min((t+1)*nb/T*DelayBlock, n); s++ {
+			for s := min(t*nb/W*DelayBlock, n); s < min((t+1)*nb/W*DelayBlock, n); s++ {
 				if s%DelayBlock == 0 {
 					*rng = stream.Child(uint64(s / DelayBlock))
 				}
@@ -95,7 +119,7 @@ func NewSynDelays(n int64, dt float64, threads int, stream *Stream, newDraw func
 					errs[t] = fmt.Errorf("synapse %d: %w", s, err)
 					return
 				}
-				d16[s] = uint16(k)
+				d[s] = T(k)
 				mx = max(mx, k)
 			}
 			maxes[t] = mx
@@ -104,19 +128,10 @@ func NewSynDelays(n int64, dt float64, threads int, stream *Stream, newDraw func
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
-			return nil, err // the lowest synapse's, as one thread would report
+			return 0, err // the lowest synapse's, as one thread would report
 		}
 	}
-	d := &SynDelays{Max: slices.Max(maxes)}
-	if d.Max <= math.MaxUint8 {
-		d.D8 = make([]uint8, n)
-		for s, k := range d16 {
-			d.D8[s] = uint8(k)
-		}
-		return d, nil
-	}
-	d.D16 = d16
-	return d, nil
+	return slices.Max(maxes), nil
 }
 
 // Len is the number of synapses.

@@ -211,6 +211,12 @@ func TestSynDelays(t *testing.T) {
 	if err != nil || wide.D16 == nil || wide.Bytes() != 6 || wide.Max != 300 {
 		t.Fatalf("wide delays: %+v, %v", wide, err)
 	}
+	// drawn first into one byte, then again into two: the values, not their low bytes
+	for s, w := range []int{100, 200, 300} {
+		if wide.Steps(int64(s)) != w {
+			t.Errorf("wide delays: synapse %d: %d steps, want %d", s, wide.Steps(int64(s)), w)
+		}
+	}
 	if _, err := NewSynDelays(1, dt, 1, NewStream(1), fixed(func(int64) float64 { return 0 })); err == nil {
 		t.Error("a delay always below dt accepted")
 	}
