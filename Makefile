@@ -10,7 +10,7 @@ FUZZ_LOOP  ?= 20000x
 FUZZ_EXEC  ?= 3000x
 FUZZ_MIN   ?= 100x
 
-.PHONY: all build snnc snnc-mpi test deps vet fmtcheck unit mpi race fuzz-short fuzz bench bench-potjans snnc-check grammar vsix clean
+.PHONY: all build snnc snnc-mpi test deps vet fmtcheck unit mpi race fuzz-short fuzz bench bench-potjans long snnc-check grammar vsix clean
 
 # The interpreter's vector kernels are generated (make generate) twice:
 # simd/archsimd code for GOEXPERIMENT=simd builds, assembly for the rest
@@ -161,6 +161,12 @@ bench:
 # threads, bytes per synapse, peak RSS, rates. About 3 GB and minutes; not in test.
 bench-potjans:
 	sh bench/potjans2014.sh
+
+# The papers' long runs (SNNC_LONG=1: Hao 2018 on more seeds and neurons,
+# Izhikevich 2007's hour, the tempotron's full capacity curve, ...): the
+# tests `make test` skips with "set SNNC_LONG=1 to run". Hours of CPU.
+long:
+	SNNC_LONG=1 $(SIMD) $(GO) test -count=1 -timeout 6h ./examples/...
 
 clean:
 	rm -rf testdata/fuzz/FuzzCheck/*.tmp
