@@ -106,6 +106,10 @@ func Lower(p *ir.Program, prof *iir.Profile) (*iir.Program, lang.Diagnostics) {
 		analyse(l.out, m)
 		l.report(m)
 	}
+	if !l.drawsPerEvent() {
+		l.diags.Sort()
+		return nil, *l.diags
+	}
 	if err := iir.Verify(l.out); err != nil { // a bug here, not in the model
 		l.diags.Errorf(lang.Pos{}, lang.Pos{}, "internal error: the integer IR for %s is invalid:\n%v", prof.Name, err)
 		l.diags.Sort()
@@ -148,6 +152,7 @@ type lowerer struct {
 	diags *lang.Diagnostics
 	ins   map[*ir.Population]*popInputs
 	byPop map[*ir.Population]*iir.Model
+	draws int64 // draw sites numbered so far (draw.go)
 }
 
 // popInputs is what drives a population: projections per port and current

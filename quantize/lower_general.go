@@ -1352,7 +1352,7 @@ func (g *gen) expr(e ir.Expr) (val, error) {
 			return g.konst(v), nil
 		}
 		if ir.IsRandom(x.Fn) {
-			return val{}, unsup("the random draw %s() in a kernel", x.Fn)
+			return g.draw(x)
 		}
 		args := make([]val, len(x.Args))
 		for i, a := range x.Args {

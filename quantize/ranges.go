@@ -310,6 +310,8 @@ func (e *absEnv) eval(k *iir.Kernel, s absState) (absState, []iir.Interval) {
 			r, exact = iir.Interval{Lo: max(a.Lo, b.Lo), Hi: max(a.Hi, b.Hi)}, false
 		case iir.OpDiv:
 			r, exact = divI(arg(o, 0), arg(o, 1), o.Round), false
+		case iir.OpDraw:
+			r, exact = iir.Interval{Lo: 0, Hi: 1<<iir.DrawBits - 1}, false
 		case iir.OpAbs:
 			a := arg(o, 0)
 			switch {

@@ -27,6 +27,11 @@ func (p *xpop) vector(k *iir.Kernel) {
 			copy(r, p.vals[p.index[o.Var]])
 		case iir.OpWeight:
 			clear(r)
+		case iir.OpDraw:
+			key := p.drawKey(o)
+			for i := range r {
+				r[i] = iir.Draw(key, uint32(p.s.n), uint32(i))
+			}
 		case iir.OpRefractory:
 			if p.ref == nil {
 				clear(r)
@@ -190,6 +195,8 @@ func (p *xpop) scalar(k *iir.Kernel, i int, w int64) {
 			x = p.vals[p.index[o.Var]][i]
 		case iir.OpWeight:
 			x = w
+		case iir.OpDraw:
+			x = iir.Draw(p.drawKey(o), uint32(p.s.n), uint32(i))
 		case iir.OpRefractory:
 			if p.ref != nil {
 				x = b2i(p.ref[i] > 0)

@@ -18,7 +18,7 @@ func RunTrace(p *ir.Program, q *iir.Program, o Options) (*iir.Trace, error) {
 	if err != nil {
 		return nil, err
 	}
-	tr := &iir.Trace{Program: q, Steps: s.steps, LFSRBits: q.Profile.LFSR.Bits}
+	tr := &iir.Trace{Program: q, Steps: s.steps, LFSRBits: q.Profile.LFSR.Bits, Seed: s.seed}
 	if tr.Taps, err = q.Profile.Taps(); err != nil {
 		return nil, err
 	}

@@ -579,7 +579,7 @@ func (e *emitter) propWires() {
 // plasticKernels emits the STDP rules' kernels of every plastic projection.
 func (e *emitter) plasticKernels() {
 	b, tr := &e.b, e.tr
-	e.g = &kgen{b: b, taps: tr.Taps, lbits: tr.LFSRBits}
+	e.g = &kgen{b: b, taps: tr.Taps, lbits: tr.LFSRBits, seed: tr.Seed}
 	e.plWrites = map[string][]string{} // kernel id → statements
 	e.plOut = map[int]sig{}            // projection → the delivered weight
 	plastic := false
@@ -705,6 +705,7 @@ func (e *emitter) neuronKernels() {
 	// kernels
 	e.writes = map[string][]string{} // phase id → statements
 	e.portWrites = map[string][]string{}
+	e.drawFunction()
 	fmt.Fprintf(b, "\n    // verilator lint_off WIDTH\n    // verilator lint_off UNUSED\n")
 	for _, n := range e.nodes {
 		if n.input || n.size == 0 {
@@ -1047,7 +1048,7 @@ func (e *emitter) histAddr(n *node, slot, idx string, idxw int) string {
 // loads reads every variable of n at address a into the kernel state.
 func (e *emitter) loads(g *kgen, n *node, pre, a string, level int, phases ...string) *kstate {
 	m := n.pop.Model
-	st := &kstate{cur: map[*iir.Var]sig{}, loaded: map[*iir.Var]sig{}, ref: m.Ref, vals: map[*iir.Op]sig{}}
+	st := &kstate{cur: map[*iir.Var]sig{}, loaded: map[*iir.Var]sig{}, ref: m.Ref, vals: map[*iir.Op]sig{}, idx: zext(a, clog2(n.size), 32)}
 	for k, v := range m.Vars {
 		mem := e.mems[n.name+"/"+v.Name]
 		if v.Kind == iir.LFSRVar {

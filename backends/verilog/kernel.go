@@ -59,6 +59,7 @@ type kstate struct {
 	lfsr0  string
 	weight sig
 	vals   map[*iir.Op]sig
+	idx    string // the neuron's index, 32 bits (OpDraw; "" outside neuron kernels)
 }
 
 // kgen writes the nets of kernels.
@@ -66,6 +67,7 @@ type kgen struct {
 	b     *strings.Builder
 	taps  uint64
 	lbits int
+	seed  uint64 // the keys of the draw sites (draw.go)
 }
 
 func (g *kgen) def(name string, w int, expr string) sig {
@@ -132,6 +134,8 @@ func (g *kgen) kernel(k *iir.Kernel, prefix string, st *kstate) {
 			r = g.def(name, w, fmt.Sprintf("(%s < 0) ? -%s : %s", a.name, a.name, a.name))
 		case iir.OpDiv:
 			r = g.div(name, w, o, a, b)
+		case iir.OpDraw:
+			r = g.draw(name, w, o, st)
 		case iir.OpCmp:
 			r = g.def(name, w, fmt.Sprintf("(%s %s %s) ? %s : %s", a.name, o.Cmp, b.name, one, zero))
 		case iir.OpAnd:

@@ -91,10 +91,11 @@ const (
 	OpStore                    // Var ← Args[0]; with Hold, not while the neuron is refractory
 	OpRefract                  // start a refractory period: counter ← Imm steps
 	OpDiv                      // Args[0] / Args[1] with Round (Div; 0 when Args[1] is 0)
+	OpDraw                     // DrawBits uniform random bits: Draw(DrawKey(seed, Imm), step, neuron) (draw.go)
 )
 
 var opNames = [...]string{"const", "load", "weight", "refractory", "add", "sub", "neg", "mul", "shl", "shr", "resize",
-	"shiftdecay", "min", "max", "abs", "cmp", "and", "or", "not", "select", "store", "refract", "div"}
+	"shiftdecay", "min", "max", "abs", "cmp", "and", "or", "not", "select", "store", "refract", "div", "draw"}
 
 func (c Opcode) String() string { return opNames[c] }
 

@@ -232,6 +232,8 @@ func opString(o *Op) string {
 		body = fmt.Sprintf("shr %s, %d %s", a, o.Imm, o.Round)
 	case OpDiv:
 		body = fmt.Sprintf("div %s %s", a, o.Round)
+	case OpDraw:
+		body = fmt.Sprintf("draw site %d", o.Imm)
 	case OpResize:
 		t := fmt.Sprintf("s%d", o.Width)
 		if !o.Signed {

@@ -11,6 +11,7 @@ type Trace struct {
 	Steps    int
 	Taps     uint64
 	LFSRBits int
+	Seed     uint64 // the run's seed: the keys of the draw sites (draw.go)
 	Pops     []*TracePop
 	Inputs   []*TraceInput
 	Projs    []*TraceProj
