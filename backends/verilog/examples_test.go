@@ -57,7 +57,7 @@ var exampleRefusals = map[string]string{
 	"izhikevich2006":        "on a population view",
 	"potjans2014":           "draws a delay per synapse",
 	"tess":                  "plastic synapse TESS",
-	"izhikevich2007":        "random draw uniform() in a kernel",
+	"izhikevich2007":        "the time t",
 }
 
 func exampleFiles(t *testing.T) []string {
