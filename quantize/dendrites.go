@@ -15,10 +15,8 @@ import (
 // already in the float interpreter (runtime.Segments). A dendrite that
 // does not learn is lowered as it is (iir.Dendrite): its wiring is drawn
 // before the first step as the float interpreter draws it, and its
-// `on dendrite NAME active` handler becomes a kernel. Learning is refused:
-// growing synapses picks cells with the float interpreter's random
-// streams in an order that depends on the run, which a hardware design
-// would have to reproduce draw for draw.
+// `on dendrite NAME active` handler becomes a kernel. A dendrite that
+// learns gets the integer form of iir.DendLearn (dendrite_learn.go).
 
 // dendritesRefused reports the dendrites of m the profile cannot express.
 func (l *lowerer) dendritesRefused(m *ir.Model) bool {
@@ -31,9 +29,7 @@ func (l *lowerer) dendritesRefused(m *ir.Model) bool {
 		case d.Continuous:
 			l.errorf(d.Pos, "continuous dendrite %s cannot be expressed on %s yet: its activation is a float nonlinearity", d.Name, l.prof.Name).Hint =
 				"segment dendrites with learning = false have an integer form; run this model in float64"
-		case setting(d, "learning", 1) != 0:
-			l.errorf(d.Pos, "dendrite %s learns, which cannot be expressed on %s yet: the integer form has fixed segments (learning = false)", d.Name, l.prof.Name).Hint =
-				"set `learning = false` (segments wired at random at the start), or run it in float64"
+		case setting(d, "learning", 1) != 0 && !l.learnable(d):
 		default:
 			continue
 		}
@@ -61,6 +57,9 @@ func (g *gen) dendrites() bool {
 			Initial:   int64(runtime.PermQ(setting(d, "permanence.initial", 0.21))),
 			Connected: int64(runtime.PermQ(setting(d, "permanence.connected", 0.5))),
 		}
+		if setting(d, "learning", 1) != 0 {
+			x.Learn = g.learning(d)
+		}
 		if body := g.src.OnActive[d.Name]; len(body) > 0 {
 			g.begin("dendrite " + d.Name)
 			if err := g.block(body); err != nil {
@@ -73,8 +72,13 @@ func (g *gen) dendrites() bool {
 			g.l.notef(d.Pos, "dendrite %s: its synapses start at permanence %d/%d, below connected (%d), and do not learn: no segment is ever active",
 				d.Name, x.Initial, iir.PermOne, x.Connected)
 		}
+		if x.Learn != nil {
+			g.out.Notes = append(g.out.Notes, fmt.Sprintf("dendrite %s: %d segment(s) per neuron of up to %d synapses, active at %d connected active synapses, matching at %d; permanence %d/%d (connected at %d), learning +%d/−%d, growing up to %d synapses chosen by draw site %d",
+				d.Name, x.Segments, x.Synapses, x.Threshold, x.Learn.MinThreshold, x.Initial, iir.PermOne, x.Connected, x.Learn.Increment, x.Learn.Decrement, x.Learn.MaxNew, x.Learn.Site))
+		} else {
 		g.out.Notes = append(g.out.Notes, fmt.Sprintf("dendrite %s: %d segment(s) per neuron of up to %d synapses, active at %d connected active synapses; permanence %d/%d (connected at %d), wired at the start, no learning",
-			d.Name, x.Segments, x.Synapses, x.Threshold, x.Initial, iir.PermOne, x.Connected))
+				d.Name, x.Segments, x.Synapses, x.Threshold, x.Initial, iir.PermOne, x.Connected))
+		}
 		g.out.Dendrites = append(g.out.Dendrites, x)
 	}
 	return ok

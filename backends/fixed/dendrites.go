@@ -23,6 +23,7 @@ type xdend struct {
 	off   map[string]int // presynaptic space: each source's first cell
 	srcs  []string       // sources, sorted by name (as the interpreter lays them out)
 	npre  int
+	learn *ldend // a dendrite that learns (dendrite_learn.go)
 }
 
 // newDendrites makes the population's segment dendrites; the streams are
@@ -65,19 +66,28 @@ func (d *xdend) finish() {
 		d.off[nm] = d.npre
 		d.npre += size[nm]
 	}
-	d.Connect(d.npre, false, func(visit func(c int32, j int)) {
-		for _, pr := range d.projs {
-			off := d.off[pr.pre.name()]
-			for _, x := range append([]*xproj{pr}, pr.parts...) {
-				for i := 0; i < pr.pre.size(); i++ {
-					_, targets := x.ownRow(i)
-					for _, j := range targets {
-						visit(int32(off+i), int(j))
-					}
+	if d.d.Learn != nil {
+		d.learn = newLdend(d.d, d.p.n, d.npre, d.p.s.seed)
+		d.edges(func(c int32, j int) { d.learn.pool[j*d.npre+int(c)] = true })
+		return
+	}
+	d.Connect(d.npre, false, d.edges)
+}
+
+// edges visits every (presynaptic cell, neuron) pair of the projections
+// onto the dendrite.
+func (d *xdend) edges(visit func(c int32, j int)) {
+	for _, pr := range d.projs {
+		off := d.off[pr.pre.name()]
+		for _, x := range append([]*xproj{pr}, pr.parts...) {
+			for i := 0; i < pr.pre.size(); i++ {
+				_, targets := x.ownRow(i)
+				for _, j := range targets {
+					visit(int32(off+i), int(j))
 				}
 			}
 		}
-	})
+	}
 }
 
 // mark makes the spikes due now of a projection onto the dendrite active
@@ -88,7 +98,11 @@ func (pr *xproj) mark() {
 	}
 	off := pr.dend.off[pr.pre.name()]
 	for _, i := range pr.ring.Current() {
-		pr.dend.Spike(int32(off) + i)
+		if pr.dend.learn != nil {
+			pr.dend.learn.spike(int32(off) + i)
+		} else {
+			pr.dend.Spike(int32(off) + i)
+		}
 	}
 	pr.ring.Advance()
 }
@@ -98,7 +112,12 @@ func (pr *xproj) mark() {
 // neuron with an active segment, in index order.
 func (p *xpop) endDendrites(n int) {
 	for _, d := range p.dends {
-		predicted := d.EndStep(n, p.spikes)
+		var predicted []int32
+		if d.learn != nil {
+			predicted = d.learn.endStep(n, p.spikes)
+		} else {
+			predicted = d.EndStep(n, p.spikes)
+		}
 		if d.d.Kernel == nil {
 			continue
 		}
@@ -113,6 +132,13 @@ func (d *xdend) trace() *iir.TraceDendrite {
 	td := &iir.TraceDendrite{Dendrite: d.d, NPre: d.npre, Ptr: make([]int64, 1, d.p.n+1)}
 	for _, pr := range d.projs {
 		td.Srcs = append(td.Srcs, iir.TraceDendSrc{Proj: pr.name, Pre: pr.pre.name(), Off: d.off[pr.pre.name()], Delay: pr.delay})
+	}
+	if d.learn != nil {
+		td.Pool = d.learn.pool
+		for range d.p.n {
+			td.Ptr = append(td.Ptr, 0)
+		}
+		return td
 	}
 	for j := 0; j < d.p.n; j++ {
 		d.Wiring(j, func(pre []int32, _ []uint16) {

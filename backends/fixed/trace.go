@@ -87,6 +87,13 @@ func RunTrace(p *ir.Program, q *iir.Program, o Options) (*iir.Trace, error) {
 			tr.Pops[k].Final = append(tr.Pops[k].Final, slices.Clone(v))
 		}
 	}
+	for k, pp := range s.pops {
+		for di, d := range pp.dends {
+			if d.learn != nil {
+				tr.Pops[k].Dendrites[di].Final = d.learn.state()
+			}
+		}
+	}
 	for _, pr := range s.projs {
 		if xp := pr.plastic; xp != nil {
 			tp := traced[pr]

@@ -37,12 +37,13 @@ type Dendrite struct {
 	Initial   int64 // permanence of every synapse (PermOne = 1)
 	Connected int64 // a synapse is connected when its permanence is at least this
 	Kernel    *Kernel
+	Learn     *DendLearn // nil: wired at the start, no learning (dendrite_learn.go)
 }
 
 // Live reports whether the synapses are connected: without learning the
 // permanences stay Initial, so a dendrite whose Initial is below Connected
 // never has an active segment.
-func (d *Dendrite) Live() bool { return d.Initial >= d.Connected }
+func (d *Dendrite) Live() bool { return d.Learn != nil || d.Initial >= d.Connected }
 
 func (v *verifier) dendrite(where string, d *Dendrite, ctx *kernelCtx) {
 	where += " dendrite " + d.Name
@@ -74,6 +75,11 @@ type TraceDendrite struct {
 	Ptr      []int64
 	Pre      []int32
 	End      []bool
+	// a dendrite that learns (Dendrite.Learn) starts with no synapses:
+	// Pool[j·NPre + c] says cell c is a candidate of neuron j, and Final is
+	// the state at the end of the run (dendrite_learn.go)
+	Pool  []bool
+	Final *DendState
 }
 
 // TraceDendSrc is a projection onto a dendrite: the spikes of Pre that
