@@ -76,7 +76,7 @@ func (g *gen) dendrites() bool {
 			g.out.Notes = append(g.out.Notes, fmt.Sprintf("dendrite %s: %d segment(s) per neuron of up to %d synapses, active at %d connected active synapses, matching at %d; permanence %d/%d (connected at %d), learning +%d/−%d, growing up to %d synapses chosen by draw site %d",
 				d.Name, x.Segments, x.Synapses, x.Threshold, x.Learn.MinThreshold, x.Initial, iir.PermOne, x.Connected, x.Learn.Increment, x.Learn.Decrement, x.Learn.MaxNew, x.Learn.Site))
 		} else {
-		g.out.Notes = append(g.out.Notes, fmt.Sprintf("dendrite %s: %d segment(s) per neuron of up to %d synapses, active at %d connected active synapses; permanence %d/%d (connected at %d), wired at the start, no learning",
+			g.out.Notes = append(g.out.Notes, fmt.Sprintf("dendrite %s: %d segment(s) per neuron of up to %d synapses, active at %d connected active synapses; permanence %d/%d (connected at %d), wired at the start, no learning",
 				d.Name, x.Segments, x.Synapses, x.Threshold, x.Initial, iir.PermOne, x.Connected))
 		}
 		g.out.Dendrites = append(g.out.Dendrites, x)

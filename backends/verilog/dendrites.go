@@ -36,7 +36,7 @@ type dendPhase struct {
 
 // emitted reports whether a dendrite has phases.
 func emitted(td *iir.TraceDendrite) bool {
-	return td.Dendrite.Live() && td.Dendrite.Kernel != nil && len(td.Pre) > 0
+	return td.Dendrite.Learn == nil && td.Dendrite.Live() && td.Dendrite.Kernel != nil && len(td.Pre) > 0
 }
 
 // dendriteSizes widens the neuron index to the dendrites' presynaptic
@@ -44,7 +44,7 @@ func emitted(td *iir.TraceDendrite) bool {
 func (e *emitter) dendriteSizes() {
 	for _, tp := range e.tr.Pops {
 		for _, td := range tp.Dendrites {
-			if !emitted(td) {
+			if !emitted(td) && !learns(td) {
 				continue
 			}
 			e.maxN = max(e.maxN, td.NPre)
@@ -65,6 +65,11 @@ func (e *emitter) dendritePhases() {
 			continue
 		}
 		for _, td := range n.pop.Dendrites {
+			if learns(td) {
+				e.learnPhases(n, td, k)
+				k++
+				continue
+			}
 			if !emitted(td) {
 				continue
 			}
@@ -102,6 +107,7 @@ func (e *emitter) dendriteMemories() {
 		fmt.Fprintf(b, "    reg [%d:0] d%d_k;   // synapse\n    reg [%d:0] d%d_cnt; // active synapses of the segment so far\n    reg d%d_hit;       // a segment of the neuron is active\n    reg [1:0] d%d_st;  // 0: start the neuron, 1: its synapses, 2: its handler\n",
 			sw-1, k, ubits(int64(td.Dendrite.Synapses))-1, k, k, k)
 	}
+	e.learnMemories()
 }
 
 // dendriteKernels emits the reads of the dendrite phases and the handler
@@ -131,6 +137,10 @@ func (e *emitter) dendriteKernels() {
 			cw := clog2(td.NPre)
 			fmt.Fprintf(b, "    wire [%d:0] d%d_%d_c = %d'd%d + %s;\n", cw-1, k, ph.dend.src, cw, src.Off,
 				zext(e.read("sq_"+pre.id, e.histAddr(pre, rs, "i", e.iw), 1, ph.id), clog2(pre.size), cw))
+		case "DLRN":
+			e.learnWires(ph)
+		case "DCNT":
+			e.countWires(ph)
 		case "DSEG":
 			n := ph.node
 			sw := ubits(int64(len(td.Pre)))
@@ -166,7 +176,7 @@ func (e *emitter) dendriteResets() []string {
 			out = append(out, fmt.Sprintf("d%d_st <= 2'd0;", ph.dend.k))
 		}
 	}
-	return out
+	return append(out, e.learnResets()...)
 }
 
 // ctlDendrite emits the controller of a dendrite phase.
@@ -181,11 +191,22 @@ func (e *emitter) ctlDendrite(ph *phase, next string) {
 	case "DACT":
 		s := ph.dend.src
 		pre := e.byName[td.Srcs[s].Pre]
-		fmt.Fprintf(b, "%sif (i == %s) begin\n%s    i <= %d'd0;\n%s    ph <= %s;\n%send else begin\n%s    d%d_act[d%d_%d_c] <= 1'b1;\n%s    i <= i + 1'b1;\n%send\n",
-			ind, zext(fmt.Sprintf("d%d_%d_n", k, s), ubits(int64(pre.size)), e.iw), ind, e.iw, ind, next, ind, ind, k, k, s, ind, ind)
+		fmt.Fprintf(b, "%sif (i == %s) begin\n%s    i <= %d'd0;\n%s    ph <= %s;\n%send else begin\n%s    d%d_act[d%d_%d_c] <= 1'b1;\n%s    i <= i + 1'b1;\n",
+			ind, zext(fmt.Sprintf("d%d_%d_n", k, s), ubits(int64(pre.size)), e.iw), ind, e.iw, ind, next, ind, ind, k, k, s, ind)
+		if learns(td) {
+			fmt.Fprintf(b, "%s    d%d_any <= 1'b1;\n", ind, k)
+		}
+		fmt.Fprintf(b, "%send\n", ind)
 	case "DCLR":
 		fmt.Fprintf(b, "%sd%d_act[%s] <= 1'b0;\n", ind, k, zext("i", e.iw, clog2(td.NPre)))
+		if learns(td) {
+			fmt.Fprintf(b, "%sd%d_any <= 1'b0;\n", ind, k)
+		}
 		advance(ind, td.NPre-1)
+	case "DLRN":
+		e.ctlLearn(ph, next)
+	case "DCNT":
+		e.ctlCount(ph, next)
 	case "DSEG":
 		n := ph.node
 		ww := ubits(int64(td.Dendrite.Synapses))

@@ -17,6 +17,9 @@ import (
 func (e *emitter) drawFunction() {
 	draws := false
 	for _, tp := range e.tr.Pops {
+		for _, td := range tp.Dendrites {
+			draws = draws || learns(td) // growth's choices
+		}
 		for _, k := range tp.Model.Kernels() {
 			for _, o := range k.Ops {
 				draws = draws || o.Code == iir.OpDraw

@@ -68,13 +68,20 @@ type Design struct {
 // AddressMap describes the design's memories and index spaces (written as
 // memory_map.json).
 type AddressMap struct {
-	Top         string      `json:"top"`
-	Target      string      `json:"target"`
-	Steps       int         `json:"steps"`
-	Populations []MapPop    `json:"populations"`
-	Inputs      []MapInput  `json:"inputs"`
-	Projections []MapProj   `json:"projections"`
-	Memories    []MapMemory `json:"memories"`
+	Top         string        `json:"top"`
+	Target      string        `json:"target"`
+	Steps       int           `json:"steps"`
+	Populations []MapPop      `json:"populations"`
+	Inputs      []MapInput    `json:"inputs"`
+	Projections []MapProj     `json:"projections"`
+	Memories    []MapMemory   `json:"memories"`
+	Dendrites   []MapDendrite `json:"dendrites,omitempty"` // learning dendrites' storage (dendrite_learn.go)
+}
+
+// MapDendrite names a learning dendrite's memories.
+type MapDendrite struct {
+	Pop, Name                    string
+	Pre, Perm, N, Last, Pot, Con string
 }
 
 // MapPop is a population: its neurons are out_addr Base..Base+Size-1.
@@ -885,7 +892,7 @@ func (e *emitter) controller() {
 			e.ctlTrace(ph, next)
 		case "POST":
 			e.ctlPost(ph, next)
-		case "DACT", "DSEG", "DCLR":
+		case "DACT", "DSEG", "DCLR", "DLRN", "DCNT":
 			e.ctlDendrite(ph, next)
 		case "SET":
 			e.ctlSet(ph, next)

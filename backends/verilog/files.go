@@ -117,6 +117,11 @@ func (e *emitter) testbench() {
 			}
 		}
 	}
+	for _, d := range e.amap.Dendrites {
+		for _, m := range []string{d.Pre, d.Perm, d.N, d.Last, d.Pot, d.Con} {
+			fmt.Fprintf(&b, "        $writememh(\"final_%s.hex\", dut.%s);\n", m, m)
+		}
+	}
 	fmt.Fprintf(&b, "        $display(\"%%0d steps, %%0d cycles\", steps, cycles);\n")
 	fmt.Fprintf(&b, "        $fclose(fout);\n        $finish;\n    end\nendmodule\n")
 	e.files["tb.v"] = []byte(b.String())

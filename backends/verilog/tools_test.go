@@ -229,5 +229,6 @@ func compare(t testing.TB, d *verilog.Design, dir string) int {
 			}
 		}
 	}
+	compareDendrites(t, d, dir)
 	return bytes.Count(want, []byte("\n"))
 }

@@ -107,6 +107,9 @@ func (pr *printer) model(m *Model) {
 		if !d.Live() {
 			head += ": never connected"
 		}
+		if l := d.Learn; l != nil {
+			head += fmt.Sprintf("; learns +%d/−%d, matching at %d, grows up to %d by draw site %d", l.Increment, l.Decrement, l.MinThreshold, l.MaxNew, l.Site)
+		}
 		if d.Kernel == nil {
 			pr.line("%s)", head)
 			continue
