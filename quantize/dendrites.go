@@ -25,10 +25,10 @@ func (l *lowerer) dendritesRefused(m *ir.Model) bool {
 		switch {
 		case l.prof.Structure == "compartment":
 			l.errorf(d.Pos, "dendrite %s cannot be expressed on %s: the chip's compartments have no dendrites", d.Name, l.prof.Name).Hint =
-				"q16 (or a general profile) runs segment dendrites with learning = false"
+				"q16 (or a general profile) runs segment dendrites, learning or not"
 		case d.Continuous:
 			l.errorf(d.Pos, "continuous dendrite %s cannot be expressed on %s yet: its activation is a float nonlinearity", d.Name, l.prof.Name).Hint =
-				"segment dendrites with learning = false have an integer form; run this model in float64"
+				"segment dendrites have an integer form; run this model in float64"
 		case setting(d, "learning", 1) != 0 && !l.learnable(d):
 		default:
 			continue

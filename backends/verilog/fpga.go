@@ -221,7 +221,10 @@ func (e *emitter) makefile() string {
 // synaptic event of its rows and one to finish; an STDP projection's trace
 // decay max(N_pre, N_post) and its postsynaptic phase like propagation
 // over columns; a reset one per spike and one; one per input list clear;
-// one to finish the step; the segment dendrites' (dendriteCycles).
+// one to finish the step; the segment dendrites' (dendriteCycles). A
+// learning dendrite's phases (dendrite_learn.go) are not counted: their
+// cycles depend on what the segments hold and learn, so for a design with
+// one the figure is a lower bound.
 func (d *Design) StepClocks() []int64 {
 	tr := d.Trace
 	spikes := map[string][][]int32{}

@@ -15,8 +15,8 @@ const PermOne = 65535
 // or a comparison of integers, so the integer form is the float
 // interpreter's (runtime.Segments) exactly.
 //
-// Only dendrites that do not learn have an integer form: their segments
-// are wired once, before the first step, with the float interpreter's
+// A dendrite that does not learn (Learn nil) has its segments wired once,
+// before the first step, with the float interpreter's
 // draws (like connectivity: Segments segments per neuron, each
 // min(Synapses, pool) distinct cells of the neuron's candidate pool, at
 // permanence Initial), and the permanences never change, so a synapse is
