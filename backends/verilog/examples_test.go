@@ -22,6 +22,7 @@ var exampleSteps = map[string]float64{
 	"hao2018":           0.05,
 	"davies2023":        0.25, // training, the check phase and the first three code words
 	"neuromod_hebb":     0.9,  // its first spike is at 0.85 s
+	"htm_sequence":      0.06, // learning segments: grown at the first presentation, predicting from the fifth
 	// examples/hardware: also co-simulated on the profile they are for
 	"loihi_network":  0.05,
 	"xylo_recurrent": 0.05,
