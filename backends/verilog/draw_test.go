@@ -8,20 +8,31 @@ import (
 )
 
 // TestCosimDraws: random draws in kernels (uniform() and rand() in two
-// ports, uniform() in the reset; iir/draw.go's hash of seed, site, step and
+// ports, uniform() in the reset, rand() in a threshold: a neuron firing
+// with probability 0.1 a step; iir/draw.go's hash of seed, site, step and
 // neuron) give the Go simulator's spikes and final state bit for bit in
 // Icarus, for two seeds, and the design is lint-clean (iverilog runs
 // verilator --lint-only -Wall).
 func TestCosimDraws(t *testing.T) {
 	needTools(t)
 	defs := neuronDefs(t, "../../testdata/fixed/draws.snn")
-	p := compileSrc(t, "draws.snn", defs+`network Walk {
+	p := compileSrc(t, "draws.snn", defs+`neuron Flip {
+    state {
+        n = 0
+    }
+    on threshold rand() < 0.1 {
+        n += 1
+    }
+}
+
+network Walk {
     dt   = 0.1 ms
     input K = spike_times(12, times = [0 ms], period = 0.1 ms)
     population P = Walker[12]
     project K -> P : kick { connect = one_to_one  weight = 1 mV }
     project K -> P : drive { connect = one_to_one  weight = 2 mV }
-    record spikes(P)
+    population F = Flip[9]
+    record spikes(P, F)
 }
 
 run Walk for 6 ms

@@ -453,6 +453,8 @@ func (e *emitter) memories() {
 		lid, cid := "sq_"+n.id, "sc_"+n.id
 		e.used[lid], e.used[cid] = true, true
 		silent := !n.input && n.pop.Model.Threshold == nil // never spikes: maybe nothing reads its list (a dendrite's counters)
+		// spikes without a reset or a projection from it: maybe nothing reads its list either
+		silent = silent || !n.input && n.pop.Model.Reset == nil && !slices.ContainsFunc(tr.Projs, func(p *iir.TraceProj) bool { return p.Pre == n.name })
 		if silent {
 			fmt.Fprintf(b, "    // verilator lint_off UNUSED\n")
 		}
