@@ -58,6 +58,7 @@ var exampleRefusals = map[string]string{
 	"potjans2014":           "draws a delay per synapse",
 	"tess":                  "plastic synapse TESS",
 	"izhikevich2007":        "random draw uniform() in a kernel",
+	"pspm":                  "boolean state",
 }
 
 func exampleFiles(t *testing.T) []string {
