@@ -97,13 +97,15 @@ func pspmDistance(teacher, learner [][]float64, dur, w float64) []float64 {
 // TestPSPM: a learner network copies a teacher network's spike trains by
 // PSPM's stochastic updates (examples/pspm.snn). The normalised van Rossum
 // distance (τ = 10 ms, 10 s windows, computed here from the recorded
-// spikes) falls over 60 s of training on seeds 1 and 2 (measured: 0.96 ->
-// 0.70 and 0.93 -> 0.71), while the control, the same network and seed
-// with p_plus = p_minus = 0, stays where it starts (1.05 -> 1.04).
-// Asserted: each trained run ends below 0.8 and below 0.85 of its first
-// window, and below 0.75 of the control's end; the control ends above 0.95
+// spikes) falls over 60 s of training on seeds 1 and 2 (measured: 0.965 ->
+// 0.695 and 0.935 -> 0.713), while the control, the same network and seed
+// 1 with p_plus = p_minus = 0, stays where it starts (1.12 -> 1.15).
+// Asserted: each trained run ends below 0.8, below 0.85 of its first
+// window and below 0.75 of the control's end; the control ends above 0.95
 // and above 0.95 of its first window. SNNC_LONG=1 trains 300 s on seeds
-// 1-3 (about 8 CPU-s each); SNNC_FIGURES=1 draws docs/figures/pspm.png.
+// 1-3 and asserts below 0.7 at the end (measured 0.631, 0.663, 0.658;
+// 3.5 minutes of wall time on a loaded machine); SNNC_FIGURES=1 draws
+// docs/figures/pspm.png.
 func TestPSPM(t *testing.T) {
 	dur, seeds := 60.0, []uint64{1, 2}
 	if os.Getenv("SNNC_LONG") != "" {
@@ -138,7 +140,7 @@ func TestPSPM(t *testing.T) {
 		series = append(series, windowSeries("control (no learning), seed 1", control, w))
 		panels := []ah.Panel{{Title: "PSPM: learner's van Rossum distance to the teacher (τ = 10 ms)", XLabel: "training time (s)",
 			YLabel: "D² / D²(silent learner)", Series: series}}
-		for _, at := range []float64{0, dur - 1} {
+		for _, at := range []float64{0, dur - 0.5} {
 			panels = append(panels, pspmRaster(rasters[0][0], rasters[0][1], at))
 		}
 		if err := ah.Figure("../docs/figures/pspm.png", panels); err != nil {
@@ -165,20 +167,20 @@ func windowSeries(name string, d []float64, w float64) ah.Series {
 	return s
 }
 
-// pspmRaster: the spikes of neurons 0-7 in the second from at, the
+// pspmRaster: the spikes of neurons 0-7 in the half second from at, the
 // teacher's at the neuron's index and the learner's 0.35 above.
 func pspmRaster(teacher, learner [][]float64, at float64) ah.Panel {
 	pts := func(name string, trains [][]float64, off float64) ah.Series {
 		s := ah.Series{Name: name}
 		for j := 0; j < 8 && j < len(trains); j++ {
 			for _, v := range trains[j] {
-				if v >= at && v < at+1 {
-					s.X, s.Sim = append(s.X, v), append(s.Sim, float64(j)+off)
+				if v >= at && v < at+0.5 {
+					s.X, s.Sim = append(s.X, 1000*(v-at)), append(s.Sim, float64(j)+off)
 				}
 			}
 		}
 		return s
 	}
-	return ah.Panel{Title: fmt.Sprintf("spikes of neurons 0-7, %g-%g s (seed 1)", at, at+1), XLabel: "time (s)", YLabel: "neuron",
+	return ah.Panel{Title: fmt.Sprintf("spikes of neurons 0-7, %g-%g s (seed 1): teacher, learner above", at, at+0.5), XLabel: fmt.Sprintf("time after %g s (ms)", at), YLabel: "neuron",
 		Series: []ah.Series{pts("teacher", teacher, 0), pts("learner", learner, 0.35)}}
 }
