@@ -343,7 +343,10 @@ type Projection struct {
 	Merged            []*Projection // same source, target, port, weight and delay: delivered with this one (fuse)
 	Normalize         *Normalize
 	Modulators        map[string]Node
-	Pos               lang.Span
+	// ModPerPost: the modulators bound one_to_one (a spike of the source's
+	// neuron j runs the handler on the synapses onto postsynaptic neuron j)
+	ModPerPost map[string]bool
+	Pos        lang.Span
 }
 
 // View is the neurons Lo..Hi-1 of a population (`E[lo:hi]`).

@@ -287,6 +287,12 @@ func (b *builder) projection(pi *lang.ProjInfo, pre Node, post *Population, node
 			prj.Normalize = &Normalize{Func: it.Func.Name, Target: target, Every: every, Pos: it.Range()}
 		case *lang.ModulatorItem:
 			prj.Modulators[it.Name.Name] = node(it.Source.Name)
+			if it.PerPost {
+				if prj.ModPerPost == nil {
+					prj.ModPerPost = map[string]bool{}
+				}
+				prj.ModPerPost[it.Name.Name] = true
+			}
 		}
 	}
 	if pi.Synapse != nil && port != nil && port.Kind != DendritePort {

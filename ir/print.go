@@ -360,6 +360,9 @@ func (pr *printer) network(p *Program) {
 		}
 		for _, k := range sortedKeys(prj.Modulators) {
 			s += fmt.Sprintf(" modulator %s = %s", k, prj.Modulators[k].Name())
+			if prj.ModPerPost[k] {
+				s += " one_to_one"
+			}
 		}
 		pr.line("%s", s)
 	}

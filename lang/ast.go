@@ -366,11 +366,14 @@ type NormalizeStmt struct {
 }
 
 // ModulatorItem binds a third-factor signal:
-// `modulator dopamine = R` (spikes of R trigger `on modulator dopamine`).
+// `modulator dopamine = R` (spikes of R trigger `on modulator dopamine`
+// on every synapse), or `modulator miss = M one_to_one` (a spike of M's
+// neuron j triggers it on the synapses onto postsynaptic neuron j).
 type ModulatorItem struct {
 	Span
-	Name   *Ident
-	Source *Ident
+	Name    *Ident
+	Source  *Ident
+	PerPost bool
 }
 
 // RecordDecl is `record spikes(E, I)`, `record E.v[0:5] every 1 ms`,

@@ -150,6 +150,7 @@ type TypeInfo struct {
 	Summed     *Setting              // synapse: `summed = expr`, driven into a continuous port every step
 	SummedType *Type                 // its type (in the current binding)
 	Mods       map[string]bool       // synapse: modulator names handled
+	ModDraws   map[string]*CallExpr  // synapse: the first random draw in on modulator NAME
 	Method     map[string]string     // neuron: ODE var -> method asked for, if any
 }
 

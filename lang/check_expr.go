@@ -19,9 +19,12 @@ type env struct {
 	// then once per projection with the bound neuron types.
 	pre, post *TypeInfo
 	noRandom  string // why random draws are not allowed here ("" = allowed)
-	noTime    bool   // `t` is not available (parameters, functions)
-	noise     bool   // white noise (xi) is allowed: a neuron equation's right side
-	weight    *Type  // a synapse's `weight` bound to a projection
+	// drew, if set, records the first random draw (where draws are allowed
+	// only under a condition checked later: `on modulator`)
+	drew   **CallExpr
+	noTime bool  // `t` is not available (parameters, functions)
+	noise  bool  // white noise (xi) is allowed: a neuron equation's right side
+	weight *Type // a synapse's `weight` bound to a projection
 	// initOf is "parameters" or "state" while checking an initializer;
 	// later maps names declared further down to their kind.
 	initOf string
@@ -588,6 +591,9 @@ func init() {
 			if e.noRandom != "" {
 				e.c.errorf(x, "random draw %s() is not allowed %s", x.Fun.Name, e.noRandom)
 				return invalidT
+			}
+			if e.drew != nil && *e.drew == nil {
+				*e.drew = x
 			}
 			if !e.arity(x, args, min, max) {
 				return invalidT

@@ -805,7 +805,20 @@ func (c *checker) projection(ni *NetInfo, pi *ProjInfo) {
 			if !pi.Synapse.Mods[it.Name.Name] {
 				c.errorf(it.Name, "synapse %s has no `on modulator %s` handler", pi.Synapse.Name, it.Name.Name)
 			}
-			c.popRef(ni, it.Source, true)
+			src := c.popRef(ni, it.Source, true)
+			if x := pi.Synapse.ModDraws[it.Name.Name]; x != nil && !it.PerPost {
+				d := c.errorf(it, "synapse %s draws %s() in `on modulator %s`, which this binding runs on every synapse once per spike of %s: several spikes in one step would repeat the draws",
+					pi.Synapse.Name, x.Fun.Name, it.Name.Name, it.Source.Name)
+				d.Hint = fmt.Sprintf("bind it per postsynaptic neuron (neuron j of %s modulates the synapses onto neuron j): modulator %s = %s one_to_one", it.Source.Name, it.Name.Name, it.Source.Name)
+			}
+			if it.PerPost && src != nil {
+				for _, post := range posts {
+					if post != nil && src.Size != 0 && src.Size != post.Size {
+						c.errorf(it.Source, "modulator %s = %s one_to_one: %s has %d neurons but the postsynaptic %s has %d", it.Name.Name, it.Source.Name, it.Source.Name, src.Size, post.Name, post.Size).Hint =
+							"one_to_one pairs neuron j of the modulator with postsynaptic neuron j: the sizes must be equal"
+					}
+				}
+			}
 		}
 	}
 	c.weightedConnector(d)

@@ -49,7 +49,7 @@ func (c *checker) checkType(td *TypeDecl) *TypeInfo {
 func newTypeInfo(td *TypeDecl, name string, kind TypeKind, parent *TypeInfo) *TypeInfo {
 	return &TypeInfo{Decl: td, Name: name, Kind: kind, Parent: parent,
 		Scope: map[string]*Symbol{}, Ports: map[string]*PortInfo{}, Dends: map[string]*DendriteBlock{},
-		Mods: map[string]bool{}, Method: map[string]string{}, DeliverTo: map[string]*DeliverTo{}}
+		Mods: map[string]bool{}, ModDraws: map[string]*CallExpr{}, Method: map[string]string{}, DeliverTo: map[string]*DeliverTo{}}
 }
 
 // add declares a name in t, reporting duplicates across every kind of member.
@@ -606,11 +606,18 @@ func (tc *typeChecker) handler(t *TypeInfo, h *OnBlock) {
 	// The threshold and its reset run once per neuron and step, on_pre and
 	// on_post once per synapse and step: their draws are counter-based
 	// streams keyed by the neuron or synapse and the step. A modulator's
-	// source may spike several times in one step.
+	// source may spike several times in one step: its draws are allowed
+	// only where every binding is one_to_one (checked at the projections).
 	e.noRandom = ""
+	var drew *CallExpr
 	switch h.Event {
 	case "modulator":
-		e.noRandom = "in `on modulator` (draws are keyed by synapse and step, and a modulator may spike several times in one step); draw per-synapse values in a state initializer"
+		e.drew = &drew
+		defer func() {
+			if h.Name != nil && drew != nil {
+				t.ModDraws[h.Name.Name] = drew
+			}
+		}()
 	case "dendrite":
 		e.noRandom = "in `on dendrite` (the backends have no random stream there); draw per-neuron values in a state initializer or an override"
 	}

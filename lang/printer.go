@@ -882,7 +882,11 @@ func projItemInline(it ProjItem) (inlineItem, bool) {
 		}
 	case *ModulatorItem:
 		if it != nil {
-			return inlineItem{text: "modulator " + ident(it.Name) + " = " + ident(it.Source)}, true
+			text := "modulator " + ident(it.Name) + " = " + ident(it.Source)
+			if it.PerPost {
+				text += " one_to_one"
+			}
+			return inlineItem{text: text}, true
 		}
 	}
 	return inlineItem{}, false

@@ -345,7 +345,7 @@ func (c *converter) netItem(g *gNetItem) lang.NetItem {
 					Target: c.expr(n.Target), Every: c.expr(n.Every)})
 			case it.Modulator != nil:
 				p.Items = append(p.Items, &lang.ModulatorItem{Span: isp, Name: c.name(it.Modulator.Name),
-					Source: c.name(it.Modulator.Source)})
+					Source: c.name(it.Modulator.Source), PerPost: it.Modulator.PerPost})
 			default:
 				p.Items = append(p.Items, c.setting(it.Setting))
 			}

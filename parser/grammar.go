@@ -273,8 +273,9 @@ type gNormalize struct {
 
 type gModulator struct {
 	gPos
-	Name   *gName `parser:"\"modulator\" @@ \"=\""`
-	Source *gName `parser:"@@"`
+	Name    *gName `parser:"\"modulator\" @@ \"=\""`
+	Source  *gName `parser:"@@"`
+	PerPost bool   `parser:"@\"one_to_one\"?"`
 }
 
 type gRecord struct {

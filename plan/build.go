@@ -668,7 +668,11 @@ func (b *builder) step() error {
 			add(&Phase{Kind: OnPost, Target: pr.Name, Loops: syn.OnPost})
 		}
 		for _, m := range syn.Mods {
-			add(&Phase{Kind: Modulate, Target: pr.Name, Source: m.Source, Note: m.Name + " per spike of " + m.Source, Loops: []*Loop{m.Loop}})
+			note := m.Name + " per spike of " + m.Source
+			if m.PerPost {
+				note += ", onto its postsynaptic partner"
+			}
+			add(&Phase{Kind: Modulate, Target: pr.Name, Source: m.Source, Note: note, Loops: m.Kernels()})
 		}
 		if pr.Syn == nil && len(ip.Synapse.OnMod) > 0 {
 			add(&Phase{Kind: Modulate, Target: pr.Name, Note: strings.Join(sortedKeys(ip.Synapse.OnMod), ", ")})

@@ -66,10 +66,23 @@ type Synapse struct {
 }
 
 // Modulation is an on_modulator handler: Loop runs over every synapse
-// (Synapses) once per spike of Source.
+// (Synapses) once per spike of Source. PerPost (`modulator NAME = Src
+// one_to_one`): a spike of Source's neuron j runs Loops as OnPost's run
+// for a spike of postsynaptic neuron j (PostSpikes, PostSynapses,
+// PostSpikes), draws keyed by j's synapses and the step; Loop is nil.
 type Modulation struct {
 	Name, Source string
 	Loop         *Loop
+	PerPost      bool
+	Loops        []*Loop
+}
+
+// Kernels is the modulation's loops: Loop, or the per-post Loops.
+func (m *Modulation) Kernels() []*Loop {
+	if m.PerPost {
+		return m.Loops
+	}
+	return []*Loop{m.Loop}
 }
 
 // lazyTrace is a trace x' = a·x + c advanced at events.
@@ -169,6 +182,19 @@ func (b *builder) synapse(ip *ir.Projection, pr *Proj) error {
 		src, ok := ip.Modulators[name]
 		if !ok {
 			continue // no source bound: the handler never runs
+		}
+		if ip.ModPerPost[name] {
+			// neuron j of the source modulates the synapses onto post j: the
+			// handler runs as on_post does, its spikes the source's
+			if src.Size() != s.postN || ip.PostView != nil {
+				return fmt.Errorf("synapse %s: modulator %s = %s one_to_one needs a source of the postsynaptic population's size (%d, not %d) and no postsynaptic view", m.Type, name, src.Name(), s.postN, src.Size())
+			}
+			loops, err := s.handler("on_modulator "+name, m.OnMod[name], ir.PerPost)
+			if err != nil {
+				return fmt.Errorf("synapse %s, on modulator %s: %w", m.Type, name, err)
+			}
+			syn.Mods = append(syn.Mods, &Modulation{Name: name, Source: src.Name(), PerPost: true, Loops: loops})
+			continue
 		}
 		l, err := s.loop("on_modulator "+name, Synapses, func(l *lowerer) error {
 			if err := s.advance(l, ir.PerSynapse, ir.PerPre, ir.PerPost); err != nil {

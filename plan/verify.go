@@ -186,7 +186,7 @@ var phaseSpaces = map[PhaseKind][]Space{
 	Sum:       {Synapses},
 	Deliver:   {PreSpikes, PreSynapses, Events},
 	OnPost:    {PostSpikes, PostSynapses},
-	Modulate:  {Synapses},
+	Modulate:  {Synapses, PostSpikes, PostSynapses}, // the last two: one_to_one
 	Normalize: {PostNeurons, Synapses},
 	CatchUp:   {Synapses, PreNeurons, PostNeurons},
 }

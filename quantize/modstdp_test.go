@@ -1,10 +1,13 @@
 package quantize_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 
+	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/ir/iir"
+	"github.com/snnc/snnc/quantize"
 )
 
 // TestModulatedVerify: a modulated rule lowers to traces in their own
@@ -61,5 +64,36 @@ func TestModulatedVerify(t *testing.T) {
 		if err := iir.Verify(q); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: got %v, want %q", c.name, err, c.want)
 		}
+	}
+}
+
+// TestModulatedPerPostRefused: a modulator bound one_to_one (per
+// postsynaptic neuron) has no integer form: the modulated rule that lowers
+// with `modulator fb = P` is refused with a positioned error naming the
+// binding once the modulator is bound one_to_one.
+func TestModulatedPerPostRefused(t *testing.T) {
+	src, err := os.ReadFile("../testdata/fixed/modhebb.snn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	perPost := strings.Replace(string(src), "modulator fb = P\n", "modulator fb = M one_to_one\n", 1)
+	if perPost == string(src) {
+		t.Fatal("modhebb.snn no longer binds fb = P")
+	}
+	p, _, diags := snnc.CompileSource("../testdata/fixed/modhebb.snn", []byte(perPost), snnc.Options{})
+	if p == nil {
+		t.Fatal(diags)
+	}
+	prof, err := iir.LoadProfile("q16")
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, ds := quantize.Lower(p, prof)
+	if q != nil || len(ds) == 0 {
+		t.Fatal("lowered a modulator bound one_to_one")
+	}
+	d := ds[0]
+	if !strings.Contains(d.Msg, "modulator fb one_to_one") || !strings.Contains(d.Msg, "q16") || !d.Pos.IsValid() {
+		t.Errorf("first error %q, want one naming modulator fb one_to_one on q16, with a position", d.Error())
 	}
 }

@@ -2,7 +2,9 @@ package quantize
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/ir/iir"
@@ -288,6 +290,11 @@ func (l *lowerer) stdp(prj *ir.Projection, q *iir.Proj) bool {
 	if pf.NoLearning {
 		l.errorf(prj.Pos, "plastic synapse %s (projection %s) cannot be expressed on %s: its synapses do not learn on chip",
 			prj.Synapse.Type, prj.Name, pf.Name).Hint = "make the projection static on this profile, or use --profile q16 (pair-trace STDP in integers)"
+		return false
+	}
+	for _, name := range slices.Sorted(maps.Keys(prj.ModPerPost)) {
+		l.errorf(prj.Pos, "plastic projection %s: modulator %s one_to_one (per postsynaptic neuron) cannot be expressed on %s: the integer rules take a modulator that reaches every synapse",
+			prj.Name, name, pf.Name)
 		return false
 	}
 	sh, why := matchSTDP(prj.Synapse, l.out.Dt)

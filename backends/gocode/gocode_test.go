@@ -159,6 +159,8 @@ func TestSameOutputs(t *testing.T) {
 		// draws keyed by synapse and step: the same releases on two threads
 		runCase{model: "../../testdata/gocode/draws_synapse.snn", args: []string{"--threads", "2"}, opt: gosim.Options{Threads: 2}},
 		runCase{model: "../../examples/stochastic_release.snn", args: []string{"--threads", "2"}, opt: gosim.Options{Threads: 2}},
+		// draws in modulators bound one_to_one: keyed by synapse and step
+		runCase{model: "../../examples/pspm.snn", args: []string{"--threads", "2", "--duration", "5s"}, opt: gosim.Options{Threads: 2, Duration: 5}},
 		runCase{model: "../../testdata/gocode/plastic_syndelays.snn", args: []string{"--threads", "2"}, opt: gosim.Options{Threads: 2}},
 		runCase{model: "../../testdata/gocode/runset.snn", set: []string{"P.rate=40Hz", "ei.weight=2.5 mV", "C.amplitude=300pA", "C.stop=60ms", "P->E.weight=15mV"}},
 		runCase{model: "../../examples/feast.snn", args: []string{"--threads", "2", "--duration", "500ms"}, opt: gosim.Options{Threads: 2, Duration: 0.5}},

@@ -350,12 +350,23 @@ func (pr *projGen) postMethod() error {
 		return nil
 	}
 	g, k := pr.g, pr.k
-	one, each, after := event(pr.plan.Syn.OnPost, plan.PostSpikes)
 	f := newFn()
-	f.line("for _, j32 := range %s {", pr.post.fired())
+	if err := pr.perPost(f, pr.plan.Syn.OnPost, pr.post.fired(), ""); err != nil {
+		return err
+	}
+	f.write(&g.funcs, fmt.Sprintf("// post%d runs on_post of projection %s for this step's postsynaptic spikes.\nfunc (s *sim) post%d() {", k, comment(pr.ip.Name), k))
+	return nil
+}
+
+// perPost writes loops (PostSpikes, PostSynapses, PostSpikes) for each
+// neuron j of fired, on the synapses onto postsynaptic neuron j: on_post,
+// and modulators bound one_to_one; prefix keeps their names apart.
+func (pr *projGen) perPost(f *fnb, loops []*plan.Loop, fired, prefix string) error {
+	one, each, after := event(loops, plan.PostSpikes)
+	f.line("for _, j32 := range %s {", fired)
 	f.line("post := int(j32)")
 	if one != nil {
-		if _, err := pr.print(f, one, "u", "post", "", "post"); err != nil {
+		if _, err := pr.print(f, one, prefix+"u", "post", "", "post"); err != nil {
 			return err
 		}
 	}
@@ -364,7 +375,7 @@ func (pr *projGen) postMethod() error {
 		pr.column(f, "post", func() {
 			used := map[string]bool{}
 			if each != nil {
-				if used, err = pr.print(f, each, "v", "syn", "pre", "post"); err != nil {
+				if used, err = pr.print(f, each, prefix+"v", "syn", "pre", "post"); err != nil {
 					return
 				}
 			}
@@ -376,12 +387,11 @@ func (pr *projGen) postMethod() error {
 		}
 	}
 	if after != nil {
-		if _, err := pr.print(f, after, "y", "post", "", "post"); err != nil {
+		if _, err := pr.print(f, after, prefix+"y", "post", "", "post"); err != nil {
 			return err
 		}
 	}
 	f.line("}")
-	f.write(&g.funcs, fmt.Sprintf("// post%d runs on_post of projection %s for this step's postsynaptic spikes.\nfunc (s *sim) post%d() {", k, comment(pr.ip.Name), k))
 	return nil
 }
 
@@ -397,6 +407,13 @@ func (pr *projGen) modulateMethod() error {
 		src, ok := g.nodes[m.Source]
 		if !ok {
 			return fmt.Errorf("modulator %s: no source %s", m.Name, m.Source)
+		}
+		if m.PerPost {
+			f.line("// on modulator %s, per spike of %s onto its postsynaptic partner", comment(m.Name), comment(src.name()))
+			if err := pr.perPost(f, m.Loops, src.fired(), fmt.Sprintf("m%d_", j)); err != nil {
+				return err
+			}
+			continue
 		}
 		f.line("// on modulator %s, once per spike of %s", comment(m.Name), comment(src.name()))
 		f.line("for range %s {", src.fired())

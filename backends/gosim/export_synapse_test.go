@@ -10,14 +10,14 @@ import (
 // SynProbe is called around a synapse model's work in SynapseProbe: Kind
 // "tick", "sum", "deliver" (the on_pre of the Spikes that arrive, in
 // order), "on-post" (of the postsynaptic Spikes), "modulate" (Mods: the
-// number of spikes of each modulator's source), "normalize" or, after the
+// spikes of each modulator's source), "normalize" or, after the
 // last step, "catch-up" (sim.finish's); After false
 // before the work, true after it.
 type SynProbe struct {
 	Proj   string
 	Kind   string
 	Spikes []int32
-	Mods   map[string]int
+	Mods   map[string][]int32
 	// Arrays are the interpreter's buffers by the plan's array names:
 	// "Pop.var", "Pop.refractory" (a copy, in steps), "proj.var",
 	// "proj.var.last" (a lazy trace's last update time).
@@ -42,7 +42,7 @@ func SynapseProbe(p *ir.Program, baseDir string, steps, full int, probe func(Syn
 	s.team = runtime.NewTeam(1)
 	defer s.team.Close()
 	var perr error
-	call := func(pr *proj, kind string, after bool, spikes []int32, mods map[string]int) {
+	call := func(pr *proj, kind string, after bool, spikes []int32, mods map[string][]int32) {
 		if perr != nil || pr.syn == nil || pr.seg != nil || pr.cont != nil || pr.idle {
 			return
 		}
@@ -52,7 +52,7 @@ func SynapseProbe(p *ir.Program, baseDir string, steps, full int, probe func(Syn
 				return int(first), slices.Clone(t)
 			}, N: s.n, T: s.t, After: after})
 	}
-	around := func(pr *proj, kind string, spikes []int32, mods map[string]int, work func()) {
+	around := func(pr *proj, kind string, spikes []int32, mods map[string][]int32, work func()) {
 		idle := s.n >= full && kind != "catch-up" // past the full steps
 		switch kind {
 		case "deliver", "on-post":
@@ -60,7 +60,7 @@ func SynapseProbe(p *ir.Program, baseDir string, steps, full int, probe func(Syn
 		case "modulate":
 			idle = true
 			for _, n := range mods {
-				idle = idle && n == 0
+				idle = idle && len(n) == 0
 			}
 		}
 		if idle {
@@ -86,7 +86,7 @@ func SynapseProbe(p *ir.Program, baseDir string, steps, full int, probe func(Syn
 
 // probedStep is sim.step with around() wrapped about each projection's
 // synapse work.
-func (s *sim) probedStep(around func(pr *proj, kind string, spikes []int32, mods map[string]int, work func())) error {
+func (s *sim) probedStep(around func(pr *proj, kind string, spikes []int32, mods map[string][]int32, work func())) error {
 	s.applyPhases(false)
 	for _, m := range s.stateMons {
 		m.sample(s)
@@ -139,9 +139,9 @@ func (s *sim) probedStep(around func(pr *proj, kind string, spikes []int32, mods
 			around(pr, "on-post", slices.Clone(pr.post.fired()), nil, func() { pr.postSpikes(s) })
 		}
 		if len(pr.onMod) > 0 {
-			mods := map[string]int{} // the modulation runs only with spikes
+			mods := map[string][]int32{} // the modulation runs only with spikes
 			for name, src := range pr.modSrc {
-				mods[name] = len(src.fired())
+				mods[name] = slices.Clone(src.fired())
 			}
 			around(pr, "modulate", nil, mods, func() { pr.modulate(s) })
 		}

@@ -256,6 +256,15 @@ func runSynapsePhase(pl *plan.Plan, pr gosim.SynProbe, env *plan.Env, compared m
 		}
 	case "modulate":
 		for _, m := range syn.Mods {
+			if m.PerPost {
+				for _, j := range pr.Mods[m.Name] {
+					compared[pr.Kind]++
+					if err := plan.EvalSpike(m.Loops, env, conn, int(j)); err != nil {
+						return err
+					}
+				}
+				continue
+			}
 			for range pr.Mods[m.Name] {
 				compared[pr.Kind]++
 				if err := plan.EvalSynapseLoop(m.Loop, env, conn); err != nil {

@@ -197,11 +197,23 @@ func (pr *proj) synLoops(la *loopArrays, syn *plan.Synapse, ip *ir.Projection, b
 	}
 	pr.onMod, pr.modSrc = map[string]kernel{}, map[string]node{}
 	for _, m := range syn.Mods {
+		pr.modSrc[m.Name] = byName[m.Source]
+		if m.PerPost {
+			var h postHandler
+			if h.one, h.each, h.after, err = pr.handler(m.Loops, plan.PostSpikes, compile); err != nil {
+				return err
+			}
+			if pr.modPost == nil {
+				pr.modPost = map[string]postHandler{}
+			}
+			pr.modPost[m.Name], pr.onMod[m.Name] = h, func(*ctx) {}
+			continue
+		}
 		sl, err := compile(plan.Modulate, m.Loop)
 		if err != nil {
 			return err
 		}
-		pr.onMod[m.Name], pr.modSrc[m.Name] = sl.kernel(), byName[m.Source]
+		pr.onMod[m.Name] = sl.kernel()
 	}
 	if ip.Synapse.Summed != nil && len(pr.systems) == 0 {
 		return fmt.Errorf("internal: no summed loop for %s", pr.name)
@@ -343,19 +355,29 @@ func (pr *proj) postSpikes(s *sim) {
 	if pr.syn == nil || len(pr.syn.OnPost) == 0 {
 		return
 	}
+	pr.perPost(s, pr.post.fired(), postHandler{pr.onPostOne, pr.onPost, pr.onPostAfter})
+}
+
+// postHandler is an event's kernels for a postsynaptic neuron: once before
+// its synapses, each synapse onto it, once after.
+type postHandler struct{ one, each, after kernel }
+
+// perPost runs h for each neuron j of spikes, on the synapses onto
+// postsynaptic neuron j: on_post, and modulators bound one_to_one.
+func (pr *proj) perPost(s *sim, spikes []int32, h postHandler) {
 	c := &pr.cx
 	c.t, c.n = s.t, s.n
-	for _, j := range pr.post.fired() {
+	for _, j := range spikes {
 		c.i, c.pre, c.post = -1, -1, int(j)
-		pr.onPostOne(c)
+		h.one(c)
 		for k := pr.colPtr[j]; k < pr.colPtr[j+1]; k++ {
 			syn := int64(pr.colSyn[k])
 			c.i, c.pre = int(syn), pr.preOf(syn)
-			pr.onPost(c)
+			h.each(c)
 			pr.checkSynapse(c)
 		}
 		c.i, c.pre = -1, -1
-		pr.onPostAfter(c)
+		h.after(c)
 	}
 }
 
@@ -366,6 +388,10 @@ func (pr *proj) modulate(s *sim) {
 	c := &pr.cx
 	c.t, c.n = s.t, s.n
 	for _, name := range sortedNames(pr.onMod) { // map order is random; runs must not be
+		if h, ok := pr.modPost[name]; ok {
+			pr.perPost(s, pr.modSrc[name].fired(), h)
+			continue
+		}
 		k := pr.onMod[name]
 		for range pr.modSrc[name].fired() {
 			for i := 0; i < pr.pre.size(); i++ {

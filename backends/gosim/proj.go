@@ -62,7 +62,8 @@ type proj struct {
 	onPostAfter kernel
 	onMod       map[string]kernel
 	modSrc      map[string]node
-	colPtr      []int64 // synapses by postsynaptic neuron (for on_post)
+	modPost     map[string]postHandler // modulators bound one_to_one, by name
+	colPtr      []int64                // synapses by postsynaptic neuron (for on_post)
 	colSyn      []int32
 	norm        *ir.Normalize
 	normEvery   int

@@ -62,7 +62,7 @@ func (s *sim) distributable() error {
 		}
 		loops := append(append(append(append([]*plan.Loop{}, pp.Syn.Tick...), pp.Syn.OnPre...), pp.Syn.OnPost...), pp.Syn.Normalize...)
 		for _, m := range pp.Syn.Mods {
-			loops = append(loops, m.Loop)
+			loops = append(loops, m.Kernels()...)
 		}
 		if pp.Syn.Sum != nil {
 			loops = append(loops, pp.Syn.Sum)

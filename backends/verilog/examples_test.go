@@ -59,6 +59,7 @@ var exampleRefusals = map[string]string{
 	"potjans2014":           "draws a delay per synapse",
 	"tess":                  "plastic synapse TESS",
 	"izhikevich2007":        "the time t",
+	"pspm":                  "boolean state",
 }
 
 func exampleFiles(t *testing.T) []string {
