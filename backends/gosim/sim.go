@@ -86,12 +86,13 @@ type sim struct {
 	wtas         []*wta
 
 	// a run split over ranks (ranks.go); nil: one process
-	comm    runtime.Comm
-	xsend   []int32 // exchange buffers
-	xrecv   []int32
-	xcounts []int
-	stopReq bool // this rank was interrupted: asks the others at the next exchange
-	stopAll bool // some rank was: all stop after this step
+	comm      runtime.Comm
+	rankSplit *plan.Split       // how (plan.Split)
+	x         *runtime.Exchange // the collectives and their buffers
+	xspk      [][]int32         // the pops' spikes, exchanged
+	xlo, xhi  []int             // the pops' shares
+	stopReq   bool              // this rank was interrupted: asks the others at the next exchange
+	stopAll   bool              // some rank was: all stop after this step
 }
 
 // node is a projection end: a population or a spike input.
@@ -125,7 +126,7 @@ func build(p *ir.Program, pl *plan.Plan, o Options) (*sim, error) {
 	}
 	s := &sim{plan: pl, dt: p.Schedule.Dt, seed: p.Schedule.Seed, threads: max(1, o.Threads), baseDir: o.BaseDir, streamSpikes: o.StreamSpikes}
 	if o.Comm != nil && o.Comm.Size() > 1 {
-		s.comm = o.Comm
+		s.comm, s.rankSplit, s.x = o.Comm, pl.Split(), &runtime.Exchange{Comm: o.Comm}
 	}
 	if o.Seed != nil {
 		s.seed = *o.Seed
