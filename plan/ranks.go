@@ -26,12 +26,51 @@ type Split struct {
 	// their synapses; their events onto other ranks' neurons change only
 	// state the rank neither tests nor records.
 	Keep []bool
+	// FromPop[k]: projection k carries a population's spikes, the ones the
+	// ranks exchange; its smallest delay bounds the exchange interval.
+	FromPop []bool
+	// EveryStep: some population's spikes must reach every rank in the
+	// step they fire (a synapse model's on_pre or on_post, replicated on
+	// every rank; a modulator): the ranks exchange every step.
+	EveryStep bool
+}
+
+// MaxInterval bounds the steps between exchanges (the failure and stop
+// flags travel with the spikes; the held spikes take memory).
+const MaxInterval = 256
+
+// Interval is the number of steps between spike exchanges (NEST's
+// min-delay scheme): a spike fired at step m and delivered d steps later
+// is first needed at step m+d, so the ranks may hold the spikes of
+// 1 + min d steps before exchanging them, and deliver them in step order
+// then (the same pushes into the delay rings, so the same sums). delay(k)
+// is projection k's smallest delay in steps (per-synapse delays are known
+// only once drawn: the executor reads them, over all of the projection's
+// synapses, so every rank finds the same).
+func (sp *Split) Interval(delay func(k int) int) int {
+	if sp.EveryStep {
+		return 1
+	}
+	every := MaxInterval
+	for k, from := range sp.FromPop {
+		if from {
+			every = min(every, 1+min(delay(k), MaxInterval)) // MaxInt: no synapses
+		}
+	}
+	return max(every, 1)
 }
 
 // Split decides the rank split of the plan (the same for any number of
 // ranks).
 func (pl *Plan) Split() *Split {
-	sp := &Split{Keep: make([]bool, len(pl.Projs))}
+	sp := &Split{Keep: make([]bool, len(pl.Projs)), FromPop: make([]bool, len(pl.Projs))}
+	pops := map[string]bool{}
+	for _, p := range pl.Pops {
+		for _, m := range p.Members {
+			pops[m.Name] = true
+		}
+		pops[p.Name] = true
+	}
 	recorded := map[string]bool{}
 	for _, r := range pl.Records {
 		if r.Kind == "weights" {
@@ -39,8 +78,16 @@ func (pl *Plan) Split() *Split {
 		}
 	}
 	for k, pp := range pl.Projs {
+		sp.FromPop[k] = pops[pp.Pre]
+		// a synapse model reads the spikes of its pre and post populations
+		sp.EveryStep = sp.EveryStep || pp.Syn != nil || pp.Dend != ""
 		sp.Keep[k] = pp.Syn == nil && pp.Dend == "" && len(pp.Merged) == 0 && !recorded[pp.Name] &&
 			(pp.Storage == CSR || pp.Storage == Rows)
+	}
+	for _, ph := range pl.Step {
+		if ph.Kind == Modulate && pops[ph.Source] {
+			sp.EveryStep = true
+		}
 	}
 	sp.Refusal = pl.splitRefusal()
 	return sp

@@ -3,6 +3,8 @@ package plan_test
 import (
 	"strings"
 	"testing"
+
+	"github.com/snnc/snnc/plan"
 )
 
 // TestSplit: the rank split keeps the static stored synapses on their
@@ -45,5 +47,25 @@ func TestSplit(t *testing.T) {
 		if err := sp.Error(1); err != nil {
 			t.Errorf("%s in one rank: %v", c.path, err)
 		}
+	}
+}
+
+// TestSplitInterval: the ranks exchange once per 1 + the smallest delay of
+// the projections from populations (inputs' do not count), every step when
+// a synapse model needs every spike at its step, at most MaxInterval.
+func TestSplitInterval(t *testing.T) {
+	cuba := build(t, "../testdata/run/cuba_delays.snn").Split()
+	if got := cuba.Interval(func(k int) int { return 3 + k }); got != 4 {
+		t.Errorf("delays 3, 4: interval %d, want 4", got)
+	}
+	if got := cuba.Interval(func(int) int { return 0 }); got != 1 {
+		t.Errorf("no delay: interval %d, want 1", got)
+	}
+	if got := cuba.Interval(func(int) int { return 1 << 62 }); got != plan.MaxInterval {
+		t.Errorf("no synapses: interval %d, want %d", got, plan.MaxInterval)
+	}
+	stdp := build(t, "../examples/stdp_song2000.snn").Split()
+	if got := stdp.Interval(func(int) int { return 10 }); got != 1 {
+		t.Errorf("STDP: interval %d, want 1 (on_post reads every spike at its step)", got)
 	}
 }

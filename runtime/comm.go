@@ -138,6 +138,7 @@ func (c *localComm) Allgather(send, recv []int32, counts []int) ([]int32, []int)
 // with its buffers: the same protocol for both executors.
 type Exchange struct {
 	Comm   Comm
+	Calls  int // collectives so far (for measurements)
 	send   []int32
 	recv   []int32
 	counts []int
@@ -171,6 +172,7 @@ func (x *Exchange) Spikes(failed, stop bool, spikes [][]int32, lo, hi []int) (ba
 	}
 	x.send = send
 	x.recv, x.counts = x.Comm.Allgather(send, x.recv, x.counts)
+	x.Calls++
 	for j := range spikes {
 		spikes[j] = spikes[j][:0]
 	}
@@ -204,6 +206,7 @@ func (x *Exchange) Gather(buf []float64, a, lo, hi int) {
 	}
 	x.send = send
 	x.recv, x.counts = x.Comm.Allgather(send, x.recv, x.counts)
+	x.Calls++
 	for k := range buf {
 		v := uint64(uint32(x.recv[2*k])) | uint64(uint32(x.recv[2*k+1]))<<32
 		buf[k] = math.Float64frombits(v)
@@ -280,4 +283,26 @@ func KeepPostRows(r *Rows, lo, hi int, move func(dst, src int64)) int64 {
 		r.W = slices.Clone(r.W[:k])
 	}
 	return int64(k)
+}
+
+// Rewind turns the ring back by back steps, for the pushes of a spike
+// that fired back steps ago (its synapses' delays are at least back: a
+// run exchanging spikes once per interval, plan.Split.Interval); the
+// returned function turns it forward again.
+func (r *SynRing) Rewind(back int) func() {
+	cur := r.cur
+	r.cur = ((cur-back)%len(r.slots) + len(r.slots)) % len(r.slots)
+	return func() { r.cur = cur }
+}
+
+// MinSteps is the smallest delay in steps (MaxInt for no synapses).
+func (d *SynDelays) MinSteps() int {
+	least := math.MaxInt
+	for _, x := range d.D8 {
+		least = min(least, int(x))
+	}
+	for _, x := range d.D16 {
+		least = min(least, int(x))
+	}
+	return least
 }

@@ -1,6 +1,10 @@
 package gosim
 
 import (
+	"fmt"
+	"os"
+	"slices"
+
 	"github.com/snnc/snnc/runtime"
 )
 
@@ -124,4 +128,142 @@ func (s *sim) keepOwn() {
 			pr.sdel.Truncate(kept)
 		}
 	}
+}
+
+// Exchanging once per interval (plan.Split.Interval, NEST's min-delay
+// scheme): between exchanges each rank holds its share's spikes of every
+// step; at the exchange step the ranks swap them all at once, the
+// projections from populations push the held steps' spikes into their
+// delay rings as those steps would have (pushes), and the spike monitors
+// and counts take them (recordHeld). Every spike is delivered in the
+// same ring order and step as in one process, so the sums are the same.
+
+// interval is the steps between exchanges: 1 + the smallest delay of the
+// projections from populations, over all their synapses (before keepOwn:
+// the same on every rank).
+func (s *sim) interval() int {
+	if os.Getenv("SNNC_EXCHANGE_EVERY_STEP") != "" {
+		return 1
+	}
+	return s.rankSplit.Interval(func(k int) int {
+		pr := s.projs[k]
+		if pr.sdel == nil {
+			return pr.delay
+		}
+		return pr.sdel.MinSteps()
+	})
+}
+
+// exchangeStats prints, with SNNC_EXCHANGE_STATS set, how often this rank
+// exchanged (BENCHMARKS.md); SNNC_EXCHANGE_EVERY_STEP exchanges every
+// step instead of once per interval, for comparison.
+func (s *sim) exchangeStats() {
+	if s.x != nil && os.Getenv("SNNC_EXCHANGE_STATS") != "" {
+		fmt.Fprintf(os.Stderr, "rank %d of %d: %d collectives in %d steps (spikes exchanged every %d steps)\n",
+			s.comm.Rank(), s.comm.Size(), s.x.Calls, s.n, max(s.every, 1))
+	}
+}
+
+// holding: this step's population spikes are the rank's own, held until
+// the exchange (their records and pushes come then).
+func (s *sim) holding() bool { return s.every > 1 && !s.flushed }
+
+// endStepRanks ends a step's thresholds in a split run: the exchange (and
+// the agreement on failures) every step, or once per interval.
+func (s *sim) endStepRanks(bad error) error {
+	if s.every <= 1 {
+		return s.agree(bad)
+	}
+	if s.flushed { // the held steps were delivered at the last exchange
+		s.heldN, s.flushed = 0, false
+	}
+	if bad != nil && s.heldErr == nil {
+		s.heldErr = bad // every rank learns it at the exchange
+	}
+	np := len(s.pops)
+	for len(s.held) < (s.heldN+1)*np {
+		s.held = append(s.held, nil)
+	}
+	for j, p := range s.pops {
+		s.held[s.heldN*np+j] = append(s.held[s.heldN*np+j][:0], p.spikes...)
+	}
+	s.heldT = append(s.heldT[:s.heldN], s.t)
+	s.heldN++
+	if (s.n+1)%s.every != 0 && s.n != s.steps-1 {
+		return nil
+	}
+	lists := s.held[:s.heldN*np]
+	s.xlo, s.xhi = s.xlo[:0], s.xhi[:0]
+	for range s.heldN {
+		for _, p := range s.pops {
+			s.xlo, s.xhi = append(s.xlo, p.lo), append(s.xhi, p.hi)
+		}
+	}
+	bad2, stop := s.x.Spikes(s.heldErr != nil, s.stopReq, lists, s.xlo, s.xhi)
+	s.stopAll = s.stopAll || stop
+	s.flushed = true
+	for j, p := range s.pops {
+		p.spikes = append(p.spikes[:0], lists[(s.heldN-1)*np+j]...)
+	}
+	for _, pt := range s.parts {
+		pt.step = -1 // their cached spikes were of this rank only
+	}
+	for h := range s.heldN - 1 {
+		s.recordHeld(h)
+	}
+	switch {
+	case s.heldErr != nil:
+		return s.heldErr
+	case bad2 >= 0:
+		return &runtime.RankError{Rank: bad2}
+	}
+	return nil
+}
+
+// heldSpikes is part pt's spikes of held step h (every rank's, after the
+// exchange), as part indices (valid until the next call).
+func (s *sim) heldSpikes(pt *part, h int) []int32 {
+	all := s.held[h*len(s.pops)+slices.Index(s.pops, pt.p)]
+	if pt.off == 0 && pt.n == pt.p.n {
+		return all
+	}
+	s.partBuf = s.partBuf[:0]
+	for _, i := range all {
+		if int(i) >= pt.off && int(i) < pt.off+pt.n {
+			s.partBuf = append(s.partBuf, i-int32(pt.off))
+		}
+	}
+	return s.partBuf
+}
+
+// recordHeld counts and records the spikes of held step h.
+func (s *sim) recordHeld(h int) {
+	for _, pt := range s.parts {
+		pt.count += int64(len(s.heldSpikes(pt, h)))
+	}
+	for _, m := range s.spikeMons {
+		if pt, ok := m.src.(*part); ok {
+			m.mon.Record(s.heldT[h], s.heldSpikes(pt, h))
+		}
+	}
+}
+
+// pushes calls push(back, spikes) for the spikes projection pr puts into
+// its delay ring this step, each list fired back steps ago: this step's
+// in one process (or from an input); in a run exchanging once per
+// interval, nothing while the spikes are held and, at the exchange, the
+// held steps' in step order, then this step's.
+func (s *sim) pushes(pr *proj, push func(back int, spikes []int32)) {
+	pt, ok := pr.pre.(*part)
+	if s.every <= 1 || !ok {
+		push(0, pr.pre.fired())
+		return
+	}
+	if !s.flushed {
+		return
+	}
+	for h := range s.heldN - 1 {
+		push(s.heldN-1-h, s.heldSpikes(pt, h))
+	}
+	push(0, pr.pre.fired())
 }
