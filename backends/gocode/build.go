@@ -38,6 +38,9 @@ type BuildOptions struct {
 	Root string
 	// Go is the go command; "" means $SNNC_GO, else `go` from PATH.
 	Go string
+	// MPI builds with the tag mpi (runtime/mpi over OpenMPI through cgo):
+	// under mpirun the program splits the network over the ranks.
+	MPI bool
 }
 
 // Build compiles the program src (from Emit, with the driver) and returns the path of the
@@ -73,6 +76,9 @@ func BuildFiles(files map[string][]byte, o BuildOptions) (string, bool, error) {
 	}
 	h := sha256.New()
 	fmt.Fprintf(h, "snnc build 1\n%s\n%s\n", env, root)
+	if o.MPI {
+		fmt.Fprintf(h, "tags mpi\n")
+	}
 	h.Write(gomod)
 	h.Write(gosum)
 	if err := hashRuntime(h, root); err != nil {
@@ -99,7 +105,11 @@ func BuildFiles(files map[string][]byte, o BuildOptions) (string, bool, error) {
 	if err := WriteFiles(tmp, files, root); err != nil {
 		return "", false, err
 	}
-	cmd := exec.Command(goCmd, "build", "-o", "model"+exeSuffix(), ".")
+	args := []string{"build", "-o", "model" + exeSuffix()}
+	if o.MPI {
+		args = append(args, "-tags", "mpi")
+	}
+	cmd := exec.Command(goCmd, append(args, ".")...)
 	cmd.Dir = tmp
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOTOOLCHAIN=local", "GOEXPERIMENT="+experiments(env))
 	var out bytes.Buffer

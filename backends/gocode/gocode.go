@@ -84,7 +84,7 @@ func EmitFiles(p *ir.Program, opt Options) (map[string][]byte, error) {
 			return nil, err
 		}
 	}
-	g := &gen{p: p, plan: pl, opt: opt, nodes: map[string]node{}, vecHooks: map[string]bool{}}
+	g := &gen{p: p, plan: pl, opt: opt, nodes: map[string]node{}, vecHooks: map[string]bool{}, rankFull: map[int]bool{}}
 	if err := g.program(); err != nil {
 		return nil, err
 	}
@@ -139,6 +139,7 @@ type gen struct {
 	vecOrder  []string
 	vecFinite bool // vecFinite is declared
 	runSets   []runSet
+	rankFull  map[int]bool // projections that keep their rank's synapses (ranks.go)
 }
 
 // runSet is a value the program reads from a package variable that
@@ -363,6 +364,9 @@ func (g *gen) program() error {
 	if err := g.wtas(); err != nil {
 		return err
 	}
+	g.rankFields()
+	g.rankBuild()
+	g.exchangeMethod()
 	g.stepBody()
 
 	// ---- assemble ----
@@ -428,7 +432,8 @@ func (g *gen) program() error {
 	o.line("}")
 	o.line("")
 	o.line("// newSim builds the network: state, initial values, inputs, connectivity.")
-	o.line("func newSim(seed uint64, threads int, steps int) (*sim, error) {")
+	o.line("// comm: the ranks the run is split over (nil: one process; ranks.go).")
+	o.line("func newSim(seed uint64, threads int, steps int, comm rt.Comm) (*sim, error) {")
 	o.line("s := &sim{seed: seed, threads: max(1, threads), steps: steps}")
 	o.line("if err := rt.CheckMemory(memItems, steps, memLimit); err != nil {")
 	o.line("return nil, err")

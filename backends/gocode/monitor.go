@@ -79,12 +79,14 @@ func (g *gen) monitors() error {
 					return fmt.Errorf("record %s.%s: %w", pt.ip.Name, r.Var.Name, err)
 				}
 				fn.line("}")
+				g.rankGather(fn, pt, r.Lo, fmt.Sprintf("s.mon%dbuf", k))
 				fn.line("s.mon%d.Record(s.t, s.mon%dbuf)", k, k)
 			} else {
 				fn.line("buf := s.mon%dbuf", k)
 				fn.line("for k := range buf {")
 				fn.line("buf[k] = %s", get(fn))
 				fn.line("}")
+				g.rankGather(fn, pt, r.Lo, "buf")
 				fn.line("s.mon%d.Record(s.t, buf)", k)
 			}
 			fn.write(&g.funcs, fmt.Sprintf("// sample%d records %s.%s.\nfunc (s *sim) sample%d() {", k, comment(pt.ip.Name), comment(r.Var.Name), k))

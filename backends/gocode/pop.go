@@ -607,9 +607,10 @@ func (pg *popGen) finiteMethod() {
 			b.line("if s.p%dbad.Load() { // %s: the update saw a NaN or Inf", k, comment(v.Name))
 		} else {
 			// the SIMD test first (where there is one); the scan finds the neuron
-			b.line("if all && (vecFinite == nil || !vecFinite(s.%s)) { // %s", pg.field[v], comment(v.Name))
+			b.line("if all && (vecFinite == nil || !vecFinite(s.%s[s.p%dlo:s.p%dhi])) { // %s", pg.field[v], k, k, comment(v.Name))
 		}
-		b.line("for i, x := range s.%s {", pg.field[v])
+		b.line("for i := s.p%dlo; i < s.p%dhi; i++ { // this rank's neurons (ranks.go)", k, k)
+		b.line("x := s.%s[i]", pg.field[v])
 		b.line("if x-x != 0 {")
 		every := "0"
 		if !pg.nonlinear[v] {

@@ -250,8 +250,11 @@ func (g *gen) stepBody() {
 	}
 	inLoop := func(pg *popGen) bool { return pg.fused || pg.threshInLoop && !ticks }
 	b.line("// integrate")
+	b.line("var bad error // split over ranks: the step ends at the exchange, on every rank (ranks.go)")
 	for _, pg := range g.pops {
-		b.line("if s.threads <= 1 {")
+		b.line("if s.x != nil {")
+		g.rankIntegrate(pg, inLoop(pg))
+		b.line("} else if s.threads <= 1 {")
 		if pg.fused {
 			b.line("s.fused%d()", pg.k)
 		} else if inLoop(pg) {
@@ -266,8 +269,11 @@ func (g *gen) stepBody() {
 			b.line("parallel(s.threads, %d, s.update%d)", pg.n, pg.k)
 		}
 		b.line("}")
-		b.line("if err := s.finite%d(); err != nil {", pg.k)
+		b.line("if err := s.finite%d(); err != nil && bad == nil {", pg.k)
+		b.line("if s.x == nil {")
 		b.line("return err")
+		b.line("}")
+		b.line("bad = err")
 		b.line("}")
 	}
 	b.Write(g.synPhases.Bytes())
@@ -285,6 +291,13 @@ func (g *gen) stepBody() {
 		if g.hasWta(pg) {
 			b.line("s.wta%d()", pg.k)
 		}
+	}
+	b.line("if s.x != nil {")
+	b.line("if err := s.exchange(bad); err != nil {")
+	b.line("return err")
+	b.line("}")
+	b.line("}")
+	for _, pg := range g.pops {
 		for _, pt := range pg.parts {
 			if !pt.whole() {
 				b.line("s.q%dspk = partSpikes(s.q%dspk[:0], s.p%dspk, %d, %d)", pt.k, pt.k, pg.k, pt.off, pt.n)
@@ -337,7 +350,7 @@ func (g *gen) stepBody() {
 	b.line("// resets")
 	for _, pg := range g.pops {
 		if pg.fused {
-			b.line("if s.threads > 1 {")
+			b.line("if s.threads > 1 || s.x != nil {")
 			b.line("s.reset%d()", pg.k)
 			b.line("}")
 		} else {
@@ -399,7 +412,7 @@ func (g *gen) stepBody() {
 		}
 	}
 	for _, pr := range g.projs {
-		fs.line("sum.Projections = append(sum.Projections, projSummary(%s, s.c%dnsyn, %s, s.bytes%d()))", quote(pr.ip.Name), pr.k, quote(pr.summaryStorage()), pr.k)
+		fs.line("sum.Projections = append(sum.Projections, projSummary(%s, s.c%dnsyn, %s, %s))", quote(pr.ip.Name), pr.k, quote(pr.summaryStorage()), g.rankBytes(pr.k))
 	}
 	g.dendriteSummaries(fs)
 	fs.line("return sum")

@@ -199,17 +199,20 @@ func (pr *proj) span(i int) (int64, int64) {
 // themselves (no scattered load of each due synapse's target).
 func (pr *proj) propagateSyn(s *sim) {
 	targets := !pr.weights.Set() && pr.rows != nil
-	for _, i := range pr.pre.fired() {
-		lo, hi := pr.span(int(i))
-		switch {
-		case !targets:
-			pr.sring.PushRow(pr.sdel, lo, hi)
-		case pr.rows.Col16 != nil:
-			pr.sring.PushTargets16(pr.sdel, lo, hi, pr.rows.Col16)
-		default:
-			pr.sring.PushTargets32(pr.sdel, lo, hi, pr.rows.Col32)
+	s.pushes(pr, func(back int, spikes []int32) { // ranks.go
+		defer pr.sring.Rewind(back)()
+		for _, i := range spikes {
+			lo, hi := pr.span(int(i))
+			switch {
+			case !targets:
+				pr.sring.PushRow(pr.sdel, lo, hi)
+			case pr.rows.Col16 != nil:
+				pr.sring.PushTargets16(pr.sdel, lo, hi, pr.rows.Col16)
+			default:
+				pr.sring.PushTargets32(pr.sdel, lo, hi, pr.rows.Col32)
+			}
 		}
-	}
+	})
 	due := pr.sring.Current()
 	pr.portCx.t = s.t
 	if pr.syn != nil {
@@ -553,9 +556,11 @@ func (pr *proj) propagate(s *sim) {
 		pr.propagateSyn(s)
 		return
 	}
-	for _, i := range pr.pre.fired() {
-		pr.ring.Push(pr.delay, i)
-	}
+	s.pushes(pr, func(back int, spikes []int32) { // ranks.go
+		for _, i := range spikes {
+			pr.ring.Push(pr.delay-back, i)
+		}
+	})
 	pr.portCx.t = s.t // port kernels may read t
 	due := pr.ring.Current()
 	if pr.seg != nil || pr.cont != nil {

@@ -2,10 +2,9 @@ package gosim
 
 import (
 	"fmt"
-	"math"
+	"os"
 	"slices"
 
-	"github.com/snnc/snnc/plan"
 	"github.com/snnc/snnc/runtime"
 )
 
@@ -45,83 +44,29 @@ func (pr *proj) ownPost() {
 	pr.postHi = min(max(p.hi-pt.off, 0), pt.n)
 }
 
-// distributable refuses what a split run cannot give identically yet.
+// distributable refuses what a split run cannot give identically yet
+// (plan.Split).
 func (s *sim) distributable() error {
-	if s.comm == nil || s.comm.Size() == 1 {
+	if s.comm == nil {
 		return nil
 	}
-	if len(s.dends) > 0 {
-		return fmt.Errorf("dendrites do not run split over %d ranks yet: run with one rank", s.comm.Size())
-	}
-	if len(s.wtas) > 0 {
-		return fmt.Errorf("winner-take-all groups do not run split over %d ranks yet: run with one rank", s.comm.Size())
-	}
-	for _, pp := range s.plan.Projs {
-		if pp.Syn == nil {
-			continue
-		}
-		loops := append(append(append(append([]*plan.Loop{}, pp.Syn.Tick...), pp.Syn.OnPre...), pp.Syn.OnPost...), pp.Syn.Normalize...)
-		for _, m := range pp.Syn.Mods {
-			loops = append(loops, m.Kernels()...)
-		}
-		if pp.Syn.Sum != nil {
-			loops = append(loops, pp.Syn.Sum)
-		}
-		for _, l := range loops {
-			for _, op := range l.Ops {
-				if op.Code == plan.Load && s.plan.Arrays[op.Arr].Owner != pp.Name {
-					return fmt.Errorf("projection %s: its synapses read %s, neuron state that only its owning rank holds; a split run supports synapses that read their own state and spikes: run with one rank",
-						pp.Name, s.plan.Arrays[op.Arr].Name)
-				}
-			}
-		}
-	}
-	return nil
+	return s.rankSplit.Error(s.comm.Size())
 }
 
 // exchange replaces each pop's spikes (its share's) by every rank's, and
 // tells whether any rank failed this step (the lowest such rank, or -1):
-// the failure flag travels with the spikes, so a failed rank still takes
-// part and no rank waits forever.
+// the failure flag travels with the spikes (runtime.Exchange.Spikes).
 func (s *sim) exchange(failed bool) int {
-	send := s.xsend[:0]
-	flag := int32(0)
-	if failed {
-		flag = 1
-	}
-	if s.stopReq {
-		flag |= 2
-	}
-	send = append(send, flag)
+	spikes, lo, hi := s.xspk[:0], s.xlo[:0], s.xhi[:0]
 	for _, p := range s.pops {
-		send = append(send, int32(len(p.spikes)))
+		spikes, lo, hi = append(spikes, p.spikes), append(lo, p.lo), append(hi, p.hi)
 	}
-	for _, p := range s.pops {
-		send = append(send, p.spikes...)
+	bad, stop := s.x.Spikes(failed, s.stopReq, spikes, lo, hi)
+	for j, p := range s.pops {
+		p.spikes = spikes[j]
 	}
-	s.xsend = send
-	s.xrecv, s.xcounts = s.comm.Allgather(send, s.xrecv, s.xcounts)
-	bad := -1
-	for _, p := range s.pops {
-		p.spikes = p.spikes[:0]
-	}
-	at := 0
-	for r, c := range s.xcounts {
-		msg := s.xrecv[at : at+c]
-		at += c
-		if msg[0]&1 != 0 && bad < 0 {
-			bad = r
-		}
-		if msg[0]&2 != 0 {
-			s.stopAll = true
-		}
-		k := 1 + len(s.pops)
-		for j, p := range s.pops {
-			n := int(msg[1+j])
-			p.spikes = append(p.spikes, msg[k:k+n]...)
-			k += n
-		}
-	}
+	s.xspk, s.xlo, s.xhi = spikes, lo, hi
+	s.stopAll = s.stopAll || stop
 	for _, pt := range s.parts {
 		pt.step = -1 // their cached spikes were of this rank only
 	}
@@ -145,107 +90,180 @@ func (s *sim) agree(err error) error {
 }
 
 // gather fills the recorded neurons [lo, lo+len(buf)) of a part's
-// state monitor from the ranks that own them (their values as bits).
+// state monitor from the ranks that own them.
 func (m *stateMon) gather(s *sim) {
 	p, pt := m.pt.p, m.pt
-	// the recorded range in pop indices, and this rank's part of it
-	a, b := pt.off+m.lo, pt.off+m.lo+len(m.buf)
-	lo, hi := max(a, p.lo), min(b, p.hi)
-	send := s.xsend[:0]
-	for i := lo; i < hi; i++ {
-		v := math.Float64bits(m.buf[i-a])
-		send = append(send, int32(uint32(v)), int32(uint32(v>>32)))
-	}
-	s.xsend = send
-	s.xrecv, s.xcounts = s.comm.Allgather(send, s.xrecv, s.xcounts)
-	for k := range m.buf {
-		v := uint64(uint32(s.xrecv[2*k])) | uint64(uint32(s.xrecv[2*k+1]))<<32
-		m.buf[k] = math.Float64frombits(v)
-	}
+	s.x.Gather(m.buf, pt.off+m.lo, p.lo, p.hi)
 }
 
 // keepOwn drops the static synapses onto other ranks' neurons once the
-// whole projection is built (every rank draws the same rows and weights,
-// so what it keeps is exactly its share of the one-process network, in
-// the same order): after building, a rank holds about 1/K of the synapses
-// (copied out, so the whole rows are freed; the peak while building is
-// still the whole projection's). Projections whose weights are recorded
-// keep all (rank 0 writes them).
+// whole projection is built, for the projections plan.Split keeps (every
+// rank draws the same rows and weights, so what it keeps is exactly its
+// share of the one-process network, in the same order): after building, a
+// rank holds about 1/K of the synapses (the peak while building is still
+// the whole projection's).
 func (s *sim) keepOwn() {
-	recorded := map[*proj]bool{}
-	for _, m := range s.weightMons {
-		recorded[m.pr] = true
-	}
-	for _, pr := range s.projs {
-		if recorded[pr] || pr.syn != nil || pr.port == nil || pr.parts != nil || (pr.postLo == 0 && pr.postHi == pr.post.n) {
+	for k, pr := range s.projs {
+		if !s.rankSplit.Keep[k] || pr.parts != nil || (pr.postLo == 0 && pr.postHi == pr.post.n) {
 			continue
 		}
 		pr.fullBytes = pr.bytes() // the summary reports the whole network's
-		lo, hi := pr.postLo, pr.postHi
-		own := func(j int) bool { return j >= lo && j < hi }
-		switch {
-		case pr.csr != nil:
-			c, k, start := pr.csr, int64(0), int64(0)
-			for i := range c.NPre {
-				end := c.RowPtr[i+1]
-				for syn := start; syn < end; syn++ {
-					if own(int(c.Col[syn])) {
-						c.Col[k] = c.Col[syn]
-						pr.weights.Move(k, syn)
-						if pr.sdel != nil {
-							pr.sdel.Move(k, syn)
-						}
-						k++
-					}
-				}
-				start, c.RowPtr[i+1] = end, k
-			}
-			c.Col = slices.Clone(c.Col[:k])
-			pr.weights.Truncate(k)
+		move := func(dst, src int64) {
+			pr.weights.Move(dst, src)
 			if pr.sdel != nil {
-				pr.sdel.Truncate(k)
-			}
-		case pr.rows != nil:
-			r, k, a := pr.rows, 0, 0
-			for i := range r.NPre {
-				_, b := r.Span(i) // its start is already rewritten
-				for syn := a; syn < b; syn++ {
-					var j int
-					if r.Col16 != nil {
-						j = int(r.Col16[syn])
-					} else {
-						j = int(r.Col32[syn])
-					}
-					if !own(j) {
-						continue
-					}
-					if r.Col16 != nil {
-						r.Col16[k] = r.Col16[syn]
-					} else {
-						r.Col32[k] = r.Col32[syn]
-					}
-					pr.weights.Move(int64(k), int64(syn))
-					if pr.sdel != nil {
-						pr.sdel.Move(int64(k), int64(syn))
-					}
-					k++
-				}
-				a = b
-				if r.Ptr != nil {
-					r.Ptr[i+1] = uint32(k)
-				} else {
-					r.Ptr64[i+1] = int64(k)
-				}
-			}
-			if r.Col16 != nil {
-				r.Col16 = slices.Clone(r.Col16[:k])
-			} else {
-				r.Col32 = slices.Clone(r.Col32[:k])
-			}
-			pr.weights.Truncate(int64(k))
-			if pr.sdel != nil {
-				pr.sdel.Truncate(int64(k))
+				pr.sdel.Move(dst, src)
 			}
 		}
+		var kept int64
+		switch {
+		case pr.csr != nil:
+			kept = runtime.KeepPostCSR(pr.csr, pr.postLo, pr.postHi, move)
+		case pr.rows != nil:
+			kept = runtime.KeepPostRows(pr.rows, pr.postLo, pr.postHi, move)
+		default:
+			continue
+		}
+		pr.weights.Truncate(kept)
+		if pr.sdel != nil {
+			pr.sdel.Truncate(kept)
+		}
 	}
+}
+
+// Exchanging once per interval (plan.Split.Interval, NEST's min-delay
+// scheme): between exchanges each rank holds its share's spikes of every
+// step; at the exchange step the ranks swap them all at once, the
+// projections from populations push the held steps' spikes into their
+// delay rings as those steps would have (pushes), and the spike monitors
+// and counts take them (recordHeld). Every spike is delivered in the
+// same ring order and step as in one process, so the sums are the same.
+
+// interval is the steps between exchanges: 1 + the smallest delay of the
+// projections from populations, over all their synapses (before keepOwn:
+// the same on every rank).
+func (s *sim) interval() int {
+	if os.Getenv("SNNC_EXCHANGE_EVERY_STEP") != "" {
+		return 1
+	}
+	return s.rankSplit.Interval(func(k int) int {
+		pr := s.projs[k]
+		if pr.sdel == nil {
+			return pr.delay
+		}
+		return pr.sdel.MinSteps()
+	})
+}
+
+// exchangeStats prints, with SNNC_EXCHANGE_STATS set, how often this rank
+// exchanged (BENCHMARKS.md); SNNC_EXCHANGE_EVERY_STEP exchanges every
+// step instead of once per interval, for comparison.
+func (s *sim) exchangeStats() {
+	if s.x != nil && os.Getenv("SNNC_EXCHANGE_STATS") != "" {
+		fmt.Fprintf(os.Stderr, "rank %d of %d: %d collectives in %d steps (spikes exchanged every %d steps)\n",
+			s.comm.Rank(), s.comm.Size(), s.x.Calls, s.n, max(s.every, 1))
+	}
+}
+
+// holding: this step's population spikes are the rank's own, held until
+// the exchange (their records and pushes come then).
+func (s *sim) holding() bool { return s.every > 1 && !s.flushed }
+
+// endStepRanks ends a step's thresholds in a split run: the exchange (and
+// the agreement on failures) every step, or once per interval.
+func (s *sim) endStepRanks(bad error) error {
+	if s.every <= 1 {
+		return s.agree(bad)
+	}
+	if s.flushed { // the held steps were delivered at the last exchange
+		s.heldN, s.flushed = 0, false
+	}
+	if bad != nil && s.heldErr == nil {
+		s.heldErr = bad // every rank learns it at the exchange
+	}
+	np := len(s.pops)
+	for len(s.held) < (s.heldN+1)*np {
+		s.held = append(s.held, nil)
+	}
+	for j, p := range s.pops {
+		s.held[s.heldN*np+j] = append(s.held[s.heldN*np+j][:0], p.spikes...)
+	}
+	s.heldT = append(s.heldT[:s.heldN], s.t)
+	s.heldN++
+	if (s.n+1)%s.every != 0 && s.n != s.steps-1 {
+		return nil
+	}
+	lists := s.held[:s.heldN*np]
+	s.xlo, s.xhi = s.xlo[:0], s.xhi[:0]
+	for range s.heldN {
+		for _, p := range s.pops {
+			s.xlo, s.xhi = append(s.xlo, p.lo), append(s.xhi, p.hi)
+		}
+	}
+	bad2, stop := s.x.Spikes(s.heldErr != nil, s.stopReq, lists, s.xlo, s.xhi)
+	s.stopAll = s.stopAll || stop
+	s.flushed = true
+	for j, p := range s.pops {
+		p.spikes = append(p.spikes[:0], lists[(s.heldN-1)*np+j]...)
+	}
+	for _, pt := range s.parts {
+		pt.step = -1 // their cached spikes were of this rank only
+	}
+	for h := range s.heldN - 1 {
+		s.recordHeld(h)
+	}
+	switch {
+	case s.heldErr != nil:
+		return s.heldErr
+	case bad2 >= 0:
+		return &runtime.RankError{Rank: bad2}
+	}
+	return nil
+}
+
+// heldSpikes is part pt's spikes of held step h (every rank's, after the
+// exchange), as part indices (valid until the next call).
+func (s *sim) heldSpikes(pt *part, h int) []int32 {
+	all := s.held[h*len(s.pops)+slices.Index(s.pops, pt.p)]
+	if pt.off == 0 && pt.n == pt.p.n {
+		return all
+	}
+	s.partBuf = s.partBuf[:0]
+	for _, i := range all {
+		if int(i) >= pt.off && int(i) < pt.off+pt.n {
+			s.partBuf = append(s.partBuf, i-int32(pt.off))
+		}
+	}
+	return s.partBuf
+}
+
+// recordHeld counts and records the spikes of held step h.
+func (s *sim) recordHeld(h int) {
+	for _, pt := range s.parts {
+		pt.count += int64(len(s.heldSpikes(pt, h)))
+	}
+	for _, m := range s.spikeMons {
+		if pt, ok := m.src.(*part); ok {
+			m.mon.Record(s.heldT[h], s.heldSpikes(pt, h))
+		}
+	}
+}
+
+// pushes calls push(back, spikes) for the spikes projection pr puts into
+// its delay ring this step, each list fired back steps ago: this step's
+// in one process (or from an input); in a run exchanging once per
+// interval, nothing while the spikes are held and, at the exchange, the
+// held steps' in step order, then this step's.
+func (s *sim) pushes(pr *proj, push func(back int, spikes []int32)) {
+	pt, ok := pr.pre.(*part)
+	if s.every <= 1 || !ok {
+		push(0, pr.pre.fired())
+		return
+	}
+	if !s.flushed {
+		return
+	}
+	for h := range s.heldN - 1 {
+		push(s.heldN-1-h, s.heldSpikes(pt, h))
+	}
+	push(0, pr.pre.fired())
 }

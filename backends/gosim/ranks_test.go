@@ -214,3 +214,52 @@ func TestRanksRefuse(t *testing.T) {
 		}
 	}
 }
+
+// countingComm counts a rank's collectives.
+type countingComm struct {
+	runtime.Comm
+	calls int
+}
+
+func (c *countingComm) Allgather(send, recv []int32, counts []int) ([]int32, []int) {
+	c.calls++
+	return c.Comm.Allgather(send, recv, counts)
+}
+
+// TestRanksExchangeInterval: with every projection from a population
+// delayed by at least 3 steps, the ranks exchange their spikes once every
+// 4 steps (plan.Split.Interval: NEST's min-delay scheme) instead of every
+// step, and still record the spikes and state of one process bit for bit.
+func TestRanksExchangeInterval(t *testing.T) {
+	p := compile(t, withRecord(t, "../../testdata/run/cuba_delays.snn", "    record E.v[1590:1610] every 1 ms"))
+	o := gosim.Options{Duration: 0.1} // 1000 steps
+	one := run(t, p, o)
+	if n := len(one.Spikes[0].I); n == 0 {
+		t.Fatal("no spikes: nothing compared")
+	}
+	for _, size := range []int{2, 3} {
+		comms := runtime.LocalComms(size)
+		counted := make([]*countingComm, size)
+		res, errs := make([]*gosim.Result, size), make([]error, size)
+		var wg sync.WaitGroup
+		for r := range size {
+			counted[r] = &countingComm{Comm: comms[r]}
+			wg.Go(func() {
+				o := o
+				o.Comm = counted[r]
+				res[r], errs[r] = gosim.Run(p, o)
+			})
+		}
+		wg.Wait()
+		for r := range size {
+			if errs[r] != nil {
+				t.Fatalf("%d ranks, rank %d: %v", size, r, errs[r])
+			}
+			sameRecordings(t, fmt.Sprintf("%d ranks, rank %d", size, r), one, res[r])
+			// one agreement after building, 1000/4 exchanges, 100 state samples
+			if want := 1 + 250 + 100; counted[r].calls != want {
+				t.Errorf("%d ranks, rank %d: %d collectives, want %d", size, r, counted[r].calls, want)
+			}
+		}
+	}
+}

@@ -86,12 +86,21 @@ type sim struct {
 	wtas         []*wta
 
 	// a run split over ranks (ranks.go); nil: one process
-	comm    runtime.Comm
-	xsend   []int32 // exchange buffers
-	xrecv   []int32
-	xcounts []int
-	stopReq bool // this rank was interrupted: asks the others at the next exchange
-	stopAll bool // some rank was: all stop after this step
+	comm      runtime.Comm
+	rankSplit *plan.Split       // how (plan.Split)
+	x         *runtime.Exchange // the collectives and their buffers
+	xspk      [][]int32         // the pops' spikes, exchanged
+	xlo, xhi  []int             // the pops' shares
+	stopReq   bool              // this rank was interrupted: asks the others at the next exchange
+	stopAll   bool              // some rank was: all stop after this step
+	// exchanging once per interval (ranks.go)
+	every   int       // steps between exchanges (0 or 1: every step)
+	held    [][]int32 // the held steps' spikes of each pop, step-major
+	heldT   []float64 // their times
+	heldN   int       // steps held
+	heldErr error     // this rank's first error since the last exchange
+	flushed bool      // this step exchanged the held steps
+	partBuf []int32
 }
 
 // node is a projection end: a population or a spike input.
@@ -125,7 +134,7 @@ func build(p *ir.Program, pl *plan.Plan, o Options) (*sim, error) {
 	}
 	s := &sim{plan: pl, dt: p.Schedule.Dt, seed: p.Schedule.Seed, threads: max(1, o.Threads), baseDir: o.BaseDir, streamSpikes: o.StreamSpikes}
 	if o.Comm != nil && o.Comm.Size() > 1 {
-		s.comm = o.Comm
+		s.comm, s.rankSplit, s.x = o.Comm, pl.Split(), &runtime.Exchange{Comm: o.Comm}
 	}
 	if o.Seed != nil {
 		s.seed = *o.Seed
@@ -216,6 +225,7 @@ func build(p *ir.Program, pl *plan.Plan, o Options) (*sim, error) {
 		return nil, err
 	}
 	if s.comm != nil {
+		s.every = s.interval()
 		s.keepOwn()
 	}
 	return s, nil
@@ -228,6 +238,7 @@ func (s *sim) run(o Options) (*Result, error) {
 	defer prog.Done()
 	s.team = runtime.NewTeam(s.threads)
 	defer s.team.Close()
+	defer s.exchangeStats() // ranks.go
 	res := &Result{}
 	for s.n = 0; s.n < total; s.n++ {
 		s.t = float64(s.n) * s.dt
@@ -324,7 +335,7 @@ func (s *sim) step() error {
 		}
 	}
 	if s.comm != nil {
-		if err := s.agree(bad); err != nil {
+		if err := s.endStepRanks(bad); err != nil {
 			return err
 		}
 	}
@@ -354,10 +365,14 @@ func (s *sim) step() error {
 		d.endStep(s)
 	}
 	for _, pt := range s.parts {
-		pt.count += int64(len(pt.fired()))
+		if !s.holding() { // held spikes are counted at the exchange
+			pt.count += int64(len(pt.fired()))
+		}
 	}
 	for _, m := range s.spikeMons {
-		m.mon.Record(s.t, m.src.fired())
+		if _, pop := m.src.(*part); !pop || !s.holding() {
+			m.mon.Record(s.t, m.src.fired())
+		}
 	}
 	for _, m := range s.weightMons {
 		m.sample(s, true) // `at end`

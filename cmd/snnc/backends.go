@@ -123,6 +123,7 @@ type buildJob struct {
 	out            string // -o ("" = the backend's default)
 	emit           string // --emit (go)
 	plot           bool   // --plot (go): link the plots into the executable
+	mpi            bool   // --mpi (go): build with MPI (runs split over ranks under mpirun)
 	quiet          bool
 	vf             verilogFlags
 	start          time.Time

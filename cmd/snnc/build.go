@@ -29,6 +29,7 @@ func newBuild(stdout, stderr io.Writer) *cobra.Command {
 		vf    verilogFlags
 		tgt   string
 		plot  bool
+		mpi   bool
 	)
 	cmd := &cobra.Command{
 		Use:   "build FILE",
@@ -97,6 +98,9 @@ cells, block RAMs, Fmax and the real-time factor of the testbench's run
 			if plot && be.integer {
 				return usagef("--plot is for --target go (the executable's --plot)")
 			}
+			if mpi && be.integer {
+				return usagef("--mpi is for --target go (the executable split over MPI ranks)")
+			}
 			if be.integer {
 				// a bad profile names the flag the user typed, before the
 				// quantize stage reports it as a --target diagnostic
@@ -114,7 +118,7 @@ cells, block RAMs, Fmax and the real-time factor of the testbench's run
 			}
 			vf.seedSet = cmd.Flags().Changed("seed")
 			opt.Plan = !be.integer // the Go program is printed from the execution plan
-			j := buildJob{path: path, out: out, emit: emit, plot: plot, quiet: quiet, vf: vf, start: time.Now(), stdout: stdout, stderr: stderr}
+			j := buildJob{path: path, out: out, emit: emit, plot: plot, mpi: mpi, quiet: quiet, vf: vf, start: time.Now(), stdout: stdout, stderr: stderr}
 			r, diags := snnc.Compile(path, opt)
 			printDiags(stderr, &lang.Program{Sources: r.Sources}, dropNotes(diags))
 			if r.IR == nil {
@@ -133,6 +137,7 @@ cells, block RAMs, Fmax and the real-time factor of the testbench's run
 	f.StringVar(&vf.duration, "duration", "", "--target verilog: steps of the testbench, as simulated time (default: the run's)")
 	f.Int64Var(&vf.seed, "seed", 0, "--target verilog: seed of the input spikes and initial values (default: the network's)")
 	f.BoolVar(&plot, "plot", false, "link the PNG plots into the executable, for its --plot")
+	f.BoolVar(&mpi, "mpi", false, "build with MPI (OpenMPI, cgo): under mpirun -np K the executable splits the network over K ranks")
 	f.StringVar(&emit, "emit", "", "write the generated Go source (and go.mod) to this directory instead of building")
 	f.BoolVarP(&quiet, "quiet", "q", false, "print nothing but errors")
 	f.StringArrayVarP(&debug, "debug", "d", nil, "pass switches: PASS=off, PASS=on, PASS=dump")
@@ -189,7 +194,7 @@ func buildGo(j buildJob) error {
 	if err := checkExecutableOut(out, named, inputs); err != nil {
 		return err
 	}
-	bin, cached, err := gocode.BuildFiles(code, gocode.BuildOptions{})
+	bin, cached, err := gocode.BuildFiles(code, gocode.BuildOptions{MPI: j.mpi})
 	if err != nil {
 		return err
 	}

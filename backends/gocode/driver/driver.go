@@ -42,7 +42,7 @@ var _ model = (*sim)(nil)
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
-func run(args []string, stdout, stderr io.Writer) int {
+func run(args []string, stdout, stderr io.Writer) (code int) {
 	prog := filepath.Base(os.Args[0])
 	fs := flag.NewFlagSet(prog, flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -81,8 +81,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 2
 	}
+	jb := &job{size: 1} // under mpirun: the ranks of the job (ranks.go)
 	fail := func(err error) int {
-		fmt.Fprintf(stderr, "%s: error: %v\n", prog, err)
+		if msg := jb.message(err); msg != "" {
+			fmt.Fprintf(stderr, "%s: error: %s\n", prog, msg)
+		}
 		return 1
 	}
 	if fs.NArg() > 0 {
@@ -91,9 +94,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if plot && !rt.CanPlot() {
 		return fail(rt.ErrNoPlot) // before the run, not after it
 	}
-	if n := rt.MPIProcesses(); n > 1 { // not K unconnected copies writing one --out
-		return fail(fmt.Errorf("started by mpirun as %d processes, but a built program runs in one process; split a run over ranks with `mpirun -np %d snnc run MODEL` (snnc built with make snnc-mpi)", n, n))
+	jb, err := startJob() // not K unconnected copies writing one --out
+	defer func() { code = jb.end(code) }()
+	if err != nil {
+		return fail(err)
 	}
+	// rank 0 prints and writes; the others only report their own errors
+	stdout, warnTo := jb.rank0(stdout), jb.rank0(stderr)
+	quiet = quiet || jb.rank != 0
 	if err := rt.ApplySets(runSets, sets); err != nil {
 		return fail(err)
 	}
@@ -126,13 +134,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 	sig := rt.CatchSignals(prog, stderr)
 	defer sig.Stop()
 	// the output directory is locked and known writable before the run
-	od, err := sig.OpenOut(out)
-	if err != nil {
+	var od *rt.Out
+	if jb.rank == 0 {
+		od, err = sig.OpenOut(out)
+	}
+	if err := jb.agree(err); err != nil {
 		return fail(err)
 	}
-	defer od.Close()
-	for _, f := range networkFiles {
-		od.Inputs = append(od.Inputs, inputPath(f)) // never written over
+	if od != nil {
+		defer od.Close()
+		for _, f := range networkFiles {
+			od.Inputs = append(od.Inputs, inputPath(f)) // never written over
+		}
 	}
 	steps := int(math.Round(dur / dt))
 	if memFlag != "" {
@@ -143,17 +156,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 		memLimit = l
 	}
 	if warn := rt.StepsWarning(steps, dt); warn != "" {
-		fmt.Fprintf(stderr, "%s: warning: %s\n", prog, warn)
+		fmt.Fprintf(warnTo, "%s: warning: %s\n", prog, warn)
 	}
 	if warn := rt.SpikeWarning(spikeNeurons, steps, dt, memLimit); warn != "" {
-		fmt.Fprintf(stderr, "%s: warning: %s\n", prog, warn)
+		fmt.Fprintf(warnTo, "%s: warning: %s\n", prog, warn)
 	}
 	threads, warn := rt.UsableThreads(threads)
 	if warn != "" {
-		fmt.Fprintf(stderr, "%s: warning: %s\n", prog, warn)
+		fmt.Fprintf(warnTo, "%s: warning: %s\n", prog, warn)
 	}
-	s, err := newSim(sd, threads, steps)
-	if err != nil {
+	s, err := newSim(sd, threads, steps, jb.comm)
+	if err := jb.agree(err); err != nil { // before any rank waits at an exchange
 		return fail(err)
 	}
 	sig.Running()
@@ -167,6 +180,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 	sum := s.summary(time.Since(start).Seconds())
 	sum.Model = modelFile
 	sum.MarkStopped(interrupted, runErr)
+	if od == nil { // a rank other than 0: rank 0 writes the outputs
+		if runErr != nil {
+			return fail(runErr)
+		}
+		return 0
+	}
 	files, err := s.write(od, plot, sum)
 	if err != nil {
 		return fail(fmt.Errorf("writing outputs to %s: %w", out, err))
@@ -196,7 +215,10 @@ func (s *sim) run(interrupt <-chan struct{}, progress io.Writer) (interrupted bo
 		s.t = float64(s.n) * dt
 		select {
 		case <-interrupt:
-			return true, nil
+			if s.x == nil {
+				return true, nil
+			}
+			s.stopReq = true // split over ranks: all stop after the step whose exchange carries it
 		default:
 		}
 		if err := s.step(); err != nil {
@@ -204,6 +226,11 @@ func (s *sim) run(interrupt <-chan struct{}, progress io.Writer) (interrupted bo
 		}
 		if s.n%256 == 0 {
 			prog.Update(s.n)
+		}
+		if s.stopAll {
+			s.n++
+			s.t = float64(s.n) * dt
+			return true, nil
 		}
 	}
 	s.t = float64(s.steps) * dt

@@ -49,9 +49,16 @@ type sim struct {
 	in    *rt.Stream
 	spkP  *rt.SpikeMonitor
 	stP   *rt.StateMonitor
+
+	// split over ranks (never here: splitRefusal)
+	x       *rt.Exchange
+	stopReq bool
+	stopAll bool
 }
 
-func newSim(seed uint64, threads int, steps int) (*sim, error) {
+const splitRefusal = "the stand-in model does not run split over ranks"
+
+func newSim(seed uint64, threads int, steps int, comm rt.Comm) (*sim, error) {
 	s := &sim{seed: seed, threads: max(1, threads), steps: steps}
 	if err := rt.CheckMemory(memItems, steps, memLimit); err != nil {
 		return nil, err
