@@ -184,7 +184,13 @@ func (p *opsPrinter) loop(b *buf, l *plan.Loop, prefix, index string) (stored []
 		}
 		return ops[k].Args
 	}
-	owner := p.armOps(ops)
+	owner := make([]int, len(ops)) // the select arm an op is printed in (plan.ArmOwners)
+	for k := range owner {
+		owner[k] = -1
+	}
+	if p.arms {
+		owner = plan.ArmOwners(ops, nil)
+	}
 	// a value no effect needs is not computed (Go refuses unused locals)
 	live := make([]bool, len(ops))
 	for k := len(ops) - 1; k >= 0; k-- {
@@ -450,54 +456,6 @@ func (p *opsPrinter) armSelect(b *buf, v, c string, arms [2]*buf, xy [2]int, isB
 		}
 	}
 	b.line("}")
-}
-
-// armOps says which select arm each op runs in: 2·select + arm-1 for a
-// pure op that only that arm reads (directly or through other ops of the
-// arm), -1 for the loop itself; all -1 without p.arms. Selects are visited
-// from the last back, so an op of an inner select's arm inside an outer
-// one's belongs to the inner one, printed inside the outer arm.
-func (p *opsPrinter) armOps(ops []plan.Op) []int {
-	owner := make([]int, len(ops))
-	for k := range owner {
-		owner[k] = -1
-	}
-	if !p.arms {
-		return owner
-	}
-	users := make([][][2]int, len(ops)) // (user, argument position)
-	for k, op := range ops {
-		for j, a := range op.Args {
-			if a >= 0 && a < k {
-				users[a] = append(users[a], [2]int{k, j})
-			}
-		}
-	}
-	for s := len(ops) - 1; s >= 0; s-- {
-		if ops[s].Code != plan.Select || len(ops[s].Args) != 3 {
-			continue
-		}
-		for arm := 1; arm <= 2; arm++ {
-			in := map[int]bool{}
-			for q := s - 1; q >= 0; q-- {
-				if !plan.Pure(ops[q].Code) || len(users[q]) == 0 {
-					continue
-				}
-				own := true
-				for _, u := range users[q] {
-					if !(u[0] == s && u[1] == arm || in[u[0]]) {
-						own = false
-						break
-					}
-				}
-				if own {
-					in[q] = true
-					owner[q] = 2*s + arm - 1
-				}
-			}
-		}
-	}
-	return owner
 }
 
 // paren parenthesises a Go expression that is not a single operand.

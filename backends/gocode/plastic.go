@@ -186,7 +186,7 @@ func (pr *projGen) over(f *fnb, l *plan.Loop, prefix string) error {
 		_, err = pr.print(f, l, prefix, "post", "", "post")
 		f.line("}")
 	case plan.Synapses:
-		if onlySynapse(l) {
+		if plan.OwnElementOnly(l) {
 			var body fnb
 			body.have = f.have
 			var used map[string]bool
@@ -230,35 +230,8 @@ func (pr *projGen) over(f *fnb, l *plan.Loop, prefix string) error {
 	return err
 }
 
-// onlySynapse: l's loads and stores index the synapse only.
-func onlySynapse(l *plan.Loop) bool {
-	for _, op := range l.Ops {
-		if (op.Code == plan.Load || op.Code == plan.Store) && op.Idx != plan.I || op.Code == plan.Send || op.Code == plan.Result {
-			return false
-		}
-	}
-	return true
-}
-
 func (pr *projGen) conn() *connGen {
 	return &connGen{ip: pr.ip, prefix: fmt.Sprintf("c%d", pr.k), storage: pr.storage}
-}
-
-// event splits an event's loops as plan.Synapse.OnPre (OnPost) orders them:
-// the spike's own loop before the synapse loop, the synapse loop, the
-// spike's loop after it (each nil when absent).
-func event(loops []*plan.Loop, spikes plan.Space) (one, each, after *plan.Loop) {
-	for _, l := range loops {
-		switch {
-		case l.Space != spikes:
-			each = l
-		case each != nil:
-			after = l
-		default:
-			one = l
-		}
-	}
-	return one, each, after
 }
 
 // preSpike writes on_pre into the delivery (plastic checked onPre's errors).
@@ -269,7 +242,7 @@ func (pr *projGen) preSpike(f *fnb) { _ = pr.onPre(f) }
 // loop that must follow it; the state the handlers write is checked for
 // NaN and Inf as the interpreter checks it.
 func (pr *projGen) onPre(f *fnb) error {
-	one, each, after := event(pr.plan.Syn.OnPre, plan.PreSpikes)
+	one, each, after := plan.SplitEvent(pr.plan.Syn.OnPre, plan.PreSpikes)
 	if one != nil {
 		if _, err := pr.print(f, one, "u", "pre", "pre", ""); err != nil {
 			return err
@@ -362,7 +335,7 @@ func (pr *projGen) postMethod() error {
 // neuron j of fired, on the synapses onto postsynaptic neuron j: on_post,
 // and modulators bound one_to_one; prefix keeps their names apart.
 func (pr *projGen) perPost(f *fnb, loops []*plan.Loop, fired, prefix string) error {
-	one, each, after := event(loops, plan.PostSpikes)
+	one, each, after := plan.SplitEvent(loops, plan.PostSpikes)
 	f.line("for _, j32 := range %s {", fired)
 	f.line("post := int(j32)")
 	if one != nil {

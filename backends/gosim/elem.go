@@ -37,46 +37,14 @@ type elemComp struct {
 }
 
 // compileElem compiles e.ops into e.eprog, marking the uniform ops that
-// start computes in e.euni.
+// start computes in e.euni. A select's arms run their own ops
+// (plan.ArmOwners), the uniform ones excepted.
 func (e *loopExec) compileElem() {
-	ops := e.ops
-	c := &elemComp{e: e, uni: uniformOps(ops), owner: make([]int, len(ops))}
-	users := make([][][2]int, len(ops)) // (user, argument position)
-	for k, op := range ops {
-		if c.uni[k] {
+	uni := plan.Uniform(e.ops)
+	c := &elemComp{e: e, uni: uni, owner: plan.ArmOwners(e.ops, uni)}
+	for k := range e.ops {
+		if uni[k] {
 			e.euni = append(e.euni, k)
-		}
-		for j, a := range op.Args {
-			users[a] = append(users[a], [2]int{k, j})
-		}
-		c.owner[k] = -1
-	}
-	// an arm's own ops: pure, per element, and read only by the arm (or by
-	// other ops of it). Selects are visited from the last back, so an op in
-	// an inner select's arm (inside an outer one's) ends up owned by the
-	// inner one, which runs inside the outer arm.
-	for s := len(ops) - 1; s >= 0; s-- {
-		if ops[s].Code != plan.Select || c.uni[s] {
-			continue
-		}
-		for arm := 1; arm <= 2; arm++ {
-			in := map[int]bool{}
-			for p := s - 1; p >= 0; p-- {
-				if c.uni[p] || !plan.Pure(ops[p].Code) || len(users[p]) == 0 {
-					continue
-				}
-				own := true
-				for _, u := range users[p] {
-					if !(u[0] == s && u[1] == arm || in[u[0]]) {
-						own = false
-						break
-					}
-				}
-				if own {
-					in[p] = true
-					c.owner[p] = 2*s + arm - 1
-				}
-			}
 		}
 	}
 	e.eprog = c.list(-1)

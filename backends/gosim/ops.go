@@ -189,30 +189,23 @@ func (e *loopExec) start(n int, t float64) {
 		return // a synapse loop is started for each synapse of a spike
 	}
 	e.n, e.t, e.started = int32(n), t, true
-	for _, k := range e.euni {
+	e.computeUniform(e.euni, e.sc)
+	e.computeUniform(e.uniOps, e.uni)
+}
+
+// computeUniform computes ops ks (uniform, in order) of the step into vals.
+func (e *loopExec) computeUniform(ks []int, vals []float64) {
+	for _, k := range ks {
 		op := &e.ops[k]
 		switch op.Code {
 		case plan.Const:
-			e.sc[k] = op.K
+			vals[k] = op.K
 		case plan.Time:
-			e.sc[k] = t + op.K
+			vals[k] = e.t + op.K
 		case plan.StepNo:
-			e.sc[k] = float64(n)
+			vals[k] = float64(e.n)
 		default:
-			e.sc[k] = e.apply(op, e.sc)
-		}
-	}
-	for _, k := range e.uniOps {
-		op := &e.ops[k]
-		switch op.Code {
-		case plan.Const:
-			e.uni[k] = op.K
-		case plan.Time:
-			e.uni[k] = t + op.K
-		case plan.StepNo:
-			e.uni[k] = float64(n)
-		default:
-			e.uni[k] = e.apply(op, e.uni)
+			vals[k] = e.apply(op, vals)
 		}
 	}
 }
@@ -287,57 +280,35 @@ func (e *loopExec) index(idx plan.Idx, i int) int {
 
 // bcomp chooses the instructions of a block program.
 type bcomp struct {
-	e        *loopExec
-	uses     []int
-	uniform  []bool
-	needed   []bool
-	absorbed []bool
-	sel      []*choice // by root op
-	lastUse  []int
-	names    map[string]string // store kernels the plan named, by array name
-	trial    []int             // ops a match attempt absorbs
+	e       *loopExec
+	m       *plan.Matcher // which kernels run which ops
+	uniform []bool
+	needed  []bool
+	sel     []*choice // by root op
+	lastUse []int
+	names   map[string]string // store kernels the plan named, by array name
 }
 
 // choice is the instruction chosen for a root op: the ops it reads
 // (leaves) and how it runs.
 type choice struct {
-	name   string // a store's kernel
-	leaves []int
-	ks     []int // uniform parameters
-	build  func(c *bcomp, out val, in []val) instr
-}
-
-// uniformOps marks the ops whose value is the same for every element of a
-// step: constants, the time, the step number, and pure ops of those. Both
-// the block and the element-by-element programs compute them once a step.
-func uniformOps(ops []plan.Op) []bool {
-	u := make([]bool, len(ops))
-	for k, op := range ops {
-		switch {
-		case op.Code == plan.Const || op.Code == plan.Time || op.Code == plan.StepNo:
-			u[k] = true
-		case plan.Pure(op.Code):
-			u[k] = true
-			for _, a := range op.Args {
-				u[k] = u[k] && u[a]
-			}
-		}
-	}
-	return u
+	name    string // a store's kernel
+	reports bool   // the kernel reports a NaN or Inf it stores
+	leaves  []int
+	ks      []int // uniform parameters
+	build   func(c *bcomp, out val, in []val) instr
 }
 
 func (e *loopExec) compileBlock() {
-	c := &bcomp{e: e, uses: make([]int, len(e.ops)), uniform: uniformOps(e.ops), needed: make([]bool, len(e.ops)),
-		absorbed: make([]bool, len(e.ops)), sel: make([]*choice, len(e.ops)), lastUse: make([]int, len(e.ops)), names: map[string]string{}}
+	uni := plan.Uniform(e.ops)
+	c := &bcomp{e: e, m: plan.NewMatcher(e.ops, uni), uniform: uni, needed: make([]bool, len(e.ops)),
+		sel: make([]*choice, len(e.ops)), lastUse: make([]int, len(e.ops)), names: map[string]string{}}
 	for _, part := range strings.Split(e.l.Kernel, "; ") {
 		if name, v, ok := strings.Cut(part, " "); ok {
 			c.names[v] = name
 		}
 	}
-	for k, op := range e.ops {
-		for _, a := range op.Args {
-			c.uses[a]++
-		}
+	for k := range e.ops {
 		if c.uniform[k] {
 			e.uniOps = append(e.uniOps, k)
 			e.vals[k] = val{kind: vUni, slot: k}
@@ -351,7 +322,7 @@ func (e *loopExec) compileBlock() {
 		if op.Code == plan.Store || op.Code == plan.Spike {
 			c.needed[k] = true
 		}
-		if !c.needed[k] || c.absorbed[k] || c.uniform[k] {
+		if !c.needed[k] || c.m.Absorbed[k] || c.uniform[k] {
 			continue
 		}
 		ch := c.choose(k)
@@ -400,7 +371,7 @@ func (e *loopExec) compileBlock() {
 			e.vals[k] = out
 		}
 		run := ch.build(c, out, in)
-		if op.Code == plan.Store && e.check && (!strings.HasPrefix(ch.name, "euler") || len(ch.leaves) == 1) {
+		if op.Code == plan.Store && e.check && !ch.reports {
 			// the kernel does not report NaN/Inf: look at what it wrote
 			dst, inner := val{kind: vArr, slot: op.Arr, off: op.Off}, run
 			run = func(e *loopExec, x *lanes) {
@@ -431,82 +402,10 @@ func (c *bcomp) overwritten(load int, stores []int) bool {
 	return false
 }
 
-// ---- matching ----
-
-func (c *bcomp) code(id int) plan.Code { return c.e.ops[id].Code }
+// ---- kernels ----
 
 // vec: a value that differs per lane.
 func (c *bcomp) vec(id int) bool { return !c.uniform[id] }
-
-// inner is an op of code cd read only by the op being matched: the
-// kernel computes it in its own loop. It returns its arguments.
-func (c *bcomp) inner(id int, cd plan.Code) ([]int, bool) {
-	if c.code(id) != cd || c.uniform[id] || c.uses[id] != 1 || c.absorbed[id] {
-		return nil, false
-	}
-	c.trial = append(c.trial, id)
-	return c.e.ops[id].Args, true
-}
-
-// try runs a match; on success its inner ops are absorbed.
-func (c *bcomp) try(m func() *choice) *choice {
-	c.trial = c.trial[:0]
-	ch := m()
-	if ch == nil {
-		return nil
-	}
-	for _, id := range c.trial {
-		c.absorbed[id] = true
-	}
-	return ch
-}
-
-// row matches Σ c_k·x_k + r summed from the left, one to three terms.
-func (c *bcomp) row(id int) (xs, ks []int, ok bool) {
-	a, ok := c.inner(id, plan.Add)
-	if !ok || c.vec(a[1]) {
-		return nil, nil, false
-	}
-	var terms [][]int // last first
-	acc := a[0]
-	for {
-		if m, ok := c.mulKV(acc); ok {
-			terms = append(terms, m)
-			break
-		}
-		s, ok := c.inner(acc, plan.Add)
-		if !ok || len(terms) == 2 {
-			return nil, nil, false
-		}
-		m, ok := c.mulKV(s[1])
-		if !ok {
-			return nil, nil, false
-		}
-		terms, acc = append(terms, m), s[0]
-	}
-	for k := len(terms) - 1; k >= 0; k-- {
-		ks = append(ks, terms[k][0])
-		xs = append(xs, terms[k][1])
-	}
-	return xs, append(ks, a[1]), true
-}
-
-// mulKV matches c * x.
-func (c *bcomp) mulKV(id int) ([]int, bool) {
-	n := len(c.trial)
-	m, ok := c.inner(id, plan.Mul)
-	if !ok || c.vec(m[0]) || !c.vec(m[1]) {
-		c.trial = c.trial[:n]
-		return nil, false
-	}
-	return m, true
-}
-
-// ownLoad: id loads the element the store k writes.
-func (c *bcomp) ownLoad(id, k int) bool {
-	op, st := c.e.ops[id], c.e.ops[k]
-	return op.Code == plan.Load && op.Arr == st.Arr && op.Off == st.Off
-}
 
 // choose picks the instruction of a root op k.
 func (c *bcomp) choose(k int) *choice {
@@ -517,40 +416,31 @@ func (c *bcomp) choose(k int) *choice {
 	case plan.Spike:
 		return &choice{leaves: op.Args, build: buildSpike}
 	}
-	if ch := c.try(func() *choice { return c.fused(k) }); ch != nil {
-		return ch
+	if f := c.m.Fused(k); f != nil {
+		return &choice{leaves: f.Leaves, ks: f.Ks, build: func(_ *bcomp, out val, in []val) instr { return kernelInstr(f, out, in) }}
 	}
 	return &choice{leaves: op.Args, build: func(c *bcomp, out val, in []val) instr { return c.plain(k, out, in) }}
 }
 
-// store picks a store's kernel: the one the plan names for its variable,
-// else its value computed straight into the array.
+// store picks a store's kernel: the one the plan names for its variable
+// (plan.Matcher), else its value computed straight into the array.
 func (c *bcomp) store(k int) *choice {
 	op := c.e.ops[k]
 	dst := val{kind: vArr, slot: op.Arr, off: op.Off}
-	if len(op.Args) == 1 {
-		name := c.names[c.arrName(op.Arr)]
-		var ch *choice
-		switch name {
-		case "row1", "row2", "row3":
-			ch = c.try(func() *choice { return c.rowStore(k, name) })
-		case "row3Held":
-			ch = c.try(func() *choice { return c.rowHeld(k) })
-		case "euler", "eulerScaled", "eulerAddM", "eulerQMM":
-			ch = c.try(func() *choice { return c.euler(k, name) })
-		}
-		if ch != nil {
-			return ch
-		}
-		v := op.Args[0]
-		if c.uses[v] == 1 && c.vec(v) && c.code(v) != plan.Load && c.code(v) != plan.Refr && !c.absorbed[v] {
-			// the value's instruction writes into the array
-			inner := c.choose(v)
-			c.absorbed[v] = true
-			return &choice{leaves: append([]int(nil), inner.leaves...), ks: inner.ks, build: func(c *bcomp, _ val, in []val) instr {
-				return inner.build(c, dst, in)
-			}}
-		}
+	name := c.names[c.arrName(op.Arr)]
+	if f := c.m.Store(k, name); f != nil {
+		return &choice{name: name, reports: f.Reports(), leaves: f.Leaves, ks: f.Ks, build: func(_ *bcomp, _ val, in []val) instr {
+			return kernelInstr(f, dst, in)
+		}}
+	}
+	if v := op.Args[0]; len(op.Args) == 1 && c.m.Uses(v) == 1 && c.vec(v) && c.e.ops[v].Code != plan.Load &&
+		c.e.ops[v].Code != plan.Refr && !c.m.Absorbed[v] {
+		// the value's instruction writes into the array
+		inner := c.choose(v)
+		c.m.Absorbed[v] = true
+		return &choice{leaves: append([]int(nil), inner.leaves...), ks: inner.ks, build: func(c *bcomp, _ val, in []val) instr {
+			return inner.build(c, dst, in)
+		}}
 	}
 	return &choice{leaves: op.Args, build: func(c *bcomp, _ val, in []val) instr { return buildStore(dst, in) }}
 }
@@ -562,281 +452,102 @@ func (c *bcomp) arrName(arr int) string {
 	return ""
 }
 
-// rowStore: o = c0*a + c1*b + c2*c + r (as many terms as the name says).
-func (c *bcomp) rowStore(k int, name string) *choice {
-	xs, ks, ok := c.row(c.e.ops[k].Args[0])
-	if !ok || fmt.Sprintf("row%d", len(xs)) != name {
-		return nil
-	}
-	st := c.e.ops[k]
-	dst := val{kind: vArr, slot: st.Arr, off: st.Off}
-	return &choice{name: name, leaves: xs, ks: ks, build: func(c *bcomp, _ val, in []val) instr {
-		return rowInstr(dst, in, ks)
-	}}
-}
-
-func rowInstr(dst val, in []val, ks []int) instr {
-	switch len(in) {
-	case 1:
-		a, c0, r := in[0], ks[0], ks[1]
-		return func(e *loopExec, x *lanes) { row1(x.v(e, dst), x.v(e, a), e.uni[c0], e.uni[r]) }
-	case 2:
-		a, b, c0, c1, r := in[0], in[1], ks[0], ks[1], ks[2]
-		return func(e *loopExec, x *lanes) { row2(x.v(e, dst), x.v(e, a), x.v(e, b), e.uni[c0], e.uni[c1], e.uni[r]) }
-	}
-	a, b, cc, c0, c1, c2, r := in[0], in[1], in[2], ks[0], ks[1], ks[2], ks[3]
-	return func(e *loopExec, x *lanes) {
-		row3(x.v(e, dst), x.v(e, a), x.v(e, b), x.v(e, cc), e.uni[c0], e.uni[c1], e.uni[c2], e.uni[r])
-	}
-}
-
-// rowHeld: select(refr, x, row3) stored into x: row3Held.
-func (c *bcomp) rowHeld(k int) *choice {
-	s, ok := c.inner(c.e.ops[k].Args[0], plan.Select)
-	if !ok || c.code(s[0]) != plan.Refr || !c.ownLoad(s[1], k) {
-		return nil
-	}
-	xs, ks, ok := c.row(s[2])
-	if !ok || len(xs) != 3 {
-		return nil
-	}
-	st := c.e.ops[k]
-	dst := val{kind: vArr, slot: st.Arr, off: st.Off}
-	refOff := c.e.ops[s[0]].Off
-	return &choice{name: "row3Held", leaves: append([]int{s[1]}, xs...), ks: ks, build: func(c *bcomp, _ val, in []val) instr {
-		old, a, b, cc, c0, c1, c2, r := in[0], in[1], in[2], in[3], ks[0], ks[1], ks[2], ks[3]
+// kernelInstr runs a matched chain (plan.Fusion) into o: the kernel its
+// shape names, with its leaves' lanes and its constants' values of the
+// step.
+func kernelInstr(f *plan.Fusion, o val, in []val) instr {
+	k := f.Ks
+	switch f.Shape {
+	case "row1":
+		a, c0, r := in[0], k[0], k[1]
+		return func(e *loopExec, x *lanes) { row1(x.v(e, o), x.v(e, a), e.uni[c0], e.uni[r]) }
+	case "row2":
+		a, b, c0, c1, r := in[0], in[1], k[0], k[1], k[2]
+		return func(e *loopExec, x *lanes) { row2(x.v(e, o), x.v(e, a), x.v(e, b), e.uni[c0], e.uni[c1], e.uni[r]) }
+	case "row3":
+		a, b, cc, c0, c1, c2, r := in[0], in[1], in[2], k[0], k[1], k[2], k[3]
 		return func(e *loopExec, x *lanes) {
-			o := x.v(e, dst)
-			x.keep(e, o, old, dst)
-			row3Held(o, x.v(e, a), x.v(e, b), x.v(e, cc), e.ref[x.lo+refOff:x.hi+refOff], e.n, e.uni[c0], e.uni[c1], e.uni[c2], e.uni[r])
+			row3(x.v(e, o), x.v(e, a), x.v(e, b), x.v(e, cc), e.uni[c0], e.uni[c1], e.uni[c2], e.uni[r])
 		}
-	}}
+	case "row3Held":
+		old, a, b, cc, c0, c1, c2, r, ref := in[0], in[1], in[2], in[3], k[0], k[1], k[2], k[3], f.Ref
+		return func(e *loopExec, x *lanes) {
+			dst := x.v(e, o)
+			x.keep(e, dst, old, o)
+			row3Held(dst, x.v(e, a), x.v(e, b), x.v(e, cc), e.ref[x.lo+ref:x.hi+ref], e.n, e.uni[c0], e.uni[c1], e.uni[c2], e.uni[r])
+		}
+	case "eulerK":
+		old, step := in[0], k[0]
+		return func(e *loopExec, x *lanes) {
+			dst := x.v(e, o)
+			x.keep(e, dst, old, o)
+			addVK(dst, dst, e.uni[step])
+		}
+	case "euler", "eulerScaled", "eulerAddM", "eulerQMM":
+		return eulerInstr(f, o, in)
+	case "qPlusM":
+		c0, k1, k2 := k[0], k[1], k[2]
+		return func(e *loopExec, x *lanes) {
+			qPlusM(x.v(e, o), x.v(e, in[0]), x.v(e, in[1]), x.v(e, in[2]), e.uni[c0], e.uni[k1], e.uni[k2])
+		}
+	}
+	// the rest: per-lane operands, then one constant
+	fn3 := map[string]func(o, a, b, c []float64, k float64){"addVMulVSubKV": addVMulVSubKV, "mulVSubKVAddV": mulVSubKVAddV}[f.Shape]
+	fn2 := map[string]func(o, a, b []float64, k float64){"mulKVAddV": mulKVAddV, "addVMulKV": addVMulKV, "subKVMulV": subKVMulV, "mulVSubKV": mulVSubKV}[f.Shape]
+	switch kk := k[0]; {
+	case fn3 != nil:
+		return func(e *loopExec, x *lanes) { fn3(x.v(e, o), x.v(e, in[0]), x.v(e, in[1]), x.v(e, in[2]), e.uni[kk]) }
+	case fn2 != nil:
+		return func(e *loopExec, x *lanes) { fn2(x.v(e, o), x.v(e, in[0]), x.v(e, in[1]), e.uni[kk]) }
+	case f.Shape == "mulKSubKV":
+		k1 := k[1]
+		return func(e *loopExec, x *lanes) { mulKSubKV(x.v(e, o), x.v(e, in[0]), e.uni[kk], e.uni[k1]) }
+	case f.Shape == "negMulK":
+		return func(e *loopExec, x *lanes) { negMulK(x.v(e, o), x.v(e, in[0]), e.uni[kk]) }
+	}
+	panic("gosim: no kernel " + f.Shape)
 }
 
-// euler: x + dt·d stored into x, d = select(refr, 0, k) or k, k of the
-// kernel's shape.
-func (c *bcomp) euler(k int, name string) *choice {
-	st := c.e.ops[k]
-	s, ok := c.inner(st.Args[0], plan.Add)
-	if !ok || !c.ownLoad(s[0], k) {
-		return nil
-	}
-	dst := val{kind: vArr, slot: st.Arr, off: st.Off}
-	if name == "euler" && !c.vec(s[1]) {
-		// a constant right side: dt·k folded, the step adds it
-		step := s[1]
-		return &choice{name: name, leaves: []int{s[0]}, ks: []int{step}, build: func(c *bcomp, _ val, in []val) instr {
-			return func(e *loopExec, x *lanes) {
-				o := x.v(e, dst)
-				x.keep(e, o, in[0], dst)
-				addVK(o, o, e.uni[step])
-			}
-		}}
-	}
-	m, ok := c.inner(s[1], plan.Mul)
-	if !ok || c.vec(m[0]) {
-		return nil
-	}
-	dt, d, refOff := m[0], m[1], -1
-	if sel := c.e.ops[d].Args; c.code(d) == plan.Select && c.code(sel[0]) == plan.Refr &&
-		c.code(sel[1]) == plan.Const && math.Float64bits(c.e.ops[sel[1]].K) == 0 {
-		if _, ok := c.inner(d, plan.Select); ok {
-			refOff, d = c.e.ops[sel[0]].Off, sel[2]
-		}
-	}
-	if !c.vec(d) {
-		return nil
-	}
-	leaves, ks := []int{s[0]}, []int{dt}
-	var run func(e *loopExec, x *lanes, o []float64, in []val, ref []int32) bool
-	switch name {
+// eulerInstr runs an Euler step x + dt·d into x (o), holding the lanes of
+// refractory neurons when the plan's d is select(refr, 0, ...); the kernel
+// reports a NaN or Inf it stores.
+func eulerInstr(f *plan.Fusion, o val, in []val) instr {
+	k, ref := f.Ks, f.Ref
+	dt := k[0]
+	var run func(e *loopExec, x *lanes, dst []float64, ref []int32) bool
+	switch f.Shape {
 	case "euler":
-		leaves = append(leaves, d)
-		run = func(e *loopExec, x *lanes, o []float64, in []val, ref []int32) bool {
-			return euler(o, x.v(e, in[1]), ref, e.n, e.uni[dt])
+		run = func(e *loopExec, x *lanes, dst []float64, ref []int32) bool {
+			return euler(dst, x.v(e, in[1]), ref, e.n, e.uni[dt])
 		}
 	case "eulerScaled":
-		var neg bool
-		mm, ok := c.inner(d, plan.Mul)
-		if !ok || c.vec(mm[1]) || !c.vec(mm[0]) {
-			return nil
-		}
-		xv := mm[0]
-		if nn, ok := c.inner(xv, plan.Neg); ok {
-			xv, neg = nn[0], true
-		}
-		kc := mm[1]
-		leaves, ks = append(leaves, xv), append(ks, kc)
-		run = func(e *loopExec, x *lanes, o []float64, in []val, ref []int32) bool {
-			return eulerScaled(o, x.v(e, in[1]), e.uni[kc], neg, ref, e.n, e.uni[dt])
+		kc, neg := k[1], f.Neg
+		run = func(e *loopExec, x *lanes, dst []float64, ref []int32) bool {
+			return eulerScaled(dst, x.v(e, in[1]), e.uni[kc], neg, ref, e.n, e.uni[dt])
 		}
 	case "eulerAddM":
-		mm, ok := c.inner(d, plan.Mul)
-		if !ok || c.vec(mm[1]) {
-			return nil
-		}
-		a, y, kk, xv, ok := c.addM(mm[0])
-		if !ok {
-			return nil
-		}
-		kc := mm[1]
-		leaves, ks = append(leaves, a, xv, y), append(ks, kk, kc)
-		run = func(e *loopExec, x *lanes, o []float64, in []val, ref []int32) bool {
-			return eulerAddM(o, x.v(e, in[1]), x.v(e, in[2]), x.v(e, in[3]), e.uni[kk], e.uni[kc], ref, e.n, e.uni[dt])
+		kk, kc := k[1], k[2]
+		run = func(e *loopExec, x *lanes, dst []float64, ref []int32) bool {
+			return eulerAddM(dst, x.v(e, in[1]), x.v(e, in[2]), x.v(e, in[3]), e.uni[kk], e.uni[kc], ref, e.n, e.uni[dt])
 		}
 	case "eulerQMM":
-		mm, ok := c.inner(d, plan.Mul)
-		if !ok || c.vec(mm[1]) {
-			return nil
-		}
-		p, y2, k3, x2, ok := c.addM(mm[0])
-		if !ok {
-			return nil
-		}
-		q, ok := c.inner(p, plan.Add)
-		if !ok {
-			return nil
-		}
-		cc, k1, xv, ok1 := c.mulKSubK(q[0])
-		y, k2, z, ok2 := c.mulSubK(q[1])
-		if !ok1 || !ok2 {
-			return nil
-		}
-		s := mm[1]
-		leaves, ks = append(leaves, xv, y, z, x2, y2), append(ks, cc, k1, k2, k3, s)
-		run = func(e *loopExec, x *lanes, o []float64, in []val, ref []int32) bool {
-			return eulerQMM(o, x.v(e, in[1]), x.v(e, in[2]), x.v(e, in[3]), x.v(e, in[4]), x.v(e, in[5]),
+		cc, k1, k2, k3, s := k[1], k[2], k[3], k[4], k[5]
+		run = func(e *loopExec, x *lanes, dst []float64, ref []int32) bool {
+			return eulerQMM(dst, x.v(e, in[1]), x.v(e, in[2]), x.v(e, in[3]), x.v(e, in[4]), x.v(e, in[5]),
 				e.uni[cc], e.uni[k1], e.uni[k2], e.uni[k3], e.uni[s], ref, e.n, e.uni[dt])
 		}
-	default:
-		return nil
 	}
-	return &choice{name: name, leaves: leaves, ks: ks, build: func(c *bcomp, _ val, in []val) instr {
-		return func(e *loopExec, x *lanes) {
-			o := x.v(e, dst)
-			x.keep(e, o, in[0], dst)
-			var ref []int32
-			if refOff >= 0 {
-				ref = e.ref[x.lo+refOff : x.hi+refOff]
-			}
-			if run(e, x, o, in, ref) {
-				x.bad = true
-			}
+	return func(e *loopExec, x *lanes) {
+		dst := x.v(e, o)
+		x.keep(e, dst, in[0], o)
+		var r []int32
+		if ref >= 0 {
+			r = e.ref[x.lo+ref : x.hi+ref]
 		}
-	}}
-}
-
-// addM matches a + y*(k - x).
-func (c *bcomp) addM(id int) (a, y, k, x int, ok bool) {
-	n := len(c.trial)
-	s, ok := c.inner(id, plan.Add)
-	if ok && c.vec(s[0]) {
-		if y, k, x, ok = c.mulSubK(s[1]); ok {
-			return s[0], y, k, x, true
+		if run(e, x, dst, r) {
+			x.bad = true
 		}
 	}
-	c.trial = c.trial[:n]
-	return 0, 0, 0, 0, false
-}
-
-// mulSubK matches y * (k - x).
-func (c *bcomp) mulSubK(id int) (y, k, x int, ok bool) { return c.mulSub(id, true) }
-
-// mulKSubK matches c * (k - x).
-func (c *bcomp) mulKSubK(id int) (cc, k, x int, ok bool) { return c.mulSub(id, false) }
-
-// mulSub matches y * (k - x) (y a vector) or c * (k - x) (c uniform).
-func (c *bcomp) mulSub(id int, vecY bool) (y, k, x int, ok bool) {
-	n := len(c.trial)
-	if m, ok := c.inner(id, plan.Mul); ok && c.vec(m[0]) == vecY {
-		if s, ok := c.inner(m[1], plan.Sub); ok && !c.vec(s[0]) && c.vec(s[1]) {
-			return m[0], s[0], s[1], true
-		}
-	}
-	c.trial = c.trial[:n]
-	return 0, 0, 0, false
-}
-
-// fused matches the shapes conductance-based right sides are made of,
-// each one kernel loop: c*(k - x) + y*(k2 - z), a + y*(k - x),
-// y*(k - x) + a, (k - x)*y, y*(k - x), c*(k - x), (-x)*k, c*x + y, y + c*x.
-func (c *bcomp) fused(k int) *choice {
-	op := c.e.ops[k]
-	a := op.Args
-	mk := func(leaves, ks []int, f func(e *loopExec, x *lanes, o []float64, in []val)) *choice {
-		return &choice{leaves: leaves, ks: ks, build: func(c *bcomp, out val, in []val) instr {
-			return func(e *loopExec, x *lanes) { f(e, x, x.v(e, out), in) }
-		}}
-	}
-	switch op.Code {
-	case plan.Add:
-		if !c.vec(a[0]) || !c.vec(a[1]) {
-			return nil
-		}
-		n := len(c.trial)
-		if cc, k1, xv, ok := c.mulKSubK(a[0]); ok {
-			if y, k2, z, ok := c.mulSubK(a[1]); ok {
-				return mk([]int{xv, y, z}, []int{cc, k1, k2}, func(e *loopExec, x *lanes, o []float64, in []val) {
-					qPlusM(o, x.v(e, in[0]), x.v(e, in[1]), x.v(e, in[2]), e.uni[cc], e.uni[k1], e.uni[k2])
-				})
-			}
-		}
-		c.trial = c.trial[:n]
-		if y, kk, xv, ok := c.mulSubK(a[1]); ok {
-			return mk([]int{a[0], xv, y}, []int{kk}, func(e *loopExec, x *lanes, o []float64, in []val) {
-				addVMulVSubKV(o, x.v(e, in[0]), x.v(e, in[1]), x.v(e, in[2]), e.uni[kk])
-			})
-		}
-		c.trial = c.trial[:n]
-		if y, kk, xv, ok := c.mulSubK(a[0]); ok {
-			return mk([]int{a[1], xv, y}, []int{kk}, func(e *loopExec, x *lanes, o []float64, in []val) {
-				mulVSubKVAddV(o, x.v(e, in[0]), x.v(e, in[1]), x.v(e, in[2]), e.uni[kk])
-			})
-		}
-		c.trial = c.trial[:n]
-		if m, ok := c.inner(a[0], plan.Mul); ok && !c.vec(m[0]) && c.vec(m[1]) {
-			kc := m[0]
-			return mk([]int{m[1], a[1]}, []int{kc}, func(e *loopExec, x *lanes, o []float64, in []val) {
-				mulKVAddV(o, x.v(e, in[0]), x.v(e, in[1]), e.uni[kc])
-			})
-		}
-		c.trial = c.trial[:n]
-		if m, ok := c.inner(a[1], plan.Mul); ok && !c.vec(m[0]) && c.vec(m[1]) {
-			kc := m[0]
-			return mk([]int{m[1], a[0]}, []int{kc}, func(e *loopExec, x *lanes, o []float64, in []val) {
-				addVMulKV(o, x.v(e, in[0]), x.v(e, in[1]), e.uni[kc])
-			})
-		}
-	case plan.Mul:
-		n := len(c.trial)
-		if c.vec(a[1]) {
-			if s, ok := c.inner(a[0], plan.Sub); ok && !c.vec(s[0]) && c.vec(s[1]) {
-				kk := s[0]
-				return mk([]int{s[1], a[1]}, []int{kk}, func(e *loopExec, x *lanes, o []float64, in []val) {
-					subKVMulV(o, x.v(e, in[0]), x.v(e, in[1]), e.uni[kk])
-				})
-			}
-			c.trial = c.trial[:n]
-			if s, ok := c.inner(a[1], plan.Sub); ok && !c.vec(s[0]) && c.vec(s[1]) {
-				kk := s[0]
-				if c.vec(a[0]) {
-					return mk([]int{s[1], a[0]}, []int{kk}, func(e *loopExec, x *lanes, o []float64, in []val) {
-						mulVSubKV(o, x.v(e, in[0]), x.v(e, in[1]), e.uni[kk])
-					})
-				}
-				kc := a[0]
-				return mk([]int{s[1]}, []int{kc, kk}, func(e *loopExec, x *lanes, o []float64, in []val) {
-					mulKSubKV(o, x.v(e, in[0]), e.uni[kc], e.uni[kk])
-				})
-			}
-		} else if nn, ok := c.inner(a[0], plan.Neg); ok {
-			kk := a[1]
-			return mk([]int{nn[0]}, []int{kk}, func(e *loopExec, x *lanes, o []float64, in []val) {
-				negMulK(o, x.v(e, in[0]), e.uni[kk])
-			})
-		}
-	}
-	return nil
 }
 
 // plain is one op over the block: the arithmetic kernels for + - * / and

@@ -60,7 +60,7 @@ func (pr *proj) plastic(s *sim, ip *ir.Projection, byName map[string]node) error
 	if err != nil {
 		return err
 	}
-	if err := s.initState(pr.name, la, func(e *loopExec) { (&synLoop{e: e, onlyI: onlyI(e.l)}).run(pr, 0, 0) }); err != nil {
+	if err := s.initState(pr.name, la, func(e *loopExec) { (&synLoop{e: e, onlyI: plan.OwnElementOnly(e.l)}).run(pr, 0, 0) }); err != nil {
 		return err
 	}
 	return pr.synLoops(la, pp.Syn, ip, byName)
@@ -133,16 +133,6 @@ type synLoop struct {
 	onlyI bool
 }
 
-// onlyI reports whether a loop reads and writes only its own element.
-func onlyI(l *plan.Loop) bool {
-	for _, op := range l.Ops {
-		if (op.Code == plan.Load || op.Code == plan.Store) && op.Idx != plan.I {
-			return false
-		}
-	}
-	return true
-}
-
 type (
 	clockVar = synLoop
 	clockSys = synLoop
@@ -157,7 +147,7 @@ func (pr *proj) synLoops(la *loopArrays, syn *plan.Synapse, ip *ir.Projection, b
 		if err != nil {
 			return nil, fmt.Errorf("synapse %s: %w", pr.syn.Type, err)
 		}
-		sl := &synLoop{kind: kind, e: e, onlyI: onlyI(l)}
+		sl := &synLoop{kind: kind, e: e, onlyI: plan.OwnElementOnly(l)}
 		for _, op := range l.Ops {
 			if op.Code == plan.Send && pr.port == nil {
 				return nil, fmt.Errorf("synapse %s delivers but drives a summed port", pr.syn.Type)
@@ -221,27 +211,22 @@ func (pr *proj) synLoops(la *loopArrays, syn *plan.Synapse, ip *ir.Projection, b
 	return nil
 }
 
-// handler makes an event's loops kernels: the spike's own loop before the
-// synapse loop (one), the synapse loop (each) and the spike's loop after it.
+// handler makes an event's loops kernels, split as plan.SplitEvent does.
 func (pr *proj) handler(loops []*plan.Loop, spikes plan.Space, compile func(plan.PhaseKind, *plan.Loop) (*synLoop, error)) (one, each, after kernel, err error) {
-	none := func(*ctx) {}
-	one, each, after = none, none, none
-	synapses := false
-	for _, l := range loops {
-		sl, err := compile(plan.Deliver, l)
-		if err != nil {
-			return nil, nil, nil, err
-		}
-		switch {
-		case l.Space != spikes:
-			each, synapses = sl.kernel(), true
-		case synapses:
-			after = sl.kernel()
-		default:
-			one = sl.kernel()
+	ls := [3]*plan.Loop{}
+	ls[0], ls[1], ls[2] = plan.SplitEvent(loops, spikes)
+	ks := [3]kernel{}
+	for j, l := range ls {
+		ks[j] = func(*ctx) {}
+		if l != nil {
+			sl, err := compile(plan.Deliver, l)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			ks[j] = sl.kernel()
 		}
 	}
-	return one, each, after, nil
+	return ks[0], ks[1], ks[2], nil
 }
 
 // kernel runs the loop for the context's element: its synapse c.i with
