@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"sort"
 	"testing"
 
 	"github.com/snnc/snnc"
@@ -52,10 +53,9 @@ func unmatched(a, b [][]float64, dur, w float64) []int {
 	n := make([]int, int(math.Round(dur/w)))
 	for j := range a {
 		for _, ta := range a[j] {
-			hit := false
-			for _, tb := range b[j] {
-				hit = hit || (tb >= ta-W-eps && tb < ta+W-eps)
-			}
+			// the first spike of b at or after ta − W (b is in time order)
+			k := sort.SearchFloat64s(b[j], ta-W-eps)
+			hit := k < len(b[j]) && b[j][k] < ta+W-eps
 			if k := int(ta / w); !hit && k < len(n) {
 				n[k]++
 			}
