@@ -769,6 +769,9 @@ func (e *env) callUser(x *CallExpr, fn *FuncDecl, args []Type) Type {
 	if c.funcTooBig(fn) { // reported at fn
 		return invalidT
 	}
+	if e.drew != nil && *e.drew == nil && c.funcDraws(fn, map[*FuncDecl]bool{}) {
+		*e.drew = x
+	}
 	before := len(c.diags)
 	t := c.funcBody(fn, bound, e.noRandom)
 	if len(c.diags) > before && c.diags[before].Severity == Error {
@@ -786,6 +789,31 @@ func (e *env) callUser(x *CallExpr, fn *FuncDecl, args []Type) Type {
 		return invalidT
 	}
 	return t
+}
+
+// funcDraws reports whether fn's body makes a random draw, itself or in a
+// function it calls.
+func (c *checker) funcDraws(fn *FuncDecl, seen map[*FuncDecl]bool) bool {
+	if seen[fn] {
+		return false
+	}
+	seen[fn] = true
+	draws := false
+	WalkExpr(fn.Body, func(x Expr) {
+		call, ok := x.(*CallExpr)
+		if !ok || call.Fun == nil || draws {
+			return
+		}
+		if g := c.prog.Funcs[call.Fun.Name]; g != nil {
+			draws = c.funcDraws(g, seen)
+			return
+		}
+		switch call.Fun.Name {
+		case "uniform", "normal", "rand", "bernoulli":
+			draws = true
+		}
+	})
+	return draws
 }
 
 type bodyKey struct {
