@@ -537,7 +537,7 @@ func (l *lowerer) projection(prj *ir.Projection) {
 	all := append([]*ir.Projection{prj}, prj.Merged...)
 	for _, x := range all {
 		if x.Synapse != nil && !staticSynapse(x.Synapse) {
-			if _, why := matchSTDP(x.Synapse, l.out.Dt); why != "" || len(all) > 1 {
+			if why := plasticWhy(x.Synapse, l.out.Dt); why != "" || len(all) > 1 {
 				if len(all) > 1 {
 					why = "merged projections cannot be plastic"
 				}

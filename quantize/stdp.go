@@ -290,18 +290,16 @@ func (l *lowerer) stdp(prj *ir.Projection, q *iir.Proj) bool {
 			prj.Synapse.Type, prj.Name, pf.Name).Hint = "make the projection static on this profile, or use --profile q16 (pair-trace STDP in integers)"
 		return false
 	}
+	if isTriplet(prj.Synapse) {
+		return l.triplet(prj, q)
+	}
 	sh, why := matchSTDP(prj.Synapse, l.out.Dt)
 	if sh == nil {
 		l.errorf(prj.Pos, "plastic synapse %s (projection %s) cannot be expressed on %s: %s",
 			prj.Synapse.Type, prj.Name, pf.Name, why).Hint = "pair-trace STDP (std/plasticity PairSTDP, NearestSTDP, SymSTDP, MultSTDP with mu 0 or 1) has an integer form"
 		return false
 	}
-	if len(prj.Merged) > 0 {
-		l.errorf(prj.Pos, "plastic projection %s: merged projections cannot be plastic on %s", prj.Name, pf.Name)
-		return false
-	}
-	if !q.Const {
-		l.errorf(prj.Pos, "plastic projection %s: the weight setting must be a constant on %s (w carries the per-synapse part)", prj.Name, pf.Name)
+	if !l.plasticWeight(prj, q) {
 		return false
 	}
 	wb := pf.WeightBits
@@ -312,27 +310,12 @@ func (l *lowerer) stdp(prj *ir.Projection, q *iir.Proj) bool {
 	if sh.bare {
 		norm = sh.hi
 	}
-	frac := 0
-	for frac < 62 && sh.hi/norm*math.Ldexp(1, frac+1) <= hiMax {
-		frac++
-	}
-	for frac > -62 && sh.hi/norm*math.Ldexp(1, frac) > hiMax {
-		frac--
-	}
+	frac := wFrac(sh.hi/norm, hiMax)
 	scale := math.Ldexp(norm, -frac)
 	pow2 := norm == 1
 	pl := &iir.Plastic{Rule: prj.Synapse.Type, Frac: frac, DecayX: sh.tauDx, DecayY: sh.tauDy, WInit: sh.w.Init}
-	if n := prj.Normalize; n != nil {
-		if n.Var != sh.w {
-			l.errorf(n.Pos, "synaptic scaling of %s (projection %s) cannot be expressed on %s: only the rule's weight %s is scaled there", n.Var.Name, prj.Name, pf.Name, sh.w.Name)
-			return false
-		}
-		pl.NormEvery, pl.NormTarget = plan.Every(n.Every, l.out.Dt), iir.RoundHalfAway(n.Target/scale)
-		pl.NormRound = pf.Rounding
-		if pl.NormRound == iir.Stochastic {
-			pl.NormRound = iir.Nearest
-		}
-		pl.Consts = append(pl.Consts, iir.Quantized{What: "normalize target", Value: n.Target, Int: pl.NormTarget, Got: float64(pl.NormTarget) * scale})
+	if !l.stdpNormalize(prj, sh.w, pl, scale) {
+		return false
 	}
 	if sh.gate != "" {
 		if pl.Gate = l.stdpGate(prj, sh); pl.Gate == nil {
@@ -422,11 +405,7 @@ func (l *lowerer) stdp(prj *ir.Projection, q *iir.Proj) bool {
 	k := &kb{k: &iir.Kernel{Name: "on pre"}}
 	w := k.load(pl.W)
 	mant := k.konst(q.Mant, 0, "weight mantissa")
-	deliver := func(w *iir.Op) {
-		d := k.shr(k.bin(iir.OpMul, w, mant), frac, rnd)
-		k.k.Out = k.shl(d, q.Shift)
-		k.k.Out.Note = "delivered weight"
-	}
+	deliver := func(w *iir.Op) { deliverW(k, w, mant, frac, q.Shift, rnd) }
 	// the change: the trace in w's units, times g(W) in w's units
 	change := func(k *kb, w *iir.Op, tr *iir.Var, guard int, g wdep) *iir.Op {
 		if g.kind == 0 {
@@ -467,6 +446,62 @@ func (l *lowerer) stdp(prj *ir.Projection, q *iir.Proj) bool {
 	}
 	q.Plastic = pl
 	q.MaxAbs = math.Abs(q.Weight) * sh.hi
+	return true
+}
+
+// plasticWeight checks that a plastic projection's weight setting is one
+// constant (w carries the per-synapse part).
+func (l *lowerer) plasticWeight(prj *ir.Projection, q *iir.Proj) bool {
+	pf := l.prof
+	if len(prj.Merged) > 0 {
+		l.errorf(prj.Pos, "plastic projection %s: merged projections cannot be plastic on %s", prj.Name, pf.Name)
+		return false
+	}
+	if !q.Const {
+		l.errorf(prj.Pos, "plastic projection %s: the weight setting must be a constant on %s (w carries the per-synapse part)", prj.Name, pf.Name)
+		return false
+	}
+	return true
+}
+
+// deliverW sets the on-pre kernel's Out: ((W·mantissa) >> frac) << shift.
+func deliverW(k *kb, w, mant *iir.Op, frac, shift int, rnd iir.Rounding) {
+	d := k.shr(k.bin(iir.OpMul, w, mant), frac, rnd)
+	k.k.Out = k.shl(d, shift)
+	k.k.Out.Note = "delivered weight"
+}
+
+// wFrac is the fractional bits of a weight whose largest value hi fits
+// below hiMax.
+func wFrac(hi, hiMax float64) int {
+	frac := 0
+	for frac < 62 && hi*math.Ldexp(1, frac+1) <= hiMax {
+		frac++
+	}
+	for frac > -62 && hi*math.Ldexp(1, frac) > hiMax {
+		frac--
+	}
+	return frac
+}
+
+// stdpNormalize sets the rule's synaptic scaling (normalize sum(w)), w the
+// rule's weight held in units of scale; it reports false after an error.
+func (l *lowerer) stdpNormalize(prj *ir.Projection, w *ir.Var, pl *iir.Plastic, scale float64) bool {
+	n := prj.Normalize
+	if n == nil {
+		return true
+	}
+	pf := l.prof
+	if n.Var != w {
+		l.errorf(n.Pos, "synaptic scaling of %s (projection %s) cannot be expressed on %s: only the rule's weight %s is scaled there", n.Var.Name, prj.Name, pf.Name, w.Name)
+		return false
+	}
+	pl.NormEvery, pl.NormTarget = plan.Every(n.Every, l.out.Dt), iir.RoundHalfAway(n.Target/scale)
+	pl.NormRound = pf.Rounding
+	if pl.NormRound == iir.Stochastic {
+		pl.NormRound = iir.Nearest
+	}
+	pl.Consts = append(pl.Consts, iir.Quantized{What: "normalize target", Value: n.Target, Int: pl.NormTarget, Got: float64(pl.NormTarget) * scale})
 	return true
 }
 

@@ -20,7 +20,8 @@ import (
 // writing v directly beside one writing ge), spike inputs that fire every
 // step or at random, and projections with every connector that needs no
 // geometry, from_file edge lists with repeated edges (multapses) included,
-// delays of 0-3 steps and pair STDP on some; a third of the populations
+// delays of 0-3 steps and pair or triplet STDP on some (their kernels,
+// weights and traces checked too); a third of the populations
 // are standard-library cells.
 //
 // On loihi and xylo every population is the profile's cell (testdata/fixed)
@@ -165,7 +166,7 @@ func genRangeModel(t testing.TB, seed uint64, dir, target string) string {
 		}
 		using := ""
 		if port == "exc" && w > 0 && !onChip && r.IntN(4) == 0 {
-			using = []string{" using PairSTDP", " using NearestSTDP"}[r.IntN(2)]
+			using = []string{" using PairSTDP", " using NearestSTDP", " using TripletSTDP"}[r.IntN(3)]
 		}
 		fmt.Fprintf(&net, "    project %s -> %s : %s%s { connect = %s  weight = %.2f mV%s }\n", pre.name, post.name, port, using, conn, w, extra)
 	}
@@ -224,16 +225,23 @@ func TestRangeProofsHold(t *testing.T) {
 		target string
 		n      uint64
 	}{{"q16", 100}, {"loihi", 30}, {"xylo", 30}} {
-		lowered := uint64(0)
+		lowered, triplets := uint64(0), 0
 		for seed := range c.n {
-			if checkRangeModel(t, genRangeModel(t, seed, t.TempDir(), c.target), c.target) {
+			path := genRangeModel(t, seed, t.TempDir(), c.target)
+			if checkRangeModel(t, path, c.target) {
 				lowered++
+				if src, _ := os.ReadFile(path); strings.Contains(string(src), "TripletSTDP") {
+					triplets++
+				}
 			}
+		}
+		if c.target == "q16" && triplets < 3 {
+			t.Errorf("only %d random q16 models with triplet STDP lowered", triplets)
 		}
 		if lowered < c.n/2 {
 			t.Errorf("only %d of %d random models lowered to %s", lowered, c.n, c.target)
 		}
-		t.Logf("%s: %d of %d random models lowered and checked", c.target, lowered, c.n)
+		t.Logf("%s: %d of %d random models lowered and checked (%d with triplet STDP)", c.target, lowered, c.n, triplets)
 	}
 }
 

@@ -49,7 +49,7 @@ var exampleRefusals = map[string]string{
 	"tempotron":             "floor of a state variable",
 	"ultralif":              "sigmoid of a state variable",
 	"hodgkin_huxley":        "rising threshold",
-	"plasticity_rules":      "plastic synapse TripletSTDP",
+	"plasticity_rules":      "plastic synapse RSTDP",
 	"tsodyks_markram":       "plastic synapse TsodyksMarkram",
 	"inhomogeneous_poisson": "spikes per source and step",
 	"brunel2000":            "rounds to 0 on q16",

@@ -231,7 +231,10 @@ func (v *verifier) proj(q *Proj, models map[*Model]bool) {
 		return
 	}
 	vars := map[*Var]bool{}
-	for _, x := range []*Var{pl.W, pl.Pre, pl.Post} {
+	if (pl.Pre2 == nil) != (pl.Post2 == nil) {
+		v.errorf("%s: a triplet rule needs both second traces", where)
+	}
+	for _, x := range pl.Vars() {
 		if x == nil {
 			v.errorf("%s: the STDP rule lacks a variable", where)
 			return
