@@ -40,7 +40,7 @@ var exampleRefusals = map[string]string{
 	"adex_patterns":         "exp of a state variable",
 	"clopath2010":           "exp of a state variable",
 	"dendrites":             "dendrite",
-	"feast":                 "sqrt of a state variable",
+	"feast":                 "division by sqrt(norm2)",
 	"fi_curve":              "neuron index i",
 	"izhikevich2003":        "white noise",
 	"ou_noise":              "white noise",

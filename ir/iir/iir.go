@@ -91,10 +91,11 @@ const (
 	OpStore                    // Var ← Args[0]; with Hold, not while the neuron is refractory
 	OpRefract                  // start a refractory period: counter ← Imm steps
 	OpDiv                      // Args[0] / Args[1] with Round (Div; 0 when Args[1] is 0)
+	OpSqrt                     // ⌊√Args[0]⌋ (Sqrt; 0 for Args[0] ≤ 0)
 )
 
 var opNames = [...]string{"const", "load", "weight", "refractory", "add", "sub", "neg", "mul", "shl", "shr", "resize",
-	"shiftdecay", "min", "max", "abs", "cmp", "and", "or", "not", "select", "store", "refract", "div"}
+	"shiftdecay", "min", "max", "abs", "cmp", "and", "or", "not", "select", "store", "refract", "div", "sqrt"}
 
 func (c Opcode) String() string { return opNames[c] }
 
