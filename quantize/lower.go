@@ -542,7 +542,7 @@ func (l *lowerer) projection(prj *ir.Projection) {
 					why = "merged projections cannot be plastic"
 				}
 				l.errorf(x.Pos, "plastic synapse %s (projection %s) cannot be expressed on %s: %s",
-					x.Synapse.Type, x.Name, l.prof.Name, why).Hint = "pair-trace STDP (std/plasticity PairSTDP, NearestSTDP, SymSTDP, MultSTDP with mu 0 or 1) has an integer form"
+					x.Synapse.Type, x.Name, l.prof.Name, why).Hint = "pair-trace STDP (std/plasticity PairSTDP, NearestSTDP, SymSTDP, MultSTDP with mu 0 or 1) and TripletSTDP have integer forms"
 				return
 			}
 		}

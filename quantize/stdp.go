@@ -296,7 +296,7 @@ func (l *lowerer) stdp(prj *ir.Projection, q *iir.Proj) bool {
 	sh, why := matchSTDP(prj.Synapse, l.out.Dt)
 	if sh == nil {
 		l.errorf(prj.Pos, "plastic synapse %s (projection %s) cannot be expressed on %s: %s",
-			prj.Synapse.Type, prj.Name, pf.Name, why).Hint = "pair-trace STDP (std/plasticity PairSTDP, NearestSTDP, SymSTDP, MultSTDP with mu 0 or 1) has an integer form"
+			prj.Synapse.Type, prj.Name, pf.Name, why).Hint = "pair-trace STDP (std/plasticity PairSTDP, NearestSTDP, SymSTDP, MultSTDP with mu 0 or 1) and TripletSTDP have integer forms"
 		return false
 	}
 	if !l.plasticWeight(prj, q) {

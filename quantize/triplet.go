@@ -320,7 +320,7 @@ func (l *lowerer) triplet(prj *ir.Projection, q *iir.Proj) bool {
 	sh, why := matchTriplet(prj.Synapse)
 	if sh == nil {
 		l.errorf(prj.Pos, "plastic synapse %s (projection %s) cannot be expressed on %s: %s",
-			prj.Synapse.Type, prj.Name, pf.Name, why).Hint = "std/plasticity TripletSTDP has an integer form"
+			prj.Synapse.Type, prj.Name, pf.Name, why).Hint = "std/plasticity TripletSTDP (and rules of its shape) has an integer form"
 		return false
 	}
 	if !l.plasticWeight(prj, q) {
