@@ -79,48 +79,26 @@ type wdep struct {
 // matchSTDP recognises a pair-trace rule; it returns why not otherwise.
 func matchSTDP(m *ir.Model, dt float64) (*stdpShape, string) {
 	sh := &stdpShape{}
-	for _, v := range m.Vars {
-		if v.Kind != ir.State {
-			continue
-		}
-		switch v.Storage {
-		case ir.PerSynapse:
-			if sh.w != nil {
-				return nil, "it has more than one per-synapse variable"
-			}
-			sh.w = v
-		case ir.PerPre:
-			if sh.x != nil {
-				return nil, "it has more than one presynaptic trace"
-			}
-			sh.x = v
-		case ir.PerPost:
-			if sh.y != nil {
-				return nil, "it has more than one postsynaptic trace"
-			}
-			sh.y = v
-		}
-	}
-	if sh.w == nil || sh.x == nil || sh.y == nil {
+	w, pres, posts, why := ruleVars(m)
+	switch {
+	case why != "":
+		return nil, why
+	case len(pres) > 1:
+		return nil, "it has more than one presynaptic trace"
+	case len(posts) > 1:
+		return nil, "it has more than one postsynaptic trace"
+	case w == nil || len(pres) == 0 || len(posts) == 0:
 		return nil, "it needs one per-synapse weight, one presynaptic and one postsynaptic trace"
 	}
+	sh.w, sh.x, sh.y = w, pres[0], posts[0]
 	if len(m.OnMod) > 1 {
 		return nil, "a rule with more than one modulator has no integer form yet"
 	}
-	decay := func(v *ir.Var) (float64, bool) {
-		for _, sys := range m.Update {
-			if len(sys.Vars) == 1 && sys.Vars[0] == v && sys.Method == ir.Exact && len(sys.P) == 1 && len(sys.Inputs) == 0 &&
-				(len(sys.R) == 0 || sys.R[0] == 0) {
-				return sys.P[0][0], true
-			}
-		}
-		return 0, false
-	}
 	var ok bool
-	if sh.tauDx, ok = decay(sh.x); !ok {
+	if sh.tauDx, ok = expDecay(m, sh.x); !ok {
 		return nil, fmt.Sprintf("the trace %s must decay exponentially to 0 (%s' = -%s/tau)", sh.x.Name, sh.x.Name, sh.x.Name)
 	}
-	if sh.tauDy, ok = decay(sh.y); !ok {
+	if sh.tauDy, ok = expDecay(m, sh.y); !ok {
 		return nil, fmt.Sprintf("the trace %s must decay exponentially to 0 (%s' = -%s/tau)", sh.y.Name, sh.y.Name, sh.y.Name)
 	}
 	for _, o := range m.ODEs {
@@ -270,6 +248,40 @@ func matchSTDP(m *ir.Model, dt float64) (*stdpShape, string) {
 		return nil, fmt.Sprintf("the clip bounds of %s must satisfy 0 <= lo < hi", sh.w.Name)
 	}
 	return sh, ""
+}
+
+// ruleVars is a rule's state: its per-synapse weight (nil without), its
+// per-pre and per-post variables; why is set for a second per-synapse one.
+func ruleVars(m *ir.Model) (w *ir.Var, pres, posts []*ir.Var, why string) {
+	for _, v := range m.Vars {
+		if v.Kind != ir.State {
+			continue
+		}
+		switch v.Storage {
+		case ir.PerSynapse:
+			if w != nil {
+				return nil, nil, nil, "it has more than one per-synapse variable"
+			}
+			w = v
+		case ir.PerPre:
+			pres = append(pres, v)
+		case ir.PerPost:
+			posts = append(posts, v)
+		}
+	}
+	return w, pres, posts, ""
+}
+
+// expDecay is the per-step factor of a trace that decays exponentially to
+// 0 (v' = -v/tau, integrated exactly); false otherwise.
+func expDecay(m *ir.Model, v *ir.Var) (float64, bool) {
+	for _, sys := range m.Update {
+		if len(sys.Vars) == 1 && sys.Vars[0] == v && sys.Method == ir.Exact && len(sys.P) == 1 && len(sys.Inputs) == 0 &&
+			(len(sys.R) == 0 || sys.R[0] == 0) {
+			return sys.P[0][0], true
+		}
+	}
+	return 0, false
 }
 
 func isWTimesWeight(e ir.Expr, w *ir.Var) bool {

@@ -59,13 +59,8 @@ type tripletShape struct {
 
 // isTriplet: a rule with two traces on each side.
 func isTriplet(m *ir.Model) bool {
-	n := map[ir.Storage]int{}
-	for _, v := range m.Vars {
-		if v.Kind == ir.State {
-			n[v.Storage]++
-		}
-	}
-	return n[ir.PerPre] == 2 && n[ir.PerPost] == 2
+	_, pres, posts, _ := ruleVars(m)
+	return len(pres) == 2 && len(posts) == 2
 }
 
 // plasticWhy is why a plastic rule has no integer form ("" if it has one).
@@ -146,24 +141,11 @@ func expand(e ir.Expr) ([]mono, bool) {
 // matchTriplet recognises a triplet rule; it returns why not otherwise.
 func matchTriplet(m *ir.Model) (*tripletShape, string) {
 	sh := &tripletShape{decay: map[*ir.Var]float64{}}
-	var pres, posts []*ir.Var
-	for _, v := range m.Vars {
-		if v.Kind != ir.State {
-			continue
-		}
-		switch v.Storage {
-		case ir.PerSynapse:
-			if sh.w != nil {
-				return nil, "it has more than one per-synapse variable"
-			}
-			sh.w = v
-		case ir.PerPre:
-			pres = append(pres, v)
-		case ir.PerPost:
-			posts = append(posts, v)
-		}
+	w, pres, posts, why := ruleVars(m)
+	if why != "" {
+		return nil, why
 	}
-	if sh.w == nil {
+	if sh.w = w; sh.w == nil {
 		return nil, "it needs one per-synapse weight"
 	}
 	if len(m.OnMod) > 0 {
@@ -175,15 +157,11 @@ func matchTriplet(m *ir.Model) (*tripletShape, string) {
 		}
 	}
 	for _, v := range append(slices.Clone(pres), posts...) {
-		found := false
-		for _, sys := range m.Update {
-			if len(sys.Vars) == 1 && sys.Vars[0] == v && sys.Method == ir.Exact && len(sys.P) == 1 && len(sys.Inputs) == 0 && (len(sys.R) == 0 || sys.R[0] == 0) {
-				sh.decay[v], found = sys.P[0][0], true
-			}
-		}
-		if !found {
+		d, ok := expDecay(m, v)
+		if !ok {
 			return nil, fmt.Sprintf("the trace %s must decay exponentially to 0 (%s' = -%s/tau)", v.Name, v.Name, v.Name)
 		}
+		sh.decay[v] = d
 	}
 	shape := "a triplet rule must read: on pre { deliver w * weight; w = clip(w - y1 * (A2 + A3 * x2), lo, hi); x1 += a; x2 += a }, on post { w = clip(w + x1 * (A2 + A3 * y2), lo, hi); y1 += b; y2 += b }"
 	// the update w = clip(w + t1·(c2 + c3·t2), lo, hi), t1 of others, t2 of own

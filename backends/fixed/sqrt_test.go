@@ -16,15 +16,25 @@ import (
 // the result rounds once more into r's and u's format, and x = 0.3 is
 // itself held to 2^-13).
 func TestSqrtOfState(t *testing.T) {
-	p := compile(t, "../../testdata/fixed/sqrt.snn")
+	want := map[string]map[string]float64{}
+	for pop, x := range map[string]float64{"A": 2, "B": 0.3} {
+		want[pop] = map[string]float64{"r": math.Sqrt(x), "u": 1 / math.Sqrt(x)}
+	}
+	if n := closedForms(t, "../../testdata/fixed/sqrt.snn", want, math.Ldexp(1, -10)); n != 2*(2+3)*2 {
+		t.Errorf("checked %d values, want 20", n)
+	}
+}
+
+// closedForms runs a model on q16 and in float64 and checks the last
+// recorded value of each want[population][variable], within tol on q16
+// and 1e-12 in float64; it returns the number of values checked.
+func closedForms(t *testing.T, path string, want map[string]map[string]float64, tol float64) int {
+	t.Helper()
+	p := compile(t, path)
 	res := run(t, p, lower(t, p, "q16"), fixed.Options{})
 	fres, err := gosim.Run(p, gosim.Options{})
 	if err != nil {
 		t.Fatal(err)
-	}
-	want := map[string]map[string]float64{}
-	for pop, x := range map[string]float64{"A": 2, "B": 0.3} {
-		want[pop] = map[string]float64{"r": math.Sqrt(x), "u": 1 / math.Sqrt(x)}
 	}
 	checked := 0
 	check := func(run string, ms []*runtime.StateMonitor, tol float64) {
@@ -41,9 +51,7 @@ func TestSqrtOfState(t *testing.T) {
 			}
 		}
 	}
-	check("q16", res.States, math.Ldexp(1, -10))
+	check("q16", res.States, tol)
 	check("float64", fres.States, 1e-12)
-	if checked != 2*(2+3)*2 {
-		t.Errorf("checked %d values, want 20", checked)
-	}
+	return checked
 }

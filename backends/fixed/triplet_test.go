@@ -99,21 +99,7 @@ network Net {
 
 run Net for %g ms
 `, strings.Join(pre, ", "), strings.Join(drive, ", "), p.w0, p.set, 40+p.pairs*p.periodMs)
-	prog, _, diags := snnc.CompileSource("pairing.snn", []byte(src), snnc.Options{})
-	if prog == nil {
-		t.Fatal(diags)
-	}
-	q := lower(t, prog, "q16")
-	tr, err := fixed.RunTrace(prog, q, fixed.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tp *iir.TraceProj
-	for _, x := range tr.Projs {
-		if x.Plastic != nil {
-			tp = x
-		}
-	}
+	tr, tp := plasticTrace(t, "pairing.snn", src, "q16")
 	pl := tp.Plastic
 	// the spike steps: the post neuron fires at each drive, nowhere else
 	var preSteps, postSteps []int
@@ -216,4 +202,28 @@ run Net for %g ms
 		t.Errorf("Δt = %+.1f ms: q16 Δw %.6g vs closed form %.6g: %.2f LSB, more than w's rounding (%g LSB)", float64(lag)*dt*1e3, got, want, errU, floor)
 	}
 	t.Logf("Δt = %+.1f ms: Δw q16 %.6g, closed form %.6g, error %.2f LSB (w LSB %.3g), bound %.2f", float64(lag)*dt*1e3, got, want, errU, u, bound)
+}
+
+// plasticTrace compiles src, runs it bit-accurately on target and returns
+// the trace and its (last) plastic projection.
+func plasticTrace(t *testing.T, name, src, target string) (*iir.Trace, *iir.TraceProj) {
+	t.Helper()
+	p, _, diags := snnc.CompileSource(name, []byte(src), snnc.Options{})
+	if p == nil {
+		t.Fatal(diags)
+	}
+	tr, err := fixed.RunTrace(p, lower(t, p, target), fixed.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tp *iir.TraceProj
+	for _, x := range tr.Projs {
+		if x.Plastic != nil {
+			tp = x
+		}
+	}
+	if tp == nil {
+		t.Fatal("no plastic projection")
+	}
+	return tr, tp
 }
