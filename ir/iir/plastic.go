@@ -4,11 +4,12 @@ import (
 	"github.com/snnc/snnc/ir"
 )
 
-// Plastic is a projection's pair-trace STDP rule in integers: a
-// per-synapse efficacy W, a trace per presynaptic (Pre) and one per
-// postsynaptic neuron (Post), and the kernels that decay, bump and apply
-// them (the rule shapes, formats and the order within a step are described
-// where they are lowered, in quantize/stdp.go).
+// Plastic is a projection's pair-trace (or triplet) STDP rule in integers:
+// a per-synapse efficacy W, a trace per presynaptic (Pre) and one per
+// postsynaptic neuron (Post), a triplet rule's second traces, and the
+// kernels that decay, bump and apply them (the rule shapes, formats and
+// the order within a step are described where they are lowered, in
+// quantize/stdp.go and quantize/triplet.go).
 type Plastic struct {
 	Rule string
 	W    *Var // per synapse
