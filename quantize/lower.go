@@ -542,12 +542,12 @@ func (l *lowerer) projection(prj *ir.Projection) {
 	all := append([]*ir.Projection{prj}, prj.Merged...)
 	for _, x := range all {
 		if x.Synapse != nil && !staticSynapse(x.Synapse) {
-			if _, why := matchSTDP(x.Synapse, l.out.Dt); why != "" || len(all) > 1 {
+			if why := plasticWhy(x.Synapse, l.out.Dt); why != "" || len(all) > 1 {
 				if len(all) > 1 {
 					why = "merged projections cannot be plastic"
 				}
 				l.errorf(x.Pos, "plastic synapse %s (projection %s) cannot be expressed on %s: %s",
-					x.Synapse.Type, x.Name, l.prof.Name, why).Hint = "pair-trace STDP (std/plasticity PairSTDP, NearestSTDP, SymSTDP, MultSTDP with mu 0 or 1) has an integer form"
+					x.Synapse.Type, x.Name, l.prof.Name, why).Hint = "pair-trace STDP (std/plasticity PairSTDP, NearestSTDP, SymSTDP, MultSTDP with mu 0 or 1) and TripletSTDP have integer forms"
 				return
 			}
 		}

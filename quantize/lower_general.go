@@ -405,7 +405,7 @@ func hintFor(p *iir.Profile) string {
 	if p.Structure == "compartment" {
 		return "this target's neurons only decay linearly and add their synaptic currents; the q16 profile lowers general models"
 	}
-	return "the integer IR computes +, −, ×, ÷ by a value bounded away from 0 (max(x, c)), comparisons, min/max/abs and integer powers; rewrite the equation with those, or run it in floating point"
+	return "the integer IR computes +, −, ×, ÷ by a value bounded away from 0 (max(x, c)), √ of a value bounded below by 0 (max(x, 0)), comparisons, min/max/abs and integer powers; rewrite the equation with those, or run it in floating point"
 }
 
 // exactRow lowers row i of an exact system. hold: the store is skipped
@@ -1381,6 +1381,8 @@ func (g *gen) expr(e ir.Expr) (val, error) {
 			return g.minmax(iir.OpMin, g.minmax(iir.OpMax, args[0], args[1]), args[2]), nil
 		case "pow":
 			return g.power(args[0], args[1], x)
+		case "sqrt":
+			return g.sqrt(args[0], x)
 		}
 		return val{}, unsup("%s of a state variable (%s)", x.Fn, describe(x))
 	}

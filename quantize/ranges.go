@@ -308,6 +308,9 @@ func (e *absEnv) eval(k *iir.Kernel, s absState) (absState, []iir.Interval) {
 		case iir.OpMax:
 			a, b := arg(o, 0), arg(o, 1)
 			r, exact = iir.Interval{Lo: max(a.Lo, b.Lo), Hi: max(a.Hi, b.Hi)}, false
+		case iir.OpSqrt:
+			a := arg(o, 0)
+			r, exact = iir.Interval{Lo: iir.Sqrt(a.Lo), Hi: iir.Sqrt(a.Hi)}, false
 		case iir.OpDiv:
 			r, exact = divI(arg(o, 0), arg(o, 1), o.Round), false
 		case iir.OpDraw:

@@ -81,48 +81,26 @@ type wdep struct {
 // matchSTDP recognises a pair-trace rule; it returns why not otherwise.
 func matchSTDP(m *ir.Model, dt float64) (*stdpShape, string) {
 	sh := &stdpShape{}
-	for _, v := range m.Vars {
-		if v.Kind != ir.State {
-			continue
-		}
-		switch v.Storage {
-		case ir.PerSynapse:
-			if sh.w != nil {
-				return nil, "it has more than one per-synapse variable"
-			}
-			sh.w = v
-		case ir.PerPre:
-			if sh.x != nil {
-				return nil, "it has more than one presynaptic trace"
-			}
-			sh.x = v
-		case ir.PerPost:
-			if sh.y != nil {
-				return nil, "it has more than one postsynaptic trace"
-			}
-			sh.y = v
-		}
-	}
-	if sh.w == nil || sh.x == nil || sh.y == nil {
+	w, pres, posts, why := ruleVars(m)
+	switch {
+	case why != "":
+		return nil, why
+	case len(pres) > 1:
+		return nil, "it has more than one presynaptic trace"
+	case len(posts) > 1:
+		return nil, "it has more than one postsynaptic trace"
+	case w == nil || len(pres) == 0 || len(posts) == 0:
 		return nil, "it needs one per-synapse weight, one presynaptic and one postsynaptic trace"
 	}
+	sh.w, sh.x, sh.y = w, pres[0], posts[0]
 	if len(m.OnMod) > 1 {
 		return nil, "a rule with more than one modulator has no integer form yet"
 	}
-	decay := func(v *ir.Var) (float64, bool) {
-		for _, sys := range m.Update {
-			if len(sys.Vars) == 1 && sys.Vars[0] == v && sys.Method == ir.Exact && len(sys.P) == 1 && len(sys.Inputs) == 0 &&
-				(len(sys.R) == 0 || sys.R[0] == 0) {
-				return sys.P[0][0], true
-			}
-		}
-		return 0, false
-	}
 	var ok bool
-	if sh.tauDx, ok = decay(sh.x); !ok {
+	if sh.tauDx, ok = expDecay(m, sh.x); !ok {
 		return nil, fmt.Sprintf("the trace %s must decay exponentially to 0 (%s' = -%s/tau)", sh.x.Name, sh.x.Name, sh.x.Name)
 	}
-	if sh.tauDy, ok = decay(sh.y); !ok {
+	if sh.tauDy, ok = expDecay(m, sh.y); !ok {
 		return nil, fmt.Sprintf("the trace %s must decay exponentially to 0 (%s' = -%s/tau)", sh.y.Name, sh.y.Name, sh.y.Name)
 	}
 	for _, o := range m.ODEs {
@@ -274,6 +252,40 @@ func matchSTDP(m *ir.Model, dt float64) (*stdpShape, string) {
 	return sh, ""
 }
 
+// ruleVars is a rule's state: its per-synapse weight (nil without), its
+// per-pre and per-post variables; why is set for a second per-synapse one.
+func ruleVars(m *ir.Model) (w *ir.Var, pres, posts []*ir.Var, why string) {
+	for _, v := range m.Vars {
+		if v.Kind != ir.State {
+			continue
+		}
+		switch v.Storage {
+		case ir.PerSynapse:
+			if w != nil {
+				return nil, nil, nil, "it has more than one per-synapse variable"
+			}
+			w = v
+		case ir.PerPre:
+			pres = append(pres, v)
+		case ir.PerPost:
+			posts = append(posts, v)
+		}
+	}
+	return w, pres, posts, ""
+}
+
+// expDecay is the per-step factor of a trace that decays exponentially to
+// 0 (v' = -v/tau, integrated exactly); false otherwise.
+func expDecay(m *ir.Model, v *ir.Var) (float64, bool) {
+	for _, sys := range m.Update {
+		if len(sys.Vars) == 1 && sys.Vars[0] == v && sys.Method == ir.Exact && len(sys.P) == 1 && len(sys.Inputs) == 0 &&
+			(len(sys.R) == 0 || sys.R[0] == 0) {
+			return sys.P[0][0], true
+		}
+	}
+	return 0, false
+}
+
 func isWTimesWeight(e ir.Expr, w *ir.Var) bool {
 	b, ok := e.(*ir.Binary)
 	if !ok || b.Op != "*" {
@@ -297,18 +309,16 @@ func (l *lowerer) stdp(prj *ir.Projection, q *iir.Proj) bool {
 			prj.Name, name, pf.Name)
 		return false
 	}
+	if isTriplet(prj.Synapse) {
+		return l.triplet(prj, q)
+	}
 	sh, why := matchSTDP(prj.Synapse, l.out.Dt)
 	if sh == nil {
 		l.errorf(prj.Pos, "plastic synapse %s (projection %s) cannot be expressed on %s: %s",
-			prj.Synapse.Type, prj.Name, pf.Name, why).Hint = "pair-trace STDP (std/plasticity PairSTDP, NearestSTDP, SymSTDP, MultSTDP with mu 0 or 1) has an integer form"
+			prj.Synapse.Type, prj.Name, pf.Name, why).Hint = "pair-trace STDP (std/plasticity PairSTDP, NearestSTDP, SymSTDP, MultSTDP with mu 0 or 1) and TripletSTDP have integer forms"
 		return false
 	}
-	if len(prj.Merged) > 0 {
-		l.errorf(prj.Pos, "plastic projection %s: merged projections cannot be plastic on %s", prj.Name, pf.Name)
-		return false
-	}
-	if !q.Const {
-		l.errorf(prj.Pos, "plastic projection %s: the weight setting must be a constant on %s (w carries the per-synapse part)", prj.Name, pf.Name)
+	if !l.plasticWeight(prj, q) {
 		return false
 	}
 	wb := pf.WeightBits
@@ -319,27 +329,12 @@ func (l *lowerer) stdp(prj *ir.Projection, q *iir.Proj) bool {
 	if sh.bare {
 		norm = sh.hi
 	}
-	frac := 0
-	for frac < 62 && sh.hi/norm*math.Ldexp(1, frac+1) <= hiMax {
-		frac++
-	}
-	for frac > -62 && sh.hi/norm*math.Ldexp(1, frac) > hiMax {
-		frac--
-	}
+	frac := wFrac(sh.hi/norm, hiMax)
 	scale := math.Ldexp(norm, -frac)
 	pow2 := norm == 1
 	pl := &iir.Plastic{Rule: prj.Synapse.Type, Frac: frac, DecayX: sh.tauDx, DecayY: sh.tauDy, WInit: sh.w.Init}
-	if n := prj.Normalize; n != nil {
-		if n.Var != sh.w {
-			l.errorf(n.Pos, "synaptic scaling of %s (projection %s) cannot be expressed on %s: only the rule's weight %s is scaled there", n.Var.Name, prj.Name, pf.Name, sh.w.Name)
-			return false
-		}
-		pl.NormEvery, pl.NormTarget = plan.Every(n.Every, l.out.Dt), iir.RoundHalfAway(n.Target/scale)
-		pl.NormRound = pf.Rounding
-		if pl.NormRound == iir.Stochastic {
-			pl.NormRound = iir.Nearest
-		}
-		pl.Consts = append(pl.Consts, iir.Quantized{What: "normalize target", Value: n.Target, Int: pl.NormTarget, Got: float64(pl.NormTarget) * scale})
+	if !l.stdpNormalize(prj, sh.w, pl, scale) {
+		return false
 	}
 	if sh.gate != "" {
 		if pl.Gate = l.stdpGate(prj, sh); pl.Gate == nil {
@@ -429,11 +424,7 @@ func (l *lowerer) stdp(prj *ir.Projection, q *iir.Proj) bool {
 	k := &kb{k: &iir.Kernel{Name: "on pre"}}
 	w := k.load(pl.W)
 	mant := k.konst(q.Mant, 0, "weight mantissa")
-	deliver := func(w *iir.Op) {
-		d := k.shr(k.bin(iir.OpMul, w, mant), frac, rnd)
-		k.k.Out = k.shl(d, q.Shift)
-		k.k.Out.Note = "delivered weight"
-	}
+	deliver := func(w *iir.Op) { deliverW(k, w, mant, frac, q.Shift, rnd) }
 	// the change: the trace in w's units, times g(W) in w's units
 	change := func(k *kb, w *iir.Op, tr *iir.Var, guard int, g wdep) *iir.Op {
 		if g.kind == 0 {
@@ -474,6 +465,62 @@ func (l *lowerer) stdp(prj *ir.Projection, q *iir.Proj) bool {
 	}
 	q.Plastic = pl
 	q.MaxAbs = math.Abs(q.Weight) * sh.hi
+	return true
+}
+
+// plasticWeight checks that a plastic projection's weight setting is one
+// constant (w carries the per-synapse part).
+func (l *lowerer) plasticWeight(prj *ir.Projection, q *iir.Proj) bool {
+	pf := l.prof
+	if len(prj.Merged) > 0 {
+		l.errorf(prj.Pos, "plastic projection %s: merged projections cannot be plastic on %s", prj.Name, pf.Name)
+		return false
+	}
+	if !q.Const {
+		l.errorf(prj.Pos, "plastic projection %s: the weight setting must be a constant on %s (w carries the per-synapse part)", prj.Name, pf.Name)
+		return false
+	}
+	return true
+}
+
+// deliverW sets the on-pre kernel's Out: ((W·mantissa) >> frac) << shift.
+func deliverW(k *kb, w, mant *iir.Op, frac, shift int, rnd iir.Rounding) {
+	d := k.shr(k.bin(iir.OpMul, w, mant), frac, rnd)
+	k.k.Out = k.shl(d, shift)
+	k.k.Out.Note = "delivered weight"
+}
+
+// wFrac is the fractional bits of a weight whose largest value hi fits
+// below hiMax.
+func wFrac(hi, hiMax float64) int {
+	frac := 0
+	for frac < 62 && hi*math.Ldexp(1, frac+1) <= hiMax {
+		frac++
+	}
+	for frac > -62 && hi*math.Ldexp(1, frac) > hiMax {
+		frac--
+	}
+	return frac
+}
+
+// stdpNormalize sets the rule's synaptic scaling (normalize sum(w)), w the
+// rule's weight held in units of scale; it reports false after an error.
+func (l *lowerer) stdpNormalize(prj *ir.Projection, w *ir.Var, pl *iir.Plastic, scale float64) bool {
+	n := prj.Normalize
+	if n == nil {
+		return true
+	}
+	pf := l.prof
+	if n.Var != w {
+		l.errorf(n.Pos, "synaptic scaling of %s (projection %s) cannot be expressed on %s: only the rule's weight %s is scaled there", n.Var.Name, prj.Name, pf.Name, w.Name)
+		return false
+	}
+	pl.NormEvery, pl.NormTarget = plan.Every(n.Every, l.out.Dt), iir.RoundHalfAway(n.Target/scale)
+	pl.NormRound = pf.Rounding
+	if pl.NormRound == iir.Stochastic {
+		pl.NormRound = iir.Nearest
+	}
+	pl.Consts = append(pl.Consts, iir.Quantized{What: "normalize target", Value: n.Target, Int: pl.NormTarget, Got: float64(pl.NormTarget) * scale})
 	return true
 }
 

@@ -79,10 +79,20 @@ func CheckRanges(p *ir.Program, q *iir.Program, o Options) ([]string, error) {
 	for _, pp := range s.pops {
 		pp.check = c
 	}
+	for _, pr := range s.projs {
+		if pr.plastic != nil {
+			pr.plastic.check, pr.plastic.step, pr.plastic.pr = c, &s.n, pr
+		}
+	}
 	for s.n = 0; s.n < s.steps; s.n++ {
 		s.t = float64(s.n) * s.dt
 		s.step()
 		c.state(s)
+		for _, pr := range s.projs {
+			if pr.plastic != nil {
+				c.plastic(pr, s.n)
+			}
+		}
 	}
 	return c.bad, nil
 }

@@ -17,10 +17,12 @@ import (
 // genRangeModel writes a small random model for the range property into
 // dir and returns its path: 1-3 populations of random LIF variants (their
 // v held or not while refractory, inputs dropped or kept there, a port
-// writing v directly beside one writing ge), spike inputs that fire every
+// writing v directly beside one writing ge, half of them with a square
+// root of ge that v reads), spike inputs that fire every
 // step or at random, and projections with every connector that needs no
 // geometry, from_file edge lists with repeated edges (multapses) included,
-// delays of 0-3 steps and pair STDP on some; a third of the populations
+// delays of 0-3 steps and pair or triplet STDP on some (their kernels,
+// weights and traces checked too); a third of the populations
 // are standard-library cells.
 //
 // On loihi and xylo every population is the profile's cell (testdata/fixed)
@@ -78,6 +80,12 @@ func genRangeModel(t testing.TB, seed uint64, dir, target string) string {
 		if hold != "" || r.IntN(2) == 0 {
 			ref = fmt.Sprintf("\n        refractory %g ms", []float64{dt, 1.2, 2, 5}[r.IntN(4)])
 		}
+		// half of them take a square root of ge at each input event, which
+		// v reads
+		sq, sqState, sqIn := "", "", "ge += weight"
+		if r.IntN(2) == 0 {
+			sq, sqState, sqIn = " + s * 1 mV", "\n        s  = 0", "{ ge += weight; s = sqrt(max(ge / 1 mV, 0)) }"
+		}
 		fmt.Fprintf(&b, `neuron N%d {
     parameters {
         tau_m = %.1f ms
@@ -85,14 +93,14 @@ func genRangeModel(t testing.TB, seed uint64, dir, target string) string {
     }
     state {
         v  = %.1f mV
-        ge = 0 mV
+        ge = 0 mV%s
     }
     equations {
-        v'  = (ge - (v - (%.1f mV))) / tau_m%s
+        v'  = (ge%s - (v - (%.1f mV))) / tau_m%s
         ge' = -ge / tau_e
     }
     inputs {
-        exc: ge += weight
+        exc: %s
         dir: v += weight
     }
     on threshold v > %.1f mV {
@@ -100,7 +108,7 @@ func genRangeModel(t testing.TB, seed uint64, dir, target string) string {
     }
 }
 
-`, k, 5+25*r.Float64(), 1+9*r.Float64(), el, el, hold, th, el, ref)
+`, k, 5+25*r.Float64(), 1+9*r.Float64(), el, sqState, sq, el, hold, sqIn, th, el, ref)
 		p := node{fmt.Sprintf("P%d", k), 1 + r.IntN(6), true}
 		pops = append(pops, p)
 		ports[p.name] = [2]string{"exc", "dir"}
@@ -165,7 +173,7 @@ func genRangeModel(t testing.TB, seed uint64, dir, target string) string {
 		}
 		using := ""
 		if port == "exc" && w > 0 && !onChip && r.IntN(4) == 0 {
-			using = []string{" using PairSTDP", " using NearestSTDP"}[r.IntN(2)]
+			using = []string{" using PairSTDP", " using NearestSTDP", " using TripletSTDP"}[r.IntN(3)]
 		}
 		fmt.Fprintf(&net, "    project %s -> %s : %s%s { connect = %s  weight = %.2f mV%s }\n", pre.name, post.name, port, using, conn, w, extra)
 	}
@@ -224,16 +232,27 @@ func TestRangeProofsHold(t *testing.T) {
 		target string
 		n      uint64
 	}{{"q16", 100}, {"loihi", 30}, {"xylo", 30}} {
-		lowered := uint64(0)
+		lowered, triplets, roots := uint64(0), 0, 0
 		for seed := range c.n {
-			if checkRangeModel(t, genRangeModel(t, seed, t.TempDir(), c.target), c.target) {
+			path := genRangeModel(t, seed, t.TempDir(), c.target)
+			if checkRangeModel(t, path, c.target) {
 				lowered++
+				src, _ := os.ReadFile(path)
+				if strings.Contains(string(src), "TripletSTDP") {
+					triplets++
+				}
+				if strings.Contains(string(src), "sqrt(") {
+					roots++
+				}
 			}
+		}
+		if c.target == "q16" && (triplets < 3 || roots < 3) {
+			t.Errorf("only %d random q16 models with triplet STDP and %d with square roots lowered", triplets, roots)
 		}
 		if lowered < c.n/2 {
 			t.Errorf("only %d of %d random models lowered to %s", lowered, c.n, c.target)
 		}
-		t.Logf("%s: %d of %d random models lowered and checked", c.target, lowered, c.n)
+		t.Logf("%s: %d of %d random models lowered and checked (%d with triplet STDP, %d with square roots)", c.target, lowered, c.n, triplets, roots)
 	}
 }
 

@@ -114,6 +114,11 @@ func (p *xpop) vector(k *iir.Kernel) {
 			for i := range r {
 				r[i] = max(a[i], b[i])
 			}
+		case iir.OpSqrt:
+			a := arg(0)
+			for i := range r {
+				r[i] = iir.Sqrt(a[i])
+			}
 		case iir.OpDiv:
 			a, b := arg(0), arg(1)
 			for i := range r {

@@ -20,6 +20,13 @@ type xplastic struct {
 	mod        node    // a modulated rule's modulator
 	vx, vy, vw *int64  // the slots the running kernel reads and writes
 	vg         *int64
+	// a triplet rule's second traces (iir.Plastic.Pre2, Post2), read and
+	// written at the same neurons as x and y
+	x2, y2   []int64
+	vx2, vy2 *int64
+	check    *rangeCheck // CheckRanges: every op's value
+	step     *int
+	pr       *xproj
 }
 
 func newPlastic(s *sim, pr *xproj, ip *ir.Projection, pl *iir.Plastic) error {
@@ -29,6 +36,15 @@ func newPlastic(s *sim, pr *xproj, ip *ir.Projection, pl *iir.Plastic) error {
 	}
 	for j := range xp.y {
 		xp.y[j] = pl.YInit
+	}
+	if pl.Pre2 != nil {
+		xp.x2, xp.y2 = make([]int64, len(xp.x)), make([]int64, len(xp.y))
+		for i := range xp.x2 {
+			xp.x2[i] = pl.X2Init
+		}
+		for j := range xp.y2 {
+			xp.y2[j] = pl.Y2Init
+		}
 	}
 	// the initial w as the float interpreter draws it: one stream, synapses in row order
 	c := &fctx{rng: runtime.NewStream(s.seed, runtime.Hash("init", ip.Name, pl.W.Src.Name))}
@@ -80,6 +96,12 @@ func (xp *xplastic) run(k *iir.Kernel) int64 {
 		case xp.pl.Gate:
 			return xp.vg
 		}
+		if v == xp.pl.Pre2 && v != nil {
+			return xp.vx2
+		}
+		if v == xp.pl.Post2 && v != nil {
+			return xp.vy2
+		}
 		return xp.vw
 	}
 	for _, o := range k.Ops {
@@ -94,6 +116,9 @@ func (xp *xplastic) run(k *iir.Kernel) int64 {
 			a0, a1, a2 := o.Operands(r)
 			x = iir.Apply(o, a0, a1, a2, nil) // the lowering gives synapse kernels no stochastic rounding
 		}
+		if xp.check != nil {
+			xp.check.synapse(xp.pr, *xp.step, k, o, x)
+		}
 		r[o.ID] = x
 	}
 	if k.Out != nil {
@@ -102,14 +127,33 @@ func (xp *xplastic) run(k *iir.Kernel) int64 {
 	return 0
 }
 
+// atPre points the kernels' presynaptic slots at neuron i.
+func (xp *xplastic) atPre(i int) {
+	xp.vx = &xp.x[i]
+	if xp.x2 != nil {
+		xp.vx2 = &xp.x2[i]
+	}
+}
+
+// atPost points the kernels' postsynaptic slots (traces, gate) at neuron j.
+func (xp *xplastic) atPost(j int) {
+	xp.vy = &xp.y[j]
+	if xp.y2 != nil {
+		xp.vy2 = &xp.y2[j]
+	}
+	if xp.g != nil {
+		xp.vg = &xp.g[j]
+	}
+}
+
 // tick decays every trace once.
 func (xp *xplastic) tick() {
 	for i := range xp.x {
-		xp.vx = &xp.x[i]
+		xp.atPre(i)
 		xp.run(xp.pl.TickPre)
 	}
 	for j := range xp.y {
-		xp.vy = &xp.y[j]
+		xp.atPost(j)
 		xp.run(xp.pl.TickPost)
 	}
 }
@@ -118,14 +162,12 @@ func (xp *xplastic) tick() {
 // synapse (the weight it delivers goes to the port kernel).
 func (pr *xproj) deliverPlastic(i int) {
 	xp := pr.plastic
-	xp.vx = &xp.x[i]
+	xp.atPre(i)
 	xp.run(xp.pl.PreOne)
 	first, targets := pr.ownRow(i)
 	for k, j := range targets {
-		xp.vw, xp.vy = &xp.w[first+int64(k)], &xp.y[j]
-		if xp.g != nil {
-			xp.vg = &xp.g[j]
-		}
+		xp.vw = &xp.w[first+int64(k)]
+		xp.atPost(int(j))
 		pr.post.receive(pr.port, int(j), xp.run(xp.pl.OnPre))
 	}
 }
@@ -137,13 +179,11 @@ func (pr *xproj) postSpikes() {
 		return
 	}
 	for _, j := range pr.post.spikes {
-		xp.vy = &xp.y[j]
-		if xp.g != nil {
-			xp.vg = &xp.g[j]
-		}
+		xp.atPost(int(j))
 		xp.run(xp.pl.PostOne)
 		for k := xp.colPtr[j]; k < xp.colPtr[j+1]; k++ {
-			xp.vw, xp.vx = &xp.w[xp.colSyn[k]], &xp.x[xp.colPre[k]]
+			xp.vw = &xp.w[xp.colSyn[k]]
+			xp.atPre(int(xp.colPre[k]))
 			xp.run(xp.pl.OnPost)
 		}
 	}

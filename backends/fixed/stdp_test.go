@@ -68,21 +68,7 @@ func TestSTDPWindow(t *testing.T) {
 	} {
 		target := c.target
 		src, offs := windowNet(0.1, c.defs, c.pop, c.drive)
-		p, _, diags := snnc.CompileSource("window.snn", []byte(src), snnc.Options{})
-		if p == nil {
-			t.Fatal(diags)
-		}
-		q := lower(t, p, target)
-		tr, err := fixed.RunTrace(p, q, fixed.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var tp *iir.TraceProj
-		for _, x := range tr.Projs {
-			if x.Plastic != nil {
-				tp = x
-			}
-		}
+		tr, tp := plasticTrace(t, "window.snn", src, target)
 		pl := tp.Plastic
 		post := tr.Pops[0].Spikes
 		np := -1
@@ -239,24 +225,7 @@ func ruleWindow(t *testing.T, rule string, want func(s float64) float64, inc flo
 	t.Helper()
 	src, offs := windowNet(0.1, "", "IF[1]", "30 mV")
 	src = strings.Replace(src, "using PairSTDP", "using "+rule, 1)
-	p, _, diags := snnc.CompileSource("window.snn", []byte(src), snnc.Options{})
-	if p == nil {
-		t.Fatal(diags)
-	}
-	q := lower(t, p, "q16")
-	tr, err := fixed.RunTrace(p, q, fixed.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tp *iir.TraceProj
-	for _, x := range tr.Projs {
-		if x.Plastic != nil {
-			tp = x
-		}
-	}
-	if tp == nil {
-		t.Fatal("no plastic projection")
-	}
+	tr, tp := plasticTrace(t, "window.snn", src, "q16")
 	np := -1
 	for n, sp := range tr.Pops[0].Spikes {
 		if len(sp) > 0 {

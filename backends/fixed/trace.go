@@ -98,6 +98,7 @@ func RunTrace(p *ir.Program, q *iir.Program, o Options) (*iir.Trace, error) {
 		if xp := pr.plastic; xp != nil {
 			tp := traced[pr]
 			tp.FinalW, tp.FinalX, tp.FinalY = slices.Clone(xp.w), slices.Clone(xp.x), slices.Clone(xp.y)
+			tp.FinalX2, tp.FinalY2 = slices.Clone(xp.x2), slices.Clone(xp.y2)
 		}
 	}
 	return tr, nil
@@ -110,6 +111,7 @@ func traceProj(pr *xproj) (*iir.TraceProj, error) {
 	if xp := pr.plastic; xp != nil {
 		tp.Plastic = xp.pl
 		tp.InitW, tp.InitX, tp.InitY = slices.Clone(xp.w), slices.Clone(xp.x), slices.Clone(xp.y)
+		tp.InitX2, tp.InitY2 = slices.Clone(xp.x2), slices.Clone(xp.y2)
 	}
 	all := append([]*xproj{pr}, pr.parts...)
 	perSyn := false

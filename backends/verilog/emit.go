@@ -146,6 +146,9 @@ type MapPlastic struct {
 	ColPtr string `json:"colptr"`
 	ColSyn string `json:"colsyn"`
 	ColPre string `json:"colpre"`
+	// a triplet rule's second traces (iir.Plastic.Pre2, Post2)
+	Pre2  string `json:"pre_trace2,omitempty"`
+	Post2 string `json:"post_trace2,omitempty"`
 }
 
 // MapMemory is one memory and its image file.
@@ -535,6 +538,11 @@ func (e *emitter) memories() {
 			e.image(mp.Plastic.W, pl.W.Width, nz(p.InitW), false, p.Name+": "+pl.W.Name+" per synapse")
 			e.image(mp.Plastic.Pre, pl.Pre.Width, nz(p.InitX), true, p.Name+": "+pl.Pre.Name+" per presynaptic neuron")
 			e.image(mp.Plastic.Post, pl.Post.Width, nz(p.InitY), true, p.Name+": "+pl.Post.Name+" per postsynaptic neuron")
+			if pl.Pre2 != nil {
+				mp.Plastic.Pre2, mp.Plastic.Post2 = fmt.Sprintf("p%d_px2", k), fmt.Sprintf("p%d_py2", k)
+				e.image(mp.Plastic.Pre2, pl.Pre2.Width, nz(p.InitX2), true, p.Name+": "+pl.Pre2.Name+" per presynaptic neuron")
+				e.image(mp.Plastic.Post2, pl.Post2.Width, nz(p.InitY2), true, p.Name+": "+pl.Post2.Name+" per postsynaptic neuron")
+			}
 			cp, cs, cq := columns(p, post.size)
 			e.image(mp.Plastic.ColPtr, e.kw, cp, false, p.Name+": column pointers (synapses by postsynaptic neuron)")
 			e.image(mp.Plastic.ColSyn, e.kw, nz(cs), false, p.Name+": synapse of each column entry")
@@ -612,6 +620,7 @@ func (e *emitter) plasticKernels() {
 			return name
 		}
 		run := func(pre string, kk *iir.Kernel, bs []bind) *kstate {
+			bs = twin(pl, k, kk, bs)
 			st := e.bind(e.g, pre, bs)
 			e.g.kernel(kk, pre, st)
 			e.plWrites[pre] = e.writeback(st, bs)
@@ -624,6 +633,7 @@ func (e *emitter) plasticKernels() {
 		prop, postPh := fmt.Sprintf("PH_PROP_%d", k), fmt.Sprintf("PH_POST_%d", k)
 		a = gate(fmt.Sprintf("bx%d_a", k), xa, prop, zext(fmt.Sprintf("p%d_pre", k), clog2(ph.node.size), xa))
 		run(fmt.Sprintf("bx%d", k), pl.PreOne, []bind{{pl.Pre, px, a, prop}})
+		bxa := a
 		tgt := zext("j", e.iw, ya)
 		if !p.Dense {
 			tgt = zext(e.read(fmt.Sprintf("p%d_col", k), zext("k", e.kw, sa), 1, prop), clog2(max(post.size, 2)), ya)
@@ -637,14 +647,14 @@ func (e *emitter) plasticKernels() {
 			}
 			return append(bs, bind{pl.Gate, e.mems[post.name+"/"+pl.Gate.Name], addr, phase})
 		}
-		st := run(fmt.Sprintf("op%d", k), pl.OnPre, gated([]bind{{pl.W, pw, wa, prop}, {pl.Post, py, ya2, prop}}, ya2, prop))
+		st := run(fmt.Sprintf("op%d", k), pl.OnPre, append(gated([]bind{{pl.W, pw, wa, prop}, {pl.Post, py, ya2, prop}}, ya2, prop), own(pl, k, pl.OnPre, true, bxa, prop)...))
 		e.plOut[k] = st.vals[pl.OnPre.Out]
 		e.wmax = max(e.wmax, e.plOut[k].w)
 		a = gate(fmt.Sprintf("by%d_a", k), ya, postPh, fmt.Sprintf("p%d_pj", k))
 		run(fmt.Sprintf("by%d", k), pl.PostOne, []bind{{pl.Post, py, a, postPh}})
 		wa = gate(fmt.Sprintf("qw%d_a", k), sa, postPh, zext(e.read(fmt.Sprintf("p%d_cs", k), zext("k", e.kw, sa), 1, postPh), e.kw, sa))
 		xa2 := gate(fmt.Sprintf("qx%d_a", k), xa, postPh, zext(e.read(fmt.Sprintf("p%d_cq", k), zext("k", e.kw, sa), 1, postPh), clog2(max(p.NPre, 2)), xa))
-		run(fmt.Sprintf("oq%d", k), pl.OnPost, gated([]bind{{pl.W, pw, wa, postPh}, {pl.Pre, px, xa2, postPh}}, a, postPh))
+		run(fmt.Sprintf("oq%d", k), pl.OnPost, append(gated([]bind{{pl.W, pw, wa, postPh}, {pl.Pre, px, xa2, postPh}}, a, postPh), own(pl, k, pl.OnPost, false, a, postPh)...))
 		rw := clog2(post.size + 1)
 		fmt.Fprintf(b, "    wire [%d:0] p%d_j1 = %s + 1'b1;\n", rw-1, k, zext(fmt.Sprintf("p%d_pj", k), ya, rw))
 		cp := fmt.Sprintf("p%d_cp", k)

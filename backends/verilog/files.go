@@ -112,7 +112,7 @@ func (e *emitter) testbench() {
 	}
 	for _, p := range e.amap.Projections {
 		if pl := p.Plastic; pl != nil {
-			for _, m := range []string{pl.W, pl.Pre, pl.Post} {
+			for _, m := range pl.memories() {
 				fmt.Fprintf(&b, "        $writememh(\"final_%s.hex\", dut.%s);\n", m, m)
 			}
 		}

@@ -132,6 +132,8 @@ func (g *kgen) kernel(k *iir.Kernel, prefix string, st *kstate) {
 			r = g.def(name, w, fmt.Sprintf("(%s > %s) ? %s : %s", a.name, b.name, a.name, b.name))
 		case iir.OpAbs:
 			r = g.def(name, w, fmt.Sprintf("(%s < 0) ? -%s : %s", a.name, a.name, a.name))
+		case iir.OpSqrt:
+			r = g.sqrt(name, w, a)
 		case iir.OpDiv:
 			r = g.div(name, w, o, a, b)
 		case iir.OpDraw:

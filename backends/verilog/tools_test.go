@@ -220,7 +220,11 @@ func compare(t testing.TB, d *verilog.Design, dir string) int {
 			mem   string
 			want  []int64
 			width int
-		}{{pl.W, tp.FinalW, tp.Plastic.W.Width}, {pl.Pre, tp.FinalX, tp.Plastic.Pre.Width}, {pl.Post, tp.FinalY, tp.Plastic.Post.Width}} {
+		}{{pl.W, tp.FinalW, tp.Plastic.W.Width}, {pl.Pre, tp.FinalX, tp.Plastic.Pre.Width}, {pl.Post, tp.FinalY, tp.Plastic.Post.Width},
+			{pl.Pre2, tp.FinalX2, width(tp.Plastic.Pre2)}, {pl.Post2, tp.FinalY2, width(tp.Plastic.Post2)}} {
+			if c.mem == "" {
+				continue
+			}
 			words := readHex(t, filepath.Join(dir, "final_"+c.mem+".hex"))
 			for i, x := range c.want {
 				if words[i] != uint64(x)&(uint64(1)<<uint(c.width)-1) {
@@ -231,4 +235,12 @@ func compare(t testing.TB, d *verilog.Design, dir string) int {
 	}
 	compareDendrites(t, d, dir)
 	return bytes.Count(want, []byte("\n"))
+}
+
+// width is v's width, 0 without v.
+func width(v *iir.Var) int {
+	if v == nil {
+		return 0
+	}
+	return v.Width
 }

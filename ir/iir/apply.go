@@ -43,6 +43,8 @@ func Apply(o *Op, x, y, z int64, rnd func(n int) int64) int64 {
 		return x | y
 	case OpNot:
 		return 1 - x
+	case OpSqrt:
+		return Sqrt(x)
 	case OpDiv:
 		return Div(x, y, o.Round)
 	case OpSelect:

@@ -92,10 +92,11 @@ const (
 	OpRefract                  // start a refractory period: counter ← Imm steps
 	OpDiv                      // Args[0] / Args[1] with Round (Div; 0 when Args[1] is 0)
 	OpDraw                     // DrawBits uniform random bits: Draw(DrawKey(seed, Imm), step, neuron) (draw.go)
+	OpSqrt                     // ⌊√Args[0]⌋ (Sqrt; 0 for Args[0] ≤ 0)
 )
 
 var opNames = [...]string{"const", "load", "weight", "refractory", "add", "sub", "neg", "mul", "shl", "shr", "resize",
-	"shiftdecay", "min", "max", "abs", "cmp", "and", "or", "not", "select", "store", "refract", "div", "draw"}
+	"shiftdecay", "min", "max", "abs", "cmp", "and", "or", "not", "select", "store", "refract", "div", "draw", "sqrt"}
 
 func (c Opcode) String() string { return opNames[c] }
 

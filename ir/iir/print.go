@@ -165,7 +165,7 @@ func (pr *printer) constant(c Quantized) {
 // plastic prints an STDP rule's formats, constants and kernels.
 func (pr *printer) plastic(pl *Plastic) {
 	pr.open("plastic %s", pl.Rule)
-	for _, v := range []*Var{pl.W, pl.Pre, pl.Post} {
+	for _, v := range pl.Vars() {
 		sign := "u"
 		if v.Signed {
 			sign = "s"

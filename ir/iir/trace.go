@@ -62,6 +62,8 @@ type TraceProj struct {
 	Plastic                *Plastic
 	InitW, InitX, InitY    []int64
 	FinalW, FinalX, FinalY []int64
+	// a triplet rule's second traces (Plastic.Pre2, Post2)
+	InitX2, InitY2, FinalX2, FinalY2 []int64
 }
 
 // TraceCurrent is a current input: while Start <= n < Stop (Stop < 0: no

@@ -49,7 +49,7 @@ var arity = [...]int{
 	OpConst: 0, OpLoad: 0, OpWeight: 0, OpRefractory: 0,
 	OpAdd: 2, OpSub: 2, OpNeg: 1, OpMul: 2, OpShl: 1, OpShr: 1, OpResize: 1,
 	OpShiftDecay: 1, OpMin: 2, OpMax: 2, OpAbs: 1, OpCmp: 2, OpAnd: 2, OpOr: 2,
-	OpNot: 1, OpSelect: 3, OpStore: 1, OpRefract: 0, OpDiv: 2,
+	OpNot: 1, OpSelect: 3, OpStore: 1, OpRefract: 0, OpDiv: 2, OpSqrt: 1,
 	OpDraw: 0,
 }
 
@@ -232,7 +232,10 @@ func (v *verifier) proj(q *Proj, models map[*Model]bool) {
 		return
 	}
 	vars := map[*Var]bool{}
-	for _, x := range []*Var{pl.W, pl.Pre, pl.Post} {
+	if (pl.Pre2 == nil) != (pl.Post2 == nil) {
+		v.errorf("%s: a triplet rule needs both second traces", where)
+	}
+	for _, x := range pl.Vars() {
 		if x == nil {
 			v.errorf("%s: the STDP rule lacks a variable", where)
 			return
