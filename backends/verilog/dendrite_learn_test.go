@@ -93,7 +93,7 @@ network Sequence {
     record C.npred
 }
 
-run Sequence for 170 ms
+run Sequence for 190 ms
 `
 
 // TestCosimLearningDendrite: segment learning in integers (iir.DendLearn)
@@ -102,7 +102,9 @@ run Sequence for 170 ms
 // every path: A → B grows and reinforces a segment (B predicted from the
 // fourth presentation); A' → B (3 of A's cells and 5 new ones) reinforces
 // the 3, weakens the rest, grows 3 of the 5 new cells by the hash draws
-// and drops the weakest synapse to fit 8; two new contexts grow new
+// and drops the weakest synapse to fit 8; two presentations with fresh
+// cells grow three synapses at the end of the full segment and then drop
+// them again, the last from the last slot; two new contexts grow new
 // segments of 6 of 7 cells, the second evicting the least recently used.
 func TestCosimLearningDendrite(t *testing.T) {
 	needTools(t)
@@ -128,6 +130,11 @@ func TestCosimLearningDendrite(t *testing.T) {
 		pres(k, A2, B)
 		k++
 	}
+	// three fresh synapses at the end of the full segment, then all three
+	// dropped again (the last one from the last slot)
+	pres(k, []int{0, 1, 2, 24, 25, 26, 27}, B)
+	pres(k+1, []int{0, 1, 2, 28, 29, 17, 18}, B)
+	k += 2
 	pres(k, C1, B)
 	pres(k+1, C2[1:], B)
 	if err := os.WriteFile(filepath.Join(dir, "sequence.csv"), []byte(sb.String()), 0o644); err != nil {

@@ -74,7 +74,7 @@ func TestDrawUniform(t *testing.T) {
 
 // TestDrawIndependent: pairs of draws that differ in one coordinate (the
 // next step of the same neuron, the next neuron at the same step, the next
-// site, the next seed) fill a 16×16 grid of their high bits equally
+// site, the next seed, the next draw number of DrawNth) fill a 16×16 grid of their high bits equally
 // (chi-square, p = 0.001): a draw says nothing about its neighbours. Two
 // steps must not give shifted copies across neurons either, which the pair
 // (neuron i at step n, neuron i+1 at step n+1) checks.
@@ -86,6 +86,8 @@ func TestDrawIndependent(t *testing.T) {
 		"diagonal":    func(i, n uint32) (int64, int64) { return Draw(k0, n, i), Draw(k0, n+1, i+1) },
 		"next site":   func(i, n uint32) (int64, int64) { return Draw(k0, n, i), Draw(k1, n, i) },
 		"next seed":   func(i, n uint32) (int64, int64) { return Draw(k0, n, i), Draw(DrawKey(2, 0), n, i) },
+		"next number": func(i, n uint32) (int64, int64) { return DrawNth(k0, n, i, 7), DrawNth(k0, n, i, 8) },
+		"number 0":    func(i, n uint32) (int64, int64) { return Draw(k0, n, i), DrawNth(k0, n, i, 0) },
 	}
 	crit := chi2Crit(255)
 	for name, pair := range pairs {
