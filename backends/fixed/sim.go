@@ -15,6 +15,7 @@ import (
 	"github.com/snnc/snnc/estimate"
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/ir/iir"
+	"github.com/snnc/snnc/plan"
 	"github.com/snnc/snnc/runtime"
 )
 
@@ -173,7 +174,7 @@ func build(p *ir.Program, q *iir.Program, o Options) (*sim, error) {
 				amp: amp, vals: pp.vals[pp.index[x]]})
 			continue
 		}
-		src, err := engine.NewIntegerSource(in, s.seed, s.dt, o.BaseDir)
+		src, err := plan.NewIntegerSource(in, s.seed, s.dt, o.BaseDir)
 		if err != nil {
 			return nil, fmt.Errorf("input %s: %w", in.Name, err)
 		}

@@ -183,7 +183,7 @@ func build(p *ir.Program, pl *plan.Plan, o Options) (*sim, error) {
 			s.conts = append(s.conts, &contInput{step: cur, port: acc})
 			continue
 		}
-		src, err := engine.NewSource(in, s.seed, s.dt, o.BaseDir)
+		src, err := plan.NewSource(in, s.seed, s.dt, o.BaseDir)
 		if err != nil {
 			return nil, fmt.Errorf("input %s: %w", in.Name, err)
 		}

@@ -1,11 +1,10 @@
-package engine
+package plan
 
 import (
 	"fmt"
 	"path/filepath"
 
 	"github.com/snnc/snnc/ir"
-	"github.com/snnc/snnc/plan"
 	"github.com/snnc/snnc/runtime"
 )
 
@@ -22,7 +21,7 @@ func NewSource(in *ir.Input, seed uint64, dt float64, base string) (runtime.Sour
 	}
 	switch in.Kind {
 	case "poisson":
-		rate, err := plan.InputRate(in)
+		rate, err := InputRate(in)
 		if err != nil {
 			return nil, err
 		}
