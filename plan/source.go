@@ -1,51 +1,46 @@
 package plan
 
 import (
-	"fmt"
 	"path/filepath"
 
+	"github.com/snnc/snnc/engine"
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/runtime"
 )
 
-// NewSource builds a spike input as every executor sees it (the same
-// stream keyed by its name, files relative to the model's directory base),
-// so the fixed-point simulator gets the interpreter's events.
+// InputSpec lowers a spike input once, for every executor: what
+// engine.NewSource builds (the interpreter from this value, a built
+// program from it printed as a Go literal).
+func InputSpec(in *ir.Input) (engine.Input, error) {
+	spec := engine.Input{Name: in.Name, Kind: in.Kind, Size: in.Size, Hz: in.Num["rate"], File: in.Str["file"],
+		Times: in.Lists["times"], Period: in.Num["period"], Present: in.Num["present"], Rest: in.Num["rest"], Active: int(in.Num["active"])}
+	for _, v := range in.Lists["indices"] {
+		spec.Indices = append(spec.Indices, int(v))
+	}
+	if in.Kind == "poisson" {
+		r, err := InputRate(in)
+		if err != nil {
+			return spec, err
+		}
+		spec.Rate, spec.Hz, spec.File = r, 0, ""
+	}
+	return spec, nil
+}
+
+// NewSource builds a spike input as every executor sees it (InputSpec,
+// engine.NewSource; files relative to the model's directory base), so the
+// fixed-point simulator gets the interpreter's events.
 func NewSource(in *ir.Input, seed uint64, dt float64, base string) (runtime.Source, error) {
-	stream := runtime.NewStream(seed, runtime.Hash("input", in.Name))
-	path := func(name string) string {
+	spec, err := InputSpec(in)
+	if err != nil {
+		return nil, err
+	}
+	return engine.NewSource(spec, seed, dt, func(name string) string {
 		if filepath.IsAbs(name) || base == "" {
 			return name
 		}
 		return filepath.Join(base, name)
-	}
-	switch in.Kind {
-	case "poisson":
-		rate, err := InputRate(in)
-		if err != nil {
-			return nil, err
-		}
-		return runtime.NewPoissonInput(in.Name, in.Size, rate, seed, dt, path)
-	case "poisson_group":
-		return runtime.NewPoisson(in.Size, in.Num["rate"], dt, stream), nil
-	case "spikes":
-		return runtime.LoadSpikeFile(path(in.Str["file"]), in.Size, dt)
-	case "spike_times":
-		var idx []int
-		for _, v := range in.Lists["indices"] {
-			idx = append(idx, int(v))
-		}
-		if in.Lists["indices"] == nil {
-			idx = nil
-		}
-		return runtime.NewSpikeTimes(in.Size, in.Lists["times"], idx, in.Num["period"], dt)
-	case "dataset":
-		src, _, err := runtime.LoadDataset(path(in.Str["file"]), in.Num["present"], in.Num["rest"], in.Num["rate"], dt, stream)
-		return src, err
-	case "patterns":
-		return runtime.NewPatterns(in.Size, int(in.Num["active"]), stream)
-	}
-	return nil, fmt.Errorf("unknown input kind %s", in.Kind)
+	})
 }
 
 // NewIntegerSource is NewSource for the integer targets (the fixed-point

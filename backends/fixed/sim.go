@@ -207,31 +207,28 @@ func build(p *ir.Program, q *iir.Program, o Options) (*sim, error) {
 	return s, nil
 }
 
+// run steps the network with the interpreter's loop (engine.Loop).
 func (s *sim) run(o Options, res *Result) error {
-	prog := runtime.NewProgress(s.steps, o.Progress, o.Progress != nil)
-	defer prog.Done()
-	for s.n = 0; s.n < s.steps; s.n++ {
-		s.t = float64(s.n) * s.dt
-		if o.Interrupt != nil {
-			select {
-			case <-o.Interrupt:
-				res.Interrupted = true
-				s.collect(res)
-				return nil
-			default:
-			}
-		}
-		s.step()
-		if s.n%256 == 0 {
-			prog.Update(s.n)
-		}
-	}
-	s.t = float64(s.steps) * s.dt
+	n, interrupted, _ := engine.Loop{Steps: s.steps, Dt: s.dt, Interrupt: o.Interrupt, Progress: o.Progress}.Run(s)
+	s.n, s.t = n, float64(n)*s.dt
+	res.Interrupted = interrupted
+	s.collect(res)
+	return nil
+}
+
+// Step runs step n at time t (engine.Machine); integer steps do not fail.
+func (s *sim) Step(n int, t float64) error {
+	s.n, s.t = n, t
+	s.step()
+	return nil
+}
+
+// Finish takes the recordings made once, at the end (engine.Machine).
+func (s *sim) Finish(n int, t float64) {
+	s.n, s.t = n, t
 	for _, m := range s.weightMons {
 		m.final(s)
 	}
-	s.collect(res)
-	return nil
 }
 
 // step is one time step in the float interpreter's order.
@@ -307,11 +304,7 @@ func (s *sim) summary(p *ir.Program, wall float64) *runtime.Summary {
 			RateHz: runtime.MeanRate(pp.count, pp.n, sum.Duration)})
 	}
 	for _, pr := range s.projs {
-		ps := runtime.ProjSummary{Name: pr.name, Synapses: pr.nsyn, Storage: pr.storage, ConnectivityBytes: float64(pr.bytes())}
-		if pr.nsyn > 0 {
-			ps.BytesPerSynapse = ps.ConnectivityBytes / float64(pr.nsyn)
-		}
-		sum.Projections = append(sum.Projections, ps)
+		sum.Projections = append(sum.Projections, engine.ProjSummary(pr.name, pr.nsyn, pr.storage, pr.bytes()))
 	}
 	return sum
 }

@@ -1,6 +1,7 @@
 // This file is the driver of every program snnc build generates: the
-// command line (the flags of snnc run), the run loop with progress bar and
-// Ctrl-C, the outputs, and the small helpers the model code calls.
+// command line (the flags of snnc run), Ctrl-C, the outputs, and the small
+// helpers the model code calls. The run loop is snnc run's own
+// (engine.Loop), which steps the model code through machine.
 // backends/gocode embeds it and writes it unchanged next to the generated
 // model code (main.go) as driver.go. In snnc's source (backends/gocode/
 // driver), model.go stands in for that code, so that this file compiles,
@@ -25,6 +26,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/snnc/snnc/engine"
 	rt "github.com/snnc/snnc/runtime"
 )
 
@@ -134,7 +136,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	for _, f := range networkFiles {
 		od.Inputs = append(od.Inputs, inputPath(f)) // never written over
 	}
-	steps := int(math.Round(dur / dt))
+	steps := engine.Steps(dur, dt)
 	if memFlag != "" {
 		l, err := rt.ParseMemLimit(memFlag)
 		if err != nil {
@@ -163,7 +165,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		progress = stderr
 	}
 	start := time.Now()
-	interrupted, runErr := s.run(sig.Done(), progress)
+	n, interrupted, runErr := engine.Loop{Steps: s.steps, Dt: dt, Interrupt: sig.Done(), Progress: progress}.Run(machine{s})
+	s.n = n
 	sum := s.summary(time.Since(start).Seconds())
 	sum.Model = modelFile
 	sum.MarkStopped(interrupted, runErr)
@@ -188,27 +191,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 // the machine allows).
 var memLimit rt.MemLimit
 
-// run steps the network until the end or an interrupt.
-func (s *sim) run(interrupt <-chan struct{}, progress io.Writer) (interrupted bool, err error) {
-	prog := rt.NewProgress(s.steps, progress, progress != nil)
-	defer prog.Done()
-	for s.n = 0; s.n < s.steps; s.n++ {
-		s.t = float64(s.n) * dt
-		select {
-		case <-interrupt:
-			return true, nil
-		default:
-		}
-		if err := s.step(); err != nil {
-			return false, err
-		}
-		if s.n%256 == 0 {
-			prog.Update(s.n)
-		}
-	}
-	s.t = float64(s.steps) * dt
-	s.finish()
-	return false, nil
+// machine steps the model code for engine.Loop, the run loop snnc run
+// shares.
+type machine struct{ s *sim }
+
+func (m machine) Step(n int, t float64) error {
+	m.s.n, m.s.t = n, t
+	return m.s.step()
+}
+
+func (m machine) Finish(n int, t float64) {
+	m.s.n, m.s.t = n, t
+	m.s.finish()
 }
 
 // write saves the recordings (.npy and CSV), summary.json and, with plot,
@@ -318,20 +312,4 @@ func inputPath(name string) string {
 		return name
 	}
 	return filepath.Join(baseDir, name)
-}
-
-func popSummary(name string, n int, spikes int64, duration float64) rt.PopSummary {
-	rate := 0.0
-	if duration > 0 && n > 0 {
-		rate = float64(spikes) / float64(n) / duration
-	}
-	return rt.PopSummary{Name: name, N: n, Spikes: spikes, RateHz: rate}
-}
-
-func projSummary(name string, nsyn int64, storage string, bytes int64) rt.ProjSummary {
-	ps := rt.ProjSummary{Name: name, Synapses: nsyn, Storage: storage, ConnectivityBytes: float64(bytes)}
-	if nsyn > 0 {
-		ps.BytesPerSynapse = ps.ConnectivityBytes / float64(nsyn)
-	}
-	return ps
 }
