@@ -8,7 +8,6 @@ package fixed
 
 import (
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/snnc/snnc/engine"
@@ -134,7 +133,7 @@ func build(p *ir.Program, q *iir.Program, o Options) (*sim, error) {
 	if o.Duration > 0 {
 		dur = o.Duration
 	}
-	s.steps = int(math.Round(dur / s.dt))
+	s.steps = engine.Steps(dur, s.dt)
 	byName := map[string]node{}
 	popOf := map[*ir.Population]*xpop{}
 	models := map[*ir.Population]*iir.Model{}
