@@ -1,15 +1,16 @@
 // Package engine holds what every executor of a network shares and no
-// backend owns: the run options, the recorded result and its outputs, and
-// the spike inputs built from the IR. The float interpreter
-// (backends/gosim) and the bit-accurate fixed-point simulator
-// (backends/fixed) both use it, so neither imports the other.
+// backend owns: the run options, the run loop, the recorded result and its
+// outputs. The float interpreter (backends/gosim), the bit-accurate
+// fixed-point simulator (backends/fixed) and every program snnc build
+// generates use it, so it imports nothing runtime does not: no compiler
+// package (ir, plan) and no plotting (runtime/plots, which snnc and programs
+// built with --plot link themselves).
 package engine
 
 import (
 	"io"
 
 	"github.com/snnc/snnc/runtime"
-	_ "github.com/snnc/snnc/runtime/plots" // Result.Write draws the plots
 )
 
 // Options control a run.

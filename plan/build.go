@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/snnc/snnc/engine"
 	"github.com/snnc/snnc/ir"
 )
 
@@ -15,8 +16,9 @@ type Options struct {
 }
 
 // Steps converts a duration to a number of steps: the one rounding every
-// executor uses for delays, refractory periods, phases and the run.
-func Steps(d, dt float64) int { return int(math.Round(d / dt)) }
+// executor uses for delays, refractory periods, phases and the run
+// (engine.Steps, which a built program links).
+func Steps(d, dt float64) int { return engine.Steps(d, dt) }
 
 // RefractorySteps is the number of steps a refractory period of length d
 // holds, counted as Brian2 does (timestep(): int((d + 1e-3·dt)/dt),

@@ -83,7 +83,7 @@ func Lower(p *ir.Program, prof *iir.Profile) (*iir.Program, lang.Diagnostics) {
 			}
 			if lam := in.Num["rate"] * p.Schedule.Dt; in.Kind == "poisson" && lam > 1 {
 				// the range proofs count one event per synapse a step: a source spikes
-				// there once in each step of count ≥ 1 (engine.NewIntegerSource), a
+				// there once in each step of count ≥ 1 (plan.NewIntegerSource), a
 				// rate (1 - e^-λ)/dt, λ/2 below at small λ, saturating above 1/dt
 				l.errorf(in.Pos, "input %s: %g spikes per source and step on average (rate·dt); on %s a poisson source spikes at most once a step", in.Name, lam, prof.Name).Hint =
 					"a smaller dt, or more sources at a lower rate onto the same targets"

@@ -2,9 +2,9 @@ package fixed
 
 import (
 	"fmt"
-	"math"
 	"slices"
 
+	"github.com/snnc/snnc/engine"
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/ir/iir"
 	"github.com/snnc/snnc/runtime"
@@ -173,7 +173,7 @@ func (pr *xproj) toDendrite(s *sim, ip *ir.Projection, d *xdend) error {
 		if !ok {
 			return fmt.Errorf("per-synapse random delays are not supported yet; use a constant delay")
 		}
-		pr.delay = int(math.Round(x / s.dt))
+		pr.delay = engine.Steps(x, s.dt)
 	}
 	pr.ring = runtime.NewDelayRing(pr.delay)
 	d.projs = append(d.projs, pr)

@@ -5,6 +5,7 @@ import (
 	"math"
 	"path/filepath"
 
+	"github.com/snnc/snnc/engine"
 	"github.com/snnc/snnc/estimate"
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/ir/iir"
@@ -97,7 +98,7 @@ func newProj(s *sim, ip *ir.Projection, pre node, post *xpop, byProj map[*ir.Pro
 		if !ok {
 			return nil, fmt.Errorf("per-synapse random delays are not supported yet; use a constant delay")
 		}
-		pr.delay = int(math.Round(d / s.dt))
+		pr.delay = engine.Steps(d, s.dt)
 	}
 	pr.ring = runtime.NewDelayRing(pr.delay)
 	return pr, nil
@@ -361,7 +362,7 @@ func (s *sim) monitors(p *ir.Program, byName map[string]node, popOf map[*ir.Popu
 			for k := range idx {
 				idx[k] = r.Lo + k
 			}
-			every := max(1, int(math.Round(r.Every/s.dt)))
+			every := max(1, engine.Steps(r.Every, s.dt))
 			unit := r.Var.Unit
 			mon := &runtime.StateMonitor{Name: pp.nm, Var: r.Var.Name, Unit: unit, Index: idx}
 			raw := &RawMonitor{Pop: pp.nm, Var: r.Var.Name, Index: idx}
@@ -396,7 +397,7 @@ func (s *sim) monitors(p *ir.Program, byName map[string]node, popOf map[*ir.Popu
 			}
 			every := 0
 			if r.Every > 0 {
-				every = max(1, int(math.Round(r.Every/s.dt)))
+				every = max(1, engine.Steps(r.Every, s.dt))
 			}
 			wm := &weightMon{mon: mon, every: every, atEnd: r.AtEnd, vals: vals}
 			if xp := pr.plastic; xp != nil && r.Var != nil && r.Var == xp.pl.W.Src {

@@ -8,13 +8,13 @@ package fixed
 
 import (
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/snnc/snnc/engine"
 	"github.com/snnc/snnc/estimate"
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/ir/iir"
+	"github.com/snnc/snnc/plan"
 	"github.com/snnc/snnc/runtime"
 )
 
@@ -133,7 +133,7 @@ func build(p *ir.Program, q *iir.Program, o Options) (*sim, error) {
 	if o.Duration > 0 {
 		dur = o.Duration
 	}
-	s.steps = int(math.Round(dur / s.dt))
+	s.steps = engine.Steps(dur, s.dt)
 	byName := map[string]node{}
 	popOf := map[*ir.Population]*xpop{}
 	models := map[*ir.Population]*iir.Model{}
@@ -173,7 +173,7 @@ func build(p *ir.Program, q *iir.Program, o Options) (*sim, error) {
 				amp: amp, vals: pp.vals[pp.index[x]]})
 			continue
 		}
-		src, err := engine.NewIntegerSource(in, s.seed, s.dt, o.BaseDir)
+		src, err := plan.NewIntegerSource(in, s.seed, s.dt, o.BaseDir)
 		if err != nil {
 			return nil, fmt.Errorf("input %s: %w", in.Name, err)
 		}
@@ -206,31 +206,28 @@ func build(p *ir.Program, q *iir.Program, o Options) (*sim, error) {
 	return s, nil
 }
 
+// run steps the network with the interpreter's loop (engine.Loop).
 func (s *sim) run(o Options, res *Result) error {
-	prog := runtime.NewProgress(s.steps, o.Progress, o.Progress != nil)
-	defer prog.Done()
-	for s.n = 0; s.n < s.steps; s.n++ {
-		s.t = float64(s.n) * s.dt
-		if o.Interrupt != nil {
-			select {
-			case <-o.Interrupt:
-				res.Interrupted = true
-				s.collect(res)
-				return nil
-			default:
-			}
-		}
-		s.step()
-		if s.n%256 == 0 {
-			prog.Update(s.n)
-		}
-	}
-	s.t = float64(s.steps) * s.dt
+	n, interrupted, _ := engine.Loop{Steps: s.steps, Dt: s.dt, Interrupt: o.Interrupt, Progress: o.Progress}.Run(s)
+	s.n, s.t = n, float64(n)*s.dt
+	res.Interrupted = interrupted
+	s.collect(res)
+	return nil
+}
+
+// Step runs step n at time t (engine.Machine); integer steps do not fail.
+func (s *sim) Step(n int, t float64) error {
+	s.n, s.t = n, t
+	s.step()
+	return nil
+}
+
+// Finish takes the recordings made once, at the end (engine.Machine).
+func (s *sim) Finish(n int, t float64) {
+	s.n, s.t = n, t
 	for _, m := range s.weightMons {
 		m.final(s)
 	}
-	s.collect(res)
-	return nil
 }
 
 // step is one time step in the float interpreter's order.
@@ -306,11 +303,7 @@ func (s *sim) summary(p *ir.Program, wall float64) *runtime.Summary {
 			RateHz: runtime.MeanRate(pp.count, pp.n, sum.Duration)})
 	}
 	for _, pr := range s.projs {
-		ps := runtime.ProjSummary{Name: pr.name, Synapses: pr.nsyn, Storage: pr.storage, ConnectivityBytes: float64(pr.bytes())}
-		if pr.nsyn > 0 {
-			ps.BytesPerSynapse = ps.ConnectivityBytes / float64(pr.nsyn)
-		}
-		sum.Projections = append(sum.Projections, ps)
+		sum.Projections = append(sum.Projections, engine.ProjSummary(pr.name, pr.nsyn, pr.storage, pr.bytes()))
 	}
 	return sum
 }

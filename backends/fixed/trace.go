@@ -2,9 +2,9 @@ package fixed
 
 import (
 	"fmt"
-	"math"
 	"slices"
 
+	"github.com/snnc/snnc/engine"
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/ir/iir"
 )
@@ -50,9 +50,9 @@ func RunTrace(p *ir.Program, q *iir.Program, o Options) (*iir.Trace, error) {
 		}
 	}
 	for _, c := range s.conts {
-		tc := &iir.TraceCurrent{Amp: c.amp, Start: int64(math.Round(c.step.Start / s.dt)), Stop: -1}
+		tc := &iir.TraceCurrent{Amp: c.amp, Start: int64(engine.Steps(c.step.Start, s.dt)), Stop: -1}
 		if c.step.Stop != 0 {
-			tc.Stop = int64(math.Round(c.step.Stop / s.dt))
+			tc.Stop = int64(engine.Steps(c.step.Stop, s.dt))
 		}
 		for _, pp := range s.pops {
 			for k := range pp.vals {

@@ -318,31 +318,37 @@ func moduleFiles(root string) (gomod, gosum []byte, err error) {
 	return gomod, gosum, nil
 }
 
-// hashRuntime adds the sources of snnc's runtime packages (runtime and the
-// packages under it, such as runtime/plots) to h: a changed runtime must
-// rebuild every cached program.
+// hashRuntime adds the sources of the snnc packages a generated program
+// links (engine, runtime and the packages under them, such as
+// runtime/plots) to h: a change to them must rebuild every cached program.
 func hashRuntime(h io.Writer, root string) error {
-	dir := filepath.Join(root, "runtime")
-	if _, err := os.Stat(dir); err != nil {
-		return fmt.Errorf("snnc's source at %s has no runtime package: %v", root, err)
-	}
-	return filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+	for _, pkg := range []string{"engine", "runtime"} {
+		dir := filepath.Join(root, pkg)
+		if _, err := os.Stat(dir); err != nil {
+			return fmt.Errorf("snnc's source at %s has no %s package: %v", root, pkg, err)
 		}
-		name := e.Name()
-		if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+		err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			name := e.Name()
+			if e.IsDir() || !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") {
+				return nil
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(root, path)
+			fmt.Fprintf(h, "%s %d\n", filepath.ToSlash(rel), len(b))
+			h.Write(b)
 			return nil
-		}
-		b, err := os.ReadFile(path)
+		})
 		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(dir, path)
-		fmt.Fprintf(h, "%s %d\n", filepath.ToSlash(rel), len(b))
-		h.Write(b)
-		return nil
-	})
+	}
+	return nil
 }
 
 // WriteModule writes the generated program as a module into dir: main.go,

@@ -63,7 +63,7 @@ var imports = []struct{ name, path string }{
 	{"errors", "errors"}, {"fmt", "fmt"}, {"io", "io"}, {"math", "math"},
 	{"os", "os"}, {"filepath", "path/filepath"}, {"strconv", "strconv"},
 	{"atomic", "sync/atomic"}, {"time", "time"},
-	{"rt", "github.com/snnc/snnc/runtime"},
+	{"engine", "github.com/snnc/snnc/engine"}, {"rt", "github.com/snnc/snnc/runtime"},
 }
 
 // importBlock returns the import declaration of the model code body: the
@@ -89,7 +89,7 @@ func importBlock(body []byte) (string, error) {
 		if !used[imp.name] {
 			continue
 		}
-		if imp.name == "rt" {
+		if imp.name == "engine" || imp.name == "rt" && !used["engine"] {
 			b.WriteString("\n") // snnc's own package after the standard library's
 		}
 		if imp.name == imp.path[strings.LastIndex(imp.path, "/")+1:] {

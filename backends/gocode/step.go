@@ -15,22 +15,24 @@ import (
 // rateLit is the Go literal of a poisson rate that is not a constant ("":
 // a constant, r.Hz).
 func (g *gen) rateLit(r runtime.Rate) string {
-	floats := func(xs []float64) string {
-		s := make([]string, len(xs))
-		for i, x := range xs {
-			s[i] = g.litStr(x)
-		}
-		return "[]float64{" + strings.Join(s, ", ") + "}"
-	}
 	switch {
 	case r.File != "":
 		return "rt.Rate{File: " + quote(r.File) + "}"
 	case r.PerSource != nil:
-		return "rt.Rate{PerSource: " + floats(r.PerSource) + "}"
+		return "rt.Rate{PerSource: " + g.floatsLit(r.PerSource) + "}"
 	case r.Expr != nil:
 		return fmt.Sprintf("rt.Rate{PerI: %t, Expr: %s}", r.PerI, g.exprLit(r.Expr))
 	}
 	return ""
+}
+
+// floatsLit is the Go literal of a []float64.
+func (g *gen) floatsLit(xs []float64) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = g.litStr(x)
+	}
+	return "[]float64{" + strings.Join(s, ", ") + "}"
 }
 
 // exprLit is the Go literal of a postfix expression of t (and i).
@@ -42,7 +44,8 @@ func (g *gen) exprLit(expr []runtime.RateOp) string {
 	return "[]rt.RateOp{" + strings.Join(ops, ", ") + "}"
 }
 
-// inputFields writes the spike sources and current steps.
+// inputFields writes the spike sources (plan.InputSpec, built at run time
+// by engine.NewSource as the interpreter builds them) and current steps.
 func (g *gen) inputFields() error {
 	f, b := &g.fields, &g.build
 	for _, ig := range g.inputs {
@@ -53,76 +56,51 @@ func (g *gen) inputFields() error {
 		f.line("in%d rt.Source", k)
 		f.line("in%dn int // its size", k)
 		f.line("in%dspk []int32", k)
-		b.line("")
-		b.line("{ // input %s", comment(in.Name))
-		wrap := quote("input " + strings.ReplaceAll(in.Name, "%", "%%") + ": %w")
-		stream := fmt.Sprintf("rt.NewStream(seed, rt.Hash(\"input\", %s))", quote(in.Name))
+		spec, err := plan.InputSpec(in)
+		if err != nil {
+			return err
+		}
+		// the rates --set may change when the program starts
+		rate, hz := g.rateLit(spec.Rate), g.litStr(spec.Hz)
 		switch in.Kind {
 		case "poisson":
-			r, err := plan.InputRate(in)
-			if err != nil {
-				return err
+			if rate == "" {
+				hz = fmt.Sprintf("setIn%dRate", k)
+				g.runSet(in.Name+".rate", hertz, true, spec.Rate.Hz, hz)
+				rate = "rt.Rate{Hz: " + hz + "}"
 			}
-			lit := g.rateLit(r)
-			if lit == "" { // a constant rate: --set may change it when the program starts
-				rate := fmt.Sprintf("setIn%dRate", k)
-				g.runSet(in.Name+".rate", hertz, true, r.Hz, rate)
-				lit = "rt.Rate{Hz: " + rate + "}"
-			}
-			b.line("src, err := rt.NewPoissonInput(%s, %d, %s, seed, dt, inputPath)", quote(in.Name), in.Size, lit)
-			b.line("if err != nil {")
-			b.line("return nil, fmt.Errorf(%s, err)", wrap)
-			b.line("}")
-			b.line("s.in%d = src", k)
-		case "poisson_group":
-			rate := fmt.Sprintf("setIn%dRate", k)
-			g.runSet(in.Name+".rate", hertz, true, in.Num["rate"], rate)
-			b.line("s.in%d = rt.NewPoisson(%d, %s, dt, %s)", k, in.Size, rate, stream)
-		case "spikes":
-			b.line("src, err := rt.LoadSpikeFile(inputPath(%s), %d, dt)", quote(in.Str["file"]), in.Size)
-			b.line("if err != nil {")
-			b.line("return nil, fmt.Errorf(%s, err)", wrap)
-			b.line("}")
-			b.line("s.in%d = src", k)
-		case "spike_times":
-			idx := "nil"
-			if in.Lists["indices"] != nil {
-				var xs []string
-				for _, v := range in.Lists["indices"] {
-					xs = append(xs, fmt.Sprint(int(v)))
-				}
-				idx = "[]int{" + strings.Join(xs, ", ") + "}"
-			}
-			times := "nil"
-			if in.Lists["times"] != nil {
-				var xs []string
-				for _, v := range in.Lists["times"] {
-					xs = append(xs, g.litStr(v))
-				}
-				times = "[]float64{" + strings.Join(xs, ", ") + "}"
-			}
-			b.line("src, err := rt.NewSpikeTimes(%d, %s, %s, %s, dt)", in.Size, times, idx, g.litStr(in.Num["period"]))
-			b.line("if err != nil {")
-			b.line("return nil, fmt.Errorf(%s, err)", wrap)
-			b.line("}")
-			b.line("s.in%d = src", k)
-		case "patterns":
-			b.line("src, err := rt.NewPatterns(%d, %d, %s)", in.Size, int(in.Num["active"]), stream)
-			b.line("if err != nil {")
-			b.line("return nil, fmt.Errorf(%s, err)", wrap)
-			b.line("}")
-			b.line("s.in%d = src", k)
-		case "dataset":
-			rate := fmt.Sprintf("setIn%dRate", k)
-			g.runSet(in.Name+".rate", hertz, true, in.Num["rate"], rate)
-			b.line("src, _, err := rt.LoadDataset(inputPath(%s), %s, %s, %s, dt, %s)", quote(in.Str["file"]),
-				g.litStr(in.Num["present"]), g.litStr(in.Num["rest"]), rate, stream)
-			b.line("if err != nil {")
-			b.line("return nil, fmt.Errorf(%s, err)", wrap)
-			b.line("}")
-			b.line("s.in%d = src", k)
+		case "poisson_group", "dataset":
+			hz = fmt.Sprintf("setIn%dRate", k)
+			g.runSet(in.Name+".rate", hertz, true, spec.Hz, hz)
 		}
-		b.line("s.in%dn = s.in%d.Size()", k, k)
+		lit := []string{"Name: " + quote(spec.Name), "Kind: " + quote(spec.Kind), fmt.Sprintf("Size: %d", spec.Size)}
+		add := func(field, val string, set bool) {
+			if set {
+				lit = append(lit, field+": "+val)
+			}
+		}
+		add("Rate", rate, in.Kind == "poisson")
+		add("Hz", hz, in.Kind == "poisson_group" || in.Kind == "dataset")
+		add("File", quote(spec.File), spec.File != "")
+		add("Times", g.floatsLit(spec.Times), spec.Times != nil)
+		if spec.Indices != nil {
+			xs := make([]string, len(spec.Indices))
+			for i, v := range spec.Indices {
+				xs[i] = strconv.Itoa(v)
+			}
+			add("Indices", "[]int{"+strings.Join(xs, ", ")+"}", true)
+		}
+		add("Period", g.litStr(spec.Period), spec.Period != 0)
+		add("Present", g.litStr(spec.Present), spec.Present != 0)
+		add("Rest", g.litStr(spec.Rest), spec.Rest != 0)
+		add("Active", strconv.Itoa(spec.Active), spec.Active != 0)
+		b.line("")
+		b.line("{ // input %s", comment(in.Name))
+		b.line("src, err := engine.NewSource(engine.Input{%s}, seed, dt, inputPath)", strings.Join(lit, ", "))
+		b.line("if err != nil {")
+		b.line("return nil, fmt.Errorf(%s, err)", quote("input "+strings.ReplaceAll(in.Name, "%", "%%")+": %w"))
+		b.line("}")
+		b.line("s.in%d, s.in%dn = src, src.Size()", k, k)
 		b.line("}")
 	}
 	if len(g.conts) > 0 {
@@ -408,11 +386,11 @@ func (g *gen) stepBody() {
 	fs.line("sum := &rt.Summary{Network: networkName, Seed: s.seed, Dt: dt, Duration: float64(s.n) * dt, Threads: s.threads, WallSeconds: wall}")
 	for _, pg := range g.pops {
 		for _, pt := range pg.parts {
-			fs.line("sum.Populations = append(sum.Populations, popSummary(%s, %d, s.q%dcnt, sum.Duration))", quote(pt.ip.Name), pt.n, pt.k)
+			fs.line("sum.Populations = append(sum.Populations, engine.PopSummary(%s, %d, s.q%dcnt, sum.Duration))", quote(pt.ip.Name), pt.n, pt.k)
 		}
 	}
 	for _, pr := range g.projs {
-		fs.line("sum.Projections = append(sum.Projections, projSummary(%s, s.c%dnsyn, %s, %s))", quote(pr.ip.Name), pr.k, quote(pr.summaryStorage()), g.rankBytes(pr.k))
+		fs.line("sum.Projections = append(sum.Projections, engine.ProjSummary(%s, s.c%dnsyn, %s, %s))", quote(pr.ip.Name), pr.k, quote(pr.summaryStorage()), g.rankBytes(pr.k))
 	}
 	g.dendriteSummaries(fs)
 	fs.line("return sum")

@@ -19,6 +19,7 @@ import (
 	"github.com/snnc/snnc/passes"
 	"github.com/snnc/snnc/plan"
 	"github.com/snnc/snnc/runtime"
+	_ "github.com/snnc/snnc/runtime/plots" // TestOutputsReadableByNumpy writes the plots
 )
 
 func compile(t testing.TB, path string, off ...string) *ir.Program {

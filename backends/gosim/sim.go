@@ -192,7 +192,7 @@ func build(p *ir.Program, pl *plan.Plan, o Options) (*sim, error) {
 			s.conts = append(s.conts, &contInput{step: cur, port: acc})
 			continue
 		}
-		src, err := engine.NewSource(in, s.seed, s.dt, o.BaseDir)
+		src, err := plan.NewSource(in, s.seed, s.dt, o.BaseDir)
 		if err != nil {
 			return nil, fmt.Errorf("input %s: %w", in.Name, err)
 		}
@@ -231,54 +231,33 @@ func build(p *ir.Program, pl *plan.Plan, o Options) (*sim, error) {
 	return s, nil
 }
 
-// run steps the network until the end or an interrupt.
+// run steps the network until the end or an interrupt (engine.Loop).
 func (s *sim) run(o Options) (*Result, error) {
-	total := s.steps
-	prog := runtime.NewProgress(total, o.Progress, o.Progress != nil)
-	defer prog.Done()
 	s.team = runtime.NewTeam(s.threads)
 	defer s.team.Close()
 	defer s.exchangeStats() // ranks.go
-	res := &Result{}
-	for s.n = 0; s.n < total; s.n++ {
-		s.t = float64(s.n) * s.dt
-		if o.Interrupt != nil && s.comm != nil {
-			// the ranks stop together, after the step whose exchange
-			// carried the request
-			select {
-			case <-o.Interrupt:
-				s.stopReq = true
-			default:
-			}
-		} else if o.Interrupt != nil {
-			select {
-			case <-o.Interrupt:
-				res.Interrupted = true
-				s.collect(res)
-				return res, nil
-			default:
-			}
-		}
-		if err := s.step(); err != nil {
-			s.collect(res)
-			return res, err
-		}
-		if s.n%256 == 0 {
-			prog.Update(s.n)
-		}
-		if s.stopAll {
-			s.n++
-			s.t = float64(s.n) * s.dt
-			res.Interrupted = true
-			s.collect(res)
-			return res, nil
-		}
+	loop := engine.Loop{Steps: s.steps, Dt: s.dt, Interrupt: o.Interrupt, Progress: o.Progress}
+	if s.comm != nil {
+		loop.Ranks = s
 	}
-	s.t = float64(total) * s.dt
-	s.finish()
+	n, interrupted, err := loop.Run(s)
+	s.n, s.t = n, float64(n)*s.dt
+	res := &Result{}
+	res.Interrupted = interrupted
 	s.collect(res)
-	return res, nil
+	return res, err
 }
+
+// Step runs step n at time t (engine.Machine).
+func (s *sim) Step(n int, t float64) error {
+	s.n, s.t = n, t
+	return s.step()
+}
+
+// RequestStop and StopAll are engine.Ranks: an interrupted rank asks the
+// others at the next exchange (ranks.go), and all stop after it.
+func (s *sim) RequestStop()  { s.stopReq = true }
+func (s *sim) StopAll() bool { return s.stopAll }
 
 func (s *sim) step() error {
 	s.applyPhases(false)
@@ -380,8 +359,10 @@ func (s *sim) step() error {
 	return nil
 }
 
-// finish brings lazy synaptic state up to the end time (for recordings).
-func (s *sim) finish() {
+// Finish brings lazy synaptic state up to the end (for recordings) and
+// takes the recordings made once, at the end (engine.Machine).
+func (s *sim) Finish(n int, t float64) {
+	s.n, s.t = n, t
 	for _, pr := range s.projs {
 		pr.catchUp(s)
 	}
@@ -413,22 +394,14 @@ func (s *sim) collect(res *Result) {
 func (s *sim) summary(p *ir.Program, wall float64) *runtime.Summary {
 	sum := &runtime.Summary{Network: p.Network, Seed: s.seed, Dt: s.dt, Duration: float64(s.n) * s.dt, Threads: s.threads, WallSeconds: wall}
 	for _, pt := range s.parts {
-		rate := 0.0
-		if sum.Duration > 0 && pt.n > 0 {
-			rate = float64(pt.count) / float64(pt.n) / sum.Duration
-		}
-		sum.Populations = append(sum.Populations, runtime.PopSummary{Name: pt.nm, N: pt.n, Spikes: pt.count, RateHz: rate})
+		sum.Populations = append(sum.Populations, engine.PopSummary(pt.nm, pt.n, pt.count, sum.Duration))
 	}
 	for _, pr := range s.projs {
 		b := pr.bytes()
 		if pr.fullBytes > 0 {
 			b = pr.fullBytes // the whole network's, as one process stores it
 		}
-		ps := runtime.ProjSummary{Name: pr.name, Synapses: pr.nsyn, Storage: pr.storage, ConnectivityBytes: float64(b)}
-		if pr.nsyn > 0 {
-			ps.BytesPerSynapse = ps.ConnectivityBytes / float64(pr.nsyn)
-		}
-		sum.Projections = append(sum.Projections, ps)
+		sum.Projections = append(sum.Projections, engine.ProjSummary(pr.name, pr.nsyn, pr.storage, b))
 	}
 	sum.Dendrites = s.dendriteSummaries()
 	return sum

@@ -10,6 +10,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	_ "github.com/snnc/snnc/runtime/plots" // snnc run --plot draws with gonum/plot; the engine does not link it
 )
 
 // Version is set at build time with -ldflags "-X main.Version=...".

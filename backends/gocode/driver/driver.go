@@ -1,6 +1,7 @@
 // This file is the driver of every program snnc build generates: the
-// command line (the flags of snnc run), the run loop with progress bar and
-// Ctrl-C, the outputs, and the small helpers the model code calls.
+// command line (the flags of snnc run), Ctrl-C, the outputs, and the small
+// helpers the model code calls. The run loop is snnc run's own
+// (engine.Loop), which steps the model code through machine.
 // backends/gocode embeds it and writes it unchanged next to the generated
 // model code (main.go) as driver.go. In snnc's source (backends/gocode/
 // driver), model.go stands in for that code, so that this file compiles,
@@ -25,6 +26,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/snnc/snnc/engine"
 	rt "github.com/snnc/snnc/runtime"
 )
 
@@ -147,7 +149,7 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 			od.Inputs = append(od.Inputs, inputPath(f)) // never written over
 		}
 	}
-	steps := int(math.Round(dur / dt))
+	steps := engine.Steps(dur, dt)
 	if memFlag != "" {
 		l, err := rt.ParseMemLimit(memFlag)
 		if err != nil {
@@ -176,7 +178,12 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		progress = stderr
 	}
 	start := time.Now()
-	interrupted, runErr := s.run(sig.Done(), progress)
+	loop := engine.Loop{Steps: s.steps, Dt: dt, Interrupt: sig.Done(), Progress: progress}
+	if s.x != nil { // split over ranks: all stop after the step whose exchange carries a request
+		loop.Ranks = machine{s}
+	}
+	n, interrupted, runErr := loop.Run(machine{s})
+	s.n = n
 	sum := s.summary(time.Since(start).Seconds())
 	sum.Model = modelFile
 	sum.MarkStopped(interrupted, runErr)
@@ -207,36 +214,24 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 // the machine allows).
 var memLimit rt.MemLimit
 
-// run steps the network until the end or an interrupt.
-func (s *sim) run(interrupt <-chan struct{}, progress io.Writer) (interrupted bool, err error) {
-	prog := rt.NewProgress(s.steps, progress, progress != nil)
-	defer prog.Done()
-	for s.n = 0; s.n < s.steps; s.n++ {
-		s.t = float64(s.n) * dt
-		select {
-		case <-interrupt:
-			if s.x == nil {
-				return true, nil
-			}
-			s.stopReq = true // split over ranks: all stop after the step whose exchange carries it
-		default:
-		}
-		if err := s.step(); err != nil {
-			return false, err
-		}
-		if s.n%256 == 0 {
-			prog.Update(s.n)
-		}
-		if s.stopAll {
-			s.n++
-			s.t = float64(s.n) * dt
-			return true, nil
-		}
-	}
-	s.t = float64(s.steps) * dt
-	s.finish()
-	return false, nil
+// machine steps the model code for engine.Loop, the run loop snnc run
+// shares.
+type machine struct{ s *sim }
+
+func (m machine) Step(n int, t float64) error {
+	m.s.n, m.s.t = n, t
+	return m.s.step()
 }
+
+func (m machine) Finish(n int, t float64) {
+	m.s.n, m.s.t = n, t
+	m.s.finish()
+}
+
+// RequestStop and StopAll are engine.Ranks: an interrupted rank asks the
+// others at the next exchange, and all stop after it.
+func (m machine) RequestStop()  { m.s.stopReq = true }
+func (m machine) StopAll() bool { return m.s.stopAll }
 
 // write saves the recordings (.npy and CSV), summary.json and, with plot,
 // raster.png and traces.png into od; it returns the files written.
@@ -345,20 +340,4 @@ func inputPath(name string) string {
 		return name
 	}
 	return filepath.Join(baseDir, name)
-}
-
-func popSummary(name string, n int, spikes int64, duration float64) rt.PopSummary {
-	rate := 0.0
-	if duration > 0 && n > 0 {
-		rate = float64(spikes) / float64(n) / duration
-	}
-	return rt.PopSummary{Name: name, N: n, Spikes: spikes, RateHz: rate}
-}
-
-func projSummary(name string, nsyn int64, storage string, bytes int64) rt.ProjSummary {
-	ps := rt.ProjSummary{Name: name, Synapses: nsyn, Storage: storage, ConnectivityBytes: float64(bytes)}
-	if nsyn > 0 {
-		ps.BytesPerSynapse = ps.ConnectivityBytes / float64(nsyn)
-	}
-	return ps
 }

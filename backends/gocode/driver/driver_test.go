@@ -111,9 +111,6 @@ func TestHelpers(t *testing.T) {
 	if got := inputPath("a.txt"); got != "a.txt" { // baseDir "" here
 		t.Errorf("inputPath = %q", got)
 	}
-	if ps := projSummary("c", 4, "csr", 32); ps.BytesPerSynapse != 8 {
-		t.Errorf("projSummary: %+v", ps)
-	}
 }
 
 // TestDriverRefusesMPI: started by mpirun as several processes, a

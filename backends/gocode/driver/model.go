@@ -8,6 +8,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/snnc/snnc/engine"
 	rt "github.com/snnc/snnc/runtime"
 )
 
@@ -100,6 +101,6 @@ func (s *sim) recordings() (spikes []*rt.SpikeMonitor, states []*rt.StateMonitor
 
 func (s *sim) summary(wall float64) *rt.Summary {
 	sum := &rt.Summary{Network: networkName, Seed: s.seed, Dt: dt, Duration: float64(s.n) * dt, Threads: s.threads, WallSeconds: wall}
-	sum.Populations = append(sum.Populations, popSummary("P", spikeNeurons, s.cnt, sum.Duration))
+	sum.Populations = append(sum.Populations, engine.PopSummary("P", spikeNeurons, s.cnt, sum.Duration))
 	return sum
 }
