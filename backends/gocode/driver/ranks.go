@@ -94,13 +94,3 @@ func (j *job) end(code int) int {
 	}
 	return code
 }
-
-// parallelSpikesIn is parallelSpikes over neurons [lo, hi) (a rank's share).
-func parallelSpikesIn(threads, lo, hi int, dst []int32, parts *[][]int32, f func(lo, hi int, spk []int32) []int32) []int32 {
-	return parallelSpikes(threads, hi-lo, dst, parts, func(a, b int, spk []int32) []int32 { return f(lo+a, lo+b, spk) })
-}
-
-// parallelIn is parallel over neurons [lo, hi) (a rank's share).
-func parallelIn(threads, lo, hi int, f func(lo, hi int)) {
-	parallel(threads, hi-lo, func(a, b int) { f(lo+a, lo+b) })
-}
