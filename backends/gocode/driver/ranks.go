@@ -57,15 +57,7 @@ func (j *job) rank0(w io.Writer) io.Writer {
 
 // agree tells every rank whether one failed where the others did not, so
 // none waits for it at an exchange.
-func (j *job) agree(err error) error {
-	if j.comm == nil {
-		return err
-	}
-	if bad := rt.Agree(j.comm, err != nil); err == nil && bad >= 0 {
-		return &rt.RankError{Rank: bad}
-	}
-	return err
-}
+func (j *job) agree(err error) error { return rt.AgreeErr(j.comm, err) }
 
 // message is err as this rank reports it ("": a rank that stopped because
 // another failed says nothing, rank 0 says which).
