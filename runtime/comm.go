@@ -49,6 +49,20 @@ func Agree(c Comm, failed bool) int {
 	return -1
 }
 
+// AgreeErr is Agree on this rank's err: every rank learns whether one
+// failed where the others did not, so none waits for it at a collective;
+// a rank that did not fail gets a RankError naming the lowest that did.
+// nil c (one process) returns err.
+func AgreeErr(c Comm, err error) error {
+	if c == nil {
+		return err
+	}
+	if bad := Agree(c, err != nil); err == nil && bad >= 0 {
+		return &RankError{Rank: bad}
+	}
+	return err
+}
+
 // RankError is the error of a rank that stopped because another one
 // failed (that rank reports its own error).
 type RankError struct{ Rank int }

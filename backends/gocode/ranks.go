@@ -121,6 +121,16 @@ func (g *gen) exchangeMethod() {
 	fs.line("return nil")
 	fs.line("}")
 	fs.line("")
+	fs.line("// parallelSpikesIn is parallelSpikes over neurons [lo, hi) (a rank's share).")
+	fs.line("func parallelSpikesIn(threads, lo, hi int, dst []int32, parts *[][]int32, f func(lo, hi int, spk []int32) []int32) []int32 {")
+	fs.line("return parallelSpikes(threads, hi-lo, dst, parts, func(a, b int, spk []int32) []int32 { return f(lo+a, lo+b, spk) })")
+	fs.line("}")
+	fs.line("")
+	fs.line("// parallelIn is parallel over neurons [lo, hi) (a rank's share).")
+	fs.line("func parallelIn(threads, lo, hi int, f func(lo, hi int)) {")
+	fs.line("parallel(threads, hi-lo, func(a, b int) { f(lo+a, lo+b) })")
+	fs.line("}")
+	fs.line("")
 }
 
 // rankIntegrate writes the integration of a loop split over ranks: its

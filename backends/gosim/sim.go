@@ -43,9 +43,7 @@ func RunPlan(p *ir.Program, pl *plan.Plan, o Options) (*Result, error) {
 	if o.Comm != nil && o.Comm.Size() > 1 {
 		// every rank learns whether any failed to build, before the
 		// first exchange could wait for it forever
-		if bad := runtime.Agree(o.Comm, err != nil); err == nil && bad >= 0 {
-			err = &runtime.RankError{Rank: bad}
-		}
+		err = runtime.AgreeErr(o.Comm, err)
 	}
 	if err != nil {
 		return nil, err

@@ -62,20 +62,24 @@ func outputs(t *testing.T, dir string) map[string][]byte {
 	return files
 }
 
+// mpiModels are the split runs' models with their extra record lines
+// (state across the ranks' boundaries) and durations.
+var mpiModels = []struct{ path, extra, dur string }{
+	{"../../examples/cuba.snn", "    record E.v[1590:1610], I.ge[390:410] every 1 ms", "200ms"},
+	{"../../examples/coba.snn", "    record E.v[790:2410] every 5 ms", "100ms"},
+	{"../../examples/stdp_song2000.snn", "    record N.v every 1 ms", "1s"},
+	// float32 drawn weights and a drawn delay per synapse, cut to each
+	// rank's share; delays of at least a step: spikes exchanged every 2 steps
+	{"../../examples/potjans2014_scaled.snn", "    record L5i.v every 1 ms", "100ms"},
+}
+
 // TestMPIRunIdentical: `mpirun -np 1/2/4 snnc run --threads 1/2` writes
 // the files of one process byte for byte (summary.json but for its wall
 // time and thread count) on CUBA, COBA, an STDP model and the 0.1-scale
 // microcircuit, with state recorded across the ranks' boundaries.
 func TestMPIRunIdentical(t *testing.T) {
 	bin := snncMPI(t)
-	models := []struct{ path, extra, dur string }{
-		{"../../examples/cuba.snn", "    record E.v[1590:1610], I.ge[390:410] every 1 ms", "200ms"},
-		{"../../examples/coba.snn", "    record E.v[790:2410] every 5 ms", "100ms"},
-		{"../../examples/stdp_song2000.snn", "    record N.v every 1 ms", "1s"},
-		// float32 drawn weights and a drawn delay per synapse, cut to each rank's share
-		{"../../examples/potjans2014_scaled.snn", "    record L5i.v every 1 ms", "100ms"},
-	}
-	for _, m := range models {
+	for _, m := range mpiModels {
 		t.Run(filepath.Base(m.path), func(t *testing.T) {
 			model := withRecordLine(t, m.path, m.extra)
 			ref := filepath.Join(t.TempDir(), "ref")
@@ -205,13 +209,7 @@ func TestMPIRunOutputError(t *testing.T) {
 // 0.1-scale microcircuit, with state recorded across the ranks' boundaries.
 func TestMPIBuildIdentical(t *testing.T) {
 	bin := snncMPI(t)
-	models := []struct{ path, extra, dur string }{
-		{"../../examples/cuba.snn", "    record E.v[1590:1610], I.ge[390:410] every 1 ms", "200ms"},
-		{"../../examples/coba.snn", "    record E.v[790:2410] every 5 ms", "100ms"},
-		{"../../examples/stdp_song2000.snn", "    record N.v every 1 ms", "1s"},
-		{"../../examples/potjans2014_scaled.snn", "    record L5i.v every 1 ms", "100ms"},
-	}
-	for _, m := range models {
+	for _, m := range mpiModels {
 		t.Run(filepath.Base(m.path), func(t *testing.T) {
 			model := withRecordLine(t, m.path, m.extra)
 			prog := filepath.Join(t.TempDir(), "prog")

@@ -46,15 +46,7 @@ func startJob(stderr io.Writer) (*job, error) {
 
 // agree tells every rank whether one failed where the others did not
 // (rank 0 opening the output directory), so none waits for it in the run.
-func (j *job) agree(err error) error {
-	if j.comm == nil {
-		return err
-	}
-	if bad := runtime.Agree(j.comm, err != nil); err == nil && bad >= 0 {
-		return &runtime.RankError{Rank: bad}
-	}
-	return err
-}
+func (j *job) agree(err error) error { return runtime.AgreeErr(j.comm, err) }
 
 // end finalizes MPI and marks err with the rank: a rank that stopped
 // because another failed says nothing (rank 0 says which), every other

@@ -57,15 +57,7 @@ func (j *job) rank0(w io.Writer) io.Writer {
 
 // agree tells every rank whether one failed where the others did not, so
 // none waits for it at an exchange.
-func (j *job) agree(err error) error {
-	if j.comm == nil {
-		return err
-	}
-	if bad := rt.Agree(j.comm, err != nil); err == nil && bad >= 0 {
-		return &rt.RankError{Rank: bad}
-	}
-	return err
-}
+func (j *job) agree(err error) error { return rt.AgreeErr(j.comm, err) }
 
 // message is err as this rank reports it ("": a rank that stopped because
 // another failed says nothing, rank 0 says which).
@@ -93,14 +85,4 @@ func (j *job) end(code int) int {
 		code = 1
 	}
 	return code
-}
-
-// parallelSpikesIn is parallelSpikes over neurons [lo, hi) (a rank's share).
-func parallelSpikesIn(threads, lo, hi int, dst []int32, parts *[][]int32, f func(lo, hi int, spk []int32) []int32) []int32 {
-	return parallelSpikes(threads, hi-lo, dst, parts, func(a, b int, spk []int32) []int32 { return f(lo+a, lo+b, spk) })
-}
-
-// parallelIn is parallel over neurons [lo, hi) (a rank's share).
-func parallelIn(threads, lo, hi int, f func(lo, hi int)) {
-	parallel(threads, hi-lo, func(a, b int) { f(lo+a, lo+b) })
 }
