@@ -15,6 +15,7 @@ import (
 	"github.com/snnc/snnc/passes"
 	"github.com/snnc/snnc/quantize"
 	"github.com/snnc/snnc/runtime"
+	_ "github.com/snnc/snnc/runtime/plots" // a quarter of the cases write plots; the engine does not link them
 )
 
 // fuzzBytes hands out the fuzzer's bytes as small choices; once they run
