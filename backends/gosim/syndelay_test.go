@@ -100,8 +100,8 @@ func TestSynapseDelays(t *testing.T) {
 	stream := runtime.NewStream(5, runtime.Hash("delay", "S->A:exc"))
 	var rng runtime.Stream
 	for j := range a {
-		if j%runtime.DelayBlock == 0 { // each block of synapses its own stream
-			rng = stream.Child(uint64(j / runtime.DelayBlock))
+		if j%runtime.SynBlock == 0 { // each block of synapses its own stream
+			rng = stream.Child(uint64(j / runtime.SynBlock))
 		}
 		x := 1.5e-3 + 0.75e-3*rng.Normal()
 		for x < dt {
@@ -187,8 +187,8 @@ func TestPlasticSynapseDelays(t *testing.T) {
 	var rng runtime.Stream
 	distinct := map[int]bool{}
 	for j, a := range got {
-		if j%runtime.DelayBlock == 0 {
-			rng = stream.Child(uint64(j / runtime.DelayBlock))
+		if j%runtime.SynBlock == 0 {
+			rng = stream.Child(uint64(j / runtime.SynBlock))
 		}
 		want := int(math.Round((1e-3 + 4e-3*rng.Float64()) / dt))
 		if a < 0 || a-ref+15 != want {
