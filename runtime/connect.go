@@ -625,15 +625,37 @@ func (g *rowGen) totalRow(i, m int, buf []int32) []int32 {
 	return buf
 }
 
-// totalDraws appends row i's fixed_total_number targets in draw order.
+// totalDraws appends row i's fixed_total_number targets in draw order:
+// uniform on [0, m) by Lemire's method on 32 bits, the low half of each
+// 64-bit word of the row's stream and then its high half (one Philox
+// block for four targets: drawing them is most of a row's cost).
 func (g *rowGen) totalDraws(i, m int, buf []int32) []int32 {
+	k := int(g.counts[i])
+	if k == 0 {
+		return buf // (m may be 0)
+	}
 	s := g.rng.Child(uint64(i))
-	for range g.counts[i] {
-		j := int32(s.Intn(m))
+	um := uint32(m) // m < 2^31 (checkSpec)
+	thresh := -um % um
+	buf = slices.Grow(buf, k)
+	var w uint64
+	halves := 0
+	for k > 0 {
+		if halves == 0 {
+			w, halves = s.Uint64(), 2
+		}
+		prod := uint64(uint32(w)) * uint64(um)
+		w >>= 32
+		halves--
+		if uint32(prod) < thresh {
+			continue // the biased remainder: draw again
+		}
+		j := int32(prod >> 32)
 		if g.exceptSelf && int(j) >= i {
 			j++
 		}
 		buf = append(buf, j)
+		k--
 	}
 	return buf
 }

@@ -249,3 +249,44 @@ func TestSynDelaysDistribution(t *testing.T) {
 		t.Errorf("%g delays of 0 steps", counts[0])
 	}
 }
+
+// TestFixedTotalNumberDraws: row i of fixed_total_number draws its targets
+// from Child(i), four a Philox block: each 32-bit half h of a word (low
+// half first) gives floor(h·m / 2^32), unless h·m mod 2^32 falls below
+// 2^32 mod m (the values that would favour some targets), and the row is
+// those targets ascending.
+func TestFixedTotalNumberDraws(t *testing.T) {
+	const npre, npost, k = 50, 1000003, 20000
+	stream := NewStream(11, Hash("draws"))
+	c, err := Connect(ConnSpec{Kind: "fixed_total_number", K: k}, g1(npre), g1(npost), stream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rejected := 0
+	for i := range npre {
+		row := c.Row(i)
+		s := stream.Child(uint64(i))
+		var want []int32
+		for len(want) < len(row) {
+			w := s.Uint64()
+			for _, h := range []uint64{w & 0xFFFFFFFF, w >> 32} {
+				if len(want) == len(row) {
+					break
+				}
+				if (h*npost)%(1<<32) < (1<<32)%npost {
+					rejected++
+					continue
+				}
+				want = append(want, int32(h*npost>>32))
+			}
+		}
+		slices.Sort(want)
+		if !slices.Equal(row, want) {
+			t.Fatalf("row %d: %v..., want %v...", i, row[:3], want[:3])
+		}
+	}
+	// 2^32 mod m is 4 294 967 296 - 4294·1000003 = 954 414 (a 2.2e-4 chance)
+	if rejected > 30 {
+		t.Errorf("%d of %d draws rejected", rejected, k)
+	}
+}

@@ -86,7 +86,7 @@ func NewSynDelays(n int64, dt float64, threads int, stream *Stream, newDraw func
 	// two-byte array narrowed afterwards would briefly hold three bytes a
 	// synapse (0.9 GB at full scale). Only when some delay exceeds 255
 	// steps are they drawn again, the same values, into two bytes.
-	d8 := make([]uint8, n)
+	d8 := BigSlice[uint8](n)
 	mx, err := drawDelays(d8, dt, threads, stream, newDraw)
 	if err != nil {
 		return nil, err
@@ -95,7 +95,7 @@ func NewSynDelays(n int64, dt float64, threads int, stream *Stream, newDraw func
 		return &SynDelays{D8: d8, Max: mx}, nil
 	}
 	d8 = nil
-	d16 := make([]uint16, n)
+	d16 := BigSlice[uint16](n)
 	if mx, err = drawDelays(d16, dt, threads, stream, newDraw); err != nil {
 		return nil, err
 	}
