@@ -436,6 +436,15 @@ func sortBelow(a []int32, m int) {
 }
 
 func bucketSort(a []int32, m int, cnt, tmp []int32) {
+	bucketTo(a, m, cnt, tmp)
+	copy(a, tmp)
+	insertionSort(a)
+}
+
+// bucketTo writes a, whose values lie in [0, m), into dst by len(a)
+// buckets of value (cnt: len(a)+1 zeros), nearly sorted: an insertion sort
+// finishes it.
+func bucketTo[T int32 | uint16 | uint32](a []int32, m int, cnt []int32, dst []T) {
 	nb := len(a)
 	scale := float64(nb) / float64(m)
 	bucket := func(v int32) int { return min(int(float64(v)*scale), nb-1) }
@@ -445,16 +454,34 @@ func bucketSort(a []int32, m int, cnt, tmp []int32) {
 	for b := 1; b <= nb; b++ {
 		cnt[b] += cnt[b-1]
 	}
+	dst = dst[:nb]
 	for _, v := range a {
 		b := bucket(v)
-		tmp[cnt[b]] = v
+		dst[cnt[b]] = T(v)
 		cnt[b]++
 	}
-	copy(a, tmp)
-	insertionSort(a)
 }
 
-func insertionSort(a []int32) {
+// sortTo writes a, whose values lie in [0, m), into dst ascending (as
+// sortBelow sorts them), with cnt as the scratch of the buckets.
+func sortTo[T uint16 | uint32](a []int32, m int, dst []T, cnt *[]int32) {
+	if len(a) < 24 {
+		for k, v := range a {
+			dst[k] = T(v)
+		}
+		insertionSort(dst[:len(a)])
+		return
+	}
+	if cap(*cnt) < len(a)+1 {
+		*cnt = make([]int32, len(a)+1)
+	}
+	c := (*cnt)[:len(a)+1]
+	clear(c)
+	bucketTo(a, m, c, dst)
+	insertionSort(dst[:len(a)])
+}
+
+func insertionSort[T int32 | uint16 | uint32](a []T) {
 	for i := 1; i < len(a); i++ {
 		v := a[i]
 		j := i
@@ -592,17 +619,65 @@ func totalCounts(k, n int, rng *Stream) []int64 {
 // totalRow appends row i's fixed_total_number targets, ascending
 // (duplicates kept): its count of uniform draws from [0, m).
 func (g *rowGen) totalRow(i, m int, buf []int32) []int32 {
-	s := g.rng.Child(uint64(i))
 	start := len(buf)
-	for range g.counts[i] {
-		j := int32(s.Intn(m))
+	buf = g.totalDraws(i, m, buf)
+	sortBelow(buf[start:], g.npost)
+	return buf
+}
+
+// totalDraws appends row i's fixed_total_number targets in draw order:
+// uniform on [0, m) by Lemire's method on 32 bits, the low half of each
+// 64-bit word of the row's stream and then its high half (one Philox
+// block for four targets: drawing them is most of a row's cost).
+func (g *rowGen) totalDraws(i, m int, buf []int32) []int32 {
+	k := int(g.counts[i])
+	if k == 0 {
+		return buf // (m may be 0)
+	}
+	s := g.rng.Child(uint64(i))
+	um := uint32(m) // m < 2^31 (checkSpec)
+	thresh := -um % um
+	buf = slices.Grow(buf, k)
+	var w uint64
+	halves := 0
+	for k > 0 {
+		if halves == 0 {
+			w, halves = s.Uint64(), 2
+		}
+		prod := uint64(uint32(w)) * uint64(um)
+		w >>= 32
+		halves--
+		if uint32(prod) < thresh {
+			continue // the biased remainder: draw again
+		}
+		j := int32(prod >> 32)
 		if g.exceptSelf && int(j) >= i {
 			j++
 		}
 		buf = append(buf, j)
+		k--
 	}
-	sortBelow(buf[start:], g.npost)
 	return buf
+}
+
+// rowScratch is one construction thread's working memory for rows.
+type rowScratch struct {
+	buf []int32 // a row's targets
+	cnt []int32 // sortTo's buckets
+}
+
+// totalRowTo writes totalRow's targets of row i into dst, its place in
+// Rows: sorted straight there, with no copy through a buffer.
+func totalRowTo[T uint16 | uint32](g *rowGen, i int, dst []T, sc *rowScratch) {
+	m := g.npost
+	if g.exceptSelf {
+		m--
+	}
+	sc.buf = g.totalDraws(i, m, sc.buf[:0])
+	if len(sc.buf) != len(dst) {
+		panic(fmt.Sprintf("runtime: row %d: %d targets, counted %d", i, len(sc.buf), len(dst)))
+	}
+	sortTo(sc.buf, g.npost, dst, &sc.cnt)
 }
 
 // connectFile reads "pre,post" rows (0-based). Blank lines and '#'

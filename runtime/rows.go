@@ -96,9 +96,9 @@ func newRows(npre, npost int, total int64, ptr func(i int) int64) *Rows {
 		}
 	}
 	if Narrow16(npost) {
-		r.Col16 = make([]uint16, total)
+		r.Col16 = BigSlice[uint16](total)
 	} else {
-		r.Col32 = make([]uint32, total)
+		r.Col32 = BigSlice[uint32](total)
 	}
 	return r
 }
@@ -127,8 +127,10 @@ func (r *Rows) setRow(i int, t []int32) {
 // fan_out, one_to_one, all_to_all, fixed_total_number) are written straight into the final
 // arrays, a row at a time through a small buffer, so the peak is the
 // compact size; fan_in, gaussian and from_file are built as CSR first and
-// narrowed.
-func ConnectRows(spec ConnSpec, pre, post Geometry, rng *Stream) (*Rows, error) {
+// narrowed. Every row draws from its own stream, so up to threads
+// goroutines share the rows (ForChunks) and any thread count gives the
+// same synapses.
+func ConnectRows(spec ConnSpec, pre, post Geometry, rng *Stream, threads int) (*Rows, error) {
 	if err := checkSpec(spec, pre, post); err != nil {
 		return nil, err
 	}
@@ -145,20 +147,48 @@ func ConnectRows(spec ConnSpec, pre, post Geometry, rng *Stream) (*Rows, error) 
 	if err != nil {
 		return nil, err
 	}
+	if EstimateSynapses(spec, pre, post) < 1<<16 {
+		threads = 1 // not worth a goroutine
+	}
+	n := int64(pre.N)
 	// the row counts, cumulative; bernoulli's are drawn, so keep them once
 	cum := make([]int64, pre.N+1)
-	for i := 0; i < pre.N; i++ {
-		cum[i+1] = cum[i] + int64(g.rowLen(i))
+	ForChunks(n, rowChunk, threads, func() func(lo, hi int64) error {
+		return func(lo, hi int64) error {
+			for i := lo; i < hi; i++ {
+				cum[i+1] = int64(g.rowLen(int(i)))
+			}
+			return nil
+		}
+	})
+	for i := range pre.N {
+		cum[i+1] += cum[i]
 	}
 	r := newRows(pre.N, post.N, cum[pre.N], func(i int) int64 { return cum[i] })
 	cum = nil
-	var buf []int32
-	for i := 0; i < pre.N; i++ {
-		buf = g.row(i, buf[:0])
-		r.setRow(i, buf)
-	}
+	ForChunks(n, rowChunk, threads, func() func(lo, hi int64) error {
+		var sc rowScratch
+		return func(lo, hi int64) error {
+			for i := int(lo); i < int(hi); i++ {
+				a, b := r.Span(i)
+				switch {
+				case g.kind == "fixed_total_number" && r.Col16 != nil:
+					totalRowTo(g, i, r.Col16[a:b], &sc)
+				case g.kind == "fixed_total_number":
+					totalRowTo(g, i, r.Col32[a:b], &sc)
+				default:
+					sc.buf = g.row(i, sc.buf[:0])
+					r.setRow(i, sc.buf)
+				}
+			}
+			return nil
+		}
+	})
 	return r, nil
 }
+
+// rowChunk is the rows a construction thread takes at a time.
+const rowChunk = 256
 
 // CompactCSR returns c's synapses as Rows.
 func CompactCSR(c *CSR) *Rows {

@@ -31,7 +31,7 @@ func TestConnectRowsMatchesCSR(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := ConnectRows(c.spec, c.pre, c.post, rng)
+		r, err := ConnectRows(c.spec, c.pre, c.post, rng, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -84,7 +84,7 @@ func TestConnectRowsNoTransientCopy(t *testing.T) {
 	var before, after goruntime.MemStats
 	goruntime.GC()
 	goruntime.ReadMemStats(&before)
-	r, err := ConnectRows(ConnSpec{Kind: "bernoulli", P: 0.002}, g1(32000), g1(32000), NewStream(1, Hash("connect", "E->E:exc")))
+	r, err := ConnectRows(ConnSpec{Kind: "bernoulli", P: 0.002}, g1(32000), g1(32000), NewStream(1, Hash("connect", "E->E:exc")), 1)
 	goruntime.ReadMemStats(&after)
 	if err != nil {
 		t.Fatal(err)

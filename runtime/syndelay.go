@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sync"
 )
 
 // SynDelays holds each synapse's own transmission delay in time steps, one
@@ -25,6 +24,21 @@ const MaxSynDelay = math.MaxUint16
 // at least one step. It fails on NaN, infinities and delays beyond
 // MaxSynDelay steps.
 func DelayStep(d, dt float64) (int, error) {
+	if k, ok := roundStep(d / dt); ok {
+		return k, nil
+	}
+	return delayStepSlow(d, dt)
+}
+
+// roundStep is DelayStep's common case, small enough to inline where
+// delays are drawn: x in [0.5, MaxSynDelay + 0.5) rounds to the nearest
+// step. For x >= 0.5, x + 0.5 is exact or rounds only up to a power of two
+// that is also its floor, so int(x + 0.5) is math.Round(x).
+func roundStep(x float64) (int, bool) {
+	return int(x + 0.5), x >= 0.5 && x < MaxSynDelay+0.5
+}
+
+func delayStepSlow(d, dt float64) (int, error) {
 	if math.IsNaN(d) || math.IsInf(d, 0) {
 		return 0, fmt.Errorf("a synapse's delay is %g", d)
 	}
@@ -41,12 +55,18 @@ func DelayStep(d, dt float64) (int, error) {
 // MaxRedraws bounds the draws of one synapse's delay that fall below dt.
 const MaxRedraws = 1000
 
-// DelayBlock is the number of consecutive synapses that draw their delays
-// from one stream.
-const DelayBlock = 1024
+// SynBlock is the number of consecutive synapses that draw their drawn
+// weights or delays from one stream: block b from the child stream b of
+// the projection's (NewSynDelays, NewSynWeights), so that threads can
+// share the blocks and still draw the values one thread draws.
+const SynBlock = 1024
+
+// synChunk is the synapses a construction thread takes at a time
+// (ForChunks): whole blocks, enough to make taking one cheap.
+const synChunk = 64 * SynBlock
 
 // NewSynDelays draws the delays of n synapses. The synapses are cut into
-// blocks of DelayBlock; block b draws from its own stream,
+// blocks of SynBlock; block b draws from its own stream,
 // stream.Child(b), synapse after synapse (counter-based: a delay depends
 // on the seed, the projection and its block's synapses alone, not on the
 // thread count, so any split of the blocks draws the same delays; within a
@@ -57,7 +77,7 @@ const DelayBlock = 1024
 // nest.math.redraw with min = dt, as the Potjans–Diesmann microcircuit
 // draws its delays), up to MaxRedraws times. Each is then quantised by
 // DelayStep, and they are kept in one byte a synapse when all fit. The
-// blocks are split between up to threads goroutines.
+// blocks are shared by up to threads goroutines (ForChunks).
 func NewSynDelays(n int64, dt float64, threads int, stream *Stream, newDraw func() func(rng *Stream, s int64) float64) (*SynDelays, error) {
 	if n > math.MaxUint32 {
 		return nil, fmt.Errorf("%d synapses with their own delays: more than the 2^32 a delay ring indexes", n)
@@ -66,7 +86,7 @@ func NewSynDelays(n int64, dt float64, threads int, stream *Stream, newDraw func
 	// two-byte array narrowed afterwards would briefly hold three bytes a
 	// synapse (0.9 GB at full scale). Only when some delay exceeds 255
 	// steps are they drawn again, the same values, into two bytes.
-	d8 := make([]uint8, n)
+	d8 := BigSlice[uint8](n)
 	mx, err := drawDelays(d8, dt, threads, stream, newDraw)
 	if err != nil {
 		return nil, err
@@ -75,7 +95,7 @@ func NewSynDelays(n int64, dt float64, threads int, stream *Stream, newDraw func
 		return &SynDelays{D8: d8, Max: mx}, nil
 	}
 	d8 = nil
-	d16 := make([]uint16, n)
+	d16 := BigSlice[uint16](n)
 	if mx, err = drawDelays(d16, dt, threads, stream, newDraw); err != nil {
 		return nil, err
 	}
@@ -87,51 +107,58 @@ func NewSynDelays(n int64, dt float64, threads int, stream *Stream, newDraw func
 // the caller sees it in the maximum and draws again into a wider array.
 func drawDelays[T uint8 | uint16](d []T, dt float64, threads int, stream *Stream, newDraw func() func(rng *Stream, s int64) float64) (int, error) {
 	n := int64(len(d))
-	nb := (n + DelayBlock - 1) / DelayBlock
-	W := min(int64(max(1, threads)), nb)
-	if n < 1<<14 {
-		W = 1 // not worth a goroutine
-	}
-	maxes := make([]int, W)
-	errs := make([]error, W)
-	var wg sync.WaitGroup
-	for t := range W {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			draw := newDraw()
+	maxes := make([]uint16, (n+SynBlock-1)/SynBlock) // by block (k <= MaxSynDelay)
+	err := drawBlocks(n, threads, stream, func() func(rng *Stream, lo, hi int64) error {
+		draw := newDraw()
+		return func(rng *Stream, lo, hi int64) error {
 			mx := 0
-			rng := new(Stream) // one a worker, reset per block
-			for s := min(t*nb/W*DelayBlock, n); s < min((t+1)*nb/W*DelayBlock, n); s++ {
-				if s%DelayBlock == 0 {
-					*rng = stream.Child(uint64(s / DelayBlock))
-				}
+			for s := lo; s < hi; s++ {
 				x := draw(rng, s)
 				for try := 1; x < dt; try++ {
 					if try == MaxRedraws {
-						errs[t] = fmt.Errorf("synapse %d: its delay was below dt = %g s in %d draws (the last %g s)", s, dt, MaxRedraws, x)
-						return
+						return fmt.Errorf("synapse %d: its delay was below dt = %g s in %d draws (the last %g s)", s, dt, MaxRedraws, x)
 					}
 					x = draw(rng, s)
 				}
-				k, err := DelayStep(x, dt)
-				if err != nil {
-					errs[t] = fmt.Errorf("synapse %d: %w", s, err)
-					return
+				k, ok := roundStep(x / dt)
+				if !ok {
+					var err error
+					if k, err = delayStepSlow(x, dt); err != nil {
+						return fmt.Errorf("synapse %d: %w", s, err)
+					}
 				}
 				d[s] = T(k)
 				mx = max(mx, k)
 			}
-			maxes[t] = mx
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return 0, err // the lowest synapse's, as one thread would report
+			maxes[lo/SynBlock] = uint16(mx)
+			return nil
 		}
+	})
+	if err != nil || n == 0 {
+		return 0, err
 	}
-	return slices.Max(maxes), nil
+	return int(slices.Max(maxes)), nil
+}
+
+// drawBlocks runs f(rng, lo, hi) for every block [lo, hi) of SynBlock
+// synapses out of n, rng being the block's stream, stream.Child(b), on up
+// to threads goroutines (ForChunks); newWorker gives each its f.
+func drawBlocks(n int64, threads int, stream *Stream, newWorker func() func(rng *Stream, lo, hi int64) error) error {
+	if n < 1<<14 {
+		threads = 1 // not worth a goroutine
+	}
+	return ForChunks(n, synChunk, threads, func() func(lo, hi int64) error {
+		f := newWorker()
+		return func(lo, hi int64) error {
+			for b := lo; b < hi; b += SynBlock {
+				rng := stream.Child(uint64(b / SynBlock))
+				if err := f(&rng, b, min(b+SynBlock, hi)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	})
 }
 
 // Len is the number of synapses.

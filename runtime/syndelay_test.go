@@ -98,7 +98,7 @@ func TestFixedTotalNumber(t *testing.T) {
 		if slices.Equal(other.Col, c.Col) {
 			t.Error("another seed gives the same synapses")
 		}
-		r, err := ConnectRows(spec, pre, post, NewStream(3, Hash("p")))
+		r, err := ConnectRows(spec, pre, post, NewStream(3, Hash("p")), 2)
 		if err != nil || r.NumSynapses() != k {
 			t.Fatalf("ConnectRows: %v, %d synapses", err, r.NumSynapses())
 		}
@@ -130,6 +130,30 @@ func TestDelayStep(t *testing.T) {
 	for _, d := range []float64{math.NaN(), math.Inf(1), 6553.6e-3} {
 		if _, err := DelayStep(d, dt); err == nil {
 			t.Errorf("DelayStep(%g) accepted", d)
+		}
+	}
+	// the inlined common case is math.Round: halves, their neighbours one
+	// ulp either side, the ends of its range, and random values
+	rng := NewStream(5)
+	var xs []float64
+	for k := 0.0; k < 70000; k += 1 + float64(int(k)/64) {
+		for _, x := range []float64{k - 0.5, k, k + 0.5} {
+			xs = append(xs, math.Nextafter(x, -1), x, math.Nextafter(x, math.Inf(1)))
+		}
+	}
+	for range 100000 {
+		xs = append(xs, 70000*rng.Float64(), 3*rng.Float64())
+	}
+	for _, x := range append(xs, 65535.5, math.Nextafter(65535.5, 0), 0.5, 1) {
+		got, err := DelayStep(x*dt, dt)
+		want := math.Round(x * dt / dt)
+		switch {
+		case want > MaxSynDelay:
+			if err == nil {
+				t.Fatalf("DelayStep of %v steps accepted", x)
+			}
+		case err != nil || float64(got) != max(want, 1):
+			t.Fatalf("DelayStep of %v steps (%v / dt) = %d, %v; math.Round gives %g", x, x*dt, got, err, want)
 		}
 	}
 }
@@ -225,7 +249,7 @@ func TestSynDelays(t *testing.T) {
 	}
 }
 
-// TestSynDelaysStreams: block b of DelayBlock synapses draws from
+// TestSynDelaysStreams: block b of SynBlock synapses draws from
 // stream.Child(b), redraws included, so 1, 2 and 3 threads give the same
 // delays.
 func TestSynDelaysStreams(t *testing.T) {
@@ -244,8 +268,8 @@ func TestSynDelaysStreams(t *testing.T) {
 			// re-derived: block b from Child(b), synapse after synapse
 			var rng Stream
 			for s := int64(0); s < n; s++ {
-				if s%DelayBlock == 0 {
-					rng = NewStream(9, Hash("d")).Child(uint64(s / DelayBlock))
+				if s%SynBlock == 0 {
+					rng = NewStream(9, Hash("d")).Child(uint64(s / SynBlock))
 				}
 				x := 1.5e-3 + 0.75e-3*rng.Normal()
 				for x < dt {

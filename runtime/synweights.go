@@ -17,6 +17,25 @@ type SynWeights struct {
 	F32 []float32
 }
 
+// NewSynWeights draws the weights of n synapses as float32, as
+// NewSynDelays draws delays: block b of SynBlock synapses from
+// stream.Child(b), synapse after synapse, so any number of threads (which
+// share the blocks) draws the same weights. newDraw gives each thread its
+// draw function; draw(rng, s) is synapse s's weight drawn from rng.
+func NewSynWeights(n int64, threads int, stream *Stream, newDraw func() func(rng *Stream, s int64) float64) []float32 {
+	w := BigSlice[float32](n)
+	drawBlocks(n, threads, stream, func() func(rng *Stream, lo, hi int64) error {
+		draw := newDraw()
+		return func(rng *Stream, lo, hi int64) error {
+			for s := lo; s < hi; s++ {
+				w[s] = float32(draw(rng, s))
+			}
+			return nil
+		}
+	})
+	return w
+}
+
 // Set reports whether the projection has per-synapse weights.
 func (w *SynWeights) Set() bool { return w.F64 != nil || w.F32 != nil }
 

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	goruntime "runtime"
+	"sync"
 	"sync/atomic"
 )
 
@@ -115,4 +116,52 @@ func (tm *Team) Close() {
 	}
 	tm.gen.Add(1)
 	tm.wakeAll()
+}
+
+// ForChunks cuts n items into chunks of size items ([lo, hi), the last
+// one shorter) and runs them on up to threads goroutines, each taking the
+// next chunk when it has finished one: on a shared machine a thread that
+// gets less of a core takes fewer chunks, instead of holding up the rest
+// with a fixed share. Construction uses it for work whose result depends
+// on the chunk alone (each block of synapses or rows draws from its own
+// stream), so any number of threads gives the same result. newWorker is
+// called once a goroutine for its working state. After a chunk fails no
+// new chunk is started; every chunk below it has been taken and is
+// finished, so the error returned, the lowest failed chunk's, is the one a
+// single thread would return.
+func ForChunks(n, size int64, threads int, newWorker func() func(lo, hi int64) error) error {
+	if n <= 0 {
+		return nil
+	}
+	size = max(size, 1)
+	nc := (n + size - 1) / size
+	W := int(min(int64(max(threads, 1)), nc))
+	var next atomic.Int64
+	var failed atomic.Bool
+	errs := make([]error, nc) // by chunk
+	run := func() {
+		f := newWorker()
+		for !failed.Load() {
+			c := next.Add(1) - 1
+			if c >= nc {
+				return
+			}
+			if err := f(c*size, min((c+1)*size, n)); err != nil {
+				errs[c] = err
+				failed.Store(true)
+			}
+		}
+	}
+	var wg sync.WaitGroup
+	for range W - 1 {
+		wg.Go(run)
+	}
+	run()
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }

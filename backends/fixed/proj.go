@@ -154,9 +154,13 @@ func (pr *xproj) weights(s *sim, ip *ir.Projection, q *iir.Proj) error {
 		w, _ := ir.ConstValue(ip.Weight)
 		f = runtime.ScaleWeights(pr.csr.W, w)
 	} else {
-		c := &fctx{rng: runtime.NewStream(s.seed, runtime.Hash("weight", ip.Name))}
+		stream := runtime.NewStream(s.seed, runtime.Hash("weight", ip.Name))
+		c := &fctx{rng: new(runtime.Stream)}
 		f = make([]float64, pr.nsyn)
 		for i := range f {
+			if i%runtime.SynBlock == 0 { // each block its own stream (runtime.NewSynWeights)
+				*c.rng = stream.Child(uint64(i / runtime.SynBlock))
+			}
 			c.i = i
 			w, err := feval(ip.Weight, c)
 			if err != nil {

@@ -142,6 +142,8 @@ func TestSameOutputs(t *testing.T) {
 		runCase{model: "../../examples/cuba.snn", args: []string{"--threads", "2", "--duration", "200ms"}, opt: gosim.Options{Threads: 2, Duration: 0.2}},
 		runCase{model: "../../examples/coba.snn", args: []string{"--threads", "2", "--duration", "200ms"}, opt: gosim.Options{Threads: 2, Duration: 0.2}},
 		runCase{model: "../../testdata/gocode/syndelays.snn", args: []string{"--threads", "2"}, opt: gosim.Options{Threads: 2}},
+		// rows, drawn weights and delays built by 2 threads (issue 16)
+		runCase{model: "../../examples/potjans2014_scaled.snn", args: []string{"--threads", "2", "--duration", "100ms"}, opt: gosim.Options{Threads: 2, Duration: 0.1}},
 		runCase{model: "../../testdata/gocode/features.snn", off: []string{"fuse"}},
 		runCase{model: "../../testdata/gocode/features.snn", off: []string{"sparsity", "fold"}},
 		runCase{model: "../../testdata/gocode/plastic.snn", off: []string{"lazy", "sparsity"}},

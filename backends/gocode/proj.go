@@ -266,7 +266,7 @@ func (pr *projGen) connect(b *buf, c *connGen, wrap string) {
 			b.line("s.%snsyn = int64(rt.EstimateSynapses(spec, pre, post))", c.prefix)
 		}
 	} else if c.storage == "rows" {
-		b.line("rows, err := rt.ConnectRows(spec, pre, post, stream)")
+		b.line("rows, err := rt.ConnectRows(spec, pre, post, stream, s.threads)")
 		b.line("if err != nil {")
 		b.line("return nil, fmt.Errorf(%s, err)", quote(wrap+"%w"))
 		b.line("}")
@@ -352,11 +352,9 @@ func (pr *projGen) staticWeights() error {
 		return fmt.Errorf("internal: the plan does not draw the weights of %s", ip.Name)
 	}
 	f := newFn()
-	p := &opsPrinter{g: g, f: f, where: "in a weight", array: readsNothing("a weight"), result: func(b *buf, v string) { b.line("w[i] = float32(%s)", v) }}
-	if draws(in[0].Loop) {
-		p.rng = f.local("rng", streamOf(in[0]))
-	}
 	var w fnb
+	p := &opsPrinter{g: g, f: f, where: "in a weight", array: readsNothing("a weight"), rng: "rng", // the block's stream
+		result: func(b *buf, v string) { b.line("return %s", v) }}
 	if _, err := p.loop(&w.buf, in[0].Loop, "v", "i"); err != nil {
 		return err
 	}
@@ -366,17 +364,20 @@ func (pr *projGen) staticWeights() error {
 	pr.random, pr.w32 = true, true
 	g.fields.line("c%dw []float32 // weight of each synapse, drawn (rounded to float32 as the interpreter's)", k)
 	b := &g.build
-	b.line("{ // weights")
+	b.line("{ // weights: block b of synapses draws from the stream's child b (rt.NewSynWeights)")
+	b.line("stream := %s", streamOf(in[0]))
+	b.line("s.c%dw = rt.NewSynWeights(s.c%dnsyn, s.threads, stream, func() func(*rt.Stream, int64) float64 {", k, k)
 	for _, d := range f.decl {
 		b.line("%s", d)
 	}
-	b.line("w := make([]float32, s.c%dnsyn)", k)
+	b.line("return func(rng *rt.Stream, syn int64) float64 {")
+	b.line("i := int(syn)")
+	b.line("_ = i")
 	back := g.lineTo(b, ip.Pos.Pos.File, ip.Pos.Pos.Line)
-	b.line("for i := range w {")
 	b.Write(w.Bytes())
-	b.line("}")
 	back()
-	b.line("s.c%dw = w", k)
+	b.line("}")
+	b.line("})")
 	if ip.PruneBelow > 0 {
 		b.line("s.c%dnsyn = rt.PruneWeights(s.c%dcsr, &s.c%dw, %s)", k, k, k, g.litStr(ip.PruneBelow))
 	}

@@ -60,6 +60,26 @@ func (s *sim) initState(owner string, la *loopArrays, run func(e *loopExec)) err
 	return nil
 }
 
+// synapseDraws compiles a per-synapse initialisation loop (weights,
+// delays) for runtime.NewSynWeights and NewSynDelays: the projection's
+// stream, whose child b block b of the synapses draws from, and the draw
+// function of each thread (its own compiled loop).
+func (s *sim) synapseDraws(in *plan.Init) (*runtime.Stream, func() func(*runtime.Stream, int64) float64, error) {
+	la := &loopArrays{meta: s.plan.Arrays, f64: make([][]float64, len(s.plan.Arrays)), refArr: -1, seed: s.seed}
+	if _, err := s.compileInit(in, la, nil); err != nil {
+		return nil, nil, err
+	}
+	return runtime.NewStream(s.seed, runtime.Hash(in.Stream...)), func() func(*runtime.Stream, int64) float64 {
+		e, _ := s.compileInit(in, la, nil) // (compiled above)
+		x := &lanes{}
+		return func(rng *runtime.Stream, syn int64) float64 {
+			e.rng = rng
+			e.elem(int(syn), 0, x)
+			return e.res
+		}
+	}, nil
+}
+
 // initOf is the plan's initialisation loop of that kind for a projection.
 func (s *sim) initOf(kind plan.InitKind, proj string) *plan.Init {
 	for _, in := range s.plan.Inits {

@@ -161,20 +161,11 @@ func (pr *proj) synapseDelays(s *sim, ip *ir.Projection) error {
 	if in == nil {
 		return fmt.Errorf("internal: the plan does not draw the delays of %s", ip.Name)
 	}
-	la := &loopArrays{meta: s.plan.Arrays, f64: make([][]float64, len(s.plan.Arrays)), refArr: -1, seed: s.seed}
-	if _, err := s.compileInit(in, la, nil); err != nil {
+	stream, newDraw, err := s.synapseDraws(in)
+	if err != nil {
 		return err
 	}
-	stream := runtime.NewStream(s.seed, runtime.Hash(in.Stream...))
-	d, err := runtime.NewSynDelays(pr.nsyn, s.dt, s.threads, stream, func() func(*runtime.Stream, int64) float64 {
-		e, _ := s.compileInit(in, la, nil) // one a worker (compiled above)
-		x := &lanes{}
-		return func(rng *runtime.Stream, syn int64) float64 {
-			e.rng = rng
-			e.elem(int(syn), 0, x)
-			return e.res
-		}
-	})
+	d, err := runtime.NewSynDelays(pr.nsyn, s.dt, s.threads, stream, newDraw)
 	if err != nil {
 		return err
 	}
@@ -299,7 +290,7 @@ func (pr *proj) connect(s *sim, ip *ir.Projection) error {
 			pr.nsyn = pr.procPtr[len(pr.procPtr)-1]
 		}
 	case plan.Rows:
-		rows, err := runtime.ConnectRows(spec, geometry(pre), geometry(post), stream)
+		rows, err := runtime.ConnectRows(spec, geometry(pre), geometry(post), stream, s.threads)
 		if err != nil {
 			return err
 		}
@@ -357,17 +348,11 @@ func (pr *proj) staticWeights(s *sim, ip *ir.Projection) error {
 	if in == nil {
 		return fmt.Errorf("internal: the plan does not draw the weights of %s", ip.Name)
 	}
-	e, err := s.compileInit(in, &loopArrays{meta: s.plan.Arrays, f64: make([][]float64, len(s.plan.Arrays)), refArr: -1, seed: s.seed}, nil)
+	stream, newDraw, err := s.synapseDraws(in)
 	if err != nil {
 		return err
 	}
-	ws := make([]float32, pr.nsyn)
-	x := &lanes{}
-	for i := range ws {
-		e.elem(i, 0, x)
-		ws[i] = float32(e.res)
-	}
-	pr.weights.F32 = ws
+	pr.weights.F32 = runtime.NewSynWeights(pr.nsyn, s.threads, stream, newDraw)
 	if ip.PruneBelow > 0 {
 		pr.pruneWeights(ip.PruneBelow)
 	}

@@ -100,8 +100,8 @@ func TestSynapseDelays(t *testing.T) {
 	stream := runtime.NewStream(5, runtime.Hash("delay", "S->A:exc"))
 	var rng runtime.Stream
 	for j := range a {
-		if j%runtime.DelayBlock == 0 { // each block of synapses its own stream
-			rng = stream.Child(uint64(j / runtime.DelayBlock))
+		if j%runtime.SynBlock == 0 { // each block of synapses its own stream
+			rng = stream.Child(uint64(j / runtime.SynBlock))
 		}
 		x := 1.5e-3 + 0.75e-3*rng.Normal()
 		for x < dt {
@@ -146,22 +146,28 @@ func TestSynapseDelays(t *testing.T) {
 }
 
 // TestSynapseDelaysThreads: a network with drawn delays and
-// fixed_total_number gives the same spikes with 1 and 2 threads.
-// (CUBA's 320 k synapses draw their delays with both threads.)
+// fixed_total_number gives the same spikes with 1 and 2 threads, and the
+// 0.1-scale microcircuit (rows, drawn weights and delays built by the
+// threads) with 1 and 3. (CUBA's 320 k synapses draw their delays with
+// both threads.)
 func TestSynapseDelaysThreads(t *testing.T) {
-	for _, m := range []string{"../../testdata/gocode/syndelays.snn", "../../bench/models/cuba_syndelay.snn"} {
-		p := compile(t, m)
-		one := run(t, p, gosim.Options{Threads: 1, Duration: 0.2})
-		two := run(t, p, gosim.Options{Threads: 2, Duration: 0.2})
+	for _, c := range []struct {
+		m        string
+		threads  int
+		duration float64
+	}{{"../../testdata/gocode/syndelays.snn", 2, 0.2}, {"../../bench/models/cuba_syndelay.snn", 2, 0.2}, {"../../examples/potjans2014_scaled.snn", 3, 0.1}} {
+		p := compile(t, c.m)
+		one := run(t, p, gosim.Options{Threads: 1, Duration: c.duration})
+		more := run(t, p, gosim.Options{Threads: c.threads, Duration: c.duration})
 		n := 0
 		for k := range one.Spikes {
 			n += len(one.Spikes[k].T)
-			if !slices.Equal(one.Spikes[k].I, two.Spikes[k].I) || !slices.Equal(one.Spikes[k].T, two.Spikes[k].T) {
-				t.Errorf("%s: %s: spikes differ between 1 and 2 threads", m, one.Spikes[k].Name)
+			if !slices.Equal(one.Spikes[k].I, more.Spikes[k].I) || !slices.Equal(one.Spikes[k].T, more.Spikes[k].T) {
+				t.Errorf("%s: %s: spikes differ between 1 and %d threads", c.m, one.Spikes[k].Name, c.threads)
 			}
 		}
 		if n < 100 {
-			t.Errorf("%s: only %d spikes: too quiet to compare", m, n)
+			t.Errorf("%s: only %d spikes: too quiet to compare", c.m, n)
 		}
 	}
 }
@@ -187,8 +193,8 @@ func TestPlasticSynapseDelays(t *testing.T) {
 	var rng runtime.Stream
 	distinct := map[int]bool{}
 	for j, a := range got {
-		if j%runtime.DelayBlock == 0 {
-			rng = stream.Child(uint64(j / runtime.DelayBlock))
+		if j%runtime.SynBlock == 0 {
+			rng = stream.Child(uint64(j / runtime.SynBlock))
 		}
 		want := int(math.Round((1e-3 + 4e-3*rng.Float64()) / dt))
 		if a < 0 || a-ref+15 != want {

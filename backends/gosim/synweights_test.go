@@ -1,10 +1,12 @@
 package gosim_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/snnc/snnc"
 	"github.com/snnc/snnc/backends/gosim"
+	"github.com/snnc/snnc/runtime"
 )
 
 // drawnWeightsSrc: 20000 synapses with weights drawn per synapse (normal,
@@ -60,5 +62,64 @@ func TestDrawnWeightsFloat32(t *testing.T) {
 	pr := res.Summary.Projections[0]
 	if want := 2 + 4*201/20000.0 + 4; pr.BytesPerSynapse != want {
 		t.Errorf("%s: %v bytes a synapse, want %v", pr.Name, pr.BytesPerSynapse, want)
+	}
+}
+
+// blockWeightsSrc: 60000 drawn weights, a third of them clipped to 0.
+const blockWeightsSrc = `
+neuron Acc {
+    state { v = 0 mV }
+    inputs { exc: v += weight }
+}
+network W {
+    dt = 0.1 ms
+    seed = 6
+    population A = Acc[400]
+    population B = Acc[300]
+    project drawn = A -> B : exc { connect = fixed_total_number(60000)  weight = max(normal(0.2 mV, 0.4 mV), 0 mV)  delay = normal(0.75 ms, 0.375 ms) }
+    record weights(drawn)
+}
+run W for 0.2 ms
+`
+
+// TestDrawnWeightsBlocks (issue 16): drawn weights come block by block,
+// block b of runtime.SynBlock synapses from the child b of the stream
+// ("weight", projection), re-derived here; 1, 2 and 3 threads draw the
+// same weights onto the same synapses.
+func TestDrawnWeightsBlocks(t *testing.T) {
+	p, _, diags := snnc.CompileSource("w.snn", []byte(blockWeightsSrc), snnc.Options{})
+	if p == nil {
+		t.Fatal(diags)
+	}
+	var first []float64
+	var pre, post []int32
+	for _, threads := range []int{1, 2, 3} {
+		res := run(t, p, gosim.Options{Threads: threads})
+		ws := res.Weights[0].V[len(res.Weights[0].V)-1]
+		if first != nil {
+			if !slices.Equal(ws, first) || !slices.Equal(res.Weights[0].Pre, pre) || !slices.Equal(res.Weights[0].Post, post) {
+				t.Errorf("%d threads: other weights or synapses than 1 thread's", threads)
+			}
+			continue
+		}
+		first, pre, post = ws, res.Weights[0].Pre, res.Weights[0].Post
+		stream := runtime.NewStream(6, runtime.Hash("weight", "drawn"))
+		var rng runtime.Stream
+		zeros := 0
+		for s, w := range ws {
+			if s%runtime.SynBlock == 0 {
+				rng = stream.Child(uint64(s / runtime.SynBlock))
+			}
+			want := float64(float32(max(0.2e-3+0.4e-3*rng.Normal(), 0)))
+			if w != want {
+				t.Fatalf("synapse %d: weight %v, its block's stream gives %v", s, w, want)
+			}
+			if w == 0 {
+				zeros++
+			}
+		}
+		if zeros < 15000 || zeros > 25000 {
+			t.Errorf("%d weights clipped to 0 of 60000, expected about 18500", zeros)
+		}
 	}
 }
