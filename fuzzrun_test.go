@@ -258,7 +258,7 @@ func fuzzRunCase(t *testing.T, data []byte) {
 		stop := make(chan struct{})
 		timer := time.AfterFunc(10*time.Second, func() { close(stop) })
 		defer timer.Stop()
-		res, err := gosim.Run(p, gosim.Options{Threads: threads, Interrupt: stop, MemLimit: runtime.MemLimit{Bytes: 64 << 20, Source: "FuzzRun"}})
+		res, err := gosim.Run(p, gosim.Options{Threads: threads, Interrupt: stop, MemLimit: rt.MemLimit{Bytes: 64 << 20, Source: "FuzzRun"}})
 		if res != nil && res.Interrupted {
 			t.Fatalf("%d thread(s): the run took over 10 s\n%s", threads, src)
 		}
@@ -300,7 +300,7 @@ func fuzzRunCase(t *testing.T, data []byte) {
 		if q == nil { // a feature the integer lowering refuses, with its diagnostics
 			return
 		}
-		res, err := fixed.Run(p, q, fixed.Options{Interrupt: stop, MemLimit: runtime.MemLimit{Bytes: 64 << 20, Source: "FuzzRun"}})
+		res, err := fixed.Run(p, q, fixed.Options{Interrupt: stop, MemLimit: rt.MemLimit{Bytes: 64 << 20, Source: "FuzzRun"}})
 		if res != nil && res.Interrupted {
 			t.Fatalf("q16: the run took over 10 s\n%s", src)
 		}

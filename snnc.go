@@ -348,12 +348,12 @@ func weightBounds(p *ir.Program, dir string) lang.Diagnostics {
 		if dir != "" && !filepath.IsAbs(spec.File) {
 			spec.File = filepath.Join(dir, spec.File)
 		}
-		pre, post := runtime.Geometry{N: prj.Pre.Size()}, runtime.Geometry{N: prj.Post.Size}
+		pre, post := rt.Geometry{N: prj.Pre.Size()}, rt.Geometry{N: prj.Post.Size}
 		var err error
 		if prj.Connector.Kind == "from_file" {
-			prj.Connector.MaxFanIn, err = runtime.FileFanIn(spec, pre, post)
+			prj.Connector.MaxFanIn, err = rt.FileFanIn(spec, pre, post)
 		} else {
-			prj.Connector.MaxAbs, err = runtime.MaxAbsWeight(spec, pre, post)
+			prj.Connector.MaxAbs, err = rt.MaxAbsWeight(spec, pre, post)
 		}
 		if err != nil {
 			d.Errorf(prj.Pos.Pos, prj.Pos.End, "projection %s: %v", prj.Name, err)

@@ -111,7 +111,7 @@ func TestGreekMuIsMicro(t *testing.T) {
 		if got := strings.ReplaceAll(compileIR(t, "mu.snn", []byte(src)), mu+"s", "us"); got != want {
 			t.Errorf("500 %ss compiles to another IR than 500 us:\n%s\nwant:\n%s", mu, got, want)
 		}
-		d, err := runtime.ParseDuration("250" + mu + "s")
+		d, err := rt.ParseDuration("250" + mu + "s")
 		if err != nil || d != 250e-6 {
 			t.Errorf("--duration 250%ss = %g, %v; want 250e-6 s", mu, d, err)
 		}
@@ -126,7 +126,7 @@ func TestCSVHeaderWithBOM(t *testing.T) {
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	src, err := runtime.LoadSpikeFile(path, 0, 1e-4)
+	src, err := rt.LoadSpikeFile(path, 0, 1e-4)
 	if err != nil {
 		t.Fatalf("LoadSpikeFile: %v", err)
 	}

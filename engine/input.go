@@ -13,9 +13,9 @@ type Input struct {
 	Name string
 	Kind string // poisson, poisson_group, spikes, spike_times, dataset, patterns
 	Size int
-	Rate runtime.Rate // poisson
-	Hz   float64      // poisson_group and dataset: the rate
-	File string       // spikes and dataset: relative to the model's directory
+	Rate rt.Rate // poisson
+	Hz   float64 // poisson_group and dataset: the rate
+	File string  // spikes and dataset: relative to the model's directory
 	// spike_times: the times (s), the neuron of each (nil: every neuron at
 	// every time) and the period (0: once)
 	Times   []float64
@@ -29,22 +29,22 @@ type Input struct {
 // NewSource builds the spike source in describes. Its random numbers come
 // from a stream keyed by its name, so every executor draws the same
 // events; path resolves the model's file names (against its directory).
-func NewSource(in Input, seed uint64, dt float64, path func(string) string) (runtime.Source, error) {
-	stream := runtime.NewStream(seed, runtime.Hash("input", in.Name))
+func NewSource(in Input, seed uint64, dt float64, path func(string) string) (rt.Source, error) {
+	stream := rt.NewStream(seed, rt.Hash("input", in.Name))
 	switch in.Kind {
 	case "poisson":
-		return runtime.NewPoissonInput(in.Name, in.Size, in.Rate, seed, dt, path)
+		return rt.NewPoissonInput(in.Name, in.Size, in.Rate, seed, dt, path)
 	case "poisson_group":
-		return runtime.NewPoisson(in.Size, in.Hz, dt, stream), nil
+		return rt.NewPoisson(in.Size, in.Hz, dt, stream), nil
 	case "spikes":
-		return runtime.LoadSpikeFile(path(in.File), in.Size, dt)
+		return rt.LoadSpikeFile(path(in.File), in.Size, dt)
 	case "spike_times":
-		return runtime.NewSpikeTimes(in.Size, in.Times, in.Indices, in.Period, dt)
+		return rt.NewSpikeTimes(in.Size, in.Times, in.Indices, in.Period, dt)
 	case "dataset":
-		src, _, err := runtime.LoadDataset(path(in.File), in.Present, in.Rest, in.Hz, dt, stream)
+		src, _, err := rt.LoadDataset(path(in.File), in.Present, in.Rest, in.Hz, dt, stream)
 		return src, err
 	case "patterns":
-		return runtime.NewPatterns(in.Size, in.Active, stream)
+		return rt.NewPatterns(in.Size, in.Active, stream)
 	}
 	return nil, fmt.Errorf("unknown input kind %s", in.Kind)
 }

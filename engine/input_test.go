@@ -17,7 +17,7 @@ import (
 // and at 1/dt fires every neuron every step; an unknown kind is an error.
 func TestNewSource(t *testing.T) {
 	const dt = 0.001
-	steps := func(src runtime.Source, n int) [][]int32 {
+	steps := func(src rt.Source, n int) [][]int32 {
 		var out [][]int32
 		for k := 0; k < n; k++ {
 			out = append(out, slices.Clone(src.Step(k)))

@@ -18,7 +18,7 @@ type Machine interface {
 	Finish(n int, t float64)
 }
 
-// Ranks is a Machine's side of a run split over ranks (runtime.Comm), which
+// Ranks is a Machine's side of a run split over ranks (rt.Comm), which
 // must stop together: an interrupt on one rank is a request its next
 // exchange carries to the others, and every rank stops after the step
 // whose exchange carried one.
@@ -42,7 +42,7 @@ type Loop struct {
 // reached time n·dt; Finish ran only if n == l.Steps and nothing stopped
 // it), whether an interrupt stopped it, and the error a step returned.
 func (l Loop) Run(m Machine) (n int, interrupted bool, err error) {
-	prog := runtime.NewProgress(l.Steps, l.Progress, l.Progress != nil)
+	prog := rt.NewProgress(l.Steps, l.Progress, l.Progress != nil)
 	defer prog.Done()
 	for n = 0; n < l.Steps; n++ {
 		if l.Interrupt != nil {
@@ -75,18 +75,18 @@ func (l Loop) Run(m Machine) (n int, interrupted bool, err error) {
 func Steps(d, dt float64) int { return int(math.Round(d / dt)) }
 
 // PopSummary is a population's line of the run's summary.
-func PopSummary(name string, n int, spikes int64, duration float64) runtime.PopSummary {
+func PopSummary(name string, n int, spikes int64, duration float64) rt.PopSummary {
 	rate := 0.0
 	if duration > 0 && n > 0 {
 		rate = float64(spikes) / float64(n) / duration
 	}
-	return runtime.PopSummary{Name: name, N: n, Spikes: spikes, RateHz: rate}
+	return rt.PopSummary{Name: name, N: n, Spikes: spikes, RateHz: rate}
 }
 
 // ProjSummary is a projection's line of the run's summary: its synapses
 // and the bytes its connectivity takes as stored.
-func ProjSummary(name string, nsyn int64, storage string, bytes int64) runtime.ProjSummary {
-	ps := runtime.ProjSummary{Name: name, Synapses: nsyn, Storage: storage, ConnectivityBytes: float64(bytes)}
+func ProjSummary(name string, nsyn int64, storage string, bytes int64) rt.ProjSummary {
+	ps := rt.ProjSummary{Name: name, Synapses: nsyn, Storage: storage, ConnectivityBytes: float64(bytes)}
 	if nsyn > 0 {
 		ps.BytesPerSynapse = ps.ConnectivityBytes / float64(nsyn)
 	}

@@ -27,25 +27,25 @@ type Options struct {
 	// Result.Write, which streams them, so they are never all in memory.
 	StreamSpikes bool
 	// MemLimit is the memory the run may take (estimated by package
-	// estimate); 0 bytes: runtime.MemoryLimit.
-	MemLimit runtime.MemLimit
+	// estimate); 0 bytes: rt.MemoryLimit.
+	MemLimit rt.MemLimit
 	// Comm splits the run over ranks (runtime/mpi.World under mpirun);
 	// nil: one process. Every rank gets the whole result.
-	Comm runtime.Comm
+	Comm rt.Comm
 }
 
 // Result is what a run recorded.
 type Result struct {
-	Spikes      []*runtime.SpikeMonitor
-	States      []*runtime.StateMonitor
-	Weights     []*runtime.WeightMonitor
-	Summary     *runtime.Summary
+	Spikes      []*rt.SpikeMonitor
+	States      []*rt.StateMonitor
+	Weights     []*rt.WeightMonitor
+	Summary     *rt.Summary
 	Interrupted bool
 }
 
 // Write saves the recordings (.npy and CSV), the summary (summary.json) and,
 // with plot, a raster and a trace PNG into dir; it returns the files written
-// (by this run only: see runtime.WriteRun).
+// (by this run only: see rt.WriteRun).
 func (r *Result) Write(dir string, plot bool) ([]string, error) {
-	return runtime.WriteRun(dir, r.Spikes, r.States, r.Weights, plot, r.Summary)
+	return rt.WriteRun(dir, r.Spikes, r.States, r.Weights, plot, r.Summary)
 }

@@ -2,7 +2,7 @@
 // allocated, the memory a run takes: neuron state, inputs, connectivity as
 // the sparsity pass chose to store it, delay rings and recordings. snnc run
 // (through gosim) and built binaries (which carry the items as constants)
-// compare it with runtime.MemoryLimit and refuse a run that cannot fit;
+// compare it with rt.MemoryLimit and refuse a run that cannot fit;
 // `snnc check --estimate` prints it.
 package estimate
 
@@ -18,14 +18,14 @@ import (
 // Memory lists what a run of p allocates, item by item. Spike recordings
 // are left out: their size depends on the rates (snnc run streams them to
 // disk).
-func Memory(p *ir.Program) []runtime.MemItem {
-	var items []runtime.MemItem
+func Memory(p *ir.Program) []rt.MemItem {
+	var items []rt.MemItem
 	for _, ip := range p.Pops {
 		items = append(items, popItem(ip))
 	}
 	for _, in := range p.Inputs {
-		if b := runtime.InputBytes(in.Kind, in.Size, in.Num["active"], in.Num["rate"], p.Schedule.Dt); b > 0 {
-			items = append(items, runtime.MemItem{Name: fmt.Sprintf("input %s (%d sources)", in.Name, in.Size), Fixed: b})
+		if b := rt.InputBytes(in.Kind, in.Size, in.Num["active"], in.Num["rate"], p.Schedule.Dt); b > 0 {
+			items = append(items, rt.MemItem{Name: fmt.Sprintf("input %s (%d sources)", in.Name, in.Size), Fixed: b})
 		}
 	}
 	for _, ip := range p.Projs {
@@ -60,7 +60,7 @@ func vars(m *ir.Model, s ir.Storage) int {
 // popItem: 8 bytes a value of every neuron, plus its refractory deadline
 // and a place in the spike list (4 bytes each); a segment dendrite's
 // synapses 12 bytes each (pool index, permanence).
-func popItem(ip *ir.Population) runtime.MemItem {
+func popItem(ip *ir.Population) rt.MemItem {
 	n := float64(ip.Size)
 	per := 8*float64(vars(ip.Model, ir.PerSynapse)) + 8
 	for _, d := range ip.Model.Dendrites {
@@ -68,19 +68,19 @@ func popItem(ip *ir.Population) runtime.MemItem {
 			per += 12 * d.Settings["segments"] * d.Settings["synapses"]
 		}
 	}
-	return runtime.MemItem{Name: fmt.Sprintf("population %s (%d neurons × %.0f B)", ip.Name, ip.Size, per), Fixed: n * per}
+	return rt.MemItem{Name: fmt.Sprintf("population %s (%d neurons × %.0f B)", ip.Name, ip.Size, per), Fixed: n * per}
 }
 
 // Synapses is the expected synapse count of a projection (its merged
 // projections not included).
 func Synapses(ip *ir.Projection) float64 {
-	return runtime.EstimateSynapses(ConnSpec(ip.Connector, ip.Pre.Pop != nil && ip.Pre.Pop.Name == ip.Post.Name), geometry(ip.Pre), runtime.Geometry{N: ip.Post.Size, Shape: ip.Post.Shape})
+	return rt.EstimateSynapses(ConnSpec(ip.Connector, ip.Pre.Pop != nil && ip.Pre.Pop.Name == ip.Post.Name), geometry(ip.Pre), rt.Geometry{N: ip.Post.Size, Shape: ip.Post.Shape})
 }
 
 // ConnSpec is the runtime's connection rule for connector c (samePop:
 // pre and post are one population); the Go backends connect with it.
-func ConnSpec(c ir.Connector, samePop bool) runtime.ConnSpec {
-	spec := runtime.ConnSpec{Kind: c.Kind, P: c.Num["p"], K: int(c.Num["k"]), Sigma: c.Num["sigma"], File: c.File, ExceptSelf: c.ExceptSelf, SamePop: samePop}
+func ConnSpec(c ir.Connector, samePop bool) rt.ConnSpec {
+	spec := rt.ConnSpec{Kind: c.Kind, P: c.Num["p"], K: int(c.Num["k"]), Sigma: c.Num["sigma"], File: c.File, ExceptSelf: c.ExceptSelf, SamePop: samePop}
 	if c.Kind == "gaussian" && spec.P == 0 {
 		spec.P = 1
 	}
@@ -89,17 +89,17 @@ func ConnSpec(c ir.Connector, samePop bool) runtime.ConnSpec {
 	return spec
 }
 
-func geometry(n ir.Node) runtime.Geometry {
+func geometry(n ir.Node) rt.Geometry {
 	if n.Pop != nil {
-		return runtime.Geometry{N: n.Pop.Size, Shape: n.Pop.Shape}
+		return rt.Geometry{N: n.Pop.Size, Shape: n.Pop.Shape}
 	}
-	return runtime.Geometry{N: n.Input.Size}
+	return rt.Geometry{N: n.Input.Size}
 }
 
 // projItem: connectivity as stored (see passes/sparsity.go), static
 // weights (4 bytes a synapse when drawn, 8 for a weighted connector's), plastic state, the column index of on_post and the
 // delay ring.
-func projItem(p *ir.Program, ip *ir.Projection) runtime.MemItem {
+func projItem(p *ir.Program, ip *ir.Projection) rt.MemItem {
 	npre, npost := float64(ip.Pre.Size()), float64(ip.Post.Size)
 	onDendrite := false
 	for _, d := range ip.Post.Model.Dendrites {
@@ -119,20 +119,20 @@ func projItem(p *ir.Program, ip *ir.Projection) runtime.MemItem {
 				total += 8 * (npre + 1) // row pointers numbering the synapses
 			}
 		case q.Synapse == nil && q.PruneBelow == 0 && !onDendrite:
-			per := 2.0 // runtime.Rows: uint16 targets up to 65536 neurons
+			per := 2.0 // rt.Rows: uint16 targets up to 65536 neurons
 			if npost > 65536 {
 				per = 4
 			}
 			total += per*n + 4*(npre+1)
 		default:
-			total += 4*n + 8*(npre+1) // runtime.CSR
+			total += 4*n + 8*(npre+1) // rt.CSR
 		}
 		switch {
 		case q.Synapse != nil || constWeight:
 		case q.Connector.Weighted():
 			total += 8 * n // a weighted connector's products (float64)
 		default:
-			total += 4 * n // drawn weights (float32: runtime.SynWeights)
+			total += 4 * n // drawn weights (float32: rt.SynWeights)
 		}
 	}
 	if m := ip.Synapse; m != nil {
@@ -158,7 +158,7 @@ func projItem(p *ir.Program, ip *ir.Projection) runtime.MemItem {
 			total += nsyn
 		}
 	}
-	return runtime.MemItem{Name: fmt.Sprintf("projection %s (%s, %.0f synapses)", ip.Name, ip.Storage, nsyn), Fixed: total}
+	return rt.MemItem{Name: fmt.Sprintf("projection %s (%s, %.0f synapses)", ip.Name, ip.Storage, nsyn), Fixed: total}
 }
 
 func countVars(m *ir.Model, s ir.Storage) int {
@@ -174,20 +174,20 @@ func countVars(m *ir.Model, s ir.Storage) int {
 // recordItem: a state recording keeps 8 bytes a neuron and sample, plus
 // the sample's time and slice (32 bytes); a weight recording 8 bytes a
 // synapse and sample, plus pre, post and index (16 bytes) a synapse.
-func recordItem(p *ir.Program, r *ir.Record) (runtime.MemItem, bool) {
+func recordItem(p *ir.Program, r *ir.Record) (rt.MemItem, bool) {
 	dt := p.Schedule.Dt
 	switch r.Kind {
 	case ir.RecState:
 		if r.Pop == nil || r.Var == nil {
-			return runtime.MemItem{}, false
+			return rt.MemItem{}, false
 		}
 		n := float64(r.Hi - r.Lo)
 		every := max(1, int(math.Round(r.Every/dt)))
-		return runtime.MemItem{Name: fmt.Sprintf("record %s.%s (%d neurons, every %d steps)", r.Pop.Name, r.Var.Name, r.Hi-r.Lo, every),
+		return rt.MemItem{Name: fmt.Sprintf("record %s.%s (%d neurons, every %d steps)", r.Pop.Name, r.Var.Name, r.Hi-r.Lo, every),
 			Fixed: 16 * n, PerSample: 8*n + 32, Every: every}, true
 	case ir.RecWeights:
 		if r.Proj == nil {
-			return runtime.MemItem{}, false
+			return rt.MemItem{}, false
 		}
 		nsyn := 0.0
 		for _, q := range append([]*ir.Projection{r.Proj}, r.Proj.Merged...) {
@@ -201,10 +201,10 @@ func recordItem(p *ir.Program, r *ir.Record) (runtime.MemItem, bool) {
 		if r.Var != nil {
 			name = r.Var.Name
 		}
-		return runtime.MemItem{Name: fmt.Sprintf("record %s(%s) (%.0f synapses)", name, r.Proj.Name, nsyn),
+		return rt.MemItem{Name: fmt.Sprintf("record %s(%s) (%.0f synapses)", name, r.Proj.Name, nsyn),
 			Fixed: 24 * nsyn, PerSample: 8*nsyn + 32, Every: every}, true
 	}
-	return runtime.MemItem{}, false
+	return rt.MemItem{}, false
 }
 
 // Steps is the step count of a run of duration d (0: the run's own).
@@ -216,7 +216,7 @@ func Steps(p *ir.Program, d float64) int {
 }
 
 // SpikeNeurons is how many neurons (and input sources) the spike
-// recordings of p cover; runtime.SpikeWarning turns it into bytes at an
+// recordings of p cover; rt.SpikeWarning turns it into bytes at an
 // assumed rate.
 func SpikeNeurons(p *ir.Program) int {
 	n := 0

@@ -74,8 +74,8 @@ func TestMemoryClosedForm(t *testing.T) {
 			t.Errorf("%s: %g bytes, want %g (items: %v)", name, got[name], b, got)
 		}
 	}
-	if len(got) != len(want) || runtime.MemTotal(items, steps) != total {
-		t.Errorf("items %v, total %g, want %g", got, runtime.MemTotal(items, steps), total)
+	if len(got) != len(want) || rt.MemTotal(items, steps) != total {
+		t.Errorf("items %v, total %g, want %g", got, rt.MemTotal(items, steps), total)
 	}
 	res, err := gosim.Run(p, gosim.Options{})
 	if err != nil {
@@ -104,7 +104,7 @@ func TestHugePopulationRefused(t *testing.T) {
 	if p == nil {
 		t.Fatal(diags)
 	}
-	_, err := gosim.Run(p, gosim.Options{MemLimit: runtime.MemLimit{Bytes: 16 << 30, Source: "16 GiB"}})
+	_, err := gosim.Run(p, gosim.Options{MemLimit: rt.MemLimit{Bytes: 16 << 30, Source: "16 GiB"}})
 	want := "the run needs about 37.25 GiB but 16 GiB allows 16.00 GiB; the biggest items: population P (1000000000 neurons × 40 B): 37.25 GiB."
 	if err == nil || err.Error()[:len(want)] != want {
 		t.Fatalf("got %v\nwant %s", err, want)

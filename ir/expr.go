@@ -158,7 +158,7 @@ func IsRandom(fn string) bool { return fn == "uniform" || fn == "normal" || fn =
 
 // Func1 is the built-in fn of one argument (nil if fn takes another
 // number), for executors that resolve a call once: Eval1's definition.
-func Func1(fn string) func(float64) float64 { return runtime.Builtin1(fn) }
+func Func1(fn string) func(float64) float64 { return rt.Builtin1(fn) }
 
 // Func2 is fn applied to two arguments (pow, and min and max of two), as
 // Eval1 computes it; nil for any other fn.
@@ -177,7 +177,7 @@ func Func2(fn string) func(x, y float64) float64 {
 // Eval1 applies a deterministic built-in to constant arguments; used by
 // constant folding. ok is false for random draws.
 func Eval1(fn string, a []float64) (float64, bool) {
-	return runtime.Builtin(fn, a)
+	return rt.Builtin(fn, a)
 }
 
 // Walk calls f for e and every sub-expression, parents first; f returning

@@ -1126,7 +1126,7 @@ func (c *checker) connector(s *Setting, pres, posts []*PopInfo) {
 }
 
 // drawnDelay: a delay drawn per synapse is drawn again while below dt
-// (runtime.NewSynDelays, at most 1000 times), so a distribution that
+// (rt.NewSynDelays, at most 1000 times), so a distribution that
 // almost never reaches dt is refused here instead of failing at the run:
 // uniform(a, b) with b < dt, normal(mu, sigma) with P(x >= dt) < 0.1 %.
 func (c *checker) drawnDelay(ni *NetInfo, x Expr) {

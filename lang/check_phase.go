@@ -70,7 +70,7 @@ func (c *checker) checkPhases(r *RunDecl) {
 // netDt is the network's dt, as the IR reads it (0.1 ms by default).
 // maxSteps is the most steps a run may have: beyond 2^53 a float64 step
 // time no longer resolves dt (and beyond 2^63 the counter wraps and the
-// run would simulate nothing); manySteps warns. runtime.CheckSteps applies
+// run would simulate nothing); manySteps warns. rt.CheckSteps applies
 // the same bounds to --duration.
 const (
 	maxSteps  = 1 << 53

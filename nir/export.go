@@ -293,22 +293,22 @@ func (ex *exporter) projection(prj *ir.Projection, bias *ir.Projection) {
 		spec.File = filepath.Join(ex.dir, spec.File)
 	}
 	npre, npost := prj.Pre.Size(), prj.Post.Size
-	preGeo := runtime.Geometry{N: npre}
+	preGeo := rt.Geometry{N: npre}
 	if prj.Pre.Pop != nil {
 		preGeo.Shape = prj.Pre.Pop.Shape
 	}
-	postGeo := runtime.Geometry{N: npost, Shape: prj.Post.Shape}
+	postGeo := rt.Geometry{N: npost, Shape: prj.Post.Shape}
 	fail := func(err error) { ex.errorf(prj.Pos, "projection %s: %v", prj.Name, err) }
 	var n *Node
 	c := prj.Connector
 	switch {
 	case c.Kind == "conv2d" || c.Kind == "conv1d":
-		kern, err := runtime.ReadKernel(spec.File, spec.Kernel)
+		kern, err := rt.ReadKernel(spec.File, spec.Kernel)
 		if err != nil {
 			fail(err)
 			return
 		}
-		g, err := runtime.Conv(spec, preGeo, postGeo)
+		g, err := rt.Conv(spec, preGeo, postGeo)
 		if err != nil {
 			fail(err)
 			return
@@ -344,7 +344,7 @@ func (ex *exporter) projection(prj *ir.Projection, bias *ir.Projection) {
 		}
 		n.Params["bias"] = array([]int{g.Cout}, b)
 	case c.Kind == "pool2d":
-		g, err := runtime.Conv(spec, preGeo, postGeo)
+		g, err := rt.Conv(spec, preGeo, postGeo)
 		if err != nil {
 			fail(err)
 			return
@@ -369,7 +369,7 @@ func (ex *exporter) projection(prj *ir.Projection, bias *ir.Projection) {
 	default:
 		// every other connector (matrix, all_to_all, random ones drawn
 		// with the run's seed and stream) as an explicit weight matrix
-		csr, err := runtime.Connect(spec, preGeo, postGeo, runtime.NewStream(ex.seed, runtime.Hash("connect", prj.Name)))
+		csr, err := rt.Connect(spec, preGeo, postGeo, rt.NewStream(ex.seed, rt.Hash("connect", prj.Name)))
 		if err != nil {
 			fail(err)
 			return
@@ -461,7 +461,7 @@ func (ex *exporter) biasVector(b *ir.Projection) ([]float64, bool) {
 	if !filepath.IsAbs(spec.File) {
 		spec.File = filepath.Join(ex.dir, spec.File)
 	}
-	m, err := runtime.ReadMatrix(spec.File, 1, b.Post.Size)
+	m, err := rt.ReadMatrix(spec.File, 1, b.Post.Size)
 	if err != nil {
 		ex.errorf(b.Pos, "projection %s: %v", b.Name, err)
 		return nil, false

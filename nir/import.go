@@ -388,7 +388,7 @@ func (im *importer) inShape(n *Node) []int {
 // convSpec is a Conv or pooling node as the runtime's connector (the
 // input shape from input_shape or the incoming signal in) and its
 // geometry, checked by the connectors' own rules (internal/convgeom).
-func (im *importer) convSpec(n *Node, in []int) (runtime.ConnSpec, convgeom.Geometry, error) {
+func (im *importer) convSpec(n *Node, in []int) (rt.ConnSpec, convgeom.Geometry, error) {
 	fail := func(field, f string, a ...any) error {
 		return &Error{Node: n.Name, Field: field, Msg: fmt.Sprintf(f, a...)}
 	}
@@ -397,7 +397,7 @@ func (im *importer) convSpec(n *Node, in []int) (runtime.ConnSpec, convgeom.Geom
 	if kind == "conv1d" {
 		dims = 1
 	}
-	spec := runtime.ConnSpec{Kind: kind}
+	spec := rt.ConnSpec{Kind: kind}
 	// NIR stores a value for every axis or one for all (a Python int)
 	axes := func(field string) []int {
 		v := ints(n, field)
@@ -1042,7 +1042,7 @@ func (im *importer) linear(chain []*Node, x []float64) ([]float64, error) {
 			if n.Type == "Conv1d" || n.Type == "Conv2d" {
 				kern = n.Params["weight"].Data
 			}
-			c, err := runtime.ConvCSR(spec, kern, runtime.Geometry{N: len(x)}, runtime.Geometry{N: count(convOut(n, g))})
+			c, err := rt.ConvCSR(spec, kern, rt.Geometry{N: len(x)}, rt.Geometry{N: count(convOut(n, g))})
 			if err != nil {
 				return nil, &Error{Node: n.Name, Msg: err.Error()}
 			}

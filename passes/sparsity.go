@@ -13,10 +13,10 @@ import (
 //     which then stores only its per-synapse state (numbered by row
 //     pointers, 8 bytes a presynaptic neuron), not a target index per
 //     synapse;
-//   - csr: everything else. Static rows are stored compact (runtime.Rows:
+//   - csr: everything else. Static rows are stored compact (rt.Rows:
 //     a uint16 target a synapse when the postsynaptic population has at most
 //     65536 neurons, else uint32, and a uint32 row pointer a presynaptic
-//     neuron); plastic, pruned and dendritic ones as runtime.CSR (int32
+//     neuron); plastic, pruned and dendritic ones as rt.CSR (int32
 //     targets, int64 row pointers).
 //
 // Between csr and procedural for static rows the cost model is: stored rows
@@ -103,7 +103,7 @@ func regenerable(p *ir.Projection) bool {
 }
 
 // storedBytes is the expected size of a static projection's stored rows
-// (runtime.Rows).
+// (rt.Rows).
 func storedBytes(p *ir.Projection) float64 {
 	pre, post := float64(p.Pre.Size()), float64(p.Post.Size)
 	syn := 0.0

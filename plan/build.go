@@ -225,7 +225,7 @@ func (b *builder) proj(ip *ir.Projection) (*Proj, error) {
 		pr.Merged = append(pr.Merged, mp.Name)
 	}
 	if SynapseDelays(ip) {
-		// each synapse draws its own delay (runtime.NewSynDelays)
+		// each synapse draws its own delay (rt.NewSynDelays)
 		// (a synapse type's on_pre then runs per synapse at its arrival)
 		if ip.Synapse != nil && ip.Synapse.Summed != nil || pr.Dend != "" || pr.Storage != CSR && pr.Storage != Rows {
 			return nil, fmt.Errorf("per-synapse delays need synapses onto an event port, stored (not %s)", pr.Storage)
@@ -365,7 +365,7 @@ func (b *builder) contDendrite(pp *Pop, d *ir.Dendrite) (*ContDendrite, error) {
 
 // SynapseDelays reports whether a projection's delay is drawn per synapse
 // (not a constant): each synapse then keeps its own delay in steps and
-// delivers after it (runtime.SynDelays, runtime.SynRing).
+// delivers after it (rt.SynDelays, rt.SynRing).
 func SynapseDelays(ip *ir.Projection) bool {
 	if ip.Delay == nil {
 		return false
@@ -414,7 +414,7 @@ func StorageOf(ip *ir.Projection, dendrite bool) Storage {
 	switch {
 	case ip.Sliced():
 		// a view's rows are built for the view and stored with the whole
-		// populations' indices (runtime.Embed)
+		// populations' indices (rt.Embed)
 		return CSR
 	case ip.Storage == "dense":
 		return Dense

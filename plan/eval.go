@@ -20,7 +20,7 @@ type Env struct {
 	Deliver func(v float64)
 	// Stream is an initialisation loop's sequential stream (its Draw ops),
 	// Result receives its value for index i.
-	Stream *runtime.Stream
+	Stream *rt.Stream
 	Result func(i int, v float64)
 }
 
@@ -113,7 +113,7 @@ func Eval(l *Loop, env *Env, i int, vals []float64) error {
 			if len(op.Args) > 0 {
 				d += int(vals[op.Args[0]])
 			}
-			if v, ok = runtime.Draw(op.Fn, runtime.DrawKey(env.Seed, l.Stream), i, env.N, d); !ok {
+			if v, ok = rt.Draw(op.Fn, rt.DrawKey(env.Seed, l.Stream), i, env.N, d); !ok {
 				return fmt.Errorf("op %d: unknown distribution %s", k, op.Fn)
 			}
 		default:

@@ -9,14 +9,14 @@ import (
 // Initialisation runs once, before the first step: the initial values of
 // neuron and synapse state, random static weights and per-synapse delays.
 // Each is a loop whose ops compute one value per element (a Result op);
-// its random numbers come from a sequential stream (runtime.NewStream):
+// its random numbers come from a sequential stream (rt.NewStream):
 // Draw ops take the stream's next number, element by element in the
 // loop's order and op by op, and a draw under a guard that does not hold
 // (an `if` arm not taken, the right side of a short-circuited and/or) does
 // not draw. So the executors run these loops element by element, in order;
 // the per-synapse loops (weights, delays) restart the stream at every block
-// of runtime.SynBlock synapses, block b from the stream's child b
-// (runtime.NewSynWeights, runtime.NewSynDelays), so threads can share the
+// of rt.SynBlock synapses, block b from the stream's child b
+// (rt.NewSynWeights, rt.NewSynDelays), so threads can share the
 // blocks of a projection's 10^7-10^8 synapses and draw what one thread draws.
 
 // InitKind says where an initialisation loop's values go.
@@ -24,8 +24,8 @@ type InitKind int
 
 const (
 	InitState   InitKind = iota // a state variable: Arr[Off+i]
-	InitWeights                 // a projection's random static weights, one per synapse, kept as float32: runtime.NewSynWeights draws them, block by block
-	InitDelays                  // per-synapse delays (s): runtime.NewSynDelays draws them, block by block (below)
+	InitWeights                 // a projection's random static weights, one per synapse, kept as float32: rt.NewSynWeights draws them, block by block
+	InitDelays                  // per-synapse delays (s): rt.NewSynDelays draws them, block by block (below)
 )
 
 var initKindNames = [...]string{"state", "weights", "delays"}
@@ -40,10 +40,10 @@ type Init struct {
 	Arr    int    // InitState: the array the values go into (-1 otherwise)
 	Off    int    // InitState of a member of a fused group: its first neuron in Arr (Loop's loads carry it too)
 	// Stream keys the loop's sequential stream:
-	// runtime.NewStream(seed, runtime.Hash(Stream...)). InitWeights and
-	// InitDelays: each block of runtime.SynBlock synapses draws from the
+	// rt.NewStream(seed, rt.Hash(Stream...)). InitWeights and
+	// InitDelays: each block of rt.SynBlock synapses draws from the
 	// stream's child of the block's number (so threads may share the
-	// work); a delay below dt is drawn again (runtime.NewSynDelays).
+	// work); a delay below dt is drawn again (rt.NewSynDelays).
 	Stream []string
 	Loop   *Loop
 }

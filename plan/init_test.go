@@ -11,7 +11,7 @@ import (
 
 // evalInit runs an initialisation loop with plan.Eval over [0, n), its
 // draws from stream; pre gives a synapse's presynaptic neuron (nil: none).
-func evalInit(t *testing.T, pl *plan.Plan, in *plan.Init, n int, stream *runtime.Stream) []float64 {
+func evalInit(t *testing.T, pl *plan.Plan, in *plan.Init, n int, stream *rt.Stream) []float64 {
 	t.Helper()
 	env := plan.NewEnv(pl)
 	env.Stream = stream
@@ -37,7 +37,7 @@ func TestInitLoopsDrawTakenBranches(t *testing.T) {
 	for _, in := range pl.Inits {
 		inits[in.Kind.String()+" "+in.Target+" "+in.Var] = in
 	}
-	stream := func(keys ...string) *runtime.Stream { return runtime.NewStream(pl.Seed, runtime.Hash(keys...)) }
+	stream := func(keys ...string) *rt.Stream { return rt.NewStream(pl.Seed, rt.Hash(keys...)) }
 	same := func(what string, got, want []float64) {
 		t.Helper()
 		for i := range want {

@@ -36,7 +36,7 @@ const (
 	Or
 	Select // Args[0] ? Args[1] : Args[2]
 	Call   // Fn(Args...), a built-in function of ir.Eval1
-	Rand   // draw number K (+ Args[0], if given: an event's first draw) of the loop's stream for index i at step n: Fn rand (uniform in [0, 1)) or randn (standard normal); runtime.Draw computes it
+	Rand   // draw number K (+ Args[0], if given: an event's first draw) of the loop's stream for index i at step n: Fn rand (uniform in [0, 1)) or randn (standard normal); rt.Draw computes it
 	Spike  // neuron i spikes if Args[0]
 	Send   // send Args[0] into the projection's port (if Args[1])
 	// Draw takes the next number of an initialisation loop's sequential

@@ -140,7 +140,7 @@ type Input struct {
 	Target string `json:"target,omitempty"` // current inputs: the population
 	Port   string `json:"port,omitempty"`
 	// Rate: a poisson input's rate (InputRate), its form printed
-	Rate *runtime.Rate `json:"-"`
+	Rate *rt.Rate `json:"-"`
 }
 
 // Storage is how a projection's connectivity is held.
@@ -305,7 +305,7 @@ type Loop struct {
 	// Stream names the counter-based random stream of the loop's Rand ops
 	// ("E noise": every update loop of E, so one noise name is one noise;
 	// "E reset", "E port exc"), "" without draws. A draw is
-	// runtime.Draw(fn, runtime.DrawKey(seed, Stream), i, n, K).
+	// rt.Draw(fn, rt.DrawKey(seed, Stream), i, n, K).
 	Stream string
 }
 

@@ -7,7 +7,7 @@ import "fmt"
 // `snnc build --mpi` under mpirun).
 //
 // Each rank owns a contiguous share of every Pop's neurons
-// (runtime.Share(N, rank, size): the same on every rank, ascending with the
+// (rt.Share(N, rank, size): the same on every rank, ascending with the
 // rank, so the ranks' spikes joined in rank order are in index order). A
 // rank integrates, tests and checks only its share; after the thresholds
 // the ranks exchange the step's spikes of their shares (one Allgather that
@@ -21,7 +21,7 @@ type Split struct {
 	// split cannot give identically yet.
 	Refusal string
 	// Keep[k]: projection k's static synapses onto other ranks' neurons
-	// are dropped once built (runtime.KeepPostCSR/KeepPostRows), so a rank
+	// are dropped once built (rt.KeepPostCSR/KeepPostRows), so a rank
 	// stores and walks about 1/K of them. The other projections keep all
 	// their synapses; their events onto other ranks' neurons change only
 	// state the rank neither tests nor records.

@@ -30,7 +30,7 @@ func InputSpec(in *ir.Input) (engine.Input, error) {
 // NewSource builds a spike input as every executor sees it (InputSpec,
 // engine.NewSource; files relative to the model's directory base), so the
 // fixed-point simulator gets the interpreter's events.
-func NewSource(in *ir.Input, seed uint64, dt float64, base string) (runtime.Source, error) {
+func NewSource(in *ir.Input, seed uint64, dt float64, base string) (rt.Source, error) {
 	spec, err := InputSpec(in)
 	if err != nil {
 		return nil, err
@@ -49,10 +49,10 @@ func NewSource(in *ir.Input, seed uint64, dt float64, base string) (runtime.Sour
 // in each step the float run gives it a count ≥ 1 (the same steps), a rate
 // of (1 - e^-λ)/dt for λ = rate·dt, about λ/2 below the float run's
 // (quantize refuses λ > 1).
-func NewIntegerSource(in *ir.Input, seed uint64, dt float64, base string) (runtime.Source, error) {
+func NewIntegerSource(in *ir.Input, seed uint64, dt float64, base string) (rt.Source, error) {
 	src, err := NewSource(in, seed, dt, base)
 	if err != nil || in.Kind != "poisson" {
 		return src, err
 	}
-	return runtime.AtMostOnce(src), nil
+	return rt.AtMostOnce(src), nil
 }

@@ -354,8 +354,8 @@ func VerifyLoop(l *Loop, arrays []*Array) error {
 			if op.Fn != "rand" && op.Fn != "randn" {
 				bad(k, "rand of %q, not a distribution (rand, randn)", op.Fn)
 			}
-			if op.K != math.Trunc(op.K) || op.K < 0 || op.K >= runtime.MaxDraws {
-				bad(k, "draw number %v is not an integer in [0, %d)", op.K, runtime.MaxDraws)
+			if op.K != math.Trunc(op.K) || op.K < 0 || op.K >= rt.MaxDraws {
+				bad(k, "draw number %v is not an integer in [0, %d)", op.K, rt.MaxDraws)
 			}
 			if len(op.Args) > 1 || len(op.Args) == 1 && l.Space != Events {
 				bad(k, "a draw with %d arguments (an event's offset, in event loops only)", len(op.Args))

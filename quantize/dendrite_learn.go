@@ -38,14 +38,14 @@ func (l *lowerer) learnable(d *ir.Dendrite) bool {
 }
 
 // learning is the integer form of a dendrite's learning settings (the
-// float interpreter's defaults: runtime.NewSegments).
+// float interpreter's defaults: rt.NewSegments).
 func (g *gen) learning(d *ir.Dendrite) *iir.DendLearn {
 	theta := setting(d, "threshold", 1)
 	x := &iir.DendLearn{
 		MinThreshold: int(setting(d, "min_threshold", theta)),
 		MaxNew:       int(setting(d, "max_new_synapses", setting(d, "synapses", 1))),
-		Increment:    int64(runtime.PermQ(setting(d, "permanence.increment", 0.1))),
-		Decrement:    int64(runtime.PermQ(setting(d, "permanence.decrement", 0.1))),
+		Increment:    int64(rt.PermQ(setting(d, "permanence.increment", 0.1))),
+		Decrement:    int64(rt.PermQ(setting(d, "permanence.decrement", 0.1))),
 		Site:         g.l.draws,
 	}
 	g.l.draws++

@@ -12,7 +12,7 @@ import (
 // Segment dendrites (HTM active dendrites) are integer by nature: a
 // segment counts its active connected synapses and compares the count
 // with a whole-number threshold, and permanences are 16-bit fixed point
-// already in the float interpreter (runtime.Segments). A dendrite that
+// already in the float interpreter (rt.Segments). A dendrite that
 // does not learn is lowered as it is (iir.Dendrite): its wiring is drawn
 // before the first step as the float interpreter draws it, and its
 // `on dendrite NAME active` handler becomes a kernel. A dendrite that
@@ -38,7 +38,7 @@ func (l *lowerer) dendritesRefused(m *ir.Model) bool {
 	return ok
 }
 
-// setting is a dendrite setting or its default (runtime.NewSegments').
+// setting is a dendrite setting or its default (rt.NewSegments').
 func setting(d *ir.Dendrite, key string, def float64) float64 {
 	if v, ok := d.Settings[key]; ok {
 		return v
@@ -54,8 +54,8 @@ func (g *gen) dendrites() bool {
 			Segments:  int(setting(d, "segments", 1)),
 			Synapses:  int(setting(d, "synapses", 1)),
 			Threshold: int(setting(d, "threshold", 1)),
-			Initial:   int64(runtime.PermQ(setting(d, "permanence.initial", 0.21))),
-			Connected: int64(runtime.PermQ(setting(d, "permanence.connected", 0.5))),
+			Initial:   int64(rt.PermQ(setting(d, "permanence.initial", 0.21))),
+			Connected: int64(rt.PermQ(setting(d, "permanence.connected", 0.5))),
 		}
 		if setting(d, "learning", 1) != 0 {
 			x.Learn = g.learning(d)

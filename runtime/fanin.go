@@ -1,4 +1,4 @@
-package runtime
+package rt
 
 // FileFanIn is the most synapses a from_file connector's edge list makes
 // onto one postsynaptic neuron: every line is a synapse, so an edge listed

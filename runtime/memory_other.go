@@ -1,5 +1,5 @@
 //go:build !unix
 
-package runtime
+package rt
 
 func addressSpaceLeft() (int64, bool) { return 0, false }

@@ -1,4 +1,4 @@
-package runtime
+package rt
 
 // SpikeMonitor records the spikes of one population: spike k is neuron
 // I[k] at time T[k] (seconds), in recording order (time ascending, and

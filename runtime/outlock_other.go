@@ -1,6 +1,6 @@
 //go:build !(linux || darwin || freebsd || netbsd || openbsd || dragonfly)
 
-package runtime
+package rt
 
 // Without flock(2) the output directory is not locked: the temporary
 // directory and the renames still keep every file whole.

@@ -1,4 +1,4 @@
-package runtime
+package rt
 
 // Embed places the connectivity c, built between two population views
 // (c.NPre and c.NPost neurons), into the whole populations: the view's

@@ -73,15 +73,15 @@ func compare(q *iir.Program, res *Result, fres *engine.Result) *Report {
 		r.Overflow = []OverflowCount{}
 	}
 	dur := res.Summary.Duration
-	floatMon := map[string]*runtime.SpikeMonitor{}
+	floatMon := map[string]*rt.SpikeMonitor{}
 	for _, m := range fres.Spikes {
 		floatMon[m.Name] = m
 	}
-	fixedMon := map[string]*runtime.SpikeMonitor{}
+	fixedMon := map[string]*rt.SpikeMonitor{}
 	for _, m := range res.Spikes {
 		fixedMon[m.Name] = m
 	}
-	floatSum := map[string]runtime.PopSummary{}
+	floatSum := map[string]rt.PopSummary{}
 	for _, ps := range fres.Summary.Populations {
 		floatSum[ps.Name] = ps
 	}
@@ -103,9 +103,9 @@ func compare(q *iir.Program, res *Result, fres *engine.Result) *Report {
 	return r
 }
 
-func neuronErrors(n int, fm, xm *runtime.SpikeMonitor, dur, bin, tol float64) ([]NeuronError, float64, float64, float64) {
+func neuronErrors(n int, fm, xm *rt.SpikeMonitor, dur, bin, tol float64) ([]NeuronError, float64, float64, float64) {
 	nb := max(1, int(math.Ceil(dur/bin)))
-	times := func(m *runtime.SpikeMonitor) [][]float64 {
+	times := func(m *rt.SpikeMonitor) [][]float64 {
 		out := make([][]float64, n)
 		for k, i := range m.I {
 			if int(i) < n {
@@ -230,7 +230,7 @@ func (r *Result) Finish(dir string) ([]string, error) {
 		}
 		sort.Strings(names)
 		for _, name := range names {
-			f := "quantization_" + runtime.SafeName(name) + ".csv"
+			f := "quantization_" + rt.SafeName(name) + ".csv"
 			if err := writeNeurons(filepath.Join(dir, f), r.Report.neurons[name]); err != nil {
 				return nil, err
 			}
@@ -241,13 +241,13 @@ func (r *Result) Finish(dir string) ([]string, error) {
 	sort.Strings(r.Summary.Outputs)
 	sum := *r.Summary
 	if sum.Populations == nil {
-		sum.Populations = []runtime.PopSummary{}
+		sum.Populations = []rt.PopSummary{}
 	}
 	if sum.Projections == nil {
-		sum.Projections = []runtime.ProjSummary{}
+		sum.Projections = []rt.ProjSummary{}
 	}
 	out := struct {
-		runtime.Summary
+		rt.Summary
 		Target       string  `json:"target"`
 		Quantization *Report `json:"quantization"`
 	}{sum, r.Program.Profile.Name, r.Report}
@@ -255,7 +255,7 @@ func (r *Result) Finish(dir string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = runtime.WriteFile(filepath.Join(dir, "summary.json"), func(w *bufio.Writer) error {
+	err = rt.WriteFile(filepath.Join(dir, "summary.json"), func(w *bufio.Writer) error {
 		_, err := w.Write(append(b, '\n'))
 		return err
 	})
@@ -266,7 +266,7 @@ func (r *Result) Finish(dir string) ([]string, error) {
 }
 
 func writeNeurons(path string, ne []NeuronError) error {
-	return runtime.WriteFile(path, func(w *bufio.Writer) error {
+	return rt.WriteFile(path, func(w *bufio.Writer) error {
 		fmt.Fprintln(w, "neuron,float_spikes,fixed_spikes,binned_corr")
 		for i, e := range ne {
 			c := ""

@@ -10,7 +10,7 @@ import (
 // out and stepped as the Verilog holds and steps it: every slot reserved,
 // segments' synapses in their first slots, a pool bit per neuron and cell,
 // growth chosen by selection sampling with the hash draws. It replaces
-// runtime.Segments for a dendrite that learns on an integer profile.
+// rt.Segments for a dendrite that learns on an integer profile.
 type ldend struct {
 	d         *iir.Dendrite
 	l         *iir.DendLearn

@@ -113,7 +113,7 @@ func TestSegmentLearningQ16(t *testing.T) {
 	if d.Learn == nil {
 		t.Fatal("the dendrite lowered without learning")
 	}
-	initQ, incQ := int64(runtime.PermQ(0.21)), int64(runtime.PermQ(0.1))
+	initQ, incQ := int64(rt.PermQ(0.21)), int64(rt.PermQ(0.1))
 	isB := func(c int) bool { return c >= 20 && c < 30 }
 	runFor := func(ms float64) (*iir.Trace, []qseg) {
 		o := fixed.Options{BaseDir: filepath.Dir(path)}

@@ -11,12 +11,12 @@ import (
 )
 
 // xdend is a segment dendrite of a population (iir.Dendrite): the float
-// interpreter's runtime.Segments, whose counts and permanences are
+// interpreter's rt.Segments, whose counts and permanences are
 // integers already, wired with the same streams and the same presynaptic
 // space, so the fixed-point run activates the same segments as the float
 // one; its handler is the integer kernel.
 type xdend struct {
-	*runtime.Segments
+	*rt.Segments
 	d     *iir.Dendrite
 	p     *xpop
 	projs []*xproj
@@ -30,8 +30,8 @@ type xdend struct {
 // the interpreter's (one per population and dendrite).
 func (p *xpop) newDendrites(s *sim) error {
 	for _, d := range p.m.Dendrites {
-		st := runtime.NewStream(s.seed, runtime.Hash("dendrite", p.nm, d.Name))
-		segs, err := runtime.NewSegments(d.Name, d.Src.Settings, p.n, func(int) *runtime.Stream { return st })
+		st := rt.NewStream(s.seed, rt.Hash("dendrite", p.nm, d.Name))
+		segs, err := rt.NewSegments(d.Name, d.Src.Settings, p.n, func(int) *rt.Stream { return st })
 		if err != nil {
 			return err
 		}
@@ -175,7 +175,7 @@ func (pr *xproj) toDendrite(s *sim, ip *ir.Projection, d *xdend) error {
 		}
 		pr.delay = engine.Steps(x, s.dt)
 	}
-	pr.ring = runtime.NewDelayRing(pr.delay)
+	pr.ring = rt.NewDelayRing(pr.delay)
 	d.projs = append(d.projs, pr)
 	return nil
 }

@@ -14,7 +14,7 @@ import (
 // the same network.
 type fctx struct {
 	i     int
-	rng   *runtime.Stream
+	rng   *rt.Stream
 	state map[*ir.Var][]float64
 }
 

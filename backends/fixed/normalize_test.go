@@ -29,7 +29,7 @@ func TestNormalizeSum(t *testing.T) {
 			lsb[pr.Name] = pr.Plastic.W.Scale
 		}
 	}
-	check := func(run string, ms []*runtime.WeightMonitor, tol func(n int, name string) float64) {
+	check := func(run string, ms []*rt.WeightMonitor, tol func(n int, name string) float64) {
 		moved := false
 		for _, m := range ms {
 			for s, row := range m.V {

@@ -47,7 +47,7 @@ func newPlastic(s *sim, pr *xproj, ip *ir.Projection, pl *iir.Plastic) error {
 		}
 	}
 	// the initial w as the float interpreter draws it: one stream, synapses in row order
-	c := &fctx{rng: runtime.NewStream(s.seed, runtime.Hash("init", ip.Name, pl.W.Src.Name))}
+	c := &fctx{rng: rt.NewStream(s.seed, rt.Hash("init", ip.Name, pl.W.Src.Name))}
 	rowPtr := make([]int64, pr.pre.size()+1)
 	for i := 0; i < pr.pre.size(); i++ {
 		first, targets := pr.ownRow(i)
@@ -66,10 +66,10 @@ func newPlastic(s *sim, pr *xproj, ip *ir.Projection, pl *iir.Plastic) error {
 	}
 	// on_post walks the synapses onto a neuron: the same column index as
 	// the float backends
-	xp.colPtr, xp.colSyn = runtime.Columns(pr.post.n, rowPtr, func(i int) []int32 { _, t := pr.ownRow(i); return t })
+	xp.colPtr, xp.colSyn = rt.Columns(pr.post.n, rowPtr, func(i int) []int32 { _, t := pr.ownRow(i); return t })
 	xp.colPre = make([]int32, len(xp.colSyn))
 	for k, syn := range xp.colSyn {
-		xp.colPre[k] = int32(runtime.PreOf(rowPtr, int64(syn)))
+		xp.colPre[k] = int32(rt.PreOf(rowPtr, int64(syn)))
 	}
 	most := 0
 	for _, k := range pl.Kernels() {

@@ -19,12 +19,12 @@ type xproj struct {
 	pre     node
 	post    *xpop
 	port    int
-	csr     *runtime.CSR
+	csr     *rt.CSR
 	all     []int32
 	parts   []*xproj
 	storage string
 	nsyn    int64
-	ring    *runtime.DelayRing
+	ring    *rt.DelayRing
 	delay   int
 	w       int64   // constant weight
 	ws      []int64 // per synapse
@@ -33,15 +33,15 @@ type xproj struct {
 	dend    *xdend    // onto a segment dendrite: spikes mark its cells (dendrites.go)
 }
 
-func geometry(n node) runtime.Geometry {
-	g := runtime.Geometry{N: n.size()}
+func geometry(n node) rt.Geometry {
+	g := rt.Geometry{N: n.size()}
 	if p, ok := n.(*xpop); ok && len(p.m.SrcPop.Shape) > 0 {
 		g.Shape = p.m.SrcPop.Shape
 	}
 	return g
 }
 
-func connSpec(c ir.Connector, samePop bool) runtime.ConnSpec {
+func connSpec(c ir.Connector, samePop bool) rt.ConnSpec {
 	return estimate.ConnSpec(c, samePop)
 }
 
@@ -100,13 +100,13 @@ func newProj(s *sim, ip *ir.Projection, pre node, post *xpop, byProj map[*ir.Pro
 		}
 		pr.delay = engine.Steps(d, s.dt)
 	}
-	pr.ring = runtime.NewDelayRing(pr.delay)
+	pr.ring = rt.NewDelayRing(pr.delay)
 	return pr, nil
 }
 
 func (pr *xproj) connect(s *sim, ip *ir.Projection) error {
 	pre, post := pr.pre, pr.post
-	stream := runtime.NewStream(s.seed, runtime.Hash("connect", ip.Name))
+	stream := rt.NewStream(s.seed, rt.Hash("connect", ip.Name))
 	spec := connSpec(ip.Connector, ip.Pre.Pop != nil && ip.Pre.Pop == ip.Post)
 	if spec.File != "" && !filepath.IsAbs(spec.File) && s.baseDir != "" {
 		spec.File = filepath.Join(s.baseDir, spec.File) // relative to the model, as in snnc run
@@ -121,7 +121,7 @@ func (pr *xproj) connect(s *sim, ip *ir.Projection) error {
 		pr.nsyn = int64(pre.size()) * int64(post.n)
 		return nil
 	}
-	csr, err := runtime.Connect(spec, geometry(pre), geometry(post), stream)
+	csr, err := rt.Connect(spec, geometry(pre), geometry(post), stream)
 	if err != nil {
 		return err
 	}
@@ -140,7 +140,7 @@ func (pr *xproj) weights(s *sim, ip *ir.Projection, q *iir.Proj) error {
 	if pr.csr == nil && pr.all != nil {
 		// dense all_to_all with per-synapse weights: the same synapses,
 		// numbered row by row, listed explicitly
-		csr, err := runtime.Connect(runtime.ConnSpec{Kind: "all_to_all"}, geometry(pr.pre), geometry(pr.post), runtime.NewStream(s.seed, runtime.Hash("connect", ip.Name)))
+		csr, err := rt.Connect(rt.ConnSpec{Kind: "all_to_all"}, geometry(pr.pre), geometry(pr.post), rt.NewStream(s.seed, rt.Hash("connect", ip.Name)))
 		if err != nil {
 			return err
 		}
@@ -152,14 +152,14 @@ func (pr *xproj) weights(s *sim, ip *ir.Projection, q *iir.Proj) error {
 	var f []float64
 	if ip.Connector.Weighted() { // matrix, conv: the connector's factors times the constant weight
 		w, _ := ir.ConstValue(ip.Weight)
-		f = runtime.ScaleWeights(pr.csr.W, w)
+		f = rt.ScaleWeights(pr.csr.W, w)
 	} else {
-		stream := runtime.NewStream(s.seed, runtime.Hash("weight", ip.Name))
-		c := &fctx{rng: new(runtime.Stream)}
+		stream := rt.NewStream(s.seed, rt.Hash("weight", ip.Name))
+		c := &fctx{rng: new(rt.Stream)}
 		f = make([]float64, pr.nsyn)
 		for i := range f {
-			if i%runtime.SynBlock == 0 { // each block its own stream (runtime.NewSynWeights)
-				*c.rng = stream.Child(uint64(i / runtime.SynBlock))
+			if i%rt.SynBlock == 0 { // each block its own stream (rt.NewSynWeights)
+				*c.rng = stream.Child(uint64(i / rt.SynBlock))
 			}
 			c.i = i
 			w, err := feval(ip.Weight, c)
@@ -277,12 +277,12 @@ func (pr *xproj) deliver(i int, k int64) {
 // ---- monitors ----
 
 type spikeMon struct {
-	mon *runtime.SpikeMonitor
+	mon *rt.SpikeMonitor
 	src node
 }
 
 type stateMon struct {
-	mon   *runtime.StateMonitor
+	mon   *rt.StateMonitor
 	raw   *RawMonitor
 	every int
 	vals  []int64
@@ -307,7 +307,7 @@ func (m *stateMon) sample(s *sim) {
 }
 
 type weightMon struct {
-	mon     *runtime.WeightMonitor
+	mon     *rt.WeightMonitor
 	every   int
 	atEnd   bool // `at end`: after everything of the step
 	vals    []float64
@@ -347,7 +347,7 @@ func (s *sim) monitors(p *ir.Program, byName map[string]node, popOf map[*ir.Popu
 			} else {
 				name = r.Input.Name
 			}
-			s.spikeMons = append(s.spikeMons, &spikeMon{mon: &runtime.SpikeMonitor{Name: name}, src: byName[name]})
+			s.spikeMons = append(s.spikeMons, &spikeMon{mon: &rt.SpikeMonitor{Name: name}, src: byName[name]})
 		case ir.RecState:
 			if r.Pop == nil {
 				return fmt.Errorf("recording synapse state %s is not supported by the fixed-point simulator", r.Var.Name)
@@ -368,7 +368,7 @@ func (s *sim) monitors(p *ir.Program, byName map[string]node, popOf map[*ir.Popu
 			}
 			every := max(1, engine.Steps(r.Every, s.dt))
 			unit := r.Var.Unit
-			mon := &runtime.StateMonitor{Name: pp.nm, Var: r.Var.Name, Unit: unit, Index: idx}
+			mon := &rt.StateMonitor{Name: pp.nm, Var: r.Var.Name, Unit: unit, Index: idx}
 			raw := &RawMonitor{Pop: pp.nm, Var: r.Var.Name, Index: idx}
 			s.stateMons = append(s.stateMons, &stateMon{mon: mon, raw: raw, every: every, vals: pp.vals[pp.index[x]], v: x, lo: r.Lo, buf: make([]float64, len(idx))})
 		case ir.RecWeights:
@@ -382,7 +382,7 @@ func (s *sim) monitors(p *ir.Program, byName map[string]node, popOf map[*ir.Popu
 					q = x
 				}
 			}
-			mon := &runtime.WeightMonitor{Name: pr.name, Var: "weight", Pre: make([]int32, pr.nsyn), Post: make([]int32, pr.nsyn), Index: make([]int, pr.nsyn)}
+			mon := &rt.WeightMonitor{Name: pr.name, Var: "weight", Pre: make([]int32, pr.nsyn), Post: make([]int32, pr.nsyn), Index: make([]int, pr.nsyn)}
 			vals := make([]float64, pr.nsyn)
 			unit := q.Unit / math.Ldexp(1, q.Shift)
 			for k := range mon.Index {

@@ -59,7 +59,7 @@ func Run(p *ir.Program, q *iir.Program, o Options) (*Result, error) {
 		return nil, fmt.Errorf("the model has no network to run; add `network` and `run NET for T`")
 	}
 	// refuse a run that cannot fit before allocating any of it
-	if err := runtime.CheckMemory(estimate.Memory(p), estimate.Steps(p, o.Duration), o.MemLimit); err != nil {
+	if err := rt.CheckMemory(estimate.Memory(p), estimate.Steps(p, o.Duration), o.MemLimit); err != nil {
 		return nil, err
 	}
 	s, err := build(p, q, o)
@@ -110,7 +110,7 @@ type node interface {
 
 type spikeInput struct {
 	nm     string
-	src    runtime.Source
+	src    rt.Source
 	spikes []int32
 }
 
@@ -119,7 +119,7 @@ func (in *spikeInput) size() int      { return in.src.Size() }
 func (in *spikeInput) fired() []int32 { return in.spikes }
 
 type contInput struct {
-	step runtime.CurrentStep
+	step rt.CurrentStep
 	amp  int64
 	vals []int64
 }
@@ -169,7 +169,7 @@ func build(p *ir.Program, q *iir.Program, o Options) (*sim, error) {
 				return nil, fmt.Errorf("input %s: %s has no continuous port %s", in.Name, in.Target.Name, in.Port)
 			}
 			amp := iir.RoundHalfAway(in.Num["amplitude"] / x.Scale)
-			s.conts = append(s.conts, &contInput{step: runtime.CurrentStep{Amplitude: in.Num["amplitude"], Start: in.Num["start"], Stop: in.Num["stop"]},
+			s.conts = append(s.conts, &contInput{step: rt.CurrentStep{Amplitude: in.Num["amplitude"], Start: in.Num["start"], Stop: in.Num["stop"]},
 				amp: amp, vals: pp.vals[pp.index[x]]})
 			continue
 		}
@@ -296,11 +296,11 @@ func (s *sim) collect(res *Result) {
 	}
 }
 
-func (s *sim) summary(p *ir.Program, wall float64) *runtime.Summary {
-	sum := &runtime.Summary{Network: p.Network, Seed: s.seed, Dt: s.dt, Duration: float64(s.n) * s.dt, Threads: 1, WallSeconds: wall}
+func (s *sim) summary(p *ir.Program, wall float64) *rt.Summary {
+	sum := &rt.Summary{Network: p.Network, Seed: s.seed, Dt: s.dt, Duration: float64(s.n) * s.dt, Threads: 1, WallSeconds: wall}
 	for _, pp := range s.pops {
-		sum.Populations = append(sum.Populations, runtime.PopSummary{Name: pp.nm, N: pp.n, Spikes: pp.count,
-			RateHz: runtime.MeanRate(pp.count, pp.n, sum.Duration)})
+		sum.Populations = append(sum.Populations, rt.PopSummary{Name: pp.nm, N: pp.n, Spikes: pp.count,
+			RateHz: rt.MeanRate(pp.count, pp.n, sum.Duration)})
 	}
 	for _, pr := range s.projs {
 		sum.Projections = append(sum.Projections, engine.ProjSummary(pr.name, pr.nsyn, pr.storage, pr.bytes()))
@@ -353,7 +353,7 @@ func newPop(s *sim, ip *ir.Population, m *iir.Model) (*xpop, error) {
 	}
 	if m.LFSR != nil {
 		p.lfsr = p.vals[p.index[m.LFSR]]
-		st := runtime.NewStream(s.seed, runtime.Hash("lfsr", ip.Name))
+		st := rt.NewStream(s.seed, rt.Hash("lfsr", ip.Name))
 		mask := uint64(1)<<uint(p.lbits) - 1
 		for i := range p.lfsr {
 			x := st.Uint64() & mask
@@ -404,7 +404,7 @@ func (p *xpop) init(s *sim, ip *ir.Population) error {
 		if v.Kind != ir.State || v.Init == nil {
 			continue
 		}
-		c := &fctx{rng: runtime.NewStream(s.seed, runtime.Hash("init", ip.Name, v.Name)), state: state}
+		c := &fctx{rng: rt.NewStream(s.seed, rt.Hash("init", ip.Name, v.Name)), state: state}
 		vals := state[v]
 		for i := range vals {
 			c.i = i

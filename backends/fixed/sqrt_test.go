@@ -37,7 +37,7 @@ func closedForms(t *testing.T, path string, want map[string]map[string]float64, 
 		t.Fatal(err)
 	}
 	checked := 0
-	check := func(run string, ms []*runtime.StateMonitor, tol float64) {
+	check := func(run string, ms []*rt.StateMonitor, tol float64) {
 		for _, m := range ms {
 			w, ok := want[m.Name][m.Var]
 			if !ok || len(m.V) == 0 {

@@ -60,7 +60,7 @@ func (pg *popGen) dendrites() error {
 
 func (pg *popGen) segDendrite(dg *dendGen) error {
 	g, k, d := pg.g, pg.k, dg.d
-	if _, err := runtime.NewSegments(d.Name, d.Settings, 0, nil); err != nil {
+	if _, err := rt.NewSegments(d.Name, d.Settings, 0, nil); err != nil {
 		return fmt.Errorf("population %s: %w", pg.ip.Name, err) // the interpreter's refusal
 	}
 	g.fields.line("%s *rt.Segments // segment dendrite %s", dg.field, comment(d.Name))

@@ -397,7 +397,7 @@ func codeTokens(t *testing.T, src []byte) []string {
 
 // TestInputMemoryRefusal: the built binary refuses inputs that cannot fit
 // (40 inputs of 2e9 sources with all active, 24 GB each by
-// runtime.InputBytes: more than any machine's budget) before creating
+// rt.InputBytes: more than any machine's budget) before creating
 // them, with the interpreter's message.
 func TestInputMemoryRefusal(t *testing.T) {
 	var inputs, projs strings.Builder

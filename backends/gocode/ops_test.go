@@ -88,7 +88,7 @@ func fuzzLoop(r *rand.Rand, k int) *plan.Loop {
 			add(plan.Op{Code: c, Type: plan.Float})
 		case plan.Refr:
 			add(plan.Op{Code: c, Type: plan.Bool, Arr: fuzzRefr})
-		case plan.Rand: // a counter-based draw (runtime.Draw), number 0..2
+		case plan.Rand: // a counter-based draw (rt.Draw), number 0..2
 			add(plan.Op{Code: c, Type: plan.Float, Fn: []string{"rand", "randn"}[r.IntN(2)], K: float64(r.IntN(3))})
 		case plan.Store, plan.Weight:
 			n++ // drawn below, or not in a neuron loop
@@ -261,7 +261,7 @@ func TestPrintedOpsMatchEval(t *testing.T) {
 		// the reference
 		env := &plan.Env{Arrays: make([][]float64, fuzzArrs), N: fuzzStep, T: fuzzT, Seed: fuzzRunSeed}
 		if isInit {
-			env.Stream = runtime.NewStream(fuzzRunSeed, runtime.Hash("init", strconv.Itoa(k)))
+			env.Stream = rt.NewStream(fuzzRunSeed, rt.Hash("init", strconv.Itoa(k)))
 			env.Result = func(i int, v float64) { env.Arrays[0][i] = v }
 		}
 		for a := range init {
@@ -403,7 +403,6 @@ func main() {
 		if err != nil {
 			t.Fatal(err)
 		}
-		src = bytes.Replace(src, []byte("package runtime"), []byte("package rt"), 1)
 		if err := os.WriteFile(filepath.Join(dir, "rt", name), src, 0o644); err != nil {
 			t.Fatal(err)
 		}

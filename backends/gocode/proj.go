@@ -30,7 +30,7 @@ type projGen struct {
 	// which --set may change when the program starts ("" = a literal)
 	weightVar string
 	random    bool // static weights drawn per synapse (field c<k>w)
-	w32       bool // c<k>w is []float32: weights drawn at random (runtime.SynWeights)
+	w32       bool // c<k>w is []float32: weights drawn at random (rt.SynWeights)
 
 	// plastic (plastic.go)
 	syn      *ir.Model

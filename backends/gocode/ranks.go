@@ -93,7 +93,7 @@ func (g *gen) rankBytes(k int) string {
 }
 
 // exchangeMethod writes exchange: the step's spikes of every rank's share
-// and the failure flags (runtime.Exchange.Spikes), after the thresholds.
+// and the failure flags (rt.Exchange.Spikes), after the thresholds.
 func (g *gen) exchangeMethod() {
 	fs := &g.funcs
 	fs.line("// splitRefusal is why the network cannot run split over ranks (plan.Split; \"\": it can).")

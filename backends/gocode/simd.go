@@ -31,7 +31,7 @@ import (
 // math's bits; min, max, clip and abs would need math.Min's rules for NaN
 // and -0 spelt out), conditionals and comparisons as values (both branches
 // would have to be computed and masked: not done yet), % and ^ (math.Mod,
-// math.Pow), and random draws (white noise: runtime.DrawNormal per neuron).
+// math.Pow), and random draws (white noise: rt.DrawNormal per neuron).
 // Thresholds other than `variable op constant` and loops with dendrites
 // test the threshold in a separate scalar pass, as before. The finite
 // check's scan of exact variables (every 64 steps) runs a SIMD test first.

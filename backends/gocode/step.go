@@ -14,7 +14,7 @@ import (
 
 // rateLit is the Go literal of a poisson rate that is not a constant ("":
 // a constant, r.Hz).
-func (g *gen) rateLit(r runtime.Rate) string {
+func (g *gen) rateLit(r rt.Rate) string {
 	switch {
 	case r.File != "":
 		return "rt.Rate{File: " + quote(r.File) + "}"
@@ -36,7 +36,7 @@ func (g *gen) floatsLit(xs []float64) string {
 }
 
 // exprLit is the Go literal of a postfix expression of t (and i).
-func (g *gen) exprLit(expr []runtime.RateOp) string {
+func (g *gen) exprLit(expr []rt.RateOp) string {
 	ops := make([]string, len(expr))
 	for i, op := range expr {
 		ops[i] = fmt.Sprintf("{Code: rt.RateCode(%d), K: %s, Fn: %s}", op.Code, g.litStr(op.K), quote(op.Fn))

@@ -7,7 +7,7 @@ import (
 )
 
 // wtas writes a method per winner-take-all population that keeps, after
-// its threshold, the k best-scoring crossings (runtime.TopK, as gosim):
+// its threshold, the k best-scoring crossings (rt.TopK, as gosim):
 // the plan's score loop stores each crossing's score into wta<k>score.
 func (g *gen) wtas() error {
 	for _, w := range g.p.Wtas {

@@ -33,7 +33,7 @@ import (
 //     equations read during step n+1. At t = 0 every input is 0.
 //
 // The segment dendrite itself (storage, learning, activity) is
-// runtime.Segments, which the binaries of snnc build share; segDendrite
+// rt.Segments, which the binaries of snnc build share; segDendrite
 // connects it to the interpreter's populations and projections.
 
 // dendrite is what the step loop calls at the end of each step.
@@ -45,7 +45,7 @@ type dendrite interface {
 
 // segDendrite is a segment dendrite of one pop (all its neurons).
 type segDendrite struct {
-	*runtime.Segments
+	*rt.Segments
 	name string
 	p    *pop
 
@@ -58,15 +58,15 @@ type segDendrite struct {
 
 	handler *loopExec // `on dendrite NAME active` (the plan's loop), or nil
 	x       lanes
-	streams []*runtime.Stream // per member population
+	streams []*rt.Stream // per member population
 }
 
 func newSegDendrite(s *sim, p *pop, d *ir.Dendrite, handler *loopExec) (*segDendrite, error) {
 	sd := &segDendrite{name: d.Name, p: p, handler: handler, srcOff: map[string]int{}}
 	for _, mb := range p.members {
-		sd.streams = append(sd.streams, runtime.NewStream(s.seed, runtime.Hash("dendrite", mb.name, d.Name)))
+		sd.streams = append(sd.streams, rt.NewStream(s.seed, rt.Hash("dendrite", mb.name, d.Name)))
 	}
-	segs, err := runtime.NewSegments(d.Name, d.Settings, p.n, sd.rng)
+	segs, err := rt.NewSegments(d.Name, d.Settings, p.n, sd.rng)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +76,7 @@ func newSegDendrite(s *sim, p *pop, d *ir.Dendrite, handler *loopExec) (*segDend
 
 // rng is the stream of the member population neuron j belongs to (so that
 // fusing populations changes no draw).
-func (d *segDendrite) rng(j int) *runtime.Stream {
+func (d *segDendrite) rng(j int) *rt.Stream {
 	for k, mb := range d.p.members {
 		if j >= mb.off && j < mb.off+mb.n {
 			return d.streams[k]
@@ -288,7 +288,7 @@ func (r *Result) Segments(pop, name string) ([]Segment, DendriteStats, error) {
 						src := d.source(c)
 						sg.Source = append(sg.Source, src)
 						sg.Pre = append(sg.Pre, c-int32(d.srcOff[src]))
-						sg.Perm = append(sg.Perm, float64(perm[k])/runtime.PermOne)
+						sg.Perm = append(sg.Perm, float64(perm[k])/rt.PermOne)
 					}
 					out = append(out, sg)
 					st.Segments++
@@ -302,12 +302,12 @@ func (r *Result) Segments(pop, name string) ([]Segment, DendriteStats, error) {
 }
 
 // summaries reports every dendrite per IR population.
-func (s *sim) dendriteSummaries() []runtime.DendriteSummary {
-	var out []runtime.DendriteSummary
+func (s *sim) dendriteSummaries() []rt.DendriteSummary {
+	var out []rt.DendriteSummary
 	for _, p := range s.pops {
 		for _, name := range p.dendOrder {
 			for _, mb := range p.members {
-				ds := runtime.DendriteSummary{Population: mb.name, Name: name}
+				ds := rt.DendriteSummary{Population: mb.name, Name: name}
 				if d, ok := p.segDends[name]; ok {
 					ds = d.Summary(mb.name, mb.off, mb.off+mb.n)
 				} else if d, ok := p.contDends[name]; ok {

@@ -117,17 +117,17 @@ func (c *elemComp) op(k int) eop {
 			base := a[0]
 			if op.Fn == "randn" {
 				return func(e *loopExec, v []float64, i int, _ *lanes) {
-					v[k] = runtime.DrawNormal(e.key, i, int(e.n), d+int(v[base]))
+					v[k] = rt.DrawNormal(e.key, i, int(e.n), d+int(v[base]))
 				}
 			}
 			return func(e *loopExec, v []float64, i int, _ *lanes) {
-				v[k] = runtime.DrawUniform(e.key, i, int(e.n), d+int(v[base]))
+				v[k] = rt.DrawUniform(e.key, i, int(e.n), d+int(v[base]))
 			}
 		}
 		if op.Fn == "randn" {
-			return func(e *loopExec, v []float64, i int, _ *lanes) { v[k] = runtime.DrawNormal(e.key, i, int(e.n), d) }
+			return func(e *loopExec, v []float64, i int, _ *lanes) { v[k] = rt.DrawNormal(e.key, i, int(e.n), d) }
 		}
-		return func(e *loopExec, v []float64, i int, _ *lanes) { v[k] = runtime.DrawUniform(e.key, i, int(e.n), d) }
+		return func(e *loopExec, v []float64, i int, _ *lanes) { v[k] = rt.DrawUniform(e.key, i, int(e.n), d) }
 	case plan.Draw:
 		g, normal := -1, op.Fn == "randn"
 		if len(a) > 0 {

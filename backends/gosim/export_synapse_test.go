@@ -39,7 +39,7 @@ func SynapseProbe(p *ir.Program, baseDir string, steps, full int, probe func(Syn
 	if err != nil {
 		return err
 	}
-	s.team = runtime.NewTeam(1)
+	s.team = rt.NewTeam(1)
 	defer s.team.Close()
 	var perr error
 	call := func(pr *proj, kind string, after bool, spikes []int32, mods map[string][]int32) {

@@ -85,7 +85,7 @@ func UpdateProbe(p *ir.Program, baseDir string, steps int, probe func(Probe) err
 	if err != nil {
 		return err
 	}
-	s.team = runtime.NewTeam(1)
+	s.team = rt.NewTeam(1)
 	defer s.team.Close()
 	var perr error
 	for _, pp := range s.pops {

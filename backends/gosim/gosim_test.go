@@ -305,14 +305,14 @@ func TestInterrupt(t *testing.T) {
 // TestMemoryRefusal: connectivity that cannot fit is refused before any of
 // it is allocated, with the estimate.
 func TestMemoryRefusal(t *testing.T) {
-	_, err := gosim.Run(compile(t, "../../examples/cuba.snn", "sparsity"), gosim.Options{MemLimit: runtime.MemLimit{Bytes: 512 << 10, Source: "the test's limit"}})
+	_, err := gosim.Run(compile(t, "../../examples/cuba.snn", "sparsity"), gosim.Options{MemLimit: rt.MemLimit{Bytes: 512 << 10, Source: "the test's limit"}})
 	if err == nil || !strings.Contains(err.Error(), "needs about") {
 		t.Fatalf("got %v", err)
 	}
 }
 
 // TestInputMemoryRefusal: an input that cannot fit is refused before it is
-// created, with the estimate of runtime.InputBytes: patterns(1e9, active =
+// created, with the estimate of rt.InputBytes: patterns(1e9, active =
 // 5e8) keeps a 4-byte mark per source and the active indices, 4·1e9 +
 // 4·5e8 = 6 GB; a poisson input at rate·dt = 2 buffers two spikes of each
 // of its 1e9 sources a step (4 bytes each) and keeps each source's mean
@@ -335,7 +335,7 @@ run N for 1 ms`
 		if p == nil {
 			t.Fatalf("%s: %v", c.input, diags)
 		}
-		_, err := gosim.Run(p, gosim.Options{MemLimit: runtime.MemLimit{Bytes: 1 << 30, Source: "the test's limit"}})
+		_, err := gosim.Run(p, gosim.Options{MemLimit: rt.MemLimit{Bytes: 1 << 30, Source: "the test's limit"}})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: got %v, want %q", c.input, err, c.want)
 		}
@@ -370,7 +370,7 @@ print("ok")`
 	}
 }
 
-var _ = runtime.Hash
+var _ = rt.Hash
 
 // TestPrunePreservesSpikes: prune removes a projection from a population
 // that never spikes and (with --prune-weights) the zero-weight synapses;

@@ -39,7 +39,7 @@ func (s *sim) compileInit(in *plan.Init, la *loopArrays, out []float64) (*loopEx
 	if err != nil {
 		return nil, fmt.Errorf("%s of %s: %w", in.Kind, in.Target, err)
 	}
-	e.rng = runtime.NewStream(s.seed, runtime.Hash(in.Stream...))
+	e.rng = rt.NewStream(s.seed, rt.Hash(in.Stream...))
 	e.out, e.outOff = out, in.Off
 	return e, nil
 }
@@ -61,18 +61,18 @@ func (s *sim) initState(owner string, la *loopArrays, run func(e *loopExec)) err
 }
 
 // synapseDraws compiles a per-synapse initialisation loop (weights,
-// delays) for runtime.NewSynWeights and NewSynDelays: the projection's
+// delays) for rt.NewSynWeights and NewSynDelays: the projection's
 // stream, whose child b block b of the synapses draws from, and the draw
 // function of each thread (its own compiled loop).
-func (s *sim) synapseDraws(in *plan.Init) (*runtime.Stream, func() func(*runtime.Stream, int64) float64, error) {
+func (s *sim) synapseDraws(in *plan.Init) (*rt.Stream, func() func(*rt.Stream, int64) float64, error) {
 	la := &loopArrays{meta: s.plan.Arrays, f64: make([][]float64, len(s.plan.Arrays)), refArr: -1, seed: s.seed}
 	if _, err := s.compileInit(in, la, nil); err != nil {
 		return nil, nil, err
 	}
-	return runtime.NewStream(s.seed, runtime.Hash(in.Stream...)), func() func(*runtime.Stream, int64) float64 {
+	return rt.NewStream(s.seed, rt.Hash(in.Stream...)), func() func(*rt.Stream, int64) float64 {
 		e, _ := s.compileInit(in, la, nil) // (compiled above)
 		x := &lanes{}
-		return func(rng *runtime.Stream, syn int64) float64 {
+		return func(rng *rt.Stream, syn int64) float64 {
 			e.rng = rng
 			e.elem(int(syn), 0, x)
 			return e.res

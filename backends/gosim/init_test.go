@@ -41,7 +41,7 @@ func TestInitLoopsMatchEval(t *testing.T) {
 				}
 				la.f64[id] = append([]float64(nil), env.Arrays[id]...)
 			}
-			env.Stream = runtime.NewStream(pl.Seed, runtime.Hash(in.Stream...))
+			env.Stream = rt.NewStream(pl.Seed, rt.Hash(in.Stream...))
 			want := make([]float64, n)
 			env.Result = func(i int, v float64) { want[i] = v }
 			e, err := s.compileInit(in, la, nil)

@@ -9,14 +9,14 @@ import (
 )
 
 type spikeMon struct {
-	mon *runtime.SpikeMonitor
+	mon *rt.SpikeMonitor
 	src node
 }
 
 // stateMon samples a neuron variable (or an alias, computed on demand) of
 // a range of neurons every `every` steps, at the start of the step.
 type stateMon struct {
-	mon   *runtime.StateMonitor
+	mon   *rt.StateMonitor
 	every int
 	get   func(i int) float64
 	lo    int
@@ -52,7 +52,7 @@ func (m *stateMon) sample(s *sim) {
 // weightMon samples a synapse variable of every synapse of a projection;
 // every 0 means once, at the end of the run.
 type weightMon struct {
-	mon   *runtime.WeightMonitor
+	mon   *rt.WeightMonitor
 	pr    *proj
 	every int
 	atEnd bool // `at end`: sampled after everything of the step
@@ -100,7 +100,7 @@ func (s *sim) monitors(p *ir.Program, byName map[string]node, popOf map[*ir.Popu
 			} else {
 				name = r.Input.Name
 			}
-			s.spikeMons = append(s.spikeMons, &spikeMon{mon: &runtime.SpikeMonitor{Name: name, Lo: int32(r.Lo), Hi: int32(r.Hi)}, src: byName[name]})
+			s.spikeMons = append(s.spikeMons, &spikeMon{mon: &rt.SpikeMonitor{Name: name, Lo: int32(r.Lo), Hi: int32(r.Hi)}, src: byName[name]})
 		case ir.RecState:
 			if r.Pop == nil {
 				return fmt.Errorf("recording synapse state %s is not supported yet; record weights(...)", r.Var.Name)
@@ -111,7 +111,7 @@ func (s *sim) monitors(p *ir.Program, byName map[string]node, popOf map[*ir.Popu
 				idx[k] = r.Lo + k
 			}
 			every := plan.Every(r.Every, s.dt)
-			mon := &runtime.StateMonitor{Name: pp.nm, Var: r.Var.Name, Unit: r.Var.Unit, Index: idx}
+			mon := &rt.StateMonitor{Name: pp.nm, Var: r.Var.Name, Unit: r.Var.Unit, Index: idx}
 			m := &stateMon{mon: mon, every: every, lo: r.Lo, pt: pp, buf: make([]float64, len(idx))}
 			if l := s.plan.Records[k].Alias; l != nil {
 				e, err := compileLoop(l, pp.p.la, false)
@@ -140,7 +140,7 @@ func (s *sim) monitors(p *ir.Program, byName map[string]node, popOf map[*ir.Popu
 				vals := pr.vals[r.Var]
 				get, name = func(k int) float64 { return vals[k] }, r.Var.Name
 			}
-			mon := &runtime.WeightMonitor{Name: pr.name, Var: name, Pre: make([]int32, pr.nsyn), Post: make([]int32, pr.nsyn), Index: make([]int, pr.nsyn)}
+			mon := &rt.WeightMonitor{Name: pr.name, Var: name, Pre: make([]int32, pr.nsyn), Post: make([]int32, pr.nsyn), Index: make([]int, pr.nsyn)}
 			for k := range mon.Index {
 				mon.Index[k] = k
 			}

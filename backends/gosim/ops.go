@@ -85,10 +85,10 @@ type loopExec struct {
 	// synapse loops (plastic.go): the synapse's neurons, and where a send goes
 	pre, post int
 	send      func(v float64)
-	key       uint64 // the key of the loop's random stream (runtime.DrawKey)
+	key       uint64 // the key of the loop's random stream (rt.DrawKey)
 	// initialisation loops (init.go): the sequential stream of the Draw
 	// ops, and where a Result goes: out[outOff+i], or res when out is nil
-	rng    *runtime.Stream
+	rng    *rt.Stream
 	out    []float64
 	outOff int
 	res    float64
@@ -121,7 +121,7 @@ func compileLoop(l *plan.Loop, la *loopArrays, check bool) (*loopExec, error) {
 		return nil, fmt.Errorf("%s: %w", l, err)
 	}
 	if l.Stream != "" {
-		e.key = runtime.DrawKey(la.seed, l.Stream)
+		e.key = rt.DrawKey(la.seed, l.Stream)
 	}
 	e.block = e.blockable()
 	if e.block {
@@ -573,14 +573,14 @@ func (c *bcomp) plain(k int, out val, in []val) instr {
 			return func(e *loopExec, x *lanes) {
 				o, n := x.v(e, out), int(e.n)
 				for i := range o {
-					o[i] = runtime.DrawNormal(e.key, x.lo+i, n, d)
+					o[i] = rt.DrawNormal(e.key, x.lo+i, n, d)
 				}
 			}
 		}
 		return func(e *loopExec, x *lanes) {
 			o, n := x.v(e, out), int(e.n)
 			for i := range o {
-				o[i] = runtime.DrawUniform(e.key, x.lo+i, n, d)
+				o[i] = rt.DrawUniform(e.key, x.lo+i, n, d)
 			}
 		}
 	case plan.Neg:

@@ -313,10 +313,10 @@ func (pr *proj) columns() error {
 		for i := range rowPtr {
 			rowPtr[i] = int64(i) * int64(len(pr.all))
 		}
-		pr.colPtr, pr.colSyn = runtime.Columns(pr.post.n, rowPtr, func(int) []int32 { return pr.all })
+		pr.colPtr, pr.colSyn = rt.Columns(pr.post.n, rowPtr, func(int) []int32 { return pr.all })
 		return nil
 	}
-	pr.colPtr, pr.colSyn = runtime.Columns(pr.post.n, pr.rowPtr(), func(i int) []int32 { _, t := pr.row(i); return t })
+	pr.colPtr, pr.colSyn = rt.Columns(pr.post.n, pr.rowPtr(), func(i int) []int32 { _, t := pr.row(i); return t })
 	return nil
 }
 
@@ -333,7 +333,7 @@ func (pr *proj) preOf(syn int64) int {
 	if pr.all != nil {
 		return int(syn / int64(len(pr.all)))
 	}
-	return runtime.PreOf(pr.rowPtr(), syn)
+	return rt.PreOf(pr.rowPtr(), syn)
 }
 
 func (pr *proj) postSpikes(s *sim) {
@@ -442,7 +442,7 @@ func (pr *proj) checkSynapse(c *ctx) {
 			continue
 		}
 		if x := pr.vals[v][k]; x-x != 0 {
-			pr.err = runtime.NonFiniteSynapse(pr.name, v.Name, storageSide(v.Storage), c.i, c.pre, c.post, x, c.t)
+			pr.err = rt.NonFiniteSynapse(pr.name, v.Name, storageSide(v.Storage), c.i, c.pre, c.post, x, c.t)
 			return
 		}
 	}
@@ -452,9 +452,9 @@ func (pr *proj) checkSynapse(c *ctx) {
 func storageSide(s ir.Storage) int {
 	switch s {
 	case ir.PerPre:
-		return runtime.OnPre
+		return rt.OnPre
 	case ir.PerPost:
-		return runtime.OnPost
+		return rt.OnPost
 	}
-	return runtime.OnSynapse
+	return rt.OnSynapse
 }

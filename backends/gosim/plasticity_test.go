@@ -154,7 +154,7 @@ func pairModel(trains []train, projs []plProj, durMS float64, extra ...string) s
 // checkPostSpikes: every Post neuron fired exactly at its train's steps.
 func checkPostSpikes(t *testing.T, res *gosim.Result, trains []train) {
 	t.Helper()
-	var mon *runtime.SpikeMonitor
+	var mon *rt.SpikeMonitor
 	for _, m := range res.Spikes {
 		if m.Name == "Post" {
 			mon = m
@@ -178,7 +178,7 @@ func checkPostSpikes(t *testing.T, res *gosim.Result, trains []train) {
 	}
 }
 
-func weightMon(t *testing.T, res *gosim.Result, name string) *runtime.WeightMonitor {
+func weightMon(t *testing.T, res *gosim.Result, name string) *rt.WeightMonitor {
 	t.Helper()
 	for _, m := range res.Weights {
 		if m.Name == name {

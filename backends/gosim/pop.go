@@ -506,7 +506,7 @@ func (p *pop) checkFinite(s *sim) error {
 					name, k = mb.name, i-mb.off
 				}
 			}
-			return runtime.NonFiniteNeuron(name, k, v.Name, p.vals[v][i], s.t+s.dt, every)
+			return rt.NonFiniteNeuron(name, k, v.Name, p.vals[v][i], s.t+s.dt, every)
 		}
 	}
 	return nil

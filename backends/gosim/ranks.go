@@ -10,7 +10,7 @@ import (
 
 // Runs split over ranks (Options.Comm: MPI processes, or goroutines in
 // tests). Each rank owns a contiguous share of every pop's neurons (a
-// fused group is one pop; runtime.Share, the same split everywhere),
+// fused group is one pop; rt.Share, the same split everywhere),
 // integrates, tests and checks only those, and stores and adds static
 // synaptic events only onto them; after the thresholds the ranks exchange
 // the step's spikes (one Allgather: rank order is index order, so every
@@ -28,7 +28,7 @@ func (s *sim) share(n int) (int, int) {
 	if s.comm == nil {
 		return 0, n
 	}
-	return runtime.Share(n, s.comm.Rank(), s.comm.Size())
+	return rt.Share(n, s.comm.Rank(), s.comm.Size())
 }
 
 // split runs f on the threads over neurons [lo, hi).
@@ -55,7 +55,7 @@ func (s *sim) distributable() error {
 
 // exchange replaces each pop's spikes (its share's) by every rank's, and
 // tells whether any rank failed this step (the lowest such rank, or -1):
-// the failure flag travels with the spikes (runtime.Exchange.Spikes).
+// the failure flag travels with the spikes (rt.Exchange.Spikes).
 func (s *sim) exchange(failed bool) int {
 	spikes, lo, hi := s.xspk[:0], s.xlo[:0], s.xhi[:0]
 	for _, p := range s.pops {
@@ -84,7 +84,7 @@ func (s *sim) agree(err error) error {
 	case err != nil:
 		return err
 	case bad >= 0:
-		return &runtime.RankError{Rank: bad}
+		return &rt.RankError{Rank: bad}
 	}
 	return nil
 }
@@ -117,9 +117,9 @@ func (s *sim) keepOwn() {
 		var kept int64
 		switch {
 		case pr.csr != nil:
-			kept = runtime.KeepPostCSR(pr.csr, pr.postLo, pr.postHi, move)
+			kept = rt.KeepPostCSR(pr.csr, pr.postLo, pr.postHi, move)
 		case pr.rows != nil:
-			kept = runtime.KeepPostRows(pr.rows, pr.postLo, pr.postHi, move)
+			kept = rt.KeepPostRows(pr.rows, pr.postLo, pr.postHi, move)
 		default:
 			continue
 		}
@@ -215,7 +215,7 @@ func (s *sim) endStepRanks(bad error) error {
 	case s.heldErr != nil:
 		return s.heldErr
 	case bad2 >= 0:
-		return &runtime.RankError{Rank: bad2}
+		return &rt.RankError{Rank: bad2}
 	}
 	return nil
 }

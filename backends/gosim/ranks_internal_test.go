@@ -32,7 +32,7 @@ func TestRanksStoreTheirShare(t *testing.T) {
 	if total == 0 {
 		t.Fatal("no stored synapses")
 	}
-	comms := runtime.LocalComms(4)
+	comms := rt.LocalComms(4)
 	sum := int64(0)
 	for r, c := range comms {
 		s, err := build(p, nil, Options{Comm: c}) // building exchanges nothing

@@ -19,7 +19,7 @@ import (
 // runRanks runs p split over size ranks (goroutines exchanging through
 // memory, as MPI ranks would) and returns each rank's result and error.
 func runRanks(p *ir.Program, o gosim.Options, size int) ([]*gosim.Result, []error) {
-	comms := runtime.LocalComms(size)
+	comms := rt.LocalComms(size)
 	res, errs := make([]*gosim.Result, size), make([]error, size)
 	var wg sync.WaitGroup
 	for r := range size {
@@ -150,7 +150,7 @@ func TestRanksError(t *testing.T) {
 		t.Fatal("the model does not blow up")
 	}
 	res, errs := runRanks(p, gosim.Options{}, 4) // 3 neurons: rank 0 owns none
-	var re *runtime.RankError
+	var re *rt.RankError
 	if !errors.As(errs[0], &re) || re.Rank != 1 {
 		t.Errorf("rank 0: %v, want that rank 1 failed", errs[0])
 	}
@@ -171,7 +171,7 @@ func TestRanksError(t *testing.T) {
 // rank after the same step, each with the recordings of that step.
 func TestRanksInterrupt(t *testing.T) {
 	p := compile(t, "../../examples/cuba.snn")
-	comms := runtime.LocalComms(2)
+	comms := rt.LocalComms(2)
 	stop := make(chan struct{})
 	res, errs := make([]*gosim.Result, 2), make([]error, 2)
 	var wg sync.WaitGroup
@@ -217,7 +217,7 @@ func TestRanksRefuse(t *testing.T) {
 
 // countingComm counts a rank's collectives.
 type countingComm struct {
-	runtime.Comm
+	rt.Comm
 	calls int
 }
 
@@ -238,7 +238,7 @@ func TestRanksExchangeInterval(t *testing.T) {
 		t.Fatal("no spikes: nothing compared")
 	}
 	for _, size := range []int{2, 3} {
-		comms := runtime.LocalComms(size)
+		comms := rt.LocalComms(size)
 		counted := make([]*countingComm, size)
 		res, errs := make([]*gosim.Result, size), make([]error, size)
 		var wg sync.WaitGroup

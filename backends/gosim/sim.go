@@ -43,7 +43,7 @@ func RunPlan(p *ir.Program, pl *plan.Plan, o Options) (*Result, error) {
 	if o.Comm != nil && o.Comm.Size() > 1 {
 		// every rank learns whether any failed to build, before the
 		// first exchange could wait for it forever
-		err = runtime.AgreeErr(o.Comm, err)
+		err = rt.AgreeErr(o.Comm, err)
 	}
 	if err != nil {
 		return nil, err
@@ -51,7 +51,7 @@ func RunPlan(p *ir.Program, pl *plan.Plan, o Options) (*Result, error) {
 	if o.Started != nil {
 		o.Started()
 	}
-	defer runtime.LeanHeap()()
+	defer rt.LeanHeap()()
 	start := time.Now()
 	res, err := s.run(o)
 	if res != nil {
@@ -63,8 +63,8 @@ func RunPlan(p *ir.Program, pl *plan.Plan, o Options) (*Result, error) {
 type sim struct {
 	plan         *plan.Plan
 	threads      int
-	streamSpikes bool          // Options.StreamSpikes
-	team         *runtime.Team // the threads' workers (threads > 1)
+	streamSpikes bool     // Options.StreamSpikes
+	team         *rt.Team // the threads' workers (threads > 1)
 	dt           float64
 	steps        int
 	n            int     // current step
@@ -84,13 +84,13 @@ type sim struct {
 	wtas         []*wta
 
 	// a run split over ranks (ranks.go); nil: one process
-	comm      runtime.Comm
-	rankSplit *plan.Split       // how (plan.Split)
-	x         *runtime.Exchange // the collectives and their buffers
-	xspk      [][]int32         // the pops' spikes, exchanged
-	xlo, xhi  []int             // the pops' shares
-	stopReq   bool              // this rank was interrupted: asks the others at the next exchange
-	stopAll   bool              // some rank was: all stop after this step
+	comm      rt.Comm
+	rankSplit *plan.Split  // how (plan.Split)
+	x         *rt.Exchange // the collectives and their buffers
+	xspk      [][]int32    // the pops' spikes, exchanged
+	xlo, xhi  []int        // the pops' shares
+	stopReq   bool         // this rank was interrupted: asks the others at the next exchange
+	stopAll   bool         // some rank was: all stop after this step
 	// exchanging once per interval (ranks.go)
 	every   int       // steps between exchanges (0 or 1: every step)
 	held    [][]int32 // the held steps' spikes of each pop, step-major
@@ -110,7 +110,7 @@ type node interface {
 
 type spikeInput struct {
 	nm     string
-	src    runtime.Source
+	src    rt.Source
 	spikes []int32
 }
 
@@ -119,7 +119,7 @@ func (in *spikeInput) size() int      { return in.src.Size() }
 func (in *spikeInput) fired() []int32 { return in.spikes }
 
 type contInput struct {
-	step runtime.CurrentStep
+	step rt.CurrentStep
 	port []float64 // the target population's port accumulator
 }
 
@@ -132,7 +132,7 @@ func build(p *ir.Program, pl *plan.Plan, o Options) (*sim, error) {
 	}
 	s := &sim{plan: pl, dt: p.Schedule.Dt, seed: p.Schedule.Seed, threads: max(1, o.Threads), baseDir: o.BaseDir, streamSpikes: o.StreamSpikes}
 	if o.Comm != nil && o.Comm.Size() > 1 {
-		s.comm, s.rankSplit, s.x = o.Comm, pl.Split(), &runtime.Exchange{Comm: o.Comm}
+		s.comm, s.rankSplit, s.x = o.Comm, pl.Split(), &rt.Exchange{Comm: o.Comm}
 	}
 	if o.Seed != nil {
 		s.seed = *o.Seed
@@ -143,7 +143,7 @@ func build(p *ir.Program, pl *plan.Plan, o Options) (*sim, error) {
 	}
 	s.steps = plan.Steps(dur, s.dt)
 	// refuse a run that cannot fit before allocating any of it
-	if err := runtime.CheckMemory(estimate.Memory(p), s.steps, o.MemLimit); err != nil {
+	if err := rt.CheckMemory(estimate.Memory(p), s.steps, o.MemLimit); err != nil {
 		return nil, err
 	}
 	byName := map[string]node{}
@@ -231,7 +231,7 @@ func build(p *ir.Program, pl *plan.Plan, o Options) (*sim, error) {
 
 // run steps the network until the end or an interrupt (engine.Loop).
 func (s *sim) run(o Options) (*Result, error) {
-	s.team = runtime.NewTeam(s.threads)
+	s.team = rt.NewTeam(s.threads)
 	defer s.team.Close()
 	defer s.exchangeStats() // ranks.go
 	loop := engine.Loop{Steps: s.steps, Dt: s.dt, Interrupt: o.Interrupt, Progress: o.Progress}
@@ -389,8 +389,8 @@ func (s *sim) collect(res *Result) {
 	}
 }
 
-func (s *sim) summary(p *ir.Program, wall float64) *runtime.Summary {
-	sum := &runtime.Summary{Network: p.Network, Seed: s.seed, Dt: s.dt, Duration: float64(s.n) * s.dt, Threads: s.threads, WallSeconds: wall}
+func (s *sim) summary(p *ir.Program, wall float64) *rt.Summary {
+	sum := &rt.Summary{Network: p.Network, Seed: s.seed, Dt: s.dt, Duration: float64(s.n) * s.dt, Threads: s.threads, WallSeconds: wall}
 	for _, pt := range s.parts {
 		sum.Populations = append(sum.Populations, engine.PopSummary(pt.nm, pt.n, pt.count, sum.Duration))
 	}

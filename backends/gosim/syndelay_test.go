@@ -97,11 +97,11 @@ func TestSynapseDelays(t *testing.T) {
 	// stream of the synapse's block, drawn again while below dt, rounded to
 	// the nearest step
 	a := steps("A")
-	stream := runtime.NewStream(5, runtime.Hash("delay", "S->A:exc"))
-	var rng runtime.Stream
+	stream := rt.NewStream(5, rt.Hash("delay", "S->A:exc"))
+	var rng rt.Stream
 	for j := range a {
-		if j%runtime.SynBlock == 0 { // each block of synapses its own stream
-			rng = stream.Child(uint64(j / runtime.SynBlock))
+		if j%rt.SynBlock == 0 { // each block of synapses its own stream
+			rng = stream.Child(uint64(j / rt.SynBlock))
 		}
 		x := 1.5e-3 + 0.75e-3*rng.Normal()
 		for x < dt {
@@ -189,12 +189,12 @@ func TestPlasticSynapseDelays(t *testing.T) {
 	}
 	const dt, w0, dA, tau = 1e-4, 0.5, 0.01, 4e-3
 	got := arrivals(t, res, "A")
-	stream := runtime.NewStream(8, runtime.Hash("delay", "P"))
-	var rng runtime.Stream
+	stream := rt.NewStream(8, rt.Hash("delay", "P"))
+	var rng rt.Stream
 	distinct := map[int]bool{}
 	for j, a := range got {
-		if j%runtime.SynBlock == 0 {
-			rng = stream.Child(uint64(j / runtime.SynBlock))
+		if j%rt.SynBlock == 0 {
+			rng = stream.Child(uint64(j / rt.SynBlock))
 		}
 		want := int(math.Round((1e-3 + 4e-3*rng.Float64()) / dt))
 		if a < 0 || a-ref+15 != want {

@@ -83,7 +83,7 @@ run W for 0.2 ms
 `
 
 // TestDrawnWeightsBlocks (issue 16): drawn weights come block by block,
-// block b of runtime.SynBlock synapses from the child b of the stream
+// block b of rt.SynBlock synapses from the child b of the stream
 // ("weight", projection), re-derived here; 1, 2 and 3 threads draw the
 // same weights onto the same synapses.
 func TestDrawnWeightsBlocks(t *testing.T) {
@@ -103,12 +103,12 @@ func TestDrawnWeightsBlocks(t *testing.T) {
 			continue
 		}
 		first, pre, post = ws, res.Weights[0].Pre, res.Weights[0].Post
-		stream := runtime.NewStream(6, runtime.Hash("weight", "drawn"))
-		var rng runtime.Stream
+		stream := rt.NewStream(6, rt.Hash("weight", "drawn"))
+		var rng rt.Stream
 		zeros := 0
 		for s, w := range ws {
-			if s%runtime.SynBlock == 0 {
-				rng = stream.Child(uint64(s / runtime.SynBlock))
+			if s%rt.SynBlock == 0 {
+				rng = stream.Child(uint64(s / rt.SynBlock))
 			}
 			want := float64(float32(max(0.2e-3+0.4e-3*rng.Normal(), 0)))
 			if w != want {

@@ -59,7 +59,7 @@ func (s *sim) selectWinners() {
 			w.score.elem(int(i), 0, &x)
 			w.vals = append(w.vals, w.scores[i])
 		}
-		w.p.spikes, w.chosen = runtime.TopK(spk, w.vals, w.k, w.chosen)
+		w.p.spikes, w.chosen = rt.TopK(spk, w.vals, w.k, w.chosen)
 		w.p.spikeCount -= int64(len(spk) - len(w.p.spikes))
 	}
 }

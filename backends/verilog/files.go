@@ -19,7 +19,7 @@ func (d *Design) Write(dir string) error {
 		return err
 	}
 	for _, name := range d.Names() {
-		if err := runtime.ReplaceFile(filepath.Join(dir, name), d.Files[name]); err != nil {
+		if err := rt.ReplaceFile(filepath.Join(dir, name), d.Files[name]); err != nil {
 			return err
 		}
 	}

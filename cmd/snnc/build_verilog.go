@@ -27,10 +27,10 @@ func buildVerilog(j buildJob) error {
 	var err error
 	o := fixed.Options{BaseDir: filepath.Dir(path)}
 	if vf.duration != "" {
-		if o.Duration, err = runtime.ParseDuration(vf.duration); err != nil {
+		if o.Duration, err = rt.ParseDuration(vf.duration); err != nil {
 			return usage(err)
 		}
-		if err := runtime.CheckSteps(vf.duration, o.Duration, p.Schedule.Dt); err != nil {
+		if err := rt.CheckSteps(vf.duration, o.Duration, p.Schedule.Dt); err != nil {
 			return usage(err)
 		}
 	}

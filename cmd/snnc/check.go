@@ -17,7 +17,7 @@ import (
 func newCheck(stdout, stderr io.Writer) *cobra.Command {
 	var (
 		quiet, est bool
-		memLimit   runtime.MemLimit
+		memLimit   rt.MemLimit
 	)
 	cmd := &cobra.Command{
 		Use:   "check FILE...",

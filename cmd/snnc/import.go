@@ -32,7 +32,7 @@ func (f *importFlags) add(cmd *cobra.Command) {
 
 func (f *importFlags) options(name string) (nir.ImportOptions, error) {
 	o := nir.ImportOptions{Name: name, Euler: f.euler, Input: f.input, Steps: f.steps}
-	dt, err := runtime.ParseDuration(f.dt)
+	dt, err := rt.ParseDuration(f.dt)
 	if err != nil || !(dt > 0) {
 		return o, usagef("--dt %q: want a positive time such as 0.1ms", f.dt)
 	}
@@ -150,11 +150,11 @@ func writeImport(out string, m *nir.Model) error {
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return err
 		}
-		if err := runtime.ReplaceFile(p, b); err != nil {
+		if err := rt.ReplaceFile(p, b); err != nil {
 			return err
 		}
 	}
-	return runtime.ReplaceFile(out, m.Source)
+	return rt.ReplaceFile(out, m.Source)
 }
 
 // nirModel lets run, check and build take a .nir file: it imports it

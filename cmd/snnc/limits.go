@@ -16,9 +16,9 @@ import (
 )
 
 // clampThreads lowers --threads to the cores this process may use, with a
-// warning on stderr (runtime.UsableThreads).
+// warning on stderr (rt.UsableThreads).
 func clampThreads(stderr io.Writer, n int) int {
-	n, warn := runtime.UsableThreads(n)
+	n, warn := rt.UsableThreads(n)
 	if warn != "" {
 		fmt.Fprintf(stderr, "snnc: warning: %s\n", warn)
 	}
@@ -29,7 +29,7 @@ func clampThreads(stderr io.Writer, n int) int {
 // while the flags are read).
 func threadsVar(cmd *cobra.Command, n *int) {
 	*n = 1
-	cmd.Flags().Var(runtime.ThreadsFlag{N: n}, "threads", "worker goroutines (at most the usable cores)")
+	cmd.Flags().Var(rt.ThreadsFlag{N: n}, "threads", "worker goroutines (at most the usable cores)")
 }
 
 // pruneFlag is --prune-weights: a finite threshold, not negative (NaN would
@@ -54,8 +54,8 @@ func pruneVar(cmd *cobra.Command, v *float64) {
 }
 
 // memLimitFlag is --mem-limit: a size (512MB, 4GB) or none; empty: the
-// machine's limit (runtime.MemoryLimit).
-type memLimitFlag struct{ lim *runtime.MemLimit }
+// machine's limit (rt.MemoryLimit).
+type memLimitFlag struct{ lim *rt.MemLimit }
 
 func (f memLimitFlag) String() string {
 	if f.lim == nil || f.lim.Bytes == 0 {
@@ -66,7 +66,7 @@ func (f memLimitFlag) String() string {
 func (memLimitFlag) Type() string { return "size" }
 
 func (f memLimitFlag) Set(s string) error {
-	l, err := runtime.ParseMemLimit(s)
+	l, err := rt.ParseMemLimit(s)
 	if err != nil {
 		return fmt.Errorf("want a size such as 512MB or 4GB, or none")
 	}
@@ -75,30 +75,30 @@ func (f memLimitFlag) Set(s string) error {
 }
 
 // memLimitVar defines --mem-limit.
-func memLimitVar(cmd *cobra.Command, lim *runtime.MemLimit) {
+func memLimitVar(cmd *cobra.Command, lim *rt.MemLimit) {
 	cmd.Flags().Var(memLimitFlag{lim}, "mem-limit", "memory the run may take, e.g. 4GB, or none (default: what the machine, cgroup and ulimit -v allow)")
 }
 
 // warnRun warns on stderr about a --duration d of very many steps (the
 // checker warns about the run's own duration) and about spike recordings
 // that may not fit.
-func warnRun(stderr io.Writer, p *ir.Program, d float64, lim runtime.MemLimit) {
+func warnRun(stderr io.Writer, p *ir.Program, d float64, lim rt.MemLimit) {
 	steps := estimate.Steps(p, d)
 	if d > 0 {
-		if w := runtime.StepsWarning(steps, p.Schedule.Dt); w != "" {
+		if w := rt.StepsWarning(steps, p.Schedule.Dt); w != "" {
 			fmt.Fprintf(stderr, "snnc: warning: %s\n", w)
 		}
 	}
-	if w := runtime.SpikeWarning(estimate.SpikeNeurons(p), steps, p.Schedule.Dt, lim); w != "" {
+	if w := rt.SpikeWarning(estimate.SpikeNeurons(p), steps, p.Schedule.Dt, lim); w != "" {
 		fmt.Fprintf(stderr, "snnc: warning: %s\n", w)
 	}
 }
 
 // printEstimate compiles each model and prints its memory estimate (package
 // estimate) against the limit; --estimate of snnc check.
-func printEstimate(stdout, stderr io.Writer, paths []string, lim runtime.MemLimit) error {
+func printEstimate(stdout, stderr io.Writer, paths []string, lim rt.MemLimit) error {
 	if lim.Bytes == 0 {
-		lim = runtime.MemoryLimit()
+		lim = rt.MemoryLimit()
 	}
 	failed := false
 	for _, path := range paths {
@@ -112,11 +112,11 @@ func printEstimate(stdout, stderr io.Writer, paths []string, lim runtime.MemLimi
 		steps := estimate.Steps(p, 0)
 		fmt.Fprintf(stdout, "%s: memory estimate (network %s, %d steps)\n", path, p.Network, steps)
 		items := estimate.Memory(p)
-		runtime.MemTable(stdout, items, steps, lim)
+		rt.MemTable(stdout, items, steps, lim)
 		if n := estimate.SpikeNeurons(p); n > 0 {
-			fmt.Fprintf(stdout, "spike recordings (%d neurons, not in the total): %s at %g Hz\n", n, runtime.FormatBytes(runtime.SpikeBytes(n, steps, p.Schedule.Dt)), runtime.SpikeRate)
+			fmt.Fprintf(stdout, "spike recordings (%d neurons, not in the total): %s at %g Hz\n", n, rt.FormatBytes(rt.SpikeBytes(n, steps, p.Schedule.Dt)), rt.SpikeRate)
 		}
-		if err := runtime.CheckMemory(items, steps, lim); err != nil {
+		if err := rt.CheckMemory(items, steps, lim); err != nil {
 			fmt.Fprintf(stderr, "snnc: error: %s: %v\n", path, err)
 			failed = true
 		}

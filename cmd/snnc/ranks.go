@@ -12,7 +12,7 @@ import (
 // job is the MPI job `mpirun -np K snnc run` runs in: K ranks split the
 // network (engine.Options.Comm); rank 0 prints and writes the outputs.
 type job struct {
-	comm       runtime.Comm // nil: one process
+	comm       rt.Comm // nil: one process
 	rank, size int
 	stderr     io.Writer // where a rank's error is printed (before the others may end the job)
 }
@@ -46,7 +46,7 @@ func startJob(stderr io.Writer) (*job, error) {
 
 // agree tells every rank whether one failed where the others did not
 // (rank 0 opening the output directory), so none waits for it in the run.
-func (j *job) agree(err error) error { return runtime.AgreeErr(j.comm, err) }
+func (j *job) agree(err error) error { return rt.AgreeErr(j.comm, err) }
 
 // end finalizes MPI and marks err with the rank: a rank that stopped
 // because another failed says nothing (rank 0 says which), every other
@@ -82,7 +82,7 @@ func (j *job) mark(err error) error {
 	if _, ok := err.(errSilent); ok {
 		return err
 	}
-	if j.rank != 0 && errors.As(err, new(*runtime.RankError)) {
+	if j.rank != 0 && errors.As(err, new(*rt.RankError)) {
 		return errSilent{}
 	}
 	return fmt.Errorf("rank %d of %d: %w", j.rank, j.size, err)

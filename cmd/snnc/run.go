@@ -28,7 +28,7 @@ func newRun(stdout, stderr io.Writer) *cobra.Command {
 		debug    []string
 		opt      snnc.Options
 		pf       profileFlag
-		memLimit runtime.MemLimit
+		memLimit rt.MemLimit
 	)
 	cmd := &cobra.Command{
 		Use:   "run FILE",
@@ -88,11 +88,11 @@ loihi, xylo or a JSON file) as in snnc ir and snnc build --target verilog;
 			threads = clampThreads(stderr, threads)
 			o := gosim.Options{Threads: threads, BaseDir: filepath.Dir(path), MemLimit: memLimit, Comm: jb.comm}
 			if duration != "" {
-				d, err := runtime.ParseDuration(duration)
+				d, err := rt.ParseDuration(duration)
 				if err != nil {
 					return usage(err)
 				}
-				if err := runtime.CheckSteps(duration, d, p.Schedule.Dt); err != nil {
+				if err := rt.CheckSteps(duration, d, p.Schedule.Dt); err != nil {
 					return usage(err)
 				}
 				o.Duration = d
@@ -117,7 +117,7 @@ loihi, xylo or a JSON file) as in snnc ir and snnc build --target verilog;
 			if !filepath.IsAbs(out) && p.Schedule.Out != "" && !cmd.Flags().Changed("out") {
 				out = filepath.Join(filepath.Dir(path), out)
 			}
-			sig := runtime.CatchSignals("snnc", stderr)
+			sig := rt.CatchSignals("snnc", stderr)
 			defer sig.Stop()
 			if jb.rank != 0 { // the others' share of the run; rank 0 writes it all
 				if err := jb.agree(nil); err != nil { // rank 0 could not open the outputs

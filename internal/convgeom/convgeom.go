@@ -5,7 +5,7 @@ package convgeom
 
 import "fmt"
 
-// Spec is a connector's parameters (see runtime.ConnSpec).
+// Spec is a connector's parameters (see rt.ConnSpec).
 type Spec struct {
 	Kind                                     string
 	Kernel, Input, Stride, Padding, Dilation []int
@@ -148,7 +148,7 @@ func Out(spec Spec, npre int) (Geometry, error) {
 }
 
 // Weighted reports whether a connector kind gives each synapse its own
-// weight factor (runtime.CSR.W), times the projection's constant weight:
+// weight factor (rt.CSR.W), times the projection's constant weight:
 // matrix, conv1d and conv2d (pool2d's are all 1).
 func Weighted(kind string) bool {
 	return kind == "matrix" || kind == "conv2d" || kind == "conv1d"

@@ -3,7 +3,7 @@ package iir
 import "github.com/snnc/snnc/ir"
 
 // PermOne is a permanence of 1 in the 16-bit fixed point segment
-// dendrites hold permanences in (runtime.Segments: 65535 = 1).
+// dendrites hold permanences in (rt.Segments: 65535 = 1).
 const PermOne = 65535
 
 // Dendrite is a segment dendrite (HTM active dendrites, Ahmad & Hawkins
@@ -13,7 +13,7 @@ const PermOne = 65535
 // step; Kernel (`on dendrite NAME active`) then runs once on its neuron,
 // however many of the neuron's segments are active. Everything is a count
 // or a comparison of integers, so the integer form is the float
-// interpreter's (runtime.Segments) exactly.
+// interpreter's (rt.Segments) exactly.
 //
 // A dendrite that does not learn (Learn nil) has its segments wired once,
 // before the first step, with the float interpreter's

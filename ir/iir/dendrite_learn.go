@@ -1,7 +1,7 @@
 package iir
 
 // Learning segment dendrites in integers (Dendrite.Learn). The float
-// interpreter's segments (runtime.Segments) grow in a slab, keep linked
+// interpreter's segments (rt.Segments) grow in a slab, keep linked
 // lists and draw with its streams; the integer form is laid out as a
 // circuit holds it, and draws with OpDraw's hash, so that the simulator
 // and the Verilog agree bit for bit. It follows HTM's temporal memory as

@@ -70,7 +70,7 @@
 // Initial values are the float interpreter's (the same random streams),
 // quantized to each Var: round((x − Offset)/Scale) (ties away from zero),
 // saturated to [Lo, Hi]. A neuron's LFSR starts at the next value of the
-// stream runtime.NewStream(seed, Hash("lfsr", population)) masked to the
+// stream rt.NewStream(seed, Hash("lfsr", population)) masked to the
 // LFSR's width (0 becomes 1), neuron by neuron. The connectivity and the
 // random weights are drawn as the float interpreter draws them; a weight is
 // quantized to round(w/Unit) (ties away from zero), clipped to the

@@ -18,7 +18,7 @@ package iir
 // size would give every neuron the draw of another one (a permuted copy),
 // and symmetrically for neurons. Steps wrap at 2^32.
 //
-// Float runs keep their own streams (runtime.Stream): q16 matches them in
+// Float runs keep their own streams (rt.Stream): q16 matches them in
 // distribution, not draw for draw.
 
 // DrawBits is the width of a draw: an unsigned integer in [0, 2^DrawBits).

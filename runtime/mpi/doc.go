@@ -2,7 +2,7 @@
 // pkg-config ompi-c) for runs split over ranks: Init, Finalize, the rank
 // and size of MPI_COMM_WORLD, Allgatherv and Alltoallv of int32,
 // Allreduce of int32 and float64, Barrier and Abort; World is the
-// runtime.Comm the interpreter and built binaries exchange spikes with.
+// rt.Comm the interpreter and built binaries exchange spikes with.
 //
 // It is compiled only with the build tag mpi (go build -tags mpi; make
 // snnc-mpi); without it every function says how to get it (ErrNoMPI), so
@@ -24,4 +24,4 @@ var ErrNoMPI = errors.New("this snnc was built without MPI: build it with `make 
 // Launched returns the number of processes of the MPI job this process
 // was started in (0: not started by an MPI launcher), read from the
 // environment OpenMPI's mpirun, MPICH/Hydra and Slurm's srun --mpi set.
-func Launched() int { return runtime.MPIProcesses() }
+func Launched() int { return rt.MPIProcesses() }

@@ -206,7 +206,7 @@ func Alltoallv(send []int32, sendCounts []int, recv []int32, counts []int) ([]in
 // lengths the blocks carried; the block grows to what was needed, the
 // same on every rank. A failed collective aborts the job: MPI's default
 // error handler does so before returning anyway.
-func World() runtime.Comm { return &world{block: 64} }
+func World() rt.Comm { return &world{block: 64} }
 
 type world struct {
 	block int     // int32 per rank in the first collective: length, then data

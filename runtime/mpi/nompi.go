@@ -42,4 +42,4 @@ func Alltoallv(send []int32, _ []int, recv []int32, counts []int) ([]int32, []in
 }
 
 // World is nil without MPI: one process.
-func World() runtime.Comm { return nil }
+func World() rt.Comm { return nil }
