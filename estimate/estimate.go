@@ -8,11 +8,11 @@ package estimate
 
 import (
 	"fmt"
-	"math"
 
+	"github.com/snnc/snnc/engine"
 	"github.com/snnc/snnc/ir"
 	"github.com/snnc/snnc/plan"
-	"github.com/snnc/snnc/runtime"
+	rt "github.com/snnc/snnc/runtime"
 )
 
 // Memory lists what a run of p allocates, item by item. Spike recordings
@@ -151,7 +151,7 @@ func projItem(p *ir.Program, ip *ir.Projection) rt.MemItem {
 	if ip.Delay != nil {
 		if d, ok := ir.ConstValue(ip.Delay); ok {
 			// a slot a step of delay; at most a step's spikes in flight
-			total += 24*(math.Round(d/p.Schedule.Dt)+1) + 4*npre
+			total += 24*float64(engine.Steps(d, p.Schedule.Dt)+1) + 4*npre
 		} else {
 			// a delay per synapse: a byte each (two beyond 255 steps), and
 			// in flight at most every synapse once, 4 bytes each
@@ -182,7 +182,7 @@ func recordItem(p *ir.Program, r *ir.Record) (rt.MemItem, bool) {
 			return rt.MemItem{}, false
 		}
 		n := float64(r.Hi - r.Lo)
-		every := max(1, int(math.Round(r.Every/dt)))
+		every := max(1, engine.Steps(r.Every, dt))
 		return rt.MemItem{Name: fmt.Sprintf("record %s.%s (%d neurons, every %d steps)", r.Pop.Name, r.Var.Name, r.Hi-r.Lo, every),
 			Fixed: 16 * n, PerSample: 8*n + 32, Every: every}, true
 	case ir.RecWeights:
@@ -195,7 +195,7 @@ func recordItem(p *ir.Program, r *ir.Record) (rt.MemItem, bool) {
 		}
 		every := 0
 		if r.Every > 0 {
-			every = max(1, int(math.Round(r.Every/dt)))
+			every = max(1, engine.Steps(r.Every, dt))
 		}
 		name := "weight"
 		if r.Var != nil {
